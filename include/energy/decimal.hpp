@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace energy {
+
+/**
+ * Exact quantities: the seed stores readings as DECIMAL(10,3). The library keeps every stored
+ * reading value and every sum as a signed 64-bit count of thousandths of the sensor's unit
+ * ("milli-units"), so energy is exact to the watt-hour (1 milli-kWh = 1 Wh) through storage and
+ * sums, and a daily total equals the exact decimal sum of its readings. Floating point is used
+ * only where statistics begin.
+ *
+ * Units by sensor type: electricity and thermal energy kWh (milli = Wh), demand kW (milli = W),
+ * gas and water m³ (milli = litre), temperature °C (milli = m°C).
+ */
+using milli = std::int64_t;
+
+/// Largest magnitude accepted from a double: far beyond any meter, far below int64 overflow in sums.
+inline constexpr double max_milli_input = 9.0e15;
+
+/// `v` in milli-units, rounded half away from zero; std::nullopt for NaN, ±inf or |v| too large.
+[[nodiscard]] inline std::optional<milli> to_milli(double v) noexcept {
+  if (!std::isfinite(v) || std::fabs(v) * 1000.0 > max_milli_input) return std::nullopt;
+  return static_cast<milli>(std::llround(v * 1000.0));
+}
+
+/// Milli-units as a double (for statistics).
+[[nodiscard]] constexpr double from_milli(milli v) noexcept { return static_cast<double>(v) / 1000.0; }
+
+/**
+ * Parses decimal text exactly ("12", "-0.5", "10.250", "1e3" is rejected) into milli-units.
+ * Digits beyond the third decimal are rounded half away from zero. std::nullopt when the text is
+ * not a plain decimal number or overflows.
+ */
+[[nodiscard]] std::optional<milli> parse_milli(std::string_view text) noexcept;
+
+/// Exact decimal text with three decimals: 12345 -> "12.345", -5 -> "-0.005".
+[[nodiscard]] std::string format_milli(milli v);
+
+}  // namespace energy

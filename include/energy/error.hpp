@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace energy {
+
+/**
+ * Operational failures (I/O, databases, transports) derive from `energy::error`.
+ * Caller mistakes (violated preconditions) throw std::invalid_argument / std::out_of_range instead.
+ * Bad *data* (one malformed reading) is never an exception: it is an outcome in a result.
+ */
+class error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A store could not do what was asked. `retryable()` says whether the same call may succeed
+/// later (connection lost, database busy/locked) or will fail again (schema too new, disk full).
+class storage_error : public error {
+ public:
+  storage_error(const std::string& what, bool retryable) : error(what), retryable_(retryable) {}
+  [[nodiscard]] bool retryable() const noexcept { return retryable_; }
+
+ private:
+  bool retryable_;
+};
+
+/// A file or message could not be parsed at all (as opposed to individual bad rows).
+/// The message names the source, and where possible the line/element.
+class parse_error : public error {
+ public:
+  using error::error;
+};
+
+}  // namespace energy

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <energy/decimal.hpp>
+#include <energy/time.hpp>
+#include <energy/uuid.hpp>
+
+namespace energy {
+
+/**
+ * Readings as they arrive from a transport (JSON batch, CSV, MQTT, numpy), before validation:
+ * struct-of-arrays, one row per index, all columns the same length. Values are in the unit the
+ * sensor sends and may be anything (NaN, negative, absurd): validation decides.
+ * `source_row` is where each row came from (file line, JSON array index), for error reports.
+ */
+struct reading_batch {
+  std::vector<uuid> sensor_id;
+  std::vector<epoch_seconds> ts;  ///< UTC seconds since epoch
+  std::vector<double> value;
+  std::vector<std::uint32_t> quality;  ///< flags sent by the source (e.g. quality::estimated)
+  std::vector<std::int64_t> source_row;
+
+  [[nodiscard]] std::size_t size() const noexcept { return ts.size(); }
+  [[nodiscard]] bool empty() const noexcept { return ts.empty(); }
+  void reserve(std::size_t n);
+  void clear() noexcept;
+  void push_back(const uuid& sensor, epoch_seconds t, double v, std::uint32_t q = 0,
+                 std::int64_t row = -1);
+};
+
+/**
+ * Validated, normalised readings as stored: struct-of-arrays. `value` is exact, in milli-units of
+ * the sensor's canonical unit (Wh for electricity: see decimal.hpp). For energy sensors a row is
+ * the quantity consumed in `[ts, ts + sensor.interval_seconds)`; for temperature, the state at ts.
+ */
+struct reading_rows {
+  std::vector<uuid> sensor_id;
+  std::vector<epoch_seconds> ts;
+  std::vector<milli> value;
+  std::vector<std::uint32_t> quality;
+
+  [[nodiscard]] std::size_t size() const noexcept { return ts.size(); }
+  [[nodiscard]] bool empty() const noexcept { return ts.empty(); }
+  void reserve(std::size_t n);
+  void clear() noexcept;
+  void push_back(const uuid& sensor, epoch_seconds t, milli v, std::uint32_t q = 0);
+};
+
+/**
+ * The last raw sample of a sensor whose readings are differences of samples (cumulative registers,
+ * power samples): kept by the store, written in the same transaction as the readings derived
+ * from it, so the next batch continues exactly where the previous one ended.
+ */
+struct sample_state {
+  uuid sensor_id;
+  epoch_seconds ts = 0;
+  double raw_value = 0.0;  ///< the register or power value as sent, in the sensor's unit
+  friend bool operator==(const sample_state&, const sample_state&) = default;
+};
+
+}  // namespace energy

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <energy/error.hpp>
+#include <energy/model.hpp>
+#include <energy/readings.hpp>
+#include <energy/summary.hpp>
+
+namespace energy::storage {
+
+/// What writing one row did. Policy for a row whose (sensor_id, ts) is already stored:
+/// same value and flags -> `unchanged` (re-sending a batch is a no-op); a different value or flags
+/// -> `replaced`, and the stored row gets `quality::corrected` (metering corrections win).
+enum class write_outcome : std::uint8_t { inserted, unchanged, replaced };
+
+struct write_result {
+  std::size_t inserted = 0;
+  std::size_t unchanged = 0;
+  std::size_t replaced = 0;
+  friend bool operator==(const write_result&, const write_result&) = default;
+};
+
+/// A (sensor, UTC hour) whose readings changed since its summaries were last computed.
+struct dirty_hour {
+  uuid sensor_id;
+  epoch_seconds hour = 0;  ///< UTC, multiple of 3600
+  friend bool operator==(const dirty_hour&, const dirty_hour&) = default;
+  friend auto operator<=>(const dirty_hour&, const dirty_hour&) = default;
+};
+
+/// A set of dirty hours taken by an aggregation run. Marks made after the claim (late readings
+/// that arrive while the run computes) have a larger sequence number and survive its commit.
+struct dirty_claim {
+  std::vector<dirty_hour> hours;
+  std::int64_t up_to_sequence = 0;
+};
+
+/// What summaries to read.
+struct summary_query {
+  summary_scope scope = summary_scope::building;
+  uuid subject_id;
+  sensor_type type = sensor_type::electricity;
+  resolution res = resolution::day;
+  time_range range;  ///< buckets whose period.start lies in [range.start, range.end)
+};
+
+/**
+ * The storage port: metadata, readings and summaries of one database. Adapters: memory (tests,
+ * notebooks), SQLite (embedded default), PostgreSQL. Every adapter passes the same contract suite
+ * (tests/conformance).
+ *
+ * Durability: a write call returns only after its data is durable (committed); it writes all of
+ * its rows or none and then throws `storage_error`.
+ *
+ * Thread-safety: one store object belongs to one thread at a time. Open one per thread; the
+ * database itself arbitrates between them (WAL in SQLite, MVCC in PostgreSQL).
+ */
+class store {
+ public:
+  virtual ~store() = default;
+  store(const store&) = delete;
+  store& operator=(const store&) = delete;
+
+  /// "memory", "sqlite", "postgres".
+  [[nodiscard]] virtual std::string_view adapter_name() const noexcept = 0;
+
+  // --- metadata (upserts by id) ------------------------------------------------------------
+  virtual void put_tenant(const tenant& t) = 0;
+  [[nodiscard]] virtual std::optional<tenant> get_tenant(const uuid& id) = 0;
+  [[nodiscard]] virtual std::vector<tenant> list_tenants() = 0;
+
+  /// @throws std::invalid_argument when the time zone is unknown or the tenant does not exist.
+  virtual void put_building(const building& b) = 0;
+  [[nodiscard]] virtual std::optional<building> get_building(const uuid& id) = 0;
+  [[nodiscard]] virtual std::vector<building> list_buildings(const uuid& tenant_id) = 0;
+
+  /// @throws std::invalid_argument when the building does not exist.
+  virtual void put_sensor(const sensor& s) = 0;
+  [[nodiscard]] virtual std::optional<sensor> get_sensor(const uuid& id) = 0;
+  [[nodiscard]] virtual std::vector<sensor> list_sensors(const uuid& building_id) = 0;
+  /// Every sensor of the database (validation loads this once per import).
+  [[nodiscard]] virtual std::vector<sensor> list_all_sensors() = 0;
+
+  virtual void put_alert_config(const alert_config& a) = 0;
+  [[nodiscard]] virtual std::vector<alert_config> list_alert_configs(const uuid& building_id) = 0;
+
+  // --- readings ------------------------------------------------------------------------------
+  /**
+   * Writes validated rows (see write_outcome for duplicates), updates `states` and marks every
+   * (sensor, UTC hour) whose stored data changed as dirty — all in one transaction.
+   * Rows must reference existing sensors; rows within one call must have distinct (sensor, ts).
+   * @throws storage_error (nothing written).
+   */
+  virtual write_result write_readings(const reading_rows& rows,
+                                      std::span<const sample_state> states = {}) = 0;
+
+  /// Rows of one sensor with ts in `range`, ordered by ts.
+  [[nodiscard]] virtual reading_rows read_readings(const uuid& sensor_id, time_range range) = 0;
+  /// Rows of every sensor of a building with ts in `range`, ordered by (sensor_id, ts).
+  [[nodiscard]] virtual reading_rows read_building_readings(const uuid& building_id, time_range range) = 0;
+  /// The stored sample state of a register/power sensor, if any.
+  [[nodiscard]] virtual std::optional<sample_state> get_sample_state(const uuid& sensor_id) = 0;
+  /// Total number of stored reading rows (for tests and reports).
+  [[nodiscard]] virtual std::int64_t count_readings() = 0;
+
+  // --- summaries -----------------------------------------------------------------------------
+  /// Takes up to `limit` dirty hours, oldest first. Does not remove them (see commit_summaries).
+  [[nodiscard]] virtual dirty_claim claim_dirty(std::size_t limit) = 0;
+  /**
+   * In one transaction: upserts `rows` (key: scope, subject, type, resolution, period.start) and
+   * removes the claimed dirty marks that were not re-marked after the claim.
+   */
+  virtual void commit_summaries(std::span<const summary_row> rows, const dirty_claim& claim) = 0;
+  /// Summaries matching `q`, ordered by period.start.
+  [[nodiscard]] virtual std::vector<summary_row> read_summaries(const summary_query& q) = 0;
+
+ protected:
+  store() = default;
+};
+
+}  // namespace energy::storage

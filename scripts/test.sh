@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of energy: installs missing Debian packages, builds the release preset
+# (library, adapters, CLI, examples, benchmarks' smoke runs, Python module), runs the whole CTest
+# suite (test servers such as PostgreSQL are started and stopped by the tests themselves),
+# then builds and runs the core tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+
+jobs=$(nproc)
+export CMAKE_BUILD_PARALLEL_LEVEL=$jobs
+export CTEST_PARALLEL_LEVEL=$jobs
+command -v ccache >/dev/null && export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+
+echo "== release build and tests"
+cmake --preset release >/dev/null
+cmake --build --preset release
+ctest --preset release
+
+echo "== core under AddressSanitizer + UBSan"
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan

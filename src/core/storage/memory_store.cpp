@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <energy/storage/memory.hpp>
+
+#include <energy/quality.hpp>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+namespace energy::storage {
+namespace {
+
+struct stored_value {
+  milli value;
+  std::uint32_t quality;
+};
+
+using summary_key = std::tuple<summary_scope, uuid, sensor_type, resolution, utc_seconds>;
+
+class memory_store final : public store {
+ public:
+  std::string_view adapter_name() const noexcept override { return "memory"; }
+
+  void put_tenant(const tenant& t) override { tenants_[t.id] = t; }
+  std::optional<tenant> get_tenant(const uuid& id) override { return find(tenants_, id); }
+  std::vector<tenant> list_tenants() override { return values(tenants_); }
+
+  void put_building(const building& b) override {
+    (void)find_zone(b.time_zone);
+    if (!tenants_.contains(b.tenant_id))
+      throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " + b.tenant_id.to_string());
+    buildings_[b.id] = b;
+  }
+  std::optional<building> get_building(const uuid& id) override { return find(buildings_, id); }
+  std::vector<building> list_buildings(const uuid& tenant_id) override {
+    std::vector<building> out;
+    for (const auto& [id, b] : buildings_)
+      if (b.tenant_id == tenant_id) out.push_back(b);
+    return out;
+  }
+
+  void put_sensor(const sensor& s) override {
+    if (!buildings_.contains(s.building_id))
+      throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " + s.building_id.to_string());
+    sensors_[s.id] = s;
+  }
+  std::optional<sensor> get_sensor(const uuid& id) override { return find(sensors_, id); }
+  std::vector<sensor> list_sensors(const uuid& building_id) override {
+    std::vector<sensor> out;
+    for (const auto& [id, s] : sensors_)
+      if (s.building_id == building_id) out.push_back(s);
+    return out;
+  }
+  std::vector<sensor> list_all_sensors() override { return values(sensors_); }
+
+  void put_alert_config(const alert_config& a) override { alerts_[a.id] = a; }
+  std::vector<alert_config> list_alert_configs(const uuid& building_id) override {
+    std::vector<alert_config> out;
+    for (const auto& [id, a] : alerts_)
+      if (a.building_id == building_id) out.push_back(a);
+    return out;
+  }
+
+  write_result write_readings(const reading_rows& rows, std::span<const sample_state> states) override {
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (!sensors_.contains(rows.sensor_id[i]))
+        throw storage_error("write_readings: row " + std::to_string(i) + " references unknown sensor " +
+                                rows.sensor_id[i].to_string(),
+                            false);
+    write_result result;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      auto& series = readings_[rows.sensor_id[i]];
+      const auto [it, inserted] = series.try_emplace(rows.ts[i], stored_value{rows.value[i], rows.quality[i]});
+      if (inserted) {
+        ++result.inserted;
+      } else if (it->second.value == rows.value[i] &&
+                 (it->second.quality & ~quality::corrected) == (rows.quality[i] & ~quality::corrected)) {
+        ++result.unchanged;
+        continue;
+      } else {
+        it->second = {rows.value[i], rows.quality[i] | quality::corrected};
+        ++result.replaced;
+      }
+      const epoch_seconds hour = rows.ts[i] - (((rows.ts[i] % 3600) + 3600) % 3600);
+      dirty_[dirty_hour{rows.sensor_id[i], hour}] = ++sequence_;
+    }
+    for (const auto& s : states) states_[s.sensor_id] = s;
+    return result;
+  }
+
+  reading_rows read_readings(const uuid& sensor_id, time_range range) override {
+    reading_rows out;
+    append_range(out, sensor_id, range);
+    return out;
+  }
+
+  reading_rows read_building_readings(const uuid& building_id, time_range range) override {
+    reading_rows out;
+    for (const auto& [id, s] : sensors_)  // std::map: ordered by sensor id
+      if (s.building_id == building_id) append_range(out, id, range);
+    return out;
+  }
+
+  std::optional<sample_state> get_sample_state(const uuid& sensor_id) override { return find(states_, sensor_id); }
+
+  std::int64_t count_readings() override {
+    std::int64_t n = 0;
+    for (const auto& [id, series] : readings_) n += static_cast<std::int64_t>(series.size());
+    return n;
+  }
+
+  dirty_claim claim_dirty(std::size_t limit) override {
+    std::vector<std::pair<dirty_hour, std::int64_t>> all(dirty_.begin(), dirty_.end());
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.first.hour, a.second) < std::tie(b.first.hour, b.second);
+    });
+    dirty_claim claim;
+    claim.up_to_sequence = sequence_;
+    for (std::size_t i = 0; i < all.size() && i < limit; ++i) claim.hours.push_back(all[i].first);
+    return claim;
+  }
+
+  void commit_summaries(std::span<const summary_row> rows, const dirty_claim& claim) override {
+    for (const auto& r : rows)
+      summaries_[summary_key{r.scope, r.subject_id, r.type, r.res, r.period.start}] = r;
+    for (const auto& h : claim.hours) {
+      auto it = dirty_.find(h);
+      if (it != dirty_.end() && it->second <= claim.up_to_sequence) dirty_.erase(it);
+    }
+  }
+
+  std::vector<summary_row> read_summaries(const summary_query& q) override {
+    std::vector<summary_row> out;
+    const summary_key lo{q.scope, q.subject_id, q.type, q.res, q.range.start};
+    for (auto it = summaries_.lower_bound(lo); it != summaries_.end(); ++it) {
+      const auto& [scope, subject, type, res, start] = it->first;
+      if (scope != q.scope || subject != q.subject_id || type != q.type || res != q.res ||
+          start >= q.range.end)
+        break;
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
+ private:
+  template <class Map>
+  static std::optional<typename Map::mapped_type> find(const Map& m, const uuid& id) {
+    auto it = m.find(id);
+    if (it == m.end()) return std::nullopt;
+    return it->second;
+  }
+  template <class Map>
+  static std::vector<typename Map::mapped_type> values(const Map& m) {
+    std::vector<typename Map::mapped_type> out;
+    out.reserve(m.size());
+    for (const auto& [k, v] : m) out.push_back(v);
+    return out;
+  }
+
+  void append_range(reading_rows& out, const uuid& sensor_id, time_range range) const {
+    auto sit = readings_.find(sensor_id);
+    if (sit == readings_.end()) return;
+    const auto& series = sit->second;
+    for (auto it = series.lower_bound(to_epoch(range.start)); it != series.end() && it->first < to_epoch(range.end); ++it)
+      out.push_back(sensor_id, it->first, it->second.value, it->second.quality);
+  }
+
+  std::map<uuid, tenant> tenants_;
+  std::map<uuid, building> buildings_;
+  std::map<uuid, sensor> sensors_;
+  std::map<uuid, alert_config> alerts_;
+  std::unordered_map<uuid, std::map<epoch_seconds, stored_value>> readings_;
+  std::unordered_map<uuid, sample_state> states_;
+  std::map<dirty_hour, std::int64_t> dirty_;
+  std::int64_t sequence_ = 0;
+  std::map<summary_key, summary_row> summaries_;
+};
+
+}  // namespace
+
+std::unique_ptr<store> open_memory_store() { return std::make_unique<memory_store>(); }
+
+}  // namespace energy::storage

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <energy/uuid.hpp>
+
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+
+namespace energy {
+namespace {
+
+constexpr int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+constexpr bool is_hyphen_position(std::size_t i) noexcept {
+  return i == 8 || i == 13 || i == 18 || i == 23;
+}
+
+}  // namespace
+
+std::optional<uuid> uuid::try_parse(std::string_view text) noexcept {
+  if (text.size() != 36) return std::nullopt;
+  std::array<std::uint8_t, 16> bytes{};
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < 36;) {
+    if (is_hyphen_position(i)) {
+      if (text[i] != '-') return std::nullopt;
+      ++i;
+      continue;
+    }
+    const int hi = hex_value(text[i]);
+    const int lo = hex_value(text[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    bytes[out++] = static_cast<std::uint8_t>((hi << 4) | lo);
+    i += 2;
+  }
+  return uuid{bytes};
+}
+
+uuid uuid::parse(std::string_view text) {
+  if (auto u = try_parse(text)) return *u;
+  throw std::invalid_argument("invalid UUID '" + std::string(text.substr(0, 64)) +
+                              "': expected 8-4-4-4-12 hexadecimal digits");
+}
+
+std::string uuid::to_string() const {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(36);
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
+    s.push_back(digits[bytes_[i] >> 4]);
+    s.push_back(digits[bytes_[i] & 0xF]);
+  }
+  return s;
+}
+
+uuid uuid::v7() {
+  // RFC 9562 §6.2 method 1: a 12-bit counter in rand_a keeps ids monotonic inside one millisecond.
+  static std::mutex mutex;
+  static std::mt19937_64 rng{std::random_device{}()};
+  static std::uint64_t last_ms = 0;
+  static std::uint16_t counter = 0;
+
+  std::lock_guard lock(mutex);
+  auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  if (ms <= last_ms) {
+    ms = last_ms;
+    if (++counter > 0x0FFF) {  // counter exhausted: borrow the next millisecond
+      ++ms;
+      counter = 0;
+    }
+  } else {
+    counter = static_cast<std::uint16_t>(rng() & 0x01FF);  // random start leaves room to count
+  }
+  last_ms = ms;
+
+  std::array<std::uint8_t, 16> b{};
+  for (int i = 0; i < 6; ++i) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
+  b[6] = static_cast<std::uint8_t>(0x70 | ((counter >> 8) & 0x0F));
+  b[7] = static_cast<std::uint8_t>(counter & 0xFF);
+  const std::uint64_t r = rng();
+  for (int i = 0; i < 8; ++i) b[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(r >> (8 * i));
+  b[8] = static_cast<std::uint8_t>(0x80 | (b[8] & 0x3F));  // RFC 4122 variant
+  return uuid{b};
+}
+
+}  // namespace energy
