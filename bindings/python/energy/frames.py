@@ -54,15 +54,26 @@ def ingest_frame(store: "_energy.Store", df: "pd.DataFrame", *, sensor_id: Optio
         if "sensor_id" in df:
             raise ValueError("pass sensor_id= or a sensor_id column, not both")
         ids = [str(sensor_id)] * len(df)
+        categories = None
     elif "sensor_id" in df:
-        ids = df["sensor_id"].astype(str).tolist()
+        ids, categories = _sensor_codes(df["sensor_id"])
     else:
         raise ValueError("no sensor: pass sensor_id= or include a sensor_id column")
     quality = df["quality"].to_numpy(dtype="uint32") if "quality" in df else None
     report = _energy.ingest(store, ids, ts_ns, values, quality=quality,
-                            source_row=np.arange(len(df), dtype="int64"), now=now)
+                            source_row=np.arange(len(df), dtype="int64"), now=now, sensor_categories=categories)
     report["rejections"] = rejections_frame(report["rejections"])
     return report
+
+
+def _sensor_codes(column: "pd.Series"):
+    """Sensor ids as (int codes, category strings): one str per sensor, not per row."""
+    import pandas as pd
+
+    cat = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype(str).astype("category")
+    if (cat.cat.codes < 0).any():
+        raise ValueError(f"sensor_id[{int(np.flatnonzero(cat.cat.codes.to_numpy() < 0)[0])}]: missing sensor id")
+    return cat.cat.codes.to_numpy(), [str(c) for c in cat.cat.categories]
 
 
 def rejections_frame(columns: dict) -> "pd.DataFrame":
@@ -141,8 +152,9 @@ def aggregate_frame(df: "pd.DataFrame", buildings: Sequence["_energy.Building"],
         bad = int(np.flatnonzero(~np.isfinite(values))[0])
         raise ValueError(f"{value_column}[{bad}]: not a finite number (validate with ingest_frame first)")
     milli = np.round(values * 1000.0).astype("int64")
-    out = _energy.aggregate(list(buildings), list(sensors), df["sensor_id"].astype(str).tolist(), ts_ns, milli,
-                            sensor_scope=sensor_scope)
+    codes, categories = _sensor_codes(df["sensor_id"])
+    out = _energy.aggregate(list(buildings), list(sensors), codes, ts_ns, milli, sensor_scope=sensor_scope,
+                            sensor_categories=categories)
     zones = {b.time_zone for b in buildings}
     zone = zones.pop() if len(zones) == 1 else None
     return {res: _summary_frame(cols, zone) for res, cols in out.items()}

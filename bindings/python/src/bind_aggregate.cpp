@@ -15,9 +15,9 @@ void bind_aggregate(pyb::module_& m) {
       "aggregate",
       [](const std::vector<building>& buildings, const std::vector<sensor>& sensors, const pyb::handle& sensor_ids,
          const pyb::array& ts, pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast> value_milli,
-         bool sensor_scope) {
+         bool sensor_scope, const pyb::object& sensor_categories) {
         reading_rows rows;
-        rows.sensor_id = to_uuids(sensor_ids, "sensor_id");
+        rows.sensor_id = to_uuids(sensor_ids, sensor_categories, "sensor_id");
         rows.ts = to_epoch_seconds(ts, "ts");
         const auto n = rows.ts.size();
         if (rows.sensor_id.size() != n || static_cast<std::size_t>(value_milli.size()) != n)
@@ -39,6 +39,7 @@ void bind_aggregate(pyb::module_& m) {
       },
       pyb::arg("buildings"), pyb::arg("sensors"), pyb::arg("sensor_id"), pyb::arg("ts"), pyb::arg("value_milli"),
       pyb::kw_only(), pyb::arg("sensor_scope") = false,
+      pyb::arg("sensor_categories") = pyb::none(),
       "Hourly, daily and monthly summaries in each building's local time (DST days have 23/25 hours) of "
       "readings given as columns: value_milli is int64 thousandths of the canonical unit (Wh).");
 }

@@ -66,9 +66,9 @@ void bind_ingest(pyb::module_& m) {
          pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast> values,
          const std::optional<pyb::array_t<std::uint32_t, pyb::array::c_style | pyb::array::forcecast>>& quality,
          const std::optional<pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>>& source_rows,
-         const pyb::object& now) {
+         const pyb::object& now, const pyb::object& sensor_categories) {
         reading_batch batch;
-        batch.sensor_id = to_uuids(sensor_ids, "sensor_id");
+        batch.sensor_id = to_uuids(sensor_ids, sensor_categories, "sensor_id");
         batch.ts = to_epoch_seconds(ts, "ts");
         const auto n = batch.ts.size();
         if (batch.sensor_id.size() != n || static_cast<std::size_t>(values.size()) != n ||
@@ -95,6 +95,7 @@ void bind_ingest(pyb::module_& m) {
       },
       pyb::arg("store"), pyb::arg("sensor_id"), pyb::arg("ts"), pyb::arg("value"), pyb::kw_only(),
       pyb::arg("quality") = pyb::none(), pyb::arg("source_row") = pyb::none(), pyb::arg("now") = pyb::none(),
+      pyb::arg("sensor_categories") = pyb::none(),
       "Validates and stores readings given as columns (ts: datetime64[ns] UTC). Returns counts and the "
       "rejected rows with reasons; bad rows never stop the good ones. Re-sending is a no-op.");
 

@@ -77,4 +77,19 @@ std::vector<uuid> to_uuids(const pyb::handle& ids, const char* what) {
   return out;
 }
 
+std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories, const char* what) {
+  if (categories.is_none()) return to_uuids(ids, what);
+  const auto cats = to_uuids(categories, "sensor_categories");
+  const auto codes = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(ids);
+  if (!codes || codes.ndim() != 1) throw pyb::type_error(fmt::format("{}: expected a 1-D integer array of codes", what));
+  std::vector<uuid> out(static_cast<std::size_t>(codes.size()));
+  const auto* c = codes.data();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (c[i] < 0 || static_cast<std::size_t>(c[i]) >= cats.size())
+      throw pyb::value_error(fmt::format("{}[{}]: code {} has no category (missing sensor id?)", what, i, c[i]));
+    out[i] = cats[static_cast<std::size_t>(c[i])];
+  }
+  return out;
+}
+
 }  // namespace energy::py

@@ -47,4 +47,8 @@ std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* wha
 /// A 1-D array or sequence of UUID strings (or uuid.UUID) to uuids. @throws ValueError with the index.
 std::vector<uuid> to_uuids(const pyb::handle& ids, const char* what);
 
+/// Sensor ids given as categorical codes into `categories` (pandas.Categorical: no str per row).
+/// With `categories` None, `ids` is a sequence of UUID strings. @throws ValueError with the index.
+std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories, const char* what);
+
 }  // namespace energy::py
