@@ -219,3 +219,19 @@ TEST_CASE("a parsed JSON batch flows into a store with parser and validation rej
   REQUIRE(again.unchanged == 1);
   REQUIRE(st->count_readings() == 1);
 }
+
+TEST_CASE("ids and timestamps are not unescaped: an escaped id is malformed, an escaped quote does not derail parsing",
+          "[io][json]") {
+  const auto p = io::parse_json_batch(
+      element(R"({"sensor_id":"0190a5d2\u002d7c3e-7b21-9d4f-3c2a1b0e9f88","timestamp":"2024-07-01T12:00:00Z","value":1},)"
+              R"({"sensor_id":"a\"b\\","timestamp":"2024-07-01T12:00:00Z","value":1},)"
+              R"({"sensor_id":")" +
+              std::string(id_a) + R"(","timestamp":"2024-07-01T12:00:00Z","value":1,"note":"x\"y"})"),
+      "e.json");
+  REQUIRE(p.batch.size() == 1);
+  REQUIRE(p.batch.source_row == std::vector<std::int64_t>{2});
+  REQUIRE(p.rejections.size() == 2);
+  REQUIRE(p.rejections[0].why == reason::malformed_sensor_id);
+  REQUIRE(p.rejections[1].why == reason::malformed_sensor_id);
+  REQUIRE_THAT(p.rejections[1].detail, Catch::Contains(R"(a\"b\\)"));
+}
