@@ -6,6 +6,8 @@
 #include <energy/io/csv_readings.hpp>
 #include <energy/storage/memory.hpp>
 
+#include "store_fixture.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -49,21 +51,11 @@ milli exact_sum(const std::filesystem::path& p) {
 }
 
 std::unique_ptr<storage::store> store_with_meter(std::int32_t interval_seconds) {
-  auto st = storage::open_memory_store();
-  tenant t{uuid::v7(), "t", {}};
-  st->put_tenant(t);
-  building b;
-  b.id = uuid::v7();
-  b.tenant_id = t.id;
-  b.time_zone = "America/Chicago";
-  st->put_building(b);
   sensor s;
   s.id = meter;
-  s.building_id = b.id;
   s.interval_seconds = interval_seconds;
   s.created_at = *parse_utc_timestamp("2015-01-01T00:00:00Z");
-  st->put_sensor(s);
-  return st;
+  return io::test::store_with_sensor(s, "America/Chicago");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <energy/quality.hpp>
 #include <energy/storage/memory.hpp>
 
+#include "store_fixture.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -189,17 +191,9 @@ TEST_CASE("JSON batches are read from files and streams, and a missing file name
 }
 
 TEST_CASE("a parsed JSON batch flows into a store with parser and validation rejections in one report", "[io][json]") {
-  auto st = storage::open_memory_store();
-  tenant t{uuid::v7(), "t", {}};
-  st->put_tenant(t);
-  building b;
-  b.id = uuid::v7();
-  b.tenant_id = t.id;
-  st->put_building(b);
   sensor s;
   s.id = uuid::parse(id_a);
-  s.building_id = b.id;
-  st->put_sensor(s);
+  auto st = io::test::store_with_sensor(s);
   const std::string json = element(
       std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z","value_kwh":10.5},)" +
       R"({"sensor_id":")" + id_a + R"(","timestamp":"bad","value_kwh":1},)" +
