@@ -9,9 +9,10 @@
 // ENERGY_BENCH_SMOKE=1 shrinks everything to a few thousand readings (CTest smoke run).
 //
 //   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='(reference|local).*/200/'
-//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/20/'   # RSS, 10^6
-//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/200/'  # RSS, 10^7
-// (the streamed runs go in their own processes: the other benchmarks keep their input in memory).
+//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/20/1/'   # RSS, 10^6
+//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/200/1/'  # RSS, 10^7, 10x sensors
+//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/20/10/'  # RSS, 10^7, same buckets
+// (each streamed run in its own process: the other benchmarks keep their input in memory).
 #include <energy/aggregate/aggregator.hpp>
 
 #include <benchmark/benchmark.h>
@@ -205,19 +206,25 @@ void reference_utc(benchmark::State& state) {
 
 /// Streamed: readings generated in 64 Ki-row chunks and aggregated as they come, so the process's
 /// peak RSS shows the aggregator's memory (run 10^6 and 10^7 in separate processes to compare).
+/// Second argument: passes over the same readings (the same sensors and buckets, `passes` times the
+/// readings), which isolates the number of readings from the number of sensors and buckets.
 void streamed(benchmark::State& state) {
   const layout l = make_layout(static_cast<int>(state.range(0)));
+  const auto passes = static_cast<std::size_t>(state.range(1));
   std::size_t bytes = 0, readings = 0;
   for (auto _ : state) {
     aggregate::aggregator agg(l.buildings, l.sensors, {false, true, nullptr});
-    generator g{&l};
     reading_rows chunk;
     chunk.reserve(1 << 16);
-    while (g.fill(chunk, 1 << 16)) agg.add(chunk);
+    readings = 0;
+    for (std::size_t pass = 0; pass < passes; ++pass) {
+      generator g{&l};
+      while (g.fill(chunk, 1 << 16)) agg.add(chunk);
+      readings += g.total();
+    }
     const auto r = agg.finish();
     benchmark::DoNotOptimize(r.daily.data());
     bytes = agg.memory_bytes();
-    readings = g.total();
   }
   state.counters["readings"] = static_cast<double>(readings);
   state.counters["aggregator_KiB"] = static_cast<double>(bytes) / 1024.0;
@@ -234,7 +241,8 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("local_time_building_hourly_daily", local_time)->Arg(s)->Unit(benchmark::kMillisecond)->Iterations(smoke() ? 1 : 5);
   }
   for (const int s : sizes)
-    benchmark::RegisterBenchmark("streamed", streamed)->Arg(s)->Unit(benchmark::kMillisecond)->Iterations(1);
+    benchmark::RegisterBenchmark("streamed", streamed)->Args({s, 1})->Unit(benchmark::kMillisecond)->Iterations(1);
+  benchmark::RegisterBenchmark("streamed", streamed)->Args({sizes.front(), 10})->Unit(benchmark::kMillisecond)->Iterations(1);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
