@@ -29,7 +29,7 @@ uuid new_or_given_id(const args& a) {
 }
 
 template <class T>
-T number_option(const args& a, std::string_view name, const std::string& text) {
+T number_option(std::string_view name, const std::string& text) {
   T v{};
   const auto* end = text.data() + text.size();
   auto [p, ec] = std::from_chars(text.data(), end, v);
@@ -77,7 +77,7 @@ int cmd_building(const args& a, storage::store& db) {
     if (!is_valid_zone(b.time_zone))
       throw usage_error("--tz: '" + b.time_zone + "' is not an IANA time zone (e.g. America/Chicago)");
     b.address = a.get_or("address", "");
-    if (auto v = a.get("sqft")) b.square_footage = number_option<std::int64_t>(a, "sqft", *v);
+    if (auto v = a.get("sqft")) b.square_footage = number_option<std::int64_t>("sqft", *v);
     b.primary_use = a.get_or("use", "");
     if (auto v = a.get("flat-rate")) {
       auto price = money::parse(*v);
@@ -109,7 +109,7 @@ int cmd_sensor(const args& a, storage::store& db) {
   const auto sub = sub_command(a, "sensor");
   if (sub == "add") {
     a.check_known({"db", "building", "type", "kind", "unit", "interval", "max", "register-max", "location", "id",
-                   "inactive"});
+                   "inactive", "created"});
     sensor s;
     s.id = new_or_given_id(a);
     s.building_id = id_option(a, "building");
@@ -120,13 +120,19 @@ int cmd_sensor(const args& a, storage::store& db) {
       throw usage_error(e.what());
     }
     s.unit = a.get_or("unit", std::string(canonical_unit(s.type)));
-    if (auto v = a.get("interval")) s.interval_seconds = number_option<std::int32_t>(a, "interval", *v);
+    if (auto v = a.get("interval")) s.interval_seconds = number_option<std::int32_t>("interval", *v);
     if (s.interval_seconds <= 0) throw usage_error("--interval must be a positive number of seconds");
-    if (auto v = a.get("max")) s.max_value = number_option<double>(a, "max", *v);
-    if (auto v = a.get("register-max")) s.register_max = number_option<double>(a, "register-max", *v);
+    if (auto v = a.get("max")) s.max_value = number_option<double>("max", *v);
+    if (auto v = a.get("register-max")) s.register_max = number_option<double>("register-max", *v);
     s.location = a.get_or("location", "");
     s.is_active = !a.flag("inactive");
     s.created_at = now_utc();
+    if (auto v = a.get("created")) {
+      // Readings before a sensor existed are rejected, so historical imports need the install date.
+      auto t = parse_utc_timestamp(v->size() == 10 ? *v + "T00:00:00Z" : *v);
+      if (!t) throw usage_error("--created: '" + *v + "' is not YYYY-MM-DD or an RFC 3339 timestamp with offset");
+      s.created_at = *t;
+    }
     db.put_sensor(s);
     fmt::print("{}\n", s.id.to_string());
     return 0;

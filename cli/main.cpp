@@ -23,6 +23,7 @@ usage: energy [--db URI] COMMAND [options]
   sensor add --building ID [--type electricity|gas|water|thermal|temperature]
              [--kind interval_energy|cumulative_register|instantaneous_power|instantaneous_value]
              [--unit U] [--interval SECONDS] [--max V] [--register-max V] [--location L] [--inactive]
+             [--created YYYY-MM-DD|TIMESTAMP]   (installation: earlier readings are rejected)
   sensor list --building ID
   import FILE|- [--format json|csv] [--sensor ID] [--errors FILE] [--quiet]
                                                  import readings (seed JSON batches or CSV); '-' = stdin

@@ -20,7 +20,7 @@ if [ -f "$data/eemeter/il-electricity-cdd-only-hourly.csv" ]; then
   building=$("$energy" building add --tenant "$tenant" --name "Springfield office (OpenEEmeter sample)" \
     --tz America/Chicago --sqft 52000 --use office --flat-rate 0.1150)
   meter=$("$energy" sensor add --building "$building" --type electricity --interval 3600 --max 500 \
-    --location "main meter")
+    --location "main meter" --created 2015-01-01)
   echo "== importing $data/eemeter/il-electricity-cdd-only-hourly.csv into $db"
   "$energy" import "$data/eemeter/il-electricity-cdd-only-hourly.csv" --format csv --sensor "$meter"
   "$energy" aggregate
