@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/aggregate/aggregator.hpp>
 
+#include "core/aggregate/int_math.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -17,15 +19,7 @@ namespace {
 constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
 constexpr std::int64_t quarter = 900;
 
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-/// round(a / b) half away from zero, b > 0.
-constexpr std::int64_t div_round(std::int64_t a, std::int64_t b) noexcept {
-  return a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b);
-}
+using detail::floor_div;
 
 /// Accumulator of one (subject, local hour bucket).
 struct hour_acc {
@@ -46,7 +40,7 @@ class bucket_index {
  public:
   bucket_index() { rehash(1024); }
 
-  /// The accumulator index for the key, or `none` with `slot_out` set for insertion.
+  /// The accumulator index stored for the key; stores and returns `value_if_new` when it is absent.
   std::uint32_t find_or_insert(std::uint32_t subject, epoch_seconds start, std::uint32_t value_if_new) {
     if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
     std::size_t i = hash(subject, start) & mask_;
@@ -174,7 +168,7 @@ void accumulate(hour_acc& a, std::int64_t interval, epoch_seconds ts, milli valu
     return;
   }
   // Coarser: its average rate holds in every quarter-hour it covers inside this bucket.
-  const milli rate = div_round(value * 3600, interval);
+  const milli rate = detail::mul_div_round(value, 3600, interval);
   const epoch_seconds last = std::min(ts + interval, a.end) - 1;
   for (std::int64_t q = floor_div(ts, quarter); q <= floor_div(last, quarter); ++q) {
     const auto i = static_cast<std::size_t>(q - q0);
