@@ -39,11 +39,9 @@ CREATE TABLE sensors (
 );
 CREATE INDEX sensors_building_idx ON sensors (building_id, id);
 
--- No foreign key to buildings: the store port accepts alert configs independently (as the
--- memory reference store does).
 CREATE TABLE alert_configs (
   id                 uuid PRIMARY KEY,
-  building_id        uuid NOT NULL,
+  building_id        uuid NOT NULL REFERENCES buildings (id),
   threshold_milli    bigint NOT NULL,
   alert_window       text NOT NULL,
   notification_email text NOT NULL,

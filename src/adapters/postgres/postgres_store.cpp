@@ -282,8 +282,13 @@ class postgres_store final : public store {
 
   void put_alert_config(const alert_config& a) override {
     exec("put_alert_config", [&](pqxx::work& w) {
-      w.exec_prepared0("put_alert", a.id.to_string(), a.building_id.to_string(), a.threshold,
-                       std::string(to_string(a.window)), a.notification_email, a.is_enabled);
+      try {
+        w.exec_prepared0("put_alert", a.id.to_string(), a.building_id.to_string(), a.threshold,
+                         std::string(to_string(a.window)), a.notification_email, a.is_enabled);
+      } catch (const pqxx::foreign_key_violation&) {
+        throw std::invalid_argument("alert config " + a.id.to_string() + ": unknown building " +
+                                    a.building_id.to_string());
+      }
     });
   }
   std::vector<alert_config> list_alert_configs(const uuid& building_id) override {
