@@ -118,7 +118,6 @@ CREATE TABLE summaries (
   reading_count bigint NOT NULL,
   PRIMARY KEY (scope, subject_id, sensor_type, resolution, period_start)
 );
-CREATE INDEX summaries_period_idx ON summaries (resolution, period_start);
 
 -- Retention bookkeeping: which (day) ranges were archived, where, and with what checksum.
 CREATE TABLE archived_ranges (

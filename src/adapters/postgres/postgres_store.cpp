@@ -5,6 +5,7 @@
 #include <energy/storage/postgres.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <tuple>
 #include <unordered_set>
@@ -40,6 +41,20 @@ std::optional<T> opt(const pqxx::field& f) {
 // Quality flags are a uint32 bitmask stored in an int4 column: bit-preserving casts both ways.
 std::int32_t to_db_quality(std::uint32_t q) noexcept { return static_cast<std::int32_t>(q); }
 std::uint32_t from_db_quality(std::int32_t q) noexcept { return static_cast<std::uint32_t>(q); }
+
+// "YYYY-MM-DD HH:MM:SS+00", the COPY text of a timestamptz, without iostreams.
+std::string timestamptz_text(epoch_seconds t) {
+  const auto tp = from_epoch(t);
+  const auto dp = std::chrono::floor<date::days>(tp);
+  const date::year_month_day ymd{dp};
+  const date::hh_mm_ss hms{tp - dp};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d+00", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
 
 std::int64_t epoch_day(epoch_seconds t) noexcept { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
 
@@ -128,6 +143,14 @@ void prepare_statements(pqxx::connection& c) {
             "    AND (r.value <> s.value OR (r.quality & ~2) <> (s.quality & ~2))"
             "  RETURNING r.sensor_id, r.ts"
             "), " + mark_dirty);
+  // Fast path's dirty marks: the (sensor, hour) pairs are computed by the client. One sequence
+  // number serves the whole batch: the batch commits atomically, so every claim sees all of its
+  // marks or none, and marks of later batches still get larger numbers.
+  c.prepare("mark_dirty",
+            "INSERT INTO dirty_hours AS d (sensor_id, hour, seq) "
+            "SELECT sensor_id, hour, (SELECT nextval('dirty_hours_seq')) "
+            "FROM unnest($1::uuid[], $2::bigint[]) AS m(sensor_id, hour) "
+            "ON CONFLICT (sensor_id, hour) DO UPDATE SET seq = excluded.seq");
   c.prepare("put_state",
             "INSERT INTO sample_states (sensor_id, ts, raw_value) VALUES ($1, to_timestamp($2), $3) "
             "ON CONFLICT (sensor_id) DO UPDATE SET ts = excluded.ts, raw_value = excluded.raw_value");
@@ -474,7 +497,8 @@ class postgres_store final : public store {
       pqxx::work w{c};
       w.exec("SELECT pg_advisory_xact_lock_shared(" + dirty_lock_key(w, pool_->options().schema) + ")");
       write_result result;
-      if (!rows.empty()) {
+      if (!rows.empty() && !(fast_path_cooldown_ == 0 && copy_directly(w, rows, result))) {
+        if (fast_path_cooldown_ > 0) --fast_path_cooldown_;
         {
           pqxx::stream_to copy{w, "staging_readings", std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
           for (std::size_t i = 0; i < rows.size(); ++i)
@@ -499,8 +523,56 @@ class postgres_store final : public store {
     });
   }
 
+  /**
+   * Fast path for batches of new readings (the common case): COPY straight into `readings` inside
+   * a savepoint. Any existing (sensor, ts) makes the COPY fail on the primary key; the savepoint
+   * then rolls back and the caller takes the staging path, which applies the duplicate policy.
+   * After such a fallback the next batches go straight to the staging path for a while (re-sends
+   * and corrections tend to come in runs). Returns false when the caller must use staging.
+   */
+  bool copy_directly(pqxx::work& w, const reading_rows& rows, write_result& result) {
+    try {
+      pqxx::subtransaction sub{w, "energy_fast_copy"};
+      {
+        pqxx::stream_to copy{sub, "readings", std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
+        for (std::size_t i = 0; i < rows.size(); ++i)
+          copy << std::make_tuple(rows.sensor_id[i].to_string(), timestamptz_text(rows.ts[i]), rows.value[i],
+                                  to_db_quality(rows.quality[i]));
+        copy.complete();
+      }
+      // Every row was new: mark each distinct (sensor, UTC hour) dirty.
+      std::vector<std::pair<uuid, epoch_seconds>> marks;
+      marks.reserve(rows.size());
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        marks.emplace_back(rows.sensor_id[i], rows.ts[i] - (((rows.ts[i] % 3600) + 3600) % 3600));
+      std::sort(marks.begin(), marks.end());
+      marks.erase(std::unique(marks.begin(), marks.end()), marks.end());
+      std::string ids = "{", hours = "{";
+      for (std::size_t i = 0; i < marks.size(); ++i) {
+        if (i) {
+          ids += ',';
+          hours += ',';
+        }
+        ids += marks[i].first.to_string();
+        hours += std::to_string(marks[i].second);
+      }
+      ids += '}';
+      hours += '}';
+      sub.exec_prepared0("mark_dirty", ids, hours);
+      sub.commit();
+      result.inserted = rows.size();
+      return true;
+    } catch (const pqxx::unique_violation&) {
+      fast_path_cooldown_ = 16;
+      return false;
+    } catch (const pqxx::check_violation& e) {
+      throw partition_missing(std::string("a reading lies outside every partition: ") + e.what());
+    }
+  }
+
   std::shared_ptr<postgres_pool> pool_;
   std::unordered_set<uuid> known_sensors_;
+  int fast_path_cooldown_ = 0;
 };
 
 #undef EPOCH
