@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <energy/storage/retention.hpp>
 #include <energy/storage/store.hpp>
 
 namespace energy::storage {
@@ -63,6 +64,14 @@ class postgres_pool;
  */
 [[nodiscard]] std::unique_ptr<store> open_postgres_store(std::string_view uri,
                                                          const postgres_options& options = {});
+
+/**
+ * The retention port of a PostgreSQL store (for energy::archive::run_retention): days are native
+ * daily partitions (dropped whole) or, under TimescaleDB, daily chunks (drop_chunks). The job's
+ * lock is a session advisory lock held on one pooled connection for the job's duration, so the
+ * pool needs at least 2 connections.
+ */
+[[nodiscard]] std::unique_ptr<retention_port> open_postgres_retention(std::shared_ptr<postgres_pool> pool);
 
 /// Schema version the library's migrations produce (the highest NNNN).
 [[nodiscard]] int postgres_schema_version() noexcept;

@@ -118,13 +118,3 @@ CREATE TABLE summaries (
   reading_count bigint NOT NULL,
   PRIMARY KEY (scope, subject_id, sensor_type, resolution, period_start)
 );
-
--- Retention bookkeeping: which (day) ranges were archived, where, and with what checksum.
-CREATE TABLE archived_ranges (
-  range_start timestamptz PRIMARY KEY,
-  range_end   timestamptz NOT NULL,
-  object_key  text NOT NULL,
-  row_count   bigint NOT NULL,
-  sha256      text NOT NULL,
-  archived_at timestamptz NOT NULL DEFAULT now()
-);

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ class postgres_pool {
   class lease {
    public:
     lease(postgres_pool* pool, std::unique_ptr<pqxx::connection> c) : pool_(pool), conn_(std::move(c)) {}
-    lease(lease&& o) noexcept = default;
+    lease(lease&& o) noexcept : pool_(std::exchange(o.pool_, nullptr)), conn_(std::move(o.conn_)) {}
     lease& operator=(lease&&) = delete;
     lease(const lease&) = delete;
     lease& operator=(const lease&) = delete;
