@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include <energy/error.hpp>
 #include <energy/readings.hpp>
 #include <energy/time.hpp>
 
