@@ -163,19 +163,32 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
   Eigen::VectorXd beta_k(kn);
   std::size_t rank = static_cast<std::size_t>(kn);
   if (kn > 0) {
+    // Pivots are judged against the scale of the temperature columns before elimination: after
+    // it, a column that the slot indicators explain leaves only rounding noise.
+    double scale = 0;
+    for (Eigen::Index a = 0; a < kn; ++a) scale = std::max(scale, c(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(a)]));
+    const double tol = scale * 1e-10;
     Eigen::LDLT<Eigen::MatrixXd> ldlt(sk);
-    const Eigen::VectorXd piv = ldlt.vectorD();
-    const double dmax = piv.cwiseAbs().maxCoeff();
-    const double tol = dmax * static_cast<double>(kn) * 1e-12;
-    const bool ok = ldlt.info() == Eigen::Success && (piv.array() > tol).all();
+    const bool ok = ldlt.info() == Eigen::Success && (ldlt.vectorD().array() > tol).all();
     if (ok) {
       beta_k = ldlt.solve(rk);
     } else {
-      // Collinear temperature columns: minimum-norm least-squares solution.
-      Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> cod(sk);
-      cod.setThreshold(1e-10);
-      beta_k = cod.solve(rk);
-      rank = static_cast<std::size_t>(cod.rank());
+      // Temperature columns (nearly) collinear with the slots or each other: minimum-norm
+      // least-squares solution through the pseudo-inverse of the symmetric Schur complement.
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(sk);
+      const Eigen::VectorXd& ev = eig.eigenvalues();
+      const Eigen::MatrixXd& q = eig.eigenvectors();
+      Eigen::VectorXd qr = q.transpose() * rk;
+      rank = 0;
+      for (Eigen::Index a = 0; a < kn; ++a) {
+        if (ev(a) > tol) {
+          qr(a) /= ev(a);
+          ++rank;
+        } else {
+          qr(a) = 0;
+        }
+      }
+      beta_k = q * qr;
       m.rank_deficient = true;
     }
   }

@@ -3,9 +3,11 @@
 // baseline models, on the OpenEEmeter sample data (../shared/data/eemeter, Apache-2.0).
 //
 //   baselines_tool report [--data DIR]              markdown metrics table (docs/baselines.md)
-//   baselines_tool dump-towt PREFIX [--data DIR]     IL baseline-year TOWT inputs and fit, for
-//                                                    the numpy cross-check and the sklearn bench
-//   baselines_tool time-towt [--repeat N] [--data DIR]  median seconds of one TOWT fit
+//   baselines_tool dump-towt PREFIX [--dataset il|uk1] [--data DIR]
+//       TOWT inputs and fit (IL baseline year hourly, or UK sample-1 first year half-hourly)
+//       for the numpy cross-check and the scikit-learn benchmark
+//   baselines_tool time-towt [--dataset il|uk1] [--repeat N] [--data DIR]
+//       median seconds of one TOWT fit from the raw series
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -197,17 +199,39 @@ int report(const std::string& dir) {
   return 0;
 }
 
-int dump_towt(const std::string& prefix, const std::string& dir) {
-  const il_hourly il = load_il(dir);
+/// The IL baseline year (hourly, °F) or UK sample-1's first year (half-hourly, °C).
+void towt_dataset(const std::string& dataset, const std::string& dir, load_series& load, std::vector<double>& temp,
+                  std::string& zone) {
+  if (dataset == "il") {
+    il_hourly il = load_il(dir);
+    load = std::move(il.base);
+    temp = std::move(il.base_temp);
+    zone = il_zone;
+  } else if (dataset == "uk1") {
+    zone = "Europe/London";
+    const auto t = s::to_temperature(s::read_naive_csv(dir + "/eemeter/uk-tempC-sample-1_2.csv", zone, 1, 2));
+    const auto raw = s::read_naive_csv(dir + "/eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", zone, 0, 1);
+    load = s::to_load(s::window(raw, s::utc("2012-10-12T00:00:00+01:00"), s::utc("2013-10-12T00:00:00+01:00")), 1800);
+    temp = align_temperature(load.ts, t);
+  } else {
+    throw std::invalid_argument("unknown dataset '" + dataset + "' (il, uk1)");
+  }
+}
+
+int dump_towt(const std::string& prefix, const std::string& dir, const std::string& dataset) {
+  load_series load;
+  std::vector<double> temp;
+  std::string zone;
+  towt_dataset(dataset, dir, load, temp, zone);
   towt_options o;
-  o.zone = il_zone;
-  const towt_model m = fit_towt(il.base, il.base_temp, o);
-  const auto tow = time_of_week(il.base.ts, il_zone);
+  o.zone = zone;
+  const towt_model m = fit_towt(load, temp, o);
+  const auto tow = time_of_week(load.ts, zone);
   std::ofstream rows(prefix + "_rows.csv");
   rows.precision(17);
   rows << "ts,load,temperature,tow\n";
-  for (std::size_t i = 0; i < il.base.size(); ++i)
-    rows << il.base.ts[i] << ',' << il.base.kwh[i] << ',' << il.base_temp[i] << ',' << int{tow[i]} << '\n';
+  for (std::size_t i = 0; i < load.size(); ++i)
+    rows << load.ts[i] << ',' << load.kwh[i] << ',' << temp[i] << ',' << int{tow[i]} << '\n';
   std::ofstream model(prefix + "_model.txt");
   model.precision(17);
   auto line = [&](const char* key, const auto& v) {
@@ -225,20 +249,23 @@ int dump_towt(const std::string& prefix, const std::string& dir) {
   return rows && model ? 0 : 1;
 }
 
-int time_towt(int repeat, const std::string& dir) {
-  const il_hourly il = load_il(dir);
+int time_towt(int repeat, const std::string& dir, const std::string& dataset) {
+  load_series load;
+  std::vector<double> temp;
+  std::string zone;
+  towt_dataset(dataset, dir, load, temp, zone);
   towt_options o;
-  o.zone = il_zone;
+  o.zone = zone;
   std::vector<double> secs;
   double sink = 0;
   for (int r = 0; r < repeat; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
-    const towt_model m = fit_towt(il.base, il.base_temp, o);
+    const towt_model m = fit_towt(load, temp, o);
     secs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     sink += m.occupied_slopes[0];
   }
   std::sort(secs.begin(), secs.end());
-  std::cout << "rows " << il.base.size() << "\nmedian_seconds " << secs[secs.size() / 2] << "\nchecksum " << sink
+  std::cout << "rows " << load.size() << "\nmedian_seconds " << secs[secs.size() / 2] << "\nchecksum " << sink
             << "\n";
   return 0;
 }
@@ -249,20 +276,22 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string dir = s::data_dir();
   int repeat = 21;
+  std::string dataset = "il";
   std::vector<std::string> pos;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--data" && i + 1 < args.size()) dir = args[++i];
+    else if (args[i] == "--dataset" && i + 1 < args.size()) dataset = args[++i];
     else if (args[i] == "--repeat" && i + 1 < args.size()) repeat = std::max(1, std::atoi(args[++i].c_str()));
     else pos.push_back(args[i]);
   }
   try {
     if (!pos.empty() && (pos[0] == "report" || pos[0] == "--report")) return report(dir);
-    if (pos.size() == 2 && pos[0] == "dump-towt") return dump_towt(pos[1], dir);
-    if (!pos.empty() && pos[0] == "time-towt") return time_towt(repeat, dir);
+    if (pos.size() == 2 && pos[0] == "dump-towt") return dump_towt(pos[1], dir, dataset);
+    if (!pos.empty() && pos[0] == "time-towt") return time_towt(repeat, dir, dataset);
   } catch (const std::exception& e) {
     std::cerr << "baselines_tool: " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: baselines_tool report|dump-towt PREFIX|time-towt [--repeat N] [--data DIR]\n";
+  std::cerr << "usage: baselines_tool report | dump-towt PREFIX | time-towt  [--dataset il|uk1] [--repeat N] [--data DIR]\n";
   return 2;
 }
