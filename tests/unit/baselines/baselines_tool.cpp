@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -126,8 +127,16 @@ void towt_rows(const std::string& name, const std::string& zone, const load_seri
   towt_options o;
   o.zone = zone;
   const towt_model m = fit_towt(base, base_t, o);
-  row(name, "TOWT", "baseline (in-sample)", data_resolution::hourly, base.kwh, predict(m, base.ts, base_t),
-      m.parameters, true);
+  const prediction fitted = predict(m, base.ts, base_t);
+  row(name, "TOWT", "baseline (in-sample)", data_resolution::hourly, base.kwh, fitted, m.parameters, true);
+  {
+    std::vector<double> a, f;
+    s::monthly_sums(base, fitted.expected, zone, a, f);
+    prediction monthly;
+    monthly.expected = f;
+    row(name, "TOWT summed to calendar months", "baseline (in-sample)", data_resolution::monthly, a, monthly, 0,
+        false);
+  }
   load_series f, h;
   std::vector<double> ft, ht;
   split_weeks(base, base_t, f, ft, h, ht);
@@ -157,11 +166,37 @@ void cp_rows(const std::string& name, const std::vector<usage_period>& all, cons
     row(name, describe(m), "reporting (out-of-sample)", res, period_kwh(rep), predict(m, rep, temps), 0, true);
 }
 
+/// Not a model: the noise floor of an hourly series. Predicts each hour as the day's exact
+/// total (known only after the fact) times the mean share of that local hour of the day.
+prediction daily_total_oracle(const load_series& l, const std::string& zone) {
+  const auto* z = energy::find_zone(zone);
+  std::vector<long> day(l.size());
+  std::vector<int> hour(l.size());
+  std::map<long, double> totals;
+  std::vector<double> hour_sum(24, 0.0);
+  for (std::size_t i = 0; i < l.size(); ++i) {
+    const auto local = z->to_local(energy::from_epoch(l.ts[i]));
+    const auto d = date::floor<date::days>(local);
+    day[i] = d.time_since_epoch().count();
+    hour[i] = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(local - d).count());
+    totals[day[i]] += l.kwh[i];
+    hour_sum[static_cast<std::size_t>(hour[i])] += l.kwh[i];
+  }
+  double all = 0;
+  for (double h : hour_sum) all += h;
+  prediction p;
+  for (std::size_t i = 0; i < l.size(); ++i)
+    p.expected.push_back(totals[day[i]] * hour_sum[static_cast<std::size_t>(hour[i])] / all);
+  return p;
+}
+
 int report(const std::string& dir) {
   std::cout << "| data | model | period | n | p | CV(RMSE) % | NMBE % | R² | MAPE % | G14 | PI coverage (90 % nominal) |\n"
                "|---|---|---|---|---|---|---|---|---|---|---|\n";
   const il_hourly il = load_il(dir);
   towt_rows("IL hourly (°F)", il_zone, il.base, il.base_temp, il.report, il.report_temp);
+  row("IL hourly (°F)", "noise floor: exact daily totals x mean hourly shape (not a model)", "baseline",
+      data_resolution::hourly, il.base.kwh, daily_total_oracle(il.base, il_zone), 0, false);
   const epoch_seconds bf = s::utc(il_base_from), bt = s::utc(il_base_to), rf = s::utc(il_report_from),
                       rt = s::utc(il_report_to);
   changepoint_options o;

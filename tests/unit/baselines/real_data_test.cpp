@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <map>
 #include <vector>
 
 #include <energy/baseline/changepoint.hpp>
@@ -43,24 +42,6 @@ il_year il_baseline() {
   return y;
 }
 
-/// Sums actual and predicted per local calendar month (only complete pairs).
-void monthly_sums(const load_series& l, const std::vector<double>& pred, std::vector<double>& actual,
-                  std::vector<double>& predicted) {
-  const auto* z = energy::find_zone(il_zone);
-  std::map<int, std::pair<double, double>> months;
-  for (std::size_t i = 0; i < l.size(); ++i) {
-    if (!std::isfinite(l.kwh[i]) || !std::isfinite(pred[i])) continue;
-    const date::year_month_day ymd{date::floor<date::days>(z->to_local(energy::from_epoch(l.ts[i])))};
-    const int key = static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
-    months[key].first += l.kwh[i];
-    months[key].second += pred[i];
-  }
-  for (const auto& [k, v] : months) {
-    actual.push_back(v.first);
-    predicted.push_back(v.second);
-  }
-}
-
 double coverage(const std::vector<double>& y, const prediction& p) {
   std::size_t in = 0, n = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {
@@ -85,7 +66,7 @@ TEST_CASE("TOWT on the IL hourly baseline year passes Guideline 14 once summed t
   const fit_metrics hourly = compute_metrics(y.load.kwh, p.expected, m.parameters);
   CHECK(std::fabs(hourly.nmbe) <= 0.10);
   std::vector<double> a, f;
-  monthly_sums(y.load, p.expected, a, f);
+  s::monthly_sums(y.load, p.expected, il_zone, a, f);
   REQUIRE(a.size() >= 12);
   CHECK(passes_guideline14(compute_metrics(a, f), data_resolution::monthly));
   // Temperature matters for this cooling-driven load: TOWT beats the weather-free baseline.

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -154,6 +155,26 @@ inline temperature_series to_temperature(const column_series& s) {
   t.ts = s.ts;
   t.value = s.value;
   return t;
+}
+
+/// Sums actual and predicted interval values per local calendar month of `zone` (rows where
+/// both are finite), for judging an interval model at monthly resolution.
+inline void monthly_sums(const load_series& l, const std::vector<double>& pred, const std::string& zone,
+                         std::vector<double>& actual, std::vector<double>& predicted) {
+  const auto* z = find_zone(zone);
+  std::vector<std::pair<int, std::pair<double, double>>> months;  // in time order
+  for (std::size_t i = 0; i < l.size(); ++i) {
+    if (!std::isfinite(l.kwh[i]) || !std::isfinite(pred[i])) continue;
+    const date::year_month_day ymd{date::floor<date::days>(z->to_local(from_epoch(l.ts[i])))};
+    const int key = static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
+    if (months.empty() || months.back().first != key) months.push_back({key, {0.0, 0.0}});
+    months.back().second.first += l.kwh[i];
+    months.back().second.second += pred[i];
+  }
+  for (const auto& m : months) {
+    actual.push_back(m.second.first);
+    predicted.push_back(m.second.second);
+  }
 }
 
 }  // namespace energy::baseline::sample

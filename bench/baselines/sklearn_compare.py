@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""TOWT fit time: energy (C++) vs scikit-learn LinearRegression on the same design, one run.
+
+Usage: /usr/bin/python3 bench/baselines/sklearn_compare.py BASELINES_TOOL [--dataset il|uk1]
+       [--repeat N] [--data DIR]
+
+The C++ time (baselines_tool time-towt, median of N) covers the whole fit from the raw series:
+local time-of-week, knots, occupancy detection, normal equations, solve and the residual
+quantiles of the prediction intervals. The scikit-learn time (median of N) covers only
+LinearRegression().fit(X, y) on a dense design X that this script builds beforehand from the
+same rows (168 one-hot slots + piecewise temperature components per occupancy mode), so the
+comparison favours scikit-learn. Both fits' coefficients are compared as a sanity check.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import sklearn
+from sklearn.linear_model import LinearRegression
+
+
+def design(rows, model):
+    y, temp, tow = rows[:, 1], rows[:, 2], rows[:, 3].astype(int)
+    ok = np.isfinite(y) & np.isfinite(temp)
+    y, temp, tow = y[ok], temp[ok], tow[ok]
+    knots = np.array([float(v) for v in model["knots"]])
+    occ = np.array([int(v) for v in model["occupied"]])
+    segs = len(knots) + 1
+    comp = np.empty((len(temp), segs))
+    comp[:, 0] = np.minimum(temp, knots[0])
+    for j in range(1, segs - 1):
+        comp[:, j] = np.clip(temp - knots[j - 1], 0, knots[j] - knots[j - 1])
+    comp[:, segs - 1] = np.maximum(temp - knots[-1], 0)
+    X = np.zeros((len(y), 168 + 2 * segs))
+    X[np.arange(len(y)), tow] = 1.0
+    o = occ[tow] == 1
+    X[o, 168:168 + segs] = comp[o]
+    X[~o, 168 + segs:] = comp[~o]
+    return X, y
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tool")
+    ap.add_argument("--dataset", default="il")
+    ap.add_argument("--repeat", type=int, default=21)
+    ap.add_argument("--data")
+    a = ap.parse_args()
+    extra = ["--dataset", a.dataset] + (["--data", a.data] if a.data else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = os.path.join(tmp, "towt")
+        subprocess.run([a.tool, "dump-towt", prefix] + extra, check=True)
+        rows = np.loadtxt(prefix + "_rows.csv", delimiter=",", skiprows=1)
+        model = {}
+        with open(prefix + "_model.txt") as f:
+            for line in f:
+                key, *vals = line.split()
+                model[key] = vals
+    X, y = design(rows, model)
+
+    # Interleave the two measurements so both see the same machine load.
+    cpp, skl = [], []
+    reg = None
+    for _ in range(a.repeat):
+        out = subprocess.run([a.tool, "time-towt", "--repeat", "1"] + extra, check=True, capture_output=True,
+                             text=True).stdout
+        cpp.append(float(dict(l.split() for l in out.splitlines())["median_seconds"]))
+        t0 = time.perf_counter()
+        reg = LinearRegression(fit_intercept=False).fit(X, y)
+        skl.append(time.perf_counter() - t0)
+
+    # Sanity: same fitted values (coefficients of empty columns are arbitrary in both).
+    alpha = np.array([float(v) for v in model["tow_coefficients"]])
+    beta = np.array([float(v) for v in model["occupied_slopes"] + model["unoccupied_slopes"]])
+    coef = np.concatenate([np.nan_to_num(alpha), beta])
+    max_fit_diff = float(np.max(np.abs(X @ coef - reg.predict(X))))
+
+    c, s = statistics.median(cpp), statistics.median(skl)
+    print(f"dataset {a.dataset}: {X.shape[0]} rows x {X.shape[1]} columns; repeats {a.repeat}")
+    print(f"energy TOWT fit (C++, whole fit from raw series): median {c * 1e3:.3f} ms")
+    print(f"scikit-learn {sklearn.__version__} LinearRegression.fit (design prebuilt): median {s * 1e3:.3f} ms")
+    print(f"ratio scikit-learn / energy: {s / c:.1f}x")
+    print(f"max |fitted value difference|: {max_fit_diff:.3e} kWh")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
