@@ -66,50 +66,57 @@ class local_clock {
 }
 
 /// Quantile with linear interpolation between order statistics (Hyndman & Fan type 7, the
-/// numpy/R default). Sorts `v` in place. NaN for an empty input.
+/// numpy/R default) in O(n): partially reorders `v`. NaN for an empty input.
 [[nodiscard]] inline double quantile(std::vector<double>& v, double p) {
   if (v.empty()) return nan;
-  std::sort(v.begin(), v.end());
   const double h = p * static_cast<double>(v.size() - 1);
   const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  const auto nth = v.begin() + static_cast<std::ptrdiff_t>(lo);
+  std::nth_element(v.begin(), nth, v.end());
+  const double a = *nth;
+  if (lo + 1 >= v.size()) return a;
+  const double b = *std::min_element(nth + 1, v.end());  // the next order statistic
+  return a + (h - static_cast<double>(lo)) * (b - a);
 }
 
 /// Per-slot residual quantiles for prediction intervals: slots with fewer than `min_count`
 /// residuals use the pooled residuals of their group (`group[slot]`, e.g. occupancy mode;
-/// all zeros for one pool). Writes lower/upper (size = slots).
-inline void slot_interval(const std::vector<std::vector<double>>& residuals_by_slot,
-                          const std::vector<std::uint8_t>& group, double level,
-                          std::size_t min_count, std::vector<double>& lower,
+/// all zeros for one pool). Writes lower/upper (size = slots). Reorders the residuals.
+inline void slot_interval(std::vector<std::vector<double>>& residuals_by_slot, const std::vector<std::uint8_t>& group,
+                          double level, std::size_t min_count, std::vector<double>& lower,
                           std::vector<double>& upper) {
   const double pl = (1.0 - level) / 2.0;
   const double pu = (1.0 + level) / 2.0;
   const std::size_t slots = residuals_by_slot.size();
+  lower.assign(slots, nan);
+  upper.assign(slots, nan);
+  bool need_pool = false;
+  for (std::size_t s = 0; s < slots; ++s) {
+    auto& r = residuals_by_slot[s];
+    if (r.size() >= min_count && !r.empty()) {
+      lower[s] = quantile(r, pl);
+      upper[s] = quantile(r, pu);
+    } else {
+      need_pool = true;
+    }
+  }
+  if (!need_pool) return;
   std::vector<std::vector<double>> pooled(2);
   for (std::size_t s = 0; s < slots; ++s) {
     auto& p = pooled[group[s] != 0 ? 1 : 0];
     p.insert(p.end(), residuals_by_slot[s].begin(), residuals_by_slot[s].end());
   }
   double pool_lo[2], pool_hi[2];
-  for (int g = 0; g < 2; ++g) {
-    // A mode without residuals borrows the other's (one of the two always has data when fitted).
-    auto& p = pooled[static_cast<std::size_t>(pooled[static_cast<std::size_t>(g)].empty() ? 1 - g : g)];
-    std::vector<double> copy = p;
-    pool_lo[g] = quantile(copy, pl);
-    pool_hi[g] = quantile(copy, pu);
+  for (std::size_t g = 0; g < 2; ++g) {
+    // A group without residuals borrows the other's (one of the two always has data when fitted).
+    auto& p = pooled[pooled[g].empty() ? 1 - g : g];
+    pool_lo[g] = quantile(p, pl);
+    pool_hi[g] = quantile(p, pu);
   }
-  lower.assign(slots, nan);
-  upper.assign(slots, nan);
   for (std::size_t s = 0; s < slots; ++s) {
-    std::vector<double> r = residuals_by_slot[s];
-    if (r.size() >= min_count && !r.empty()) {
-      lower[s] = quantile(r, pl);
-      upper[s] = quantile(r, pu);
-    } else {
-      lower[s] = pool_lo[group[s] != 0 ? 1 : 0];
-      upper[s] = pool_hi[group[s] != 0 ? 1 : 0];
-    }
+    if (std::isfinite(lower[s])) continue;
+    lower[s] = pool_lo[group[s] != 0 ? 1 : 0];
+    upper[s] = pool_hi[group[s] != 0 ? 1 : 0];
   }
 }
 

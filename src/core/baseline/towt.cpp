@@ -24,13 +24,9 @@ void check_interval(std::int64_t interval_seconds, const char* who) {
 }
 
 std::vector<double> quantile_knots(std::vector<double> temps, int segments) {
-  std::sort(temps.begin(), temps.end());
   std::vector<double> knots;
   for (int k = 1; k < segments; ++k) {
-    const double h = static_cast<double>(k) / segments * static_cast<double>(temps.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(h));
-    const std::size_t hi = std::min(lo + 1, temps.size() - 1);
-    const double q = temps[lo] + (h - static_cast<double>(lo)) * (temps[hi] - temps[lo]);
+    const double q = detail::quantile(temps, static_cast<double>(k) / segments);
     if (knots.empty() || q > knots.back()) knots.push_back(q);
   }
   return knots;
