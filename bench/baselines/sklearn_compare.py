@@ -24,25 +24,17 @@ import numpy as np
 import sklearn
 from sklearn.linear_model import LinearRegression
 
+# The design builder of the numpy cross-check (one definition of the TOWT design in Python).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "unit", "baselines"))
+from towt_crosscheck import towt_design  # noqa: E402
+
 
 def design(rows, model):
     y, temp, tow = rows[:, 1], rows[:, 2], rows[:, 3].astype(int)
     ok = np.isfinite(y) & np.isfinite(temp)
-    y, temp, tow = y[ok], temp[ok], tow[ok]
     knots = np.array([float(v) for v in model["knots"]])
     occ = np.array([int(v) for v in model["occupied"]])
-    segs = len(knots) + 1
-    comp = np.empty((len(temp), segs))
-    comp[:, 0] = np.minimum(temp, knots[0])
-    for j in range(1, segs - 1):
-        comp[:, j] = np.clip(temp - knots[j - 1], 0, knots[j] - knots[j - 1])
-    comp[:, segs - 1] = np.maximum(temp - knots[-1], 0)
-    X = np.zeros((len(y), 168 + 2 * segs))
-    X[np.arange(len(y)), tow] = 1.0
-    o = occ[tow] == 1
-    X[o, 168:168 + segs] = comp[o]
-    X[~o, 168 + segs:] = comp[~o]
-    return X, y
+    return towt_design(temp[ok], tow[ok], knots, occ), y[ok]
 
 
 def main():

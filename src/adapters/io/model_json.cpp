@@ -120,6 +120,20 @@ class reader {
     return out;
   }
 
+  /// The building's zone (must exist in the tz database).
+  std::string zone() const {
+    std::string z = str("zone");
+    if (!is_valid_zone(z)) fail("zone", "is not a known IANA zone");
+    return z;
+  }
+
+  /// An interval length that divides one hour.
+  std::int64_t interval_seconds() const {
+    const std::int64_t v = integer("interval_seconds");
+    if (v <= 0 || v > 3600 || 3600 % v != 0) fail("interval_seconds", "must divide 3600");
+    return v;
+  }
+
   static constexpr std::size_t any_size = static_cast<std::size_t>(-1);
 
  private:
@@ -129,14 +143,20 @@ class reader {
 
 constexpr std::size_t slots = baseline::hours_per_week;
 
+/// Fields every interval model document starts with.
+json interval_model_header(const char* type, const std::string& zone, std::int64_t interval_seconds) {
+  json j;
+  j["type"] = type;
+  j["version"] = format_version;
+  j["zone"] = zone;
+  j["interval_seconds"] = interval_seconds;
+  return j;
+}
+
 }  // namespace
 
 std::string to_json(const baseline::towt_model& m) {
-  json j;
-  j["type"] = "towt";
-  j["version"] = format_version;
-  j["zone"] = m.zone;
-  j["interval_seconds"] = m.interval_seconds;
+  json j = interval_model_header("towt", m.zone, m.interval_seconds);
   j["knots"] = nums(m.knots);
   j["occupied"] = flags(m.occupied);
   j["tow_coefficients"] = nums(m.tow_coefficients);
@@ -154,11 +174,8 @@ std::string to_json(const baseline::towt_model& m) {
 baseline::towt_model towt_model_from_json(std::string_view text) {
   const reader r{text, "towt"};
   baseline::towt_model m;
-  m.zone = r.str("zone");
-  if (!is_valid_zone(m.zone)) r.fail("zone", "is not a known IANA zone");
-  m.interval_seconds = r.integer("interval_seconds");
-  if (m.interval_seconds <= 0 || m.interval_seconds > 3600 || 3600 % m.interval_seconds != 0)
-    r.fail("interval_seconds", "must divide 3600");
+  m.zone = r.zone();
+  m.interval_seconds = r.interval_seconds();
   m.knots = r.numbers("knots", reader::any_size);
   if (m.knots.size() > 11) r.fail("knots", "has more than 11 elements");
   const std::size_t segs = m.knots.size() + 1;
@@ -176,11 +193,7 @@ baseline::towt_model towt_model_from_json(std::string_view text) {
 }
 
 std::string to_json(const baseline::seasonal_model& m) {
-  json j;
-  j["type"] = "seasonal";
-  j["version"] = format_version;
-  j["zone"] = m.zone;
-  j["interval_seconds"] = m.interval_seconds;
+  json j = interval_model_header("seasonal", m.zone, m.interval_seconds);
   j["profile"] = nums(m.profile);
   j["month_offsets"] = nums(m.month_offsets);
   j["month_seen"] = flags(m.month_seen);
@@ -195,11 +208,8 @@ std::string to_json(const baseline::seasonal_model& m) {
 baseline::seasonal_model seasonal_model_from_json(std::string_view text) {
   const reader r{text, "seasonal"};
   baseline::seasonal_model m;
-  m.zone = r.str("zone");
-  if (!is_valid_zone(m.zone)) r.fail("zone", "is not a known IANA zone");
-  m.interval_seconds = r.integer("interval_seconds");
-  if (m.interval_seconds <= 0 || m.interval_seconds > 3600 || 3600 % m.interval_seconds != 0)
-    r.fail("interval_seconds", "must divide 3600");
+  m.zone = r.zone();
+  m.interval_seconds = r.interval_seconds();
   m.profile = r.numbers("profile", slots);
   m.month_offsets = r.numbers("month_offsets", 12);
   m.month_seen = r.bools("month_seen", 12);
@@ -248,8 +258,7 @@ baseline::changepoint_model changepoint_model_from_json(std::string_view text) {
       known = true;
     }
   if (!known) r.fail("kind", "is not a change-point model kind");
-  m.zone = r.str("zone");
-  if (!is_valid_zone(m.zone)) r.fail("zone", "is not a known IANA zone");
+  m.zone = r.zone();
   m.base_load = r.number("base_load");
   m.heating_slope = r.number("heating_slope");
   m.heating_balance_point = r.number("heating_balance_point");

@@ -235,34 +235,41 @@ int report(const std::string& dir) {
   return 0;
 }
 
+struct towt_input {
+  load_series load;
+  std::vector<double> temp;
+  towt_options options;
+};
+
 /// The IL baseline year (hourly, °F) or UK sample-1's first year (half-hourly, °C).
-void towt_dataset(const std::string& dataset, const std::string& dir, load_series& load, std::vector<double>& temp,
-                  std::string& zone) {
+towt_input towt_dataset(const std::string& dataset, const std::string& dir) {
+  towt_input in;
   if (dataset == "il") {
     il_hourly il = load_il(dir);
-    load = std::move(il.base);
-    temp = std::move(il.base_temp);
-    zone = il_zone;
+    in.load = std::move(il.base);
+    in.temp = std::move(il.base_temp);
+    in.options.zone = il_zone;
   } else if (dataset == "uk1") {
-    zone = "Europe/London";
-    const auto t = s::to_temperature(s::read_naive_csv(dir + "/eemeter/uk-tempC-sample-1_2.csv", zone, 1, 2));
-    const auto raw = s::read_naive_csv(dir + "/eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", zone, 0, 1);
-    load = s::to_load(s::window(raw, s::utc("2012-10-12T00:00:00+01:00"), s::utc("2013-10-12T00:00:00+01:00")), 1800);
-    temp = align_temperature(load.ts, t);
+    in.options.zone = "Europe/London";
+    const auto t =
+        s::to_temperature(s::read_naive_csv(dir + "/eemeter/uk-tempC-sample-1_2.csv", in.options.zone, 1, 2));
+    const auto raw =
+        s::read_naive_csv(dir + "/eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", in.options.zone, 0, 1);
+    in.load =
+        s::to_load(s::window(raw, s::utc("2012-10-12T00:00:00+01:00"), s::utc("2013-10-12T00:00:00+01:00")), 1800);
+    in.temp = align_temperature(in.load.ts, t);
   } else {
     throw std::invalid_argument("unknown dataset '" + dataset + "' (il, uk1)");
   }
+  return in;
 }
 
 int dump_towt(const std::string& prefix, const std::string& dir, const std::string& dataset) {
-  load_series load;
-  std::vector<double> temp;
-  std::string zone;
-  towt_dataset(dataset, dir, load, temp, zone);
-  towt_options o;
-  o.zone = zone;
-  const towt_model m = fit_towt(load, temp, o);
-  const auto tow = time_of_week(load.ts, zone);
+  const towt_input in = towt_dataset(dataset, dir);
+  const load_series& load = in.load;
+  const std::vector<double>& temp = in.temp;
+  const towt_model m = fit_towt(load, temp, in.options);
+  const auto tow = time_of_week(load.ts, in.options.zone);
   std::ofstream rows(prefix + "_rows.csv");
   rows.precision(17);
   rows << "ts,load,temperature,tow\n";
@@ -286,25 +293,20 @@ int dump_towt(const std::string& prefix, const std::string& dir, const std::stri
 }
 
 int time_towt(int repeat, const std::string& dir, const std::string& dataset) {
-  load_series load;
-  std::vector<double> temp;
-  std::string zone;
-  towt_dataset(dataset, dir, load, temp, zone);
-  towt_options o;
-  o.zone = zone;
+  const towt_input in = towt_dataset(dataset, dir);
   std::vector<double> secs, cpu;
   double sink = 0;
   for (int r = 0; r < repeat; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
     const std::clock_t c0 = std::clock();
-    const towt_model m = fit_towt(load, temp, o);
+    const towt_model m = fit_towt(in.load, in.temp, in.options);
     cpu.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
     secs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     sink += m.occupied_slopes[0];
   }
   std::sort(secs.begin(), secs.end());
   std::sort(cpu.begin(), cpu.end());
-  std::cout << "rows " << load.size() << "\nmedian_seconds " << secs[secs.size() / 2] << "\nmedian_cpu_seconds "
+  std::cout << "rows " << in.load.size() << "\nmedian_seconds " << secs[secs.size() / 2] << "\nmedian_cpu_seconds "
             << cpu[cpu.size() / 2] << "\nchecksum " << sink << "\n";
   return 0;
 }

@@ -22,6 +22,26 @@ import zoneinfo
 import numpy as np
 
 
+def towt_design(temp, tow, knots, occ):
+    """Dense TOWT design: 168 one-hot slots, then S temperature components for occupied slots,
+    then S for unoccupied slots (zeros where the row's slot is in the other mode)."""
+    segs = len(knots) + 1
+    comp = np.empty((len(temp), segs))
+    if segs == 1:
+        comp[:, 0] = temp
+    else:
+        comp[:, 0] = np.minimum(temp, knots[0])
+        for j in range(1, segs - 1):
+            comp[:, j] = np.clip(temp - knots[j - 1], 0, knots[j] - knots[j - 1])
+        comp[:, segs - 1] = np.maximum(temp - knots[-1], 0)
+    X = np.zeros((len(temp), 168 + 2 * segs))
+    X[np.arange(len(temp)), tow] = 1.0
+    occupied_row = occ[tow] == 1
+    X[occupied_row, 168:168 + segs] = comp[occupied_row]
+    X[~occupied_row, 168 + segs:] = comp[~occupied_row]
+    return X
+
+
 def main():
     tool, work = sys.argv[1], sys.argv[2]  # noqa
     extra = sys.argv[3:]
@@ -70,17 +90,7 @@ def check(tool, prefix, extra):
     assert (occ == occ_cpp).all(), f"occupancy differs in slots {np.flatnonzero(occ != occ_cpp)}"
 
     # 3. dense design and least squares.
-    comp = np.empty((len(temp), segs))
-    comp[:, 0] = np.minimum(temp, knots[0]) if segs > 1 else temp
-    for j in range(1, segs - 1):
-        comp[:, j] = np.clip(temp - knots[j - 1], 0, knots[j] - knots[j - 1])
-    if segs > 1:
-        comp[:, segs - 1] = np.maximum(temp - knots[-1], 0)
-    X = np.zeros((len(y), 168 + 2 * segs))
-    X[np.arange(len(y)), tow] = 1.0
-    occupied_row = occ[tow] == 1
-    X[occupied_row, 168:168 + segs] = comp[occupied_row]
-    X[~occupied_row, 168 + segs:] = comp[~occupied_row]
+    X = towt_design(temp, tow, knots, occ)
     coef, *_ = np.linalg.lstsq(X, y, rcond=None)
 
     # 4. compare the estimable coefficients (columns that are not identically zero; lstsq gives
