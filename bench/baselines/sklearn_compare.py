@@ -26,7 +26,7 @@ from sklearn.linear_model import LinearRegression
 
 # The design builder of the numpy cross-check (one definition of the TOWT design in Python).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "unit", "baselines"))
-from towt_crosscheck import towt_design  # noqa: E402
+from towt_crosscheck import dump_towt, towt_design  # noqa: E402
 
 
 def design(rows, model):
@@ -46,14 +46,7 @@ def main():
     a = ap.parse_args()
     extra = ["--dataset", a.dataset] + (["--data", a.data] if a.data else [])
     with tempfile.TemporaryDirectory() as tmp:
-        prefix = os.path.join(tmp, "towt")
-        subprocess.run([a.tool, "dump-towt", prefix] + extra, check=True)
-        rows = np.loadtxt(prefix + "_rows.csv", delimiter=",", skiprows=1)
-        model = {}
-        with open(prefix + "_model.txt") as f:
-            for line in f:
-                key, *vals = line.split()
-                model[key] = vals
+        rows, model = dump_towt(a.tool, os.path.join(tmp, "towt"), extra)
     X, y = design(rows, model)
 
     # Interleave the two measurements so both see the same machine load.

@@ -51,7 +51,8 @@ def main():
         check(tool, prefix + "_" + dataset, ["--dataset", dataset] + extra)
 
 
-def check(tool, prefix, extra):
+def dump_towt(tool, prefix, extra):
+    """Runs `baselines_tool dump-towt` and reads its rows (ts, load, temperature, tow) and model."""
     subprocess.run([tool, "dump-towt", prefix] + extra, check=True)
     rows = np.loadtxt(prefix + "_rows.csv", delimiter=",", skiprows=1)
     model = {}
@@ -59,6 +60,11 @@ def check(tool, prefix, extra):
         for line in f:
             key, *vals = line.split()
             model[key] = vals
+    return rows, model
+
+
+def check(tool, prefix, extra):
+    rows, model = dump_towt(tool, prefix, extra)
     ts, y, temp, tow_cpp = rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3].astype(int)
     zone = zoneinfo.ZoneInfo(model["zone"][0])
     knots = np.array([float(v) for v in model["knots"]])
