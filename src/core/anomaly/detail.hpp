@@ -39,9 +39,13 @@ class offset_cache {
   std::int64_t offset_ = 0;
 };
 
+[[nodiscard]] inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
 /// Local weekday, 0 = Monday, of a local-seconds value.
 [[nodiscard]] inline std::int32_t local_weekday(std::int64_t local_secs) noexcept {
-  const std::int64_t day = local_secs >= 0 ? local_secs / 86400 : (local_secs - 86399) / 86400;
+  const std::int64_t day = floor_div(local_secs, 86400);
   return static_cast<std::int32_t>(((day % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday
 }
 [[nodiscard]] inline std::int32_t local_hour(std::int64_t local_secs) noexcept {
