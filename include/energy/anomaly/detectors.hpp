@@ -79,10 +79,15 @@ struct data_quality_options {
   /// meter that legitimately repeats (zero at night, a coarse register) is judged against itself.
   std::int32_t flatline_min_intervals = 0;
   /// A spike is a row whose distance to *both* neighbours exceeds spike_z robust standard
-  /// deviations of the first differences (1.4826·MAD of Δ), and exceeds spike_min_relative of
-  /// the series' median level (so a quiet meter's tiny steps are not spikes).
-  double spike_z = 10.0;
+  /// deviations of the first differences (1.4826·MAD of Δ) and spike_min_relative × the series'
+  /// median level (so a quiet meter's tiny steps are not spikes), and whose level is more than
+  /// spike_level_z robust standard deviations from the median of its local hour of the week
+  /// (so the evening kettle of a home, large but usual at that hour, is not a spike).
+  double spike_z = 8.0;
   double spike_min_relative = 1.0;
+  double spike_level_z = 8.0;
+  /// Zone for the hour-of-week slots of the spike level test; null = UTC hours.
+  const date::time_zone* zone = nullptr;
   /// Physical bound for one interval (milli-units), e.g. from sensor::max_value. Unset: none.
   std::optional<milli> max_value;
   /// The period the series should cover: gaps before the first and after the last row count too.
@@ -148,6 +153,9 @@ struct schedule_options {
   double min_peak_to_base = 1.6;
   /// An hour is occupied when its profile value is above base + fraction × (peak − base).
   double threshold_fraction = 0.5;
+  /// At least this share of the weeks must show occupied hours (median) above √min_peak_to_base ×
+  /// their unoccupied hours (median): a home that only peaks in the cooling season has no schedule.
+  double min_consistent_weeks = 0.75;
 };
 
 /**
@@ -162,11 +170,12 @@ struct schedule_options {
 
 struct after_hours_options {
   /// Flag an unoccupied interval when value > baseline + z·scale and value > min_ratio·baseline,
-  /// where baseline and scale are the median and 1.4826·MAD of the unoccupied values of the same
-  /// local hour of the week (across all weeks).
-  double z_threshold = 5.0;
+  /// where baseline and scale are the median and 1.4826·MAD (at least 10 % of the baseline) of
+  /// the unoccupied values of the same local hour of the week within ±baseline_weeks weeks.
+  double z_threshold = 4.0;
+  std::int32_t baseline_weeks = 4;
   double min_ratio = 1.5;
-  std::int64_t min_duration_seconds = 2 * 3600;
+  std::int64_t min_duration_seconds = 3600;
   std::int64_t merge_gap_seconds = 3600;
 };
 

@@ -145,6 +145,41 @@ std::vector<flagged_run> merge_flagged(std::span<const epoch_seconds> ts, std::i
   return out;
 }
 
+local_stats rolling_block_stats(std::span<const epoch_seconds> ts, std::span<const double> x,
+                                std::int64_t block_seconds, std::int64_t radius, std::size_t min_count) {
+  const std::size_t n = ts.size();
+  local_stats out{std::vector<double>(n, nan), std::vector<double>(n, nan)};
+  if (n == 0) return out;
+  std::vector<std::size_t> block(n);
+  for (std::size_t i = 0; i < n; ++i) block[i] = static_cast<std::size_t>((ts[i] - ts[0]) / block_seconds);
+  const std::size_t nb = block[n - 1] + 1;
+  std::vector<std::size_t> begin(nb + 1, 0);
+  std::vector<double> vals;
+  vals.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isnan(x[i])) {
+      vals.push_back(x[i]);
+      ++begin[block[i] + 1];
+    }
+  for (std::size_t b = 0; b < nb; ++b) begin[b + 1] += begin[b];
+  std::vector<double> tmp;
+  std::vector<double> centre(nb, nan), sigma(nb, nan);
+  const auto r = static_cast<std::size_t>(radius);
+  for (std::size_t b = 0; b < nb; ++b) {
+    const std::size_t lo = begin[b >= r ? b - r : 0];
+    const std::size_t hi = begin[std::min(nb, b + r + 1)];
+    if (hi - lo < min_count) continue;
+    tmp.assign(vals.begin() + static_cast<std::ptrdiff_t>(lo), vals.begin() + static_cast<std::ptrdiff_t>(hi));
+    centre[b] = median_inplace(tmp);
+    sigma[b] = mad_to_sigma * mad_inplace(tmp, centre[b]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    out.centre[i] = centre[block[i]];
+    out.sigma[i] = sigma[block[i]];
+  }
+  return out;
+}
+
 std::string amount(milli v, std::string_view unit) { return fmt::format("{} {}", format_milli(v), unit); }
 
 }  // namespace detail

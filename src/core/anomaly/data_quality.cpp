@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <array>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -105,18 +106,40 @@ void flatlines(const meter_series& s, const data_quality_options& o, std::vector
 void spikes(const meter_series& s, const data_quality_options& o, std::vector<anomaly>& out) {
   const std::size_t n = s.size();
   if (n < 3) return;
-  std::vector<double> diffs;
-  diffs.reserve(n);
+  // Robust scale of the interval-to-interval change within ±2 weeks: a summer of large swings
+  // (cooling) must not make every summer afternoon a spike, nor a quiet winter hide one.
+  std::vector<double> diffs(n, detail::nan);
   for (std::size_t i = 1; i < n; ++i)
-    if (s.ts[i] - s.ts[i - 1] == s.interval_seconds)
-      diffs.push_back(static_cast<double>(s.value[i] - s.value[i - 1]));
-  if (diffs.empty()) return;
-  const double dmed = detail::median_inplace(diffs);
-  const double sd = std::max(detail::mad_to_sigma * detail::mad_inplace(diffs, dmed), 1.0);
+    if (s.ts[i] - s.ts[i - 1] == s.interval_seconds) diffs[i] = static_cast<double>(s.value[i] - s.value[i - 1]);
+  const auto local = detail::rolling_block_stats(s.ts, diffs, 7 * 86400, 2);
+  std::vector<double> all;
+  all.reserve(n);
+  for (double d : diffs)
+    if (!std::isnan(d)) all.push_back(d);
+  if (all.empty()) return;
+  const double global_sd = detail::mad_to_sigma * detail::mad_inplace(all, detail::median_inplace(all));
   std::vector<double> vals(n);
   for (std::size_t i = 0; i < n; ++i) vals[i] = std::fabs(static_cast<double>(s.value[i]));
   const double level = std::max(detail::median_inplace(vals), 1.0);
-  const double need = std::max(o.spike_z * sd, o.spike_min_relative * level);
+  const double floor_need = o.spike_min_relative * level;
+  // Robust level per hour of the week (local when a zone is given).
+  std::vector<std::uint8_t> slot(n);
+  if (o.zone != nullptr) {
+    slot = hour_of_week(s.ts, o.zone);
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      slot[i] = static_cast<std::uint8_t>(detail::local_weekday(s.ts[i]) * 24 + detail::local_hour(s.ts[i]));
+  }
+  std::array<double, 168> centre{}, spread{};
+  {
+    for (std::size_t i = 0; i < n; ++i) vals[i] = static_cast<double>(s.value[i]);
+    auto groups = detail::group_by_slot(slot, vals, 168);
+    for (std::size_t k = 0; k < 168; ++k) {
+      auto g = groups.slot(k);
+      centre[k] = detail::median_inplace(g);
+      spread[k] = g.empty() ? 1.0 : std::max(detail::mad_to_sigma * detail::mad_inplace(g, centre[k]), 1.0);
+    }
+  }
   for (std::size_t i = 1; i + 1 < n; ++i) {
     if (s.ts[i] - s.ts[i - 1] != s.interval_seconds || s.ts[i + 1] - s.ts[i] != s.interval_seconds) continue;
     const auto v = static_cast<double>(s.value[i]);
@@ -125,7 +148,11 @@ void spikes(const meter_series& s, const data_quality_options& o, std::vector<an
     const double up = std::min(v - a0, v - a1);
     const double down = std::min(a0 - v, a1 - v);
     const double jump = std::max(up, down);
+    const double sd = std::max(std::isnan(local.sigma[i]) ? global_sd : local.sigma[i], 1.0);
+    const double need = std::max(o.spike_z * sd, floor_need);
     if (jump <= need) continue;
+    const double level_z = (v - centre[slot[i]]) / spread[slot[i]];
+    if ((up > down ? level_z : -level_z) <= o.spike_level_z) continue;
     auto a = make(s, s.ts[i], s.ts[i] + s.interval_seconds, anomaly_kind::spike,
                   jump > 3.0 * need ? severity::critical : severity::warning);
     a.score = jump / sd;

@@ -84,6 +84,17 @@ struct flagged_run {
                                                      std::span<const double> z, std::int64_t merge_gap,
                                                      std::int64_t min_duration);
 
+/// Median and robust sigma (1.4826·MAD) of `x` within ±`radius` blocks of `block_seconds` around
+/// each row's block (blocks counted from ts[0]); NaN values are skipped. Both NaN where a
+/// neighbourhood has fewer than `min_count` values. O((2·radius + 1)·n).
+struct local_stats {
+  std::vector<double> centre;
+  std::vector<double> sigma;
+};
+[[nodiscard]] local_stats rolling_block_stats(std::span<const epoch_seconds> ts, std::span<const double> x,
+                                              std::int64_t block_seconds, std::int64_t radius,
+                                              std::size_t min_count = 24);
+
 /// "12.345 kWh".
 [[nodiscard]] std::string amount(milli v, std::string_view unit);
 

@@ -21,7 +21,9 @@ std::vector<anomaly> deviation_detector::detect(const detection_input& in) const
 }
 
 std::vector<anomaly> data_quality_detector::detect(const detection_input& in) const {
-  return detect_data_quality(in.series, options);
+  auto o = options;
+  if (o.zone == nullptr) o.zone = in.zone;
+  return detect_data_quality(in.series, o);
 }
 
 std::vector<anomaly> after_hours_detector::detect(const detection_input& in) const {

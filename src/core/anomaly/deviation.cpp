@@ -47,12 +47,17 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::
     }
   }
 
+  // A season with larger residuals (summer cooling against a weather-free baseline) must not flag
+  // as a whole: the scale is at least the robust sigma of all residuals within ±2 weeks.
+  const auto local = detail::rolling_block_stats(series.ts, resid, 7 * 86400, 2);
+
   std::vector<std::int8_t> sign(n, 0);
   std::vector<double> z(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const auto s = slot[i];
     if (std::isnan(resid[i]) || std::isnan(centre[s])) continue;
-    z[i] = (resid[i] - centre[s]) / scale[s];
+    const double sc = std::isnan(local.sigma[i]) ? scale[s] : std::max(scale[s], local.sigma[i]);
+    z[i] = (resid[i] - centre[s]) / sc;
     if (z[i] > options.z_threshold) sign[i] = 1;
     else if (z[i] < -options.z_threshold) sign[i] = -1;
   }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -60,6 +61,34 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
     if (first >= 0) out.days[d] = day_schedule{true, first, last + 1};
   }
   out.detected = true;
+  // A real schedule shows every week, not only in the cooling season: count the weeks whose
+  // occupied hours run clearly above their unoccupied hours.
+  {
+    const auto ls = local_seconds(series.ts, zone);
+    const std::int64_t first_week = detail::floor_div(ls.front() - 4 * 86400, 7 * 86400);  // weeks from Monday
+    std::vector<std::vector<double>> occ_w, unocc_w;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const auto w = static_cast<std::size_t>(detail::floor_div(ls[i] - 4 * 86400, 7 * 86400) - first_week);
+      if (w >= occ_w.size()) {
+        occ_w.resize(w + 1);
+        unocc_w.resize(w + 1);
+      }
+      (out.occupied(slot[i]) ? occ_w : unocc_w)[w].push_back(v[i]);
+    }
+    std::size_t weeks = 0, consistent = 0;
+    const double need = std::sqrt(options.min_peak_to_base);
+    for (std::size_t w = 0; w < occ_w.size(); ++w) {
+      if (occ_w[w].size() < 8 || unocc_w[w].size() < 8) continue;
+      ++weeks;
+      const double o = detail::median_inplace(occ_w[w]);
+      const double u = detail::median_inplace(unocc_w[w]);
+      if (o > need * std::max(u, 0.0) && o > 0.0) ++consistent;
+    }
+    if (weeks == 0 || static_cast<double>(consistent) < options.min_consistent_weeks * static_cast<double>(weeks)) {
+      out = operating_schedule{};
+      return out;
+    }
+  }
   for (std::size_t s = 0; s < 168; ++s) {
     if (std::isnan(profile[s])) continue;
     (out.occupied(static_cast<std::uint8_t>(s)) ? occ : unocc).push_back(profile[s]);
@@ -83,24 +112,38 @@ std::vector<anomaly> detect_after_hours(const meter_series& series, const date::
     v[i] = static_cast<double>(series.value[i]);
     unocc[i] = schedule.occupied(slot[i]) ? 0 : 1;
   }
-  std::array<double, 168> base{}, scale{};
-  {
-    auto groups = detail::group_by_slot(slot, v, 168, unocc);
-    for (std::size_t s = 0; s < 168; ++s) {
-      auto g = groups.slot(s);
-      base[s] = detail::median_inplace(g);
-      if (g.empty()) continue;
-      scale[s] = std::max({detail::mad_to_sigma * detail::mad_inplace(g, base[s]), 0.05 * base[s], 1.0});
-    }
-  }
+  // The unoccupied baseline of each row is the median of the same local hour of the week within
+  // ±`baseline_weeks` weeks (unoccupied rows only): it follows the seasons (a winter evening runs
+  // heating a little longer) while one bad week is outvoted. Scale: 1.4826·MAD of the same
+  // samples, at least 10 % of the baseline.
+  const std::int64_t week = 7 * 86400;
+  const auto k_max = static_cast<std::int64_t>(options.baseline_weeks);
+  std::vector<double> expect(n, detail::nan);
   std::vector<std::int8_t> sign(n, 0);
   std::vector<double> z(n, 0.0);
+  std::vector<double> sample;
   for (std::size_t i = 0; i < n; ++i) {
     if (!unocc[i]) continue;
-    const auto s = slot[i];
-    if (std::isnan(base[s])) continue;
-    z[i] = (v[i] - base[s]) / scale[s];
-    if (z[i] > options.z_threshold && v[i] > options.min_ratio * std::max(base[s], 1.0)) sign[i] = 1;
+    sample.clear();
+    for (std::int64_t k = -k_max; k <= k_max; ++k) {
+      const epoch_seconds t = series.ts[i] + k * week;
+      // Regular grids hit the row directly; otherwise binary search.
+      const auto guess = static_cast<std::int64_t>(i) + k * week / series.interval_seconds;
+      std::size_t j = n;
+      if (guess >= 0 && guess < static_cast<std::int64_t>(n) && series.ts[static_cast<std::size_t>(guess)] == t) {
+        j = static_cast<std::size_t>(guess);
+      } else {
+        const auto it = std::lower_bound(series.ts.begin(), series.ts.end(), t);
+        if (it != series.ts.end() && *it == t) j = static_cast<std::size_t>(it - series.ts.begin());
+      }
+      if (j < n && unocc[j] && slot[j] == slot[i]) sample.push_back(v[j]);
+    }
+    if (sample.size() < 3) continue;
+    const double b = detail::median_inplace(sample);
+    const double sc = std::max({detail::mad_to_sigma * detail::mad_inplace(sample, b), 0.1 * b, 1.0});
+    expect[i] = b;
+    z[i] = (v[i] - b) / sc;
+    if (z[i] > options.z_threshold && v[i] > options.min_ratio * std::max(b, 1.0)) sign[i] = 1;
   }
   const auto runs = detail::merge_flagged(series.ts, series.interval_seconds, sign, z, options.merge_gap_seconds,
                                           options.min_duration_seconds);
@@ -108,7 +151,7 @@ std::vector<anomaly> detect_after_hours(const meter_series& series, const date::
     double exp_total = 0.0;
     milli act_total = 0;
     for (std::size_t i = run.first; i <= run.last; ++i) {
-      exp_total += std::isnan(base[slot[i]]) ? 0.0 : base[slot[i]];
+      exp_total += std::isnan(expect[i]) ? 0.0 : expect[i];
       act_total += series.value[i];
     }
     anomaly a;
