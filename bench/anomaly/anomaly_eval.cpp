@@ -20,9 +20,9 @@ int main(int argc, char** argv) try {
     ev::injection_plan plan;
   };
   std::vector<dataset> sets;
-  sets.push_back({ev::load_eemeter_csv(dir / "eemeter/il-electricity-cdd-only-hourly.csv", "America/Chicago", 3600, false), {}});
-  sets.push_back({ev::load_eemeter_csv(dir / "eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", "Europe/London", 1800, true), {}});
-  sets.push_back({ev::load_eemeter_csv(dir / "eemeter/uk-electricity-hdd-only-hourly-sample-2.csv", "Europe/London", 1800, true), {}});
+  sets.push_back({ev::load_eemeter_csv(dir / "eemeter/il-electricity-cdd-only-hourly.csv", "America/Chicago", 3600), {}});
+  sets.push_back({ev::load_eemeter_csv(dir / "eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", "Europe/London", 1800, "Etc/UTC"), {}});
+  sets.push_back({ev::load_eemeter_csv(dir / "eemeter/uk-electricity-hdd-only-hourly-sample-2.csv", "Europe/London", 1800, "Etc/UTC"), {}});
   ev::injection_plan office;
   office.schedule_drifts = 6;
   sets.push_back({ev::load_reopt_office(dir / "tariffs/reopt_loads_kw_largeoffice_sanfran.csv"), office});

@@ -54,14 +54,15 @@ double p99(const owned_series& s) {
 }  // namespace
 
 owned_series load_eemeter_csv(const std::filesystem::path& file, std::string zone, std::int32_t interval_seconds,
-                              bool naive_local) {
+                              std::string_view naive_zone) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open", file.string()));
   owned_series s;
   s.name = file.filename().string();
   s.zone = std::move(zone);
   s.interval_seconds = interval_seconds;
-  const auto* tz = find_zone(s.zone);
+  const bool naive_local = !naive_zone.empty();
+  const auto* tz = naive_local ? find_zone(naive_zone) : nullptr;
   std::string line;
   std::size_t no = 0;
   while (std::getline(in, line)) {

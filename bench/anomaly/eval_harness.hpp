@@ -25,11 +25,15 @@ struct owned_series {
   [[nodiscard]] meter_series view() const;
 };
 
-/// Reads an OpenEEmeter sample CSV (`start,value`, kWh). `naive_local`: timestamps have no
-/// offset and are wall-clock times in `zone` (fall-back duplicates: first = earlier instant).
+/// Reads an OpenEEmeter sample CSV (`start,value`, kWh); `zone` is the building's zone for the
+/// analysis. Timestamps with an offset are exact; without one they are wall-clock times in
+/// `naive_zone` (fall-back repeats: the first is the earlier instant; times skipped by DST are
+/// dropped and counted). Rows repeating an earlier timestamp, and unparseable values (the
+/// files' trailing `nan`), are dropped and counted in skipped_rows.
+/// The UK samples' naive times are GMT: they skip no hour in spring and repeat none in autumn.
 /// @throws std::runtime_error naming the file and line when it cannot be read or a timestamp is bad.
 [[nodiscard]] owned_series load_eemeter_csv(const std::filesystem::path& file, std::string zone,
-                                            std::int32_t interval_seconds, bool naive_local);
+                                            std::int32_t interval_seconds, std::string_view naive_zone = {});
 
 /// The REopt large-office load (8,760 hourly kW values, no timestamps) as hourly kWh from
 /// 2017-01-01 00:00 in the fixed zone Etc/GMT+8 (the file has no DST: Pacific standard time).

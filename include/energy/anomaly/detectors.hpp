@@ -42,9 +42,14 @@ namespace energy::anomaly {
 // Deviation from a baseline
 
 struct deviation_options {
-  /// |robust z| above which an interval is flagged. z = (r − median_slot) / (1.4826·MAD_slot)
-  /// where r = actual − expected and the slot is the local hour of the week.
-  double z_threshold = 4.0;
+  /// An interval is flagged when the mean robust z over a centred window of `smoothing_seconds`
+  /// exceeds z_threshold in magnitude. Per row z = (r − median_slot) / scale with r = actual −
+  /// expected, the slot the local hour of the week, and scale the larger of the slot's
+  /// 1.4826·MAD and the robust sigma of all residuals within ±2 weeks (so a season of larger
+  /// residuals, e.g. summer cooling against a weather-free baseline, does not flag as a whole).
+  /// Averaging over the window separates a sustained shift from interval-to-interval noise.
+  double z_threshold = 2.0;
+  std::int64_t smoothing_seconds = 12 * 3600;
   /// A run of same-sign flagged intervals must last at least this long to become an anomaly
   /// (stops flapping on single noisy intervals; spikes are the data-quality detector's job).
   std::int64_t min_duration_seconds = 3 * 3600;

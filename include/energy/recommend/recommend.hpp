@@ -46,6 +46,8 @@ struct prices {
 
 /// What a building's history is: the electricity interval series (kWh, milli = Wh) and context.
 struct building_history {
+  building_history(const anomaly::meter_series& s, const date::time_zone* z) : series(s), zone(z) {}
+
   const anomaly::meter_series& series;
   const date::time_zone* zone = nullptr;   ///< the building's IANA zone (local days, hours, months)
   std::optional<double> floor_area_ft2;    ///< gross floor area, ft²

@@ -58,11 +58,29 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::
     if (std::isnan(resid[i]) || std::isnan(centre[s])) continue;
     const double sc = std::isnan(local.sigma[i]) ? scale[s] : std::max(scale[s], local.sigma[i]);
     z[i] = (resid[i] - centre[s]) / sc;
-    if (z[i] > options.z_threshold) sign[i] = 1;
-    else if (z[i] < -options.z_threshold) sign[i] = -1;
+  }
+  // Centred moving mean of z over the rows within ±smoothing/2 in time (prefix sums).
+  std::vector<double> prefix(n + 1, 0.0);
+  std::vector<std::size_t> count(n + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool ok = !std::isnan(resid[i]) && !std::isnan(centre[slot[i]]);
+    prefix[i + 1] = prefix[i] + (ok ? z[i] : 0.0);
+    count[i + 1] = count[i] + (ok ? 1 : 0);
+  }
+  const std::int64_t half = options.smoothing_seconds / 2;
+  std::vector<double> zs(n, 0.0);
+  std::size_t lo = 0, hi = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    while (series.ts[lo] < series.ts[i] - half) ++lo;
+    while (hi < n && series.ts[hi] <= series.ts[i] + half) ++hi;
+    const std::size_t c = count[hi] - count[lo];
+    if (c == 0 || std::isnan(resid[i])) continue;
+    zs[i] = (prefix[hi] - prefix[lo]) / static_cast<double>(c);
+    if (zs[i] > options.z_threshold) sign[i] = 1;
+    else if (zs[i] < -options.z_threshold) sign[i] = -1;
   }
 
-  const auto runs = detail::merge_flagged(series.ts, series.interval_seconds, sign, z, options.merge_gap_seconds,
+  const auto runs = detail::merge_flagged(series.ts, series.interval_seconds, sign, zs, options.merge_gap_seconds,
                                           options.min_duration_seconds);
   for (const auto& run : runs) {
     double exp_total = 0.0;
