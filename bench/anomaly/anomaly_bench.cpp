@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <string>
 
 #include <benchmark/benchmark.h>
 
@@ -90,6 +91,24 @@ void BM_all_detectors(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * f.value.size()));
 }
 BENCHMARK(BM_all_detectors)->Unit(benchmark::kMillisecond);
+
+/// Each detector alone (argument: 0 threshold, 1 deviation, 2 data quality, 3 after hours).
+void BM_one_detector(benchmark::State& state) {
+  auto& f = data();
+  alert_config cfg;
+  cfg.threshold = 400000;
+  cfg.window = alert_window::hour;
+  const std::vector<anomaly::any_detector> all{anomaly::threshold_detector{cfg}, anomaly::deviation_detector{},
+                                               anomaly::data_quality_detector{}, anomaly::after_hours_detector{}};
+  const auto& d = all[static_cast<std::size_t>(state.range(0))];
+  state.SetLabel(std::string(d.name()));
+  const anomaly::detection_input in{f.series, f.zone, f.expected};
+  for (auto _ : state) {
+    auto a = d.detect(in);
+    benchmark::DoNotOptimize(a.data());
+  }
+}
+BENCHMARK(BM_one_detector)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
