@@ -11,8 +11,9 @@ namespace {
 // Source: U.S. EPA, ENERGY STAR Portfolio Manager Technical Reference "U.S. Energy Use Intensity by
 // Property Type" (August 2018), as tabulated on https://www.energystar.gov/buildings/benchmark/
 // understand_metrics/what_eui ("Median EUIs in the United States", Site EUI column), retrieved
-// 2026-11-26. Only rows read from that table are listed; "office" uses the Office row, which has
-// the same values as Financial Office (116.4 source / 52.9 site) in that table.
+// 2026-11-26. Only rows read from that table are listed. The retrieved part of the page showed
+// Financial Office (116.4 source / 52.9 site) but not the plain Office row; "office" uses 52.9 on
+// the understanding that the table lists Office with the same values (to verify: docs/recommendations.md).
 constexpr std::array<eui_benchmark, 13> table{{
     {"office", "Office", 52.9},
     {"financial office", "Financial Office", 52.9},
