@@ -55,6 +55,15 @@ fixture& data() {
   return f;
 }
 
+/// The four detectors, in the order of BM_one_detector's argument.
+std::vector<anomaly::any_detector> all_detectors() {
+  alert_config cfg;
+  cfg.threshold = 400000;
+  cfg.window = alert_window::hour;
+  return {anomaly::threshold_detector{cfg}, anomaly::deviation_detector{}, anomaly::data_quality_detector{},
+          anomaly::after_hours_detector{}};
+}
+
 void BM_reference_rolling_mean(benchmark::State& state) {
   auto& f = data();
   std::vector<double> out(f.value.size());
@@ -74,12 +83,7 @@ BENCHMARK(BM_reference_rolling_mean)->Unit(benchmark::kMicrosecond);
 
 void BM_all_detectors(benchmark::State& state) {
   auto& f = data();
-  alert_config cfg;
-  cfg.threshold = 400000;
-  cfg.window = alert_window::hour;
-  const std::vector<anomaly::any_detector> detectors{anomaly::threshold_detector{cfg}, anomaly::deviation_detector{},
-                                                     anomaly::data_quality_detector{},
-                                                     anomaly::after_hours_detector{}};
+  const auto detectors = all_detectors();
   const anomaly::detection_input in{f.series, f.zone, f.expected};
   std::size_t found = 0;
   for (auto _ : state) {
@@ -95,11 +99,7 @@ BENCHMARK(BM_all_detectors)->Unit(benchmark::kMillisecond);
 /// Each detector alone (argument: 0 threshold, 1 deviation, 2 data quality, 3 after hours).
 void BM_one_detector(benchmark::State& state) {
   auto& f = data();
-  alert_config cfg;
-  cfg.threshold = 400000;
-  cfg.window = alert_window::hour;
-  const std::vector<anomaly::any_detector> all{anomaly::threshold_detector{cfg}, anomaly::deviation_detector{},
-                                               anomaly::data_quality_detector{}, anomaly::after_hours_detector{}};
+  const auto all = all_detectors();
   const auto& d = all[static_cast<std::size_t>(state.range(0))];
   state.SetLabel(std::string(d.name()));
   const anomaly::detection_input in{f.series, f.zone, f.expected};

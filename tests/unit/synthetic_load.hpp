@@ -12,6 +12,10 @@
 
 namespace energy::testing {
 
+inline const date::time_zone* new_york() { return find_zone("America/New_York"); }
+/// 2024-01-01T00:00 America/New_York, a Monday.
+inline constexpr epoch_seconds jan1_2024_ny = 1704085200;
+
 /// A series owned by the test, with a view for the detectors.
 struct synthetic_series {
   std::vector<epoch_seconds> ts;

@@ -180,6 +180,18 @@ local_stats rolling_block_stats(std::span<const epoch_seconds> ts, std::span<con
   return out;
 }
 
+std::pair<milli, milli> run_totals(const flagged_run& run, std::span<const double> expected,
+                                   std::span<const milli> value) {
+  double exp_total = 0.0;
+  milli act_total = 0;
+  for (std::size_t i = run.first; i <= run.last; ++i) {
+    if (std::isnan(expected[i])) continue;
+    exp_total += expected[i];
+    act_total += value[i];
+  }
+  return {static_cast<milli>(std::llround(exp_total)), act_total};
+}
+
 std::string amount(milli v, std::string_view unit) { return fmt::format("{} {}", format_milli(v), unit); }
 
 }  // namespace detail

@@ -8,6 +8,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <energy/anomaly/anomaly.hpp>
@@ -94,6 +95,11 @@ struct local_stats {
 [[nodiscard]] local_stats rolling_block_stats(std::span<const epoch_seconds> ts, std::span<const double> x,
                                               std::int64_t block_seconds, std::int64_t radius,
                                               std::size_t min_count = 24);
+
+/// Totals of a run's rows `[first, last]` that have an expectation (non-NaN `expected`):
+/// the expected sum (rounded to milli) and the actual sum.
+[[nodiscard]] std::pair<milli, milli> run_totals(const flagged_run& run, std::span<const double> expected,
+                                                 std::span<const milli> value);
 
 /// "12.345 kWh".
 [[nodiscard]] std::string amount(milli v, std::string_view unit);

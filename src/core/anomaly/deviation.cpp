@@ -82,16 +82,14 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::
 
   const auto runs = detail::merge_flagged(series.ts, series.interval_seconds, sign, zs, options.merge_gap_seconds,
                                           options.min_duration_seconds);
+  // Rows without a model value or slot statistics take no part in the totals.
+  std::vector<double> exp_used(n, detail::nan);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isnan(resid[i])) exp_used[i] = expected[i];
   for (const auto& run : runs) {
-    double exp_total = 0.0;
-    milli act_total = 0;
-    for (std::size_t i = run.first; i <= run.last; ++i) {
-      if (std::isnan(resid[i])) continue;
-      exp_total += expected[i];
-      act_total += series.value[i];
-    }
-    const double diff = static_cast<double>(act_total) - exp_total;
-    if (std::fabs(diff) < options.min_relative_deviation * std::fabs(exp_total)) continue;
+    const auto [exp_total, act_total] = detail::run_totals(run, exp_used, series.value);
+    const auto diff = static_cast<double>(act_total - exp_total);
+    if (std::fabs(diff) < options.min_relative_deviation * std::fabs(static_cast<double>(exp_total))) continue;
     anomaly a;
     a.building_id = series.building_id;
     a.sensor_id = series.sensor_id;
@@ -100,9 +98,9 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::
     a.kind = anomaly_kind::baseline_deviation;
     a.score = std::fabs(run.z_sum / static_cast<double>(run.flagged));
     a.severity = a.score >= 2.0 * options.z_threshold ? severity::critical : severity::warning;
-    a.expected = static_cast<milli>(std::llround(exp_total));
+    a.expected = exp_total;
     a.actual = act_total;
-    const double pct = exp_total != 0.0 ? 100.0 * diff / std::fabs(exp_total) : 0.0;
+    const double pct = exp_total != 0 ? 100.0 * diff / std::fabs(static_cast<double>(exp_total)) : 0.0;
     a.explanation = fmt::format("consumption {:.0f} % {} baseline from {} to {} ({} vs expected {}, mean |z| {:.1f})",
                                 std::fabs(pct),
                                 diff > 0 ? "above" : "below", format_local(a.range.start, zone),

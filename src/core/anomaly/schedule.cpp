@@ -148,19 +148,14 @@ std::vector<anomaly> detect_after_hours(const meter_series& series, const date::
   const auto runs = detail::merge_flagged(series.ts, series.interval_seconds, sign, z, options.merge_gap_seconds,
                                           options.min_duration_seconds);
   for (const auto& run : runs) {
-    double exp_total = 0.0;
-    milli act_total = 0;
-    for (std::size_t i = run.first; i <= run.last; ++i) {
-      exp_total += std::isnan(expect[i]) ? 0.0 : expect[i];
-      act_total += series.value[i];
-    }
+    const auto [exp_total, act_total] = detail::run_totals(run, expect, series.value);
     anomaly a;
     a.building_id = series.building_id;
     a.sensor_id = series.sensor_id;
     a.range = time_range{from_epoch(series.ts[run.first]), from_epoch(series.ts[run.last] + series.interval_seconds)};
     a.kind = anomaly_kind::after_hours_waste;
     a.score = run.z_sum / static_cast<double>(run.flagged);
-    a.expected = static_cast<milli>(std::llround(exp_total));
+    a.expected = exp_total;
     a.actual = act_total;
     a.severity = a.actual > 2 * std::max<milli>(a.expected, 1) ? severity::critical : severity::warning;
     const bool weekend = slot[run.first] >= 5 * 24;

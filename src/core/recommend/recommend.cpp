@@ -246,36 +246,31 @@ void peak_demand(const context& c, std::vector<recommendation>& out) {
 void weather(const context& c, std::vector<recommendation>& out) {
   if (!c.h.weather) return;
   const auto& w = *c.h.weather;
-  if (w.heating_balance_point_degf && w.heating_slope_kwh_per_degf_day &&
-      *w.heating_balance_point_degf > c.o.max_heating_balance_point_degf) {
-    const double d = *w.heating_balance_point_degf - c.o.max_heating_balance_point_degf;
-    const double per_year = *w.heating_slope_kwh_per_degf_day * d * w.heating_days_per_year;
-    auto r = make(c, recommendation_kind::weather_sensitivity, "Lower the heating balance point", per_year);
+  // Balance point outside its range: move it to the range's edge (first order: slope × Δ°F × days).
+  auto balance_rule = [&](const std::optional<double>& balance, const std::optional<double>& slope, double edge,
+                          bool heating, double days) {
+    if (!balance || !slope || (heating ? *balance <= edge : *balance >= edge)) return;
+    const double d = std::fabs(*balance - edge);
+    const double per_year = *slope * d * days;
+    const std::string_view what = heating ? "heating" : "cooling";
+    auto r = make(c, recommendation_kind::weather_sensitivity,
+                  heating ? "Lower the heating balance point" : "Raise the cooling balance point", per_year);
     r.explanation = fmt::format(
-        "Heating starts when the daily mean outdoor temperature falls below {:.1f} °F, above the expected "
-        "{:.0f} °F: check heating setpoints, setbacks and simultaneous heating and cooling. {:.1f} °F less over "
-        "{:.0f} heating days at {:.1f} kWh per °F·day saves about {:.0f} kWh a year.",
-        *w.heating_balance_point_degf, c.o.max_heating_balance_point_degf, d, w.heating_days_per_year,
-        *w.heating_slope_kwh_per_degf_day, per_year);
-    r.evidence = {{"heating balance point", *w.heating_balance_point_degf, "degF", {}},
-                  {"heating slope", *w.heating_slope_kwh_per_degf_day, "kWh/(degF day)", {}}};
+        "{} starts when the daily mean outdoor temperature {} {:.1f} °F, {} the expected {:.0f} °F: check {}. "
+        "{:.1f} °F {} over {:.0f} {} days at {:.1f} kWh per °F·day saves about {:.0f} kWh a year.",
+        heating ? "Heating" : "Cooling", heating ? "falls below" : "rises above", *balance, heating ? "above" : "below",
+        edge,
+        heating ? "heating setpoints, setbacks and simultaneous heating and cooling"
+                : "cooling setpoints and the economizer (free cooling)",
+        d, heating ? "less" : "more", days, what, *slope, per_year);
+    r.evidence = {{fmt::format("{} balance point", what), *balance, "degF", {}},
+                  {fmt::format("{} slope", what), *slope, "kWh/(degF day)", {}}};
     out.push_back(std::move(r));
-  }
-  if (w.cooling_balance_point_degf && w.cooling_slope_kwh_per_degf_day &&
-      *w.cooling_balance_point_degf < c.o.min_cooling_balance_point_degf) {
-    const double d = c.o.min_cooling_balance_point_degf - *w.cooling_balance_point_degf;
-    const double per_year = *w.cooling_slope_kwh_per_degf_day * d * w.cooling_days_per_year;
-    auto r = make(c, recommendation_kind::weather_sensitivity, "Raise the cooling balance point", per_year);
-    r.explanation = fmt::format(
-        "Cooling starts when the daily mean outdoor temperature rises above {:.1f} °F, below the expected "
-        "{:.0f} °F: check cooling setpoints and the economizer (free cooling). {:.1f} °F more over {:.0f} cooling "
-        "days at {:.1f} kWh per °F·day saves about {:.0f} kWh a year.",
-        *w.cooling_balance_point_degf, c.o.min_cooling_balance_point_degf, d, w.cooling_days_per_year,
-        *w.cooling_slope_kwh_per_degf_day, per_year);
-    r.evidence = {{"cooling balance point", *w.cooling_balance_point_degf, "degF", {}},
-                  {"cooling slope", *w.cooling_slope_kwh_per_degf_day, "kWh/(degF day)", {}}};
-    out.push_back(std::move(r));
-  }
+  };
+  balance_rule(w.heating_balance_point_degf, w.heating_slope_kwh_per_degf_day, c.o.max_heating_balance_point_degf,
+               true, w.heating_days_per_year);
+  balance_rule(w.cooling_balance_point_degf, w.cooling_slope_kwh_per_degf_day, c.o.min_cooling_balance_point_degf,
+               false, w.cooling_days_per_year);
   if (!c.h.floor_area_ft2 || *c.h.floor_area_ft2 <= 0.0) return;
   const double k = *c.h.floor_area_ft2 / 1000.0;
   auto slope_rule = [&](const std::optional<double>& slope, double limit, double degree_days, std::string_view what) {

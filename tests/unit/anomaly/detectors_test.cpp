@@ -14,8 +14,8 @@ using energy::testing::office;
 
 namespace {
 
-const date::time_zone* ny() { return find_zone("America/New_York"); }
-constexpr epoch_seconds jan1 = 1704085200;  // 2024-01-01T00:00 America/New_York, a Monday
+const date::time_zone* ny() { return energy::testing::new_york(); }
+constexpr epoch_seconds jan1 = energy::testing::jan1_2024_ny;
 
 std::size_t count_kind(const std::vector<anomaly::anomaly>& a, anomaly_kind k) {
   return static_cast<std::size_t>(std::count_if(a.begin(), a.end(), [&](const auto& x) { return x.kind == k; }));

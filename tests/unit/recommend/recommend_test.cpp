@@ -13,8 +13,8 @@ using energy::testing::office;
 
 namespace {
 
-const date::time_zone* ny() { return find_zone("America/New_York"); }
-constexpr epoch_seconds jan1 = 1704085200;  // 2024-01-01T00:00 America/New_York, a Monday
+const date::time_zone* ny() { return energy::testing::new_york(); }
+constexpr epoch_seconds jan1 = energy::testing::jan1_2024_ny;
 
 const recommendation* find(const std::vector<recommendation>& r, recommendation_kind k, std::string_view title = {}) {
   const auto it = std::find_if(r.begin(), r.end(), [&](const recommendation& x) {
