@@ -8,6 +8,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "arith.hpp"
 #include "local_clock.hpp"
 
 namespace energy::billing {
@@ -17,17 +18,7 @@ using detail::local_clock;
 
 constexpr std::int64_t average_month_seconds = 2'629'746;  // 365.2425 / 12 days
 
-__extension__ using int128 = __int128;  // GCC/Clang extension; __extension__ keeps -Wpedantic quiet
-
-/// a × num / den (den > 0), rounded half away from zero, exact in 128 bits.
-std::int64_t muldiv_round(std::int64_t a, std::int64_t num, std::int64_t den) noexcept {
-  const int128 p = static_cast<int128>(a) * num;
-  int128 q = p / den;
-  const int128 r = p % den;
-  const int128 twice = r < 0 ? -2 * r : 2 * r;
-  if (twice >= den) q += p < 0 ? -1 : 1;
-  return static_cast<std::int64_t>(q);
-}
+using detail::muldiv_round;
 
 money scale(money m, std::int64_t num, std::int64_t den) noexcept {
   return money::from_micros(muldiv_round(m.micros(), num, den));
