@@ -72,9 +72,9 @@ struct demand_on_interval {
 struct bill_check {
   utility_bill billed;
   std::optional<bill> computed;       ///< absent only when the bill's period is empty
-  milli consumption_diff = 0;         ///< billed − ours, Wh
+  milli consumption_diff = 0;         ///< billed − ours, Wh (0 when the bill states no consumption)
   std::optional<milli> demand_diff;   ///< billed − ours, W (when the bill states a demand)
-  money cost_diff;                    ///< billed − our total
+  money cost_diff;                    ///< billed − our total (0 when the bill states no amount)
   std::optional<money> billed_rate;   ///< billed amount / billed kWh, $/kWh
   std::optional<money> computed_rate; ///< our total / our kWh, $/kWh
   std::vector<demand_on_interval> demand_by_interval;
@@ -97,7 +97,8 @@ struct reconciliation_report {
  * Checks each utility bill against our bill for the same period, computed from `data` and the
  * tariff in the building's zone. Bills are ordered by period start (stable) before gaps,
  * overlaps and duplicates between consecutive bills are looked for; a bill with an empty period
- * is reported with a finding, never an exception.
+ * is reported with a finding, never an exception. A bill whose source stated no amount
+ * (`amount_stated == false`) or no consumption is not compared on that quantity (nor on rate).
  * @throws std::invalid_argument if the tariff is invalid, `zone` is null or `data` breaks its
  * contract. Thread-safe (pure).
  */

@@ -49,15 +49,15 @@ std::string reconciliation_to_json(const billing::reconciliation_report& r, int 
                 {"source", b.source},
                 {"period_start", format_utc(b.period.start)},
                 {"period_end", format_utc(b.period.end)},
-                {"kwh", format_milli(b.consumption)},
+                {"kwh", b.consumption_stated ? json(format_milli(b.consumption)) : json(nullptr)},
                 {"peak_kw", b.peak_demand ? json(format_milli(*b.peak_demand)) : json(nullptr)},
                 {"demand_interval_minutes",
                  b.demand_interval_seconds ? json(*b.demand_interval_seconds / 60) : json(nullptr)},
-                {"amount", b.amount.to_string()},
+                {"amount", b.amount_stated ? json(b.amount.to_string()) : json(nullptr)},
                 {"estimated", b.estimated}};
-    json differences{{"kwh", format_milli(c.consumption_diff)},
+    json differences{{"kwh", b.consumption_stated ? json(format_milli(c.consumption_diff)) : json(nullptr)},
                      {"kw", c.demand_diff ? json(format_milli(*c.demand_diff)) : json(nullptr)},
-                     {"amount", c.cost_diff.to_string()}};
+                     {"amount", b.amount_stated ? json(c.cost_diff.to_string()) : json(nullptr)}};
     json demand = json::array();
     for (const auto& d : c.demand_by_interval)
       demand.push_back({{"interval_minutes", d.interval_seconds / 60},

@@ -27,8 +27,9 @@ money per_kwh(money amount, milli wh) { return money::from_micros(muldiv_round(a
 
 std::string days(std::int64_t seconds) { return fmt::format("{:.2f}", static_cast<double>(seconds) / 86'400.0); }
 
-std::string signed_milli(milli v) { return (v > 0 ? "+" : "") + format_milli(v); }
-std::string signed_money(money v) { return (v > money{} ? "+" : "") + v.to_string(); }
+// fmt, not `"+" + std::string`: GCC 12 -O3 raises a false -Wrestrict on that operator+.
+std::string signed_milli(milli v) { return fmt::format("{}{}", v > 0 ? "+" : "", format_milli(v)); }
+std::string signed_money(money v) { return fmt::format("{}{}", v > money{} ? "+" : "", v.to_string()); }
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
@@ -107,7 +108,8 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
     for (const auto& earlier : report.checks) {
       const auto& e = earlier.billed;
       const bool same_id = !ub.id.empty() && ub.id == e.id;
-      const bool same_content = ub.period == e.period && ub.consumption == e.consumption && ub.amount == e.amount;
+      const bool same_content = ub.period == e.period && ub.consumption == e.consumption && ub.amount == e.amount &&
+                                ub.consumption_stated == e.consumption_stated && ub.amount_stated == e.amount_stated;
       if (same_id || same_content) {
         add(finding_kind::duplicate,
             fmt::format("duplicate of bill '{}' ({}): {}", e.id, e.source,
@@ -155,8 +157,8 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
     }
 
     // Consumption.
-    c.consumption_diff = ub.consumption - ours.energy;
-    if (has_data && !within(c.consumption_diff, tol.energy_abs, tol.energy_rel, ours.energy))
+    c.consumption_diff = ub.consumption_stated ? ub.consumption - ours.energy : 0;
+    if (has_data && ub.consumption_stated && !within(c.consumption_diff, tol.energy_abs, tol.energy_rel, ours.energy))
       add(finding_kind::consumption_mismatch,
           fmt::format("billed {} kWh, meter data {} kWh ({} kWh)", format_milli(ub.consumption), format_milli(ours.energy),
                       signed_milli(c.consumption_diff)));
@@ -196,11 +198,11 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
     }
 
     // Cost and rate.
-    c.cost_diff = ub.amount - ours.total;
-    if (has_data && !within(c.cost_diff.micros(), tol.cost_abs.micros(), tol.cost_rel, ours.total.micros()))
+    c.cost_diff = ub.amount_stated ? ub.amount - ours.total : money{};
+    if (has_data && ub.amount_stated && !within(c.cost_diff.micros(), tol.cost_abs.micros(), tol.cost_rel, ours.total.micros()))
       add(finding_kind::cost_mismatch, fmt::format("billed ${}, tariff applied to meter data ${} ({} $)", ub.amount.to_string(),
                                                    ours.total.to_string(), signed_money(c.cost_diff)));
-    if (ub.consumption > 0) c.billed_rate = per_kwh(ub.amount, ub.consumption);
+    if (ub.consumption > 0 && ub.consumption_stated && ub.amount_stated) c.billed_rate = per_kwh(ub.amount, ub.consumption);
     if (ours.energy > 0) c.computed_rate = per_kwh(ours.total, ours.energy);
     if (has_data && c.billed_rate && c.computed_rate) {
       const auto diff = (*c.billed_rate - *c.computed_rate).micros();
@@ -230,22 +232,26 @@ std::string to_csv(const reconciliation_report& r) {
     std::string flags;
     std::string messages;
     for (const auto& f : c.findings) {
-      flags += (flags.empty() ? "" : "|") + std::string(to_string(f.kind));
-      messages += (messages.empty() ? "" : " | ") + f.message;
+      if (!flags.empty()) flags += '|';
+      flags += to_string(f.kind);
+      if (!messages.empty()) messages += " | ";
+      messages += f.message;
     }
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", csv_field(b.id), format_utc(b.period.start),
-                       format_utc(b.period.end), days(b.period.length().count()), format_milli(b.consumption),
-                       ours ? format_milli(ours->energy) : "", ours ? format_milli(c.consumption_diff) : "",
+                       format_utc(b.period.end), days(b.period.length().count()), b.consumption_stated ? format_milli(b.consumption) : "",
+                       ours ? format_milli(ours->energy) : "", ours && b.consumption_stated ? format_milli(c.consumption_diff) : "",
                        b.peak_demand ? format_milli(*b.peak_demand) : "", ours ? format_milli(ours->peak_demand) : "",
                        c.demand_diff ? format_milli(*c.demand_diff) : "", ours ? std::to_string(ours->demand_window_seconds / 60) : "",
-                       b.amount.to_string(), ours ? ours->total.to_string() : "", ours ? c.cost_diff.to_string() : "",
+                       b.amount_stated ? b.amount.to_string() : "", ours ? ours->total.to_string() : "",
+                       ours && b.amount_stated ? c.cost_diff.to_string() : "",
                        c.billed_rate ? c.billed_rate->to_exact_string() : "",
                        c.computed_rate ? c.computed_rate->to_exact_string() : "",
                        ours ? fmt::format("{:.2f}", 100.0 * ours->coverage()) : "", b.estimated ? "true" : "false");
     for (const auto s : r.demand_intervals) {
       const auto it = std::find_if(c.demand_by_interval.begin(), c.demand_by_interval.end(),
                                    [s](const demand_on_interval& d) { return d.interval_seconds == s; });
-      out += "," + (it == c.demand_by_interval.end() ? std::string{} : format_milli(it->demand));
+      out += ',';
+      if (it != c.demand_by_interval.end()) out += format_milli(it->demand);
     }
     out += fmt::format(",{},{},{}\r\n", csv_field(flags), csv_field(messages), csv_field(b.source));
   }

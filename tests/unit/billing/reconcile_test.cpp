@@ -255,3 +255,21 @@ TEST_CASE("the CSV report has one quoted row per bill with flags and messages", 
   CHECK_THAT(lines[1], Catch::StartsWith("\"A, June\",2023-06-01T07:00:00Z,2023-07-01T07:00:00Z,30.00,"));
   CHECK_THAT(lines[2], Catch::Contains(",true,") && Catch::Contains(",estimated_read,"));
 }
+
+TEST_CASE("a bill that states no amount or no consumption is not compared on what it does not state", "[billing][reconcile]") {
+  const auto z = la();
+  const auto t = simple_tariff();
+  const auto data = summer(z);
+  auto b = honest(data, t, z, {local(z, 2023, 6, 3), local(z, 2023, 7, 5)}, "A");
+  b.amount = money{};
+  b.amount_stated = false;
+  b.consumption = 0;
+  b.consumption_stated = false;
+  const auto r = reconcile(std::vector{b}, data, t, z);
+  const auto& c = r.checks[0];
+  CHECK(c.ok());
+  CHECK_FALSE(c.billed_rate.has_value());
+  CHECK(c.cost_diff == money{});
+  b.amount_stated = true;  // a stated $0 is a real claim and is flagged
+  CHECK(reconcile(std::vector{b}, data, t, z).checks[0].has(finding_kind::cost_mismatch));
+}
