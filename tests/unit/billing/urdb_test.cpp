@@ -30,9 +30,16 @@ std::string slurp(const std::filesystem::path& p) {
 
 money dollars(const char* s) { return *money::parse(s); }
 
-/// A minimal valid record with one replaced/added field.
+/// A minimal record: `extra` fields, plus a one-period energy structure unless `extra` has one.
 std::string record(const std::string& extra) {
-  return R"({"name":"t","energyratestructure":[[{"rate":0.1,"unit":"kWh"}]])" + (extra.empty() ? "" : "," + extra) + "}";
+  std::string r = R"({"name":"t")";
+  if (extra.find("\"energyratestructure\"") == std::string::npos) r += R"(,"energyratestructure":[[{"rate":0.1,"unit":"kWh"}]])";
+  if (!extra.empty()) {
+    r += ',';
+    r += extra;
+  }
+  r += '}';
+  return r;
 }
 }  // namespace
 
@@ -145,7 +152,10 @@ TEST_CASE("malformed URDB documents raise parse_error naming the field path", "[
   std::string sched = "[";
   for (int m = 0; m < 12; ++m) {
     sched += m ? ",[" : "[";
-    for (int h = 0; h < 24; ++h) sched += (h ? "," : "") + std::string(m == 3 && h == 7 ? "2" : "0");
+    for (int h = 0; h < 24; ++h) {
+      if (h) sched += ',';
+      sched += (m == 3 && h == 7) ? '2' : '0';
+    }
     sched += "]";
   }
   sched += "]";
