@@ -132,7 +132,8 @@ struct bill {
 /**
  * Highest demand (W) over clock-aligned blocks of `window_seconds` in `period`, with the start
  * of the block, or nullopt when no interval starts in the period. Used to check which demand
- * interval a utility billed on. @throws std::invalid_argument if window_seconds <= 0.
+ * interval a utility billed on. @throws std::invalid_argument unless window_seconds is a positive
+ * multiple of `data.interval_seconds` (a 15-minute demand cannot be measured from hourly data).
  */
 struct peak { milli demand = 0; utc_seconds at{}; };
 [[nodiscard]] std::optional<peak> peak_demand(const interval_series& data, time_range period,

@@ -34,6 +34,7 @@ struct reconcile_options {
   reconcile_tolerance tolerance;
   bill_options billing;
   /// Demand intervals to compare the billed demand against (seconds), in order of preference.
+  /// Intervals the data cannot form (shorter than, or not a multiple of, its interval) are skipped.
   std::vector<std::int32_t> demand_intervals{900, 1800, 3600};
 };
 

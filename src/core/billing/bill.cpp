@@ -177,8 +177,10 @@ interval_series interval_series::from_rows(const reading_rows& rows, const uuid&
 }
 
 std::optional<peak> peak_demand(const interval_series& data, time_range period, std::int32_t window_seconds) {
-  if (window_seconds <= 0) throw std::invalid_argument("peak_demand: window_seconds must be positive");
   data.validate();
+  if (window_seconds <= 0 || window_seconds % data.interval_seconds != 0)
+    throw std::invalid_argument(fmt::format("peak_demand: a {}-second window cannot be formed from {}-second intervals",
+                                            window_seconds, data.interval_seconds));
   const auto [lo, hi] = rows_in(data, period);
   std::optional<peak> best;
   for_each_window(data, lo, hi, window_seconds, [&](std::int64_t ws, milli w) {

@@ -168,6 +168,7 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
       c.demand_diff = *ub.peak_demand - ours.peak_demand;
       const bool tariff_match = within(*c.demand_diff, tol.demand_abs, tol.demand_rel, ours.peak_demand);
       for (const auto s : options.demand_intervals) {
+        if (s <= 0 || s % data.interval_seconds != 0) continue;  // cannot be formed from this data
         const auto p = peak_demand(data, ub.period, s);
         demand_on_interval d;
         d.interval_seconds = s;

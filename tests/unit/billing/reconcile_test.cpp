@@ -273,3 +273,16 @@ TEST_CASE("a bill that states no amount or no consumption is not compared on wha
   b.amount_stated = true;  // a stated $0 is a real claim and is flagged
   CHECK(reconcile(std::vector{b}, data, t, z).checks[0].has(finding_kind::cost_mismatch));
 }
+
+TEST_CASE("demand intervals shorter than the data interval are not compared, and peak_demand refuses them", "[billing][reconcile]") {
+  const auto z = la();
+  const auto t = simple_tariff();
+  const auto from = local(z, 2023, 6, 1);
+  const auto hourly = series(from, from + hours{24 * 30}, 3600, [](utc_seconds) { return milli{40'000}; });
+  auto b = honest(hourly, t, z, {from, from + hours{24 * 30}}, "H");
+  const auto r = reconcile(std::vector{b}, hourly, t, z);
+  REQUIRE(r.checks[0].demand_by_interval.size() == 1);
+  CHECK(r.checks[0].demand_by_interval[0].interval_seconds == 3600);
+  CHECK(r.checks[0].demand_by_interval[0].demand == 40'000);
+  CHECK_THROWS_WITH(peak_demand(hourly, {from, from + hours{24}}, 900), Catch::Contains("900-second window"));
+}
