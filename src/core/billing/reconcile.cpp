@@ -29,7 +29,7 @@ std::string days(std::int64_t seconds) { return fmt::format("{:.2f}", static_cas
 
 // fmt, not `"+" + std::string`: GCC 12 -O3 raises a false -Wrestrict on that operator+.
 std::string signed_milli(milli v) { return fmt::format("{}{}", v > 0 ? "+" : "", format_milli(v)); }
-std::string signed_money(money v) { return fmt::format("{}{}", v > money{} ? "+" : "", v.to_string()); }
+std::string signed_money(money v) { return fmt::format("{}${}", v < money{} ? "-" : "+", (v < money{} ? -v : v).to_string()); }
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
@@ -201,7 +201,7 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
     // Cost and rate.
     c.cost_diff = ub.amount_stated ? ub.amount - ours.total : money{};
     if (has_data && ub.amount_stated && !within(c.cost_diff.micros(), tol.cost_abs.micros(), tol.cost_rel, ours.total.micros()))
-      add(finding_kind::cost_mismatch, fmt::format("billed ${}, tariff applied to meter data ${} ({} $)", ub.amount.to_string(),
+      add(finding_kind::cost_mismatch, fmt::format("billed ${}, tariff applied to meter data ${} ({})", ub.amount.to_string(),
                                                    ours.total.to_string(), signed_money(c.cost_diff)));
     if (ub.consumption > 0 && ub.consumption_stated && ub.amount_stated) c.billed_rate = per_kwh(ub.amount, ub.consumption);
     if (ours.energy > 0) c.computed_rate = per_kwh(ours.total, ours.energy);
