@@ -133,6 +133,27 @@ class reader {
     return s;
   }
 
+  /// `<prefix>ratestructure` with `<prefix>weekdayschedule` / `<prefix>weekendschedule`; a
+  /// schedule may be omitted only when there is a single period, and needs its structure.
+  void read_tou(const json& rec, const std::string& prefix, const char* unit, std::vector<rate_period>& periods,
+                month_hour_schedule& weekday, month_hour_schedule& weekend,
+                std::vector<std::string>& unsupported) const {
+    const auto present = [&](const std::string& key) { return rec.contains(key) && !rec.at(key).is_null(); };
+    const std::string structure = prefix + "ratestructure";
+    const std::string schedules[2] = {prefix + "weekdayschedule", prefix + "weekendschedule"};
+    if (!present(structure)) {
+      for (const auto& key : schedules)
+        if (present(key)) fail(structure, "missing, but " + key + " is present");
+      return;
+    }
+    periods = read_structure(rec.at(structure), structure, unit, unsupported);
+    month_hour_schedule* targets[2] = {&weekday, &weekend};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (present(schedules[i])) *targets[i] = read_schedule(rec.at(schedules[i]), schedules[i], periods.size());
+      else if (periods.size() > 1) fail(schedules[i], "missing, but " + structure + " has several periods");
+    }
+  }
+
   charge_unit read_unit(const json& v, const std::string& name, std::vector<std::string>& unsupported,
                         bool& usable) const {
     usable = true;
@@ -176,26 +197,9 @@ class reader {
       out.unsupported.push_back(key + ": not modelled");
     }
 
-    // Energy.
-    if (has("energyratestructure")) {
-      t.energy_periods = read_structure(rec.at("energyratestructure"), "energyratestructure", "kWh", out.unsupported);
-      const auto n = t.energy_periods.size();
-      if (has("energyweekdayschedule")) t.energy_weekday = read_schedule(rec.at("energyweekdayschedule"), "energyweekdayschedule", n);
-      else if (n > 1) fail("energyweekdayschedule", "missing, but energyratestructure has several periods");
-      if (has("energyweekendschedule")) t.energy_weekend = read_schedule(rec.at("energyweekendschedule"), "energyweekendschedule", n);
-      else if (n > 1) fail("energyweekendschedule", "missing, but energyratestructure has several periods");
-    } else if (has("energyweekdayschedule") || has("energyweekendschedule")) {
-      fail("energyratestructure", "missing, but an energy schedule is present");
-    }
-    // TOU demand.
-    if (has("demandratestructure")) {
-      t.demand_periods = read_structure(rec.at("demandratestructure"), "demandratestructure", "kW", out.unsupported);
-      const auto n = t.demand_periods.size();
-      if (has("demandweekdayschedule")) t.demand_weekday = read_schedule(rec.at("demandweekdayschedule"), "demandweekdayschedule", n);
-      else if (n > 1) fail("demandweekdayschedule", "missing, but demandratestructure has several periods");
-      if (has("demandweekendschedule")) t.demand_weekend = read_schedule(rec.at("demandweekendschedule"), "demandweekendschedule", n);
-      else if (n > 1) fail("demandweekendschedule", "missing, but demandratestructure has several periods");
-    }
+    // Energy and TOU demand: a rate structure with its weekday/weekend schedules.
+    read_tou(rec, "energy", "kWh", t.energy_periods, t.energy_weekday, t.energy_weekend, out.unsupported);
+    read_tou(rec, "demand", "kW", t.demand_periods, t.demand_weekday, t.demand_weekend, out.unsupported);
     // Flat demand.
     if (has("flatdemandstructure")) {
       t.flat_demand_periods = read_structure(rec.at("flatdemandstructure"), "flatdemandstructure", "kW", out.unsupported);

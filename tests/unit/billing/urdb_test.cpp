@@ -170,3 +170,13 @@ TEST_CASE("malformed URDB documents raise parse_error naming the field path", "[
   CHECK_THROWS_WITH(read_urdb_file(data_dir / "no-such-tariff.json"), Catch::Contains("cannot open file"));
   CHECK_THROWS_WITH(read_urdb("[1,2]", "arr.json"), Catch::Contains("arr.json: (record): expected a URDB record object"));
 }
+
+TEST_CASE("a schedule without its rate structure, or several periods without a schedule, is malformed", "[billing][urdb]") {
+  CHECK_THROWS_WITH(read_urdb(record(R"("demandweekdayschedule":[])")),
+                    Catch::Contains("demandratestructure: missing, but demandweekdayschedule is present"));
+  CHECK_THROWS_WITH(read_urdb(record(R"("demandratestructure":[[{"rate":1}],[{"rate":2}]])")),
+                    Catch::Contains("demandweekdayschedule: missing, but demandratestructure has several periods"));
+  const auto one = read_urdb(record(R"("demandratestructure":[[{"rate":7}]])"));
+  CHECK(one.tariff.demand_periods.size() == 1);
+  CHECK(one.tariff.demand_weekday[11][23] == 0);
+}
