@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -56,11 +57,17 @@ class reader {
   }
 
   std::int64_t read_int(const json& v, const std::string& path, std::int64_t lo, std::int64_t hi) const {
-    if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<std::int64_t>(v.get<double>()))))
-      fail(path, "expected an integer");
-    const auto i = v.is_number_integer() ? v.get<std::int64_t>() : static_cast<std::int64_t>(v.get<double>());
-    if (i < lo || i > hi) fail(path, fmt::format("{} is outside {}..{}", i, lo, hi));
-    return i;
+    if (v.is_number_integer()) {
+      const auto i = v.get<std::int64_t>();
+      if (i < lo || i > hi) fail(path, fmt::format("{} is outside {}..{}", i, lo, hi));
+      return i;
+    }
+    if (!v.is_number_float()) fail(path, "expected an integer");
+    const double d = v.get<double>();  // URDB exports sometimes write 15.0 for 15
+    if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)))
+      fail(path, fmt::format("{} is outside {}..{}", d, lo, hi));
+    if (std::floor(d) != d) fail(path, fmt::format("{} is not an integer", d));
+    return static_cast<std::int64_t>(d);
   }
 
   /// `energyratestructure` / `demandratestructure` / `flatdemandstructure`.

@@ -89,7 +89,9 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return bills[a].period.start < bills[b].period.start; });
 
-  const bill_check* previous = nullptr;  // last non-duplicate bill with a valid period
+  report.checks.reserve(bills.size());
+  // Index (not pointer) of the last non-duplicate bill with a valid period: checks grows below.
+  std::optional<std::size_t> previous;
   for (const auto idx : order) {
     const utility_bill& ub = bills[idx];
     bill_check c;
@@ -118,8 +120,9 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
         break;
       }
     }
-    if (!duplicate && previous != nullptr) {
-      const auto prev_end = previous->billed.period.end;
+    if (!duplicate && previous) {
+      const auto& prev = report.checks[*previous].billed;
+      const auto prev_end = prev.period.end;
       if (ub.period.start > prev_end)
         add(finding_kind::gap_before,
             fmt::format("{} days unbilled between the previous bill's end {} and this bill's start {}",
@@ -127,7 +130,7 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
       else if (ub.period.start < prev_end)
         add(finding_kind::overlap_with_previous,
             fmt::format("overlaps the previous bill '{}' by {} days (previous ends {}, this starts {})",
-                        previous->billed.id, days((prev_end - ub.period.start).count()), format_utc(prev_end),
+                        prev.id, days((prev_end - ub.period.start).count()), format_utc(prev_end),
                         format_utc(ub.period.start)));
     }
     if (ub.estimated) add(finding_kind::estimated_read, "the utility marked this bill's meter read as estimated");
@@ -215,7 +218,7 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
     }
 
     report.checks.push_back(std::move(c));
-    if (!duplicate) previous = &report.checks.back();
+    if (!duplicate) previous = report.checks.size() - 1;
   }
   return report;
 }

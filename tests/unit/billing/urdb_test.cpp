@@ -180,3 +180,10 @@ TEST_CASE("a schedule without its rate structure, or several periods without a s
   CHECK(one.tariff.demand_periods.size() == 1);
   CHECK(one.tariff.demand_weekday[11][23] == 0);
 }
+
+TEST_CASE("integer fields accept 15.0 but reject fractions and out-of-range values with the path", "[billing][urdb]") {
+  CHECK(read_urdb(record(R"("demandwindow":30.0)")).tariff.demand_window_minutes == 30);
+  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":15.5)")), Catch::Contains("demandwindow: 15.5 is not an integer"));
+  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":1e30)")), Catch::Contains("demandwindow: 1e+30 is outside 1..1440"));
+  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":"15")")), Catch::Contains("demandwindow: expected an integer"));
+}
