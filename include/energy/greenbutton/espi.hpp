@@ -94,6 +94,15 @@ struct local_time_parameters {
 };
 
 /**
+ * True when the UTC offset of `zone` (the building's IANA zone, which the caller supplies) at
+ * instant `at` is tzOffset, plus dstOffset when the zone observes DST at `at`. Use it to catch
+ * a file imported for the wrong building; it cannot pick a zone (see local_time_parameters).
+ * The DST start/end rules are not compared: they are kept raw.
+ * @throws std::invalid_argument when `zone` is null.
+ */
+[[nodiscard]] bool zone_matches(const local_time_parameters& ltp, const date::time_zone* zone, utc_seconds at);
+
+/**
  * The IntervalReadings of one MeterReading as columns, ordered by start, one row per distinct
  * start (duplicates are dropped and reported). `value` is the raw integer of the XML.
  */

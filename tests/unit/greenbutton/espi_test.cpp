@@ -380,3 +380,20 @@ TEST_CASE("usage summaries become bills: money exact from 1/100000 units, estima
     CHECK(has_issue(d2, "nobp.xml:", "no billingPeriod"));
   }
 }
+
+TEST_CASE("time parameters are checked against the caller's building zone, never turned into one", "[greenbutton][time]") {
+  local_time_parameters pacific;
+  pacific.tz_offset = -28800;
+  pacific.dst_offset = 3600;
+  const auto winter = from_epoch(1293868800);  // 2011-01-01T08:00Z
+  const auto summer = from_epoch(1309478400);  // 2011-07-01T00:00Z
+  CHECK(zone_matches(pacific, find_zone("America/Los_Angeles"), winter));
+  CHECK(zone_matches(pacific, find_zone("America/Los_Angeles"), summer));
+  CHECK(zone_matches(pacific, find_zone("America/Tijuana"), summer));  // same offsets: offsets cannot name a zone
+  CHECK_FALSE(zone_matches(pacific, find_zone("America/New_York"), winter));
+  CHECK_FALSE(zone_matches(pacific, find_zone("America/Phoenix"), winter));  // -7 h standard
+  local_time_parameters no_dst = pacific;
+  no_dst.dst_offset = 0;
+  CHECK_FALSE(zone_matches(no_dst, find_zone("America/Los_Angeles"), summer));
+  CHECK_THROWS_AS(zone_matches(pacific, nullptr, winter), std::invalid_argument);
+}
