@@ -22,12 +22,16 @@ struct fixture {
   std::unique_ptr<storage::store> s = storage::open_memory_store();
   building b;
   fixture() {
-    // Designated initialisers rather than `x.name = "..."`: g++ 12 -O3 reports a false -Wrestrict
-    // on assigning short literals here, which fails the release build.
-    const tenant t{.id = uuid::v7(), .name = std::string("t")};
+    // `std::string(...)` rather than `x.name = "..."`: g++ 12 -O3 reports a false -Wrestrict on
+    // assigning short literals here, which fails the release build.
+    tenant t;
+    t.id = uuid::v7();
+    t.name = std::string("t");
     s->put_tenant(t);
-    b = building{.id = uuid::v7(), .tenant_id = t.id, .name = std::string("Inland"),
-                 .time_zone = std::string("America/Los_Angeles")};
+    b.id = uuid::v7();
+    b.tenant_id = t.id;
+    b.name = std::string("Inland");
+    b.time_zone = std::string("America/Los_Angeles");
     s->put_building(b);
   }
 };
