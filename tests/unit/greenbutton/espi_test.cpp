@@ -392,3 +392,33 @@ TEST_CASE("time parameters are checked against the caller's building zone, never
   CHECK_FALSE(zone_matches(no_dst, find_zone("America/Los_Angeles"), summer));
   CHECK_THROWS_AS(zone_matches(pacific, nullptr, winter), std::invalid_argument);
 }
+
+TEST_CASE("property: any truncation or byte corruption is a parse_error or a document, never a crash", "[greenbutton][errors]") {
+  const std::string xml = feed({up_entry("1"), ltp_entry(), mr_entry("1", "01", "07"), rt_entry("07", 72, 0),
+                                block("1", "01", "1", three_readings() + reading(t0 + 3 * 3600, "4", 3600, "<cost>5</cost>")),
+                                summary_entry("1", "<billingPeriod><duration>86400</duration><start>1330578000</start>"
+                                                   "</billingPeriod><billLastPeriod>100</billLastPeriod>")});
+  std::mt19937 rng(7);
+  std::size_t errors = 0, documents = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string s = xml;
+    if (i % 2 == 0) {
+      s.resize(rng() % xml.size());
+    } else {
+      for (int k = 0; k < 3; ++k) s[rng() % s.size()] = "<>/x9 -&\""[rng() % 9];
+    }
+    try {
+      const document d = parse_buffer(s, "fuzz.xml");
+      ++documents;
+      for (const auto& m : d.meter_readings) {
+        REQUIRE(m.readings.start.size() == m.readings.value.size());
+        REQUIRE(std::is_sorted(m.readings.start.begin(), m.readings.start.end()));
+      }
+    } catch (const parse_error& e) {
+      ++errors;
+      REQUIRE(std::string(e.what()).rfind("fuzz.xml", 0) == 0);
+    }
+  }
+  CHECK(errors > 0);
+  CHECK(documents > 0);
+}
