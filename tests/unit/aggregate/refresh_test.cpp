@@ -87,6 +87,9 @@ TEST_CASE("refreshing with nothing dirty reads and writes nothing", "[aggregate]
   const auto report = refresh_summaries(*st);
   CHECK(report == refresh_report{});
   CHECK(all_summaries(*st, p).empty());
+  refresh_options none;
+  none.max_marks_per_commit = 0;  // would silently never make progress
+  CHECK_THROWS_AS(refresh_summaries(*st, none), std::invalid_argument);
 }
 
 TEST_CASE("a refresh of stored readings equals one pass of the aggregator, and a second refresh does nothing",
