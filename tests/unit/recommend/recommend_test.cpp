@@ -87,6 +87,12 @@ TEST_CASE("peak demand reduction fires on short peaks under a demand charge only
   const auto* r = find(run(peaky, with_demand), recommendation_kind::peak_demand);
   REQUIRE(r != nullptr);
   CHECK(r->annual_saving_kwh == 0);
+  // Evidence: the load factor, the shave, then each full local month's peak with its period.
+  REQUIRE(r->evidence.size() == 2 + 3);
+  CHECK(r->evidence[2].label == "peak 2024-01");
+  CHECK(r->evidence[4].label == "peak 2024-03");
+  CHECK(r->evidence[2].value == Approx(300.0).epsilon(0.03));
+  CHECK(r->evidence[2].period->start == from_epoch(jan1));
   // About (300 − 102) kW × $15 × 12 months.
   CHECK(r->annual_saving.to_double() == Approx(198.0 * 15.0 * 12.0).epsilon(0.05));
   CHECK(find(run(peaky), recommendation_kind::peak_demand) == nullptr);  // no demand price: no claim
