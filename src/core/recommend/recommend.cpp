@@ -128,9 +128,9 @@ void after_hours(const context& c, std::vector<recommendation>& out) {
   auto r = make(c, recommendation_kind::after_hours_operation, "Stop after-hours and weekend operation", per_year);
   r.explanation = fmt::format(
       "{} periods of consumption far above the unoccupied baseline while the building is normally closed "
-      "({} occupied hours a week detected), {:.0f} kWh above the baseline in the history, about {:.0f} kWh a "
+      "({} occupied hours a week, {}), {:.0f} kWh above the baseline in the history, about {:.0f} kWh a "
       "year. Largest: {} to {} ({:.0f} kWh above). Check time schedules and overrides of HVAC and lighting.",
-      events.size(), sched.occupied_hours_per_week(), excess, per_year, format_local(largest->range.start, c.h.zone),
+      events.size(), sched.occupied_hours_per_week(), c.h.declared_schedule ? "declared" : "detected", excess, per_year, format_local(largest->range.start, c.h.zone),
       format_local(largest->range.end, c.h.zone), from_milli(largest->actual - largest->expected));
   r.evidence = {{"after-hours events", static_cast<double>(events.size()), "", c.period},
                 {"excess over unoccupied baseline", excess, "kWh", c.period},
