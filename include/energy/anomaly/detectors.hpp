@@ -88,9 +88,9 @@ struct data_quality_options {
   /// median level (so a quiet meter's tiny steps are not spikes), and whose level is more than
   /// spike_level_z robust standard deviations from the median of its local hour of the week
   /// (so the evening kettle of a home, large but usual at that hour, is not a spike).
-  double spike_z = 8.0;
+  double spike_z = 10.0;
   double spike_min_relative = 1.0;
-  double spike_level_z = 8.0;
+  double spike_level_z = 12.0;
   /// Zone for the hour-of-week slots of the spike level test; null = UTC hours.
   const date::time_zone* zone = nullptr;
   /// Physical bound for one interval (milli-units), e.g. from sensor::max_value. Unset: none.

@@ -44,21 +44,33 @@ milli total(const meter_series& s, std::size_t first, std::size_t last) {
   return t;
 }
 
-void missing(const meter_series& s, std::vector<anomaly>& out) {
+/// One missing_data anomaly for `[from, to)` (nothing when empty); `note` ends the explanation.
+void gap(const meter_series& s, epoch_seconds from, epoch_seconds to, std::string_view note, std::vector<anomaly>& out) {
+  if (to <= from) return;
   const std::int64_t iv = s.interval_seconds;
-  auto gap = [&](epoch_seconds from, epoch_seconds to, bool misaligned) {
-    if (to <= from) return;
-    const std::int64_t count = (to - from + iv - 1) / iv;
-    auto a = make(s, from, to, anomaly_kind::missing_data, count * iv >= 86400 ? severity::critical : severity::warning);
-    a.score = static_cast<double>(count);
-    a.explanation = fmt::format("{} interval{} missing from {} to {}{}", count, count == 1 ? "" : "s",
-                                format_utc(a.range.start), format_utc(a.range.end),
-                                misaligned ? " (the next row is off the interval grid)" : "");
-    out.push_back(std::move(a));
-  };
+  const std::int64_t count = (to - from + iv - 1) / iv;
+  auto a = make(s, from, to, anomaly_kind::missing_data, count * iv >= 86400 ? severity::critical : severity::warning);
+  a.score = static_cast<double>(count);
+  a.explanation = fmt::format("{} interval{} missing from {} to {}{}", count, count == 1 ? "" : "s",
+                              format_utc(a.range.start), format_utc(a.range.end), note);
+  out.push_back(std::move(a));
+}
+
+void missing(const meter_series& s, const data_quality_options& o, std::vector<anomaly>& out) {
+  const std::int64_t iv = s.interval_seconds;
+  if (o.expected_range) {
+    const auto from = to_epoch(o.expected_range->start);
+    const auto to = to_epoch(o.expected_range->end);
+    if (s.size() == 0) {
+      gap(s, from, to, " (no readings at all)", out);
+      return;
+    }
+    gap(s, from, std::min(to, s.ts.front()), " (before the first reading)", out);
+    gap(s, std::max(from, s.ts.back() + iv), to, " (after the last reading)", out);
+  }
   for (std::size_t i = 1; i < s.size(); ++i) {
     const std::int64_t d = s.ts[i] - s.ts[i - 1];
-    if (d > iv) gap(s.ts[i - 1] + iv, s.ts[i], d % iv != 0);
+    if (d > iv) gap(s, s.ts[i - 1] + iv, s.ts[i], d % iv != 0 ? " (the next row is off the interval grid)" : "", out);
   }
 }
 
@@ -172,32 +184,7 @@ void spikes(const meter_series& s, const data_quality_options& o, std::vector<an
 std::vector<anomaly> detect_data_quality(const meter_series& s, const data_quality_options& o) {
   s.validate();
   std::vector<anomaly> out;
-  if (o.expected_range) {
-    const auto from = to_epoch(o.expected_range->start);
-    const auto to = to_epoch(o.expected_range->end);
-    auto lead = make(s, from, s.size() > 0 ? std::min(to, s.ts.front()) : to, anomaly_kind::missing_data,
-                     severity::warning);
-    if (s.size() == 0 || s.ts.front() > from) {
-      const auto c = (to_epoch(lead.range.end) - from + s.interval_seconds - 1) / s.interval_seconds;
-      if (c > 0) {
-        lead.score = static_cast<double>(c);
-        if (c * s.interval_seconds >= 86400) lead.severity = severity::critical;
-        lead.explanation = fmt::format("{} interval{} missing from {} to {} (before the first reading)", c,
-                                       c == 1 ? "" : "s", format_utc(lead.range.start), format_utc(lead.range.end));
-        out.push_back(std::move(lead));
-      }
-    }
-    if (s.size() > 0 && s.ts.back() + s.interval_seconds < to) {
-      const auto start = s.ts.back() + s.interval_seconds;
-      const auto c = (to - start + s.interval_seconds - 1) / s.interval_seconds;
-      auto tail = make(s, start, to, anomaly_kind::missing_data,
-                       c * s.interval_seconds >= 86400 ? severity::critical : severity::warning);
-      tail.score = static_cast<double>(c);
-      tail.explanation = fmt::format("{} interval{} missing from {} to {} (after the last reading)", c,
-                                     c == 1 ? "" : "s", format_utc(tail.range.start), format_utc(tail.range.end));
-      out.push_back(std::move(tail));
-    }
-  }
+  missing(s, o, out);
   if (s.size() == 0) return out;
 
   for_each_run(
@@ -228,7 +215,6 @@ std::vector<anomaly> detect_data_quality(const meter_series& s, const data_quali
           out.push_back(std::move(a));
         });
   }
-  missing(s, out);
   flatlines(s, o, out);
   spikes(s, o, out);
   if (!s.quality.empty()) {

@@ -84,8 +84,10 @@ void high_baseload(const context& c, std::vector<recommendation>& out) {
     if (hr >= 1 && hr < 5) night.push_back(c.kw[i]);
     else if (hr >= 10 && hr < 16) (wd < 5 ? day : weekend).push_back(c.kw[i]);
   }
-  // At least a week's worth of both, or the ratio is noise.
-  if (night.size() * static_cast<std::size_t>(c.interval_hours * 4.0 + 0.5) < 7 * 16 || day.size() < 5 * 6) return;
+  // At least a week of nights (7 × 4 h) and of weekday daytimes (5 × 6 h).
+  if (static_cast<double>(night.size()) * c.interval_hours < 28.0 ||
+      static_cast<double>(day.size()) * c.interval_hours < 30.0)
+    return;
   const double base_kw = ad::median_inplace(night);
   const double day_kw = ad::median_inplace(day);
   const double weekend_kw = ad::median_inplace(weekend);
@@ -126,9 +128,9 @@ void after_hours(const context& c, std::vector<recommendation>& out) {
   auto r = make(c, recommendation_kind::after_hours_operation, "Stop after-hours and weekend operation", per_year);
   r.explanation = fmt::format(
       "{} periods of consumption far above the unoccupied baseline while the building is normally closed "
-      "({} occupied hours a week detected), {:.0f} kWh above the baseline in the history, about {:.0f} kWh a "
+      "({} occupied hours a week, {}), {:.0f} kWh above the baseline in the history, about {:.0f} kWh a "
       "year. Largest: {} to {} ({:.0f} kWh above). Check time schedules and overrides of HVAC and lighting.",
-      events.size(), sched.occupied_hours_per_week(), excess, per_year, format_local(largest->range.start, c.h.zone),
+      events.size(), sched.occupied_hours_per_week(), c.h.declared_schedule ? "declared" : "detected", excess, per_year, format_local(largest->range.start, c.h.zone),
       format_local(largest->range.end, c.h.zone), from_milli(largest->actual - largest->expected));
   r.evidence = {{"after-hours events", static_cast<double>(events.size()), "", c.period},
                 {"excess over unoccupied baseline", excess, "kWh", c.period},
@@ -197,7 +199,7 @@ void peak_demand(const context& c, std::vector<recommendation>& out) {
   for (std::size_t i = 0; i < c.kw.size(); ++i) {
     const auto ld = date::local_days{date::days{ad::floor_div(c.local[i], 86400)}};
     const date::year_month_day ymd{ld};
-    const int key = int(ymd.year()) * 12 + static_cast<int>(unsigned(ymd.month()));
+    const int key = int(ymd.year()) * 12 + static_cast<int>(unsigned(ymd.month())) - 1;
     auto& m = months[key];
     if (m.kw.empty()) m.first = c.h.series.ts[i];
     m.last = c.h.series.ts[i] + c.h.series.interval_seconds;
@@ -220,7 +222,7 @@ void peak_demand(const context& c, std::vector<recommendation>& out) {
     frac_sum += (peak - target) / peak;
     cut_sum += peak - target;
     demand_saving += price_times(*c.h.price.demand_per_kw_month, to_wh(peak - target));
-    ev.push_back({fmt::format("peak {:04}-{:02}", key / 12, key % 12 == 0 ? 12 : key % 12), peak, "kW",
+    ev.push_back({fmt::format("peak {:04}-{:02}", key / 12, key % 12 + 1), peak, "kW",
                   time_range{from_epoch(m.first), from_epoch(m.last)}});
     ++used;
   }

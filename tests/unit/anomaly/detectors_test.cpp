@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
+#include <random>
 
 #include <energy/anomaly/detector.hpp>
 #include <energy/quality.hpp>
@@ -253,4 +255,52 @@ TEST_CASE("detectors chosen at run time run through one type-erased interface", 
   CHECK(count_kind(a, anomaly_kind::threshold_exceeded) == 0);
   CHECK(count_kind(a, anomaly_kind::baseline_deviation) == 0);  // no expected series given
   CHECK(std::is_sorted(a.begin(), a.end(), [](const auto& x, const auto& y) { return x.range.start < y.range.start; }));
+}
+
+TEST_CASE("property: the reported gaps add up to exactly the removed intervals", "[anomaly][quality][property]") {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    std::mt19937_64 g(seed);
+    auto s = office(jan1, 10, 900, ny(), 100.0, 30.0, 8, 18, 0.05, seed);
+    std::size_t removed = 0;
+    for (std::size_t i = 1; i + 1 < s.ts.size();) {  // first and last rows stay: gaps are interior
+      if (g() % 50 == 0) {
+        const std::size_t len = std::min<std::size_t>(1 + g() % 20, s.ts.size() - 1 - i);
+        s.ts.erase(s.ts.begin() + static_cast<std::ptrdiff_t>(i), s.ts.begin() + static_cast<std::ptrdiff_t>(i + len));
+        s.value.erase(s.value.begin() + static_cast<std::ptrdiff_t>(i),
+                      s.value.begin() + static_cast<std::ptrdiff_t>(i + len));
+        removed += len;
+      }
+      ++i;
+    }
+    double reported = 0.0;
+    std::int64_t seconds = 0;
+    for (const auto& a : detect_data_quality(s.view()))
+      if (a.kind == anomaly_kind::missing_data) {
+        reported += a.score;
+        seconds += a.range.length().count();
+      }
+    INFO("seed " << seed);
+    CHECK(static_cast<std::size_t>(reported) == removed);
+    CHECK(seconds == static_cast<std::int64_t>(removed) * 900);
+  }
+}
+
+TEST_CASE("property: threshold anomalies cover exactly the local hours whose total exceeds it",
+          "[anomaly][threshold][property]") {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    // Two weeks around the fall-back change of 2024 in New York, noisy enough to cross the threshold often.
+    const auto s = office(1730433600 /* 2024-11-01T04:00Z */, 14, 900, ny(), 100.0, 30.0, 8, 18, 0.6, seed);
+    alert_config cfg;
+    cfg.window = alert_window::hour;
+    cfg.threshold = 100000;
+    const auto found = detect_threshold(s.view(), cfg, ny());
+    // Reference: group by UTC hour (New York's offsets are whole hours, so local hours are UTC hours).
+    std::map<epoch_seconds, milli> hours;
+    for (std::size_t i = 0; i < s.ts.size(); ++i) hours[s.ts[i] - s.ts[i] % 3600] += s.value[i];
+    INFO("seed " << seed);
+    for (const auto& [start, total] : hours) {
+      const bool in = std::any_of(found.begin(), found.end(), [&](const auto& a) { return covers(a, start); });
+      CHECK(in == (total > cfg.threshold));
+    }
+  }
 }

@@ -81,7 +81,7 @@ TEST_CASE("the detectors stay quiet on clean real data", "[anomaly][eval]") {
   const auto home = ev::load_eemeter_csv(data_dir / uk, "Europe/London", 1800, "Etc/UTC");
   CHECK(ev::false_positives_per_year(home, anomaly_kind::flatline) <= 1.0);
   CHECK(ev::false_positives_per_year(home, anomaly_kind::missing_data) == 0.0);
-  CHECK(ev::false_positives_per_year(home, anomaly_kind::spike) <= 40.0);
+  CHECK(ev::false_positives_per_year(home, anomaly_kind::spike) <= 15.0);
 }
 
 TEST_CASE("the eemeter loader reads offsets and naive GMT times, dropping only repeated rows", "[anomaly][eval]") {

@@ -87,6 +87,12 @@ TEST_CASE("peak demand reduction fires on short peaks under a demand charge only
   const auto* r = find(run(peaky, with_demand), recommendation_kind::peak_demand);
   REQUIRE(r != nullptr);
   CHECK(r->annual_saving_kwh == 0);
+  // Evidence: the load factor, the shave, then each full local month's peak with its period.
+  REQUIRE(r->evidence.size() == 2 + 3);
+  CHECK(r->evidence[2].label == "peak 2024-01");
+  CHECK(r->evidence[4].label == "peak 2024-03");
+  CHECK(r->evidence[2].value == Approx(300.0).epsilon(0.03));
+  CHECK(r->evidence[2].period->start == from_epoch(jan1));
   // About (300 − 102) kW × $15 × 12 months.
   CHECK(r->annual_saving.to_double() == Approx(198.0 * 15.0 * 12.0).epsilon(0.05));
   CHECK(find(run(peaky), recommendation_kind::peak_demand) == nullptr);  // no demand price: no claim
@@ -153,4 +159,20 @@ TEST_CASE("recommendations are ranked by annual money saving and need four weeks
   CHECK(run(office(jan1, 14, 900, ny(), 100.0, 60.0), [](auto& h) { h.floor_area_ft2 = 10000.0; }).empty());
   const auto view = s.view();
   CHECK_THROWS_AS(energy::recommend::recommend(building_history{view, nullptr}), std::invalid_argument);
+}
+
+TEST_CASE("a declared schedule is the reference for schedule drift when given", "[recommend]") {
+  // The building has run 06:00-18:00 all along; the owner declares 08:00-18:00.
+  const auto s = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 6, 18, 0.05, 12);
+  anomaly::operating_schedule declared;
+  declared.detected = true;
+  declared.occupied_level = 25000.0;  // 100 kW × 0.25 h, milli-kWh per interval
+  declared.unoccupied_level = 7500.0;
+  for (int d = 0; d < 5; ++d) declared.days[static_cast<std::size_t>(d)] = anomaly::day_schedule{true, 8, 18};
+  const auto* r = find(run(s, [&](auto& h) { h.declared_schedule = declared; }), recommendation_kind::schedule_drift);
+  REQUIRE(r != nullptr);
+  CHECK(r->explanation.find("declared") != std::string::npos);
+  CHECK(from_milli(r->annual_saving_kwh) == Approx(10.0 * 70.0 * 8766.0 / 168.0).epsilon(0.02));
+  for (int d = 0; d < 5; ++d) declared.days[static_cast<std::size_t>(d)] = anomaly::day_schedule{true, 6, 18};
+  CHECK(find(run(s, [&](auto& h) { h.declared_schedule = declared; }), recommendation_kind::schedule_drift) == nullptr);
 }
