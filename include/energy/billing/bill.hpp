@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -129,13 +128,18 @@ struct bill {
                                 const date::time_zone* zone, time_range period,
                                 const bill_options& options = {});
 
+/// A demand peak: W, and the start of the block that set it.
+struct peak {
+  milli demand = 0;
+  utc_seconds at{};
+};
+
 /**
  * Highest demand (W) over clock-aligned blocks of `window_seconds` in `period`, with the start
  * of the block, or nullopt when no interval starts in the period. Used to check which demand
  * interval a utility billed on. @throws std::invalid_argument unless window_seconds is a positive
  * multiple of `data.interval_seconds` (a 15-minute demand cannot be measured from hourly data).
  */
-struct peak { milli demand = 0; utc_seconds at{}; };
 [[nodiscard]] std::optional<peak> peak_demand(const interval_series& data, time_range period,
                                               std::int32_t window_seconds);
 
@@ -148,7 +152,9 @@ struct peak { milli demand = 0; utc_seconds at{}; };
  * price (rate + adj) and no demand/fixed/minimum charges. Summed over a period it equals the
  * energy lines of `compute_bill` exactly for untiered tariffs and is a lower/upper bound for
  * inclining/declining block tariffs. Rounded to the micro-dollar, never to cents.
- * @throws std::invalid_argument if the tariff is invalid or `zone` is null.
+ * The tariff is not re-validated on every call (it is called once per hour bucket): validate it
+ * once when it is set. @throws std::invalid_argument if `zone` is null or the schedule names a
+ * period that does not exist. Thread-safe (pure).
  */
 [[nodiscard]] money energy_charge(const tariff& t, utc_seconds hour_start, milli energy_wh,
                                   const date::time_zone* zone);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
+#include <energy/billing/bill.hpp>
 #include <energy/error.hpp>
 #include <energy/io/urdb.hpp>
 
@@ -186,4 +187,27 @@ TEST_CASE("integer fields accept 15.0 but reject fractions and out-of-range valu
   CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":15.5)")), Catch::Contains("demandwindow: 15.5 is not an integer"));
   CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":1e30)")), Catch::Contains("demandwindow: 1e+30 is outside 1..1440"));
   CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":"15")")), Catch::Contains("demandwindow: expected an integer"));
+}
+
+TEST_CASE("the Entergy record prices a summer weekday with its adj riders on energy and TOU demand", "[billing][urdb]") {
+  if (!std::filesystem::exists(entergy)) { WARN("shared data absent: " + entergy.string()); return; }
+  const auto t = read_urdb_file(entergy).tariff;
+  const auto z = find_zone("America/Chicago");
+  // Wednesday 2018-07-11, 15-minute data: 1,000 kW, 1,200 kW in the on-peak hours 13:00-20:00 local.
+  const auto from = z->to_sys(date::local_days{date::year{2018} / 7 / 11});
+  billing::interval_series s;
+  s.interval_seconds = 900;
+  for (int i = 0; i < 96; ++i) {
+    const bool on_peak = i >= 13 * 4 && i < 20 * 4;
+    s.start.push_back(to_epoch(from) + i * 900);
+    s.energy.push_back(on_peak ? 300'000 : 250'000);  // Wh per 15 min
+  }
+  const auto b = billing::compute_bill(s, t, z, {from, from + std::chrono::hours{24}});
+  // Hand computation: fixed 468.60; energy 8,400 kWh x (0.01973 + 0.01882) = 323.82 and
+  // 17,000 kWh x (0.01408 + 0.01882) = 559.30; demand 1,200 kW x (18.18 + 0.707) = 22,664.40 and
+  // 1,000 kW x (5.33 + 0.707) = 6,037.00.
+  CHECK(b.lines.size() == 5);
+  CHECK(b.total == dollars("30053.12"));
+  CHECK(b.peak_demand == 1'200'000);
+  CHECK(b.demand_window_seconds == 900);
 }
