@@ -9,15 +9,18 @@
 // columns on top of the JSON scan itself.
 // ENERGY_BENCH_SMOKE=1 shrinks everything to a few hundred readings (CTest smoke run).
 #include <energy/ingest/validate.hpp>
+#include <energy/io/csv_readings.hpp>
 #include <energy/io/json_batch.hpp>
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -31,6 +34,7 @@ struct fixture {
   std::string json;  // padded: json_padding_bytes of zeros after json_size
   std::size_t json_size = 0;
   std::size_t readings = 0;
+  std::string csv;  // the same readings as `sensor_id,timestamp,value` CSV
   ingest::sensor_directory directory;
 
   fixture() {
@@ -55,6 +59,7 @@ struct fixture {
     const char* offsets[] = {"Z", "-05:00", "+01:00"};
     json.reserve(sensors.size() * static_cast<std::size_t>(intervals) * 110 + 64);
     json += "{\"readings\":[";
+    csv = "sensor_id,timestamp,value\n";
     bool first = true;
     for (int i = 0; i < intervals; ++i) {
       const epoch_seconds t = start + 900 * i;
@@ -69,6 +74,10 @@ struct fixture {
         const double hour = static_cast<double>(tod.hours().count()) + static_cast<double>(tod.minutes().count()) / 60.0;
         const double profile = 0.4 + 0.6 * std::max(0.0, std::sin((hour - 6.0) / 14.0 * 3.14159265));
         const double kwh = std::round((1.0 + static_cast<double>(k % 37)) * profile * jitter(rng) * 1000.0) / 1000.0;
+        fmt::format_to(std::back_inserter(csv), "{},{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{},{}\n", sensors[k].id.to_string(),
+                       static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                       static_cast<unsigned>(ymd.day()), tod.hours().count(), tod.minutes().count(),
+                       tod.seconds().count(), off, kwh);
         fmt::format_to(std::back_inserter(json),
                        "{}{{\"sensor_id\":\"{}\",\"timestamp\":\"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}\",\"value_kwh\":{}}}",
                        first ? "" : ",", sensors[k].id.to_string(), static_cast<int>(ymd.year()),
@@ -168,6 +177,38 @@ void parse_and_validate(benchmark::State& state) {
   set_counters(state, f);
 }
 BENCHMARK(parse_and_validate)->Unit(benchmark::kMillisecond);
+
+// Reference for CSV: read the same text line by line and convert only the value column.
+void reference_csv_lines(benchmark::State& state) {
+  const auto& f = data();
+  for (auto _ : state) {
+    std::istringstream in(f.csv);
+    std::string line;
+    double sum = 0;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      double v = 0;
+      const auto comma = line.rfind(',');
+      std::from_chars(line.data() + comma + 1, line.data() + line.size(), v);
+      sum += v;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.readings));
+}
+BENCHMARK(reference_csv_lines)->Unit(benchmark::kMillisecond);
+
+// The library's streaming CSV reader over the same readings.
+void parse_csv(benchmark::State& state) {
+  const auto& f = data();
+  for (auto _ : state) {
+    auto parsed = io::parse_csv_readings(f.csv, "bench.csv");
+    if (parsed.batch.size() != f.readings) state.SkipWithError("unexpected CSV rejections");
+    benchmark::DoNotOptimize(parsed.batch.ts.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.readings));
+}
+BENCHMARK(parse_csv)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

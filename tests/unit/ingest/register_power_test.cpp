@@ -246,3 +246,18 @@ TEST_CASE("property: splitting a time-ordered batch in two with the sample state
   REQUIRE(carried.states == whole_states.states);
   REQUIRE(first.rejections.size() + second.rejections.size() == whole.rejections.size());
 }
+
+TEST_CASE("a gas register in ccf becomes interval volume in litres of m³", "[ingest][register]") {
+  const auto s = make_sensor(1, reading_kind::cumulative_register, "ccf", sensor_type::gas);
+  const auto r = validate_batch(samples(s.id, {{t0, 1000.0}, {t0 + 900, 1001.0}}), sensor_directory({s}),
+                                options_at_fixed_now());
+  REQUIRE(r.rows.value == std::vector<milli>{2'832});  // 100 ft³ = 2.8316846592 m³ = 2832 L
+  REQUIRE(r.rows.quality.at(0) == quality::derived);
+}
+
+TEST_CASE("water flow in litres per second integrates to cubic metres", "[ingest][power]") {
+  const auto s = make_sensor(1, reading_kind::instantaneous_power, "L/s", sensor_type::water);
+  const auto r = validate_batch(samples(s.id, {{t0, 2.0}, {t0 + 900, 2.0}}), sensor_directory({s}),
+                                options_at_fixed_now());
+  REQUIRE(r.rows.value == std::vector<milli>{1'800});  // 2 L/s × 900 s = 1.8 m³
+}
