@@ -229,8 +229,10 @@ struct rows_result {
  * canonical unit (Wh for energy), UTC timestamps, quality flags mapped from ReadingQuality.
  * The interval is the ReadingType's intervalLength, else the most common reading duration;
  * readings of another duration are rejected (a sensor has one interval).
- * @throws std::invalid_argument when the meter reading has no ReadingType or its uom is not
- *         convertible (see canonical_unit_of): the caller chose a series that cannot be stored.
+ * @throws std::invalid_argument when the meter reading has no ReadingType, its uom is not
+ *         convertible (see canonical_unit_of), or its accumulationBehaviour says the values are
+ *         register reads or instantaneous (1, 2, 3, 6, 12) rather than interval consumption (4,
+ *         or 0/9 as some utilities write): the caller chose a series that cannot be stored.
  */
 [[nodiscard]] rows_result to_reading_rows(const meter_reading& mr, const uuid& sensor_id);
 
