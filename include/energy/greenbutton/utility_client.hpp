@@ -41,7 +41,8 @@ class utility_client {
    * Usage points, their meter readings (with ReadingType and LocalTimeParameters) and the
    * intervals in `q.range`; summaries and bills as the source returned them. When several files
    * or responses contribute, they are merged into one document (`source` lists them).
-   * @throws parse_error for a malformed file or response; utility_error for transport failures.
+   * @throws parse_error for a malformed file or response; utility_error for transport failures;
+   *         std::invalid_argument for an empty `q.range`.
    */
   [[nodiscard]] virtual document fetch_usage(const usage_query& q) = 0;
 

@@ -66,12 +66,14 @@ class connect_client final : public utility_client {
   }
 
   document fetch_usage(const usage_query& q) override {
+    detail::check_query(q);
     document d = detail::select_usage_point(get_document(batch_path(q), q), q.usage_point_id);
     filter_intervals(d, q.range);
     return d;
   }
 
   std::vector<billing::utility_bill> fetch_bills(const usage_query& q) override {
+    detail::check_query(q);
     const std::string path = q.usage_point_id.empty()
                                  ? batch_path(q)
                                  : fmt::format("/espi/1_1/resource/Subscription/{}/UsagePoint/{}/ElectricPowerUsageSummary",

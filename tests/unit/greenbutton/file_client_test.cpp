@@ -65,4 +65,5 @@ TEST_CASE("the file client merges every XML file of a directory and selects usag
     CHECK_THROWS_WITH(client->fetch_usage({"", "", all}), Catch::Contains("zz-broken.xml"));
   }
   CHECK_THROWS_AS(open_file_client(dir.path / "missing"), std::invalid_argument);
+  CHECK_THROWS_AS(client->fetch_usage({"", "", {}}), std::invalid_argument);  // empty range selects nothing
 }
