@@ -125,6 +125,7 @@ struct meter_reading {
   std::string title;                ///< Atom entry title
   std::optional<std::size_t> usage_point;  ///< index into document::usage_points
   std::optional<reading_type> type; ///< unset when the file links none (bare IntervalBlocks)
+  std::string reading_type_href;    ///< the ReadingType its entry links, even when not in this file
   std::size_t interval_blocks = 0;
   interval_series readings;
 };
@@ -171,6 +172,7 @@ struct document {
   std::vector<usage_point> usage_points;
   std::vector<meter_reading> meter_readings;
   std::vector<usage_summary> summaries;
+  std::vector<reading_type> reading_types;  ///< every ReadingType of the file, linked or not
   /// One bill per usage summary that states a billing period (see docs/greenbutton.md for the
   /// mapping): period = billingPeriod, consumption = overallConsumptionLastPeriod, amount =
   /// billLastPeriod (the total; costAdditionalLastPeriod stays in the summary, not added), estimated
