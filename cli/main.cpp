@@ -2,9 +2,9 @@
 // energy — command-line tool over the energy library: metadata, imports, aggregation, summaries.
 #include "args.hpp"
 #include "commands.hpp"
-#include "store_uri.hpp"
 
 #include <energy/error.hpp>
+#include <energy/storage/open.hpp>
 
 #include <fmt/format.h>
 
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     const char* env_db = std::getenv("ENERGY_DB");
     const auto uri = a.get_or("db", env_db ? env_db : "sqlite:energy.db");
     const auto& command = a.positionals()[0];
-    auto db = open_store_uri(uri);
+    auto db = energy::storage::open_store_uri(uri);
     if (command == "tenant") return cmd_tenant(a, *db);
     if (command == "building") return cmd_building(a, *db);
     if (command == "sensor") return cmd_sensor(a, *db);

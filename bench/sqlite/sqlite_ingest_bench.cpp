@@ -17,6 +17,7 @@
  */
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -152,14 +153,15 @@ void remove_database(const fs::path& db) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(fs::path(db.string() + suffix));
 }
 
-std::map<std::string, double>& rates() {
-  static std::map<std::string, double> r;
+/// rows/s of every run, by variant, in run order (bare and library runs alternate).
+std::map<std::string, std::vector<double>>& rates() {
+  static std::map<std::string, std::vector<double>> r;
   return r;
 }
 
 void report(benchmark::State& state, const std::string& name, std::size_t rows, double seconds, const fs::path& db) {
   const double rate = static_cast<double>(rows) / seconds;
-  rates()[name] = rate;
+  rates()[name].push_back(rate);
   state.SetIterationTime(seconds);
   state.counters["rows"] = static_cast<double>(rows);
   state.counters["rows_per_s"] = rate;
@@ -267,10 +269,16 @@ void library_ingest(benchmark::State& state, order o, energy::storage::sqlite_du
     const fs::path path = dir / "library.db";
     remove_database(path);
     reset_peak_rss();
+    {
+      // Setup, not measured: 50 000 put_sensor calls are 50 000 transactions; without fsyncs
+      // they take seconds instead of minutes.
+      energy::storage::sqlite_options setup;
+      setup.durability = energy::storage::sqlite_durability::normal;
+      d.put_metadata(*energy::storage::open_sqlite_store(path, setup));
+    }
     energy::storage::sqlite_options options;
     options.durability = durability;
     auto store = energy::storage::open_sqlite_store(path, options);
-    d.put_metadata(*store);
     const std::size_t total = d.shape().rows();
     double seconds = 0;
     energy::storage::write_result sum;
@@ -295,6 +303,14 @@ void library_ingest(benchmark::State& state, order o, energy::storage::sqlite_du
   }
 }
 
+/// Rounds of the sensor-major bare/library pair (ENERGY_BENCH_SQLITE_ROUNDS, default 3): each
+/// round runs the two back to back, so a change in the machine's load hits both alike.
+int rounds() {
+  if (smoke()) return 1;
+  const char* r = std::getenv("ENERGY_BENCH_SQLITE_ROUNDS");
+  return r ? std::max(1, std::atoi(r)) : 3;
+}
+
 void register_all() {
   auto opts = [](benchmark::internal::Benchmark* b) {
     b->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
@@ -302,13 +318,22 @@ void register_all() {
   using energy::storage::sqlite_durability;
   opts(benchmark::RegisterBenchmark("bare_sqlite3/time_major", bare_loop, order::time_major, id_format::blob));
   opts(benchmark::RegisterBenchmark("library/time_major", library_ingest, order::time_major, sqlite_durability::full, false));
-  opts(benchmark::RegisterBenchmark("bare_sqlite3/sensor_major", bare_loop, order::sensor_major, id_format::blob));
-  opts(benchmark::RegisterBenchmark("library/sensor_major", library_ingest, order::sensor_major, sqlite_durability::full, false));
+  for (int round = 0; round < rounds(); ++round) {
+    opts(benchmark::RegisterBenchmark("bare_sqlite3/sensor_major", bare_loop, order::sensor_major, id_format::blob));
+    opts(benchmark::RegisterBenchmark("library/sensor_major", library_ingest, order::sensor_major, sqlite_durability::full,
+                                      false));
+  }
   opts(benchmark::RegisterBenchmark("library/sensor_major_resend", library_ingest, order::sensor_major,
                                     sqlite_durability::full, true));
   opts(benchmark::RegisterBenchmark("library/sensor_major_sync_normal", library_ingest, order::sensor_major,
                                     sqlite_durability::normal, false));
   opts(benchmark::RegisterBenchmark("bare_sqlite3_text_ids/sensor_major", bare_loop, order::sensor_major, id_format::text));
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace
@@ -326,9 +351,14 @@ int main(int argc, char** argv) {
   for (const char* o : {"time_major", "sensor_major"}) {
     const auto lib = r.find(std::string("library_") + o);
     const auto bare = r.find(std::string("bare_") + o);
-    if (lib != r.end() && bare != r.end())
-      std::printf("ratio library/bare (%s): %.3f  (%.0f vs %.0f rows/s)\n", o, lib->second / bare->second,
-                  lib->second, bare->second);
+    if (lib == r.end() || bare == r.end() || lib->second.size() != bare->second.size()) continue;
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < lib->second.size(); ++i) {
+      ratios.push_back(lib->second[i] / bare->second[i]);
+      std::printf("ratio library/bare (%s, round %zu): %.3f  (%.0f vs %.0f rows/s)\n", o, i + 1, ratios.back(),
+                  lib->second[i], bare->second[i]);
+    }
+    std::printf("ratio library/bare (%s): median %.3f over %zu round(s)\n", o, median(ratios), ratios.size());
   }
   std::error_code ec;
   if (!std::getenv("ENERGY_BENCH_SQLITE_DIR")) fs::remove_all(bench_dir(), ec);

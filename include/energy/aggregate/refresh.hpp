@@ -55,7 +55,8 @@ struct refresh_report {
  *
  * @throws storage_error from the store (the failed round's marks stay dirty: re-run later), or
  *         when a dirty mark names a sensor the store does not know.
- * @throws std::invalid_argument when a building's time zone is unknown.
+ * @throws std::invalid_argument when a building's time zone is unknown or
+ *         `options.max_marks_per_commit` is 0.
  *
  * **Example**:
  * ```cpp

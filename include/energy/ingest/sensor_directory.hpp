@@ -27,6 +27,8 @@ class sensor_directory {
 
   /// Position of the sensor in `sensors()`, or std::nullopt when unknown.
   [[nodiscard]] std::optional<std::uint32_t> index_of(const uuid& id) const noexcept;
+  /// Performance hint for bulk lookups: starts loading the table line `index_of(id)` will read.
+  void prefetch(const uuid& id) const noexcept;
   /// The sensor, or nullptr when unknown. The pointer stays valid as long as the directory.
   [[nodiscard]] const sensor* find(const uuid& id) const noexcept {
     const auto i = index_of(id);

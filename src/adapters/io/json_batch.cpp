@@ -69,9 +69,17 @@ std::string quote(std::string_view s) {
   return fmt::format("\"{}\"", s);
 }
 
+/// Reads a string value without unescaping it: ids and timestamps never need an escape, so the
+/// raw text between the quotes is what they are checked against (an escaped id is malformed).
+/// Saves the copy into simdjson's string buffer on the hot path.
 void read_string(od::value v, std::string_view& out, field_state& state, std::string& problem, const char* name) {
-  const auto e = v.get_string().get(out);
+  od::raw_json_string raw;
+  const auto e = v.get_raw_json_string().get(raw);
   if (e == simdjson::SUCCESS) {
+    const char* begin = raw.raw();
+    const char* end = begin;
+    while (*end != '"') end += (*end == '\\') ? 2 : 1;  // stage 1 guaranteed a closing quote
+    out = std::string_view(begin, static_cast<std::size_t>(end - begin));
     state = field_state::ok;
     return;
   }

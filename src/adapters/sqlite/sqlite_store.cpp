@@ -122,6 +122,42 @@ std::string select_from(const char* columns, const char* table, const char* wher
   return std::string("SELECT ") + columns + " FROM " + table + " " + where;
 }
 
+/// "INSERT INTO table (c1, ..., cn) VALUES (?1, ..., ?n) ON CONFLICT (first key_count columns)
+/// DO UPDATE SET (every other column) = excluded.(column)": an upsert by key that updates rows in
+/// place, so rows that reference them (foreign keys) are never deleted.
+std::string upsert_sql(std::string_view table, std::string_view columns, std::size_t key_count) {
+  std::vector<std::string_view> names;
+  for (std::size_t at = 0; at <= columns.size();) {
+    const std::size_t comma = std::min(columns.find(',', at), columns.size());
+    std::string_view name = columns.substr(at, comma - at);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    names.push_back(name);
+    at = comma + 1;
+  }
+  std::string sql = "INSERT INTO ";
+  sql += table;
+  sql += " (";
+  sql += columns;
+  sql += ") VALUES (";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    sql += i ? ", ?" : "?";
+    sql += std::to_string(i + 1);
+  }
+  sql += ") ON CONFLICT (";
+  for (std::size_t i = 0; i < key_count; ++i) {
+    if (i) sql += ", ";
+    sql += names[i];
+  }
+  sql += ") DO UPDATE SET ";
+  for (std::size_t i = key_count; i < names.size(); ++i) {
+    if (i > key_count) sql += ", ";
+    sql += names[i];
+    sql += " = excluded.";
+    sql += names[i];
+  }
+  return sql;
+}
+
 tenant read_tenant(const SQLite::Statement& st) {
   return tenant{column_id(st.getColumn(0)), st.getColumn(1).getString(), from_epoch(st.getColumn(2).getInt64())};
 }
@@ -549,38 +585,21 @@ class sqlite_store final : public store {
   // Prepared once per connection. Members initialise in declaration order: db_ (opened and
   // migrated) comes first, so every table exists when these are prepared.
   using stmt = SQLite::Statement;
-  stmt upsert_tenant_{db_, std::string("INSERT INTO tenants (") + tenant_columns +
-                               ") VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET"
-                               " name = excluded.name, created_at = excluded.created_at"};
+  stmt upsert_tenant_{db_, upsert_sql("tenants", tenant_columns, 1)};
   stmt get_tenant_{db_, select_from(tenant_columns, "tenants", "WHERE id = ?1")};
   stmt list_tenants_{db_, select_from(tenant_columns, "tenants", "ORDER BY id")};
   stmt tenant_exists_{db_, "SELECT 1 FROM tenants WHERE id = ?1"};
-  stmt upsert_building_{db_, std::string("INSERT INTO buildings (") + building_columns +
-                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET"
-                                 " tenant_id = excluded.tenant_id, name = excluded.name, address = excluded.address,"
-                                 " square_footage = excluded.square_footage, primary_use = excluded.primary_use,"
-                                 " time_zone = excluded.time_zone, flat_rate_micros = excluded.flat_rate_micros,"
-                                 " created_at = excluded.created_at"};
+  stmt upsert_building_{db_, upsert_sql("buildings", building_columns, 1)};
   stmt get_building_{db_, select_from(building_columns, "buildings", "WHERE id = ?1")};
   stmt list_buildings_{db_, select_from(building_columns, "buildings", "WHERE tenant_id = ?1 ORDER BY id")};
   stmt building_exists_{db_, "SELECT 1 FROM buildings WHERE id = ?1"};
-  stmt upsert_sensor_{db_, std::string("INSERT INTO sensors (") + sensor_columns +
-                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (id) DO UPDATE SET"
-                               " building_id = excluded.building_id, sensor_type = excluded.sensor_type,"
-                               " reading_kind = excluded.reading_kind, unit = excluded.unit,"
-                               " location = excluded.location, interval_seconds = excluded.interval_seconds,"
-                               " max_value = excluded.max_value, register_max = excluded.register_max,"
-                               " is_active = excluded.is_active, created_at = excluded.created_at"};
+  stmt upsert_sensor_{db_, upsert_sql("sensors", sensor_columns, 1)};
   stmt get_sensor_{db_, select_from(sensor_columns, "sensors", "WHERE id = ?1")};
   stmt list_sensors_{db_, select_from(sensor_columns, "sensors", "WHERE building_id = ?1 ORDER BY id")};
   stmt list_all_sensors_{db_, select_from(sensor_columns, "sensors", "ORDER BY id")};
   stmt sensor_exists_{db_, "SELECT 1 FROM sensors WHERE id = ?1"};
   stmt sensor_ids_of_building_{db_, "SELECT id FROM sensors WHERE building_id = ?1 ORDER BY id"};
-  stmt upsert_alert_{db_, std::string("INSERT INTO alert_configs (") + alert_columns +
-                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET"
-                              " building_id = excluded.building_id, threshold = excluded.threshold,"
-                              " alert_window = excluded.alert_window,"
-                              " notification_email = excluded.notification_email, is_enabled = excluded.is_enabled"};
+  stmt upsert_alert_{db_, upsert_sql("alert_configs", alert_columns, 1)};
   stmt list_alerts_{db_, select_from(alert_columns, "alert_configs", "WHERE building_id = ?1 ORDER BY id")};
 
   stmt insert_reading_{db_,
@@ -594,27 +613,17 @@ class sqlite_store final : public store {
   stmt read_readings_{db_,
                       "SELECT timestamp, value, quality_flag FROM energy_readings"
                       " WHERE sensor_id = ?1 AND timestamp >= ?2 AND timestamp < ?3 ORDER BY timestamp"};
-  stmt upsert_state_{db_,
-                     "INSERT INTO sample_states (sensor_id, timestamp, raw_value) VALUES (?1, ?2, ?3)"
-                     " ON CONFLICT (sensor_id) DO UPDATE SET timestamp = excluded.timestamp,"
-                     " raw_value = excluded.raw_value"};
+  stmt upsert_state_{db_, upsert_sql("sample_states", "sensor_id, timestamp, raw_value", 1)};
   stmt get_state_{db_, "SELECT timestamp, raw_value FROM sample_states WHERE sensor_id = ?1"};
 
   stmt next_sequence_{db_,
                       "UPDATE store_counters SET value = value + 1 WHERE name = 'dirty_sequence' RETURNING value"};
   stmt current_sequence_{db_, "SELECT value FROM store_counters WHERE name = 'dirty_sequence'"};
-  stmt upsert_dirty_{db_,
-                     "INSERT INTO dirty_hours (hour, sensor_id, seq) VALUES (?1, ?2, ?3)"
-                     " ON CONFLICT (hour, sensor_id) DO UPDATE SET seq = excluded.seq"};
+  stmt upsert_dirty_{db_, upsert_sql("dirty_hours", "hour, sensor_id, seq", 2)};
   // Oldest hour first; the primary key (hour, sensor_id) is the order, no sort needed.
   stmt claim_dirty_{db_, "SELECT hour, sensor_id FROM dirty_hours ORDER BY hour, sensor_id LIMIT ?1"};
   stmt delete_dirty_{db_, "DELETE FROM dirty_hours WHERE hour = ?1 AND sensor_id = ?2 AND seq <= ?3"};
-  stmt upsert_summary_{db_, std::string("INSERT INTO summaries (") + summary_columns +
-                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-                                " ON CONFLICT (scope, subject_id, sensor_type, resolution, period_start) DO UPDATE SET"
-                                " period_end = excluded.period_end, local_start = excluded.local_start,"
-                                " consumption = excluded.consumption, peak_demand = excluded.peak_demand,"
-                                " cost_micros = excluded.cost_micros, reading_count = excluded.reading_count"};
+  stmt upsert_summary_{db_, upsert_sql("summaries", summary_columns, 5)};
   stmt read_summaries_{db_, select_from(summary_columns, "summaries",
                                         "WHERE scope = ?1 AND subject_id = ?2 AND sensor_type = ?3"
                                         " AND resolution = ?4 AND period_start >= ?5 AND period_start < ?6"

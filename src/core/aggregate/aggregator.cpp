@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/aggregate/aggregator.hpp>
 
+#include "core/aggregate/int_math.hpp"
+
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -16,15 +19,7 @@ namespace {
 constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
 constexpr std::int64_t quarter = 900;
 
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-/// round(a / b) half away from zero, b > 0.
-constexpr std::int64_t div_round(std::int64_t a, std::int64_t b) noexcept {
-  return a >= 0 ? (a + b / 2) / b : -((-a + b / 2) / b);
-}
+using detail::floor_div;
 
 /// Accumulator of one (subject, local hour bucket).
 struct hour_acc {
@@ -45,7 +40,7 @@ class bucket_index {
  public:
   bucket_index() { rehash(1024); }
 
-  /// The accumulator index for the key, or `none` with `slot_out` set for insertion.
+  /// The accumulator index stored for the key; stores and returns `value_if_new` when it is absent.
   std::uint32_t find_or_insert(std::uint32_t subject, epoch_seconds start, std::uint32_t value_if_new) {
     if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
     std::size_t i = hash(subject, start) & mask_;
@@ -86,6 +81,56 @@ class bucket_index {
   std::size_t size_ = 0;
 };
 
+/// Open-addressing map uuid -> sensor index, compared as two 64-bit words: the per-reading lookup
+/// (std::unordered_map with a byte-wise compare costs about twice as much per reading).
+class uuid_index {
+ public:
+  void reserve(std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    slots_.assign(cap, slot{});
+    mask_ = cap - 1;
+  }
+  /// false when the id is already present.
+  bool insert(const uuid& id, std::uint32_t value) {
+    const auto [hi, lo] = words(id);
+    for (std::size_t i = hash(hi, lo) & mask_;; i = (i + 1) & mask_) {
+      slot& s = slots_[i];
+      if (s.value == none) {
+        s = slot{hi, lo, value};
+        return true;
+      }
+      if (s.hi == hi && s.lo == lo) return false;
+    }
+  }
+  [[nodiscard]] std::uint32_t find(std::uint64_t hi, std::uint64_t lo) const noexcept {
+    for (std::size_t i = hash(hi, lo) & mask_;; i = (i + 1) & mask_) {
+      const slot& s = slots_[i];
+      if (s.value == none || (s.hi == hi && s.lo == lo)) return s.value;
+    }
+  }
+  static std::pair<std::uint64_t, std::uint64_t> words(const uuid& id) noexcept {
+    std::uint64_t hi = 0, lo = 0;
+    std::memcpy(&hi, id.bytes().data(), 8);
+    std::memcpy(&lo, id.bytes().data() + 8, 8);
+    return {hi, lo};
+  }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(slot); }
+
+ private:
+  struct slot {
+    std::uint64_t hi = 0;
+    std::uint64_t lo = 0;
+    std::uint32_t value = none;
+  };
+  static std::size_t hash(std::uint64_t hi, std::uint64_t lo) noexcept {
+    const std::uint64_t x = (lo ^ (hi * 0x9E3779B97F4A7C15ULL)) * 0xC2B2AE3D27D4EB4FULL;
+    return static_cast<std::size_t>(x ^ (x >> 32));
+  }
+  std::vector<slot> slots_;
+  std::size_t mask_ = 0;
+};
+
 struct subject_info {
   summary_scope scope;
   uuid id;
@@ -95,6 +140,11 @@ struct subject_info {
 
 /// Per-sensor metadata plus the hot-path cache: the hour bucket of its last reading.
 struct sensor_slot {
+  std::uint64_t id_hi = 0;
+  std::uint64_t id_lo = 0;
+  /// The sensor whose row followed this one's last time: batches written one timestamp at a time
+  /// list the sensors in the same order again and again, so this guess spares the hash probe.
+  std::uint32_t successor = none;
   std::uint32_t building = 0;
   std::uint32_t sensor_subject = none;
   std::uint32_t building_subject = none;
@@ -118,7 +168,7 @@ void accumulate(hour_acc& a, std::int64_t interval, epoch_seconds ts, milli valu
     return;
   }
   // Coarser: its average rate holds in every quarter-hour it covers inside this bucket.
-  const milli rate = div_round(value * 3600, interval);
+  const milli rate = detail::mul_div_round(value, 3600, interval);
   const epoch_seconds last = std::min(ts + interval, a.end) - 1;
   for (std::int64_t q = floor_div(ts, quarter); q <= floor_div(last, quarter); ++q) {
     const auto i = static_cast<std::size_t>(q - q0);
@@ -150,23 +200,28 @@ struct aggregator::impl {
   mutable std::vector<local_calendar> calendars;
   std::vector<subject_info> subjects;
   std::vector<sensor_slot> sensors;
-  std::unordered_map<uuid, std::uint32_t> sensor_index;
+  uuid_index sensor_index;
   std::vector<hour_acc> accs;
   bucket_index index;
   std::int64_t added = 0;
   std::int64_t skipped = 0;
-  uuid last_id;
   std::uint32_t last_sensor = none;
 
   const cost_model& costs() const { return options.costs ? *options.costs : default_cost; }
 
   std::uint32_t lookup(const uuid& id) {
-    if (last_sensor != none && id == last_id) return last_sensor;
-    const auto it = sensor_index.find(id);
-    if (it == sensor_index.end()) return none;
-    last_id = id;
-    last_sensor = it->second;
-    return last_sensor;
+    const auto [hi, lo] = uuid_index::words(id);
+    if (last_sensor == none) return last_sensor = sensor_index.find(hi, lo);
+    sensor_slot& last = sensors[last_sensor];
+    if (hi == last.id_hi && lo == last.id_lo) return last_sensor;
+    const std::uint32_t guess = last.successor;
+    if (guess != none && sensors[guess].id_hi == hi && sensors[guess].id_lo == lo) return last_sensor = guess;
+    const std::uint32_t found = sensor_index.find(hi, lo);
+    if (found != none) {
+      last.successor = found;
+      last_sensor = found;
+    }
+    return found;
   }
 
   std::uint32_t acc_for(std::uint32_t subject, epoch_seconds start, epoch_seconds end) {
@@ -228,6 +283,7 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
     m.calendars.emplace_back(find_zone(b.time_zone));
   }
   std::map<std::pair<std::uint32_t, sensor_type>, std::uint32_t> building_subjects;
+  m.sensor_index.reserve(sensors.size());
   for (const sensor& s : sensors) {
     const auto bit = building_index.find(s.building_id);
     if (bit == building_index.end())
@@ -236,8 +292,9 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
     if (s.interval_seconds <= 0)
       throw std::invalid_argument("aggregator: sensor " + s.id.to_string() + " has interval_seconds " +
                                   std::to_string(s.interval_seconds) + " (must be > 0)");
-    if (m.sensor_index.contains(s.id)) continue;
+    if (!m.sensor_index.insert(s.id, static_cast<std::uint32_t>(m.sensors.size()))) continue;
     sensor_slot slot;
+    std::tie(slot.id_hi, slot.id_lo) = uuid_index::words(s.id);
     slot.building = bit->second;
     slot.interval = s.interval_seconds;
     slot.aggregated = s.type != sensor_type::temperature && s.kind != reading_kind::instantaneous_value;
@@ -251,7 +308,6 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
       if (inserted) m.subjects.push_back({summary_scope::building, s.building_id, s.type, slot.building});
       slot.building_subject = it->second;
     }
-    m.sensor_index.emplace(s.id, static_cast<std::uint32_t>(m.sensors.size()));
     m.sensors.push_back(slot);
   }
 }
@@ -315,8 +371,7 @@ std::size_t aggregator::memory_bytes() const noexcept {
   const impl& m = *impl_;
   return m.accs.capacity() * sizeof(hour_acc) + m.index.memory_bytes() +
          m.sensors.capacity() * sizeof(sensor_slot) + m.subjects.capacity() * sizeof(subject_info) +
-         m.sensor_index.size() * (sizeof(uuid) + sizeof(std::uint32_t) + 2 * sizeof(void*)) +
-         m.sensor_index.bucket_count() * sizeof(void*) + m.buildings.capacity() * sizeof(building) +
+         m.sensor_index.memory_bytes() + m.buildings.capacity() * sizeof(building) +
          m.calendars.capacity() * sizeof(local_calendar);
 }
 

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/aggregate/calendar.hpp>
 
+#include "core/aggregate/int_math.hpp"
+
 #include <stdexcept>
 
 namespace energy::aggregate {
 namespace {
 
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
+using detail::floor_div;
 
 constexpr std::int64_t seconds_per_day = 86'400;
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -76,6 +77,8 @@ bool aggregated(const sensor& s) noexcept {
 }  // namespace
 
 refresh_report refresh_summaries(storage::store& store, const refresh_options& options) {
+  if (options.max_marks_per_commit == 0)
+    throw std::invalid_argument("refresh_summaries: max_marks_per_commit must be at least 1");
   refresh_report report;
   const flat_rate_cost default_cost;
   const cost_model& costs = options.costs ? *options.costs : default_cost;

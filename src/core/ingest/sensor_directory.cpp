@@ -2,6 +2,7 @@
 #include <energy/ingest/sensor_directory.hpp>
 
 #include <bit>
+#include <cstring>
 #include <stdexcept>
 
 namespace energy::ingest {
@@ -12,10 +13,10 @@ struct halves {
 };
 
 halves split(const uuid& id) noexcept {
+  // Native byte order: only equality and the hash depend on it, both within one process.
   halves h{0, 0};
-  const auto& b = id.bytes();
-  for (std::size_t i = 0; i < 8; ++i) h.hi = (h.hi << 8) | b[i];
-  for (std::size_t i = 8; i < 16; ++i) h.lo = (h.lo << 8) | b[i];
+  std::memcpy(&h.hi, id.bytes().data(), 8);
+  std::memcpy(&h.lo, id.bytes().data() + 8, 8);
   return h;
 }
 
@@ -50,6 +51,10 @@ sensor_directory::sensor_directory(std::vector<sensor> sensors) : sensors_(std::
     }
     conversions_.push_back(conversion_to_canonical(s.type, s.kind, s.unit));
   }
+}
+
+void sensor_directory::prefetch(const uuid& id) const noexcept {
+  if (!table_.empty()) __builtin_prefetch(&table_[mix(split(id)) & mask_]);
 }
 
 std::optional<std::uint32_t> sensor_directory::index_of(const uuid& id) const noexcept {

@@ -207,7 +207,9 @@ validation_result validate_batch(const reading_batch& b, const sensor_directory&
   // Pass 1: per-row checks; remember each surviving row's sensor slot.
   std::vector<std::uint32_t> slot(n, rejected_slot);
   std::vector<std::uint32_t> per_sensor(dir.size() + 1, 0);
+  constexpr std::size_t lookahead = 16;  // hides the table's cache misses behind the row checks
   for (std::size_t i = 0; i < n; ++i) {
+    if (i + lookahead < n) dir.prefetch(b.sensor_id[i + lookahead]);
     const auto idx = dir.index_of(b.sensor_id[i]);
     if (!idx) {
       rej.add(i, reason::unknown_sensor, fmt::format("sensor_id {} is not a known sensor", b.sensor_id[i].to_string()));

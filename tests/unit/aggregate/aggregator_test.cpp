@@ -207,6 +207,18 @@ TEST_CASE("peak demand is the highest 15-minute average rate from any interval l
   REQUIRE(bh);
   CHECK(bh->peak_demand == 1800);
   CHECK(bh->consumption == 60 + 150 + 125 + 1200);
+  // A two-hour interval: 3 Wh over 7200 s is 1.5 W, rounded half away from zero to 2 W; the 128-bit
+  // product keeps the largest accepted value (9e15 milli) exact.
+  test::portfolio q;
+  const building qb = q.add_building("UTC");
+  const sensor two_hours = q.add_sensor(qb, sensor_type::electricity, 7200);
+  aggregator coarse(q.buildings, q.sensors);
+  coarse.add(two_hours.id, h, 3);
+  coarse.add(two_hours.id, h + 7200, 9'000'000'000'000'000);
+  const auto rc = coarse.finish();
+  CHECK(find_row(rc.hourly, summary_scope::sensor, two_hours.id, from_epoch(h))->peak_demand == 2);
+  CHECK(find_row(rc.hourly, summary_scope::sensor, two_hours.id, from_epoch(h + 7200))->peak_demand ==
+        4'500'000'000'000'000);
   // Days and months take the highest hour.
   agg.add(quarter.id, h + 7200, 1000);  // 4000 W two hours later
   const auto r2 = agg.finish();

@@ -22,7 +22,8 @@ struct portfolio {
     building b;
     b.id = uuid::v7();
     b.tenant_id = owner.id;
-    b.name = "b" + std::to_string(buildings.size());
+    b.name = "building ";
+    b.name += std::to_string(buildings.size());  // not `"..." + std::string`: g++ 12 -O3 false -Wrestrict
     b.time_zone = zone;
     b.flat_rate_per_kwh = rate;
     buildings.push_back(b);

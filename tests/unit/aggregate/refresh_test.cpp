@@ -2,6 +2,9 @@
 #include <energy/aggregate/aggregator.hpp>
 #include <energy/aggregate/refresh.hpp>
 #include <energy/storage/memory.hpp>
+#ifdef ENERGY_AGGREGATE_TEST_SQLITE
+#include <energy/storage/sqlite.hpp>
+#endif
 
 #include <catch2/catch.hpp>
 
@@ -19,8 +22,18 @@ using energy::test::portfolio;
 
 namespace {
 
+/// The store under test: memory in the core test program, an in-memory SQLite database in
+/// energy_aggregate_sqlite_tests (same source, so the job is proven on a transactional adapter too).
+std::unique_ptr<storage::store> open_test_store() {
+#ifdef ENERGY_AGGREGATE_TEST_SQLITE
+  return storage::open_sqlite_store(":memory:");
+#else
+  return storage::open_memory_store();
+#endif
+}
+
 std::unique_ptr<storage::store> store_for(const portfolio& p) {
-  auto st = storage::open_memory_store();
+  auto st = open_test_store();
   st->put_tenant(p.owner);
   for (const auto& b : p.buildings) st->put_building(b);
   for (const auto& s : p.sensors) st->put_sensor(s);
@@ -74,6 +87,9 @@ TEST_CASE("refreshing with nothing dirty reads and writes nothing", "[aggregate]
   const auto report = refresh_summaries(*st);
   CHECK(report == refresh_report{});
   CHECK(all_summaries(*st, p).empty());
+  refresh_options none;
+  none.max_marks_per_commit = 0;  // would silently never make progress
+  CHECK_THROWS_AS(refresh_summaries(*st, none), std::invalid_argument);
 }
 
 TEST_CASE("a refresh of stored readings equals one pass of the aggregator, and a second refresh does nothing",
