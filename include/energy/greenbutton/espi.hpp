@@ -125,6 +125,7 @@ struct meter_reading {
   std::string title;                ///< Atom entry title
   std::optional<std::size_t> usage_point;  ///< index into document::usage_points
   std::optional<reading_type> type; ///< unset when the file links none (bare IntervalBlocks)
+  std::string reading_type_href;    ///< the ReadingType its entry links, even when not in this file
   std::size_t interval_blocks = 0;
   interval_series readings;
 };
@@ -171,6 +172,7 @@ struct document {
   std::vector<usage_point> usage_points;
   std::vector<meter_reading> meter_readings;
   std::vector<usage_summary> summaries;
+  std::vector<reading_type> reading_types;  ///< every ReadingType of the file, linked or not
   /// One bill per usage summary that states a billing period (see docs/greenbutton.md for the
   /// mapping): period = billingPeriod, consumption = overallConsumptionLastPeriod, amount =
   /// billLastPeriod (the total; costAdditionalLastPeriod stays in the summary, not added), estimated
@@ -229,8 +231,10 @@ struct rows_result {
  * canonical unit (Wh for energy), UTC timestamps, quality flags mapped from ReadingQuality.
  * The interval is the ReadingType's intervalLength, else the most common reading duration;
  * readings of another duration are rejected (a sensor has one interval).
- * @throws std::invalid_argument when the meter reading has no ReadingType or its uom is not
- *         convertible (see canonical_unit_of): the caller chose a series that cannot be stored.
+ * @throws std::invalid_argument when the meter reading has no ReadingType, its uom is not
+ *         convertible (see canonical_unit_of), or its accumulationBehaviour says the values are
+ *         register reads or instantaneous (1, 2, 3, 6, 12) rather than interval consumption (4,
+ *         or 0/9 as some utilities write): the caller chose a series that cannot be stored.
  */
 [[nodiscard]] rows_result to_reading_rows(const meter_reading& mr, const uuid& sensor_id);
 

@@ -23,6 +23,10 @@ struct usage_query {
   std::string usage_point_id;
   /// Intervals whose start lies in [range.start, range.end), bills whose period overlaps it. UTC.
   time_range range;
+  /// Last path segment of a MeterReading href ("01"); with `usage_point_id`, the Connect client
+  /// fetches only that meter's IntervalBlocks through the per-resource paths (see
+  /// open_connect_client). Empty = every meter reading. The file client ignores it.
+  std::string meter_reading_id;
 };
 
 /**
@@ -41,7 +45,8 @@ class utility_client {
    * Usage points, their meter readings (with ReadingType and LocalTimeParameters) and the
    * intervals in `q.range`; summaries and bills as the source returned them. When several files
    * or responses contribute, they are merged into one document (`source` lists them).
-   * @throws parse_error for a malformed file or response; utility_error for transport failures.
+   * @throws parse_error for a malformed file or response; utility_error for transport failures;
+   *         std::invalid_argument for an empty `q.range`.
    */
   [[nodiscard]] virtual document fetch_usage(const usage_query& q) = 0;
 
@@ -106,6 +111,10 @@ struct connect_options {
  * Green Button Connect My Data retrieval over HTTPS (libcurl):
  * - usage: `GET {base}/espi/1_1/resource/Batch/Subscription/{subscription}/UsagePoint/{usage point}`
  *   (or `.../Batch/Subscription/{subscription}` for every usage point);
+ * - one meter (`meter_reading_id` set): `GET .../Subscription/{s}/UsagePoint/{u}/MeterReading/{m}`
+ *   (for its ReadingType link), `GET .../ReadingType/{r}`, then
+ *   `GET .../Subscription/{s}/UsagePoint/{u}/MeterReading/{m}/IntervalBlock` — no
+ *   LocalTimeParameters or summaries come this way;
  * - bills: `GET {base}/espi/1_1/resource/Subscription/{subscription}/UsagePoint/{usage point}/ElectricPowerUsageSummary`
  *   (the batch feed when no usage point is given).
  * 401 → utility_error "access token refused", 403 → "not authorised for this resource",

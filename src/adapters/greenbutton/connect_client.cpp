@@ -66,12 +66,15 @@ class connect_client final : public utility_client {
   }
 
   document fetch_usage(const usage_query& q) override {
+    detail::check_query(q);
+    if (!q.meter_reading_id.empty()) return fetch_meter(q);
     document d = detail::select_usage_point(get_document(batch_path(q), q), q.usage_point_id);
     filter_intervals(d, q.range);
     return d;
   }
 
   std::vector<billing::utility_bill> fetch_bills(const usage_query& q) override {
+    detail::check_query(q);
     const std::string path = q.usage_point_id.empty()
                                  ? batch_path(q)
                                  : fmt::format("/espi/1_1/resource/Subscription/{}/UsagePoint/{}/ElectricPowerUsageSummary",
@@ -82,6 +85,41 @@ class connect_client final : public utility_client {
 
  private:
   connect_options o_;
+
+  /// One meter through the per-resource paths: its MeterReading entry names the ReadingType, and
+  /// the IntervalBlock collection (a feed of blocks without their MeterReading) gets both attached.
+  document fetch_meter(const usage_query& q) {
+    if (q.subscription_id.empty() || q.usage_point_id.empty())
+      throw std::invalid_argument("Green Button Connect: meter_reading_id needs subscription_id and usage_point_id");
+    const std::string mr_path = fmt::format("/espi/1_1/resource/Subscription/{}/UsagePoint/{}/MeterReading/{}",
+                                            encode_segment(q.subscription_id), encode_segment(q.usage_point_id),
+                                            encode_segment(q.meter_reading_id));
+    usage_query unfiltered = q;
+    unfiltered.range.start = utc_seconds{};  // metadata entries are published once, long before
+    const document mr_doc = get_document(mr_path, unfiltered);
+    if (mr_doc.meter_readings.empty())
+      throw parse_error(fmt::format("{}: the response holds no MeterReading", url_for(mr_path, unfiltered)));
+    meter_reading meta = mr_doc.meter_readings[0];
+    if (!meta.type && !meta.reading_type_href.empty()) {
+      const document rt_doc = get_document("/espi/1_1/resource/" + meta.reading_type_href, unfiltered);
+      if (!rt_doc.reading_types.empty()) meta.type = rt_doc.reading_types[0];
+    }
+    document d = get_document(mr_path + "/IntervalBlock", q);
+    if (d.meter_readings.empty()) {  // no blocks at all: keep the meter with an empty series
+      d.meter_readings.push_back(meter_reading{});
+      if (d.usage_points.empty()) d.usage_points.push_back(usage_point{});
+      d.usage_points[0].meter_readings.push_back(0);
+      d.meter_readings[0].usage_point = 0;
+    }
+    auto& m = d.meter_readings[0];
+    m.href = meta.href;
+    m.title = meta.title;
+    m.type = meta.type;
+    m.reading_type_href = meta.reading_type_href;
+    if (!m.type) d.issues.push_back({url_for(mr_path, unfiltered), "no ReadingType could be fetched: values stay raw"});
+    filter_intervals(d, q.range);
+    return d;
+  }
 
   std::string batch_path(const usage_query& q) const {
     if (q.subscription_id.empty()) throw std::invalid_argument("Green Button Connect: usage_query::subscription_id is empty");

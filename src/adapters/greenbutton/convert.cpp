@@ -105,6 +105,16 @@ rows_result to_reading_rows(const meter_reading& mr, const uuid& sensor_id) {
   if (!canonical_unit_of(t.uom))
     throw std::invalid_argument(fmt::format("MeterReading {}: ReadingType uom {} ({}) is not an energy or volume unit "
                                             "the library stores (Wh, therm, m3, ft3)", mr.href, t.uom, uom_name(t.uom)));
+  // Register reads and instantaneous values are not the quantity consumed in an interval: storing
+  // them as interval energy would count every register total as consumption.
+  switch (t.accumulation_behaviour) {
+    case 1: case 2: case 3: case 6: case 12:
+      throw std::invalid_argument(fmt::format(
+          "MeterReading {}: accumulationBehaviour {} (register or instantaneous values) is not interval "
+          "consumption (4 deltaData)", mr.href, t.accumulation_behaviour));
+    default:
+      break;
+  }
   const auto& s = mr.readings;
   rows_result out;
   if (t.interval_length) {

@@ -401,6 +401,7 @@ class parser {
     for (const auto& p : reading_types_) parsed_types_.push_back(parse_reading_type(p));
     href_map rt_self, rt_related_unused;
     index_links(reading_types_, rt_self, rt_related_unused);
+    doc_.reading_types = parsed_types_;
 
     // Meter readings -> usage point and reading type.
     for (std::size_t i = 0; i < meter_readings_.size(); ++i) {
@@ -408,8 +409,10 @@ class parser {
       meter_reading mr;
       mr.href = p.l.self.empty() ? fmt::format("#meter-reading-{}", i + 1) : p.l.self;
       mr.title = p.l.title;
-      for (const auto& r : p.l.related)
+      for (const auto& r : p.l.related) {
         if (auto it = rt_self.find(r); it != rt_self.end()) mr.type = parsed_types_[it->second];
+        if (r.find("ReadingType/") != std::string::npos) mr.reading_type_href = r;
+      }
       if (!mr.type && parsed_types_.size() == 1) mr.type = parsed_types_[0];
       if (!mr.type)
         report(p.node, parsed_types_.empty() ? "MeterReading has no ReadingType in this file: values stay raw"

@@ -100,6 +100,11 @@ document select_usage_point(document&& doc, std::string_view usage_point_id) {
   return out;
 }
 
+void check_query(const usage_query& q) {
+  if (q.range.empty())
+    throw std::invalid_argument(fmt::format("usage_query: empty range [{}, {})", format_utc(q.range.start), format_utc(q.range.end)));
+}
+
 std::vector<billing::utility_bill> bills_overlapping(const document& doc, time_range range) {
   std::vector<billing::utility_bill> out;
   for (const auto& b : doc.bills)
@@ -117,12 +122,14 @@ class file_client final : public utility_client {
   explicit file_client(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
   document fetch_usage(const usage_query& q) override {
+    detail::check_query(q);
     document d = read_all(q);
     filter_intervals(d, q.range);
     return d;
   }
 
   std::vector<billing::utility_bill> fetch_bills(const usage_query& q) override {
+    detail::check_query(q);
     return detail::bills_overlapping(read_all(q), q.range);
   }
 

@@ -128,7 +128,7 @@ connect_options options() {
   } while (false)
 
 usage_query january(const std::string& subscription = "83e269c1") {
-  return {subscription, "1", {from_epoch(1293868800), from_epoch(1293868800 + 31 * 86400)}};  // Jan 2011, Pacific
+  return {subscription, "1", {from_epoch(1293868800), from_epoch(1293868800 + 31 * 86400)}, ""};  // Jan 2011, Pacific
 }
 
 }  // namespace
@@ -148,10 +148,31 @@ TEST_CASE("Connect usage comes over HTTPS with the bearer token, filtered to the
                                        "?published-min=2011-01-01T08:00:00Z") != std::string::npos);
 }
 
+TEST_CASE("one meter's IntervalBlocks come through the per-resource paths with its ReadingType attached",
+          "[greenbutton][connect][integration]") {
+  REQUIRE_SERVER();
+  auto client = open_connect_client(options());
+  usage_query q = january();
+  q.meter_reading_id = "01";
+  const document d = client->fetch_usage(q);
+  REQUIRE(d.meter_readings.size() == 1);
+  const auto& m = d.meter_readings[0];
+  CHECK(m.href == "RetailCustomer/8/UsagePoint/1/MeterReading/01");
+  REQUIRE(m.type);
+  CHECK(m.type->uom == uom::watt_hour);
+  CHECK(m.type->interval_length == 3600);
+  CHECK(m.readings.size() == 744);
+  CHECK(to_reading_rows(m, uuid{}).rows.size() == 744);
+  const std::string log = https_server::get().log();
+  CHECK(log.find("/DataCustodian/espi/1_1/resource/ReadingType/07\n") != std::string::npos);
+  CHECK(log.find("/Subscription/83e269c1/UsagePoint/1/MeterReading/01/IntervalBlock?published-min=2011-01-01T08:00:00Z") !=
+        std::string::npos);
+}
+
 TEST_CASE("Connect bills come from the usage point's ElectricPowerUsageSummary collection", "[greenbutton][connect][integration]") {
   REQUIRE_SERVER();
   auto client = open_connect_client(options());
-  usage_query q{"83e269c1", "1", {from_epoch(1320000000), from_epoch(1330000000)}};
+  usage_query q{"83e269c1", "1", {from_epoch(1320000000), from_epoch(1330000000)}, ""};
   const auto bills = client->fetch_bills(q);
   REQUIRE(bills.size() == 1);
   CHECK(bills[0].consumption == 765'490);

@@ -26,6 +26,21 @@ with open(args.feed, "rb") as f:
 m = re.search(rb"<entry>(?:(?!</entry>).)*?ElectricPowerUsageSummary/01\"/>.*?</entry>", FEED, re.S)
 SUMMARIES = b'<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">' + m.group(0) + b"</feed>"
 
+ENTRIES = [b"<entry>" + e.split(b"</entry>")[0] + b"</entry>" for e in FEED.split(b"<entry>")[1:]]
+
+
+def feed_of(entries):
+    return b'<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">' + b"".join(entries) + b"</feed>"
+
+
+def entry_with_self(suffix):
+    return [e for e in ENTRIES if re.search(rb'rel="self" href="[^"]*' + suffix + rb'"', e)]
+
+
+MR_ENTRY = entry_with_self(rb"/MeterReading/01")
+RT_ENTRY = entry_with_self(rb"/ReadingType/07")
+BLOCKS = feed_of([e for e in ENTRIES if b"<IntervalBlock" in e])
+
 BASE = "/DataCustodian/espi/1_1/resource"
 attempts = {}
 lock = threading.Lock()
@@ -57,6 +72,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, FEED)
         if path == BASE + "/Subscription/83e269c1/UsagePoint/1/ElectricPowerUsageSummary":
             return self.reply(200, SUMMARIES)
+        if path == BASE + "/Subscription/83e269c1/UsagePoint/1/MeterReading/01":
+            return self.reply(200, MR_ENTRY[0])  # a bare Atom entry, as ESPI serves one resource
+        if path == BASE + "/ReadingType/07":
+            return self.reply(200, RT_ENTRY[0])
+        if path == BASE + "/Subscription/83e269c1/UsagePoint/1/MeterReading/01/IntervalBlock":
+            return self.reply(200, BLOCKS)
         if path == BASE + "/Batch/Subscription/flaky/UsagePoint/1":
             with lock:
                 attempts[path] = attempts.get(path, 0) + 1

@@ -422,3 +422,11 @@ TEST_CASE("property: any truncation or byte corruption is a parse_error or a doc
   CHECK(errors > 0);
   CHECK(documents > 0);
 }
+
+TEST_CASE("register reads are not converted as interval consumption", "[greenbutton][units]") {
+  std::string rt = rt_entry("07", 72, 0);
+  rt.replace(rt.find("<accumulationBehaviour>4<"), 25, "<accumulationBehaviour>3<");  // cumulative
+  const document d = parse_buffer(feed({mr_entry("1", "01", "07"), rt, block("1", "01", "1", three_readings())}), "reg.xml");
+  REQUIRE(d.meter_readings.at(0).type->accumulation_behaviour == 3);
+  CHECK_THROWS_WITH(to_reading_rows(d.meter_readings[0], uuid{}), Catch::Contains("accumulationBehaviour 3"));
+}
