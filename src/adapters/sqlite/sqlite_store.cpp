@@ -553,6 +553,8 @@ class sqlite_store final : public store {
       if (!st->executeStep()) throw storage_error("sqlite " + where_ + ": store_counters lacks dirty_sequence", false);
       seq = st->getColumn(0).getInt64();
     }
+    // One prepared single-row upsert per mark. Measured in bench/sqlite: with 64-row VALUES
+    // upserts the library used 1.9x the bare loop's CPU per row, with this form 1.3-1.7x.
     for (const auto& h : changed_) {
       statement_use st(upsert_dirty_);
       st->bind(1, static_cast<std::int64_t>(h.hour));
