@@ -62,9 +62,15 @@ std::string quality::to_string(std::uint32_t flags) {
       {estimated, "estimated"}, {corrected, "corrected"}, {interpolated, "interpolated"},
       {suspect, "suspect"}, {rollover, "rollover"}, {meter_reset, "meter_reset"}, {derived, "derived"}}};
   std::string out;
+  // Appended piecewise: g++ 12 -O3 reports a false -Wrestrict on `"|" + std::string(name)`,
+  // which fails the release build (-Werror).
+  auto append = [&out](std::string_view name) {
+    if (!out.empty()) out += '|';
+    out += name;
+  };
   for (auto [bit, name] : names)
-    if (flags & bit) out += (out.empty() ? "" : "|") + std::string(name);
-  if (flags & ~known_mask) out += (out.empty() ? "" : "|") + std::string("unknown");
+    if (flags & bit) append(name);
+  if (flags & ~known_mask) append("unknown");
   return out;
 }
 

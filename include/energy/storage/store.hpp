@@ -88,6 +88,7 @@ class store {
   /// Every sensor of the database (validation loads this once per import).
   [[nodiscard]] virtual std::vector<sensor> list_all_sensors() = 0;
 
+  /// @throws std::invalid_argument when the building does not exist.
   virtual void put_alert_config(const alert_config& a) = 0;
   [[nodiscard]] virtual std::vector<alert_config> list_alert_configs(const uuid& building_id) = 0;
 

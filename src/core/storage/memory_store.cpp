@@ -54,7 +54,12 @@ class memory_store final : public store {
   }
   std::vector<sensor> list_all_sensors() override { return values(sensors_); }
 
-  void put_alert_config(const alert_config& a) override { alerts_[a.id] = a; }
+  void put_alert_config(const alert_config& a) override {
+    if (!buildings_.contains(a.building_id))
+      throw std::invalid_argument("alert config " + a.id.to_string() + ": unknown building " +
+                                  a.building_id.to_string());
+    alerts_[a.id] = a;
+  }
   std::vector<alert_config> list_alert_configs(const uuid& building_id) override {
     std::vector<alert_config> out;
     for (const auto& [id, a] : alerts_)

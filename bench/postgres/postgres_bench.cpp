@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+// Benchmarks of energy::postgres against a server given by ENERGY_BENCH_POSTGRES_URI (or the test
+// fixture's, via ENERGY_TEST_SERVERS). Without one it prints why and exits 0.
+//
+//  ingest_vs_bare_copy: per repetition, the same rows are written (1) by a bare COPY straight into
+//    the readings table and (2) through store::write_readings (COPY into staging + set-based
+//    upsert + dirty marks + commit), each into an emptied table. Counters: rows/s of both and
+//    `ratio` = adapter rows/s ÷ bare COPY rows/s (target >= 0.70).
+//  daily_summaries_year: one building's 365 daily summaries read with read_summaries from a warm
+//    server (50 buildings stored); counters p50_ms / p99_ms over all reads.
+#include <benchmark/benchmark.h>
+
+#include <energy/storage/postgres.hpp>
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace energy;
+using namespace energy::storage;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+bool smoke() { return std::getenv("ENERGY_BENCH_SMOKE") != nullptr; }
+
+std::optional<std::string> server_uri() {
+  if (const char* u = std::getenv("ENERGY_BENCH_POSTGRES_URI")) return std::string(u);
+  if (const char* dir = std::getenv("ENERGY_TEST_SERVERS")) {
+    std::ifstream in(std::string(dir) + "/postgres/postgres.uri");
+    std::string line;
+    if (in && std::getline(in, line) && !line.empty()) return line;
+  }
+  return std::nullopt;
+}
+
+std::string bench_schema(const char* what) {
+  std::string s = std::string("bench_") + what + "_";
+  for (char c : uuid::v7().to_string())
+    if (c != '-') s += c;
+  return s;
+}
+
+struct building_fixture {
+  uuid tenant_id = uuid::v7();
+  uuid building_id = uuid::v7();
+  std::vector<uuid> sensors;
+};
+
+building_fixture make_building(store& s, std::size_t sensors, bool with_tenant = true, uuid tenant_id = {}) {
+  building_fixture f;
+  if (!with_tenant) f.tenant_id = tenant_id;
+  if (with_tenant) s.put_tenant(tenant{f.tenant_id, "bench", {}});
+  building b;
+  b.id = f.building_id;
+  b.tenant_id = f.tenant_id;
+  b.name = "bench";
+  b.time_zone = "America/New_York";
+  s.put_building(b);
+  for (std::size_t i = 0; i < sensors; ++i) {
+    sensor se;
+    se.id = uuid::v7();
+    se.building_id = f.building_id;
+    s.put_sensor(se);
+    f.sensors.push_back(se.id);
+  }
+  return f;
+}
+
+// "YYYY-MM-DD HH:MM:SS+00" without iostreams: the bare COPY's client-side formatting cost.
+std::string timestamptz_text(epoch_seconds t) {
+  const auto dp = std::chrono::floor<date::days>(from_epoch(t));
+  const date::year_month_day ymd{dp};
+  const date::hh_mm_ss hms{from_epoch(t) - dp};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d+00", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+void ingest_vs_bare_copy(benchmark::State& state) {
+  const auto uri = server_uri();
+  if (!uri) {
+    state.SkipWithError("no PostgreSQL server: set ENERGY_BENCH_POSTGRES_URI");
+    return;
+  }
+  postgres_options o;
+  o.schema = bench_schema("ingest");
+  auto s = open_postgres_store(*uri, o);
+  const std::size_t n_sensors = smoke() ? 5 : 500;
+  const std::size_t n_steps = smoke() ? 4 : 96;  // 15-minute intervals: one day
+  auto f = make_building(*s, n_sensors);
+  reading_rows rows;
+  const epoch_seconds t0 = 1'719'792'000;  // 2024-07-01T00:00Z
+  for (const auto& id : f.sensors)
+    for (std::size_t k = 0; k < n_steps; ++k)
+      rows.push_back(id, t0 + static_cast<epoch_seconds>(k) * 900, static_cast<milli>(1000 + k), 0);
+  (void)s->write_readings(rows);  // creates the partitions; the bare COPY needs them too
+
+  pqxx::connection c{*uri};
+  const std::string table = c.quote_name(o.schema) + ".readings";
+  auto truncate = [&] {
+    pqxx::work w{c};
+    w.exec0("TRUNCATE " + table + ", " + c.quote_name(o.schema) + ".dirty_hours");
+    w.commit();
+  };
+  double copy_s = 0, adapter_s = 0;
+  for (auto _ : state) {
+    truncate();
+    auto a = clock_type::now();
+    {
+      pqxx::work w{c};
+      pqxx::stream_to copy{w, table, std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        copy << std::make_tuple(rows.sensor_id[i].to_string(), timestamptz_text(rows.ts[i]), rows.value[i],
+                                static_cast<std::int32_t>(rows.quality[i]));
+      copy.complete();
+      w.commit();
+    }
+    auto b = clock_type::now();
+    truncate();
+    auto c0 = clock_type::now();
+    const auto r = s->write_readings(rows);
+    auto d = clock_type::now();
+    benchmark::DoNotOptimize(r);
+    copy_s += std::chrono::duration<double>(b - a).count();
+    adapter_s += std::chrono::duration<double>(d - c0).count();
+    state.SetIterationTime(std::chrono::duration<double>(d - c0).count());
+  }
+  const double total = static_cast<double>(rows.size()) * static_cast<double>(state.iterations());
+  state.counters["rows"] = static_cast<double>(rows.size());
+  state.counters["copy_rows_per_s"] = total / copy_s;
+  state.counters["adapter_rows_per_s"] = total / adapter_s;
+  state.counters["ratio"] = copy_s / adapter_s;
+}
+BENCHMARK(ingest_vs_bare_copy)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(smoke() ? 1 : 10);
+
+void daily_summaries_year(benchmark::State& state) {
+  const auto uri = server_uri();
+  if (!uri) {
+    state.SkipWithError("no PostgreSQL server: set ENERGY_BENCH_POSTGRES_URI");
+    return;
+  }
+  postgres_options o;
+  o.schema = bench_schema("summaries");
+  auto s = open_postgres_store(*uri, o);
+  const std::size_t n_buildings = smoke() ? 2 : 50;
+  std::vector<uuid> buildings;
+  const auto tenant_fixture = make_building(*s, 0);
+  buildings.push_back(tenant_fixture.building_id);
+  for (std::size_t i = 1; i < n_buildings; ++i)
+    buildings.push_back(make_building(*s, 0, false, tenant_fixture.tenant_id).building_id);
+  const epoch_seconds day0 = 1'704'085'200;  // 2024-01-01T00:00-05:00
+  for (const auto& b : buildings) {
+    std::vector<summary_row> year;
+    for (int d = 0; d < 365; ++d) {
+      summary_row r;
+      r.scope = summary_scope::building;
+      r.subject_id = b;
+      r.res = resolution::day;
+      r.period = {from_epoch(day0 + d * 86'400), from_epoch(day0 + (d + 1) * 86'400)};
+      r.local_start = date::local_seconds{std::chrono::seconds{1'704'067'200 + d * 86'400}};
+      r.consumption = 1'234'567 + d;
+      r.reading_count = 96;
+      year.push_back(r);
+    }
+    s->commit_summaries(year, dirty_claim{});
+  }
+  const summary_query q{summary_scope::building, buildings.front(), sensor_type::electricity, resolution::day,
+                        {from_epoch(day0), from_epoch(day0 + 365 * 86'400)}};
+  for (int i = 0; i < 20; ++i) benchmark::DoNotOptimize(s->read_summaries(q));  // warm
+  std::vector<double> ms;
+  for (auto _ : state) {
+    auto a = clock_type::now();
+    auto rows = s->read_summaries(q);
+    auto b = clock_type::now();
+    if (rows.size() != 365) state.SkipWithError("expected 365 daily rows");
+    ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * ms.size()))]; };
+  state.counters["p50_ms"] = pct(0.50);
+  state.counters["p99_ms"] = pct(0.99);
+}
+BENCHMARK(daily_summaries_year)->Unit(benchmark::kMicrosecond)->Iterations(smoke() ? 5 : 2000);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (!server_uri()) {
+    std::puts("energy_postgres_bench: skipped, no PostgreSQL server (set ENERGY_BENCH_POSTGRES_URI=postgresql://...)");
+    return 0;
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include <energy/error.hpp>
+#include <energy/readings.hpp>
+#include <energy/time.hpp>
+
+namespace energy::storage {
+
+/**
+ * What the retention job (energy/archive/retention.hpp) needs from a database, beside the store
+ * port: a separate, small interface so store.hpp's contract stays unchanged. Implemented by the
+ * PostgreSQL adapter (whole partitions dropped) — see open_postgres_retention().
+ *
+ * Ranges are whole UTC days `[00:00Z, 24:00Z)`. Thread-safety: one object per thread.
+ */
+class retention_port {
+ public:
+  virtual ~retention_port() = default;
+  retention_port(const retention_port&) = delete;
+  retention_port& operator=(const retention_port&) = delete;
+
+  /// A job-wide exclusive lock (PostgreSQL: a session advisory lock). Released when destroyed.
+  class lock {
+   public:
+    virtual ~lock() = default;
+  };
+  /// Takes the lock without waiting; nullptr when another process holds it.
+  [[nodiscard]] virtual std::unique_ptr<lock> try_lock() = 0;
+
+  /// UTC days that end at or before `cutoff` and may hold raw readings (oldest first).
+  [[nodiscard]] virtual std::vector<time_range> days_before(utc_seconds cutoff) = 0;
+  /// Every reading with ts in `day`, ordered by (sensor_id, ts).
+  [[nodiscard]] virtual reading_rows read_day(time_range day) = 0;
+  /// Dirty marks (hours not yet summarised) within `day`: raw data must not go before its summaries.
+  [[nodiscard]] virtual std::int64_t pending_dirty_hours(time_range day) = 0;
+  /// Removes every reading of `day` (PostgreSQL: drops the day's partition). Idempotent.
+  virtual void drop_day(time_range day) = 0;
+  /// Deletes summaries whose period starts before `cutoff`; returns how many.
+  virtual std::int64_t delete_summaries_before(utc_seconds cutoff) = 0;
+
+ protected:
+  retention_port() = default;
+};
+
+}  // namespace energy::storage

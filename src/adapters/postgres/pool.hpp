@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal: the connection pool and the retry policy of energy::postgres. pqxx stays in here.
+#pragma once
+
+#include <energy/error.hpp>
+#include <energy/storage/postgres.hpp>
+
+#include <pqxx/pqxx>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <string>
+#include <vector>
+
+namespace energy::storage {
+
+class postgres_pool {
+ public:
+  postgres_pool(std::string uri, postgres_options options);
+  ~postgres_pool();
+  postgres_pool(const postgres_pool&) = delete;
+  postgres_pool& operator=(const postgres_pool&) = delete;
+
+  /// A borrowed connection: returned to the pool on destruction unless marked broken.
+  class lease {
+   public:
+    lease(postgres_pool* pool, std::unique_ptr<pqxx::connection> c) : pool_(pool), conn_(std::move(c)) {}
+    lease(lease&& o) noexcept : pool_(std::exchange(o.pool_, nullptr)), conn_(std::move(o.conn_)) {}
+    lease& operator=(lease&&) = delete;
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    ~lease();
+    pqxx::connection& operator*() const noexcept { return *conn_; }
+    pqxx::connection* operator->() const noexcept { return conn_.get(); }
+    void discard() noexcept { conn_.reset(); }
+
+   private:
+    postgres_pool* pool_;
+    std::unique_ptr<pqxx::connection> conn_;
+  };
+
+  /// Borrows an idle connection or opens a new one (blocking while `pool_size` are borrowed).
+  /// @throws pqxx::broken_connection when a new connection cannot be opened.
+  lease acquire();
+
+  /**
+   * Runs `op` on a borrowed connection, retrying on connection failures (at most
+   * `max_attempts`, exponential backoff). `what` names the operation in error messages.
+   * Translates pqxx errors into storage_error; std::invalid_argument passes through.
+   */
+  template <class F>
+  auto run(const char* what, F&& op) -> decltype(op(std::declval<pqxx::connection&>()));
+
+  [[nodiscard]] const postgres_options& options() const noexcept { return options_; }
+  [[nodiscard]] const std::string& uri() const noexcept { return uri_; }
+  /// "native" or "timescaledb".
+  [[nodiscard]] const std::string& layout() const noexcept { return layout_; }
+  /// Quoted schema name for SQL text.
+  [[nodiscard]] const std::string& quoted_schema() const noexcept { return quoted_schema_; }
+
+  /// Makes sure native partitions cover every UTC day listed (days since 1970-01-01).
+  /// Remembers what exists, so repeated calls cost nothing. No-op for TimescaleDB.
+  void ensure_partitions(const std::vector<std::int64_t>& epoch_days);
+  /// Forgets the remembered partitions (after retention dropped some).
+  void forget_partitions();
+
+  /// Test hook: called before every attempt; throwing pqxx::broken_connection simulates an outage.
+  std::function<void()> before_attempt_hook;
+
+ private:
+  std::unique_ptr<pqxx::connection> connect();
+  void release(std::unique_ptr<pqxx::connection> c) noexcept;
+  void migrate();
+  [[noreturn]] void rethrow_as_storage_error(const char* what, int attempts);
+  void backoff(int attempt) const;
+
+  std::string uri_;
+  postgres_options options_;
+  std::string quoted_schema_;
+  std::string layout_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::size_t open_ = 0;
+  std::mutex partitions_mutex_;
+  std::vector<std::int64_t> partition_days_;  // sorted epoch days known to be covered
+};
+
+/// Registers every prepared statement of the store on a new connection (postgres_store.cpp).
+void prepare_statements(pqxx::connection& c);
+
+/// True for errors after which the same operation may succeed on a new connection.
+bool is_connection_failure(const std::exception_ptr& e) noexcept;
+
+template <class F>
+auto postgres_pool::run(const char* what, F&& op) -> decltype(op(std::declval<pqxx::connection&>())) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (before_attempt_hook) before_attempt_hook();
+      auto c = acquire();
+      try {
+        return op(*c);
+      } catch (const pqxx::broken_connection&) {
+        c.discard();
+        throw;
+      } catch (const pqxx::in_doubt_error&) {
+        c.discard();
+        throw;
+      }
+    } catch (const std::invalid_argument&) {
+      throw;
+    } catch (const energy::error&) {
+      throw;
+    } catch (...) {
+      if (is_connection_failure(std::current_exception()) && attempt < options_.max_attempts) {
+        backoff(attempt);
+        continue;
+      }
+      rethrow_as_storage_error(what, attempt);
+    }
+  }
+}
+
+}  // namespace energy::storage

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+// The retention port of energy::postgres: whole daily partitions are the unit of archive and drop.
+#include "pool.hpp"
+
+#include <energy/storage/postgres.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace energy::storage {
+namespace {
+
+std::string partition_name(utc_seconds day_start) {
+  const date::year_month_day ymd{std::chrono::floor<date::days>(day_start)};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "readings_p%04d%02u%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+// readings_pYYYYMMDD -> the day's start; nullopt for other names.
+std::optional<utc_seconds> partition_day(const std::string& name) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char tail = 0;
+  if (name.size() != 18 || std::sscanf(name.c_str(), "readings_p%4d%2u%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
+  const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
+  if (!ymd.ok()) return std::nullopt;
+  return utc_seconds{date::sys_days{ymd}};
+}
+
+class postgres_retention final : public retention_port {
+ public:
+  explicit postgres_retention(std::shared_ptr<postgres_pool> pool) : pool_(std::move(pool)) {
+    if (!pool_) throw std::invalid_argument("open_postgres_retention: null pool");
+  }
+
+  class session_lock final : public lock {
+   public:
+    session_lock(postgres_pool::lease l, std::string key) : lease_(std::move(l)), key_(std::move(key)) {}
+    ~session_lock() override {
+      try {
+        pqxx::nontransaction n{*lease_};
+        n.exec("SELECT pg_advisory_unlock(" + key_ + ")");
+      } catch (...) {
+        lease_.discard();  // closing the session releases the lock
+      }
+    }
+
+   private:
+    postgres_pool::lease lease_;
+    std::string key_;
+  };
+
+  std::unique_ptr<lock> try_lock() override {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        auto l = pool_->acquire();
+        const std::string key = "hashtext(" + l->quote("energy.retention." + pool_->options().schema) + ")";
+        bool got = false;
+        {
+          pqxx::nontransaction n{*l};
+          got = n.exec1("SELECT pg_try_advisory_lock(" + key + ")")[0].as<bool>();
+        }
+        if (!got) return nullptr;
+        return std::make_unique<session_lock>(std::move(l), key);
+      } catch (const pqxx::broken_connection& e) {
+        if (attempt >= pool_->options().max_attempts)
+          throw storage_error(std::string("postgres retention lock: connection failed: ") + e.what(), true);
+      }
+    }
+  }
+
+  std::vector<time_range> days_before(utc_seconds cutoff) override {
+    std::vector<utc_seconds> starts;
+    if (pool_->layout() == "native") {
+      const auto res = pool_->run("retention: list partitions", [&](pqxx::connection& c) {
+        pqxx::read_transaction t{c};
+        return t.exec_params(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace "
+            "WHERE p.relname = 'readings' AND n.nspname = $1",
+            pool_->options().schema);
+      });
+      for (const auto& r : res)
+        if (auto d = partition_day(r[0].as<std::string>())) starts.push_back(*d);
+    } else {
+      const auto res = pool_->run("retention: list days", [&](pqxx::connection& c) {
+        pqxx::read_transaction t{c};
+        return t.exec_params(
+            "SELECT DISTINCT floor(extract(epoch FROM ts) / 86400)::bigint FROM readings WHERE ts < to_timestamp($1)",
+            to_epoch(cutoff));
+      });
+      for (const auto& r : res) starts.push_back(from_epoch(r[0].as<std::int64_t>() * 86'400));
+    }
+    std::sort(starts.begin(), starts.end());
+    std::vector<time_range> out;
+    for (auto s : starts)
+      if (s + std::chrono::hours{24} <= cutoff) out.push_back({s, s + std::chrono::hours{24}});
+    return out;
+  }
+
+  reading_rows read_day(time_range day) override {
+    return pool_->run("retention: read day", [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      reading_rows out;
+      const auto res = t.exec_params(
+          "SELECT sensor_id, extract(epoch FROM ts)::bigint, value, quality FROM readings "
+          "WHERE ts >= to_timestamp($1) AND ts < to_timestamp($2) ORDER BY sensor_id, ts",
+          to_epoch(day.start), to_epoch(day.end));
+      out.reserve(res.size());
+      for (const auto& r : res)
+        out.push_back(uuid::parse(r[0].c_str()), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
+                      static_cast<std::uint32_t>(r[3].as<std::int32_t>()));
+      return out;
+    });
+  }
+
+  std::int64_t pending_dirty_hours(time_range day) override {
+    return pool_->run("retention: dirty hours", [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      return t.exec_params1("SELECT count(*) FROM dirty_hours WHERE hour >= $1 AND hour < $2", to_epoch(day.start),
+                            to_epoch(day.end))[0]
+          .as<std::int64_t>();
+    });
+  }
+
+  void drop_day(time_range day) override {
+    pool_->run("retention: drop day", [&](pqxx::connection& c) {
+      pqxx::work w{c};
+      if (pool_->layout() == "native") {
+        w.exec0("DROP TABLE IF EXISTS " + pool_->quoted_schema() + "." + partition_name(day.start));
+      } else {
+        w.exec_params("SELECT drop_chunks('readings', older_than => to_timestamp($2), newer_than => to_timestamp($1))",
+                      to_epoch(day.start), to_epoch(day.end));
+      }
+      w.commit();
+      return 0;
+    });
+    pool_->forget_partitions();
+  }
+
+  std::int64_t delete_summaries_before(utc_seconds cutoff) override {
+    return pool_->run("retention: delete summaries", [&](pqxx::connection& c) {
+      pqxx::work w{c};
+      const auto r = w.exec_params("DELETE FROM summaries WHERE period_start < to_timestamp($1)", to_epoch(cutoff));
+      w.commit();
+      return static_cast<std::int64_t>(r.affected_rows());
+    });
+  }
+
+ private:
+  std::shared_ptr<postgres_pool> pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<retention_port> open_postgres_retention(std::shared_ptr<postgres_pool> pool) {
+  return std::make_unique<postgres_retention>(std::move(pool));
+}
+
+}  // namespace energy::storage

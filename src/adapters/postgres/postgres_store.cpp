@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "pool.hpp"
+
+#include <energy/quality.hpp>
+#include <energy/storage/postgres.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+#include <tuple>
+#include <unordered_set>
+
+namespace energy::storage {
+namespace {
+
+// --- conversions -------------------------------------------------------------------------------
+
+template <class E>
+E parse_enum(std::string_view text, int count, const char* what) {
+  for (int i = 0; i < count; ++i)
+    if (to_string(static_cast<E>(i)) == text) return static_cast<E>(i);
+  throw storage_error(std::string("postgres: unknown ") + what + " '" + std::string(text) + "' in the database", false);
+}
+
+std::string_view scope_name(summary_scope s) noexcept { return s == summary_scope::sensor ? "sensor" : "building"; }
+summary_scope parse_scope(std::string_view s) {
+  if (s == "sensor") return summary_scope::sensor;
+  if (s == "building") return summary_scope::building;
+  throw storage_error("postgres: unknown summary scope '" + std::string(s) + "' in the database", false);
+}
+
+uuid to_uuid(const pqxx::field& f) { return uuid::parse(f.c_str()); }
+utc_seconds to_time(const pqxx::field& f) { return from_epoch(f.as<std::int64_t>()); }
+
+template <class T>
+std::optional<T> opt(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<T>();
+}
+
+// Quality flags are a uint32 bitmask stored in an int4 column: bit-preserving casts both ways.
+std::int32_t to_db_quality(std::uint32_t q) noexcept { return static_cast<std::int32_t>(q); }
+std::uint32_t from_db_quality(std::int32_t q) noexcept { return static_cast<std::uint32_t>(q); }
+
+// "YYYY-MM-DD HH:MM:SS+00", the COPY text of a timestamptz, without iostreams.
+std::string timestamptz_text(epoch_seconds t) {
+  const auto tp = from_epoch(t);
+  const auto dp = std::chrono::floor<date::days>(tp);
+  const date::year_month_day ymd{dp};
+  const date::hh_mm_ss hms{tp - dp};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d+00", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+std::int64_t epoch_day(epoch_seconds t) noexcept { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
+
+// Internal signal: a row fell outside every native partition (another process dropped one the
+// pool remembered). write_readings re-creates partitions and retries once.
+struct partition_missing : energy::error {
+  using energy::error::error;
+};
+
+// Epoch seconds of a timestamptz column, for SELECT lists.
+#define EPOCH(col) "extract(epoch FROM " col ")::bigint"
+
+// --- prepared statements ---------------------------------------------------------------------
+
+}  // namespace
+
+void prepare_statements(pqxx::connection& c) {
+  c.prepare("put_tenant",
+            "INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, to_timestamp($3)) "
+            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at");
+  c.prepare("get_tenant", "SELECT id, name, " EPOCH("created_at") " FROM tenants WHERE id = $1");
+  c.prepare("list_tenants", "SELECT id, name, " EPOCH("created_at") " FROM tenants ORDER BY id");
+
+  const char* building_cols =
+      "id, tenant_id, name, address, square_footage, primary_use, time_zone, flat_rate_micros_per_kwh, "
+      "extract(epoch FROM created_at)::bigint";
+  c.prepare("put_building",
+            "INSERT INTO buildings (id, tenant_id, name, address, square_footage, primary_use, time_zone, "
+            "flat_rate_micros_per_kwh, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9)) "
+            "ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, name = excluded.name, "
+            "address = excluded.address, square_footage = excluded.square_footage, primary_use = excluded.primary_use, "
+            "time_zone = excluded.time_zone, flat_rate_micros_per_kwh = excluded.flat_rate_micros_per_kwh, "
+            "created_at = excluded.created_at");
+  c.prepare("get_building", std::string("SELECT ") + building_cols + " FROM buildings WHERE id = $1");
+  c.prepare("list_buildings", std::string("SELECT ") + building_cols + " FROM buildings WHERE tenant_id = $1 ORDER BY id");
+
+  const char* sensor_cols =
+      "id, building_id, sensor_type, reading_kind, unit, location, interval_seconds, max_value, register_max, "
+      "is_active, extract(epoch FROM created_at)::bigint";
+  c.prepare("put_sensor",
+            "INSERT INTO sensors (id, building_id, sensor_type, reading_kind, unit, location, interval_seconds, "
+            "max_value, register_max, is_active, created_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11)) "
+            "ON CONFLICT (id) DO UPDATE SET building_id = excluded.building_id, sensor_type = excluded.sensor_type, "
+            "reading_kind = excluded.reading_kind, unit = excluded.unit, location = excluded.location, "
+            "interval_seconds = excluded.interval_seconds, max_value = excluded.max_value, "
+            "register_max = excluded.register_max, is_active = excluded.is_active, created_at = excluded.created_at");
+  c.prepare("get_sensor", std::string("SELECT ") + sensor_cols + " FROM sensors WHERE id = $1");
+  c.prepare("list_sensors", std::string("SELECT ") + sensor_cols + " FROM sensors WHERE building_id = $1 ORDER BY id");
+  c.prepare("list_all_sensors", std::string("SELECT ") + sensor_cols + " FROM sensors ORDER BY id");
+  c.prepare("known_sensors", "SELECT id FROM sensors WHERE id = ANY($1::uuid[])");
+
+  c.prepare("put_alert",
+            "INSERT INTO alert_configs (id, building_id, threshold_milli, alert_window, notification_email, is_enabled) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET building_id = excluded.building_id, "
+            "threshold_milli = excluded.threshold_milli, alert_window = excluded.alert_window, "
+            "notification_email = excluded.notification_email, is_enabled = excluded.is_enabled");
+  c.prepare("list_alerts",
+            "SELECT id, building_id, threshold_milli, alert_window, notification_email, is_enabled "
+            "FROM alert_configs WHERE building_id = $1 ORDER BY id");
+
+  // Set-based upsert from the COPY staging table in two statements of one transaction:
+  // insert the new keys (ON CONFLICT DO NOTHING also waits for a concurrent inserter of the same
+  // key), then update the existing keys whose value or flags (apart from `corrected`) differ.
+  // Rows neither inserted nor updated are unchanged. (RETURNING xmax cannot tell an insert from
+  // an update on a partitioned table, hence two statements.) Every changed row marks its
+  // (sensor, UTC hour) dirty with a new sequence number. $1/$2 bound ts for partition pruning.
+  const std::string mark_dirty =
+      "marks AS ("
+      "  INSERT INTO dirty_hours AS d (sensor_id, hour, seq)"
+      "  SELECT sensor_id, hour, nextval('dirty_hours_seq') FROM ("
+      "    SELECT DISTINCT sensor_id, floor(extract(epoch FROM ts) / 3600)::bigint * 3600 AS hour FROM changed) h"
+      "  ON CONFLICT (sensor_id, hour) DO UPDATE SET seq = excluded.seq"
+      ") SELECT count(*) FROM changed";
+  c.prepare("insert_readings",
+            "WITH changed AS ("
+            "  INSERT INTO readings (sensor_id, ts, value, quality)"
+            "  SELECT sensor_id, to_timestamp(ts), value, quality FROM staging_readings"
+            "  ON CONFLICT (sensor_id, ts) DO NOTHING RETURNING sensor_id, ts"
+            "), " + mark_dirty);
+  c.prepare("update_readings",
+            "WITH changed AS ("
+            "  UPDATE readings r SET value = s.value, quality = s.quality | 2 FROM staging_readings s"
+            "  WHERE r.sensor_id = s.sensor_id AND r.ts = to_timestamp(s.ts)"
+            "    AND r.ts >= to_timestamp($1) AND r.ts <= to_timestamp($2)"
+            "    AND (r.value <> s.value OR (r.quality & ~2) <> (s.quality & ~2))"
+            "  RETURNING r.sensor_id, r.ts"
+            "), " + mark_dirty);
+  // Fast path's dirty marks: the (sensor, hour) pairs are computed by the client. One sequence
+  // number serves the whole batch: the batch commits atomically, so every claim sees all of its
+  // marks or none, and marks of later batches still get larger numbers.
+  c.prepare("mark_dirty",
+            "INSERT INTO dirty_hours AS d (sensor_id, hour, seq) "
+            "SELECT sensor_id, hour, (SELECT nextval('dirty_hours_seq')) "
+            "FROM unnest($1::uuid[], $2::bigint[]) AS m(sensor_id, hour) "
+            "ON CONFLICT (sensor_id, hour) DO UPDATE SET seq = excluded.seq");
+  c.prepare("put_state",
+            "INSERT INTO sample_states (sensor_id, ts, raw_value) VALUES ($1, to_timestamp($2), $3) "
+            "ON CONFLICT (sensor_id) DO UPDATE SET ts = excluded.ts, raw_value = excluded.raw_value");
+  c.prepare("get_state", "SELECT sensor_id, " EPOCH("ts") ", raw_value FROM sample_states WHERE sensor_id = $1");
+
+  c.prepare("read_readings",
+            "SELECT sensor_id, " EPOCH("ts") ", value, quality FROM readings "
+            "WHERE sensor_id = $1 AND ts >= to_timestamp($2) AND ts < to_timestamp($3) ORDER BY ts");
+  c.prepare("read_building_readings",
+            "SELECT r.sensor_id, " EPOCH("r.ts") ", r.value, r.quality FROM sensors s JOIN readings r ON r.sensor_id = s.id "
+            "WHERE s.building_id = $1 AND r.ts >= to_timestamp($2) AND r.ts < to_timestamp($3) "
+            "ORDER BY r.sensor_id, r.ts");
+  c.prepare("count_readings", "SELECT count(*) FROM readings");
+
+  c.prepare("dirty_sequence", "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM dirty_hours_seq");
+  c.prepare("claim_dirty", "SELECT sensor_id, hour FROM dirty_hours ORDER BY hour, seq LIMIT $1");
+  c.prepare("clear_dirty",
+            "DELETE FROM dirty_hours d USING unnest($1::uuid[], $2::bigint[]) AS c(sensor_id, hour) "
+            "WHERE d.sensor_id = c.sensor_id AND d.hour = c.hour AND d.seq <= $3");
+  c.prepare("put_summary",
+            "INSERT INTO summaries (scope, subject_id, sensor_type, resolution, period_start, period_end, local_start, "
+            "consumption, peak_demand, cost_micros, reading_count) VALUES ($1, $2, $3, $4, to_timestamp($5), "
+            "to_timestamp($6), to_timestamp($7) AT TIME ZONE 'UTC', $8, $9, $10, $11) "
+            "ON CONFLICT (scope, subject_id, sensor_type, resolution, period_start) DO UPDATE SET "
+            "period_end = excluded.period_end, local_start = excluded.local_start, consumption = excluded.consumption, "
+            "peak_demand = excluded.peak_demand, cost_micros = excluded.cost_micros, "
+            "reading_count = excluded.reading_count");
+  c.prepare("read_summaries",
+            "SELECT scope, subject_id, sensor_type, resolution, " EPOCH("period_start") ", " EPOCH("period_end")
+            ", " EPOCH("local_start") ", consumption, peak_demand, cost_micros, reading_count FROM summaries "
+            "WHERE scope = $1 AND subject_id = $2 AND sensor_type = $3 AND resolution = $4 "
+            "AND period_start >= to_timestamp($5) AND period_start < to_timestamp($6) ORDER BY period_start");
+}
+
+namespace {
+
+// Shared advisory lock that writers hold while they mark hours dirty; claim_dirty takes it
+// exclusively, so every sequence number it reports as claimed belongs to a committed mark.
+std::string dirty_lock_key(pqxx::transaction_base& t, const std::string& schema) {
+  return "hashtext(" + t.quote("energy.dirty." + schema) + ")";
+}
+
+std::string uuid_array(const std::vector<uuid>& ids) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) s += ',';
+    s += ids[i].to_string();
+  }
+  return s + "}";
+}
+
+// --- rows --------------------------------------------------------------------------------------
+
+tenant tenant_from(const pqxx::row& r) { return tenant{to_uuid(r[0]), r[1].as<std::string>(), to_time(r[2])}; }
+
+building building_from(const pqxx::row& r) {
+  building b;
+  b.id = to_uuid(r[0]);
+  b.tenant_id = to_uuid(r[1]);
+  b.name = r[2].as<std::string>();
+  b.address = r[3].as<std::string>();
+  b.square_footage = opt<std::int64_t>(r[4]);
+  b.primary_use = r[5].as<std::string>();
+  b.time_zone = r[6].as<std::string>();
+  if (!r[7].is_null()) b.flat_rate_per_kwh = money::from_micros(r[7].as<std::int64_t>());
+  b.created_at = to_time(r[8]);
+  return b;
+}
+
+sensor sensor_from(const pqxx::row& r) {
+  sensor s;
+  s.id = to_uuid(r[0]);
+  s.building_id = to_uuid(r[1]);
+  s.type = parse_sensor_type(r[2].as<std::string>());
+  s.kind = parse_reading_kind(r[3].as<std::string>());
+  s.unit = r[4].as<std::string>();
+  s.location = r[5].as<std::string>();
+  s.interval_seconds = r[6].as<std::int32_t>();
+  s.max_value = opt<double>(r[7]);
+  s.register_max = opt<double>(r[8]);
+  s.is_active = r[9].as<bool>();
+  s.created_at = to_time(r[10]);
+  return s;
+}
+
+void append_rows(reading_rows& out, const pqxx::result& res) {
+  out.reserve(out.size() + res.size());
+  for (const auto& r : res)
+    out.push_back(to_uuid(r[0]), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
+                  from_db_quality(r[3].as<std::int32_t>()));
+}
+
+// --- the store -----------------------------------------------------------------------------------
+
+class postgres_store final : public store {
+ public:
+  explicit postgres_store(std::shared_ptr<postgres_pool> pool) : pool_(std::move(pool)) {
+    if (!pool_) throw std::invalid_argument("open_postgres_store: null pool");
+  }
+
+  std::string_view adapter_name() const noexcept override { return "postgres"; }
+
+  void put_tenant(const tenant& t) override {
+    exec("put_tenant", [&](pqxx::work& w) {
+      w.exec_prepared0("put_tenant", t.id.to_string(), t.name, to_epoch(t.created_at));
+    });
+  }
+  std::optional<tenant> get_tenant(const uuid& id) override {
+    return read_one<tenant>("get_tenant", tenant_from, id.to_string());
+  }
+  std::vector<tenant> list_tenants() override { return read_all<tenant>("list_tenants", tenant_from); }
+
+  void put_building(const building& b) override {
+    (void)find_zone(b.time_zone);  // invalid_argument naming the zone
+    exec("put_building", [&](pqxx::work& w) {
+      try {
+        w.exec_prepared0("put_building", b.id.to_string(), b.tenant_id.to_string(), b.name, b.address,
+                         b.square_footage, b.primary_use, b.time_zone,
+                         b.flat_rate_per_kwh ? std::optional<std::int64_t>(b.flat_rate_per_kwh->micros()) : std::nullopt,
+                         to_epoch(b.created_at));
+      } catch (const pqxx::foreign_key_violation&) {
+        throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " + b.tenant_id.to_string());
+      }
+    });
+  }
+  std::optional<building> get_building(const uuid& id) override {
+    return read_one<building>("get_building", building_from, id.to_string());
+  }
+  std::vector<building> list_buildings(const uuid& tenant_id) override {
+    return read_all<building>("list_buildings", building_from, tenant_id.to_string());
+  }
+
+  void put_sensor(const sensor& s) override {
+    exec("put_sensor", [&](pqxx::work& w) {
+      try {
+        w.exec_prepared0("put_sensor", s.id.to_string(), s.building_id.to_string(), std::string(to_string(s.type)),
+                         std::string(to_string(s.kind)), s.unit, s.location, s.interval_seconds, s.max_value,
+                         s.register_max, s.is_active, to_epoch(s.created_at));
+      } catch (const pqxx::foreign_key_violation&) {
+        throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " + s.building_id.to_string());
+      }
+    });
+    known_sensors_.insert(s.id);
+  }
+  std::optional<sensor> get_sensor(const uuid& id) override {
+    return read_one<sensor>("get_sensor", sensor_from, id.to_string());
+  }
+  std::vector<sensor> list_sensors(const uuid& building_id) override {
+    return read_all<sensor>("list_sensors", sensor_from, building_id.to_string());
+  }
+  std::vector<sensor> list_all_sensors() override { return read_all<sensor>("list_all_sensors", sensor_from); }
+
+  void put_alert_config(const alert_config& a) override {
+    exec("put_alert_config", [&](pqxx::work& w) {
+      try {
+        w.exec_prepared0("put_alert", a.id.to_string(), a.building_id.to_string(), a.threshold,
+                         std::string(to_string(a.window)), a.notification_email, a.is_enabled);
+      } catch (const pqxx::foreign_key_violation&) {
+        throw std::invalid_argument("alert config " + a.id.to_string() + ": unknown building " +
+                                    a.building_id.to_string());
+      }
+    });
+  }
+  std::vector<alert_config> list_alert_configs(const uuid& building_id) override {
+    return read_all<alert_config>(
+        "list_alerts",
+        [](const pqxx::row& r) {
+          alert_config a;
+          a.id = to_uuid(r[0]);
+          a.building_id = to_uuid(r[1]);
+          a.threshold = r[2].as<std::int64_t>();
+          a.window = parse_enum<alert_window>(r[3].as<std::string>(), 3, "alert window");
+          a.notification_email = r[4].as<std::string>();
+          a.is_enabled = r[5].as<bool>();
+          return a;
+        },
+        building_id.to_string());
+  }
+
+  write_result write_readings(const reading_rows& rows, std::span<const sample_state> states) override {
+    check_sensors(rows);
+    std::vector<std::int64_t> days;
+    for (auto t : rows.ts) {
+      const auto d = epoch_day(t);
+      if (days.empty() || days.back() != d) days.push_back(d);
+    }
+    pool_->ensure_partitions(days);
+    try {
+      return write_once(rows, states);
+    } catch (const partition_missing&) {
+      pool_->forget_partitions();
+      pool_->ensure_partitions(days);
+      try {
+        return write_once(rows, states);
+      } catch (const partition_missing& e) {
+        throw storage_error(std::string("postgres write_readings: ") + e.what(), false);
+      }
+    }
+  }
+
+  reading_rows read_readings(const uuid& sensor_id, time_range range) override {
+    return pool_->run("read_readings", [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      reading_rows out;
+      append_rows(out, t.exec_prepared("read_readings", sensor_id.to_string(), to_epoch(range.start),
+                                       to_epoch(range.end)));
+      return out;
+    });
+  }
+
+  reading_rows read_building_readings(const uuid& building_id, time_range range) override {
+    return pool_->run("read_building_readings", [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      reading_rows out;
+      append_rows(out, t.exec_prepared("read_building_readings", building_id.to_string(), to_epoch(range.start),
+                                       to_epoch(range.end)));
+      return out;
+    });
+  }
+
+  std::optional<sample_state> get_sample_state(const uuid& sensor_id) override {
+    return read_one<sample_state>(
+        "get_state",
+        [](const pqxx::row& r) { return sample_state{to_uuid(r[0]), r[1].as<std::int64_t>(), r[2].as<double>()}; },
+        sensor_id.to_string());
+  }
+
+  std::int64_t count_readings() override {
+    return pool_->run("count_readings", [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      return t.exec_prepared1("count_readings")[0].as<std::int64_t>();
+    });
+  }
+
+  dirty_claim claim_dirty(std::size_t limit) override {
+    return pool_->run("claim_dirty", [&](pqxx::connection& c) {
+      pqxx::work w{c};
+      w.exec("SELECT pg_advisory_xact_lock(" + dirty_lock_key(w, pool_->options().schema) + ")");
+      dirty_claim claim;
+      claim.up_to_sequence = w.exec_prepared1("dirty_sequence")[0].as<std::int64_t>();
+      const auto capped = static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX));
+      for (const auto& r : w.exec_prepared("claim_dirty", capped))
+        claim.hours.push_back(dirty_hour{to_uuid(r[0]), r[1].as<std::int64_t>()});
+      w.commit();
+      return claim;
+    });
+  }
+
+  void commit_summaries(std::span<const summary_row> rows, const dirty_claim& claim) override {
+    std::vector<uuid> ids;
+    std::string hours = "{";
+    for (std::size_t i = 0; i < claim.hours.size(); ++i) {
+      ids.push_back(claim.hours[i].sensor_id);
+      if (i) hours += ',';
+      hours += std::to_string(claim.hours[i].hour);
+    }
+    hours += '}';
+    const std::string id_array = uuid_array(ids);
+    exec("commit_summaries", [&](pqxx::work& w) {
+      for (const auto& s : rows)
+        w.exec_prepared0("put_summary", std::string(scope_name(s.scope)), s.subject_id.to_string(),
+                         std::string(to_string(s.type)), std::string(to_string(s.res)), to_epoch(s.period.start),
+                         to_epoch(s.period.end), s.local_start.time_since_epoch().count(), s.consumption,
+                         s.peak_demand, s.cost.micros(), s.reading_count);
+      if (!claim.hours.empty()) w.exec_prepared0("clear_dirty", id_array, hours, claim.up_to_sequence);
+    });
+  }
+
+  std::vector<summary_row> read_summaries(const summary_query& q) override {
+    return read_all<summary_row>(
+        "read_summaries",
+        [](const pqxx::row& r) {
+          summary_row s;
+          s.scope = parse_scope(r[0].as<std::string>());
+          s.subject_id = to_uuid(r[1]);
+          s.type = parse_sensor_type(r[2].as<std::string>());
+          s.res = parse_resolution(r[3].as<std::string>());
+          s.period = time_range{to_time(r[4]), to_time(r[5])};
+          s.local_start = date::local_seconds{std::chrono::seconds{r[6].as<std::int64_t>()}};
+          s.consumption = r[7].as<std::int64_t>();
+          s.peak_demand = r[8].as<std::int64_t>();
+          s.cost = money::from_micros(r[9].as<std::int64_t>());
+          s.reading_count = r[10].as<std::int64_t>();
+          return s;
+        },
+        std::string(scope_name(q.scope)), q.subject_id.to_string(), std::string(to_string(q.type)),
+        std::string(to_string(q.res)), to_epoch(q.range.start), to_epoch(q.range.end));
+  }
+
+ private:
+  template <class F>
+  void exec(const char* what, F&& body) {
+    pool_->run(what, [&](pqxx::connection& c) {
+      pqxx::work w{c};
+      body(w);
+      w.commit();
+      return 0;
+    });
+  }
+
+  template <class T, class Map, class... Args>
+  std::optional<T> read_one(const char* stmt, Map&& map, const Args&... args) {
+    return pool_->run(stmt, [&](pqxx::connection& c) -> std::optional<T> {
+      pqxx::read_transaction t{c};
+      const auto res = t.exec_prepared(stmt, args...);
+      if (res.empty()) return std::nullopt;
+      return map(res[0]);
+    });
+  }
+
+  template <class T, class Map, class... Args>
+  std::vector<T> read_all(const char* stmt, Map&& map, const Args&... args) {
+    return pool_->run(stmt, [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      std::vector<T> out;
+      for (const auto& r : t.exec_prepared(stmt, args...)) out.push_back(map(r));
+      return out;
+    });
+  }
+
+  // Unknown sensors are a caller error in the batch: reported by row, nothing written. Sensors are
+  // never deleted, so ids seen once stay known.
+  void check_sensors(const reading_rows& rows) {
+    std::vector<uuid> unknown;
+    for (const auto& id : rows.sensor_id)
+      if (!known_sensors_.contains(id)) unknown.push_back(id);
+    if (unknown.empty()) return;
+    std::sort(unknown.begin(), unknown.end());
+    unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+    const auto found = pool_->run("write_readings (sensor check)", [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      return t.exec_prepared("known_sensors", uuid_array(unknown));
+    });
+    for (const auto& r : found) known_sensors_.insert(to_uuid(r[0]));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (!known_sensors_.contains(rows.sensor_id[i]))
+        throw storage_error("write_readings: row " + std::to_string(i) + " references unknown sensor " +
+                                rows.sensor_id[i].to_string(),
+                            false);
+  }
+
+  write_result write_once(const reading_rows& rows, std::span<const sample_state> states) {
+    return pool_->run("write_readings", [&](pqxx::connection& c) {
+      pqxx::work w{c};
+      w.exec("SELECT pg_advisory_xact_lock_shared(" + dirty_lock_key(w, pool_->options().schema) + ")");
+      write_result result;
+      if (!rows.empty() && !(fast_path_cooldown_ == 0 && copy_directly(w, rows, result))) {
+        if (fast_path_cooldown_ > 0) --fast_path_cooldown_;
+        {
+          pqxx::stream_to copy{w, "staging_readings", std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
+          for (std::size_t i = 0; i < rows.size(); ++i)
+            copy << std::make_tuple(rows.sensor_id[i].to_string(), rows.ts[i], rows.value[i],
+                                    to_db_quality(rows.quality[i]));
+          copy.complete();
+        }
+        try {
+          result.inserted = w.exec_prepared1("insert_readings")[0].as<std::size_t>();
+        } catch (const pqxx::check_violation& e) {
+          throw partition_missing(std::string("a reading lies outside every partition: ") + e.what());
+        }
+        if (result.inserted < rows.size()) {
+          const auto [lo, hi] = std::minmax_element(rows.ts.begin(), rows.ts.end());
+          result.replaced = w.exec_prepared1("update_readings", *lo, *hi)[0].as<std::size_t>();
+        }
+        result.unchanged = rows.size() - result.inserted - result.replaced;
+      }
+      for (const auto& s : states) w.exec_prepared0("put_state", s.sensor_id.to_string(), s.ts, s.raw_value);
+      w.commit();  // acknowledged only from here on
+      return result;
+    });
+  }
+
+  /**
+   * Fast path for batches of new readings (the common case): COPY straight into `readings` inside
+   * a savepoint. Any existing (sensor, ts) makes the COPY fail on the primary key; the savepoint
+   * then rolls back and the caller takes the staging path, which applies the duplicate policy.
+   * After such a fallback the next batches go straight to the staging path for a while (re-sends
+   * and corrections tend to come in runs). Returns false when the caller must use staging.
+   */
+  bool copy_directly(pqxx::work& w, const reading_rows& rows, write_result& result) {
+    try {
+      pqxx::subtransaction sub{w, "energy_fast_copy"};
+      {
+        pqxx::stream_to copy{sub, "readings", std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
+        for (std::size_t i = 0; i < rows.size(); ++i)
+          copy << std::make_tuple(rows.sensor_id[i].to_string(), timestamptz_text(rows.ts[i]), rows.value[i],
+                                  to_db_quality(rows.quality[i]));
+        copy.complete();
+      }
+      // Every row was new: mark each distinct (sensor, UTC hour) dirty.
+      std::vector<std::pair<uuid, epoch_seconds>> marks;
+      marks.reserve(rows.size());
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        marks.emplace_back(rows.sensor_id[i], rows.ts[i] - (((rows.ts[i] % 3600) + 3600) % 3600));
+      std::sort(marks.begin(), marks.end());
+      marks.erase(std::unique(marks.begin(), marks.end()), marks.end());
+      std::string ids = "{", hours = "{";
+      for (std::size_t i = 0; i < marks.size(); ++i) {
+        if (i) {
+          ids += ',';
+          hours += ',';
+        }
+        ids += marks[i].first.to_string();
+        hours += std::to_string(marks[i].second);
+      }
+      ids += '}';
+      hours += '}';
+      sub.exec_prepared0("mark_dirty", ids, hours);
+      sub.commit();
+      result.inserted = rows.size();
+      return true;
+    } catch (const pqxx::unique_violation&) {
+      fast_path_cooldown_ = 16;
+      return false;
+    } catch (const pqxx::check_violation& e) {
+      throw partition_missing(std::string("a reading lies outside every partition: ") + e.what());
+    }
+  }
+
+  std::shared_ptr<postgres_pool> pool_;
+  std::unordered_set<uuid> known_sensors_;
+  int fast_path_cooldown_ = 0;
+};
+
+#undef EPOCH
+
+}  // namespace
+
+std::unique_ptr<store> open_postgres_store(std::shared_ptr<postgres_pool> pool) {
+  return std::make_unique<postgres_store>(std::move(pool));
+}
+
+std::unique_ptr<store> open_postgres_store(std::string_view uri, const postgres_options& options) {
+  return open_postgres_store(make_postgres_pool(uri, options));
+}
+
+}  // namespace energy::storage

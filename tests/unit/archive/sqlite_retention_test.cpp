@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+// Retention and archive over a SQLite store file: the same job as for PostgreSQL, deleting a
+// day's rows instead of dropping a partition.
+#include <catch2/catch.hpp>
+
+#include <energy/archive/object_store.hpp>
+#include <energy/archive/retention.hpp>
+#include <energy/storage/sqlite.hpp>
+#include <energy/storage/sqlite_retention.hpp>
+
+#include <filesystem>
+#include <set>
+
+using namespace energy;
+using namespace energy::storage;
+using namespace energy::archive;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct scratch {
+  fs::path dir = fs::temp_directory_path() / ("energy-sqlite-retention-" + uuid::v7().to_string());
+  scratch() { fs::create_directories(dir); }
+  ~scratch() { fs::remove_all(dir); }
+};
+
+constexpr epoch_seconds may_30 = 1'717'027'200;         // 2024-05-30T00:00Z
+const utc_seconds job_now = from_epoch(1'727'784'000);  // 2024-10-01T12:00Z
+const time_range old_days{from_epoch(may_30), from_epoch(may_30 + 2 * 86'400)};
+
+// Two old days (May 30-31) and one recent day (Sep 30) for two sensors, summaries up to date.
+std::vector<uuid> seed(store& s) {
+  const uuid t = uuid::v7(), b = uuid::v7();
+  s.put_tenant(tenant{t, "t", {}});
+  building bl;
+  bl.id = b;
+  bl.tenant_id = t;
+  bl.name = "b";
+  s.put_building(bl);
+  std::vector<uuid> ids;
+  reading_rows rows;
+  for (int i = 0; i < 2; ++i) {
+    sensor se;
+    se.id = uuid::v7();
+    se.building_id = b;
+    s.put_sensor(se);
+    ids.push_back(se.id);
+    for (int k = 0; k < 2 * 96; ++k) rows.push_back(se.id, may_30 + k * 900, 500 + k, k % 5 == 0 ? 4u : 0u);
+    for (int k = 0; k < 96; ++k) rows.push_back(se.id, 1'727'654'400 + k * 900, 3);
+  }
+  (void)s.write_readings(rows);
+  for (auto c = s.claim_dirty(100'000); !c.hours.empty(); c = s.claim_dirty(100'000)) s.commit_summaries({}, c);
+  return ids;
+}
+
+class dying_store final : public object_store {
+ public:
+  dying_store(object_store& inner, int ok_puts) : inner_(inner), left_(ok_puts) {}
+  void put(std::string_view key, std::string_view bytes) override {
+    if (left_-- <= 0) throw storage_error("injected failure: " + std::string(key), true);
+    inner_.put(key, bytes);
+  }
+  std::optional<std::string> get(std::string_view key) override { return inner_.get(key); }
+  std::vector<std::string> list(std::string_view prefix) override { return inner_.list(prefix); }
+  void remove(std::string_view key) override { inner_.remove(key); }
+
+ private:
+  object_store& inner_;
+  int left_;
+};
+
+}  // namespace
+
+TEST_CASE("SQLite retention archives old days, deletes their rows, keeps recent ones, and restore brings them back") {
+  scratch tmp;
+  const auto db = tmp.dir / "site.db";
+  auto s = open_sqlite_store(db);
+  const auto ids = seed(*s);
+  auto objects = open_directory_store(tmp.dir / "archive");
+  retention_options o;
+  o.now = job_now;
+  const auto report = run_retention(*open_sqlite_retention(db), *objects, o);
+  CHECK(report.days_archived == 2);
+  CHECK(report.rows_archived == 2 * 2 * 96);
+  CHECK(s->count_readings() == 2 * 96);
+  CHECK(run_retention(*open_sqlite_retention(db), *objects, o).days_archived == 0);  // idempotent
+  CHECK(restore_range(*objects, *s, old_days) == 2 * 2 * 96);
+  CHECK(s->count_readings() == 3 * 2 * 96);
+  const auto back = s->read_readings(ids[1], old_days);
+  REQUIRE(back.size() == 2 * 96);
+  CHECK(back.value[10] == 510);
+  CHECK(back.quality[10] == 4u);
+}
+
+TEST_CASE("an interrupted SQLite retention run completes on re-run with every row archived exactly once") {
+  scratch tmp;
+  const auto db = tmp.dir / "site.db";
+  auto s = open_sqlite_store(db);
+  const auto ids = seed(*s);
+  auto real = open_directory_store(tmp.dir / "archive");
+  retention_options o;
+  o.now = job_now;
+  dying_store dying(*real, 1);  // day 1 uploaded, then the manifest write dies: nothing dropped
+  CHECK_THROWS_AS(run_retention(*open_sqlite_retention(db), dying, o), storage_error);
+  CHECK(s->count_readings() == 3 * 2 * 96);
+  CHECK(run_retention(*open_sqlite_retention(db), *real, o).days_archived == 2);
+
+  const auto other = tmp.dir / "restored.db";
+  auto fresh = open_sqlite_store(other);
+  for (const auto& t : s->list_tenants()) fresh->put_tenant(t);
+  for (const auto& b : s->list_buildings(s->list_tenants().front().id)) fresh->put_building(b);
+  for (const auto& se : s->list_all_sensors()) fresh->put_sensor(se);
+  CHECK(restore_range(*real, *fresh, old_days) == 2 * 2 * 96);
+  std::set<std::pair<uuid, epoch_seconds>> keys;
+  for (const auto& id : ids) {
+    const auto r = fresh->read_readings(id, old_days);
+    for (std::size_t i = 0; i < r.size(); ++i) keys.emplace(r.sensor_id[i], r.ts[i]);
+  }
+  CHECK(keys.size() == 2 * 2 * 96);
+  CHECK(fresh->count_readings() == 2 * 2 * 96);
+}
+
+TEST_CASE("a second SQLite retention run finds the file lock taken and does nothing") {
+  scratch tmp;
+  const auto db = tmp.dir / "site.db";
+  auto s = open_sqlite_store(db);
+  (void)seed(*s);
+  auto objects = open_directory_store(tmp.dir / "archive");
+  auto holder = open_sqlite_retention(db);
+  auto held = holder->try_lock();
+  REQUIRE(held);
+  retention_options o;
+  o.now = job_now;
+  CHECK(run_retention(*open_sqlite_retention(db), *objects, o).lock_busy);
+  CHECK(s->count_readings() == 3 * 2 * 96);
+}
+
+TEST_CASE("a SQLite retention run whose upload fails keeps every raw row") {
+  scratch tmp;
+  const auto db = tmp.dir / "site.db";
+  auto s = open_sqlite_store(db);
+  (void)seed(*s);
+  auto real = open_directory_store(tmp.dir / "archive");
+  dying_store failing(*real, 0);
+  retention_options o;
+  o.now = job_now;
+  CHECK_THROWS_AS(run_retention(*open_sqlite_retention(db), failing, o), storage_error);
+  CHECK(s->count_readings() == 3 * 2 * 96);
+}

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: Apache-2.0
+// SQLite adapter behaviour beyond the shared store contract: schema migrations, on-disk format,
+// durability across a crash of the writer, lock contention and error mapping.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <energy/quality.hpp>
+#include <energy/storage/memory.hpp>
+#include <energy/storage/sqlite.hpp>
+
+#include "adapters/sqlite/migrations.hpp"
+
+namespace {
+
+using energy::epoch_seconds;
+using energy::storage_error;
+using energy::storage::open_sqlite_store;
+
+constexpr epoch_seconds t0 = 1719792000;  // 2024-07-01T00:00:00Z
+
+/// A fresh directory per test case, removed afterwards.
+class temp_dir {
+ public:
+  temp_dir() {
+    static int counter = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("energy-sqlite-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  [[nodiscard]] std::filesystem::path file(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+energy::uuid id(std::uint8_t tag, std::uint8_t n) {
+  std::array<std::uint8_t, 16> b{};
+  b[0] = tag;
+  b[6] = 0x70;
+  b[8] = 0x80;
+  b[15] = n;
+  return energy::uuid{b};
+}
+
+/// One tenant, one building, one sensor; returns the sensor id.
+energy::uuid seed(energy::storage::store& s) {
+  const energy::tenant t{id(1, 1), "Acme", energy::from_epoch(t0)};
+  energy::building b;
+  b.id = id(2, 1);
+  b.tenant_id = t.id;
+  b.name = "HQ";
+  b.time_zone = "America/New_York";
+  energy::sensor x;
+  x.id = id(3, 1);
+  x.building_id = b.id;
+  s.put_tenant(t);
+  s.put_building(b);
+  s.put_sensor(x);
+  return x.id;
+}
+
+energy::reading_rows quarter_hours(const energy::uuid& sensor, epoch_seconds start, int count, energy::milli base) {
+  energy::reading_rows rows;
+  for (int i = 0; i < count; ++i) rows.push_back(sensor, start + 900 * i, base + i);
+  return rows;
+}
+
+}  // namespace
+
+// --- migrations ---------------------------------------------------------------------------------
+
+TEST_CASE("a new sqlite database records every built-in migration in schema_migrations", "[sqlite][migrations]") {
+  temp_dir dir;
+  const auto path = dir.file("new.db");
+  { auto s = open_sqlite_store(path); }
+  SQLite::Database db(path);
+  const auto steps = energy::sqlite_detail::builtin_migrations();
+  REQUIRE(energy::sqlite_detail::recorded_version(db) == energy::storage::sqlite_schema_version());
+  SQLite::Statement q(db, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+  std::size_t i = 0;
+  for (; q.executeStep(); ++i) {
+    REQUIRE(i < steps.size());
+    CHECK(q.getColumn(0).getInt() == steps[i].version);
+    CHECK(q.getColumn(1).getString() == std::string(steps[i].name));
+    CHECK(q.getColumn(2).getInt64() > t0);
+  }
+  CHECK(i == steps.size());
+}
+
+TEST_CASE("reopening a sqlite database keeps its data and applies no migration twice", "[sqlite][migrations]") {
+  temp_dir dir;
+  const auto path = dir.file("reopen.db");
+  energy::uuid sensor;
+  {
+    auto s = open_sqlite_store(path);
+    sensor = seed(*s);
+    REQUIRE(s->write_readings(quarter_hours(sensor, t0, 8, 100)).inserted == 8);
+  }
+  auto s = open_sqlite_store(path);
+  CHECK(s->count_readings() == 8);
+  CHECK(s->read_readings(sensor, {energy::from_epoch(t0), energy::from_epoch(t0 + 7200)}).value.back() == 107);
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 8, 100)).unchanged == 8);
+  SQLite::Database db(path);
+  CHECK(db.execAndGet("SELECT count(*) FROM schema_migrations").getInt() ==
+        static_cast<int>(energy::sqlite_detail::builtin_migrations().size()));
+}
+
+TEST_CASE("a sqlite database with a newer schema than the library is refused with a non-retryable error",
+          "[sqlite][migrations]") {
+  temp_dir dir;
+  const auto path = dir.file("future.db");
+  { auto s = open_sqlite_store(path); }
+  const int future = energy::storage::sqlite_schema_version() + 1;
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (" + std::to_string(future) +
+            ", 'from the future', 0)");
+  }
+  try {
+    (void)open_sqlite_store(path);
+    FAIL("a newer schema was opened");
+  } catch (const storage_error& e) {
+    CHECK_FALSE(e.retryable());
+    const std::string what = e.what();
+    CHECK_THAT(what, Catch::Matchers::Contains("schema version " + std::to_string(future)));
+    CHECK_THAT(what, Catch::Matchers::Contains("newer"));
+    CHECK_THAT(what, Catch::Matchers::Contains(path.filename().string()));
+  }
+  SQLite::Database db(path);  // nothing was changed by the refused open
+  CHECK(energy::sqlite_detail::recorded_version(db) == future);
+}
+
+TEST_CASE("a sqlite database with a different schema history is refused", "[sqlite][migrations]") {
+  temp_dir dir;
+  const auto path = dir.file("foreign.db");
+  { auto s = open_sqlite_store(path); }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE schema_migrations SET name = 'someone else''s table' WHERE version = 1");
+  }
+  CHECK_THROWS_WITH(open_sqlite_store(path), Catch::Matchers::Contains("different schema history"));
+}
+
+TEST_CASE("pending migrations are applied in order in one transaction and a failing one applies none",
+          "[sqlite][migrations]") {
+  using energy::sqlite_detail::migration;
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  const std::vector<migration> v1{{1, "a", "CREATE TABLE a (x INTEGER)"}};
+  energy::sqlite_detail::migrate(db, v1, "test");
+  CHECK(energy::sqlite_detail::recorded_version(db) == 1);
+
+  const std::vector<migration> broken{{1, "a", "CREATE TABLE a (x INTEGER)"},
+                                      {2, "b", "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1)"},
+                                      {3, "c", "CREATE TABLE c (z INTEGER); THIS IS NOT SQL"}};
+  CHECK_THROWS_AS(energy::sqlite_detail::migrate(db, broken, "test"), SQLite::Exception);
+  CHECK(energy::sqlite_detail::recorded_version(db) == 1);
+  CHECK_FALSE(db.tableExists("b"));
+  CHECK(db.execAndGet("SELECT count(*) FROM a").getInt() == 0);
+
+  const std::vector<migration> v2{{1, "a", "CREATE TABLE a (x INTEGER)"},
+                                  {2, "b", "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1)"}};
+  energy::sqlite_detail::migrate(db, v2, "test");
+  CHECK(energy::sqlite_detail::recorded_version(db) == 2);
+  CHECK(db.execAndGet("SELECT count(*) FROM a").getInt() == 1);
+  energy::sqlite_detail::migrate(db, v2, "test");  // idempotent
+  CHECK(db.execAndGet("SELECT count(*) FROM a").getInt() == 1);
+}
+
+// --- on-disk format -----------------------------------------------------------------------------
+
+TEST_CASE("sqlite stores ids as 16-byte blobs, values and times as exact integers, in WAL mode", "[sqlite][schema]") {
+  temp_dir dir;
+  const auto path = dir.file("format.db");
+  energy::uuid sensor;
+  {
+    auto s = open_sqlite_store(path);
+    sensor = seed(*s);
+    energy::reading_rows rows;
+    rows.push_back(sensor, t0, 9'007'199'254'740'993, energy::quality::estimated);  // 2^53 + 1
+    REQUIRE(s->write_readings(rows).inserted == 1);
+  }
+  SQLite::Database db(path);
+  CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  SQLite::Statement q(db,
+                      "SELECT typeof(sensor_id), length(sensor_id), typeof(timestamp), timestamp, typeof(value), value,"
+                      " quality_flag, sensor_id FROM energy_readings");
+  REQUIRE(q.executeStep());
+  CHECK(q.getColumn(0).getString() == "blob");
+  CHECK(q.getColumn(1).getInt() == 16);
+  CHECK(q.getColumn(2).getString() == "integer");
+  CHECK(q.getColumn(3).getInt64() == t0);
+  CHECK(q.getColumn(4).getString() == "integer");
+  CHECK(q.getColumn(5).getInt64() == 9'007'199'254'740'993);
+  CHECK(q.getColumn(6).getInt() == static_cast<int>(energy::quality::estimated));
+  CHECK(std::memcmp(q.getColumn(7).getBlob(), sensor.bytes().data(), 16) == 0);
+}
+
+TEST_CASE("the seed's daily_summaries view shows building days by local date", "[sqlite][schema]") {
+  temp_dir dir;
+  const auto path = dir.file("views.db");
+  {
+    auto s = open_sqlite_store(path);
+    (void)seed(*s);
+    energy::summary_row day;
+    day.scope = energy::summary_scope::building;
+    day.subject_id = id(2, 1);
+    day.res = energy::resolution::day;
+    day.period = {energy::from_epoch(t0 + 4 * 3600), energy::from_epoch(t0 + 28 * 3600)};
+    day.local_start = date::local_seconds{std::chrono::seconds{t0}};  // 2024-07-01 00:00 local
+    day.consumption = 123'456;
+    day.cost = energy::money::from_micros(16'730'000);
+    s->commit_summaries(std::vector<energy::summary_row>{day}, {});
+  }
+  SQLite::Database db(path);
+  SQLite::Statement q(db, "SELECT date, total_consumption_milli, cost_estimate_micros FROM daily_summaries");
+  REQUIRE(q.executeStep());
+  CHECK(q.getColumn(0).getString() == "2024-07-01");
+  CHECK(q.getColumn(1).getInt64() == 123'456);
+  CHECK(q.getColumn(2).getInt64() == 16'730'000);
+}
+
+// --- atomicity, durability, locking -------------------------------------------------------------
+
+TEST_CASE("a write_readings that fails inside its transaction leaves rows, marks and states untouched",
+          "[sqlite][atomicity]") {
+  temp_dir dir;
+  const auto path = dir.file("atomic.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  REQUIRE(s->write_readings(quarter_hours(sensor, t0, 2, 10)).inserted == 2);
+  s->commit_summaries({}, s->claim_dirty(100));
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "CREATE TRIGGER reject_666 BEFORE INSERT ON energy_readings WHEN NEW.value = 666"
+        " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  }
+  energy::reading_rows rows = quarter_hours(sensor, t0 + 3600, 4, 1);
+  rows.push_back(sensor, t0, 11);                // a correction, before the failing row
+  rows.push_back(sensor, t0 + 7200, 666);        // fails
+  const std::vector<energy::sample_state> states{{sensor, t0 + 7200, 5.0}};
+  try {
+    (void)s->write_readings(rows, states);
+    FAIL("the trigger did not fire");
+  } catch (const storage_error& e) {
+    CHECK_FALSE(e.retryable());
+    CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("injected failure"));
+  }
+  CHECK(s->count_readings() == 2);
+  CHECK(s->read_readings(sensor, {energy::from_epoch(t0), energy::from_epoch(t0 + 3600)}).value ==
+        std::vector<energy::milli>{10, 11});
+  CHECK(s->claim_dirty(100).hours.empty());
+  CHECK_FALSE(s->get_sample_state(sensor).has_value());
+  rows.value.back() = 667;  // the same store goes on working
+  CHECK(s->write_readings(rows, states).inserted == 5);
+}
+
+TEST_CASE("commit_summaries is atomic: if the summary upsert fails, no summary lands and the marks stay",
+          "[sqlite][atomicity]") {
+  temp_dir dir;
+  const auto path = dir.file("summaries.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  REQUIRE(s->write_readings(quarter_hours(sensor, t0, 8, 1)).inserted == 8);
+  const auto claim = s->claim_dirty(100);
+  REQUIRE(claim.hours.size() == 2);
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec(
+        "CREATE TRIGGER reject_666 BEFORE INSERT ON summaries WHEN NEW.consumption = 666"
+        " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  }
+  energy::summary_row ok;
+  ok.scope = energy::summary_scope::sensor;
+  ok.subject_id = sensor;
+  ok.res = energy::resolution::hour;
+  ok.period = {energy::from_epoch(t0), energy::from_epoch(t0 + 3600)};
+  ok.consumption = 10;
+  energy::summary_row bad = ok;
+  bad.period = {energy::from_epoch(t0 + 3600), energy::from_epoch(t0 + 7200)};
+  bad.consumption = 666;
+  CHECK_THROWS_AS(s->commit_summaries(std::vector<energy::summary_row>{ok, bad}, claim), storage_error);
+  const energy::storage::summary_query q{energy::summary_scope::sensor, sensor, energy::sensor_type::electricity,
+                                         energy::resolution::hour,
+                                         {energy::from_epoch(t0), energy::from_epoch(t0 + 86400)}};
+  CHECK(s->read_summaries(q).empty());
+  CHECK(s->claim_dirty(100).hours == claim.hours);
+}
+
+TEST_CASE("readings acknowledged by write_readings survive the writer being killed", "[sqlite][durability]") {
+  temp_dir dir;
+  const auto path = dir.file("crash.db");
+  energy::uuid sensor;
+  {
+    auto s = open_sqlite_store(path);
+    sensor = seed(*s);
+  }
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // The writer: acknowledges each committed batch on the pipe, then keeps writing until killed.
+    ::close(pipe_fds[0]);
+    try {
+      auto s = open_sqlite_store(path);
+      for (int batch = 0;; ++batch) {
+        (void)s->write_readings(quarter_hours(sensor, t0 + batch * 96 * 900, 96, batch * 1000));
+        const int acked = batch + 1;
+        if (::write(pipe_fds[1], &acked, sizeof acked) != sizeof acked) ::_exit(2);
+      }
+    } catch (...) {
+      ::_exit(3);
+    }
+  }
+  ::close(pipe_fds[1]);
+  int acked = 0;
+  for (int i = 0; i < 5; ++i) REQUIRE(::read(pipe_fds[0], &acked, sizeof acked) == sizeof acked);
+  ::kill(child, SIGKILL);  // no destructor, no close: the WAL is left as the crash leaves it
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  while (::read(pipe_fds[0], &acked, sizeof acked) == sizeof acked) {
+  }
+  ::close(pipe_fds[0]);
+  REQUIRE(WIFSIGNALED(status));
+
+  auto s = open_sqlite_store(path);
+  CHECK(s->count_readings() >= static_cast<std::int64_t>(acked) * 96);
+  CHECK(s->count_readings() % 96 == 0);  // whole batches only
+  for (int batch = 0; batch < acked; ++batch) {
+    const auto got = s->read_readings(
+        sensor, {energy::from_epoch(t0 + batch * 96 * 900), energy::from_epoch(t0 + (batch + 1) * 96 * 900)});
+    REQUIRE(got.size() == 96);
+    CHECK(got.value.front() == batch * 1000);
+  }
+}
+
+TEST_CASE("a write blocked by another connection's lock fails with a retryable storage_error, then succeeds",
+          "[sqlite][locking]") {
+  temp_dir dir;
+  const auto path = dir.file("busy.db");
+  energy::storage::sqlite_options options;
+  options.busy_timeout = std::chrono::milliseconds{20};
+  auto s = open_sqlite_store(path, options);
+  const auto sensor = seed(*s);
+  {
+    SQLite::Database other(path, SQLite::OPEN_READWRITE);
+    SQLite::Transaction lock(other, SQLite::TransactionBehavior::IMMEDIATE);
+    try {
+      (void)s->write_readings(quarter_hours(sensor, t0, 4, 1));
+      FAIL("the write went through a held lock");
+    } catch (const storage_error& e) {
+      CHECK(e.retryable());
+      CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("busy"));
+    }
+    CHECK(s->count_readings() == 0);  // readers are not blocked by the writer (WAL)
+  }
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 1)).inserted == 4);
+}
+
+TEST_CASE("an open read transaction elsewhere does not block writes (WAL)", "[sqlite][locking]") {
+  temp_dir dir;
+  const auto path = dir.file("wal.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  SQLite::Database reader(path);
+  SQLite::Transaction snapshot(reader, SQLite::TransactionBehavior::DEFERRED);
+  CHECK(reader.execAndGet("SELECT count(*) FROM energy_readings").getInt() == 0);
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 1)).inserted == 4);
+  CHECK(reader.execAndGet("SELECT count(*) FROM energy_readings").getInt() == 0);  // its snapshot
+}
+
+// --- opening ------------------------------------------------------------------------------------
+
+TEST_CASE("opening a file that is not a sqlite database throws a non-retryable error naming the file",
+          "[sqlite][open]") {
+  temp_dir dir;
+  const auto path = dir.file("not-a-database.db");
+  std::ofstream(path) << "this is a text file, not a database, and it is long enough to have a header page";
+  try {
+    (void)open_sqlite_store(path);
+    FAIL("a text file was opened as a database");
+  } catch (const storage_error& e) {
+    CHECK_FALSE(e.retryable());
+    CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("not-a-database.db"));
+  }
+  CHECK_THROWS_AS(open_sqlite_store(dir.file("missing-dir/x.db")), storage_error);
+}
+
+TEST_CASE("open_store opens memory: and sqlite: URIs and rejects other schemes", "[sqlite][open]") {
+  temp_dir dir;
+  CHECK(energy::storage::open_store("memory:")->adapter_name() == "memory");
+  CHECK(energy::storage::open_store("sqlite::memory:")->adapter_name() == "sqlite");
+  const auto path = dir.file("uri.db");
+  CHECK(energy::storage::open_store("sqlite:" + path.string())->adapter_name() == "sqlite");
+  CHECK(std::filesystem::exists(path));
+  CHECK_THROWS_AS(energy::storage::open_store("sqlite:"), std::invalid_argument);
+  CHECK_THROWS_WITH(energy::storage::open_store("mysql://localhost/x"), Catch::Matchers::Contains("sqlite:<path>"));
+}
+
+TEST_CASE("a store opened with normal durability reads and writes like the default", "[sqlite][durability]") {
+  temp_dir dir;
+  energy::storage::sqlite_options options;
+  options.durability = energy::storage::sqlite_durability::normal;
+  auto s = open_sqlite_store(dir.file("normal.db"), options);
+  const auto sensor = seed(*s);
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 1)).inserted == 4);
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 1)).unchanged == 4);
+}
