@@ -15,7 +15,9 @@
 #include <string_view>
 #include <vector>
 
+#include <energy/readings.hpp>
 #include <energy/time.hpp>
+#include <energy/uuid.hpp>
 
 namespace energy::baseline {
 
@@ -43,6 +45,17 @@ struct temperature_series {
 
   [[nodiscard]] std::size_t size() const noexcept { return ts.size(); }
 };
+
+/**
+ * The rows of `sensor` from stored readings (exact milli-units) as model input: kWh for an
+ * energy sensor (Wh / 1000), sorted by timestamp; a timestamp present twice keeps its last row.
+ * Statistics begin here, so the values become doubles.
+ */
+[[nodiscard]] load_series load_from_readings(const reading_rows& rows, const uuid& sensor,
+                                             std::int64_t interval_seconds);
+
+/// Same for a temperature sensor (°C, from m°C): the outdoor-temperature feed of the models.
+[[nodiscard]] temperature_series temperature_from_readings(const reading_rows& rows, const uuid& sensor);
 
 /**
  * The gap rule, applied when a temperature series is aligned to load timestamps:

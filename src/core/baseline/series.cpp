@@ -10,6 +10,44 @@
 
 namespace energy::baseline {
 
+namespace {
+
+/// Indices of `sensor`'s rows ordered by timestamp, the last row winning on equal timestamps.
+std::vector<std::size_t> sensor_rows(const reading_rows& rows, const uuid& sensor) {
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows.sensor_id[i] == sensor) idx.push_back(i);
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return rows.ts[a] < rows.ts[b]; });
+  std::vector<std::size_t> out;
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    if (!out.empty() && rows.ts[out.back()] == rows.ts[idx[k]]) out.back() = idx[k];
+    else out.push_back(idx[k]);
+  }
+  return out;
+}
+
+}  // namespace
+
+load_series load_from_readings(const reading_rows& rows, const uuid& sensor, std::int64_t interval_seconds) {
+  if (interval_seconds <= 0) throw std::invalid_argument("load_from_readings: interval_seconds must be positive");
+  load_series l;
+  l.interval_seconds = interval_seconds;
+  for (std::size_t i : sensor_rows(rows, sensor)) {
+    l.ts.push_back(rows.ts[i]);
+    l.kwh.push_back(from_milli(rows.value[i]));
+  }
+  return l;
+}
+
+temperature_series temperature_from_readings(const reading_rows& rows, const uuid& sensor) {
+  temperature_series t;
+  for (std::size_t i : sensor_rows(rows, sensor)) {
+    t.ts.push_back(rows.ts[i]);
+    t.value.push_back(from_milli(rows.value[i]));
+  }
+  return t;
+}
+
 std::vector<double> align_temperature(std::span<const epoch_seconds> at, const temperature_series& temps,
                                       const gap_rule& rule) {
   if (temps.ts.size() != temps.value.size())

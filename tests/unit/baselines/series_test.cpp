@@ -98,3 +98,21 @@ TEST_CASE("Local day totals keep 23- and 25-hour days whole and drop incomplete 
   CHECK(days[1].start == s::utc("2024-11-03T00:00:00-05:00"));
   CHECK(days[1].end == s::utc("2024-11-04T00:00:00-06:00"));
 }
+
+TEST_CASE("Stored readings of one sensor become a sorted double series, the last duplicate winning",
+          "[baseline][series]") {
+  const energy::uuid a = energy::uuid::parse("0190f3a0-0000-7000-8000-000000000001");
+  const energy::uuid b = energy::uuid::parse("0190f3a0-0000-7000-8000-000000000002");
+  energy::reading_rows rows;
+  rows.push_back(a, 7200, 1500);
+  rows.push_back(b, 0, 99000);
+  rows.push_back(a, 0, 250);
+  rows.push_back(a, 3600, 1000);
+  rows.push_back(a, 3600, 1250);  // a correction of the same interval
+  const load_series l = load_from_readings(rows, a, 3600);
+  CHECK(l.ts == std::vector<epoch_seconds>{0, 3600, 7200});
+  CHECK(l.kwh == std::vector<double>{0.25, 1.25, 1.5});
+  CHECK(l.interval_seconds == 3600);
+  const temperature_series t = temperature_from_readings(rows, b);
+  CHECK(t.value == std::vector<double>{99.0});
+}
