@@ -17,6 +17,7 @@
  */
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include <sqlite3.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <energy/storage/sqlite.hpp>
@@ -152,19 +154,44 @@ void remove_database(const fs::path& db) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(fs::path(db.string() + suffix));
 }
 
-std::map<std::string, double>& rates() {
-  static std::map<std::string, double> r;
+/// rows/s of every run, by variant, in run order (bare and library runs alternate).
+std::map<std::string, std::vector<double>>& rates() {
+  static std::map<std::string, std::vector<double>> r;
   return r;
 }
 
-void report(benchmark::State& state, const std::string& name, std::size_t rows, double seconds, const fs::path& db) {
+/// CPU time of the whole process (both cores), seconds: with wall time it separates the work the
+/// library adds from waiting for the disk, which on a shared machine is the noisy part.
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+/// Wall and CPU time of the measured sections.
+struct stopwatch {
+  double wall = 0;
+  double cpu = 0;
+  template <class F>
+  void time(F&& f) {
+    const auto t = clock_type::now();
+    const double c = process_cpu_seconds();
+    f();
+    cpu += process_cpu_seconds() - c;
+    wall += std::chrono::duration<double>(clock_type::now() - t).count();
+  }
+};
+
+void report(benchmark::State& state, const std::string& name, std::size_t rows, const stopwatch& sw, const fs::path& db) {
+  const double seconds = sw.wall;
   const double rate = static_cast<double>(rows) / seconds;
-  rates()[name] = rate;
+  rates()[name].push_back(rate);
   state.SetIterationTime(seconds);
   state.counters["rows"] = static_cast<double>(rows);
   state.counters["rows_per_s"] = rate;
   state.counters["bytes_per_row"] = static_cast<double>(database_bytes(db)) / static_cast<double>(rows);
   state.counters["peak_rss_MiB"] = peak_rss_mib();
+  state.counters["cpu_us_per_row"] = sw.cpu * 1e6 / static_cast<double>(rows);
 }
 
 // --- the reference: a bare sqlite3 loop ---------------------------------------------------------
@@ -224,7 +251,7 @@ void bare_loop(benchmark::State& state, order o, id_format ids) {
     check(sqlite3_prepare_v2(db, "INSERT INTO energy_readings (sensor_id, timestamp, value, quality_flag) VALUES (?1, ?2, ?3, ?4)",
                              -1, &insert, nullptr),
           db, "prepare insert");
-    double seconds = 0;
+    stopwatch sw;
     const std::size_t total = d.shape().rows();
     for (std::size_t first = 0; first < total; first += d.shape().batch_rows) {
       d.rows(o, first, std::min(d.shape().batch_rows, total - first), batch);
@@ -232,7 +259,7 @@ void bare_loop(benchmark::State& state, order o, id_format ids) {
         text_ids.clear();
         for (const auto& u : batch.sensor_id) text_ids.push_back(u.to_string());
       }
-      const auto t = clock_type::now();
+      sw.time([&] {
       exec(db, "BEGIN IMMEDIATE");
       for (std::size_t i = 0; i < batch.size(); ++i) {
         if (ids == id_format::blob)
@@ -246,13 +273,13 @@ void bare_loop(benchmark::State& state, order o, id_format ids) {
         sqlite3_reset(insert);
       }
       exec(db, "COMMIT");
-      seconds += std::chrono::duration<double>(clock_type::now() - t).count();
+      });
     }
     sqlite3_finalize(insert);
     sqlite3_close(db);
     const std::string name = std::string("bare_") + (ids == id_format::text ? "text_ids_" : "") +
                              (o == order::time_major ? "time_major" : "sensor_major");
-    report(state, name, total, seconds, path);
+    report(state, name, total, sw, path);
     remove_database(path);
   }
 }
@@ -278,14 +305,16 @@ void library_ingest(benchmark::State& state, order o, energy::storage::sqlite_du
     options.durability = durability;
     auto store = energy::storage::open_sqlite_store(path, options);
     const std::size_t total = d.shape().rows();
-    double seconds = 0;
+    stopwatch sw;
     energy::storage::write_result sum;
     for (int pass = 0; pass < (resend ? 2 : 1); ++pass) {
       for (std::size_t first = 0; first < total; first += d.shape().batch_rows) {
         d.rows(o, first, std::min(d.shape().batch_rows, total - first), batch);
-        const auto t = clock_type::now();
-        const auto r = store->write_readings(batch);
-        if (pass == (resend ? 1 : 0)) seconds += std::chrono::duration<double>(clock_type::now() - t).count();
+        energy::storage::write_result r;
+        if (pass == (resend ? 1 : 0))
+          sw.time([&] { r = store->write_readings(batch); });
+        else
+          r = store->write_readings(batch);
         sum.inserted += r.inserted;
         sum.unchanged += r.unchanged;
       }
@@ -296,9 +325,17 @@ void library_ingest(benchmark::State& state, order o, energy::storage::sqlite_du
     std::string name = std::string("library_") + (o == order::time_major ? "time_major" : "sensor_major");
     if (durability == energy::storage::sqlite_durability::normal) name += "_sync_normal";
     if (resend) name += "_resend";
-    report(state, name, total, seconds, path);
+    report(state, name, total, sw, path);
     remove_database(path);
   }
+}
+
+/// Rounds of the sensor-major bare/library pair (ENERGY_BENCH_SQLITE_ROUNDS, default 3): each
+/// round runs the two back to back, so a change in the machine's load hits both alike.
+int rounds() {
+  if (smoke()) return 1;
+  const char* r = std::getenv("ENERGY_BENCH_SQLITE_ROUNDS");
+  return r ? std::max(1, std::atoi(r)) : 3;
 }
 
 void register_all() {
@@ -308,13 +345,22 @@ void register_all() {
   using energy::storage::sqlite_durability;
   opts(benchmark::RegisterBenchmark("bare_sqlite3/time_major", bare_loop, order::time_major, id_format::blob));
   opts(benchmark::RegisterBenchmark("library/time_major", library_ingest, order::time_major, sqlite_durability::full, false));
-  opts(benchmark::RegisterBenchmark("bare_sqlite3/sensor_major", bare_loop, order::sensor_major, id_format::blob));
-  opts(benchmark::RegisterBenchmark("library/sensor_major", library_ingest, order::sensor_major, sqlite_durability::full, false));
+  for (int round = 0; round < rounds(); ++round) {
+    opts(benchmark::RegisterBenchmark("bare_sqlite3/sensor_major", bare_loop, order::sensor_major, id_format::blob));
+    opts(benchmark::RegisterBenchmark("library/sensor_major", library_ingest, order::sensor_major, sqlite_durability::full,
+                                      false));
+  }
   opts(benchmark::RegisterBenchmark("library/sensor_major_resend", library_ingest, order::sensor_major,
                                     sqlite_durability::full, true));
   opts(benchmark::RegisterBenchmark("library/sensor_major_sync_normal", library_ingest, order::sensor_major,
                                     sqlite_durability::normal, false));
   opts(benchmark::RegisterBenchmark("bare_sqlite3_text_ids/sensor_major", bare_loop, order::sensor_major, id_format::text));
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace
@@ -332,9 +378,14 @@ int main(int argc, char** argv) {
   for (const char* o : {"time_major", "sensor_major"}) {
     const auto lib = r.find(std::string("library_") + o);
     const auto bare = r.find(std::string("bare_") + o);
-    if (lib != r.end() && bare != r.end())
-      std::printf("ratio library/bare (%s): %.3f  (%.0f vs %.0f rows/s)\n", o, lib->second / bare->second,
-                  lib->second, bare->second);
+    if (lib == r.end() || bare == r.end() || lib->second.size() != bare->second.size()) continue;
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < lib->second.size(); ++i) {
+      ratios.push_back(lib->second[i] / bare->second[i]);
+      std::printf("ratio library/bare (%s, round %zu): %.3f  (%.0f vs %.0f rows/s)\n", o, i + 1, ratios.back(),
+                  lib->second[i], bare->second[i]);
+    }
+    std::printf("ratio library/bare (%s): median %.3f over %zu round(s)\n", o, median(ratios), ratios.size());
   }
   std::error_code ec;
   if (!std::getenv("ENERGY_BENCH_SQLITE_DIR")) fs::remove_all(bench_dir(), ec);

@@ -541,6 +541,28 @@ void dirty_marks_are_claimed_oldest_first_up_to_the_limit(const store_factory& f
   CHECK(all_marks(*s) == sorted({expected.begin() + 1, expected.end()}));
 }
 
+void a_large_batch_marks_every_changed_hour(const store_factory& factory) {
+  auto s = factory();
+  world w{*s};
+  reading_rows rows;
+  std::vector<dirty_hour> expected;
+  for (epoch_seconds h = 0; h < 250; ++h) {  // 250 hours x 4 quarters, two sensors: 2000 rows
+    for (const uuid& id : {w.s_low.id, w.s_other.id}) {
+      for (int q = 0; q < 4; ++q) rows.push_back(id, t0 + h * hour + q * quarter, h * 10 + q);
+      expected.push_back({id, t0 + h * hour});
+    }
+  }
+  REQUIRE(s->write_readings(rows) == counts(rows.size(), 0, 0));
+  const auto claim = s->claim_dirty(10'000);
+  CHECK(claim.hours.size() == expected.size());
+  CHECK(sorted(claim.hours) == sorted(expected));
+  s->commit_summaries({}, claim);
+  CHECK(s->claim_dirty(10'000).hours.empty());
+  CHECK(s->write_readings(rows) == counts(0, rows.size(), 0));
+  CHECK(s->claim_dirty(10'000).hours.empty());
+  CHECK(s->count_readings() == static_cast<std::int64_t>(rows.size()));
+}
+
 void marks_made_after_a_claim_survive_its_commit(const store_factory& factory) {
   auto s = factory();
   world w{*s};

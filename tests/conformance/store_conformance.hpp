@@ -51,6 +51,7 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
   X(adapter, (__VA_ARGS__), read_building_readings_is_ordered_by_sensor_then_time, "read_building_readings returns the building's rows ordered by sensor id, then time") \
   X(adapter, (__VA_ARGS__), sample_states_round_trip, "sample states are written with readings, replaced by later ones and read back exactly") \
   X(adapter, (__VA_ARGS__), dirty_marks_are_claimed_oldest_first_up_to_the_limit, "dirty hours are UTC hours, claimed oldest first, up to the limit, and stay until committed") \
+  X(adapter, (__VA_ARGS__), a_large_batch_marks_every_changed_hour, "a large batch marks every changed hour exactly once and a commit clears them all") \
   X(adapter, (__VA_ARGS__), marks_made_after_a_claim_survive_its_commit, "dirty marks re-made after a claim survive that claim's commit") \
   X(adapter, (__VA_ARGS__), summaries_are_upserted_and_read_by_query, "summaries are upserted by key and read by query in period order with exact values") \
   X(adapter, (__VA_ARGS__), large_and_negative_values_are_exact, "large (1e15 Wh) and negative values are stored and read back exactly")

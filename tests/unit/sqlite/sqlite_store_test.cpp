@@ -160,7 +160,7 @@ TEST_CASE("a sqlite database with a different schema history is refused", "[sqli
   CHECK_THROWS_WITH(open_sqlite_store(path), Catch::Matchers::Contains("different schema history"));
 }
 
-TEST_CASE("pending migrations are applied in order in one transaction; a failing one applies none",
+TEST_CASE("pending migrations are applied in order in one transaction and a failing one applies none",
           "[sqlite][migrations]") {
   using energy::sqlite_detail::migration;
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
