@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/uuid.hpp>
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -16,28 +18,29 @@ constexpr int hex_value(char c) noexcept {
   return -1;
 }
 
-constexpr bool is_hyphen_position(std::size_t i) noexcept {
-  return i == 8 || i == 13 || i == 18 || i == 23;
-}
 
 }  // namespace
 
 std::optional<uuid> uuid::try_parse(std::string_view text) noexcept {
-  if (text.size() != 36) return std::nullopt;
+  // Hot path of every reading import (one id per reading): a table lookup per digit and one
+  // validity check per byte keep it branch-light.
+  static constexpr auto table = [] {
+    std::array<std::int8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(hex_value(static_cast<char>(c)));
+    return t;
+  }();
+  static constexpr std::array<std::uint8_t, 16> offsets{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-')
+    return std::nullopt;
   std::array<std::uint8_t, 16> bytes{};
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < 36;) {
-    if (is_hyphen_position(i)) {
-      if (text[i] != '-') return std::nullopt;
-      ++i;
-      continue;
-    }
-    const int hi = hex_value(text[i]);
-    const int lo = hex_value(text[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    bytes[out++] = static_cast<std::uint8_t>((hi << 4) | lo);
-    i += 2;
+  int bad = 0;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const int hi = table[static_cast<unsigned char>(text[offsets[i]])];
+    const int lo = table[static_cast<unsigned char>(text[offsets[i] + 1u])];
+    bad |= hi | lo;  // any -1 sets the sign bit
+    bytes[i] = static_cast<std::uint8_t>(((hi & 0xF) << 4) | (lo & 0xF));
   }
+  if (bad < 0) return std::nullopt;
   return uuid{bytes};
 }
 

@@ -24,6 +24,11 @@ struct utility_bill {
   money amount;                        ///< total billed
   bool estimated = false;              ///< the utility estimated the read
   std::string source;                  ///< where it came from: "file.xml: UsagePoint 1, summary 3", "bills.csv:4"
+  /// False when the source stated no amount (a Green Button summary without billLastPeriod):
+  /// `amount` is then 0 and means "unknown", not "free" — do not reconcile cost against it.
+  bool amount_stated = true;
+  /// False when the source stated no consumption: `consumption` is then 0 and means "unknown".
+  bool consumption_stated = true;
   friend bool operator==(const utility_bill&, const utility_bill&) = default;
 };
 

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Type stubs for the compiled core. Instants are RFC 3339 str with offset (or int epoch seconds);
+columns are numpy arrays; ids are canonical UUID str."""
+from decimal import Decimal
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+import numpy.typing as npt
+
+Instant = Union[str, int, None]
+Id = Any  # str or uuid.UUID
+
+class EnergyError(RuntimeError): ...
+class StorageError(EnergyError):
+    retryable: bool
+class ParseError(EnergyError, ValueError): ...
+
+class Tenant:
+    id: str
+    name: str
+    created_at: str
+    def __init__(self, name: str, *, id: Optional[Id] = None, created_at: Instant = None) -> None: ...
+
+class Building:
+    id: str
+    tenant_id: str
+    name: str
+    time_zone: str
+    address: str
+    square_footage: Optional[int]
+    primary_use: str
+    flat_rate_per_kwh: Optional[Decimal]
+    created_at: str
+    def __init__(self, tenant_id: Id, name: str, time_zone: str, *, address: str = "",
+                 square_footage: Optional[int] = None, primary_use: str = "",
+                 flat_rate_per_kwh: Union[str, Decimal, int, None] = None, id: Optional[Id] = None,
+                 created_at: Instant = None) -> None: ...
+
+class Sensor:
+    id: str
+    building_id: str
+    type: str
+    kind: str
+    unit: str
+    interval_seconds: int
+    max_value: Optional[float]
+    register_max: Optional[float]
+    location: str
+    active: bool
+    created_at: str
+    def __init__(self, building_id: Id, *, type: str = "electricity", kind: str = "interval_energy",
+                 unit: Optional[str] = None, interval_seconds: int = 900, max_value: Optional[float] = None,
+                 register_max: Optional[float] = None, location: str = "", active: bool = True,
+                 id: Optional[Id] = None, created_at: Instant = None) -> None: ...
+
+class Store:
+    @property
+    def adapter(self) -> str: ...
+    def put_tenant(self, tenant: Tenant) -> None: ...
+    def tenant(self, id: Id) -> Optional[Tenant]: ...
+    def tenants(self) -> list[Tenant]: ...
+    def put_building(self, building: Building) -> None: ...
+    def building(self, id: Id) -> Optional[Building]: ...
+    def buildings(self, tenant_id: Id) -> list[Building]: ...
+    def put_sensor(self, sensor: Sensor) -> None: ...
+    def sensor(self, id: Id) -> Optional[Sensor]: ...
+    def sensors(self, building_id: Id) -> list[Sensor]: ...
+    def count_readings(self) -> int: ...
+    def read_readings(self, sensor_id: Id, start: Instant = None, end: Instant = None) -> dict[str, npt.NDArray[Any]]: ...
+    def read_building_readings(self, building_id: Id, start: Instant = None, end: Instant = None) -> dict[str, Any]: ...
+    def read_summaries(self, subject_id: Id, resolution: str = "day", start: Instant = None, end: Instant = None, *,
+                       scope: str = "building", type: str = "electricity") -> dict[str, Any]: ...
+    def refresh_summaries(self) -> dict[str, int]: ...
+
+def open_store(uri: str) -> Store: ...
+def new_id() -> str: ...
+def ingest(store: Store, sensor_id: Sequence[Id], ts: npt.NDArray[np.datetime64], value: npt.ArrayLike, *,
+           quality: Optional[npt.ArrayLike] = None, source_row: Optional[npt.ArrayLike] = None,
+           now: Instant = None, sensor_categories: Optional[Sequence[Id]] = None) -> dict[str, Any]: ...
+def read_readings_file(path: str, format: str = "", sensor_id: Optional[Id] = None) -> dict[str, Any]: ...
+def aggregate(buildings: Sequence[Building], sensors: Sequence[Sensor], sensor_id: Sequence[Id],
+              ts: npt.NDArray[np.datetime64], value_milli: npt.ArrayLike, *,
+              sensor_scope: bool = False, sensor_categories: Optional[Sequence[Id]] = None) -> dict[str, dict[str, Any]]: ...

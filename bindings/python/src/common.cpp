@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "common.hpp"
+
+#include <fmt/format.h>
+
+#include <limits>
+
+namespace energy::py {
+
+uuid to_uuid(const pyb::handle& h, const char* what) {
+  const auto text = pyb::str(h).cast<std::string>();
+  if (auto u = uuid::try_parse(text)) return *u;
+  throw pyb::value_error(fmt::format("{}: '{}' is not a UUID (8-4-4-4-12 hexadecimal digits)", what, text));
+}
+
+utc_seconds to_instant(const pyb::handle& h, const char* what, utc_seconds fallback) {
+  if (h.is_none()) return fallback;
+  if (pyb::isinstance<pyb::int_>(h)) return from_epoch(h.cast<std::int64_t>());
+  const auto text = pyb::str(h).cast<std::string>();
+  if (auto t = parse_utc_timestamp(text)) return *t;
+  throw pyb::value_error(fmt::format(
+      "{}: '{}' is not an RFC 3339 timestamp with a UTC offset (naive times are ambiguous at DST changes)", what,
+      text));
+}
+
+pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds) {
+  for (auto& s : seconds) s *= 1'000'000'000;
+  auto* owned = new std::vector<std::int64_t>(std::move(seconds));
+  pyb::capsule owner(owned, [](void* p) { delete static_cast<std::vector<std::int64_t>*>(p); });
+  return pyb::array(pyb::dtype("datetime64[ns]"), {owned->size()}, {sizeof(std::int64_t)}, owned->data(), owner);
+}
+
+std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* what) {
+  const auto kind = ns.dtype().kind();
+  if (ns.ndim() != 1) throw pyb::value_error(fmt::format("{}: expected a 1-D array, got {} dimensions", what, ns.ndim()));
+  if (kind != 'M' && kind != 'i')
+    throw pyb::type_error(fmt::format("{}: expected datetime64[ns] or int64 nanoseconds, got dtype {}", what,
+                                      pyb::str(ns.dtype()).cast<std::string>()));
+  if (kind == 'M' && pyb::str(ns.dtype()).cast<std::string>() != "datetime64[ns]")
+    throw pyb::type_error(fmt::format("{}: expected datetime64[ns], got {} (convert with .astype('datetime64[ns]'))",
+                                      what, pyb::str(ns.dtype()).cast<std::string>()));
+  const auto values = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(
+      kind == 'M' ? ns.attr("view")("int64") : pyb::object(ns));
+  if (!values) throw pyb::type_error(fmt::format("{}: cannot read as int64 nanoseconds", what));
+  const auto n = static_cast<std::size_t>(values.size());
+  const auto* p = values.data();
+  std::vector<std::int64_t> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] == std::numeric_limits<std::int64_t>::min())
+      throw pyb::value_error(fmt::format("{}[{}]: NaT (missing timestamp)", what, i));
+    if (p[i] % 1'000'000'000 != 0)
+      throw pyb::value_error(fmt::format("{}[{}]: {} ns is not a whole second (energy stores seconds)", what, i, p[i]));
+    out[i] = p[i] / 1'000'000'000;
+  }
+  return out;
+}
+
+std::vector<uuid> to_uuids(const pyb::handle& ids, const char* what) {
+  std::vector<uuid> out;
+  const auto seq = pyb::reinterpret_borrow<pyb::iterable>(ids);
+  if (pyb::hasattr(ids, "__len__")) out.reserve(pyb::len(ids));
+  std::size_t i = 0;
+  for (const auto& item : seq) {
+    std::string text;
+    if (PyUnicode_Check(item.ptr())) {
+      Py_ssize_t size = 0;
+      const char* data = PyUnicode_AsUTF8AndSize(item.ptr(), &size);
+      text.assign(data, static_cast<std::size_t>(size));
+    } else {
+      text = pyb::str(item).cast<std::string>();
+    }
+    auto u = uuid::try_parse(text);
+    if (!u) throw pyb::value_error(fmt::format("{}[{}]: '{}' is not a UUID", what, i, text));
+    out.push_back(*u);
+    ++i;
+  }
+  return out;
+}
+
+std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories, const char* what) {
+  if (categories.is_none()) return to_uuids(ids, what);
+  const auto cats = to_uuids(categories, "sensor_categories");
+  const auto codes = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(ids);
+  if (!codes || codes.ndim() != 1) throw pyb::type_error(fmt::format("{}: expected a 1-D integer array of codes", what));
+  std::vector<uuid> out(static_cast<std::size_t>(codes.size()));
+  const auto* c = codes.data();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (c[i] < 0 || static_cast<std::size_t>(c[i]) >= cats.size())
+      throw pyb::value_error(fmt::format("{}[{}]: code {} has no category (missing sensor id?)", what, i, c[i]));
+    out[i] = cats[static_cast<std::size_t>(c[i])];
+  }
+  return out;
+}
+
+}  // namespace energy::py

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// Conversions shared by the binding files. Bindings hold no logic: they rename, convert, and
+// release the GIL around long C++ work.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <energy/time.hpp>
+#include <energy/uuid.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace energy::py {
+
+namespace pyb = pybind11;
+
+void bind_model(pyb::module_& m);
+void bind_storage(pyb::module_& m);
+void bind_ingest(pyb::module_& m);
+void bind_aggregate(pyb::module_& m);
+
+/// A UUID from a str or anything whose str() is canonical (uuid.UUID). @throws ValueError.
+uuid to_uuid(const pyb::handle& h, const char* what);
+
+/// An instant from an RFC 3339 str with offset, an int (epoch seconds) or None (fallback).
+/// @throws ValueError for naive or malformed text.
+utc_seconds to_instant(const pyb::handle& h, const char* what, utc_seconds fallback);
+
+/// Hands a vector to numpy without copying: the array owns the vector through a capsule.
+template <class T>
+pyb::array_t<T> to_numpy(std::vector<T>&& v) {
+  auto* owned = new std::vector<T>(std::move(v));
+  pyb::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return pyb::array_t<T>({owned->size()}, {sizeof(T)}, owned->data(), owner);
+}
+
+/// Epoch seconds to a datetime64[ns] array, converted in place (no copy of the column).
+pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds);
+
+/// A 1-D datetime64[ns] / int64 (ns since epoch, UTC) array to epoch seconds.
+/// @throws ValueError naming the first element that is not a whole second or is NaT.
+std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* what);
+
+/// A 1-D array or sequence of UUID strings (or uuid.UUID) to uuids. @throws ValueError with the index.
+std::vector<uuid> to_uuids(const pyb::handle& ids, const char* what);
+
+/// Sensor ids given as categorical codes into `categories` (pandas.Categorical: no str per row).
+/// With `categories` None, `ids` is a sequence of UUID strings. @throws ValueError with the index.
+std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories, const char* what);
+
+}  // namespace energy::py

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+// The CLI's commands. Each takes parsed arguments and an open store, prints results to stdout and
+// diagnostics to stderr, and returns the process exit code.
+#pragma once
+
+#include "args.hpp"
+
+#include <energy/storage/store.hpp>
+
+namespace energy::cli {
+
+int cmd_tenant(const args& a, storage::store& db);
+int cmd_building(const args& a, storage::store& db);
+int cmd_sensor(const args& a, storage::store& db);
+int cmd_import(const args& a, storage::store& db);
+int cmd_aggregate(const args& a, storage::store& db);
+int cmd_summaries(const args& a, storage::store& db);
+int cmd_generate(const args& a, storage::store& db);
+
+}  // namespace energy::cli

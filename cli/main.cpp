@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// energy — command-line tool over the energy library: metadata, imports, aggregation, summaries.
+#include "args.hpp"
+#include "commands.hpp"
+
+#include <energy/error.hpp>
+#include <energy/storage/open.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+namespace {
+
+constexpr const char* usage = R"(energy — energy management for commercial buildings
+
+usage: energy [--db URI] COMMAND [options]
+
+  tenant add --name NAME [--id UUID]            create a tenant, print its id
+  tenant list
+  building add --tenant ID --name NAME --tz ZONE [--address A] [--sqft N] [--use U] [--flat-rate PRICE]
+  building list --tenant ID
+  sensor add --building ID [--type electricity|gas|water|thermal|temperature]
+             [--kind interval_energy|cumulative_register|instantaneous_power|instantaneous_value]
+             [--unit U] [--interval SECONDS] [--max V] [--register-max V] [--location L] [--inactive]
+             [--created YYYY-MM-DD|TIMESTAMP]   (installation: earlier readings are rejected)
+  sensor list --building ID
+  import FILE|- [--format json|csv] [--sensor ID] [--errors FILE] [--quiet]
+                                                 import readings (seed JSON batches or CSV); '-' = stdin
+  aggregate                                      recompute summaries whose readings changed
+  summaries --building ID [--sensor ID] [--type T] [--resolution hour|day|month]
+            [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
+  generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
+                                                 create a realistic data set (and its metadata in --db)
+
+  --db URI    sqlite:PATH (default sqlite:energy.db, or $ENERGY_DB), a plain file path, memory:,
+              or postgresql://user@host:port/db when built with the PostgreSQL adapter
+Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected rows.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace energy::cli;
+  try {
+    const args a(argc, argv, {"inactive", "quiet", "help"});
+    if (a.flag("help") || a.positionals().empty()) {
+      fmt::print("{}", usage);
+      return a.positionals().empty() && !a.flag("help") ? 2 : 0;
+    }
+    const char* env_db = std::getenv("ENERGY_DB");
+    const auto uri = a.get_or("db", env_db ? env_db : "sqlite:energy.db");
+    const auto& command = a.positionals()[0];
+    auto db = energy::storage::open_store_uri(uri);
+    if (command == "tenant") return cmd_tenant(a, *db);
+    if (command == "building") return cmd_building(a, *db);
+    if (command == "sensor") return cmd_sensor(a, *db);
+    if (command == "import") return cmd_import(a, *db);
+    if (command == "aggregate") return cmd_aggregate(a, *db);
+    if (command == "summaries") return cmd_summaries(a, *db);
+    if (command == "generate") return cmd_generate(a, *db);
+    throw usage_error("unknown command '" + command + "'");
+  } catch (const usage_error& e) {
+    fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "energy: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "energy: {}\n", e.what());
+    return 1;
+  }
+}

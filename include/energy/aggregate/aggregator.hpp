@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include <energy/aggregate/calendar.hpp>
+#include <energy/aggregate/cost.hpp>
+#include <energy/model.hpp>
+#include <energy/readings.hpp>
+#include <energy/summary.hpp>
+
+namespace energy::aggregate {
+
+struct aggregator_options {
+  bool sensor_scope = true;    ///< produce per-sensor summaries
+  bool building_scope = true;  ///< produce per-building summaries (one per building and sensor type)
+  /// Prices each hour bucket; nullptr means `flat_rate_cost` (the building's flat rate).
+  /// Must outlive the aggregator.
+  const cost_model* costs = nullptr;
+};
+
+/// Summaries of one aggregation, each vector ordered by (scope, subject_id, type, period.start).
+struct aggregation_result {
+  std::vector<summary_row> hourly;
+  std::vector<summary_row> daily;
+  std::vector<summary_row> monthly;
+};
+
+/**
+ * Streaming aggregation of stored readings into local-time summaries.
+ *
+ * Rules (docs/aggregation.md has the worked examples):
+ * - Buckets are the building's local hours, days and months (see `local_calendar`).
+ * - A reading covers `[ts, ts + sensor.interval_seconds)` and is counted, whole, in the hour
+ *   bucket containing `ts`: meters report on aligned intervals, and splitting would make
+ *   integer Wh inexact. Days and months are sums of their hour buckets, so
+ *   sum(hourly) = daily = monthly exactly, in integer milli-units.
+ * - Building scope adds the building's sensors of one `sensor_type`.
+ * - Sensors of type `temperature` or kind `instantaneous_value` are not aggregated in either
+ *   scope (a sum of temperatures is not a quantity); their rows are counted in `skipped()`.
+ * - Peak demand (milli-units per hour: W for electricity) is the highest 15-minute average
+ *   rate: data at 15 minutes or finer is summed per UTC quarter-hour (aligned to :00/:15/:30/:45)
+ *   and multiplied by 4; coarser data contributes its interval average
+ *   `round(value × 3600 / interval)` to every quarter-hour of the bucket its interval covers.
+ *   Building peaks are taken from the building's summed quarter-hours (peaks do not add).
+ *   Days and months take the maximum of their hours.
+ * - Cost: `cost_model::cost` per hour bucket, summed into days and months.
+ *
+ * Memory is proportional to the number of (subject, hour bucket) pairs, never to the number of
+ * readings, and rows may be added in any order and any chunking with the same result.
+ *
+ * Thread-safety: not thread-safe; use one aggregator per thread (e.g. one per building set).
+ *
+ * **Example**:
+ * ```cpp
+ * energy::aggregate::aggregator agg(buildings, sensors);
+ * for (const auto& chunk : chunks) agg.add(chunk);
+ * auto result = agg.finish();   // result.daily: building and sensor days in local time
+ * ```
+ */
+class aggregator {
+ public:
+  /**
+   * `buildings` and `sensors`: metadata of every sensor whose readings will be added (copied).
+   * @throws std::invalid_argument when a sensor's building is missing or a zone is unknown.
+   */
+  aggregator(std::span<const building> buildings, std::span<const sensor> sensors,
+             aggregator_options options = {});
+  ~aggregator();
+  aggregator(aggregator&&) noexcept;
+  aggregator& operator=(aggregator&&) noexcept;
+  aggregator(const aggregator&) = delete;
+  aggregator& operator=(const aggregator&) = delete;
+
+  /// Adds stored rows (any order). @throws std::invalid_argument naming the row and sensor when a
+  /// row's sensor was not given to the constructor (nothing of that call after it is added).
+  void add(const reading_rows& rows);
+  /// Adds one row. @throws std::invalid_argument for an unknown sensor.
+  void add(const uuid& sensor_id, epoch_seconds ts, milli value);
+
+  /// Hour-bucket summaries so far (does not reset the aggregator).
+  [[nodiscard]] std::vector<summary_row> hourly() const;
+  /// Hourly summaries and their day and month roll-ups (does not reset the aggregator).
+  [[nodiscard]] aggregation_result finish() const;
+
+  /// Rows added so far that were aggregated / skipped (temperature and other state sensors).
+  [[nodiscard]] std::int64_t added() const noexcept;
+  [[nodiscard]] std::int64_t skipped() const noexcept;
+  /// Number of (subject, hour bucket) accumulators held.
+  [[nodiscard]] std::size_t bucket_count() const noexcept;
+  /// Bytes held by the aggregator's own containers (capacity, not size): bounded by buckets.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/**
+ * Rolls summaries up to a coarser resolution in one zone's calendar: consumption, cost and
+ * reading_count are summed, peak_demand is the maximum. Input rows may be in any order and may
+ * mix subjects (scope, subject_id, type); each must be finer than `target` and belong to a
+ * building in `calendar`'s zone. Output is ordered by (scope, subject_id, type, period.start).
+ * @throws std::invalid_argument when an input row is not finer than `target`.
+ */
+[[nodiscard]] std::vector<summary_row> roll_up(std::span<const summary_row> finer, resolution target,
+                                               local_calendar& calendar);
+
+/// Orders summaries by (scope, subject_id, type, resolution, period.start): the store's key order.
+[[nodiscard]] bool summary_key_less(const summary_row& a, const summary_row& b) noexcept;
+
+}  // namespace energy::aggregate

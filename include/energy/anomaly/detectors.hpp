@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include <energy/anomaly/anomaly.hpp>
+#include <energy/model.hpp>
+
+/**
+ * Anomaly detectors: pure functions over one meter's interval series. No I/O, no global state;
+ * every function is safe to call concurrently on different (or the same, read-only) inputs.
+ * Every detector returns anomalies sorted by start time; each one covers whole intervals.
+ * All calls @throws std::invalid_argument when the series is malformed (meter_series::validate())
+ * or `zone` is null where one is needed. Bad *values* (negative, absurd, missing) never throw:
+ * they are what the data-quality detector reports.
+ *
+ * Cost: each detector is O(n) or O(n log n) in the number of rows (medians use nth_element).
+ */
+namespace energy::anomaly {
+
+// ---------------------------------------------------------------------------------------------
+// Threshold (the seed's alert_configs)
+
+/**
+ * Flags every window whose total exceeds `config.threshold` (milli-units per window).
+ * Windows: quarter_hour = [hh:00, hh:15) …, hour = local clock hours, day = the building's local
+ * calendar day (23 or 25 hours at DST changes), all cut in `zone`. Consecutive exceeding windows
+ * merge into one anomaly; `expected` is the threshold, `actual` the largest window total in it.
+ * A disabled config yields nothing.
+ * @throws std::invalid_argument when the window is shorter than the series interval (a 15-minute
+ * threshold cannot be judged from hourly data) or the threshold is not positive.
+ */
+[[nodiscard]] std::vector<anomaly> detect_threshold(const meter_series& series,
+                                                    const alert_config& config,
+                                                    const date::time_zone* zone);
+
+// ---------------------------------------------------------------------------------------------
+// Deviation from a baseline
+
+struct deviation_options {
+  /// An interval is flagged when the mean robust z over a centred window of `smoothing_seconds`
+  /// exceeds z_threshold in magnitude. Per row z = (r − median_slot) / scale with r = actual −
+  /// expected, the slot the local hour of the week, and scale the larger of the slot's
+  /// 1.4826·MAD and the robust sigma of all residuals within ±2 weeks (so a season of larger
+  /// residuals, e.g. summer cooling against a weather-free baseline, does not flag as a whole).
+  /// Averaging over the window separates a sustained shift from interval-to-interval noise.
+  double z_threshold = 2.0;
+  std::int64_t smoothing_seconds = 12 * 3600;
+  /// A run of same-sign flagged intervals must last at least this long to become an anomaly
+  /// (stops flapping on single noisy intervals; spikes are the data-quality detector's job).
+  std::int64_t min_duration_seconds = 3 * 3600;
+  /// Flagged runs of the same sign separated by at most this much unflagged time merge.
+  std::int64_t merge_gap_seconds = 3600;
+  /// Floor of the scale, as a fraction of the median |expected| of the slot: a slot whose
+  /// residuals are all (nearly) identical would otherwise flag any change of a watt-hour.
+  double min_scale_fraction = 0.05;
+  /// The event total must also depart from the expected total by at least this fraction.
+  double min_relative_deviation = 0.15;
+};
+
+/**
+ * Residuals of `expected` (a baseline model's prediction for each row, milli-units as double,
+ * NaN where the model has none) scored robustly per local hour-of-week slot: the median and the
+ * MAD of each slot's residuals over the whole series, so one bad week moves neither the centre
+ * nor the scale. Sustained runs become `baseline_deviation` anomalies; `expected`/`actual` are
+ * the totals over the run. Severity: critical when |mean z| ≥ 2·z_threshold, else warning.
+ * @throws std::invalid_argument when expected.size() != series.size().
+ */
+[[nodiscard]] std::vector<anomaly> detect_baseline_deviation(const meter_series& series,
+                                                             std::span<const double> expected,
+                                                             const date::time_zone* zone,
+                                                             const deviation_options& options = {});
+
+// ---------------------------------------------------------------------------------------------
+// Data quality
+
+struct data_quality_options {
+  /// Minimum run of identical consecutive values that counts as a flatline. 0 = automatic:
+  /// the longer of 6 hours and 3 × the 99.5th percentile of the series' own run lengths, so a
+  /// meter that legitimately repeats (zero at night, a coarse register) is judged against itself.
+  std::int32_t flatline_min_intervals = 0;
+  /// A spike is a row whose distance to *both* neighbours exceeds spike_z robust standard
+  /// deviations of the first differences (1.4826·MAD of Δ) and spike_min_relative × the series'
+  /// median level (so a quiet meter's tiny steps are not spikes), and whose level is more than
+  /// spike_level_z robust standard deviations from the median of its local hour of the week
+  /// (so the evening kettle of a home, large but usual at that hour, is not a spike).
+  double spike_z = 10.0;
+  double spike_min_relative = 1.0;
+  double spike_level_z = 12.0;
+  /// Zone for the hour-of-week slots of the spike level test; null = UTC hours.
+  const date::time_zone* zone = nullptr;
+  /// Physical bound for one interval (milli-units), e.g. from sensor::max_value. Unset: none.
+  std::optional<milli> max_value;
+  /// The period the series should cover: gaps before the first and after the last row count too.
+  std::optional<time_range> expected_range;
+};
+
+/**
+ * Negative values, values above max_value, missing intervals (gaps between rows longer than one
+ * interval; a row off the interval grid counts as the end of a gap), flatlines, spikes and rows
+ * flagged quality::meter_reset. One anomaly per contiguous run; `expected`/`actual` per kind:
+ * negative/impossible: 0 or the bound / the run total; missing: 0 / 0 (the explanation gives the
+ * count); flatline: the series' median level × run length / the run total; spike: the mean of
+ * the two neighbours / the value.
+ */
+[[nodiscard]] std::vector<anomaly> detect_data_quality(const meter_series& series,
+                                                       const data_quality_options& options = {});
+
+/**
+ * Meter resets of a cumulative register (raw register readings in the sensor's unit, `ts` UTC
+ * strictly increasing). A decrease is a reset unless `register_max` is set and the drop is a
+ * rollover (previous value within 10 % of register_max of the top and the new value within 10 %
+ * of zero). One anomaly per reset over `[ts[i-1], ts[i])`; `expected` = previous register value,
+ * `actual` = new value, both in milli-units.
+ * @throws std::invalid_argument when the spans differ in length or ts is not increasing.
+ */
+[[nodiscard]] std::vector<anomaly> detect_register_resets(const uuid& building_id,
+                                                          const std::optional<uuid>& sensor_id,
+                                                          std::span<const epoch_seconds> ts,
+                                                          std::span<const double> register_values,
+                                                          std::optional<double> register_max = {});
+
+// ---------------------------------------------------------------------------------------------
+// Operating schedule and after-hours waste
+
+/// Occupied hours of one local weekday: `[start_hour, end_hour)` local clock hours.
+struct day_schedule {
+  bool occupied = false;
+  std::int32_t start_hour = 0;
+  std::int32_t end_hour = 0;
+  friend bool operator==(const day_schedule&, const day_schedule&) = default;
+};
+
+/**
+ * A building's weekly operating schedule as detected from its load. `days[0]` is Monday.
+ * Levels are typical milli-units per interval (median of the hour-of-week profile's lower and
+ * upper parts). `detected` is false when the load shows no occupied/unoccupied contrast (a 24/7
+ * building or a flat residential profile): then every hour is treated as occupied.
+ */
+struct operating_schedule {
+  std::array<day_schedule, 7> days{};
+  double unoccupied_level = 0.0;
+  double occupied_level = 0.0;
+  bool detected = false;
+
+  /// True when local hour-of-week `how` (0 = Monday 00:00) is inside the occupied hours.
+  [[nodiscard]] bool occupied(std::uint8_t how) const noexcept;
+  /// Occupied hours per week.
+  [[nodiscard]] std::int32_t occupied_hours_per_week() const noexcept;
+};
+
+struct schedule_options {
+  /// The profile must reach occupied/unoccupied ≥ this ratio to count as scheduled.
+  double min_peak_to_base = 1.6;
+  /// An hour is occupied when its profile value is above base + fraction × (peak − base).
+  double threshold_fraction = 0.5;
+  /// At least this share of the weeks must show occupied hours (median) above √min_peak_to_base ×
+  /// their unoccupied hours (median): a home that only peaks in the cooling season has no schedule.
+  double min_consistent_weeks = 0.75;
+};
+
+/**
+ * Detects occupied hours per local weekday from the data: the hour-of-week profile (median of
+ * each slot, robust to outliers), base = 10th and peak = 90th percentile of the 168 slot values,
+ * an hour is occupied above the midpoint; each weekday's occupied span runs from its first to
+ * its last occupied hour (a single span per day: lunch dips do not split the day).
+ */
+[[nodiscard]] operating_schedule detect_schedule(const meter_series& series,
+                                                 const date::time_zone* zone,
+                                                 const schedule_options& options = {});
+
+struct after_hours_options {
+  /// Flag an unoccupied interval when value > baseline + z·scale and value > min_ratio·baseline,
+  /// where baseline and scale are the median and 1.4826·MAD (at least 10 % of the baseline) of
+  /// the unoccupied values of the same local hour of the week within ±baseline_weeks weeks.
+  double z_threshold = 4.0;
+  std::int32_t baseline_weeks = 4;
+  double min_ratio = 1.5;
+  std::int64_t min_duration_seconds = 3600;
+  std::int64_t merge_gap_seconds = 3600;
+};
+
+/**
+ * Consumption in the schedule's unoccupied hours far above the unoccupied baseline: runs become
+ * `after_hours_waste` anomalies (`expected` = baseline total, `actual` = run total). The
+ * explanation says whether it fell on a weekend or a weekday night. Nothing when the schedule was
+ * not detected.
+ */
+[[nodiscard]] std::vector<anomaly> detect_after_hours(const meter_series& series,
+                                                      const date::time_zone* zone,
+                                                      const operating_schedule& schedule,
+                                                      const after_hours_options& options = {});
+
+}  // namespace energy::anomaly

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/**
+ * Daily change-point models of the CalTRACK 2.0 family, on daily data or billing periods:
+ *
+ *   usage per day = base + heating_slope * HDD(bh) + cooling_slope * CDD(bc)
+ *
+ * HDD(b) of a period is the mean over its local days of max(0, b - T_day), CDD(b) the mean of
+ * max(0, T_day - b), with T_day the mean of the temperature samples in that local day (a day
+ * needs `min_samples_per_day` samples, else it has no temperature; a period needs
+ * `min_day_coverage` of its days with temperature, else it is excluded from the fit and its
+ * prediction is NaN). Each period is weighted by its length in days (weighted least squares,
+ * so a 31-day bill counts 31 times a day, as CalTRACK's use-per-day weighting).
+ *
+ * Candidates: intercept-only; heating-only and cooling-only for every balance point of the
+ * grid; heating+cooling for every grid pair bh <= bc. A candidate qualifies when its slopes are
+ * positive with two-sided p-value < `max_p_value` (Student t, n - p degrees of freedom) and its
+ * degree days are sufficient (>= `min_days_with_degree_days` days with non-zero degree days and
+ * >= `min_total_degree_days` degree days in total). The qualifying candidate with the highest
+ * adjusted R^2 wins; intercept-only always qualifies.
+ *
+ * Units: temperatures and balance points are in the unit of the temperature series. The default
+ * grid is CalTRACK's 30..90 °F step 1; use `changepoint_options::celsius()` for -1..32 °C.
+ */
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <energy/baseline/series.hpp>
+
+namespace energy::baseline {
+
+/// Energy used in the half-open period [start, end) (UTC), kWh. NaN usage: excluded from fits.
+struct usage_period {
+  epoch_seconds start = 0;
+  epoch_seconds end = 0;
+  double kwh = 0;
+};
+
+/**
+ * Sums interval load into local calendar days of `zone`: one period [local midnight, next local
+ * midnight) per day whose every interval is present with a finite value (a 23- or 25-hour day
+ * needs 23 or 25 hours of intervals). Incomplete days are left out rather than under-counted.
+ * `load.ts` must be ascending. @throws std::invalid_argument for an unknown zone or bad interval.
+ */
+[[nodiscard]] std::vector<usage_period> local_day_totals(const load_series& load, std::string_view zone);
+
+enum class changepoint_kind { intercept_only, heating_only, cooling_only, heating_cooling };
+
+[[nodiscard]] const char* to_string(changepoint_kind k) noexcept;
+
+struct changepoint_options {
+  std::string zone = "UTC";  ///< the building's IANA zone: days are local days
+  double balance_min = 30;   ///< grid of balance points, temperature unit of the series
+  double balance_max = 90;
+  double balance_step = 1;
+  double max_p_value = 0.1;
+  std::size_t min_days_with_degree_days = 10;
+  double min_total_degree_days = 20;
+  std::size_t min_samples_per_day = 12;  ///< temperature samples needed for a day's mean
+  double min_day_coverage = 0.9;         ///< share of a period's days that need a temperature
+  double interval_level = 0.90;          ///< normal-approximation prediction interval coverage
+
+  /// CalTRACK's grid in °C (-1..32 step 0.5) and degree-day sufficiency scaled by 5/9.
+  [[nodiscard]] static changepoint_options celsius(std::string zone);
+};
+
+/// A fitted change-point model. NaN balance point / zero slope for terms the kind lacks.
+struct changepoint_model {
+  changepoint_kind kind = changepoint_kind::intercept_only;
+  std::string zone;
+  double base_load = 0;       ///< kWh per day
+  double heating_slope = 0;   ///< kWh per day per heating degree
+  double heating_balance_point = 0;  ///< NaN when kind has no heating term
+  double cooling_slope = 0;
+  double cooling_balance_point = 0;  ///< NaN when kind has no cooling term
+  double heating_p_value = 0;        ///< NaN when absent
+  double cooling_p_value = 0;        ///< NaN when absent
+  double r_squared = 0;              ///< weighted, on use per day
+  double adj_r_squared = 0;
+  double residual_sd = 0;  ///< sigma of one day's use (kWh/day): weighted residual variance / (n - p)
+  double interval_level = 0.90;
+  std::size_t min_samples_per_day = 12;
+  double min_day_coverage = 0.9;
+  std::size_t observations = 0;  ///< periods used
+  std::size_t parameters = 1;    ///< 1, 2 or 3
+};
+
+/**
+ * Fits the CalTRACK candidates to `periods` with outdoor `temps` and selects one.
+ * @throws std::invalid_argument for an unknown zone, a period with end <= start, a bad grid or
+ * options, or fewer than 2 usable periods.
+ */
+[[nodiscard]] changepoint_model fit_changepoint(std::span<const usage_period> periods,
+                                                const temperature_series& temps,
+                                                const changepoint_options& options);
+
+/**
+ * Predicted usage (kWh) of each period (its `kwh` is ignored): days * (base + slopes * degree
+ * days), interval days*mu +- z * residual_sd * sqrt(days) (normal approximation, independent
+ * days). NaN for a period without enough temperature days.
+ */
+[[nodiscard]] prediction predict(const changepoint_model& model, std::span<const usage_period> periods,
+                                 const temperature_series& temps);
+
+}  // namespace energy::baseline

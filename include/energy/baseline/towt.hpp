@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/**
+ * Time-of-week-and-temperature (TOWT) regression, after Mathieu, Price, Kiliccote & Piette,
+ * "Quantifying Changes in Building Electricity Use, With Application to Demand Response",
+ * IEEE Trans. Smart Grid 2(3), 2011 (the LBNL model behind most M&V tools).
+ *
+ *   load(t) = alpha[tow(t)] + sum_j beta_{mode(tow), j} * c_j(T(t))
+ *
+ * - tow(t): one of 168 hourly time-of-week slots in the building's local zone (15- and 30-minute
+ *   data map each interval to the hour-of-week it starts in; alpha is then kWh per interval);
+ * - c_j(T): piecewise-linear temperature components with knots B_1 < ... < B_{S-1}:
+ *   c_1 = min(T, B_1), c_j = clamp(T - B_{j-1}, 0, B_j - B_{j-1}), c_S = max(T - B_{S-1}, 0);
+ *   the knots are the k/S quantiles (linear interpolation) of the fit temperatures, so no
+ *   segment is empty; duplicate knots are merged;
+ * - mode(tow): occupied or unoccupied, detected from the data with LBNL's rule: fit
+ *   load ~ a + b*T by least squares on all rows; a slot is occupied when more than
+ *   `occupied_threshold` (0.65) of its residuals are positive. Each mode has its own slopes.
+ *
+ * The normal equations are accumulated directly from the one-hot structure (no n x 180 design
+ * matrix); the diagonal time-of-week block is eliminated analytically and the small
+ * temperature block (Schur complement) is solved with Eigen's LDLT, falling back to a
+ * complete orthogonal decomposition (minimum-norm solution) when it is rank deficient.
+ */
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <energy/baseline/series.hpp>
+
+namespace energy::baseline {
+
+struct towt_options {
+  std::string zone = "UTC";          ///< the building's IANA zone: time-of-week is local
+  int temperature_segments = 6;      ///< S: number of piecewise-linear segments (1..12)
+  double occupied_threshold = 0.65;  ///< share of positive residuals that marks a slot occupied
+  double interval_level = 0.90;      ///< nominal coverage of prediction intervals (0, 1)
+  /// Slots with fewer fit residuals than this use the pooled residual quantiles of their mode.
+  std::size_t min_slot_residuals = 20;
+};
+
+/**
+ * A fitted TOWT model: plain data, serialisable (energy/io/model_json.hpp), thread-safe to read.
+ * Coefficients are in kWh per interval (`interval_seconds`) and the temperature unit of the
+ * fit data (°F or °C: the model does not convert).
+ */
+struct towt_model {
+  std::string zone;
+  std::int64_t interval_seconds = 3600;
+  std::vector<double> knots;                ///< S-1 ascending temperature knots
+  std::vector<std::uint8_t> occupied;       ///< 168 flags, 1 = occupied slot
+  std::vector<double> tow_coefficients;     ///< 168 alphas; NaN for slots without fit data
+  std::vector<double> occupied_slopes;      ///< S betas for occupied slots (kWh per degree)
+  std::vector<double> unoccupied_slopes;    ///< S betas for unoccupied slots
+  double interval_level = 0.90;
+  std::vector<double> residual_lower;       ///< 168 per-slot residual quantiles (1-level)/2
+  std::vector<double> residual_upper;       ///< 168 per-slot residual quantiles (1+level)/2
+  std::size_t observations = 0;             ///< rows used in the fit
+  std::size_t parameters = 0;               ///< estimable coefficients (for Guideline 14's p)
+  bool rank_deficient = false;              ///< true when the fallback solver was used
+
+  [[nodiscard]] std::size_t segments() const noexcept { return knots.size() + 1; }
+};
+
+/**
+ * Fits TOWT on `load` with `temperature[i]` the outdoor temperature for load row i (see
+ * align_temperature). Rows whose load or temperature is not finite are excluded.
+ * @throws std::invalid_argument when sizes differ, the zone is unknown, interval_seconds does
+ * not divide 3600, options are out of range, or no usable row remains.
+ */
+[[nodiscard]] towt_model fit_towt(const load_series& load, std::span<const double> temperature,
+                                  const towt_options& options);
+
+/**
+ * Predicts the load of intervals starting at `ts` (UTC) at temperatures `temperature`, with the
+ * model's per-slot residual-quantile interval: [expected + residual_lower[slot],
+ * expected + residual_upper[slot]]. NaN rows: see `prediction`. Extrapolation beyond the fit's
+ * temperature range continues the outer segments linearly.
+ * @throws std::invalid_argument when the sizes differ or the model is malformed.
+ */
+[[nodiscard]] prediction predict(const towt_model& model, std::span<const epoch_seconds> ts,
+                                 std::span<const double> temperature);
+
+/// The S piecewise-linear components c_j(T) for `knots` (S-1 of them), written to `out` (size S).
+void temperature_components(double t, std::span<const double> knots, std::span<double> out);
+
+}  // namespace energy::baseline

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <energy/decimal.hpp>
+#include <energy/money.hpp>
+#include <energy/time.hpp>
+
+namespace energy::billing {
+
+/**
+ * One tier of a rate period. Tiers of a period are ordered; `max` is the cumulative upper bound
+ * of the tier (URDB `max`): for energy, Wh consumed in the billing period (kWh × 1000); for
+ * demand, W (kW × 1000). The last tier usually has no `max`; when it has one, quantities beyond
+ * it are still priced at the last tier (the URDB convention).
+ */
+struct rate_tier {
+  std::optional<milli> max;  ///< cumulative upper bound of the tier (Wh or W); nullopt = unbounded
+  money rate;                ///< $/kWh (energy) or $/kW (demand), exact
+  money adj;                 ///< rider adjustment added to `rate` (URDB `adj`), same unit
+  [[nodiscard]] money price() const noexcept { return rate + adj; }
+  friend bool operator==(const rate_tier&, const rate_tier&) = default;
+};
+
+/// A rate period (a TOU period, or the single period of a flat tariff): its tiers in order.
+struct rate_period {
+  std::vector<rate_tier> tiers;
+  friend bool operator==(const rate_period&, const rate_period&) = default;
+};
+
+/// `schedule[month 0..11][local hour 0..23]` = index of the rate period (URDB 12 × 24 form).
+using month_hour_schedule = std::array<std::array<std::uint8_t, 24>, 12>;
+
+/// How a periodic charge (fixed or minimum) is stated.
+enum class charge_unit : std::uint8_t {
+  per_month,  ///< $ per meter per month (URDB "$/month")
+  per_day,    ///< $ per meter per day (URDB "$/day")
+};
+
+/**
+ * A commercial electricity tariff: what the bill calculation prices. All times of use are in the
+ * building's local time (the zone is given at calculation, not stored here: one tariff serves
+ * buildings in several zones of a utility). Weekends are Saturday and Sunday; holidays are not
+ * modelled (a holiday is priced as the weekday it is).
+ *
+ * Plain value type, no invariants enforced on construction: call `validate()` (the bill
+ * calculation does) before pricing.
+ */
+struct tariff {
+  std::string name;     ///< e.g. "TimeofUse,GeneralService,DemandMetered,OptionB:GS-2TOUB,SinglePhase"
+  std::string utility;  ///< e.g. "SouthernCaliforniaEdisonCo"
+  std::string label;    ///< URDB label, when read from URDB
+
+  money fixed_charge;                             ///< per meter, see `fixed_charge_unit`
+  charge_unit fixed_charge_unit = charge_unit::per_month;
+  money minimum_charge;                           ///< bill floor, see `minimum_charge_unit`
+  charge_unit minimum_charge_unit = charge_unit::per_month;
+
+  /// Energy: periods with tiers ($/kWh), selected by local month and hour.
+  std::vector<rate_period> energy_periods;
+  month_hour_schedule energy_weekday{};
+  month_hour_schedule energy_weekend{};
+
+  /// Time-of-use demand: periods with tiers ($/kW of the maximum demand within each period).
+  std::vector<rate_period> demand_periods;
+  month_hour_schedule demand_weekday{};
+  month_hour_schedule demand_weekend{};
+
+  /// Flat (monthly maximum) demand: periods with tiers ($/kW of the maximum demand of the
+  /// billing period), the period selected by local month (URDB `flatdemandmonths`).
+  std::vector<rate_period> flat_demand_periods;
+  std::array<std::uint8_t, 12> flat_demand_months{};
+
+  /// Demand is the highest average power over a block of this many minutes (URDB `demandwindow`).
+  std::int32_t demand_window_minutes = 15;
+
+  /**
+   * Checks the tariff is priceable: every schedule index names an existing period, every period
+   * has at least one tier, tier maxima increase, demand window in 1..1440 minutes and a divisor
+   * of a day. @throws std::invalid_argument naming the first problem ("energy_weekday[6][13] = 5,
+   * but there are 5 energy periods").
+   */
+  void validate() const;
+
+  friend bool operator==(const tariff&, const tariff&) = default;
+};
+
+/// A single-period flat energy tariff ($/kWh for every hour), no demand or fixed charge.
+[[nodiscard]] tariff flat_energy_tariff(money price_per_kwh);
+
+}  // namespace energy::billing

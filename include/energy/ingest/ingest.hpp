@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include <energy/ingest/reason.hpp>
+#include <energy/ingest/sensor_directory.hpp>
+#include <energy/ingest/validate.hpp>
+#include <energy/readings.hpp>
+#include <energy/storage/store.hpp>
+
+/**
+ * Ingestion pipeline: validate a batch against the store's sensors, normalise it, write it.
+ *
+ * **Example** (a JSON batch file into a store; see docs/ingest.md):
+ * ```cpp
+ * auto store = energy::storage::open_memory_store();
+ * auto parsed = energy::io::read_json_batch_file("batch.json");        // energy/io/json_batch.hpp
+ * auto report = energy::ingest::ingest_batch(*store, parsed.batch, {}, parsed.rejections);
+ * for (const auto& r : report.rejections)
+ *   std::cerr << r.source_row << ": " << to_string(r.why) << ": " << r.detail << '\n';
+ * ```
+ */
+namespace energy::ingest {
+
+struct ingest_options {
+  validation_options validation;
+  /// Rows per `store::write_readings` call (one transaction each). Larger is faster; smaller
+  /// bounds the work a storage failure throws away.
+  std::size_t chunk_rows = 50'000;
+};
+
+/**
+ * What one ingest call did. Input accounting (batch rows plus upstream parser rejections):
+ * `received == accepted + rejected + duplicates`. Store accounting (derived rows):
+ * `rows == inserted + unchanged + replaced`.
+ */
+struct ingest_report {
+  std::size_t received = 0;
+  std::size_t accepted = 0;
+  std::size_t rejected = 0;    ///< input rows dropped, each with an entry in `rejections`
+  std::size_t duplicates = 0;  ///< identical repeats inside the batch
+  std::size_t rows = 0;        ///< rows written to the store (after normalisation)
+  std::size_t inserted = 0;
+  std::size_t unchanged = 0;   ///< already stored with the same value: re-sending a batch is a no-op
+  std::size_t replaced = 0;    ///< a different value was stored: replaced and flagged quality::corrected
+  /// Parser rejections first (as given), then validation rejections and notices by batch index.
+  std::vector<rejection> rejections;
+
+  /// Adds another report's counts and rejections (for imports streamed in several batches).
+  void merge(const ingest_report& other);
+};
+
+/**
+ * Validates `batch` against `directory` (sample states come from `st.get_sample_state`), and writes
+ * the valid rows and the advanced sample states in chunks of `options.chunk_rows`; each sensor's
+ * new state is written in the same transaction as its last row, so a failure part-way leaves the
+ * store consistent and re-sending the batch completes it. Re-sending an applied batch changes
+ * nothing (rows count as `unchanged`; see validate_batch for register/power series).
+ *
+ * `upstream` are rejections the parser already made for rows that never reached `batch`; they are
+ * counted in `received` and `rejected` and listed first in the report.
+ *
+ * Returns only after every chunk is durable (store::write_readings contract).
+ * @throws storage_error from the store; chunks written before the failure stay committed.
+ */
+[[nodiscard]] ingest_report ingest_batch(storage::store& st, const sensor_directory& directory,
+                                         const reading_batch& batch, const ingest_options& options = {},
+                                         std::span<const rejection> upstream = {});
+
+/// As above, with a directory built from `st.list_all_sensors()` for this call. For imports in
+/// many batches, build the `sensor_directory` once and use the overload above.
+[[nodiscard]] ingest_report ingest_batch(storage::store& st, const reading_batch& batch,
+                                         const ingest_options& options = {},
+                                         std::span<const rejection> upstream = {});
+
+}  // namespace energy::ingest

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <energy/anomaly/anomaly.hpp>
+#include <energy/anomaly/detectors.hpp>
+#include <energy/money.hpp>
+
+/**
+ * Efficiency recommendations: rules over a building's interval history that each fire only with
+ * evidence (the numbers and periods that triggered it) and an estimated annual saving.
+ * Pure functions, no I/O; safe to call concurrently.
+ */
+namespace energy::recommend {
+
+/**
+ * A building's weather sensitivity as a daily change-point model (CalTRACK family) describes it.
+ * The lead fills it from the fitted model; every field is in the units named here.
+ * Temperatures in °F; slopes in kWh per day per °F (i.e. kWh per degree-day, °F);
+ * degree days and days are for a typical year at the model's own balance points.
+ * A model without a heating (cooling) term leaves the heating (cooling) fields empty.
+ */
+struct weather_sensitivity {
+  double base_load_kwh_per_day = 0.0;                  ///< the model's intercept, kWh/day
+  std::optional<double> heating_slope_kwh_per_degf_day;
+  std::optional<double> heating_balance_point_degf;
+  std::optional<double> cooling_slope_kwh_per_degf_day;
+  std::optional<double> cooling_balance_point_degf;
+  double annual_hdd_degf = 0.0;        ///< heating degree-days per year below the heating balance point
+  double annual_cdd_degf = 0.0;        ///< cooling degree-days per year above the cooling balance point
+  double heating_days_per_year = 0.0;  ///< days per year with mean temperature below the heating balance point
+  double cooling_days_per_year = 0.0;  ///< days per year with mean temperature above the cooling balance point
+};
+
+/// Tariff-like prices for the money estimate. Unset prices give a zero money saving (kWh still).
+struct prices {
+  std::optional<money> energy_per_kwh;       ///< $ per kWh
+  std::optional<money> demand_per_kw_month;  ///< $ per kW of monthly peak demand
+};
+
+/// What a building's history is: the electricity interval series (kWh, milli = Wh) and context.
+struct building_history {
+  building_history(const anomaly::meter_series& s, const date::time_zone* z) : series(s), zone(z) {}
+
+  const anomaly::meter_series& series;
+  const date::time_zone* zone = nullptr;   ///< the building's IANA zone (local days, hours, months)
+  std::optional<double> floor_area_ft2;    ///< gross floor area, ft²
+  std::string_view primary_use;            ///< e.g. "office", "k-12 school" (see eui_benchmarks())
+  std::optional<weather_sensitivity> weather;
+  prices price;
+  /// Known operating hours, if the owner declared them; otherwise the schedule is detected.
+  std::optional<anomaly::operating_schedule> declared_schedule;
+};
+
+enum class recommendation_kind : std::uint8_t {
+  high_baseload,
+  after_hours_operation,
+  schedule_drift,
+  peak_demand,
+  weather_sensitivity,
+  high_energy_use_intensity,
+};
+[[nodiscard]] std::string_view to_string(recommendation_kind k) noexcept;
+
+/// One number behind a recommendation, with its unit and (where it has one) the period it covers.
+struct evidence_item {
+  std::string label;
+  double value = 0.0;
+  std::string unit;
+  std::optional<time_range> period;
+};
+
+struct recommendation {
+  recommendation_kind kind = recommendation_kind::high_baseload;
+  std::string title;
+  std::string explanation;  ///< what was found and what to do, with the key numbers
+  std::vector<evidence_item> evidence;
+  milli annual_saving_kwh = 0;  ///< Wh per year (milli-kWh)
+  money annual_saving;          ///< energy + demand charges per year; zero without prices
+};
+
+/// Thresholds of the rules (defaults and their reasons: docs/recommendations.md).
+struct recommend_options {
+  std::int64_t min_history_days = 28;          ///< less history: no recommendations at all
+  double max_night_to_day_ratio = 0.5;         ///< high_baseload fires above this
+  double after_hours_min_share = 0.01;         ///< after-hours excess ≥ this share of annual kWh
+  std::int64_t recent_days = 28;               ///< schedule drift: recent window vs the rest
+  double min_drift_hours_per_week = 2.0;       ///< schedule_drift fires at this many extra hours
+  double peak_max_shave_hours_per_month = 4.0; ///< shave only what sits above the load this long
+  double min_peak_reduction_fraction = 0.05;   ///< peak_demand fires when the shave is ≥ this share
+  double max_load_factor = 0.6;                ///< … and the average load factor is below this
+  double max_heating_balance_point_degf = 65.0;
+  double min_cooling_balance_point_degf = 60.0;
+  double max_heating_slope_per_1000ft2 = 3.0;  ///< kWh/(°F·day) per 1000 ft² (heuristic, see docs)
+  double max_cooling_slope_per_1000ft2 = 3.0;  ///< kWh/(°F·day) per 1000 ft² (heuristic, see docs)
+  double eui_margin = 1.1;                     ///< high EUI fires above margin × benchmark median
+};
+
+/**
+ * Runs every rule and returns the recommendations that fired, ranked by estimated annual money
+ * saving, then kWh saving (largest first). Savings are annualised from the history's length.
+ * Returns nothing when the history covers fewer than `min_history_days` days.
+ * @throws std::invalid_argument when the series is malformed or `zone` is null.
+ *
+ * **Example**:
+ * ```cpp
+ * energy::recommend::building_history h{series, energy::find_zone("America/Chicago")};
+ * h.floor_area_ft2 = 50'000; h.primary_use = "office";
+ * h.price.energy_per_kwh = energy::money::parse("0.12");
+ * for (const auto& r : energy::recommend::recommend(h)) fmt::print("{}: {}\n", r.title, r.explanation);
+ * ```
+ */
+[[nodiscard]] std::vector<recommendation> recommend(const building_history& history,
+                                                    const recommend_options& options = {});
+
+/**
+ * Median site energy use intensity of a property type.
+ * Source: ENERGY STAR Portfolio Manager Technical Reference "U.S. Energy Use Intensity by
+ * Property Type" (EPA, August 2018), as tabulated on energystar.gov
+ * ("What is Energy Use Intensity (EUI)?", Median EUIs in the United States, site EUI column).
+ */
+struct eui_benchmark {
+  std::string_view primary_use;    ///< the key matched against building::primary_use (lower case)
+  std::string_view property_type;  ///< the Portfolio Manager property type
+  double site_kbtu_per_ft2 = 0.0;  ///< median site EUI, kBtu/ft²/yr
+  /// kWh/ft²/yr: kBtu ÷ 3.412 (1 kWh = 3.412 kBtu).
+  [[nodiscard]] constexpr double site_kwh_per_ft2() const noexcept { return site_kbtu_per_ft2 / 3.412; }
+};
+
+/// The whole table.
+[[nodiscard]] std::span<const eui_benchmark> eui_benchmarks() noexcept;
+/// The benchmark for a primary use (case-insensitive); std::nullopt when the table has none.
+[[nodiscard]] std::optional<eui_benchmark> find_eui_benchmark(std::string_view primary_use) noexcept;
+
+}  // namespace energy::recommend

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
+
+#include <energy/anomaly/detector.hpp>
+
+namespace energy::anomaly {
+
+static_assert(detector<threshold_detector>);
+static_assert(detector<deviation_detector>);
+static_assert(detector<data_quality_detector>);
+static_assert(detector<after_hours_detector>);
+static_assert(detector<any_detector>);
+
+std::vector<anomaly> threshold_detector::detect(const detection_input& in) const {
+  return detect_threshold(in.series, config, in.zone);
+}
+
+std::vector<anomaly> deviation_detector::detect(const detection_input& in) const {
+  if (in.expected.empty()) return {};
+  return detect_baseline_deviation(in.series, in.expected, in.zone, options);
+}
+
+std::vector<anomaly> data_quality_detector::detect(const detection_input& in) const {
+  auto o = options;
+  if (o.zone == nullptr) o.zone = in.zone;
+  return detect_data_quality(in.series, o);
+}
+
+std::vector<anomaly> after_hours_detector::detect(const detection_input& in) const {
+  return detect_after_hours(in.series, in.zone, detect_schedule(in.series, in.zone, schedule), options);
+}
+
+std::vector<anomaly> detect_all(const detection_input& in, std::span<const any_detector> detectors) {
+  std::vector<anomaly> out;
+  for (const auto& d : detectors) {
+    auto found = d.detect(in);
+    out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const anomaly& a, const anomaly& b) {
+    return a.range.start != b.range.start ? a.range.start < b.range.start : a.kind < b.kind;
+  });
+  return out;
+}
+
+}  // namespace energy::anomaly

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <energy/baseline/series.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "core/baseline/detail.hpp"
+
+namespace energy::baseline {
+
+std::vector<double> align_temperature(std::span<const epoch_seconds> at, const temperature_series& temps,
+                                      const gap_rule& rule) {
+  if (temps.ts.size() != temps.value.size())
+    throw std::invalid_argument("align_temperature: temperature ts and value sizes differ");
+  if (rule.max_gap_seconds < 0) throw std::invalid_argument("align_temperature: negative max_gap_seconds");
+  // Valid samples only (NaN = missing), checked ascending.
+  std::vector<epoch_seconds> ts;
+  std::vector<double> v;
+  ts.reserve(temps.size());
+  v.reserve(temps.size());
+  for (std::size_t i = 0; i < temps.size(); ++i) {
+    if (i > 0 && temps.ts[i] <= temps.ts[i - 1])
+      throw std::invalid_argument("align_temperature: temperature timestamps not strictly ascending at index " +
+                                  std::to_string(i));
+    if (std::isfinite(temps.value[i])) {
+      ts.push_back(temps.ts[i]);
+      v.push_back(temps.value[i]);
+    }
+  }
+  std::vector<double> out(at.size(), detail::nan);
+  std::size_t hint = 0;
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    const epoch_seconds t = at[i];
+    // Advance the hint for ascending queries; restart with a binary search otherwise.
+    if (hint > 0 && ts[hint - 1] >= t) hint = 0;
+    std::size_t j;  // first sample >= t
+    if (hint == 0) {
+      j = static_cast<std::size_t>(std::lower_bound(ts.begin(), ts.end(), t) - ts.begin());
+    } else {
+      j = hint;
+      while (j < ts.size() && ts[j] < t) ++j;
+    }
+    hint = j;
+    if (j < ts.size() && ts[j] == t) {
+      out[i] = v[j];
+    } else if (j > 0 && j < ts.size() && ts[j] - ts[j - 1] <= rule.max_gap_seconds) {
+      const double w = static_cast<double>(t - ts[j - 1]) / static_cast<double>(ts[j] - ts[j - 1]);
+      out[i] = v[j - 1] + w * (v[j] - v[j - 1]);
+    }
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> time_of_week(std::span<const epoch_seconds> ts, std::string_view zone) {
+  detail::local_clock clock{find_zone(zone)};
+  std::vector<std::uint8_t> out(ts.size());
+  for (std::size_t i = 0; i < ts.size(); ++i) out[i] = detail::hour_of_week(clock.local_seconds(ts[i]));
+  return out;
+}
+
+}  // namespace energy::baseline

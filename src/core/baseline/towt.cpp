@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <energy/baseline/towt.hpp>
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "core/baseline/detail.hpp"
+
+namespace energy::baseline {
+namespace {
+
+constexpr std::size_t tow_slots = hours_per_week;
+constexpr int max_segments = 12;
+
+void check_interval(std::int64_t interval_seconds, const char* who) {
+  if (interval_seconds <= 0 || interval_seconds > 3600 || 3600 % interval_seconds != 0)
+    throw std::invalid_argument(std::string(who) + ": interval_seconds must divide 3600, got " +
+                                std::to_string(interval_seconds));
+}
+
+std::vector<double> quantile_knots(std::vector<double> temps, int segments) {
+  std::vector<double> knots;
+  for (int k = 1; k < segments; ++k) {
+    const double q = detail::quantile(temps, static_cast<double>(k) / segments);
+    if (knots.empty() || q > knots.back()) knots.push_back(q);
+  }
+  return knots;
+}
+
+/// LBNL occupancy rule: residuals of one simple regression load ~ a + b*T, share positive per slot.
+std::vector<std::uint8_t> detect_occupancy(const std::vector<double>& y, const std::vector<double>& t,
+                                           const std::vector<std::uint8_t>& slot, double threshold) {
+  const auto n = static_cast<double>(y.size());
+  double my = 0, mt = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    my += y[i];
+    mt += t[i];
+  }
+  my /= n;
+  mt /= n;
+  double stt = 0, sty = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    stt += (t[i] - mt) * (t[i] - mt);
+    sty += (t[i] - mt) * (y[i] - my);
+  }
+  const double b = stt > 0 ? sty / stt : 0.0;
+  const double a = my - b * mt;
+  std::array<std::size_t, tow_slots> positive{}, count{};
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    ++count[slot[i]];
+    if (y[i] - (a + b * t[i]) > 0) ++positive[slot[i]];
+  }
+  std::vector<std::uint8_t> occ(tow_slots, 0);
+  for (std::size_t s = 0; s < tow_slots; ++s)
+    occ[s] = count[s] > 0 && static_cast<double>(positive[s]) > threshold * static_cast<double>(count[s]) ? 1 : 0;
+  return occ;
+}
+
+}  // namespace
+
+void temperature_components(double t, std::span<const double> knots, std::span<double> out) {
+  const std::size_t k = knots.size();
+  if (out.size() != k + 1) throw std::invalid_argument("temperature_components: out must have knots+1 elements");
+  if (k == 0) {
+    out[0] = t;
+    return;
+  }
+  out[0] = std::min(t, knots[0]);
+  for (std::size_t j = 1; j < k; ++j) out[j] = std::clamp(t - knots[j - 1], 0.0, knots[j] - knots[j - 1]);
+  out[k] = std::max(t - knots[k - 1], 0.0);
+}
+
+towt_model fit_towt(const load_series& load, std::span<const double> temperature, const towt_options& options) {
+  if (load.ts.size() != load.kwh.size() || load.ts.size() != temperature.size())
+    throw std::invalid_argument("fit_towt: ts, kwh and temperature must have the same size (" +
+                                std::to_string(load.ts.size()) + ", " + std::to_string(load.kwh.size()) + ", " +
+                                std::to_string(temperature.size()) + ")");
+  check_interval(load.interval_seconds, "fit_towt");
+  detail::require(options.temperature_segments >= 1 && options.temperature_segments <= max_segments,
+                  "fit_towt: temperature_segments must be 1..12");
+  detail::require(options.occupied_threshold > 0 && options.occupied_threshold < 1,
+                  "fit_towt: occupied_threshold must be in (0, 1)");
+  detail::require(options.interval_level > 0 && options.interval_level < 1,
+                  "fit_towt: interval_level must be in (0, 1)");
+  const std::vector<std::uint8_t> all_slots = time_of_week(load.ts, options.zone);
+
+  // Usable rows.
+  std::vector<double> y, t;
+  std::vector<std::uint8_t> slot;
+  y.reserve(load.size());
+  t.reserve(load.size());
+  slot.reserve(load.size());
+  for (std::size_t i = 0; i < load.size(); ++i) {
+    if (!std::isfinite(load.kwh[i]) || !std::isfinite(temperature[i])) continue;
+    y.push_back(load.kwh[i]);
+    t.push_back(temperature[i]);
+    slot.push_back(all_slots[i]);
+  }
+  if (y.empty()) throw std::invalid_argument("fit_towt: no row with both a finite load and a finite temperature");
+
+  towt_model m;
+  m.zone = options.zone;
+  m.interval_seconds = load.interval_seconds;
+  m.interval_level = options.interval_level;
+  m.knots = quantile_knots(t, options.temperature_segments);
+  m.occupied = detect_occupancy(y, t, slot, options.occupied_threshold);
+  const std::size_t segs = m.knots.size() + 1;
+  const std::size_t tp = 2 * segs;  // temperature parameters: occupied block then unoccupied block
+
+  // Normal equations by blocks: D (diagonal slot counts), B (slot x temperature), C (temperature
+  // Gram matrix), plus the right-hand sides. Each row touches one slot and one mode's block.
+  std::array<double, tow_slots> d{}, dy{};
+  Eigen::MatrixXd b = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(tow_slots), static_cast<Eigen::Index>(tp));
+  Eigen::MatrixXd c = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(tp), static_cast<Eigen::Index>(tp));
+  Eigen::VectorXd cy = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(tp));
+  std::array<double, max_segments> comp{};
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const std::size_t s = slot[i];
+    const auto off = static_cast<Eigen::Index>(m.occupied[s] ? 0 : segs);
+    temperature_components(t[i], m.knots, std::span<double>(comp.data(), segs));
+    d[s] += 1.0;
+    dy[s] += y[i];
+    for (std::size_t j = 0; j < segs; ++j) {
+      const auto jj = off + static_cast<Eigen::Index>(j);
+      b(static_cast<Eigen::Index>(s), jj) += comp[j];
+      cy(jj) += comp[j] * y[i];
+      for (std::size_t k = 0; k <= j; ++k) c(jj, off + static_cast<Eigen::Index>(k)) += comp[j] * comp[k];
+    }
+  }
+  c = c.selfadjointView<Eigen::Lower>();
+
+  // Eliminate the slot block: S = C - B' D^-1 B, r = cy - B' D^-1 dy.
+  Eigen::MatrixXd schur = c;
+  Eigen::VectorXd rhs = cy;
+  std::size_t slots_with_data = 0;
+  for (std::size_t s = 0; s < tow_slots; ++s) {
+    if (d[s] == 0) continue;
+    ++slots_with_data;
+    const Eigen::RowVectorXd bs = b.row(static_cast<Eigen::Index>(s));
+    schur.noalias() -= bs.transpose() * bs / d[s];
+    rhs.noalias() -= bs.transpose() * (dy[s] / d[s]);
+  }
+  // Temperature columns that are identically zero (a mode with no slots) are dropped: beta = 0.
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index j = 0; j < static_cast<Eigen::Index>(tp); ++j)
+    if (c(j, j) > 0) keep.push_back(j);
+  const auto kn = static_cast<Eigen::Index>(keep.size());
+  Eigen::MatrixXd sk(kn, kn);
+  Eigen::VectorXd rk(kn);
+  for (Eigen::Index a = 0; a < kn; ++a) {
+    rk(a) = rhs(keep[static_cast<std::size_t>(a)]);
+    for (Eigen::Index e = 0; e < kn; ++e) sk(a, e) = schur(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(e)]);
+  }
+  Eigen::VectorXd beta_k(kn);
+  std::size_t rank = static_cast<std::size_t>(kn);
+  if (kn > 0) {
+    // Pivots are judged against the scale of the temperature columns before elimination: after
+    // it, a column that the slot indicators explain leaves only rounding noise.
+    double scale = 0;
+    for (Eigen::Index a = 0; a < kn; ++a) scale = std::max(scale, c(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(a)]));
+    const double tol = scale * 1e-10;
+    Eigen::LDLT<Eigen::MatrixXd> ldlt(sk);
+    const bool ok = ldlt.info() == Eigen::Success && (ldlt.vectorD().array() > tol).all();
+    if (ok) {
+      beta_k = ldlt.solve(rk);
+    } else {
+      // Temperature columns (nearly) collinear with the slots or each other: minimum-norm
+      // least-squares solution through the pseudo-inverse of the symmetric Schur complement.
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(sk);
+      const Eigen::VectorXd& ev = eig.eigenvalues();
+      const Eigen::MatrixXd& q = eig.eigenvectors();
+      Eigen::VectorXd qr = q.transpose() * rk;
+      rank = 0;
+      for (Eigen::Index a = 0; a < kn; ++a) {
+        if (ev(a) > tol) {
+          qr(a) /= ev(a);
+          ++rank;
+        } else {
+          qr(a) = 0;
+        }
+      }
+      beta_k = q * qr;
+      m.rank_deficient = true;
+    }
+  }
+  Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(tp));
+  for (Eigen::Index a = 0; a < kn; ++a) beta(keep[static_cast<std::size_t>(a)]) = beta_k(a);
+
+  m.tow_coefficients.assign(tow_slots, detail::nan);
+  for (std::size_t s = 0; s < tow_slots; ++s)
+    if (d[s] > 0) m.tow_coefficients[s] = (dy[s] - b.row(static_cast<Eigen::Index>(s)).dot(beta)) / d[s];
+  m.occupied_slopes.assign(beta.data(), beta.data() + segs);
+  m.unoccupied_slopes.assign(beta.data() + segs, beta.data() + tp);
+  m.observations = y.size();
+  m.parameters = slots_with_data + rank;
+
+  // Residual quantiles per slot for prediction intervals.
+  std::vector<std::vector<double>> res(tow_slots);
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const std::size_t s = slot[i];
+    temperature_components(t[i], m.knots, std::span<double>(comp.data(), segs));
+    const auto& slopes = m.occupied[s] ? m.occupied_slopes : m.unoccupied_slopes;
+    double e = m.tow_coefficients[s];
+    for (std::size_t j = 0; j < segs; ++j) e += slopes[j] * comp[j];
+    res[s].push_back(y[i] - e);
+  }
+  detail::slot_interval(res, m.occupied, m.interval_level, options.min_slot_residuals, m.residual_lower,
+                        m.residual_upper);
+  return m;
+}
+
+prediction predict(const towt_model& model, std::span<const epoch_seconds> ts, std::span<const double> temperature) {
+  if (ts.size() != temperature.size()) throw std::invalid_argument("predict(towt): ts and temperature sizes differ");
+  const std::size_t segs = model.knots.size() + 1;
+  if (segs > static_cast<std::size_t>(max_segments) || model.occupied.size() != tow_slots ||
+      model.tow_coefficients.size() != tow_slots || model.occupied_slopes.size() != segs ||
+      model.unoccupied_slopes.size() != segs || model.residual_lower.size() != tow_slots ||
+      model.residual_upper.size() != tow_slots)
+    throw std::invalid_argument("predict(towt): malformed model (coefficient vector sizes)");
+  const std::vector<std::uint8_t> slots = time_of_week(ts, model.zone);
+  prediction p;
+  p.expected.assign(ts.size(), detail::nan);
+  p.lower.assign(ts.size(), detail::nan);
+  p.upper.assign(ts.size(), detail::nan);
+  std::array<double, max_segments> comp{};
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const std::size_t s = slots[i];
+    if (!std::isfinite(temperature[i]) || !std::isfinite(model.tow_coefficients[s])) continue;
+    temperature_components(temperature[i], model.knots, std::span<double>(comp.data(), segs));
+    const auto& slopes = model.occupied[s] ? model.occupied_slopes : model.unoccupied_slopes;
+    double e = model.tow_coefficients[s];
+    for (std::size_t j = 0; j < segs; ++j) e += slopes[j] * comp[j];
+    p.expected[i] = e;
+    p.lower[i] = e + model.residual_lower[s];
+    p.upper[i] = e + model.residual_upper[s];
+  }
+  return p;
+}
+
+}  // namespace energy::baseline

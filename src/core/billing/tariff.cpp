@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <energy/billing/tariff.hpp>
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace energy::billing {
+namespace {
+
+void check_periods(const std::vector<rate_period>& periods, const char* what) {
+  for (std::size_t p = 0; p < periods.size(); ++p) {
+    const auto& tiers = periods[p].tiers;
+    if (tiers.empty()) throw std::invalid_argument(fmt::format("{}[{}] has no tiers", what, p));
+    std::optional<milli> previous;
+    for (std::size_t k = 0; k < tiers.size(); ++k) {
+      if (!tiers[k].max) {
+        if (k + 1 != tiers.size())
+          throw std::invalid_argument(
+              fmt::format("{}[{}] tier {} has no max but is not the last tier", what, p, k));
+        continue;
+      }
+      if (*tiers[k].max <= 0 || (previous && *tiers[k].max <= *previous))
+        throw std::invalid_argument(fmt::format(
+            "{}[{}] tier {} max {} is not above the previous tier's max", what, p, k,
+            format_milli(*tiers[k].max)));
+      previous = tiers[k].max;
+    }
+  }
+}
+
+void check_schedule(const month_hour_schedule& s, std::size_t periods, const char* what,
+                    const char* period_what) {
+  for (std::size_t m = 0; m < 12; ++m)
+    for (std::size_t h = 0; h < 24; ++h)
+      if (s[m][h] >= periods && !(periods == 0 && s[m][h] == 0))
+        throw std::invalid_argument(fmt::format("{}[{}][{}] = {}, but there are {} {}", what, m, h,
+                                                s[m][h], periods, period_what));
+}
+
+}  // namespace
+
+void tariff::validate() const {
+  check_periods(energy_periods, "energy_periods");
+  check_periods(demand_periods, "demand_periods");
+  check_periods(flat_demand_periods, "flat_demand_periods");
+  check_schedule(energy_weekday, energy_periods.size(), "energy_weekday", "energy periods");
+  check_schedule(energy_weekend, energy_periods.size(), "energy_weekend", "energy periods");
+  check_schedule(demand_weekday, demand_periods.size(), "demand_weekday", "demand periods");
+  check_schedule(demand_weekend, demand_periods.size(), "demand_weekend", "demand periods");
+  for (std::size_t m = 0; m < 12; ++m)
+    if (flat_demand_months[m] >= flat_demand_periods.size() &&
+        !(flat_demand_periods.empty() && flat_demand_months[m] == 0))
+      throw std::invalid_argument(fmt::format("flat_demand_months[{}] = {}, but there are {} flat demand periods",
+                                              m, flat_demand_months[m], flat_demand_periods.size()));
+  if (demand_window_minutes <= 0 || demand_window_minutes > 1440 || 1440 % demand_window_minutes != 0)
+    throw std::invalid_argument(fmt::format(
+        "demand_window_minutes = {}: must be 1..1440 and divide a day", demand_window_minutes));
+}
+
+tariff flat_energy_tariff(money price_per_kwh) {
+  tariff t;
+  t.name = "flat";
+  t.energy_periods.push_back(rate_period{{rate_tier{std::nullopt, price_per_kwh, money{}}}});
+  return t;
+}
+
+}  // namespace energy::billing

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <energy/aggregate/aggregator.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "fixtures.hpp"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <random>
+#include <tuple>
+
+using namespace energy;
+using namespace energy::aggregate;
+using energy::test::at;
+using energy::test::portfolio;
+
+namespace {
+
+const summary_row* find_row(const std::vector<summary_row>& rows, summary_scope scope, const uuid& id,
+                            utc_seconds start) {
+  for (const auto& r : rows)
+    if (r.scope == scope && r.subject_id == id && r.period.start == start) return &r;
+  return nullptr;
+}
+
+std::vector<summary_row> of(const std::vector<summary_row>& rows, summary_scope scope, const uuid& id,
+                            sensor_type type = sensor_type::electricity) {
+  std::vector<summary_row> out;
+  for (const auto& r : rows)
+    if (r.scope == scope && r.subject_id == id && r.type == type) out.push_back(r);
+  return out;
+}
+
+milli total(const std::vector<summary_row>& rows) {
+  return std::accumulate(rows.begin(), rows.end(), milli{0},
+                         [](milli a, const summary_row& r) { return a + r.consumption; });
+}
+
+/// Independent reference: date::zoned_time per reading, keyed by wall-clock labels.
+struct reference {
+  // (subject, local hour label, offset) -> energy, count ; (subject, local date) ; (subject, y/m)
+  std::map<std::tuple<uuid, std::int64_t, std::int64_t>, std::pair<milli, std::int64_t>> hours;
+  std::map<std::pair<uuid, std::int64_t>, std::pair<milli, std::int64_t>> days;
+  std::map<std::pair<uuid, std::int64_t>, std::pair<milli, std::int64_t>> months;
+
+  void add(const uuid& subject, const date::time_zone* zone, epoch_seconds ts, milli v) {
+    const auto zt = date::make_zoned(zone, from_epoch(ts));
+    const auto local = zt.get_local_time();
+    const auto offset = zt.get_info().offset.count();
+    const auto hour = date::floor<std::chrono::hours>(local).time_since_epoch().count();
+    const auto day = date::floor<date::days>(local);
+    const date::year_month_day ymd{day};
+    const std::int64_t month = static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
+    auto bump = [v](auto& cell) {
+      cell.first += v;
+      ++cell.second;
+    };
+    bump(hours[{subject, hour, offset}]);
+    bump(days[{subject, day.time_since_epoch().count()}]);
+    bump(months[{subject, month}]);
+  }
+};
+
+/// Checks aggregator output against the reference for one subject scope.
+void check_against_reference(const aggregation_result& r, const reference& ref) {
+  std::size_t hours = 0, days = 0, months = 0;
+  for (const summary_row& h : r.hourly) {
+    const auto offset = (h.local_start.time_since_epoch() - h.period.start.time_since_epoch()).count();
+    const auto label = date::floor<std::chrono::hours>(h.local_start).time_since_epoch().count();
+    const auto it = ref.hours.find({h.subject_id, label, offset});
+    REQUIRE(it != ref.hours.end());
+    CHECK(it->second.first == h.consumption);
+    CHECK(it->second.second == h.reading_count);
+    ++hours;
+  }
+  for (const summary_row& d : r.daily) {
+    const auto it = ref.days.find({d.subject_id, date::floor<date::days>(d.local_start).time_since_epoch().count()});
+    REQUIRE(it != ref.days.end());
+    CHECK(it->second.first == d.consumption);
+    CHECK(it->second.second == d.reading_count);
+    ++days;
+  }
+  for (const summary_row& m : r.monthly) {
+    const date::year_month_day ymd{date::floor<date::days>(m.local_start)};
+    const std::int64_t month = static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
+    const auto it = ref.months.find({m.subject_id, month});
+    REQUIRE(it != ref.months.end());
+    CHECK(it->second.first == m.consumption);
+    ++months;
+  }
+  CHECK(hours == ref.hours.size());
+  CHECK(days == ref.days.size());
+  CHECK(months == ref.months.size());
+}
+
+/// Five buildings in five zones (half-hour offsets, 30-minute DST, southern hemisphere), mixed intervals.
+portfolio mixed_portfolio() {
+  portfolio p;
+  for (const char* zone : {"America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe",
+                           "Australia/Adelaide"}) {
+    auto& b = p.add_building(zone, money::parse("0.13553"));
+    const building copy = b;
+    p.add_sensor(copy, sensor_type::electricity, 900);
+    p.add_sensor(copy, sensor_type::electricity, 300);
+    p.add_sensor(copy, sensor_type::electricity, 3600);
+    p.add_sensor(copy, sensor_type::gas, 3600);
+    p.add_sensor(copy, sensor_type::temperature, 900);
+  }
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("New York's spring-forward day sums 23 hourly buckets into the day and the month", "[aggregate][dst]") {
+  portfolio p;
+  const building b = p.add_building("America/New_York");
+  const sensor s = p.add_sensor(b, sensor_type::electricity, 900);
+  reading_rows rows;
+  // Every quarter-hour of March 2024 local time, value = 1 Wh .. 4 Wh cycling.
+  for (epoch_seconds t = to_epoch(at("2024-03-01T05:00:00Z")); t < to_epoch(at("2024-04-01T04:00:00Z")); t += 900)
+    rows.push_back(s.id, t, 1 + (t / 900) % 4);
+  aggregator agg(p.buildings, p.sensors);
+  agg.add(rows);
+  const auto r = agg.finish();
+  const auto day_hours = [&](const char* day_start, const char* day_end) {
+    std::size_t n = 0;
+    for (const auto& h : of(r.hourly, summary_scope::building, b.id))
+      if (h.period.start >= at(day_start) && h.period.start < at(day_end)) ++n;
+    return n;
+  };
+  CHECK(day_hours("2024-03-10T05:00:00Z", "2024-03-11T04:00:00Z") == 23);
+  CHECK(day_hours("2024-03-11T04:00:00Z", "2024-03-12T04:00:00Z") == 24);
+  const auto days = of(r.daily, summary_scope::building, b.id);
+  REQUIRE(days.size() == 31);
+  CHECK(days[9].period.length() == std::chrono::hours{23});
+  CHECK(days[9].reading_count == 23 * 4);
+  const auto months = of(r.monthly, summary_scope::building, b.id);
+  REQUIRE(months.size() == 1);
+  const milli raw = std::accumulate(rows.value.begin(), rows.value.end(), milli{0});
+  CHECK(months[0].consumption == raw);
+  CHECK(total(days) == raw);
+  CHECK(total(of(r.hourly, summary_scope::building, b.id)) == raw);
+  CHECK(months[0].reading_count == static_cast<std::int64_t>(rows.size()));
+}
+
+TEST_CASE("the repeated fall-back hour is two buckets with their own readings", "[aggregate][dst]") {
+  portfolio p;
+  const building b = p.add_building("America/New_York");
+  const sensor s = p.add_sensor(b, sensor_type::electricity, 900);
+  reading_rows rows;
+  rows.push_back(s.id, to_epoch(at("2024-11-03T05:15:00Z")), 100);  // 01:15 EDT
+  rows.push_back(s.id, to_epoch(at("2024-11-03T06:15:00Z")), 7);    // 01:15 EST
+  aggregator agg(p.buildings, p.sensors);
+  agg.add(rows);
+  const auto r = agg.finish();
+  const auto hours = of(r.hourly, summary_scope::sensor, s.id);
+  REQUIRE(hours.size() == 2);
+  CHECK(hours[0].consumption == 100);
+  CHECK(hours[1].consumption == 7);
+  CHECK(hours[0].local_start == hours[1].local_start);
+  CHECK(hours[0].period.start != hours[1].period.start);
+  const auto days = of(r.daily, summary_scope::sensor, s.id);
+  REQUIRE(days.size() == 1);
+  CHECK(days[0].consumption == 107);
+  CHECK(days[0].period.length() == std::chrono::hours{25});
+}
+
+TEST_CASE("a reading counts whole in the local hour containing its start", "[aggregate][boundary]") {
+  // An hourly meter on UTC hours in Kolkata: 10:00Z..11:00Z is 15:30..16:30 IST and lands in 15:00.
+  portfolio p;
+  const building b = p.add_building("Asia/Kolkata");
+  const sensor s = p.add_sensor(b, sensor_type::electricity, 3600);
+  aggregator agg(p.buildings, p.sensors);
+  agg.add(s.id, to_epoch(at("2024-05-01T10:00:00Z")), 1000);
+  const auto hours = agg.hourly();
+  REQUIRE(hours.size() == 2);  // sensor and building scope
+  for (const auto& h : hours) {
+    CHECK(h.period.start == at("2024-05-01T09:30:00Z"));
+    CHECK(h.consumption == 1000);
+  }
+}
+
+TEST_CASE("peak demand is the highest 15-minute average rate from any interval length", "[aggregate][peak]") {
+  portfolio p;
+  const building b = p.add_building("America/Chicago");
+  const sensor five = p.add_sensor(b, sensor_type::electricity, 300);
+  const sensor quarter = p.add_sensor(b, sensor_type::electricity, 900);
+  const sensor hourly = p.add_sensor(b, sensor_type::electricity, 3600);
+  const epoch_seconds h = to_epoch(at("2024-07-01T17:00:00Z"));
+  aggregator agg(p.buildings, p.sensors);
+  // 5-minute: quarter 0 = 10+20+30 Wh = 60 Wh -> 240 W; quarter 2 = 50+50+50 = 150 Wh -> 600 W.
+  for (int i = 0; i < 3; ++i) agg.add(five.id, h + 300 * i, 10 * (i + 1));
+  for (int i = 0; i < 3; ++i) agg.add(five.id, h + 1800 + 300 * i, 50);
+  // 15-minute: 100 Wh in quarter 1 -> 400 W, 25 Wh in quarter 3 -> 100 W.
+  agg.add(quarter.id, h + 900, 100);
+  agg.add(quarter.id, h + 2700, 25);
+  // hourly: 1200 Wh -> 1200 W average in every quarter.
+  agg.add(hourly.id, h, 1200);
+  const auto r = agg.finish();
+  CHECK(find_row(r.hourly, summary_scope::sensor, five.id, from_epoch(h))->peak_demand == 600);
+  CHECK(find_row(r.hourly, summary_scope::sensor, quarter.id, from_epoch(h))->peak_demand == 400);
+  CHECK(find_row(r.hourly, summary_scope::sensor, hourly.id, from_epoch(h))->peak_demand == 1200);
+  // Building: quarters 240+0+1200, 0+400+1200, 600+0+1200, 0+100+1200 -> 1800 W, not 600+400+1200 = 2200.
+  const auto* bh = find_row(r.hourly, summary_scope::building, b.id, from_epoch(h));
+  REQUIRE(bh);
+  CHECK(bh->peak_demand == 1800);
+  CHECK(bh->consumption == 60 + 150 + 125 + 1200);
+  // A two-hour interval: 3 Wh over 7200 s is 1.5 W, rounded half away from zero to 2 W; the 128-bit
+  // product keeps the largest accepted value (9e15 milli) exact.
+  test::portfolio q;
+  const building qb = q.add_building("UTC");
+  const sensor two_hours = q.add_sensor(qb, sensor_type::electricity, 7200);
+  aggregator coarse(q.buildings, q.sensors);
+  coarse.add(two_hours.id, h, 3);
+  coarse.add(two_hours.id, h + 7200, 9'000'000'000'000'000);
+  const auto rc = coarse.finish();
+  CHECK(find_row(rc.hourly, summary_scope::sensor, two_hours.id, from_epoch(h))->peak_demand == 2);
+  CHECK(find_row(rc.hourly, summary_scope::sensor, two_hours.id, from_epoch(h + 7200))->peak_demand ==
+        4'500'000'000'000'000);
+  // Days and months take the highest hour.
+  agg.add(quarter.id, h + 7200, 1000);  // 4000 W two hours later
+  const auto r2 = agg.finish();
+  CHECK(of(r2.daily, summary_scope::sensor, quarter.id)[0].peak_demand == 4000);
+  CHECK(of(r2.daily, summary_scope::building, b.id)[0].peak_demand == 4000);  // max(1800, 4000)
+}
+
+TEST_CASE("building scope adds sensors of one type and leaves temperature out", "[aggregate][scope]") {
+  portfolio p;
+  const building b = p.add_building("Europe/London");
+  const sensor e1 = p.add_sensor(b, sensor_type::electricity, 900);
+  const sensor e2 = p.add_sensor(b, sensor_type::electricity, 900);
+  const sensor gas = p.add_sensor(b, sensor_type::gas, 900);
+  const sensor temp = p.add_sensor(b, sensor_type::temperature, 900);
+  const epoch_seconds t = to_epoch(at("2024-01-15T10:00:00Z"));
+  aggregator agg(p.buildings, p.sensors);
+  agg.add(e1.id, t, 500);
+  agg.add(e2.id, t, 250);
+  agg.add(gas.id, t, 40);
+  agg.add(temp.id, t, 21'500);
+  CHECK(agg.added() == 3);
+  CHECK(agg.skipped() == 1);
+  const auto r = agg.finish();
+  const auto elec = of(r.daily, summary_scope::building, b.id, sensor_type::electricity);
+  const auto g = of(r.daily, summary_scope::building, b.id, sensor_type::gas);
+  REQUIRE(elec.size() == 1);
+  REQUIRE(g.size() == 1);
+  CHECK(elec[0].consumption == 750);
+  CHECK(g[0].consumption == 40);
+  CHECK(of(r.hourly, summary_scope::sensor, temp.id, sensor_type::temperature).empty());
+  CHECK(of(r.hourly, summary_scope::building, b.id, sensor_type::temperature).empty());
+}
+
+TEST_CASE("flat-rate cost prices each hour exactly and days sum the hours", "[aggregate][cost]") {
+  portfolio p;
+  const building b = p.add_building("America/New_York", money::parse("0.13553"));
+  const sensor s = p.add_sensor(b, sensor_type::electricity, 3600);
+  const sensor gas = p.add_sensor(b, sensor_type::gas, 3600);
+  aggregator agg(p.buildings, p.sensors);
+  agg.add(s.id, to_epoch(at("2024-07-01T12:00:00Z")), 1'234'567);  // 1234.567 kWh
+  agg.add(s.id, to_epoch(at("2024-07-01T13:00:00Z")), 1);          // 1 Wh
+  agg.add(gas.id, to_epoch(at("2024-07-01T13:00:00Z")), 5000);
+  const auto r = agg.finish();
+  const auto hours = of(r.hourly, summary_scope::sensor, s.id);
+  REQUIRE(hours.size() == 2);
+  CHECK(hours[0].cost.micros() == 167'320'866);  // 0.13553 × 1234.567 = 167.32086551 $
+  CHECK(hours[1].cost.micros() == 136);          // 0.00013553 $ -> 136 µ$
+  CHECK(of(r.daily, summary_scope::building, b.id)[0].cost.micros() == 167'321'002);
+  CHECK(of(r.daily, summary_scope::building, b.id, sensor_type::gas)[0].cost.micros() == 0);
+
+  struct night_double final : cost_model {  // a custom hook sees each hour bucket
+    money cost(const building&, sensor_type, time_range hour, milli q) const override {
+      const auto h = (to_epoch(hour.start) / 3600) % 24;
+      return money::from_micros(q * (h < 13 ? 2 : 1));
+    }
+  } custom;
+  aggregator agg2(p.buildings, p.sensors, {true, true, &custom});
+  agg2.add(s.id, to_epoch(at("2024-07-01T12:00:00Z")), 10);
+  agg2.add(s.id, to_epoch(at("2024-07-01T13:00:00Z")), 10);
+  CHECK(of(agg2.finish().daily, summary_scope::sensor, s.id)[0].cost.micros() == 30);
+}
+
+TEST_CASE("rows of a sensor that was not given are a caller error naming row and sensor", "[aggregate]") {
+  portfolio p;
+  const building b = p.add_building("UTC");
+  p.add_sensor(b, sensor_type::electricity, 900);
+  aggregator agg(p.buildings, p.sensors);
+  reading_rows rows;
+  rows.push_back(p.sensors[0].id, 0, 1);
+  const uuid stranger = uuid::v7();
+  rows.push_back(stranger, 0, 1);
+  CHECK_THROWS_WITH(agg.add(rows), Catch::Contains("row 1") && Catch::Contains(stranger.to_string()));
+  sensor orphan;
+  orphan.id = uuid::v7();
+  orphan.building_id = uuid::v7();
+  const std::vector<sensor> orphans{orphan};
+  CHECK_THROWS_AS(aggregator(p.buildings, orphans), std::invalid_argument);
+}
+
+TEST_CASE("totals match an independent per-reading reference in every zone", "[aggregate][property]") {
+  const auto seed = GENERATE(1u, 2u, 3u);
+  CAPTURE(seed);
+  const portfolio p = mixed_portfolio();
+  // Two months around the northern autumn DST changes and the southern spring ones.
+  const reading_rows rows = test::generate(p.sensors, at("2024-09-25T00:00:00Z"), at("2024-11-08T00:00:00Z"), seed);
+  aggregator agg(p.buildings, p.sensors, {true, false, nullptr});
+  agg.add(rows);
+  const auto result = agg.finish();
+
+  reference ref;
+  std::map<uuid, const sensor*> by_id;
+  for (const auto& s : p.sensors) by_id[s.id] = &s;
+  std::map<uuid, const building*> bld;
+  for (const auto& b : p.buildings) bld[b.id] = &b;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const sensor& s = *by_id[rows.sensor_id[i]];
+    if (s.type == sensor_type::temperature) continue;
+    ref.add(s.id, find_zone(bld[s.building_id]->time_zone), rows.ts[i], rows.value[i]);
+  }
+  check_against_reference(result, ref);
+}
+
+TEST_CASE("sum of hours equals the day and sum of days equals the month, exactly", "[aggregate][property]") {
+  const auto seed = GENERATE(7u, 8u);
+  const portfolio p = mixed_portfolio();
+  const reading_rows rows = test::generate(p.sensors, at("2024-03-01T00:00:00Z"), at("2024-05-03T00:00:00Z"), seed,
+                                           9'000'000'000);  // 9 GWh per reading: sums far beyond double precision
+  aggregator agg(p.buildings, p.sensors);
+  agg.add(rows);
+  const auto r = agg.finish();
+  for (const auto& d : r.daily) {
+    milli sum = 0;
+    std::int64_t n = 0;
+    money cost;
+    milli peak = 0;
+    for (const auto& h : r.hourly)
+      if (h.scope == d.scope && h.subject_id == d.subject_id && h.type == d.type && d.period.contains(h.period.start)) {
+        sum += h.consumption;
+        n += h.reading_count;
+        cost += h.cost;
+        peak = std::max(peak, h.peak_demand);
+      }
+    REQUIRE(sum == d.consumption);
+    REQUIRE(n == d.reading_count);
+    REQUIRE(cost == d.cost);
+    REQUIRE(peak == d.peak_demand);
+  }
+  for (const auto& m : r.monthly) {
+    milli sum = 0;
+    for (const auto& d : r.daily)
+      if (d.scope == m.scope && d.subject_id == m.subject_id && d.type == m.type && m.period.contains(d.period.start))
+        sum += d.consumption;
+    REQUIRE(sum == m.consumption);
+  }
+  milli raw = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (std::none_of(p.sensors.begin(), p.sensors.end(), [&](const sensor& s) {
+          return s.id == rows.sensor_id[i] && s.type == sensor_type::temperature;
+        }))
+      raw += rows.value[i];
+  milli months = 0;
+  for (const auto& m : r.monthly)
+    if (m.scope == summary_scope::building) months += m.consumption;
+  CHECK(months == raw);
+}
+
+TEST_CASE("shuffled input and any chunking give the same summaries", "[aggregate][property]") {
+  const auto seed = GENERATE(11u, 12u, 13u);
+  CAPTURE(seed);
+  const portfolio p = mixed_portfolio();
+  const reading_rows rows = test::generate(p.sensors, at("2024-10-01T00:00:00Z"), at("2024-10-12T00:00:00Z"), seed);
+  aggregator in_order(p.buildings, p.sensors);
+  in_order.add(rows);
+  const auto expected = in_order.finish();
+
+  std::vector<std::size_t> idx(rows.size());
+  std::iota(idx.begin(), idx.end(), std::size_t{0});
+  std::mt19937_64 rng(seed);
+  std::shuffle(idx.begin(), idx.end(), rng);
+  const reading_rows shuffled = test::subset(rows, idx);
+
+  aggregator one_pass(p.buildings, p.sensors);
+  one_pass.add(shuffled);
+  const auto got = one_pass.finish();
+  CHECK(got.hourly == expected.hourly);
+  CHECK(got.daily == expected.daily);
+  CHECK(got.monthly == expected.monthly);
+
+  aggregator chunked(p.buildings, p.sensors);
+  std::uniform_int_distribution<std::size_t> cut(1, 5000);
+  for (std::size_t i = 0; i < idx.size();) {
+    const std::size_t n = std::min(cut(rng), idx.size() - i);
+    chunked.add(test::subset(shuffled, [&] {
+      std::vector<std::size_t> part(n);
+      std::iota(part.begin(), part.end(), i);
+      return part;
+    }()));
+    i += n;
+  }
+  const auto got2 = chunked.finish();
+  CHECK(got2.hourly == expected.hourly);
+  CHECK(got2.daily == expected.daily);
+  CHECK(got2.monthly == expected.monthly);
+}
+
+TEST_CASE("aggregator memory grows with buckets, not with readings", "[aggregate][memory]") {
+  portfolio p;
+  const building b = p.add_building("America/New_York");
+  for (int i = 0; i < 50; ++i) p.add_sensor(b, sensor_type::electricity, 60);
+  const reading_rows rows = test::generate(p.sensors, at("2024-06-01T00:00:00Z"), at("2024-06-03T00:00:00Z"), 5);
+  aggregator agg(p.buildings, p.sensors, {false, true, nullptr});
+  agg.add(rows);
+  const std::size_t after_once = agg.memory_bytes();
+  for (int repeat = 0; repeat < 9; ++repeat) agg.add(rows);  // 10× the readings into the same buckets
+  CHECK(agg.bucket_count() == 48);
+  CHECK(agg.memory_bytes() == after_once);
+  CHECK(agg.added() == 10 * static_cast<std::int64_t>(rows.size()));
+}

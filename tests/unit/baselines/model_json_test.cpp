@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include <energy/baseline/changepoint.hpp>
+#include <energy/baseline/seasonal.hpp>
+#include <energy/baseline/towt.hpp>
+#include <energy/error.hpp>
+#include <energy/io/model_json.hpp>
+
+#include "sample_data.hpp"
+#include "synthetic.hpp"
+
+using namespace energy::baseline;
+using energy::epoch_seconds;
+namespace s = energy::baseline::sample;
+namespace syn = energy::baseline::synthetic;
+
+namespace {
+/// Bitwise equality, NaN == NaN.
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
+bool same_prediction(const prediction& a, const prediction& b) {
+  return same_bits(a.expected, b.expected) && same_bits(a.lower, b.lower) && same_bits(a.upper, b.upper);
+}
+}  // namespace
+
+TEST_CASE("A TOWT model loaded back from JSON predicts bit-identically", "[baseline][json]") {
+  const auto truth = syn::make_truth();
+  std::vector<double> temp;
+  load_series l = syn::make_load(truth, s::utc("2023-01-02T00:00:00-06:00"), 120 * 24, 3600, "America/Chicago", 4.0,
+                                 temp);
+  for (std::size_t i = 0; i < l.size(); ++i)
+    if (time_of_week(std::vector<epoch_seconds>{l.ts[i]}, "America/Chicago")[0] == 5) l.kwh[i] = std::nan("");
+  towt_options o;
+  o.zone = "America/Chicago";
+  const towt_model m = fit_towt(l, temp, o);
+  REQUIRE(std::isnan(m.tow_coefficients[5]));
+  const std::string json = energy::io::to_json(m);
+  const towt_model back = energy::io::towt_model_from_json(json);
+  CHECK(same_bits(back.tow_coefficients, m.tow_coefficients));
+  CHECK(same_bits(back.knots, m.knots));
+  CHECK(back.occupied == m.occupied);
+  CHECK(back.parameters == m.parameters);
+  CHECK(same_prediction(predict(back, l.ts, temp), predict(m, l.ts, temp)));
+  CHECK(energy::io::to_json(back) == json);
+}
+
+TEST_CASE("Seasonal and change-point models round-trip through JSON with identical predictions",
+          "[baseline][json]") {
+  const auto truth = syn::make_truth();
+  std::vector<double> temp;
+  const load_series l =
+      syn::make_load(truth, s::utc("2023-01-02T00:00:00Z"), 400 * 24, 3600, "Europe/London", 4.0, temp);
+  seasonal_options so;
+  so.zone = "Europe/London";
+  const seasonal_model sm = fit_seasonal(l, so);
+  const seasonal_model sb = energy::io::seasonal_model_from_json(energy::io::to_json(sm));
+  CHECK(same_prediction(predict(sb, l.ts), predict(sm, l.ts)));
+
+  temperature_series temps{l.ts, temp};
+  load_series hourly = l;
+  const auto days = local_day_totals(hourly, "Europe/London");
+  changepoint_options co;
+  co.zone = "Europe/London";
+  const changepoint_model cm = fit_changepoint(days, temps, co);
+  const changepoint_model cb = energy::io::changepoint_model_from_json(energy::io::to_json(cm));
+  CHECK(cb.kind == cm.kind);
+  CHECK(same_prediction(predict(cb, days, temps), predict(cm, days, temps)));
+}
+
+TEST_CASE("Malformed model JSON is rejected with the offending field named", "[baseline][json]") {
+  using energy::parse_error;
+  CHECK_THROWS_AS(energy::io::towt_model_from_json("{not json"), parse_error);
+  CHECK_THROWS_WITH(energy::io::towt_model_from_json(R"({"type":"seasonal","version":1})"),
+                    Catch::Contains("'type'"));
+  CHECK_THROWS_WITH(energy::io::towt_model_from_json(R"({"type":"towt","version":2})"), Catch::Contains("'version'"));
+  towt_model m;
+  m.zone = "UTC";
+  m.knots = {1, 2};
+  m.occupied.assign(168, 0);
+  m.tow_coefficients.assign(168, 1.0);
+  m.occupied_slopes.assign(3, 0.5);
+  m.unoccupied_slopes.assign(2, 0.5);  // wrong size
+  m.residual_lower.assign(168, -1);
+  m.residual_upper.assign(168, 1);
+  CHECK_THROWS_WITH(energy::io::towt_model_from_json(energy::io::to_json(m)),
+                    Catch::Contains("'unoccupied_slopes' has 2 elements, expected 3"));
+  m.unoccupied_slopes.assign(3, 0.5);
+  std::string j = energy::io::to_json(m);
+  j.replace(j.find("\"knots\":[1.0,2.0]"), 17, "\"knots\":[1.0,\"x\"]");
+  CHECK_THROWS_WITH(energy::io::towt_model_from_json(j), Catch::Contains("'knots[1]' is not a number"));
+  CHECK_THROWS_WITH(energy::io::changepoint_model_from_json(R"({"type":"changepoint","version":1,"kind":"cubic"})"),
+                    Catch::Contains("'kind'"));
+}

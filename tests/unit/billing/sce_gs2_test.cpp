@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// SCE GS-2 TOU B (URDB 55fc81d7682bea28da64f9ae, reopt_incentives.json, Apache-2.0, NREL/REopt.jl)
+// priced on the DOE large-office San Francisco load (reopt_loads_kw_largeoffice_sanfran.csv),
+// month by month. Expected totals come from sce_gs2_reference.py, an independent Python
+// implementation of the same rules (decimal + zoneinfo), not from this library.
+#include <catch2/catch.hpp>
+
+#include <energy/billing/bill.hpp>
+#include <energy/io/urdb.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace energy;
+using namespace energy::billing;
+
+namespace {
+const std::filesystem::path data_dir{ENERGY_TEST_DATA_DIR};
+
+/// Hour i = 2015-01-01 00:00 America/Los_Angeles + i real hours; kW averaged over the hour = Wh.
+interval_series sanfran_load(const date::time_zone* z) {
+  std::ifstream in(data_dir / "tariffs" / "reopt_loads_kw_largeoffice_sanfran.csv");
+  interval_series s;
+  s.interval_seconds = 3600;
+  const auto start = to_epoch(z->to_sys(date::local_days{date::year{2015} / 1 / 1}));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    s.start.push_back(start + static_cast<epoch_seconds>(s.start.size()) * 3600);
+    s.energy.push_back(parse_milli(line).value());
+  }
+  return s;
+}
+
+utc_seconds month_start(const date::time_zone* z, int y, unsigned m) {
+  return z->to_sys(date::local_days{date::year{y} / date::month{m} / date::day{1}});
+}
+}  // namespace
+
+TEST_CASE("SCE GS-2 TOU B monthly bills for the San Francisco large office match the independent reference to the cent",
+          "[billing][reference]") {
+  const auto tariff_file = data_dir / "tariffs" / "reopt_incentives.json";
+  if (!std::filesystem::exists(tariff_file)) { WARN("shared data absent"); return; }
+  const auto t = io::read_urdb_file(tariff_file).tariff;
+  const auto z = find_zone("America/Los_Angeles");
+  const auto load = sanfran_load(z);
+  REQUIRE(load.size() == 8760);
+  struct expected { unsigned month; const char* kwh; const char* peak_kw; const char* total; };
+  const expected months[] = {
+      {1, "396574.372", "1116.502", "47426.26"}, {2, "369601.883", "1193.540", "46299.72"},
+      {3, "421778.626", "1148.352", "50104.87"}, {4, "397889.264", "1184.627", "48692.98"},
+      {5, "432404.017", "1219.484", "51582.39"}, {6, "430549.731", "1250.098", "84740.33"},
+      {7, "428644.231", "1280.732", "85975.49"}, {8, "460488.529", "1230.861", "85329.70"},
+      {9, "429995.443", "1366.406", "88663.31"}, {10, "432962.155", "1241.372", "52140.51"},
+      {11, "409921.148", "1173.501", "49267.70"}, {12, "389191.131", "1104.616", "46856.86"}};
+  milli year_energy = 0;
+  for (const auto& e : months) {
+    const time_range p{month_start(z, 2015, e.month), e.month == 12 ? month_start(z, 2016, 1) : month_start(z, 2015, e.month + 1)};
+    const auto b = compute_bill(load, t, z, p);
+    INFO("month " << e.month);
+    CHECK(format_milli(b.energy) == e.kwh);
+    CHECK(format_milli(b.peak_demand) == e.peak_kw);
+    CHECK(b.total.to_string() == e.total);
+    CHECK(b.demand_window_seconds == 3600);  // hourly data: the 15-minute window cannot be formed
+    CHECK(b.coverage() == Approx(1.0));
+    year_energy += b.energy;
+  }
+  milli all = 0;
+  for (const auto v : load.energy) all += v;
+  CHECK(year_energy == all);  // monthly local periods tile the year
+}
