@@ -7,7 +7,8 @@
 //    upsert + dirty marks + commit), each into an emptied table. Counters: rows/s of both and
 //    `ratio` = adapter rows/s ÷ bare COPY rows/s (target >= 0.70).
 //  daily_summaries_year: one building's 365 daily summaries read with read_summaries from a warm
-//    server (50 buildings stored); counters p50_ms / p99_ms over all reads.
+//    server (50 buildings stored); counters p50_ms / p99_ms over all reads, and the same for a
+//    bare prepared SELECT of the same rows (bare_p50_ms / bare_p99_ms), interleaved.
 #include <benchmark/benchmark.h>
 
 #include <energy/storage/postgres.hpp>
@@ -177,19 +178,41 @@ void daily_summaries_year(benchmark::State& state) {
   }
   const summary_query q{summary_scope::building, buildings.front(), sensor_type::electricity, resolution::day,
                         {from_epoch(day0), from_epoch(day0 + 365 * 86'400)}};
-  for (int i = 0; i < 20; ++i) benchmark::DoNotOptimize(s->read_summaries(q));  // warm
-  std::vector<double> ms;
+  // Reference in the same run: the same rows fetched by a bare prepared statement on a plain
+  // connection, without the adapter (pool, conversions into summary_row).
+  pqxx::connection ref{*uri};
+  ref.prepare("ref", "SELECT * FROM " + ref.quote_name(o.schema) +
+                         ".summaries WHERE scope = 'building' AND subject_id = $1 AND sensor_type = 'electricity' "
+                         "AND resolution = 'day' AND period_start >= to_timestamp($2) AND period_start < to_timestamp($3) "
+                         "ORDER BY period_start");
+  auto bare = [&] {
+    pqxx::read_transaction t{ref};
+    return t.exec_prepared("ref", buildings.front().to_string(), day0, day0 + 365 * 86'400).size();
+  };
+  for (int i = 0; i < 20; ++i) {  // warm both
+    benchmark::DoNotOptimize(s->read_summaries(q));
+    benchmark::DoNotOptimize(bare());
+  }
+  std::vector<double> ms, ref_ms;
   for (auto _ : state) {
     auto a = clock_type::now();
     auto rows = s->read_summaries(q);
     auto b = clock_type::now();
-    if (rows.size() != 365) state.SkipWithError("expected 365 daily rows");
+    const auto n = bare();
+    auto c = clock_type::now();
+    if (rows.size() != 365 || n != 365) state.SkipWithError("expected 365 daily rows");
     ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+    ref_ms.push_back(std::chrono::duration<double, std::milli>(c - b).count());
   }
-  std::sort(ms.begin(), ms.end());
-  auto pct = [&](double p) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * ms.size()))]; };
-  state.counters["p50_ms"] = pct(0.50);
-  state.counters["p99_ms"] = pct(0.99);
+  auto pct = [](std::vector<double>& v, double p) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+  };
+  state.counters["p50_ms"] = pct(ms, 0.50);
+  state.counters["p99_ms"] = pct(ms, 0.99);
+  state.counters["bare_p50_ms"] = pct(ref_ms, 0.50);
+  state.counters["bare_p99_ms"] = pct(ref_ms, 0.99);
+  state.counters["p99_ratio"] = state.counters["p99_ms"] / state.counters["bare_p99_ms"];
 }
 BENCHMARK(daily_summaries_year)->Unit(benchmark::kMicrosecond)->Iterations(smoke() ? 5 : 2000);
 

@@ -85,7 +85,12 @@ moto_start() {
   moto_stop
   local exe port
   exe=$(command -v moto_server || true)
-  [[ -z $exe && -x $HOME/.pyenv/shims/moto_server ]] && exe=$HOME/.pyenv/shims/moto_server
+  # CI may run without the pyenv shims on PATH: look where pyenv installs console scripts.
+  if [[ -z $exe ]]; then
+    for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/shims/moto_server "${PYENV_ROOT:-$HOME/.pyenv}"/versions/*/bin/moto_server; do
+      if [[ -x $candidate ]]; then exe=$candidate; break; fi
+    done
+  fi
   [[ -n $exe ]] || { echo "test_servers.sh: moto_server not found (pip package moto[server])" >&2; exit 1; }
   port=$(free_port)
   # setsid: the server must outlive this script (CTest waits for the setup test to finish).

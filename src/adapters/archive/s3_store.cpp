@@ -55,7 +55,10 @@ std::string xml_unescape(std::string_view s) {
 
 std::vector<std::string> xml_values(std::string_view xml, std::string_view tag) {
   std::vector<std::string> out;
-  const std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+  // Built piecewise: g++ 12 -O3 warns falsely (-Wrestrict) on "<" + std::string(...).
+  std::string open = "<", close = "</";
+  open.append(tag).append(">");
+  close.append(tag).append(">");
   for (std::size_t pos = 0; (pos = xml.find(open, pos)) != std::string_view::npos;) {
     const auto start = pos + open.size();
     const auto end = xml.find(close, start);
@@ -135,7 +138,8 @@ class s3_store final : public object_store {
     std::size_t start = 0;
     while (start <= key.size()) {  // escape each segment, keep the '/' separators
       const auto end = std::min(key.find('/', start), key.size());
-      url += "/" + escape(key.substr(start, end - start));
+      url += '/';
+      url += escape(key.substr(start, end - start));
       start = end + 1;
     }
     return url;

@@ -68,9 +68,6 @@ class postgres_pool {
   /// Forgets the remembered partitions (after retention dropped some).
   void forget_partitions();
 
-  /// Test hook: called before every attempt; throwing pqxx::broken_connection simulates an outage.
-  std::function<void()> before_attempt_hook;
-
  private:
   std::unique_ptr<pqxx::connection> connect();
   void release(std::unique_ptr<pqxx::connection> c) noexcept;
@@ -100,7 +97,6 @@ template <class F>
 auto postgres_pool::run(const char* what, F&& op) -> decltype(op(std::declval<pqxx::connection&>())) {
   for (int attempt = 1;; ++attempt) {
     try {
-      if (before_attempt_hook) before_attempt_hook();
       auto c = acquire();
       try {
         return op(*c);

@@ -6,6 +6,10 @@
 #include <energy/archive/object_store.hpp>
 #include <energy/archive/retention.hpp>
 #include <energy/storage/postgres.hpp>
+#ifdef ENERGY_TEST_WITH_SQLITE
+#include <energy/storage/sqlite.hpp>
+#include <energy/storage/sqlite_retention.hpp>
+#endif
 
 #include "pg_test_support.hpp"
 
@@ -339,3 +343,36 @@ TEST_CASE("only one retention run at a time: a second one finds the lock busy an
   CHECK(run_retention(*open_postgres_retention(x.pool), *objects, o).days_archived == 3);
   fs::remove_all(dir);
 }
+
+#ifdef ENERGY_TEST_WITH_SQLITE
+TEST_CASE("SQLite and PostgreSQL archive the same readings into byte-identical objects and manifests") {
+  auto x = seed_store("cross");
+  const auto dir = temp_dir("cross");
+  const auto db = dir / "site.db";
+  {
+    auto lite = open_sqlite_store(db);
+    for (const auto& t : x.s->list_tenants()) lite->put_tenant(t);
+    for (const auto& b : x.s->list_buildings(x.s->list_tenants().front().id)) lite->put_building(b);
+    for (const auto& se : x.s->list_all_sensors()) lite->put_sensor(se);
+    (void)lite->write_readings(x.s->read_building_readings(x.s->list_all_sensors().front().building_id,
+                                                          {from_epoch(0), job_now}));
+    for (auto c = lite->claim_dirty(100'000); !c.hours.empty(); c = lite->claim_dirty(100'000))
+      lite->commit_summaries({}, c);
+  }
+  auto pg_objects = open_directory_store(dir / "pg");
+  auto lite_objects = open_directory_store(dir / "lite");
+  retention_options o;
+  o.now = job_now;
+  const auto a = run_retention(*open_postgres_retention(x.pool), *pg_objects, o);
+  const auto b = run_retention(*open_sqlite_retention(db), *lite_objects, o);
+  CHECK(a.rows_archived == b.rows_archived);
+  const auto keys = pg_objects->list("");
+  REQUIRE(keys.size() == 4);
+  CHECK(lite_objects->list("") == keys);
+  for (const auto& k : keys) {
+    INFO(k);
+    CHECK(pg_objects->get(k) == lite_objects->get(k));
+  }
+  fs::remove_all(dir);
+}
+#endif
