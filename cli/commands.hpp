@@ -7,6 +7,8 @@
 
 #include <energy/storage/store.hpp>
 
+#include <string>
+
 namespace energy::cli {
 
 int cmd_tenant(const args& a, storage::store& db);
@@ -16,5 +18,8 @@ int cmd_import(const args& a, storage::store& db);
 int cmd_aggregate(const args& a, storage::store& db);
 int cmd_summaries(const args& a, storage::store& db);
 int cmd_generate(const args& a, storage::store& db);
+int cmd_restore(const args& a, storage::store& db);
+/// Opens the database's retention port itself (not a store): `uri` is the --db URI.
+int cmd_retention(const args& a, const std::string& uri);
 
 }  // namespace energy::cli

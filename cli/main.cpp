@@ -30,11 +30,17 @@ usage: energy [--db URI] COMMAND [options]
   aggregate                                      recompute summaries whose readings changed
   summaries --building ID [--sensor ID] [--type T] [--resolution hour|day|month]
             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
+  retention --archive DIR|s3://BUCKET [--raw-days 90] [--summary-days 1825]
+                                                 archive raw readings older than the window (gzip CSV +
+                                                 manifest), verify, then drop them; idempotent, locked
+  restore --archive DIR|s3://BUCKET --from DATE --to DATE
+                                                 re-import an archived UTC range
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 
   --db URI    sqlite:PATH (default sqlite:energy.db, or $ENERGY_DB), a plain file path, memory:,
               or postgresql://user@host:port/db when built with the PostgreSQL adapter
+S3 archives read ENERGY_S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected rows.
 )";
 
@@ -51,6 +57,7 @@ int main(int argc, char** argv) {
     const char* env_db = std::getenv("ENERGY_DB");
     const auto uri = a.get_or("db", env_db ? env_db : "sqlite:energy.db");
     const auto& command = a.positionals()[0];
+    if (command == "retention") return cmd_retention(a, uri);
     auto db = energy::storage::open_store_uri(uri);
     if (command == "tenant") return cmd_tenant(a, *db);
     if (command == "building") return cmd_building(a, *db);
@@ -59,6 +66,7 @@ int main(int argc, char** argv) {
     if (command == "aggregate") return cmd_aggregate(a, *db);
     if (command == "summaries") return cmd_summaries(a, *db);
     if (command == "generate") return cmd_generate(a, *db);
+    if (command == "restore") return cmd_restore(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());
