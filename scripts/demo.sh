@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
-command -v ccache >/dev/null && export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+if command -v ccache >/dev/null; then
+  # Relative paths in the cache key, so another clone of the repository (CI's) reuses the objects.
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+fi
 export CMAKE_BUILD_PARALLEL_LEVEL=$(nproc)
 cmake --preset release >/dev/null
 cmake --build --preset release --target energy-cli

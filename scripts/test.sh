@@ -10,7 +10,10 @@ bash scripts/deps.sh
 jobs=$(nproc)
 export CMAKE_BUILD_PARALLEL_LEVEL=$jobs
 export CTEST_PARALLEL_LEVEL=$jobs
-command -v ccache >/dev/null && export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+if command -v ccache >/dev/null; then
+  # Relative paths in the cache key, so another clone of the repository (CI's) reuses the objects.
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+fi
 
 echo "== release build and tests"
 cmake --preset release >/dev/null
