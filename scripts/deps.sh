@@ -10,7 +10,7 @@ packages=(
   libsimdjson-dev nlohmann-json3-dev libpugixml-dev libcurl4-openssl-dev zlib1g-dev
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-venv python3-pip
   python3-sklearn python3-matplotlib jupyter-nbconvert python3-ipykernel python3-nbclient
-  postgresql-15 mosquitto mosquitto-clients libmosquitto-dev
+  postgresql-15 mosquitto mosquitto-clients libmosquitto-dev openssl python3-nbformat
   clang-format clang-tidy
 )
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi
