@@ -93,3 +93,27 @@ std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories
 }
 
 }  // namespace energy::py
+
+namespace energy::py {
+
+std::vector<double> to_doubles(const pyb::handle& values, const char* what) {
+  const auto arr = pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
+  if (!arr) throw pyb::type_error(fmt::format("{}: expected a 1-D array of numbers", what));
+  if (arr.ndim() != 1) throw pyb::value_error(fmt::format("{}: expected a 1-D array, got {} dimensions", what, arr.ndim()));
+  return {arr.data(), arr.data() + arr.size()};
+}
+
+std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what) {
+  const auto arr = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
+  if (!arr) throw pyb::type_error(fmt::format("{}: expected a 1-D integer array", what));
+  if (arr.ndim() != 1) throw pyb::value_error(fmt::format("{}: expected a 1-D array, got {} dimensions", what, arr.ndim()));
+  return {arr.data(), arr.data() + arr.size()};
+}
+
+pyb::array instants_ns(const std::vector<utc_seconds>& t) {
+  std::vector<std::int64_t> s(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) s[i] = to_epoch(t[i]);
+  return to_datetime64_ns(std::move(s));
+}
+
+}  // namespace energy::py

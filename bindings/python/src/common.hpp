@@ -21,6 +21,19 @@ void bind_model(pyb::module_& m);
 void bind_storage(pyb::module_& m);
 void bind_ingest(pyb::module_& m);
 void bind_aggregate(pyb::module_& m);
+void bind_baseline(pyb::module_& m);
+void bind_anomaly(pyb::module_& m);
+void bind_billing(pyb::module_& m);
+void bind_greenbutton(pyb::module_& m);  // defined only when energy::greenbutton is built
+
+/// A 1-D float64 array, pandas Series or sequence as doubles (NaN stays NaN). @throws ValueError / TypeError.
+std::vector<double> to_doubles(const pyb::handle& values, const char* what);
+
+/// A 1-D int64 array (e.g. value_milli) as a vector. @throws TypeError naming `what`.
+std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what);
+
+/// Epoch seconds to a datetime64[ns] array of one element per instant (copying the input).
+pyb::array instants_ns(const std::vector<utc_seconds>& t);
 
 /// A UUID from a str or anything whose str() is canonical (uuid.UUID). @throws ValueError.
 uuid to_uuid(const pyb::handle& h, const char* what);
