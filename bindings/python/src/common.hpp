@@ -24,6 +24,7 @@ void bind_aggregate(pyb::module_& m);
 void bind_baseline(pyb::module_& m);
 void bind_anomaly(pyb::module_& m);
 void bind_billing(pyb::module_& m);
+void bind_recommend(pyb::module_& m);
 void bind_greenbutton(pyb::module_& m);  // defined only when energy::greenbutton is built
 
 /// A 1-D float64 array, pandas Series or sequence as doubles (NaN stays NaN). @throws ValueError / TypeError.
