@@ -61,11 +61,11 @@ pyb::dict line_columns(const std::vector<bi::bill_line>& lines) {
     period.push_back(l.period);
     tier.push_back(l.tier);
     quantity.push_back(l.quantity);
-    rate.append(l.rate.to_string());
+    rate.append(l.rate.to_exact_string());
     peak_at.append(optional_utc(l.peak_at));
     basis.append(l.basis);
-    exact.append(l.exact.to_string());
-    amount.append(l.amount.to_string());
+    exact.append(l.exact.to_exact_string());
+    amount.append(l.amount.to_exact_string());
   }
   pyb::dict out;
   out["kind"] = kind;
@@ -94,21 +94,21 @@ void bind_billing(pyb::module_& m) {
       .def_readonly("name", &bi::tariff::name)
       .def_readonly("utility", &bi::tariff::utility)
       .def_readonly("label", &bi::tariff::label)
-      .def_property_readonly("fixed_charge", [](const bi::tariff& t) { return t.fixed_charge.to_string(); })
-      .def_property_readonly("minimum_charge", [](const bi::tariff& t) { return t.minimum_charge.to_string(); })
+      .def_property_readonly("fixed_charge", [](const bi::tariff& t) { return t.fixed_charge.to_exact_string(); })
+      .def_property_readonly("minimum_charge", [](const bi::tariff& t) { return t.minimum_charge.to_exact_string(); })
       .def_readonly("demand_window_minutes", &bi::tariff::demand_window_minutes)
       .def_property_readonly("energy_period_prices",
                              [](const bi::tariff& t) {
                                std::vector<std::vector<std::string>> out;
                                for (const auto& p : t.energy_periods) {
                                  auto& tiers = out.emplace_back();
-                                 for (const auto& tier : p.tiers) tiers.push_back(tier.price().to_string());
+                                 for (const auto& tier : p.tiers) tiers.push_back(tier.price().to_exact_string());
                                }
                                return out;
                              },
                              "$/kWh (rate + adj) of each energy period's tiers, as exact decimal strings.")
       .def("validate", &bi::tariff::validate, "Raises ValueError naming the first problem.")
-      .def("__repr__", [](const bi::tariff& t) { return fmt::format("<Tariff {!r} of {!r}>", t.name, t.utility); });
+      .def("__repr__", [](const bi::tariff& t) { return fmt::format("<Tariff '{}' of '{}'>", t.name, t.utility); });
 
   m.def("flat_energy_tariff", [](const pyb::handle& price) { return bi::flat_energy_tariff(to_money(price, "price_per_kwh")); },
         pyb::arg("price_per_kwh"), "A single-period flat energy tariff; price as str or Decimal ($/kWh).");
@@ -138,7 +138,7 @@ void bind_billing(pyb::module_& m) {
                         "A computed bill: line items (each rounded to cents) and the total = sum of rounded lines.")
       .def_property_readonly("start", [](const bi::bill& b) { return utc_text(b.period.start); })
       .def_property_readonly("end", [](const bi::bill& b) { return utc_text(b.period.end); })
-      .def_property_readonly("total", [](const bi::bill& b) { return b.total.to_string(); })
+      .def_property_readonly("total", [](const bi::bill& b) { return b.total.to_exact_string(); })
       .def_readonly("energy_milli", &bi::bill::energy)
       .def_readonly("peak_demand_milli", &bi::bill::peak_demand)
       .def_property_readonly("peak_at", [](const bi::bill& b) { return optional_utc(b.peak_at); })
@@ -154,7 +154,7 @@ void bind_billing(pyb::module_& m) {
            pyb::arg("indent") = 2, "The bill as JSON with exact decimal strings.")
       .def("__repr__", [](const bi::bill& b) {
         return fmt::format("<Bill {} .. {} total={}>", format_utc(b.period.start), format_utc(b.period.end),
-                           b.total.to_string());
+                           b.total.to_exact_string());
       });
 
   m.def(
@@ -212,14 +212,14 @@ void bind_billing(pyb::module_& m) {
       .def_readonly("consumption_milli", &bi::utility_bill::consumption)
       .def_readonly("peak_demand_milli", &bi::utility_bill::peak_demand)
       .def_readonly("demand_interval_seconds", &bi::utility_bill::demand_interval_seconds)
-      .def_property_readonly("amount", [](const bi::utility_bill& b) { return b.amount.to_string(); })
+      .def_property_readonly("amount", [](const bi::utility_bill& b) { return b.amount.to_exact_string(); })
       .def_readonly("estimated", &bi::utility_bill::estimated)
       .def_readonly("source", &bi::utility_bill::source)
       .def_readonly("amount_stated", &bi::utility_bill::amount_stated)
       .def_readonly("consumption_stated", &bi::utility_bill::consumption_stated)
       .def("__repr__", [](const bi::utility_bill& b) {
         return fmt::format("<UtilityBill {} .. {} {} Wh ${}>", format_utc(b.period.start), format_utc(b.period.end),
-                           b.consumption, b.amount.to_string());
+                           b.consumption, b.amount.to_exact_string());
       });
 
   const auto bills_csv = [](const pyb::handle& zone, const std::string& end) {
@@ -270,13 +270,13 @@ void bind_billing(pyb::module_& m) {
               kwh_diff.push_back(c.consumption_diff);
               billed_kw.push_back(c.billed.peak_demand.value_or(-1));
               computed_kw.push_back(c.computed ? c.computed->peak_demand : 0);
-              billed_amount.append(c.billed.amount_stated ? pyb::object(pyb::str(c.billed.amount.to_string()))
+              billed_amount.append(c.billed.amount_stated ? pyb::object(pyb::str(c.billed.amount.to_exact_string()))
                                                           : pyb::object(pyb::none()));
-              computed_total.append(c.computed ? pyb::object(pyb::str(c.computed->total.to_string()))
+              computed_total.append(c.computed ? pyb::object(pyb::str(c.computed->total.to_exact_string()))
                                                : pyb::object(pyb::none()));
-              cost_diff.append(c.cost_diff.to_string());
-              billed_rate.append(c.billed_rate ? pyb::object(pyb::str(c.billed_rate->to_string())) : pyb::object(pyb::none()));
-              computed_rate.append(c.computed_rate ? pyb::object(pyb::str(c.computed_rate->to_string()))
+              cost_diff.append(c.cost_diff.to_exact_string());
+              billed_rate.append(c.billed_rate ? pyb::object(pyb::str(c.billed_rate->to_exact_string())) : pyb::object(pyb::none()));
+              computed_rate.append(c.computed_rate ? pyb::object(pyb::str(c.computed_rate->to_exact_string()))
                                                    : pyb::object(pyb::none()));
               coverage.push_back(c.computed ? c.computed->coverage() : 0.0);
               pyb::list k, msg;

@@ -94,7 +94,7 @@ void bind_recommend(pyb::module_& m) {
           d["explanation"] = r.explanation;
           d["evidence"] = evidence;
           d["annual_saving_kwh_milli"] = r.annual_saving_kwh;
-          d["annual_saving"] = r.annual_saving.to_string();
+          d["annual_saving"] = r.annual_saving.to_exact_string();
           out.append(d);
         }
         return out;

@@ -80,7 +80,7 @@ def test_a_weekend_running_like_a_weekday_is_after_hours_waste_against_the_detec
 def test_a_baseline_deviation_is_found_and_a_perfect_baseline_stays_quiet():
     ts, v = _series(28, 3600, 10000)
     local = pd.DatetimeIndex(ts).tz_localize("UTC").tz_convert(NY)
-    v = (10000 + 5000 * ((local.hour >= 8) & (local.hour < 18))).to_numpy().astype("int64")
+    v = np.asarray(10000 + 5000 * ((local.hour >= 8) & (local.hour < 18))).astype("int64")
     expected = v.astype("float64")
     assert energy.detect_baseline_deviation(BUILDING, ts, v, expected, zone=NY, interval_seconds=3600)["kind"] == []
     bad = v.copy()
