@@ -171,7 +171,7 @@ def forecast_frame(model, ts, temperature=None) -> "pd.DataFrame":
     ``model`` is a TowtModel (needs ``temperature`` aligned to ``ts``) or a SeasonalModel."""
     import pandas as pd
 
-    ts_ns = _utc_ns(ts if isinstance(ts, (pd.Series, pd.Index)) else pd.DatetimeIndex(ts), "ts")
+    ts_ns = _utc_ns(ts, "ts")  # tz-aware pandas, or datetime64 already in UTC
     if isinstance(model, _energy.TowtModel):
         if temperature is None:
             raise ValueError("a TOWT forecast needs the temperature aligned to ts (energy.align_temperature)")

@@ -170,8 +170,11 @@ def test_forecast_frame_has_a_utc_index_and_an_interval_around_the_expected_load
     assert (f["lower"][ok] <= f["expected"][ok]).all() and (f["expected"][ok] <= f["upper"][ok]).all()
     coverage = ((kwh >= f["lower"]) & (kwh <= f["upper"]))[ok].mean()
     assert 0.80 <= coverage <= 0.98  # nominal 90 %, in sample
+    pd.testing.assert_frame_equal(energy.forecast_frame(model, ts, temp), f)  # numpy UTC input, same frame
     with pytest.raises(ValueError, match="temperature"):
         energy.forecast_frame(model, pd.DatetimeIndex(ts).tz_localize("UTC"))
+    with pytest.raises(ValueError, match="time-zone aware"):
+        energy.forecast_frame(model, pd.DatetimeIndex(ts), temp)
 
 
 def test_change_point_fit_on_real_daily_data_is_cooling_only_and_predicts_its_formula(il_fit, il_temperature):
