@@ -54,6 +54,13 @@ pyb::array_t<T> to_numpy(std::vector<T>&& v) {
 /// Epoch seconds to a datetime64[ns] array, converted in place (no copy of the column).
 pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds);
 
+/// A 1-D datetime64[ns] / int64 (ns since epoch, UTC) array as int64 nanoseconds, without a copy
+/// when it is C-contiguous. @throws TypeError / ValueError for other dtypes or shapes.
+pyb::array_t<std::int64_t> ns_values(const pyb::array& ns, const char* what);
+
+/// One nanosecond timestamp as epoch seconds. @throws ValueError naming `what`[i] for NaT or a fraction.
+std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i);
+
 /// A 1-D datetime64[ns] / int64 (ns since epoch, UTC) array to epoch seconds.
 /// @throws ValueError naming the first element that is not a whole second or is NaT.
 std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* what);
