@@ -176,8 +176,8 @@ def detect_data_quality(building_id: Id, ts: Times, value_milli: npt.ArrayLike, 
                         sensor_id: Optional[Id] = None, quality: Optional[npt.ArrayLike] = None, unit: str = "kWh",
                         zone: Optional[str] = None, max_value_milli: Optional[int] = None,
                         expected_start: Instant = None, expected_end: Instant = None,
-                        flatline_min_intervals: int = 0, spike_z: float = 8.0,
-                        spike_level_z: float = 8.0) -> Anomalies: ...
+                        flatline_min_intervals: int = ..., spike_z: float = ...,
+                        spike_level_z: float = ...) -> Anomalies: ...
 def detect_baseline_deviation(building_id: Id, ts: Times, value_milli: npt.ArrayLike, expected_milli: Floats, *,
                               zone: str, interval_seconds: int = 900, sensor_id: Optional[Id] = None,
                               unit: str = "kWh", z_threshold: float = 2.0, smoothing_seconds: int = 43200,

@@ -96,6 +96,10 @@ alert_window window_of(const std::string& w) {
 }  // namespace
 
 void bind_anomaly(pyb::module_& m) {
+  // Defaults come from the C++ option structs, so Python never drifts from the library.
+  const an::data_quality_options dq_defaults;
+  const an::deviation_options dev_defaults;
+  const an::after_hours_options ah_defaults;
   const char* series_doc =
       " The series: building_id, ts (datetime64[ns] UTC, strictly increasing), value_milli (int64 thousandths "
       "of the unit consumed per interval), interval_seconds, optional sensor_id and quality flags. Returns "
@@ -130,7 +134,8 @@ void bind_anomaly(pyb::module_& m) {
       pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(), pyb::arg("quality") = pyb::none(),
       pyb::arg("unit") = "kWh", pyb::arg("zone") = pyb::none(), pyb::arg("max_value_milli") = pyb::none(),
       pyb::arg("expected_start") = pyb::none(), pyb::arg("expected_end") = pyb::none(),
-      pyb::arg("flatline_min_intervals") = 0, pyb::arg("spike_z") = 8.0, pyb::arg("spike_level_z") = 8.0,
+      pyb::arg("flatline_min_intervals") = dq_defaults.flatline_min_intervals,
+      pyb::arg("spike_z") = dq_defaults.spike_z, pyb::arg("spike_level_z") = dq_defaults.spike_level_z,
       (std::string("Negative and impossible values, missing intervals, flatlines, spikes and meter resets.") +
        series_doc).c_str());
 
@@ -157,8 +162,10 @@ void bind_anomaly(pyb::module_& m) {
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("expected_milli"), pyb::kw_only(),
       pyb::arg("zone"), pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
-      pyb::arg("unit") = "kWh", pyb::arg("z_threshold") = 2.0, pyb::arg("smoothing_seconds") = 12 * 3600,
-      pyb::arg("min_duration_seconds") = 3 * 3600, pyb::arg("min_relative_deviation") = 0.15,
+      pyb::arg("unit") = "kWh", pyb::arg("z_threshold") = dev_defaults.z_threshold,
+      pyb::arg("smoothing_seconds") = dev_defaults.smoothing_seconds,
+      pyb::arg("min_duration_seconds") = dev_defaults.min_duration_seconds,
+      pyb::arg("min_relative_deviation") = dev_defaults.min_relative_deviation,
       (std::string("Sustained departures of the actual load from a baseline's expected load (expected_milli: float64 "
                    "milli-units per row, NaN where the model has none), scored robustly per local hour of week.") +
        series_doc).c_str());
@@ -233,7 +240,7 @@ void bind_anomaly(pyb::module_& m) {
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("schedule"), pyb::kw_only(),
       pyb::arg("zone"), pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
-      pyb::arg("z_threshold") = 4.0, pyb::arg("min_ratio") = 1.5,
+      pyb::arg("z_threshold") = ah_defaults.z_threshold, pyb::arg("min_ratio") = ah_defaults.min_ratio,
       (std::string("Consumption in the schedule's unoccupied hours far above the unoccupied baseline.") + series_doc)
           .c_str());
 

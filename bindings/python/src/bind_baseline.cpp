@@ -73,6 +73,7 @@ bl::data_resolution resolution_of(const std::string& r) {
 }  // namespace
 
 void bind_baseline(pyb::module_& m) {
+  const bl::towt_options towt_defaults;  // Python defaults are the library's
   m.attr("HOURS_PER_WEEK") = bl::hours_per_week;
 
   m.def(
@@ -89,7 +90,7 @@ void bind_baseline(pyb::module_& m) {
         return to_numpy(std::move(out));
       },
       pyb::arg("at"), pyb::arg("temperature_ts"), pyb::arg("temperature"), pyb::kw_only(),
-      pyb::arg("max_gap_seconds") = 6 * 3600,
+      pyb::arg("max_gap_seconds") = bl::gap_rule{}.max_gap_seconds,
       "Outdoor temperature at each instant of `at` (datetime64[ns] UTC): the sample at that instant, else linear "
       "interpolation between the nearest samples when they are at most max_gap_seconds apart, else NaN.");
 
@@ -157,8 +158,10 @@ void bind_baseline(pyb::module_& m) {
         return bl::fit_towt(load, temp, options);
       },
       pyb::arg("ts"), pyb::arg("kwh"), pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone") = "UTC",
-      pyb::arg("interval_seconds") = 3600, pyb::arg("temperature_segments") = 6,
-      pyb::arg("occupied_threshold") = 0.65, pyb::arg("interval_level") = 0.90, pyb::arg("min_slot_residuals") = 20,
+      pyb::arg("interval_seconds") = 3600, pyb::arg("temperature_segments") = towt_defaults.temperature_segments,
+      pyb::arg("occupied_threshold") = towt_defaults.occupied_threshold,
+      pyb::arg("interval_level") = towt_defaults.interval_level,
+      pyb::arg("min_slot_residuals") = towt_defaults.min_slot_residuals,
       "Fits TOWT to interval load kwh (float64 kWh per interval, NaN = missing) starting at ts (datetime64[ns] "
       "UTC) with temperature aligned to ts (align_temperature). Time of week is local to `zone`.");
 

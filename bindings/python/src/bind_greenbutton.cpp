@@ -10,6 +10,8 @@
 
 #include <pybind11/stl.h>
 
+#include <stdexcept>
+
 namespace energy::py {
 
 namespace gb = energy::greenbutton;
@@ -19,8 +21,16 @@ namespace {
 pyb::dict document_dict(const gb::document& doc) {
   pyb::list readings;
   for (const auto& mr : doc.meter_readings) {
-    auto converted = gb::to_reading_rows(mr, uuid{});
     pyb::dict r;
+    gb::rows_result converted;
+    try {
+      converted = gb::to_reading_rows(mr, uuid{});
+      r["error"] = pyb::none();
+    } catch (const std::invalid_argument& e) {
+      // A series that cannot become consumption rows (no ReadingType, register reads, a unit
+      // without a canonical form) is reported on its own; the rest of the document still loads.
+      r["error"] = std::string(e.what());
+    }
     r["title"] = mr.title;
     r["href"] = mr.href;
     r["unit"] = mr.type ? pyb::object(pyb::str(gb::uom_name(mr.type->uom))) : pyb::object(pyb::none());
@@ -51,7 +61,7 @@ void bind_greenbutton(pyb::module_& m) {
   const char* doc =
       "Parses a Green Button (ESPI Atom) document. Returns {'source', 'meter_readings': [{'title', 'href', "
       "'unit', 'interval_seconds', 'ts' (datetime64[ns] UTC), 'value_milli' (int64, Wh or litres), 'quality', "
-      "'rejected': [(where, why)], 'rounded'}], 'bills': [UtilityBill from usage summaries], 'issues', "
+      "'rejected': [(where, why)], 'rounded', 'error': None or why the series cannot be read as consumption}], 'bills': [UtilityBill from usage summaries], 'issues', "
       "'ignored_resources'}. Raises ParseError for a malformed document.";
   m.def(
       "read_greenbutton",
