@@ -20,12 +20,6 @@ namespace bi = energy::billing;
 
 namespace {
 
-money to_money(const pyb::handle& h, const char* what) {
-  const auto text = pyb::str(h).cast<std::string>();
-  if (auto m = money::parse(text)) return *m;
-  throw pyb::value_error(fmt::format("{}: '{}' is not an exact decimal amount (pass a str or decimal.Decimal)", what, text));
-}
-
 std::string utc_text(utc_seconds t) { return format_utc(t); }
 
 pyb::object optional_utc(const std::optional<utc_seconds>& t) {

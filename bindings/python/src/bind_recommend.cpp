@@ -45,9 +45,7 @@ rc::weather_sensitivity weather_of(const pyb::dict& d) {
 
 std::optional<money> price_of(const pyb::handle& h, const char* what) {
   if (h.is_none()) return std::nullopt;
-  const auto text = pyb::str(h).cast<std::string>();
-  if (auto m = money::parse(text)) return m;
-  throw pyb::value_error(fmt::format("{}: '{}' is not an exact decimal amount", what, text));
+  return to_money(h, what);
 }
 
 }  // namespace

@@ -117,10 +117,11 @@ std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what)
   return {arr.data(), arr.data() + arr.size()};
 }
 
-pyb::array instants_ns(const std::vector<utc_seconds>& t) {
-  std::vector<std::int64_t> s(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) s[i] = to_epoch(t[i]);
-  return to_datetime64_ns(std::move(s));
+money to_money(const pyb::handle& h, const char* what) {
+  const auto text = pyb::str(h).cast<std::string>();
+  if (auto m = money::parse(text)) return *m;
+  throw pyb::value_error(
+      fmt::format("{}: '{}' is not an exact decimal amount (pass a str or decimal.Decimal)", what, text));
 }
 
 }  // namespace energy::py

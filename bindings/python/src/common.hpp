@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <energy/money.hpp>
 #include <energy/time.hpp>
 #include <energy/uuid.hpp>
 
@@ -33,8 +34,9 @@ std::vector<double> to_doubles(const pyb::handle& values, const char* what);
 /// A 1-D int64 array (e.g. value_milli) as a vector. @throws TypeError naming `what`.
 std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what);
 
-/// Epoch seconds to a datetime64[ns] array of one element per instant (copying the input).
-pyb::array instants_ns(const std::vector<utc_seconds>& t);
+/// An exact amount from a str or decimal.Decimal ("0.135530", "$" not allowed). @throws ValueError naming `what`.
+money to_money(const pyb::handle& h, const char* what);
+
 
 /// A UUID from a str or anything whose str() is canonical (uuid.UUID). @throws ValueError.
 uuid to_uuid(const pyb::handle& h, const char* what);
