@@ -16,29 +16,70 @@ Quick tour::
     days = energy.summaries_frame(store, b.id, "day")           # local days: 23/24/25 hours
 """
 from ._energy import (  # noqa: F401
+    Bill,
     Building,
+    ChangepointModel,
     EnergyError,
+    FitMetrics,
+    OperatingSchedule,
     ParseError,
+    ReconciliationReport,
+    SeasonalModel,
     Sensor,
-    Store,
     StorageError,
+    Store,
+    Tariff,
     Tenant,
+    TowtModel,
+    UrdbTariff,
+    UtilityBill,
     aggregate,
+    align_temperature,
+    compute_bill,
+    compute_metrics,
+    detect_after_hours,
+    detect_baseline_deviation,
+    detect_data_quality,
+    detect_register_resets,
+    detect_schedule,
+    detect_threshold,
+    fit_changepoint,
+    fit_seasonal,
+    fit_towt,
+    fit_towt_many,
+    flat_energy_tariff,
     ingest,
+    local_day_totals,
     new_id,
     open_store,
+    parse_bills_csv,
+    peak_demand,
+    read_bills_csv,
     read_readings_file,
+    read_urdb,
+    read_urdb_file,
+    recommend,
+    find_eui_benchmark,
+    reconcile,
+    time_of_week,
 )
 from .frames import (  # noqa: F401
     aggregate_frame,
+    anomalies_frame,
+    bill_lines_frame,
+    energy_milli,
+    forecast_frame,
     ingest_frame,
     readings_frame,
+    reconciliation_frame,
     rejections_frame,
     summaries_frame,
 )
 
-__all__ = [
-    "Building", "EnergyError", "ParseError", "Sensor", "Store", "StorageError", "Tenant",
-    "aggregate", "aggregate_frame", "ingest", "ingest_frame", "new_id", "open_store",
-    "read_readings_file", "readings_frame", "rejections_frame", "summaries_frame",
-]
+try:  # Green Button import exists when the energy::greenbutton adapter was built
+    from ._energy import parse_greenbutton, read_greenbutton  # noqa: F401
+    _GREENBUTTON = ["parse_greenbutton", "read_greenbutton"]
+except ImportError:  # pragma: no cover
+    _GREENBUTTON = []
+
+__all__ = sorted(['Bill', 'Building', 'ChangepointModel', 'EnergyError', 'FitMetrics', 'OperatingSchedule', 'ParseError', 'ReconciliationReport', 'SeasonalModel', 'Sensor', 'StorageError', 'Store', 'Tariff', 'Tenant', 'TowtModel', 'UrdbTariff', 'UtilityBill', 'aggregate', 'align_temperature', 'compute_bill', 'compute_metrics', 'detect_after_hours', 'detect_baseline_deviation', 'detect_data_quality', 'detect_register_resets', 'detect_schedule', 'detect_threshold', 'fit_changepoint', 'fit_seasonal', 'fit_towt', 'fit_towt_many', 'flat_energy_tariff', 'ingest', 'local_day_totals', 'new_id', 'open_store', 'parse_bills_csv', 'peak_demand', 'read_bills_csv', 'read_readings_file', 'read_urdb', 'read_urdb_file', 'recommend', 'find_eui_benchmark', 'reconcile', 'time_of_week', 'aggregate_frame', 'anomalies_frame', 'bill_lines_frame', 'energy_milli', 'forecast_frame', 'ingest_frame', 'readings_frame', 'reconciliation_frame', 'rejections_frame', 'summaries_frame'] + _GREENBUTTON)

@@ -81,3 +81,214 @@ def read_readings_file(path: str, format: str = "", sensor_id: Optional[Id] = No
 def aggregate(buildings: Sequence[Building], sensors: Sequence[Sensor], sensor_id: Sequence[Id],
               ts: npt.NDArray[np.datetime64], value_milli: npt.ArrayLike, *,
               sensor_scope: bool = False, sensor_categories: Optional[Sequence[Id]] = None) -> dict[str, dict[str, Any]]: ...
+
+# --- baselines -------------------------------------------------------------------------------
+Times = npt.NDArray[np.datetime64]  # datetime64[ns], UTC
+Floats = npt.ArrayLike
+Prediction = dict[str, npt.NDArray[np.float64]]  # expected, lower, upper
+
+HOURS_PER_WEEK: int
+
+def align_temperature(at: Times, temperature_ts: Times, temperature: Floats, *,
+                      max_gap_seconds: int = 21600) -> npt.NDArray[np.float64]: ...
+def time_of_week(ts: Times, zone: str) -> npt.NDArray[np.uint8]: ...
+
+class TowtModel:
+    zone: str
+    interval_seconds: int
+    knots: npt.NDArray[np.float64]
+    occupied: npt.NDArray[np.uint8]
+    tow_coefficients: npt.NDArray[np.float64]
+    occupied_slopes: npt.NDArray[np.float64]
+    unoccupied_slopes: npt.NDArray[np.float64]
+    interval_level: float
+    residual_lower: npt.NDArray[np.float64]
+    residual_upper: npt.NDArray[np.float64]
+    observations: int
+    parameters: int
+    rank_deficient: bool
+    segments: int
+    def predict(self, ts: Times, temperature: Floats) -> Prediction: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(json: str) -> TowtModel: ...
+
+def fit_towt(ts: Times, kwh: Floats, temperature: Floats, *, zone: str = "UTC", interval_seconds: int = 3600,
+             temperature_segments: int = 6, occupied_threshold: float = 0.65, interval_level: float = 0.90,
+             min_slot_residuals: int = 20) -> TowtModel: ...
+def fit_towt_many(jobs: Sequence[dict[str, Any]], *, threads: int = 0) -> list[TowtModel]: ...
+
+class SeasonalModel:
+    zone: str
+    interval_seconds: int
+    profile: npt.NDArray[np.float64]
+    month_offsets: npt.NDArray[np.float64]
+    observations: int
+    parameters: int
+    def predict(self, ts: Times) -> Prediction: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(json: str) -> SeasonalModel: ...
+
+def fit_seasonal(ts: Times, kwh: Floats, *, zone: str = "UTC", interval_seconds: int = 3600,
+                 interval_level: float = 0.90) -> SeasonalModel: ...
+
+class ChangepointModel:
+    kind: str  # intercept_only, heating_only, cooling_only, heating_cooling
+    zone: str
+    base_load: float
+    heating_slope: float
+    heating_balance_point: float
+    cooling_slope: float
+    cooling_balance_point: float
+    heating_p_value: float
+    cooling_p_value: float
+    r_squared: float
+    adj_r_squared: float
+    residual_sd: float
+    observations: int
+    parameters: int
+    def predict(self, start: Times, end: Times, temperature_ts: Times, temperature: Floats) -> Prediction: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(json: str) -> ChangepointModel: ...
+
+def local_day_totals(ts: Times, kwh: Floats, *, zone: str, interval_seconds: int = 3600) -> dict[str, Any]: ...
+def fit_changepoint(start: Times, end: Times, kwh: Floats, temperature_ts: Times, temperature: Floats, *,
+                    zone: str = "UTC", celsius: bool = False, max_p_value: Optional[float] = None) -> ChangepointModel: ...
+
+class FitMetrics:
+    n: int
+    parameters: int
+    mean_actual: float
+    cv_rmse: float
+    nmbe: float
+    r_squared: float
+    mape: float
+    def passes_guideline14(self, resolution: str = "hourly") -> bool: ...
+
+def compute_metrics(actual: Floats, predicted: Floats, parameters: int = 0) -> FitMetrics: ...
+
+# --- anomalies -------------------------------------------------------------------------------
+Anomalies = dict[str, Any]  # start, end, kind, severity, score, expected_milli, actual_milli, explanation, ...
+
+def detect_data_quality(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, interval_seconds: int = 900,
+                        sensor_id: Optional[Id] = None, quality: Optional[npt.ArrayLike] = None, unit: str = "kWh",
+                        zone: Optional[str] = None, max_value_milli: Optional[int] = None,
+                        expected_start: Instant = None, expected_end: Instant = None,
+                        flatline_min_intervals: int = ..., spike_z: float = ...,
+                        spike_level_z: float = ...) -> Anomalies: ...
+def detect_baseline_deviation(building_id: Id, ts: Times, value_milli: npt.ArrayLike, expected_milli: Floats, *,
+                              zone: str, interval_seconds: int = 900, sensor_id: Optional[Id] = None,
+                              unit: str = "kWh", z_threshold: float = 2.0, smoothing_seconds: int = 43200,
+                              min_duration_seconds: int = 10800,
+                              min_relative_deviation: float = 0.15) -> Anomalies: ...
+def detect_threshold(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, threshold_milli: int,
+                     window: str = "hour", zone: str, interval_seconds: int = 900,
+                     sensor_id: Optional[Id] = None) -> Anomalies: ...
+
+class OperatingSchedule:
+    days: list[tuple[bool, int, int]]
+    unoccupied_level: float
+    occupied_level: float
+    detected: bool
+    occupied_hours_per_week: int
+    def occupied(self, hour_of_week: int) -> bool: ...
+
+def detect_schedule(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str,
+                    interval_seconds: int = 900) -> OperatingSchedule: ...
+def detect_after_hours(building_id: Id, ts: Times, value_milli: npt.ArrayLike, schedule: OperatingSchedule, *,
+                       zone: str, interval_seconds: int = 900, sensor_id: Optional[Id] = None,
+                       z_threshold: float = 4.0, min_ratio: float = 1.5) -> Anomalies: ...
+def detect_register_resets(building_id: Id, ts: Times, register_values: Floats, *, sensor_id: Optional[Id] = None,
+                           register_max: Optional[float] = None) -> Anomalies: ...
+
+# --- billing (money as exact decimal str) ------------------------------------------------------
+Money = Union[str, Decimal]
+
+class Tariff:
+    name: str
+    utility: str
+    label: str
+    fixed_charge: str
+    minimum_charge: str
+    demand_window_minutes: int
+    energy_period_prices: list[list[str]]
+    def validate(self) -> None: ...
+
+class UrdbTariff:
+    tariff: Tariff
+    unsupported: list[str]
+    informational: list[str]
+    complete: bool
+
+def flat_energy_tariff(price_per_kwh: Money) -> Tariff: ...
+def read_urdb(json: str, source: str = "<urdb>", json_pointer: str = "") -> UrdbTariff: ...
+def read_urdb_file(path: str, json_pointer: str = "") -> UrdbTariff: ...
+
+class Bill:
+    start: str
+    end: str
+    total: str
+    energy_milli: int
+    peak_demand_milli: int
+    peak_at: Optional[str]
+    demand_window_seconds: int
+    intervals: int
+    coverage_seconds: int
+    coverage: float
+    notes: list[str]
+    lines: dict[str, Any]
+    def to_json(self, indent: int = 2) -> str: ...
+
+def compute_bill(ts: Times, energy_milli: npt.ArrayLike, tariff: Tariff, *, zone: str, start: Instant, end: Instant,
+                 interval_seconds: int = 900, quality: Optional[npt.ArrayLike] = None,
+                 prorate_monthly_charges: bool = False, meters: int = 1) -> Bill: ...
+def peak_demand(ts: Times, energy_milli: npt.ArrayLike, *, start: Instant, end: Instant, window_seconds: int,
+                interval_seconds: int = 900) -> Optional[tuple[int, str]]: ...
+
+class UtilityBill:
+    def __init__(self, start: Instant, end: Instant, consumption_milli: int, amount: Optional[Money], *,
+                 peak_demand_milli: Optional[int] = None, estimated: bool = False, id: str = "",
+                 source: str = "python") -> None: ...
+    id: str
+    start: str
+    end: str
+    consumption_milli: int
+    peak_demand_milli: Optional[int]
+    demand_interval_seconds: Optional[int]
+    amount: str
+    estimated: bool
+    source: str
+    amount_stated: bool
+    consumption_stated: bool
+
+def read_bills_csv(path: str, *, zone: Optional[str] = None, end: str = "exclusive") -> tuple[list[UtilityBill], list[str]]: ...
+def parse_bills_csv(text: str, source: str = "<bills>", *, zone: Optional[str] = None,
+                    end: str = "exclusive") -> tuple[list[UtilityBill], list[str]]: ...
+
+class ReconciliationReport:
+    tariff_name: str
+    zone: str
+    demand_window_seconds: int
+    flagged: int
+    checks: dict[str, Any]
+    def to_json(self, indent: int = 2) -> str: ...
+    def to_csv(self) -> str: ...
+
+def reconcile(bills: Sequence[UtilityBill], ts: Times, energy_milli: npt.ArrayLike, tariff: Tariff, *, zone: str,
+              interval_seconds: int = 900, quality: Optional[npt.ArrayLike] = None, energy_rel: float = 0.01,
+              demand_rel: float = 0.02, cost_rel: float = 0.01, rate_rel: float = 0.02,
+              cost_abs: Optional[Money] = None,
+              demand_intervals: Optional[Sequence[int]] = None) -> ReconciliationReport: ...
+
+# --- Green Button (present when energy::greenbutton is built) ---------------------------------
+def read_greenbutton(path: str) -> dict[str, Any]: ...
+def parse_greenbutton(xml: str, source: str = "<greenbutton>") -> dict[str, Any]: ...
+
+# --- recommendations -----------------------------------------------------------------------------
+def recommend(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str, interval_seconds: int = 900,
+              floor_area_ft2: Optional[float] = None, primary_use: str = "", energy_price: Optional[Money] = None,
+              demand_price: Optional[Money] = None, weather: Optional[dict[str, float]] = None,
+              schedule: Optional[OperatingSchedule] = None) -> list[dict[str, Any]]: ...
+def find_eui_benchmark(primary_use: str) -> Optional[dict[str, Any]]: ...

@@ -158,3 +158,93 @@ def aggregate_frame(df: "pd.DataFrame", buildings: Sequence["_energy.Building"],
     zones = {b.time_zone for b in buildings}
     zone = zones.pop() if len(zones) == 1 else None
     return {res: _summary_frame(cols, zone) for res, cols in out.items()}
+
+
+def _decimal_or_none(values) -> list:
+    return [None if v is None else Decimal(v) for v in values]
+
+
+def forecast_frame(model, ts, temperature=None) -> "pd.DataFrame":
+    """A baseline's prediction as a DataFrame indexed by interval start (UTC, tz-aware):
+    expected, lower, upper (kWh per interval; NaN where the model cannot predict).
+
+    ``model`` is a TowtModel (needs ``temperature`` aligned to ``ts``) or a SeasonalModel."""
+    import pandas as pd
+
+    ts_ns = _utc_ns(ts, "ts")  # tz-aware pandas, or datetime64 already in UTC
+    if isinstance(model, _energy.TowtModel):
+        if temperature is None:
+            raise ValueError("a TOWT forecast needs the temperature aligned to ts (energy.align_temperature)")
+        cols = model.predict(ts_ns, np.asarray(temperature, dtype="float64"))
+    else:
+        cols = model.predict(ts_ns)
+    index = pd.DatetimeIndex(ts_ns, name="ts").tz_localize("UTC")
+    return pd.DataFrame(cols, index=index, copy=False)
+
+
+def anomalies_frame(columns: dict, time_zone: Optional[str] = None) -> "pd.DataFrame":
+    """Anomaly columns from a detect_* function as a DataFrame: start/end tz-aware (UTC, or
+    ``time_zone``), kind, severity, score, expected/actual (float, canonical unit) with the exact
+    ``*_milli`` integers, explanation, building_id, sensor_id."""
+    import pandas as pd
+
+    start = pd.DatetimeIndex(columns["start"]).tz_localize("UTC")
+    end = pd.DatetimeIndex(columns["end"]).tz_localize("UTC")
+    if time_zone:
+        start, end = start.tz_convert(time_zone), end.tz_convert(time_zone)
+    return pd.DataFrame({
+        "start": start, "end": end,
+        "kind": columns["kind"], "severity": columns["severity"], "score": columns["score"],
+        "expected": columns["expected_milli"] / 1000.0, "actual": columns["actual_milli"] / 1000.0,
+        "expected_milli": columns["expected_milli"], "actual_milli": columns["actual_milli"],
+        "explanation": columns["explanation"],
+        "building_id": columns["building_id"], "sensor_id": columns["sensor_id"],
+    })
+
+
+def bill_lines_frame(bill: "_energy.Bill") -> "pd.DataFrame":
+    """A computed bill's line items: kind, period, tier, quantity (kWh or kW) with quantity_milli,
+    rate, exact and amount as decimal.Decimal (never floats), peak_at, basis."""
+    import pandas as pd
+
+    cols = bill.lines
+    return pd.DataFrame({
+        "kind": cols["kind"], "period": cols["period"], "tier": cols["tier"],
+        "quantity": cols["quantity_milli"] / 1000.0, "quantity_milli": cols["quantity_milli"],
+        "rate": _decimal_or_none(cols["rate"]), "exact": _decimal_or_none(cols["exact"]),
+        "amount": _decimal_or_none(cols["amount"]),
+        "peak_at": pd.to_datetime(pd.Series(cols["peak_at"], dtype="object"), utc=True),
+        "basis": cols["basis"],
+    })
+
+
+def reconciliation_frame(report: "_energy.ReconciliationReport", time_zone: Optional[str] = None) -> "pd.DataFrame":
+    """One row per utility bill: billed vs computed energy (kWh) and demand (kW; NaN where the bill
+    states none), amounts and differences as decimal.Decimal, coverage, findings (list of kinds) and
+    messages (list of sentences). Indexed by period start (UTC, or ``time_zone``)."""
+    import pandas as pd
+
+    c = report.checks
+    start = pd.DatetimeIndex(c["start"]).tz_localize("UTC")
+    end = pd.DatetimeIndex(c["end"]).tz_localize("UTC")
+    if time_zone:
+        start, end = start.tz_convert(time_zone), end.tz_convert(time_zone)
+    billed_kw = np.where(c["billed_demand_milli"] < 0, np.nan, c["billed_demand_milli"] / 1000.0)
+    return pd.DataFrame({
+        "end": end, "id": c["id"],
+        "billed_kwh": c["billed_energy_milli"] / 1000.0, "computed_kwh": c["computed_energy_milli"] / 1000.0,
+        "kwh_diff": c["energy_diff_milli"] / 1000.0,
+        "billed_kw": billed_kw, "computed_kw": c["computed_demand_milli"] / 1000.0,
+        "billed_amount": _decimal_or_none(c["billed_amount"]), "computed_total": _decimal_or_none(c["computed_total"]),
+        "cost_diff": _decimal_or_none(c["cost_diff"]),
+        "billed_rate": _decimal_or_none(c["billed_rate"]), "computed_rate": _decimal_or_none(c["computed_rate"]),
+        "coverage": c["coverage"], "findings": c["findings"], "messages": c["messages"],
+    }, index=pd.DatetimeIndex(start, name="start"))
+
+
+def energy_milli(values) -> np.ndarray:
+    """Float kWh (Series or array) rounded to exact int64 Wh, refusing NaN/inf with the position."""
+    v = np.asarray(values, dtype="float64")
+    if not np.isfinite(v).all():
+        raise ValueError(f"values[{int(np.flatnonzero(~np.isfinite(v))[0])}]: not a finite number")
+    return np.round(v * 1000.0).astype("int64")

@@ -30,7 +30,7 @@ pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds) {
   return pyb::array(pyb::dtype("datetime64[ns]"), {owned->size()}, {sizeof(std::int64_t)}, owned->data(), owner);
 }
 
-std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* what) {
+pyb::array_t<std::int64_t> ns_values(const pyb::array& ns, const char* what) {
   const auto kind = ns.dtype().kind();
   if (ns.ndim() != 1) throw pyb::value_error(fmt::format("{}: expected a 1-D array, got {} dimensions", what, ns.ndim()));
   if (kind != 'M' && kind != 'i')
@@ -42,16 +42,23 @@ std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* wha
   const auto values = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(
       kind == 'M' ? ns.attr("view")("int64") : pyb::object(ns));
   if (!values) throw pyb::type_error(fmt::format("{}: cannot read as int64 nanoseconds", what));
+  return values;
+}
+
+std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i) {
+  if (ns == std::numeric_limits<std::int64_t>::min())
+    throw pyb::value_error(fmt::format("{}[{}]: NaT (missing timestamp)", what, i));
+  if (ns % 1'000'000'000 != 0)
+    throw pyb::value_error(fmt::format("{}[{}]: {} ns is not a whole second (energy stores seconds)", what, i, ns));
+  return ns / 1'000'000'000;
+}
+
+std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* what) {
+  const auto values = ns_values(ns, what);
   const auto n = static_cast<std::size_t>(values.size());
   const auto* p = values.data();
   std::vector<std::int64_t> out(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (p[i] == std::numeric_limits<std::int64_t>::min())
-      throw pyb::value_error(fmt::format("{}[{}]: NaT (missing timestamp)", what, i));
-    if (p[i] % 1'000'000'000 != 0)
-      throw pyb::value_error(fmt::format("{}[{}]: {} ns is not a whole second (energy stores seconds)", what, i, p[i]));
-    out[i] = p[i] / 1'000'000'000;
-  }
+  for (std::size_t i = 0; i < n; ++i) out[i] = ns_to_seconds(p[i], what, i);
   return out;
 }
 
@@ -90,6 +97,31 @@ std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories
     out[i] = cats[static_cast<std::size_t>(c[i])];
   }
   return out;
+}
+
+}  // namespace energy::py
+
+namespace energy::py {
+
+std::vector<double> to_doubles(const pyb::handle& values, const char* what) {
+  const auto arr = pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
+  if (!arr) throw pyb::type_error(fmt::format("{}: expected a 1-D array of numbers", what));
+  if (arr.ndim() != 1) throw pyb::value_error(fmt::format("{}: expected a 1-D array, got {} dimensions", what, arr.ndim()));
+  return {arr.data(), arr.data() + arr.size()};
+}
+
+std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what) {
+  const auto arr = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
+  if (!arr) throw pyb::type_error(fmt::format("{}: expected a 1-D integer array", what));
+  if (arr.ndim() != 1) throw pyb::value_error(fmt::format("{}: expected a 1-D array, got {} dimensions", what, arr.ndim()));
+  return {arr.data(), arr.data() + arr.size()};
+}
+
+money to_money(const pyb::handle& h, const char* what) {
+  const auto text = pyb::str(h).cast<std::string>();
+  if (auto m = money::parse(text)) return *m;
+  throw pyb::value_error(
+      fmt::format("{}: '{}' is not an exact decimal amount (pass a str or decimal.Decimal)", what, text));
 }
 
 }  // namespace energy::py

@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <energy/money.hpp>
 #include <energy/time.hpp>
 #include <energy/uuid.hpp>
 
@@ -21,6 +22,21 @@ void bind_model(pyb::module_& m);
 void bind_storage(pyb::module_& m);
 void bind_ingest(pyb::module_& m);
 void bind_aggregate(pyb::module_& m);
+void bind_baseline(pyb::module_& m);
+void bind_anomaly(pyb::module_& m);
+void bind_billing(pyb::module_& m);
+void bind_recommend(pyb::module_& m);
+void bind_greenbutton(pyb::module_& m);  // defined only when energy::greenbutton is built
+
+/// A 1-D float64 array, pandas Series or sequence as doubles (NaN stays NaN). @throws ValueError / TypeError.
+std::vector<double> to_doubles(const pyb::handle& values, const char* what);
+
+/// A 1-D int64 array (e.g. value_milli) as a vector. @throws TypeError naming `what`.
+std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what);
+
+/// An exact amount from a str or decimal.Decimal ("0.135530", "$" not allowed). @throws ValueError naming `what`.
+money to_money(const pyb::handle& h, const char* what);
+
 
 /// A UUID from a str or anything whose str() is canonical (uuid.UUID). @throws ValueError.
 uuid to_uuid(const pyb::handle& h, const char* what);
@@ -39,6 +55,13 @@ pyb::array_t<T> to_numpy(std::vector<T>&& v) {
 
 /// Epoch seconds to a datetime64[ns] array, converted in place (no copy of the column).
 pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds);
+
+/// A 1-D datetime64[ns] / int64 (ns since epoch, UTC) array as int64 nanoseconds, without a copy
+/// when it is C-contiguous. @throws TypeError / ValueError for other dtypes or shapes.
+pyb::array_t<std::int64_t> ns_values(const pyb::array& ns, const char* what);
+
+/// One nanosecond timestamp as epoch seconds. @throws ValueError naming `what`[i] for NaT or a fraction.
+std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i);
 
 /// A 1-D datetime64[ns] / int64 (ns since epoch, UTC) array to epoch seconds.
 /// @throws ValueError naming the first element that is not a whole second or is NaT.

@@ -44,4 +44,11 @@ PYBIND11_MODULE(_energy, m) {
   energy::py::bind_storage(m);
   energy::py::bind_ingest(m);
   energy::py::bind_aggregate(m);
+  energy::py::bind_baseline(m);
+  energy::py::bind_anomaly(m);
+  energy::py::bind_billing(m);
+  energy::py::bind_recommend(m);
+#ifdef ENERGY_PY_HAVE_GREENBUTTON
+  energy::py::bind_greenbutton(m);
+#endif
 }

@@ -38,3 +38,12 @@ def il_hourly(data_dir):
     df = pd.read_csv(data_dir / "eemeter" / "il-electricity-cdd-only-hourly.csv")
     df.index = pd.to_datetime(df["start"], utc=True)
     return df
+
+
+@pytest.fixture
+def il_temperature(data_dir):
+    import pandas as pd
+
+    df = pd.read_csv(data_dir / "eemeter" / "il-electricity-cdd-hdd-tempF.csv")
+    df.index = pd.to_datetime(df["dt"], utc=True)
+    return df["tempF"].astype("float64")

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+// Anomaly detection over one meter's interval series (value_milli: int64 thousandths of the
+// canonical unit per interval), Anomalies cross as columns (frames.anomalies_frame).
+#include "common.hpp"
+
+#include <energy/anomaly/detectors.hpp>
+
+#include <fmt/format.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+
+namespace energy::py {
+
+namespace an = energy::anomaly;
+
+namespace {
+
+/// Owns the columns a meter_series views.
+struct series_input {
+  uuid building_id;
+  std::optional<uuid> sensor_id;
+  std::int32_t interval_seconds = 900;
+  std::vector<epoch_seconds> ts;
+  std::vector<milli> value;
+  std::vector<std::uint32_t> quality;
+  std::string unit;
+
+  [[nodiscard]] an::meter_series view() const {
+    an::meter_series s{building_id, sensor_id, interval_seconds, ts, value, quality, unit};
+    s.validate();
+    return s;
+  }
+};
+
+series_input series_of(const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+                       std::int32_t interval_seconds, const pyb::handle& sensor_id, const pyb::handle& quality,
+                       const std::string& unit) {
+  series_input s;
+  s.building_id = to_uuid(building_id, "building_id");
+  if (!sensor_id.is_none()) s.sensor_id = to_uuid(sensor_id, "sensor_id");
+  s.interval_seconds = interval_seconds;
+  s.ts = to_epoch_seconds(ts, "ts");
+  s.value = to_int64s(value_milli, "value_milli");
+  if (!quality.is_none()) {
+    const auto q = to_int64s(quality, "quality");
+    s.quality.assign(q.begin(), q.end());
+  }
+  s.unit = unit;
+  return s;
+}
+
+const date::time_zone* zone_or_null(const pyb::handle& zone) {
+  return zone.is_none() ? nullptr : find_zone(zone.cast<std::string>());
+}
+
+pyb::dict anomaly_columns(const std::vector<an::anomaly>& found) {
+  const auto n = found.size();
+  std::vector<std::int64_t> start(n), end(n), expected(n), actual(n);
+  std::vector<double> score(n);
+  pyb::list kind, severity, explanation, building, sensor;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& a = found[i];
+    start[i] = to_epoch(a.range.start);
+    end[i] = to_epoch(a.range.end);
+    expected[i] = a.expected;
+    actual[i] = a.actual;
+    score[i] = a.score;
+    kind.append(std::string(an::to_string(a.kind)));
+    severity.append(std::string(an::to_string(a.severity)));
+    explanation.append(a.explanation);
+    building.append(a.building_id.to_string());
+    sensor.append(a.sensor_id ? pyb::object(pyb::str(a.sensor_id->to_string())) : pyb::object(pyb::none()));
+  }
+  pyb::dict out;
+  out["start"] = to_datetime64_ns(std::move(start));
+  out["end"] = to_datetime64_ns(std::move(end));
+  out["kind"] = kind;
+  out["severity"] = severity;
+  out["score"] = to_numpy(std::move(score));
+  out["expected_milli"] = to_numpy(std::move(expected));
+  out["actual_milli"] = to_numpy(std::move(actual));
+  out["explanation"] = explanation;
+  out["building_id"] = building;
+  out["sensor_id"] = sensor;
+  return out;
+}
+
+alert_window window_of(const std::string& w) {
+  if (w == "quarter_hour") return energy::alert_window::quarter_hour;
+  if (w == "hour") return energy::alert_window::hour;
+  if (w == "day") return energy::alert_window::day;
+  throw pyb::value_error(fmt::format("window: '{}' is not one of 'quarter_hour', 'hour', 'day'", w));
+}
+
+}  // namespace
+
+void bind_anomaly(pyb::module_& m) {
+  // Defaults come from the C++ option structs, so Python never drifts from the library.
+  const an::data_quality_options dq_defaults;
+  const an::deviation_options dev_defaults;
+  const an::after_hours_options ah_defaults;
+  const char* series_doc =
+      " The series: building_id, ts (datetime64[ns] UTC, strictly increasing), value_milli (int64 thousandths "
+      "of the unit consumed per interval), interval_seconds, optional sensor_id and quality flags. Returns "
+      "anomaly columns (start, end, kind, severity, score, expected_milli, actual_milli, explanation, "
+      "building_id, sensor_id); energy.anomalies_frame() makes a DataFrame.";
+
+  m.def(
+      "detect_data_quality",
+      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+         std::int32_t interval_seconds, const pyb::handle& sensor_id, const pyb::handle& quality,
+         const std::string& unit, const pyb::handle& zone, std::optional<milli> max_value_milli,
+         const pyb::handle& expected_start, const pyb::handle& expected_end, std::int32_t flatline_min_intervals,
+         double spike_z, double spike_level_z) {
+        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id, quality, unit);
+        an::data_quality_options o;
+        o.zone = zone_or_null(zone);
+        o.max_value = max_value_milli;
+        if (!expected_start.is_none() || !expected_end.is_none())
+          o.expected_range = time_range{to_instant(expected_start, "expected_start", from_epoch(s.ts.empty() ? 0 : s.ts.front())),
+                                        to_instant(expected_end, "expected_end", from_epoch(s.ts.empty() ? 0 : s.ts.back() + interval_seconds))};
+        o.flatline_min_intervals = flatline_min_intervals;
+        o.spike_z = spike_z;
+        o.spike_level_z = spike_level_z;
+        std::vector<an::anomaly> found;
+        {
+          pyb::gil_scoped_release release;
+          found = an::detect_data_quality(s.view(), o);
+        }
+        return anomaly_columns(found);
+      },
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
+      pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(), pyb::arg("quality") = pyb::none(),
+      pyb::arg("unit") = "kWh", pyb::arg("zone") = pyb::none(), pyb::arg("max_value_milli") = pyb::none(),
+      pyb::arg("expected_start") = pyb::none(), pyb::arg("expected_end") = pyb::none(),
+      pyb::arg("flatline_min_intervals") = dq_defaults.flatline_min_intervals,
+      pyb::arg("spike_z") = dq_defaults.spike_z, pyb::arg("spike_level_z") = dq_defaults.spike_level_z,
+      (std::string("Negative and impossible values, missing intervals, flatlines, spikes and meter resets.") +
+       series_doc).c_str());
+
+  m.def(
+      "detect_baseline_deviation",
+      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+         const pyb::handle& expected_milli, const std::string& zone, std::int32_t interval_seconds,
+         const pyb::handle& sensor_id, const std::string& unit, double z_threshold, std::int64_t smoothing_seconds,
+         std::int64_t min_duration_seconds, double min_relative_deviation) {
+        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), unit);
+        const auto expected = to_doubles(expected_milli, "expected_milli");
+        an::deviation_options o;
+        o.z_threshold = z_threshold;
+        o.smoothing_seconds = smoothing_seconds;
+        o.min_duration_seconds = min_duration_seconds;
+        o.min_relative_deviation = min_relative_deviation;
+        const auto* z = find_zone(zone);
+        std::vector<an::anomaly> found;
+        {
+          pyb::gil_scoped_release release;
+          found = an::detect_baseline_deviation(s.view(), expected, z, o);
+        }
+        return anomaly_columns(found);
+      },
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("expected_milli"), pyb::kw_only(),
+      pyb::arg("zone"), pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
+      pyb::arg("unit") = "kWh", pyb::arg("z_threshold") = dev_defaults.z_threshold,
+      pyb::arg("smoothing_seconds") = dev_defaults.smoothing_seconds,
+      pyb::arg("min_duration_seconds") = dev_defaults.min_duration_seconds,
+      pyb::arg("min_relative_deviation") = dev_defaults.min_relative_deviation,
+      (std::string("Sustained departures of the actual load from a baseline's expected load (expected_milli: float64 "
+                   "milli-units per row, NaN where the model has none), scored robustly per local hour of week.") +
+       series_doc).c_str());
+
+  m.def(
+      "detect_threshold",
+      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli, milli threshold_milli,
+         const std::string& window, const std::string& zone, std::int32_t interval_seconds,
+         const pyb::handle& sensor_id) {
+        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), "kWh");
+        alert_config config;
+        config.building_id = s.building_id;
+        config.threshold = threshold_milli;
+        config.window = window_of(window);
+        const auto* z = find_zone(zone);
+        std::vector<an::anomaly> found;
+        {
+          pyb::gil_scoped_release release;
+          found = an::detect_threshold(s.view(), config, z);
+        }
+        return anomaly_columns(found);
+      },
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(), pyb::arg("threshold_milli"),
+      pyb::arg("window") = "hour", pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("sensor_id") = pyb::none(),
+      (std::string("Local windows (quarter_hour, hour, day) whose total exceeds threshold_milli.") + series_doc).c_str());
+
+  pyb::class_<an::operating_schedule>(m, "OperatingSchedule",
+                                      "Occupied hours per local weekday detected from the load (days[0] = Monday).")
+      .def_property_readonly("days",
+                             [](const an::operating_schedule& x) {
+                               pyb::list out;
+                               for (const auto& d : x.days)
+                                 out.append(pyb::make_tuple(d.occupied, d.start_hour, d.end_hour));
+                               return out;
+                             },
+                             "7 tuples (occupied, start_hour, end_hour), Monday first; hours are local [start, end).")
+      .def_readonly("unoccupied_level", &an::operating_schedule::unoccupied_level)
+      .def_readonly("occupied_level", &an::operating_schedule::occupied_level)
+      .def_readonly("detected", &an::operating_schedule::detected)
+      .def("occupied", &an::operating_schedule::occupied, pyb::arg("hour_of_week"))
+      .def_property_readonly("occupied_hours_per_week", &an::operating_schedule::occupied_hours_per_week);
+
+  m.def(
+      "detect_schedule",
+      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli, const std::string& zone,
+         std::int32_t interval_seconds) {
+        const auto s = series_of(building_id, ts, value_milli, interval_seconds, pyb::none(), pyb::none(), "kWh");
+        const auto* z = find_zone(zone);
+        pyb::gil_scoped_release release;
+        return an::detect_schedule(s.view(), z);
+      },
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(), pyb::arg("zone"),
+      pyb::arg("interval_seconds") = 900, "The building's weekly operating schedule as detected from its load.");
+
+  m.def(
+      "detect_after_hours",
+      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+         const an::operating_schedule& schedule, const std::string& zone, std::int32_t interval_seconds,
+         const pyb::handle& sensor_id, double z_threshold, double min_ratio) {
+        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), "kWh");
+        const auto* z = find_zone(zone);
+        an::after_hours_options o;
+        o.z_threshold = z_threshold;
+        o.min_ratio = min_ratio;
+        std::vector<an::anomaly> found;
+        {
+          pyb::gil_scoped_release release;
+          found = an::detect_after_hours(s.view(), z, schedule, o);
+        }
+        return anomaly_columns(found);
+      },
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("schedule"), pyb::kw_only(),
+      pyb::arg("zone"), pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
+      pyb::arg("z_threshold") = ah_defaults.z_threshold, pyb::arg("min_ratio") = ah_defaults.min_ratio,
+      (std::string("Consumption in the schedule's unoccupied hours far above the unoccupied baseline.") + series_doc)
+          .c_str());
+
+  m.def(
+      "detect_register_resets",
+      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& register_values,
+         const pyb::handle& sensor_id, std::optional<double> register_max) {
+        const auto b = to_uuid(building_id, "building_id");
+        std::optional<uuid> sensor;
+        if (!sensor_id.is_none()) sensor = to_uuid(sensor_id, "sensor_id");
+        const auto t = to_epoch_seconds(ts, "ts");
+        const auto v = to_doubles(register_values, "register_values");
+        return anomaly_columns(an::detect_register_resets(b, sensor, t, v, register_max));
+      },
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("register_values"), pyb::kw_only(),
+      pyb::arg("sensor_id") = pyb::none(), pyb::arg("register_max") = pyb::none(),
+      "Resets of a cumulative register (raw readings in the sensor's unit); rollovers near register_max are not "
+      "resets.");
+}
+
+}  // namespace energy::py
