@@ -6,11 +6,15 @@
 //    the readings table and (2) through store::write_readings (COPY into staging + set-based
 //    upsert + dirty marks + commit), each into an emptied table. Counters: rows/s of both and
 //    `ratio` = adapter rows/s ÷ bare COPY rows/s (target >= 0.70).
+//  hourly_aggregation_job: 50 buildings x 1,000 sensors x one hour of 15-minute data written, then
+//    aggregate::refresh_summaries timed (the seed's hourly job: target < 1 s). Reference in the same
+//    run: one bare server-side GROUP BY summing the same hour per sensor (`ratio` = job / reference).
 //  daily_summaries_year: one building's 365 daily summaries read with read_summaries from a warm
 //    server (50 buildings stored); counters p50_ms / p99_ms over all reads, and the same for a
 //    bare prepared SELECT of the same rows (bare_p50_ms / bare_p99_ms), interleaved.
 #include <benchmark/benchmark.h>
 
+#include <energy/aggregate/refresh.hpp>
 #include <energy/storage/postgres.hpp>
 
 #include <pqxx/pqxx>
@@ -215,6 +219,60 @@ void daily_summaries_year(benchmark::State& state) {
   state.counters["p99_ratio"] = state.counters["p99_ms"] / state.counters["bare_p99_ms"];
 }
 BENCHMARK(daily_summaries_year)->Unit(benchmark::kMicrosecond)->Iterations(smoke() ? 5 : 2000);
+
+void hourly_aggregation_job(benchmark::State& state) {
+  const auto uri = server_uri();
+  if (!uri) {
+    state.SkipWithError("no PostgreSQL server: set ENERGY_BENCH_POSTGRES_URI");
+    return;
+  }
+  const std::size_t n_buildings = smoke() ? 2 : 50;
+  const std::size_t n_sensors = smoke() ? 10 : 1000;
+  pqxx::connection ref{*uri};
+  const epoch_seconds hour0 = 1'730'419'200;  // 2024-11-01T00:00:00Z
+  std::vector<double> job_s, ref_s;
+  for (auto _ : state) {
+    state.PauseTiming();
+    postgres_options o;
+    o.schema = bench_schema("hourly");
+    auto s = open_postgres_store(*uri, o);
+    const auto first = make_building(*s, n_sensors);
+    std::vector<building_fixture> fixtures{first};
+    for (std::size_t b = 1; b < n_buildings; ++b) fixtures.push_back(make_building(*s, n_sensors, false, first.tenant_id));
+    reading_rows rows;
+    for (const auto& f : fixtures)
+      for (const auto& id : f.sensors)
+        for (int q = 0; q < 4; ++q) rows.push_back(id, hour0 + q * 900, 1'000 + q * 17);
+    (void)s->write_readings(rows);
+    state.ResumeTiming();
+
+    auto a = clock_type::now();
+    const auto report = aggregate::refresh_summaries(*s);
+    auto b = clock_type::now();
+    {
+      pqxx::read_transaction t{ref};
+      const auto r = t.exec("SELECT sensor_id, sum(value) FROM " + ref.quote_name(o.schema) +
+                            ".readings WHERE ts >= to_timestamp(" + std::to_string(hour0) + ") AND ts < to_timestamp(" +
+                            std::to_string(hour0 + 3600) + ") GROUP BY sensor_id");
+      if (r.size() != n_buildings * n_sensors) state.SkipWithError("reference saw the wrong number of sensors");
+    }
+    auto c = clock_type::now();
+    if (report.marks_claimed != n_buildings * n_sensors) state.SkipWithError("job claimed the wrong number of marks");
+    job_s.push_back(std::chrono::duration<double>(b - a).count());
+    ref_s.push_back(std::chrono::duration<double>(c - b).count());
+    state.SetIterationTime(job_s.back());
+  }
+  auto mean = [](const std::vector<double>& v) {
+    double t = 0;
+    for (double x : v) t += x;
+    return v.empty() ? 0.0 : t / static_cast<double>(v.size());
+  };
+  state.counters["job_s"] = mean(job_s);
+  state.counters["bare_groupby_s"] = mean(ref_s);
+  state.counters["ratio"] = mean(job_s) / mean(ref_s);
+  state.counters["readings"] = static_cast<double>(n_buildings * n_sensors * 4);
+}
+BENCHMARK(hourly_aggregation_job)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(smoke() ? 1 : 3);
 
 }  // namespace
 

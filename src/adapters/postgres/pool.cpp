@@ -76,6 +76,13 @@ std::unique_ptr<pqxx::connection> postgres_pool::connect() {
       "CREATE TEMP TABLE IF NOT EXISTS staging_readings "
       "(sensor_id uuid NOT NULL, ts bigint NOT NULL, value bigint NOT NULL, quality integer NOT NULL) "
       "ON COMMIT DELETE ROWS");
+  // Same for summaries: the aggregation job commits tens of thousands of rows per round.
+  n.exec0(
+      "CREATE TEMP TABLE IF NOT EXISTS staging_summaries "
+      "(seq bigint NOT NULL, scope text NOT NULL, subject_id uuid NOT NULL, sensor_type text NOT NULL, "
+      "resolution text NOT NULL, period_start bigint NOT NULL, period_end bigint NOT NULL, local_start bigint NOT NULL, "
+      "consumption bigint NOT NULL, peak_demand bigint NOT NULL, cost_micros bigint NOT NULL, "
+      "reading_count bigint NOT NULL) ON COMMIT DELETE ROWS");
   prepare_statements(*c);
   return c;
 }

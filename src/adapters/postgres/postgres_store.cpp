@@ -178,6 +178,19 @@ void prepare_statements(pqxx::connection& c) {
             "period_end = excluded.period_end, local_start = excluded.local_start, consumption = excluded.consumption, "
             "peak_demand = excluded.peak_demand, cost_micros = excluded.cost_micros, "
             "reading_count = excluded.reading_count");
+  // Set-based upsert of the COPYed staging rows; within one commit the last row for a key wins,
+  // as it would row by row.
+  c.prepare("merge_summaries",
+            "INSERT INTO summaries (scope, subject_id, sensor_type, resolution, period_start, period_end, local_start, "
+            "consumption, peak_demand, cost_micros, reading_count) "
+            "SELECT DISTINCT ON (scope, subject_id, sensor_type, resolution, period_start) scope, subject_id, "
+            "sensor_type, resolution, to_timestamp(period_start), to_timestamp(period_end), "
+            "to_timestamp(local_start) AT TIME ZONE 'UTC', consumption, peak_demand, cost_micros, reading_count "
+            "FROM staging_summaries ORDER BY scope, subject_id, sensor_type, resolution, period_start, seq DESC "
+            "ON CONFLICT (scope, subject_id, sensor_type, resolution, period_start) DO UPDATE SET "
+            "period_end = excluded.period_end, local_start = excluded.local_start, consumption = excluded.consumption, "
+            "peak_demand = excluded.peak_demand, cost_micros = excluded.cost_micros, "
+            "reading_count = excluded.reading_count");
   c.prepare("read_summaries",
             "SELECT scope, subject_id, sensor_type, resolution, " EPOCH("period_start") ", " EPOCH("period_end")
             ", " EPOCH("local_start") ", consumption, peak_demand, cost_micros, reading_count FROM summaries "
@@ -410,11 +423,28 @@ class postgres_store final : public store {
     hours += '}';
     const std::string id_array = uuid_array(ids);
     exec("commit_summaries", [&](pqxx::work& w) {
-      for (const auto& s : rows)
+      if (rows.size() == 1) {
+        const auto& s = rows.front();
         w.exec_prepared0("put_summary", std::string(scope_name(s.scope)), s.subject_id.to_string(),
                          std::string(to_string(s.type)), std::string(to_string(s.res)), to_epoch(s.period.start),
                          to_epoch(s.period.end), s.local_start.time_since_epoch().count(), s.consumption,
                          s.peak_demand, s.cost.micros(), s.reading_count);
+      } else if (!rows.empty()) {
+        // One round trip per row made the hourly job take ~35 s for 50 x 1,000 sensors: COPY instead.
+        pqxx::stream_to copy{w, "staging_summaries",
+                             std::vector<std::string>{"seq", "scope", "subject_id", "sensor_type", "resolution",
+                                                      "period_start", "period_end", "local_start", "consumption",
+                                                      "peak_demand", "cost_micros", "reading_count"}};
+        std::int64_t seq = 0;
+        for (const auto& s : rows)
+          copy << std::make_tuple(seq++, std::string(scope_name(s.scope)), s.subject_id.to_string(),
+                                  std::string(to_string(s.type)), std::string(to_string(s.res)),
+                                  to_epoch(s.period.start), to_epoch(s.period.end),
+                                  static_cast<std::int64_t>(s.local_start.time_since_epoch().count()), s.consumption,
+                                  s.peak_demand, s.cost.micros(), s.reading_count);
+        copy.complete();
+        w.exec_prepared0("merge_summaries");
+      }
       if (!claim.hours.empty()) w.exec_prepared0("clear_dirty", id_array, hours, claim.up_to_sequence);
     });
   }

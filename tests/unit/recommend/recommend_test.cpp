@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include <algorithm>
 
 #include <energy/recommend/recommend.hpp>
@@ -16,11 +18,13 @@ namespace {
 const date::time_zone* ny() { return energy::testing::new_york(); }
 constexpr epoch_seconds jan1 = energy::testing::jan1_2024_ny;
 
-const recommendation* find(const std::vector<recommendation>& r, recommendation_kind k, std::string_view title = {}) {
+/// A copy of the first matching recommendation (callers often pass a temporary vector), or null.
+std::shared_ptr<const recommendation> find(const std::vector<recommendation>& r, recommendation_kind k,
+                                           std::string_view title = {}) {
   const auto it = std::find_if(r.begin(), r.end(), [&](const recommendation& x) {
     return x.kind == k && (title.empty() || x.title == title);
   });
-  return it == r.end() ? nullptr : &*it;
+  return it == r.end() ? nullptr : std::make_shared<const recommendation>(*it);
 }
 
 std::vector<recommendation> run(const energy::testing::synthetic_series& s, const std::function<void(building_history&)>& edit = {}) {
@@ -36,7 +40,7 @@ std::vector<recommendation> run(const energy::testing::synthetic_series& s, cons
 
 TEST_CASE("high baseload fires when the night load is a large share of the day load", "[recommend]") {
   const auto high = run(office(jan1, 8 * 7, 900, ny(), 100.0, 60.0));
-  const auto* r = find(high, recommendation_kind::high_baseload);
+  const auto r = find(high, recommendation_kind::high_baseload);
   REQUIRE(r != nullptr);
   CHECK(r->evidence.at(2).value == Approx(0.6).epsilon(0.05));
   // (60 − 0.5·100) kW over the unoccupied hours of a year (168 − 50 per week).
@@ -54,7 +58,7 @@ TEST_CASE("after-hours operation fires on repeated weekend operation and not on 
                                  const auto week = (t - jan1) / (7 * 86400);
                                  return wd == 5 && (week == 2 || week == 5) && hour >= 9 && hour < 15 ? 100.0 : kwh;
                                });
-  const auto* r = find(run(weekends), recommendation_kind::after_hours_operation);
+  const auto r = find(run(weekends), recommendation_kind::after_hours_operation);
   REQUIRE(r != nullptr);
   CHECK(r->evidence.at(0).value == 2.0);  // two Saturdays
   // Each Saturday: 6 h × 70 kW above the baseline; 2 in 8 weeks, annualised.
@@ -69,7 +73,7 @@ TEST_CASE("schedule drift fires when the recent weeks start earlier than before"
                             [&](epoch_seconds t, int wd, int hour, double kwh) {
                               return t >= recent && wd < 5 && hour >= 6 && hour < 8 ? 100.0 : kwh;
                             });
-  const auto* r = find(run(early), recommendation_kind::schedule_drift);
+  const auto r = find(run(early), recommendation_kind::schedule_drift);
   REQUIRE(r != nullptr);
   CHECK(r->explanation.find("06:00-18:00 (was 08:00-18:00)") != std::string::npos);
   CHECK(from_milli(r->annual_saving_kwh) == Approx(10.0 * 70.0 * 8766.0 / 168.0).epsilon(0.1));
@@ -84,7 +88,7 @@ TEST_CASE("peak demand reduction fires on short peaks under a demand charge only
                               return wd == 2 && hour == 14 && (t % 3600) == 0 ? 300.0 : kwh;
                             });
   auto with_demand = [](building_history& h) { h.price.demand_per_kw_month = money::parse("15"); };
-  const auto* r = find(run(peaky, with_demand), recommendation_kind::peak_demand);
+  const auto r = find(run(peaky, with_demand), recommendation_kind::peak_demand);
   REQUIRE(r != nullptr);
   CHECK(r->annual_saving_kwh == 0);
   // Evidence: the load factor, the shave, then each full local month's peak with its period.
@@ -112,13 +116,13 @@ TEST_CASE("weather-sensitivity rules fire only outside their documented ranges",
   w.heating_days_per_year = 200.0;
   w.cooling_days_per_year = 120.0;
   const auto bad = run(s, [&](auto& h) { h.weather = w; h.floor_area_ft2 = 5000.0; });
-  const auto* heat = find(bad, recommendation_kind::weather_sensitivity, "Lower the heating balance point");
+  const auto heat = find(bad, recommendation_kind::weather_sensitivity, "Lower the heating balance point");
   REQUIRE(heat != nullptr);
   CHECK(from_milli(heat->annual_saving_kwh) == Approx(20.0 * 5.0 * 200.0));
-  const auto* cool = find(bad, recommendation_kind::weather_sensitivity, "Raise the cooling balance point");
+  const auto cool = find(bad, recommendation_kind::weather_sensitivity, "Raise the cooling balance point");
   REQUIRE(cool != nullptr);
   CHECK(from_milli(cool->annual_saving_kwh) == Approx(18.0 * 5.0 * 120.0));
-  const auto* slope = find(bad, recommendation_kind::weather_sensitivity, "Reduce the heating sensitivity to weather");
+  const auto slope = find(bad, recommendation_kind::weather_sensitivity, "Reduce the heating sensitivity to weather");
   REQUIRE(slope != nullptr);  // 20 / 5 = 4 kWh/(°F·day) per 1000 ft² > 3
   CHECK(from_milli(slope->annual_saving_kwh) == Approx((20.0 - 15.0) * 4000.0));
   CHECK(find(bad, recommendation_kind::weather_sensitivity, "Reduce the cooling sensitivity to weather") != nullptr);
@@ -137,7 +141,7 @@ TEST_CASE("energy use intensity is compared with the ENERGY STAR median for the 
   CHECK_FALSE(find_eui_benchmark("spaceport"));
 
   const auto s = office(jan1, 8 * 7, 900, ny());  // about 445,000 kWh a year
-  const auto* high = find(run(s, [](auto& h) { h.floor_area_ft2 = 10000.0; }),
+  const auto high = find(run(s, [](auto& h) { h.floor_area_ft2 = 10000.0; }),
                           recommendation_kind::high_energy_use_intensity);
   REQUIRE(high != nullptr);
   CHECK(high->evidence.at(0).value == Approx(44.6).epsilon(0.05));
@@ -169,7 +173,7 @@ TEST_CASE("a declared schedule is the reference for schedule drift when given", 
   declared.occupied_level = 25000.0;  // 100 kW × 0.25 h, milli-kWh per interval
   declared.unoccupied_level = 7500.0;
   for (int d = 0; d < 5; ++d) declared.days[static_cast<std::size_t>(d)] = anomaly::day_schedule{true, 8, 18};
-  const auto* r = find(run(s, [&](auto& h) { h.declared_schedule = declared; }), recommendation_kind::schedule_drift);
+  const auto r = find(run(s, [&](auto& h) { h.declared_schedule = declared; }), recommendation_kind::schedule_drift);
   REQUIRE(r != nullptr);
   CHECK(r->explanation.find("declared") != std::string::npos);
   CHECK(from_milli(r->annual_saving_kwh) == Approx(10.0 * 70.0 * 8766.0 / 168.0).epsilon(0.02));
