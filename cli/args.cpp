@@ -42,7 +42,9 @@ std::string args::get_or(std::string_view name, std::string fallback) const {
   return get(name).value_or(std::move(fallback));
 }
 
-bool args::flag(std::string_view name) const { return options_.contains(name); }
+bool args::flag(std::string_view name) const {
+  return options_.contains(name);
+}
 
 void args::check_known(const std::vector<std::string>& known) const {
   for (const auto& [name, value] : options_)

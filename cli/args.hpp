@@ -22,7 +22,9 @@ class args {
   /// Splits argv into positionals and options. `flags` lists options that take no value.
   args(int argc, char** argv, std::vector<std::string> flags);
 
-  [[nodiscard]] const std::vector<std::string>& positionals() const noexcept { return positionals_; }
+  [[nodiscard]] const std::vector<std::string>& positionals() const noexcept {
+    return positionals_;
+  }
   [[nodiscard]] std::optional<std::string> get(std::string_view name) const;
   [[nodiscard]] std::string require(std::string_view name) const;
   [[nodiscard]] std::string get_or(std::string_view name, std::string fallback) const;

@@ -34,7 +34,9 @@ std::unique_ptr<archive::object_store> open_archive(const args& a) {
     c.region = env_or("AWS_REGION", "us-east-1");
     c.access_key = env_or("AWS_ACCESS_KEY_ID", "");
     c.secret_key = env_or("AWS_SECRET_ACCESS_KEY", "");
-    if (c.endpoint.empty()) throw usage_error("s3:// archives need ENERGY_S3_ENDPOINT (e.g. https://s3.eu-west-1.amazonaws.com)");
+    if (c.endpoint.empty())
+      throw usage_error(
+          "s3:// archives need ENERGY_S3_ENDPOINT (e.g. https://s3.eu-west-1.amazonaws.com)");
     return archive::open_s3_store(c);
   }
   return archive::open_directory_store(where);
@@ -48,7 +50,8 @@ std::unique_ptr<storage::retention_port> open_retention(const std::string& uri) 
     throw usage_error("this energy was built without the PostgreSQL adapter");
 #endif
   }
-  if (uri.starts_with("memory:")) throw usage_error("retention needs a database: sqlite:PATH or postgresql://...");
+  if (uri.starts_with("memory:"))
+    throw usage_error("retention needs a database: sqlite:PATH or postgresql://...");
   return storage::open_sqlite_retention(uri.starts_with("sqlite:") ? uri.substr(7) : uri);
 }
 
@@ -65,7 +68,9 @@ std::int64_t days_option(const args& a, std::string_view name, std::int64_t fall
 utc_seconds instant_option(const args& a, std::string_view name) {
   const auto text = a.require(name);
   auto t = parse_utc_timestamp(text.size() == 10 ? text + "T00:00:00Z" : text);
-  if (!t) throw usage_error(fmt::format("--{}: '{}' is not YYYY-MM-DD (UTC) or an RFC 3339 timestamp", name, text));
+  if (!t)
+    throw usage_error(
+        fmt::format("--{}: '{}' is not YYYY-MM-DD (UTC) or an RFC 3339 timestamp", name, text));
   return *t;
 }
 
@@ -84,9 +89,12 @@ int cmd_retention(const args& a, const std::string& uri) {
     fmt::print(stderr, "energy: another retention job holds the lock; nothing done\n");
     return 1;
   }
-  fmt::print("archived {} days ({} readings), dropped {} empty days, deleted {} old summaries; {} days kept "
-             "because they still have unsummarised hours (run 'energy aggregate')\n",
-             r.days_archived, r.rows_archived, r.days_dropped_empty, r.summaries_deleted, r.days_pending.size());
+  fmt::print(
+      "archived {} days ({} readings), dropped {} empty days, deleted {} old summaries; {} days "
+      "kept "
+      "because they still have unsummarised hours (run 'energy aggregate')\n",
+      r.days_archived, r.rows_archived, r.days_dropped_empty, r.summaries_deleted,
+      r.days_pending.size());
   return 0;
 }
 
@@ -96,8 +104,8 @@ int cmd_restore(const args& a, storage::store& db) {
   const time_range range{instant_option(a, "from"), instant_option(a, "to")};
   if (range.empty()) throw usage_error("--to must be after --from");
   const auto n = archive::restore_range(*objects, db, range, a.get_or("prefix", "readings/"));
-  fmt::print("restored {} readings from {} to {} (run 'energy aggregate' to refresh summaries)\n", n,
-             format_utc(range.start), format_utc(range.end));
+  fmt::print("restored {} readings from {} to {} (run 'energy aggregate' to refresh summaries)\n",
+             n, format_utc(range.start), format_utc(range.end));
   return 0;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// generate: a realistic synthetic portfolio for demos and benchmarks. Office-like 15-minute electricity
-// load (base load, occupied-hours plateau in local time, weekends low, seasonal HVAC term, noise) for
-// buildings spread over several time zones, so DST days and half-hour offsets are exercised.
+// generate: a realistic synthetic portfolio for demos and benchmarks. Office-like 15-minute
+// electricity load (base load, occupied-hours plateau in local time, weekends low, seasonal HVAC
+// term, noise) for buildings spread over several time zones, so DST days and half-hour offsets are
+// exercised.
 #include "commands.hpp"
 #include "output.hpp"
 
@@ -20,8 +21,9 @@
 namespace energy::cli {
 namespace {
 
-constexpr std::array<const char*, 6> zones{"America/New_York", "America/Chicago", "Europe/London",
-                                           "Asia/Kolkata",     "Australia/Sydney", "America/Los_Angeles"};
+constexpr std::array<const char*, 6> zones{"America/New_York", "America/Chicago",
+                                           "Europe/London",    "Asia/Kolkata",
+                                           "Australia/Sydney", "America/Los_Angeles"};
 
 std::int64_t int_option(const args& a, std::string_view name, std::int64_t fallback) {
   const auto text = a.get(name);
@@ -41,7 +43,8 @@ date::sys_days date_option(const args& a, std::string_view name, std::string fal
 }
 
 /// kWh in one 15-minute interval starting at `local` for a sensor of `scale` kW peak.
-double office_load(date::local_seconds local, double scale, double day_of_year, std::mt19937_64& rng) {
+double office_load(date::local_seconds local, double scale, double day_of_year,
+                   std::mt19937_64& rng) {
   const auto day = date::floor<date::days>(local);
   const date::weekday wd{day};
   const double hour = std::chrono::duration<double, std::ratio<3600>>(local - day).count();
@@ -50,7 +53,8 @@ double office_load(date::local_seconds local, double scale, double day_of_year, 
   const double ramp = (!weekend && hour >= 6.0 && hour < 7.0) ? (hour - 6.0) : 0.0;
   const double seasonal = 0.25 * std::cos((day_of_year - 200.0) / 365.25 * 2.0 * 3.14159265358979);
   std::normal_distribution<double> noise(0.0, 0.04);
-  const double kw = scale * (0.30 + 0.55 * std::max(occupied, ramp) * (1.0 + seasonal) + noise(rng));
+  const double kw =
+      scale * (0.30 + 0.55 * std::max(occupied, ramp) * (1.0 + seasonal) + noise(rng));
   return std::max(0.0, kw) * 0.25;
 }
 
@@ -74,11 +78,13 @@ int cmd_generate(const args& a, storage::store& db) {
     tenant_id = *parsed;
   } else {
     tenant_id = uuid::v7();
-    db.put_tenant({tenant_id, "Generated portfolio", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())});
+    db.put_tenant({tenant_id, "Generated portfolio",
+                   std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())});
   }
 
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(
-      out_path == "-" ? stdout : std::fopen(out_path.c_str(), "wb"), out_path == "-" ? [](std::FILE*) { return 0; } : &std::fclose);
+      out_path == "-" ? stdout : std::fopen(out_path.c_str(), "wb"),
+      out_path == "-" ? [](std::FILE*) { return 0; } : &std::fclose);
   if (!out) throw std::runtime_error("cannot write " + out_path);
 
   std::mt19937_64 rng(42);
@@ -111,25 +117,32 @@ int cmd_generate(const args& a, storage::store& db) {
   // Write interval by interval across all sensors, the way a portfolio reports in real time.
   fmt::memory_buffer buf;
   std::vector<double> scale(sensors.size());
-  for (auto& s : scale) s = size_dist(rng);
+  for (auto& s : scale)
+    s = size_dist(rng);
   std::vector<const date::time_zone*> sensor_zone(sensors.size());
   for (std::size_t i = 0; i < sensors.size(); ++i)
     sensor_zone[i] = find_zone(zones[(i / static_cast<std::size_t>(n_sensors)) % zones.size()]);
-  if (json) fmt::format_to(std::back_inserter(buf), "{{\"readings\":[\n");
-  else fmt::format_to(std::back_inserter(buf), "sensor_id,timestamp,value\n");
+  if (json)
+    fmt::format_to(std::back_inserter(buf), "{{\"readings\":[\n");
+  else
+    fmt::format_to(std::back_inserter(buf), "sensor_id,timestamp,value\n");
   bool first = true;
   const std::int64_t intervals = n_days * 96;
   std::int64_t written = 0;
   for (std::int64_t k = 0; k < intervals; ++k) {
     const utc_seconds t{date::sys_days{start} + std::chrono::minutes{15 * k}};
     const auto ts = format_utc(t);
-    const double doy = static_cast<double>((date::floor<date::days>(t) - date::sys_days{date::year_month_day{date::floor<date::days>(t)}.year() / 1 / 1}).count());
+    const double doy = static_cast<double>(
+        (date::floor<date::days>(t) -
+         date::sys_days{date::year_month_day{date::floor<date::days>(t)}.year() / 1 / 1})
+            .count());
     for (std::size_t i = 0; i < sensors.size(); ++i) {
       const auto local = sensor_zone[i]->to_local(t);
       const double kwh = std::round(office_load(local, scale[i], doy, rng) * 1000.0) / 1000.0;
       const auto id = sensors[i].id.to_string();
       if (json)
-        fmt::format_to(std::back_inserter(buf), "{}{{\"sensor_id\":\"{}\",\"timestamp\":\"{}\",\"value_kwh\":{:.3f}}}",
+        fmt::format_to(std::back_inserter(buf),
+                       "{}{{\"sensor_id\":\"{}\",\"timestamp\":\"{}\",\"value_kwh\":{:.3f}}}",
                        first ? "" : ",\n", id, ts, kwh);
       else
         fmt::format_to(std::back_inserter(buf), "{},{},{:.3f}\n", id, ts, kwh);
@@ -143,8 +156,9 @@ int cmd_generate(const args& a, storage::store& db) {
   }
   if (json) fmt::format_to(std::back_inserter(buf), "\n]}}\n");
   std::fwrite(buf.data(), 1, buf.size(), out.get());
-  fmt::print(stderr, "generated {} readings: {} buildings x {} sensors x {} days of 15-minute data -> {}\n", written,
-             n_buildings, n_sensors, n_days, out_path);
+  fmt::print(stderr,
+             "generated {} readings: {} buildings x {} sensors x {} days of 15-minute data -> {}\n",
+             written, n_buildings, n_sensors, n_days, out_path);
   return 0;
 }
 

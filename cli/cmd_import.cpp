@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// import: readings from the seed's JSON batches or CSV into the store; aggregate: refresh summaries.
+// import: readings from the seed's JSON batches or CSV into the store; aggregate: refresh
+// summaries.
 #include "commands.hpp"
 #include "output.hpp"
 
@@ -44,9 +45,11 @@ class progress {
   explicit progress(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO)) {}
   void update(const ingest::ingest_report& r) {
     if (!enabled_) return;
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    fmt::print(stderr, "\r  {} readings read, {} stored, {} rejected  ({:.0f} readings/s)   ", r.received,
-               r.inserted + r.replaced + r.unchanged, r.rejected, s > 0 ? static_cast<double>(r.received) / s : 0.0);
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    fmt::print(stderr, "\r  {} readings read, {} stored, {} rejected  ({:.0f} readings/s)   ",
+               r.received, r.inserted + r.replaced + r.unchanged, r.rejected,
+               s > 0 ? static_cast<double>(r.received) / s : 0.0);
   }
   void finish() {
     if (enabled_) fmt::print(stderr, "\n");
@@ -61,7 +64,8 @@ class progress {
 
 int cmd_import(const args& a, storage::store& db) {
   a.check_known({"db", "format", "sensor", "errors", "quiet"});
-  if (a.positionals().size() != 2) throw usage_error("usage: energy import FILE|- [--format json|csv] [--sensor ID]");
+  if (a.positionals().size() != 2)
+    throw usage_error("usage: energy import FILE|- [--format json|csv] [--sensor ID]");
   const std::string path = a.positionals()[1];
   const auto format = detect_format(a, path);
   const std::string source = path == "-" ? "<stdin>" : path;
@@ -95,7 +99,8 @@ int cmd_import(const args& a, storage::store& db) {
     if (!out) throw std::runtime_error("cannot write " + *errors_path);
     out << "source_row,reason,detail\n";
     for (const auto& r : total.rejections)
-      out << r.source_row << ',' << ingest::to_string(r.why) << ',' << csv_field(where(r, source, format)) << '\n';
+      out << r.source_row << ',' << ingest::to_string(r.why) << ','
+          << csv_field(where(r, source, format)) << '\n';
   }
   constexpr std::size_t shown = 20;
   for (std::size_t i = 0; i < total.rejections.size() && i < shown; ++i) {
@@ -103,11 +108,15 @@ int cmd_import(const args& a, storage::store& db) {
     fmt::print(stderr, "{} [{}]\n", where(r, source, format), ingest::to_string(r.why));
   }
   if (total.rejections.size() > shown)
-    fmt::print(stderr, "... and {} more (write them all with --errors FILE)\n", total.rejections.size() - shown);
+    fmt::print(stderr, "... and {} more (write them all with --errors FILE)\n",
+               total.rejections.size() - shown);
 
-  fmt::print("{}: {} readings: {} inserted, {} unchanged, {} replaced (corrections), {} duplicates in input, "
-             "{} rejected\n",
-             source, total.received, total.inserted, total.unchanged, total.replaced, total.duplicates, total.rejected);
+  fmt::print(
+      "{}: {} readings: {} inserted, {} unchanged, {} replaced (corrections), {} duplicates in "
+      "input, "
+      "{} rejected\n",
+      source, total.received, total.inserted, total.unchanged, total.replaced, total.duplicates,
+      total.rejected);
   return total.rejected > 0 ? 3 : 0;
 }
 
@@ -115,9 +124,12 @@ int cmd_aggregate(const args& a, storage::store& db) {
   a.check_known({"db"});
   const auto started = std::chrono::steady_clock::now();
   const auto r = aggregate::refresh_summaries(db);
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  fmt::print("aggregated {} dirty sensor-hours ({} readings) into {} hour, {} day, {} month summaries in {:.2f} s\n",
-             r.marks_claimed, r.readings_read, r.hour_buckets, r.day_buckets, r.month_buckets, s);
+  const double s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print(
+      "aggregated {} dirty sensor-hours ({} readings) into {} hour, {} day, {} month summaries in "
+      "{:.2f} s\n",
+      r.marks_claimed, r.readings_read, r.hour_buckets, r.day_buckets, r.month_buckets, s);
   return 0;
 }
 

@@ -11,18 +11,20 @@ namespace energy::cli {
 namespace {
 
 /// Local midnight of YYYY-MM-DD in `zone`, as UTC (the earliest instant if midnight repeats).
-utc_seconds local_date_start(std::string_view option, const std::string& text, const date::time_zone* zone) {
+utc_seconds local_date_start(std::string_view option, const std::string& text,
+                             const date::time_zone* zone) {
   int y = 0;
   unsigned m = 0, d = 0;
   char dash1 = 0, dash2 = 0;
-  if (std::sscanf(text.c_str(), "%4d%c%2u%c%2u", &y, &dash1, &m, &dash2, &d) != 5 || dash1 != '-' || dash2 != '-' ||
-      text.size() != 10)
+  if (std::sscanf(text.c_str(), "%4d%c%2u%c%2u", &y, &dash1, &m, &dash2, &d) != 5 || dash1 != '-' ||
+      dash2 != '-' || text.size() != 10)
     throw usage_error(fmt::format("--{}: '{}' is not a date YYYY-MM-DD", option, text));
   const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
   if (!ymd.ok()) throw usage_error(fmt::format("--{}: '{}' is not a calendar date", option, text));
   const auto local = date::local_days{ymd};
   const auto info = zone->get_info(date::local_seconds{local});
-  // Midnight may not exist (zones that spring forward at 00:00): take the first instant after the gap.
+  // Midnight may not exist (zones that spring forward at 00:00): take the first instant after the
+  // gap.
   if (info.result == date::local_info::nonexistent) return info.second.begin;
   return utc_seconds{local.time_since_epoch() - info.first.offset};
 }
@@ -32,15 +34,16 @@ std::string local_label(const summary_row& r) {
   const date::year_month_day ymd{day};
   switch (r.res) {
     case resolution::month:
-      return fmt::format("{:04}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
+      return fmt::format("{:04}-{:02}", static_cast<int>(ymd.year()),
+                         static_cast<unsigned>(ymd.month()));
     case resolution::day:
-      return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                         static_cast<unsigned>(ymd.day()));
+      return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                         static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
     case resolution::hour: {
       const date::hh_mm_ss<std::chrono::seconds> tod{r.local_start - day};
       return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", static_cast<int>(ymd.year()),
-                         static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), tod.hours().count(),
-                         tod.minutes().count());
+                         static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                         tod.hours().count(), tod.minutes().count());
     }
   }
   return {};
@@ -60,7 +63,8 @@ int cmd_summaries(const args& a, storage::store& db) {
     const auto sid = uuid::try_parse(*s);
     if (!sid) throw usage_error("--sensor: '" + *s + "' is not a UUID");
     const auto sen = db.get_sensor(*sid);
-    if (!sen || sen->building_id != b->id) throw usage_error("--sensor: no sensor " + *s + " in that building");
+    if (!sen || sen->building_id != b->id)
+      throw usage_error("--sensor: no sensor " + *s + " in that building");
     q.scope = summary_scope::sensor;
     q.subject_id = *sid;
     q.type = sen->type;
@@ -80,18 +84,21 @@ int cmd_summaries(const args& a, storage::store& db) {
   }
   const auto* zone = find_zone(b->time_zone);
   q.range.start = a.get("from") ? local_date_start("from", *a.get("from"), zone) : utc_seconds{};
-  q.range.end = a.get("to") ? local_date_start("to", *a.get("to"), zone)
-                            : utc_seconds{std::chrono::seconds{std::numeric_limits<std::int64_t>::max() / 2}};
+  q.range.end =
+      a.get("to") ? local_date_start("to", *a.get("to"), zone)
+                  : utc_seconds{std::chrono::seconds{std::numeric_limits<std::int64_t>::max() / 2}};
 
   const auto unit = canonical_unit(q.type);
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : db.read_summaries(q))
     rows.push_back({local_label(r), format_utc(r.period.start), format_utc(r.period.end),
-                    std::to_string((r.period.end - r.period.start).count() / 3600), format_milli(r.consumption),
-                    format_milli(r.peak_demand), r.cost.to_string(), std::to_string(r.reading_count)});
+                    std::to_string((r.period.end - r.period.start).count() / 3600),
+                    format_milli(r.consumption), format_milli(r.peak_demand), r.cost.to_string(),
+                    std::to_string(r.reading_count)});
   const std::string consumption_col = fmt::format("consumption_{}", unit);
   write_rows(stdout, parse_output_format(a.get_or("format", "table")),
-             {"local", "start_utc", "end_utc", "hours", consumption_col, "peak_demand_kw", "cost", "readings"},
+             {"local", "start_utc", "end_utc", "hours", consumption_col, "peak_demand_kw", "cost",
+              "readings"},
              {false, false, false, true, true, true, true, true}, rows);
   return 0;
 }

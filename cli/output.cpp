@@ -30,11 +30,21 @@ std::string json_string(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20)
           out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
@@ -46,13 +56,16 @@ std::string json_string(std::string_view s) {
 }
 
 void write_rows(std::FILE* out, output_format f, const std::vector<std::string>& header,
-                const std::vector<bool>& numeric, const std::vector<std::vector<std::string>>& rows) {
+                const std::vector<bool>& numeric,
+                const std::vector<std::vector<std::string>>& rows) {
   switch (f) {
     case output_format::csv: {
-      for (std::size_t i = 0; i < header.size(); ++i) fmt::print(out, "{}{}", i ? "," : "", csv_field(header[i]));
+      for (std::size_t i = 0; i < header.size(); ++i)
+        fmt::print(out, "{}{}", i ? "," : "", csv_field(header[i]));
       fmt::print(out, "\n");
       for (const auto& r : rows) {
-        for (std::size_t i = 0; i < r.size(); ++i) fmt::print(out, "{}{}", i ? "," : "", csv_field(r[i]));
+        for (std::size_t i = 0; i < r.size(); ++i)
+          fmt::print(out, "{}{}", i ? "," : "", csv_field(r[i]));
         fmt::print(out, "\n");
       }
       return;
@@ -64,7 +77,9 @@ void write_rows(std::FILE* out, output_format f, const std::vector<std::string>&
         for (std::size_t i = 0; i < header.size(); ++i) {
           const bool as_number = i < numeric.size() && numeric[i] && !rows[k][i].empty();
           fmt::print(out, "{}{}: {}", i ? ", " : "", json_string(header[i]),
-                     as_number ? rows[k][i] : (rows[k][i].empty() && numeric[i] ? "null" : json_string(rows[k][i])));
+                     as_number
+                         ? rows[k][i]
+                         : (rows[k][i].empty() && numeric[i] ? "null" : json_string(rows[k][i])));
         }
         fmt::print(out, "}}");
       }
@@ -73,9 +88,11 @@ void write_rows(std::FILE* out, output_format f, const std::vector<std::string>&
     }
     case output_format::table: {
       std::vector<std::size_t> width(header.size());
-      for (std::size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
+      for (std::size_t i = 0; i < header.size(); ++i)
+        width[i] = header[i].size();
       for (const auto& r : rows)
-        for (std::size_t i = 0; i < r.size() && i < width.size(); ++i) width[i] = std::max(width[i], r[i].size());
+        for (std::size_t i = 0; i < r.size() && i < width.size(); ++i)
+          width[i] = std::max(width[i], r[i].size());
       auto line = [&](const std::vector<std::string>& r) {
         for (std::size_t i = 0; i < r.size(); ++i) {
           const bool right = i < numeric.size() && numeric[i];
@@ -87,7 +104,8 @@ void write_rows(std::FILE* out, output_format f, const std::vector<std::string>&
         fmt::print(out, "\n");
       };
       line(header);
-      for (const auto& r : rows) line(r);
+      for (const auto& r : rows)
+        line(r);
       return;
     }
   }

@@ -17,7 +17,8 @@ enum class output_format { table, csv, json };
 /// Writes a header and rows. Values are already formatted text; in JSON, `numeric[i]` columns are
 /// written unquoted.
 void write_rows(std::FILE* out, output_format f, const std::vector<std::string>& header,
-                const std::vector<bool>& numeric, const std::vector<std::vector<std::string>>& rows);
+                const std::vector<bool>& numeric,
+                const std::vector<std::vector<std::string>>& rows);
 
 /// CSV field quoting per RFC 4180.
 [[nodiscard]] std::string csv_field(std::string_view s);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of energy: installs missing Debian packages, builds the release preset
+# Runs every test of energy: installs missing Debian packages, checks formatting, builds the release preset
 # (library, adapters, CLI, examples, benchmarks' smoke runs, Python module), runs the whole CTest
 # suite (test servers such as PostgreSQL are started and stopped by the tests themselves),
 # then builds and runs the core tests under AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -14,6 +14,9 @@ if command -v ccache >/dev/null; then
   # Relative paths in the cache key, so another clone of the repository (CI's) reuses the objects.
   export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 fi
+
+echo "== formatting (.clang-format)"
+bash scripts/format.sh --check
 
 echo "== release build and tests"
 cmake --preset release >/dev/null

@@ -8,10 +8,13 @@
 // Sizes: 50 buildings × S sensors × 1000 quarter-hours (S = 20 -> 10^6, S = 200 -> 10^7 readings).
 // ENERGY_BENCH_SMOKE=1 shrinks everything to a few thousand readings (CTest smoke run).
 //
-//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='(reference|local).*/200/'
-//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/20/1/'   # RSS, 10^6
-//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/200/1/'  # RSS, 10^7, 10x sensors
-//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/20/10/'  # RSS, 10^7, same buckets
+//   build/release/bench/aggregate/energy_bench_aggregate
+//   --benchmark_filter='(reference|local).*/200/'
+//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/20/1/'   #
+//   RSS, 10^6 build/release/bench/aggregate/energy_bench_aggregate
+//   --benchmark_filter='streamed/200/1/'  # RSS, 10^7, 10x sensors
+//   build/release/bench/aggregate/energy_bench_aggregate --benchmark_filter='streamed/20/10/'  #
+//   RSS, 10^7, same buckets
 // (each streamed run in its own process: the other benchmarks keep their input in memory).
 #include <energy/aggregate/aggregator.hpp>
 
@@ -30,8 +33,9 @@ namespace {
 using namespace energy;
 
 constexpr int buildings_n = 50;
-constexpr const char* zones[] = {"America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London",
-                                 "Europe/Berlin",    "Asia/Kolkata",    "Australia/Adelaide",  "Australia/Lord_Howe"};
+constexpr const char* zones[] = {"America/New_York",   "America/Chicago",    "America/Los_Angeles",
+                                 "Europe/London",      "Europe/Berlin",      "Asia/Kolkata",
+                                 "Australia/Adelaide", "Australia/Lord_Howe"};
 // 2024-10-26 00:00Z + 1000 quarter-hours: Europe falls back on Oct 27, the US on Nov 3.
 constexpr epoch_seconds t0 = 1729900800;
 
@@ -39,16 +43,19 @@ bool smoke() {
   static const bool on = std::getenv("ENERGY_BENCH_SMOKE") != nullptr;
   return on;
 }
-int intervals() { return smoke() ? 50 : 1000; }
+int intervals() {
+  return smoke() ? 50 : 1000;
+}
 
-/// The reference's sensor -> building lookup: linear-probing table on the id's two 64-bit words plus
-/// a "same sensor as last row / the sensor that followed it last time" guess — the techniques the
-/// aggregator uses — so the ratio isolates the local-time work, not the id lookup.
+/// The reference's sensor -> building lookup: linear-probing table on the id's two 64-bit words
+/// plus a "same sensor as last row / the sensor that followed it last time" guess — the techniques
+/// the aggregator uses — so the ratio isolates the local-time work, not the id lookup.
 class id_table {
  public:
   explicit id_table(const std::vector<std::pair<uuid, std::uint32_t>>& entries) {
     std::size_t cap = 16;
-    while (cap < 2 * entries.size()) cap *= 2;
+    while (cap < 2 * entries.size())
+      cap *= 2;
     keys_.assign(cap, {0, 0});
     values_.assign(cap, empty);
     successor_.assign(cap, 0);
@@ -56,7 +63,8 @@ class id_table {
     for (const auto& [id, v] : entries) {
       const auto k = words(id);
       std::size_t i = slot_of(k);
-      while (values_[i] != empty) i = (i + 1) & mask_;
+      while (values_[i] != empty)
+        i = (i + 1) & mask_;
       keys_[i] = k;
       values_[i] = v;
     }
@@ -68,7 +76,8 @@ class id_table {
     const std::size_t guess = successor_[last_];
     if (k == keys_[guess]) return values_[last_ = guess];
     std::size_t i = slot_of(k);
-    while (keys_[i] != k) i = (i + 1) & mask_;
+    while (keys_[i] != k)
+      i = (i + 1) & mask_;
     successor_[last_] = i;
     last_ = i;
     return values_[i];
@@ -125,12 +134,15 @@ struct generator {
   std::mt19937_64 rng{42};
   std::uniform_int_distribution<milli> value{0, 5'000};
   std::size_t next = 0;
-  [[nodiscard]] std::size_t total() const { return l->sensors.size() * static_cast<std::size_t>(intervals()); }
+  [[nodiscard]] std::size_t total() const {
+    return l->sensors.size() * static_cast<std::size_t>(intervals());
+  }
   bool fill(reading_rows& rows, std::size_t chunk) {
     rows.clear();
     const std::size_t n = l->sensors.size();
     for (std::size_t k = 0; k < chunk && next < total(); ++k, ++next)
-      rows.push_back(l->sensors[next % n].id, t0 + static_cast<epoch_seconds>(next / n) * 900, value(rng));
+      rows.push_back(l->sensors[next % n].id, t0 + static_cast<epoch_seconds>(next / n) * 900,
+                     value(rng));
     return !rows.empty();
   }
 };
@@ -158,7 +170,8 @@ double max_rss_mb() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
-/// Local-time building summaries: hourly + daily (and monthly, which is cheap) with peaks and costs.
+/// Local-time building summaries: hourly + daily (and monthly, which is cheap) with peaks and
+/// costs.
 void local_time(benchmark::State& state) {
   const dataset& d = data_for(static_cast<int>(state.range(0)));
   std::size_t buckets = 0, bytes = 0, days = 0;
@@ -187,7 +200,8 @@ void reference_utc(benchmark::State& state) {
     for (std::size_t b = 0; b < d.l.buildings.size(); ++b)
       bindex.emplace(d.l.buildings[b].id, static_cast<std::uint32_t>(b));
     std::vector<std::pair<uuid, std::uint32_t>> entries;
-    for (const auto& s : d.l.sensors) entries.emplace_back(s.id, bindex.at(s.building_id));
+    for (const auto& s : d.l.sensors)
+      entries.emplace_back(s.id, bindex.at(s.building_id));
     id_table building_of(entries);
     const std::size_t hours = static_cast<std::size_t>(intervals()) / 4 + 1;
     std::vector<milli> sums(d.l.buildings.size() * hours, 0);
@@ -198,7 +212,8 @@ void reference_utc(benchmark::State& state) {
     }
     std::vector<milli> days(d.l.buildings.size() * (hours / 24 + 1), 0);
     for (std::size_t b = 0; b < d.l.buildings.size(); ++b)
-      for (std::size_t h = 0; h < hours; ++h) days[b * (hours / 24 + 1) + h / 24] += sums[b * hours + h];
+      for (std::size_t h = 0; h < hours; ++h)
+        days[b * (hours / 24 + 1) + h / 24] += sums[b * hours + h];
     benchmark::DoNotOptimize(days.data());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(d.rows.size()));
@@ -219,7 +234,8 @@ void streamed(benchmark::State& state) {
     readings = 0;
     for (std::size_t pass = 0; pass < passes; ++pass) {
       generator g{&l};
-      while (g.fill(chunk, 1 << 16)) agg.add(chunk);
+      while (g.fill(chunk, 1 << 16))
+        agg.add(chunk);
       readings += g.total();
     }
     const auto r = agg.finish();
@@ -237,12 +253,24 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   const std::vector<int> sizes = smoke() ? std::vector<int>{2} : std::vector<int>{20, 200};
   for (const int s : sizes) {
-    benchmark::RegisterBenchmark("reference_utc_flat_array", reference_utc)->Arg(s)->Unit(benchmark::kMillisecond)->Iterations(smoke() ? 1 : 5);
-    benchmark::RegisterBenchmark("local_time_building_hourly_daily", local_time)->Arg(s)->Unit(benchmark::kMillisecond)->Iterations(smoke() ? 1 : 5);
+    benchmark::RegisterBenchmark("reference_utc_flat_array", reference_utc)
+        ->Arg(s)
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(smoke() ? 1 : 5);
+    benchmark::RegisterBenchmark("local_time_building_hourly_daily", local_time)
+        ->Arg(s)
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(smoke() ? 1 : 5);
   }
   for (const int s : sizes)
-    benchmark::RegisterBenchmark("streamed", streamed)->Args({s, 1})->Unit(benchmark::kMillisecond)->Iterations(1);
-  benchmark::RegisterBenchmark("streamed", streamed)->Args({sizes.front(), 10})->Unit(benchmark::kMillisecond)->Iterations(1);
+    benchmark::RegisterBenchmark("streamed", streamed)
+        ->Args({s, 1})
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(1);
+  benchmark::RegisterBenchmark("streamed", streamed)
+      ->Args({sizes.front(), 10})
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(1);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -29,7 +29,9 @@ struct fixture {
     const epoch_seconds start = 1704085200;  // 2024-01-01T00:00 America/New_York
     std::mt19937_64 g(42);
     std::normal_distribution<double> noise(0.0, 0.05);
-    auto how = [&](epoch_seconds t) { return anomaly::hour_of_week(std::span<const epoch_seconds>(&t, 1), zone)[0]; };
+    auto how = [&](epoch_seconds t) {
+      return anomaly::hour_of_week(std::span<const epoch_seconds>(&t, 1), zone)[0];
+    };
     ts.resize(n);
     value.resize(n);
     expected.resize(n);
@@ -41,8 +43,9 @@ struct fixture {
       expected[i] = (occ ? 25000.0 : 8000.0);
       value[i] = static_cast<milli>(std::llround(kwh * 1000.0));
     }
-    for (std::size_t i = n / 3; i < n / 3 + 200; ++i) value[i] *= 2;   // a level shift
-    if (n > 5000) value[5000] = 400000;                                // a spike
+    for (std::size_t i = n / 3; i < n / 3 + 200; ++i)
+      value[i] *= 2;                     // a level shift
+    if (n > 5000) value[5000] = 400000;  // a spike
     series.building_id = uuid::parse("00000000-0000-7000-8000-000000000002");
     series.interval_seconds = 900;
     series.ts = ts;
@@ -60,8 +63,8 @@ std::vector<anomaly::any_detector> all_detectors() {
   alert_config cfg;
   cfg.threshold = 400000;
   cfg.window = alert_window::hour;
-  return {anomaly::threshold_detector{cfg}, anomaly::deviation_detector{}, anomaly::data_quality_detector{},
-          anomaly::after_hours_detector{}};
+  return {anomaly::threshold_detector{cfg}, anomaly::deviation_detector{},
+          anomaly::data_quality_detector{}, anomaly::after_hours_detector{}};
 }
 
 void BM_reference_rolling_mean(benchmark::State& state) {

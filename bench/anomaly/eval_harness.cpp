@@ -29,12 +29,14 @@ std::runtime_error bad(const std::filesystem::path& f, std::size_t line, std::st
 std::optional<date::local_seconds> parse_naive(std::string_view s) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (s.size() < 19) return std::nullopt;
-  if (std::sscanf(std::string(s.substr(0, 19)).c_str(), "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) != 6)
+  if (std::sscanf(std::string(s.substr(0, 19)).c_str(), "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h,
+                  &mi, &se) != 6)
     return std::nullopt;
   const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
                                  date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
-  return date::local_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{se};
+  return date::local_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+         std::chrono::seconds{se};
 }
 
 struct rng {
@@ -48,13 +50,15 @@ struct rng {
 double p99(const owned_series& s) {
   std::vector<milli> v(s.value);
   std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : static_cast<double>(v[static_cast<std::size_t>(0.99 * static_cast<double>(v.size() - 1))]);
+  return v.empty() ? 0.0
+                   : static_cast<double>(
+                         v[static_cast<std::size_t>(0.99 * static_cast<double>(v.size() - 1))]);
 }
 
 }  // namespace
 
-owned_series load_eemeter_csv(const std::filesystem::path& file, std::string zone, std::int32_t interval_seconds,
-                              std::string_view naive_zone) {
+owned_series load_eemeter_csv(const std::filesystem::path& file, std::string zone,
+                              std::int32_t interval_seconds, std::string_view naive_zone) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open", file.string()));
   owned_series s;
@@ -79,13 +83,16 @@ owned_series load_eemeter_csv(const std::filesystem::path& file, std::string zon
       const auto l = parse_naive(t);
       if (!l) throw bad(file, no, fmt::format("bad timestamp '{}'", t));
       const auto info = tz->get_info(*l);
-      if (info.result == date::local_info::nonexistent) {  // skipped by DST: no such wall-clock time
+      if (info.result ==
+          date::local_info::nonexistent) {  // skipped by DST: no such wall-clock time
         ++s.skipped_rows;
         continue;
       }
-      auto first = to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(tz->to_sys(*l, date::choose::earliest)));
+      auto first = to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(
+          tz->to_sys(*l, date::choose::earliest)));
       if (!s.ts.empty() && first <= s.ts.back())
-        first = to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(tz->to_sys(*l, date::choose::latest)));
+        first = to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(
+            tz->to_sys(*l, date::choose::latest)));
       e = first;
     } else {
       const auto u = parse_utc_timestamp(t);
@@ -128,27 +135,38 @@ owned_series load_reopt_office(const std::filesystem::path& file) {
 
 std::string_view to_string(injected k) noexcept {
   switch (k) {
-    case injected::spike: return "spike";
-    case injected::level_shift: return "level shift";
-    case injected::stuck: return "stuck value";
-    case injected::gap: return "gap";
-    case injected::schedule_drift: return "schedule drift";
+    case injected::spike:
+      return "spike";
+    case injected::level_shift:
+      return "level shift";
+    case injected::stuck:
+      return "stuck value";
+    case injected::gap:
+      return "gap";
+    case injected::schedule_drift:
+      return "schedule drift";
   }
   return "?";
 }
 
 anomaly_kind detected_as(injected k) noexcept {
   switch (k) {
-    case injected::spike: return anomaly_kind::spike;
-    case injected::level_shift: return anomaly_kind::baseline_deviation;
-    case injected::stuck: return anomaly_kind::flatline;
-    case injected::gap: return anomaly_kind::missing_data;
-    case injected::schedule_drift: return anomaly_kind::after_hours_waste;
+    case injected::spike:
+      return anomaly_kind::spike;
+    case injected::level_shift:
+      return anomaly_kind::baseline_deviation;
+    case injected::stuck:
+      return anomaly_kind::flatline;
+    case injected::gap:
+      return anomaly_kind::missing_data;
+    case injected::schedule_drift:
+      return anomaly_kind::after_hours_waste;
   }
   return anomaly_kind::spike;
 }
 
-std::pair<owned_series, std::vector<label>> inject(const owned_series& clean, const injection_plan& plan) {
+std::pair<owned_series, std::vector<label>> inject(const owned_series& clean,
+                                                   const injection_plan& plan) {
   owned_series s = clean;
   std::vector<label> labels;
   const std::int64_t iv = s.interval_seconds;
@@ -161,10 +179,12 @@ std::pair<owned_series, std::vector<label>> inject(const owned_series& clean, co
   const double big = p99(clean);
   std::vector<std::uint8_t> removed(n, 0);
   const std::int64_t margin = 3 * 86400;
-  const auto warmup = static_cast<std::size_t>(28 * 86400 / iv);  // the expected series needs 4 weeks
+  const auto warmup =
+      static_cast<std::size_t>(28 * 86400 / iv);  // the expected series needs 4 weeks
   auto free_segment = [&](std::size_t first, std::size_t len) {
     if (first + len > n) return false;
-    if (s.ts[first + len - 1] - s.ts[first] != static_cast<std::int64_t>(len - 1) * iv) return false;  // natural gap
+    if (s.ts[first + len - 1] - s.ts[first] != static_cast<std::int64_t>(len - 1) * iv)
+      return false;  // natural gap
     const auto a = s.ts[first] - margin, b = s.ts[first + len - 1] + iv + margin;
     return std::none_of(labels.begin(), labels.end(), [&](const label& l) {
       return to_epoch(l.range.start) < b && a < to_epoch(l.range.end);
@@ -173,8 +193,8 @@ std::pair<owned_series, std::vector<label>> inject(const owned_series& clean, co
   auto place = [&](std::size_t len) -> std::optional<std::size_t> {
     if (n < warmup + len + 1) return std::nullopt;
     for (int attempt = 0; attempt < 2000; ++attempt) {
-      const auto first = static_cast<std::size_t>(r.range(static_cast<std::int64_t>(warmup),
-                                                          static_cast<std::int64_t>(n - len - 1)));
+      const auto first = static_cast<std::size_t>(
+          r.range(static_cast<std::int64_t>(warmup), static_cast<std::int64_t>(n - len - 1)));
       if (free_segment(first, len)) return first;
     }
     return std::nullopt;
@@ -200,14 +220,16 @@ std::pair<owned_series, std::vector<label>> inject(const owned_series& clean, co
   for (int k = 0; k < plan.stuck; ++k) {
     const auto len = static_cast<std::size_t>(r.range(12 * 3600 / iv, 48 * 3600 / iv));
     if (auto f = place(len)) {
-      for (std::size_t i = *f + 1; i < *f + len; ++i) s.value[i] = s.value[*f];
+      for (std::size_t i = *f + 1; i < *f + len; ++i)
+        s.value[i] = s.value[*f];
       add(injected::stuck, *f, len);
     }
   }
   for (int k = 0; k < plan.gaps; ++k) {
     const auto len = static_cast<std::size_t>(r.range(1, 3 * 86400 / iv));
     if (auto f = place(len)) {
-      for (std::size_t i = *f; i < *f + len; ++i) removed[i] = 1;
+      for (std::size_t i = *f; i < *f + len; ++i)
+        removed[i] = 1;
       add(injected::gap, *f, len);
     }
   }
@@ -219,17 +241,21 @@ std::pair<owned_series, std::vector<label>> inject(const owned_series& clean, co
     for (int k = 0; k < plan.schedule_drifts && sched.detected; ++k) {
       auto f = place(week);
       if (!f) continue;
-      while (*f > 0 && how[*f] != 0) --*f;  // back to the local Monday 00:00 (the margin leaves room)
+      while (*f > 0 && how[*f] != 0)
+        --*f;  // back to the local Monday 00:00 (the margin leaves room)
       const auto shift = static_cast<int>(r.range(2, 3));
       for (int d = 0; d < 5; ++d) {
         const auto& day = sched.days[static_cast<std::size_t>(d)];
         if (!day.occupied || day.start_hour < shift) continue;
-        const std::size_t day0 = *f + static_cast<std::size_t>(d) * static_cast<std::size_t>(86400 / iv);
+        const std::size_t day0 =
+            *f + static_cast<std::size_t>(d) * static_cast<std::size_t>(86400 / iv);
         const std::size_t open = day0 + static_cast<std::size_t>(day.start_hour * 3600 / iv);
         const std::size_t from = open - static_cast<std::size_t>(shift * 3600 / iv);
         if (open + 1 >= n) continue;
-        // Start the HVAC `shift` hours early: the early hours run at the first occupied hour's load.
-        for (std::size_t i = from; i < open; ++i) s.value[i] = std::max(s.value[i], s.value[open + 1]);
+        // Start the HVAC `shift` hours early: the early hours run at the first occupied hour's
+        // load.
+        for (std::size_t i = from; i < open; ++i)
+          s.value[i] = std::max(s.value[i], s.value[open + 1]);
         add(injected::schedule_drift, from, open - from);
       }
     }
@@ -242,7 +268,8 @@ std::pair<owned_series, std::vector<label>> inject(const owned_series& clean, co
       out.ts.push_back(s.ts[i]);
       out.value.push_back(s.value[i]);
     }
-  std::sort(labels.begin(), labels.end(), [](const label& a, const label& b) { return a.range.start < b.range.start; });
+  std::sort(labels.begin(), labels.end(),
+            [](const label& a, const label& b) { return a.range.start < b.range.start; });
   return {std::move(out), std::move(labels)};
 }
 
@@ -254,7 +281,8 @@ std::vector<double> same_time_of_week_median(const owned_series& s) {
     prev.clear();
     for (int w = 1; w <= 4; ++w) {
       const auto t = s.ts[i] - static_cast<epoch_seconds>(w) * 7 * 86400;
-      const auto it = std::lower_bound(s.ts.begin(), s.ts.begin() + static_cast<std::ptrdiff_t>(i), t);
+      const auto it =
+          std::lower_bound(s.ts.begin(), s.ts.begin() + static_cast<std::ptrdiff_t>(i), t);
       if (it != s.ts.begin() + static_cast<std::ptrdiff_t>(i) && *it == t)
         prev.push_back(static_cast<double>(s.value[static_cast<std::size_t>(it - s.ts.begin())]));
     }
@@ -270,7 +298,9 @@ std::vector<any_detector> default_detectors() {
   return {deviation_detector{}, data_quality_detector{}, after_hours_detector{}};
 }
 
-double kind_score::recall() const noexcept { return labels ? static_cast<double>(found) / static_cast<double>(labels) : 0.0; }
+double kind_score::recall() const noexcept {
+  return labels ? static_cast<double>(found) / static_cast<double>(labels) : 0.0;
+}
 double kind_score::precision() const noexcept {
   return detections ? static_cast<double>(correct) / static_cast<double>(detections) : 0.0;
 }
@@ -281,24 +311,28 @@ double kind_score::f1() const noexcept {
 
 std::vector<kind_score> score(const std::vector<anomaly>& found, const std::vector<label>& labels,
                               std::int32_t interval_seconds, int tolerance_intervals) {
-  const auto tol = std::chrono::seconds{static_cast<std::int64_t>(tolerance_intervals) * interval_seconds};
+  const auto tol =
+      std::chrono::seconds{static_cast<std::int64_t>(tolerance_intervals) * interval_seconds};
   auto overlaps = [&](const anomaly& a, const label& l) {
     return a.range.start - tol < l.range.end && l.range.start < a.range.end + tol;
   };
   std::vector<kind_score> out;
-  for (auto k : {injected::spike, injected::level_shift, injected::stuck, injected::gap, injected::schedule_drift}) {
+  for (auto k : {injected::spike, injected::level_shift, injected::stuck, injected::gap,
+                 injected::schedule_drift}) {
     kind_score sc{k};
     const auto kind = detected_as(k);
     for (const auto& l : labels) {
       if (l.kind != k) continue;
       ++sc.labels;
-      if (std::any_of(found.begin(), found.end(), [&](const anomaly& a) { return a.kind == kind && overlaps(a, l); }))
+      if (std::any_of(found.begin(), found.end(),
+                      [&](const anomaly& a) { return a.kind == kind && overlaps(a, l); }))
         ++sc.found;
     }
     for (const auto& a : found) {
       if (a.kind != kind) continue;
       ++sc.detections;
-      if (std::any_of(labels.begin(), labels.end(), [&](const label& l) { return overlaps(a, l); })) ++sc.correct;
+      if (std::any_of(labels.begin(), labels.end(), [&](const label& l) { return overlaps(a, l); }))
+        ++sc.correct;
     }
     out.push_back(sc);
   }
@@ -318,7 +352,9 @@ double false_positives_per_year(const owned_series& clean, anomaly_kind kind) {
   std::vector<label> natural;
   for (std::size_t i = 1; i < clean.ts.size(); ++i)
     if (clean.ts[i] - clean.ts[i - 1] > clean.interval_seconds)
-      natural.push_back({injected::gap, {from_epoch(clean.ts[i - 1] + clean.interval_seconds), from_epoch(clean.ts[i])}});
+      natural.push_back(
+          {injected::gap,
+           {from_epoch(clean.ts[i - 1] + clean.interval_seconds), from_epoch(clean.ts[i])}});
   std::size_t count = 0;
   for (const auto& a : found) {
     if (a.kind != kind) continue;
@@ -327,7 +363,8 @@ double false_positives_per_year(const owned_series& clean, anomaly_kind kind) {
     });
     if (!in_gap) ++count;
   }
-  const double years = static_cast<double>(clean.ts.size()) * clean.interval_seconds / (365.25 * 86400.0);
+  const double years =
+      static_cast<double>(clean.ts.size()) * clean.interval_seconds / (365.25 * 86400.0);
   return static_cast<double>(count) / years;
 }
 

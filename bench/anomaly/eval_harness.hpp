@@ -31,9 +31,11 @@ struct owned_series {
 /// dropped and counted). Rows repeating an earlier timestamp, and unparseable values (the
 /// files' trailing `nan`), are dropped and counted in skipped_rows.
 /// The UK samples' naive times are GMT: they skip no hour in spring and repeat none in autumn.
-/// @throws std::runtime_error naming the file and line when it cannot be read or a timestamp is bad.
+/// @throws std::runtime_error naming the file and line when it cannot be read or a timestamp is
+/// bad.
 [[nodiscard]] owned_series load_eemeter_csv(const std::filesystem::path& file, std::string zone,
-                                            std::int32_t interval_seconds, std::string_view naive_zone = {});
+                                            std::int32_t interval_seconds,
+                                            std::string_view naive_zone = {});
 
 /// The REopt large-office load (8,760 hourly kW values, no timestamps) as hourly kWh from
 /// 2017-01-01 00:00 in the fixed zone Etc/GMT+8 (the file has no DST: Pacific standard time).
@@ -62,7 +64,8 @@ struct injection_plan {
 
 /// Injects the plan into a copy of `clean` (disjoint events ≥ 3 days apart); labels include the
 /// series' natural gaps. Deterministic for a given seed.
-[[nodiscard]] std::pair<owned_series, std::vector<label>> inject(const owned_series& clean, const injection_plan& plan);
+[[nodiscard]] std::pair<owned_series, std::vector<label>> inject(const owned_series& clean,
+                                                                 const injection_plan& plan);
 
 /// The expected series for the deviation detector: for each row, the median of the values at the
 /// same time 1–4 weeks earlier (those present; NaN when fewer than two).
@@ -73,8 +76,8 @@ struct injection_plan {
 
 struct kind_score {
   injected kind;
-  std::size_t labels = 0, found = 0;          ///< recall = found / labels
-  std::size_t detections = 0, correct = 0;    ///< precision = correct / detections
+  std::size_t labels = 0, found = 0;        ///< recall = found / labels
+  std::size_t detections = 0, correct = 0;  ///< precision = correct / detections
   [[nodiscard]] double recall() const noexcept;
   [[nodiscard]] double precision() const noexcept;
   [[nodiscard]] double f1() const noexcept;
@@ -82,8 +85,10 @@ struct kind_score {
 
 /// Event-level matching with a tolerance of `tolerance_intervals` on both sides: a label is found
 /// when a detection of its kind overlaps it; a detection is correct when it overlaps any label.
-[[nodiscard]] std::vector<kind_score> score(const std::vector<anomaly>& found, const std::vector<label>& labels,
-                                            std::int32_t interval_seconds, int tolerance_intervals = 2);
+[[nodiscard]] std::vector<kind_score> score(const std::vector<anomaly>& found,
+                                            const std::vector<label>& labels,
+                                            std::int32_t interval_seconds,
+                                            int tolerance_intervals = 2);
 
 /// Runs the detectors on a series (with its same-time-of-week expected series).
 [[nodiscard]] std::vector<anomaly> run_detectors(const owned_series& s);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Baseline benchmarks (docs/benchmarks/baselines.md):
 //  - BM_towt_fit_one_year: one TOWT fit on the IL baseline year (8,784 hourly rows, real
-//    temperatures), the C++ side of the scikit-learn comparison (bench/baselines/sklearn_compare.py);
+//    temperatures), the C++ side of the scikit-learn comparison
+//    (bench/baselines/sklearn_compare.py);
 //  - BM_portfolio_fit_forecast/threads: 1,000 buildings x one year hourly fitted and forecast
 //    4 weeks ahead, with 1 thread (the reference) and all threads.
 // ENERGY_BENCH_SMOKE=1 shrinks the portfolio to 4 buildings (CTest smoke run).
@@ -23,7 +24,9 @@ namespace s = energy::baseline::sample;
 
 namespace {
 
-bool smoke() { return std::getenv("ENERGY_BENCH_SMOKE") != nullptr; }
+bool smoke() {
+  return std::getenv("ENERGY_BENCH_SMOKE") != nullptr;
+}
 
 struct il_data {
   load_series base;
@@ -37,8 +40,9 @@ const il_data& il() {
     const std::string dir = s::data_dir() + "/eemeter";
     const auto load = s::read_offset_csv(dir + "/il-electricity-cdd-only-hourly.csv");
     x.temps = s::to_temperature(s::read_offset_csv(dir + "/il-electricity-cdd-hdd-tempF.csv"));
-    x.base = s::to_load(s::window(load, s::utc("2015-12-26T00:00:00-06:00"), s::utc("2016-12-26T00:00:00-06:00")),
-                        3600);
+    x.base = s::to_load(
+        s::window(load, s::utc("2015-12-26T00:00:00-06:00"), s::utc("2016-12-26T00:00:00-06:00")),
+        3600);
     x.base_temp = align_temperature(x.base.ts, x.temps);
     return x;
   }();
@@ -84,13 +88,15 @@ const portfolio& make_portfolio() {
       j.temperature = d.base_temp;
       j.load.kwh.resize(d.base.size());
       for (std::size_t i = 0; i < d.base.size(); ++i) {
-        const double slope = synthetic::scheduled(tow[i]) ? truth.occupied_slope : truth.unoccupied_slope;
+        const double slope =
+            synthetic::scheduled(tow[i]) ? truth.occupied_slope : truth.unoccupied_slope;
         j.load.kwh[i] = scale * truth.alpha[tow[i]] + slope * d.base_temp[i] + eps(rng);
       }
       x.jobs.push_back(std::move(j));
     }
     const epoch_seconds h0 = d.base.ts.back() + 3600;
-    for (epoch_seconds t = h0; t < h0 + 28 * 86400; t += 3600) x.horizon_ts.push_back(t);
+    for (epoch_seconds t = h0; t < h0 + 28 * 86400; t += 3600)
+      x.horizon_ts.push_back(t);
     x.horizon_temp = align_temperature(x.horizon_ts, d.temps);
     return x;
   }();
@@ -108,7 +114,8 @@ void BM_portfolio_fit_forecast(benchmark::State& state) {
           const towt_model m = fit_towt(p.jobs[i].load, p.jobs[i].temperature, p.jobs[i].options);
           const prediction f = predict(m, p.horizon_ts, p.horizon_temp);
           double sum = 0;
-          for (double v : f.expected) sum += v;
+          for (double v : f.expected)
+            sum += v;
           total[i] = sum;
         },
         threads);
@@ -117,7 +124,13 @@ void BM_portfolio_fit_forecast(benchmark::State& state) {
   state.counters["buildings"] = static_cast<double>(p.jobs.size());
   state.counters["threads"] = threads == 0 ? std::thread::hardware_concurrency() : threads;
 }
-BENCHMARK(BM_portfolio_fit_forecast)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)->Repetitions(3);
+BENCHMARK(BM_portfolio_fit_forecast)
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(3);
 
 }  // namespace
 

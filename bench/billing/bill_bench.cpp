@@ -14,11 +14,17 @@ using namespace energy::billing;
 
 namespace {
 
-bool smoke() { return std::getenv("ENERGY_BENCH_SMOKE") != nullptr; }
+bool smoke() {
+  return std::getenv("ENERGY_BENCH_SMOKE") != nullptr;
+}
 
-const date::time_zone* zone() { return find_zone("America/Los_Angeles"); }
+const date::time_zone* zone() {
+  return find_zone("America/Los_Angeles");
+}
 
-rate_period one(const char* price) { return rate_period{{rate_tier{std::nullopt, *money::parse(price), money{}}}}; }
+rate_period one(const char* price) {
+  return rate_period{{rate_tier{std::nullopt, *money::parse(price), money{}}}};
+}
 
 tariff gs2_like() {
   tariff t;
@@ -48,12 +54,15 @@ struct fixture {
   fixture() {
     const auto z = zone();
     const auto start = z->to_sys(date::local_days{date::year{2023} / 1 / 1});
-    const auto end = smoke() ? start + std::chrono::hours{24} : z->to_sys(date::local_days{date::year{2024} / 1 / 1});
+    const auto end = smoke() ? start + std::chrono::hours{24}
+                             : z->to_sys(date::local_days{date::year{2024} / 1 / 1});
     year = {start, end};
     data.interval_seconds = 900;
     std::uint64_t x = 88172645463325252ULL;  // xorshift: deterministic, load-like noise
     for (auto t0 = start; t0 < end; t0 += std::chrono::seconds{900}) {
-      x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
       const auto hour = ((to_epoch(t0) - 8 * 3600) / 3600) % 24;
       const milli base = (hour >= 7 && hour < 19) ? 250'000 : 80'000;  // Wh per 15 min
       data.start.push_back(to_epoch(t0));
@@ -74,7 +83,8 @@ void bill_one_year(benchmark::State& state) {
     auto b = compute_bill(f.data, f.t, z, f.year);
     benchmark::DoNotOptimize(b.total);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.data.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(f.data.size()));
   state.counters["intervals"] = static_cast<double>(f.data.size());
 }
 BENCHMARK(bill_one_year)->Unit(benchmark::kMicrosecond);
@@ -88,16 +98,19 @@ void bill_twelve_months(benchmark::State& state) {
   } else {
     for (unsigned m = 1; m <= 12; ++m) {
       const auto a = z->to_sys(date::local_days{date::year{2023} / date::month{m} / 1});
-      const auto b = z->to_sys(date::local_days{(date::year{2023} / date::month{m} / 1) + date::months{1}});
+      const auto b =
+          z->to_sys(date::local_days{(date::year{2023} / date::month{m} / 1) + date::months{1}});
       months.push_back({a, b});
     }
   }
   for (auto _ : state) {
     money sum;
-    for (const auto& p : months) sum += compute_bill(f.data, f.t, z, p).total;
+    for (const auto& p : months)
+      sum += compute_bill(f.data, f.t, z, p).total;
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.data.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(f.data.size()));
 }
 BENCHMARK(bill_twelve_months)->Unit(benchmark::kMicrosecond);
 
@@ -107,10 +120,12 @@ void reference_sum_times_rate(benchmark::State& state) {
   const std::int64_t rate_micros = 93'680;
   for (auto _ : state) {
     std::int64_t sum = 0;
-    for (std::size_t i = 0; i < f.data.size(); ++i) sum += f.data.energy[i] * rate_micros;
+    for (std::size_t i = 0; i < f.data.size(); ++i)
+      sum += f.data.energy[i] * rate_micros;
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.data.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(f.data.size()));
 }
 BENCHMARK(reference_sum_times_rate)->Unit(benchmark::kMicrosecond);
 
@@ -120,7 +135,8 @@ void reference_naive_tou_lookup(benchmark::State& state) {
   const auto& f = fx();
   const auto z = zone();
   std::array<std::int64_t, 5> price{};
-  for (std::size_t p = 0; p < 5; ++p) price[p] = f.t.energy_periods[p].tiers[0].price().micros();
+  for (std::size_t p = 0; p < 5; ++p)
+    price[p] = f.t.energy_periods[p].tiers[0].price().micros();
   for (auto _ : state) {
     std::int64_t sum = 0;
     for (std::size_t i = 0; i < f.data.size(); ++i) {
@@ -131,12 +147,14 @@ void reference_naive_tou_lookup(benchmark::State& state) {
       const date::weekday wd{day};
       const auto hour = static_cast<std::size_t>((local - day).count() / 3600);
       const auto m = static_cast<unsigned>(ymd.month()) - 1;
-      const auto& s = (wd == date::Saturday || wd == date::Sunday) ? f.t.energy_weekend : f.t.energy_weekday;
+      const auto& s =
+          (wd == date::Saturday || wd == date::Sunday) ? f.t.energy_weekend : f.t.energy_weekday;
       sum += f.data.energy[i] * price[s[m][hour]];
     }
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.data.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(f.data.size()));
 }
 BENCHMARK(reference_naive_tou_lookup)->Unit(benchmark::kMicrosecond);
 

@@ -27,7 +27,9 @@ namespace {
 
 using namespace energy;
 
-bool smoke() { return std::getenv("ENERGY_BENCH_SMOKE") != nullptr; }
+bool smoke() {
+  return std::getenv("ENERGY_BENCH_SMOKE") != nullptr;
+}
 
 struct fixture {
   std::vector<sensor> sensors;
@@ -71,18 +73,23 @@ struct fixture {
         const date::year_month_day ymd{day};
         const date::hh_mm_ss<std::chrono::seconds> tod{local - day};
         // Office profile: base load plus a daytime hump, per-meter size and noise.
-        const double hour = static_cast<double>(tod.hours().count()) + static_cast<double>(tod.minutes().count()) / 60.0;
-        const double profile = 0.4 + 0.6 * std::max(0.0, std::sin((hour - 6.0) / 14.0 * 3.14159265));
-        const double kwh = std::round((1.0 + static_cast<double>(k % 37)) * profile * jitter(rng) * 1000.0) / 1000.0;
-        fmt::format_to(std::back_inserter(csv), "{},{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{},{}\n", sensors[k].id.to_string(),
-                       static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                       static_cast<unsigned>(ymd.day()), tod.hours().count(), tod.minutes().count(),
-                       tod.seconds().count(), off, kwh);
+        const double hour = static_cast<double>(tod.hours().count()) +
+                            static_cast<double>(tod.minutes().count()) / 60.0;
+        const double profile =
+            0.4 + 0.6 * std::max(0.0, std::sin((hour - 6.0) / 14.0 * 3.14159265));
+        const double kwh =
+            std::round((1.0 + static_cast<double>(k % 37)) * profile * jitter(rng) * 1000.0) /
+            1000.0;
+        fmt::format_to(std::back_inserter(csv), "{},{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{},{}\n",
+                       sensors[k].id.to_string(), static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                       tod.hours().count(), tod.minutes().count(), tod.seconds().count(), off, kwh);
         fmt::format_to(std::back_inserter(json),
-                       "{}{{\"sensor_id\":\"{}\",\"timestamp\":\"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}\",\"value_kwh\":{}}}",
+                       "{}{{\"sensor_id\":\"{}\",\"timestamp\":\"{:04}-{:02}-{:02}T{:02}:{:02}:{:"
+                       "02}{}\",\"value_kwh\":{}}}",
                        first ? "" : ",", sensors[k].id.to_string(), static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), tod.hours().count(),
-                       tod.minutes().count(), tod.seconds().count(), off, kwh);
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                       tod.hours().count(), tod.minutes().count(), tod.seconds().count(), off, kwh);
         first = false;
         ++readings;
       }
@@ -102,8 +109,10 @@ const fixture& data() {
 }
 
 void set_counters(benchmark::State& state, const fixture& f) {
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.readings));
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.json_size));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(f.readings));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(f.json_size));
   state.counters["readings"] = static_cast<double>(f.readings);
 }
 
@@ -112,9 +121,11 @@ void reference_ondemand_sum(benchmark::State& state) {
   const auto& f = data();
   simdjson::ondemand::parser parser;
   for (auto _ : state) {
-    auto doc = parser.iterate(simdjson::padded_string_view(f.json.data(), f.json_size, f.json.size()));
+    auto doc =
+        parser.iterate(simdjson::padded_string_view(f.json.data(), f.json_size, f.json.size()));
     double sum = 0;
-    for (auto r : doc["readings"].get_array()) sum += r["value_kwh"].get_double();
+    for (auto r : doc["readings"].get_array())
+      sum += r["value_kwh"].get_double();
     benchmark::DoNotOptimize(sum);
   }
   set_counters(state, f);
@@ -129,7 +140,8 @@ void reference_dom_sum(benchmark::State& state) {
   for (auto _ : state) {
     simdjson::dom::element doc = parser.parse(f.json.data(), f.json_size, false);
     double sum = 0;
-    for (simdjson::dom::object r : doc["readings"].get_array()) sum += double(r["value_kwh"]);
+    for (simdjson::dom::object r : doc["readings"].get_array())
+      sum += double(r["value_kwh"]);
     benchmark::DoNotOptimize(sum);
   }
   set_counters(state, f);
@@ -194,7 +206,8 @@ void reference_csv_lines(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(sum);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.readings));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(f.readings));
 }
 BENCHMARK(reference_csv_lines)->Unit(benchmark::kMillisecond);
 
@@ -206,7 +219,8 @@ void parse_csv(benchmark::State& state) {
     if (parsed.batch.size() != f.readings) state.SkipWithError("unexpected CSV rejections");
     benchmark::DoNotOptimize(parsed.batch.ts.data());
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(f.readings));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(f.readings));
 }
 BENCHMARK(parse_csv)->Unit(benchmark::kMillisecond);
 

@@ -7,8 +7,9 @@
 //    upsert + dirty marks + commit), each into an emptied table. Counters: rows/s of both and
 //    `ratio` = adapter rows/s ÷ bare COPY rows/s (target >= 0.70).
 //  hourly_aggregation_job: 50 buildings x 1,000 sensors x one hour of 15-minute data written, then
-//    aggregate::refresh_summaries timed (the seed's hourly job: target < 1 s). Reference in the same
-//    run: one bare server-side GROUP BY summing the same hour per sensor (`ratio` = job / reference).
+//    aggregate::refresh_summaries timed (the seed's hourly job: target < 1 s). Reference in the
+//    same run: one bare server-side GROUP BY summing the same hour per sensor (`ratio` = job /
+//    reference).
 //  daily_summaries_year: one building's 365 daily summaries read with read_summaries from a warm
 //    server (50 buildings stored); counters p50_ms / p99_ms over all reads, and the same for a
 //    bare prepared SELECT of the same rows (bare_p50_ms / bare_p99_ms), interleaved.
@@ -34,7 +35,9 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-bool smoke() { return std::getenv("ENERGY_BENCH_SMOKE") != nullptr; }
+bool smoke() {
+  return std::getenv("ENERGY_BENCH_SMOKE") != nullptr;
+}
 
 std::optional<std::string> server_uri() {
   if (const char* u = std::getenv("ENERGY_BENCH_POSTGRES_URI")) return std::string(u);
@@ -59,7 +62,8 @@ struct building_fixture {
   std::vector<uuid> sensors;
 };
 
-building_fixture make_building(store& s, std::size_t sensors, bool with_tenant = true, uuid tenant_id = {}) {
+building_fixture make_building(store& s, std::size_t sensors, bool with_tenant = true,
+                               uuid tenant_id = {}) {
   building_fixture f;
   if (!with_tenant) f.tenant_id = tenant_id;
   if (with_tenant) s.put_tenant(tenant{f.tenant_id, "bench", {}});
@@ -124,10 +128,11 @@ void ingest_vs_bare_copy(benchmark::State& state) {
     auto a = clock_type::now();
     {
       pqxx::work w{c};
-      pqxx::stream_to copy{w, table, std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
+      pqxx::stream_to copy{w, table,
+                           std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
       for (std::size_t i = 0; i < rows.size(); ++i)
-        copy << std::make_tuple(rows.sensor_id[i].to_string(), timestamptz_text(rows.ts[i]), rows.value[i],
-                                static_cast<std::int32_t>(rows.quality[i]));
+        copy << std::make_tuple(rows.sensor_id[i].to_string(), timestamptz_text(rows.ts[i]),
+                                rows.value[i], static_cast<std::int32_t>(rows.quality[i]));
       copy.complete();
       w.commit();
     }
@@ -147,7 +152,10 @@ void ingest_vs_bare_copy(benchmark::State& state) {
   state.counters["adapter_rows_per_s"] = total / adapter_s;
   state.counters["ratio"] = copy_s / adapter_s;
 }
-BENCHMARK(ingest_vs_bare_copy)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(smoke() ? 1 : 10);
+BENCHMARK(ingest_vs_bare_copy)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(smoke() ? 1 : 10);
 
 void daily_summaries_year(benchmark::State& state) {
   const auto uri = server_uri();
@@ -180,15 +188,21 @@ void daily_summaries_year(benchmark::State& state) {
     }
     s->commit_summaries(year, dirty_claim{});
   }
-  const summary_query q{summary_scope::building, buildings.front(), sensor_type::electricity, resolution::day,
+  const summary_query q{summary_scope::building,
+                        buildings.front(),
+                        sensor_type::electricity,
+                        resolution::day,
                         {from_epoch(day0), from_epoch(day0 + 365 * 86'400)}};
   // Reference in the same run: the same rows fetched by a bare prepared statement on a plain
   // connection, without the adapter (pool, conversions into summary_row).
   pqxx::connection ref{*uri};
-  ref.prepare("ref", "SELECT * FROM " + ref.quote_name(o.schema) +
-                         ".summaries WHERE scope = 'building' AND subject_id = $1 AND sensor_type = 'electricity' "
-                         "AND resolution = 'day' AND period_start >= to_timestamp($2) AND period_start < to_timestamp($3) "
-                         "ORDER BY period_start");
+  ref.prepare(
+      "ref",
+      "SELECT * FROM " + ref.quote_name(o.schema) +
+          ".summaries WHERE scope = 'building' AND subject_id = $1 AND sensor_type = 'electricity' "
+          "AND resolution = 'day' AND period_start >= to_timestamp($2) AND period_start < "
+          "to_timestamp($3) "
+          "ORDER BY period_start");
   auto bare = [&] {
     pqxx::read_transaction t{ref};
     return t.exec_prepared("ref", buildings.front().to_string(), day0, day0 + 365 * 86'400).size();
@@ -210,7 +224,9 @@ void daily_summaries_year(benchmark::State& state) {
   }
   auto pct = [](std::vector<double>& v, double p) {
     std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+    return v.empty() ? 0.0
+                     : v[std::min(v.size() - 1,
+                                  static_cast<std::size_t>(p * static_cast<double>(v.size())))];
   };
   state.counters["p50_ms"] = pct(ms, 0.50);
   state.counters["p99_ms"] = pct(ms, 0.99);
@@ -238,11 +254,13 @@ void hourly_aggregation_job(benchmark::State& state) {
     auto s = open_postgres_store(*uri, o);
     const auto first = make_building(*s, n_sensors);
     std::vector<building_fixture> fixtures{first};
-    for (std::size_t b = 1; b < n_buildings; ++b) fixtures.push_back(make_building(*s, n_sensors, false, first.tenant_id));
+    for (std::size_t b = 1; b < n_buildings; ++b)
+      fixtures.push_back(make_building(*s, n_sensors, false, first.tenant_id));
     reading_rows rows;
     for (const auto& f : fixtures)
       for (const auto& id : f.sensors)
-        for (int q = 0; q < 4; ++q) rows.push_back(id, hour0 + q * 900, 1'000 + q * 17);
+        for (int q = 0; q < 4; ++q)
+          rows.push_back(id, hour0 + q * 900, 1'000 + q * 17);
     (void)s->write_readings(rows);
     state.ResumeTiming();
 
@@ -252,19 +270,23 @@ void hourly_aggregation_job(benchmark::State& state) {
     {
       pqxx::read_transaction t{ref};
       const auto r = t.exec("SELECT sensor_id, sum(value) FROM " + ref.quote_name(o.schema) +
-                            ".readings WHERE ts >= to_timestamp(" + std::to_string(hour0) + ") AND ts < to_timestamp(" +
-                            std::to_string(hour0 + 3600) + ") GROUP BY sensor_id");
-      if (r.size() != n_buildings * n_sensors) state.SkipWithError("reference saw the wrong number of sensors");
+                            ".readings WHERE ts >= to_timestamp(" + std::to_string(hour0) +
+                            ") AND ts < to_timestamp(" + std::to_string(hour0 + 3600) +
+                            ") GROUP BY sensor_id");
+      if (r.size() != n_buildings * n_sensors)
+        state.SkipWithError("reference saw the wrong number of sensors");
     }
     auto c = clock_type::now();
-    if (report.marks_claimed != n_buildings * n_sensors) state.SkipWithError("job claimed the wrong number of marks");
+    if (report.marks_claimed != n_buildings * n_sensors)
+      state.SkipWithError("job claimed the wrong number of marks");
     job_s.push_back(std::chrono::duration<double>(b - a).count());
     ref_s.push_back(std::chrono::duration<double>(c - b).count());
     state.SetIterationTime(job_s.back());
   }
   auto mean = [](const std::vector<double>& v) {
     double t = 0;
-    for (double x : v) t += x;
+    for (double x : v)
+      t += x;
     return v.empty() ? 0.0 : t / static_cast<double>(v.size());
   };
   state.counters["job_s"] = mean(job_s);
@@ -272,13 +294,18 @@ void hourly_aggregation_job(benchmark::State& state) {
   state.counters["ratio"] = mean(job_s) / mean(ref_s);
   state.counters["readings"] = static_cast<double>(n_buildings * n_sensors * 4);
 }
-BENCHMARK(hourly_aggregation_job)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(smoke() ? 1 : 3);
+BENCHMARK(hourly_aggregation_job)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(smoke() ? 1 : 3);
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (!server_uri()) {
-    std::puts("energy_postgres_bench: skipped, no PostgreSQL server (set ENERGY_BENCH_POSTGRES_URI=postgresql://...)");
+    std::puts(
+        "energy_postgres_bench: skipped, no PostgreSQL server (set "
+        "ENERGY_BENCH_POSTGRES_URI=postgresql://...)");
     return 0;
   }
   benchmark::Initialize(&argc, argv);

@@ -4,7 +4,8 @@
  * written here as the reference: same table definition (read back from a database the library
  * created), same pragmas (WAL, synchronous=FULL, same page cache), same batch = transaction size,
  * measured in the same run. The library does more per row (exact insert/unchanged/replaced
- * outcome, dirty-hour marks in the same transaction, sensor id check); the ratio says what that costs.
+ * outcome, dirty-hour marks in the same transaction, sensor id check); the ratio says what that
+ * costs.
  *
  * Layout: 50 buildings x 1000 sensors, 15-minute interval energy, `days` of data (default 1 day =
  * 4.8 M rows), in batches of 10 000 rows. Two arrival orders: time-major (every sensor's reading
@@ -50,7 +51,9 @@ struct layout {
   }
 };
 
-bool smoke() { return std::getenv("ENERGY_BENCH_SMOKE") != nullptr; }
+bool smoke() {
+  return std::getenv("ENERGY_BENCH_SMOKE") != nullptr;
+}
 
 layout bench_layout() {
   if (smoke()) return {2, 5, 8, 25};
@@ -61,7 +64,9 @@ layout bench_layout() {
 
 fs::path bench_dir() {
   const char* d = std::getenv("ENERGY_BENCH_SQLITE_DIR");
-  fs::path p = d ? fs::path(d) : fs::temp_directory_path() / ("energy-sqlite-bench-" + std::to_string(::getpid()));
+  fs::path p =
+      d ? fs::path(d)
+        : fs::temp_directory_path() / ("energy-sqlite-bench-" + std::to_string(::getpid()));
   fs::create_directories(p);
   return p;
 }
@@ -92,8 +97,10 @@ class data_set {
 
   void put_metadata(energy::storage::store& st) const {
     st.put_tenant(tenant_);
-    for (const auto& b : buildings_) st.put_building(b);
-    for (const auto& s : sensors_) st.put_sensor(s);
+    for (const auto& b : buildings_)
+      st.put_building(b);
+    for (const auto& s : sensors_)
+      st.put_sensor(s);
   }
 
   /// Fills `out` with the rows [first, first + count) of the data set in the given order.
@@ -106,7 +113,8 @@ class data_set {
       const std::size_t interval = o == order::time_major ? k / n_sensors : k % n_intervals;
       // A deterministic, varied load: 0 .. 2.5 kWh per quarter hour, exact to the Wh.
       const auto value = static_cast<energy::milli>((sensor * 7919 + interval * 104729) % 2500);
-      out.push_back(sensors_[sensor].id, start_ts + static_cast<energy::epoch_seconds>(interval) * 900, value);
+      out.push_back(sensors_[sensor].id,
+                    start_ts + static_cast<energy::epoch_seconds>(interval) * 900, value);
     }
   }
 
@@ -151,7 +159,8 @@ std::uintmax_t database_bytes(const fs::path& db) {
 }
 
 void remove_database(const fs::path& db) {
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(fs::path(db.string() + suffix));
+  for (const char* suffix : {"", "-wal", "-shm"})
+    fs::remove(fs::path(db.string() + suffix));
 }
 
 /// rows/s of every run, by variant, in run order (bare and library runs alternate).
@@ -182,14 +191,16 @@ struct stopwatch {
   }
 };
 
-void report(benchmark::State& state, const std::string& name, std::size_t rows, const stopwatch& sw, const fs::path& db) {
+void report(benchmark::State& state, const std::string& name, std::size_t rows, const stopwatch& sw,
+            const fs::path& db) {
   const double seconds = sw.wall;
   const double rate = static_cast<double>(rows) / seconds;
   rates()[name].push_back(rate);
   state.SetIterationTime(seconds);
   state.counters["rows"] = static_cast<double>(rows);
   state.counters["rows_per_s"] = rate;
-  state.counters["bytes_per_row"] = static_cast<double>(database_bytes(db)) / static_cast<double>(rows);
+  state.counters["bytes_per_row"] =
+      static_cast<double>(database_bytes(db)) / static_cast<double>(rows);
   state.counters["peak_rss_MiB"] = peak_rss_mib();
   state.counters["cpu_us_per_row"] = sw.cpu * 1e6 / static_cast<double>(rows);
 }
@@ -201,7 +212,9 @@ void check(int rc, sqlite3* db, const char* what) {
     throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
-void exec(sqlite3* db, const std::string& sql) { check(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), db, sql.c_str()); }
+void exec(sqlite3* db, const std::string& sql) {
+  check(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), db, sql.c_str());
+}
 
 /// The library's CREATE TABLE statement for energy_readings, read from a database it created.
 std::string library_table_sql(const fs::path& dir) {
@@ -210,8 +223,9 @@ std::string library_table_sql(const fs::path& dir) {
   sqlite3* db = nullptr;
   check(sqlite3_open_v2(probe.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), db, "open probe");
   sqlite3_stmt* st = nullptr;
-  check(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = 'energy_readings'", -1, &st, nullptr), db,
-        "prepare");
+  check(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = 'energy_readings'", -1,
+                           &st, nullptr),
+        db, "prepare");
   check(sqlite3_step(st), db, "step");
   std::string sql(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
   sqlite3_finalize(st);
@@ -228,7 +242,8 @@ void bare_loop(benchmark::State& state, order o, id_format ids) {
   std::string table = library_table_sql(dir);
   if (ids == id_format::text) {  // the same table with ids as 36-character text
     const auto at = table.find("sensor_id     BLOB");
-    if (at == std::string::npos) throw std::runtime_error("unexpected energy_readings definition: " + table);
+    if (at == std::string::npos)
+      throw std::runtime_error("unexpected energy_readings definition: " + table);
     table.replace(at, 18, "sensor_id     TEXT");
   }
   energy::reading_rows batch;
@@ -238,17 +253,21 @@ void bare_loop(benchmark::State& state, order o, id_format ids) {
     remove_database(path);
     reset_peak_rss();
     sqlite3* db = nullptr;
-    check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                          nullptr),
-          db, "open");
+    check(
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr),
+        db, "open");
     sqlite3_busy_timeout(db, 5000);
     exec(db, "PRAGMA journal_mode = WAL");
     exec(db, "PRAGMA synchronous = FULL");
     exec(db, "PRAGMA foreign_keys = ON");
-    exec(db, "PRAGMA cache_size = " + std::to_string(-energy::storage::sqlite_options{}.cache_size_kib));
+    exec(db, "PRAGMA cache_size = " +
+                 std::to_string(-energy::storage::sqlite_options{}.cache_size_kib));
     exec(db, table);
     sqlite3_stmt* insert = nullptr;
-    check(sqlite3_prepare_v2(db, "INSERT INTO energy_readings (sensor_id, timestamp, value, quality_flag) VALUES (?1, ?2, ?3, ?4)",
+    check(sqlite3_prepare_v2(db,
+                             "INSERT INTO energy_readings (sensor_id, timestamp, value, "
+                             "quality_flag) VALUES (?1, ?2, ?3, ?4)",
                              -1, &insert, nullptr),
           db, "prepare insert");
     stopwatch sw;
@@ -257,22 +276,24 @@ void bare_loop(benchmark::State& state, order o, id_format ids) {
       d.rows(o, first, std::min(d.shape().batch_rows, total - first), batch);
       if (ids == id_format::text) {
         text_ids.clear();
-        for (const auto& u : batch.sensor_id) text_ids.push_back(u.to_string());
+        for (const auto& u : batch.sensor_id)
+          text_ids.push_back(u.to_string());
       }
       sw.time([&] {
-      exec(db, "BEGIN IMMEDIATE");
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (ids == id_format::blob)
-          sqlite3_bind_blob(insert, 1, batch.sensor_id[i].bytes().data(), 16, SQLITE_STATIC);
-        else
-          sqlite3_bind_text(insert, 1, text_ids[i].data(), static_cast<int>(text_ids[i].size()), SQLITE_STATIC);
-        sqlite3_bind_int64(insert, 2, batch.ts[i]);
-        sqlite3_bind_int64(insert, 3, batch.value[i]);
-        sqlite3_bind_int64(insert, 4, batch.quality[i]);
-        check(sqlite3_step(insert), db, "insert");
-        sqlite3_reset(insert);
-      }
-      exec(db, "COMMIT");
+        exec(db, "BEGIN IMMEDIATE");
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          if (ids == id_format::blob)
+            sqlite3_bind_blob(insert, 1, batch.sensor_id[i].bytes().data(), 16, SQLITE_STATIC);
+          else
+            sqlite3_bind_text(insert, 1, text_ids[i].data(), static_cast<int>(text_ids[i].size()),
+                              SQLITE_STATIC);
+          sqlite3_bind_int64(insert, 2, batch.ts[i]);
+          sqlite3_bind_int64(insert, 3, batch.value[i]);
+          sqlite3_bind_int64(insert, 4, batch.quality[i]);
+          check(sqlite3_step(insert), db, "insert");
+          sqlite3_reset(insert);
+        }
+        exec(db, "COMMIT");
       });
     }
     sqlite3_finalize(insert);
@@ -286,7 +307,8 @@ void bare_loop(benchmark::State& state, order o, id_format ids) {
 
 // --- the library --------------------------------------------------------------------------------
 
-void library_ingest(benchmark::State& state, order o, energy::storage::sqlite_durability durability, bool resend) {
+void library_ingest(benchmark::State& state, order o, energy::storage::sqlite_durability durability,
+                    bool resend) {
   const data_set& d = data();
   const fs::path dir = bench_dir();
   energy::reading_rows batch;
@@ -322,7 +344,8 @@ void library_ingest(benchmark::State& state, order o, energy::storage::sqlite_du
     if (sum.inserted != total || sum.unchanged != (resend ? total : 0))
       throw std::runtime_error("library ingest lost or duplicated rows");
     store.reset();
-    std::string name = std::string("library_") + (o == order::time_major ? "time_major" : "sensor_major");
+    std::string name =
+        std::string("library_") + (o == order::time_major ? "time_major" : "sensor_major");
     if (durability == energy::storage::sqlite_durability::normal) name += "_sync_normal";
     if (resend) name += "_resend";
     report(state, name, total, sw, path);
@@ -343,18 +366,22 @@ void register_all() {
     b->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
   };
   using energy::storage::sqlite_durability;
-  opts(benchmark::RegisterBenchmark("bare_sqlite3/time_major", bare_loop, order::time_major, id_format::blob));
-  opts(benchmark::RegisterBenchmark("library/time_major", library_ingest, order::time_major, sqlite_durability::full, false));
+  opts(benchmark::RegisterBenchmark("bare_sqlite3/time_major", bare_loop, order::time_major,
+                                    id_format::blob));
+  opts(benchmark::RegisterBenchmark("library/time_major", library_ingest, order::time_major,
+                                    sqlite_durability::full, false));
   for (int round = 0; round < rounds(); ++round) {
-    opts(benchmark::RegisterBenchmark("bare_sqlite3/sensor_major", bare_loop, order::sensor_major, id_format::blob));
-    opts(benchmark::RegisterBenchmark("library/sensor_major", library_ingest, order::sensor_major, sqlite_durability::full,
-                                      false));
+    opts(benchmark::RegisterBenchmark("bare_sqlite3/sensor_major", bare_loop, order::sensor_major,
+                                      id_format::blob));
+    opts(benchmark::RegisterBenchmark("library/sensor_major", library_ingest, order::sensor_major,
+                                      sqlite_durability::full, false));
   }
-  opts(benchmark::RegisterBenchmark("library/sensor_major_resend", library_ingest, order::sensor_major,
-                                    sqlite_durability::full, true));
-  opts(benchmark::RegisterBenchmark("library/sensor_major_sync_normal", library_ingest, order::sensor_major,
-                                    sqlite_durability::normal, false));
-  opts(benchmark::RegisterBenchmark("bare_sqlite3_text_ids/sensor_major", bare_loop, order::sensor_major, id_format::text));
+  opts(benchmark::RegisterBenchmark("library/sensor_major_resend", library_ingest,
+                                    order::sensor_major, sqlite_durability::full, true));
+  opts(benchmark::RegisterBenchmark("library/sensor_major_sync_normal", library_ingest,
+                                    order::sensor_major, sqlite_durability::normal, false));
+  opts(benchmark::RegisterBenchmark("bare_sqlite3_text_ids/sensor_major", bare_loop,
+                                    order::sensor_major, id_format::text));
 }
 
 double median(std::vector<double> v) {
@@ -370,8 +397,10 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   const layout l = bench_layout();
-  std::printf("layout: %d buildings x %d sensors x %d intervals = %zu rows, batches of %zu rows%s\n", l.buildings,
-              l.sensors_per_building, l.intervals, l.rows(), l.batch_rows, smoke() ? " (smoke)" : "");
+  std::printf(
+      "layout: %d buildings x %d sensors x %d intervals = %zu rows, batches of %zu rows%s\n",
+      l.buildings, l.sensors_per_building, l.intervals, l.rows(), l.batch_rows,
+      smoke() ? " (smoke)" : "");
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   const auto& r = rates();
@@ -382,10 +411,11 @@ int main(int argc, char** argv) {
     std::vector<double> ratios;
     for (std::size_t i = 0; i < lib->second.size(); ++i) {
       ratios.push_back(lib->second[i] / bare->second[i]);
-      std::printf("ratio library/bare (%s, round %zu): %.3f  (%.0f vs %.0f rows/s)\n", o, i + 1, ratios.back(),
-                  lib->second[i], bare->second[i]);
+      std::printf("ratio library/bare (%s, round %zu): %.3f  (%.0f vs %.0f rows/s)\n", o, i + 1,
+                  ratios.back(), lib->second[i], bare->second[i]);
     }
-    std::printf("ratio library/bare (%s): median %.3f over %zu round(s)\n", o, median(ratios), ratios.size());
+    std::printf("ratio library/bare (%s): median %.3f over %zu round(s)\n", o, median(ratios),
+                ratios.size());
   }
   std::error_code ec;
   if (!std::getenv("ENERGY_BENCH_SQLITE_DIR")) fs::remove_all(bench_dir(), ec);

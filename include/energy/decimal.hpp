@@ -21,7 +21,8 @@ namespace energy {
  */
 using milli = std::int64_t;
 
-/// Largest magnitude accepted from a double: far beyond any meter, far below int64 overflow in sums.
+/// Largest magnitude accepted from a double: far beyond any meter, far below int64 overflow in
+/// sums.
 inline constexpr double max_milli_input = 9.0e15;
 
 /// `v` in milli-units, rounded half away from zero; std::nullopt for NaN, ±inf or |v| too large.
@@ -31,7 +32,9 @@ inline constexpr double max_milli_input = 9.0e15;
 }
 
 /// Milli-units as a double (for statistics).
-[[nodiscard]] constexpr double from_milli(milli v) noexcept { return static_cast<double>(v) / 1000.0; }
+[[nodiscard]] constexpr double from_milli(milli v) noexcept {
+  return static_cast<double>(v) / 1000.0;
+}
 
 /**
  * Parses decimal text exactly ("12", "-0.5", "10.250", "1e3" is rejected) into milli-units.

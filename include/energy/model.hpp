@@ -29,9 +29,9 @@ struct building {
   std::string name;
   std::string address;
   std::optional<std::int64_t> square_footage;  ///< gross floor area, ft²
-  std::string primary_use;                     ///< e.g. "office", "retail", "warehouse" (CBECS activity)
+  std::string primary_use;  ///< e.g. "office", "retail", "warehouse" (CBECS activity)
   std::string time_zone = "UTC";
-  std::optional<money> flat_rate_per_kwh;      ///< cost estimate when no tariff is set
+  std::optional<money> flat_rate_per_kwh;  ///< cost estimate when no tariff is set
   utc_seconds created_at{};
   friend bool operator==(const building&, const building&) = default;
 };
@@ -61,11 +61,11 @@ struct sensor {
   uuid building_id;
   sensor_type type = sensor_type::electricity;
   reading_kind kind = reading_kind::interval_energy;
-  std::string unit = "kWh";          ///< unit of the values it sends (converted to canonical on ingest)
+  std::string unit = "kWh";  ///< unit of the values it sends (converted to canonical on ingest)
   std::string location;
   std::int32_t interval_seconds = 900;  ///< nominal reporting interval (interval energy length)
-  /// Physical bound for one reading, in the sensor's unit (interval energy, power or register step).
-  /// Readings above it are rejected. Unset: no bound.
+  /// Physical bound for one reading, in the sensor's unit (interval energy, power or register
+  /// step). Readings above it are rejected. Unset: no bound.
   std::optional<double> max_value;
   /// Register capacity for cumulative registers (e.g. 99999999.9): a decrease close to it is a
   /// rollover, any other decrease a reset. Unset: every decrease is a reset.

@@ -21,13 +21,17 @@ namespace energy {
 class money {
  public:
   constexpr money() noexcept = default;
-  [[nodiscard]] static constexpr money from_micros(std::int64_t micros) noexcept { return money{micros}; }
-  [[nodiscard]] static constexpr money from_cents(std::int64_t cents) noexcept { return money{cents * 10'000}; }
+  [[nodiscard]] static constexpr money from_micros(std::int64_t micros) noexcept {
+    return money{micros};
+  }
+  [[nodiscard]] static constexpr money from_cents(std::int64_t cents) noexcept {
+    return money{cents * 10'000};
+  }
   /// Parses plain decimal text ("259.2", "-0.066120"); digits beyond the sixth decimal are
   /// rounded half away from zero. std::nullopt when it is not a plain decimal number.
   [[nodiscard]] static std::optional<money> parse(std::string_view text) noexcept;
-  /// From a double that came from an external format (e.g. URDB JSON numbers): rounded to the micro.
-  /// std::nullopt for NaN/inf/out of range. Use only at parse boundaries.
+  /// From a double that came from an external format (e.g. URDB JSON numbers): rounded to the
+  /// micro. std::nullopt for NaN/inf/out of range. Use only at parse boundaries.
   [[nodiscard]] static std::optional<money> from_double(double v) noexcept;
 
   [[nodiscard]] constexpr std::int64_t micros() const noexcept { return micros_; }
@@ -39,12 +43,24 @@ class money {
   [[nodiscard]] std::string to_exact_string() const;
   [[nodiscard]] double to_double() const noexcept { return static_cast<double>(micros_) / 1e6; }
 
-  constexpr money& operator+=(money o) noexcept { micros_ += o.micros_; return *this; }
-  constexpr money& operator-=(money o) noexcept { micros_ -= o.micros_; return *this; }
-  friend constexpr money operator+(money a, money b) noexcept { return money{a.micros_ + b.micros_}; }
-  friend constexpr money operator-(money a, money b) noexcept { return money{a.micros_ - b.micros_}; }
+  constexpr money& operator+=(money o) noexcept {
+    micros_ += o.micros_;
+    return *this;
+  }
+  constexpr money& operator-=(money o) noexcept {
+    micros_ -= o.micros_;
+    return *this;
+  }
+  friend constexpr money operator+(money a, money b) noexcept {
+    return money{a.micros_ + b.micros_};
+  }
+  friend constexpr money operator-(money a, money b) noexcept {
+    return money{a.micros_ - b.micros_};
+  }
   friend constexpr money operator-(money a) noexcept { return money{-a.micros_}; }
-  friend constexpr money operator*(money a, std::int64_t k) noexcept { return money{a.micros_ * k}; }
+  friend constexpr money operator*(money a, std::int64_t k) noexcept {
+    return money{a.micros_ * k};
+  }
   friend constexpr auto operator<=>(money, money) noexcept = default;
   friend constexpr bool operator==(money, money) noexcept = default;
 

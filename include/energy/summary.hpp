@@ -35,9 +35,9 @@ struct summary_row {
   resolution res = resolution::hour;
   time_range period;
   date::local_seconds local_start{};
-  milli consumption = 0;       ///< exact sum of interval readings, milli-units (Wh)
-  milli peak_demand = 0;       ///< highest 15-minute average demand in the bucket, milli-kW (W)
-  money cost;                  ///< cost estimate (building tariff or flat rate)
+  milli consumption = 0;  ///< exact sum of interval readings, milli-units (Wh)
+  milli peak_demand = 0;  ///< highest 15-minute average demand in the bucket, milli-kW (W)
+  money cost;             ///< cost estimate (building tariff or flat rate)
   std::int64_t reading_count = 0;
   friend bool operator==(const summary_row&, const summary_row&) = default;
 };

@@ -18,15 +18,21 @@ using utc_seconds = std::chrono::sys_seconds;
 /// Seconds since the Unix epoch, UTC: the column type of timestamps in batches and stores.
 using epoch_seconds = std::int64_t;
 
-[[nodiscard]] constexpr epoch_seconds to_epoch(utc_seconds t) noexcept { return t.time_since_epoch().count(); }
-[[nodiscard]] constexpr utc_seconds from_epoch(epoch_seconds s) noexcept { return utc_seconds{std::chrono::seconds{s}}; }
+[[nodiscard]] constexpr epoch_seconds to_epoch(utc_seconds t) noexcept {
+  return t.time_since_epoch().count();
+}
+[[nodiscard]] constexpr utc_seconds from_epoch(epoch_seconds s) noexcept {
+  return utc_seconds{std::chrono::seconds{s}};
+}
 
 /// A half-open interval of instants `[start, end)`, UTC.
 struct time_range {
   utc_seconds start{};
   utc_seconds end{};
 
-  [[nodiscard]] constexpr bool contains(utc_seconds t) const noexcept { return start <= t && t < end; }
+  [[nodiscard]] constexpr bool contains(utc_seconds t) const noexcept {
+    return start <= t && t < end;
+  }
   [[nodiscard]] constexpr bool empty() const noexcept { return end <= start; }
   [[nodiscard]] constexpr std::chrono::seconds length() const noexcept { return end - start; }
   friend constexpr bool operator==(const time_range&, const time_range&) noexcept = default;
@@ -41,7 +47,7 @@ struct time_range {
  * time without an offset is ambiguous at a fall-back hour, so the library never guesses).
  */
 [[nodiscard]] std::optional<utc_seconds> parse_utc_timestamp(std::string_view text,
-                                                              bool allow_fraction = false) noexcept;
+                                                             bool allow_fraction = false) noexcept;
 
 /// `2024-07-01T12:00:00Z`.
 [[nodiscard]] std::string format_utc(utc_seconds t);

@@ -37,7 +37,9 @@ class uuid {
 
   /// Lower-case canonical form, e.g. "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88".
   [[nodiscard]] std::string to_string() const;
-  [[nodiscard]] constexpr const std::array<std::uint8_t, 16>& bytes() const noexcept { return bytes_; }
+  [[nodiscard]] constexpr const std::array<std::uint8_t, 16>& bytes() const noexcept {
+    return bytes_;
+  }
   [[nodiscard]] constexpr bool is_nil() const noexcept { return *this == uuid{}; }
   [[nodiscard]] constexpr int version() const noexcept { return bytes_[6] >> 4; }
 
@@ -54,8 +56,10 @@ template <>
 struct std::hash<energy::uuid> {
   std::size_t operator()(const energy::uuid& u) const noexcept {
     std::uint64_t hi = 0, lo = 0;
-    for (int i = 0; i < 8; ++i) hi = (hi << 8) | u.bytes()[static_cast<std::size_t>(i)];
-    for (int i = 8; i < 16; ++i) lo = (lo << 8) | u.bytes()[static_cast<std::size_t>(i)];
+    for (int i = 0; i < 8; ++i)
+      hi = (hi << 8) | u.bytes()[static_cast<std::size_t>(i)];
+    for (int i = 8; i < 16; ++i)
+      lo = (lo << 8) | u.bytes()[static_cast<std::size_t>(i)];
     return static_cast<std::size_t>(hi ^ (lo * 0x9E3779B97F4A7C15ULL));
   }
 };

@@ -55,15 +55,20 @@ std::string format_scaled(std::int64_t v, int scale) {
   // Work in unsigned to survive INT64_MIN.
   std::uint64_t a = negative ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
   std::uint64_t div = 1;
-  for (int i = 0; i < scale; ++i) div *= 10;
+  for (int i = 0; i < scale; ++i)
+    div *= 10;
   return fmt::format("{}{}.{:0{}}", negative ? "-" : "", a / div, a % div, scale);
 }
 
 }  // namespace
 
-std::optional<milli> parse_milli(std::string_view text) noexcept { return parse_scaled(text, 3); }
+std::optional<milli> parse_milli(std::string_view text) noexcept {
+  return parse_scaled(text, 3);
+}
 
-std::string format_milli(milli v) { return format_scaled(v, 3); }
+std::string format_milli(milli v) {
+  return format_scaled(v, 3);
+}
 
 std::optional<money> money::parse(std::string_view text) noexcept {
   if (auto v = parse_scaled(text, 6)) return money{*v};
@@ -83,9 +88,13 @@ money money::round_to_cents() const noexcept {
   return money{base};
 }
 
-std::string money::to_string() const { return format_scaled(round_to_cents().micros_ / 10'000, 2); }
+std::string money::to_string() const {
+  return format_scaled(round_to_cents().micros_ / 10'000, 2);
+}
 
-std::string money::to_exact_string() const { return format_scaled(micros_, 6); }
+std::string money::to_exact_string() const {
+  return format_scaled(micros_, 6);
+}
 
 // GCC/Clang extension; __extension__ keeps -Wpedantic quiet about it.
 __extension__ using int128 = __int128;

@@ -46,7 +46,8 @@ std::optional<utc_seconds> parse_utc_timestamp(std::string_view s, bool allow_fr
     ++p;
     const std::size_t start = p;
     bool nonzero = false;
-    while (p < s.size() && s[p] >= '0' && s[p] <= '9') nonzero |= s[p++] != '0';
+    while (p < s.size() && s[p] >= '0' && s[p] <= '9')
+      nonzero |= s[p++] != '0';
     if (p == start || (nonzero && !allow_fraction)) return std::nullopt;
   }
   int offset_minutes = 0;
@@ -107,10 +108,10 @@ std::string format_local(utc_seconds t, const date::time_zone* zone) {
   const date::hh_mm_ss<std::chrono::seconds> tod{local - day};
   const auto off = info.offset.count();
   const auto aoff = off < 0 ? -off : off;
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     tod.hours().count(), tod.minutes().count(), tod.seconds().count(),
-                     off < 0 ? '-' : '+', aoff / 3600, (aoff % 3600) / 60);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+                     static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()), tod.hours().count(), tod.minutes().count(),
+                     tod.seconds().count(), off < 0 ? '-' : '+', aoff / 3600, (aoff % 3600) / 60);
 }
 
 }  // namespace energy

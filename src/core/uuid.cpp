@@ -18,7 +18,6 @@ constexpr int hex_value(char c) noexcept {
   return -1;
 }
 
-
 }  // namespace
 
 std::optional<uuid> uuid::try_parse(std::string_view text) noexcept {
@@ -26,10 +25,12 @@ std::optional<uuid> uuid::try_parse(std::string_view text) noexcept {
   // validity check per byte keep it branch-light.
   static constexpr auto table = [] {
     std::array<std::int8_t, 256> t{};
-    for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(hex_value(static_cast<char>(c)));
+    for (int c = 0; c < 256; ++c)
+      t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(hex_value(static_cast<char>(c)));
     return t;
   }();
-  static constexpr std::array<std::uint8_t, 16> offsets{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  static constexpr std::array<std::uint8_t, 16> offsets{0,  2,  4,  6,  9,  11, 14, 16,
+                                                        19, 21, 24, 26, 28, 30, 32, 34};
   if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-')
     return std::nullopt;
   std::array<std::uint8_t, 16> bytes{};
@@ -85,11 +86,13 @@ uuid uuid::v7() {
   last_ms = ms;
 
   std::array<std::uint8_t, 16> b{};
-  for (int i = 0; i < 6; ++i) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
+  for (int i = 0; i < 6; ++i)
+    b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
   b[6] = static_cast<std::uint8_t>(0x70 | ((counter >> 8) & 0x0F));
   b[7] = static_cast<std::uint8_t>(counter & 0xFF);
   const std::uint64_t r = rng();
-  for (int i = 0; i < 8; ++i) b[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(r >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    b[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(r >> (8 * i));
   b[8] = static_cast<std::uint8_t>(0x80 | (b[8] & 0x3F));  // RFC 4122 variant
   return uuid{b};
 }

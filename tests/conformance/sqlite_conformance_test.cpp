@@ -13,7 +13,8 @@
 
 namespace {
 
-/// A new database file per call, under the system temp directory; removed when the test binary exits.
+/// A new database file per call, under the system temp directory; removed when the test binary
+/// exits.
 class temp_databases {
  public:
   temp_databases() {
@@ -41,5 +42,7 @@ temp_databases& databases() {
 
 }  // namespace
 
-ENERGY_STORE_CONFORMANCE("sqlite-memory", [] { return energy::storage::open_sqlite_store(":memory:"); })
-ENERGY_STORE_CONFORMANCE("sqlite-file", [] { return energy::storage::open_sqlite_store(databases().next()); })
+ENERGY_STORE_CONFORMANCE("sqlite-memory",
+                         [] { return energy::storage::open_sqlite_store(":memory:"); })
+ENERGY_STORE_CONFORMANCE("sqlite-file",
+                         [] { return energy::storage::open_sqlite_store(databases().next()); })

@@ -35,7 +35,9 @@ uuid make_id(std::uint8_t tag, std::uint8_t n) {
   return uuid{b};
 }
 
-time_range range(epoch_seconds start, epoch_seconds end) { return {from_epoch(start), from_epoch(end)}; }
+time_range range(epoch_seconds start, epoch_seconds end) {
+  return {from_epoch(start), from_epoch(end)};
+}
 
 tenant make_tenant(std::uint8_t n, std::string name) {
   return tenant{make_id(0x10, n), std::move(name), from_epoch(t0 - 86400 * n)};
@@ -266,13 +268,15 @@ void sensors_upsert_get_list(const store_factory& factory) {
 
   CHECK_FALSE(s->get_sensor(gas.id).has_value());
   CHECK(s->list_all_sensors().empty());
-  for (const auto& x : {gas, power, temp, water, thermal}) s->put_sensor(x);
+  for (const auto& x : {gas, power, temp, water, thermal})
+    s->put_sensor(x);
   CHECK(s->get_sensor(gas.id) == gas);
   CHECK(s->get_sensor(power.id) == power);
   CHECK(s->get_sensor(temp.id) == temp);
   CHECK(sorted_by_id(s->list_sensors(b1.id)) == std::vector<sensor>{gas, power});
   CHECK(sorted_by_id(s->list_sensors(b2.id)) == std::vector<sensor>{temp, water, thermal});
-  CHECK(sorted_by_id(s->list_all_sensors()) == std::vector<sensor>{gas, power, temp, water, thermal});
+  CHECK(sorted_by_id(s->list_all_sensors()) ==
+        std::vector<sensor>{gas, power, temp, water, thermal});
 
   sensor reactivated = gas;
   reactivated.is_active = true;
@@ -297,9 +301,11 @@ void sensor_with_unknown_building_is_rejected(const store_factory& factory) {
 void alert_configs_upsert_list(const store_factory& factory) {
   auto s = factory();
   world w{*s};
-  const alert_config a{make_id(0x40, 1), w.b1.id, 50'000, alert_window::hour, "ops@example.test", true};
+  const alert_config a{make_id(0x40, 1),   w.b1.id, 50'000, alert_window::hour,
+                       "ops@example.test", true};
   const alert_config b{make_id(0x40, 2), w.b1.id, 1'200'500, alert_window::day, "", false};
-  const alert_config c{make_id(0x40, 3), w.b2.id, 1, alert_window::quarter_hour, "night@example.test", true};
+  const alert_config c{make_id(0x40, 3),     w.b2.id, 1, alert_window::quarter_hour,
+                       "night@example.test", true};
   CHECK(s->list_alert_configs(w.b1.id).empty());
   s->put_alert_config(a);
   s->put_alert_config(b);
@@ -319,7 +325,8 @@ void alert_configs_upsert_list(const store_factory& factory) {
 void alert_config_with_unknown_building_is_rejected(const store_factory& factory) {
   auto s = factory();
   world w{*s};
-  const alert_config a{make_id(0x40, 1), make_id(0x20, 77), 1000, alert_window::hour, "x@example.test", true};
+  const alert_config a{make_id(0x40, 1),   make_id(0x20, 77), 1000,
+                       alert_window::hour, "x@example.test",  true};
   CHECK_THROWS_AS(s->put_alert_config(a), std::invalid_argument);
   CHECK(s->list_alert_configs(a.building_id).empty());
   CHECK(s->list_alert_configs(w.b1.id).empty());
@@ -340,14 +347,15 @@ void write_outcomes_are_counted_exactly(const store_factory& factory) {
   CHECK(s->write_readings(first) == counts(0, 3, 0));
 
   reading_rows second;
-  second.push_back(id, t0, 1000);                                     // identical
-  second.push_back(id, t0 + quarter, 2500, quality::estimated);       // new value: a correction
-  second.push_back(id, t0 + 3 * quarter, 4000);                       // new row
+  second.push_back(id, t0, 1000);                                // identical
+  second.push_back(id, t0 + quarter, 2500, quality::estimated);  // new value: a correction
+  second.push_back(id, t0 + 3 * quarter, 4000);                  // new row
   CHECK(s->write_readings(second) == counts(1, 1, 1));
   CHECK(s->count_readings() == 4);
   auto got = s->read_readings(id, range(t0, t0 + hour));
   CHECK(got.value == std::vector<milli>{1000, 2500, 3000, 4000});
-  CHECK(got.quality == std::vector<std::uint32_t>{0, quality::estimated | quality::corrected, 0, 0});
+  CHECK(got.quality ==
+        std::vector<std::uint32_t>{0, quality::estimated | quality::corrected, 0, 0});
 
   // A change of flags alone is a correction too.
   reading_rows flags_only;
@@ -373,7 +381,8 @@ void resending_a_batch_changes_nothing(const store_factory& factory) {
   world w{*s};
   reading_rows batch;
   for (epoch_seconds t = t0; t < t0 + 3 * hour; t += quarter) {
-    batch.push_back(w.s_low.id, t, (t - t0) * 7 + 1, (t / quarter) % 3 == 0 ? quality::estimated : 0);
+    batch.push_back(w.s_low.id, t, (t - t0) * 7 + 1,
+                    (t / quarter) % 3 == 0 ? quality::estimated : 0);
     batch.push_back(w.s_other.id, t, -(t - t0));
   }
   REQUIRE(s->write_readings(batch) == counts(batch.size(), 0, 0));
@@ -403,10 +412,10 @@ void a_batch_with_an_unknown_sensor_writes_nothing(const store_factory& factory)
 
   const uuid ghost = make_id(0x30, 200);
   reading_rows bad;
-  bad.push_back(w.s_low.id, t0, 9999);              // would be a correction
-  bad.push_back(w.s_low.id, t0 + quarter, 5);       // would be new
-  bad.push_back(ghost, t0, 1);                      // unknown sensor
-  bad.push_back(w.s_other.id, t0, 7);               // would be new
+  bad.push_back(w.s_low.id, t0, 9999);         // would be a correction
+  bad.push_back(w.s_low.id, t0 + quarter, 5);  // would be new
+  bad.push_back(ghost, t0, 1);                 // unknown sensor
+  bad.push_back(w.s_other.id, t0, 7);          // would be new
   const std::vector<sample_state> states{{w.s_other.id, t0, 42.5}};
   bool thrown = false;
   try {
@@ -449,13 +458,15 @@ void read_readings_is_half_open_and_ordered(const store_factory& factory) {
   const auto all = s->read_readings(w.s_low.id, range(t0, t0 + hour));
   CHECK(all.ts == std::vector<epoch_seconds>{t0, t0 + quarter, t0 + 2 * quarter, t0 + 3 * quarter});
   CHECK(all.value == std::vector<milli>{1, 2, 3, 4});
-  CHECK(std::all_of(all.sensor_id.begin(), all.sensor_id.end(), [&](const uuid& u) { return u == w.s_low.id; }));
+  CHECK(std::all_of(all.sensor_id.begin(), all.sensor_id.end(),
+                    [&](const uuid& u) { return u == w.s_low.id; }));
   CHECK(all.quality.size() == 4);
 
   // [start, end): the start is in, the end is out.
   const auto mid = s->read_readings(w.s_low.id, range(t0 + quarter, t0 + 3 * quarter));
   CHECK(mid.ts == std::vector<epoch_seconds>{t0 + quarter, t0 + 2 * quarter});
-  const auto one_second = s->read_readings(w.s_low.id, range(t0 + 3 * quarter, t0 + 3 * quarter + 1));
+  const auto one_second =
+      s->read_readings(w.s_low.id, range(t0 + 3 * quarter, t0 + 3 * quarter + 1));
   CHECK(one_second.value == std::vector<milli>{4});
   CHECK(s->read_readings(w.s_low.id, range(t0 + quarter, t0 + quarter)).empty());
   CHECK(s->read_readings(w.s_low.id, range(t0 + hour, t0)).empty());
@@ -477,11 +488,13 @@ void read_building_readings_is_ordered_by_sensor_then_time(const store_factory& 
 
   const auto got = s->read_building_readings(w.b1.id, range(t0 + quarter, t0 + hour));
   REQUIRE(got.size() == 6);
-  CHECK(got.sensor_id == std::vector<uuid>{w.s_low.id, w.s_low.id, w.s_low.id, w.s_high.id, w.s_high.id, w.s_high.id});
+  CHECK(got.sensor_id == std::vector<uuid>{w.s_low.id, w.s_low.id, w.s_low.id, w.s_high.id,
+                                           w.s_high.id, w.s_high.id});
   CHECK(got.ts == std::vector<epoch_seconds>{t0 + quarter, t0 + 2 * quarter, t0 + 3 * quarter,
                                              t0 + quarter, t0 + 2 * quarter, t0 + 3 * quarter});
   CHECK(got.value == std::vector<milli>{11, 12, 13, 101, 102, 103});
-  CHECK(s->read_building_readings(w.b2.id, range(t0, t0 + hour)).value == std::vector<milli>{500, 501, 502, 503});
+  CHECK(s->read_building_readings(w.b2.id, range(t0, t0 + hour)).value ==
+        std::vector<milli>{500, 501, 502, 503});
   CHECK(s->read_building_readings(make_id(0x20, 99), range(t0, t0 + hour)).empty());
 }
 
@@ -491,14 +504,16 @@ void sample_states_round_trip(const store_factory& factory) {
   CHECK_FALSE(s->get_sample_state(w.s_low.id).has_value());
   reading_rows rows;
   rows.push_back(w.s_low.id, t0, 1250, quality::derived);
-  const std::vector<sample_state> first{{w.s_low.id, t0, 12345.678}, {w.s_high.id, t0 - 60, 0.1 + 0.2}};
+  const std::vector<sample_state> first{{w.s_low.id, t0, 12345.678},
+                                        {w.s_high.id, t0 - 60, 0.1 + 0.2}};
   REQUIRE(s->write_readings(rows, first) == counts(1, 0, 0));
   CHECK(s->get_sample_state(w.s_low.id) == first[0]);
   CHECK(s->get_sample_state(w.s_high.id) == first[1]);
   CHECK_FALSE(s->get_sample_state(w.s_other.id).has_value());
 
   // States advance even when a call carries no rows (e.g. the first sample of a register).
-  const std::vector<sample_state> later{{w.s_low.id, t0 + quarter, 99999999.9}, {w.s_other.id, t0, -3.25}};
+  const std::vector<sample_state> later{{w.s_low.id, t0 + quarter, 99999999.9},
+                                        {w.s_other.id, t0, -3.25}};
   CHECK(s->write_readings(reading_rows{}, later) == counts(0, 0, 0));
   CHECK(s->get_sample_state(w.s_low.id) == later[0]);
   CHECK(s->get_sample_state(w.s_other.id) == later[1]);
@@ -512,16 +527,19 @@ void dirty_marks_are_claimed_oldest_first_up_to_the_limit(const store_factory& f
   auto s = factory();
   world w{*s};
   reading_rows rows;
-  rows.push_back(w.s_low.id, t0 + 2 * hour + 5, 1);   // hour t0+2h
-  rows.push_back(w.s_high.id, t0 + 10, 1);            // hour t0
-  rows.push_back(w.s_low.id, t0 - 1, 1);              // hour t0-1h: the oldest
-  rows.push_back(w.s_high.id, t0 + hour, 1);          // hour t0+1h
-  rows.push_back(w.s_high.id, t0 + hour + 1799, 1);   // same mark as the previous row
-  rows.push_back(w.s_low.id, t0 + 3599, 1);           // hour t0
+  rows.push_back(w.s_low.id, t0 + 2 * hour + 5, 1);  // hour t0+2h
+  rows.push_back(w.s_high.id, t0 + 10, 1);           // hour t0
+  rows.push_back(w.s_low.id, t0 - 1, 1);             // hour t0-1h: the oldest
+  rows.push_back(w.s_high.id, t0 + hour, 1);         // hour t0+1h
+  rows.push_back(w.s_high.id, t0 + hour + 1799, 1);  // same mark as the previous row
+  rows.push_back(w.s_low.id, t0 + 3599, 1);          // hour t0
   REQUIRE(s->write_readings(rows) == counts(6, 0, 0));
 
-  const std::vector<dirty_hour> expected{{w.s_low.id, t0 - hour}, {w.s_low.id, t0}, {w.s_high.id, t0},
-                                         {w.s_high.id, t0 + hour}, {w.s_low.id, t0 + 2 * hour}};
+  const std::vector<dirty_hour> expected{{w.s_low.id, t0 - hour},
+                                         {w.s_low.id, t0},
+                                         {w.s_high.id, t0},
+                                         {w.s_high.id, t0 + hour},
+                                         {w.s_low.id, t0 + 2 * hour}};
   const auto all = s->claim_dirty(100);
   CHECK(sorted(all.hours) == sorted(expected));
   CHECK(std::is_sorted(all.hours.begin(), all.hours.end(),
@@ -548,7 +566,8 @@ void a_large_batch_marks_every_changed_hour(const store_factory& factory) {
   std::vector<dirty_hour> expected;
   for (epoch_seconds h = 0; h < 250; ++h) {  // 250 hours x 4 quarters, two sensors: 2000 rows
     for (const uuid& id : {w.s_low.id, w.s_other.id}) {
-      for (int q = 0; q < 4; ++q) rows.push_back(id, t0 + h * hour + q * quarter, h * 10 + q);
+      for (int q = 0; q < 4; ++q)
+        rows.push_back(id, t0 + h * hour + q * quarter, h * 10 + q);
       expected.push_back({id, t0 + h * hour});
     }
   }
@@ -592,7 +611,8 @@ void marks_made_after_a_claim_survive_its_commit(const store_factory& factory) {
   s->commit_summaries(std::vector<summary_row>{r}, claim);
 
   CHECK(all_marks(*s) == sorted({{w.s_low.id, t0}, {w.s_other.id, t0 + hour}}));
-  summary_query q{summary_scope::sensor, w.s_low.id, sensor_type::electricity, resolution::hour, range(t0, t0 + hour)};
+  summary_query q{summary_scope::sensor, w.s_low.id, sensor_type::electricity, resolution::hour,
+                  range(t0, t0 + hour)};
   CHECK(s->read_summaries(q) == std::vector<summary_row>{r});
 }
 
@@ -616,17 +636,25 @@ void summaries_are_upserted_and_read_by_query(const store_factory& factory) {
   };
   constexpr auto building = summary_scope::building;
   constexpr auto sensor = summary_scope::sensor;
-  const auto h0 = make(building, w.b1.id, sensor_type::electricity, resolution::hour, t0, hour, 1001);
-  const auto h1 = make(building, w.b1.id, sensor_type::electricity, resolution::hour, t0 + hour, hour, 2002);
-  const auto h2 = make(building, w.b1.id, sensor_type::electricity, resolution::hour, t0 + 2 * hour, hour, 3003);
+  const auto h0 =
+      make(building, w.b1.id, sensor_type::electricity, resolution::hour, t0, hour, 1001);
+  const auto h1 =
+      make(building, w.b1.id, sensor_type::electricity, resolution::hour, t0 + hour, hour, 2002);
+  const auto h2 = make(building, w.b1.id, sensor_type::electricity, resolution::hour, t0 + 2 * hour,
+                       hour, 3003);
   // A 25-hour local day (fall-back): the period says so, the store keeps it as given.
-  const auto day = make(building, w.b1.id, sensor_type::electricity, resolution::day, t0, 25 * hour, 6006);
+  const auto day =
+      make(building, w.b1.id, sensor_type::electricity, resolution::day, t0, 25 * hour, 6006);
   const auto gas = make(building, w.b1.id, sensor_type::gas, resolution::hour, t0, hour, 77);
-  const auto per_sensor = make(sensor, w.s_low.id, sensor_type::electricity, resolution::hour, t0, hour, 11);
-  const auto other_building = make(building, w.b2.id, sensor_type::electricity, resolution::hour, t0, hour, 5);
-  s->commit_summaries(std::vector<summary_row>{h2, gas, h0, per_sensor, day, h1, other_building}, dirty_claim{});
+  const auto per_sensor =
+      make(sensor, w.s_low.id, sensor_type::electricity, resolution::hour, t0, hour, 11);
+  const auto other_building =
+      make(building, w.b2.id, sensor_type::electricity, resolution::hour, t0, hour, 5);
+  s->commit_summaries(std::vector<summary_row>{h2, gas, h0, per_sensor, day, h1, other_building},
+                      dirty_claim{});
 
-  summary_query q{building, w.b1.id, sensor_type::electricity, resolution::hour, range(t0, t0 + 3 * hour)};
+  summary_query q{building, w.b1.id, sensor_type::electricity, resolution::hour,
+                  range(t0, t0 + 3 * hour)};
   CHECK(s->read_summaries(q) == std::vector<summary_row>{h0, h1, h2});
   q.range = range(t0 + hour, t0 + 2 * hour);  // period.start in [start, end)
   CHECK(s->read_summaries(q) == std::vector<summary_row>{h1});
@@ -635,16 +663,20 @@ void summaries_are_upserted_and_read_by_query(const store_factory& factory) {
   q.range = range(t0 + 3 * hour, t0 + 9 * hour);
   CHECK(s->read_summaries(q).empty());
 
-  CHECK(s->read_summaries({building, w.b1.id, sensor_type::electricity, resolution::day, range(t0, t0 + 1)}) ==
-        std::vector<summary_row>{day});
-  CHECK(s->read_summaries({building, w.b1.id, sensor_type::gas, resolution::hour, range(t0, t0 + 86400)}) ==
-        std::vector<summary_row>{gas});
-  CHECK(s->read_summaries({sensor, w.s_low.id, sensor_type::electricity, resolution::hour, range(t0, t0 + 86400)}) ==
-        std::vector<summary_row>{per_sensor});
-  CHECK(s->read_summaries({building, w.b2.id, sensor_type::electricity, resolution::hour, range(t0, t0 + 86400)}) ==
-        std::vector<summary_row>{other_building});
-  CHECK(s->read_summaries({sensor, w.b1.id, sensor_type::electricity, resolution::hour, range(t0, t0 + 86400)}).empty());
-  CHECK(s->read_summaries({building, w.b1.id, sensor_type::electricity, resolution::month, range(t0, t0 + 86400)}).empty());
+  CHECK(s->read_summaries({building, w.b1.id, sensor_type::electricity, resolution::day,
+                           range(t0, t0 + 1)}) == std::vector<summary_row>{day});
+  CHECK(s->read_summaries({building, w.b1.id, sensor_type::gas, resolution::hour,
+                           range(t0, t0 + 86400)}) == std::vector<summary_row>{gas});
+  CHECK(s->read_summaries({sensor, w.s_low.id, sensor_type::electricity, resolution::hour,
+                           range(t0, t0 + 86400)}) == std::vector<summary_row>{per_sensor});
+  CHECK(s->read_summaries({building, w.b2.id, sensor_type::electricity, resolution::hour,
+                           range(t0, t0 + 86400)}) == std::vector<summary_row>{other_building});
+  CHECK(s->read_summaries(
+             {sensor, w.b1.id, sensor_type::electricity, resolution::hour, range(t0, t0 + 86400)})
+            .empty());
+  CHECK(s->read_summaries({building, w.b1.id, sensor_type::electricity, resolution::month,
+                           range(t0, t0 + 86400)})
+            .empty());
 
   // Upsert by key: a recomputed bucket replaces the stored one.
   auto h1_again = h1;
@@ -660,9 +692,9 @@ void summaries_are_upserted_and_read_by_query(const store_factory& factory) {
 void large_and_negative_values_are_exact(const store_factory& factory) {
   auto s = factory();
   world w{*s};
-  constexpr milli big = 999'999'999'999'999;        // ~1e15 Wh (1e12 kWh)
-  constexpr milli edge = 9'000'000'000'000'000;      // the largest value ingest accepts (9e15)
-  constexpr milli odd = 4'503'599'627'370'497;       // 2^52 + 1: not exact as a double
+  constexpr milli big = 999'999'999'999'999;     // ~1e15 Wh (1e12 kWh)
+  constexpr milli edge = 9'000'000'000'000'000;  // the largest value ingest accepts (9e15)
+  constexpr milli odd = 4'503'599'627'370'497;   // 2^52 + 1: not exact as a double
   reading_rows rows;
   rows.push_back(w.s_low.id, t0, big);
   rows.push_back(w.s_low.id, t0 + quarter, -big);
@@ -678,7 +710,8 @@ void large_and_negative_values_are_exact(const store_factory& factory) {
   reading_rows off_by_one;  // one Wh away from a huge stored value is a correction
   off_by_one.push_back(w.s_low.id, t0 + 4 * quarter, odd + 1);
   CHECK(s->write_readings(off_by_one) == counts(0, 0, 1));
-  CHECK(s->read_readings(w.s_low.id, range(t0 + 4 * quarter, t0 + 5 * quarter)).value == std::vector<milli>{odd + 1});
+  CHECK(s->read_readings(w.s_low.id, range(t0 + 4 * quarter, t0 + 5 * quarter)).value ==
+        std::vector<milli>{odd + 1});
 
   summary_row r;
   r.scope = summary_scope::building;
@@ -691,8 +724,8 @@ void large_and_negative_values_are_exact(const store_factory& factory) {
   r.cost = money::from_micros(std::numeric_limits<std::int64_t>::min() + 1);
   r.reading_count = std::numeric_limits<std::int64_t>::max();
   s->commit_summaries(std::vector<summary_row>{r}, dirty_claim{});
-  CHECK(s->read_summaries({summary_scope::building, w.b1.id, sensor_type::electricity, resolution::month,
-                           range(t0, t0 + 1)}) == std::vector<summary_row>{r});
+  CHECK(s->read_summaries({summary_scope::building, w.b1.id, sensor_type::electricity,
+                           resolution::month, range(t0, t0 + 1)}) == std::vector<summary_row>{r});
 }
 
 }  // namespace energy::conformance

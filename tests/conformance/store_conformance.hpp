@@ -7,7 +7,8 @@
  * instantiates the whole suite with one macro:
  *
  *     #include "conformance/store_conformance.hpp"
- *     ENERGY_STORE_CONFORMANCE("sqlite", [] { return energy::storage::open_sqlite_store(":memory:"); })
+ *     ENERGY_STORE_CONFORMANCE("sqlite", [] { return
+ * energy::storage::open_sqlite_store(":memory:"); })
  *
  * and links `energy_store_conformance` (and `energy_test_main`, or its own Catch2 main). Every
  * check becomes its own TEST_CASE, named "<adapter> store: <rule>" and tagged
@@ -33,38 +34,61 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
 // X-macro: one line per check — the function in store_conformance.cpp and the rule it proves.
 // Adding a check here adds it to every adapter's test binary. X is called as
 // X(adapter, (factory...), check_name, "rule sentence").
-#define ENERGY_STORE_CHECKS(X, adapter, ...)                                                                   \
-  X(adapter, (__VA_ARGS__), tenants_upsert_get_list, "tenants are upserted by id, read back field by field and listed")                 \
-  X(adapter, (__VA_ARGS__), buildings_upsert_get_list, "buildings are upserted by id with every field and listed per tenant")          \
-  X(adapter, (__VA_ARGS__), building_with_unknown_zone_is_rejected, "a building with an unknown time zone is rejected and not stored") \
-  X(adapter, (__VA_ARGS__), building_with_unknown_tenant_is_rejected, "a building of an unknown tenant is rejected and not stored")    \
-  X(adapter, (__VA_ARGS__), updating_metadata_keeps_dependents, "updating a tenant or building keeps its buildings, sensors and readings") \
-  X(adapter, (__VA_ARGS__), sensors_upsert_get_list, "sensors are upserted by id with every field and listed per building and in all")  \
-  X(adapter, (__VA_ARGS__), sensor_with_unknown_building_is_rejected, "a sensor of an unknown building is rejected and not stored")    \
-  X(adapter, (__VA_ARGS__), alert_configs_upsert_list, "alert configs are upserted by id and listed per building")                     \
-  X(adapter, (__VA_ARGS__), alert_config_with_unknown_building_is_rejected, "an alert config of an unknown building is rejected")      \
-  X(adapter, (__VA_ARGS__), write_outcomes_are_counted_exactly, "new rows are inserted, identical re-sends unchanged, different values replaced and flagged corrected") \
-  X(adapter, (__VA_ARGS__), resending_a_batch_changes_nothing, "re-sending a batch changes no count, value, flag or dirty mark")         \
-  X(adapter, (__VA_ARGS__), a_batch_with_an_unknown_sensor_writes_nothing, "a batch with a row for an unknown sensor throws storage_error and writes nothing") \
-  X(adapter, (__VA_ARGS__), empty_writes_are_no_ops, "an empty write returns zero counts and marks nothing dirty")                      \
-  X(adapter, (__VA_ARGS__), read_readings_is_half_open_and_ordered, "read_readings returns one sensor's rows in the half-open range ordered by time") \
-  X(adapter, (__VA_ARGS__), read_building_readings_is_ordered_by_sensor_then_time, "read_building_readings returns the building's rows ordered by sensor id, then time") \
-  X(adapter, (__VA_ARGS__), sample_states_round_trip, "sample states are written with readings, replaced by later ones and read back exactly") \
-  X(adapter, (__VA_ARGS__), dirty_marks_are_claimed_oldest_first_up_to_the_limit, "dirty hours are UTC hours, claimed oldest first, up to the limit, and stay until committed") \
-  X(adapter, (__VA_ARGS__), a_large_batch_marks_every_changed_hour, "a large batch marks every changed hour exactly once and a commit clears them all") \
-  X(adapter, (__VA_ARGS__), marks_made_after_a_claim_survive_its_commit, "dirty marks re-made after a claim survive that claim's commit") \
-  X(adapter, (__VA_ARGS__), summaries_are_upserted_and_read_by_query, "summaries are upserted by key and read by query in period order with exact values") \
-  X(adapter, (__VA_ARGS__), large_and_negative_values_are_exact, "large (1e15 Wh) and negative values are stored and read back exactly")
+#define ENERGY_STORE_CHECKS(X, adapter, ...)                                                      \
+  X(adapter, (__VA_ARGS__), tenants_upsert_get_list,                                              \
+    "tenants are upserted by id, read back field by field and listed")                            \
+  X(adapter, (__VA_ARGS__), buildings_upsert_get_list,                                            \
+    "buildings are upserted by id with every field and listed per tenant")                        \
+  X(adapter, (__VA_ARGS__), building_with_unknown_zone_is_rejected,                               \
+    "a building with an unknown time zone is rejected and not stored")                            \
+  X(adapter, (__VA_ARGS__), building_with_unknown_tenant_is_rejected,                             \
+    "a building of an unknown tenant is rejected and not stored")                                 \
+  X(adapter, (__VA_ARGS__), updating_metadata_keeps_dependents,                                   \
+    "updating a tenant or building keeps its buildings, sensors and readings")                    \
+  X(adapter, (__VA_ARGS__), sensors_upsert_get_list,                                              \
+    "sensors are upserted by id with every field and listed per building and in all")             \
+  X(adapter, (__VA_ARGS__), sensor_with_unknown_building_is_rejected,                             \
+    "a sensor of an unknown building is rejected and not stored")                                 \
+  X(adapter, (__VA_ARGS__), alert_configs_upsert_list,                                            \
+    "alert configs are upserted by id and listed per building")                                   \
+  X(adapter, (__VA_ARGS__), alert_config_with_unknown_building_is_rejected,                       \
+    "an alert config of an unknown building is rejected")                                         \
+  X(adapter, (__VA_ARGS__), write_outcomes_are_counted_exactly,                                   \
+    "new rows are inserted, identical re-sends unchanged, different values replaced and flagged " \
+    "corrected")                                                                                  \
+  X(adapter, (__VA_ARGS__), resending_a_batch_changes_nothing,                                    \
+    "re-sending a batch changes no count, value, flag or dirty mark")                             \
+  X(adapter, (__VA_ARGS__), a_batch_with_an_unknown_sensor_writes_nothing,                        \
+    "a batch with a row for an unknown sensor throws storage_error and writes nothing")           \
+  X(adapter, (__VA_ARGS__), empty_writes_are_no_ops,                                              \
+    "an empty write returns zero counts and marks nothing dirty")                                 \
+  X(adapter, (__VA_ARGS__), read_readings_is_half_open_and_ordered,                               \
+    "read_readings returns one sensor's rows in the half-open range ordered by time")             \
+  X(adapter, (__VA_ARGS__), read_building_readings_is_ordered_by_sensor_then_time,                \
+    "read_building_readings returns the building's rows ordered by sensor id, then time")         \
+  X(adapter, (__VA_ARGS__), sample_states_round_trip,                                             \
+    "sample states are written with readings, replaced by later ones and read back exactly")      \
+  X(adapter, (__VA_ARGS__), dirty_marks_are_claimed_oldest_first_up_to_the_limit,                 \
+    "dirty hours are UTC hours, claimed oldest first, up to the limit, and stay until committed") \
+  X(adapter, (__VA_ARGS__), a_large_batch_marks_every_changed_hour,                               \
+    "a large batch marks every changed hour exactly once and a commit clears them all")           \
+  X(adapter, (__VA_ARGS__), marks_made_after_a_claim_survive_its_commit,                          \
+    "dirty marks re-made after a claim survive that claim's commit")                              \
+  X(adapter, (__VA_ARGS__), summaries_are_upserted_and_read_by_query,                             \
+    "summaries are upserted by key and read by query in period order with exact values")          \
+  X(adapter, (__VA_ARGS__), large_and_negative_values_are_exact,                                  \
+    "large (1e15 Wh) and negative values are stored and read back exactly")
 
-#define ENERGY_STORE_DECLARE_CHECK_(adapter_, factory_, name_, rule_) void name_(const store_factory& factory);
+#define ENERGY_STORE_DECLARE_CHECK_(adapter_, factory_, name_, rule_) \
+  void name_(const store_factory& factory);
 ENERGY_STORE_CHECKS(ENERGY_STORE_DECLARE_CHECK_, unused, unused)
 #undef ENERGY_STORE_DECLARE_CHECK_
 
 }  // namespace energy::conformance
 
 #define ENERGY_STORE_CONFORMANCE_CASE_(adapter_, factory_, name_, rule_)          \
-  TEST_CASE(adapter_ " store: " rule_, "[conformance][" adapter_ "]") {             \
-    ::energy::conformance::name_(::energy::conformance::store_factory(factory_));   \
+  TEST_CASE(adapter_ " store: " rule_, "[conformance][" adapter_ "]") {           \
+    ::energy::conformance::name_(::energy::conformance::store_factory(factory_)); \
   }
 
 /// Instantiates every check as a TEST_CASE for one adapter. `adapter` is a string literal

@@ -12,7 +12,9 @@
 
 namespace energy::testing {
 
-inline const date::time_zone* new_york() { return find_zone("America/New_York"); }
+inline const date::time_zone* new_york() {
+  return find_zone("America/New_York");
+}
 /// 2024-01-01T00:00 America/New_York, a Monday.
 inline constexpr epoch_seconds jan1_2024_ny = 1704085200;
 
@@ -36,17 +38,19 @@ inline std::pair<int, int> local_day_hour(epoch_seconds t, const date::time_zone
   const auto l = zone->to_local(from_epoch(t));
   const auto day = date::floor<date::days>(l);
   const int wd = static_cast<int>((date::weekday{day}.c_encoding() + 6) % 7);
-  const int hour = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(l - day).count());
+  const int hour =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(l - day).count());
   return {wd, hour};
 }
 
 /// An office: `occupied_kwh` per hour on weekdays [open, close) local, `base_kwh` otherwise,
 /// ±`noise` relative uniform noise, from `start` (UTC) for `days` days at `interval` seconds.
 /// `level(t, wd, hour, kwh_per_hour)` may rewrite the hourly level (to inject anomalies).
-inline synthetic_series office(epoch_seconds start, int days, std::int32_t interval, const date::time_zone* zone,
-                               double occupied_kwh = 100.0, double base_kwh = 30.0, int open = 8, int close = 18,
-                               double noise = 0.05, std::uint64_t seed = 7,
-                               const std::function<double(epoch_seconds, int, int, double)>& level = {}) {
+inline synthetic_series office(
+    epoch_seconds start, int days, std::int32_t interval, const date::time_zone* zone,
+    double occupied_kwh = 100.0, double base_kwh = 30.0, int open = 8, int close = 18,
+    double noise = 0.05, std::uint64_t seed = 7,
+    const std::function<double(epoch_seconds, int, int, double)>& level = {}) {
   synthetic_series s;
   s.interval = interval;
   std::mt19937_64 g(seed);

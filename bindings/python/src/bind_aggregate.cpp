@@ -16,28 +16,34 @@ pyb::dict summary_columns(std::vector<summary_row>&& rows);
 void bind_aggregate(pyb::module_& m) {
   m.def(
       "aggregate",
-      [](const std::vector<building>& buildings, const std::vector<sensor>& sensors, const pyb::handle& sensor_ids,
-         const pyb::array& ts, pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast> value_milli,
+      [](const std::vector<building>& buildings, const std::vector<sensor>& sensors,
+         const pyb::handle& sensor_ids, const pyb::array& ts,
+         pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast> value_milli,
          bool sensor_scope, const pyb::object& sensor_categories) {
         // Columns are read in chunks straight from the numpy buffers: no full-size copies of ids,
         // timestamps or values, and each chunk stays in cache while the aggregator consumes it.
         const auto ts_ns = ns_values(ts, "ts");
         const auto n = static_cast<std::size_t>(ts_ns.size());
         if (static_cast<std::size_t>(value_milli.size()) != n)
-          throw std::invalid_argument("aggregate: sensor_id, ts and value_milli must have the same length");
+          throw std::invalid_argument(
+              "aggregate: sensor_id, ts and value_milli must have the same length");
         std::vector<uuid> categories;
         pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast> codes;
         std::vector<uuid> ids;
         if (sensor_categories.is_none()) {
           ids = to_uuids(sensor_ids, "sensor_id");
-          if (ids.size() != n) throw std::invalid_argument("aggregate: sensor_id, ts and value_milli must have the same length");
+          if (ids.size() != n)
+            throw std::invalid_argument(
+                "aggregate: sensor_id, ts and value_milli must have the same length");
         } else {
           categories = to_uuids(sensor_categories, "sensor_categories");
-          codes = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(sensor_ids);
+          codes = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(
+              sensor_ids);
           if (!codes || codes.ndim() != 1)
             throw pyb::type_error("sensor_id: expected a 1-D integer array of codes");
           if (static_cast<std::size_t>(codes.size()) != n)
-            throw std::invalid_argument("aggregate: sensor_id, ts and value_milli must have the same length");
+            throw std::invalid_argument(
+                "aggregate: sensor_id, ts and value_milli must have the same length");
         }
         const auto* t = ts_ns.data();
         const auto* v = value_milli.data();
@@ -45,7 +51,8 @@ void bind_aggregate(pyb::module_& m) {
         aggregate::aggregation_result result;
         {
           pyb::gil_scoped_release release;
-          aggregate::aggregator agg(buildings, sensors, {.sensor_scope = sensor_scope, .building_scope = true});
+          aggregate::aggregator agg(buildings, sensors,
+                                    {.sensor_scope = sensor_scope, .building_scope = true});
           constexpr std::size_t chunk = 1 << 16;
           reading_rows rows;
           for (std::size_t begin = 0; begin < n; begin += chunk) {
@@ -60,8 +67,8 @@ void bind_aggregate(pyb::module_& m) {
                 rows.sensor_id[i - begin] = ids[i];
               } else {
                 if (c[i] < 0 || static_cast<std::size_t>(c[i]) >= categories.size())
-                  throw std::invalid_argument(
-                      fmt::format("sensor_id[{}]: code {} has no category (missing sensor id?)", i, c[i]));
+                  throw std::invalid_argument(fmt::format(
+                      "sensor_id[{}]: code {} has no category (missing sensor id?)", i, c[i]));
                 rows.sensor_id[i - begin] = categories[static_cast<std::size_t>(c[i])];
               }
             }
@@ -75,10 +82,11 @@ void bind_aggregate(pyb::module_& m) {
         out["month"] = summary_columns(std::move(result.monthly));
         return out;
       },
-      pyb::arg("buildings"), pyb::arg("sensors"), pyb::arg("sensor_id"), pyb::arg("ts"), pyb::arg("value_milli"),
-      pyb::kw_only(), pyb::arg("sensor_scope") = false,
+      pyb::arg("buildings"), pyb::arg("sensors"), pyb::arg("sensor_id"), pyb::arg("ts"),
+      pyb::arg("value_milli"), pyb::kw_only(), pyb::arg("sensor_scope") = false,
       pyb::arg("sensor_categories") = pyb::none(),
-      "Hourly, daily and monthly summaries in each building's local time (DST days have 23/25 hours) of "
+      "Hourly, daily and monthly summaries in each building's local time (DST days have 23/25 "
+      "hours) of "
       "readings given as columns: value_milli is int64 thousandths of the canonical unit (Wh).");
 }
 

@@ -33,8 +33,9 @@ struct series_input {
   }
 };
 
-series_input series_of(const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
-                       std::int32_t interval_seconds, const pyb::handle& sensor_id, const pyb::handle& quality,
+series_input series_of(const pyb::handle& building_id, const pyb::array& ts,
+                       const pyb::handle& value_milli, std::int32_t interval_seconds,
+                       const pyb::handle& sensor_id, const pyb::handle& quality,
                        const std::string& unit) {
   series_input s;
   s.building_id = to_uuid(building_id, "building_id");
@@ -70,7 +71,8 @@ pyb::dict anomaly_columns(const std::vector<an::anomaly>& found) {
     severity.append(std::string(an::to_string(a.severity)));
     explanation.append(a.explanation);
     building.append(a.building_id.to_string());
-    sensor.append(a.sensor_id ? pyb::object(pyb::str(a.sensor_id->to_string())) : pyb::object(pyb::none()));
+    sensor.append(a.sensor_id ? pyb::object(pyb::str(a.sensor_id->to_string()))
+                              : pyb::object(pyb::none()));
   }
   pyb::dict out;
   out["start"] = to_datetime64_ns(std::move(start));
@@ -90,7 +92,8 @@ alert_window window_of(const std::string& w) {
   if (w == "quarter_hour") return energy::alert_window::quarter_hour;
   if (w == "hour") return energy::alert_window::hour;
   if (w == "day") return energy::alert_window::day;
-  throw pyb::value_error(fmt::format("window: '{}' is not one of 'quarter_hour', 'hour', 'day'", w));
+  throw pyb::value_error(
+      fmt::format("window: '{}' is not one of 'quarter_hour', 'hour', 'day'", w));
 }
 
 }  // namespace
@@ -101,9 +104,12 @@ void bind_anomaly(pyb::module_& m) {
   const an::deviation_options dev_defaults;
   const an::after_hours_options ah_defaults;
   const char* series_doc =
-      " The series: building_id, ts (datetime64[ns] UTC, strictly increasing), value_milli (int64 thousandths "
-      "of the unit consumed per interval), interval_seconds, optional sensor_id and quality flags. Returns "
-      "anomaly columns (start, end, kind, severity, score, expected_milli, actual_milli, explanation, "
+      " The series: building_id, ts (datetime64[ns] UTC, strictly increasing), value_milli (int64 "
+      "thousandths "
+      "of the unit consumed per interval), interval_seconds, optional sensor_id and quality flags. "
+      "Returns "
+      "anomaly columns (start, end, kind, severity, score, expected_milli, actual_milli, "
+      "explanation, "
       "building_id, sensor_id); energy.anomalies_frame() makes a DataFrame.";
 
   m.def(
@@ -111,15 +117,19 @@ void bind_anomaly(pyb::module_& m) {
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
          std::int32_t interval_seconds, const pyb::handle& sensor_id, const pyb::handle& quality,
          const std::string& unit, const pyb::handle& zone, std::optional<milli> max_value_milli,
-         const pyb::handle& expected_start, const pyb::handle& expected_end, std::int32_t flatline_min_intervals,
-         double spike_z, double spike_level_z) {
-        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id, quality, unit);
+         const pyb::handle& expected_start, const pyb::handle& expected_end,
+         std::int32_t flatline_min_intervals, double spike_z, double spike_level_z) {
+        const auto s =
+            series_of(building_id, ts, value_milli, interval_seconds, sensor_id, quality, unit);
         an::data_quality_options o;
         o.zone = zone_or_null(zone);
         o.max_value = max_value_milli;
         if (!expected_start.is_none() || !expected_end.is_none())
-          o.expected_range = time_range{to_instant(expected_start, "expected_start", from_epoch(s.ts.empty() ? 0 : s.ts.front())),
-                                        to_instant(expected_end, "expected_end", from_epoch(s.ts.empty() ? 0 : s.ts.back() + interval_seconds))};
+          o.expected_range =
+              time_range{to_instant(expected_start, "expected_start",
+                                    from_epoch(s.ts.empty() ? 0 : s.ts.front())),
+                         to_instant(expected_end, "expected_end",
+                                    from_epoch(s.ts.empty() ? 0 : s.ts.back() + interval_seconds))};
         o.flatline_min_intervals = flatline_min_intervals;
         o.spike_z = spike_z;
         o.spike_level_z = spike_level_z;
@@ -131,21 +141,27 @@ void bind_anomaly(pyb::module_& m) {
         return anomaly_columns(found);
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
-      pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(), pyb::arg("quality") = pyb::none(),
-      pyb::arg("unit") = "kWh", pyb::arg("zone") = pyb::none(), pyb::arg("max_value_milli") = pyb::none(),
-      pyb::arg("expected_start") = pyb::none(), pyb::arg("expected_end") = pyb::none(),
+      pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
+      pyb::arg("quality") = pyb::none(), pyb::arg("unit") = "kWh", pyb::arg("zone") = pyb::none(),
+      pyb::arg("max_value_milli") = pyb::none(), pyb::arg("expected_start") = pyb::none(),
+      pyb::arg("expected_end") = pyb::none(),
       pyb::arg("flatline_min_intervals") = dq_defaults.flatline_min_intervals,
-      pyb::arg("spike_z") = dq_defaults.spike_z, pyb::arg("spike_level_z") = dq_defaults.spike_level_z,
-      (std::string("Negative and impossible values, missing intervals, flatlines, spikes and meter resets.") +
-       series_doc).c_str());
+      pyb::arg("spike_z") = dq_defaults.spike_z,
+      pyb::arg("spike_level_z") = dq_defaults.spike_level_z,
+      (std::string("Negative and impossible values, missing intervals, flatlines, spikes and meter "
+                   "resets.") +
+       series_doc)
+          .c_str());
 
   m.def(
       "detect_baseline_deviation",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
          const pyb::handle& expected_milli, const std::string& zone, std::int32_t interval_seconds,
-         const pyb::handle& sensor_id, const std::string& unit, double z_threshold, std::int64_t smoothing_seconds,
-         std::int64_t min_duration_seconds, double min_relative_deviation) {
-        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), unit);
+         const pyb::handle& sensor_id, const std::string& unit, double z_threshold,
+         std::int64_t smoothing_seconds, std::int64_t min_duration_seconds,
+         double min_relative_deviation) {
+        const auto s =
+            series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), unit);
         const auto expected = to_doubles(expected_milli, "expected_milli");
         an::deviation_options o;
         o.z_threshold = z_threshold;
@@ -160,22 +176,27 @@ void bind_anomaly(pyb::module_& m) {
         }
         return anomaly_columns(found);
       },
-      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("expected_milli"), pyb::kw_only(),
-      pyb::arg("zone"), pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
-      pyb::arg("unit") = "kWh", pyb::arg("z_threshold") = dev_defaults.z_threshold,
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("expected_milli"),
+      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("sensor_id") = pyb::none(), pyb::arg("unit") = "kWh",
+      pyb::arg("z_threshold") = dev_defaults.z_threshold,
       pyb::arg("smoothing_seconds") = dev_defaults.smoothing_seconds,
       pyb::arg("min_duration_seconds") = dev_defaults.min_duration_seconds,
       pyb::arg("min_relative_deviation") = dev_defaults.min_relative_deviation,
-      (std::string("Sustained departures of the actual load from a baseline's expected load (expected_milli: float64 "
-                   "milli-units per row, NaN where the model has none), scored robustly per local hour of week.") +
-       series_doc).c_str());
+      (std::string("Sustained departures of the actual load from a baseline's expected load "
+                   "(expected_milli: float64 "
+                   "milli-units per row, NaN where the model has none), scored robustly per local "
+                   "hour of week.") +
+       series_doc)
+          .c_str());
 
   m.def(
       "detect_threshold",
-      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli, milli threshold_milli,
-         const std::string& window, const std::string& zone, std::int32_t interval_seconds,
-         const pyb::handle& sensor_id) {
-        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), "kWh");
+      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+         milli threshold_milli, const std::string& window, const std::string& zone,
+         std::int32_t interval_seconds, const pyb::handle& sensor_id) {
+        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id,
+                                 pyb::none(), "kWh");
         alert_config config;
         config.building_id = s.building_id;
         config.threshold = threshold_milli;
@@ -188,45 +209,54 @@ void bind_anomaly(pyb::module_& m) {
         }
         return anomaly_columns(found);
       },
-      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(), pyb::arg("threshold_milli"),
-      pyb::arg("window") = "hour", pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
-      pyb::arg("sensor_id") = pyb::none(),
-      (std::string("Local windows (quarter_hour, hour, day) whose total exceeds threshold_milli.") + series_doc).c_str());
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
+      pyb::arg("threshold_milli"), pyb::arg("window") = "hour", pyb::arg("zone"),
+      pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
+      (std::string("Local windows (quarter_hour, hour, day) whose total exceeds threshold_milli.") +
+       series_doc)
+          .c_str());
 
-  pyb::class_<an::operating_schedule>(m, "OperatingSchedule",
-                                      "Occupied hours per local weekday detected from the load (days[0] = Monday).")
-      .def_property_readonly("days",
-                             [](const an::operating_schedule& x) {
-                               pyb::list out;
-                               for (const auto& d : x.days)
-                                 out.append(pyb::make_tuple(d.occupied, d.start_hour, d.end_hour));
-                               return out;
-                             },
-                             "7 tuples (occupied, start_hour, end_hour), Monday first; hours are local [start, end).")
+  pyb::class_<an::operating_schedule>(
+      m, "OperatingSchedule",
+      "Occupied hours per local weekday detected from the load (days[0] = Monday).")
+      .def_property_readonly(
+          "days",
+          [](const an::operating_schedule& x) {
+            pyb::list out;
+            for (const auto& d : x.days)
+              out.append(pyb::make_tuple(d.occupied, d.start_hour, d.end_hour));
+            return out;
+          },
+          "7 tuples (occupied, start_hour, end_hour), Monday first; hours are local [start, end).")
       .def_readonly("unoccupied_level", &an::operating_schedule::unoccupied_level)
       .def_readonly("occupied_level", &an::operating_schedule::occupied_level)
       .def_readonly("detected", &an::operating_schedule::detected)
       .def("occupied", &an::operating_schedule::occupied, pyb::arg("hour_of_week"))
-      .def_property_readonly("occupied_hours_per_week", &an::operating_schedule::occupied_hours_per_week);
+      .def_property_readonly("occupied_hours_per_week",
+                             &an::operating_schedule::occupied_hours_per_week);
 
   m.def(
       "detect_schedule",
-      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli, const std::string& zone,
-         std::int32_t interval_seconds) {
-        const auto s = series_of(building_id, ts, value_milli, interval_seconds, pyb::none(), pyb::none(), "kWh");
+      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+         const std::string& zone, std::int32_t interval_seconds) {
+        const auto s = series_of(building_id, ts, value_milli, interval_seconds, pyb::none(),
+                                 pyb::none(), "kWh");
         const auto* z = find_zone(zone);
         pyb::gil_scoped_release release;
         return an::detect_schedule(s.view(), z);
       },
-      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(), pyb::arg("zone"),
-      pyb::arg("interval_seconds") = 900, "The building's weekly operating schedule as detected from its load.");
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
+      pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      "The building's weekly operating schedule as detected from its load.");
 
   m.def(
       "detect_after_hours",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
-         const an::operating_schedule& schedule, const std::string& zone, std::int32_t interval_seconds,
-         const pyb::handle& sensor_id, double z_threshold, double min_ratio) {
-        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), "kWh");
+         const an::operating_schedule& schedule, const std::string& zone,
+         std::int32_t interval_seconds, const pyb::handle& sensor_id, double z_threshold,
+         double min_ratio) {
+        const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id,
+                                 pyb::none(), "kWh");
         const auto* z = find_zone(zone);
         an::after_hours_options o;
         o.z_threshold = z_threshold;
@@ -238,10 +268,13 @@ void bind_anomaly(pyb::module_& m) {
         }
         return anomaly_columns(found);
       },
-      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("schedule"), pyb::kw_only(),
-      pyb::arg("zone"), pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
-      pyb::arg("z_threshold") = ah_defaults.z_threshold, pyb::arg("min_ratio") = ah_defaults.min_ratio,
-      (std::string("Consumption in the schedule's unoccupied hours far above the unoccupied baseline.") + series_doc)
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("schedule"),
+      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("sensor_id") = pyb::none(), pyb::arg("z_threshold") = ah_defaults.z_threshold,
+      pyb::arg("min_ratio") = ah_defaults.min_ratio,
+      (std::string(
+           "Consumption in the schedule's unoccupied hours far above the unoccupied baseline.") +
+       series_doc)
           .c_str());
 
   m.def(
@@ -257,7 +290,8 @@ void bind_anomaly(pyb::module_& m) {
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("register_values"), pyb::kw_only(),
       pyb::arg("sensor_id") = pyb::none(), pyb::arg("register_max") = pyb::none(),
-      "Resets of a cumulative register (raw readings in the sensor's unit); rollovers near register_max are not "
+      "Resets of a cumulative register (raw readings in the sensor's unit); rollovers near "
+      "register_max are not "
       "resets.");
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Baselines: TOWT, seasonal and change-point models (fit, predict, JSON save/load), temperature
-// alignment, Guideline 14 metrics, parallel TOWT fits. Loads are float64 kWh per interval; NaN = missing.
+// alignment, Guideline 14 metrics, parallel TOWT fits. Loads are float64 kWh per interval; NaN =
+// missing.
 #include "common.hpp"
 
 #include <energy/baseline/changepoint.hpp>
@@ -32,13 +33,15 @@ pyb::dict prediction_columns(bl::prediction&& p) {
   return out;
 }
 
-bl::load_series load_of(const pyb::array& ts, const pyb::handle& kwh, std::int64_t interval_seconds) {
+bl::load_series load_of(const pyb::array& ts, const pyb::handle& kwh,
+                        std::int64_t interval_seconds) {
   bl::load_series load;
   load.ts = to_epoch_seconds(ts, "ts");
   load.kwh = to_doubles(kwh, "kwh");
   load.interval_seconds = interval_seconds;
   if (load.kwh.size() != load.ts.size())
-    throw pyb::value_error(fmt::format("kwh has {} values but ts has {}", load.kwh.size(), load.ts.size()));
+    throw pyb::value_error(
+        fmt::format("kwh has {} values but ts has {}", load.kwh.size(), load.ts.size()));
   return load;
 }
 
@@ -47,19 +50,21 @@ bl::temperature_series temps_of(const pyb::array& ts, const pyb::handle& values)
   t.ts = to_epoch_seconds(ts, "temperature_ts");
   t.value = to_doubles(values, "temperature");
   if (t.value.size() != t.ts.size())
-    throw pyb::value_error(
-        fmt::format("temperature has {} values but temperature_ts has {}", t.value.size(), t.ts.size()));
+    throw pyb::value_error(fmt::format("temperature has {} values but temperature_ts has {}",
+                                       t.value.size(), t.ts.size()));
   return t;
 }
 
-std::vector<bl::usage_period> periods_of(const pyb::array& start, const pyb::array& end, const pyb::handle& kwh) {
+std::vector<bl::usage_period> periods_of(const pyb::array& start, const pyb::array& end,
+                                         const pyb::handle& kwh) {
   const auto s = to_epoch_seconds(start, "start");
   const auto e = to_epoch_seconds(end, "end");
   const auto k = kwh.is_none() ? std::vector<double>(s.size(), 0.0) : to_doubles(kwh, "kwh");
   if (e.size() != s.size() || k.size() != s.size())
     throw pyb::value_error("start, end and kwh must have the same length");
   std::vector<bl::usage_period> out(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) out[i] = {s[i], e[i], k[i]};
+  for (std::size_t i = 0; i < s.size(); ++i)
+    out[i] = {s[i], e[i], k[i]};
   return out;
 }
 
@@ -67,7 +72,8 @@ bl::data_resolution resolution_of(const std::string& r) {
   if (r == "hourly" || r == "hour") return bl::data_resolution::hourly;
   if (r == "daily" || r == "day") return bl::data_resolution::daily;
   if (r == "monthly" || r == "month") return bl::data_resolution::monthly;
-  throw pyb::value_error(fmt::format("resolution: '{}' is not one of 'hourly', 'daily', 'monthly'", r));
+  throw pyb::value_error(
+      fmt::format("resolution: '{}' is not one of 'hourly', 'daily', 'monthly'", r));
 }
 
 }  // namespace
@@ -91,8 +97,10 @@ void bind_baseline(pyb::module_& m) {
       },
       pyb::arg("at"), pyb::arg("temperature_ts"), pyb::arg("temperature"), pyb::kw_only(),
       pyb::arg("max_gap_seconds") = bl::gap_rule{}.max_gap_seconds,
-      "Outdoor temperature at each instant of `at` (datetime64[ns] UTC): the sample at that instant, else linear "
-      "interpolation between the nearest samples when they are at most max_gap_seconds apart, else NaN.");
+      "Outdoor temperature at each instant of `at` (datetime64[ns] UTC): the sample at that "
+      "instant, else linear "
+      "interpolation between the nearest samples when they are at most max_gap_seconds apart, else "
+      "NaN.");
 
   m.def(
       "time_of_week",
@@ -101,22 +109,29 @@ void bind_baseline(pyb::module_& m) {
         return to_numpy(bl::time_of_week(t, zone));
       },
       pyb::arg("ts"), pyb::arg("zone"),
-      "Hourly time-of-week slot (0 = Monday 00:00 local .. 167) of each UTC instant in the IANA zone.");
+      "Hourly time-of-week slot (0 = Monday 00:00 local .. 167) of each UTC instant in the IANA "
+      "zone.");
 
-  pyb::class_<bl::towt_model>(m, "TowtModel",
-                              "A fitted time-of-week-and-temperature model (LBNL). Coefficients are kWh per interval "
-                              "in the temperature unit of the fit data. Save with to_json(), load with from_json().")
+  pyb::class_<bl::towt_model>(
+      m, "TowtModel",
+      "A fitted time-of-week-and-temperature model (LBNL). Coefficients are kWh per interval "
+      "in the temperature unit of the fit data. Save with to_json(), load with from_json().")
       .def_readonly("zone", &bl::towt_model::zone)
       .def_readonly("interval_seconds", &bl::towt_model::interval_seconds)
       .def_property_readonly("knots", [](const bl::towt_model& x) { return copy_out(x.knots); })
-      .def_property_readonly("occupied", [](const bl::towt_model& x) { return copy_out(x.occupied); })
-      .def_property_readonly("tow_coefficients", [](const bl::towt_model& x) { return copy_out(x.tow_coefficients); })
-      .def_property_readonly("occupied_slopes", [](const bl::towt_model& x) { return copy_out(x.occupied_slopes); })
+      .def_property_readonly("occupied",
+                             [](const bl::towt_model& x) { return copy_out(x.occupied); })
+      .def_property_readonly("tow_coefficients",
+                             [](const bl::towt_model& x) { return copy_out(x.tow_coefficients); })
+      .def_property_readonly("occupied_slopes",
+                             [](const bl::towt_model& x) { return copy_out(x.occupied_slopes); })
       .def_property_readonly("unoccupied_slopes",
                              [](const bl::towt_model& x) { return copy_out(x.unoccupied_slopes); })
       .def_readonly("interval_level", &bl::towt_model::interval_level)
-      .def_property_readonly("residual_lower", [](const bl::towt_model& x) { return copy_out(x.residual_lower); })
-      .def_property_readonly("residual_upper", [](const bl::towt_model& x) { return copy_out(x.residual_upper); })
+      .def_property_readonly("residual_lower",
+                             [](const bl::towt_model& x) { return copy_out(x.residual_lower); })
+      .def_property_readonly("residual_upper",
+                             [](const bl::towt_model& x) { return copy_out(x.residual_upper); })
       .def_readonly("observations", &bl::towt_model::observations)
       .def_readonly("parameters", &bl::towt_model::parameters)
       .def_readonly("rank_deficient", &bl::towt_model::rank_deficient)
@@ -134,35 +149,42 @@ void bind_baseline(pyb::module_& m) {
             return prediction_columns(std::move(p));
           },
           pyb::arg("ts"), pyb::arg("temperature"),
-          "Expected load (kWh per interval) with its prediction interval [lower, upper] for intervals starting "
-          "at ts (datetime64[ns] UTC) at the aligned temperatures. Returns {'expected','lower','upper'} arrays.")
-      .def("to_json", [](const bl::towt_model& x) { return io::to_json(x); },
-           "JSON with round-trip doubles: a model loaded back predicts bit-identically.")
-      .def_static("from_json", [](const std::string& j) { return io::towt_model_from_json(j); }, pyb::arg("json"),
-                  "Loads a model saved by to_json(). Raises ParseError naming the bad field.")
+          "Expected load (kWh per interval) with its prediction interval [lower, upper] for "
+          "intervals starting "
+          "at ts (datetime64[ns] UTC) at the aligned temperatures. Returns "
+          "{'expected','lower','upper'} arrays.")
+      .def(
+          "to_json", [](const bl::towt_model& x) { return io::to_json(x); },
+          "JSON with round-trip doubles: a model loaded back predicts bit-identically.")
+      .def_static(
+          "from_json", [](const std::string& j) { return io::towt_model_from_json(j); },
+          pyb::arg("json"),
+          "Loads a model saved by to_json(). Raises ParseError naming the bad field.")
       .def("__repr__", [](const bl::towt_model& x) {
-        return fmt::format("<TowtModel zone={} segments={} observations={} parameters={}>", x.zone, x.segments(),
-                           x.observations, x.parameters);
+        return fmt::format("<TowtModel zone={} segments={} observations={} parameters={}>", x.zone,
+                           x.segments(), x.observations, x.parameters);
       });
 
   m.def(
       "fit_towt",
-      [](const pyb::array& ts, const pyb::handle& kwh, const pyb::handle& temperature, const std::string& zone,
-         std::int64_t interval_seconds, int temperature_segments, double occupied_threshold, double interval_level,
-         std::size_t min_slot_residuals) {
+      [](const pyb::array& ts, const pyb::handle& kwh, const pyb::handle& temperature,
+         const std::string& zone, std::int64_t interval_seconds, int temperature_segments,
+         double occupied_threshold, double interval_level, std::size_t min_slot_residuals) {
         const auto load = load_of(ts, kwh, interval_seconds);
         const auto temp = to_doubles(temperature, "temperature");
-        const bl::towt_options options{zone, temperature_segments, occupied_threshold, interval_level,
-                                       min_slot_residuals};
+        const bl::towt_options options{zone, temperature_segments, occupied_threshold,
+                                       interval_level, min_slot_residuals};
         pyb::gil_scoped_release release;
         return bl::fit_towt(load, temp, options);
       },
-      pyb::arg("ts"), pyb::arg("kwh"), pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone") = "UTC",
-      pyb::arg("interval_seconds") = 3600, pyb::arg("temperature_segments") = towt_defaults.temperature_segments,
+      pyb::arg("ts"), pyb::arg("kwh"), pyb::arg("temperature"), pyb::kw_only(),
+      pyb::arg("zone") = "UTC", pyb::arg("interval_seconds") = 3600,
+      pyb::arg("temperature_segments") = towt_defaults.temperature_segments,
       pyb::arg("occupied_threshold") = towt_defaults.occupied_threshold,
       pyb::arg("interval_level") = towt_defaults.interval_level,
       pyb::arg("min_slot_residuals") = towt_defaults.min_slot_residuals,
-      "Fits TOWT to interval load kwh (float64 kWh per interval, NaN = missing) starting at ts (datetime64[ns] "
+      "Fits TOWT to interval load kwh (float64 kWh per interval, NaN = missing) starting at ts "
+      "(datetime64[ns] "
       "UTC) with temperature aligned to ts (align_temperature). Time of week is local to `zone`.");
 
   m.def(
@@ -172,8 +194,9 @@ void bind_baseline(pyb::module_& m) {
         in.reserve(jobs.size());
         for (const auto& j : jobs) {
           bl::towt_job job;
-          job.load = load_of(j["ts"].cast<pyb::array>(), j["kwh"],
-                             j.contains("interval_seconds") ? j["interval_seconds"].cast<std::int64_t>() : 3600);
+          job.load = load_of(
+              j["ts"].cast<pyb::array>(), j["kwh"],
+              j.contains("interval_seconds") ? j["interval_seconds"].cast<std::int64_t>() : 3600);
           job.temperature = to_doubles(j["temperature"], "temperature");
           if (j.contains("zone")) job.options.zone = j["zone"].cast<std::string>();
           in.push_back(std::move(job));
@@ -182,15 +205,19 @@ void bind_baseline(pyb::module_& m) {
         return bl::fit_towt_many(in, threads);
       },
       pyb::arg("jobs"), pyb::kw_only(), pyb::arg("threads") = 0,
-      "fit_towt for many buildings in parallel (GIL released). Each job is a dict with ts, kwh, temperature and "
+      "fit_towt for many buildings in parallel (GIL released). Each job is a dict with ts, kwh, "
+      "temperature and "
       "optionally zone and interval_seconds; result i belongs to job i.");
 
-  pyb::class_<bl::seasonal_model>(m, "SeasonalModel",
-                                  "Weather-free hour-of-week profile plus month offsets (kWh per interval).")
+  pyb::class_<bl::seasonal_model>(
+      m, "SeasonalModel",
+      "Weather-free hour-of-week profile plus month offsets (kWh per interval).")
       .def_readonly("zone", &bl::seasonal_model::zone)
       .def_readonly("interval_seconds", &bl::seasonal_model::interval_seconds)
-      .def_property_readonly("profile", [](const bl::seasonal_model& x) { return copy_out(x.profile); })
-      .def_property_readonly("month_offsets", [](const bl::seasonal_model& x) { return copy_out(x.month_offsets); })
+      .def_property_readonly("profile",
+                             [](const bl::seasonal_model& x) { return copy_out(x.profile); })
+      .def_property_readonly("month_offsets",
+                             [](const bl::seasonal_model& x) { return copy_out(x.month_offsets); })
       .def_readonly("observations", &bl::seasonal_model::observations)
       .def_readonly("parameters", &bl::seasonal_model::parameters)
       .def(
@@ -206,12 +233,14 @@ void bind_baseline(pyb::module_& m) {
           },
           pyb::arg("ts"), "Expected load with interval for intervals starting at ts.")
       .def("to_json", [](const bl::seasonal_model& x) { return io::to_json(x); })
-      .def_static("from_json", [](const std::string& j) { return io::seasonal_model_from_json(j); }, pyb::arg("json"));
+      .def_static(
+          "from_json", [](const std::string& j) { return io::seasonal_model_from_json(j); },
+          pyb::arg("json"));
 
   m.def(
       "fit_seasonal",
-      [](const pyb::array& ts, const pyb::handle& kwh, const std::string& zone, std::int64_t interval_seconds,
-         double interval_level) {
+      [](const pyb::array& ts, const pyb::handle& kwh, const std::string& zone,
+         std::int64_t interval_seconds, double interval_level) {
         const auto load = load_of(ts, kwh, interval_seconds);
         bl::seasonal_options options;
         options.zone = zone;
@@ -219,12 +248,15 @@ void bind_baseline(pyb::module_& m) {
         pyb::gil_scoped_release release;
         return bl::fit_seasonal(load, options);
       },
-      pyb::arg("ts"), pyb::arg("kwh"), pyb::kw_only(), pyb::arg("zone") = "UTC", pyb::arg("interval_seconds") = 3600,
-      pyb::arg("interval_level") = 0.90, "Fits the weather-free seasonal model.");
+      pyb::arg("ts"), pyb::arg("kwh"), pyb::kw_only(), pyb::arg("zone") = "UTC",
+      pyb::arg("interval_seconds") = 3600, pyb::arg("interval_level") = 0.90,
+      "Fits the weather-free seasonal model.");
 
-  pyb::class_<bl::changepoint_model>(m, "ChangepointModel",
-                                     "A CalTRACK-style daily change-point model: kWh/day = base + slopes x degree days.")
-      .def_property_readonly("kind", [](const bl::changepoint_model& x) { return std::string(bl::to_string(x.kind)); })
+  pyb::class_<bl::changepoint_model>(
+      m, "ChangepointModel",
+      "A CalTRACK-style daily change-point model: kWh/day = base + slopes x degree days.")
+      .def_property_readonly(
+          "kind", [](const bl::changepoint_model& x) { return std::string(bl::to_string(x.kind)); })
       .def_readonly("zone", &bl::changepoint_model::zone)
       .def_readonly("base_load", &bl::changepoint_model::base_load)
       .def_readonly("heating_slope", &bl::changepoint_model::heating_slope)
@@ -254,12 +286,14 @@ void bind_baseline(pyb::module_& m) {
           pyb::arg("start"), pyb::arg("end"), pyb::arg("temperature_ts"), pyb::arg("temperature"),
           "Predicted kWh of each period [start, end) with a normal-approximation interval.")
       .def("to_json", [](const bl::changepoint_model& x) { return io::to_json(x); })
-      .def_static("from_json", [](const std::string& j) { return io::changepoint_model_from_json(j); },
-                  pyb::arg("json"));
+      .def_static(
+          "from_json", [](const std::string& j) { return io::changepoint_model_from_json(j); },
+          pyb::arg("json"));
 
   m.def(
       "local_day_totals",
-      [](const pyb::array& ts, const pyb::handle& kwh, const std::string& zone, std::int64_t interval_seconds) {
+      [](const pyb::array& ts, const pyb::handle& kwh, const std::string& zone,
+         std::int64_t interval_seconds) {
         const auto load = load_of(ts, kwh, interval_seconds);
         std::vector<bl::usage_period> days;
         {
@@ -279,13 +313,16 @@ void bind_baseline(pyb::module_& m) {
         out["kwh"] = to_numpy(std::move(k));
         return out;
       },
-      pyb::arg("ts"), pyb::arg("kwh"), pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = 3600,
-      "Complete local calendar days of interval load (23/25-hour days at DST changes): {'start','end','kwh'}.");
+      pyb::arg("ts"), pyb::arg("kwh"), pyb::kw_only(), pyb::arg("zone"),
+      pyb::arg("interval_seconds") = 3600,
+      "Complete local calendar days of interval load (23/25-hour days at DST changes): "
+      "{'start','end','kwh'}.");
 
   m.def(
       "fit_changepoint",
-      [](const pyb::array& start, const pyb::array& end, const pyb::handle& kwh, const pyb::array& temperature_ts,
-         const pyb::handle& temperature, const std::string& zone, bool celsius, const pyb::object& max_p_value) {
+      [](const pyb::array& start, const pyb::array& end, const pyb::handle& kwh,
+         const pyb::array& temperature_ts, const pyb::handle& temperature, const std::string& zone,
+         bool celsius, const pyb::object& max_p_value) {
         const auto periods = periods_of(start, end, kwh);
         const auto temps = temps_of(temperature_ts, temperature);
         auto options = celsius ? bl::changepoint_options::celsius(zone) : bl::changepoint_options{};
@@ -294,12 +331,15 @@ void bind_baseline(pyb::module_& m) {
         pyb::gil_scoped_release release;
         return bl::fit_changepoint(periods, temps, options);
       },
-      pyb::arg("start"), pyb::arg("end"), pyb::arg("kwh"), pyb::arg("temperature_ts"), pyb::arg("temperature"),
-      pyb::kw_only(), pyb::arg("zone") = "UTC", pyb::arg("celsius") = false, pyb::arg("max_p_value") = pyb::none(),
-      "Fits the CalTRACK change-point candidates to usage periods [start, end) with kWh and selects one "
+      pyb::arg("start"), pyb::arg("end"), pyb::arg("kwh"), pyb::arg("temperature_ts"),
+      pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone") = "UTC",
+      pyb::arg("celsius") = false, pyb::arg("max_p_value") = pyb::none(),
+      "Fits the CalTRACK change-point candidates to usage periods [start, end) with kWh and "
+      "selects one "
       "(balance-point grid in F, or C with celsius=True).");
 
-  pyb::class_<bl::fit_metrics>(m, "FitMetrics", "ASHRAE Guideline 14 goodness of fit (fractions: 0.30 = 30 %).")
+  pyb::class_<bl::fit_metrics>(m, "FitMetrics",
+                               "ASHRAE Guideline 14 goodness of fit (fractions: 0.30 = 30 %).")
       .def_readonly("n", &bl::fit_metrics::n)
       .def_readonly("parameters", &bl::fit_metrics::parameters)
       .def_readonly("mean_actual", &bl::fit_metrics::mean_actual)
@@ -313,10 +353,11 @@ void bind_baseline(pyb::module_& m) {
             return bl::passes_guideline14(x, resolution_of(resolution));
           },
           pyb::arg("resolution") = "hourly",
-          "Guideline 14 calibration: hourly (and daily) CV(RMSE) <= 30 % and |NMBE| <= 10 %; monthly 15 % / 5 %.")
+          "Guideline 14 calibration: hourly (and daily) CV(RMSE) <= 30 % and |NMBE| <= 10 %; "
+          "monthly 15 % / 5 %.")
       .def("__repr__", [](const bl::fit_metrics& x) {
-        return fmt::format("<FitMetrics n={} p={} cv_rmse={:.4f} nmbe={:.4f} r_squared={:.4f}>", x.n, x.parameters,
-                           x.cv_rmse, x.nmbe, x.r_squared);
+        return fmt::format("<FitMetrics n={} p={} cv_rmse={:.4f} nmbe={:.4f} r_squared={:.4f}>",
+                           x.n, x.parameters, x.cv_rmse, x.nmbe, x.r_squared);
       });
 
   m.def(
@@ -327,7 +368,8 @@ void bind_baseline(pyb::module_& m) {
         return bl::compute_metrics(a, p, parameters);
       },
       pyb::arg("actual"), pyb::arg("predicted"), pyb::arg("parameters") = 0,
-      "CV(RMSE), NMBE, R^2 and MAPE over rows where both are finite; parameters = p (model.parameters in "
+      "CV(RMSE), NMBE, R^2 and MAPE over rows where both are finite; parameters = p "
+      "(model.parameters in "
       "sample, 0 out of sample).");
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Tariffs (URDB), bill calculation, utility bills from CSV, reconciliation and its JSON/CSV reports.
-// Money crosses as exact decimal strings ("259.200000"; frames turn them into decimal.Decimal), energy
-// as int64 milli (Wh), demand as int64 milli (W), instants as RFC 3339 UTC strings or datetime64[ns].
+// Tariffs (URDB), bill calculation, utility bills from CSV, reconciliation and its JSON/CSV
+// reports. Money crosses as exact decimal strings ("259.200000"; frames turn them into
+// decimal.Decimal), energy as int64 milli (Wh), demand as int64 milli (W), instants as RFC 3339 UTC
+// strings or datetime64[ns].
 #include "common.hpp"
 
 #include <energy/billing/bill.hpp>
@@ -20,19 +21,22 @@ namespace bi = energy::billing;
 
 namespace {
 
-std::string utc_text(utc_seconds t) { return format_utc(t); }
+std::string utc_text(utc_seconds t) {
+  return format_utc(t);
+}
 
 pyb::object optional_utc(const std::optional<utc_seconds>& t) {
   return t ? pyb::object(pyb::str(format_utc(*t))) : pyb::object(pyb::none());
 }
 
-bi::interval_series series_of(const pyb::array& ts, const pyb::handle& energy_milli, std::int32_t interval_seconds,
-                              const pyb::handle& quality) {
+bi::interval_series series_of(const pyb::array& ts, const pyb::handle& energy_milli,
+                              std::int32_t interval_seconds, const pyb::handle& quality) {
   bi::interval_series s;
   s.start = to_epoch_seconds(ts, "ts");
   s.energy = to_int64s(energy_milli, "energy_milli");
   if (s.energy.size() != s.start.size())
-    throw pyb::value_error(fmt::format("energy_milli has {} values but ts has {}", s.energy.size(), s.start.size()));
+    throw pyb::value_error(
+        fmt::format("energy_milli has {} values but ts has {}", s.energy.size(), s.start.size()));
   if (!quality.is_none()) {
     const auto q = to_int64s(quality, "quality");
     s.quality.assign(q.begin(), q.end());
@@ -43,7 +47,8 @@ bi::interval_series series_of(const pyb::array& ts, const pyb::handle& energy_mi
 
 time_range period_of(const pyb::handle& start, const pyb::handle& end) {
   const auto none = from_epoch(0);
-  if (start.is_none() || end.is_none()) throw pyb::value_error("period: start and end are required");
+  if (start.is_none() || end.is_none())
+    throw pyb::value_error("period: start and end are required");
   return {to_instant(start, "start", none), to_instant(end, "end", none)};
 }
 
@@ -82,34 +87,48 @@ std::vector<std::int32_t> demand_intervals_of(const pyb::handle& h) {
 }  // namespace
 
 void bind_billing(pyb::module_& m) {
-  pyb::class_<bi::tariff>(m, "Tariff",
-                          "A commercial electricity tariff (TOU energy/demand, flat demand, fixed and minimum charges), "
-                          "priced in the building's local time. Read one with read_urdb / read_urdb_file.")
+  pyb::class_<bi::tariff>(
+      m, "Tariff",
+      "A commercial electricity tariff (TOU energy/demand, flat demand, fixed and minimum "
+      "charges), "
+      "priced in the building's local time. Read one with read_urdb / read_urdb_file.")
       .def_readonly("name", &bi::tariff::name)
       .def_readonly("utility", &bi::tariff::utility)
       .def_readonly("label", &bi::tariff::label)
-      .def_property_readonly("fixed_charge", [](const bi::tariff& t) { return t.fixed_charge.to_exact_string(); })
-      .def_property_readonly("minimum_charge", [](const bi::tariff& t) { return t.minimum_charge.to_exact_string(); })
+      .def_property_readonly("fixed_charge",
+                             [](const bi::tariff& t) { return t.fixed_charge.to_exact_string(); })
+      .def_property_readonly("minimum_charge",
+                             [](const bi::tariff& t) { return t.minimum_charge.to_exact_string(); })
       .def_readonly("demand_window_minutes", &bi::tariff::demand_window_minutes)
-      .def_property_readonly("energy_period_prices",
-                             [](const bi::tariff& t) {
-                               std::vector<std::vector<std::string>> out;
-                               for (const auto& p : t.energy_periods) {
-                                 auto& tiers = out.emplace_back();
-                                 for (const auto& tier : p.tiers) tiers.push_back(tier.price().to_exact_string());
-                               }
-                               return out;
-                             },
-                             "$/kWh (rate + adj) of each energy period's tiers, as exact decimal strings.")
+      .def_property_readonly(
+          "energy_period_prices",
+          [](const bi::tariff& t) {
+            std::vector<std::vector<std::string>> out;
+            for (const auto& p : t.energy_periods) {
+              auto& tiers = out.emplace_back();
+              for (const auto& tier : p.tiers)
+                tiers.push_back(tier.price().to_exact_string());
+            }
+            return out;
+          },
+          "$/kWh (rate + adj) of each energy period's tiers, as exact decimal strings.")
       .def("validate", &bi::tariff::validate, "Raises ValueError naming the first problem.")
-      .def("__repr__", [](const bi::tariff& t) { return fmt::format("<Tariff '{}' of '{}'>", t.name, t.utility); });
+      .def("__repr__", [](const bi::tariff& t) {
+        return fmt::format("<Tariff '{}' of '{}'>", t.name, t.utility);
+      });
 
-  m.def("flat_energy_tariff", [](const pyb::handle& price) { return bi::flat_energy_tariff(to_money(price, "price_per_kwh")); },
-        pyb::arg("price_per_kwh"), "A single-period flat energy tariff; price as str or Decimal ($/kWh).");
+  m.def(
+      "flat_energy_tariff",
+      [](const pyb::handle& price) {
+        return bi::flat_energy_tariff(to_money(price, "price_per_kwh"));
+      },
+      pyb::arg("price_per_kwh"),
+      "A single-period flat energy tariff; price as str or Decimal ($/kWh).");
 
-  pyb::class_<io::urdb_tariff>(m, "UrdbTariff",
-                               "A tariff read from an OpenEI URDB record, with the pricing fields it does not model "
-                               "(`unsupported`: show them to the user) and the descriptive ones read.")
+  pyb::class_<io::urdb_tariff>(
+      m, "UrdbTariff",
+      "A tariff read from an OpenEI URDB record, with the pricing fields it does not model "
+      "(`unsupported`: show them to the user) and the descriptive ones read.")
       .def_readonly("tariff", &io::urdb_tariff::tariff)
       .def_readonly("unsupported", &io::urdb_tariff::unsupported)
       .def_readonly("informational", &io::urdb_tariff::informational)
@@ -121,15 +140,19 @@ void bind_billing(pyb::module_& m) {
         return io::read_urdb(json, source, json_pointer);
       },
       pyb::arg("json"), pyb::arg("source") = "<urdb>", pyb::arg("json_pointer") = "",
-      "Reads a URDB record (bare, API {'items': [...]}, or a REopt scenario's ElectricTariff.urdb_response). "
+      "Reads a URDB record (bare, API {'items': [...]}, or a REopt scenario's "
+      "ElectricTariff.urdb_response). "
       "Raises ParseError naming the field path.");
   m.def(
       "read_urdb_file",
-      [](const std::string& path, const std::string& json_pointer) { return io::read_urdb_file(path, json_pointer); },
+      [](const std::string& path, const std::string& json_pointer) {
+        return io::read_urdb_file(path, json_pointer);
+      },
       pyb::arg("path"), pyb::arg("json_pointer") = "", "read_urdb from a file.");
 
-  pyb::class_<bi::bill>(m, "Bill",
-                        "A computed bill: line items (each rounded to cents) and the total = sum of rounded lines.")
+  pyb::class_<bi::bill>(
+      m, "Bill",
+      "A computed bill: line items (each rounded to cents) and the total = sum of rounded lines.")
       .def_property_readonly("start", [](const bi::bill& b) { return utc_text(b.period.start); })
       .def_property_readonly("end", [](const bi::bill& b) { return utc_text(b.period.end); })
       .def_property_readonly("total", [](const bi::bill& b) { return b.total.to_exact_string(); })
@@ -141,38 +164,45 @@ void bind_billing(pyb::module_& m) {
       .def_readonly("coverage_seconds", &bi::bill::coverage_seconds)
       .def_property_readonly("coverage", &bi::bill::coverage)
       .def_readonly("notes", &bi::bill::notes)
-      .def_property_readonly("lines", [](const bi::bill& b) { return line_columns(b.lines); },
-                             "Line items as columns: kind, period, tier, quantity_milli, rate, peak_at, basis, exact, "
-                             "amount (energy.bill_lines_frame makes a DataFrame).")
-      .def("to_json", [](const bi::bill& b, int indent) { return io::bill_to_json(b, indent); },
-           pyb::arg("indent") = 2, "The bill as JSON with exact decimal strings.")
+      .def_property_readonly(
+          "lines", [](const bi::bill& b) { return line_columns(b.lines); },
+          "Line items as columns: kind, period, tier, quantity_milli, rate, peak_at, basis, exact, "
+          "amount (energy.bill_lines_frame makes a DataFrame).")
+      .def(
+          "to_json", [](const bi::bill& b, int indent) { return io::bill_to_json(b, indent); },
+          pyb::arg("indent") = 2, "The bill as JSON with exact decimal strings.")
       .def("__repr__", [](const bi::bill& b) {
-        return fmt::format("<Bill {} .. {} total={}>", format_utc(b.period.start), format_utc(b.period.end),
-                           b.total.to_exact_string());
+        return fmt::format("<Bill {} .. {} total={}>", format_utc(b.period.start),
+                           format_utc(b.period.end), b.total.to_exact_string());
       });
 
   m.def(
       "compute_bill",
-      [](const pyb::array& ts, const pyb::handle& energy_milli, const bi::tariff& tariff, const std::string& zone,
-         const pyb::handle& start, const pyb::handle& end, std::int32_t interval_seconds, const pyb::handle& quality,
-         bool prorate_monthly_charges, std::int32_t meters) {
+      [](const pyb::array& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
+         const std::string& zone, const pyb::handle& start, const pyb::handle& end,
+         std::int32_t interval_seconds, const pyb::handle& quality, bool prorate_monthly_charges,
+         std::int32_t meters) {
         const auto data = series_of(ts, energy_milli, interval_seconds, quality);
         const auto period = period_of(start, end);
         const auto* z = find_zone(zone);
         pyb::gil_scoped_release release;
-        return bi::compute_bill(data, tariff, z, period,
-                                {.prorate_monthly_charges = prorate_monthly_charges, .meters = meters});
+        return bi::compute_bill(
+            data, tariff, z, period,
+            {.prorate_monthly_charges = prorate_monthly_charges, .meters = meters});
       },
-      pyb::arg("ts"), pyb::arg("energy_milli"), pyb::arg("tariff"), pyb::kw_only(), pyb::arg("zone"),
-      pyb::arg("start"), pyb::arg("end"), pyb::arg("interval_seconds") = 900, pyb::arg("quality") = pyb::none(),
-      pyb::arg("prorate_monthly_charges") = false, pyb::arg("meters") = 1,
-      "The bill for [start, end) (RFC 3339 with offset, or epoch seconds) from interval energy (int64 Wh per "
+      pyb::arg("ts"), pyb::arg("energy_milli"), pyb::arg("tariff"), pyb::kw_only(),
+      pyb::arg("zone"), pyb::arg("start"), pyb::arg("end"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("quality") = pyb::none(), pyb::arg("prorate_monthly_charges") = false,
+      pyb::arg("meters") = 1,
+      "The bill for [start, end) (RFC 3339 with offset, or epoch seconds) from interval energy "
+      "(int64 Wh per "
       "interval starting at ts, datetime64[ns] UTC) under `tariff` in the building's zone.");
 
   m.def(
       "peak_demand",
-      [](const pyb::array& ts, const pyb::handle& energy_milli, const pyb::handle& start, const pyb::handle& end,
-         std::int32_t window_seconds, std::int32_t interval_seconds) -> pyb::object {
+      [](const pyb::array& ts, const pyb::handle& energy_milli, const pyb::handle& start,
+         const pyb::handle& end, std::int32_t window_seconds,
+         std::int32_t interval_seconds) -> pyb::object {
         const auto data = series_of(ts, energy_milli, interval_seconds, pyb::none());
         const auto p = bi::peak_demand(data, period_of(start, end), window_seconds);
         if (!p) return pyb::none();
@@ -180,12 +210,14 @@ void bind_billing(pyb::module_& m) {
       },
       pyb::arg("ts"), pyb::arg("energy_milli"), pyb::kw_only(), pyb::arg("start"), pyb::arg("end"),
       pyb::arg("window_seconds"), pyb::arg("interval_seconds") = 900,
-      "(demand in W, window start) of the highest clock-aligned window average in [start, end), or None.");
+      "(demand in W, window start) of the highest clock-aligned window average in [start, end), or "
+      "None.");
 
-  pyb::class_<bi::utility_bill>(m, "UtilityBill", "A bill as the utility issued it (period [start, end) UTC).")
+  pyb::class_<bi::utility_bill>(m, "UtilityBill",
+                                "A bill as the utility issued it (period [start, end) UTC).")
       .def(pyb::init([](const pyb::handle& start, const pyb::handle& end, milli consumption_milli,
-                        const pyb::handle& amount, std::optional<milli> peak_demand_milli, bool estimated,
-                        const std::string& id, const std::string& source) {
+                        const pyb::handle& amount, std::optional<milli> peak_demand_milli,
+                        bool estimated, const std::string& id, const std::string& source) {
              bi::utility_bill b;
              b.period = period_of(start, end);
              b.consumption = consumption_milli;
@@ -197,29 +229,33 @@ void bind_billing(pyb::module_& m) {
              b.source = source;
              return b;
            }),
-           pyb::arg("start"), pyb::arg("end"), pyb::arg("consumption_milli"), pyb::arg("amount"), pyb::kw_only(),
-           pyb::arg("peak_demand_milli") = pyb::none(), pyb::arg("estimated") = false, pyb::arg("id") = "",
-           pyb::arg("source") = "python")
+           pyb::arg("start"), pyb::arg("end"), pyb::arg("consumption_milli"), pyb::arg("amount"),
+           pyb::kw_only(), pyb::arg("peak_demand_milli") = pyb::none(),
+           pyb::arg("estimated") = false, pyb::arg("id") = "", pyb::arg("source") = "python")
       .def_readonly("id", &bi::utility_bill::id)
-      .def_property_readonly("start", [](const bi::utility_bill& b) { return utc_text(b.period.start); })
-      .def_property_readonly("end", [](const bi::utility_bill& b) { return utc_text(b.period.end); })
+      .def_property_readonly("start",
+                             [](const bi::utility_bill& b) { return utc_text(b.period.start); })
+      .def_property_readonly("end",
+                             [](const bi::utility_bill& b) { return utc_text(b.period.end); })
       .def_readonly("consumption_milli", &bi::utility_bill::consumption)
       .def_readonly("peak_demand_milli", &bi::utility_bill::peak_demand)
       .def_readonly("demand_interval_seconds", &bi::utility_bill::demand_interval_seconds)
-      .def_property_readonly("amount", [](const bi::utility_bill& b) { return b.amount.to_exact_string(); })
+      .def_property_readonly("amount",
+                             [](const bi::utility_bill& b) { return b.amount.to_exact_string(); })
       .def_readonly("estimated", &bi::utility_bill::estimated)
       .def_readonly("source", &bi::utility_bill::source)
       .def_readonly("amount_stated", &bi::utility_bill::amount_stated)
       .def_readonly("consumption_stated", &bi::utility_bill::consumption_stated)
       .def("__repr__", [](const bi::utility_bill& b) {
-        return fmt::format("<UtilityBill {} .. {} {} Wh ${}>", format_utc(b.period.start), format_utc(b.period.end),
-                           b.consumption, b.amount.to_exact_string());
+        return fmt::format("<UtilityBill {} .. {} {} Wh ${}>", format_utc(b.period.start),
+                           format_utc(b.period.end), b.consumption, b.amount.to_exact_string());
       });
 
   const auto bills_csv = [](const pyb::handle& zone, const std::string& end) {
     bi::bills_csv_options o;
     if (!zone.is_none()) o.zone = find_zone(zone.cast<std::string>());
-    if (end == "inclusive") o.end = bi::end_date::inclusive;
+    if (end == "inclusive")
+      o.end = bi::end_date::inclusive;
     else if (end != "exclusive")
       throw pyb::value_error(fmt::format("end: '{}' is not 'exclusive' or 'inclusive'", end));
     return o;
@@ -230,21 +266,26 @@ void bind_billing(pyb::module_& m) {
         const auto r = bi::read_bills_csv(path, bills_csv(zone, end));
         return pyb::make_tuple(r.bills, r.errors);
       },
-      pyb::arg("path"), pyb::kw_only(), pyb::arg("zone") = pyb::none(), pyb::arg("end") = "exclusive",
-      "Utility bills from CSV (period_start, period_end, kwh, peak_kw, amount, estimated, id). Returns (bills, "
-      "errors): bad rows are listed with file, line and column while valid rows still load. Date-only values are "
+      pyb::arg("path"), pyb::kw_only(), pyb::arg("zone") = pyb::none(),
+      pyb::arg("end") = "exclusive",
+      "Utility bills from CSV (period_start, period_end, kwh, peak_kw, amount, estimated, id). "
+      "Returns (bills, "
+      "errors): bad rows are listed with file, line and column while valid rows still load. "
+      "Date-only values are "
       "local midnight in `zone`.");
   m.def(
       "parse_bills_csv",
-      [bills_csv](const std::string& text, const std::string& source, const pyb::handle& zone, const std::string& end) {
+      [bills_csv](const std::string& text, const std::string& source, const pyb::handle& zone,
+                  const std::string& end) {
         const auto r = bi::parse_bills_csv(text, source, bills_csv(zone, end));
         return pyb::make_tuple(r.bills, r.errors);
       },
-      pyb::arg("text"), pyb::arg("source") = "<bills>", pyb::kw_only(), pyb::arg("zone") = pyb::none(),
-      pyb::arg("end") = "exclusive", "read_bills_csv from text in memory.");
+      pyb::arg("text"), pyb::arg("source") = "<bills>", pyb::kw_only(),
+      pyb::arg("zone") = pyb::none(), pyb::arg("end") = "exclusive",
+      "read_bills_csv from text in memory.");
 
-  pyb::class_<bi::reconciliation_report>(m, "ReconciliationReport",
-                                         "Each utility bill checked against our bill for the same period.")
+  pyb::class_<bi::reconciliation_report>(
+      m, "ReconciliationReport", "Each utility bill checked against our bill for the same period.")
       .def_readonly("tariff_name", &bi::reconciliation_report::tariff_name)
       .def_readonly("zone", &bi::reconciliation_report::zone)
       .def_readonly("demand_window_seconds", &bi::reconciliation_report::demand_window_seconds)
@@ -252,8 +293,10 @@ void bind_billing(pyb::module_& m) {
       .def_property_readonly(
           "checks",
           [](const bi::reconciliation_report& r) {
-            pyb::list id, billed_amount, computed_total, cost_diff, billed_rate, computed_rate, kinds, messages;
-            std::vector<std::int64_t> start, end, billed_kwh, computed_kwh, kwh_diff, billed_kw, computed_kw;
+            pyb::list id, billed_amount, computed_total, cost_diff, billed_rate, computed_rate,
+                kinds, messages;
+            std::vector<std::int64_t> start, end, billed_kwh, computed_kwh, kwh_diff, billed_kw,
+                computed_kw;
             std::vector<double> coverage;
             for (const auto& c : r.checks) {
               id.append(c.billed.id);
@@ -264,14 +307,19 @@ void bind_billing(pyb::module_& m) {
               kwh_diff.push_back(c.consumption_diff);
               billed_kw.push_back(c.billed.peak_demand.value_or(-1));
               computed_kw.push_back(c.computed ? c.computed->peak_demand : 0);
-              billed_amount.append(c.billed.amount_stated ? pyb::object(pyb::str(c.billed.amount.to_exact_string()))
-                                                          : pyb::object(pyb::none()));
-              computed_total.append(c.computed ? pyb::object(pyb::str(c.computed->total.to_exact_string()))
-                                               : pyb::object(pyb::none()));
+              billed_amount.append(c.billed.amount_stated
+                                       ? pyb::object(pyb::str(c.billed.amount.to_exact_string()))
+                                       : pyb::object(pyb::none()));
+              computed_total.append(c.computed
+                                        ? pyb::object(pyb::str(c.computed->total.to_exact_string()))
+                                        : pyb::object(pyb::none()));
               cost_diff.append(c.cost_diff.to_exact_string());
-              billed_rate.append(c.billed_rate ? pyb::object(pyb::str(c.billed_rate->to_exact_string())) : pyb::object(pyb::none()));
-              computed_rate.append(c.computed_rate ? pyb::object(pyb::str(c.computed_rate->to_exact_string()))
-                                                   : pyb::object(pyb::none()));
+              billed_rate.append(c.billed_rate
+                                     ? pyb::object(pyb::str(c.billed_rate->to_exact_string()))
+                                     : pyb::object(pyb::none()));
+              computed_rate.append(c.computed_rate
+                                       ? pyb::object(pyb::str(c.computed_rate->to_exact_string()))
+                                       : pyb::object(pyb::none()));
               coverage.push_back(c.computed ? c.computed->coverage() : 0.0);
               pyb::list k, msg;
               for (const auto& f : c.findings) {
@@ -300,17 +348,23 @@ void bind_billing(pyb::module_& m) {
             out["messages"] = messages;
             return out;
           },
-          "One entry per bill as columns (billed_demand_milli is -1 where the bill states no demand); "
+          "One entry per bill as columns (billed_demand_milli is -1 where the bill states no "
+          "demand); "
           "energy.reconciliation_frame makes a DataFrame.")
-      .def("to_json", [](const bi::reconciliation_report& r, int indent) { return io::reconciliation_to_json(r, indent); },
-           pyb::arg("indent") = 2)
+      .def(
+          "to_json",
+          [](const bi::reconciliation_report& r, int indent) {
+            return io::reconciliation_to_json(r, indent);
+          },
+          pyb::arg("indent") = 2)
       .def("to_csv", [](const bi::reconciliation_report& r) { return bi::to_csv(r); });
 
   m.def(
       "reconcile",
-      [](const std::vector<bi::utility_bill>& bills, const pyb::array& ts, const pyb::handle& energy_milli,
-         const bi::tariff& tariff, const std::string& zone, std::int32_t interval_seconds, const pyb::handle& quality,
-         double energy_rel, double demand_rel, double cost_rel, double rate_rel, const pyb::handle& cost_abs,
+      [](const std::vector<bi::utility_bill>& bills, const pyb::array& ts,
+         const pyb::handle& energy_milli, const bi::tariff& tariff, const std::string& zone,
+         std::int32_t interval_seconds, const pyb::handle& quality, double energy_rel,
+         double demand_rel, double cost_rel, double rate_rel, const pyb::handle& cost_abs,
          const pyb::handle& demand_intervals) {
         const auto data = series_of(ts, energy_milli, interval_seconds, quality);
         const auto* z = find_zone(zone);
@@ -324,12 +378,15 @@ void bind_billing(pyb::module_& m) {
         pyb::gil_scoped_release release;
         return bi::reconcile(bills, data, tariff, z, o);
       },
-      pyb::arg("bills"), pyb::arg("ts"), pyb::arg("energy_milli"), pyb::arg("tariff"), pyb::kw_only(),
-      pyb::arg("zone"), pyb::arg("interval_seconds") = 900, pyb::arg("quality") = pyb::none(),
-      pyb::arg("energy_rel") = 0.01, pyb::arg("demand_rel") = 0.02, pyb::arg("cost_rel") = 0.01,
-      pyb::arg("rate_rel") = 0.02, pyb::arg("cost_abs") = pyb::none(), pyb::arg("demand_intervals") = pyb::none(),
-      "Checks utility bills against bills computed from interval energy under `tariff` in the building's zone: "
-      "consumption, demand, cost and rate within tolerance, gaps/overlaps/duplicates, estimated or missing data.");
+      pyb::arg("bills"), pyb::arg("ts"), pyb::arg("energy_milli"), pyb::arg("tariff"),
+      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("quality") = pyb::none(), pyb::arg("energy_rel") = 0.01,
+      pyb::arg("demand_rel") = 0.02, pyb::arg("cost_rel") = 0.01, pyb::arg("rate_rel") = 0.02,
+      pyb::arg("cost_abs") = pyb::none(), pyb::arg("demand_intervals") = pyb::none(),
+      "Checks utility bills against bills computed from interval energy under `tariff` in the "
+      "building's zone: "
+      "consumption, demand, cost and rate within tolerance, gaps/overlaps/duplicates, estimated or "
+      "missing data.");
 }
 
 }  // namespace energy::py

@@ -33,19 +33,22 @@ pyb::dict document_dict(const gb::document& doc) {
     }
     r["title"] = mr.title;
     r["href"] = mr.href;
-    r["unit"] = mr.type ? pyb::object(pyb::str(gb::uom_name(mr.type->uom))) : pyb::object(pyb::none());
+    r["unit"] =
+        mr.type ? pyb::object(pyb::str(gb::uom_name(mr.type->uom))) : pyb::object(pyb::none());
     r["interval_seconds"] = converted.interval_seconds;
     r["ts"] = to_datetime64_ns(std::move(converted.rows.ts));
     r["value_milli"] = to_numpy(std::move(converted.rows.value));
     r["quality"] = to_numpy(std::move(converted.rows.quality));
     pyb::list rejected;
-    for (const auto& i : converted.rejected) rejected.append(pyb::make_tuple(i.where, i.what));
+    for (const auto& i : converted.rejected)
+      rejected.append(pyb::make_tuple(i.where, i.what));
     r["rejected"] = rejected;
     r["rounded"] = converted.rounded;
     readings.append(r);
   }
   pyb::list issues;
-  for (const auto& i : doc.issues) issues.append(pyb::make_tuple(i.where, i.what));
+  for (const auto& i : doc.issues)
+    issues.append(pyb::make_tuple(i.where, i.what));
   pyb::dict out;
   out["source"] = doc.source;
   out["meter_readings"] = readings;
@@ -59,9 +62,12 @@ pyb::dict document_dict(const gb::document& doc) {
 
 void bind_greenbutton(pyb::module_& m) {
   const char* doc =
-      "Parses a Green Button (ESPI Atom) document. Returns {'source', 'meter_readings': [{'title', 'href', "
-      "'unit', 'interval_seconds', 'ts' (datetime64[ns] UTC), 'value_milli' (int64, Wh or litres), 'quality', "
-      "'rejected': [(where, why)], 'rounded', 'error': None or why the series cannot be read as consumption}], 'bills': [UtilityBill from usage summaries], 'issues', "
+      "Parses a Green Button (ESPI Atom) document. Returns {'source', 'meter_readings': [{'title', "
+      "'href', "
+      "'unit', 'interval_seconds', 'ts' (datetime64[ns] UTC), 'value_milli' (int64, Wh or litres), "
+      "'quality', "
+      "'rejected': [(where, why)], 'rounded', 'error': None or why the series cannot be read as "
+      "consumption}], 'bills': [UtilityBill from usage summaries], 'issues', "
       "'ignored_resources'}. Raises ParseError for a malformed document.";
   m.def(
       "read_greenbutton",

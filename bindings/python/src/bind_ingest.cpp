@@ -47,7 +47,8 @@ pyb::dict report_dict(const ingest::ingest_report& r) {
 pyb::dict batch_columns(io::parsed_readings&& p) {
   pyb::dict out;
   pyb::list ids;
-  for (const auto& u : p.batch.sensor_id) ids.append(u.to_string());
+  for (const auto& u : p.batch.sensor_id)
+    ids.append(u.to_string());
   out["sensor_id"] = ids;
   out["ts"] = to_datetime64_ns(std::move(p.batch.ts));
   out["value"] = to_numpy(std::move(p.batch.value));
@@ -64,8 +65,10 @@ void bind_ingest(pyb::module_& m) {
       "ingest",
       [](store_handle& h, const pyb::handle& sensor_ids, const pyb::array& ts,
          pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast> values,
-         const std::optional<pyb::array_t<std::uint32_t, pyb::array::c_style | pyb::array::forcecast>>& quality,
-         const std::optional<pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>>& source_rows,
+         const std::optional<
+             pyb::array_t<std::uint32_t, pyb::array::c_style | pyb::array::forcecast>>& quality,
+         const std::optional<
+             pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>>& source_rows,
          const pyb::object& now, const pyb::object& sensor_categories) {
         reading_batch batch;
         batch.sensor_id = to_uuids(sensor_ids, sensor_categories, "sensor_id");
@@ -74,14 +77,19 @@ void bind_ingest(pyb::module_& m) {
         if (batch.sensor_id.size() != n || static_cast<std::size_t>(values.size()) != n ||
             (quality && static_cast<std::size_t>(quality->size()) != n) ||
             (source_rows && static_cast<std::size_t>(source_rows->size()) != n))
-          throw std::invalid_argument("ingest: sensor_id, ts, value (and quality, source_row) must have the same length");
+          throw std::invalid_argument(
+              "ingest: sensor_id, ts, value (and quality, source_row) must have the same length");
         batch.value.assign(values.data(), values.data() + n);
-        if (quality) batch.quality.assign(quality->data(), quality->data() + n);
-        else batch.quality.assign(n, 0);
-        if (source_rows) batch.source_row.assign(source_rows->data(), source_rows->data() + n);
+        if (quality)
+          batch.quality.assign(quality->data(), quality->data() + n);
+        else
+          batch.quality.assign(n, 0);
+        if (source_rows)
+          batch.source_row.assign(source_rows->data(), source_rows->data() + n);
         else {
           batch.source_row.resize(n);
-          for (std::size_t i = 0; i < n; ++i) batch.source_row[i] = static_cast<std::int64_t>(i);
+          for (std::size_t i = 0; i < n; ++i)
+            batch.source_row[i] = static_cast<std::int64_t>(i);
         }
         ingest::ingest_options options;
         if (!now.is_none()) options.validation.now = to_instant(now, "now", {});
@@ -94,9 +102,10 @@ void bind_ingest(pyb::module_& m) {
         return report_dict(report);
       },
       pyb::arg("store"), pyb::arg("sensor_id"), pyb::arg("ts"), pyb::arg("value"), pyb::kw_only(),
-      pyb::arg("quality") = pyb::none(), pyb::arg("source_row") = pyb::none(), pyb::arg("now") = pyb::none(),
-      pyb::arg("sensor_categories") = pyb::none(),
-      "Validates and stores readings given as columns (ts: datetime64[ns] UTC). Returns counts and the "
+      pyb::arg("quality") = pyb::none(), pyb::arg("source_row") = pyb::none(),
+      pyb::arg("now") = pyb::none(), pyb::arg("sensor_categories") = pyb::none(),
+      "Validates and stores readings given as columns (ts: datetime64[ns] UTC). Returns counts and "
+      "the "
       "rejected rows with reasons; bad rows never stop the good ones. Re-sending is a no-op.");
 
   m.def(
@@ -105,17 +114,20 @@ void bind_ingest(pyb::module_& m) {
         io::parsed_readings parsed;
         const bool json = format == "json" || (format.empty() && path.ends_with(".json"));
         const bool csv = format == "csv" || (format.empty() && path.ends_with(".csv"));
-        if (!json && !csv) throw std::invalid_argument("format: pass 'json' or 'csv' for '" + path + "'");
+        if (!json && !csv)
+          throw std::invalid_argument("format: pass 'json' or 'csv' for '" + path + "'");
         io::csv_options options;
         if (!sensor_id.is_none()) options.sensor_id = to_uuid(sensor_id, "sensor_id");
         {
           pyb::gil_scoped_release release;
-          parsed = json ? io::read_json_batch_file(path) : io::read_csv_readings_file(path, options);
+          parsed =
+              json ? io::read_json_batch_file(path) : io::read_csv_readings_file(path, options);
         }
         return batch_columns(std::move(parsed));
       },
       pyb::arg("path"), pyb::arg("format") = "", pyb::arg("sensor_id") = pyb::none(),
-      "Parses a readings file (seed JSON batch or CSV) into columns plus the rows it could not read.");
+      "Parses a readings file (seed JSON batch or CSV) into columns plus the rows it could not "
+      "read.");
 }
 
 }  // namespace energy::py

@@ -21,13 +21,19 @@ std::optional<double> optional_double(const pyb::dict& d, const char* key) {
 }
 
 rc::weather_sensitivity weather_of(const pyb::dict& d) {
-  static const char* known[] = {"base_load_kwh_per_day", "heating_slope_kwh_per_degf_day",
-                                "heating_balance_point_degf", "cooling_slope_kwh_per_degf_day",
-                                "cooling_balance_point_degf", "annual_hdd_degf", "annual_cdd_degf",
-                                "heating_days_per_year", "cooling_days_per_year"};
+  static const char* known[] = {"base_load_kwh_per_day",
+                                "heating_slope_kwh_per_degf_day",
+                                "heating_balance_point_degf",
+                                "cooling_slope_kwh_per_degf_day",
+                                "cooling_balance_point_degf",
+                                "annual_hdd_degf",
+                                "annual_cdd_degf",
+                                "heating_days_per_year",
+                                "cooling_days_per_year"};
   for (const auto& [k, v] : d) {
     const auto key = pyb::str(k).cast<std::string>();
-    if (std::find_if(std::begin(known), std::end(known), [&](const char* x) { return key == x; }) == std::end(known))
+    if (std::find_if(std::begin(known), std::end(known), [&](const char* x) { return key == x; }) ==
+        std::end(known))
       throw pyb::value_error(fmt::format("weather: unknown field '{}'", key));
   }
   rc::weather_sensitivity w;
@@ -53,10 +59,11 @@ std::optional<money> price_of(const pyb::handle& h, const char* what) {
 void bind_recommend(pyb::module_& m) {
   m.def(
       "recommend",
-      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli, const std::string& zone,
-         std::int32_t interval_seconds, std::optional<double> floor_area_ft2, const std::string& primary_use,
-         const pyb::handle& energy_price, const pyb::handle& demand_price, const pyb::object& weather,
-         const pyb::object& schedule) {
+      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+         const std::string& zone, std::int32_t interval_seconds,
+         std::optional<double> floor_area_ft2, const std::string& primary_use,
+         const pyb::handle& energy_price, const pyb::handle& demand_price,
+         const pyb::object& weather, const pyb::object& schedule) {
         const auto b = to_uuid(building_id, "building_id");
         const auto t = to_epoch_seconds(ts, "ts");
         const auto v = to_int64s(value_milli, "value_milli");
@@ -82,8 +89,10 @@ void bind_recommend(pyb::module_& m) {
             item["label"] = e.label;
             item["value"] = e.value;
             item["unit"] = e.unit;
-            item["start"] = e.period ? pyb::object(pyb::str(format_utc(e.period->start))) : pyb::object(pyb::none());
-            item["end"] = e.period ? pyb::object(pyb::str(format_utc(e.period->end))) : pyb::object(pyb::none());
+            item["start"] = e.period ? pyb::object(pyb::str(format_utc(e.period->start)))
+                                     : pyb::object(pyb::none());
+            item["end"] = e.period ? pyb::object(pyb::str(format_utc(e.period->end)))
+                                   : pyb::object(pyb::none());
             evidence.append(item);
           }
           pyb::dict d;
@@ -97,14 +106,19 @@ void bind_recommend(pyb::module_& m) {
         }
         return out;
       },
-      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(), pyb::arg("zone"),
-      pyb::arg("interval_seconds") = 900, pyb::arg("floor_area_ft2") = pyb::none(), pyb::arg("primary_use") = "",
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
+      pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("floor_area_ft2") = pyb::none(), pyb::arg("primary_use") = "",
       pyb::arg("energy_price") = pyb::none(), pyb::arg("demand_price") = pyb::none(),
       pyb::arg("weather") = pyb::none(), pyb::arg("schedule") = pyb::none(),
-      "Efficiency recommendations that fired for the building's electricity interval series (value_milli: Wh per "
-      "interval), ranked by annual money then kWh saving. Each is a dict: kind, title, explanation, evidence "
-      "(label, value, unit, start, end), annual_saving_kwh_milli (Wh/yr), annual_saving (exact $ string). "
-      "Prices are str/Decimal ($/kWh, $/kW-month); weather is a dict of recommend::weather_sensitivity fields "
+      "Efficiency recommendations that fired for the building's electricity interval series "
+      "(value_milli: Wh per "
+      "interval), ranked by annual money then kWh saving. Each is a dict: kind, title, "
+      "explanation, evidence "
+      "(label, value, unit, start, end), annual_saving_kwh_milli (Wh/yr), annual_saving (exact $ "
+      "string). "
+      "Prices are str/Decimal ($/kWh, $/kW-month); weather is a dict of "
+      "recommend::weather_sensitivity fields "
       "(F); schedule a declared OperatingSchedule (else detected).");
 
   m.def(

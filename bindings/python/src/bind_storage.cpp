@@ -17,7 +17,8 @@ namespace {
 constexpr std::int64_t far_future = std::numeric_limits<std::int64_t>::max() / 4'000'000'000;
 
 time_range range_of(const pyb::object& start, const pyb::object& end) {
-  return {to_instant(start, "start", from_epoch(std::numeric_limits<std::int64_t>::min() / 4'000'000'000)),
+  return {to_instant(start, "start",
+                     from_epoch(std::numeric_limits<std::int64_t>::min() / 4'000'000'000)),
           to_instant(end, "end", from_epoch(far_future))};
 }
 
@@ -29,7 +30,8 @@ pyb::dict readings_columns(reading_rows&& rows, bool with_sensor) {
     std::vector<std::int32_t> code(rows.size());
     pyb::list categories;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-      auto [it, inserted] = codes.try_emplace(rows.sensor_id[i], static_cast<std::int32_t>(codes.size()));
+      auto [it, inserted] =
+          codes.try_emplace(rows.sensor_id[i], static_cast<std::int32_t>(codes.size()));
       if (inserted) categories.append(rows.sensor_id[i].to_string());
       code[i] = it->second;
     }
@@ -84,7 +86,8 @@ void bind_storage(pyb::module_& m) {
   using guard = std::lock_guard<std::mutex>;
   pyb::class_<store_handle, std::shared_ptr<store_handle>> s(
       m, "Store",
-      "Metadata, readings and summaries of one database (memory, SQLite or PostgreSQL). Open with open_store().");
+      "Metadata, readings and summaries of one database (memory, SQLite or PostgreSQL). Open with "
+      "open_store().");
 
   m.def(
       "open_store",
@@ -95,29 +98,56 @@ void bind_storage(pyb::module_& m) {
         return h;
       },
       pyb::arg("uri"),
-      "Opens a store: 'memory:', 'sqlite:PATH' (or a bare path), 'postgresql://user@host:port/db'.");
+      "Opens a store: 'memory:', 'sqlite:PATH' (or a bare path), "
+      "'postgresql://user@host:port/db'.");
 
-  s.def_property_readonly("adapter", [](store_handle& h) { return std::string(h.store->adapter_name()); });
-  s.def("put_tenant", [](store_handle& h, const tenant& t) { guard g(h.mutex); h.store->put_tenant(t); });
-  s.def("tenant", [](store_handle& h, const pyb::object& id) { guard g(h.mutex); return h.store->get_tenant(to_uuid(id, "id")); });
-  s.def("tenants", [](store_handle& h) { guard g(h.mutex); return h.store->list_tenants(); });
-  s.def("put_building", [](store_handle& h, const building& b) { guard g(h.mutex); h.store->put_building(b); });
-  s.def("building", [](store_handle& h, const pyb::object& id) { guard g(h.mutex); return h.store->get_building(to_uuid(id, "id")); });
+  s.def_property_readonly("adapter",
+                          [](store_handle& h) { return std::string(h.store->adapter_name()); });
+  s.def("put_tenant", [](store_handle& h, const tenant& t) {
+    guard g(h.mutex);
+    h.store->put_tenant(t);
+  });
+  s.def("tenant", [](store_handle& h, const pyb::object& id) {
+    guard g(h.mutex);
+    return h.store->get_tenant(to_uuid(id, "id"));
+  });
+  s.def("tenants", [](store_handle& h) {
+    guard g(h.mutex);
+    return h.store->list_tenants();
+  });
+  s.def("put_building", [](store_handle& h, const building& b) {
+    guard g(h.mutex);
+    h.store->put_building(b);
+  });
+  s.def("building", [](store_handle& h, const pyb::object& id) {
+    guard g(h.mutex);
+    return h.store->get_building(to_uuid(id, "id"));
+  });
   s.def("buildings", [](store_handle& h, const pyb::object& tenant_id) {
     guard g(h.mutex);
     return h.store->list_buildings(to_uuid(tenant_id, "tenant_id"));
   });
-  s.def("put_sensor", [](store_handle& h, const sensor& x) { guard g(h.mutex); h.store->put_sensor(x); });
-  s.def("sensor", [](store_handle& h, const pyb::object& id) { guard g(h.mutex); return h.store->get_sensor(to_uuid(id, "id")); });
+  s.def("put_sensor", [](store_handle& h, const sensor& x) {
+    guard g(h.mutex);
+    h.store->put_sensor(x);
+  });
+  s.def("sensor", [](store_handle& h, const pyb::object& id) {
+    guard g(h.mutex);
+    return h.store->get_sensor(to_uuid(id, "id"));
+  });
   s.def("sensors", [](store_handle& h, const pyb::object& building_id) {
     guard g(h.mutex);
     return h.store->list_sensors(to_uuid(building_id, "building_id"));
   });
-  s.def("count_readings", [](store_handle& h) { guard g(h.mutex); return h.store->count_readings(); });
+  s.def("count_readings", [](store_handle& h) {
+    guard g(h.mutex);
+    return h.store->count_readings();
+  });
 
   s.def(
       "read_readings",
-      [](store_handle& h, const pyb::object& sensor_id, const pyb::object& start, const pyb::object& end) {
+      [](store_handle& h, const pyb::object& sensor_id, const pyb::object& start,
+         const pyb::object& end) {
         const auto id = to_uuid(sensor_id, "sensor_id");
         const auto range = range_of(start, end);
         reading_rows rows;
@@ -133,7 +163,8 @@ void bind_storage(pyb::module_& m) {
       "value_milli (int64, thousandths of the canonical unit: Wh), quality (uint32 flags).");
   s.def(
       "read_building_readings",
-      [](store_handle& h, const pyb::object& building_id, const pyb::object& start, const pyb::object& end) {
+      [](store_handle& h, const pyb::object& building_id, const pyb::object& start,
+         const pyb::object& end) {
         const auto id = to_uuid(building_id, "building_id");
         const auto range = range_of(start, end);
         reading_rows rows;
@@ -145,11 +176,13 @@ void bind_storage(pyb::module_& m) {
         return readings_columns(std::move(rows), true);
       },
       pyb::arg("building_id"), pyb::arg("start") = pyb::none(), pyb::arg("end") = pyb::none(),
-      "Readings of every sensor of a building as columns (sensor_code + sensor_categories, ts, value_milli, quality).");
+      "Readings of every sensor of a building as columns (sensor_code + sensor_categories, ts, "
+      "value_milli, quality).");
   s.def(
       "read_summaries",
-      [](store_handle& h, const pyb::object& subject_id, const std::string& resolution, const pyb::object& start,
-         const pyb::object& end, const std::string& scope, const std::string& type) {
+      [](store_handle& h, const pyb::object& subject_id, const std::string& resolution,
+         const pyb::object& start, const pyb::object& end, const std::string& scope,
+         const std::string& type) {
         storage::summary_query q;
         q.subject_id = to_uuid(subject_id, "subject_id");
         q.res = parse_resolution(resolution);
@@ -167,8 +200,10 @@ void bind_storage(pyb::module_& m) {
         return summary_columns(std::move(rows));
       },
       pyb::arg("subject_id"), pyb::arg("resolution") = "day", pyb::arg("start") = pyb::none(),
-      pyb::arg("end") = pyb::none(), pyb::kw_only(), pyb::arg("scope") = "building", pyb::arg("type") = "electricity",
-      "Stored summaries (buckets whose UTC start is in [start, end)) as columns; consumption_milli is exact "
+      pyb::arg("end") = pyb::none(), pyb::kw_only(), pyb::arg("scope") = "building",
+      pyb::arg("type") = "electricity",
+      "Stored summaries (buckets whose UTC start is in [start, end)) as columns; consumption_milli "
+      "is exact "
       "(Wh), peak_demand_milli in W, cost_micros in millionths of the currency.");
   s.def(
       "refresh_summaries",
@@ -187,7 +222,8 @@ void bind_storage(pyb::module_& m) {
         out["month_buckets"] = r.month_buckets;
         return out;
       },
-      "Recomputes the summaries whose readings changed (incremental, idempotent, one transaction per round).");
+      "Recomputes the summaries whose readings changed (incremental, idempotent, one transaction "
+      "per round).");
 }
 
 }  // namespace energy::py

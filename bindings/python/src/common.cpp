@@ -10,7 +10,8 @@ namespace energy::py {
 uuid to_uuid(const pyb::handle& h, const char* what) {
   const auto text = pyb::str(h).cast<std::string>();
   if (auto u = uuid::try_parse(text)) return *u;
-  throw pyb::value_error(fmt::format("{}: '{}' is not a UUID (8-4-4-4-12 hexadecimal digits)", what, text));
+  throw pyb::value_error(
+      fmt::format("{}: '{}' is not a UUID (8-4-4-4-12 hexadecimal digits)", what, text));
 }
 
 utc_seconds to_instant(const pyb::handle& h, const char* what, utc_seconds fallback) {
@@ -18,29 +19,37 @@ utc_seconds to_instant(const pyb::handle& h, const char* what, utc_seconds fallb
   if (pyb::isinstance<pyb::int_>(h)) return from_epoch(h.cast<std::int64_t>());
   const auto text = pyb::str(h).cast<std::string>();
   if (auto t = parse_utc_timestamp(text)) return *t;
-  throw pyb::value_error(fmt::format(
-      "{}: '{}' is not an RFC 3339 timestamp with a UTC offset (naive times are ambiguous at DST changes)", what,
-      text));
+  throw pyb::value_error(
+      fmt::format("{}: '{}' is not an RFC 3339 timestamp with a UTC offset (naive times are "
+                  "ambiguous at DST changes)",
+                  what, text));
 }
 
 pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds) {
-  for (auto& s : seconds) s *= 1'000'000'000;
+  for (auto& s : seconds)
+    s *= 1'000'000'000;
   auto* owned = new std::vector<std::int64_t>(std::move(seconds));
   pyb::capsule owner(owned, [](void* p) { delete static_cast<std::vector<std::int64_t>*>(p); });
-  return pyb::array(pyb::dtype("datetime64[ns]"), {owned->size()}, {sizeof(std::int64_t)}, owned->data(), owner);
+  return pyb::array(pyb::dtype("datetime64[ns]"), {owned->size()}, {sizeof(std::int64_t)},
+                    owned->data(), owner);
 }
 
 pyb::array_t<std::int64_t> ns_values(const pyb::array& ns, const char* what) {
   const auto kind = ns.dtype().kind();
-  if (ns.ndim() != 1) throw pyb::value_error(fmt::format("{}: expected a 1-D array, got {} dimensions", what, ns.ndim()));
+  if (ns.ndim() != 1)
+    throw pyb::value_error(
+        fmt::format("{}: expected a 1-D array, got {} dimensions", what, ns.ndim()));
   if (kind != 'M' && kind != 'i')
-    throw pyb::type_error(fmt::format("{}: expected datetime64[ns] or int64 nanoseconds, got dtype {}", what,
-                                      pyb::str(ns.dtype()).cast<std::string>()));
+    throw pyb::type_error(
+        fmt::format("{}: expected datetime64[ns] or int64 nanoseconds, got dtype {}", what,
+                    pyb::str(ns.dtype()).cast<std::string>()));
   if (kind == 'M' && pyb::str(ns.dtype()).cast<std::string>() != "datetime64[ns]")
-    throw pyb::type_error(fmt::format("{}: expected datetime64[ns], got {} (convert with .astype('datetime64[ns]'))",
-                                      what, pyb::str(ns.dtype()).cast<std::string>()));
-  const auto values = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(
-      kind == 'M' ? ns.attr("view")("int64") : pyb::object(ns));
+    throw pyb::type_error(
+        fmt::format("{}: expected datetime64[ns], got {} (convert with .astype('datetime64[ns]'))",
+                    what, pyb::str(ns.dtype()).cast<std::string>()));
+  const auto values =
+      pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(
+          kind == 'M' ? ns.attr("view")("int64") : pyb::object(ns));
   if (!values) throw pyb::type_error(fmt::format("{}: cannot read as int64 nanoseconds", what));
   return values;
 }
@@ -49,7 +58,8 @@ std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i) {
   if (ns == std::numeric_limits<std::int64_t>::min())
     throw pyb::value_error(fmt::format("{}[{}]: NaT (missing timestamp)", what, i));
   if (ns % 1'000'000'000 != 0)
-    throw pyb::value_error(fmt::format("{}[{}]: {} ns is not a whole second (energy stores seconds)", what, i, ns));
+    throw pyb::value_error(
+        fmt::format("{}[{}]: {} ns is not a whole second (energy stores seconds)", what, i, ns));
   return ns / 1'000'000'000;
 }
 
@@ -58,7 +68,8 @@ std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* wha
   const auto n = static_cast<std::size_t>(values.size());
   const auto* p = values.data();
   std::vector<std::int64_t> out(n);
-  for (std::size_t i = 0; i < n; ++i) out[i] = ns_to_seconds(p[i], what, i);
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = ns_to_seconds(p[i], what, i);
   return out;
 }
 
@@ -84,16 +95,20 @@ std::vector<uuid> to_uuids(const pyb::handle& ids, const char* what) {
   return out;
 }
 
-std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories, const char* what) {
+std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories,
+                           const char* what) {
   if (categories.is_none()) return to_uuids(ids, what);
   const auto cats = to_uuids(categories, "sensor_categories");
-  const auto codes = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(ids);
-  if (!codes || codes.ndim() != 1) throw pyb::type_error(fmt::format("{}: expected a 1-D integer array of codes", what));
+  const auto codes =
+      pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(ids);
+  if (!codes || codes.ndim() != 1)
+    throw pyb::type_error(fmt::format("{}: expected a 1-D integer array of codes", what));
   std::vector<uuid> out(static_cast<std::size_t>(codes.size()));
   const auto* c = codes.data();
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (c[i] < 0 || static_cast<std::size_t>(c[i]) >= cats.size())
-      throw pyb::value_error(fmt::format("{}[{}]: code {} has no category (missing sensor id?)", what, i, c[i]));
+      throw pyb::value_error(
+          fmt::format("{}[{}]: code {} has no category (missing sensor id?)", what, i, c[i]));
     out[i] = cats[static_cast<std::size_t>(c[i])];
   }
   return out;
@@ -104,24 +119,30 @@ std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories
 namespace energy::py {
 
 std::vector<double> to_doubles(const pyb::handle& values, const char* what) {
-  const auto arr = pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
+  const auto arr =
+      pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
   if (!arr) throw pyb::type_error(fmt::format("{}: expected a 1-D array of numbers", what));
-  if (arr.ndim() != 1) throw pyb::value_error(fmt::format("{}: expected a 1-D array, got {} dimensions", what, arr.ndim()));
+  if (arr.ndim() != 1)
+    throw pyb::value_error(
+        fmt::format("{}: expected a 1-D array, got {} dimensions", what, arr.ndim()));
   return {arr.data(), arr.data() + arr.size()};
 }
 
 std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what) {
-  const auto arr = pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
+  const auto arr =
+      pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
   if (!arr) throw pyb::type_error(fmt::format("{}: expected a 1-D integer array", what));
-  if (arr.ndim() != 1) throw pyb::value_error(fmt::format("{}: expected a 1-D array, got {} dimensions", what, arr.ndim()));
+  if (arr.ndim() != 1)
+    throw pyb::value_error(
+        fmt::format("{}: expected a 1-D array, got {} dimensions", what, arr.ndim()));
   return {arr.data(), arr.data() + arr.size()};
 }
 
 money to_money(const pyb::handle& h, const char* what) {
   const auto text = pyb::str(h).cast<std::string>();
   if (auto m = money::parse(text)) return *m;
-  throw pyb::value_error(
-      fmt::format("{}: '{}' is not an exact decimal amount (pass a str or decimal.Decimal)", what, text));
+  throw pyb::value_error(fmt::format(
+      "{}: '{}' is not an exact decimal amount (pass a str or decimal.Decimal)", what, text));
 }
 
 }  // namespace energy::py

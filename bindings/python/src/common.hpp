@@ -28,15 +28,16 @@ void bind_billing(pyb::module_& m);
 void bind_recommend(pyb::module_& m);
 void bind_greenbutton(pyb::module_& m);  // defined only when energy::greenbutton is built
 
-/// A 1-D float64 array, pandas Series or sequence as doubles (NaN stays NaN). @throws ValueError / TypeError.
+/// A 1-D float64 array, pandas Series or sequence as doubles (NaN stays NaN). @throws ValueError /
+/// TypeError.
 std::vector<double> to_doubles(const pyb::handle& values, const char* what);
 
 /// A 1-D int64 array (e.g. value_milli) as a vector. @throws TypeError naming `what`.
 std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what);
 
-/// An exact amount from a str or decimal.Decimal ("0.135530", "$" not allowed). @throws ValueError naming `what`.
+/// An exact amount from a str or decimal.Decimal ("0.135530", "$" not allowed). @throws ValueError
+/// naming `what`.
 money to_money(const pyb::handle& h, const char* what);
-
 
 /// A UUID from a str or anything whose str() is canonical (uuid.UUID). @throws ValueError.
 uuid to_uuid(const pyb::handle& h, const char* what);
@@ -60,14 +61,16 @@ pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds);
 /// when it is C-contiguous. @throws TypeError / ValueError for other dtypes or shapes.
 pyb::array_t<std::int64_t> ns_values(const pyb::array& ns, const char* what);
 
-/// One nanosecond timestamp as epoch seconds. @throws ValueError naming `what`[i] for NaT or a fraction.
+/// One nanosecond timestamp as epoch seconds. @throws ValueError naming `what`[i] for NaT or a
+/// fraction.
 std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i);
 
 /// A 1-D datetime64[ns] / int64 (ns since epoch, UTC) array to epoch seconds.
 /// @throws ValueError naming the first element that is not a whole second or is NaT.
 std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* what);
 
-/// A 1-D array or sequence of UUID strings (or uuid.UUID) to uuids. @throws ValueError with the index.
+/// A 1-D array or sequence of UUID strings (or uuid.UUID) to uuids. @throws ValueError with the
+/// index.
 std::vector<uuid> to_uuids(const pyb::handle& ids, const char* what);
 
 /// Sensor ids given as categorical codes into `categories` (pandas.Categorical: no str per row).

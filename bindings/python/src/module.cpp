@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // _energy: the compiled half of the `energy` Python package. Exceptions map here, in one place:
-// caller mistakes (std::invalid_argument) -> ValueError; energy::storage_error -> energy.StorageError
-// with .retryable; energy::parse_error -> energy.ParseError (a ValueError); other energy::error ->
-// energy.EnergyError.
+// caller mistakes (std::invalid_argument) -> ValueError; energy::storage_error ->
+// energy.StorageError with .retryable; energy::parse_error -> energy.ParseError (a ValueError);
+// other energy::error -> energy.EnergyError.
 #include "common.hpp"
 
 #include <energy/error.hpp>
@@ -19,7 +19,8 @@ PYBIND11_MODULE(_energy, m) {
 
   energy_error_type = PyErr_NewException("energy.EnergyError", PyExc_RuntimeError, nullptr);
   storage_error_type = PyErr_NewException("energy.StorageError", energy_error_type, nullptr);
-  pyb::object parse_bases = pyb::make_tuple(pyb::handle(energy_error_type), pyb::handle(PyExc_ValueError));
+  pyb::object parse_bases =
+      pyb::make_tuple(pyb::handle(energy_error_type), pyb::handle(PyExc_ValueError));
   parse_error_type = PyErr_NewException("energy.ParseError", parse_bases.ptr(), nullptr);
   m.add_object("EnergyError", pyb::handle(energy_error_type));
   m.add_object("StorageError", pyb::handle(storage_error_type));

@@ -16,8 +16,9 @@
 namespace energy::aggregate {
 
 struct aggregator_options {
-  bool sensor_scope = true;    ///< produce per-sensor summaries
-  bool building_scope = true;  ///< produce per-building summaries (one per building and sensor type)
+  bool sensor_scope = true;  ///< produce per-sensor summaries
+  bool building_scope =
+      true;  ///< produce per-building summaries (one per building and sensor type)
   /// Prices each hour bucket; nullptr means `flat_rate_cost` (the building's flat rate).
   /// Must outlive the aggregator.
   const cost_model* costs = nullptr;
@@ -107,8 +108,8 @@ class aggregator {
  * building in `calendar`'s zone. Output is ordered by (scope, subject_id, type, period.start).
  * @throws std::invalid_argument when an input row is not finer than `target`.
  */
-[[nodiscard]] std::vector<summary_row> roll_up(std::span<const summary_row> finer, resolution target,
-                                               local_calendar& calendar);
+[[nodiscard]] std::vector<summary_row> roll_up(std::span<const summary_row> finer,
+                                               resolution target, local_calendar& calendar);
 
 /// Orders summaries by (scope, subject_id, type, resolution, period.start): the store's key order.
 [[nodiscard]] bool summary_key_less(const summary_row& a, const summary_row& b) noexcept;

@@ -56,7 +56,8 @@ class local_calendar {
   /// UTC offset in effect at `t` (local = UTC + offset), seconds.
   [[nodiscard]] std::int64_t offset_at(epoch_seconds t);
 
-  /// The local hour containing `t`, as epoch seconds (hot path of the aggregator; same rule as hour_of).
+  /// The local hour containing `t`, as epoch seconds (hot path of the aggregator; same rule as
+  /// hour_of).
   void hour_span(epoch_seconds t, epoch_seconds& start, epoch_seconds& end);
 
  private:

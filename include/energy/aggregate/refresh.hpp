@@ -21,14 +21,17 @@ struct refresh_options {
 
 /// What one `refresh_summaries` run did.
 struct refresh_report {
-  std::size_t rounds = 0;          ///< commit_summaries calls (transactions)
-  std::size_t marks_claimed = 0;   ///< dirty (sensor, UTC hour) marks taken and cleared
-  std::size_t marks_skipped = 0;   ///< of which belong to sensors that are not aggregated (temperature)
-  std::size_t readings_read = 0;   ///< raw rows read back to recompute hour buckets
-  std::size_t hour_buckets = 0;    ///< hour summaries written (sensor + building scope)
-  std::size_t day_buckets = 0;     ///< day summaries written
-  std::size_t month_buckets = 0;   ///< month summaries written
-  [[nodiscard]] std::size_t buckets() const noexcept { return hour_buckets + day_buckets + month_buckets; }
+  std::size_t rounds = 0;         ///< commit_summaries calls (transactions)
+  std::size_t marks_claimed = 0;  ///< dirty (sensor, UTC hour) marks taken and cleared
+  std::size_t marks_skipped =
+      0;  ///< of which belong to sensors that are not aggregated (temperature)
+  std::size_t readings_read = 0;  ///< raw rows read back to recompute hour buckets
+  std::size_t hour_buckets = 0;   ///< hour summaries written (sensor + building scope)
+  std::size_t day_buckets = 0;    ///< day summaries written
+  std::size_t month_buckets = 0;  ///< month summaries written
+  [[nodiscard]] std::size_t buckets() const noexcept {
+    return hour_buckets + day_buckets + month_buckets;
+  }
   friend bool operator==(const refresh_report&, const refresh_report&) = default;
 };
 
@@ -63,7 +66,8 @@ struct refresh_report {
  * store->write_readings(rows);                        // marks hours dirty
  * auto report = energy::aggregate::refresh_summaries(*store);
  * auto days = store->read_summaries({energy::summary_scope::building, building_id,
- *                                    energy::sensor_type::electricity, energy::resolution::day, range});
+ *                                    energy::sensor_type::electricity, energy::resolution::day,
+ * range});
  * ```
  */
 refresh_report refresh_summaries(storage::store& store, const refresh_options& options = {});

@@ -23,8 +23,8 @@ enum class anomaly_kind : std::uint8_t {
   negative_value,      ///< consumption below zero
   impossible_value,    ///< consumption above the physical bound of the meter
   missing_data,        ///< expected intervals with no reading
-  meter_reset,         ///< a cumulative register went backwards (or a row flagged quality::meter_reset)
-  after_hours_waste,   ///< consumption in unoccupied hours far above the unoccupied baseline
+  meter_reset,  ///< a cumulative register went backwards (or a row flagged quality::meter_reset)
+  after_hours_waste,  ///< consumption in unoccupied hours far above the unoccupied baseline
 };
 
 /// How urgent: `info` worth a look, `warning` likely a real problem, `critical` act now.

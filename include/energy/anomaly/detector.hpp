@@ -62,11 +62,13 @@ struct after_hours_detector {
 class any_detector {
  public:
   template <detector D>
-    requires(!std::same_as<std::remove_cvref_t<D>, any_detector>)
-  any_detector(D d)  // NOLINT(google-explicit-constructor): a wrapper converts implicitly
+  requires(!std::same_as<std::remove_cvref_t<D>, any_detector>)
+      any_detector(D d)  // NOLINT(google-explicit-constructor): a wrapper converts implicitly
       : self_(std::make_shared<model<D>>(std::move(d))) {}
 
-  [[nodiscard]] std::vector<anomaly> detect(const detection_input& in) const { return self_->detect(in); }
+  [[nodiscard]] std::vector<anomaly> detect(const detection_input& in) const {
+    return self_->detect(in);
+  }
   [[nodiscard]] std::string_view name() const noexcept { return self_->name(); }
 
  private:
@@ -78,14 +80,17 @@ class any_detector {
   template <class D>
   struct model final : concept_t {
     explicit model(D d) : d_(std::move(d)) {}
-    [[nodiscard]] std::vector<anomaly> detect(const detection_input& in) const override { return d_.detect(in); }
+    [[nodiscard]] std::vector<anomaly> detect(const detection_input& in) const override {
+      return d_.detect(in);
+    }
     [[nodiscard]] std::string_view name() const noexcept override { return d_.name(); }
     D d_;
   };
   std::shared_ptr<const concept_t> self_;
 };
 
-/// Runs every detector over the same input; the anomalies of all of them, sorted by start, then kind.
+/// Runs every detector over the same input; the anomalies of all of them, sorted by start, then
+/// kind.
 [[nodiscard]] std::vector<anomaly> detect_all(const detection_input& in,
                                               std::span<const any_detector> detectors);
 

@@ -45,14 +45,14 @@ class object_store {
 /// An S3-compatible endpoint (AWS S3, MinIO, moto, ...), path-style addressing:
 /// `<endpoint>/<bucket>/<key>`, requests signed with AWS Signature V4 (libcurl).
 struct s3_config {
-  std::string endpoint;    ///< "https://s3.eu-west-1.amazonaws.com", "http://127.0.0.1:9000"
-  std::string bucket;      ///< 3-63 characters
+  std::string endpoint;  ///< "https://s3.eu-west-1.amazonaws.com", "http://127.0.0.1:9000"
+  std::string bucket;    ///< 3-63 characters
   std::string region = "us-east-1";
   std::string access_key;
   std::string secret_key;
   bool create_bucket = false;  ///< create the bucket on open when missing
   std::chrono::seconds timeout{60};
-  int max_attempts = 3;        ///< for transport errors and 5xx answers, with backoff
+  int max_attempts = 3;  ///< for transport errors and 5xx answers, with backoff
 };
 
 /// @throws std::invalid_argument for an incomplete config; storage_error when create_bucket fails.

@@ -25,15 +25,15 @@ namespace energy::archive {
  *   8 hex digits).
  */
 struct retention_options {
-  std::chrono::days raw_retention{90};          ///< raw readings kept online (seed: 90 days)
+  std::chrono::days raw_retention{90};           ///< raw readings kept online (seed: 90 days)
   std::chrono::days summary_retention{5 * 365};  ///< summaries kept (seed: 5 years)
-  std::string prefix = "readings/";             ///< key prefix of archive objects and manifest
+  std::string prefix = "readings/";              ///< key prefix of archive objects and manifest
   utc_seconds now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 };
 
 struct retention_report {
-  bool lock_busy = false;                ///< another process runs the job: nothing done
-  std::int64_t days_archived = 0;        ///< days uploaded, verified and dropped
+  bool lock_busy = false;          ///< another process runs the job: nothing done
+  std::int64_t days_archived = 0;  ///< days uploaded, verified and dropped
   std::int64_t rows_archived = 0;
   std::int64_t days_dropped_empty = 0;   ///< days without readings, dropped without an object
   std::vector<time_range> days_pending;  ///< kept: they still have unsummarised (dirty) hours
@@ -53,7 +53,8 @@ struct retention_report {
  * @throws storage_error when the database or the object store fails (nothing of the failing day
  *         is dropped).
  */
-retention_report run_retention(storage::retention_port& db, object_store& objects, const retention_options& options);
+retention_report run_retention(storage::retention_port& db, object_store& objects,
+                               const retention_options& options);
 
 /**
  * Re-imports archived readings with ts in `range` into `store` (through write_readings, so

@@ -48,7 +48,8 @@ struct usage_period {
  * needs 23 or 25 hours of intervals). Incomplete days are left out rather than under-counted.
  * `load.ts` must be ascending. @throws std::invalid_argument for an unknown zone or bad interval.
  */
-[[nodiscard]] std::vector<usage_period> local_day_totals(const load_series& load, std::string_view zone);
+[[nodiscard]] std::vector<usage_period> local_day_totals(const load_series& load,
+                                                         std::string_view zone);
 
 enum class changepoint_kind { intercept_only, heating_only, cooling_only, heating_cooling };
 
@@ -74,8 +75,8 @@ struct changepoint_options {
 struct changepoint_model {
   changepoint_kind kind = changepoint_kind::intercept_only;
   std::string zone;
-  double base_load = 0;       ///< kWh per day
-  double heating_slope = 0;   ///< kWh per day per heating degree
+  double base_load = 0;              ///< kWh per day
+  double heating_slope = 0;          ///< kWh per day per heating degree
   double heating_balance_point = 0;  ///< NaN when kind has no heating term
   double cooling_slope = 0;
   double cooling_balance_point = 0;  ///< NaN when kind has no cooling term
@@ -83,7 +84,8 @@ struct changepoint_model {
   double cooling_p_value = 0;        ///< NaN when absent
   double r_squared = 0;              ///< weighted, on use per day
   double adj_r_squared = 0;
-  double residual_sd = 0;  ///< sigma of one day's use (kWh/day): weighted residual variance / (n - p)
+  double residual_sd =
+      0;  ///< sigma of one day's use (kWh/day): weighted residual variance / (n - p)
   double interval_level = 0.90;
   std::size_t min_samples_per_day = 12;
   double min_day_coverage = 0.9;
@@ -105,7 +107,8 @@ struct changepoint_model {
  * days), interval days*mu +- z * residual_sd * sqrt(days) (normal approximation, independent
  * days). NaN for a period without enough temperature days.
  */
-[[nodiscard]] prediction predict(const changepoint_model& model, std::span<const usage_period> periods,
+[[nodiscard]] prediction predict(const changepoint_model& model,
+                                 std::span<const usage_period> periods,
                                  const temperature_series& temps);
 
 }  // namespace energy::baseline

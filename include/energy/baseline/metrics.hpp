@@ -27,11 +27,12 @@ struct fit_metrics {
   double cv_rmse = 0;
   double nmbe = 0;
   double r_squared = 0;
-  double mape = 0;             ///< NaN when every actual is zero
+  double mape = 0;  ///< NaN when every actual is zero
 };
 
 /// @throws std::invalid_argument when the spans differ in size or n <= p.
-[[nodiscard]] fit_metrics compute_metrics(std::span<const double> actual, std::span<const double> predicted,
+[[nodiscard]] fit_metrics compute_metrics(std::span<const double> actual,
+                                          std::span<const double> predicted,
                                           std::size_t parameters = 0);
 
 /// Guideline 14 calibration criteria by data resolution: hourly CV(RMSE) <= 30 % and

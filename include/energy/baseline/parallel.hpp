@@ -24,7 +24,8 @@ namespace energy::baseline {
  * and the exception of the lowest failing index is rethrown (deterministic).
  * `body` must be safe to call concurrently for different i.
  */
-void parallel_for(std::size_t n, const std::function<void(std::size_t)>& body, unsigned threads = 0);
+void parallel_for(std::size_t n, const std::function<void(std::size_t)>& body,
+                  unsigned threads = 0);
 
 /// One building's fit input for fit_towt_many.
 struct towt_job {
@@ -34,6 +35,7 @@ struct towt_job {
 };
 
 /// fit_towt for every job, in parallel; result i belongs to job i. Rethrows as parallel_for.
-[[nodiscard]] std::vector<towt_model> fit_towt_many(std::span<const towt_job> jobs, unsigned threads = 0);
+[[nodiscard]] std::vector<towt_model> fit_towt_many(std::span<const towt_job> jobs,
+                                                    unsigned threads = 0);
 
 }  // namespace energy::baseline

@@ -31,8 +31,8 @@ struct seasonal_options {
 struct seasonal_model {
   std::string zone;
   std::int64_t interval_seconds = 3600;
-  std::vector<double> profile;        ///< 168 slot means (kWh per interval); NaN: no data
-  std::vector<double> month_offsets;  ///< 12 (January first), kWh per interval
+  std::vector<double> profile;           ///< 168 slot means (kWh per interval); NaN: no data
+  std::vector<double> month_offsets;     ///< 12 (January first), kWh per interval
   std::vector<std::uint8_t> month_seen;  ///< 12 flags: month had fit data
   double interval_level = 0.90;
   std::vector<double> residual_lower;  ///< 168

@@ -55,7 +55,8 @@ struct temperature_series {
                                              std::int64_t interval_seconds);
 
 /// Same for a temperature sensor (°C, from m°C): the outdoor-temperature feed of the models.
-[[nodiscard]] temperature_series temperature_from_readings(const reading_rows& rows, const uuid& sensor);
+[[nodiscard]] temperature_series temperature_from_readings(const reading_rows& rows,
+                                                           const uuid& sensor);
 
 /**
  * The gap rule, applied when a temperature series is aligned to load timestamps:

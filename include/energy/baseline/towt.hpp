@@ -51,17 +51,17 @@ struct towt_options {
 struct towt_model {
   std::string zone;
   std::int64_t interval_seconds = 3600;
-  std::vector<double> knots;                ///< S-1 ascending temperature knots
-  std::vector<std::uint8_t> occupied;       ///< 168 flags, 1 = occupied slot
-  std::vector<double> tow_coefficients;     ///< 168 alphas; NaN for slots without fit data
-  std::vector<double> occupied_slopes;      ///< S betas for occupied slots (kWh per degree)
-  std::vector<double> unoccupied_slopes;    ///< S betas for unoccupied slots
+  std::vector<double> knots;              ///< S-1 ascending temperature knots
+  std::vector<std::uint8_t> occupied;     ///< 168 flags, 1 = occupied slot
+  std::vector<double> tow_coefficients;   ///< 168 alphas; NaN for slots without fit data
+  std::vector<double> occupied_slopes;    ///< S betas for occupied slots (kWh per degree)
+  std::vector<double> unoccupied_slopes;  ///< S betas for unoccupied slots
   double interval_level = 0.90;
-  std::vector<double> residual_lower;       ///< 168 per-slot residual quantiles (1-level)/2
-  std::vector<double> residual_upper;       ///< 168 per-slot residual quantiles (1+level)/2
-  std::size_t observations = 0;             ///< rows used in the fit
-  std::size_t parameters = 0;               ///< estimable coefficients (for Guideline 14's p)
-  bool rank_deficient = false;              ///< true when the fallback solver was used
+  std::vector<double> residual_lower;  ///< 168 per-slot residual quantiles (1-level)/2
+  std::vector<double> residual_upper;  ///< 168 per-slot residual quantiles (1+level)/2
+  std::size_t observations = 0;        ///< rows used in the fit
+  std::size_t parameters = 0;          ///< estimable coefficients (for Guideline 14's p)
+  bool rank_deficient = false;         ///< true when the fallback solver was used
 
   [[nodiscard]] std::size_t segments() const noexcept { return knots.size() + 1; }
 };

@@ -19,7 +19,8 @@ namespace energy::billing {
  * Interval energy of one meter: struct-of-arrays, `energy[i]` Wh consumed in
  * `[start[i], start[i] + interval_seconds)`, UTC. `start` strictly ascending. `quality` is either
  * empty or one `energy::quality` bitmask per row (used by reconciliation to count estimated data).
- * Missing intervals are simply absent (the calculation counts them as coverage, never invents them).
+ * Missing intervals are simply absent (the calculation counts them as coverage, never invents
+ * them).
  */
 struct interval_series {
   std::vector<epoch_seconds> start;
@@ -53,12 +54,13 @@ enum class line_kind : std::uint8_t { fixed, energy, demand, flat_demand, minimu
  */
 struct bill_line {
   line_kind kind = line_kind::energy;
-  int period = -1;        ///< energy/demand/flat-demand period index; -1 for fixed/minimum
-  int tier = -1;          ///< tier index within the period; -1 for fixed/minimum
-  milli quantity = 0;     ///< Wh (energy) or W (demand) priced on this line; 0 for fixed/minimum
-  money rate;             ///< $/kWh, $/kW, or $/month / $/day for fixed/minimum
-  std::optional<utc_seconds> peak_at;  ///< demand lines: start of the demand window that set the peak
-  std::string basis;      ///< human-readable inputs, e.g. "1234.500 kWh x 0.093680 $/kWh"
+  int period = -1;     ///< energy/demand/flat-demand period index; -1 for fixed/minimum
+  int tier = -1;       ///< tier index within the period; -1 for fixed/minimum
+  milli quantity = 0;  ///< Wh (energy) or W (demand) priced on this line; 0 for fixed/minimum
+  money rate;          ///< $/kWh, $/kW, or $/month / $/day for fixed/minimum
+  std::optional<utc_seconds>
+      peak_at;        ///< demand lines: start of the demand window that set the peak
+  std::string basis;  ///< human-readable inputs, e.g. "1234.500 kWh x 0.093680 $/kWh"
   money exact;
   money amount;
 };
@@ -86,14 +88,14 @@ struct bill_options {
 struct bill {
   time_range period;
   std::vector<bill_line> lines;
-  money total;                       ///< sum of the rounded line amounts
-  milli energy = 0;                  ///< Wh in the period
-  milli peak_demand = 0;             ///< W, highest demand-window average in the period
+  money total;            ///< sum of the rounded line amounts
+  milli energy = 0;       ///< Wh in the period
+  milli peak_demand = 0;  ///< W, highest demand-window average in the period
   std::optional<utc_seconds> peak_at;
   std::int32_t demand_window_seconds = 0;  ///< window actually used for demand
-  std::int64_t intervals = 0;        ///< intervals starting in the period
+  std::int64_t intervals = 0;              ///< intervals starting in the period
   std::int64_t coverage_seconds = 0;
-  std::vector<std::string> notes;    ///< approximations made (e.g. demand on a coarser window)
+  std::vector<std::string> notes;  ///< approximations made (e.g. demand on a coarser window)
 
   /// Coverage of the period by interval data, 0..1 (a statistic: double).
   [[nodiscard]] double coverage() const noexcept;

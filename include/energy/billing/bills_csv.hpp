@@ -14,8 +14,10 @@ namespace energy::billing {
 
 /// How a date-only period end is read. Timestamps with an offset are always taken as written.
 enum class end_date : std::uint8_t {
-  exclusive,  ///< "2024-02-14" ends at local midnight starting Feb 14 (read-date to read-date; default)
-  inclusive,  ///< "2024-02-14" ends at local midnight ending Feb 14 (the bill prints the last day served)
+  exclusive,  ///< "2024-02-14" ends at local midnight starting Feb 14 (read-date to read-date;
+              ///< default)
+  inclusive,  ///< "2024-02-14" ends at local midnight ending Feb 14 (the bill prints the last day
+              ///< served)
 };
 
 struct bills_csv_options {
@@ -41,9 +43,11 @@ struct bills_csv_result {
  * exact decimals with an optional leading `$` (never doubles).
  *
  * Bad rows are listed in `errors` with file, line and column, and the valid rows still load.
- * @throws energy::parse_error when the file cannot be read, has no header, or lacks a required column.
+ * @throws energy::parse_error when the file cannot be read, has no header, or lacks a required
+ * column.
  */
-[[nodiscard]] bills_csv_result read_bills_csv(const std::filesystem::path& file, const bills_csv_options& options = {});
+[[nodiscard]] bills_csv_result read_bills_csv(const std::filesystem::path& file,
+                                              const bills_csv_options& options = {});
 
 /// Same, from text in memory; `source_name` names it in errors and in each bill's `source`.
 [[nodiscard]] bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_name,

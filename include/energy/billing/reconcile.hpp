@@ -20,14 +20,14 @@ namespace energy::billing {
  * are plain ratios (0.02 = 2 %), a statistic, so doubles.
  */
 struct reconcile_tolerance {
-  milli energy_abs = 1'000;      ///< Wh (default 1 kWh)
+  milli energy_abs = 1'000;  ///< Wh (default 1 kWh)
   double energy_rel = 0.01;
-  milli demand_abs = 500;        ///< W (default 0.5 kW)
+  milli demand_abs = 500;  ///< W (default 0.5 kW)
   double demand_rel = 0.02;
   money cost_abs = money::from_cents(100);  ///< default $1.00
   double cost_rel = 0.01;
-  double rate_rel = 0.02;        ///< implied $/kWh vs computed $/kWh
-  double min_coverage = 0.995;   ///< below this share of the period covered, flag incomplete data
+  double rate_rel = 0.02;       ///< implied $/kWh vs computed $/kWh
+  double min_coverage = 0.995;  ///< below this share of the period covered, flag incomplete data
 };
 
 struct reconcile_options {
@@ -39,19 +39,20 @@ struct reconcile_options {
 };
 
 enum class finding_kind : std::uint8_t {
-  invalid_period,       ///< the bill's period is empty (end <= start): nothing else is checked
-  estimated_read,       ///< the utility marked the bill as estimated
-  gap_before,           ///< days between the previous bill's end and this bill's start are not billed
-  overlap_with_previous,///< this bill starts before the previous bill ends
-  duplicate,            ///< same id, or same period and amounts, as an earlier bill
-  incomplete_data,      ///< our interval data covers less than min_coverage of the period
-  no_data,              ///< no interval data at all in the period
-  estimated_data,       ///< some of our intervals in the period are estimated/interpolated
+  invalid_period,  ///< the bill's period is empty (end <= start): nothing else is checked
+  estimated_read,  ///< the utility marked the bill as estimated
+  gap_before,      ///< days between the previous bill's end and this bill's start are not billed
+  overlap_with_previous,  ///< this bill starts before the previous bill ends
+  duplicate,              ///< same id, or same period and amounts, as an earlier bill
+  incomplete_data,        ///< our interval data covers less than min_coverage of the period
+  no_data,                ///< no interval data at all in the period
+  estimated_data,         ///< some of our intervals in the period are estimated/interpolated
   consumption_mismatch,
   demand_mismatch,
   cost_mismatch,
-  rate_mismatch,        ///< implied billed $/kWh differs from the tariff's computed $/kWh
-  demand_interval_mismatch,  ///< billed demand matches our demand on another interval than the tariff's
+  rate_mismatch,             ///< implied billed $/kWh differs from the tariff's computed $/kWh
+  demand_interval_mismatch,  ///< billed demand matches our demand on another interval than the
+                             ///< tariff's
 };
 
 /// "estimated_read", "gap_before", ...
@@ -72,12 +73,12 @@ struct demand_on_interval {
 /// The check of one utility bill.
 struct bill_check {
   utility_bill billed;
-  std::optional<bill> computed;       ///< absent only when the bill's period is empty
-  milli consumption_diff = 0;         ///< billed − ours, Wh (0 when the bill states no consumption)
-  std::optional<milli> demand_diff;   ///< billed − ours, W (when the bill states a demand)
-  money cost_diff;                    ///< billed − our total (0 when the bill states no amount)
-  std::optional<money> billed_rate;   ///< billed amount / billed kWh, $/kWh
-  std::optional<money> computed_rate; ///< our total / our kWh, $/kWh
+  std::optional<bill> computed;  ///< absent only when the bill's period is empty
+  milli consumption_diff = 0;    ///< billed − ours, Wh (0 when the bill states no consumption)
+  std::optional<milli> demand_diff;    ///< billed − ours, W (when the bill states a demand)
+  money cost_diff;                     ///< billed − our total (0 when the bill states no amount)
+  std::optional<money> billed_rate;    ///< billed amount / billed kWh, $/kWh
+  std::optional<money> computed_rate;  ///< our total / our kWh, $/kWh
   std::vector<demand_on_interval> demand_by_interval;
   std::vector<finding> findings;
   [[nodiscard]] bool ok() const noexcept { return findings.empty(); }
@@ -88,9 +89,9 @@ struct reconciliation_report {
   std::string tariff_name;
   std::string zone;
   reconcile_tolerance tolerance;
-  std::int32_t demand_window_seconds = 0;    ///< the tariff's demand window
+  std::int32_t demand_window_seconds = 0;      ///< the tariff's demand window
   std::vector<std::int32_t> demand_intervals;  ///< candidates of the demand-interval check
-  std::vector<bill_check> checks;  ///< in the order of the bills' period start (stable)
+  std::vector<bill_check> checks;              ///< in the order of the bills' period start (stable)
   [[nodiscard]] std::size_t flagged() const noexcept;
 };
 
@@ -103,8 +104,9 @@ struct reconciliation_report {
  * @throws std::invalid_argument if the tariff is invalid, `zone` is null or `data` breaks its
  * contract. Thread-safe (pure).
  */
-[[nodiscard]] reconciliation_report reconcile(std::span<const utility_bill> bills, const interval_series& data,
-                                              const tariff& t, const date::time_zone* zone,
+[[nodiscard]] reconciliation_report reconcile(std::span<const utility_bill> bills,
+                                              const interval_series& data, const tariff& t,
+                                              const date::time_zone* zone,
                                               const reconcile_options& options = {});
 
 /**

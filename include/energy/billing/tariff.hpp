@@ -52,13 +52,13 @@ enum class charge_unit : std::uint8_t {
  * calculation does) before pricing.
  */
 struct tariff {
-  std::string name;     ///< e.g. "TimeofUse,GeneralService,DemandMetered,OptionB:GS-2TOUB,SinglePhase"
+  std::string name;  ///< e.g. "TimeofUse,GeneralService,DemandMetered,OptionB:GS-2TOUB,SinglePhase"
   std::string utility;  ///< e.g. "SouthernCaliforniaEdisonCo"
   std::string label;    ///< URDB label, when read from URDB
 
-  money fixed_charge;                             ///< per meter, see `fixed_charge_unit`
+  money fixed_charge;  ///< per meter, see `fixed_charge_unit`
   charge_unit fixed_charge_unit = charge_unit::per_month;
-  money minimum_charge;                           ///< bill floor, see `minimum_charge_unit`
+  money minimum_charge;  ///< bill floor, see `minimum_charge_unit`
   charge_unit minimum_charge_unit = charge_unit::per_month;
 
   /// Energy: periods with tiers ($/kWh), selected by local month and hour.

@@ -15,17 +15,20 @@ namespace energy::billing {
  * charges — an hour cannot know its share of those; bills come from `compute_bill`). Buildings
  * without a tariff fall back to their flat rate (`aggregate::flat_rate_cost`).
  *
- * Pass it as `refresh_options::costs` / `aggregator_options::costs`. Use the same model across runs.
- * Thread-safety: `cost` may be called from several threads once all tariffs are set.
+ * Pass it as `refresh_options::costs` / `aggregator_options::costs`. Use the same model across
+ * runs. Thread-safety: `cost` may be called from several threads once all tariffs are set.
  */
 class tariff_cost final : public aggregate::cost_model {
  public:
   /// Sets (replaces) a building's tariff. @throws std::invalid_argument if the tariff is invalid.
   void set_tariff(const uuid& building_id, tariff t);
-  [[nodiscard]] bool has_tariff(const uuid& building_id) const noexcept { return tariffs_.contains(building_id); }
+  [[nodiscard]] bool has_tariff(const uuid& building_id) const noexcept {
+    return tariffs_.contains(building_id);
+  }
 
   /// @throws std::invalid_argument when the building's time zone is unknown.
-  [[nodiscard]] money cost(const building& b, sensor_type type, time_range hour, milli quantity) const override;
+  [[nodiscard]] money cost(const building& b, sensor_type type, time_range hour,
+                           milli quantity) const override;
 
  private:
   std::unordered_map<uuid, tariff> tariffs_;

@@ -16,14 +16,15 @@ namespace energy::billing {
  * range the bill covers.
  */
 struct utility_bill {
-  std::string id;                      ///< utility's bill/statement id if any, else generated
+  std::string id;  ///< utility's bill/statement id if any, else generated
   time_range period;
-  milli consumption = 0;               ///< billed energy, Wh
-  std::optional<milli> peak_demand;    ///< billed demand, W
-  std::optional<std::int32_t> demand_interval_seconds;  ///< interval the utility measured demand on, if stated
-  money amount;                        ///< total billed
-  bool estimated = false;              ///< the utility estimated the read
-  std::string source;                  ///< where it came from: "file.xml: UsagePoint 1, summary 3", "bills.csv:4"
+  milli consumption = 0;             ///< billed energy, Wh
+  std::optional<milli> peak_demand;  ///< billed demand, W
+  std::optional<std::int32_t>
+      demand_interval_seconds;  ///< interval the utility measured demand on, if stated
+  money amount;                 ///< total billed
+  bool estimated = false;       ///< the utility estimated the read
+  std::string source;  ///< where it came from: "file.xml: UsagePoint 1, summary 3", "bills.csv:4"
   /// False when the source stated no amount (a Green Button summary without billLastPeriod):
   /// `amount` is then 0 and means "unknown", not "free" — do not reconcile cost against it.
   bool amount_stated = true;

@@ -59,22 +59,23 @@ inline constexpr std::int32_t reverse = 19;  ///< received from the customer (e.
 
 /// A problem with one part of the file that did not stop the rest from importing.
 struct issue {
-  std::string where;  ///< "file.xml:1234: feed/entry[5]/content/IntervalBlock/IntervalReading[12]/value"
-  std::string what;   ///< why it was rejected or how it was interpreted
+  std::string
+      where;  ///< "file.xml:1234: feed/entry[5]/content/IntervalBlock/IntervalReading[12]/value"
+  std::string what;  ///< why it was rejected or how it was interpreted
   friend bool operator==(const issue&, const issue&) = default;
 };
 
 /// ESPI ReadingType: what the values of a MeterReading mean.
 struct reading_type {
-  std::string href;                          ///< normalised self link ("" in bare documents)
-  std::int32_t uom = 0;                      ///< UnitSymbolKind (72 Wh, 42 m³, 169 therm, ...)
-  std::int32_t power_of_ten_multiplier = 0;  ///< value × 10^this is in `uom`
+  std::string href;                             ///< normalised self link ("" in bare documents)
+  std::int32_t uom = 0;                         ///< UnitSymbolKind (72 Wh, 42 m³, 169 therm, ...)
+  std::int32_t power_of_ten_multiplier = 0;     ///< value × 10^this is in `uom`
   std::optional<std::int32_t> interval_length;  ///< seconds, if stated
-  std::int32_t accumulation_behaviour = 0;   ///< 4 = deltaData (interval), 9 = summation, ...
-  std::int32_t flow_direction = 0;           ///< see `flow`
-  std::int32_t commodity = 0;                ///< 1 electricity (secondary metered), 7 natural gas, ...
-  std::int32_t currency = 0;                 ///< ISO 4217 numeric (840 USD); costs are 1/100000 of it
-  std::int32_t kind = 0;                     ///< MeasurementKind (12 = energy)
+  std::int32_t accumulation_behaviour = 0;      ///< 4 = deltaData (interval), 9 = summation, ...
+  std::int32_t flow_direction = 0;              ///< see `flow`
+  std::int32_t commodity = 0;  ///< 1 electricity (secondary metered), 7 natural gas, ...
+  std::int32_t currency = 0;   ///< ISO 4217 numeric (840 USD); costs are 1/100000 of it
+  std::int32_t kind = 0;       ///< MeasurementKind (12 = energy)
   friend bool operator==(const reading_type&, const reading_type&) = default;
 };
 
@@ -100,19 +101,20 @@ struct local_time_parameters {
  * The DST start/end rules are not compared: they are kept raw.
  * @throws std::invalid_argument when `zone` is null.
  */
-[[nodiscard]] bool zone_matches(const local_time_parameters& ltp, const date::time_zone* zone, utc_seconds at);
+[[nodiscard]] bool zone_matches(const local_time_parameters& ltp, const date::time_zone* zone,
+                                utc_seconds at);
 
 /**
  * The IntervalReadings of one MeterReading as columns, ordered by start, one row per distinct
  * start (duplicates are dropped and reported). `value` is the raw integer of the XML.
  */
 struct interval_series {
-  std::vector<epoch_seconds> start;   ///< UTC
-  std::vector<std::int32_t> duration; ///< seconds; 0 when the reading states none
-  std::vector<std::int64_t> value;    ///< raw, in uom × 10^power_of_ten_multiplier
-  std::vector<std::int64_t> cost;     ///< 1/100000 of the currency; meaningful where has_cost
+  std::vector<epoch_seconds> start;    ///< UTC
+  std::vector<std::int32_t> duration;  ///< seconds; 0 when the reading states none
+  std::vector<std::int64_t> value;     ///< raw, in uom × 10^power_of_ten_multiplier
+  std::vector<std::int64_t> cost;      ///< 1/100000 of the currency; meaningful where has_cost
   std::vector<std::uint8_t> has_cost;
-  std::vector<std::uint32_t> quality; ///< energy::quality flags mapped from ReadingQuality
+  std::vector<std::uint32_t> quality;      ///< energy::quality flags mapped from ReadingQuality
   std::vector<std::int32_t> espi_quality;  ///< first ReadingQuality code, -1 when none
 
   [[nodiscard]] std::size_t size() const noexcept { return start.size(); }
@@ -121,11 +123,11 @@ struct interval_series {
 
 /// An ESPI MeterReading with its ReadingType and all its IntervalBlocks' readings.
 struct meter_reading {
-  std::string href;                 ///< normalised self link, or a synthetic "#meter-reading-N"
-  std::string title;                ///< Atom entry title
+  std::string href;   ///< normalised self link, or a synthetic "#meter-reading-N"
+  std::string title;  ///< Atom entry title
   std::optional<std::size_t> usage_point;  ///< index into document::usage_points
-  std::optional<reading_type> type; ///< unset when the file links none (bare IntervalBlocks)
-  std::string reading_type_href;    ///< the ReadingType its entry links, even when not in this file
+  std::optional<reading_type> type;        ///< unset when the file links none (bare IntervalBlocks)
+  std::string reading_type_href;  ///< the ReadingType its entry links, even when not in this file
   std::size_t interval_blocks = 0;
   interval_series readings;
 };
@@ -158,7 +160,7 @@ struct usage_summary {
 
 /// An ESPI UsagePoint: one metered service (electricity, gas, water) at a premises.
 struct usage_point {
-  std::string href;    ///< normalised self link, or "#usage-point" when the file has none
+  std::string href;  ///< normalised self link, or "#usage-point" when the file has none
   std::string title;
   std::int32_t service_kind = service::electricity;
   std::optional<local_time_parameters> local_time;
@@ -175,12 +177,14 @@ struct document {
   std::vector<reading_type> reading_types;  ///< every ReadingType of the file, linked or not
   /// One bill per usage summary that states a billing period (see docs/greenbutton.md for the
   /// mapping): period = billingPeriod, consumption = overallConsumptionLastPeriod, amount =
-  /// billLastPeriod (the total; costAdditionalLastPeriod stays in the summary, not added), estimated
-  /// when qualityOfReading is an estimate code. `bills[i]` comes from `summaries[bill_summary[i]]`.
+  /// billLastPeriod (the total; costAdditionalLastPeriod stays in the summary, not added),
+  /// estimated when qualityOfReading is an estimate code. `bills[i]` comes from
+  /// `summaries[bill_summary[i]]`.
   std::vector<billing::utility_bill> bills;
   std::vector<std::size_t> bill_summary;
   std::vector<issue> issues;  ///< rejected readings, unlinkable resources, interpretations
-  std::vector<std::string> ignored_resources;  ///< ESPI resources not imported (names, e.g. "ElectricPowerQualitySummary")
+  std::vector<std::string> ignored_resources;  ///< ESPI resources not imported (names, e.g.
+                                               ///< "ElectricPowerQualitySummary")
 };
 
 /**

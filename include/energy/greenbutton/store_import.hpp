@@ -23,11 +23,11 @@ struct store_import_options {
 };
 
 struct store_import_result {
-  sensor meter;                     ///< the utility-meter sensor the rows were written to
-  bool created = false;             ///< the sensor was created by this call
-  storage::write_result written;    ///< a re-import of the same file is all `unchanged`
-  std::vector<issue> rejected;      ///< rows not stored, and why (see to_reading_rows)
-  std::size_t rounded = 0;          ///< values rounded to the milli-unit
+  sensor meter;                   ///< the utility-meter sensor the rows were written to
+  bool created = false;           ///< the sensor was created by this call
+  storage::write_result written;  ///< a re-import of the same file is all `unchanged`
+  std::vector<issue> rejected;    ///< rows not stored, and why (see to_reading_rows)
+  std::size_t rounded = 0;        ///< values rounded to the milli-unit
 };
 
 /**
@@ -48,8 +48,10 @@ struct store_import_result {
  *         interval or type differs from the meter reading's.
  * @throws storage_error from the store (nothing written).
  */
-[[nodiscard]] store_import_result store_meter_reading(storage::store& store, const uuid& building_id,
-                                                      const meter_reading& mr, std::int32_t service_kind,
+[[nodiscard]] store_import_result store_meter_reading(storage::store& store,
+                                                      const uuid& building_id,
+                                                      const meter_reading& mr,
+                                                      std::int32_t service_kind,
                                                       const store_import_options& options = {});
 
 }  // namespace energy::greenbutton

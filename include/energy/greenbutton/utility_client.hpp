@@ -77,7 +77,8 @@ class utility_error : public error {
  * order, so files dropped in later are seen.
  * @throws std::invalid_argument when `directory` is not a directory.
  */
-[[nodiscard]] std::unique_ptr<utility_client> open_file_client(const std::filesystem::path& directory);
+[[nodiscard]] std::unique_ptr<utility_client> open_file_client(
+    const std::filesystem::path& directory);
 
 /// Which Atom timestamp the server filters entries on (ESPI query parameters).
 enum class time_filter : std::uint8_t {
@@ -109,16 +110,16 @@ struct connect_options {
 
 /**
  * Green Button Connect My Data retrieval over HTTPS (libcurl):
- * - usage: `GET {base}/espi/1_1/resource/Batch/Subscription/{subscription}/UsagePoint/{usage point}`
- *   (or `.../Batch/Subscription/{subscription}` for every usage point);
+ * - usage: `GET {base}/espi/1_1/resource/Batch/Subscription/{subscription}/UsagePoint/{usage
+ * point}` (or `.../Batch/Subscription/{subscription}` for every usage point);
  * - one meter (`meter_reading_id` set): `GET .../Subscription/{s}/UsagePoint/{u}/MeterReading/{m}`
  *   (for its ReadingType link), `GET .../ReadingType/{r}`, then
  *   `GET .../Subscription/{s}/UsagePoint/{u}/MeterReading/{m}/IntervalBlock` — no
  *   LocalTimeParameters or summaries come this way;
- * - bills: `GET {base}/espi/1_1/resource/Subscription/{subscription}/UsagePoint/{usage point}/ElectricPowerUsageSummary`
- *   (the batch feed when no usage point is given).
- * 401 → utility_error "access token refused", 403 → "not authorised for this resource",
- * 404 → "not found" with the URL; none is retried.
+ * - bills: `GET {base}/espi/1_1/resource/Subscription/{subscription}/UsagePoint/{usage
+ * point}/ElectricPowerUsageSummary` (the batch feed when no usage point is given). 401 →
+ * utility_error "access token refused", 403 → "not authorised for this resource", 404 → "not found"
+ * with the URL; none is retried.
  * @throws std::invalid_argument when base_url is not https:// or the token is empty.
  */
 [[nodiscard]] std::unique_ptr<utility_client> open_connect_client(const connect_options& options);

@@ -44,8 +44,9 @@ struct ingest_report {
   std::size_t duplicates = 0;  ///< identical repeats inside the batch
   std::size_t rows = 0;        ///< rows written to the store (after normalisation)
   std::size_t inserted = 0;
-  std::size_t unchanged = 0;   ///< already stored with the same value: re-sending a batch is a no-op
-  std::size_t replaced = 0;    ///< a different value was stored: replaced and flagged quality::corrected
+  std::size_t unchanged = 0;  ///< already stored with the same value: re-sending a batch is a no-op
+  std::size_t replaced =
+      0;  ///< a different value was stored: replaced and flagged quality::corrected
   /// Parser rejections first (as given), then validation rejections and notices by batch index.
   std::vector<rejection> rejections;
 
@@ -67,7 +68,8 @@ struct ingest_report {
  * @throws storage_error from the store; chunks written before the failure stay committed.
  */
 [[nodiscard]] ingest_report ingest_batch(storage::store& st, const sensor_directory& directory,
-                                         const reading_batch& batch, const ingest_options& options = {},
+                                         const reading_batch& batch,
+                                         const ingest_options& options = {},
                                          std::span<const rejection> upstream = {});
 
 /// As above, with a directory built from `st.list_all_sensors()` for this call. For imports in

@@ -22,25 +22,31 @@ namespace energy::ingest {
  */
 enum class reason : std::uint8_t {
   // --- found by the parsers ------------------------------------------------------------------
-  malformed_sensor_id,    ///< sensor id is not a canonical UUID
-  malformed_timestamp,    ///< not RFC 3339 with an explicit UTC offset (naive times are ambiguous)
-  malformed_value,        ///< value is not a number (or two value fields disagree)
-  missing_field,          ///< sensor id, timestamp or value absent or empty
-  invalid_quality_flag,   ///< quality flag not an unsigned integer, or has bits outside quality::known_mask
+  malformed_sensor_id,   ///< sensor id is not a canonical UUID
+  malformed_timestamp,   ///< not RFC 3339 with an explicit UTC offset (naive times are ambiguous)
+  malformed_value,       ///< value is not a number (or two value fields disagree)
+  missing_field,         ///< sensor id, timestamp or value absent or empty
+  invalid_quality_flag,  ///< quality flag not an unsigned integer, or has bits outside
+                         ///< quality::known_mask
   // --- found by validation -------------------------------------------------------------------
-  unknown_sensor,         ///< no sensor with this id in the directory
-  inactive_sensor,        ///< the sensor exists but `is_active` is false
-  unsupported_unit,       ///< the sensor's configured unit cannot be converted to its canonical unit
-  non_finite_value,       ///< NaN or ±infinity (e.g. a CSV "nan")
-  value_out_of_range,     ///< magnitude beyond what milli-units can hold (|v| > 9e12)
-  negative_value,         ///< negative interval energy, power, or register reading
-  above_max_value,        ///< above the sensor's physical bound (`sensor::max_value`): value, power or register step
-  future_timestamp,       ///< later than `now + max_future_skew`
+  unknown_sensor,      ///< no sensor with this id in the directory
+  inactive_sensor,     ///< the sensor exists but `is_active` is false
+  unsupported_unit,    ///< the sensor's configured unit cannot be converted to its canonical unit
+  non_finite_value,    ///< NaN or ±infinity (e.g. a CSV "nan")
+  value_out_of_range,  ///< magnitude beyond what milli-units can hold (|v| > 9e12)
+  negative_value,      ///< negative interval energy, power, or register reading
+  above_max_value,     ///< above the sensor's physical bound (`sensor::max_value`): value, power or
+                       ///< register step
+  future_timestamp,    ///< later than `now + max_future_skew`
   before_sensor_created,  ///< earlier than the sensor's `created_at`
-  duplicate_in_batch,     ///< same (sensor, timestamp) later in the batch with a different value: the later one wins
-  stale_sample,           ///< register/power sample at or before the sensor's last applied sample, with another value
-  register_reset,         ///< notice: the register went backwards (not a rollover): no energy derived for that interval
-  gap_too_long,           ///< notice: samples too far apart (> max_gap_intervals × nominal interval): no energy derived
+  duplicate_in_batch,  ///< same (sensor, timestamp) later in the batch with a different value: the
+                       ///< later one wins
+  stale_sample,    ///< register/power sample at or before the sensor's last applied sample, with
+                   ///< another value
+  register_reset,  ///< notice: the register went backwards (not a rollover): no energy derived for
+                   ///< that interval
+  gap_too_long,    ///< notice: samples too far apart (> max_gap_intervals × nominal interval): no
+                   ///< energy derived
 };
 
 /// Number of reasons (for tables indexed by reason).
@@ -58,9 +64,9 @@ inline constexpr std::size_t reason_count = static_cast<std::size_t>(reason::gap
 
 /**
  * One reading that was not stored as sent (or, for notices, an interval not derived).
- * `batch_index` is the row in the `reading_batch` (-1 when the parser could not build a row at all),
- * `source_row` where it came from: the 1-based file line for CSV, the 0-based array index for JSON.
- * `detail` is a human sentence naming the field and the offending value.
+ * `batch_index` is the row in the `reading_batch` (-1 when the parser could not build a row at
+ * all), `source_row` where it came from: the 1-based file line for CSV, the 0-based array index for
+ * JSON. `detail` is a human sentence naming the field and the offending value.
  */
 struct rejection {
   std::int64_t batch_index = -1;
@@ -73,7 +79,9 @@ struct rejection {
 /// Count of entries per reason, indexed by `static_cast<size_t>(reason)`.
 struct reason_counts {
   std::size_t by_reason[reason_count] = {};
-  [[nodiscard]] std::size_t operator[](reason r) const noexcept { return by_reason[static_cast<std::size_t>(r)]; }
+  [[nodiscard]] std::size_t operator[](reason r) const noexcept {
+    return by_reason[static_cast<std::size_t>(r)];
+  }
 };
 
 /// Tallies `rejections` per reason (for summaries such as "3 non_finite_value, 1 unknown_sensor").

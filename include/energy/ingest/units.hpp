@@ -22,7 +22,8 @@ namespace energy::ingest {
  *   (100 ft³), `mcf` (1000 ft³), `gal` (US gallon, 3.785411784 L) → m³. Therms are an energy,
  *   not a volume: a gas sensor that reports therms is not convertible to m³ without its heating
  *   value, so it is rejected (`unsupported_unit`); model it as a `thermal` sensor instead.
- * - gas / water flow (power kind): `m3/h`, `L/s`, `L/min`, `cfh` (ft³/h), `gpm` (US gal/min) → m³/h.
+ * - gas / water flow (power kind): `m3/h`, `L/s`, `L/min`, `cfh` (ft³/h), `gpm` (US gal/min) →
+ * m³/h.
  * - temperature: `degC` (also `°C`, `C`), `degF` (also `°F`, `F`), `K` → °C.
  */
 struct unit_conversion {
@@ -34,7 +35,7 @@ struct unit_conversion {
 
 /// The conversion for values a sensor of `type` and `kind` sends in `unit`; std::nullopt when
 /// the unit is not accepted for that sensor (see the table above). Never throws.
-[[nodiscard]] std::optional<unit_conversion> conversion_to_canonical(sensor_type type, reading_kind kind,
-                                                                     std::string_view unit) noexcept;
+[[nodiscard]] std::optional<unit_conversion> conversion_to_canonical(
+    sensor_type type, reading_kind kind, std::string_view unit) noexcept;
 
 }  // namespace energy::ingest

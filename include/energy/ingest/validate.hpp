@@ -48,9 +48,10 @@ struct validation_result {
   std::vector<sample_state> states;
   /// Rejections and notices, ordered by batch index.
   std::vector<rejection> rejections;
-  std::size_t accepted = 0;    ///< batch rows used (stored, derived from, or an exact re-send)
-  std::size_t rejected = 0;    ///< batch rows dropped (entries in `rejections` with drops_reading())
-  std::size_t duplicates = 0;  ///< identical (sensor, ts, value, flags) repeats inside the batch, collapsed silently
+  std::size_t accepted = 0;  ///< batch rows used (stored, derived from, or an exact re-send)
+  std::size_t rejected = 0;  ///< batch rows dropped (entries in `rejections` with drops_reading())
+  std::size_t duplicates =
+      0;  ///< identical (sensor, ts, value, flags) repeats inside the batch, collapsed silently
 };
 
 /**
@@ -81,7 +82,8 @@ struct validation_result {
  * `lookup` may be empty when the batch has no register/power sensors (or to start from scratch).
  * Complexity: O(n) plus a sort of each sensor's rows that arrive out of order.
  */
-[[nodiscard]] validation_result validate_batch(const reading_batch& batch, const sensor_directory& directory,
+[[nodiscard]] validation_result validate_batch(const reading_batch& batch,
+                                               const sensor_directory& directory,
                                                const validation_options& options = {},
                                                const state_lookup& lookup = {});
 

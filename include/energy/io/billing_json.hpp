@@ -21,6 +21,7 @@ namespace energy::io {
  * per bill, billed vs computed consumption / demand / cost with differences, rates, coverage,
  * demand on each candidate interval, findings (kind + message) and our line items.
  */
-[[nodiscard]] std::string reconciliation_to_json(const billing::reconciliation_report& r, int indent = 2);
+[[nodiscard]] std::string reconciliation_to_json(const billing::reconciliation_report& r,
+                                                 int indent = 2);
 
 }  // namespace energy::io

@@ -21,8 +21,8 @@
  *   sensor id supplied by the caller in `csv_options::sensor_id`.
  *
  * Header names are matched case-insensitively: sensor id `sensor_id` | `sensor` | `meter_id`;
- * timestamp `timestamp` | `ts` | `time` | `datetime` | `start` | `dt`; value `value` | `value_kwh` |
- * `kwh` | `consumption`; quality `quality_flag` | `quality`. Other columns are ignored (e.g. a
+ * timestamp `timestamp` | `ts` | `time` | `datetime` | `start` | `dt`; value `value` | `value_kwh`
+ * | `kwh` | `consumption`; quality `quality_flag` | `quality`. Other columns are ignored (e.g. a
  * pandas index column). Fields may be double-quoted (RFC 4180, no embedded newlines). CRLF line
  * ends, a UTF-8 BOM and blank lines are tolerated.
  *
@@ -50,7 +50,8 @@ struct csv_options {
   std::size_t chunk_rows = 100'000;
 };
 
-/// Called with each chunk: up to `chunk_rows` batch rows plus the rejections met since the previous chunk.
+/// Called with each chunk: up to `chunk_rows` batch rows plus the rejections met since the previous
+/// chunk.
 using csv_chunk_handler = std::function<void(parsed_readings&& chunk)>;
 
 /// Streams `in`, calling `on_chunk` for each chunk (the last may be smaller; none for an input with
@@ -60,12 +61,14 @@ void read_csv_readings(std::istream& in, std::string_view source_name, const csv
                        const csv_chunk_handler& on_chunk);
 
 /// Whole input at once (for small files and tests).
-[[nodiscard]] parsed_readings parse_csv_readings(std::string_view text, std::string_view source_name,
+[[nodiscard]] parsed_readings parse_csv_readings(std::string_view text,
+                                                 std::string_view source_name,
                                                  const csv_options& options = {});
 
 /// Reads a whole file at once; the path "-" reads standard input.
 /// @throws parse_error when the file cannot be opened or its header is unusable.
-[[nodiscard]] parsed_readings read_csv_readings_file(const std::filesystem::path& path, const csv_options& options = {});
+[[nodiscard]] parsed_readings read_csv_readings_file(const std::filesystem::path& path,
+                                                     const csv_options& options = {});
 
 /// Streams a file chunk by chunk; the path "-" reads standard input.
 void read_csv_readings_file(const std::filesystem::path& path, const csv_options& options,

@@ -12,7 +12,8 @@
  * The seed's JSON batch format (POST /api/v1/sensors/readings/batch):
  * ```json
  * {"readings": [
- *   {"sensor_id": "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88", "timestamp": "2024-07-01T12:00:00Z", "value_kwh": 10.5},
+ *   {"sensor_id": "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88", "timestamp": "2024-07-01T12:00:00Z",
+ * "value_kwh": 10.5},
  *   {"sensor_id": "...", "timestamp": "2024-07-01T08:15:00-04:00", "value": 3.2, "quality_flag": 1}
  * ]}
  * ```
@@ -45,7 +46,8 @@ enum class json_padding : bool {
 
 /// Parses a batch held in memory. `source_name` appears in errors ("batch.json", "<stdin>").
 /// @throws parse_error when the document itself is malformed.
-[[nodiscard]] parsed_readings parse_json_batch(std::string_view json, std::string_view source_name = "<memory>",
+[[nodiscard]] parsed_readings parse_json_batch(std::string_view json,
+                                               std::string_view source_name = "<memory>",
                                                json_padding padding = json_padding::absent);
 
 /// Reads and parses a file; the path "-" reads standard input.

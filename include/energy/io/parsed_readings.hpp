@@ -15,7 +15,8 @@ namespace energy::io {
  * detail naming the field. `batch.source_row` carries the same positions for the good rows, so
  * validation rejections name them too.
  *
- * Feed both to the pipeline: `ingest::ingest_batch(store, parsed.batch, options, parsed.rejections)`.
+ * Feed both to the pipeline: `ingest::ingest_batch(store, parsed.batch, options,
+ * parsed.rejections)`.
  */
 struct parsed_readings {
   reading_batch batch;

@@ -43,6 +43,7 @@ struct urdb_tariff {
 
 /// Reads a URDB record from a file, as read_urdb. @throws energy::parse_error when the file
 /// cannot be read or parsed (the message names the path).
-[[nodiscard]] urdb_tariff read_urdb_file(const std::filesystem::path& path, std::string_view json_pointer = {});
+[[nodiscard]] urdb_tariff read_urdb_file(const std::filesystem::path& path,
+                                         std::string_view json_pointer = {});
 
 }  // namespace energy::io

@@ -27,15 +27,17 @@ namespace energy::recommend {
  * A model without a heating (cooling) term leaves the heating (cooling) fields empty.
  */
 struct weather_sensitivity {
-  double base_load_kwh_per_day = 0.0;                  ///< the model's intercept, kWh/day
+  double base_load_kwh_per_day = 0.0;  ///< the model's intercept, kWh/day
   std::optional<double> heating_slope_kwh_per_degf_day;
   std::optional<double> heating_balance_point_degf;
   std::optional<double> cooling_slope_kwh_per_degf_day;
   std::optional<double> cooling_balance_point_degf;
-  double annual_hdd_degf = 0.0;        ///< heating degree-days per year below the heating balance point
-  double annual_cdd_degf = 0.0;        ///< cooling degree-days per year above the cooling balance point
-  double heating_days_per_year = 0.0;  ///< days per year with mean temperature below the heating balance point
-  double cooling_days_per_year = 0.0;  ///< days per year with mean temperature above the cooling balance point
+  double annual_hdd_degf = 0.0;  ///< heating degree-days per year below the heating balance point
+  double annual_cdd_degf = 0.0;  ///< cooling degree-days per year above the cooling balance point
+  double heating_days_per_year =
+      0.0;  ///< days per year with mean temperature below the heating balance point
+  double cooling_days_per_year =
+      0.0;  ///< days per year with mean temperature above the cooling balance point
 };
 
 /// Tariff-like prices for the money estimate. Unset prices give a zero money saving (kWh still).
@@ -49,9 +51,9 @@ struct building_history {
   building_history(const anomaly::meter_series& s, const date::time_zone* z) : series(s), zone(z) {}
 
   const anomaly::meter_series& series;
-  const date::time_zone* zone = nullptr;   ///< the building's IANA zone (local days, hours, months)
-  std::optional<double> floor_area_ft2;    ///< gross floor area, ft²
-  std::string_view primary_use;            ///< e.g. "office", "k-12 school" (see eui_benchmarks())
+  const date::time_zone* zone = nullptr;  ///< the building's IANA zone (local days, hours, months)
+  std::optional<double> floor_area_ft2;   ///< gross floor area, ft²
+  std::string_view primary_use;           ///< e.g. "office", "k-12 school" (see eui_benchmarks())
   std::optional<weather_sensitivity> weather;
   prices price;
   /// Known operating hours, if the owner declared them; otherwise the schedule is detected.
@@ -87,14 +89,14 @@ struct recommendation {
 
 /// Thresholds of the rules (defaults and their reasons: docs/recommendations.md).
 struct recommend_options {
-  std::int64_t min_history_days = 28;          ///< less history: no recommendations at all
-  double max_night_to_day_ratio = 0.5;         ///< high_baseload fires above this
-  double after_hours_min_share = 0.01;         ///< after-hours excess ≥ this share of annual kWh
-  std::int64_t recent_days = 28;               ///< schedule drift: recent window vs the rest
-  double min_drift_hours_per_week = 2.0;       ///< schedule_drift fires at this many extra hours
-  double peak_max_shave_hours_per_month = 4.0; ///< shave only what sits above the load this long
-  double min_peak_reduction_fraction = 0.05;   ///< peak_demand fires when the shave is ≥ this share
-  double max_load_factor = 0.6;                ///< … and the average load factor is below this
+  std::int64_t min_history_days = 28;           ///< less history: no recommendations at all
+  double max_night_to_day_ratio = 0.5;          ///< high_baseload fires above this
+  double after_hours_min_share = 0.01;          ///< after-hours excess ≥ this share of annual kWh
+  std::int64_t recent_days = 28;                ///< schedule drift: recent window vs the rest
+  double min_drift_hours_per_week = 2.0;        ///< schedule_drift fires at this many extra hours
+  double peak_max_shave_hours_per_month = 4.0;  ///< shave only what sits above the load this long
+  double min_peak_reduction_fraction = 0.05;  ///< peak_demand fires when the shave is ≥ this share
+  double max_load_factor = 0.6;               ///< … and the average load factor is below this
   double max_heating_balance_point_degf = 65.0;
   double min_cooling_balance_point_degf = 60.0;
   double max_heating_slope_per_1000ft2 = 3.0;  ///< kWh/(°F·day) per 1000 ft² (heuristic, see docs)
@@ -113,7 +115,8 @@ struct recommend_options {
  * energy::recommend::building_history h{series, energy::find_zone("America/Chicago")};
  * h.floor_area_ft2 = 50'000; h.primary_use = "office";
  * h.price.energy_per_kwh = energy::money::parse("0.12");
- * for (const auto& r : energy::recommend::recommend(h)) fmt::print("{}: {}\n", r.title, r.explanation);
+ * for (const auto& r : energy::recommend::recommend(h)) fmt::print("{}: {}\n", r.title,
+ * r.explanation);
  * ```
  */
 [[nodiscard]] std::vector<recommendation> recommend(const building_history& history,
@@ -130,12 +133,15 @@ struct eui_benchmark {
   std::string_view property_type;  ///< the Portfolio Manager property type
   double site_kbtu_per_ft2 = 0.0;  ///< median site EUI, kBtu/ft²/yr
   /// kWh/ft²/yr: kBtu ÷ 3.412 (1 kWh = 3.412 kBtu).
-  [[nodiscard]] constexpr double site_kwh_per_ft2() const noexcept { return site_kbtu_per_ft2 / 3.412; }
+  [[nodiscard]] constexpr double site_kwh_per_ft2() const noexcept {
+    return site_kbtu_per_ft2 / 3.412;
+  }
 };
 
 /// The whole table.
 [[nodiscard]] std::span<const eui_benchmark> eui_benchmarks() noexcept;
 /// The benchmark for a primary use (case-insensitive); std::nullopt when the table has none.
-[[nodiscard]] std::optional<eui_benchmark> find_eui_benchmark(std::string_view primary_use) noexcept;
+[[nodiscard]] std::optional<eui_benchmark> find_eui_benchmark(
+    std::string_view primary_use) noexcept;
 
 }  // namespace energy::recommend

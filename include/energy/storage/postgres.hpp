@@ -46,8 +46,8 @@ class postgres_pool;
  * @throws storage_error (non-retryable) when the database schema is newer than this library;
  *         storage_error (retryable) when the server is unreachable after `max_attempts`.
  */
-[[nodiscard]] std::shared_ptr<postgres_pool> make_postgres_pool(std::string_view uri,
-                                                                const postgres_options& options = {});
+[[nodiscard]] std::shared_ptr<postgres_pool> make_postgres_pool(
+    std::string_view uri, const postgres_options& options = {});
 
 /// A store over a shared pool. The returned object belongs to one thread at a time.
 [[nodiscard]] std::unique_ptr<store> open_postgres_store(std::shared_ptr<postgres_pool> pool);
@@ -71,7 +71,8 @@ class postgres_pool;
  * lock is a session advisory lock held on one pooled connection for the job's duration, so the
  * pool needs at least 2 connections.
  */
-[[nodiscard]] std::unique_ptr<retention_port> open_postgres_retention(std::shared_ptr<postgres_pool> pool);
+[[nodiscard]] std::unique_ptr<retention_port> open_postgres_retention(
+    std::shared_ptr<postgres_pool> pool);
 
 /// Schema version the library's migrations produce (the highest NNNN).
 [[nodiscard]] int postgres_schema_version() noexcept;

@@ -37,7 +37,8 @@ class retention_port {
   [[nodiscard]] virtual std::vector<time_range> days_before(utc_seconds cutoff) = 0;
   /// Every reading with ts in `day`, ordered by (sensor_id, ts).
   [[nodiscard]] virtual reading_rows read_day(time_range day) = 0;
-  /// Dirty marks (hours not yet summarised) within `day`: raw data must not go before its summaries.
+  /// Dirty marks (hours not yet summarised) within `day`: raw data must not go before its
+  /// summaries.
   [[nodiscard]] virtual std::int64_t pending_dirty_hours(time_range day) = 0;
   /// Removes every reading of `day` (PostgreSQL: drops the day's partition). Idempotent.
   virtual void drop_day(time_range day) = 0;

@@ -17,8 +17,9 @@ namespace energy::storage {
  *   a power cut or an OS crash: "acknowledged means durable".
  * - `normal`: the WAL is fsync'ed only at checkpoints. Every commit survives a crash of the
  *   process, but the last commits before a power cut or OS crash may be lost (the database stays
- *   consistent, never corrupt). Faster when batches are small (one fsync less per commit); choose it
- *   only when the source can re-send (e.g. a file import that can be re-run: re-sending is a no-op).
+ *   consistent, never corrupt). Faster when batches are small (one fsync less per commit); choose
+ * it only when the source can re-send (e.g. a file import that can be re-run: re-sending is a
+ * no-op).
  */
 enum class sqlite_durability : std::uint8_t { full, normal };
 
@@ -58,7 +59,7 @@ struct sqlite_options {
  * arbitrates (WAL: readers never block the writer).
  */
 [[nodiscard]] std::unique_ptr<store> open_sqlite_store(const std::filesystem::path& path,
-                                                      const sqlite_options& options = {});
+                                                       const sqlite_options& options = {});
 
 /**
  * Opens a store from a URI: `memory:` (open_memory_store), `sqlite:<path>` (open_sqlite_store

@@ -17,6 +17,7 @@ namespace energy::storage {
  * @throws storage_error when the file cannot be opened or has no energy schema.
  * Thread-safety: one object per thread.
  */
-[[nodiscard]] std::unique_ptr<retention_port> open_sqlite_retention(const std::filesystem::path& path);
+[[nodiscard]] std::unique_ptr<retention_port> open_sqlite_retention(
+    const std::filesystem::path& path);
 
 }  // namespace energy::storage

@@ -105,7 +105,8 @@ class store {
   /// Rows of one sensor with ts in `range`, ordered by ts.
   [[nodiscard]] virtual reading_rows read_readings(const uuid& sensor_id, time_range range) = 0;
   /// Rows of every sensor of a building with ts in `range`, ordered by (sensor_id, ts).
-  [[nodiscard]] virtual reading_rows read_building_readings(const uuid& building_id, time_range range) = 0;
+  [[nodiscard]] virtual reading_rows read_building_readings(const uuid& building_id,
+                                                            time_range range) = 0;
   /// The stored sample state of a register/power sensor, if any.
   [[nodiscard]] virtual std::optional<sample_state> get_sample_state(const uuid& sensor_id) = 0;
   /// Total number of stored reading rows (for tests and reports).

@@ -72,8 +72,8 @@ std::string gunzip(std::string_view packed, const std::string& name) {
 std::string day_name(utc_seconds day_start) {
   const date::year_month_day ymd{std::chrono::floor<date::days>(day_start)};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
@@ -95,7 +95,9 @@ std::string archive_csv(const reading_rows& rows) {
 
 }  // namespace detail
 
-std::string encode_archive_csv(const reading_rows& rows) { return detail::gzip(detail::archive_csv(rows)); }
+std::string encode_archive_csv(const reading_rows& rows) {
+  return detail::gzip(detail::archive_csv(rows));
+}
 
 reading_rows decode_archive_csv(std::string_view gzip_bytes, const std::string& name) {
   const std::string csv = detail::gunzip(gzip_bytes, name);
@@ -132,7 +134,8 @@ reading_rows decode_archive_csv(std::string_view gzip_bytes, const std::string& 
     if (!id) throw parse_error(where + "field sensor_id: not a UUID");
     if (!ts) throw parse_error(where + "field ts: not an RFC 3339 UTC timestamp");
     if (!value) throw parse_error(where + "field value: not a decimal number");
-    if (ec != std::errc{} || p != fields[3].data() + fields[3].size()) throw parse_error(where + "field quality: not an integer");
+    if (ec != std::errc{} || p != fields[3].data() + fields[3].size())
+      throw parse_error(where + "field quality: not an integer");
     out.push_back(*id, to_epoch(*ts), *value, q);
   }
   return out;

@@ -13,7 +13,8 @@ namespace detail {
 void check_key(std::string_view key) {
   if (key.empty() || key.front() == '/' || key.find("..") != std::string_view::npos ||
       key.find('\\') != std::string_view::npos)
-    throw std::invalid_argument("object key '" + std::string(key) + "': must be relative, without '..' or '\\'");
+    throw std::invalid_argument("object key '" + std::string(key) +
+                                "': must be relative, without '..' or '\\'");
 }
 }  // namespace detail
 using detail::check_key;
@@ -57,8 +58,8 @@ class directory_store final : public object_store {
   std::vector<std::string> list(std::string_view prefix) override {
     std::vector<std::string> out;
     std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(root_, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (!it->is_regular_file()) continue;
       std::string key = fs::relative(it->path(), root_).generic_string();
       if (key.size() >= 5 && key.ends_with(".part")) continue;

@@ -21,9 +21,12 @@ struct manifest_entry {
 };
 using manifest = std::map<std::string, manifest_entry>;
 
-constexpr std::string_view manifest_header = "object_key,range_start,range_end,row_count,csv_bytes,crc32";
+constexpr std::string_view manifest_header =
+    "object_key,range_start,range_end,row_count,csv_bytes,crc32";
 
-std::string manifest_key(const std::string& prefix) { return prefix + "manifest.csv"; }
+std::string manifest_key(const std::string& prefix) {
+  return prefix + "manifest.csv";
+}
 
 manifest load_manifest(object_store& objects, const std::string& prefix) {
   manifest m;
@@ -67,8 +70,8 @@ void save_manifest(object_store& objects, const std::string& prefix, const manif
   for (const auto& [key, e] : m) {
     char crc[16];
     std::snprintf(crc, sizeof crc, "%08x", e.crc);
-    text += key + "," + format_utc(e.start) + "," + format_utc(e.end) + "," + std::to_string(e.rows) + "," +
-            std::to_string(e.csv_bytes) + "," + crc + "\n";
+    text += key + "," + format_utc(e.start) + "," + format_utc(e.end) + "," +
+            std::to_string(e.rows) + "," + std::to_string(e.csv_bytes) + "," + crc + "\n";
   }
   objects.put(manifest_key(prefix), text);
 }
@@ -81,22 +84,28 @@ reading_rows merge(const reading_rows& archived, const reading_rows& fresh) {
   };
   std::vector<ref> all;
   all.reserve(archived.size() + fresh.size());
-  for (std::size_t i = 0; i < fresh.size(); ++i) all.push_back({&fresh, i});
-  for (std::size_t i = 0; i < archived.size(); ++i) all.push_back({&archived, i});
+  for (std::size_t i = 0; i < fresh.size(); ++i)
+    all.push_back({&fresh, i});
+  for (std::size_t i = 0; i < archived.size(); ++i)
+    all.push_back({&archived, i});
   std::stable_sort(all.begin(), all.end(), [](const ref& a, const ref& b) {
-    return std::tie(a.src->sensor_id[a.i], a.src->ts[a.i]) < std::tie(b.src->sensor_id[b.i], b.src->ts[b.i]);
+    return std::tie(a.src->sensor_id[a.i], a.src->ts[a.i]) <
+           std::tie(b.src->sensor_id[b.i], b.src->ts[b.i]);
   });
   reading_rows out;
   out.reserve(all.size());
   for (std::size_t k = 0; k < all.size(); ++k) {
     const auto& r = all[k];
-    if (k > 0 && out.sensor_id.back() == r.src->sensor_id[r.i] && out.ts.back() == r.src->ts[r.i]) continue;
+    if (k > 0 && out.sensor_id.back() == r.src->sensor_id[r.i] && out.ts.back() == r.src->ts[r.i])
+      continue;
     out.push_back(r.src->sensor_id[r.i], r.src->ts[r.i], r.src->value[r.i], r.src->quality[r.i]);
   }
   return out;
 }
 
-std::int64_t count_lines(std::string_view s) { return std::count(s.begin(), s.end(), '\n'); }
+std::int64_t count_lines(std::string_view s) {
+  return std::count(s.begin(), s.end(), '\n');
+}
 
 // Reads an archived object back and checks it against its manifest entry.
 std::string fetch_verified(object_store& objects, const std::string& key, const manifest_entry& e) {
@@ -105,20 +114,23 @@ std::string fetch_verified(object_store& objects, const std::string& key, const 
   const auto plain = detail::gunzip(*packed, key);
   if (detail::crc32_of(plain) != e.crc || count_lines(plain) != e.rows + 1 ||
       static_cast<std::int64_t>(plain.size()) != e.csv_bytes)
-    throw storage_error("archive " + key + ": content does not match the manifest (row count or crc32)", false);
+    throw storage_error(
+        "archive " + key + ": content does not match the manifest (row count or crc32)", false);
   return *packed;
 }
 
 }  // namespace
 
-retention_report run_retention(storage::retention_port& db, object_store& objects, const retention_options& options) {
+retention_report run_retention(storage::retention_port& db, object_store& objects,
+                               const retention_options& options) {
   retention_report report;
   const auto lock = db.try_lock();
   if (!lock) {
     report.lock_busy = true;
     return report;
   }
-  const utc_seconds raw_cutoff = std::chrono::floor<date::days>(options.now - options.raw_retention);
+  const utc_seconds raw_cutoff =
+      std::chrono::floor<date::days>(options.now - options.raw_retention);
   manifest m = load_manifest(objects, options.prefix);
   for (const auto& day : db.days_before(raw_cutoff)) {
     if (db.pending_dirty_hours(day) > 0) {
@@ -134,7 +146,8 @@ retention_report run_retention(storage::retention_port& db, object_store& object
     }
     // A day archived before (a run interrupted before its drop, or late readings that arrived
     // after the drop) is merged with what the archive holds, never overwritten with less.
-    if (auto it = m.find(key); it != m.end()) rows = merge(decode_archive_csv(fetch_verified(objects, key, it->second), key), rows);
+    if (auto it = m.find(key); it != m.end())
+      rows = merge(decode_archive_csv(fetch_verified(objects, key, it->second), key), rows);
     const std::string csv = detail::archive_csv(rows);
     const manifest_entry entry{day.start, day.end, static_cast<std::int64_t>(rows.size()),
                                static_cast<std::int64_t>(csv.size()), detail::crc32_of(csv)};
@@ -146,12 +159,13 @@ retention_report run_retention(storage::retention_port& db, object_store& object
     ++report.days_archived;
     report.rows_archived += static_cast<std::int64_t>(rows.size());
   }
-  report.summaries_deleted =
-      db.delete_summaries_before(std::chrono::floor<date::days>(options.now - options.summary_retention));
+  report.summaries_deleted = db.delete_summaries_before(
+      std::chrono::floor<date::days>(options.now - options.summary_retention));
   return report;
 }
 
-std::int64_t restore_range(object_store& objects, storage::store& store, time_range range, const std::string& prefix) {
+std::int64_t restore_range(object_store& objects, storage::store& store, time_range range,
+                           const std::string& prefix) {
   const manifest m = load_manifest(objects, prefix);
   std::int64_t written = 0;
   for (const auto& [key, e] : m) {

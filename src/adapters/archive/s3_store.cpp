@@ -74,8 +74,10 @@ class s3_store final : public object_store {
   explicit s3_store(s3_config c) : c_(std::move(c)) {
     static curl_global init;
     if (c_.endpoint.empty() || c_.bucket.size() < 3 || c_.bucket.size() > 63 || c_.region.empty())
-      throw std::invalid_argument("s3_config: endpoint, bucket (3-63 characters) and region are required");
-    while (!c_.endpoint.empty() && c_.endpoint.back() == '/') c_.endpoint.pop_back();
+      throw std::invalid_argument(
+          "s3_config: endpoint, bucket (3-63 characters) and region are required");
+    while (!c_.endpoint.empty() && c_.endpoint.back() == '/')
+      c_.endpoint.pop_back();
     if (c_.max_attempts < 1) c_.max_attempts = 1;
     if (c_.create_bucket) {
       auto r = request("PUT", bucket_url(), "", true);
@@ -108,7 +110,8 @@ class s3_store final : public object_store {
       url += "list-type=2&prefix=" + escape(prefix);
       auto r = request("GET", url, {}, false);
       if (r.status != 200) fail("list " + std::string(prefix), r);
-      for (auto& k : xml_values(r.body, "Key")) keys.push_back(std::move(k));
+      for (auto& k : xml_values(r.body, "Key"))
+        keys.push_back(std::move(k));
       const auto truncated = xml_values(r.body, "IsTruncated");
       const auto next = xml_values(r.body, "NextContinuationToken");
       if (truncated.empty() || truncated.front() != "true" || next.empty()) break;
@@ -121,15 +124,16 @@ class s3_store final : public object_store {
   void remove(std::string_view key) override {
     check_key(key);
     auto r = request("DELETE", object_url(key), {}, false);
-    if (r.status != 204 && r.status != 200 && r.status != 404) fail("remove " + std::string(key), r);
+    if (r.status != 204 && r.status != 200 && r.status != 404)
+      fail("remove " + std::string(key), r);
   }
 
  private:
   std::string bucket_url() const { return c_.endpoint + "/" + c_.bucket; }
 
   static std::string escape(std::string_view s) {
-    std::unique_ptr<char, decltype(&curl_free)> e(curl_easy_escape(nullptr, s.data(), static_cast<int>(s.size())),
-                                                  &curl_free);
+    std::unique_ptr<char, decltype(&curl_free)> e(
+        curl_easy_escape(nullptr, s.data(), static_cast<int>(s.size())), &curl_free);
     return e ? std::string(e.get()) : std::string();
   }
 
@@ -146,12 +150,13 @@ class s3_store final : public object_store {
   }
 
   [[noreturn]] void fail(const std::string& what, const response& r) const {
-    throw storage_error("s3 " + c_.bucket + ": " + what + ": HTTP " + std::to_string(r.status) + " " +
-                            r.body.substr(0, 300),
+    throw storage_error("s3 " + c_.bucket + ": " + what + ": HTTP " + std::to_string(r.status) +
+                            " " + r.body.substr(0, 300),
                         r.status >= 500 || r.status == 429);
   }
 
-  response request(const char* method, const std::string& url, std::string_view body, bool send_body) {
+  response request(const char* method, const std::string& url, std::string_view body,
+                   bool send_body) {
     std::string last_error;
     for (int attempt = 1; attempt <= c_.max_attempts; ++attempt) {
       if (attempt > 1) std::this_thread::sleep_for(std::chrono::milliseconds(100 << (attempt - 2)));
@@ -166,7 +171,8 @@ class s3_store final : public object_store {
         headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
         headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
       }
-      std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> hold(headers, &curl_slist_free_all);
+      std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> hold(headers,
+                                                                       &curl_slist_free_all);
       curl_easy_setopt(h.get(), CURLOPT_URL, url.c_str());
       curl_easy_setopt(h.get(), CURLOPT_CUSTOMREQUEST, method);
       curl_easy_setopt(h.get(), CURLOPT_AWS_SIGV4, sigv4.c_str());
@@ -178,7 +184,8 @@ class s3_store final : public object_store {
       curl_easy_setopt(h.get(), CURLOPT_WRITEDATA, &r.body);
       if (send_body) {
         curl_easy_setopt(h.get(), CURLOPT_POSTFIELDS, body.data());
-        curl_easy_setopt(h.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+        curl_easy_setopt(h.get(), CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(body.size()));
       } else if (std::string_view(method) == "GET") {
         curl_easy_setopt(h.get(), CURLOPT_HTTPGET, 1L);
       }
@@ -201,6 +208,8 @@ class s3_store final : public object_store {
 
 }  // namespace
 
-std::unique_ptr<object_store> open_s3_store(const s3_config& config) { return std::make_unique<s3_store>(config); }
+std::unique_ptr<object_store> open_s3_store(const s3_config& config) {
+  return std::make_unique<s3_store>(config);
+}
 
 }  // namespace energy::archive

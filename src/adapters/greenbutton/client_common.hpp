@@ -16,7 +16,8 @@ std::string last_segment(std::string_view href);
 /// Only the usage point whose href ends in `usage_point_id` (all when empty), re-indexed.
 document select_usage_point(document&& doc, std::string_view usage_point_id);
 
-/// @throws std::invalid_argument when the query's range is empty (a caller mistake: it selects nothing).
+/// @throws std::invalid_argument when the query's range is empty (a caller mistake: it selects
+/// nothing).
 void check_query(const usage_query& q);
 
 /// Bills of `doc` whose period overlaps `range`, by period start.

@@ -24,7 +24,8 @@ void global_init() {
 std::string encode_segment(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~')
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~')
       out += static_cast<char>(c);
     else
       out += fmt::format("%{:02X}", c);
@@ -62,7 +63,8 @@ bool retryable_curl(CURLcode c) noexcept {
 class connect_client final : public utility_client {
  public:
   explicit connect_client(connect_options o) : o_(std::move(o)) {
-    while (!o_.base_url.empty() && o_.base_url.back() == '/') o_.base_url.pop_back();
+    while (!o_.base_url.empty() && o_.base_url.back() == '/')
+      o_.base_url.pop_back();
   }
 
   document fetch_usage(const usage_query& q) override {
@@ -75,10 +77,12 @@ class connect_client final : public utility_client {
 
   std::vector<billing::utility_bill> fetch_bills(const usage_query& q) override {
     detail::check_query(q);
-    const std::string path = q.usage_point_id.empty()
-                                 ? batch_path(q)
-                                 : fmt::format("/espi/1_1/resource/Subscription/{}/UsagePoint/{}/ElectricPowerUsageSummary",
-                                               encode_segment(q.subscription_id), encode_segment(q.usage_point_id));
+    const std::string path =
+        q.usage_point_id.empty()
+            ? batch_path(q)
+            : fmt::format(
+                  "/espi/1_1/resource/Subscription/{}/UsagePoint/{}/ElectricPowerUsageSummary",
+                  encode_segment(q.subscription_id), encode_segment(q.usage_point_id));
     // The summary collection of one usage point holds no UsagePoint entry to select by: take all.
     return detail::bills_overlapping(get_document(path, q), q.range);
   }
@@ -90,18 +94,22 @@ class connect_client final : public utility_client {
   /// the IntervalBlock collection (a feed of blocks without their MeterReading) gets both attached.
   document fetch_meter(const usage_query& q) {
     if (q.subscription_id.empty() || q.usage_point_id.empty())
-      throw std::invalid_argument("Green Button Connect: meter_reading_id needs subscription_id and usage_point_id");
-    const std::string mr_path = fmt::format("/espi/1_1/resource/Subscription/{}/UsagePoint/{}/MeterReading/{}",
-                                            encode_segment(q.subscription_id), encode_segment(q.usage_point_id),
-                                            encode_segment(q.meter_reading_id));
+      throw std::invalid_argument(
+          "Green Button Connect: meter_reading_id needs subscription_id and usage_point_id");
+    const std::string mr_path =
+        fmt::format("/espi/1_1/resource/Subscription/{}/UsagePoint/{}/MeterReading/{}",
+                    encode_segment(q.subscription_id), encode_segment(q.usage_point_id),
+                    encode_segment(q.meter_reading_id));
     usage_query unfiltered = q;
     unfiltered.range.start = utc_seconds{};  // metadata entries are published once, long before
     const document mr_doc = get_document(mr_path, unfiltered);
     if (mr_doc.meter_readings.empty())
-      throw parse_error(fmt::format("{}: the response holds no MeterReading", url_for(mr_path, unfiltered)));
+      throw parse_error(
+          fmt::format("{}: the response holds no MeterReading", url_for(mr_path, unfiltered)));
     meter_reading meta = mr_doc.meter_readings[0];
     if (!meta.type && !meta.reading_type_href.empty()) {
-      const document rt_doc = get_document("/espi/1_1/resource/" + meta.reading_type_href, unfiltered);
+      const document rt_doc =
+          get_document("/espi/1_1/resource/" + meta.reading_type_href, unfiltered);
       if (!rt_doc.reading_types.empty()) meta.type = rt_doc.reading_types[0];
     }
     document d = get_document(mr_path + "/IntervalBlock", q);
@@ -116,13 +124,16 @@ class connect_client final : public utility_client {
     m.title = meta.title;
     m.type = meta.type;
     m.reading_type_href = meta.reading_type_href;
-    if (!m.type) d.issues.push_back({url_for(mr_path, unfiltered), "no ReadingType could be fetched: values stay raw"});
+    if (!m.type)
+      d.issues.push_back(
+          {url_for(mr_path, unfiltered), "no ReadingType could be fetched: values stay raw"});
     filter_intervals(d, q.range);
     return d;
   }
 
   std::string batch_path(const usage_query& q) const {
-    if (q.subscription_id.empty()) throw std::invalid_argument("Green Button Connect: usage_query::subscription_id is empty");
+    if (q.subscription_id.empty())
+      throw std::invalid_argument("Green Button Connect: usage_query::subscription_id is empty");
     std::string p = "/espi/1_1/resource/Batch/Subscription/" + encode_segment(q.subscription_id);
     if (!q.usage_point_id.empty()) p += "/UsagePoint/" + encode_segment(q.usage_point_id);
     return p;
@@ -131,7 +142,9 @@ class connect_client final : public utility_client {
   std::string url_for(const std::string& path, const usage_query& q) const {
     std::string url = o_.base_url + path;
     if (o_.filter != time_filter::none && q.range.start != utc_seconds{})
-      url += fmt::format("?{}-min={}", o_.filter == time_filter::published ? "published" : "updated", format_utc(q.range.start));
+      url +=
+          fmt::format("?{}-min={}", o_.filter == time_filter::published ? "published" : "updated",
+                      format_utc(q.range.start));
     return url;
   }
 
@@ -149,7 +162,8 @@ class connect_client final : public utility_client {
       } catch (const utility_error& e) {
         if (!e.retryable() || attempt >= o_.max_retries) {
           if (attempt == 0) throw;
-          throw utility_error(fmt::format("{} (after {} attempts)", e.what(), attempt + 1), e.http_status(), e.retryable());
+          throw utility_error(fmt::format("{} (after {} attempts)", e.what(), attempt + 1),
+                              e.http_status(), e.retryable());
         }
       }
       std::this_thread::sleep_for(backoff);
@@ -161,7 +175,8 @@ class connect_client final : public utility_client {
     std::unique_ptr<CURL, curl_deleter> h(curl_easy_init());
     if (!h) throw utility_error("Green Button Connect: curl_easy_init failed", 0, false);
     std::unique_ptr<curl_slist, slist_deleter> headers;
-    curl_slist* l = curl_slist_append(nullptr, ("Authorization: Bearer " + o_.access_token).c_str());
+    curl_slist* l =
+        curl_slist_append(nullptr, ("Authorization: Bearer " + o_.access_token).c_str());
     l = curl_slist_append(l, "Accept: application/atom+xml");
     headers.reset(l);
     std::string body;
@@ -170,7 +185,8 @@ class connect_client final : public utility_client {
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // never replay the bearer token to another host
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION,
+                     0L);  // never replay the bearer token to another host
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!o_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, o_.ca_file.c_str());
@@ -182,21 +198,29 @@ class connect_client final : public utility_client {
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
     const CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
-      throw utility_error(fmt::format("GET {}: {} ({})", url, err[0] != '\0' ? err : curl_easy_strerror(rc),
-                                      curl_easy_strerror(rc)),
-                          0, retryable_curl(rc));
+      throw utility_error(
+          fmt::format("GET {}: {} ({})", url, err[0] != '\0' ? err : curl_easy_strerror(rc),
+                      curl_easy_strerror(rc)),
+          0, retryable_curl(rc));
     }
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) return body;
     switch (status) {
       case 401:
-        throw utility_error(fmt::format("GET {}: 401 access token refused (expired or revoked? refresh it)", url), status, false);
+        throw utility_error(
+            fmt::format("GET {}: 401 access token refused (expired or revoked? refresh it)", url),
+            status, false);
       case 403:
-        throw utility_error(fmt::format("GET {}: 403 the token is not authorised for this resource (scope or subscription)", url),
-                            status, false);
+        throw utility_error(
+            fmt::format(
+                "GET {}: 403 the token is not authorised for this resource (scope or subscription)",
+                url),
+            status, false);
       case 404:
-        throw utility_error(fmt::format("GET {}: 404 not found (check the subscription and usage point ids)", url), status, false);
+        throw utility_error(
+            fmt::format("GET {}: 404 not found (check the subscription and usage point ids)", url),
+            status, false);
       default:
         break;
     }
@@ -209,9 +233,12 @@ class connect_client final : public utility_client {
 
 std::unique_ptr<utility_client> open_connect_client(const connect_options& options) {
   if (options.base_url.rfind("https://", 0) != 0)
-    throw std::invalid_argument(fmt::format("Green Button Connect: base_url '{}' must start with https://", options.base_url));
-  if (options.access_token.empty()) throw std::invalid_argument("Green Button Connect: access_token is empty");
-  if (options.max_retries < 0) throw std::invalid_argument("Green Button Connect: max_retries is negative");
+    throw std::invalid_argument(fmt::format(
+        "Green Button Connect: base_url '{}' must start with https://", options.base_url));
+  if (options.access_token.empty())
+    throw std::invalid_argument("Green Button Connect: access_token is empty");
+  if (options.max_retries < 0)
+    throw std::invalid_argument("Green Button Connect: max_retries is negative");
   global_init();
   return std::make_unique<connect_client>(options);
 }

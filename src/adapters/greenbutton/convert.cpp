@@ -20,17 +20,23 @@ struct factor {
 
 std::optional<factor> factor_of(std::int32_t espi_uom) noexcept {
   switch (espi_uom) {
-    case uom::watt_hour: return factor{1, 1};            // 1 Wh = 1 milli-kWh
-    case uom::therm: return factor{105'505'585'262, 3'600'000};  // 105,505,585.262 J / 3600 J/Wh
-    case uom::cubic_metre: return factor{1000, 1};       // 1 m³ = 1000 L
-    case uom::cubic_foot: return factor{28'316'846'592, 1'000'000'000};  // 0.3048³ m³, exact
-    default: return std::nullopt;
+    case uom::watt_hour:
+      return factor{1, 1};  // 1 Wh = 1 milli-kWh
+    case uom::therm:
+      return factor{105'505'585'262, 3'600'000};  // 105,505,585.262 J / 3600 J/Wh
+    case uom::cubic_metre:
+      return factor{1000, 1};  // 1 m³ = 1000 L
+    case uom::cubic_foot:
+      return factor{28'316'846'592, 1'000'000'000};  // 0.3048³ m³, exact
+    default:
+      return std::nullopt;
   }
 }
 
 i128 pow10(int e) noexcept {
   i128 p = 1;
-  for (int i = 0; i < e; ++i) p *= 10;
+  for (int i = 0; i < e; ++i)
+    p *= 10;
   return p;
 }
 
@@ -39,15 +45,18 @@ i128 pow10(int e) noexcept {
 std::optional<converted_unit> canonical_unit_of(std::int32_t espi_uom) noexcept {
   switch (espi_uom) {
     case uom::watt_hour:
-    case uom::therm: return converted_unit{"kWh", true};
+    case uom::therm:
+      return converted_unit{"kWh", true};
     case uom::cubic_metre:
-    case uom::cubic_foot: return converted_unit{"m3", false};
-    default: return std::nullopt;
+    case uom::cubic_foot:
+      return converted_unit{"m3", false};
+    default:
+      return std::nullopt;
   }
 }
 
-std::optional<milli> to_milli_units(std::int64_t raw, std::int32_t espi_uom, std::int32_t power_of_ten_multiplier,
-                                    bool* rounded) noexcept {
+std::optional<milli> to_milli_units(std::int64_t raw, std::int32_t espi_uom,
+                                    std::int32_t power_of_ten_multiplier, bool* rounded) noexcept {
   if (rounded != nullptr) *rounded = false;
   const auto f = factor_of(espi_uom);
   if (!f || power_of_ten_multiplier < -15 || power_of_ten_multiplier > 15) return std::nullopt;
@@ -79,39 +88,60 @@ bool zone_matches(const local_time_parameters& ltp, const date::time_zone* zone,
   // an amount, so compare the zone's total offset at `at` with what the parameters predict.
   const auto info = zone->get_info(at);
   const bool dst = info.save != std::chrono::minutes{0};
-  return info.offset.count() == static_cast<std::int64_t>(ltp.tz_offset) + (dst ? ltp.dst_offset : 0);
+  return info.offset.count() ==
+         static_cast<std::int64_t>(ltp.tz_offset) + (dst ? ltp.dst_offset : 0);
 }
 
 std::string uom_name(std::int32_t espi_uom) {
   switch (espi_uom) {
-    case uom::watt: return "W";
-    case uom::cubic_metre: return "m3";
-    case 61: return "VA";
-    case 63: return "VAr";
-    case 71: return "VAh";
-    case uom::watt_hour: return "Wh";
-    case 73: return "VArh";
-    case uom::cubic_foot: return "ft3";
-    case uom::therm: return "therm";
-    default: return fmt::format("uom {}", espi_uom);
+    case uom::watt:
+      return "W";
+    case uom::cubic_metre:
+      return "m3";
+    case 61:
+      return "VA";
+    case 63:
+      return "VAr";
+    case 71:
+      return "VAh";
+    case uom::watt_hour:
+      return "Wh";
+    case 73:
+      return "VArh";
+    case uom::cubic_foot:
+      return "ft3";
+    case uom::therm:
+      return "therm";
+    default:
+      return fmt::format("uom {}", espi_uom);
   }
 }
 
 rows_result to_reading_rows(const meter_reading& mr, const uuid& sensor_id) {
   if (!mr.type)
-    throw std::invalid_argument(fmt::format("MeterReading {} has no ReadingType: its values have no unit; set "
-                                            "meter_reading::type before converting", mr.href));
+    throw std::invalid_argument(
+        fmt::format("MeterReading {} has no ReadingType: its values have no unit; set "
+                    "meter_reading::type before converting",
+                    mr.href));
   const reading_type& t = *mr.type;
   if (!canonical_unit_of(t.uom))
-    throw std::invalid_argument(fmt::format("MeterReading {}: ReadingType uom {} ({}) is not an energy or volume unit "
-                                            "the library stores (Wh, therm, m3, ft3)", mr.href, t.uom, uom_name(t.uom)));
+    throw std::invalid_argument(
+        fmt::format("MeterReading {}: ReadingType uom {} ({}) is not an energy or volume unit "
+                    "the library stores (Wh, therm, m3, ft3)",
+                    mr.href, t.uom, uom_name(t.uom)));
   // Register reads and instantaneous values are not the quantity consumed in an interval: storing
   // them as interval energy would count every register total as consumption.
   switch (t.accumulation_behaviour) {
-    case 1: case 2: case 3: case 6: case 12:
-      throw std::invalid_argument(fmt::format(
-          "MeterReading {}: accumulationBehaviour {} (register or instantaneous values) is not interval "
-          "consumption (4 deltaData)", mr.href, t.accumulation_behaviour));
+    case 1:
+    case 2:
+    case 3:
+    case 6:
+    case 12:
+      throw std::invalid_argument(
+          fmt::format("MeterReading {}: accumulationBehaviour {} (register or instantaneous "
+                      "values) is not interval "
+                      "consumption (4 deltaData)",
+                      mr.href, t.accumulation_behaviour));
     default:
       break;
   }
@@ -126,24 +156,28 @@ rows_result to_reading_rows(const meter_reading& mr, const uuid& sensor_id) {
     for (const auto& [d, n] : count)
       if (out.interval_seconds == 0 || n > count[out.interval_seconds]) out.interval_seconds = d;
     if (out.interval_seconds == 0)
-      throw std::invalid_argument(fmt::format("MeterReading {}: neither the ReadingType nor any reading states an "
-                                              "interval length", mr.href));
+      throw std::invalid_argument(
+          fmt::format("MeterReading {}: neither the ReadingType nor any reading states an "
+                      "interval length",
+                      mr.href));
   }
   out.rows.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     const std::int32_t d = s.duration[i] == 0 ? out.interval_seconds : s.duration[i];
     if (d != out.interval_seconds) {
-      out.rejected.push_back({fmt::format("MeterReading {} at {}", mr.href, format_utc(from_epoch(s.start[i]))),
-                              fmt::format("duration {} s differs from the meter's interval {} s: not stored", d,
-                                          out.interval_seconds)});
+      out.rejected.push_back(
+          {fmt::format("MeterReading {} at {}", mr.href, format_utc(from_epoch(s.start[i]))),
+           fmt::format("duration {} s differs from the meter's interval {} s: not stored", d,
+                       out.interval_seconds)});
       continue;
     }
     bool rounded = false;
     const auto v = to_milli_units(s.value[i], t.uom, t.power_of_ten_multiplier, &rounded);
     if (!v) {
-      out.rejected.push_back({fmt::format("MeterReading {} at {}", mr.href, format_utc(from_epoch(s.start[i]))),
-                              fmt::format("value {} × 10^{} {} is out of range", s.value[i], t.power_of_ten_multiplier,
-                                          uom_name(t.uom))});
+      out.rejected.push_back(
+          {fmt::format("MeterReading {} at {}", mr.href, format_utc(from_epoch(s.start[i]))),
+           fmt::format("value {} × 10^{} {} is out of range", s.value[i], t.power_of_ten_multiplier,
+                       uom_name(t.uom))});
       continue;
     }
     if (rounded) ++out.rounded;

@@ -32,15 +32,18 @@ using detail::named;
 /// one file: compare them from "resource/" on (or the path), without query or trailing slash.
 std::string normalise_href(std::string_view href) {
   href = detail::trim(href);
-  if (const auto q = href.find_first_of("?#"); q != std::string_view::npos) href = href.substr(0, q);
+  if (const auto q = href.find_first_of("?#"); q != std::string_view::npos)
+    href = href.substr(0, q);
   if (const auto r = href.find("/resource/"); r != std::string_view::npos) {
     href = href.substr(r + 10);
   } else if (const auto s = href.find("://"); s != std::string_view::npos) {
     const auto p = href.find('/', s + 3);
     href = p == std::string_view::npos ? std::string_view{} : href.substr(p);
   }
-  while (!href.empty() && href.back() == '/') href.remove_suffix(1);
-  while (!href.empty() && href.front() == '/') href.remove_prefix(1);
+  while (!href.empty() && href.back() == '/')
+    href.remove_suffix(1);
+  while (!href.empty() && href.front() == '/')
+    href.remove_prefix(1);
   return std::string(href);
 }
 
@@ -54,18 +57,28 @@ struct links {
 /// (0 valid, 14 raw, 17 validated, 18 verified, 19 revenue-quality, ...) map to good.
 std::uint32_t map_quality(std::int64_t code) noexcept {
   switch (code) {
-    case 7: return quality::corrected;                          // manually edited
-    case 8: return quality::estimated;                          // estimated using reference day
-    case 9: return quality::estimated | quality::interpolated;  // estimated by linear interpolation
-    case 10: return quality::suspect;                           // questionable
-    case 11: return quality::derived;                           // derived
-    case 12: return quality::estimated;                         // projected (forecast)
-    case 13: return quality::estimated;                         // mixed: not all measured
-    default: return quality::good;
+    case 7:
+      return quality::corrected;  // manually edited
+    case 8:
+      return quality::estimated;  // estimated using reference day
+    case 9:
+      return quality::estimated | quality::interpolated;  // estimated by linear interpolation
+    case 10:
+      return quality::suspect;  // questionable
+    case 11:
+      return quality::derived;  // derived
+    case 12:
+      return quality::estimated;  // projected (forecast)
+    case 13:
+      return quality::estimated;  // mixed: not all measured
+    default:
+      return quality::good;
   }
 }
 
-bool is_estimate_code(std::int64_t code) noexcept { return code == 8 || code == 9 || code == 12 || code == 13; }
+bool is_estimate_code(std::int64_t code) noexcept {
+  return code == 8 || code == 9 || code == 12 || code == 13;
+}
 
 struct pending_block {
   pugi::xml_node node;
@@ -99,17 +112,23 @@ class parser {
   pugi::xml_document xdoc_;
   document doc_;
 
-  std::vector<pending_resource> usage_points_, meter_readings_, reading_types_, local_times_, summaries_;
+  std::vector<pending_resource> usage_points_, meter_readings_, reading_types_, local_times_,
+      summaries_;
   std::vector<pending_block> blocks_;
   std::vector<reading_type> parsed_types_;
   std::vector<local_time_parameters> parsed_ltps_;
 
   // --- errors ---------------------------------------------------------------------------------
   std::string where(pugi::xml_node n) {
-    return fmt::format("{}:{}: {}", doc_.source, lines_.line_of(n.offset_debug()), detail::element_path(n));
+    return fmt::format("{}:{}: {}", doc_.source, lines_.line_of(n.offset_debug()),
+                       detail::element_path(n));
   }
-  void report(pugi::xml_node n, std::string what) { doc_.issues.push_back({where(n), std::move(what)}); }
-  void report_at(std::string at, std::string what) { doc_.issues.push_back({std::move(at), std::move(what)}); }
+  void report(pugi::xml_node n, std::string what) {
+    doc_.issues.push_back({where(n), std::move(what)});
+  }
+  void report_at(std::string at, std::string what) {
+    doc_.issues.push_back({std::move(at), std::move(what)});
+  }
 
   [[noreturn]] void throw_xml_error(const pugi::xml_parse_result& r) {
     const auto offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, r.offset));
@@ -119,12 +138,14 @@ class parser {
                            lines_.line_of(static_cast<std::ptrdiff_t>(open->second)));
     }
     throw parse_error(fmt::format("{}:{}: malformed XML: {}{}", doc_.source,
-                                  lines_.line_of(static_cast<std::ptrdiff_t>(offset)), r.description(), inside));
+                                  lines_.line_of(static_cast<std::ptrdiff_t>(offset)),
+                                  r.description(), inside));
   }
 
   /// The element still open at `offset` (name, offset of its '<'): a small tag scanner used only
   /// to word error messages, since pugixml reports a byte offset but not the enclosing element.
-  std::optional<std::pair<std::string, std::size_t>> innermost_open_element(std::size_t offset) const {
+  std::optional<std::pair<std::string, std::size_t>> innermost_open_element(
+      std::size_t offset) const {
     std::vector<std::pair<std::string_view, std::size_t>> open;
     const std::string_view t = xml_.substr(0, std::min(offset, xml_.size()));
     std::size_t i = 0;
@@ -135,24 +156,41 @@ class parser {
     while ((i = t.find('<', i)) != std::string_view::npos) {
       const std::size_t lt = i;
       const std::string_view rest = t.substr(i);
-      if (rest.starts_with("<!--")) { skip_past("-->"); continue; }
-      if (rest.starts_with("<![CDATA[")) { skip_past("]]>"); continue; }
-      if (rest.starts_with("<?")) { skip_past("?>"); continue; }
-      if (rest.starts_with("<!")) { skip_past(">"); continue; }
+      if (rest.starts_with("<!--")) {
+        skip_past("-->");
+        continue;
+      }
+      if (rest.starts_with("<![CDATA[")) {
+        skip_past("]]>");
+        continue;
+      }
+      if (rest.starts_with("<?")) {
+        skip_past("?>");
+        continue;
+      }
+      if (rest.starts_with("<!")) {
+        skip_past(">");
+        continue;
+      }
       const bool closing = rest.starts_with("</");
       std::size_t j = i + (closing ? 2 : 1);
       const std::size_t name_start = j;
-      while (j < t.size() && t[j] != ' ' && t[j] != '>' && t[j] != '/' && t[j] != '\t' && t[j] != '\n' && t[j] != '\r') ++j;
+      while (j < t.size() && t[j] != ' ' && t[j] != '>' && t[j] != '/' && t[j] != '\t' &&
+             t[j] != '\n' && t[j] != '\r')
+        ++j;
       const std::string_view name = t.substr(name_start, j - name_start);
       char quote = 0;
       while (j < t.size() && (quote != 0 || t[j] != '>')) {
-        if (quote == 0 && (t[j] == '"' || t[j] == '\'')) quote = t[j];
-        else if (quote != 0 && t[j] == quote) quote = 0;
+        if (quote == 0 && (t[j] == '"' || t[j] == '\''))
+          quote = t[j];
+        else if (quote != 0 && t[j] == quote)
+          quote = 0;
         ++j;
       }
       const bool self_closing = j < t.size() && j > 0 && t[j - 1] == '/';
       if (closing) {
-        // A closing tag that does not match is the error itself: keep the element it fails to close.
+        // A closing tag that does not match is the error itself: keep the element it fails to
+        // close.
         if (!open.empty() && open.back().first == name) open.pop_back();
       } else if (!self_closing || j >= t.size()) {
         open.emplace_back(name, lt);
@@ -165,21 +203,25 @@ class parser {
 
   // --- pass 1 ---------------------------------------------------------------------------------
   void load() {
-    const auto r = xdoc_.load_buffer(xml_.data(), xml_.size(), pugi::parse_default, pugi::encoding_auto);
+    const auto r =
+        xdoc_.load_buffer(xml_.data(), xml_.size(), pugi::parse_default, pugi::encoding_auto);
     if (!r) throw_xml_error(r);
   }
 
   void collect(pugi::xml_node root) {
-    if (!root) throw parse_error(fmt::format("{}: not a Green Button document: no root element", doc_.source));
+    if (!root)
+      throw parse_error(
+          fmt::format("{}: not a Green Button document: no root element", doc_.source));
     if (named(root, "feed")) {
       for (pugi::xml_node e = root.first_child(); e; e = e.next_sibling())
         if (e.type() == pugi::node_element && named(e, "entry")) collect_entry(e);
     } else if (named(root, "entry")) {
       collect_entry(root);
     } else if (!dispatch(root, links{})) {
-      throw parse_error(fmt::format("{}:{}: not a Green Button document: root element <{}> is neither an "
-                                    "Atom feed/entry nor an ESPI resource",
-                                    doc_.source, lines_.line_of(root.offset_debug()), root.name()));
+      throw parse_error(
+          fmt::format("{}:{}: not a Green Button document: root element <{}> is neither an "
+                      "Atom feed/entry nor an ESPI resource",
+                      doc_.source, lines_.line_of(root.offset_debug()), root.name()));
     }
   }
 
@@ -194,9 +236,12 @@ class parser {
         std::string href = normalise_href(c.attribute("href").value());
         if (href.empty()) continue;
         l.any = true;
-        if (rel == "self") l.self = std::move(href);
-        else if (rel == "up") l.up = std::move(href);
-        else if (rel == "related") l.related.push_back(std::move(href));
+        if (rel == "self")
+          l.self = std::move(href);
+        else if (rel == "up")
+          l.up = std::move(href);
+        else if (rel == "related")
+          l.related.push_back(std::move(href));
       } else if (std::strcmp(n, "title") == 0) {
         l.title = std::string(detail::trim(c.child_value()));
       } else if (std::strcmp(n, "content") == 0) {
@@ -213,7 +258,8 @@ class parser {
       any = true;
       if (!dispatch(r, l)) {
         const std::string name = local_name(r.name());
-        if (std::find(doc_.ignored_resources.begin(), doc_.ignored_resources.end(), name) == doc_.ignored_resources.end())
+        if (std::find(doc_.ignored_resources.begin(), doc_.ignored_resources.end(), name) ==
+            doc_.ignored_resources.end())
           doc_.ignored_resources.push_back(name);
       }
     }
@@ -223,13 +269,21 @@ class parser {
   /// Files the resource by kind; false when it is not one the importer reads.
   bool dispatch(pugi::xml_node r, const links& l) {
     const char* n = local_name(r.name());
-    if (std::strcmp(n, "IntervalBlock") == 0) blocks_.push_back({r, l});
-    else if (std::strcmp(n, "UsagePoint") == 0) usage_points_.push_back({r, l});
-    else if (std::strcmp(n, "MeterReading") == 0) meter_readings_.push_back({r, l});
-    else if (std::strcmp(n, "ReadingType") == 0) reading_types_.push_back({r, l});
-    else if (std::strcmp(n, "LocalTimeParameters") == 0) local_times_.push_back({r, l});
-    else if (std::strcmp(n, "ElectricPowerUsageSummary") == 0 || std::strcmp(n, "UsageSummary") == 0) summaries_.push_back({r, l});
-    else return false;
+    if (std::strcmp(n, "IntervalBlock") == 0)
+      blocks_.push_back({r, l});
+    else if (std::strcmp(n, "UsagePoint") == 0)
+      usage_points_.push_back({r, l});
+    else if (std::strcmp(n, "MeterReading") == 0)
+      meter_readings_.push_back({r, l});
+    else if (std::strcmp(n, "ReadingType") == 0)
+      reading_types_.push_back({r, l});
+    else if (std::strcmp(n, "LocalTimeParameters") == 0)
+      local_times_.push_back({r, l});
+    else if (std::strcmp(n, "ElectricPowerUsageSummary") == 0 ||
+             std::strcmp(n, "UsageSummary") == 0)
+      summaries_.push_back({r, l});
+    else
+      return false;
     return true;
   }
 
@@ -265,7 +319,8 @@ class parser {
     t.power_of_ten_multiplier = int32_child(n, "powerOfTenMultiplier").value_or(0);
     t.interval_length = int32_child(n, "intervalLength");
     if (t.interval_length && *t.interval_length <= 0) {
-      report(child(n, "intervalLength"), fmt::format("intervalLength {} is not positive: ignored", *t.interval_length));
+      report(child(n, "intervalLength"),
+             fmt::format("intervalLength {} is not positive: ignored", *t.interval_length));
       t.interval_length.reset();
     }
     t.accumulation_behaviour = int32_child(n, "accumulationBehaviour").value_or(0);
@@ -282,11 +337,14 @@ class parser {
     t.href = p.l.self;
     t.tz_offset = int32_child(p.node, "tzOffset").value_or(0);
     t.dst_offset = int32_child(p.node, "dstOffset").value_or(0);
-    for (auto [name, field] : {std::pair{"dstStartRule", &t.dst_start_rule}, std::pair{"dstEndRule", &t.dst_end_rule}}) {
+    for (auto [name, field] :
+         {std::pair{"dstStartRule", &t.dst_start_rule}, std::pair{"dstEndRule", &t.dst_end_rule}}) {
       const pugi::xml_node c = child(p.node, name);
       if (!c) continue;
-      if (auto v = detail::parse_hex32(c.child_value())) *field = *v;
-      else report(c, fmt::format("not a 4-byte hex DST rule: '{}'", detail::trim(c.child_value())));
+      if (auto v = detail::parse_hex32(c.child_value()))
+        *field = *v;
+      else
+        report(c, fmt::format("not a 4-byte hex DST rule: '{}'", detail::trim(c.child_value())));
     }
     return t;
   }
@@ -296,7 +354,8 @@ class parser {
     const auto start = int_child(n, "start");
     const auto duration = int_child(n, "duration");
     if (!start || !duration) {
-      if (!child(n, "start") || !child(n, "duration")) report(n, "interval needs <start> and <duration>");
+      if (!child(n, "start") || !child(n, "duration"))
+        report(n, "interval needs <start> and <duration>");
       return std::nullopt;
     }
     if (*duration <= 0) {
@@ -333,7 +392,8 @@ class parser {
     s.cost_additional_last_period = int_child(n, "costAdditionalLastPeriod");
     s.currency = int32_child(n, "currency").value_or(0);
     s.overall_consumption_last_period = parse_measurement(child(n, "overallConsumptionLastPeriod"));
-    s.current_billing_period_overall_consumption = parse_measurement(child(n, "currentBillingPeriodOverAllConsumption"));
+    s.current_billing_period_overall_consumption =
+        parse_measurement(child(n, "currentBillingPeriodOverAllConsumption"));
     s.status_time_stamp = int_child(n, "statusTimeStamp");
     s.quality_of_reading = int32_child(n, "qualityOfReading");
     return s;
@@ -345,8 +405,8 @@ class parser {
   /// The parent of a child resource: (1) a parent whose related links name the child's `up`
   /// collection; (2) a parent whose self href is an ancestor path of the child's self/up href;
   /// (3) the only parent there is. nullopt otherwise.
-  static std::optional<std::size_t> resolve(const links& l, const href_map& parent_related, const href_map& parent_self,
-                                            std::size_t parent_count) {
+  static std::optional<std::size_t> resolve(const links& l, const href_map& parent_related,
+                                            const href_map& parent_self, std::size_t parent_count) {
     if (!l.up.empty())
       if (auto it = parent_related.find(l.up); it != parent_related.end()) return it->second;
     for (const std::string* h : {&l.self, &l.up}) {
@@ -360,10 +420,12 @@ class parser {
     return std::nullopt;
   }
 
-  static void index_links(const std::vector<pending_resource>& v, href_map& self, href_map& related) {
+  static void index_links(const std::vector<pending_resource>& v, href_map& self,
+                          href_map& related) {
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (!v[i].l.self.empty()) self.emplace(v[i].l.self, i);
-      for (const auto& r : v[i].l.related) related.emplace(r, i);
+      for (const auto& r : v[i].l.related)
+        related.emplace(r, i);
     }
   }
 
@@ -380,25 +442,30 @@ class parser {
     // Usage points.
     for (const auto& p : usage_points_) {
       usage_point up;
-      up.href = p.l.self.empty() ? fmt::format("#usage-point-{}", doc_.usage_points.size() + 1) : p.l.self;
+      up.href = p.l.self.empty() ? fmt::format("#usage-point-{}", doc_.usage_points.size() + 1)
+                                 : p.l.self;
       up.title = p.l.title;
-      if (auto sc = child(p.node, "ServiceCategory")) up.service_kind = int32_child(sc, "kind").value_or(service::electricity);
+      if (auto sc = child(p.node, "ServiceCategory"))
+        up.service_kind = int32_child(sc, "kind").value_or(service::electricity);
       doc_.usage_points.push_back(std::move(up));
     }
     href_map up_self, up_related;
     index_links(usage_points_, up_self, up_related);
 
     // Local time parameters: a usage point links the one it uses; one alone applies to all.
-    for (const auto& p : local_times_) parsed_ltps_.push_back(parse_ltp(p));
+    for (const auto& p : local_times_)
+      parsed_ltps_.push_back(parse_ltp(p));
     for (std::size_t u = 0; u < usage_points_.size(); ++u) {
       for (const auto& r : usage_points_[u].l.related)
         for (const auto& t : parsed_ltps_)
           if (t.href == r) doc_.usage_points[u].local_time = t;
-      if (!doc_.usage_points[u].local_time && parsed_ltps_.size() == 1) doc_.usage_points[u].local_time = parsed_ltps_[0];
+      if (!doc_.usage_points[u].local_time && parsed_ltps_.size() == 1)
+        doc_.usage_points[u].local_time = parsed_ltps_[0];
     }
 
     // Reading types.
-    for (const auto& p : reading_types_) parsed_types_.push_back(parse_reading_type(p));
+    for (const auto& p : reading_types_)
+      parsed_types_.push_back(parse_reading_type(p));
     href_map rt_self, rt_related_unused;
     index_links(reading_types_, rt_self, rt_related_unused);
     doc_.reading_types = parsed_types_;
@@ -415,13 +482,20 @@ class parser {
       }
       if (!mr.type && parsed_types_.size() == 1) mr.type = parsed_types_[0];
       if (!mr.type)
-        report(p.node, parsed_types_.empty() ? "MeterReading has no ReadingType in this file: values stay raw"
-                                             : "MeterReading links no ReadingType of this file: values stay raw");
+        report(p.node, parsed_types_.empty()
+                           ? "MeterReading has no ReadingType in this file: values stay raw"
+                           : "MeterReading links no ReadingType of this file: values stay raw");
       std::optional<std::size_t> up;
-      if (usage_points_.empty()) up = implicit_usage_point();
-      else up = resolve(p.l, up_related, up_self, usage_points_.size());
-      if (up) doc_.usage_points[*up].meter_readings.push_back(doc_.meter_readings.size());
-      else report(p.node, fmt::format("MeterReading {} belongs to no UsagePoint of this file (its up link '{}' matches none)", mr.href, p.l.up));
+      if (usage_points_.empty())
+        up = implicit_usage_point();
+      else
+        up = resolve(p.l, up_related, up_self, usage_points_.size());
+      if (up)
+        doc_.usage_points[*up].meter_readings.push_back(doc_.meter_readings.size());
+      else
+        report(p.node, fmt::format("MeterReading {} belongs to no UsagePoint of this file (its up "
+                                   "link '{}' matches none)",
+                                   mr.href, p.l.up));
       mr.usage_point = up;
       doc_.meter_readings.push_back(std::move(mr));
     }
@@ -430,10 +504,15 @@ class parser {
     for (const auto& p : summaries_) {
       usage_summary s = parse_summary(p);
       std::optional<std::size_t> up;
-      if (usage_points_.empty()) up = implicit_usage_point();
-      else up = resolve(p.l, up_related, up_self, usage_points_.size());
-      if (up) doc_.usage_points[*up].summaries.push_back(doc_.summaries.size());
-      else report(p.node, fmt::format("usage summary {} belongs to no UsagePoint of this file", s.href));
+      if (usage_points_.empty())
+        up = implicit_usage_point();
+      else
+        up = resolve(p.l, up_related, up_self, usage_points_.size());
+      if (up)
+        doc_.usage_points[*up].summaries.push_back(doc_.summaries.size());
+      else
+        report(p.node,
+               fmt::format("usage summary {} belongs to no UsagePoint of this file", s.href));
       s.usage_point = up;
       doc_.summaries.push_back(std::move(s));
     }
@@ -455,20 +534,25 @@ class parser {
     href_map mr_self, mr_related;
     index_links(meter_readings_, mr_self, mr_related);
     std::size_t total = 0;
-    for (const auto& b : blocks_) total += static_cast<std::size_t>(std::distance(b.node.begin(), b.node.end()));
+    for (const auto& b : blocks_)
+      total += static_cast<std::size_t>(std::distance(b.node.begin(), b.node.end()));
     if (doc_.meter_readings.size() == 1) reserve(doc_.meter_readings[0].readings, total);
 
     for (const auto& b : blocks_) {
       const auto mr = resolve(b.l, mr_related, mr_self, doc_.meter_readings.size());
       if (!mr) {
-        report(b.node, fmt::format("IntervalBlock {} belongs to no MeterReading of this file (up link '{}'): "
-                                   "its readings are not imported", b.l.self, b.l.up));
+        report(
+            b.node,
+            fmt::format("IntervalBlock {} belongs to no MeterReading of this file (up link '{}'): "
+                        "its readings are not imported",
+                        b.l.self, b.l.up));
         continue;
       }
       auto& m = doc_.meter_readings[*mr];
       ++m.interval_blocks;
       for (pugi::xml_node r = b.node.first_child(); r; r = r.next_sibling())
-        if (r.type() == pugi::node_element && named(r, "IntervalReading")) parse_reading(r, m.readings);
+        if (r.type() == pugi::node_element && named(r, "IntervalReading"))
+          parse_reading(r, m.readings);
     }
   }
 
@@ -509,8 +593,10 @@ class parser {
             for (pugi::xml_node t = c.first_child(); t; t = t.next_sibling()) {
               if (t.type() != pugi::node_element) continue;
               const char* tn = local_name(t.name());
-              if (std::strcmp(tn, "start") == 0) start = integer(t);
-              else if (std::strcmp(tn, "duration") == 0) duration = integer(t);
+              if (std::strcmp(tn, "start") == 0)
+                start = integer(t);
+              else if (std::strcmp(tn, "duration") == 0)
+                duration = integer(t);
             }
           }
           break;
@@ -529,15 +615,19 @@ class parser {
       }
     }
     if (bad) {
-      report(bad, fmt::format("not an integer: '{}': IntervalReading skipped", detail::trim(bad.child_value())));
+      report(bad, fmt::format("not an integer: '{}': IntervalReading skipped",
+                              detail::trim(bad.child_value())));
       return;
     }
     if (!start || !value) {
-      report(r, !start ? "IntervalReading has no timePeriod/start: skipped" : "IntervalReading has no value: skipped");
+      report(r, !start ? "IntervalReading has no timePeriod/start: skipped"
+                       : "IntervalReading has no value: skipped");
       return;
     }
     if (duration && (*duration <= 0 || *duration > INT32_MAX)) {
-      report(time_period, fmt::format("IntervalReading duration {} is not a positive number of seconds: skipped", *duration));
+      report(time_period,
+             fmt::format("IntervalReading duration {} is not a positive number of seconds: skipped",
+                         *duration));
       return;
     }
     s.start.push_back(*start);
@@ -556,20 +646,24 @@ class parser {
       if (!std::is_sorted(s.start.begin(), s.start.end())) {
         std::vector<std::size_t> order(s.size());
         std::iota(order.begin(), order.end(), std::size_t{0});
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s.start[a] < s.start[b]; });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return s.start[a] < s.start[b]; });
         permute(s, order);
       }
       std::vector<std::size_t> keep;
       bool dup = false;
-      for (std::size_t i = 1; i < s.size() && !dup; ++i) dup = s.start[i] == s.start[i - 1];
+      for (std::size_t i = 1; i < s.size() && !dup; ++i)
+        dup = s.start[i] == s.start[i - 1];
       if (!dup) continue;
       keep.reserve(s.size());
       for (std::size_t i = 0; i < s.size(); ++i) {
         if (i > 0 && s.start[i] == s.start[keep.back()]) {
           const bool same = s.value[i] == s.value[keep.back()];
-          report_at(fmt::format("{}: MeterReading {}", doc_.source, m.href),
-                    fmt::format("two IntervalReadings start at {} ({}): the first is kept, the later one dropped",
-                                format_utc(from_epoch(s.start[i])), same ? "same value" : "different values"));
+          report_at(
+              fmt::format("{}: MeterReading {}", doc_.source, m.href),
+              fmt::format(
+                  "two IntervalReadings start at {} ({}): the first is kept, the later one dropped",
+                  format_utc(from_epoch(s.start[i])), same ? "same value" : "different values"));
           continue;
         }
         keep.push_back(i);
@@ -582,7 +676,8 @@ class parser {
   static void take(std::vector<T>& v, const std::vector<std::size_t>& idx) {
     std::vector<T> out;
     out.reserve(idx.size());
-    for (auto i : idx) out.push_back(v[i]);
+    for (auto i : idx)
+      out.push_back(v[i]);
     v = std::move(out);
   }
   static void permute(interval_series& s, const std::vector<std::size_t>& idx) {
@@ -600,7 +695,8 @@ class parser {
     std::vector<std::size_t> ordinal(doc_.usage_points.size(), 0);
     for (std::size_t i = 0; i < doc_.summaries.size(); ++i) {
       const auto& s = doc_.summaries[i];
-      const std::string at = fmt::format("{}:{}: usage summary {}", doc_.source, s.source_line, s.href.empty() ? std::to_string(i + 1) : s.href);
+      const std::string at = fmt::format("{}:{}: usage summary {}", doc_.source, s.source_line,
+                                         s.href.empty() ? std::to_string(i + 1) : s.href);
       if (!s.billing_period) {
         report_at(at, "no billingPeriod: no bill made from it");
         continue;
@@ -614,20 +710,26 @@ class parser {
           b.consumption = *v;
         } else {
           b.consumption_stated = false;
-          report_at(at, fmt::format("overallConsumptionLastPeriod in {} × 10^{} cannot be converted: consumption unknown",
+          report_at(at, fmt::format("overallConsumptionLastPeriod in {} × 10^{} cannot be "
+                                    "converted: consumption unknown",
                                     uom_name(m.uom), m.power_of_ten_multiplier));
         }
       } else {
         b.consumption_stated = false;
       }
       if (s.bill_last_period) {
-        b.amount = money::from_micros(*s.bill_last_period * 10);  // 1/100000 of the currency -> micro
+        b.amount =
+            money::from_micros(*s.bill_last_period * 10);  // 1/100000 of the currency -> micro
       } else {
         b.amount_stated = false;
       }
       b.estimated = s.quality_of_reading && is_estimate_code(*s.quality_of_reading);
       std::string up = "(none)";
-      if (s.usage_point) up = std::to_string(*s.usage_point + 1) + (doc_.usage_points[*s.usage_point].title.empty() ? "" : " '" + doc_.usage_points[*s.usage_point].title + "'");
+      if (s.usage_point)
+        up = std::to_string(*s.usage_point + 1) +
+             (doc_.usage_points[*s.usage_point].title.empty()
+                  ? ""
+                  : " '" + doc_.usage_points[*s.usage_point].title + "'");
       const std::size_t n = s.usage_point ? ++ordinal[*s.usage_point] : i + 1;
       b.source = fmt::format("{}:{}: UsagePoint {}, summary {}", doc_.source, s.source_line, up, n);
       doc_.bills.push_back(std::move(b));

@@ -15,11 +15,14 @@ void filter_intervals(document& doc, time_range range) {
   const epoch_seconds lo = to_epoch(range.start), hi = to_epoch(range.end);
   for (auto& m : doc.meter_readings) {
     auto& s = m.readings;  // sorted by start: keep one contiguous slice
-    const auto first = static_cast<std::size_t>(std::lower_bound(s.start.begin(), s.start.end(), lo) - s.start.begin());
-    const auto last = static_cast<std::size_t>(std::lower_bound(s.start.begin(), s.start.end(), hi) - s.start.begin());
+    const auto first = static_cast<std::size_t>(
+        std::lower_bound(s.start.begin(), s.start.end(), lo) - s.start.begin());
+    const auto last = static_cast<std::size_t>(
+        std::lower_bound(s.start.begin(), s.start.end(), hi) - s.start.begin());
     auto slice = [&](auto& v) {
       using T = typename std::decay_t<decltype(v)>::value_type;
-      v = std::vector<T>(v.begin() + static_cast<std::ptrdiff_t>(first), v.begin() + static_cast<std::ptrdiff_t>(std::max(first, last)));
+      v = std::vector<T>(v.begin() + static_cast<std::ptrdiff_t>(first),
+                         v.begin() + static_cast<std::ptrdiff_t>(std::max(first, last)));
     };
     slice(s.start);
     slice(s.duration);
@@ -32,12 +35,17 @@ void filter_intervals(document& doc, time_range range) {
 }
 
 void merge_into(document& into, document&& from) {
-  const std::size_t up0 = into.usage_points.size(), mr0 = into.meter_readings.size(), su0 = into.summaries.size();
-  if (into.source.empty()) into.source = std::move(from.source);
-  else if (!from.source.empty()) into.source += ", " + from.source;
+  const std::size_t up0 = into.usage_points.size(), mr0 = into.meter_readings.size(),
+                    su0 = into.summaries.size();
+  if (into.source.empty())
+    into.source = std::move(from.source);
+  else if (!from.source.empty())
+    into.source += ", " + from.source;
   for (auto& up : from.usage_points) {
-    for (auto& i : up.meter_readings) i += mr0;
-    for (auto& i : up.summaries) i += su0;
+    for (auto& i : up.meter_readings)
+      i += mr0;
+    for (auto& i : up.summaries)
+      i += su0;
     into.usage_points.push_back(std::move(up));
   }
   for (auto& m : from.meter_readings) {
@@ -48,11 +56,15 @@ void merge_into(document& into, document&& from) {
     if (s.usage_point) *s.usage_point += up0;
     into.summaries.push_back(std::move(s));
   }
-  for (auto& b : from.bills) into.bills.push_back(std::move(b));
-  for (auto i : from.bill_summary) into.bill_summary.push_back(i + su0);
-  for (auto& i : from.issues) into.issues.push_back(std::move(i));
+  for (auto& b : from.bills)
+    into.bills.push_back(std::move(b));
+  for (auto i : from.bill_summary)
+    into.bill_summary.push_back(i + su0);
+  for (auto& i : from.issues)
+    into.issues.push_back(std::move(i));
   for (auto& r : from.ignored_resources)
-    if (std::find(into.ignored_resources.begin(), into.ignored_resources.end(), r) == into.ignored_resources.end())
+    if (std::find(into.ignored_resources.begin(), into.ignored_resources.end(), r) ==
+        into.ignored_resources.end())
       into.ignored_resources.push_back(std::move(r));
 }
 
@@ -92,8 +104,10 @@ document select_usage_point(document&& doc, std::string_view usage_point_id) {
       }
     up.meter_readings.clear();
     up.summaries.clear();
-    for (std::size_t i = 0; i < one.meter_readings.size(); ++i) up.meter_readings.push_back(i);
-    for (std::size_t i = 0; i < one.summaries.size(); ++i) up.summaries.push_back(i);
+    for (std::size_t i = 0; i < one.meter_readings.size(); ++i)
+      up.meter_readings.push_back(i);
+    for (std::size_t i = 0; i < one.summaries.size(); ++i)
+      up.summaries.push_back(i);
     one.usage_points.push_back(std::move(up));
     merge_into(out, std::move(one));
   }
@@ -102,14 +116,16 @@ document select_usage_point(document&& doc, std::string_view usage_point_id) {
 
 void check_query(const usage_query& q) {
   if (q.range.empty())
-    throw std::invalid_argument(fmt::format("usage_query: empty range [{}, {})", format_utc(q.range.start), format_utc(q.range.end)));
+    throw std::invalid_argument(fmt::format("usage_query: empty range [{}, {})",
+                                            format_utc(q.range.start), format_utc(q.range.end)));
 }
 
 std::vector<billing::utility_bill> bills_overlapping(const document& doc, time_range range) {
   std::vector<billing::utility_bill> out;
   for (const auto& b : doc.bills)
     if (b.period.start < range.end && range.start < b.period.end) out.push_back(b);
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.period.start < b.period.start; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.period.start < b.period.start; });
   return out;
 }
 
@@ -142,7 +158,8 @@ class file_client final : public utility_client {
       if (e.is_regular_file() && e.path().extension() == ".xml") files.push_back(e.path());
     std::sort(files.begin(), files.end());
     document all;
-    for (const auto& f : files) merge_into(all, detail::select_usage_point(parse_file(f), q.usage_point_id));
+    for (const auto& f : files)
+      merge_into(all, detail::select_usage_point(parse_file(f), q.usage_point_id));
     return all;
   }
 };
@@ -151,7 +168,8 @@ class file_client final : public utility_client {
 
 std::unique_ptr<utility_client> open_file_client(const std::filesystem::path& directory) {
   if (!std::filesystem::is_directory(directory))
-    throw std::invalid_argument(fmt::format("open_file_client: '{}' is not a directory", directory.string()));
+    throw std::invalid_argument(
+        fmt::format("open_file_client: '{}' is not a directory", directory.string()));
   return std::make_unique<file_client>(directory);
 }
 

@@ -9,24 +9,29 @@ namespace energy::greenbutton {
 namespace {
 
 sensor_type type_for(std::int32_t service_kind, const converted_unit& unit) {
-  if (!unit.is_energy) return service_kind == service::water ? sensor_type::water : sensor_type::gas;
+  if (!unit.is_energy)
+    return service_kind == service::water ? sensor_type::water : sensor_type::gas;
   return service_kind == service::electricity ? sensor_type::electricity : sensor_type::thermal;
 }
 
 }  // namespace
 
-store_import_result store_meter_reading(storage::store& store, const uuid& building_id, const meter_reading& mr,
-                                        std::int32_t service_kind, const store_import_options& options) {
+store_import_result store_meter_reading(storage::store& store, const uuid& building_id,
+                                        const meter_reading& mr, std::int32_t service_kind,
+                                        const store_import_options& options) {
   if (!store.get_building(building_id))
-    throw std::invalid_argument(fmt::format("store_meter_reading: unknown building {}", building_id.to_string()));
+    throw std::invalid_argument(
+        fmt::format("store_meter_reading: unknown building {}", building_id.to_string()));
   const auto unit = canonical_unit_of(mr.type ? mr.type->uom : 0);
-  const std::string key = options.location_key.empty() ? "greenbutton:" + mr.href : options.location_key;
+  const std::string key =
+      options.location_key.empty() ? "greenbutton:" + mr.href : options.location_key;
 
   std::optional<sensor> existing;
   if (options.sensor_id) {
     existing = store.get_sensor(*options.sensor_id);
     if (existing && existing->building_id != building_id)
-      throw std::invalid_argument(fmt::format("sensor {} belongs to another building", options.sensor_id->to_string()));
+      throw std::invalid_argument(
+          fmt::format("sensor {} belongs to another building", options.sensor_id->to_string()));
   } else {
     for (auto& s : store.list_sensors(building_id))
       if (s.location == key) {
@@ -45,9 +50,9 @@ store_import_result store_meter_reading(storage::store& store, const uuid& build
     if (existing->interval_seconds != rows.interval_seconds || existing->type != type ||
         existing->kind != reading_kind::interval_energy)
       throw std::invalid_argument(fmt::format(
-          "sensor {} ({}, {}, {} s) does not match MeterReading {} ({}, interval_energy, {} s)", id.to_string(),
-          to_string(existing->type), to_string(existing->kind), existing->interval_seconds, mr.href, to_string(type),
-          rows.interval_seconds));
+          "sensor {} ({}, {}, {} s) does not match MeterReading {} ({}, interval_energy, {} s)",
+          id.to_string(), to_string(existing->type), to_string(existing->kind),
+          existing->interval_seconds, mr.href, to_string(type), rows.interval_seconds));
     out.meter = *existing;
   } else {
     sensor s;

@@ -37,14 +37,17 @@ inline pugi::xml_node child(const pugi::xml_node& n, const char* local) noexcept
 }
 
 inline std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
     s.remove_suffix(1);
   return s;
 }
 
-/// A decimal integer with optional sign and surrounding whitespace; nullopt otherwise or on overflow.
+/// A decimal integer with optional sign and surrounding whitespace; nullopt otherwise or on
+/// overflow.
 inline std::optional<std::int64_t> parse_int(std::string_view s) noexcept {
   s = trim(s);
   bool neg = false;
@@ -70,10 +73,14 @@ inline std::optional<std::uint32_t> parse_hex32(std::string_view s) noexcept {
   std::uint32_t v = 0;
   for (char c : s) {
     std::uint32_t d = 0;
-    if (c >= '0' && c <= '9') d = static_cast<std::uint32_t>(c - '0');
-    else if (c >= 'a' && c <= 'f') d = static_cast<std::uint32_t>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') d = static_cast<std::uint32_t>(c - 'A' + 10);
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      d = static_cast<std::uint32_t>(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      d = static_cast<std::uint32_t>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      d = static_cast<std::uint32_t>(c - 'A' + 10);
+    else
+      return std::nullopt;
     v = (v << 4) | d;
   }
   return v;
@@ -90,7 +97,8 @@ class line_index {
         if (text_[i] == '\n') newlines_.push_back(i);
       built_ = true;
     }
-    const auto it = std::lower_bound(newlines_.begin(), newlines_.end(), static_cast<std::size_t>(offset));
+    const auto it =
+        std::lower_bound(newlines_.begin(), newlines_.end(), static_cast<std::size_t>(offset));
     return static_cast<std::int64_t>(it - newlines_.begin()) + 1;
   }
 

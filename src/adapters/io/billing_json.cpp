@@ -17,7 +17,8 @@ json bill_json(const billing::bill& b) {
     if (l.period >= 0) j["period"] = l.period;
     if (l.tier >= 0) j["tier"] = l.tier;
     if (l.kind == billing::line_kind::energy) j["kwh"] = format_milli(l.quantity);
-    if (l.kind == billing::line_kind::demand || l.kind == billing::line_kind::flat_demand) j["kw"] = format_milli(l.quantity);
+    if (l.kind == billing::line_kind::demand || l.kind == billing::line_kind::flat_demand)
+      j["kw"] = format_milli(l.quantity);
     j["rate"] = l.rate.to_exact_string();
     if (l.peak_at) j["peak_at"] = format_utc(*l.peak_at);
     j["basis"] = l.basis;
@@ -41,7 +42,9 @@ json bill_json(const billing::bill& b) {
 
 }  // namespace
 
-std::string bill_to_json(const billing::bill& b, int indent) { return bill_json(b).dump(indent); }
+std::string bill_to_json(const billing::bill& b, int indent) {
+  return bill_json(b).dump(indent);
+}
 
 std::string reconciliation_to_json(const billing::reconciliation_report& r, int indent) {
   json checks = json::array();
@@ -57,21 +60,25 @@ std::string reconciliation_to_json(const billing::reconciliation_report& r, int 
                  b.demand_interval_seconds ? json(*b.demand_interval_seconds / 60) : json(nullptr)},
                 {"amount", b.amount_stated ? json(b.amount.to_string()) : json(nullptr)},
                 {"estimated", b.estimated}};
-    json differences{{"kwh", b.consumption_stated ? json(format_milli(c.consumption_diff)) : json(nullptr)},
-                     {"kw", c.demand_diff ? json(format_milli(*c.demand_diff)) : json(nullptr)},
-                     {"amount", b.amount_stated ? json(c.cost_diff.to_string()) : json(nullptr)}};
+    json differences{
+        {"kwh", b.consumption_stated ? json(format_milli(c.consumption_diff)) : json(nullptr)},
+        {"kw", c.demand_diff ? json(format_milli(*c.demand_diff)) : json(nullptr)},
+        {"amount", b.amount_stated ? json(c.cost_diff.to_string()) : json(nullptr)}};
     json demand = json::array();
     for (const auto& d : c.demand_by_interval)
       demand.push_back({{"interval_minutes", d.interval_seconds / 60},
                         {"kw", format_milli(d.demand)},
                         {"matches_billed", d.matches_billed}});
     json findings = json::array();
-    for (const auto& f : c.findings) findings.push_back({{"kind", billing::to_string(f.kind)}, {"message", f.message}});
+    for (const auto& f : c.findings)
+      findings.push_back({{"kind", billing::to_string(f.kind)}, {"message", f.message}});
     checks.push_back({{"billed", std::move(billed)},
                       {"computed", c.computed ? bill_json(*c.computed) : json(nullptr)},
                       {"difference_billed_minus_computed", std::move(differences)},
-                      {"billed_rate_per_kwh", c.billed_rate ? json(c.billed_rate->to_exact_string()) : json(nullptr)},
-                      {"computed_rate_per_kwh", c.computed_rate ? json(c.computed_rate->to_exact_string()) : json(nullptr)},
+                      {"billed_rate_per_kwh",
+                       c.billed_rate ? json(c.billed_rate->to_exact_string()) : json(nullptr)},
+                      {"computed_rate_per_kwh",
+                       c.computed_rate ? json(c.computed_rate->to_exact_string()) : json(nullptr)},
                       {"demand_by_interval", std::move(demand)},
                       {"ok", c.ok()},
                       {"findings", std::move(findings)}});

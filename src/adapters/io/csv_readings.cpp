@@ -23,21 +23,26 @@ using ingest::reason;
 constexpr std::size_t no_column = SIZE_MAX;
 
 std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+           const auto lower = [](char c) {
+             return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+           };
            return lower(x) == lower(y);
          });
 }
 
 /// Splits one line into fields (RFC 4180 quoting within the line). Quoted fields with doubled
 /// quotes are unescaped into `scratch`, whose storage the returned views may point into.
-void split(std::string_view line, char delim, std::vector<std::string_view>& fields, std::deque<std::string>& scratch) {
+void split(std::string_view line, char delim, std::vector<std::string_view>& fields,
+           std::deque<std::string>& scratch) {
   fields.clear();
   std::size_t used = 0;
   std::size_t p = 0;
@@ -59,7 +64,8 @@ void split(std::string_view line, char delim, std::vector<std::string_view>& fie
         }
         buf.push_back(line[p++]);
       }
-      while (p < line.size() && line[p] != delim) ++p;  // text after the closing quote is ignored
+      while (p < line.size() && line[p] != delim)
+        ++p;  // text after the closing quote is ignored
       fields.emplace_back(buf);
     } else {
       const std::size_t end = std::min(line.find(delim, p), line.size());
@@ -93,10 +99,12 @@ std::size_t find_column(const std::vector<std::string_view>& header, std::string
   return no_column;
 }
 
-columns read_header(const std::vector<std::string_view>& header, const csv_options& opt, std::string_view source) {
+columns read_header(const std::vector<std::string_view>& header, const csv_options& opt,
+                    std::string_view source) {
   columns c;
   c.sensor = find_column(header, {}, {"sensor_id", "sensor", "meter_id"});
-  c.ts = find_column(header, opt.timestamp_column, {"timestamp", "ts", "time", "datetime", "start", "dt"});
+  c.ts = find_column(header, opt.timestamp_column,
+                     {"timestamp", "ts", "time", "datetime", "start", "dt"});
   c.value = find_column(header, opt.value_column, {"value", "value_kwh", "kwh", "consumption"});
   c.quality = find_column(header, {}, {"quality_flag", "quality"});
   const auto header_text = [&] {
@@ -108,20 +116,24 @@ columns read_header(const std::vector<std::string_view>& header, const csv_optio
     return s;
   };
   if (c.ts == no_column)
-    throw parse_error(fmt::format("{}:1: no timestamp column in header '{}' (expected {})", source, header_text(),
-                                  opt.timestamp_column.empty() ? "timestamp, ts, time, datetime, start or dt"
-                                                               : "'" + opt.timestamp_column + "'"));
+    throw parse_error(
+        fmt::format("{}:1: no timestamp column in header '{}' (expected {})", source, header_text(),
+                    opt.timestamp_column.empty() ? "timestamp, ts, time, datetime, start or dt"
+                                                 : "'" + opt.timestamp_column + "'"));
   if (c.value == no_column)
-    throw parse_error(fmt::format("{}:1: no value column in header '{}' (expected {})", source, header_text(),
+    throw parse_error(fmt::format("{}:1: no value column in header '{}' (expected {})", source,
+                                  header_text(),
                                   opt.value_column.empty() ? "value, value_kwh, kwh or consumption"
                                                            : "'" + opt.value_column + "'"));
   if (c.sensor == no_column && !opt.sensor_id)
-    throw parse_error(fmt::format("{}:1: header '{}' has no sensor_id column and no sensor id was given for a "
-                                  "single-meter file",
-                                  source, header_text()));
+    throw parse_error(
+        fmt::format("{}:1: header '{}' has no sensor_id column and no sensor id was given for a "
+                    "single-meter file",
+                    source, header_text()));
   if (c.sensor != no_column && opt.sensor_id)
-    throw parse_error(fmt::format("{}:1: header '{}' has a sensor_id column but a fixed sensor id was also given",
-                                  source, header_text()));
+    throw parse_error(
+        fmt::format("{}:1: header '{}' has a sensor_id column but a fixed sensor id was also given",
+                    source, header_text()));
   c.needed = 1 + std::max({c.ts, c.value, c.sensor == no_column ? 0 : c.sensor});
   return c;
 }
@@ -137,14 +149,16 @@ bool looks_naive(std::string_view ts) noexcept {
   // "YYYY-MM-DD hh:mm:ss" with nothing after the seconds (or a fraction only).
   if (ts.size() < 19) return false;
   const auto tail = ts.substr(19);
-  return tail.empty() || (tail.front() == '.' && tail.find_first_of("Zz+-") == std::string_view::npos);
+  return tail.empty() ||
+         (tail.front() == '.' && tail.find_first_of("Zz+-") == std::string_view::npos);
 }
 
 class csv_reader {
  public:
   csv_reader(std::string_view source, const csv_options& opt, const csv_chunk_handler& on_chunk)
       : source_(source), opt_(opt), on_chunk_(on_chunk) {
-    if (opt_.chunk_rows == 0) throw std::invalid_argument("csv_options::chunk_rows must be positive");
+    if (opt_.chunk_rows == 0)
+      throw std::invalid_argument("csv_options::chunk_rows must be positive");
   }
 
   void run(std::istream& in) {
@@ -165,18 +179,21 @@ class csv_reader {
       if (chunk_.batch.size() >= opt_.chunk_rows) flush();
     }
     if (in.bad()) throw parse_error(fmt::format("{}:{}: read error", source_, line_no_ + 1));
-    if (!have_header) throw parse_error(fmt::format("{}:1: empty input: expected a header line", source_));
+    if (!have_header)
+      throw parse_error(fmt::format("{}:1: empty input: expected a header line", source_));
     flush();
   }
 
  private:
   void reject(reason why, std::string detail) {
-    chunk_.rejections.push_back(ingest::rejection{-1, line_no_, why, fmt::format("{}:{}: {}", source_, line_no_, detail)});
+    chunk_.rejections.push_back(
+        ingest::rejection{-1, line_no_, why, fmt::format("{}:{}: {}", source_, line_no_, detail)});
   }
 
   void row() {
     if (fields_.size() < cols_.needed)
-      return reject(reason::missing_field, fmt::format("{} fields, expected at least {}", fields_.size(), cols_.needed));
+      return reject(reason::missing_field,
+                    fmt::format("{} fields, expected at least {}", fields_.size(), cols_.needed));
     uuid sensor;
     if (cols_.sensor == no_column) {
       sensor = *opt_.sensor_id;
@@ -184,29 +201,36 @@ class csv_reader {
       const auto text = fields_[cols_.sensor];
       if (text.empty()) return reject(reason::missing_field, "column sensor_id is empty");
       const auto id = uuid::try_parse(text);
-      if (!id) return reject(reason::malformed_sensor_id, fmt::format("column sensor_id: '{}' is not a canonical UUID", text));
+      if (!id)
+        return reject(reason::malformed_sensor_id,
+                      fmt::format("column sensor_id: '{}' is not a canonical UUID", text));
       sensor = *id;
     }
     const auto ts_text = fields_[cols_.ts];
     if (ts_text.empty()) return reject(reason::missing_field, "column timestamp is empty");
     const auto t = parse_utc_timestamp(ts_text);
     if (!t)
-      return reject(reason::malformed_timestamp,
-                    fmt::format("column timestamp: '{}' is not an RFC 3339 timestamp with a UTC offset{}", ts_text,
-                                looks_naive(ts_text) ? " (it has no offset: naive local times are ambiguous)" : ""));
+      return reject(
+          reason::malformed_timestamp,
+          fmt::format(
+              "column timestamp: '{}' is not an RFC 3339 timestamp with a UTC offset{}", ts_text,
+              looks_naive(ts_text) ? " (it has no offset: naive local times are ambiguous)" : ""));
     const auto value_text = fields_[cols_.value];
     if (value_text.empty()) return reject(reason::missing_field, "column value is empty");
     double v = 0.0;
     if (!parse_double(value_text, v))
-      return reject(reason::malformed_value, fmt::format("column value: '{}' is not a number", value_text));
+      return reject(reason::malformed_value,
+                    fmt::format("column value: '{}' is not a number", value_text));
     std::uint32_t q = 0;
-    if (cols_.quality != no_column && cols_.quality < fields_.size() && !fields_[cols_.quality].empty()) {
+    if (cols_.quality != no_column && cols_.quality < fields_.size() &&
+        !fields_[cols_.quality].empty()) {
       const auto qt = fields_[cols_.quality];
       std::uint64_t parsed = 0;
       const auto [ptr, ec] = std::from_chars(qt.data(), qt.data() + qt.size(), parsed);
       if (ec != std::errc{} || ptr != qt.data() + qt.size() || parsed > quality::known_mask)
         return reject(reason::invalid_quality_flag,
-                      fmt::format("column quality_flag: '{}' is not a flag bitmask within {}", qt, quality::known_mask));
+                      fmt::format("column quality_flag: '{}' is not a flag bitmask within {}", qt,
+                                  quality::known_mask));
       q = static_cast<std::uint32_t>(parsed);
     }
     chunk_.batch.push_back(sensor, to_epoch(*t), v, q, line_no_);
@@ -260,18 +284,23 @@ void read_csv_readings(std::istream& in, std::string_view source_name, const csv
   csv_reader(source_name, options, on_chunk).run(in);
 }
 
-parsed_readings parse_csv_readings(std::string_view text, std::string_view source_name, const csv_options& options) {
+parsed_readings parse_csv_readings(std::string_view text, std::string_view source_name,
+                                   const csv_options& options) {
   std::istringstream in{std::string(text)};
   return collect(in, source_name, options);
 }
 
-parsed_readings read_csv_readings_file(const std::filesystem::path& path, const csv_options& options) {
-  return with_file(path, [&](std::istream& in, const std::string& name) { return collect(in, name, options); });
+parsed_readings read_csv_readings_file(const std::filesystem::path& path,
+                                       const csv_options& options) {
+  return with_file(
+      path, [&](std::istream& in, const std::string& name) { return collect(in, name, options); });
 }
 
 void read_csv_readings_file(const std::filesystem::path& path, const csv_options& options,
                             const csv_chunk_handler& on_chunk) {
-  with_file(path, [&](std::istream& in, const std::string& name) { read_csv_readings(in, name, options, on_chunk); });
+  with_file(path, [&](std::istream& in, const std::string& name) {
+    read_csv_readings(in, name, options, on_chunk);
+  });
 }
 
 }  // namespace energy::io

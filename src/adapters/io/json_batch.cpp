@@ -21,7 +21,8 @@ namespace {
 namespace od = simdjson::ondemand;
 using ingest::reason;
 
-static_assert(json_padding_bytes == simdjson::SIMDJSON_PADDING, "json_padding_bytes must match simdjson");
+static_assert(json_padding_bytes == simdjson::SIMDJSON_PADDING,
+              "json_padding_bytes must match simdjson");
 
 /// Errors that concern one value (a string where a number belongs, a malformed number): the
 /// value is skipped and the element rejected. Anything else breaks the document.
@@ -72,13 +73,15 @@ std::string quote(std::string_view s) {
 /// Reads a string value without unescaping it: ids and timestamps never need an escape, so the
 /// raw text between the quotes is what they are checked against (an escaped id is malformed).
 /// Saves the copy into simdjson's string buffer on the hot path.
-void read_string(od::value v, std::string_view& out, field_state& state, std::string& problem, const char* name) {
+void read_string(od::value v, std::string_view& out, field_state& state, std::string& problem,
+                 const char* name) {
   od::raw_json_string raw;
   const auto e = v.get_raw_json_string().get(raw);
   if (e == simdjson::SUCCESS) {
     const char* begin = raw.raw();
     const char* end = begin;
-    while (*end != '"') end += (*end == '\\') ? 2 : 1;  // stage 1 guaranteed a closing quote
+    while (*end != '"')
+      end += (*end == '\\') ? 2 : 1;  // stage 1 guaranteed a closing quote
     out = std::string_view(begin, static_cast<std::size_t>(end - begin));
     state = field_state::ok;
     return;
@@ -110,7 +113,8 @@ void read_element(od::object obj, element& el) {
           el.t = to_epoch(*t);
         } else {
           el.ts = field_state::bad;
-          el.ts_problem = fmt::format("{} is not an RFC 3339 timestamp with a UTC offset", quote(el.ts_text));
+          el.ts_problem =
+              fmt::format("{} is not an RFC 3339 timestamp with a UTC offset", quote(el.ts_text));
         }
       }
     } else if (key == "value_kwh" || key == "value") {
@@ -131,10 +135,12 @@ void read_element(od::object obj, element& el) {
       if (e != simdjson::SUCCESS) {
         if (!value_level(e)) throw document_broken{e, "quality_flag"};
         el.q = field_state::bad;
-        el.quality_problem = fmt::format("is not an unsigned integer ({})", simdjson::error_message(e));
+        el.quality_problem =
+            fmt::format("is not an unsigned integer ({})", simdjson::error_message(e));
       } else if (q > quality::known_mask) {
         el.q = field_state::bad;
-        el.quality_problem = fmt::format("{} has bits outside the known mask {}", q, quality::known_mask);
+        el.quality_problem =
+            fmt::format("{} has bits outside the known mask {}", q, quality::known_mask);
       } else {
         el.q = field_state::ok;
         el.quality_flag = q;
@@ -155,20 +161,32 @@ void reject(sink& out, std::size_t index, reason why, std::string detail) {
 }
 
 void finish_element(sink& out, std::size_t index, const element& el) {
-  const auto where = [&](const char* field) { return fmt::format("readings[{}].{}", index, field); };
-  if (el.id == field_state::absent) return reject(out, index, reason::missing_field, where("sensor_id") + " is missing");
-  if (el.id == field_state::bad) return reject(out, index, reason::malformed_sensor_id, where("sensor_id") + ": " + el.id_problem);
-  if (el.ts == field_state::absent) return reject(out, index, reason::missing_field, where("timestamp") + " is missing");
-  if (el.ts == field_state::bad) return reject(out, index, reason::malformed_timestamp, where("timestamp") + ": " + el.ts_problem);
+  const auto where = [&](const char* field) {
+    return fmt::format("readings[{}].{}", index, field);
+  };
+  if (el.id == field_state::absent)
+    return reject(out, index, reason::missing_field, where("sensor_id") + " is missing");
+  if (el.id == field_state::bad)
+    return reject(out, index, reason::malformed_sensor_id,
+                  where("sensor_id") + ": " + el.id_problem);
+  if (el.ts == field_state::absent)
+    return reject(out, index, reason::missing_field, where("timestamp") + " is missing");
+  if (el.ts == field_state::bad)
+    return reject(out, index, reason::malformed_timestamp,
+                  where("timestamp") + ": " + el.ts_problem);
   if (el.val == field_state::absent)
-    return reject(out, index, reason::missing_field, where("value") + " is missing (expected value_kwh or value)");
-  if (el.val == field_state::bad) return reject(out, index, reason::malformed_value, where("value") + ": " + el.value_problem);
+    return reject(out, index, reason::missing_field,
+                  where("value") + " is missing (expected value_kwh or value)");
+  if (el.val == field_state::bad)
+    return reject(out, index, reason::malformed_value, where("value") + ": " + el.value_problem);
   if (el.values_conflict)
-    return reject(out, index, reason::malformed_value, where("value") + ": value_kwh and value disagree");
+    return reject(out, index, reason::malformed_value,
+                  where("value") + ": value_kwh and value disagree");
   if (el.q == field_state::bad)
-    return reject(out, index, reason::invalid_quality_flag, where("quality_flag") + ": " + el.quality_problem);
+    return reject(out, index, reason::invalid_quality_flag,
+                  where("quality_flag") + ": " + el.quality_problem);
   out.out.batch.push_back(el.sensor, el.t, el.value, static_cast<std::uint32_t>(el.quality_flag),
-                      static_cast<std::int64_t>(index));
+                          static_cast<std::int64_t>(index));
 }
 
 void parse_array(od::array arr, sink& out) {
@@ -181,7 +199,8 @@ void parse_array(od::array arr, sink& out) {
     od::object obj;
     const auto e = v.get_object().get(obj);
     if (e == simdjson::INCORRECT_TYPE) {
-      reject(out, index, reason::missing_field, fmt::format("readings[{}] is not an object", index));
+      reject(out, index, reason::missing_field,
+             fmt::format("readings[{}] is not an object", index));
     } else {
       require(e, "array element");
       read_element(obj, el);
@@ -203,7 +222,8 @@ location locate(std::string_view text, const char* at) {
   } else {
     loc.byte = static_cast<std::size_t>(at - text.data());
   }
-  loc.line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(loc.byte), '\n'));
+  loc.line = 1 + static_cast<std::size_t>(std::count(
+                     text.begin(), text.begin() + static_cast<std::ptrdiff_t>(loc.byte), '\n'));
   return loc;
 }
 
@@ -213,9 +233,13 @@ parsed_readings parse_padded(std::string_view text, std::string_view source_name
   sink out{result, source_name};
   od::parser parser;
   od::document doc;
-  if (const auto e = parser.iterate(simdjson::padded_string_view(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING)).get(doc);
+  if (const auto e = parser
+                         .iterate(simdjson::padded_string_view(
+                             text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING))
+                         .get(doc);
       e != simdjson::SUCCESS)
-    throw parse_error(fmt::format("{}: not a JSON document: {}", source_name, simdjson::error_message(e)));
+    throw parse_error(
+        fmt::format("{}: not a JSON document: {}", source_name, simdjson::error_message(e)));
   try {
     od::json_type type;
     require(doc.type().get(type), "document");
@@ -233,15 +257,19 @@ parsed_readings parse_padded(std::string_view text, std::string_view source_name
         if (f.key() == "readings" && !found) {
           od::array arr;
           const auto e = f.value().get_array().get(arr);
-          if (e == simdjson::INCORRECT_TYPE) throw document_broken{e, "\"readings\" is not an array"};
+          if (e == simdjson::INCORRECT_TYPE)
+            throw document_broken{e, "\"readings\" is not an array"};
           require(e, "readings");
           parse_array(arr, out);
           found = true;
         }
       }
-      if (!found) throw document_broken{simdjson::NO_SUCH_FIELD, "no \"readings\" array in the top-level object"};
+      if (!found)
+        throw document_broken{simdjson::NO_SUCH_FIELD,
+                              "no \"readings\" array in the top-level object"};
     } else {
-      throw document_broken{simdjson::INCORRECT_TYPE, "the document is neither an object nor an array"};
+      throw document_broken{simdjson::INCORRECT_TYPE,
+                            "the document is neither an object nor an array"};
     }
     const char* rest = nullptr;
     if (doc.current_location().get(rest) == simdjson::SUCCESS)
@@ -250,15 +278,17 @@ parsed_readings parse_padded(std::string_view text, std::string_view source_name
     const char* at = nullptr;
     if (doc.current_location().get(at) != simdjson::SUCCESS) at = text.data() + text.size();
     const auto loc = locate(text, at);
-    throw parse_error(fmt::format("{}: malformed JSON at byte {} (line {}): {}: {}", source_name, loc.byte, loc.line,
-                                  broken.what, simdjson::error_message(broken.code)));
+    throw parse_error(fmt::format("{}: malformed JSON at byte {} (line {}): {}: {}", source_name,
+                                  loc.byte, loc.line, broken.what,
+                                  simdjson::error_message(broken.code)));
   }
   return result;
 }
 
 }  // namespace
 
-parsed_readings parse_json_batch(std::string_view json, std::string_view source_name, json_padding padding) {
+parsed_readings parse_json_batch(std::string_view json, std::string_view source_name,
+                                 json_padding padding) {
   if (padding == json_padding::present) return parse_padded(json, source_name);
   const simdjson::padded_string copy(json.data(), json.size());
   return parse_padded(std::string_view(copy.data(), copy.size()), source_name);
@@ -276,7 +306,8 @@ parsed_readings read_json_batch_file(const std::filesystem::path& path) {
   if (path == "-") return read_json_batch(std::cin, "<stdin>");
   simdjson::padded_string text;
   if (const auto e = simdjson::padded_string::load(path.string()).get(text); e != simdjson::SUCCESS)
-    throw parse_error(fmt::format("{}: cannot read: {}", path.string(), simdjson::error_message(e)));
+    throw parse_error(
+        fmt::format("{}: cannot read: {}", path.string(), simdjson::error_message(e)));
   return parse_padded(std::string_view(text.data(), text.size()), path.string());
 }
 

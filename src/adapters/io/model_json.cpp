@@ -16,17 +16,21 @@ namespace {
 using json = nlohmann::json;
 constexpr int format_version = 1;
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }  // NaN -> null
+json num(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}  // NaN -> null
 
 json nums(const std::vector<double>& v) {
   json a = json::array();
-  for (double x : v) a.push_back(num(x));
+  for (double x : v)
+    a.push_back(num(x));
   return a;
 }
 
 json flags(const std::vector<std::uint8_t>& v) {
   json a = json::array();
-  for (std::uint8_t x : v) a.push_back(x != 0);
+  for (std::uint8_t x : v)
+    a.push_back(x != 0);
   return a;
 }
 
@@ -45,7 +49,8 @@ class reader {
   }
 
   [[noreturn]] void fail(const std::string& field, const std::string& why) const {
-    throw parse_error(std::string(kind_) + " model: " + (field.empty() ? "" : "field '" + field + "' ") + why);
+    throw parse_error(std::string(kind_) +
+                      " model: " + (field.empty() ? "" : "field '" + field + "' ") + why);
   }
 
   const json& at(const std::string& field) const {
@@ -97,7 +102,8 @@ class reader {
     const json& v = at(field);
     if (!v.is_array()) fail(field, "is not an array");
     if (expected_size != any_size && v.size() != expected_size)
-      fail(field, "has " + std::to_string(v.size()) + " elements, expected " + std::to_string(expected_size));
+      fail(field, "has " + std::to_string(v.size()) + " elements, expected " +
+                      std::to_string(expected_size));
     std::vector<double> out;
     out.reserve(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -144,7 +150,8 @@ class reader {
 constexpr std::size_t slots = baseline::hours_per_week;
 
 /// Fields every interval model document starts with.
-json interval_model_header(const char* type, const std::string& zone, std::int64_t interval_seconds) {
+json interval_model_header(const char* type, const std::string& zone,
+                           std::int64_t interval_seconds) {
   json j;
   j["type"] = type;
   j["version"] = format_version;
@@ -251,8 +258,8 @@ baseline::changepoint_model changepoint_model_from_json(std::string_view text) {
   const std::string kind = r.str("kind");
   using baseline::changepoint_kind;
   bool known = false;
-  for (auto k : {changepoint_kind::intercept_only, changepoint_kind::heating_only, changepoint_kind::cooling_only,
-                 changepoint_kind::heating_cooling})
+  for (auto k : {changepoint_kind::intercept_only, changepoint_kind::heating_only,
+                 changepoint_kind::cooling_only, changepoint_kind::heating_cooling})
     if (kind == baseline::to_string(k)) {
       m.kind = k;
       known = true;

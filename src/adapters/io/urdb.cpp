@@ -22,13 +22,39 @@ using billing::rate_period;
 using billing::rate_tier;
 
 /// Descriptive URDB fields: read, listed as informational, never priced.
-constexpr std::array<std::string_view, 33> informational_fields{
-    "label", "name", "utility", "eiaid", "sector", "description", "source", "sourceparent", "uri",
-    "startdate", "enddate", "approved", "revisions", "supersedes", "superseded_by", "country",
-    "phasewiring", "voltagecategory", "voltageminimum", "voltagemaximum", "peakkwcapacitymin",
-    "peakkwcapacitymax", "peakkwcapacityhistory", "peakkwhusagemin", "peakkwhusagemax",
-    "peakkwhusagehistory", "energycomments", "demandcomments", "basicinformationcomments",
-    "servicetype", "is_default", "dgrules", "latest_update"};
+constexpr std::array<std::string_view, 33> informational_fields{"label",
+                                                                "name",
+                                                                "utility",
+                                                                "eiaid",
+                                                                "sector",
+                                                                "description",
+                                                                "source",
+                                                                "sourceparent",
+                                                                "uri",
+                                                                "startdate",
+                                                                "enddate",
+                                                                "approved",
+                                                                "revisions",
+                                                                "supersedes",
+                                                                "superseded_by",
+                                                                "country",
+                                                                "phasewiring",
+                                                                "voltagecategory",
+                                                                "voltageminimum",
+                                                                "voltagemaximum",
+                                                                "peakkwcapacitymin",
+                                                                "peakkwcapacitymax",
+                                                                "peakkwcapacityhistory",
+                                                                "peakkwhusagemin",
+                                                                "peakkwhusagemax",
+                                                                "peakkwhusagehistory",
+                                                                "energycomments",
+                                                                "demandcomments",
+                                                                "basicinformationcomments",
+                                                                "servicetype",
+                                                                "is_default",
+                                                                "dgrules",
+                                                                "latest_update"};
 
 class reader {
  public:
@@ -56,7 +82,8 @@ class reader {
     fail(path, "expected a number (quantity)");
   }
 
-  std::int64_t read_int(const json& v, const std::string& path, std::int64_t lo, std::int64_t hi) const {
+  std::int64_t read_int(const json& v, const std::string& path, std::int64_t lo,
+                        std::int64_t hi) const {
     if (v.is_number_integer()) {
       const auto i = v.get<std::int64_t>();
       if (i < lo || i > hi) fail(path, fmt::format("{} is outside {}..{}", i, lo, hi));
@@ -71,7 +98,8 @@ class reader {
   }
 
   /// `energyratestructure` / `demandratestructure` / `flatdemandstructure`.
-  std::vector<rate_period> read_structure(const json& v, const std::string& name, const char* quantity_unit,
+  std::vector<rate_period> read_structure(const json& v, const std::string& name,
+                                          const char* quantity_unit,
                                           std::vector<std::string>& unsupported) const {
     if (!v.is_array()) fail(name, "expected an array of periods");
     std::vector<rate_period> out;
@@ -99,8 +127,9 @@ class reader {
           } else if (key == "unit") {
             if (!value.is_string()) fail(fpath, "expected a string");
             if (value.get<std::string>() != quantity_unit)
-              unsupported.push_back(fmt::format("{} = '{}': only '{}' tiers are modelled; max treated as {} per billing period",
-                                                fpath, value.get<std::string>(), quantity_unit, quantity_unit));
+              unsupported.push_back(fmt::format(
+                  "{} = '{}': only '{}' tiers are modelled; max treated as {} per billing period",
+                  fpath, value.get<std::string>(), quantity_unit, quantity_unit));
           } else if (key == "sell") {
             unsupported.push_back(fpath + ": sell (export) rates are not modelled");
           } else {
@@ -113,7 +142,8 @@ class reader {
       // The last tier prices everything beyond the previous max: an explicit max there only bounds
       // the schedule's intent, so keep it but make sure earlier tiers increase.
       for (std::size_t k = 0; k + 1 < rp.tiers.size(); ++k)
-        if (!rp.tiers[k].max) fail(fmt::format("{}[{}].max", ppath, k), "missing: only the last tier may be unbounded");
+        if (!rp.tiers[k].max)
+          fail(fmt::format("{}[{}].max", ppath, k), "missing: only the last tier may be unbounded");
       for (std::size_t k = 1; k < rp.tiers.size(); ++k)
         if (rp.tiers[k].max && *rp.tiers[k].max <= *rp.tiers[k - 1].max)
           fail(fmt::format("{}[{}].max", ppath, k), "tier maxima must increase");
@@ -124,11 +154,13 @@ class reader {
     return out;
   }
 
-  month_hour_schedule read_schedule(const json& v, const std::string& name, std::size_t periods) const {
+  month_hour_schedule read_schedule(const json& v, const std::string& name,
+                                    std::size_t periods) const {
     month_hour_schedule s{};
     if (!v.is_array() || v.size() != 12) fail(name, "expected 12 months of 24 hours");
     for (std::size_t m = 0; m < 12; ++m) {
-      if (!v[m].is_array() || v[m].size() != 24) fail(fmt::format("{}[{}]", name, m), "expected 24 hours");
+      if (!v[m].is_array() || v[m].size() != 24)
+        fail(fmt::format("{}[{}]", name, m), "expected 24 hours");
       for (std::size_t h = 0; h < 24; ++h) {
         const auto path = fmt::format("{}[{}][{}]", name, m, h);
         const auto i = read_int(v[m][h], path, 0, 255);
@@ -142,10 +174,12 @@ class reader {
 
   /// `<prefix>ratestructure` with `<prefix>weekdayschedule` / `<prefix>weekendschedule`; a
   /// schedule may be omitted only when there is a single period, and needs its structure.
-  void read_tou(const json& rec, const std::string& prefix, const char* unit, std::vector<rate_period>& periods,
-                month_hour_schedule& weekday, month_hour_schedule& weekend,
-                std::vector<std::string>& unsupported) const {
-    const auto present = [&](const std::string& key) { return rec.contains(key) && !rec.at(key).is_null(); };
+  void read_tou(const json& rec, const std::string& prefix, const char* unit,
+                std::vector<rate_period>& periods, month_hour_schedule& weekday,
+                month_hour_schedule& weekend, std::vector<std::string>& unsupported) const {
+    const auto present = [&](const std::string& key) {
+      return rec.contains(key) && !rec.at(key).is_null();
+    };
     const std::string structure = prefix + "ratestructure";
     const std::string schedules[2] = {prefix + "weekdayschedule", prefix + "weekendschedule"};
     if (!present(structure)) {
@@ -156,20 +190,23 @@ class reader {
     periods = read_structure(rec.at(structure), structure, unit, unsupported);
     month_hour_schedule* targets[2] = {&weekday, &weekend};
     for (std::size_t i = 0; i < 2; ++i) {
-      if (present(schedules[i])) *targets[i] = read_schedule(rec.at(schedules[i]), schedules[i], periods.size());
-      else if (periods.size() > 1) fail(schedules[i], "missing, but " + structure + " has several periods");
+      if (present(schedules[i]))
+        *targets[i] = read_schedule(rec.at(schedules[i]), schedules[i], periods.size());
+      else if (periods.size() > 1)
+        fail(schedules[i], "missing, but " + structure + " has several periods");
     }
   }
 
-  charge_unit read_unit(const json& v, const std::string& name, std::vector<std::string>& unsupported,
-                        bool& usable) const {
+  charge_unit read_unit(const json& v, const std::string& name,
+                        std::vector<std::string>& unsupported, bool& usable) const {
     usable = true;
     if (!v.is_string()) fail(name, "expected a string such as \"$/month\"");
     const auto u = v.get<std::string>();
     if (u == "$/month") return charge_unit::per_month;
     if (u == "$/day") return charge_unit::per_day;
     usable = false;
-    unsupported.push_back(fmt::format("{} = '{}': only $/month and $/day are modelled; charge not applied", name, u));
+    unsupported.push_back(
+        fmt::format("{} = '{}': only $/month and $/day are modelled; charge not applied", name, u));
     return charge_unit::per_month;
   }
 
@@ -186,14 +223,18 @@ class reader {
     t.label = str("label");
 
     static constexpr std::array<std::string_view, 24> priced{
-        "energyratestructure", "energyweekdayschedule", "energyweekendschedule", "demandratestructure",
-        "demandweekdayschedule", "demandweekendschedule", "flatdemandstructure", "flatdemandmonths",
-        "fixedchargefirstmeter", "fixedchargeunits", "fixedmonthlycharge", "mincharge", "minchargeunits",
-        "demandwindow", "demandrateunit", "flatdemandunit", "fixedchargeeaaddl", "demandratchetpercentage",
-        "energyattrs", "demandattrs", "usenetmetering", "lookbackpercent", "lookbackmonths", "lookbackrange"};
+        "energyratestructure", "energyweekdayschedule", "energyweekendschedule",
+        "demandratestructure", "demandweekdayschedule", "demandweekendschedule",
+        "flatdemandstructure", "flatdemandmonths",      "fixedchargefirstmeter",
+        "fixedchargeunits",    "fixedmonthlycharge",    "mincharge",
+        "minchargeunits",      "demandwindow",          "demandrateunit",
+        "flatdemandunit",      "fixedchargeeaaddl",     "demandratchetpercentage",
+        "energyattrs",         "demandattrs",           "usenetmetering",
+        "lookbackpercent",     "lookbackmonths",        "lookbackrange"};
     for (const auto& [key, value] : rec.items()) {
       if (std::find(priced.begin(), priced.end(), key) != priced.end()) continue;
-      if (std::find(informational_fields.begin(), informational_fields.end(), key) != informational_fields.end()) {
+      if (std::find(informational_fields.begin(), informational_fields.end(), key) !=
+          informational_fields.end()) {
         out.informational.push_back(key);
         continue;
       }
@@ -205,11 +246,14 @@ class reader {
     }
 
     // Energy and TOU demand: a rate structure with its weekday/weekend schedules.
-    read_tou(rec, "energy", "kWh", t.energy_periods, t.energy_weekday, t.energy_weekend, out.unsupported);
-    read_tou(rec, "demand", "kW", t.demand_periods, t.demand_weekday, t.demand_weekend, out.unsupported);
+    read_tou(rec, "energy", "kWh", t.energy_periods, t.energy_weekday, t.energy_weekend,
+             out.unsupported);
+    read_tou(rec, "demand", "kW", t.demand_periods, t.demand_weekday, t.demand_weekend,
+             out.unsupported);
     // Flat demand.
     if (has("flatdemandstructure")) {
-      t.flat_demand_periods = read_structure(rec.at("flatdemandstructure"), "flatdemandstructure", "kW", out.unsupported);
+      t.flat_demand_periods = read_structure(rec.at("flatdemandstructure"), "flatdemandstructure",
+                                             "kW", out.unsupported);
       if (has("flatdemandmonths")) {
         const json& m = rec.at("flatdemandmonths");
         if (!m.is_array() || m.size() != 12) fail("flatdemandmonths", "expected 12 integers");
@@ -217,7 +261,8 @@ class reader {
           const auto path = fmt::format("flatdemandmonths[{}]", i);
           const auto v = read_int(m[i], path, 0, 255);
           if (static_cast<std::size_t>(v) >= t.flat_demand_periods.size())
-            fail(path, fmt::format("period {} does not exist ({} flat demand periods)", v, t.flat_demand_periods.size()));
+            fail(path, fmt::format("period {} does not exist ({} flat demand periods)", v,
+                                   t.flat_demand_periods.size()));
           t.flat_demand_months[i] = static_cast<std::uint8_t>(v);
         }
       } else if (t.flat_demand_periods.size() > 1) {
@@ -229,17 +274,23 @@ class reader {
       const json& u = rec.at(unit_key);
       if (!u.is_string()) fail(unit_key, "expected a string");
       if (u.get<std::string>() != "kW")
-        out.unsupported.push_back(fmt::format("{} = '{}': only kW demand is modelled; demand priced as kW", unit_key,
-                                              u.get<std::string>()));
+        out.unsupported.push_back(
+            fmt::format("{} = '{}': only kW demand is modelled; demand priced as kW", unit_key,
+                        u.get<std::string>()));
     }
     if (has("demandwindow"))
-      t.demand_window_minutes = static_cast<std::int32_t>(read_int(rec.at("demandwindow"), "demandwindow", 1, 1440));
-    if (1440 % t.demand_window_minutes != 0) fail("demandwindow", "must divide a day (e.g. 15, 30, 60)");
+      t.demand_window_minutes =
+          static_cast<std::int32_t>(read_int(rec.at("demandwindow"), "demandwindow", 1, 1440));
+    if (1440 % t.demand_window_minutes != 0)
+      fail("demandwindow", "must divide a day (e.g. 15, 30, 60)");
 
-    // Fixed charge: fixedchargefirstmeter (+ fixedchargeunits) is the current field, fixedmonthlycharge the old one.
+    // Fixed charge: fixedchargefirstmeter (+ fixedchargeunits) is the current field,
+    // fixedmonthlycharge the old one.
     bool unit_ok = true;
     charge_unit fixed_unit = charge_unit::per_month;
-    if (has("fixedchargeunits")) fixed_unit = read_unit(rec.at("fixedchargeunits"), "fixedchargeunits", out.unsupported, unit_ok);
+    if (has("fixedchargeunits"))
+      fixed_unit =
+          read_unit(rec.at("fixedchargeunits"), "fixedchargeunits", out.unsupported, unit_ok);
     if (has("fixedchargefirstmeter")) {
       const money first = read_money(rec.at("fixedchargefirstmeter"), "fixedchargefirstmeter");
       if (unit_ok) {
@@ -249,20 +300,25 @@ class reader {
       if (has("fixedmonthlycharge")) {
         const money old = read_money(rec.at("fixedmonthlycharge"), "fixedmonthlycharge");
         if (old != first || fixed_unit != charge_unit::per_month)
-          out.unsupported.push_back(fmt::format("fixedmonthlycharge = {}: differs from fixedchargefirstmeter; "
-                                                "fixedchargefirstmeter applied", old.to_exact_string()));
+          out.unsupported.push_back(
+              fmt::format("fixedmonthlycharge = {}: differs from fixedchargefirstmeter; "
+                          "fixedchargefirstmeter applied",
+                          old.to_exact_string()));
       }
     } else if (has("fixedmonthlycharge")) {
       t.fixed_charge = read_money(rec.at("fixedmonthlycharge"), "fixedmonthlycharge");
       t.fixed_charge_unit = charge_unit::per_month;
     }
-    if (has("fixedchargeeaaddl") && read_money(rec.at("fixedchargeeaaddl"), "fixedchargeeaaddl") != money{})
-      out.unsupported.push_back("fixedchargeeaaddl: charges for additional meters are not modelled");
+    if (has("fixedchargeeaaddl") &&
+        read_money(rec.at("fixedchargeeaaddl"), "fixedchargeeaaddl") != money{})
+      out.unsupported.push_back(
+          "fixedchargeeaaddl: charges for additional meters are not modelled");
 
     if (has("mincharge")) {
       bool min_ok = true;
       charge_unit unit = charge_unit::per_month;
-      if (has("minchargeunits")) unit = read_unit(rec.at("minchargeunits"), "minchargeunits", out.unsupported, min_ok);
+      if (has("minchargeunits"))
+        unit = read_unit(rec.at("minchargeunits"), "minchargeunits", out.unsupported, min_ok);
       if (min_ok) {
         t.minimum_charge = read_money(rec.at("mincharge"), "mincharge");
         t.minimum_charge_unit = unit;
@@ -273,17 +329,26 @@ class reader {
     if (has("demandratchetpercentage")) {
       const json& r = rec.at("demandratchetpercentage");
       if (!r.is_array()) fail("demandratchetpercentage", "expected an array of 12 numbers");
-      const bool any = std::any_of(r.begin(), r.end(), [](const json& x) { return x.is_number() && x.get<double>() != 0.0; });
-      if (any) out.unsupported.push_back("demandratchetpercentage: demand ratchets are not modelled");
-      else out.informational.push_back("demandratchetpercentage (all zero)");
+      const bool any = std::any_of(r.begin(), r.end(), [](const json& x) {
+        return x.is_number() && x.get<double>() != 0.0;
+      });
+      if (any)
+        out.unsupported.push_back("demandratchetpercentage: demand ratchets are not modelled");
+      else
+        out.informational.push_back("demandratchetpercentage (all zero)");
     }
     for (const char* key : {"lookbackpercent", "lookbackmonths", "lookbackrange"}) {
       if (!has(key)) continue;
       const json& v = rec.at(key);
       const bool zero = (v.is_number() && v.get<double>() == 0.0) ||
-                        (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return !x.is_boolean() || !x.get<bool>(); }));
-      if (zero) out.informational.push_back(std::string(key) + " (zero)");
-      else out.unsupported.push_back(std::string(key) + ": demand look-back (ratchet) is not modelled");
+                        (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) {
+                           return !x.is_boolean() || !x.get<bool>();
+                         }));
+      if (zero)
+        out.informational.push_back(std::string(key) + " (zero)");
+      else
+        out.unsupported.push_back(std::string(key) +
+                                  ": demand look-back (ratchet) is not modelled");
     }
     for (const char* key : {"energyattrs", "demandattrs"}) {
       if (!has(key)) continue;
@@ -297,12 +362,15 @@ class reader {
               names += names.empty() ? "" : "; ";
               names += k + "=" + (val.is_string() ? val.get<std::string>() : val.dump());
             }
-      out.unsupported.push_back(fmt::format("{}: free-text price attributes are not applied ({})", key, names));
+      out.unsupported.push_back(
+          fmt::format("{}: free-text price attributes are not applied ({})", key, names));
     }
     if (has("usenetmetering")) {
       const json& v = rec.at("usenetmetering");
       if (v.is_boolean() && v.get<bool>())
-        out.informational.push_back("usenetmetering (true: negative intervals are netted at the energy price; sell rates not modelled)");
+        out.informational.push_back(
+            "usenetmetering (true: negative intervals are netted at the energy price; sell rates "
+            "not modelled)");
       else
         out.informational.push_back("usenetmetering");
     }
@@ -324,7 +392,8 @@ const json& select(const json& doc, std::string_view pointer, const reader& r) {
     try {
       return doc.at(json::json_pointer(std::string(pointer)));
     } catch (const json::exception& e) {
-      r.fail(std::string(pointer), fmt::format("no URDB record at this JSON pointer ({})", e.what()));
+      r.fail(std::string(pointer),
+             fmt::format("no URDB record at this JSON pointer ({})", e.what()));
     }
   }
   if (doc.is_object() && doc.contains("ElectricTariff") && doc.at("ElectricTariff").is_object() &&
@@ -333,7 +402,8 @@ const json& select(const json& doc, std::string_view pointer, const reader& r) {
   if (doc.is_object() && doc.contains("items")) {
     const json& items = doc.at("items");
     if (!items.is_array() || items.size() != 1)
-      r.fail("items", fmt::format("expected exactly one URDB record, found {}; select one with a JSON pointer such as /items/0",
+      r.fail("items", fmt::format("expected exactly one URDB record, found {}; select one with a "
+                                  "JSON pointer such as /items/0",
                                   items.is_array() ? items.size() : 0));
     return items[0];
   }
@@ -342,7 +412,8 @@ const json& select(const json& doc, std::string_view pointer, const reader& r) {
 
 }  // namespace
 
-urdb_tariff read_urdb(std::string_view json_text, std::string_view source, std::string_view json_pointer) {
+urdb_tariff read_urdb(std::string_view json_text, std::string_view source,
+                      std::string_view json_pointer) {
   const reader r(source);
   json doc;
   try {

@@ -13,8 +13,8 @@ namespace {
 std::string day_literal(std::int64_t epoch_day) {
   const auto d = date::year_month_day{date::sys_days{date::days{epoch_day}}};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
   return buf;
 }
 
@@ -37,8 +37,8 @@ bool is_connection_failure(const std::exception_ptr& e) noexcept {
     // 08xxx connection exceptions, 57P01..57P03 shutdown/cannot-connect-now, 53300 too many
     // connections, 40001/40P01 serialization failure / deadlock (the transaction rolled back).
     const std::string& st = s.sqlstate();
-    return st.rfind("08", 0) == 0 || st == "57P01" || st == "57P02" || st == "57P03" || st == "53300" ||
-           st == "40001" || st == "40P01";
+    return st.rfind("08", 0) == 0 || st == "57P01" || st == "57P02" || st == "57P03" ||
+           st == "53300" || st == "40001" || st == "40P01";
   } catch (...) {
     return false;
   }
@@ -46,17 +46,23 @@ bool is_connection_failure(const std::exception_ptr& e) noexcept {
 
 postgres_pool::postgres_pool(std::string uri, postgres_options options)
     : uri_(std::move(uri)), options_(std::move(options)) {
-  if (options_.schema.empty()) throw std::invalid_argument("postgres_options.schema must not be empty");
-  if (options_.pool_size == 0) throw std::invalid_argument("postgres_options.pool_size must be at least 1");
-  if (options_.max_attempts < 1) throw std::invalid_argument("postgres_options.max_attempts must be at least 1");
+  if (options_.schema.empty())
+    throw std::invalid_argument("postgres_options.schema must not be empty");
+  if (options_.pool_size == 0)
+    throw std::invalid_argument("postgres_options.pool_size must be at least 1");
+  if (options_.max_attempts < 1)
+    throw std::invalid_argument("postgres_options.max_attempts must be at least 1");
   // Quote the schema name by hand (no connection yet): double any '"', wrap in quotes.
   quoted_schema_ = "\"";
-  for (char ch : options_.schema) quoted_schema_ += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  for (char ch : options_.schema)
+    quoted_schema_ += ch == '"' ? std::string("\"\"") : std::string(1, ch);
   quoted_schema_ += "\"";
   migrate();
-  const auto today = std::chrono::floor<date::days>(std::chrono::system_clock::now()).time_since_epoch().count();
+  const auto today =
+      std::chrono::floor<date::days>(std::chrono::system_clock::now()).time_since_epoch().count();
   std::vector<std::int64_t> days;
-  for (std::int64_t d = today - 1; d <= today + options_.partitions_ahead_days; ++d) days.push_back(d);
+  for (std::int64_t d = today - 1; d <= today + options_.partitions_ahead_days; ++d)
+    days.push_back(d);
   ensure_partitions(days);
 }
 
@@ -74,13 +80,16 @@ std::unique_ptr<pqxx::connection> postgres_pool::connect() {
   // Session-private staging table for COPY; rows vanish at commit or rollback.
   n.exec0(
       "CREATE TEMP TABLE IF NOT EXISTS staging_readings "
-      "(sensor_id uuid NOT NULL, ts bigint NOT NULL, value bigint NOT NULL, quality integer NOT NULL) "
+      "(sensor_id uuid NOT NULL, ts bigint NOT NULL, value bigint NOT NULL, quality integer NOT "
+      "NULL) "
       "ON COMMIT DELETE ROWS");
   // Same for summaries: the aggregation job commits tens of thousands of rows per round.
   n.exec0(
       "CREATE TEMP TABLE IF NOT EXISTS staging_summaries "
-      "(seq bigint NOT NULL, scope text NOT NULL, subject_id uuid NOT NULL, sensor_type text NOT NULL, "
-      "resolution text NOT NULL, period_start bigint NOT NULL, period_end bigint NOT NULL, local_start bigint NOT NULL, "
+      "(seq bigint NOT NULL, scope text NOT NULL, subject_id uuid NOT NULL, sensor_type text NOT "
+      "NULL, "
+      "resolution text NOT NULL, period_start bigint NOT NULL, period_end bigint NOT NULL, "
+      "local_start bigint NOT NULL, "
       "consumption bigint NOT NULL, peak_demand bigint NOT NULL, cost_micros bigint NOT NULL, "
       "reading_count bigint NOT NULL) ON COMMIT DELETE ROWS");
   prepare_statements(*c);
@@ -126,16 +135,19 @@ void postgres_pool::rethrow_as_storage_error(const char* what, int attempts) {
   try {
     throw;
   } catch (const pqxx::in_doubt_error& e) {
-    throw storage_error(prefix + "connection lost during COMMIT, outcome unknown (re-sending is safe): " + e.what(),
-                        true);
+    throw storage_error(
+        prefix + "connection lost during COMMIT, outcome unknown (re-sending is safe): " + e.what(),
+        true);
   } catch (const pqxx::broken_connection& e) {
-    throw storage_error(prefix + "connection failed after " + std::to_string(attempts) + " attempt(s): " + e.what(),
-                        true);
+    throw storage_error(
+        prefix + "connection failed after " + std::to_string(attempts) + " attempt(s): " + e.what(),
+        true);
   } catch (const pqxx::sql_error& e) {
     const bool retry = is_connection_failure(std::current_exception());
-    throw storage_error(prefix + (retry ? "failed after " + std::to_string(attempts) + " attempt(s) " : "") + "[" +
-                            e.sqlstate() + "] " + e.what(),
-                        retry);
+    throw storage_error(
+        prefix + (retry ? "failed after " + std::to_string(attempts) + " attempt(s) " : "") + "[" +
+            e.sqlstate() + "] " + e.what(),
+        retry);
   } catch (const std::exception& e) {
     throw storage_error(prefix + e.what(), false);
   }
@@ -166,19 +178,22 @@ void postgres_pool::migrate() {
     session("CREATE SCHEMA IF NOT EXISTS " + quoted_schema_);
     session("SET search_path TO " + quoted_schema_ + ", public");
     session(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT "
+        "NULL, "
         "applied_at timestamptz NOT NULL DEFAULT now())");
-    const int current = session("SELECT coalesce(max(version), 0) FROM schema_migrations")[0][0].as<int>();
+    const int current =
+        session("SELECT coalesce(max(version), 0) FROM schema_migrations")[0][0].as<int>();
     if (current > known)
-      throw storage_error("postgres: schema " + options_.schema + " is at version " + std::to_string(current) +
-                              ", newer than this library knows (" + std::to_string(known) +
-                              "); upgrade the library",
+      throw storage_error("postgres: schema " + options_.schema + " is at version " +
+                              std::to_string(current) + ", newer than this library knows (" +
+                              std::to_string(known) + "); upgrade the library",
                           false);
     for (const auto& m : all) {
       if (m.version <= current) continue;
       pqxx::work w{c};
       w.exec0(m.sql);
-      w.exec_params0("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version, m.name);
+      w.exec_params0("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version,
+                     m.name);
       w.commit();
     }
     layout_ = session("SELECT layout FROM storage_layout")[0][0].as<std::string>();
@@ -191,18 +206,20 @@ void postgres_pool::ensure_partitions(const std::vector<std::int64_t>& days) {
   std::lock_guard lock{partitions_mutex_};
   std::vector<std::int64_t> missing;
   for (auto d : days)
-    if (!std::binary_search(partition_days_.begin(), partition_days_.end(), d)) missing.push_back(d);
+    if (!std::binary_search(partition_days_.begin(), partition_days_.end(), d))
+      missing.push_back(d);
   std::sort(missing.begin(), missing.end());
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
   if (missing.empty()) return;
   run("create partitions", [&](pqxx::connection& c) {
     pqxx::work w{c};
     // Serialises partition creation between processes, so IF NOT EXISTS cannot race.
-    w.exec("SELECT pg_advisory_xact_lock(hashtext(" + w.quote("energy.partitions." + options_.schema) + "))");
+    w.exec("SELECT pg_advisory_xact_lock(hashtext(" +
+           w.quote("energy.partitions." + options_.schema) + "))");
     for (auto d : missing) {
       w.exec0("CREATE TABLE IF NOT EXISTS " + quoted_schema_ + ".readings_p" + compact_day(d) +
-              " PARTITION OF readings FOR VALUES FROM ('" + day_literal(d) + " 00:00:00+00') TO ('" +
-              day_literal(d + 1) + " 00:00:00+00')");
+              " PARTITION OF readings FOR VALUES FROM ('" + day_literal(d) +
+              " 00:00:00+00') TO ('" + day_literal(d + 1) + " 00:00:00+00')");
     }
     w.commit();
     return 0;
@@ -216,7 +233,8 @@ void postgres_pool::forget_partitions() {
   partition_days_.clear();
 }
 
-std::shared_ptr<postgres_pool> make_postgres_pool(std::string_view uri, const postgres_options& options) {
+std::shared_ptr<postgres_pool> make_postgres_pool(std::string_view uri,
+                                                  const postgres_options& options) {
   return std::make_shared<postgres_pool>(std::string(uri), options);
 }
 

@@ -28,7 +28,8 @@ class postgres_pool {
   /// A borrowed connection: returned to the pool on destruction unless marked broken.
   class lease {
    public:
-    lease(postgres_pool* pool, std::unique_ptr<pqxx::connection> c) : pool_(pool), conn_(std::move(c)) {}
+    lease(postgres_pool* pool, std::unique_ptr<pqxx::connection> c)
+        : pool_(pool), conn_(std::move(c)) {}
     lease(lease&& o) noexcept : pool_(std::exchange(o.pool_, nullptr)), conn_(std::move(o.conn_)) {}
     lease& operator=(lease&&) = delete;
     lease(const lease&) = delete;
@@ -94,7 +95,8 @@ void prepare_statements(pqxx::connection& c);
 bool is_connection_failure(const std::exception_ptr& e) noexcept;
 
 template <class F>
-auto postgres_pool::run(const char* what, F&& op) -> decltype(op(std::declval<pqxx::connection&>())) {
+auto postgres_pool::run(const char* what, F&& op)
+    -> decltype(op(std::declval<pqxx::connection&>())) {
   for (int attempt = 1;; ++attempt) {
     try {
       auto c = acquire();

@@ -23,7 +23,9 @@ std::optional<utc_seconds> partition_day(const std::string& name) {
   int y = 0;
   unsigned m = 0, d = 0;
   char tail = 0;
-  if (name.size() != 18 || std::sscanf(name.c_str(), "readings_p%4d%2u%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
+  if (name.size() != 18 ||
+      std::sscanf(name.c_str(), "readings_p%4d%2u%2u%c", &y, &m, &d, &tail) != 3)
+    return std::nullopt;
   const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
   if (!ymd.ok()) return std::nullopt;
   return utc_seconds{date::sys_days{ymd}};
@@ -37,7 +39,8 @@ class postgres_retention final : public retention_port {
 
   class session_lock final : public lock {
    public:
-    session_lock(postgres_pool::lease l, std::string key) : lease_(std::move(l)), key_(std::move(key)) {}
+    session_lock(postgres_pool::lease l, std::string key)
+        : lease_(std::move(l)), key_(std::move(key)) {}
     ~session_lock() override {
       try {
         pqxx::nontransaction n{*lease_};
@@ -56,7 +59,8 @@ class postgres_retention final : public retention_port {
     for (int attempt = 1;; ++attempt) {
       try {
         auto l = pool_->acquire();
-        const std::string key = "hashtext(" + l->quote("energy.retention." + pool_->options().schema) + ")";
+        const std::string key =
+            "hashtext(" + l->quote("energy.retention." + pool_->options().schema) + ")";
         bool got = false;
         {
           pqxx::nontransaction n{*l};
@@ -66,7 +70,8 @@ class postgres_retention final : public retention_port {
         return std::make_unique<session_lock>(std::move(l), key);
       } catch (const pqxx::broken_connection& e) {
         if (attempt >= pool_->options().max_attempts)
-          throw storage_error(std::string("postgres retention lock: connection failed: ") + e.what(), true);
+          throw storage_error(
+              std::string("postgres retention lock: connection failed: ") + e.what(), true);
       }
     }
   }
@@ -88,10 +93,12 @@ class postgres_retention final : public retention_port {
       const auto res = pool_->run("retention: list days", [&](pqxx::connection& c) {
         pqxx::read_transaction t{c};
         return t.exec_params(
-            "SELECT DISTINCT floor(extract(epoch FROM ts) / 86400)::bigint FROM readings WHERE ts < to_timestamp($1)",
+            "SELECT DISTINCT floor(extract(epoch FROM ts) / 86400)::bigint FROM readings WHERE ts "
+            "< to_timestamp($1)",
             to_epoch(cutoff));
       });
-      for (const auto& r : res) starts.push_back(from_epoch(r[0].as<std::int64_t>() * 86'400));
+      for (const auto& r : res)
+        starts.push_back(from_epoch(r[0].as<std::int64_t>() * 86'400));
     }
     std::sort(starts.begin(), starts.end());
     std::vector<time_range> out;
@@ -119,8 +126,9 @@ class postgres_retention final : public retention_port {
   std::int64_t pending_dirty_hours(time_range day) override {
     return pool_->run("retention: dirty hours", [&](pqxx::connection& c) {
       pqxx::read_transaction t{c};
-      return t.exec_params1("SELECT count(*) FROM dirty_hours WHERE hour >= $1 AND hour < $2", to_epoch(day.start),
-                            to_epoch(day.end))[0]
+      return t
+          .exec_params1("SELECT count(*) FROM dirty_hours WHERE hour >= $1 AND hour < $2",
+                        to_epoch(day.start), to_epoch(day.end))[0]
           .as<std::int64_t>();
     });
   }
@@ -131,8 +139,10 @@ class postgres_retention final : public retention_port {
       if (pool_->layout() == "native") {
         w.exec0("DROP TABLE IF EXISTS " + pool_->quoted_schema() + "." + partition_name(day.start));
       } else {
-        w.exec_params("SELECT drop_chunks('readings', older_than => to_timestamp($2), newer_than => to_timestamp($1))",
-                      to_epoch(day.start), to_epoch(day.end));
+        w.exec_params(
+            "SELECT drop_chunks('readings', older_than => to_timestamp($2), newer_than => "
+            "to_timestamp($1))",
+            to_epoch(day.start), to_epoch(day.end));
       }
       w.commit();
       return 0;
@@ -143,7 +153,8 @@ class postgres_retention final : public retention_port {
   std::int64_t delete_summaries_before(utc_seconds cutoff) override {
     return pool_->run("retention: delete summaries", [&](pqxx::connection& c) {
       pqxx::work w{c};
-      const auto r = w.exec_params("DELETE FROM summaries WHERE period_start < to_timestamp($1)", to_epoch(cutoff));
+      const auto r = w.exec_params("DELETE FROM summaries WHERE period_start < to_timestamp($1)",
+                                   to_epoch(cutoff));
       w.commit();
       return static_cast<std::int64_t>(r.affected_rows());
     });

@@ -19,18 +19,27 @@ template <class E>
 E parse_enum(std::string_view text, int count, const char* what) {
   for (int i = 0; i < count; ++i)
     if (to_string(static_cast<E>(i)) == text) return static_cast<E>(i);
-  throw storage_error(std::string("postgres: unknown ") + what + " '" + std::string(text) + "' in the database", false);
+  throw storage_error(
+      std::string("postgres: unknown ") + what + " '" + std::string(text) + "' in the database",
+      false);
 }
 
-std::string_view scope_name(summary_scope s) noexcept { return s == summary_scope::sensor ? "sensor" : "building"; }
+std::string_view scope_name(summary_scope s) noexcept {
+  return s == summary_scope::sensor ? "sensor" : "building";
+}
 summary_scope parse_scope(std::string_view s) {
   if (s == "sensor") return summary_scope::sensor;
   if (s == "building") return summary_scope::building;
-  throw storage_error("postgres: unknown summary scope '" + std::string(s) + "' in the database", false);
+  throw storage_error("postgres: unknown summary scope '" + std::string(s) + "' in the database",
+                      false);
 }
 
-uuid to_uuid(const pqxx::field& f) { return uuid::parse(f.c_str()); }
-utc_seconds to_time(const pqxx::field& f) { return from_epoch(f.as<std::int64_t>()); }
+uuid to_uuid(const pqxx::field& f) {
+  return uuid::parse(f.c_str());
+}
+utc_seconds to_time(const pqxx::field& f) {
+  return from_epoch(f.as<std::int64_t>());
+}
 
 template <class T>
 std::optional<T> opt(const pqxx::field& f) {
@@ -39,8 +48,12 @@ std::optional<T> opt(const pqxx::field& f) {
 }
 
 // Quality flags are a uint32 bitmask stored in an int4 column: bit-preserving casts both ways.
-std::int32_t to_db_quality(std::uint32_t q) noexcept { return static_cast<std::int32_t>(q); }
-std::uint32_t from_db_quality(std::int32_t q) noexcept { return static_cast<std::uint32_t>(q); }
+std::int32_t to_db_quality(std::uint32_t q) noexcept {
+  return static_cast<std::int32_t>(q);
+}
+std::uint32_t from_db_quality(std::int32_t q) noexcept {
+  return static_cast<std::uint32_t>(q);
+}
 
 // "YYYY-MM-DD HH:MM:SS+00", the COPY text of a timestamptz, without iostreams.
 std::string timestamptz_text(epoch_seconds t) {
@@ -56,7 +69,9 @@ std::string timestamptz_text(epoch_seconds t) {
   return buf;
 }
 
-std::int64_t epoch_day(epoch_seconds t) noexcept { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
+std::int64_t epoch_day(epoch_seconds t) noexcept {
+  return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
 
 // Internal signal: a row fell outside every native partition (another process dropped one the
 // pool remembered). write_readings re-creates partitions and retries once.
@@ -72,44 +87,60 @@ struct partition_missing : energy::error {
 }  // namespace
 
 void prepare_statements(pqxx::connection& c) {
-  c.prepare("put_tenant",
-            "INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, to_timestamp($3)) "
-            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at");
+  c.prepare(
+      "put_tenant",
+      "INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, to_timestamp($3)) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at");
   c.prepare("get_tenant", "SELECT id, name, " EPOCH("created_at") " FROM tenants WHERE id = $1");
   c.prepare("list_tenants", "SELECT id, name, " EPOCH("created_at") " FROM tenants ORDER BY id");
 
   const char* building_cols =
-      "id, tenant_id, name, address, square_footage, primary_use, time_zone, flat_rate_micros_per_kwh, "
+      "id, tenant_id, name, address, square_footage, primary_use, time_zone, "
+      "flat_rate_micros_per_kwh, "
       "extract(epoch FROM created_at)::bigint";
   c.prepare("put_building",
-            "INSERT INTO buildings (id, tenant_id, name, address, square_footage, primary_use, time_zone, "
-            "flat_rate_micros_per_kwh, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9)) "
+            "INSERT INTO buildings (id, tenant_id, name, address, square_footage, primary_use, "
+            "time_zone, "
+            "flat_rate_micros_per_kwh, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+            "to_timestamp($9)) "
             "ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, name = excluded.name, "
-            "address = excluded.address, square_footage = excluded.square_footage, primary_use = excluded.primary_use, "
-            "time_zone = excluded.time_zone, flat_rate_micros_per_kwh = excluded.flat_rate_micros_per_kwh, "
+            "address = excluded.address, square_footage = excluded.square_footage, primary_use = "
+            "excluded.primary_use, "
+            "time_zone = excluded.time_zone, flat_rate_micros_per_kwh = "
+            "excluded.flat_rate_micros_per_kwh, "
             "created_at = excluded.created_at");
-  c.prepare("get_building", std::string("SELECT ") + building_cols + " FROM buildings WHERE id = $1");
-  c.prepare("list_buildings", std::string("SELECT ") + building_cols + " FROM buildings WHERE tenant_id = $1 ORDER BY id");
+  c.prepare("get_building",
+            std::string("SELECT ") + building_cols + " FROM buildings WHERE id = $1");
+  c.prepare("list_buildings", std::string("SELECT ") + building_cols +
+                                  " FROM buildings WHERE tenant_id = $1 ORDER BY id");
 
   const char* sensor_cols =
-      "id, building_id, sensor_type, reading_kind, unit, location, interval_seconds, max_value, register_max, "
+      "id, building_id, sensor_type, reading_kind, unit, location, interval_seconds, max_value, "
+      "register_max, "
       "is_active, extract(epoch FROM created_at)::bigint";
-  c.prepare("put_sensor",
-            "INSERT INTO sensors (id, building_id, sensor_type, reading_kind, unit, location, interval_seconds, "
-            "max_value, register_max, is_active, created_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11)) "
-            "ON CONFLICT (id) DO UPDATE SET building_id = excluded.building_id, sensor_type = excluded.sensor_type, "
-            "reading_kind = excluded.reading_kind, unit = excluded.unit, location = excluded.location, "
-            "interval_seconds = excluded.interval_seconds, max_value = excluded.max_value, "
-            "register_max = excluded.register_max, is_active = excluded.is_active, created_at = excluded.created_at");
+  c.prepare(
+      "put_sensor",
+      "INSERT INTO sensors (id, building_id, sensor_type, reading_kind, unit, location, "
+      "interval_seconds, "
+      "max_value, register_max, is_active, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11)) "
+      "ON CONFLICT (id) DO UPDATE SET building_id = excluded.building_id, sensor_type = "
+      "excluded.sensor_type, "
+      "reading_kind = excluded.reading_kind, unit = excluded.unit, location = excluded.location, "
+      "interval_seconds = excluded.interval_seconds, max_value = excluded.max_value, "
+      "register_max = excluded.register_max, is_active = excluded.is_active, created_at = "
+      "excluded.created_at");
   c.prepare("get_sensor", std::string("SELECT ") + sensor_cols + " FROM sensors WHERE id = $1");
-  c.prepare("list_sensors", std::string("SELECT ") + sensor_cols + " FROM sensors WHERE building_id = $1 ORDER BY id");
+  c.prepare("list_sensors", std::string("SELECT ") + sensor_cols +
+                                " FROM sensors WHERE building_id = $1 ORDER BY id");
   c.prepare("list_all_sensors", std::string("SELECT ") + sensor_cols + " FROM sensors ORDER BY id");
   c.prepare("known_sensors", "SELECT id FROM sensors WHERE id = ANY($1::uuid[])");
 
   c.prepare("put_alert",
-            "INSERT INTO alert_configs (id, building_id, threshold_milli, alert_window, notification_email, is_enabled) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET building_id = excluded.building_id, "
+            "INSERT INTO alert_configs (id, building_id, threshold_milli, alert_window, "
+            "notification_email, is_enabled) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET building_id = "
+            "excluded.building_id, "
             "threshold_milli = excluded.threshold_milli, alert_window = excluded.alert_window, "
             "notification_email = excluded.notification_email, is_enabled = excluded.is_enabled");
   c.prepare("list_alerts",
@@ -126,7 +157,8 @@ void prepare_statements(pqxx::connection& c) {
       "marks AS ("
       "  INSERT INTO dirty_hours AS d (sensor_id, hour, seq)"
       "  SELECT sensor_id, hour, nextval('dirty_hours_seq') FROM ("
-      "    SELECT DISTINCT sensor_id, floor(extract(epoch FROM ts) / 3600)::bigint * 3600 AS hour FROM changed) h"
+      "    SELECT DISTINCT sensor_id, floor(extract(epoch FROM ts) / 3600)::bigint * 3600 AS hour "
+      "FROM changed) h"
       "  ON CONFLICT (sensor_id, hour) DO UPDATE SET seq = excluded.seq"
       ") SELECT count(*) FROM changed";
   c.prepare("insert_readings",
@@ -134,15 +166,18 @@ void prepare_statements(pqxx::connection& c) {
             "  INSERT INTO readings (sensor_id, ts, value, quality)"
             "  SELECT sensor_id, to_timestamp(ts), value, quality FROM staging_readings"
             "  ON CONFLICT (sensor_id, ts) DO NOTHING RETURNING sensor_id, ts"
-            "), " + mark_dirty);
-  c.prepare("update_readings",
-            "WITH changed AS ("
-            "  UPDATE readings r SET value = s.value, quality = s.quality | 2 FROM staging_readings s"
-            "  WHERE r.sensor_id = s.sensor_id AND r.ts = to_timestamp(s.ts)"
-            "    AND r.ts >= to_timestamp($1) AND r.ts <= to_timestamp($2)"
-            "    AND (r.value <> s.value OR (r.quality & ~2) <> (s.quality & ~2))"
-            "  RETURNING r.sensor_id, r.ts"
-            "), " + mark_dirty);
+            "), " +
+                mark_dirty);
+  c.prepare(
+      "update_readings",
+      "WITH changed AS ("
+      "  UPDATE readings r SET value = s.value, quality = s.quality | 2 FROM staging_readings s"
+      "  WHERE r.sensor_id = s.sensor_id AND r.ts = to_timestamp(s.ts)"
+      "    AND r.ts >= to_timestamp($1) AND r.ts <= to_timestamp($2)"
+      "    AND (r.value <> s.value OR (r.quality & ~2) <> (s.quality & ~2))"
+      "  RETURNING r.sensor_id, r.ts"
+      "), " +
+          mark_dirty);
   // Fast path's dirty marks: the (sensor, hour) pairs are computed by the client. One sequence
   // number serves the whole batch: the batch commits atomically, so every claim sees all of its
   // marks or none, and marks of later batches still get larger numbers.
@@ -151,10 +186,12 @@ void prepare_statements(pqxx::connection& c) {
             "SELECT sensor_id, hour, (SELECT nextval('dirty_hours_seq')) "
             "FROM unnest($1::uuid[], $2::bigint[]) AS m(sensor_id, hour) "
             "ON CONFLICT (sensor_id, hour) DO UPDATE SET seq = excluded.seq");
-  c.prepare("put_state",
-            "INSERT INTO sample_states (sensor_id, ts, raw_value) VALUES ($1, to_timestamp($2), $3) "
-            "ON CONFLICT (sensor_id) DO UPDATE SET ts = excluded.ts, raw_value = excluded.raw_value");
-  c.prepare("get_state", "SELECT sensor_id, " EPOCH("ts") ", raw_value FROM sample_states WHERE sensor_id = $1");
+  c.prepare(
+      "put_state",
+      "INSERT INTO sample_states (sensor_id, ts, raw_value) VALUES ($1, to_timestamp($2), $3) "
+      "ON CONFLICT (sensor_id) DO UPDATE SET ts = excluded.ts, raw_value = excluded.raw_value");
+  c.prepare("get_state",
+            "SELECT sensor_id, " EPOCH("ts") ", raw_value FROM sample_states WHERE sensor_id = $1");
 
   c.prepare("read_readings",
             "SELECT sensor_id, " EPOCH("ts") ", value, quality FROM readings "
@@ -165,30 +202,40 @@ void prepare_statements(pqxx::connection& c) {
             "ORDER BY r.sensor_id, r.ts");
   c.prepare("count_readings", "SELECT count(*) FROM readings");
 
-  c.prepare("dirty_sequence", "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM dirty_hours_seq");
+  c.prepare("dirty_sequence",
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM dirty_hours_seq");
   c.prepare("claim_dirty", "SELECT sensor_id, hour FROM dirty_hours ORDER BY hour, seq LIMIT $1");
-  c.prepare("clear_dirty",
-            "DELETE FROM dirty_hours d USING unnest($1::uuid[], $2::bigint[]) AS c(sensor_id, hour) "
-            "WHERE d.sensor_id = c.sensor_id AND d.hour = c.hour AND d.seq <= $3");
+  c.prepare(
+      "clear_dirty",
+      "DELETE FROM dirty_hours d USING unnest($1::uuid[], $2::bigint[]) AS c(sensor_id, hour) "
+      "WHERE d.sensor_id = c.sensor_id AND d.hour = c.hour AND d.seq <= $3");
   c.prepare("put_summary",
-            "INSERT INTO summaries (scope, subject_id, sensor_type, resolution, period_start, period_end, local_start, "
-            "consumption, peak_demand, cost_micros, reading_count) VALUES ($1, $2, $3, $4, to_timestamp($5), "
+            "INSERT INTO summaries (scope, subject_id, sensor_type, resolution, period_start, "
+            "period_end, local_start, "
+            "consumption, peak_demand, cost_micros, reading_count) VALUES ($1, $2, $3, $4, "
+            "to_timestamp($5), "
             "to_timestamp($6), to_timestamp($7) AT TIME ZONE 'UTC', $8, $9, $10, $11) "
             "ON CONFLICT (scope, subject_id, sensor_type, resolution, period_start) DO UPDATE SET "
-            "period_end = excluded.period_end, local_start = excluded.local_start, consumption = excluded.consumption, "
+            "period_end = excluded.period_end, local_start = excluded.local_start, consumption = "
+            "excluded.consumption, "
             "peak_demand = excluded.peak_demand, cost_micros = excluded.cost_micros, "
             "reading_count = excluded.reading_count");
   // Set-based upsert of the COPYed staging rows; within one commit the last row for a key wins,
   // as it would row by row.
   c.prepare("merge_summaries",
-            "INSERT INTO summaries (scope, subject_id, sensor_type, resolution, period_start, period_end, local_start, "
+            "INSERT INTO summaries (scope, subject_id, sensor_type, resolution, period_start, "
+            "period_end, local_start, "
             "consumption, peak_demand, cost_micros, reading_count) "
-            "SELECT DISTINCT ON (scope, subject_id, sensor_type, resolution, period_start) scope, subject_id, "
+            "SELECT DISTINCT ON (scope, subject_id, sensor_type, resolution, period_start) scope, "
+            "subject_id, "
             "sensor_type, resolution, to_timestamp(period_start), to_timestamp(period_end), "
-            "to_timestamp(local_start) AT TIME ZONE 'UTC', consumption, peak_demand, cost_micros, reading_count "
-            "FROM staging_summaries ORDER BY scope, subject_id, sensor_type, resolution, period_start, seq DESC "
+            "to_timestamp(local_start) AT TIME ZONE 'UTC', consumption, peak_demand, cost_micros, "
+            "reading_count "
+            "FROM staging_summaries ORDER BY scope, subject_id, sensor_type, resolution, "
+            "period_start, seq DESC "
             "ON CONFLICT (scope, subject_id, sensor_type, resolution, period_start) DO UPDATE SET "
-            "period_end = excluded.period_end, local_start = excluded.local_start, consumption = excluded.consumption, "
+            "period_end = excluded.period_end, local_start = excluded.local_start, consumption = "
+            "excluded.consumption, "
             "peak_demand = excluded.peak_demand, cost_micros = excluded.cost_micros, "
             "reading_count = excluded.reading_count");
   c.prepare("read_summaries",
@@ -217,7 +264,9 @@ std::string uuid_array(const std::vector<uuid>& ids) {
 
 // --- rows --------------------------------------------------------------------------------------
 
-tenant tenant_from(const pqxx::row& r) { return tenant{to_uuid(r[0]), r[1].as<std::string>(), to_time(r[2])}; }
+tenant tenant_from(const pqxx::row& r) {
+  return tenant{to_uuid(r[0]), r[1].as<std::string>(), to_time(r[2])};
+}
 
 building building_from(const pqxx::row& r) {
   building b;
@@ -274,18 +323,23 @@ class postgres_store final : public store {
   std::optional<tenant> get_tenant(const uuid& id) override {
     return read_one<tenant>("get_tenant", tenant_from, id.to_string());
   }
-  std::vector<tenant> list_tenants() override { return read_all<tenant>("list_tenants", tenant_from); }
+  std::vector<tenant> list_tenants() override {
+    return read_all<tenant>("list_tenants", tenant_from);
+  }
 
   void put_building(const building& b) override {
     (void)find_zone(b.time_zone);  // invalid_argument naming the zone
     exec("put_building", [&](pqxx::work& w) {
       try {
-        w.exec_prepared0("put_building", b.id.to_string(), b.tenant_id.to_string(), b.name, b.address,
-                         b.square_footage, b.primary_use, b.time_zone,
-                         b.flat_rate_per_kwh ? std::optional<std::int64_t>(b.flat_rate_per_kwh->micros()) : std::nullopt,
+        w.exec_prepared0("put_building", b.id.to_string(), b.tenant_id.to_string(), b.name,
+                         b.address, b.square_footage, b.primary_use, b.time_zone,
+                         b.flat_rate_per_kwh
+                             ? std::optional<std::int64_t>(b.flat_rate_per_kwh->micros())
+                             : std::nullopt,
                          to_epoch(b.created_at));
       } catch (const pqxx::foreign_key_violation&) {
-        throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " + b.tenant_id.to_string());
+        throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " +
+                                    b.tenant_id.to_string());
       }
     });
   }
@@ -299,11 +353,13 @@ class postgres_store final : public store {
   void put_sensor(const sensor& s) override {
     exec("put_sensor", [&](pqxx::work& w) {
       try {
-        w.exec_prepared0("put_sensor", s.id.to_string(), s.building_id.to_string(), std::string(to_string(s.type)),
-                         std::string(to_string(s.kind)), s.unit, s.location, s.interval_seconds, s.max_value,
-                         s.register_max, s.is_active, to_epoch(s.created_at));
+        w.exec_prepared0("put_sensor", s.id.to_string(), s.building_id.to_string(),
+                         std::string(to_string(s.type)), std::string(to_string(s.kind)), s.unit,
+                         s.location, s.interval_seconds, s.max_value, s.register_max, s.is_active,
+                         to_epoch(s.created_at));
       } catch (const pqxx::foreign_key_violation&) {
-        throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " + s.building_id.to_string());
+        throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
+                                    s.building_id.to_string());
       }
     });
     known_sensors_.insert(s.id);
@@ -314,7 +370,9 @@ class postgres_store final : public store {
   std::vector<sensor> list_sensors(const uuid& building_id) override {
     return read_all<sensor>("list_sensors", sensor_from, building_id.to_string());
   }
-  std::vector<sensor> list_all_sensors() override { return read_all<sensor>("list_all_sensors", sensor_from); }
+  std::vector<sensor> list_all_sensors() override {
+    return read_all<sensor>("list_all_sensors", sensor_from);
+  }
 
   void put_alert_config(const alert_config& a) override {
     exec("put_alert_config", [&](pqxx::work& w) {
@@ -343,7 +401,8 @@ class postgres_store final : public store {
         building_id.to_string());
   }
 
-  write_result write_readings(const reading_rows& rows, std::span<const sample_state> states) override {
+  write_result write_readings(const reading_rows& rows,
+                              std::span<const sample_state> states) override {
     check_sensors(rows);
     std::vector<std::int64_t> days;
     for (auto t : rows.ts) {
@@ -368,8 +427,8 @@ class postgres_store final : public store {
     return pool_->run("read_readings", [&](pqxx::connection& c) {
       pqxx::read_transaction t{c};
       reading_rows out;
-      append_rows(out, t.exec_prepared("read_readings", sensor_id.to_string(), to_epoch(range.start),
-                                       to_epoch(range.end)));
+      append_rows(out, t.exec_prepared("read_readings", sensor_id.to_string(),
+                                       to_epoch(range.start), to_epoch(range.end)));
       return out;
     });
   }
@@ -378,8 +437,8 @@ class postgres_store final : public store {
     return pool_->run("read_building_readings", [&](pqxx::connection& c) {
       pqxx::read_transaction t{c};
       reading_rows out;
-      append_rows(out, t.exec_prepared("read_building_readings", building_id.to_string(), to_epoch(range.start),
-                                       to_epoch(range.end)));
+      append_rows(out, t.exec_prepared("read_building_readings", building_id.to_string(),
+                                       to_epoch(range.start), to_epoch(range.end)));
       return out;
     });
   }
@@ -387,7 +446,9 @@ class postgres_store final : public store {
   std::optional<sample_state> get_sample_state(const uuid& sensor_id) override {
     return read_one<sample_state>(
         "get_state",
-        [](const pqxx::row& r) { return sample_state{to_uuid(r[0]), r[1].as<std::int64_t>(), r[2].as<double>()}; },
+        [](const pqxx::row& r) {
+          return sample_state{to_uuid(r[0]), r[1].as<std::int64_t>(), r[2].as<double>()};
+        },
         sensor_id.to_string());
   }
 
@@ -426,26 +487,31 @@ class postgres_store final : public store {
       if (rows.size() == 1) {
         const auto& s = rows.front();
         w.exec_prepared0("put_summary", std::string(scope_name(s.scope)), s.subject_id.to_string(),
-                         std::string(to_string(s.type)), std::string(to_string(s.res)), to_epoch(s.period.start),
-                         to_epoch(s.period.end), s.local_start.time_since_epoch().count(), s.consumption,
-                         s.peak_demand, s.cost.micros(), s.reading_count);
+                         std::string(to_string(s.type)), std::string(to_string(s.res)),
+                         to_epoch(s.period.start), to_epoch(s.period.end),
+                         s.local_start.time_since_epoch().count(), s.consumption, s.peak_demand,
+                         s.cost.micros(), s.reading_count);
       } else if (!rows.empty()) {
-        // One round trip per row made the hourly job take ~35 s for 50 x 1,000 sensors: COPY instead.
-        pqxx::stream_to copy{w, "staging_summaries",
-                             std::vector<std::string>{"seq", "scope", "subject_id", "sensor_type", "resolution",
-                                                      "period_start", "period_end", "local_start", "consumption",
-                                                      "peak_demand", "cost_micros", "reading_count"}};
+        // One round trip per row made the hourly job take ~35 s for 50 x 1,000 sensors: COPY
+        // instead.
+        pqxx::stream_to copy{
+            w, "staging_summaries",
+            std::vector<std::string>{"seq", "scope", "subject_id", "sensor_type", "resolution",
+                                     "period_start", "period_end", "local_start", "consumption",
+                                     "peak_demand", "cost_micros", "reading_count"}};
         std::int64_t seq = 0;
         for (const auto& s : rows)
-          copy << std::make_tuple(seq++, std::string(scope_name(s.scope)), s.subject_id.to_string(),
-                                  std::string(to_string(s.type)), std::string(to_string(s.res)),
-                                  to_epoch(s.period.start), to_epoch(s.period.end),
-                                  static_cast<std::int64_t>(s.local_start.time_since_epoch().count()), s.consumption,
-                                  s.peak_demand, s.cost.micros(), s.reading_count);
+          copy << std::make_tuple(
+              seq++, std::string(scope_name(s.scope)), s.subject_id.to_string(),
+              std::string(to_string(s.type)), std::string(to_string(s.res)),
+              to_epoch(s.period.start), to_epoch(s.period.end),
+              static_cast<std::int64_t>(s.local_start.time_since_epoch().count()), s.consumption,
+              s.peak_demand, s.cost.micros(), s.reading_count);
         copy.complete();
         w.exec_prepared0("merge_summaries");
       }
-      if (!claim.hours.empty()) w.exec_prepared0("clear_dirty", id_array, hours, claim.up_to_sequence);
+      if (!claim.hours.empty())
+        w.exec_prepared0("clear_dirty", id_array, hours, claim.up_to_sequence);
     });
   }
 
@@ -496,7 +562,8 @@ class postgres_store final : public store {
     return pool_->run(stmt, [&](pqxx::connection& c) {
       pqxx::read_transaction t{c};
       std::vector<T> out;
-      for (const auto& r : t.exec_prepared(stmt, args...)) out.push_back(map(r));
+      for (const auto& r : t.exec_prepared(stmt, args...))
+        out.push_back(map(r));
       return out;
     });
   }
@@ -514,23 +581,26 @@ class postgres_store final : public store {
       pqxx::read_transaction t{c};
       return t.exec_prepared("known_sensors", uuid_array(unknown));
     });
-    for (const auto& r : found) known_sensors_.insert(to_uuid(r[0]));
+    for (const auto& r : found)
+      known_sensors_.insert(to_uuid(r[0]));
     for (std::size_t i = 0; i < rows.size(); ++i)
       if (!known_sensors_.contains(rows.sensor_id[i]))
-        throw storage_error("write_readings: row " + std::to_string(i) + " references unknown sensor " +
-                                rows.sensor_id[i].to_string(),
+        throw storage_error("write_readings: row " + std::to_string(i) +
+                                " references unknown sensor " + rows.sensor_id[i].to_string(),
                             false);
   }
 
   write_result write_once(const reading_rows& rows, std::span<const sample_state> states) {
     return pool_->run("write_readings", [&](pqxx::connection& c) {
       pqxx::work w{c};
-      w.exec("SELECT pg_advisory_xact_lock_shared(" + dirty_lock_key(w, pool_->options().schema) + ")");
+      w.exec("SELECT pg_advisory_xact_lock_shared(" + dirty_lock_key(w, pool_->options().schema) +
+             ")");
       write_result result;
       if (!rows.empty() && !(fast_path_cooldown_ == 0 && copy_directly(w, rows, result))) {
         if (fast_path_cooldown_ > 0) --fast_path_cooldown_;
         {
-          pqxx::stream_to copy{w, "staging_readings", std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
+          pqxx::stream_to copy{w, "staging_readings",
+                               std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
           for (std::size_t i = 0; i < rows.size(); ++i)
             copy << std::make_tuple(rows.sensor_id[i].to_string(), rows.ts[i], rows.value[i],
                                     to_db_quality(rows.quality[i]));
@@ -539,7 +609,8 @@ class postgres_store final : public store {
         try {
           result.inserted = w.exec_prepared1("insert_readings")[0].as<std::size_t>();
         } catch (const pqxx::check_violation& e) {
-          throw partition_missing(std::string("a reading lies outside every partition: ") + e.what());
+          throw partition_missing(std::string("a reading lies outside every partition: ") +
+                                  e.what());
         }
         if (result.inserted < rows.size()) {
           const auto [lo, hi] = std::minmax_element(rows.ts.begin(), rows.ts.end());
@@ -547,7 +618,8 @@ class postgres_store final : public store {
         }
         result.unchanged = rows.size() - result.inserted - result.replaced;
       }
-      for (const auto& s : states) w.exec_prepared0("put_state", s.sensor_id.to_string(), s.ts, s.raw_value);
+      for (const auto& s : states)
+        w.exec_prepared0("put_state", s.sensor_id.to_string(), s.ts, s.raw_value);
       w.commit();  // acknowledged only from here on
       return result;
     });
@@ -564,10 +636,11 @@ class postgres_store final : public store {
     try {
       pqxx::subtransaction sub{w, "energy_fast_copy"};
       {
-        pqxx::stream_to copy{sub, "readings", std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
+        pqxx::stream_to copy{sub, "readings",
+                             std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
         for (std::size_t i = 0; i < rows.size(); ++i)
-          copy << std::make_tuple(rows.sensor_id[i].to_string(), timestamptz_text(rows.ts[i]), rows.value[i],
-                                  to_db_quality(rows.quality[i]));
+          copy << std::make_tuple(rows.sensor_id[i].to_string(), timestamptz_text(rows.ts[i]),
+                                  rows.value[i], to_db_quality(rows.quality[i]));
         copy.complete();
       }
       // Every row was new: mark each distinct (sensor, UTC hour) dirty.

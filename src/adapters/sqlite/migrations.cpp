@@ -117,13 +117,16 @@ constexpr std::array<migration, 1> builtin{{
 }};
 
 std::int64_t now_epoch() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
 }  // namespace
 
-std::span<const migration> builtin_migrations() noexcept { return builtin; }
+std::span<const migration> builtin_migrations() noexcept {
+  return builtin;
+}
 
 int recorded_version(SQLite::Database& db) {
   if (!db.tableExists("schema_migrations")) return 0;
@@ -139,8 +142,9 @@ void migrate(SQLite::Database& db, std::span<const migration> steps, const std::
       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
   const int current = recorded_version(db);
   if (current > known)
-    throw storage_error("sqlite database " + where + " has schema version " + std::to_string(current) +
-                            ", newer than version " + std::to_string(known) +
+    throw storage_error("sqlite database " + where + " has schema version " +
+                            std::to_string(current) + ", newer than version " +
+                            std::to_string(known) +
                             " known to this library: open it with a newer energy library",
                         false);
   {
@@ -150,12 +154,14 @@ void migrate(SQLite::Database& db, std::span<const migration> steps, const std::
       const std::string name = recorded.getColumn(1).getString();
       const bool ours = v >= 1 && v <= known && steps[static_cast<std::size_t>(v - 1)].name == name;
       if (!ours)
-        throw storage_error("sqlite database " + where + " records schema migration " + std::to_string(v) + " '" +
-                                name + "', which is not this library's: a different schema history",
+        throw storage_error("sqlite database " + where + " records schema migration " +
+                                std::to_string(v) + " '" + name +
+                                "', which is not this library's: a different schema history",
                             false);
     }
   }
-  SQLite::Statement record(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  SQLite::Statement record(
+      db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   for (const auto& step : steps) {
     if (step.version <= current) continue;
     db.exec(std::string(step.sql));

@@ -13,11 +13,14 @@ std::unique_ptr<store> open_store(std::string_view uri) {
   if (uri == memory_scheme) return open_memory_store();
   if (uri.starts_with(sqlite_scheme)) {
     const std::string_view path = uri.substr(sqlite_scheme.size());
-    if (path.empty()) throw std::invalid_argument("store URI '" + std::string(uri) + "': sqlite: needs a file path");
+    if (path.empty())
+      throw std::invalid_argument("store URI '" + std::string(uri) +
+                                  "': sqlite: needs a file path");
     return open_sqlite_store(std::filesystem::path(std::string(path)));
   }
-  throw std::invalid_argument("store URI '" + std::string(uri) +
-                              "': unknown scheme; accepted: memory:, sqlite:<path>, sqlite::memory:");
+  throw std::invalid_argument(
+      "store URI '" + std::string(uri) +
+      "': unknown scheme; accepted: memory:, sqlite:<path>, sqlite::memory:");
 }
 
 }  // namespace energy::storage

@@ -41,8 +41,9 @@ class sqlite_retention final : public retention_port {
   explicit sqlite_retention(const std::filesystem::path& path) try
       : path_(path), db_(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, 5000) {
     if (!db_.tableExists("energy_readings"))
-      throw storage_error("sqlite retention: " + path.string() + " has no energy schema (open it as a store first)",
-                          false);
+      throw storage_error(
+          "sqlite retention: " + path.string() + " has no energy schema (open it as a store first)",
+          false);
   } catch (const SQLite::Exception& e) {
     fail(e, ("open " + path.string()).c_str());
   }
@@ -50,7 +51,9 @@ class sqlite_retention final : public retention_port {
   std::unique_ptr<lock> try_lock() override {
     const auto lock_path = path_.string() + ".retention-lock";
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) throw storage_error("sqlite retention: cannot open " + lock_path + ": " + std::strerror(errno), false);
+    if (fd < 0)
+      throw storage_error(
+          "sqlite retention: cannot open " + lock_path + ": " + std::strerror(errno), false);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
       return nullptr;
@@ -63,12 +66,14 @@ class sqlite_retention final : public retention_port {
     try {
       // Floor division: days before 1970 are negative.
       SQLite::Statement st(db_,
-                           "SELECT DISTINCT (timestamp - (((timestamp % 86400) + 86400) % 86400)) FROM energy_readings "
+                           "SELECT DISTINCT (timestamp - (((timestamp % 86400) + 86400) % 86400)) "
+                           "FROM energy_readings "
                            "WHERE timestamp < ?1 ORDER BY 1");
       st.bind(1, static_cast<std::int64_t>(to_epoch(cutoff)));
       while (st.executeStep()) {
         const auto start = from_epoch(st.getColumn(0).getInt64());
-        if (start + std::chrono::hours{24} <= cutoff) out.push_back({start, start + std::chrono::hours{24}});
+        if (start + std::chrono::hours{24} <= cutoff)
+          out.push_back({start, start + std::chrono::hours{24}});
       }
     } catch (const SQLite::Exception& e) {
       fail(e, "list days");
@@ -79,14 +84,16 @@ class sqlite_retention final : public retention_port {
   reading_rows read_day(time_range day) override {
     reading_rows out;
     try {
-      SQLite::Statement st(db_,
-                           "SELECT sensor_id, timestamp, value, quality_flag FROM energy_readings "
-                           "WHERE timestamp >= ?1 AND timestamp < ?2 ORDER BY sensor_id, timestamp");
+      SQLite::Statement st(
+          db_,
+          "SELECT sensor_id, timestamp, value, quality_flag FROM energy_readings "
+          "WHERE timestamp >= ?1 AND timestamp < ?2 ORDER BY sensor_id, timestamp");
       st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
       st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
       while (st.executeStep()) {
         const auto blob = st.getColumn(0);
-        if (blob.getBytes() != 16) throw storage_error("sqlite retention: a sensor_id is not 16 bytes", false);
+        if (blob.getBytes() != 16)
+          throw storage_error("sqlite retention: a sensor_id is not 16 bytes", false);
         std::array<std::uint8_t, 16> bytes{};
         std::memcpy(bytes.data(), blob.getBlob(), 16);
         out.push_back(uuid{bytes}, st.getColumn(1).getInt64(), st.getColumn(2).getInt64(),
@@ -113,7 +120,8 @@ class sqlite_retention final : public retention_port {
   void drop_day(time_range day) override {
     try {
       SQLite::Transaction tx(db_);
-      SQLite::Statement st(db_, "DELETE FROM energy_readings WHERE timestamp >= ?1 AND timestamp < ?2");
+      SQLite::Statement st(db_,
+                           "DELETE FROM energy_readings WHERE timestamp >= ?1 AND timestamp < ?2");
       st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
       st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
       st.exec();

@@ -30,24 +30,29 @@ void bind_id(SQLite::Statement& st, int index, const uuid& id) {
 
 uuid column_id(const SQLite::Column& c) {
   if (c.getBytes() != 16 || c.getType() != SQLITE_BLOB)
-    throw storage_error(std::string("sqlite: column ") + c.getName() + " does not hold a 16-byte id", false);
+    throw storage_error(
+        std::string("sqlite: column ") + c.getName() + " does not hold a 16-byte id", false);
   std::array<std::uint8_t, 16> b{};
   std::memcpy(b.data(), c.getBlob(), 16);
   return uuid{b};
 }
 
-std::string_view scope_name(summary_scope s) noexcept { return s == summary_scope::sensor ? "sensor" : "building"; }
+std::string_view scope_name(summary_scope s) noexcept {
+  return s == summary_scope::sensor ? "sensor" : "building";
+}
 
 summary_scope parse_scope(std::string_view s) {
   if (s == "sensor") return summary_scope::sensor;
   if (s == "building") return summary_scope::building;
-  throw storage_error("sqlite: unknown summary scope '" + std::string(s) + "' in table summaries", false);
+  throw storage_error("sqlite: unknown summary scope '" + std::string(s) + "' in table summaries",
+                      false);
 }
 
 alert_window parse_window(std::string_view s) {
   for (auto w : {alert_window::quarter_hour, alert_window::hour, alert_window::day})
     if (to_string(w) == s) return w;
-  throw storage_error("sqlite: unknown alert window '" + std::string(s) + "' in table alert_configs", false);
+  throw storage_error(
+      "sqlite: unknown alert window '" + std::string(s) + "' in table alert_configs", false);
 }
 
 void bind_text(SQLite::Statement& st, int index, std::string_view s) {
@@ -57,7 +62,10 @@ void bind_text(SQLite::Statement& st, int index, std::string_view s) {
 
 template <class T>
 void bind_optional(SQLite::Statement& st, int index, const std::optional<T>& v) {
-  if (v) st.bind(index, *v); else st.bind(index);
+  if (v)
+    st.bind(index, *v);
+  else
+    st.bind(index);
 }
 
 std::optional<std::int64_t> column_optional_int(const SQLite::Column& c) {
@@ -71,7 +79,9 @@ std::optional<double> column_optional_double(const SQLite::Column& c) {
 }
 
 /// Floor of `ts` to its UTC hour (also for instants before 1970).
-epoch_seconds utc_hour(epoch_seconds ts) noexcept { return ts - (((ts % 3600) + 3600) % 3600); }
+epoch_seconds utc_hour(epoch_seconds ts) noexcept {
+  return ts - (((ts % 3600) + 3600) % 3600);
+}
 
 /// Resets a cached statement when a use ends, however it ends: a statement left mid-step keeps a
 /// read transaction open and would pin the WAL.
@@ -97,7 +107,8 @@ std::string quoted(const std::filesystem::path& path) {
   return out;
 }
 
-[[noreturn]] void throw_storage(const SQLite::Exception& e, std::string_view operation, const std::string& where) {
+[[noreturn]] void throw_storage(const SQLite::Exception& e, std::string_view operation,
+                                const std::string& where) {
   const int primary = e.getErrorCode() & 0xff;
   const bool retryable = primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
   throw storage_error("sqlite " + where + ": " + std::string(operation) + " failed: " + e.what() +
@@ -109,13 +120,17 @@ std::string quoted(const std::filesystem::path& path) {
 
 constexpr const char* tenant_columns = "id, name, created_at";
 constexpr const char* building_columns =
-    "id, tenant_id, name, address, square_footage, primary_use, time_zone, flat_rate_micros, created_at";
+    "id, tenant_id, name, address, square_footage, primary_use, time_zone, flat_rate_micros, "
+    "created_at";
 constexpr const char* sensor_columns =
-    "id, building_id, sensor_type, reading_kind, unit, location, interval_seconds, max_value, register_max, "
+    "id, building_id, sensor_type, reading_kind, unit, location, interval_seconds, max_value, "
+    "register_max, "
     "is_active, created_at";
-constexpr const char* alert_columns = "id, building_id, threshold, alert_window, notification_email, is_enabled";
+constexpr const char* alert_columns =
+    "id, building_id, threshold, alert_window, notification_email, is_enabled";
 constexpr const char* summary_columns =
-    "scope, subject_id, sensor_type, resolution, period_start, period_end, local_start, consumption, peak_demand, "
+    "scope, subject_id, sensor_type, resolution, period_start, period_end, local_start, "
+    "consumption, peak_demand, "
     "cost_micros, reading_count";
 
 std::string select_from(const char* columns, const char* table, const char* where) {
@@ -130,7 +145,8 @@ std::string upsert_sql(std::string_view table, std::string_view columns, std::si
   for (std::size_t at = 0; at <= columns.size();) {
     const std::size_t comma = std::min(columns.find(',', at), columns.size());
     std::string_view name = columns.substr(at, comma - at);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.front() == ' ')
+      name.remove_prefix(1);
     names.push_back(name);
     at = comma + 1;
   }
@@ -159,7 +175,8 @@ std::string upsert_sql(std::string_view table, std::string_view columns, std::si
 }
 
 tenant read_tenant(const SQLite::Statement& st) {
-  return tenant{column_id(st.getColumn(0)), st.getColumn(1).getString(), from_epoch(st.getColumn(2).getInt64())};
+  return tenant{column_id(st.getColumn(0)), st.getColumn(1).getString(),
+                from_epoch(st.getColumn(2).getInt64())};
 }
 
 building read_building(const SQLite::Statement& st) {
@@ -171,7 +188,8 @@ building read_building(const SQLite::Statement& st) {
   b.square_footage = column_optional_int(st.getColumn(4));
   b.primary_use = st.getColumn(5).getString();
   b.time_zone = st.getColumn(6).getString();
-  if (auto micros = column_optional_int(st.getColumn(7))) b.flat_rate_per_kwh = money::from_micros(*micros);
+  if (auto micros = column_optional_int(st.getColumn(7)))
+    b.flat_rate_per_kwh = money::from_micros(*micros);
   b.created_at = from_epoch(st.getColumn(8).getInt64());
   return b;
 }
@@ -209,7 +227,8 @@ summary_row read_summary(const SQLite::Statement& st) {
   r.subject_id = column_id(st.getColumn(1));
   r.type = parse_sensor_type(st.getColumn(2).getString());
   r.res = parse_resolution(st.getColumn(3).getString());
-  r.period = time_range{from_epoch(st.getColumn(4).getInt64()), from_epoch(st.getColumn(5).getInt64())};
+  r.period =
+      time_range{from_epoch(st.getColumn(4).getInt64()), from_epoch(st.getColumn(5).getInt64())};
   r.local_start = date::local_seconds{std::chrono::seconds{st.getColumn(6).getInt64()}};
   r.consumption = st.getColumn(7).getInt64();
   r.peak_demand = st.getColumn(8).getInt64();
@@ -249,11 +268,13 @@ class sqlite_store final : public store {
 
   void put_building(const building& b) override {
     if (!is_valid_zone(b.time_zone))
-      throw std::invalid_argument("building " + b.id.to_string() + ": unknown IANA time zone '" + b.time_zone + "'");
+      throw std::invalid_argument("building " + b.id.to_string() + ": unknown IANA time zone '" +
+                                  b.time_zone + "'");
     guard("put_building", [&] {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(tenant_exists_, b.tenant_id))
-        throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " + b.tenant_id.to_string());
+        throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " +
+                                    b.tenant_id.to_string());
       statement_use st(upsert_building_);
       bind_id(*st, 1, b.id);
       bind_id(*st, 2, b.tenant_id);
@@ -262,7 +283,10 @@ class sqlite_store final : public store {
       bind_optional(*st, 5, b.square_footage);
       st->bind(6, b.primary_use);
       st->bind(7, b.time_zone);
-      if (b.flat_rate_per_kwh) st->bind(8, b.flat_rate_per_kwh->micros()); else st->bind(8);
+      if (b.flat_rate_per_kwh)
+        st->bind(8, b.flat_rate_per_kwh->micros());
+      else
+        st->bind(8);
       st->bind(9, static_cast<std::int64_t>(to_epoch(b.created_at)));
       st->exec();
       tx.commit();
@@ -274,14 +298,16 @@ class sqlite_store final : public store {
   }
 
   std::vector<building> list_buildings(const uuid& tenant_id) override {
-    return guard("list_buildings", [&] { return get_all(list_buildings_, &tenant_id, read_building); });
+    return guard("list_buildings",
+                 [&] { return get_all(list_buildings_, &tenant_id, read_building); });
   }
 
   void put_sensor(const sensor& s) override {
     guard("put_sensor", [&] {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(building_exists_, s.building_id))
-        throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " + s.building_id.to_string());
+        throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
+                                    s.building_id.to_string());
       statement_use st(upsert_sensor_);
       bind_id(*st, 1, s.id);
       bind_id(*st, 2, s.building_id);
@@ -309,7 +335,8 @@ class sqlite_store final : public store {
   }
 
   std::vector<sensor> list_all_sensors() override {
-    return guard("list_all_sensors", [&] { return get_all(list_all_sensors_, nullptr, read_sensor); });
+    return guard("list_all_sensors",
+                 [&] { return get_all(list_all_sensors_, nullptr, read_sensor); });
   }
 
   void put_alert_config(const alert_config& a) override {
@@ -331,12 +358,14 @@ class sqlite_store final : public store {
   }
 
   std::vector<alert_config> list_alert_configs(const uuid& building_id) override {
-    return guard("list_alert_configs", [&] { return get_all(list_alerts_, &building_id, read_alert); });
+    return guard("list_alert_configs",
+                 [&] { return get_all(list_alerts_, &building_id, read_alert); });
   }
 
   // --- readings ---------------------------------------------------------------------------------
 
-  write_result write_readings(const reading_rows& rows, std::span<const sample_state> states) override {
+  write_result write_readings(const reading_rows& rows,
+                              std::span<const sample_state> states) override {
     const std::size_t n = rows.size();
     if (rows.sensor_id.size() != n || rows.value.size() != n || rows.quality.size() != n)
       throw std::invalid_argument("write_readings: reading_rows columns have different lengths");
@@ -347,7 +376,8 @@ class sqlite_store final : public store {
       changed_.clear();
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       for (std::size_t i = 0; i < n; ++i) {
-        const write_outcome outcome = write_row(rows.sensor_id[i], rows.ts[i], rows.value[i], rows.quality[i]);
+        const write_outcome outcome =
+            write_row(rows.sensor_id[i], rows.ts[i], rows.value[i], rows.quality[i]);
         if (outcome == write_outcome::unchanged) {
           ++result.unchanged;
           continue;
@@ -384,10 +414,12 @@ class sqlite_store final : public store {
       {
         statement_use st(sensor_ids_of_building_);  // ordered by id
         bind_id(*st, 1, building_id);
-        while (st->executeStep()) ids.push_back(column_id(st->getColumn(0)));
+        while (st->executeStep())
+          ids.push_back(column_id(st->getColumn(0)));
       }
       reading_rows out;
-      for (const auto& id : ids) append_readings(out, id, range);
+      for (const auto& id : ids)
+        append_readings(out, id, range);
       tx.commit();
       return out;
     });
@@ -403,7 +435,8 @@ class sqlite_store final : public store {
   }
 
   std::int64_t count_readings() override {
-    return guard("count_readings", [&] { return db_.execAndGet("SELECT count(*) FROM energy_readings").getInt64(); });
+    return guard("count_readings",
+                 [&] { return db_.execAndGet("SELECT count(*) FROM energy_readings").getInt64(); });
   }
 
   // --- summaries --------------------------------------------------------------------------------
@@ -463,7 +496,8 @@ class sqlite_store final : public store {
       bind_text(*st, 4, to_string(q.res));
       st->bind(5, static_cast<std::int64_t>(to_epoch(q.range.start)));
       st->bind(6, static_cast<std::int64_t>(to_epoch(q.range.end)));
-      while (st->executeStep()) out.push_back(read_summary(*st));
+      while (st->executeStep())
+        out.push_back(read_summary(*st));
       return out;
     });
   }
@@ -487,7 +521,8 @@ class sqlite_store final : public store {
   }
 
   template <class Read>
-  auto get_one(SQLite::Statement& query, const uuid& id, Read read) -> std::optional<decltype(read(query))> {
+  auto get_one(SQLite::Statement& query, const uuid& id, Read read)
+      -> std::optional<decltype(read(query))> {
     statement_use st(query);
     bind_id(*st, 1, id);
     if (!st->executeStep()) return std::nullopt;
@@ -495,11 +530,13 @@ class sqlite_store final : public store {
   }
 
   template <class Read>
-  auto get_all(SQLite::Statement& query, const uuid* key, Read read) -> std::vector<decltype(read(query))> {
+  auto get_all(SQLite::Statement& query, const uuid* key, Read read)
+      -> std::vector<decltype(read(query))> {
     statement_use st(query);
     if (key) bind_id(*st, 1, *key);
     std::vector<decltype(read(query))> out;
-    while (st->executeStep()) out.push_back(read(*st));
+    while (st->executeStep())
+      out.push_back(read(*st));
     return out;
   }
 
@@ -510,13 +547,15 @@ class sqlite_store final : public store {
       if (known_sensors_.contains(id)) return;
       if (!exists(sensor_exists_, id))
         throw storage_error("sqlite " + where_ + ": write_readings: " + std::string(what) + " " +
-                                std::to_string(index) + " references unknown sensor " + id.to_string() +
-                                "; nothing was written",
+                                std::to_string(index) + " references unknown sensor " +
+                                id.to_string() + "; nothing was written",
                             false);
       known_sensors_.insert(id);
     };
-    for (std::size_t i = 0; i < rows.size(); ++i) check(rows.sensor_id[i], "row", i);
-    for (std::size_t i = 0; i < states.size(); ++i) check(states[i].sensor_id, "sample state", i);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      check(rows.sensor_id[i], "row", i);
+    for (std::size_t i = 0; i < states.size(); ++i)
+      check(states[i].sensor_id, "sample state", i);
   }
 
   /// The duplicate policy, in SQL. SQLite's one-statement upsert reports only "a row changed",
@@ -550,7 +589,8 @@ class sqlite_store final : public store {
     std::int64_t seq = 0;
     {
       statement_use st(next_sequence_);
-      if (!st->executeStep()) throw storage_error("sqlite " + where_ + ": store_counters lacks dirty_sequence", false);
+      if (!st->executeStep())
+        throw storage_error("sqlite " + where_ + ": store_counters lacks dirty_sequence", false);
       seq = st->getColumn(0).getInt64();
     }
     // One prepared single-row upsert per mark. Measured in bench/sqlite: with 64-row VALUES
@@ -593,54 +633,65 @@ class sqlite_store final : public store {
   stmt tenant_exists_{db_, "SELECT 1 FROM tenants WHERE id = ?1"};
   stmt upsert_building_{db_, upsert_sql("buildings", building_columns, 1)};
   stmt get_building_{db_, select_from(building_columns, "buildings", "WHERE id = ?1")};
-  stmt list_buildings_{db_, select_from(building_columns, "buildings", "WHERE tenant_id = ?1 ORDER BY id")};
+  stmt list_buildings_{
+      db_, select_from(building_columns, "buildings", "WHERE tenant_id = ?1 ORDER BY id")};
   stmt building_exists_{db_, "SELECT 1 FROM buildings WHERE id = ?1"};
   stmt upsert_sensor_{db_, upsert_sql("sensors", sensor_columns, 1)};
   stmt get_sensor_{db_, select_from(sensor_columns, "sensors", "WHERE id = ?1")};
-  stmt list_sensors_{db_, select_from(sensor_columns, "sensors", "WHERE building_id = ?1 ORDER BY id")};
+  stmt list_sensors_{db_,
+                     select_from(sensor_columns, "sensors", "WHERE building_id = ?1 ORDER BY id")};
   stmt list_all_sensors_{db_, select_from(sensor_columns, "sensors", "ORDER BY id")};
   stmt sensor_exists_{db_, "SELECT 1 FROM sensors WHERE id = ?1"};
   stmt sensor_ids_of_building_{db_, "SELECT id FROM sensors WHERE building_id = ?1 ORDER BY id"};
   stmt upsert_alert_{db_, upsert_sql("alert_configs", alert_columns, 1)};
-  stmt list_alerts_{db_, select_from(alert_columns, "alert_configs", "WHERE building_id = ?1 ORDER BY id")};
+  stmt list_alerts_{
+      db_, select_from(alert_columns, "alert_configs", "WHERE building_id = ?1 ORDER BY id")};
 
   stmt insert_reading_{db_,
-                       "INSERT INTO energy_readings (sensor_id, timestamp, value, quality_flag) VALUES (?1, ?2, ?3, ?4)"
+                       "INSERT INTO energy_readings (sensor_id, timestamp, value, quality_flag) "
+                       "VALUES (?1, ?2, ?3, ?4)"
                        " ON CONFLICT (sensor_id, timestamp) DO NOTHING"};
   // (a | corrected) <> (b | corrected): flags differ in a bit other than `corrected`.
   stmt correct_reading_{db_,
                         "UPDATE energy_readings SET value = ?3, quality_flag = ?4 | ?5"
                         " WHERE sensor_id = ?1 AND timestamp = ?2"
                         " AND (value <> ?3 OR (quality_flag | ?5) <> (?4 | ?5))"};
-  stmt read_readings_{db_,
-                      "SELECT timestamp, value, quality_flag FROM energy_readings"
-                      " WHERE sensor_id = ?1 AND timestamp >= ?2 AND timestamp < ?3 ORDER BY timestamp"};
+  stmt read_readings_{
+      db_,
+      "SELECT timestamp, value, quality_flag FROM energy_readings"
+      " WHERE sensor_id = ?1 AND timestamp >= ?2 AND timestamp < ?3 ORDER BY timestamp"};
   stmt upsert_state_{db_, upsert_sql("sample_states", "sensor_id, timestamp, raw_value", 1)};
   stmt get_state_{db_, "SELECT timestamp, raw_value FROM sample_states WHERE sensor_id = ?1"};
 
-  stmt next_sequence_{db_,
-                      "UPDATE store_counters SET value = value + 1 WHERE name = 'dirty_sequence' RETURNING value"};
+  stmt next_sequence_{
+      db_,
+      "UPDATE store_counters SET value = value + 1 WHERE name = 'dirty_sequence' RETURNING value"};
   stmt current_sequence_{db_, "SELECT value FROM store_counters WHERE name = 'dirty_sequence'"};
   stmt upsert_dirty_{db_, upsert_sql("dirty_hours", "hour, sensor_id, seq", 2)};
   // Oldest hour first; the primary key (hour, sensor_id) is the order, no sort needed.
-  stmt claim_dirty_{db_, "SELECT hour, sensor_id FROM dirty_hours ORDER BY hour, sensor_id LIMIT ?1"};
-  stmt delete_dirty_{db_, "DELETE FROM dirty_hours WHERE hour = ?1 AND sensor_id = ?2 AND seq <= ?3"};
+  stmt claim_dirty_{db_,
+                    "SELECT hour, sensor_id FROM dirty_hours ORDER BY hour, sensor_id LIMIT ?1"};
+  stmt delete_dirty_{db_,
+                     "DELETE FROM dirty_hours WHERE hour = ?1 AND sensor_id = ?2 AND seq <= ?3"};
   stmt upsert_summary_{db_, upsert_sql("summaries", summary_columns, 5)};
-  stmt read_summaries_{db_, select_from(summary_columns, "summaries",
-                                        "WHERE scope = ?1 AND subject_id = ?2 AND sensor_type = ?3"
-                                        " AND resolution = ?4 AND period_start >= ?5 AND period_start < ?6"
-                                        " ORDER BY period_start")};
+  stmt read_summaries_{
+      db_, select_from(summary_columns, "summaries",
+                       "WHERE scope = ?1 AND subject_id = ?2 AND sensor_type = ?3"
+                       " AND resolution = ?4 AND period_start >= ?5 AND period_start < ?6"
+                       " ORDER BY period_start")};
 
-  static SQLite::Database open_database(const std::filesystem::path& path, const sqlite_options& options,
-                                        const std::string& where) {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
-                        static_cast<int>(std::clamp<std::int64_t>(options.busy_timeout.count(), 0, INT32_MAX)));
+  static SQLite::Database open_database(const std::filesystem::path& path,
+                                        const sqlite_options& options, const std::string& where) {
+    SQLite::Database db(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+        static_cast<int>(std::clamp<std::int64_t>(options.busy_timeout.count(), 0, INT32_MAX)));
     // journal_mode answers "memory" for ":memory:" databases; WAL applies to files.
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(options.durability == sqlite_durability::full ? "PRAGMA synchronous = FULL"
                                                           : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
-    db.exec("PRAGMA cache_size = " + std::to_string(-std::max<std::int64_t>(options.cache_size_kib, 64)));
+    db.exec("PRAGMA cache_size = " +
+            std::to_string(-std::max<std::int64_t>(options.cache_size_kib, 64)));
     sqlite_detail::migrate(db, sqlite_detail::builtin_migrations(), where);
     return db;
   }
@@ -648,9 +699,12 @@ class sqlite_store final : public store {
 
 }  // namespace
 
-int sqlite_schema_version() noexcept { return sqlite_detail::builtin_migrations().back().version; }
+int sqlite_schema_version() noexcept {
+  return sqlite_detail::builtin_migrations().back().version;
+}
 
-std::unique_ptr<store> open_sqlite_store(const std::filesystem::path& path, const sqlite_options& options) {
+std::unique_ptr<store> open_sqlite_store(const std::filesystem::path& path,
+                                         const sqlite_options& options) {
   try {
     return std::make_unique<sqlite_store>(path, options);
   } catch (const SQLite::Exception& e) {

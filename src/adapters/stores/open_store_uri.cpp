@@ -25,13 +25,15 @@ std::unique_ptr<store> open_store_uri(std::string_view uri) {
 #ifdef ENERGY_STORES_HAVE_POSTGRES
     return open_postgres_store(uri);
 #else
-    throw std::invalid_argument("'" + std::string(uri) + "': this build of energy has no PostgreSQL adapter");
+    throw std::invalid_argument("'" + std::string(uri) +
+                                "': this build of energy has no PostgreSQL adapter");
 #endif
   }
   if (uri.starts_with("sqlite:") || uri.starts_with("memory:")) return open_store(uri);
   if (uri.find("://") != std::string_view::npos || uri.empty())
-    throw std::invalid_argument("unsupported store URI '" + std::string(uri) +
-                                "' (accepted: memory:, sqlite:PATH, a file path, postgresql://user@host:port/db)");
+    throw std::invalid_argument(
+        "unsupported store URI '" + std::string(uri) +
+        "' (accepted: memory:, sqlite:PATH, a file path, postgresql://user@host:port/db)");
   return open_sqlite_store(std::filesystem::path(uri));
 }
 

@@ -41,7 +41,8 @@ class bucket_index {
   bucket_index() { rehash(1024); }
 
   /// The accumulator index stored for the key; stores and returns `value_if_new` when it is absent.
-  std::uint32_t find_or_insert(std::uint32_t subject, epoch_seconds start, std::uint32_t value_if_new) {
+  std::uint32_t find_or_insert(std::uint32_t subject, epoch_seconds start,
+                               std::uint32_t value_if_new) {
     if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
     std::size_t i = hash(subject, start) & mask_;
     while (true) {
@@ -55,7 +56,9 @@ class bucket_index {
       i = (i + 1) & mask_;
     }
   }
-  [[nodiscard]] std::size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(slot); }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return slots_.capacity() * sizeof(slot);
+  }
 
  private:
   struct slot {
@@ -87,7 +90,8 @@ class uuid_index {
  public:
   void reserve(std::size_t n) {
     std::size_t cap = 16;
-    while (cap < 2 * n) cap *= 2;
+    while (cap < 2 * n)
+      cap *= 2;
     slots_.assign(cap, slot{});
     mask_ = cap - 1;
   }
@@ -115,7 +119,9 @@ class uuid_index {
     std::memcpy(&lo, id.bytes().data() + 8, 8);
     return {hi, lo};
   }
-  [[nodiscard]] std::size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(slot); }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return slots_.capacity() * sizeof(slot);
+  }
 
  private:
   struct slot {
@@ -190,7 +196,9 @@ auto key_of(const summary_row& r) noexcept {
 
 }  // namespace
 
-bool summary_key_less(const summary_row& a, const summary_row& b) noexcept { return key_of(a) < key_of(b); }
+bool summary_key_less(const summary_row& a, const summary_row& b) noexcept {
+  return key_of(a) < key_of(b);
+}
 
 struct aggregator::impl {
   aggregator_options options;
@@ -215,7 +223,8 @@ struct aggregator::impl {
     sensor_slot& last = sensors[last_sensor];
     if (hi == last.id_hi && lo == last.id_lo) return last_sensor;
     const std::uint32_t guess = last.successor;
-    if (guess != none && sensors[guess].id_hi == hi && sensors[guess].id_lo == lo) return last_sensor = guess;
+    if (guess != none && sensors[guess].id_hi == hi && sensors[guess].id_lo == lo)
+      return last_sensor = guess;
     const std::uint32_t found = sensor_index.find(hi, lo);
     if (found != none) {
       last.successor = found;
@@ -245,8 +254,10 @@ struct aggregator::impl {
     }
     if (ts < s.cur_start || ts >= s.cur_end) {
       calendars[s.building].hour_span(ts, s.cur_start, s.cur_end);
-      if (s.sensor_subject != none) s.cur_sensor_acc = acc_for(s.sensor_subject, s.cur_start, s.cur_end);
-      if (s.building_subject != none) s.cur_building_acc = acc_for(s.building_subject, s.cur_start, s.cur_end);
+      if (s.sensor_subject != none)
+        s.cur_sensor_acc = acc_for(s.sensor_subject, s.cur_start, s.cur_end);
+      if (s.building_subject != none)
+        s.cur_building_acc = acc_for(s.building_subject, s.cur_start, s.cur_end);
     }
     if (s.cur_sensor_acc != none) accumulate(accs[s.cur_sensor_acc], s.interval, ts, value);
     if (s.cur_building_acc != none) accumulate(accs[s.cur_building_acc], s.interval, ts, value);
@@ -261,7 +272,8 @@ struct aggregator::impl {
     r.type = sub.type;
     r.res = resolution::hour;
     r.period = {from_epoch(a.start), from_epoch(a.end)};
-    r.local_start = date::local_seconds{std::chrono::seconds{a.start + calendars[sub.building].offset_at(a.start)}};
+    r.local_start = date::local_seconds{
+        std::chrono::seconds{a.start + calendars[sub.building].offset_at(a.start)}};
     r.consumption = a.energy;
     r.peak_demand = peak_of(a);
     r.cost = costs().cost(buildings[sub.building], sub.type, r.period, a.energy);
@@ -287,17 +299,20 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
   for (const sensor& s : sensors) {
     const auto bit = building_index.find(s.building_id);
     if (bit == building_index.end())
-      throw std::invalid_argument("aggregator: sensor " + s.id.to_string() + " belongs to building " +
-                                  s.building_id.to_string() + ", which was not given");
+      throw std::invalid_argument("aggregator: sensor " + s.id.to_string() +
+                                  " belongs to building " + s.building_id.to_string() +
+                                  ", which was not given");
     if (s.interval_seconds <= 0)
-      throw std::invalid_argument("aggregator: sensor " + s.id.to_string() + " has interval_seconds " +
-                                  std::to_string(s.interval_seconds) + " (must be > 0)");
+      throw std::invalid_argument("aggregator: sensor " + s.id.to_string() +
+                                  " has interval_seconds " + std::to_string(s.interval_seconds) +
+                                  " (must be > 0)");
     if (!m.sensor_index.insert(s.id, static_cast<std::uint32_t>(m.sensors.size()))) continue;
     sensor_slot slot;
     std::tie(slot.id_hi, slot.id_lo) = uuid_index::words(s.id);
     slot.building = bit->second;
     slot.interval = s.interval_seconds;
-    slot.aggregated = s.type != sensor_type::temperature && s.kind != reading_kind::instantaneous_value;
+    slot.aggregated =
+        s.type != sensor_type::temperature && s.kind != reading_kind::instantaneous_value;
     if (slot.aggregated && options.sensor_scope) {
       slot.sensor_subject = static_cast<std::uint32_t>(m.subjects.size());
       m.subjects.push_back({summary_scope::sensor, s.id, s.type, slot.building});
@@ -305,7 +320,8 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
     if (slot.aggregated && options.building_scope) {
       const auto [it, inserted] = building_subjects.try_emplace(
           {slot.building, s.type}, static_cast<std::uint32_t>(m.subjects.size()));
-      if (inserted) m.subjects.push_back({summary_scope::building, s.building_id, s.type, slot.building});
+      if (inserted)
+        m.subjects.push_back({summary_scope::building, s.building_id, s.type, slot.building});
       slot.building_subject = it->second;
     }
     m.sensors.push_back(slot);
@@ -338,7 +354,8 @@ void aggregator::add(const uuid& sensor_id, epoch_seconds ts, milli value) {
 std::vector<summary_row> aggregator::hourly() const {
   std::vector<summary_row> out;
   out.reserve(impl_->accs.size());
-  for (const hour_acc& a : impl_->accs) out.push_back(impl_->row_of(a));
+  for (const hour_acc& a : impl_->accs)
+    out.push_back(impl_->row_of(a));
   std::sort(out.begin(), out.end(), summary_key_less);
   return out;
 }
@@ -349,8 +366,10 @@ aggregation_result aggregator::finish() const {
   // Roll up per building, in that building's calendar.
   std::vector<std::vector<summary_row>> per_building(impl_->buildings.size());
   std::unordered_map<uuid, std::uint32_t> building_of;
-  for (const subject_info& s : impl_->subjects) building_of.emplace(s.id, s.building);
-  for (const summary_row& r : result.hourly) per_building[building_of.at(r.subject_id)].push_back(r);
+  for (const subject_info& s : impl_->subjects)
+    building_of.emplace(s.id, s.building);
+  for (const summary_row& r : result.hourly)
+    per_building[building_of.at(r.subject_id)].push_back(r);
   for (std::size_t b = 0; b < per_building.size(); ++b) {
     if (per_building[b].empty()) continue;
     auto days = roll_up(per_building[b], resolution::day, impl_->calendars[b]);
@@ -363,9 +382,15 @@ aggregation_result aggregator::finish() const {
   return result;
 }
 
-std::int64_t aggregator::added() const noexcept { return impl_->added; }
-std::int64_t aggregator::skipped() const noexcept { return impl_->skipped; }
-std::size_t aggregator::bucket_count() const noexcept { return impl_->accs.size(); }
+std::int64_t aggregator::added() const noexcept {
+  return impl_->added;
+}
+std::int64_t aggregator::skipped() const noexcept {
+  return impl_->skipped;
+}
+std::size_t aggregator::bucket_count() const noexcept {
+  return impl_->accs.size();
+}
 
 std::size_t aggregator::memory_bytes() const noexcept {
   const impl& m = *impl_;
@@ -375,13 +400,14 @@ std::size_t aggregator::memory_bytes() const noexcept {
          m.calendars.capacity() * sizeof(local_calendar);
 }
 
-std::vector<summary_row> roll_up(std::span<const summary_row> finer, resolution target, local_calendar& calendar) {
+std::vector<summary_row> roll_up(std::span<const summary_row> finer, resolution target,
+                                 local_calendar& calendar) {
   std::vector<const summary_row*> order;
   order.reserve(finer.size());
   for (const summary_row& r : finer) {
     if (r.res >= target)
-      throw std::invalid_argument("roll_up: a " + std::string(to_string(r.res)) + " summary cannot roll up to " +
-                                  std::string(to_string(target)));
+      throw std::invalid_argument("roll_up: a " + std::string(to_string(r.res)) +
+                                  " summary cannot roll up to " + std::string(to_string(target)));
     order.push_back(&r);
   }
   std::sort(order.begin(), order.end(), [](const summary_row* a, const summary_row* b) {

@@ -42,7 +42,9 @@ const local_calendar::segment& local_calendar::segment_at(epoch_seconds t) {
   return cache_;
 }
 
-std::int64_t local_calendar::offset_at(epoch_seconds t) { return segment_at(t).offset; }
+std::int64_t local_calendar::offset_at(epoch_seconds t) {
+  return segment_at(t).offset;
+}
 
 void local_calendar::hour_span(epoch_seconds t, epoch_seconds& start, epoch_seconds& end) {
   const segment& s = segment_at(t);
@@ -109,9 +111,12 @@ bucket local_calendar::month_of(utc_seconds t) {
 
 bucket local_calendar::bucket_of(resolution res, utc_seconds t) {
   switch (res) {
-    case resolution::hour: return hour_of(t);
-    case resolution::day: return day_of(t);
-    case resolution::month: return month_of(t);
+    case resolution::hour:
+      return hour_of(t);
+    case resolution::day:
+      return day_of(t);
+    case resolution::month:
+      return month_of(t);
   }
   throw std::invalid_argument("local_calendar: unknown resolution");
 }

@@ -20,8 +20,8 @@ bool same_subject(const summary_row& a, const summary_row& b) noexcept {
 
 /// Rows of `sorted` (ordered by summary_key_less) with `proto`'s subject and resolution `res`
 /// whose period starts in `range`.
-std::span<const summary_row> rows_in(const std::vector<summary_row>& sorted, const summary_row& proto,
-                                     resolution res, time_range range) {
+std::span<const summary_row> rows_in(const std::vector<summary_row>& sorted,
+                                     const summary_row& proto, resolution res, time_range range) {
   summary_row lo = proto, hi = proto;
   lo.res = hi.res = res;
   lo.period.start = range.start;
@@ -38,8 +38,9 @@ std::span<const summary_row> rows_in(const std::vector<summary_row>& sorted, con
  * store's finer rows are read and overlaid with the fresh ones. Either way the coarse row is the
  * exact sum of the finer rows that the store holds after the commit.
  */
-std::vector<summary_row> resum(storage::store& store, local_calendar& cal, const std::vector<summary_row>& fresh,
-                               resolution target, const std::vector<time_range>& complete_ranges,
+std::vector<summary_row> resum(storage::store& store, local_calendar& cal,
+                               const std::vector<summary_row>& fresh, resolution target,
+                               const std::vector<time_range>& complete_ranges,
                                const std::vector<summary_row>& complete) {
   std::vector<summary_row> out;
   const resolution finer = fresh.empty() ? resolution::hour : fresh.front().res;
@@ -48,23 +49,30 @@ std::vector<summary_row> resum(storage::store& store, local_calendar& cal, const
     const summary_row& first = fresh[i];
     const bucket coarse = cal.bucket_of(target, first.period.start);
     std::size_t j = i;
-    while (j < fresh.size() && same_subject(fresh[j], first) && coarse.period.contains(fresh[j].period.start)) ++j;
+    while (j < fresh.size() && same_subject(fresh[j], first) &&
+           coarse.period.contains(fresh[j].period.start))
+      ++j;
 
-    const bool covered = std::any_of(complete_ranges.begin(), complete_ranges.end(), [&](const time_range& r) {
-      return r.start <= coarse.period.start && coarse.period.end <= r.end;
-    });
+    const bool covered =
+        std::any_of(complete_ranges.begin(), complete_ranges.end(), [&](const time_range& r) {
+          return r.start <= coarse.period.start && coarse.period.end <= r.end;
+        });
     std::vector<summary_row> parts;
     if (covered) {
       const auto src = rows_in(complete, first, finer, coarse.period);
       parts.assign(src.begin(), src.end());
     } else {
       std::map<utc_seconds, summary_row> merged;
-      for (summary_row& r : store.read_summaries({first.scope, first.subject_id, first.type, finer, coarse.period}))
+      for (summary_row& r :
+           store.read_summaries({first.scope, first.subject_id, first.type, finer, coarse.period}))
         merged[r.period.start] = std::move(r);
-      for (std::size_t k = i; k < j; ++k) merged[fresh[k].period.start] = fresh[k];
-      for (auto& [start, r] : merged) parts.push_back(std::move(r));
+      for (std::size_t k = i; k < j; ++k)
+        merged[fresh[k].period.start] = fresh[k];
+      for (auto& [start, r] : merged)
+        parts.push_back(std::move(r));
     }
-    for (summary_row& r : roll_up(parts, target, cal)) out.push_back(std::move(r));
+    for (summary_row& r : roll_up(parts, target, cal))
+      out.push_back(std::move(r));
     i = j;
   }
   return out;
@@ -97,7 +105,8 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
         auto s = store.get_sensor(mark.sensor_id);
         if (!s)
           throw storage_error("refresh_summaries: dirty hour " + format_utc(from_epoch(mark.hour)) +
-                                  " names sensor " + mark.sensor_id.to_string() + ", which the store does not hold",
+                                  " names sensor " + mark.sensor_id.to_string() +
+                                  ", which the store does not hold",
                               false);
         it = known.emplace(mark.sensor_id, std::move(*s)).first;
       }
@@ -149,13 +158,15 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
         report.readings_read += raw.size();
         agg.add(raw);
       }
-      // Every bucket of `ranges` was recomputed for every subject; only the affected ones are written.
+      // Every bucket of `ranges` was recomputed for every subject; only the affected ones are
+      // written.
       const std::vector<summary_row> all_hours = agg.hourly();
       std::vector<summary_row> hours;
       for (const summary_row& r : all_hours) {
         const epoch_seconds start = to_epoch(r.period.start);
-        const bool affected = r.scope == summary_scope::sensor ? sensor_keys.contains({r.subject_id, start})
-                                                               : building_keys.contains({r.type, start});
+        const bool affected = r.scope == summary_scope::sensor
+                                  ? sensor_keys.contains({r.subject_id, start})
+                                  : building_keys.contains({r.type, start});
         if (affected) hours.push_back(r);
       }
       std::vector<summary_row> days = resum(store, cal, hours, resolution::day, ranges, all_hours);

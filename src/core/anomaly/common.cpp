@@ -9,31 +9,44 @@ namespace energy::anomaly {
 
 std::string_view to_string(anomaly_kind k) noexcept {
   switch (k) {
-    case anomaly_kind::threshold_exceeded: return "threshold_exceeded";
-    case anomaly_kind::baseline_deviation: return "baseline_deviation";
-    case anomaly_kind::flatline: return "flatline";
-    case anomaly_kind::spike: return "spike";
-    case anomaly_kind::negative_value: return "negative_value";
-    case anomaly_kind::impossible_value: return "impossible_value";
-    case anomaly_kind::missing_data: return "missing_data";
-    case anomaly_kind::meter_reset: return "meter_reset";
-    case anomaly_kind::after_hours_waste: return "after_hours_waste";
+    case anomaly_kind::threshold_exceeded:
+      return "threshold_exceeded";
+    case anomaly_kind::baseline_deviation:
+      return "baseline_deviation";
+    case anomaly_kind::flatline:
+      return "flatline";
+    case anomaly_kind::spike:
+      return "spike";
+    case anomaly_kind::negative_value:
+      return "negative_value";
+    case anomaly_kind::impossible_value:
+      return "impossible_value";
+    case anomaly_kind::missing_data:
+      return "missing_data";
+    case anomaly_kind::meter_reset:
+      return "meter_reset";
+    case anomaly_kind::after_hours_waste:
+      return "after_hours_waste";
   }
   return "unknown";
 }
 
 std::string_view to_string(severity s) noexcept {
   switch (s) {
-    case severity::info: return "info";
-    case severity::warning: return "warning";
-    case severity::critical: return "critical";
+    case severity::info:
+      return "info";
+    case severity::warning:
+      return "warning";
+    case severity::critical:
+      return "critical";
   }
   return "unknown";
 }
 
 void meter_series::validate() const {
   if (interval_seconds <= 0)
-    throw std::invalid_argument(fmt::format("meter_series: interval_seconds must be positive, got {}", interval_seconds));
+    throw std::invalid_argument(
+        fmt::format("meter_series: interval_seconds must be positive, got {}", interval_seconds));
   if (value.size() != ts.size())
     throw std::invalid_argument(
         fmt::format("meter_series: {} timestamps but {} values", ts.size(), value.size()));
@@ -42,12 +55,14 @@ void meter_series::validate() const {
         fmt::format("meter_series: {} timestamps but {} quality flags", ts.size(), quality.size()));
   for (std::size_t i = 1; i < ts.size(); ++i)
     if (ts[i] <= ts[i - 1])
-      throw std::invalid_argument(fmt::format(
-          "meter_series: timestamps must be strictly increasing; row {} ({}) is not after row {} ({})", i,
-          format_utc(from_epoch(ts[i])), i - 1, format_utc(from_epoch(ts[i - 1]))));
+      throw std::invalid_argument(
+          fmt::format("meter_series: timestamps must be strictly increasing; row {} ({}) is not "
+                      "after row {} ({})",
+                      i, format_utc(from_epoch(ts[i])), i - 1, format_utc(from_epoch(ts[i - 1]))));
 }
 
-std::vector<std::uint8_t> hour_of_week(std::span<const epoch_seconds> ts, const date::time_zone* zone) {
+std::vector<std::uint8_t> hour_of_week(std::span<const epoch_seconds> ts,
+                                       const date::time_zone* zone) {
   if (zone == nullptr) throw std::invalid_argument("hour_of_week: zone is null");
   detail::offset_cache tz(zone);
   std::vector<std::uint8_t> out(ts.size());
@@ -58,17 +73,21 @@ std::vector<std::uint8_t> hour_of_week(std::span<const epoch_seconds> ts, const 
   return out;
 }
 
-std::vector<std::int64_t> local_seconds(std::span<const epoch_seconds> ts, const date::time_zone* zone) {
+std::vector<std::int64_t> local_seconds(std::span<const epoch_seconds> ts,
+                                        const date::time_zone* zone) {
   if (zone == nullptr) throw std::invalid_argument("local_seconds: zone is null");
   detail::offset_cache tz(zone);
   std::vector<std::int64_t> out(ts.size());
-  for (std::size_t i = 0; i < ts.size(); ++i) out[i] = tz.local(ts[i]);
+  for (std::size_t i = 0; i < ts.size(); ++i)
+    out[i] = tz.local(ts[i]);
   return out;
 }
 
 namespace detail {
 
-double median_inplace(std::span<double> v) { return quantile_inplace(v, 0.5); }
+double median_inplace(std::span<double> v) {
+  return quantile_inplace(v, 0.5);
+}
 
 double quantile_inplace(std::span<double> v, double q) {
   if (v.empty()) return nan;
@@ -90,28 +109,32 @@ double quantile_inplace(std::span<double> v, double q) {
 }
 
 double mad_inplace(std::span<double> v, double centre) {
-  for (double& x : v) x = std::fabs(x - centre);
+  for (double& x : v)
+    x = std::fabs(x - centre);
   return median_inplace(v);
 }
 
 std::int64_t offset_cache::offset(epoch_seconds t) {
   if (t < begin_ || t >= end_) {
     const auto info = zone_->get_info(from_epoch(t));
-    begin_ = to_epoch(utc_seconds{std::chrono::duration_cast<std::chrono::seconds>(info.begin.time_since_epoch())});
-    end_ = to_epoch(utc_seconds{std::chrono::duration_cast<std::chrono::seconds>(info.end.time_since_epoch())});
+    begin_ = to_epoch(utc_seconds{
+        std::chrono::duration_cast<std::chrono::seconds>(info.begin.time_since_epoch())});
+    end_ = to_epoch(
+        utc_seconds{std::chrono::duration_cast<std::chrono::seconds>(info.end.time_since_epoch())});
     offset_ = info.offset.count();
   }
   return offset_;
 }
 
-slot_groups group_by_slot(std::span<const std::uint8_t> slot, std::span<const double> value, std::size_t slots,
-                          std::span<const std::uint8_t> use) {
+slot_groups group_by_slot(std::span<const std::uint8_t> slot, std::span<const double> value,
+                          std::size_t slots, std::span<const std::uint8_t> use) {
   slot_groups g;
   g.begin.assign(slots + 1, 0);
   auto keep = [&](std::size_t i) { return !std::isnan(value[i]) && (use.empty() || use[i] != 0); };
   for (std::size_t i = 0; i < slot.size(); ++i)
     if (keep(i)) ++g.begin[slot[i] + 1u];
-  for (std::size_t s = 0; s < slots; ++s) g.begin[s + 1] += g.begin[s];
+  for (std::size_t s = 0; s < slots; ++s)
+    g.begin[s + 1] += g.begin[s];
   g.values.resize(g.begin[slots]);
   std::vector<std::size_t> fill(g.begin.begin(), g.begin.end() - 1);
   for (std::size_t i = 0; i < slot.size(); ++i)
@@ -146,12 +169,14 @@ std::vector<flagged_run> merge_flagged(std::span<const epoch_seconds> ts, std::i
 }
 
 local_stats rolling_block_stats(std::span<const epoch_seconds> ts, std::span<const double> x,
-                                std::int64_t block_seconds, std::int64_t radius, std::size_t min_count) {
+                                std::int64_t block_seconds, std::int64_t radius,
+                                std::size_t min_count) {
   const std::size_t n = ts.size();
   local_stats out{std::vector<double>(n, nan), std::vector<double>(n, nan)};
   if (n == 0) return out;
   std::vector<std::size_t> block(n);
-  for (std::size_t i = 0; i < n; ++i) block[i] = static_cast<std::size_t>((ts[i] - ts[0]) / block_seconds);
+  for (std::size_t i = 0; i < n; ++i)
+    block[i] = static_cast<std::size_t>((ts[i] - ts[0]) / block_seconds);
   const std::size_t nb = block[n - 1] + 1;
   std::vector<std::size_t> begin(nb + 1, 0);
   std::vector<double> vals;
@@ -161,7 +186,8 @@ local_stats rolling_block_stats(std::span<const epoch_seconds> ts, std::span<con
       vals.push_back(x[i]);
       ++begin[block[i] + 1];
     }
-  for (std::size_t b = 0; b < nb; ++b) begin[b + 1] += begin[b];
+  for (std::size_t b = 0; b < nb; ++b)
+    begin[b + 1] += begin[b];
   std::vector<double> tmp;
   std::vector<double> centre(nb, nan), sigma(nb, nan);
   const auto r = static_cast<std::size_t>(radius);
@@ -169,7 +195,8 @@ local_stats rolling_block_stats(std::span<const epoch_seconds> ts, std::span<con
     const std::size_t lo = begin[b >= r ? b - r : 0];
     const std::size_t hi = begin[std::min(nb, b + r + 1)];
     if (hi - lo < min_count) continue;
-    tmp.assign(vals.begin() + static_cast<std::ptrdiff_t>(lo), vals.begin() + static_cast<std::ptrdiff_t>(hi));
+    tmp.assign(vals.begin() + static_cast<std::ptrdiff_t>(lo),
+               vals.begin() + static_cast<std::ptrdiff_t>(hi));
     centre[b] = median_inplace(tmp);
     sigma[b] = mad_to_sigma * mad_inplace(tmp, centre[b]);
   }
@@ -192,7 +219,9 @@ std::pair<milli, milli> run_totals(const flagged_run& run, std::span<const doubl
   return {static_cast<milli>(std::llround(exp_total)), act_total};
 }
 
-std::string amount(milli v, std::string_view unit) { return fmt::format("{} {}", format_milli(v), unit); }
+std::string amount(milli v, std::string_view unit) {
+  return fmt::format("{} {}", format_milli(v), unit);
+}
 
 }  // namespace detail
 }  // namespace energy::anomaly

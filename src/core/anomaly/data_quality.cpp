@@ -12,7 +12,8 @@
 namespace energy::anomaly {
 namespace {
 
-anomaly make(const meter_series& s, epoch_seconds start, epoch_seconds end, anomaly_kind kind, enum severity sev) {
+anomaly make(const meter_series& s, epoch_seconds start, epoch_seconds end, anomaly_kind kind,
+             enum severity sev) {
   anomaly a;
   a.building_id = s.building_id;
   a.sensor_id = s.sensor_id;
@@ -32,7 +33,8 @@ void for_each_run(const meter_series& s, Pred pred, Emit emit) {
       continue;
     }
     std::size_t j = i;
-    while (j + 1 < n && pred(j + 1) && s.ts[j + 1] - s.ts[j] == s.interval_seconds) ++j;
+    while (j + 1 < n && pred(j + 1) && s.ts[j + 1] - s.ts[j] == s.interval_seconds)
+      ++j;
     emit(i, j);
     i = j + 1;
   }
@@ -40,16 +42,19 @@ void for_each_run(const meter_series& s, Pred pred, Emit emit) {
 
 milli total(const meter_series& s, std::size_t first, std::size_t last) {
   milli t = 0;
-  for (std::size_t i = first; i <= last; ++i) t += s.value[i];
+  for (std::size_t i = first; i <= last; ++i)
+    t += s.value[i];
   return t;
 }
 
 /// One missing_data anomaly for `[from, to)` (nothing when empty); `note` ends the explanation.
-void gap(const meter_series& s, epoch_seconds from, epoch_seconds to, std::string_view note, std::vector<anomaly>& out) {
+void gap(const meter_series& s, epoch_seconds from, epoch_seconds to, std::string_view note,
+         std::vector<anomaly>& out) {
   if (to <= from) return;
   const std::int64_t iv = s.interval_seconds;
   const std::int64_t count = (to - from + iv - 1) / iv;
-  auto a = make(s, from, to, anomaly_kind::missing_data, count * iv >= 86400 ? severity::critical : severity::warning);
+  auto a = make(s, from, to, anomaly_kind::missing_data,
+                count * iv >= 86400 ? severity::critical : severity::warning);
   a.score = static_cast<double>(count);
   a.explanation = fmt::format("{} interval{} missing from {} to {}{}", count, count == 1 ? "" : "s",
                               format_utc(a.range.start), format_utc(a.range.end), note);
@@ -70,7 +75,9 @@ void missing(const meter_series& s, const data_quality_options& o, std::vector<a
   }
   for (std::size_t i = 1; i < s.size(); ++i) {
     const std::int64_t d = s.ts[i] - s.ts[i - 1];
-    if (d > iv) gap(s, s.ts[i - 1] + iv, s.ts[i], d % iv != 0 ? " (the next row is off the interval grid)" : "", out);
+    if (d > iv)
+      gap(s, s.ts[i - 1] + iv, s.ts[i],
+          d % iv != 0 ? " (the next row is off the interval grid)" : "", out);
   }
 }
 
@@ -83,7 +90,8 @@ void flatlines(const meter_series& s, const data_quality_options& o, std::vector
       [&](std::size_t first, std::size_t last) {
         for (std::size_t i = first; i <= last;) {
           std::size_t j = i;
-          while (j + 1 <= last && s.value[j + 1] == s.value[i]) ++j;
+          while (j + 1 <= last && s.value[j + 1] == s.value[i])
+            ++j;
           runs.emplace_back(i, j);
           i = j + 1;
         }
@@ -92,13 +100,15 @@ void flatlines(const meter_series& s, const data_quality_options& o, std::vector
   std::int64_t min_len = o.flatline_min_intervals;
   if (min_len <= 0) {
     std::vector<double> lens(runs.size());
-    for (std::size_t k = 0; k < runs.size(); ++k) lens[k] = static_cast<double>(runs[k].second - runs[k].first + 1);
+    for (std::size_t k = 0; k < runs.size(); ++k)
+      lens[k] = static_cast<double>(runs[k].second - runs[k].first + 1);
     const double p = detail::quantile_inplace(lens, 0.995);
     min_len = std::max<std::int64_t>((6 * 3600 + s.interval_seconds - 1) / s.interval_seconds,
                                      static_cast<std::int64_t>(3.0 * p));
   }
   std::vector<double> vals(n);
-  for (std::size_t i = 0; i < n; ++i) vals[i] = static_cast<double>(s.value[i]);
+  for (std::size_t i = 0; i < n; ++i)
+    vals[i] = static_cast<double>(s.value[i]);
   const double level = detail::median_inplace(vals);
   for (const auto& [first, last] : runs) {
     const auto len = static_cast<std::int64_t>(last - first + 1);
@@ -108,9 +118,10 @@ void flatlines(const meter_series& s, const data_quality_options& o, std::vector
     a.score = static_cast<double>(len) / static_cast<double>(min_len);
     a.expected = static_cast<milli>(std::llround(level * static_cast<double>(len)));
     a.actual = total(s, first, last);
-    a.explanation = fmt::format("value stuck at {} for {} intervals from {} (runs of {} or more are not normal "
-                                "for this meter)",
-                                detail::amount(s.value[first], s.unit), len, format_utc(a.range.start), min_len);
+    a.explanation = fmt::format(
+        "value stuck at {} for {} intervals from {} (runs of {} or more are not normal "
+        "for this meter)",
+        detail::amount(s.value[first], s.unit), len, format_utc(a.range.start), min_len);
     out.push_back(std::move(a));
   }
 }
@@ -122,16 +133,19 @@ void spikes(const meter_series& s, const data_quality_options& o, std::vector<an
   // (cooling) must not make every summer afternoon a spike, nor a quiet winter hide one.
   std::vector<double> diffs(n, detail::nan);
   for (std::size_t i = 1; i < n; ++i)
-    if (s.ts[i] - s.ts[i - 1] == s.interval_seconds) diffs[i] = static_cast<double>(s.value[i] - s.value[i - 1]);
+    if (s.ts[i] - s.ts[i - 1] == s.interval_seconds)
+      diffs[i] = static_cast<double>(s.value[i] - s.value[i - 1]);
   const auto local = detail::rolling_block_stats(s.ts, diffs, 7 * 86400, 2);
   std::vector<double> all;
   all.reserve(n);
   for (double d : diffs)
     if (!std::isnan(d)) all.push_back(d);
   if (all.empty()) return;
-  const double global_sd = detail::mad_to_sigma * detail::mad_inplace(all, detail::median_inplace(all));
+  const double global_sd =
+      detail::mad_to_sigma * detail::mad_inplace(all, detail::median_inplace(all));
   std::vector<double> vals(n);
-  for (std::size_t i = 0; i < n; ++i) vals[i] = std::fabs(static_cast<double>(s.value[i]));
+  for (std::size_t i = 0; i < n; ++i)
+    vals[i] = std::fabs(static_cast<double>(s.value[i]));
   const double level = std::max(detail::median_inplace(vals), 1.0);
   const double floor_need = o.spike_min_relative * level;
   // Robust level per hour of the week (local when a zone is given).
@@ -140,20 +154,24 @@ void spikes(const meter_series& s, const data_quality_options& o, std::vector<an
     slot = hour_of_week(s.ts, o.zone);
   } else {
     for (std::size_t i = 0; i < n; ++i)
-      slot[i] = static_cast<std::uint8_t>(detail::local_weekday(s.ts[i]) * 24 + detail::local_hour(s.ts[i]));
+      slot[i] = static_cast<std::uint8_t>(detail::local_weekday(s.ts[i]) * 24 +
+                                          detail::local_hour(s.ts[i]));
   }
   std::array<double, 168> centre{}, spread{};
   {
-    for (std::size_t i = 0; i < n; ++i) vals[i] = static_cast<double>(s.value[i]);
+    for (std::size_t i = 0; i < n; ++i)
+      vals[i] = static_cast<double>(s.value[i]);
     auto groups = detail::group_by_slot(slot, vals, 168);
     for (std::size_t k = 0; k < 168; ++k) {
       auto g = groups.slot(k);
       centre[k] = detail::median_inplace(g);
-      spread[k] = g.empty() ? 1.0 : std::max(detail::mad_to_sigma * detail::mad_inplace(g, centre[k]), 1.0);
+      spread[k] =
+          g.empty() ? 1.0 : std::max(detail::mad_to_sigma * detail::mad_inplace(g, centre[k]), 1.0);
     }
   }
   for (std::size_t i = 1; i + 1 < n; ++i) {
-    if (s.ts[i] - s.ts[i - 1] != s.interval_seconds || s.ts[i + 1] - s.ts[i] != s.interval_seconds) continue;
+    if (s.ts[i] - s.ts[i - 1] != s.interval_seconds || s.ts[i + 1] - s.ts[i] != s.interval_seconds)
+      continue;
     const auto v = static_cast<double>(s.value[i]);
     const auto a0 = static_cast<double>(s.value[i - 1]);
     const auto a1 = static_cast<double>(s.value[i + 1]);
@@ -170,11 +188,11 @@ void spikes(const meter_series& s, const data_quality_options& o, std::vector<an
     a.score = jump / sd;
     a.expected = static_cast<milli>(std::llround(0.5 * (a0 + a1)));
     a.actual = s.value[i];
-    a.explanation = fmt::format("{} of {} at {} between neighbours {} and {} ({:.0f} robust SDs of the "
-                                "interval-to-interval change)",
-                                up > down ? "spike" : "dip", detail::amount(s.value[i], s.unit),
-                                format_utc(a.range.start), detail::amount(s.value[i - 1], s.unit),
-                                detail::amount(s.value[i + 1], s.unit), a.score);
+    a.explanation = fmt::format(
+        "{} of {} at {} between neighbours {} and {} ({:.0f} robust SDs of the "
+        "interval-to-interval change)",
+        up > down ? "spike" : "dip", detail::amount(s.value[i], s.unit), format_utc(a.range.start),
+        detail::amount(s.value[i - 1], s.unit), detail::amount(s.value[i + 1], s.unit), a.score);
     out.push_back(std::move(a));
   }
 }
@@ -194,9 +212,10 @@ std::vector<anomaly> detect_data_quality(const meter_series& s, const data_quali
                       severity::critical);
         a.actual = total(s, first, last);
         a.score = static_cast<double>(last - first + 1);
-        a.explanation = fmt::format("{} negative value{} from {} (total {}): consumption cannot be negative",
-                                    last - first + 1, last > first ? "s" : "", format_utc(a.range.start),
-                                    detail::amount(a.actual, s.unit));
+        a.explanation =
+            fmt::format("{} negative value{} from {} (total {}): consumption cannot be negative",
+                        last - first + 1, last > first ? "s" : "", format_utc(a.range.start),
+                        detail::amount(a.actual, s.unit));
         out.push_back(std::move(a));
       });
   if (o.max_value) {
@@ -204,14 +223,16 @@ std::vector<anomaly> detect_data_quality(const meter_series& s, const data_quali
     for_each_run(
         s, [&](std::size_t i) { return s.value[i] > bound; },
         [&](std::size_t first, std::size_t last) {
-          auto a = make(s, s.ts[first], s.ts[last] + s.interval_seconds, anomaly_kind::impossible_value,
-                        severity::critical);
+          auto a = make(s, s.ts[first], s.ts[last] + s.interval_seconds,
+                        anomaly_kind::impossible_value, severity::critical);
           a.expected = bound * static_cast<milli>(last - first + 1);
           a.actual = total(s, first, last);
-          a.score = static_cast<double>(a.actual) / static_cast<double>(std::max<milli>(a.expected, 1));
-          a.explanation = fmt::format("{} value{} from {} above the meter's physical bound of {} per interval",
-                                      last - first + 1, last > first ? "s" : "", format_utc(a.range.start),
-                                      detail::amount(bound, s.unit));
+          a.score =
+              static_cast<double>(a.actual) / static_cast<double>(std::max<milli>(a.expected, 1));
+          a.explanation =
+              fmt::format("{} value{} from {} above the meter's physical bound of {} per interval",
+                          last - first + 1, last > first ? "s" : "", format_utc(a.range.start),
+                          detail::amount(bound, s.unit));
           out.push_back(std::move(a));
         });
   }
@@ -220,11 +241,13 @@ std::vector<anomaly> detect_data_quality(const meter_series& s, const data_quali
   if (!s.quality.empty()) {
     for (std::size_t i = 0; i < s.size(); ++i) {
       if ((s.quality[i] & quality::meter_reset) == 0) continue;
-      auto a = make(s, s.ts[i], s.ts[i] + s.interval_seconds, anomaly_kind::meter_reset, severity::warning);
+      auto a = make(s, s.ts[i], s.ts[i] + s.interval_seconds, anomaly_kind::meter_reset,
+                    severity::warning);
       a.actual = s.value[i];
       a.score = 1.0;
-      a.explanation = fmt::format("meter register went backwards (reset or replacement) in the interval at {}",
-                                  format_utc(a.range.start));
+      a.explanation =
+          fmt::format("meter register went backwards (reset or replacement) in the interval at {}",
+                      format_utc(a.range.start));
       out.push_back(std::move(a));
     }
   }
@@ -234,20 +257,23 @@ std::vector<anomaly> detect_data_quality(const meter_series& s, const data_quali
   return out;
 }
 
-std::vector<anomaly> detect_register_resets(const uuid& building_id, const std::optional<uuid>& sensor_id,
-                                            std::span<const epoch_seconds> ts, std::span<const double> reg,
+std::vector<anomaly> detect_register_resets(const uuid& building_id,
+                                            const std::optional<uuid>& sensor_id,
+                                            std::span<const epoch_seconds> ts,
+                                            std::span<const double> reg,
                                             std::optional<double> register_max) {
   if (ts.size() != reg.size())
-    throw std::invalid_argument(
-        fmt::format("detect_register_resets: {} timestamps but {} register values", ts.size(), reg.size()));
+    throw std::invalid_argument(fmt::format(
+        "detect_register_resets: {} timestamps but {} register values", ts.size(), reg.size()));
   for (std::size_t i = 1; i < ts.size(); ++i)
     if (ts[i] <= ts[i - 1])
-      throw std::invalid_argument(
-          fmt::format("detect_register_resets: timestamps must be strictly increasing at row {}", i));
+      throw std::invalid_argument(fmt::format(
+          "detect_register_resets: timestamps must be strictly increasing at row {}", i));
   std::vector<anomaly> out;
   for (std::size_t i = 1; i < ts.size(); ++i) {
     if (!std::isfinite(reg[i]) || !std::isfinite(reg[i - 1]) || reg[i] >= reg[i - 1]) continue;
-    if (register_max && reg[i - 1] >= 0.9 * *register_max && reg[i] <= 0.1 * *register_max) continue;  // rollover
+    if (register_max && reg[i - 1] >= 0.9 * *register_max && reg[i] <= 0.1 * *register_max)
+      continue;  // rollover
     anomaly a;
     a.building_id = building_id;
     a.sensor_id = sensor_id;
@@ -257,8 +283,9 @@ std::vector<anomaly> detect_register_resets(const uuid& building_id, const std::
     a.expected = to_milli(reg[i - 1]).value_or(0);
     a.actual = to_milli(reg[i]).value_or(0);
     a.score = reg[i - 1] - reg[i];
-    a.explanation = fmt::format("register fell from {} to {} between {} and {}: reset or meter replacement",
-                                reg[i - 1], reg[i], format_utc(a.range.start), format_utc(a.range.end));
+    a.explanation =
+        fmt::format("register fell from {} to {} between {} and {}: reset or meter replacement",
+                    reg[i - 1], reg[i], format_utc(a.range.start), format_utc(a.range.end));
     out.push_back(std::move(a));
   }
   return out;

@@ -63,8 +63,9 @@ struct slot_groups {
   }
 };
 /// Groups `value[i]` by `slot[i]` (< slots), skipping NaN values and rows where `use` is false.
-[[nodiscard]] slot_groups group_by_slot(std::span<const std::uint8_t> slot, std::span<const double> value,
-                                        std::size_t slots, std::span<const std::uint8_t> use = {});
+[[nodiscard]] slot_groups group_by_slot(std::span<const std::uint8_t> slot,
+                                        std::span<const double> value, std::size_t slots,
+                                        std::span<const std::uint8_t> use = {});
 
 /// A run of flagged rows `[first, last]` (indices) of one sign.
 struct flagged_run {
@@ -80,10 +81,9 @@ struct flagged_run {
  * same sign and starts at most `merge_gap` seconds after the run's end; runs shorter than
  * `min_duration` seconds (first start to last end) are dropped.
  */
-[[nodiscard]] std::vector<flagged_run> merge_flagged(std::span<const epoch_seconds> ts, std::int32_t interval,
-                                                     std::span<const std::int8_t> sign,
-                                                     std::span<const double> z, std::int64_t merge_gap,
-                                                     std::int64_t min_duration);
+[[nodiscard]] std::vector<flagged_run> merge_flagged(
+    std::span<const epoch_seconds> ts, std::int32_t interval, std::span<const std::int8_t> sign,
+    std::span<const double> z, std::int64_t merge_gap, std::int64_t min_duration);
 
 /// Median and robust sigma (1.4826·MAD) of `x` within ±`radius` blocks of `block_seconds` around
 /// each row's block (blocks counted from ts[0]); NaN values are skipped. Both NaN where a
@@ -92,13 +92,14 @@ struct local_stats {
   std::vector<double> centre;
   std::vector<double> sigma;
 };
-[[nodiscard]] local_stats rolling_block_stats(std::span<const epoch_seconds> ts, std::span<const double> x,
-                                              std::int64_t block_seconds, std::int64_t radius,
-                                              std::size_t min_count = 24);
+[[nodiscard]] local_stats rolling_block_stats(std::span<const epoch_seconds> ts,
+                                              std::span<const double> x, std::int64_t block_seconds,
+                                              std::int64_t radius, std::size_t min_count = 24);
 
 /// Totals of a run's rows `[first, last]` that have an expectation (non-NaN `expected`):
 /// the expected sum (rounded to milli) and the actual sum.
-[[nodiscard]] std::pair<milli, milli> run_totals(const flagged_run& run, std::span<const double> expected,
+[[nodiscard]] std::pair<milli, milli> run_totals(const flagged_run& run,
+                                                 std::span<const double> expected,
                                                  std::span<const milli> value);
 
 /// "12.345 kWh".

@@ -27,14 +27,17 @@ std::vector<anomaly> data_quality_detector::detect(const detection_input& in) co
 }
 
 std::vector<anomaly> after_hours_detector::detect(const detection_input& in) const {
-  return detect_after_hours(in.series, in.zone, detect_schedule(in.series, in.zone, schedule), options);
+  return detect_after_hours(in.series, in.zone, detect_schedule(in.series, in.zone, schedule),
+                            options);
 }
 
-std::vector<anomaly> detect_all(const detection_input& in, std::span<const any_detector> detectors) {
+std::vector<anomaly> detect_all(const detection_input& in,
+                                std::span<const any_detector> detectors) {
   std::vector<anomaly> out;
   for (const auto& d : detectors) {
     auto found = d.detect(in);
-    out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    out.insert(out.end(), std::make_move_iterator(found.begin()),
+               std::make_move_iterator(found.end()));
   }
   std::stable_sort(out.begin(), out.end(), [](const anomaly& a, const anomaly& b) {
     return a.range.start != b.range.start ? a.range.start < b.range.start : a.kind < b.kind;

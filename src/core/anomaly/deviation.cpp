@@ -10,13 +10,16 @@
 
 namespace energy::anomaly {
 
-std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::span<const double> expected,
-                                               const date::time_zone* zone, const deviation_options& options) {
+std::vector<anomaly> detect_baseline_deviation(const meter_series& series,
+                                               std::span<const double> expected,
+                                               const date::time_zone* zone,
+                                               const deviation_options& options) {
   series.validate();
   if (zone == nullptr) throw std::invalid_argument("detect_baseline_deviation: zone is null");
   if (expected.size() != series.size())
-    throw std::invalid_argument(fmt::format("detect_baseline_deviation: {} expected values for {} rows",
-                                            expected.size(), series.size()));
+    throw std::invalid_argument(
+        fmt::format("detect_baseline_deviation: {} expected values for {} rows", expected.size(),
+                    series.size()));
   const std::size_t n = series.size();
   std::vector<anomaly> out;
   if (n == 0) return out;
@@ -24,7 +27,8 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::
   const auto slot = hour_of_week(series.ts, zone);
   std::vector<double> resid(n), abs_expected(n);
   for (std::size_t i = 0; i < n; ++i) {
-    resid[i] = std::isfinite(expected[i]) ? static_cast<double>(series.value[i]) - expected[i] : detail::nan;
+    resid[i] = std::isfinite(expected[i]) ? static_cast<double>(series.value[i]) - expected[i]
+                                          : detail::nan;
     abs_expected[i] = std::isfinite(expected[i]) ? std::fabs(expected[i]) : detail::nan;
   }
 
@@ -42,8 +46,8 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::
       centre[s] = detail::median_inplace(r);
       const double mad = detail::mad_inplace(r, centre[s]);
       const double level = detail::median_inplace(levels.slot(s));
-      scale[s] = std::max({detail::mad_to_sigma * mad, options.min_scale_fraction * (std::isnan(level) ? 0.0 : level),
-                           1.0});
+      scale[s] = std::max({detail::mad_to_sigma * mad,
+                           options.min_scale_fraction * (std::isnan(level) ? 0.0 : level), 1.0});
     }
   }
 
@@ -71,17 +75,21 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::
   std::vector<double> zs(n, 0.0);
   std::size_t lo = 0, hi = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    while (series.ts[lo] < series.ts[i] - half) ++lo;
-    while (hi < n && series.ts[hi] <= series.ts[i] + half) ++hi;
+    while (series.ts[lo] < series.ts[i] - half)
+      ++lo;
+    while (hi < n && series.ts[hi] <= series.ts[i] + half)
+      ++hi;
     const std::size_t c = count[hi] - count[lo];
     if (c == 0 || std::isnan(resid[i])) continue;
     zs[i] = (prefix[hi] - prefix[lo]) / static_cast<double>(c);
-    if (zs[i] > options.z_threshold) sign[i] = 1;
-    else if (zs[i] < -options.z_threshold) sign[i] = -1;
+    if (zs[i] > options.z_threshold)
+      sign[i] = 1;
+    else if (zs[i] < -options.z_threshold)
+      sign[i] = -1;
   }
 
-  const auto runs = detail::merge_flagged(series.ts, series.interval_seconds, sign, zs, options.merge_gap_seconds,
-                                          options.min_duration_seconds);
+  const auto runs = detail::merge_flagged(series.ts, series.interval_seconds, sign, zs,
+                                          options.merge_gap_seconds, options.min_duration_seconds);
   // Rows without a model value or slot statistics take no part in the totals.
   std::vector<double> exp_used(n, detail::nan);
   for (std::size_t i = 0; i < n; ++i)
@@ -89,7 +97,9 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::
   for (const auto& run : runs) {
     const auto [exp_total, act_total] = detail::run_totals(run, exp_used, series.value);
     const auto diff = static_cast<double>(act_total - exp_total);
-    if (std::fabs(diff) < options.min_relative_deviation * std::fabs(static_cast<double>(exp_total))) continue;
+    if (std::fabs(diff) <
+        options.min_relative_deviation * std::fabs(static_cast<double>(exp_total)))
+      continue;
     anomaly a;
     a.building_id = series.building_id;
     a.sensor_id = series.sensor_id;
@@ -100,12 +110,13 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series, std::
     a.severity = a.score >= 2.0 * options.z_threshold ? severity::critical : severity::warning;
     a.expected = exp_total;
     a.actual = act_total;
-    const double pct = exp_total != 0 ? 100.0 * diff / std::fabs(static_cast<double>(exp_total)) : 0.0;
-    a.explanation = fmt::format("consumption {:.0f} % {} baseline from {} to {} ({} vs expected {}, mean |z| {:.1f})",
-                                std::fabs(pct),
-                                diff > 0 ? "above" : "below", format_local(a.range.start, zone),
-                                format_local(a.range.end, zone), detail::amount(a.actual, series.unit),
-                                detail::amount(a.expected, series.unit), a.score);
+    const double pct =
+        exp_total != 0 ? 100.0 * diff / std::fabs(static_cast<double>(exp_total)) : 0.0;
+    a.explanation = fmt::format(
+        "consumption {:.0f} % {} baseline from {} to {} ({} vs expected {}, mean |z| {:.1f})",
+        std::fabs(pct), diff > 0 ? "above" : "below", format_local(a.range.start, zone),
+        format_local(a.range.end, zone), detail::amount(a.actual, series.unit),
+        detail::amount(a.expected, series.unit), a.score);
     out.push_back(std::move(a));
   }
   return out;

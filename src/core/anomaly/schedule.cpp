@@ -34,7 +34,8 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
   if (series.size() == 0) return out;
   const auto slot = hour_of_week(series.ts, zone);
   std::vector<double> v(series.size());
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>(series.value[i]);
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = static_cast<double>(series.value[i]);
   auto groups = detail::group_by_slot(slot, v, 168);
   std::array<double, 168> profile{};
   std::vector<double> present;
@@ -65,10 +66,12 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
   // occupied hours run clearly above their unoccupied hours.
   {
     const auto ls = local_seconds(series.ts, zone);
-    const std::int64_t first_week = detail::floor_div(ls.front() - 4 * 86400, 7 * 86400);  // weeks from Monday
+    const std::int64_t first_week =
+        detail::floor_div(ls.front() - 4 * 86400, 7 * 86400);  // weeks from Monday
     std::vector<std::vector<double>> occ_w, unocc_w;
     for (std::size_t i = 0; i < v.size(); ++i) {
-      const auto w = static_cast<std::size_t>(detail::floor_div(ls[i] - 4 * 86400, 7 * 86400) - first_week);
+      const auto w =
+          static_cast<std::size_t>(detail::floor_div(ls[i] - 4 * 86400, 7 * 86400) - first_week);
       if (w >= occ_w.size()) {
         occ_w.resize(w + 1);
         unocc_w.resize(w + 1);
@@ -84,7 +87,8 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
       const double u = detail::median_inplace(unocc_w[w]);
       if (o > need * std::max(u, 0.0) && o > 0.0) ++consistent;
     }
-    if (weeks == 0 || static_cast<double>(consistent) < options.min_consistent_weeks * static_cast<double>(weeks)) {
+    if (weeks == 0 || static_cast<double>(consistent) <
+                          options.min_consistent_weeks * static_cast<double>(weeks)) {
       out = operating_schedule{};
       return out;
     }
@@ -99,7 +103,8 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
 }
 
 std::vector<anomaly> detect_after_hours(const meter_series& series, const date::time_zone* zone,
-                                        const operating_schedule& schedule, const after_hours_options& options) {
+                                        const operating_schedule& schedule,
+                                        const after_hours_options& options) {
   series.validate();
   if (zone == nullptr) throw std::invalid_argument("detect_after_hours: zone is null");
   std::vector<anomaly> out;
@@ -130,7 +135,8 @@ std::vector<anomaly> detect_after_hours(const meter_series& series, const date::
       // Regular grids hit the row directly; otherwise binary search.
       const auto guess = static_cast<std::int64_t>(i) + k * week / series.interval_seconds;
       std::size_t j = n;
-      if (guess >= 0 && guess < static_cast<std::int64_t>(n) && series.ts[static_cast<std::size_t>(guess)] == t) {
+      if (guess >= 0 && guess < static_cast<std::int64_t>(n) &&
+          series.ts[static_cast<std::size_t>(guess)] == t) {
         j = static_cast<std::size_t>(guess);
       } else {
         const auto it = std::lower_bound(series.ts.begin(), series.ts.end(), t);
@@ -140,29 +146,33 @@ std::vector<anomaly> detect_after_hours(const meter_series& series, const date::
     }
     if (sample.size() < 3) continue;
     const double b = detail::median_inplace(sample);
-    const double sc = std::max({detail::mad_to_sigma * detail::mad_inplace(sample, b), 0.1 * b, 1.0});
+    const double sc =
+        std::max({detail::mad_to_sigma * detail::mad_inplace(sample, b), 0.1 * b, 1.0});
     expect[i] = b;
     z[i] = (v[i] - b) / sc;
     if (z[i] > options.z_threshold && v[i] > options.min_ratio * std::max(b, 1.0)) sign[i] = 1;
   }
-  const auto runs = detail::merge_flagged(series.ts, series.interval_seconds, sign, z, options.merge_gap_seconds,
-                                          options.min_duration_seconds);
+  const auto runs = detail::merge_flagged(series.ts, series.interval_seconds, sign, z,
+                                          options.merge_gap_seconds, options.min_duration_seconds);
   for (const auto& run : runs) {
     const auto [exp_total, act_total] = detail::run_totals(run, expect, series.value);
     anomaly a;
     a.building_id = series.building_id;
     a.sensor_id = series.sensor_id;
-    a.range = time_range{from_epoch(series.ts[run.first]), from_epoch(series.ts[run.last] + series.interval_seconds)};
+    a.range = time_range{from_epoch(series.ts[run.first]),
+                         from_epoch(series.ts[run.last] + series.interval_seconds)};
     a.kind = anomaly_kind::after_hours_waste;
     a.score = run.z_sum / static_cast<double>(run.flagged);
     a.expected = exp_total;
     a.actual = act_total;
-    a.severity = a.actual > 2 * std::max<milli>(a.expected, 1) ? severity::critical : severity::warning;
+    a.severity =
+        a.actual > 2 * std::max<milli>(a.expected, 1) ? severity::critical : severity::warning;
     const bool weekend = slot[run.first] >= 5 * 24;
-    a.explanation = fmt::format("{} use while the building is normally unoccupied, {} to {}: {} vs a typical {}",
-                                weekend ? "weekend" : "after-hours", format_local(a.range.start, zone),
-                                format_local(a.range.end, zone), detail::amount(a.actual, series.unit),
-                                detail::amount(a.expected, series.unit));
+    a.explanation = fmt::format(
+        "{} use while the building is normally unoccupied, {} to {}: {} vs a typical {}",
+        weekend ? "weekend" : "after-hours", format_local(a.range.start, zone),
+        format_local(a.range.end, zone), detail::amount(a.actual, series.unit),
+        detail::amount(a.expected, series.unit));
     out.push_back(std::move(a));
   }
   return out;

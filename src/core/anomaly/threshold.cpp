@@ -14,14 +14,15 @@ std::vector<anomaly> detect_threshold(const meter_series& series, const alert_co
   series.validate();
   if (zone == nullptr) throw std::invalid_argument("detect_threshold: zone is null");
   if (config.threshold <= 0)
-    throw std::invalid_argument(fmt::format("detect_threshold: threshold must be positive, got {}", config.threshold));
+    throw std::invalid_argument(
+        fmt::format("detect_threshold: threshold must be positive, got {}", config.threshold));
   const std::int64_t window = config.window == alert_window::quarter_hour ? 900
                               : config.window == alert_window::hour       ? 3600
                                                                           : 86400;
   if (series.interval_seconds > window)
-    throw std::invalid_argument(fmt::format(
-        "detect_threshold: a {} threshold cannot be judged from {}-second intervals", to_string(config.window),
-        series.interval_seconds));
+    throw std::invalid_argument(
+        fmt::format("detect_threshold: a {} threshold cannot be judged from {}-second intervals",
+                    to_string(config.window), series.interval_seconds));
   std::vector<anomaly> out;
   if (!config.is_enabled || series.size() == 0) return out;
 
@@ -78,9 +79,10 @@ std::vector<anomaly> detect_threshold(const meter_series& series, const alert_co
     a.actual = worst;
     a.score = static_cast<double>(worst) / static_cast<double>(config.threshold);
     a.severity = a.score >= 1.5 ? severity::critical : severity::warning;
-    a.explanation = fmt::format("{} {} window{} from {} above the threshold of {} (largest {})", j - i + 1,
-                                to_string(config.window), j > i ? "s" : "", format_local(a.range.start, zone),
-                                detail::amount(config.threshold, series.unit), detail::amount(worst, series.unit));
+    a.explanation = fmt::format(
+        "{} {} window{} from {} above the threshold of {} (largest {})", j - i + 1,
+        to_string(config.window), j > i ? "s" : "", format_local(a.range.start, zone),
+        detail::amount(config.threshold, series.unit), detail::amount(worst, series.unit));
     out.push_back(std::move(a));
     i = j + 1;
   }

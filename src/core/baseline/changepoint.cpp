@@ -23,8 +23,10 @@ struct period_temps {
   bool covered = false;  ///< enough days with temperature
 };
 
-std::vector<period_temps> period_temperatures(std::span<const usage_period> periods, const temperature_series& temps,
-                                              const std::string& zone, std::size_t min_samples, double min_coverage) {
+std::vector<period_temps> period_temperatures(std::span<const usage_period> periods,
+                                              const temperature_series& temps,
+                                              const std::string& zone, std::size_t min_samples,
+                                              double min_coverage) {
   if (temps.ts.size() != temps.value.size())
     throw std::invalid_argument("changepoint: temperature ts and value sizes differ");
   detail::local_clock clock{find_zone(zone)};
@@ -53,21 +55,24 @@ std::vector<period_temps> period_temperatures(std::span<const usage_period> peri
       if (it != daily.end() && it->second.second >= min_samples)
         out[p].day_temps.push_back(it->second.first / static_cast<double>(it->second.second));
     }
-    out[p].covered = out[p].days > 0 && !out[p].day_temps.empty() &&
-                     static_cast<double>(out[p].day_temps.size()) >= min_coverage * static_cast<double>(total);
+    out[p].covered =
+        out[p].days > 0 && !out[p].day_temps.empty() &&
+        static_cast<double>(out[p].day_temps.size()) >= min_coverage * static_cast<double>(total);
   }
   return out;
 }
 
 double mean_hdd(const std::vector<double>& day_temps, double b) {
   double s = 0;
-  for (double t : day_temps) s += std::max(0.0, b - t);
+  for (double t : day_temps)
+    s += std::max(0.0, b - t);
   return s / static_cast<double>(day_temps.size());
 }
 
 double mean_cdd(const std::vector<double>& day_temps, double b) {
   double s = 0;
-  for (double t : day_temps) s += std::max(0.0, t - b);
+  for (double t : day_temps)
+    s += std::max(0.0, t - b);
   return s / static_cast<double>(day_temps.size());
 }
 
@@ -79,8 +84,8 @@ struct wls_result {
 };
 
 /// Weighted least squares of y on [1, x1, x2][:k] with weights w.
-wls_result wls(const std::vector<double>& y, const std::vector<double>& w, const std::vector<double>* x1,
-               const std::vector<double>* x2) {
+wls_result wls(const std::vector<double>& y, const std::vector<double>& w,
+               const std::vector<double>* x1, const std::vector<double>* x2) {
   const int k = 1 + (x1 ? 1 : 0) + (x2 ? 1 : 0);
   const std::size_t n = y.size();
   wls_result r;
@@ -98,13 +103,15 @@ wls_result wls(const std::vector<double>& y, const std::vector<double>& w, const
     row(i, v);
     for (int j = 0; j < k; ++j) {
       rhs(j) += w[i] * v[j] * y[i];
-      for (int l = 0; l < k; ++l) a(j, l) += w[i] * v[j] * v[l];
+      for (int l = 0; l < k; ++l)
+        a(j, l) += w[i] * v[j] * v[l];
     }
   }
   const Eigen::MatrixXd ak = a.topLeftCorner(k, k);
   Eigen::LDLT<Eigen::MatrixXd> ldlt(ak);
   const Eigen::VectorXd piv = ldlt.vectorD();
-  if (ldlt.info() != Eigen::Success || (piv.array() <= piv.cwiseAbs().maxCoeff() * 1e-12).any()) return r;
+  if (ldlt.info() != Eigen::Success || (piv.array() <= piv.cwiseAbs().maxCoeff() * 1e-12).any())
+    return r;
   const Eigen::VectorXd beta = ldlt.solve(rhs.head(k));
   double sw = 0, swy = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -116,7 +123,8 @@ wls_result wls(const std::vector<double>& y, const std::vector<double>& w, const
   for (std::size_t i = 0; i < n; ++i) {
     row(i, v);
     double f = 0;
-    for (int j = 0; j < k; ++j) f += beta(j) * v[j];
+    for (int j = 0; j < k; ++j)
+      f += beta(j) * v[j];
     ssr += w[i] * (y[i] - f) * (y[i] - f);
     sst += w[i] * (y[i] - ybar) * (y[i] - ybar);
   }
@@ -128,7 +136,8 @@ wls_result wls(const std::vector<double>& y, const std::vector<double>& w, const
   for (int j = 0; j < k; ++j) {
     r.coef[j] = beta(j);
     const double se = std::sqrt(std::max(0.0, cov(j, j)));
-    r.p_value[j] = se > 0 ? detail::student_t_two_sided_p(beta(j) / se, dof) : (beta(j) != 0 ? 0.0 : 1.0);
+    r.p_value[j] =
+        se > 0 ? detail::student_t_two_sided_p(beta(j) / se, dof) : (beta(j) != 0 ? 0.0 : 1.0);
   }
   r.ok = true;
   return r;
@@ -137,7 +146,8 @@ wls_result wls(const std::vector<double>& y, const std::vector<double>& w, const
 }  // namespace
 
 std::vector<usage_period> local_day_totals(const load_series& load, std::string_view zone) {
-  if (load.ts.size() != load.kwh.size()) throw std::invalid_argument("local_day_totals: ts and kwh sizes differ");
+  if (load.ts.size() != load.kwh.size())
+    throw std::invalid_argument("local_day_totals: ts and kwh sizes differ");
   if (load.interval_seconds <= 0 || 86400 % load.interval_seconds != 0)
     throw std::invalid_argument("local_day_totals: interval_seconds must divide one day");
   const date::time_zone* z = find_zone(zone);
@@ -158,7 +168,8 @@ std::vector<usage_period> local_day_totals(const load_series& load, std::string_
     bool contiguous = true;
     for (; i < load.size() && load.ts[i] < end; ++i) {
       if (i > 0 && load.ts[i] <= load.ts[i - 1])
-        throw std::invalid_argument("local_day_totals: timestamps not ascending at index " + std::to_string(i));
+        throw std::invalid_argument("local_day_totals: timestamps not ascending at index " +
+                                    std::to_string(i));
       contiguous = contiguous && load.ts[i] == expect_ts;
       expect_ts = load.ts[i] + load.interval_seconds;
       finite = finite && std::isfinite(load.kwh[i]);
@@ -174,10 +185,14 @@ std::vector<usage_period> local_day_totals(const load_series& load, std::string_
 
 const char* to_string(changepoint_kind k) noexcept {
   switch (k) {
-    case changepoint_kind::intercept_only: return "intercept_only";
-    case changepoint_kind::heating_only: return "heating_only";
-    case changepoint_kind::cooling_only: return "cooling_only";
-    case changepoint_kind::heating_cooling: return "heating_cooling";
+    case changepoint_kind::intercept_only:
+      return "intercept_only";
+    case changepoint_kind::heating_only:
+      return "heating_only";
+    case changepoint_kind::cooling_only:
+      return "cooling_only";
+    case changepoint_kind::heating_cooling:
+      return "heating_cooling";
   }
   return "unknown";
 }
@@ -192,13 +207,18 @@ changepoint_options changepoint_options::celsius(std::string zone) {
   return o;
 }
 
-changepoint_model fit_changepoint(std::span<const usage_period> periods, const temperature_series& temps,
-                                  const changepoint_options& o) {
-  detail::require(o.balance_step > 0 && o.balance_max >= o.balance_min, "fit_changepoint: bad balance-point grid");
-  detail::require(o.max_p_value > 0 && o.max_p_value <= 1, "fit_changepoint: max_p_value must be in (0, 1]");
-  detail::require(o.interval_level > 0 && o.interval_level < 1, "fit_changepoint: interval_level must be in (0, 1)");
-  detail::require(o.min_day_coverage > 0 && o.min_day_coverage <= 1, "fit_changepoint: min_day_coverage must be in (0, 1]");
-  const auto pt = period_temperatures(periods, temps, o.zone, o.min_samples_per_day, o.min_day_coverage);
+changepoint_model fit_changepoint(std::span<const usage_period> periods,
+                                  const temperature_series& temps, const changepoint_options& o) {
+  detail::require(o.balance_step > 0 && o.balance_max >= o.balance_min,
+                  "fit_changepoint: bad balance-point grid");
+  detail::require(o.max_p_value > 0 && o.max_p_value <= 1,
+                  "fit_changepoint: max_p_value must be in (0, 1]");
+  detail::require(o.interval_level > 0 && o.interval_level < 1,
+                  "fit_changepoint: interval_level must be in (0, 1)");
+  detail::require(o.min_day_coverage > 0 && o.min_day_coverage <= 1,
+                  "fit_changepoint: min_day_coverage must be in (0, 1]");
+  const auto pt =
+      period_temperatures(periods, temps, o.zone, o.min_samples_per_day, o.min_day_coverage);
   std::vector<double> y, w;
   std::vector<const std::vector<double>*> dt;
   for (std::size_t p = 0; p < periods.size(); ++p) {
@@ -208,13 +228,16 @@ changepoint_model fit_changepoint(std::span<const usage_period> periods, const t
     dt.push_back(&pt[p].day_temps);
   }
   if (y.size() < 2)
-    throw std::invalid_argument("fit_changepoint: fewer than 2 periods with usage and enough temperature days");
+    throw std::invalid_argument(
+        "fit_changepoint: fewer than 2 periods with usage and enough temperature days");
   const std::size_t n = y.size();
 
   std::vector<double> grid;
-  for (double b = o.balance_min; b <= o.balance_max + 1e-9 * o.balance_step; b += o.balance_step) grid.push_back(b);
+  for (double b = o.balance_min; b <= o.balance_max + 1e-9 * o.balance_step; b += o.balance_step)
+    grid.push_back(b);
   // Degree days per grid point, and sufficiency.
-  std::vector<std::vector<double>> hdd(grid.size(), std::vector<double>(n)), cdd(grid.size(), std::vector<double>(n));
+  std::vector<std::vector<double>> hdd(grid.size(), std::vector<double>(n)),
+      cdd(grid.size(), std::vector<double>(n));
   std::vector<bool> h_ok(grid.size()), c_ok(grid.size());
   for (std::size_t g = 0; g < grid.size(); ++g) {
     std::size_t hdays = 0, cdays = 0;
@@ -283,11 +306,13 @@ changepoint_model fit_changepoint(std::span<const usage_period> periods, const t
   for (std::size_t g = 0; g < grid.size(); ++g) {
     if (h_ok[g]) {
       const wls_result r = wls(y, w, &hdd[g], nullptr);
-      if (r.ok && significant(r.coef[1], r.p_value[1])) consider(changepoint_kind::heating_only, r, grid[g], 0);
+      if (r.ok && significant(r.coef[1], r.p_value[1]))
+        consider(changepoint_kind::heating_only, r, grid[g], 0);
     }
     if (c_ok[g]) {
       const wls_result r = wls(y, w, &cdd[g], nullptr);
-      if (r.ok && significant(r.coef[1], r.p_value[1])) consider(changepoint_kind::cooling_only, r, 0, grid[g]);
+      if (r.ok && significant(r.coef[1], r.p_value[1]))
+        consider(changepoint_kind::cooling_only, r, 0, grid[g]);
     }
   }
   for (std::size_t gh = 0; gh < grid.size(); ++gh) {
@@ -302,15 +327,19 @@ changepoint_model fit_changepoint(std::span<const usage_period> periods, const t
   return best;
 }
 
-prediction predict(const changepoint_model& m, std::span<const usage_period> periods, const temperature_series& temps) {
-  const auto pt = period_temperatures(periods, temps, m.zone, m.min_samples_per_day, m.min_day_coverage);
+prediction predict(const changepoint_model& m, std::span<const usage_period> periods,
+                   const temperature_series& temps) {
+  const auto pt =
+      period_temperatures(periods, temps, m.zone, m.min_samples_per_day, m.min_day_coverage);
   const double z = detail::normal_quantile(0.5 + m.interval_level / 2.0);
   prediction p;
   p.expected.assign(periods.size(), detail::nan);
   p.lower.assign(periods.size(), detail::nan);
   p.upper.assign(periods.size(), detail::nan);
-  const bool heating = m.kind == changepoint_kind::heating_only || m.kind == changepoint_kind::heating_cooling;
-  const bool cooling = m.kind == changepoint_kind::cooling_only || m.kind == changepoint_kind::heating_cooling;
+  const bool heating =
+      m.kind == changepoint_kind::heating_only || m.kind == changepoint_kind::heating_cooling;
+  const bool cooling =
+      m.kind == changepoint_kind::cooling_only || m.kind == changepoint_kind::heating_cooling;
   for (std::size_t i = 0; i < periods.size(); ++i) {
     if (!pt[i].covered) continue;
     double upd = m.base_load;

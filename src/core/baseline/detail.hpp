@@ -49,7 +49,9 @@ class local_clock {
 }
 
 /// Local day number (days since 1970-01-01 local) of local seconds.
-[[nodiscard]] inline std::int64_t local_day(std::int64_t local) noexcept { return floor_div(local, 86400); }
+[[nodiscard]] inline std::int64_t local_day(std::int64_t local) noexcept {
+  return floor_div(local, 86400);
+}
 
 /// Hour-of-week slot (Monday 00:00 = 0) of local seconds. 1970-01-01 was a Thursday (slot day 3).
 [[nodiscard]] inline std::uint8_t hour_of_week(std::int64_t local) noexcept {
@@ -82,8 +84,9 @@ class local_clock {
 /// Per-slot residual quantiles for prediction intervals: slots with fewer than `min_count`
 /// residuals use the pooled residuals of their group (`group[slot]`, e.g. occupancy mode;
 /// all zeros for one pool). Writes lower/upper (size = slots). Reorders the residuals.
-inline void slot_interval(std::vector<std::vector<double>>& residuals_by_slot, const std::vector<std::uint8_t>& group,
-                          double level, std::size_t min_count, std::vector<double>& lower,
+inline void slot_interval(std::vector<std::vector<double>>& residuals_by_slot,
+                          const std::vector<std::uint8_t>& group, double level,
+                          std::size_t min_count, std::vector<double>& lower,
                           std::vector<double>& upper) {
   const double pl = (1.0 - level) / 2.0;
   const double pu = (1.0 + level) / 2.0;

@@ -8,7 +8,8 @@
 
 namespace energy::baseline {
 
-fit_metrics compute_metrics(std::span<const double> actual, std::span<const double> predicted, std::size_t parameters) {
+fit_metrics compute_metrics(std::span<const double> actual, std::span<const double> predicted,
+                            std::size_t parameters) {
   if (actual.size() != predicted.size())
     throw std::invalid_argument("compute_metrics: actual and predicted sizes differ");
   fit_metrics m;
@@ -20,8 +21,8 @@ fit_metrics compute_metrics(std::span<const double> actual, std::span<const doub
     sum_y += actual[i];
   }
   if (m.n <= parameters)
-    throw std::invalid_argument("compute_metrics: need more rows (" + std::to_string(m.n) + ") than parameters (" +
-                                std::to_string(parameters) + ")");
+    throw std::invalid_argument("compute_metrics: need more rows (" + std::to_string(m.n) +
+                                ") than parameters (" + std::to_string(parameters) + ")");
   m.mean_actual = sum_y / static_cast<double>(m.n);
   double sse = 0, sst = 0, bias = 0, ape = 0;
   std::size_t ape_n = 0;
@@ -48,7 +49,8 @@ bool passes_guideline14(const fit_metrics& m, data_resolution resolution) noexce
   const bool monthly = resolution == data_resolution::monthly;
   const double cv_max = monthly ? 0.15 : 0.30;
   const double nmbe_max = monthly ? 0.05 : 0.10;
-  return std::isfinite(m.cv_rmse) && std::isfinite(m.nmbe) && m.cv_rmse <= cv_max && std::fabs(m.nmbe) <= nmbe_max;
+  return std::isfinite(m.cv_rmse) && std::isfinite(m.nmbe) && m.cv_rmse <= cv_max &&
+         std::fabs(m.nmbe) <= nmbe_max;
 }
 
 }  // namespace energy::baseline

@@ -34,16 +34,18 @@ void parallel_for(std::size_t n, const std::function<void(std::size_t)>& body, u
   {
     std::vector<std::jthread> pool;
     pool.reserve(t - 1);
-    for (unsigned k = 1; k < t; ++k) pool.emplace_back(worker);
+    for (unsigned k = 1; k < t; ++k)
+      pool.emplace_back(worker);
     worker();  // the calling thread works too
-  }  // jthreads join here
+  }            // jthreads join here
   if (error) std::rethrow_exception(error);
 }
 
 std::vector<towt_model> fit_towt_many(std::span<const towt_job> jobs, unsigned threads) {
   std::vector<towt_model> out(jobs.size());
   parallel_for(
-      jobs.size(), [&](std::size_t i) { out[i] = fit_towt(jobs[i].load, jobs[i].temperature, jobs[i].options); },
+      jobs.size(),
+      [&](std::size_t i) { out[i] = fit_towt(jobs[i].load, jobs[i].temperature, jobs[i].options); },
       threads);
   return out;
 }

@@ -11,8 +11,10 @@
 namespace energy::baseline {
 
 seasonal_model fit_seasonal(const load_series& load, const seasonal_options& options) {
-  if (load.ts.size() != load.kwh.size()) throw std::invalid_argument("fit_seasonal: ts and kwh sizes differ");
-  if (load.interval_seconds <= 0 || load.interval_seconds > 3600 || 3600 % load.interval_seconds != 0)
+  if (load.ts.size() != load.kwh.size())
+    throw std::invalid_argument("fit_seasonal: ts and kwh sizes differ");
+  if (load.interval_seconds <= 0 || load.interval_seconds > 3600 ||
+      3600 % load.interval_seconds != 0)
     throw std::invalid_argument("fit_seasonal: interval_seconds must divide 3600");
   detail::require(options.interval_level > 0 && options.interval_level < 1,
                   "fit_seasonal: interval_level must be in (0, 1)");
@@ -71,7 +73,8 @@ seasonal_model fit_seasonal(const load_series& load, const seasonal_options& opt
 
 prediction predict(const seasonal_model& model, std::span<const epoch_seconds> ts) {
   if (model.profile.size() != hours_per_week || model.month_offsets.size() != 12 ||
-      model.residual_lower.size() != hours_per_week || model.residual_upper.size() != hours_per_week)
+      model.residual_lower.size() != hours_per_week ||
+      model.residual_upper.size() != hours_per_week)
     throw std::invalid_argument("predict(seasonal): malformed model (coefficient vector sizes)");
   detail::local_clock clock{find_zone(model.zone)};
   prediction p;
@@ -82,7 +85,8 @@ prediction predict(const seasonal_model& model, std::span<const epoch_seconds> t
     const std::int64_t local = clock.local_seconds(ts[i]);
     const std::size_t s = detail::hour_of_week(local);
     if (!std::isfinite(model.profile[s])) continue;
-    const double e = model.profile[s] + model.month_offsets[static_cast<std::size_t>(detail::month_of_year(local))];
+    const double e = model.profile[s] +
+                     model.month_offsets[static_cast<std::size_t>(detail::month_of_year(local))];
     p.expected[i] = e;
     p.lower[i] = e + model.residual_lower[s];
     p.upper[i] = e + model.residual_upper[s];

@@ -17,19 +17,24 @@ std::vector<std::size_t> sensor_rows(const reading_rows& rows, const uuid& senso
   std::vector<std::size_t> idx;
   for (std::size_t i = 0; i < rows.size(); ++i)
     if (rows.sensor_id[i] == sensor) idx.push_back(i);
-  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return rows.ts[a] < rows.ts[b]; });
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](std::size_t a, std::size_t b) { return rows.ts[a] < rows.ts[b]; });
   std::vector<std::size_t> out;
   for (std::size_t k = 0; k < idx.size(); ++k) {
-    if (!out.empty() && rows.ts[out.back()] == rows.ts[idx[k]]) out.back() = idx[k];
-    else out.push_back(idx[k]);
+    if (!out.empty() && rows.ts[out.back()] == rows.ts[idx[k]])
+      out.back() = idx[k];
+    else
+      out.push_back(idx[k]);
   }
   return out;
 }
 
 }  // namespace
 
-load_series load_from_readings(const reading_rows& rows, const uuid& sensor, std::int64_t interval_seconds) {
-  if (interval_seconds <= 0) throw std::invalid_argument("load_from_readings: interval_seconds must be positive");
+load_series load_from_readings(const reading_rows& rows, const uuid& sensor,
+                               std::int64_t interval_seconds) {
+  if (interval_seconds <= 0)
+    throw std::invalid_argument("load_from_readings: interval_seconds must be positive");
   load_series l;
   l.interval_seconds = interval_seconds;
   for (std::size_t i : sensor_rows(rows, sensor)) {
@@ -48,11 +53,12 @@ temperature_series temperature_from_readings(const reading_rows& rows, const uui
   return t;
 }
 
-std::vector<double> align_temperature(std::span<const epoch_seconds> at, const temperature_series& temps,
-                                      const gap_rule& rule) {
+std::vector<double> align_temperature(std::span<const epoch_seconds> at,
+                                      const temperature_series& temps, const gap_rule& rule) {
   if (temps.ts.size() != temps.value.size())
     throw std::invalid_argument("align_temperature: temperature ts and value sizes differ");
-  if (rule.max_gap_seconds < 0) throw std::invalid_argument("align_temperature: negative max_gap_seconds");
+  if (rule.max_gap_seconds < 0)
+    throw std::invalid_argument("align_temperature: negative max_gap_seconds");
   // Valid samples only (NaN = missing), checked ascending.
   std::vector<epoch_seconds> ts;
   std::vector<double> v;
@@ -60,8 +66,9 @@ std::vector<double> align_temperature(std::span<const epoch_seconds> at, const t
   v.reserve(temps.size());
   for (std::size_t i = 0; i < temps.size(); ++i) {
     if (i > 0 && temps.ts[i] <= temps.ts[i - 1])
-      throw std::invalid_argument("align_temperature: temperature timestamps not strictly ascending at index " +
-                                  std::to_string(i));
+      throw std::invalid_argument(
+          "align_temperature: temperature timestamps not strictly ascending at index " +
+          std::to_string(i));
     if (std::isfinite(temps.value[i])) {
       ts.push_back(temps.ts[i]);
       v.push_back(temps.value[i]);
@@ -78,7 +85,8 @@ std::vector<double> align_temperature(std::span<const epoch_seconds> at, const t
       j = static_cast<std::size_t>(std::lower_bound(ts.begin(), ts.end(), t) - ts.begin());
     } else {
       j = hint;
-      while (j < ts.size() && ts[j] < t) ++j;
+      while (j < ts.size() && ts[j] < t)
+        ++j;
     }
     hint = j;
     if (j < ts.size() && ts[j] == t) {
@@ -94,7 +102,8 @@ std::vector<double> align_temperature(std::span<const epoch_seconds> at, const t
 std::vector<std::uint8_t> time_of_week(std::span<const epoch_seconds> ts, std::string_view zone) {
   detail::local_clock clock{find_zone(zone)};
   std::vector<std::uint8_t> out(ts.size());
-  for (std::size_t i = 0; i < ts.size(); ++i) out[i] = detail::hour_of_week(clock.local_seconds(ts[i]));
+  for (std::size_t i = 0; i < ts.size(); ++i)
+    out[i] = detail::hour_of_week(clock.local_seconds(ts[i]));
   return out;
 }
 

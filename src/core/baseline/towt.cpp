@@ -33,8 +33,10 @@ std::vector<double> quantile_knots(std::vector<double> temps, int segments) {
 }
 
 /// LBNL occupancy rule: residuals of one simple regression load ~ a + b*T, share positive per slot.
-std::vector<std::uint8_t> detect_occupancy(const std::vector<double>& y, const std::vector<double>& t,
-                                           const std::vector<std::uint8_t>& slot, double threshold) {
+std::vector<std::uint8_t> detect_occupancy(const std::vector<double>& y,
+                                           const std::vector<double>& t,
+                                           const std::vector<std::uint8_t>& slot,
+                                           double threshold) {
   const auto n = static_cast<double>(y.size());
   double my = 0, mt = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {
@@ -57,7 +59,10 @@ std::vector<std::uint8_t> detect_occupancy(const std::vector<double>& y, const s
   }
   std::vector<std::uint8_t> occ(tow_slots, 0);
   for (std::size_t s = 0; s < tow_slots; ++s)
-    occ[s] = count[s] > 0 && static_cast<double>(positive[s]) > threshold * static_cast<double>(count[s]) ? 1 : 0;
+    occ[s] =
+        count[s] > 0 && static_cast<double>(positive[s]) > threshold * static_cast<double>(count[s])
+            ? 1
+            : 0;
   return occ;
 }
 
@@ -65,20 +70,24 @@ std::vector<std::uint8_t> detect_occupancy(const std::vector<double>& y, const s
 
 void temperature_components(double t, std::span<const double> knots, std::span<double> out) {
   const std::size_t k = knots.size();
-  if (out.size() != k + 1) throw std::invalid_argument("temperature_components: out must have knots+1 elements");
+  if (out.size() != k + 1)
+    throw std::invalid_argument("temperature_components: out must have knots+1 elements");
   if (k == 0) {
     out[0] = t;
     return;
   }
   out[0] = std::min(t, knots[0]);
-  for (std::size_t j = 1; j < k; ++j) out[j] = std::clamp(t - knots[j - 1], 0.0, knots[j] - knots[j - 1]);
+  for (std::size_t j = 1; j < k; ++j)
+    out[j] = std::clamp(t - knots[j - 1], 0.0, knots[j] - knots[j - 1]);
   out[k] = std::max(t - knots[k - 1], 0.0);
 }
 
-towt_model fit_towt(const load_series& load, std::span<const double> temperature, const towt_options& options) {
+towt_model fit_towt(const load_series& load, std::span<const double> temperature,
+                    const towt_options& options) {
   if (load.ts.size() != load.kwh.size() || load.ts.size() != temperature.size())
     throw std::invalid_argument("fit_towt: ts, kwh and temperature must have the same size (" +
-                                std::to_string(load.ts.size()) + ", " + std::to_string(load.kwh.size()) + ", " +
+                                std::to_string(load.ts.size()) + ", " +
+                                std::to_string(load.kwh.size()) + ", " +
                                 std::to_string(temperature.size()) + ")");
   check_interval(load.interval_seconds, "fit_towt");
   detail::require(options.temperature_segments >= 1 && options.temperature_segments <= max_segments,
@@ -101,7 +110,9 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
     t.push_back(temperature[i]);
     slot.push_back(all_slots[i]);
   }
-  if (y.empty()) throw std::invalid_argument("fit_towt: no row with both a finite load and a finite temperature");
+  if (y.empty())
+    throw std::invalid_argument(
+        "fit_towt: no row with both a finite load and a finite temperature");
 
   towt_model m;
   m.zone = options.zone;
@@ -115,8 +126,10 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
   // Normal equations by blocks: D (diagonal slot counts), B (slot x temperature), C (temperature
   // Gram matrix), plus the right-hand sides. Each row touches one slot and one mode's block.
   std::array<double, tow_slots> d{}, dy{};
-  Eigen::MatrixXd b = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(tow_slots), static_cast<Eigen::Index>(tp));
-  Eigen::MatrixXd c = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(tp), static_cast<Eigen::Index>(tp));
+  Eigen::MatrixXd b =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(tow_slots), static_cast<Eigen::Index>(tp));
+  Eigen::MatrixXd c =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(tp), static_cast<Eigen::Index>(tp));
   Eigen::VectorXd cy = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(tp));
   std::array<double, max_segments> comp{};
   for (std::size_t i = 0; i < y.size(); ++i) {
@@ -129,7 +142,8 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
       const auto jj = off + static_cast<Eigen::Index>(j);
       b(static_cast<Eigen::Index>(s), jj) += comp[j];
       cy(jj) += comp[j] * y[i];
-      for (std::size_t k = 0; k <= j; ++k) c(jj, off + static_cast<Eigen::Index>(k)) += comp[j] * comp[k];
+      for (std::size_t k = 0; k <= j; ++k)
+        c(jj, off + static_cast<Eigen::Index>(k)) += comp[j] * comp[k];
     }
   }
   c = c.selfadjointView<Eigen::Lower>();
@@ -154,7 +168,8 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
   Eigen::VectorXd rk(kn);
   for (Eigen::Index a = 0; a < kn; ++a) {
     rk(a) = rhs(keep[static_cast<std::size_t>(a)]);
-    for (Eigen::Index e = 0; e < kn; ++e) sk(a, e) = schur(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(e)]);
+    for (Eigen::Index e = 0; e < kn; ++e)
+      sk(a, e) = schur(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(e)]);
   }
   Eigen::VectorXd beta_k(kn);
   std::size_t rank = static_cast<std::size_t>(kn);
@@ -162,7 +177,9 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
     // Pivots are judged against the scale of the temperature columns before elimination: after
     // it, a column that the slot indicators explain leaves only rounding noise.
     double scale = 0;
-    for (Eigen::Index a = 0; a < kn; ++a) scale = std::max(scale, c(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(a)]));
+    for (Eigen::Index a = 0; a < kn; ++a)
+      scale =
+          std::max(scale, c(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(a)]));
     const double tol = scale * 1e-10;
     Eigen::LDLT<Eigen::MatrixXd> ldlt(sk);
     const bool ok = ldlt.info() == Eigen::Success && (ldlt.vectorD().array() > tol).all();
@@ -189,11 +206,13 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
     }
   }
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(tp));
-  for (Eigen::Index a = 0; a < kn; ++a) beta(keep[static_cast<std::size_t>(a)]) = beta_k(a);
+  for (Eigen::Index a = 0; a < kn; ++a)
+    beta(keep[static_cast<std::size_t>(a)]) = beta_k(a);
 
   m.tow_coefficients.assign(tow_slots, detail::nan);
   for (std::size_t s = 0; s < tow_slots; ++s)
-    if (d[s] > 0) m.tow_coefficients[s] = (dy[s] - b.row(static_cast<Eigen::Index>(s)).dot(beta)) / d[s];
+    if (d[s] > 0)
+      m.tow_coefficients[s] = (dy[s] - b.row(static_cast<Eigen::Index>(s)).dot(beta)) / d[s];
   m.occupied_slopes.assign(beta.data(), beta.data() + segs);
   m.unoccupied_slopes.assign(beta.data() + segs, beta.data() + tp);
   m.observations = y.size();
@@ -206,16 +225,19 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
     temperature_components(t[i], m.knots, std::span<double>(comp.data(), segs));
     const auto& slopes = m.occupied[s] ? m.occupied_slopes : m.unoccupied_slopes;
     double e = m.tow_coefficients[s];
-    for (std::size_t j = 0; j < segs; ++j) e += slopes[j] * comp[j];
+    for (std::size_t j = 0; j < segs; ++j)
+      e += slopes[j] * comp[j];
     res[s].push_back(y[i] - e);
   }
-  detail::slot_interval(res, m.occupied, m.interval_level, options.min_slot_residuals, m.residual_lower,
-                        m.residual_upper);
+  detail::slot_interval(res, m.occupied, m.interval_level, options.min_slot_residuals,
+                        m.residual_lower, m.residual_upper);
   return m;
 }
 
-prediction predict(const towt_model& model, std::span<const epoch_seconds> ts, std::span<const double> temperature) {
-  if (ts.size() != temperature.size()) throw std::invalid_argument("predict(towt): ts and temperature sizes differ");
+prediction predict(const towt_model& model, std::span<const epoch_seconds> ts,
+                   std::span<const double> temperature) {
+  if (ts.size() != temperature.size())
+    throw std::invalid_argument("predict(towt): ts and temperature sizes differ");
   const std::size_t segs = model.knots.size() + 1;
   if (segs > static_cast<std::size_t>(max_segments) || model.occupied.size() != tow_slots ||
       model.tow_coefficients.size() != tow_slots || model.occupied_slopes.size() != segs ||
@@ -234,7 +256,8 @@ prediction predict(const towt_model& model, std::span<const epoch_seconds> ts, s
     temperature_components(temperature[i], model.knots, std::span<double>(comp.data(), segs));
     const auto& slopes = model.occupied[s] ? model.occupied_slopes : model.unoccupied_slopes;
     double e = model.tow_coefficients[s];
-    for (std::size_t j = 0; j < segs; ++j) e += slopes[j] * comp[j];
+    for (std::size_t j = 0; j < segs; ++j)
+      e += slopes[j] * comp[j];
     p.expected[i] = e;
     p.lower[i] = e + model.residual_lower[s];
     p.upper[i] = e + model.residual_upper[s];

@@ -24,8 +24,8 @@ money scale(money m, std::int64_t num, std::int64_t den) noexcept {
   return money::from_micros(muldiv_round(m.micros(), num, den));
 }
 
-const month_hour_schedule& pick(const month_hour_schedule& weekday, const month_hour_schedule& weekend,
-                                bool is_weekend) noexcept {
+const month_hour_schedule& pick(const month_hour_schedule& weekday,
+                                const month_hour_schedule& weekend, bool is_weekend) noexcept {
   return is_weekend ? weekend : weekday;
 }
 
@@ -39,7 +39,8 @@ void allocate(milli e, milli& cum, const rate_period& p, milli* acc) noexcept {
   }
   if (e <= 0) {  // export: credited at the tier the position is in, and moves it back
     std::size_t k = 0;
-    while (k + 1 < tiers.size() && tiers[k].max && cum > *tiers[k].max) ++k;
+    while (k + 1 < tiers.size() && tiers[k].max && cum > *tiers[k].max)
+      ++k;
     acc[k] += e;
     cum += e;
     return;
@@ -48,7 +49,8 @@ void allocate(milli e, milli& cum, const rate_period& p, milli* acc) noexcept {
   for (std::size_t k = 0; k < tiers.size() && remaining > 0; ++k) {
     const bool last = k + 1 == tiers.size();
     if (!last && tiers[k].max && cum >= *tiers[k].max) continue;
-    const milli take = (last || !tiers[k].max) ? remaining : std::min(remaining, *tiers[k].max - cum);
+    const milli take =
+        (last || !tiers[k].max) ? remaining : std::min(remaining, *tiers[k].max - cum);
     acc[k] += take;
     cum += take;
     remaining -= take;
@@ -61,7 +63,8 @@ std::vector<std::pair<int, milli>> split_demand(milli demand, const rate_period&
   milli lower = 0;
   for (std::size_t k = 0; k < p.tiers.size(); ++k) {
     const bool last = k + 1 == p.tiers.size();
-    const milli upper = (last || !p.tiers[k].max) ? std::numeric_limits<milli>::max() : *p.tiers[k].max;
+    const milli upper =
+        (last || !p.tiers[k].max) ? std::numeric_limits<milli>::max() : *p.tiers[k].max;
     if (demand <= lower && k > 0) break;
     const milli portion = std::min(demand, upper) - lower;
     out.emplace_back(static_cast<int>(k), k == 0 ? std::min(demand, upper) : portion);
@@ -71,15 +74,19 @@ std::vector<std::pair<int, milli>> split_demand(milli demand, const rate_period&
 }
 
 bool all_zero(const rate_period& p) noexcept {
-  return std::all_of(p.tiers.begin(), p.tiers.end(), [](const rate_tier& t) { return t.price() == money{}; });
+  return std::all_of(p.tiers.begin(), p.tiers.end(),
+                     [](const rate_tier& t) { return t.price() == money{}; });
 }
 
-std::string kwh(milli wh) { return format_milli(wh); }
+std::string kwh(milli wh) {
+  return format_milli(wh);
+}
 
 /// Calls fn(window_start, demand_W) for every clock-aligned block of `basis` seconds that
 /// holds at least one interval of rows [lo, hi). Missing intervals count as zero energy.
 template <class Fn>
-void for_each_window(const interval_series& d, std::size_t lo, std::size_t hi, std::int64_t basis, Fn&& fn) {
+void for_each_window(const interval_series& d, std::size_t lo, std::size_t hi, std::int64_t basis,
+                     Fn&& fn) {
   std::int64_t current = std::numeric_limits<std::int64_t>::min();
   milli sum = 0;
   for (std::size_t i = lo; i < hi; ++i) {
@@ -92,7 +99,8 @@ void for_each_window(const interval_series& d, std::size_t lo, std::size_t hi, s
     }
     sum += d.energy[i];
   }
-  if (current != std::numeric_limits<std::int64_t>::min()) fn(current * basis, muldiv_round(sum, 3600, basis));
+  if (current != std::numeric_limits<std::int64_t>::min())
+    fn(current * basis, muldiv_round(sum, 3600, basis));
 }
 
 std::pair<std::size_t, std::size_t> rows_in(const interval_series& d, time_range period) {
@@ -103,7 +111,8 @@ std::pair<std::size_t, std::size_t> rows_in(const interval_series& d, time_range
 }
 
 /// Seconds of `period` falling in each flat-demand period (by local month).
-std::vector<std::int64_t> flat_season_seconds(const tariff& t, const date::time_zone* zone, time_range period) {
+std::vector<std::int64_t> flat_season_seconds(const tariff& t, const date::time_zone* zone,
+                                              time_range period) {
   std::vector<std::int64_t> out(t.flat_demand_periods.size(), 0);
   auto cursor = period.start;
   while (cursor < period.end) {
@@ -121,17 +130,24 @@ std::vector<std::int64_t> flat_season_seconds(const tariff& t, const date::time_
   return out;
 }
 
-std::string money_rate(money m) { return m.to_exact_string(); }
+std::string money_rate(money m) {
+  return m.to_exact_string();
+}
 
 }  // namespace
 
 const char* to_string(line_kind k) noexcept {
   switch (k) {
-    case line_kind::fixed: return "fixed";
-    case line_kind::energy: return "energy";
-    case line_kind::demand: return "demand";
-    case line_kind::flat_demand: return "flat_demand";
-    case line_kind::minimum: return "minimum";
+    case line_kind::fixed:
+      return "fixed";
+    case line_kind::energy:
+      return "energy";
+    case line_kind::demand:
+      return "demand";
+    case line_kind::flat_demand:
+      return "flat_demand";
+    case line_kind::minimum:
+      return "minimum";
   }
   return "unknown";
 }
@@ -143,24 +159,30 @@ double bill::coverage() const noexcept {
 
 void interval_series::validate() const {
   if (interval_seconds <= 0)
-    throw std::invalid_argument(fmt::format("interval_series: interval_seconds = {} must be positive", interval_seconds));
+    throw std::invalid_argument(
+        fmt::format("interval_series: interval_seconds = {} must be positive", interval_seconds));
   if (energy.size() != start.size())
-    throw std::invalid_argument(fmt::format("interval_series: {} starts but {} energy values", start.size(), energy.size()));
+    throw std::invalid_argument(fmt::format("interval_series: {} starts but {} energy values",
+                                            start.size(), energy.size()));
   if (!quality.empty() && quality.size() != start.size())
-    throw std::invalid_argument(fmt::format("interval_series: {} starts but {} quality values", start.size(), quality.size()));
+    throw std::invalid_argument(fmt::format("interval_series: {} starts but {} quality values",
+                                            start.size(), quality.size()));
   for (std::size_t i = 1; i < start.size(); ++i)
     if (start[i] <= start[i - 1])
-      throw std::invalid_argument(fmt::format("interval_series: row {} ({}) is not after row {} ({})", i,
-                                              format_utc(from_epoch(start[i])), i - 1,
-                                              format_utc(from_epoch(start[i - 1]))));
+      throw std::invalid_argument(fmt::format(
+          "interval_series: row {} ({}) is not after row {} ({})", i,
+          format_utc(from_epoch(start[i])), i - 1, format_utc(from_epoch(start[i - 1]))));
 }
 
-interval_series interval_series::from_rows(const reading_rows& rows, const uuid& sensor, std::int32_t interval) {
-  if (interval <= 0) throw std::invalid_argument("interval_series::from_rows: interval_seconds must be positive");
+interval_series interval_series::from_rows(const reading_rows& rows, const uuid& sensor,
+                                           std::int32_t interval) {
+  if (interval <= 0)
+    throw std::invalid_argument("interval_series::from_rows: interval_seconds must be positive");
   std::vector<std::size_t> idx;
   for (std::size_t i = 0; i < rows.size(); ++i)
     if (rows.sensor_id[i] == sensor) idx.push_back(i);
-  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return rows.ts[a] < rows.ts[b]; });
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](std::size_t a, std::size_t b) { return rows.ts[a] < rows.ts[b]; });
   interval_series s;
   s.interval_seconds = interval;
   s.start.reserve(idx.size());
@@ -168,7 +190,8 @@ interval_series interval_series::from_rows(const reading_rows& rows, const uuid&
   s.quality.reserve(idx.size());
   for (const auto i : idx) {
     if (!s.start.empty() && s.start.back() == rows.ts[i])
-      throw std::invalid_argument(fmt::format("interval_series::from_rows: two rows at {}", format_utc(from_epoch(rows.ts[i]))));
+      throw std::invalid_argument(fmt::format("interval_series::from_rows: two rows at {}",
+                                              format_utc(from_epoch(rows.ts[i]))));
     s.start.push_back(rows.ts[i]);
     s.energy.push_back(rows.value[i]);
     s.quality.push_back(i < rows.quality.size() ? rows.quality[i] : 0U);
@@ -176,11 +199,13 @@ interval_series interval_series::from_rows(const reading_rows& rows, const uuid&
   return s;
 }
 
-std::optional<peak> peak_demand(const interval_series& data, time_range period, std::int32_t window_seconds) {
+std::optional<peak> peak_demand(const interval_series& data, time_range period,
+                                std::int32_t window_seconds) {
   data.validate();
   if (window_seconds <= 0 || window_seconds % data.interval_seconds != 0)
-    throw std::invalid_argument(fmt::format("peak_demand: a {}-second window cannot be formed from {}-second intervals",
-                                            window_seconds, data.interval_seconds));
+    throw std::invalid_argument(
+        fmt::format("peak_demand: a {}-second window cannot be formed from {}-second intervals",
+                    window_seconds, data.interval_seconds));
   const auto [lo, hi] = rows_in(data, period);
   std::optional<peak> best;
   for_each_window(data, lo, hi, window_seconds, [&](std::int64_t ws, milli w) {
@@ -189,8 +214,8 @@ std::optional<peak> peak_demand(const interval_series& data, time_range period, 
   return best;
 }
 
-bill compute_bill(const interval_series& data, const tariff& t, const date::time_zone* zone, time_range period,
-                  const bill_options& options) {
+bill compute_bill(const interval_series& data, const tariff& t, const date::time_zone* zone,
+                  time_range period, const bill_options& options) {
   if (zone == nullptr) throw std::invalid_argument("compute_bill: zone is null");
   if (period.empty()) throw std::invalid_argument("compute_bill: empty billing period");
   if (options.meters < 1) throw std::invalid_argument("compute_bill: meters must be >= 1");
@@ -201,11 +226,13 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
   b.period = period;
   const auto [lo, hi] = rows_in(data, period);
   b.intervals = static_cast<std::int64_t>(hi - lo);
-  b.coverage_seconds = std::min<std::int64_t>(b.intervals * data.interval_seconds, period.length().count());
+  b.coverage_seconds =
+      std::min<std::int64_t>(b.intervals * data.interval_seconds, period.length().count());
 
   // Energy by period and tier, tier position shared across the billing period.
   std::vector<std::size_t> offset(t.energy_periods.size() + 1, 0);
-  for (std::size_t p = 0; p < t.energy_periods.size(); ++p) offset[p + 1] = offset[p] + t.energy_periods[p].tiers.size();
+  for (std::size_t p = 0; p < t.energy_periods.size(); ++p)
+    offset[p + 1] = offset[p] + t.energy_periods[p].tiers.size();
   std::vector<milli> energy_acc(offset.back(), 0);
   milli cumulative = 0;
   local_clock clock(zone);
@@ -216,17 +243,19 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
       allocate(data.energy[i], cumulative, t.energy_periods[p], energy_acc.data() + offset[p]);
     }
   } else {
-    for (std::size_t i = lo; i < hi; ++i) cumulative += data.energy[i];
+    for (std::size_t i = lo; i < hi; ++i)
+      cumulative += data.energy[i];
   }
   b.energy = cumulative;
 
   // Demand on clock-aligned windows.
   std::int64_t basis = std::int64_t{t.demand_window_minutes} * 60;
   if (data.interval_seconds > basis || basis % data.interval_seconds != 0) {
-    b.notes.push_back(fmt::format(
-        "demand measured on the {}-second data interval: the tariff's {}-minute demand window cannot be "
-        "formed from this data",
-        data.interval_seconds, t.demand_window_minutes));
+    b.notes.push_back(
+        fmt::format("demand measured on the {}-second data interval: the tariff's {}-minute demand "
+                    "window cannot be "
+                    "formed from this data",
+                    data.interval_seconds, t.demand_window_minutes));
     basis = data.interval_seconds;
   }
   b.demand_window_seconds = static_cast<std::int32_t>(basis);
@@ -235,7 +264,11 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
     epoch_seconds at = 0;
     bool seen = false;
     void offer(milli v, epoch_seconds ws) noexcept {
-      if (!seen || v > w) { w = v; at = ws; seen = true; }
+      if (!seen || v > w) {
+        w = v;
+        at = ws;
+        seen = true;
+      }
     }
   };
   std::vector<running_max> tou(t.demand_periods.size());
@@ -247,7 +280,9 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
     overall.offer(w, ws);
     if (!need_slot) return;
     const auto slot = window_clock.at(ws);
-    if (!tou.empty()) tou[pick(t.demand_weekday, t.demand_weekend, slot.weekend)[slot.month0][slot.hour]].offer(w, ws);
+    if (!tou.empty())
+      tou[pick(t.demand_weekday, t.demand_weekend, slot.weekend)[slot.month0][slot.hour]].offer(w,
+                                                                                                ws);
     if (!flat.empty()) flat[t.flat_demand_months[slot.month0]].offer(w, ws);
   });
   if (overall.seen) {
@@ -264,11 +299,13 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
     const money per_meter = t.fixed_charge * options.meters;
     if (t.fixed_charge_unit == charge_unit::per_day) {
       l.exact = scale(per_meter, secs, 86'400);
-      l.basis = fmt::format("{} $/day x {} meter(s) x {}/86400 days", money_rate(t.fixed_charge), options.meters, secs);
+      l.basis = fmt::format("{} $/day x {} meter(s) x {}/86400 days", money_rate(t.fixed_charge),
+                            options.meters, secs);
     } else if (options.prorate_monthly_charges) {
       l.exact = scale(per_meter, secs, average_month_seconds);
-      l.basis = fmt::format("{} $/month x {} meter(s) x {} s / {} s (pro-rated)", money_rate(t.fixed_charge),
-                            options.meters, secs, average_month_seconds);
+      l.basis =
+          fmt::format("{} $/month x {} meter(s) x {} s / {} s (pro-rated)",
+                      money_rate(t.fixed_charge), options.meters, secs, average_month_seconds);
     } else {
       l.exact = per_meter;
       l.basis = fmt::format("{} $/month x {} meter(s)", money_rate(t.fixed_charge), options.meters);
@@ -290,12 +327,14 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
       l.exact = price_times(tier.price(), wh);
       l.basis = tier.adj == money{}
                     ? fmt::format("{} kWh x {} $/kWh", kwh(wh), money_rate(tier.rate))
-                    : fmt::format("{} kWh x ({} + adj {}) $/kWh", kwh(wh), money_rate(tier.rate), money_rate(tier.adj));
+                    : fmt::format("{} kWh x ({} + adj {}) $/kWh", kwh(wh), money_rate(tier.rate),
+                                  money_rate(tier.adj));
       b.lines.push_back(std::move(l));
     }
   }
   // Demand lines.
-  auto demand_lines = [&](line_kind kind, const std::vector<rate_period>& periods, const std::vector<running_max>& maxima,
+  auto demand_lines = [&](line_kind kind, const std::vector<rate_period>& periods,
+                          const std::vector<running_max>& maxima,
                           const std::vector<std::int64_t>* share, std::int64_t share_total) {
     for (std::size_t p = 0; p < periods.size(); ++p) {
       if (!maxima[p].seen || all_zero(periods[p])) continue;
@@ -310,11 +349,13 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
         l.rate = tier.price();
         l.peak_at = from_epoch(maxima[p].at);
         l.exact = price_times(tier.price(), portion);
-        l.basis = fmt::format("{} kW x {} $/kW (peak {}-min block at {})", format_milli(portion),
-                              money_rate(tier.price()), basis / 60, format_utc(from_epoch(maxima[p].at)));
+        l.basis =
+            fmt::format("{} kW x {} $/kW (peak {}-min block at {})", format_milli(portion),
+                        money_rate(tier.price()), basis / 60, format_utc(from_epoch(maxima[p].at)));
         if (share && (*share)[p] != share_total) {
           l.exact = scale(l.exact, (*share)[p], share_total);
-          l.basis += fmt::format(" x {} s / {} s of the period in this season", (*share)[p], share_total);
+          l.basis +=
+              fmt::format(" x {} s / {} s of the period in this season", (*share)[p], share_total);
         }
         b.lines.push_back(std::move(l));
       }
@@ -340,7 +381,8 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
       why = fmt::format("{} $/day x {}/86400 days", money_rate(t.minimum_charge), secs);
     } else if (options.prorate_monthly_charges) {
       minimum = scale(t.minimum_charge * options.meters, secs, average_month_seconds);
-      why = fmt::format("{} $/month x {} s / {} s (pro-rated)", money_rate(t.minimum_charge), secs, average_month_seconds);
+      why = fmt::format("{} $/month x {} s / {} s (pro-rated)", money_rate(t.minimum_charge), secs,
+                        average_month_seconds);
     } else {
       minimum = t.minimum_charge * options.meters;
       why = fmt::format("{} $/month", money_rate(t.minimum_charge));
@@ -352,7 +394,8 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
       l.rate = t.minimum_charge;
       l.exact = minimum - total;
       l.amount = l.exact;
-      l.basis = fmt::format("minimum {} ({}) - charges {}", minimum.to_string(), why, total.to_string());
+      l.basis =
+          fmt::format("minimum {} ({}) - charges {}", minimum.to_string(), why, total.to_string());
       total += l.amount;
       b.lines.push_back(std::move(l));
     }
@@ -361,15 +404,16 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
   return b;
 }
 
-money energy_charge(const tariff& t, utc_seconds hour_start, milli energy_wh, const date::time_zone* zone) {
+money energy_charge(const tariff& t, utc_seconds hour_start, milli energy_wh,
+                    const date::time_zone* zone) {
   if (zone == nullptr) throw std::invalid_argument("energy_charge: zone is null");
   if (t.energy_periods.empty()) return money{};
   local_clock clock(zone);
   const auto slot = clock.at(to_epoch(hour_start));
   const auto p = pick(t.energy_weekday, t.energy_weekend, slot.weekend)[slot.month0][slot.hour];
   if (p >= t.energy_periods.size() || t.energy_periods[p].tiers.empty())
-    throw std::invalid_argument(fmt::format("energy_charge: schedule names energy period {} of {}", p,
-                                            t.energy_periods.size()));
+    throw std::invalid_argument(fmt::format("energy_charge: schedule names energy period {} of {}",
+                                            p, t.energy_periods.size()));
   return price_times(t.energy_periods[p].tiers.front().price(), energy_wh);
 }
 

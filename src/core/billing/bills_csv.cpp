@@ -16,14 +16,17 @@ namespace energy::billing {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return s;
 }
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -71,7 +74,8 @@ std::optional<column> column_of(std::string name) {
   return std::nullopt;
 }
 
-std::optional<utc_seconds> local_midnight(std::string_view s, const date::time_zone* zone, int add_days) {
+std::optional<utc_seconds> local_midnight(std::string_view s, const date::time_zone* zone,
+                                          int add_days) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   int y = 0, m = 0, d = 0;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
@@ -79,33 +83,39 @@ std::optional<utc_seconds> local_midnight(std::string_view s, const date::time_z
   y = std::stoi(std::string(s.substr(0, 4)));
   m = std::stoi(std::string(s.substr(5, 2)));
   d = std::stoi(std::string(s.substr(8, 2)));
-  const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(m)}, date::day{static_cast<unsigned>(d)}};
+  const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(m)},
+                                 date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
   const auto local = date::local_days{ymd} + date::days{add_days};
   // A midnight skipped by a DST change maps to the transition instant (earliest valid time).
-  return std::chrono::time_point_cast<std::chrono::seconds>(zone->to_sys(local, date::choose::earliest));
+  return std::chrono::time_point_cast<std::chrono::seconds>(
+      zone->to_sys(local, date::choose::earliest));
 }
 
 std::optional<bool> parse_flag(std::string_view s) {
   const std::string v = lower(trim(s));
-  if (v.empty() || v == "false" || v == "no" || v == "n" || v == "0" || v == "actual" || v == "a") return false;
-  if (v == "true" || v == "yes" || v == "y" || v == "1" || v == "estimated" || v == "e") return true;
+  if (v.empty() || v == "false" || v == "no" || v == "n" || v == "0" || v == "actual" || v == "a")
+    return false;
+  if (v == "true" || v == "yes" || v == "y" || v == "1" || v == "estimated" || v == "e")
+    return true;
   return std::nullopt;
 }
 
 }  // namespace
 
-bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_name, const bills_csv_options& options) {
+bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_name,
+                                 const bills_csv_options& options) {
   bills_csv_result out;
   std::array<std::optional<std::size_t>, c_count> index{};
-  static constexpr std::array<const char*, c_count> names{"period_start", "period_end", "kwh", "peak_kw",
-                                                          "amount", "estimated", "id"};
+  static constexpr std::array<const char*, c_count> names{
+      "period_start", "period_end", "kwh", "peak_kw", "amount", "estimated", "id"};
   bool have_header = false;
   std::size_t line_no = 0;
   std::size_t pos = 0;
   while (pos <= text.size()) {
     const auto nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    std::string_view line =
+        text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -119,8 +129,10 @@ bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_
         if (auto c = column_of(lower(trim((*fields)[i])))) index[*c] = i;
       for (column c : {c_start, c_end, c_kwh, c_amount})
         if (!index[c])
-          throw parse_error(fmt::format("{}: header lacks the required column '{}' (columns: period_start, "
-                                        "period_end, kwh, peak_kw, amount, estimated, id)", at, names[c]));
+          throw parse_error(
+              fmt::format("{}: header lacks the required column '{}' (columns: period_start, "
+                          "period_end, kwh, peak_kw, amount, estimated, id)",
+                          at, names[c]));
       have_header = true;
       continue;
     }
@@ -141,31 +153,43 @@ bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_
         if (auto t = local_midnight(v, options.zone, add)) return t;
       }
       errs.push_back(fmt::format("{}: '{}' is not {}", names[c], v,
-                                 options.zone != nullptr ? "an RFC 3339 timestamp with offset or a YYYY-MM-DD date"
-                                                         : "an RFC 3339 timestamp with offset (dates need a zone)"));
+                                 options.zone != nullptr
+                                     ? "an RFC 3339 timestamp with offset or a YYYY-MM-DD date"
+                                     : "an RFC 3339 timestamp with offset (dates need a zone)"));
       return std::nullopt;
     };
     utility_bill b;
     const auto start = when(c_start, false);
     const auto end = when(c_end, true);
     if (start && end) {
-      if (*end <= *start) errs.push_back(fmt::format("period_end {} is not after period_start {}", format_utc(*end), format_utc(*start)));
+      if (*end <= *start)
+        errs.push_back(fmt::format("period_end {} is not after period_start {}", format_utc(*end),
+                                   format_utc(*start)));
       b.period = {*start, *end};
     }
-    if (auto v = parse_milli(field(c_kwh))) b.consumption = *v;
-    else errs.push_back(fmt::format("kwh: not a decimal number '{}'", field(c_kwh)));
+    if (auto v = parse_milli(field(c_kwh)))
+      b.consumption = *v;
+    else
+      errs.push_back(fmt::format("kwh: not a decimal number '{}'", field(c_kwh)));
     if (const auto p = field(c_peak); !p.empty()) {
-      if (auto v = parse_milli(p)) b.peak_demand = *v;
-      else errs.push_back(fmt::format("peak_kw: not a decimal number '{}'", p));
+      if (auto v = parse_milli(p))
+        b.peak_demand = *v;
+      else
+        errs.push_back(fmt::format("peak_kw: not a decimal number '{}'", p));
     }
     std::string_view amount = field(c_amount);
     if (amount.starts_with('$')) amount.remove_prefix(1);
-    if (auto v = money::parse(amount)) b.amount = *v;
-    else errs.push_back(fmt::format("amount: not a decimal amount '{}'", field(c_amount)));
-    if (auto f = parse_flag(field(c_estimated))) b.estimated = *f;
-    else errs.push_back(fmt::format("estimated: '{}' is not a yes/no flag", field(c_estimated)));
+    if (auto v = money::parse(amount))
+      b.amount = *v;
+    else
+      errs.push_back(fmt::format("amount: not a decimal amount '{}'", field(c_amount)));
+    if (auto f = parse_flag(field(c_estimated)))
+      b.estimated = *f;
+    else
+      errs.push_back(fmt::format("estimated: '{}' is not a yes/no flag", field(c_estimated)));
     if (!errs.empty()) {
-      for (auto& e : errs) out.errors.push_back(at + ": " + e);
+      for (auto& e : errs)
+        out.errors.push_back(at + ": " + e);
       continue;
     }
     b.id = field(c_id).empty() ? at : std::string(field(c_id));
@@ -176,7 +200,8 @@ bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_
   return out;
 }
 
-bills_csv_result read_bills_csv(const std::filesystem::path& file, const bills_csv_options& options) {
+bills_csv_result read_bills_csv(const std::filesystem::path& file,
+                                const bills_csv_options& options) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw parse_error(fmt::format("{}: cannot open file", file.string()));
   std::ostringstream ss;

@@ -18,18 +18,27 @@ namespace {
 using detail::muldiv_round;
 
 bool within(std::int64_t diff, std::int64_t abs_tol, double rel, std::int64_t ours) noexcept {
-  const double allowed = std::max(static_cast<double>(abs_tol), rel * std::fabs(static_cast<double>(ours)));
+  const double allowed =
+      std::max(static_cast<double>(abs_tol), rel * std::fabs(static_cast<double>(ours)));
   return std::fabs(static_cast<double>(diff)) <= allowed;
 }
 
 /// $/kWh from an amount and Wh, to the micro-dollar.
-money per_kwh(money amount, milli wh) { return money::from_micros(muldiv_round(amount.micros(), 1000, wh)); }
+money per_kwh(money amount, milli wh) {
+  return money::from_micros(muldiv_round(amount.micros(), 1000, wh));
+}
 
-std::string days(std::int64_t seconds) { return fmt::format("{:.2f}", static_cast<double>(seconds) / 86'400.0); }
+std::string days(std::int64_t seconds) {
+  return fmt::format("{:.2f}", static_cast<double>(seconds) / 86'400.0);
+}
 
 // fmt, not `"+" + std::string`: GCC 12 -O3 raises a false -Wrestrict on that operator+.
-std::string signed_milli(milli v) { return fmt::format("{}{}", v > 0 ? "+" : "", format_milli(v)); }
-std::string signed_money(money v) { return fmt::format("{}${}", v < money{} ? "-" : "+", (v < money{} ? -v : v).to_string()); }
+std::string signed_milli(milli v) {
+  return fmt::format("{}{}", v > 0 ? "+" : "", format_milli(v));
+}
+std::string signed_money(money v) {
+  return fmt::format("{}${}", v < money{} ? "-" : "+", (v < money{} ? -v : v).to_string());
+}
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
@@ -45,33 +54,49 @@ std::string csv_field(const std::string& s) {
 
 const char* to_string(finding_kind k) noexcept {
   switch (k) {
-    case finding_kind::invalid_period: return "invalid_period";
-    case finding_kind::estimated_read: return "estimated_read";
-    case finding_kind::gap_before: return "gap_before";
-    case finding_kind::overlap_with_previous: return "overlap_with_previous";
-    case finding_kind::duplicate: return "duplicate";
-    case finding_kind::incomplete_data: return "incomplete_data";
-    case finding_kind::no_data: return "no_data";
-    case finding_kind::estimated_data: return "estimated_data";
-    case finding_kind::consumption_mismatch: return "consumption_mismatch";
-    case finding_kind::demand_mismatch: return "demand_mismatch";
-    case finding_kind::cost_mismatch: return "cost_mismatch";
-    case finding_kind::rate_mismatch: return "rate_mismatch";
-    case finding_kind::demand_interval_mismatch: return "demand_interval_mismatch";
+    case finding_kind::invalid_period:
+      return "invalid_period";
+    case finding_kind::estimated_read:
+      return "estimated_read";
+    case finding_kind::gap_before:
+      return "gap_before";
+    case finding_kind::overlap_with_previous:
+      return "overlap_with_previous";
+    case finding_kind::duplicate:
+      return "duplicate";
+    case finding_kind::incomplete_data:
+      return "incomplete_data";
+    case finding_kind::no_data:
+      return "no_data";
+    case finding_kind::estimated_data:
+      return "estimated_data";
+    case finding_kind::consumption_mismatch:
+      return "consumption_mismatch";
+    case finding_kind::demand_mismatch:
+      return "demand_mismatch";
+    case finding_kind::cost_mismatch:
+      return "cost_mismatch";
+    case finding_kind::rate_mismatch:
+      return "rate_mismatch";
+    case finding_kind::demand_interval_mismatch:
+      return "demand_interval_mismatch";
   }
   return "unknown";
 }
 
 bool bill_check::has(finding_kind k) const noexcept {
-  return std::any_of(findings.begin(), findings.end(), [k](const finding& f) { return f.kind == k; });
+  return std::any_of(findings.begin(), findings.end(),
+                     [k](const finding& f) { return f.kind == k; });
 }
 
 std::size_t reconciliation_report::flagged() const noexcept {
-  return static_cast<std::size_t>(std::count_if(checks.begin(), checks.end(), [](const bill_check& c) { return !c.ok(); }));
+  return static_cast<std::size_t>(
+      std::count_if(checks.begin(), checks.end(), [](const bill_check& c) { return !c.ok(); }));
 }
 
-reconciliation_report reconcile(std::span<const utility_bill> bills, const interval_series& data, const tariff& t,
-                                const date::time_zone* zone, const reconcile_options& options) {
+reconciliation_report reconcile(std::span<const utility_bill> bills, const interval_series& data,
+                                const tariff& t, const date::time_zone* zone,
+                                const reconcile_options& options) {
   if (zone == nullptr) throw std::invalid_argument("reconcile: zone is null");
   t.validate();
   data.validate();
@@ -86,8 +111,9 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
 
   std::vector<std::size_t> order(bills.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return bills[a].period.start < bills[b].period.start; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return bills[a].period.start < bills[b].period.start;
+  });
 
   report.checks.reserve(bills.size());
   // Index (not pointer) of the last non-duplicate bill with a valid period: checks grows below.
@@ -96,11 +122,14 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
     const utility_bill& ub = bills[idx];
     bill_check c;
     c.billed = ub;
-    auto add = [&c](finding_kind k, std::string msg) { c.findings.push_back(finding{k, std::move(msg)}); };
+    auto add = [&c](finding_kind k, std::string msg) {
+      c.findings.push_back(finding{k, std::move(msg)});
+    };
 
     if (ub.period.empty()) {
-      add(finding_kind::invalid_period, fmt::format("bill period {} .. {} is empty", format_utc(ub.period.start),
-                                                    format_utc(ub.period.end)));
+      add(finding_kind::invalid_period,
+          fmt::format("bill period {} .. {} is empty", format_utc(ub.period.start),
+                      format_utc(ub.period.end)));
       report.checks.push_back(std::move(c));
       continue;
     }
@@ -110,8 +139,9 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
     for (const auto& earlier : report.checks) {
       const auto& e = earlier.billed;
       const bool same_id = !ub.id.empty() && ub.id == e.id;
-      const bool same_content = ub.period == e.period && ub.consumption == e.consumption && ub.amount == e.amount &&
-                                ub.consumption_stated == e.consumption_stated && ub.amount_stated == e.amount_stated;
+      const bool same_content =
+          ub.period == e.period && ub.consumption == e.consumption && ub.amount == e.amount &&
+          ub.consumption_stated == e.consumption_stated && ub.amount_stated == e.amount_stated;
       if (same_id || same_content) {
         add(finding_kind::duplicate,
             fmt::format("duplicate of bill '{}' ({}): {}", e.id, e.source,
@@ -125,15 +155,19 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
       const auto prev_end = prev.period.end;
       if (ub.period.start > prev_end)
         add(finding_kind::gap_before,
-            fmt::format("{} days unbilled between the previous bill's end {} and this bill's start {}",
-                        days((ub.period.start - prev_end).count()), format_utc(prev_end), format_utc(ub.period.start)));
+            fmt::format(
+                "{} days unbilled between the previous bill's end {} and this bill's start {}",
+                days((ub.period.start - prev_end).count()), format_utc(prev_end),
+                format_utc(ub.period.start)));
       else if (ub.period.start < prev_end)
         add(finding_kind::overlap_with_previous,
-            fmt::format("overlaps the previous bill '{}' by {} days (previous ends {}, this starts {})",
-                        prev.id, days((prev_end - ub.period.start).count()), format_utc(prev_end),
-                        format_utc(ub.period.start)));
+            fmt::format(
+                "overlaps the previous bill '{}' by {} days (previous ends {}, this starts {})",
+                prev.id, days((prev_end - ub.period.start).count()), format_utc(prev_end),
+                format_utc(ub.period.start)));
     }
-    if (ub.estimated) add(finding_kind::estimated_read, "the utility marked this bill's meter read as estimated");
+    if (ub.estimated)
+      add(finding_kind::estimated_read, "the utility marked this bill's meter read as estimated");
 
     c.computed = compute_bill(data, t, zone, ub.period, options.billing);
     const bill& ours = *c.computed;
@@ -141,56 +175,72 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
     // Data coverage.
     const bool has_data = ours.intervals > 0;
     if (!has_data) {
-      add(finding_kind::no_data, "no interval data in the billing period: nothing to compare against");
+      add(finding_kind::no_data,
+          "no interval data in the billing period: nothing to compare against");
     } else if (ours.coverage() < tol.min_coverage) {
       const auto missing = ub.period.length().count() - ours.coverage_seconds;
       add(finding_kind::incomplete_data,
-          fmt::format("interval data covers {:.1f}% of the period ({} hours missing): our figures are understated",
-                      100.0 * ours.coverage(), fmt::format("{:.2f}", static_cast<double>(missing) / 3600.0)));
+          fmt::format("interval data covers {:.1f}% of the period ({} hours missing): our figures "
+                      "are understated",
+                      100.0 * ours.coverage(),
+                      fmt::format("{:.2f}", static_cast<double>(missing) / 3600.0)));
     }
     if (has_data && !data.quality.empty()) {
-      const auto lo = std::lower_bound(data.start.begin(), data.start.end(), to_epoch(ub.period.start)) - data.start.begin();
-      const auto hi = std::lower_bound(data.start.begin(), data.start.end(), to_epoch(ub.period.end)) - data.start.begin();
+      const auto lo =
+          std::lower_bound(data.start.begin(), data.start.end(), to_epoch(ub.period.start)) -
+          data.start.begin();
+      const auto hi =
+          std::lower_bound(data.start.begin(), data.start.end(), to_epoch(ub.period.end)) -
+          data.start.begin();
       std::int64_t estimated = 0;
       for (auto i = lo; i < hi; ++i)
-        if (data.quality[static_cast<std::size_t>(i)] & (quality::estimated | quality::interpolated)) ++estimated;
+        if (data.quality[static_cast<std::size_t>(i)] &
+            (quality::estimated | quality::interpolated))
+          ++estimated;
       if (estimated > 0)
         add(finding_kind::estimated_data,
-            fmt::format("{} of our {} intervals in the period are estimated or interpolated", estimated, ours.intervals));
+            fmt::format("{} of our {} intervals in the period are estimated or interpolated",
+                        estimated, ours.intervals));
     }
 
     // Consumption.
     c.consumption_diff = ub.consumption_stated ? ub.consumption - ours.energy : 0;
-    if (has_data && ub.consumption_stated && !within(c.consumption_diff, tol.energy_abs, tol.energy_rel, ours.energy))
+    if (has_data && ub.consumption_stated &&
+        !within(c.consumption_diff, tol.energy_abs, tol.energy_rel, ours.energy))
       add(finding_kind::consumption_mismatch,
-          fmt::format("billed {} kWh, meter data {} kWh ({} kWh)", format_milli(ub.consumption), format_milli(ours.energy),
-                      signed_milli(c.consumption_diff)));
+          fmt::format("billed {} kWh, meter data {} kWh ({} kWh)", format_milli(ub.consumption),
+                      format_milli(ours.energy), signed_milli(c.consumption_diff)));
 
     // Demand, and on which interval the utility measured it.
     if (ub.peak_demand && has_data) {
       c.demand_diff = *ub.peak_demand - ours.peak_demand;
-      const bool tariff_match = within(*c.demand_diff, tol.demand_abs, tol.demand_rel, ours.peak_demand);
+      const bool tariff_match =
+          within(*c.demand_diff, tol.demand_abs, tol.demand_rel, ours.peak_demand);
       for (const auto s : options.demand_intervals) {
         if (s <= 0 || s % data.interval_seconds != 0) continue;  // cannot be formed from this data
         const auto p = peak_demand(data, ub.period, s);
         demand_on_interval d;
         d.interval_seconds = s;
         d.demand = p ? p->demand : 0;
-        d.matches_billed = within(*ub.peak_demand - d.demand, tol.demand_abs, tol.demand_rel, d.demand);
+        d.matches_billed =
+            within(*ub.peak_demand - d.demand, tol.demand_abs, tol.demand_rel, d.demand);
         c.demand_by_interval.push_back(d);
       }
       if (!tariff_match) {
         add(finding_kind::demand_mismatch,
-            fmt::format("billed demand {} kW, meter data {} kW on the tariff's {}-minute window ({} kW)",
-                        format_milli(*ub.peak_demand), format_milli(ours.peak_demand), ours.demand_window_seconds / 60,
-                        signed_milli(*c.demand_diff)));
+            fmt::format(
+                "billed demand {} kW, meter data {} kW on the tariff's {}-minute window ({} kW)",
+                format_milli(*ub.peak_demand), format_milli(ours.peak_demand),
+                ours.demand_window_seconds / 60, signed_milli(*c.demand_diff)));
         for (const auto& d : c.demand_by_interval) {
           if (d.interval_seconds == ours.demand_window_seconds || !d.matches_billed) continue;
           add(finding_kind::demand_interval_mismatch,
-              fmt::format("billed demand {} kW matches our {}-minute demand {} kW: the utility appears to bill demand on "
+              fmt::format("billed demand {} kW matches our {}-minute demand {} kW: the utility "
+                          "appears to bill demand on "
                           "{}-minute intervals, the tariff says {} minutes",
-                          format_milli(*ub.peak_demand), d.interval_seconds / 60, format_milli(d.demand),
-                          d.interval_seconds / 60, ours.demand_window_seconds / 60));
+                          format_milli(*ub.peak_demand), d.interval_seconds / 60,
+                          format_milli(d.demand), d.interval_seconds / 60,
+                          ours.demand_window_seconds / 60));
           break;
         }
       }
@@ -203,18 +253,23 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
 
     // Cost and rate.
     c.cost_diff = ub.amount_stated ? ub.amount - ours.total : money{};
-    if (has_data && ub.amount_stated && !within(c.cost_diff.micros(), tol.cost_abs.micros(), tol.cost_rel, ours.total.micros()))
-      add(finding_kind::cost_mismatch, fmt::format("billed ${}, tariff applied to meter data ${} ({})", ub.amount.to_string(),
-                                                   ours.total.to_string(), signed_money(c.cost_diff)));
-    if (ub.consumption > 0 && ub.consumption_stated && ub.amount_stated) c.billed_rate = per_kwh(ub.amount, ub.consumption);
+    if (has_data && ub.amount_stated &&
+        !within(c.cost_diff.micros(), tol.cost_abs.micros(), tol.cost_rel, ours.total.micros()))
+      add(finding_kind::cost_mismatch,
+          fmt::format("billed ${}, tariff applied to meter data ${} ({})", ub.amount.to_string(),
+                      ours.total.to_string(), signed_money(c.cost_diff)));
+    if (ub.consumption > 0 && ub.consumption_stated && ub.amount_stated)
+      c.billed_rate = per_kwh(ub.amount, ub.consumption);
     if (ours.energy > 0) c.computed_rate = per_kwh(ours.total, ours.energy);
     if (has_data && c.billed_rate && c.computed_rate) {
       const auto diff = (*c.billed_rate - *c.computed_rate).micros();
       if (!within(diff, 0, tol.rate_rel, c.computed_rate->micros()))
         add(finding_kind::rate_mismatch,
-            fmt::format("billed average {} $/kWh, tariff gives {} $/kWh for this period's load ({:+.1f}%)",
-                        c.billed_rate->to_exact_string(), c.computed_rate->to_exact_string(),
-                        100.0 * static_cast<double>(diff) / static_cast<double>(c.computed_rate->micros())));
+            fmt::format(
+                "billed average {} $/kWh, tariff gives {} $/kWh for this period's load ({:+.1f}%)",
+                c.billed_rate->to_exact_string(), c.computed_rate->to_exact_string(),
+                100.0 * static_cast<double>(diff) /
+                    static_cast<double>(c.computed_rate->micros())));
     }
 
     report.checks.push_back(std::move(c));
@@ -225,10 +280,13 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
 
 std::string to_csv(const reconciliation_report& r) {
   std::string out =
-      "bill_id,period_start,period_end,days,billed_kwh,computed_kwh,diff_kwh,billed_kw,computed_kw,diff_kw,"
-      "demand_window_min,billed_amount,computed_amount,diff_amount,billed_rate_per_kwh,computed_rate_per_kwh,"
+      "bill_id,period_start,period_end,days,billed_kwh,computed_kwh,diff_kwh,billed_kw,computed_kw,"
+      "diff_kw,"
+      "demand_window_min,billed_amount,computed_amount,diff_amount,billed_rate_per_kwh,computed_"
+      "rate_per_kwh,"
       "coverage_pct,estimated";
-  for (const auto s : r.demand_intervals) out += fmt::format(",kw_{}min", s / 60);
+  for (const auto s : r.demand_intervals)
+    out += fmt::format(",kw_{}min", s / 60);
   out += ",flags,findings,source\r\n";
   for (const auto& c : r.checks) {
     const auto& b = c.billed;
@@ -241,19 +299,26 @@ std::string to_csv(const reconciliation_report& r) {
       if (!messages.empty()) messages += " | ";
       messages += f.message;
     }
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", csv_field(b.id), format_utc(b.period.start),
-                       format_utc(b.period.end), days(b.period.length().count()), b.consumption_stated ? format_milli(b.consumption) : "",
-                       ours ? format_milli(ours->energy) : "", ours && b.consumption_stated ? format_milli(c.consumption_diff) : "",
-                       b.peak_demand ? format_milli(*b.peak_demand) : "", ours ? format_milli(ours->peak_demand) : "",
-                       c.demand_diff ? format_milli(*c.demand_diff) : "", ours ? std::to_string(ours->demand_window_seconds / 60) : "",
-                       b.amount_stated ? b.amount.to_string() : "", ours ? ours->total.to_string() : "",
-                       ours && b.amount_stated ? c.cost_diff.to_string() : "",
-                       c.billed_rate ? c.billed_rate->to_exact_string() : "",
-                       c.computed_rate ? c.computed_rate->to_exact_string() : "",
-                       ours ? fmt::format("{:.2f}", 100.0 * ours->coverage()) : "", b.estimated ? "true" : "false");
+    out += fmt::format(
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", csv_field(b.id),
+        format_utc(b.period.start), format_utc(b.period.end), days(b.period.length().count()),
+        b.consumption_stated ? format_milli(b.consumption) : "",
+        ours ? format_milli(ours->energy) : "",
+        ours && b.consumption_stated ? format_milli(c.consumption_diff) : "",
+        b.peak_demand ? format_milli(*b.peak_demand) : "",
+        ours ? format_milli(ours->peak_demand) : "",
+        c.demand_diff ? format_milli(*c.demand_diff) : "",
+        ours ? std::to_string(ours->demand_window_seconds / 60) : "",
+        b.amount_stated ? b.amount.to_string() : "", ours ? ours->total.to_string() : "",
+        ours && b.amount_stated ? c.cost_diff.to_string() : "",
+        c.billed_rate ? c.billed_rate->to_exact_string() : "",
+        c.computed_rate ? c.computed_rate->to_exact_string() : "",
+        ours ? fmt::format("{:.2f}", 100.0 * ours->coverage()) : "",
+        b.estimated ? "true" : "false");
     for (const auto s : r.demand_intervals) {
-      const auto it = std::find_if(c.demand_by_interval.begin(), c.demand_by_interval.end(),
-                                   [s](const demand_on_interval& d) { return d.interval_seconds == s; });
+      const auto it =
+          std::find_if(c.demand_by_interval.begin(), c.demand_by_interval.end(),
+                       [s](const demand_on_interval& d) { return d.interval_seconds == s; });
       out += ',';
       if (it != c.demand_by_interval.end()) out += format_milli(it->demand);
     }

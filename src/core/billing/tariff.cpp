@@ -21,9 +21,9 @@ void check_periods(const std::vector<rate_period>& periods, const char* what) {
         continue;
       }
       if (*tiers[k].max <= 0 || (previous && *tiers[k].max <= *previous))
-        throw std::invalid_argument(fmt::format(
-            "{}[{}] tier {} max {} is not above the previous tier's max", what, p, k,
-            format_milli(*tiers[k].max)));
+        throw std::invalid_argument(
+            fmt::format("{}[{}] tier {} max {} is not above the previous tier's max", what, p, k,
+                        format_milli(*tiers[k].max)));
       previous = tiers[k].max;
     }
   }
@@ -51,9 +51,11 @@ void tariff::validate() const {
   for (std::size_t m = 0; m < 12; ++m)
     if (flat_demand_months[m] >= flat_demand_periods.size() &&
         !(flat_demand_periods.empty() && flat_demand_months[m] == 0))
-      throw std::invalid_argument(fmt::format("flat_demand_months[{}] = {}, but there are {} flat demand periods",
-                                              m, flat_demand_months[m], flat_demand_periods.size()));
-  if (demand_window_minutes <= 0 || demand_window_minutes > 1440 || 1440 % demand_window_minutes != 0)
+      throw std::invalid_argument(
+          fmt::format("flat_demand_months[{}] = {}, but there are {} flat demand periods", m,
+                      flat_demand_months[m], flat_demand_periods.size()));
+  if (demand_window_minutes <= 0 || demand_window_minutes > 1440 ||
+      1440 % demand_window_minutes != 0)
     throw std::invalid_argument(fmt::format(
         "demand_window_minutes = {}: must be 1..1440 and divide a day", demand_window_minutes));
 }

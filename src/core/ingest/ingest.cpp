@@ -19,9 +19,11 @@ void ingest_report::merge(const ingest_report& o) {
   rejections.insert(rejections.end(), o.rejections.begin(), o.rejections.end());
 }
 
-ingest_report ingest_batch(storage::store& st, const sensor_directory& directory, const reading_batch& batch,
-                           const ingest_options& options, std::span<const rejection> upstream) {
-  if (options.chunk_rows == 0) throw std::invalid_argument("ingest_batch: chunk_rows must be positive");
+ingest_report ingest_batch(storage::store& st, const sensor_directory& directory,
+                           const reading_batch& batch, const ingest_options& options,
+                           std::span<const rejection> upstream) {
+  if (options.chunk_rows == 0)
+    throw std::invalid_argument("ingest_batch: chunk_rows must be positive");
   validation_result v = validate_batch(batch, directory, options.validation,
                                        [&st](const uuid& id) { return st.get_sample_state(id); });
 
@@ -42,13 +44,15 @@ ingest_report ingest_batch(storage::store& st, const sensor_directory& directory
   std::unordered_map<uuid, std::size_t> last_row;
   last_row.reserve(v.states.size());
   constexpr std::size_t no_row = SIZE_MAX;
-  for (const auto& s : v.states) last_row.emplace(s.sensor_id, no_row);
+  for (const auto& s : v.states)
+    last_row.emplace(s.sensor_id, no_row);
   if (!last_row.empty())
     for (std::size_t r = 0; r < v.rows.size(); ++r)
       if (auto it = last_row.find(v.rows.sensor_id[r]); it != last_row.end()) it->second = r;
 
   const std::size_t total = v.rows.size();
-  const std::size_t chunks = std::max<std::size_t>(1, (total + options.chunk_rows - 1) / options.chunk_rows);
+  const std::size_t chunks =
+      std::max<std::size_t>(1, (total + options.chunk_rows - 1) / options.chunk_rows);
   reading_rows chunk;
   std::vector<sample_state> chunk_states;
   for (std::size_t c = 0; c < chunks; ++c) {
@@ -61,7 +65,8 @@ ingest_report ingest_batch(storage::store& st, const sensor_directory& directory
     chunk_states.clear();
     for (const auto& s : v.states) {
       const std::size_t r = last_row.at(s.sensor_id);
-      if ((r == no_row && c == 0) || (r != no_row && r >= begin && r < end)) chunk_states.push_back(s);
+      if ((r == no_row && c == 0) || (r != no_row && r >= begin && r < end))
+        chunk_states.push_back(s);
     }
     if (chunk.empty() && chunk_states.empty()) continue;
     const auto w = st.write_readings(chunk, chunk_states);
@@ -72,8 +77,8 @@ ingest_report ingest_batch(storage::store& st, const sensor_directory& directory
   return report;
 }
 
-ingest_report ingest_batch(storage::store& st, const reading_batch& batch, const ingest_options& options,
-                           std::span<const rejection> upstream) {
+ingest_report ingest_batch(storage::store& st, const reading_batch& batch,
+                           const ingest_options& options, std::span<const rejection> upstream) {
   const sensor_directory directory(st.list_all_sensors());
   return ingest_batch(st, directory, batch, options, upstream);
 }

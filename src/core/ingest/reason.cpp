@@ -8,11 +8,11 @@ namespace {
 
 // Indexed by the enum value; the static_assert below keeps the table and the enum in step.
 constexpr std::array<std::string_view, reason_count> names{
-    "malformed_sensor_id", "malformed_timestamp", "malformed_value",   "missing_field",
-    "invalid_quality_flag", "unknown_sensor",     "inactive_sensor",   "unsupported_unit",
-    "non_finite_value",    "value_out_of_range",  "negative_value",    "above_max_value",
-    "future_timestamp",    "before_sensor_created", "duplicate_in_batch", "stale_sample",
-    "register_reset",      "gap_too_long",
+    "malformed_sensor_id",  "malformed_timestamp",   "malformed_value",    "missing_field",
+    "invalid_quality_flag", "unknown_sensor",        "inactive_sensor",    "unsupported_unit",
+    "non_finite_value",     "value_out_of_range",    "negative_value",     "above_max_value",
+    "future_timestamp",     "before_sensor_created", "duplicate_in_batch", "stale_sample",
+    "register_reset",       "gap_too_long",
 };
 static_assert(names.size() == reason_count);
 

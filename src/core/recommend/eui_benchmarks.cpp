@@ -13,7 +13,8 @@ namespace {
 // understand_metrics/what_eui ("Median EUIs in the United States", Site EUI column), retrieved
 // 2026-11-26. Only rows read from that table are listed. The retrieved part of the page showed
 // Financial Office (116.4 source / 52.9 site) but not the plain Office row; "office" uses 52.9 on
-// the understanding that the table lists Office with the same values (to verify: docs/recommendations.md).
+// the understanding that the table lists Office with the same values (to verify:
+// docs/recommendations.md).
 constexpr std::array<eui_benchmark, 13> table{{
     {"office", "Office", 52.9},
     {"financial office", "Financial Office", 52.9},
@@ -33,13 +34,17 @@ constexpr std::array<eui_benchmark, 13> table{{
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   return true;
 }
 
 }  // namespace
 
-std::span<const eui_benchmark> eui_benchmarks() noexcept { return table; }
+std::span<const eui_benchmark> eui_benchmarks() noexcept {
+  return table;
+}
 
 std::optional<eui_benchmark> find_eui_benchmark(std::string_view primary_use) noexcept {
   for (const auto& b : table)

@@ -29,7 +29,8 @@ class memory_store final : public store {
   void put_building(const building& b) override {
     (void)find_zone(b.time_zone);
     if (!tenants_.contains(b.tenant_id))
-      throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " + b.tenant_id.to_string());
+      throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " +
+                                  b.tenant_id.to_string());
     buildings_[b.id] = b;
   }
   std::optional<building> get_building(const uuid& id) override { return find(buildings_, id); }
@@ -42,7 +43,8 @@ class memory_store final : public store {
 
   void put_sensor(const sensor& s) override {
     if (!buildings_.contains(s.building_id))
-      throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " + s.building_id.to_string());
+      throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
+                                  s.building_id.to_string());
     sensors_[s.id] = s;
   }
   std::optional<sensor> get_sensor(const uuid& id) override { return find(sensors_, id); }
@@ -67,20 +69,22 @@ class memory_store final : public store {
     return out;
   }
 
-  write_result write_readings(const reading_rows& rows, std::span<const sample_state> states) override {
+  write_result write_readings(const reading_rows& rows,
+                              std::span<const sample_state> states) override {
     for (std::size_t i = 0; i < rows.size(); ++i)
       if (!sensors_.contains(rows.sensor_id[i]))
-        throw storage_error("write_readings: row " + std::to_string(i) + " references unknown sensor " +
-                                rows.sensor_id[i].to_string(),
+        throw storage_error("write_readings: row " + std::to_string(i) +
+                                " references unknown sensor " + rows.sensor_id[i].to_string(),
                             false);
     write_result result;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       auto& series = readings_[rows.sensor_id[i]];
-      const auto [it, inserted] = series.try_emplace(rows.ts[i], stored_value{rows.value[i], rows.quality[i]});
+      const auto [it, inserted] =
+          series.try_emplace(rows.ts[i], stored_value{rows.value[i], rows.quality[i]});
       if (inserted) {
         ++result.inserted;
-      } else if (it->second.value == rows.value[i] &&
-                 (it->second.quality & ~quality::corrected) == (rows.quality[i] & ~quality::corrected)) {
+      } else if (it->second.value == rows.value[i] && (it->second.quality & ~quality::corrected) ==
+                                                          (rows.quality[i] & ~quality::corrected)) {
         ++result.unchanged;
         continue;
       } else {
@@ -90,7 +94,8 @@ class memory_store final : public store {
       const epoch_seconds hour = rows.ts[i] - (((rows.ts[i] % 3600) + 3600) % 3600);
       dirty_[dirty_hour{rows.sensor_id[i], hour}] = ++sequence_;
     }
-    for (const auto& s : states) states_[s.sensor_id] = s;
+    for (const auto& s : states)
+      states_[s.sensor_id] = s;
     return result;
   }
 
@@ -107,11 +112,14 @@ class memory_store final : public store {
     return out;
   }
 
-  std::optional<sample_state> get_sample_state(const uuid& sensor_id) override { return find(states_, sensor_id); }
+  std::optional<sample_state> get_sample_state(const uuid& sensor_id) override {
+    return find(states_, sensor_id);
+  }
 
   std::int64_t count_readings() override {
     std::int64_t n = 0;
-    for (const auto& [id, series] : readings_) n += static_cast<std::int64_t>(series.size());
+    for (const auto& [id, series] : readings_)
+      n += static_cast<std::int64_t>(series.size());
     return n;
   }
 
@@ -122,7 +130,8 @@ class memory_store final : public store {
     });
     dirty_claim claim;
     claim.up_to_sequence = sequence_;
-    for (std::size_t i = 0; i < all.size() && i < limit; ++i) claim.hours.push_back(all[i].first);
+    for (std::size_t i = 0; i < all.size() && i < limit; ++i)
+      claim.hours.push_back(all[i].first);
     return claim;
   }
 
@@ -159,7 +168,8 @@ class memory_store final : public store {
   static std::vector<typename Map::mapped_type> values(const Map& m) {
     std::vector<typename Map::mapped_type> out;
     out.reserve(m.size());
-    for (const auto& [k, v] : m) out.push_back(v);
+    for (const auto& [k, v] : m)
+      out.push_back(v);
     return out;
   }
 
@@ -167,7 +177,8 @@ class memory_store final : public store {
     auto sit = readings_.find(sensor_id);
     if (sit == readings_.end()) return;
     const auto& series = sit->second;
-    for (auto it = series.lower_bound(to_epoch(range.start)); it != series.end() && it->first < to_epoch(range.end); ++it)
+    for (auto it = series.lower_bound(to_epoch(range.start));
+         it != series.end() && it->first < to_epoch(range.end); ++it)
       out.push_back(sensor_id, it->first, it->second.value, it->second.quality);
   }
 
@@ -184,6 +195,8 @@ class memory_store final : public store {
 
 }  // namespace
 
-std::unique_ptr<store> open_memory_store() { return std::make_unique<memory_store>(); }
+std::unique_ptr<store> open_memory_store() {
+  return std::make_unique<memory_store>();
+}
 
 }  // namespace energy::storage

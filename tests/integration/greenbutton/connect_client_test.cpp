@@ -39,7 +39,9 @@ class https_server {
     return s;
   }
   [[nodiscard]] bool ok() const { return pid_ > 0 && port_ > 0; }
-  [[nodiscard]] std::string base_url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/DataCustodian"; }
+  [[nodiscard]] std::string base_url() const {
+    return "https://127.0.0.1:" + std::to_string(port_) + "/DataCustodian";
+  }
   [[nodiscard]] std::string ca_file() const { return (dir_ / "cert.pem").string(); }
   [[nodiscard]] std::string log() const {
     std::ifstream in(dir_ / "requests.log");
@@ -81,20 +83,35 @@ class https_server {
       return;
     }
     dir_ = tmpl;
-    const std::string cmd = "/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                            "-addext subjectAltName=IP:127.0.0.1 -keyout '" + (dir_ / "key.pem").string() +
-                            "' -out '" + (dir_ / "cert.pem").string() + "' >/dev/null 2>&1";
+    const std::string cmd =
+        "/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout '" +
+        (dir_ / "key.pem").string() + "' -out '" + (dir_ / "cert.pem").string() +
+        "' >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) {
       why_not = "openssl req failed";
       return;
     }
-    const std::string script = std::string(ENERGY_SOURCE_DIR) + "/tests/integration/greenbutton/gbc_server.py";
+    const std::string script =
+        std::string(ENERGY_SOURCE_DIR) + "/tests/integration/greenbutton/gbc_server.py";
     const std::string port_file = (dir_ / "port").string();
-    std::vector<std::string> argv_s{"/usr/bin/python3", script, "--cert", ca_file(), "--key", (dir_ / "key.pem").string(),
-                                    "--feed", inland.string(), "--token", token, "--port-file", port_file,
-                                    "--log", (dir_ / "requests.log").string()};
+    std::vector<std::string> argv_s{"/usr/bin/python3",
+                                    script,
+                                    "--cert",
+                                    ca_file(),
+                                    "--key",
+                                    (dir_ / "key.pem").string(),
+                                    "--feed",
+                                    inland.string(),
+                                    "--token",
+                                    token,
+                                    "--port-file",
+                                    port_file,
+                                    "--log",
+                                    (dir_ / "requests.log").string()};
     std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
+    for (auto& a : argv_s)
+      argv.push_back(a.data());
     argv.push_back(nullptr);
     if (::posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
       pid_ = -1;
@@ -121,14 +138,17 @@ connect_options options() {
   return o;
 }
 
-#define REQUIRE_SERVER()                                     \
-  do {                                                       \
-    INFO(https_server::get().why_not);                       \
-    REQUIRE(https_server::get().ok());                       \
+#define REQUIRE_SERVER()               \
+  do {                                 \
+    INFO(https_server::get().why_not); \
+    REQUIRE(https_server::get().ok()); \
   } while (false)
 
 usage_query january(const std::string& subscription = "83e269c1") {
-  return {subscription, "1", {from_epoch(1293868800), from_epoch(1293868800 + 31 * 86400)}, ""};  // Jan 2011, Pacific
+  return {subscription,
+          "1",
+          {from_epoch(1293868800), from_epoch(1293868800 + 31 * 86400)},
+          ""};  // Jan 2011, Pacific
 }
 
 }  // namespace
@@ -144,12 +164,14 @@ TEST_CASE("Connect usage comes over HTTPS with the bearer token, filtered to the
   CHECK(s.start.front() == 1293868800);
   CHECK(s.start.back() == 1293868800 + 743 * 3600);
   CHECK(d.usage_points.at(0).local_time->tz_offset == -28800);
-  CHECK(https_server::get().log().find("/DataCustodian/espi/1_1/resource/Batch/Subscription/83e269c1/UsagePoint/1"
-                                       "?published-min=2011-01-01T08:00:00Z") != std::string::npos);
+  CHECK(https_server::get().log().find(
+            "/DataCustodian/espi/1_1/resource/Batch/Subscription/83e269c1/UsagePoint/1"
+            "?published-min=2011-01-01T08:00:00Z") != std::string::npos);
 }
 
-TEST_CASE("one meter's IntervalBlocks come through the per-resource paths with its ReadingType attached",
-          "[greenbutton][connect][integration]") {
+TEST_CASE(
+    "one meter's IntervalBlocks come through the per-resource paths with its ReadingType attached",
+    "[greenbutton][connect][integration]") {
   REQUIRE_SERVER();
   auto client = open_connect_client(options());
   usage_query q = january();
@@ -165,11 +187,12 @@ TEST_CASE("one meter's IntervalBlocks come through the per-resource paths with i
   CHECK(to_reading_rows(m, uuid{}).rows.size() == 744);
   const std::string log = https_server::get().log();
   CHECK(log.find("/DataCustodian/espi/1_1/resource/ReadingType/07\n") != std::string::npos);
-  CHECK(log.find("/Subscription/83e269c1/UsagePoint/1/MeterReading/01/IntervalBlock?published-min=2011-01-01T08:00:00Z") !=
-        std::string::npos);
+  CHECK(log.find("/Subscription/83e269c1/UsagePoint/1/MeterReading/01/"
+                 "IntervalBlock?published-min=2011-01-01T08:00:00Z") != std::string::npos);
 }
 
-TEST_CASE("Connect bills come from the usage point's ElectricPowerUsageSummary collection", "[greenbutton][connect][integration]") {
+TEST_CASE("Connect bills come from the usage point's ElectricPowerUsageSummary collection",
+          "[greenbutton][connect][integration]") {
   REQUIRE_SERVER();
   auto client = open_connect_client(options());
   usage_query q{"83e269c1", "1", {from_epoch(1320000000), from_epoch(1330000000)}, ""};
@@ -180,14 +203,16 @@ TEST_CASE("Connect bills come from the usage point's ElectricPowerUsageSummary c
   CHECK(client->fetch_bills(q).empty());
 }
 
-TEST_CASE("5xx responses are retried with backoff and then succeed", "[greenbutton][connect][integration]") {
+TEST_CASE("5xx responses are retried with backoff and then succeed",
+          "[greenbutton][connect][integration]") {
   REQUIRE_SERVER();
   auto client = open_connect_client(options());
   const document d = client->fetch_usage(january("flaky"));  // 503, 503, then the feed
   CHECK(d.meter_readings.at(0).readings.size() == 744);
 }
 
-TEST_CASE("a server that stays down gives a retryable error after the configured retries", "[greenbutton][connect][integration]") {
+TEST_CASE("a server that stays down gives a retryable error after the configured retries",
+          "[greenbutton][connect][integration]") {
   REQUIRE_SERVER();
   auto o = options();
   o.max_retries = 2;
@@ -202,7 +227,8 @@ TEST_CASE("a server that stays down gives a retryable error after the configured
   }
 }
 
-TEST_CASE("401, 403 and 404 are clear, non-retryable errors", "[greenbutton][connect][integration]") {
+TEST_CASE("401, 403 and 404 are clear, non-retryable errors",
+          "[greenbutton][connect][integration]") {
   REQUIRE_SERVER();
   auto check = [](connect_options o, const usage_query& q, long status, const std::string& words) {
     auto client = open_connect_client(o);
@@ -223,10 +249,12 @@ TEST_CASE("401, 403 and 404 are clear, non-retryable errors", "[greenbutton][con
   other.access_token = "other-customer";
   check(other, january(), 403, "not authorised");
   check(options(), january("no-such-subscription"), 404, "404 not found");
-  check(options(), january("no-such-subscription"), 404, "Batch/Subscription/no-such-subscription/UsagePoint/1");
+  check(options(), january("no-such-subscription"), 404,
+        "Batch/Subscription/no-such-subscription/UsagePoint/1");
 }
 
-TEST_CASE("timeouts are retryable errors; a malformed response is a parse_error naming the URL", "[greenbutton][connect][integration]") {
+TEST_CASE("timeouts are retryable errors; a malformed response is a parse_error naming the URL",
+          "[greenbutton][connect][integration]") {
   REQUIRE_SERVER();
   auto o = options();
   o.timeout = std::chrono::milliseconds(300);
@@ -239,10 +267,12 @@ TEST_CASE("timeouts are retryable errors; a malformed response is a parse_error 
     CHECK(e.retryable());
   }
   CHECK_THROWS_WITH(open_connect_client(options())->fetch_usage(january("garbage")),
-                    Catch::Contains("Batch/Subscription/garbage/UsagePoint/1") && Catch::Contains("malformed XML"));
+                    Catch::Contains("Batch/Subscription/garbage/UsagePoint/1") &&
+                        Catch::Contains("malformed XML"));
 }
 
-TEST_CASE("the server certificate is verified: without the test CA the request fails", "[greenbutton][connect][integration]") {
+TEST_CASE("the server certificate is verified: without the test CA the request fails",
+          "[greenbutton][connect][integration]") {
   REQUIRE_SERVER();
   auto o = options();
   o.ca_file.clear();  // system store only: the self-signed test certificate is not trusted

@@ -33,7 +33,8 @@ fs::path temp_dir(const std::string& name) {
 
 s3_config moto_config(const std::string& bucket) {
   auto endpoint = test::server_address("s3", "s3.endpoint");
-  if (!endpoint) throw std::runtime_error("no S3 test server: run through ctest (fixture s3_server)");
+  if (!endpoint)
+    throw std::runtime_error("no S3 test server: run through ctest (fixture s3_server)");
   s3_config c;
   c.endpoint = *endpoint;
   c.bucket = bucket;
@@ -83,7 +84,7 @@ class failing_store final : public object_store {
   int left_;
 };
 
-constexpr epoch_seconds june_1 = 1'717'200'000;  // 2024-06-01T00:00Z
+constexpr epoch_seconds june_1 = 1'717'200'000;         // 2024-06-01T00:00Z
 const utc_seconds job_now = from_epoch(1'727'784'000);  // 2024-10-01T12:00Z: June is past 90 days
 
 struct seeded {
@@ -116,20 +117,24 @@ seeded seed_store(const std::string& prefix = "arch") {
   }
   reading_rows rows;
   for (const auto& id : x.sensors) {
-    for (int k = 0; k < 3 * 96; ++k) rows.push_back(id, june_1 + k * 900, 1'000 + k, k % 7 == 0 ? 1u : 0u);
-    for (int k = 0; k < 96; ++k) rows.push_back(id, 1'727'222'400 + k * 900, -5 + k);  // 2024-09-25
+    for (int k = 0; k < 3 * 96; ++k)
+      rows.push_back(id, june_1 + k * 900, 1'000 + k, k % 7 == 0 ? 1u : 0u);
+    for (int k = 0; k < 96; ++k)
+      rows.push_back(id, 1'727'222'400 + k * 900, -5 + k);  // 2024-09-25
   }
   (void)x.s->write_readings(rows);
   x.old_rows = 3 * 3 * 96;
   x.recent_rows = 3 * 96;
-  for (auto claim = x.s->claim_dirty(100'000); !claim.hours.empty(); claim = x.s->claim_dirty(100'000))
+  for (auto claim = x.s->claim_dirty(100'000); !claim.hours.empty();
+       claim = x.s->claim_dirty(100'000))
     x.s->commit_summaries({}, claim);
   return x;
 }
 
 std::int64_t count_in(store& s, const std::vector<uuid>& sensors, time_range r) {
   std::int64_t n = 0;
-  for (const auto& id : sensors) n += static_cast<std::int64_t>(s.read_readings(id, r).size());
+  for (const auto& id : sensors)
+    n += static_cast<std::int64_t>(s.read_readings(id, r).size());
   return n;
 }
 
@@ -150,7 +155,8 @@ TEST_CASE("archive objects are gzip CSV that round-trip every reading exactly") 
   CHECK(back.value == rows.value);
   CHECK(back.quality == rows.quality);
   CHECK(encode_archive_csv(rows) == packed);  // deterministic: a re-upload is byte-identical
-  CHECK_THROWS_AS(decode_archive_csv(packed.substr(0, packed.size() / 2), "cut.csv.gz"), parse_error);
+  CHECK_THROWS_AS(decode_archive_csv(packed.substr(0, packed.size() / 2), "cut.csv.gz"),
+                  parse_error);
 }
 
 TEST_CASE("pandas reads an archive object directly with its header, timestamps and exact values") {
@@ -160,7 +166,8 @@ TEST_CASE("pandas reads an archive object directly with its header, timestamps a
   }
   reading_rows rows;
   const uuid id = uuid::v7();
-  for (int k = 0; k < 10; ++k) rows.push_back(id, 1'719'792'000 + k * 900, 1'250 + k, 0);
+  for (int k = 0; k < 10; ++k)
+    rows.push_back(id, 1'719'792'000 + k * 900, 1'250 + k, 0);
   const auto dir = temp_dir("pandas");
   const auto file = dir / "day.csv.gz";
   {
@@ -168,10 +175,11 @@ TEST_CASE("pandas reads an archive object directly with its header, timestamps a
     const auto bytes = encode_archive_csv(rows);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
-  const std::string cmd = "/usr/bin/python3 -c \"import pandas as pd; d = pd.read_csv('" + file.string() +
-                          "', compression='gzip', parse_dates=['ts']); "
-                          "assert len(d) == 10, len(d); assert str(d.ts.dt.tz) == 'UTC', d.ts.dt.tz; "
-                          "assert round(d.value.sum() * 1000) == 12545, d.value.sum()\"";
+  const std::string cmd =
+      "/usr/bin/python3 -c \"import pandas as pd; d = pd.read_csv('" + file.string() +
+      "', compression='gzip', parse_dates=['ts']); "
+      "assert len(d) == 10, len(d); assert str(d.ts.dt.tz) == 'UTC', d.ts.dt.tz; "
+      "assert round(d.value.sum() * 1000) == 12545, d.value.sum()\"";
   CHECK(std::system(cmd.c_str()) == 0);
   fs::remove_all(dir);
 }
@@ -190,11 +198,14 @@ TEST_CASE("the S3 object store puts, gets, lists and removes objects on an S3-co
 
 TEST_CASE("S3 listing follows continuation tokens past one page") {
   auto s = open_s3_store(moto_config(fresh_bucket()));
-  for (int i = 0; i < 1005; ++i) s->put("p/" + std::to_string(10'000 + i), "x");
+  for (int i = 0; i < 1005; ++i)
+    s->put("p/" + std::to_string(10'000 + i), "x");
   CHECK(s->list("p/").size() == 1005);
 }
 
-TEST_CASE("retention archives old days to S3, verifies them, drops their partitions and keeps recent data") {
+TEST_CASE(
+    "retention archives old days to S3, verifies them, drops their partitions and keeps recent "
+    "data") {
   auto x = seed_store();
   auto objects = open_s3_store(moto_config(fresh_bucket()));
   auto port = open_postgres_retention(x.pool);
@@ -206,12 +217,15 @@ TEST_CASE("retention archives old days to S3, verifies them, drops their partiti
   CHECK(report.rows_archived == x.old_rows);
   CHECK(report.days_pending.empty());
   CHECK(x.s->count_readings() == x.recent_rows);
-  CHECK(objects->list("readings/") == std::vector<std::string>{"readings/2024-06-01.csv.gz", "readings/2024-06-02.csv.gz",
-                                                               "readings/2024-06-03.csv.gz", "readings/manifest.csv"});
+  CHECK(objects->list("readings/") ==
+        std::vector<std::string>{"readings/2024-06-01.csv.gz", "readings/2024-06-02.csv.gz",
+                                 "readings/2024-06-03.csv.gz", "readings/manifest.csv"});
   const auto manifest = objects->get("readings/manifest.csv");
   REQUIRE(manifest);
-  CHECK_THAT(*manifest, Catch::StartsWith("object_key,range_start,range_end,row_count,csv_bytes,crc32\n"
-                                          "readings/2024-06-01.csv.gz,2024-06-01T00:00:00Z,2024-06-02T00:00:00Z,288,"));
+  CHECK_THAT(*manifest,
+             Catch::StartsWith(
+                 "object_key,range_start,range_end,row_count,csv_bytes,crc32\n"
+                 "readings/2024-06-01.csv.gz,2024-06-01T00:00:00Z,2024-06-02T00:00:00Z,288,"));
   // Re-running finds nothing more to do.
   const auto again = run_retention(*port, *objects, o);
   CHECK(again.days_archived == 0);
@@ -247,7 +261,10 @@ TEST_CASE("summaries older than the summary retention are deleted and newer ones
   retention_options o;
   o.now = job_now;
   CHECK(run_retention(*open_postgres_retention(x.pool), *objects, o).summaries_deleted == 1);
-  CHECK(x.s->read_summaries({summary_scope::sensor, x.sensors[0], sensor_type::electricity, resolution::day,
+  CHECK(x.s->read_summaries({summary_scope::sensor,
+                             x.sensors[0],
+                             sensor_type::electricity,
+                             resolution::day,
                              {from_epoch(0), job_now}})
             .size() == 1);
   fs::remove_all(dir);
@@ -266,7 +283,8 @@ TEST_CASE("a day with unsummarised (dirty) hours is not archived or dropped") {
   CHECK(report.days_archived == 2);
   REQUIRE(report.days_pending.size() == 1);
   CHECK(report.days_pending[0].start == from_epoch(june_1 + 86'400));
-  CHECK(count_in(*x.s, x.sensors, {from_epoch(june_1 + 86'400), from_epoch(june_1 + 2 * 86'400)}) == 3 * 96 + 1);
+  CHECK(count_in(*x.s, x.sensors, {from_epoch(june_1 + 86'400), from_epoch(june_1 + 2 * 86'400)}) ==
+        3 * 96 + 1);
   fs::remove_all(dir);
 }
 
@@ -320,7 +338,8 @@ TEST_CASE("a retention run killed halfway completes on re-run without loss or du
   std::set<std::pair<uuid, epoch_seconds>> keys;
   for (const auto& id : x.sensors) {
     auto r = fresh->read_readings(id, june);
-    for (std::size_t i = 0; i < r.size(); ++i) keys.emplace(r.sensor_id[i], r.ts[i]);
+    for (std::size_t i = 0; i < r.size(); ++i)
+      keys.emplace(r.sensor_id[i], r.ts[i]);
   }
   CHECK(static_cast<std::int64_t>(keys.size()) == x.old_rows);
   fs::remove_all(dir);
@@ -345,17 +364,21 @@ TEST_CASE("only one retention run at a time: a second one finds the lock busy an
 }
 
 #ifdef ENERGY_TEST_WITH_SQLITE
-TEST_CASE("SQLite and PostgreSQL archive the same readings into byte-identical objects and manifests") {
+TEST_CASE(
+    "SQLite and PostgreSQL archive the same readings into byte-identical objects and manifests") {
   auto x = seed_store("cross");
   const auto dir = temp_dir("cross");
   const auto db = dir / "site.db";
   {
     auto lite = open_sqlite_store(db);
-    for (const auto& t : x.s->list_tenants()) lite->put_tenant(t);
-    for (const auto& b : x.s->list_buildings(x.s->list_tenants().front().id)) lite->put_building(b);
-    for (const auto& se : x.s->list_all_sensors()) lite->put_sensor(se);
-    (void)lite->write_readings(x.s->read_building_readings(x.s->list_all_sensors().front().building_id,
-                                                          {from_epoch(0), job_now}));
+    for (const auto& t : x.s->list_tenants())
+      lite->put_tenant(t);
+    for (const auto& b : x.s->list_buildings(x.s->list_tenants().front().id))
+      lite->put_building(b);
+    for (const auto& se : x.s->list_all_sensors())
+      lite->put_sensor(se);
+    (void)lite->write_readings(x.s->read_building_readings(
+        x.s->list_all_sensors().front().building_id, {from_epoch(0), job_now}));
     for (auto c = lite->claim_dirty(100'000); !c.hours.empty(); c = lite->claim_dirty(100'000))
       lite->commit_summaries({}, c);
   }

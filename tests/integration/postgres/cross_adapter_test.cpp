@@ -49,13 +49,17 @@ data_set generate() {
   // 2024-10-25 .. 2024-11-06 UTC: Berlin falls back on Oct 27, New York on Nov 3.
   constexpr epoch_seconds start = 1'729'814'400;
   std::uint64_t state = 7;
-  auto next = [&] { state = state * 6364136223846793005ULL + 1442695040888963407ULL; return state >> 33; };
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
   reading_rows first, late;
   for (const auto& s : d.sensors)
     for (epoch_seconds ts = start; ts < start + 12 * 86'400; ts += s.interval_seconds) {
       const auto v = static_cast<milli>(next() % 5'000);
       first.push_back(s.id, ts, v, 0);
-      if (next() % 50 == 0) late.push_back(s.id, ts, v + 1 + static_cast<milli>(next() % 7), 0);  // corrections
+      if (next() % 50 == 0)
+        late.push_back(s.id, ts, v + 1 + static_cast<milli>(next() % 7), 0);  // corrections
     }
   d.batches.push_back(first);
   d.batches.push_back(late);
@@ -80,9 +84,12 @@ std::vector<summary_row> everything(store& s, const data_set& d) {
 }
 
 std::vector<summary_row> aggregate_through(store& s, const data_set& d) {
-  for (const auto& t : d.tenants) s.put_tenant(t);
-  for (const auto& b : d.buildings) s.put_building(b);
-  for (const auto& se : d.sensors) s.put_sensor(se);
+  for (const auto& t : d.tenants)
+    s.put_tenant(t);
+  for (const auto& b : d.buildings)
+    s.put_building(b);
+  for (const auto& se : d.sensors)
+    s.put_sensor(se);
   for (const auto& batch : d.batches) {
     (void)s.write_readings(batch);
     (void)aggregate::refresh_summaries(s);  // a run between the batches: late rows re-aggregate
@@ -92,7 +99,8 @@ std::vector<summary_row> aggregate_through(store& s, const data_set& d) {
 
 }  // namespace
 
-TEST_CASE("SQLite and PostgreSQL aggregate the same data set into identical summaries to the watt-hour") {
+TEST_CASE(
+    "SQLite and PostgreSQL aggregate the same data set into identical summaries to the watt-hour") {
   const auto d = generate();
   auto pg = open_postgres_store(test::postgres_uri(), test::test_options("cross"));
   auto lite = open_sqlite_store(":memory:");
@@ -109,7 +117,8 @@ TEST_CASE("SQLite and PostgreSQL aggregate the same data set into identical summ
   CHECK(from_pg == from_memory);
   milli total = 0;
   for (const auto& r : from_pg)
-    if (r.scope == summary_scope::building && r.res == resolution::month && r.type == sensor_type::electricity)
+    if (r.scope == summary_scope::building && r.res == resolution::month &&
+        r.type == sensor_type::electricity)
       total += r.consumption;
   CHECK(total > 0);
 }

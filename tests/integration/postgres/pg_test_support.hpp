@@ -28,8 +28,10 @@ inline std::optional<std::string> server_address(const std::string& sub, const s
 inline std::string postgres_uri(const std::string& sub = "postgres") {
   auto uri = server_address(sub, "postgres.uri");
   if (!uri)
-    throw std::runtime_error("no PostgreSQL test server: run through ctest (fixture postgres_server), "
-                             "or set ENERGY_TEST_SERVERS to a directory with " + sub + "/postgres.uri");
+    throw std::runtime_error(
+        "no PostgreSQL test server: run through ctest (fixture postgres_server), "
+        "or set ENERGY_TEST_SERVERS to a directory with " +
+        sub + "/postgres.uri");
   return *uri;
 }
 

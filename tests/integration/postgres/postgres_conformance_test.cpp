@@ -8,5 +8,6 @@
 #include "pg_test_support.hpp"
 
 ENERGY_STORE_CONFORMANCE("postgres", [] {
-  return energy::storage::open_postgres_store(energy::test::postgres_uri(), energy::test::test_options("conf"));
+  return energy::storage::open_postgres_store(energy::test::postgres_uri(),
+                                              energy::test::test_options("conf"));
 })

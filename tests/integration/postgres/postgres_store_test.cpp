@@ -60,15 +60,19 @@ TEST_CASE("opening a fresh schema applies every migration once and records it") 
   auto o = test::test_options();
   { auto s = open_postgres_store(uri, o); }
   { auto s = open_postgres_store(uri, o); }  // second open: nothing to apply
-  CHECK(scalar(uri, "SELECT count(*) FROM " + o.schema + ".schema_migrations") == postgres_schema_version());
-  CHECK(scalar(uri, "SELECT max(version) FROM " + o.schema + ".schema_migrations") == postgres_schema_version());
+  CHECK(scalar(uri, "SELECT count(*) FROM " + o.schema + ".schema_migrations") ==
+        postgres_schema_version());
+  CHECK(scalar(uri, "SELECT max(version) FROM " + o.schema + ".schema_migrations") ==
+        postgres_schema_version());
 }
 
 TEST_CASE("a schema newer than the library is refused with a non-retryable error") {
   const auto uri = test::postgres_uri();
   auto o = test::test_options();
   { auto s = open_postgres_store(uri, o); }
-  scalar(uri, "INSERT INTO " + o.schema + ".schema_migrations (version, name) VALUES (9999, '9999_future.sql') RETURNING 1");
+  scalar(uri,
+         "INSERT INTO " + o.schema +
+             ".schema_migrations (version, name) VALUES (9999, '9999_future.sql') RETURNING 1");
   try {
     auto s = open_postgres_store(uri, o);
     FAIL("opened a schema newer than the library");
@@ -107,7 +111,8 @@ TEST_CASE("re-sent rows are unchanged, different rows replace and are flagged co
   CHECK(s->write_readings(rows) == write_result{3, 0, 0});
   CHECK(s->write_readings(rows) == write_result{0, 3, 0});
   reading_rows again;
-  again.push_back(f.sensor_a, 1'719'835'200, 1'250, quality::estimated | quality::corrected);  // same but flag
+  again.push_back(f.sensor_a, 1'719'835'200, 1'250,
+                  quality::estimated | quality::corrected);  // same but flag
   again.push_back(f.sensor_a, 1'719'836'100, 2'001);
   again.push_back(f.sensor_b, 1'719'838'800, 7);
   CHECK(s->write_readings(again) == write_result{1, 1, 1});
@@ -125,21 +130,29 @@ TEST_CASE("the PostgreSQL store gives the same results as the memory reference s
   auto f = seed(*pg);
   (void)seed(*mem);  // different ids: copy the pg ones into memory instead
   mem = open_memory_store();
-  for (auto& t : pg->list_tenants()) mem->put_tenant(t);
-  for (auto& b : pg->list_buildings(f.tenant_id)) mem->put_building(b);
-  for (auto& se : pg->list_all_sensors()) mem->put_sensor(se);
+  for (auto& t : pg->list_tenants())
+    mem->put_tenant(t);
+  for (auto& b : pg->list_buildings(f.tenant_id))
+    mem->put_building(b);
+  for (auto& se : pg->list_all_sensors())
+    mem->put_sensor(se);
 
   std::uint64_t state = 42;
-  auto next = [&] { state = state * 6364136223846793005ULL + 1442695040888963407ULL; return state >> 33; };
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
   for (int round = 0; round < 5; ++round) {
     reading_rows rows;
     std::vector<std::pair<uuid, epoch_seconds>> keys;
     for (int i = 0; i < 300; ++i) {
       const uuid id = next() % 2 ? f.sensor_a : f.sensor_b;
-      const epoch_seconds ts = 1'719'792'000 + static_cast<epoch_seconds>(next() % 400) * 900;  // ~4 days
+      const epoch_seconds ts =
+          1'719'792'000 + static_cast<epoch_seconds>(next() % 400) * 900;  // ~4 days
       if (std::find(keys.begin(), keys.end(), std::make_pair(id, ts)) != keys.end()) continue;
       keys.emplace_back(id, ts);
-      rows.push_back(id, ts, static_cast<milli>(next() % 3), static_cast<std::uint32_t>(next() % 2));
+      rows.push_back(id, ts, static_cast<milli>(next() % 3),
+                     static_cast<std::uint32_t>(next() % 2));
     }
     std::vector<sample_state> states{{f.sensor_a, 1'719'792'000 + round, 0.1 * round}};
     CHECK(pg->write_readings(rows, states) == mem->write_readings(rows, states));
@@ -185,7 +198,10 @@ TEST_CASE("a mark made after a claim survives the commit of that claim") {
   auto left = s->claim_dirty(10);
   REQUIRE(left.hours.size() == 1);
   CHECK(left.hours[0] == dirty_hour{f.sensor_a, 1'719'835'200});
-  auto read = s->read_summaries({summary_scope::sensor, f.sensor_a, sensor_type::electricity, resolution::hour,
+  auto read = s->read_summaries({summary_scope::sensor,
+                                 f.sensor_a,
+                                 sensor_type::electricity,
+                                 resolution::hour,
                                  {from_epoch(1'719'835'200), from_epoch(1'719'838'800)}});
   REQUIRE(read.size() == 1);
   CHECK(read[0] == sum);
@@ -197,11 +213,15 @@ TEST_CASE("readings land in daily native partitions created on demand") {
   auto s = open_postgres_store(uri, o);
   auto f = seed(*s);
   reading_rows rows;
-  for (int d = 0; d < 3; ++d) rows.push_back(f.sensor_a, 1'577'836'800 + d * 86'400, 10);  // 2020-01-01..03
+  for (int d = 0; d < 3; ++d)
+    rows.push_back(f.sensor_a, 1'577'836'800 + d * 86'400, 10);  // 2020-01-01..03
   CHECK(s->write_readings(rows).inserted == 3);
   CHECK(scalar(uri, "SELECT count(*) FROM " + o.schema + ".readings_p20200102") == 1);
-  CHECK(scalar(uri, "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n "
-                    "ON n.oid = c.relnamespace WHERE n.nspname = '" + o.schema + "'") >= 3 + 3);  // + ahead
+  CHECK(scalar(uri,
+               "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN "
+               "pg_namespace n "
+               "ON n.oid = c.relnamespace WHERE n.nspname = '" +
+                   o.schema + "'") >= 3 + 3);  // + ahead
 }
 
 TEST_CASE("a pool shared by stores on several threads serves them all") {
@@ -218,11 +238,13 @@ TEST_CASE("a pool shared by stores on several threads serves them all") {
       auto s = open_postgres_store(pool);
       for (int b = 0; b < 10; ++b) {
         reading_rows rows;
-        for (int i = 0; i < 50; ++i) rows.push_back(f.sensor_a, 1'719'792'000 + (t * 1000 + b * 50 + i) * 60, 1);
+        for (int i = 0; i < 50; ++i)
+          rows.push_back(f.sensor_a, 1'719'792'000 + (t * 1000 + b * 50 + i) * 60, 1);
         inserted += s->write_readings(rows).inserted;
       }
     });
-  for (auto& th : threads) th.join();
+  for (auto& th : threads)
+    th.join();
   CHECK(inserted == 4 * 10 * 50);
   CHECK(open_postgres_store(pool)->count_readings() == 2000);
 }

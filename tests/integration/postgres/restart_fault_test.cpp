@@ -17,11 +17,14 @@
 using namespace energy;
 using namespace energy::storage;
 
-TEST_CASE("after a server crash and restart mid-stream every acknowledged batch is stored and every other was reported failed") {
+TEST_CASE(
+    "after a server crash and restart mid-stream every acknowledged batch is stored and every "
+    "other was reported failed") {
   const auto uri = test::postgres_uri("postgres-restart");
   auto o = test::test_options("restart");
   o.max_attempts = 3;
-  o.retry_backoff = std::chrono::milliseconds{50};  // 50 + 100 ms of retries: shorter than the outage
+  o.retry_backoff =
+      std::chrono::milliseconds{50};  // 50 + 100 ms of retries: shorter than the outage
   auto s = open_postgres_store(uri, o);
   const uuid t = uuid::v7(), b = uuid::v7(), sensor_id = uuid::v7();
   s->put_tenant(tenant{t, "t", {}});
@@ -45,10 +48,12 @@ TEST_CASE("after a server crash and restart mid-stream every acknowledged batch 
     auto w = open_postgres_store(uri, o);
     for (int k = 0; k < batches; ++k) {
       reading_rows rows;
-      for (int i = 0; i < per_batch; ++i) rows.push_back(sensor_id, 1'719'792'000 + (k * per_batch + i) * 60, k * 1000 + i);
+      for (int i = 0; i < per_batch; ++i)
+        rows.push_back(sensor_id, 1'719'792'000 + (k * per_batch + i) * 60, k * 1000 + i);
       try {
         const auto r = w->write_readings(rows);
-        outcomes[static_cast<std::size_t>(k)] = r.inserted + r.unchanged == per_batch ? outcome::acknowledged : outcome::failed;
+        outcomes[static_cast<std::size_t>(k)] =
+            r.inserted + r.unchanged == per_batch ? outcome::acknowledged : outcome::failed;
       } catch (const storage_error& e) {
         outcomes[static_cast<std::size_t>(k)] = outcome::failed;
         retryable[static_cast<std::size_t>(k)] = e.retryable();
@@ -57,11 +62,13 @@ TEST_CASE("after a server crash and restart mid-stream every acknowledged batch 
       std::this_thread::sleep_for(std::chrono::milliseconds{15});
     }
   });
-  while (done < 20) std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  while (done < 20)
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
   const char* servers = std::getenv("ENERGY_TEST_SERVERS");
   REQUIRE(servers != nullptr);
-  const std::string cmd = std::string("PG_STOP_MODE=immediate PG_DOWN_SECONDS=1 bash ") + ENERGY_TEST_SERVERS_SCRIPT +
-                          " postgres restart " + servers + "/postgres-restart";
+  const std::string cmd = std::string("PG_STOP_MODE=immediate PG_DOWN_SECONDS=1 bash ") +
+                          ENERGY_TEST_SERVERS_SCRIPT + " postgres restart " + servers +
+                          "/postgres-restart";
   const int rc = std::system(cmd.c_str());
   writer.join();
   REQUIRE(rc == 0);
@@ -72,7 +79,9 @@ TEST_CASE("after a server crash and restart mid-stream every acknowledged batch 
   for (std::size_t i = 0; i < stored.size(); ++i) {
     const auto k = static_cast<std::size_t>((stored.ts[i] - 1'719'792'000) / 60 / per_batch);
     REQUIRE(k < per.size());
-    CHECK(stored.value[i] == static_cast<milli>(k * 1000 + static_cast<std::size_t>((stored.ts[i] - 1'719'792'000) / 60 % per_batch)));
+    CHECK(stored.value[i] ==
+          static_cast<milli>(k * 1000 + static_cast<std::size_t>((stored.ts[i] - 1'719'792'000) /
+                                                                 60 % per_batch)));
     ++per[k];
   }
   int acknowledged = 0, failed = 0;
@@ -89,6 +98,6 @@ TEST_CASE("after a server crash and restart mid-stream every acknowledged batch 
     }
   }
   INFO(acknowledged << " acknowledged, " << failed << " failed");
-  CHECK(failed > 0);        // the outage outlasted the retries: failures were reported...
+  CHECK(failed > 0);         // the outage outlasted the retries: failures were reported...
   CHECK(acknowledged > 40);  // ...and writing resumed once the server was back
 }

@@ -30,17 +30,23 @@ int main() {
   {
     pqxx::connection c{uri};
     pqxx::nontransaction n{c};
-    if (n.exec1("SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'")[0].as<int>() == 0) {
-      std::puts("SKIPPED: the TimescaleDB extension is not installed on this PostgreSQL server (it is not packaged "
-                "in Debian); the native partitioning path is what the other tests exercise. Install TimescaleDB "
-                "and preload it (shared_preload_libraries=timescaledb) to run this test.");
+    if (n.exec1("SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'")[0]
+            .as<int>() == 0) {
+      std::puts(
+          "SKIPPED: the TimescaleDB extension is not installed on this PostgreSQL server (it is "
+          "not packaged "
+          "in Debian); the native partitioning path is what the other tests exercise. Install "
+          "TimescaleDB "
+          "and preload it (shared_preload_libraries=timescaledb) to run this test.");
       return 77;
     }
     try {
       n.exec0("CREATE EXTENSION IF NOT EXISTS timescaledb");
     } catch (const std::exception& e) {
-      std::printf("SKIPPED: TimescaleDB is installed but cannot be created (is it in shared_preload_libraries?): %s\n",
-                  e.what());
+      std::printf(
+          "SKIPPED: TimescaleDB is installed but cannot be created (is it in "
+          "shared_preload_libraries?): %s\n",
+          e.what());
       return 77;
     }
   }
@@ -50,9 +56,12 @@ int main() {
   {
     pqxx::connection c{uri};
     pqxx::nontransaction n{c};
-    expect(n.exec1("SELECT layout FROM " + options.schema + ".storage_layout")[0].as<std::string>() == "timescaledb",
-           "the store chose the TimescaleDB layout");
-    expect(n.exec1("SELECT count(*) FROM timescaledb_information.hypertables WHERE hypertable_schema = '" +
+    expect(
+        n.exec1("SELECT layout FROM " + options.schema + ".storage_layout")[0].as<std::string>() ==
+            "timescaledb",
+        "the store chose the TimescaleDB layout");
+    expect(n.exec1("SELECT count(*) FROM timescaledb_information.hypertables WHERE "
+                   "hypertable_schema = '" +
                    options.schema + "' AND hypertable_name = 'readings'")[0]
                    .as<int>() == 1,
            "readings is a hypertable");
@@ -69,10 +78,12 @@ int main() {
   se.building_id = b;
   s->put_sensor(se);
   reading_rows rows;
-  for (int k = 0; k < 96; ++k) rows.push_back(id, 1'717'200'000 + k * 900, k);  // 2024-06-01
+  for (int k = 0; k < 96; ++k)
+    rows.push_back(id, 1'717'200'000 + k * 900, k);  // 2024-06-01
   expect(s->write_readings(rows).inserted == 96, "96 readings inserted");
   expect(s->write_readings(rows).unchanged == 96, "re-sent readings unchanged");
-  for (auto c = s->claim_dirty(1000); !c.hours.empty(); c = s->claim_dirty(1000)) s->commit_summaries({}, c);
+  for (auto c = s->claim_dirty(1000); !c.hours.empty(); c = s->claim_dirty(1000))
+    s->commit_summaries({}, c);
   const auto dir = std::filesystem::temp_directory_path() / ("energy-tsdb-" + options.schema);
   auto objects = archive::open_directory_store(dir);
   archive::retention_options o;

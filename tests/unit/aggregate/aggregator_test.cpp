@@ -18,15 +18,15 @@ using energy::test::portfolio;
 
 namespace {
 
-const summary_row* find_row(const std::vector<summary_row>& rows, summary_scope scope, const uuid& id,
-                            utc_seconds start) {
+const summary_row* find_row(const std::vector<summary_row>& rows, summary_scope scope,
+                            const uuid& id, utc_seconds start) {
   for (const auto& r : rows)
     if (r.scope == scope && r.subject_id == id && r.period.start == start) return &r;
   return nullptr;
 }
 
-std::vector<summary_row> of(const std::vector<summary_row>& rows, summary_scope scope, const uuid& id,
-                            sensor_type type = sensor_type::electricity) {
+std::vector<summary_row> of(const std::vector<summary_row>& rows, summary_scope scope,
+                            const uuid& id, sensor_type type = sensor_type::electricity) {
   std::vector<summary_row> out;
   for (const auto& r : rows)
     if (r.scope == scope && r.subject_id == id && r.type == type) out.push_back(r);
@@ -52,7 +52,8 @@ struct reference {
     const auto hour = date::floor<std::chrono::hours>(local).time_since_epoch().count();
     const auto day = date::floor<date::days>(local);
     const date::year_month_day ymd{day};
-    const std::int64_t month = static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
+    const std::int64_t month =
+        static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
     auto bump = [v](auto& cell) {
       cell.first += v;
       ++cell.second;
@@ -67,7 +68,8 @@ struct reference {
 void check_against_reference(const aggregation_result& r, const reference& ref) {
   std::size_t hours = 0, days = 0, months = 0;
   for (const summary_row& h : r.hourly) {
-    const auto offset = (h.local_start.time_since_epoch() - h.period.start.time_since_epoch()).count();
+    const auto offset =
+        (h.local_start.time_since_epoch() - h.period.start.time_since_epoch()).count();
     const auto label = date::floor<std::chrono::hours>(h.local_start).time_since_epoch().count();
     const auto it = ref.hours.find({h.subject_id, label, offset});
     REQUIRE(it != ref.hours.end());
@@ -76,7 +78,8 @@ void check_against_reference(const aggregation_result& r, const reference& ref) 
     ++hours;
   }
   for (const summary_row& d : r.daily) {
-    const auto it = ref.days.find({d.subject_id, date::floor<date::days>(d.local_start).time_since_epoch().count()});
+    const auto it = ref.days.find(
+        {d.subject_id, date::floor<date::days>(d.local_start).time_since_epoch().count()});
     REQUIRE(it != ref.days.end());
     CHECK(it->second.first == d.consumption);
     CHECK(it->second.second == d.reading_count);
@@ -84,7 +87,8 @@ void check_against_reference(const aggregation_result& r, const reference& ref) 
   }
   for (const summary_row& m : r.monthly) {
     const date::year_month_day ymd{date::floor<date::days>(m.local_start)};
-    const std::int64_t month = static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
+    const std::int64_t month =
+        static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
     const auto it = ref.months.find({m.subject_id, month});
     REQUIRE(it != ref.months.end());
     CHECK(it->second.first == m.consumption);
@@ -95,11 +99,12 @@ void check_against_reference(const aggregation_result& r, const reference& ref) 
   CHECK(months == ref.months.size());
 }
 
-/// Five buildings in five zones (half-hour offsets, 30-minute DST, southern hemisphere), mixed intervals.
+/// Five buildings in five zones (half-hour offsets, 30-minute DST, southern hemisphere), mixed
+/// intervals.
 portfolio mixed_portfolio() {
   portfolio p;
-  for (const char* zone : {"America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe",
-                           "Australia/Adelaide"}) {
+  for (const char* zone : {"America/New_York", "Europe/London", "Asia/Kolkata",
+                           "Australia/Lord_Howe", "Australia/Adelaide"}) {
     auto& b = p.add_building(zone, money::parse("0.13553"));
     const building copy = b;
     p.add_sensor(copy, sensor_type::electricity, 900);
@@ -113,13 +118,15 @@ portfolio mixed_portfolio() {
 
 }  // namespace
 
-TEST_CASE("New York's spring-forward day sums 23 hourly buckets into the day and the month", "[aggregate][dst]") {
+TEST_CASE("New York's spring-forward day sums 23 hourly buckets into the day and the month",
+          "[aggregate][dst]") {
   portfolio p;
   const building b = p.add_building("America/New_York");
   const sensor s = p.add_sensor(b, sensor_type::electricity, 900);
   reading_rows rows;
   // Every quarter-hour of March 2024 local time, value = 1 Wh .. 4 Wh cycling.
-  for (epoch_seconds t = to_epoch(at("2024-03-01T05:00:00Z")); t < to_epoch(at("2024-04-01T04:00:00Z")); t += 900)
+  for (epoch_seconds t = to_epoch(at("2024-03-01T05:00:00Z"));
+       t < to_epoch(at("2024-04-01T04:00:00Z")); t += 900)
     rows.push_back(s.id, t, 1 + (t / 900) % 4);
   aggregator agg(p.buildings, p.sensors);
   agg.add(rows);
@@ -145,7 +152,8 @@ TEST_CASE("New York's spring-forward day sums 23 hourly buckets into the day and
   CHECK(months[0].reading_count == static_cast<std::int64_t>(rows.size()));
 }
 
-TEST_CASE("the repeated fall-back hour is two buckets with their own readings", "[aggregate][dst]") {
+TEST_CASE("the repeated fall-back hour is two buckets with their own readings",
+          "[aggregate][dst]") {
   portfolio p;
   const building b = p.add_building("America/New_York");
   const sensor s = p.add_sensor(b, sensor_type::electricity, 900);
@@ -167,7 +175,8 @@ TEST_CASE("the repeated fall-back hour is two buckets with their own readings", 
   CHECK(days[0].period.length() == std::chrono::hours{25});
 }
 
-TEST_CASE("a reading counts whole in the local hour containing its start", "[aggregate][boundary]") {
+TEST_CASE("a reading counts whole in the local hour containing its start",
+          "[aggregate][boundary]") {
   // An hourly meter on UTC hours in Kolkata: 10:00Z..11:00Z is 15:30..16:30 IST and lands in 15:00.
   portfolio p;
   const building b = p.add_building("Asia/Kolkata");
@@ -182,7 +191,8 @@ TEST_CASE("a reading counts whole in the local hour containing its start", "[agg
   }
 }
 
-TEST_CASE("peak demand is the highest 15-minute average rate from any interval length", "[aggregate][peak]") {
+TEST_CASE("peak demand is the highest 15-minute average rate from any interval length",
+          "[aggregate][peak]") {
   portfolio p;
   const building b = p.add_building("America/Chicago");
   const sensor five = p.add_sensor(b, sensor_type::electricity, 300);
@@ -191,8 +201,10 @@ TEST_CASE("peak demand is the highest 15-minute average rate from any interval l
   const epoch_seconds h = to_epoch(at("2024-07-01T17:00:00Z"));
   aggregator agg(p.buildings, p.sensors);
   // 5-minute: quarter 0 = 10+20+30 Wh = 60 Wh -> 240 W; quarter 2 = 50+50+50 = 150 Wh -> 600 W.
-  for (int i = 0; i < 3; ++i) agg.add(five.id, h + 300 * i, 10 * (i + 1));
-  for (int i = 0; i < 3; ++i) agg.add(five.id, h + 1800 + 300 * i, 50);
+  for (int i = 0; i < 3; ++i)
+    agg.add(five.id, h + 300 * i, 10 * (i + 1));
+  for (int i = 0; i < 3; ++i)
+    agg.add(five.id, h + 1800 + 300 * i, 50);
   // 15-minute: 100 Wh in quarter 1 -> 400 W, 25 Wh in quarter 3 -> 100 W.
   agg.add(quarter.id, h + 900, 100);
   agg.add(quarter.id, h + 2700, 25);
@@ -202,7 +214,8 @@ TEST_CASE("peak demand is the highest 15-minute average rate from any interval l
   CHECK(find_row(r.hourly, summary_scope::sensor, five.id, from_epoch(h))->peak_demand == 600);
   CHECK(find_row(r.hourly, summary_scope::sensor, quarter.id, from_epoch(h))->peak_demand == 400);
   CHECK(find_row(r.hourly, summary_scope::sensor, hourly.id, from_epoch(h))->peak_demand == 1200);
-  // Building: quarters 240+0+1200, 0+400+1200, 600+0+1200, 0+100+1200 -> 1800 W, not 600+400+1200 = 2200.
+  // Building: quarters 240+0+1200, 0+400+1200, 600+0+1200, 0+100+1200 -> 1800 W, not 600+400+1200 =
+  // 2200.
   const auto* bh = find_row(r.hourly, summary_scope::building, b.id, from_epoch(h));
   REQUIRE(bh);
   CHECK(bh->peak_demand == 1800);
@@ -217,8 +230,9 @@ TEST_CASE("peak demand is the highest 15-minute average rate from any interval l
   coarse.add(two_hours.id, h + 7200, 9'000'000'000'000'000);
   const auto rc = coarse.finish();
   CHECK(find_row(rc.hourly, summary_scope::sensor, two_hours.id, from_epoch(h))->peak_demand == 2);
-  CHECK(find_row(rc.hourly, summary_scope::sensor, two_hours.id, from_epoch(h + 7200))->peak_demand ==
-        4'500'000'000'000'000);
+  CHECK(
+      find_row(rc.hourly, summary_scope::sensor, two_hours.id, from_epoch(h + 7200))->peak_demand ==
+      4'500'000'000'000'000);
   // Days and months take the highest hour.
   agg.add(quarter.id, h + 7200, 1000);  // 4000 W two hours later
   const auto r2 = agg.finish();
@@ -226,7 +240,8 @@ TEST_CASE("peak demand is the highest 15-minute average rate from any interval l
   CHECK(of(r2.daily, summary_scope::building, b.id)[0].peak_demand == 4000);  // max(1800, 4000)
 }
 
-TEST_CASE("building scope adds sensors of one type and leaves temperature out", "[aggregate][scope]") {
+TEST_CASE("building scope adds sensors of one type and leaves temperature out",
+          "[aggregate][scope]") {
   portfolio p;
   const building b = p.add_building("Europe/London");
   const sensor e1 = p.add_sensor(b, sensor_type::electricity, 900);
@@ -281,7 +296,8 @@ TEST_CASE("flat-rate cost prices each hour exactly and days sum the hours", "[ag
   CHECK(of(agg2.finish().daily, summary_scope::sensor, s.id)[0].cost.micros() == 30);
 }
 
-TEST_CASE("rows of a sensor that was not given are a caller error naming row and sensor", "[aggregate]") {
+TEST_CASE("rows of a sensor that was not given are a caller error naming row and sensor",
+          "[aggregate]") {
   portfolio p;
   const building b = p.add_building("UTC");
   p.add_sensor(b, sensor_type::electricity, 900);
@@ -290,7 +306,8 @@ TEST_CASE("rows of a sensor that was not given are a caller error naming row and
   rows.push_back(p.sensors[0].id, 0, 1);
   const uuid stranger = uuid::v7();
   rows.push_back(stranger, 0, 1);
-  CHECK_THROWS_WITH(agg.add(rows), Catch::Contains("row 1") && Catch::Contains(stranger.to_string()));
+  CHECK_THROWS_WITH(agg.add(rows),
+                    Catch::Contains("row 1") && Catch::Contains(stranger.to_string()));
   sensor orphan;
   orphan.id = uuid::v7();
   orphan.building_id = uuid::v7();
@@ -298,21 +315,25 @@ TEST_CASE("rows of a sensor that was not given are a caller error naming row and
   CHECK_THROWS_AS(aggregator(p.buildings, orphans), std::invalid_argument);
 }
 
-TEST_CASE("totals match an independent per-reading reference in every zone", "[aggregate][property]") {
+TEST_CASE("totals match an independent per-reading reference in every zone",
+          "[aggregate][property]") {
   const auto seed = GENERATE(1u, 2u, 3u);
   CAPTURE(seed);
   const portfolio p = mixed_portfolio();
   // Two months around the northern autumn DST changes and the southern spring ones.
-  const reading_rows rows = test::generate(p.sensors, at("2024-09-25T00:00:00Z"), at("2024-11-08T00:00:00Z"), seed);
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-09-25T00:00:00Z"), at("2024-11-08T00:00:00Z"), seed);
   aggregator agg(p.buildings, p.sensors, {true, false, nullptr});
   agg.add(rows);
   const auto result = agg.finish();
 
   reference ref;
   std::map<uuid, const sensor*> by_id;
-  for (const auto& s : p.sensors) by_id[s.id] = &s;
+  for (const auto& s : p.sensors)
+    by_id[s.id] = &s;
   std::map<uuid, const building*> bld;
-  for (const auto& b : p.buildings) bld[b.id] = &b;
+  for (const auto& b : p.buildings)
+    bld[b.id] = &b;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const sensor& s = *by_id[rows.sensor_id[i]];
     if (s.type == sensor_type::temperature) continue;
@@ -321,11 +342,13 @@ TEST_CASE("totals match an independent per-reading reference in every zone", "[a
   check_against_reference(result, ref);
 }
 
-TEST_CASE("sum of hours equals the day and sum of days equals the month, exactly", "[aggregate][property]") {
+TEST_CASE("sum of hours equals the day and sum of days equals the month, exactly",
+          "[aggregate][property]") {
   const auto seed = GENERATE(7u, 8u);
   const portfolio p = mixed_portfolio();
-  const reading_rows rows = test::generate(p.sensors, at("2024-03-01T00:00:00Z"), at("2024-05-03T00:00:00Z"), seed,
-                                           9'000'000'000);  // 9 GWh per reading: sums far beyond double precision
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-03-01T00:00:00Z"), at("2024-05-03T00:00:00Z"), seed,
+                     9'000'000'000);  // 9 GWh per reading: sums far beyond double precision
   aggregator agg(p.buildings, p.sensors);
   agg.add(rows);
   const auto r = agg.finish();
@@ -335,7 +358,8 @@ TEST_CASE("sum of hours equals the day and sum of days equals the month, exactly
     money cost;
     milli peak = 0;
     for (const auto& h : r.hourly)
-      if (h.scope == d.scope && h.subject_id == d.subject_id && h.type == d.type && d.period.contains(h.period.start)) {
+      if (h.scope == d.scope && h.subject_id == d.subject_id && h.type == d.type &&
+          d.period.contains(h.period.start)) {
         sum += h.consumption;
         n += h.reading_count;
         cost += h.cost;
@@ -349,7 +373,8 @@ TEST_CASE("sum of hours equals the day and sum of days equals the month, exactly
   for (const auto& m : r.monthly) {
     milli sum = 0;
     for (const auto& d : r.daily)
-      if (d.scope == m.scope && d.subject_id == m.subject_id && d.type == m.type && m.period.contains(d.period.start))
+      if (d.scope == m.scope && d.subject_id == m.subject_id && d.type == m.type &&
+          m.period.contains(d.period.start))
         sum += d.consumption;
     REQUIRE(sum == m.consumption);
   }
@@ -369,7 +394,8 @@ TEST_CASE("shuffled input and any chunking give the same summaries", "[aggregate
   const auto seed = GENERATE(11u, 12u, 13u);
   CAPTURE(seed);
   const portfolio p = mixed_portfolio();
-  const reading_rows rows = test::generate(p.sensors, at("2024-10-01T00:00:00Z"), at("2024-10-12T00:00:00Z"), seed);
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-10-01T00:00:00Z"), at("2024-10-12T00:00:00Z"), seed);
   aggregator in_order(p.buildings, p.sensors);
   in_order.add(rows);
   const auto expected = in_order.finish();
@@ -407,12 +433,15 @@ TEST_CASE("shuffled input and any chunking give the same summaries", "[aggregate
 TEST_CASE("aggregator memory grows with buckets, not with readings", "[aggregate][memory]") {
   portfolio p;
   const building b = p.add_building("America/New_York");
-  for (int i = 0; i < 50; ++i) p.add_sensor(b, sensor_type::electricity, 60);
-  const reading_rows rows = test::generate(p.sensors, at("2024-06-01T00:00:00Z"), at("2024-06-03T00:00:00Z"), 5);
+  for (int i = 0; i < 50; ++i)
+    p.add_sensor(b, sensor_type::electricity, 60);
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-06-01T00:00:00Z"), at("2024-06-03T00:00:00Z"), 5);
   aggregator agg(p.buildings, p.sensors, {false, true, nullptr});
   agg.add(rows);
   const std::size_t after_once = agg.memory_bytes();
-  for (int repeat = 0; repeat < 9; ++repeat) agg.add(rows);  // 10× the readings into the same buckets
+  for (int repeat = 0; repeat < 9; ++repeat)
+    agg.add(rows);  // 10× the readings into the same buckets
   CHECK(agg.bucket_count() == 48);
   CHECK(agg.memory_bytes() == after_once);
   CHECK(agg.added() == 10 * static_cast<std::int64_t>(rows.size()));

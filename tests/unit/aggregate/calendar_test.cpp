@@ -12,7 +12,9 @@ using energy::aggregate::local_calendar;
 
 namespace {
 
-utc_seconds at(const char* text) { return *parse_utc_timestamp(text); }
+utc_seconds at(const char* text) {
+  return *parse_utc_timestamp(text);
+}
 
 /// Every hour bucket of the local day containing `t`, walking bucket.end to bucket.end.
 std::vector<bucket> hours_of_day(local_calendar& cal, utc_seconds t) {
@@ -34,7 +36,8 @@ std::string local_label(const bucket& b) {
 
 }  // namespace
 
-TEST_CASE("New York's spring-forward day has 23 hourly buckets and no 02:00", "[aggregate][calendar][dst]") {
+TEST_CASE("New York's spring-forward day has 23 hourly buckets and no 02:00",
+          "[aggregate][calendar][dst]") {
   local_calendar cal("America/New_York");
   const auto hours = hours_of_day(cal, at("2024-03-10T12:00:00Z"));
   REQUIRE(hours.size() == 23);
@@ -42,10 +45,12 @@ TEST_CASE("New York's spring-forward day has 23 hourly buckets and no 02:00", "[
   CHECK(hours.back().period.end == at("2024-03-11T04:00:00Z"));
   CHECK(local_label(hours[1]) == "1:00");
   CHECK(local_label(hours[2]) == "3:00");
-  for (const auto& h : hours) CHECK(h.period.length() == std::chrono::hours{1});
+  for (const auto& h : hours)
+    CHECK(h.period.length() == std::chrono::hours{1});
 }
 
-TEST_CASE("New York's fall-back day has 25 hourly buckets and two distinct 01:00 buckets", "[aggregate][calendar][dst]") {
+TEST_CASE("New York's fall-back day has 25 hourly buckets and two distinct 01:00 buckets",
+          "[aggregate][calendar][dst]") {
   local_calendar cal("America/New_York");
   const auto hours = hours_of_day(cal, at("2024-11-03T12:00:00Z"));
   REQUIRE(hours.size() == 25);
@@ -57,7 +62,8 @@ TEST_CASE("New York's fall-back day has 25 hourly buckets and two distinct 01:00
   CHECK(cal.day_of(at("2024-11-03T12:00:00Z")).period.length() == std::chrono::hours{25});
 }
 
-TEST_CASE("London's days follow BST: 23 hours in March, 25 in October", "[aggregate][calendar][dst]") {
+TEST_CASE("London's days follow BST: 23 hours in March, 25 in October",
+          "[aggregate][calendar][dst]") {
   local_calendar cal("Europe/London");
   CHECK(hours_of_day(cal, at("2024-03-31T12:00:00Z")).size() == 23);
   CHECK(hours_of_day(cal, at("2024-10-27T12:00:00Z")).size() == 25);
@@ -76,11 +82,13 @@ TEST_CASE("Kolkata's half-hour offset puts local hours at :30 UTC", "[aggregate]
   CHECK(hours_of_day(cal, at("2024-05-01T10:10:00Z")).size() == 24);
 }
 
-TEST_CASE("Lord Howe's 30-minute DST shift gives a half-hour bucket on both change days", "[aggregate][calendar][dst]") {
+TEST_CASE("Lord Howe's 30-minute DST shift gives a half-hour bucket on both change days",
+          "[aggregate][calendar][dst]") {
   local_calendar cal("Australia/Lord_Howe");
   // 2024-04-07 02:00 LHDT (+11) -> 01:30 LHST (+10:30): a 24.5-hour day.
   const auto fall = hours_of_day(cal, at("2024-04-07T02:00:00Z"));
-  CHECK(cal.day_of(at("2024-04-07T02:00:00Z")).period.length() == std::chrono::minutes{24 * 60 + 30});
+  CHECK(cal.day_of(at("2024-04-07T02:00:00Z")).period.length() ==
+        std::chrono::minutes{24 * 60 + 30});
   REQUIRE(fall.size() == 25);
   CHECK(local_label(fall[1]) == "1:00");
   CHECK(fall[1].period.length() == std::chrono::hours{1});
@@ -88,7 +96,8 @@ TEST_CASE("Lord Howe's 30-minute DST shift gives a half-hour bucket on both chan
   CHECK(fall[2].period.length() == std::chrono::minutes{30});
   // 2024-10-06 02:00 LHST (+10:30) -> 02:30 LHDT (+11): a 23.5-hour day.
   const auto spring = hours_of_day(cal, at("2024-10-06T02:00:00Z"));
-  CHECK(cal.day_of(at("2024-10-06T02:00:00Z")).period.length() == std::chrono::minutes{23 * 60 + 30});
+  CHECK(cal.day_of(at("2024-10-06T02:00:00Z")).period.length() ==
+        std::chrono::minutes{23 * 60 + 30});
   REQUIRE(spring.size() == 24);
   CHECK(local_label(spring[2]) == "2:30");
   CHECK(spring[2].period.length() == std::chrono::minutes{30});
@@ -107,7 +116,8 @@ TEST_CASE("Havana's midnight DST jump still gives one day per date", "[aggregate
   CHECK(hours_of_day(cal, at("2024-11-03T12:00:00Z")).size() == 25);
 }
 
-TEST_CASE("local months are cut at local midnight and include their DST change", "[aggregate][calendar][dst]") {
+TEST_CASE("local months are cut at local midnight and include their DST change",
+          "[aggregate][calendar][dst]") {
   local_calendar cal("America/New_York");
   const bucket march = cal.month_of(at("2024-03-15T12:00:00Z"));
   CHECK(march.period.start == at("2024-03-01T05:00:00Z"));
@@ -115,12 +125,14 @@ TEST_CASE("local months are cut at local midnight and include their DST change",
   CHECK(march.period.length() == std::chrono::hours{31 * 24 - 1});
   CHECK(cal.month_of(at("2024-03-01T04:59:59Z")).period.end == march.period.start);
   local_calendar kolkata("Asia/Kolkata");
-  CHECK(kolkata.month_of(at("2024-02-10T00:00:00Z")).period.length() == std::chrono::hours{29 * 24});
+  CHECK(kolkata.month_of(at("2024-02-10T00:00:00Z")).period.length() ==
+        std::chrono::hours{29 * 24});
 }
 
 TEST_CASE("hour buckets partition the timeline in every zone", "[aggregate][calendar][property]") {
-  const char* zone = GENERATE("America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe",
-                              "Australia/Adelaide", "Asia/Kathmandu", "America/Havana", "UTC");
+  const char* zone =
+      GENERATE("America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe",
+               "Australia/Adelaide", "Asia/Kathmandu", "America/Havana", "UTC");
   CAPTURE(zone);
   local_calendar cal(zone);
   utc_seconds t = at("2023-12-25T00:00:00Z");

@@ -23,7 +23,8 @@ struct portfolio {
     b.id = uuid::v7();
     b.tenant_id = owner.id;
     b.name = "building ";
-    b.name += std::to_string(buildings.size());  // not `"..." + std::string`: g++ 12 -O3 false -Wrestrict
+    b.name +=
+        std::to_string(buildings.size());  // not `"..." + std::string`: g++ 12 -O3 false -Wrestrict
     b.time_zone = zone;
     b.flat_rate_per_kwh = rate;
     buildings.push_back(b);
@@ -34,7 +35,8 @@ struct portfolio {
     s.id = uuid::v7();
     s.building_id = b.id;
     s.type = type;
-    s.kind = type == sensor_type::temperature ? reading_kind::instantaneous_value : reading_kind::interval_energy;
+    s.kind = type == sensor_type::temperature ? reading_kind::instantaneous_value
+                                              : reading_kind::interval_energy;
     s.unit = std::string(canonical_unit(type));
     s.interval_seconds = interval_seconds;
     sensors.push_back(s);
@@ -42,7 +44,9 @@ struct portfolio {
   }
 };
 
-inline utc_seconds at(const char* text) { return *parse_utc_timestamp(text); }
+inline utc_seconds at(const char* text) {
+  return *parse_utc_timestamp(text);
+}
 
 /// Readings of every sensor on its own interval grid over [start, end), random values 0..max,
 /// with ~`gap_percent` of intervals missing. Deterministic for a seed.
@@ -60,7 +64,8 @@ inline reading_rows generate(const std::vector<sensor>& sensors, utc_seconds sta
 
 inline reading_rows subset(const reading_rows& rows, const std::vector<std::size_t>& idx) {
   reading_rows out;
-  for (std::size_t i : idx) out.push_back(rows.sensor_id[i], rows.ts[i], rows.value[i], rows.quality[i]);
+  for (std::size_t i : idx)
+    out.push_back(rows.sensor_id[i], rows.ts[i], rows.value[i], rows.quality[i]);
   return out;
 }
 

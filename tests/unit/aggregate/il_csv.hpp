@@ -15,7 +15,8 @@
 namespace energy::test {
 
 struct csv_point {
-  std::string start_text;  ///< as in the file, e.g. 2016-11-06T01:00:00-06:00 (its date is the local date)
+  std::string
+      start_text;  ///< as in the file, e.g. 2016-11-06T01:00:00-06:00 (its date is the local date)
   utc_seconds start;
   std::optional<milli> value;  ///< nullopt for "nan"
 };
@@ -30,14 +31,18 @@ inline std::vector<csv_point> read_start_value_csv(const std::string& path) {
   for (int lineno = 2; std::getline(in, line); ++lineno) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const auto comma = line.find(',');
-    if (comma == std::string::npos) throw std::runtime_error(path + ":" + std::to_string(lineno) + ": no comma");
+    if (comma == std::string::npos)
+      throw std::runtime_error(path + ":" + std::to_string(lineno) + ": no comma");
     const std::string ts = line.substr(0, comma), val = line.substr(comma + 1);
     const auto t = parse_utc_timestamp(ts);
-    if (!t) throw std::runtime_error(path + ":" + std::to_string(lineno) + ": bad timestamp '" + ts + "'");
+    if (!t)
+      throw std::runtime_error(path + ":" + std::to_string(lineno) + ": bad timestamp '" + ts +
+                               "'");
     std::optional<milli> v;
     if (val != "nan") {
       v = parse_milli(val);
-      if (!v) throw std::runtime_error(path + ":" + std::to_string(lineno) + ": bad value '" + val + "'");
+      if (!v)
+        throw std::runtime_error(path + ":" + std::to_string(lineno) + ": bad value '" + val + "'");
     }
     out.push_back({ts, *t, v});
   }

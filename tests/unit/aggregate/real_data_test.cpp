@@ -17,20 +17,23 @@ using namespace energy::aggregate;
 
 namespace {
 
-const std::string hourly_path = std::string(ENERGY_TEST_DATA_DIR) + "/eemeter/il-electricity-cdd-only-hourly.csv";
-const std::string daily_path = std::string(ENERGY_TEST_DATA_DIR) + "/eemeter/il-electricity-cdd-only-daily.csv";
+const std::string hourly_path =
+    std::string(ENERGY_TEST_DATA_DIR) + "/eemeter/il-electricity-cdd-only-hourly.csv";
+const std::string daily_path =
+    std::string(ENERGY_TEST_DATA_DIR) + "/eemeter/il-electricity-cdd-only-daily.csv";
 
 std::string local_date(date::local_seconds t) {
   const date::year_month_day ymd{date::floor<date::days>(t)};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
 }  // namespace
 
-TEST_CASE("Illinois hourly data sums to its local days, including 23- and 25-hour days", "[aggregate][real-data]") {
+TEST_CASE("Illinois hourly data sums to its local days, including 23- and 25-hour days",
+          "[aggregate][real-data]") {
   if (!std::filesystem::exists(hourly_path) || !std::filesystem::exists(daily_path)) {
     WARN("sample data absent, nothing checked: " << hourly_path);
     return;
@@ -42,7 +45,8 @@ TEST_CASE("Illinois hourly data sums to its local days, including 23- and 25-hou
   const building b = p.add_building("America/Chicago");
   const sensor s = p.add_sensor(b, sensor_type::electricity, 3600);
   aggregator agg(p.buildings, p.sensors, {false, true, nullptr});
-  // Independent: the file's own local date (its offsets come from the data provider, not our tz code).
+  // Independent: the file's own local date (its offsets come from the data provider, not our tz
+  // code).
   std::map<std::string, std::pair<milli, std::int64_t>> by_text_date;
   milli file_total = 0;
   for (const auto& pt : hourly) {
@@ -69,12 +73,13 @@ TEST_CASE("Illinois hourly data sums to its local days, including 23- and 25-hou
   CHECK(ours.at("2017-03-12")->reading_count == 23);
   CHECK(ours.at("2017-11-05")->reading_count == 25);
   milli month_total = 0;
-  for (const auto& m : r.monthly) month_total += m.consumption;
+  for (const auto& m : r.monthly)
+    month_total += m.consumption;
   CHECK(month_total == file_total);
   CHECK(r.monthly.size() == 28);  // 2015-11 .. 2018-02
 
-  // The daily file was computed from unrounded hourly values; the hourly file is rounded to 0.01 kWh,
-  // so each local day may differ by up to 5 Wh per hour plus 5 Wh for the day's own rounding.
+  // The daily file was computed from unrounded hourly values; the hourly file is rounded to 0.01
+  // kWh, so each local day may differ by up to 5 Wh per hour plus 5 Wh for the day's own rounding.
   const auto daily = test::read_start_value_csv(daily_path);
   std::size_t compared = 0;
   milli worst = 0;

@@ -23,7 +23,8 @@ using energy::test::portfolio;
 namespace {
 
 /// The store under test: memory in the core test program, an in-memory SQLite database in
-/// energy_aggregate_sqlite_tests (same source, so the job is proven on a transactional adapter too).
+/// energy_aggregate_sqlite_tests (same source, so the job is proven on a transactional adapter
+/// too).
 std::unique_ptr<storage::store> open_test_store() {
 #ifdef ENERGY_AGGREGATE_TEST_SQLITE
   return storage::open_sqlite_store(":memory:");
@@ -35,8 +36,10 @@ std::unique_ptr<storage::store> open_test_store() {
 std::unique_ptr<storage::store> store_for(const portfolio& p) {
   auto st = open_test_store();
   st->put_tenant(p.owner);
-  for (const auto& b : p.buildings) st->put_building(b);
-  for (const auto& s : p.sensors) st->put_sensor(s);
+  for (const auto& b : p.buildings)
+    st->put_building(b);
+  for (const auto& s : p.sensors)
+    st->put_sensor(s);
   return st;
 }
 
@@ -45,11 +48,14 @@ std::vector<summary_row> all_summaries(storage::store& st, const portfolio& p) {
   const time_range everything{at("2000-01-01T00:00:00Z"), at("2100-01-01T00:00:00Z")};
   std::vector<summary_row> out;
   for (const resolution res : {resolution::hour, resolution::day, resolution::month}) {
-    for (const sensor_type type : {sensor_type::electricity, sensor_type::gas, sensor_type::temperature}) {
+    for (const sensor_type type :
+         {sensor_type::electricity, sensor_type::gas, sensor_type::temperature}) {
       for (const auto& b : p.buildings)
-        for (auto& r : st.read_summaries({summary_scope::building, b.id, type, res, everything})) out.push_back(r);
+        for (auto& r : st.read_summaries({summary_scope::building, b.id, type, res, everything}))
+          out.push_back(r);
       for (const auto& s : p.sensors)
-        for (auto& r : st.read_summaries({summary_scope::sensor, s.id, type, res, everything})) out.push_back(r);
+        for (auto& r : st.read_summaries({summary_scope::sensor, s.id, type, res, everything}))
+          out.push_back(r);
     }
   }
   std::sort(out.begin(), out.end(), summary_key_less);
@@ -92,11 +98,14 @@ TEST_CASE("refreshing with nothing dirty reads and writes nothing", "[aggregate]
   CHECK_THROWS_AS(refresh_summaries(*st, none), std::invalid_argument);
 }
 
-TEST_CASE("a refresh of stored readings equals one pass of the aggregator, and a second refresh does nothing",
-          "[aggregate][refresh][property]") {
+TEST_CASE(
+    "a refresh of stored readings equals one pass of the aggregator, and a second refresh does "
+    "nothing",
+    "[aggregate][refresh][property]") {
   const auto seed = GENERATE(21u, 22u);
   const portfolio p = two_zone_portfolio();
-  const reading_rows rows = test::generate(p.sensors, at("2024-03-25T00:00:00Z"), at("2024-04-12T00:00:00Z"), seed);
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-03-25T00:00:00Z"), at("2024-04-12T00:00:00Z"), seed);
   auto st = store_for(p);
   st->write_readings(rows);
   const auto first = refresh_summaries(*st);
@@ -117,16 +126,19 @@ TEST_CASE("splitting a batch in two with a refresh after each half gives the one
   const auto seed = GENERATE(31u, 32u, 33u);
   CAPTURE(seed);
   const portfolio p = two_zone_portfolio();
-  const reading_rows rows = test::generate(p.sensors, at("2024-10-01T00:00:00Z"), at("2024-11-10T00:00:00Z"), seed);
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-10-01T00:00:00Z"), at("2024-11-10T00:00:00Z"), seed);
   std::vector<std::size_t> idx(rows.size());
   std::iota(idx.begin(), idx.end(), std::size_t{0});
   std::mt19937_64 rng(seed);
   std::shuffle(idx.begin(), idx.end(), rng);
   const std::size_t half = idx.size() / 2;
   auto st = store_for(p);
-  st->write_readings(test::subset(rows, {idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(half)}));
+  st->write_readings(
+      test::subset(rows, {idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(half)}));
   refresh_summaries(*st);
-  st->write_readings(test::subset(rows, {idx.begin() + static_cast<std::ptrdiff_t>(half), idx.end()}));
+  st->write_readings(
+      test::subset(rows, {idx.begin() + static_cast<std::ptrdiff_t>(half), idx.end()}));
   refresh_options small;
   small.max_marks_per_commit = 97;  // many rounds, each its own commit
   const auto report = refresh_summaries(*st, small);
@@ -139,7 +151,8 @@ TEST_CASE("a late reading rewrites exactly the buckets that contain it", "[aggre
   const building b = p.add_building("America/New_York", money::parse("0.10"));
   const sensor s1 = p.add_sensor(b, sensor_type::electricity, 900);
   const sensor s2 = p.add_sensor(b, sensor_type::electricity, 900);
-  const reading_rows rows = test::generate(p.sensors, at("2024-11-01T04:00:00Z"), at("2024-11-05T05:00:00Z"), 41, 5000, 0);
+  const reading_rows rows = test::generate(p.sensors, at("2024-11-01T04:00:00Z"),
+                                           at("2024-11-05T05:00:00Z"), 41, 5000, 0);
   auto st = store_for(p);
   st->write_readings(rows);
   refresh_summaries(*st);
@@ -168,20 +181,24 @@ TEST_CASE("a late reading rewrites exactly the buckets that contain it", "[aggre
   CHECK(changed == 6);
   reading_rows all = rows;
   for (std::size_t i = 0; i < all.size(); ++i)
-    if (all.sensor_id[i] == s1.id && all.ts[i] == to_epoch(at("2024-11-03T06:15:00Z"))) all.value[i] = 99'999;
+    if (all.sensor_id[i] == s1.id && all.ts[i] == to_epoch(at("2024-11-03T06:15:00Z")))
+      all.value[i] = 99'999;
   CHECK(after == one_pass(p, all));
 }
 
-TEST_CASE("a late reading in a half-hour zone refreshes both local hours its UTC hour touches", "[aggregate][refresh]") {
+TEST_CASE("a late reading in a half-hour zone refreshes both local hours its UTC hour touches",
+          "[aggregate][refresh]") {
   portfolio p;
   const building b = p.add_building("Asia/Kolkata");
   p.add_sensor(b, sensor_type::electricity, 900);
-  const reading_rows rows = test::generate(p.sensors, at("2024-05-01T00:00:00Z"), at("2024-05-02T00:00:00Z"), 51, 5000, 0);
+  const reading_rows rows = test::generate(p.sensors, at("2024-05-01T00:00:00Z"),
+                                           at("2024-05-02T00:00:00Z"), 51, 5000, 0);
   auto st = store_for(p);
   st->write_readings(rows);
   refresh_summaries(*st);
   reading_rows late;
-  late.push_back(p.sensors[0].id, to_epoch(at("2024-05-01T10:45:00Z")), 1);  // replaces a stored value
+  late.push_back(p.sensors[0].id, to_epoch(at("2024-05-01T10:45:00Z")),
+                 1);  // replaces a stored value
   st->write_readings(late);
   const auto report = refresh_summaries(*st);
   CHECK(report.hour_buckets == 4);  // 15:00 and 16:00 IST, sensor and building scope
@@ -192,7 +209,8 @@ TEST_CASE("a late reading in a half-hour zone refreshes both local hours its UTC
   CHECK(all_summaries(*st, p) == one_pass(p, all));
 }
 
-TEST_CASE("a dirty mark of a sensor the store does not know is reported, not dropped", "[aggregate][refresh]") {
+TEST_CASE("a dirty mark of a sensor the store does not know is reported, not dropped",
+          "[aggregate][refresh]") {
   // A store whose marks name a sensor it cannot return: the run fails loudly and keeps the mark.
   struct forgetful : storage::store {
     std::unique_ptr<storage::store> inner = storage::open_memory_store();
@@ -201,22 +219,33 @@ TEST_CASE("a dirty mark of a sensor the store does not know is reported, not dro
     std::optional<tenant> get_tenant(const uuid& id) override { return inner->get_tenant(id); }
     std::vector<tenant> list_tenants() override { return inner->list_tenants(); }
     void put_building(const building& b) override { inner->put_building(b); }
-    std::optional<building> get_building(const uuid& id) override { return inner->get_building(id); }
-    std::vector<building> list_buildings(const uuid& t) override { return inner->list_buildings(t); }
+    std::optional<building> get_building(const uuid& id) override {
+      return inner->get_building(id);
+    }
+    std::vector<building> list_buildings(const uuid& t) override {
+      return inner->list_buildings(t);
+    }
     void put_sensor(const sensor& s) override { inner->put_sensor(s); }
     std::optional<sensor> get_sensor(const uuid&) override { return std::nullopt; }
     std::vector<sensor> list_sensors(const uuid& b) override { return inner->list_sensors(b); }
     std::vector<sensor> list_all_sensors() override { return inner->list_all_sensors(); }
     void put_alert_config(const alert_config& a) override { inner->put_alert_config(a); }
-    std::vector<alert_config> list_alert_configs(const uuid& b) override { return inner->list_alert_configs(b); }
-    storage::write_result write_readings(const reading_rows& r, std::span<const sample_state> s) override {
+    std::vector<alert_config> list_alert_configs(const uuid& b) override {
+      return inner->list_alert_configs(b);
+    }
+    storage::write_result write_readings(const reading_rows& r,
+                                         std::span<const sample_state> s) override {
       return inner->write_readings(r, s);
     }
-    reading_rows read_readings(const uuid& s, time_range r) override { return inner->read_readings(s, r); }
+    reading_rows read_readings(const uuid& s, time_range r) override {
+      return inner->read_readings(s, r);
+    }
     reading_rows read_building_readings(const uuid& b, time_range r) override {
       return inner->read_building_readings(b, r);
     }
-    std::optional<sample_state> get_sample_state(const uuid& s) override { return inner->get_sample_state(s); }
+    std::optional<sample_state> get_sample_state(const uuid& s) override {
+      return inner->get_sample_state(s);
+    }
     std::int64_t count_readings() override { return inner->count_readings(); }
     storage::dirty_claim claim_dirty(std::size_t n) override { return inner->claim_dirty(n); }
     void commit_summaries(std::span<const summary_row> r, const storage::dirty_claim& c) override {

@@ -16,20 +16,25 @@ using energy::testing::office;
 
 namespace {
 
-const date::time_zone* ny() { return energy::testing::new_york(); }
+const date::time_zone* ny() {
+  return energy::testing::new_york();
+}
 constexpr epoch_seconds jan1 = energy::testing::jan1_2024_ny;
 
 std::size_t count_kind(const std::vector<anomaly::anomaly>& a, anomaly_kind k) {
-  return static_cast<std::size_t>(std::count_if(a.begin(), a.end(), [&](const auto& x) { return x.kind == k; }));
+  return static_cast<std::size_t>(
+      std::count_if(a.begin(), a.end(), [&](const auto& x) { return x.kind == k; }));
 }
 
-bool covers(const anomaly::anomaly& a, epoch_seconds t) { return a.range.contains(from_epoch(t)); }
+bool covers(const anomaly::anomaly& a, epoch_seconds t) {
+  return a.range.contains(from_epoch(t));
+}
 
 }  // namespace
 
 TEST_CASE("hour of the week follows the local clock across a DST change", "[anomaly]") {
   // 2024-03-10 is the spring-forward Sunday in New York: 01:59 EST is followed by 03:00 EDT.
-  const epoch_seconds before = 1710050400;  // 2024-03-10T06:00Z = 01:00 EST
+  const epoch_seconds before = 1710050400;    // 2024-03-10T06:00Z = 01:00 EST
   const epoch_seconds after = before + 3600;  // 07:00Z = 03:00 EDT
   const std::vector<epoch_seconds> ts{before, after, jan1};
   const auto how = hour_of_week(ts, ny());
@@ -50,10 +55,12 @@ TEST_CASE("a malformed series is a caller error naming the row", "[anomaly]") {
   CHECK_THROWS_AS(detect_data_quality(s), std::invalid_argument);
 }
 
-TEST_CASE("hourly threshold flags the hours above it and merges consecutive ones", "[anomaly][threshold]") {
+TEST_CASE("hourly threshold flags the hours above it and merges consecutive ones",
+          "[anomaly][threshold]") {
   auto s = office(jan1, 2, 900, ny(), 10.0, 10.0, 8, 18, 0.0);  // 2.5 kWh per quarter hour
   // 10:00-12:00 local on Jan 1 doubles.
-  for (std::size_t i = 40; i < 48; ++i) s.value[i] *= 2;
+  for (std::size_t i = 40; i < 48; ++i)
+    s.value[i] *= 2;
   alert_config cfg;
   cfg.threshold = 15000;  // 15 kWh per hour
   cfg.window = alert_window::hour;
@@ -68,7 +75,8 @@ TEST_CASE("hourly threshold flags the hours above it and merges consecutive ones
   CHECK(detect_threshold(s.view(), cfg, ny()).empty());
 }
 
-TEST_CASE("a daily threshold uses the local calendar day, 25 hours on the fall-back day", "[anomaly][threshold]") {
+TEST_CASE("a daily threshold uses the local calendar day, 25 hours on the fall-back day",
+          "[anomaly][threshold]") {
   // 2024-11-03 in New York has 25 hours: 04:00Z to 05:00Z next day.
   const epoch_seconds day_start = 1730606400;  // 2024-11-03T04:00Z = 00:00 EDT
   energy::testing::synthetic_series s;
@@ -93,7 +101,8 @@ TEST_CASE("a threshold window shorter than the interval is refused", "[anomaly][
   CHECK_THROWS_AS(detect_threshold(s.view(), cfg, ny()), std::invalid_argument);
 }
 
-TEST_CASE("a sustained deviation from the baseline is found and clean data stays quiet", "[anomaly][deviation]") {
+TEST_CASE("a sustained deviation from the baseline is found and clean data stays quiet",
+          "[anomaly][deviation]") {
   auto clean = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.1, 11);
   auto expected_of = [](const energy::testing::synthetic_series& s) {
     const auto ref = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.0);
@@ -110,15 +119,19 @@ TEST_CASE("a sustained deviation from the baseline is found and clean data stays
     if (shifted.ts[i] >= from && shifted.ts[i] < to) shifted.value[i] = shifted.value[i] * 16 / 10;
   const auto a = detect_baseline_deviation(shifted.view(), expected_of(shifted), ny());
   REQUIRE(!a.empty());
-  const auto hit = std::find_if(a.begin(), a.end(), [&](const auto& x) { return covers(x, from + 86400); });
+  const auto hit =
+      std::find_if(a.begin(), a.end(), [&](const auto& x) { return covers(x, from + 86400); });
   REQUIRE(hit != a.end());
   CHECK(hit->actual > hit->expected);
   CHECK(hit->range.length() >= std::chrono::hours(24));
-  for (const auto& x : a) CHECK(to_epoch(x.range.end) > from - 86400);  // nothing far from the shift
-  CHECK_THROWS_AS(detect_baseline_deviation(shifted.view(), std::vector<double>(3), ny()), std::invalid_argument);
+  for (const auto& x : a)
+    CHECK(to_epoch(x.range.end) > from - 86400);  // nothing far from the shift
+  CHECK_THROWS_AS(detect_baseline_deviation(shifted.view(), std::vector<double>(3), ny()),
+                  std::invalid_argument);
 }
 
-TEST_CASE("one bad week does not poison the scale of the deviation detector", "[anomaly][deviation]") {
+TEST_CASE("one bad week does not poison the scale of the deviation detector",
+          "[anomaly][deviation]") {
   auto s = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
   const auto ref = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.0);
   const std::vector<double> expected(ref.value.begin(), ref.value.end());
@@ -129,11 +142,14 @@ TEST_CASE("one bad week does not poison the scale of the deviation detector", "[
     if (s.ts[i] >= modest && s.ts[i] < modest + 86400) s.value[i] = s.value[i] * 3 / 2;
   }
   const auto a = detect_baseline_deviation(s.view(), expected, ny());
-  CHECK(std::any_of(a.begin(), a.end(), [&](const auto& x) { return covers(x, wild + 3 * 86400 + 12 * 3600); }));
-  CHECK(std::any_of(a.begin(), a.end(), [&](const auto& x) { return covers(x, modest + 12 * 3600); }));
+  CHECK(std::any_of(a.begin(), a.end(),
+                    [&](const auto& x) { return covers(x, wild + 3 * 86400 + 12 * 3600); }));
+  CHECK(std::any_of(a.begin(), a.end(),
+                    [&](const auto& x) { return covers(x, modest + 12 * 3600); }));
 }
 
-TEST_CASE("negative and impossible values are data-quality anomalies, never exceptions", "[anomaly][quality]") {
+TEST_CASE("negative and impossible values are data-quality anomalies, never exceptions",
+          "[anomaly][quality]") {
   auto s = office(jan1, 3, 3600, ny());
   s.value[10] = -500;
   s.value[11] = -20;
@@ -142,14 +158,16 @@ TEST_CASE("negative and impossible values are data-quality anomalies, never exce
   o.max_value = 500000;
   const auto a = detect_data_quality(s.view(), o);
   REQUIRE(count_kind(a, anomaly_kind::negative_value) == 1);
-  const auto neg = *std::find_if(a.begin(), a.end(), [](const auto& x) { return x.kind == anomaly_kind::negative_value; });
+  const auto neg = *std::find_if(
+      a.begin(), a.end(), [](const auto& x) { return x.kind == anomaly_kind::negative_value; });
   CHECK(neg.range == time_range{from_epoch(s.ts[10]), from_epoch(s.ts[12])});
   CHECK(neg.actual == -520);
   CHECK(count_kind(a, anomaly_kind::impossible_value) == 1);
 }
 
-TEST_CASE("missing intervals are reported as gaps, including before the first and after the last row",
-          "[anomaly][quality]") {
+TEST_CASE(
+    "missing intervals are reported as gaps, including before the first and after the last row",
+    "[anomaly][quality]") {
   auto s = office(jan1, 3, 3600, ny());
   s.ts.erase(s.ts.begin() + 20, s.ts.begin() + 25);  // 5 hours missing
   s.value.erase(s.value.begin() + 20, s.value.begin() + 25);
@@ -157,7 +175,8 @@ TEST_CASE("missing intervals are reported as gaps, including before the first an
   o.expected_range = time_range{from_epoch(jan1 - 2 * 3600), from_epoch(jan1 + 4 * 86400)};
   const auto a = detect_data_quality(s.view(), o);
   std::vector<anomaly::anomaly> gaps;
-  std::copy_if(a.begin(), a.end(), std::back_inserter(gaps), [](const auto& x) { return x.kind == anomaly_kind::missing_data; });
+  std::copy_if(a.begin(), a.end(), std::back_inserter(gaps),
+               [](const auto& x) { return x.kind == anomaly_kind::missing_data; });
   REQUIRE(gaps.size() == 3);
   CHECK(gaps[0].range == time_range{from_epoch(jan1 - 2 * 3600), from_epoch(jan1)});
   CHECK(gaps[1].range == time_range{from_epoch(jan1 + 20 * 3600), from_epoch(jan1 + 25 * 3600)});
@@ -169,20 +188,24 @@ TEST_CASE("missing intervals are reported as gaps, including before the first an
 TEST_CASE("a stuck meter is a flatline; a varying meter is not", "[anomaly][quality]") {
   auto s = office(jan1, 14, 900, ny(), 100.0, 30.0, 8, 18, 0.1, 3);
   CHECK(count_kind(detect_data_quality(s.view()), anomaly_kind::flatline) == 0);
-  for (std::size_t i = 500; i < 500 + 48; ++i) s.value[i] = s.value[500];  // 12 hours stuck
+  for (std::size_t i = 500; i < 500 + 48; ++i)
+    s.value[i] = s.value[500];  // 12 hours stuck
   const auto a = detect_data_quality(s.view());
   REQUIRE(count_kind(a, anomaly_kind::flatline) == 1);
-  const auto f = *std::find_if(a.begin(), a.end(), [](const auto& x) { return x.kind == anomaly_kind::flatline; });
+  const auto f = *std::find_if(a.begin(), a.end(),
+                               [](const auto& x) { return x.kind == anomaly_kind::flatline; });
   CHECK(f.range == time_range{from_epoch(s.ts[500]), from_epoch(s.ts[547] + 900)});
 }
 
-TEST_CASE("an isolated spike is found; the normal daily ramp is not a spike", "[anomaly][quality]") {
+TEST_CASE("an isolated spike is found; the normal daily ramp is not a spike",
+          "[anomaly][quality]") {
   auto s = office(jan1, 28, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 9);
   CHECK(count_kind(detect_data_quality(s.view()), anomaly_kind::spike) == 0);
   s.value[1000] += 200000;  // +200 kWh in one quarter hour
   const auto a = detect_data_quality(s.view());
   REQUIRE(count_kind(a, anomaly_kind::spike) == 1);
-  const auto sp = *std::find_if(a.begin(), a.end(), [](const auto& x) { return x.kind == anomaly_kind::spike; });
+  const auto sp = *std::find_if(a.begin(), a.end(),
+                                [](const auto& x) { return x.kind == anomaly_kind::spike; });
   CHECK(covers(sp, s.ts[1000]));
   CHECK(sp.actual == s.value[1000]);
 }
@@ -201,14 +224,16 @@ TEST_CASE("rows flagged meter_reset and falling registers are meter resets; a ro
   const auto r = detect_register_resets(uuid{}, std::nullopt, ts, reg, 99999.9);
   REQUIRE(r.size() == 1);  // 99998 → 3 is a rollover, 10 → 2 a reset
   CHECK(r[0].range == time_range{from_epoch(2700), from_epoch(3600)});
-  CHECK(detect_register_resets(uuid{}, std::nullopt, ts, reg).size() == 2);  // without a capacity, both
+  CHECK(detect_register_resets(uuid{}, std::nullopt, ts, reg).size() ==
+        2);  // without a capacity, both
 }
 
 TEST_CASE("the operating schedule is detected from the load itself", "[anomaly][schedule]") {
   const auto s = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 7, 19, 0.1, 4);
   const auto sched = detect_schedule(s.view(), ny());
   REQUIRE(sched.detected);
-  for (int d = 0; d < 5; ++d) CHECK(sched.days[static_cast<std::size_t>(d)] == day_schedule{true, 7, 19});
+  for (int d = 0; d < 5; ++d)
+    CHECK(sched.days[static_cast<std::size_t>(d)] == day_schedule{true, 7, 19});
   CHECK_FALSE(sched.days[5].occupied);
   CHECK_FALSE(sched.days[6].occupied);
   CHECK(sched.occupied_hours_per_week() == 60);
@@ -220,13 +245,15 @@ TEST_CASE("the operating schedule is detected from the load itself", "[anomaly][
   CHECK(detect_after_hours(flat.view(), ny(), none).empty());
 }
 
-TEST_CASE("weekend operation against the detected schedule is after-hours waste", "[anomaly][schedule]") {
+TEST_CASE("weekend operation against the detected schedule is after-hours waste",
+          "[anomaly][schedule]") {
   // Saturday of week 5 runs 09:00-15:00 at the occupied level.
   const epoch_seconds sat = jan1 + (4 * 7 + 5) * 86400;
-  const auto s = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 6,
-                        [&](epoch_seconds t, int, int hour, double kwh) {
-                          return t >= sat && t < sat + 86400 && hour >= 9 && hour < 15 ? 100.0 : kwh;
-                        });
+  const auto s =
+      office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 6,
+             [&](epoch_seconds t, int, int hour, double kwh) {
+               return t >= sat && t < sat + 86400 && hour >= 9 && hour < 15 ? 100.0 : kwh;
+             });
   const auto sched = detect_schedule(s.view(), ny());
   const auto a = detect_after_hours(s.view(), ny(), sched);
   REQUIRE(a.size() == 1);
@@ -245,8 +272,8 @@ TEST_CASE("detectors chosen at run time run through one type-erased interface", 
   alert_config cfg;
   cfg.threshold = 2'000'000;  // 2,000 kWh a day; the office uses 1,420 on a weekday
   cfg.window = alert_window::day;
-  const std::vector<any_detector> ds{threshold_detector{cfg}, data_quality_detector{}, after_hours_detector{},
-                                     deviation_detector{}};
+  const std::vector<any_detector> ds{threshold_detector{cfg}, data_quality_detector{},
+                                     after_hours_detector{}, deviation_detector{}};
   CHECK(ds[0].name() == "threshold");
   const auto view = s.view();
   const auto a = detect_all(detection_input{view, ny()}, ds);
@@ -254,10 +281,12 @@ TEST_CASE("detectors chosen at run time run through one type-erased interface", 
   CHECK(count_kind(a, anomaly_kind::missing_data) == 1);
   CHECK(count_kind(a, anomaly_kind::threshold_exceeded) == 0);
   CHECK(count_kind(a, anomaly_kind::baseline_deviation) == 0);  // no expected series given
-  CHECK(std::is_sorted(a.begin(), a.end(), [](const auto& x, const auto& y) { return x.range.start < y.range.start; }));
+  CHECK(std::is_sorted(a.begin(), a.end(),
+                       [](const auto& x, const auto& y) { return x.range.start < y.range.start; }));
 }
 
-TEST_CASE("property: the reported gaps add up to exactly the removed intervals", "[anomaly][quality][property]") {
+TEST_CASE("property: the reported gaps add up to exactly the removed intervals",
+          "[anomaly][quality][property]") {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     std::mt19937_64 g(seed);
     auto s = office(jan1, 10, 900, ny(), 100.0, 30.0, 8, 18, 0.05, seed);
@@ -265,7 +294,8 @@ TEST_CASE("property: the reported gaps add up to exactly the removed intervals",
     for (std::size_t i = 1; i + 1 < s.ts.size();) {  // first and last rows stay: gaps are interior
       if (g() % 50 == 0) {
         const std::size_t len = std::min<std::size_t>(1 + g() % 20, s.ts.size() - 1 - i);
-        s.ts.erase(s.ts.begin() + static_cast<std::ptrdiff_t>(i), s.ts.begin() + static_cast<std::ptrdiff_t>(i + len));
+        s.ts.erase(s.ts.begin() + static_cast<std::ptrdiff_t>(i),
+                   s.ts.begin() + static_cast<std::ptrdiff_t>(i + len));
         s.value.erase(s.value.begin() + static_cast<std::ptrdiff_t>(i),
                       s.value.begin() + static_cast<std::ptrdiff_t>(i + len));
         removed += len;
@@ -288,18 +318,23 @@ TEST_CASE("property: the reported gaps add up to exactly the removed intervals",
 TEST_CASE("property: threshold anomalies cover exactly the local hours whose total exceeds it",
           "[anomaly][threshold][property]") {
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    // Two weeks around the fall-back change of 2024 in New York, noisy enough to cross the threshold often.
-    const auto s = office(1730433600 /* 2024-11-01T04:00Z */, 14, 900, ny(), 100.0, 30.0, 8, 18, 0.6, seed);
+    // Two weeks around the fall-back change of 2024 in New York, noisy enough to cross the
+    // threshold often.
+    const auto s =
+        office(1730433600 /* 2024-11-01T04:00Z */, 14, 900, ny(), 100.0, 30.0, 8, 18, 0.6, seed);
     alert_config cfg;
     cfg.window = alert_window::hour;
     cfg.threshold = 100000;
     const auto found = detect_threshold(s.view(), cfg, ny());
-    // Reference: group by UTC hour (New York's offsets are whole hours, so local hours are UTC hours).
+    // Reference: group by UTC hour (New York's offsets are whole hours, so local hours are UTC
+    // hours).
     std::map<epoch_seconds, milli> hours;
-    for (std::size_t i = 0; i < s.ts.size(); ++i) hours[s.ts[i] - s.ts[i] % 3600] += s.value[i];
+    for (std::size_t i = 0; i < s.ts.size(); ++i)
+      hours[s.ts[i] - s.ts[i] % 3600] += s.value[i];
     INFO("seed " << seed);
     for (const auto& [start, total] : hours) {
-      const bool in = std::any_of(found.begin(), found.end(), [&](const auto& a) { return covers(a, start); });
+      const bool in =
+          std::any_of(found.begin(), found.end(), [&](const auto& a) { return covers(a, start); });
       CHECK(in == (total > cfg.threshold));
     }
   }

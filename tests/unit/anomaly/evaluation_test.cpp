@@ -27,15 +27,18 @@ ev::kind_score of(const std::vector<ev::kind_score>& s, ev::injected k) {
 
 }  // namespace
 
-TEST_CASE("injected spikes, stuck values and gaps are found in real residential series", "[anomaly][eval]") {
+TEST_CASE("injected spikes, stuck values and gaps are found in real residential series",
+          "[anomaly][eval]") {
   struct file {
     const char* path;
     const char* zone;
     std::int32_t interval;
     const char* naive_zone;
   };
-  for (const auto& f : {file{"eemeter/il-electricity-cdd-only-hourly.csv", "America/Chicago", 3600, ""},
-                        file{"eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", "Europe/London", 1800, "Etc/UTC"}}) {
+  for (const auto& f :
+       {file{"eemeter/il-electricity-cdd-only-hourly.csv", "America/Chicago", 3600, ""},
+        file{"eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", "Europe/London", 1800,
+             "Etc/UTC"}}) {
     if (!have(f.path)) continue;
     INFO(f.path);
     const auto clean = ev::load_eemeter_csv(data_dir / f.path, f.zone, f.interval, f.naive_zone);
@@ -84,14 +87,16 @@ TEST_CASE("the detectors stay quiet on clean real data", "[anomaly][eval]") {
   CHECK(ev::false_positives_per_year(home, anomaly_kind::spike) <= 15.0);
 }
 
-TEST_CASE("the eemeter loader reads offsets and naive GMT times, dropping only repeated rows", "[anomaly][eval]") {
+TEST_CASE("the eemeter loader reads offsets and naive GMT times, dropping only repeated rows",
+          "[anomaly][eval]") {
   const std::filesystem::path il = "eemeter/il-electricity-cdd-only-hourly.csv";
   if (!have(il)) return;
   const auto s = ev::load_eemeter_csv(data_dir / il, "America/Chicago", 3600);
   CHECK(s.ts.size() == 19417);
   CHECK(s.skipped_rows == 0);
   // Hourly and gap-free across both DST changes of the file.
-  for (std::size_t i = 1; i < s.ts.size(); ++i) REQUIRE(s.ts[i] - s.ts[i - 1] == 3600);
+  for (std::size_t i = 1; i < s.ts.size(); ++i)
+    REQUIRE(s.ts[i] - s.ts[i - 1] == 3600);
   const std::filesystem::path uk = "eemeter/uk-electricity-hdd-only-hourly-sample-1.csv";
   if (!have(uk)) return;
   const auto u = ev::load_eemeter_csv(data_dir / uk, "Europe/London", 1800, "Etc/UTC");

@@ -45,11 +45,14 @@ std::vector<uuid> seed(store& s) {
     se.building_id = b;
     s.put_sensor(se);
     ids.push_back(se.id);
-    for (int k = 0; k < 2 * 96; ++k) rows.push_back(se.id, may_30 + k * 900, 500 + k, k % 5 == 0 ? 4u : 0u);
-    for (int k = 0; k < 96; ++k) rows.push_back(se.id, 1'727'654'400 + k * 900, 3);
+    for (int k = 0; k < 2 * 96; ++k)
+      rows.push_back(se.id, may_30 + k * 900, 500 + k, k % 5 == 0 ? 4u : 0u);
+    for (int k = 0; k < 96; ++k)
+      rows.push_back(se.id, 1'727'654'400 + k * 900, 3);
   }
   (void)s.write_readings(rows);
-  for (auto c = s.claim_dirty(100'000); !c.hours.empty(); c = s.claim_dirty(100'000)) s.commit_summaries({}, c);
+  for (auto c = s.claim_dirty(100'000); !c.hours.empty(); c = s.claim_dirty(100'000))
+    s.commit_summaries({}, c);
   return ids;
 }
 
@@ -71,7 +74,9 @@ class dying_store final : public object_store {
 
 }  // namespace
 
-TEST_CASE("SQLite retention archives old days, deletes their rows, keeps recent ones, and restore brings them back") {
+TEST_CASE(
+    "SQLite retention archives old days, deletes their rows, keeps recent ones, and restore brings "
+    "them back") {
   scratch tmp;
   const auto db = tmp.dir / "site.db";
   auto s = open_sqlite_store(db);
@@ -92,7 +97,9 @@ TEST_CASE("SQLite retention archives old days, deletes their rows, keeps recent 
   CHECK(back.quality[10] == 4u);
 }
 
-TEST_CASE("an interrupted SQLite retention run completes on re-run with every row archived exactly once") {
+TEST_CASE(
+    "an interrupted SQLite retention run completes on re-run with every row archived exactly "
+    "once") {
   scratch tmp;
   const auto db = tmp.dir / "site.db";
   auto s = open_sqlite_store(db);
@@ -107,14 +114,18 @@ TEST_CASE("an interrupted SQLite retention run completes on re-run with every ro
 
   const auto other = tmp.dir / "restored.db";
   auto fresh = open_sqlite_store(other);
-  for (const auto& t : s->list_tenants()) fresh->put_tenant(t);
-  for (const auto& b : s->list_buildings(s->list_tenants().front().id)) fresh->put_building(b);
-  for (const auto& se : s->list_all_sensors()) fresh->put_sensor(se);
+  for (const auto& t : s->list_tenants())
+    fresh->put_tenant(t);
+  for (const auto& b : s->list_buildings(s->list_tenants().front().id))
+    fresh->put_building(b);
+  for (const auto& se : s->list_all_sensors())
+    fresh->put_sensor(se);
   CHECK(restore_range(*real, *fresh, old_days) == 2 * 2 * 96);
   std::set<std::pair<uuid, epoch_seconds>> keys;
   for (const auto& id : ids) {
     const auto r = fresh->read_readings(id, old_days);
-    for (std::size_t i = 0; i < r.size(); ++i) keys.emplace(r.sensor_id[i], r.ts[i]);
+    for (std::size_t i = 0; i < r.size(); ++i)
+      keys.emplace(r.sensor_id[i], r.ts[i]);
   }
   CHECK(keys.size() == 2 * 2 * 96);
   CHECK(fresh->count_readings() == 2 * 2 * 96);

@@ -68,25 +68,31 @@ double coverage(std::span<const double> actual, const prediction& p) {
   return n ? static_cast<double>(in) / static_cast<double>(n) : std::nan("");
 }
 
-void row(const std::string& data, const std::string& model, const std::string& period, data_resolution res,
-         std::span<const double> actual, const prediction& p, std::size_t params, bool with_coverage) {
+void row(const std::string& data, const std::string& model, const std::string& period,
+         data_resolution res, std::span<const double> actual, const prediction& p,
+         std::size_t params, bool with_coverage) {
   const fit_metrics m = compute_metrics(actual, p.expected, params);
   char buf[512];
-  std::snprintf(buf, sizeof buf, "| %s | %s | %s | %zu | %zu | %.1f | %+.2f | %.3f | %.1f | %s | %s |", data.c_str(),
-                model.c_str(), period.c_str(), m.n, m.parameters, 100 * m.cv_rmse, 100 * m.nmbe, m.r_squared,
-                100 * m.mape, passes_guideline14(m, res) ? "pass" : "fail",
-                with_coverage ? (std::to_string(static_cast<int>(std::lround(100 * coverage(actual, p)))) + " %").c_str()
-                              : "–");
+  std::snprintf(
+      buf, sizeof buf, "| %s | %s | %s | %zu | %zu | %.1f | %+.2f | %.3f | %.1f | %s | %s |",
+      data.c_str(), model.c_str(), period.c_str(), m.n, m.parameters, 100 * m.cv_rmse, 100 * m.nmbe,
+      m.r_squared, 100 * m.mape, passes_guideline14(m, res) ? "pass" : "fail",
+      with_coverage
+          ? (std::to_string(static_cast<int>(std::lround(100 * coverage(actual, p)))) + " %")
+                .c_str()
+          : "–");
   std::cout << buf << "\n";
 }
 
 std::vector<double> period_kwh(const std::vector<usage_period>& p) {
   std::vector<double> v;
-  for (const auto& u : p) v.push_back(u.kwh);
+  for (const auto& u : p)
+    v.push_back(u.kwh);
   return v;
 }
 
-std::vector<usage_period> periods_between(const std::vector<usage_period>& p, epoch_seconds from, epoch_seconds to) {
+std::vector<usage_period> periods_between(const std::vector<usage_period>& p, epoch_seconds from,
+                                          epoch_seconds to) {
   std::vector<usage_period> out;
   for (const auto& u : p)
     if (u.start >= from && u.end <= to) out.push_back(u);
@@ -109,8 +115,8 @@ std::string describe(const changepoint_model& m) {
 }
 
 /// Cross-validation split of one series: every 4th local week held out.
-void split_weeks(const load_series& l, const std::vector<double>& t, load_series& fit, std::vector<double>& fit_t,
-                 load_series& hold, std::vector<double>& hold_t) {
+void split_weeks(const load_series& l, const std::vector<double>& t, load_series& fit,
+                 std::vector<double>& fit_t, load_series& hold, std::vector<double>& hold_t) {
   fit = hold = load_series{};
   fit.interval_seconds = hold.interval_seconds = l.interval_seconds;
   fit_t.clear();
@@ -124,47 +130,53 @@ void split_weeks(const load_series& l, const std::vector<double>& t, load_series
 }
 
 void towt_rows(const std::string& name, const std::string& zone, const load_series& base,
-               const std::vector<double>& base_t, const load_series& rep, const std::vector<double>& rep_t) {
+               const std::vector<double>& base_t, const load_series& rep,
+               const std::vector<double>& rep_t) {
   towt_options o;
   o.zone = zone;
   const towt_model m = fit_towt(base, base_t, o);
   const prediction fitted = predict(m, base.ts, base_t);
-  row(name, "TOWT", "baseline (in-sample)", data_resolution::hourly, base.kwh, fitted, m.parameters, true);
+  row(name, "TOWT", "baseline (in-sample)", data_resolution::hourly, base.kwh, fitted, m.parameters,
+      true);
   {
     std::vector<double> a, f;
     s::monthly_sums(base, fitted.expected, zone, a, f);
     prediction monthly;
     monthly.expected = f;
-    row(name, "TOWT summed to calendar months", "baseline (in-sample)", data_resolution::monthly, a, monthly, 0,
-        false);
+    row(name, "TOWT summed to calendar months", "baseline (in-sample)", data_resolution::monthly, a,
+        monthly, 0, false);
   }
   load_series f, h;
   std::vector<double> ft, ht;
   split_weeks(base, base_t, f, ft, h, ht);
   const towt_model mcv = fit_towt(f, ft, o);
-  row(name, "TOWT", "held-out weeks (every 4th)", data_resolution::hourly, h.kwh, predict(mcv, h.ts, ht), 0, true);
+  row(name, "TOWT", "held-out weeks (every 4th)", data_resolution::hourly, h.kwh,
+      predict(mcv, h.ts, ht), 0, true);
   if (rep.size() > 0)
-    row(name, "TOWT", "reporting (out-of-sample)", data_resolution::hourly, rep.kwh, predict(m, rep.ts, rep_t), 0,
-        true);
+    row(name, "TOWT", "reporting (out-of-sample)", data_resolution::hourly, rep.kwh,
+        predict(m, rep.ts, rep_t), 0, true);
   seasonal_options so;
   so.zone = zone;
   const seasonal_model sm = fit_seasonal(base, so);
-  row(name, "seasonal (no weather)", "baseline (in-sample)", data_resolution::hourly, base.kwh, predict(sm, base.ts),
-      sm.parameters, true);
+  row(name, "seasonal (no weather)", "baseline (in-sample)", data_resolution::hourly, base.kwh,
+      predict(sm, base.ts), sm.parameters, true);
   const seasonal_model smcv = fit_seasonal(f, so);
   row(name, "seasonal (no weather)", "held-out weeks (every 4th)", data_resolution::hourly, h.kwh,
       predict(smcv, h.ts), 0, true);
 }
 
-void cp_rows(const std::string& name, const std::vector<usage_period>& all, const temperature_series& temps,
-             const changepoint_options& o, epoch_seconds base_from, epoch_seconds base_to, epoch_seconds rep_from,
-             epoch_seconds rep_to, data_resolution res) {
+void cp_rows(const std::string& name, const std::vector<usage_period>& all,
+             const temperature_series& temps, const changepoint_options& o, epoch_seconds base_from,
+             epoch_seconds base_to, epoch_seconds rep_from, epoch_seconds rep_to,
+             data_resolution res) {
   const auto base = periods_between(all, base_from, base_to);
   const auto rep = periods_between(all, rep_from, rep_to);
   const changepoint_model m = fit_changepoint(base, temps, o);
-  row(name, describe(m), "baseline (in-sample)", res, period_kwh(base), predict(m, base, temps), m.parameters, true);
+  row(name, describe(m), "baseline (in-sample)", res, period_kwh(base), predict(m, base, temps),
+      m.parameters, true);
   if (!rep.empty())
-    row(name, describe(m), "reporting (out-of-sample)", res, period_kwh(rep), predict(m, rep, temps), 0, true);
+    row(name, describe(m), "reporting (out-of-sample)", res, period_kwh(rep),
+        predict(m, rep, temps), 0, true);
 }
 
 /// Not a model: the noise floor of an hourly series. Predicts each hour as the day's exact
@@ -184,7 +196,8 @@ prediction daily_total_oracle(const load_series& l, const std::string& zone) {
     hour_sum[static_cast<std::size_t>(hour[i])] += l.kwh[i];
   }
   double all = 0;
-  for (double h : hour_sum) all += h;
+  for (double h : hour_sum)
+    all += h;
   prediction p;
   for (std::size_t i = 0; i < l.size(); ++i)
     p.expected.push_back(totals[day[i]] * hour_sum[static_cast<std::size_t>(hour[i])] / all);
@@ -192,45 +205,53 @@ prediction daily_total_oracle(const load_series& l, const std::string& zone) {
 }
 
 int report(const std::string& dir) {
-  std::cout << "| data | model | period | n | p | CV(RMSE) % | NMBE % | R² | MAPE % | G14 | PI coverage (90 % nominal) |\n"
+  std::cout << "| data | model | period | n | p | CV(RMSE) % | NMBE % | R² | MAPE % | G14 | PI "
+               "coverage (90 % nominal) |\n"
                "|---|---|---|---|---|---|---|---|---|---|---|\n";
   const il_hourly il = load_il(dir);
   towt_rows("IL hourly (°F)", il_zone, il.base, il.base_temp, il.report, il.report_temp);
-  row("IL hourly (°F)", "noise floor: exact daily totals x mean hourly shape (not a model)", "baseline",
-      data_resolution::hourly, il.base.kwh, daily_total_oracle(il.base, il_zone), 0, false);
-  const epoch_seconds bf = s::utc(il_base_from), bt = s::utc(il_base_to), rf = s::utc(il_report_from),
-                      rt = s::utc(il_report_to);
+  row("IL hourly (°F)", "noise floor: exact daily totals x mean hourly shape (not a model)",
+      "baseline", data_resolution::hourly, il.base.kwh, daily_total_oracle(il.base, il_zone), 0,
+      false);
+  const epoch_seconds bf = s::utc(il_base_from), bt = s::utc(il_base_to),
+                      rf = s::utc(il_report_from), rt = s::utc(il_report_to);
   changepoint_options o;
   o.zone = il_zone;
-  cp_rows("IL daily (°F)", s::periods_of(s::read_offset_csv(dir + "/eemeter/il-electricity-cdd-only-daily.csv")),
+  cp_rows("IL daily (°F)",
+          s::periods_of(s::read_offset_csv(dir + "/eemeter/il-electricity-cdd-only-daily.csv")),
           il.temps, o, bf, bt, rf, rt, data_resolution::daily);
   // Billing periods do not align with the split dates: baseline = bills ending before the
   // blackout, reporting = bills starting after it.
   const epoch_seconds first = s::utc("2015-11-22T00:00:00-06:00");
   cp_rows("IL monthly bills (°F)",
-          s::periods_of(s::read_offset_csv(dir + "/eemeter/il-electricity-cdd-only-billing_monthly.csv")), il.temps,
-          o, first, s::utc("2016-12-27T00:00:00-06:00"), rf, s::utc("2018-03-01T00:00:00-06:00"),
-          data_resolution::monthly);
+          s::periods_of(
+              s::read_offset_csv(dir + "/eemeter/il-electricity-cdd-only-billing_monthly.csv")),
+          il.temps, o, first, s::utc("2016-12-27T00:00:00-06:00"), rf,
+          s::utc("2018-03-01T00:00:00-06:00"), data_resolution::monthly);
   cp_rows("IL bimonthly bills (°F)",
-          s::periods_of(s::read_offset_csv(dir + "/eemeter/il-electricity-cdd-only-billing_bimonthly.csv")),
-          il.temps, o, first, s::utc("2016-12-27T00:00:00-06:00"), rf, s::utc("2018-03-01T00:00:00-06:00"),
-          data_resolution::monthly);
+          s::periods_of(
+              s::read_offset_csv(dir + "/eemeter/il-electricity-cdd-only-billing_bimonthly.csv")),
+          il.temps, o, first, s::utc("2016-12-27T00:00:00-06:00"), rf,
+          s::utc("2018-03-01T00:00:00-06:00"), data_resolution::monthly);
 
   // UK: half-hourly residential meters, naive Europe/London timestamps, hourly °C.
   const std::string uk = "Europe/London";
-  const auto uk_temp = s::to_temperature(s::read_naive_csv(dir + "/eemeter/uk-tempC-sample-1_2.csv", uk, 1, 2));
-  const epoch_seconds ub = s::utc("2012-10-12T00:00:00+01:00"), ue = s::utc("2013-10-12T00:00:00+01:00"),
-                      ur = s::utc("2014-01-25T00:00:00Z");
+  const auto uk_temp =
+      s::to_temperature(s::read_naive_csv(dir + "/eemeter/uk-tempC-sample-1_2.csv", uk, 1, 2));
+  const epoch_seconds ub = s::utc("2012-10-12T00:00:00+01:00"),
+                      ue = s::utc("2013-10-12T00:00:00+01:00"), ur = s::utc("2014-01-25T00:00:00Z");
   for (int k = 1; k <= 2; ++k) {
-    const auto raw = s::read_naive_csv(dir + "/eemeter/uk-electricity-hdd-only-hourly-sample-" + std::to_string(k) +
-                                           ".csv", uk, 0, 1);
+    const auto raw = s::read_naive_csv(
+        dir + "/eemeter/uk-electricity-hdd-only-hourly-sample-" + std::to_string(k) + ".csv", uk, 0,
+        1);
     const load_series base = s::to_load(s::window(raw, ub, ue), 1800);
     const load_series rep = s::to_load(s::window(raw, ue, ur), 1800);
     const std::string name = "UK sample-" + std::to_string(k) + " half-hourly (°C)";
-    towt_rows(name, uk, base, align_temperature(base.ts, uk_temp), rep, align_temperature(rep.ts, uk_temp));
+    towt_rows(name, uk, base, align_temperature(base.ts, uk_temp), rep,
+              align_temperature(rep.ts, uk_temp));
     const auto days = local_day_totals(s::to_load(raw, 1800), uk);
-    cp_rows("UK sample-" + std::to_string(k) + " daily (°C)", days, uk_temp, changepoint_options::celsius(uk), ub,
-            ue, ue, ur, data_resolution::daily);
+    cp_rows("UK sample-" + std::to_string(k) + " daily (°C)", days, uk_temp,
+            changepoint_options::celsius(uk), ub, ue, ue, ur, data_resolution::daily);
   }
   return 0;
 }
@@ -251,12 +272,13 @@ towt_input towt_dataset(const std::string& dataset, const std::string& dir) {
     in.options.zone = il_zone;
   } else if (dataset == "uk1") {
     in.options.zone = "Europe/London";
-    const auto t =
-        s::to_temperature(s::read_naive_csv(dir + "/eemeter/uk-tempC-sample-1_2.csv", in.options.zone, 1, 2));
-    const auto raw =
-        s::read_naive_csv(dir + "/eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", in.options.zone, 0, 1);
-    in.load =
-        s::to_load(s::window(raw, s::utc("2012-10-12T00:00:00+01:00"), s::utc("2013-10-12T00:00:00+01:00")), 1800);
+    const auto t = s::to_temperature(
+        s::read_naive_csv(dir + "/eemeter/uk-tempC-sample-1_2.csv", in.options.zone, 1, 2));
+    const auto raw = s::read_naive_csv(dir + "/eemeter/uk-electricity-hdd-only-hourly-sample-1.csv",
+                                       in.options.zone, 0, 1);
+    in.load = s::to_load(
+        s::window(raw, s::utc("2012-10-12T00:00:00+01:00"), s::utc("2013-10-12T00:00:00+01:00")),
+        1800);
     in.temp = align_temperature(in.load.ts, t);
   } else {
     throw std::invalid_argument("unknown dataset '" + dataset + "' (il, uk1)");
@@ -279,7 +301,8 @@ int dump_towt(const std::string& prefix, const std::string& dir, const std::stri
   model.precision(17);
   auto line = [&](const char* key, const auto& v) {
     model << key;
-    for (const auto& x : v) model << ' ' << +x;
+    for (const auto& x : v)
+      model << ' ' << +x;
     model << '\n';
   };
   model << "zone " << m.zone << '\n';
@@ -306,8 +329,8 @@ int time_towt(int repeat, const std::string& dir, const std::string& dataset) {
   }
   std::sort(secs.begin(), secs.end());
   std::sort(cpu.begin(), cpu.end());
-  std::cout << "rows " << in.load.size() << "\nmedian_seconds " << secs[secs.size() / 2] << "\nmedian_cpu_seconds "
-            << cpu[cpu.size() / 2] << "\nchecksum " << sink << "\n";
+  std::cout << "rows " << in.load.size() << "\nmedian_seconds " << secs[secs.size() / 2]
+            << "\nmedian_cpu_seconds " << cpu[cpu.size() / 2] << "\nchecksum " << sink << "\n";
   return 0;
 }
 
@@ -320,10 +343,14 @@ int main(int argc, char** argv) {
   std::string dataset = "il";
   std::vector<std::string> pos;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--data" && i + 1 < args.size()) dir = args[++i];
-    else if (args[i] == "--dataset" && i + 1 < args.size()) dataset = args[++i];
-    else if (args[i] == "--repeat" && i + 1 < args.size()) repeat = std::max(1, std::atoi(args[++i].c_str()));
-    else pos.push_back(args[i]);
+    if (args[i] == "--data" && i + 1 < args.size())
+      dir = args[++i];
+    else if (args[i] == "--dataset" && i + 1 < args.size())
+      dataset = args[++i];
+    else if (args[i] == "--repeat" && i + 1 < args.size())
+      repeat = std::max(1, std::atoi(args[++i].c_str()));
+    else
+      pos.push_back(args[i]);
   }
   try {
     if (!pos.empty() && (pos[0] == "report" || pos[0] == "--report")) return report(dir);
@@ -333,6 +360,7 @@ int main(int argc, char** argv) {
     std::cerr << "baselines_tool: " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: baselines_tool report | dump-towt PREFIX | time-towt  [--dataset il|uk1] [--repeat N] [--data DIR]\n";
+  std::cerr << "usage: baselines_tool report | dump-towt PREFIX | time-towt  [--dataset il|uk1] "
+               "[--repeat N] [--data DIR]\n";
   return 2;
 }

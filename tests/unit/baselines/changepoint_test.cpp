@@ -25,7 +25,8 @@ struct daily_world {
   std::vector<usage_period> days;
 };
 
-daily_world make_world(double base, double hs, double hb, double cs, double cb, double noise, unsigned seed = 3) {
+daily_world make_world(double base, double hs, double hb, double cs, double cb, double noise,
+                       unsigned seed = 3) {
   daily_world w;
   const epoch_seconds t0 = s::utc("2022-01-01T00:00:00-06:00");
   for (epoch_seconds t = t0; t < t0 + 730 * 86400 + 3600; t += 3600) {
@@ -78,7 +79,8 @@ TEST_CASE("Heating+cooling daily data selects the heating+cooling model with its
   CHECK(m.observations == w.days.size());
 }
 
-TEST_CASE("Cooling-only and heating-only data select the one-sided models", "[baseline][changepoint]") {
+TEST_CASE("Cooling-only and heating-only data select the one-sided models",
+          "[baseline][changepoint]") {
   const daily_world cw = make_world(10, 0, 0, 3, 65, 1.0);
   const changepoint_model c = fit_changepoint(cw.days, cw.temps, opts());
   CHECK(c.kind == changepoint_kind::cooling_only);
@@ -92,7 +94,8 @@ TEST_CASE("Cooling-only and heating-only data select the one-sided models", "[ba
   CHECK(hm.heating_slope == Approx(2).epsilon(0.05));
 }
 
-TEST_CASE("Usage without temperature dependence selects the intercept-only model", "[baseline][changepoint]") {
+TEST_CASE("Usage without temperature dependence selects the intercept-only model",
+          "[baseline][changepoint]") {
   const daily_world w = make_world(30, 0, 0, 0, 0, 3.0);
   const changepoint_model m = fit_changepoint(w.days, w.temps, opts());
   CHECK(m.kind == changepoint_kind::intercept_only);
@@ -118,7 +121,8 @@ TEST_CASE("Billing periods weighted by days recover the daily law", "[baseline][
     const std::size_t len = 27 + static_cast<std::size_t>((k * 5) % 8);
     if (i + len > w.days.size()) break;
     usage_period b{w.days[i].start, w.days[i + len - 1].end, 0};
-    for (std::size_t j = i; j < i + len; ++j) b.kwh += w.days[j].kwh;
+    for (std::size_t j = i; j < i + len; ++j)
+      b.kwh += w.days[j].kwh;
     bills.push_back(b);
     i += len;
   }
@@ -128,11 +132,14 @@ TEST_CASE("Billing periods weighted by days recover the daily law", "[baseline][
   CHECK(m.cooling_balance_point == Approx(70).margin(3.0));
   const prediction p = predict(m, bills, w.temps);
   std::vector<double> actual;
-  for (const auto& b : bills) actual.push_back(b.kwh);
-  CHECK(passes_guideline14(compute_metrics(actual, p.expected, m.parameters), data_resolution::monthly));
+  for (const auto& b : bills)
+    actual.push_back(b.kwh);
+  CHECK(passes_guideline14(compute_metrics(actual, p.expected, m.parameters),
+                           data_resolution::monthly));
 }
 
-TEST_CASE("Periods without enough temperature days are excluded and predicted as NaN", "[baseline][changepoint][gaps]") {
+TEST_CASE("Periods without enough temperature days are excluded and predicted as NaN",
+          "[baseline][changepoint][gaps]") {
   daily_world w = make_world(20, 1.5, 55, 2.5, 70, 1.0);
   // Remove all temperatures of the 10th day onwards for 3 days.
   temperature_series t;

@@ -10,7 +10,8 @@
 
 using namespace energy::baseline;
 
-TEST_CASE("Metrics follow Guideline 14's definitions with n - p degrees of freedom", "[baseline][metrics]") {
+TEST_CASE("Metrics follow Guideline 14's definitions with n - p degrees of freedom",
+          "[baseline][metrics]") {
   const std::vector<double> y{10, 12, 8, 10};
   const std::vector<double> f{9, 12, 9, 8};  // errors 1, 0, -1, 2
   const fit_metrics m = compute_metrics(y, f, 1);
@@ -36,7 +37,8 @@ TEST_CASE("Metrics need more rows than parameters", "[baseline][metrics]") {
   CHECK_THROWS_AS(compute_metrics(y, std::vector<double>{1}), std::invalid_argument);
 }
 
-TEST_CASE("Guideline 14 thresholds are 30/10 % hourly and 15/5 % monthly, inclusive", "[baseline][metrics]") {
+TEST_CASE("Guideline 14 thresholds are 30/10 % hourly and 15/5 % monthly, inclusive",
+          "[baseline][metrics]") {
   fit_metrics m;
   m.cv_rmse = 0.30;
   m.nmbe = -0.10;

@@ -22,21 +22,24 @@ namespace syn = energy::baseline::synthetic;
 namespace {
 /// Bitwise equality, NaN == NaN.
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 bool same_prediction(const prediction& a, const prediction& b) {
-  return same_bits(a.expected, b.expected) && same_bits(a.lower, b.lower) && same_bits(a.upper, b.upper);
+  return same_bits(a.expected, b.expected) && same_bits(a.lower, b.lower) &&
+         same_bits(a.upper, b.upper);
 }
 }  // namespace
 
 TEST_CASE("A TOWT model loaded back from JSON predicts bit-identically", "[baseline][json]") {
   const auto truth = syn::make_truth();
   std::vector<double> temp;
-  load_series l = syn::make_load(truth, s::utc("2023-01-02T00:00:00-06:00"), 120 * 24, 3600, "America/Chicago", 4.0,
-                                 temp);
+  load_series l = syn::make_load(truth, s::utc("2023-01-02T00:00:00-06:00"), 120 * 24, 3600,
+                                 "America/Chicago", 4.0, temp);
   for (std::size_t i = 0; i < l.size(); ++i)
-    if (time_of_week(std::vector<epoch_seconds>{l.ts[i]}, "America/Chicago")[0] == 5) l.kwh[i] = std::nan("");
+    if (time_of_week(std::vector<epoch_seconds>{l.ts[i]}, "America/Chicago")[0] == 5)
+      l.kwh[i] = std::nan("");
   towt_options o;
   o.zone = "America/Chicago";
   const towt_model m = fit_towt(l, temp, o);
@@ -55,8 +58,8 @@ TEST_CASE("Seasonal and change-point models round-trip through JSON with identic
           "[baseline][json]") {
   const auto truth = syn::make_truth();
   std::vector<double> temp;
-  const load_series l =
-      syn::make_load(truth, s::utc("2023-01-02T00:00:00Z"), 400 * 24, 3600, "Europe/London", 4.0, temp);
+  const load_series l = syn::make_load(truth, s::utc("2023-01-02T00:00:00Z"), 400 * 24, 3600,
+                                       "Europe/London", 4.0, temp);
   seasonal_options so;
   so.zone = "Europe/London";
   const seasonal_model sm = fit_seasonal(l, so);
@@ -79,7 +82,8 @@ TEST_CASE("Malformed model JSON is rejected with the offending field named", "[b
   CHECK_THROWS_AS(energy::io::towt_model_from_json("{not json"), parse_error);
   CHECK_THROWS_WITH(energy::io::towt_model_from_json(R"({"type":"seasonal","version":1})"),
                     Catch::Contains("'type'"));
-  CHECK_THROWS_WITH(energy::io::towt_model_from_json(R"({"type":"towt","version":2})"), Catch::Contains("'version'"));
+  CHECK_THROWS_WITH(energy::io::towt_model_from_json(R"({"type":"towt","version":2})"),
+                    Catch::Contains("'version'"));
   towt_model m;
   m.zone = "UTC";
   m.knots = {1, 2};
@@ -94,7 +98,9 @@ TEST_CASE("Malformed model JSON is rejected with the offending field named", "[b
   m.unoccupied_slopes.assign(3, 0.5);
   std::string j = energy::io::to_json(m);
   j.replace(j.find("\"knots\":[1.0,2.0]"), 17, "\"knots\":[1.0,\"x\"]");
-  CHECK_THROWS_WITH(energy::io::towt_model_from_json(j), Catch::Contains("'knots[1]' is not a number"));
-  CHECK_THROWS_WITH(energy::io::changepoint_model_from_json(R"({"type":"changepoint","version":1,"kind":"cubic"})"),
+  CHECK_THROWS_WITH(energy::io::towt_model_from_json(j),
+                    Catch::Contains("'knots[1]' is not a number"));
+  CHECK_THROWS_WITH(energy::io::changepoint_model_from_json(
+                        R"({"type":"changepoint","version":1,"kind":"cubic"})"),
                     Catch::Contains("'kind'"));
 }

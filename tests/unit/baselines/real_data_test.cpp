@@ -37,7 +37,9 @@ il_year il_baseline() {
   il_year y;
   const auto load = s::read_offset_csv(dir + "/il-electricity-cdd-only-hourly.csv");
   y.temps = s::to_temperature(s::read_offset_csv(dir + "/il-electricity-cdd-hdd-tempF.csv"));
-  y.load = s::to_load(s::window(load, s::utc("2015-12-26T00:00:00-06:00"), s::utc("2016-12-26T00:00:00-06:00")), 3600);
+  y.load = s::to_load(
+      s::window(load, s::utc("2015-12-26T00:00:00-06:00"), s::utc("2016-12-26T00:00:00-06:00")),
+      3600);
   y.temp = align_temperature(y.load.ts, y.temps);
   return y;
 }
@@ -73,11 +75,13 @@ TEST_CASE("TOWT on the IL hourly baseline year passes Guideline 14 once summed t
   seasonal_options so;
   so.zone = il_zone;
   const seasonal_model sm = fit_seasonal(y.load, so);
-  const fit_metrics seasonal = compute_metrics(y.load.kwh, predict(sm, y.load.ts).expected, sm.parameters);
+  const fit_metrics seasonal =
+      compute_metrics(y.load.kwh, predict(sm, y.load.ts).expected, sm.parameters);
   CHECK(hourly.cv_rmse < seasonal.cv_rmse);
 }
 
-TEST_CASE("TOWT prediction intervals cover about their nominal 90 % on held-out IL weeks", "[baseline][real]") {
+TEST_CASE("TOWT prediction intervals cover about their nominal 90 % on held-out IL weeks",
+          "[baseline][real]") {
   if (!have_data()) return;
   const il_year y = il_baseline();
   load_series fit, hold;
@@ -97,11 +101,13 @@ TEST_CASE("TOWT prediction intervals cover about their nominal 90 % on held-out 
   CHECK(c <= 0.95);
 }
 
-TEST_CASE("The change-point model on IL monthly bills is cooling-only and passes Guideline 14 monthly",
-          "[baseline][real]") {
+TEST_CASE(
+    "The change-point model on IL monthly bills is cooling-only and passes Guideline 14 monthly",
+    "[baseline][real]") {
   if (!have_data()) return;
   const il_year y = il_baseline();
-  const auto bills = s::periods_of(s::read_offset_csv(dir + "/il-electricity-cdd-only-billing_monthly.csv"));
+  const auto bills =
+      s::periods_of(s::read_offset_csv(dir + "/il-electricity-cdd-only-billing_monthly.csv"));
   std::vector<usage_period> base;
   for (const auto& b : bills)
     if (b.end <= s::utc("2016-12-27T00:00:00-06:00")) base.push_back(b);
@@ -110,19 +116,23 @@ TEST_CASE("The change-point model on IL monthly bills is cooling-only and passes
   const changepoint_model m = fit_changepoint(base, y.temps, o);
   CHECK(m.kind == changepoint_kind::cooling_only);
   std::vector<double> actual;
-  for (const auto& b : base) actual.push_back(b.kwh);
+  for (const auto& b : base)
+    actual.push_back(b.kwh);
   const prediction p = predict(m, base, y.temps);
-  CHECK(passes_guideline14(compute_metrics(actual, p.expected, m.parameters), data_resolution::monthly));
+  CHECK(passes_guideline14(compute_metrics(actual, p.expected, m.parameters),
+                           data_resolution::monthly));
 }
 
-TEST_CASE("The IL daily change-point model is cooling-only with a balance point in the CalTRACK range",
-          "[baseline][real]") {
+TEST_CASE(
+    "The IL daily change-point model is cooling-only with a balance point in the CalTRACK range",
+    "[baseline][real]") {
   if (!have_data()) return;
   const il_year y = il_baseline();
   const auto days = s::periods_of(s::read_offset_csv(dir + "/il-electricity-cdd-only-daily.csv"));
   std::vector<usage_period> base;
   for (const auto& d : days)
-    if (d.start >= s::utc("2015-12-26T00:00:00-06:00") && d.end <= s::utc("2016-12-26T00:00:00-06:00"))
+    if (d.start >= s::utc("2015-12-26T00:00:00-06:00") &&
+        d.end <= s::utc("2016-12-26T00:00:00-06:00"))
       base.push_back(d);
   changepoint_options o;
   o.zone = il_zone;
@@ -132,20 +142,25 @@ TEST_CASE("The IL daily change-point model is cooling-only with a balance point 
   CHECK(m.cooling_balance_point <= 75);
   CHECK(m.cooling_p_value < 0.1);
   std::vector<double> actual;
-  for (const auto& d : base) actual.push_back(d.kwh);
+  for (const auto& d : base)
+    actual.push_back(d.kwh);
   const fit_metrics fm = compute_metrics(actual, predict(m, base, y.temps).expected, m.parameters);
   CHECK(std::fabs(fm.nmbe) <= 0.10);
   CHECK(fm.r_squared > 0.8);
 }
 
-TEST_CASE("UK half-hourly data with naive London timestamps fits TOWT and a heating change-point model",
-          "[baseline][real]") {
+TEST_CASE(
+    "UK half-hourly data with naive London timestamps fits TOWT and a heating change-point model",
+    "[baseline][real]") {
   if (!have_data()) return;
   const std::string uk = "Europe/London";
-  const auto temps = s::to_temperature(s::read_naive_csv(dir + "/uk-tempC-sample-1_2.csv", uk, 1, 2));
-  const auto raw = s::read_naive_csv(dir + "/uk-electricity-hdd-only-hourly-sample-1.csv", uk, 0, 1);
-  const load_series base =
-      s::to_load(s::window(raw, s::utc("2012-10-12T00:00:00+01:00"), s::utc("2013-10-12T00:00:00+01:00")), 1800);
+  const auto temps =
+      s::to_temperature(s::read_naive_csv(dir + "/uk-tempC-sample-1_2.csv", uk, 1, 2));
+  const auto raw =
+      s::read_naive_csv(dir + "/uk-electricity-hdd-only-hourly-sample-1.csv", uk, 0, 1);
+  const load_series base = s::to_load(
+      s::window(raw, s::utc("2012-10-12T00:00:00+01:00"), s::utc("2013-10-12T00:00:00+01:00")),
+      1800);
   const auto temp = align_temperature(base.ts, temps);
   towt_options o;
   o.zone = uk;

@@ -72,8 +72,8 @@ inline column_series read_offset_csv(const std::string& path) {
 /// Naive local timestamps `YYYY-MM-DD HH:MM:SS` in `zone` (the uk-* files): a repeated local time
 /// (DST fall-back) takes the later offset on its second occurrence; nonexistent local times
 /// (spring-forward gap) are skipped. `ts_col`/`value_col` select the columns.
-inline column_series read_naive_csv(const std::string& path, const std::string& zone, std::size_t ts_col,
-                                    std::size_t value_col) {
+inline column_series read_naive_csv(const std::string& path, const std::string& zone,
+                                    std::size_t ts_col, std::size_t value_col) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open " + path);
   const date::time_zone* z = find_zone(zone);
@@ -85,7 +85,8 @@ inline column_series read_naive_csv(const std::string& path, const std::string& 
     if (line.empty()) continue;
     const auto f = split(line);
     const std::string where = path + ":" + std::to_string(n);
-    if (f.size() <= std::max(ts_col, value_col)) throw std::runtime_error(where + ": too few fields");
+    if (f.size() <= std::max(ts_col, value_col))
+      throw std::runtime_error(where + ": too few fields");
     const auto as_utc = parse_utc_timestamp(f[ts_col] + "Z");  // read the wall clock as if UTC
     if (!as_utc) throw std::runtime_error(where + ": bad timestamp '" + f[ts_col] + "'");
     const date::local_seconds local{as_utc->time_since_epoch()};
@@ -110,7 +111,8 @@ inline column_series read_naive_csv(const std::string& path, const std::string& 
 /// the last row only closes the previous period).
 inline std::vector<usage_period> periods_of(const column_series& s) {
   std::vector<usage_period> out;
-  for (std::size_t i = 0; i + 1 < s.ts.size(); ++i) out.push_back({s.ts[i], s.ts[i + 1], s.value[i]});
+  for (std::size_t i = 0; i + 1 < s.ts.size(); ++i)
+    out.push_back({s.ts[i], s.ts[i + 1], s.value[i]});
   return out;
 }
 
@@ -122,7 +124,9 @@ inline std::string data_dir() {
 #endif
 }
 
-inline bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
+inline bool file_exists(const std::string& path) {
+  return std::ifstream(path).good();
+}
 
 /// A half-open UTC window [from, to) of a series.
 template <class Series>
@@ -159,14 +163,16 @@ inline temperature_series to_temperature(const column_series& s) {
 
 /// Sums actual and predicted interval values per local calendar month of `zone` (rows where
 /// both are finite), for judging an interval model at monthly resolution.
-inline void monthly_sums(const load_series& l, const std::vector<double>& pred, const std::string& zone,
-                         std::vector<double>& actual, std::vector<double>& predicted) {
+inline void monthly_sums(const load_series& l, const std::vector<double>& pred,
+                         const std::string& zone, std::vector<double>& actual,
+                         std::vector<double>& predicted) {
   const auto* z = find_zone(zone);
   std::vector<std::pair<int, std::pair<double, double>>> months;  // in time order
   for (std::size_t i = 0; i < l.size(); ++i) {
     if (!std::isfinite(l.kwh[i]) || !std::isfinite(pred[i])) continue;
     const date::year_month_day ymd{date::floor<date::days>(z->to_local(from_epoch(l.ts[i])))};
-    const int key = static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
+    const int key =
+        static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
     if (months.empty() || months.back().first != key) months.push_back({key, {0.0, 0.0}});
     months.back().second.first += l.kwh[i];
     months.back().second.second += pred[i];

@@ -62,19 +62,22 @@ TEST_CASE("Alignment gives the same answer for unordered query timestamps", "[ba
 
 TEST_CASE("Time of week is the local hour of week starting Monday midnight", "[baseline][tow]") {
   // 2024-07-01 is a Monday; 00:00 CDT = 05:00Z.
-  const std::vector<epoch_seconds> ts{s::utc("2024-07-01T05:00:00Z"), s::utc("2024-07-01T04:59:59Z"),
-                                      s::utc("2024-07-03T19:30:00Z"), s::utc("2024-07-08T04:00:00Z")};
+  const std::vector<epoch_seconds> ts{
+      s::utc("2024-07-01T05:00:00Z"), s::utc("2024-07-01T04:59:59Z"),
+      s::utc("2024-07-03T19:30:00Z"), s::utc("2024-07-08T04:00:00Z")};
   const auto tow = time_of_week(ts, "America/Chicago");
   CHECK(tow[0] == 0);
-  CHECK(tow[1] == 167);        // Sunday 23:59 local
+  CHECK(tow[1] == 167);          // Sunday 23:59 local
   CHECK(tow[2] == 2 * 24 + 14);  // Wednesday 14:30 local
-  CHECK(tow[3] == 167);        // Sunday 23:00 local
+  CHECK(tow[3] == 167);          // Sunday 23:00 local
   CHECK_THROWS_AS(time_of_week(ts, "Not/AZone"), std::invalid_argument);
 }
 
-TEST_CASE("The repeated fall-back hour maps to the same time-of-week slot twice", "[baseline][tow]") {
+TEST_CASE("The repeated fall-back hour maps to the same time-of-week slot twice",
+          "[baseline][tow]") {
   // 2024-11-03 01:00 CDT (06:00Z) and 01:00 CST (07:00Z) are both Sunday 01:00 local.
-  const std::vector<epoch_seconds> ts{s::utc("2024-11-03T06:00:00Z"), s::utc("2024-11-03T07:00:00Z"),
+  const std::vector<epoch_seconds> ts{s::utc("2024-11-03T06:00:00Z"),
+                                      s::utc("2024-11-03T07:00:00Z"),
                                       s::utc("2024-11-03T08:00:00Z")};
   const auto tow = time_of_week(ts, "America/Chicago");
   CHECK(tow[0] == 6 * 24 + 1);
@@ -82,11 +85,14 @@ TEST_CASE("The repeated fall-back hour maps to the same time-of-week slot twice"
   CHECK(tow[2] == 6 * 24 + 2);
 }
 
-TEST_CASE("Local day totals keep 23- and 25-hour days whole and drop incomplete days", "[baseline][days]") {
-  // Hourly load 1 kWh from 2024-11-02 00:00 CDT to 2024-11-05 00:00 CST, with one hour missing on 11-04.
+TEST_CASE("Local day totals keep 23- and 25-hour days whole and drop incomplete days",
+          "[baseline][days]") {
+  // Hourly load 1 kWh from 2024-11-02 00:00 CDT to 2024-11-05 00:00 CST, with one hour missing on
+  // 11-04.
   load_series l;
   l.interval_seconds = 3600;
-  for (epoch_seconds t = s::utc("2024-11-02T00:00:00-05:00"); t < s::utc("2024-11-05T00:00:00-06:00"); t += 3600) {
+  for (epoch_seconds t = s::utc("2024-11-02T00:00:00-05:00");
+       t < s::utc("2024-11-05T00:00:00-06:00"); t += 3600) {
     if (t == s::utc("2024-11-04T12:00:00-06:00")) continue;
     l.ts.push_back(t);
     l.kwh.push_back(1.0);

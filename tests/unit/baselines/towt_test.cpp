@@ -27,7 +27,8 @@ towt_options opts() {
 }
 }  // namespace
 
-TEST_CASE("Piecewise temperature components sum to the temperature and respect the knots", "[baseline][towt]") {
+TEST_CASE("Piecewise temperature components sum to the temperature and respect the knots",
+          "[baseline][towt]") {
   const std::vector<double> knots{40, 50, 70};
   std::vector<double> c(4);
   for (double t : {-10.0, 40.0, 45.0, 60.0, 95.0}) {
@@ -40,8 +41,9 @@ TEST_CASE("Piecewise temperature components sum to the temperature and respect t
   CHECK(c == std::vector<double>{40, 10, 20, 25});
 }
 
-TEST_CASE("TOWT recovers the time-of-week coefficients, slopes and schedule of noiseless hourly data",
-          "[baseline][towt]") {
+TEST_CASE(
+    "TOWT recovers the time-of-week coefficients, slopes and schedule of noiseless hourly data",
+    "[baseline][towt]") {
   const auto truth = syn::make_truth();
   std::vector<double> temp;
   const load_series l = syn::make_load(truth, start, 365 * 24, 3600, zone, 0.0, temp);
@@ -54,10 +56,13 @@ TEST_CASE("TOWT recovers the time-of-week coefficients, slopes and schedule of n
     CHECK(m.occupied[s] == (syn::scheduled(s) ? 1 : 0));
     CHECK(m.tow_coefficients[s] == Approx(truth.alpha[s]).epsilon(1e-9));
   }
-  for (double b : m.occupied_slopes) CHECK(b == Approx(truth.occupied_slope).epsilon(1e-9));
-  for (double b : m.unoccupied_slopes) CHECK(b == Approx(truth.unoccupied_slope).epsilon(1e-9));
+  for (double b : m.occupied_slopes)
+    CHECK(b == Approx(truth.occupied_slope).epsilon(1e-9));
+  for (double b : m.unoccupied_slopes)
+    CHECK(b == Approx(truth.unoccupied_slope).epsilon(1e-9));
   const prediction p = predict(m, l.ts, temp);
-  for (std::size_t i = 0; i < l.size(); i += 97) CHECK(p.expected[i] == Approx(l.kwh[i]).epsilon(1e-9));
+  for (std::size_t i = 0; i < l.size(); i += 97)
+    CHECK(p.expected[i] == Approx(l.kwh[i]).epsilon(1e-9));
 }
 
 TEST_CASE("TOWT on 15-minute data gives coefficients per 15-minute interval", "[baseline][towt]") {
@@ -66,13 +71,16 @@ TEST_CASE("TOWT on 15-minute data gives coefficients per 15-minute interval", "[
   const load_series l = syn::make_load(truth, start, 120 * 24 * 4, 900, zone, 0.0, temp);
   const towt_model m = fit_towt(l, temp, opts());
   CHECK(m.interval_seconds == 900);
-  for (std::size_t s = 0; s < 168; s += 7) CHECK(m.tow_coefficients[s] == Approx(truth.alpha[s] / 4).epsilon(1e-9));
+  for (std::size_t s = 0; s < 168; s += 7)
+    CHECK(m.tow_coefficients[s] == Approx(truth.alpha[s] / 4).epsilon(1e-9));
   CHECK(m.occupied_slopes.front() == Approx(truth.occupied_slope / 4).epsilon(1e-9));
   const prediction p = predict(m, l.ts, temp);
-  for (std::size_t i = 0; i < l.size(); i += 101) CHECK(p.expected[i] == Approx(l.kwh[i]).epsilon(1e-9));
+  for (std::size_t i = 0; i < l.size(); i += 101)
+    CHECK(p.expected[i] == Approx(l.kwh[i]).epsilon(1e-9));
 }
 
-TEST_CASE("TOWT passes Guideline 14 hourly on a building-like series with realistic noise", "[baseline][towt]") {
+TEST_CASE("TOWT passes Guideline 14 hourly on a building-like series with realistic noise",
+          "[baseline][towt]") {
   const auto truth = syn::make_truth();
   std::vector<double> temp;
   const load_series l = syn::make_load(truth, start, 365 * 24, 3600, zone, 8.0, temp);
@@ -82,7 +90,8 @@ TEST_CASE("TOWT passes Guideline 14 hourly on a building-like series with realis
   CHECK(fm.r_squared > 0.9);
 }
 
-TEST_CASE("Rows with missing temperature are left out of the fit and predicted as NaN", "[baseline][towt][gaps]") {
+TEST_CASE("Rows with missing temperature are left out of the fit and predicted as NaN",
+          "[baseline][towt][gaps]") {
   const auto truth = syn::make_truth();
   std::vector<double> temp;
   load_series l = syn::make_load(truth, start, 60 * 24, 3600, zone, 0.0, temp);
@@ -97,15 +106,17 @@ TEST_CASE("Rows with missing temperature are left out of the fit and predicted a
   CHECK(std::isnan(p.expected[105]));
   CHECK(std::isnan(p.lower[105]));
   CHECK(std::isnan(p.upper[105]));
-  CHECK(p.expected[120] == Approx(truth.alpha[time_of_week(std::vector<epoch_seconds>{l.ts[120]}, zone)[0]] +
-                                  (syn::scheduled(time_of_week(std::vector<epoch_seconds>{l.ts[120]}, zone)[0])
-                                       ? truth.occupied_slope
-                                       : truth.unoccupied_slope) *
-                                      temp[120])
-                                .epsilon(1e-9));
+  CHECK(p.expected[120] ==
+        Approx(truth.alpha[time_of_week(std::vector<epoch_seconds>{l.ts[120]}, zone)[0]] +
+               (syn::scheduled(time_of_week(std::vector<epoch_seconds>{l.ts[120]}, zone)[0])
+                    ? truth.occupied_slope
+                    : truth.unoccupied_slope) *
+                   temp[120])
+            .epsilon(1e-9));
 }
 
-TEST_CASE("Time-of-week slots without data get NaN coefficients and NaN predictions", "[baseline][towt]") {
+TEST_CASE("Time-of-week slots without data get NaN coefficients and NaN predictions",
+          "[baseline][towt]") {
   const auto truth = syn::make_truth();
   std::vector<double> temp;
   load_series l = syn::make_load(truth, start, 90 * 24, 3600, zone, 0.0, temp);
@@ -136,7 +147,8 @@ TEST_CASE("Collinear temperature columns fall back to a minimum-norm solution th
   CHECK(m.rank_deficient);
   CHECK(m.parameters < 168 + 12);
   const prediction p = predict(m, l.ts, temp);
-  for (std::size_t i = 0; i < l.size(); i += 13) CHECK(p.expected[i] == Approx(l.kwh[i]).epsilon(1e-7));
+  for (std::size_t i = 0; i < l.size(); i += 13)
+    CHECK(p.expected[i] == Approx(l.kwh[i]).epsilon(1e-7));
 }
 
 TEST_CASE("fit_towt rejects mismatched sizes, unknown zones, bad intervals and empty input",
@@ -157,7 +169,8 @@ TEST_CASE("fit_towt rejects mismatched sizes, unknown zones, bad intervals and e
   CHECK_THROWS_WITH(fit_towt(l, nan2, opts()), Catch::Contains("no row"));
 }
 
-TEST_CASE("Fitting many buildings gives identical models whatever the thread count", "[baseline][parallel]") {
+TEST_CASE("Fitting many buildings gives identical models whatever the thread count",
+          "[baseline][parallel]") {
   std::vector<towt_job> jobs;
   for (unsigned b = 0; b < 9; ++b) {
     towt_job j;
@@ -181,14 +194,17 @@ TEST_CASE("Fitting many buildings gives identical models whatever the thread cou
   }
 }
 
-TEST_CASE("parallel_for runs every index once and rethrows the lowest failing index", "[baseline][parallel]") {
+TEST_CASE("parallel_for runs every index once and rethrows the lowest failing index",
+          "[baseline][parallel]") {
   std::vector<int> hits(1000, 0);
-  parallel_for(hits.size(), [&](std::size_t i) { hits[i] += 1; }, 4);
+  parallel_for(
+      hits.size(), [&](std::size_t i) { hits[i] += 1; }, 4);
   CHECK(std::count(hits.begin(), hits.end(), 1) == 1000);
   CHECK_THROWS_WITH(parallel_for(
                         50,
                         [](std::size_t i) {
-                          if (i == 17 || i == 40) throw std::runtime_error("index " + std::to_string(i));
+                          if (i == 17 || i == 40)
+                            throw std::runtime_error("index " + std::to_string(i));
                         },
                         3),
                     "index 17");

@@ -13,11 +13,14 @@ using namespace energy::billing;
 using namespace energy::billing::testing;
 using std::chrono::hours;
 
-TEST_CASE("a flat rate prices the period's energy exactly and rounds the line to cents", "[billing]") {
+TEST_CASE("a flat rate prices the period's energy exactly and rounds the line to cents",
+          "[billing]") {
   const auto z = la();
   const auto from = local(z, 2023, 7, 1);
-  const auto data = series(from, from + hours{24}, 3600, [](utc_seconds) { return milli{1'234}; });  // 1.234 kWh/h
-  const auto b = compute_bill(data, flat_energy_tariff(dollars("0.13553")), z, {from, from + hours{24}});
+  const auto data = series(from, from + hours{24}, 3600,
+                           [](utc_seconds) { return milli{1'234}; });  // 1.234 kWh/h
+  const auto b =
+      compute_bill(data, flat_energy_tariff(dollars("0.13553")), z, {from, from + hours{24}});
   REQUIRE(b.lines.size() == 1);
   CHECK(b.energy == 29'616);
   CHECK(b.lines[0].quantity == 29'616);
@@ -28,12 +31,16 @@ TEST_CASE("a flat rate prices the period's energy exactly and rounds the line to
   CHECK(b.coverage() == Approx(1.0));
 }
 
-TEST_CASE("an energy tier boundary crossed inside an interval splits that interval's energy exactly", "[billing][tiers]") {
+TEST_CASE(
+    "an energy tier boundary crossed inside an interval splits that interval's energy exactly",
+    "[billing][tiers]") {
   const auto z = la();
   tariff t;
-  t.energy_periods = {rate_period{{rate_tier{100'000, dollars("0.10"), {}}, rate_tier{std::nullopt, dollars("0.20"), {}}}}};
+  t.energy_periods = {rate_period{
+      {rate_tier{100'000, dollars("0.10"), {}}, rate_tier{std::nullopt, dollars("0.20"), {}}}}};
   const auto from = local(z, 2023, 7, 3);
-  const auto data = series(from, from + hours{5}, 900, [](utc_seconds) { return milli{7'000}; });  // 20 x 7 kWh
+  const auto data =
+      series(from, from + hours{5}, 900, [](utc_seconds) { return milli{7'000}; });  // 20 x 7 kWh
   const auto b = compute_bill(data, t, z, {from, from + hours{5}});
   const auto* t0 = find_line(b, line_kind::energy, 0, 0);
   const auto* t1 = find_line(b, line_kind::energy, 0, 1);
@@ -46,18 +53,22 @@ TEST_CASE("an energy tier boundary crossed inside an interval splits that interv
   CHECK(b.total == dollars("18.00"));
 }
 
-TEST_CASE("the tier position is the billing period's cumulative energy across TOU periods", "[billing][tiers]") {
+TEST_CASE("the tier position is the billing period's cumulative energy across TOU periods",
+          "[billing][tiers]") {
   const auto z = la();
   tariff t;
-  t.energy_periods = {
-      rate_period{{rate_tier{100'000, dollars("0.10"), {}}, rate_tier{std::nullopt, dollars("0.20"), {}}}},
-      rate_period{{rate_tier{100'000, dollars("0.30"), {}}, rate_tier{std::nullopt, dollars("0.40"), {}}}}};
+  t.energy_periods = {rate_period{{rate_tier{100'000, dollars("0.10"), {}},
+                                   rate_tier{std::nullopt, dollars("0.20"), {}}}},
+                      rate_period{{rate_tier{100'000, dollars("0.30"), {}},
+                                   rate_tier{std::nullopt, dollars("0.40"), {}}}}};
   t.energy_weekday = fill(0);
   for (auto& m : t.energy_weekday)
-    for (int h = 12; h < 24; ++h) m[static_cast<std::size_t>(h)] = 1;
+    for (int h = 12; h < 24; ++h)
+      m[static_cast<std::size_t>(h)] = 1;
   t.energy_weekend = t.energy_weekday;
   const auto from = local(z, 2023, 7, 3);
-  const auto data = series(from, from + hours{24}, 3600, [](utc_seconds) { return milli{5'000}; });  // 60 + 60 kWh
+  const auto data = series(from, from + hours{24}, 3600,
+                           [](utc_seconds) { return milli{5'000}; });  // 60 + 60 kWh
   const auto b = compute_bill(data, t, z, {from, from + hours{24}});
   CHECK(find_line(b, line_kind::energy, 0, 0)->quantity == 60'000);
   CHECK(find_line(b, line_kind::energy, 1, 0)->quantity == 40'000);
@@ -69,9 +80,11 @@ TEST_CASE("the tier position is the billing period's cumulative energy across TO
 TEST_CASE("URDB adj is added to the rate of its tier", "[billing][tiers]") {
   const auto z = la();
   tariff t;
-  t.energy_periods = {rate_period{{rate_tier{std::nullopt, dollars("0.01973"), dollars("0.01882")}}}};
+  t.energy_periods = {
+      rate_period{{rate_tier{std::nullopt, dollars("0.01973"), dollars("0.01882")}}}};
   const auto from = local(z, 2023, 7, 3);
-  const auto data = series(from, from + hours{10}, 3600, [](utc_seconds) { return milli{100'000}; });
+  const auto data =
+      series(from, from + hours{10}, 3600, [](utc_seconds) { return milli{100'000}; });
   const auto b = compute_bill(data, t, z, {from, from + hours{10}});
   CHECK(b.lines.at(0).rate == dollars("0.03855"));
   CHECK(b.total == dollars("38.55"));
@@ -81,15 +94,18 @@ namespace {
 /// 24 energy periods: period h is local hour h, priced (h + 1) cents/kWh, weekday and weekend.
 tariff hour_priced() {
   tariff t;
-  for (int h = 0; h < 24; ++h) t.energy_periods.push_back(single(money::from_cents(h + 1)));
+  for (int h = 0; h < 24; ++h)
+    t.energy_periods.push_back(single(money::from_cents(h + 1)));
   for (auto& m : t.energy_weekday)
-    for (std::size_t h = 0; h < 24; ++h) m[h] = static_cast<std::uint8_t>(h);
+    for (std::size_t h = 0; h < 24; ++h)
+      m[h] = static_cast<std::uint8_t>(h);
   t.energy_weekend = t.energy_weekday;
   return t;
 }
 }  // namespace
 
-TEST_CASE("on the spring-forward day the schedule's hour 2 is never used and the day has 23 hours", "[billing][dst]") {
+TEST_CASE("on the spring-forward day the schedule's hour 2 is never used and the day has 23 hours",
+          "[billing][dst]") {
   const auto z = la();
   const auto from = local(z, 2023, 3, 12);
   const auto to = local(z, 2023, 3, 13);
@@ -103,12 +119,14 @@ TEST_CASE("on the spring-forward day the schedule's hour 2 is never used and the
   CHECK(b.total == dollars("2.97"));  // (1 + ... + 24) cents - 3 cents
 }
 
-TEST_CASE("on the fall-back day both 01:00 hours are priced by the schedule's hour 1", "[billing][dst]") {
+TEST_CASE("on the fall-back day both 01:00 hours are priced by the schedule's hour 1",
+          "[billing][dst]") {
   const auto z = la();
   const auto from = local(z, 2023, 11, 5);
   const auto to = local(z, 2023, 11, 6);
   REQUIRE((to - from) == hours{25});
-  const auto data = series(from, to, 900, [](utc_seconds) { return milli{250}; });  // 1 kWh per hour
+  const auto data =
+      series(from, to, 900, [](utc_seconds) { return milli{250}; });  // 1 kWh per hour
   const auto b = compute_bill(data, hour_priced(), z, {from, to});
   CHECK(find_line(b, line_kind::energy, 1, 0)->quantity == 2'000);
   CHECK(find_line(b, line_kind::energy, 0, 0)->quantity == 1'000);
@@ -122,7 +140,8 @@ TEST_CASE("weekday and weekend schedules are chosen by the local day of week", "
   t.energy_periods = {single(dollars("0.10")), single(dollars("0.50"))};
   t.energy_weekday = fill(1);
   t.energy_weekend = fill(0);
-  // Friday 2023-07-07 local 16:00..24:00 then Saturday 00:00..08:00: a UTC day would mix them differently.
+  // Friday 2023-07-07 local 16:00..24:00 then Saturday 00:00..08:00: a UTC day would mix them
+  // differently.
   const auto from = local(z, 2023, 7, 7, 16);
   const auto to = local(z, 2023, 7, 8, 8);
   const auto data = series(from, to, 3600, [](utc_seconds) { return milli{1'000}; });
@@ -132,12 +151,15 @@ TEST_CASE("weekday and weekend schedules are chosen by the local day of week", "
   CHECK(b.total == dollars("4.80"));
 }
 
-TEST_CASE("seasons follow the local month: a period across May and June uses both months' schedules", "[billing][tou]") {
+TEST_CASE(
+    "seasons follow the local month: a period across May and June uses both months' schedules",
+    "[billing][tou]") {
   const auto z = la();
   tariff t;
   t.energy_periods = {single(dollars("0.10")), single(dollars("0.20"))};
   t.energy_weekday = fill(0);
-  for (std::size_t m = 5; m < 9; ++m) t.energy_weekday[m].fill(1);  // June..September = summer
+  for (std::size_t m = 5; m < 9; ++m)
+    t.energy_weekday[m].fill(1);  // June..September = summer
   t.energy_weekend = t.energy_weekday;
   // 2023-05-31 12:00 local .. 2023-06-01 12:00 local. In UTC, May 31 17:00 local is already June 1.
   const auto from = local(z, 2023, 5, 31, 12);
@@ -162,14 +184,17 @@ interval_series spike_day(const date::time_zone* z) {
 }
 }  // namespace
 
-TEST_CASE("TOU demand prices each period's maximum through its tiers, flat demand the period maximum", "[billing][demand]") {
+TEST_CASE(
+    "TOU demand prices each period's maximum through its tiers, flat demand the period maximum",
+    "[billing][demand]") {
   const auto z = la();
   tariff t;
-  t.demand_periods = {single(money{}),
-                      rate_period{{rate_tier{50'000, dollars("10"), {}}, rate_tier{std::nullopt, dollars("20"), {}}}}};
+  t.demand_periods = {single(money{}), rate_period{{rate_tier{50'000, dollars("10"), {}},
+                                                    rate_tier{std::nullopt, dollars("20"), {}}}}};
   t.demand_weekday = fill(0);
   for (auto& m : t.demand_weekday)
-    for (std::size_t h = 12; h < 18; ++h) m[h] = 1;
+    for (std::size_t h = 12; h < 18; ++h)
+      m[h] = 1;
   t.demand_weekend = fill(0);
   t.flat_demand_periods = {single(dollars("5"))};
   const auto data = spike_day(z);
@@ -184,14 +209,16 @@ TEST_CASE("TOU demand prices each period's maximum through its tiers, flat deman
   CHECK(d0->amount == dollars("500"));
   CHECK(d1->amount == dollars("1000"));
   CHECK(*d1->peak_at == local(z, 2023, 7, 12, 14));
-  CHECK(find_line(b, line_kind::demand, 0, 0) == nullptr);  // zero-rate off-peak demand is not billed
+  CHECK(find_line(b, line_kind::demand, 0, 0) ==
+        nullptr);  // zero-rate off-peak demand is not billed
   CHECK(find_line(b, line_kind::flat_demand, 0, 0)->quantity == 100'000);
   CHECK(sum_lines(b, line_kind::flat_demand) == dollars("500"));
   CHECK(b.total == dollars("2000"));
   CHECK(b.peak_demand == 100'000);
 }
 
-TEST_CASE("a 30-minute demand window averages two 15-minute intervals, a 15-minute window does not", "[billing][demand]") {
+TEST_CASE("a 30-minute demand window averages two 15-minute intervals, a 15-minute window does not",
+          "[billing][demand]") {
   const auto z = la();
   tariff t;
   t.flat_demand_periods = {single(dollars("10"))};
@@ -209,7 +236,8 @@ TEST_CASE("a 30-minute demand window averages two 15-minute intervals, a 15-minu
   CHECK(b30.notes.empty());
 }
 
-TEST_CASE("hourly data under a 15-minute demand window measures demand hourly and says so", "[billing][demand]") {
+TEST_CASE("hourly data under a 15-minute demand window measures demand hourly and says so",
+          "[billing][demand]") {
   const auto z = la();
   tariff t;
   t.flat_demand_periods = {single(dollars("10"))};
@@ -222,16 +250,19 @@ TEST_CASE("hourly data under a 15-minute demand window measures demand hourly an
   CHECK_THAT(b.notes[0], Catch::Contains("3600-second data interval"));
 }
 
-TEST_CASE("flat demand across a season change is charged per season, pro-rated by time in each", "[billing][demand]") {
+TEST_CASE("flat demand across a season change is charged per season, pro-rated by time in each",
+          "[billing][demand]") {
   const auto z = la();
   tariff t;
   t.flat_demand_periods = {single(dollars("10")), single(dollars("20"))};
-  for (std::size_t m = 5; m < 12; ++m) t.flat_demand_months[m] = 1;
+  for (std::size_t m = 5; m < 12; ++m)
+    t.flat_demand_months[m] = 1;
   t.demand_window_minutes = 60;
   const auto from = local(z, 2023, 5, 16);
   const auto june = local(z, 2023, 6, 1);
   const auto to = local(z, 2023, 6, 16);
-  const auto data = series(from, to, 3600, [june](utc_seconds s) { return s < june ? milli{40'000} : milli{60'000}; });
+  const auto data = series(
+      from, to, 3600, [june](utc_seconds s) { return s < june ? milli{40'000} : milli{60'000}; });
   const auto b = compute_bill(data, t, z, {from, to});
   const auto* may = find_line(b, line_kind::flat_demand, 0, 0);
   const auto* jun = find_line(b, line_kind::flat_demand, 1, 0);
@@ -243,7 +274,8 @@ TEST_CASE("flat demand across a season change is charged per season, pro-rated b
   CHECK(jun->amount == dollars("580.65"));  // 1200 x 15/31
 }
 
-TEST_CASE("the fixed monthly charge is one month per bill, or pro-rated by time when asked", "[billing][fixed]") {
+TEST_CASE("the fixed monthly charge is one month per bill, or pro-rated by time when asked",
+          "[billing][fixed]") {
   const auto z = la();
   tariff t = flat_energy_tariff(money{});
   t.fixed_charge = dollars("30");
@@ -264,15 +296,18 @@ TEST_CASE("the fixed monthly charge is one month per bill, or pro-rated by time 
   CHECK(compute_bill(data, t, z, {from, to}).total == dollars("22.50"));
 }
 
-TEST_CASE("a minimum charge tops the bill up only when the other charges fall below it", "[billing][fixed]") {
+TEST_CASE("a minimum charge tops the bill up only when the other charges fall below it",
+          "[billing][fixed]") {
   const auto z = la();
   tariff t = flat_energy_tariff(dollars("0.10"));
   t.fixed_charge = dollars("30");
   t.minimum_charge = dollars("50");
   const auto from = local(z, 2023, 7, 1);
   const auto to = from + hours{100};
-  const auto low = series(from, to, 3600, [](utc_seconds) { return milli{1'000}; });   // 100 kWh -> $10
-  const auto high = series(from, to, 3600, [](utc_seconds) { return milli{3'000}; });  // 300 kWh -> $30
+  const auto low =
+      series(from, to, 3600, [](utc_seconds) { return milli{1'000}; });  // 100 kWh -> $10
+  const auto high =
+      series(from, to, 3600, [](utc_seconds) { return milli{3'000}; });  // 300 kWh -> $30
   const auto b = compute_bill(low, t, z, {from, to});
   REQUIRE(b.lines.size() == 3);
   CHECK(b.lines.back().kind == line_kind::minimum);
@@ -283,7 +318,9 @@ TEST_CASE("a minimum charge tops the bill up only when the other charges fall be
   CHECK(b2.total == dollars("60.00"));
 }
 
-TEST_CASE("a partial billing period counts only intervals starting inside it and reports its coverage", "[billing]") {
+TEST_CASE(
+    "a partial billing period counts only intervals starting inside it and reports its coverage",
+    "[billing]") {
   const auto z = la();
   const auto day = local(z, 2023, 7, 1);
   auto data = series(day, day + hours{48}, 900, [](utc_seconds) { return milli{100}; });
@@ -297,7 +334,8 @@ TEST_CASE("a partial billing period counts only intervals starting inside it and
       holed.start.push_back(data.start[i]);
       holed.energy.push_back(data.energy[i]);
     }
-  const time_range period{day + hours{6} + std::chrono::minutes{10}, day + hours{48}};  // not interval-aligned
+  const time_range period{day + hours{6} + std::chrono::minutes{10},
+                          day + hours{48}};  // not interval-aligned
   const auto b = compute_bill(holed, flat_energy_tariff(dollars("1")), z, period);
   // Starts from 06:15 to 30:00 (95 intervals) and 42:00..48:00 (24).
   CHECK(b.intervals == 95 + 24);
@@ -305,7 +343,8 @@ TEST_CASE("a partial billing period counts only intervals starting inside it and
   CHECK(b.coverage() == Approx((119.0 * 900) / (41.0 * 3600 + 50 * 60)));
 }
 
-TEST_CASE("bill calculation rejects unsorted data, a null zone and an invalid tariff with a reason", "[billing]") {
+TEST_CASE("bill calculation rejects unsorted data, a null zone and an invalid tariff with a reason",
+          "[billing]") {
   const auto z = la();
   const auto from = local(z, 2023, 7, 1);
   interval_series bad;
@@ -313,9 +352,11 @@ TEST_CASE("bill calculation rejects unsorted data, a null zone and an invalid ta
   bad.start = {to_epoch(from) + 900, to_epoch(from)};
   bad.energy = {1, 2};
   const time_range p{from, from + hours{1}};
-  CHECK_THROWS_WITH(compute_bill(bad, flat_energy_tariff(dollars("1")), z, p), Catch::Contains("row 1"));
+  CHECK_THROWS_WITH(compute_bill(bad, flat_energy_tariff(dollars("1")), z, p),
+                    Catch::Contains("row 1"));
   interval_series ok;
-  CHECK_THROWS_AS(compute_bill(ok, flat_energy_tariff(dollars("1")), nullptr, p), std::invalid_argument);
+  CHECK_THROWS_AS(compute_bill(ok, flat_energy_tariff(dollars("1")), nullptr, p),
+                  std::invalid_argument);
   tariff t = flat_energy_tariff(dollars("1"));
   t.energy_weekday[6][13] = 3;
   CHECK_THROWS_WITH(compute_bill(ok, t, z, p), Catch::Contains("energy_weekday[6][13] = 3"));
@@ -324,7 +365,8 @@ TEST_CASE("bill calculation rejects unsorted data, a null zone and an invalid ta
   CHECK_THROWS_WITH(compute_bill(ok, t, z, p), Catch::Contains("demand_window_minutes"));
 }
 
-TEST_CASE("interval_series::from_rows keeps one sensor's rows in time order and rejects duplicates", "[billing]") {
+TEST_CASE("interval_series::from_rows keeps one sensor's rows in time order and rejects duplicates",
+          "[billing]") {
   const uuid a = uuid::parse("0190d2a0-0000-7000-8000-000000000001");
   const uuid other = uuid::parse("0190d2a0-0000-7000-8000-000000000002");
   reading_rows rows;
@@ -340,10 +382,14 @@ TEST_CASE("interval_series::from_rows keeps one sensor's rows in time order and 
   CHECK_THROWS_WITH(interval_series::from_rows(rows, a, 900), Catch::Contains("two rows"));
 }
 
-TEST_CASE("for an untiered tariff, bills of two adjacent periods add up to the bill of their union (energy)", "[billing][property]") {
+TEST_CASE(
+    "for an untiered tariff, bills of two adjacent periods add up to the bill of their union "
+    "(energy)",
+    "[billing][property]") {
   const auto z = la();
   tariff t;
-  t.energy_periods = {single(dollars("0.0712")), single(dollars("0.09368")), single(dollars("0.1355"))};
+  t.energy_periods = {single(dollars("0.0712")), single(dollars("0.09368")),
+                      single(dollars("0.1355"))};
   std::mt19937_64 rng(42);
   for (std::size_t m = 0; m < 12; ++m)
     for (std::size_t h = 0; h < 24; ++h) {
@@ -372,13 +418,17 @@ TEST_CASE("for an untiered tariff, bills of two adjacent periods add up to the b
   }
 }
 
-TEST_CASE("the hourly cost hook summed over a period equals the bill's energy charges for an untiered TOU tariff", "[billing][property]") {
+TEST_CASE(
+    "the hourly cost hook summed over a period equals the bill's energy charges for an untiered "
+    "TOU tariff",
+    "[billing][property]") {
   const auto z = la();
   tariff t;
   t.energy_periods = {single(dollars("0.066")), single(dollars("0.088")), single(dollars("0.135"))};
   for (std::size_t m = 0; m < 12; ++m)
     for (std::size_t h = 0; h < 24; ++h) {
-      t.energy_weekday[m][h] = static_cast<std::uint8_t>((h >= 12 && h < 18) ? 2 : (h >= 8 ? 1 : 0));
+      t.energy_weekday[m][h] =
+          static_cast<std::uint8_t>((h >= 12 && h < 18) ? 2 : (h >= 8 ? 1 : 0));
       t.energy_weekend[m][h] = 0;
     }
   // March including the spring-forward day.
@@ -388,15 +438,18 @@ TEST_CASE("the hourly cost hook summed over a period equals the bill's energy ch
   std::uniform_int_distribution<milli> wh(0, 400'000);
   const auto data = series(from, to, 3600, [&](utc_seconds) { return wh(rng); });
   money hooked;
-  for (std::size_t i = 0; i < data.size(); ++i) hooked += energy_charge(t, from_epoch(data.start[i]), data.energy[i], z);
+  for (std::size_t i = 0; i < data.size(); ++i)
+    hooked += energy_charge(t, from_epoch(data.start[i]), data.energy[i], z);
   money exact;
-  for (const auto& l : compute_bill(data, t, z, {from, to}).lines) exact += l.exact;
+  for (const auto& l : compute_bill(data, t, z, {from, to}).lines)
+    exact += l.exact;
   CHECK(hooked == exact);  // prices are whole milli-dollars per kWh: no micro rounding per hour
 }
 
 TEST_CASE("the hourly cost hook uses the first tier of a tiered period", "[billing]") {
   const auto z = la();
   tariff t;
-  t.energy_periods = {rate_period{{rate_tier{10'000, dollars("0.10"), {}}, rate_tier{std::nullopt, dollars("0.30"), {}}}}};
+  t.energy_periods = {rate_period{
+      {rate_tier{10'000, dollars("0.10"), {}}, rate_tier{std::nullopt, dollars("0.30"), {}}}}};
   CHECK(energy_charge(t, local(z, 2023, 7, 1, 5), 50'000, z) == dollars("5.00"));
 }

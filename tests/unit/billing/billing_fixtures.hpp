@@ -9,12 +9,15 @@
 
 namespace energy::billing::testing {
 
-inline const date::time_zone* la() { return find_zone("America/Los_Angeles"); }
+inline const date::time_zone* la() {
+  return find_zone("America/Los_Angeles");
+}
 
 /// UTC instant of a local wall-clock time (earliest of an ambiguous fall-back time).
-inline utc_seconds local(const date::time_zone* z, int y, unsigned m, unsigned d, int h = 0, int mi = 0) {
-  const auto lt = date::local_days{date::year{y} / date::month{m} / date::day{d}} + std::chrono::hours{h} +
-                  std::chrono::minutes{mi};
+inline utc_seconds local(const date::time_zone* z, int y, unsigned m, unsigned d, int h = 0,
+                         int mi = 0) {
+  const auto lt = date::local_days{date::year{y} / date::month{m} / date::day{d}} +
+                  std::chrono::hours{h} + std::chrono::minutes{mi};
   return z->to_sys(lt, date::choose::earliest);
 }
 
@@ -32,13 +35,18 @@ inline interval_series series(utc_seconds from, utc_seconds to, std::int32_t ste
 
 inline month_hour_schedule fill(std::uint8_t v) {
   month_hour_schedule s{};
-  for (auto& m : s) m.fill(v);
+  for (auto& m : s)
+    m.fill(v);
   return s;
 }
 
-inline rate_period single(money price) { return rate_period{{rate_tier{std::nullopt, price, money{}}}}; }
+inline rate_period single(money price) {
+  return rate_period{{rate_tier{std::nullopt, price, money{}}}};
+}
 
-inline money dollars(const char* text) { return *money::parse(text); }
+inline money dollars(const char* text) {
+  return *money::parse(text);
+}
 
 inline money sum_lines(const bill& b, line_kind k) {
   money m;

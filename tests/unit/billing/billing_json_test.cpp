@@ -35,12 +35,15 @@ TEST_CASE("a bill as JSON keeps exact quantities and money as decimal strings", 
   CHECK(j["total"] == b.total.to_string());
 }
 
-TEST_CASE("a reconciliation report as JSON carries billed, computed, differences and findings per bill", "[billing][json]") {
+TEST_CASE(
+    "a reconciliation report as JSON carries billed, computed, differences and findings per bill",
+    "[billing][json]") {
   const auto z = la();
   tariff t = flat_energy_tariff(dollars("0.10"));
   t.name = "flat 10c";
   const auto from = local(z, 2023, 7, 1);
-  const auto data = series(from, from + hours{24 * 30}, 900, [](utc_seconds) { return milli{1'000}; });
+  const auto data =
+      series(from, from + hours{24 * 30}, 900, [](utc_seconds) { return milli{1'000}; });
   utility_bill u;
   u.id = "S-1";
   u.period = {from, from + hours{24 * 30}};
@@ -63,7 +66,9 @@ TEST_CASE("a reconciliation report as JSON carries billed, computed, differences
   CHECK(c["difference_billed_minus_computed"]["amount"] == "10.00");
   CHECK(c["ok"] == false);
   std::vector<std::string> kinds;
-  for (const auto& f : c["findings"]) kinds.push_back(f["kind"]);
-  CHECK(kinds == std::vector<std::string>{"estimated_read", "consumption_mismatch", "cost_mismatch"});
+  for (const auto& f : c["findings"])
+    kinds.push_back(f["kind"]);
+  CHECK(kinds ==
+        std::vector<std::string>{"estimated_read", "consumption_mismatch", "cost_mismatch"});
   CHECK(c["demand_by_interval"].size() == 3);
 }

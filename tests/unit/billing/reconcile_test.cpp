@@ -38,8 +38,8 @@ interval_series summer(const date::time_zone* z) {
 }
 
 /// The bill a correct utility would send: our own computation.
-utility_bill honest(const interval_series& data, const tariff& t, const date::time_zone* z, time_range p,
-                    const std::string& id) {
+utility_bill honest(const interval_series& data, const tariff& t, const date::time_zone* z,
+                    time_range p, const std::string& id) {
   const auto b = compute_bill(data, t, z, p);
   utility_bill u;
   u.id = id;
@@ -53,7 +53,8 @@ utility_bill honest(const interval_series& data, const tariff& t, const date::ti
 
 }  // namespace
 
-TEST_CASE("a bill that matches the meter data and the tariff has no findings", "[billing][reconcile]") {
+TEST_CASE("a bill that matches the meter data and the tariff has no findings",
+          "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto data = summer(z);
@@ -66,13 +67,14 @@ TEST_CASE("a bill that matches the meter data and the tariff has no findings", "
   CHECK(r.checks[0].billed_rate == r.checks[0].computed_rate);
 }
 
-TEST_CASE("consumption and cost outside tolerance are flagged with the numbers, inside are not", "[billing][reconcile]") {
+TEST_CASE("consumption and cost outside tolerance are flagged with the numbers, inside are not",
+          "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto data = summer(z);
   auto over = honest(data, t, z, {local(z, 2023, 6, 3), local(z, 2023, 7, 5)}, "A");
   const auto ours = over.consumption;
-  over.consumption += ours / 20;                    // +5 %
+  over.consumption += ours / 20;                                  // +5 %
   over.amount += money::from_cents(over.consumption / 20 / 100);  // $0.10/kWh on the extra kWh
   auto close = honest(data, t, z, {local(z, 2023, 7, 5), local(z, 2023, 8, 4)}, "B");
   close.consumption += close.consumption / 200;  // +0.5 %: within 1 %
@@ -85,13 +87,15 @@ TEST_CASE("consumption and cost outside tolerance are flagged with the numbers, 
   CHECK(r.checks[1].ok());
 }
 
-TEST_CASE("the billed average rate is compared with the tariff's rate for the same load", "[billing][reconcile]") {
+TEST_CASE("the billed average rate is compared with the tariff's rate for the same load",
+          "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto data = summer(z);
   auto b = honest(data, t, z, {local(z, 2023, 6, 3), local(z, 2023, 7, 5)}, "A");
   const auto right = b.amount;
-  b.amount = money::from_micros(right.micros() / 10 * 11).round_to_cents();  // 10 % more for the same kWh
+  b.amount =
+      money::from_micros(right.micros() / 10 * 11).round_to_cents();  // 10 % more for the same kWh
   const auto r = reconcile(std::vector{b}, data, t, z);
   const auto& c = r.checks[0];
   CHECK(c.has(finding_kind::rate_mismatch));
@@ -100,13 +104,16 @@ TEST_CASE("the billed average rate is compared with the tariff's rate for the sa
   CHECK(*c.billed_rate > *c.computed_rate);
 }
 
-TEST_CASE("gaps, overlaps and duplicates between consecutive bills are flagged in period order", "[billing][reconcile]") {
+TEST_CASE("gaps, overlaps and duplicates between consecutive bills are flagged in period order",
+          "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto data = summer(z);
   const auto a = honest(data, t, z, {local(z, 2023, 6, 1), local(z, 2023, 7, 1)}, "A");
-  const auto b = honest(data, t, z, {local(z, 2023, 7, 3), local(z, 2023, 8, 1)}, "B");   // 2-day gap
-  const auto c = honest(data, t, z, {local(z, 2023, 7, 29), local(z, 2023, 8, 31)}, "C"); // 3-day overlap
+  const auto b =
+      honest(data, t, z, {local(z, 2023, 7, 3), local(z, 2023, 8, 1)}, "B");  // 2-day gap
+  const auto c =
+      honest(data, t, z, {local(z, 2023, 7, 29), local(z, 2023, 8, 31)}, "C");  // 3-day overlap
   auto dup = b;
   dup.id = "B-reissued";  // same period, kWh and amount
   auto same_id = c;
@@ -128,7 +135,8 @@ TEST_CASE("gaps, overlaps and duplicates between consecutive bills are flagged i
   CHECK_THAT(r.checks[4].findings[0].message, Catch::Contains("same bill id"));
 }
 
-TEST_CASE("estimated reads, estimated meter data and missing meter data are flagged with how much", "[billing][reconcile]") {
+TEST_CASE("estimated reads, estimated meter data and missing meter data are flagged with how much",
+          "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   auto data = summer(z);
@@ -142,7 +150,8 @@ TEST_CASE("estimated reads, estimated meter data and missing meter data are flag
     if (data.start[i] >= drop_from && data.start[i] < drop_to) continue;
     holed.start.push_back(data.start[i]);
     holed.energy.push_back(data.energy[i]);
-    const bool est = data.start[i] >= to_epoch(local(z, 2023, 6, 20)) && data.start[i] < to_epoch(local(z, 2023, 6, 20, 2));
+    const bool est = data.start[i] >= to_epoch(local(z, 2023, 6, 20)) &&
+                     data.start[i] < to_epoch(local(z, 2023, 6, 20, 2));
     holed.quality.push_back(est ? quality::estimated : quality::good);
   }
   auto b = honest(data, t, z, {local(z, 2023, 6, 1), local(z, 2023, 7, 1)}, "A");
@@ -152,17 +161,20 @@ TEST_CASE("estimated reads, estimated meter data and missing meter data are flag
   CHECK(c.has(finding_kind::estimated_read));
   CHECK(c.has(finding_kind::estimated_data));
   REQUIRE(c.has(finding_kind::incomplete_data));
-  const auto it = std::find_if(c.findings.begin(), c.findings.end(),
-                               [](const finding& f) { return f.kind == finding_kind::incomplete_data; });
+  const auto it = std::find_if(c.findings.begin(), c.findings.end(), [](const finding& f) {
+    return f.kind == finding_kind::incomplete_data;
+  });
   CHECK_THAT(it->message, Catch::Contains("90.0%") && Catch::Contains("72.00 hours missing"));
-  const auto est = std::find_if(c.findings.begin(), c.findings.end(),
-                                [](const finding& f) { return f.kind == finding_kind::estimated_data; });
+  const auto est = std::find_if(c.findings.begin(), c.findings.end(), [](const finding& f) {
+    return f.kind == finding_kind::estimated_data;
+  });
   CHECK_THAT(est->message, Catch::StartsWith("8 of our 2592 intervals"));
   // The honest bill is now above our understated figures.
   CHECK(c.has(finding_kind::consumption_mismatch));
 }
 
-TEST_CASE("a period without meter data is reported as such, not as mismatches", "[billing][reconcile]") {
+TEST_CASE("a period without meter data is reported as such, not as mismatches",
+          "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto data = summer(z);
@@ -182,7 +194,8 @@ TEST_CASE("a period without meter data is reported as such, not as mismatches", 
   CHECK_FALSE(r.checks[1].computed.has_value());
 }
 
-TEST_CASE("demand billed on 30-minute intervals under a 15-minute tariff is identified", "[billing][reconcile]") {
+TEST_CASE("demand billed on 30-minute intervals under a 15-minute tariff is identified",
+          "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto data = summer(z);
@@ -200,12 +213,16 @@ TEST_CASE("demand billed on 30-minute intervals under a 15-minute tariff is iden
   CHECK(c.demand_by_interval[1].demand == 60'000);
   CHECK(c.demand_by_interval[1].matches_billed);
   CHECK(c.demand_by_interval[2].demand == 50'000);  // 14:00-15:00: 25+5+10+10 kWh
-  const auto it = std::find_if(c.findings.begin(), c.findings.end(),
-                               [](const finding& f) { return f.kind == finding_kind::demand_interval_mismatch; });
+  const auto it = std::find_if(c.findings.begin(), c.findings.end(), [](const finding& f) {
+    return f.kind == finding_kind::demand_interval_mismatch;
+  });
   CHECK_THAT(it->message, Catch::Contains("30-minute demand 60.000 kW"));
 }
 
-TEST_CASE("a bill that states a demand interval other than the tariff's is flagged even when the kW agree", "[billing][reconcile]") {
+TEST_CASE(
+    "a bill that states a demand interval other than the tariff's is flagged even when the kW "
+    "agree",
+    "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto data = summer(z);
@@ -224,17 +241,20 @@ TEST_CASE("tolerances are configurable in absolute and relative terms", "[billin
   b.amount += dollars("3");
   reconcile_options strict;
   CHECK(reconcile(std::vector{b}, data, t, z, strict).checks[0].has(finding_kind::cost_mismatch) ==
-        (dollars("3") > money::from_micros(static_cast<std::int64_t>(0.01 * static_cast<double>(b.amount.micros())))));
+        (dollars("3") > money::from_micros(static_cast<std::int64_t>(
+                            0.01 * static_cast<double>(b.amount.micros())))));
   reconcile_options loose;
   loose.tolerance.cost_abs = dollars("5");
-  CHECK_FALSE(reconcile(std::vector{b}, data, t, z, loose).checks[0].has(finding_kind::cost_mismatch));
+  CHECK_FALSE(
+      reconcile(std::vector{b}, data, t, z, loose).checks[0].has(finding_kind::cost_mismatch));
   reconcile_options tight;
   tight.tolerance.cost_abs = dollars("0.01");
   tight.tolerance.cost_rel = 0.0;
   CHECK(reconcile(std::vector{b}, data, t, z, tight).checks[0].has(finding_kind::cost_mismatch));
 }
 
-TEST_CASE("the CSV report has one quoted row per bill with flags and messages", "[billing][reconcile]") {
+TEST_CASE("the CSV report has one quoted row per bill with flags and messages",
+          "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto data = summer(z);
@@ -252,11 +272,14 @@ TEST_CASE("the CSV report has one quoted row per bill with flags and messages", 
   REQUIRE(lines.size() == 3);
   CHECK_THAT(lines[0], Catch::StartsWith("bill_id,period_start,period_end,days,billed_kwh") &&
                            Catch::Contains("kw_15min,kw_30min,kw_60min,flags,findings,source"));
-  CHECK_THAT(lines[1], Catch::StartsWith("\"A, June\",2023-06-01T07:00:00Z,2023-07-01T07:00:00Z,30.00,"));
+  CHECK_THAT(lines[1],
+             Catch::StartsWith("\"A, June\",2023-06-01T07:00:00Z,2023-07-01T07:00:00Z,30.00,"));
   CHECK_THAT(lines[2], Catch::Contains(",true,") && Catch::Contains(",estimated_read,"));
 }
 
-TEST_CASE("a bill that states no amount or no consumption is not compared on what it does not state", "[billing][reconcile]") {
+TEST_CASE(
+    "a bill that states no amount or no consumption is not compared on what it does not state",
+    "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto data = summer(z);
@@ -274,15 +297,20 @@ TEST_CASE("a bill that states no amount or no consumption is not compared on wha
   CHECK(reconcile(std::vector{b}, data, t, z).checks[0].has(finding_kind::cost_mismatch));
 }
 
-TEST_CASE("demand intervals shorter than the data interval are not compared, and peak_demand refuses them", "[billing][reconcile]") {
+TEST_CASE(
+    "demand intervals shorter than the data interval are not compared, and peak_demand refuses "
+    "them",
+    "[billing][reconcile]") {
   const auto z = la();
   const auto t = simple_tariff();
   const auto from = local(z, 2023, 6, 1);
-  const auto hourly = series(from, from + hours{24 * 30}, 3600, [](utc_seconds) { return milli{40'000}; });
+  const auto hourly =
+      series(from, from + hours{24 * 30}, 3600, [](utc_seconds) { return milli{40'000}; });
   auto b = honest(hourly, t, z, {from, from + hours{24 * 30}}, "H");
   const auto r = reconcile(std::vector{b}, hourly, t, z);
   REQUIRE(r.checks[0].demand_by_interval.size() == 1);
   CHECK(r.checks[0].demand_by_interval[0].interval_seconds == 3600);
   CHECK(r.checks[0].demand_by_interval[0].demand == 40'000);
-  CHECK_THROWS_WITH(peak_demand(hourly, {from, from + hours{24}}, 900), Catch::Contains("900-second window"));
+  CHECK_THROWS_WITH(peak_demand(hourly, {from, from + hours{24}}, 900),
+                    Catch::Contains("900-second window"));
 }

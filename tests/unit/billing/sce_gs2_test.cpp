@@ -37,25 +37,36 @@ utc_seconds month_start(const date::time_zone* z, int y, unsigned m) {
 }
 }  // namespace
 
-TEST_CASE("SCE GS-2 TOU B monthly bills for the San Francisco large office match the independent reference to the cent",
-          "[billing][reference]") {
+TEST_CASE(
+    "SCE GS-2 TOU B monthly bills for the San Francisco large office match the independent "
+    "reference to the cent",
+    "[billing][reference]") {
   const auto tariff_file = data_dir / "tariffs" / "reopt_incentives.json";
-  if (!std::filesystem::exists(tariff_file)) { WARN("shared data absent"); return; }
+  if (!std::filesystem::exists(tariff_file)) {
+    WARN("shared data absent");
+    return;
+  }
   const auto t = io::read_urdb_file(tariff_file).tariff;
   const auto z = find_zone("America/Los_Angeles");
   const auto load = sanfran_load(z);
   REQUIRE(load.size() == 8760);
-  struct expected { unsigned month; const char* kwh; const char* peak_kw; const char* total; };
+  struct expected {
+    unsigned month;
+    const char* kwh;
+    const char* peak_kw;
+    const char* total;
+  };
   const expected months[] = {
-      {1, "396574.372", "1116.502", "47426.26"}, {2, "369601.883", "1193.540", "46299.72"},
-      {3, "421778.626", "1148.352", "50104.87"}, {4, "397889.264", "1184.627", "48692.98"},
-      {5, "432404.017", "1219.484", "51582.39"}, {6, "430549.731", "1250.098", "84740.33"},
-      {7, "428644.231", "1280.732", "85975.49"}, {8, "460488.529", "1230.861", "85329.70"},
-      {9, "429995.443", "1366.406", "88663.31"}, {10, "432962.155", "1241.372", "52140.51"},
+      {1, "396574.372", "1116.502", "47426.26"},  {2, "369601.883", "1193.540", "46299.72"},
+      {3, "421778.626", "1148.352", "50104.87"},  {4, "397889.264", "1184.627", "48692.98"},
+      {5, "432404.017", "1219.484", "51582.39"},  {6, "430549.731", "1250.098", "84740.33"},
+      {7, "428644.231", "1280.732", "85975.49"},  {8, "460488.529", "1230.861", "85329.70"},
+      {9, "429995.443", "1366.406", "88663.31"},  {10, "432962.155", "1241.372", "52140.51"},
       {11, "409921.148", "1173.501", "49267.70"}, {12, "389191.131", "1104.616", "46856.86"}};
   milli year_energy = 0;
   for (const auto& e : months) {
-    const time_range p{month_start(z, 2015, e.month), e.month == 12 ? month_start(z, 2016, 1) : month_start(z, 2015, e.month + 1)};
+    const time_range p{month_start(z, 2015, e.month),
+                       e.month == 12 ? month_start(z, 2016, 1) : month_start(z, 2015, e.month + 1)};
     const auto b = compute_bill(load, t, z, p);
     INFO("month " << e.month);
     CHECK(format_milli(b.energy) == e.kwh);
@@ -66,6 +77,7 @@ TEST_CASE("SCE GS-2 TOU B monthly bills for the San Francisco large office match
     year_energy += b.energy;
   }
   milli all = 0;
-  for (const auto v : load.energy) all += v;
+  for (const auto v : load.energy)
+    all += v;
   CHECK(year_energy == all);  // monthly local periods tile the year
 }

@@ -9,32 +9,44 @@ using namespace energy;
 
 namespace {
 
-/// Two TOU periods: 0.10 $/kWh off-peak, 0.30 $/kWh from local 16:00 to 21:00 every day of the year.
+/// Two TOU periods: 0.10 $/kWh off-peak, 0.30 $/kWh from local 16:00 to 21:00 every day of the
+/// year.
 billing::tariff peak_evening_tariff() {
   billing::tariff t;
-  t.energy_periods = {{{{std::nullopt, *money::parse("0.10"), {}}}}, {{{std::nullopt, *money::parse("0.30"), {}}}}};
+  t.energy_periods = {{{{std::nullopt, *money::parse("0.10"), {}}}},
+                      {{{std::nullopt, *money::parse("0.30"), {}}}}};
   for (auto& month : t.energy_weekday)
-    for (std::size_t h = 16; h < 21; ++h) month[h] = 1;
+    for (std::size_t h = 16; h < 21; ++h)
+      month[h] = 1;
   t.energy_weekend = t.energy_weekday;
   return t;
 }
 
 }  // namespace
 
-TEST_CASE("aggregation prices each local hour by the building's tariff, falling back to the flat rate",
-          "[billing][aggregate]") {
+TEST_CASE(
+    "aggregation prices each local hour by the building's tariff, falling back to the flat rate",
+    "[billing][aggregate]") {
   auto db = storage::open_memory_store();
   const auto t0 = *parse_utc_timestamp("2024-01-01T00:00:00Z");
   const uuid tenant_id = uuid::v7();
   db->put_tenant({tenant_id, "Acme", t0});
-  building with_tariff{.id = uuid::v7(), .tenant_id = tenant_id, .name = "TOU", .time_zone = "America/New_York",
+  building with_tariff{.id = uuid::v7(),
+                       .tenant_id = tenant_id,
+                       .name = "TOU",
+                       .time_zone = "America/New_York",
                        .flat_rate_per_kwh = money::parse("0.50")};
-  building flat{.id = uuid::v7(), .tenant_id = tenant_id, .name = "Flat", .time_zone = "America/New_York",
+  building flat{.id = uuid::v7(),
+                .tenant_id = tenant_id,
+                .name = "Flat",
+                .time_zone = "America/New_York",
                 .flat_rate_per_kwh = money::parse("0.50")};
   db->put_building(with_tariff);
   db->put_building(flat);
-  const sensor a{.id = uuid::v7(), .building_id = with_tariff.id, .interval_seconds = 3600, .created_at = t0};
-  const sensor b{.id = uuid::v7(), .building_id = flat.id, .interval_seconds = 3600, .created_at = t0};
+  const sensor a{
+      .id = uuid::v7(), .building_id = with_tariff.id, .interval_seconds = 3600, .created_at = t0};
+  const sensor b{
+      .id = uuid::v7(), .building_id = flat.id, .interval_seconds = 3600, .created_at = t0};
   db->put_sensor(a);
   db->put_sensor(b);
 
@@ -52,20 +64,25 @@ TEST_CASE("aggregation prices each local hour by the building's tariff, falling 
   aggregate::refresh_summaries(*db, {.costs = &costs});
 
   const time_range day{from_epoch(start), from_epoch(start + 25 * 3600)};
-  const auto tou = db->read_summaries({summary_scope::building, with_tariff.id, sensor_type::electricity, resolution::day, day});
-  const auto fl = db->read_summaries({summary_scope::building, flat.id, sensor_type::electricity, resolution::day, day});
+  const auto tou = db->read_summaries(
+      {summary_scope::building, with_tariff.id, sensor_type::electricity, resolution::day, day});
+  const auto fl = db->read_summaries(
+      {summary_scope::building, flat.id, sensor_type::electricity, resolution::day, day});
   REQUIRE(tou.size() == 1);
   REQUIRE(fl.size() == 1);
   // 20 off-peak hours × 0.10 + 5 evening hours × 0.30 (the repeated 01:00 is off-peak twice).
   CHECK(tou[0].cost == *money::parse("3.50"));
   CHECK(fl[0].cost == *money::parse("12.50"));  // 25 kWh × the flat 0.50
-  const auto hours = db->read_summaries({summary_scope::building, with_tariff.id, sensor_type::electricity, resolution::hour, day});
+  const auto hours = db->read_summaries(
+      {summary_scope::building, with_tariff.id, sensor_type::electricity, resolution::hour, day});
   REQUIRE(hours.size() == 25);
-  CHECK(hours[17].cost == *money::parse("0.30"));  // local 16:00 (hour index 17: 01:00 occurs twice)
+  CHECK(hours[17].cost ==
+        *money::parse("0.30"));  // local 16:00 (hour index 17: 01:00 occurs twice)
   CHECK(hours[16].cost == *money::parse("0.10"));
 }
 
-TEST_CASE("an invalid tariff is refused when it is set, not at the first bucket", "[billing][aggregate]") {
+TEST_CASE("an invalid tariff is refused when it is set, not at the first bucket",
+          "[billing][aggregate]") {
   billing::tariff_cost costs;
   billing::tariff broken = peak_evening_tariff();
   broken.energy_weekday[0][3] = 7;  // no period 7

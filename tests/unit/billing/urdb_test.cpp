@@ -19,7 +19,8 @@ const auto sce = data_dir / "tariffs" / "reopt_incentives.json";
 const auto entergy = data_dir / "tariffs" / "reopt_re_emissions_elec_only.json";
 
 bool mentions(const std::vector<std::string>& list, const std::string& prefix) {
-  return std::any_of(list.begin(), list.end(), [&](const std::string& s) { return s.rfind(prefix, 0) == 0; });
+  return std::any_of(list.begin(), list.end(),
+                     [&](const std::string& s) { return s.rfind(prefix, 0) == 0; });
 }
 
 std::string slurp(const std::filesystem::path& p) {
@@ -29,12 +30,15 @@ std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
-money dollars(const char* s) { return *money::parse(s); }
+money dollars(const char* s) {
+  return *money::parse(s);
+}
 
 /// A minimal record: `extra` fields, plus a one-period energy structure unless `extra` has one.
 std::string record(const std::string& extra) {
   std::string r = R"({"name":"t")";
-  if (extra.find("\"energyratestructure\"") == std::string::npos) r += R"(,"energyratestructure":[[{"rate":0.1,"unit":"kWh"}]])";
+  if (extra.find("\"energyratestructure\"") == std::string::npos)
+    r += R"(,"energyratestructure":[[{"rate":0.1,"unit":"kWh"}]])";
   if (!extra.empty()) {
     r += ',';
     r += extra;
@@ -44,8 +48,13 @@ std::string record(const std::string& extra) {
 }
 }  // namespace
 
-TEST_CASE("the SCE GS-2 TOU B record reads into its TOU energy, TOU demand, flat demand and fixed charge", "[billing][urdb]") {
-  if (!std::filesystem::exists(sce)) { WARN("shared data absent: " + sce.string()); return; }
+TEST_CASE(
+    "the SCE GS-2 TOU B record reads into its TOU energy, TOU demand, flat demand and fixed charge",
+    "[billing][urdb]") {
+  if (!std::filesystem::exists(sce)) {
+    WARN("shared data absent: " + sce.string());
+    return;
+  }
   const auto r = read_urdb_file(sce);
   const auto& t = r.tariff;
   CHECK(t.name == "TimeofUse,GeneralService,DemandMetered,OptionB:GS-2TOUB,SinglePhase");
@@ -73,8 +82,12 @@ TEST_CASE("the SCE GS-2 TOU B record reads into its TOU energy, TOU demand, flat
   CHECK(mentions(r.informational, "voltagecategory"));
 }
 
-TEST_CASE("the Entergy record reads rate plus adj riders and its 15-minute demand window", "[billing][urdb]") {
-  if (!std::filesystem::exists(entergy)) { WARN("shared data absent: " + entergy.string()); return; }
+TEST_CASE("the Entergy record reads rate plus adj riders and its 15-minute demand window",
+          "[billing][urdb]") {
+  if (!std::filesystem::exists(entergy)) {
+    WARN("shared data absent: " + entergy.string());
+    return;
+  }
   const auto r = read_urdb_file(entergy);
   const auto& t = r.tariff;
   REQUIRE(t.energy_periods.size() == 4);
@@ -89,8 +102,13 @@ TEST_CASE("the Entergy record reads rate plus adj riders and its 15-minute deman
   CHECK(mentions(r.informational, "usenetmetering"));
 }
 
-TEST_CASE("a bare record, the URDB API items form and an explicit JSON pointer read the same tariff", "[billing][urdb]") {
-  if (!std::filesystem::exists(sce)) { WARN("shared data absent"); return; }
+TEST_CASE(
+    "a bare record, the URDB API items form and an explicit JSON pointer read the same tariff",
+    "[billing][urdb]") {
+  if (!std::filesystem::exists(sce)) {
+    WARN("shared data absent");
+    return;
+  }
   const auto wrapped = read_urdb_file(sce);
   const auto text = slurp(sce);
   const auto by_pointer = read_urdb(text, "sce", "/ElectricTariff/urdb_response");
@@ -110,11 +128,14 @@ TEST_CASE("a bare record, the URDB API items form and an explicit JSON pointer r
   CHECK(read_urdb("{\"items\":[" + bare + "]}").tariff == wrapped.tariff);
   CHECK_THROWS_WITH(read_urdb("{\"items\":[" + bare + "," + bare + "]}", "two.json"),
                     Catch::Contains("two.json: items: expected exactly one URDB record, found 2"));
-  CHECK_THROWS_WITH(read_urdb(text, "sce", "/ElectricTariff/nothing"), Catch::Contains("/ElectricTariff/nothing"));
+  CHECK_THROWS_WITH(read_urdb(text, "sce", "/ElectricTariff/nothing"),
+                    Catch::Contains("/ElectricTariff/nothing"));
 }
 
-TEST_CASE("tiers with max, fixed charge per day and a minimum charge are read with their units", "[billing][urdb]") {
-  const auto r = read_urdb(R"({"energyratestructure":[[{"rate":0.1,"max":500,"unit":"kWh"},{"rate":0.15,"unit":"kWh"}]],
+TEST_CASE("tiers with max, fixed charge per day and a minimum charge are read with their units",
+          "[billing][urdb]") {
+  const auto r = read_urdb(
+      R"({"energyratestructure":[[{"rate":0.1,"max":500,"unit":"kWh"},{"rate":0.15,"unit":"kWh"}]],
     "fixedchargefirstmeter":0.5,"fixedchargeunits":"$/day","mincharge":25,"minchargeunits":"$/month","demandwindow":30,
     "flatdemandstructure":[[{"rate":5,"max":100},{"rate":7}],[{"rate":9}]],"flatdemandmonths":[0,0,0,0,0,1,1,1,1,0,0,0],
     "demandratchetpercentage":[0,0,0,0,0,0,0,0,0,0,0,0]})");
@@ -131,19 +152,22 @@ TEST_CASE("tiers with max, fixed charge per day and a minimum charge are read wi
 }
 
 TEST_CASE("unsupported pricing fields are reported by name with the reason", "[billing][urdb]") {
-  const auto r = read_urdb(record(R"("coincidentratestructure":[[{"rate":3}]],"coincidentrateschedule":[],
+  const auto r =
+      read_urdb(record(R"("coincidentratestructure":[[{"rate":3}]],"coincidentrateschedule":[],
     "demandratchetpercentage":[0.8,0,0,0,0,0,0,0,0,0,0,0],"fixedchargeeaaddl":12,"fueladjustmentsmonthly":[0.01],
     "minchargeunits":"$/year","mincharge":100,"lookbackpercent":0.5,
     "energyratestructure":[[{"rate":0.1,"sell":0.03,"unit":"kWh daily","max":20},{"rate":0.2}]])"));
-  for (const char* name : {"coincidentratestructure", "coincidentrateschedule", "demandratchetpercentage",
-                           "fixedchargeeaaddl", "fueladjustmentsmonthly", "minchargeunits", "lookbackpercent",
-                           "energyratestructure[0][0].sell", "energyratestructure[0][0].unit"})
+  for (const char* name :
+       {"coincidentratestructure", "coincidentrateschedule", "demandratchetpercentage",
+        "fixedchargeeaaddl", "fueladjustmentsmonthly", "minchargeunits", "lookbackpercent",
+        "energyratestructure[0][0].sell", "energyratestructure[0][0].unit"})
     CHECK(mentions(r.unsupported, name));
   CHECK(r.tariff.minimum_charge == money{});  // $/year not applied, and said so
 }
 
 TEST_CASE("malformed URDB documents raise parse_error naming the field path", "[billing][urdb]") {
-  CHECK_THROWS_WITH(read_urdb("{\"energyratestructure\": [", "bad.json"), Catch::StartsWith("bad.json: invalid JSON"));
+  CHECK_THROWS_WITH(read_urdb("{\"energyratestructure\": [", "bad.json"),
+                    Catch::StartsWith("bad.json: invalid JSON"));
   CHECK_THROWS_AS(read_urdb("{\"energyratestructure\": ["), parse_error);
   CHECK_THROWS_WITH(read_urdb(record(R"("energyratestructure":[[{"rate":"abc"}]])"), "x.json"),
                     Catch::Contains("x.json: energyratestructure[0][0].rate: expected a number"));
@@ -160,40 +184,61 @@ TEST_CASE("malformed URDB documents raise parse_error naming the field path", "[
     sched += "]";
   }
   sched += "]";
-  CHECK_THROWS_WITH(read_urdb(R"({"energyratestructure":[[{"rate":0.1}],[{"rate":0.2}]],"energyweekdayschedule":)" +
-                              sched + ",\"energyweekendschedule\":" + sched + "}"),
-                    Catch::Contains("energyweekdayschedule[3][7]: period 2 does not exist (2 periods)"));
+  CHECK_THROWS_WITH(
+      read_urdb(
+          R"({"energyratestructure":[[{"rate":0.1}],[{"rate":0.2}]],"energyweekdayschedule":)" +
+          sched + ",\"energyweekendschedule\":" + sched + "}"),
+      Catch::Contains("energyweekdayschedule[3][7]: period 2 does not exist (2 periods)"));
   CHECK_THROWS_WITH(read_urdb(record(R"("energyratestructure":[[{"rate":0.1},{"rate":0.2}]])")),
                     Catch::Contains("energyratestructure[0][0].max: missing"));
-  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":7)")), Catch::Contains("demandwindow: must divide a day"));
-  CHECK_THROWS_WITH(read_urdb(record(R"("flatdemandstructure":[[{"rate":1}]],"flatdemandmonths":[0,0,1,0,0,0,0,0,0,0,0,0])")),
-                    Catch::Contains("flatdemandmonths[2]: period 1 does not exist"));
-  CHECK_THROWS_WITH(read_urdb_file(data_dir / "no-such-tariff.json"), Catch::Contains("cannot open file"));
-  CHECK_THROWS_WITH(read_urdb("[1,2]", "arr.json"), Catch::Contains("arr.json: (record): expected a URDB record object"));
+  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":7)")),
+                    Catch::Contains("demandwindow: must divide a day"));
+  CHECK_THROWS_WITH(
+      read_urdb(record(
+          R"("flatdemandstructure":[[{"rate":1}]],"flatdemandmonths":[0,0,1,0,0,0,0,0,0,0,0,0])")),
+      Catch::Contains("flatdemandmonths[2]: period 1 does not exist"));
+  CHECK_THROWS_WITH(read_urdb_file(data_dir / "no-such-tariff.json"),
+                    Catch::Contains("cannot open file"));
+  CHECK_THROWS_WITH(read_urdb("[1,2]", "arr.json"),
+                    Catch::Contains("arr.json: (record): expected a URDB record object"));
 }
 
-TEST_CASE("a schedule without its rate structure, or several periods without a schedule, is malformed", "[billing][urdb]") {
-  CHECK_THROWS_WITH(read_urdb(record(R"("demandweekdayschedule":[])")),
-                    Catch::Contains("demandratestructure: missing, but demandweekdayschedule is present"));
-  CHECK_THROWS_WITH(read_urdb(record(R"("demandratestructure":[[{"rate":1}],[{"rate":2}]])")),
-                    Catch::Contains("demandweekdayschedule: missing, but demandratestructure has several periods"));
+TEST_CASE(
+    "a schedule without its rate structure, or several periods without a schedule, is malformed",
+    "[billing][urdb]") {
+  CHECK_THROWS_WITH(
+      read_urdb(record(R"("demandweekdayschedule":[])")),
+      Catch::Contains("demandratestructure: missing, but demandweekdayschedule is present"));
+  CHECK_THROWS_WITH(
+      read_urdb(record(R"("demandratestructure":[[{"rate":1}],[{"rate":2}]])")),
+      Catch::Contains(
+          "demandweekdayschedule: missing, but demandratestructure has several periods"));
   const auto one = read_urdb(record(R"("demandratestructure":[[{"rate":7}]])"));
   CHECK(one.tariff.demand_periods.size() == 1);
   CHECK(one.tariff.demand_weekday[11][23] == 0);
 }
 
-TEST_CASE("integer fields accept 15.0 but reject fractions and out-of-range values with the path", "[billing][urdb]") {
+TEST_CASE("integer fields accept 15.0 but reject fractions and out-of-range values with the path",
+          "[billing][urdb]") {
   CHECK(read_urdb(record(R"("demandwindow":30.0)")).tariff.demand_window_minutes == 30);
-  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":15.5)")), Catch::Contains("demandwindow: 15.5 is not an integer"));
-  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":1e30)")), Catch::Contains("demandwindow: 1e+30 is outside 1..1440"));
-  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":"15")")), Catch::Contains("demandwindow: expected an integer"));
+  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":15.5)")),
+                    Catch::Contains("demandwindow: 15.5 is not an integer"));
+  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":1e30)")),
+                    Catch::Contains("demandwindow: 1e+30 is outside 1..1440"));
+  CHECK_THROWS_WITH(read_urdb(record(R"("demandwindow":"15")")),
+                    Catch::Contains("demandwindow: expected an integer"));
 }
 
-TEST_CASE("the Entergy record prices a summer weekday with its adj riders on energy and TOU demand", "[billing][urdb]") {
-  if (!std::filesystem::exists(entergy)) { WARN("shared data absent: " + entergy.string()); return; }
+TEST_CASE("the Entergy record prices a summer weekday with its adj riders on energy and TOU demand",
+          "[billing][urdb]") {
+  if (!std::filesystem::exists(entergy)) {
+    WARN("shared data absent: " + entergy.string());
+    return;
+  }
   const auto t = read_urdb_file(entergy).tariff;
   const auto z = find_zone("America/Chicago");
-  // Wednesday 2018-07-11, 15-minute data: 1,000 kW, 1,200 kW in the on-peak hours 13:00-20:00 local.
+  // Wednesday 2018-07-11, 15-minute data: 1,000 kW, 1,200 kW in the on-peak hours 13:00-20:00
+  // local.
   const auto from = z->to_sys(date::local_days{date::year{2018} / 7 / 11});
   billing::interval_series s;
   s.interval_seconds = 900;

@@ -14,7 +14,7 @@ TEST_CASE("decimal text parses exactly to milli-units", "[core][decimal]") {
   CHECK(parse_milli("-0.005") == -5);
   CHECK(parse_milli("12") == 12000);
   CHECK(parse_milli(".25") == 250);
-  CHECK(parse_milli("0.0005") == 1);   // half away from zero
+  CHECK(parse_milli("0.0005") == 1);  // half away from zero
   CHECK(parse_milli("0.00049") == 0);
   CHECK(parse_milli("-0.0005") == -1);
   CHECK_FALSE(parse_milli("1e3"));
@@ -26,7 +26,8 @@ TEST_CASE("decimal text parses exactly to milli-units", "[core][decimal]") {
   CHECK(format_milli(0) == "0.000");
 }
 
-TEST_CASE("doubles with three decimals convert exactly; non-finite values do not convert", "[core][decimal]") {
+TEST_CASE("doubles with three decimals convert exactly; non-finite values do not convert",
+          "[core][decimal]") {
   CHECK(to_milli(10.5) == 10500);
   CHECK(to_milli(0.001) == 1);
   CHECK(to_milli(123456.789) == 123456789);
@@ -38,8 +39,8 @@ TEST_CASE("doubles with three decimals convert exactly; non-finite values do not
 TEST_CASE("money is exact and rounds to cents explicitly", "[core][money]") {
   const auto price = *money::parse("0.13553");
   CHECK(price.micros() == 135530);
-  CHECK(price_times(price, 1000) == price);                     // 1 kWh
-  CHECK(price_times(price, 1) == money::from_micros(136));      // 1 Wh: 135.53 µ$ rounds up
+  CHECK(price_times(price, 1000) == price);                 // 1 kWh
+  CHECK(price_times(price, 1) == money::from_micros(136));  // 1 Wh: 135.53 µ$ rounds up
   CHECK(money::parse("259.2")->to_string() == "259.20");
   CHECK(money::from_micros(12'345'000).round_to_cents() == money::from_cents(1235));
   CHECK(money::from_micros(-12'345'000).round_to_cents() == money::from_cents(-1235));

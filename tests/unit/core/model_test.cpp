@@ -8,8 +8,8 @@
 using namespace energy;
 
 TEST_CASE("enumerations round-trip through their names", "[core][model]") {
-  for (auto t : {sensor_type::electricity, sensor_type::gas, sensor_type::water, sensor_type::thermal,
-                 sensor_type::temperature})
+  for (auto t : {sensor_type::electricity, sensor_type::gas, sensor_type::water,
+                 sensor_type::thermal, sensor_type::temperature})
     CHECK(parse_sensor_type(to_string(t)) == t);
   for (auto k : {reading_kind::interval_energy, reading_kind::cumulative_register,
                  reading_kind::instantaneous_power, reading_kind::instantaneous_value})

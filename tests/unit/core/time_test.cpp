@@ -17,17 +17,20 @@ TEST_CASE("timestamps with offsets parse to UTC", "[core][time]") {
 
 TEST_CASE("ambiguous or malformed timestamps are rejected", "[core][time]") {
   const char* bad = GENERATE("2024-07-01T12:00:00", "2024-02-30T00:00:00Z", "2024-07-01T24:00:00Z",
-                             "2024-07-01T12:00:60Z", "2024-7-01T12:00:00Z", "2024-07-01T12:00:00.5Z",
-                             "2024-07-01T12:00:00Zjunk", "yesterday", "");
+                             "2024-07-01T12:00:60Z", "2024-7-01T12:00:00Z",
+                             "2024-07-01T12:00:00.5Z", "2024-07-01T12:00:00Zjunk", "yesterday", "");
   CAPTURE(bad);
   CHECK_FALSE(parse_utc_timestamp(bad).has_value());
 }
 
 TEST_CASE("zones come from the IANA database and render DST offsets", "[core][time]") {
   const auto* ny = find_zone("America/New_York");
-  CHECK(format_local(*parse_utc_timestamp("2024-07-01T12:00:00Z"), ny) == "2024-07-01T08:00:00-04:00");
-  CHECK(format_local(*parse_utc_timestamp("2024-11-03T05:30:00Z"), ny) == "2024-11-03T01:30:00-04:00");
-  CHECK(format_local(*parse_utc_timestamp("2024-11-03T06:30:00Z"), ny) == "2024-11-03T01:30:00-05:00");
+  CHECK(format_local(*parse_utc_timestamp("2024-07-01T12:00:00Z"), ny) ==
+        "2024-07-01T08:00:00-04:00");
+  CHECK(format_local(*parse_utc_timestamp("2024-11-03T05:30:00Z"), ny) ==
+        "2024-11-03T01:30:00-04:00");
+  CHECK(format_local(*parse_utc_timestamp("2024-11-03T06:30:00Z"), ny) ==
+        "2024-11-03T01:30:00-05:00");
   CHECK_THROWS_AS(find_zone("Mars/Olympus_Mons"), std::invalid_argument);
   CHECK(is_valid_zone("Asia/Kolkata"));
   CHECK_FALSE(is_valid_zone("EST5EDT-not"));

@@ -17,19 +17,23 @@ using namespace gb_fixture;
 namespace {
 
 const std::filesystem::path data_dir = std::filesystem::path(ENERGY_TEST_DATA_DIR) / "greenbutton";
-const std::filesystem::path inland = data_dir / "Inland_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_8.xml";
+const std::filesystem::path inland =
+    data_dir / "Inland_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_8.xml";
 const std::filesystem::path openespi = data_dir / "openespi_test_usage_data_1.xml";
 
 constexpr std::int64_t t0 = 1330578000;  // 2012-03-01T05:00:00Z
 
 bool has_issue(const document& d, const std::string& where_part, const std::string& what_part) {
   for (const auto& i : d.issues)
-    if (i.where.find(where_part) != std::string::npos && i.what.find(what_part) != std::string::npos) return true;
+    if (i.where.find(where_part) != std::string::npos &&
+        i.what.find(what_part) != std::string::npos)
+      return true;
   return false;
 }
 
 std::string three_readings(int duration = 3600) {
-  return reading(t0, "100", duration) + reading(t0 + duration, "200", duration) + reading(t0 + 2 * duration, "300", duration);
+  return reading(t0, "100", duration) + reading(t0 + duration, "200", duration) +
+         reading(t0 + 2 * duration, "300", duration);
 }
 
 std::string simple_feed() {
@@ -39,8 +43,12 @@ std::string simple_feed() {
 
 }  // namespace
 
-TEST_CASE("the Inland sample imports 8760 hourly Wh readings, its time parameters and one bill", "[greenbutton][sample]") {
-  if (!std::filesystem::exists(inland)) { WARN("shared sample data not present: skipped"); return; }
+TEST_CASE("the Inland sample imports 8760 hourly Wh readings, its time parameters and one bill",
+          "[greenbutton][sample]") {
+  if (!std::filesystem::exists(inland)) {
+    WARN("shared sample data not present: skipped");
+    return;
+  }
   const document d = parse_file(inland);
   REQUIRE(d.usage_points.size() == 1);
   REQUIRE(d.meter_readings.size() == 1);
@@ -88,8 +96,12 @@ TEST_CASE("the Inland sample imports 8760 hourly Wh readings, its time parameter
   CHECK(in_period == 336'086);
 }
 
-TEST_CASE("the OpenESPI sample keeps per-interval cost and maps ReadingQuality to quality flags", "[greenbutton][sample]") {
-  if (!std::filesystem::exists(openespi)) { WARN("shared sample data not present: skipped"); return; }
+TEST_CASE("the OpenESPI sample keeps per-interval cost and maps ReadingQuality to quality flags",
+          "[greenbutton][sample]") {
+  if (!std::filesystem::exists(openespi)) {
+    WARN("shared sample data not present: skipped");
+    return;
+  }
   const document d = parse_file(openespi);
   REQUIRE(d.meter_readings.size() == 1);
   const auto& s = d.meter_readings[0].readings;
@@ -108,11 +120,12 @@ TEST_CASE("the OpenESPI sample keeps per-interval cost and maps ReadingQuality t
   CHECK(d.bills[0].consumption == 1'298'640);
   CHECK(d.summaries[0].cost_additional_last_period == 1'346'000);
   CHECK(d.summaries[0].bill_to_date == 1'149'000);
-  CHECK(std::find(d.ignored_resources.begin(), d.ignored_resources.end(), "ElectricPowerQualitySummary") !=
-        d.ignored_resources.end());
+  CHECK(std::find(d.ignored_resources.begin(), d.ignored_resources.end(),
+                  "ElectricPowerQualitySummary") != d.ignored_resources.end());
 }
 
-TEST_CASE("entries link by their hrefs whatever order the feed lists them in", "[greenbutton][variation]") {
+TEST_CASE("entries link by their hrefs whatever order the feed lists them in",
+          "[greenbutton][variation]") {
   const std::string xml = feed({block("1", "01", "1", three_readings()), rt_entry("07", 72, 0),
                                 mr_entry("1", "01", "07"), ltp_entry(), up_entry("1")});
   const document d = parse_buffer(xml, "shuffled.xml");
@@ -125,25 +138,34 @@ TEST_CASE("entries link by their hrefs whatever order the feed lists them in", "
   CHECK(d.issues.empty());
 }
 
-TEST_CASE("absolute and relative hrefs to the same resource link together", "[greenbutton][variation]") {
+TEST_CASE("absolute and relative hrefs to the same resource link together",
+          "[greenbutton][variation]") {
   std::string xml = simple_feed();
   // The block names its MeterReading with a relative href, the MeterReading itself absolutely.
   const std::string abs_up = base + "/UsagePoint/1/MeterReading/01/IntervalBlock\"";
-  xml.replace(xml.find(abs_up), abs_up.size(), "/espi/1_1/resource/RetailCustomer/1/UsagePoint/1/MeterReading/01/IntervalBlock\"");
+  xml.replace(xml.find(abs_up), abs_up.size(),
+              "/espi/1_1/resource/RetailCustomer/1/UsagePoint/1/MeterReading/01/IntervalBlock\"");
   const document d = parse_buffer(xml, "mixed.xml");
   CHECK(d.meter_readings.at(0).readings.size() == 3);
   CHECK(d.issues.empty());
 }
 
-TEST_CASE("namespace prefixes, a default namespace or none are all read by local name", "[greenbutton][variation]") {
+TEST_CASE("namespace prefixes, a default namespace or none are all read by local name",
+          "[greenbutton][variation]") {
   SECTION("espi: and atom: prefixes") {
     const std::string xml =
-        "<atom:feed xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:espi=\"http://naesb.org/espi\">"
-        "<atom:entry><atom:link rel=\"self\" href=\"/espi/1_1/resource/ReadingType/1\"/><atom:content>"
-        "<espi:ReadingType><espi:uom>72</espi:uom><espi:powerOfTenMultiplier>3</espi:powerOfTenMultiplier>"
-        "<espi:intervalLength>900</espi:intervalLength></espi:ReadingType></atom:content></atom:entry>"
-        "<atom:entry><atom:content><espi:IntervalBlock><espi:IntervalReading><espi:timePeriod><espi:duration>900"
-        "</espi:duration><espi:start>1330578000</espi:start></espi:timePeriod><espi:value>2</espi:value>"
+        "<atom:feed xmlns:atom=\"http://www.w3.org/2005/Atom\" "
+        "xmlns:espi=\"http://naesb.org/espi\">"
+        "<atom:entry><atom:link rel=\"self\" "
+        "href=\"/espi/1_1/resource/ReadingType/1\"/><atom:content>"
+        "<espi:ReadingType><espi:uom>72</espi:uom><espi:powerOfTenMultiplier>3</"
+        "espi:powerOfTenMultiplier>"
+        "<espi:intervalLength>900</espi:intervalLength></espi:ReadingType></atom:content></"
+        "atom:entry>"
+        "<atom:entry><atom:content><espi:IntervalBlock><espi:IntervalReading><espi:timePeriod><"
+        "espi:duration>900"
+        "</espi:duration><espi:start>1330578000</espi:start></espi:timePeriod><espi:value>2</"
+        "espi:value>"
         "</espi:IntervalReading></espi:IntervalBlock></atom:content></atom:entry></atom:feed>";
     const document d = parse_buffer(xml, "prefixed.xml");
     REQUIRE(d.meter_readings.size() == 1);
@@ -154,20 +176,25 @@ TEST_CASE("namespace prefixes, a default namespace or none are all read by local
   }
   SECTION("no namespace at all") {
     const std::string xml =
-        "<feed><entry><content><IntervalBlock><IntervalReading><timePeriod><duration>3600</duration>"
-        "<start>1330578000</start></timePeriod><value>7</value></IntervalReading></IntervalBlock></content></entry></feed>";
+        "<feed><entry><content><IntervalBlock><IntervalReading><timePeriod><duration>3600</"
+        "duration>"
+        "<start>1330578000</start></timePeriod><value>7</value></IntervalReading></IntervalBlock></"
+        "content></entry></feed>";
     const document d = parse_buffer(xml, "plain.xml");
     REQUIRE(d.meter_readings.size() == 1);
     CHECK(d.meter_readings[0].readings.value.at(0) == 7);
   }
 }
 
-TEST_CASE("optional elements may be missing: durations fall back to intervalLength", "[greenbutton][variation]") {
+TEST_CASE("optional elements may be missing: durations fall back to intervalLength",
+          "[greenbutton][variation]") {
   const std::string readings =
-      "<IntervalReading><timePeriod><start>1330578000</start></timePeriod><value>5</value></IntervalReading>"
-      "<IntervalReading><timePeriod><start>1330581600</start></timePeriod><value>6</value></IntervalReading>";
-  const std::string xml = feed({up_entry("1"), mr_entry("1", "01", "07"), rt_entry("07", 72, 0, 3600),
-                                block("1", "01", "1", readings)});
+      "<IntervalReading><timePeriod><start>1330578000</start></timePeriod><value>5</value></"
+      "IntervalReading>"
+      "<IntervalReading><timePeriod><start>1330581600</start></timePeriod><value>6</value></"
+      "IntervalReading>";
+  const std::string xml = feed({up_entry("1"), mr_entry("1", "01", "07"),
+                                rt_entry("07", 72, 0, 3600), block("1", "01", "1", readings)});
   const document d = parse_buffer(xml, "sparse.xml");
   CHECK_FALSE(d.usage_points[0].local_time);  // no LocalTimeParameters in the file
   const auto& s = d.meter_readings[0].readings;
@@ -181,13 +208,18 @@ TEST_CASE("optional elements may be missing: durations fall back to intervalLeng
   CHECK(d.bills.empty());
 }
 
-TEST_CASE("several usage points and meter readings each keep their own readings and units", "[greenbutton][variation]") {
+TEST_CASE("several usage points and meter readings each keep their own readings and units",
+          "[greenbutton][variation]") {
   const std::string xml = feed({
-      up_entry("1", service::electricity), up_entry("2", service::gas),
-      mr_entry("1", "01", "E"), mr_entry("1", "02", "R"), mr_entry("2", "01", "G"),
-      rt_entry("E", uom::watt_hour, 0), rt_entry("R", uom::watt_hour, 0, 3600, flow::reverse),
+      up_entry("1", service::electricity),
+      up_entry("2", service::gas),
+      mr_entry("1", "01", "E"),
+      mr_entry("1", "02", "R"),
+      mr_entry("2", "01", "G"),
+      rt_entry("E", uom::watt_hour, 0),
+      rt_entry("R", uom::watt_hour, 0, 3600, flow::reverse),
       rt_entry("G", uom::cubic_metre, -3),
-      block("2", "01", "1", reading(t0, "1500")),                     // 1.5 m³ = 1500 L
+      block("2", "01", "1", reading(t0, "1500")),                           // 1.5 m³ = 1500 L
       block("1", "02", "1", reading(t0, "40") + reading(t0 + 3600, "50")),  // exported Wh
       block("1", "01", "1", three_readings()),
   });
@@ -208,23 +240,25 @@ TEST_CASE("several usage points and meter readings each keep their own readings 
   CHECK(d.issues.empty());
 }
 
-TEST_CASE("power-of-ten multipliers scale exactly; finer than a Wh rounds and is counted", "[greenbutton][units]") {
+TEST_CASE("power-of-ten multipliers scale exactly; finer than a Wh rounds and is counted",
+          "[greenbutton][units]") {
   CHECK(to_milli_units(1234, uom::watt_hour, 0) == 1234);
   CHECK(to_milli_units(1234, uom::watt_hour, 3) == 1'234'000);  // kWh
   CHECK(to_milli_units(-7, uom::watt_hour, 3) == -7000);
   bool rounded = false;
-  CHECK(to_milli_units(12345, uom::watt_hour, -1, &rounded) == 1235);  // 1234.5 Wh, half away from zero
+  CHECK(to_milli_units(12345, uom::watt_hour, -1, &rounded) ==
+        1235);  // 1234.5 Wh, half away from zero
   CHECK(rounded);
   CHECK(to_milli_units(-12345, uom::watt_hour, -1, &rounded) == -1235);
   CHECK(to_milli_units(12340, uom::watt_hour, -1, &rounded) == 1234);
   CHECK_FALSE(rounded);
-  CHECK(to_milli_units(1, uom::therm, 0) == 29'307);        // 29,307.107 Wh
+  CHECK(to_milli_units(1, uom::therm, 0) == 29'307);  // 29,307.107 Wh
   CHECK(to_milli_units(1000, uom::therm, 0) == 29'307'107);
-  CHECK(to_milli_units(1, uom::cubic_foot, 3) == 28'317);   // 1000 ft³ = 28,316.85 L
+  CHECK(to_milli_units(1, uom::cubic_foot, 3) == 28'317);  // 1000 ft³ = 28,316.85 L
   CHECK(to_milli_units(1, uom::cubic_metre, 0) == 1000);
-  CHECK_FALSE(to_milli_units(1, uom::watt, 0));              // demand is not an energy
-  CHECK_FALSE(to_milli_units(1, 73, 0));                     // VArh
-  CHECK_FALSE(to_milli_units(INT64_MAX, uom::watt_hour, 15)); // overflow is refused, not wrapped
+  CHECK_FALSE(to_milli_units(1, uom::watt, 0));                // demand is not an energy
+  CHECK_FALSE(to_milli_units(1, 73, 0));                       // VArh
+  CHECK_FALSE(to_milli_units(INT64_MAX, uom::watt_hour, 15));  // overflow is refused, not wrapped
   CHECK_FALSE(to_milli_units(1, uom::watt_hour, 16));
 
   SECTION("property: non-negative multipliers on Wh are exact integer scaling") {
@@ -234,7 +268,8 @@ TEST_CASE("power-of-ten multipliers scale exactly; finer than a Wh rounds and is
       const auto v = raw(rng);
       const int m = static_cast<int>(rng() % 7);
       std::int64_t p = 1;
-      for (int k = 0; k < m; ++k) p *= 10;
+      for (int k = 0; k < m; ++k)
+        p *= 10;
       REQUIRE(to_milli_units(v, uom::watt_hour, m) == v * p);
       // and a negative multiplier undoes it exactly
       REQUIRE(to_milli_units(v * p, uom::watt_hour, -m) == v);
@@ -242,18 +277,22 @@ TEST_CASE("power-of-ten multipliers scale exactly; finer than a Wh rounds and is
   }
 }
 
-TEST_CASE("a negative multiplier's sub-Wh values are rounded and counted, not silently lost", "[greenbutton][units]") {
-  const std::string xml = feed({mr_entry("1", "01", "07"), rt_entry("07", 72, -1),
-                                block("1", "01", "1", reading(t0, "15") + reading(t0 + 3600, "20"))});
+TEST_CASE("a negative multiplier's sub-Wh values are rounded and counted, not silently lost",
+          "[greenbutton][units]") {
+  const std::string xml =
+      feed({mr_entry("1", "01", "07"), rt_entry("07", 72, -1),
+            block("1", "01", "1", reading(t0, "15") + reading(t0 + 3600, "20"))});
   const document d = parse_buffer(xml, "tenths.xml");
   const auto rows = to_reading_rows(d.meter_readings.at(0), uuid{});
   CHECK(rows.rows.value == std::vector<milli>{2, 2});
   CHECK(rows.rounded == 1);
 }
 
-TEST_CASE("gas in therms converts to kWh and water in cubic feet to litres", "[greenbutton][units]") {
+TEST_CASE("gas in therms converts to kWh and water in cubic feet to litres",
+          "[greenbutton][units]") {
   const std::string xml = feed({up_entry("1", service::gas), mr_entry("1", "01", "T"),
-                                rt_entry("T", uom::therm, -2, 86400), block("1", "01", "1", reading(t0, "250", 86400))});
+                                rt_entry("T", uom::therm, -2, 86400),
+                                block("1", "01", "1", reading(t0, "250", 86400))});
   const document d = parse_buffer(xml, "gas.xml");
   const auto rows = to_reading_rows(d.meter_readings.at(0), uuid{});
   CHECK(rows.rows.value.at(0) == 73'268);  // 2.5 therm = 73,267.77 Wh
@@ -261,9 +300,11 @@ TEST_CASE("gas in therms converts to kWh and water in cubic feet to litres", "[g
   CHECK(canonical_unit_of(uom::therm)->canonical == "kWh");
 }
 
-TEST_CASE("a bare ESPI IntervalBlock document imports; without a ReadingType its values have no unit",
-          "[greenbutton][variation]") {
-  const std::string xml = "<IntervalBlock xmlns=\"http://naesb.org/espi\">" + three_readings(900) + "</IntervalBlock>";
+TEST_CASE(
+    "a bare ESPI IntervalBlock document imports; without a ReadingType its values have no unit",
+    "[greenbutton][variation]") {
+  const std::string xml =
+      "<IntervalBlock xmlns=\"http://naesb.org/espi\">" + three_readings(900) + "</IntervalBlock>";
   const document d = parse_buffer(xml, "bare.xml");
   REQUIRE(d.meter_readings.size() == 1);
   auto mr = d.meter_readings[0];
@@ -277,8 +318,10 @@ TEST_CASE("a bare ESPI IntervalBlock document imports; without a ReadingType its
   CHECK(rows.rows.size() == 3);
 }
 
-TEST_CASE("a bad reading is reported by element path and line while the valid ones land", "[greenbutton][errors]") {
-  const std::string readings = reading(t0, "100") + reading(t0 + 3600, "12x") + reading(t0 + 7200, "300") +
+TEST_CASE("a bad reading is reported by element path and line while the valid ones land",
+          "[greenbutton][errors]") {
+  const std::string readings = reading(t0, "100") + reading(t0 + 3600, "12x") +
+                               reading(t0 + 7200, "300") +
                                "<IntervalReading><value>4</value></IntervalReading>\n";
   const std::string xml = feed({up_entry("1"), mr_entry("1", "01", "07"), rt_entry("07", 72, 0),
                                 block("1", "01", "1", readings)});
@@ -286,13 +329,15 @@ TEST_CASE("a bad reading is reported by element path and line while the valid on
   const auto& s = d.meter_readings[0].readings;
   CHECK(s.value == std::vector<std::int64_t>{100, 300});
   REQUIRE(d.issues.size() == 2);
-  CHECK(d.issues[0].where == "bad.xml:8: feed/entry[4]/content/IntervalBlock/IntervalReading[2]/value");
+  CHECK(d.issues[0].where ==
+        "bad.xml:8: feed/entry[4]/content/IntervalBlock/IntervalReading[2]/value");
   CHECK(d.issues[0].what.find("'12x'") != std::string::npos);
   CHECK(d.issues[1].where == "bad.xml:10: feed/entry[4]/content/IntervalBlock/IntervalReading[4]");
   CHECK(d.issues[1].what.find("no timePeriod/start") != std::string::npos);
 }
 
-TEST_CASE("malformed XML is a parse_error naming the file, the line and the open element", "[greenbutton][errors]") {
+TEST_CASE("malformed XML is a parse_error naming the file, the line and the open element",
+          "[greenbutton][errors]") {
   auto message = [](const std::string& xml, const std::string& name) -> std::string {
     try {
       (void)parse_buffer(xml, name);
@@ -310,31 +355,38 @@ TEST_CASE("malformed XML is a parse_error naming the file, the line and the open
   CHECK(broken.find("inside <value> opened at line 9") != std::string::npos);
 
   const std::string full = simple_feed();
-  const std::string cut = message(full.substr(0, full.find("<value>300")), "cut.xml");  // truncated file
+  const std::string cut =
+      message(full.substr(0, full.find("<value>300")), "cut.xml");  // truncated file
   INFO(cut);
   CHECK(cut.rfind("cut.xml:", 0) == 0);
   CHECK(cut.find("inside <IntervalReading>") != std::string::npos);
 }
 
-TEST_CASE("a document that is not Green Button is refused, naming its root element", "[greenbutton][errors]") {
-  CHECK_THROWS_WITH(parse_buffer("<html><body/></html>", "page.xml"),
-                    Catch::Contains("page.xml:1: not a Green Button document: root element <html>"));
+TEST_CASE("a document that is not Green Button is refused, naming its root element",
+          "[greenbutton][errors]") {
+  CHECK_THROWS_WITH(
+      parse_buffer("<html><body/></html>", "page.xml"),
+      Catch::Contains("page.xml:1: not a Green Button document: root element <html>"));
   CHECK_THROWS_WITH(parse_buffer("", "empty.xml"), Catch::Contains("empty.xml"));
   CHECK_THROWS_AS(parse_file("/nonexistent/dir/x.xml"), parse_error);
 }
 
-TEST_CASE("overlapping blocks: a repeated interval start is dropped and reported, the first kept", "[greenbutton][variation]") {
-  const std::string xml = feed({up_entry("1"), mr_entry("1", "01", "07"), rt_entry("07", 72, 0),
-                                block("1", "01", "2", reading(t0 + 3600, "999") + reading(t0 + 7200, "3")),
-                                block("1", "01", "1", reading(t0, "1") + reading(t0 + 3600, "2"))});
+TEST_CASE("overlapping blocks: a repeated interval start is dropped and reported, the first kept",
+          "[greenbutton][variation]") {
+  const std::string xml =
+      feed({up_entry("1"), mr_entry("1", "01", "07"), rt_entry("07", 72, 0),
+            block("1", "01", "2", reading(t0 + 3600, "999") + reading(t0 + 7200, "3")),
+            block("1", "01", "1", reading(t0, "1") + reading(t0 + 3600, "2"))});
   const document d = parse_buffer(xml, "overlap.xml");
   const auto& s = d.meter_readings[0].readings;
   CHECK(s.start == std::vector<epoch_seconds>{t0, t0 + 3600, t0 + 7200});  // sorted
-  CHECK(s.value == std::vector<std::int64_t>{1, 999, 3});                   // first in file order kept
-  CHECK(has_issue(d, "MeterReading RetailCustomer/1/UsagePoint/1/MeterReading/01", "different values"));
+  CHECK(s.value == std::vector<std::int64_t>{1, 999, 3});  // first in file order kept
+  CHECK(has_issue(d, "MeterReading RetailCustomer/1/UsagePoint/1/MeterReading/01",
+                  "different values"));
 }
 
-TEST_CASE("a block that links to no meter reading of the file is reported, not guessed", "[greenbutton][errors]") {
+TEST_CASE("a block that links to no meter reading of the file is reported, not guessed",
+          "[greenbutton][errors]") {
   const std::string xml = feed({up_entry("1"), mr_entry("1", "01", "07"), mr_entry("1", "02", "07"),
                                 rt_entry("07", 72, 0), block("1", "01", "1", reading(t0, "1")),
                                 block("9", "09", "1", reading(t0, "5"))});
@@ -344,20 +396,24 @@ TEST_CASE("a block that links to no meter reading of the file is reported, not g
   CHECK(has_issue(d, "orphan.xml:", "belongs to no MeterReading"));
 }
 
-TEST_CASE("a reading whose duration differs from the meter's interval is not stored", "[greenbutton][units]") {
-  const std::string xml = feed({mr_entry("1", "01", "07"), rt_entry("07", 72, 0, 900),
-                                block("1", "01", "1", reading(t0, "1", 900) + reading(t0 + 900, "2", 3600))});
+TEST_CASE("a reading whose duration differs from the meter's interval is not stored",
+          "[greenbutton][units]") {
+  const std::string xml =
+      feed({mr_entry("1", "01", "07"), rt_entry("07", 72, 0, 900),
+            block("1", "01", "1", reading(t0, "1", 900) + reading(t0 + 900, "2", 3600))});
   const auto rows = to_reading_rows(parse_buffer(xml, "mixed.xml").meter_readings.at(0), uuid{});
   CHECK(rows.rows.size() == 1);
   REQUIRE(rows.rejected.size() == 1);
   CHECK(rows.rejected[0].what.find("duration 3600 s differs") != std::string::npos);
 }
 
-TEST_CASE("usage summaries become bills: money exact from 1/100000 units, estimates flagged", "[greenbutton][bills]") {
+TEST_CASE("usage summaries become bills: money exact from 1/100000 units, estimates flagged",
+          "[greenbutton][bills]") {
   const std::string body =
       "<billingPeriod><duration>2678400</duration><start>1330578000</start></billingPeriod>"
       "<billLastPeriod>12345678</billLastPeriod><currency>840</currency>"
-      "<overallConsumptionLastPeriod><powerOfTenMultiplier>3</powerOfTenMultiplier><uom>72</uom><value>950</value>"
+      "<overallConsumptionLastPeriod><powerOfTenMultiplier>3</powerOfTenMultiplier><uom>72</"
+      "uom><value>950</value>"
       "</overallConsumptionLastPeriod><qualityOfReading>8</qualityOfReading>";
   const document d = parse_buffer(feed({up_entry("1"), summary_entry("1", body)}), "bill.xml");
   REQUIRE(d.bills.size() == 1);
@@ -370,13 +426,16 @@ TEST_CASE("usage summaries become bills: money exact from 1/100000 units, estima
   CHECK(d.usage_points[0].summaries == std::vector<std::size_t>{0});
 
   SECTION("a summary without billingPeriod gives no bill and says so") {
-    const document d2 = parse_buffer(feed({up_entry("1"), summary_entry("1", "<billLastPeriod>1</billLastPeriod>")}), "nobp.xml");
+    const document d2 = parse_buffer(
+        feed({up_entry("1"), summary_entry("1", "<billLastPeriod>1</billLastPeriod>")}),
+        "nobp.xml");
     CHECK(d2.bills.empty());
     CHECK(has_issue(d2, "nobp.xml:", "no billingPeriod"));
   }
 }
 
-TEST_CASE("time parameters are checked against the caller's building zone, never turned into one", "[greenbutton][time]") {
+TEST_CASE("time parameters are checked against the caller's building zone, never turned into one",
+          "[greenbutton][time]") {
   local_time_parameters pacific;
   pacific.tz_offset = -28800;
   pacific.dst_offset = 3600;
@@ -384,7 +443,8 @@ TEST_CASE("time parameters are checked against the caller's building zone, never
   const auto summer = from_epoch(1309478400);  // 2011-07-01T00:00Z
   CHECK(zone_matches(pacific, find_zone("America/Los_Angeles"), winter));
   CHECK(zone_matches(pacific, find_zone("America/Los_Angeles"), summer));
-  CHECK(zone_matches(pacific, find_zone("America/Tijuana"), summer));  // same offsets: offsets cannot name a zone
+  CHECK(zone_matches(pacific, find_zone("America/Tijuana"),
+                     summer));  // same offsets: offsets cannot name a zone
   CHECK_FALSE(zone_matches(pacific, find_zone("America/New_York"), winter));
   CHECK_FALSE(zone_matches(pacific, find_zone("America/Phoenix"), winter));  // -7 h standard
   local_time_parameters no_dst = pacific;
@@ -393,11 +453,16 @@ TEST_CASE("time parameters are checked against the caller's building zone, never
   CHECK_THROWS_AS(zone_matches(pacific, nullptr, winter), std::invalid_argument);
 }
 
-TEST_CASE("property: any truncation or byte corruption is a parse_error or a document, never a crash", "[greenbutton][errors]") {
-  const std::string xml = feed({up_entry("1"), ltp_entry(), mr_entry("1", "01", "07"), rt_entry("07", 72, 0),
-                                block("1", "01", "1", three_readings() + reading(t0 + 3 * 3600, "4", 3600, "<cost>5</cost>")),
-                                summary_entry("1", "<billingPeriod><duration>86400</duration><start>1330578000</start>"
-                                                   "</billingPeriod><billLastPeriod>100</billLastPeriod>")});
+TEST_CASE(
+    "property: any truncation or byte corruption is a parse_error or a document, never a crash",
+    "[greenbutton][errors]") {
+  const std::string xml =
+      feed({up_entry("1"), ltp_entry(), mr_entry("1", "01", "07"), rt_entry("07", 72, 0),
+            block("1", "01", "1",
+                  three_readings() + reading(t0 + 3 * 3600, "4", 3600, "<cost>5</cost>")),
+            summary_entry("1",
+                          "<billingPeriod><duration>86400</duration><start>1330578000</start>"
+                          "</billingPeriod><billLastPeriod>100</billLastPeriod>")});
   std::mt19937 rng(7);
   std::size_t errors = 0, documents = 0;
   for (int i = 0; i < 400; ++i) {
@@ -405,7 +470,8 @@ TEST_CASE("property: any truncation or byte corruption is a parse_error or a doc
     if (i % 2 == 0) {
       s.resize(rng() % xml.size());
     } else {
-      for (int k = 0; k < 3; ++k) s[rng() % s.size()] = "<>/x9 -&\""[rng() % 9];
+      for (int k = 0; k < 3; ++k)
+        s[rng() % s.size()] = "<>/x9 -&\""[rng() % 9];
     }
     try {
       const document d = parse_buffer(s, "fuzz.xml");
@@ -426,7 +492,9 @@ TEST_CASE("property: any truncation or byte corruption is a parse_error or a doc
 TEST_CASE("register reads are not converted as interval consumption", "[greenbutton][units]") {
   std::string rt = rt_entry("07", 72, 0);
   rt.replace(rt.find("<accumulationBehaviour>4<"), 25, "<accumulationBehaviour>3<");  // cumulative
-  const document d = parse_buffer(feed({mr_entry("1", "01", "07"), rt, block("1", "01", "1", three_readings())}), "reg.xml");
+  const document d = parse_buffer(
+      feed({mr_entry("1", "01", "07"), rt, block("1", "01", "1", three_readings())}), "reg.xml");
   REQUIRE(d.meter_readings.at(0).type->accumulation_behaviour == 3);
-  CHECK_THROWS_WITH(to_reading_rows(d.meter_readings[0], uuid{}), Catch::Contains("accumulationBehaviour 3"));
+  CHECK_THROWS_WITH(to_reading_rows(d.meter_readings[0], uuid{}),
+                    Catch::Contains("accumulationBehaviour 3"));
 }

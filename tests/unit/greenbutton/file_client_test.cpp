@@ -36,7 +36,8 @@ usage_query query(const std::string& usage_point, time_range range) {
 
 }  // namespace
 
-TEST_CASE("the file client merges every XML file of a directory and selects usage points by id", "[greenbutton][client]") {
+TEST_CASE("the file client merges every XML file of a directory and selects usage points by id",
+          "[greenbutton][client]") {
   if (!fs::exists(data_dir)) {
     WARN("shared sample data not present: skipped");
     return;
@@ -51,12 +52,15 @@ TEST_CASE("the file client merges every XML file of a directory and selects usag
   const document both = client->fetch_usage(query("", all));
   REQUIRE(both.usage_points.size() == 2);
   REQUIRE(both.meter_readings.size() == 2);
-  CHECK(both.meter_readings[0].readings.size() + both.meter_readings[1].readings.size() == 8760 + 480);
+  CHECK(both.meter_readings[0].readings.size() + both.meter_readings[1].readings.size() ==
+        8760 + 480);
   for (std::size_t u = 0; u < 2; ++u)
-    for (auto m : both.usage_points[u].meter_readings) CHECK(both.meter_readings[m].usage_point == u);
+    for (auto m : both.usage_points[u].meter_readings)
+      CHECK(both.meter_readings[m].usage_point == u);
 
   // One day of the 15-minute OpenESPI usage point (2012-03-02T05:00Z .. 2012-03-03T05:00Z).
-  const document one = client->fetch_usage(query("5446AF3F", {from_epoch(1330664400), from_epoch(1330750800)}));
+  const document one =
+      client->fetch_usage(query("5446AF3F", {from_epoch(1330664400), from_epoch(1330750800)}));
   REQUIRE(one.usage_points.size() == 1);
   REQUIRE(one.meter_readings.size() == 1);
   CHECK(one.meter_readings[0].readings.size() == 96);
@@ -72,5 +76,6 @@ TEST_CASE("the file client merges every XML file of a directory and selects usag
     CHECK_THROWS_WITH(client->fetch_usage(query("", all)), Catch::Contains("zz-broken.xml"));
   }
   CHECK_THROWS_AS(open_file_client(dir.path / "missing"), std::invalid_argument);
-  CHECK_THROWS_AS(client->fetch_usage(query("", {})), std::invalid_argument);  // empty range selects nothing
+  CHECK_THROWS_AS(client->fetch_usage(query("", {})),
+                  std::invalid_argument);  // empty range selects nothing
 }

@@ -15,8 +15,9 @@ using namespace energy::greenbutton;
 
 namespace {
 
-const std::filesystem::path inland = std::filesystem::path(ENERGY_TEST_DATA_DIR) / "greenbutton" /
-                                     "Inland_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_8.xml";
+const std::filesystem::path inland =
+    std::filesystem::path(ENERGY_TEST_DATA_DIR) / "greenbutton" /
+    "Inland_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_8.xml";
 
 struct fixture {
   std::unique_ptr<storage::store> s = storage::open_memory_store();
@@ -38,15 +39,17 @@ struct fixture {
 
 }  // namespace
 
-TEST_CASE("imported intervals land as an hourly utility-meter sensor, and a re-import changes nothing",
-          "[greenbutton][store]") {
+TEST_CASE(
+    "imported intervals land as an hourly utility-meter sensor, and a re-import changes nothing",
+    "[greenbutton][store]") {
   if (!std::filesystem::exists(inland)) {
     WARN("shared sample data not present: skipped");
     return;
   }
   fixture f;
   const document d = parse_file(inland);
-  const auto first = store_meter_reading(*f.s, f.b.id, d.meter_readings.at(0), d.usage_points.at(0).service_kind);
+  const auto first =
+      store_meter_reading(*f.s, f.b.id, d.meter_readings.at(0), d.usage_points.at(0).service_kind);
   CHECK(first.created);
   CHECK(first.meter.type == sensor_type::electricity);
   CHECK(first.meter.kind == reading_kind::interval_energy);
@@ -55,7 +58,8 @@ TEST_CASE("imported intervals land as an hourly utility-meter sensor, and a re-i
   CHECK(first.written.inserted == 8760);
   CHECK(f.s->count_readings() == 8760);
 
-  const auto again = store_meter_reading(*f.s, f.b.id, d.meter_readings.at(0), d.usage_points.at(0).service_kind);
+  const auto again =
+      store_meter_reading(*f.s, f.b.id, d.meter_readings.at(0), d.usage_points.at(0).service_kind);
   CHECK_FALSE(again.created);
   CHECK(again.meter.id == first.meter.id);
   CHECK(again.written.inserted == 0);
@@ -63,46 +67,57 @@ TEST_CASE("imported intervals land as an hourly utility-meter sensor, and a re-i
   CHECK(f.s->count_readings() == 8760);
   CHECK(f.s->list_sensors(f.b.id).size() == 1);
 
-  const auto rows = f.s->read_readings(first.meter.id, {from_epoch(1293868800), from_epoch(1293868800 + 7200)});
+  const auto rows =
+      f.s->read_readings(first.meter.id, {from_epoch(1293868800), from_epoch(1293868800 + 7200)});
   CHECK(rows.value == std::vector<milli>{560, 484});
 }
 
-TEST_CASE("a corrected re-import replaces changed intervals; other units pick the matching sensor type",
-          "[greenbutton][store]") {
+TEST_CASE(
+    "a corrected re-import replaces changed intervals; other units pick the matching sensor type",
+    "[greenbutton][store]") {
   using namespace gb_fixture;
   fixture f;
   constexpr std::int64_t t0 = 1330578000;
   auto doc = [&](const std::string& second) {
-    return parse_buffer(feed({up_entry("1"), mr_entry("1", "01", "07"), rt_entry("07", 72, 0),
-                              block("1", "01", "1", reading(t0, "10") + reading(t0 + 3600, second))}),
-                        "x.xml");
+    return parse_buffer(
+        feed({up_entry("1"), mr_entry("1", "01", "07"), rt_entry("07", 72, 0),
+              block("1", "01", "1", reading(t0, "10") + reading(t0 + 3600, second))}),
+        "x.xml");
   };
-  const auto a = store_meter_reading(*f.s, f.b.id, doc("20").meter_readings[0], service::electricity);
-  const auto b = store_meter_reading(*f.s, f.b.id, doc("25").meter_readings[0], service::electricity);
+  const auto a =
+      store_meter_reading(*f.s, f.b.id, doc("20").meter_readings[0], service::electricity);
+  const auto b =
+      store_meter_reading(*f.s, f.b.id, doc("25").meter_readings[0], service::electricity);
   CHECK(b.meter.id == a.meter.id);
   CHECK(b.written.unchanged == 1);
   CHECK(b.written.replaced == 1);
 
   const document gas = parse_buffer(feed({up_entry("2", service::gas), mr_entry("2", "01", "G"),
-                                          rt_entry("G", uom::cubic_metre, -3, 86400), block("2", "01", "1", reading(t0, "1200", 86400))}),
+                                          rt_entry("G", uom::cubic_metre, -3, 86400),
+                                          block("2", "01", "1", reading(t0, "1200", 86400))}),
                                     "gas.xml");
   const auto g = store_meter_reading(*f.s, f.b.id, gas.meter_readings[0], service::gas);
   CHECK(g.meter.type == sensor_type::gas);
   CHECK(g.meter.unit == "m3");
   CHECK(g.meter.interval_seconds == 86400);
-  CHECK(f.s->read_readings(g.meter.id, {from_epoch(t0), from_epoch(t0 + 1)}).value == std::vector<milli>{1200});
+  CHECK(f.s->read_readings(g.meter.id, {from_epoch(t0), from_epoch(t0 + 1)}).value ==
+        std::vector<milli>{1200});
 
   SECTION("a sensor that does not match the meter's interval is refused") {
     store_import_options o;
     o.sensor_id = a.meter.id;  // hourly electricity sensor
-    CHECK_THROWS_AS(store_meter_reading(*f.s, f.b.id, gas.meter_readings[0], service::gas, o), std::invalid_argument);
+    CHECK_THROWS_AS(store_meter_reading(*f.s, f.b.id, gas.meter_readings[0], service::gas, o),
+                    std::invalid_argument);
   }
   SECTION("an unknown building is refused") {
-    CHECK_THROWS_AS(store_meter_reading(*f.s, uuid::v7(), gas.meter_readings[0], service::gas), std::invalid_argument);
+    CHECK_THROWS_AS(store_meter_reading(*f.s, uuid::v7(), gas.meter_readings[0], service::gas),
+                    std::invalid_argument);
   }
 }
 
-TEST_CASE("bills CSV: offsets or zone dates, exact kWh and money, errors name file, line and column", "[billing][csv]") {
+TEST_CASE(
+    "bills CSV: offsets or zone dates, exact kWh and money, errors name file, line and column",
+    "[billing][csv]") {
   const std::string csv =
       "period_start,period_end,kWh,peak_kW,amount,estimated\n"
       "2024-01-15T00:00:00-05:00,2024-02-14T00:00:00-05:00,12345.678,45.5,$1234.56,no\n"
@@ -133,7 +148,8 @@ TEST_CASE("bills CSV: offsets or zone dates, exact kWh and money, errors name fi
   CHECK(r.errors[3] == "bills.csv:6: kwh: not a decimal number '2,000'");
 
   SECTION("dates without a zone are rejected per row, never guessed") {
-    const auto nz = billing::parse_bills_csv("start,end,kwh,amount\n2024-01-01,2024-02-01,1,1\n", "z.csv");
+    const auto nz =
+        billing::parse_bills_csv("start,end,kwh,amount\n2024-01-01,2024-02-01,1,1\n", "z.csv");
     CHECK(nz.bills.empty());
     REQUIRE(nz.errors.size() == 2);
     CHECK(nz.errors[0].find("dates need a zone") != std::string::npos);
@@ -141,12 +157,14 @@ TEST_CASE("bills CSV: offsets or zone dates, exact kWh and money, errors name fi
   SECTION("an inclusive end date ends at the midnight after that day") {
     billing::bills_csv_options inc = o;
     inc.end = billing::end_date::inclusive;
-    const auto ri = billing::parse_bills_csv("start,end,kwh,amount\n2024-01-01,2024-01-31,1,1\n", "i.csv", inc);
+    const auto ri =
+        billing::parse_bills_csv("start,end,kwh,amount\n2024-01-01,2024-01-31,1,1\n", "i.csv", inc);
     REQUIRE(ri.bills.size() == 1);
     CHECK(format_utc(ri.bills[0].period.end) == "2024-02-01T05:00:00Z");
   }
   SECTION("a header without a required column is a parse_error naming it") {
-    CHECK_THROWS_WITH(billing::parse_bills_csv("start,end,amount\n", "h.csv"), Catch::Contains("h.csv:1: header lacks the required column 'kwh'"));
+    CHECK_THROWS_WITH(billing::parse_bills_csv("start,end,amount\n", "h.csv"),
+                      Catch::Contains("h.csv:1: header lacks the required column 'kwh'"));
     CHECK_THROWS_AS(billing::parse_bills_csv("", "e.csv"), parse_error);
     CHECK_THROWS_AS(billing::read_bills_csv("/nonexistent/bills.csv"), parse_error);
   }

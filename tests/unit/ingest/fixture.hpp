@@ -21,10 +21,14 @@ inline uuid id_of(int n) {
 
 inline const uuid building_id = id_of(9000);
 
-inline epoch_seconds at(const char* text) { return to_epoch(*parse_utc_timestamp(text)); }
+inline epoch_seconds at(const char* text) {
+  return to_epoch(*parse_utc_timestamp(text));
+}
 
 /// 2024-07-01T00:00:00Z: every reading in these tests lies before it.
-inline utc_seconds fixed_now() { return *parse_utc_timestamp("2024-07-01T00:00:00Z"); }
+inline utc_seconds fixed_now() {
+  return *parse_utc_timestamp("2024-07-01T00:00:00Z");
+}
 
 inline validation_options options_at_fixed_now() {
   validation_options o;
@@ -32,8 +36,8 @@ inline validation_options options_at_fixed_now() {
   return o;
 }
 
-inline sensor make_sensor(int n, reading_kind kind = reading_kind::interval_energy, std::string unit = "kWh",
-                          sensor_type type = sensor_type::electricity) {
+inline sensor make_sensor(int n, reading_kind kind = reading_kind::interval_energy,
+                          std::string unit = "kWh", sensor_type type = sensor_type::electricity) {
   sensor s;
   s.id = id_of(n);
   s.building_id = building_id;
@@ -56,7 +60,8 @@ struct state_map {
     };
   }
   void apply(const std::vector<sample_state>& updates) {
-    for (const auto& s : updates) states[s.sensor_id] = s;
+    for (const auto& s : updates)
+      states[s.sensor_id] = s;
   }
 };
 

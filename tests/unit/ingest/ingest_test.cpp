@@ -25,7 +25,8 @@ std::unique_ptr<storage::store> store_with(const std::vector<sensor>& sensors) {
   b.name = "HQ";
   b.time_zone = "America/Chicago";
   st->put_building(b);
-  for (const auto& s : sensors) st->put_sensor(s);
+  for (const auto& s : sensors)
+    st->put_sensor(s);
   return st;
 }
 
@@ -39,7 +40,8 @@ const time_range everything{from_epoch(0), from_epoch(at("2030-01-01T00:00:00Z")
 
 }  // namespace
 
-TEST_CASE("ingest_batch stores valid rows, reports rejected ones and counts every input row", "[ingest][pipeline]") {
+TEST_CASE("ingest_batch stores valid rows, reports rejected ones and counts every input row",
+          "[ingest][pipeline]") {
   const auto s = make_sensor(1);
   auto st = store_with({s});
   reading_batch b;
@@ -47,7 +49,8 @@ TEST_CASE("ingest_batch stores valid rows, reports rejected ones and counts ever
   b.push_back(s.id, t0 + 900, -2.0);
   b.push_back(id_of(77), t0, 1.0);
   b.push_back(s.id, t0 + 1800, 2.25);
-  const std::vector<rejection> upstream{{-1, 3, reason::malformed_timestamp, "line 3: timestamp 'x'"}};
+  const std::vector<rejection> upstream{
+      {-1, 3, reason::malformed_timestamp, "line 3: timestamp 'x'"}};
   const auto r = ingest_batch(*st, b, fixed(), upstream);
   REQUIRE(r.received == 5);
   REQUIRE(r.accepted == 2);
@@ -84,11 +87,13 @@ TEST_CASE("re-sending a batch changes nothing: every row is unchanged", "[ingest
   REQUIRE(again.unchanged == 8);
   REQUIRE(st->count_readings() == count);
   REQUIRE(st->get_sample_state(reg.id) == state);
-  // The register's samples before its last applied one cannot be re-differenced: reported, not applied.
+  // The register's samples before its last applied one cannot be re-differenced: reported, not
+  // applied.
   REQUIRE(count_reasons(again.rejections)[reason::stale_sample] == 7);
 }
 
-TEST_CASE("a corrected value replaces the stored one and is flagged corrected", "[ingest][pipeline]") {
+TEST_CASE("a corrected value replaces the stored one and is flagged corrected",
+          "[ingest][pipeline]") {
   const auto s = make_sensor(1);
   auto st = store_with({s});
   reading_batch b;
@@ -132,7 +137,8 @@ TEST_CASE("chunked writes store the same rows and states as one write", "[ingest
   REQUIRE(chunked->get_sample_state(only_baseline.id) == sample_state{only_baseline.id, t0, 7.0});
 }
 
-TEST_CASE("a register continues across two ingest calls through the stored sample state", "[ingest][pipeline]") {
+TEST_CASE("a register continues across two ingest calls through the stored sample state",
+          "[ingest][pipeline]") {
   const auto reg = make_sensor(1, reading_kind::cumulative_register, "kWh");
   auto st = store_with({reg});
   reading_batch a, b;

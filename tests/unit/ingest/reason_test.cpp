@@ -9,7 +9,8 @@
 
 using namespace energy::ingest;
 
-TEST_CASE("every rejection reason has a distinct snake_case name that parses back to it", "[ingest][reason]") {
+TEST_CASE("every rejection reason has a distinct snake_case name that parses back to it",
+          "[ingest][reason]") {
   std::set<std::string> seen;
   for (std::size_t i = 0; i < reason_count; ++i) {
     const auto r = static_cast<reason>(i);
@@ -17,7 +18,8 @@ TEST_CASE("every rejection reason has a distinct snake_case name that parses bac
     CAPTURE(i, name);
     REQUIRE_FALSE(name.empty());
     REQUIRE(name != "unknown_reason");
-    for (const char c : name) REQUIRE((std::islower(static_cast<unsigned char>(c)) || c == '_'));
+    for (const char c : name)
+      REQUIRE((std::islower(static_cast<unsigned char>(c)) || c == '_'));
     REQUIRE(seen.insert(name).second);
     REQUIRE(parse_reason(name) == r);
   }

@@ -20,17 +20,20 @@ const epoch_seconds t0 = at("2024-06-01T00:00:00Z");
 
 reading_batch samples(const uuid& id, std::initializer_list<std::pair<epoch_seconds, double>> pts) {
   reading_batch b;
-  for (const auto& [t, v] : pts) b.push_back(id, t, v);
+  for (const auto& [t, v] : pts)
+    b.push_back(id, t, v);
   return b;
 }
 
 }  // namespace
 
-TEST_CASE("a cumulative register becomes interval energy stamped at the interval start", "[ingest][register]") {
+TEST_CASE("a cumulative register becomes interval energy stamped at the interval start",
+          "[ingest][register]") {
   const auto s = make_sensor(1, reading_kind::cumulative_register, "kWh");
   const sensor_directory dir({s});
-  const auto r = validate_batch(samples(s.id, {{t0, 1000.0}, {t0 + 900, 1002.5}, {t0 + 1800, 1003.0}}), dir,
-                                options_at_fixed_now());
+  const auto r =
+      validate_batch(samples(s.id, {{t0, 1000.0}, {t0 + 900, 1002.5}, {t0 + 1800, 1003.0}}), dir,
+                     options_at_fixed_now());
   REQUIRE(r.rejections.empty());
   REQUIRE(r.accepted == 3);
   REQUIRE(r.rows.ts == std::vector<epoch_seconds>{t0, t0 + 900});
@@ -39,34 +42,40 @@ TEST_CASE("a cumulative register becomes interval energy stamped at the interval
   REQUIRE(r.states == std::vector<sample_state>{{s.id, t0 + 1800, 1003.0}});
 }
 
-TEST_CASE("a register continues from the stored sample state of the previous batch", "[ingest][register]") {
+TEST_CASE("a register continues from the stored sample state of the previous batch",
+          "[ingest][register]") {
   const auto s = make_sensor(1, reading_kind::cumulative_register, "Wh");
   const sensor_directory dir({s});
   state_map states;
   states.states[s.id] = sample_state{s.id, t0, 5000.0};
-  const auto r = validate_batch(samples(s.id, {{t0 + 900, 5750.0}}), dir, options_at_fixed_now(), states.lookup());
+  const auto r = validate_batch(samples(s.id, {{t0 + 900, 5750.0}}), dir, options_at_fixed_now(),
+                                states.lookup());
   REQUIRE(r.rows.ts == std::vector<epoch_seconds>{t0});
   REQUIRE(r.rows.value == std::vector<milli>{750});  // 750 Wh = 0.75 kWh
   REQUIRE(r.states.at(0) == sample_state{s.id, t0 + 900, 5750.0});
 }
 
-TEST_CASE("a register that wraps at register_max is a rollover flagged quality::rollover", "[ingest][register]") {
+TEST_CASE("a register that wraps at register_max is a rollover flagged quality::rollover",
+          "[ingest][register]") {
   auto s = make_sensor(1, reading_kind::cumulative_register, "kWh");
   s.register_max = 100000.0;
   const sensor_directory dir({s});
-  const auto r = validate_batch(samples(s.id, {{t0, 99998.0}, {t0 + 900, 3.0}}), dir, options_at_fixed_now());
+  const auto r =
+      validate_batch(samples(s.id, {{t0, 99998.0}, {t0 + 900, 3.0}}), dir, options_at_fixed_now());
   REQUIRE(r.rejections.empty());
   REQUIRE(r.rows.value == std::vector<milli>{5'000});
   REQUIRE(r.rows.quality.at(0) == (quality::derived | quality::rollover));
 }
 
-TEST_CASE("a register that goes backwards is a reset: no energy row, a register_reset notice, a new baseline",
-          "[ingest][register]") {
+TEST_CASE(
+    "a register that goes backwards is a reset: no energy row, a register_reset notice, a new "
+    "baseline",
+    "[ingest][register]") {
   auto s = make_sensor(1, reading_kind::cumulative_register, "kWh");
   s.register_max = 100000.0;  // 500 -> 10 would need a 99,510 kWh wrap: more than half the register
   const sensor_directory dir({s});
-  const auto r = validate_batch(samples(s.id, {{t0, 500.0}, {t0 + 900, 10.0}, {t0 + 1800, 12.0}}), dir,
-                                options_at_fixed_now());
+  const auto r = validate_batch(samples(s.id, {{t0, 500.0}, {t0 + 900, 10.0}, {t0 + 1800, 12.0}}),
+                                dir, options_at_fixed_now());
   REQUIRE(r.rows.ts == std::vector<epoch_seconds>{t0 + 900});
   REQUIRE(r.rows.value == std::vector<milli>{2'000});
   REQUIRE(r.rejections.size() == 1);
@@ -80,17 +89,19 @@ TEST_CASE("a register that goes backwards is a reset: no energy row, a register_
 TEST_CASE("without register_max every decrease of a register is a reset", "[ingest][register]") {
   const auto s = make_sensor(1, reading_kind::cumulative_register, "kWh");
   const sensor_directory dir({s});
-  const auto r = validate_batch(samples(s.id, {{t0, 99998.0}, {t0 + 900, 3.0}}), dir, options_at_fixed_now());
+  const auto r =
+      validate_batch(samples(s.id, {{t0, 99998.0}, {t0 + 900, 3.0}}), dir, options_at_fixed_now());
   REQUIRE(r.rows.empty());
   REQUIRE(r.rejections.at(0).why == reason::register_reset);
 }
 
-TEST_CASE("a register step above max_value drops the spike and keeps the previous baseline", "[ingest][register]") {
+TEST_CASE("a register step above max_value drops the spike and keeps the previous baseline",
+          "[ingest][register]") {
   auto s = make_sensor(1, reading_kind::cumulative_register, "kWh");
   s.max_value = 50.0;
   const sensor_directory dir({s});
-  const auto r = validate_batch(samples(s.id, {{t0, 100.0}, {t0 + 900, 900.0}, {t0 + 1800, 110.0}}), dir,
-                                options_at_fixed_now());
+  const auto r = validate_batch(samples(s.id, {{t0, 100.0}, {t0 + 900, 900.0}, {t0 + 1800, 110.0}}),
+                                dir, options_at_fixed_now());
   REQUIRE(r.rejections.size() == 1);
   REQUIRE(r.rejections[0].why == reason::above_max_value);
   REQUIRE(r.rejections[0].batch_index == 1);
@@ -101,16 +112,18 @@ TEST_CASE("a register step above max_value drops the spike and keeps the previou
 
 TEST_CASE("a negative register reading is rejected negative_value", "[ingest][register]") {
   const auto s = make_sensor(1, reading_kind::cumulative_register, "kWh");
-  const auto r = validate_batch(samples(s.id, {{t0, -1.0}}), sensor_directory({s}), options_at_fixed_now());
+  const auto r =
+      validate_batch(samples(s.id, {{t0, -1.0}}), sensor_directory({s}), options_at_fixed_now());
   REQUIRE(r.rejections.at(0).why == reason::negative_value);
 }
 
-TEST_CASE("instantaneous power integrates to energy by the trapezoid rule, flagged derived", "[ingest][power]") {
+TEST_CASE("instantaneous power integrates to energy by the trapezoid rule, flagged derived",
+          "[ingest][power]") {
   const auto s = make_sensor(1, reading_kind::instantaneous_power, "kW");
   const sensor_directory dir({s});
   // 10 kW then 20 kW over 15 min: (10 + 20) / 2 × 0.25 h = 3.75 kWh; 20 -> 20: 5 kWh.
-  const auto r = validate_batch(samples(s.id, {{t0, 10.0}, {t0 + 900, 20.0}, {t0 + 1800, 20.0}}), dir,
-                                options_at_fixed_now());
+  const auto r = validate_batch(samples(s.id, {{t0, 10.0}, {t0 + 900, 20.0}, {t0 + 1800, 20.0}}),
+                                dir, options_at_fixed_now());
   REQUIRE(r.rejections.empty());
   REQUIRE(r.rows.ts == std::vector<epoch_seconds>{t0, t0 + 900});
   REQUIRE(r.rows.value == std::vector<milli>{3'750, 5'000});
@@ -118,7 +131,8 @@ TEST_CASE("instantaneous power integrates to energy by the trapezoid rule, flagg
   REQUIRE(r.states.at(0) == sample_state{s.id, t0 + 1800, 20.0});
 }
 
-TEST_CASE("power in watts integrates to kWh and keeps the closing sample's source flags", "[ingest][power]") {
+TEST_CASE("power in watts integrates to kWh and keeps the closing sample's source flags",
+          "[ingest][power]") {
   const auto s = make_sensor(1, reading_kind::instantaneous_power, "W");
   reading_batch b;
   b.push_back(s.id, t0, 4000.0);
@@ -128,11 +142,13 @@ TEST_CASE("power in watts integrates to kWh and keeps the closing sample's sourc
   REQUIRE(r.rows.quality.at(0) == (quality::derived | quality::estimated));
 }
 
-TEST_CASE("samples further apart than max_gap_intervals derive no energy and say so gap_too_long", "[ingest][power]") {
+TEST_CASE("samples further apart than max_gap_intervals derive no energy and say so gap_too_long",
+          "[ingest][power]") {
   const auto s = make_sensor(1, reading_kind::instantaneous_power, "kW");
   const sensor_directory dir({s});
   // 3 × 900 s = 2700 s is still fine; 2701 s is not.
-  const auto ok = validate_batch(samples(s.id, {{t0, 4.0}, {t0 + 2700, 4.0}}), dir, options_at_fixed_now());
+  const auto ok =
+      validate_batch(samples(s.id, {{t0, 4.0}, {t0 + 2700, 4.0}}), dir, options_at_fixed_now());
   REQUIRE(ok.rows.value == std::vector<milli>{3'000});
   const auto r = validate_batch(samples(s.id, {{t0, 4.0}, {t0 + 2701, 4.0}, {t0 + 3601, 4.0}}), dir,
                                 options_at_fixed_now());
@@ -141,20 +157,21 @@ TEST_CASE("samples further apart than max_gap_intervals derive no energy and say
   REQUIRE(r.rejections[0].why == reason::gap_too_long);
   REQUIRE(r.rejected == 0);
   const auto reg = make_sensor(2, reading_kind::cumulative_register, "kWh");
-  const auto rr = validate_batch(samples(reg.id, {{t0, 10.0}, {t0 + 86400, 500.0}}), sensor_directory({reg}),
-                                 options_at_fixed_now());
+  const auto rr = validate_batch(samples(reg.id, {{t0, 10.0}, {t0 + 86400, 500.0}}),
+                                 sensor_directory({reg}), options_at_fixed_now());
   REQUIRE(rr.rows.empty());
   REQUIRE(rr.rejections.at(0).why == reason::gap_too_long);
   REQUIRE_THAT(rr.rejections.at(0).detail, Catch::Contains("500"));
 }
 
-TEST_CASE("samples at or before the stored state are stale unless they repeat it exactly", "[ingest][register]") {
+TEST_CASE("samples at or before the stored state are stale unless they repeat it exactly",
+          "[ingest][register]") {
   const auto s = make_sensor(1, reading_kind::cumulative_register, "kWh");
   const sensor_directory dir({s});
   state_map states;
   states.states[s.id] = sample_state{s.id, t0 + 900, 50.0};
-  const auto r = validate_batch(samples(s.id, {{t0, 40.0}, {t0 + 900, 50.0}, {t0 + 1800, 55.0}}), dir,
-                                options_at_fixed_now(), states.lookup());
+  const auto r = validate_batch(samples(s.id, {{t0, 40.0}, {t0 + 900, 50.0}, {t0 + 1800, 55.0}}),
+                                dir, options_at_fixed_now(), states.lookup());
   REQUIRE(r.rejections.size() == 1);
   REQUIRE(r.rejections[0].why == reason::stale_sample);
   REQUIRE(r.rejections[0].batch_index == 0);
@@ -162,15 +179,18 @@ TEST_CASE("samples at or before the stored state are stale unless they repeat it
   REQUIRE(r.rows.ts == std::vector<epoch_seconds>{t0 + 900});
   REQUIRE(r.rows.value == std::vector<milli>{5'000});
 
-  const auto changed = validate_batch(samples(s.id, {{t0 + 900, 51.0}}), dir, options_at_fixed_now(), states.lookup());
+  const auto changed = validate_batch(samples(s.id, {{t0 + 900, 51.0}}), dir,
+                                      options_at_fixed_now(), states.lookup());
   REQUIRE(changed.rejections.at(0).why == reason::stale_sample);
-  const auto same = validate_batch(samples(s.id, {{t0 + 900, 50.0}}), dir, options_at_fixed_now(), states.lookup());
+  const auto same = validate_batch(samples(s.id, {{t0 + 900, 50.0}}), dir, options_at_fixed_now(),
+                                   states.lookup());
   REQUIRE(same.rejections.empty());
   REQUIRE(same.accepted == 1);
   REQUIRE(same.states.empty());  // nothing advanced
 }
 
-TEST_CASE("a register's in-batch duplicates follow the same last-wins rule before differencing", "[ingest][register]") {
+TEST_CASE("a register's in-batch duplicates follow the same last-wins rule before differencing",
+          "[ingest][register]") {
   const auto s = make_sensor(1, reading_kind::cumulative_register, "kWh");
   const auto r = validate_batch(samples(s.id, {{t0 + 900, 20.0}, {t0, 10.0}, {t0 + 900, 25.0}}),
                                 sensor_directory({s}), options_at_fixed_now());
@@ -193,19 +213,23 @@ std::vector<row_tuple> as_tuples(const reading_rows& rows) {
 
 reading_batch slice(const reading_batch& b, std::size_t from, std::size_t to) {
   reading_batch out;
-  for (std::size_t i = from; i < to; ++i) out.push_back(b.sensor_id[i], b.ts[i], b.value[i], b.quality[i], b.source_row[i]);
+  for (std::size_t i = from; i < to; ++i)
+    out.push_back(b.sensor_id[i], b.ts[i], b.value[i], b.quality[i], b.source_row[i]);
   return out;
 }
 
 }  // namespace
 
-TEST_CASE("property: splitting a time-ordered batch in two with the sample state carried gives the same rows",
-          "[ingest][property]") {
+TEST_CASE(
+    "property: splitting a time-ordered batch in two with the sample state carried gives the same "
+    "rows",
+    "[ingest][property]") {
   auto reg = make_sensor(1, reading_kind::cumulative_register, "kWh");
   reg.register_max = 10000.0;
   const auto pow = make_sensor(2, reading_kind::instantaneous_power, "kW");
   const auto iv = make_sensor(3, reading_kind::interval_energy, "Wh");
-  const auto tmp = make_sensor(4, reading_kind::instantaneous_value, "degF", sensor_type::temperature);
+  const auto tmp =
+      make_sensor(4, reading_kind::instantaneous_value, "degF", sensor_type::temperature);
   const sensor_directory dir({reg, pow, iv, tmp});
 
   std::mt19937_64 rng(GENERATE(1u, 2u, 3u, 4u, 5u));
@@ -249,8 +273,8 @@ TEST_CASE("property: splitting a time-ordered batch in two with the sample state
 
 TEST_CASE("a gas register in ccf becomes interval volume in litres of m³", "[ingest][register]") {
   const auto s = make_sensor(1, reading_kind::cumulative_register, "ccf", sensor_type::gas);
-  const auto r = validate_batch(samples(s.id, {{t0, 1000.0}, {t0 + 900, 1001.0}}), sensor_directory({s}),
-                                options_at_fixed_now());
+  const auto r = validate_batch(samples(s.id, {{t0, 1000.0}, {t0 + 900, 1001.0}}),
+                                sensor_directory({s}), options_at_fixed_now());
   REQUIRE(r.rows.value == std::vector<milli>{2'832});  // 100 ft³ = 2.8316846592 m³ = 2832 L
   REQUIRE(r.rows.quality.at(0) == quality::derived);
 }

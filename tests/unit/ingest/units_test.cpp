@@ -41,10 +41,12 @@ TEST_CASE("gas and water volumes convert to cubic metres", "[ingest][units]") {
   REQUIRE_THAT(to_canonical(sensor_type::gas, k, "ccf", 1.0), WithinRel(2.8316846592, 1e-12));
   REQUIRE_THAT(to_canonical(sensor_type::water, k, "gal", 1000.0), WithinRel(3.785411784, 1e-12));
   REQUIRE_THAT(to_canonical(sensor_type::water, k, "L", 250.0), WithinRel(0.25, 1e-12));
-  REQUIRE_THAT(to_canonical(sensor_type::water, reading_kind::instantaneous_power, "L/s", 1.0), WithinRel(3.6, 1e-12));
+  REQUIRE_THAT(to_canonical(sensor_type::water, reading_kind::instantaneous_power, "L/s", 1.0),
+               WithinRel(3.6, 1e-12));
 }
 
-TEST_CASE("therms are not accepted for gas volume sensors, which need a heating value", "[ingest][units]") {
+TEST_CASE("therms are not accepted for gas volume sensors, which need a heating value",
+          "[ingest][units]") {
   REQUIRE_FALSE(conversion_to_canonical(sensor_type::gas, reading_kind::interval_energy, "therm"));
   REQUIRE_FALSE(conversion_to_canonical(sensor_type::gas, reading_kind::interval_energy, "kWh"));
 }
@@ -60,7 +62,10 @@ TEST_CASE("temperatures convert to degrees Celsius including the offset", "[inge
 }
 
 TEST_CASE("unit names are case-sensitive and unknown units are refused", "[ingest][units]") {
-  REQUIRE_FALSE(conversion_to_canonical(sensor_type::electricity, reading_kind::interval_energy, "kwh"));
-  REQUIRE_FALSE(conversion_to_canonical(sensor_type::electricity, reading_kind::interval_energy, ""));
-  REQUIRE_FALSE(conversion_to_canonical(sensor_type::electricity, reading_kind::instantaneous_value, "kWh"));
+  REQUIRE_FALSE(
+      conversion_to_canonical(sensor_type::electricity, reading_kind::interval_energy, "kwh"));
+  REQUIRE_FALSE(
+      conversion_to_canonical(sensor_type::electricity, reading_kind::interval_energy, ""));
+  REQUIRE_FALSE(
+      conversion_to_canonical(sensor_type::electricity, reading_kind::instantaneous_value, "kWh"));
 }

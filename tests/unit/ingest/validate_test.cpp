@@ -34,7 +34,8 @@ const epoch_seconds t0 = at("2024-06-01T00:00:00Z");
 
 }  // namespace
 
-TEST_CASE("a valid interval reading is stored exactly in milli-units of the canonical unit", "[ingest][validate]") {
+TEST_CASE("a valid interval reading is stored exactly in milli-units of the canonical unit",
+          "[ingest][validate]") {
   const auto s = make_sensor(1);
   const sensor_directory dir({s});
   reading_batch b;
@@ -58,7 +59,8 @@ TEST_CASE("values in Wh are converted to kWh milli-units (exact Wh)", "[ingest][
   REQUIRE(r.rows.value.at(0) == 1234);
 }
 
-TEST_CASE("a reading of an unknown sensor is rejected unknown_sensor naming the id", "[ingest][validate]") {
+TEST_CASE("a reading of an unknown sensor is rejected unknown_sensor naming the id",
+          "[ingest][validate]") {
   const sensor_directory dir({make_sensor(1)});
   reading_batch b;
   b.push_back(id_of(2), t0, 1.0, 0, 7);
@@ -77,28 +79,34 @@ TEST_CASE("a reading of an inactive sensor is rejected inactive_sensor", "[inges
   REQUIRE(reject_one(s, t0, 1.0).why == reason::inactive_sensor);
 }
 
-TEST_CASE("a sensor whose unit cannot be converted has its readings rejected unsupported_unit", "[ingest][validate]") {
+TEST_CASE("a sensor whose unit cannot be converted has its readings rejected unsupported_unit",
+          "[ingest][validate]") {
   const auto s = make_sensor(1, reading_kind::interval_energy, "therm", sensor_type::gas);
   const auto r = reject_one(s, t0, 1.0);
   REQUIRE(r.why == reason::unsupported_unit);
   REQUIRE_THAT(r.detail, Catch::Contains("therm"));
 }
 
-TEST_CASE("quality flags outside the documented bitmask are rejected invalid_quality_flag", "[ingest][validate]") {
+TEST_CASE("quality flags outside the documented bitmask are rejected invalid_quality_flag",
+          "[ingest][validate]") {
   REQUIRE(reject_one(make_sensor(1), t0, 1.0, 1u << 12).why == reason::invalid_quality_flag);
 }
 
 TEST_CASE("NaN and infinite values are rejected non_finite_value", "[ingest][validate]") {
   const auto s = make_sensor(1);
   REQUIRE(reject_one(s, t0, std::nan("")).why == reason::non_finite_value);
-  REQUIRE(reject_one(s, t0, std::numeric_limits<double>::infinity()).why == reason::non_finite_value);
-  REQUIRE(reject_one(s, t0, -std::numeric_limits<double>::infinity()).why == reason::non_finite_value);
+  REQUIRE(reject_one(s, t0, std::numeric_limits<double>::infinity()).why ==
+          reason::non_finite_value);
+  REQUIRE(reject_one(s, t0, -std::numeric_limits<double>::infinity()).why ==
+          reason::non_finite_value);
 }
 
-TEST_CASE("values beyond the milli-unit range are rejected value_out_of_range", "[ingest][validate]") {
+TEST_CASE("values beyond the milli-unit range are rejected value_out_of_range",
+          "[ingest][validate]") {
   REQUIRE(reject_one(make_sensor(1), t0, 1e13).why == reason::value_out_of_range);
   // 1e10 MWh is 1e13 kWh: in range as sent, out of range once converted.
-  REQUIRE(reject_one(make_sensor(1, reading_kind::interval_energy, "MWh"), t0, 1e10).why == reason::value_out_of_range);
+  REQUIRE(reject_one(make_sensor(1, reading_kind::interval_energy, "MWh"), t0, 1e10).why ==
+          reason::value_out_of_range);
 }
 
 TEST_CASE("negative interval energy is rejected negative_value", "[ingest][validate]") {
@@ -107,9 +115,12 @@ TEST_CASE("negative interval energy is rejected negative_value", "[ingest][valid
   REQUIRE_THAT(r.detail, Catch::Contains("-0.5"));
 }
 
-TEST_CASE("negative power is rejected negative_value but a negative temperature is stored", "[ingest][validate]") {
-  REQUIRE(reject_one(make_sensor(1, reading_kind::instantaneous_power, "kW"), t0, -3.0).why == reason::negative_value);
-  const auto t = make_sensor(2, reading_kind::instantaneous_value, "degF", sensor_type::temperature);
+TEST_CASE("negative power is rejected negative_value but a negative temperature is stored",
+          "[ingest][validate]") {
+  REQUIRE(reject_one(make_sensor(1, reading_kind::instantaneous_power, "kW"), t0, -3.0).why ==
+          reason::negative_value);
+  const auto t =
+      make_sensor(2, reading_kind::instantaneous_value, "degF", sensor_type::temperature);
   const sensor_directory dir({t});
   reading_batch b;
   b.push_back(t.id, t0, -40.0);
@@ -118,7 +129,8 @@ TEST_CASE("negative power is rejected negative_value but a negative temperature 
   REQUIRE(r.rows.value.at(0) == -40'000);  // -40 °F = -40 °C
 }
 
-TEST_CASE("a value above the sensor's max_value is rejected above_max_value", "[ingest][validate]") {
+TEST_CASE("a value above the sensor's max_value is rejected above_max_value",
+          "[ingest][validate]") {
   auto s = make_sensor(1);
   s.max_value = 100.0;
   const auto r = reject_one(s, t0, 100.001);
@@ -130,7 +142,8 @@ TEST_CASE("a value above the sensor's max_value is rejected above_max_value", "[
   REQUIRE(validate_batch(b, dir, options_at_fixed_now()).rows.size() == 1);
 }
 
-TEST_CASE("a timestamp beyond now plus the allowed skew is rejected future_timestamp", "[ingest][validate]") {
+TEST_CASE("a timestamp beyond now plus the allowed skew is rejected future_timestamp",
+          "[ingest][validate]") {
   const auto s = make_sensor(1);
   const epoch_seconds now = to_epoch(fixed_now());
   REQUIRE(reject_one(s, now + 301, 1.0).why == reason::future_timestamp);
@@ -144,14 +157,16 @@ TEST_CASE("a timestamp beyond now plus the allowed skew is rejected future_times
   REQUIRE(r.rejections.at(0).why == reason::future_timestamp);
 }
 
-TEST_CASE("a timestamp before the sensor was created is rejected before_sensor_created", "[ingest][validate]") {
+TEST_CASE("a timestamp before the sensor was created is rejected before_sensor_created",
+          "[ingest][validate]") {
   const auto s = make_sensor(1);
   const auto r = reject_one(s, at("2019-12-31T23:45:00Z"), 1.0);
   REQUIRE(r.why == reason::before_sensor_created);
   REQUIRE_THAT(r.detail, Catch::Contains("2019-12-31T23:45:00Z"));
 }
 
-TEST_CASE("identical duplicates inside a batch collapse into one row without a rejection", "[ingest][validate]") {
+TEST_CASE("identical duplicates inside a batch collapse into one row without a rejection",
+          "[ingest][validate]") {
   const auto s = make_sensor(1);
   const sensor_directory dir({s});
   reading_batch b;
@@ -164,8 +179,10 @@ TEST_CASE("identical duplicates inside a batch collapse into one row without a r
   REQUIRE(r.accepted + r.rejected + r.duplicates == b.size());
 }
 
-TEST_CASE("a duplicate with a different value: the later row wins, the earlier is rejected duplicate_in_batch",
-          "[ingest][validate]") {
+TEST_CASE(
+    "a duplicate with a different value: the later row wins, the earlier is rejected "
+    "duplicate_in_batch",
+    "[ingest][validate]") {
   const auto s = make_sensor(1);
   const sensor_directory dir({s});
   reading_batch b;
@@ -182,7 +199,8 @@ TEST_CASE("a duplicate with a different value: the later row wins, the earlier i
   REQUIRE_THAT(r.rejections[0].detail, Catch::Contains("row 12"));
 }
 
-TEST_CASE("rows come out grouped by sensor in ascending time whatever the batch order", "[ingest][validate]") {
+TEST_CASE("rows come out grouped by sensor in ascending time whatever the batch order",
+          "[ingest][validate]") {
   const auto a = make_sensor(1);
   const auto c = make_sensor(2);
   const sensor_directory dir({a, c});
@@ -198,11 +216,13 @@ TEST_CASE("rows come out grouped by sensor in ascending time whatever the batch 
   REQUIRE(r.rows.value == std::vector<milli>{1'000, 2'000, 3'000, 4'000});
 }
 
-TEST_CASE("one bad row never blocks the rest of the batch and rejections are ordered by row", "[ingest][validate]") {
+TEST_CASE("one bad row never blocks the rest of the batch and rejections are ordered by row",
+          "[ingest][validate]") {
   const auto s = make_sensor(1);
   const sensor_directory dir({s});
   reading_batch b;
-  for (int k = 0; k < 10; ++k) b.push_back(s.id, t0 + 900 * k, k % 3 == 0 ? -1.0 : 1.0);
+  for (int k = 0; k < 10; ++k)
+    b.push_back(s.id, t0 + 900 * k, k % 3 == 0 ? -1.0 : 1.0);
   const auto r = validate_batch(b, dir, options_at_fixed_now());
   REQUIRE(r.rows.size() == 6);
   REQUIRE(r.rejected == 4);
@@ -214,10 +234,12 @@ TEST_CASE("batch columns of different lengths are a caller mistake", "[ingest][v
   reading_batch b;
   b.push_back(id_of(1), t0, 1.0);
   b.value.push_back(2.0);
-  REQUIRE_THROWS_AS(validate_batch(b, sensor_directory({make_sensor(1)}), options_at_fixed_now()), std::invalid_argument);
+  REQUIRE_THROWS_AS(validate_batch(b, sensor_directory({make_sensor(1)}), options_at_fixed_now()),
+                    std::invalid_argument);
 }
 
-TEST_CASE("a sensor directory refuses two sensors with the same id and finds 50,000 sensors", "[ingest][directory]") {
+TEST_CASE("a sensor directory refuses two sensors with the same id and finds 50,000 sensors",
+          "[ingest][directory]") {
   REQUIRE_THROWS_AS(sensor_directory({make_sensor(1), make_sensor(1)}), std::invalid_argument);
   std::vector<sensor> many;
   many.reserve(50'000);

@@ -19,7 +19,9 @@ namespace {
 constexpr const char* id_a = "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88";
 constexpr const char* id_b = "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f89";
 
-epoch_seconds at(const char* text) { return to_epoch(*parse_utc_timestamp(text)); }
+epoch_seconds at(const char* text) {
+  return to_epoch(*parse_utc_timestamp(text));
+}
 
 io::csv_options single(const char* id = id_a) {
   io::csv_options o;
@@ -38,7 +40,8 @@ ingest::rejection only_rejection(const std::string& csv, const io::csv_options& 
 
 TEST_CASE("multi-sensor CSV parses with file lines as source rows", "[io][csv]") {
   const std::string csv = std::string("sensor_id,timestamp,value,quality_flag\n") + id_a +
-                          ",2024-07-01T12:00:00Z,10.5,\n" + "\n" + id_b + ",2024-07-01T08:15:00-04:00,3.25,1\n";
+                          ",2024-07-01T12:00:00Z,10.5,\n" + "\n" + id_b +
+                          ",2024-07-01T08:15:00-04:00,3.25,1\n";
   const auto p = io::parse_csv_readings(csv, "r.csv");
   REQUIRE(p.rejections.empty());
   REQUIRE(p.batch.size() == 2);
@@ -49,9 +52,11 @@ TEST_CASE("multi-sensor CSV parses with file lines as source rows", "[io][csv]")
   REQUIRE(p.batch.source_row == std::vector<std::int64_t>{2, 4});
 }
 
-TEST_CASE("CSV columns may come in any order, quoted, with CRLF, a BOM and extra columns", "[io][csv]") {
+TEST_CASE("CSV columns may come in any order, quoted, with CRLF, a BOM and extra columns",
+          "[io][csv]") {
   const std::string csv = std::string("\xEF\xBB\xBF") + "note,Value,Timestamp,Sensor_ID\r\n" +
-                          "\"a, \"\"quoted\"\" note\",\"2.5\",\"2024-07-01T12:00:00Z\"," + id_a + "\r\n";
+                          "\"a, \"\"quoted\"\" note\",\"2.5\",\"2024-07-01T12:00:00Z\"," + id_a +
+                          "\r\n";
   const auto p = io::parse_csv_readings(csv, "r.csv");
   REQUIRE(p.rejections.empty());
   REQUIRE(p.batch.value == std::vector<double>{2.5});
@@ -59,7 +64,8 @@ TEST_CASE("CSV columns may come in any order, quoted, with CRLF, a BOM and extra
 }
 
 TEST_CASE("single-meter CSV takes its sensor from the caller", "[io][csv]") {
-  const auto p = io::parse_csv_readings("start,value\n2015-11-22T00:00:00-06:00,0.23\n", "m.csv", single());
+  const auto p =
+      io::parse_csv_readings("start,value\n2015-11-22T00:00:00-06:00,0.23\n", "m.csv", single());
   REQUIRE(p.batch.size() == 1);
   REQUIRE(p.batch.sensor_id[0] == uuid::parse(id_a));
   REQUIRE(p.batch.ts[0] == at("2015-11-22T06:00:00Z"));
@@ -69,7 +75,8 @@ TEST_CASE("explicit column names select the timestamp and value columns", "[io][
   auto opt = single();
   opt.timestamp_column = "dt";
   opt.value_column = "tempF";
-  const auto p = io::parse_csv_readings(",dt,tempF\n0,2015-11-22T00:00:00-06:00,21.01\n", "t.csv", opt);
+  const auto p =
+      io::parse_csv_readings(",dt,tempF\n0,2015-11-22T00:00:00-06:00,21.01\n", "t.csv", opt);
   REQUIRE(p.batch.value == std::vector<double>{21.01});
 }
 
@@ -81,7 +88,8 @@ TEST_CASE("an unusable CSV header throws parse_error naming file and line 1", "[
   REQUIRE_THROWS_WITH(io::parse_csv_readings("start,value\n", "h.csv"), Catch::Contains("sensor"));
   REQUIRE_THROWS_WITH(io::parse_csv_readings("sensor_id,timestamp,value\n", "h.csv", single()),
                       Catch::Contains("fixed sensor id"));
-  REQUIRE_THROWS_WITH(io::parse_csv_readings("", "e.csv"), Catch::Contains("e.csv") && Catch::Contains("header"));
+  REQUIRE_THROWS_WITH(io::parse_csv_readings("", "e.csv"),
+                      Catch::Contains("e.csv") && Catch::Contains("header"));
 }
 
 TEST_CASE("CSV row errors name file, line, column and text", "[io][csv]") {
@@ -110,21 +118,26 @@ TEST_CASE("CSV row errors name file, line, column and text", "[io][csv]") {
     REQUIRE(only_rejection(h + id + ",,1,\n").why == reason::missing_field);
   }
   SECTION("invalid quality flag") {
-    REQUIRE(only_rejection(h + id + ",2024-07-01T12:00:00Z,1,x\n").why == reason::invalid_quality_flag);
-    REQUIRE(only_rejection(h + id + ",2024-07-01T12:00:00Z,1,4096\n").why == reason::invalid_quality_flag);
+    REQUIRE(only_rejection(h + id + ",2024-07-01T12:00:00Z,1,x\n").why ==
+            reason::invalid_quality_flag);
+    REQUIRE(only_rejection(h + id + ",2024-07-01T12:00:00Z,1,4096\n").why ==
+            reason::invalid_quality_flag);
   }
 }
 
-TEST_CASE("'nan' values parse and are then rejected non_finite_value with their line", "[io][csv]") {
-  const auto p = io::parse_csv_readings("start,value\n2018-02-07T00:00:00-06:00,5.41\n2018-02-08T00:00:00-06:00,nan\n",
-                                        "d.csv", single());
+TEST_CASE("'nan' values parse and are then rejected non_finite_value with their line",
+          "[io][csv]") {
+  const auto p = io::parse_csv_readings(
+      "start,value\n2018-02-07T00:00:00-06:00,5.41\n2018-02-08T00:00:00-06:00,nan\n", "d.csv",
+      single());
   REQUIRE(p.rejections.empty());
   REQUIRE(p.batch.size() == 2);
   REQUIRE(std::isnan(p.batch.value[1]));
   sensor s;
   s.id = uuid::parse(id_a);
-  const auto v = ingest::validate_batch(p.batch, ingest::sensor_directory({s}),
-                                        ingest::validation_options{*parse_utc_timestamp("2024-01-01T00:00:00Z")});
+  const auto v = ingest::validate_batch(
+      p.batch, ingest::sensor_directory({s}),
+      ingest::validation_options{*parse_utc_timestamp("2024-01-01T00:00:00Z")});
   REQUIRE(v.rows.size() == 1);
   REQUIRE(v.rejections.at(0).why == reason::non_finite_value);
   REQUIRE(v.rejections.at(0).source_row == 3);
@@ -132,8 +145,9 @@ TEST_CASE("'nan' values parse and are then rejected non_finite_value with their 
 
 TEST_CASE("CSV is streamed in chunks that together equal the whole parse", "[io][csv]") {
   std::string csv = "start,value\n";
-  for (int h = 0; h < 10; ++h) csv += "2024-07-01T" + std::string(h < 10 ? "0" : "") + std::to_string(h) + ":00:00Z," +
-                                      (h == 4 ? std::string("oops") : std::to_string(h)) + "\n";
+  for (int h = 0; h < 10; ++h)
+    csv += "2024-07-01T" + std::string(h < 10 ? "0" : "") + std::to_string(h) + ":00:00Z," +
+           (h == 4 ? std::string("oops") : std::to_string(h)) + "\n";
   auto opt = single();
   opt.chunk_rows = 3;
   std::istringstream in(csv);

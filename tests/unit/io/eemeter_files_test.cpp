@@ -19,11 +19,14 @@ using energy::ingest::reason;
 
 namespace {
 
-std::filesystem::path eemeter(const char* name) { return std::filesystem::path(ENERGY_TEST_DATA_DIR) / "eemeter" / name; }
+std::filesystem::path eemeter(const char* name) {
+  return std::filesystem::path(ENERGY_TEST_DATA_DIR) / "eemeter" / name;
+}
 
 bool have(const std::filesystem::path& p) {
   if (std::filesystem::exists(p)) return true;
-  WARN("skipped: sample data file " << p.string() << " not found (set ENERGY_DATA_DIR to ../shared/data)");
+  WARN("skipped: sample data file " << p.string()
+                                    << " not found (set ENERGY_DATA_DIR to ../shared/data)");
   return false;
 }
 
@@ -60,7 +63,8 @@ std::unique_ptr<storage::store> store_with_meter(std::int32_t interval_seconds) 
 
 }  // namespace
 
-TEST_CASE("the OpenEEmeter hourly file imports completely and its total is exact to the Wh", "[io][csv][data]") {
+TEST_CASE("the OpenEEmeter hourly file imports completely and its total is exact to the Wh",
+          "[io][csv][data]") {
   const auto path = eemeter("il-electricity-cdd-only-hourly.csv");
   if (!have(path)) return;
   const auto parsed = io::read_csv_readings_file(path, for_meter());
@@ -79,13 +83,16 @@ TEST_CASE("the OpenEEmeter hourly file imports completely and its total is exact
   const auto report = ingest::ingest_batch(*st, parsed.batch, opt, parsed.rejections);
   REQUIRE(report.rejections.empty());
   REQUIRE(report.inserted == 19'417);
-  const auto rows = st->read_readings(meter, {from_epoch(0), *parse_utc_timestamp("2030-01-01T00:00:00Z")});
+  const auto rows =
+      st->read_readings(meter, {from_epoch(0), *parse_utc_timestamp("2030-01-01T00:00:00Z")});
   milli total = 0;
-  for (const milli v : rows.value) total += v;
+  for (const milli v : rows.value)
+    total += v;
   REQUIRE(total == exact_sum(path));
 }
 
-TEST_CASE("the OpenEEmeter daily file's trailing 'nan' is rejected non_finite_value with its line", "[io][csv][data]") {
+TEST_CASE("the OpenEEmeter daily file's trailing 'nan' is rejected non_finite_value with its line",
+          "[io][csv][data]") {
   const auto path = eemeter("il-electricity-cdd-only-daily.csv");
   if (!have(path)) return;
   const auto parsed = io::read_csv_readings_file(path, for_meter());
@@ -100,7 +107,8 @@ TEST_CASE("the OpenEEmeter daily file's trailing 'nan' is rejected non_finite_va
   REQUIRE(report.rejections[0].source_row == 811);
 }
 
-TEST_CASE("the OpenEEmeter temperature file reads through an explicit value column", "[io][csv][data]") {
+TEST_CASE("the OpenEEmeter temperature file reads through an explicit value column",
+          "[io][csv][data]") {
   const auto path = eemeter("il-electricity-cdd-hdd-tempF.csv");
   if (!have(path)) return;
   auto opt = for_meter();
@@ -111,8 +119,9 @@ TEST_CASE("the OpenEEmeter temperature file reads through an explicit value colu
   REQUIRE(parsed.batch.value.front() == 21.01);
 }
 
-TEST_CASE("the UK sample's naive local timestamps are all rejected malformed_timestamp, never guessed",
-          "[io][csv][data]") {
+TEST_CASE(
+    "the UK sample's naive local timestamps are all rejected malformed_timestamp, never guessed",
+    "[io][csv][data]") {
   const auto path = eemeter("uk-electricity-hdd-only-hourly-sample-1.csv");
   if (!have(path)) return;
   const auto parsed = io::read_csv_readings_file(path, for_meter());

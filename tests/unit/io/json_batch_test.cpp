@@ -22,7 +22,9 @@ namespace {
 constexpr const char* id_a = "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88";
 constexpr const char* id_b = "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f89";
 
-std::string element(std::string_view body) { return "{\"readings\":[" + std::string(body) + "]}"; }
+std::string element(std::string_view body) {
+  return "{\"readings\":[" + std::string(body) + "]}";
+}
 
 ingest::rejection only_rejection(std::string_view json) {
   const auto p = io::parse_json_batch(json, "t.json");
@@ -33,11 +35,13 @@ ingest::rejection only_rejection(std::string_view json) {
 
 }  // namespace
 
-TEST_CASE("the seed's JSON batch format parses into a reading batch with array indices as source rows",
-          "[io][json]") {
+TEST_CASE(
+    "the seed's JSON batch format parses into a reading batch with array indices as source rows",
+    "[io][json]") {
   const std::string json = element(
-      std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z","value_kwh":10.5},)" +
-      R"({"sensor_id":")" + id_b + R"(","timestamp":"2024-07-01T08:15:00-04:00","value":3.25,"quality_flag":1,"note":"x"})");
+      std::string(R"({"sensor_id":")") + id_a +
+      R"(","timestamp":"2024-07-01T12:00:00Z","value_kwh":10.5},)" + R"({"sensor_id":")" + id_b +
+      R"(","timestamp":"2024-07-01T08:15:00-04:00","value":3.25,"quality_flag":1,"note":"x"})");
   const auto p = io::parse_json_batch(json, "t.json");
   REQUIRE(p.rejections.empty());
   REQUIRE(p.batch.size() == 2);
@@ -52,43 +56,53 @@ TEST_CASE("the seed's JSON batch format parses into a reading batch with array i
 }
 
 TEST_CASE("a bare top-level array of readings is accepted", "[io][json]") {
-  const std::string json = std::string(R"([{"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z","value":1}])";
+  const std::string json = std::string(R"([{"sensor_id":")") + id_a +
+                           R"(","timestamp":"2024-07-01T12:00:00Z","value":1}])";
   REQUIRE(io::parse_json_batch(json).batch.size() == 1);
 }
 
-TEST_CASE("a malformed sensor id is rejected malformed_sensor_id naming index and field", "[io][json]") {
-  const auto r = only_rejection(element(R"({"sensor_id":"not-a-uuid","timestamp":"2024-07-01T12:00:00Z","value":1})"));
+TEST_CASE("a malformed sensor id is rejected malformed_sensor_id naming index and field",
+          "[io][json]") {
+  const auto r = only_rejection(
+      element(R"({"sensor_id":"not-a-uuid","timestamp":"2024-07-01T12:00:00Z","value":1})"));
   REQUIRE(r.why == reason::malformed_sensor_id);
   REQUIRE(r.source_row == 0);
   REQUIRE_THAT(r.detail, Catch::Contains("t.json") && Catch::Contains("readings[0].sensor_id") &&
                              Catch::Contains("not-a-uuid"));
-  REQUIRE(only_rejection(element(R"({"sensor_id":42,"timestamp":"2024-07-01T12:00:00Z","value":1})")).why ==
-          reason::malformed_sensor_id);
+  REQUIRE(
+      only_rejection(element(R"({"sensor_id":42,"timestamp":"2024-07-01T12:00:00Z","value":1})"))
+          .why == reason::malformed_sensor_id);
 }
 
-TEST_CASE("a timestamp without an offset or not RFC 3339 is rejected malformed_timestamp", "[io][json]") {
-  for (const char* ts : {"2024-07-01T12:00:00", "2024-13-01T00:00:00Z", "yesterday", "2024-07-01T12:00:00.5Z"}) {
+TEST_CASE("a timestamp without an offset or not RFC 3339 is rejected malformed_timestamp",
+          "[io][json]") {
+  for (const char* ts :
+       {"2024-07-01T12:00:00", "2024-13-01T00:00:00Z", "yesterday", "2024-07-01T12:00:00.5Z"}) {
     CAPTURE(ts);
-    const auto r = only_rejection(element(std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":")" + ts +
-                                          R"(","value":1})"));
+    const auto r = only_rejection(element(std::string(R"({"sensor_id":")") + id_a +
+                                          R"(","timestamp":")" + ts + R"(","value":1})"));
     REQUIRE(r.why == reason::malformed_timestamp);
     REQUIRE_THAT(r.detail, Catch::Contains("readings[0].timestamp") && Catch::Contains(ts));
   }
 }
 
 TEST_CASE("a value that is not a number is rejected malformed_value", "[io][json]") {
-  const std::string head = std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z",)";
-  for (const char* v : {R"("value":"10.5")", R"("value":null)", R"("value_kwh":[1])", R"("value":1,"value_kwh":2)"}) {
+  const std::string head =
+      std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z",)";
+  for (const char* v : {R"("value":"10.5")", R"("value":null)", R"("value_kwh":[1])",
+                        R"("value":1,"value_kwh":2)"}) {
     CAPTURE(v);
     const auto r = only_rejection(element(head + v + "}"));
     REQUIRE(r.why == reason::malformed_value);
     REQUIRE_THAT(r.detail, Catch::Contains("readings[0].value"));
   }
   // The same number under both names is not a conflict.
-  REQUIRE(io::parse_json_batch(element(head + R"("value":1.5,"value_kwh":1.5})")).batch.size() == 1);
+  REQUIRE(io::parse_json_batch(element(head + R"("value":1.5,"value_kwh":1.5})")).batch.size() ==
+          1);
 }
 
-TEST_CASE("a reading without sensor id, timestamp or value is rejected missing_field", "[io][json]") {
+TEST_CASE("a reading without sensor id, timestamp or value is rejected missing_field",
+          "[io][json]") {
   const std::string ts = R"("timestamp":"2024-07-01T12:00:00Z")";
   const std::string id = std::string(R"("sensor_id":")") + id_a + "\"";
   const std::pair<std::string, std::string> cases[] = {
@@ -105,10 +119,12 @@ TEST_CASE("a reading without sensor id, timestamp or value is rejected missing_f
   }
 }
 
-TEST_CASE("a quality flag that is not an unsigned integer within the known mask is rejected invalid_quality_flag",
-          "[io][json]") {
-  const std::string head =
-      std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z","value":1,"quality_flag":)";
+TEST_CASE(
+    "a quality flag that is not an unsigned integer within the known mask is rejected "
+    "invalid_quality_flag",
+    "[io][json]") {
+  const std::string head = std::string(R"({"sensor_id":")") + id_a +
+                           R"(","timestamp":"2024-07-01T12:00:00Z","value":1,"quality_flag":)";
   for (const char* q : {"-1", "\"1\"", "1.5", "4096"}) {
     CAPTURE(q);
     const auto r = only_rejection(element(head + q + "}"));
@@ -122,7 +138,8 @@ TEST_CASE("valid elements land while bad ones are reported by array index", "[io
   for (int i = 0; i < 5; ++i) {
     if (i) body += ",";
     body += std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:)" +
-            (i == 2 ? std::string("xx") : std::to_string(10 + i)) + R"(:00Z","value":)" + std::to_string(i) + "}";
+            (i == 2 ? std::string("xx") : std::to_string(10 + i)) + R"(:00Z","value":)" +
+            std::to_string(i) + "}";
   }
   const auto p = io::parse_json_batch(element(body), "t.json");
   REQUIRE(p.batch.size() == 4);
@@ -132,14 +149,17 @@ TEST_CASE("valid elements land while bad ones are reported by array index", "[io
   REQUIRE_THAT(p.rejections[0].detail, Catch::Contains("readings[2].timestamp"));
 }
 
-TEST_CASE("a malformed document throws parse_error naming the source, byte and line", "[io][json]") {
-  const std::string good = std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z","value":1})";
+TEST_CASE("a malformed document throws parse_error naming the source, byte and line",
+          "[io][json]") {
+  const std::string good = std::string(R"({"sensor_id":")") + id_a +
+                           R"(","timestamp":"2024-07-01T12:00:00Z","value":1})";
   SECTION("truncated") {
     const std::string doc = "{\"readings\":[\n" + good + ",\n" + good;
     REQUIRE_THROWS_MATCHES(io::parse_json_batch(doc, "cut.json"), parse_error,
                            Catch::Matchers::Predicate<parse_error>([](const parse_error& e) {
                              const std::string w = e.what();
-                             return w.find("cut.json") != std::string::npos && w.find("byte") != std::string::npos &&
+                             return w.find("cut.json") != std::string::npos &&
+                                    w.find("byte") != std::string::npos &&
                                     w.find("line") != std::string::npos;
                            }));
   }
@@ -157,9 +177,15 @@ TEST_CASE("a malformed document throws parse_error naming the source, byte and l
                         Catch::Contains("x.json") && Catch::Contains("readings"));
     REQUIRE_THROWS_AS(io::parse_json_batch(R"({"readings":{}})", "x.json"), parse_error);
   }
-  SECTION("not JSON") { REQUIRE_THROWS_AS(io::parse_json_batch("readings: [1, 2]", "y.json"), parse_error); }
-  SECTION("trailing content") { REQUIRE_THROWS_AS(io::parse_json_batch(R"({"readings":[]} [])", "z.json"), parse_error); }
-  SECTION("a scalar document") { REQUIRE_THROWS_AS(io::parse_json_batch("42", "s.json"), parse_error); }
+  SECTION("not JSON") {
+    REQUIRE_THROWS_AS(io::parse_json_batch("readings: [1, 2]", "y.json"), parse_error);
+  }
+  SECTION("trailing content") {
+    REQUIRE_THROWS_AS(io::parse_json_batch(R"({"readings":[]} [])", "z.json"), parse_error);
+  }
+  SECTION("a scalar document") {
+    REQUIRE_THROWS_AS(io::parse_json_batch("42", "s.json"), parse_error);
+  }
 }
 
 TEST_CASE("an empty readings array is a valid empty batch", "[io][json]") {
@@ -169,16 +195,20 @@ TEST_CASE("an empty readings array is a valid empty batch", "[io][json]") {
 }
 
 TEST_CASE("a caller-padded buffer parses the same as a copied one", "[io][json]") {
-  std::string json = element(std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z","value":2})");
+  std::string json = element(std::string(R"({"sensor_id":")") + id_a +
+                             R"(","timestamp":"2024-07-01T12:00:00Z","value":2})");
   const std::size_t n = json.size();
   json.resize(n + io::json_padding_bytes, ' ');
-  const auto p = io::parse_json_batch(std::string_view(json.data(), n), "p", io::json_padding::present);
+  const auto p =
+      io::parse_json_batch(std::string_view(json.data(), n), "p", io::json_padding::present);
   REQUIRE(p.batch.value == std::vector<double>{2.0});
 }
 
-TEST_CASE("JSON batches are read from files and streams, and a missing file names its path", "[io][json]") {
+TEST_CASE("JSON batches are read from files and streams, and a missing file names its path",
+          "[io][json]") {
   const auto path = std::filesystem::temp_directory_path() / "energy_io_json_batch_test.json";
-  const std::string json = element(std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z","value":7})");
+  const std::string json = element(std::string(R"({"sensor_id":")") + id_a +
+                                   R"(","timestamp":"2024-07-01T12:00:00Z","value":7})");
   {
     std::ofstream out(path);
     out << json;
@@ -190,14 +220,17 @@ TEST_CASE("JSON batches are read from files and streams, and a missing file name
   REQUIRE(io::read_json_batch(in, "<stdin>").batch.size() == 1);
 }
 
-TEST_CASE("a parsed JSON batch flows into a store with parser and validation rejections in one report", "[io][json]") {
+TEST_CASE(
+    "a parsed JSON batch flows into a store with parser and validation rejections in one report",
+    "[io][json]") {
   sensor s;
   s.id = uuid::parse(id_a);
   auto st = io::test::store_with_sensor(s);
-  const std::string json = element(
-      std::string(R"({"sensor_id":")") + id_a + R"(","timestamp":"2024-07-01T12:00:00Z","value_kwh":10.5},)" +
-      R"({"sensor_id":")" + id_a + R"(","timestamp":"bad","value_kwh":1},)" +
-      R"({"sensor_id":")" + id_b + R"(","timestamp":"2024-07-01T12:00:00Z","value_kwh":1})");
+  const std::string json =
+      element(std::string(R"({"sensor_id":")") + id_a +
+              R"(","timestamp":"2024-07-01T12:00:00Z","value_kwh":10.5},)" + R"({"sensor_id":")" +
+              id_a + R"(","timestamp":"bad","value_kwh":1},)" + R"({"sensor_id":")" + id_b +
+              R"(","timestamp":"2024-07-01T12:00:00Z","value_kwh":1})");
   const auto parsed = io::parse_json_batch(json, "batch.json");
   ingest::ingest_options opt;
   opt.validation.now = *parse_utc_timestamp("2024-07-02T00:00:00Z");
@@ -214,13 +247,16 @@ TEST_CASE("a parsed JSON batch flows into a store with parser and validation rej
   REQUIRE(st->count_readings() == 1);
 }
 
-TEST_CASE("ids and timestamps are not unescaped: an escaped id is malformed, an escaped quote does not derail parsing",
-          "[io][json]") {
+TEST_CASE(
+    "ids and timestamps are not unescaped: an escaped id is malformed, an escaped quote does not "
+    "derail parsing",
+    "[io][json]") {
   const auto p = io::parse_json_batch(
-      element(R"({"sensor_id":"0190a5d2\u002d7c3e-7b21-9d4f-3c2a1b0e9f88","timestamp":"2024-07-01T12:00:00Z","value":1},)"
-              R"({"sensor_id":"a\"b\\","timestamp":"2024-07-01T12:00:00Z","value":1},)"
-              R"({"sensor_id":")" +
-              std::string(id_a) + R"(","timestamp":"2024-07-01T12:00:00Z","value":1,"note":"x\"y"})"),
+      element(
+          R"({"sensor_id":"0190a5d2\u002d7c3e-7b21-9d4f-3c2a1b0e9f88","timestamp":"2024-07-01T12:00:00Z","value":1},)"
+          R"({"sensor_id":"a\"b\\","timestamp":"2024-07-01T12:00:00Z","value":1},)"
+          R"({"sensor_id":")" +
+          std::string(id_a) + R"(","timestamp":"2024-07-01T12:00:00Z","value":1,"note":"x\"y"})"),
       "e.json");
   REQUIRE(p.batch.size() == 1);
   REQUIRE(p.batch.source_row == std::vector<std::int64_t>{2});

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// A memory store holding one tenant, one building and the given sensor (its building id is set here).
+// A memory store holding one tenant, one building and the given sensor (its building id is set
+// here).
 #pragma once
 
 #include <energy/storage/memory.hpp>

@@ -15,19 +15,22 @@ using energy::testing::office;
 
 namespace {
 
-const date::time_zone* ny() { return energy::testing::new_york(); }
+const date::time_zone* ny() {
+  return energy::testing::new_york();
+}
 constexpr epoch_seconds jan1 = energy::testing::jan1_2024_ny;
 
 /// A copy of the first matching recommendation (callers often pass a temporary vector), or null.
-std::shared_ptr<const recommendation> find(const std::vector<recommendation>& r, recommendation_kind k,
-                                           std::string_view title = {}) {
+std::shared_ptr<const recommendation> find(const std::vector<recommendation>& r,
+                                           recommendation_kind k, std::string_view title = {}) {
   const auto it = std::find_if(r.begin(), r.end(), [&](const recommendation& x) {
     return x.kind == k && (title.empty() || x.title == title);
   });
   return it == r.end() ? nullptr : std::make_shared<const recommendation>(*it);
 }
 
-std::vector<recommendation> run(const energy::testing::synthetic_series& s, const std::function<void(building_history&)>& edit = {}) {
+std::vector<recommendation> run(const energy::testing::synthetic_series& s,
+                                const std::function<void(building_history&)>& edit = {}) {
   const auto view = s.view();
   building_history h{view, ny()};
   h.primary_use = "office";
@@ -38,7 +41,8 @@ std::vector<recommendation> run(const energy::testing::synthetic_series& s, cons
 
 }  // namespace
 
-TEST_CASE("high baseload fires when the night load is a large share of the day load", "[recommend]") {
+TEST_CASE("high baseload fires when the night load is a large share of the day load",
+          "[recommend]") {
   const auto high = run(office(jan1, 8 * 7, 900, ny(), 100.0, 60.0));
   const auto r = find(high, recommendation_kind::high_baseload);
   REQUIRE(r != nullptr);
@@ -46,23 +50,28 @@ TEST_CASE("high baseload fires when the night load is a large share of the day l
   // (60 − 0.5·100) kW over the unoccupied hours of a year (168 − 50 per week).
   CHECK(from_milli(r->annual_saving_kwh) == Approx(10.0 * 8766.0 * 118.0 / 168.0).epsilon(0.05));
   CHECK(r->annual_saving == price_times(*money::parse("0.12"), r->annual_saving_kwh));
-  CHECK(find(run(office(jan1, 8 * 7, 900, ny(), 100.0, 30.0)), recommendation_kind::high_baseload) == nullptr);
+  CHECK(find(run(office(jan1, 8 * 7, 900, ny(), 100.0, 30.0)),
+             recommendation_kind::high_baseload) == nullptr);
   // A hospital's flat load is legitimate.
-  CHECK(find(run(office(jan1, 8 * 7, 900, ny(), 100.0, 60.0), [](auto& h) { h.primary_use = "hospital"; }),
+  CHECK(find(run(office(jan1, 8 * 7, 900, ny(), 100.0, 60.0),
+                 [](auto& h) { h.primary_use = "hospital"; }),
              recommendation_kind::high_baseload) == nullptr);
 }
 
-TEST_CASE("after-hours operation fires on repeated weekend operation and not on a clean schedule", "[recommend]") {
-  const auto weekends = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 3,
-                               [](epoch_seconds t, int wd, int hour, double kwh) {
-                                 const auto week = (t - jan1) / (7 * 86400);
-                                 return wd == 5 && (week == 2 || week == 5) && hour >= 9 && hour < 15 ? 100.0 : kwh;
-                               });
+TEST_CASE("after-hours operation fires on repeated weekend operation and not on a clean schedule",
+          "[recommend]") {
+  const auto weekends =
+      office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 3,
+             [](epoch_seconds t, int wd, int hour, double kwh) {
+               const auto week = (t - jan1) / (7 * 86400);
+               return wd == 5 && (week == 2 || week == 5) && hour >= 9 && hour < 15 ? 100.0 : kwh;
+             });
   const auto r = find(run(weekends), recommendation_kind::after_hours_operation);
   REQUIRE(r != nullptr);
   CHECK(r->evidence.at(0).value == 2.0);  // two Saturdays
   // Each Saturday: 6 h × 70 kW above the baseline; 2 in 8 weeks, annualised.
-  CHECK(from_milli(r->annual_saving_kwh) == Approx(2 * 6 * 70.0 * 8766.0 / (8 * 168.0)).epsilon(0.1));
+  CHECK(from_milli(r->annual_saving_kwh) ==
+        Approx(2 * 6 * 70.0 * 8766.0 / (8 * 168.0)).epsilon(0.1));
   CHECK(find(run(office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 3)),
              recommendation_kind::after_hours_operation) == nullptr);
 }
@@ -77,8 +86,8 @@ TEST_CASE("schedule drift fires when the recent weeks start earlier than before"
   REQUIRE(r != nullptr);
   CHECK(r->explanation.find("06:00-18:00 (was 08:00-18:00)") != std::string::npos);
   CHECK(from_milli(r->annual_saving_kwh) == Approx(10.0 * 70.0 * 8766.0 / 168.0).epsilon(0.1));
-  CHECK(find(run(office(jan1, 10 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 8)), recommendation_kind::schedule_drift) ==
-        nullptr);
+  CHECK(find(run(office(jan1, 10 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 8)),
+             recommendation_kind::schedule_drift) == nullptr);
 }
 
 TEST_CASE("peak demand reduction fires on short peaks under a demand charge only", "[recommend]") {
@@ -99,7 +108,8 @@ TEST_CASE("peak demand reduction fires on short peaks under a demand charge only
   CHECK(r->evidence[2].period->start == from_epoch(jan1));
   // About (300 − 102) kW × $15 × 12 months.
   CHECK(r->annual_saving.to_double() == Approx(198.0 * 15.0 * 12.0).epsilon(0.05));
-  CHECK(find(run(peaky), recommendation_kind::peak_demand) == nullptr);  // no demand price: no claim
+  CHECK(find(run(peaky), recommendation_kind::peak_demand) ==
+        nullptr);  // no demand price: no claim
   CHECK(find(run(office(jan1, 91, 900, ny(), 100.0, 30.0, 8, 18, 0.02, 4), with_demand),
              recommendation_kind::peak_demand) == nullptr);
 }
@@ -115,25 +125,36 @@ TEST_CASE("weather-sensitivity rules fire only outside their documented ranges",
   w.annual_cdd_degf = 1500.0;
   w.heating_days_per_year = 200.0;
   w.cooling_days_per_year = 120.0;
-  const auto bad = run(s, [&](auto& h) { h.weather = w; h.floor_area_ft2 = 5000.0; });
-  const auto heat = find(bad, recommendation_kind::weather_sensitivity, "Lower the heating balance point");
+  const auto bad = run(s, [&](auto& h) {
+    h.weather = w;
+    h.floor_area_ft2 = 5000.0;
+  });
+  const auto heat =
+      find(bad, recommendation_kind::weather_sensitivity, "Lower the heating balance point");
   REQUIRE(heat != nullptr);
   CHECK(from_milli(heat->annual_saving_kwh) == Approx(20.0 * 5.0 * 200.0));
-  const auto cool = find(bad, recommendation_kind::weather_sensitivity, "Raise the cooling balance point");
+  const auto cool =
+      find(bad, recommendation_kind::weather_sensitivity, "Raise the cooling balance point");
   REQUIRE(cool != nullptr);
   CHECK(from_milli(cool->annual_saving_kwh) == Approx(18.0 * 5.0 * 120.0));
-  const auto slope = find(bad, recommendation_kind::weather_sensitivity, "Reduce the heating sensitivity to weather");
+  const auto slope = find(bad, recommendation_kind::weather_sensitivity,
+                          "Reduce the heating sensitivity to weather");
   REQUIRE(slope != nullptr);  // 20 / 5 = 4 kWh/(°F·day) per 1000 ft² > 3
   CHECK(from_milli(slope->annual_saving_kwh) == Approx((20.0 - 15.0) * 4000.0));
-  CHECK(find(bad, recommendation_kind::weather_sensitivity, "Reduce the cooling sensitivity to weather") != nullptr);
+  CHECK(find(bad, recommendation_kind::weather_sensitivity,
+             "Reduce the cooling sensitivity to weather") != nullptr);
 
   w.heating_balance_point_degf = 60.0;
   w.cooling_balance_point_degf = 68.0;
-  const auto good = run(s, [&](auto& h) { h.weather = w; h.floor_area_ft2 = 50000.0; });
+  const auto good = run(s, [&](auto& h) {
+    h.weather = w;
+    h.floor_area_ft2 = 50000.0;
+  });
   CHECK(find(good, recommendation_kind::weather_sensitivity) == nullptr);
 }
 
-TEST_CASE("energy use intensity is compared with the ENERGY STAR median for the property type", "[recommend]") {
+TEST_CASE("energy use intensity is compared with the ENERGY STAR median for the property type",
+          "[recommend]") {
   const auto b = find_eui_benchmark("Office");
   REQUIRE(b);
   CHECK(b->site_kbtu_per_ft2 == 52.9);
@@ -142,27 +163,39 @@ TEST_CASE("energy use intensity is compared with the ENERGY STAR median for the 
 
   const auto s = office(jan1, 8 * 7, 900, ny());  // about 445,000 kWh a year
   const auto high = find(run(s, [](auto& h) { h.floor_area_ft2 = 10000.0; }),
-                          recommendation_kind::high_energy_use_intensity);
+                         recommendation_kind::high_energy_use_intensity);
   REQUIRE(high != nullptr);
   CHECK(high->evidence.at(0).value == Approx(44.6).epsilon(0.05));
-  CHECK(from_milli(high->annual_saving_kwh) == Approx((high->evidence.at(0).value - 52.9 / 3.412) * 10000.0).epsilon(0.001));
-  CHECK(find(run(s, [](auto& h) { h.floor_area_ft2 = 100000.0; }), recommendation_kind::high_energy_use_intensity) == nullptr);
-  CHECK(find(run(s, [](auto& h) { h.floor_area_ft2 = 10000.0; h.primary_use = "spaceport"; }),
+  CHECK(from_milli(high->annual_saving_kwh) ==
+        Approx((high->evidence.at(0).value - 52.9 / 3.412) * 10000.0).epsilon(0.001));
+  CHECK(find(run(s, [](auto& h) { h.floor_area_ft2 = 100000.0; }),
+             recommendation_kind::high_energy_use_intensity) == nullptr);
+  CHECK(find(run(s,
+                 [](auto& h) {
+                   h.floor_area_ft2 = 10000.0;
+                   h.primary_use = "spaceport";
+                 }),
              recommendation_kind::high_energy_use_intensity) == nullptr);
 }
 
-TEST_CASE("recommendations are ranked by annual money saving and need four weeks of history", "[recommend]") {
+TEST_CASE("recommendations are ranked by annual money saving and need four weeks of history",
+          "[recommend]") {
   const auto s = office(jan1, 8 * 7, 900, ny(), 100.0, 60.0);
   const auto r = run(s, [](auto& h) { h.floor_area_ft2 = 10000.0; });
   REQUIRE(r.size() >= 2);
-  CHECK(std::is_sorted(r.begin(), r.end(), [](const auto& a, const auto& b) { return a.annual_saving > b.annual_saving; }));
+  CHECK(std::is_sorted(r.begin(), r.end(), [](const auto& a, const auto& b) {
+    return a.annual_saving > b.annual_saving;
+  }));
   for (const auto& x : r) {
     CHECK_FALSE(x.evidence.empty());
     CHECK_FALSE(x.explanation.empty());
   }
-  CHECK(run(office(jan1, 14, 900, ny(), 100.0, 60.0), [](auto& h) { h.floor_area_ft2 = 10000.0; }).empty());
+  CHECK(run(office(jan1, 14, 900, ny(), 100.0, 60.0), [](auto& h) {
+          h.floor_area_ft2 = 10000.0;
+        }).empty());
   const auto view = s.view();
-  CHECK_THROWS_AS(energy::recommend::recommend(building_history{view, nullptr}), std::invalid_argument);
+  CHECK_THROWS_AS(energy::recommend::recommend(building_history{view, nullptr}),
+                  std::invalid_argument);
 }
 
 TEST_CASE("a declared schedule is the reference for schedule drift when given", "[recommend]") {
@@ -172,11 +205,15 @@ TEST_CASE("a declared schedule is the reference for schedule drift when given", 
   declared.detected = true;
   declared.occupied_level = 25000.0;  // 100 kW × 0.25 h, milli-kWh per interval
   declared.unoccupied_level = 7500.0;
-  for (int d = 0; d < 5; ++d) declared.days[static_cast<std::size_t>(d)] = anomaly::day_schedule{true, 8, 18};
-  const auto r = find(run(s, [&](auto& h) { h.declared_schedule = declared; }), recommendation_kind::schedule_drift);
+  for (int d = 0; d < 5; ++d)
+    declared.days[static_cast<std::size_t>(d)] = anomaly::day_schedule{true, 8, 18};
+  const auto r = find(run(s, [&](auto& h) { h.declared_schedule = declared; }),
+                      recommendation_kind::schedule_drift);
   REQUIRE(r != nullptr);
   CHECK(r->explanation.find("declared") != std::string::npos);
   CHECK(from_milli(r->annual_saving_kwh) == Approx(10.0 * 70.0 * 8766.0 / 168.0).epsilon(0.02));
-  for (int d = 0; d < 5; ++d) declared.days[static_cast<std::size_t>(d)] = anomaly::day_schedule{true, 6, 18};
-  CHECK(find(run(s, [&](auto& h) { h.declared_schedule = declared; }), recommendation_kind::schedule_drift) == nullptr);
+  for (int d = 0; d < 5; ++d)
+    declared.days[static_cast<std::size_t>(d)] = anomaly::day_schedule{true, 6, 18};
+  CHECK(find(run(s, [&](auto& h) { h.declared_schedule = declared; }),
+             recommendation_kind::schedule_drift) == nullptr);
 }

@@ -78,9 +78,11 @@ energy::uuid seed(energy::storage::store& s) {
   return x.id;
 }
 
-energy::reading_rows quarter_hours(const energy::uuid& sensor, epoch_seconds start, int count, energy::milli base) {
+energy::reading_rows quarter_hours(const energy::uuid& sensor, epoch_seconds start, int count,
+                                   energy::milli base) {
   energy::reading_rows rows;
-  for (int i = 0; i < count; ++i) rows.push_back(sensor, start + 900 * i, base + i);
+  for (int i = 0; i < count; ++i)
+    rows.push_back(sensor, start + 900 * i, base + i);
   return rows;
 }
 
@@ -88,14 +90,16 @@ energy::reading_rows quarter_hours(const energy::uuid& sensor, epoch_seconds sta
 
 // --- migrations ---------------------------------------------------------------------------------
 
-TEST_CASE("a new sqlite database records every built-in migration in schema_migrations", "[sqlite][migrations]") {
+TEST_CASE("a new sqlite database records every built-in migration in schema_migrations",
+          "[sqlite][migrations]") {
   temp_dir dir;
   const auto path = dir.file("new.db");
   { auto s = open_sqlite_store(path); }
   SQLite::Database db(path);
   const auto steps = energy::sqlite_detail::builtin_migrations();
   REQUIRE(energy::sqlite_detail::recorded_version(db) == energy::storage::sqlite_schema_version());
-  SQLite::Statement q(db, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+  SQLite::Statement q(db,
+                      "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
   std::size_t i = 0;
   for (; q.executeStep(); ++i) {
     REQUIRE(i < steps.size());
@@ -106,7 +110,8 @@ TEST_CASE("a new sqlite database records every built-in migration in schema_migr
   CHECK(i == steps.size());
 }
 
-TEST_CASE("reopening a sqlite database keeps its data and applies no migration twice", "[sqlite][migrations]") {
+TEST_CASE("reopening a sqlite database keeps its data and applies no migration twice",
+          "[sqlite][migrations]") {
   temp_dir dir;
   const auto path = dir.file("reopen.db");
   energy::uuid sensor;
@@ -117,23 +122,25 @@ TEST_CASE("reopening a sqlite database keeps its data and applies no migration t
   }
   auto s = open_sqlite_store(path);
   CHECK(s->count_readings() == 8);
-  CHECK(s->read_readings(sensor, {energy::from_epoch(t0), energy::from_epoch(t0 + 7200)}).value.back() == 107);
+  CHECK(s->read_readings(sensor, {energy::from_epoch(t0), energy::from_epoch(t0 + 7200)})
+            .value.back() == 107);
   CHECK(s->write_readings(quarter_hours(sensor, t0, 8, 100)).unchanged == 8);
   SQLite::Database db(path);
   CHECK(db.execAndGet("SELECT count(*) FROM schema_migrations").getInt() ==
         static_cast<int>(energy::sqlite_detail::builtin_migrations().size()));
 }
 
-TEST_CASE("a sqlite database with a newer schema than the library is refused with a non-retryable error",
-          "[sqlite][migrations]") {
+TEST_CASE(
+    "a sqlite database with a newer schema than the library is refused with a non-retryable error",
+    "[sqlite][migrations]") {
   temp_dir dir;
   const auto path = dir.file("future.db");
   { auto s = open_sqlite_store(path); }
   const int future = energy::storage::sqlite_schema_version() + 1;
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (" + std::to_string(future) +
-            ", 'from the future', 0)");
+    db.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (" +
+            std::to_string(future) + ", 'from the future', 0)");
   }
   try {
     (void)open_sqlite_store(path);
@@ -160,17 +167,19 @@ TEST_CASE("a sqlite database with a different schema history is refused", "[sqli
   CHECK_THROWS_WITH(open_sqlite_store(path), Catch::Matchers::Contains("different schema history"));
 }
 
-TEST_CASE("pending migrations are applied in order in one transaction and a failing one applies none",
-          "[sqlite][migrations]") {
+TEST_CASE(
+    "pending migrations are applied in order in one transaction and a failing one applies none",
+    "[sqlite][migrations]") {
   using energy::sqlite_detail::migration;
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   const std::vector<migration> v1{{1, "a", "CREATE TABLE a (x INTEGER)"}};
   energy::sqlite_detail::migrate(db, v1, "test");
   CHECK(energy::sqlite_detail::recorded_version(db) == 1);
 
-  const std::vector<migration> broken{{1, "a", "CREATE TABLE a (x INTEGER)"},
-                                      {2, "b", "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1)"},
-                                      {3, "c", "CREATE TABLE c (z INTEGER); THIS IS NOT SQL"}};
+  const std::vector<migration> broken{
+      {1, "a", "CREATE TABLE a (x INTEGER)"},
+      {2, "b", "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1)"},
+      {3, "c", "CREATE TABLE c (z INTEGER); THIS IS NOT SQL"}};
   CHECK_THROWS_AS(energy::sqlite_detail::migrate(db, broken, "test"), SQLite::Exception);
   CHECK(energy::sqlite_detail::recorded_version(db) == 1);
   CHECK_FALSE(db.tableExists("b"));
@@ -187,7 +196,8 @@ TEST_CASE("pending migrations are applied in order in one transaction and a fail
 
 // --- on-disk format -----------------------------------------------------------------------------
 
-TEST_CASE("sqlite stores ids as 16-byte blobs, values and times as exact integers, in WAL mode", "[sqlite][schema]") {
+TEST_CASE("sqlite stores ids as 16-byte blobs, values and times as exact integers, in WAL mode",
+          "[sqlite][schema]") {
   temp_dir dir;
   const auto path = dir.file("format.db");
   energy::uuid sensor;
@@ -201,7 +211,8 @@ TEST_CASE("sqlite stores ids as 16-byte blobs, values and times as exact integer
   SQLite::Database db(path);
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
   SQLite::Statement q(db,
-                      "SELECT typeof(sensor_id), length(sensor_id), typeof(timestamp), timestamp, typeof(value), value,"
+                      "SELECT typeof(sensor_id), length(sensor_id), typeof(timestamp), timestamp, "
+                      "typeof(value), value,"
                       " quality_flag, sensor_id FROM energy_readings");
   REQUIRE(q.executeStep());
   CHECK(q.getColumn(0).getString() == "blob");
@@ -231,7 +242,8 @@ TEST_CASE("the seed's daily_summaries view shows building days by local date", "
     s->commit_summaries(std::vector<energy::summary_row>{day}, {});
   }
   SQLite::Database db(path);
-  SQLite::Statement q(db, "SELECT date, total_consumption_milli, cost_estimate_micros FROM daily_summaries");
+  SQLite::Statement q(
+      db, "SELECT date, total_consumption_milli, cost_estimate_micros FROM daily_summaries");
   REQUIRE(q.executeStep());
   CHECK(q.getColumn(0).getString() == "2024-07-01");
   CHECK(q.getColumn(1).getInt64() == 123'456);
@@ -240,8 +252,9 @@ TEST_CASE("the seed's daily_summaries view shows building days by local date", "
 
 // --- atomicity, durability, locking -------------------------------------------------------------
 
-TEST_CASE("a write_readings that fails inside its transaction leaves rows, marks and states untouched",
-          "[sqlite][atomicity]") {
+TEST_CASE(
+    "a write_readings that fails inside its transaction leaves rows, marks and states untouched",
+    "[sqlite][atomicity]") {
   temp_dir dir;
   const auto path = dir.file("atomic.db");
   auto s = open_sqlite_store(path);
@@ -255,8 +268,8 @@ TEST_CASE("a write_readings that fails inside its transaction leaves rows, marks
         " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }
   energy::reading_rows rows = quarter_hours(sensor, t0 + 3600, 4, 1);
-  rows.push_back(sensor, t0, 11);                // a correction, before the failing row
-  rows.push_back(sensor, t0 + 7200, 666);        // fails
+  rows.push_back(sensor, t0, 11);          // a correction, before the failing row
+  rows.push_back(sensor, t0 + 7200, 666);  // fails
   const std::vector<energy::sample_state> states{{sensor, t0 + 7200, 5.0}};
   try {
     (void)s->write_readings(rows, states);
@@ -274,8 +287,9 @@ TEST_CASE("a write_readings that fails inside its transaction leaves rows, marks
   CHECK(s->write_readings(rows, states).inserted == 5);
 }
 
-TEST_CASE("commit_summaries is atomic: if the summary upsert fails, no summary lands and the marks stay",
-          "[sqlite][atomicity]") {
+TEST_CASE(
+    "commit_summaries is atomic: if the summary upsert fails, no summary lands and the marks stay",
+    "[sqlite][atomicity]") {
   temp_dir dir;
   const auto path = dir.file("summaries.db");
   auto s = open_sqlite_store(path);
@@ -298,15 +312,19 @@ TEST_CASE("commit_summaries is atomic: if the summary upsert fails, no summary l
   energy::summary_row bad = ok;
   bad.period = {energy::from_epoch(t0 + 3600), energy::from_epoch(t0 + 7200)};
   bad.consumption = 666;
-  CHECK_THROWS_AS(s->commit_summaries(std::vector<energy::summary_row>{ok, bad}, claim), storage_error);
-  const energy::storage::summary_query q{energy::summary_scope::sensor, sensor, energy::sensor_type::electricity,
+  CHECK_THROWS_AS(s->commit_summaries(std::vector<energy::summary_row>{ok, bad}, claim),
+                  storage_error);
+  const energy::storage::summary_query q{energy::summary_scope::sensor,
+                                         sensor,
+                                         energy::sensor_type::electricity,
                                          energy::resolution::hour,
                                          {energy::from_epoch(t0), energy::from_epoch(t0 + 86400)}};
   CHECK(s->read_summaries(q).empty());
   CHECK(s->claim_dirty(100).hours == claim.hours);
 }
 
-TEST_CASE("readings acknowledged by write_readings survive the writer being killed", "[sqlite][durability]") {
+TEST_CASE("readings acknowledged by write_readings survive the writer being killed",
+          "[sqlite][durability]") {
   temp_dir dir;
   const auto path = dir.file("crash.db");
   energy::uuid sensor;
@@ -334,7 +352,8 @@ TEST_CASE("readings acknowledged by write_readings survive the writer being kill
   }
   ::close(pipe_fds[1]);
   int acked = 0;
-  for (int i = 0; i < 5; ++i) REQUIRE(::read(pipe_fds[0], &acked, sizeof acked) == sizeof acked);
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(::read(pipe_fds[0], &acked, sizeof acked) == sizeof acked);
   ::kill(child, SIGKILL);  // no destructor, no close: the WAL is left as the crash leaves it
   int status = 0;
   ::waitpid(child, &status, 0);
@@ -347,15 +366,17 @@ TEST_CASE("readings acknowledged by write_readings survive the writer being kill
   CHECK(s->count_readings() >= static_cast<std::int64_t>(acked) * 96);
   CHECK(s->count_readings() % 96 == 0);  // whole batches only
   for (int batch = 0; batch < acked; ++batch) {
-    const auto got = s->read_readings(
-        sensor, {energy::from_epoch(t0 + batch * 96 * 900), energy::from_epoch(t0 + (batch + 1) * 96 * 900)});
+    const auto got = s->read_readings(sensor, {energy::from_epoch(t0 + batch * 96 * 900),
+                                               energy::from_epoch(t0 + (batch + 1) * 96 * 900)});
     REQUIRE(got.size() == 96);
     CHECK(got.value.front() == batch * 1000);
   }
 }
 
-TEST_CASE("a write blocked by another connection's lock fails with a retryable storage_error, then succeeds",
-          "[sqlite][locking]") {
+TEST_CASE(
+    "a write blocked by another connection's lock fails with a retryable storage_error, then "
+    "succeeds",
+    "[sqlite][locking]") {
   temp_dir dir;
   const auto path = dir.file("busy.db");
   energy::storage::sqlite_options options;
@@ -391,11 +412,13 @@ TEST_CASE("an open read transaction elsewhere does not block writes (WAL)", "[sq
 
 // --- opening ------------------------------------------------------------------------------------
 
-TEST_CASE("opening a file that is not a sqlite database throws a non-retryable error naming the file",
-          "[sqlite][open]") {
+TEST_CASE(
+    "opening a file that is not a sqlite database throws a non-retryable error naming the file",
+    "[sqlite][open]") {
   temp_dir dir;
   const auto path = dir.file("not-a-database.db");
-  std::ofstream(path) << "this is a text file, not a database, and it is long enough to have a header page";
+  std::ofstream(path)
+      << "this is a text file, not a database, and it is long enough to have a header page";
   try {
     (void)open_sqlite_store(path);
     FAIL("a text file was opened as a database");
@@ -414,10 +437,12 @@ TEST_CASE("open_store opens memory: and sqlite: URIs and rejects other schemes",
   CHECK(energy::storage::open_store("sqlite:" + path.string())->adapter_name() == "sqlite");
   CHECK(std::filesystem::exists(path));
   CHECK_THROWS_AS(energy::storage::open_store("sqlite:"), std::invalid_argument);
-  CHECK_THROWS_WITH(energy::storage::open_store("mysql://localhost/x"), Catch::Matchers::Contains("sqlite:<path>"));
+  CHECK_THROWS_WITH(energy::storage::open_store("mysql://localhost/x"),
+                    Catch::Matchers::Contains("sqlite:<path>"));
 }
 
-TEST_CASE("a store opened with normal durability reads and writes like the default", "[sqlite][durability]") {
+TEST_CASE("a store opened with normal durability reads and writes like the default",
+          "[sqlite][durability]") {
   temp_dir dir;
   energy::storage::sqlite_options options;
   options.durability = energy::storage::sqlite_durability::normal;

@@ -28,9 +28,9 @@ int main(int argc, char** argv) {
       if (pt.value) agg.add(s.id, to_epoch(pt.start), *pt.value);
     for (const auto& d : agg.finish().daily) {
       const date::year_month_day ymd{date::floor<date::days>(d.local_start)};
-      std::printf("%04d-%02u-%02u,%s,%lld\n", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), format_milli(d.consumption).c_str(),
-                  static_cast<long long>(d.reading_count));
+      std::printf("%04d-%02u-%02u,%s,%lld\n", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  format_milli(d.consumption).c_str(), static_cast<long long>(d.reading_count));
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
