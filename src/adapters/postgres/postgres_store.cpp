@@ -209,17 +209,6 @@ void prepare_statements(pqxx::connection& c) {
       "clear_dirty",
       "DELETE FROM dirty_hours d USING unnest($1::uuid[], $2::bigint[]) AS c(sensor_id, hour) "
       "WHERE d.sensor_id = c.sensor_id AND d.hour = c.hour AND d.seq <= $3");
-  c.prepare("put_summary",
-            "INSERT INTO summaries (scope, subject_id, sensor_type, resolution, period_start, "
-            "period_end, local_start, "
-            "consumption, peak_demand, cost_micros, reading_count) VALUES ($1, $2, $3, $4, "
-            "to_timestamp($5), "
-            "to_timestamp($6), to_timestamp($7) AT TIME ZONE 'UTC', $8, $9, $10, $11) "
-            "ON CONFLICT (scope, subject_id, sensor_type, resolution, period_start) DO UPDATE SET "
-            "period_end = excluded.period_end, local_start = excluded.local_start, consumption = "
-            "excluded.consumption, "
-            "peak_demand = excluded.peak_demand, cost_micros = excluded.cost_micros, "
-            "reading_count = excluded.reading_count");
   // Set-based upsert of the COPYed staging rows; within one commit the last row for a key wins,
   // as it would row by row.
   c.prepare("merge_summaries",
@@ -484,16 +473,9 @@ class postgres_store final : public store {
     hours += '}';
     const std::string id_array = uuid_array(ids);
     exec("commit_summaries", [&](pqxx::work& w) {
-      if (rows.size() == 1) {
-        const auto& s = rows.front();
-        w.exec_prepared0("put_summary", std::string(scope_name(s.scope)), s.subject_id.to_string(),
-                         std::string(to_string(s.type)), std::string(to_string(s.res)),
-                         to_epoch(s.period.start), to_epoch(s.period.end),
-                         s.local_start.time_since_epoch().count(), s.consumption, s.peak_demand,
-                         s.cost.micros(), s.reading_count);
-      } else if (!rows.empty()) {
-        // One round trip per row made the hourly job take ~35 s for 50 x 1,000 sensors: COPY
-        // instead.
+      if (!rows.empty()) {
+        // An aggregation round commits tens of thousands of summaries: COPY them into staging and
+        // upsert once, instead of a round trip per row.
         pqxx::stream_to copy{
             w, "staging_summaries",
             std::vector<std::string>{"seq", "scope", "subject_id", "sensor_type", "resolution",
