@@ -2,6 +2,7 @@
 #include "pool.hpp"
 
 #include <energy/quality.hpp>
+#include <energy/storage/bulk_summaries.hpp>
 #include <energy/storage/postgres.hpp>
 
 #include <algorithm>
@@ -227,6 +228,16 @@ void prepare_statements(pqxx::connection& c) {
             "excluded.consumption, "
             "peak_demand = excluded.peak_demand, cost_micros = excluded.cost_micros, "
             "reading_count = excluded.reading_count");
+  c.prepare("read_summaries_many",
+            "SELECT q.idx, s.scope, s.subject_id, s.sensor_type, s.resolution, " EPOCH("s.period_start")
+            ", " EPOCH("s.period_end") ", " EPOCH("s.local_start")
+            ", s.consumption, s.peak_demand, s.cost_micros, s.reading_count "
+            "FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) "
+            "WITH ORDINALITY AS q(scope, subject_id, sensor_type, resolution, t0, t1, idx) "
+            "JOIN summaries s ON s.scope = q.scope AND s.subject_id = q.subject_id "
+            "AND s.sensor_type = q.sensor_type AND s.resolution = q.resolution "
+            "AND s.period_start >= to_timestamp(q.t0) AND s.period_start < to_timestamp(q.t1) "
+            "ORDER BY q.idx, s.period_start");
   c.prepare("read_summaries",
             "SELECT scope, subject_id, sensor_type, resolution, " EPOCH("period_start") ", " EPOCH("period_end")
             ", " EPOCH("local_start") ", consumption, peak_demand, cost_micros, reading_count FROM summaries "
@@ -252,6 +263,22 @@ std::string uuid_array(const std::vector<uuid>& ids) {
 }
 
 // --- rows --------------------------------------------------------------------------------------
+
+/// A summary from columns `base` .. `base + 10` in read_summaries' order.
+summary_row summary_from(const pqxx::row& r, int base) {
+  summary_row s;
+  s.scope = parse_scope(r[base + 0].as<std::string>());
+  s.subject_id = to_uuid(r[base + 1]);
+  s.type = parse_sensor_type(r[base + 2].as<std::string>());
+  s.res = parse_resolution(r[base + 3].as<std::string>());
+  s.period = time_range{to_time(r[base + 4]), to_time(r[base + 5])};
+  s.local_start = date::local_seconds{std::chrono::seconds{r[base + 6].as<std::int64_t>()}};
+  s.consumption = r[base + 7].as<std::int64_t>();
+  s.peak_demand = r[base + 8].as<std::int64_t>();
+  s.cost = money::from_micros(r[base + 9].as<std::int64_t>());
+  s.reading_count = r[base + 10].as<std::int64_t>();
+  return s;
+}
 
 tenant tenant_from(const pqxx::row& r) {
   return tenant{to_uuid(r[0]), r[1].as<std::string>(), to_time(r[2])};
@@ -296,7 +323,7 @@ void append_rows(reading_rows& out, const pqxx::result& res) {
 
 // --- the store -----------------------------------------------------------------------------------
 
-class postgres_store final : public store {
+class postgres_store final : public store, public bulk_summary_reader {
  public:
   explicit postgres_store(std::shared_ptr<postgres_pool> pool) : pool_(std::move(pool)) {
     if (!pool_) throw std::invalid_argument("open_postgres_store: null pool");
@@ -499,23 +526,39 @@ class postgres_store final : public store {
 
   std::vector<summary_row> read_summaries(const summary_query& q) override {
     return read_all<summary_row>(
-        "read_summaries",
-        [](const pqxx::row& r) {
-          summary_row s;
-          s.scope = parse_scope(r[0].as<std::string>());
-          s.subject_id = to_uuid(r[1]);
-          s.type = parse_sensor_type(r[2].as<std::string>());
-          s.res = parse_resolution(r[3].as<std::string>());
-          s.period = time_range{to_time(r[4]), to_time(r[5])};
-          s.local_start = date::local_seconds{std::chrono::seconds{r[6].as<std::int64_t>()}};
-          s.consumption = r[7].as<std::int64_t>();
-          s.peak_demand = r[8].as<std::int64_t>();
-          s.cost = money::from_micros(r[9].as<std::int64_t>());
-          s.reading_count = r[10].as<std::int64_t>();
-          return s;
-        },
+        "read_summaries", [](const pqxx::row& r) { return summary_from(r, 0); },
         std::string(scope_name(q.scope)), q.subject_id.to_string(), std::string(to_string(q.type)),
         std::string(to_string(q.res)), to_epoch(q.range.start), to_epoch(q.range.end));
+  }
+
+  /// All queries in one statement (unnest of parallel arrays): the aggregation job asks for
+  /// thousands of subjects' summaries per round.
+  std::vector<std::vector<summary_row>> read_summaries_many(
+      std::span<const summary_query> queries) override {
+    std::vector<std::vector<summary_row>> out(queries.size());
+    if (queries.empty()) return out;
+    std::string scopes = "{", subjects = "{", types = "{", resolutions = "{", starts = "{",
+                ends = "{";
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      const auto& q = queries[i];
+      const char* sep = i ? "," : "";
+      scopes += sep + std::string(scope_name(q.scope));
+      subjects += sep + q.subject_id.to_string();
+      types += sep + std::string(to_string(q.type));
+      resolutions += sep + std::string(to_string(q.res));
+      starts += sep + std::to_string(to_epoch(q.range.start));
+      ends += sep + std::to_string(to_epoch(q.range.end));
+    }
+    for (auto* a : {&scopes, &subjects, &types, &resolutions, &starts, &ends})
+      *a += '}';
+    return pool_->run("read_summaries_many", [&](pqxx::connection& c) {
+      std::vector<std::vector<summary_row>> result(queries.size());  // fresh on every attempt
+      pqxx::read_transaction t{c};
+      for (const auto& r : t.exec_prepared("read_summaries_many", scopes, subjects, types,
+                                           resolutions, starts, ends))
+        result[r[0].as<std::size_t>() - 1].push_back(summary_from(r, 1));
+      return result;
+    });
   }
 
  private:

@@ -3,6 +3,7 @@
 
 #include <energy/aggregate/aggregator.hpp>
 #include <energy/aggregate/calendar.hpp>
+#include <energy/storage/bulk_summaries.hpp>
 
 #include <algorithm>
 #include <map>
@@ -42,38 +43,56 @@ std::vector<summary_row> resum(storage::store& store, local_calendar& cal,
                                const std::vector<summary_row>& fresh, resolution target,
                                const std::vector<time_range>& complete_ranges,
                                const std::vector<summary_row>& complete) {
-  std::vector<summary_row> out;
   const resolution finer = fresh.empty() ? resolution::hour : fresh.front().res;
-  std::size_t i = 0;
-  while (i < fresh.size()) {
+  // Pass 1: the (subject, coarse bucket) groups of `fresh`, and which need the store's finer rows.
+  struct group {
+    std::size_t begin, end;
+    bucket coarse;
+    std::ptrdiff_t query;  // index into `queries`, or -1 when `complete` covers the bucket
+  };
+  std::vector<group> groups;
+  std::vector<storage::summary_query> queries;
+  for (std::size_t i = 0; i < fresh.size();) {
     const summary_row& first = fresh[i];
     const bucket coarse = cal.bucket_of(target, first.period.start);
     std::size_t j = i;
     while (j < fresh.size() && same_subject(fresh[j], first) &&
            coarse.period.contains(fresh[j].period.start))
       ++j;
-
     const bool covered =
         std::any_of(complete_ranges.begin(), complete_ranges.end(), [&](const time_range& r) {
           return r.start <= coarse.period.start && coarse.period.end <= r.end;
         });
+    std::ptrdiff_t query = -1;
+    if (!covered) {
+      query = static_cast<std::ptrdiff_t>(queries.size());
+      queries.push_back({first.scope, first.subject_id, first.type, finer, coarse.period});
+    }
+    groups.push_back({i, j, coarse, query});
+    i = j;
+  }
+  // One call for all of them: a single round trip where the store is across a network.
+  auto stored = storage::read_summaries_many(store, queries);
+
+  // Pass 2: overlay the fresh rows on the stored ones and roll up.
+  std::vector<summary_row> out;
+  for (const group& g : groups) {
+    const summary_row& first = fresh[g.begin];
     std::vector<summary_row> parts;
-    if (covered) {
-      const auto src = rows_in(complete, first, finer, coarse.period);
+    if (g.query < 0) {
+      const auto src = rows_in(complete, first, finer, g.coarse.period);
       parts.assign(src.begin(), src.end());
     } else {
       std::map<utc_seconds, summary_row> merged;
-      for (summary_row& r :
-           store.read_summaries({first.scope, first.subject_id, first.type, finer, coarse.period}))
-        merged[r.period.start] = std::move(r);
-      for (std::size_t k = i; k < j; ++k)
+      for (summary_row& r : stored[static_cast<std::size_t>(g.query)])
+        merged[r.period.start] = r;
+      for (std::size_t k = g.begin; k < g.end; ++k)
         merged[fresh[k].period.start] = fresh[k];
       for (auto& [start, r] : merged)
-        parts.push_back(std::move(r));
+        parts.push_back(r);
     }
     for (summary_row& r : roll_up(parts, target, cal))
       out.push_back(std::move(r));
-    i = j;
   }
   return out;
 }
@@ -91,14 +110,30 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
   const flat_rate_cost default_cost;
   const cost_model& costs = options.costs ? *options.costs : default_cost;
 
+  // Sensor metadata for the whole run. Many dirty sensors are looked up with one list_all_sensors
+  // call rather than one get_sensor each: a round trip per sensor dominates over a network.
+  std::unordered_map<uuid, sensor> known;
+  bool listed_all = false;
+  constexpr std::size_t list_all_threshold = 64;
+
   while (report.rounds < options.max_rounds) {
     const storage::dirty_claim claim = store.claim_dirty(options.max_marks_per_commit);
     if (claim.hours.empty()) break;
     report.marks_claimed += claim.hours.size();
 
+    if (!listed_all) {
+      std::size_t unknown = 0;
+      for (const storage::dirty_hour& mark : claim.hours)
+        if (!known.contains(mark.sensor_id) && ++unknown > list_all_threshold) break;
+      if (unknown > list_all_threshold) {
+        for (sensor& s : store.list_all_sensors())
+          known.insert_or_assign(s.id, std::move(s));
+        listed_all = true;
+      }
+    }
+
     // building -> sensor -> dirty UTC hours
     std::map<uuid, std::map<uuid, std::vector<epoch_seconds>>> dirty;
-    std::unordered_map<uuid, sensor> known;
     for (const storage::dirty_hour& mark : claim.hours) {
       auto it = known.find(mark.sensor_id);
       if (it == known.end()) {
