@@ -5,10 +5,12 @@ namespace energy::storage {
 
 std::vector<std::vector<summary_row>> read_summaries_many(store& s,
                                                           std::span<const summary_query> queries) {
-  if (auto* bulk = dynamic_cast<bulk_summary_reader*>(&s)) return bulk->read_summaries_many(queries);
+  if (auto* bulk = dynamic_cast<bulk_summary_reader*>(&s))
+    return bulk->read_summaries_many(queries);
   std::vector<std::vector<summary_row>> out;
   out.reserve(queries.size());
-  for (const auto& q : queries) out.push_back(s.read_summaries(q));
+  for (const auto& q : queries)
+    out.push_back(s.read_summaries(q));
   return out;
 }
 
