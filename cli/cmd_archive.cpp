@@ -5,10 +5,7 @@
 
 #include <energy/archive/object_store.hpp>
 #include <energy/archive/retention.hpp>
-#include <energy/storage/sqlite_retention.hpp>
-#ifdef ENERGY_CLI_HAVE_POSTGRES
-#include <energy/storage/postgres.hpp>
-#endif
+#include <energy/storage/open.hpp>
 
 #include <fmt/format.h>
 
@@ -42,19 +39,6 @@ std::unique_ptr<archive::object_store> open_archive(const args& a) {
   return archive::open_directory_store(where);
 }
 
-std::unique_ptr<storage::retention_port> open_retention(const std::string& uri) {
-  if (uri.starts_with("postgresql://") || uri.starts_with("postgres://")) {
-#ifdef ENERGY_CLI_HAVE_POSTGRES
-    return storage::open_postgres_retention(storage::make_postgres_pool(uri));
-#else
-    throw usage_error("this energy was built without the PostgreSQL adapter");
-#endif
-  }
-  if (uri.starts_with("memory:"))
-    throw usage_error("retention needs a database: sqlite:PATH or postgresql://...");
-  return storage::open_sqlite_retention(uri.starts_with("sqlite:") ? uri.substr(7) : uri);
-}
-
 std::int64_t days_option(const args& a, std::string_view name, std::int64_t fallback) {
   const auto text = a.get(name);
   if (!text) return fallback;
@@ -79,7 +63,7 @@ utc_seconds instant_option(const args& a, std::string_view name) {
 int cmd_retention(const args& a, const std::string& uri) {
   a.check_known({"db", "archive", "raw-days", "summary-days", "prefix"});
   auto objects = open_archive(a);
-  auto db = open_retention(uri);
+  auto db = storage::open_retention_uri(uri);
   archive::retention_options o;
   o.raw_retention = std::chrono::days{days_option(a, "raw-days", 90)};
   o.summary_retention = std::chrono::days{days_option(a, "summary-days", 5 * 365)};

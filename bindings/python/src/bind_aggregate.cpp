@@ -11,8 +11,6 @@
 
 namespace energy::py {
 
-pyb::dict summary_columns(std::vector<summary_row>&& rows);
-
 void bind_aggregate(pyb::module_& m) {
   m.def(
       "aggregate",

@@ -46,8 +46,6 @@ pyb::dict readings_columns(reading_rows&& rows, bool with_sensor) {
 
 }  // namespace
 
-pyb::dict summary_columns(std::vector<summary_row>&& rows);
-
 pyb::dict summary_columns(std::vector<summary_row>&& rows) {
   const auto n = rows.size();
   std::vector<std::int64_t> start(n), end(n), local(n), consumption(n), peak(n), cost(n), count(n);

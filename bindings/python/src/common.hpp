@@ -7,6 +7,7 @@
 #include <pybind11/pybind11.h>
 
 #include <energy/money.hpp>
+#include <energy/summary.hpp>
 #include <energy/time.hpp>
 #include <energy/uuid.hpp>
 
@@ -45,6 +46,9 @@ uuid to_uuid(const pyb::handle& h, const char* what);
 /// An instant from an RFC 3339 str with offset, an int (epoch seconds) or None (fallback).
 /// @throws ValueError for naive or malformed text.
 utc_seconds to_instant(const pyb::handle& h, const char* what, utc_seconds fallback);
+
+/// Summaries as numpy columns (start/end/local_start datetime64, exact int64 quantities).
+pyb::dict summary_columns(std::vector<summary_row>&& rows);
 
 /// Hands a vector to numpy without copying: the array owns the vector through a capsule.
 template <class T>

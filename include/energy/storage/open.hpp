@@ -4,6 +4,7 @@
 #include <memory>
 #include <string_view>
 
+#include <energy/storage/retention.hpp>
 #include <energy/storage/store.hpp>
 
 namespace energy::storage {
@@ -16,6 +17,13 @@ namespace energy::storage {
  *         without the adapter; storage_error from the adapter.
  */
 [[nodiscard]] std::unique_ptr<store> open_store_uri(std::string_view uri);
+
+/**
+ * The retention port of the database a URI names (same URIs as open_store_uri): rows deleted by day
+ * in SQLite, whole partitions dropped in PostgreSQL.
+ * @throws std::invalid_argument for `memory:` (nothing to retain) and unsupported schemes.
+ */
+[[nodiscard]] std::unique_ptr<retention_port> open_retention_uri(std::string_view uri);
 
 /// Whether this build can open `postgresql://` URIs.
 [[nodiscard]] bool has_postgres_adapter() noexcept;

@@ -12,6 +12,7 @@
 #endif
 
 #include "pg_test_support.hpp"
+#include "support/failing_object_store.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -65,24 +66,7 @@ void exercise(object_store& s) {
   CHECK(s.list("") == std::vector<std::string>{"a/two words.txt", "b/three.txt"});
   CHECK_THROWS_AS(s.put("../escape", "x"), std::invalid_argument);
 }
-
-// An object store that fails: every put after `ok_puts` successful ones throws, like an
-// upload that dies (network, credentials) — or a job killed at that point.
-class failing_store final : public object_store {
- public:
-  failing_store(object_store& inner, int ok_puts) : inner_(inner), left_(ok_puts) {}
-  void put(std::string_view key, std::string_view bytes) override {
-    if (left_-- <= 0) throw storage_error("injected upload failure for " + std::string(key), true);
-    inner_.put(key, bytes);
-  }
-  std::optional<std::string> get(std::string_view key) override { return inner_.get(key); }
-  std::vector<std::string> list(std::string_view prefix) override { return inner_.list(prefix); }
-  void remove(std::string_view key) override { inner_.remove(key); }
-
- private:
-  object_store& inner_;
-  int left_;
-};
+using failing_store = energy::testing::failing_object_store;
 
 constexpr epoch_seconds june_1 = 1'717'200'000;         // 2024-06-01T00:00Z
 const utc_seconds job_now = from_epoch(1'727'784'000);  // 2024-10-01T12:00Z: June is past 90 days

@@ -8,6 +8,8 @@
 #include <energy/storage/sqlite.hpp>
 #include <energy/storage/sqlite_retention.hpp>
 
+#include "support/failing_object_store.hpp"
+
 #include <filesystem>
 #include <set>
 
@@ -56,21 +58,7 @@ std::vector<uuid> seed(store& s) {
   return ids;
 }
 
-class dying_store final : public object_store {
- public:
-  dying_store(object_store& inner, int ok_puts) : inner_(inner), left_(ok_puts) {}
-  void put(std::string_view key, std::string_view bytes) override {
-    if (left_-- <= 0) throw storage_error("injected failure: " + std::string(key), true);
-    inner_.put(key, bytes);
-  }
-  std::optional<std::string> get(std::string_view key) override { return inner_.get(key); }
-  std::vector<std::string> list(std::string_view prefix) override { return inner_.list(prefix); }
-  void remove(std::string_view key) override { inner_.remove(key); }
-
- private:
-  object_store& inner_;
-  int left_;
-};
+using dying_store = energy::testing::failing_object_store;
 
 }  // namespace
 
