@@ -27,8 +27,17 @@ inline constexpr double max_milli_input = 9.0e15;
 
 /// `v` in milli-units, rounded half away from zero; std::nullopt for NaN, ±inf or |v| too large.
 [[nodiscard]] inline std::optional<milli> to_milli(double v) noexcept {
-  if (!std::isfinite(v) || std::fabs(v) * 1000.0 > max_milli_input) return std::nullopt;
-  return static_cast<milli>(std::llround(v * 1000.0));
+  const double x = v * 1000.0;
+  if (!std::isfinite(x) || std::fabs(x) > max_milli_input) return std::nullopt;
+  // llround without the libm call (this runs once per reading): below 2^53 the truncation and
+  // the fraction x - t are exact, so rounding half away from zero here equals std::llround.
+  auto t = static_cast<milli>(x);
+  const double frac = x - static_cast<double>(t);
+  if (frac >= 0.5)
+    ++t;
+  else if (frac <= -0.5)
+    --t;
+  return t;
 }
 
 /// Milli-units as a double (for statistics).

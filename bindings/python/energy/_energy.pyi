@@ -78,9 +78,14 @@ def ingest(store: Store, sensor_id: Sequence[Id], ts: npt.NDArray[np.datetime64]
            quality: Optional[npt.ArrayLike] = None, source_row: Optional[npt.ArrayLike] = None,
            now: Instant = None, sensor_categories: Optional[Sequence[Id]] = None) -> dict[str, Any]: ...
 def read_readings_file(path: str, format: str = "", sensor_id: Optional[Id] = None) -> dict[str, Any]: ...
-def aggregate(buildings: Sequence[Building], sensors: Sequence[Sensor], sensor_id: Sequence[Id],
-              ts: npt.NDArray[np.datetime64], value_milli: npt.ArrayLike, *,
-              sensor_scope: bool = False, sensor_categories: Optional[Sequence[Id]] = None) -> dict[str, dict[str, Any]]: ...
+def aggregate(buildings: Sequence[Building], sensors: Sequence[Sensor], sensor_id: Union[Sequence[Id], npt.ArrayLike],
+              ts: npt.NDArray[np.datetime64], value_milli: Optional[npt.ArrayLike] = None, *,
+              value: Optional[npt.ArrayLike] = None, sensor_scope: bool = False,
+              sensor_categories: Optional[Sequence[Id]] = None, threads: int = 0) -> dict[str, dict[str, Any]]:
+    """Local-time hourly/daily/monthly summaries. Pass value_milli (int64 Wh for kWh sensors) or
+    value= (float64 canonical units). sensor_id: ids per row, or integer codes into
+    sensor_categories. threads=0: one per core for large inputs (same result for any count)."""
+    ...
 
 # --- baselines -------------------------------------------------------------------------------
 Times = npt.NDArray[np.datetime64]  # datetime64[ns], UTC

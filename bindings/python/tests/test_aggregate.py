@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import numpy as np
+import pytest
 import pandas as pd
 
 import energy
@@ -59,3 +60,68 @@ def test_in_memory_aggregation_matches_the_store_and_counts_dst_hours(chicago, i
     # cost = flat rate × kWh per hour, summed exactly (micros)
     assert days["cost_micros"].sum() == sum(
         round(int(wh) * 115000 / 1000) for wh in (il_hourly["value"] * 1000).round().astype("int64"))
+
+
+def _portfolio(n_sensors=6):
+    t = energy.Tenant("t")
+    buildings = [energy.Building(t.id, "ny", "America/New_York"), energy.Building(t.id, "lh", "Australia/Lord_Howe")]
+    sensors = [energy.Sensor(buildings[i % 2].id, interval_seconds=900, created_at=0) for i in range(n_sensors)]
+    rng = np.random.default_rng(3)
+    steps = 4 * 24 * 12  # 12 days of quarter-hours across New York's fall-back (2024-11-03)
+    ts = np.datetime64("2024-10-28T00:00:00", "ns") + np.arange(steps) * np.timedelta64(15, "m")
+    frame = pd.DataFrame({"ts": np.repeat(ts, n_sensors),
+                          "code": np.tile(np.arange(n_sensors), steps),
+                          "value": np.round(rng.gamma(2.0, 0.4, steps * n_sensors), 3)})
+    return buildings, sensors, frame
+
+
+def _same(a, b):
+    for res in ("hour", "day", "month"):
+        assert a[res].keys() == b[res].keys()
+        for col in a[res]:
+            assert np.array_equal(np.asarray(a[res][col]), np.asarray(b[res][col])), (res, col)
+
+
+def test_float_values_code_widths_and_thread_counts_give_identical_summaries():
+    buildings, sensors, df = _portfolio()
+    ids = [s.id for s in sensors]
+    ts = df["ts"].to_numpy()
+    milli = np.round(df["value"].to_numpy() * 1000).astype("int64")
+    ref = energy.aggregate(buildings, sensors, df["code"].to_numpy(), ts, milli, sensor_categories=ids, threads=1)
+    assert ref["day"]["consumption_milli"].sum() == milli.sum()
+    for dtype in ("int8", "uint8", "int16", "int32", "uint32", "int64", "uint64"):
+        for threads in (1, 2, 3, 7):
+            got = energy.aggregate(buildings, sensors, df["code"].to_numpy().astype(dtype), ts,
+                                   value=df["value"].to_numpy(), sensor_categories=ids, threads=threads)
+            _same(ref, got)
+    # one id per row (no categories): the same
+    per_row = [ids[c] for c in df["code"]]
+    _same(ref, energy.aggregate(buildings, sensors, per_row, ts, milli, threads=2))
+
+
+def test_bad_aggregate_input_names_the_row():
+    buildings, sensors, df = _portfolio()
+    ids = [s.id for s in sensors]
+    ts = df["ts"].to_numpy()
+    codes = df["code"].to_numpy().astype("int16")
+    values = df["value"].to_numpy().copy()
+    values[1234] = np.nan
+    with pytest.raises(ValueError, match=r"value\[1234\]: nan is not a finite number"):
+        energy.aggregate(buildings, sensors, codes, ts, value=values, sensor_categories=ids, threads=3)
+    bad = codes.copy()
+    bad[77] = 6
+    with pytest.raises(ValueError, match=r"sensor_id\[77\]: code 6 has no category"):
+        energy.aggregate(buildings, sensors, bad, ts, value=df["value"].to_numpy(), sensor_categories=ids)
+    bad[77] = -1
+    with pytest.raises(ValueError, match=r"sensor_id\[77\]: code -1 has no category"):
+        energy.aggregate(buildings, sensors, bad, ts, value=df["value"].to_numpy(), sensor_categories=ids)
+    stranger = ids[:5] + [energy.new_id()]
+    with pytest.raises(ValueError, match=r"sensor_id\[5\]: sensor .* is not among the sensors given"):
+        energy.aggregate(buildings, sensors, codes, ts, value=df["value"].to_numpy(), sensor_categories=stranger)
+    with pytest.raises(ValueError, match="exactly one of value_milli"):
+        energy.aggregate(buildings, sensors, codes, ts, sensor_categories=ids)
+    with pytest.raises(ValueError, match="same length"):
+        energy.aggregate(buildings, sensors, codes[:-1], ts, value=df["value"].to_numpy(), sensor_categories=ids)
+    with pytest.raises(TypeError, match="integer array of codes"):
+        energy.aggregate(buildings, sensors, codes.astype("float64"), ts, value=df["value"].to_numpy(),
+                         sensor_categories=ids)

@@ -82,6 +82,23 @@ class aggregator {
   void add(const reading_rows& rows);
   /// Adds one row. @throws std::invalid_argument for an unknown sensor.
   void add(const uuid& sensor_id, epoch_seconds ts, milli value);
+  /**
+   * Adds rows given as columns, the sensor of each row named by its position in the `sensors`
+   * span given to the constructor (no id lookup: the fast path for numpy / dataframe columns,
+   * about twice the speed of `add(reading_rows)`). All three spans have the same length.
+   * @throws std::invalid_argument naming the row when a position is out of range or the spans'
+   *         lengths differ (rows before it are added).
+   */
+  void add(std::span<const std::uint32_t> sensor_position, std::span<const epoch_seconds> ts,
+           std::span<const milli> value);
+
+  /**
+   * Adds everything `other` has accumulated, as if its rows had been added here: aggregators fed
+   * disjoint parts of one data set in parallel, then merged, give the same result as one fed
+   * everything. @throws std::invalid_argument unless `other` was constructed from the same
+   * buildings and sensors (in the same order) with the same options.
+   */
+  void merge(const aggregator& other);
 
   /// Hour-bucket summaries so far (does not reset the aggregator).
   [[nodiscard]] std::vector<summary_row> hourly() const;

@@ -25,6 +25,7 @@ using detail::floor_div;
 struct hour_acc {
   epoch_seconds start = 0;
   epoch_seconds end = 0;
+  std::int64_t first_quarter = 0;  ///< floor(start / 900): the quarter-hour of demand[0]
   milli energy = 0;
   std::int64_t count = 0;
   /// Demand per UTC quarter-hour (index from the quarter containing `start`), milli-units per hour.
@@ -144,7 +145,7 @@ struct subject_info {
   std::uint32_t building;
 };
 
-/// Per-sensor metadata plus the hot-path cache: the hour bucket of its last reading.
+/// Per-sensor metadata, read when a sensor enters a new hour or its id is looked up.
 struct sensor_slot {
   std::uint64_t id_hi = 0;
   std::uint64_t id_lo = 0;
@@ -156,16 +157,25 @@ struct sensor_slot {
   std::uint32_t building_subject = none;
   std::int64_t interval = 900;
   bool aggregated = true;
+};
+
+/// What every reading reads, one per sensor in an array of its own: 32 bytes, so that a thousand
+/// sensors interleaved row by row stay in the L1 cache (the whole slot did not).
+struct sensor_cursor {
   epoch_seconds cur_start = 0;
   epoch_seconds cur_end = 0;  // empty range: the first reading always misses
   std::uint32_t cur_sensor_acc = none;
   std::uint32_t cur_building_acc = none;
+  std::int32_t interval = 900;  ///< checked to fit when the aggregator is built
+  bool aggregated = true;
 };
+static_assert(sizeof(sensor_cursor) == 32);
 
-void accumulate(hour_acc& a, std::int64_t interval, epoch_seconds ts, milli value) noexcept {
+[[gnu::always_inline]] inline void accumulate(hour_acc& a, std::int64_t interval, epoch_seconds ts,
+                                              milli value) noexcept {
   a.energy += value;
   ++a.count;
-  const std::int64_t q0 = floor_div(a.start, quarter);
+  const std::int64_t q0 = a.first_quarter;
   if (interval <= quarter) {
     // Finer than 15 minutes: the quarter-hour's energy × 4 is its average rate per hour.
     const auto q = static_cast<std::size_t>(floor_div(ts, quarter) - q0);
@@ -208,9 +218,20 @@ struct aggregator::impl {
   mutable std::vector<local_calendar> calendars;
   std::vector<subject_info> subjects;
   std::vector<sensor_slot> sensors;
+  std::vector<sensor_cursor> cursors;  ///< parallel to `sensors`
+  /// Slot of each sensor by its position in the constructor's span (duplicates share a slot).
+  std::vector<std::uint32_t> position_slot;
   uuid_index sensor_index;
   std::vector<hour_acc> accs;
   bucket_index index;
+  /// The hour bucket a subject's rows went to last, indexed by subject.
+  struct subject_hour {
+    epoch_seconds start = 0;
+    epoch_seconds end = 0;  // empty range: the first reading always misses
+    std::uint32_t acc = none;
+  };
+  std::vector<subject_hour> current;
+  subject_hour no_subject;
   std::int64_t added = 0;
   std::int64_t skipped = 0;
   std::uint32_t last_sensor = none;
@@ -240,28 +261,48 @@ struct aggregator::impl {
       hour_acc a;
       a.start = start;
       a.end = end;
+      a.first_quarter = floor_div(start, quarter);
       a.subject = subject;
       accs.push_back(a);
     }
     return i;
   }
 
-  void add(std::uint32_t si, epoch_seconds ts, milli value) {
-    sensor_slot& s = sensors[si];
-    if (!s.aggregated) {
+  /// Hot path, once per reading: the sensor's cached hour bucket almost always holds `ts`.
+  [[gnu::always_inline]] void add(std::uint32_t si, epoch_seconds ts, milli value) {
+    sensor_cursor& c = cursors[si];
+    if (!c.aggregated) {
       ++skipped;
       return;
     }
-    if (ts < s.cur_start || ts >= s.cur_end) {
-      calendars[s.building].hour_span(ts, s.cur_start, s.cur_end);
-      if (s.sensor_subject != none)
-        s.cur_sensor_acc = acc_for(s.sensor_subject, s.cur_start, s.cur_end);
-      if (s.building_subject != none)
-        s.cur_building_acc = acc_for(s.building_subject, s.cur_start, s.cur_end);
-    }
-    if (s.cur_sensor_acc != none) accumulate(accs[s.cur_sensor_acc], s.interval, ts, value);
-    if (s.cur_building_acc != none) accumulate(accs[s.cur_building_acc], s.interval, ts, value);
+    if (ts < c.cur_start || ts >= c.cur_end) [[unlikely]]
+      enter_hour(si, ts);
+    if (c.cur_sensor_acc != none) accumulate(accs[c.cur_sensor_acc], c.interval, ts, value);
+    if (c.cur_building_acc != none) accumulate(accs[c.cur_building_acc], c.interval, ts, value);
     ++added;
+  }
+
+  /// Points the sensor's cursor at the hour bucket holding `ts` (kept out of line: once per
+  /// sensor-hour, and inlining it would bloat the per-reading loop).
+  [[gnu::noinline]] void enter_hour(std::uint32_t si, epoch_seconds ts) {
+    const sensor_slot& s = sensors[si];
+    sensor_cursor& c = cursors[si];
+    // The building's other sensors have usually reached this hour already (readings arrive
+    // time-major): reuse its bucket instead of a calendar lookup and a hash probe.
+    subject_hour& b = s.building_subject != none ? current[s.building_subject] : no_subject;
+    if (ts >= b.start && ts < b.end) {
+      c.cur_start = b.start;
+      c.cur_end = b.end;
+    } else {
+      calendars[s.building].hour_span(ts, c.cur_start, c.cur_end);
+    }
+    if (s.sensor_subject != none)
+      c.cur_sensor_acc = acc_for(s.sensor_subject, c.cur_start, c.cur_end);
+    if (s.building_subject != none) {
+      if (b.start != c.cur_start || b.end != c.cur_end)
+        b = {c.cur_start, c.cur_end, acc_for(s.building_subject, c.cur_start, c.cur_end)};
+      c.cur_building_acc = b.acc;
+    }
   }
 
   summary_row row_of(const hour_acc& a) const {
@@ -302,11 +343,16 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
       throw std::invalid_argument("aggregator: sensor " + s.id.to_string() +
                                   " belongs to building " + s.building_id.to_string() +
                                   ", which was not given");
-    if (s.interval_seconds <= 0)
+    if (s.interval_seconds <= 0 || s.interval_seconds > std::numeric_limits<std::int32_t>::max())
       throw std::invalid_argument("aggregator: sensor " + s.id.to_string() +
                                   " has interval_seconds " + std::to_string(s.interval_seconds) +
-                                  " (must be > 0)");
-    if (!m.sensor_index.insert(s.id, static_cast<std::uint32_t>(m.sensors.size()))) continue;
+                                  " (must be > 0 and < 2^31)");
+    if (!m.sensor_index.insert(s.id, static_cast<std::uint32_t>(m.sensors.size()))) {
+      const auto [hi, lo] = uuid_index::words(s.id);
+      m.position_slot.push_back(m.sensor_index.find(hi, lo));
+      continue;
+    }
+    m.position_slot.push_back(static_cast<std::uint32_t>(m.sensors.size()));
     sensor_slot slot;
     std::tie(slot.id_hi, slot.id_lo) = uuid_index::words(s.id);
     slot.building = bit->second;
@@ -325,7 +371,10 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
       slot.building_subject = it->second;
     }
     m.sensors.push_back(slot);
+    m.cursors.push_back(
+        {.interval = static_cast<std::int32_t>(slot.interval), .aggregated = slot.aggregated});
   }
+  m.current.resize(m.subjects.size());
 }
 
 aggregator::~aggregator() = default;
@@ -349,6 +398,58 @@ void aggregator::add(const uuid& sensor_id, epoch_seconds ts, milli value) {
   if (si == none)
     throw std::invalid_argument("aggregator: sensor " + sensor_id.to_string() + " was not given");
   impl_->add(si, ts, value);
+}
+
+void aggregator::add(std::span<const std::uint32_t> sensor_position,
+                     std::span<const epoch_seconds> ts, std::span<const milli> value) {
+  impl& m = *impl_;
+  if (ts.size() != sensor_position.size() || value.size() != sensor_position.size())
+    throw std::invalid_argument("aggregator: column lengths differ (sensor_position " +
+                                std::to_string(sensor_position.size()) + ", ts " +
+                                std::to_string(ts.size()) + ", value " +
+                                std::to_string(value.size()) + ")");
+  const std::size_t n = sensor_position.size();
+  const auto known = m.position_slot.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t p = sensor_position[i];
+    if (p >= known)
+      throw std::invalid_argument("aggregator: row " + std::to_string(i) + " has sensor position " +
+                                  std::to_string(p) + ", but " + std::to_string(known) +
+                                  " sensors were given");
+    m.add(m.position_slot[p], ts[i], value[i]);
+  }
+}
+
+void aggregator::merge(const aggregator& other) {
+  impl& m = *impl_;
+  const impl& o = *other.impl_;
+  const auto same_subject = [](const subject_info& a, const subject_info& b) {
+    return a.scope == b.scope && a.id == b.id && a.type == b.type && a.building == b.building;
+  };
+  const auto same_sensor = [](const sensor_slot& a, const sensor_slot& b) {
+    return a.id_hi == b.id_hi && a.id_lo == b.id_lo && a.building == b.building &&
+           a.interval == b.interval && a.aggregated == b.aggregated;
+  };
+  if (&m == &o || m.buildings != o.buildings || m.position_slot != o.position_slot ||
+      m.sensors.size() != o.sensors.size() ||
+      !std::equal(m.sensors.begin(), m.sensors.end(), o.sensors.begin(), same_sensor) ||
+      m.subjects.size() != o.subjects.size() ||
+      !std::equal(m.subjects.begin(), m.subjects.end(), o.subjects.begin(), same_subject) ||
+      m.options.sensor_scope != o.options.sensor_scope ||
+      m.options.building_scope != o.options.building_scope || m.options.costs != o.options.costs)
+    throw std::invalid_argument(
+        "aggregator::merge: the other aggregator was built from different buildings, sensors or "
+        "options (or is this one)");
+  for (const hour_acc& a : o.accs) {
+    hour_acc& into = m.accs[m.acc_for(a.subject, a.start, a.end)];
+    into.energy += a.energy;
+    into.count += a.count;
+    for (std::size_t q = 0; q < a.demand.size(); ++q)
+      into.demand[q] += a.demand[q];
+    into.touched = static_cast<std::uint8_t>(into.touched | a.touched);
+  }
+  m.added += o.added;
+  m.skipped += o.skipped;
 }
 
 std::vector<summary_row> aggregator::hourly() const {
@@ -395,8 +496,9 @@ std::size_t aggregator::bucket_count() const noexcept {
 std::size_t aggregator::memory_bytes() const noexcept {
   const impl& m = *impl_;
   return m.accs.capacity() * sizeof(hour_acc) + m.index.memory_bytes() +
-         m.sensors.capacity() * sizeof(sensor_slot) + m.subjects.capacity() * sizeof(subject_info) +
-         m.sensor_index.memory_bytes() + m.buildings.capacity() * sizeof(building) +
+         m.sensors.capacity() * sizeof(sensor_slot) + m.cursors.capacity() * sizeof(sensor_cursor) +
+         m.subjects.capacity() * sizeof(subject_info) + m.sensor_index.memory_bytes() +
+         m.buildings.capacity() * sizeof(building) +
          m.calendars.capacity() * sizeof(local_calendar);
 }
 

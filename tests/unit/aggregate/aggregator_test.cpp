@@ -6,6 +6,7 @@
 #include "fixtures.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <numeric>
 #include <random>
@@ -428,6 +429,87 @@ TEST_CASE("shuffled input and any chunking give the same summaries", "[aggregate
   CHECK(got2.hourly == expected.hourly);
   CHECK(got2.daily == expected.daily);
   CHECK(got2.monthly == expected.monthly);
+}
+
+TEST_CASE("rows given by sensor position aggregate exactly like rows given by id",
+          "[aggregate][property]") {
+  const portfolio p = mixed_portfolio();
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-10-01T00:00:00Z"), at("2024-10-12T00:00:00Z"), 21);
+  aggregator by_id(p.buildings, p.sensors);
+  by_id.add(rows);
+  std::vector<std::uint32_t> position(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    position[i] = static_cast<std::uint32_t>(
+        std::find_if(p.sensors.begin(), p.sensors.end(),
+                     [&](const sensor& s) { return s.id == rows.sensor_id[i]; }) -
+        p.sensors.begin());
+  aggregator by_position(p.buildings, p.sensors);
+  by_position.add(position, rows.ts, rows.value);
+  const auto expected = by_id.finish();
+  const auto got = by_position.finish();
+  CHECK(got.hourly == expected.hourly);
+  CHECK(got.daily == expected.daily);
+  CHECK(got.monthly == expected.monthly);
+  CHECK(by_position.added() == by_id.added());
+  CHECK(by_position.skipped() == by_id.skipped());
+}
+
+TEST_CASE("a sensor position out of range is a caller error naming the row", "[aggregate]") {
+  const portfolio p = mixed_portfolio();
+  aggregator agg(p.buildings, p.sensors);
+  const std::vector<std::uint32_t> position{0, static_cast<std::uint32_t>(p.sensors.size())};
+  const std::vector<epoch_seconds> ts{1'727'740'800, 1'727'740'800};
+  const std::vector<milli> value{1000, 1000};
+  CHECK_THROWS_WITH(agg.add(position, ts, value),
+                    Catch::Contains("row 1") && Catch::Contains("sensor position 25"));
+  CHECK(agg.added() == 1);  // the row before it landed
+  const std::vector<milli> short_value{1000};
+  CHECK_THROWS_WITH(agg.add(position, ts, short_value), Catch::Contains("lengths differ"));
+}
+
+TEST_CASE("aggregators fed disjoint parts and merged equal one fed everything",
+          "[aggregate][property]") {
+  const auto seed = GENERATE(31u, 32u);
+  CAPTURE(seed);
+  const portfolio p = mixed_portfolio();
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-10-20T00:00:00Z"), at("2024-11-08T00:00:00Z"), seed);
+  aggregator whole(p.buildings, p.sensors);
+  whole.add(rows);
+  const auto expected = whole.finish();
+
+  // Random parts (not contiguous: a bucket's readings land in several parts).
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> pick(0, 2);
+  std::array<std::vector<std::size_t>, 3> idx;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    idx[static_cast<std::size_t>(pick(rng))].push_back(i);
+  std::vector<aggregator> parts;
+  for (const auto& part : idx) {
+    parts.emplace_back(p.buildings, p.sensors);
+    parts.back().add(test::subset(rows, part));
+  }
+  parts[0].merge(parts[1]);
+  parts[0].merge(parts[2]);
+  const auto got = parts[0].finish();
+  CHECK(got.hourly == expected.hourly);
+  CHECK(got.daily == expected.daily);
+  CHECK(got.monthly == expected.monthly);
+  CHECK(parts[0].added() == whole.added());
+  CHECK(parts[0].skipped() == whole.skipped());
+}
+
+TEST_CASE("merging aggregators built from different metadata is refused", "[aggregate]") {
+  const portfolio p = mixed_portfolio();
+  aggregator a(p.buildings, p.sensors);
+  portfolio fewer = p;
+  fewer.sensors.pop_back();
+  aggregator b(fewer.buildings, fewer.sensors);
+  CHECK_THROWS_WITH(a.merge(b), Catch::Contains("different buildings, sensors or options"));
+  aggregator c(p.buildings, p.sensors, {.sensor_scope = false});
+  CHECK_THROWS_AS(a.merge(c), std::invalid_argument);
+  CHECK_THROWS_AS(a.merge(a), std::invalid_argument);
 }
 
 TEST_CASE("aggregator memory grows with buckets, not with readings", "[aggregate][memory]") {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 using namespace energy;
 
@@ -34,6 +35,30 @@ TEST_CASE("doubles with three decimals convert exactly; non-finite values do not
   CHECK_FALSE(to_milli(std::nan("")));
   CHECK_FALSE(to_milli(std::numeric_limits<double>::infinity()));
   CHECK_FALSE(to_milli(1e20));
+}
+
+TEST_CASE("to_milli rounds exactly like std::llround, halves away from zero", "[core][decimal]") {
+  CHECK(to_milli(0.0005) == 1);    // 0.5 milli
+  CHECK(to_milli(-0.0005) == -1);  // -0.5 milli
+  CHECK(to_milli(0.0025) == 3);
+  CHECK(to_milli(-0.0025) == -3);
+  CHECK(to_milli(0.49999999999999994 / 1000.0) == 0);
+  CHECK(to_milli(8.9e12) == 8'900'000'000'000'000);
+  CHECK_FALSE(to_milli(9.1e12));
+  // Property: for random doubles over many magnitudes, and for exact halves, the result is
+  // std::llround(v * 1000).
+  std::mt19937_64 rng(20261126);
+  std::uniform_real_distribution<double> mantissa(-1.0, 1.0);
+  std::uniform_int_distribution<int> exponent(-12, 12);
+  for (int i = 0; i < 200'000; ++i) {
+    const double v = mantissa(rng) * std::pow(10.0, exponent(rng));
+    const double half = (std::floor(mantissa(rng) * 1e6) + 0.5) / 1000.0;
+    for (const double x : {v, half, std::nextafter(half, 0.0), std::nextafter(half, 1e9)}) {
+      const auto m = to_milli(x);
+      REQUIRE(m);
+      REQUIRE(*m == std::llround(x * 1000.0));
+    }
+  }
 }
 
 TEST_CASE("money is exact and rounds to cents explicitly", "[core][money]") {
