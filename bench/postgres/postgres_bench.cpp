@@ -6,7 +6,8 @@
 //    the readings table and (2) through store::write_readings (COPY into staging + set-based
 //    upsert + dirty marks + commit), each into an emptied table. Counters: rows/s of both and
 //    `ratio` = adapter rows/s ÷ bare COPY rows/s (target >= 0.70).
-//  hourly_aggregation_job: 50 buildings x 1,000 sensors x one hour of 15-minute data written, then
+//  hourly_aggregation_job/sensor_scope:{1,0}: 50 buildings x 1,000 sensors x one hour of 15-minute
+//    data written, then
 //    aggregate::refresh_summaries timed (the seed's hourly job: target < 1 s). Reference in the
 //    same run: one bare server-side GROUP BY summing the same hour per sensor (`ratio` = job /
 //    reference).
@@ -247,6 +248,7 @@ void hourly_aggregation_job(benchmark::State& state) {
   pqxx::connection ref{*uri};
   const epoch_seconds hour0 = 1'730'419'200;  // 2024-11-01T00:00:00Z
   std::vector<double> job_s, ref_s;
+  std::size_t rows_written = 0;
   for (auto _ : state) {
     state.PauseTiming();
     postgres_options o;
@@ -264,8 +266,10 @@ void hourly_aggregation_job(benchmark::State& state) {
     (void)s->write_readings(rows);
     state.ResumeTiming();
 
+    aggregate::refresh_options options;
+    options.sensor_scope = state.range(0) == 1;
     auto a = clock_type::now();
-    const auto report = aggregate::refresh_summaries(*s);
+    const auto report = aggregate::refresh_summaries(*s, options);
     auto b = clock_type::now();
     {
       pqxx::read_transaction t{ref};
@@ -279,6 +283,7 @@ void hourly_aggregation_job(benchmark::State& state) {
     auto c = clock_type::now();
     if (report.marks_claimed != n_buildings * n_sensors)
       state.SkipWithError("job claimed the wrong number of marks");
+    rows_written = report.buckets();
     job_s.push_back(std::chrono::duration<double>(b - a).count());
     ref_s.push_back(std::chrono::duration<double>(c - b).count());
     state.SetIterationTime(job_s.back());
@@ -293,8 +298,14 @@ void hourly_aggregation_job(benchmark::State& state) {
   state.counters["bare_groupby_s"] = mean(ref_s);
   state.counters["ratio"] = mean(job_s) / mean(ref_s);
   state.counters["readings"] = static_cast<double>(n_buildings * n_sensors * 4);
+  state.counters["summary_rows"] = static_cast<double>(rows_written);
 }
+// Argument: 1 = per-sensor and per-building summaries (the default options), 0 = per-building
+// summaries only (the seed's daily_summaries job; refresh_options::sensor_scope = false).
 BENCHMARK(hourly_aggregation_job)
+    ->ArgName("sensor_scope")
+    ->Arg(1)
+    ->Arg(0)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->Iterations(smoke() ? 1 : 3);

@@ -17,6 +17,16 @@ struct refresh_options {
   /// Prices hour buckets; nullptr means `flat_rate_cost`. Must be the same model across runs,
   /// or re-priced buckets and untouched ones will disagree.
   const cost_model* costs = nullptr;
+  /**
+   * Also keep per-sensor summaries (hour, day and month of every aggregated sensor) besides the
+   * per-building ones. They cost three summary rows per sensor and dirty hour — 150,000 rows an
+   * hour for 50,000 sensors, most of the job's time on PostgreSQL — and, kept for the summaries'
+   * 5-year retention, far more storage than the raw readings (docs/scaling.md). Deployments that
+   * only report per building (the seed's daily_summaries) turn them off; raw readings still give
+   * per-sensor detail over the raw retention window. Keep the setting the same across runs:
+   * summaries of the other kind are left as they are.
+   */
+  bool sensor_scope = true;
 };
 
 /// What one `refresh_summaries` run did.

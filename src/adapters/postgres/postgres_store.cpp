@@ -2,6 +2,8 @@
 #include "pool.hpp"
 
 #include <energy/quality.hpp>
+#include <energy/aggregate/aggregator.hpp>
+#include <energy/storage/bulk_readings.hpp>
 #include <energy/storage/bulk_summaries.hpp>
 #include <energy/storage/postgres.hpp>
 
@@ -201,6 +203,14 @@ void prepare_statements(pqxx::connection& c) {
             "SELECT r.sensor_id, " EPOCH("r.ts") ", r.value, r.quality FROM sensors s JOIN readings r ON r.sensor_id = s.id "
             "WHERE s.building_id = $1 AND r.ts >= to_timestamp($2) AND r.ts < to_timestamp($3) "
             "ORDER BY r.sensor_id, r.ts");
+  // Many buildings in one statement: one scan of the partitions instead of one per building.
+  c.prepare("read_building_readings_many",
+            "SELECT q.idx, r.sensor_id, " EPOCH("r.ts") ", r.value, r.quality "
+            "FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) WITH ORDINALITY "
+            "AS q(building_id, t0, t1, idx) "
+            "JOIN sensors s ON s.building_id = q.building_id "
+            "JOIN readings r ON r.sensor_id = s.id AND r.ts >= to_timestamp(q.t0) "
+            "AND r.ts < to_timestamp(q.t1)");
   c.prepare("count_readings", "SELECT count(*) FROM readings");
 
   c.prepare("dirty_sequence",
@@ -210,19 +220,18 @@ void prepare_statements(pqxx::connection& c) {
       "clear_dirty",
       "DELETE FROM dirty_hours d USING unnest($1::uuid[], $2::bigint[]) AS c(sensor_id, hour) "
       "WHERE d.sensor_id = c.sensor_id AND d.hour = c.hour AND d.seq <= $3");
-  // Set-based upsert of the COPYed staging rows; within one commit the last row for a key wins,
-  // as it would row by row.
+  // Set-based upsert of the COPYed staging rows. The client already kept only the last row per
+  // key (within one commit the last row for a key wins, as it would row by row) and COPYed them in
+  // key order, so the server neither sorts nor de-duplicates.
   c.prepare("merge_summaries",
             "INSERT INTO summaries (scope, subject_id, sensor_type, resolution, period_start, "
             "period_end, local_start, "
             "consumption, peak_demand, cost_micros, reading_count) "
-            "SELECT DISTINCT ON (scope, subject_id, sensor_type, resolution, period_start) scope, "
-            "subject_id, "
+            "SELECT scope, subject_id, "
             "sensor_type, resolution, to_timestamp(period_start), to_timestamp(period_end), "
             "to_timestamp(local_start) AT TIME ZONE 'UTC', consumption, peak_demand, cost_micros, "
             "reading_count "
-            "FROM staging_summaries ORDER BY scope, subject_id, sensor_type, resolution, "
-            "period_start, seq DESC "
+            "FROM staging_summaries "
             "ON CONFLICT (scope, subject_id, sensor_type, resolution, period_start) DO UPDATE SET "
             "period_end = excluded.period_end, local_start = excluded.local_start, consumption = "
             "excluded.consumption, "
@@ -314,6 +323,24 @@ sensor sensor_from(const pqxx::row& r) {
   return s;
 }
 
+/// Indexes of `rows` in key order, keeping only the last row of each key (the one that wins).
+std::vector<std::size_t> last_row_per_key(std::span<const summary_row> rows) {
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return aggregate::summary_key_less(rows[a], rows[b]);
+  });
+  std::vector<std::size_t> out;
+  out.reserve(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const bool superseded = k + 1 < order.size() &&
+                            !aggregate::summary_key_less(rows[order[k]], rows[order[k + 1]]);
+    if (!superseded) out.push_back(order[k]);
+  }
+  return out;
+}
+
 void append_rows(reading_rows& out, const pqxx::result& res) {
   out.reserve(out.size() + res.size());
   for (const auto& r : res)
@@ -323,7 +350,7 @@ void append_rows(reading_rows& out, const pqxx::result& res) {
 
 // --- the store -----------------------------------------------------------------------------------
 
-class postgres_store final : public store, public bulk_summary_reader {
+class postgres_store final : public store, public bulk_summary_reader, public bulk_reading_reader {
  public:
   explicit postgres_store(std::shared_ptr<postgres_pool> pool) : pool_(std::move(pool)) {
     if (!pool_) throw std::invalid_argument("open_postgres_store: null pool");
@@ -459,6 +486,31 @@ class postgres_store final : public store, public bulk_summary_reader {
     });
   }
 
+  std::vector<reading_rows> read_building_readings_many(
+      std::span<const building_range> queries) override {
+    std::vector<reading_rows> out(queries.size());
+    if (queries.empty()) return out;
+    std::string buildings = "{", starts = "{", ends = "{";
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      const char* sep = i ? "," : "";
+      buildings += sep + queries[i].building_id.to_string();
+      starts += sep + std::to_string(to_epoch(queries[i].range.start));
+      ends += sep + std::to_string(to_epoch(queries[i].range.end));
+    }
+    for (auto* a : {&buildings, &starts, &ends})
+      *a += '}';
+    return pool_->run("read_building_readings_many", [&](pqxx::connection& c) {
+      std::vector<reading_rows> result(queries.size());  // fresh on every attempt
+      pqxx::read_transaction t{c};
+      const auto res = t.exec_prepared("read_building_readings_many", buildings, starts, ends);
+      for (const auto& r : res)
+        result[r[0].as<std::size_t>() - 1].push_back(to_uuid(r[1]), r[2].as<std::int64_t>(),
+                                                     r[3].as<std::int64_t>(),
+                                                     from_db_quality(r[4].as<std::int32_t>()));
+      return result;
+    });
+  }
+
   std::optional<sample_state> get_sample_state(const uuid& sensor_id) override {
     return read_one<sample_state>(
         "get_state",
@@ -509,13 +561,15 @@ class postgres_store final : public store, public bulk_summary_reader {
                                      "period_start", "period_end", "local_start", "consumption",
                                      "peak_demand", "cost_micros", "reading_count"}};
         std::int64_t seq = 0;
-        for (const auto& s : rows)
+        for (const std::size_t i : last_row_per_key(rows)) {
+          const summary_row& s = rows[i];
           copy << std::make_tuple(
               seq++, std::string(scope_name(s.scope)), s.subject_id.to_string(),
               std::string(to_string(s.type)), std::string(to_string(s.res)),
               to_epoch(s.period.start), to_epoch(s.period.end),
               static_cast<std::int64_t>(s.local_start.time_since_epoch().count()), s.consumption,
               s.peak_demand, s.cost.micros(), s.reading_count);
+        }
         copy.complete();
         w.exec_prepared0("merge_summaries");
       }

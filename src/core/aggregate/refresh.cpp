@@ -3,6 +3,7 @@
 
 #include <energy/aggregate/aggregator.hpp>
 #include <energy/aggregate/calendar.hpp>
+#include <energy/storage/bulk_readings.hpp>
 #include <energy/storage/bulk_summaries.hpp>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <stdexcept>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace energy::aggregate {
 namespace {
@@ -33,66 +35,97 @@ std::span<const summary_row> rows_in(const std::vector<summary_row>& sorted,
 }
 
 /**
- * Recomputes the coarser buckets (days from hours, months from days) that contain `fresh` rows.
- * For each (subject, coarse bucket): when `complete` covers the bucket entirely (all of its finer
- * rows were just recomputed from raw readings), the finer rows come from `complete`; otherwise the
- * store's finer rows are read and overlaid with the fresh ones. Either way the coarse row is the
- * exact sum of the finer rows that the store holds after the commit.
+ * Recomputes the coarser buckets (days from hours, months from days) that contain `fresh` rows,
+ * in two steps so that many buildings share one store round trip:
+ * `plan` groups `fresh` by (subject, coarse bucket) and lists the store reads needed; `finish`
+ * rolls up, given what the store returned.
+ * For each group: when `complete_ranges` cover the bucket entirely (all of its finer rows were just
+ * recomputed from raw readings), the finer rows come from `complete`; otherwise the store's finer
+ * rows are overlaid with the fresh ones. Either way the coarse row is the exact sum of the finer
+ * rows that the store holds after the commit.
  */
-std::vector<summary_row> resum(storage::store& store, local_calendar& cal,
-                               const std::vector<summary_row>& fresh, resolution target,
-                               const std::vector<time_range>& complete_ranges,
-                               const std::vector<summary_row>& complete) {
-  const resolution finer = fresh.empty() ? resolution::hour : fresh.front().res;
-  // Pass 1: the (subject, coarse bucket) groups of `fresh`, and which need the store's finer rows.
+class resum {
+ public:
+  resum(local_calendar& cal, const std::vector<summary_row>& fresh, resolution target,
+        const std::vector<time_range>& complete_ranges, const std::vector<summary_row>& complete)
+      : cal_(cal), fresh_(fresh), target_(target), complete_(complete) {
+    finer_ = fresh.empty() ? resolution::hour : fresh.front().res;
+    for (std::size_t i = 0; i < fresh.size();) {
+      const summary_row& first = fresh[i];
+      const bucket coarse = cal.bucket_of(target, first.period.start);
+      std::size_t j = i;
+      while (j < fresh.size() && same_subject(fresh[j], first) &&
+             coarse.period.contains(fresh[j].period.start))
+        ++j;
+      const bool covered =
+          std::any_of(complete_ranges.begin(), complete_ranges.end(), [&](const time_range& r) {
+            return r.start <= coarse.period.start && coarse.period.end <= r.end;
+          });
+      std::ptrdiff_t query = -1;
+      if (!covered) {
+        query = static_cast<std::ptrdiff_t>(queries_.size());
+        queries_.push_back({first.scope, first.subject_id, first.type, finer_, coarse.period});
+      }
+      groups_.push_back({i, j, coarse, query});
+      i = j;
+    }
+  }
+
+  /// The store reads this roll-up needs, in the order `finish` expects their results.
+  [[nodiscard]] const std::vector<storage::summary_query>& queries() const { return queries_; }
+
+  /// The coarse rows; `stored[k]` answers `queries()[k]`.
+  [[nodiscard]] std::vector<summary_row> finish(std::span<std::vector<summary_row>> stored) {
+    std::vector<summary_row> out;
+    for (const group& g : groups_) {
+      const summary_row& first = fresh_[g.begin];
+      std::vector<summary_row> parts;
+      if (g.query < 0) {
+        const auto src = rows_in(complete_, first, finer_, g.coarse.period);
+        parts.assign(src.begin(), src.end());
+      } else {
+        std::map<utc_seconds, summary_row> merged;
+        for (summary_row& r : stored[static_cast<std::size_t>(g.query)])
+          merged[r.period.start] = r;
+        for (std::size_t k = g.begin; k < g.end; ++k)
+          merged[fresh_[k].period.start] = fresh_[k];
+        for (auto& [start, r] : merged)
+          parts.push_back(r);
+      }
+      for (summary_row& r : roll_up(parts, target_, cal_))
+        out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+ private:
   struct group {
     std::size_t begin, end;
     bucket coarse;
-    std::ptrdiff_t query;  // index into `queries`, or -1 when `complete` covers the bucket
+    std::ptrdiff_t query;  // index into `queries_`, or -1 when `complete_` covers the bucket
   };
-  std::vector<group> groups;
-  std::vector<storage::summary_query> queries;
-  for (std::size_t i = 0; i < fresh.size();) {
-    const summary_row& first = fresh[i];
-    const bucket coarse = cal.bucket_of(target, first.period.start);
-    std::size_t j = i;
-    while (j < fresh.size() && same_subject(fresh[j], first) &&
-           coarse.period.contains(fresh[j].period.start))
-      ++j;
-    const bool covered =
-        std::any_of(complete_ranges.begin(), complete_ranges.end(), [&](const time_range& r) {
-          return r.start <= coarse.period.start && coarse.period.end <= r.end;
-        });
-    std::ptrdiff_t query = -1;
-    if (!covered) {
-      query = static_cast<std::ptrdiff_t>(queries.size());
-      queries.push_back({first.scope, first.subject_id, first.type, finer, coarse.period});
-    }
-    groups.push_back({i, j, coarse, query});
-    i = j;
-  }
-  // One call for all of them: a single round trip where the store is across a network.
-  auto stored = storage::read_summaries_many(store, queries);
+  local_calendar& cal_;
+  const std::vector<summary_row>& fresh_;
+  resolution target_;
+  resolution finer_;
+  const std::vector<summary_row>& complete_;
+  std::vector<group> groups_;
+  std::vector<storage::summary_query> queries_;
+};
 
-  // Pass 2: overlay the fresh rows on the stored ones and roll up.
-  std::vector<summary_row> out;
-  for (const group& g : groups) {
-    const summary_row& first = fresh[g.begin];
-    std::vector<summary_row> parts;
-    if (g.query < 0) {
-      const auto src = rows_in(complete, first, finer, g.coarse.period);
-      parts.assign(src.begin(), src.end());
-    } else {
-      std::map<utc_seconds, summary_row> merged;
-      for (summary_row& r : stored[static_cast<std::size_t>(g.query)])
-        merged[r.period.start] = r;
-      for (std::size_t k = g.begin; k < g.end; ++k)
-        merged[fresh[k].period.start] = fresh[k];
-      for (auto& [start, r] : merged)
-        parts.push_back(r);
-    }
-    for (summary_row& r : roll_up(parts, target, cal))
-      out.push_back(std::move(r));
+/// Runs the roll-ups of many buildings with one `read_summaries_many` call for all of them.
+std::vector<std::vector<summary_row>> finish_all(storage::store& store,
+                                                 std::vector<resum>& plans) {
+  std::vector<storage::summary_query> queries;
+  for (const resum& p : plans)
+    queries.insert(queries.end(), p.queries().begin(), p.queries().end());
+  auto stored = storage::read_summaries_many(store, queries);
+  std::vector<std::vector<summary_row>> out;
+  std::size_t offset = 0;
+  for (resum& p : plans) {
+    const std::size_t n = p.queries().size();
+    out.push_back(p.finish(std::span(stored).subspan(offset, n)));
+    offset += n;
   }
   return out;
 }
@@ -100,6 +133,77 @@ std::vector<summary_row> resum(storage::store& store, local_calendar& cal,
 bool aggregated(const sensor& s) noexcept {
   return s.type != sensor_type::temperature && s.kind != reading_kind::instantaneous_value;
 }
+
+/**
+ * Sensor metadata for one run of the job. Many dirty sensors are looked up with one
+ * list_all_sensors call rather than one get_sensor each (a round trip per sensor dominates over a
+ * network); after that, a building's sensors come from the listing instead of list_sensors.
+ */
+class sensor_directory {
+ public:
+  explicit sensor_directory(storage::store& store) : store_(store) {}
+
+  /// Lists every sensor once when `claim` names many that are not known yet.
+  void prepare(const storage::dirty_claim& claim) {
+    if (listed_all_) return;
+    constexpr std::size_t list_all_threshold = 64;
+    std::size_t unknown = 0;
+    for (const storage::dirty_hour& mark : claim.hours)
+      if (!known_.contains(mark.sensor_id) && ++unknown > list_all_threshold) break;
+    if (unknown <= list_all_threshold) return;
+    for (sensor& s : store_.list_all_sensors())
+      remember(std::move(s));
+    listed_all_ = true;
+  }
+
+  /// @throws storage_error when the store does not hold the sensor of a dirty mark.
+  const sensor& of_mark(const storage::dirty_hour& mark) {
+    if (const auto it = known_.find(mark.sensor_id); it != known_.end()) return it->second;
+    auto s = store_.get_sensor(mark.sensor_id);
+    if (!s)
+      throw storage_error("refresh_summaries: dirty hour " + format_utc(from_epoch(mark.hour)) +
+                              " names sensor " + mark.sensor_id.to_string() +
+                              ", which the store does not hold",
+                          false);
+    return remember(std::move(*s));
+  }
+
+  std::vector<sensor> of_building(const uuid& building_id) {
+    if (!listed_all_) return store_.list_sensors(building_id);
+    std::vector<sensor> out;
+    if (const auto it = by_building_.find(building_id); it != by_building_.end())
+      for (const uuid& id : it->second)
+        out.push_back(known_.at(id));
+    return out;
+  }
+
+  /// Adds to `sensors` those of `rows` it lacks: sensors created after the listing whose readings
+  /// are already stored.
+  void complete(std::vector<sensor>& sensors, const reading_rows& rows) {
+    std::unordered_set<uuid> have;
+    for (const sensor& s : sensors)
+      have.insert(s.id);
+    for (const uuid& id : rows.sensor_id) {
+      if (have.contains(id)) continue;
+      if (auto s = store_.get_sensor(id)) sensors.push_back(remember(std::move(*s)));
+      have.insert(id);
+    }
+  }
+
+ private:
+  const sensor& remember(sensor s) {
+    const uuid id = s.id;
+    const uuid building = s.building_id;
+    const auto [it, inserted] = known_.insert_or_assign(id, std::move(s));
+    if (inserted) by_building_[building].push_back(id);
+    return it->second;
+  }
+
+  storage::store& store_;
+  std::unordered_map<uuid, sensor> known_;
+  std::unordered_map<uuid, std::vector<uuid>> by_building_;
+  bool listed_all_ = false;
+};
 
 }  // namespace
 
@@ -110,109 +214,124 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
   const flat_rate_cost default_cost;
   const cost_model& costs = options.costs ? *options.costs : default_cost;
 
-  // Sensor metadata for the whole run. Many dirty sensors are looked up with one list_all_sensors
-  // call rather than one get_sensor each: a round trip per sensor dominates over a network.
-  std::unordered_map<uuid, sensor> known;
-  bool listed_all = false;
-  constexpr std::size_t list_all_threshold = 64;
+  sensor_directory directory(store);
 
   while (report.rounds < options.max_rounds) {
     const storage::dirty_claim claim = store.claim_dirty(options.max_marks_per_commit);
     if (claim.hours.empty()) break;
     report.marks_claimed += claim.hours.size();
+    directory.prepare(claim);
 
-    if (!listed_all) {
-      std::size_t unknown = 0;
-      for (const storage::dirty_hour& mark : claim.hours)
-        if (!known.contains(mark.sensor_id) && ++unknown > list_all_threshold) break;
-      if (unknown > list_all_threshold) {
-        for (sensor& s : store.list_all_sensors())
-          known.insert_or_assign(s.id, std::move(s));
-        listed_all = true;
-      }
-    }
-
-    // building -> sensor -> dirty UTC hours
-    std::map<uuid, std::map<uuid, std::vector<epoch_seconds>>> dirty;
+    // building -> sensor -> (type, dirty UTC hours)
+    std::map<uuid, std::map<uuid, std::pair<sensor_type, std::vector<epoch_seconds>>>> dirty;
     for (const storage::dirty_hour& mark : claim.hours) {
-      auto it = known.find(mark.sensor_id);
-      if (it == known.end()) {
-        auto s = store.get_sensor(mark.sensor_id);
-        if (!s)
-          throw storage_error("refresh_summaries: dirty hour " + format_utc(from_epoch(mark.hour)) +
-                                  " names sensor " + mark.sensor_id.to_string() +
-                                  ", which the store does not hold",
-                              false);
-        it = known.emplace(mark.sensor_id, std::move(*s)).first;
-      }
-      if (!aggregated(it->second)) {
+      const sensor& s = directory.of_mark(mark);
+      if (!aggregated(s)) {
         ++report.marks_skipped;
         continue;
       }
-      dirty[it->second.building_id][mark.sensor_id].push_back(mark.hour);
+      auto& entry = dirty[s.building_id][mark.sensor_id];
+      entry.first = s.type;
+      entry.second.push_back(mark.hour);
     }
 
-    std::vector<summary_row> rows;
+    // Per building: metadata, the local hour buckets to recompute, and the raw ranges to read.
+    struct building_work {
+      building b;
+      std::vector<sensor> sensors;
+      local_calendar cal;
+      std::set<std::pair<uuid, epoch_seconds>> sensor_keys;
+      std::set<std::pair<sensor_type, epoch_seconds>> building_keys;
+      std::vector<time_range> ranges;
+      std::vector<summary_row> all_hours, hours;
+    };
+    std::vector<building_work> work;
+    work.reserve(dirty.size());
     for (const auto& [building_id, sensor_hours] : dirty) {
-      const auto b = store.get_building(building_id);
+      auto b = store.get_building(building_id);
       if (!b)
         throw storage_error("refresh_summaries: sensor of building " + building_id.to_string() +
                                 " is dirty, but the store does not hold that building",
                             false);
-      const std::vector<sensor> sensors = store.list_sensors(building_id);
-      local_calendar cal(b->time_zone);
+      building_work& w = work.emplace_back(
+          building_work{*b, directory.of_building(building_id), local_calendar(b->time_zone), {},
+                        {}, {}, {}, {}});
 
       // The local hour buckets that overlap a dirty UTC hour (two per UTC hour in half-hour zones).
-      std::set<std::pair<uuid, epoch_seconds>> sensor_keys;
-      std::set<std::pair<sensor_type, epoch_seconds>> building_keys;
       std::map<epoch_seconds, epoch_seconds> spans;
-      for (const auto& [sensor_id, hours] : sensor_hours) {
-        const sensor_type type = known.at(sensor_id).type;
+      for (const auto& [sensor_id, type_hours] : sensor_hours) {
+        const auto& [type, hours] = type_hours;
         for (const epoch_seconds h : hours) {
           for (epoch_seconds t = h; t < h + 3600;) {
             epoch_seconds start = 0, end = 0;
-            cal.hour_span(t, start, end);
-            sensor_keys.emplace(sensor_id, start);
-            building_keys.emplace(type, start);
+            w.cal.hour_span(t, start, end);
+            if (options.sensor_scope) w.sensor_keys.emplace(sensor_id, start);
+            w.building_keys.emplace(type, start);
             spans.emplace(start, end);
             t = end;
           }
         }
       }
-      std::vector<time_range> ranges;
       for (const auto& [start, end] : spans) {
-        if (!ranges.empty() && ranges.back().end == from_epoch(start))
-          ranges.back().end = from_epoch(end);
+        if (!w.ranges.empty() && w.ranges.back().end == from_epoch(start))
+          w.ranges.back().end = from_epoch(end);
         else
-          ranges.push_back({from_epoch(start), from_epoch(end)});
+          w.ranges.push_back({from_epoch(start), from_epoch(end)});
       }
+    }
 
-      aggregator agg({&*b, 1}, sensors, aggregator_options{true, true, &costs});
-      for (const time_range& r : ranges) {
-        const reading_rows raw = store.read_building_readings(building_id, r);
-        report.readings_read += raw.size();
-        agg.add(raw);
+    // Every building's raw rows in one call (one round trip where the store is remote).
+    std::vector<storage::building_range> reads;
+    std::vector<std::size_t> read_owner;
+    for (std::size_t i = 0; i < work.size(); ++i)
+      for (const time_range& r : work[i].ranges) {
+        reads.push_back({work[i].b.id, r});
+        read_owner.push_back(i);
       }
+    std::vector<reading_rows> raw = storage::read_building_readings_many(store, reads);
+
+    std::vector<resum> day_plans;
+    day_plans.reserve(work.size());
+    for (std::size_t i = 0; i < work.size(); ++i) {
+      building_work& w = work[i];
+      for (std::size_t k = 0; k < raw.size(); ++k)
+        if (read_owner[k] == i) directory.complete(w.sensors, raw[k]);
+      aggregator agg({&w.b, 1}, w.sensors,
+                     aggregator_options{options.sensor_scope, true, &costs});
+      for (std::size_t k = 0; k < raw.size(); ++k)
+        if (read_owner[k] == i) {
+          report.readings_read += raw[k].size();
+          agg.add(raw[k]);
+        }
       // Every bucket of `ranges` was recomputed for every subject; only the affected ones are
       // written.
-      const std::vector<summary_row> all_hours = agg.hourly();
-      std::vector<summary_row> hours;
-      for (const summary_row& r : all_hours) {
+      w.all_hours = agg.hourly();
+      for (const summary_row& r : w.all_hours) {
         const epoch_seconds start = to_epoch(r.period.start);
         const bool affected = r.scope == summary_scope::sensor
-                                  ? sensor_keys.contains({r.subject_id, start})
-                                  : building_keys.contains({r.type, start});
-        if (affected) hours.push_back(r);
+                                  ? w.sensor_keys.contains({r.subject_id, start})
+                                  : w.building_keys.contains({r.type, start});
+        if (affected) w.hours.push_back(r);
       }
-      std::vector<summary_row> days = resum(store, cal, hours, resolution::day, ranges, all_hours);
-      std::vector<summary_row> months = resum(store, cal, days, resolution::month, {}, {});
+      day_plans.emplace_back(w.cal, w.hours, resolution::day, w.ranges, w.all_hours);
+    }
+    std::vector<std::vector<summary_row>> days = finish_all(store, day_plans);
+    std::vector<resum> month_plans;
+    month_plans.reserve(work.size());
+    const std::vector<time_range> none;
+    const std::vector<summary_row> nothing;
+    for (std::size_t i = 0; i < work.size(); ++i)
+      month_plans.emplace_back(work[i].cal, days[i], resolution::month, none, nothing);
+    std::vector<std::vector<summary_row>> months = finish_all(store, month_plans);
 
-      report.hour_buckets += hours.size();
-      report.day_buckets += days.size();
-      report.month_buckets += months.size();
-      rows.insert(rows.end(), hours.begin(), hours.end());
-      rows.insert(rows.end(), days.begin(), days.end());
-      rows.insert(rows.end(), months.begin(), months.end());
+    std::vector<summary_row> rows;
+    for (std::size_t i = 0; i < work.size(); ++i) {
+      report.hour_buckets += work[i].hours.size();
+      report.day_buckets += days[i].size();
+      report.month_buckets += months[i].size();
+      rows.insert(rows.end(), work[i].hours.begin(), work[i].hours.end());
+      rows.insert(rows.end(), days[i].begin(), days[i].end());
+      rows.insert(rows.end(), months[i].begin(), months[i].end());
     }
     store.commit_summaries(rows, claim);
     ++report.rounds;

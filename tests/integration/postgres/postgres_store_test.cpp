@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <energy/quality.hpp>
+#include <energy/storage/bulk_readings.hpp>
 #include <energy/storage/memory.hpp>
 #include <energy/storage/postgres.hpp>
 
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
+#include <tuple>
 
 using namespace energy;
 using namespace energy::storage;
@@ -170,6 +172,43 @@ TEST_CASE("the PostgreSQL store gives the same results as the memory reference s
   std::sort(ca.hours.begin(), ca.hours.end());
   std::sort(cb.hours.begin(), cb.hours.end());
   CHECK(ca.hours == cb.hours);
+}
+
+TEST_CASE("many buildings' readings in one call equal one read per building, range by range") {
+  auto pg = open_postgres_store(test::postgres_uri(), test::test_options());
+  const auto f = seed(*pg);
+  const auto g = seed(*pg);  // a second building (and tenant) with two sensors of its own
+  reading_rows rows;
+  for (const uuid& id : {f.sensor_a, f.sensor_b, g.sensor_a, g.sensor_b})
+    for (int q = 0; q < 96; ++q)
+      rows.push_back(id, 1'730'419'200 + q * 900, 1'000 + q);
+  (void)pg->write_readings(rows);
+  const std::vector<building_range> queries{
+      {f.building_id, {from_epoch(1'730'419'200), from_epoch(1'730'426'400)}},
+      {g.building_id, {from_epoch(1'730'422'800), from_epoch(1'730'430'000)}},
+      {f.building_id, {from_epoch(1'730'480'000), from_epoch(1'730'490'000)}},
+      {uuid::v7(), {from_epoch(1'730'419'200), from_epoch(1'730'505'600)}},  // no such building
+  };
+  auto* bulk = dynamic_cast<bulk_reading_reader*>(pg.get());
+  REQUIRE(bulk != nullptr);
+  const auto many = bulk->read_building_readings_many(queries);
+  REQUIRE(many.size() == queries.size());
+  auto sorted = [](const reading_rows& r) {
+    std::vector<std::tuple<uuid, epoch_seconds, milli, std::uint32_t>> out;
+    for (std::size_t i = 0; i < r.size(); ++i)
+      out.emplace_back(r.sensor_id[i], r.ts[i], r.value[i], r.quality[i]);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    CAPTURE(i);
+    CHECK(sorted(many[i]) ==
+          sorted(pg->read_building_readings(queries[i].building_id, queries[i].range)));
+  }
+  CHECK(many[0].size() == 2 * 8);
+  CHECK(many[1].size() == 2 * 8);
+  CHECK(many[3].empty());
+  CHECK(read_building_readings_many(*pg, {}).empty());
 }
 
 TEST_CASE("a mark made after a claim survives the commit of that claim") {

@@ -267,3 +267,44 @@ TEST_CASE("a dirty mark of a sensor the store does not know is reported, not dro
   CHECK_THROWS_WITH(refresh_summaries(st), Catch::Contains(s.id.to_string()));
   CHECK(st.claim_dirty(10).hours.size() == 1);
 }
+
+TEST_CASE("without sensor scope the job writes the same building summaries and no sensor ones",
+          "[aggregate][refresh]") {
+  const portfolio p = two_zone_portfolio();
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-10-25T00:00:00Z"), at("2024-11-08T00:00:00Z"), 41);
+  auto full = store_for(p);
+  full->write_readings(rows);
+  refresh_summaries(*full);
+  auto lean = store_for(p);
+  lean->write_readings(rows);
+  refresh_options buildings_only;
+  buildings_only.sensor_scope = false;
+  const auto report = refresh_summaries(*lean, buildings_only);
+  std::vector<summary_row> expected;
+  for (const auto& r : all_summaries(*full, p))
+    if (r.scope == summary_scope::building) expected.push_back(r);
+  const auto got = all_summaries(*lean, p);
+  CHECK_FALSE(expected.empty());
+  CHECK(got == expected);
+  CHECK(report.buckets() == got.size());
+}
+
+TEST_CASE("a claim naming many sensors lists them once and still equals one aggregator pass",
+          "[aggregate][refresh][property]") {
+  portfolio p;
+  for (const char* zone : {"Europe/London", "America/Havana"}) {
+    const building b = p.add_building(zone, money::parse("0.30"));
+    for (int i = 0; i < 45; ++i)
+      p.add_sensor(b, i % 9 == 0 ? sensor_type::gas : sensor_type::electricity, 900);
+  }
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-10-26T00:00:00Z"), at("2024-10-29T00:00:00Z"), 51);
+  auto st = store_for(p);
+  st->write_readings(rows);
+  refresh_options small;
+  small.max_marks_per_commit = 500;  // several rounds after the listing
+  const auto report = refresh_summaries(*st, small);
+  CHECK(report.rounds > 1);
+  CHECK(all_summaries(*st, p) == one_pass(p, rows));
+}
