@@ -120,7 +120,7 @@ void ingest_vs_bare_copy(benchmark::State& state) {
   const std::string table = c.quote_name(o.schema) + ".readings";
   auto truncate = [&] {
     pqxx::work w{c};
-    w.exec0("TRUNCATE " + table + ", " + c.quote_name(o.schema) + ".dirty_hours");
+    w.exec0("TRUNCATE " + table + ", " + c.quote_name(o.schema) + ".dirty_days");
     w.commit();
   };
   double copy_s = 0, adapter_s = 0;

@@ -127,8 +127,13 @@ class postgres_retention final : public retention_port {
     return pool_->run("retention: dirty hours", [&](pqxx::connection& c) {
       pqxx::read_transaction t{c};
       return t
-          .exec_params1("SELECT count(*) FROM dirty_hours WHERE hour >= $1 AND hour < $2",
-                        to_epoch(day.start), to_epoch(day.end))[0]
+          .exec_params1(
+              // Hours of each (sensor, UTC day) mask that fall in [$1, $2), counted bit by bit.
+              "SELECT coalesce(sum((d.hours >> h) & 1), 0) FROM dirty_days d, "
+              "generate_series(0, 23) AS h "
+              "WHERE d.day > $1::bigint - 86400 AND d.day < $2::bigint "
+              "AND d.day + h * 3600 >= $1::bigint AND d.day + h * 3600 < $2::bigint",
+              to_epoch(day.start), to_epoch(day.end))[0]
           .as<std::int64_t>();
     });
   }

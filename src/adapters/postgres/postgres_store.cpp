@@ -156,13 +156,17 @@ void prepare_statements(pqxx::connection& c) {
   // Rows neither inserted nor updated are unchanged. (RETURNING xmax cannot tell an insert from
   // an update on a partitioned table, hence two statements.) Every changed row marks its
   // (sensor, UTC hour) dirty with a new sequence number. $1/$2 bound ts for partition pruning.
+  // (sensor, UTC day) rows with the day's dirty hours as a bit mask (migration 0002).
   const std::string mark_dirty =
       "marks AS ("
-      "  INSERT INTO dirty_hours AS d (sensor_id, hour, seq)"
-      "  SELECT sensor_id, hour, nextval('dirty_hours_seq') FROM ("
-      "    SELECT DISTINCT sensor_id, floor(extract(epoch FROM ts) / 3600)::bigint * 3600 AS hour "
-      "FROM changed) h"
-      "  ON CONFLICT (sensor_id, hour) DO UPDATE SET seq = excluded.seq"
+      "  INSERT INTO dirty_days AS d (sensor_id, day, hours, seq)"
+      "  SELECT sensor_id, day, bit_or(1 << ((e - day) / 3600)::integer), "
+      "nextval('dirty_hours_seq')"
+      "  FROM (SELECT sensor_id, e, e - (((e % 86400) + 86400) % 86400) AS day FROM ("
+      "    SELECT sensor_id, floor(extract(epoch FROM ts))::bigint AS e FROM changed) t) h"
+      "  GROUP BY sensor_id, day"
+      "  ON CONFLICT (sensor_id, day) DO UPDATE SET hours = d.hours | excluded.hours,"
+      "    seq = excluded.seq"
       ") SELECT count(*) FROM changed";
   c.prepare("insert_readings",
             "WITH changed AS ("
@@ -185,10 +189,11 @@ void prepare_statements(pqxx::connection& c) {
   // number serves the whole batch: the batch commits atomically, so every claim sees all of its
   // marks or none, and marks of later batches still get larger numbers.
   c.prepare("mark_dirty",
-            "INSERT INTO dirty_hours AS d (sensor_id, hour, seq) "
-            "SELECT sensor_id, hour, (SELECT nextval('dirty_hours_seq')) "
-            "FROM unnest($1::uuid[], $2::bigint[]) AS m(sensor_id, hour) "
-            "ON CONFLICT (sensor_id, hour) DO UPDATE SET seq = excluded.seq");
+            "INSERT INTO dirty_days AS d (sensor_id, day, hours, seq) "
+            "SELECT sensor_id, day, hours, (SELECT nextval('dirty_hours_seq')) "
+            "FROM unnest($1::uuid[], $2::bigint[], $3::integer[]) AS m(sensor_id, day, hours) "
+            "ON CONFLICT (sensor_id, day) DO UPDATE SET hours = d.hours | excluded.hours, "
+            "seq = excluded.seq");
   c.prepare(
       "put_state",
       "INSERT INTO sample_states (sensor_id, ts, raw_value) VALUES ($1, to_timestamp($2), $3) "
@@ -215,11 +220,27 @@ void prepare_statements(pqxx::connection& c) {
 
   c.prepare("dirty_sequence",
             "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM dirty_hours_seq");
-  c.prepare("claim_dirty", "SELECT sensor_id, hour FROM dirty_hours ORDER BY hour, seq LIMIT $1");
-  c.prepare(
-      "clear_dirty",
-      "DELETE FROM dirty_hours d USING unnest($1::uuid[], $2::bigint[]) AS c(sensor_id, hour) "
-      "WHERE d.sensor_id = c.sensor_id AND d.hour = c.hour AND d.seq <= $3");
+  // The oldest hours are in the oldest days, but in any of their rows: take every row of the days
+  // up to the first one at which the running count of dirty hours reaches $1 (the client then
+  // orders the hours and keeps $1 of them).
+  c.prepare("claim_dirty",
+            "SELECT sensor_id, day, hours, seq FROM dirty_days WHERE day <= coalesce(("
+            "  SELECT day FROM ("
+            "    SELECT day, sum(n) OVER (ORDER BY day) AS running FROM ("
+            "      SELECT day, sum(length(replace(hours::bit(24)::text, '0', ''))) AS n "
+            "      FROM dirty_days GROUP BY day) per_day) counted "
+            "  WHERE running >= $1 ORDER BY day LIMIT 1), 9223372036854775807)");
+  // Clearing a claim: rows not re-marked since (seq) lose the claimed hours; rows left with none
+  // are deleted. The DELETE and the UPDATE touch disjoint rows, so one statement does both.
+  c.prepare("clear_dirty",
+            "WITH c AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::integer[]) "
+            "  AS c(sensor_id, day, hours)), "
+            "emptied AS (DELETE FROM dirty_days d USING c "
+            "  WHERE d.sensor_id = c.sensor_id AND d.day = c.day AND d.seq <= $4 "
+            "  AND (d.hours & ~c.hours) = 0) "
+            "UPDATE dirty_days d SET hours = d.hours & ~c.hours FROM c "
+            "WHERE d.sensor_id = c.sensor_id AND d.day = c.day AND d.seq <= $4 "
+            "AND (d.hours & ~c.hours) <> 0");
   // Set-based upsert of the COPYed staging rows. The client already kept only the last row per
   // key (within one commit the last row for a key wins, as it would row by row) and COPYed them in
   // key order, so the server neither sorts nor de-duplicates.
@@ -323,6 +344,35 @@ sensor sensor_from(const pqxx::row& r) {
   return s;
 }
 
+/// (sensor, UTC hour) marks as the dirty_days table holds them: one (sensor, day, 24-bit mask)
+/// per distinct sensor and UTC day, as three PostgreSQL array literals.
+struct day_marks {
+  std::string ids = "{", days = "{", hours = "{";
+};
+
+day_marks to_day_marks(std::vector<dirty_hour> marks) {
+  std::sort(marks.begin(), marks.end());
+  day_marks out;
+  bool first = true;
+  for (std::size_t i = 0; i < marks.size();) {
+    const uuid& id = marks[i].sensor_id;
+    const epoch_seconds h0 = marks[i].hour;
+    const epoch_seconds day = h0 - (((h0 % 86400) + 86400) % 86400);
+    std::uint32_t mask = 0;
+    for (; i < marks.size() && marks[i].sensor_id == id && marks[i].hour < day + 86400; ++i)
+      mask |= 1u << static_cast<unsigned>((marks[i].hour - day) / 3600);
+    const char* sep = first ? "" : ",";
+    first = false;
+    out.ids += sep + id.to_string();
+    out.days += sep + std::to_string(day);
+    out.hours += sep + std::to_string(static_cast<std::int32_t>(mask));
+  }
+  out.ids += '}';
+  out.days += '}';
+  out.hours += '}';
+  return out;
+}
+
 /// Indexes of `rows` in key order, keeping only the last row of each key (the one that wins).
 std::vector<std::size_t> last_row_per_key(std::span<const summary_row> rows) {
   std::vector<std::size_t> order(rows.size());
@@ -334,8 +384,8 @@ std::vector<std::size_t> last_row_per_key(std::span<const summary_row> rows) {
   std::vector<std::size_t> out;
   out.reserve(order.size());
   for (std::size_t k = 0; k < order.size(); ++k) {
-    const bool superseded = k + 1 < order.size() &&
-                            !aggregate::summary_key_less(rows[order[k]], rows[order[k + 1]]);
+    const bool superseded =
+        k + 1 < order.size() && !aggregate::summary_key_less(rows[order[k]], rows[order[k + 1]]);
     if (!superseded) out.push_back(order[k]);
   }
   return out;
@@ -534,23 +584,27 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
       dirty_claim claim;
       claim.up_to_sequence = w.exec_prepared1("dirty_sequence")[0].as<std::int64_t>();
       const auto capped = static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX));
-      for (const auto& r : w.exec_prepared("claim_dirty", capped))
-        claim.hours.push_back(dirty_hour{to_uuid(r[0]), r[1].as<std::int64_t>()});
+      // Oldest hour first, then the order of marking (seq), as with one row per hour.
+      std::vector<std::tuple<epoch_seconds, std::int64_t, uuid>> found;
+      for (const auto& r : w.exec_prepared("claim_dirty", capped)) {
+        const uuid id = to_uuid(r[0]);
+        const auto day = r[1].as<std::int64_t>();
+        const auto hours = r[2].as<std::uint32_t>();
+        const auto seq = r[3].as<std::int64_t>();
+        for (int h = 0; h < 24; ++h)
+          if ((hours >> h) & 1u) found.emplace_back(day + h * 3600, seq, id);
+      }
+      std::sort(found.begin(), found.end());
+      found.resize(std::min(found.size(), limit));
+      for (const auto& [hour, seq, id] : found)
+        claim.hours.push_back(dirty_hour{id, hour});
       w.commit();
       return claim;
     });
   }
 
   void commit_summaries(std::span<const summary_row> rows, const dirty_claim& claim) override {
-    std::vector<uuid> ids;
-    std::string hours = "{";
-    for (std::size_t i = 0; i < claim.hours.size(); ++i) {
-      ids.push_back(claim.hours[i].sensor_id);
-      if (i) hours += ',';
-      hours += std::to_string(claim.hours[i].hour);
-    }
-    hours += '}';
-    const std::string id_array = uuid_array(ids);
+    const day_marks cleared = to_day_marks(claim.hours);
     exec("commit_summaries", [&](pqxx::work& w) {
       if (!rows.empty()) {
         // An aggregation round commits tens of thousands of summaries: COPY them into staging and
@@ -573,8 +627,10 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
         copy.complete();
         w.exec_prepared0("merge_summaries");
       }
-      if (!claim.hours.empty())
-        w.exec_prepared0("clear_dirty", id_array, hours, claim.up_to_sequence);
+      if (!claim.hours.empty()) {
+        w.exec_prepared0("clear_dirty", cleared.ids, cleared.days, cleared.hours,
+                         claim.up_to_sequence);
+      }
     });
   }
 
@@ -723,24 +779,12 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
         copy.complete();
       }
       // Every row was new: mark each distinct (sensor, UTC hour) dirty.
-      std::vector<std::pair<uuid, epoch_seconds>> marks;
+      std::vector<dirty_hour> marks;
       marks.reserve(rows.size());
       for (std::size_t i = 0; i < rows.size(); ++i)
-        marks.emplace_back(rows.sensor_id[i], rows.ts[i] - (((rows.ts[i] % 3600) + 3600) % 3600));
-      std::sort(marks.begin(), marks.end());
-      marks.erase(std::unique(marks.begin(), marks.end()), marks.end());
-      std::string ids = "{", hours = "{";
-      for (std::size_t i = 0; i < marks.size(); ++i) {
-        if (i) {
-          ids += ',';
-          hours += ',';
-        }
-        ids += marks[i].first.to_string();
-        hours += std::to_string(marks[i].second);
-      }
-      ids += '}';
-      hours += '}';
-      sub.exec_prepared0("mark_dirty", ids, hours);
+        marks.push_back({rows.sensor_id[i], rows.ts[i] - (((rows.ts[i] % 3600) + 3600) % 3600)});
+      const day_marks m = to_day_marks(std::move(marks));
+      sub.exec_prepared0("mark_dirty", m.ids, m.days, m.hours);
       sub.commit();
       result.inserted = rows.size();
       return true;

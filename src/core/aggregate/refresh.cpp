@@ -114,8 +114,7 @@ class resum {
 };
 
 /// Runs the roll-ups of many buildings with one `read_summaries_many` call for all of them.
-std::vector<std::vector<summary_row>> finish_all(storage::store& store,
-                                                 std::vector<resum>& plans) {
+std::vector<std::vector<summary_row>> finish_all(storage::store& store, std::vector<resum>& plans) {
   std::vector<storage::summary_query> queries;
   for (const resum& p : plans)
     queries.insert(queries.end(), p.queries().begin(), p.queries().end());
@@ -253,9 +252,14 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
         throw storage_error("refresh_summaries: sensor of building " + building_id.to_string() +
                                 " is dirty, but the store does not hold that building",
                             false);
-      building_work& w = work.emplace_back(
-          building_work{*b, directory.of_building(building_id), local_calendar(b->time_zone), {},
-                        {}, {}, {}, {}});
+      building_work& w = work.emplace_back(building_work{*b,
+                                                         directory.of_building(building_id),
+                                                         local_calendar(b->time_zone),
+                                                         {},
+                                                         {},
+                                                         {},
+                                                         {},
+                                                         {}});
 
       // The local hour buckets that overlap a dirty UTC hour (two per UTC hour in half-hour zones).
       std::map<epoch_seconds, epoch_seconds> spans;
@@ -296,8 +300,7 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
       building_work& w = work[i];
       for (std::size_t k = 0; k < raw.size(); ++k)
         if (read_owner[k] == i) directory.complete(w.sensors, raw[k]);
-      aggregator agg({&w.b, 1}, w.sensors,
-                     aggregator_options{options.sensor_scope, true, &costs});
+      aggregator agg({&w.b, 1}, w.sensors, aggregator_options{options.sensor_scope, true, &costs});
       for (std::size_t k = 0; k < raw.size(); ++k)
         if (read_owner[k] == i) {
           report.readings_read += raw[k].size();
