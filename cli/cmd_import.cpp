@@ -121,9 +121,11 @@ int cmd_import(const args& a, storage::store& db) {
 }
 
 int cmd_aggregate(const args& a, storage::store& db) {
-  a.check_known({"db"});
+  a.check_known({"db", "sensor-summaries"});
+  aggregate::refresh_options options;
+  options.sensor_scope = a.flag("sensor-summaries");
   const auto started = std::chrono::steady_clock::now();
-  const auto r = aggregate::refresh_summaries(db);
+  const auto r = aggregate::refresh_summaries(db, options);
   const double s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print(

@@ -95,6 +95,10 @@ int cmd_summaries(const args& a, storage::store& db) {
                     std::to_string((r.period.end - r.period.start).count() / 3600),
                     format_milli(r.consumption), format_milli(r.peak_demand), r.cost.to_string(),
                     std::to_string(r.reading_count)});
+  if (rows.empty() && q.scope == summary_scope::sensor)
+    fmt::print(stderr,
+               "no summaries for this sensor: per-sensor summaries are kept only by "
+               "`energy aggregate --sensor-summaries`\n");
   const std::string consumption_col = fmt::format("consumption_{}", unit);
   write_rows(stdout, parse_output_format(a.get_or("format", "table")),
              {"local", "start_utc", "end_utc", "hours", consumption_col, "peak_demand_kw", "cost",

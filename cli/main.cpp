@@ -27,7 +27,8 @@ usage: energy [--db URI] COMMAND [options]
   sensor list --building ID
   import FILE|- [--format json|csv] [--sensor ID] [--errors FILE] [--quiet]
                                                  import readings (seed JSON batches or CSV); '-' = stdin
-  aggregate                                      recompute summaries whose readings changed
+  aggregate [--sensor-summaries]                 recompute summaries whose readings changed
+                                                 (per building; per sensor too with the flag)
   summaries --building ID [--sensor ID] [--type T] [--resolution hour|day|month]
             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
   retention --archive DIR|s3://BUCKET [--raw-days 90] [--summary-days 1825]
@@ -49,7 +50,7 @@ Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected
 int main(int argc, char** argv) {
   using namespace energy::cli;
   try {
-    const args a(argc, argv, {"inactive", "quiet", "help"});
+    const args a(argc, argv, {"inactive", "quiet", "help", "sensor-summaries"});
     if (a.flag("help") || a.positionals().empty()) {
       fmt::print("{}", usage);
       return a.positionals().empty() && !a.flag("help") ? 2 : 0;

@@ -205,12 +205,14 @@ void bind_storage(pyb::module_& m) {
       "(Wh), peak_demand_milli in W, cost_micros in millionths of the currency.");
   s.def(
       "refresh_summaries",
-      [](store_handle& h) {
+      [](store_handle& h, bool sensor_scope) {
         aggregate::refresh_report r;
+        aggregate::refresh_options options;
+        options.sensor_scope = sensor_scope;
         {
           pyb::gil_scoped_release release;
           guard g(h.mutex);
-          r = aggregate::refresh_summaries(*h.store);
+          r = aggregate::refresh_summaries(*h.store, options);
         }
         pyb::dict out;
         out["marks_claimed"] = r.marks_claimed;
@@ -220,8 +222,10 @@ void bind_storage(pyb::module_& m) {
         out["month_buckets"] = r.month_buckets;
         return out;
       },
+      pyb::kw_only(), pyb::arg("sensor_scope") = false,
       "Recomputes the summaries whose readings changed (incremental, idempotent, one transaction "
-      "per round).");
+      "per round): per building, and per sensor too with sensor_scope=True (use the same setting "
+      "on every run).");
 }
 
 }  // namespace energy::py

@@ -125,3 +125,20 @@ def test_bad_aggregate_input_names_the_row():
     with pytest.raises(TypeError, match="integer array of codes"):
         energy.aggregate(buildings, sensors, codes.astype("float64"), ts, value=df["value"].to_numpy(),
                          sensor_categories=ids)
+
+
+def test_store_keeps_per_sensor_summaries_only_when_asked(store, chicago, il_hourly):
+    _, b, m = chicago
+    energy.ingest_frame(store, il_hourly.iloc[:200], sensor_id=m.id)
+    report = store.refresh_summaries()
+    assert report["hour_buckets"] == 200
+    assert len(energy.summaries_frame(store, m.id, "day", scope="sensor")) == 0
+    energy.ingest_frame(store, il_hourly.iloc[200:400], sensor_id=m.id)
+    report = store.refresh_summaries(sensor_scope=True)
+    assert report["hour_buckets"] == 2 * 200  # building and sensor hours of the new rows
+    sensor_days = energy.summaries_frame(store, m.id, "day", scope="sensor")
+    building_days = energy.summaries_frame(store, b.id, "day")
+    assert len(sensor_days) > 0
+    # the sensor's days cover only the second batch; where both exist they agree to the Wh
+    common = sensor_days.index.intersection(building_days.index)[1:]  # first day straddles the batches
+    assert (sensor_days.loc[common, "consumption_milli"] == building_days.loc[common, "consumption_milli"]).all()

@@ -92,7 +92,11 @@ std::vector<summary_row> aggregate_through(store& s, const data_set& d) {
     s.put_sensor(se);
   for (const auto& batch : d.batches) {
     (void)s.write_readings(batch);
-    (void)aggregate::refresh_summaries(s);  // a run between the batches: late rows re-aggregate
+    // A run between the batches: late rows re-aggregate. Per-sensor summaries too, so that both
+    // scopes are compared across adapters.
+    aggregate::refresh_options options;
+    options.sensor_scope = true;
+    (void)aggregate::refresh_summaries(s, options);
   }
   return everything(s, d);
 }

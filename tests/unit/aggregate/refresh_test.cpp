@@ -73,6 +73,12 @@ std::vector<summary_row> one_pass(const portfolio& p, const reading_rows& rows) 
   return out;
 }
 
+/// The job with per-sensor summaries too (what `one_pass` computes).
+refresh_options with_sensors(refresh_options o = {}) {
+  o.sensor_scope = true;
+  return o;
+}
+
 portfolio two_zone_portfolio() {
   portfolio p;
   for (const char* zone : {"America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"}) {
@@ -90,7 +96,7 @@ portfolio two_zone_portfolio() {
 TEST_CASE("refreshing with nothing dirty reads and writes nothing", "[aggregate][refresh]") {
   const portfolio p = two_zone_portfolio();
   auto st = store_for(p);
-  const auto report = refresh_summaries(*st);
+  const auto report = refresh_summaries(*st, with_sensors());
   CHECK(report == refresh_report{});
   CHECK(all_summaries(*st, p).empty());
   refresh_options none;
@@ -108,7 +114,7 @@ TEST_CASE(
       test::generate(p.sensors, at("2024-03-25T00:00:00Z"), at("2024-04-12T00:00:00Z"), seed);
   auto st = store_for(p);
   st->write_readings(rows);
-  const auto first = refresh_summaries(*st);
+  const auto first = refresh_summaries(*st, with_sensors());
   CHECK(first.rounds == 1);
   CHECK(first.marks_skipped > 0);  // temperature hours are claimed and cleared, not aggregated
   CHECK(first.readings_read <= rows.size());
@@ -116,7 +122,7 @@ TEST_CASE(
   CHECK(stored == one_pass(p, rows));
   CHECK(first.buckets() == stored.size());
 
-  const auto second = refresh_summaries(*st);
+  const auto second = refresh_summaries(*st, with_sensors());
   CHECK(second == refresh_report{});
   CHECK(all_summaries(*st, p) == stored);
 }
@@ -136,12 +142,12 @@ TEST_CASE("splitting a batch in two with a refresh after each half gives the one
   auto st = store_for(p);
   st->write_readings(
       test::subset(rows, {idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(half)}));
-  refresh_summaries(*st);
+  refresh_summaries(*st, with_sensors());
   st->write_readings(
       test::subset(rows, {idx.begin() + static_cast<std::ptrdiff_t>(half), idx.end()}));
   refresh_options small;
   small.max_marks_per_commit = 97;  // many rounds, each its own commit
-  const auto report = refresh_summaries(*st, small);
+  const auto report = refresh_summaries(*st, with_sensors(small));
   CHECK(report.rounds > 1);
   CHECK(all_summaries(*st, p) == one_pass(p, rows));
 }
@@ -155,14 +161,14 @@ TEST_CASE("a late reading rewrites exactly the buckets that contain it", "[aggre
                                            at("2024-11-05T05:00:00Z"), 41, 5000, 0);
   auto st = store_for(p);
   st->write_readings(rows);
-  refresh_summaries(*st);
+  refresh_summaries(*st, with_sensors());
   const auto before = all_summaries(*st, p);
 
   // A correction for 01:15 EST on the 25-hour fall-back day (the second 01:00 hour).
   reading_rows late;
   late.push_back(s1.id, to_epoch(at("2024-11-03T06:15:00Z")), 99'999);
   st->write_readings(late);
-  const auto report = refresh_summaries(*st);
+  const auto report = refresh_summaries(*st, with_sensors());
   CHECK(report.marks_claimed == 1);
   CHECK(report.hour_buckets == 2);   // s1's and the building's 01:00 EST hour
   CHECK(report.day_buckets == 2);    // their Nov 3
@@ -195,12 +201,12 @@ TEST_CASE("a late reading in a half-hour zone refreshes both local hours its UTC
                                            at("2024-05-02T00:00:00Z"), 51, 5000, 0);
   auto st = store_for(p);
   st->write_readings(rows);
-  refresh_summaries(*st);
+  refresh_summaries(*st, with_sensors());
   reading_rows late;
   late.push_back(p.sensors[0].id, to_epoch(at("2024-05-01T10:45:00Z")),
                  1);  // replaces a stored value
   st->write_readings(late);
-  const auto report = refresh_summaries(*st);
+  const auto report = refresh_summaries(*st, with_sensors());
   CHECK(report.hour_buckets == 4);  // 15:00 and 16:00 IST, sensor and building scope
   CHECK(report.readings_read == 8);
   reading_rows all = rows;
@@ -268,19 +274,17 @@ TEST_CASE("a dirty mark of a sensor the store does not know is reported, not dro
   CHECK(st.claim_dirty(10).hours.size() == 1);
 }
 
-TEST_CASE("without sensor scope the job writes the same building summaries and no sensor ones",
+TEST_CASE("by default the job writes the same building summaries and no sensor ones",
           "[aggregate][refresh]") {
   const portfolio p = two_zone_portfolio();
   const reading_rows rows =
       test::generate(p.sensors, at("2024-10-25T00:00:00Z"), at("2024-11-08T00:00:00Z"), 41);
   auto full = store_for(p);
   full->write_readings(rows);
-  refresh_summaries(*full);
+  refresh_summaries(*full, with_sensors());
   auto lean = store_for(p);
   lean->write_readings(rows);
-  refresh_options buildings_only;
-  buildings_only.sensor_scope = false;
-  const auto report = refresh_summaries(*lean, buildings_only);
+  const auto report = refresh_summaries(*lean);  // the default: per-building summaries only
   std::vector<summary_row> expected;
   for (const auto& r : all_summaries(*full, p))
     if (r.scope == summary_scope::building) expected.push_back(r);
@@ -304,7 +308,7 @@ TEST_CASE("a claim naming many sensors lists them once and still equals one aggr
   st->write_readings(rows);
   refresh_options small;
   small.max_marks_per_commit = 500;  // several rounds after the listing
-  const auto report = refresh_summaries(*st, small);
+  const auto report = refresh_summaries(*st, with_sensors(small));
   CHECK(report.rounds > 1);
   CHECK(all_summaries(*st, p) == one_pass(p, rows));
 }
