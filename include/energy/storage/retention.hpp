@@ -35,8 +35,12 @@ class retention_port {
 
   /// UTC days that end at or before `cutoff` and may hold raw readings (oldest first).
   [[nodiscard]] virtual std::vector<time_range> days_before(utc_seconds cutoff) = 0;
-  /// Every reading with ts in `day`, ordered by (sensor_id, ts).
-  [[nodiscard]] virtual reading_rows read_day(time_range day) = 0;
+  /// The buildings whose sensors have readings with ts in `day`, in id order.
+  [[nodiscard]] virtual std::vector<uuid> buildings_in_day(time_range day) = 0;
+  /// The readings of one building's sensors with ts in `day`, ordered by (sensor_id, ts). The job
+  /// archives a day one building at a time, so its memory is bounded by the largest building-day,
+  /// not by the whole day (10 million readings at the seed's scale).
+  [[nodiscard]] virtual reading_rows read_day(time_range day, const uuid& building_id) = 0;
   /// Dirty marks (hours not yet summarised) within `day`: raw data must not go before its
   /// summaries.
   [[nodiscard]] virtual std::int64_t pending_dirty_hours(time_range day) = 0;

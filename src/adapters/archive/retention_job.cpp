@@ -137,27 +137,33 @@ retention_report run_retention(storage::retention_port& db, object_store& object
       report.days_pending.push_back(day);
       continue;
     }
-    reading_rows rows = db.read_day(day);
-    const std::string key = options.prefix + detail::day_name(day.start) + ".csv.gz";
-    if (rows.empty()) {
+    const std::vector<uuid> buildings = db.buildings_in_day(day);
+    if (buildings.empty()) {
       db.drop_day(day);
       ++report.days_dropped_empty;
       continue;
     }
-    // A day archived before (a run interrupted before its drop, or late readings that arrived
-    // after the drop) is merged with what the archive holds, never overwritten with less.
-    if (auto it = m.find(key); it != m.end())
-      rows = merge(decode_archive_csv(fetch_verified(objects, key, it->second), key), rows);
-    const std::string csv = detail::archive_csv(rows);
-    const manifest_entry entry{day.start, day.end, static_cast<std::int64_t>(rows.size()),
-                               static_cast<std::int64_t>(csv.size()), detail::crc32_of(csv)};
-    objects.put(key, detail::gzip(csv));
-    (void)fetch_verified(objects, key, entry);  // verify what the store now holds, before the drop
-    m[key] = entry;
-    save_manifest(objects, options.prefix, m);
+    // One object per (day, building): memory is bounded by one building-day, and a data
+    // scientist reads one building's day without the others'.
+    for (const uuid& building : buildings) {
+      reading_rows rows = db.read_day(day, building);
+      const std::string key =
+          options.prefix + detail::day_name(day.start) + "/" + building.to_string() + ".csv.gz";
+      // A building-day archived before (a run interrupted before the drop, or late readings that
+      // arrived after it) is merged with what the archive holds, never overwritten with less.
+      if (auto it = m.find(key); it != m.end())
+        rows = merge(decode_archive_csv(fetch_verified(objects, key, it->second), key), rows);
+      const std::string csv = detail::archive_csv(rows);
+      const manifest_entry entry{day.start, day.end, static_cast<std::int64_t>(rows.size()),
+                                 static_cast<std::int64_t>(csv.size()), detail::crc32_of(csv)};
+      objects.put(key, detail::gzip(csv));
+      (void)fetch_verified(objects, key, entry);  // verify what the store holds, before the drop
+      m[key] = entry;
+      save_manifest(objects, options.prefix, m);
+      report.rows_archived += static_cast<std::int64_t>(rows.size());
+    }
     db.drop_day(day);
     ++report.days_archived;
-    report.rows_archived += static_cast<std::int64_t>(rows.size());
   }
   report.summaries_deleted = db.delete_summaries_before(
       std::chrono::floor<date::days>(options.now - options.summary_retention));

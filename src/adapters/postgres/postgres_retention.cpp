@@ -107,14 +107,30 @@ class postgres_retention final : public retention_port {
     return out;
   }
 
-  reading_rows read_day(time_range day) override {
+  std::vector<uuid> buildings_in_day(time_range day) override {
+    return pool_->run("retention: buildings of day", [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      std::vector<uuid> out;
+      // Per sensor, "is there a reading that day" is one index probe of the primary key.
+      for (const auto& r : t.exec_params(
+               "SELECT DISTINCT s.building_id FROM sensors s WHERE EXISTS (SELECT 1 FROM readings "
+               "r WHERE r.sensor_id = s.id AND r.ts >= to_timestamp($1) AND r.ts < "
+               "to_timestamp($2)) ORDER BY 1",
+               to_epoch(day.start), to_epoch(day.end)))
+        out.push_back(uuid::parse(r[0].c_str()));
+      return out;
+    });
+  }
+
+  reading_rows read_day(time_range day, const uuid& building_id) override {
     return pool_->run("retention: read day", [&](pqxx::connection& c) {
       pqxx::read_transaction t{c};
       reading_rows out;
       const auto res = t.exec_params(
-          "SELECT sensor_id, extract(epoch FROM ts)::bigint, value, quality FROM readings "
-          "WHERE ts >= to_timestamp($1) AND ts < to_timestamp($2) ORDER BY sensor_id, ts",
-          to_epoch(day.start), to_epoch(day.end));
+          "SELECT r.sensor_id, extract(epoch FROM r.ts)::bigint, r.value, r.quality "
+          "FROM sensors s JOIN readings r ON r.sensor_id = s.id WHERE s.building_id = $3 "
+          "AND r.ts >= to_timestamp($1) AND r.ts < to_timestamp($2) ORDER BY r.sensor_id, r.ts",
+          to_epoch(day.start), to_epoch(day.end), building_id.to_string());
       out.reserve(res.size());
       for (const auto& r : res)
         out.push_back(uuid::parse(r[0].c_str()), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),

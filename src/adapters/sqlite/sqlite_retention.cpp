@@ -81,28 +81,53 @@ class sqlite_retention final : public retention_port {
     return out;
   }
 
-  reading_rows read_day(time_range day) override {
+  std::vector<uuid> buildings_in_day(time_range day) override {
+    std::vector<uuid> out;
+    try {
+      SQLite::Statement st(
+          db_,
+          "SELECT DISTINCT s.building_id FROM sensors s WHERE EXISTS (SELECT 1 FROM "
+          "energy_readings r WHERE r.sensor_id = s.id AND r.timestamp >= ?1 AND r.timestamp < ?2) "
+          "ORDER BY 1");
+      st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
+      st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
+      while (st.executeStep())
+        out.push_back(uuid_of(st.getColumn(0)));
+    } catch (const SQLite::Exception& e) {
+      fail(e, "buildings of day");
+    }
+    return out;
+  }
+
+  reading_rows read_day(time_range day, const uuid& building_id) override {
     reading_rows out;
     try {
       SQLite::Statement st(
           db_,
-          "SELECT sensor_id, timestamp, value, quality_flag FROM energy_readings "
-          "WHERE timestamp >= ?1 AND timestamp < ?2 ORDER BY sensor_id, timestamp");
+          "SELECT r.sensor_id, r.timestamp, r.value, r.quality_flag FROM sensors s "
+          "JOIN energy_readings r ON r.sensor_id = s.id WHERE s.building_id = ?3 "
+          "AND r.timestamp >= ?1 AND r.timestamp < ?2 ORDER BY r.sensor_id, r.timestamp");
       st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
       st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
+      st.bind(3, building_id.bytes().data(), 16);
       while (st.executeStep()) {
-        const auto blob = st.getColumn(0);
-        if (blob.getBytes() != 16)
-          throw storage_error("sqlite retention: a sensor_id is not 16 bytes", false);
-        std::array<std::uint8_t, 16> bytes{};
-        std::memcpy(bytes.data(), blob.getBlob(), 16);
-        out.push_back(uuid{bytes}, st.getColumn(1).getInt64(), st.getColumn(2).getInt64(),
+        out.push_back(uuid_of(st.getColumn(0)), st.getColumn(1).getInt64(),
+                      st.getColumn(2).getInt64(),
                       static_cast<std::uint32_t>(st.getColumn(3).getInt64()));
       }
     } catch (const SQLite::Exception& e) {
       fail(e, "read day");
     }
     return out;
+  }
+
+  /// A 16-byte uuid BLOB column. @throws storage_error for any other size.
+  static uuid uuid_of(const SQLite::Column& blob) {
+    if (blob.getBytes() != 16)
+      throw storage_error("sqlite retention: a stored id is not 16 bytes", false);
+    std::array<std::uint8_t, 16> bytes{};
+    std::memcpy(bytes.data(), blob.getBlob(), 16);
+    return uuid{bytes};
   }
 
   std::int64_t pending_dirty_hours(time_range day) override {

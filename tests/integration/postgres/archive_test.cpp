@@ -74,6 +74,7 @@ const utc_seconds job_now = from_epoch(1'727'784'000);  // 2024-10-01T12:00Z: Ju
 struct seeded {
   std::shared_ptr<postgres_pool> pool;
   std::unique_ptr<store> s;
+  uuid building;
   std::vector<uuid> sensors;
   std::int64_t old_rows = 0;
   std::int64_t recent_rows = 0;
@@ -86,6 +87,7 @@ seeded seed_store(const std::string& prefix = "arch") {
   x.pool = make_postgres_pool(test::postgres_uri(), test::test_options(prefix));
   x.s = open_postgres_store(x.pool);
   const uuid t = uuid::v7(), b = uuid::v7();
+  x.building = b;
   x.s->put_tenant(tenant{t, "t", {}});
   building bl;
   bl.id = b;
@@ -201,15 +203,16 @@ TEST_CASE(
   CHECK(report.rows_archived == x.old_rows);
   CHECK(report.days_pending.empty());
   CHECK(x.s->count_readings() == x.recent_rows);
+  const std::string b = "/" + x.building.to_string() + ".csv.gz";
   CHECK(objects->list("readings/") ==
-        std::vector<std::string>{"readings/2024-06-01.csv.gz", "readings/2024-06-02.csv.gz",
-                                 "readings/2024-06-03.csv.gz", "readings/manifest.csv"});
+        std::vector<std::string>{"readings/2024-06-01" + b, "readings/2024-06-02" + b,
+                                 "readings/2024-06-03" + b, "readings/manifest.csv"});
   const auto manifest = objects->get("readings/manifest.csv");
   REQUIRE(manifest);
   CHECK_THAT(*manifest,
-             Catch::StartsWith(
-                 "object_key,range_start,range_end,row_count,csv_bytes,crc32\n"
-                 "readings/2024-06-01.csv.gz,2024-06-01T00:00:00Z,2024-06-02T00:00:00Z,288,"));
+             Catch::StartsWith("object_key,range_start,range_end,row_count,csv_bytes,crc32\n"
+                               "readings/2024-06-01" +
+                               b + ",2024-06-01T00:00:00Z,2024-06-02T00:00:00Z,288,"));
   // Re-running finds nothing more to do.
   const auto again = run_retention(*port, *objects, o);
   CHECK(again.days_archived == 0);

@@ -11,6 +11,7 @@
 #include "support/failing_object_store.hpp"
 
 #include <filesystem>
+#include <algorithm>
 #include <set>
 
 using namespace energy;
@@ -145,4 +146,52 @@ TEST_CASE("a SQLite retention run whose upload fails keeps every raw row") {
   o.now = job_now;
   CHECK_THROWS_AS(run_retention(*open_sqlite_retention(db), failing, o), storage_error);
   CHECK(s->count_readings() == 3 * 2 * 96);
+}
+
+TEST_CASE("each building's day is its own archive object, and a restore brings back every one") {
+  scratch tmp;
+  const auto db = tmp.dir / "site.db";
+  auto s = open_sqlite_store(db);
+  const auto ids = seed(*s);  // building A: two sensors
+  // Building B: one sensor with readings on May 31 only.
+  const uuid tenant_id = s->list_tenants().front().id;
+  building other;
+  other.id = uuid::v7();
+  other.tenant_id = tenant_id;
+  other.name = "other";
+  s->put_building(other);
+  sensor se;
+  se.id = uuid::v7();
+  se.building_id = other.id;
+  s->put_sensor(se);
+  reading_rows rows;
+  for (int k = 0; k < 96; ++k)
+    rows.push_back(se.id, may_30 + 86'400 + k * 900, 7);
+  (void)s->write_readings(rows);
+  for (auto c = s->claim_dirty(100'000); !c.hours.empty(); c = s->claim_dirty(100'000))
+    s->commit_summaries({}, c);
+
+  auto objects = open_directory_store(tmp.dir / "archive");
+  retention_options o;
+  o.now = job_now;
+  const auto report = run_retention(*open_sqlite_retention(db), *objects, o);
+  CHECK(report.days_archived == 2);
+  CHECK(report.rows_archived == 2 * 2 * 96 + 96);
+  const uuid a = s->get_sensor(ids[0])->building_id;
+  std::vector<std::string> expected{"readings/2024-05-30/" + a.to_string() + ".csv.gz",
+                                    "readings/2024-05-31/" + a.to_string() + ".csv.gz",
+                                    "readings/2024-05-31/" + other.id.to_string() + ".csv.gz",
+                                    "readings/manifest.csv"};
+  std::sort(expected.begin(), expected.end());
+  CHECK(objects->list("readings/") == expected);
+  // Building B's object holds B's rows only.
+  const std::string b_key = "readings/2024-05-31/" + other.id.to_string() + ".csv.gz";
+  const auto b_object = objects->get(b_key);
+  REQUIRE(b_object);
+  const auto b_rows = decode_archive_csv(*b_object, b_key);
+  CHECK(b_rows.size() == 96);
+  CHECK(std::all_of(b_rows.sensor_id.begin(), b_rows.sensor_id.end(),
+                    [&](const uuid& id) { return id == se.id; }));
+  CHECK(restore_range(*objects, *s, old_days) == 2 * 2 * 96 + 96);
+  CHECK(s->read_readings(se.id, old_days).size() == 96);
 }
