@@ -4,6 +4,7 @@
 // missing.
 #include "common.hpp"
 
+#include <energy/recommend/weather.hpp>
 #include <energy/baseline/changepoint.hpp>
 #include <energy/baseline/metrics.hpp>
 #include <energy/baseline/parallel.hpp>
@@ -285,6 +286,34 @@ void bind_baseline(pyb::module_& m) {
           },
           pyb::arg("start"), pyb::arg("end"), pyb::arg("temperature_ts"), pyb::arg("temperature"),
           "Predicted kWh of each period [start, end) with a normal-approximation interval.")
+      .def(
+          "weather",
+          [](const bl::changepoint_model& model, const pyb::array& temperature_ts,
+             const pyb::handle& temperature, const std::string& unit) {
+            if (unit != "F" && unit != "C")
+              throw pyb::value_error("unit: '" + unit + "' (accepted: 'F', 'C')");
+            const auto temps = temps_of(temperature_ts, temperature);
+            const auto w =
+                recommend::weather_from(model, temps,
+                                        unit == "C" ? recommend::temperature_unit::celsius
+                                                    : recommend::temperature_unit::fahrenheit);
+            pyb::dict d;
+            d["base_load_kwh_per_day"] = w.base_load_kwh_per_day;
+            d["heating_slope_kwh_per_degf_day"] = w.heating_slope_kwh_per_degf_day;
+            d["heating_balance_point_degf"] = w.heating_balance_point_degf;
+            d["cooling_slope_kwh_per_degf_day"] = w.cooling_slope_kwh_per_degf_day;
+            d["cooling_balance_point_degf"] = w.cooling_balance_point_degf;
+            d["annual_hdd_degf"] = w.annual_hdd_degf;
+            d["annual_cdd_degf"] = w.annual_cdd_degf;
+            d["heating_days_per_year"] = w.heating_days_per_year;
+            d["cooling_days_per_year"] = w.cooling_days_per_year;
+            return d;
+          },
+          pyb::arg("temperature_ts"), pyb::arg("temperature"), pyb::arg("unit") = "F",
+          "The `weather=` input of energy.recommend: the model's slopes and balance points (in "
+          "degF units) with annual degree-days and days beyond each balance point from the local "
+          "daily mean temperatures (scaled to 365.25 days). unit: 'F' or 'C', the unit the model "
+          "was fitted in.")
       .def("to_json", [](const bl::changepoint_model& x) { return io::to_json(x); })
       .def_static(
           "from_json", [](const std::string& j) { return io::changepoint_model_from_json(j); },

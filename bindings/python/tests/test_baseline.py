@@ -196,6 +196,30 @@ def test_change_point_fit_on_real_daily_data_is_cooling_only_and_predicts_its_fo
     np.testing.assert_array_equal(again.predict(days["start"], days["end"], tts, tv)["expected"], p)
 
 
+def test_change_point_weather_input_matches_pandas_degree_days_and_feeds_recommend(il_fit, il_temperature):
+    ts, kwh, _ = il_fit
+    days = energy.local_day_totals(ts, kwh, zone=ZONE)
+    tts, tv = _ns(il_temperature.index), il_temperature.to_numpy()
+    m = energy.fit_changepoint(days["start"], days["end"], days["kwh"], tts, tv, zone=ZONE)
+    w = m.weather(tts, tv)
+    # Independent route: pandas local daily means (days with >= 12 samples), CDD, scaled to a year.
+    local = il_temperature.tz_convert(ZONE)
+    grouped = local.groupby(local.index.date)
+    day_mean = grouped.mean()[grouped.count() >= 12]
+    cdd = np.maximum(0, day_mean - m.cooling_balance_point)
+    scale = 365.25 / len(day_mean)
+    assert w["annual_cdd_degf"] == pytest.approx(cdd.sum() * scale, rel=1e-9)
+    assert w["cooling_days_per_year"] == pytest.approx((day_mean > m.cooling_balance_point).sum() * scale)
+    assert w["cooling_slope_kwh_per_degf_day"] == m.cooling_slope
+    assert w["heating_slope_kwh_per_degf_day"] is None and w["annual_hdd_degf"] == 0  # cooling-only
+    with pytest.raises(ValueError, match="unit"):
+        m.weather(tts, tv, unit="K")
+    # It is what energy.recommend takes.
+    wh = np.round(kwh * 1000).astype("int64")
+    energy.recommend("01a21a00-0000-7000-8000-000000000001", ts, wh, zone=ZONE, interval_seconds=3600,
+                     weather=w)
+
+
 def test_local_days_are_23_and_25_hours_at_dst_changes(il_fit):
     ts, kwh, _ = il_fit
     days = energy.local_day_totals(ts, kwh, zone=ZONE)

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <energy/baseline/changepoint.hpp>
+#include <energy/baseline/series.hpp>
+#include <energy/recommend/recommend.hpp>
+
+namespace energy::recommend {
+
+/// The temperature unit a change-point model was fitted in (the unit of its temperature series).
+enum class temperature_unit { fahrenheit, celsius };
+
+/**
+ * The `weather` input of `recommend` from a fitted daily change-point model and the building's
+ * outdoor temperatures, so that nobody copies numbers between the two by hand:
+ * - base load, slopes and balance points from the model, converted to °F units when the model was
+ *   fitted in °C (slopes per °C-day × 5/9, balance points × 9/5 + 32);
+ * - annual heating/cooling degree-days and days beyond each balance point from the mean
+ *   temperature of each local day of `temps` in the model's zone (days with at least
+ *   `model.min_samples_per_day` finite samples), scaled from the days observed to 365.25.
+ *   A year of temperatures gives a typical year; less gives a proportional estimate.
+ * A model without a heating (cooling) term leaves those fields empty and their degree-days zero.
+ *
+ * @throws std::invalid_argument when `temps` has different ts and value sizes, no local day with
+ *         enough samples, or the model's zone is unknown.
+ */
+[[nodiscard]] weather_sensitivity weather_from(
+    const baseline::changepoint_model& model, const baseline::temperature_series& temps,
+    temperature_unit unit = temperature_unit::fahrenheit);
+
+}  // namespace energy::recommend

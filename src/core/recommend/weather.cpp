@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <energy/recommend/weather.hpp>
+
+#include "core/baseline/detail.hpp"
+
+#include <cmath>
+#include <map>
+#include <stdexcept>
+#include <utility>
+
+namespace energy::recommend {
+namespace {
+
+bool has_heating(const baseline::changepoint_model& m) {
+  return m.kind == baseline::changepoint_kind::heating_only ||
+         m.kind == baseline::changepoint_kind::heating_cooling;
+}
+bool has_cooling(const baseline::changepoint_model& m) {
+  return m.kind == baseline::changepoint_kind::cooling_only ||
+         m.kind == baseline::changepoint_kind::heating_cooling;
+}
+
+}  // namespace
+
+weather_sensitivity weather_from(const baseline::changepoint_model& model,
+                                 const baseline::temperature_series& temps, temperature_unit unit) {
+  if (temps.ts.size() != temps.value.size())
+    throw std::invalid_argument("weather_from: temperature ts and value sizes differ");
+  baseline::detail::local_clock clock{find_zone(model.zone)};
+  std::map<std::int64_t, std::pair<double, std::size_t>> daily;  // local day -> (sum, count)
+  for (std::size_t i = 0; i < temps.size(); ++i) {
+    if (!std::isfinite(temps.value[i])) continue;
+    auto& [sum, count] = daily[baseline::detail::local_day(clock.local_seconds(temps.ts[i]))];
+    sum += temps.value[i];
+    ++count;
+  }
+  double hdd = 0, cdd = 0, heating_days = 0, cooling_days = 0, days = 0;
+  for (const auto& [day, sum_count] : daily) {
+    const auto [sum, count] = sum_count;
+    if (count < model.min_samples_per_day) continue;
+    const double t = sum / static_cast<double>(count);
+    ++days;
+    if (has_heating(model) && t < model.heating_balance_point) {
+      hdd += model.heating_balance_point - t;
+      ++heating_days;
+    }
+    if (has_cooling(model) && t > model.cooling_balance_point) {
+      cdd += t - model.cooling_balance_point;
+      ++cooling_days;
+    }
+  }
+  if (days == 0)
+    throw std::invalid_argument("weather_from: no local day has " +
+                                std::to_string(model.min_samples_per_day) +
+                                " temperature samples (the model's minimum)");
+  const double per_year = 365.25 / days;
+  // °C → °F: a degree is 9/5 as large in °F, so degree-days × 9/5 and slopes per degree × 5/9.
+  const double degree = unit == temperature_unit::celsius ? 9.0 / 5.0 : 1.0;
+  const auto to_f = [&](double t) { return unit == temperature_unit::celsius ? t * 1.8 + 32 : t; };
+
+  weather_sensitivity w;
+  w.base_load_kwh_per_day = model.base_load;
+  if (has_heating(model)) {
+    w.heating_slope_kwh_per_degf_day = model.heating_slope / degree;
+    w.heating_balance_point_degf = to_f(model.heating_balance_point);
+    w.annual_hdd_degf = hdd * degree * per_year;
+    w.heating_days_per_year = heating_days * per_year;
+  }
+  if (has_cooling(model)) {
+    w.cooling_slope_kwh_per_degf_day = model.cooling_slope / degree;
+    w.cooling_balance_point_degf = to_f(model.cooling_balance_point);
+    w.annual_cdd_degf = cdd * degree * per_year;
+    w.cooling_days_per_year = cooling_days * per_year;
+  }
+  return w;
+}
+
+}  // namespace energy::recommend
