@@ -36,9 +36,9 @@ std::span<const summary_row> rows_in(const std::vector<summary_row>& sorted,
 
 /**
  * Recomputes the coarser buckets (days from hours, months from days) that contain `fresh` rows,
- * in two steps so that many buildings share one store round trip:
- * `plan` groups `fresh` by (subject, coarse bucket) and lists the store reads needed; `finish`
- * rolls up, given what the store returned.
+ * in two steps so that many buildings share one store round trip: the constructor groups `fresh`
+ * by (subject, coarse bucket) and lists the store reads needed (`queries`); `finish` rolls up,
+ * given what the store returned. It keeps references to its arguments: they must outlive it.
  * For each group: when `complete_ranges` cover the bucket entirely (all of its finer rows were just
  * recomputed from raw readings), the finer rows come from `complete`; otherwise the store's finer
  * rows are overlaid with the fresh ones. Either way the coarse row is the exact sum of the finer
