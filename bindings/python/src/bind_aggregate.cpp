@@ -67,13 +67,14 @@ class sensor_column {
   template <class Code>
   void translate(const Code* c, std::size_t from, std::size_t k, std::uint32_t* out) const {
     const std::uint32_t* table = code_position.data();
-    const auto categories = static_cast<std::uint64_t>(code_position.size());
+    const auto categories = static_cast<std::int64_t>(code_position.size());
     for (std::size_t j = 0; j < k; ++j) {
-      // Negative codes wrap to huge unsigned values and fail the same range check.
-      const auto code = static_cast<std::uint64_t>(c[from + j]);
-      const std::uint32_t p = code < categories ? table[code] : no_sensor;
+      // uint64 codes beyond int64 become negative here and fail the same range check.
+      const auto code = static_cast<std::int64_t>(c[from + j]);
+      const std::uint32_t p =
+          code >= 0 && code < categories ? table[static_cast<std::size_t>(code)] : no_sensor;
       if (p == no_sensor) [[unlikely]]
-        throw unknown(from + j, static_cast<std::int64_t>(c[from + j]));
+        throw unknown(from + j, code);
       out[j] = p;
     }
   }

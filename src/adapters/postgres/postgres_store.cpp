@@ -592,7 +592,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
         const auto hours = r[2].as<std::uint32_t>();
         const auto seq = r[3].as<std::int64_t>();
         for (int h = 0; h < 24; ++h)
-          if ((hours >> h) & 1u) found.emplace_back(day + h * 3600, seq, id);
+          if ((hours >> h) & 1u) found.emplace_back(day + h * std::int64_t{3600}, seq, id);
       }
       std::sort(found.begin(), found.end());
       found.resize(std::min(found.size(), limit));

@@ -92,8 +92,8 @@ class resum {
         for (auto& [start, r] : merged)
           parts.push_back(r);
       }
-      for (summary_row& r : roll_up(parts, target_, cal_))
-        out.push_back(std::move(r));
+      for (const summary_row& r : roll_up(parts, target_, cal_))
+        out.push_back(r);
     }
     return out;
   }
