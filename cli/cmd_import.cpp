@@ -129,7 +129,8 @@ int cmd_aggregate(const args& a, storage::store& db) {
   const double s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print(
-      "aggregated {} dirty sensor-hours ({} readings) into {} hour, {} day, {} month summaries in "
+      "aggregated {} dirty sensor-hours ({} readings read) into {} hour, {} day, {} month "
+      "summaries in "
       "{:.2f} s\n",
       r.marks_claimed, r.readings_read, r.hour_buckets, r.day_buckets, r.month_buckets, s);
   return 0;

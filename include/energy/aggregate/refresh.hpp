@@ -36,7 +36,9 @@ struct refresh_report {
   std::size_t marks_claimed = 0;  ///< dirty (sensor, UTC hour) marks taken and cleared
   std::size_t marks_skipped =
       0;  ///< of which belong to sensors that are not aggregated (temperature)
-  std::size_t readings_read = 0;  ///< raw rows read back to recompute hour buckets
+  /// Raw rows read back to recompute hour buckets. A bucket whose marks were split between rounds
+  /// (more marks than `max_marks_per_commit`) is read, and recomputed, once per round.
+  std::size_t readings_read = 0;
   std::size_t hour_buckets = 0;   ///< hour summaries written (sensor + building scope)
   std::size_t day_buckets = 0;    ///< day summaries written
   std::size_t month_buckets = 0;  ///< month summaries written
