@@ -8,6 +8,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <limits>
 #include <thread>
@@ -184,9 +185,10 @@ void bind_aggregate(pyb::module_& m) {
               for (std::size_t j = 0; j < k; ++j) {
                 const auto v = to_milli(vu[from + j]);
                 if (!v)
-                  throw std::invalid_argument(
-                      fmt::format("value[{}]: {} is not a finite number of canonical units",
-                                  from + j, vu[from + j]));
+                  throw std::invalid_argument(fmt::format(
+                      "value[{}]: {} {}", from + j, vu[from + j],
+                      std::isfinite(vu[from + j]) ? "is too large (more than 9e12 canonical units)"
+                                                  : "is not a finite number of canonical units"));
                 conv[j] = *v;
               }
             }

@@ -108,6 +108,11 @@ def test_bad_aggregate_input_names_the_row():
     values[1234] = np.nan
     with pytest.raises(ValueError, match=r"value\[1234\]: nan is not a finite number"):
         energy.aggregate(buildings, sensors, codes, ts, value=values, sensor_categories=ids, threads=3)
+    values[1234] = 1e13
+    with pytest.raises(ValueError, match=r"value\[1234\]: .* is too large"):
+        energy.aggregate(buildings, sensors, codes, ts, value=values, sensor_categories=ids)
+    with pytest.raises(TypeError, match="1-D numeric array"):
+        energy.aggregate(buildings, sensors, codes, ts, value=np.array(["a"] * len(codes)), sensor_categories=ids)
     bad = codes.copy()
     bad[77] = 6
     with pytest.raises(ValueError, match=r"sensor_id\[77\]: code 6 has no category"):
