@@ -79,6 +79,11 @@ int cmd_retention(const args& a, const std::string& uri) {
       "because they still have unsummarised hours (run 'energy aggregate')\n",
       r.days_archived, r.rows_archived, r.days_dropped_empty, r.summaries_deleted,
       r.days_pending.size());
+  if (!r.days_changed.empty())
+    fmt::print(
+        "{} days archived but kept: readings arrived or changed while the job ran (the next "
+        "run archives them)\n",
+        r.days_changed.size());
   return 0;
 }
 

@@ -15,9 +15,10 @@
 namespace energy::archive {
 
 /**
- * Archive format (one object per UTC day, readable with pandas:
+ * Archive format (one object per UTC day and building, readable with pandas:
  * `pd.read_csv(path, compression="gzip", parse_dates=["ts"])`):
- *   `<prefix><YYYY-MM-DD>.csv.gz` — gzip CSV, header `sensor_id,ts,value,quality`; ts is
+ *   `<prefix><YYYY-MM-DD>/<building id>.csv.gz` — gzip CSV, header `sensor_id,ts,value,quality`;
+ *   ts is
  *   RFC 3339 UTC ("2024-07-01T00:15:00Z"), value is exact decimal text in the sensor's canonical
  *   unit (kWh, m3, degC: three decimals, so Wh-exact), quality the flag bitmask.
  *   `<prefix>manifest.csv` — one line per archived object:
@@ -37,14 +38,19 @@ struct retention_report {
   std::int64_t rows_archived = 0;
   std::int64_t days_dropped_empty = 0;   ///< days without readings, dropped without an object
   std::vector<time_range> days_pending;  ///< kept: they still have unsummarised (dirty) hours
+  /// Archived but kept: readings arrived or changed while the job ran (the next run re-archives
+  /// them, merged with what the archive holds).
+  std::vector<time_range> days_changed;
   std::int64_t summaries_deleted = 0;
 };
 
 /**
- * The retention job: for each UTC day older than `raw_retention`, oldest first: read its
- * readings, write the gzip CSV, read it back and verify row count and checksum, record it in the
- * manifest, and only then drop the day from the database. Days with dirty hours are kept (their
- * summaries are not computed yet). Then deletes summaries older than `summary_retention`.
+ * The retention job: for each UTC day older than `raw_retention`, oldest first, building by
+ * building: read its readings, write the gzip CSV, read it back and verify row count and
+ * checksum, record it in the manifest; then drop the day from the database, provided it still
+ * holds what was archived (otherwise it is kept and reported in `days_changed`). Days with dirty
+ * hours are kept (their summaries are not computed yet). Then deletes summaries older than
+ * `summary_retention`.
  *
  * Idempotent and crash-safe: an interrupted run leaves every day either still in the database or
  * archived and listed in the manifest; re-running re-uploads a day whose drop did not happen

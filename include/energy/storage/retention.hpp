@@ -44,8 +44,14 @@ class retention_port {
   /// Dirty marks (hours not yet summarised) within `day`: raw data must not go before its
   /// summaries.
   [[nodiscard]] virtual std::int64_t pending_dirty_hours(time_range day) = 0;
-  /// Removes every reading of `day` (PostgreSQL: drops the day's partition). Idempotent.
-  virtual void drop_day(time_range day) = 0;
+  /**
+   * Removes every reading of `day` (PostgreSQL: drops the day's partition) — but only if the day
+   * still holds exactly `expected_rows` readings and no dirty marks, checked atomically with the
+   * removal while writers wait. Returns false, removing nothing, when late readings or
+   * corrections arrived after the job read the day (the next run archives them). Idempotent: a
+   * day already gone counts as removed.
+   */
+  [[nodiscard]] virtual bool drop_day(time_range day, std::int64_t expected_rows) = 0;
   /// Deletes summaries whose period starts before `cutoff`; returns how many.
   virtual std::int64_t delete_summaries_before(utc_seconds cutoff) = 0;
 

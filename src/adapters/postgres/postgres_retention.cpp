@@ -142,33 +142,42 @@ class postgres_retention final : public retention_port {
   std::int64_t pending_dirty_hours(time_range day) override {
     return pool_->run("retention: dirty hours", [&](pqxx::connection& c) {
       pqxx::read_transaction t{c};
-      return t
-          .exec_params1(
-              // Hours of each (sensor, UTC day) mask that fall in [$1, $2), counted bit by bit.
-              "SELECT coalesce(sum((d.hours >> h) & 1), 0) FROM dirty_days d, "
-              "generate_series(0, 23) AS h "
-              "WHERE d.day > $1::bigint - 86400 AND d.day < $2::bigint "
-              "AND d.day + h * 3600 >= $1::bigint AND d.day + h * 3600 < $2::bigint",
-              to_epoch(day.start), to_epoch(day.end))[0]
-          .as<std::int64_t>();
+      return dirty_hours_in(t, day);
     });
   }
 
-  void drop_day(time_range day) override {
-    pool_->run("retention: drop day", [&](pqxx::connection& c) {
+  bool drop_day(time_range day, std::int64_t expected_rows) override {
+    const bool dropped = pool_->run("retention: drop day", [&](pqxx::connection& c) {
       pqxx::work w{c};
+      // Writers wait from here to the commit, so the count and the dirty marks checked below are
+      // what the drop removes. The lock is on the parent table, the first lock a writer takes
+      // and the one DROP needs too: taking the partition's first would deadlock with a writer
+      // holding the parent. Readers are not blocked until the drop itself.
+      w.exec0("LOCK TABLE readings IN SHARE ROW EXCLUSIVE MODE");
       if (pool_->layout() == "native") {
-        w.exec0("DROP TABLE IF EXISTS " + pool_->quoted_schema() + "." + partition_name(day.start));
+        const std::string part = pool_->quoted_schema() + "." + partition_name(day.start);
+        if (w.exec_params1("SELECT to_regclass($1) IS NULL", part)[0].as<bool>()) return true;
+        if (w.exec1("SELECT count(*) FROM " + part)[0].as<std::int64_t>() != expected_rows ||
+            dirty_hours_in(w, day) > 0)
+          return false;
+        w.exec0("DROP TABLE " + part);
       } else {
+        const auto rows = w.exec_params1(
+                               "SELECT count(*) FROM readings WHERE ts >= to_timestamp($1) AND ts "
+                               "< to_timestamp($2)",
+                               to_epoch(day.start), to_epoch(day.end))[0]
+                              .as<std::int64_t>();
+        if (rows != expected_rows || dirty_hours_in(w, day) > 0) return false;
         w.exec_params(
             "SELECT drop_chunks('readings', older_than => to_timestamp($2), newer_than => "
             "to_timestamp($1))",
             to_epoch(day.start), to_epoch(day.end));
       }
       w.commit();
-      return 0;
+      return true;
     });
     pool_->forget_partitions();
+    return dropped;
   }
 
   std::int64_t delete_summaries_before(utc_seconds cutoff) override {
@@ -182,6 +191,18 @@ class postgres_retention final : public retention_port {
   }
 
  private:
+  /// Dirty hours (not yet summarised) of the (sensor, UTC day) mask rows that fall in `day`.
+  static std::int64_t dirty_hours_in(pqxx::transaction_base& t, time_range day) {
+    return t
+        .exec_params1(
+            "SELECT coalesce(sum((d.hours >> h) & 1), 0) FROM dirty_days d, "
+            "generate_series(0, 23) AS h "
+            "WHERE d.day > $1::bigint - 86400 AND d.day < $2::bigint "
+            "AND d.day + h * 3600 >= $1::bigint AND d.day + h * 3600 < $2::bigint",
+            to_epoch(day.start), to_epoch(day.end))[0]
+        .as<std::int64_t>();
+  }
+
   std::shared_ptr<postgres_pool> pool_;
 };
 

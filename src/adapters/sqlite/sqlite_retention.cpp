@@ -142,15 +142,32 @@ class sqlite_retention final : public retention_port {
     }
   }
 
-  void drop_day(time_range day) override {
+  bool drop_day(time_range day, std::int64_t expected_rows) override {
     try {
-      SQLite::Transaction tx(db_);
-      SQLite::Statement st(db_,
-                           "DELETE FROM energy_readings WHERE timestamp >= ?1 AND timestamp < ?2");
-      st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
-      st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
-      st.exec();
-      tx.commit();
+      // BEGIN IMMEDIATE takes the write lock first: no writer can slip in between the checks and
+      // the delete (a deferred transaction would also risk a lock upgrade that fails as busy).
+      db_.exec("BEGIN IMMEDIATE");
+      try {
+        SQLite::Statement count(
+            db_, "SELECT count(*) FROM energy_readings WHERE timestamp >= ?1 AND timestamp < ?2");
+        count.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
+        count.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
+        count.executeStep();
+        const bool unchanged =
+            count.getColumn(0).getInt64() == expected_rows && pending_dirty_hours(day) == 0;
+        if (unchanged) {
+          SQLite::Statement st(
+              db_, "DELETE FROM energy_readings WHERE timestamp >= ?1 AND timestamp < ?2");
+          st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
+          st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
+          st.exec();
+        }
+        db_.exec(unchanged ? "COMMIT" : "ROLLBACK");
+        return unchanged;
+      } catch (...) {
+        db_.exec("ROLLBACK");
+        throw;
+      }
     } catch (const SQLite::Exception& e) {
       fail(e, "delete day");
     }

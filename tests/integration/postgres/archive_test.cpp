@@ -13,6 +13,7 @@
 
 #include "pg_test_support.hpp"
 #include "support/failing_object_store.hpp"
+#include "support/late_reading_port.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -285,6 +286,23 @@ TEST_CASE("a failing upload leaves the raw data in place and drops nothing") {
   CHECK_THROWS_AS(run_retention(*open_postgres_retention(x.pool), objects, o), storage_error);
   CHECK(x.s->count_readings() == x.old_rows + x.recent_rows);
   CHECK(count_in(*x.s, x.sensors, june) == x.old_rows);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a late reading that lands while its day is archived keeps the partition") {
+  auto x = seed_store("late");
+  const auto dir = temp_dir("late");
+  auto objects = open_directory_store(dir);
+  retention_options o;
+  o.now = job_now;
+  reading_rows late;  // 23:50 on June 1: a time the seed has no reading for
+  late.push_back(x.sensors[1], june_1 + 86'400 - 600, 77);
+  energy::testing::late_reading_port racing(open_postgres_retention(x.pool), *x.s, late);
+  const auto report = run_retention(racing, *objects, o);
+  REQUIRE(report.days_changed.size() == 1);
+  CHECK(report.days_changed[0].start == from_epoch(june_1));
+  CHECK(report.days_archived == 2);                      // June 2 and 3
+  CHECK(count_in(*x.s, x.sensors, june) == 3 * 96 + 1);  // June 1 kept, with the late reading
   fs::remove_all(dir);
 }
 

@@ -9,6 +9,7 @@
 #include <energy/storage/sqlite_retention.hpp>
 
 #include "support/failing_object_store.hpp"
+#include "support/late_reading_port.hpp"
 
 #include <filesystem>
 #include <algorithm>
@@ -194,4 +195,38 @@ TEST_CASE("each building's day is its own archive object, and a restore brings b
                     [&](const uuid& id) { return id == se.id; }));
   CHECK(restore_range(*objects, *s, old_days) == 2 * 2 * 96 + 96);
   CHECK(s->read_readings(se.id, old_days).size() == 96);
+}
+
+TEST_CASE(
+    "a reading that arrives while its day is archived keeps the day, and the next run "
+    "archives it") {
+  scratch tmp;
+  const auto db = tmp.dir / "site.db";
+  auto s = open_sqlite_store(db);
+  const auto ids = seed(*s);
+  auto objects = open_directory_store(tmp.dir / "archive");
+  retention_options o;
+  o.now = job_now;
+  // A reading at 23:50 on May 30 that the sensor had not sent before (the seed has quarter-hours).
+  reading_rows late;
+  late.push_back(ids[0], may_30 + 86'400 - 600, 42);
+  energy::testing::late_reading_port racing(open_sqlite_retention(db), *s, late);
+  const auto first = run_retention(racing, *objects, o);
+  REQUIRE(first.days_changed.size() == 1);
+  CHECK(first.days_changed[0].start == from_epoch(may_30));
+  CHECK(first.days_archived == 1);  // May 31 went as usual
+  CHECK(s->read_readings(ids[0], {from_epoch(may_30 + 86'400 - 600), from_epoch(may_30 + 86'400)})
+            .size() == 1);  // the late reading is still in the database, not dropped unarchived
+
+  // The late reading's hour is dirty until the summaries catch up; then the day is archived with
+  // the reading merged into its object, and a restore brings back every row.
+  const auto waiting = run_retention(*open_sqlite_retention(db), *objects, o);
+  CHECK(waiting.days_pending.size() == 1);
+  for (auto c = s->claim_dirty(100'000); !c.hours.empty(); c = s->claim_dirty(100'000))
+    s->commit_summaries({}, c);
+  const auto second = run_retention(*open_sqlite_retention(db), *objects, o);
+  CHECK(second.days_archived == 1);
+  CHECK(second.days_changed.empty());
+  CHECK(s->count_readings() == 2 * 96);  // only the recent day is left
+  CHECK(restore_range(*objects, *s, old_days) == 2 * 2 * 96 + 1);
 }
