@@ -139,18 +139,18 @@ retention_report run_retention(storage::retention_port& db, object_store& object
     }
     const std::vector<uuid> buildings = db.buildings_in_day(day);
     if (buildings.empty()) {
-      if (db.drop_day(day, 0))
+      if (db.drop_day(day, storage::day_fingerprint{}))
         ++report.days_dropped_empty;
       else
         report.days_changed.push_back(day);
       continue;
     }
-    std::int64_t rows_read = 0;  // what the database held, before merging earlier archives
+    storage::day_fingerprint read;  // what the database held, before merging earlier archives
     // One object per (day, building): memory is bounded by one building-day, and a data
     // scientist reads one building's day without the others'.
     for (const uuid& building : buildings) {
       reading_rows rows = db.read_day(day, building);
-      rows_read += static_cast<std::int64_t>(rows.size());
+      read.add(rows);
       const std::string key =
           options.prefix + detail::day_name(day.start) + "/" + building.to_string() + ".csv.gz";
       // A building-day archived before (a run interrupted before the drop, or late readings that
@@ -166,7 +166,7 @@ retention_report run_retention(storage::retention_port& db, object_store& object
       save_manifest(objects, options.prefix, m);
       report.rows_archived += static_cast<std::int64_t>(rows.size());
     }
-    if (!db.drop_day(day, rows_read)) {
+    if (!db.drop_day(day, read)) {
       report.days_changed.push_back(day);
       continue;
     }

@@ -146,7 +146,7 @@ class postgres_retention final : public retention_port {
     });
   }
 
-  bool drop_day(time_range day, std::int64_t expected_rows) override {
+  bool drop_day(time_range day, const day_fingerprint& expected) override {
     const bool dropped = pool_->run("retention: drop day", [&](pqxx::connection& c) {
       pqxx::work w{c};
       // Writers wait from here to the commit, so the count and the dirty marks checked below are
@@ -157,17 +157,10 @@ class postgres_retention final : public retention_port {
       if (pool_->layout() == "native") {
         const std::string part = pool_->quoted_schema() + "." + partition_name(day.start);
         if (w.exec_params1("SELECT to_regclass($1) IS NULL", part)[0].as<bool>()) return true;
-        if (w.exec1("SELECT count(*) FROM " + part)[0].as<std::int64_t>() != expected_rows ||
-            dirty_hours_in(w, day) > 0)
-          return false;
+        if (fingerprint(w, part, day) != expected || dirty_hours_in(w, day) > 0) return false;
         w.exec0("DROP TABLE " + part);
       } else {
-        const auto rows = w.exec_params1(
-                               "SELECT count(*) FROM readings WHERE ts >= to_timestamp($1) AND ts "
-                               "< to_timestamp($2)",
-                               to_epoch(day.start), to_epoch(day.end))[0]
-                              .as<std::int64_t>();
-        if (rows != expected_rows || dirty_hours_in(w, day) > 0) return false;
+        if (fingerprint(w, "readings", day) != expected || dirty_hours_in(w, day) > 0) return false;
         w.exec_params(
             "SELECT drop_chunks('readings', older_than => to_timestamp($2), newer_than => "
             "to_timestamp($1))",
@@ -191,6 +184,17 @@ class postgres_retention final : public retention_port {
   }
 
  private:
+  /// The day_fingerprint of `table`'s readings in `day` (SQL's % truncates like C++'s).
+  static day_fingerprint fingerprint(pqxx::transaction_base& t, const std::string& table,
+                                     time_range day) {
+    const auto r = t.exec_params1("SELECT count(*), coalesce(sum(value % " +
+                                      std::to_string(day_fingerprint::modulus) +
+                                      "), 0), coalesce(sum(quality), 0) FROM " + table +
+                                      " WHERE ts >= to_timestamp($1) AND ts < to_timestamp($2)",
+                                  to_epoch(day.start), to_epoch(day.end));
+    return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>()};
+  }
+
   /// Dirty hours (not yet summarised) of the (sensor, UTC day) mask rows that fall in `day`.
   static std::int64_t dirty_hours_in(pqxx::transaction_base& t, time_range day) {
     return t

@@ -142,19 +142,23 @@ class sqlite_retention final : public retention_port {
     }
   }
 
-  bool drop_day(time_range day, std::int64_t expected_rows) override {
+  bool drop_day(time_range day, const day_fingerprint& expected) override {
     try {
       // BEGIN IMMEDIATE takes the write lock first: no writer can slip in between the checks and
       // the delete (a deferred transaction would also risk a lock upgrade that fails as busy).
       db_.exec("BEGIN IMMEDIATE");
       try {
-        SQLite::Statement count(
-            db_, "SELECT count(*) FROM energy_readings WHERE timestamp >= ?1 AND timestamp < ?2");
-        count.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
-        count.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
-        count.executeStep();
-        const bool unchanged =
-            count.getColumn(0).getInt64() == expected_rows && pending_dirty_hours(day) == 0;
+        // SQLite's % truncates like C++'s; quality_flag holds the flags as stored.
+        SQLite::Statement now(db_, "SELECT count(*), coalesce(sum(value % " +
+                                       std::to_string(day_fingerprint::modulus) +
+                                       "), 0), coalesce(sum(quality_flag), 0) FROM energy_readings "
+                                       "WHERE timestamp >= ?1 AND timestamp < ?2");
+        now.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
+        now.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
+        now.executeStep();
+        const day_fingerprint found{now.getColumn(0).getInt64(), now.getColumn(1).getInt64(),
+                                    now.getColumn(2).getInt64()};
+        const bool unchanged = found == expected && pending_dirty_hours(day) == 0;
         if (unchanged) {
           SQLite::Statement st(
               db_, "DELETE FROM energy_readings WHERE timestamp >= ?1 AND timestamp < ?2");

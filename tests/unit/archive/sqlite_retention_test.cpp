@@ -230,3 +230,27 @@ TEST_CASE(
   CHECK(s->count_readings() == 2 * 96);  // only the recent day is left
   CHECK(restore_range(*objects, *s, old_days) == 2 * 2 * 96 + 1);
 }
+
+TEST_CASE("a correction that lands while its day is archived keeps the day, even once summarised") {
+  scratch tmp;
+  const auto db = tmp.dir / "site.db";
+  auto s = open_sqlite_store(db);
+  const auto ids = seed(*s);
+  auto objects = open_directory_store(tmp.dir / "archive");
+  retention_options o;
+  o.now = job_now;
+  // A new value for a reading the job has already archived, and an aggregation run that clears
+  // its dirty mark before the drop: only the day's fingerprint can tell.
+  reading_rows fix;
+  fix.push_back(ids[1], may_30 + 900, 9'999);
+  energy::testing::late_reading_port racing(open_sqlite_retention(db), *s, fix, true);
+  const auto first = run_retention(racing, *objects, o);
+  REQUIRE(first.days_changed.size() == 1);
+  CHECK(first.days_changed[0].start == from_epoch(may_30));
+  const auto second = run_retention(*open_sqlite_retention(db), *objects, o);
+  CHECK(second.days_archived == 1);
+  CHECK(restore_range(*objects, *s, old_days) == 2 * 2 * 96);
+  const auto back = s->read_readings(ids[1], {from_epoch(may_30 + 900), from_epoch(may_30 + 1800)});
+  REQUIRE(back.size() == 1);
+  CHECK(back.value[0] == 9'999);  // the corrected value is what the archive holds
+}
