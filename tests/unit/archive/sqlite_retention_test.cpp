@@ -62,18 +62,27 @@ std::vector<uuid> seed(store& s) {
 
 using dying_store = energy::testing::failing_object_store;
 
+/// A SQLite store file holding the seed's readings, an archive directory, and the job's options.
+struct site {
+  scratch tmp;
+  fs::path db = tmp.dir / "site.db";
+  std::unique_ptr<store> s = open_sqlite_store(db);
+  std::vector<uuid> ids = seed(*s);
+  std::unique_ptr<object_store> objects = open_directory_store(tmp.dir / "archive");
+  retention_options o = [] {
+    retention_options options;
+    options.now = job_now;
+    return options;
+  }();
+};
+
 }  // namespace
 
 TEST_CASE(
     "SQLite retention archives old days, deletes their rows, keeps recent ones, and restore brings "
     "them back") {
-  scratch tmp;
-  const auto db = tmp.dir / "site.db";
-  auto s = open_sqlite_store(db);
-  const auto ids = seed(*s);
-  auto objects = open_directory_store(tmp.dir / "archive");
-  retention_options o;
-  o.now = job_now;
+  site x;
+  auto& [tmp, db, s, ids, objects, o] = x;
   const auto report = run_retention(*open_sqlite_retention(db), *objects, o);
   CHECK(report.days_archived == 2);
   CHECK(report.rows_archived == 2 * 2 * 96);
@@ -200,13 +209,8 @@ TEST_CASE("each building's day is its own archive object, and a restore brings b
 TEST_CASE(
     "a reading that arrives while its day is archived keeps the day, and the next run "
     "archives it") {
-  scratch tmp;
-  const auto db = tmp.dir / "site.db";
-  auto s = open_sqlite_store(db);
-  const auto ids = seed(*s);
-  auto objects = open_directory_store(tmp.dir / "archive");
-  retention_options o;
-  o.now = job_now;
+  site x;
+  auto& [tmp, db, s, ids, objects, o] = x;
   // A reading at 23:50 on May 30 that the sensor had not sent before (the seed has quarter-hours).
   reading_rows late;
   late.push_back(ids[0], may_30 + 86'400 - 600, 42);
@@ -232,13 +236,8 @@ TEST_CASE(
 }
 
 TEST_CASE("a correction that lands while its day is archived keeps the day, even once summarised") {
-  scratch tmp;
-  const auto db = tmp.dir / "site.db";
-  auto s = open_sqlite_store(db);
-  const auto ids = seed(*s);
-  auto objects = open_directory_store(tmp.dir / "archive");
-  retention_options o;
-  o.now = job_now;
+  site x;
+  auto& [tmp, db, s, ids, objects, o] = x;
   // A new value for a reading the job has already archived, and an aggregation run that clears
   // its dirty mark before the drop: only the day's fingerprint can tell.
   reading_rows fix;
