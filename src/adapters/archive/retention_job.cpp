@@ -155,17 +155,23 @@ retention_report run_retention(storage::retention_port& db, object_store& object
           options.prefix + detail::day_name(day.start) + "/" + building.to_string() + ".csv.gz";
       // A building-day archived before (a run interrupted before the drop, or late readings that
       // arrived after it) is merged with what the archive holds, never overwritten with less.
-      if (auto it = m.find(key); it != m.end())
-        rows = merge(decode_archive_csv(fetch_verified(objects, key, it->second), key), rows);
+      const auto earlier = m.find(key);
+      if (earlier != m.end())
+        rows = merge(decode_archive_csv(fetch_verified(objects, key, earlier->second), key), rows);
       const std::string csv = detail::archive_csv(rows);
       const manifest_entry entry{day.start, day.end, static_cast<std::int64_t>(rows.size()),
                                  static_cast<std::int64_t>(csv.size()), detail::crc32_of(csv)};
       objects.put(key, detail::gzip(csv));
       (void)fetch_verified(objects, key, entry);  // verify what the store holds, before the drop
       m[key] = entry;
-      save_manifest(objects, options.prefix, m);
+      // A replaced object must be listed at once: an interruption before the day's manifest
+      // write would leave the old entry describing the new object, and no run could verify it.
+      // A new object can wait: unlisted, it is simply archived again while the day is online.
+      if (earlier != m.end()) save_manifest(objects, options.prefix, m);
       report.rows_archived += static_cast<std::int64_t>(rows.size());
     }
+    // Once per day, not per building: the manifest lists every object ever archived.
+    save_manifest(objects, options.prefix, m);
     if (!db.drop_day(day, read)) {
       report.days_changed.push_back(day);
       continue;
