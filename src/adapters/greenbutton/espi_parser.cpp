@@ -451,6 +451,12 @@ class parser {
     }
     href_map up_self, up_related;
     index_links(usage_points_, up_self, up_related);
+    // The usage point a meter reading or summary belongs to: the implicit one in a document
+    // without UsagePoint entries, otherwise the one its links name (none if they name none).
+    const auto owner = [&](const links& l) -> std::optional<std::size_t> {
+      if (usage_points_.empty()) return implicit_usage_point();
+      return resolve(l, up_related, up_self, usage_points_.size());
+    };
 
     // Local time parameters: a usage point links the one it uses; one alone applies to all.
     for (const auto& p : local_times_)
@@ -485,11 +491,7 @@ class parser {
         report(p.node, parsed_types_.empty()
                            ? "MeterReading has no ReadingType in this file: values stay raw"
                            : "MeterReading links no ReadingType of this file: values stay raw");
-      std::optional<std::size_t> up;
-      if (usage_points_.empty())
-        up = implicit_usage_point();
-      else
-        up = resolve(p.l, up_related, up_self, usage_points_.size());
+      const std::optional<std::size_t> up = owner(p.l);
       if (up)
         doc_.usage_points[*up].meter_readings.push_back(doc_.meter_readings.size());
       else
@@ -503,11 +505,7 @@ class parser {
     // Summaries -> usage point.
     for (const auto& p : summaries_) {
       usage_summary s = parse_summary(p);
-      std::optional<std::size_t> up;
-      if (usage_points_.empty())
-        up = implicit_usage_point();
-      else
-        up = resolve(p.l, up_related, up_self, usage_points_.size());
+      const std::optional<std::size_t> up = owner(p.l);
       if (up)
         doc_.usage_points[*up].summaries.push_back(doc_.summaries.size());
       else

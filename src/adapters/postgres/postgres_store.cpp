@@ -391,11 +391,16 @@ std::vector<std::size_t> last_row_per_key(std::span<const summary_row> rows) {
   return out;
 }
 
+/// Appends the reading in columns first .. first + 3 of `r` (sensor_id, epoch ts, value, quality).
+void push_reading(reading_rows& out, const pqxx::row& r, int first = 0) {
+  out.push_back(to_uuid(r[first]), r[first + 1].as<std::int64_t>(), r[first + 2].as<std::int64_t>(),
+                from_db_quality(r[first + 3].as<std::int32_t>()));
+}
+
 void append_rows(reading_rows& out, const pqxx::result& res) {
   out.reserve(out.size() + res.size());
   for (const auto& r : res)
-    out.push_back(to_uuid(r[0]), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
-                  from_db_quality(r[3].as<std::int32_t>()));
+    push_reading(out, r);
 }
 
 // --- the store -----------------------------------------------------------------------------------
@@ -554,9 +559,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
       pqxx::read_transaction t{c};
       const auto res = t.exec_prepared("read_building_readings_many", buildings, starts, ends);
       for (const auto& r : res)
-        result[r[0].as<std::size_t>() - 1].push_back(to_uuid(r[1]), r[2].as<std::int64_t>(),
-                                                     r[3].as<std::int64_t>(),
-                                                     from_db_quality(r[4].as<std::int32_t>()));
+        push_reading(result[r[0].as<std::size_t>() - 1], r, 1);
       return result;
     });
   }
