@@ -14,6 +14,7 @@
 #include "pg_test_support.hpp"
 #include "support/failing_object_store.hpp"
 #include "support/late_reading_port.hpp"
+#include "support/one_building.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -87,21 +88,9 @@ seeded seed_store(const std::string& prefix = "arch") {
   seeded x;
   x.pool = make_postgres_pool(test::postgres_uri(), test::test_options(prefix));
   x.s = open_postgres_store(x.pool);
-  const uuid t = uuid::v7(), b = uuid::v7();
-  x.building = b;
-  x.s->put_tenant(tenant{t, "t", {}});
-  building bl;
-  bl.id = b;
-  bl.tenant_id = t;
-  bl.name = "b";
-  x.s->put_building(bl);
-  for (int i = 0; i < 3; ++i) {
-    sensor se;
-    se.id = uuid::v7();
-    se.building_id = b;
-    x.s->put_sensor(se);
-    x.sensors.push_back(se.id);
-  }
+  const auto site = energy::testing::put_one_building(*x.s, 3);
+  x.building = site.building_id;
+  x.sensors = site.sensors;
   reading_rows rows;
   for (const auto& id : x.sensors) {
     for (int k = 0; k < 3 * 96; ++k)

@@ -9,6 +9,7 @@
 #include <energy/storage/postgres.hpp>
 
 #include "pg_test_support.hpp"
+#include "support/one_building.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -26,17 +27,7 @@ TEST_CASE(
   o.retry_backoff =
       std::chrono::milliseconds{50};  // 50 + 100 ms of retries: shorter than the outage
   auto s = open_postgres_store(uri, o);
-  const uuid t = uuid::v7(), b = uuid::v7(), sensor_id = uuid::v7();
-  s->put_tenant(tenant{t, "t", {}});
-  building bl;
-  bl.id = b;
-  bl.tenant_id = t;
-  bl.name = "b";
-  s->put_building(bl);
-  sensor se;
-  se.id = sensor_id;
-  se.building_id = b;
-  s->put_sensor(se);
+  const uuid sensor_id = energy::testing::put_one_building(*s, 1).sensors.front();
 
   constexpr int batches = 120;
   constexpr int per_batch = 200;

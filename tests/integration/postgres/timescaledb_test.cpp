@@ -8,6 +8,7 @@
 #include <energy/storage/postgres.hpp>
 
 #include "pg_test_support.hpp"
+#include "support/one_building.hpp"
 
 #include <pqxx/pqxx>
 
@@ -66,17 +67,7 @@ int main() {
                    .as<int>() == 1,
            "readings is a hypertable");
   }
-  const uuid t = uuid::v7(), b = uuid::v7(), id = uuid::v7();
-  s->put_tenant(tenant{t, "t", {}});
-  building bl;
-  bl.id = b;
-  bl.tenant_id = t;
-  bl.name = "b";
-  s->put_building(bl);
-  sensor se;
-  se.id = id;
-  se.building_id = b;
-  s->put_sensor(se);
+  const uuid id = energy::testing::put_one_building(*s, 1).sensors.front();
   reading_rows rows;
   for (int k = 0; k < 96; ++k)
     rows.push_back(id, 1'717'200'000 + k * 900, k);  // 2024-06-01

@@ -10,6 +10,7 @@
 
 #include "support/failing_object_store.hpp"
 #include "support/late_reading_port.hpp"
+#include "support/one_building.hpp"
 
 #include <filesystem>
 #include <algorithm>
@@ -34,25 +35,13 @@ const time_range old_days{from_epoch(may_30), from_epoch(may_30 + 2 * 86'400)};
 
 // Two old days (May 30-31) and one recent day (Sep 30) for two sensors, summaries up to date.
 std::vector<uuid> seed(store& s) {
-  const uuid t = uuid::v7(), b = uuid::v7();
-  s.put_tenant(tenant{t, "t", {}});
-  building bl;
-  bl.id = b;
-  bl.tenant_id = t;
-  bl.name = "b";
-  s.put_building(bl);
-  std::vector<uuid> ids;
+  const std::vector<uuid> ids = energy::testing::put_one_building(s, 2).sensors;
   reading_rows rows;
-  for (int i = 0; i < 2; ++i) {
-    sensor se;
-    se.id = uuid::v7();
-    se.building_id = b;
-    s.put_sensor(se);
-    ids.push_back(se.id);
+  for (const uuid& id : ids) {
     for (int k = 0; k < 2 * 96; ++k)
-      rows.push_back(se.id, may_30 + k * 900, 500 + k, k % 5 == 0 ? 4u : 0u);
+      rows.push_back(id, may_30 + k * 900, 500 + k, k % 5 == 0 ? 4u : 0u);
     for (int k = 0; k < 96; ++k)
-      rows.push_back(se.id, 1'727'654'400 + k * 900, 3);
+      rows.push_back(id, 1'727'654'400 + k * 900, 3);
   }
   (void)s.write_readings(rows);
   for (auto c = s.claim_dirty(100'000); !c.hours.empty(); c = s.claim_dirty(100'000))
