@@ -177,6 +177,30 @@ struct page {
   std::array<milli, page_slots> value;
 };
 
+/// Pages in blocks that never move: growing the grid neither copies pages nor zeroes values
+/// (a slot's value is read only where its bit is set).
+class page_store {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  page& operator[](std::size_t i) noexcept { return blocks_[i / block][i % block]; }
+  const page& operator[](std::size_t i) const noexcept { return blocks_[i / block][i % block]; }
+  page& emplace_back() {
+    if (size_ == blocks_.size() * block)
+      blocks_.push_back(std::make_unique_for_overwrite<page[]>(block));
+    page& pg = (*this)[size_++];
+    pg.present = 0;
+    return pg;
+  }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return blocks_.size() * block * sizeof(page) + blocks_.capacity() * sizeof(void*);
+  }
+
+ private:
+  static constexpr std::size_t block = 1024;  // 520 KiB
+  std::vector<std::unique_ptr<page[]>> blocks_;
+  std::size_t size_ = 0;
+};
+
 /// What every reading reads, one per sensor in an array of its own: the page that holds the
 /// sensor's last reading and what it takes to find the slot without a division.
 struct sensor_cursor {
@@ -325,7 +349,7 @@ struct aggregator::impl {
   std::vector<std::vector<std::uint32_t>> building_subject_list;
 
   /// The grid: last value per (sensor, interval slot), in pages found by (sensor, page key).
-  std::vector<page> pages;
+  page_store pages;
   bucket_index page_index;
   std::unordered_map<off_grid_key, milli, off_grid_hash> off_grid;
 
@@ -503,8 +527,8 @@ struct aggregator::impl {
     if (folded_valid) return;
     // Pages grouped by sensor (counting sort), each sensor's in key order.
     std::vector<std::size_t> first(sensors.size() + 1, 0);
-    for (const page& pg : pages)
-      ++first[pg.sensor + 1];
+    for (std::size_t i = 0; i < pages.size(); ++i)
+      ++first[pages[i].sensor + 1];
     for (std::size_t k = 1; k < first.size(); ++k)
       first[k] += first[k - 1];
     std::vector<std::uint32_t> order(pages.size());
@@ -745,7 +769,8 @@ void aggregator::merge(const aggregator& other) {
         "aggregator::merge: the other aggregator was built from different buildings, sensors or "
         "options (or is this one)");
   // `other`'s rows count as later: where both hold a (sensor, ts), its value wins.
-  for (const page& op : o.pages) {
+  for (std::size_t i = 0; i < o.pages.size(); ++i) {
+    const page& op = o.pages[i];
     page& into = m.pages[m.page_for(op.sensor, op.key)];
     m.superseded += std::popcount(into.present & op.present);
     for (std::uint64_t bits = op.present; bits != 0; bits &= bits - 1) {
@@ -812,10 +837,9 @@ std::size_t aggregator::memory_bytes() const noexcept {
   const impl& m = *impl_;
   // Off-grid readings: a node (key, value, next pointer, cached hash) plus a bucket pointer each.
   constexpr std::size_t off_grid_entry = sizeof(off_grid_key) + sizeof(milli) + 3 * sizeof(void*);
-  return m.pages.capacity() * sizeof(page) + m.page_index.memory_bytes() +
-         m.off_grid.size() * off_grid_entry + m.off_grid.bucket_count() * sizeof(void*) +
-         m.folded.capacity() * sizeof(hour_acc) + m.sensors.capacity() * sizeof(sensor_slot) +
-         m.cursors.capacity() * sizeof(sensor_cursor) +
+  return m.pages.memory_bytes() + m.page_index.memory_bytes() + m.off_grid.size() * off_grid_entry +
+         m.off_grid.bucket_count() * sizeof(void*) + m.folded.capacity() * sizeof(hour_acc) +
+         m.sensors.capacity() * sizeof(sensor_slot) + m.cursors.capacity() * sizeof(sensor_cursor) +
          m.subjects.capacity() * sizeof(subject_info) + m.sensor_index.memory_bytes() +
          m.buildings.capacity() * sizeof(building) +
          m.calendars.capacity() * sizeof(local_calendar);
