@@ -2,6 +2,7 @@
 // import: readings from the seed's JSON batches or CSV into the store; aggregate: refresh
 // summaries.
 #include "commands.hpp"
+#include "import_clock.hpp"
 #include "output.hpp"
 
 #include <energy/aggregate/refresh.hpp>
@@ -63,7 +64,8 @@ class progress {
 }  // namespace
 
 int cmd_import(const args& a, storage::store& db) {
-  a.check_known({"db", "format", "sensor", "errors", "quiet"});
+  a.check_known({"db", "format", "sensor", "errors", "quiet", "now", "future-tolerance"});
+  const ingest::ingest_options options_for_batches = import_options(a);
   if (a.positionals().size() != 2)
     throw usage_error("usage: energy import FILE|- [--format json|csv] [--sensor ID]");
   const std::string path = a.positionals()[1];
@@ -83,13 +85,15 @@ int cmd_import(const args& a, storage::store& db) {
       if (!directory.find(*options.sensor_id)) throw usage_error("--sensor: no sensor " + *s);
     }
     io::read_csv_readings_file(path, options, [&](io::parsed_readings&& chunk) {
-      total.merge(ingest::ingest_batch(db, directory, chunk.batch, {}, chunk.rejections));
+      total.merge(
+          ingest::ingest_batch(db, directory, chunk.batch, options_for_batches, chunk.rejections));
       bar.update(total);
     });
   } else {
     if (a.get("sensor")) throw usage_error("--sensor applies to single-meter CSV files only");
     const auto parsed = io::read_json_batch_file(path);
-    total = ingest::ingest_batch(db, directory, parsed.batch, {}, parsed.rejections);
+    total =
+        ingest::ingest_batch(db, directory, parsed.batch, options_for_batches, parsed.rejections);
     bar.update(total);
   }
   bar.finish();
@@ -102,21 +106,22 @@ int cmd_import(const args& a, storage::store& db) {
       out << r.source_row << ',' << ingest::to_string(r.why) << ','
           << csv_field(where(r, source, format)) << '\n';
   }
+  // Rejections first; superseded rows (corrections inside the file) and notices are not errors.
   constexpr std::size_t shown = 20;
-  for (std::size_t i = 0; i < total.rejections.size() && i < shown; ++i) {
-    const auto& r = total.rejections[i];
-    fmt::print(stderr, "{} [{}]\n", where(r, source, format), ingest::to_string(r.why));
+  std::size_t rejections = 0;
+  for (const auto& r : total.rejections) {
+    if (r.why == ingest::reason::duplicate_in_batch || !ingest::drops_reading(r.why)) continue;
+    if (++rejections <= shown)
+      fmt::print(stderr, "{} [{}]\n", where(r, source, format), ingest::to_string(r.why));
   }
-  if (total.rejections.size() > shown)
-    fmt::print(stderr, "... and {} more (write them all with --errors FILE)\n",
-               total.rejections.size() - shown);
+  if (rejections > shown)
+    fmt::print(stderr, "... and {} more (write them all with --errors FILE)\n", rejections - shown);
 
   fmt::print(
       "{}: {} readings: {} inserted, {} unchanged, {} replaced (corrections), {} duplicates in "
-      "input, "
-      "{} rejected\n",
+      "input, {} superseded in input (corrected by a later row), {} rejected\n",
       source, total.received, total.inserted, total.unchanged, total.replaced, total.duplicates,
-      total.rejected);
+      total.superseded, total.rejected);
   return total.rejected > 0 ? 3 : 0;
 }
 

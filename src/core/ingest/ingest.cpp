@@ -12,6 +12,7 @@ void ingest_report::merge(const ingest_report& o) {
   accepted += o.accepted;
   rejected += o.rejected;
   duplicates += o.duplicates;
+  superseded += o.superseded;
   rows += o.rows;
   inserted += o.inserted;
   unchanged += o.unchanged;
@@ -32,6 +33,7 @@ ingest_report ingest_batch(storage::store& st, const sensor_directory& directory
   report.accepted = v.accepted;
   report.rejected = v.rejected + upstream.size();
   report.duplicates = v.duplicates;
+  report.superseded = v.superseded;
   report.rows = v.rows.size();
   report.rejections.reserve(upstream.size() + v.rejections.size());
   report.rejections.assign(upstream.begin(), upstream.end());
