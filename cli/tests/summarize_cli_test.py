@@ -81,7 +81,7 @@ def main():
                  "--now", "2031-03-10T00:00:00Z", db=nowhere)
         hour = rows_of(ok.stdout)
         assert len(hour) == 1 and hour[0]["consumption"] == "4.000" and hour[0]["readings"] == "2", hour
-        assert hour[0]["cost"] == "0.40" and hour[0]["peak_demand"] == "16.000", hour  # 4 kWh in 06:15-06:30 = 16 kW
+        assert hour[0]["cost"] == "0.40" and hour[0]["peak_demand"] == "10.000", hour  # 2.5 kWh in 06:30-06:45 = 10 kW
         assert "1 superseded" in ok.stderr, ok.stderr
         tolerant = run("summarize", future, "--sensors", sensors, "--future-tolerance", "3650d", db=nowhere)
         assert "0 rejected" in tolerant.stderr
