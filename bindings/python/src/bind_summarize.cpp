@@ -8,16 +8,15 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
-
 namespace energy::py {
 
 void bind_summarize(pyb::module_& m) {
   m.def(
       "summarize",
       [](const std::vector<std::filesystem::path>& files, const std::vector<building>& buildings,
-         const std::vector<sensor>& sensors, bool sensor_scope,
-         const pyb::object& tariffs, const pyb::object& now,
-         std::int64_t future_tolerance_seconds, const pyb::object& sensor_id) {
+         const std::vector<sensor>& sensors, bool sensor_scope, const pyb::object& tariffs,
+         const pyb::object& now, std::int64_t future_tolerance_seconds,
+         const pyb::object& sensor_id) {
         if (future_tolerance_seconds < 0)
           throw std::invalid_argument("summarize: future_tolerance_seconds must be >= 0");
         io::summarize_options options;
@@ -61,9 +60,9 @@ void bind_summarize(pyb::module_& m) {
         return out;
       },
       pyb::arg("files"), pyb::arg("buildings"), pyb::arg("sensors"), pyb::kw_only(),
-      pyb::arg("sensor_scope") = false,
-      pyb::arg("tariffs") = pyb::none(), pyb::arg("now") = pyb::none(),
-      pyb::arg("future_tolerance_seconds") = 300, pyb::arg("sensor_id") = pyb::none(),
+      pyb::arg("sensor_scope") = false, pyb::arg("tariffs") = pyb::none(),
+      pyb::arg("now") = pyb::none(), pyb::arg("future_tolerance_seconds") = 300,
+      pyb::arg("sensor_id") = pyb::none(),
       "Hourly, daily and monthly summaries in each building's local time of reading files (.csv "
       "streamed, .json batches), without a store: validated as an import would, last write wins "
       "(a later row or file corrects an earlier one), so the result equals importing the files in "
