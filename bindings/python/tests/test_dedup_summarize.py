@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import energy
+from test_aggregate import _same  # summaries equal column by column
 
 
 def _portfolio(flat_rate="0.13"):
@@ -34,13 +35,6 @@ def _raw(truth, seed=6):
     true = truth.assign(order=lambda d: 1.0 + rng.random(len(d)))
     resent = truth[rng.random(n) < 0.1].assign(order=lambda d: 2.0 + rng.random(len(d)))
     return pd.concat([wrong, true, resent]).sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
-
-
-def _same(a, b, resolutions=("hour", "day", "month")):
-    for res in resolutions:
-        assert a[res].keys() == b[res].keys()
-        for col in a[res]:
-            assert np.array_equal(np.asarray(a[res][col]), np.asarray(b[res][col])), (res, col)
 
 
 def test_raw_columns_aggregate_like_pandas_drop_duplicates_keep_last_on_any_thread_count():

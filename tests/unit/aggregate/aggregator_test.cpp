@@ -100,6 +100,17 @@ void check_against_reference(const aggregation_result& r, const reference& ref) 
   CHECK(months == ref.months.size());
 }
 
+/// Each row's sensor as its position in the portfolio's sensors (the column path's input).
+std::vector<std::uint32_t> positions_of(const portfolio& p, const reading_rows& rows) {
+  std::vector<std::uint32_t> position(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    position[i] = static_cast<std::uint32_t>(
+        std::find_if(p.sensors.begin(), p.sensors.end(),
+                     [&](const sensor& s) { return s.id == rows.sensor_id[i]; }) -
+        p.sensors.begin());
+  return position;
+}
+
 /// Five buildings in five zones (half-hour offsets, 30-minute DST, southern hemisphere), mixed
 /// intervals.
 portfolio mixed_portfolio() {
@@ -438,12 +449,7 @@ TEST_CASE("rows given by sensor position aggregate exactly like rows given by id
       test::generate(p.sensors, at("2024-10-01T00:00:00Z"), at("2024-10-12T00:00:00Z"), 21);
   aggregator by_id(p.buildings, p.sensors);
   by_id.add(rows);
-  std::vector<std::uint32_t> position(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    position[i] = static_cast<std::uint32_t>(
-        std::find_if(p.sensors.begin(), p.sensors.end(),
-                     [&](const sensor& s) { return s.id == rows.sensor_id[i]; }) -
-        p.sensors.begin());
+  const std::vector<std::uint32_t> position = positions_of(p, rows);
   aggregator by_position(p.buildings, p.sensors);
   by_position.add(position, rows.ts, rows.value);
   const auto expected = by_id.finish();
@@ -643,14 +649,8 @@ TEST_CASE("raw rows with re-sent and corrected duplicates aggregate like their l
     check_same(agg.finish(), expected);
   }
   SECTION("by sensor position") {
-    std::vector<std::uint32_t> position(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i)
-      position[i] = static_cast<std::uint32_t>(
-          std::find_if(p.sensors.begin(), p.sensors.end(),
-                       [&](const sensor& s) { return s.id == raw.sensor_id[i]; }) -
-          p.sensors.begin());
     aggregator agg(p.buildings, p.sensors);
-    agg.add(position, raw.ts, raw.value);
+    agg.add(positions_of(p, raw), raw.ts, raw.value);
     check_same(agg.finish(), expected);
   }
   SECTION("in consecutive parts merged in order") {
