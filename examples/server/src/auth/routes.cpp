@@ -118,6 +118,74 @@ route login_route(service& s) {
   return rt;
 }
 
+json token_pair_schema() {
+  return {
+      {"type", "object"},
+      {"required",
+       {"access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in", "user"}},
+      {"properties",
+       {{"access_token", {{"type", "string"}}},
+        {"token_type", {{"type", "string"}, {"enum", {"Bearer"}}}},
+        {"expires_in", {{"type", "integer"}}},
+        {"refresh_token", {{"type", "string"}}},
+        {"refresh_expires_in", {{"type", "integer"}}},
+        {"user", user_schema()}}}};
+}
+
+json refresh_body_schema() {
+  return {{"type", "object"},
+          {"required", {"refresh_token"}},
+          {"properties", {{"refresh_token", {{"type", "string"}, {"maxLength", 200}}}}}};
+}
+
+route refresh_route(service& s) {
+  route rt;
+  rt.method = http_method::post;
+  rt.pattern = "/api/v1/auth/refresh";
+  rt.who = access::public_;
+  rt.handle = [&s](const request& r, request_context& ctx) {
+    const json body = object_body(r);
+    const std::string token = required_string(body, "refresh_token");
+    return json_response(200, s.refresh(ctx.db(), token, r.remote_address).to_json());
+  };
+  rt.operation = {
+      {"operationId", "refreshTokens"},
+      {"tags", {"auth"}},
+      {"summary",
+       "Rotate a refresh token: a new access and refresh token; the presented one dies, and "
+       "presenting a dead one again revokes its whole session"},
+      {"requestBody", {{"required", true}, {"content", json_content(refresh_body_schema())}}},
+      {"responses",
+       {{"200", {{"description", "New tokens"}, {"content", json_content(token_pair_schema())}}},
+        {"400", problem_response("Malformed body")},
+        {"401", problem_response("Unknown, used, expired or revoked refresh token")}}}};
+  return rt;
+}
+
+route logout_route(service& s) {
+  route rt;
+  rt.method = http_method::post;
+  rt.pattern = "/api/v1/auth/logout";
+  rt.who = access::public_;
+  rt.handle = [&s](const request& r, request_context& ctx) {
+    const json body = object_body(r);
+    s.logout(ctx.db(), required_string(body, "refresh_token"), r.remote_address);
+    response out;
+    out.status = 204;
+    out.content_type.clear();
+    return out;
+  };
+  rt.operation = {
+      {"operationId", "logout"},
+      {"tags", {"auth"}},
+      {"summary", "End the session of a refresh token: its refresh and access tokens stop working"},
+      {"requestBody", {{"required", true}, {"content", json_content(refresh_body_schema())}}},
+      {"responses",
+       {{"204", {{"description", "Logged out (also for an unknown token)"}}},
+        {"400", problem_response("Malformed body")}}}};
+  return rt;
+}
+
 json tenant_json(const tenant& t) {
   return {{"id", t.id.to_string()}, {"name", t.name}, {"created_at", format_utc(t.created_at)}};
 }
@@ -353,8 +421,9 @@ route update_user_route(service& s) {
 }  // namespace
 
 std::vector<route> routes(service& s) {
-  return {login_route(s),      create_tenant_route(s), list_tenants_route(s), create_user_route(s),
-          list_users_route(s), get_user_route(s),      update_user_route(s)};
+  return {login_route(s),         refresh_route(s),      logout_route(s),
+          create_tenant_route(s), list_tenants_route(s), create_user_route(s),
+          list_users_route(s),    get_user_route(s),     update_user_route(s)};
 }
 
 }  // namespace energy::server::auth

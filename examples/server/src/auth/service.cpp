@@ -187,17 +187,24 @@ std::optional<std::string> service::bootstrap(db::connection& db, std::string_vi
 }
 
 token_pair service::start_session(db::connection& db, const user& u) {
-  const epoch_seconds now = clock_();
   const uuid session = uuid::v7();
+  const epoch_seconds now = clock_();
+  db.exec("INSERT INTO auth_sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+          {session.to_string(), u.id.to_string(), std::int64_t{now},
+           std::int64_t{now + settings_.refresh_ttl.count()}});
+  return issue(db, u, session);
+}
+
+token_pair service::issue(db::connection& db, const user& u, const uuid& session) {
+  const epoch_seconds now = clock_();
   const std::string refresh = random_secret(refresh_token_prefix);
   const epoch_seconds refresh_expires = now + settings_.refresh_ttl.count();
-  db.exec(
-      "INSERT INTO auth_sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-      {session.to_string(), u.id.to_string(), std::int64_t{now}, std::int64_t{refresh_expires}});
   db.exec(
       "INSERT INTO auth_refresh_tokens (token_hash, session_id, issued_at, expires_at) "
       "VALUES ($1, $2, $3, $4)",
       {sha256_hex(refresh), session.to_string(), std::int64_t{now}, std::int64_t{refresh_expires}});
+  db.exec("UPDATE auth_sessions SET expires_at = $2 WHERE id = $1",
+          {session.to_string(), std::int64_t{refresh_expires}});
   access_claims c;
   c.subject = u.id;
   c.tenant_id = u.tenant_id;
@@ -206,6 +213,98 @@ token_pair service::start_session(db::connection& db, const user& u) {
   c.issued_at = now;
   c.expires_at = now + settings_.access_ttl.count();
   return token_pair{tokens_->sign(c), settings_.access_ttl, refresh, settings_.refresh_ttl, u};
+}
+
+token_pair service::refresh(db::connection& db, std::string_view refresh_token,
+                            const std::string& address) {
+  enum class outcome { ok, invalid, reused };
+  outcome result = outcome::invalid;
+  std::string why;
+  token_pair out;
+  std::optional<user> holder;
+  if (!refresh_token.starts_with(refresh_token_prefix) || refresh_token.size() > 200) {
+    throw_unauthorized();
+  }
+  const std::string hash = sha256_hex(refresh_token);
+  db.transaction([&](db::connection& tx) {
+    result = outcome::invalid;
+    const epoch_seconds now = clock_();
+    const auto rows = tx.query(
+        "SELECT t.session_id, t.expires_at, t.used_at, s.revoked_at, s.user_id "
+        "FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id "
+        "WHERE t.token_hash = $1",
+        {hash});
+    if (rows.empty()) {
+      why = "unknown refresh token";
+      return;
+    }
+    const auto& row = rows.front();
+    const std::string session = row.text(0);
+    holder = users::find(tx, uuid::parse(row.text(4)));
+    if (!row.is_null(3)) {
+      why = "session revoked";
+      return;
+    }
+    // A rotated token presented again: revoke the family (the update below and the audit event
+    // commit with this transaction; the 401 is thrown after it).
+    const bool reused =
+        !row.is_null(2) ||
+        tx.exec(
+            "UPDATE auth_refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at "
+            "IS NULL",
+            {hash, std::int64_t{now}}) != 1;
+    if (reused) {
+      tx.exec(
+          "UPDATE auth_sessions SET revoked_at = $2, revoked_reason = 'refresh_reuse' WHERE id = "
+          "$1",
+          {session, std::int64_t{now}});
+      audit_.record(tx, {"refresh_reuse",
+                         holder ? holder->tenant_id : uuid{},
+                         holder ? holder->email : std::string(),
+                         address,
+                         {{"session", session}}});
+      result = outcome::reused;
+      return;
+    }
+    if (row.integer(1) <= now) {
+      why = "refresh token expired";
+      return;
+    }
+    if (!holder || !holder->active) {
+      why = "user deactivated";
+      return;
+    }
+    out = issue(tx, *holder, uuid::parse(session));
+    result = outcome::ok;
+  });
+  if (result == outcome::ok) return out;
+  if (log_ != nullptr) {
+    log_->warning("auth_rejected",
+                  {{"address", address},
+                   {"reason", result == outcome::reused ? "refresh token reused: family revoked"
+                                                        : "refresh: " + why}});
+  }
+  throw_unauthorized();
+}
+
+void service::logout(db::connection& db, std::string_view refresh_token,
+                     const std::string& address) {
+  const std::string hash = sha256_hex(refresh_token);
+  db.transaction([&](db::connection& tx) {
+    const auto rows = tx.query(
+        "SELECT s.id, s.user_id FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = "
+        "t.session_id WHERE t.token_hash = $1 AND s.revoked_at IS NULL",
+        {hash});
+    if (rows.empty()) return;
+    tx.exec("UPDATE auth_sessions SET revoked_at = $2, revoked_reason = 'logout' WHERE id = $1",
+            {rows.front().text(0), std::int64_t{clock_()}});
+    const auto u = users::find(tx, uuid::parse(rows.front().text(1)));
+    audit_.record(tx, {"logout",
+                       u ? u->tenant_id : uuid{},
+                       u ? u->email : std::string(),
+                       address,
+                       {{"session", rows.front().text(0)}}});
+  });
 }
 
 token_pair service::login(db::connection& db, std::string_view email_text,

@@ -97,6 +97,16 @@ class service final : public authenticator {
   [[nodiscard]] token_pair login(db::connection& db, std::string_view email,
                                  std::string_view password, const std::string& address);
 
+  /// Rotates a refresh token: the presented one dies and a new pair of the same session (family)
+  /// is returned. Presenting a token that was already rotated revokes its whole family (its
+  /// access tokens too) and is audit-logged as "refresh_reuse": one of the two holders is a thief.
+  /// @throws problem_error 401 for unknown, used, expired or revoked tokens and inactive users.
+  [[nodiscard]] token_pair refresh(db::connection& db, std::string_view refresh_token,
+                                   const std::string& address);
+  /// Revokes the session (family) of `refresh_token`: its refresh and access tokens stop working.
+  /// Unknown tokens are ignored (logout never fails).
+  void logout(db::connection& db, std::string_view refresh_token, const std::string& address);
+
   // --- users and tenants -----------------------------------------------------------------------
   /// A tenant admin creates a user of its own tenant. `password` empty: generated and returned.
   /// @throws problem_error 400 (bad e-mail, role or password), 409 (e-mail taken).
@@ -125,6 +135,7 @@ class service final : public authenticator {
   [[nodiscard]] std::optional<principal> authenticate_jwt(std::string_view token,
                                                           db::connection& db, const request& r);
   [[nodiscard]] token_pair start_session(db::connection& db, const user& u);
+  [[nodiscard]] token_pair issue(db::connection& db, const user& u, const uuid& session);
   [[nodiscard]] std::string hash_new_password(std::string_view password, std::string field) const;
   [[noreturn]] void reject(const request& r, std::string_view reason) const;
 

@@ -316,3 +316,85 @@ TEST_CASE("failed logins are limited per client address across accounts", "[auth
   CHECK(f.auth.login(*f.db, "root@example.com", "root-password-123", "198.51.100.7").account.role ==
         role::server_admin);
 }
+
+TEST_CASE("a refresh token rotates: the old one dies and the new pair works", "[auth][refresh]") {
+  fixture f;
+  (void)f.auth.bootstrap(*f.db, "http://127.0.0.1:8080");
+  const auto first = f.login("root@example.com", "root-password-123");
+  f.clock += 60;
+  const auto second = body_of(f.call(http_method::post, "/api/v1/auth/refresh",
+                                     json{{"refresh_token", first.refresh_token}}.dump()));
+  REQUIRE(second.contains("access_token"));
+  CHECK(second["refresh_token"] != first.refresh_token);
+  CHECK(f.auth.authenticate(f.make(http_method::get, "/", "", second["access_token"]), *f.db));
+  f.clock += 60;
+  const auto third = f.auth.refresh(*f.db, second["refresh_token"].get<std::string>(), "a");
+  CHECK(f.auth.authenticate(f.make(http_method::get, "/", "", third.access_token), *f.db));
+  // Only hashes are stored.
+  CHECK(
+      f.db->query("SELECT 1 FROM auth_refresh_tokens WHERE token_hash = $1", {third.refresh_token})
+          .empty());
+}
+
+TEST_CASE("replaying a rotated refresh token revokes the whole family and is audited",
+          "[auth][refresh]") {
+  fixture f;
+  (void)f.auth.bootstrap(*f.db, "http://127.0.0.1:8080");
+  const auto stolen = f.login("root@example.com", "root-password-123");
+  const auto legit = f.auth.refresh(*f.db, stolen.refresh_token, "198.51.100.1");
+  const auto replay = f.call(http_method::post, "/api/v1/auth/refresh",
+                             json{{"refresh_token", stolen.refresh_token}}.dump());
+  CHECK(replay.status == 401);
+  // The legitimate holder's newer tokens died with the family, access token included.
+  CHECK_THROWS_AS(f.auth.refresh(*f.db, legit.refresh_token, "198.51.100.1"), problem_error);
+  CHECK_THROWS_AS(f.auth.authenticate(f.make(http_method::get, "/", "", legit.access_token), *f.db),
+                  problem_error);
+  CHECK(f.db->query("SELECT count(*) FROM auth_audit WHERE event = 'refresh_reuse'")
+            .front()
+            .integer(0) == 1);
+  // Another session of the same user is untouched.
+  const auto other = f.login("root@example.com", "root-password-123");
+  CHECK(f.auth.authenticate(f.make(http_method::get, "/", "", other.access_token), *f.db));
+}
+
+TEST_CASE("refresh refuses unknown, expired and deactivated-user tokens", "[auth][refresh]") {
+  fixture f;
+  const auto root = admin_token(f);
+  const auto t = make_tenant(f, root, "Acme", "boss@acme.example");
+  const auto op = body_of(f.call(
+      http_method::post, "/api/v1/users",
+      json{{"email", "op@acme.example"}, {"role", "operator"}, {"password", "operator-pw-123"}}
+          .dump(),
+      t.admin_token));
+  const auto refresh = [&](const std::string& token) {
+    return f.call(http_method::post, "/api/v1/auth/refresh", json{{"refresh_token", token}}.dump())
+        .status;
+  };
+  CHECK(refresh("ert_unknown") == 401);
+  CHECK(refresh("eyJhbGciOiJIUzI1NiJ9.e30.x") == 401);
+  CHECK(f.call(http_method::post, "/api/v1/auth/refresh", R"({"refresh_token": 5})").status == 400);
+  const auto op_tokens = f.login("op@acme.example", "operator-pw-123");
+  REQUIRE(f.call(http_method::patch, "/api/v1/users/" + op["user"]["id"].get<std::string>(),
+                 R"({"active": false})", t.admin_token)
+              .status == 200);
+  CHECK(refresh(op_tokens.refresh_token) == 401);
+  const auto boss = f.login("boss@acme.example", "tenant-admin-pw-1");
+  f.clock += 30 * 24 * 3600;
+  CHECK(refresh(boss.refresh_token) == 401);
+}
+
+TEST_CASE("logout ends the session's refresh and access tokens", "[auth][refresh]") {
+  fixture f;
+  (void)f.auth.bootstrap(*f.db, "http://127.0.0.1:8080");
+  const auto s = f.login("root@example.com", "root-password-123");
+  const auto other = f.login("root@example.com", "root-password-123");
+  const auto out = f.call(http_method::post, "/api/v1/auth/logout",
+                          json{{"refresh_token", s.refresh_token}}.dump());
+  CHECK(out.status == 204);
+  CHECK_THROWS_AS(f.auth.authenticate(f.make(http_method::get, "/", "", s.access_token), *f.db),
+                  problem_error);
+  CHECK_THROWS_AS(f.auth.refresh(*f.db, s.refresh_token, "a"), problem_error);
+  CHECK(f.auth.authenticate(f.make(http_method::get, "/", "", other.access_token), *f.db));
+  CHECK(f.call(http_method::post, "/api/v1/auth/logout", R"({"refresh_token": "ert_nothing"})")
+            .status == 204);
+}
