@@ -556,6 +556,51 @@ route revoke_device_key_route(service& s) {
   return rt;
 }
 
+route audit_route(service&) {
+  route rt;
+  rt.method = http_method::get;
+  rt.pattern = "/api/v1/audit";
+  rt.who = access::admin;
+  rt.handle = [](const request& r, request_context& ctx) {
+    const int limit = limit_param(r);
+    const auto page = audit_log::list(ctx.db(), ctx.who().tenant_id, limit, cursor_param(r));
+    json next = nullptr;
+    if (static_cast<int>(page.size()) == limit) next = page.back()["id"];
+    return json_response(200, {{"events", page}, {"next_cursor", next}});
+  };
+  rt.operation = {
+      {"operationId", "listAuditEvents"},
+      {"tags", {"audit"}},
+      {"summary",
+       "The tenant's audit log, newest first: logins, failed logins, token reuse, user, role and "
+       "device-key changes (tenant admin)"},
+      {"parameters", list_parameters()},
+      {"responses",
+       {{"200",
+         {{"description", "One page of events"},
+          {"content",
+           json_content({{"type", "object"},
+                         {"required", {"events", "next_cursor"}},
+                         {"properties",
+                          {{"events",
+                            {{"type", "array"},
+                             {"items",
+                              {{"type", "object"},
+                               {"required", {"id", "at", "actor", "event", "address", "detail"}},
+                               {"properties",
+                                {{"id", {{"type", "string"}}},
+                                 {"at", {{"type", "string"}, {"format", "date-time"}}},
+                                 {"actor", {{"type", "string"}}},
+                                 {"event", {{"type", "string"}}},
+                                 {"address", {{"type", "string"}}},
+                                 {"detail", {{"type", "object"}}}}}}}}},
+                           {"next_cursor", {{"type", {"string", "null"}}}}}}})}}},
+        {"400", problem_response("Bad limit or cursor")},
+        {"401", problem_response("No valid credentials")},
+        {"403", problem_response("Not an admin of a tenant")}}}};
+  return rt;
+}
+
 }  // namespace
 
 std::vector<route> routes(service& s) {
@@ -570,7 +615,8 @@ std::vector<route> routes(service& s) {
           update_user_route(s),
           create_device_key_route(s),
           list_device_keys_route(s),
-          revoke_device_key_route(s)};
+          revoke_device_key_route(s),
+          audit_route(s)};
 }
 
 }  // namespace energy::server::auth
