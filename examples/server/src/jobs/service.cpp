@@ -209,12 +209,12 @@ std::size_t service::deliver_due(utc_seconds now, db::connection& db) {
     const auto result = send.send(n, to_epoch(now));
     const std::string ch(to_string(n.channel));
     if (result.ok) {
-      box.mark_sent(n.id, wall_clock());
+      box.mark_sent(n.id, to_epoch(now));
       if (metrics_)
         metrics_->add("energy_notifications_total", {{"channel", ch}, {"outcome", "sent"}});
       continue;
     }
-    const bool gave_up = box.mark_failed(n, result.error, wall_clock(), policy);
+    const bool gave_up = box.mark_failed(n, result.error, to_epoch(now), policy);
     if (metrics_) {
       metrics_->add("energy_notification_failures_total", {{"channel", ch}});
       metrics_->add("energy_notifications_total",
