@@ -8,6 +8,7 @@
 #include <energy/storage/postgres.hpp>
 
 #include "pg_test_support.hpp"
+#include "support/concurrent_imports.hpp"
 
 #include <pqxx/pqxx>
 
@@ -299,4 +300,11 @@ TEST_CASE("an unreachable server fails after the configured attempts with a retr
     CHECK(e.retryable());
     CHECK_THAT(e.what(), Catch::Contains("3 attempt"));
   }
+}
+
+TEST_CASE(
+    "concurrent imports of the same register and power sensors store what one sequential import "
+    "would") {
+  const auto pool = storage::make_postgres_pool(test::postgres_uri(), test::test_options());
+  energy::testing::check_concurrent_series_imports([&] { return open_postgres_store(pool); }, 12);
 }

@@ -21,6 +21,7 @@
 #include <energy/storage/sqlite.hpp>
 
 #include "adapters/sqlite/migrations.hpp"
+#include "support/concurrent_imports.hpp"
 
 namespace {
 
@@ -408,6 +409,15 @@ TEST_CASE("an open read transaction elsewhere does not block writes (WAL)", "[sq
   CHECK(reader.execAndGet("SELECT count(*) FROM energy_readings").getInt() == 0);
   CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 1)).inserted == 4);
   CHECK(reader.execAndGet("SELECT count(*) FROM energy_readings").getInt() == 0);  // its snapshot
+}
+
+TEST_CASE(
+    "concurrent imports of the same register and power sensors store what one sequential import "
+    "would",
+    "[sqlite][locking][concurrency]") {
+  temp_dir dir;
+  const auto path = dir.file("concurrent.db");
+  energy::testing::check_concurrent_series_imports([&] { return open_sqlite_store(path); }, 12);
 }
 
 // --- opening ------------------------------------------------------------------------------------
