@@ -65,9 +65,7 @@ struct element {
 };
 
 std::string quote(std::string_view s) {
-  constexpr std::size_t max_shown = 64;
-  if (s.size() > max_shown) return fmt::format("\"{}...\"", s.substr(0, max_shown));
-  return fmt::format("\"{}\"", s);
+  return ingest::shown_value(s);
 }
 
 /// Reads a string value without unescaping it: ids and timestamps never need an escape, so the
