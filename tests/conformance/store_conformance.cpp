@@ -521,6 +521,58 @@ void sample_states_round_trip(const store_factory& factory) {
   CHECK(s->count_readings() == 1);
 }
 
+void sensor_metadata_that_fails_every_reading_is_rejected(const store_factory& factory) {
+  auto s = factory();
+  world w{*s};
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto variant = [&](auto change) {
+    sensor bad = make_sensor(77, w.b1);
+    change(bad);
+    return bad;
+  };
+  const std::vector<std::pair<sensor, const char*>> refused{
+      {variant([](sensor& x) { x.max_value = -5.0; }), "max_value"},
+      {variant([](sensor& x) { x.max_value = 0.0; }), "max_value"},
+      {variant([&](sensor& x) { x.max_value = nan; }), "max_value"},
+      {variant([&](sensor& x) {
+         x.kind = reading_kind::cumulative_register;
+         x.register_max = nan;
+       }),
+       "register_max"},
+      {variant([](sensor& x) {
+         x.kind = reading_kind::cumulative_register;
+         x.register_max = -1.0;
+       }),
+       "register_max"},
+      {variant([](sensor& x) { x.unit = "furlongs"; }), "unsupported_unit"},
+      {variant([](sensor& x) {
+         x.type = sensor_type::temperature;
+         x.kind = reading_kind::cumulative_register;
+         x.unit = "degC";
+       }),
+       "temperature"},
+  };
+  for (const auto& [bad, word] : refused) {
+    INFO(word);
+    try {
+      s->put_sensor(bad);
+      FAIL("accepted");
+    } catch (const std::invalid_argument& e) {
+      CHECK_THAT(std::string(e.what()),
+                 Catch::Contains(word) && Catch::Contains(bad.id.to_string()));
+    }
+    CHECK_FALSE(s->get_sensor(bad.id).has_value());
+  }
+  // A freezer's bound may be below zero: temperatures are values, not quantities.
+  sensor freezer = make_sensor(78, w.b1);
+  freezer.type = sensor_type::temperature;
+  freezer.kind = reading_kind::instantaneous_value;
+  freezer.unit = "degC";
+  freezer.max_value = -10.0;
+  s->put_sensor(freezer);
+  CHECK(s->get_sensor(freezer.id) == freezer);
+}
+
 void guarded_states_write_only_over_the_state_they_replace(const store_factory& factory) {
   auto s = factory();
   world w{*s};

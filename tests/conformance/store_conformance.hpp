@@ -49,6 +49,8 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
     "sensors are upserted by id with every field and listed per building and in all")             \
   X(adapter, (__VA_ARGS__), sensor_with_unknown_building_is_rejected,                             \
     "a sensor of an unknown building is rejected and not stored")                                 \
+  X(adapter, (__VA_ARGS__), sensor_metadata_that_fails_every_reading_is_rejected,                 \
+    "a sensor whose bounds, units or kind would reject every reading is rejected and not stored") \
   X(adapter, (__VA_ARGS__), alert_configs_upsert_list,                                            \
     "alert configs are upserted by id and listed per building")                                   \
   X(adapter, (__VA_ARGS__), alert_config_with_unknown_building_is_rejected,                       \

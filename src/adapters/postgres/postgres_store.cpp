@@ -3,6 +3,7 @@
 
 #include <energy/quality.hpp>
 #include <energy/aggregate/aggregator.hpp>
+#include <energy/ingest/validate.hpp>
 #include <energy/storage/bulk_readings.hpp>
 #include <energy/storage/bulk_summaries.hpp>
 #include <energy/storage/postgres.hpp>
@@ -457,6 +458,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
   }
 
   void put_sensor(const sensor& s) override {
+    ingest::check_sensor_metadata(s);
     exec("put_sensor", [&](pqxx::work& w) {
       try {
         w.exec_prepared0("put_sensor", s.id.to_string(), s.building_id.to_string(),

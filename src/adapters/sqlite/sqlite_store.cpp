@@ -17,6 +17,8 @@
 
 #include "adapters/sqlite/migrations.hpp"
 
+#include <energy/ingest/validate.hpp>
+
 namespace energy::storage {
 namespace {
 
@@ -303,6 +305,7 @@ class sqlite_store final : public store {
   }
 
   void put_sensor(const sensor& s) override {
+    ingest::check_sensor_metadata(s);
     guard("put_sensor", [&] {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(building_exists_, s.building_id))

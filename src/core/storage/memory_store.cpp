@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/storage/memory.hpp>
 
+#include <energy/ingest/validate.hpp>
+
 #include <energy/quality.hpp>
 
 #include <algorithm>
@@ -42,6 +44,7 @@ class memory_store final : public store {
   }
 
   void put_sensor(const sensor& s) override {
+    ingest::check_sensor_metadata(s);
     if (!buildings_.contains(s.building_id))
       throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
                                   s.building_id.to_string());
