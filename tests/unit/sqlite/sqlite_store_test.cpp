@@ -420,6 +420,23 @@ TEST_CASE(
   energy::testing::check_concurrent_series_imports([&] { return open_sqlite_store(path); }, 12);
 }
 
+TEST_CASE("opening a current database and listing tenants succeeds during another's long write",
+          "[sqlite][locking][open]") {
+  temp_dir dir;
+  const auto path = dir.file("busy.db");
+  {
+    auto s = open_sqlite_store(path);
+    (void)seed(*s);
+  }
+  SQLite::Database writer(path, SQLite::OPEN_READWRITE);
+  SQLite::Transaction long_write(writer, SQLite::TransactionBehavior::IMMEDIATE);
+  writer.exec("DELETE FROM energy_readings");  // holds the write lock until rolled back
+  energy::storage::sqlite_options quick;
+  quick.busy_timeout = std::chrono::milliseconds{200};
+  auto reader = open_sqlite_store(path, quick);  // must not need the write lock
+  CHECK(reader->list_tenants().size() == 1);
+}
+
 // --- opening ------------------------------------------------------------------------------------
 
 TEST_CASE(
