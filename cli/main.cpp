@@ -8,7 +8,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -45,9 +48,7 @@ S3 archives read ENERGY_S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRE
 Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected rows.
 )";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   using namespace energy::cli;
   try {
     const args a(argc, argv, {"inactive", "quiet", "help", "sensor-summaries"});
@@ -79,4 +80,19 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "energy: {}\n", e.what());
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int status = run(argc, argv);
+  // Output to a full disk or a closed pipe must not look like success (stdio buffers it, so the
+  // failure may only show here).
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    const int err = errno;
+    fmt::print(stderr, "energy: writing standard output failed: {}{}\n", std::strerror(err),
+               status == 0 ? " (the command itself completed)" : "");
+    return 1;
+  }
+  return status;
 }
