@@ -2,6 +2,7 @@
 // import: readings from the seed's JSON batches or CSV into the store; aggregate: refresh
 // summaries.
 #include "commands.hpp"
+#include "import_clock.hpp"
 #include "output.hpp"
 
 #include <energy/aggregate/refresh.hpp>
@@ -88,6 +89,9 @@ class rejection_sink {
       if (file_)
         write(fmt::format("{},{},{}\n", r.source_row, ingest::to_string(r.why),
                           csv_field(where(r, source_, format_))));
+      // Superseded rows (corrections inside the input) and notices are written to the file but
+      // are not errors: the screen shows only readings that were dropped.
+      if (r.why == ingest::reason::duplicate_in_batch || !ingest::drops_reading(r.why)) continue;
       if (shown_.size() < shown_limit) shown_.push_back(std::move(r));
       ++count_;
     }
@@ -146,7 +150,8 @@ std::string committed(const ingest::ingest_report& r) {
 }  // namespace
 
 int cmd_import(const args& a, storage::store& db) {
-  a.check_known({"db", "format", "sensor", "errors", "quiet"});
+  a.check_known({"db", "format", "sensor", "errors", "quiet", "now", "future-tolerance"});
+  const ingest::ingest_options options_for_batches = import_options(a);
   if (a.positionals().size() != 2)
     throw usage_error("usage: energy import FILE|- [--format json|csv] [--sensor ID]");
   const std::string path = a.positionals()[1];
@@ -159,7 +164,7 @@ int cmd_import(const args& a, storage::store& db) {
   ingest::ingest_report total;
   progress bar(!quiet);
   const auto ingest = [&](const reading_batch& batch, std::span<const ingest::rejection> upstream) {
-    auto report = ingest::ingest_batch(db, directory, batch, {}, upstream);
+    auto report = ingest::ingest_batch(db, directory, batch, options_for_batches, upstream);
     std::vector<ingest::rejection> rejections = std::move(report.rejections);
     report.rejections.clear();
     total.merge(report);
@@ -206,10 +211,9 @@ int cmd_import(const args& a, storage::store& db) {
 
   fmt::print(
       "{}: {} readings: {} inserted, {} unchanged, {} replaced (corrections), {} duplicates in "
-      "input, "
-      "{} rejected\n",
+      "input, {} superseded in input (corrected by a later row), {} rejected\n",
       source, total.received, total.inserted, total.unchanged, total.replaced, total.duplicates,
-      total.rejected);
+      total.superseded, total.rejected);
   return total.rejected > 0 ? 3 : 0;
 }
 

@@ -36,7 +36,7 @@ struct ingest_options {
 
 /**
  * What one ingest call did. Input accounting (batch rows plus upstream parser rejections):
- * `received == accepted + rejected + duplicates`. Store accounting (derived rows):
+ * `received == accepted + rejected + duplicates + superseded`. Store accounting (derived rows):
  * `rows == inserted + unchanged + replaced`.
  */
 struct ingest_report {
@@ -44,7 +44,10 @@ struct ingest_report {
   std::size_t accepted = 0;
   std::size_t rejected = 0;    ///< input rows dropped, each with an entry in `rejections`
   std::size_t duplicates = 0;  ///< identical repeats inside the batch
-  std::size_t rows = 0;        ///< rows written to the store (after normalisation)
+  /// Rows corrected by a later row of the batch (same sensor and ts, another value): listed in
+  /// `rejections` as `duplicate_in_batch`, not counted in `rejected`.
+  std::size_t superseded = 0;
+  std::size_t rows = 0;  ///< rows written to the store (after normalisation)
   std::size_t inserted = 0;
   std::size_t unchanged = 0;  ///< already stored with the same value: re-sending a batch is a no-op
   std::size_t replaced =

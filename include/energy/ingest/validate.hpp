@@ -34,7 +34,8 @@ using state_lookup = std::function<std::optional<sample_state>(const uuid& senso
 
 /**
  * Outcome of validating one batch.
- * Accounting: `received == accepted + rejected + duplicates` where `received` is the batch size.
+ * Accounting: `received == accepted + rejected + duplicates + superseded` where `received` is the
+ * batch size.
  * `rows.size()` may differ from `accepted`: n register or power samples derive n-1 intervals
  * (the first one is only a baseline), and notices (`register_reset`, `gap_too_long`) keep a sample
  * without deriving a row.
@@ -49,9 +50,14 @@ struct validation_result {
   /// Rejections and notices, ordered by batch index.
   std::vector<rejection> rejections;
   std::size_t accepted = 0;  ///< batch rows used (stored, derived from, or an exact re-send)
-  std::size_t rejected = 0;  ///< batch rows dropped (entries in `rejections` with drops_reading())
+  std::size_t rejected = 0;  ///< batch rows dropped (entries in `rejections` with
+                             ///< drops_reading(), except superseded ones)
   std::size_t duplicates =
       0;  ///< identical (sensor, ts, value, flags) repeats inside the batch, collapsed silently
+  /// Rows superseded by a later row for the same (sensor, ts) in the batch, with another value or
+  /// flags: a correction, not an error. Each has a `duplicate_in_batch` entry in `rejections`
+  /// naming the row that won, and none is counted in `rejected`.
+  std::size_t superseded = 0;
 };
 
 /**
@@ -62,8 +68,9 @@ struct validation_result {
  * within quality::known_mask → value finite → within range → timestamp ≤ now + skew → timestamp ≥
  * sensor.created_at → sign and `max_value` per kind. Then per sensor, in timestamp order:
  * - duplicates of (sensor, ts) inside the batch: the row latest in the batch wins (a later line
- *   is a correction, as in the store); earlier rows with a different value or flags are rejected
- *   `duplicate_in_batch`, identical ones are counted in `duplicates`;
+ *   is a correction, as in the store); earlier rows with a different value or flags are
+ *   `superseded` (listed as `duplicate_in_batch`, not counted as rejected), identical ones are
+ *   counted in `duplicates`;
  * - interval energy: stored as sent, converted to the canonical unit;
  * - instantaneous value (temperature): stored as sent, converted (°F → °C), negative allowed;
  * - cumulative register: each sample closes the interval from the previous one (the stored

@@ -18,6 +18,7 @@ void ingest_report::merge(const ingest_report& o) {
   accepted += o.accepted;
   rejected += o.rejected;
   duplicates += o.duplicates;
+  superseded += o.superseded;
   rows += o.rows;
   inserted += o.inserted;
   unchanged += o.unchanged;
@@ -107,6 +108,7 @@ ingest_report ingest_batch(storage::store& st, const sensor_directory& directory
   report.accepted = v.accepted;
   report.rejected = v.rejected + upstream.size();
   report.duplicates = v.duplicates;
+  report.superseded = v.superseded;
   report.rows = v.rows.size();
 
   // Chunks are ranges of v.rows (grouped by sensor). A register/power sensor's rows are never

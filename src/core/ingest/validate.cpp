@@ -339,7 +339,10 @@ validation_result validate_batch(const reading_batch& b, const sensor_directory&
       out.rejections.begin(), out.rejections.end(),
       [](const rejection& x, const rejection& y) { return x.batch_index < y.batch_index; });
   for (const auto& r : out.rejections)
-    if (drops_reading(r.why)) ++out.rejected;
+    if (r.why == reason::duplicate_in_batch)
+      ++out.superseded;
+    else if (drops_reading(r.why))
+      ++out.rejected;
   return out;
 }
 
