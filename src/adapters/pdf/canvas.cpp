@@ -7,7 +7,7 @@ namespace energy::report::pdf {
 
 canvas::canvas(cairo_t* cr) : cr_(cr), layout_(pango_cairo_create_layout(cr)) {
   if (layout_ == nullptr) throw error("pdf: pango could not create a text layout");
-  pango_layout_set_wrap(layout_, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_wrap(layout_, PANGO_WRAP_WORD);
 }
 
 canvas::~canvas() {

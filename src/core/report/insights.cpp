@@ -89,9 +89,9 @@ void eui_insight(report& r) {
       format_number(*k.eui_kwh_per_ft2_year, 2));
   i.evidence.push_back(item("EUI", *k.eui_kbtu_per_ft2_year, "kBtu/ft²/yr"));
   if (k.benchmark) {
-    i.text +=
-        fmt::format("; the ENERGY STAR median site EUI of a {} is {} kBtu/ft²/yr (all fuels)",
-                    k.benchmark->property_type, format_number(k.benchmark->site_kbtu_per_ft2, 1));
+    i.text += fmt::format(
+        "; the ENERGY STAR median site EUI for the property type {} is {} kBtu/ft²/yr (all fuels)",
+        k.benchmark->property_type, format_number(k.benchmark->site_kbtu_per_ft2, 1));
     i.evidence.push_back(item("benchmark median", k.benchmark->site_kbtu_per_ft2, "kBtu/ft²/yr"));
   }
   i.text += ".";
