@@ -173,8 +173,10 @@ struct forecast_result {
   double lower_kwh = 0;
   double upper_kwh = 0;
   std::int64_t days_predicted = 0;
-  std::optional<money> expected_cost;  ///< bill of the expected hourly load under the tariff
-  milli actual_so_far = 0;             ///< Wh already recorded in the horizon (up to `now`)
+  /// Bill of the expected hourly load under the tariffs WITHOUT demand charges (a mean forecast
+  /// understates peaks, so its demand charge would be biased low): energy, fixed, minimum.
+  std::optional<money> expected_cost;
+  milli actual_so_far = 0;  ///< Wh already recorded in the horizon (up to `now`)
   std::vector<day_point> days;
 };
 
@@ -189,6 +191,8 @@ struct bill_part {
 struct kpis {
   milli consumption = 0;  ///< Wh
   milli peak_demand = 0;  ///< W
+  /// The averaging window of peak demand: 15 minutes, or the meter interval when it is longer.
+  std::int32_t demand_window_minutes = 15;
   std::optional<date::local_days> peak_day;
   std::optional<money> cost;
   std::string cost_basis;                      ///< how `cost` was computed, or why it is missing

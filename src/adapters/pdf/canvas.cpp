@@ -7,7 +7,6 @@ namespace energy::report::pdf {
 
 canvas::canvas(cairo_t* cr) : cr_(cr), layout_(pango_cairo_create_layout(cr)) {
   if (layout_ == nullptr) throw error("pdf: pango could not create a text layout");
-  pango_layout_set_wrap(layout_, PANGO_WRAP_WORD);
 }
 
 canvas::~canvas() {
@@ -17,6 +16,7 @@ canvas::~canvas() {
 void canvas::prepare(double width, std::string_view text, const style& s) {
   PangoFontDescription* fd = pango_font_description_from_string(s.font);
   pango_layout_set_font_description(layout_, fd);
+  pango_layout_set_wrap(layout_, s.break_words ? PANGO_WRAP_WORD_CHAR : PANGO_WRAP_WORD);
   pango_font_description_free(fd);
   pango_layout_set_width(layout_, static_cast<int>(width * PANGO_SCALE));
   pango_layout_set_alignment(layout_, s.alignment == align::left     ? PANGO_ALIGN_LEFT

@@ -38,6 +38,9 @@ struct style {
   const char* font = "DejaVu Sans 9";
   rgb color = colors::ink;
   align alignment = align::left;
+  /// Break inside words that do not fit (table cells holding identifiers); prose breaks between
+  /// words only, so a number is never split across lines.
+  bool break_words = false;
 };
 
 /// Drawing on the current page of a cairo context. Not copyable; owns one PangoLayout.

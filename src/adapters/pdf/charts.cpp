@@ -39,13 +39,13 @@ std::string tick_label(double v, double step) {
 box frame(canvas& c, box b, const std::string& title, double y_max, double step,
           const std::string& unit) {
   c.text(b.x, b.y, b.w, title, title_style);
-  const box plot{b.x + 44, b.y + 22, b.w - 52, b.h - 40};
+  const box plot{b.x + 44, b.y + 30, b.w - 52, b.h - 60};
   for (double v = 0; v <= y_max + step / 2; v += step) {
     const double y = plot.y + plot.h - v / y_max * plot.h;
     c.line(plot.x, y, plot.x + plot.w, y, colors::rule, 0.4);
     c.text(plot.x - 44, y - 4, 40, tick_label(v, step), axis_style);
   }
-  c.text(b.x, b.y + 12, 60, unit, {"DejaVu Sans 6.5", colors::muted, align::left});
+  c.text(b.x, b.y + 15, 100, unit, {"DejaVu Sans 6.5", colors::muted, align::left});
   c.line(plot.x, plot.y + plot.h, plot.x + plot.w, plot.y + plot.h, colors::muted, 0.6);
   return plot;
 }
@@ -170,12 +170,13 @@ void heat_map(canvas& c, box b, const load_profile& p) {
   }
 }
 
-void monthly_peaks(canvas& c, box b, const std::vector<month_point>& months) {
+void monthly_peaks(canvas& c, box b, const std::vector<month_point>& months,
+                   const std::string& title) {
   double top = 0;
   for (const auto& m : months)
     top = std::max(top, from_milli(m.peak_demand));
   const auto [y_max, step] = nice_axis(top);
-  const auto plot = frame(c, b, "Monthly peak demand (15-minute average)", y_max, step, "kW");
+  const auto plot = frame(c, b, title, y_max, step, "kW");
   if (months.empty()) return;
   const double slot = plot.w / static_cast<double>(months.size());
   static constexpr std::array<const char*, 12> names{"Jan", "Feb", "Mar", "Apr", "May", "Jun",

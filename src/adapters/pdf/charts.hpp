@@ -21,7 +21,8 @@ void daily_chart(canvas& c, box b, const std::vector<day_point>& days, const std
 /// Mean kWh by local hour (columns) × weekday (rows), shaded from the lowest to the highest cell.
 void heat_map(canvas& c, box b, const load_profile& p);
 /// Peak demand (kW) of each of the 12 months.
-void monthly_peaks(canvas& c, box b, const std::vector<month_point>& months);
+void monthly_peaks(canvas& c, box b, const std::vector<month_point>& months,
+                   const std::string& title);
 /// Bill amounts by charge kind (fixed, energy, demand, ...) summed over the period's bills.
 void bill_breakdown(canvas& c, box b, const std::vector<bill_part>& bills,
                     const std::string& currency);

@@ -172,7 +172,8 @@ class document {
     for (const auto& row : rows) {
       double h = 0;
       for (std::size_t k = 0; k < cols.size(); ++k)
-        h = std::max(h, canvas_->measure(cols[k].width - 4, row[k], {"DejaVu Sans 7"}));
+        h = std::max(h, canvas_->measure(cols[k].width - 4, row[k],
+                                         {"DejaVu Sans 7", colors::ink, align::left, true}));
       h += 4;
       if (y_ + h > page_height - margin - footer_space) {
         new_page();
@@ -183,7 +184,7 @@ class document {
       double x = margin;
       for (std::size_t k = 0; k < cols.size(); ++k) {
         canvas_->text(x + 2, y_ + 2, cols[k].width - 4, row[k],
-                      {"DejaVu Sans 7", colors::ink, cols[k].alignment});
+                      {"DejaVu Sans 7", colors::ink, cols[k].alignment, true});
         x += cols[k].width;
       }
       y_ += h;
@@ -244,7 +245,7 @@ void building_pages(document& d, const report& r) {
                                ? format_number(*k.eui_kbtu_per_ft2_year, 1) + " kBtu/ft²/yr"
                                : "no floor area"},
       {"vs previous period", percent_or(k.previous_period.percent)},
-      {"vs same period last year", percent_or(k.same_period_last_year.percent)},
+      {"vs last year", percent_or(k.same_period_last_year.percent)},
       {"vs baseline", r.baseline && r.baseline->days_compared > 0
                           ? format_percent(r.baseline->deviation_percent)
                           : "no baseline"},
@@ -265,7 +266,9 @@ void building_pages(document& d, const report& r) {
   d.y() += 250;
   heat_map(d.c(), {margin, d.y(), content_width, 200}, r.profile);
   d.y() += 215;
-  monthly_peaks(d.c(), {margin, d.y(), content_width, 200}, r.monthly);
+  monthly_peaks(
+      d.c(), {margin, d.y(), content_width, 200}, r.monthly,
+      fmt::format("Monthly peak demand (highest {}-minute average)", k.demand_window_minutes));
 
   // Bill breakdown (and the forecast) on the next chart page.
   d.new_page();
@@ -296,7 +299,8 @@ void building_pages(document& d, const report& r) {
         format_kwh(f.expected_kwh), 100.0 * f.interval_level, format_kwh(f.lower_kwh),
         format_kwh(f.upper_kwh), f.days_predicted, f.model,
         f.weather_normalised ? "weather-normalised" : "weather-free", f.temperature_assumption,
-        f.expected_cost ? " Expected cost " + with_currency(*f.expected_cost, r.currency) + "."
+        f.expected_cost ? " Expected cost before demand charges " +
+                              with_currency(*f.expected_cost, r.currency) + "."
                         : ""));
     daily_chart(d.c(), {margin, d.y(), content_width, 220}, f.days, "Daily forecast", true);
     d.y() += 235;
@@ -315,12 +319,12 @@ void building_pages(document& d, const report& r) {
                       std::string(anomaly::to_string(a.severity)), format_milli(a.expected),
                       format_milli(a.actual), a.explanation});
     }
-    d.table({{"Start (local)", 68},
-             {"Kind", 70},
-             {"Severity", 42},
-             {"Expected", 50, align::right},
-             {"Actual", 50, align::right},
-             {"What was found", 231}},
+    d.table({{"Start (local)", 62},
+             {"Kind", 78},
+             {"Severity", 44},
+             {"Expected kWh", 52, align::right},
+             {"Actual kWh", 52, align::right},
+             {"What was found", 223}},
             rows);
     if (r.anomalies.size() > max_anomaly_rows)
       d.paragraph(fmt::format("… and {} more, listed in the JSON report.",

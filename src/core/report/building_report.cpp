@@ -289,6 +289,8 @@ report build_building_report(storage::store& db, const report_request& req) {
   }
 
   auto& k = r.headline;
+  for (const auto& s : sensors.electricity)
+    k.demand_window_minutes = std::max(k.demand_window_minutes, s.interval_seconds / 60);
   k.consumption = current.consumption;
   k.readings = current.readings;
   k.expected_readings = current.expected;

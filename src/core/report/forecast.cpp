@@ -46,8 +46,12 @@ std::optional<forecast_result> build_forecast(const building& b, const report_re
 
   f.days = daily_points(horizon, days, sensors.electricity, zone);
   attach_expected(f.days, grid, p, *model);
-  for (const auto& d : f.days) {
-    if (d.range.start < req.now) f.actual_so_far += d.consumption;
+  for (auto& d : f.days) {
+    // Only what was recorded by the report's clock counts as "so far".
+    if (d.range.start < req.now)
+      f.actual_so_far += d.consumption;
+    else
+      d.consumption = 0;
     if (!d.expected_kwh) continue;
     ++f.days_predicted;
     f.expected_kwh += *d.expected_kwh;
@@ -78,9 +82,13 @@ std::optional<forecast_result> build_forecast(const building& b, const report_re
     const auto bills =
         compute_bills(expected, req.tariffs, horizon.range, zone, bill_notes, covered);
     if (covered) {
+      // Demand charges are left out: the expected load is a mean, whose peaks understate the
+      // peaks the building will set, so its demand charge would be a plausible wrong number.
       money total;
       for (const auto& part : bills)
-        total += part.bill.total;
+        for (const auto& l : part.bill.lines)
+          if (l.kind != billing::line_kind::demand && l.kind != billing::line_kind::flat_demand)
+            total += l.amount;
       f.expected_cost = total;
     } else {
       for (auto& n : bill_notes)

@@ -2,6 +2,7 @@
 #include "insights.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -30,7 +31,7 @@ void consumption_insight(report& r) {
     const bool prev = c == &k.previous_period;
     if (c->percent) {
       i.text +=
-          fmt::format("{} {} {} ({}: {} kWh)", prev ? "," : "; ", format_percent(*c->percent),
+          fmt::format("{} {} {} ({}: {} kWh)", prev ? "," : ";", format_percent(*c->percent),
                       prev ? "against the previous period" : "against the same period last year",
                       c->reference.label, format_kwh(c->reference_consumption));
       i.evidence.push_back(item(prev ? "previous period" : "same period last year",
@@ -48,8 +49,8 @@ void peak_insight(report& r) {
   if (!k.peak_day || k.peak_demand <= 0) return;
   insight i;
   i.topic = "peak";
-  i.text = fmt::format("Peak demand was {} kW (15-minute average) on {}.", format_kw(k.peak_demand),
-                       format_date(*k.peak_day));
+  i.text = fmt::format("Peak demand was {} kW (highest {}-minute average) on {}.",
+                       format_kw(k.peak_demand), k.demand_window_minutes, format_date(*k.peak_day));
   i.evidence.push_back(item("peak demand", from_milli(k.peak_demand), "kW"));
   r.insights.push_back(std::move(i));
 }
@@ -132,13 +133,18 @@ void recommendation_insight(report& r) {
   const auto& top = r.recommendations.front();
   insight i;
   i.topic = "recommendation";
-  i.text = fmt::format("Largest saving: {}, about {} kWh a year", top.title,
-                       format_kwh(top.annual_saving_kwh));
-  i.evidence.push_back(item("annual saving", from_milli(top.annual_saving_kwh), "kWh"));
+  std::vector<std::string> parts;
+  if (top.annual_saving_kwh > 0) {
+    parts.push_back(format_kwh(top.annual_saving_kwh) + " kWh");
+    i.evidence.push_back(item("annual saving", from_milli(top.annual_saving_kwh), "kWh"));
+  }
   if (top.annual_saving.micros() > 0) {
-    i.text += fmt::format(" and {} {} a year", format_money(top.annual_saving), r.currency);
+    parts.push_back(format_money(top.annual_saving) + " " + r.currency);
     i.evidence.push_back(item("annual saving", top.annual_saving.to_double(), r.currency));
   }
+  i.text = fmt::format("Largest saving: {}, about {} a year", top.title,
+                       parts.empty() ? std::string("nothing measurable")
+                                     : fmt::format("{}", fmt::join(parts, " and ")));
   i.text += ".";
   r.insights.push_back(std::move(i));
 }
@@ -155,7 +161,8 @@ void forecast_insight(report& r) {
   i.evidence = {item("forecast", f.expected_kwh, "kWh", f.horizon.range),
                 item("band lower", f.lower_kwh, "kWh"), item("band upper", f.upper_kwh, "kWh")};
   if (f.expected_cost) {
-    i.text += fmt::format(", costing about {} {}", format_money(*f.expected_cost), r.currency);
+    i.text += fmt::format(", costing about {} {} before demand charges",
+                          format_money(*f.expected_cost), r.currency);
     i.evidence.push_back(item("expected cost", f.expected_cost->to_double(), r.currency));
   }
   i.text += ".";

@@ -237,7 +237,7 @@ void forecast_of(json_writer& j, const report& r) {
   j.key("lower_kwh").number(f.lower_kwh);
   j.key("upper_kwh").number(f.upper_kwh);
   j.key("days_predicted").integer(f.days_predicted);
-  optional_money(j, "expected_cost", f.expected_cost);
+  optional_money(j, "expected_cost_before_demand_charges", f.expected_cost);
   j.key("actual_so_far_kwh").string(format_kwh(f.actual_so_far));
   day_points(j, "daily", f.days);
   j.end_object();
