@@ -48,6 +48,12 @@ usage: energy [--db URI] COMMAND [options]
                                                  manifest), verify, then drop them; idempotent, locked
   restore --archive DIR|s3://BUCKET --from DATE --to DATE
                                                  re-import an archived UTC range
+  report --building ID [--type efficiency|forecast|comparison] [--period week|month|quarter|year]
+         [--end YYYY-MM-DD] [--format json|csv|pdf] [--table daily|monthly|anomalies|recommendations|
+         bills|comparison] [--out FILE] [--tariff URDB.json[@YYYY-MM-DD],...] [--currency CODE]
+         [--now TIMESTAMP] [--tenant ID]
+                                                 the period ends before --end (local date; default: the
+                                                 last complete period); forecast: the period after it
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 
@@ -79,6 +85,7 @@ int run(int argc, char** argv) {
     if (command == "summaries") return cmd_summaries(a, *db);
     if (command == "generate") return cmd_generate(a, *db);
     if (command == "restore") return cmd_restore(a, *db);
+    if (command == "report") return cmd_report(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());
