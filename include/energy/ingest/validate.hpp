@@ -89,6 +89,17 @@ struct validation_result {
  * `lookup` may be empty when the batch has no register/power sensors (or to start from scratch).
  * Complexity: O(n) plus a sort of each sensor's rows that arrive out of order.
  */
+/**
+ * Checks a sensor's metadata before a store accepts it (every adapter's `put_sensor` calls this),
+ * so metadata that would make every reading fail is refused up front, in the words validation
+ * would use for its readings: a unit with no conversion to the canonical unit (including a
+ * register or power kind on a temperature sensor), a NaN or infinite `max_value` or one at or
+ * below zero for a quantity (energy, power, register step; temperatures may have any finite
+ * bound), a NaN, infinite or non-positive `register_max`.
+ * @throws std::invalid_argument naming the sensor, the field and the value.
+ */
+void check_sensor_metadata(const sensor& s);
+
 [[nodiscard]] validation_result validate_batch(const reading_batch& batch,
                                                const sensor_directory& directory,
                                                const validation_options& options = {},
