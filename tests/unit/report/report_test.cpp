@@ -3,7 +3,7 @@
 
 #include <energy/report/report.hpp>
 
-#include "fixture.hpp"
+#include "../../support/report_site.hpp"
 
 using namespace energy;
 using namespace energy::report;
