@@ -8,7 +8,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -26,9 +29,18 @@ usage: energy [--db URI] COMMAND [options]
              [--created YYYY-MM-DD|TIMESTAMP]   (installation: earlier readings are rejected)
   sensor list --building ID
   import FILE|- [--format json|csv] [--sensor ID] [--errors FILE] [--quiet]
-                                                 import readings (seed JSON batches or CSV); '-' = stdin
+         [--now TIMESTAMP] [--future-tolerance 5m|48h|400d]
+                                                 import readings (seed JSON batches or CSV); '-' = stdin;
+                                                 --now/--future-tolerance: the clock for replays and
+                                                 backfills of future-dated data (default: now, 5 min)
   aggregate [--sensor-summaries]                 recompute summaries whose readings changed
                                                  (per building; per sensor too with the flag)
+  summarize FILE... [--sensors FILE.csv] [--resolution hour|day|month] [--format table|csv|json]
+            [--tariff URDB.json|BUILDING_ID=URDB.json,...] [--sensor-summaries] [--sensor ID]
+            [--now TIMESTAMP] [--future-tolerance D] [--errors FILE]
+                                                 summaries of reading files (CSV, JSON batches) without
+                                                 importing: last write wins, metadata from --sensors or
+                                                 the --db, TOU costs from URDB tariffs
   summaries --building ID [--sensor ID] [--type T] [--resolution hour|day|month]
             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
   retention --archive DIR|s3://BUCKET [--raw-days 90] [--summary-days 1825]
@@ -51,9 +63,7 @@ S3 archives read ENERGY_S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRE
 Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected rows.
 )";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   using namespace energy::cli;
   try {
     const args a(argc, argv, {"inactive", "quiet", "help", "sensor-summaries"});
@@ -65,6 +75,7 @@ int main(int argc, char** argv) {
     const auto uri = a.get_or("db", env_db ? env_db : "sqlite:energy.db");
     const auto& command = a.positionals()[0];
     if (command == "retention") return cmd_retention(a, uri);
+    if (command == "summarize") return cmd_summarize(a, uri);
     auto db = energy::storage::open_store_uri(uri);
     if (command == "tenant") return cmd_tenant(a, *db);
     if (command == "building") return cmd_building(a, *db);
@@ -86,4 +97,19 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "energy: {}\n", e.what());
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int status = run(argc, argv);
+  // Output to a full disk or a closed pipe must not look like success (stdio buffers it, so the
+  // failure may only show here).
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    const int err = errno;
+    fmt::print(stderr, "energy: writing standard output failed: {}{}\n", std::strerror(err),
+               status == 0 ? " (the command itself completed)" : "");
+    return 1;
+  }
+  return status;
 }

@@ -1,14 +1,147 @@
 // SPDX-License-Identifier: Apache-2.0
-// Placeholder wiring until the HTTP layer lands (the server-core work replaces this file).
+// Process start: --help/--version, configuration from ENERGY_*, the database (schema created on
+// first start), the route table, the worker pool and the listener; returns after a drain.
 #include "app/run.hpp"
 
 #include <cstdio>
+#include <exception>
+#include <optional>
+#include <filesystem>
+#include <string>
+
+#include <energy/storage/open.hpp>
+#include <energy/storage/store.hpp>
+
+#include "app/config.hpp"
+#include "app/modules.hpp"
+#include "app/services.hpp"
+#include "auth/service.hpp"
+#include "auth/settings.hpp"
+#include "jobs/service.hpp"
+#include "jobs/settings.hpp"
+#include "http/dispatch.hpp"
+#include "http/log.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/worker_pool.hpp"
 
 namespace energy::server {
 
-int run_server(int, char**) {
-  std::fprintf(stderr, "energy-server: the HTTP layer is not built yet\n");
-  return 2;
+namespace {
+
+/// The URI as logged: a PostgreSQL password never reaches a log line.
+std::string redacted(std::string uri) {
+  const auto scheme = uri.find("://");
+  const auto at = uri.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return uri;
+  const auto colon = uri.find(':', scheme + 3);
+  if (colon != std::string::npos && colon < at) uri.replace(colon + 1, at - colon - 1, "***");
+  return uri;
+}
+
+log_level level_of(const std::string& name) {
+  if (name == "debug") return log_level::debug;
+  if (name == "warning") return log_level::warning;
+  if (name == "error") return log_level::error;
+  return log_level::info;
+}
+
+}  // namespace
+
+int run_server(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(help_text(all_variables()).c_str(), stdout);
+      return 0;
+    }
+    if (arg == "--version") {
+      std::printf("energy-server %s\n", ENERGY_SERVER_VERSION);
+      return 0;
+    }
+    std::fprintf(stderr,
+                 "energy-server: unknown argument '%s' (configuration is by ENERGY_* "
+                 "environment variables; see --help)\n",
+                 arg.c_str());
+    return 2;
+  }
+
+  config cfg;
+  std::optional<auth::settings> auth_settings;
+  std::optional<jobs::settings> jobs_settings;
+  try {
+    cfg = config::from_environment(process_environment());
+    auth_settings = auth::settings::from_environment();
+    jobs_settings = jobs::settings::from_environment();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "energy-server: %s\n", e.what());
+    return 2;
+  }
+
+  logger log(level_of(cfg.log_level));
+  metrics stats;
+  try {
+    if (cfg.db_defaulted) std::filesystem::create_directories(cfg.data_dir);
+    // The first open creates (or migrates) the library's schema; the server's tables follow.
+    { auto store = storage::open_store_uri(cfg.db_uri); }
+    auto admin_db = db::open(cfg.db_uri);
+    migrate_all(*admin_db);
+
+    auth::service auth_service(*auth_settings, *admin_db);
+    auth_service.set_logger(&log);
+    jobs::service job_service(*jobs_settings, cfg.db_uri, &stats, &log);
+    services app{.config = &cfg,
+                 .metrics = &stats,
+                 .log = &log,
+                 .authenticator = &auth_service,
+                 .auth = &auth_service,
+                 .jobs = &job_service};
+    auto assembled = assemble(cfg, app);
+    const router routes(std::move(assembled.routes));
+    dispatcher dispatch(routes, app,
+                        {.max_attempts = 3, .retry_after_seconds = cfg.retry_after_seconds});
+    worker_pool pool(cfg.worker_threads, cfg.db_uri, cfg.max_queue);
+    http_server server({.address = cfg.listen_address,
+                        .port = cfg.listen_port,
+                        .io_threads = cfg.io_threads,
+                        .max_header_bytes = cfg.max_header_bytes,
+                        .max_body_bytes = cfg.max_body_bytes,
+                        .max_decompressed_bytes = cfg.max_decompressed_bytes,
+                        .request_timeout = cfg.request_timeout,
+                        .drain_timeout = cfg.drain_timeout,
+                        .tls_cert_file = cfg.tls_cert_file,
+                        .tls_key_file = cfg.tls_key_file,
+                        .trust_forwarded_for = cfg.trust_proxy,
+                        .retry_after_seconds = cfg.retry_after_seconds},
+                       dispatch, pool, &log);
+    const std::string scheme = server.tls() ? "https" : "http";
+    log.info("listening",
+             {{"address", cfg.listen_address},
+              {"port", server.port()},
+              {"url", scheme + "://" + cfg.listen_address + ":" + std::to_string(server.port())},
+              {"tls", server.tls()},
+              {"db", redacted(cfg.db_uri)},
+              {"workers", pool.threads()},
+              {"version", ENERGY_SERVER_VERSION}});
+    const auto login = first_login_text(
+        scheme + "://" + cfg.listen_address + ":" + std::to_string(server.port()), app, *admin_db);
+    if (!login.empty()) std::fprintf(stderr, "%s\n", login.c_str());
+    std::fprintf(stderr, "energy-server listening on %s://%s:%u (OpenAPI: /api/v1/openapi.json)\n",
+                 scheme.c_str(), cfg.listen_address.c_str(), static_cast<unsigned>(server.port()));
+    admin_db.reset();
+    job_service.start();
+    server.run();
+    // Drained: no request is in flight. Then the scheduler finishes its running job step.
+    pool.stop();
+    job_service.stop();
+    log.info("stopped", {});
+    return 0;
+  } catch (const std::exception& e) {
+    log.error("start_failed", {{"error", e.what()}});
+    std::fprintf(stderr, "energy-server: %s\n", e.what());
+    return 1;
+  }
 }
 
 }  // namespace energy::server

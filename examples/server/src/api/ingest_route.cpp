@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+// POST /api/v1/sensors/readings/batch: the seed's batch body through the library's parser
+// (simdjson) and ingest pipeline. 202 only after the rows are committed; the body accounts for
+// every reading.
+#include <algorithm>
+
+#include <energy/ingest/ingest.hpp>
+#include <energy/io/json_batch.hpp>
+#include <energy/storage/store.hpp>
+
+#include "api/common.hpp"
+#include "api/routes.hpp"
+#include "http/metrics.hpp"
+#include "http/problems.hpp"
+
+namespace energy::server::api {
+
+namespace {
+
+/// Only the caller's sensors may be written: the tenant's, narrowed to a device key's buildings.
+/// Readings of any other sensor are rejected as unknown_sensor, exactly like a missing one.
+ingest::sensor_directory caller_sensors(request_context& ctx) {
+  const auto& who = ctx.who();
+  std::vector<uuid> buildings;
+  for (const auto& b : ctx.store().list_buildings(who.tenant_id)) {
+    if (who.buildings.empty() ||
+        std::find(who.buildings.begin(), who.buildings.end(), b.id) != who.buildings.end())
+      buildings.push_back(b.id);
+  }
+  std::vector<sensor> sensors;
+  for (const auto& b : buildings) {
+    auto list = ctx.store().list_sensors(b);
+    sensors.insert(sensors.end(), std::make_move_iterator(list.begin()),
+                   std::make_move_iterator(list.end()));
+  }
+  return ingest::sensor_directory(std::move(sensors));
+}
+
+void count(request_context& ctx, const ingest::ingest_report& report) {
+  auto* m = ctx.app().metrics;
+  if (m == nullptr) return;
+  m->add("energy_readings_ingested_total", {{"outcome", "inserted"}},
+         static_cast<double>(report.inserted));
+  m->add("energy_readings_ingested_total", {{"outcome", "unchanged"}},
+         static_cast<double>(report.unchanged));
+  m->add("energy_readings_ingested_total", {{"outcome", "replaced"}},
+         static_cast<double>(report.replaced));
+  const auto reasons = ingest::count_reasons(report.rejections);
+  for (std::size_t i = 0; i < ingest::reason_count; ++i) {
+    if (reasons.by_reason[i] == 0) continue;
+    m->add("energy_readings_rejected_total",
+           {{"reason", ingest::to_string(static_cast<ingest::reason>(i))}},
+           static_cast<double>(reasons.by_reason[i]));
+  }
+}
+
+}  // namespace
+
+void add_ingest_routes(std::vector<route>& out, const options& opt) {
+  const std::size_t max_readings = opt.max_batch_readings;
+  out.push_back(route{
+      .method = http_method::post,
+      .pattern = "/api/v1/sensors/readings/batch",
+      .who = access::device,
+      .handle =
+          [max_readings](const request& r, request_context& ctx) {
+            io::parsed_readings parsed;
+            try {
+              parsed = io::parse_json_batch(r.body, "request body");
+            } catch (const parse_error& e) {
+              throw_bad_request(e.what(), "");
+            }
+            const std::size_t total = parsed.batch.size() + parsed.rejections.size();
+            if (total > max_readings) {
+              auto p = make_problem("/problems/payload-too-large",
+                                    "the batch has " + std::to_string(total) +
+                                        " readings; the limit is " + std::to_string(max_readings) +
+                                        ": split it",
+                                    "/readings");
+              p.extra["limit"] = max_readings;
+              throw problem_error(std::move(p));
+            }
+            const auto directory = caller_sensors(ctx);
+            const auto report =
+                ingest::ingest_batch(ctx.store(), directory, parsed.batch, {}, parsed.rejections);
+            count(ctx, report);
+            nlohmann::json rejections = nlohmann::json::array();
+            for (const auto& rej : report.rejections) {
+              nlohmann::json item = {{"index", rej.source_row},
+                                     {"reason", ingest::to_string(rej.why)},
+                                     {"detail", rej.detail},
+                                     {"dropped", ingest::drops_reading(rej.why)}};
+              if (rej.batch_index >= 0 &&
+                  static_cast<std::size_t>(rej.batch_index) < parsed.batch.size()) {
+                item["sensor_id"] =
+                    parsed.batch.sensor_id[static_cast<std::size_t>(rej.batch_index)].to_string();
+              } else {
+                item["sensor_id"] = nullptr;
+              }
+              rejections.push_back(std::move(item));
+            }
+            return response::json(202, {{"received", report.received},
+                                        {"accepted", report.accepted},
+                                        {"rejected", report.rejected},
+                                        {"duplicates", report.duplicates},
+                                        {"rows", report.rows},
+                                        {"inserted", report.inserted},
+                                        {"unchanged", report.unchanged},
+                                        {"replaced", report.replaced},
+                                        {"rejections", rejections}});
+          },
+      .operation = {
+          {"operationId", "ingestReadingsBatch"},
+          {"tags", {"ingest"}},
+          {"summary", "Store a batch of readings (the seed's body); 202 once committed"},
+          {"description",
+           "Answers 202 only after every accepted reading is committed. Re-sending a batch is a "
+           "no-op (readings count as unchanged). A different value for a stored (sensor, "
+           "timestamp) replaces it and flags it corrected. Readings of sensors the caller may "
+           "not write (another tenant's, outside a device key's buildings) are rejected as "
+           "unknown_sensor. Send Content-Encoding: gzip to compress."},
+          {"requestBody", json_body(ref("ReadingBatch"))},
+          {"responses",
+           {{"202", json_response("committed; the counts and each rejection", ref("IngestResult"))},
+            {"400", problem_response("the body is not a batch document")},
+            {"413", problem_response("body or batch larger than the server's limits")},
+            {"415", problem_response("not JSON, or an unsupported Content-Encoding")}}}}});
+}
+
+}  // namespace energy::server::api

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "http/dispatch.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include <energy/error.hpp>
+
+#include "auth/access.hpp"
+#include "auth/authenticator.hpp"
+#include "http/context.hpp"
+#include "http/log.hpp"
+#include "http/metrics.hpp"
+#include "http/problems.hpp"
+
+namespace energy::server {
+
+namespace {
+
+class worker_context final : public request_context {
+ public:
+  worker_context(const principal* who, worker_slot& slot, services& app)
+      : who_(who), slot_(slot), app_(app) {}
+  const principal& who() const override {
+    if (who_ == nullptr) throw std::logic_error("request_context::who() on a public route");
+    return *who_;
+  }
+  const principal* maybe_who() const noexcept override { return who_; }
+  storage::store& store() override { return slot_.store(); }
+  db::connection& db() override { return slot_.db(); }
+  services& app() override { return app_; }
+
+ private:
+  const principal* who_;
+  worker_slot& slot_;
+  services& app_;
+};
+
+std::string_view media_type(std::string_view content_type) {
+  const auto semi = content_type.find(';');
+  auto t = content_type.substr(0, semi);
+  while (!t.empty() && t.back() == ' ')
+    t.remove_suffix(1);
+  return t;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto la = static_cast<char>(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
+    const auto lb = static_cast<char>(b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i]);
+    if (la != lb) return false;
+  }
+  return true;
+}
+
+/// The route declares its request media types in its OpenAPI requestBody; a body of another type
+/// is refused before the handler parses it.
+void check_media_type(const route& r, const request& req) {
+  if (req.body.empty()) return;
+  const auto body = r.operation.find("requestBody");
+  if (body == r.operation.end()) return;
+  const auto content = body->find("content");
+  if (content == body->end() || !content->is_object()) return;
+  const auto sent = req.header("content-type");
+  const auto type = media_type(sent.value_or(""));
+  for (auto it = content->begin(); it != content->end(); ++it)
+    if (iequals(it.key(), type)) return;
+  std::string accepted;
+  for (auto it = content->begin(); it != content->end(); ++it)
+    accepted += (accepted.empty() ? "" : ", ") + it.key();
+  throw problem_error(make_problem(
+      "/problems/unsupported-media-type",
+      "Content-Type '" + std::string(type) + "' is not accepted here; send " + accepted,
+      "Content-Type"));
+}
+
+}  // namespace
+
+dispatcher::dispatcher(const router& routes, services& app, dispatch_options options)
+    : routes_(routes), app_(app), options_(options) {
+  if (app_.metrics != nullptr) {
+    app_.metrics->describe("energy_http_requests_total", "counter",
+                           "HTTP requests answered, by route pattern, method and status");
+    app_.metrics->describe("energy_http_request_duration_seconds", "histogram",
+                           "Time from a parsed request to its response, by route pattern");
+    app_.metrics->describe("energy_store_retries_total", "counter",
+                           "Handler attempts repeated after a retryable store error");
+  }
+}
+
+response dispatcher::run(request& req, worker_slot& slot, const route*& matched,
+                         std::optional<principal>& caller) {
+  const principal* who = nullptr;
+  const auto raw_path = req.path;  // the session stores the raw (encoded) path here
+  const auto m = routes_.match(req.method, raw_path);
+  if (auto decoded = percent_decode(raw_path)) req.path = std::move(*decoded);
+  if (m.found == nullptr) {
+    if (!m.allowed.empty()) {
+      std::string allow;
+      for (const auto a : m.allowed)
+        allow += (allow.empty() ? "" : ", ") + std::string(to_string(a));
+      auto res = render_problem(make_problem("/problems/method-not-allowed",
+                                             std::string(to_string(req.method)) +
+                                                 " is not allowed on this path; allowed: " + allow),
+                                req.request_id, req.path);
+      res.headers.emplace_back("Allow", allow);
+      return res;
+    }
+    throw problem_error(make_problem("/problems/not-found", "no route for " + req.path));
+  }
+  matched = m.found;
+  if (m.bad_encoding)
+    throw problem_error(make_problem("/problems/bad-request", "invalid %-escape in the path"));
+  req.path_params = m.path_params;
+
+  if (m.found->who != access::public_) {
+    if (app_.authenticator == nullptr) {
+      throw problem_error(make_problem("/problems/unauthorized",
+                                       "this server was built without an authentication module"));
+    }
+    caller = app_.authenticator->authenticate(req, slot.db());
+    if (!caller)
+      throw problem_error(make_problem("/problems/unauthorized", "credentials are required"));
+    who = &*caller;
+    if (!auth::allows(m.found->who, *caller)) {
+      throw problem_error(make_problem("/problems/forbidden", "this role may not call this route"));
+    }
+  } else if (app_.authenticator != nullptr && req.header("authorization")) {
+    // Public routes may use credentials when given (logout, whoami); bad ones are ignored here.
+    try {
+      caller = app_.authenticator->authenticate(req, slot.db());
+      if (caller) who = &*caller;
+    } catch (const problem_error&) {
+    }
+  }
+  check_media_type(*m.found, req);
+
+  auto delay = options_.retry_backoff;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      worker_context ctx(who, slot, app_);
+      return m.found->handle(req, ctx);
+    } catch (const storage_error& e) {
+      if (!e.retryable()) throw;
+      slot.reset();  // a lost connection must not poison the next attempt
+      if (attempt >= options_.max_attempts) {
+        if (app_.log != nullptr) {
+          app_.log->warning("store_unavailable",
+                            {{"request_id", req.request_id}, {"error", e.what()}});
+        }
+        auto res =
+            render_problem(make_problem("/problems/unavailable", "the store did not answer after " +
+                                                                     std::to_string(attempt) +
+                                                                     " attempts; retry later"),
+                           req.request_id, req.path);
+        res.headers.emplace_back("Retry-After", std::to_string(options_.retry_after_seconds));
+        return res;
+      }
+      if (app_.metrics != nullptr)
+        app_.metrics->add("energy_store_retries_total", {{"route", m.found->pattern}});
+      std::this_thread::sleep_for(delay);
+      delay *= 2;
+    }
+  }
+}
+
+response dispatcher::handle(request& req, worker_slot& slot) noexcept {
+  const auto start = std::chrono::steady_clock::now();
+  const route* matched = nullptr;
+  std::optional<principal> caller;
+  response res;
+  try {
+    res = run(req, slot, matched, caller);
+  } catch (const problem_error& e) {
+    res = render_problem(e.get(), req.request_id, req.path);
+    // Rate limits and the like carry their wait as a member; clients read the header.
+    if (const auto it = e.get().extra.find("retry_after");
+        it != e.get().extra.end() && it->is_number_integer())
+      res.headers.emplace_back("Retry-After", std::to_string(it->get<long long>()));
+  } catch (const db::constraint_violation& e) {
+    res = render_problem(make_problem("/problems/conflict", e.what()), req.request_id, req.path);
+  } catch (const std::invalid_argument& e) {
+    // The library's caller-mistake exceptions name the value at fault.
+    res = render_problem(make_problem("/problems/validation", e.what()), req.request_id, req.path);
+  } catch (const std::exception& e) {
+    if (app_.log != nullptr) {
+      app_.log->error("handler_failed", {{"request_id", req.request_id},
+                                         {"route", matched ? matched->pattern : "unmatched"},
+                                         {"error", e.what()}});
+    }
+    res = render_problem(
+        make_problem("/problems/internal", "unexpected failure; quote the request id"),
+        req.request_id, req.path);
+  } catch (...) {
+    res = render_problem(
+        make_problem("/problems/internal", "unexpected failure; quote the request id"),
+        req.request_id, req.path);
+  }
+  finish(req, matched, caller ? &*caller : nullptr, res, start);
+  return res;
+}
+
+response dispatcher::refuse(const request& req, const problem& p) noexcept {
+  const auto start = std::chrono::steady_clock::now();
+  response res;
+  try {
+    res = render_problem(p, req.request_id, req.path);
+    finish(req, nullptr, nullptr, res, start);
+  } catch (...) {
+    res.status = p.status;
+    res.content_type = "application/problem+json";
+    res.body = R"({"type":"/problems/internal","status":500})";
+  }
+  return res;
+}
+
+void dispatcher::finish(const request& req, const route* matched, const principal* who,
+                        response& res, std::chrono::steady_clock::time_point start) noexcept {
+  try {
+    res.headers.emplace_back("X-Request-Id", req.request_id);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::string route_label = matched != nullptr ? matched->pattern : "unmatched";
+    const std::string method(to_string(req.method));
+    if (app_.metrics != nullptr) {
+      app_.metrics->add(
+          "energy_http_requests_total",
+          {{"route", route_label}, {"method", method}, {"status", std::to_string(res.status)}});
+      app_.metrics->observe("energy_http_request_duration_seconds",
+                            {{"route", route_label}, {"method", method}}, seconds);
+    }
+    if (app_.log != nullptr) {
+      nlohmann::json line = {{"request_id", req.request_id}, {"method", method},
+                             {"route", route_label},         {"path", req.path},
+                             {"status", res.status},         {"latency_ms", seconds * 1000.0},
+                             {"remote", req.remote_address}};
+      if (who != nullptr && !who->tenant_id.is_nil()) line["tenant"] = who->tenant_id.to_string();
+      app_.log->info("request", std::move(line));
+    }
+  } catch (...) {
+    // Logging must never turn an answer into a failure.
+  }
+}
+
+}  // namespace energy::server
