@@ -39,4 +39,16 @@ expect_usage --building 00000000-0000-7000-8000-000000000000
 expect_usage --building not-a-uuid
 expect_usage --building "$(cat "$out/building-id")" --format pdf
 expect_usage --building "$(cat "$out/building-id")" --end 2017-02-30
+# A building without data still gets a report; a full disk is an error that says so.
+t=$("$energy" tenant add --name t)
+b=$("$energy" building add --tenant "$t" --name "No data" --tz UTC)
+"$energy" sensor add --building "$b" >/dev/null
+"$energy" report --building "$b" --end 2024-04-01 --format json --out "$out/empty.json" 2>/dev/null
+[ "$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["has_data"])' "$out/empty.json")" = False ] ||
+  { echo "a building without data: has_data is not false"; exit 1; }
+set +e
+"$energy" report --building "$b" --end 2024-04-01 --format json --out /dev/full 2>"$out/err"
+rc=$?
+set -e
+[ $rc -eq 1 ] && grep -qi "no space" "$out/err" || { echo "--out /dev/full: exit $rc: $(cat "$out/err")"; exit 1; }
 echo "ok"
