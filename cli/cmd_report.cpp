@@ -11,8 +11,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 
 namespace energy::cli {
 namespace {
@@ -116,10 +117,15 @@ int cmd_report(const args& a, storage::store& db) {
   if (out_path == "-") {
     std::fwrite(bytes.data(), 1, bytes.size(), stdout);
   } else {
-    std::ofstream f(out_path, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    f.close();
-    if (!f) throw std::runtime_error("cannot write " + out_path);
+    std::FILE* f = std::fopen(out_path.c_str(), "wb");
+    if (f == nullptr)
+      throw std::runtime_error(fmt::format("cannot write {}: {}", out_path, std::strerror(errno)));
+    const bool written =
+        std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0;
+    const int err = errno;
+    if (std::fclose(f) != 0 || !written)
+      throw std::runtime_error(
+          fmt::format("cannot write {}: {}", out_path, std::strerror(written ? errno : err)));
   }
   for (const auto& n : r.notes)
     fmt::print(stderr, "note: {}\n", n);

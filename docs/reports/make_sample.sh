@@ -3,11 +3,12 @@
 # the OpenEEmeter Illinois hourly meter and its outdoor temperatures (Apache-2.0, see
 # ../shared/data/PROVENANCE.md), priced under the SCE GS-2 TOU tariff from the REopt scenario
 # (Apache-2.0) for illustration. Writes sample.json, sample.pdf and page PNGs into docs/reports/.
-#   docs/reports/make_sample.sh [path/to/energy] [data dir]
+#   docs/reports/make_sample.sh [path/to/energy] [data dir] [output dir]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 energy="${1:-$here/../../build/dev/cli/energy}"
 data="${2:-${ENERGY_DATA_DIR:-$here/../../../shared/data}}"
+out="${3:-$here}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export ENERGY_DB="sqlite:$work/sample.db"
@@ -27,8 +28,9 @@ sed '1s/tempF/value/' "$data/eemeter/il-electricity-cdd-hdd-tempF.csv" > "$work/
 
 common=(--building "$building" --type forecast --period month --end 2017-08-01
         --tariff "$data/tariffs/reopt_incentives.json" --now 2017-08-15T12:00:00Z)
-"$energy" report "${common[@]}" --format json --out "$here/sample.json" 2>/dev/null
-"$energy" report "${common[@]}" --format pdf --out "$here/sample.pdf" 2>/dev/null
-rm -f "$here"/sample-page-*.png
-pdftoppm -png -r 50 "$here/sample.pdf" "$here/sample-page"
-ls -l "$here"
+"$energy" report "${common[@]}" --format json --out "$out/sample.json" 2>/dev/null
+"$energy" report "${common[@]}" --format pdf --out "$out/sample.pdf" 2>/dev/null
+"$energy" report "${common[@]}" --format csv --table daily --out "$out/sample-daily.csv" 2>/dev/null
+rm -f "$out"/sample-page-*.png
+pdftoppm -png -r 50 "$out/sample.pdf" "$out/sample-page"
+echo "$building" > "$out/building-id"

@@ -16,7 +16,7 @@
 #include <energy/report/pdf.hpp>
 #include <energy/report/render.hpp>
 
-#include "fixture.hpp"
+#include "../../support/report_site.hpp"
 
 using namespace energy;
 using namespace energy::report;

@@ -6,7 +6,7 @@
 #include <energy/report/render.hpp>
 #include <energy/report/report.hpp>
 
-#include "fixture.hpp"
+#include "../../support/report_site.hpp"
 
 using namespace energy;
 using namespace energy::report;

@@ -3,7 +3,7 @@
 
 #include <energy/report/report.hpp>
 
-#include "fixture.hpp"
+#include "../../support/report_site.hpp"
 
 using namespace energy;
 using namespace energy::report;
@@ -221,4 +221,25 @@ TEST_CASE("A comparison ranks the tenant's buildings by EUI and leaves out those
   for (std::size_t i = 1; i < r.comparison.size(); ++i)
     if (r.comparison[i].eui_kwh_per_ft2_year && r.comparison[i - 1].eui_kwh_per_ft2_year)
       CHECK(*r.comparison[i - 1].eui_kwh_per_ft2_year >= *r.comparison[i].eui_kwh_per_ft2_year);
+}
+
+TEST_CASE("A fall-back month has its 25-hour day and sums exactly, weekly periods too") {
+  auto& s = site();
+  auto q = march_2024();
+  q.end = date::local_days{date::year{2023} / 12 / 1};
+  const auto r = build_report(*s.db, q);
+  REQUIRE(r.daily.size() == 30);
+  CHECK(r.daily[4].range.length() == std::chrono::hours{25});  // 2023-11-05
+  CHECK(r.headline.consumption ==
+        energy::testing::stored_sum(*s.db, s.electricity, r.window.range));
+  CHECK(r.headline.coverage == Approx(1.0));
+  q.period = period_length::week;
+  q.end = date::local_days{date::year{2023} / 11 / 6};  // the week containing the fall-back day
+  const auto w = build_report(*s.db, q);
+  CHECK(w.window.range.length() == std::chrono::hours{7 * 24 + 1});
+  CHECK(w.headline.consumption ==
+        energy::testing::stored_sum(*s.db, s.electricity, w.window.range));
+  REQUIRE(w.headline.same_period_last_year.reference.days() == 7);
+  CHECK_FALSE(w.headline.same_period_last_year.percent);  // no data a year before
+  CHECK(w.headline.same_period_last_year.unavailable_reason.find("no data") != std::string::npos);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A synthetic office in a memory store for the report tests: 15-minute electricity with an
+// A synthetic office in a store for the report tests and benchmarks: 15-minute electricity with an
 // occupancy schedule and cooling load, hourly outdoor temperature, summaries aggregated.
 #pragma once
 
@@ -15,7 +15,7 @@
 namespace energy::testing {
 
 struct report_site {
-  std::unique_ptr<storage::store> db = storage::open_memory_store();
+  std::unique_ptr<storage::store> db;
   uuid tenant_id = uuid::v7();
   uuid office;       ///< 15-minute data from `from` to `to` with temperatures
   uuid empty;        ///< an electricity sensor, no readings
@@ -90,6 +90,7 @@ inline uuid add_office(report_site& s, const std::string& name, const char* zone
 /// local, a 6-hour gap on 2024-03-05 08:00-14:00 local; and "Empty" with a sensor but no data.
 inline report_site make_site() {
   report_site s;
+  s.db = storage::open_memory_store();
   s.db->put_tenant(tenant{s.tenant_id, "Acme Properties", {}});
   const char* zone = "America/Chicago";
   const auto gap_start = local_midnight_utc(2024, 3, 5, zone) + std::chrono::hours{8};
