@@ -29,6 +29,12 @@ if [ -f "$data/eemeter/il-electricity-cdd-only-hourly.csv" ]; then
   "$energy" summaries --building "$building" --resolution day --from 2016-11-04 --to 2016-11-08
   echo "== monthly summaries 2016"
   "$energy" summaries --building "$building" --resolution month --from 2016-01-01 --to 2017-01-01
+  report="$build/demo/efficiency-2016-11.pdf"
+  echo "== efficiency report for November 2016 (JSON insights below; PDF in $report)"
+  "$energy" report --building "$building" --type efficiency --period month --end 2016-12-01 \
+    --format pdf --out "$report"
+  "$energy" report --building "$building" --type efficiency --period month --end 2016-12-01 \
+    --format json | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); [print("-", i["text"]) for i in r["insights"]]'
 else
   echo "shared data not found at $data: generating a data set instead"
   "$energy" generate --out "$build/demo/generated.json" --buildings 3 --sensors 4 --days 14 --start 2024-10-28 \
