@@ -32,8 +32,8 @@ bool same(const io::parsed_readings& a, const io::parsed_readings& b) {
   return a.batch.sensor_id == b.batch.sensor_id && a.batch.ts == b.batch.ts &&
          a.batch.quality == b.batch.quality && a.batch.source_row == b.batch.source_row &&
          a.rejections == b.rejections && a.batch.value.size() == b.batch.value.size() &&
-         std::memcmp(a.batch.value.data(), b.batch.value.data(),
-                     a.batch.value.size() * sizeof(double)) == 0;
+         (a.batch.value.empty() || std::memcmp(a.batch.value.data(), b.batch.value.data(),
+                                               a.batch.value.size() * sizeof(double)) == 0);
 }
 
 /// A store knowing the batch's first few sensors, with kinds picked from their ids, so that
