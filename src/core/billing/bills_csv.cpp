@@ -11,9 +11,18 @@
 #include <fmt/format.h>
 
 #include <energy/error.hpp>
+#include <energy/ingest/reason.hpp>
 
 namespace energy::billing {
 namespace {
+
+/// A bad field as shown in an error: at most 64 bytes, control characters escaped (a hostile file
+/// cannot drive the terminal that prints the errors).
+std::string echoed(std::string_view field) {
+  constexpr std::size_t max_shown = 64;
+  if (field.size() <= max_shown) return ingest::escape_controls(field);
+  return ingest::escape_controls(field.substr(0, max_shown)) + "...";
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
@@ -152,7 +161,7 @@ bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_
         const int add = is_end && options.end == end_date::inclusive ? 1 : 0;
         if (auto t = local_midnight(v, options.zone, add)) return t;
       }
-      errs.push_back(fmt::format("{}: '{}' is not {}", names[c], v,
+      errs.push_back(fmt::format("{}: '{}' is not {}", names[c], echoed(v),
                                  options.zone != nullptr
                                      ? "an RFC 3339 timestamp with offset or a YYYY-MM-DD date"
                                      : "an RFC 3339 timestamp with offset (dates need a zone)"));
@@ -170,23 +179,24 @@ bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_
     if (auto v = parse_milli(field(c_kwh)))
       b.consumption = *v;
     else
-      errs.push_back(fmt::format("kwh: not a decimal number '{}'", field(c_kwh)));
+      errs.push_back(fmt::format("kwh: not a decimal number '{}'", echoed(field(c_kwh))));
     if (const auto p = field(c_peak); !p.empty()) {
       if (auto v = parse_milli(p))
         b.peak_demand = *v;
       else
-        errs.push_back(fmt::format("peak_kw: not a decimal number '{}'", p));
+        errs.push_back(fmt::format("peak_kw: not a decimal number '{}'", echoed(p)));
     }
     std::string_view amount = field(c_amount);
     if (amount.starts_with('$')) amount.remove_prefix(1);
     if (auto v = money::parse(amount))
       b.amount = *v;
     else
-      errs.push_back(fmt::format("amount: not a decimal amount '{}'", field(c_amount)));
+      errs.push_back(fmt::format("amount: not a decimal amount '{}'", echoed(field(c_amount))));
     if (auto f = parse_flag(field(c_estimated)))
       b.estimated = *f;
     else
-      errs.push_back(fmt::format("estimated: '{}' is not a yes/no flag", field(c_estimated)));
+      errs.push_back(
+          fmt::format("estimated: '{}' is not a yes/no flag", echoed(field(c_estimated))));
     if (!errs.empty()) {
       for (auto& e : errs)
         out.errors.push_back(at + ": " + e);

@@ -315,7 +315,10 @@ TEST_CASE("a connection lost during COPY is a retryable error and commits nothin
   const auto uri = test::postgres_uri();
   auto o = test::test_options();
   o.max_attempts = 1;  // surface the first failure instead of retrying it
-  auto s = open_postgres_store(uri, o);
+  // Tests run in parallel on one server: kill only this test's backend, found by its name.
+  const std::string app = "energy_copy_kill_" + o.schema;
+  auto s = open_postgres_store(
+      uri + (uri.find('?') == std::string::npos ? "?" : "&") + "application_name=" + app, o);
   const fixture_ids f = seed(*s);
   reading_rows rows;
   constexpr int n = 1'000'000;  // long enough a COPY to be caught in the act
@@ -331,8 +334,8 @@ TEST_CASE("a connection lost during COPY is a retryable error and commits nothin
     while (!done && killed == 0) {
       killed = q.exec1(
                     "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
-                    "WHERE query LIKE 'COPY%' AND state = 'active' AND pid <> "
-                    "pg_backend_pid()")[0]
+                    "WHERE query LIKE 'COPY%' AND state = 'active' AND application_name = " +
+                    q.quote(app))[0]
                    .as<int>();
       std::this_thread::sleep_for(std::chrono::milliseconds{5});
     }

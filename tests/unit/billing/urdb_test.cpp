@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 using namespace energy;
 using namespace energy::io;
@@ -259,9 +260,11 @@ TEST_CASE("the Entergy record prices a summer weekday with its adj riders on ene
 
 TEST_CASE("an out-of-range number in URDB JSON is a parse_error, never the JSON library's error",
           "[billing][urdb]") {
-  for (const std::string doc : {record(R"("fixedchargefirstmeter":1e400)"),
-                                record(R"("energyratestructure":[[{"rate":1e400,"unit":"kWh"}]])"),
-                                std::string(R"({"name":"t","x":-1e999})")}) {
+  const std::vector<std::string> docs{
+      record(R"("fixedchargefirstmeter":1e400)"),
+      record(R"("energyratestructure":[[{"rate":1e400,"unit":"kWh"}]])"),
+      std::string(R"({"name":"t","x":-1e999})")};
+  for (const auto& doc : docs) {
     INFO(doc);
     try {
       (void)read_urdb(doc, "big.json");

@@ -169,3 +169,15 @@ TEST_CASE(
     CHECK_THROWS_AS(billing::read_bills_csv("/nonexistent/bills.csv"), parse_error);
   }
 }
+
+TEST_CASE("bills CSV errors escape control characters and truncate long values", "[billing][csv]") {
+  const std::string csv =
+      "period_start,period_end,kWh,amount\n"
+      "2024-01-15T00:00:00Z,2024-02-14T00:00:00Z,\x1b[2J\a1," +
+      std::string(1000, '7') + "x\n";
+  const auto r = billing::parse_bills_csv(csv, "bills.csv");
+  REQUIRE(r.errors.size() == 2);
+  CHECK(r.errors[0] == "bills.csv:2: kwh: not a decimal number '\\x1b[2J\\x071'");
+  CHECK(r.errors[1].size() < 200);
+  CHECK(r.errors[1].find("...'") != std::string::npos);
+}
