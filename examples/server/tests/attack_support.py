@@ -68,27 +68,61 @@ def _sqlite_digest(db_uri: str) -> dict[str, str]:
         con.close()
 
 
+def _psql_binary() -> str:
+    # Debian's /usr/bin/psql is a Perl wrapper that costs a process start per call: prefer the
+    # real client when it is there (the suite takes hundreds of digests).
+    import glob
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))
+    return found[-1] if found else "psql"
+
+
+_PSQL_SESSIONS: dict[str, subprocess.Popen] = {}
+
+
 def _psql(db_uri: str, sql: str) -> str:
-    return subprocess.run(["psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", db_uri,
-                           "-c", sql], check=True, capture_output=True, text=True).stdout
+    """Runs `sql` in one psql session per database kept open across calls (a process start per
+    digest costs more than the digest)."""
+    proc = _PSQL_SESSIONS.get(db_uri)
+    if proc is None or proc.poll() is not None:
+        proc = subprocess.Popen([_psql_binary(), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1",
+                                 db_uri], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                text=True)
+        _PSQL_SESSIONS[db_uri] = proc
+    marker = "__end_" + uuid.uuid4().hex
+    proc.stdin.write(sql.rstrip().rstrip(";") + ";\n\\echo " + marker + "\n")
+    proc.stdin.flush()
+    lines = []
+    while True:
+        line = proc.stdout.readline()
+        if not line:
+            raise AssertionError("psql ended: " + "".join(lines))
+        if line.strip() == marker:
+            return "".join(lines)
+        lines.append(line)
 
 
 def _postgres_digest(db_uri: str) -> dict[str, str]:
-    cols = _psql(db_uri, "SELECT table_name, column_name FROM information_schema.columns "
-                         "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position")
-    by_table: dict[str, list[str]] = {}
+    # Every schema: the library's tables live in schema "energy", the server's in "public".
+    cols = _psql(db_uri, "SELECT c.table_schema, c.table_name, c.column_name "
+                         "FROM information_schema.columns c JOIN information_schema.tables t "
+                         "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+                         "WHERE t.table_type = 'BASE TABLE' AND c.table_schema NOT IN "
+                         "('pg_catalog', 'information_schema') "
+                         "ORDER BY c.table_schema, c.table_name, c.ordinal_position")
+    by_table: dict[tuple[str, str], list[str]] = {}
     for line in cols.splitlines():
-        if "|" not in line:
+        if line.count("|") != 2:
             continue
-        t, c = line.split("|", 1)
+        schema, t, c = line.split("|")
         if t in DIGEST_IGNORED_TABLES or (t, c) in DIGEST_IGNORED_COLUMNS:
             continue
-        by_table.setdefault(t, []).append(c)
+        by_table.setdefault((schema, t), []).append(c)
     parts = []
-    for t, cs in sorted(by_table.items()):
-        row = "concat_ws('|', " + ", ".join(f'"{c}"::text' for c in cs) + ")"
-        parts.append(f"SELECT '{t}', coalesce(md5(string_agg({row}, E'\\n' ORDER BY {row})), '') "
-                     f'FROM "{t}"')
+    for (schema, t), cs in sorted(by_table.items()):
+        # ROW(...)::text keeps NULLs and column positions apart ("(a,,b)").
+        row = "ROW(" + ", ".join(f'"{c}"' for c in cs) + ")::text"
+        parts.append(f"SELECT '{schema}.{t}', coalesce(md5(string_agg({row}, E'\\n' "
+                     f'ORDER BY {row})), \'\') FROM "{schema}"."{t}"')
     out = {}
     for line in _psql(db_uri, " UNION ALL ".join(parts)).splitlines():
         if "|" in line:

@@ -305,7 +305,7 @@ def test_sql_and_path_traversal_strings_in_every_string_field(world):
                 _check_injection(world, op, status, body, before, f"query {param['name']}")
                 world.counts["injection string in a query parameter"] += 1
     # The tables are all still there and the server still answers.
-    assert "auth_users" in world.digest()
+    assert any(t.endswith("auth_users") for t in world.digest())
     assert ah.call(world.base, "GET", "/api/v1/users", world.tenants[0]["tokens"]["admin"])[0] == 200
 
 
