@@ -5,12 +5,18 @@
 #include "api/routes.hpp"
 #include "app/openapi.hpp"
 #include "app/ops_routes.hpp"
+#include "auth/service.hpp"
+#include "auth/settings.hpp"
+#include "jobs/settings.hpp"
 
 namespace energy::server {
 
 std::vector<env_var> all_variables() {
   auto vars = core_variables();
-  // auth and jobs: append their variables here when they are wired.
+  for (const auto& v : auth::environment_variables())
+    vars.push_back({std::string(v.name), std::string(v.default_value), std::string(v.description)});
+  for (const auto& v : jobs::settings::documented())
+    vars.push_back({v.name, v.default_value, v.meaning});
   return vars;
 }
 
@@ -19,12 +25,14 @@ void migrate_all(db::connection& c) {
 }
 
 assembly assemble(const config& cfg, services& app) {
-  (void)app;
   auto document = std::make_shared<std::string>();
   assembly out;
   out.routes = ops_routes(document);
   for (auto& r : api::routes({.max_batch_readings = cfg.max_batch_readings}))
     out.routes.push_back(std::move(r));
+  if (app.auth != nullptr)
+    for (auto& r : auth::routes(*app.auth))
+      out.routes.push_back(std::move(r));
   nlohmann::json schemas = api::schemas();
   out.openapi = openapi_document(
       out.routes,
@@ -33,12 +41,12 @@ assembly assemble(const config& cfg, services& app) {
   return out;
 }
 
-std::string first_login_text(const config&, services& app, db::connection&) {
-  if (app.authenticator == nullptr) {
-    return "This build has no authentication module: every route but /healthz, /readyz, "
-           "/metrics and /api/v1/openapi.json answers 401.";
+std::string first_login_text(std::string_view base_url, services& app, db::connection& c) {
+  if (app.auth == nullptr) {
+    return "No authentication module: every route but /healthz, /readyz, /metrics and "
+           "/api/v1/openapi.json answers 401.";
   }
-  return {};
+  return app.auth->bootstrap(c, base_url).value_or("");
 }
 
 }  // namespace energy::server

@@ -175,6 +175,21 @@ std::optional<alert_record> alert_book::get(const uuid& tenant_id, const uuid& i
   return read_row(rows.front());
 }
 
+std::int64_t alert_book::close_unjudged(const uuid& tenant_id, const uuid& config_id,
+                                        const std::vector<condition>& still_judged,
+                                        epoch_seconds now) {
+  std::vector<db::value> params{config_id.to_string(), tenant_id.to_string(), now};
+  std::string sql =
+      "UPDATE alerts SET state = 'resolved', resolved_at = $3, summary = summary || "
+      "' (closed: its config no longer evaluates this condition)' WHERE config_id = $1 AND "
+      "tenant_id = $2 AND state <> 'resolved'";
+  for (const auto c : still_judged) {
+    params.emplace_back(std::string(to_string(c)));
+    sql += " AND condition <> $" + std::to_string(params.size());
+  }
+  return db_.exec(sql, params);
+}
+
 std::optional<alert_record> alert_book::acknowledge(const uuid& tenant_id, const uuid& id,
                                                     const std::string& who,
                                                     const std::string& comment, epoch_seconds now) {

@@ -64,6 +64,11 @@ class alert_book {
       const uuid& tenant_id, const std::optional<std::string>& state, std::size_t limit,
       const std::optional<std::pair<epoch_seconds, std::string>>& before = {});
   [[nodiscard]] std::optional<alert_record> get(const uuid& tenant_id, const uuid& id);
+  /// Resolves the unresolved alerts of `config_id` whose condition is not in `still_judged` (the
+  /// config was deleted, disabled or lost that condition: nothing would ever resolve them). No
+  /// notification: the change was the user's own. Returns how many.
+  std::int64_t close_unjudged(const uuid& tenant_id, const uuid& config_id,
+                              const std::vector<condition>& still_judged, epoch_seconds now);
   /// Marks an open alert acknowledged by `who` with `comment`. nullopt when the tenant has no
   /// such alert; the record unchanged when it is already acknowledged or resolved (see state).
   std::optional<alert_record> acknowledge(const uuid& tenant_id, const uuid& id,

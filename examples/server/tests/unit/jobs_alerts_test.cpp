@@ -214,3 +214,24 @@ TEST_CASE("alert configs: stored and read back exactly, scoped by tenant") {
   CHECK(rules.remove(r.tenant_id, r.id));
   CHECK(rules.for_building(r.tenant_id, r.building_id).empty());
 }
+
+TEST_CASE("alerts: removing a condition from its config closes its unresolved alert") {
+  auto c = jobs_db();
+  alert_book book(*c);
+  const auto rule = sample_rule();
+  REQUIRE(book.apply(rule, holding(true), 1000) == alert_change::opened);
+  finding gap{.what = condition::data_gap, .holds = true, .summary = "silent"};
+  REQUIRE(book.apply(rule, gap, 1000) == alert_change::opened);
+  // Another tenant cannot close them.
+  CHECK(book.close_unjudged(uuid::v7(), rule.id, {}, 1100) == 0);
+  CHECK(book.close_unjudged(rule.tenant_id, rule.id, {condition::threshold}, 1200) == 1);
+  const auto open = book.list(rule.tenant_id, std::string("open"), 10);
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].what == condition::threshold);
+  const auto closed = book.list(rule.tenant_id, std::string("resolved"), 10);
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].resolved_at == 1200);
+  CHECK_THAT(closed[0].summary, Catch::Contains("no longer evaluates"));
+  CHECK(book.close_unjudged(rule.tenant_id, rule.id, {}, 1300) == 1);
+  CHECK(book.list(rule.tenant_id, std::string("open"), 10).empty());
+}
