@@ -13,6 +13,8 @@
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "http/problems.hpp"
+#include "auth/http_security.hpp"
+#include "auth/service.hpp"
 
 namespace energy::server {
 
@@ -216,10 +218,42 @@ response dispatcher::refuse(const request& req, const problem& p) noexcept {
   return res;
 }
 
+response dispatcher::preflight(const request& req) noexcept {
+  const auto start = std::chrono::steady_clock::now();
+  response res;
+  try {
+    if (app_.auth == nullptr) {
+      res = render_problem(make_problem("/problems/not-implemented",
+                                        "CORS is configured by the auth module, absent here"),
+                           req.request_id, req.path);
+    } else {
+      res = auth::preflight(app_.auth->config(), req.header("origin"),
+                            req.header("access-control-request-method"));
+    }
+    finish(req, nullptr, nullptr, res, start, false);
+  } catch (...) {
+    res.status = 500;
+    res.content_type = "application/problem+json";
+    res.body = R"({"type":"/problems/internal","status":500})";
+  }
+  return res;
+}
+
 void dispatcher::finish(const request& req, const route* matched, const principal* who,
-                        response& res, std::chrono::steady_clock::time_point start) noexcept {
+                        response& res, std::chrono::steady_clock::time_point start,
+                        bool add_cors) noexcept {
   try {
     res.headers.emplace_back("X-Request-Id", req.request_id);
+    if (app_.auth != nullptr) {
+      // Every answer, refusals and problems included, carries the security headers; CORS ones
+      // only for a configured origin (a preflight's answer has its own).
+      for (auto& h : auth::security_headers(app_.auth->config()))
+        res.headers.push_back(std::move(h));
+      if (add_cors) {
+        for (auto& h : auth::cors_headers(app_.auth->config(), req.header("origin")))
+          res.headers.push_back(std::move(h));
+      }
+    }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::string route_label = matched != nullptr ? matched->pattern : "unmatched";

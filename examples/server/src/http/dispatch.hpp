@@ -33,13 +33,17 @@ class dispatcher {
   /// ...) with `p`, logged and counted like any other. Never throws.
   [[nodiscard]] response refuse(const request& req, const problem& p) noexcept;
 
+  /// Answers a CORS preflight (an OPTIONS request, routed here by the network layer before any
+  /// route or credentials) through the auth module's policy (auth::preflight). Never throws.
+  [[nodiscard]] response preflight(const request& req) noexcept;
+
   [[nodiscard]] const router& routes() const noexcept { return routes_; }
 
  private:
   response run(request& req, worker_slot& slot, const route*& matched,
                std::optional<principal>& caller);
   void finish(const request& req, const route* matched, const principal* who, response& res,
-              std::chrono::steady_clock::time_point start) noexcept;
+              std::chrono::steady_clock::time_point start, bool add_cors = true) noexcept;
 
   const router& routes_;
   services& app_;

@@ -351,6 +351,13 @@ class session final : public session_base, public std::enable_shared_from_this<s
     request r = base_request();
     keep_alive_ = msg.keep_alive();
     const auto method = to_method(msg.method());
+    if (msg.method() == bhttp::verb::options) {
+      // CORS preflight: answered by policy before routing and credentials (browsers send none).
+      for (const auto& field : msg)
+        r.headers.emplace_back(lower(sv(field.name_string())), std::string(field.value()));
+      ++server_->in_flight;
+      return write(server_->dispatch.preflight(r), keep_alive_);
+    }
     if (!method) {
       ++server_->in_flight;
       return write(
