@@ -20,6 +20,8 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/worker_pool.hpp"
+#include "jobs/service.hpp"
+#include "jobs/settings.hpp"
 
 namespace energy::server {
 
@@ -63,8 +65,10 @@ int run_server(int argc, char** argv) {
   }
 
   config cfg;
+  jobs::settings job_settings;
   try {
     cfg = config::from_environment(process_environment());
+    job_settings = jobs::settings::from_environment();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "energy-server: %s\n", e.what());
     return 2;
@@ -79,7 +83,9 @@ int run_server(int argc, char** argv) {
     auto admin_db = db::open(cfg.db_uri);
     migrate_all(*admin_db);
 
-    services app{.config = &cfg, .metrics = &stats, .log = &log};
+    // The scheduler and notification worker: own connections, started once the listener is up.
+    jobs::service job_service(job_settings, cfg.db_uri, &stats, &log);
+    services app{.config = &cfg, .metrics = &stats, .log = &log, .jobs = &job_service};
     auto assembled = assemble(cfg, app);
     const router routes(std::move(assembled.routes));
     dispatcher dispatch(routes, app,
@@ -112,7 +118,10 @@ int run_server(int argc, char** argv) {
     std::fprintf(stderr, "energy-server listening on %s://%s:%u (OpenAPI: /api/v1/openapi.json)\n",
                  scheme.c_str(), cfg.listen_address.c_str(), static_cast<unsigned>(server.port()));
     admin_db.reset();
+    job_service.start();
     server.run();
+    // Drain order: requests first (a manual job run may be one), then the running job step.
+    job_service.stop();
     pool.stop();
     log.info("stopped", {});
     return 0;
