@@ -14,7 +14,9 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <random>
 
@@ -56,6 +58,16 @@ double office_load(date::local_seconds local, double scale, double day_of_year,
   const double kw =
       scale * (0.30 + 0.55 * std::max(occupied, ramp) * (1.0 + seasonal) + noise(rng));
   return std::max(0.0, kw) * 0.25;
+}
+
+/// Writes `buf` or throws naming the file and how far it got.
+void write_all(const fmt::memory_buffer& buf, std::FILE* out, const std::string& path,
+               std::int64_t readings) {
+  if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size())
+    throw std::runtime_error(fmt::format(
+        "writing {} failed: {} (about {} readings generated); the file is incomplete (the "
+        "metadata of the generated buildings and sensors is in the database)",
+        path, std::strerror(errno), readings));
 }
 
 }  // namespace
@@ -149,13 +161,19 @@ int cmd_generate(const args& a, storage::store& db) {
       first = false;
       ++written;
       if (buf.size() > (1u << 20)) {
-        std::fwrite(buf.data(), 1, buf.size(), out.get());
+        write_all(buf, out.get(), out_path, written);
         buf.clear();
       }
     }
   }
   if (json) fmt::format_to(std::back_inserter(buf), "\n]}}\n");
-  std::fwrite(buf.data(), 1, buf.size(), out.get());
+  write_all(buf, out.get(), out_path, written);
+  if (std::fflush(out.get()) != 0 || std::ferror(out.get()) != 0 ||
+      (out_path != "-" && std::fclose(out.release()) != 0))
+    throw std::runtime_error(fmt::format(
+        "writing {} failed: {}; the file is incomplete (the metadata of the generated buildings "
+        "and sensors is in the database)",
+        out_path, std::strerror(errno)));
   fmt::print(stderr,
              "generated {} readings: {} buildings x {} sensors x {} days of 15-minute data -> {}\n",
              written, n_buildings, n_sensors, n_days, out_path);

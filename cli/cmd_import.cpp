@@ -2,6 +2,7 @@
 // import: readings from the seed's JSON batches or CSV into the store; aggregate: refresh
 // summaries.
 #include "commands.hpp"
+#include "import_clock.hpp"
 #include "output.hpp"
 
 #include <energy/aggregate/refresh.hpp>
@@ -11,9 +12,15 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
 #include <unistd.h>
 
 namespace energy::cli {
@@ -60,10 +67,91 @@ class progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+/// Where rejections go: every one to the --errors file as it is found (checked write by write),
+/// the first few kept for the screen, the rest only counted, so memory stays bounded however many
+/// rows are rejected.
+class rejection_sink {
+ public:
+  rejection_sink(const std::optional<std::string>& path, std::string source, input_format f)
+      : source_(std::move(source)), format_(f) {
+    if (!path) return;
+    path_ = *path;
+    // Opened before anything is imported: an unwritable path fails with nothing done.
+    file_.reset(std::fopen(path_.c_str(), "w"));
+    if (!file_)
+      throw std::runtime_error(fmt::format("cannot write --errors file {}: {}; nothing imported",
+                                           path_, std::strerror(errno)));
+    write("source_row,reason,detail\n");
+  }
+
+  void add(std::vector<ingest::rejection>& rejections) {
+    for (auto& r : rejections) {
+      if (file_)
+        write(fmt::format("{},{},{}\n", r.source_row, ingest::to_string(r.why),
+                          csv_field(where(r, source_, format_))));
+      // Superseded rows (corrections inside the input) and notices are written to the file but
+      // are not errors: the screen shows only readings that were dropped.
+      if (r.why == ingest::reason::duplicate_in_batch || !ingest::drops_reading(r.why)) continue;
+      if (shown_.size() < shown_limit) shown_.push_back(std::move(r));
+      ++count_;
+    }
+    rejections.clear();
+  }
+
+  /// Flushes and closes the file; throws when any write failed.
+  void close() {
+    if (!file_) return;
+    const bool ok = std::fflush(file_.get()) == 0 && std::ferror(file_.get()) == 0;
+    const int err = errno;
+    if (std::fclose(file_.release()) != 0 || !ok) fail(ok ? errno : err);
+  }
+
+  void print_sample() const {
+    for (const auto& r : shown_)
+      fmt::print(stderr, "{} [{}]\n", ingest::escape_controls(where(r, source_, format_)),
+                 ingest::to_string(r.why));
+    if (count_ > shown_.size())
+      fmt::print(stderr, "... and {} more ({})\n", count_ - shown_.size(), file_path_note());
+  }
+
+ private:
+  static constexpr std::size_t shown_limit = 20;
+
+  void write(const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), file_.get()) != text.size()) fail(errno);
+  }
+  [[noreturn]] void fail(int err) {
+    throw std::runtime_error(
+        fmt::format("writing --errors file {} failed: {} (after {} of the "
+                    "rejections)",
+                    path_, std::strerror(err), count_));
+  }
+  [[nodiscard]] std::string file_path_note() const {
+    return path_.empty() ? "write them all with --errors FILE" : "all of them are in " + path_;
+  }
+
+  std::string source_;
+  input_format format_;
+  std::string path_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, &std::fclose};
+  std::vector<ingest::rejection> shown_;
+  std::size_t count_ = 0;
+};
+
+/// What was committed so far, for a message about a failure part-way.
+std::string committed(const ingest::ingest_report& r) {
+  return fmt::format(
+      "{} readings read so far were committed ({} inserted, {} unchanged, {} "
+      "replaced); the rest of the input was not imported, and importing the whole "
+      "input again is safe (stored readings come back unchanged)",
+      r.received, r.inserted, r.unchanged, r.replaced);
+}
+
 }  // namespace
 
 int cmd_import(const args& a, storage::store& db) {
-  a.check_known({"db", "format", "sensor", "errors", "quiet"});
+  a.check_known({"db", "format", "sensor", "errors", "quiet", "now", "future-tolerance"});
+  const ingest::ingest_options options_for_batches = import_options(a);
   if (a.positionals().size() != 2)
     throw usage_error("usage: energy import FILE|- [--format json|csv] [--sensor ID]");
   const std::string path = a.positionals()[1];
@@ -72,8 +160,21 @@ int cmd_import(const args& a, storage::store& db) {
   const bool quiet = a.flag("quiet");
 
   const ingest::sensor_directory directory(db.list_all_sensors());
+  rejection_sink sink(a.get("errors"), source, format);
   ingest::ingest_report total;
   progress bar(!quiet);
+  const auto ingest = [&](const reading_batch& batch, std::span<const ingest::rejection> upstream) {
+    auto report = ingest::ingest_batch(db, directory, batch, options_for_batches, upstream);
+    std::vector<ingest::rejection> rejections = std::move(report.rejections);
+    report.rejections.clear();
+    total.merge(report);
+    try {
+      sink.add(rejections);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("{}; {}", e.what(), committed(total)));
+    }
+    bar.update(total);
+  };
 
   if (format == input_format::csv) {
     io::csv_options options;
@@ -82,41 +183,37 @@ int cmd_import(const args& a, storage::store& db) {
       if (!options.sensor_id) throw usage_error("--sensor: '" + *s + "' is not a UUID");
       if (!directory.find(*options.sensor_id)) throw usage_error("--sensor: no sensor " + *s);
     }
-    io::read_csv_readings_file(path, options, [&](io::parsed_readings&& chunk) {
-      total.merge(ingest::ingest_batch(db, directory, chunk.batch, {}, chunk.rejections));
-      bar.update(total);
-    });
+    try {
+      io::read_csv_readings_file(path, options, [&](io::parsed_readings&& chunk) {
+        ingest(chunk.batch, chunk.rejections);
+      });
+    } catch (const storage_error& e) {
+      throw storage_error(fmt::format("{}; {}", e.what(), committed(total)), e.retryable());
+    } catch (const parse_error& e) {
+      if (total.received == 0) throw;
+      throw parse_error(fmt::format("{}; {}", e.what(), committed(total)));
+    }
   } else {
     if (a.get("sensor")) throw usage_error("--sensor applies to single-meter CSV files only");
     const auto parsed = io::read_json_batch_file(path);
-    total = ingest::ingest_batch(db, directory, parsed.batch, {}, parsed.rejections);
-    bar.update(total);
+    ingest(parsed.batch, parsed.rejections);
   }
   bar.finish();
-
-  if (auto errors_path = a.get("errors")) {
-    std::ofstream out(*errors_path);
-    if (!out) throw std::runtime_error("cannot write " + *errors_path);
-    out << "source_row,reason,detail\n";
-    for (const auto& r : total.rejections)
-      out << r.source_row << ',' << ingest::to_string(r.why) << ','
-          << csv_field(where(r, source, format)) << '\n';
+  try {
+    sink.close();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(
+        fmt::format("{}; every reading of the input was processed: {} inserted, {} unchanged, {} "
+                    "replaced, {} rejected",
+                    e.what(), total.inserted, total.unchanged, total.replaced, total.rejected));
   }
-  constexpr std::size_t shown = 20;
-  for (std::size_t i = 0; i < total.rejections.size() && i < shown; ++i) {
-    const auto& r = total.rejections[i];
-    fmt::print(stderr, "{} [{}]\n", where(r, source, format), ingest::to_string(r.why));
-  }
-  if (total.rejections.size() > shown)
-    fmt::print(stderr, "... and {} more (write them all with --errors FILE)\n",
-               total.rejections.size() - shown);
+  sink.print_sample();
 
   fmt::print(
       "{}: {} readings: {} inserted, {} unchanged, {} replaced (corrections), {} duplicates in "
-      "input, "
-      "{} rejected\n",
+      "input, {} superseded in input (corrected by a later row), {} rejected\n",
       source, total.received, total.inserted, total.unchanged, total.replaced, total.duplicates,
-      total.rejected);
+      total.superseded, total.rejected);
   return total.rejected > 0 ? 3 : 0;
 }
 

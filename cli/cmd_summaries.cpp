@@ -2,6 +2,7 @@
 // summaries: print or export stored hourly/daily/monthly summaries of a building or sensor.
 #include "commands.hpp"
 #include "output.hpp"
+#include "summary_label.hpp"
 
 #include <energy/summary.hpp>
 
@@ -27,26 +28,6 @@ utc_seconds local_date_start(std::string_view option, const std::string& text,
   // gap.
   if (info.result == date::local_info::nonexistent) return info.second.begin;
   return utc_seconds{local.time_since_epoch() - info.first.offset};
-}
-
-std::string local_label(const summary_row& r) {
-  const auto day = date::floor<date::days>(r.local_start);
-  const date::year_month_day ymd{day};
-  switch (r.res) {
-    case resolution::month:
-      return fmt::format("{:04}-{:02}", static_cast<int>(ymd.year()),
-                         static_cast<unsigned>(ymd.month()));
-    case resolution::day:
-      return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                         static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    case resolution::hour: {
-      const date::hh_mm_ss<std::chrono::seconds> tod{r.local_start - day};
-      return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", static_cast<int>(ymd.year()),
-                         static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                         tod.hours().count(), tod.minutes().count());
-    }
-  }
-  return {};
 }
 
 }  // namespace

@@ -19,6 +19,9 @@ int cmd_aggregate(const args& a, storage::store& db);
 int cmd_summaries(const args& a, storage::store& db);
 int cmd_generate(const args& a, storage::store& db);
 int cmd_restore(const args& a, storage::store& db);
+/// Summaries of reading files without a store; opens `uri` only for metadata (no --sensors).
+int cmd_summarize(const args& a, const std::string& uri);
+int cmd_report(const args& a, storage::store& db);
 /// Opens the database's retention port itself (not a store): `uri` is the --db URI.
 int cmd_retention(const args& a, const std::string& uri);
 

@@ -8,7 +8,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -26,9 +29,18 @@ usage: energy [--db URI] COMMAND [options]
              [--created YYYY-MM-DD|TIMESTAMP]   (installation: earlier readings are rejected)
   sensor list --building ID
   import FILE|- [--format json|csv] [--sensor ID] [--errors FILE] [--quiet]
-                                                 import readings (seed JSON batches or CSV); '-' = stdin
+         [--now TIMESTAMP] [--future-tolerance 5m|48h|400d]
+                                                 import readings (seed JSON batches or CSV); '-' = stdin;
+                                                 --now/--future-tolerance: the clock for replays and
+                                                 backfills of future-dated data (default: now, 5 min)
   aggregate [--sensor-summaries]                 recompute summaries whose readings changed
                                                  (per building; per sensor too with the flag)
+  summarize FILE... [--sensors FILE.csv] [--resolution hour|day|month] [--format table|csv|json]
+            [--tariff URDB.json|BUILDING_ID=URDB.json,...] [--sensor-summaries] [--sensor ID]
+            [--now TIMESTAMP] [--future-tolerance D] [--errors FILE]
+                                                 summaries of reading files (CSV, JSON batches) without
+                                                 importing: last write wins, metadata from --sensors or
+                                                 the --db, TOU costs from URDB tariffs
   summaries --building ID [--sensor ID] [--type T] [--resolution hour|day|month]
             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
   retention --archive DIR|s3://BUCKET [--raw-days 90] [--summary-days 1825]
@@ -36,6 +48,12 @@ usage: energy [--db URI] COMMAND [options]
                                                  manifest), verify, then drop them; idempotent, locked
   restore --archive DIR|s3://BUCKET --from DATE --to DATE
                                                  re-import an archived UTC range
+  report --building ID [--type efficiency|forecast|comparison] [--period week|month|quarter|year]
+         [--end YYYY-MM-DD] [--format json|csv|pdf] [--table daily|monthly|anomalies|recommendations|
+         bills|comparison] [--out FILE] [--tariff URDB.json[@YYYY-MM-DD],...] [--currency CODE]
+         [--now TIMESTAMP] [--tenant ID]
+                                                 the period ends before --end (local date; default: the
+                                                 last complete period); forecast: the period after it
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 
@@ -45,9 +63,7 @@ S3 archives read ENERGY_S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRE
 Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected rows.
 )";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   using namespace energy::cli;
   try {
     const args a(argc, argv, {"inactive", "quiet", "help", "sensor-summaries"});
@@ -59,6 +75,7 @@ int main(int argc, char** argv) {
     const auto uri = a.get_or("db", env_db ? env_db : "sqlite:energy.db");
     const auto& command = a.positionals()[0];
     if (command == "retention") return cmd_retention(a, uri);
+    if (command == "summarize") return cmd_summarize(a, uri);
     auto db = energy::storage::open_store_uri(uri);
     if (command == "tenant") return cmd_tenant(a, *db);
     if (command == "building") return cmd_building(a, *db);
@@ -68,6 +85,7 @@ int main(int argc, char** argv) {
     if (command == "summaries") return cmd_summaries(a, *db);
     if (command == "generate") return cmd_generate(a, *db);
     if (command == "restore") return cmd_restore(a, *db);
+    if (command == "report") return cmd_report(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());
@@ -79,4 +97,19 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "energy: {}\n", e.what());
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int status = run(argc, argv);
+  // Output to a full disk or a closed pipe must not look like success (stdio buffers it, so the
+  // failure may only show here).
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    const int err = errno;
+    fmt::print(stderr, "energy: writing standard output failed: {}{}\n", std::strerror(err),
+               status == 0 ? " (the command itself completed)" : "");
+    return 1;
+  }
+  return status;
 }

@@ -21,10 +21,14 @@
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <random>
+#include <span>
+#include <thread>
+#include <limits>
 #include <unordered_map>
 #include <vector>
 
@@ -137,31 +141,60 @@ struct generator {
   [[nodiscard]] std::size_t total() const {
     return l->sensors.size() * static_cast<std::size_t>(intervals());
   }
+  /// Raw feed: 5 % of readings are first sent with a wrong value and corrected right after, 2 %
+  /// are re-sent unchanged (10^7 distinct readings come as about 1.07 × 10^7 rows).
+  bool with_duplicates = false;
+  std::uniform_int_distribution<int> percent{0, 99};
+  std::size_t rows_made = 0;
   bool fill(reading_rows& rows, std::size_t chunk) {
     rows.clear();
     const std::size_t n = l->sensors.size();
-    for (std::size_t k = 0; k < chunk && next < total(); ++k, ++next)
-      rows.push_back(l->sensors[next % n].id, t0 + static_cast<epoch_seconds>(next / n) * 900,
-                     value(rng));
+    for (std::size_t k = 0; k < chunk && next < total(); ++k, ++next) {
+      const uuid& id = l->sensors[next % n].id;
+      const epoch_seconds ts = t0 + static_cast<epoch_seconds>(next / n) * 900;
+      const milli v = value(rng);
+      const int roll = with_duplicates ? percent(rng) : 99;
+      if (roll < 5) rows.push_back(id, ts, v + 1'000);  // later corrected
+      rows.push_back(id, ts, v);
+      if (roll >= 5 && roll < 7) rows.push_back(id, ts, v);  // re-sent
+    }
+    rows_made += rows.size();
     return !rows.empty();
   }
 };
 
 struct dataset {
   layout l;
-  reading_rows rows;
+  reading_rows rows;  ///< raw: with corrected and re-sent duplicates
+  /// The same rows as columns, the sensor by position (what a dataframe's codes give).
+  std::vector<std::uint32_t> position;
+  std::size_t distinct = 0;
 };
 
 const dataset& data_for(int sensors_per_building) {
   static std::map<int, dataset> cache;
   auto it = cache.find(sensors_per_building);
   if (it == cache.end()) {
-    dataset d{make_layout(sensors_per_building), {}};
+    dataset d{make_layout(sensors_per_building), {}, {}, 0};
     generator g{&d.l};
-    g.fill(d.rows, g.total());
+    g.with_duplicates = true;
+    d.distinct = g.total();
+    g.fill(d.rows, std::numeric_limits<std::size_t>::max());
+    std::unordered_map<uuid, std::uint32_t> position_of;
+    for (std::size_t p = 0; p < d.l.sensors.size(); ++p)
+      position_of.emplace(d.l.sensors[p].id, static_cast<std::uint32_t>(p));
+    d.position.resize(d.rows.size());
+    for (std::size_t i = 0; i < d.rows.size(); ++i)
+      d.position[i] = position_of.at(d.rows.sensor_id[i]);
     it = cache.emplace(sensors_per_building, std::move(d)).first;
   }
   return it->second;
+}
+
+void count_rows(benchmark::State& state, const dataset& d) {
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(d.rows.size()));
+  state.counters["rows"] = static_cast<double>(d.rows.size());
+  state.counters["distinct"] = static_cast<double>(d.distinct);
 }
 
 double max_rss_mb() {
@@ -170,8 +203,8 @@ double max_rss_mb() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
-/// Local-time building summaries: hourly + daily (and monthly, which is cheap) with peaks and
-/// costs.
+/// Local-time building summaries of the raw rows (last write wins): hourly + daily (and monthly,
+/// which is cheap) with peaks and costs.
 void local_time(benchmark::State& state) {
   const dataset& d = data_for(static_cast<int>(state.range(0)));
   std::size_t buckets = 0, bytes = 0, days = 0;
@@ -184,8 +217,7 @@ void local_time(benchmark::State& state) {
     bytes = agg.memory_bytes();
     days = r.daily.size();
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(d.rows.size()));
-  state.counters["readings"] = static_cast<double>(d.rows.size());
+  count_rows(state, d);
   state.counters["hour_buckets"] = static_cast<double>(buckets);
   state.counters["day_buckets"] = static_cast<double>(days);
   state.counters["aggregator_KiB"] = static_cast<double>(bytes) / 1024.0;
@@ -195,19 +227,130 @@ void local_time(benchmark::State& state) {
 /// uses): positions are computed once, outside the timed loop, as a dataframe's codes would be.
 void local_time_columns(benchmark::State& state) {
   const dataset& d = data_for(static_cast<int>(state.range(0)));
-  std::unordered_map<uuid, std::uint32_t> position_of;
-  for (std::size_t p = 0; p < d.l.sensors.size(); ++p)
-    position_of.emplace(d.l.sensors[p].id, static_cast<std::uint32_t>(p));
-  std::vector<std::uint32_t> positions(d.rows.size());
-  for (std::size_t i = 0; i < d.rows.size(); ++i)
-    positions[i] = position_of.at(d.rows.sensor_id[i]);
   for (auto _ : state) {
     aggregate::aggregator agg(d.l.buildings, d.l.sensors, {false, true, nullptr});
-    agg.add(positions, d.rows.ts, d.rows.value);
+    agg.add(d.position, d.rows.ts, d.rows.value);
     const auto r = agg.finish();
     benchmark::DoNotOptimize(r.daily.data());
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(d.rows.size()));
+  count_rows(state, d);
+}
+
+/// The column path on `threads` threads: consecutive shares of the rows, one aggregator each,
+/// merged in order (what the Python binding does). Wall time is the measure (UseRealTime).
+void local_time_columns_threads(benchmark::State& state) {
+  const dataset& d = data_for(static_cast<int>(state.range(0)));
+  const auto threads = static_cast<std::size_t>(state.range(1));
+  const std::size_t n = d.rows.size();
+  for (auto _ : state) {
+    std::vector<aggregate::aggregator> parts;
+    for (std::size_t w = 0; w < threads; ++w)
+      parts.emplace_back(d.l.buildings, d.l.sensors,
+                         aggregate::aggregator_options{false, true, nullptr});
+    const auto share = [&](std::size_t w) {
+      const std::size_t from = n * w / threads, to = n * (w + 1) / threads;
+      parts[w].add(std::span(d.position).subspan(from, to - from),
+                   std::span(d.rows.ts).subspan(from, to - from),
+                   std::span(d.rows.value).subspan(from, to - from));
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < threads; ++w)
+      pool.emplace_back(share, w);
+    share(0);
+    for (auto& t : pool)
+      t.join();
+    for (std::size_t w = 1; w < threads; ++w)
+      parts[0].merge(parts[w]);
+    const auto r = parts[0].finish();
+    benchmark::DoNotOptimize(r.daily.data());
+  }
+  count_rows(state, d);
+}
+
+/**
+ * The hardware reference: a one-core C fold of the same raw columns into the same buckets, written
+ * for this data set alone (one interval, one known range, sensor positions grouped by building):
+ * - each zone's local hour bucket of every quarter-hour of the range, precomputed (a table);
+ * - last write wins by a dense grid (value + presence byte per sensor and quarter-hour);
+ * - energy and count per (building, local hour) by table lookup; 15-minute demand summed per
+ *   (building, quarter-hour) and its maximum per hour; local days summed from the hours.
+ * No ids, no costs, no summary rows, no generality: what the aggregator does, minus everything a
+ * library needs to be safe on any input.
+ */
+void reference_c_fold(benchmark::State& state) {
+  const dataset& d = data_for(static_cast<int>(state.range(0)));
+  const auto per_building = static_cast<std::size_t>(state.range(0));
+  const auto nq = static_cast<std::size_t>(intervals());
+  const std::size_t nb = d.l.buildings.size(), ns = d.l.sensors.size(), n = d.rows.size();
+  for (auto _ : state) {
+    // Local-bucket tables, one per zone: bucket of each quarter, and day of each bucket.
+    const std::size_t nz = std::size(zones);
+    std::vector<std::uint32_t> bucket_of(nz * nq), day_of(nz * (nq + 8));
+    std::vector<std::uint32_t> buckets(nz), days_n(nz);
+    for (std::size_t z = 0; z < nz; ++z) {
+      aggregate::local_calendar cal(find_zone(zones[z]));
+      epoch_seconds start = 0, end = 0, day_end = 0;
+      std::uint32_t b = 0, day = 0;
+      cal.hour_span(t0, start, end);
+      day_end = to_epoch(cal.bucket_of(resolution::day, from_epoch(start)).period.end);
+      day_of[z * (nq + 8)] = 0;
+      for (std::size_t q = 0; q < nq; ++q) {
+        const epoch_seconds t = t0 + static_cast<epoch_seconds>(q) * 900;
+        if (t >= end) {
+          cal.hour_span(t, start, end);
+          ++b;
+          if (start >= day_end) {
+            day_end = to_epoch(cal.bucket_of(resolution::day, from_epoch(start)).period.end);
+            ++day;
+          }
+          day_of[z * (nq + 8) + b] = day;
+        }
+        bucket_of[z * nq + q] = b;
+      }
+      buckets[z] = b + 1;
+      days_n[z] = day + 1;
+    }
+    // Last write wins: a dense grid.
+    std::vector<milli> grid(ns * nq);
+    std::vector<std::uint8_t> seen(ns * nq, 0);
+    const std::uint32_t* pos = d.position.data();
+    const epoch_seconds* ts = d.rows.ts.data();
+    const milli* value = d.rows.value.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t cell = pos[i] * nq + static_cast<std::size_t>((ts[i] - t0) / 900);
+      grid[cell] = value[i];
+      seen[cell] = 1;
+    }
+    // The fold.
+    const std::size_t hb = nq / 4 + 8;
+    std::vector<milli> energy(nb * hb, 0), quarter(nb * nq, 0), peak(nb * hb, 0);
+    std::vector<std::int64_t> count(nb * hb, 0);
+    for (std::size_t s = 0; s < ns; ++s) {
+      const std::size_t b = s / per_building, z = b % nz;
+      const std::uint32_t* table = bucket_of.data() + z * nq;
+      for (std::size_t q = 0; q < nq; ++q) {
+        if (seen[s * nq + q] == 0) continue;
+        const milli v = grid[s * nq + q];
+        energy[b * hb + table[q]] += v;
+        ++count[b * hb + table[q]];
+        quarter[b * nq + q] += v;
+      }
+    }
+    std::vector<milli> days(nb * hb, 0);
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t z = b % nz;
+      for (std::size_t q = 0; q < nq; ++q) {
+        milli& p = peak[b * hb + bucket_of[z * nq + q]];
+        p = std::max(p, quarter[b * nq + q] * 4);
+      }
+      for (std::size_t h = 0; h < buckets[z]; ++h)
+        days[b * hb + day_of[z * (nq + 8) + h]] += energy[b * hb + h];
+    }
+    benchmark::DoNotOptimize(days.data());
+    benchmark::DoNotOptimize(peak.data());
+    benchmark::DoNotOptimize(count.data());
+  }
+  count_rows(state, d);
 }
 
 /// Reference: sensor -> building lookup (same id cache + hash map as the aggregator), then a flat
@@ -225,7 +368,7 @@ void reference_utc(benchmark::State& state) {
     const std::size_t hours = static_cast<std::size_t>(intervals()) / 4 + 1;
     std::vector<milli> sums(d.l.buildings.size() * hours, 0);
     const std::size_t n = d.rows.size();
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < n; ++i) {  // no de-duplication: a weaker reference
       const std::uint32_t b = building_of.at(d.rows.sensor_id[i]);
       sums[b * hours + static_cast<std::size_t>((d.rows.ts[i] - t0) / 3600)] += d.rows.value[i];
     }
@@ -235,7 +378,7 @@ void reference_utc(benchmark::State& state) {
         days[b * (hours / 24 + 1) + h / 24] += sums[b * hours + h];
     benchmark::DoNotOptimize(days.data());
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(d.rows.size()));
+  count_rows(state, d);
 }
 
 /// Streamed: readings generated in 64 Ki-row chunks and aggregated as they come, so the process's
@@ -284,6 +427,17 @@ int main(int argc, char** argv) {
         ->Arg(s)
         ->Unit(benchmark::kMillisecond)
         ->Iterations(smoke() ? 1 : 5);
+    benchmark::RegisterBenchmark("reference_c_fold", reference_c_fold)
+        ->Arg(s)
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(smoke() ? 1 : 5);
+    for (const int threads : {1, 2})
+      benchmark::RegisterBenchmark("local_time_by_sensor_position_threads",
+                                   local_time_columns_threads)
+          ->Args({s, threads})
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->Iterations(smoke() ? 1 : 5);
   }
   for (const int s : sizes)
     benchmark::RegisterBenchmark("streamed", streamed)

@@ -27,6 +27,14 @@ class storage_error : public error {
   bool retryable_;
 };
 
+/// A guarded sample state (sample_state::guarded) no longer matched the stored one: another
+/// writer advanced the same register/power sensor since the rows were derived. Nothing of the call
+/// was written; derive again from the new state and retry (ingest_batch does).
+class state_conflict : public storage_error {
+ public:
+  explicit state_conflict(const std::string& what) : storage_error(what, true) {}
+};
+
 /// A file or message could not be parsed at all (as opposed to individual bad rows).
 /// The message names the source, and where possible the line/element.
 class parse_error : public error {

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <energy/decimal.hpp>
@@ -59,7 +60,25 @@ struct sample_state {
   uuid sensor_id;
   epoch_seconds ts = 0;
   double raw_value = 0.0;  ///< the register or power value as sent, in the sensor's unit
+  /// Optimistic concurrency guard. When `guarded`, store::write_readings applies this state (and
+  /// the whole call) only if the stored state is still the one the rows were derived from:
+  /// `previous` (std::nullopt: no state stored yet); otherwise it writes nothing and throws
+  /// `state_conflict`. Unguarded states are written unconditionally.
+  bool guarded = false;
+  struct point {
+    epoch_seconds ts = 0;
+    double raw_value = 0.0;
+    friend bool operator==(const point&, const point&) = default;
+  };
+  std::optional<point> previous;
   friend bool operator==(const sample_state&, const sample_state&) = default;
 };
+
+/**
+ * For store adapters, inside their write transaction: does nothing when `next` is unguarded or
+ * `stored` (the state currently stored for next.sensor_id) is the one it was derived from.
+ * @throws state_conflict (energy/error.hpp) naming the sensor and both states otherwise.
+ */
+void check_state_guard(const sample_state& next, const std::optional<sample_state::point>& stored);
 
 }  // namespace energy

@@ -521,6 +521,96 @@ void sample_states_round_trip(const store_factory& factory) {
   CHECK(s->count_readings() == 1);
 }
 
+void sensor_metadata_that_fails_every_reading_is_rejected(const store_factory& factory) {
+  auto s = factory();
+  world w{*s};
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto variant = [&](auto change) {
+    sensor bad = make_sensor(77, w.b1);
+    change(bad);
+    return bad;
+  };
+  const std::vector<std::pair<sensor, const char*>> refused{
+      {variant([](sensor& x) { x.max_value = -5.0; }), "max_value"},
+      {variant([](sensor& x) { x.max_value = 0.0; }), "max_value"},
+      {variant([&](sensor& x) { x.max_value = nan; }), "max_value"},
+      {variant([&](sensor& x) {
+         x.kind = reading_kind::cumulative_register;
+         x.register_max = nan;
+       }),
+       "register_max"},
+      {variant([](sensor& x) {
+         x.kind = reading_kind::cumulative_register;
+         x.register_max = -1.0;
+       }),
+       "register_max"},
+      {variant([](sensor& x) { x.unit = "furlongs"; }), "unsupported_unit"},
+      {variant([](sensor& x) {
+         x.type = sensor_type::temperature;
+         x.kind = reading_kind::cumulative_register;
+         x.unit = "degC";
+       }),
+       "temperature"},
+  };
+  for (const auto& [bad, word] : refused) {
+    INFO(word);
+    try {
+      s->put_sensor(bad);
+      FAIL("accepted");
+    } catch (const std::invalid_argument& e) {
+      CHECK_THAT(std::string(e.what()),
+                 Catch::Contains(word) && Catch::Contains(bad.id.to_string()));
+    }
+    CHECK_FALSE(s->get_sensor(bad.id).has_value());
+  }
+  // A freezer's bound may be below zero: temperatures are values, not quantities.
+  sensor freezer = make_sensor(78, w.b1);
+  freezer.type = sensor_type::temperature;
+  freezer.kind = reading_kind::instantaneous_value;
+  freezer.unit = "degC";
+  freezer.max_value = -10.0;
+  s->put_sensor(freezer);
+  CHECK(s->get_sensor(freezer.id) == freezer);
+}
+
+void guarded_states_write_only_over_the_state_they_replace(const store_factory& factory) {
+  auto s = factory();
+  world w{*s};
+  const auto guarded = [&](epoch_seconds ts, double raw, std::optional<sample_state::point> prev) {
+    sample_state st{w.s_low.id, ts, raw};
+    st.guarded = true;
+    st.previous = prev;
+    return std::vector<sample_state>{st};
+  };
+  reading_rows rows;
+  rows.push_back(w.s_low.id, t0, 1250, quality::derived);
+  // Expected "no state yet": applies.
+  REQUIRE(s->write_readings(rows, guarded(t0 + quarter, 10.5, std::nullopt)) == counts(1, 0, 0));
+  CHECK(s->get_sample_state(w.s_low.id) == sample_state{w.s_low.id, t0 + quarter, 10.5});
+
+  // Derived from a state that is no longer stored (another writer moved it): nothing written.
+  reading_rows more;
+  more.push_back(w.s_low.id, t0 + quarter, 7, quality::derived);
+  for (const auto& stale :
+       {std::optional<sample_state::point>{}, std::optional{sample_state::point{t0, 10.5}},
+        std::optional{sample_state::point{t0 + quarter, 10.25}}}) {
+    try {
+      (void)s->write_readings(more, guarded(t0 + 2 * quarter, 12.0, stale));
+      FAIL("a stale guard was applied");
+    } catch (const state_conflict& e) {
+      CHECK(e.retryable());
+      CHECK_THAT(std::string(e.what()), Catch::Contains(w.s_low.id.to_string()));
+    }
+    CHECK(s->count_readings() == 1);
+    CHECK(s->get_sample_state(w.s_low.id) == sample_state{w.s_low.id, t0 + quarter, 10.5});
+  }
+  // Derived from the stored state: applies, rows and state together.
+  CHECK(s->write_readings(
+            more, guarded(t0 + 2 * quarter, 12.0, sample_state::point{t0 + quarter, 10.5})) ==
+        counts(1, 0, 0));
+  CHECK(s->get_sample_state(w.s_low.id) == sample_state{w.s_low.id, t0 + 2 * quarter, 12.0});
+}
+
 // --- dirty marks and summaries ------------------------------------------------------------------
 
 void dirty_marks_are_claimed_oldest_first_up_to_the_limit(const store_factory& factory) {

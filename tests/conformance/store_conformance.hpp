@@ -49,6 +49,8 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
     "sensors are upserted by id with every field and listed per building and in all")             \
   X(adapter, (__VA_ARGS__), sensor_with_unknown_building_is_rejected,                             \
     "a sensor of an unknown building is rejected and not stored")                                 \
+  X(adapter, (__VA_ARGS__), sensor_metadata_that_fails_every_reading_is_rejected,                 \
+    "a sensor whose bounds, units or kind would reject every reading is rejected and not stored") \
   X(adapter, (__VA_ARGS__), alert_configs_upsert_list,                                            \
     "alert configs are upserted by id and listed per building")                                   \
   X(adapter, (__VA_ARGS__), alert_config_with_unknown_building_is_rejected,                       \
@@ -68,6 +70,8 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
     "read_building_readings returns the building's rows ordered by sensor id, then time")         \
   X(adapter, (__VA_ARGS__), sample_states_round_trip,                                             \
     "sample states are written with readings, replaced by later ones and read back exactly")      \
+  X(adapter, (__VA_ARGS__), guarded_states_write_only_over_the_state_they_replace,                \
+    "a guarded sample state whose stored state moved writes nothing and throws state_conflict")   \
   X(adapter, (__VA_ARGS__), dirty_marks_are_claimed_oldest_first_up_to_the_limit,                 \
     "dirty hours are UTC hours, claimed oldest first, up to the limit, and stay until committed") \
   X(adapter, (__VA_ARGS__), a_large_batch_marks_every_changed_hour,                               \

@@ -84,7 +84,15 @@ def aggregate(buildings: Sequence[Building], sensors: Sequence[Sensor], sensor_i
               sensor_categories: Optional[Sequence[Id]] = None, threads: int = 0) -> dict[str, dict[str, Any]]:
     """Local-time hourly/daily/monthly summaries. Pass value_milli (int64 Wh for kWh sensors) or
     value= (float64 canonical units). sensor_id: ids per row, or integer codes into
-    sensor_categories. threads=0: one per core for large inputs (same result for any count)."""
+    sensor_categories. threads=0: one per core for large inputs (same result for any count).
+    Rows repeating a (sensor, ts) count once, with the last row's value (the store's rule)."""
+    ...
+def summarize(files: Sequence[Union[str, "os.PathLike[str]"]], buildings: Sequence[Building],
+              sensors: Sequence[Sensor], *, sensor_scope: bool = False,
+              tariffs: Optional[dict[str, "Tariff"]] = None, now: Instant = None,
+              future_tolerance_seconds: int = 300, sensor_id: Optional[Id] = None) -> dict[str, Any]:
+    """Summaries of reading files (.csv streamed, .json batches) without a store: validated like an
+    import, last write wins across rows and files. Returns {'hour', 'day', 'month', 'report'}."""
     ...
 
 # --- baselines -------------------------------------------------------------------------------

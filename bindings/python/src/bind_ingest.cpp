@@ -36,6 +36,7 @@ pyb::dict report_dict(const ingest::ingest_report& r) {
   out["accepted"] = r.accepted;
   out["rejected"] = r.rejected;
   out["duplicates"] = r.duplicates;
+  out["superseded"] = r.superseded;
   out["rows"] = r.rows;
   out["inserted"] = r.inserted;
   out["unchanged"] = r.unchanged;

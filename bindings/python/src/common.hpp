@@ -23,6 +23,7 @@ void bind_model(pyb::module_& m);
 void bind_storage(pyb::module_& m);
 void bind_ingest(pyb::module_& m);
 void bind_aggregate(pyb::module_& m);
+void bind_summarize(pyb::module_& m);
 void bind_baseline(pyb::module_& m);
 void bind_anomaly(pyb::module_& m);
 void bind_billing(pyb::module_& m);

@@ -45,6 +45,7 @@ PYBIND11_MODULE(_energy, m) {
   energy::py::bind_storage(m);
   energy::py::bind_ingest(m);
   energy::py::bind_aggregate(m);
+  energy::py::bind_summarize(m);
   energy::py::bind_baseline(m);
   energy::py::bind_anomaly(m);
   energy::py::bind_billing(m);

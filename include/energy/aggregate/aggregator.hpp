@@ -32,9 +32,13 @@ struct aggregation_result {
 };
 
 /**
- * Streaming aggregation of stored readings into local-time summaries.
+ * Streaming aggregation of raw readings into local-time summaries, last write wins.
  *
  * Rules (docs/aggregation.md has the worked examples):
+ * - **Duplicates:** rows for the same (sensor, ts) count once, with the value of the row added
+ *   last (a later row is a correction or a re-send, as in the store, which keeps the latest
+ *   write). Raw feeds with re-sent and corrected rows therefore give the store's answer.
+ *   `reading_count` counts distinct (sensor, ts); `superseded()` counts the rows replaced.
  * - Buckets are the building's local hours, days and months (see `local_calendar`).
  * - A reading covers `[ts, ts + sensor.interval_seconds)` and is counted, whole, in the hour
  *   bucket containing `ts`: meters report on aligned intervals, and splitting would make
@@ -51,10 +55,16 @@ struct aggregation_result {
  *   Days and months take the maximum of their hours.
  * - Cost: `cost_model::cost` per hour bucket, summed into days and months.
  *
- * Memory is proportional to the number of (subject, hour bucket) pairs, never to the number of
- * readings, and rows may be added in any order and any chunking with the same result.
+ * How: `add` writes each row into a dense per-sensor grid of interval slots (a store and a bit,
+ * no per-row hashing); `hourly`/`finish` fold the grid into the hour buckets through a table of
+ * each zone's local hours. Memory is the grid, about 8.1 bytes per distinct (sensor, interval
+ * slot) in 64-slot pages (less than the columns it came from: 20 bytes a row), plus the buckets;
+ * rows re-sent for the same slots take no more. Rows whose ts is not a multiple of their
+ * sensor's interval take about 60 bytes each. Rows may be added in any order and any chunking
+ * with the same result.
  *
- * Thread-safety: not thread-safe; use one aggregator per thread (e.g. one per building set).
+ * Thread-safety: not thread-safe, const members included (they fold and cache); use one
+ * aggregator per thread and `merge`.
  *
  * **Example**:
  * ```cpp
@@ -95,10 +105,12 @@ class aggregator {
            std::span<const milli> value);
 
   /**
-   * Adds everything `other` has accumulated, as if its rows had been added here: aggregators fed
-   * disjoint parts of one data set in parallel, then merged, give the same result as one fed
-   * everything. @throws std::invalid_argument unless `other` was constructed from the same
-   * buildings and sensors (in the same order) with the same options.
+   * Adds everything `other` holds, as if its rows had been added here after this one's: where
+   * both hold a reading for the same (sensor, ts), `other`'s wins. Aggregators fed consecutive
+   * parts of one data set in parallel, then merged in order, give the same result as one fed
+   * everything (any parts, when no (sensor, ts) repeats). O(other's grid), no re-aggregation.
+   * @throws std::invalid_argument unless `other` was constructed from the same buildings and
+   * sensors (in the same order) with the same options.
    */
   void merge(const aggregator& other);
 
@@ -107,12 +119,17 @@ class aggregator {
   /// Hourly summaries and their day and month roll-ups (does not reset the aggregator).
   [[nodiscard]] aggregation_result finish() const;
 
-  /// Rows added so far that were aggregated / skipped (temperature and other state sensors).
+  /// Rows added so far for aggregated sensors (superseded ones included) / skipped (temperature
+  /// and other state sensors).
   [[nodiscard]] std::int64_t added() const noexcept;
   [[nodiscard]] std::int64_t skipped() const noexcept;
-  /// Number of (subject, hour bucket) accumulators held.
-  [[nodiscard]] std::size_t bucket_count() const noexcept;
-  /// Bytes held by the aggregator's own containers (capacity, not size): bounded by buckets.
+  /// Added rows replaced by a later row for the same (sensor, ts): `added() - superseded()`
+  /// distinct readings are aggregated.
+  [[nodiscard]] std::int64_t superseded() const noexcept;
+  /// Number of (subject, hour bucket) summaries (folds the grid if rows were added since).
+  [[nodiscard]] std::size_t bucket_count() const;
+  /// Bytes held by the aggregator's own containers (capacity, not size): the grid (one slot per
+  /// distinct (sensor, interval slot), not per row) plus the folded buckets.
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
  private:

@@ -28,13 +28,15 @@ namespace energy::ingest {
 struct ingest_options {
   validation_options validation;
   /// Rows per `store::write_readings` call (one transaction each). Larger is faster; smaller
-  /// bounds the work a storage failure throws away.
+  /// bounds the work a storage failure throws away. The rows of one register/power sensor are
+  /// never split (they share a transaction with its new sample state), so such a chunk may be
+  /// longer.
   std::size_t chunk_rows = 50'000;
 };
 
 /**
  * What one ingest call did. Input accounting (batch rows plus upstream parser rejections):
- * `received == accepted + rejected + duplicates`. Store accounting (derived rows):
+ * `received == accepted + rejected + duplicates + superseded`. Store accounting (derived rows):
  * `rows == inserted + unchanged + replaced`.
  */
 struct ingest_report {
@@ -42,7 +44,10 @@ struct ingest_report {
   std::size_t accepted = 0;
   std::size_t rejected = 0;    ///< input rows dropped, each with an entry in `rejections`
   std::size_t duplicates = 0;  ///< identical repeats inside the batch
-  std::size_t rows = 0;        ///< rows written to the store (after normalisation)
+  /// Rows corrected by a later row of the batch (same sensor and ts, another value): listed in
+  /// `rejections` as `duplicate_in_batch`, not counted in `rejected`.
+  std::size_t superseded = 0;
+  std::size_t rows = 0;  ///< rows written to the store (after normalisation)
   std::size_t inserted = 0;
   std::size_t unchanged = 0;  ///< already stored with the same value: re-sending a batch is a no-op
   std::size_t replaced =
@@ -60,6 +65,12 @@ struct ingest_report {
  * new state is written in the same transaction as its last row, so a failure part-way leaves the
  * store consistent and re-sending the batch completes it. Re-sending an applied batch changes
  * nothing (rows count as `unchanged`; see validate_batch for register/power series).
+ *
+ * Concurrency: register/power states are written guarded (sample_state::guarded). When another
+ * import of the same sensor commits between this call's read of the state and its write, the
+ * write fails with nothing written and that sensor's rows are derived again from the new state
+ * (up to 16 times, then state_conflict, retryable), so concurrent imports store exactly what one
+ * sequential import in some order would; the report counts the final derivation.
  *
  * `upstream` are rejections the parser already made for rows that never reached `batch`; they are
  * counted in `received` and `rejected` and listed first in the report.

@@ -47,10 +47,20 @@ enum class reason : std::uint8_t {
                    ///< that interval
   gap_too_long,    ///< notice: samples too far apart (> max_gap_intervals × nominal interval): no
                    ///< energy derived
+  // --- found by the parsers (added later) -----------------------------------------------------
+  line_too_long,  ///< a line or field beyond the parser's length limit (not read, not echoed)
 };
 
 /// Number of reasons (for tables indexed by reason).
-inline constexpr std::size_t reason_count = static_cast<std::size_t>(reason::gap_too_long) + 1;
+inline constexpr std::size_t reason_count = static_cast<std::size_t>(reason::line_too_long) + 1;
+
+/// How an input value is echoed in a rejection detail or on a terminal: in double quotes, control
+/// characters and DEL escaped as `\xNN` (a hostile field cannot drive the terminal), cut after
+/// `max_bytes` bytes (never inside a UTF-8 sequence) with "..." appended.
+[[nodiscard]] std::string shown_value(std::string_view text, std::size_t max_bytes = 64);
+/// `text` with control characters and DEL escaped as `\xNN`, otherwise unchanged: for printing
+/// details that embed input to a terminal.
+[[nodiscard]] std::string escape_controls(std::string_view text);
 
 /// Stable snake_case name, e.g. "non_finite_value".
 [[nodiscard]] std::string_view to_string(reason r) noexcept;

@@ -34,7 +34,8 @@ using state_lookup = std::function<std::optional<sample_state>(const uuid& senso
 
 /**
  * Outcome of validating one batch.
- * Accounting: `received == accepted + rejected + duplicates` where `received` is the batch size.
+ * Accounting: `received == accepted + rejected + duplicates + superseded` where `received` is the
+ * batch size.
  * `rows.size()` may differ from `accepted`: n register or power samples derive n-1 intervals
  * (the first one is only a baseline), and notices (`register_reset`, `gap_too_long`) keep a sample
  * without deriving a row.
@@ -49,9 +50,14 @@ struct validation_result {
   /// Rejections and notices, ordered by batch index.
   std::vector<rejection> rejections;
   std::size_t accepted = 0;  ///< batch rows used (stored, derived from, or an exact re-send)
-  std::size_t rejected = 0;  ///< batch rows dropped (entries in `rejections` with drops_reading())
+  std::size_t rejected = 0;  ///< batch rows dropped (entries in `rejections` with
+                             ///< drops_reading(), except superseded ones)
   std::size_t duplicates =
       0;  ///< identical (sensor, ts, value, flags) repeats inside the batch, collapsed silently
+  /// Rows superseded by a later row for the same (sensor, ts) in the batch, with another value or
+  /// flags: a correction, not an error. Each has a `duplicate_in_batch` entry in `rejections`
+  /// naming the row that won, and none is counted in `rejected`.
+  std::size_t superseded = 0;
 };
 
 /**
@@ -62,8 +68,9 @@ struct validation_result {
  * within quality::known_mask → value finite → within range → timestamp ≤ now + skew → timestamp ≥
  * sensor.created_at → sign and `max_value` per kind. Then per sensor, in timestamp order:
  * - duplicates of (sensor, ts) inside the batch: the row latest in the batch wins (a later line
- *   is a correction, as in the store); earlier rows with a different value or flags are rejected
- *   `duplicate_in_batch`, identical ones are counted in `duplicates`;
+ *   is a correction, as in the store); earlier rows with a different value or flags are
+ *   `superseded` (listed as `duplicate_in_batch`, not counted as rejected), identical ones are
+ *   counted in `duplicates`;
  * - interval energy: stored as sent, converted to the canonical unit;
  * - instantaneous value (temperature): stored as sent, converted (°F → °C), negative allowed;
  * - cumulative register: each sample closes the interval from the previous one (the stored
@@ -82,6 +89,17 @@ struct validation_result {
  * `lookup` may be empty when the batch has no register/power sensors (or to start from scratch).
  * Complexity: O(n) plus a sort of each sensor's rows that arrive out of order.
  */
+/**
+ * Checks a sensor's metadata before a store accepts it (every adapter's `put_sensor` calls this),
+ * so metadata that would make every reading fail is refused up front, in the words validation
+ * would use for its readings: a unit with no conversion to the canonical unit (including a
+ * register or power kind on a temperature sensor), a NaN or infinite `max_value` or one at or
+ * below zero for a quantity (energy, power, register step; temperatures may have any finite
+ * bound), a NaN, infinite or non-positive `register_max`.
+ * @throws std::invalid_argument naming the sensor, the field and the value.
+ */
+void check_sensor_metadata(const sensor& s);
+
 [[nodiscard]] validation_result validate_batch(const reading_batch& batch,
                                                const sensor_directory& directory,
                                                const validation_options& options = {},

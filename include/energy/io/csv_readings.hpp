@@ -33,8 +33,14 @@
  * (`non_finite_value`) with their line, never dropped silently.
  *
  * Rows that cannot be read are rejections whose `source_row` is the 1-based file line and whose
- * detail names the file, line, column and text. A missing/unusable header throws
- * `energy::parse_error` naming the file and line.
+ * detail names the file, line, column and text (at most 64 bytes of it, control characters
+ * escaped: see ingest::shown_value). A quoted field with text after its closing quote (`"1"000`,
+ * `"2.5"kWh`) or without a closing quote is rejected, never read as its quoted part. A missing or
+ * unusable header throws `energy::parse_error` naming the file and line.
+ *
+ * Resource limits: a line longer than `max_line_bytes` or a field longer than `max_field_bytes` is
+ * rejected `line_too_long` without being kept or echoed, so memory stays bounded by the chunk
+ * (`chunk_rows` rows or rejections, whichever fills first) whatever the input.
  */
 namespace energy::io {
 
@@ -46,8 +52,13 @@ struct csv_options {
   std::string timestamp_column;
   std::string value_column;
   char delimiter = ',';
-  /// Streaming: rows per chunk handed to the callback.
+  /// Streaming: rows per chunk handed to the callback; a chunk is also handed over when it holds
+  /// this many rejections, so a file of bad rows streams like a file of good ones.
   std::size_t chunk_rows = 100'000;
+  /// Longest line read (bytes, without the line end); longer lines are rejected `line_too_long`.
+  std::size_t max_line_bytes = 64 * 1024;
+  /// Longest field (bytes, after unquoting); longer ones reject their line `line_too_long`.
+  std::size_t max_field_bytes = 1024;
 };
 
 /// Called with each chunk: up to `chunk_rows` batch rows plus the rejections met since the previous

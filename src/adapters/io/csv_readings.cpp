@@ -12,6 +12,7 @@
 #include <deque>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -41,9 +42,12 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 
 /// Splits one line into fields (RFC 4180 quoting within the line). Quoted fields with doubled
 /// quotes are unescaped into `scratch`, whose storage the returned views may point into.
+/// `bad_quote` is the first field with text after its closing quote or without one (no_column
+/// when none): such a field is never read as its quoted part (`"1"000` is not 1).
 void split(std::string_view line, char delim, std::vector<std::string_view>& fields,
-           std::deque<std::string>& scratch) {
+           std::deque<std::string>& scratch, std::size_t& bad_quote) {
   fields.clear();
+  bad_quote = no_column;
   std::size_t used = 0;
   std::size_t p = 0;
   while (true) {
@@ -52,6 +56,7 @@ void split(std::string_view line, char delim, std::vector<std::string_view>& fie
       std::string& buf = scratch[used++];
       buf.clear();
       ++p;
+      bool closed = false;
       while (p < line.size()) {
         if (line[p] == '"') {
           if (p + 1 < line.size() && line[p + 1] == '"') {
@@ -60,12 +65,16 @@ void split(std::string_view line, char delim, std::vector<std::string_view>& fie
             continue;
           }
           ++p;
+          closed = true;
           break;
         }
         buf.push_back(line[p++]);
       }
+      const std::size_t after = p;
       while (p < line.size() && line[p] != delim)
-        ++p;  // text after the closing quote is ignored
+        ++p;
+      if ((!closed || !trim(line.substr(after, p - after)).empty()) && bad_quote == no_column)
+        bad_quote = fields.size();
       fields.emplace_back(buf);
     } else {
       const std::size_t end = std::min(line.find(delim, p), line.size());
@@ -113,26 +122,26 @@ columns read_header(const std::vector<std::string_view>& header, const csv_optio
       if (i > 0) s += ',';
       s.append(header[i]);
     }
-    return s;
+    return ingest::shown_value(s, 256);
   };
   if (c.ts == no_column)
     throw parse_error(
-        fmt::format("{}:1: no timestamp column in header '{}' (expected {})", source, header_text(),
+        fmt::format("{}:1: no timestamp column in header {} (expected {})", source, header_text(),
                     opt.timestamp_column.empty() ? "timestamp, ts, time, datetime, start or dt"
                                                  : "'" + opt.timestamp_column + "'"));
   if (c.value == no_column)
-    throw parse_error(fmt::format("{}:1: no value column in header '{}' (expected {})", source,
+    throw parse_error(fmt::format("{}:1: no value column in header {} (expected {})", source,
                                   header_text(),
                                   opt.value_column.empty() ? "value, value_kwh, kwh or consumption"
                                                            : "'" + opt.value_column + "'"));
   if (c.sensor == no_column && !opt.sensor_id)
     throw parse_error(
-        fmt::format("{}:1: header '{}' has no sensor_id column and no sensor id was given for a "
+        fmt::format("{}:1: header {} has no sensor_id column and no sensor id was given for a "
                     "single-meter file",
                     source, header_text()));
   if (c.sensor != no_column && opt.sensor_id)
     throw parse_error(
-        fmt::format("{}:1: header '{}' has a sensor_id column but a fixed sensor id was also given",
+        fmt::format("{}:1: header {} has a sensor_id column but a fixed sensor id was also given",
                     source, header_text()));
   c.needed = 1 + std::max({c.ts, c.value, c.sensor == no_column ? 0 : c.sensor});
   return c;
@@ -143,6 +152,10 @@ bool parse_double(std::string_view s, double& out) noexcept {
   if (s.empty()) return false;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && ptr == s.data() + s.size();
+}
+
+std::string shown(std::string_view s) {
+  return ingest::shown_value(s);
 }
 
 bool looks_naive(std::string_view ts) noexcept {
@@ -164,19 +177,28 @@ class csv_reader {
   void run(std::istream& in) {
     std::string line;
     bool have_header = false;
-    while (std::getline(in, line)) {
+    for (bool too_long = false; next_line(in, line, too_long);) {
       ++line_no_;
-      std::string_view text = line;
-      if (line_no_ == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-      if (trim(text).empty()) continue;
-      split(text, opt_.delimiter, fields_, scratch_);
-      if (!have_header) {
-        cols_ = read_header(fields_, opt_, source_);
-        have_header = true;
-        continue;
+      if (too_long) {
+        if (!have_header)
+          throw parse_error(
+              fmt::format("{}:1: header line longer than {} bytes", source_, opt_.max_line_bytes));
+        reject(reason::line_too_long,
+               fmt::format("line longer than {} bytes (not read)", opt_.max_line_bytes));
+      } else {
+        std::string_view text = line;
+        if (line_no_ == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+        if (trim(text).empty()) continue;
+        split(text, opt_.delimiter, fields_, scratch_, bad_quote_);
+        if (!have_header) {
+          cols_ = read_header(fields_, opt_, source_);
+          have_header = true;
+          continue;
+        }
+        row();
       }
-      row();
-      if (chunk_.batch.size() >= opt_.chunk_rows) flush();
+      if (chunk_.batch.size() >= opt_.chunk_rows || chunk_.rejections.size() >= opt_.chunk_rows)
+        flush();
     }
     if (in.bad()) throw parse_error(fmt::format("{}:{}: read error", source_, line_no_ + 1));
     if (!have_header)
@@ -185,12 +207,48 @@ class csv_reader {
   }
 
  private:
+  /// Reads the next line into `line` (without its end), keeping at most max_line_bytes + 1 bytes of
+  /// it: a longer line sets `too_long` and is skipped to its end. False at the end of input.
+  bool next_line(std::istream& in, std::string& line, bool& too_long) {
+    too_long = false;
+    line.resize(opt_.max_line_bytes + 1);
+    in.getline(line.data(), static_cast<std::streamsize>(line.size() + 1));
+    auto stored = static_cast<std::size_t>(in.gcount());
+    if (in.fail() && !in.eof() && !in.bad()) {  // the buffer filled before the line ended
+      in.clear();
+      in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+      too_long = true;
+      return true;
+    }
+    if (stored == 0 && in.eof()) return false;
+    if (!in.eof()) --stored;  // the '\n' was extracted, not stored
+    line.resize(stored);
+    if (stored > opt_.max_line_bytes) too_long = true;
+    if (in.eof()) in.clear(in.rdstate() & ~std::ios::failbit);
+    return true;
+  }
+
   void reject(reason why, std::string detail) {
     chunk_.rejections.push_back(
         ingest::rejection{-1, line_no_, why, fmt::format("{}:{}: {}", source_, line_no_, detail)});
   }
 
   void row() {
+    for (std::size_t f = 0; f < fields_.size(); ++f)
+      if (fields_[f].size() > opt_.max_field_bytes)
+        return reject(reason::line_too_long,
+                      fmt::format("field {} is {} bytes, longer than {} (not read)", f + 1,
+                                  fields_[f].size(), opt_.max_field_bytes));
+    if (bad_quote_ != no_column) {
+      const std::size_t f = bad_quote_;
+      const reason why = f == cols_.sensor    ? reason::malformed_sensor_id
+                         : f == cols_.ts      ? reason::malformed_timestamp
+                         : f == cols_.quality ? reason::invalid_quality_flag
+                                              : reason::malformed_value;
+      return reject(why, fmt::format("field {}: a quoted field must end at its closing quote (text "
+                                     "after it, or no closing quote)",
+                                     f + 1));
+    }
     if (fields_.size() < cols_.needed)
       return reject(reason::missing_field,
                     fmt::format("{} fields, expected at least {}", fields_.size(), cols_.needed));
@@ -203,7 +261,7 @@ class csv_reader {
       const auto id = uuid::try_parse(text);
       if (!id)
         return reject(reason::malformed_sensor_id,
-                      fmt::format("column sensor_id: '{}' is not a canonical UUID", text));
+                      fmt::format("column sensor_id: {} is not a canonical UUID", shown(text)));
       sensor = *id;
     }
     const auto ts_text = fields_[cols_.ts];
@@ -213,14 +271,15 @@ class csv_reader {
       return reject(
           reason::malformed_timestamp,
           fmt::format(
-              "column timestamp: '{}' is not an RFC 3339 timestamp with a UTC offset{}", ts_text,
+              "column timestamp: {} is not an RFC 3339 timestamp with a UTC offset{}",
+              shown(ts_text),
               looks_naive(ts_text) ? " (it has no offset: naive local times are ambiguous)" : ""));
     const auto value_text = fields_[cols_.value];
     if (value_text.empty()) return reject(reason::missing_field, "column value is empty");
     double v = 0.0;
     if (!parse_double(value_text, v))
       return reject(reason::malformed_value,
-                    fmt::format("column value: '{}' is not a number", value_text));
+                    fmt::format("column value: {} is not a number", shown(value_text)));
     std::uint32_t q = 0;
     if (cols_.quality != no_column && cols_.quality < fields_.size() &&
         !fields_[cols_.quality].empty()) {
@@ -229,8 +288,8 @@ class csv_reader {
       const auto [ptr, ec] = std::from_chars(qt.data(), qt.data() + qt.size(), parsed);
       if (ec != std::errc{} || ptr != qt.data() + qt.size() || parsed > quality::known_mask)
         return reject(reason::invalid_quality_flag,
-                      fmt::format("column quality_flag: '{}' is not a flag bitmask within {}", qt,
-                                  quality::known_mask));
+                      fmt::format("column quality_flag: {} is not a flag bitmask within {}",
+                                  shown(qt), quality::known_mask));
       q = static_cast<std::uint32_t>(parsed);
     }
     chunk_.batch.push_back(sensor, to_epoch(*t), v, q, line_no_);
@@ -249,6 +308,7 @@ class csv_reader {
   columns cols_;
   std::vector<std::string_view> fields_;
   std::deque<std::string> scratch_;  // deque: views into it stay valid as it grows
+  std::size_t bad_quote_ = no_column;
   parsed_readings chunk_;
 };
 

@@ -48,6 +48,87 @@ void require(simdjson::error_code e, const char* what) {
   if (e != simdjson::SUCCESS) throw document_broken{e, what};
 }
 
+/// JSON number grammar (RFC 8259): the on-demand parser only checks what it reads.
+bool is_json_number(std::string_view t) noexcept {
+  while (!t.empty() &&
+         (t.back() == ' ' || t.back() == '\t' || t.back() == '\n' || t.back() == '\r'))
+    t.remove_suffix(1);
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9')
+      ++i;
+    return i > from;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
+/// Walks a value the batch does not use (an unknown key, another top-level field), so invalid
+/// JSON anywhere breaks the document: the on-demand parser would otherwise skip it unchecked.
+void check_skipped(od::value v, const char* where) {
+  od::json_type type;
+  require(v.type().get(type), where);
+  switch (type) {
+    case od::json_type::array: {
+      od::array a;
+      require(v.get_array().get(a), where);
+      for (auto item : a) {
+        od::value x;
+        require(std::move(item).get(x), where);
+        check_skipped(x, where);
+      }
+      break;
+    }
+    case od::json_type::object: {
+      od::object o;
+      require(v.get_object().get(o), where);
+      for (auto field_result : o) {
+        od::field f;
+        require(std::move(field_result).get(f), where);
+        std::string_view key;
+        require(f.unescaped_key().get(key), where);
+        check_skipped(f.value(), where);
+      }
+      break;
+    }
+    case od::json_type::number: {
+      if (!is_json_number(v.raw_json_token())) throw document_broken{simdjson::NUMBER_ERROR, where};
+      break;
+    }
+    case od::json_type::string: {
+      std::string_view text;
+      require(v.get_string().get(text), where);
+      break;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      require(v.get_bool().get(b), where);
+      break;
+    }
+    case od::json_type::null: {
+      bool null = false;
+      require(v.is_null().get(null), where);
+      if (!null) throw document_broken{simdjson::N_ATOM_ERROR, where};
+      break;
+    }
+  }
+}
+
 enum class field_state : std::uint8_t { absent, ok, bad };
 
 /// What one array element said, before deciding its outcome.
@@ -65,9 +146,7 @@ struct element {
 };
 
 std::string quote(std::string_view s) {
-  constexpr std::size_t max_shown = 64;
-  if (s.size() > max_shown) return fmt::format("\"{}...\"", s.substr(0, max_shown));
-  return fmt::format("\"{}\"", s);
+  return ingest::shown_value(s);
 }
 
 /// Reads a string value without unescaping it: ids and timestamps never need an escape, so the
@@ -145,8 +224,10 @@ void read_element(od::object obj, element& el) {
         el.q = field_state::ok;
         el.quality_flag = q;
       }
+    } else {
+      // Unknown keys are ignored (forward compatibility), but must still be valid JSON.
+      check_skipped(f.value(), "value of an ignored key");
     }
-    // Unknown keys: skipped by the iterator (forward compatibility).
   }
 }
 
@@ -262,6 +343,8 @@ parsed_readings parse_padded(std::string_view text, std::string_view source_name
           require(e, "readings");
           parse_array(arr, out);
           found = true;
+        } else {
+          check_skipped(f.value(), "value of an ignored top-level key");
         }
       }
       if (!found)

@@ -40,7 +40,7 @@ class reader {
   reader(std::string_view text, const char* kind) : kind_(kind) {
     try {
       doc_ = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e400
       fail("", std::string("malformed JSON: ") + e.what());
     }
     if (!doc_.is_object()) fail("", "document is not an object");

@@ -418,10 +418,14 @@ urdb_tariff read_urdb(std::string_view json_text, std::string_view source,
   json doc;
   try {
     doc = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e400
     throw parse_error(fmt::format("{}: invalid JSON: {}", source, e.what()));
   }
-  return r.read(select(doc, json_pointer, r));
+  try {
+    return r.read(select(doc, json_pointer, r));
+  } catch (const json::exception& e) {  // no vendor exception crosses the public API
+    throw parse_error(fmt::format("{}: {}", source, e.what()));
+  }
 }
 
 urdb_tariff read_urdb_file(const std::filesystem::path& path, std::string_view json_pointer) {

@@ -108,6 +108,15 @@ auto postgres_pool::run(const char* what, F&& op)
       } catch (const pqxx::in_doubt_error&) {
         c.discard();
         throw;
+      } catch (const pqxx::sql_error&) {
+        throw;  // the server answered: the connection is fine
+      } catch (const pqxx::failure& e) {
+        // Any other libpq failure is the connection itself, e.g. the backend killed mid-COPY
+        // ("Error writing to table: server closed the connection"). Never reuse it (pqxx would
+        // reconnect it silently without the session settings) and classify it as a lost
+        // connection: nothing was committed, the operation may be retried.
+        c.discard();
+        throw pqxx::broken_connection(e.what());
       }
     } catch (const std::invalid_argument&) {
       throw;

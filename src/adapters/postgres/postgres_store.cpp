@@ -3,6 +3,7 @@
 
 #include <energy/quality.hpp>
 #include <energy/aggregate/aggregator.hpp>
+#include <energy/ingest/validate.hpp>
 #include <energy/storage/bulk_readings.hpp>
 #include <energy/storage/bulk_summaries.hpp>
 #include <energy/storage/postgres.hpp>
@@ -200,6 +201,14 @@ void prepare_statements(pqxx::connection& c) {
       "ON CONFLICT (sensor_id) DO UPDATE SET ts = excluded.ts, raw_value = excluded.raw_value");
   c.prepare("get_state",
             "SELECT sensor_id, " EPOCH("ts") ", raw_value FROM sample_states WHERE sensor_id = $1");
+  // Guarded states (sample_state::guarded): lock the stored state for the transaction, or claim
+  // the absent one by inserting it (a concurrent first insert makes this affect no row).
+  c.prepare("lock_state", "SELECT " EPOCH("ts") ", raw_value FROM sample_states WHERE sensor_id = "
+                          "$1 FOR UPDATE");
+  c.prepare(
+      "claim_state",
+      "INSERT INTO sample_states (sensor_id, ts, raw_value) VALUES ($1, to_timestamp($2), $3) "
+      "ON CONFLICT (sensor_id) DO NOTHING");
 
   c.prepare("read_readings",
             "SELECT sensor_id, " EPOCH("ts") ", value, quality FROM readings "
@@ -449,6 +458,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
   }
 
   void put_sensor(const sensor& s) override {
+    ingest::check_sensor_metadata(s);
     exec("put_sensor", [&](pqxx::work& w) {
       try {
         w.exec_prepared0("put_sensor", s.id.to_string(), s.building_id.to_string(),
@@ -733,6 +743,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
       pqxx::work w{c};
       w.exec("SELECT pg_advisory_xact_lock_shared(" + dirty_lock_key(w, pool_->options().schema) +
              ")");
+      check_state_guards(w, states);
       write_result result;
       if (!rows.empty() && !(fast_path_cooldown_ == 0 && copy_directly(w, rows, result))) {
         if (fast_path_cooldown_ > 0) --fast_path_cooldown_;
@@ -761,6 +772,27 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
       w.commit();  // acknowledged only from here on
       return result;
     });
+  }
+
+  /// Row locks on the guarded states (in the order given: callers pass them sorted by sensor, so
+  /// two writers cannot deadlock), then the shared check.
+  static void check_state_guards(pqxx::work& w, std::span<const sample_state> states) {
+    for (const auto& s : states) {
+      if (!s.guarded) continue;
+      const std::string id = s.sensor_id.to_string();
+      const auto locked = [&]() -> std::optional<sample_state::point> {
+        const auto r = w.exec_prepared("lock_state", id);
+        if (r.empty()) return std::nullopt;
+        return sample_state::point{r[0][0].as<std::int64_t>(), r[0][1].as<double>()};
+      };
+      std::optional<sample_state::point> stored = locked();
+      // Absent and expected absent: claim it; losing the claim to a concurrent first writer means
+      // a state exists now (the put_state at the end overwrites a won claim).
+      if (!stored && !s.previous &&
+          w.exec_prepared("claim_state", id, s.ts, s.raw_value).affected_rows() == 0)
+        stored = locked();
+      check_state_guard(s, stored);
+    }
   }
 
   /**

@@ -133,13 +133,13 @@ int recorded_version(SQLite::Database& db) {
   return db.execAndGet("SELECT coalesce(max(version), 0) FROM schema_migrations").getInt();
 }
 
-void migrate(SQLite::Database& db, std::span<const migration> steps, const std::string& where) {
+namespace {
+
+/// The recorded version, after checking that every recorded migration is one of `steps`.
+/// @throws storage_error (not retryable) for a newer or a foreign schema history.
+int checked_version(SQLite::Database& db, std::span<const migration> steps,
+                    const std::string& where) {
   const int known = steps.empty() ? 0 : steps.back().version;
-  // IMMEDIATE: two processes opening a new file at once serialise here instead of both migrating.
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  db.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
   const int current = recorded_version(db);
   if (current > known)
     throw storage_error("sqlite database " + where + " has schema version " +
@@ -147,19 +147,39 @@ void migrate(SQLite::Database& db, std::span<const migration> steps, const std::
                             std::to_string(known) +
                             " known to this library: open it with a newer energy library",
                         false);
+  SQLite::Statement recorded(db, "SELECT version, name FROM schema_migrations ORDER BY version");
+  while (recorded.executeStep()) {
+    const int v = recorded.getColumn(0).getInt();
+    const std::string name = recorded.getColumn(1).getString();
+    const bool ours = v >= 1 && v <= known && steps[static_cast<std::size_t>(v - 1)].name == name;
+    if (!ours)
+      throw storage_error("sqlite database " + where + " records schema migration " +
+                              std::to_string(v) + " '" + name +
+                              "', which is not this library's: a different schema history",
+                          false);
+  }
+  return current;
+}
+
+}  // namespace
+
+void migrate(SQLite::Database& db, std::span<const migration> steps, const std::string& where) {
+  const int known = steps.empty() ? 0 : steps.back().version;
   {
-    SQLite::Statement recorded(db, "SELECT version, name FROM schema_migrations ORDER BY version");
-    while (recorded.executeStep()) {
-      const int v = recorded.getColumn(0).getInt();
-      const std::string name = recorded.getColumn(1).getString();
-      const bool ours = v >= 1 && v <= known && steps[static_cast<std::size_t>(v - 1)].name == name;
-      if (!ours)
-        throw storage_error("sqlite database " + where + " records schema migration " +
-                                std::to_string(v) + " '" + name +
-                                "', which is not this library's: a different schema history",
-                            false);
+    // Read-only first: a current schema is the common case, and checking it under a read snapshot
+    // means opening a store never waits for (or fails on) another connection's long write.
+    SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED);
+    if (db.tableExists("schema_migrations") && checked_version(db, steps, where) == known) {
+      snapshot.commit();
+      return;
     }
   }
+  // IMMEDIATE: two processes opening a new file at once serialise here instead of both migrating.
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  const int current = checked_version(db, steps, where);
   SQLite::Statement record(
       db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   for (const auto& step : steps) {

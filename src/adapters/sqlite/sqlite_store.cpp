@@ -17,6 +17,8 @@
 
 #include "adapters/sqlite/migrations.hpp"
 
+#include <energy/ingest/validate.hpp>
+
 namespace energy::storage {
 namespace {
 
@@ -303,6 +305,7 @@ class sqlite_store final : public store {
   }
 
   void put_sensor(const sensor& s) override {
+    ingest::check_sensor_metadata(s);
     guard("put_sensor", [&] {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(building_exists_, s.building_id))
@@ -375,6 +378,16 @@ class sqlite_store final : public store {
       write_result result;
       changed_.clear();
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      // Guards are checked under the write lock, so no other writer can move a state in between.
+      for (const auto& s : states)
+        if (s.guarded) {
+          statement_use st(get_state_);
+          bind_id(*st, 1, s.sensor_id);
+          std::optional<sample_state::point> stored;
+          if (st->executeStep())
+            stored = sample_state::point{st->getColumn(0).getInt64(), st->getColumn(1).getDouble()};
+          check_state_guard(s, stored);
+        }
       for (std::size_t i = 0; i < n; ++i) {
         const write_outcome outcome =
             write_row(rows.sensor_id[i], rows.ts[i], rows.value[i], rows.quality[i]);

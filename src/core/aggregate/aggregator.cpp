@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -35,8 +36,8 @@ struct hour_acc {
   std::uint32_t subject = 0;
 };
 
-/// Open-addressing map (subject, bucket start) -> accumulator index. Linear probing, power-of-two
-/// capacity, never shrinks; a hash lookup per new bucket, not per reading (see sensor_slot cache).
+/// Open-addressing map (sensor, page key) -> page index. Linear probing, power-of-two capacity,
+/// never shrinks; a hash lookup per new page (64 intervals of one sensor), not per reading.
 class bucket_index {
  public:
   bucket_index() { rehash(1024); }
@@ -145,7 +146,7 @@ struct subject_info {
   std::uint32_t building;
 };
 
-/// Per-sensor metadata, read when a sensor enters a new hour or its id is looked up.
+/// Per-sensor metadata, read when a sensor enters a new page or its id is looked up.
 struct sensor_slot {
   std::uint64_t id_hi = 0;
   std::uint64_t id_lo = 0;
@@ -155,21 +156,82 @@ struct sensor_slot {
   std::uint32_t building = 0;
   std::uint32_t sensor_subject = none;
   std::uint32_t building_subject = none;
+  /// Index of `building_subject` among its building's subjects (dense accumulators in the fold).
+  std::uint32_t building_subject_local = none;
   std::int64_t interval = 900;
   bool aggregated = true;
 };
 
-/// What every reading reads, one per sensor in an array of its own: 32 bytes, so that a thousand
-/// sensors interleaved row by row stay in the L1 cache (the whole slot did not).
+/// Slots per page: one bit of `page::present` each.
+constexpr std::int64_t page_slots = 64;
+
+/**
+ * The last value written for 64 consecutive interval slots of one sensor: slot j of page `key`
+ * holds the reading at ts = (key × 64 + j) × interval. The dense grid that makes last-write-wins a
+ * store and a bit, with no per-row hashing.
+ */
+struct page {
+  std::uint64_t present = 0;
+  std::uint32_t sensor = 0;
+  std::int64_t key = 0;
+  std::array<milli, page_slots> value;
+};
+
+/// Pages in blocks that never move: growing the grid neither copies pages nor zeroes values
+/// (a slot's value is read only where its bit is set).
+class page_store {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  page& operator[](std::size_t i) noexcept { return blocks_[i / block][i % block]; }
+  const page& operator[](std::size_t i) const noexcept { return blocks_[i / block][i % block]; }
+  page& emplace_back() {
+    if (size_ == blocks_.size() * block)
+      blocks_.push_back(std::make_unique_for_overwrite<page[]>(block));
+    page& pg = (*this)[size_++];
+    pg.present = 0;
+    return pg;
+  }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return blocks_.size() * block * sizeof(page) + blocks_.capacity() * sizeof(void*);
+  }
+
+ private:
+  static constexpr std::size_t block = 128;  // 65 KiB: small inputs touch little memory
+  std::vector<std::unique_ptr<page[]>> blocks_;
+  std::size_t size_ = 0;
+};
+
+/// What every reading reads, one per sensor in an array of its own: the page that holds the
+/// sensor's last reading and what it takes to find the slot without a division.
 struct sensor_cursor {
-  epoch_seconds cur_start = 0;
-  epoch_seconds cur_end = 0;  // empty range: the first reading always misses
-  std::uint32_t cur_sensor_acc = none;
-  std::uint32_t cur_building_acc = none;
+  epoch_seconds page_start = 0;
+  epoch_seconds page_end = 0;  // empty range: the first reading always misses
+  double inverse_interval = 1.0 / 900;
+  std::uint32_t page = none;
   std::int32_t interval = 900;  ///< checked to fit when the aggregator is built
   bool aggregated = true;
 };
-static_assert(sizeof(sensor_cursor) == 32);
+
+/// A reading whose ts is not a multiple of its sensor's interval (rare: off-grid meters).
+struct off_grid_key {
+  std::uint32_t sensor = 0;
+  epoch_seconds ts = 0;
+  friend bool operator==(const off_grid_key&, const off_grid_key&) = default;
+};
+struct off_grid_hash {
+  std::size_t operator()(const off_grid_key& k) const noexcept {
+    const std::uint64_t x = static_cast<std::uint64_t>(k.ts) * 0x9E3779B97F4A7C15ULL ^
+                            (static_cast<std::uint64_t>(k.sensor) * 0xC2B2AE3D27D4EB4FULL);
+    return static_cast<std::size_t>(x ^ (x >> 29));
+  }
+};
+
+/// Sensors coarser than this are folded reading by reading (daily register reads and the like):
+/// the dense fold's bucket table spans a window plus one page, 64 intervals.
+constexpr std::int64_t dense_interval_max = 3600;
+/// UTC span of one dense-fold window: its bucket table and accumulators stay small (about 1,100
+/// hour buckets per building subject), whatever the range of the data.
+constexpr std::int64_t window_seconds = 1024 * 3600;
 
 [[gnu::always_inline]] inline void accumulate(hour_acc& a, std::int64_t interval, epoch_seconds ts,
                                               milli value) noexcept {
@@ -193,6 +255,24 @@ static_assert(sizeof(sensor_cursor) == 32);
   }
 }
 
+/// Adds `b` (same subject and bucket) into `a`: sums, and quarter-hour demand before any maximum.
+void combine(hour_acc& a, const hour_acc& b) noexcept {
+  a.energy += b.energy;
+  a.count += b.count;
+  for (std::size_t q = 0; q < a.demand.size(); ++q)
+    a.demand[q] += b.demand[q];
+  a.touched = static_cast<std::uint8_t>(a.touched | b.touched);
+}
+
+hour_acc empty_acc(std::uint32_t subject, epoch_seconds start, epoch_seconds end) noexcept {
+  hour_acc a;
+  a.start = start;
+  a.end = end;
+  a.first_quarter = floor_div(start, quarter);
+  a.subject = subject;
+  return a;
+}
+
 milli peak_of(const hour_acc& a) noexcept {
   milli peak = std::numeric_limits<milli>::min();
   for (std::size_t i = 0; i < a.demand.size(); ++i)
@@ -203,6 +283,48 @@ milli peak_of(const hour_acc& a) noexcept {
 auto key_of(const summary_row& r) noexcept {
   return std::tie(r.scope, r.subject_id, r.type, r.res, r.period.start);
 }
+
+/// The local hour buckets of one zone over [lo, hi), lo a multiple of 900, and the bucket holding
+/// the start of each UTC quarter-hour: a reading's bucket is one table load (plus a step when a
+/// bucket boundary falls inside a quarter-hour, as with historic LMT offsets).
+struct bucket_table {
+  epoch_seconds lo = 0;
+  std::vector<epoch_seconds> starts;
+  std::vector<epoch_seconds> ends;
+  std::vector<std::uint32_t> of_quarter;
+
+  void build(local_calendar& cal, epoch_seconds from, epoch_seconds to) {
+    lo = floor_div(from, quarter) * quarter;
+    starts.clear();
+    ends.clear();
+    of_quarter.clear();
+    epoch_seconds s = 0, e = 0;
+    cal.hour_span(lo, s, e);
+    starts.push_back(s);
+    ends.push_back(e);
+    for (epoch_seconds t = lo; t < to; t += quarter) {
+      while (ends.back() <= t) {
+        cal.hour_span(ends.back(), s, e);
+        starts.push_back(s);
+        ends.push_back(e);
+      }
+      of_quarter.push_back(static_cast<std::uint32_t>(starts.size() - 1));
+    }
+    while (ends.back() < to) {
+      cal.hour_span(ends.back(), s, e);
+      starts.push_back(s);
+      ends.push_back(e);
+    }
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return starts.size(); }
+  /// The bucket holding `ts`, lo <= ts < the table's end.
+  [[nodiscard]] std::uint32_t find(epoch_seconds ts) const noexcept {
+    std::uint32_t b = of_quarter[static_cast<std::size_t>((ts - lo) / quarter)];
+    while (ends[b] <= ts)
+      ++b;
+    return b;
+  }
+};
 
 }  // namespace
 
@@ -222,19 +344,24 @@ struct aggregator::impl {
   /// Slot of each sensor by its position in the constructor's span (duplicates share a slot).
   std::vector<std::uint32_t> position_slot;
   uuid_index sensor_index;
-  std::vector<hour_acc> accs;
-  bucket_index index;
-  /// The hour bucket a subject's rows went to last, indexed by subject.
-  struct subject_hour {
-    epoch_seconds start = 0;
-    epoch_seconds end = 0;  // empty range: the first reading always misses
-    std::uint32_t acc = none;
-  };
-  std::vector<subject_hour> current;
-  subject_hour no_subject;
+  /// Sensors of each building, and each building's subjects (one per aggregated sensor type).
+  std::vector<std::vector<std::uint32_t>> building_sensors;
+  std::vector<std::vector<std::uint32_t>> building_subject_list;
+
+  /// The grid: last value per (sensor, interval slot), in pages found by (sensor, page key).
+  page_store pages;
+  bucket_index page_index;
+  std::unordered_map<off_grid_key, milli, off_grid_hash> off_grid;
+
   std::int64_t added = 0;
   std::int64_t skipped = 0;
+  std::int64_t superseded = 0;
   std::uint32_t last_sensor = none;
+
+  /// Hour accumulators folded from the grid, ordered by (subject, start); valid until the next
+  /// add or merge.
+  mutable std::vector<hour_acc> folded;
+  mutable bool folded_valid = false;
 
   const cost_model& costs() const { return options.costs ? *options.costs : default_cost; }
 
@@ -254,55 +381,247 @@ struct aggregator::impl {
     return found;
   }
 
-  std::uint32_t acc_for(std::uint32_t subject, epoch_seconds start, epoch_seconds end) {
-    const auto next = static_cast<std::uint32_t>(accs.size());
-    const std::uint32_t i = index.find_or_insert(subject, start, next);
+  /// The page (sensor, key), created empty when absent.
+  std::uint32_t page_for(std::uint32_t si, std::int64_t key) {
+    const auto next = static_cast<std::uint32_t>(pages.size());
+    const std::uint32_t i = page_index.find_or_insert(si, key, next);
     if (i == next) {
-      hour_acc a;
-      a.start = start;
-      a.end = end;
-      a.first_quarter = floor_div(start, quarter);
-      a.subject = subject;
-      accs.push_back(a);
+      page& pg = pages.emplace_back();
+      pg.sensor = si;
+      pg.key = key;
     }
     return i;
   }
 
-  /// Hot path, once per reading: the sensor's cached hour bucket almost always holds `ts`.
+  /// Hot path, once per reading: a store and a bit in the sensor's current page. The latest row
+  /// for a (sensor, ts) wins, as in the store; summing waits for the fold.
   [[gnu::always_inline]] void add(std::uint32_t si, epoch_seconds ts, milli value) {
     sensor_cursor& c = cursors[si];
     if (!c.aggregated) {
       ++skipped;
       return;
     }
-    if (ts < c.cur_start || ts >= c.cur_end) [[unlikely]]
-      enter_hour(si, ts);
-    if (c.cur_sensor_acc != none) accumulate(accs[c.cur_sensor_acc], c.interval, ts, value);
-    if (c.cur_building_acc != none) accumulate(accs[c.cur_building_acc], c.interval, ts, value);
     ++added;
+    folded_valid = false;
+    if (ts < c.page_start || ts >= c.page_end) [[unlikely]]
+      enter_page(si, ts);
+    const epoch_seconds d = ts - c.page_start;  // in [0, 64 × interval)
+    // Slot by multiplication: exact whenever d is a multiple of the interval (checked below,
+    // which also sends every off-grid ts to the exact path).
+    const auto j = static_cast<std::int64_t>(static_cast<double>(d) * c.inverse_interval + 0.5);
+    if (j * c.interval != d || j >= page_slots) [[unlikely]] {
+      add_off_grid(si, ts, value);
+      return;
+    }
+    page& pg = pages[c.page];
+    const std::uint64_t bit = std::uint64_t{1} << j;
+    superseded += static_cast<std::int64_t>((pg.present & bit) != 0);
+    pg.present |= bit;
+    pg.value[static_cast<std::size_t>(j)] = value;
   }
 
-  /// Points the sensor's cursor at the hour bucket holding `ts` (kept out of line: once per
-  /// sensor-hour, and inlining it would bloat the per-reading loop).
-  [[gnu::noinline]] void enter_hour(std::uint32_t si, epoch_seconds ts) {
-    const sensor_slot& s = sensors[si];
+  /// Points the sensor's cursor at the page holding `ts` (out of line: once per 64 intervals).
+  [[gnu::noinline]] void enter_page(std::uint32_t si, epoch_seconds ts) {
     sensor_cursor& c = cursors[si];
-    // The building's other sensors have usually reached this hour already (readings arrive
-    // time-major): reuse its bucket instead of a calendar lookup and a hash probe.
-    subject_hour& b = s.building_subject != none ? current[s.building_subject] : no_subject;
-    if (ts >= b.start && ts < b.end) {
-      c.cur_start = b.start;
-      c.cur_end = b.end;
-    } else {
-      calendars[s.building].hour_span(ts, c.cur_start, c.cur_end);
+    const std::int64_t span = page_slots * c.interval;
+    const std::int64_t key = floor_div(ts, span);
+    c.page = page_for(si, key);
+    c.page_start = key * span;
+    c.page_end = c.page_start + span;
+  }
+
+  [[gnu::noinline]] void add_off_grid(std::uint32_t si, epoch_seconds ts, milli value) {
+    const auto [it, inserted] = off_grid.insert_or_assign(off_grid_key{si, ts}, value);
+    (void)it;
+    if (!inserted) ++superseded;
+  }
+
+  // --- the fold: grid -> hour accumulators ------------------------------------------------------
+
+  /// Accumulators of one reading folded on its own (coarse sensors, off-grid readings).
+  void fold_single(std::uint32_t si, epoch_seconds ts, milli value,
+                   std::vector<hour_acc>& partials) const {
+    const sensor_slot& s = sensors[si];
+    epoch_seconds start = 0, end = 0;
+    calendars[s.building].hour_span(ts, start, end);
+    for (const std::uint32_t subject : {s.sensor_subject, s.building_subject}) {
+      if (subject == none) continue;
+      hour_acc a = empty_acc(subject, start, end);
+      accumulate(a, s.interval, ts, value);
+      partials.push_back(a);
     }
-    if (s.sensor_subject != none)
-      c.cur_sensor_acc = acc_for(s.sensor_subject, c.cur_start, c.cur_end);
-    if (s.building_subject != none) {
-      if (b.start != c.cur_start || b.end != c.cur_end)
-        b = {c.cur_start, c.cur_end, acc_for(s.building_subject, c.cur_start, c.cur_end)};
-      c.cur_building_acc = b.acc;
+  }
+
+  /// Appends `a` to its subject's series, combining it with the last entry for the same bucket
+  /// (a bucket that straddles two fold windows arrives in two parts).
+  static void emit(std::vector<std::vector<hour_acc>>& by_subject, const hour_acc& a) {
+    std::vector<hour_acc>& v = by_subject[a.subject];
+    if (!v.empty() && v.back().start == a.start)
+      combine(v.back(), a);
+    else
+      v.push_back(a);
+  }
+
+  /// Folds the pages `order[from, to)` (one building's fine sensors, one window) densely.
+  void fold_window(std::uint32_t b, const std::vector<std::pair<std::size_t, std::size_t>>& spans,
+                   bucket_table& table, std::vector<hour_acc>& building_accs,
+                   std::vector<std::vector<hour_acc>>& by_subject,
+                   const std::vector<std::uint32_t>& order) const {
+    // The window's UTC extent, from its pages.
+    epoch_seconds lo = std::numeric_limits<epoch_seconds>::max();
+    epoch_seconds hi = std::numeric_limits<epoch_seconds>::min();
+    const auto& fine = building_sensors[b];
+    for (std::size_t k = 0; k < spans.size(); ++k) {
+      const auto [from, to] = spans[k];
+      if (from == to) continue;
+      const std::int64_t span = page_slots * sensors[fine[k]].interval;
+      lo = std::min(lo, pages[order[from]].key * span);
+      hi = std::max(hi, (pages[order[to - 1]].key + 1) * span);
     }
+    if (lo >= hi) return;
+    table.build(calendars[b], lo, hi);
+    const std::size_t nb = table.size();
+    const auto& subjects_here = building_subject_list[b];
+    building_accs.clear();
+    for (const std::uint32_t subject : subjects_here)
+      for (std::size_t o = 0; o < nb; ++o)
+        building_accs.push_back(empty_acc(subject, table.starts[o], table.ends[o]));
+
+    for (std::size_t k = 0; k < spans.size(); ++k) {
+      const auto [from, to] = spans[k];
+      if (from == to) continue;
+      const sensor_slot& s = sensors[fine[k]];
+      const std::int64_t interval = s.interval;
+      hour_acc* const into = s.building_subject_local == none
+                                 ? nullptr
+                                 : building_accs.data() + s.building_subject_local * nb;
+      const bool own = s.sensor_subject != none;
+      hour_acc current;
+      std::uint32_t current_bucket = none;
+      for (std::size_t p = from; p < to; ++p) {
+        const page& pg = pages[order[p]];
+        const epoch_seconds base = pg.key * page_slots * interval;
+        for (std::uint64_t bits = pg.present; bits != 0; bits &= bits - 1) {
+          const int j = std::countr_zero(bits);
+          const epoch_seconds ts = base + j * interval;
+          const milli v = pg.value[static_cast<std::size_t>(j)];
+          const std::uint32_t o = table.find(ts);
+          if (into != nullptr) accumulate(into[o], interval, ts, v);
+          if (own) {
+            if (o != current_bucket) {
+              if (current_bucket != none) emit(by_subject, current);
+              current = empty_acc(s.sensor_subject, table.starts[o], table.ends[o]);
+              current_bucket = o;
+            }
+            accumulate(current, interval, ts, v);
+          }
+        }
+      }
+      if (own && current_bucket != none) emit(by_subject, current);
+    }
+    for (const hour_acc& a : building_accs)
+      if (a.count != 0) emit(by_subject, a);
+  }
+
+  void fold() const {
+    if (folded_valid) return;
+    // Pages grouped by sensor (counting sort), each sensor's in key order.
+    std::vector<std::size_t> first(sensors.size() + 1, 0);
+    for (std::size_t i = 0; i < pages.size(); ++i)
+      ++first[pages[i].sensor + 1];
+    for (std::size_t k = 1; k < first.size(); ++k)
+      first[k] += first[k - 1];
+    std::vector<std::uint32_t> order(pages.size());
+    {
+      std::vector<std::size_t> next(first.begin(), first.end() - 1);
+      for (std::size_t i = 0; i < pages.size(); ++i)
+        order[next[pages[i].sensor]++] = static_cast<std::uint32_t>(i);
+    }
+    const auto by_key = [&](std::uint32_t x, std::uint32_t y) {
+      return pages[x].key < pages[y].key;
+    };
+    for (std::size_t si = 0; si < sensors.size(); ++si) {
+      const auto b = order.begin() + static_cast<std::ptrdiff_t>(first[si]);
+      const auto e = order.begin() + static_cast<std::ptrdiff_t>(first[si + 1]);
+      if (!std::is_sorted(b, e, by_key)) std::sort(b, e, by_key);
+    }
+
+    std::vector<std::vector<hour_acc>> by_subject(subjects.size());
+    std::vector<hour_acc> partials;  // folded reading by reading
+    bucket_table table;
+    std::vector<hour_acc> building_accs;
+    for (std::uint32_t b = 0; b < buildings.size(); ++b) {
+      const auto& sens = building_sensors[b];
+      // Per sensor of the building: its next unfolded page in `order`, and its end.
+      std::vector<std::size_t> at(sens.size()), stop(sens.size());
+      for (std::size_t k = 0; k < sens.size(); ++k) {
+        at[k] = first[sens[k]];
+        stop[k] = first[sens[k] + 1];
+        const sensor_slot& s = sensors[sens[k]];
+        if (s.interval > dense_interval_max) {
+          for (std::size_t p = at[k]; p < stop[k]; ++p) {
+            const page& pg = pages[order[p]];
+            for (std::uint64_t bits = pg.present; bits != 0; bits &= bits - 1) {
+              const int j = std::countr_zero(bits);
+              fold_single(sens[k], (pg.key * page_slots + j) * s.interval,
+                          pg.value[static_cast<std::size_t>(j)], partials);
+            }
+          }
+          at[k] = stop[k];
+        }
+      }
+      const auto window_of = [&](std::size_t k) {
+        return floor_div(pages[order[at[k]]].key * page_slots * sensors[sens[k]].interval,
+                         window_seconds);
+      };
+      std::vector<std::pair<std::size_t, std::size_t>> spans(sens.size());
+      while (true) {
+        std::int64_t w = std::numeric_limits<std::int64_t>::max();
+        for (std::size_t k = 0; k < sens.size(); ++k)
+          if (at[k] < stop[k]) w = std::min(w, window_of(k));
+        if (w == std::numeric_limits<std::int64_t>::max()) break;
+        for (std::size_t k = 0; k < sens.size(); ++k) {
+          const std::size_t from = at[k];
+          while (at[k] < stop[k] && window_of(k) == w)
+            ++at[k];
+          spans[k] = {from, at[k]};
+        }
+        fold_window(b, spans, table, building_accs, by_subject, order);
+      }
+    }
+    for (const auto& [key, value] : off_grid)
+      fold_single(key.sensor, key.ts, value, partials);
+
+    // Readings folded one by one join their subject's series (sorted, equal buckets combined).
+    if (!partials.empty()) {
+      for (const hour_acc& a : partials)
+        by_subject[a.subject].push_back(a);
+      std::vector<bool> touched(subjects.size(), false);
+      for (const hour_acc& a : partials)
+        touched[a.subject] = true;
+      for (std::size_t sub = 0; sub < subjects.size(); ++sub) {
+        if (!touched[sub]) continue;
+        auto& v = by_subject[sub];
+        std::stable_sort(v.begin(), v.end(),
+                         [](const hour_acc& x, const hour_acc& y) { return x.start < y.start; });
+        std::size_t out = 0;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          if (out > 0 && v[out - 1].start == v[i].start)
+            combine(v[out - 1], v[i]);
+          else
+            v[out++] = v[i];
+        }
+        v.resize(out);
+      }
+    }
+    folded.clear();
+    std::size_t total = 0;
+    for (const auto& v : by_subject)
+      total += v.size();
+    folded.reserve(total);
+    for (const auto& v : by_subject)
+      folded.insert(folded.end(), v.begin(), v.end());
+    folded_valid = true;
   }
 
   summary_row row_of(const hour_acc& a) const {
@@ -335,6 +654,8 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
     m.buildings.push_back(b);
     m.calendars.emplace_back(find_zone(b.time_zone));
   }
+  m.building_sensors.resize(m.buildings.size());
+  m.building_subject_list.resize(m.buildings.size());
   std::map<std::pair<std::uint32_t, sensor_type>, std::uint32_t> building_subjects;
   m.sensor_index.reserve(sensors.size());
   for (const sensor& s : sensors) {
@@ -352,7 +673,8 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
       m.position_slot.push_back(m.sensor_index.find(hi, lo));
       continue;
     }
-    m.position_slot.push_back(static_cast<std::uint32_t>(m.sensors.size()));
+    const auto si = static_cast<std::uint32_t>(m.sensors.size());
+    m.position_slot.push_back(si);
     sensor_slot slot;
     std::tie(slot.id_hi, slot.id_lo) = uuid_index::words(s.id);
     slot.building = bit->second;
@@ -366,15 +688,21 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
     if (slot.aggregated && options.building_scope) {
       const auto [it, inserted] = building_subjects.try_emplace(
           {slot.building, s.type}, static_cast<std::uint32_t>(m.subjects.size()));
-      if (inserted)
+      if (inserted) {
         m.subjects.push_back({summary_scope::building, s.building_id, s.type, slot.building});
+        m.building_subject_list[slot.building].push_back(it->second);
+      }
       slot.building_subject = it->second;
+      const auto& list = m.building_subject_list[slot.building];
+      slot.building_subject_local = static_cast<std::uint32_t>(
+          std::find(list.begin(), list.end(), it->second) - list.begin());
     }
+    if (slot.aggregated) m.building_sensors[slot.building].push_back(si);
     m.sensors.push_back(slot);
-    m.cursors.push_back(
-        {.interval = static_cast<std::int32_t>(slot.interval), .aggregated = slot.aggregated});
+    m.cursors.push_back({.inverse_interval = 1.0 / static_cast<double>(slot.interval),
+                         .interval = static_cast<std::int32_t>(slot.interval),
+                         .aggregated = slot.aggregated});
   }
-  m.current.resize(m.subjects.size());
 }
 
 aggregator::~aggregator() = default;
@@ -440,22 +768,30 @@ void aggregator::merge(const aggregator& other) {
     throw std::invalid_argument(
         "aggregator::merge: the other aggregator was built from different buildings, sensors or "
         "options (or is this one)");
-  for (const hour_acc& a : o.accs) {
-    hour_acc& into = m.accs[m.acc_for(a.subject, a.start, a.end)];
-    into.energy += a.energy;
-    into.count += a.count;
-    for (std::size_t q = 0; q < a.demand.size(); ++q)
-      into.demand[q] += a.demand[q];
-    into.touched = static_cast<std::uint8_t>(into.touched | a.touched);
+  // `other`'s rows count as later: where both hold a (sensor, ts), its value wins.
+  for (std::size_t i = 0; i < o.pages.size(); ++i) {
+    const page& op = o.pages[i];
+    page& into = m.pages[m.page_for(op.sensor, op.key)];
+    m.superseded += std::popcount(into.present & op.present);
+    for (std::uint64_t bits = op.present; bits != 0; bits &= bits - 1) {
+      const auto j = static_cast<std::size_t>(std::countr_zero(bits));
+      into.value[j] = op.value[j];
+    }
+    into.present |= op.present;
   }
+  for (const auto& [key, value] : o.off_grid)
+    if (!m.off_grid.insert_or_assign(key, value).second) ++m.superseded;
   m.added += o.added;
   m.skipped += o.skipped;
+  m.superseded += o.superseded;
+  m.folded_valid = false;
 }
 
 std::vector<summary_row> aggregator::hourly() const {
+  impl_->fold();
   std::vector<summary_row> out;
-  out.reserve(impl_->accs.size());
-  for (const hour_acc& a : impl_->accs)
+  out.reserve(impl_->folded.size());
+  for (const hour_acc& a : impl_->folded)
     out.push_back(impl_->row_of(a));
   std::sort(out.begin(), out.end(), summary_key_less);
   return out;
@@ -489,13 +825,20 @@ std::int64_t aggregator::added() const noexcept {
 std::int64_t aggregator::skipped() const noexcept {
   return impl_->skipped;
 }
-std::size_t aggregator::bucket_count() const noexcept {
-  return impl_->accs.size();
+std::int64_t aggregator::superseded() const noexcept {
+  return impl_->superseded;
+}
+std::size_t aggregator::bucket_count() const {
+  impl_->fold();
+  return impl_->folded.size();
 }
 
 std::size_t aggregator::memory_bytes() const noexcept {
   const impl& m = *impl_;
-  return m.accs.capacity() * sizeof(hour_acc) + m.index.memory_bytes() +
+  // Off-grid readings: a node (key, value, next pointer, cached hash) plus a bucket pointer each.
+  constexpr std::size_t off_grid_entry = sizeof(off_grid_key) + sizeof(milli) + 3 * sizeof(void*);
+  return m.pages.memory_bytes() + m.page_index.memory_bytes() + m.off_grid.size() * off_grid_entry +
+         m.off_grid.bucket_count() * sizeof(void*) + m.folded.capacity() * sizeof(hour_acc) +
          m.sensors.capacity() * sizeof(sensor_slot) + m.cursors.capacity() * sizeof(sensor_cursor) +
          m.subjects.capacity() * sizeof(subject_info) + m.sensor_index.memory_bytes() +
          m.buildings.capacity() * sizeof(building) +

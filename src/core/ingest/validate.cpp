@@ -212,6 +212,33 @@ class series_deriver {
 
 }  // namespace
 
+void check_sensor_metadata(const sensor& s) {
+  const auto refuse = [&](const std::string& why) {
+    throw std::invalid_argument(fmt::format("sensor {} ({} {}): {}", s.id.to_string(),
+                                            to_string(s.type), to_string(s.kind), why));
+  };
+  if (s.type == sensor_type::temperature && s.kind != reading_kind::instantaneous_value)
+    refuse(
+        "a temperature sensor must be instantaneous_value (a temperature is a state, not a "
+        "quantity that adds up); every reading would be rejected unsupported_unit");
+  if (!conversion_to_canonical(s.type, s.kind, s.unit))
+    refuse(
+        fmt::format("unit {} has no conversion to {}; every reading would be rejected "
+                    "unsupported_unit",
+                    shown_value(s.unit), canonical_unit(s.type)));
+  if (s.max_value) {
+    const double m = *s.max_value;
+    if (!std::isfinite(m)) refuse(fmt::format("max_value {} is not a finite number", m));
+    if (s.kind != reading_kind::instantaneous_value && m <= 0)
+      refuse(
+          fmt::format("max_value {} is not above zero; every reading above it would be "
+                      "rejected above_max_value",
+                      m));
+  }
+  if (s.register_max && (!std::isfinite(*s.register_max) || *s.register_max <= 0))
+    refuse(fmt::format("register_max {} is not a positive finite number", *s.register_max));
+}
+
 validation_result validate_batch(const reading_batch& b, const sensor_directory& dir,
                                  const validation_options& opt, const state_lookup& lookup) {
   const std::size_t n = b.size();
@@ -312,7 +339,10 @@ validation_result validate_batch(const reading_batch& b, const sensor_directory&
       out.rejections.begin(), out.rejections.end(),
       [](const rejection& x, const rejection& y) { return x.batch_index < y.batch_index; });
   for (const auto& r : out.rejections)
-    if (drops_reading(r.why)) ++out.rejected;
+    if (r.why == reason::duplicate_in_batch)
+      ++out.superseded;
+    else if (drops_reading(r.why))
+      ++out.rejected;
   return out;
 }
 

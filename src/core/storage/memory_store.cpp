@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/storage/memory.hpp>
 
+#include <energy/ingest/validate.hpp>
+
 #include <energy/quality.hpp>
 
 #include <algorithm>
@@ -42,6 +44,7 @@ class memory_store final : public store {
   }
 
   void put_sensor(const sensor& s) override {
+    ingest::check_sensor_metadata(s);
     if (!buildings_.contains(s.building_id))
       throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
                                   s.building_id.to_string());
@@ -76,6 +79,12 @@ class memory_store final : public store {
         throw storage_error("write_readings: row " + std::to_string(i) +
                                 " references unknown sensor " + rows.sensor_id[i].to_string(),
                             false);
+    for (const auto& s : states) {  // all guards before any change: the call is all or nothing
+      std::optional<sample_state::point> stored;
+      if (const auto it = states_.find(s.sensor_id); it != states_.end())
+        stored = sample_state::point{it->second.ts, it->second.raw_value};
+      check_state_guard(s, stored);
+    }
     write_result result;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       auto& series = readings_[rows.sensor_id[i]];
@@ -95,7 +104,7 @@ class memory_store final : public store {
       dirty_[dirty_hour{rows.sensor_id[i], hour}] = ++sequence_;
     }
     for (const auto& s : states)
-      states_[s.sensor_id] = s;
+      states_[s.sensor_id] = sample_state{s.sensor_id, s.ts, s.raw_value};
     return result;
   }
 

@@ -8,11 +8,14 @@
 #include <energy/storage/postgres.hpp>
 
 #include "pg_test_support.hpp"
+#include "support/concurrent_imports.hpp"
 
 #include <pqxx/pqxx>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <thread>
 #include <tuple>
 
@@ -299,4 +302,54 @@ TEST_CASE("an unreachable server fails after the configured attempts with a retr
     CHECK(e.retryable());
     CHECK_THAT(e.what(), Catch::Contains("3 attempt"));
   }
+}
+
+TEST_CASE(
+    "concurrent imports of the same register and power sensors store what one sequential import "
+    "would") {
+  const auto pool = storage::make_postgres_pool(test::postgres_uri(), test::test_options());
+  energy::testing::check_concurrent_series_imports([&] { return open_postgres_store(pool); }, 12);
+}
+
+TEST_CASE("a connection lost during COPY is a retryable error and commits nothing") {
+  const auto uri = test::postgres_uri();
+  auto o = test::test_options();
+  o.max_attempts = 1;  // surface the first failure instead of retrying it
+  auto s = open_postgres_store(uri, o);
+  const fixture_ids f = seed(*s);
+  reading_rows rows;
+  constexpr int n = 1'000'000;  // long enough a COPY to be caught in the act
+  rows.reserve(n);
+  for (int i = 0; i < n; ++i)
+    rows.push_back(f.sensor_a, 1'719'792'000 + i, i);
+
+  std::atomic<bool> done{false};
+  std::atomic<int> killed{0};
+  std::thread killer([&] {
+    pqxx::connection c{uri};
+    pqxx::nontransaction q{c};
+    while (!done && killed == 0) {
+      killed = q.exec1(
+                    "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity "
+                    "WHERE query LIKE 'COPY%' AND state = 'active' AND pid <> "
+                    "pg_backend_pid()")[0]
+                   .as<int>();
+      std::this_thread::sleep_for(std::chrono::milliseconds{5});
+    }
+  });
+  std::optional<storage_error> failure;
+  try {
+    (void)s->write_readings(rows);
+  } catch (const storage_error& e) {
+    failure = e;
+  }
+  done = true;
+  killer.join();
+  REQUIRE(killed == 1);
+  REQUIRE(failure.has_value());
+  INFO(failure->what());
+  CHECK(failure->retryable());
+  CHECK(s->count_readings() == 0);
+  // Obeying the flag: the same call again stores everything.
+  CHECK(s->write_readings(rows).inserted == static_cast<std::size_t>(n));
 }

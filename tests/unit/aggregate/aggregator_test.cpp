@@ -100,6 +100,17 @@ void check_against_reference(const aggregation_result& r, const reference& ref) 
   CHECK(months == ref.months.size());
 }
 
+/// Each row's sensor as its position in the portfolio's sensors (the column path's input).
+std::vector<std::uint32_t> positions_of(const portfolio& p, const reading_rows& rows) {
+  std::vector<std::uint32_t> position(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    position[i] = static_cast<std::uint32_t>(
+        std::find_if(p.sensors.begin(), p.sensors.end(),
+                     [&](const sensor& s) { return s.id == rows.sensor_id[i]; }) -
+        p.sensors.begin());
+  return position;
+}
+
 /// Five buildings in five zones (half-hour offsets, 30-minute DST, southern hemisphere), mixed
 /// intervals.
 portfolio mixed_portfolio() {
@@ -438,12 +449,7 @@ TEST_CASE("rows given by sensor position aggregate exactly like rows given by id
       test::generate(p.sensors, at("2024-10-01T00:00:00Z"), at("2024-10-12T00:00:00Z"), 21);
   aggregator by_id(p.buildings, p.sensors);
   by_id.add(rows);
-  std::vector<std::uint32_t> position(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    position[i] = static_cast<std::uint32_t>(
-        std::find_if(p.sensors.begin(), p.sensors.end(),
-                     [&](const sensor& s) { return s.id == rows.sensor_id[i]; }) -
-        p.sensors.begin());
+  const std::vector<std::uint32_t> position = positions_of(p, rows);
   aggregator by_position(p.buildings, p.sensors);
   by_position.add(position, rows.ts, rows.value);
   const auto expected = by_id.finish();
@@ -512,7 +518,8 @@ TEST_CASE("merging aggregators built from different metadata is refused", "[aggr
   CHECK_THROWS_AS(a.merge(a), std::invalid_argument);
 }
 
-TEST_CASE("aggregator memory grows with buckets, not with readings", "[aggregate][memory]") {
+TEST_CASE("aggregator memory grows with buckets and distinct readings, not with re-sent rows",
+          "[aggregate][memory]") {
   portfolio p;
   const building b = p.add_building("America/New_York");
   for (int i = 0; i < 50; ++i)
@@ -521,10 +528,178 @@ TEST_CASE("aggregator memory grows with buckets, not with readings", "[aggregate
       test::generate(p.sensors, at("2024-06-01T00:00:00Z"), at("2024-06-03T00:00:00Z"), 5);
   aggregator agg(p.buildings, p.sensors, {false, true, nullptr});
   agg.add(rows);
+  const auto once = agg.finish();
   const std::size_t after_once = agg.memory_bytes();
   for (int repeat = 0; repeat < 9; ++repeat)
-    agg.add(rows);  // 10× the readings into the same buckets
+    agg.add(rows);  // the same rows re-sent 9 times: same slots, same buckets
   CHECK(agg.bucket_count() == 48);
   CHECK(agg.memory_bytes() == after_once);
   CHECK(agg.added() == 10 * static_cast<std::int64_t>(rows.size()));
+  CHECK(agg.superseded() == 9 * static_cast<std::int64_t>(rows.size()));
+  CHECK(agg.finish().daily == once.daily);
+  // The grid holds about 8 bytes per distinct reading: less than the 20-byte columns.
+  CHECK(agg.memory_bytes() < rows.size() * 20);
+}
+
+namespace {
+
+/// A raw feed made from distinct `truth` rows: stale values sent earlier (later corrected) and
+/// exact re-sends, interleaved at random, with each (sensor, ts) ending on its true value.
+reading_rows raw_feed(const reading_rows& truth, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> percent(0, 99);
+  std::uniform_int_distribution<milli> wrong(0, 9'000);
+  // (order key, row): a row's versions get increasing order keys so the true one is last.
+  struct version {
+    double order;
+    std::size_t row;
+    milli value;
+  };
+  std::vector<version> versions;
+  std::uniform_real_distribution<double> when(0.0, 1.0);
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    std::vector<double> times{when(rng)};
+    const int extra = percent(rng) < 30 ? 1 + percent(rng) % 3 : 0;  // 30 % of rows repeat
+    for (int k = 0; k < extra; ++k)
+      times.push_back(when(rng));
+    std::sort(times.begin(), times.end());
+    for (std::size_t k = 0; k < times.size(); ++k) {
+      const bool last = k + 1 == times.size();
+      // Earlier versions: half corrections (another value), half exact re-sends.
+      const milli v = last || percent(rng) < 50 ? truth.value[i] : wrong(rng);
+      versions.push_back({times[k], i, v});
+    }
+  }
+  std::sort(versions.begin(), versions.end(),
+            [](const version& a, const version& b) { return a.order < b.order; });
+  reading_rows raw;
+  for (const version& v : versions)
+    raw.push_back(truth.sensor_id[v.row], truth.ts[v.row], v.value);
+  return raw;
+}
+
+/// Last write wins, the slow obvious way: a map from (sensor, ts) to the last value.
+reading_rows deduplicate(const reading_rows& raw) {
+  std::map<std::pair<uuid, epoch_seconds>, milli> last;
+  for (std::size_t i = 0; i < raw.size(); ++i)
+    last[{raw.sensor_id[i], raw.ts[i]}] = raw.value[i];
+  reading_rows out;
+  for (const auto& [key, value] : last)
+    out.push_back(key.first, key.second, value);
+  return out;
+}
+
+void check_same(const aggregation_result& got, const aggregation_result& expected) {
+  CHECK(got.hourly == expected.hourly);
+  CHECK(got.daily == expected.daily);
+  CHECK(got.monthly == expected.monthly);
+}
+
+}  // namespace
+
+TEST_CASE("raw rows with re-sent and corrected duplicates aggregate like their last writes",
+          "[aggregate][property][dedup]") {
+  const auto seed = GENERATE(41u, 42u, 43u);
+  CAPTURE(seed);
+  portfolio p = mixed_portfolio();
+  // Daily register reads (folded reading by reading) and a meter off its interval grid.
+  const building first = p.buildings.front();
+  p.add_sensor(first, sensor_type::electricity, 86'400);
+  const building second = p.buildings[2];  // Kolkata
+  const sensor off = p.add_sensor(second, sensor_type::electricity, 900);
+  reading_rows truth =
+      test::generate(p.sensors, at("2024-10-20T00:00:00Z"), at("2024-11-08T00:00:00Z"), seed);
+  for (std::size_t i = 0; i < truth.size(); ++i)
+    if (truth.sensor_id[i] == off.id && i % 3 == 0) truth.ts[i] += 7;  // :00:07, :15:07 ...
+  const reading_rows raw = raw_feed(truth, seed);
+  const reading_rows distinct = deduplicate(raw);
+  REQUIRE(raw.size() > distinct.size());
+  REQUIRE(distinct.size() == truth.size());
+
+  aggregator reference(p.buildings, p.sensors);
+  reference.add(distinct);
+  const auto expected = reference.finish();
+  CHECK(reference.superseded() == 0);
+
+  SECTION("in one call") {
+    aggregator agg(p.buildings, p.sensors);
+    agg.add(raw);
+    check_same(agg.finish(), expected);
+    // Temperature rows are skipped, duplicates or not; every other repeat is superseded.
+    CHECK(agg.added() + agg.skipped() == static_cast<std::int64_t>(raw.size()));
+    CHECK(agg.added() - agg.superseded() == reference.added());
+    CHECK(agg.superseded() > 0);
+  }
+  SECTION("in random chunks, one value at a time too") {
+    aggregator agg(p.buildings, p.sensors);
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<std::size_t> cut(1, 3000);
+    for (std::size_t i = 0; i < raw.size();) {
+      const std::size_t n = std::min(cut(rng), raw.size() - i);
+      if (n < 10) {
+        for (std::size_t k = i; k < i + n; ++k)
+          agg.add(raw.sensor_id[k], raw.ts[k], raw.value[k]);
+      } else {
+        std::vector<std::size_t> part(n);
+        std::iota(part.begin(), part.end(), i);
+        agg.add(test::subset(raw, part));
+      }
+      i += n;
+    }
+    check_same(agg.finish(), expected);
+  }
+  SECTION("by sensor position") {
+    aggregator agg(p.buildings, p.sensors);
+    agg.add(positions_of(p, raw), raw.ts, raw.value);
+    check_same(agg.finish(), expected);
+  }
+  SECTION("in consecutive parts merged in order") {
+    std::vector<aggregator> parts;
+    const std::size_t k = 3;
+    for (std::size_t w = 0; w < k; ++w) {
+      std::vector<std::size_t> part;
+      for (std::size_t i = raw.size() * w / k; i < raw.size() * (w + 1) / k; ++i)
+        part.push_back(i);
+      parts.emplace_back(p.buildings, p.sensors);
+      parts.back().add(test::subset(raw, part));
+    }
+    parts[0].merge(parts[1]);
+    parts[0].merge(parts[2]);
+    check_same(parts[0].finish(), expected);
+    CHECK(parts[0].added() - parts[0].superseded() == reference.added());
+  }
+  SECTION("hourly summaries read between adds do not change the result") {
+    aggregator agg(p.buildings, p.sensors);
+    const std::size_t half = raw.size() / 2;
+    std::vector<std::size_t> a(half), b(raw.size() - half);
+    std::iota(a.begin(), a.end(), std::size_t{0});
+    std::iota(b.begin(), b.end(), half);
+    agg.add(test::subset(raw, a));
+    (void)agg.hourly();
+    agg.add(test::subset(raw, b));
+    check_same(agg.finish(), expected);
+  }
+}
+
+TEST_CASE(
+    "a later row for the same sensor and timestamp replaces the earlier one's energy, "
+    "count and peak",
+    "[aggregate][dedup]") {
+  portfolio p;
+  const building b = p.add_building("America/New_York");
+  const sensor s = p.add_sensor(b, sensor_type::electricity, 900);
+  aggregator agg(p.buildings, p.sensors);
+  const epoch_seconds t = to_epoch(at("2024-03-10T06:15:00Z"));
+  agg.add(s.id, t, 900'000);      // a spike, corrected below
+  agg.add(s.id, t + 900, 1'000);  // the next quarter
+  agg.add(s.id, t, 2'000);        // the correction
+  agg.add(s.id, t + 7, 500);      // off the 15-minute grid: a reading of its own
+  agg.add(s.id, t + 7, 400);      // ...corrected
+  const auto hours = agg.hourly();
+  const auto* row = find_row(hours, summary_scope::building, b.id, at("2024-03-10T06:00:00Z"));
+  REQUIRE(row != nullptr);
+  CHECK(row->consumption == 2'000 + 1'000 + 400);
+  CHECK(row->reading_count == 3);
+  CHECK(row->peak_demand == (2'000 + 400) * 4);
+  CHECK(agg.superseded() == 2);
 }

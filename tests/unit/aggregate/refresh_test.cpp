@@ -312,3 +312,30 @@ TEST_CASE("a claim naming many sensors lists them once and still equals one aggr
   CHECK(report.rounds > 1);
   CHECK(all_summaries(*st, p) == one_pass(p, rows));
 }
+
+TEST_CASE("raw batches with re-sent and corrected rows give the store's summaries in one pass",
+          "[aggregate][refresh][dedup]") {
+  const portfolio p = two_zone_portfolio();
+  const reading_rows truth =
+      test::generate(p.sensors, at("2024-11-01T00:00:00Z"), at("2024-11-05T00:00:00Z"), 77);
+  // Batch 1: a third of the rows with wrong values; batch 2: every true row; batch 3: an exact
+  // re-send of another third. Each batch has distinct (sensor, ts), as write_readings requires.
+  reading_rows wrong, resent;
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    if (i % 3 == 0) wrong.push_back(truth.sensor_id[i], truth.ts[i], truth.value[i] + 4'321);
+    if (i % 3 == 1) resent.push_back(truth.sensor_id[i], truth.ts[i], truth.value[i]);
+  }
+  auto st = store_for(p);
+  st->write_readings(wrong);
+  refresh_summaries(*st, with_sensors());  // summaries of the wrong values first
+  st->write_readings(truth);
+  st->write_readings(resent);
+  refresh_summaries(*st, with_sensors());
+
+  reading_rows raw = wrong;
+  for (const reading_rows* part : {&truth, static_cast<const reading_rows*>(&resent)})
+    for (std::size_t i = 0; i < part->size(); ++i)
+      raw.push_back(part->sensor_id[i], part->ts[i], part->value[i]);
+  CHECK(one_pass(p, raw) == all_summaries(*st, p));
+  CHECK(one_pass(p, raw) == one_pass(p, truth));
+}

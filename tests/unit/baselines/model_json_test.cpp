@@ -80,6 +80,11 @@ TEST_CASE("Seasonal and change-point models round-trip through JSON with identic
 TEST_CASE("Malformed model JSON is rejected with the offending field named", "[baseline][json]") {
   using energy::parse_error;
   CHECK_THROWS_AS(energy::io::towt_model_from_json("{not json"), parse_error);
+  // Out of double range: the JSON library's own exception must not escape (issue #11, defect 5).
+  CHECK_THROWS_AS(energy::io::towt_model_from_json(R"({"type":"towt","version":1,"x":1e400})"),
+                  parse_error);
+  CHECK_THROWS_AS(energy::io::seasonal_model_from_json(R"({"type":"seasonal","version":-1e999})"),
+                  parse_error);
   CHECK_THROWS_WITH(energy::io::towt_model_from_json(R"({"type":"seasonal","version":1})"),
                     Catch::Contains("'type'"));
   CHECK_THROWS_WITH(energy::io::towt_model_from_json(R"({"type":"towt","version":2})"),

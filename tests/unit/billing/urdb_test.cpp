@@ -256,3 +256,18 @@ TEST_CASE("the Entergy record prices a summer weekday with its adj riders on ene
   CHECK(b.peak_demand == 1'200'000);
   CHECK(b.demand_window_seconds == 900);
 }
+
+TEST_CASE("an out-of-range number in URDB JSON is a parse_error, never the JSON library's error",
+          "[billing][urdb]") {
+  for (const std::string doc : {record(R"("fixedchargefirstmeter":1e400)"),
+                                record(R"("energyratestructure":[[{"rate":1e400,"unit":"kWh"}]])"),
+                                std::string(R"({"name":"t","x":-1e999})")}) {
+    INFO(doc);
+    try {
+      (void)read_urdb(doc, "big.json");
+      FAIL("accepted");
+    } catch (const parse_error& e) {
+      CHECK_THAT(std::string(e.what()), Catch::Contains("big.json"));
+    }
+  }
+}

@@ -180,8 +180,8 @@ TEST_CASE("identical duplicates inside a batch collapse into one row without a r
 }
 
 TEST_CASE(
-    "a duplicate with a different value: the later row wins, the earlier is rejected "
-    "duplicate_in_batch",
+    "a duplicate with a different value: the later row wins, the earlier is superseded (listed "
+    "duplicate_in_batch, not rejected)",
     "[ingest][validate]") {
   const auto s = make_sensor(1);
   const sensor_directory dir({s});
@@ -197,6 +197,9 @@ TEST_CASE(
   REQUIRE(r.rejections[0].why == reason::duplicate_in_batch);
   REQUIRE(r.rejections[0].source_row == 11);
   REQUIRE_THAT(r.rejections[0].detail, Catch::Contains("row 12"));
+  REQUIRE(r.superseded == 1);
+  REQUIRE(r.rejected == 0);
+  REQUIRE(r.accepted + r.rejected + r.duplicates + r.superseded == b.size());
 }
 
 TEST_CASE("rows come out grouped by sensor in ascending time whatever the batch order",

@@ -176,3 +176,83 @@ TEST_CASE("CSV files are read by path and a missing file names its path", "[io][
   std::filesystem::remove(path);
   REQUIRE_THROWS_WITH(io::read_csv_readings_file(path, single()), Catch::Contains(path.string()));
 }
+
+// --- hostile input (issue #11, defects 2, 3, 6 and 7) -------------------------------------------
+
+TEST_CASE("a CSV of only bad rows streams in chunks of at most chunk_rows rejections",
+          "[io][csv][limits]") {
+  std::string csv = "sensor_id,timestamp,value\n";
+  for (int i = 0; i < 2500; ++i)
+    csv += "not-a-sensor,2024-07-01T12:00:00Z,1\n";
+  io::csv_options o;
+  o.chunk_rows = 100;
+  std::istringstream in(csv);
+  std::size_t chunks = 0, rejected = 0, largest = 0;
+  io::read_csv_readings(in, "bad.csv", o, [&](io::parsed_readings&& chunk) {
+    ++chunks;
+    rejected += chunk.rejections.size();
+    largest = std::max(largest, chunk.rejections.size());
+  });
+  CHECK(rejected == 2500);
+  CHECK(largest <= 100);
+  CHECK(chunks == 25);
+}
+
+TEST_CASE("a line or field beyond the limits is rejected line_too_long, not kept and not echoed",
+          "[io][csv][limits]") {
+  const std::string h = "sensor_id,timestamp,value,note\n";
+  const std::string good = std::string(id_a) + ",2024-07-01T12:00:00Z,1,ok\n";
+  io::csv_options o;
+  o.max_line_bytes = 1000;
+  o.max_field_bytes = 100;
+  const std::string long_line =
+      std::string(id_a) + ",2024-07-01T12:00:00Z,1," + std::string(5'000'000, 'x') + "\n";
+  const std::string long_field =
+      std::string(id_a) + ",2024-07-01T12:00:00Z,1," + std::string(500, 'y') + "\n";
+  const auto p = io::parse_csv_readings(h + long_line + good + long_field + good, "big.csv", o);
+  REQUIRE(p.rejections.size() == 2);
+  CHECK(p.rejections[0].why == reason::line_too_long);
+  CHECK(p.rejections[0].source_row == 2);
+  CHECK(p.rejections[1].why == reason::line_too_long);
+  CHECK(p.rejections[1].source_row == 4);
+  for (const auto& r : p.rejections)
+    CHECK(r.detail.size() < 200);
+  CHECK(p.batch.source_row == std::vector<std::int64_t>{3, 5});
+
+  // A line exactly at the limit is read; one byte more is not.
+  io::csv_options tight;
+  tight.max_line_bytes = good.size() - 1;  // without the '\n'
+  CHECK(io::parse_csv_readings(h + good, "t.csv", tight).batch.size() == 1);
+  tight.max_line_bytes = good.size() - 2;
+  CHECK(only_rejection(h + good, tight).why == reason::line_too_long);
+}
+
+TEST_CASE("echoed CSV values are truncated and their control characters escaped",
+          "[io][csv][limits]") {
+  const std::string h = "sensor_id,timestamp,value\n";
+  const auto r = only_rejection(h + id_a + ",2024-07-01T12:00:00Z,\x1b]0;owned\x07\x1b[2J" +
+                                std::string(300, '9') + "z\n");
+  CHECK(r.why == reason::malformed_value);
+  CHECK_THAT(r.detail, Catch::Contains("\\x1b]0;owned\\x07\\x1b[2J"));
+  CHECK(r.detail.find('\x1b') == std::string::npos);
+  CHECK(r.detail.find('\x07') == std::string::npos);
+  CHECK(r.detail.size() < 200);
+  const auto nul =
+      only_rejection(h + id_a + ",2024-07-01T12:00:00Z,1" + std::string(1, '\0') + "2\n");
+  CHECK_THAT(nul.detail, Catch::Contains("1\\x002"));
+}
+
+TEST_CASE("a quoted CSV field with text after its closing quote or no closing quote is rejected",
+          "[io][csv]") {
+  const std::string h = "sensor_id,timestamp,value\n";
+  const std::string row = std::string(id_a) + ",2024-07-01T12:00:00Z,";
+  CHECK(only_rejection(h + row + "\"1\"000\n").why == reason::malformed_value);
+  CHECK(only_rejection(h + row + "\"2.5\"kWh\n").why == reason::malformed_value);
+  CHECK(only_rejection(h + row + "\"2.5\n").why == reason::malformed_value);
+  CHECK(only_rejection(h + "\"" + id_a + "\"x,2024-07-01T12:00:00Z,1\n").why ==
+        reason::malformed_sensor_id);
+  // Quoted fields that end at their quote (spaces allowed) still parse.
+  const auto p = io::parse_csv_readings(h + row + "\"2.5\" \n", "q.csv");
+  REQUIRE(p.rejections.empty());
+  CHECK(p.batch.value == std::vector<double>{2.5});
+}

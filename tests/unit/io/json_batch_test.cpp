@@ -265,3 +265,24 @@ TEST_CASE(
   REQUIRE(p.rejections[1].why == reason::malformed_sensor_id);
   REQUIRE_THAT(p.rejections[1].detail, Catch::Contains(R"(a\"b\\)"));
 }
+
+TEST_CASE("invalid JSON inside ignored keys breaks the document; valid ignored keys are fine",
+          "[io][json]") {
+  const std::string row =
+      R"({"sensor_id":"0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88","timestamp":"2024-07-01T12:00:00Z","value_kwh":1.5,)";
+  for (const std::string bad :
+       {R"("note":[1,,2])", R"("note":tru)", R"("note":nul)", R"("note":01)", R"("note":1.)",
+        R"("note":"\x")", R"("note":{"a" 1})", R"("note":-)", R"("note":{"deep":[{"x":[1e]}]})"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(io::parse_json_batch(R"({"readings":[)" + row + bad + "}]}", "bad.json"),
+                    parse_error);
+    CHECK_THROWS_AS(io::parse_json_batch(R"({"meta":{)" + bad + R"(},"readings":[]})", "bad.json"),
+                    parse_error);
+  }
+  const auto ok =
+      io::parse_json_batch(R"({"source":{"a":[1,-0.5e+3,true,false,null,"\u00e9"]},"readings":[)" +
+                               row + R"("note":{"x":[1e400,{}]}}]})",
+                           "ok.json");
+  CHECK(ok.batch.size() == 1);
+  CHECK(ok.rejections.empty());
+}

@@ -21,6 +21,7 @@
 #include <energy/storage/sqlite.hpp>
 
 #include "adapters/sqlite/migrations.hpp"
+#include "support/concurrent_imports.hpp"
 
 namespace {
 
@@ -408,6 +409,32 @@ TEST_CASE("an open read transaction elsewhere does not block writes (WAL)", "[sq
   CHECK(reader.execAndGet("SELECT count(*) FROM energy_readings").getInt() == 0);
   CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 1)).inserted == 4);
   CHECK(reader.execAndGet("SELECT count(*) FROM energy_readings").getInt() == 0);  // its snapshot
+}
+
+TEST_CASE(
+    "concurrent imports of the same register and power sensors store what one sequential import "
+    "would",
+    "[sqlite][locking][concurrency]") {
+  temp_dir dir;
+  const auto path = dir.file("concurrent.db");
+  energy::testing::check_concurrent_series_imports([&] { return open_sqlite_store(path); }, 12);
+}
+
+TEST_CASE("opening a current database and listing tenants succeeds during another's long write",
+          "[sqlite][locking][open]") {
+  temp_dir dir;
+  const auto path = dir.file("busy.db");
+  {
+    auto s = open_sqlite_store(path);
+    (void)seed(*s);
+  }
+  SQLite::Database writer(path, SQLite::OPEN_READWRITE);
+  SQLite::Transaction long_write(writer, SQLite::TransactionBehavior::IMMEDIATE);
+  writer.exec("DELETE FROM energy_readings");  // holds the write lock until rolled back
+  energy::storage::sqlite_options quick;
+  quick.busy_timeout = std::chrono::milliseconds{200};
+  auto reader = open_sqlite_store(path, quick);  // must not need the write lock
+  CHECK(reader->list_tenants().size() == 1);
 }
 
 // --- opening ------------------------------------------------------------------------------------

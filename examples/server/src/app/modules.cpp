@@ -5,6 +5,8 @@
 #include "api/routes.hpp"
 #include "app/openapi.hpp"
 #include "app/ops_routes.hpp"
+#include "auth/service.hpp"
+#include "auth/settings.hpp"
 #include "jobs/routes.hpp"
 #include "jobs/schema.hpp"
 #include "jobs/settings.hpp"
@@ -13,9 +15,10 @@ namespace energy::server {
 
 std::vector<env_var> all_variables() {
   auto vars = core_variables();
-  // auth: append its variables here when it is wired.
-  for (auto& v : jobs::settings::documented())
-    vars.push_back({std::move(v.name), std::move(v.default_value), std::move(v.meaning)});
+  for (const auto& v : auth::environment_variables())
+    vars.push_back({std::string(v.name), std::string(v.default_value), std::string(v.description)});
+  for (const auto& v : jobs::settings::documented())
+    vars.push_back({v.name, v.default_value, v.meaning});
   return vars;
 }
 
@@ -30,9 +33,10 @@ assembly assemble(const config& cfg, services& app) {
   out.routes = ops_routes(document);
   for (auto& r : api::routes({.max_batch_readings = cfg.max_batch_readings}))
     out.routes.push_back(std::move(r));
+  if (app.auth != nullptr)
+    for (auto& r : auth::routes(*app.auth)) out.routes.push_back(std::move(r));
   if (app.jobs != nullptr)
-    for (auto& r : jobs::routes(*app.jobs))
-      out.routes.push_back(std::move(r));
+    for (auto& r : jobs::routes(*app.jobs)) out.routes.push_back(std::move(r));
   nlohmann::json schemas = api::schemas();
   out.openapi = openapi_document(
       out.routes,
@@ -41,12 +45,12 @@ assembly assemble(const config& cfg, services& app) {
   return out;
 }
 
-std::string first_login_text(const config&, services& app, db::connection&) {
-  if (app.authenticator == nullptr) {
-    return "This build has no authentication module: every route but /healthz, /readyz, "
-           "/metrics and /api/v1/openapi.json answers 401.";
+std::string first_login_text(std::string_view base_url, services& app, db::connection& c) {
+  if (app.auth == nullptr) {
+    return "No authentication module: every route but /healthz, /readyz, /metrics and "
+           "/api/v1/openapi.json answers 401.";
   }
-  return {};
+  return app.auth->bootstrap(c, base_url).value_or("");
 }
 
 }  // namespace energy::server

@@ -32,7 +32,9 @@ struct assembly {
 /// operationId).
 [[nodiscard]] assembly assemble(const config& cfg, services& app);
 
-/// What to tell the operator at the first start about logging in (from the auth module).
-[[nodiscard]] std::string first_login_text(const config& cfg, services& app, db::connection& c);
+/// What to tell the operator at the first start about logging in (the auth module creates the
+/// server administrator then); empty on later starts.
+[[nodiscard]] std::string first_login_text(std::string_view base_url, services& app,
+                                           db::connection& c);
 
 }  // namespace energy::server

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <filesystem>
 #include <string>
 
@@ -14,14 +15,16 @@
 #include "app/config.hpp"
 #include "app/modules.hpp"
 #include "app/services.hpp"
+#include "auth/service.hpp"
+#include "auth/settings.hpp"
+#include "jobs/service.hpp"
+#include "jobs/settings.hpp"
 #include "http/dispatch.hpp"
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/worker_pool.hpp"
-#include "jobs/service.hpp"
-#include "jobs/settings.hpp"
 
 namespace energy::server {
 
@@ -65,10 +68,12 @@ int run_server(int argc, char** argv) {
   }
 
   config cfg;
-  jobs::settings job_settings;
+  std::optional<auth::settings> auth_settings;
+  std::optional<jobs::settings> jobs_settings;
   try {
     cfg = config::from_environment(process_environment());
-    job_settings = jobs::settings::from_environment();
+    auth_settings = auth::settings::from_environment();
+    jobs_settings = jobs::settings::from_environment();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "energy-server: %s\n", e.what());
     return 2;
@@ -83,9 +88,15 @@ int run_server(int argc, char** argv) {
     auto admin_db = db::open(cfg.db_uri);
     migrate_all(*admin_db);
 
-    // The scheduler and notification worker: own connections, started once the listener is up.
-    jobs::service job_service(job_settings, cfg.db_uri, &stats, &log);
-    services app{.config = &cfg, .metrics = &stats, .log = &log, .jobs = &job_service};
+    auth::service auth_service(*auth_settings, *admin_db);
+    auth_service.set_logger(&log);
+    jobs::service job_service(*jobs_settings, cfg.db_uri, &stats, &log);
+    services app{.config = &cfg,
+                 .metrics = &stats,
+                 .log = &log,
+                 .authenticator = &auth_service,
+                 .auth = &auth_service,
+                 .jobs = &job_service};
     auto assembled = assemble(cfg, app);
     const router routes(std::move(assembled.routes));
     dispatcher dispatch(routes, app,
@@ -113,16 +124,17 @@ int run_server(int argc, char** argv) {
               {"db", redacted(cfg.db_uri)},
               {"workers", pool.threads()},
               {"version", ENERGY_SERVER_VERSION}});
-    const auto login = first_login_text(cfg, app, *admin_db);
+    const auto login = first_login_text(
+        scheme + "://" + cfg.listen_address + ":" + std::to_string(server.port()), app, *admin_db);
     if (!login.empty()) std::fprintf(stderr, "%s\n", login.c_str());
     std::fprintf(stderr, "energy-server listening on %s://%s:%u (OpenAPI: /api/v1/openapi.json)\n",
                  scheme.c_str(), cfg.listen_address.c_str(), static_cast<unsigned>(server.port()));
     admin_db.reset();
     job_service.start();
     server.run();
-    // Drain order: requests first (a manual job run may be one), then the running job step.
-    job_service.stop();
+    // Drained: no request is in flight. Then the scheduler finishes its running job step.
     pool.stop();
+    job_service.stop();
     log.info("stopped", {});
     return 0;
   } catch (const std::exception& e) {

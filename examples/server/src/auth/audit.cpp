@@ -52,7 +52,8 @@ void audit_log::record(db::connection& db, const audit_event& e) {
 std::vector<nlohmann::json> audit_log::list(db::connection& db, const uuid& tenant_id, int limit,
                                             const std::optional<std::string>& before) {
   const std::string tenant = tenant_id.to_string();
-  const std::string cursor = before.value_or("~");  // '~' sorts after every uuid
+  // No cursor: start after the greatest id (compares above every uuid in any collation).
+  const std::string cursor = before.value_or("ffffffff-ffff-ffff-ffff-ffffffffffff");
   const auto rows = db.query(
       "SELECT id, at, actor, event, address, detail FROM auth_audit "
       "WHERE tenant_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",

@@ -418,12 +418,205 @@ route update_user_route(service& s) {
   return rt;
 }
 
+json device_key_schema() {
+  return {{"type", "object"},
+          {"required",
+           {"id", "tenant_id", "name", "key_prefix", "buildings", "created_at", "created_by",
+            "revoked_at", "last_used_at"}},
+          {"properties",
+           {{"id", {{"type", "string"}, {"format", "uuid"}}},
+            {"tenant_id", {{"type", "string"}, {"format", "uuid"}}},
+            {"name", {{"type", "string"}}},
+            {"key_prefix", {{"type", "string"}}},
+            {"buildings",
+             {{"type", "array"},
+              {"items", {{"type", "string"}, {"format", "uuid"}}},
+              {"description", "empty: every building of the tenant"}}},
+            {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+            {"created_by", {{"type", "string"}}},
+            {"revoked_at", {{"type", {"string", "null"}}, {"format", "date-time"}}},
+            {"last_used_at", {{"type", {"string", "null"}}, {"format", "date-time"}}}}}};
+}
+
+route create_device_key_route(service& s) {
+  route rt;
+  rt.method = http_method::post;
+  rt.pattern = "/api/v1/device-keys";
+  rt.who = access::admin;
+  rt.handle = [&s](const request& r, request_context& ctx) {
+    const json body = object_body(r);
+    const std::string name = required_string(body, "name");
+    std::vector<std::string> buildings;
+    if (const auto it = body.find("buildings"); it != body.end() && !it->is_null()) {
+      if (!it->is_array()) throw_invalid("buildings is a list of building ids", "/buildings");
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        if (!(*it)[i].is_string()) {
+          throw_invalid("a building id is a string", "/buildings/" + std::to_string(i));
+        }
+        buildings.push_back((*it)[i].get<std::string>());
+      }
+    }
+    auto [key, secret] = s.create_device_key(ctx.db(), ctx.store(),
+                                             actor{ctx.who(), r.remote_address}, name, buildings);
+    auto res = json_response(201, {{"device_key", key.to_json()}, {"key", secret}});
+    res.headers.emplace_back("Location", "/api/v1/device-keys/" + key.id.to_string());
+    return res;
+  };
+  rt.operation = {
+      {"operationId", "createDeviceKey"},
+      {"tags", {"device-keys"}},
+      {"summary",
+       "Create an ingest-only key for a meter or gateway (tenant admin); the key is shown once"},
+      {"requestBody",
+       {{"required", true},
+        {"content",
+         json_content({{"type", "object"},
+                       {"required", {"name"}},
+                       {"properties",
+                        {{"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
+                         {"buildings",
+                          {{"type", "array"},
+                           {"maxItems", 1000},
+                           {"items", {{"type", "string"}, {"format", "uuid"}}}}}}}})}}},
+      {"responses",
+       {{"201",
+         {{"description", "Created; `key` is sent as `Authorization: Bearer <key>`"},
+          {"content", json_content({{"type", "object"},
+                                    {"required", {"device_key", "key"}},
+                                    {"properties",
+                                     {{"device_key", device_key_schema()},
+                                      {"key", {{"type", "string"}}}}}})}}},
+        {"400", problem_response("Invalid name or building")},
+        {"401", problem_response("No valid credentials")},
+        {"403", problem_response("Not an admin of a tenant")}}}};
+  return rt;
+}
+
+route list_device_keys_route(service&) {
+  route rt;
+  rt.method = http_method::get;
+  rt.pattern = "/api/v1/device-keys";
+  rt.who = access::admin;
+  rt.handle = [](const request& r, request_context& ctx) {
+    const int limit = limit_param(r);
+    const auto page = device_keys::list(ctx.db(), ctx.who().tenant_id, limit, cursor_param(r));
+    json list = json::array();
+    for (const auto& k : page)
+      list.push_back(k.to_json());
+    json next = nullptr;
+    if (static_cast<int>(page.size()) == limit) next = page.back().id.to_string();
+    return json_response(200, {{"device_keys", list}, {"next_cursor", next}});
+  };
+  rt.operation = {
+      {"operationId", "listDeviceKeys"},
+      {"tags", {"device-keys"}},
+      {"summary", "The tenant's device keys with last-used times, by id (tenant admin)"},
+      {"parameters", list_parameters()},
+      {"responses",
+       {{"200",
+         {{"description", "One page of keys"},
+          {"content",
+           json_content({{"type", "object"},
+                         {"required", {"device_keys", "next_cursor"}},
+                         {"properties",
+                          {{"device_keys", {{"type", "array"}, {"items", device_key_schema()}}},
+                           {"next_cursor", {{"type", {"string", "null"}}}}}}})}}},
+        {"400", problem_response("Bad limit or cursor")},
+        {"401", problem_response("No valid credentials")},
+        {"403", problem_response("Not an admin of a tenant")}}}};
+  return rt;
+}
+
+route revoke_device_key_route(service& s) {
+  route rt;
+  rt.method = http_method::del;
+  rt.pattern = "/api/v1/device-keys/{key_id}";
+  rt.who = access::admin;
+  rt.handle = [&s](const request& r, request_context& ctx) {
+    s.revoke_device_key(ctx.db(), actor{ctx.who(), r.remote_address},
+                        path_uuid(r, "key_id", "device key"));
+    response out;
+    out.status = 204;
+    out.content_type.clear();
+    return out;
+  };
+  rt.operation = {
+      {"operationId", "revokeDeviceKey"},
+      {"tags", {"device-keys"}},
+      {"summary", "Revoke a device key at once (tenant admin)"},
+      {"parameters", json::array({{{"name", "key_id"},
+                                   {"in", "path"},
+                                   {"required", true},
+                                   {"schema", {{"type", "string"}, {"format", "uuid"}}}}})},
+      {"responses",
+       {{"204", {{"description", "Revoked (also when it already was)"}}},
+        {"401", problem_response("No valid credentials")},
+        {"403", problem_response("Not an admin of a tenant")},
+        {"404", problem_response("No such key in this tenant")}}}};
+  return rt;
+}
+
+route audit_route(service&) {
+  route rt;
+  rt.method = http_method::get;
+  rt.pattern = "/api/v1/audit";
+  rt.who = access::admin;
+  rt.handle = [](const request& r, request_context& ctx) {
+    const int limit = limit_param(r);
+    const auto page = audit_log::list(ctx.db(), ctx.who().tenant_id, limit, cursor_param(r));
+    json next = nullptr;
+    if (static_cast<int>(page.size()) == limit) next = page.back()["id"];
+    return json_response(200, {{"events", page}, {"next_cursor", next}});
+  };
+  rt.operation = {
+      {"operationId", "listAuditEvents"},
+      {"tags", {"audit"}},
+      {"summary",
+       "The tenant's audit log, newest first: logins, failed logins, token reuse, user, role and "
+       "device-key changes (tenant admin)"},
+      {"parameters", list_parameters()},
+      {"responses",
+       {{"200",
+         {{"description", "One page of events"},
+          {"content",
+           json_content({{"type", "object"},
+                         {"required", {"events", "next_cursor"}},
+                         {"properties",
+                          {{"events",
+                            {{"type", "array"},
+                             {"items",
+                              {{"type", "object"},
+                               {"required", {"id", "at", "actor", "event", "address", "detail"}},
+                               {"properties",
+                                {{"id", {{"type", "string"}}},
+                                 {"at", {{"type", "string"}, {"format", "date-time"}}},
+                                 {"actor", {{"type", "string"}}},
+                                 {"event", {{"type", "string"}}},
+                                 {"address", {{"type", "string"}}},
+                                 {"detail", {{"type", "object"}}}}}}}}},
+                           {"next_cursor", {{"type", {"string", "null"}}}}}}})}}},
+        {"400", problem_response("Bad limit or cursor")},
+        {"401", problem_response("No valid credentials")},
+        {"403", problem_response("Not an admin of a tenant")}}}};
+  return rt;
+}
+
 }  // namespace
 
 std::vector<route> routes(service& s) {
-  return {login_route(s),         refresh_route(s),      logout_route(s),
-          create_tenant_route(s), list_tenants_route(s), create_user_route(s),
-          list_users_route(s),    get_user_route(s),     update_user_route(s)};
+  return {login_route(s),
+          refresh_route(s),
+          logout_route(s),
+          create_tenant_route(s),
+          list_tenants_route(s),
+          create_user_route(s),
+          list_users_route(s),
+          get_user_route(s),
+          update_user_route(s),
+          create_device_key_route(s),
+          list_device_keys_route(s),
+          revoke_device_key_route(s),
+          audit_route(s)};
 }
 
 }  // namespace energy::server::auth

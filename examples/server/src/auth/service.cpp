@@ -15,7 +15,6 @@ namespace energy::server::auth {
 
 namespace {
 
-constexpr std::string_view device_key_prefix = "edk_";
 constexpr std::string_view refresh_token_prefix = "ert_";
 // The one key id of the key kept in the database when ENERGY_JWT_KEYS is not set: replicas
 // starting together race to insert it and all read back the winner's secret.
@@ -104,10 +103,18 @@ std::optional<principal> service::authenticate(const request& r, db::connection&
   const auto token = bearer_token(r);
   if (!token) return std::nullopt;
   if (token->empty()) reject(r, "authorization header is not 'Bearer <token>'");
-  if (token->starts_with(device_key_prefix)) {
-    reject(r, "device keys are not enabled yet");
-  }
+  if (token->starts_with(device_key_prefix)) return authenticate_device(*token, db, r);
   return authenticate_jwt(*token, db, r);
+}
+
+std::optional<principal> service::authenticate_device(std::string_view key, db::connection& db,
+                                                      const request& r) {
+  if (key.size() > 200) reject(r, "device key too long");
+  const auto k = device_keys::find_by_secret(db, std::string(key));
+  if (!k) reject(r, "unknown device key");
+  if (k->revoked_at) reject(r, "device key revoked");
+  device_keys::touch(db, k->id, clock_());
+  return principal{k->tenant_id, k->id, role::device, k->buildings, k->name};
 }
 
 std::optional<principal> service::authenticate_jwt(std::string_view token, db::connection& db,
@@ -466,6 +473,62 @@ std::pair<tenant, created_user> service::create_tenant(db::connection& db, stora
                        {{"name", t.name}, {"admin_email", admin.account.email}}});
   });
   return {t, std::move(admin)};
+}
+
+}  // namespace energy::server::auth
+
+namespace energy::server::auth {
+
+std::pair<device_key, std::string> service::create_device_key(
+    db::connection& db, storage::store& store, const actor& by, std::string_view name,
+    const std::vector<std::string>& buildings) {
+  if (name.empty() || name.size() > 200) {
+    throw_invalid("a device key name has 1 to 200 characters", "/name");
+  }
+  if (buildings.size() > 1000) throw_invalid("at most 1000 buildings per key", "/buildings");
+  device_key k;
+  k.id = uuid::v7();
+  k.tenant_id = by.who.tenant_id;
+  k.name = std::string(name);
+  for (std::size_t i = 0; i < buildings.size(); ++i) {
+    const auto id = uuid::try_parse(buildings[i]);
+    const auto b = id ? store.get_building(*id) : std::nullopt;
+    if (!b || b->tenant_id != by.who.tenant_id) {
+      throw_invalid("no such building", "/buildings/" + std::to_string(i));
+    }
+    if (std::find(k.buildings.begin(), k.buildings.end(), *id) == k.buildings.end()) {
+      k.buildings.push_back(*id);
+    }
+  }
+  const std::string secret = random_secret(device_key_prefix);
+  k.key_prefix = secret.substr(0, device_key_prefix.size() + 8);
+  k.created_at = clock_();
+  k.created_by = by.who.display;
+  db.transaction([&](db::connection& tx) {
+    device_keys::insert(tx, k, secret);
+    audit_.record(tx, {"device_key_created",
+                       k.tenant_id,
+                       by.who.display,
+                       by.address,
+                       {{"key_id", k.id.to_string()},
+                        {"name", k.name},
+                        {"buildings", k.to_json()["buildings"]}}});
+  });
+  return {k, secret};
+}
+
+void service::revoke_device_key(db::connection& db, const actor& by, const uuid& id) {
+  db.transaction([&](db::connection& tx) {
+    const auto k = device_keys::find(tx, by.who.tenant_id, id);
+    if (!k || by.who.tenant_id.is_nil()) throw_missing("device key");
+    if (k->revoked_at) return;
+    device_keys::revoke(tx, id, clock_());
+    audit_.record(tx, {"device_key_revoked",
+                       k->tenant_id,
+                       by.who.display,
+                       by.address,
+                       {{"key_id", k->id.to_string()}, {"name", k->name}}});
+  });
 }
 
 }  // namespace energy::server::auth

@@ -18,6 +18,7 @@
 #include <energy/uuid.hpp>
 
 #include "auth/audit.hpp"
+#include "auth/device_keys.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/jwt.hpp"
 #include "auth/login_limits.hpp"
@@ -126,12 +127,24 @@ class service final : public authenticator {
       db::connection& db, storage::store& store, const actor& by, std::string_view name,
       std::string_view admin_email, std::string_view admin_password);
 
+  // --- device keys ---------------------------------------------------------------------------
+  /// A tenant admin creates a key for its tenant, optionally limited to `buildings` (each must be
+  /// a building of that tenant: 400 naming the entry otherwise, the same for another tenant's
+  /// building as for a missing one). Returns the key record and the secret, shown only now.
+  [[nodiscard]] std::pair<device_key, std::string> create_device_key(
+      db::connection& db, storage::store& store, const actor& by, std::string_view name,
+      const std::vector<std::string>& buildings);
+  /// Revokes a key of the actor's tenant. @throws problem_error 404 (also another tenant's key).
+  void revoke_device_key(db::connection& db, const actor& by, const uuid& id);
+
   [[nodiscard]] const settings& config() const noexcept { return settings_; }
   [[nodiscard]] const token_codec& tokens() const noexcept { return *tokens_; }
   [[nodiscard]] audit_log& audit() noexcept { return audit_; }
   [[nodiscard]] epoch_seconds now() const { return clock_(); }
 
  private:
+  [[nodiscard]] std::optional<principal> authenticate_device(std::string_view key,
+                                                             db::connection& db, const request& r);
   [[nodiscard]] std::optional<principal> authenticate_jwt(std::string_view token,
                                                           db::connection& db, const request& r);
   [[nodiscard]] token_pair start_session(db::connection& db, const user& u);

@@ -7,6 +7,7 @@
 
 #include <energy/error.hpp>
 
+#include "auth/access.hpp"
 #include "auth/authenticator.hpp"
 #include "http/context.hpp"
 #include "http/log.hpp"
@@ -77,24 +78,6 @@ void check_media_type(const route& r, const request& req) {
 
 }  // namespace
 
-bool allowed(access a, role r) noexcept {
-  switch (a) {
-    case access::public_:
-      return true;
-    case access::viewer:
-      return r == role::viewer || r == role::operator_ || r == role::admin;
-    case access::operator_:
-      return r == role::operator_ || r == role::admin;
-    case access::admin:
-      return r == role::admin;
-    case access::device:
-      return r == role::device || r == role::operator_ || r == role::admin;
-    case access::server_admin:
-      return r == role::server_admin;
-  }
-  return false;
-}
-
 dispatcher::dispatcher(const router& routes, services& app, dispatch_options options)
     : routes_(routes), app_(app), options_(options) {
   if (app_.metrics != nullptr) {
@@ -141,7 +124,7 @@ response dispatcher::run(request& req, worker_slot& slot, const route*& matched,
     if (!caller)
       throw problem_error(make_problem("/problems/unauthorized", "credentials are required"));
     who = &*caller;
-    if (!allowed(m.found->who, caller->who)) {
+    if (!auth::allows(m.found->who, *caller)) {
       throw problem_error(make_problem("/problems/forbidden", "this role may not call this route"));
     }
   } else if (app_.authenticator != nullptr && req.header("authorization")) {
@@ -192,6 +175,10 @@ response dispatcher::handle(request& req, worker_slot& slot) noexcept {
     res = run(req, slot, matched, caller);
   } catch (const problem_error& e) {
     res = render_problem(e.get(), req.request_id, req.path);
+    // Rate limits and the like carry their wait as a member; clients read the header.
+    if (const auto it = e.get().extra.find("retry_after");
+        it != e.get().extra.end() && it->is_number_integer())
+      res.headers.emplace_back("Retry-After", std::to_string(it->get<long long>()));
   } catch (const db::constraint_violation& e) {
     res = render_problem(make_problem("/problems/conflict", e.what()), req.request_id, req.path);
   } catch (const std::invalid_argument& e) {

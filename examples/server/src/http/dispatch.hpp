@@ -21,10 +21,6 @@ struct dispatch_options {
   std::chrono::milliseconds retry_backoff{50};  ///< doubled after each failed attempt
 };
 
-/// Whether a principal of role `r` may call a route of level `a` (device keys only ingest; the
-/// server administrator only administers).
-[[nodiscard]] bool allowed(access a, role r) noexcept;
-
 class dispatcher {
  public:
   /// `app` must outlive the dispatcher; its metrics and log may be null (tests).

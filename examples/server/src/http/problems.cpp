@@ -38,8 +38,9 @@ constexpr std::array<problem_type, 16> catalogue{{
      "identity encoding)."},
     {"/problems/header-too-large", 431, "Request header fields too large",
      "The request's header block exceeds the server's limit."},
-    {"/problems/too-many-requests", 429, "Too many requests",
-     "A rate limit was hit; retry after the Retry-After header's seconds."},
+    {"/problems/rate-limited", 429, "Too many requests",
+     "A rate limit was hit (failed logins); retry after the Retry-After header's seconds "
+     "(also in the member retry_after)."},
     {"/problems/internal", 500, "Internal server error",
      "An unexpected failure; the request id is in the server's log with the cause."},
     {"/problems/not-implemented", 501, "Not implemented",

@@ -3,6 +3,8 @@
 // moves, and a request_context so route handlers can be called as the HTTP layer would.
 #pragma once
 
+#include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -38,6 +40,24 @@ class context final : public request_context {
   services services_;
 };
 
+/// Where a fixture keeps its data: private in-memory SQLite databases, or (in the PostgreSQL build
+/// of these tests, under the CTest fixture's throwaway server) a fresh database per fixture.
+inline std::string test_database_uri() {
+#ifdef ENERGY_AUTH_TESTS_ON_POSTGRES
+  const char* dir = std::getenv("ENERGY_TEST_SERVERS");
+  if (dir == nullptr) throw std::runtime_error("ENERGY_TEST_SERVERS is not set (CTest fixture)");
+  std::ifstream in(std::string(dir) + "/postgres/postgres.uri");
+  std::string uri;
+  if (!std::getline(in, uri)) throw std::runtime_error("no postgres.uri in ENERGY_TEST_SERVERS");
+  std::string name = "auth_" + uuid::v7().to_string();
+  std::erase(name, '-');
+  db::open(uri)->exec("CREATE DATABASE " + name);
+  return uri.substr(0, uri.rfind('/') + 1) + name;
+#else
+  return "sqlite::memory:";
+#endif
+}
+
 inline settings fast_settings() {
   settings s;
   s.argon2_memory_kib = 256;  // tests hash many passwords; production default is 19 MiB
@@ -48,8 +68,9 @@ inline settings fast_settings() {
 }
 
 struct fixture {
-  std::unique_ptr<db::connection> db = db::open("sqlite::memory:");
-  std::unique_ptr<storage::store> store = storage::open_store_uri("sqlite::memory:");
+  std::string uri = test_database_uri();
+  std::unique_ptr<storage::store> store = storage::open_store_uri(uri);
+  std::unique_ptr<db::connection> db = db::open(uri);
   epoch_seconds clock = 1'800'000'000;
   service auth;
   std::vector<route> table;

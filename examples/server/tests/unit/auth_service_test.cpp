@@ -3,6 +3,10 @@
 // users, tenant isolation.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "auth_fixture.hpp"
@@ -397,4 +401,56 @@ TEST_CASE("logout ends the session's refresh and access tokens", "[auth][refresh
   CHECK(f.auth.authenticate(f.make(http_method::get, "/", "", other.access_token), *f.db));
   CHECK(f.call(http_method::post, "/api/v1/auth/logout", R"({"refresh_token": "ert_nothing"})")
             .status == 204);
+}
+
+TEST_CASE("a tenant admin reads its own tenant's audit events, newest first, by page",
+          "[auth][audit]") {
+  fixture f;
+  const auto root = admin_token(f);
+  const auto a = make_tenant(f, root, "Acme", "boss@acme.example");
+  const auto b = make_tenant(f, root, "Beta", "boss@beta.example");
+  CHECK_THROWS_AS(f.login("boss@acme.example", "wrong-password-x"), problem_error);
+  const auto page = body_of(f.call(http_method::get, "/api/v1/audit", "", a.admin_token));
+  std::vector<std::string> events;
+  for (const auto& e : page["events"]) {
+    events.push_back(e["event"]);
+    CHECK(e["actor"].get<std::string>().find("beta") == std::string::npos);
+  }
+  // tenant_created, user_created, login of Acme's admin, then the failed login (newest first).
+  REQUIRE(events.size() == 4);
+  CHECK(events.front() == "login_failed");
+  CHECK(page["events"][0]["detail"]["reason"] == "wrong password");
+  CHECK(std::count(events.begin(), events.end(), "tenant_created") == 1);
+  const auto first =
+      body_of(f.call(http_method::get, "/api/v1/audit", "", a.admin_token, {{"limit", "3"}}));
+  REQUIRE(first["events"].size() == 3);
+  const auto second = body_of(f.call(http_method::get, "/api/v1/audit", "", a.admin_token,
+                                     {{"limit", "3"}, {"cursor", first["next_cursor"]}}));
+  CHECK(second["events"].size() == 1);
+  CHECK(f.call(http_method::get, "/api/v1/audit", "", root).status == 403);
+  CHECK(body_of(f.call(http_method::get, "/api/v1/audit", "", b.admin_token))["events"].size() ==
+        3);
+}
+
+TEST_CASE("with ENERGY_AUDIT_LOG the events are also appended as JSON lines", "[auth][audit]") {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("energy-audit-" + uuid::v7().to_string() + ".jsonl"))
+                               .string();
+  {
+    auto s = fast_settings();
+    s.audit_log_path = path;
+    fixture f(s);
+    (void)f.auth.bootstrap(*f.db, "http://127.0.0.1:8080");
+    CHECK_THROWS_AS(f.login("root@example.com", "wrong-password-x"), problem_error);
+  }
+  std::ifstream in(path);
+  std::vector<json> lines;
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(json::parse(line));
+  std::remove(path.c_str());
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0]["event"] == "server_admin_created");
+  CHECK(lines[1]["event"] == "login_failed");
+  CHECK(lines[1]["address"] == "192.0.2.1");
+  CHECK(lines[1]["ts"].get<std::string>().back() == 'Z');
 }

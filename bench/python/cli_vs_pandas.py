@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The operator's path: a raw CSV (re-sent and corrected rows) to daily local-time building
+summaries, through the `energy` CLI (import into SQLite with synchronous=FULL + aggregate; and the
+store-less `summarize`) vs tuned pandas on the same file (read_csv, drop_duplicates keep="last",
+tz convert, groupby). Each side in its own process; the daily totals must agree to the Wh.
+
+    PYTHONPATH=build/release/bindings/python/python /usr/bin/python3 bench/python/cli_vs_pandas.py \
+        build/release/cli/energy [--buildings 50 --sensors 100 --days 2]
+
+ENERGY_BENCH_SMOKE=1: a tiny portfolio.
+"""
+import argparse
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def timed(cmd, env):
+    t0 = time.perf_counter()
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode not in (0, 3):
+        raise SystemExit(f"{cmd}: exit {p.returncode}\n{p.stderr}")
+    return time.perf_counter() - t0, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), r1.ru_maxrss / 1024, p
+
+
+def pandas_days(csv_path, db_uri):
+    """Tuned pandas from the CSV: categorical ids, one tz conversion per building."""
+    import numpy as np
+    import pandas as pd
+
+    import energy
+
+    st = energy.open_store(db_uri)
+    zone_of_sensor = {}
+    for t in st.tenants():
+        for b in st.buildings(t.id):
+            for s in st.sensors(b.id):
+                zone_of_sensor[s.id] = (b.id, b.time_zone)
+    t0 = time.perf_counter()
+    df = pd.read_csv(csv_path, dtype={"sensor_id": "category", "value": "float64"})
+    df = df.drop_duplicates(["sensor_id", "timestamp"], keep="last")
+    ts = pd.to_datetime(df["timestamp"], format="%Y-%m-%dT%H:%M:%SZ")  # naive UTC
+    wh = (df["value"] * 1000).round().astype("int64").to_numpy()
+    cats = df["sensor_id"].cat.categories
+    building_of_cat = np.array([zone_of_sensor[c][0] for c in cats], dtype=object)
+    bcodes = pd.Categorical(building_of_cat[df["sensor_id"].cat.codes.to_numpy()])
+    zones = {b: z for b, z in zone_of_sensor.values()}
+    total = 0
+    days = 0
+    for code, b in enumerate(bcodes.categories):
+        mask = bcodes.codes == code
+        wall = pd.DatetimeIndex(ts.to_numpy()[mask]).tz_localize("UTC").tz_convert(zones[b]).tz_localize(None)
+        d = pd.Series(wh[mask]).groupby(wall.normalize()).sum()
+        total += int(d.sum())
+        days += len(d)
+    return time.perf_counter() - t0, total, days
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--pandas":
+        secs, total, days = pandas_days(sys.argv[2], sys.argv[3])
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        print(f"{secs} {total} {days} {ru.ru_utime + ru.ru_stime} {ru.ru_maxrss / 1024}")
+        return
+    p = argparse.ArgumentParser()
+    p.add_argument("energy")
+    p.add_argument("--buildings", type=int, default=50)
+    p.add_argument("--sensors", type=int, default=100)
+    p.add_argument("--days", type=int, default=2)
+    a = p.parse_args()
+    if os.environ.get("ENERGY_BENCH_SMOKE"):
+        a.buildings, a.sensors, a.days = 2, 3, 1
+    print(f"load average at start: {os.getloadavg()}")
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ)
+        meta = "sqlite:" + os.path.join(d, "meta.db")
+        gen = os.path.join(d, "gen.csv")
+        subprocess.run([a.energy, "--db", meta, "generate", "--out", gen, "--buildings", str(a.buildings),
+                        "--sensors", str(a.sensors), "--days", str(a.days), "--format", "csv"], check=True,
+                       capture_output=True)
+        # Raw feed: 5 % of rows first sent 1.5 kWh too high (the right value follows later in the
+        # file), 2 % re-sent unchanged at the end.
+        rng = random.Random(7)
+        with open(gen) as f:
+            header, *body = f.read().splitlines()
+        wrong = [r.rsplit(",", 1)[0] + f",{float(r.rsplit(',', 1)[1]) + 1.5:.3f}" for r in body if rng.random() < 0.05]
+        resent = [r for r in body if rng.random() < 0.02]
+        raw = os.path.join(d, "raw.csv")
+        with open(raw, "w") as f:
+            f.write("\n".join([header] + wrong + body + resent) + "\n")
+        mb = os.path.getsize(raw) / 1e6
+        print(f"data: {a.buildings} buildings x {a.sensors} sensors x {a.days} days of 15-min readings "
+              f"({len(body):,d} distinct, {len(wrong) + len(body) + len(resent):,d} rows, {mb:.0f} MB CSV)")
+        shutil.copy(os.path.join(d, "meta.db"), os.path.join(d, "store.db"))
+        store = "sqlite:" + os.path.join(d, "store.db")
+        imp = timed([a.energy, "--db", store, "import", raw, "--quiet"], env)
+        agg = timed([a.energy, "--db", store, "aggregate"], env)
+        summ = timed([a.energy, "--db", meta, "summarize", raw, "--format", "csv"], env)
+        out = subprocess.run([sys.executable, __file__, "--pandas", raw, meta], check=True, capture_output=True,
+                             text=True).stdout.split()
+        pd_secs, pd_total, pd_days, pd_cpu, pd_rss = float(out[0]), int(out[1]), int(out[2]), float(out[3]), float(out[4])
+        mine = [l.split(",") for l in summ[3].stdout.splitlines()[1:]]
+        total = sum(round(float(r[7]) * 1000) for r in mine if r[0] == "building")
+        if total != pd_total or len(mine) != pd_days:
+            raise SystemExit(f"totals differ: summarize {total} Wh in {len(mine)} days, pandas {pd_total} Wh in {pd_days}")
+        print(f"energy import (SQLite, synchronous=FULL)  {imp[0]:7.2f} s wall  {imp[1]:7.2f} s CPU  peak RSS {imp[2]:6.0f} MiB")
+        print(f"energy aggregate                          {agg[0]:7.2f} s wall  {agg[1]:7.2f} s CPU")
+        print(f"energy summarize (no store)               {summ[0]:7.2f} s wall  {summ[1]:7.2f} s CPU")
+        print(f"pandas read_csv .. groupby (timed part)   {pd_secs:7.2f} s wall  (process CPU {pd_cpu:.2f} s, peak RSS {pd_rss:.0f} MiB)")
+        print(f"ratio pandas / (import + aggregate): {pd_secs / (imp[0] + agg[0]):.2f} (wall)")
+        print(f"ratio pandas / summarize:            {pd_secs / summ[0]:.2f} (wall)")
+        print(f"totals equal: {total:,d} Wh in {pd_days} building-days")
+    print(f"load average at end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

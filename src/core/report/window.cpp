@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+// Report periods: local calendar weeks, months, quarters and years of the building's zone.
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "detail.hpp"
+
+namespace energy::report {
+namespace detail {
+
+utc_seconds local_midnight(date::local_days day, const date::time_zone* zone) {
+  const auto info = zone->get_info(date::local_seconds{day});
+  // A zone that springs forward at 00:00 has no midnight that day: the day starts at the jump.
+  if (info.result == date::local_info::nonexistent) return info.second.begin;
+  // Ambiguous midnight (falls back at 00:00): the earlier instant, so days never overlap.
+  return utc_seconds{day.time_since_epoch() - info.first.offset};
+}
+
+date::local_days local_day_of(utc_seconds t, const date::time_zone* zone) {
+  return date::floor<date::days>(zone->to_local(t));
+}
+
+namespace {
+
+date::local_days add_months(date::local_days d, int months) {
+  const date::year_month_day ymd{d};
+  const auto ym = date::year_month{ymd.year(), ymd.month()} + date::months{months};
+  const auto last = date::year_month_day_last{ym.year(), date::month_day_last{ym.month()}}.day();
+  return date::local_days{date::year_month_day{ym.year(), ym.month(), std::min(ymd.day(), last)}};
+}
+
+int months_of(period_length length) {
+  switch (length) {
+    case period_length::month:
+      return 1;
+    case period_length::quarter:
+      return 3;
+    case period_length::year:
+      return 12;
+    case period_length::week:
+      break;
+  }
+  return 0;
+}
+
+}  // namespace
+
+date::local_days shift(date::local_days end, period_length length, int n) {
+  if (length == period_length::week) return end + date::days{7 * n};
+  return add_months(end, months_of(length) * n);
+}
+
+std::string format_day(date::local_days d) {
+  const date::year_month_day ymd{d};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+}  // namespace detail
+
+period_window make_window(period_length length, date::local_days end, const date::time_zone* zone) {
+  if (zone == nullptr) throw std::invalid_argument("make_window: zone is null");
+  period_window w;
+  w.end_day = end;
+  w.first_day = detail::shift(end, length, -1);
+  w.range = {detail::local_midnight(w.first_day, zone), detail::local_midnight(w.end_day, zone)};
+  const date::year_month_day first{w.first_day};
+  const date::year_month_day last{w.end_day};
+  const bool calendar_aligned = first.day() == date::day{1} && last.day() == date::day{1};
+  const auto y = static_cast<int>(first.year());
+  const auto m = static_cast<unsigned>(first.month());
+  if (length == period_length::month && calendar_aligned) {
+    w.label = fmt::format("{:04}-{:02}", y, m);
+  } else if (length == period_length::quarter && calendar_aligned && (m - 1) % 3 == 0) {
+    w.label = fmt::format("{:04}-Q{}", y, (m - 1) / 3 + 1);
+  } else if (length == period_length::year && calendar_aligned && m == 1) {
+    w.label = fmt::format("{:04}", y);
+  } else {
+    w.label = fmt::format("{} to {}", detail::format_day(w.first_day),
+                          detail::format_day(w.end_day - date::days{1}));
+  }
+  return w;
+}
+
+date::local_days default_end(period_length length, utc_seconds now, const date::time_zone* zone) {
+  if (zone == nullptr) throw std::invalid_argument("default_end: zone is null");
+  const auto today = detail::local_day_of(now, zone);
+  const date::year_month_day ymd{today};
+  switch (length) {
+    case period_length::week: {
+      const date::weekday wd{today};
+      return today - date::days{(wd.c_encoding() + 6) % 7};  // back to Monday
+    }
+    case period_length::month:
+      return date::local_days{ymd.year() / ymd.month() / 1};
+    case period_length::quarter: {
+      const auto m = static_cast<unsigned>(ymd.month());
+      return date::local_days{ymd.year() / date::month{(m - 1) / 3 * 3 + 1} / 1};
+    }
+    case period_length::year:
+      return date::local_days{ymd.year() / date::January / 1};
+  }
+  return today;
+}
+
+std::string_view to_string(report_type t) noexcept {
+  switch (t) {
+    case report_type::efficiency:
+      return "efficiency";
+    case report_type::forecast:
+      return "forecast";
+    case report_type::comparison:
+      return "comparison";
+  }
+  return "?";
+}
+
+std::string_view to_string(period_length p) noexcept {
+  switch (p) {
+    case period_length::week:
+      return "week";
+    case period_length::month:
+      return "month";
+    case period_length::quarter:
+      return "quarter";
+    case period_length::year:
+      return "year";
+  }
+  return "?";
+}
+
+report_type parse_report_type(std::string_view s) {
+  for (auto t : {report_type::efficiency, report_type::forecast, report_type::comparison})
+    if (s == to_string(t)) return t;
+  throw std::invalid_argument(
+      fmt::format("report type '{}': expected efficiency, forecast or comparison", s));
+}
+
+period_length parse_period_length(std::string_view s) {
+  for (auto p :
+       {period_length::week, period_length::month, period_length::quarter, period_length::year})
+    if (s == to_string(p)) return p;
+  throw std::invalid_argument(
+      fmt::format("report period '{}': expected week, month, quarter or year", s));
+}
+
+report build_report(storage::store& db, const report_request& req) {
+  if (req.type == report_type::comparison) return detail::build_comparison(db, req);
+  return detail::build_building_report(db, req);
+}
+
+}  // namespace energy::report
