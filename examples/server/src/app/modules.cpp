@@ -7,6 +7,8 @@
 #include "app/ops_routes.hpp"
 #include "auth/service.hpp"
 #include "auth/settings.hpp"
+#include "jobs/routes.hpp"
+#include "jobs/schema.hpp"
 #include "jobs/settings.hpp"
 
 namespace energy::server {
@@ -22,6 +24,7 @@ std::vector<env_var> all_variables() {
 
 void migrate_all(db::connection& c) {
   api::migrate(c);
+  jobs::migrate(c);
 }
 
 assembly assemble(const config& cfg, services& app) {
@@ -32,6 +35,9 @@ assembly assemble(const config& cfg, services& app) {
     out.routes.push_back(std::move(r));
   if (app.auth != nullptr)
     for (auto& r : auth::routes(*app.auth))
+      out.routes.push_back(std::move(r));
+  if (app.jobs != nullptr)
+    for (auto& r : jobs::routes(*app.jobs))
       out.routes.push_back(std::move(r));
   nlohmann::json schemas = api::schemas();
   out.openapi = openapi_document(

@@ -211,7 +211,9 @@ finding judge_gap(const alert_rule& rule, const building_data& d, utc_seconds no
   for (const auto& s : d.sensors) {
     const std::int64_t interval = s.interval_seconds;
     const epoch_seconds end = to_epoch(now) - ((to_epoch(now) % interval) + interval) % interval;
-    const epoch_seconds start = std::max(lookback_start, to_epoch(s.created_at));
+    // On the sensor's interval grid, so the first expected interval is a whole one.
+    epoch_seconds start = std::max(lookback_start, to_epoch(s.created_at));
+    start += (interval - ((start % interval) + interval) % interval) % interval;
     if (end - start < gap) continue;  // too young to have been silent that long
     const auto rows = rows_of(d, s.id);
     const anomaly::meter_series series{.building_id = s.building_id,
