@@ -145,6 +145,14 @@ def test_a_body_over_the_limit_is_a_413_problem(limited_server):
     assert body["type"] == "/problems/payload-too-large" and body["limit"] == 4096
 
 
+def test_a_large_upload_over_the_limit_still_gets_its_413(limited_server):
+    # 2 MB against a 4 kB limit: the answer comes before the upload ends; the server drains the
+    # rest instead of resetting the connection, so the client can read the problem document.
+    status, _, body = limited_server.call("POST", "/api/v1/sensors/readings/batch",
+                                          raw=b"[" + b"0," * 1_000_000 + b"0]")
+    assert status == 413 and body["type"] == "/problems/payload-too-large"
+
+
 def test_a_gzip_bomb_is_refused_with_413_not_inflated(limited_server):
     bomb = gzip.compress(b"0" * 1_000_000)  # 1 MB inflated from ~1 kB on the wire
     assert len(bomb) < 4096
