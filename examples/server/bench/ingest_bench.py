@@ -26,7 +26,7 @@ from conftest import Server  # noqa: E402
 
 
 def main() -> None:
-    server_bin, reference_bin = sys.argv[1], sys.argv[2]
+    server_bin, reference_bin = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     seconds = int(sys.argv[3]) if len(sys.argv) > 3 else 15
     connections = int(sys.argv[4]) if len(sys.argv) > 4 else 4
     os.environ["ENERGY_SERVER_BIN"] = server_bin
