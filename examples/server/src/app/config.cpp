@@ -141,12 +141,13 @@ config config::from_environment(const env_lookup& env) {
 
 std::string help_text(const std::vector<env_var>& vars) {
   std::string out =
-      "usage: energy-server [--help] [--version]\n"
+      "usage: energy-server [--help] [--version] [--openapi]\n"
       "\n"
       "The energy reference server: REST API (/api/v1, OpenAPI at /api/v1/openapi.json),\n"
       "ingest, health (/healthz, /readyz) and Prometheus metrics (/metrics).\n"
       "With no configuration it listens on 127.0.0.1:8080 and keeps its data in\n"
       "./energy-data/energy.db. SIGTERM or SIGINT drains: in-flight requests finish first.\n"
+      "--openapi prints the OpenAPI document and exits.\n"
       "\n"
       "Environment variables:\n";
   for (const auto& v : vars) {

@@ -138,6 +138,11 @@ nlohmann::json openapi_document(std::span<const route> routes, const openapi_inf
             "The store did not answer after 3 attempts; see the Retry-After header.");
       }
     }
+    bool has_4xx = false;
+    for (const auto& [code, _] : responses.items())
+      has_4xx = has_4xx || code.starts_with('4');
+    if (!has_4xx)
+      responses["4XX"] = problem_response("A problem with the request (see x-problem-types).");
     if (!responses.contains("default"))
       responses["default"] = problem_response("Any other failure, as a problem document.");
     op["x-energy-access"] = to_string(r.who);

@@ -56,6 +56,21 @@ int run_server(int argc, char** argv) {
       std::fputs(help_text(all_variables()).c_str(), stdout);
       return 0;
     }
+    if (arg == "--openapi") {
+      // The document without starting (CI lints it with Redocly): routes of every module, built
+      // over a private in-memory database.
+      try {
+        const auto cfg = config::from_environment(process_environment());
+        auto memory = db::open("sqlite::memory:");
+        auth::service auth_service(auth::settings::from_environment(), *memory);
+        services app{.config = &cfg, .authenticator = &auth_service, .auth = &auth_service};
+        std::puts(assemble(cfg, app).openapi.dump(2).c_str());
+        return 0;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "energy-server: %s\n", e.what());
+        return 1;
+      }
+    }
     if (arg == "--version") {
       std::printf("energy-server %s\n", ENERGY_SERVER_VERSION);
       return 0;

@@ -341,6 +341,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
       r.remote_address = remote_;
     }
     ++server_->in_flight;
+    refused_ = true;
     write(server_->dispatch.refuse(r, p), false);
   }
 
@@ -469,6 +470,26 @@ class session final : public session_base, public std::enable_shared_from_this<s
     }
   }
 
+  /// After refusing a request whose body was not read (413, 431): stop sending, then read and
+  /// drop what the client still sends for a moment before closing. Closing with unread input
+  /// makes the kernel send a reset, and the client may lose the problem document to it.
+  void linger_then_close() {
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+    scratch_ = std::make_unique<char[]>(scratch_bytes);
+    discard_input();
+  }
+
+  void discard_input() {
+    beast::get_lowest_layer(stream_).async_read_some(
+        net::buffer(scratch_.get(), scratch_bytes),
+        [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
+          if (ec) return self->close_now();  // end of input, timeout or error
+          self->discard_input();
+        });
+  }
+
   void close_now() {
     boost::system::error_code ignored;
     beast::get_lowest_layer(stream_).socket().close(ignored);
@@ -480,7 +501,10 @@ class session final : public session_base, public std::enable_shared_from_this<s
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  static constexpr std::size_t scratch_bytes = 16 * 1024;
+  std::unique_ptr<char[]> scratch_;  ///< only while discarding a refused request's input
   std::uint64_t id_ = 0;
+  bool refused_ = false;
   bool idle_ = false;
   bool keep_alive_ = true;
 };

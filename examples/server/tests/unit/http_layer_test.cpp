@@ -7,6 +7,8 @@
 
 #include "app/config.hpp"
 #include "app/modules.hpp"
+#include "http/dispatch.hpp"
+#include "http/worker_pool.hpp"
 #include "http/gzip.hpp"
 #include "http/router.hpp"
 
@@ -145,4 +147,44 @@ TEST_CASE("the OpenAPI document lists every route and only routes") {
     const auto name = dump.substr(at, dump.find('"', at) - at);
     CHECK(schemas.contains(name));
   }
+}
+
+TEST_CASE("dispatcher: a retryable store error is tried 3 times, then 503 with Retry-After") {
+  int attempts = 0;
+  std::vector<route> routes;
+  routes.push_back(route{.method = http_method::get,
+                         .pattern = "/flaky",
+                         .who = access::public_,
+                         .handle = [&attempts](const request&, request_context&) -> response {
+                           ++attempts;
+                           throw energy::storage_error("database is locked", true);
+                         },
+                         .operation = {}});
+  routes.push_back(route{.method = http_method::get,
+                         .pattern = "/broken",
+                         .who = access::public_,
+                         .handle = [](const request&, request_context&) -> response {
+                           throw energy::storage_error("disk full", false);
+                         },
+                         .operation = {}});
+  const router r(std::move(routes));
+  services app;
+  dispatcher d(
+      r, app,
+      {.max_attempts = 3, .retry_after_seconds = 7, .retry_backoff = std::chrono::milliseconds(1)});
+  worker_slot slot("sqlite::memory:");
+  request req;
+  req.path = "/flaky";
+  req.request_id = "r1";
+  auto res = d.handle(req, slot);
+  CHECK(attempts == 3);
+  CHECK(res.status == 503);
+  bool retry_after = false;
+  for (const auto& [name, value] : res.headers)
+    retry_after = retry_after || (name == "Retry-After" && value == "7");
+  CHECK(retry_after);
+  req.path = "/broken";
+  res = d.handle(req, slot);
+  CHECK(res.status == 500);  // not retryable: no retry, no details leaked
+  CHECK(res.body.find("disk full") == std::string::npos);
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""HTTP batch ingest into SQLite with wrk, next to the library's own ingest of the same batches.
+
+Usage: ingest_bench.py <energy-server> <energy_server_ingest_reference> [seconds] [connections]
+
+1. starts energy-server (fresh SQLite, scheduler off), creates a tenant, a building and 100
+   sensors over HTTP;
+2. wrk posts 1,000-reading batches of new rows (bench/ingest.lua) over keep-alive connections;
+   readings persisted are counted in the database afterwards (not from wrk's request count);
+3. the reference program ingests the same number of the same batches through the library
+   (parse + ingest_batch, no HTTP) into another fresh SQLite file;
+4. prints readings/s of both, the ratio, and wrk's p50/p99 latency.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "tests"))
+import auth_helpers  # noqa: E402
+from conftest import Server  # noqa: E402
+
+
+def main() -> None:
+    server_bin, reference_bin = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    seconds = int(sys.argv[3]) if len(sys.argv) > 3 else 15
+    connections = int(sys.argv[4]) if len(sys.argv) > 4 else 4
+    os.environ["ENERGY_SERVER_BIN"] = server_bin
+    import conftest
+    conftest.SERVER_BIN = server_bin
+    s = Server("sqlite", env={"ENERGY_JOBS": "off", "ENERGY_THREADS": "2"}).start()
+    try:
+        root = auth_helpers.admin_token(s.base)
+        t = auth_helpers.create_tenant(s.base, root)
+        _, _, b = s.call("POST", "/api/v1/buildings", t.token,
+                         body={"name": "bench", "time_zone": "UTC"})
+        ids = []
+        for _ in range(100):
+            status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", t.token,
+                                       body={"type": "electricity", "kind": "interval_energy",
+                                             "unit": "kWh", "interval_seconds": 900,
+                                             "created_at": "2010-01-01T00:00:00Z"})
+            assert status == 201, sensor
+            ids.append(sensor["id"])
+        sensors_file = os.path.join(s.dir, "sensors.txt")
+        with open(sensors_file, "w") as f:
+            f.write("\n".join(ids) + "\n")
+        threads = 2
+        env = dict(os.environ, ENERGY_BENCH_SENSORS=sensors_file, ENERGY_BENCH_TOKEN=t.token,
+                   ENERGY_BENCH_THREADS=str(threads))
+        out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
+                              "--timeout", "10s", "-s", os.path.join(here, "ingest.lua"), s.base],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        stats = dict(line.split(" ", 1) for line in out.splitlines()
+                     if line.split(" ", 1)[0] in ("LAT_P50_MS", "LAT_P99_MS", "REQUESTS",
+                                                  "SECONDS", "NON202"))
+    finally:
+        s.stop()
+    db = s.db_uri[len("sqlite:"):]
+    persisted = sqlite3.connect(db).execute("SELECT count(*) FROM energy_readings").fetchone()[0]
+    http_seconds = float(stats["SECONDS"])
+    http_rate = persisted / http_seconds
+    batches = persisted // 1000
+    ref_db = os.path.join(tempfile.mkdtemp(prefix="energy-ref-"), "ref.db")
+    ref = subprocess.run([reference_bin, ref_db, str(batches)], capture_output=True, text=True,
+                         check=True).stdout
+    ref_stats = dict(line.split(" ", 1) for line in ref.splitlines())
+    ref_rate = int(ref_stats["READINGS"]) / float(ref_stats["SECONDS"])
+    print(f"HTTP: {persisted} readings persisted in {http_seconds:.1f} s = {http_rate:,.0f}/s "
+          f"({stats['REQUESTS'].strip()} requests, {stats['NON202'].strip()} not 202; "
+          f"p50 {float(stats['LAT_P50_MS']):.1f} ms, p99 {float(stats['LAT_P99_MS']):.1f} ms; "
+          f"{connections} connections)")
+    print(f"library: {ref_stats['READINGS'].strip()} readings in {float(ref_stats['SECONDS']):.2f} s"
+          f" = {ref_rate:,.0f}/s")
+    print(f"ratio HTTP/library: {http_rate / ref_rate:.3f}")
+
+
+if __name__ == "__main__":
+    main()
