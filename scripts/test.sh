@@ -27,3 +27,9 @@ echo "== core under AddressSanitizer + UBSan"
 cmake --preset asan >/dev/null
 cmake --build --preset asan
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan
+
+echo "== fuzzing, short form (scripts/fuzz.sh 600 for a long campaign)"
+bash scripts/fuzz.sh 20
+
+echo "== fault suite, short form (more trials: scripts/faults.sh 50)"
+bash scripts/faults.sh 3 build/release
