@@ -2,7 +2,8 @@
 # Runs every test of energy: installs missing Debian packages, checks formatting, builds the release preset
 # (library, adapters, CLI, examples, benchmarks' smoke runs, Python module), runs the whole CTest
 # suite (test servers such as PostgreSQL are started and stopped by the tests themselves),
-# then builds and runs the core tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# then builds and runs the core tests under AddressSanitizer + UndefinedBehaviorSanitizer, then
+# short runs of the libFuzzer harnesses (clang-16) and the kill -9 fault suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
