@@ -27,8 +27,14 @@ usage: energy [--db URI] COMMAND [options]
   sensor list --building ID
   import FILE|- [--format json|csv] [--sensor ID] [--errors FILE] [--quiet]
                                                  import readings (seed JSON batches or CSV); '-' = stdin
-  aggregate [--sensor-summaries]                 recompute summaries whose readings changed
-                                                 (per building; per sensor too with the flag)
+  aggregate [--sensor-summaries]                 recompute summaries whose readings or metadata changed
+                                                 (per building, per sensor too when the settings say so;
+                                                 --sensor-summaries checks that they do)
+  settings [--per-sensor on|off]                 show or change how this database's summaries are
+                                                 computed (a change recomputes all at the next aggregate)
+  rebuild --building ID [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                                                 recompute a building's summaries (local dates, half-open;
+                                                 default: all of its readings)
   summaries --building ID [--sensor ID] [--type T] [--resolution hour|day|month]
             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
   retention --archive DIR|s3://BUCKET [--raw-days 90] [--summary-days 1825]
@@ -66,6 +72,8 @@ int main(int argc, char** argv) {
     if (command == "import") return cmd_import(a, *db);
     if (command == "aggregate") return cmd_aggregate(a, *db);
     if (command == "summaries") return cmd_summaries(a, *db);
+    if (command == "settings") return cmd_settings(a, *db);
+    if (command == "rebuild") return cmd_rebuild(a, *db);
     if (command == "generate") return cmd_generate(a, *db);
     if (command == "restore") return cmd_restore(a, *db);
     throw usage_error("unknown command '" + command + "'");
