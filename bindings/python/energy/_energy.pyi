@@ -121,7 +121,7 @@ class TowtModel:
     @staticmethod
     def from_json(json: str) -> TowtModel: ...
 
-def fit_towt(ts: Times, kwh: Floats, temperature: Floats, *, zone: str = "UTC", interval_seconds: int = 3600,
+def fit_towt(ts: Times, kwh: Floats, temperature: Floats, *, zone: str, interval_seconds: int = 3600,
              temperature_segments: int = 6, occupied_threshold: float = 0.65, interval_level: float = 0.90,
              min_slot_residuals: int = 20) -> TowtModel: ...
 def fit_towt_many(jobs: Sequence[dict[str, Any]], *, threads: int = 0) -> list[TowtModel]: ...
@@ -138,7 +138,7 @@ class SeasonalModel:
     @staticmethod
     def from_json(json: str) -> SeasonalModel: ...
 
-def fit_seasonal(ts: Times, kwh: Floats, *, zone: str = "UTC", interval_seconds: int = 3600,
+def fit_seasonal(ts: Times, kwh: Floats, *, zone: str, interval_seconds: int = 3600,
                  interval_level: float = 0.90) -> SeasonalModel: ...
 
 class ChangepointModel:
@@ -166,7 +166,7 @@ class ChangepointModel:
 
 def local_day_totals(ts: Times, kwh: Floats, *, zone: str, interval_seconds: int = 3600) -> dict[str, Any]: ...
 def fit_changepoint(start: Times, end: Times, kwh: Floats, temperature_ts: Times, temperature: Floats, *,
-                    zone: str = "UTC", celsius: bool = False, max_p_value: Optional[float] = None) -> ChangepointModel: ...
+                    zone: str, celsius: bool = False, max_p_value: Optional[float] = None) -> ChangepointModel: ...
 
 class FitMetrics:
     n: int
@@ -253,10 +253,10 @@ class Bill:
     def to_json(self, indent: int = 2) -> str: ...
 
 def compute_bill(ts: Times, energy_milli: npt.ArrayLike, tariff: Tariff, *, zone: str, start: Instant, end: Instant,
-                 interval_seconds: int = 900, quality: Optional[npt.ArrayLike] = None,
+                 interval_seconds: int = 0, quality: Optional[npt.ArrayLike] = None,
                  prorate_monthly_charges: bool = False, meters: int = 1) -> Bill: ...
 def peak_demand(ts: Times, energy_milli: npt.ArrayLike, *, start: Instant, end: Instant, window_seconds: int,
-                interval_seconds: int = 900) -> Optional[tuple[int, str]]: ...
+                interval_seconds: int = 0) -> Optional[tuple[int, str]]: ...
 
 class UtilityBill:
     def __init__(self, start: Instant, end: Instant, consumption_milli: int, amount: Optional[Money], *,
@@ -288,7 +288,7 @@ class ReconciliationReport:
     def to_csv(self) -> str: ...
 
 def reconcile(bills: Sequence[UtilityBill], ts: Times, energy_milli: npt.ArrayLike, tariff: Tariff, *, zone: str,
-              interval_seconds: int = 900, quality: Optional[npt.ArrayLike] = None, energy_rel: float = 0.01,
+              interval_seconds: int = 0, quality: Optional[npt.ArrayLike] = None, energy_rel: float = 0.01,
               demand_rel: float = 0.02, cost_rel: float = 0.01, rate_rel: float = 0.02,
               cost_abs: Optional[Money] = None,
               demand_intervals: Optional[Sequence[int]] = None) -> ReconciliationReport: ...

@@ -260,6 +260,7 @@ struct towt_input {
   load_series load;
   std::vector<double> temp;
   towt_options options;
+  options.zone = "UTC";
 };
 
 /// The IL baseline year (hourly, °F) or UK sample-1's first year (half-hourly, °C).
