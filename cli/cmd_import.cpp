@@ -220,8 +220,14 @@ int cmd_import(const args& a, storage::store& db) {
 int cmd_aggregate(const args& a, storage::store& db) {
   a.check_known({"db", "sensor-summaries"});
   aggregate::refresh_options options;
-  options.sensor_scope = a.flag("sensor-summaries");
+  // Per-sensor summaries are a setting of the database (`energy settings --per-sensor on`); the
+  // flag only checks that the database keeps them.
+  if (a.flag("sensor-summaries")) options.sensor_scope = true;
   const auto started = std::chrono::steady_clock::now();
+  if (options.sensor_scope && !db.get_summary_settings().sensor_scope)
+    throw usage_error(
+        "--sensor-summaries: this database keeps no per-sensor summaries; turn them on once with "
+        "`energy settings --per-sensor on`");
   const auto r = aggregate::refresh_summaries(db, options);
   const double s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // summaries: print or export stored hourly/daily/monthly summaries of a building or sensor.
 #include "commands.hpp"
+#include "local_dates.hpp"
 #include "output.hpp"
 #include "summary_label.hpp"
 
@@ -9,28 +10,6 @@
 #include <fmt/format.h>
 
 namespace energy::cli {
-namespace {
-
-/// Local midnight of YYYY-MM-DD in `zone`, as UTC (the earliest instant if midnight repeats).
-utc_seconds local_date_start(std::string_view option, const std::string& text,
-                             const date::time_zone* zone) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char dash1 = 0, dash2 = 0;
-  if (std::sscanf(text.c_str(), "%4d%c%2u%c%2u", &y, &dash1, &m, &dash2, &d) != 5 || dash1 != '-' ||
-      dash2 != '-' || text.size() != 10)
-    throw usage_error(fmt::format("--{}: '{}' is not a date YYYY-MM-DD", option, text));
-  const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
-  if (!ymd.ok()) throw usage_error(fmt::format("--{}: '{}' is not a calendar date", option, text));
-  const auto local = date::local_days{ymd};
-  const auto info = zone->get_info(date::local_seconds{local});
-  // Midnight may not exist (zones that spring forward at 00:00): take the first instant after the
-  // gap.
-  if (info.result == date::local_info::nonexistent) return info.second.begin;
-  return utc_seconds{local.time_since_epoch() - info.first.offset};
-}
-
-}  // namespace
 
 int cmd_summaries(const args& a, storage::store& db) {
   a.check_known({"db", "building", "sensor", "type", "resolution", "from", "to", "format"});
@@ -79,7 +58,7 @@ int cmd_summaries(const args& a, storage::store& db) {
   if (rows.empty() && q.scope == summary_scope::sensor)
     fmt::print(stderr,
                "no summaries for this sensor: per-sensor summaries are kept only by "
-               "`energy aggregate --sensor-summaries`\n");
+               "`energy settings --per-sensor on` and the next `energy aggregate`\n");
   const std::string consumption_col = fmt::format("consumption_{}", unit);
   write_rows(stdout, parse_output_format(a.get_or("format", "table")),
              {"local", "start_utc", "end_utc", "hours", consumption_col, "peak_demand_kw", "cost",

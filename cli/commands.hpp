@@ -17,6 +17,8 @@ int cmd_sensor(const args& a, storage::store& db);
 int cmd_import(const args& a, storage::store& db);
 int cmd_aggregate(const args& a, storage::store& db);
 int cmd_summaries(const args& a, storage::store& db);
+int cmd_settings(const args& a, storage::store& db);
+int cmd_rebuild(const args& a, storage::store& db);
 int cmd_generate(const args& a, storage::store& db);
 int cmd_restore(const args& a, storage::store& db);
 /// Summaries of reading files without a store; opens `uri` only for metadata (no --sensors).

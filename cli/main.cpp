@@ -33,8 +33,14 @@ usage: energy [--db URI] COMMAND [options]
                                                  import readings (seed JSON batches or CSV); '-' = stdin;
                                                  --now/--future-tolerance: the clock for replays and
                                                  backfills of future-dated data (default: now, 5 min)
-  aggregate [--sensor-summaries]                 recompute summaries whose readings changed
-                                                 (per building; per sensor too with the flag)
+  aggregate [--sensor-summaries]                 recompute summaries whose readings or metadata changed
+                                                 (per building, per sensor too when the settings say so;
+                                                 --sensor-summaries checks that they do)
+  settings [--per-sensor on|off]                 show or change how this database's summaries are
+                                                 computed (a change recomputes all at the next aggregate)
+  rebuild --building ID [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                                                 recompute a building's summaries (local dates, half-open;
+                                                 default: all of its readings)
   summarize FILE... [--sensors FILE.csv] [--resolution hour|day|month] [--format table|csv|json]
             [--tariff URDB.json|BUILDING_ID=URDB.json,...] [--sensor-summaries] [--sensor ID]
             [--now TIMESTAMP] [--future-tolerance D] [--errors FILE]
@@ -83,6 +89,8 @@ int run(int argc, char** argv) {
     if (command == "import") return cmd_import(a, *db);
     if (command == "aggregate") return cmd_aggregate(a, *db);
     if (command == "summaries") return cmd_summaries(a, *db);
+    if (command == "settings") return cmd_settings(a, *db);
+    if (command == "rebuild") return cmd_rebuild(a, *db);
     if (command == "generate") return cmd_generate(a, *db);
     if (command == "restore") return cmd_restore(a, *db);
     if (command == "report") return cmd_report(a, *db);

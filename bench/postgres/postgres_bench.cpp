@@ -254,6 +254,7 @@ void hourly_aggregation_job(benchmark::State& state) {
     postgres_options o;
     o.schema = bench_schema("hourly");
     auto s = open_postgres_store(*uri, o);
+    s->set_summary_settings({.sensor_scope = state.range(0) == 1});
     const auto first = make_building(*s, n_sensors);
     std::vector<building_fixture> fixtures{first};
     for (std::size_t b = 1; b < n_buildings; ++b)
@@ -266,10 +267,8 @@ void hourly_aggregation_job(benchmark::State& state) {
     (void)s->write_readings(rows);
     state.ResumeTiming();
 
-    aggregate::refresh_options options;
-    options.sensor_scope = state.range(0) == 1;
     auto a = clock_type::now();
-    const auto report = aggregate::refresh_summaries(*s, options);
+    const auto report = aggregate::refresh_summaries(*s);
     auto b = clock_type::now();
     {
       pqxx::read_transaction t{ref};

@@ -81,7 +81,19 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
   X(adapter, (__VA_ARGS__), summaries_are_upserted_and_read_by_query,                             \
     "summaries are upserted by key and read by query in period order with exact values")          \
   X(adapter, (__VA_ARGS__), large_and_negative_values_are_exact,                                  \
-    "large (1e15 Wh) and negative values are stored and read back exactly")
+    "large (1e15 Wh) and negative values are stored and read back exactly")                       \
+  X(adapter, (__VA_ARGS__), a_zone_change_invalidates_the_buildings_summaries,                    \
+    "a building's new time zone leaves no summary of the old calendar after the next refresh")    \
+  X(adapter, (__VA_ARGS__), a_flat_rate_change_reprices_the_buildings_summaries,                  \
+    "a building's new flat rate reprices its summaries at the next refresh")                      \
+  X(adapter, (__VA_ARGS__), a_sensor_change_invalidates_the_sums_it_joined,                       \
+    "a sensor's new type, interval, kind or building is in every summary after the next refresh") \
+  X(adapter, (__VA_ARGS__), metadata_changes_that_summaries_ignore_mark_nothing,                  \
+    "re-sent metadata and changes of names, bounds or flags mark nothing dirty")                  \
+  X(adapter, (__VA_ARGS__), summary_settings_are_stored_and_a_change_invalidates_every_building,  \
+    "summary settings are stored, refresh refuses other options, and a change recomputes all")    \
+  X(adapter, (__VA_ARGS__), a_rebuild_recomputes_a_buildings_range,                               \
+    "a rebuild replaces a building's summaries over a range and leaves the rest")
 
 #define ENERGY_STORE_DECLARE_CHECK_(adapter_, factory_, name_, rule_) \
   void name_(const store_factory& factory);

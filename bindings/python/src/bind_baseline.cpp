@@ -178,8 +178,8 @@ void bind_baseline(pyb::module_& m) {
         pyb::gil_scoped_release release;
         return bl::fit_towt(load, temp, options);
       },
-      pyb::arg("ts"), pyb::arg("kwh"), pyb::arg("temperature"), pyb::kw_only(),
-      pyb::arg("zone") = "UTC", pyb::arg("interval_seconds") = 3600,
+      pyb::arg("ts"), pyb::arg("kwh"), pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone"),
+      pyb::arg("interval_seconds") = 3600,
       pyb::arg("temperature_segments") = towt_defaults.temperature_segments,
       pyb::arg("occupied_threshold") = towt_defaults.occupied_threshold,
       pyb::arg("interval_level") = towt_defaults.interval_level,
@@ -249,7 +249,7 @@ void bind_baseline(pyb::module_& m) {
         pyb::gil_scoped_release release;
         return bl::fit_seasonal(load, options);
       },
-      pyb::arg("ts"), pyb::arg("kwh"), pyb::kw_only(), pyb::arg("zone") = "UTC",
+      pyb::arg("ts"), pyb::arg("kwh"), pyb::kw_only(), pyb::arg("zone"),
       pyb::arg("interval_seconds") = 3600, pyb::arg("interval_level") = 0.90,
       "Fits the weather-free seasonal model.");
 
@@ -361,8 +361,8 @@ void bind_baseline(pyb::module_& m) {
         return bl::fit_changepoint(periods, temps, options);
       },
       pyb::arg("start"), pyb::arg("end"), pyb::arg("kwh"), pyb::arg("temperature_ts"),
-      pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone") = "UTC",
-      pyb::arg("celsius") = false, pyb::arg("max_p_value") = pyb::none(),
+      pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone"), pyb::arg("celsius") = false,
+      pyb::arg("max_p_value") = pyb::none(),
       "Fits the CalTRACK change-point candidates to usage periods [start, end) with kWh and "
       "selects one "
       "(balance-point grid in F, or C with celsius=True).");

@@ -191,7 +191,7 @@ void bind_billing(pyb::module_& m) {
             {.prorate_monthly_charges = prorate_monthly_charges, .meters = meters});
       },
       pyb::arg("ts"), pyb::arg("energy_milli"), pyb::arg("tariff"), pyb::kw_only(),
-      pyb::arg("zone"), pyb::arg("start"), pyb::arg("end"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("zone"), pyb::arg("start"), pyb::arg("end"), pyb::arg("interval_seconds") = 0,
       pyb::arg("quality") = pyb::none(), pyb::arg("prorate_monthly_charges") = false,
       pyb::arg("meters") = 1,
       "The bill for [start, end) (RFC 3339 with offset, or epoch seconds) from interval energy "
@@ -209,7 +209,7 @@ void bind_billing(pyb::module_& m) {
         return pyb::make_tuple(p->demand, format_utc(p->at));
       },
       pyb::arg("ts"), pyb::arg("energy_milli"), pyb::kw_only(), pyb::arg("start"), pyb::arg("end"),
-      pyb::arg("window_seconds"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("window_seconds"), pyb::arg("interval_seconds") = 0,
       "(demand in W, window start) of the highest clock-aligned window average in [start, end), or "
       "None.");
 
@@ -379,7 +379,7 @@ void bind_billing(pyb::module_& m) {
         return bi::reconcile(bills, data, tariff, z, o);
       },
       pyb::arg("bills"), pyb::arg("ts"), pyb::arg("energy_milli"), pyb::arg("tariff"),
-      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = 0,
       pyb::arg("quality") = pyb::none(), pyb::arg("energy_rel") = 0.01,
       pyb::arg("demand_rel") = 0.02, pyb::arg("cost_rel") = 0.01, pyb::arg("rate_rel") = 0.02,
       pyb::arg("cost_abs") = pyb::none(), pyb::arg("demand_intervals") = pyb::none(),

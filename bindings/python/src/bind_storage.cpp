@@ -16,6 +16,16 @@ namespace {
 
 constexpr std::int64_t far_future = std::numeric_limits<std::int64_t>::max() / 4'000'000'000;
 
+pyb::dict refresh_report_dict(const aggregate::refresh_report& r) {
+  pyb::dict out;
+  out["marks_claimed"] = r.marks_claimed;
+  out["readings_read"] = r.readings_read;
+  out["hour_buckets"] = r.hour_buckets;
+  out["day_buckets"] = r.day_buckets;
+  out["month_buckets"] = r.month_buckets;
+  return out;
+}
+
 time_range range_of(const pyb::object& start, const pyb::object& end) {
   return {to_instant(start, "start",
                      from_epoch(std::numeric_limits<std::int64_t>::min() / 4'000'000'000)),
@@ -205,7 +215,7 @@ void bind_storage(pyb::module_& m) {
       "(Wh), peak_demand_milli in W, cost_micros in millionths of the currency.");
   s.def(
       "refresh_summaries",
-      [](store_handle& h, bool sensor_scope) {
+      [](store_handle& h, std::optional<bool> sensor_scope) {
         aggregate::refresh_report r;
         aggregate::refresh_options options;
         options.sensor_scope = sensor_scope;
@@ -214,18 +224,58 @@ void bind_storage(pyb::module_& m) {
           guard g(h.mutex);
           r = aggregate::refresh_summaries(*h.store, options);
         }
+        return refresh_report_dict(r);
+      },
+      pyb::kw_only(), pyb::arg("sensor_scope") = pyb::none(),
+      "Recomputes the summaries whose readings or metadata changed (incremental, idempotent, one "
+      "transaction per round): per building, and per sensor too when the store's settings say so "
+      "(summary_settings()). sensor_scope, when given, only checks the store agrees (ValueError "
+      "otherwise).");
+  s.def(
+      "summary_settings",
+      [](store_handle& h) {
+        storage::summary_settings st;
+        {
+          pyb::gil_scoped_release release;
+          guard g(h.mutex);
+          st = h.store->get_summary_settings();
+        }
         pyb::dict out;
-        out["marks_claimed"] = r.marks_claimed;
-        out["readings_read"] = r.readings_read;
-        out["hour_buckets"] = r.hour_buckets;
-        out["day_buckets"] = r.day_buckets;
-        out["month_buckets"] = r.month_buckets;
+        out["sensor_scope"] = st.sensor_scope;
+        out["cost_model"] = st.cost_model;
         return out;
       },
-      pyb::kw_only(), pyb::arg("sensor_scope") = false,
-      "Recomputes the summaries whose readings changed (incremental, idempotent, one transaction "
-      "per round): per building, and per sensor too with sensor_scope=True (use the same setting "
-      "on every run).");
+      "How this database's summaries are computed: {'sensor_scope': bool, 'cost_model': str}.");
+  s.def(
+      "set_summary_settings",
+      [](store_handle& h, bool sensor_scope) {
+        pyb::gil_scoped_release release;
+        guard g(h.mutex);
+        storage::summary_settings st = h.store->get_summary_settings();
+        st.sensor_scope = sensor_scope;
+        h.store->set_summary_settings(st);
+      },
+      pyb::kw_only(), pyb::arg("sensor_scope"),
+      "Keeps per-sensor summaries (or not) in this database. A change re-marks every building: the "
+      "next refresh_summaries() recomputes all summaries with the new setting.");
+  s.def(
+      "rebuild_summaries",
+      [](store_handle& h, const pyb::object& building_id, const pyb::object& start,
+         const pyb::object& end) {
+        const uuid id = to_uuid(building_id, "building_id");
+        const time_range range =
+            start.is_none() && end.is_none() ? storage::all_time() : range_of(start, end);
+        aggregate::refresh_report r;
+        {
+          pyb::gil_scoped_release release;
+          guard g(h.mutex);
+          r = aggregate::rebuild_summaries(*h.store, id, range);
+        }
+        return refresh_report_dict(r);
+      },
+      pyb::arg("building_id"), pyb::arg("start") = pyb::none(), pyb::arg("end") = pyb::none(),
+      "Recomputes a building's summaries over [start, end) (UTC; default: all of its readings), "
+      "then refreshes everything dirty. Buckets overlapping the range are recomputed whole.");
 }
 
 }  // namespace energy::py

@@ -132,18 +132,42 @@ def test_bad_aggregate_input_names_the_row():
                          sensor_categories=ids)
 
 
-def test_store_keeps_per_sensor_summaries_only_when_asked(store, chicago, il_hourly):
+def test_store_keeps_per_sensor_summaries_only_when_its_settings_say_so(store, chicago, il_hourly):
     _, b, m = chicago
+    assert store.summary_settings() == {"sensor_scope": False, "cost_model": "flat_rate"}
     energy.ingest_frame(store, il_hourly.iloc[:200], sensor_id=m.id)
     report = store.refresh_summaries()
     assert report["hour_buckets"] == 200
     assert len(energy.summaries_frame(store, m.id, "day", scope="sensor")) == 0
     energy.ingest_frame(store, il_hourly.iloc[200:400], sensor_id=m.id)
+    # a per-call option that disagrees with the store is refused, not half-applied
+    with pytest.raises(ValueError, match="per-sensor summaries off"):
+        store.refresh_summaries(sensor_scope=True)
+    store.set_summary_settings(sensor_scope=True)  # re-marks the building: all 400 hours recomputed
+    assert store.summary_settings()["sensor_scope"] is True
     report = store.refresh_summaries(sensor_scope=True)
-    assert report["hour_buckets"] == 2 * 200  # building and sensor hours of the new rows
+    assert report["hour_buckets"] == 2 * 400  # building and sensor hours
     sensor_days = energy.summaries_frame(store, m.id, "day", scope="sensor")
     building_days = energy.summaries_frame(store, b.id, "day")
-    assert len(sensor_days) > 0
-    # the sensor's days cover only the second batch; where both exist they agree to the Wh
-    common = sensor_days.index.intersection(building_days.index)[1:]  # first day straddles the batches
-    assert (sensor_days.loc[common, "consumption_milli"] == building_days.loc[common, "consumption_milli"]).all()
+    assert len(sensor_days) == len(building_days) > 0
+    assert (sensor_days["consumption_milli"] == building_days["consumption_milli"]).all()
+
+
+def test_a_zone_change_and_a_rebuild_keep_summaries_right(store, chicago, il_hourly):
+    t, b, m = chicago
+    energy.ingest_frame(store, il_hourly.iloc[:200], sensor_id=m.id)
+    store.refresh_summaries()
+    chicago_days = energy.summaries_frame(store, b.id, "day")
+    b.time_zone = "Europe/Berlin"
+    store.put_building(b)
+    store.refresh_summaries()
+    berlin_days = energy.summaries_frame(store, b.id, "day")
+    # every day is a Berlin day now (starting 22:00 or 23:00 UTC): none of the Chicago calendar is left
+    assert set(chicago_days.index.tz_convert("UTC").hour) <= {5, 6}
+    assert set(berlin_days.index.tz_convert("UTC").hour) <= {22, 23}
+    assert berlin_days["consumption_milli"].sum() == chicago_days["consumption_milli"].sum()
+    report = store.rebuild_summaries(b.id)
+    assert report["hour_buckets"] == 200
+    assert energy.summaries_frame(store, b.id, "day").equals(berlin_days)
+    with pytest.raises(ValueError, match="unknown building"):
+        store.rebuild_summaries(energy.new_id())

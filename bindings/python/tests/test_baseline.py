@@ -229,11 +229,13 @@ def test_local_days_are_23_and_25_hours_at_dst_changes(il_fit):
 
 def test_bad_inputs_raise_value_or_type_errors_naming_the_argument(il_fit):
     ts, kwh, temp = il_fit
+    with pytest.raises(TypeError, match="zone"):  # never assumed UTC
+        energy.fit_towt(ts, kwh, temp)
     with pytest.raises(ValueError, match="kwh has"):
-        energy.fit_towt(ts, kwh[:-1], temp)
+        energy.fit_towt(ts, kwh[:-1], temp, zone="UTC")
     with pytest.raises(ValueError, match="Mars/Olympus"):
         energy.fit_towt(ts, kwh, temp, zone="Mars/Olympus")
     with pytest.raises(TypeError, match="ts"):
-        energy.fit_towt(ts.astype("datetime64[s]"), kwh, temp)
+        energy.fit_towt(ts.astype("datetime64[s]"), kwh, temp, zone="UTC")
     with pytest.raises(ValueError):
         energy.compute_metrics([1.0, 2.0], [1.0])

@@ -109,3 +109,14 @@ def test_money_is_never_a_float_and_a_bad_tariff_input_is_a_value_error():
                             interval_seconds=3600)
     with pytest.raises(energy.ParseError, match="energyratestructure|json|JSON"):
         energy.read_urdb("{not json")
+
+
+def test_the_interval_is_inferred_from_the_timestamps_and_a_contradicting_one_is_refused():
+    t = energy.flat_energy_tariff("0.115")
+    ts = (np.arange(24, dtype="int64") * 3600 * 10**9).astype("datetime64[ns]")
+    wh = np.full(24, 1000, dtype="int64")
+    b = energy.compute_bill(ts, wh, t, zone="UTC", start=0, end=86400)  # hourly, inferred
+    assert b.coverage == pytest.approx(1.0)
+    assert b.peak_demand_milli == 1000  # 1 kWh per hour is 1 kW, not the 4 kW a 15-minute guess gave
+    with pytest.raises(ValueError, match="no two rows are closer than 3600"):
+        energy.compute_bill(ts, wh, t, zone="UTC", start=0, end=86400, interval_seconds=900)

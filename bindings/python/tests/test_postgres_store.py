@@ -22,6 +22,7 @@ def _postgres_uri() -> str:
 
 
 def _load(store, df, t, b, m):
+    store.set_summary_settings(sensor_scope=True)
     store.put_tenant(t)
     store.put_building(b)
     store.put_sensor(m)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <string>
+
 #include <energy/decimal.hpp>
 #include <energy/model.hpp>
 #include <energy/money.hpp>
@@ -25,6 +27,13 @@ class cost_model {
   virtual ~cost_model() = default;
   [[nodiscard]] virtual money cost(const building& b, sensor_type type, time_range hour,
                                    milli quantity) const = 0;
+  /**
+   * Names this model and its parameters, e.g. "flat_rate" or "tariff:3f9c0a1b2c3d4e5f": two
+   * models that can price a bucket differently have different identities. Stores keep the identity
+   * their summaries were priced with (`storage::summary_settings::cost_model`) and refresh refuses
+   * a model with another one. Not empty.
+   */
+  [[nodiscard]] virtual std::string identity() const = 0;
 
  protected:
   cost_model() = default;
@@ -41,6 +50,9 @@ class flat_rate_cost final : public cost_model {
  public:
   [[nodiscard]] money cost(const building& b, sensor_type type, time_range hour,
                            milli quantity) const override;
+  /// "flat_rate": the price comes from the building (its changes invalidate summaries by
+  /// themselves).
+  [[nodiscard]] std::string identity() const override { return "flat_rate"; }
 };
 
 }  // namespace energy::aggregate

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include <energy/aggregate/cost.hpp>
 #include <energy/storage/store.hpp>
@@ -14,20 +15,18 @@ struct refresh_options {
   std::size_t max_marks_per_commit = 50'000;
   /// Stop after this many rounds even if marks remain (they stay marked for the next run).
   std::size_t max_rounds = 1'000'000;
-  /// Prices hour buckets; nullptr means `flat_rate_cost`. Must be the same model across runs,
-  /// or re-priced buckets and untouched ones will disagree.
+  /**
+   * Prices hour buckets; nullptr means `flat_rate_cost`. Its `identity()` must equal the store's
+   * `summary_settings::cost_model` (`store::set_summary_settings` changes it and re-marks every
+   * building), so two callers can never price one database's buckets differently.
+   */
   const cost_model* costs = nullptr;
   /**
-   * Also keep per-sensor summaries (hour, day and month of every aggregated sensor) besides the
-   * per-building ones, which are always kept (the seed's daily_summaries and its API are per
-   * building). Off by default because of what they cost at scale: three summary rows per sensor
-   * and dirty hour — 150,000 rows an hour for 50,000 sensors, which takes the PostgreSQL job from
-   * 0.6 s to 2 s (docs/benchmarks/postgres.md) — and, kept for the summaries' 5-year retention,
-   * far more storage than the raw readings (docs/scaling.md). Turn on for sub-meter reports; raw
-   * readings give per-sensor detail over the raw retention window either way. Keep the setting
-   * the same across runs: summaries of the other kind are left as they are.
+   * Per-sensor summaries are a store setting (`summary_settings::sensor_scope`). Unset: the
+   * store's setting. Set: a check — a value that disagrees with the store is refused instead of
+   * leaving summaries of the other kind half-maintained.
    */
-  bool sensor_scope = false;
+  std::optional<bool> sensor_scope;
 };
 
 /// What one `refresh_summaries` run did.
@@ -65,14 +64,16 @@ struct refresh_report {
  * exactly the buckets containing them. Marks made while a round computes survive its commit
  * (see `dirty_claim`) and are picked up by the next round.
  *
- * Assumes stored summaries were produced by this function with the same cost model; after a change
- * of sensor or building metadata (interval, type, zone, flat rate) summaries are stale until the
- * affected readings are rewritten.
+ * Settings come from the store (`store::get_summary_settings`): whether per-sensor summaries are
+ * kept and which cost model prices them. Metadata changes that affect summaries (zone, flat rate,
+ * sensor type, kind, unit, interval, building) and settings changes invalidate the affected
+ * buckets in the store (`store::invalidate_summaries`), so the next run makes them right.
  *
  * @throws storage_error from the store (the failed round's marks stay dirty: re-run later), or
  *         when a dirty mark names a sensor the store does not know.
- * @throws std::invalid_argument when a building's time zone is unknown or
- *         `options.max_marks_per_commit` is 0.
+ * @throws std::invalid_argument when a building's time zone is unknown,
+ *         `options.max_marks_per_commit` is 0, the cost model's identity is not the store's
+ *         `summary_settings::cost_model`, or `options.sensor_scope` disagrees with the store.
  *
  * **Example**:
  * ```cpp
@@ -84,5 +85,16 @@ struct refresh_report {
  * ```
  */
 refresh_report refresh_summaries(storage::store& store, const refresh_options& options = {});
+
+/**
+ * Rebuilds a building's summaries over `range` (UTC, half-open): `store.invalidate_summaries`
+ * (deletes the buckets over the building's readings in range and marks their hours dirty, in one
+ * transaction), then `refresh_summaries`, which also brings every other dirty bucket up to date.
+ * Use it after restoring archived readings or to repair summaries written by another program;
+ * metadata changes made through the store invalidate by themselves.
+ * @throws std::invalid_argument when the building does not exist, and as refresh_summaries.
+ */
+refresh_report rebuild_summaries(storage::store& store, const uuid& building_id, time_range range,
+                                 const refresh_options& options = {});
 
 }  // namespace energy::aggregate

@@ -56,8 +56,8 @@ enum class changepoint_kind { intercept_only, heating_only, cooling_only, heatin
 [[nodiscard]] const char* to_string(changepoint_kind k) noexcept;
 
 struct changepoint_options {
-  std::string zone = "UTC";  ///< the building's IANA zone: days are local days
-  double balance_min = 30;   ///< grid of balance points, temperature unit of the series
+  std::string zone;         ///< the building's IANA zone (required: days are local days)
+  double balance_min = 30;  ///< grid of balance points, temperature unit of the series
   double balance_max = 90;
   double balance_step = 1;
   double max_p_value = 0.1;

@@ -23,7 +23,7 @@
 namespace energy::baseline {
 
 struct seasonal_options {
-  std::string zone = "UTC";      ///< the building's IANA zone
+  std::string zone;              ///< the building's IANA zone (required: never assumed)
   double interval_level = 0.90;  ///< nominal coverage of prediction intervals
   std::size_t min_slot_residuals = 20;
 };

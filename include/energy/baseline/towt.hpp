@@ -35,7 +35,7 @@
 namespace energy::baseline {
 
 struct towt_options {
-  std::string zone = "UTC";          ///< the building's IANA zone: time-of-week is local
+  std::string zone;                  ///< the building's IANA zone (required: time-of-week is local)
   int temperature_segments = 6;      ///< S: number of piecewise-linear segments (1..12)
   double occupied_threshold = 0.65;  ///< share of positive residuals that marks a slot occupied
   double interval_level = 0.90;      ///< nominal coverage of prediction intervals (0, 1)

@@ -26,20 +26,28 @@ struct interval_series {
   std::vector<epoch_seconds> start;
   std::vector<milli> energy;
   std::vector<std::uint32_t> quality;
-  std::int32_t interval_seconds = 900;
+  /// Length of every interval. 0 (the default): inferred as the smallest gap between consecutive
+  /// starts (`resolved_interval`), never assumed. A stated length must be that smallest gap:
+  /// hourly data said to be 15-minute would bill four times its demand, so it is refused.
+  std::int32_t interval_seconds = 0;
 
   [[nodiscard]] std::size_t size() const noexcept { return start.size(); }
 
   /**
    * The rows of `sensor` from a store result (which may hold several sensors, in any order),
-   * sorted by time. @throws std::invalid_argument if `interval_seconds` <= 0 or the sensor has
-   * two rows at the same time.
+   * sorted by time. `interval_seconds` 0 infers it (see below). @throws std::invalid_argument if
+   * `interval_seconds` < 0 or the sensor has two rows at the same time.
    */
   [[nodiscard]] static interval_series from_rows(const reading_rows& rows, const uuid& sensor,
                                                  std::int32_t interval_seconds);
 
-  /// @throws std::invalid_argument naming the first row that breaks the contract above.
+  /// @throws std::invalid_argument naming the first row that breaks the contract above, or when
+  /// `interval_seconds` contradicts the starts or cannot be inferred (fewer than two rows).
   void validate() const;
+
+  /// `interval_seconds` when stated, else the smallest gap between consecutive starts.
+  /// @throws std::invalid_argument when 0 and there are fewer than two rows.
+  [[nodiscard]] std::int32_t resolved_interval() const;
 };
 
 enum class line_kind : std::uint8_t { fixed, energy, demand, flat_demand, minimum };

@@ -82,8 +82,9 @@ struct tariff {
   /**
    * Checks the tariff is priceable: every schedule index names an existing period, every period
    * has at least one tier, tier maxima increase, demand window in 1..1440 minutes and a divisor
-   * of a day. @throws std::invalid_argument naming the first problem ("energy_weekday[6][13] = 5,
-   * but there are 5 energy periods").
+   * of a day, and at least one charge (energy, demand or flat-demand period, fixed or minimum
+   * charge: an empty tariff would bill 0). @throws std::invalid_argument naming the first problem
+   * ("energy_weekday[6][13] = 5, but there are 5 energy periods").
    */
   void validate() const;
 

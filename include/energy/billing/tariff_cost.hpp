@@ -15,8 +15,10 @@ namespace energy::billing {
  * charges — an hour cannot know its share of those; bills come from `compute_bill`). Buildings
  * without a tariff fall back to their flat rate (`aggregate::flat_rate_cost`).
  *
- * Pass it as `refresh_options::costs` / `aggregator_options::costs`. Use the same model across
- * runs. Thread-safety: `cost` may be called from several threads once all tariffs are set.
+ * Pass it as `refresh_options::costs` / `aggregator_options::costs`. A store refreshes only with
+ * the model named in its settings: call `store.set_summary_settings({.cost_model =
+ * costs.identity()})` once the tariffs are set (again after changing one). Thread-safety: `cost`
+ * may be called from several threads once all tariffs are set.
  */
 class tariff_cost final : public aggregate::cost_model {
  public:
@@ -29,6 +31,9 @@ class tariff_cost final : public aggregate::cost_model {
   /// @throws std::invalid_argument when the building's time zone is unknown.
   [[nodiscard]] money cost(const building& b, sensor_type type, time_range hour,
                            milli quantity) const override;
+  /// "tariff:" and a fingerprint of every building's energy periods and schedules (what `cost`
+  /// reads): setting a different tariff gives a different identity.
+  [[nodiscard]] std::string identity() const override;
 
  private:
   std::unordered_map<uuid, tariff> tariffs_;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -52,6 +53,34 @@ struct summary_query {
 };
 
 /**
+ * How the summaries of one database are computed. Kept in the database (not passed per call), so
+ * every refresh run agrees; a run whose options disagree is refused
+ * (`aggregate::refresh_summaries`).
+ */
+struct summary_settings {
+  /// Also keep per-sensor summaries (hour, day and month of every aggregated sensor) besides the
+  /// per-building ones, which are always kept. Off on a new database: at scale they cost three
+  /// summary rows per sensor and dirty hour (docs/scaling.md).
+  bool sensor_scope = false;
+  /// `aggregate::cost_model::identity()` of the model that prices the summaries: "flat_rate"
+  /// (`aggregate::flat_rate_cost`, the default) or e.g. "tariff:<fingerprint>"
+  /// (`billing::tariff_cost`). Never empty.
+  std::string cost_model = "flat_rate";
+  friend bool operator==(const summary_settings&, const summary_settings&) = default;
+};
+
+/// Every instant a store can hold, years 0000 to 9999 UTC: the range of a rebuild "over all time".
+[[nodiscard]] constexpr time_range all_time() noexcept {
+  return {from_epoch(-62'167'219'200), from_epoch(253'402'300'800)};
+}
+
+/// Whether changing `before` into `after` changes the building's summaries (time zone, flat rate).
+[[nodiscard]] bool affects_summaries(const building& before, const building& after) noexcept;
+/// Whether changing `before` into `after` changes summaries (building, type, kind, unit,
+/// interval).
+[[nodiscard]] bool affects_summaries(const sensor& before, const sensor& after) noexcept;
+
+/**
  * The storage port: metadata, readings and summaries of one database. Adapters: memory (tests,
  * notebooks), SQLite (embedded default), PostgreSQL. Every adapter passes the same contract suite
  * (tests/conformance).
@@ -76,11 +105,15 @@ class store {
   [[nodiscard]] virtual std::optional<tenant> get_tenant(const uuid& id) = 0;
   [[nodiscard]] virtual std::vector<tenant> list_tenants() = 0;
 
+  /// When the building exists and `affects_summaries(old, b)`, also invalidates its summaries over
+  /// all time (see `invalidate_summaries`), in the same transaction.
   /// @throws std::invalid_argument when the time zone is unknown or the tenant does not exist.
   virtual void put_building(const building& b) = 0;
   [[nodiscard]] virtual std::optional<building> get_building(const uuid& id) = 0;
   [[nodiscard]] virtual std::vector<building> list_buildings(const uuid& tenant_id) = 0;
 
+  /// When the sensor exists and `affects_summaries(old, s)`, also invalidates the summaries of its
+  /// building over all time — of both buildings when it moves — in the same transaction.
   /// @throws std::invalid_argument when the building does not exist.
   virtual void put_sensor(const sensor& s) = 0;
   [[nodiscard]] virtual std::optional<sensor> get_sensor(const uuid& id) = 0;
@@ -122,6 +155,30 @@ class store {
   virtual void commit_summaries(std::span<const summary_row> rows, const dirty_claim& claim) = 0;
   /// Summaries matching `q`, ordered by period.start.
   [[nodiscard]] virtual std::vector<summary_row> read_summaries(const summary_query& q) = 0;
+
+  /// The stored settings; a new database answers `summary_settings{}`.
+  [[nodiscard]] virtual summary_settings get_summary_settings() = 0;
+  /**
+   * Stores `s`. When it differs from the stored settings, in the same transaction invalidates the
+   * summaries of every building over all time (see `invalidate_summaries`), so the next refresh
+   * recomputes them all with the new settings.
+   * @throws std::invalid_argument when `s.cost_model` is empty.
+   */
+  virtual void set_summary_settings(const summary_settings& s) = 0;
+  /**
+   * Makes the next refresh recompute a building's summaries over `range` (a rebuild), in one
+   * transaction:
+   * 1. `span` = the UTC hours holding the building's stored readings within `range`
+   *    ([first reading's hour, last reading's hour + 1 h)); nothing happens when there are none;
+   * 2. deletes the building's summaries (building scope, and sensor scope of its current sensors)
+   *    whose period overlaps `span` — a bucket of an old time zone, sensor type or cost is gone
+   *    rather than stale;
+   * 3. marks dirty every (sensor, UTC hour) of the building holding readings within the union of
+   *    `span` and the deleted periods, so every deleted bucket that still has data is recomputed.
+   * Buckets whose readings retention dropped lie outside `span` and are kept as they are.
+   * @throws std::invalid_argument when the building does not exist.
+   */
+  virtual void invalidate_summaries(const uuid& building_id, time_range range) = 0;
 
  protected:
   store() = default;

@@ -195,6 +195,32 @@ void prepare_statements(pqxx::connection& c) {
             "FROM unnest($1::uuid[], $2::bigint[], $3::integer[]) AS m(sensor_id, day, hours) "
             "ON CONFLICT (sensor_id, day) DO UPDATE SET hours = d.hours | excluded.hours, "
             "seq = excluded.seq");
+  // Invalidation (store::invalidate_summaries) of building $1: the span of its readings in
+  // [$2, $3), its summaries (building scope, sensor scope of its sensors) overlapping a span, and
+  // dirty marks for every (sensor, hour) holding readings in [$2, $3).
+  c.prepare("readings_span",
+            "SELECT floor(extract(epoch FROM min(r.ts)))::bigint, "
+            "floor(extract(epoch FROM max(r.ts)))::bigint "
+            "FROM sensors s JOIN readings r ON r.sensor_id = s.id "
+            "WHERE s.building_id = $1 AND r.ts >= to_timestamp($2) AND r.ts < to_timestamp($3)");
+  const std::string building_subjects =
+      " ((scope = 'building' AND subject_id = $1) OR (scope = 'sensor' AND subject_id IN "
+      "(SELECT id FROM sensors WHERE building_id = $1)))"
+      " AND period_start < to_timestamp($3) AND period_end > to_timestamp($2)";
+  c.prepare("overlapping_summaries", "SELECT " EPOCH("min(period_start)") ", " EPOCH(
+                                         "max(period_end)") " FROM summaries WHERE" +
+                                         building_subjects);
+  c.prepare("delete_overlapping_summaries", "DELETE FROM summaries WHERE" + building_subjects);
+  c.prepare("mark_building_readings",
+            "WITH changed AS (SELECT r.sensor_id, r.ts FROM sensors s "
+            "JOIN readings r ON r.sensor_id = s.id WHERE s.building_id = $1 "
+            "AND r.ts >= to_timestamp($2) AND r.ts < to_timestamp($3)), " +
+                mark_dirty);
+  c.prepare("all_building_ids", "SELECT id FROM buildings ORDER BY id");
+  c.prepare("read_settings", "SELECT name, value FROM summary_settings");
+  c.prepare("put_setting",
+            "INSERT INTO summary_settings (name, value) VALUES ($1, $2) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
   c.prepare(
       "put_state",
       "INSERT INTO sample_states (sensor_id, ts, raw_value) VALUES ($1, to_timestamp($2), $3) "
@@ -437,6 +463,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
   void put_building(const building& b) override {
     (void)find_zone(b.time_zone);  // invalid_argument naming the zone
     exec("put_building", [&](pqxx::work& w) {
+      const auto old = w.exec_prepared("get_building", b.id.to_string());
       try {
         w.exec_prepared0("put_building", b.id.to_string(), b.tenant_id.to_string(), b.name,
                          b.address, b.square_footage, b.primary_use, b.time_zone,
@@ -448,6 +475,8 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
         throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " +
                                     b.tenant_id.to_string());
       }
+      if (!old.empty() && affects_summaries(building_from(old[0]), b))
+        invalidate(w, b.id, all_time());
     });
   }
   std::optional<building> get_building(const uuid& id) override {
@@ -460,6 +489,14 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
   void put_sensor(const sensor& s) override {
     ingest::check_sensor_metadata(s);
     exec("put_sensor", [&](pqxx::work& w) {
+      const auto old = w.exec_prepared("get_sensor", s.id.to_string());
+      const std::optional<sensor> before =
+          old.empty() ? std::nullopt : std::optional<sensor>(sensor_from(old[0]));
+      const bool stale = before && affects_summaries(*before, s);
+      // A sensor that moves leaves stale sums in its old building: invalidate that one while the
+      // sensor still belongs to it, so its readings and sensor summaries count there.
+      if (stale && before->building_id != s.building_id)
+        invalidate(w, before->building_id, all_time());
       try {
         w.exec_prepared0("put_sensor", s.id.to_string(), s.building_id.to_string(),
                          std::string(to_string(s.type)), std::string(to_string(s.kind)), s.unit,
@@ -469,6 +506,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
         throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
                                     s.building_id.to_string());
       }
+      if (stale) invalidate(w, s.building_id, all_time());
     });
     known_sensors_.insert(s.id);
   }
@@ -654,6 +692,36 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
         std::string(to_string(q.res)), to_epoch(q.range.start), to_epoch(q.range.end));
   }
 
+  summary_settings get_summary_settings() override {
+    return pool_->run("get_summary_settings", [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      return read_settings(t);
+    });
+  }
+
+  void set_summary_settings(const summary_settings& settings) override {
+    if (settings.cost_model.empty())
+      throw std::invalid_argument("set_summary_settings: cost_model must name a cost model");
+    exec("set_summary_settings", [&](pqxx::work& w) {
+      // Serialises concurrent setters: the second sees the first's settings and changes nothing.
+      w.exec("LOCK TABLE summary_settings IN EXCLUSIVE MODE");
+      if (read_settings(w) == settings) return;
+      w.exec_prepared0("put_setting", "sensor_scope", settings.sensor_scope ? "on" : "off");
+      w.exec_prepared0("put_setting", "cost_model", settings.cost_model);
+      for (const auto& r : w.exec_prepared("all_building_ids"))
+        invalidate(w, to_uuid(r[0]), all_time());
+    });
+  }
+
+  void invalidate_summaries(const uuid& building_id, time_range range) override {
+    exec("invalidate_summaries", [&](pqxx::work& w) {
+      if (w.exec_prepared("get_building", building_id.to_string()).empty())
+        throw std::invalid_argument("invalidate_summaries: unknown building " +
+                                    building_id.to_string());
+      invalidate(w, building_id, range);
+    });
+  }
+
   /// All queries in one statement (unnest of parallel arrays): the aggregation job asks for
   /// thousands of subjects' summaries per round.
   std::vector<std::vector<summary_row>> read_summaries_many(
@@ -714,6 +782,40 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
         out.push_back(map(r));
       return out;
     });
+  }
+
+  static summary_settings read_settings(pqxx::transaction_base& t) {
+    summary_settings out;
+    for (const auto& r : t.exec_prepared("read_settings")) {
+      const auto name = r[0].as<std::string>();
+      if (name == "sensor_scope")
+        out.sensor_scope = r[1].as<std::string>() == "on";
+      else if (name == "cost_model")
+        out.cost_model = r[1].as<std::string>();
+    }
+    return out;
+  }
+
+  /// store::invalidate_summaries inside the caller's transaction `w`.
+  void invalidate(pqxx::work& w, const uuid& building_id, time_range range) {
+    const std::string id = building_id.to_string();
+    const auto span =
+        w.exec_prepared1("readings_span", id, to_epoch(range.start), to_epoch(range.end));
+    if (span[0].is_null()) return;  // no readings: nothing to recompute
+    const auto hour_of = [](std::int64_t ts) { return ts - (((ts % 3600) + 3600) % 3600); };
+    const std::int64_t span_start = hour_of(span[0].as<std::int64_t>());
+    const std::int64_t span_end = hour_of(span[1].as<std::int64_t>()) + 3600;
+    std::int64_t mark_start = span_start, mark_end = span_end;
+    const auto hull = w.exec_prepared1("overlapping_summaries", id, span_start, span_end);
+    if (!hull[0].is_null()) {
+      mark_start = std::min(mark_start, hull[0].as<std::int64_t>());
+      mark_end = std::max(mark_end, hull[1].as<std::int64_t>());
+    }
+    w.exec_prepared0("delete_overlapping_summaries", id, span_start, span_end);
+    // Writers hold the dirty-mark lock shared while they mark (see claim_dirty).
+    w.exec("SELECT pg_advisory_xact_lock_shared(" + dirty_lock_key(w, pool_->options().schema) +
+           ")");
+    (void)w.exec_prepared1("mark_building_readings", id, mark_start, mark_end);
   }
 
   // Unknown sensors are a caller error in the batch: reported by row, nothing written. Sensors are

@@ -112,8 +112,18 @@ CREATE VIEW hourly_summaries AS
   FROM summaries WHERE scope = 'building' AND resolution = 'hour';
 )sql";
 
-constexpr std::array<migration, 1> builtin{{
+// Version 2: how summaries are computed (per-sensor scope, cost model), kept with the data so
+// every refresh run of the database agrees. Absent names mean the defaults.
+constexpr std::string_view schema_v2 = R"sql(
+CREATE TABLE summary_settings (
+  name   TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<migration, 2> builtin{{
     {1, "seed tables, readings and summaries", schema_v1},
+    {2, "summary settings", schema_v2},
 }};
 
 std::int64_t now_epoch() {

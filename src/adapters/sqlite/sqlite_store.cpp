@@ -139,6 +139,11 @@ std::string select_from(const char* columns, const char* table, const char* wher
   return std::string("SELECT ") + columns + " FROM " + table + " " + where;
 }
 
+/// The summaries of building ?1: its own (building scope) and its sensors' (sensor scope).
+constexpr const char* building_subjects_sql =
+    " ((scope = 'building' AND subject_id = ?1) OR (scope = 'sensor' AND subject_id"
+    " IN (SELECT id FROM sensors WHERE building_id = ?1)))";
+
 /// "INSERT INTO table (c1, ..., cn) VALUES (?1, ..., ?n) ON CONFLICT (first key_count columns)
 /// DO UPDATE SET (every other column) = excluded.(column)": an upsert by key that updates rows in
 /// place, so rows that reference them (foreign keys) are never deleted.
@@ -277,20 +282,24 @@ class sqlite_store final : public store {
       if (!exists(tenant_exists_, b.tenant_id))
         throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " +
                                     b.tenant_id.to_string());
-      statement_use st(upsert_building_);
-      bind_id(*st, 1, b.id);
-      bind_id(*st, 2, b.tenant_id);
-      st->bind(3, b.name);
-      st->bind(4, b.address);
-      bind_optional(*st, 5, b.square_footage);
-      st->bind(6, b.primary_use);
-      st->bind(7, b.time_zone);
-      if (b.flat_rate_per_kwh)
-        st->bind(8, b.flat_rate_per_kwh->micros());
-      else
-        st->bind(8);
-      st->bind(9, static_cast<std::int64_t>(to_epoch(b.created_at)));
-      st->exec();
+      const auto before = get_one(get_building_, b.id, read_building);
+      {
+        statement_use st(upsert_building_);
+        bind_id(*st, 1, b.id);
+        bind_id(*st, 2, b.tenant_id);
+        st->bind(3, b.name);
+        st->bind(4, b.address);
+        bind_optional(*st, 5, b.square_footage);
+        st->bind(6, b.primary_use);
+        st->bind(7, b.time_zone);
+        if (b.flat_rate_per_kwh)
+          st->bind(8, b.flat_rate_per_kwh->micros());
+        else
+          st->bind(8);
+        st->bind(9, static_cast<std::int64_t>(to_epoch(b.created_at)));
+        st->exec();
+      }
+      if (before && affects_summaries(*before, b)) invalidate(b.id, all_time());
       tx.commit();
     });
   }
@@ -311,19 +320,28 @@ class sqlite_store final : public store {
       if (!exists(building_exists_, s.building_id))
         throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
                                     s.building_id.to_string());
-      statement_use st(upsert_sensor_);
-      bind_id(*st, 1, s.id);
-      bind_id(*st, 2, s.building_id);
-      bind_text(*st, 3, to_string(s.type));
-      bind_text(*st, 4, to_string(s.kind));
-      st->bind(5, s.unit);
-      st->bind(6, s.location);
-      st->bind(7, s.interval_seconds);
-      bind_optional(*st, 8, s.max_value);
-      bind_optional(*st, 9, s.register_max);
-      st->bind(10, s.is_active ? 1 : 0);
-      st->bind(11, static_cast<std::int64_t>(to_epoch(s.created_at)));
-      st->exec();
+      const auto before = get_one(get_sensor_, s.id, read_sensor);
+      const bool stale = before && affects_summaries(*before, s);
+      // A sensor that moves leaves stale sums in its old building: invalidate that one while the
+      // sensor still belongs to it, so its readings and sensor summaries count there.
+      if (stale && before->building_id != s.building_id)
+        invalidate(before->building_id, all_time());
+      {
+        statement_use st(upsert_sensor_);
+        bind_id(*st, 1, s.id);
+        bind_id(*st, 2, s.building_id);
+        bind_text(*st, 3, to_string(s.type));
+        bind_text(*st, 4, to_string(s.kind));
+        st->bind(5, s.unit);
+        st->bind(6, s.location);
+        st->bind(7, s.interval_seconds);
+        bind_optional(*st, 8, s.max_value);
+        bind_optional(*st, 9, s.register_max);
+        st->bind(10, s.is_active ? 1 : 0);
+        st->bind(11, static_cast<std::int64_t>(to_epoch(s.created_at)));
+        st->exec();
+      }
+      if (stale) invalidate(s.building_id, all_time());
       tx.commit();
     });
     known_sensors_.insert(s.id);
@@ -515,6 +533,48 @@ class sqlite_store final : public store {
     });
   }
 
+  summary_settings get_summary_settings() override {
+    return guard("get_summary_settings", [&] { return read_settings(); });
+  }
+
+  void set_summary_settings(const summary_settings& settings) override {
+    if (settings.cost_model.empty())
+      throw std::invalid_argument("set_summary_settings: cost_model must name a cost model");
+    guard("set_summary_settings", [&] {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (read_settings() == settings) return;
+      for (const auto& [name, value] :
+           {std::pair<const char*, std::string>{"sensor_scope",
+                                                settings.sensor_scope ? "on" : "off"},
+            std::pair<const char*, std::string>{"cost_model", settings.cost_model}}) {
+        statement_use st(upsert_setting_);
+        st->bind(1, name);
+        st->bind(2, value);
+        st->exec();
+      }
+      std::vector<uuid> buildings;
+      {
+        statement_use st(all_building_ids_);
+        while (st->executeStep())
+          buildings.push_back(column_id(st->getColumn(0)));
+      }
+      for (const uuid& id : buildings)
+        invalidate(id, all_time());
+      tx.commit();
+    });
+  }
+
+  void invalidate_summaries(const uuid& building_id, time_range range) override {
+    guard("invalidate_summaries", [&] {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (!exists(building_exists_, building_id))
+        throw std::invalid_argument("invalidate_summaries: unknown building " +
+                                    building_id.to_string());
+      invalidate(building_id, range);
+      tx.commit();
+    });
+  }
+
  private:
   /// Runs `f`, turning SQLite failures into storage_error (retryable for BUSY/LOCKED). Caller
   /// mistakes (std::invalid_argument) and storage_error pass through unchanged.
@@ -617,6 +677,66 @@ class sqlite_store final : public store {
     }
   }
 
+  summary_settings read_settings() {
+    summary_settings out;
+    statement_use st(read_settings_);
+    while (st->executeStep()) {
+      const std::string name = st->getColumn(0).getString();
+      const std::string value = st->getColumn(1).getString();
+      if (name == "sensor_scope")
+        out.sensor_scope = value == "on";
+      else if (name == "cost_model")
+        out.cost_model = value;
+    }
+    return out;
+  }
+
+  /// store::invalidate_summaries inside the caller's write transaction.
+  void invalidate(const uuid& building_id, time_range range) {
+    std::int64_t first = 0, last = 0;
+    {
+      statement_use st(readings_span_);
+      bind_id(*st, 1, building_id);
+      st->bind(2, static_cast<std::int64_t>(to_epoch(range.start)));
+      st->bind(3, static_cast<std::int64_t>(to_epoch(range.end)));
+      if (!st->executeStep() || st->getColumn(0).isNull()) return;  // no readings: nothing to redo
+      first = st->getColumn(0).getInt64();
+      last = st->getColumn(1).getInt64();
+    }
+    const std::int64_t span_start = utc_hour(first), span_end = utc_hour(last) + 3600;
+    std::int64_t mark_start = span_start, mark_end = span_end;
+    {
+      statement_use st(overlapping_summaries_);
+      bind_id(*st, 1, building_id);
+      st->bind(2, span_start);
+      st->bind(3, span_end);
+      if (st->executeStep() && !st->getColumn(0).isNull()) {
+        mark_start = std::min(mark_start, st->getColumn(0).getInt64());
+        mark_end = std::max(mark_end, st->getColumn(1).getInt64());
+      }
+    }
+    {
+      statement_use st(delete_overlapping_summaries_);
+      bind_id(*st, 1, building_id);
+      st->bind(2, span_start);
+      st->bind(3, span_end);
+      st->exec();
+    }
+    std::int64_t seq = 0;
+    {
+      statement_use st(next_sequence_);
+      if (!st->executeStep())
+        throw storage_error("sqlite " + where_ + ": store_counters lacks dirty_sequence", false);
+      seq = st->getColumn(0).getInt64();
+    }
+    statement_use st(mark_building_hours_);
+    bind_id(*st, 1, building_id);
+    st->bind(2, mark_start);
+    st->bind(3, mark_end);
+    st->bind(4, seq);
+    st->exec();
+  }
+
   std::int64_t current_sequence() {
     statement_use st(current_sequence_);
     return st->executeStep() ? st->getColumn(0).getInt64() : 0;
@@ -687,6 +807,29 @@ class sqlite_store final : public store {
   stmt delete_dirty_{db_,
                      "DELETE FROM dirty_hours WHERE hour = ?1 AND sensor_id = ?2 AND seq <= ?3"};
   stmt upsert_summary_{db_, upsert_sql("summaries", summary_columns, 5)};
+  stmt read_settings_{db_, "SELECT name, value FROM summary_settings"};
+  stmt upsert_setting_{db_, upsert_sql("summary_settings", "name, value", 1)};
+  stmt all_building_ids_{db_, "SELECT id FROM buildings ORDER BY id"};
+  // Invalidation (store::invalidate_summaries): the building's readings in a range, its summaries
+  // (building scope, and sensor scope of its sensors) overlapping [?2, ?3), and every
+  // (sensor, hour) holding readings in [?2, ?3) marked with one sequence number ?4.
+  stmt readings_span_{db_,
+                      "SELECT min(r.timestamp), max(r.timestamp) FROM sensors s"
+                      " JOIN energy_readings r ON r.sensor_id = s.id"
+                      " WHERE s.building_id = ?1 AND r.timestamp >= ?2 AND r.timestamp < ?3"};
+  stmt overlapping_summaries_{
+      db_, std::string("SELECT min(period_start), max(period_end) FROM summaries WHERE") +
+               building_subjects_sql + " AND period_start < ?3 AND period_end > ?2"};
+  stmt delete_overlapping_summaries_{db_, std::string("DELETE FROM summaries WHERE") +
+                                              building_subjects_sql +
+                                              " AND period_start < ?3 AND period_end > ?2"};
+  stmt mark_building_hours_{
+      db_,
+      "INSERT INTO dirty_hours (hour, sensor_id, seq)"
+      " SELECT DISTINCT r.timestamp - (((r.timestamp % 3600) + 3600) % 3600), r.sensor_id, ?4"
+      " FROM sensors s JOIN energy_readings r ON r.sensor_id = s.id"
+      " WHERE s.building_id = ?1 AND r.timestamp >= ?2 AND r.timestamp < ?3"
+      " ON CONFLICT (hour, sensor_id) DO UPDATE SET seq = excluded.seq"};
   stmt read_summaries_{
       db_, select_from(summary_columns, "summaries",
                        "WHERE scope = ?1 AND subject_id = ?2 AND sensor_type = ?3"

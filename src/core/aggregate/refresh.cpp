@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
 #include <stdexcept>
 #include <tuple>
 #include <unordered_map>
@@ -212,6 +213,19 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
   refresh_report report;
   const flat_rate_cost default_cost;
   const cost_model& costs = options.costs ? *options.costs : default_cost;
+  const storage::summary_settings settings = store.get_summary_settings();
+  if (const std::string id = costs.identity(); id != settings.cost_model)
+    throw std::invalid_argument(
+        "refresh_summaries: this store's summaries are priced with cost model '" +
+        settings.cost_model + "', this run's is '" + id +
+        "'; change the store's summary settings to switch (that re-marks every building)");
+  if (options.sensor_scope && *options.sensor_scope != settings.sensor_scope)
+    throw std::invalid_argument(
+        std::string("refresh_summaries: this store keeps per-sensor summaries ") +
+        (settings.sensor_scope ? "on" : "off") + ", the run asked for them " +
+        (*options.sensor_scope ? "on" : "off") +
+        "; change the store's summary settings to switch (that re-marks every building)");
+  const bool sensor_scope = settings.sensor_scope;
 
   sensor_directory directory(store);
 
@@ -269,7 +283,7 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
           for (epoch_seconds t = h; t < h + 3600;) {
             epoch_seconds start = 0, end = 0;
             w.cal.hour_span(t, start, end);
-            if (options.sensor_scope) w.sensor_keys.emplace(sensor_id, start);
+            if (sensor_scope) w.sensor_keys.emplace(sensor_id, start);
             w.building_keys.emplace(type, start);
             spans.emplace(start, end);
             t = end;
@@ -300,7 +314,7 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
       building_work& w = work[i];
       for (std::size_t k = 0; k < raw.size(); ++k)
         if (read_owner[k] == i) directory.complete(w.sensors, raw[k]);
-      aggregator agg({&w.b, 1}, w.sensors, aggregator_options{options.sensor_scope, true, &costs});
+      aggregator agg({&w.b, 1}, w.sensors, aggregator_options{sensor_scope, true, &costs});
       for (std::size_t k = 0; k < raw.size(); ++k)
         if (read_owner[k] == i) {
           report.readings_read += raw[k].size();
@@ -340,6 +354,12 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
     ++report.rounds;
   }
   return report;
+}
+
+refresh_report rebuild_summaries(storage::store& store, const uuid& building_id, time_range range,
+                                 const refresh_options& options) {
+  store.invalidate_summaries(building_id, range);
+  return refresh_summaries(store, options);
 }
 
 }  // namespace energy::aggregate

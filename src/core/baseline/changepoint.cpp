@@ -209,6 +209,7 @@ changepoint_options changepoint_options::celsius(std::string zone) {
 
 changepoint_model fit_changepoint(std::span<const usage_period> periods,
                                   const temperature_series& temps, const changepoint_options& o) {
+  detail::require_zone(o.zone, "fit_changepoint");
   detail::require(o.balance_step > 0 && o.balance_max >= o.balance_min,
                   "fit_changepoint: bad balance-point grid");
   detail::require(o.max_p_value > 0 && o.max_p_value <= 1,

@@ -11,6 +11,7 @@
 namespace energy::baseline {
 
 seasonal_model fit_seasonal(const load_series& load, const seasonal_options& options) {
+  detail::require_zone(options.zone, "fit_seasonal");
   if (load.ts.size() != load.kwh.size())
     throw std::invalid_argument("fit_seasonal: ts and kwh sizes differ");
   if (load.interval_seconds <= 0 || load.interval_seconds > 3600 ||

@@ -84,6 +84,7 @@ void temperature_components(double t, std::span<const double> knots, std::span<d
 
 towt_model fit_towt(const load_series& load, std::span<const double> temperature,
                     const towt_options& options) {
+  detail::require_zone(options.zone, "fit_towt");
   if (load.ts.size() != load.kwh.size() || load.ts.size() != temperature.size())
     throw std::invalid_argument("fit_towt: ts, kwh and temperature must have the same size (" +
                                 std::to_string(load.ts.size()) + ", " +

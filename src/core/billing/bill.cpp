@@ -16,6 +16,14 @@ namespace {
 
 using detail::local_clock;
 
+/// The smallest difference between consecutive starts (at least two, strictly ascending).
+epoch_seconds smallest_gap(const std::vector<epoch_seconds>& start) {
+  epoch_seconds gap = start[1] - start[0];
+  for (std::size_t i = 2; i < start.size(); ++i)
+    gap = std::min(gap, start[i] - start[i - 1]);
+  return gap;
+}
+
 constexpr std::int64_t average_month_seconds = 2'629'746;  // 365.2425 / 12 days
 
 using detail::muldiv_round;
@@ -158,9 +166,10 @@ double bill::coverage() const noexcept {
 }
 
 void interval_series::validate() const {
-  if (interval_seconds <= 0)
-    throw std::invalid_argument(
-        fmt::format("interval_series: interval_seconds = {} must be positive", interval_seconds));
+  if (interval_seconds < 0)
+    throw std::invalid_argument(fmt::format(
+        "interval_series: interval_seconds = {} must be positive (or 0: inferred from the starts)",
+        interval_seconds));
   if (energy.size() != start.size())
     throw std::invalid_argument(fmt::format("interval_series: {} starts but {} energy values",
                                             start.size(), energy.size()));
@@ -172,12 +181,45 @@ void interval_series::validate() const {
       throw std::invalid_argument(fmt::format(
           "interval_series: row {} ({}) is not after row {} ({})", i,
           format_utc(from_epoch(start[i])), i - 1, format_utc(from_epoch(start[i - 1]))));
+  if (interval_seconds == 0 || start.size() < 2) {
+    (void)resolved_interval();  // refuses what cannot be inferred
+    return;
+  }
+  // A stated interval must fit the data: rows closer than it overlap (energy counted twice), and
+  // rows never that close mean coarser data (hourly data said to be 15-minute would bill four times
+  // its demand).
+  const epoch_seconds gap = smallest_gap(start);
+  if (gap < interval_seconds)
+    throw std::invalid_argument(fmt::format(
+        "interval_series: interval_seconds = {}, but rows are only {} s apart: intervals would "
+        "overlap",
+        interval_seconds, gap));
+  if (gap > interval_seconds)
+    throw std::invalid_argument(fmt::format(
+        "interval_series: interval_seconds = {}, but no two rows are closer than {} s: the data "
+        "looks like {}-second intervals (give that, or 0 to infer it)",
+        interval_seconds, gap, gap));
+}
+
+std::int32_t interval_series::resolved_interval() const {
+  if (interval_seconds > 0) return interval_seconds;
+  if (start.size() < 2)
+    throw std::invalid_argument(fmt::format(
+        "interval_series: interval_seconds is 0 (inferred from the starts), but there are {} "
+        "rows; give the interval",
+        start.size()));
+  const epoch_seconds gap = smallest_gap(start);
+  if (gap <= 0 || gap > 31 * 86400)
+    throw std::invalid_argument(
+        fmt::format("interval_series: cannot infer an interval from a {}-second gap", gap));
+  return static_cast<std::int32_t>(gap);
 }
 
 interval_series interval_series::from_rows(const reading_rows& rows, const uuid& sensor,
                                            std::int32_t interval) {
-  if (interval <= 0)
-    throw std::invalid_argument("interval_series::from_rows: interval_seconds must be positive");
+  if (interval < 0)
+    throw std::invalid_argument(
+        "interval_series::from_rows: interval_seconds must be positive (or 0: inferred)");
   std::vector<std::size_t> idx;
   for (std::size_t i = 0; i < rows.size(); ++i)
     if (rows.sensor_id[i] == sensor) idx.push_back(i);
@@ -202,10 +244,11 @@ interval_series interval_series::from_rows(const reading_rows& rows, const uuid&
 std::optional<peak> peak_demand(const interval_series& data, time_range period,
                                 std::int32_t window_seconds) {
   data.validate();
-  if (window_seconds <= 0 || window_seconds % data.interval_seconds != 0)
+  const std::int32_t interval = data.resolved_interval();
+  if (window_seconds <= 0 || window_seconds % interval != 0)
     throw std::invalid_argument(
         fmt::format("peak_demand: a {}-second window cannot be formed from {}-second intervals",
-                    window_seconds, data.interval_seconds));
+                    window_seconds, interval));
   const auto [lo, hi] = rows_in(data, period);
   std::optional<peak> best;
   for_each_window(data, lo, hi, window_seconds, [&](std::int64_t ws, milli w) {
@@ -221,13 +264,13 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
   if (options.meters < 1) throw std::invalid_argument("compute_bill: meters must be >= 1");
   t.validate();
   data.validate();
+  const std::int32_t interval = data.resolved_interval();
 
   bill b;
   b.period = period;
   const auto [lo, hi] = rows_in(data, period);
   b.intervals = static_cast<std::int64_t>(hi - lo);
-  b.coverage_seconds =
-      std::min<std::int64_t>(b.intervals * data.interval_seconds, period.length().count());
+  b.coverage_seconds = std::min<std::int64_t>(b.intervals * interval, period.length().count());
 
   // Energy by period and tier, tier position shared across the billing period.
   std::vector<std::size_t> offset(t.energy_periods.size() + 1, 0);
@@ -250,13 +293,13 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
 
   // Demand on clock-aligned windows.
   std::int64_t basis = std::int64_t{t.demand_window_minutes} * 60;
-  if (data.interval_seconds > basis || basis % data.interval_seconds != 0) {
+  if (interval > basis || basis % interval != 0) {
     b.notes.push_back(
         fmt::format("demand measured on the {}-second data interval: the tariff's {}-minute demand "
                     "window cannot be "
                     "formed from this data",
-                    data.interval_seconds, t.demand_window_minutes));
-    basis = data.interval_seconds;
+                    interval, t.demand_window_minutes));
+    basis = interval;
   }
   b.demand_window_seconds = static_cast<std::int32_t>(basis);
   struct running_max {

@@ -217,7 +217,8 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
       const bool tariff_match =
           within(*c.demand_diff, tol.demand_abs, tol.demand_rel, ours.peak_demand);
       for (const auto s : options.demand_intervals) {
-        if (s <= 0 || s % data.interval_seconds != 0) continue;  // cannot be formed from this data
+        if (s <= 0 || s % data.resolved_interval() != 0)
+          continue;  // cannot be formed from this data
         const auto p = peak_demand(data, ub.period, s);
         demand_on_interval d;
         d.interval_seconds = s;

@@ -58,6 +58,14 @@ void tariff::validate() const {
       1440 % demand_window_minutes != 0)
     throw std::invalid_argument(fmt::format(
         "demand_window_minutes = {}: must be 1..1440 and divide a day", demand_window_minutes));
+  // A tariff without a single charge would bill $0 for any usage: almost surely a tariff that was
+  // not read (an empty JSON object, a URDB record without rates), never a real one.
+  if (energy_periods.empty() && demand_periods.empty() && flat_demand_periods.empty() &&
+      fixed_charge == money{} && minimum_charge == money{})
+    throw std::invalid_argument(
+        "tariff" + (name.empty() ? std::string() : " '" + name + "'") +
+        " has no charges (no energy, demand or flat-demand periods, fixed or minimum charge): it "
+        "would bill 0 for any usage");
 }
 
 tariff flat_energy_tariff(money price_per_kwh) {

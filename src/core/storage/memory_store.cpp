@@ -6,9 +6,13 @@
 #include <energy/quality.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <optional>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 namespace energy::storage {
 namespace {
@@ -33,7 +37,10 @@ class memory_store final : public store {
     if (!tenants_.contains(b.tenant_id))
       throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " +
                                   b.tenant_id.to_string());
+    const auto old = buildings_.find(b.id);
+    const bool stale = old != buildings_.end() && affects_summaries(old->second, b);
     buildings_[b.id] = b;
+    if (stale) invalidate(b.id, all_time());
   }
   std::optional<building> get_building(const uuid& id) override { return find(buildings_, id); }
   std::vector<building> list_buildings(const uuid& tenant_id) override {
@@ -48,7 +55,14 @@ class memory_store final : public store {
     if (!buildings_.contains(s.building_id))
       throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
                                   s.building_id.to_string());
+    const auto old = sensors_.find(s.id);
+    const bool stale = old != sensors_.end() && affects_summaries(old->second, s);
+    // A sensor that moves leaves stale sums in its old building: invalidate that one while the
+    // sensor still belongs to it, so its readings and sensor summaries count there.
+    if (stale && old->second.building_id != s.building_id)
+      invalidate(old->second.building_id, all_time());
     sensors_[s.id] = s;
+    if (stale) invalidate(s.building_id, all_time());
   }
   std::optional<sensor> get_sensor(const uuid& id) override { return find(sensors_, id); }
   std::vector<sensor> list_sensors(const uuid& building_id) override {
@@ -100,8 +114,7 @@ class memory_store final : public store {
         it->second = {rows.value[i], rows.quality[i] | quality::corrected};
         ++result.replaced;
       }
-      const epoch_seconds hour = rows.ts[i] - (((rows.ts[i] % 3600) + 3600) % 3600);
-      dirty_[dirty_hour{rows.sensor_id[i], hour}] = ++sequence_;
+      dirty_[dirty_hour{rows.sensor_id[i], utc_hour(rows.ts[i])}] = ++sequence_;
     }
     for (const auto& s : states)
       states_[s.sensor_id] = sample_state{s.sensor_id, s.ts, s.raw_value};
@@ -166,7 +179,70 @@ class memory_store final : public store {
     return out;
   }
 
+  summary_settings get_summary_settings() override { return settings_; }
+
+  void set_summary_settings(const summary_settings& s) override {
+    if (s.cost_model.empty())
+      throw std::invalid_argument("set_summary_settings: cost_model must name a cost model");
+    if (s == settings_) return;
+    settings_ = s;
+    for (const auto& [id, b] : buildings_)
+      invalidate(id, all_time());
+  }
+
+  void invalidate_summaries(const uuid& building_id, time_range range) override {
+    if (!buildings_.contains(building_id))
+      throw std::invalid_argument("invalidate_summaries: unknown building " +
+                                  building_id.to_string());
+    invalidate(building_id, range);
+  }
+
  private:
+  /// See store::invalidate_summaries.
+  void invalidate(const uuid& building_id, time_range range) {
+    std::vector<uuid> ids;
+    for (const auto& [id, s] : sensors_)
+      if (s.building_id == building_id) ids.push_back(id);
+    std::optional<epoch_seconds> first, last;
+    for (const uuid& id : ids) {
+      const auto sit = readings_.find(id);
+      if (sit == readings_.end()) continue;
+      const auto lo = sit->second.lower_bound(to_epoch(range.start));
+      const auto hi = sit->second.lower_bound(to_epoch(range.end));
+      if (lo == hi) continue;
+      first = std::min(first.value_or(lo->first), lo->first);
+      last = std::max(last.value_or(std::prev(hi)->first), std::prev(hi)->first);
+    }
+    if (!first) return;
+    const time_range span{from_epoch(utc_hour(*first)), from_epoch(utc_hour(*last) + 3600)};
+    time_range marked = span;
+    for (auto it = summaries_.begin(); it != summaries_.end();) {
+      const summary_row& r = it->second;
+      const bool subject = r.scope == summary_scope::building
+                               ? r.subject_id == building_id
+                               : std::binary_search(ids.begin(), ids.end(), r.subject_id);
+      if (subject && r.period.start < span.end && span.start < r.period.end) {
+        marked.start = std::min(marked.start, r.period.start);
+        marked.end = std::max(marked.end, r.period.end);
+        it = summaries_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    const std::int64_t seq = ++sequence_;
+    for (const uuid& id : ids) {
+      const auto sit = readings_.find(id);
+      if (sit == readings_.end()) continue;
+      for (auto it = sit->second.lower_bound(to_epoch(marked.start));
+           it != sit->second.end() && it->first < to_epoch(marked.end); ++it)
+        dirty_[dirty_hour{id, utc_hour(it->first)}] = seq;
+    }
+  }
+
+  static epoch_seconds utc_hour(epoch_seconds ts) noexcept {
+    return ts - (((ts % 3600) + 3600) % 3600);
+  }
+
   template <class Map>
   static std::optional<typename Map::mapped_type> find(const Map& m, const uuid& id) {
     auto it = m.find(id);
@@ -200,6 +276,7 @@ class memory_store final : public store {
   std::map<dirty_hour, std::int64_t> dirty_;
   std::int64_t sequence_ = 0;
   std::map<summary_key, summary_row> summaries_;
+  summary_settings settings_;
 };
 
 }  // namespace

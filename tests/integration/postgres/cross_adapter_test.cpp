@@ -84,6 +84,8 @@ std::vector<summary_row> everything(store& s, const data_set& d) {
 }
 
 std::vector<summary_row> aggregate_through(store& s, const data_set& d) {
+  // Per-sensor summaries too, so that both scopes are compared across adapters.
+  s.set_summary_settings({.sensor_scope = true});
   for (const auto& t : d.tenants)
     s.put_tenant(t);
   for (const auto& b : d.buildings)
@@ -92,11 +94,8 @@ std::vector<summary_row> aggregate_through(store& s, const data_set& d) {
     s.put_sensor(se);
   for (const auto& batch : d.batches) {
     (void)s.write_readings(batch);
-    // A run between the batches: late rows re-aggregate. Per-sensor summaries too, so that both
-    // scopes are compared across adapters.
-    aggregate::refresh_options options;
-    options.sensor_scope = true;
-    (void)aggregate::refresh_summaries(s, options);
+    // A run between the batches: late rows re-aggregate.
+    (void)aggregate::refresh_summaries(s);
   }
   return everything(s, d);
 }

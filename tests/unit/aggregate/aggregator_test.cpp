@@ -301,6 +301,7 @@ TEST_CASE("flat-rate cost prices each hour exactly and days sum the hours", "[ag
       const auto h = (to_epoch(hour.start) / 3600) % 24;
       return money::from_micros(q * (h < 13 ? 2 : 1));
     }
+    std::string identity() const override { return "night_double"; }
   } custom;
   aggregator agg2(p.buildings, p.sensors, {true, true, &custom});
   agg2.add(s.id, to_epoch(at("2024-07-01T12:00:00Z")), 10);

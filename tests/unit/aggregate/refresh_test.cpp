@@ -33,8 +33,11 @@ std::unique_ptr<storage::store> open_test_store() {
 #endif
 }
 
-std::unique_ptr<storage::store> store_for(const portfolio& p) {
+/// A store holding the portfolio's metadata; per-sensor summaries on unless `sensor_scope` is
+/// false.
+std::unique_ptr<storage::store> store_for(const portfolio& p, bool sensor_scope = true) {
   auto st = open_test_store();
+  st->set_summary_settings({.sensor_scope = sensor_scope});
   st->put_tenant(p.owner);
   for (const auto& b : p.buildings)
     st->put_building(b);
@@ -73,7 +76,7 @@ std::vector<summary_row> one_pass(const portfolio& p, const reading_rows& rows) 
   return out;
 }
 
-/// The job with per-sensor summaries too (what `one_pass` computes).
+/// The job with per-sensor summaries too (what `one_pass` computes); the store must agree.
 refresh_options with_sensors(refresh_options o = {}) {
   o.sensor_scope = true;
   return o;
@@ -260,6 +263,15 @@ TEST_CASE("a dirty mark of a sensor the store does not know is reported, not dro
     std::vector<summary_row> read_summaries(const storage::summary_query& q) override {
       return inner->read_summaries(q);
     }
+    storage::summary_settings get_summary_settings() override {
+      return inner->get_summary_settings();
+    }
+    void set_summary_settings(const storage::summary_settings& s) override {
+      inner->set_summary_settings(s);
+    }
+    void invalidate_summaries(const uuid& b, time_range r) override {
+      inner->invalidate_summaries(b, r);
+    }
   } st;
   portfolio p;
   const building b = p.add_building("UTC");
@@ -282,7 +294,7 @@ TEST_CASE("by default the job writes the same building summaries and no sensor o
   auto full = store_for(p);
   full->write_readings(rows);
   refresh_summaries(*full, with_sensors());
-  auto lean = store_for(p);
+  auto lean = store_for(p, false);
   lean->write_readings(rows);
   const auto report = refresh_summaries(*lean);  // the default: per-building summaries only
   std::vector<summary_row> expected;

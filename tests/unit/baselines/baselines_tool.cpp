@@ -259,7 +259,7 @@ int report(const std::string& dir) {
 struct towt_input {
   load_series load;
   std::vector<double> temp;
-  towt_options options;
+  towt_options options;  // zone set per dataset
 };
 
 /// The IL baseline year (hourly, °F) or UK sample-1's first year (half-hourly, °C).

@@ -453,3 +453,57 @@ TEST_CASE("the hourly cost hook uses the first tier of a tiered period", "[billi
       {rate_tier{10'000, dollars("0.10"), {}}, rate_tier{std::nullopt, dollars("0.30"), {}}}}};
   CHECK(energy_charge(t, local(z, 2023, 7, 1, 5), 50'000, z) == dollars("5.00"));
 }
+
+TEST_CASE(
+    "a series without a stated interval infers it from its starts; hourly data bills hourly "
+    "demand",
+    "[billing][interval]") {
+  const auto z = la();
+  tariff t;
+  t.demand_periods = {rate_period{{rate_tier{std::nullopt, dollars("10"), {}}}}};  // $10/kW
+  const auto from = local(z, 2023, 7, 3);
+  auto hourly = series(from, from + hours{24}, 3600, [](utc_seconds) { return milli{5'000}; });
+  hourly.interval_seconds = 0;  // the default: inferred
+  CHECK(interval_series{}.interval_seconds == 0);
+  CHECK(hourly.resolved_interval() == 3600);
+  const auto b = compute_bill(hourly, t, z, {from, from + hours{24}});
+  CHECK(b.peak_demand == 5'000);  // 5 kWh in an hour is 5 kW, not the 20 kW a 15-minute guess gave
+  CHECK(b.coverage() == Approx(1.0));
+  CHECK(b.total == dollars("50.00"));
+  CHECK(peak_demand(hourly, {from, from + hours{24}}, 3600)->demand == 5'000);
+}
+
+TEST_CASE("a stated interval that contradicts the starts is refused, not billed",
+          "[billing][interval]") {
+  const auto z = la();
+  const auto from = local(z, 2023, 7, 3);
+  const time_range day{from, from + hours{24}};
+  const auto tariff = flat_energy_tariff(dollars("0.10"));
+  auto hourly = series(from, from + hours{24}, 3600, [](utc_seconds) { return milli{5'000}; });
+  hourly.interval_seconds = 900;  // hourly data said to be 15-minute
+  CHECK_THROWS_WITH(compute_bill(hourly, tariff, z, day),
+                    Catch::Contains("no two rows are closer than 3600 s"));
+  auto quarter = series(from, from + hours{24}, 900, [](utc_seconds) { return milli{1'000}; });
+  quarter.interval_seconds = 3600;  // overlapping hours
+  CHECK_THROWS_WITH(compute_bill(quarter, tariff, z, day), Catch::Contains("overlap"));
+  interval_series one;
+  one.start = {to_epoch(from)};
+  one.energy = {1'000};
+  CHECK_THROWS_WITH(compute_bill(one, tariff, z, day), Catch::Contains("give the interval"));
+  one.interval_seconds = 3600;  // stated: one row is fine
+  CHECK(compute_bill(one, tariff, z, day).energy == 1'000);
+}
+
+TEST_CASE("a tariff without any charge is refused instead of billing 0", "[billing][tariff]") {
+  const auto z = la();
+  const auto from = local(z, 2023, 7, 3);
+  const auto data = series(from, from + hours{24}, 3600, [](utc_seconds) { return milli{5'000}; });
+  tariff empty;
+  empty.name = "read from an empty file";
+  CHECK_THROWS_WITH(compute_bill(data, empty, z, {from, from + hours{24}}),
+                    Catch::Contains("has no charges"));
+  CHECK_THROWS_AS(empty.validate(), std::invalid_argument);
+  tariff fixed_only;
+  fixed_only.fixed_charge = dollars("12.00");  // a meter fee alone is a real (if odd) tariff
+  CHECK_NOTHROW(fixed_only.validate());
+}

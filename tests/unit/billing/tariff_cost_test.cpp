@@ -61,6 +61,9 @@ TEST_CASE(
 
   billing::tariff_cost costs;
   costs.set_tariff(with_tariff.id, peak_evening_tariff());
+  // The store refreshes only with the cost model its settings name.
+  CHECK_THROWS_AS(aggregate::refresh_summaries(*db, {.costs = &costs}), std::invalid_argument);
+  db->set_summary_settings({.cost_model = costs.identity()});
   aggregate::refresh_summaries(*db, {.costs = &costs});
 
   const time_range day{from_epoch(start), from_epoch(start + 25 * 3600)};
@@ -79,6 +82,28 @@ TEST_CASE(
   CHECK(hours[17].cost ==
         *money::parse("0.30"));  // local 16:00 (hour index 17: 01:00 occurs twice)
   CHECK(hours[16].cost == *money::parse("0.10"));
+}
+
+TEST_CASE("a tariff cost model's identity changes with any price or schedule and only then",
+          "[billing][aggregate]") {
+  const uuid a = uuid::v7(), b = uuid::v7();
+  billing::tariff_cost one, same, other_price, other_hour, other_building;
+  one.set_tariff(a, peak_evening_tariff());
+  same.set_tariff(a, peak_evening_tariff());
+  billing::tariff t = peak_evening_tariff();
+  t.energy_periods.back().tiers.front().rate =
+      t.energy_periods.back().tiers.front().rate + money::from_micros(1);
+  other_price.set_tariff(a, t);
+  t = peak_evening_tariff();
+  t.energy_weekday[5][3] = t.energy_weekday[5][3] == 0 ? 1 : 0;
+  other_hour.set_tariff(a, t);
+  other_building.set_tariff(b, peak_evening_tariff());
+  CHECK(one.identity().starts_with("tariff:"));
+  CHECK(one.identity() == same.identity());
+  CHECK(one.identity() != other_price.identity());
+  CHECK(one.identity() != other_hour.identity());
+  CHECK(one.identity() != other_building.identity());
+  CHECK(one.identity() != billing::tariff_cost{}.identity());
 }
 
 TEST_CASE("an invalid tariff is refused when it is set, not at the first bucket",
