@@ -34,9 +34,11 @@ assembly assemble(const config& cfg, services& app) {
   for (auto& r : api::routes({.max_batch_readings = cfg.max_batch_readings}))
     out.routes.push_back(std::move(r));
   if (app.auth != nullptr)
-    for (auto& r : auth::routes(*app.auth)) out.routes.push_back(std::move(r));
+    for (auto& r : auth::routes(*app.auth))
+      out.routes.push_back(std::move(r));
   if (app.jobs != nullptr)
-    for (auto& r : jobs::routes(*app.jobs)) out.routes.push_back(std::move(r));
+    for (auto& r : jobs::routes(*app.jobs))
+      out.routes.push_back(std::move(r));
   nlohmann::json schemas = api::schemas();
   out.openapi = openapi_document(
       out.routes,
