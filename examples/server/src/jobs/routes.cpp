@@ -291,11 +291,11 @@ void add_alert_routes(std::vector<route>& out) {
             const auto a =
                 alert_book(ctx.db()).get(ctx.who().tenant_id, path_id(r, "alert_id", "alert"));
             if (!a) throw_not_found("alert");
-            auto out = to_json(*a);
-            out["notifications"] = nlohmann::json::array();
+            auto body = to_json(*a);
+            body["notifications"] = nlohmann::json::array();
             for (const auto& n : outbox(ctx.db()).for_alert(a->id))
-              out["notifications"].push_back(to_json(n));
-            return response::json(200, out);
+              body["notifications"].push_back(to_json(n));
+            return response::json(200, body);
           },
       .operation = {{"operationId", "getAlert"},
                     {"tags", {"alerts"}},

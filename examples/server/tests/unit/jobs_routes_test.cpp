@@ -7,6 +7,7 @@
 
 #include <energy/storage/open.hpp>
 
+#include "auth/access.hpp"
 #include "http/context.hpp"
 #include "http/dispatch.hpp"
 #include "http/router.hpp"
@@ -77,13 +78,13 @@ struct harness {
   answer call(http_method m, const std::string& target, const principal& who,
               const std::string& body = {}) {
     const auto q = target.find('?');
-    const auto path = target.substr(0, q);
-    auto matched = routes.match(m, path);
+    const auto target_path = target.substr(0, q);
+    auto matched = routes.match(m, target_path);
     if (!matched.found) return {404, {}, {}};
-    if (!allowed(matched.found->who, who.who)) return {403, {}, {}};
+    if (!auth::allows(matched.found->who, who)) return {403, {}, {}};
     request req;
     req.method = m;
-    req.path = path;
+    req.path = target_path;
     req.path_params = matched.path_params;
     if (q != std::string::npos) req.query = *parse_query(target.substr(q + 1));
     req.body = body;
