@@ -148,7 +148,10 @@ void a_sensor_change_invalidates_the_sums_it_joined(const store_factory& factory
   s->put_sensor(w.s_low);
   (void)aggregate::refresh_summaries(*s);
   require_up_to_date(*s, w);
-  // Kind: a sampled value is not aggregated at all; its sums disappear.
+  // Kind: a sampled state is not aggregated at all; its sums disappear. (Only temperatures are
+  // sampled states: a gas sensor of that kind is refused by put_sensor's metadata check.)
+  w.s_high.type = sensor_type::temperature;
+  w.s_high.unit = "degC";
   w.s_high.kind = reading_kind::instantaneous_value;
   s->put_sensor(w.s_high);
   (void)aggregate::refresh_summaries(*s);
