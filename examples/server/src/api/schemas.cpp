@@ -74,7 +74,12 @@ nlohmann::json schemas() {
       {"properties",
        {{"type", {{"type", "string"}, {"enum", types}}},
         {"kind", {{"type", "string"}, {"enum", kinds}}},
-        {"unit", str("unit of the values it sends: kWh, Wh, MWh, kW, W, m3, ft3, degC, ...")},
+        {"unit",
+         [] {
+           auto u = str("unit of the values it sends: kWh, Wh, MWh, kW, W, m3, ft3, degC, ...");
+           u["example"] = "kWh";  // the unit of the first `type` and `kind` (electricity energy)
+           return u;
+         }()},
         {"interval_seconds", {{"type", "integer"}, {"minimum", 60}, {"maximum", 86400}}},
         {"location", str()},
         {"max_value", nullable("number", "physical bound of one reading, in its unit")},
