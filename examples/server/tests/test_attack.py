@@ -69,6 +69,15 @@ class World:
                                admin.token, body)
         assert status == 201, s
         ids["sensor_id"] = s["id"]
+        # An alert configuration too, so its id is real: routes under /alert-configs/{config_id}
+        # are then attacked past their existence check and in the cross-tenant id swaps.
+        create_config = self._op("POST", "/api/v1/buildings/{building_id}/alert-configs")
+        body = at.example(self.doc, create_config.body_schema(self.doc), ids)
+        body["data_gap_minutes"] = 60  # a config needs at least one condition
+        status, _, c = ah.call(self.base, "POST", f"/api/v1/buildings/{b['id']}/alert-configs",
+                               admin.token, body)
+        assert status == 201, c
+        ids["config_id"] = c["id"]
         viewer = ah.create_user(self.base, admin.token, "viewer")
         operator = ah.create_user(self.base, admin.token, "operator")
         device = ah.create_device_key(self.base, admin.token, "meter " + label)

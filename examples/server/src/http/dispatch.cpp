@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http/dispatch.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -59,6 +60,36 @@ bool iequals(std::string_view a, std::string_view b) {
 
 /// The route declares its request media types in its OpenAPI requestBody; a body of another type
 /// is refused before the handler parses it.
+/// Deepest nesting of arrays and objects in a JSON text (brackets inside strings do not count).
+/// Linear, no allocation: run before any parser sees the body, because copying or destroying a
+/// document nested a hundred thousand levels deep recurses past the worker's stack.
+std::size_t json_nesting_depth(std::string_view text) noexcept {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+/// No document of this API nests deeper than a handful of levels.
+constexpr std::size_t max_json_depth = 32;
+
 void check_media_type(const route& r, const request& req) {
   if (req.body.empty()) return;
   const auto body = r.operation.find("requestBody");
@@ -138,6 +169,11 @@ response dispatcher::run(request& req, worker_slot& slot, const route*& matched,
     }
   }
   check_media_type(*m.found, req);
+  if (json_nesting_depth(req.body) > max_json_depth) {
+    throw problem_error(make_problem(
+        "/problems/bad-request",
+        "the JSON body is nested more than " + std::to_string(max_json_depth) + " levels deep"));
+  }
 
   auto delay = options_.retry_backoff;
   for (int attempt = 1;; ++attempt) {
