@@ -119,7 +119,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   opt.validation.now = from_epoch(2'000'000'000);
   opt.chunk_rows = 3;
   const auto first = ingest::ingest_batch(*st, b, opt, whole->rejections);
-  FUZZ_CHECK(first.received == first.accepted + first.rejected + first.duplicates);
+  FUZZ_CHECK(first.received ==
+             first.accepted + first.rejected + first.duplicates + first.superseded);
   FUZZ_CHECK(first.rows == first.inserted + first.unchanged + first.replaced);
   const auto count = st->count_readings();
   const auto again = ingest::ingest_batch(*st, b, opt, whole->rejections);
