@@ -29,6 +29,7 @@ if [ -f "$data/eemeter/il-electricity-cdd-only-hourly.csv" ]; then
   "$energy" summaries --building "$building" --resolution day --from 2016-11-04 --to 2016-11-08
   echo "== monthly summaries 2016"
   "$energy" summaries --building "$building" --resolution month --from 2016-01-01 --to 2017-01-01
+  mkdir -p "$build/demo"
   report="$build/demo/efficiency-2016-11.pdf"
   echo "== efficiency report for November 2016 (JSON insights below; PDF in $report)"
   "$energy" report --building "$building" --type efficiency --period month --end 2016-12-01 \
