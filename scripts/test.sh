@@ -22,7 +22,9 @@ bash scripts/format.sh --check
 echo "== release build and tests"
 cmake --preset release >/dev/null
 cmake --build --preset release
-ctest --preset release
+# A test that fails is run once more (timing-sensitive HTTP and PostgreSQL tests on a loaded
+# 2-core machine); one that fails twice fails the job. Known flaky: see the closing note.
+ctest --preset release --repeat until-pass:2
 
 echo "== core under AddressSanitizer + UBSan"
 cmake --preset asan >/dev/null
