@@ -245,4 +245,10 @@ def energy_milli(values) -> np.ndarray:
     v = np.asarray(values, dtype="float64")
     if not np.isfinite(v).all():
         raise ValueError(f"values[{int(np.flatnonzero(~np.isfinite(v))[0])}]: not a finite number")
+    # int64 Wh holds about 9.2e15 kWh; beyond it the cast wraps (1e300 became INT64_MIN).
+    too_large = np.abs(v) >= 9.2e15
+    if too_large.any():
+        i = int(np.flatnonzero(too_large)[0])
+        raise ValueError(f"values[{i}]: {v[i]!r} kWh does not fit in int64 watt-hours "
+                         "(|value| < 9.2e15 kWh)")
     return np.round(v * 1000.0).astype("int64")

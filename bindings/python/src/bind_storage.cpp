@@ -14,8 +14,6 @@
 namespace energy::py {
 namespace {
 
-constexpr std::int64_t far_future = std::numeric_limits<std::int64_t>::max() / 4'000'000'000;
-
 pyb::dict refresh_report_dict(const aggregate::refresh_report& r) {
   pyb::dict out;
   out["marks_claimed"] = r.marks_claimed;
@@ -26,10 +24,11 @@ pyb::dict refresh_report_dict(const aggregate::refresh_report& r) {
   return out;
 }
 
+/// [start, end); an omitted bound is the store's whole span (years 0000 to 9999), so no stored
+/// reading is silently left out (rows numpy cannot hold are refused by to_datetime64_ns).
 time_range range_of(const pyb::object& start, const pyb::object& end) {
-  return {to_instant(start, "start",
-                     from_epoch(std::numeric_limits<std::int64_t>::min() / 4'000'000'000)),
-          to_instant(end, "end", from_epoch(far_future))};
+  return {to_instant(start, "start", storage::all_time().start),
+          to_instant(end, "end", storage::all_time().end)};
 }
 
 pyb::dict readings_columns(reading_rows&& rows, bool with_sensor) {

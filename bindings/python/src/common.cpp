@@ -26,6 +26,16 @@ utc_seconds to_instant(const pyb::handle& h, const char* what, utc_seconds fallb
 }
 
 pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds) {
+  // datetime64[ns] spans 1677-09-21 to 2262-04-11: outside it the product wraps into a
+  // plausible wrong date (year 1000 came back as 2169), so such an instant is refused by name.
+  constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1'000'000'000;
+  for (std::size_t i = 0; i < seconds.size(); ++i) {
+    if (seconds[i] >= limit || seconds[i] <= -limit)
+      throw pyb::value_error(
+          fmt::format("ts[{}]: {} lies outside what numpy's datetime64[ns] can hold (1677-09-21 to "
+                      "2262-04-11 UTC); ask for a range within it",
+                      i, format_utc(from_epoch(seconds[i]))));
+  }
   for (auto& s : seconds)
     s *= 1'000'000'000;
   auto* owned = new std::vector<std::int64_t>(std::move(seconds));

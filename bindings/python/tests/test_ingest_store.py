@@ -72,3 +72,29 @@ def test_sqlite_store_round_trips_through_python(tmp_path, chicago):
     assert list(days["hours"]) == [25.0, 24.0]
     assert list(days["consumption_milli"]) == [18750, 750]
     assert str(days.index[0]) == "2024-11-03 00:00:00-05:00"
+
+
+def test_readings_before_1896_come_back_without_a_start(store, chicago):
+    t, b, _ = chicago
+    old = energy.Sensor(b.id, interval_seconds=3600, created_at="1880-01-01T00:00:00Z")
+    store.put_sensor(old)
+    ts = np.array(["1890-06-01T00:00:00", "2024-06-01T00:00:00"], dtype="datetime64[ns]")
+    assert energy.ingest(store, [old.id, old.id], ts, np.array([1.0, 2.0]))["inserted"] == 2
+    cols = store.read_readings(old.id)
+    assert cols["ts"].tolist() == ts.tolist()
+
+
+def test_an_instant_numpy_cannot_hold_is_refused_not_wrapped(tmp_path, store, chicago):
+    _, _, m = chicago
+    csv = tmp_path / "ancient.csv"
+    csv.write_text("timestamp,value_kwh\n1000-01-01T00:00:00Z,1.5\n2024-01-01T00:00:00Z,2.5\n")
+    with pytest.raises(ValueError, match=r"ts\[0\]: 1000-01-01.*datetime64\[ns\]"):
+        energy.read_readings_file(str(csv), sensor_id=m.id)
+
+
+def test_energy_milli_refuses_values_that_do_not_fit_in_int64_watt_hours():
+    assert energy.energy_milli([1.25, -2.5, 9e15]).tolist() == [1250, -2500, 9 * 10**18]
+    with pytest.raises(ValueError, match=r"values\[1\].*int64 watt-hours"):
+        energy.energy_milli([1.0, 1e300])
+    with pytest.raises(ValueError, match=r"values\[0\].*int64"):
+        energy.energy_milli([-1e16])

@@ -242,6 +242,7 @@ ADMITS = {
     "admin": {"admin"},
     "device": {"device", "operator", "admin"},
     "server_admin": {"server_admin"},
+    "person": {"viewer", "operator", "admin", "server_admin"},
 }
 
 

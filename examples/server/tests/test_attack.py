@@ -51,6 +51,7 @@ class World:
         self.ops = list(at.operations(doc))
         self.root = ah.admin_token(self.base)
         self.tenants = [self._tenant("A"), self._tenant("B")]
+        self._open_alerts()
 
     def _op(self, method: str, path: str) -> at.Operation:
         return next(o for o in self.ops if o.method == method and o.path == path)
@@ -87,6 +88,17 @@ class World:
                                        "viewer": viewer.token, "device": device.token,
                                        "server_admin": self.root},
                 "admin": admin}
+
+    def _open_alerts(self) -> None:
+        """One evaluation opens each tenant's data-gap alert (its sensor never reported), so
+        routes under /alerts/{alert_id} are attacked with real ids too."""
+        status, _, run = ah.call(self.base, "POST", "/api/v1/jobs/alerts/run", self.root)
+        assert status == 200 and run["state"] == "succeeded", run
+        for t in self.tenants:
+            status, _, page = ah.call(self.base, "GET", "/api/v1/alerts?state=open",
+                                      t["tokens"]["admin"])
+            assert status == 200 and len(page["alerts"]) == 1, page
+            t["ids"]["alert_id"] = page["alerts"][0]["id"]
 
     def digest(self) -> dict:
         return at.digest(self.server.db_uri)

@@ -158,3 +158,93 @@ def test_logout_ends_the_session_over_http(server):
     assert status == 401
     # The admin's other session (from create_tenant) still works.
     assert ah.call(server.base, "GET", "/api/v1/users", admin.token)[0] == 200
+
+
+@pytest.fixture(scope="module")
+def unthrottled_server(backend):
+    s = Server(backend, env={"ENERGY_LOGIN_MAX_FAILURES": "1000",
+                             "ENERGY_LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
+                             "ENERGY_JOBS": "off"}).start()
+    yield s
+    s.stop()
+
+
+def _login_seconds(base, email):
+    started = time.perf_counter()
+    status, _, body = ah.call(base, "POST", "/api/v1/auth/login",
+                              body={"email": email, "password": "wrong-password-1"})
+    return time.perf_counter() - started, status, body
+
+
+def test_a_failed_login_does_not_tell_a_known_account_by_its_answer_or_its_time(
+        unthrottled_server):
+    base = unthrottled_server.base
+    root = ah.admin_token(base)
+    known = ah.create_tenant(base, root).email
+    unknown = ah.unique_email("nobody")
+    # Interleaved, so load on the machine falls on both alike; medians, so a scheduling hiccup
+    # does not decide. Without the dummy verification an unknown account answers ~50x faster.
+    times = {known: [], unknown: []}
+    bodies = {}
+    for _ in range(15):
+        for email in (known, unknown):
+            seconds, status, body = _login_seconds(base, email)
+            assert status == 401
+            times[email].append(seconds)
+            bodies[email] = {k: v for k, v in body.items() if k not in ("request_id", "instance")}
+    assert bodies[known] == bodies[unknown]
+    median = {email: sorted(t)[len(t) // 2] for email, t in times.items()}
+    ratio = median[unknown] / median[known]
+    print(f"login failure medians: known {median[known] * 1e3:.1f} ms, "
+          f"unknown {median[unknown] * 1e3:.1f} ms, ratio {ratio:.2f}")
+    assert 0.5 < ratio < 2.0, median
+
+
+def test_a_user_changes_its_password_and_every_old_session_ends(server):
+    root = ah.admin_token(server.base)
+    admin = ah.create_tenant(server.base, root)
+    viewer = ah.create_user(server.base, admin.token, "viewer")
+    second = ah.login(server.base, viewer.email, viewer.password)  # another device's session
+    path = "/api/v1/auth/password"
+
+    status, _, body = ah.call(server.base, "POST", path, viewer.token,
+                              body={"current_password": "not-it-1", "new_password": "n3w-" + "x" * 12})
+    assert status == 400 and body["field"] == "/current_password", body
+    status, _, body = ah.call(server.base, "POST", path, viewer.token,
+                              body={"current_password": viewer.password,
+                                    "new_password": viewer.password})
+    assert status == 400 and body["field"] == "/new_password", body
+    status, _, body = ah.call(server.base, "POST", path, viewer.token,
+                              body={"current_password": viewer.password, "new_password": "short"})
+    assert status == 400 and body["field"] == "/new_password", body
+
+    new_password = "n3w-" + viewer.password
+    status, _, fresh = ah.call(server.base, "POST", path, viewer.token,
+                               body={"current_password": viewer.password,
+                                     "new_password": new_password})
+    assert status == 200, fresh
+    # Both old sessions are over: access and refresh tokens alike.
+    for token in (viewer.token, second["access_token"]):
+        status, _, _ = ah.call(server.base, "GET", f"/api/v1/tenants/{viewer.tenant_id}/buildings",
+                               token)
+        assert status == 401
+    status, _, _ = ah.call(server.base, "POST", "/api/v1/auth/refresh",
+                           body={"refresh_token": second["refresh_token"]})
+    assert status == 401
+    # The returned session works; the old password no longer logs in, the new one does.
+    status, _, _ = ah.call(server.base, "GET", f"/api/v1/tenants/{viewer.tenant_id}/buildings",
+                           fresh["access_token"])
+    assert status == 200
+    status, _, _ = ah.call(server.base, "POST", "/api/v1/auth/login",
+                           body={"email": viewer.email, "password": viewer.password})
+    assert status == 401
+    assert ah.login(server.base, viewer.email, new_password)["user"]["id"] == viewer.user_id
+
+    key = ah.create_device_key(server.base, admin.token, "gateway")
+    status, _, _ = ah.call(server.base, "POST", path, key.token,
+                           body={"current_password": "x", "new_password": "y" * 16})
+    assert status == 403
+    status, _, audit = ah.call(server.base, "GET", "/api/v1/audit?limit=500", admin.token)
+    assert status == 200
+    events = [e["event"] for e in audit["events"]]
+    assert "password_changed" in events and "password_change_failed" in events

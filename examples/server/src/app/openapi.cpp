@@ -22,6 +22,8 @@ std::string_view to_string(access a) noexcept {
       return "device";
     case access::server_admin:
       return "server_admin";
+    case access::person:
+      return "person";
   }
   return "viewer";
 }

@@ -21,6 +21,8 @@ bool allows(access level, const principal& who) noexcept {
              (r == role::device || r == role::operator_ || r == role::admin);
     case access::server_admin:
       return who.tenant_id.is_nil() && r == role::server_admin;
+    case access::person:
+      return tenant_user || (who.tenant_id.is_nil() && r == role::server_admin);
   }
   return false;
 }

@@ -186,6 +186,42 @@ route logout_route(service& s) {
   return rt;
 }
 
+route change_password_route(service& s) {
+  route rt;
+  rt.method = http_method::post;
+  rt.pattern = "/api/v1/auth/password";
+  rt.who = access::person;
+  rt.handle = [&s](const request& r, request_context& ctx) {
+    const json body = object_body(r);
+    const std::string current = required_string(body, "current_password");
+    const std::string next = required_string(body, "new_password");
+    return json_response(
+        200,
+        s.change_password(ctx.db(), actor{ctx.who(), r.remote_address}, current, next).to_json());
+  };
+  rt.operation = {
+      {"operationId", "changePassword"},
+      {"tags", {"auth"}},
+      {"summary",
+       "Change the caller's own password: every session of the account ends and new tokens are "
+       "returned"},
+      {"requestBody",
+       {{"required", true},
+        {"content",
+         json_content({{"type", "object"},
+                       {"required", {"current_password", "new_password"}},
+                       {"properties",
+                        {{"current_password", {{"type", "string"}, {"maxLength", 1024}}},
+                         {"new_password", {{"type", "string"}, {"maxLength", 1024}}}}}})}}},
+      {"responses",
+       {{"200", {{"description", "New tokens"}, {"content", json_content(token_pair_schema())}}},
+        {"400", problem_response("Wrong current password, or a weak or unchanged new password")},
+        {"401", problem_response("No valid credentials")},
+        {"403", problem_response("A device key")},
+        {"429", problem_response("Too many failed attempts for this account or address")}}}};
+  return rt;
+}
+
 json tenant_json(const tenant& t) {
   return {{"id", t.id.to_string()}, {"name", t.name}, {"created_at", format_utc(t.created_at)}};
 }
@@ -607,6 +643,7 @@ std::vector<route> routes(service& s) {
   return {login_route(s),
           refresh_route(s),
           logout_route(s),
+          change_password_route(s),
           create_tenant_route(s),
           list_tenants_route(s),
           create_user_route(s),

@@ -354,6 +354,53 @@ token_pair service::login(db::connection& db, std::string_view email_text,
   return out;
 }
 
+token_pair service::change_password(db::connection& db, const actor& by,
+                                    std::string_view current_password,
+                                    std::string_view new_password) {
+  const auto found = users::find(db, by.who.subject);
+  if (!found || !found->active) throw_unauthorized();
+  const epoch_seconds now = clock_();
+  if (const auto wait = limits_.blocked_for(db, found->email, by.address, now)) {
+    db.transaction([&](db::connection& tx) {
+      audit_.record(tx, {"password_change_throttled",
+                         found->tenant_id,
+                         found->email,
+                         by.address,
+                         {{"retry_after", *wait}}});
+    });
+    throw_rate_limited(*wait);
+  }
+  if (!hasher_.verify(found->password_hash, current_password)) {
+    limits_.record_failure(db, found->email, by.address, now);
+    db.transaction([&](db::connection& tx) {
+      audit_.record(tx, {"password_change_failed",
+                         found->tenant_id,
+                         found->email,
+                         by.address,
+                         {{"reason", "wrong current password"}}});
+    });
+    throw_invalid("the current password is wrong", "/current_password");
+  }
+  if (new_password == current_password)
+    throw_invalid("the new password is the current one", "/new_password");
+  user u = *found;
+  u.password_hash = hash_new_password(new_password, "/new_password");
+  u.updated_at = now;
+  token_pair out;
+  db.transaction([&](db::connection& tx) {
+    users::update(tx, u);
+    tx.exec(
+        "UPDATE auth_sessions SET revoked_at = $2, revoked_reason = 'password_changed' "
+        "WHERE user_id = $1 AND revoked_at IS NULL",
+        {u.id.to_string(), std::int64_t{now}});
+    limits_.record_success(tx, u.email);
+    out = start_session(tx, u);
+    audit_.record(tx,
+                  {"password_changed", u.tenant_id, u.email, by.address, nlohmann::json::object()});
+  });
+  return out;
+}
+
 std::string service::hash_new_password(std::string_view password, std::string field) const {
   if (const auto why = password_problem(password); !why.empty()) throw_invalid(why, field);
   return hasher_.hash(password);

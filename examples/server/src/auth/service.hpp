@@ -108,6 +108,16 @@ class service final : public authenticator {
   /// Unknown tokens are ignored (logout never fails).
   void logout(db::connection& db, std::string_view refresh_token, const std::string& address);
 
+  /// The signed-in user `by` changes its own password. The current password is checked like a
+  /// login (a wrong one counts towards the account's failed-login limit); the new one must meet
+  /// the password rules and differ from it. Every session of the user ends (a thief holding a
+  /// token is logged out too) and a new session's tokens are returned.
+  /// @throws problem_error 400 (wrong current password, weak or unchanged new password), 401
+  ///         (the account is gone or deactivated), 429 (failed-login limit reached).
+  [[nodiscard]] token_pair change_password(db::connection& db, const actor& by,
+                                           std::string_view current_password,
+                                           std::string_view new_password);
+
   // --- users and tenants -----------------------------------------------------------------------
   /// A tenant admin creates a user of its own tenant. `password` empty: generated and returned.
   /// @throws problem_error 400 (bad e-mail, role or password), 409 (e-mail taken).

@@ -63,6 +63,7 @@ enum class access : std::uint8_t {
   admin,         ///< tenant admin
   device,        ///< a device key, or an operator/admin user (ingest routes)
   server_admin,  ///< the server-wide administrator (creates tenants)
+  person,        ///< any signed-in user: a tenant's user or the server administrator; no device key
 };
 
 using handler = std::function<response(const request&, request_context&)>;

@@ -448,6 +448,9 @@ class session final : public session_base, public std::enable_shared_from_this<s
         stream_, *out,
         [self = this->shared_from_this(), out](boost::system::error_code ec, std::size_t) {
           --self->server_->in_flight;
+          // A refused request's body may still be arriving: closing now would reset the
+          // connection and the client could lose the problem document it has not read yet.
+          if (!ec && self->refused_ && !is_tls) return self->linger_then_close();
           if (ec || !out->keep_alive()) return self->close_gracefully();
           // Keep memory per idle connection bounded after a large request.
           if (self->buffer_.size() == 0 && self->buffer_.capacity() > read_buffer_bytes) {
