@@ -66,6 +66,7 @@ class World:
         ids["building_id"] = b["id"]
         create_sensor = self._op("POST", "/api/v1/buildings/{building_id}/sensors")
         body = at.example(self.doc, create_sensor.body_schema(self.doc), ids)
+        body["created_at"] = "2026-01-01T00:00:00Z"  # silent since: its data-gap alert opens
         status, _, s = ah.call(self.base, "POST", f"/api/v1/buildings/{b['id']}/sensors",
                                admin.token, body)
         assert status == 201, s
@@ -97,7 +98,7 @@ class World:
         for t in self.tenants:
             status, _, page = ah.call(self.base, "GET", "/api/v1/alerts?state=open",
                                       t["tokens"]["admin"])
-            assert status == 200 and len(page["alerts"]) == 1, page
+            assert status == 200 and len(page["alerts"]) == 1, (page, run)
             t["ids"]["alert_id"] = page["alerts"][0]["id"]
 
     def digest(self) -> dict:
