@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// Samples -> reading batch (unit conversion to the sensor's unit) -> ingest into a store.
+#include <energy/transport/modbus_store_sink.hpp>
+
+#include <memory>
+
+#include <energy/ingest/units.hpp>
+
+namespace energy::modbus {
+
+reading_batch to_reading_batch(std::span<const sample> samples,
+                               const ingest::sensor_directory& directory,
+                               std::vector<ingest::rejection>& refused) {
+  reading_batch batch;
+  batch.reserve(samples.size());
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const auto& s = samples[i];
+    const auto row = static_cast<std::int64_t>(i);
+    const sensor* target = directory.find(s.sensor_id);
+    if (target == nullptr || s.reg == nullptr) {
+      batch.push_back(s.sensor_id, s.ts, s.value, 0, row);  // ingest says unknown_sensor
+      continue;
+    }
+    const auto refuse = [&](const std::string& why) {
+      refused.push_back(
+          {-1, row, ingest::reason::unsupported_unit,
+           "register '" + s.reg->name + "' for sensor " + s.sensor_id.to_string() + ": " + why});
+    };
+    if (target->kind != s.reg->kind) {
+      refuse("the register is " + std::string(to_string(s.reg->kind)) + ", the sensor " +
+             std::string(to_string(target->kind)));
+      continue;
+    }
+    double value = s.value;
+    if (target->unit != s.reg->unit) {
+      const auto from = ingest::conversion_to_canonical(target->type, target->kind, s.reg->unit);
+      const auto to = ingest::conversion_to_canonical(target->type, target->kind, target->unit);
+      if (!from || !to || from->offset != 0.0 || to->offset != 0.0 || to->factor == 0.0) {
+        refuse("unit " + s.reg->unit + " does not convert to the sensor's " + target->unit);
+        continue;
+      }
+      value = s.value * from->factor / to->factor;
+    }
+    batch.push_back(s.sensor_id, s.ts, value, 0, row);
+  }
+  return batch;
+}
+
+sample_sink store_sink(storage::store& st,
+                       std::function<void(const ingest::ingest_report&)> on_report,
+                       ingest::ingest_options options) {
+  auto directory = std::make_shared<ingest::sensor_directory>();
+  auto loaded = std::make_shared<bool>(false);
+  return [&st, directory, loaded, on_report = std::move(on_report),
+          options](std::span<const sample> samples) {
+    bool stale = !*loaded;
+    for (const auto& s : samples)
+      stale = stale || directory->find(s.sensor_id) == nullptr;
+    if (stale) {
+      *directory = ingest::sensor_directory(st.list_all_sensors());
+      *loaded = true;
+    }
+    std::vector<ingest::rejection> refused;
+    const auto batch = to_reading_batch(samples, *directory, refused);
+    auto report = ingest::ingest_batch(st, *directory, batch, options, refused);
+    if (on_report) on_report(report);
+  };
+}
+
+}  // namespace energy::modbus
