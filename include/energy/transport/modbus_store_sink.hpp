@@ -19,7 +19,12 @@ namespace energy::modbus {
  * `samples`. A sample whose sensor is unknown to `directory` is passed through unchanged (ingest
  * rejects it as unknown_sensor); one whose register unit has no conversion to the sensor's (a
  * power register bound to a register sensor, kWh into m3) is left out and listed in `refused`
- * with the reason, never stored as a plausible wrong number.
+ * with the reason, never stored as a plausible wrong number. Register and power samples whose
+ * slot is not on the sensor's interval grid (`ts % interval_seconds != 0`) are left out silently:
+ * polling every 15 s a sensor of 900 s stores one row per 15 minutes (the register difference
+ * over the whole interval; power by the trapezoid of the interval's two end samples), while the
+ * poller still checks the meter's health every 15 s. The poll interval should divide the
+ * sensor interval.
  */
 [[nodiscard]] reading_batch to_reading_batch(std::span<const sample> samples,
                                              const ingest::sensor_directory& directory,

@@ -31,6 +31,12 @@ reading_batch to_reading_batch(std::span<const sample> samples,
              std::string(to_string(target->kind)));
       continue;
     }
+    // Register and power samples reach ingest on the sensor's own grid only: a row then covers
+    // exactly one sensor interval (what summaries and the gap detection expect), however often
+    // the meter is polled. Registers lose nothing (differences telescope).
+    if (target->kind != reading_kind::instantaneous_value && target->interval_seconds > 0 &&
+        s.ts % target->interval_seconds != 0)
+      continue;
     double value = s.value;
     if (target->unit != s.reg->unit) {
       const auto from = ingest::conversion_to_canonical(target->type, target->kind, s.reg->unit);

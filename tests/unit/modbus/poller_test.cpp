@@ -57,12 +57,13 @@ struct site {
     store->put_tenant(t);
     store->put_building(b);
   }
-  sensor add(reading_kind kind, std::string unit, std::optional<double> register_max = {}) {
+  sensor add(reading_kind kind, std::string unit, std::optional<double> register_max = {},
+             std::int32_t interval = 15) {
     sensor s{.id = uuid::v7(),
              .building_id = b.id,
              .kind = kind,
              .unit = std::move(unit),
-             .interval_seconds = 15,
+             .interval_seconds = interval,
              .register_max = register_max,
              .created_at = utc_seconds{std::chrono::seconds{t0 - 86400}}};
     store->put_sensor(s);
@@ -325,4 +326,25 @@ TEST_CASE("modbus poller: an outage is a data gap the gap detector reports; ener
   const auto st = status_of(p.status(), "m");
   CHECK(st.health == meter_health::ok);
   CHECK(st.polls_failed == 5);
+}
+
+TEST_CASE("modbus poller: polled every 15 s, a 60 s sensor stores one row per minute", "[modbus]") {
+  modbus_test_server server;
+  site s;
+  const auto minute = s.add(reading_kind::cumulative_register, "Wh", std::nullopt, 60);
+  poller p({make_meter("m", server.port(), 1, {{"energy", minute.id}})}, {.threads = 1},
+           store_sink(*s.store));
+  for (int k = 0; k <= 8; ++k) {  // slots 0, 15, ..., 120 s; 100 Wh per 15 s
+    server.set_words(1, false, 10, cdab32(static_cast<std::uint32_t>(5000 + 100 * k)));
+    p.poll_once(t0 + 15 * k);
+  }
+  const auto rows = s.store->read_readings(
+      minute.id,
+      {utc_seconds{std::chrono::seconds{t0}}, utc_seconds{std::chrono::seconds{t0 + 3600}}});
+  REQUIRE(rows.size() == 2);  // [0, 60) and [60, 120), each from the samples on the grid
+  CHECK(rows.ts[0] == t0);
+  CHECK(rows.ts[1] == t0 + 60);
+  CHECK(rows.value[0] == 400);
+  CHECK(rows.value[1] == 400);
+  CHECK(status_of(p.status(), "m").polls_ok == 9);  // health is still checked every 15 s
 }
