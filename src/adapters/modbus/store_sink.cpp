@@ -2,7 +2,9 @@
 // Samples -> reading batch (unit conversion to the sensor's unit) -> ingest into a store.
 #include <energy/transport/modbus_store_sink.hpp>
 
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include <energy/ingest/units.hpp>
 
@@ -55,20 +57,25 @@ reading_batch to_reading_batch(std::span<const sample> samples,
 sample_sink store_sink(storage::store& st,
                        std::function<void(const ingest::ingest_report&)> on_report,
                        ingest::ingest_options options) {
-  auto directory = std::make_shared<ingest::sensor_directory>();
-  auto loaded = std::make_shared<bool>(false);
-  return [&st, directory, loaded, on_report = std::move(on_report),
-          options](std::span<const sample> samples) {
-    bool stale = !*loaded;
+  struct cache {
+    ingest::sensor_directory directory;
+    std::optional<std::chrono::steady_clock::time_point> loaded;
+  };
+  auto c = std::make_shared<cache>();
+  return [&st, c, on_report = std::move(on_report), options](std::span<const sample> samples) {
+    // Re-read the sensors when one is unknown (created since), at most once a minute: a binding
+    // to a sensor that does not exist must not reload the whole list at every poll.
+    const auto now = std::chrono::steady_clock::now();
+    bool unknown = false;
     for (const auto& s : samples)
-      stale = stale || directory->find(s.sensor_id) == nullptr;
-    if (stale) {
-      *directory = ingest::sensor_directory(st.list_all_sensors());
-      *loaded = true;
+      unknown = unknown || c->directory.find(s.sensor_id) == nullptr;
+    if (!c->loaded || (unknown && now - *c->loaded >= std::chrono::minutes{1})) {
+      c->directory = ingest::sensor_directory(st.list_all_sensors());
+      c->loaded = now;
     }
     std::vector<ingest::rejection> refused;
-    const auto batch = to_reading_batch(samples, *directory, refused);
-    auto report = ingest::ingest_batch(st, *directory, batch, options, refused);
+    const auto batch = to_reading_batch(samples, c->directory, refused);
+    const auto report = ingest::ingest_batch(st, c->directory, batch, options, refused);
     if (on_report) on_report(report);
   };
 }

@@ -100,17 +100,24 @@ void modbus_service::poll_once(epoch_seconds slot) {
   publish_metrics();
 }
 
-const ingest::sensor_directory& modbus_service::tenant_sensors(const uuid& tenant, bool refresh) {
-  auto it = directories_.find(tenant);
-  if (it != directories_.end() && !refresh) return it->second;
+const ingest::sensor_directory& modbus_service::tenant_sensors(
+    const uuid& tenant, std::span<const modbus::sample> samples) {
+  const auto now = std::chrono::steady_clock::now();
+  if (auto it = directories_.find(tenant); it != directories_.end()) {
+    bool unknown = false;
+    for (const auto& s : samples)
+      unknown = unknown || it->second.sensors.find(s.sensor_id) == nullptr;
+    if (!unknown || now - it->second.loaded < std::chrono::minutes{1}) return it->second.sensors;
+  }
   std::vector<sensor> sensors;
   for (const auto& b : store_->list_buildings(tenant)) {
     auto list = store_->list_sensors(b.id);
     sensors.insert(sensors.end(), std::make_move_iterator(list.begin()),
                    std::make_move_iterator(list.end()));
   }
-  return directories_.insert_or_assign(tenant, ingest::sensor_directory(std::move(sensors)))
-      .first->second;
+  auto& entry = directories_[tenant];
+  entry = tenant_directory{ingest::sensor_directory(std::move(sensors)), now};
+  return entry.sensors;
 }
 
 void modbus_service::ingest(std::span<const modbus::sample> samples) {
@@ -123,13 +130,7 @@ void modbus_service::ingest(std::span<const modbus::sample> samples) {
   ingest::ingest_options options;
   options.validation.max_gap_intervals = max_gap_intervals_;
   for (const auto& [tenant, group] : by_tenant) {
-    bool unknown = !directories_.contains(tenant);
-    if (!unknown) {
-      const auto& dir = directories_.at(tenant);
-      for (const auto& s : group)
-        unknown = unknown || dir.find(s.sensor_id) == nullptr;
-    }
-    const auto& directory = tenant_sensors(tenant, unknown);
+    const auto& directory = tenant_sensors(tenant, group);
     std::vector<ingest::rejection> refused;
     const auto batch = modbus::to_reading_batch(group, directory, refused);
     const auto report = ingest::ingest_batch(*store_, directory, batch, options, refused);

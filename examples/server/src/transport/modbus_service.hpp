@@ -4,6 +4,7 @@
 // health published as Prometheus metrics.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -44,13 +45,20 @@ class modbus_service {
 
  private:
   void ingest(std::span<const modbus::sample> samples);
-  const ingest::sensor_directory& tenant_sensors(const uuid& tenant, bool refresh);
+  /// The tenant's sensors, read again when a sample names one missing from the cached list (at
+  /// most once a minute per tenant: a binding to a missing sensor must not reload every poll).
+  const ingest::sensor_directory& tenant_sensors(const uuid& tenant,
+                                                 std::span<const modbus::sample> samples);
 
   std::unique_ptr<storage::store> store_;
   metrics* stats_;
   logger* log_;
   int max_gap_intervals_;
-  std::map<uuid, ingest::sensor_directory> directories_;  // per tenant; used by the sink only
+  struct tenant_directory {
+    ingest::sensor_directory sensors;
+    std::chrono::steady_clock::time_point loaded;
+  };
+  std::map<uuid, tenant_directory> directories_;  // per tenant; used by the sink only
   std::unique_ptr<modbus::poller> poller_;
   std::mutex mu_;
   std::condition_variable cv_;
