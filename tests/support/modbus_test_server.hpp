@@ -79,8 +79,18 @@ class modbus_test_server {
     for (std::size_t i = 0; i < w.size(); ++i)
       table[address + i] = w[i];
   }
+  /// One unit behaves differently from the server's behaviour (a dead meter behind a gateway).
+  void set_unit_behaviour(int unit, behaviour b) {
+    std::lock_guard lock(mu_);
+    unit_behaviour_[unit] = b;
+  }
   /// Requests received (answered or not).
   [[nodiscard]] std::size_t requests() const { return requests_; }
+  /// Unit ids of the requests received, in arrival order.
+  [[nodiscard]] std::vector<int> request_units() {
+    std::lock_guard lock(mu_);
+    return request_units_;
+  }
 
   /// The words of a float as a device sends it in ABCD order (high word first). Written by hand:
   /// libmodbus 3.1.6's modbus_set_float_abcd swaps the bytes of each word.
@@ -119,12 +129,16 @@ class modbus_test_server {
         }
         ++requests_;
         std::lock_guard lock(mu_);
-        if (behaviour_ == behaviour::hang) continue;
-        if (behaviour_ == behaviour::exception) {
+        const int unit = query[6];  // MBAP header byte 6: the unit id
+        request_units_.push_back(unit);
+        const auto special = unit_behaviour_.find(unit);
+        const auto b = special == unit_behaviour_.end() ? behaviour_ : special->second;
+        if (b == behaviour::hang) continue;
+        if (b == behaviour::exception) {
           modbus_reply_exception(ctx_, query.data(), MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY);
           continue;
         }
-        modbus_reply(ctx_, query.data(), n, mapping(query[6]));  // byte 6: the unit id
+        modbus_reply(ctx_, query.data(), n, mapping(unit));
       }
       for (int c : closed) {
         ::close(c);
@@ -140,6 +154,8 @@ class modbus_test_server {
   modbus_t* ctx_ = nullptr;
   std::vector<int> clients_;
   std::map<int, modbus_mapping_t*> mappings_;
+  std::map<int, behaviour> unit_behaviour_;
+  std::vector<int> request_units_;
   std::mutex mu_;
   std::atomic<bool> stop_{false};
   std::atomic<std::size_t> requests_{0};

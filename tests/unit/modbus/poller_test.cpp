@@ -348,3 +348,34 @@ TEST_CASE("modbus poller: polled every 15 s, a 60 s sensor stores one row per mi
   CHECK(rows.value[1] == 400);
   CHECK(status_of(p.status(), "m").polls_ok == 9);  // health is still checked every 15 s
 }
+
+TEST_CASE("modbus poller: a dead unit behind a gateway is polled last once offline", "[modbus]") {
+  modbus_test_server gateway;
+  gateway.set_unit_behaviour(1, modbus_test_server::behaviour::hang);
+  for (int unit = 1; unit <= 3; ++unit)
+    gateway.set_words(unit, false, 10, cdab32(100));
+  std::vector<sample> got;
+  poller p({make_meter("dead", gateway.port(), 1, {{"energy", uuid::v7()}}),
+            make_meter("live-2", gateway.port(), 2, {{"energy", uuid::v7()}}),
+            make_meter("live-3", gateway.port(), 3, {{"energy", uuid::v7()}})},
+           {.threads = 1,
+            .response_timeout = std::chrono::milliseconds{800},
+            .retries = 1,
+            .retry_backoff = std::chrono::milliseconds{10},
+            .offline_after = 2},
+           [&](std::span<const sample> s) { got.insert(got.end(), s.begin(), s.end()); });
+  for (int k = 0; k < 4; ++k)
+    p.poll_once(t0 + 15 * k);
+  // Every slot read both live meters, whatever the dead one did. (The timeout is generous so that
+  // a live answer is never late on a loaded machine: the request order below must be exact.)
+  CHECK(got.size() == 8);
+  const auto units = gateway.request_units();
+  // Slots 0 and 1: the dead unit first (listed first), two attempts each. Once offline (from
+  // slot 2), the live units go first and the dead one gets one attempt, last.
+  const std::vector<int> expected{1, 1, 2, 3, 1, 1, 2, 3, 2, 3, 1, 2, 3, 1};
+  CHECK(units == expected);
+  const auto all = p.status();
+  CHECK(status_of(all, "dead").health == meter_health::offline);
+  CHECK(status_of(all, "live-2").health == meter_health::ok);
+  CHECK(status_of(all, "live-3").polls_ok == 4);
+}
