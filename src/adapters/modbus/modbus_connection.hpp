@@ -9,7 +9,7 @@
 
 #include <energy/transport/modbus_map.hpp>
 
-struct _modbus;  // libmodbus's context (modbus_t)
+struct _modbus;  // NOLINT(bugprone-reserved-identifier): libmodbus names its modbus_t so
 
 namespace energy::modbus::detail {
 
