@@ -12,7 +12,7 @@ packages=(
   python3-sklearn python3-matplotlib jupyter-nbconvert python3-ipykernel python3-nbclient
   postgresql-15 mosquitto mosquitto-clients libmosquitto-dev openssl python3-nbformat
   clang-format clang-tidy
-  libboost-dev libssl-dev libjwt-dev libargon2-dev wrk python3-aiosmtpd
+  libboost-dev libssl-dev libjwt-dev libargon2-dev wrk python3-aiosmtpd libmodbus-dev
   clang-16 libclang-rt-16-dev llvm libcairo2-dev libpango1.0-dev poppler-utils fonts-dejavu-core
 )
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi

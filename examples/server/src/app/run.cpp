@@ -25,6 +25,9 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/worker_pool.hpp"
+#ifdef ENERGY_SERVER_WITH_MODBUS
+#include "transport/modbus_service.hpp"
+#endif
 
 namespace energy::server {
 
@@ -85,10 +88,16 @@ int run_server(int argc, char** argv) {
   config cfg;
   std::optional<auth::settings> auth_settings;
   std::optional<jobs::settings> jobs_settings;
+#ifdef ENERGY_SERVER_WITH_MODBUS
+  transport::modbus_settings modbus_settings;
+#endif
   try {
     cfg = config::from_environment(process_environment());
     auth_settings = auth::settings::from_environment();
     jobs_settings = jobs::settings::from_environment();
+#ifdef ENERGY_SERVER_WITH_MODBUS
+    modbus_settings = transport::modbus_settings::from_environment(process_environment());
+#endif
   } catch (const std::exception& e) {
     std::fprintf(stderr, "energy-server: %s\n", e.what());
     return 2;
@@ -106,6 +115,10 @@ int run_server(int argc, char** argv) {
     auth::service auth_service(*auth_settings, *admin_db);
     auth_service.set_logger(&log);
     jobs::service job_service(*jobs_settings, cfg.db_uri, &stats, &log);
+#ifdef ENERGY_SERVER_WITH_MODBUS
+    // Meter polling when ENERGY_MODBUS_CONFIG names a meter list (a bad list stops the start).
+    auto modbus = transport::make_modbus_service(modbus_settings, cfg.db_uri, &stats, &log);
+#endif
     services app{.config = &cfg,
                  .metrics = &stats,
                  .log = &log,
@@ -146,9 +159,15 @@ int run_server(int argc, char** argv) {
                  scheme.c_str(), cfg.listen_address.c_str(), static_cast<unsigned>(server.port()));
     admin_db.reset();
     job_service.start();
+#ifdef ENERGY_SERVER_WITH_MODBUS
+    if (modbus) modbus->start();
+#endif
     server.run();
     // Drained: no request is in flight. Then the scheduler finishes its running job step.
     pool.stop();
+#ifdef ENERGY_SERVER_WITH_MODBUS
+    if (modbus) modbus->stop();
+#endif
     job_service.stop();
     log.info("stopped", {});
     return 0;
