@@ -1,0 +1,401 @@
+// Building: consumption per local hour/day/month (a 23- or 25-hour day shown as such), totals with
+// exact decimals, a zoomable chart of up to a year of hourly data, the baseline band and anomalies
+// and recommendations (when the server has the analytics report), bills against the calculated
+// amount (when it has bills), a load-profile heat map and the latest reading of each meter.
+import { findRoute, get } from '../api';
+import { download, toCsv } from '../csv';
+import { KWH_SCALE, MONEY_SCALE, formatScaled, parseScaled, sumDecimals } from '../decimal';
+import { errorText, h, notice } from '../dom';
+import { energyChart, type EnergyChart } from '../energy_chart';
+import { drawHeatmap, heatmapLegend } from '../heatmap';
+import { addDays, ago, localDate, showLocal } from '../time';
+import type { Bucket, Building, EnergySeries, LatestReadings } from '../types';
+
+type Resolution = 'hour' | 'day' | 'month';
+const TABLE_ROWS = 400;
+
+let stopPolling: (() => void) | null = null;
+let chart: EnergyChart | null = null;
+
+/** Ends the page's timers and chart (called by the router before another page renders). */
+export function leaveBuildingPage(): void {
+  stopPolling?.();
+  stopPolling = null;
+  chart?.destroy();
+  chart = null;
+}
+
+function bucketRow(b: Bucket, res: Resolution): Array<string | number | null> {
+  return [
+    res === 'hour' ? showLocal(b.timestamp) : res === 'day' ? b.timestamp.slice(0, 10) : b.timestamp.slice(0, 7),
+    b.hours,
+    b.consumption_kwh_exact,
+    b.peak_kw_exact,
+    b.cost,
+    b.coverage === null ? null : (b.coverage * 100).toFixed(1),
+    b.quality,
+  ];
+}
+const bucketHeader = ['Local period', 'Hours', 'kWh', 'Peak kW', 'Cost', 'Coverage %', 'Quality'];
+
+function card(label: string, value: string, id: string): HTMLElement {
+  return h('div', { class: 'card' }, h('div', { class: 'card-label', id: `${id}-label` }, label), h('div', { class: 'card-value', id, 'aria-labelledby': `${id}-label` }, value));
+}
+
+export async function buildingPage(root: HTMLElement, id: string, query: URLSearchParams): Promise<void> {
+  performance.mark('building:start');
+  const isDate = (v: string | null) => v !== null && /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const res = (['hour', 'day', 'month'].includes(query.get('res') ?? '') ? query.get('res') : 'day') as Resolution;
+  const energyUrl = (first: string, last: string) =>
+    `/api/v1/buildings/${encodeURIComponent(id)}/energy?resolution=${res}&start_date=${first}&end_date=${last}`;
+  // With the period in the address the series is asked for at once, beside the building.
+  const early = isDate(query.get('from')) && isDate(query.get('to')) ? get<EnergySeries>(energyUrl(query.get('from')!, query.get('to')!)) : null;
+  early?.catch(() => undefined); // reported below, once the page can show it
+  let b: Building;
+  try {
+    b = await get<Building>(`/api/v1/buildings/${encodeURIComponent(id)}`);
+  } catch (e) {
+    root.replaceChildren(h('h1', { tabindex: -1 }, 'Building'), notice(`Could not load the building: ${errorText(e)}`, 'error'));
+    return;
+  }
+  const today = localDate(new Date(), b.time_zone);
+  const to = isDate(query.get('to')) ? query.get('to')! : today;
+  const from = isDate(query.get('from')) ? query.get('from')! : addDays(to, -364);
+  const poll = Math.max(1, Number(query.get('poll') ?? 30) || 30);
+
+  const resSelect = h('select', { id: 'resolution', name: 'resolution' }, ...(['hour', 'day', 'month'] as const).map((r) => h('option', { value: r, selected: r === res }, r)));
+  const fromInput = h('input', { id: 'from', name: 'from', type: 'date', value: from });
+  const toInput = h('input', { id: 'to', name: 'to', type: 'date', value: to });
+  const controls = h(
+    'form',
+    { class: 'controls', 'aria-label': 'Period and resolution' },
+    h('label', { for: 'resolution' }, 'Resolution'),
+    resSelect,
+    h('label', { for: 'from' }, 'First local day'),
+    fromInput,
+    h('label', { for: 'to' }, 'Last local day'),
+    toInput,
+    h('button', { type: 'submit' }, 'Show'),
+  );
+  controls.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    location.hash = `#/building/${b.id}?res=${resSelect.value}&from=${fromInput.value}&to=${toInput.value}`;
+  });
+
+  const summary = h('div', { class: 'cards', id: 'summary' });
+  const dst = h('div', { id: 'dst-days' });
+  const chartHost = h('div', { id: 'energy-chart', class: 'chart', role: 'img', 'aria-label': `Consumption per ${res}, ${from} to ${to}, ${b.time_zone}` });
+  const chartButtons = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Chart zoom and pan' });
+  const tableHost = h('div', { class: 'table-wrap', id: 'bucket-table', tabindex: 0, role: 'region', 'aria-label': 'Buckets in view' });
+  const analytics = h('section', { id: 'analytics', 'aria-labelledby': 'analytics-title' }, h('h2', { id: 'analytics-title' }, 'Baseline, anomalies and recommendations'));
+  const bills = h('section', { id: 'bills', 'aria-labelledby': 'bills-title' }, h('h2', { id: 'bills-title' }, 'Latest bill against the calculated one'));
+  const heat = h('section', { id: 'heatmap', 'aria-labelledby': 'heatmap-title' }, h('h2', { id: 'heatmap-title' }, 'Load profile (hour of day × day)'));
+  const live = h('section', { id: 'live', 'aria-labelledby': 'live-title' }, h('h2', { id: 'live-title' }, 'Latest readings'));
+  const status = notice('Loading consumption…');
+
+  root.replaceChildren(
+    h('h1', { tabindex: -1 }, b.name),
+    h('p', { class: 'sub' }, `Local time: ${b.time_zone}` + (b.square_footage ? ` · ${b.square_footage.toLocaleString('en-US')} ft²` : '') + (b.sensor_count !== undefined ? ` · ${b.sensor_count} sensors` : '')),
+    controls,
+    status,
+    summary,
+    dst,
+    h('section', { 'aria-labelledby': 'chart-title' }, h('h2', { id: 'chart-title' }, `Consumption per ${res} (kWh), local time`), chartButtons, chartHost, tableHost),
+    analytics,
+    bills,
+    heat,
+    live,
+  );
+
+  let series: EnergySeries;
+  try {
+    series = await (early ?? get<EnergySeries>(energyUrl(from, to)));
+  } catch (e) {
+    status.replaceWith(notice(`Could not load consumption: ${errorText(e)}`, 'error'));
+    return;
+  }
+  performance.mark('building:data');
+  const buckets = series.readings;
+  status.replaceWith(
+    series.stale
+      ? notice('Some readings in this period wait for the hourly aggregation: the newest numbers may still change.')
+      : h('span'),
+  );
+
+  const total = sumDecimals(buckets.map((x) => x.consumption_kwh_exact), KWH_SCALE);
+  const cost = sumDecimals(buckets.map((x) => x.cost), MONEY_SCALE);
+  let peak: { v: bigint; at: string } | null = null;
+  for (const x of buckets) {
+    const p = parseScaled(x.peak_kw_exact, KWH_SCALE);
+    if (p !== null && (peak === null || p > peak.v)) peak = { v: p, at: x.timestamp };
+  }
+  const readings = buckets.reduce((n, x) => n + x.reading_count, 0);
+  const expected = buckets.reduce((n, x) => n + x.expected_readings, 0);
+  summary.replaceChildren(
+    card('Consumption', `${formatScaled(total.total, KWH_SCALE, 3)} kWh`, 'total-kwh'),
+    card('Cost', cost.missing === buckets.length ? 'no price set' : formatScaled(cost.total, MONEY_SCALE, 2) + (cost.missing ? ` (${cost.missing} periods unpriced)` : ''), 'total-cost'),
+    card('Peak demand', peak ? `${formatScaled(peak.v, KWH_SCALE, 1)} kW · ${showLocal(peak.at, false)}` : '—', 'peak'),
+    card('Data coverage', expected > 0 ? `${((readings / expected) * 100).toFixed(1)} %` : '—', 'coverage'),
+  );
+
+  // Days that are not 24 hours long (daylight-saving changes), stated in words.
+  const dayLengths = new Map<string, number>();
+  if (res === 'day') for (const x of buckets) dayLengths.set(x.timestamp.slice(0, 10), x.hours);
+  if (res === 'hour') for (const x of buckets) dayLengths.set(x.timestamp.slice(0, 10), (dayLengths.get(x.timestamp.slice(0, 10)) ?? 0) + x.hours);
+  const odd = [...dayLengths].filter(([, hrs]) => hrs !== 24 && res !== 'month');
+  // A partial first/last day of an hourly range is not a DST day: only whole days count.
+  const whole = res === 'hour' ? odd.filter(([d]) => d !== buckets[0]?.timestamp.slice(0, 10) && d !== buckets[buckets.length - 1]?.timestamp.slice(0, 10)) : odd;
+  dst.replaceChildren(
+    whole.length
+      ? h('p', { class: 'notice info' }, 'Daylight-saving days in this period: ', ...whole.map(([d, hrs], i) => h('span', { class: 'dst-day', 'data-date': d, 'data-hours': hrs }, `${i ? ', ' : ''}${d} has ${hrs} hours`)))
+      : h('span'),
+  );
+
+  // The table and the CSV show the buckets in the chart's visible range.
+  let visible = buckets;
+  const renderTable = () => {
+    const rows = visible.slice(0, TABLE_ROWS);
+    tableHost.replaceChildren(
+      h(
+        'table',
+        { id: 'buckets' },
+        h('caption', {}, `${visible.length} ${res} buckets in view` + (visible.length > TABLE_ROWS ? ` (first ${TABLE_ROWS} listed; the CSV has all)` : '')),
+        h('thead', {}, h('tr', {}, ...bucketHeader.map((c) => h('th', { scope: 'col' }, c)))),
+        h(
+          'tbody',
+          {},
+          ...rows.map((x) => {
+            const [label, ...rest] = bucketRow(x, res);
+            return h('tr', { 'data-start': x.start, 'data-hours': x.hours }, h('th', { scope: 'row' }, String(label)), ...rest.map((c) => h('td', { class: 'num' }, c === null ? '—' : String(c))));
+          }),
+        ),
+      ),
+    );
+  };
+  const exportCsv = () => download(`energy-${b.name.replace(/[^A-Za-z0-9]+/g, '-')}-${res}.csv`, toCsv(['UTC start', ...bucketHeader], visible.map((x) => [x.start, ...bucketRow(x, res)])));
+
+  const xs = buckets.map((x) => Date.parse(x.start) / 1000);
+  const kwh = buckets.map((x) => (x.consumption_kwh_exact === null ? null : Number(x.consumption_kwh_exact)));
+  let first = true;
+  let tableTimer = 0;
+  const input = {
+    zone: b.time_zone,
+    xs,
+    kwh,
+    onRange: (min: number, max: number) => {
+      if (first) return;
+      // After the chart has drawn: the zoom step is the chart's, the table follows.
+      clearTimeout(tableTimer);
+      tableTimer = window.setTimeout(() => {
+        visible = buckets.filter((_, i) => xs[i] >= min && xs[i] <= max);
+        renderTable();
+      }, 0);
+    },
+  };
+  chart = energyChart(chartHost, { ...input, onFirstDraw: () => performance.mark('building:fmp') });
+  // The baseline band and anomalies arrive later; the chart is drawn again with them.
+  void loadAnalytics(b, res, buckets, analytics).then((band) => {
+    if (!chart || (!band.expected && !band.anomalies)) return;
+    const x = chart.plot.scales.x;
+    chart.destroy();
+    chart = energyChart(chartHost, { ...input, ...band });
+    if (x.min !== undefined && x.max !== undefined) chart.plot.setScale('x', { min: x.min, max: x.max });
+  });
+  first = false;
+  chartHost.tabIndex = 0;
+  chartHost.setAttribute('aria-describedby', 'chart-keys');
+  chartHost.addEventListener('keydown', (ev) => {
+    const k = ev.key;
+    if (k === '+' || k === '=') chart?.zoom(0.5);
+    else if (k === '-') chart?.zoom(2);
+    else if (k === 'ArrowLeft') chart?.pan(-0.25);
+    else if (k === 'ArrowRight') chart?.pan(0.25);
+    else if (k === '0') chart?.reset();
+    else return;
+    ev.preventDefault();
+  });
+  chartButtons.replaceChildren(
+    h('button', { type: 'button', id: 'zoom-in', onclick: () => chart?.zoom(0.5) }, 'Zoom in'),
+    h('button', { type: 'button', id: 'zoom-out', onclick: () => chart?.zoom(2) }, 'Zoom out'),
+    h('button', { type: 'button', id: 'pan-left', onclick: () => chart?.pan(-0.25) }, '◀ Earlier'),
+    h('button', { type: 'button', id: 'pan-right', onclick: () => chart?.pan(0.25) }, 'Later ▶'),
+    h('button', { type: 'button', id: 'zoom-reset', onclick: () => chart?.reset() }, 'Whole period'),
+    h('button', { type: 'button', id: 'export-csv', onclick: exportCsv }, 'Export CSV (in view)'),
+    h('span', { id: 'chart-keys', class: 'hint' }, 'Drag across the chart to zoom; on the focused chart: + / − zoom, ← / → pan, 0 resets.'),
+  );
+  // The rest after the chart has been drawn, so a year of data paints first.
+  setTimeout(() => {
+    renderTable();
+    void loadBills(b, bills);
+    void loadHeatmap(b, res, buckets, from, to, heat);
+    startPolling(b, live, poll);
+  }, 0);
+}
+
+type Band = { expected?: Array<number | null>; lower?: Array<number | null>; upper?: Array<number | null>; anomalies?: Array<number | null> };
+
+interface Report {
+  daily?: Array<{ date: string; start: string; expected_kwh: number; lower_kwh: number; upper_kwh: number }>;
+  anomalies?: Array<{ kind: string; severity: string; start: string; end: string; expected: string; actual: string; explanation: string }>;
+  recommendations?: Array<{ rank: number; title: string; explanation: string; annual_saving_kwh: string; annual_saving: string }>;
+  baseline?: { model: string; cv_rmse: number; passes_guideline14: boolean; interval_level: number } | null;
+}
+
+async function loadAnalytics(b: Building, res: Resolution, buckets: Bucket[], host: HTMLElement): Promise<Band> {
+  const path = await findRoute('GET', /\/buildings\/\{[a-z_]+\}\/analytics\/report$/);
+  if (!path) {
+    host.append(notice('This server has no analytics report route (GET /api/v1/buildings/{id}/analytics/report), so the baseline band, anomalies and recommendations are not shown.'));
+    return {};
+  }
+  let r: Report;
+  try {
+    r = await get<Report>(`/api/v1/buildings/${b.id}/analytics/report?report_type=efficiency&period=year`);
+  } catch (e) {
+    host.append(notice(`The analytics report is not available: ${errorText(e)}`, 'error'));
+    return {};
+  }
+  const out: Band = {};
+  if (res === 'day' && r.daily?.length) {
+    const byDate = new Map(r.daily.map((d) => [d.date, d]));
+    out.expected = buckets.map((x) => byDate.get(x.timestamp.slice(0, 10))?.expected_kwh ?? null);
+    out.lower = buckets.map((x) => byDate.get(x.timestamp.slice(0, 10))?.lower_kwh ?? null);
+    out.upper = buckets.map((x) => byDate.get(x.timestamp.slice(0, 10))?.upper_kwh ?? null);
+  }
+  if (r.anomalies?.length) {
+    const ranges = r.anomalies.map((a) => [Date.parse(a.start), Date.parse(a.end)]);
+    out.anomalies = buckets.map((x) => {
+      const s = Date.parse(x.start);
+      const e = Date.parse(x.end);
+      return ranges.some(([a0, a1]) => a0 < e && s < a1) && x.consumption_kwh_exact !== null ? Number(x.consumption_kwh_exact) : null;
+    });
+  }
+  if (r.baseline) host.append(h('p', {}, `Baseline model ${r.baseline.model}: CV(RMSE) ${(r.baseline.cv_rmse * 100).toFixed(1)} %, ${r.baseline.passes_guideline14 ? 'meets' : 'does not meet'} ASHRAE Guideline 14; band at ${(r.baseline.interval_level * 100).toFixed(0)} %.` + (res === 'day' ? '' : ' The band is drawn at day resolution.')));
+  host.append(
+    h('h3', {}, 'Anomalies'),
+    r.anomalies?.length
+      ? h('ul', { id: 'anomalies' }, ...r.anomalies.map((a) => h('li', {}, `${a.severity} ${a.kind}, ${a.start} – ${a.end}: ${a.explanation} (expected ${a.expected}, actual ${a.actual})`)))
+      : h('p', {}, 'No anomalies in the report period.'),
+    h('h3', {}, 'Recommendations'),
+    r.recommendations?.length
+      ? h('ol', { id: 'recommendations' }, ...r.recommendations.map((x) => h('li', {}, h('strong', {}, x.title), ` — saves about ${x.annual_saving_kwh} kWh and ${x.annual_saving} a year. ${x.explanation}`)))
+      : h('p', {}, 'No recommendations for this period.'),
+  );
+  return out;
+}
+
+interface Bill {
+  start: string;
+  end: string;
+  total: string;
+  calculated_total?: string | null;
+  difference?: string | null;
+  flags?: string[];
+}
+
+async function loadBills(b: Building, host: HTMLElement): Promise<void> {
+  const path = await findRoute('GET', /\/buildings\/\{[a-z_]+\}\/bills$/);
+  if (!path) {
+    host.append(notice('This server has no bills route (GET /api/v1/buildings/{id}/bills): upload a tariff and bills once it does.'));
+    return;
+  }
+  try {
+    const answer = await get<{ bills?: Bill[] }>(`/api/v1/buildings/${b.id}/bills?limit=1`);
+    const bill = answer.bills?.[0];
+    if (!bill) {
+      host.append(h('p', {}, 'No bill uploaded for this building yet.'));
+      return;
+    }
+    host.append(
+      h(
+        'dl',
+        { id: 'latest-bill' },
+        h('dt', {}, 'Period'),
+        h('dd', {}, `${bill.start} – ${bill.end}`),
+        h('dt', {}, 'Billed'),
+        h('dd', {}, bill.total),
+        h('dt', {}, 'Calculated'),
+        h('dd', {}, bill.calculated_total ?? '—'),
+        h('dt', {}, 'Difference'),
+        h('dd', {}, bill.difference ?? '—'),
+        h('dt', {}, 'Flags'),
+        h('dd', {}, bill.flags?.length ? bill.flags.join(', ') : 'none'),
+      ),
+    );
+  } catch (e) {
+    host.append(notice(`Bills are not available: ${errorText(e)}`, 'error'));
+  }
+}
+
+async function loadHeatmap(b: Building, res: Resolution, buckets: Bucket[], from: string, to: string, host: HTMLElement): Promise<void> {
+  let hourly = buckets;
+  const first = addDays(to, -90) > from ? addDays(to, -90) : from;
+  if (res !== 'hour') {
+    try {
+      hourly = (await get<EnergySeries>(`/api/v1/buildings/${b.id}/energy?resolution=hour&start_date=${first}&end_date=${to}`)).readings;
+    } catch (e) {
+      host.append(notice(`Hourly data for the heat map is not available: ${errorText(e)}`, 'error'));
+      return;
+    }
+  } else {
+    hourly = buckets.filter((x) => x.timestamp.slice(0, 10) >= first);
+  }
+  const canvas = h('canvas', { id: 'heatmap-canvas', role: 'img' });
+  const result = drawHeatmap(
+    canvas,
+    hourly.map((x) => ({ timestamp: x.timestamp, kwh: x.reading_count > 0 && x.consumption_kwh_exact !== null ? Number(x.consumption_kwh_exact) : null })),
+  );
+  canvas.setAttribute('aria-label', `Heat map of hourly consumption, ${result.days.length} local days from ${result.days[0] ?? first} by hour of day; darkest is lowest, yellow is ${result.max.toFixed(1)} kWh.`);
+  const legend = h('div', { class: 'legend', 'aria-hidden': 'true' }, h('span', {}, 'low'), ...heatmapLegend().map((c) => h('span', { class: 'swatch', 'data-colour': c })), h('span', {}, 'high'));
+  // Swatch colours through the CSSOM (allowed by the page's CSP, unlike style attributes).
+  legend.querySelectorAll<HTMLElement>('.swatch').forEach((s) => (s.style.background = s.dataset.colour ?? ''));
+  host.append(
+    h('div', { class: 'heat-wrap' }, canvas),
+    legend,
+    h('p', { class: 'hint' }, `Grey hatched cells: no data, or an hour the clock skipped (the 23-hour day). Outlined cells: the 25-hour day's repeated hour, holding both hours (${result.repeated} in view).`),
+  );
+}
+
+function startPolling(b: Building, host: HTMLElement, seconds: number): void {
+  const table = h('div', { class: 'table-wrap', id: 'latest-readings', 'aria-live': 'polite', tabindex: 0, role: 'region', 'aria-label': 'Latest readings' });
+  const when = h('p', { class: 'hint', id: 'latest-as-of' }, 'Polling…');
+  host.append(h('p', {}, `Refreshed every ${seconds} s without reloading the page.`), when, table);
+  let timer = 0;
+  let stopped = false;
+  const tick = async () => {
+    try {
+      const l = await get<LatestReadings>(`/api/v1/buildings/${b.id}/latest-readings?hours=168`);
+      when.textContent = `Server time ${l.as_of}; readings of the last ${l.window_hours} hours.`;
+      table.replaceChildren(
+        h(
+          'table',
+          {},
+          h('caption', {}, 'When each meter was last heard from'),
+          h('thead', {}, h('tr', {}, ...['Meter', 'Type', 'Last heard from', 'Latest reading (UTC)', 'Value'].map((c) => h('th', { scope: 'col' }, c)))),
+          h(
+            'tbody',
+            {},
+            ...l.sensors.map((s) =>
+              h(
+                'tr',
+                { 'data-sensor': s.sensor_id },
+                h('th', { scope: 'row' }, s.location || s.sensor_id.slice(0, 8)),
+                h('td', {}, s.type + (s.is_active ? '' : ' (inactive)')),
+                h('td', { class: s.last_reading_at ? '' : 'warn' }, s.last_reading_at ? ago(s.last_reading_at) : `not in the last ${l.window_hours} h`),
+                h('td', {}, s.last_reading_at ?? '—'),
+                h('td', { class: 'num' }, s.value_exact ? `${s.value_exact} ${s.canonical_unit}` : '—'),
+              ),
+            ),
+          ),
+        ),
+      );
+    } catch (e) {
+      when.textContent = `Latest readings unavailable: ${errorText(e)}`;
+    }
+    if (!stopped) timer = window.setTimeout(tick, seconds * 1000);
+  };
+  void tick();
+  stopPolling = () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
