@@ -95,7 +95,7 @@ export async function buildingPage(root: HTMLElement, id: string, query: URLSear
 
   root.replaceChildren(
     h('h1', { tabindex: -1 }, b.name),
-    h('p', { class: 'sub' }, `Local time: ${b.time_zone}` + (b.square_footage ? ` · ${b.square_footage.toLocaleString('en-US')} ft²` : '') + (b.sensor_count !== undefined ? ` · ${b.sensor_count} sensors` : '')),
+    h('p', { class: 'sub' }, `Local time: ${b.time_zone}` + (b.square_footage ? ` · ${b.square_footage.toLocaleString('en-US')} ft²` : '') + (b.sensor_count !== undefined ? ` · ${b.sensor_count} sensor${b.sensor_count === 1 ? '' : 's'}` : '')),
     controls,
     status,
     summary,
@@ -134,7 +134,7 @@ export async function buildingPage(root: HTMLElement, id: string, query: URLSear
   summary.replaceChildren(
     card('Consumption', `${formatScaled(total.total, KWH_SCALE, 3)} kWh`, 'total-kwh'),
     card('Cost', cost.missing === buckets.length ? 'no price set' : formatScaled(cost.total, MONEY_SCALE, 2) + (cost.missing ? ` (${cost.missing} periods unpriced)` : ''), 'total-cost'),
-    card('Peak demand', peak ? `${formatScaled(peak.v, KWH_SCALE, 1)} kW · ${showLocal(peak.at, false)}` : '—', 'peak'),
+    card('Peak demand', peak ? `${formatScaled(peak.v, KWH_SCALE, 1)} kW · ${res === 'hour' ? showLocal(peak.at, false) : peak.at.slice(0, res === 'day' ? 10 : 7)}` : '—', 'peak'),
     card('Data coverage', expected > 0 ? `${((readings / expected) * 100).toFixed(1)} %` : '—', 'coverage'),
   );
 
