@@ -357,6 +357,7 @@ try {
         readings: demo.perf.readings,
         sensors_with_readings: demo.perf.sensorsWithReadings,
         server_cpu_ms_per_page_load: median(runs.map((r) => r.serverCpuMs)),
+        client_ms_from_data_to_paint: median(runs.map((r) => r.fmp - r.data)),
         load_average: median(runs.map((r) => r.load)),
         cpus: cpus().length,
         ingest_seconds: demo.perf.ingestSeconds,
