@@ -2,6 +2,7 @@
 // the access token is about to expire or the server answers 401, one refresh at a time (the
 // server rotates refresh tokens and treats a replayed one as theft), and problem documents
 // (RFC 9457) turned into errors that say what went wrong.
+import { saveBlob } from './dom';
 
 export type Role = 'admin' | 'operator' | 'viewer' | 'server_admin';
 
@@ -200,20 +201,41 @@ export async function getAll<T>(path: string, key: string, limit = 1000): Promis
   return out;
 }
 
-let routeList: Promise<Array<{ method: string; path: string }>> | null = null;
+/** A binary answer (a PDF report) with the session's token, saved by the browser as `fileName`. */
+export async function downloadFile(path: string, fileName: string): Promise<void> {
+  if (session && session.expiresAt - Date.now() < 60_000) await refresh();
+  let res = await send('GET', path);
+  if (res.status === 401 && session && (await refresh())) res = await send('GET', path);
+  if (!res.ok) throw await problemOf(res);
+  saveBlob(await res.blob(), fileName);
+}
+
+interface RouteInfo {
+  method: string;
+  path: string;
+  /** Enum values of each query parameter, by name (empty when not an enum). */
+  params: Record<string, string[]>;
+}
+
+let routeList: Promise<RouteInfo[]> | null = null;
 
 /**
  * The routes this server has (from its OpenAPI document), so pages offer only what exists: a
  * section whose route the server lacks is hidden with a message instead of failing.
  */
-export function serverRoutes(): Promise<Array<{ method: string; path: string }>> {
+export function serverRoutes(): Promise<RouteInfo[]> {
   if (!routeList) {
+    type Op = { parameters?: Array<{ name?: string; schema?: { enum?: string[] } }> };
     routeList = fetch('/api/v1/openapi.json')
       .then((r) => (r.ok ? r.json() : { paths: {} }))
-      .then((doc: { paths?: Record<string, Record<string, unknown>> }) => {
-        const out: Array<{ method: string; path: string }> = [];
+      .then((doc: { paths?: Record<string, Record<string, Op>> }) => {
+        const out: RouteInfo[] = [];
         for (const [path, ops] of Object.entries(doc.paths ?? {}))
-          for (const method of Object.keys(ops)) out.push({ method: method.toUpperCase(), path });
+          for (const [method, op] of Object.entries(ops)) {
+            const params: Record<string, string[]> = {};
+            for (const p of op?.parameters ?? []) if (p?.name) params[p.name] = p.schema?.enum ?? [];
+            out.push({ method: method.toUpperCase(), path, params });
+          }
         return out;
       })
       .catch(() => []);
@@ -223,6 +245,10 @@ export function serverRoutes(): Promise<Array<{ method: string; path: string }>>
 
 /** The first route whose method matches and whose path matches `pattern`, or null. */
 export async function findRoute(method: string, pattern: RegExp): Promise<string | null> {
+  return (await findRouteInfo(method, pattern))?.path ?? null;
+}
+
+export async function findRouteInfo(method: string, pattern: RegExp): Promise<RouteInfo | null> {
   const routes = await serverRoutes();
-  return routes.find((r) => r.method === method && pattern.test(r.path))?.path ?? null;
+  return routes.find((r) => r.method === method && pattern.test(r.path)) ?? null;
 }

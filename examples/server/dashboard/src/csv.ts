@@ -1,4 +1,5 @@
 // CSV export of what a page shows (RFC 4180 quoting), downloaded by the browser.
+import { saveBlob } from './dom';
 
 export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
   const cell = (v: string | number | null) => {
@@ -11,12 +12,5 @@ export function toCsv(header: string[], rows: Array<Array<string | number | null
 }
 
 export function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(new Blob([text], { type: 'text/csv;charset=utf-8' }), fileName);
 }

@@ -197,6 +197,35 @@ try {
     summary.chartPointsChecked = fromApi.length;
   });
 
+  await step('building: zoom narrows the table, and the CSV export holds exactly the buckets in view', async () => {
+    const first = new Date(Date.now() - 40 * 864e5).toISOString().slice(0, 10);
+    const last = new Date(Date.now() - 10 * 864e5).toISOString().slice(0, 10);
+    await view(admin, server.base, `#/building/${demo.office.id}?res=hour&from=${first}&to=${last}`);
+    const all = (await api(server.base, 'GET', `/api/v1/buildings/${demo.office.id}/energy?resolution=hour&start_date=${first}&end_date=${last}`, { token: adminToken, expect: 200 })).body.readings;
+    await admin.click('#zoom-in');
+    await admin.click('#zoom-in');
+    await admin.waitForFunction((n) => {
+      const m = /^(\d+) hour buckets in view/.exec(document.querySelector('#buckets caption')?.textContent ?? '');
+      return m && Number(m[1]) < n;
+    }, all.length);
+    const [min, max] = await admin.evaluate(() => {
+      const u = document.querySelector('#energy-chart').uplot;
+      return [u.scales.x.min, u.scales.x.max];
+    });
+    const inView = all.filter((b) => Date.parse(b.start) / 1000 >= min && Date.parse(b.start) / 1000 <= max);
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('#export-csv')]);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+    assert.equal(csv[0], 'UTC start,Local period,Hours,kWh,Peak kW,Cost,Coverage %,Quality');
+    assert.equal(csv.length - 1, inView.length);
+    assert.ok(inView.length > 0 && inView.length < all.length / 2, `${inView.length} of ${all.length}`);
+    csv.slice(1).forEach((line, i) => {
+      const cells = line.split(',');
+      assert.equal(cells[0], inView[i].start);
+      assert.equal(cells[3], inView[i].consumption_kwh_exact);
+      assert.equal(cells[5], inView[i].cost);
+    });
+  });
+
   await step('building: the DST days show 23 and 25 hours', async () => {
     const last = new Date(Date.now() - 864e5).toISOString().slice(0, 10);
     const first = new Date(Date.now() - 365 * 864e5).toISOString().slice(0, 10);
@@ -258,9 +287,13 @@ try {
     await view(admin, server.base, `#/alerts?state=acknowledged&building=${demo.office.id}`);
     await admin.waitForSelector('.config-card');
     await admin.getByRole('button', { name: /^Edit / }).first().click();
-    await admin.getByLabel('Threshold (kWh per window)').fill('7.5');
+    await admin.getByLabel('Name').fill('Daily use above 450 kWh');
+    await admin.getByLabel('Threshold (kWh per window)').fill('450');
     await admin.getByRole('button', { name: 'Save' }).click();
-    await admin.waitForFunction(() => document.querySelector('.config-card dd')?.textContent === '7.500');
+    await admin.waitForFunction(() => document.querySelector('.config-card dd')?.textContent === '450.000');
+    assert.equal(await admin.textContent('.config-card h3'), 'Daily use above 450 kWh');
+    const stored = (await api(server.base, 'GET', `/api/v1/buildings/${demo.office.id}/alert-configs`, { token: adminToken, expect: 200 })).body.alert_configs;
+    assert.equal(stored[0].threshold_kwh, '450.000');
     await shot(admin, 'alerts');
   });
 

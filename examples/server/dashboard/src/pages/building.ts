@@ -2,7 +2,7 @@
 // exact decimals, a zoomable chart of up to a year of hourly data, the baseline band and anomalies
 // and recommendations (when the server has the analytics report), bills against the calculated
 // amount (when it has bills), a load-profile heat map and the latest reading of each meter.
-import { findRoute, get } from '../api';
+import { downloadFile, findRoute, findRouteInfo, get } from '../api';
 import { download, toCsv } from '../csv';
 import { KWH_SCALE, MONEY_SCALE, formatScaled, parseScaled, sumDecimals } from '../decimal';
 import { errorText, h, notice } from '../dom';
@@ -242,10 +242,20 @@ interface Report {
 }
 
 async function loadAnalytics(b: Building, res: Resolution, buckets: Bucket[], host: HTMLElement): Promise<Band> {
-  const path = await findRoute('GET', /\/buildings\/\{[a-z_]+\}\/analytics\/report$/);
-  if (!path) {
+  const route = await findRouteInfo('GET', /\/buildings\/\{[a-z_]+\}\/analytics\/report$/);
+  if (!route) {
     host.append(notice('This server has no analytics report route (GET /api/v1/buildings/{id}/analytics/report), so the baseline band, anomalies and recommendations are not shown.'));
     return {};
+  }
+  if (route.params.format?.includes('pdf')) {
+    // The report as a PDF, when the server offers it (fetched with the token, then saved).
+    const link = h('button', { type: 'button', id: 'report-pdf' }, 'Download the efficiency report (PDF)');
+    link.addEventListener('click', () =>
+      downloadFile(`/api/v1/buildings/${b.id}/analytics/report?report_type=efficiency&period=month&format=pdf`, `efficiency-${b.id}.pdf`).catch((e) =>
+        link.after(notice(errorText(e), 'error')),
+      ),
+    );
+    host.append(h('p', {}, link));
   }
   let r: Report;
   try {
