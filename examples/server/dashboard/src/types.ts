@@ -1,5 +1,7 @@
 // Shapes of the API's answers the pages read (see GET /api/v1/openapi.json).
 
+export type Resolution = 'hour' | 'day' | 'month';
+
 export interface Building {
   id: string;
   name: string;

@@ -2,16 +2,17 @@
 // exact decimals, a zoomable chart of up to a year of hourly data, the baseline band and anomalies
 // and recommendations (when the server has the analytics report), bills against the calculated
 // amount (when it has bills), a load-profile heat map and the latest reading of each meter.
-import { downloadFile, findRoute, findRouteInfo, get } from '../api';
+import { get } from '../api';
 import { download, toCsv } from '../csv';
 import { KWH_SCALE, MONEY_SCALE, formatScaled, parseScaled, sumDecimals } from '../decimal';
 import { errorText, h, notice } from '../dom';
 import { energyChart, type EnergyChart } from '../energy_chart';
-import { drawHeatmap, heatmapLegend } from '../heatmap';
-import { addDays, ago, localDate, showLocal } from '../time';
-import type { Bucket, Building, EnergySeries, LatestReadings } from '../types';
-
-type Resolution = 'hour' | 'day' | 'month';
+import { loadAnalytics } from '../sections/analytics';
+import { loadBills } from '../sections/bills';
+import { startPolling } from '../sections/latest_readings';
+import { loadHeatmap } from '../sections/load_profile';
+import { addDays, localDate, showLocal } from '../time';
+import type { Bucket, Building, EnergySeries, Resolution } from '../types';
 const TABLE_ROWS = 400;
 
 let stopPolling: (() => void) | null = null;
@@ -225,187 +226,10 @@ export async function buildingPage(root: HTMLElement, id: string, query: URLSear
   );
   // The rest after the chart has been drawn, so a year of data paints first.
   setTimeout(() => {
+    if (!chart) return; // the page was left meanwhile
     renderTable();
     void loadBills(b, bills);
     void loadHeatmap(b, res, buckets, from, to, heat);
-    startPolling(b, live, poll);
+    stopPolling = startPolling(b, live, poll);
   }, 0);
-}
-
-type Band = { expected?: Array<number | null>; lower?: Array<number | null>; upper?: Array<number | null>; anomalies?: Array<number | null> };
-
-interface Report {
-  daily?: Array<{ date: string; start: string; expected_kwh: number; lower_kwh: number; upper_kwh: number }>;
-  anomalies?: Array<{ kind: string; severity: string; start: string; end: string; expected: string; actual: string; explanation: string }>;
-  recommendations?: Array<{ rank: number; title: string; explanation: string; annual_saving_kwh: string; annual_saving: string }>;
-  baseline?: { model: string; cv_rmse: number; passes_guideline14: boolean; interval_level: number } | null;
-}
-
-async function loadAnalytics(b: Building, res: Resolution, buckets: Bucket[], host: HTMLElement): Promise<Band> {
-  const route = await findRouteInfo('GET', /\/buildings\/\{[a-z_]+\}\/analytics\/report$/);
-  if (!route) {
-    host.append(notice('This server has no analytics report route (GET /api/v1/buildings/{id}/analytics/report), so the baseline band, anomalies and recommendations are not shown.'));
-    return {};
-  }
-  if (route.params.format?.includes('pdf')) {
-    // The report as a PDF, when the server offers it (fetched with the token, then saved).
-    const link = h('button', { type: 'button', id: 'report-pdf' }, 'Download the efficiency report (PDF)');
-    link.addEventListener('click', () =>
-      downloadFile(`/api/v1/buildings/${b.id}/analytics/report?report_type=efficiency&period=month&format=pdf`, `efficiency-${b.id}.pdf`).catch((e) =>
-        link.after(notice(errorText(e), 'error')),
-      ),
-    );
-    host.append(h('p', {}, link));
-  }
-  let r: Report;
-  try {
-    r = await get<Report>(`/api/v1/buildings/${b.id}/analytics/report?report_type=efficiency&period=year`);
-  } catch (e) {
-    host.append(notice(`The analytics report is not available: ${errorText(e)}`, 'error'));
-    return {};
-  }
-  const out: Band = {};
-  if (res === 'day' && r.daily?.length) {
-    const byDate = new Map(r.daily.map((d) => [d.date, d]));
-    out.expected = buckets.map((x) => byDate.get(x.timestamp.slice(0, 10))?.expected_kwh ?? null);
-    out.lower = buckets.map((x) => byDate.get(x.timestamp.slice(0, 10))?.lower_kwh ?? null);
-    out.upper = buckets.map((x) => byDate.get(x.timestamp.slice(0, 10))?.upper_kwh ?? null);
-  }
-  if (r.anomalies?.length) {
-    const ranges = r.anomalies.map((a) => [Date.parse(a.start), Date.parse(a.end)]);
-    out.anomalies = buckets.map((x) => {
-      const s = Date.parse(x.start);
-      const e = Date.parse(x.end);
-      return ranges.some(([a0, a1]) => a0 < e && s < a1) && x.consumption_kwh_exact !== null ? Number(x.consumption_kwh_exact) : null;
-    });
-  }
-  if (r.baseline) host.append(h('p', {}, `Baseline model ${r.baseline.model}: CV(RMSE) ${(r.baseline.cv_rmse * 100).toFixed(1)} %, ${r.baseline.passes_guideline14 ? 'meets' : 'does not meet'} ASHRAE Guideline 14; band at ${(r.baseline.interval_level * 100).toFixed(0)} %.` + (res === 'day' ? '' : ' The band is drawn at day resolution.')));
-  host.append(
-    h('h3', {}, 'Anomalies'),
-    r.anomalies?.length
-      ? h('ul', { id: 'anomalies' }, ...r.anomalies.map((a) => h('li', {}, `${a.severity} ${a.kind}, ${a.start} – ${a.end}: ${a.explanation} (expected ${a.expected}, actual ${a.actual})`)))
-      : h('p', {}, 'No anomalies in the report period.'),
-    h('h3', {}, 'Recommendations'),
-    r.recommendations?.length
-      ? h('ol', { id: 'recommendations' }, ...r.recommendations.map((x) => h('li', {}, h('strong', {}, x.title), ` — saves about ${x.annual_saving_kwh} kWh and ${x.annual_saving} a year. ${x.explanation}`)))
-      : h('p', {}, 'No recommendations for this period.'),
-  );
-  return out;
-}
-
-interface Bill {
-  start: string;
-  end: string;
-  total: string;
-  calculated_total?: string | null;
-  difference?: string | null;
-  flags?: string[];
-}
-
-async function loadBills(b: Building, host: HTMLElement): Promise<void> {
-  const path = await findRoute('GET', /\/buildings\/\{[a-z_]+\}\/bills$/);
-  if (!path) {
-    host.append(notice('This server has no bills route (GET /api/v1/buildings/{id}/bills): upload a tariff and bills once it does.'));
-    return;
-  }
-  try {
-    const answer = await get<{ bills?: Bill[] }>(`/api/v1/buildings/${b.id}/bills?limit=1`);
-    const bill = answer.bills?.[0];
-    if (!bill) {
-      host.append(h('p', {}, 'No bill uploaded for this building yet.'));
-      return;
-    }
-    host.append(
-      h(
-        'dl',
-        { id: 'latest-bill' },
-        h('dt', {}, 'Period'),
-        h('dd', {}, `${bill.start} – ${bill.end}`),
-        h('dt', {}, 'Billed'),
-        h('dd', {}, bill.total),
-        h('dt', {}, 'Calculated'),
-        h('dd', {}, bill.calculated_total ?? '—'),
-        h('dt', {}, 'Difference'),
-        h('dd', {}, bill.difference ?? '—'),
-        h('dt', {}, 'Flags'),
-        h('dd', {}, bill.flags?.length ? bill.flags.join(', ') : 'none'),
-      ),
-    );
-  } catch (e) {
-    host.append(notice(`Bills are not available: ${errorText(e)}`, 'error'));
-  }
-}
-
-async function loadHeatmap(b: Building, res: Resolution, buckets: Bucket[], from: string, to: string, host: HTMLElement): Promise<void> {
-  let hourly = buckets;
-  const first = addDays(to, -90) > from ? addDays(to, -90) : from;
-  if (res !== 'hour') {
-    try {
-      hourly = (await get<EnergySeries>(`/api/v1/buildings/${b.id}/energy?resolution=hour&start_date=${first}&end_date=${to}`)).readings;
-    } catch (e) {
-      host.append(notice(`Hourly data for the heat map is not available: ${errorText(e)}`, 'error'));
-      return;
-    }
-  } else {
-    hourly = buckets.filter((x) => x.timestamp.slice(0, 10) >= first);
-  }
-  const canvas = h('canvas', { id: 'heatmap-canvas', role: 'img' });
-  const result = drawHeatmap(
-    canvas,
-    hourly.map((x) => ({ timestamp: x.timestamp, kwh: x.reading_count > 0 && x.consumption_kwh_exact !== null ? Number(x.consumption_kwh_exact) : null })),
-  );
-  canvas.setAttribute('aria-label', `Heat map of hourly consumption, ${result.days.length} local days from ${result.days[0] ?? first} by hour of day; darkest is lowest, yellow is ${result.max.toFixed(1)} kWh.`);
-  const legend = h('div', { class: 'legend', 'aria-hidden': 'true' }, h('span', {}, 'low'), ...heatmapLegend().map((c) => h('span', { class: 'swatch', 'data-colour': c })), h('span', {}, 'high'));
-  // Swatch colours through the CSSOM (allowed by the page's CSP, unlike style attributes).
-  legend.querySelectorAll<HTMLElement>('.swatch').forEach((s) => (s.style.background = s.dataset.colour ?? ''));
-  host.append(
-    h('div', { class: 'heat-wrap' }, canvas),
-    legend,
-    h('p', { class: 'hint' }, `Grey hatched cells: no data, or an hour the clock skipped (the 23-hour day). Outlined cells: the 25-hour day's repeated hour, holding both hours (${result.repeated} in view).`),
-  );
-}
-
-function startPolling(b: Building, host: HTMLElement, seconds: number): void {
-  const table = h('div', { class: 'table-wrap', id: 'latest-readings', 'aria-live': 'polite', tabindex: 0, role: 'region', 'aria-label': 'Latest readings' });
-  const when = h('p', { class: 'hint', id: 'latest-as-of' }, 'Polling…');
-  host.append(h('p', {}, `Refreshed every ${seconds} s without reloading the page.`), when, table);
-  let timer = 0;
-  let stopped = false;
-  const tick = async () => {
-    try {
-      const l = await get<LatestReadings>(`/api/v1/buildings/${b.id}/latest-readings?hours=168`);
-      when.textContent = `Server time ${l.as_of}; readings of the last ${l.window_hours} hours.`;
-      table.replaceChildren(
-        h(
-          'table',
-          {},
-          h('caption', {}, 'When each meter was last heard from'),
-          h('thead', {}, h('tr', {}, ...['Meter', 'Type', 'Last heard from', 'Latest reading (UTC)', 'Value'].map((c) => h('th', { scope: 'col' }, c)))),
-          h(
-            'tbody',
-            {},
-            ...l.sensors.map((s) =>
-              h(
-                'tr',
-                { 'data-sensor': s.sensor_id },
-                h('th', { scope: 'row' }, s.location || s.sensor_id.slice(0, 8)),
-                h('td', {}, s.type + (s.is_active ? '' : ' (inactive)')),
-                h('td', { class: s.last_reading_at ? '' : 'warn' }, s.last_reading_at ? ago(s.last_reading_at) : `not in the last ${l.window_hours} h`),
-                h('td', {}, s.last_reading_at ?? '—'),
-                h('td', { class: 'num' }, s.value_exact ? `${s.value_exact} ${s.canonical_unit}` : '—'),
-              ),
-            ),
-          ),
-        ),
-      );
-    } catch (e) {
-      when.textContent = `Latest readings unavailable: ${errorText(e)}`;
-    }
-    if (!stopped) timer = window.setTimeout(tick, seconds * 1000);
-  };
-  void tick();
-  stopPolling = () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
 }

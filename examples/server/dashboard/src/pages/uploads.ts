@@ -12,6 +12,8 @@ interface Upload {
   contentType: (f: File) => string;
   who: () => boolean;
   whoText: string;
+  /** The route looked for, in words, for the message when the server lacks it. */
+  wanted: string;
 }
 
 const uploads: Upload[] = [
@@ -23,6 +25,7 @@ const uploads: Upload[] = [
     contentType: (f) => (f.name.toLowerCase().endsWith('.csv') ? 'text/csv' : 'application/xml'),
     who: can.upload,
     whoText: 'operators and admins',
+    wanted: 'POST /api/v1/buildings/{id}/greenbutton',
   },
   {
     title: 'Tariff (URDB JSON)',
@@ -32,6 +35,7 @@ const uploads: Upload[] = [
     contentType: () => 'application/json',
     who: can.administer,
     whoText: 'admins',
+    wanted: 'POST or PUT /api/v1/buildings/{id}/tariff',
   },
 ];
 
@@ -50,7 +54,7 @@ export async function uploadsPage(root: HTMLElement): Promise<void> {
     let route = await findRoute(u.method, u.pattern);
     if (!route && u.method === 'POST') route = await findRoute('PUT', u.pattern);
     if (!route) {
-      section.append(notice('This server has no route for this upload yet, so it is not offered.'));
+      section.append(notice(`This server has no route for this upload (${u.wanted}), so it is not offered.`));
       continue;
     }
     if (!u.who()) {
