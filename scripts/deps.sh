@@ -14,6 +14,7 @@ packages=(
   clang-format clang-tidy
   libboost-dev libssl-dev libjwt-dev libargon2-dev wrk python3-aiosmtpd libmodbus-dev
   clang-16 libclang-rt-16-dev llvm libcairo2-dev libpango1.0-dev poppler-utils fonts-dejavu-core
+  chromium fonts-liberation
 )
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi
 

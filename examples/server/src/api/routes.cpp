@@ -9,6 +9,7 @@ std::vector<route> routes(const options& opt) {
   add_sensor_routes(out);
   add_ingest_routes(out, opt);
   add_energy_routes(out);
+  add_latest_readings_route(out);
   return out;
 }
 

@@ -25,5 +25,6 @@ void add_building_routes(std::vector<route>& out);
 void add_sensor_routes(std::vector<route>& out);
 void add_ingest_routes(std::vector<route>& out, const options& opt);
 void add_energy_routes(std::vector<route>& out);
+void add_latest_readings_route(std::vector<route>& out);
 
 }  // namespace energy::server::api

@@ -49,6 +49,9 @@ std::vector<env_var> core_variables() {
       {"ENERGY_LOG_LEVEL", "info", "debug, info, warning or error (JSON lines on stdout)."},
       {"ENERGY_PUBLIC_URL", "",
        "External base URL (https://energy.example.com) listed in the OpenAPI document."},
+      {"ENERGY_DASHBOARD_DIR", ENERGY_DASHBOARD_DEFAULT_DIR,
+       "Directory of the built web dashboard served at / (index.html and assets/); a missing "
+       "directory: / answers 404 and the API is unaffected."},
   };
 }
 
@@ -136,6 +139,8 @@ config config::from_environment(const env_lookup& env) {
                                 "': expected debug, info, warning or error");
   }
   c.public_url = env("ENERGY_PUBLIC_URL").value_or("");
+  c.dashboard_dir = env("ENERGY_DASHBOARD_DIR").value_or("");
+  if (c.dashboard_dir.empty()) c.dashboard_dir = ENERGY_DASHBOARD_DEFAULT_DIR;
   return c;
 }
 

@@ -52,6 +52,7 @@ struct config {
   bool trust_proxy = false;                        ///< ENERGY_TRUST_PROXY
   std::string log_level = "info";                  ///< ENERGY_LOG_LEVEL
   std::string public_url;                          ///< ENERGY_PUBLIC_URL (OpenAPI servers)
+  std::string dashboard_dir;                       ///< ENERGY_DASHBOARD_DIR (served at /)
 
   /// Raw access for modules that read their own variables (auth, jobs).
   env_lookup env;

@@ -5,6 +5,7 @@
 #include "api/routes.hpp"
 #include "app/openapi.hpp"
 #include "app/ops_routes.hpp"
+#include "http/static_files.hpp"
 #include "auth/service.hpp"
 #include "auth/settings.hpp"
 #include "jobs/routes.hpp"
@@ -46,6 +47,8 @@ assembly assemble(const config& cfg, services& app) {
   if (app.jobs != nullptr)
     for (auto& r : jobs::routes(*app.jobs))
       out.routes.push_back(std::move(r));
+  for (auto& r : dashboard_routes(cfg.dashboard_dir))
+    out.routes.push_back(std::move(r));
   nlohmann::json schemas = api::schemas();
   out.openapi = openapi_document(
       out.routes,

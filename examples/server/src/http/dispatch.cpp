@@ -2,6 +2,7 @@
 #include "http/dispatch.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -20,6 +21,15 @@
 namespace energy::server {
 
 namespace {
+
+bool has_header(const response& res, std::string_view name) {
+  return std::any_of(res.headers.begin(), res.headers.end(), [name](const auto& h) {
+    return std::equal(h.first.begin(), h.first.end(), name.begin(), name.end(), [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) ==
+             std::tolower(static_cast<unsigned char>(b));
+    });
+  });
+}
 
 class worker_context final : public request_context {
  public:
@@ -283,8 +293,11 @@ void dispatcher::finish(const request& req, const route* matched, const principa
     if (app_.auth != nullptr) {
       // Every answer, refusals and problems included, carries the security headers; CORS ones
       // only for a configured origin (a preflight's answer has its own).
-      for (auto& h : auth::security_headers(app_.auth->config()))
-        res.headers.push_back(std::move(h));
+      // A route may set its own Cache-Control or Content-Security-Policy (the dashboard's
+      // files): then the API's default of that name is left out, never sent twice.
+      for (auto& h : auth::security_headers(app_.auth->config())) {
+        if (!has_header(res, h.first)) res.headers.push_back(std::move(h));
+      }
       if (add_cors) {
         for (auto& h : auth::cors_headers(app_.auth->config(), req.header("origin")))
           res.headers.push_back(std::move(h));

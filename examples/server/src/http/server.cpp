@@ -437,9 +437,11 @@ class session final : public session_base, public std::enable_shared_from_this<s
     if (!res.content_type.empty()) out->set(bhttp::field::content_type, res.content_type);
     out->set(bhttp::field::server, "energy-server");
     out->set("X-Content-Type-Options", "nosniff");
-    out->set(bhttp::field::cache_control, "no-store");
     for (auto& [name, value] : res.headers)
       out->insert(name, value);
+    // no-store unless the answer chose its own caching (the dashboard's files).
+    if (out->find(bhttp::field::cache_control) == out->end())
+      out->set(bhttp::field::cache_control, "no-store");
     out->body() = std::move(res.body);
     out->keep_alive(keep_alive && !server_->draining);
     out->prepare_payload();
