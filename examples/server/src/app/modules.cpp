@@ -10,6 +10,8 @@
 #include "jobs/routes.hpp"
 #include "jobs/schema.hpp"
 #include "jobs/settings.hpp"
+#include "money/routes.hpp"
+#include "money/schema.hpp"
 
 namespace energy::server {
 
@@ -25,6 +27,7 @@ std::vector<env_var> all_variables() {
 void migrate_all(db::connection& c) {
   api::migrate(c);
   jobs::migrate(c);
+  costs::migrate(c);
 }
 
 assembly assemble(const config& cfg, services& app) {
@@ -33,6 +36,8 @@ assembly assemble(const config& cfg, services& app) {
   out.routes = ops_routes(document);
   for (auto& r : api::routes({.max_batch_readings = cfg.max_batch_readings}))
     out.routes.push_back(std::move(r));
+  for (auto& r : costs::routes())
+    out.routes.push_back(std::move(r));
   if (app.auth != nullptr)
     for (auto& r : auth::routes(*app.auth))
       out.routes.push_back(std::move(r));
@@ -40,6 +45,9 @@ assembly assemble(const config& cfg, services& app) {
     for (auto& r : jobs::routes(*app.jobs))
       out.routes.push_back(std::move(r));
   nlohmann::json schemas = api::schemas();
+  const nlohmann::json money_schemas = costs::schemas();
+  for (auto it = money_schemas.begin(); it != money_schemas.end(); ++it)
+    schemas[it.key()] = it.value();
   out.openapi = openapi_document(
       out.routes,
       {.version = ENERGY_SERVER_VERSION, .server_url = cfg.public_url, .schemas = schemas});
