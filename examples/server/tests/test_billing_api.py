@@ -220,9 +220,10 @@ def test_bills_split_at_a_tariff_change_match_the_library_cli(server, tenant, lo
          for r in reference]
     assert [[line["amount"] for line in x["bill"]["lines"]] for x in body["bills"]] == \
         [[line["amount"] for line in r["lines"]] for r in reference]
-    # Demand charges are there: SCE bills flat and TOU demand.
-    kinds = {line["kind"] for line in body["bills"][1]["bill"]["lines"]}
-    assert {"energy", "demand", "flat_demand", "fixed"} <= kinds
+    # Demand is charged: SCE's flat demand (its TOU demand is 0 $/kW in winter months).
+    lines = {line["kind"]: line for line in body["bills"][1]["bill"]["lines"]}
+    assert {"energy", "flat_demand", "fixed"} <= set(lines)
+    assert lines["flat_demand"]["kw"] == body["bills"][1]["bill"]["peak_kw"]
 
 
 def test_energy_cost_is_priced_hour_by_hour_by_the_tariff_in_effect(server, tenant, loaded):
@@ -280,10 +281,12 @@ def test_utility_bills_are_stored_once_and_reconciled(server, tenant, loaded):
            "consumption_kwh": f"{Decimal(wh) / 1000:.3f}", "amount": f"{ours}"}
     feb = {"id": "INV-2", "period_start": "2024-02-01", "period_end": "2024-03-01",
            "consumption_kwh": "1.000", "amount": "999.00"}
-    # Without a tariff the bills are kept and the answer says why nothing was reconciled.
+    # Without a tariff the bills are kept and the answer says why they were not reconciled.
     status, _, up = server.call("POST", path, tenant.token, body={"bills": [jan]})
     assert status == 200 and up["inserted"] == 1
-    assert "flat_rate_per_kwh" in up["reconciliation"]["unavailable"]
+    assert up["reconciliation"]["groups"] == []
+    (skipped,) = up["reconciliation"]["unreconciled"]
+    assert skipped["bill_id"] == "INV-1" and "flat_rate_per_kwh" in skipped["reason"]
     assert upload_tariff(server, tenant.token, b["id"], SIMPLE, "2024-01-01")[0] == 201
     operator = create_user(server.base, tenant.token, "operator")
     bad = {"id": "INV-3", "period_start": "2024-03-01", "period_end": "2024-04-01",
@@ -299,7 +302,7 @@ def test_utility_bills_are_stored_once_and_reconciled(server, tenant, loaded):
     assert checks["INV-1"]["ok"] is True, checks["INV-1"]
     assert checks["INV-1"]["computed"]["total"] == f"{ours}"
     kinds = {f["kind"] for f in checks["INV-2"]["findings"]}
-    assert {"consumption_mismatch", "cost_mismatch", "incomplete_data"} <= kinds, kinds
+    assert {"consumption_mismatch", "cost_mismatch"} <= kinds, kinds  # data covers February
     assert up["reconciliation"]["flagged"] == 1
     # A corrected bill replaces the stored one; the list is newest first.
     status, _, up = server.call("POST", path, operator.token,
