@@ -408,3 +408,26 @@ def test_report_json_and_pdf(server, tenant, loaded):
         assert status == 400, (bad, p)
     other = create_tenant(server.base, _root(server))
     assert server.call("GET", path, other.token)[0] == 404
+
+
+def test_the_documents_examples_are_valid_bodies(server, tenant):
+    # The attack suite builds its requests from these examples: they must be accepted.
+    _, _, doc = server.call("GET", "/api/v1/openapi.json")
+    schemas = doc["components"]["schemas"]
+    b = building(server, tenant.token)
+    meter(server, tenant.token, b["id"])
+    status, _, v = server.call("POST", f"/api/v1/buildings/{b['id']}/tariffs", tenant.token,
+                               body=schemas["TariffUpload"]["example"])
+    assert status == 201 and v["complete"] is True, v
+    status, _, up = server.call("POST", f"/api/v1/buildings/{b['id']}/utility-bills",
+                                tenant.token, body=schemas["UtilityBillUpload"]["example"])
+    assert status == 200 and up["accepted"] == 1, up
+    # No readings in the bill's period: the reconciliation says so instead of inventing them.
+    (check,) = up["reconciliation"]["groups"][0]["checks"]
+    assert "no_data" in {f["kind"] for f in check["findings"]}
+    ops = {(m.upper(), p) for p, item in doc["paths"].items() for m in item}
+    for route in (("POST", "/api/v1/buildings/{building_id}/tariffs"),
+                  ("GET", "/api/v1/buildings/{building_id}/bills"),
+                  ("POST", "/api/v1/buildings/{building_id}/greenbutton"),
+                  ("GET", "/api/v1/buildings/{building_id}/analytics/report")):
+        assert route in ops
