@@ -255,6 +255,7 @@ def test_energy_cost_is_priced_hour_by_hour_by_the_tariff_in_effect(server, tena
                                   tenant.token)
     assert [d["cost_basis"] for d in days["readings"]] == ["none", "none", "tariff", "tariff"]
     assert days["cost_basis"] == "mixed" and days["readings"][0]["cost"] == "0.000000"
+    assert "0 (unknown)" in days["cost_note"]
 
 
 def test_flat_rate_cost_is_labelled(server, tenant):

@@ -63,11 +63,14 @@ std::optional<std::vector<bucket_cost>> tariff_bucket_costs(
 }
 
 std::string cost_note(std::string_view basis) {
-  if (basis == "tariff" || basis == "mixed") {
-    return "cost is the energy charge of the tariff in effect each hour (its time-of-use period, "
-           "first tier); demand, fixed and minimum charges and tier positions are in the bills "
-           "(GET /api/v1/buildings/{building_id}/bills)" +
-           std::string(basis == "mixed" ? "; hours before the first tariff use the flat rate" : "");
+  const std::string tariff =
+      "the energy charge of the tariff in effect each hour (its time-of-use period, first tier; "
+      "demand, fixed and minimum charges and tier positions are in GET "
+      "/api/v1/buildings/{building_id}/bills)";
+  if (basis == "tariff") return "cost is " + tariff;
+  if (basis == "mixed") {
+    return "hours with a tariff in effect cost " + tariff +
+           "; other hours cost consumption times flat_rate_per_kwh, or 0 (unknown) without one";
   }
   if (basis == "flat_rate") return "cost is consumption times the building's flat_rate_per_kwh";
   return "no tariff or flat rate prices this: cost is 0 and means unknown";
