@@ -312,6 +312,13 @@ def test_utility_bills_are_stored_once_and_reconciled(server, tenant, loaded):
     _, _, listed = server.call("GET", path, tenant.token)
     assert [(x["bill_id"], x["amount"]) for x in listed["utility_bills"]] == \
         [("INV-2", "998.000000"), ("INV-1", f"{ours:.6f}")]
+    assert listed["next_cursor"] is None
+    _, _, page = server.call("GET", path + "?limit=1", tenant.token)
+    assert [x["bill_id"] for x in page["utility_bills"]] == ["INV-2"] and page["next_cursor"]
+    _, _, page = server.call("GET", f"{path}?limit=1&cursor={page['next_cursor']}", tenant.token)
+    assert [x["bill_id"] for x in page["utility_bills"]] == ["INV-1"]
+    assert page["next_cursor"] is None
+    assert server.call("GET", path + "?cursor=nonsense", tenant.token)[0] == 400
     status, _, latest = server.call("GET", f"/api/v1/buildings/{b['id']}/reconciliation?limit=1",
                                     tenant.token)
     assert status == 200 and latest["bills"] == 1

@@ -161,9 +161,12 @@ nlohmann::json schemas() {
                         {"source", str()},
                         {"origin", {{"type", "string"}, {"enum", {"json", "csv", "greenbutton"}}}},
                         {"uploaded_at", str()}}}};
-  s["UtilityBillList"] = {{"type", "object"},
-                          {"required", {"utility_bills"}},
-                          {"properties", {{"utility_bills", array_of("UtilityBill")}}}};
+  s["UtilityBillList"] = {
+      {"type", "object"},
+      {"required", {"utility_bills", "next_cursor"}},
+      {"properties",
+       {{"utility_bills", array_of("UtilityBill")},
+        {"next_cursor", nullable_str("pass as ?cursor= for the next page; null at the end")}}}};
   s["Reconciliation"] = {
       {"type", "object"},
       {"description",

@@ -2,6 +2,7 @@
 #include "money/utility_bill_book.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include <energy/billing/bills_csv.hpp>
 #include <energy/error.hpp>
@@ -232,12 +233,33 @@ store_outcome store_bills(request_context& ctx, const building& b,
   return out;
 }
 
-std::vector<stored_bill> list_bills(request_context& ctx, const building& b, std::size_t limit) {
-  const std::string sql = std::string("SELECT ") + bill_columns +
-                          " FROM money_utility_bills WHERE tenant_id = $1 AND building_id = $2 "
-                          "ORDER BY period_start DESC, id DESC LIMIT $3";
-  const auto rows = ctx.db().query(
-      sql, {b.tenant_id.to_string(), b.id.to_string(), static_cast<std::int64_t>(limit)});
+std::optional<bill_cursor> parse_bill_cursor(std::string_view text) {
+  const auto dot = text.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  bill_cursor c;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + dot, c.period_start);
+  if (ec != std::errc{} || ptr != text.data() + dot) return std::nullopt;
+  const auto id = uuid::try_parse(text.substr(dot + 1));
+  if (!id) return std::nullopt;
+  c.id = id->to_string();
+  return c;
+}
+
+std::string to_string(const bill_cursor& c) {
+  return std::to_string(c.period_start) + "." + c.id;
+}
+
+std::vector<stored_bill> list_bills(request_context& ctx, const building& b, std::size_t limit,
+                                    const std::optional<bill_cursor>& after) {
+  const std::string sql =
+      std::string("SELECT ") + bill_columns +
+      " FROM money_utility_bills WHERE tenant_id = $1 AND building_id = $2 AND ($3 = 0 OR "
+      "period_start < $4 OR (period_start = $4 AND id < $5)) ORDER BY period_start DESC, id DESC "
+      "LIMIT $6";
+  const auto rows =
+      ctx.db().query(sql, {b.tenant_id.to_string(), b.id.to_string(), std::int64_t{after ? 1 : 0},
+                           std::int64_t{after ? after->period_start : 0},
+                           after ? after->id : std::string(), static_cast<std::int64_t>(limit)});
   std::vector<stored_bill> out;
   out.reserve(rows.size());
   for (const auto& r : rows)

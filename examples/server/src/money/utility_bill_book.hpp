@@ -58,9 +58,20 @@ struct store_outcome {
                                         const std::vector<billing::utility_bill>& bills,
                                         std::string_view origin);
 
-/// The stored bills of `b`, newest period first. `limit` bounds the answer.
+/// Where a page of bills continues: after the bill with this period start and id.
+struct bill_cursor {
+  epoch_seconds period_start = 0;
+  std::string id;
+};
+/// "<period_start>.<id>" as next_cursor carries it; nullopt for anything else.
+[[nodiscard]] std::optional<bill_cursor> parse_bill_cursor(std::string_view text);
+[[nodiscard]] std::string to_string(const bill_cursor& c);
+
+/// The stored bills of `b`, newest period first (then newest id), at most `limit`, after
+/// `after` when given.
 [[nodiscard]] std::vector<stored_bill> list_bills(request_context& ctx, const building& b,
-                                                  std::size_t limit);
+                                                  std::size_t limit,
+                                                  const std::optional<bill_cursor>& after = {});
 
 /// Most bills one building keeps (uploads beyond answer 422).
 inline constexpr std::int64_t max_bills_per_building = 20'000;

@@ -114,10 +114,24 @@ void add_utility_bill_routes(std::vector<route>& out) {
       .handle =
           [](const request& r, request_context& ctx) {
             const auto b = api::owned_building(ctx, r.path_params.at("building_id"));
+            std::optional<bill_cursor> after;
+            if (const auto text = r.query_param("cursor"); text && !text->empty()) {
+              after = parse_bill_cursor(*text);
+              if (!after) throw_bad_request("cursor is not one this server issued", "cursor");
+            }
+            // One more than asked tells whether another page follows.
+            const auto limit = limit_param(r, 100, 1000);
+            auto bills = list_bills(ctx, b, limit + 1, after);
+            nlohmann::json next;
+            if (bills.size() > limit) {
+              bills.resize(limit);
+              next =
+                  to_string(bill_cursor{to_epoch(bills.back().bill.period.start), bills.back().id});
+            }
             nlohmann::json list = nlohmann::json::array();
-            for (const auto& s : list_bills(ctx, b, limit_param(r, 100, 1000)))
+            for (const auto& s : bills)
               list.push_back(to_json(s));
-            return response::json(200, {{"utility_bills", list}});
+            return response::json(200, {{"utility_bills", list}, {"next_cursor", next}});
           },
       .operation = {{"operationId", "listUtilityBills"},
                     {"tags", {"billing"}},
