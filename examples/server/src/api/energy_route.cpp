@@ -14,6 +14,7 @@
 #include "app/config.hpp"
 #include "http/log.hpp"
 #include "http/problems.hpp"
+#include "money/energy_pricing.hpp"
 
 namespace energy::server::api {
 
@@ -148,6 +149,13 @@ void add_energy_routes(std::vector<route>& out) {
             std::vector<sensor> sensors;
             for (auto& s : ctx.store().list_sensors(b.id))
               if (s.type == type && s.is_active) sensors.push_back(std::move(s));
+            // Tariff versions reprice electricity hour by hour; else the summaries' estimate
+            // stands.
+            const auto tariff_costs = type == sensor_type::electricity
+                                          ? costs::tariff_bucket_costs(ctx, b, cal, buckets)
+                                          : std::nullopt;
+            const auto summary_basis = costs::summary_cost_basis(b, type);
+            std::string period_basis;
             const std::string unit(canonical_unit(type));
             const bool kwh = unit == "kWh";
 
@@ -158,7 +166,8 @@ void add_energy_routes(std::vector<route>& out) {
             std::int64_t readings = 0;
             std::int64_t expected_total = 0;
             std::size_t next_row = 0;
-            for (const auto& bk : buckets) {
+            for (std::size_t index = 0; index < buckets.size(); ++index) {
+              const auto& bk = buckets[index];
               const summary_row* row = nullptr;
               while (next_row < rows.size() && rows[next_row].period.start < bk.period.start)
                 ++next_row;
@@ -172,7 +181,13 @@ void add_energy_routes(std::vector<route>& out) {
               }
               const milli consumption = row ? row->consumption : 0;
               const milli demand = row ? row->peak_demand : 0;
-              const money bucket_cost = row ? row->cost : money{};
+              const money bucket_cost =
+                  tariff_costs ? (*tariff_costs)[index].cost : (row ? row->cost : money{});
+              const std::string& bucket_basis =
+                  tariff_costs ? (*tariff_costs)[index].basis : summary_basis;
+              period_basis = period_basis.empty() || period_basis == bucket_basis
+                                 ? bucket_basis
+                                 : std::string("mixed");
               const std::int64_t count = row ? row->reading_count : 0;
               total += consumption;
               peak = std::max(peak, demand);
@@ -189,6 +204,7 @@ void add_energy_routes(std::vector<route>& out) {
                   {"peak_kw", from_milli(demand)},
                   {"peak_kw_exact", format_milli(demand)},
                   {"cost", bucket_cost.to_exact_string()},
+                  {"cost_basis", bucket_basis},
                   {"reading_count", count},
                   {"expected_readings", expected},
                   {"coverage", expected > 0 ? nlohmann::json(static_cast<double>(count) /
@@ -223,6 +239,8 @@ void add_energy_routes(std::vector<route>& out) {
                   {"cost", cost.to_exact_string()},
                   {"reading_count", readings},
                   {"expected_readings", expected_total}}},
+                {"cost_basis", period_basis},
+                {"cost_note", costs::cost_note(period_basis)},
                 {"stale", pending ? nlohmann::json(*pending > 0) : nlohmann::json()},
                 {"pending_aggregation_hours",
                  pending ? nlohmann::json(*pending) : nlohmann::json()}};
@@ -246,7 +264,11 @@ void add_energy_routes(std::vector<route>& out) {
            "[start, end), widened to whole buckets. Values come from the stored summaries: "
            "`stale` is true while readings in the period wait for the hourly aggregation "
            "(database-wide check, so it may also be true because of another building); null "
-           "when unknown. `*_exact` fields are exact decimal strings; money is a decimal string."},
+           "when unknown. `*_exact` fields are exact decimal strings; money is a decimal string. "
+           "`cost_basis` says what priced each bucket: `tariff` (the energy charge of the "
+           "building's tariff version in effect each local hour: time-of-use period, first "
+           "tier; demand and fixed charges are in /bills), `flat_rate` (consumption times "
+           "flat_rate_per_kwh), `mixed`, or `none` (nothing prices it; cost 0 means unknown)."},
           {"parameters",
            nlohmann::json::array(
                {query_param("start_date", "first local day (YYYY-MM-DD) or an RFC 3339 instant",

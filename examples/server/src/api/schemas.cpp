@@ -159,6 +159,10 @@ nlohmann::json schemas() {
       {"peak_kw", number()},
       {"peak_kw_exact", str()},
       {"cost", str("exact decimal amount")},
+      {"cost_basis",
+       {{"type", "string"},
+        {"enum", {"tariff", "flat_rate", "mixed", "none"}},
+        {"description", "what priced `cost` (see the operation's description)"}}},
       {"reading_count", integer()},
       {"expected_readings", integer()},
       {"coverage", nullable("number", "reading_count / expected_readings")},
@@ -181,6 +185,8 @@ nlohmann::json schemas() {
         {"readings",
          {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/EnergyBucket"}}}}},
         {"totals", {{"type", "object"}}},
+        {"cost_basis", {{"type", "string"}, {"enum", {"tariff", "flat_rate", "mixed", "none"}}}},
+        {"cost_note", str("how the costs were priced, in a sentence")},
         {"stale", nullable("boolean")},
         {"pending_aggregation_hours", nullable("integer")}}}};
   return s;

@@ -11,6 +11,8 @@
 #include "jobs/routes.hpp"
 #include "jobs/schema.hpp"
 #include "jobs/settings.hpp"
+#include "money/routes.hpp"
+#include "money/schema.hpp"
 #ifdef ENERGY_SERVER_WITH_MODBUS
 #include "transport/modbus_settings.hpp"
 #endif
@@ -33,6 +35,7 @@ std::vector<env_var> all_variables() {
 void migrate_all(db::connection& c) {
   api::migrate(c);
   jobs::migrate(c);
+  costs::migrate(c);
 }
 
 assembly assemble(const config& cfg, services& app) {
@@ -40,6 +43,8 @@ assembly assemble(const config& cfg, services& app) {
   assembly out;
   out.routes = ops_routes(document);
   for (auto& r : api::routes({.max_batch_readings = cfg.max_batch_readings}))
+    out.routes.push_back(std::move(r));
+  for (auto& r : costs::routes())
     out.routes.push_back(std::move(r));
   if (app.auth != nullptr)
     for (auto& r : auth::routes(*app.auth))
@@ -50,6 +55,9 @@ assembly assemble(const config& cfg, services& app) {
   for (auto& r : dashboard_routes(cfg.dashboard_dir))
     out.routes.push_back(std::move(r));
   nlohmann::json schemas = api::schemas();
+  const nlohmann::json money_schemas = costs::schemas();
+  for (auto it = money_schemas.begin(); it != money_schemas.end(); ++it)
+    schemas[it.key()] = it.value();
   out.openapi = openapi_document(
       out.routes,
       {.version = ENERGY_SERVER_VERSION, .server_url = cfg.public_url, .schemas = schemas});

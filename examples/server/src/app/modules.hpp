@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one place that knows every module: their variables (for --help), schema migrations, routes
-// and OpenAPI schemas. Wiring a new module (auth, jobs) means one line in each function here.
+// and OpenAPI schemas. Wiring a new module (auth, jobs, money) means one line in each function
+// here.
 #pragma once
 
 #include <memory>

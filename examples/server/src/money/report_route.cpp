@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+// GET /buildings/{building_id}/analytics/report: the seed's report endpoint over the library's
+// report builder (baselines, anomalies, recommendations, bills under the building's tariff
+// versions), as JSON or, with Accept: application/pdf, as the PDF rendering.
+#include <energy/report/pdf.hpp>
+#include <energy/report/render.hpp>
+#include <energy/report/report.hpp>
+
+#include "api/common.hpp"
+#include "money/local_dates.hpp"
+#include "money/routes.hpp"
+#include "money/tariff_book.hpp"
+
+namespace energy::server::costs {
+
+namespace {
+
+bool wants_pdf(const request& r) {
+  const auto accept = r.header("accept").value_or("");
+  return accept.find("application/pdf") != std::string_view::npos &&
+         accept.find("application/json") == std::string_view::npos;
+}
+
+report::report_request read_request(const request& r, const building& b, request_context& ctx) {
+  report::report_request q;
+  q.building_id = b.id;
+  q.tenant_id = ctx.who().tenant_id;  // a comparison ranks the caller's tenant only
+  q.now = from_epoch(api::now_epoch());
+  if (const auto t = r.query_param("report_type"); t && !t->empty()) {
+    try {
+      q.type = report::parse_report_type(*t);
+    } catch (const std::invalid_argument&) {
+      throw_bad_request("report_type must be efficiency, forecast or comparison", "report_type");
+    }
+  }
+  if (const auto p = r.query_param("period"); p && !p->empty()) {
+    try {
+      q.period = report::parse_period_length(*p);
+    } catch (const std::invalid_argument&) {
+      throw_bad_request("period must be week, month, quarter or year", "period");
+    }
+  }
+  q.end = date_param(r, "end");
+  for (const auto& v : effective_versions(ctx, b))
+    q.tariffs.push_back({v.effective_from, v.parsed.tariff, v.currency});
+  return q;
+}
+
+}  // namespace
+
+void add_report_route(std::vector<route>& out) {
+  out.push_back(route{
+      .method = http_method::get,
+      .pattern = "/api/v1/buildings/{building_id}/analytics/report",
+      .who = access::operator_,
+      .handle =
+          [](const request& r, request_context& ctx) {
+            const auto b = api::owned_building(ctx, r.path_params.at("building_id"));
+            const auto q = read_request(r, b, ctx);
+            report::report built;
+            try {
+              built = report::build_report(ctx.store(), q);
+            } catch (const report::subject_not_found&) {
+              throw_not_found("building");
+            }
+            response res;
+            if (wants_pdf(r)) {
+              res.content_type = "application/pdf";
+              res.body = report::to_pdf(built);
+              res.headers.emplace_back("Content-Disposition",
+                                       "attachment; filename=\"report-" +
+                                           std::string(report::to_string(built.type)) + "-" +
+                                           built.window.label + ".pdf\"");
+            } else {
+              res.body = report::to_json(built);
+            }
+            return res;
+          },
+      .operation = {
+          {"operationId", "getBuildingReport"},
+          {"tags", {"analytics"}},
+          {"summary",
+           "Efficiency, forecast or comparison report (the seed's endpoint; operator "
+           "or admin)"},
+          {"description",
+           "Computed by the library from the stored summaries and readings: KPIs, baseline "
+           "(weather-normalised when the building has an outdoor temperature sensor), "
+           "anomalies, recommendations with kWh and money savings, bills under the building's "
+           "tariff versions, insights with the numbers they rest on. The period is the last "
+           "complete week/month/quarter/year before `end` (a local date, default: the start of "
+           "the current period); a forecast covers the period after it; a comparison ranks the "
+           "caller's tenant's buildings. JSON by default; `Accept: application/pdf` gives the "
+           "PDF. Operators and admins run reports (issue #14's roles); viewers read bills, "
+           "energy and reconciliations instead."},
+          {"parameters",
+           nlohmann::json::array(
+               {api::query_param(
+                    "report_type", "efficiency (default), forecast or comparison",
+                    {{"type", "string"}, {"enum", {"efficiency", "forecast", "comparison"}}}),
+                api::query_param(
+                    "period", "week, month (default), quarter or year",
+                    {{"type", "string"}, {"enum", {"week", "month", "quarter", "year"}}}),
+                api::query_param("end", "local date YYYY-MM-DD the period ends before (excluded)",
+                                 {{"type", "string"}, {"format", "date"}})})},
+          {"responses",
+           {{"200",
+             {{"description", "the report"},
+              {"content",
+               {{"application/json", {{"schema", api::ref("Report")}}},
+                {"application/pdf",
+                 {{"schema", {{"type", "string"}, {"contentMediaType", "application/pdf"}}}}}}}}},
+            {"400", api::problem_response("a parameter is malformed")},
+            {"404", api::problem_response("no such building for this tenant")},
+            {"422", api::problem_response("a stored tariff cannot price the report")}}}}});
+}
+
+}  // namespace energy::server::costs
