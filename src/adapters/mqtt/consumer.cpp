@@ -73,8 +73,7 @@ struct consumer::impl {
       errors.emplace(options.error_topic);
       if (errors->may_match(input.subscription()))
         throw std::invalid_argument("MQTT consumer: the error topic \"" + options.error_topic +
-                                    "\" overlaps the input subscription \"" +
-                                    input.subscription() +
+                                    "\" overlaps the input subscription \"" + input.subscription() +
                                     "\": the consumer would read its own reports");
     }
     detail::init_library();
@@ -141,8 +140,8 @@ struct consumer::impl {
   void pause(std::chrono::milliseconds d) {
     const auto until = clock::now() + d;
     while (!stop_requested.load() && clock::now() < until)
-      std::this_thread::sleep_for(std::min<clock::duration>(std::chrono::milliseconds(50),
-                                                            until - clock::now()));
+      std::this_thread::sleep_for(
+          std::min<clock::duration>(std::chrono::milliseconds(50), until - clock::now()));
   }
 
   /// Commits the pending batch and queues its error reports. Returns false when the commit
@@ -198,10 +197,9 @@ struct consumer::impl {
 
   void connect() {
     const auto& b = options.broker;
-    const int rc = ever_connected
-                       ? mosquitto_reconnect(client.get())
-                       : mosquitto_connect(client.get(), b.host.c_str(), b.port,
-                                           static_cast<int>(b.keepalive.count()));
+    const int rc = ever_connected ? mosquitto_reconnect(client.get())
+                                  : mosquitto_connect(client.get(), b.host.c_str(), b.port,
+                                                      static_cast<int>(b.keepalive.count()));
     if (rc != MOSQ_ERR_SUCCESS) {
       note_error("cannot connect to MQTT broker " + detail::broker_name(b) + ": " +
                  detail::error_text(rc));
@@ -281,7 +279,8 @@ struct consumer::impl {
       // Send the last PUBACKs and reports, then say goodbye (the session stays on the broker).
       for (int i = 0; i < 50 && mosquitto_want_write(client.get()); ++i) {
         if (mosquitto_loop_write(client.get(), 1) != MOSQ_ERR_SUCCESS) break;
-        if (mosquitto_want_write(client.get())) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (mosquitto_want_write(client.get()))
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
       mosquitto_disconnect(client.get());
       mosquitto_loop_write(client.get(), 1);

@@ -170,8 +170,8 @@ io::parsed_readings decode_compact(std::string_view text, const std::optional<uu
     const auto line = trim(text.substr(0, nl));
     if (!line.empty()) {
       if (++lines > max_compact_lines)
-        throw parse_error(std::string(source) + ": more than " +
-                          std::to_string(max_compact_lines) + " compact lines in one message");
+        throw parse_error(std::string(source) + ": more than " + std::to_string(max_compact_lines) +
+                          " compact lines in one message");
       decode_compact_line(line, row, *topic_sensor, out);
     }
     if (nl == std::string_view::npos) break;

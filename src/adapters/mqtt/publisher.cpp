@@ -37,10 +37,9 @@ struct publisher::impl {
     const bool answered =
         changed.wait_for(lock, options.connect_timeout, [&] { return connack >= 0; });
     if (!answered || connack != 0) {
-      const std::string why = !answered ? "no answer within " +
-                                              std::to_string(options.connect_timeout.count()) +
-                                              " ms"
-                                        : std::string("refused: ") + mosquitto_connack_string(connack);
+      const std::string why =
+          !answered ? "no answer within " + std::to_string(options.connect_timeout.count()) + " ms"
+                    : std::string("refused: ") + mosquitto_connack_string(connack);
       lock.unlock();
       shut_down();
       throw error("MQTT publisher: broker " + detail::broker_name(b) + " " + why);

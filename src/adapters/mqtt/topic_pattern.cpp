@@ -114,8 +114,9 @@ bool topic_pattern::may_match(std::string_view filter) const {
   for (std::size_t i = 0; i < levels.size(); ++i) {
     if (levels[i] == "#") return true;  // matches the rest, including nothing
     if (i >= segments_.size()) return false;
-    if (levels[i] == "+" || segments_[i].k != kind::literal) continue;  // a placeholder can be
-                                                                        // anything
+    if (levels[i] == "+" || segments_[i].k != kind::literal)
+      continue;  // a placeholder can be
+                 // anything
     if (levels[i] != segments_[i].text) return false;
   }
   return levels.size() == segments_.size();
