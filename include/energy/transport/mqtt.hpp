@@ -94,12 +94,16 @@ struct consumer_stats {
   std::uint64_t inserted = 0;
   std::uint64_t unchanged = 0;  ///< already stored with the same value (redeliveries)
   std::uint64_t replaced = 0;
-  std::uint64_t rejected = 0;  ///< readings dropped, each reported on the error topic
-  std::uint64_t commits = 0;   ///< store transactions (batches)
+  std::uint64_t duplicates = 0;  ///< identical repeats within one commit (stored once)
+  std::uint64_t rejected = 0;    ///< readings dropped, each reported on the error topic
+  std::uint64_t commits = 0;     ///< store transactions (batches)
   std::uint64_t commit_failures = 0;
   std::uint64_t errors_published = 0;
   std::uint64_t connects = 0;  ///< successful CONNACKs (1 + reconnections)
   bool connected = false;
+  /// The broker confirmed the subscription at least once (the persistent session exists: from
+  /// now on, messages published while the consumer is away are kept for it).
+  bool subscribed = false;
   std::string last_error;  ///< the latest connection or commit problem (empty: none)
   ingest::reason_counts rejected_by_reason;
 };

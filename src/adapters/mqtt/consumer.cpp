@@ -88,6 +88,7 @@ struct consumer::impl {
     mosquitto_connect_callback_set(client.get(), &impl::on_connect);
     mosquitto_disconnect_callback_set(client.get(), &impl::on_disconnect);
     mosquitto_message_callback_set(client.get(), &impl::on_message);
+    mosquitto_subscribe_callback_set(client.get(), &impl::on_subscribe);
     detail::apply_broker_options(client.get(), options.broker);
   }
 
@@ -105,6 +106,16 @@ struct consumer::impl {
     // session the broker lost (restart without persistence).
     const auto filter = me.input.subscription();
     mosquitto_subscribe(m, nullptr, filter.c_str(), 1);
+  }
+
+  static void on_subscribe(mosquitto*, void* self, int, int count, const int* granted) {
+    auto& me = *static_cast<impl*>(self);
+    std::lock_guard lock(me.stats_mutex);
+    if (count >= 1 && granted[0] <= 2) {
+      me.stats.subscribed = true;
+    } else {
+      me.stats.last_error = "broker refused the subscription to " + me.input.subscription();
+    }
   }
 
   static void on_disconnect(mosquitto*, void* self, int) {
@@ -177,6 +188,7 @@ struct consumer::impl {
     stats.inserted += r.inserted;
     stats.unchanged += r.unchanged;
     stats.replaced += r.replaced;
+    stats.duplicates += r.duplicates;
     stats.rejected += r.rejected;
     stats.errors_published += published;
     for (std::size_t i = 0; i < ingest::reason_count; ++i)
