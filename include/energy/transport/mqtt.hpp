@@ -143,6 +143,9 @@ struct publisher_options {
   broker_options broker;
   /// How long the constructor waits for the broker's CONNACK.
   std::chrono::milliseconds connect_timeout{10'000};
+  /// QoS 1 messages on the wire at once, awaiting their PUBACK (libmosquitto's default is 20);
+  /// further ones wait in the client's queue.
+  unsigned max_inflight = 100;
 };
 
 /**

@@ -24,6 +24,7 @@ struct publisher::impl {
     mosquitto_connect_callback_set(client.get(), &impl::on_connect);
     mosquitto_publish_callback_set(client.get(), &impl::on_publish);
     detail::apply_broker_options(client.get(), b);
+    mosquitto_max_inflight_messages_set(client.get(), options.max_inflight);
     int rc = mosquitto_connect_async(client.get(), b.host.c_str(), b.port,
                                      static_cast<int>(b.keepalive.count()));
     if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_ERRNO)  // ERRNO: the loop retries the TCP connect
