@@ -4,7 +4,8 @@
 // messages (first publish until a do-nothing libmosquitto QoS 1 subscriber received the last one),
 // alternating, in the same run, with the same publisher (energy's, 100 messages in flight).
 //
-//   energy_mqtt_bench --port P [--rounds 2] [--messages 400] [--readings 1000] [--form compact|json]
+//   energy_mqtt_bench --port P [--rounds 2] [--messages 400] [--readings 1000] [--form
+//   compact|json]
 //
 // ENERGY_BENCH_SMOKE=1 (the CTest smoke run) uses tiny sizes; the port then comes from the file
 // named by ENERGY_MQTT_BROKER_PORT_FILE.
@@ -62,7 +63,8 @@ struct workload {
       const auto& sensor = sensors[static_cast<std::size_t>(k % s.sensors)];
       std::string body = s.json ? "{\"readings\":[" : "";
       for (int j = 0; j < s.readings; ++j) {
-        const epoch_seconds ts = t0 + 900 * static_cast<epoch_seconds>((k / s.sensors) * s.readings + j);
+        const epoch_seconds ts =
+            t0 + 900 * static_cast<epoch_seconds>((k / s.sensors) * s.readings + j);
         const auto value = std::to_string(j % 997) + "." + std::to_string(k % 10) + "25";
         if (s.json) {
           if (j > 0) body += ',';
@@ -85,7 +87,8 @@ void publish_all(int port, const workload& w) {
   mqtt::publisher pub(p);
   for (const auto& [topic, body] : w.messages)
     pub.publish(topic, body);
-  if (!pub.wait_all_acknowledged(std::chrono::minutes(10))) std::fprintf(stderr, "publish timeout\n");
+  if (!pub.wait_all_acknowledged(std::chrono::minutes(10)))
+    std::fprintf(stderr, "publish timeout\n");
 }
 
 struct result {
@@ -106,9 +109,8 @@ result raw_round(int port, const workload& w) {
   mosquitto_subscribe_callback_set(m, [](mosquitto*, void* p, int, int, const int*) {
     static_cast<counter*>(p)->subscribed = true;
   });
-  mosquitto_connect_callback_set(m, [](mosquitto* mm, void*, int) {
-    mosquitto_subscribe(mm, nullptr, "energy/+/+/+", 1);
-  });
+  mosquitto_connect_callback_set(
+      m, [](mosquitto* mm, void*, int) { mosquitto_subscribe(mm, nullptr, "energy/+/+/+", 1); });
   mosquitto_connect(m, "127.0.0.1", port, 30);
   mosquitto_loop_start(m);
   while (!c.subscribed)
@@ -128,7 +130,8 @@ result raw_round(int port, const workload& w) {
 
 /// The measurement: the consumer committing into a fresh SQLite file (default durability).
 result consumer_round(int port, const workload& w, const settings& s) {
-  const auto dir = std::filesystem::temp_directory_path() / ("energy-mqtt-bench-" + uuid::v7().to_string());
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("energy-mqtt-bench-" + uuid::v7().to_string());
   std::filesystem::create_directories(dir);
   result r;
   {
@@ -152,7 +155,8 @@ result consumer_round(int port, const workload& w, const settings& s) {
     std::thread loop([&] { c.run(); });
     while (!c.stats().subscribed)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    const auto total = static_cast<std::uint64_t>(s.messages) * static_cast<std::uint64_t>(s.readings);
+    const auto total =
+        static_cast<std::uint64_t>(s.messages) * static_cast<std::uint64_t>(s.readings);
     const double cpu0 = cpu_seconds();
     const auto start = wall::now();
     std::thread sender([&] { publish_all(port, w); });
@@ -193,11 +197,16 @@ int main(int argc, char** argv) {
   }
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
-    if (a == "--port") s.port = std::atoi(v.c_str());
-    else if (a == "--rounds") s.rounds = std::atoi(v.c_str());
-    else if (a == "--messages") s.messages = std::atoi(v.c_str());
-    else if (a == "--readings") s.readings = std::atoi(v.c_str());
-    else if (a == "--form") s.json = v == "json";
+    if (a == "--port")
+      s.port = std::atoi(v.c_str());
+    else if (a == "--rounds")
+      s.rounds = std::atoi(v.c_str());
+    else if (a == "--messages")
+      s.messages = std::atoi(v.c_str());
+    else if (a == "--readings")
+      s.readings = std::atoi(v.c_str());
+    else if (a == "--form")
+      s.json = v == "json";
   }
   if (s.port <= 0) {
     std::fprintf(stderr, "energy_mqtt_bench: --port of a running broker is required\n");

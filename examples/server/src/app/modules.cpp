@@ -10,6 +10,9 @@
 #include "jobs/routes.hpp"
 #include "jobs/schema.hpp"
 #include "jobs/settings.hpp"
+#ifdef ENERGY_SERVER_WITH_MQTT
+#include "transport/mqtt_ingest.hpp"
+#endif
 
 namespace energy::server {
 
@@ -19,6 +22,10 @@ std::vector<env_var> all_variables() {
     vars.push_back({std::string(v.name), std::string(v.default_value), std::string(v.description)});
   for (const auto& v : jobs::settings::documented())
     vars.push_back({v.name, v.default_value, v.meaning});
+#ifdef ENERGY_SERVER_WITH_MQTT
+  for (auto& v : transport::mqtt_variables())
+    vars.push_back(std::move(v));
+#endif
   return vars;
 }
 

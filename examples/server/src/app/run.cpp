@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <filesystem>
 #include <string>
@@ -25,6 +26,9 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/worker_pool.hpp"
+#ifdef ENERGY_SERVER_WITH_MQTT
+#include "transport/mqtt_ingest.hpp"
+#endif
 
 namespace energy::server {
 
@@ -96,6 +100,15 @@ int run_server(int argc, char** argv) {
 
   logger log(level_of(cfg.log_level));
   metrics stats;
+#ifdef ENERGY_SERVER_WITH_MQTT
+  std::unique_ptr<transport::mqtt_ingest> mqtt_input;
+  try {
+    mqtt_input = transport::mqtt_ingest::from_config(cfg, &stats, &log);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "energy-server: %s\n", e.what());
+    return 2;
+  }
+#endif
   try {
     if (cfg.db_defaulted) std::filesystem::create_directories(cfg.data_dir);
     // The first open creates (or migrates) the library's schema; the server's tables follow.
@@ -146,8 +159,14 @@ int run_server(int argc, char** argv) {
                  scheme.c_str(), cfg.listen_address.c_str(), static_cast<unsigned>(server.port()));
     admin_db.reset();
     job_service.start();
+#ifdef ENERGY_SERVER_WITH_MQTT
+    if (mqtt_input) mqtt_input->start();
+#endif
     server.run();
     // Drained: no request is in flight. Then the scheduler finishes its running job step.
+#ifdef ENERGY_SERVER_WITH_MQTT
+    if (mqtt_input) mqtt_input->stop();  // commits and acknowledges what it holds
+#endif
     pool.stop();
     job_service.stop();
     log.info("stopped", {});

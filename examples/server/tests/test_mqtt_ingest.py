@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: Apache-2.0
+"""energy-server with ENERGY_MQTT_*: readings published to the broker (fixture mqtt_broker) land in
+the server's database (SQLite and PostgreSQL), bad ones are answered on the error topic and counted
+in /metrics, and another tenant's sensor is refused. The broker side uses the mosquitto clients."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from auth_helpers import admin_token, create_tenant
+from conftest import Server
+
+
+def broker_port() -> int:
+    path = os.environ.get("ENERGY_TEST_MQTT_PORT_FILE")
+    if not path or not os.path.exists(path):
+        pytest.skip("no MQTT broker (CTest fixture mqtt_broker)")
+    with open(path) as f:
+        return int(f.read().strip())
+
+
+def create_session(port: int, client_id: str, topic: str) -> None:
+    """A persistent QoS 1 session, as the consumer's first start makes it: messages published
+    from now on wait for that client id even before it connects."""
+    subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-c", "-i", client_id,
+                    "-q", "1", "-t", topic, "-E"], check=True, timeout=60)
+
+
+def publish(port: int, topic: str, payload: str) -> None:
+    subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-q", "1", "-t", topic,
+                    "-m", payload], check=True, timeout=60)
+
+
+def metric(s: Server, name: str, labels: str) -> float:
+    _, _, text = s.call("GET", "/metrics")
+    if isinstance(text, bytes):
+        text = text.decode()
+    m = re.search(re.escape(name + "{" + labels + "}") + r" ([0-9.e+]+)", text)
+    return float(m.group(1)) if m else 0.0
+
+
+def wait_for(predicate, timeout: float = 60.0) -> bool:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_mqtt_readings_land_and_bad_ones_are_answered(backend):
+    from conftest import postgres_base_uri
+    if backend == "postgres" and postgres_base_uri() is None:
+        pytest.skip("PostgreSQL test server not running (CTest fixture postgres_server)")
+    port = broker_port()
+    client_id = "energy-server-test-" + uuid.uuid4().hex
+    create_session(port, client_id, "energy/+/+/+")
+    errors_id = "errors-" + uuid.uuid4().hex
+    create_session(port, errors_id, "energy-errors/#")
+    s = Server(backend, env={"ENERGY_MQTT_HOST": "127.0.0.1", "ENERGY_MQTT_PORT": str(port),
+                             "ENERGY_MQTT_CLIENT_ID": client_id}).start()
+    try:
+        root = admin_token(s.base)
+        mine, theirs = create_tenant(s.base, root), create_tenant(s.base, root)
+        ids = {}
+        for who in (mine, theirs):
+            status, _, b = s.call("POST", "/api/v1/buildings", who.token,
+                                  body={"name": "HQ", "time_zone": "Europe/Berlin"})
+            assert status == 201
+            status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", who.token,
+                                       body={"type": "electricity", "kind": "interval_energy",
+                                             "unit": "kWh", "interval_seconds": 900,
+                                             "created_at": "2024-01-01T00:00:00Z"})
+            assert status == 201
+            ids[who.tenant_id] = (b["id"], sensor["id"])
+        building, sensor = ids[mine.tenant_id]
+        _, their_sensor = ids[theirs.tenant_id]
+        topic = f"energy/{mine.tenant_id}/{building}/"
+        t0 = 1719835200
+        lines = "\n".join(f"{t0 + 900 * i},{i + 1}.5" for i in range(96))
+        publish(port, topic + sensor, lines)                                   # 96 good
+        publish(port, topic + sensor, f"{t0 + 900 * 96},-1")                   # negative
+        publish(port, topic + their_sensor, f"{t0},1")                         # another tenant's
+        publish(port, topic + "batch", "{not json")                            # refused whole
+        assert wait_for(lambda: metric(s, "energy_mqtt_messages_total", 'outcome="received"') >= 4)
+        assert wait_for(lambda: metric(s, "energy_mqtt_readings_total", 'outcome="inserted"') == 96)
+        assert metric(s, "energy_mqtt_rejections_total", 'reason="negative_value"') == 1
+        assert metric(s, "energy_mqtt_rejections_total", 'reason="unknown_sensor"') == 1
+        assert metric(s, "energy_mqtt_messages_total", 'outcome="refused"') == 1
+
+        # Stored in the server's database: re-sending the same readings over HTTP is a no-op.
+        batch = {"readings": [{"sensor_id": sensor,
+                               "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                          time.gmtime(t0 + 900 * i)),
+                               "value": i + 1.5} for i in range(96)]}
+        status, _, body = s.call("POST", "/api/v1/sensors/readings/batch", mine.token, body=batch)
+        assert status == 202
+        assert (body["inserted"], body["unchanged"]) == (0, 96)
+
+        # The three problems were published on the error topic of my tenant and building.
+        out = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-c", "-i",
+                              errors_id, "-q", "1", "-t", "energy-errors/#", "-C", "3", "-W", "60",
+                              "-v"], check=True, timeout=90, capture_output=True, text=True)
+        reports = [line.split(" ", 1) for line in out.stdout.splitlines()]
+        assert {t for t, _ in reports} == {f"energy-errors/{mine.tenant_id}/{building}"}
+        docs = [json.loads(body) for _, body in reports]
+        reasons = sorted(d["rejections"][0]["reason"] for d in docs if "rejections" in d)
+        assert reasons == ["negative_value", "unknown_sensor"]
+        assert sum(1 for d in docs if "error" in d) == 1
+    finally:
+        assert s.stop() == 0
+        subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker_port()), "-i",
+                        client_id, "-t", "x", "-E"], timeout=60)  # clean session: forget it
