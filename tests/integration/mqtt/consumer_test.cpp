@@ -3,6 +3,7 @@
 // acknowledgements, the error topic, tenant isolation, a broker restart.
 #include <catch2/catch.hpp>
 
+#include <energy/error.hpp>
 #include <energy/storage/sqlite.hpp>
 #include <energy/transport/mqtt.hpp>
 
@@ -237,4 +238,49 @@ TEST_CASE("MQTT consumer and publisher ride out a broker restart with every read
   REQUIRE(rows.size() == static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i)
     CHECK(rows.value[static_cast<std::size_t>(i)] == 1000 * (i + 1));
+}
+
+TEST_CASE("MQTT consumer and publisher use TLS with a username and password and report refusals",
+          "[mqtt]") {
+  energy::test::private_broker broker(/*secure=*/true);
+  temp_db db;
+  const auto site = energy::testing::put_one_building(*db.store, 1);
+  mqtt::broker_options b;
+  b.host = "localhost";  // the name the broker's certificate carries: it is verified
+  b.port = broker.port();
+  b.username = "energy";
+  b.password = broker.password();
+  b.tls = mqtt::broker_options::tls_options{.ca_file = broker.ca_file()};
+
+  auto o = options_for(broker.port());
+  o.broker = b;
+  o.broker.client_id = "tls-" + uuid::v7().to_string();
+  {
+    running_consumer rc(*db.store, o);
+    mqtt::publisher pub({.broker = b});
+    pub.publish(topic(site, site.sensors[0].to_string()), std::to_string(t0) + ",2.5");
+    REQUIRE(pub.wait_all_acknowledged(std::chrono::seconds(60)));
+    REQUIRE(eventually([&] { return rc.c.stats().inserted == 1; }));
+  }
+  CHECK(db.store->count_readings() == 1);
+
+  auto wrong = b;
+  wrong.password = "not-" + broker.password();
+  CHECK_THROWS_WITH(mqtt::publisher({.broker = wrong}), Catch::Contains("refused"));
+  auto plain = b;
+  plain.tls.reset();
+  CHECK_THROWS_AS(
+      mqtt::publisher({.broker = plain, .connect_timeout = std::chrono::milliseconds(2000)}),
+      energy::error);
+
+  o.broker.password = wrong.password;
+  mqtt::consumer refused(*db.store, o);
+  std::thread t([&] { refused.run(); });
+  const bool reported = eventually([&] {
+    return refused.stats().last_error.find("refused the connection") != std::string::npos;
+  });
+  refused.stop();
+  t.join();
+  CHECK(reported);
+  CHECK(refused.stats().connects == 0);
 }

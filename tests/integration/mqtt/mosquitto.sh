@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A throwaway mosquitto broker on a free loopback port, for the MQTT tests (CTest fixture
 # mqtt_broker) and the benchmark:
-#   mosquitto.sh start|stop|restart <state-dir>
-# `start` writes <state-dir>/mosquitto.port; `restart` stops the broker (SIGTERM: it saves its
+#   mosquitto.sh start|start-secure|stop|restart <state-dir>
+# `start` writes <state-dir>/mosquitto.port; `start-secure` makes a TLS-only broker with a fresh
+# CA (<state-dir>/ca.pem; the server certificate names localhost and 127.0.0.1) that requires the
+# user "energy" with the password in <state-dir>/password; `restart` stops the broker (SIGTERM: it saves its
 # persistent sessions) and starts it again on the same port. `stop` is idempotent, and `start`
 # first stops a broker left over from an interrupted run.
 set -euo pipefail
@@ -26,12 +28,35 @@ broker_stop() {
   rm -f "$state/mosquitto.pid"
 }
 
+make_secrets() {
+  local d=$state
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=energy test CA" \
+    -keyout "$d/ca.key" -out "$d/ca.pem" >/dev/null 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$d/server.key" \
+    -out "$d/server.csr" >/dev/null 2>&1
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$d/san.ext"
+  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+    -days 2 -extfile "$d/san.ext" -out "$d/server.pem" >/dev/null 2>&1
+  /usr/bin/python3 -c 'import secrets; print(secrets.token_hex(12))' >"$d/password"
+  : >"$d/passwd"
+  mosquitto_passwd -b "$d/passwd" energy "$(cat "$d/password")"
+  chmod 600 "$d/passwd" "$d/server.key" "$d/ca.key"
+}
+
 broker_start() {
   local port=$1
   mkdir -p "$state/data"
   {
     echo "listener $port 127.0.0.1"
-    echo "allow_anonymous true"
+    if [[ -f $state/secure ]]; then
+      echo "cafile $state/ca.pem"
+      echo "certfile $state/server.pem"
+      echo "keyfile $state/server.key"
+      echo "allow_anonymous false"
+      echo "password_file $state/passwd"
+    else
+      echo "allow_anonymous true"
+    fi
     # Started as root, mosquitto would drop to the mosquitto user and could not write here.
     [[ $(id -u) == 0 ]] && echo "user root"
     echo "persistence true"
@@ -46,7 +71,8 @@ broker_start() {
   setsid mosquitto -c "$state/mosquitto.conf" >/dev/null 2>&1 </dev/null &
   echo $! >"$state/mosquitto.pid"
   for _ in $(seq 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if grep -q "Opening ipv4 listen socket on port $port" "$state/mosquitto.log" 2>/dev/null &&
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port" >"$state/mosquitto.port"
       echo "mosquitto on 127.0.0.1:$port ($state)"
       return 0
@@ -61,7 +87,14 @@ broker_start() {
 case "$action" in
   start)
     broker_stop
+    rm -rf "$state/data" "$state/mosquitto.log" "$state/secure"
+    broker_start "$(free_port)"
+    ;;
+  start-secure)
+    broker_stop
     rm -rf "$state/data" "$state/mosquitto.log"
+    make_secrets
+    touch "$state/secure"
     broker_start "$(free_port)"
     ;;
   restart)
@@ -73,5 +106,5 @@ case "$action" in
     broker_stop
     rm -f "$state/mosquitto.port"
     ;;
-  *) echo "usage: mosquitto.sh start|stop|restart <state-dir>" >&2; exit 2 ;;
+  *) echo "usage: mosquitto.sh start|start-secure|stop|restart <state-dir>" >&2; exit 2 ;;
 esac

@@ -52,15 +52,20 @@ inline int run_script(const std::string& args) {
   return std::system(("bash " ENERGY_MQTT_SCRIPT " " + args + " >/dev/null").c_str());
 }
 
-/// A broker of the test's own (for restarts), stopped when the object goes.
+/// A broker of the test's own (for restarts, or TLS with a password: `secure`), stopped when the
+/// object goes.
 class private_broker {
  public:
-  private_broker()
+  explicit private_broker(bool secure = false)
       : dir_(std::filesystem::temp_directory_path() / ("energy-mqtt-" + uuid::v7().to_string())) {
-    if (run_script("start " + dir_.string()) != 0) throw std::runtime_error("broker start failed");
+    if (run_script((secure ? "start-secure " : "start ") + dir_.string()) != 0)
+      throw std::runtime_error("broker start failed");
     std::ifstream in(dir_ / "mosquitto.port");
     in >> port_;
+    if (secure) std::ifstream(dir_ / "password") >> password_;
   }
+  [[nodiscard]] std::string ca_file() const { return (dir_ / "ca.pem").string(); }
+  [[nodiscard]] const std::string& password() const { return password_; }
   ~private_broker() {
     run_script("stop " + dir_.string());
     std::filesystem::remove_all(dir_);
@@ -76,6 +81,7 @@ class private_broker {
  private:
   std::filesystem::path dir_;
   int port_ = 0;
+  std::string password_;
 };
 
 /// Subscribes (QoS 1, clean session) and records every message; loop_start thread.
