@@ -119,3 +119,59 @@ def test_mqtt_readings_land_and_bad_ones_are_answered(backend):
         assert s.stop() == 0
         subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker_port()), "-i",
                         client_id, "-t", "x", "-E"], timeout=60)  # clean session: forget it
+
+
+def test_alerts_are_published_over_mqtt():
+    import datetime as dt
+    port = broker_port()
+    listener = "alerts-" + uuid.uuid4().hex
+    create_session(port, listener, "energy-alerts/#")
+    s = Server("sqlite", env={"ENERGY_MQTT_HOST": "127.0.0.1", "ENERGY_MQTT_PORT": str(port),
+                              "ENERGY_MQTT_CLIENT_ID": "energy-server-test-" + uuid.uuid4().hex,
+                              "ENERGY_MQTT_ALERT_TOPIC": "energy-alerts/{tenant}/{building}",
+                              "ENERGY_MQTT_ALERT_CLIENT_ID": "alerts-pub-" + uuid.uuid4().hex,
+                              "ENERGY_JOBS": "off", "ENERGY_NOTIFY_POLL_SECONDS": "1"}).start()
+    try:
+        root = admin_token(s.base)
+        t = create_tenant(s.base, root)
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        quarter = now.replace(minute=now.minute - now.minute % 15, second=0)
+        iso = lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+        status, _, b = s.call("POST", "/api/v1/buildings", t.token,
+                              body={"name": "Depot", "time_zone": "Europe/Berlin"})
+        assert status == 201
+        status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", t.token,
+                                   body={"type": "electricity", "kind": "interval_energy",
+                                         "unit": "kWh", "interval_seconds": 900,
+                                         "created_at": iso(quarter - dt.timedelta(days=1))})
+        assert status == 201
+        # Readings until two hours ago, then silence: a data-gap alert.
+        at, readings = quarter - dt.timedelta(hours=8), []
+        while at < quarter - dt.timedelta(hours=2):
+            readings.append({"sensor_id": sensor["id"], "timestamp": iso(at), "value_kwh": 1.25})
+            at += dt.timedelta(minutes=15)
+        status, _, _ = s.call("POST", "/api/v1/sensors/readings/batch", t.token,
+                              body={"readings": readings})
+        assert status == 202
+        status, _, config = s.call("POST", f"/api/v1/buildings/{b['id']}/alert-configs", t.token,
+                                   body={"name": "Depot meter silent", "data_gap_minutes": 30})
+        assert status == 201, config
+        time.sleep(1.05)  # manual runs are keyed by their second
+        status, _, run = s.call("POST", "/api/v1/jobs/alerts/run", token=root)
+        assert status == 200 and run["state"] == "succeeded", run
+
+        out = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-c", "-i",
+                              listener, "-q", "1", "-t", "energy-alerts/#", "-C", "1", "-W", "60",
+                              "-v"], check=True, timeout=90, capture_output=True, text=True)
+        topic, body = out.stdout.strip().split(" ", 1)
+        assert topic == f"energy-alerts/{t.tenant_id}/{b['id']}"
+        doc = json.loads(body)
+        assert doc["event"] == "alert.opened"
+        assert doc["alert"]["condition"] == "data_gap"
+        assert doc["alert"]["building_id"] == b["id"]
+        assert wait_for(lambda: metric(s, "energy_notifications_total",
+                                       'channel="mqtt",outcome="sent"') == 1)
+    finally:
+        assert s.stop() == 0
+        subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-i", listener,
+                        "-t", "x", "-E"], timeout=60)

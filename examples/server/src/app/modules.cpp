@@ -11,7 +11,7 @@
 #include "jobs/schema.hpp"
 #include "jobs/settings.hpp"
 #ifdef ENERGY_SERVER_WITH_MQTT
-#include "transport/mqtt_ingest.hpp"
+#include "transport/mqtt_config.hpp"
 #endif
 
 namespace energy::server {

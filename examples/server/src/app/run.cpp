@@ -27,6 +27,7 @@
 #include "http/server.hpp"
 #include "http/worker_pool.hpp"
 #ifdef ENERGY_SERVER_WITH_MQTT
+#include "transport/mqtt_alerts.hpp"
 #include "transport/mqtt_ingest.hpp"
 #endif
 
@@ -102,8 +103,10 @@ int run_server(int argc, char** argv) {
   metrics stats;
 #ifdef ENERGY_SERVER_WITH_MQTT
   std::unique_ptr<transport::mqtt_ingest> mqtt_input;
+  std::unique_ptr<transport::mqtt_alerts> mqtt_output;  // outlives the jobs service below
   try {
     mqtt_input = transport::mqtt_ingest::from_config(cfg, &stats, &log);
+    mqtt_output = transport::mqtt_alerts::from_config(cfg);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "energy-server: %s\n", e.what());
     return 2;

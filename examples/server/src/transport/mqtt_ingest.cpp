@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "transport/mqtt_ingest.hpp"
 
-#include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -12,36 +11,11 @@
 
 #include "http/log.hpp"
 #include "http/metrics.hpp"
+#include "transport/mqtt_config.hpp"
 
 namespace energy::server::transport {
 
 namespace mqtt = energy::transport::mqtt;
-
-std::vector<env_var> mqtt_variables() {
-  return {
-      {"ENERGY_MQTT_HOST", "",
-       "MQTT broker host: when set, the server also ingests readings published to "
-       "ENERGY_MQTT_TOPIC (QoS 1, persistent session, acknowledged after commit)."},
-      {"ENERGY_MQTT_PORT", "1883 (8883 with TLS)", "MQTT broker port."},
-      {"ENERGY_MQTT_CLIENT_ID", "energy-server",
-       "MQTT client id; the broker keeps the persistent session under it. One per replica: two "
-       "replicas with one id would take the session from each other."},
-      {"ENERGY_MQTT_TOPIC", "energy/{tenant}/{building}/{sensor}",
-       "Topic pattern of reading messages; {sensor} may be the literal 'batch' for payloads that "
-       "name their sensors."},
-      {"ENERGY_MQTT_ERROR_TOPIC", "energy-errors/{tenant}/{building}",
-       "Where rejected readings and refused messages are reported (JSON); empty: not published, "
-       "only counted in /metrics."},
-      {"ENERGY_MQTT_USERNAME", "", "Broker username (empty: anonymous)."},
-      {"ENERGY_MQTT_PASSWORD", "", "Broker password of ENERGY_MQTT_USERNAME."},
-      {"ENERGY_MQTT_CA_FILE", "",
-       "PEM CA certificate(s) to verify the broker: setting it (or ENERGY_MQTT_CA_DIR) turns TLS "
-       "on; the broker's host name is verified."},
-      {"ENERGY_MQTT_CA_DIR", "", "Directory of CA certificates (c_rehash layout), as above."},
-      {"ENERGY_MQTT_CERT", "", "Client certificate (PEM) for brokers that require one."},
-      {"ENERGY_MQTT_KEY", "", "Private key (PEM) of ENERGY_MQTT_CERT."},
-  };
-}
 
 struct mqtt_ingest::impl {
   const config* cfg = nullptr;
@@ -96,38 +70,18 @@ mqtt_ingest::~mqtt_ingest() {
 std::unique_ptr<mqtt_ingest> mqtt_ingest::from_config(const config& cfg, metrics* stats,
                                                       logger* log) {
   const auto text = [&](std::string_view name) { return cfg.get(name).value_or(""); };
-  const auto host = text("ENERGY_MQTT_HOST");
-  if (host.empty()) return nullptr;
+  const auto broker = mqtt_broker(cfg);
+  if (!broker) return nullptr;
   auto p = std::make_unique<impl>();
   p->cfg = &cfg;
   p->stats = stats;
   p->log = log;
   auto& o = p->options;
-  o.broker.host = host;
+  o.broker = *broker;
   o.broker.client_id = text("ENERGY_MQTT_CLIENT_ID");
   if (o.broker.client_id.empty()) o.broker.client_id = "energy-server";
   if (const auto t = cfg.get("ENERGY_MQTT_TOPIC"); t && !t->empty()) o.topic_pattern = *t;
   if (const auto t = cfg.get("ENERGY_MQTT_ERROR_TOPIC")) o.error_topic = *t;  // empty: off
-  o.broker.username = text("ENERGY_MQTT_USERNAME");
-  o.broker.password = text("ENERGY_MQTT_PASSWORD");
-  mqtt::broker_options::tls_options tls{.ca_file = text("ENERGY_MQTT_CA_FILE"),
-                                        .ca_dir = text("ENERGY_MQTT_CA_DIR"),
-                                        .cert_file = text("ENERGY_MQTT_CERT"),
-                                        .key_file = text("ENERGY_MQTT_KEY")};
-  if (!tls.ca_file.empty() || !tls.ca_dir.empty()) {
-    o.broker.tls = tls;
-    o.broker.port = 8883;
-  } else if (!tls.cert_file.empty() || !tls.key_file.empty()) {
-    throw std::invalid_argument(
-        "ENERGY_MQTT_CERT/ENERGY_MQTT_KEY need ENERGY_MQTT_CA_FILE or ENERGY_MQTT_CA_DIR (TLS)");
-  }
-  if (const auto port = text("ENERGY_MQTT_PORT"); !port.empty()) {
-    int value = 0;
-    const auto r = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (r.ec != std::errc{} || r.ptr != port.data() + port.size() || value < 1 || value > 65535)
-      throw std::invalid_argument("ENERGY_MQTT_PORT='" + port + "': expected 1..65535");
-    o.broker.port = value;
-  }
   // Checks the patterns and options now, at start-up, not on the consumer thread.
   auto probe = storage::open_store_uri("memory:");
   mqtt::consumer check(*probe, o);

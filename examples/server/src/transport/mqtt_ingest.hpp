@@ -17,9 +17,6 @@ class logger;
 
 namespace energy::server::transport {
 
-/// The ENERGY_MQTT_* variables, for --help.
-[[nodiscard]] std::vector<env_var> mqtt_variables();
-
 class mqtt_ingest {
  public:
   /// nullptr when ENERGY_MQTT_HOST is unset or empty (MQTT off).
