@@ -46,6 +46,19 @@ def metric(s: Server, name: str, labels: str) -> float:
     return float(m.group(1)) if m else 0.0
 
 
+def building_with_meter(s: Server, token: str, created_at: str) -> tuple[str, str]:
+    """A building and one 15-minute kWh meter; returns their ids."""
+    status, _, b = s.call("POST", "/api/v1/buildings", token,
+                          body={"name": "HQ", "time_zone": "Europe/Berlin"})
+    assert status == 201
+    status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", token,
+                               body={"type": "electricity", "kind": "interval_energy",
+                                     "unit": "kWh", "interval_seconds": 900,
+                                     "created_at": created_at})
+    assert status == 201
+    return b["id"], sensor["id"]
+
+
 def wait_for(predicate, timeout: float = 60.0) -> bool:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -70,17 +83,8 @@ def test_mqtt_readings_land_and_bad_ones_are_answered(backend):
     try:
         root = admin_token(s.base)
         mine, theirs = create_tenant(s.base, root), create_tenant(s.base, root)
-        ids = {}
-        for who in (mine, theirs):
-            status, _, b = s.call("POST", "/api/v1/buildings", who.token,
-                                  body={"name": "HQ", "time_zone": "Europe/Berlin"})
-            assert status == 201
-            status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", who.token,
-                                       body={"type": "electricity", "kind": "interval_energy",
-                                             "unit": "kWh", "interval_seconds": 900,
-                                             "created_at": "2024-01-01T00:00:00Z"})
-            assert status == 201
-            ids[who.tenant_id] = (b["id"], sensor["id"])
+        ids = {who.tenant_id: building_with_meter(s, who.token, "2024-01-01T00:00:00Z")
+               for who in (mine, theirs)}
         building, sensor = ids[mine.tenant_id]
         _, their_sensor = ids[theirs.tenant_id]
         topic = f"energy/{mine.tenant_id}/{building}/"
@@ -137,23 +141,16 @@ def test_alerts_are_published_over_mqtt():
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         quarter = now.replace(minute=now.minute - now.minute % 15, second=0)
         iso = lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
-        status, _, b = s.call("POST", "/api/v1/buildings", t.token,
-                              body={"name": "Depot", "time_zone": "Europe/Berlin"})
-        assert status == 201
-        status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", t.token,
-                                   body={"type": "electricity", "kind": "interval_energy",
-                                         "unit": "kWh", "interval_seconds": 900,
-                                         "created_at": iso(quarter - dt.timedelta(days=1))})
-        assert status == 201
+        building, sensor = building_with_meter(s, t.token, iso(quarter - dt.timedelta(days=1)))
         # Readings until two hours ago, then silence: a data-gap alert.
         at, readings = quarter - dt.timedelta(hours=8), []
         while at < quarter - dt.timedelta(hours=2):
-            readings.append({"sensor_id": sensor["id"], "timestamp": iso(at), "value_kwh": 1.25})
+            readings.append({"sensor_id": sensor, "timestamp": iso(at), "value_kwh": 1.25})
             at += dt.timedelta(minutes=15)
         status, _, _ = s.call("POST", "/api/v1/sensors/readings/batch", t.token,
                               body={"readings": readings})
         assert status == 202
-        status, _, config = s.call("POST", f"/api/v1/buildings/{b['id']}/alert-configs", t.token,
+        status, _, config = s.call("POST", f"/api/v1/buildings/{building}/alert-configs", t.token,
                                    body={"name": "Depot meter silent", "data_gap_minutes": 30})
         assert status == 201, config
         time.sleep(1.05)  # manual runs are keyed by their second
@@ -164,11 +161,11 @@ def test_alerts_are_published_over_mqtt():
                               listener, "-q", "1", "-t", "energy-alerts/#", "-C", "1", "-W", "60",
                               "-v"], check=True, timeout=90, capture_output=True, text=True)
         topic, body = out.stdout.strip().split(" ", 1)
-        assert topic == f"energy-alerts/{t.tenant_id}/{b['id']}"
+        assert topic == f"energy-alerts/{t.tenant_id}/{building}"
         doc = json.loads(body)
         assert doc["event"] == "alert.opened"
         assert doc["alert"]["condition"] == "data_gap"
-        assert doc["alert"]["building_id"] == b["id"]
+        assert doc["alert"]["building_id"] == building
         assert wait_for(lambda: metric(s, "energy_notifications_total",
                                        'channel="mqtt",outcome="sent"') == 1)
     finally:
