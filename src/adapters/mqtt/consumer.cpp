@@ -98,10 +98,12 @@ struct consumer::impl {
     if (rc != 0) {
       me.stats.last_error = "broker " + detail::broker_name(me.options.broker) +
                             " refused the connection: " + mosquitto_connack_string(rc);
+      me.refused = true;
       return;
     }
     ++me.stats.connects;
     me.stats.connected = true;
+    me.backoff = me.options.broker.reconnect_min;  // a good session: start over
     // The persistent session keeps the subscription; subscribing again is harmless and covers a
     // session the broker lost (restart without persistence).
     const auto filter = me.input.subscription();
@@ -259,10 +261,18 @@ struct consumer::impl {
     }
     if (lost) {
       // Unacknowledged messages come back after reconnection; the committed ones are no-ops.
+      // Wait before reconnecting: a broker that refuses us (credentials) must not be hammered.
       socket_up = false;
-      note_error("connection to MQTT broker " + detail::broker_name(options.broker) + " lost");
-      std::lock_guard lock(stats_mutex);
-      stats.connected = false;
+      {
+        std::lock_guard lock(stats_mutex);
+        stats.connected = false;
+        if (!refused)  // keep the broker's reason for closing on us
+          stats.last_error =
+              "connection to MQTT broker " + detail::broker_name(options.broker) + " lost";
+        refused = false;
+      }
+      pause(backoff);
+      backoff = std::min(backoff * 2, options.broker.reconnect_max);
       return;
     }
     if (committer.pending_messages() == 0 &&
@@ -271,7 +281,6 @@ struct consumer::impl {
       return;
     }
     if (mosquitto_loop_misc(client.get()) != MOSQ_ERR_SUCCESS) socket_up = false;  // keepalive
-    if (socket_up) backoff = options.broker.reconnect_min;
   }
 
   void run() {
@@ -310,6 +319,7 @@ struct consumer::impl {
   std::atomic<bool> stop_requested{false};
   bool socket_up = false;
   bool ever_connected = false;
+  bool refused = false;  ///< the last CONNACK said no (set on this thread, in loop_read)
   std::chrono::milliseconds backoff{250};
   clock::time_point batch_started{};
   mutable std::mutex stats_mutex;

@@ -2,7 +2,7 @@
 // The delivery guarantee under crashes: the consumer (examples/mqtt/mqtt_ingest, a separate
 // process) is killed with SIGKILL at random points while a publisher sends a known sequence;
 // after a final restart every published reading is stored, exactly once, with its value.
-// ENERGY_MQTT_KILLS sets the number of kills (default 3; scripts/mqtt_crash_soak.sh runs more).
+// ENERGY_MQTT_KILLS sets the number of kills (default 5; scripts/mqtt_crash_soak.sh runs more).
 #include <catch2/catch.hpp>
 
 #include <energy/storage/sqlite.hpp>
@@ -32,7 +32,7 @@ TEST_CASE("MQTT consumer killed with SIGKILL at random points stores every readi
   energy::test::create_session(port, client_id, "energy/+/+/+");
 
   const int kills =
-      std::getenv("ENERGY_MQTT_KILLS") ? std::atoi(std::getenv("ENERGY_MQTT_KILLS")) : 3;
+      std::getenv("ENERGY_MQTT_KILLS") ? std::atoi(std::getenv("ENERGY_MQTT_KILLS")) : 5;
   const int messages = 100 * (kills + 1), per_message = 25;
   const epoch_seconds t0 = 1'719'835'200;
   // Reading j of message i: sensor i % 4, its own timestamp, value (i * per_message + j + 1) Wh.
