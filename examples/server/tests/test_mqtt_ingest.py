@@ -172,3 +172,20 @@ def test_alerts_are_published_over_mqtt():
         assert s.stop() == 0
         subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-i", listener,
                         "-t", "x", "-E"], timeout=60)
+
+
+@pytest.mark.parametrize("env,named", [
+    ({"ENERGY_MQTT_HOST": "127.0.0.1", "ENERGY_MQTT_PORT": "abc"}, "ENERGY_MQTT_PORT"),
+    ({"ENERGY_MQTT_HOST": "127.0.0.1", "ENERGY_MQTT_TOPIC": "energy/{building}/{sensor}"},
+     "{tenant}"),
+    ({"ENERGY_MQTT_HOST": "127.0.0.1", "ENERGY_MQTT_ERROR_TOPIC": "energy/{tenant}/{building}/e"},
+     "overlaps"),
+    ({"ENERGY_MQTT_ALERT_TOPIC": "energy-alerts/{tenant}"}, "ENERGY_MQTT_HOST"),
+    ({"ENERGY_MQTT_HOST": "127.0.0.1", "ENERGY_MQTT_CERT": "/x.pem"}, "ENERGY_MQTT_CA_FILE"),
+])
+def test_bad_mqtt_configuration_is_refused_at_start(env, named):
+    s = Server("sqlite", env=env)
+    with pytest.raises(AssertionError) as refused:
+        s.start()
+    assert "exited with 2" in str(refused.value)
+    assert named in s.stderr()
