@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Demonstrates: the MQTT transport end to end in one program — a consumer storing readings into
 // SQLite while a publisher sends one message of each payload form (single JSON reading, the seed's
-// JSON batch, compact text lines) and one bad reading, which comes back on the error topic's
-// counters instead of being stored. Needs a broker: mqtt_quickstart <port> [host].
+// JSON batch, compact text lines) and one bad reading, which is counted and reported on the error
+// topic instead of being stored. Needs a broker: mqtt_quickstart <port> [host].
 #include <energy/storage/sqlite.hpp>
 #include <energy/transport/mqtt.hpp>
 
@@ -44,8 +44,16 @@ int main(int argc, char** argv) {
   p.broker.host = o.broker.host;
   mqtt::publisher out(p);
   // The consumer's session starts with its first subscription: publish after that.
-  while (!consumer.stats().subscribed)
+  const auto connect_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!consumer.stats().subscribed) {
+    if (std::chrono::steady_clock::now() > connect_deadline) {
+      std::fprintf(stderr, "no subscription: %s\n", consumer.stats().last_error.c_str());
+      consumer.stop();
+      loop.join();
+      return 1;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 
   const std::string topic = "energy/" + acme.id.to_string() + "/" + hq.id.to_string() + "/";
   const std::string id = meter.id.to_string();
