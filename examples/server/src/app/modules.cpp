@@ -16,6 +16,9 @@
 #ifdef ENERGY_SERVER_WITH_MODBUS
 #include "transport/modbus_settings.hpp"
 #endif
+#ifdef ENERGY_SERVER_WITH_MQTT
+#include "transport/mqtt_config.hpp"
+#endif
 
 namespace energy::server {
 
@@ -27,6 +30,10 @@ std::vector<env_var> all_variables() {
     vars.push_back({v.name, v.default_value, v.meaning});
 #ifdef ENERGY_SERVER_WITH_MODBUS
   for (auto& v : transport::modbus_settings::documented())
+    vars.push_back(std::move(v));
+#endif
+#ifdef ENERGY_SERVER_WITH_MQTT
+  for (auto& v : transport::mqtt_variables())
     vars.push_back(std::move(v));
 #endif
   return vars;

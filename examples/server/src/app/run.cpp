@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <filesystem>
 #include <string>
@@ -27,6 +28,10 @@
 #include "http/worker_pool.hpp"
 #ifdef ENERGY_SERVER_WITH_MODBUS
 #include "transport/modbus_service.hpp"
+#endif
+#ifdef ENERGY_SERVER_WITH_MQTT
+#include "transport/mqtt_alerts.hpp"
+#include "transport/mqtt_ingest.hpp"
 #endif
 
 namespace energy::server {
@@ -105,6 +110,17 @@ int run_server(int argc, char** argv) {
 
   logger log(level_of(cfg.log_level));
   metrics stats;
+#ifdef ENERGY_SERVER_WITH_MQTT
+  std::unique_ptr<transport::mqtt_ingest> mqtt_input;
+  std::unique_ptr<transport::mqtt_alerts> mqtt_output;  // outlives the jobs service below
+  try {
+    mqtt_input = transport::mqtt_ingest::from_config(cfg, &stats, &log);
+    mqtt_output = transport::mqtt_alerts::from_config(cfg);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "energy-server: %s\n", e.what());
+    return 2;
+  }
+#endif
   try {
     if (cfg.db_defaulted) std::filesystem::create_directories(cfg.data_dir);
     // The first open creates (or migrates) the library's schema; the server's tables follow.
@@ -162,8 +178,14 @@ int run_server(int argc, char** argv) {
 #ifdef ENERGY_SERVER_WITH_MODBUS
     if (modbus) modbus->start();
 #endif
+#ifdef ENERGY_SERVER_WITH_MQTT
+    if (mqtt_input) mqtt_input->start();
+#endif
     server.run();
     // Drained: no request is in flight. Then the scheduler finishes its running job step.
+#ifdef ENERGY_SERVER_WITH_MQTT
+    if (mqtt_input) mqtt_input->stop();  // commits and acknowledges what it holds
+#endif
     pool.stop();
 #ifdef ENERGY_SERVER_WITH_MODBUS
     if (modbus) modbus->stop();

@@ -3,6 +3,7 @@
 
 #include <energy/anomaly/anomaly.hpp>
 
+#include "jobs/mqtt_channel.hpp"
 #include "jobs/outbox.hpp"
 
 namespace energy::server::jobs {
@@ -92,6 +93,14 @@ void alert_book::notify(const alert_rule& rule, const alert_record& a, std::stri
     n.channel = channel::webhook;
     n.target = *rule.webhook_url;
     n.secret = rule.webhook_secret;
+    n.body = webhook_document(a, event, rule).dump();
+    box.enqueue(n);
+  }
+  if (const auto* mqtt = installed_mqtt_channel()) {  // ENERGY_MQTT_ALERT_TOPIC: every alert
+    n.id = uuid::v7();
+    n.channel = channel::mqtt;
+    n.target = mqtt->topic_for(a.tenant_id, a.building_id);
+    n.secret.reset();
     n.body = webhook_document(a, event, rule).dump();
     box.enqueue(n);
   }

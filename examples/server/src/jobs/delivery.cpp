@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jobs/delivery.hpp"
+#include "jobs/mqtt_channel.hpp"
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -121,7 +122,18 @@ deliverer::deliverer(const settings& s) : settings_(s) {
 
 delivery_result deliverer::send(const notification& n, epoch_seconds now) const {
   try {
-    return n.channel == channel::email ? send_email(n, now) : send_webhook(n);
+    switch (n.channel) {
+      case channel::email:
+        return send_email(n, now);
+      case channel::webhook:
+        return send_webhook(n);
+      case channel::mqtt:
+        break;
+    }
+    const auto* mqtt = installed_mqtt_channel();
+    if (mqtt == nullptr) return {false, "MQTT alerts are not configured (ENERGY_MQTT_ALERT_TOPIC)"};
+    auto error = mqtt->publish(n.target, n.body);
+    return {error.empty(), std::move(error)};
   } catch (const std::exception& e) {
     return {false, e.what()};
   }

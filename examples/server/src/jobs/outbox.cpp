@@ -6,7 +6,15 @@
 namespace energy::server::jobs {
 
 std::string_view to_string(channel c) noexcept {
-  return c == channel::webhook ? "webhook" : "email";
+  switch (c) {
+    case channel::webhook:
+      return "webhook";
+    case channel::mqtt:
+      return "mqtt";
+    case channel::email:
+      break;
+  }
+  return "email";
 }
 
 std::chrono::seconds retry_policy::delay_after(std::int64_t attempts) const noexcept {
@@ -28,7 +36,8 @@ notification read_row(const db::row& r) {
   n.tenant_id = uuid::parse(r.text(1));
   n.alert_id = uuid::parse(r.text(2));
   n.event = r.text(3);
-  n.channel = r.text(4) == "webhook" ? channel::webhook : channel::email;
+  const auto ch = r.text(4);
+  n.channel = ch == "webhook" ? channel::webhook : ch == "mqtt" ? channel::mqtt : channel::email;
   n.target = r.text(5);
   n.secret = r.opt_text(6);
   n.subject = r.text(7);

@@ -18,7 +18,7 @@
 
 namespace energy::server::jobs {
 
-enum class channel : std::uint8_t { email, webhook };
+enum class channel : std::uint8_t { email, webhook, mqtt };
 [[nodiscard]] std::string_view to_string(channel c) noexcept;
 
 struct notification {
@@ -27,7 +27,7 @@ struct notification {
   uuid alert_id;
   std::string event;  ///< "alert.opened", "alert.resolved"
   jobs::channel channel = jobs::channel::email;
-  std::string target;                 ///< e-mail address or webhook URL
+  std::string target;                 ///< e-mail address, webhook URL or MQTT topic
   std::optional<std::string> secret;  ///< webhook HMAC key
   std::string subject;                ///< e-mail subject
   std::string body;                   ///< e-mail text, or the webhook's JSON document
