@@ -198,13 +198,17 @@ def test_bills_split_at_a_tariff_change_match_the_library_cli(server, tenant, lo
     b, _ = loaded
     assert upload_tariff(server, tenant.token, b["id"], SIMPLE, "2024-01-01")[0] == 201
     sce = json.loads(need(SCE).read_text())
-    assert upload_tariff(server, tenant.token, b["id"], sce, "2024-02-15")[0] == 201
+    status, _, version = upload_tariff(server, tenant.token, b["id"], sce, "2024-02-15")
+    assert status == 201, version
     status, _, body = server.call(
         "GET", f"/api/v1/buildings/{b['id']}/bills?start_date=2024-02-01&end_date=2024-02-29",
         tenant.token)
     assert status == 200, body
     assert [(x["tariff_name"], x["prorated"]) for x in body["bills"]] == \
         [("Simple flat", True), (sce["ElectricTariff"]["urdb_response"]["name"], True)]
+    # What the URDB record has and the library does not price travels with the bill.
+    assert body["bills"][1]["unsupported"] == version["unsupported"]
+    assert body["bills"][0]["unsupported"] == []
     simple_file = pathlib.Path(server.dir) / "simple.json"
     simple_file.write_text(json.dumps(SIMPLE))
     server.aggregate()
@@ -439,3 +443,5 @@ def test_the_documents_examples_are_valid_bodies(server, tenant):
                   ("POST", "/api/v1/buildings/{building_id}/greenbutton"),
                   ("GET", "/api/v1/buildings/{building_id}/analytics/report")):
         assert route in ops
+    listing = doc["paths"]["/api/v1/buildings/{building_id}/utility-bills"]["get"]
+    assert {p["name"] for p in listing["parameters"] if p["in"] == "query"} == {"limit", "cursor"}

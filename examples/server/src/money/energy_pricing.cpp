@@ -5,6 +5,7 @@
 #include <energy/storage/store.hpp>
 
 #include "http/message.hpp"
+#include "money/local_dates.hpp"
 #include "money/tariff_book.hpp"
 
 namespace energy::server::costs {
@@ -38,14 +39,25 @@ std::optional<std::vector<bucket_cost>> tariff_bucket_costs(
   const auto hours = ctx.store().read_summaries(
       {summary_scope::building, b.id, sensor_type::electricity, resolution::hour, period});
   const std::string fallback = summary_cost_basis(b, sensor_type::electricity);
+  // Each version's first instant, found once: the hours come in time order, so the version in
+  // effect only moves forward (a lookup per hour would redo the zone arithmetic 8,760 times a
+  // year).
+  std::vector<utc_seconds> starts;
+  starts.reserve(versions.size());
+  for (const auto& v : versions)
+    starts.push_back(day_start(cal, v.effective_from));
+  std::size_t next_version = 0;
+  const tariff_version* current = nullptr;
   std::vector<bucket_cost> out(buckets.size());
   std::size_t k = 0;
   for (const auto& h : hours) {
     while (k < buckets.size() && buckets[k].period.end <= h.period.start)
       ++k;
     if (k == buckets.size()) break;
+    while (next_version < starts.size() && starts[next_version] <= h.period.start)
+      current = &versions[next_version++];
     auto& slot = out[k];
-    if (const auto* v = in_effect(versions, cal, h.period.start)) {
+    if (const auto* v = current) {
       slot.cost +=
           billing::energy_charge(v->parsed.tariff, h.period.start, h.consumption, cal.zone());
       slot.basis = combine(slot.basis, "tariff");

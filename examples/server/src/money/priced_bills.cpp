@@ -13,7 +13,10 @@ nlohmann::json price_basis::describe() const {
     return {{"basis", "tariff"},
             {"tariff_id", version->id},
             {"tariff_name", version->parsed.tariff.name},
-            {"currency", version->currency}};
+            {"currency", version->currency},
+            // URDB fields the tariff has but the library does not price: the amount leaves them
+            // out, so they travel with every number priced by it.
+            {"unsupported", version->parsed.unsupported}};
   }
   // A flat rate is a number the building was given without a currency.
   return {{"basis", "flat_rate"},
@@ -21,7 +24,8 @@ nlohmann::json price_basis::describe() const {
           {"tariff_name", "flat rate " +
                               flat.energy_periods.front().tiers.front().rate.to_exact_string() +
                               " per kWh"},
-          {"currency", nullptr}};
+          {"currency", nullptr},
+          {"unsupported", nlohmann::json::array()}};
 }
 
 price_basis basis_at(const std::vector<tariff_version>& effective, const building& b,

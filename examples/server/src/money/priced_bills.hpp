@@ -24,7 +24,8 @@ struct price_basis {
   [[nodiscard]] const billing::tariff& tariff() const {
     return version != nullptr ? version->parsed.tariff : flat;
   }
-  [[nodiscard]] nlohmann::json describe() const;  ///< basis, tariff_id, tariff_name, currency
+  /// basis, tariff_id, tariff_name, currency, unsupported (URDB fields not priced)
+  [[nodiscard]] nlohmann::json describe() const;
 };
 
 /// The basis that prices instant `t`: the tariff version in effect, else the flat rate.

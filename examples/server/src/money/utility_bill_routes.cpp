@@ -136,12 +136,10 @@ void add_utility_bill_routes(std::vector<route>& out) {
       .operation = {{"operationId", "listUtilityBills"},
                     {"tags", {"billing"}},
                     {"summary", "Stored utility bills, newest period first"},
-                    {"parameters", nlohmann::json::array({api::query_param(
-                                       "limit", "most bills to list (default 100)",
-                                       {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}})})},
+                    {"parameters", api::page_params()},
                     {"responses",
-                     {{"200", json_response("the bills", ref("UtilityBillList"))},
-                      {"400", problem_response("bad limit")},
+                     {{"200", json_response("one page of bills", ref("UtilityBillList"))},
+                      {"400", problem_response("bad limit or cursor")},
                       {"404", problem_response("no such building for this tenant")}}}}});
   out.push_back(route{
       .method = http_method::get,
