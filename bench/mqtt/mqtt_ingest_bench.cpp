@@ -51,6 +51,8 @@ double cpu_seconds() {
 /// sensor k % sensors (the shape of a gateway flushing one meter's buffer).
 struct workload {
   uuid tenant = uuid::v7(), building = uuid::v7();
+  /// A topic root of its own: the CTest smoke run shares the test broker.
+  std::string root = "energy-bench-" + uuid::v7().to_string();
   std::vector<uuid> sensors;
   std::vector<std::pair<std::string, std::string>> messages;  // topic, payload
 
@@ -58,7 +60,7 @@ struct workload {
     for (int i = 0; i < s.sensors; ++i)
       sensors.push_back(uuid::v7());
     const epoch_seconds t0 = 1'704'067'200;  // 2024-01-01T00:00:00Z
-    const auto prefix = "energy/" + tenant.to_string() + "/" + building.to_string() + "/";
+    const auto prefix = root + "/" + tenant.to_string() + "/" + building.to_string() + "/";
     for (int k = 0; k < s.messages; ++k) {
       const auto& sensor = sensors[static_cast<std::size_t>(k % s.sensors)];
       std::string body = s.json ? "{\"readings\":[" : "";
@@ -99,9 +101,11 @@ struct result {
 /// the first publish).
 result raw_round(int port, const workload& w) {
   struct counter {
+    const workload* work = nullptr;
     std::atomic<std::size_t> n{0};
     std::atomic<bool> subscribed{false};
   } c;
+  c.work = &w;
   mosquitto* m = mosquitto_new(nullptr, true, &c);
   mosquitto_message_callback_set(m, [](mosquitto*, void* p, const mosquitto_message*) {
     static_cast<counter*>(p)->n.fetch_add(1);
@@ -109,8 +113,10 @@ result raw_round(int port, const workload& w) {
   mosquitto_subscribe_callback_set(m, [](mosquitto*, void* p, int, int, const int*) {
     static_cast<counter*>(p)->subscribed = true;
   });
-  mosquitto_connect_callback_set(
-      m, [](mosquitto* mm, void*, int) { mosquitto_subscribe(mm, nullptr, "energy/+/+/+", 1); });
+  mosquitto_connect_callback_set(m, [](mosquitto* mm, void* p, int) {
+    const auto& root = static_cast<const counter*>(p)->work->root;
+    mosquitto_subscribe(mm, nullptr, (root + "/+/+/+").c_str(), 1);
+  });
   mosquitto_connect(m, "127.0.0.1", port, 30);
   mosquitto_loop_start(m);
   while (!c.subscribed)
@@ -151,6 +157,8 @@ result consumer_round(int port, const workload& w, const settings& s) {
     mqtt::consumer_options o;
     o.broker.port = port;
     o.broker.client_id = "bench-" + uuid::v7().to_string();
+    o.topic_pattern = w.root + "/{tenant}/{building}/{sensor}";
+    o.error_topic = w.root + "-errors/{tenant}/{building}";
     mqtt::consumer c(*db, o);
     std::thread loop([&] { c.run(); });
     while (!c.stats().subscribed)

@@ -36,6 +36,11 @@ int main(int argc, char** argv) {
   o.broker.port = std::atoi(argv[1]);
   if (argc > 2) o.broker.host = argv[2];
   o.broker.client_id = "quickstart-" + uuid::v7().to_string();  // fixed id in production
+  // A topic root of its own so the demo can share a broker; the default is
+  // energy/{tenant}/{building}/{sensor}.
+  const std::string root = "energy-quickstart-" + uuid::v7().to_string();
+  o.topic_pattern = root + "/{tenant}/{building}/{sensor}";
+  o.error_topic = root + "-errors/{tenant}/{building}";
   mqtt::consumer consumer(*db, o);
   std::thread loop([&] { consumer.run(); });
 
@@ -55,7 +60,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
-  const std::string topic = "energy/" + acme.id.to_string() + "/" + hq.id.to_string() + "/";
+  const std::string topic = root + "/" + acme.id.to_string() + "/" + hq.id.to_string() + "/";
   const std::string id = meter.id.to_string();
   // 1. single reading: the topic names the sensor
   out.publish(topic + id, R"({"timestamp": "2024-03-10T06:45:00Z", "value": 12.5})");

@@ -26,6 +26,11 @@ def broker_port() -> int:
         return int(f.read().strip())
 
 
+# Tests share the fixture's broker and may run in parallel: each process uses a topic root of its
+# own (the server's default is energy/{tenant}/{building}/{sensor}).
+ROOT = "energy-test-" + uuid.uuid4().hex
+
+
 def create_session(port: int, client_id: str, topic: str) -> None:
     """A persistent QoS 1 session, as the consumer's first start makes it: messages published
     from now on wait for that client id even before it connects."""
@@ -75,11 +80,13 @@ def test_mqtt_readings_land_and_bad_ones_are_answered(backend):
         pytest.skip("PostgreSQL test server not running (CTest fixture postgres_server)")
     port = broker_port()
     client_id = "energy-server-test-" + uuid.uuid4().hex
-    create_session(port, client_id, "energy/+/+/+")
+    create_session(port, client_id, ROOT + "/+/+/+")
     errors_id = "errors-" + uuid.uuid4().hex
-    create_session(port, errors_id, "energy-errors/#")
+    create_session(port, errors_id, ROOT + "-errors/#")
     s = Server(backend, env={"ENERGY_MQTT_HOST": "127.0.0.1", "ENERGY_MQTT_PORT": str(port),
-                             "ENERGY_MQTT_CLIENT_ID": client_id}).start()
+                             "ENERGY_MQTT_CLIENT_ID": client_id,
+                             "ENERGY_MQTT_TOPIC": ROOT + "/{tenant}/{building}/{sensor}",
+                             "ENERGY_MQTT_ERROR_TOPIC": ROOT + "-errors/{tenant}/{building}"}).start()
     try:
         root = admin_token(s.base)
         mine, theirs = create_tenant(s.base, root), create_tenant(s.base, root)
@@ -87,7 +94,7 @@ def test_mqtt_readings_land_and_bad_ones_are_answered(backend):
                for who in (mine, theirs)}
         building, sensor = ids[mine.tenant_id]
         _, their_sensor = ids[theirs.tenant_id]
-        topic = f"energy/{mine.tenant_id}/{building}/"
+        topic = f"{ROOT}/{mine.tenant_id}/{building}/"
         t0 = 1719835200
         lines = "\n".join(f"{t0 + 900 * i},{i + 1}.5" for i in range(96))
         publish(port, topic + sensor, lines)                                   # 96 good
@@ -111,10 +118,10 @@ def test_mqtt_readings_land_and_bad_ones_are_answered(backend):
 
         # The three problems were published on the error topic of my tenant and building.
         out = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-c", "-i",
-                              errors_id, "-q", "1", "-t", "energy-errors/#", "-C", "3", "-W", "60",
+                              errors_id, "-q", "1", "-t", ROOT + "-errors/#", "-C", "3", "-W", "60",
                               "-v"], check=True, timeout=90, capture_output=True, text=True)
         reports = [line.split(" ", 1) for line in out.stdout.splitlines()]
-        assert {t for t, _ in reports} == {f"energy-errors/{mine.tenant_id}/{building}"}
+        assert {t for t, _ in reports} == {f"{ROOT}-errors/{mine.tenant_id}/{building}"}
         docs = [json.loads(body) for _, body in reports]
         reasons = sorted(d["rejections"][0]["reason"] for d in docs if "rejections" in d)
         assert reasons == ["negative_value", "unknown_sensor"]
@@ -129,10 +136,12 @@ def test_alerts_are_published_over_mqtt():
     import datetime as dt
     port = broker_port()
     listener = "alerts-" + uuid.uuid4().hex
-    create_session(port, listener, "energy-alerts/#")
+    create_session(port, listener, ROOT + "-alerts/#")
     s = Server("sqlite", env={"ENERGY_MQTT_HOST": "127.0.0.1", "ENERGY_MQTT_PORT": str(port),
                               "ENERGY_MQTT_CLIENT_ID": "energy-server-test-" + uuid.uuid4().hex,
-                              "ENERGY_MQTT_ALERT_TOPIC": "energy-alerts/{tenant}/{building}",
+                              "ENERGY_MQTT_TOPIC": ROOT + "/{tenant}/{building}/{sensor}",
+                              "ENERGY_MQTT_ERROR_TOPIC": ROOT + "-errors/{tenant}/{building}",
+                              "ENERGY_MQTT_ALERT_TOPIC": ROOT + "-alerts/{tenant}/{building}",
                               "ENERGY_MQTT_ALERT_CLIENT_ID": "alerts-pub-" + uuid.uuid4().hex,
                               "ENERGY_JOBS": "off", "ENERGY_NOTIFY_POLL_SECONDS": "1"}).start()
     try:
@@ -158,10 +167,10 @@ def test_alerts_are_published_over_mqtt():
         assert status == 200 and run["state"] == "succeeded", run
 
         out = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-c", "-i",
-                              listener, "-q", "1", "-t", "energy-alerts/#", "-C", "1", "-W", "60",
+                              listener, "-q", "1", "-t", ROOT + "-alerts/#", "-C", "1", "-W", "60",
                               "-v"], check=True, timeout=90, capture_output=True, text=True)
         topic, body = out.stdout.strip().split(" ", 1)
-        assert topic == f"energy-alerts/{t.tenant_id}/{building}"
+        assert topic == f"{ROOT}-alerts/{t.tenant_id}/{building}"
         doc = json.loads(body)
         assert doc["event"] == "alert.opened"
         assert doc["alert"]["condition"] == "data_gap"

@@ -58,7 +58,7 @@ mqtt::consumer_options options_for(int port) {
   mqtt::consumer_options o;
   o.broker.port = port;
   o.broker.client_id = "test-" + uuid::v7().to_string();
-  return o;
+  return energy::test::below_test_root(o);
 }
 
 std::unique_ptr<mqtt::publisher> publisher_for(int port) {
@@ -68,7 +68,8 @@ std::unique_ptr<mqtt::publisher> publisher_for(int port) {
 }
 
 std::string topic(const energy::testing::one_building& site, const std::string& last) {
-  return "energy/" + site.tenant_id.to_string() + "/" + site.building_id.to_string() + "/" + last;
+  return energy::test::topic_root() + "/" + site.tenant_id.to_string() + "/" +
+         site.building_id.to_string() + "/" + last;
 }
 
 }  // namespace
@@ -131,7 +132,8 @@ TEST_CASE("MQTT consumer answers bad payloads on the error topic while good read
   temp_db db;
   const auto site = energy::testing::put_one_building(*db.store, 1);
   const auto s0 = site.sensors[0].to_string();
-  energy::test::recorder errors(port, "energy-errors/" + site.tenant_id.to_string() + "/#");
+  energy::test::recorder errors(
+      port, energy::test::topic_root() + "-errors/" + site.tenant_id.to_string() + "/#");
   running_consumer rc(*db.store, options_for(port));
   auto pub = publisher_for(port);
   pub->publish(topic(site, "batch"), std::to_string(t0) + ",1");           // 1: compact, no sensor
@@ -156,7 +158,8 @@ TEST_CASE("MQTT consumer answers bad payloads on the error topic while good read
 
   int whole = 0, rows = 0;
   for (const auto& [t, body] : errors.messages()) {
-    CHECK(t == "energy-errors/" + site.tenant_id.to_string() + "/" + site.building_id.to_string());
+    CHECK(t == energy::test::topic_root() + "-errors/" + site.tenant_id.to_string() + "/" +
+                   site.building_id.to_string());
     const auto doc = nlohmann::json::parse(body);
     if (doc.contains("error")) {
       ++whole;
@@ -181,15 +184,15 @@ TEST_CASE("MQTT consumer refuses another tenant's sensor exactly like a missing 
   temp_db db;
   const auto mine = energy::testing::put_one_building(*db.store, 1);
   const auto theirs = energy::testing::put_one_building(*db.store, 1);
-  energy::test::recorder errors(port, "energy-errors/#");
+  energy::test::recorder errors(port, energy::test::topic_root() + "-errors/#");
   running_consumer rc(*db.store, options_for(port));
   auto pub = publisher_for(port);
   const auto ts = std::to_string(t0) + ",1";
   // Their sensor under my topic, my sensor under their building with my tenant, a sensor nobody
   // has: all three rejected with the same words; one good reading lands.
   pub->publish(topic(mine, theirs.sensors[0].to_string()), ts);
-  pub->publish("energy/" + mine.tenant_id.to_string() + "/" + theirs.building_id.to_string() + "/" +
-                   theirs.sensors[0].to_string(),
+  pub->publish(energy::test::topic_root() + "/" + mine.tenant_id.to_string() + "/" +
+                   theirs.building_id.to_string() + "/" + theirs.sensors[0].to_string(),
                ts);
   pub->publish(topic(mine, uuid::v7().to_string()), ts);
   pub->publish(topic(mine, "batch"), R"([{"sensor_id": ")" + theirs.sensors[0].to_string() +

@@ -29,7 +29,8 @@ TEST_CASE("MQTT consumer killed with SIGKILL at random points stores every readi
   auto db = storage::open_sqlite_store(file);
   const auto site = energy::testing::put_one_building(*db, 4);
   const std::string client_id = "crash-" + uuid::v7().to_string();
-  energy::test::create_session(port, client_id, "energy/+/+/+");
+  const auto& root = energy::test::topic_root();
+  energy::test::create_session(port, client_id, root + "/+/+/+");
 
   const int kills =
       std::getenv("ENERGY_MQTT_KILLS") ? std::atoi(std::getenv("ENERGY_MQTT_KILLS")) : 5;
@@ -49,7 +50,7 @@ TEST_CASE("MQTT consumer killed with SIGKILL at random points stores every readi
         const epoch_seconds ts = t0 + 900 * static_cast<epoch_seconds>((i / 4) * per_message + j);
         body += std::to_string(ts) + "," + std::to_string(value_of(i, j)) + "e-3\n";
       }
-      pub.publish("energy/" + site.tenant_id.to_string() + "/" + site.building_id.to_string() +
+      pub.publish(root + "/" + site.tenant_id.to_string() + "/" + site.building_id.to_string() +
                       "/" + s.to_string(),
                   body);
       std::this_thread::sleep_for(std::chrono::milliseconds(8));  // spread over the kills
@@ -57,9 +58,11 @@ TEST_CASE("MQTT consumer killed with SIGKILL at random points stores every readi
     published = pub.wait_all_acknowledged(std::chrono::seconds(120));
   });
 
-  const std::vector<std::string> args = {"--store",     "sqlite:" + file.string(),
-                                         "--port",      std::to_string(port),
-                                         "--client-id", client_id};
+  const std::vector<std::string> args = {"--store",       "sqlite:" + file.string(),
+                                         "--port",        std::to_string(port),
+                                         "--client-id",   client_id,
+                                         "--topic",       root + "/{tenant}/{building}/{sensor}",
+                                         "--error-topic", root + "-errors/{tenant}/{building}"};
   std::mt19937 rng(std::random_device{}());
   std::uniform_int_distribution<int> pause_ms(100, 900);
   for (int k = 0; k < kills; ++k) {

@@ -37,6 +37,22 @@ inline int fixture_broker_port() {
   return port;
 }
 
+/// A topic root of this test process's own ("energy-test-<uuid>"): tests share the fixture's
+/// broker and may run in parallel, so each reads and writes only below its own root.
+inline const std::string& topic_root() {
+  static const std::string root = "energy-test-" + uuid::v7().to_string();
+  return root;
+}
+
+/// Consumer topic settings below topic_root(): input `<root>/{tenant}/{building}/{sensor}`,
+/// errors `<root>-errors/{tenant}/{building}`.
+template <class Options>
+Options& below_test_root(Options& o) {
+  o.topic_pattern = topic_root() + "/{tenant}/{building}/{sensor}";
+  o.error_topic = topic_root() + "-errors/{tenant}/{building}";
+  return o;
+}
+
 /// True once `done()` holds, polling every 10 ms; false after `timeout` (generous: loaded CI).
 inline bool eventually(const std::function<bool()>& done,
                        std::chrono::milliseconds timeout = std::chrono::seconds(60)) {

@@ -47,8 +47,8 @@ TEST_CASE("MQTT consumer acknowledges nothing while PostgreSQL is down and store
   const auto uri = energy::test::postgres_uri("mqtt-postgres-restart");
   auto db = storage::open_postgres_store(uri, energy::test::test_options("mqttfault"));
   const auto site = energy::testing::put_one_building(*db, 1);
-  const auto topic = "energy/" + site.tenant_id.to_string() + "/" + site.building_id.to_string() +
-                     "/" + site.sensors[0].to_string();
+  const auto topic = energy::test::topic_root() + "/" + site.tenant_id.to_string() + "/" +
+                     site.building_id.to_string() + "/" + site.sensors[0].to_string();
   const epoch_seconds t0 = 1'719'835'200;
   const auto line = [&](int i) {
     return std::to_string(t0 + 900 * i) + "," + std::to_string(i + 1);
@@ -56,6 +56,7 @@ TEST_CASE("MQTT consumer acknowledges nothing while PostgreSQL is down and store
 
   mqtt::consumer_options o;
   o.broker.port = port;
+  energy::test::below_test_root(o);
   o.broker.client_id = "pgfault-" + uuid::v7().to_string();
   o.broker.reconnect_max = std::chrono::milliseconds(1000);
   mqtt::consumer c(*db, o);

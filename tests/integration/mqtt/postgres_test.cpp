@@ -32,6 +32,7 @@ TEST_CASE("MQTT consumer stores batches into PostgreSQL and a re-sent batch chan
 
   mqtt::consumer_options o;
   o.broker.port = port;
+  energy::test::below_test_root(o);
   o.broker.client_id = "pg-" + uuid::v7().to_string();
   mqtt::consumer c(*db, o);
   std::thread loop([&] { c.run(); });
@@ -40,8 +41,8 @@ TEST_CASE("MQTT consumer stores batches into PostgreSQL and a re-sent batch chan
     mqtt::publisher_options p;
     p.broker.port = port;
     mqtt::publisher pub(p);
-    const auto topic =
-        "energy/" + site.tenant_id.to_string() + "/" + site.building_id.to_string() + "/batch";
+    const auto topic = energy::test::topic_root() + "/" + site.tenant_id.to_string() + "/" +
+                       site.building_id.to_string() + "/batch";
     pub.publish(topic, batch);
     pub.publish(topic, batch);  // a redelivery, as after a crash
     REQUIRE(pub.wait_all_acknowledged(std::chrono::seconds(60)));
