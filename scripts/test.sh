@@ -22,6 +22,14 @@ bash scripts/format.sh --check
 echo "== release build and tests"
 cmake --preset release >/dev/null
 cmake --build --preset release
+# Test names must be unique: CTest resolves fixtures by name, and two tests sharing one once let
+# the PostgreSQL fixture stop before the second of them ran.
+duplicate_tests=$(ctest --preset release -N | sed -n 's/^ *Test *#[0-9]*: //p' | sort | uniq -d)
+if [ -n "$duplicate_tests" ]; then
+  echo "test names used twice (make them unique):" >&2
+  echo "$duplicate_tests" >&2
+  exit 1
+fi
 # A test that fails is run once more (timing-sensitive HTTP and PostgreSQL tests on a loaded
 # 2-core machine); one that fails twice fails the job. Known flaky: see the closing note.
 ctest --preset release --repeat until-pass:2

@@ -108,8 +108,13 @@ auto postgres_pool::run(const char* what, F&& op)
       } catch (const pqxx::in_doubt_error&) {
         c.discard();
         throw;
-      } catch (const pqxx::sql_error&) {
-        throw;  // the server answered: the connection is fine
+      } catch (const pqxx::sql_error& e) {
+        // The server answered, so the connection is fine — unless the answer was its death: a
+        // server crash mid-statement surfaces as an error on a connection that is no longer
+        // open. Nothing was committed then; classify it as the lost connection it is.
+        if ((*c).is_open()) throw;
+        c.discard();
+        throw pqxx::broken_connection(e.what());
       } catch (const pqxx::failure& e) {
         // Any other libpq failure is the connection itself, e.g. the backend killed mid-COPY
         // ("Error writing to table: server closed the connection"). Never reuse it (pqxx would

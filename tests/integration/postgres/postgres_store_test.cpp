@@ -305,8 +305,10 @@ TEST_CASE("an unreachable server fails after the configured attempts with a retr
 }
 
 TEST_CASE(
-    "concurrent imports of the same register and power sensors store what one sequential import "
-    "would") {
+    "PostgreSQL: concurrent imports of the same register and power sensors store what one "
+    "sequential import would") {
+  // The name differs from the SQLite test's: CTest resolves fixtures by test name, and a shared
+  // name let the PostgreSQL fixture stop before this test ran.
   const auto pool = storage::make_postgres_pool(test::postgres_uri(), test::test_options());
   energy::testing::check_concurrent_series_imports([&] { return open_postgres_store(pool); }, 12);
 }

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <string>
 #include <thread>
 
 using namespace energy;
@@ -34,6 +35,7 @@ TEST_CASE(
   enum class outcome { pending, acknowledged, failed };
   std::vector<outcome> outcomes(batches, outcome::pending);
   std::vector<bool> retryable(batches, false);
+  std::vector<std::string> messages(batches);
   std::atomic<int> done{0};
   std::thread writer([&] {
     auto w = open_postgres_store(uri, o);
@@ -48,6 +50,7 @@ TEST_CASE(
       } catch (const storage_error& e) {
         outcomes[static_cast<std::size_t>(k)] = outcome::failed;
         retryable[static_cast<std::size_t>(k)] = e.retryable();
+        messages[static_cast<std::size_t>(k)] = e.what();
       }
       done = k + 1;
       std::this_thread::sleep_for(std::chrono::milliseconds{15});
@@ -84,6 +87,7 @@ TEST_CASE(
       CHECK(per[k] == per_batch);
     } else {
       ++failed;
+      INFO(messages[k]);
       CHECK(retryable[k]);
       CHECK((per[k] == 0 || per[k] == per_batch));  // atomic: all or nothing
     }

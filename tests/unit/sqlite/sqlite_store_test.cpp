@@ -412,8 +412,8 @@ TEST_CASE("an open read transaction elsewhere does not block writes (WAL)", "[sq
 }
 
 TEST_CASE(
-    "concurrent imports of the same register and power sensors store what one sequential import "
-    "would",
+    "SQLite: concurrent imports of the same register and power sensors store what one sequential "
+    "import would",
     "[sqlite][locking][concurrency]") {
   temp_dir dir;
   const auto path = dir.file("concurrent.db");
