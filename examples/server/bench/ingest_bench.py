@@ -1,15 +1,20 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""HTTP batch ingest into SQLite with wrk, next to the library's own ingest of the same batches.
+"""HTTP batch ingest with wrk, next to the library's own ingest of the same batches.
 
 Usage: ingest_bench.py <energy-server> <energy_server_ingest_reference> [seconds] [connections]
+       [sqlite|postgres]
 
-1. starts energy-server (fresh SQLite, scheduler off), creates a tenant, a building and 100
+The postgres backend needs ENERGY_TEST_PG_URI_FILE (the file where
+`tests/integration/test_servers.sh postgres start <dir>` writes the server's URI); each run gets
+fresh databases on that server.
+
+1. starts energy-server (fresh database, scheduler off), creates a tenant, a building and 100
    sensors over HTTP;
 2. wrk posts 1,000-reading batches of new rows (bench/ingest.lua) over keep-alive connections;
    readings persisted are counted in the database afterwards (not from wrk's request count);
 3. the reference program ingests the same number of the same batches through the library
-   (parse + ingest_batch, no HTTP) into another fresh SQLite file;
+   (parse + ingest_batch, no HTTP) into another fresh database of the same backend;
 4. prints readings/s of both, the ratio, and wrk's p50/p99 latency.
 """
 
@@ -25,14 +30,25 @@ import auth_helpers  # noqa: E402
 from conftest import Server  # noqa: E402
 
 
+def count_readings(db_uri: str) -> int:
+    """Readings persisted in the server's database (not wrk's request count)."""
+    if db_uri.startswith("sqlite:"):
+        return sqlite3.connect(db_uri[len("sqlite:"):]).execute(
+            "SELECT count(*) FROM energy_readings").fetchone()[0]
+    out = subprocess.run(["psql", db_uri, "-At", "-c", "SELECT count(*) FROM energy.readings"], capture_output=True, text=True,
+                         check=True).stdout
+    return int(out.strip())
+
+
 def main() -> None:
     server_bin, reference_bin = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     seconds = int(sys.argv[3]) if len(sys.argv) > 3 else 15
     connections = int(sys.argv[4]) if len(sys.argv) > 4 else 4
+    backend = sys.argv[5] if len(sys.argv) > 5 else "sqlite"
     os.environ["ENERGY_SERVER_BIN"] = server_bin
     import conftest
     conftest.SERVER_BIN = server_bin
-    s = Server("sqlite", env={"ENERGY_JOBS": "off", "ENERGY_THREADS": "2"}).start()
+    s = Server(backend, env={"ENERGY_JOBS": "off", "ENERGY_THREADS": "2"}).start()
     try:
         root = auth_helpers.admin_token(s.base)
         t = auth_helpers.create_tenant(s.base, root)
@@ -60,12 +76,12 @@ def main() -> None:
                                                   "SECONDS", "NON202"))
     finally:
         s.stop()
-    db = s.db_uri[len("sqlite:"):]
-    persisted = sqlite3.connect(db).execute("SELECT count(*) FROM energy_readings").fetchone()[0]
+    persisted = count_readings(s.db_uri)
     http_seconds = float(stats["SECONDS"])
     http_rate = persisted / http_seconds
     batches = persisted // 1000
-    ref_db = os.path.join(tempfile.mkdtemp(prefix="energy-ref-"), "ref.db")
+    ref_db = (os.path.join(tempfile.mkdtemp(prefix="energy-ref-"), "ref.db") if backend == "sqlite"
+              else conftest.fresh_postgres_database())
     ref = subprocess.run([reference_bin, ref_db, str(batches)], capture_output=True, text=True,
                          check=True).stdout
     ref_stats = dict(line.split(" ", 1) for line in ref.splitlines())
@@ -73,7 +89,7 @@ def main() -> None:
     print(f"HTTP: {persisted} readings persisted in {http_seconds:.1f} s = {http_rate:,.0f}/s "
           f"({stats['REQUESTS'].strip()} requests, {stats['NON202'].strip()} not 202; "
           f"p50 {float(stats['LAT_P50_MS']):.1f} ms, p99 {float(stats['LAT_P99_MS']):.1f} ms; "
-          f"{connections} connections)")
+          f"{connections} connections, {backend})")
     print(f"library: {ref_stats['READINGS'].strip()} readings in {float(ref_stats['SECONDS']):.2f} s"
           f" = {ref_rate:,.0f}/s")
     print(f"ratio HTTP/library: {http_rate / ref_rate:.3f}")

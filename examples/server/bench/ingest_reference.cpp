@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The reference of the HTTP ingest benchmark (bench/ingest_bench.py): the library's own path for
 // the same 1,000-reading JSON batches as bench/ingest.lua generates (batch g), without HTTP —
-// io::parse_json_batch + ingest::ingest_batch into a fresh SQLite store with the same 100
-// sensors. Prints READINGS and SECONDS.
-// Usage: energy_server_ingest_reference <sqlite path> <batches>
+// io::parse_json_batch + ingest::ingest_batch into a fresh store (SQLite file, or a PostgreSQL
+// database given as a postgresql:// URI) with the same 100 sensors. Prints READINGS and SECONDS.
+// Usage: energy_server_ingest_reference <sqlite path | postgresql:// URI> <batches>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -44,10 +44,12 @@ std::string body(const std::vector<std::string>& sensors, long g) {
 int main(int argc, char** argv) {
   using namespace energy;
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <sqlite path> <batches>\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <sqlite path | postgresql:// URI> <batches>\n", argv[0]);
     return 2;
   }
-  auto store = storage::open_store_uri(std::string("sqlite:") + argv[1]);
+  const std::string target = argv[1];
+  const bool is_uri = target.rfind("postgresql://", 0) == 0 || target.rfind("sqlite:", 0) == 0;
+  auto store = storage::open_store_uri(is_uri ? target : "sqlite:" + target);
   const long batches = std::atol(argv[2]);
   const tenant t{uuid::v7(), "bench", from_epoch(0)};
   store->put_tenant(t);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Ingest durability: kill -9 the server while a client streams batches; after a restart every
-batch that got a 202 is stored (re-sending it inserts nothing: every reading is 'unchanged')."""
+batch that got a 202 is stored (re-sending it inserts nothing: every reading is 'unchanged').
+Concurrency: batches posted at once by several clients give the sequential result."""
 
 from __future__ import annotations
 
@@ -72,5 +73,86 @@ def test_every_acknowledged_batch_survives_kill_9(backend):
                                      body=batch(sensors, i))
             assert status == 202
             assert (body["inserted"], body["replaced"], body["unchanged"]) == (0, 0, 500), i
+    finally:
+        s.stop()
+
+
+def test_concurrent_batches_from_several_clients_give_the_sequential_result(backend):
+    """Six clients post at once: their own new rows, the same batch, then the same correction.
+    Each request's report is its own, and together they are what one client sending the batches
+    one after another would get: the shared batch is inserted once and unchanged five times, the
+    correction replaces once and is unchanged five times, and re-sending everything afterwards
+    changes nothing."""
+    s = Server(backend).start()
+    clients = 6
+    try:
+        root = admin_token(s.base)
+        t = create_tenant(s.base, root)
+        status, _, b = s.call("POST", "/api/v1/buildings", t.token,
+                              body={"name": "HQ", "time_zone": "Europe/Berlin"})
+        assert status == 201
+        sensors = []
+        for _ in range(4):
+            status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", t.token,
+                                       body={"type": "electricity", "kind": "interval_energy",
+                                             "unit": "kWh", "interval_seconds": 900,
+                                             "created_at": "2024-01-01T00:00:00Z"})
+            assert status == 201
+            sensors.append(sensor["id"])
+        unknown = "01890000-0000-7000-8000-000000000000"
+        shared = batch(sensors, 100)
+        correction = {"readings": [dict(r, value_kwh=round(r["value_kwh"] + 1.5, 3))
+                                   for r in shared["readings"]]}
+        own = []
+        for c in range(clients):
+            body = batch(sensors, c)
+            # One reading of a sensor nobody has, at a different index per client.
+            body["readings"].insert(c * 7, {"sensor_id": unknown,
+                                            "timestamp": "2024-07-01T00:00:00Z",
+                                            "value_kwh": 1.0})
+            own.append(body)
+        phases = [("own", lambda c: own[c]), ("shared", lambda c: shared),
+                  ("correction", lambda c: correction)]
+        reports: dict[str, list] = {name: [None] * clients for name, _ in phases}
+        barrier = threading.Barrier(clients, timeout=120)
+        errors: list[BaseException] = []
+
+        def client(c):
+            try:
+                for name, body_of in phases:
+                    barrier.wait()  # every client sends this phase's batch at the same moment
+                    status, _, body = s.call("POST", "/api/v1/sensors/readings/batch", t.token,
+                                             body=body_of(c), timeout=120)
+                    assert status == 202, body
+                    reports[name][c] = body
+            except BaseException as e:  # noqa: BLE001 (reported below, in the test's thread)
+                errors.append(e)
+                barrier.abort()
+
+        threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(300)
+        assert not errors, errors
+
+        for c, report in enumerate(reports["own"]):
+            assert (report["received"], report["accepted"], report["rejected"]) == (501, 500, 1)
+            assert (report["inserted"], report["replaced"], report["unchanged"]) == (500, 0, 0)
+            assert [(r["index"], r["reason"], r["sensor_id"]) for r in report["rejections"]] == \
+                [(c * 7, "unknown_sensor", unknown)], report["rejections"]
+
+        def outcomes(name):
+            return sorted((r["inserted"], r["replaced"], r["unchanged"]) for r in reports[name])
+
+        assert outcomes("shared") == [(0, 0, 500)] * (clients - 1) + [(500, 0, 0)]
+        assert outcomes("correction") == [(0, 0, 500)] * (clients - 1) + [(0, 500, 0)]
+
+        # The stored state is the sequential one: every batch re-sent now changes nothing.
+        for body in [*own, correction]:
+            status, _, report = s.call("POST", "/api/v1/sensors/readings/batch", t.token,
+                                       body=body)
+            assert status == 202
+            assert (report["inserted"], report["replaced"], report["unchanged"]) == (0, 0, 500)
     finally:
         s.stop()

@@ -2,8 +2,11 @@
 // GET /api/v1/buildings/{building_id}/energy: the seed's energy series from the stored summaries,
 // in local-time buckets of the building's zone (23/25-hour days visible), exact decimals beside
 // the seed's numbers, peak demand, cost, coverage, and whether aggregation is behind.
+#include <algorithm>
 #include <charconv>
 #include <memory>
+#include <string_view>
+#include <type_traits>
 
 #include <energy/aggregate/calendar.hpp>
 #include <energy/storage/open.hpp>
@@ -87,6 +90,74 @@ std::optional<std::int64_t> pending_hours(request_context& ctx, time_range perio
   }
 }
 
+// One bucket of the answer's "readings" list, appended to the list's text. A year of hourly
+// buckets as nlohmann objects (a std::map of 17 members each) spent most of this route's CPU in
+// allocating, copying, freeing and dumping them (perf, docs/benchmarks.md, issue #13); written
+// directly they cost a fraction. Values still go through nlohmann's dump, so numbers and string
+// escaping are exactly the library's. Keys are the literals passed below (no escaping needed).
+class bucket_writer {
+ public:
+  bucket_writer(std::string& list, bool first) : out_(list) {
+    if (!first) out_ += ',';
+    out_ += '{';
+  }
+  bucket_writer(const bucket_writer&) = delete;
+  bucket_writer& operator=(const bucket_writer&) = delete;
+  ~bucket_writer() { out_ += '}'; }
+
+  template <class T>
+  void add(std::string_view key, const T& value) {
+    member(key);
+    if constexpr (std::is_same_v<T, std::int64_t>) {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+      out_.append(digits, end);
+    } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+      add_string(value);
+    } else {
+      dump(nlohmann::json(value));
+    }
+  }
+
+ private:
+  void member(std::string_view key) {
+    if (!empty_) out_ += ',';
+    empty_ = false;
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
+  }
+  // Timestamps, exact decimals and labels are plain ASCII: quoted as they are. Anything else
+  // goes through nlohmann's escaping.
+  void add_string(std::string_view text) {
+    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+      return c >= 0x20 && c != '"' && c != '\\' && static_cast<unsigned char>(c) < 0x80;
+    });
+    if (!plain) return dump(nlohmann::json(text));
+    out_ += '"';
+    out_ += text;
+    out_ += '"';
+  }
+  void dump(const nlohmann::json& value) {
+    out_ += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+  std::string& out_;
+  bool empty_ = true;
+};
+
+// The answer: `body` (whose "readings" member is null) dumped, with the readings list's text in
+// place of that null.
+response json_with_readings(const nlohmann::json& body, const std::string& readings) {
+  auto r = response::json(200, body);
+  static constexpr std::string_view placeholder = "\"readings\":null";
+  // Top-level keys are unique and string values are escaped, so this is the member itself.
+  const auto at = r.body.find(placeholder);
+  if (at == std::string::npos) throw std::logic_error("energy answer without its readings member");
+  r.body.replace(at + placeholder.size() - 4, 4, readings);
+  return r;
+}
+
 }  // namespace
 
 void add_energy_routes(std::vector<route>& out) {
@@ -159,7 +230,7 @@ void add_energy_routes(std::vector<route>& out) {
             const std::string unit(canonical_unit(type));
             const bool kwh = unit == "kWh";
 
-            nlohmann::json list = nlohmann::json::array();
+            std::string list = "[";
             milli total = 0;
             milli peak = 0;
             money cost;
@@ -194,29 +265,30 @@ void add_energy_routes(std::vector<route>& out) {
               cost += bucket_cost;
               readings += count;
               expected_total += expected;
-              nlohmann::json item = {
-                  {"timestamp", format_local(bk.period.start, cal.zone())},
-                  {"start", format_utc(bk.period.start)},
-                  {"end", format_utc(bk.period.end)},
-                  {"hours", static_cast<double>(bk.period.length().count()) / 3600.0},
-                  {"consumption", from_milli(consumption)},
-                  {"consumption_exact", format_milli(consumption)},
-                  {"peak_kw", from_milli(demand)},
-                  {"peak_kw_exact", format_milli(demand)},
-                  {"cost", bucket_cost.to_exact_string()},
-                  {"cost_basis", bucket_basis},
-                  {"reading_count", count},
-                  {"expected_readings", expected},
-                  {"coverage", expected > 0 ? nlohmann::json(static_cast<double>(count) /
-                                                             static_cast<double>(expected))
-                                            : nlohmann::json()},
-                  {"quality", count == 0 ? (expected == 0 ? "no_sensors" : "missing")
-                                         : (count >= expected ? "complete" : "partial")}};
+              // Members in nlohmann's (sorted) key order: the answer is byte for byte what a
+              // json object per bucket dumped to.
+              bucket_writer item(list, index == 0);
+              item.add("consumption", from_milli(consumption));
+              item.add("consumption_exact", format_milli(consumption));
               if (kwh) {
-                item["consumption_kwh"] = from_milli(consumption);
-                item["consumption_kwh_exact"] = format_milli(consumption);
+                item.add("consumption_kwh", from_milli(consumption));
+                item.add("consumption_kwh_exact", format_milli(consumption));
               }
-              list.push_back(std::move(item));
+              item.add("cost", bucket_cost.to_exact_string());
+              item.add("cost_basis", bucket_basis);
+              item.add("coverage", expected > 0 ? nlohmann::json(static_cast<double>(count) /
+                                                                 static_cast<double>(expected))
+                                                : nlohmann::json());
+              item.add("end", format_utc(bk.period.end));
+              item.add("expected_readings", expected);
+              item.add("hours", static_cast<double>(bk.period.length().count()) / 3600.0);
+              item.add("peak_kw", from_milli(demand));
+              item.add("peak_kw_exact", format_milli(demand));
+              item.add("quality", count == 0 ? (expected == 0 ? "no_sensors" : "missing")
+                                             : (count >= expected ? "complete" : "partial"));
+              item.add("reading_count", count);
+              item.add("start", format_utc(bk.period.start));
+              item.add("timestamp", format_local(bk.period.start, cal.zone()));
             }
             const auto pending = pending_hours(ctx, period);
             nlohmann::json body = {
@@ -244,14 +316,12 @@ void add_energy_routes(std::vector<route>& out) {
                 {"stale", pending ? nlohmann::json(*pending > 0) : nlohmann::json()},
                 {"pending_aggregation_hours",
                  pending ? nlohmann::json(*pending) : nlohmann::json()}};
-            // Moved in, not listed above: an initializer list would deep-copy a year of hourly
-            // buckets (a third of this route's time for 8,760 of them).
-            body["readings"] = std::move(list);
+            list += ']';
             if (kwh) {
               body["totals"]["consumption_kwh"] = from_milli(total);
               body["totals"]["consumption_kwh_exact"] = format_milli(total);
             }
-            return response::json(200, body);
+            return json_with_readings(body, list);
           },
       .operation = {
           {"operationId", "getBuildingEnergy"},
