@@ -191,19 +191,19 @@ def compute_metrics(actual: Floats, predicted: Floats, parameters: int = 0) -> F
 # --- anomalies -------------------------------------------------------------------------------
 Anomalies = dict[str, Any]  # start, end, kind, severity, score, expected_milli, actual_milli, explanation, ...
 
-def detect_data_quality(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, interval_seconds: int = 900,
+def detect_data_quality(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, interval_seconds: Optional[int] = None,
                         sensor_id: Optional[Id] = None, quality: Optional[npt.ArrayLike] = None, unit: str = "kWh",
                         zone: Optional[str] = None, max_value_milli: Optional[int] = None,
                         expected_start: Instant = None, expected_end: Instant = None,
                         flatline_min_intervals: int = ..., spike_z: float = ...,
                         spike_level_z: float = ...) -> Anomalies: ...
 def detect_baseline_deviation(building_id: Id, ts: Times, value_milli: npt.ArrayLike, expected_milli: Floats, *,
-                              zone: str, interval_seconds: int = 900, sensor_id: Optional[Id] = None,
+                              zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
                               unit: str = "kWh", z_threshold: float = 2.0, smoothing_seconds: int = 43200,
                               min_duration_seconds: int = 10800,
                               min_relative_deviation: float = 0.15) -> Anomalies: ...
 def detect_threshold(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, threshold_milli: int,
-                     window: str = "hour", zone: str, interval_seconds: int = 900,
+                     window: str = "hour", zone: str, interval_seconds: Optional[int] = None,
                      sensor_id: Optional[Id] = None) -> Anomalies: ...
 
 class OperatingSchedule:
@@ -215,9 +215,9 @@ class OperatingSchedule:
     def occupied(self, hour_of_week: int) -> bool: ...
 
 def detect_schedule(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str,
-                    interval_seconds: int = 900) -> OperatingSchedule: ...
+                    interval_seconds: Optional[int] = None) -> OperatingSchedule: ...
 def detect_after_hours(building_id: Id, ts: Times, value_milli: npt.ArrayLike, schedule: OperatingSchedule, *,
-                       zone: str, interval_seconds: int = 900, sensor_id: Optional[Id] = None,
+                       zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
                        z_threshold: float = 4.0, min_ratio: float = 1.5) -> Anomalies: ...
 def detect_register_resets(building_id: Id, ts: Times, register_values: Floats, *, sensor_id: Optional[Id] = None,
                            register_max: Optional[float] = None) -> Anomalies: ...
@@ -306,7 +306,7 @@ def read_greenbutton(path: str) -> dict[str, Any]: ...
 def parse_greenbutton(xml: str, source: str = "<greenbutton>") -> dict[str, Any]: ...
 
 # --- recommendations -----------------------------------------------------------------------------
-def recommend(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str, interval_seconds: int = 900,
+def recommend(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str, interval_seconds: Optional[int] = None,
               floor_area_ft2: Optional[float] = None, primary_use: str = "", energy_price: Optional[Money] = None,
               demand_price: Optional[Money] = None, weather: Optional[dict[str, float]] = None,
               schedule: Optional[OperatingSchedule] = None) -> list[dict[str, Any]]: ...

@@ -20,7 +20,7 @@ namespace {
 struct series_input {
   uuid building_id;
   std::optional<uuid> sensor_id;
-  std::int32_t interval_seconds = 900;
+  std::int32_t interval_seconds = 0;  ///< given, or inferred from ts (interval_or_inferred)
   std::vector<epoch_seconds> ts;
   std::vector<milli> value;
   std::vector<std::uint32_t> quality;
@@ -34,14 +34,14 @@ struct series_input {
 };
 
 series_input series_of(const pyb::handle& building_id, const pyb::array& ts,
-                       const pyb::handle& value_milli, std::int32_t interval_seconds,
+                       const pyb::handle& value_milli, const pyb::handle& interval_seconds,
                        const pyb::handle& sensor_id, const pyb::handle& quality,
                        const std::string& unit) {
   series_input s;
   s.building_id = to_uuid(building_id, "building_id");
   if (!sensor_id.is_none()) s.sensor_id = to_uuid(sensor_id, "sensor_id");
-  s.interval_seconds = interval_seconds;
   s.ts = to_epoch_seconds(ts, "ts");
+  s.interval_seconds = interval_or_inferred(interval_seconds, s.ts);
   s.value = to_int64s(value_milli, "value_milli");
   if (!quality.is_none()) {
     const auto q = to_int64s(quality, "quality");
@@ -115,21 +115,22 @@ void bind_anomaly(pyb::module_& m) {
   m.def(
       "detect_data_quality",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
-         std::int32_t interval_seconds, const pyb::handle& sensor_id, const pyb::handle& quality,
-         const std::string& unit, const pyb::handle& zone, std::optional<milli> max_value_milli,
-         const pyb::handle& expected_start, const pyb::handle& expected_end,
-         std::int32_t flatline_min_intervals, double spike_z, double spike_level_z) {
+         const pyb::handle& interval_seconds, const pyb::handle& sensor_id,
+         const pyb::handle& quality, const std::string& unit, const pyb::handle& zone,
+         std::optional<milli> max_value_milli, const pyb::handle& expected_start,
+         const pyb::handle& expected_end, std::int32_t flatline_min_intervals, double spike_z,
+         double spike_level_z) {
         const auto s =
             series_of(building_id, ts, value_milli, interval_seconds, sensor_id, quality, unit);
         an::data_quality_options o;
         o.zone = zone_or_null(zone);
         o.max_value = max_value_milli;
         if (!expected_start.is_none() || !expected_end.is_none())
-          o.expected_range =
-              time_range{to_instant(expected_start, "expected_start",
-                                    from_epoch(s.ts.empty() ? 0 : s.ts.front())),
-                         to_instant(expected_end, "expected_end",
-                                    from_epoch(s.ts.empty() ? 0 : s.ts.back() + interval_seconds))};
+          o.expected_range = time_range{
+              to_instant(expected_start, "expected_start",
+                         from_epoch(s.ts.empty() ? 0 : s.ts.front())),
+              to_instant(expected_end, "expected_end",
+                         from_epoch(s.ts.empty() ? 0 : s.ts.back() + s.interval_seconds))};
         o.flatline_min_intervals = flatline_min_intervals;
         o.spike_z = spike_z;
         o.spike_level_z = spike_level_z;
@@ -141,7 +142,7 @@ void bind_anomaly(pyb::module_& m) {
         return anomaly_columns(found);
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
-      pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
+      pyb::arg("interval_seconds") = pyb::none(), pyb::arg("sensor_id") = pyb::none(),
       pyb::arg("quality") = pyb::none(), pyb::arg("unit") = "kWh", pyb::arg("zone") = pyb::none(),
       pyb::arg("max_value_milli") = pyb::none(), pyb::arg("expected_start") = pyb::none(),
       pyb::arg("expected_end") = pyb::none(),
@@ -156,9 +157,9 @@ void bind_anomaly(pyb::module_& m) {
   m.def(
       "detect_baseline_deviation",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
-         const pyb::handle& expected_milli, const std::string& zone, std::int32_t interval_seconds,
-         const pyb::handle& sensor_id, const std::string& unit, double z_threshold,
-         std::int64_t smoothing_seconds, std::int64_t min_duration_seconds,
+         const pyb::handle& expected_milli, const std::string& zone,
+         const pyb::handle& interval_seconds, const pyb::handle& sensor_id, const std::string& unit,
+         double z_threshold, std::int64_t smoothing_seconds, std::int64_t min_duration_seconds,
          double min_relative_deviation) {
         const auto s =
             series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), unit);
@@ -177,7 +178,7 @@ void bind_anomaly(pyb::module_& m) {
         return anomaly_columns(found);
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("expected_milli"),
-      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
       pyb::arg("sensor_id") = pyb::none(), pyb::arg("unit") = "kWh",
       pyb::arg("z_threshold") = dev_defaults.z_threshold,
       pyb::arg("smoothing_seconds") = dev_defaults.smoothing_seconds,
@@ -194,7 +195,7 @@ void bind_anomaly(pyb::module_& m) {
       "detect_threshold",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
          milli threshold_milli, const std::string& window, const std::string& zone,
-         std::int32_t interval_seconds, const pyb::handle& sensor_id) {
+         const pyb::handle& interval_seconds, const pyb::handle& sensor_id) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id,
                                  pyb::none(), "kWh");
         alert_config config;
@@ -211,7 +212,7 @@ void bind_anomaly(pyb::module_& m) {
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
       pyb::arg("threshold_milli"), pyb::arg("window") = "hour", pyb::arg("zone"),
-      pyb::arg("interval_seconds") = 900, pyb::arg("sensor_id") = pyb::none(),
+      pyb::arg("interval_seconds") = pyb::none(), pyb::arg("sensor_id") = pyb::none(),
       (std::string("Local windows (quarter_hour, hour, day) whose total exceeds threshold_milli.") +
        series_doc)
           .c_str());
@@ -238,7 +239,7 @@ void bind_anomaly(pyb::module_& m) {
   m.def(
       "detect_schedule",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
-         const std::string& zone, std::int32_t interval_seconds) {
+         const std::string& zone, const pyb::handle& interval_seconds) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, pyb::none(),
                                  pyb::none(), "kWh");
         const auto* z = find_zone(zone);
@@ -246,14 +247,14 @@ void bind_anomaly(pyb::module_& m) {
         return an::detect_schedule(s.view(), z);
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
-      pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
       "The building's weekly operating schedule as detected from its load.");
 
   m.def(
       "detect_after_hours",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
          const an::operating_schedule& schedule, const std::string& zone,
-         std::int32_t interval_seconds, const pyb::handle& sensor_id, double z_threshold,
+         const pyb::handle& interval_seconds, const pyb::handle& sensor_id, double z_threshold,
          double min_ratio) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id,
                                  pyb::none(), "kWh");
@@ -269,7 +270,7 @@ void bind_anomaly(pyb::module_& m) {
         return anomaly_columns(found);
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("schedule"),
-      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
       pyb::arg("sensor_id") = pyb::none(), pyb::arg("z_threshold") = ah_defaults.z_threshold,
       pyb::arg("min_ratio") = ah_defaults.min_ratio,
       (std::string(

@@ -60,14 +60,15 @@ void bind_recommend(pyb::module_& m) {
   m.def(
       "recommend",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
-         const std::string& zone, std::int32_t interval_seconds,
+         const std::string& zone, const pyb::handle& interval_seconds,
          std::optional<double> floor_area_ft2, const std::string& primary_use,
          const pyb::handle& energy_price, const pyb::handle& demand_price,
          const pyb::object& weather, const pyb::object& schedule) {
         const auto b = to_uuid(building_id, "building_id");
         const auto t = to_epoch_seconds(ts, "ts");
         const auto v = to_int64s(value_milli, "value_milli");
-        const anomaly::meter_series series{b, std::nullopt, interval_seconds, t, v, {}, "kWh"};
+        const anomaly::meter_series series{
+            b, std::nullopt, interval_or_inferred(interval_seconds, t), t, v, {}, "kWh"};
         series.validate();
         rc::building_history h{series, find_zone(zone)};
         h.floor_area_ft2 = floor_area_ft2;
@@ -107,7 +108,7 @@ void bind_recommend(pyb::module_& m) {
         return out;
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
-      pyb::arg("zone"), pyb::arg("interval_seconds") = 900,
+      pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
       pyb::arg("floor_area_ft2") = pyb::none(), pyb::arg("primary_use") = "",
       pyb::arg("energy_price") = pyb::none(), pyb::arg("demand_price") = pyb::none(),
       pyb::arg("weather") = pyb::none(), pyb::arg("schedule") = pyb::none(),

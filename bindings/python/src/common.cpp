@@ -155,4 +155,28 @@ money to_money(const pyb::handle& h, const char* what) {
       "{}: '{}' is not an exact decimal amount (pass a str or decimal.Decimal)", what, text));
 }
 
+std::int32_t interval_or_inferred(const pyb::handle& given, const std::vector<std::int64_t>& ts) {
+  if (!given.is_none()) {
+    const auto v = given.cast<std::int64_t>();
+    if (v <= 0 || v > 31 * 86400)
+      throw pyb::value_error(
+          fmt::format("interval_seconds: {} is not a positive interval of at most 31 days", v));
+    return static_cast<std::int32_t>(v);
+  }
+  std::int64_t smallest = 0;
+  for (std::size_t i = 1; i < ts.size(); ++i) {
+    const std::int64_t gap = ts[i] > ts[i - 1] ? ts[i] - ts[i - 1] : ts[i - 1] - ts[i];
+    if (gap > 0 && (smallest == 0 || gap < smallest)) smallest = gap;
+  }
+  if (smallest == 0)
+    throw pyb::value_error(
+        "interval_seconds: pass it (it cannot be inferred from fewer than two distinct "
+        "timestamps)");
+  if (smallest > 31 * 86400)
+    throw pyb::value_error(fmt::format(
+        "interval_seconds: the smallest gap between readings is {} s; pass the interval",
+        smallest));
+  return static_cast<std::int32_t>(smallest);
+}
+
 }  // namespace energy::py

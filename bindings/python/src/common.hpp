@@ -70,6 +70,11 @@ pyb::array_t<std::int64_t> ns_values(const pyb::array& ns, const char* what);
 /// fraction.
 std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i);
 
+/// `given` (a positive int) or, when None, the interval inferred from `ts` as the smallest positive
+/// gap between consecutive readings. A default here would silently mislabel hourly data as 15-min
+/// (issue #10), so with fewer than two distinct instants and no `given` it raises ValueError.
+std::int32_t interval_or_inferred(const pyb::handle& given, const std::vector<std::int64_t>& ts);
+
 /// A 1-D datetime64[ns] / int64 (ns since epoch, UTC) array to epoch seconds.
 /// @throws ValueError naming the first element that is not a whole second or is NaT.
 std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* what);

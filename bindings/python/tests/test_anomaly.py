@@ -89,3 +89,22 @@ def test_a_baseline_deviation_is_found_and_a_perfect_baseline_stays_quiet():
     assert found["kind"] == ["baseline_deviation"]
     with pytest.raises(ValueError):
         energy.detect_baseline_deviation(BUILDING, ts, bad, expected[:-1], zone=NY, interval_seconds=3600)
+
+
+def test_the_interval_is_inferred_from_the_data_not_defaulted():
+    # Hourly data without interval_seconds: the detectors take 3600 from the timestamps (a default of
+    # 900 would report three missing quarter-hours after every reading).
+    b = energy.new_id()
+    ts = pd.date_range("2024-01-01T00:00:00Z", periods=48, freq="h").values
+    wh = np.full(48, 1000, dtype=np.int64)
+    dq = energy.detect_data_quality(b, ts, wh, expected_start="2024-01-01T00:00:00Z",
+                                    expected_end="2024-01-03T00:00:00Z")
+    assert "missing_data" not in list(dq["kind"])
+    explicit = energy.detect_data_quality(b, ts, wh, interval_seconds=900,
+                                          expected_start="2024-01-01T00:00:00Z",
+                                          expected_end="2024-01-03T00:00:00Z")
+    assert "missing_data" in list(explicit["kind"])
+    with pytest.raises(ValueError, match="interval_seconds"):
+        energy.detect_data_quality(b, ts[:1], wh[:1])
+    with pytest.raises(ValueError, match="interval_seconds"):
+        energy.detect_data_quality(b, ts, wh, interval_seconds=0)
