@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -60,22 +61,37 @@ usage: energy [--db URI] COMMAND [options]
          [--now TIMESTAMP] [--tenant ID]
                                                  the period ends before --end (local date; default: the
                                                  last complete period); forecast: the period after it
+  bill --building ID --from DATE --to DATE --tariff URDB.json [--sensor ID] [--prorate] [--meters N]
+       [--format table|csv|json]            a bill for one billing period, line by line
+  anomalies --building ID --from DATE --to DATE [--sensor ID] [--format table|csv|json]
+                                                 data-quality problems and after-hours waste
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 
   --db URI    sqlite:PATH (default sqlite:energy.db, or $ENERGY_DB), a plain file path, memory:,
               or postgresql://user@host:port/db when built with the PostgreSQL adapter
 S3 archives read ENERGY_S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+'energy COMMAND --help' (or -h) prints a command's own usage (for the commands above that have one).
 Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected rows.
 )";
 
 int run(int argc, char** argv) {
   using namespace energy::cli;
   try {
-    const args a(argc, argv, {"inactive", "quiet", "help", "sensor-summaries"});
-    if (a.flag("help") || a.positionals().empty()) {
+    const args a(argc, argv, {"inactive", "quiet", "help", "sensor-summaries", "prorate"});
+    // `energy COMMAND -h|--help`: that command's usage; never opens (or creates) a store.
+    const bool help = a.flag("help") || std::any_of(argv + 1, argv + argc, [](const char* s) {
+                        return std::strcmp(s, "-h") == 0;
+                      });
+    if (help && !a.positionals().empty() && a.positionals()[0] != "-h") {
+      if (const char* page = command_usage(a.positionals()[0])) {
+        fmt::print("{}", page);
+        return 0;
+      }
+    }
+    if (help || a.positionals().empty()) {
       fmt::print("{}", usage);
-      return a.positionals().empty() && !a.flag("help") ? 2 : 0;
+      return a.positionals().empty() && !help ? 2 : 0;
     }
     const char* env_db = std::getenv("ENERGY_DB");
     const auto uri = a.get_or("db", env_db ? env_db : "sqlite:energy.db");
@@ -94,6 +110,8 @@ int run(int argc, char** argv) {
     if (command == "generate") return cmd_generate(a, *db);
     if (command == "restore") return cmd_restore(a, *db);
     if (command == "report") return cmd_report(a, *db);
+    if (command == "bill") return cmd_bill(a, *db);
+    if (command == "anomalies") return cmd_anomalies(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// Per-command usage pages of the analysis commands (`energy COMMAND --help`).
+#include "commands.hpp"
+
+#include <array>
+#include <utility>
+
+namespace energy::cli {
+namespace {
+
+constexpr const char* bill_usage =
+    R"(usage: energy bill --building ID --from DATE --to DATE --tariff URDB.json [options]
+
+The bill of one billing period [--from, --to) under a URDB tariff, line by line (fixed, energy by
+TOU period and tier, demand, flat demand, minimum), from the stored readings of the building's
+active electricity meters summed per interval (or of one meter with --sensor).
+
+  --building ID        the building (its IANA zone sets the TOU hours and the dates)
+  --from DATE          first local date billed (YYYY-MM-DD, the building's zone)
+  --to DATE            first local date NOT billed (half-open)
+  --tariff FILE        a URDB tariff record (JSON); prices in US dollars. Required: no default price
+  --sensor ID          bill one meter of the building instead of their sum
+  --prorate            pro-rate monthly fixed/minimum charges by the period's length (a partial
+                       month); default: one full month per billing period, as utilities do
+  --meters N           meters the fixed charge applies to (default 1)
+  --format F           table (default), csv or json
+Amounts: each line rounded to cents, total = sum of the lines. The period, tariff name and the
+calculation's notes go to stderr. Exit: 0 ok, 1 not found / no readings / bad tariff, 2 usage.
+)";
+
+constexpr const char* anomalies_usage =
+    R"(usage: energy anomalies --building ID --from DATE --to DATE [options]
+
+Anomalies in [--from, --to): per meter, data quality (missing intervals, negative or impossible
+values, flatlines, spikes, meter resets); on the building's load, after-hours waste against the
+operating schedule detected from the same data. Sorted by start.
+
+  --building ID        the building (its IANA zone sets the local hours and the dates)
+  --from DATE          first local date (YYYY-MM-DD, the building's zone)
+  --to DATE            first local date NOT included (half-open)
+  --sensor ID          one meter of the building instead of all active electricity meters
+  --format F           table (default), csv or json
+Columns: kind, severity, sensor, start, end (local time with offset), expected, actual (kWh
+totals over the anomaly, see docs/anomaly.md per kind), score, explanation.
+Exit: 0 ok (also when nothing is found), 1 not found, 2 usage.
+)";
+
+constexpr std::array<std::pair<std::string_view, const char*>, 2> pages{{
+    {"bill", bill_usage},
+    {"anomalies", anomalies_usage},
+}};
+
+}  // namespace
+
+const char* command_usage(std::string_view command) noexcept {
+  for (const auto& [name, page] : pages)
+    if (name == command) return page;
+  return nullptr;
+}
+
+}  // namespace energy::cli

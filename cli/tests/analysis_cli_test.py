@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`energy bill` and `energy anomalies` against the library called independently (Python binding).
+
+usage: analysis_cli_test.py PATH/TO/energy DATA_DIR TARIFF.json   (PYTHONPATH: the energy package)
+The CLI reads the readings it imported into a real SQLite file; the reference reads the same CSV
+itself (no store) and calls energy.compute_bill / detect_data_quality / detect_schedule /
+detect_after_hours. Also: usage errors name the flag, help opens no store, --format is one
+switch across both commands."""
+import csv
+import decimal
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+
+import numpy as np
+
+import energy
+
+ENERGY, DATA, TARIFF = sys.argv[1], sys.argv[2], sys.argv[3]
+CSV = os.path.join(DATA, "eemeter", "il-electricity-cdd-only-hourly.csv")
+ZONE = "America/Chicago"
+
+
+def run(*args, db, expect=0):
+    p = subprocess.run([ENERGY, "--db", db, *args], capture_output=True, text=True)
+    assert p.returncode == expect, (args, p.returncode, p.stdout, p.stderr)
+    return p
+
+
+def reference_series():
+    """The CSV's hourly kWh as (epoch seconds, Wh), parsed here without the library."""
+    ts, wh = [], []
+    with open(CSV) as f:
+        for r in csv.DictReader(f):
+            ts.append(int(datetime.fromisoformat(r["start"]).timestamp()))
+            wh.append(int((decimal.Decimal(r["value"]) * 1000).to_integral_value(decimal.ROUND_HALF_UP)))
+    order = np.argsort(ts)
+    return (np.array(ts, dtype=np.int64)[order] * 1_000_000_000).astype("datetime64[ns]"), np.array(wh, dtype=np.int64)[order]
+
+
+def utc(day_text_local, offset):
+    return f"{day_text_local}T00:00:00{offset}"
+
+
+def check_bill(db, building, ts, wh):
+    out = json.loads(run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-08-01",
+                         "--tariff", TARIFF, "--format", "json", db=db).stdout)
+    tariff = energy.read_urdb_file(TARIFF).tariff
+    ref = energy.compute_bill(ts, wh, tariff, zone=ZONE, start=utc("2016-07-01", "-05:00"),
+                              end=utc("2016-08-01", "-05:00"), interval_seconds=3600)
+    total = [r for r in out if r["line"] == "total"]
+    assert len(total) == 1, out
+    cents = decimal.Decimal(ref.total).quantize(decimal.Decimal("0.01"))
+    assert decimal.Decimal(str(total[0]["amount"])) == cents, (total, ref.total)
+    assert decimal.Decimal(str(total[0]["quantity"])) * 1000 == ref.energy_milli, (total, ref.energy_milli)
+    lines = [r for r in out if r["line"] != "total"]
+    ref_lines = ref.lines
+    assert [r["line"] for r in lines] == list(ref_lines["kind"]), (lines, ref_lines)
+    for mine, amount, qty in zip(lines, ref_lines["amount"], ref_lines["quantity_milli"]):
+        assert decimal.Decimal(str(mine["amount"])) == decimal.Decimal(str(amount)), (mine, amount)
+        if mine["line"] in ("energy", "demand", "flat_demand"):
+            assert decimal.Decimal(str(mine["quantity"])) * 1000 == int(qty), (mine, qty)
+    assert cents > 0 and ref.energy_milli > 1_000_000, "a July bill of this building is not empty"
+    # The same numbers as CSV and as a table.
+    as_csv = list(csv.DictReader(io.StringIO(run("bill", "--building", building, "--from", "2016-07-01", "--to",
+                                                 "2016-08-01", "--tariff", TARIFF, "--format", "csv", db=db).stdout)))
+    assert as_csv[-1]["amount"] == f"{cents}", as_csv[-1]
+    table = run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-08-01", "--tariff", TARIFF,
+                db=db).stdout
+    assert f"{cents}" in table.splitlines()[-1], table
+
+
+def check_anomalies(db, building, sensor, ts, wh):
+    start, end = "2016-07-01", "2016-10-01"
+    out = json.loads(run("anomalies", "--building", building, "--from", start, "--to", end, "--format", "json",
+                         db=db).stdout)
+    lo = np.datetime64(datetime(2016, 7, 1, 5, tzinfo=timezone.utc).replace(tzinfo=None), "ns")
+    hi = np.datetime64(datetime(2016, 10, 1, 5, tzinfo=timezone.utc).replace(tzinfo=None), "ns")
+    keep = (ts >= lo) & (ts < hi)
+    t, v = ts[keep], wh[keep]
+    dq = energy.detect_data_quality(building, t, v, interval_seconds=3600, sensor_id=sensor, zone=ZONE,
+                                    max_value_milli=50_000, expected_start=utc(start, "-05:00"),
+                                    expected_end=utc(end, "-05:00"))
+    schedule = energy.detect_schedule(building, t, v, zone=ZONE, interval_seconds=3600)
+    ah = energy.detect_after_hours(building, t, v, schedule, zone=ZONE, interval_seconds=3600, sensor_id=sensor)
+
+    def keyed(cols):
+        return [(k, int(s.astype("datetime64[s]").astype(np.int64)), int(e), int(a))
+                for k, s, e, a in zip(cols["kind"], cols["start"], cols["expected_milli"], cols["actual_milli"])]
+
+    expected = sorted(keyed(dq) + keyed(ah), key=lambda x: (x[1], x[0]))
+    got = sorted([(r["kind"], int(datetime.fromisoformat(r["start"]).timestamp()),
+                   int(decimal.Decimal(str(r["expected"])) * 1000), int(decimal.Decimal(str(r["actual"])) * 1000))
+                  for r in out], key=lambda x: (x[1], x[0]))
+    assert len(expected) > 5, "the reference finds anomalies in this quarter"
+    assert got == expected, (len(got), len(expected), [x for x in got if x not in expected][:3],
+                             [x for x in expected if x not in got][:3])
+
+
+def check_usage(db, building, d):
+    before = set(os.listdir(d))
+    for cmd in (["bill", "--help"], ["anomalies", "-h"]):
+        p = run(*cmd, db="sqlite:" + os.path.join(d, "never.db"))
+        assert p.stdout.startswith("usage: energy " + cmd[0]), p.stdout
+    assert set(os.listdir(d)) == before, "help must not create a store"
+    err = run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-08-01", db=db, expect=2).stderr
+    assert "--tariff" in err, err
+    err = run("anomalies", "--building", building, "--from", "2016-07-01", db=db, expect=2).stderr
+    assert "--to" in err, err
+    err = run("anomalies", "--building", building, "--from", "2016-07-01", "--to", "2016-06-01", db=db,
+              expect=2).stderr
+    assert "--from" in err, err
+    err = run("anomalies", "--building", building, "--from", "2016-07-01", "--to", "2016-08-01", "--format",
+              "xml", db=db, expect=2).stderr
+    assert "table, csv, json" in err, err
+    missing = "01a23000-0000-7000-8000-000000000000"
+    err = run("bill", "--building", missing, "--from", "2016-07-01", "--to", "2016-08-01", "--tariff", TARIFF,
+              db=db, expect=1).stderr
+    assert "not found" in err, err
+
+
+def main():
+    ts, wh = reference_series()
+    with tempfile.TemporaryDirectory() as d:
+        db = "sqlite:" + os.path.join(d, "e.db")
+        tenant = run("tenant", "add", "--name", "Acme", db=db).stdout.strip()
+        building = run("building", "add", "--tenant", tenant, "--name", "HQ", "--tz", ZONE, db=db).stdout.strip()
+        sensor = run("sensor", "add", "--building", building, "--type", "electricity", "--interval", "3600",
+                     "--max", "50", "--created", "2015-01-01", db=db).stdout.strip()
+        imp = run("import", CSV, "--sensor", sensor, "--quiet", db=db)
+        assert " 0 rejected" in imp.stdout, imp.stdout
+        check_bill(db, building, ts, wh)
+        check_anomalies(db, building, sensor, ts, wh)
+        check_usage(db, building, d)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
