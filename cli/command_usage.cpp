@@ -45,7 +45,27 @@ totals over the anomaly, see docs/anomaly.md per kind), score, explanation.
 Exit: 0 ok (also when nothing is found), 1 not found, 2 usage.
 )";
 
-constexpr std::array<std::pair<std::string_view, const char*>, 2> pages{{
+constexpr const char* recommend_usage =
+    R"(usage: energy recommend --building ID --from DATE --to DATE [options]
+
+Efficiency recommendations (high base load, after-hours operation, schedule drift, peak demand,
+energy use intensity against the ENERGY STAR median of the building's --use) from the electricity
+history in [--from, --to), ranked by estimated annual money saving, then kWh. Each carries the
+evidence that made it fire. Fewer than 28 days of history: no recommendations.
+
+  --building ID        the building (zone, floor area and primary use come from it)
+  --from DATE          first local date of the history (YYYY-MM-DD, the building's zone)
+  --to DATE            first local date NOT included (half-open)
+  --energy-price P     price per kWh for the money saving (default: the building's --flat-rate)
+  --demand-price P     price per kW of monthly peak demand (default: none)
+  --sensor ID          one meter of the building instead of all active electricity meters
+  --format F           table (default), csv or json
+Without any price the annual_saving column is empty (kWh savings only), never 0.00.
+Exit: 0 ok (also when nothing fires), 1 not found, 2 usage.
+)";
+
+constexpr std::array<std::pair<std::string_view, const char*>, 3> pages{{
+    {"recommend", recommend_usage},
     {"bill", bill_usage},
     {"anomalies", anomalies_usage},
 }};

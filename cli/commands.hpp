@@ -27,6 +27,7 @@ int cmd_summarize(const args& a, const std::string& uri);
 int cmd_report(const args& a, storage::store& db);
 int cmd_bill(const args& a, storage::store& db);
 int cmd_anomalies(const args& a, storage::store& db);
+int cmd_recommend(const args& a, storage::store& db);
 
 /// The usage of one command (printed by `energy COMMAND --help`), or nullptr when the command
 /// has no page of its own (the main usage covers it).

@@ -65,6 +65,8 @@ usage: energy [--db URI] COMMAND [options]
        [--format table|csv|json]            a bill for one billing period, line by line
   anomalies --building ID --from DATE --to DATE [--sensor ID] [--format table|csv|json]
                                                  data-quality problems and after-hours waste
+  recommend --building ID --from DATE --to DATE [--energy-price P] [--demand-price P] [--sensor ID]
+            [--format table|csv|json]       efficiency recommendations ranked by annual saving
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 
@@ -112,6 +114,7 @@ int run(int argc, char** argv) {
     if (command == "report") return cmd_report(a, *db);
     if (command == "bill") return cmd_bill(a, *db);
     if (command == "anomalies") return cmd_anomalies(a, *db);
+    if (command == "recommend") return cmd_recommend(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""`energy bill` and `energy anomalies` against the library called independently (Python binding).
+"""`energy bill`, `energy anomalies` and `energy recommend` against the library called independently (Python binding).
 
 usage: analysis_cli_test.py PATH/TO/energy DATA_DIR TARIFF.json   (PYTHONPATH: the energy package)
 The CLI reads the readings it imported into a real SQLite file; the reference reads the same CSV
 itself (no store) and calls energy.compute_bill / detect_data_quality / detect_schedule /
-detect_after_hours. Also: usage errors name the flag, help opens no store, --format is one
+detect_after_hours / recommend. Also: usage errors name the flag, help opens no store, --format is one
 switch across both commands."""
 import csv
 import decimal
@@ -101,9 +101,30 @@ def check_anomalies(db, building, sensor, ts, wh):
                              [x for x in expected if x not in got][:3])
 
 
+def check_recommend(db, building, ts, wh):
+    out = json.loads(run("recommend", "--building", building, "--from", "2016-01-01", "--to", "2017-01-01",
+                         "--energy-price", "0.115", "--demand-price", "12.40", "--format", "json", db=db).stdout)
+    lo = np.datetime64("2016-01-01T06:00:00", "ns")
+    hi = np.datetime64("2017-01-01T06:00:00", "ns")
+    keep = (ts >= lo) & (ts < hi)
+    ref = energy.recommend(building, ts[keep], wh[keep], zone=ZONE, interval_seconds=3600,
+                           floor_area_ft2=2400.0, primary_use="office", energy_price="0.115", demand_price="12.40")
+    assert len(ref) >= 2, "the reference fires rules on this year"
+    assert [r["kind"] for r in out] == [r["kind"] for r in ref], (out, ref)
+    for mine, theirs in zip(out, ref):
+        assert decimal.Decimal(str(mine["annual_saving_kwh"])) * 1000 == theirs["annual_saving_kwh_milli"]
+        assert decimal.Decimal(str(mine["annual_saving"])) == \
+            decimal.Decimal(theirs["annual_saving"]).quantize(decimal.Decimal("0.01"), decimal.ROUND_HALF_UP)
+        assert mine["explanation"] == theirs["explanation"]
+    # No price anywhere: the money column is empty (null in JSON), never a made-up 0.00.
+    bare = json.loads(run("recommend", "--building", building, "--from", "2016-01-01", "--to", "2017-01-01",
+                          "--format", "json", db=db).stdout)
+    assert bare and all(r["annual_saving"] is None for r in bare), bare
+
+
 def check_usage(db, building, d):
     before = set(os.listdir(d))
-    for cmd in (["bill", "--help"], ["anomalies", "-h"]):
+    for cmd in (["bill", "--help"], ["anomalies", "-h"], ["recommend", "--help"]):
         p = run(*cmd, db="sqlite:" + os.path.join(d, "never.db"))
         assert p.stdout.startswith("usage: energy " + cmd[0]), p.stdout
     assert set(os.listdir(d)) == before, "help must not create a store"
@@ -128,13 +149,15 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         db = "sqlite:" + os.path.join(d, "e.db")
         tenant = run("tenant", "add", "--name", "Acme", db=db).stdout.strip()
-        building = run("building", "add", "--tenant", tenant, "--name", "HQ", "--tz", ZONE, db=db).stdout.strip()
+        building = run("building", "add", "--tenant", tenant, "--name", "HQ", "--tz", ZONE, "--sqft", "2400",
+                       "--use", "office", db=db).stdout.strip()
         sensor = run("sensor", "add", "--building", building, "--type", "electricity", "--interval", "3600",
                      "--max", "50", "--created", "2015-01-01", db=db).stdout.strip()
         imp = run("import", CSV, "--sensor", sensor, "--quiet", db=db)
         assert " 0 rejected" in imp.stdout, imp.stdout
         check_bill(db, building, ts, wh)
         check_anomalies(db, building, sensor, ts, wh)
+        check_recommend(db, building, ts, wh)
         check_usage(db, building, d)
     print("ok")
 
