@@ -64,7 +64,30 @@ Without any price the annual_saving column is empty (kWh savings only), never 0.
 Exit: 0 ok (also when nothing fires), 1 not found, 2 usage.
 )";
 
-constexpr std::array<std::pair<std::string_view, const char*>, 3> pages{{
+constexpr const char* baseline_usage =
+    R"(usage: energy baseline fit --building ID --from DATE --to DATE --model towt|seasonal --out MODEL.json [options]
+       energy baseline predict --building ID --model MODEL.json --from DATE --to DATE [options]
+
+fit: fits a baseline of the building's electricity load on [--from, --to) and writes the model as
+JSON (round-trip exact); prints the in-sample fit: rows, parameters, CV(RMSE) %, NMBE %, R^2 and
+ASHRAE Guideline 14's hourly criteria (CV(RMSE) <= 30 %, |NMBE| <= 10 %).
+  --model towt         time-of-week-and-temperature (LBNL TOWT); needs --temperature-sensor
+  --model seasonal     weather-free hour-of-week profile plus month offsets
+  --out FILE           where the model goes
+predict: every interval of [--from, --to) with the actual kWh (empty where no reading), the
+expected kWh and the prediction interval; stderr sums actual and expected where both are known.
+The model's zone and interval must be the building's.
+
+  --building ID        the building (its IANA zone sets the local hours and the dates)
+  --from, --to DATE    local dates of the building, half-open (--to is not included)
+  --temperature-sensor ID   the building's outdoor temperature sensor (towt; degC as stored)
+  --sensor ID          one meter of the building instead of all active electricity meters
+  --format F           table (default), csv or json
+Exit: 0 ok, 1 not found / no readings / model file unreadable, 2 usage.
+)";
+
+constexpr std::array<std::pair<std::string_view, const char*>, 4> pages{{
+    {"baseline", baseline_usage},
     {"recommend", recommend_usage},
     {"bill", bill_usage},
     {"anomalies", anomalies_usage},

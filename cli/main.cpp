@@ -67,6 +67,11 @@ usage: energy [--db URI] COMMAND [options]
                                                  data-quality problems and after-hours waste
   recommend --building ID --from DATE --to DATE [--energy-price P] [--demand-price P] [--sensor ID]
             [--format table|csv|json]       efficiency recommendations ranked by annual saving
+  baseline fit --building ID --from DATE --to DATE --model towt|seasonal --out MODEL.json
+               [--temperature-sensor ID] [--sensor ID] [--format table|csv|json]
+  baseline predict --building ID --model MODEL.json --from DATE --to DATE [--temperature-sensor ID]
+               [--sensor ID] [--format table|csv|json]
+                                                 fit a baseline and save it; predict a range with it
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 
@@ -115,6 +120,7 @@ int run(int argc, char** argv) {
     if (command == "bill") return cmd_bill(a, *db);
     if (command == "anomalies") return cmd_anomalies(a, *db);
     if (command == "recommend") return cmd_recommend(a, *db);
+    if (command == "baseline") return cmd_baseline(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());

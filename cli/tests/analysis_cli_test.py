@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""`energy bill`, `energy anomalies` and `energy recommend` against the library called independently (Python binding).
+"""`energy bill`, `anomalies`, `recommend` and `baseline fit|predict` against the library called independently (Python binding).
 
 usage: analysis_cli_test.py PATH/TO/energy DATA_DIR TARIFF.json   (PYTHONPATH: the energy package)
 The CLI reads the readings it imported into a real SQLite file; the reference reads the same CSV
 itself (no store) and calls energy.compute_bill / detect_data_quality / detect_schedule /
-detect_after_hours / recommend. Also: usage errors name the flag, help opens no store, --format is one
+detect_after_hours / recommend / fit_towt. Also: usage errors name the flag, help opens no store, --format is one
 switch across both commands."""
 import csv
 import decimal
@@ -22,6 +22,7 @@ import energy
 
 ENERGY, DATA, TARIFF = sys.argv[1], sys.argv[2], sys.argv[3]
 CSV = os.path.join(DATA, "eemeter", "il-electricity-cdd-only-hourly.csv")
+TEMPS = os.path.join(DATA, "eemeter", "il-electricity-cdd-hdd-tempF.csv")
 ZONE = "America/Chicago"
 
 
@@ -122,9 +123,57 @@ def check_recommend(db, building, ts, wh):
     assert bare and all(r["annual_saving"] is None for r in bare), bare
 
 
+def reference_temperatures_c():
+    """The outdoor temperature CSV (degF) as the store keeps it: degC rounded to the milli-degree."""
+    ts, c = [], []
+    with open(TEMPS) as f:
+        for r in csv.DictReader(f):
+            ts.append(int(datetime.fromisoformat(r["dt"]).timestamp()))
+            v = float(r["tempF"]) * (5.0 / 9.0) + (-160.0 / 9.0)
+            c.append(float(decimal.Decimal(repr(v)).quantize(decimal.Decimal("0.001"), decimal.ROUND_HALF_UP)))
+    order = np.argsort(ts)
+    return (np.array(ts, dtype=np.int64)[order] * 1_000_000_000).astype("datetime64[ns]"), np.array(c)[order]
+
+
+def check_baseline(db, building, temp_sensor, ts, wh, d):
+    model_path = os.path.join(d, "towt.json")
+    fit = list(csv.DictReader(io.StringIO(run(
+        "baseline", "fit", "--building", building, "--from", "2016-01-01", "--to", "2017-01-01", "--model", "towt",
+        "--temperature-sensor", temp_sensor, "--out", model_path, "--format", "csv", db=db).stdout)))
+    lo, hi = np.datetime64("2016-01-01T06:00:00", "ns"), np.datetime64("2017-01-01T06:00:00", "ns")
+    keep = (ts >= lo) & (ts < hi)
+    t_ts, t_c = reference_temperatures_c()
+    temps = energy.align_temperature(ts[keep], t_ts, t_c)
+    ref = energy.fit_towt(ts[keep], wh[keep] / 1000.0, temps, zone=ZONE, interval_seconds=3600)
+    with open(model_path) as f:
+        assert f.read().strip() == ref.to_json().strip(), "the saved model is the library's fit"
+    fitted = ref.predict(ts[keep], temps)
+    m = energy.compute_metrics(wh[keep] / 1000.0, fitted["expected"], ref.parameters)
+    assert fit[0]["rows"] == str(len(ts[keep])) and fit[0]["cv_rmse_percent"] == f"{100 * m.cv_rmse:.2f}", \
+        (fit, m)
+    # predict July 2017 with the saved model: every hour, actual next to the library's prediction.
+    pred = list(csv.DictReader(io.StringIO(run(
+        "baseline", "predict", "--building", building, "--model", model_path, "--from", "2017-07-01", "--to",
+        "2017-07-08", "--temperature-sensor", temp_sensor, "--format", "csv", db=db).stdout)))
+    hours = np.arange(np.datetime64("2017-07-01T05:00:00", "ns"), np.datetime64("2017-07-08T05:00:00", "ns"),
+                      np.timedelta64(3600, "s"))
+    expected = ref.predict(hours, energy.align_temperature(hours, t_ts, t_c))["expected"]
+    assert len(pred) == len(hours) == 168, len(pred)
+    assert [r["expected_kwh"] for r in pred] == [f"{x:.3f}" for x in expected]
+    by_time = dict(zip(ts.astype(np.int64).tolist(), wh.tolist()))
+    for r, h in zip(pred, hours.astype(np.int64).tolist()):
+        assert r["actual_kwh"] == (f"{decimal.Decimal(by_time[h]) / 1000:.3f}" if h in by_time else ""), (r, h)
+    err = run("baseline", "fit", "--building", building, "--from", "2016-01-01", "--to", "2017-01-01", "--model",
+              "towt", "--out", model_path, db=db, expect=2).stderr
+    assert "--temperature-sensor" in err, err
+    err = run("baseline", "fit", "--building", building, "--from", "2016-01-01", "--to", "2017-01-01", "--out",
+              model_path, db=db, expect=2).stderr
+    assert "--model" in err, err
+
+
 def check_usage(db, building, d):
     before = set(os.listdir(d))
-    for cmd in (["bill", "--help"], ["anomalies", "-h"], ["recommend", "--help"]):
+    for cmd in (["bill", "--help"], ["anomalies", "-h"], ["recommend", "--help"], ["baseline", "fit", "-h"]):
         p = run(*cmd, db="sqlite:" + os.path.join(d, "never.db"))
         assert p.stdout.startswith("usage: energy " + cmd[0]), p.stdout
     assert set(os.listdir(d)) == before, "help must not create a store"
@@ -158,6 +207,15 @@ def main():
         check_bill(db, building, ts, wh)
         check_anomalies(db, building, sensor, ts, wh)
         check_recommend(db, building, ts, wh)
+        temp_sensor = run("sensor", "add", "--building", building, "--type", "temperature", "--kind",
+                          "instantaneous_value", "--unit", "degF", "--interval", "3600", "--created", "2015-01-01",
+                          db=db).stdout.strip()
+        with open(TEMPS) as f:
+            feed = f.read().replace("dt,tempF", "start,value", 1)
+        p = subprocess.run([ENERGY, "--db", db, "import", "-", "--format", "csv", "--sensor", temp_sensor, "--quiet"],
+                           input=feed, capture_output=True, text=True)
+        assert p.returncode == 0 and " 0 rejected" in p.stdout, (p.stdout, p.stderr)
+        check_baseline(db, building, temp_sensor, ts, wh, d)
         check_usage(db, building, d)
     print("ok")
 
