@@ -86,7 +86,26 @@ The model's zone and interval must be the building's.
 Exit: 0 ok, 1 not found / no readings / model file unreadable, 2 usage.
 )";
 
-constexpr std::array<std::pair<std::string_view, const char*>, 4> pages{{
+constexpr const char* forecast_usage =
+    R"(usage: energy forecast --building ID --period week|month|quarter|year --from DATE [options]
+
+The expected electricity consumption of each local day of [--from, --from + 1 period), with its
+band: a baseline fitted on the year before --from (TOWT when the building has an outdoor
+temperature sensor, else the weather-free seasonal model; the same forecast as 'energy report
+--type forecast'). Needs aggregated summaries ('energy aggregate'). Days already past --now show
+what was recorded. stderr: the period's total, its band, the model and the temperature
+assumption (recorded temperatures, or those of 52 weeks earlier for future hours).
+
+  --building ID        the building
+  --period P           week (7 days), month, quarter or year (calendar months from --from)
+  --from DATE          first local date of the forecast (YYYY-MM-DD, the building's zone)
+  --now TIMESTAMP      the clock (RFC 3339 with offset; default: now)
+  --format F           table (default), csv or json
+Exit: 0 ok, 1 not found / too little history for a model, 2 usage.
+)";
+
+constexpr std::array<std::pair<std::string_view, const char*>, 5> pages{{
+    {"forecast", forecast_usage},
     {"baseline", baseline_usage},
     {"recommend", recommend_usage},
     {"bill", bill_usage},

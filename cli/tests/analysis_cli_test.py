@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""`energy bill`, `anomalies`, `recommend` and `baseline fit|predict` against the library called independently (Python binding).
+"""`energy bill`, `anomalies`, `recommend`, `baseline fit|predict` and `forecast` against the library called independently (Python binding).
 
 usage: analysis_cli_test.py PATH/TO/energy DATA_DIR TARIFF.json   (PYTHONPATH: the energy package)
 The CLI reads the readings it imported into a real SQLite file; the reference reads the same CSV
@@ -171,9 +171,33 @@ def check_baseline(db, building, temp_sensor, ts, wh, d):
     assert "--model" in err, err
 
 
+def check_forecast(db, building, ts, wh):
+    run("aggregate", db=db)
+    args = ("--building", building, "--period", "week", "--from", "2017-07-03", "--now", "2017-07-05T12:00:00Z")
+    days = json.loads(run("forecast", *args, "--format", "json", db=db).stdout)
+    assert [r["day"] for r in days] == [f"2017-07-{d:02}" for d in range(3, 10)], days
+    # The library's forecast as the report JSON gives it (same model, another renderer).
+    rep = json.loads(run("report", "--building", building, "--type", "forecast", "--period", "week", "--end",
+                         "2017-07-03", "--now", "2017-07-05T12:00:00Z", db=db).stdout)["forecast"]
+    assert len(rep["daily"]) == 7
+    for mine, theirs in zip(days, rep["daily"]):
+        assert abs(mine["expected_kwh"] - theirs["expected_kwh"]) < 0.0005, (mine, theirs)
+        assert mine["lower_kwh"] <= mine["expected_kwh"] <= mine["upper_kwh"], mine
+    # Recorded days (before --now) sum the CSV's own values (independent of the store).
+    by_time = dict(zip(ts.astype("datetime64[s]").astype(np.int64).tolist(), wh.tolist()))
+    for mine, day in zip(days[:3], (3, 4, 5)):
+        start = int(datetime(2017, 7, day, 5, tzinfo=timezone.utc).timestamp())
+        wh_day = sum(by_time.get(start + 3600 * h, 0) for h in range(24))
+        assert decimal.Decimal(str(mine["actual_kwh"])) * 1000 == wh_day, (mine, wh_day)
+    assert all(r["actual_kwh"] is None for r in days[3:]), days
+    err = run("forecast", "--building", building, "--from", "2017-07-03", db=db, expect=2).stderr
+    assert "--period" in err, err
+
+
 def check_usage(db, building, d):
     before = set(os.listdir(d))
-    for cmd in (["bill", "--help"], ["anomalies", "-h"], ["recommend", "--help"], ["baseline", "fit", "-h"]):
+    for cmd in (["bill", "--help"], ["anomalies", "-h"], ["recommend", "--help"], ["baseline", "fit", "-h"],
+                ["forecast", "--help"]):
         p = run(*cmd, db="sqlite:" + os.path.join(d, "never.db"))
         assert p.stdout.startswith("usage: energy " + cmd[0]), p.stdout
     assert set(os.listdir(d)) == before, "help must not create a store"
@@ -216,6 +240,7 @@ def main():
                            input=feed, capture_output=True, text=True)
         assert p.returncode == 0 and " 0 rejected" in p.stdout, (p.stdout, p.stderr)
         check_baseline(db, building, temp_sensor, ts, wh, d)
+        check_forecast(db, building, ts, wh)
         check_usage(db, building, d)
     print("ok")
 
