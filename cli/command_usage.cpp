@@ -104,7 +104,25 @@ assumption (recorded temperatures, or those of 52 weeks earlier for future hours
 Exit: 0 ok, 1 not found / too little history for a model, 2 usage.
 )";
 
-constexpr std::array<std::pair<std::string_view, const char*>, 5> pages{{
+constexpr const char* greenbutton_usage =
+    R"(usage: energy greenbutton import FILE.xml --building ID [options]
+
+Stores each MeterReading of a Green Button (NAESB ESPI) download as readings of a utility-meter
+sensor of the building (found again by --location on the next import, or created), converted
+exactly to kWh / m3. Idempotent: importing the same file again writes nothing (all 'unchanged');
+a later download with corrected values replaces them. A file whose LocalTimeParameters do not
+match the building's zone is refused (another building's download). Then run 'energy aggregate'.
+
+  --building ID        the building the utility account belongs to
+  --sensor ID          write into this sensor (only for a file with one meter reading)
+  --location KEY       the key that identifies the utility meter across imports (default:
+                       "greenbutton:" + the MeterReading's link, stable across downloads)
+  --format F           table (default), csv or json: one row per meter reading
+Exit: 0 ok, 1 unreadable file / not found, 2 usage, 3 imported with rejected readings.
+)";
+
+constexpr std::array<std::pair<std::string_view, const char*>, 6> pages{{
+    {"greenbutton", greenbutton_usage},
     {"forecast", forecast_usage},
     {"baseline", baseline_usage},
     {"recommend", recommend_usage},

@@ -31,6 +31,8 @@ int cmd_recommend(const args& a, storage::store& db);
 /// `baseline fit` and `baseline predict`.
 int cmd_baseline(const args& a, storage::store& db);
 int cmd_forecast(const args& a, storage::store& db);
+/// `greenbutton import`.
+int cmd_greenbutton(const args& a, storage::store& db);
 
 /// The usage of one command (printed by `energy COMMAND --help`), or nullptr when the command
 /// has no page of its own (the main usage covers it).

@@ -74,6 +74,8 @@ usage: energy [--db URI] COMMAND [options]
                                                  fit a baseline and save it; predict a range with it
   forecast --building ID --period week|month|quarter|year --from DATE [--now TIMESTAMP]
            [--format table|csv|json]       expected kWh per day of the period starting --from
+  greenbutton import FILE.xml --building ID [--sensor ID] [--location KEY] [--format table|csv|json]
+                                                 store a Green Button download as meter readings
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 
@@ -124,6 +126,7 @@ int run(int argc, char** argv) {
     if (command == "recommend") return cmd_recommend(a, *db);
     if (command == "baseline") return cmd_baseline(a, *db);
     if (command == "forecast") return cmd_forecast(a, *db);
+    if (command == "greenbutton") return cmd_greenbutton(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""`energy bill`, `anomalies`, `recommend`, `baseline fit|predict` and `forecast` against the library called independently (Python binding).
+"""`energy bill`, `anomalies`, `recommend`, `baseline fit|predict`, `forecast`, `greenbutton import` against the library called independently (Python binding).
 
 usage: analysis_cli_test.py PATH/TO/energy DATA_DIR TARIFF.json   (PYTHONPATH: the energy package)
 The CLI reads the readings it imported into a real SQLite file; the reference reads the same CSV
@@ -194,10 +194,38 @@ def check_forecast(db, building, ts, wh):
     assert "--period" in err, err
 
 
+def check_greenbutton(d):
+    xml = os.path.join(DATA, "greenbutton", "Inland_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_8.xml")
+    db = "sqlite:" + os.path.join(d, "gb.db")
+    tenant = run("tenant", "add", "--name", "Utility customer", db=db).stdout.strip()
+    building = run("building", "add", "--tenant", tenant, "--name", "Inland", "--tz", "America/Los_Angeles",
+                   db=db).stdout.strip()
+    first = list(csv.DictReader(io.StringIO(run("greenbutton", "import", xml, "--building", building, "--format",
+                                                "csv", db=db).stdout)))
+    ref = energy.read_greenbutton(xml)["meter_readings"]
+    assert len(first) == len(ref) == 1, (first, len(ref))
+    assert first[0]["created"] == "yes" and int(first[0]["inserted"]) == len(ref[0]["ts"]) > 8000, first
+    again = list(csv.DictReader(io.StringIO(run("greenbutton", "import", xml, "--building", building, "--format",
+                                                "csv", db=db).stdout)))
+    assert again[0]["sensor"] == first[0]["sensor"] and again[0]["created"] == "no", again
+    assert int(again[0]["unchanged"]) == len(ref[0]["ts"]) and again[0]["inserted"] == "0", again
+    run("aggregate", db=db)
+    months = list(csv.DictReader(io.StringIO(run("summaries", "--building", building, "--resolution", "month",
+                                                 "--format", "csv", db=db).stdout)))
+    stored_wh = sum(int(decimal.Decimal(r["consumption_kWh"]) * 1000) for r in months)
+    assert stored_wh == int(ref[0]["value_milli"].sum()), (stored_wh, int(ref[0]["value_milli"].sum()))
+    # The same download for a building in another zone is refused, nothing written.
+    other = run("building", "add", "--tenant", tenant, "--name", "NY", "--tz", "America/New_York",
+                db=db).stdout.strip()
+    err = run("greenbutton", "import", xml, "--building", other, db=db, expect=1).stderr
+    assert "America/New_York" in err, err
+    assert run("sensor", "list", "--building", other, db=db).stdout.count("\n") <= 1
+
+
 def check_usage(db, building, d):
     before = set(os.listdir(d))
     for cmd in (["bill", "--help"], ["anomalies", "-h"], ["recommend", "--help"], ["baseline", "fit", "-h"],
-                ["forecast", "--help"]):
+                ["forecast", "--help"], ["greenbutton", "import", "--help"]):
         p = run(*cmd, db="sqlite:" + os.path.join(d, "never.db"))
         assert p.stdout.startswith("usage: energy " + cmd[0]), p.stdout
     assert set(os.listdir(d)) == before, "help must not create a store"
@@ -241,6 +269,7 @@ def main():
         assert p.returncode == 0 and " 0 rejected" in p.stdout, (p.stdout, p.stderr)
         check_baseline(db, building, temp_sensor, ts, wh, d)
         check_forecast(db, building, ts, wh)
+        check_greenbutton(d)
         check_usage(db, building, d)
     print("ok")
 
