@@ -121,7 +121,28 @@ match the building's zone is refused (another building's download). Then run 'en
 Exit: 0 ok, 1 unreadable file / not found, 2 usage, 3 imported with rejected readings.
 )";
 
-constexpr std::array<std::pair<std::string_view, const char*>, 6> pages{{
+constexpr const char* reconcile_usage =
+    R"(usage: energy reconcile --building ID --bills BILLS.csv --tariff URDB.json --end-date exclusive|inclusive [options]
+
+Checks each utility bill against the bill computed for the same period from the building's
+interval data under the tariff: consumption, demand, cost and rate mismatches, gaps and overlaps
+between bills, duplicates, estimated reads, incomplete data. One row per bill, ordered by start;
+findings are sentences with the numbers, ready for a dispute.
+
+  --bills FILE         CSV with a header: period_start, period_end, kwh, amount, and optionally
+                       peak_kw, estimated, id. Times RFC 3339 with offset, or dates (local
+                       midnight in the building's zone)
+  --end-date E         how a date-only period_end reads: exclusive (the first day not served,
+                       read-date to read-date) or inclusive (the last day served). Required
+  --tariff FILE        the URDB tariff (JSON) the bills are on; US dollars
+  --sensor ID          one meter of the building instead of all active electricity meters
+  --format F           table (default), csv or json
+Exit: 0 ok (findings are results, not errors), 1 not found / unreadable file, 2 usage,
+3 some bill rows rejected (listed on stderr; the valid ones are reconciled).
+)";
+
+constexpr std::array<std::pair<std::string_view, const char*>, 7> pages{{
+    {"reconcile", reconcile_usage},
     {"greenbutton", greenbutton_usage},
     {"forecast", forecast_usage},
     {"baseline", baseline_usage},

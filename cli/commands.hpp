@@ -33,6 +33,7 @@ int cmd_baseline(const args& a, storage::store& db);
 int cmd_forecast(const args& a, storage::store& db);
 /// `greenbutton import`.
 int cmd_greenbutton(const args& a, storage::store& db);
+int cmd_reconcile(const args& a, storage::store& db);
 
 /// The usage of one command (printed by `energy COMMAND --help`), or nullptr when the command
 /// has no page of its own (the main usage covers it).

@@ -76,6 +76,8 @@ usage: energy [--db URI] COMMAND [options]
            [--format table|csv|json]       expected kWh per day of the period starting --from
   greenbutton import FILE.xml --building ID [--sensor ID] [--location KEY] [--format table|csv|json]
                                                  store a Green Button download as meter readings
+  reconcile --building ID --bills BILLS.csv --tariff URDB.json --end-date exclusive|inclusive
+            [--sensor ID] [--format table|csv|json]   utility bills against our computed bills
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 
@@ -127,6 +129,7 @@ int run(int argc, char** argv) {
     if (command == "baseline") return cmd_baseline(a, *db);
     if (command == "forecast") return cmd_forecast(a, *db);
     if (command == "greenbutton") return cmd_greenbutton(a, *db);
+    if (command == "reconcile") return cmd_reconcile(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());

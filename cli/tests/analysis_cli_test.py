@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""`energy bill`, `anomalies`, `recommend`, `baseline fit|predict`, `forecast`, `greenbutton import` against the library called independently (Python binding).
+"""`energy bill`, `anomalies`, `recommend`, `baseline fit|predict`, `forecast`, `greenbutton import`, `reconcile` against the library called independently (Python binding).
 
 usage: analysis_cli_test.py PATH/TO/energy DATA_DIR TARIFF.json   (PYTHONPATH: the energy package)
 The CLI reads the readings it imported into a real SQLite file; the reference reads the same CSV
@@ -222,10 +222,32 @@ def check_greenbutton(d):
     assert run("sensor", "list", "--building", other, db=db).stdout.count("\n") <= 1
 
 
+def check_reconcile(db, building, ts, wh):
+    bills = os.path.join(os.path.dirname(TARIFF), "bills-2016q3.csv")
+    out = json.loads(run("reconcile", "--building", building, "--bills", bills, "--tariff", TARIFF, "--end-date",
+                         "exclusive", "--format", "json", db=db).stdout)
+    assert [r["bill"] for r in out] == ["JUL16", "AUG16", "SEP16"], out
+    tariff = energy.read_urdb_file(TARIFF).tariff
+    months = [("2016-07-01", "2016-08-01"), ("2016-08-01", "2016-09-01"), ("2016-09-01", "2016-10-01")]
+    for row, (start, end) in zip(out, months):
+        ref = energy.compute_bill(ts, wh, tariff, zone=ZONE, start=utc(start, "-05:00"), end=utc(end, "-05:00"),
+                                  interval_seconds=3600)
+        cents = decimal.Decimal(ref.total).quantize(decimal.Decimal("0.01"))
+        assert decimal.Decimal(str(row["computed_amount"])) == cents, (row, ref.total)
+        assert decimal.Decimal(str(row["computed_kwh"])) * 1000 == ref.energy_milli, (row, ref.energy_milli)
+        assert decimal.Decimal(str(row["amount_diff"])) == decimal.Decimal(str(row["billed_amount"])) - cents
+    assert out[0]["flags"] == "", out[0]
+    assert "cost_mismatch" in out[1]["flags"].split("|"), out[1]
+    assert "estimated_read" in out[2]["flags"].split("|") and "cost_mismatch" not in out[2]["flags"], out[2]
+    err = run("reconcile", "--building", building, "--bills", bills, "--tariff", TARIFF, db=db, expect=2).stderr
+    assert "--end-date" in err, err
+
+
 def check_usage(db, building, d):
     before = set(os.listdir(d))
     for cmd in (["bill", "--help"], ["anomalies", "-h"], ["recommend", "--help"], ["baseline", "fit", "-h"],
-                ["forecast", "--help"], ["greenbutton", "import", "--help"]):
+                ["forecast", "--help"], ["greenbutton", "import", "--help"],
+                ["reconcile", "-h"]):
         p = run(*cmd, db="sqlite:" + os.path.join(d, "never.db"))
         assert p.stdout.startswith("usage: energy " + cmd[0]), p.stdout
     assert set(os.listdir(d)) == before, "help must not create a store"
@@ -269,6 +291,7 @@ def main():
         assert p.returncode == 0 and " 0 rejected" in p.stdout, (p.stdout, p.stderr)
         check_baseline(db, building, temp_sensor, ts, wh, d)
         check_forecast(db, building, ts, wh)
+        check_reconcile(db, building, ts, wh)
         check_greenbutton(d)
         check_usage(db, building, d)
     print("ok")
