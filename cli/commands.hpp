@@ -8,6 +8,7 @@
 #include <energy/storage/store.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace energy::cli {
 
@@ -24,6 +25,19 @@ int cmd_restore(const args& a, storage::store& db);
 /// Summaries of reading files without a store; opens `uri` only for metadata (no --sensors).
 int cmd_summarize(const args& a, const std::string& uri);
 int cmd_report(const args& a, storage::store& db);
+int cmd_bill(const args& a, storage::store& db);
+int cmd_anomalies(const args& a, storage::store& db);
+int cmd_recommend(const args& a, storage::store& db);
+/// `baseline fit` and `baseline predict`.
+int cmd_baseline(const args& a, storage::store& db);
+int cmd_forecast(const args& a, storage::store& db);
+/// `greenbutton import`.
+int cmd_greenbutton(const args& a, storage::store& db);
+int cmd_reconcile(const args& a, storage::store& db);
+
+/// The usage of one command (printed by `energy COMMAND --help`), or nullptr when the command
+/// has no page of its own (the main usage covers it).
+[[nodiscard]] const char* command_usage(std::string_view command) noexcept;
 /// Opens the database's retention port itself (not a store): `uri` is the --db URI.
 int cmd_retention(const args& a, const std::string& uri);
 

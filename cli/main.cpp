@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -60,22 +61,50 @@ usage: energy [--db URI] COMMAND [options]
          [--now TIMESTAMP] [--tenant ID]
                                                  the period ends before --end (local date; default: the
                                                  last complete period); forecast: the period after it
+  bill --building ID --from DATE --to DATE --tariff URDB.json [--sensor ID] [--prorate] [--meters N]
+       [--format table|csv|json]            a bill for one billing period, line by line
+  anomalies --building ID --from DATE --to DATE [--sensor ID] [--format table|csv|json]
+                                                 data-quality problems and after-hours waste
+  recommend --building ID --from DATE --to DATE [--energy-price P] [--demand-price P] [--sensor ID]
+            [--format table|csv|json]       efficiency recommendations ranked by annual saving
+  baseline fit --building ID --from DATE --to DATE --model towt|seasonal --out MODEL.json
+               [--temperature-sensor ID] [--sensor ID] [--format table|csv|json]
+  baseline predict --building ID --model MODEL.json --from DATE --to DATE [--temperature-sensor ID]
+               [--sensor ID] [--format table|csv|json]
+                                                 fit a baseline and save it; predict a range with it
+  forecast --building ID --period week|month|quarter|year --from DATE [--now TIMESTAMP]
+           [--format table|csv|json]       expected kWh per day of the period starting --from
+  greenbutton import FILE.xml --building ID [--sensor ID] [--location KEY] [--format table|csv|json]
+                                                 store a Green Button download as meter readings
+  reconcile --building ID --bills BILLS.csv --tariff URDB.json --end-date exclusive|inclusive
+            [--sensor ID] [--format table|csv|json]   utility bills against our computed bills
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 
   --db URI    sqlite:PATH (default sqlite:energy.db, or $ENERGY_DB), a plain file path, memory:,
               or postgresql://user@host:port/db when built with the PostgreSQL adapter
 S3 archives read ENERGY_S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+'energy COMMAND --help' (or -h) prints a command's own usage (for the commands above that have one).
 Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected rows.
 )";
 
 int run(int argc, char** argv) {
   using namespace energy::cli;
   try {
-    const args a(argc, argv, {"inactive", "quiet", "help", "sensor-summaries"});
-    if (a.flag("help") || a.positionals().empty()) {
+    const args a(argc, argv, {"inactive", "quiet", "help", "sensor-summaries", "prorate"});
+    // `energy COMMAND -h|--help`: that command's usage; never opens (or creates) a store.
+    const bool help = a.flag("help") || std::any_of(argv + 1, argv + argc, [](const char* s) {
+                        return std::strcmp(s, "-h") == 0;
+                      });
+    if (help && !a.positionals().empty() && a.positionals()[0] != "-h") {
+      if (const char* page = command_usage(a.positionals()[0])) {
+        fmt::print("{}", page);
+        return 0;
+      }
+    }
+    if (help || a.positionals().empty()) {
       fmt::print("{}", usage);
-      return a.positionals().empty() && !a.flag("help") ? 2 : 0;
+      return a.positionals().empty() && !help ? 2 : 0;
     }
     const char* env_db = std::getenv("ENERGY_DB");
     const auto uri = a.get_or("db", env_db ? env_db : "sqlite:energy.db");
@@ -94,6 +123,13 @@ int run(int argc, char** argv) {
     if (command == "generate") return cmd_generate(a, *db);
     if (command == "restore") return cmd_restore(a, *db);
     if (command == "report") return cmd_report(a, *db);
+    if (command == "bill") return cmd_bill(a, *db);
+    if (command == "anomalies") return cmd_anomalies(a, *db);
+    if (command == "recommend") return cmd_recommend(a, *db);
+    if (command == "baseline") return cmd_baseline(a, *db);
+    if (command == "forecast") return cmd_forecast(a, *db);
+    if (command == "greenbutton") return cmd_greenbutton(a, *db);
+    if (command == "reconcile") return cmd_reconcile(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());

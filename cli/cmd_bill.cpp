@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+// bill: a building's (or one meter's) bill for one billing period under a URDB tariff, line by
+// line, from the stored interval readings.
+#include "building_data.hpp"
+#include "commands.hpp"
+#include "output.hpp"
+
+#include <energy/billing/bill.hpp>
+#include <energy/io/urdb.hpp>
+
+#include <fmt/format.h>
+
+namespace energy::cli {
+namespace {
+
+const char* unit_of(billing::line_kind k) {
+  switch (k) {
+    case billing::line_kind::energy:
+      return "kWh";
+    case billing::line_kind::demand:
+    case billing::line_kind::flat_demand:
+      return "kW";
+    case billing::line_kind::fixed:
+    case billing::line_kind::minimum:
+      return "";
+  }
+  return "";
+}
+
+std::string index_text(int i) {
+  return i < 0 ? std::string() : std::to_string(i);
+}
+
+}  // namespace
+
+int cmd_bill(const args& a, storage::store& db) {
+  a.check_known(
+      {"db", "building", "sensor", "from", "to", "tariff", "prorate", "meters", "format"});
+  const auto format = parse_output_format(a.get_or("format", "table"));
+  const auto bc = require_building(a, db);
+  const auto period = require_local_range(a, bc.zone);
+  const auto tariff_path = a.get("tariff");
+  if (!tariff_path)
+    throw usage_error(
+        "missing required option --tariff (a URDB tariff JSON file: the CLI never "
+        "assumes a price)");
+  billing::bill_options options;
+  options.prorate_monthly_charges = a.flag("prorate");
+  if (auto m = a.get("meters")) {
+    try {
+      std::size_t used = 0;
+      options.meters = std::stoi(*m, &used);
+      if (used != m->size() || options.meters < 1) throw std::invalid_argument(*m);
+    } catch (const std::exception&) {
+      throw usage_error("--meters: '" + *m + "' is not a positive whole number");
+    }
+  }
+  auto urdb = io::read_urdb_file(*tariff_path);
+  for (const auto& u : urdb.unsupported)
+    fmt::print(stderr, "energy: {}: not priced (unsupported by the calculation): {}\n",
+               *tariff_path, u);
+
+  const auto meters = electricity_meters(a, db, bc);
+  const auto data = read_intervals(db, bc, meters, period);
+  if (data.size() == 0)
+    throw std::runtime_error(
+        fmt::format("no readings of the building's electricity meters from "
+                    "{} to {}: nothing to bill",
+                    format_local(period.start, bc.zone), format_local(period.end, bc.zone)));
+  const auto b = billing::compute_bill(data, urdb.tariff, bc.zone, period, options);
+
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& l : b.lines)
+    rows.push_back({billing::to_string(l.kind), index_text(l.period), index_text(l.tier),
+                    l.kind == billing::line_kind::fixed || l.kind == billing::line_kind::minimum
+                        ? std::string()
+                        : format_milli(l.quantity),
+                    unit_of(l.kind), l.rate.to_exact_string(),
+                    l.peak_at ? format_local(*l.peak_at, bc.zone) : std::string(), l.basis,
+                    l.amount.to_string()});
+  rows.push_back({"total", "", "", format_milli(b.energy), "kWh", "",
+                  b.peak_at ? format_local(*b.peak_at, bc.zone) : std::string(),
+                  fmt::format("peak {} kW, {:.1f}% of the period covered by readings",
+                              format_milli(b.peak_demand), 100.0 * b.coverage()),
+                  b.total.to_string()});
+  write_rows(stdout, format,
+             {"line", "period", "tier", "quantity", "unit", "rate", "peak_at", "basis", "amount"},
+             {false, true, true, true, false, true, false, false, true}, rows);
+  fmt::print(stderr, "bill {} to {} ({}), tariff '{}', currency USD\n",
+             format_local(period.start, bc.zone), format_local(period.end, bc.zone), bc.b.time_zone,
+             urdb.tariff.name);
+  for (const auto& n : b.notes)
+    fmt::print(stderr, "note: {}\n", n);
+  return 0;
+}
+
+}  // namespace energy::cli

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+// reconcile: a building's utility bills (CSV) checked against the bills computed from its own
+// interval data under a URDB tariff: consumption, demand, cost, rate, gaps, overlaps, estimates.
+#include "building_data.hpp"
+#include "commands.hpp"
+#include "output.hpp"
+
+#include <energy/billing/bills_csv.hpp>
+#include <energy/billing/reconcile.hpp>
+#include <energy/io/urdb.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace energy::cli {
+
+int cmd_reconcile(const args& a, storage::store& db) {
+  a.check_known({"db", "building", "sensor", "bills", "tariff", "end-date", "format"});
+  const auto format = parse_output_format(a.get_or("format", "table"));
+  const auto bc = require_building(a, db);
+  const auto bills_path = a.get("bills");
+  if (!bills_path)
+    throw usage_error(
+        "missing required option --bills (the utility's bills as CSV: "
+        "period_start, period_end, kwh, [peak_kw], amount, [estimated], [id])");
+  const auto tariff_path = a.get("tariff");
+  if (!tariff_path)
+    throw usage_error("missing required option --tariff (the URDB tariff the bills are on)");
+  billing::bills_csv_options csv_options;
+  csv_options.zone = bc.zone;
+  const auto end = a.get("end-date");
+  if (!end)
+    throw usage_error(
+        "missing required option --end-date exclusive|inclusive (does a bill's "
+        "date-only end name the first day not served, or the last day served?)");
+  if (*end == "inclusive")
+    csv_options.end = billing::end_date::inclusive;
+  else if (*end != "exclusive")
+    throw usage_error("--end-date: '" + *end + "' (accepted: exclusive, inclusive)");
+  const auto parsed = billing::read_bills_csv(*bills_path, csv_options);
+  for (const auto& e : parsed.errors)
+    fmt::print(stderr, "{}\n", e);
+  if (parsed.bills.empty()) throw std::runtime_error(*bills_path + ": no valid bill to reconcile");
+  auto urdb = io::read_urdb_file(*tariff_path);
+  for (const auto& u : urdb.unsupported)
+    fmt::print(stderr, "energy: {}: not priced (unsupported by the calculation): {}\n",
+               *tariff_path, u);
+
+  // One read covering every bill period.
+  time_range span = parsed.bills.front().period;
+  for (const auto& b : parsed.bills) {
+    span.start = std::min(span.start, b.period.start);
+    span.end = std::max(span.end, b.period.end);
+  }
+  const auto meters = electricity_meters(a, db, bc);
+  const auto data = read_intervals(db, bc, meters, span);
+  const auto report = billing::reconcile(parsed.bills, data, urdb.tariff, bc.zone);
+
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& c : report.checks) {
+    std::string flags, messages;
+    for (const auto& f : c.findings) {
+      flags += (flags.empty() ? "" : "|") + std::string(billing::to_string(f.kind));
+      messages += (messages.empty() ? "" : " | ") + f.message;
+    }
+    const bool have = c.computed.has_value();
+    rows.push_back({c.billed.id, format_local(c.billed.period.start, bc.zone),
+                    format_local(c.billed.period.end, bc.zone),
+                    c.billed.consumption_stated ? format_milli(c.billed.consumption) : "",
+                    have ? format_milli(c.computed->energy) : "",
+                    c.billed.amount_stated ? c.billed.amount.to_string() : "",
+                    have ? c.computed->total.to_string() : "",
+                    c.billed.amount_stated && have ? c.cost_diff.to_string() : "",
+                    have ? fmt::format("{:.1f}", 100.0 * c.computed->coverage()) : "", flags,
+                    messages});
+  }
+  write_rows(stdout, format,
+             {"bill", "start", "end", "billed_kwh", "computed_kwh", "billed_amount",
+              "computed_amount", "amount_diff", "coverage_percent", "flags", "findings"},
+             {false, false, false, true, true, true, true, true, true, false, false}, rows);
+  fmt::print(stderr, "{} bill{}, {} flagged; tariff '{}', USD\n", report.checks.size(),
+             report.checks.size() == 1 ? "" : "s", report.flagged(), urdb.tariff.name);
+  return parsed.errors.empty() ? 0 : 3;
+}
+
+}  // namespace energy::cli

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+// Per-command usage pages of the analysis commands (`energy COMMAND --help`).
+#include "commands.hpp"
+
+#include <array>
+#include <utility>
+
+namespace energy::cli {
+namespace {
+
+constexpr const char* bill_usage =
+    R"(usage: energy bill --building ID --from DATE --to DATE --tariff URDB.json [options]
+
+The bill of one billing period [--from, --to) under a URDB tariff, line by line (fixed, energy by
+TOU period and tier, demand, flat demand, minimum), from the stored readings of the building's
+active electricity meters summed per interval (or of one meter with --sensor).
+
+  --building ID        the building (its IANA zone sets the TOU hours and the dates)
+  --from DATE          first local date billed (YYYY-MM-DD, the building's zone)
+  --to DATE            first local date NOT billed (half-open)
+  --tariff FILE        a URDB tariff record (JSON); prices in US dollars. Required: no default price
+  --sensor ID          bill one meter of the building instead of their sum
+  --prorate            pro-rate monthly fixed/minimum charges by the period's length (a partial
+                       month); default: one full month per billing period, as utilities do
+  --meters N           meters the fixed charge applies to (default 1)
+  --format F           table (default), csv or json
+Amounts: each line rounded to cents, total = sum of the lines. The period, tariff name and the
+calculation's notes go to stderr. Exit: 0 ok, 1 not found / no readings / bad tariff, 2 usage.
+)";
+
+constexpr const char* anomalies_usage =
+    R"(usage: energy anomalies --building ID --from DATE --to DATE [options]
+
+Anomalies in [--from, --to): per meter, data quality (missing intervals, negative or impossible
+values, flatlines, spikes, meter resets); on the building's load, after-hours waste against the
+operating schedule detected from the same data. Sorted by start.
+
+  --building ID        the building (its IANA zone sets the local hours and the dates)
+  --from DATE          first local date (YYYY-MM-DD, the building's zone)
+  --to DATE            first local date NOT included (half-open)
+  --sensor ID          one meter of the building instead of all active electricity meters
+  --format F           table (default), csv or json
+Columns: kind, severity, sensor, start, end (local time with offset), expected, actual (kWh
+totals over the anomaly, see docs/anomaly.md per kind), score, explanation.
+Exit: 0 ok (also when nothing is found), 1 not found, 2 usage.
+)";
+
+constexpr const char* recommend_usage =
+    R"(usage: energy recommend --building ID --from DATE --to DATE [options]
+
+Efficiency recommendations (high base load, after-hours operation, schedule drift, peak demand,
+energy use intensity against the ENERGY STAR median of the building's --use) from the electricity
+history in [--from, --to), ranked by estimated annual money saving, then kWh. Each carries the
+evidence that made it fire. Fewer than 28 days of history: no recommendations.
+
+  --building ID        the building (zone, floor area and primary use come from it)
+  --from DATE          first local date of the history (YYYY-MM-DD, the building's zone)
+  --to DATE            first local date NOT included (half-open)
+  --energy-price P     price per kWh for the money saving (default: the building's --flat-rate)
+  --demand-price P     price per kW of monthly peak demand (default: none)
+  --sensor ID          one meter of the building instead of all active electricity meters
+  --format F           table (default), csv or json
+Without any price the annual_saving column is empty (kWh savings only), never 0.00.
+Exit: 0 ok (also when nothing fires), 1 not found, 2 usage.
+)";
+
+constexpr const char* baseline_usage =
+    R"(usage: energy baseline fit --building ID --from DATE --to DATE --model towt|seasonal --out MODEL.json [options]
+       energy baseline predict --building ID --model MODEL.json --from DATE --to DATE [options]
+
+fit: fits a baseline of the building's electricity load on [--from, --to) and writes the model as
+JSON (round-trip exact); prints the in-sample fit: rows, parameters, CV(RMSE) %, NMBE %, R^2 and
+ASHRAE Guideline 14's hourly criteria (CV(RMSE) <= 30 %, |NMBE| <= 10 %).
+  --model towt         time-of-week-and-temperature (LBNL TOWT); needs --temperature-sensor
+  --model seasonal     weather-free hour-of-week profile plus month offsets
+  --out FILE           where the model goes
+predict: every interval of [--from, --to) with the actual kWh (empty where no reading), the
+expected kWh and the prediction interval; stderr sums actual and expected where both are known.
+The model's zone and interval must be the building's.
+
+  --building ID        the building (its IANA zone sets the local hours and the dates)
+  --from, --to DATE    local dates of the building, half-open (--to is not included)
+  --temperature-sensor ID   the building's outdoor temperature sensor (towt; degC as stored)
+  --sensor ID          one meter of the building instead of all active electricity meters
+  --format F           table (default), csv or json
+Exit: 0 ok, 1 not found / no readings / model file unreadable, 2 usage.
+)";
+
+constexpr const char* forecast_usage =
+    R"(usage: energy forecast --building ID --period week|month|quarter|year --from DATE [options]
+
+The expected electricity consumption of each local day of [--from, --from + 1 period), with its
+band: a baseline fitted on the year before --from (TOWT when the building has an outdoor
+temperature sensor, else the weather-free seasonal model; the same forecast as 'energy report
+--type forecast'). Needs aggregated summaries ('energy aggregate'). Days already past --now show
+what was recorded. stderr: the period's total, its band, the model and the temperature
+assumption (recorded temperatures, or those of 52 weeks earlier for future hours).
+
+  --building ID        the building
+  --period P           week (7 days), month, quarter or year (calendar months from --from)
+  --from DATE          first local date of the forecast (YYYY-MM-DD, the building's zone)
+  --now TIMESTAMP      the clock (RFC 3339 with offset; default: now)
+  --format F           table (default), csv or json
+Exit: 0 ok, 1 not found / too little history for a model, 2 usage.
+)";
+
+constexpr const char* greenbutton_usage =
+    R"(usage: energy greenbutton import FILE.xml --building ID [options]
+
+Stores each MeterReading of a Green Button (NAESB ESPI) download as readings of a utility-meter
+sensor of the building (found again by --location on the next import, or created), converted
+exactly to kWh / m3. Idempotent: importing the same file again writes nothing (all 'unchanged');
+a later download with corrected values replaces them. A file whose LocalTimeParameters do not
+match the building's zone is refused (another building's download). Then run 'energy aggregate'.
+
+  --building ID        the building the utility account belongs to
+  --sensor ID          write into this sensor (only for a file with one meter reading)
+  --location KEY       the key that identifies the utility meter across imports (default:
+                       "greenbutton:" + the MeterReading's link, stable across downloads)
+  --format F           table (default), csv or json: one row per meter reading
+Exit: 0 ok, 1 unreadable file / not found, 2 usage, 3 imported with rejected readings.
+)";
+
+constexpr const char* reconcile_usage =
+    R"(usage: energy reconcile --building ID --bills BILLS.csv --tariff URDB.json --end-date exclusive|inclusive [options]
+
+Checks each utility bill against the bill computed for the same period from the building's
+interval data under the tariff: consumption, demand, cost and rate mismatches, gaps and overlaps
+between bills, duplicates, estimated reads, incomplete data. One row per bill, ordered by start;
+findings are sentences with the numbers, ready for a dispute.
+
+  --bills FILE         CSV with a header: period_start, period_end, kwh, amount, and optionally
+                       peak_kw, estimated, id. Times RFC 3339 with offset, or dates (local
+                       midnight in the building's zone)
+  --end-date E         how a date-only period_end reads: exclusive (the first day not served,
+                       read-date to read-date) or inclusive (the last day served). Required
+  --tariff FILE        the URDB tariff (JSON) the bills are on; US dollars
+  --sensor ID          one meter of the building instead of all active electricity meters
+  --format F           table (default), csv or json
+Exit: 0 ok (findings are results, not errors), 1 not found / unreadable file, 2 usage,
+3 some bill rows rejected (listed on stderr; the valid ones are reconciled).
+)";
+
+constexpr std::array<std::pair<std::string_view, const char*>, 7> pages{{
+    {"reconcile", reconcile_usage},
+    {"greenbutton", greenbutton_usage},
+    {"forecast", forecast_usage},
+    {"baseline", baseline_usage},
+    {"recommend", recommend_usage},
+    {"bill", bill_usage},
+    {"anomalies", anomalies_usage},
+}};
+
+}  // namespace
+
+const char* command_usage(std::string_view command) noexcept {
+  for (const auto& [name, page] : pages)
+    if (name == command) return page;
+  return nullptr;
+}
+
+}  // namespace energy::cli
