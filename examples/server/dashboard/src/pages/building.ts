@@ -228,7 +228,7 @@ export async function buildingPage(root: HTMLElement, id: string, query: URLSear
   setTimeout(() => {
     if (!chart) return; // the page was left meanwhile
     renderTable();
-    void loadBills(b, bills);
+    void loadBills(b, to, bills);
     void loadHeatmap(b, res, buckets, from, to, heat);
     stopPolling = startPolling(b, live, poll);
   }, 0);
