@@ -4,7 +4,6 @@
 // strings, shown as they arrive (never through a float).
 import { findRoute, get } from '../api';
 import { errorText, h, notice } from '../dom';
-import { addDays } from '../time';
 import type { Building } from '../types';
 
 interface Finding {
@@ -77,9 +76,10 @@ async function latestBill(b: Building, host: HTMLElement): Promise<void> {
 }
 
 async function computedBills(b: Building, to: string, host: HTMLElement): Promise<void> {
-  // The last three local months up to the page's last day, one bill per month (split where a
-  // tariff version takes effect).
-  const first = `${addDays(`${to.slice(0, 7)}-01`, -62).slice(0, 7)}-01`;
+  // The last three local months up to the page's last day (its month and the two before), one
+  // bill per month (split where a tariff version takes effect).
+  const [y, m] = to.split('-').map(Number);
+  const first = new Date(Date.UTC(y, m - 3, 1)).toISOString().slice(0, 10);
   let answer: { bills: ComputedBill[] };
   try {
     answer = await get<{ bills: ComputedBill[] }>(`/api/v1/buildings/${b.id}/bills?start_date=${first}&end_date=${to}`);
@@ -127,6 +127,6 @@ export async function loadBills(b: Building, to: string, host: HTMLElement): Pro
   }
   const latest = h('div', { id: 'latest-bill-host' });
   const computed = h('div', { id: 'computed-bills-host' });
-  host.append(latest, computed);
+  host.append(h('h3', {}, 'Latest utility bill against the calculated one'), latest, computed);
   await Promise.all([latestBill(b, latest), computedBills(b, to, computed)]);
 }
