@@ -317,6 +317,15 @@ try {
       assert.ok(matched > 0, 'the band covers some days of the chart');
       summary.money.bandDays = matched;
     }
+    // Each anomaly is marked on the chart: the 'Anomaly' series has a point at the buckets it overlaps.
+    assert.ok(report.anomalies.length > 0, 'the seeded spike is reported as an anomaly');
+    const marks = await admin.evaluate(() => {
+      const u = document.querySelector('#energy-chart').uplot;
+      const i = u.series.findIndex((x) => x.label === 'Anomaly');
+      return i < 0 ? [] : Array.from(u.data[0]).filter((_, k) => u.data[i][k] !== null);
+    });
+    const spikeDay = report.anomalies.map((a) => Date.parse(a.start) / 1000);
+    assert.ok(marks.length > 0 && spikeDay.every((t) => marks.some((x) => x <= t && t < x + 25 * 3600)), `anomaly marks ${JSON.stringify(marks)} for ${JSON.stringify(spikeDay)}`);
     summary.money.anomalies = report.anomalies.length;
     summary.money.recommendations = report.recommendations.length;
     const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('#report-pdf')]);

@@ -96,7 +96,7 @@ async function computedBills(b: Building, to: string, host: HTMLElement): Promis
       h(
         'table',
         { id: 'computed-bills' },
-        h('caption', {}, `${first} to ${to}; a part of a month pays monthly charges pro rata`),
+        h('caption', {}, `${first} to ${to}: each period from its first local day up to (not including) its end day; a part of a month pays monthly charges pro rata`),
         h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
         h(
           'tbody',
