@@ -67,6 +67,8 @@ export const can = {
   acknowledge: () => ['admin', 'operator'].includes(currentUser()?.role ?? ''),
   upload: () => ['admin', 'operator'].includes(currentUser()?.role ?? ''),
   administer: () => currentUser()?.role === 'admin',
+  /** Reports are computations the server gives operators and admins only (viewers get 403). */
+  runReports: () => ['admin', 'operator'].includes(currentUser()?.role ?? ''),
 };
 
 interface TokenAnswer {
@@ -157,8 +159,9 @@ function refresh(): Promise<boolean> {
   return refreshing;
 }
 
-async function send(method: string, path: string, body?: unknown, raw?: BodyInit, type?: string) {
+async function send(method: string, path: string, body?: unknown, raw?: BodyInit, type?: string, accept?: string) {
   const headers: Record<string, string> = {};
+  if (accept) headers.Accept = accept;
   if (session) headers.Authorization = `Bearer ${session.access}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   else if (raw !== undefined && type) headers['Content-Type'] = type;
@@ -201,13 +204,17 @@ export async function getAll<T>(path: string, key: string, limit = 1000): Promis
   return out;
 }
 
-/** A binary answer (a PDF report) with the session's token, saved by the browser as `fileName`. */
-export async function downloadFile(path: string, fileName: string): Promise<void> {
+/**
+ * A binary answer (the PDF report, asked for with `Accept: accept`) with the session's token, saved
+ * by the browser under the name the server gives (Content-Disposition) or else `fileName`.
+ */
+export async function downloadFile(path: string, fileName: string, accept: string): Promise<void> {
   if (session && session.expiresAt - Date.now() < 60_000) await refresh();
-  let res = await send('GET', path);
-  if (res.status === 401 && session && (await refresh())) res = await send('GET', path);
+  let res = await send('GET', path, undefined, undefined, undefined, accept);
+  if (res.status === 401 && session && (await refresh())) res = await send('GET', path, undefined, undefined, undefined, accept);
   if (!res.ok) throw await problemOf(res);
-  saveBlob(await res.blob(), fileName);
+  const named = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1];
+  saveBlob(await res.blob(), named ?? fileName);
 }
 
 interface RouteInfo {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { JWT_KID, JWT_SECRET, api, startServer } from './server.mjs';
-import { login, seed } from './seed.mjs';
+import { localDay, login, seed, seedMoney } from './seed.mjs';
 
 const bin = process.env.ENERGY_SERVER_BIN;
 const dashboardDir = process.env.ENERGY_DASHBOARD_BUILD;
@@ -30,6 +30,10 @@ function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+// Real data files (../shared/data, as CMake passes it): the tariff and the Green Button file.
+const dataDir = process.env.ENERGY_DATA_DIR ?? join(process.cwd(), '..', '..', '..', '..', 'shared', 'data');
+const tariffPath = join(dataDir, 'tariffs', 'reopt_incentives.json');
+const greenButtonPath = join(dataDir, 'greenbutton', 'openespi_test_usage_data_1.xml');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 if (!bin || !dashboardDir) {
   console.error('ENERGY_SERVER_BIN and ENERGY_DASHBOARD_BUILD must be set (run through ctest)');
@@ -106,6 +110,8 @@ try {
   const demo = await seed(server.base, { perfSensors, perfReadingSensors });
   console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${demo.readings} demo readings` + (demo.perf ? `, ${demo.perf.readings} perf readings in ${demo.perf.ingestSeconds} s` : ''));
   const adminToken = (await login(server.base, demo.users.admin.email, demo.users.admin.password)).access_token;
+  for (const f of [tariffPath, greenButtonPath]) if (!existsSync(f)) throw new Error(`${f} is missing: set ENERGY_DATA_DIR to the shared data directory`);
+  const money = await seedMoney(server.base, adminToken, demo.office, readFileSync(tariffPath, 'utf8'));
 
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
   const newPage = async () => {
@@ -249,6 +255,87 @@ try {
     await shot(admin, 'building');
   });
 
+  const officePath = `/api/v1/buildings/${demo.office.id}`;
+  await step('building: the latest bill against the calculated one, and the calculated bills, equal the API\'s', async () => {
+    await view(admin, server.base, `#/building/${demo.office.id}`);
+    await admin.waitForSelector('#latest-bill');
+    await admin.waitForSelector('#computed-bills tbody tr');
+    const rec = (await api(server.base, 'GET', `${officePath}/reconciliation?limit=1`, { token: adminToken, expect: 200 })).body;
+    const check = rec.groups[0].checks[0];
+    assert.equal(check.billed.id, money.bill.id);
+    assert.equal(await admin.textContent('#bill-id'), check.billed.id);
+    assert.equal(await admin.textContent('#bill-billed'), `${check.billed.amount} for ${check.billed.kwh} kWh, peak ${check.billed.peak_kw} kW`);
+    assert.ok((await admin.textContent('#bill-calculated')).startsWith(`${check.computed.total} for ${check.computed.kwh} kWh, peak ${check.computed.peak_kw} kW`));
+    const d = check.difference_billed_minus_computed;
+    assert.equal(await admin.textContent('#bill-difference'), `${d.amount}, ${d.kwh} kWh, ${d.kw} kW`);
+    assert.ok(check.findings.length > 0, 'the seeded bill is over the readings');
+    assert.equal(await admin.textContent('#bill-findings'), check.findings.map((x) => x.kind).join(', '));
+    assert.equal(rec.groups[0].priced_by.tariff_id, money.tariff.id);
+    assert.equal(await admin.textContent('#bill-priced-by'), `tariff ${money.tariff.name} (USD)`);
+    // The page's calculated bills: the last three local months up to today.
+    const today = localDay(new Date(), demo.office.time_zone);
+    const [y, m] = today.split('-').map(Number);
+    const first = new Date(Date.UTC(y, m - 3, 1)).toISOString().slice(0, 10);
+    const bills = (await api(server.base, 'GET', `${officePath}/bills?start_date=${first}&end_date=${today}`, { token: adminToken, expect: 200 })).body.bills;
+    const shown = await admin.$$eval('#computed-bills td.bill-total', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(shown, bills.map((b) => `${b.bill.total}${b.currency ? ` ${b.currency}` : ''}`));
+    assert.ok(bills.length >= 3 && bills.every((b) => b.basis === 'tariff'), `bills ${JSON.stringify(bills.map((b) => b.basis))}`);
+    summary.money = { billed: check.billed.amount, calculated: check.computed.total, computedBills: bills.length };
+  });
+
+  await step('building: the report\'s band, anomalies and recommendations (kWh and money) equal the API\'s; the PDF downloads', async () => {
+    await admin.waitForSelector('#report-window');
+    summary.money ??= {};
+    const report = (await api(server.base, 'GET', `${officePath}/analytics/report?report_type=efficiency&period=month`, { token: adminToken, expect: 200 })).body;
+    const forecast = (await api(server.base, 'GET', `${officePath}/analytics/report?report_type=forecast&period=month`, { token: adminToken, expect: 200 })).body;
+    assert.ok((await admin.textContent('#report-window')).includes(report.window.label));
+    assert.equal(await admin.locator('#anomalies li').count(), report.anomalies.length);
+    assert.equal(await admin.locator('#recommendations li').count(), report.recommendations.length);
+    const savings = await admin.$$eval('#recommendations li', (els) => els.map((e) => [e.querySelector('.saving-kwh').textContent, e.querySelector('.saving-money').textContent]));
+    assert.deepEqual(savings, report.recommendations.map((r) => [`${r.annual_saving_kwh} kWh`, `${r.annual_saving} ${report.currency ?? ''}`.trim()]));
+    assert.equal(await admin.locator('#baseline').textContent().then((t) => t.startsWith('Baseline model')), report.baseline !== null);
+    if (forecast.forecast) assert.ok((await admin.textContent('#forecast')).includes(forecast.forecast.horizon.label));
+    // The band drawn on the day chart is the report's expected kWh for each day it covers.
+    const days = new Map([...report.daily, ...(forecast.forecast?.daily ?? [])].filter((x) => x.expected_kwh !== null).map((x) => [x.date, x.expected_kwh]));
+    if (days.size) {
+      await admin.waitForFunction(() => document.querySelector('#energy-chart').uplot.data.length > 2, null, { timeout: 30_000 });
+      const drawn = await admin.evaluate(() => {
+        const u = document.querySelector('#energy-chart').uplot;
+        return { xs: Array.from(u.data[0]), expected: Array.from(u.data[2]) };
+      });
+      // The page's default period: the 365 local days up to today.
+      const today = localDay(new Date(), demo.office.time_zone);
+      const [y, m, d] = today.split('-').map(Number);
+      const from = new Date(Date.UTC(y, m - 1, d - 364)).toISOString().slice(0, 10);
+      const energy = (await api(server.base, 'GET', `${officePath}/energy?resolution=day&start_date=${from}&end_date=${today}`, { token: adminToken, expect: 200 })).body.readings;
+      let matched = 0;
+      energy.forEach((b, i) => {
+        const want = days.get(b.timestamp.slice(0, 10)) ?? null;
+        assert.equal(drawn.expected[i], want, `band on ${b.timestamp.slice(0, 10)}`);
+        if (want !== null) matched++;
+      });
+      assert.ok(matched > 0, 'the band covers some days of the chart');
+      summary.money.bandDays = matched;
+    }
+    // Each anomaly is marked on the chart: the 'Anomaly' series has a point at the buckets it overlaps.
+    assert.ok(report.anomalies.length > 0, 'the seeded spike is reported as an anomaly');
+    const marks = await admin.evaluate(() => {
+      const u = document.querySelector('#energy-chart').uplot;
+      const i = u.series.findIndex((x) => x.label === 'Anomaly');
+      return i < 0 ? [] : Array.from(u.data[0]).filter((_, k) => u.data[i][k] !== null);
+    });
+    const spikeDay = report.anomalies.map((a) => Date.parse(a.start) / 1000);
+    assert.ok(marks.length > 0 && spikeDay.every((t) => marks.some((x) => x <= t && t < x + 25 * 3600)), `anomaly marks ${JSON.stringify(marks)} for ${JSON.stringify(spikeDay)}`);
+    summary.money.anomalies = report.anomalies.length;
+    summary.money.recommendations = report.recommendations.length;
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('#report-pdf')]);
+    const file = join(artifacts, 'report.pdf');
+    await download.saveAs(file);
+    assert.equal(readFileSync(file).subarray(0, 5).toString(), '%PDF-');
+    assert.match(download.suggestedFilename(), /^report-efficiency-.*\.pdf$/);
+    await shot(admin, 'building-money');
+  });
+
   await step('near-live: a new reading shows without reloading', async () => {
     await admin.goto(`${server.base}/#/building/${demo.office.id}?res=day&poll=1`);
     await admin.waitForSelector(`#latest-readings tr[data-sensor="${demo.main.id}"]`);
@@ -297,12 +384,60 @@ try {
     await shot(admin, 'alerts');
   });
 
-  await step('uploads page (and axe)', async () => {
-    await admin.goto(`${server.base}/#/uploads`);
-    await admin.waitForSelector('section.upload >> nth=1');
-    await admin.waitForFunction(() => document.querySelectorAll('section.upload').length === 2 && [...document.querySelectorAll('section.upload')].every((s) => s.children.length > 1));
+  await step('uploads: a URDB tariff with its effective date, a Green Button file and utility bills, each as the API stores it (and axe)', async () => {
+    await view(admin, server.base, '#/uploads');
+    const shopPath = `/api/v1/buildings/${demo.shop.id}`;
+    // The tariff, in effect from the first of last month.
+    const effective = `${localDay(new Date(Date.now() - 35 * 864e5), demo.shop.time_zone).slice(0, 7)}-01`;
+    await admin.selectOption('#tariff-building', demo.shop.id);
+    await admin.fill('#tariff-effective', effective);
+    await admin.setInputFiles('#tariff-file', tariffPath);
+    await admin.click('#upload-tariff button[type=submit]');
+    await admin.waitForSelector('#tariff-result .notice:not(:text("Uploading"))');
+    const tariffs = (await api(server.base, 'GET', `${shopPath}/tariffs`, { token: adminToken, expect: 200 })).body;
+    const list = tariffs.tariffs;
+    assert.equal(list.length, 1, JSON.stringify(tariffs).slice(0, 300));
+    assert.equal(list[0].effective_from, effective);
+    assert.ok((await admin.textContent('#tariff-result .notice')).includes(`in effect from ${effective}, amounts in USD`));
+    // The Green Button file: its bills are stored as utility bills of the shop.
+    await admin.selectOption('#greenbutton-building', demo.shop.id);
+    await admin.setInputFiles('#greenbutton-file', greenButtonPath);
+    await admin.click('#upload-greenbutton button[type=submit]');
+    await admin.waitForSelector('#greenbutton-result .notice:not(:text("Uploading"))', { timeout: 60_000 });
+    const stored = (await api(server.base, 'GET', `${shopPath}/utility-bills?limit=100`, { token: adminToken, expect: 200 })).body.utility_bills;
+    assert.ok(stored.length > 0, 'the Green Button bills are stored');
+    assert.ok((await admin.textContent('#greenbutton-result .notice')).includes(`bills: ${stored.length} new, 0 unchanged, 0 replaced`));
+    // Utility bills as the bills CSV (end dates inclusive): one more bill for the shop.
+    const csv = join(artifacts, 'shop-bills.csv');
+    writeFileSync(csv, `id,period_start,period_end,kwh,peak_kw,amount,estimated\nSHOP-1,${effective},${effective.slice(0, 8)}20,1234.5,9.5,$321.09,no\n`);
+    await admin.selectOption('#bills-building', demo.shop.id);
+    await admin.check('#bills-inclusive');
+    await admin.setInputFiles('#bills-file', csv);
+    await admin.click('#upload-bills button[type=submit]');
+    await admin.waitForSelector('#bills-result .notice:not(:text("Uploading"))');
+    assert.ok((await admin.textContent('#bills-result .notice')).includes('1 of 1 bill(s) accepted (1 new, 0 unchanged, 0 replaced), 0 rejected.'), await admin.textContent('#bills-result'));
+    const after = (await api(server.base, 'GET', `${shopPath}/utility-bills?limit=100`, { token: adminToken, expect: 200 })).body.utility_bills;
+    const shop1 = after.find((b) => b.bill_id === 'SHOP-1');
+    assert.ok(shop1, 'the CSV bill is stored');
+    assert.equal(shop1.amount, '321.090000');
+    summary.uploads = { greenButtonBills: stored.length };
     summary.axe.uploads = await axe(admin, 'uploads');
     await shot(admin, 'uploads');
+  });
+
+  await step('a viewer reads bills and the reconciliation, is told reports need an operator, and never calls the report route', async () => {
+    const viewer = await newPage();
+    const reportCalls = [];
+    viewer.on('request', (r) => r.url().includes('/analytics/report') && reportCalls.push(r.url()));
+    await signInThroughForm(viewer, server.base, demo.users.viewer);
+    await view(viewer, server.base, `#/building/${demo.office.id}`);
+    await viewer.waitForSelector('#analytics-needs-operator');
+    await viewer.waitForSelector('#latest-bill');
+    await viewer.waitForSelector('#computed-bills tbody tr');
+    assert.equal(await viewer.locator('#report-pdf').count(), 0);
+    assert.deepEqual(reportCalls, []);
+    assert.deepEqual(viewer.problems, []);
+    await viewer.context().close();
   });
 
   await step('a viewer sees no write controls', async () => {

@@ -88,9 +88,14 @@ export async function seed(base, { perfSensors = 0, perfReadingSensors = perfSen
     if (batch.length) total += await postReadings(base, admin, batch);
     batch = [];
   };
+  // A stuck chiller last month: six hours at four times the usual load on the 10th (from 10:00
+  // Chicago standard time), for the report's anomaly detection to find and the chart to mark.
+  const today = new Date(now * 1000);
+  const spike = Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 10, 16) / 1000;
   // Readings stop two hours ago, so the near-live check can add a newer one.
   for (let s = first; s < now - HOUR; s += HOUR) {
-    batch.push(`{"sensor_id":"${main.id}","timestamp":"${iso(s)}","value_kwh":${officeKwh(s, -6, rnd)}}`);
+    const kwh = officeKwh(s, -6, rnd);
+    batch.push(`{"sensor_id":"${main.id}","timestamp":"${iso(s)}","value_kwh":${s >= spike && s < spike + 6 * HOUR ? Math.round(kwh * 4000) / 1000 : kwh}}`);
     if (s >= now - 120 * 24 * HOUR) {
       batch.push(`{"sensor_id":"${shopMain.id}","timestamp":"${iso(s)}","value_kwh":${officeKwh(s, -5, rnd, 0.2)}}`);
       batch.push(`{"sensor_id":"${shopHvac.id}","timestamp":"${iso(s)}","value_kwh":${officeKwh(s, -5, rnd, 0.1)}}`);
@@ -170,4 +175,32 @@ async function seedPerfBuilding(base, admin, count, withReadings, now) {
   if (batch.length) await send();
   await Promise.all(inFlight);
   return { building: b, sensors: count, sensorsWithReadings: withReadings, readings, ingestSeconds: (Date.now() - started) / 1000 };
+}
+
+/** The building's local calendar date of an instant (YYYY-MM-DD). */
+export function localDay(instant, zone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/**
+ * Money for the office, through the API: the SCE GS-2 TOU B tariff (a real URDB record inside a
+ * REopt scenario, ../shared/data/tariffs) in effect from 200 local days ago, and one utility bill for
+ * the last complete local month that bills more than the readings give (so the reconciliation has
+ * findings to show).
+ */
+export async function seedMoney(base, admin, office, tariffFile) {
+  const zone = office.time_zone;
+  const today = localDay(new Date(), zone);
+  const effective = localDay(new Date(Date.now() - 200 * 864e5), zone);
+  const tariff = (await api(base, 'POST', `/api/v1/buildings/${office.id}/tariffs`, {
+    token: admin,
+    raw: `{"effective_from":"${effective}","currency":"USD","urdb":${tariffFile}}`,
+    expect: 201,
+  })).body;
+  const [y, m] = today.split('-').map(Number);
+  const monthStart = (k) => new Date(Date.UTC(y, m - 1 + k, 1)).toISOString().slice(0, 7) + '-01';
+  const bill = { id: 'INV-2026-LAST', period_start: monthStart(-1), period_end: monthStart(0), consumption_kwh: '50000', peak_demand_kw: '130', demand_interval_minutes: 60, amount: '9000.00', estimated: false };
+  const upload = (await api(base, 'POST', `/api/v1/buildings/${office.id}/utility-bills`, { token: admin, body: { bills: [bill] }, expect: 200 })).body;
+  if (upload.inserted !== 1) throw new Error(`utility bill: ${JSON.stringify(upload).slice(0, 400)}`);
+  return { tariff, bill };
 }

@@ -1,7 +1,8 @@
 // Building: consumption per local hour/day/month (a 23- or 25-hour day shown as such), totals with
-// exact decimals, a zoomable chart of up to a year of hourly data, the baseline band and anomalies
-// and recommendations (when the server has the analytics report), bills against the calculated
-// amount (when it has bills), a load-profile heat map and the latest reading of each meter.
+// exact decimals, a zoomable chart of up to a year of hourly data, the report's baseline and
+// forecast band, anomalies and recommendations (operators and admins), the latest utility bill
+// against the calculated one and the bills calculated from the readings, a load-profile heat map
+// and the latest reading of each meter.
 import { get } from '../api';
 import { download, toCsv } from '../csv';
 import { KWH_SCALE, MONEY_SCALE, formatScaled, parseScaled, sumDecimals } from '../decimal';
@@ -89,7 +90,7 @@ export async function buildingPage(root: HTMLElement, id: string, query: URLSear
   const chartButtons = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Chart zoom and pan' });
   const tableHost = h('div', { class: 'table-wrap', id: 'bucket-table', tabindex: 0, role: 'region', 'aria-label': 'Buckets in view' });
   const analytics = h('section', { id: 'analytics', 'aria-labelledby': 'analytics-title' }, h('h2', { id: 'analytics-title' }, 'Baseline, anomalies and recommendations'));
-  const bills = h('section', { id: 'bills', 'aria-labelledby': 'bills-title' }, h('h2', { id: 'bills-title' }, 'Latest bill against the calculated one'));
+  const bills = h('section', { id: 'bills', 'aria-labelledby': 'bills-title' }, h('h2', { id: 'bills-title' }, 'Bills: the latest against the calculated one, and bills from the readings'));
   const heat = h('section', { id: 'heatmap', 'aria-labelledby': 'heatmap-title' }, h('h2', { id: 'heatmap-title' }, 'Load profile (hour of day × day)'));
   const live = h('section', { id: 'live', 'aria-labelledby': 'live-title' }, h('h2', { id: 'live-title' }, 'Latest readings'));
   const status = notice('Loading consumption…');
@@ -228,7 +229,7 @@ export async function buildingPage(root: HTMLElement, id: string, query: URLSear
   setTimeout(() => {
     if (!chart) return; // the page was left meanwhile
     renderTable();
-    void loadBills(b, bills);
+    void loadBills(b, to, bills);
     void loadHeatmap(b, res, buckets, from, to, heat);
     stopPolling = startPolling(b, live, poll);
   }, 0);
