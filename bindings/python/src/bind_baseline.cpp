@@ -35,11 +35,11 @@ pyb::dict prediction_columns(bl::prediction&& p) {
 }
 
 bl::load_series load_of(const pyb::array& ts, const pyb::handle& kwh,
-                        std::int64_t interval_seconds) {
+                        const pyb::handle& interval_seconds) {
   bl::load_series load;
   load.ts = to_epoch_seconds(ts, "ts");
   load.kwh = to_doubles(kwh, "kwh");
-  load.interval_seconds = interval_seconds;
+  load.interval_seconds = interval_or_inferred(interval_seconds, load.ts);
   if (load.kwh.size() != load.ts.size())
     throw pyb::value_error(
         fmt::format("kwh has {} values but ts has {}", load.kwh.size(), load.ts.size()));
@@ -169,7 +169,7 @@ void bind_baseline(pyb::module_& m) {
   m.def(
       "fit_towt",
       [](const pyb::array& ts, const pyb::handle& kwh, const pyb::handle& temperature,
-         const std::string& zone, std::int64_t interval_seconds, int temperature_segments,
+         const std::string& zone, const pyb::handle& interval_seconds, int temperature_segments,
          double occupied_threshold, double interval_level, std::size_t min_slot_residuals) {
         const auto load = load_of(ts, kwh, interval_seconds);
         const auto temp = to_doubles(temperature, "temperature");
@@ -179,7 +179,7 @@ void bind_baseline(pyb::module_& m) {
         return bl::fit_towt(load, temp, options);
       },
       pyb::arg("ts"), pyb::arg("kwh"), pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone"),
-      pyb::arg("interval_seconds") = 3600,
+      pyb::arg("interval_seconds") = pyb::none(),
       pyb::arg("temperature_segments") = towt_defaults.temperature_segments,
       pyb::arg("occupied_threshold") = towt_defaults.occupied_threshold,
       pyb::arg("interval_level") = towt_defaults.interval_level,
@@ -197,7 +197,7 @@ void bind_baseline(pyb::module_& m) {
           bl::towt_job job;
           job.load = load_of(
               j["ts"].cast<pyb::array>(), j["kwh"],
-              j.contains("interval_seconds") ? j["interval_seconds"].cast<std::int64_t>() : 3600);
+              j.contains("interval_seconds") ? pyb::object(j["interval_seconds"]) : pyb::none());
           job.temperature = to_doubles(j["temperature"], "temperature");
           if (j.contains("zone")) job.options.zone = j["zone"].cast<std::string>();
           in.push_back(std::move(job));
@@ -241,7 +241,7 @@ void bind_baseline(pyb::module_& m) {
   m.def(
       "fit_seasonal",
       [](const pyb::array& ts, const pyb::handle& kwh, const std::string& zone,
-         std::int64_t interval_seconds, double interval_level) {
+         const pyb::handle& interval_seconds, double interval_level) {
         const auto load = load_of(ts, kwh, interval_seconds);
         bl::seasonal_options options;
         options.zone = zone;
@@ -250,7 +250,7 @@ void bind_baseline(pyb::module_& m) {
         return bl::fit_seasonal(load, options);
       },
       pyb::arg("ts"), pyb::arg("kwh"), pyb::kw_only(), pyb::arg("zone"),
-      pyb::arg("interval_seconds") = 3600, pyb::arg("interval_level") = 0.90,
+      pyb::arg("interval_seconds") = pyb::none(), pyb::arg("interval_level") = 0.90,
       "Fits the weather-free seasonal model.");
 
   pyb::class_<bl::changepoint_model>(
@@ -322,7 +322,7 @@ void bind_baseline(pyb::module_& m) {
   m.def(
       "local_day_totals",
       [](const pyb::array& ts, const pyb::handle& kwh, const std::string& zone,
-         std::int64_t interval_seconds) {
+         const pyb::handle& interval_seconds) {
         const auto load = load_of(ts, kwh, interval_seconds);
         std::vector<bl::usage_period> days;
         {
@@ -343,7 +343,7 @@ void bind_baseline(pyb::module_& m) {
         return out;
       },
       pyb::arg("ts"), pyb::arg("kwh"), pyb::kw_only(), pyb::arg("zone"),
-      pyb::arg("interval_seconds") = 3600,
+      pyb::arg("interval_seconds") = pyb::none(),
       "Complete local calendar days of interval load (23/25-hour days at DST changes): "
       "{'start','end','kwh'}.");
 

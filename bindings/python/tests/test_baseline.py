@@ -239,3 +239,15 @@ def test_bad_inputs_raise_value_or_type_errors_naming_the_argument(il_fit):
         energy.fit_towt(ts.astype("datetime64[s]"), kwh, temp, zone="UTC")
     with pytest.raises(ValueError):
         energy.compute_metrics([1.0, 2.0], [1.0])
+
+
+def test_fits_take_the_interval_from_the_timestamps_when_not_given():
+    # 15-minute data fitted without interval_seconds: the models record 900 s (the former default
+    # of 3600 s would have labelled every quarter-hour an hour).
+    ts = pd.date_range("2024-01-01T00:00:00Z", periods=96 * 28, freq="15min").values
+    kwh = 1 + np.sin(np.arange(len(ts)) / 20.0) ** 2
+    temperature = 10 + 5 * np.cos(np.arange(len(ts)) / 50.0)
+    assert energy.fit_towt(ts, kwh, temperature, zone="America/Chicago").interval_seconds == 900
+    assert energy.fit_seasonal(ts, kwh, zone="America/Chicago").interval_seconds == 900
+    with pytest.raises(ValueError, match="interval_seconds"):
+        energy.fit_seasonal(ts[:1], kwh[:1], zone="America/Chicago")
