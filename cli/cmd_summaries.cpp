@@ -49,12 +49,21 @@ int cmd_summaries(const args& a, storage::store& db) {
                   : utc_seconds{std::chrono::seconds{std::numeric_limits<std::int64_t>::max() / 2}};
 
   const auto unit = canonical_unit(q.type);
+  // The default flat-rate model prices only electricity of a building with a flat rate; anything
+  // else is stored as 0, which printed as "0.00" would read as free energy. Print it as unknown.
+  const bool cost_known = db.get_summary_settings().cost_model != "flat_rate" ||
+                          (q.type == sensor_type::electricity && b->flat_rate_per_kwh.has_value());
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : db.read_summaries(q))
     rows.push_back({local_label(r), format_utc(r.period.start), format_utc(r.period.end),
                     std::to_string((r.period.end - r.period.start).count() / 3600),
-                    format_milli(r.consumption), format_milli(r.peak_demand), r.cost.to_string(),
+                    format_milli(r.consumption), format_milli(r.peak_demand),
+                    cost_known ? r.cost.to_string() : std::string(),
                     std::to_string(r.reading_count)});
+  if (!rows.empty() && !cost_known)
+    fmt::print(stderr,
+               "cost left empty: the building has no flat rate (`energy building add --id "
+               "<building> --flat-rate PRICE` sets one) and no tariff prices these summaries\n");
   if (rows.empty() && q.scope == summary_scope::sensor)
     fmt::print(stderr,
                "no summaries for this sensor: per-sensor summaries are kept only by "

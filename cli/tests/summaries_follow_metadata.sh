@@ -28,6 +28,7 @@ setup() {  # <db> <zone> -> prints building id, sensor id
   echo "$b $s"
 }
 read -r b s < <(setup "sqlite:$dir/moved.db" America/New_York)
+b_moved=$b
 "$energy" --db "sqlite:$dir/moved.db" aggregate > /dev/null
 "$energy" --db "sqlite:$dir/moved.db" building add --tenant 01890000-0000-7000-8000-000000000001 \
   --name HQ --tz Asia/Kolkata --flat-rate 0.2 --id "$b" > /dev/null
@@ -66,4 +67,20 @@ grep -q "settings --per-sensor on" "$dir/err" || fail "no hint: $(cat "$dir/err"
 "$energy" --db "sqlite:$dir/moved.db" aggregate --sensor-summaries > /dev/null
 rows=$("$energy" --db "sqlite:$dir/moved.db" summaries --building "$b" --sensor "$s" --format csv | wc -l)
 [ "$rows" -eq 5 ] || fail "expected 4 Kolkata days of per-sensor summaries (+ header), got $rows lines"
+# A building without a flat rate (and no tariff pricing the summaries) has an unknown cost: the
+# column is empty (null in JSON) and the screen says why, never "0.00".
+t=$("$energy" --db "sqlite:$dir/unpriced.db" tenant add --name Acme)
+b=$("$energy" --db "sqlite:$dir/unpriced.db" building add --tenant "$t" --name HQ --tz America/Chicago)
+s=$("$energy" --db "sqlite:$dir/unpriced.db" sensor add --building "$b" --interval 3600 --created 2024-01-01)
+"$energy" --db "sqlite:$dir/unpriced.db" import "$csv" --sensor "$s" --quiet > /dev/null
+"$energy" --db "sqlite:$dir/unpriced.db" aggregate > /dev/null
+"$energy" --db "sqlite:$dir/unpriced.db" summaries --building "$b" --format csv > "$dir/unpriced.csv" \
+  2> "$dir/unpriced.err"
+grep -q "cost left empty" "$dir/unpriced.err" || fail "no notice of the unknown cost"
+first=$(sed -n 2p "$dir/unpriced.csv")
+[ "$(echo "$first" | cut -d, -f7)" = "" ] || fail "unpriced cost printed as a number: $first"
+"$energy" --db "sqlite:$dir/unpriced.db" summaries --building "$b" --format json 2> /dev/null \
+  | grep -q '"cost": *null' || fail "unpriced cost not null in JSON"
+"$energy" --db "sqlite:$dir/moved.db" summaries --building "$b_moved" --format csv 2> "$dir/priced.err" \
+  | sed -n 2p | cut -d, -f7 | grep -Eq '^[0-9]+\.[0-9]+$' || fail "priced cost missing"
 echo "ok"
