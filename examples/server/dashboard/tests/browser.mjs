@@ -510,13 +510,14 @@ try {
         const serverCpuMs = (cpuSeconds(server.pid) - cpu0) * 1000; // its requests up to the paint
         const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
         const points = await page.evaluate(() => document.querySelector('#energy-chart').uplot.data[0].length);
+        const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => ({ name: r.name.replace(/^.*\/api\/v1/, '').slice(0, 60), start: Math.round(r.startTime), responseStart: Math.round(r.responseStart), end: Math.round(r.responseEnd), bytes: r.transferSize })));
         const zooms = [];
         for (const id of ['zoom-in', 'zoom-in', 'zoom-in', 'pan-left', 'pan-right', 'zoom-out', 'zoom-out', 'zoom-reset']) {
           await page.click(`#${id}`);
           await page.waitForFunction((n) => performance.getEntriesByName('zoom-step').length >= n, zooms.length + 1);
           zooms.push(await page.evaluate((n) => performance.getEntriesByName('zoom-step')[n].duration, zooms.length));
         }
-        runs.push({ empty, fmp: marks['building:fmp'], data: marks['building:data'], points, zooms, serverCpuMs, load });
+        runs.push({ resources, empty, boot: marks['app:boot'], start: marks['building:start'], fmp: marks['building:fmp'], data: marks['building:data'], points, zooms, serverCpuMs, load });
         await page.context().close();
       }
       const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
