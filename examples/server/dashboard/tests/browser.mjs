@@ -425,6 +425,42 @@ try {
     await shot(admin, 'uploads');
   });
 
+  await step('an operator downloads the report, re-uploads the Green Button file (nothing doubles) and is not offered the tariff upload', async () => {
+    const operator = await newPage();
+    const reportCalls = [];
+    operator.on('response', (r) => r.url().includes('/analytics/report') && reportCalls.push(r.status()));
+    await signInThroughForm(operator, server.base, demo.users.operator);
+    await view(operator, server.base, `#/building/${demo.office.id}`);
+    await operator.waitForSelector('#report-window');
+    assert.equal(await operator.locator('#analytics-needs-operator').count(), 0);
+    const [download] = await Promise.all([operator.waitForEvent('download'), operator.click('#report-pdf')]);
+    const file = join(artifacts, 'report-operator.pdf');
+    await download.saveAs(file);
+    const pdf = readFileSync(file);
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    assert.ok(pdf.length > 10_000, `a report of ${pdf.length} bytes`);
+    assert.ok(reportCalls.length > 0 && reportCalls.every((status) => status === 200), `report answers ${reportCalls}`);
+    // Uploads: the tariff form is an admin's; Green Button and utility bills are the operator's.
+    await view(operator, server.base, '#/uploads');
+    await operator.waitForSelector('#upload-greenbutton form');
+    assert.equal(await operator.locator('#upload-tariff form').count(), 0, 'no tariff form for an operator');
+    assert.ok((await operator.textContent('#upload-tariff')).includes('Only admins may upload here'));
+    assert.equal(await operator.locator('#upload-bills form').count(), 1);
+    const shopPath = `/api/v1/buildings/${demo.shop.id}`;
+    const before = (await api(server.base, 'GET', `${shopPath}/utility-bills?limit=100`, { token: adminToken, expect: 200 })).body.utility_bills;
+    const fromFile = before.filter((b) => b.bill_id !== 'SHOP-1').length;
+    await operator.selectOption('#greenbutton-building', demo.shop.id);
+    await operator.setInputFiles('#greenbutton-file', greenButtonPath);
+    await operator.click('#upload-greenbutton button[type=submit]');
+    await operator.waitForSelector('#greenbutton-result .notice:not(:text("Uploading"))', { timeout: 60_000 });
+    assert.ok((await operator.textContent('#greenbutton-result .notice')).includes(`bills: 0 new, ${fromFile} unchanged, 0 replaced`), await operator.textContent('#greenbutton-result'));
+    const after = (await api(server.base, 'GET', `${shopPath}/utility-bills?limit=100`, { token: adminToken, expect: 200 })).body.utility_bills;
+    assert.deepEqual(after.map((b) => b.id).sort(), before.map((b) => b.id).sort());
+    summary.axe.uploadsOperator = await axe(operator, 'uploads-operator');
+    assert.deepEqual(operator.problems, []);
+    await operator.context().close();
+  });
+
   await step('a viewer reads bills and the reconciliation, is told reports need an operator, and never calls the report route', async () => {
     const viewer = await newPage();
     const reportCalls = [];

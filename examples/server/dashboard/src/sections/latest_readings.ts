@@ -7,7 +7,7 @@ import type { Building, LatestReadings } from '../types';
 
 /** Starts polling into `host`; returns the function that stops it. */
 export function startPolling(b: Building, host: HTMLElement, seconds: number): () => void {
-  const table = h('div', { class: 'table-wrap', id: 'latest-readings', 'aria-live': 'polite', tabindex: 0, role: 'region', 'aria-label': 'Latest readings' });
+  const table = h('div', { class: 'table-wrap', id: 'latest-readings', 'aria-live': 'polite', tabindex: 0, role: 'region', 'aria-label': 'Latest reading of each sensor' });
   const when = h('p', { class: 'hint', id: 'latest-as-of' }, 'Polling…');
   host.append(h('p', {}, `Refreshed every ${seconds} s without reloading the page.`), when, table);
   let timer = 0;
