@@ -138,13 +138,20 @@ class rejection_sink {
   std::size_t count_ = 0;
 };
 
-/// What was committed so far, for a message about a failure part-way.
-std::string committed(const ingest::ingest_report& r) {
+/// What was committed so far, for a message about a failure part-way: the batches that
+/// completed, plus the chunks of the failing batch that committed before it failed.
+std::string committed(const ingest::ingest_report& done, const std::exception* failure = nullptr) {
+  std::size_t inserted = done.inserted, unchanged = done.unchanged, replaced = done.replaced;
+  if (const auto* part = dynamic_cast<const ingest::ingest_interrupted*>(failure)) {
+    inserted += part->inserted();
+    unchanged += part->unchanged();
+    replaced += part->replaced();
+  }
   return fmt::format(
-      "{} readings read so far were committed ({} inserted, {} unchanged, {} "
-      "replaced); the rest of the input was not imported, and importing the whole "
-      "input again is safe (stored readings come back unchanged)",
-      r.received, r.inserted, r.unchanged, r.replaced);
+      "{} readings were committed ({} inserted, {} unchanged, {} replaced); the rest of the "
+      "input was not imported, and importing the whole input again is safe (stored readings "
+      "come back unchanged)",
+      inserted + unchanged + replaced, inserted, unchanged, replaced);
 }
 
 }  // namespace
@@ -188,7 +195,7 @@ int cmd_import(const args& a, storage::store& db) {
         ingest(chunk.batch, chunk.rejections);
       });
     } catch (const storage_error& e) {
-      throw storage_error(fmt::format("{}; {}", e.what(), committed(total)), e.retryable());
+      throw storage_error(fmt::format("{}; {}", e.what(), committed(total, &e)), e.retryable());
     } catch (const parse_error& e) {
       if (total.received == 0) throw;
       throw parse_error(fmt::format("{}; {}", e.what(), committed(total)));
@@ -196,7 +203,11 @@ int cmd_import(const args& a, storage::store& db) {
   } else {
     if (a.get("sensor")) throw usage_error("--sensor applies to single-meter CSV files only");
     const auto parsed = io::read_json_batch_file(path);
-    ingest(parsed.batch, parsed.rejections);
+    try {
+      ingest(parsed.batch, parsed.rejections);
+    } catch (const storage_error& e) {
+      throw storage_error(fmt::format("{}; {}", e.what(), committed(total, &e)), e.retryable());
+    }
   }
   bar.finish();
   try {

@@ -43,10 +43,10 @@ int cmd_summaries(const args& a, storage::store& db) {
     throw usage_error(e.what());
   }
   const auto* zone = find_zone(b->time_zone);
-  q.range.start = a.get("from") ? local_date_start("from", *a.get("from"), zone) : utc_seconds{};
-  q.range.end =
-      a.get("to") ? local_date_start("to", *a.get("to"), zone)
-                  : utc_seconds{std::chrono::seconds{std::numeric_limits<std::int64_t>::max() / 2}};
+  // Without --from the summaries start with the store's first instant (year 0000), not 1970.
+  q.range.start =
+      a.get("from") ? local_date_start("from", *a.get("from"), zone) : storage::all_time().start;
+  q.range.end = a.get("to") ? local_date_start("to", *a.get("to"), zone) : storage::all_time().end;
 
   const auto unit = canonical_unit(q.type);
   // The default flat-rate model prices only electricity of a building with a flat rate; anything

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <energy/quality.hpp>
+#include <energy/storage/bulk_summaries.hpp>
 
 namespace energy::conformance {
 namespace {
@@ -690,6 +691,43 @@ void summaries_are_upserted_and_read_by_query(const store_factory& factory) {
   s->commit_summaries(std::vector<summary_row>{h1_again}, dirty_claim{});
   q.range = range(t0, t0 + 3 * hour);
   CHECK(s->read_summaries(q) == std::vector<summary_row>{h0, h1_again, h2});
+}
+
+// Callers express "no bound" with extreme instants (a CLI without --from/--to); a store whose
+// database has a narrower timestamp type must answer as for all_time(), not fail.
+void reads_accept_any_range(const store_factory& factory) {
+  auto s = factory();
+  world w{*s};
+  reading_rows rows;
+  rows.push_back(w.s_low.id, t0, 1);
+  rows.push_back(w.s_low.id, t0 + quarter, 2);
+  REQUIRE(s->write_readings(rows) == counts(2, 0, 0));
+  summary_row r;
+  r.scope = summary_scope::building;
+  r.subject_id = w.b1.id;
+  r.type = sensor_type::electricity;
+  r.res = resolution::hour;
+  r.period = range(t0, t0 + hour);
+  r.local_start = date::local_seconds{std::chrono::seconds{t0}};
+  r.consumption = 3;
+  r.reading_count = 2;
+  s->commit_summaries(std::vector<summary_row>{r}, dirty_claim{});
+
+  constexpr auto huge = std::numeric_limits<epoch_seconds>::max() / 2;
+  const time_range everything = range(-huge, huge);
+  CHECK(s->read_readings(w.s_low.id, everything).value == std::vector<milli>{1, 2});
+  CHECK(s->read_building_readings(w.b1.id, everything).size() == 2);
+  summary_query q{summary_scope::building, w.b1.id, sensor_type::electricity, resolution::hour,
+                  everything};
+  const auto got = s->read_summaries(q);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].consumption == 3);
+  const std::vector<summary_query> many{q, q};
+  const auto both = read_summaries_many(*s, many);  // the adapter's bulk read when it has one
+  REQUIRE(both.size() == 2);
+  CHECK(both[1].size() == 1);
+  CHECK(s->read_readings(w.s_low.id, range(huge - 10, huge)).empty());
+  CHECK(s->read_readings(w.s_low.id, range(-huge, -huge + 10)).empty());
 }
 
 void large_and_negative_values_are_exact(const store_factory& factory) {

@@ -93,7 +93,9 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
   X(adapter, (__VA_ARGS__), summary_settings_are_stored_and_a_change_invalidates_every_building,  \
     "summary settings are stored, refresh refuses other options, and a change recomputes all")    \
   X(adapter, (__VA_ARGS__), a_rebuild_recomputes_a_buildings_range,                               \
-    "a rebuild replaces a building's summaries over a range and leaves the rest")
+    "a rebuild replaces a building's summaries over a range and leaves the rest")                 \
+  X(adapter, (__VA_ARGS__), reads_accept_any_range,                                               \
+    "reads over ranges beyond years 0000-9999 (open-ended queries) answer like all_time()")
 
 #define ENERGY_STORE_DECLARE_CHECK_(adapter_, factory_, name_, rule_) \
   void name_(const store_factory& factory);

@@ -3,8 +3,10 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <vector>
 
+#include <energy/error.hpp>
 #include <energy/ingest/reason.hpp>
 #include <energy/ingest/sensor_directory.hpp>
 #include <energy/ingest/validate.hpp>
@@ -59,6 +61,26 @@ struct ingest_report {
   void merge(const ingest_report& other);
 };
 
+/// A store failure part-way through ingest_batch after earlier chunks of the batch committed:
+/// inserted(), unchanged() and replaced() count what those chunks wrote, so a caller can report
+/// what is durable. The rest of the batch was not written; re-sending the whole batch is
+/// safe. Retryable exactly when the store's failure was.
+class ingest_interrupted : public storage_error {
+ public:
+  ingest_interrupted(const std::string& what, bool retryable, std::size_t inserted,
+                     std::size_t unchanged, std::size_t replaced)
+      : storage_error(what, retryable),
+        inserted_(inserted),
+        unchanged_(unchanged),
+        replaced_(replaced) {}
+  [[nodiscard]] std::size_t inserted() const noexcept { return inserted_; }
+  [[nodiscard]] std::size_t unchanged() const noexcept { return unchanged_; }
+  [[nodiscard]] std::size_t replaced() const noexcept { return replaced_; }
+
+ private:
+  std::size_t inserted_, unchanged_, replaced_;
+};
+
 /**
  * Validates `batch` against `directory` (sample states come from `st.get_sample_state`), and writes
  * the valid rows and the advanced sample states in chunks of `options.chunk_rows`; each sensor's
@@ -76,7 +98,9 @@ struct ingest_report {
  * counted in `received` and `rejected` and listed first in the report.
  *
  * Returns only after every chunk is durable (store::write_readings contract).
- * @throws storage_error from the store; chunks written before the failure stay committed.
+ * @throws storage_error from the store when nothing of the batch was written yet;
+ *         ingest_interrupted (a storage_error) when earlier chunks committed: they stay committed
+ *         and the exception counts them.
  */
 [[nodiscard]] ingest_report ingest_batch(storage::store& st, const sensor_directory& directory,
                                          const reading_batch& batch,

@@ -86,6 +86,14 @@ struct partition_missing : energy::error {
 // Epoch seconds of a timestamptz column, for SELECT lists.
 #define EPOCH(col) "extract(epoch FROM " col ")::bigint"
 
+// A query bound as epoch seconds within all_time() (years 0000-9999). timestamptz stops at
+// 294276 AD and to_timestamp() fails beyond it, while callers say "no bound" with extreme
+// instants; every stored instant lies inside all_time(), so clamping changes no answer.
+epoch_seconds query_bound(utc_seconds t) noexcept {
+  const auto all = all_time();
+  return to_epoch(std::clamp(t, all.start, all.end));
+}
+
 // --- prepared statements ---------------------------------------------------------------------
 
 }  // namespace
@@ -574,7 +582,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
       pqxx::read_transaction t{c};
       reading_rows out;
       append_rows(out, t.exec_prepared("read_readings", sensor_id.to_string(),
-                                       to_epoch(range.start), to_epoch(range.end)));
+                                       query_bound(range.start), query_bound(range.end)));
       return out;
     });
   }
@@ -584,7 +592,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
       pqxx::read_transaction t{c};
       reading_rows out;
       append_rows(out, t.exec_prepared("read_building_readings", building_id.to_string(),
-                                       to_epoch(range.start), to_epoch(range.end)));
+                                       query_bound(range.start), query_bound(range.end)));
       return out;
     });
   }
@@ -597,8 +605,8 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
     for (std::size_t i = 0; i < queries.size(); ++i) {
       const char* sep = i ? "," : "";
       buildings += sep + queries[i].building_id.to_string();
-      starts += sep + std::to_string(to_epoch(queries[i].range.start));
-      ends += sep + std::to_string(to_epoch(queries[i].range.end));
+      starts += sep + std::to_string(query_bound(queries[i].range.start));
+      ends += sep + std::to_string(query_bound(queries[i].range.end));
     }
     for (auto* a : {&buildings, &starts, &ends})
       *a += '}';
@@ -689,7 +697,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
     return read_all<summary_row>(
         "read_summaries", [](const pqxx::row& r) { return summary_from(r, 0); },
         std::string(scope_name(q.scope)), q.subject_id.to_string(), std::string(to_string(q.type)),
-        std::string(to_string(q.res)), to_epoch(q.range.start), to_epoch(q.range.end));
+        std::string(to_string(q.res)), query_bound(q.range.start), query_bound(q.range.end));
   }
 
   summary_settings get_summary_settings() override {
@@ -737,8 +745,8 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
       subjects += sep + q.subject_id.to_string();
       types += sep + std::string(to_string(q.type));
       resolutions += sep + std::string(to_string(q.res));
-      starts += sep + std::to_string(to_epoch(q.range.start));
-      ends += sep + std::to_string(to_epoch(q.range.end));
+      starts += sep + std::to_string(query_bound(q.range.start));
+      ends += sep + std::to_string(query_bound(q.range.end));
     }
     for (auto* a : {&scopes, &subjects, &types, &resolutions, &starts, &ends})
       *a += '}';
@@ -800,7 +808,7 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
   void invalidate(pqxx::work& w, const uuid& building_id, time_range range) {
     const std::string id = building_id.to_string();
     const auto span =
-        w.exec_prepared1("readings_span", id, to_epoch(range.start), to_epoch(range.end));
+        w.exec_prepared1("readings_span", id, query_bound(range.start), query_bound(range.end));
     if (span[0].is_null()) return;  // no readings: nothing to recompute
     const auto hour_of = [](std::int64_t ts) { return ts - (((ts % 3600) + 3600) % 3600); };
     const std::int64_t span_start = hour_of(span[0].as<std::int64_t>());

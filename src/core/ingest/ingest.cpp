@@ -83,6 +83,21 @@ group_result derive_group(const sub_batch& sub, const sensor_directory& director
 
 }  // namespace
 
+namespace {
+
+// Rethrows a store failure of one chunk; after earlier chunks committed, as ingest_interrupted
+// counting them, so the caller does not report durable readings as lost.
+[[noreturn]] void throw_interrupted(const storage_error& e, const ingest_report& so_far) {
+  if (so_far.inserted + so_far.unchanged + so_far.replaced == 0) throw;
+  throw ingest_interrupted(
+      std::string(e.what()) + " (" +
+          std::to_string(so_far.inserted + so_far.unchanged + so_far.replaced) +
+          " readings of this batch in earlier chunks were committed)",
+      e.retryable(), so_far.inserted, so_far.unchanged, so_far.replaced);
+}
+
+}  // namespace
+
 ingest_report ingest_batch(storage::store& st, const sensor_directory& directory,
                            const reading_batch& batch, const ingest_options& options,
                            std::span<const rejection> upstream) {
@@ -183,8 +198,10 @@ ingest_report ingest_batch(storage::store& st, const sensor_directory& directory
         report.unchanged += w.unchanged;
         report.replaced += w.replaced;
         break;
-      } catch (const state_conflict&) {
-        if (attempt == max_state_attempts) throw;
+      } catch (const state_conflict& e) {
+        if (attempt == max_state_attempts) throw_interrupted(e, report);
+      } catch (const storage_error& e) {
+        throw_interrupted(e, report);
       }
       // Derive this chunk's register/power sensors again from their current states; swap their
       // counts, rows, states and rejections for the new ones.
