@@ -41,6 +41,8 @@ int cmd_reconcile(const args& a, storage::store& db) {
   const auto parsed = billing::read_bills_csv(*bills_path, csv_options);
   for (const auto& e : parsed.errors)
     fmt::print(stderr, "{}\n", e);
+  if (parsed.errors_not_listed > 0)
+    fmt::print(stderr, "... and {} more rejected rows\n", parsed.errors_not_listed);
   if (parsed.bills.empty()) throw std::runtime_error(*bills_path + ": no valid bill to reconcile");
   auto urdb = io::read_urdb_file(*tariff_path);
   for (const auto& u : urdb.unsupported)

@@ -260,11 +260,19 @@ void bind_billing(pyb::module_& m) {
       throw pyb::value_error(fmt::format("end: '{}' is not 'exclusive' or 'inclusive'", end));
     return o;
   };
+  // Errors beyond the reader's limit are counted; the list ends by saying how many.
+  const auto listed_errors = [](const bi::bills_csv_result& r) {
+    auto errors = r.errors;
+    if (r.errors_not_listed > 0)
+      errors.push_back(fmt::format("... and {} more rejected rows", r.errors_not_listed));
+    return errors;
+  };
   m.def(
       "read_bills_csv",
-      [bills_csv](const std::string& path, const pyb::handle& zone, const std::string& end) {
+      [bills_csv, listed_errors](const std::string& path, const pyb::handle& zone,
+                                 const std::string& end) {
         const auto r = bi::read_bills_csv(path, bills_csv(zone, end));
-        return pyb::make_tuple(r.bills, r.errors);
+        return pyb::make_tuple(r.bills, listed_errors(r));
       },
       pyb::arg("path"), pyb::kw_only(), pyb::arg("zone") = pyb::none(),
       pyb::arg("end") = "exclusive",
@@ -275,10 +283,10 @@ void bind_billing(pyb::module_& m) {
       "local midnight in `zone`.");
   m.def(
       "parse_bills_csv",
-      [bills_csv](const std::string& text, const std::string& source, const pyb::handle& zone,
-                  const std::string& end) {
+      [bills_csv, listed_errors](const std::string& text, const std::string& source,
+                                 const pyb::handle& zone, const std::string& end) {
         const auto r = bi::parse_bills_csv(text, source, bills_csv(zone, end));
-        return pyb::make_tuple(r.bills, r.errors);
+        return pyb::make_tuple(r.bills, listed_errors(r));
       },
       pyb::arg("text"), pyb::arg("source") = "<bills>", pyb::kw_only(),
       pyb::arg("zone") = pyb::none(), pyb::arg("end") = "exclusive",

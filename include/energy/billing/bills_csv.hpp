@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -24,11 +25,20 @@ struct bills_csv_options {
   /// Zone of date-only values (local midnight). Unset: a date-only value is a rejected row.
   const date::time_zone* zone = nullptr;
   end_date end = end_date::exclusive;
+  /// Largest input read (bytes): a year of monthly bills is a few hundred bytes, so anything near
+  /// this is not a bills file. Larger input is refused (parse_error) before it is read.
+  std::size_t max_file_bytes = std::size_t{16} << 20;
+  /// Longest line (bytes, without its end of line); a longer row is rejected unread and only its
+  /// length is reported. A longer header refuses the file.
+  std::size_t max_line_bytes = std::size_t{64} << 10;
+  /// Most errors listed; beyond it they are only counted (`errors_not_listed`).
+  std::size_t max_errors = 1000;
 };
 
 struct bills_csv_result {
   std::vector<utility_bill> bills;
-  std::vector<std::string> errors;  ///< "bills.csv:4: amount: not a decimal amount '12,3a'"
+  std::vector<std::string> errors;    ///< "bills.csv:4: amount: not a decimal amount '12,3a'"
+  std::size_t errors_not_listed = 0;  ///< rejected rows beyond `max_errors`
 };
 
 /**
@@ -42,9 +52,10 @@ struct bills_csv_result {
  * ranges; see `end_date` for date-only ends. kWh and kW are exact decimals (→ Wh, W); amounts are
  * exact decimals with an optional leading `$` (never doubles).
  *
- * Bad rows are listed in `errors` with file, line and column, and the valid rows still load.
- * @throws energy::parse_error when the file cannot be read, has no header, or lacks a required
- * column.
+ * Bad rows are listed in `errors` with file, line and column (up to `max_errors`, the rest
+ * counted), and the valid rows still load. Memory is bounded by `max_file_bytes`.
+ * @throws energy::parse_error when the file cannot be read, is larger than `max_file_bytes`, has
+ * no header, a header longer than `max_line_bytes`, or lacks a required column.
  */
 [[nodiscard]] bills_csv_result read_bills_csv(const std::filesystem::path& file,
                                               const bills_csv_options& options = {});

@@ -115,6 +115,17 @@ std::optional<bool> parse_flag(std::string_view s) {
 bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_name,
                                  const bills_csv_options& options) {
   bills_csv_result out;
+  if (text.size() > options.max_file_bytes)
+    throw parse_error(
+        fmt::format("{}: {} bytes; a bills file over {} bytes is refused "
+                    "(bills_csv_options::max_file_bytes)",
+                    source_name, text.size(), options.max_file_bytes));
+  const auto reject = [&](std::string message) {
+    if (out.errors.size() < options.max_errors)
+      out.errors.push_back(std::move(message));
+    else
+      ++out.errors_not_listed;
+  };
   std::array<std::optional<std::size_t>, c_count> index{};
   static constexpr std::array<const char*, c_count> names{
       "period_start", "period_end", "kwh", "peak_kw", "amount", "estimated", "id"};
@@ -131,6 +142,13 @@ bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_
     if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // UTF-8 BOM
     if (trim(line).empty()) continue;
     const std::string at = fmt::format("{}:{}", source_name, line_no);
+    if (line.size() > options.max_line_bytes) {
+      const auto why = fmt::format("{}: line of {} bytes, over the limit of {}", at, line.size(),
+                                   options.max_line_bytes);
+      if (!have_header) throw parse_error(why + ": not a bills header");
+      reject(why + ": row skipped");
+      continue;
+    }
     auto fields = split(line);
     if (!have_header) {
       if (!fields) throw parse_error(at + ": header has an unclosed quote");
@@ -146,7 +164,7 @@ bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_
       continue;
     }
     if (!fields) {
-      out.errors.push_back(at + ": unclosed quote: row skipped");
+      reject(at + ": unclosed quote: row skipped");
       continue;
     }
     auto field = [&](column c) -> std::string_view {
@@ -199,7 +217,7 @@ bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_
           fmt::format("estimated: '{}' is not a yes/no flag", echoed(field(c_estimated))));
     if (!errs.empty()) {
       for (auto& e : errs)
-        out.errors.push_back(at + ": " + e);
+        reject(at + ": " + e);
       continue;
     }
     b.id = field(c_id).empty() ? at : std::string(field(c_id));
@@ -214,6 +232,13 @@ bills_csv_result read_bills_csv(const std::filesystem::path& file,
                                 const bills_csv_options& options) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw parse_error(fmt::format("{}: cannot open file", file.string()));
+  // Checked before reading: a huge file is refused without holding it in memory.
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(file, ec); !ec && size > options.max_file_bytes)
+    throw parse_error(
+        fmt::format("{}: {} bytes; a bills file over {} bytes is refused "
+                    "(bills_csv_options::max_file_bytes)",
+                    file.string(), size, options.max_file_bytes));
   std::ostringstream ss;
   ss << in.rdbuf();
   return parse_bills_csv(ss.str(), file.string(), options);

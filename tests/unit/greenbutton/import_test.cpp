@@ -170,6 +170,42 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("bills CSV memory is bounded: file size, line length and the error list",
+          "[billing][csv]") {
+  billing::bills_csv_options o;
+  o.zone = find_zone("America/New_York");
+  const std::string header = "start,end,kwh,amount\n";
+  const std::string good = "2024-01-01,2024-02-01,1,1\n";
+  SECTION("a row longer than the line limit is rejected unread, the others load") {
+    o.max_line_bytes = 100;
+    const std::string csv = header + good + "2024-02-01,2024-03-01,1," + std::string(500, '9') +
+                            "\n" + "2024-03-01,2024-04-01,1,1\n";
+    const auto r = billing::parse_bills_csv(csv, "b.csv", o);
+    CHECK(r.bills.size() == 2);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0] == "b.csv:3: line of 524 bytes, over the limit of 100: row skipped");
+  }
+  SECTION("a header longer than the line limit refuses the file") {
+    o.max_line_bytes = 10;
+    CHECK_THROWS_WITH(billing::parse_bills_csv(header + good, "h.csv", o),
+                      Catch::Contains("h.csv:1: line of 20 bytes, over the limit of 10"));
+  }
+  SECTION("input over the size limit is refused before it is parsed") {
+    o.max_file_bytes = 40;
+    CHECK_THROWS_WITH(billing::parse_bills_csv(header + good + good, "big.csv", o),
+                      Catch::Contains("big.csv: 73 bytes; a bills file over 40 bytes is refused"));
+  }
+  SECTION("errors beyond the limit are counted, not listed") {
+    o.max_errors = 3;
+    std::string csv = header;
+    for (int i = 0; i < 10; ++i)
+      csv += "2024-01-01,2024-02-01,x,1\n";
+    const auto r = billing::parse_bills_csv(csv, "e.csv", o);
+    CHECK(r.errors.size() == 3);
+    CHECK(r.errors_not_listed == 7);
+  }
+}
+
 TEST_CASE("bills CSV errors escape control characters and truncate long values", "[billing][csv]") {
   const std::string csv =
       "period_start,period_end,kWh,amount\n"

@@ -161,6 +161,10 @@ bill_upload read_csv_bills(std::string_view text, aggregate::local_calendar& cal
   out.bills = std::move(parsed.bills);
   for (std::size_t i = 0; i < parsed.errors.size(); ++i)
     out.rejections.push_back({i, "csv", parsed.errors[i]});
+  if (parsed.errors_not_listed > 0)
+    out.rejections.push_back(
+        {parsed.errors.size(), "csv",
+         "... and " + std::to_string(parsed.errors_not_listed) + " more rejected rows"});
   return out;
 }
 
