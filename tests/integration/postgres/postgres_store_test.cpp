@@ -305,7 +305,7 @@ TEST_CASE("an unreachable server fails after the configured attempts with a retr
 }
 
 TEST_CASE(
-    "PostgreSQL: concurrent imports of the same register and power sensors store what one "
+    "PostgreSQL: concurrent imports of the same sensors of every kind store what one "
     "sequential import would") {
   // The name differs from the SQLite test's: CTest resolves fixtures by test name, and a shared
   // name let the PostgreSQL fixture stop before this test ran.

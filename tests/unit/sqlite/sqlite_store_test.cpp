@@ -412,7 +412,7 @@ TEST_CASE("an open read transaction elsewhere does not block writes (WAL)", "[sq
 }
 
 TEST_CASE(
-    "SQLite: concurrent imports of the same register and power sensors store what one sequential "
+    "SQLite: concurrent imports of the same sensors of every kind store what one sequential "
     "import would",
     "[sqlite][locking][concurrency]") {
   temp_dir dir;
