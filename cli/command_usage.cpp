@@ -23,9 +23,12 @@ active electricity meters summed per interval (or of one meter with --sensor).
   --prorate            pro-rate monthly fixed/minimum charges by the period's length (a partial
                        month); default: one full month per billing period, as utilities do
   --meters N           meters the fixed charge applies to (default 1)
+  --monthly            one bill per local calendar month of [--from, --to), each with its lines
+                       and total, a first column `month` (a partial first or last month pays
+                       its monthly charges pro rata)
   --format F           table (default), csv or json
-Amounts: each line rounded to cents, total = sum of the lines. The period, tariff name and the
-calculation's notes go to stderr. Exit: 0 ok, 1 not found / no readings / bad tariff, 2 usage.
+Amounts: each line rounded to cents, total = sum of the lines. The period, tariff name, the
+calculation's notes and any charge not applied (unapplied) go to stderr. Exit: 0 ok, 1 not found / no readings / bad tariff, 2 usage.
 )";
 
 constexpr const char* anomalies_usage =

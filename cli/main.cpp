@@ -91,7 +91,8 @@ Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected
 int run(int argc, char** argv) {
   using namespace energy::cli;
   try {
-    const args a(argc, argv, {"inactive", "quiet", "help", "sensor-summaries", "prorate"});
+    const args a(argc, argv,
+                 {"inactive", "quiet", "help", "sensor-summaries", "prorate", "monthly"});
     // `energy COMMAND -h|--help`: that command's usage; never opens (or creates) a store.
     const bool help = a.flag("help") || std::any_of(argv + 1, argv + argc, [](const char* s) {
                         return std::strcmp(s, "-h") == 0;

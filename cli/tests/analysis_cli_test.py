@@ -75,6 +75,24 @@ def check_bill(db, building, ts, wh):
     assert f"{cents}" in table.splitlines()[-1], table
 
 
+def check_monthly_bills(db, building, ts, wh):
+    """--monthly gives one bill per local month with a month column; each equals that month's bill."""
+    out = json.loads(run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-10-01",
+                         "--tariff", TARIFF, "--monthly", "--format", "json", db=db).stdout)
+    totals = [r for r in out if r["line"] == "total"]
+    assert [r["month"] for r in totals] == ["2016-07-01", "2016-08-01", "2016-09-01"], totals
+    tariff = energy.read_urdb_file(TARIFF).tariff
+    for row, (start, end) in zip(totals, [("2016-07-01", "2016-08-01"), ("2016-08-01", "2016-09-01"),
+                                          ("2016-09-01", "2016-10-01")]):
+        single = json.loads(run("bill", "--building", building, "--from", start, "--to", end, "--tariff", TARIFF,
+                                "--format", "json", db=db).stdout)
+        assert decimal.Decimal(str(row["amount"])) == decimal.Decimal(str(single[-1]["amount"])), (row, single[-1])
+    ref = energy.compute_monthly_bills(ts, wh, tariff, zone=ZONE, start=utc("2016-07-01", "-05:00"),
+                                       end=utc("2016-10-01", "-05:00"), interval_seconds=3600)
+    assert [decimal.Decimal(str(r["amount"])) for r in totals] == \
+        [decimal.Decimal(b.total).quantize(decimal.Decimal("0.01")) for b in ref]
+
+
 def check_anomalies(db, building, sensor, ts, wh):
     start, end = "2016-07-01", "2016-10-01"
     out = json.loads(run("anomalies", "--building", building, "--from", start, "--to", end, "--format", "json",
@@ -279,6 +297,7 @@ def main():
         imp = run("import", CSV, "--sensor", sensor, "--quiet", db=db)
         assert " 0 rejected" in imp.stdout, imp.stdout
         check_bill(db, building, ts, wh)
+        check_monthly_bills(db, building, ts, wh)
         check_anomalies(db, building, sensor, ts, wh)
         check_recommend(db, building, ts, wh)
         temp_sensor = run("sensor", "add", "--building", building, "--type", "temperature", "--kind",

@@ -233,6 +233,9 @@ class Tariff:
     minimum_charge: str
     demand_window_minutes: int
     energy_period_prices: list[list[str]]
+    unapplied: list[str]
+    def with_coincident_peak(self, name: str, peak_starts: list[Instant], price_per_kw: Union[str, Decimal],
+                             window_seconds: int = 3600) -> Tariff: ...
     def validate(self) -> None: ...
 
 class UrdbTariff:
@@ -257,12 +260,19 @@ class Bill:
     coverage_seconds: int
     coverage: float
     notes: list[str]
+    unapplied: list[str]
     lines: dict[str, Any]
     def to_json(self, indent: int = 2) -> str: ...
 
 def compute_bill(ts: Times, energy_milli: npt.ArrayLike, tariff: Tariff, *, zone: str, start: Instant, end: Instant,
                  interval_seconds: int = 0, quality: Optional[npt.ArrayLike] = None,
-                 prorate_monthly_charges: bool = False, meters: int = 1) -> Bill: ...
+                 prorate_monthly_charges: bool = False, meters: int = 1, energy_per_wh: int = 1) -> Bill: ...
+def compute_monthly_bills(ts: Times, energy_milli: npt.ArrayLike, tariff: Tariff, *, zone: str, start: Instant,
+                          end: Instant, interval_seconds: int = 0, quality: Optional[npt.ArrayLike] = None,
+                          meters: int = 1, energy_per_wh: int = 1) -> list[Bill]: ...
+def compute_cycle_bills(ts: Times, energy_milli: npt.ArrayLike, tariff: Tariff, *, zone: str, reads: list[Instant],
+                        interval_seconds: int = 0, quality: Optional[npt.ArrayLike] = None,
+                        prorate_monthly_charges: bool = False, meters: int = 1) -> list[Bill]: ...
 def peak_demand(ts: Times, energy_milli: npt.ArrayLike, *, start: Instant, end: Instant, window_seconds: int,
                 interval_seconds: int = 0) -> Optional[tuple[int, str]]: ...
 

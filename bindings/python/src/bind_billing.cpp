@@ -6,6 +6,7 @@
 #include "common.hpp"
 
 #include <energy/billing/bill.hpp>
+#include <energy/billing/bill_periods.hpp>
 #include <energy/billing/bills_csv.hpp>
 #include <energy/billing/reconcile.hpp>
 #include <energy/billing/tariff.hpp>
@@ -112,6 +113,30 @@ void bind_billing(pyb::module_& m) {
             return out;
           },
           "$/kWh (rate + adj) of each energy period's tiers, as exact decimal strings.")
+      .def_readonly("unapplied", &bi::tariff::unapplied,
+                    "Charges of the source this model cannot apply, with the reason; copied into "
+                    "every bill's `unapplied`.")
+      .def(
+          "with_coincident_peak",
+          [](const bi::tariff& t, const std::string& name, const pyb::list& peak_starts,
+             const pyb::handle& price_per_kw, std::int32_t window_seconds) {
+            bi::tariff out = t;
+            bi::coincident_peak_charge cp;
+            cp.name = name;
+            cp.price = to_money(price_per_kw, "price_per_kw");
+            cp.window_seconds = window_seconds;
+            for (const auto& h : peak_starts)
+              cp.peak_starts.push_back(to_instant(h, "peak_starts", from_epoch(0)));
+            out.coincident_peaks.push_back(std::move(cp));
+            out.validate();
+            return out;
+          },
+          pyb::arg("name"), pyb::arg("peak_starts"), pyb::arg("price_per_kw"),
+          pyb::arg("window_seconds") = 3600,
+          "A copy with a coincident-peak demand charge: the utility's published peak windows "
+          "(RFC 3339 with offset, or epoch seconds; ascending) and $/kW (str or Decimal). Each "
+          "bill charges the mean of the building's demand in the windows that start in its "
+          "period. Raises ValueError when the list is empty or not ascending.")
       .def("validate", &bi::tariff::validate, "Raises ValueError naming the first problem.")
       .def("__repr__", [](const bi::tariff& t) {
         return fmt::format("<Tariff '{}' of '{}'>", t.name, t.utility);
@@ -164,6 +189,8 @@ void bind_billing(pyb::module_& m) {
       .def_readonly("coverage_seconds", &bi::bill::coverage_seconds)
       .def_property_readonly("coverage", &bi::bill::coverage)
       .def_readonly("notes", &bi::bill::notes)
+      .def_readonly("unapplied", &bi::bill::unapplied,
+                    "Charges that apply but are not in `total`, with the reason (empty: complete).")
       .def_property_readonly(
           "lines", [](const bi::bill& b) { return line_columns(b.lines); },
           "Line items as columns: kind, period, tier, quantity_milli, rate, peak_at, basis, exact, "
@@ -181,8 +208,9 @@ void bind_billing(pyb::module_& m) {
       [](const pyb::array& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
          const std::string& zone, const pyb::handle& start, const pyb::handle& end,
          std::int32_t interval_seconds, const pyb::handle& quality, bool prorate_monthly_charges,
-         std::int32_t meters) {
-        const auto data = series_of(ts, energy_milli, interval_seconds, quality);
+         std::int32_t meters, std::int32_t energy_per_wh) {
+        auto data = series_of(ts, energy_milli, interval_seconds, quality);
+        data.energy_per_wh = energy_per_wh;
         const auto period = period_of(start, end);
         const auto* z = find_zone(zone);
         pyb::gil_scoped_release release;
@@ -193,10 +221,51 @@ void bind_billing(pyb::module_& m) {
       pyb::arg("ts"), pyb::arg("energy_milli"), pyb::arg("tariff"), pyb::kw_only(),
       pyb::arg("zone"), pyb::arg("start"), pyb::arg("end"), pyb::arg("interval_seconds") = 0,
       pyb::arg("quality") = pyb::none(), pyb::arg("prorate_monthly_charges") = false,
-      pyb::arg("meters") = 1,
+      pyb::arg("meters") = 1, pyb::arg("energy_per_wh") = 1,
       "The bill for [start, end) (RFC 3339 with offset, or epoch seconds) from interval energy "
       "(int64 Wh per "
-      "interval starting at ts, datetime64[ns] UTC) under `tariff` in the building's zone.");
+      "interval starting at ts, datetime64[ns] UTC) under `tariff` in the building's zone. "
+      "energy_per_wh=1000 reads energy_milli as mWh, so sub-Wh loads are priced exactly.");
+
+  m.def(
+      "compute_monthly_bills",
+      [](const pyb::array& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
+         const std::string& zone, const pyb::handle& start, const pyb::handle& end,
+         std::int32_t interval_seconds, const pyb::handle& quality, std::int32_t meters,
+         std::int32_t energy_per_wh) {
+        auto data = series_of(ts, energy_milli, interval_seconds, quality);
+        data.energy_per_wh = energy_per_wh;
+        const auto span = period_of(start, end);
+        const auto* z = find_zone(zone);
+        pyb::gil_scoped_release release;
+        return bi::compute_monthly_bills(data, tariff, z, span, {.meters = meters});
+      },
+      pyb::arg("ts"), pyb::arg("energy_milli"), pyb::arg("tariff"), pyb::kw_only(),
+      pyb::arg("zone"), pyb::arg("start"), pyb::arg("end"), pyb::arg("interval_seconds") = 0,
+      pyb::arg("quality") = pyb::none(), pyb::arg("meters") = 1, pyb::arg("energy_per_wh") = 1,
+      "One Bill per local calendar month of [start, end) in the building's zone (a year gives "
+      "twelve); a partial first or last month pays its monthly charges pro rata.");
+  m.def(
+      "compute_cycle_bills",
+      [](const pyb::array& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
+         const std::string& zone, const pyb::list& reads, std::int32_t interval_seconds,
+         const pyb::handle& quality, bool prorate_monthly_charges, std::int32_t meters) {
+        const auto data = series_of(ts, energy_milli, interval_seconds, quality);
+        std::vector<utc_seconds> at;
+        for (const auto& h : reads)
+          at.push_back(to_instant(h, "reads", from_epoch(0)));
+        const auto periods = bi::billing_cycles(at);
+        const auto* z = find_zone(zone);
+        pyb::gil_scoped_release release;
+        return bi::compute_bills(
+            data, tariff, z, periods,
+            {.prorate_monthly_charges = prorate_monthly_charges, .meters = meters});
+      },
+      pyb::arg("ts"), pyb::arg("energy_milli"), pyb::arg("tariff"), pyb::kw_only(),
+      pyb::arg("zone"), pyb::arg("reads"), pyb::arg("interval_seconds") = 0,
+      pyb::arg("quality") = pyb::none(), pyb::arg("prorate_monthly_charges") = false,
+      pyb::arg("meters") = 1,
+      "One Bill per billing cycle between consecutive meter reads (instants, ascending).");
 
   m.def(
       "peak_demand",

@@ -44,6 +44,7 @@ pyb::dict document_dict(const gb::document& doc) {
       rejected.append(pyb::make_tuple(i.where, i.what));
     r["rejected"] = rejected;
     r["rounded"] = converted.rounded;
+    r["assumptions"] = pyb::cast(mr.assumptions);
     readings.append(r);
   }
   pyb::list issues;
@@ -66,8 +67,10 @@ void bind_greenbutton(pyb::module_& m) {
       "'href', "
       "'unit', 'interval_seconds', 'ts' (datetime64[ns] UTC), 'value_milli' (int64, Wh or litres), "
       "'quality', "
-      "'rejected': [(where, why)], 'rounded', 'error': None or why the series cannot be read as "
-      "consumption}], 'bills': [UtilityBill from usage summaries], 'issues', "
+      "'rejected': [(where, why)], 'rounded', 'assumptions': [what the importer assumed, e.g. "
+      "fractional seconds rounded, Wh for a missing uom], 'error': None or why the series cannot "
+      "be "
+      "read as consumption}], 'bills': [UtilityBill from usage summaries], 'issues', "
       "'ignored_resources'}. Raises ParseError for a malformed document.";
   m.def(
       "read_greenbutton",

@@ -120,3 +120,52 @@ def test_the_interval_is_inferred_from_the_timestamps_and_a_contradicting_one_is
     assert b.peak_demand_milli == 1000  # 1 kWh per hour is 1 kW, not the 4 kW a 15-minute guess gave
     with pytest.raises(ValueError, match="no two rows are closer than 3600"):
         energy.compute_bill(ts, wh, t, zone="UTC", start=0, end=86400, interval_seconds=900)
+
+
+def test_a_year_gives_twelve_monthly_bills_in_one_call_and_cycles_match(sce, office):
+    ts, wh = office
+    start, _ = _month(1)
+    _, end = _month(12)
+    bills = energy.compute_monthly_bills(ts, wh, sce.tariff, zone=LA, start=start, end=end)
+    assert len(bills) == 12
+    for month, (kwh, _kw, total) in PINNED.items():
+        assert Decimal(bills[month - 1].energy_milli) / 1000 == Decimal(kwh)
+        assert Decimal(bills[month - 1].total) == Decimal(total)
+    reads = [_month(m)[0] for m in range(1, 13)] + [end]
+    cycles = energy.compute_cycle_bills(ts, wh, sce.tariff, zone=LA, reads=reads)
+    assert [c.total for c in cycles] == [b.total for b in bills]
+    with pytest.raises(ValueError, match="is not after read"):
+        energy.compute_cycle_bills(ts, wh, sce.tariff, zone=LA, reads=[end, start])
+
+
+def test_a_coincident_peak_charge_bills_the_demand_in_the_published_hour():
+    # 24 hours of 100 kW, 300 kW in the hour from 17:00 local (00:00 UTC next day, PDT).
+    start = pd.Timestamp("2025-07-15", tz=LA)
+    ts = pd.date_range(start.tz_convert("UTC"), periods=24, freq="h").tz_localize(None).values
+    wh = np.full(24, 100_000, dtype="int64")
+    wh[17] = 300_000
+    t = energy.flat_energy_tariff("0.10").with_coincident_peak(
+        "system peak", [pd.Timestamp("2025-07-15 17:00", tz=LA).isoformat()], "8.50")
+    b = energy.compute_bill(ts, wh, t, zone=LA, start=start.isoformat(),
+                            end=(start + pd.Timedelta(days=1)).isoformat(), interval_seconds=3600)
+    # Hand computation: 300 kW x 8.50 = 2,550.00; energy 2,600 kWh x 0.10 = 260.00.
+    lines = energy.bill_lines_frame(b)
+    cp = lines[lines["kind"] == "coincident_peak"]
+    assert list(cp["amount"]) == [Decimal("2550.00")]
+    assert Decimal(b.total) == Decimal("2810.00")
+    assert b.unapplied == []
+    with pytest.raises(ValueError, match="has no peak hours"):
+        energy.flat_energy_tariff("0.10").with_coincident_peak("none", [], "1")
+
+
+def test_sub_wh_energy_in_mwh_is_billed_without_rounding_loss():
+    start = pd.Timestamp("2023-06-01", tz=LA)
+    ts = pd.date_range(start.tz_convert("UTC"), periods=720, freq="h").tz_localize(None).values
+    t = energy.flat_energy_tariff("0.12345")
+    kw = dict(zone=LA, start=start.isoformat(), end=(start + pd.Timedelta(days=30)).isoformat(),
+              interval_seconds=3600)
+    exact = energy.compute_bill(ts, np.full(720, 1_141_550, dtype="int64"), t, energy_per_wh=1000, **kw)
+    rounded = energy.compute_bill(ts, np.full(720, 1_142, dtype="int64"), t, **kw)
+    # 1.14155 kW x 720 h = 821.916 kWh x 0.12345 = 101.4655302 (hand computation)
+    assert Decimal(exact.total) == Decimal("101.47")
+    assert Decimal(rounded.total) == Decimal("101.51")

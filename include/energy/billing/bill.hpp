@@ -16,11 +16,11 @@
 namespace energy::billing {
 
 /**
- * Interval energy of one meter: struct-of-arrays, `energy[i]` Wh consumed in
- * `[start[i], start[i] + interval_seconds)`, UTC. `start` strictly ascending. `quality` is either
- * empty or one `energy::quality` bitmask per row (used by reconciliation to count estimated data).
- * Missing intervals are simply absent (the calculation counts them as coverage, never invents
- * them).
+ * Interval energy of one meter: struct-of-arrays, `energy[i]` Wh (or mWh, see `energy_per_wh`)
+ * consumed in `[start[i], start[i] + interval_seconds)`, UTC. `start` strictly ascending. `quality`
+ * is either empty or one `energy::quality` bitmask per row (used by reconciliation to count
+ * estimated data). Missing intervals are simply absent (the calculation counts them as coverage,
+ * never invents them).
  */
 struct interval_series {
   std::vector<epoch_seconds> start;
@@ -30,6 +30,15 @@ struct interval_series {
   /// starts (`resolved_interval`), never assumed. A stated length must be that smallest gap:
   /// hourly data said to be 15-minute would bill four times its demand, so it is refused.
   std::int32_t interval_seconds = 0;
+  /**
+   * Units of `energy` per Wh: 1 (Wh, the store's unit, the default) or 1000 (mWh). Whole Wh lose
+   * up to 0.5 Wh per interval, and the loss is systematic for a steady load that is not a whole
+   * number of Wh per interval (a 1.14155 kW load: 1,141.55 Wh per hour is stored as 1,142):
+   * 334.8 Wh over a 744-hour month. Give mWh to bill such data exactly: energy lines are priced
+   * from the exact mWh (their `quantity` and `bill::energy` are shown rounded to the Wh), demand
+   * is computed from the mWh and rounded to the W.
+   */
+  std::int32_t energy_per_wh = 1;
 
   [[nodiscard]] std::size_t size() const noexcept { return start.size(); }
 
@@ -41,8 +50,9 @@ struct interval_series {
   [[nodiscard]] static interval_series from_rows(const reading_rows& rows, const uuid& sensor,
                                                  std::int32_t interval_seconds);
 
-  /// @throws std::invalid_argument naming the first row that breaks the contract above, or when
-  /// `interval_seconds` contradicts the starts or cannot be inferred (fewer than two rows).
+  /// @throws std::invalid_argument naming the first row that breaks the contract above, when
+  /// `interval_seconds` contradicts the starts or cannot be inferred (fewer than two rows), or
+  /// when `energy_per_wh` is neither 1 nor 1000.
   void validate() const;
 
   /// `interval_seconds` when stated, else the smallest gap between consecutive starts.
@@ -50,10 +60,22 @@ struct interval_series {
   [[nodiscard]] std::int32_t resolved_interval() const;
 };
 
-enum class line_kind : std::uint8_t { fixed, energy, demand, flat_demand, minimum };
+enum class line_kind : std::uint8_t {
+  fixed,
+  energy,
+  demand,
+  flat_demand,
+  minimum,
+  coincident_peak
+};
 
-/// "fixed", "energy", "demand", "flat_demand", "minimum".
+/// "fixed", "energy", "demand", "flat_demand", "minimum", "coincident_peak".
 [[nodiscard]] const char* to_string(line_kind k) noexcept;
+
+/// True for the lines priced per kW of demand: demand, flat_demand and coincident_peak.
+[[nodiscard]] constexpr bool is_demand_charge(line_kind k) noexcept {
+  return k == line_kind::demand || k == line_kind::flat_demand || k == line_kind::coincident_peak;
+}
 
 /**
  * One line of a computed bill, with the inputs it used. `exact` is the amount in micro-dollars
@@ -62,7 +84,8 @@ enum class line_kind : std::uint8_t { fixed, energy, demand, flat_demand, minimu
  */
 struct bill_line {
   line_kind kind = line_kind::energy;
-  int period = -1;     ///< energy/demand/flat-demand period index; -1 for fixed/minimum
+  int period = -1;     ///< energy/demand/flat-demand period index, coincident-peak charge index;
+                       ///< -1 for fixed/minimum
   int tier = -1;       ///< tier index within the period; -1 for fixed/minimum
   milli quantity = 0;  ///< Wh (energy) or W (demand) priced on this line; 0 for fixed/minimum
   money rate;          ///< $/kWh, $/kW, or $/month / $/day for fixed/minimum
@@ -104,6 +127,10 @@ struct bill {
   std::int64_t intervals = 0;              ///< intervals starting in the period
   std::int64_t coverage_seconds = 0;
   std::vector<std::string> notes;  ///< approximations made (e.g. demand on a coarser window)
+  /// Charges that apply but are not in `total`, each with the reason: the tariff's own
+  /// `tariff::unapplied` list, and coincident-peak windows that the data cannot measure. Empty
+  /// means every charge of the tariff was applied; otherwise `total` is incomplete.
+  std::vector<std::string> unapplied;
 
   /// Coverage of the period by interval data, 0..1 (a statistic: double).
   [[nodiscard]] double coverage() const noexcept;
@@ -128,6 +155,8 @@ struct bill {
  * - flat demand: the maximum over the period, priced by the flat period of the local month; when a
  *   billing period spans two flat-demand seasons, each season's maximum is charged pro-rated by
  *   the share of the period's time in that season;
+ * - coincident peak: see `coincident_peak_charge` (the data interval must divide the window,
+ *   otherwise the charge is listed in `unapplied`, not priced);
  * - fixed and minimum charges: see `bill_options`; the minimum-charge line tops the bill up to the
  *   minimum when the sum of the other rounded lines is below it.
  *

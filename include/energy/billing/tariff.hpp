@@ -43,6 +43,37 @@ enum class charge_unit : std::uint8_t {
 };
 
 /**
+ * A coincident-peak demand charge: the utility or grid operator publishes, after the fact, the
+ * hours of its system peak (one a month, or e.g. the five of a year), and charges the building's
+ * own demand in those hours. For a billing period, the charge is
+ *
+ *   mean over the peak windows starting in the period of (Wh in the window × 3600 / window s)
+ *   × `price` ($/kW),
+ *
+ * so one listed hour bills the building's demand in that hour, and five listed hours bill the
+ * mean of the five (PJM-style 5CP). A billing period in which no listed window starts gets no
+ * coincident-peak line. A window without any interval data is left out of the mean and named in
+ * `bill::unapplied` (never counted as zero demand).
+ */
+struct coincident_peak_charge {
+  std::string name;                      ///< e.g. "transmission 5CP 2025"
+  std::vector<utc_seconds> peak_starts;  ///< start of each peak window, UTC, strictly ascending
+  std::int32_t window_seconds = 3'600;   ///< length of each peak window (1..86400)
+  money price;                           ///< $/kW
+  friend bool operator==(const coincident_peak_charge&, const coincident_peak_charge&) = default;
+};
+
+/**
+ * The UTC start of local hour `hour` (0..23) of local day `day` in `zone`: how a published
+ * "peak hour ending 17:00 on 2025-07-15" (hour 16) becomes an instant.
+ * @throws std::invalid_argument if `zone` is null, the day is invalid, the hour is outside
+ * 0..23, or the local hour does not exist (spring forward) or occurs twice (fall back): give the
+ * UTC instant then.
+ */
+[[nodiscard]] utc_seconds local_hour_start(const date::time_zone* zone, date::year_month_day day,
+                                           int hour);
+
+/**
  * A commercial electricity tariff: what the bill calculation prices. All times of use are in the
  * building's local time (the zone is given at calculation, not stored here: one tariff serves
  * buildings in several zones of a utility). Weekends are Saturday and Sunday; holidays are not
@@ -79,11 +110,24 @@ struct tariff {
   /// Demand is the highest average power over a block of this many minutes (URDB `demandwindow`).
   std::int32_t demand_window_minutes = 15;
 
+  /// Coincident-peak demand charges (see `coincident_peak_charge`); each needs its peak hours.
+  std::vector<coincident_peak_charge> coincident_peaks;
+
+  /**
+   * Charges of the source this model cannot apply (e.g. from URDB: coincident demand without
+   * its peak hours, net-billing export credits, ratchets, free-text adjustments), each with the
+   * reason. The bill calculation prices the rest and copies this list into every
+   * `bill::unapplied`, so a bill never looks complete when it is not.
+   */
+  std::vector<std::string> unapplied;
+
   /**
    * Checks the tariff is priceable: every schedule index names an existing period, every period
    * has at least one tier, tier maxima increase, demand window in 1..1440 minutes and a divisor
-   * of a day, and at least one charge (energy, demand or flat-demand period, fixed or minimum
-   * charge: an empty tariff would bill 0). @throws std::invalid_argument naming the first problem
+   * of a day, every coincident-peak charge has its peak hours (ascending) and a window of
+   * 1..86400 s, and at least one charge (energy, demand, flat-demand or coincident-peak, fixed or
+   * minimum charge: an empty tariff would bill 0). @throws std::invalid_argument naming the first
+   * problem
    * ("energy_weekday[6][13] = 5, but there are 5 energy periods").
    */
   void validate() const;

@@ -67,8 +67,9 @@ struct issue {
 
 /// ESPI ReadingType: what the values of a MeterReading mean.
 struct reading_type {
-  std::string href;                             ///< normalised self link ("" in bare documents)
-  std::int32_t uom = 0;                         ///< UnitSymbolKind (72 Wh, 42 m³, 169 therm, ...)
+  std::string href;        ///< normalised self link ("" in bare documents)
+  std::int32_t uom = 0;    ///< UnitSymbolKind (72 Wh, 42 m³, 169 therm, ...)
+  bool uom_stated = true;  ///< false: the file has no <uom> (see meter_reading::assumptions)
   std::int32_t power_of_ten_multiplier = 0;     ///< value × 10^this is in `uom`
   std::optional<std::int32_t> interval_length;  ///< seconds, if stated
   std::int32_t accumulation_behaviour = 0;      ///< 4 = deltaData (interval), 9 = summation, ...
@@ -130,6 +131,12 @@ struct meter_reading {
   std::string reading_type_href;  ///< the ReadingType its entry links, even when not in this file
   std::size_t interval_blocks = 0;
   interval_series readings;
+  /**
+   * What the importer assumed to read this series, one sentence each (also in document::issues):
+   * start/duration written with decimal fractions (rounded to the second), a ReadingType without
+   * <uom> read as Wh because its context is electricity energy. Empty when nothing was assumed.
+   */
+  std::vector<std::string> assumptions;
 };
 
 /// A quantity of an ESPI SummaryMeasurement.

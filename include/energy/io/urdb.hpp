@@ -11,6 +11,15 @@
 namespace energy::io {
 
 /**
+ * Tier maxima at or above this many kWh (energy) or kW (demand) are read as "no limit". URDB
+ * records write an unbounded tier as a huge number (1e14, 1e38, 9.99e+99) instead of omitting
+ * `max`; 1e9 kWh per billing period is about 1.4 GW sustained over a month, far above any single
+ * meter's real tier limit, and far below the sentinels seen in the database. Each such max is
+ * listed in `urdb_tariff::informational` with its path.
+ */
+inline constexpr double unlimited_tier_max = 1e9;
+
+/**
  * A tariff read from an OpenEI Utility Rate Database (URDB, API v7) record, with every field of
  * the record the tariff model does not price listed by name, so nothing is silently ignored.
  *

@@ -316,6 +316,7 @@ class parser {
     t.href = p.l.self;
     const auto n = p.node;
     t.uom = int32_child(n, "uom").value_or(0);
+    t.uom_stated = static_cast<bool>(child(n, "uom"));
     t.power_of_ten_multiplier = int32_child(n, "powerOfTenMultiplier").value_or(0);
     t.interval_length = int32_child(n, "intervalLength");
     if (t.interval_length && *t.interval_length <= 0) {
@@ -328,7 +329,6 @@ class parser {
     t.commodity = int32_child(n, "commodity").value_or(0);
     t.currency = int32_child(n, "currency").value_or(0);
     t.kind = int32_child(n, "kind").value_or(0);
-    if (!child(n, "uom")) report(n, "ReadingType has no <uom>: its values cannot be converted");
     return t;
   }
 
@@ -349,10 +349,25 @@ class parser {
     return t;
   }
 
+  /// Seconds of child `name`: an integer, or a decimal rounded to the second (reported).
+  std::optional<std::int64_t> seconds_child(pugi::xml_node parent, const char* name) {
+    const pugi::xml_node c = child(parent, name);
+    if (!c) return std::nullopt;
+    const auto v = detail::parse_seconds(c.child_value());
+    if (!v) {
+      report(c, fmt::format("not a number of seconds: '{}'", detail::trim(c.child_value())));
+      return std::nullopt;
+    }
+    if (v->rounded)
+      report(c, fmt::format("'{}' is not a whole number of seconds: rounded to {}",
+                            detail::trim(c.child_value()), v->value));
+    return v->value;
+  }
+
   std::optional<time_range> parse_interval(pugi::xml_node n) {
     if (!n) return std::nullopt;
-    const auto start = int_child(n, "start");
-    const auto duration = int_child(n, "duration");
+    const auto start = seconds_child(n, "start");
+    const auto duration = seconds_child(n, "duration");
     if (!start || !duration) {
       if (!child(n, "start") || !child(n, "duration"))
         report(n, "interval needs <start> and <duration>");
@@ -499,6 +514,7 @@ class parser {
                                    "link '{}' matches none)",
                                    mr.href, p.l.up));
       mr.usage_point = up;
+      if (mr.type && !mr.type->uom_stated) assume_uom(mr, p.node);
       doc_.meter_readings.push_back(std::move(mr));
     }
 
@@ -516,6 +532,37 @@ class parser {
     }
   }
 
+  /**
+   * A ReadingType without <uom>: electricity energy (commodity 1/2, or none on an electricity
+   * UsagePoint; kind 12 energy or none) is read as Wh, the unit every ESPI electricity energy
+   * series we know of uses, and said so; anything else stays raw (a gas series may be therms,
+   * m³ or ft³: no guess is safe).
+   */
+  void assume_uom(meter_reading& mr, pugi::xml_node where) {
+    auto& t = *mr.type;
+    const bool electricity_commodity = t.commodity == 1 || t.commodity == 2;
+    const bool electricity_point =
+        t.commodity == 0 && (!mr.usage_point || doc_.usage_points[*mr.usage_point].service_kind ==
+                                                    service::electricity);
+    const bool energy_kind = t.kind == 0 || t.kind == 12;
+    if ((electricity_commodity || electricity_point) && energy_kind) {
+      t.uom = uom::watt_hour;
+      const std::string what = fmt::format(
+          "ReadingType has no <uom>: assumed Wh (72) because {} and kind is {}; check the "
+          "magnitudes (x 10^{})",
+          electricity_commodity ? fmt::format("commodity {} is electricity", t.commodity)
+                                : std::string("its UsagePoint is electricity"),
+          t.kind == 0 ? std::string("not stated") : std::string("12 (energy)"),
+          t.power_of_ten_multiplier);
+      mr.assumptions.push_back(what);
+      report(where, what);
+    } else {
+      report(where, fmt::format("ReadingType has no <uom> and commodity {} / kind {} does not "
+                                "determine one: values stay raw, not converted",
+                                t.commodity, t.kind));
+    }
+  }
+
   // --- pass 2: interval blocks ----------------------------------------------------------------
   void parse_blocks() {
     if (blocks_.empty()) return;
@@ -527,10 +574,12 @@ class parser {
       const auto up = implicit_usage_point();
       doc_.usage_points[up].meter_readings.push_back(0);
       mr.usage_point = up;
+      if (mr.type && !mr.type->uom_stated) assume_uom(mr, reading_types_[0].node);
       doc_.meter_readings.push_back(std::move(mr));
     }
     href_map mr_self, mr_related;
     index_links(meter_readings_, mr_self, mr_related);
+    fixes.assign(doc_.meter_readings.size(), {});
     std::size_t total = 0;
     for (const auto& b : blocks_)
       total += static_cast<std::size_t>(std::distance(b.node.begin(), b.node.end()));
@@ -548,11 +597,36 @@ class parser {
       }
       auto& m = doc_.meter_readings[*mr];
       ++m.interval_blocks;
+      auto& fix = fixes[*mr];
       for (pugi::xml_node r = b.node.first_child(); r; r = r.next_sibling())
         if (r.type() == pugi::node_element && named(r, "IntervalReading"))
-          parse_reading(r, m.readings);
+          parse_reading(r, m.readings, fix);
+    }
+    for (std::size_t i = 0; i < fixes.size(); ++i) {
+      const auto& f = fixes[i];
+      if (f.decimal == 0) continue;
+      auto& m = doc_.meter_readings[i];
+      std::string what = fmt::format(
+          "{} IntervalReading start/duration value(s) were written as decimals (e.g. '{}')",
+          f.decimal, f.example);
+      what += f.rounded == 0
+                  ? "; all were whole seconds, read as such"
+                  : fmt::format(
+                        "; {} were not whole seconds and were rounded to the nearest second "
+                        "(half away from zero)",
+                        f.rounded);
+      m.assumptions.push_back(what);
+      report_at(fmt::format("{}: MeterReading {}", doc_.source, m.href), what);
     }
   }
+
+  /// Per meter reading: how many reading times were decimals, and how many of those were rounded.
+  struct seconds_fix {
+    std::size_t decimal = 0;
+    std::size_t rounded = 0;
+    std::string example;
+  };
+  std::vector<seconds_fix> fixes;
 
   static void reserve(interval_series& s, std::size_t n) {
     s.start.reserve(n);
@@ -564,7 +638,7 @@ class parser {
     s.espi_quality.reserve(n);
   }
 
-  void parse_reading(pugi::xml_node r, interval_series& s) {
+  void parse_reading(pugi::xml_node r, interval_series& s, seconds_fix& fix) {
     std::optional<std::int64_t> start, duration, value, cost;
     std::uint32_t flags = quality::good;
     std::int32_t espi_q = -1;
@@ -573,6 +647,18 @@ class parser {
       auto v = detail::parse_int(c.child_value());
       if (!v && !bad) bad = c;
       return v;
+    };
+    auto seconds = [&bad, &fix](pugi::xml_node c) -> std::optional<std::int64_t> {
+      const char* text = c.child_value();
+      if (auto v = detail::parse_int(text)) return v;  // the usual case: no decimal point
+      const auto v = detail::parse_seconds(text);
+      if (!v) {
+        if (!bad) bad = c;
+        return std::nullopt;
+      }
+      if (fix.decimal++ == 0) fix.example = std::string(detail::trim(text));
+      if (v->rounded) ++fix.rounded;
+      return v->value;
     };
     pugi::xml_node time_period;
     for (pugi::xml_node c = r.first_child(); c; c = c.next_sibling()) {
@@ -592,9 +678,9 @@ class parser {
               if (t.type() != pugi::node_element) continue;
               const char* tn = local_name(t.name());
               if (std::strcmp(tn, "start") == 0)
-                start = integer(t);
+                start = seconds(t);
               else if (std::strcmp(tn, "duration") == 0)
-                duration = integer(t);
+                duration = seconds(t);
             }
           }
           break;

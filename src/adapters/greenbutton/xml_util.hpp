@@ -66,6 +66,45 @@ inline std::optional<std::int64_t> parse_int(std::string_view s) noexcept {
   return neg ? -sv : sv;
 }
 
+/// Seconds written as an integer or a decimal ("1293868800", "1293868800.0", "899.999"), rounded
+/// half away from zero to the second. Real exports write fractional epoch seconds although ESPI
+/// says TimeType is a whole number of seconds.
+struct seconds_value {
+  std::int64_t value = 0;
+  bool decimal = false;  ///< written with a decimal point
+  bool rounded = false;  ///< the fraction was not zero: `value` is rounded
+};
+
+inline std::optional<seconds_value> parse_seconds(std::string_view s) noexcept {
+  s = trim(s);
+  const auto dot = s.find('.');
+  if (dot == std::string_view::npos) {
+    if (auto v = parse_int(s)) return seconds_value{*v, false, false};
+    return std::nullopt;
+  }
+  const std::string_view whole = s.substr(0, dot);
+  const std::string_view frac = s.substr(dot + 1);
+  if (frac.empty() || frac.size() > 18) return std::nullopt;
+  for (char c : frac)
+    if (c < '0' || c > '9') return std::nullopt;
+  const bool neg = !whole.empty() && whole.front() == '-';
+  auto w = (whole.empty() || whole == "-" || whole == "+") ? std::optional<std::int64_t>{0}
+                                                           : parse_int(whole);
+  if (!w) return std::nullopt;
+  const bool nonzero = frac.find_first_not_of('0') != std::string_view::npos;
+  std::int64_t v = *w;
+  if (frac.front() >= '5') {  // half away from zero: the first fraction digit decides
+    if (neg) {
+      if (v == INT64_MIN) return std::nullopt;
+      --v;
+    } else {
+      if (v == INT64_MAX) return std::nullopt;
+      ++v;
+    }
+  }
+  return seconds_value{v, true, nonzero};
+}
+
 /// ESPI hexBinary (DstRuleType): up to 8 hex digits.
 inline std::optional<std::uint32_t> parse_hex32(std::string_view s) noexcept {
   s = trim(s);

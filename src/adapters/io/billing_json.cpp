@@ -17,8 +17,7 @@ json bill_json(const billing::bill& b) {
     if (l.period >= 0) j["period"] = l.period;
     if (l.tier >= 0) j["tier"] = l.tier;
     if (l.kind == billing::line_kind::energy) j["kwh"] = format_milli(l.quantity);
-    if (l.kind == billing::line_kind::demand || l.kind == billing::line_kind::flat_demand)
-      j["kw"] = format_milli(l.quantity);
+    if (billing::is_demand_charge(l.kind)) j["kw"] = format_milli(l.quantity);
     j["rate"] = l.rate.to_exact_string();
     if (l.peak_at) j["peak_at"] = format_utc(*l.peak_at);
     j["basis"] = l.basis;
@@ -36,7 +35,8 @@ json bill_json(const billing::bill& b) {
          {"coverage_pct", std::round(10'000.0 * b.coverage()) / 100.0},
          {"lines", std::move(lines)},
          {"total", b.total.to_string()},
-         {"notes", b.notes}};
+         {"notes", b.notes},
+         {"unapplied", b.unapplied}};
   return j;
 }
 

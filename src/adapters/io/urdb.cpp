@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -22,7 +23,7 @@ using billing::rate_period;
 using billing::rate_tier;
 
 /// Descriptive URDB fields: read, listed as informational, never priced.
-constexpr std::array<std::string_view, 33> informational_fields{"label",
+constexpr std::array<std::string_view, 32> informational_fields{"label",
                                                                 "name",
                                                                 "utility",
                                                                 "eiaid",
@@ -53,7 +54,6 @@ constexpr std::array<std::string_view, 33> informational_fields{"label",
                                                                 "basicinformationcomments",
                                                                 "servicetype",
                                                                 "is_default",
-                                                                "dgrules",
                                                                 "latest_update"};
 
 class reader {
@@ -82,6 +82,43 @@ class reader {
     fail(path, "expected a number (quantity)");
   }
 
+  /**
+   * A tier `max` (kWh or kW). URDB writes "no limit" as a huge number (1e14, 1e38, 9.99e+99):
+   * any max at or above `unlimited_tier_max` is read as unbounded (nullopt) and its path recorded
+   * in `sentinels`. NaN, infinities, negative values and text that is not a number are refused.
+   */
+  std::optional<milli> read_tier_max(const json& v, const std::string& path,
+                                     std::vector<std::string>& sentinels) const {
+    double d = 0;
+    if (v.is_number()) {
+      d = v.get<double>();
+    } else if (v.is_string()) {
+      const auto text = v.get<std::string>();
+      if (auto q = parse_milli(text)) {
+        d = static_cast<double>(*q) / 1000.0;
+      } else {
+        const char* b = text.data();
+        const char* e = b + text.size();
+        const auto [end, ec] = std::from_chars(b, e, d);
+        if (ec != std::errc{} || end != e) fail(path, "expected a number (quantity)");
+      }
+    } else {
+      fail(path, "expected a number (quantity)");
+    }
+    if (!std::isfinite(d)) fail(path, fmt::format("{} is not a finite number", d));
+    if (d < 0) fail(path, fmt::format("{} is negative", d));
+    if (d >= unlimited_tier_max) {
+      sentinels.push_back(fmt::format("{} = {:g}: at or above {:g}, read as no limit", path, d,
+                                      unlimited_tier_max));
+      return std::nullopt;
+    }
+    if (v.is_string()) {
+      if (auto q = parse_milli(v.get<std::string>())) return *q;  // exact decimal text
+    }
+    if (auto q = to_milli(d)) return *q;
+    fail(path, "expected a number (quantity)");
+  }
+
   std::int64_t read_int(const json& v, const std::string& path, std::int64_t lo,
                         std::int64_t hi) const {
     if (v.is_number_integer()) {
@@ -100,7 +137,8 @@ class reader {
   /// `energyratestructure` / `demandratestructure` / `flatdemandstructure`.
   std::vector<rate_period> read_structure(const json& v, const std::string& name,
                                           const char* quantity_unit,
-                                          std::vector<std::string>& unsupported) const {
+                                          std::vector<std::string>& unsupported,
+                                          std::vector<std::string>& sentinels) const {
     if (!v.is_array()) fail(name, "expected an array of periods");
     std::vector<rate_period> out;
     for (std::size_t p = 0; p < v.size(); ++p) {
@@ -123,7 +161,7 @@ class reader {
           } else if (key == "adj") {
             rt.adj = read_money(value, fpath);
           } else if (key == "max") {
-            rt.max = read_quantity(value, fpath);
+            rt.max = read_tier_max(value, fpath, sentinels);
           } else if (key == "unit") {
             if (!value.is_string()) fail(fpath, "expected a string");
             if (value.get<std::string>() != quantity_unit)
@@ -139,6 +177,16 @@ class reader {
         if (!has_rate && !rt.adj.micros()) fail(tpath, "tier has neither rate nor adj");
         rp.tiers.push_back(rt);
       }
+      // A "no limit" max before the last tier makes the tiers after it unreachable: they can never
+      // price anything, so they are dropped and said so.
+      for (std::size_t k = 0; k + 1 < rp.tiers.size(); ++k)
+        if (!rp.tiers[k].max && period[k].contains("max") && !period[k].at("max").is_null()) {
+          sentinels.push_back(
+              fmt::format("{}[{}..{}]: unreachable after the no-limit max of tier {}, not priced",
+                          ppath, k + 1, rp.tiers.size() - 1, k));
+          rp.tiers.resize(k + 1);
+          break;
+        }
       // The last tier prices everything beyond the previous max: an explicit max there only bounds
       // the schedule's intent, so keep it but make sure earlier tiers increase.
       for (std::size_t k = 0; k + 1 < rp.tiers.size(); ++k)
@@ -176,7 +224,8 @@ class reader {
   /// schedule may be omitted only when there is a single period, and needs its structure.
   void read_tou(const json& rec, const std::string& prefix, const char* unit,
                 std::vector<rate_period>& periods, month_hour_schedule& weekday,
-                month_hour_schedule& weekend, std::vector<std::string>& unsupported) const {
+                month_hour_schedule& weekend, std::vector<std::string>& unsupported,
+                std::vector<std::string>& sentinels) const {
     const auto present = [&](const std::string& key) {
       return rec.contains(key) && !rec.at(key).is_null();
     };
@@ -187,7 +236,7 @@ class reader {
         if (present(key)) fail(structure, "missing, but " + key + " is present");
       return;
     }
-    periods = read_structure(rec.at(structure), structure, unit, unsupported);
+    periods = read_structure(rec.at(structure), structure, unit, unsupported, sentinels);
     month_hour_schedule* targets[2] = {&weekday, &weekend};
     for (std::size_t i = 0; i < 2; ++i) {
       if (present(schedules[i]))
@@ -222,15 +271,31 @@ class reader {
     t.utility = str("utility");
     t.label = str("label");
 
-    static constexpr std::array<std::string_view, 24> priced{
-        "energyratestructure", "energyweekdayschedule", "energyweekendschedule",
-        "demandratestructure", "demandweekdayschedule", "demandweekendschedule",
-        "flatdemandstructure", "flatdemandmonths",      "fixedchargefirstmeter",
-        "fixedchargeunits",    "fixedmonthlycharge",    "mincharge",
-        "minchargeunits",      "demandwindow",          "demandrateunit",
-        "flatdemandunit",      "fixedchargeeaaddl",     "demandratchetpercentage",
-        "energyattrs",         "demandattrs",           "usenetmetering",
-        "lookbackpercent",     "lookbackmonths",        "lookbackrange"};
+    static constexpr std::array<std::string_view, 25> priced{"energyratestructure",
+                                                             "energyweekdayschedule",
+                                                             "energyweekendschedule",
+                                                             "demandratestructure",
+                                                             "demandweekdayschedule",
+                                                             "demandweekendschedule",
+                                                             "flatdemandstructure",
+                                                             "flatdemandmonths",
+                                                             "fixedchargefirstmeter",
+                                                             "fixedchargeunits",
+                                                             "fixedmonthlycharge",
+                                                             "mincharge",
+                                                             "minchargeunits",
+                                                             "demandwindow",
+                                                             "demandrateunit",
+                                                             "flatdemandunit",
+                                                             "fixedchargeeaaddl",
+                                                             "demandratchetpercentage",
+                                                             "energyattrs",
+                                                             "demandattrs",
+                                                             "usenetmetering",
+                                                             "lookbackpercent",
+                                                             "lookbackmonths",
+                                                             "lookbackrange",
+                                                             "dgrules"};
     for (const auto& [key, value] : rec.items()) {
       if (std::find(priced.begin(), priced.end(), key) != priced.end()) continue;
       if (std::find(informational_fields.begin(), informational_fields.end(), key) !=
@@ -242,18 +307,24 @@ class reader {
         out.informational.push_back(key + " (null)");
         continue;
       }
-      out.unsupported.push_back(key + ": not modelled");
+      if (key.rfind("coincident", 0) == 0)
+        out.unsupported.push_back(
+            key +
+            ": coincident-peak demand is not applied from URDB: the record gives the $/kW but "
+            "not the utility's system-peak hours; add them as a tariff::coincident_peaks charge");
+      else
+        out.unsupported.push_back(key + ": not modelled");
     }
 
     // Energy and TOU demand: a rate structure with its weekday/weekend schedules.
     read_tou(rec, "energy", "kWh", t.energy_periods, t.energy_weekday, t.energy_weekend,
-             out.unsupported);
+             out.unsupported, out.informational);
     read_tou(rec, "demand", "kW", t.demand_periods, t.demand_weekday, t.demand_weekend,
-             out.unsupported);
+             out.unsupported, out.informational);
     // Flat demand.
     if (has("flatdemandstructure")) {
       t.flat_demand_periods = read_structure(rec.at("flatdemandstructure"), "flatdemandstructure",
-                                             "kW", out.unsupported);
+                                             "kW", out.unsupported, out.informational);
       if (has("flatdemandmonths")) {
         const json& m = rec.at("flatdemandmonths");
         if (!m.is_array() || m.size() != 12) fail("flatdemandmonths", "expected 12 integers");
@@ -365,6 +436,21 @@ class reader {
       out.unsupported.push_back(
           fmt::format("{}: free-text price attributes are not applied ({})", key, names));
     }
+    // Distributed-generation rules: only net metering (exports netted at the retail energy price,
+    // which is what negative intervals get here) is modelled. Net billing and buy-all-sell-all
+    // credit exports at a separate sell rate: a site that exports would be billed wrong.
+    if (has("dgrules")) {
+      const json& v = rec.at("dgrules");
+      if (!v.is_string()) fail("dgrules", "expected a string such as \"Net Metering\"");
+      const auto rule = v.get<std::string>();
+      if (rule == "Net Metering")
+        out.informational.push_back("dgrules (Net Metering)");
+      else
+        out.unsupported.push_back(fmt::format(
+            "dgrules = '{}': exports are credited at a sell rate, not netted at the retail price; "
+            "not modelled (negative intervals are netted at the energy price)",
+            rule));
+    }
     if (has("usenetmetering")) {
       const json& v = rec.at("usenetmetering");
       if (v.is_boolean() && v.get<bool>())
@@ -375,6 +461,8 @@ class reader {
         out.informational.push_back("usenetmetering");
     }
 
+    // The bill result names what the tariff cannot price (bill::unapplied).
+    t.unapplied = out.unsupported;
     try {
       t.validate();
     } catch (const std::invalid_argument& e) {
@@ -396,9 +484,21 @@ const json& select(const json& doc, std::string_view pointer, const reader& r) {
              fmt::format("no URDB record at this JSON pointer ({})", e.what()));
     }
   }
-  if (doc.is_object() && doc.contains("ElectricTariff") && doc.at("ElectricTariff").is_object() &&
-      doc.at("ElectricTariff").contains("urdb_response"))
-    return doc.at("ElectricTariff").at("urdb_response");
+  if (doc.is_object() && doc.contains("ElectricTariff")) {
+    const json& et = doc.at("ElectricTariff");
+    if (et.is_object() && et.contains("urdb_response") && !et.at("urdb_response").is_null())
+      return et.at("urdb_response");
+    // A REopt scenario that names its tariff (urdb_label, urdb_rate_name, blended rates) without
+    // the record: reading the scenario itself as a record would find no charges at all.
+    std::string keys;
+    if (et.is_object())
+      for (const auto& [k, unused] : et.items())
+        keys += (keys.empty() ? "" : ", ") + k;
+    r.fail("ElectricTariff",
+           fmt::format("no urdb_response record in this REopt scenario (it has: {}); fetch the "
+                       "URDB record it names and read that, or give a JSON pointer to a record",
+                       keys.empty() ? "nothing" : keys));
+  }
   if (doc.is_object() && doc.contains("items")) {
     const json& items = doc.at("items");
     if (!items.is_array() || items.size() != 1)

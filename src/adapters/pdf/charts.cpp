@@ -213,7 +213,10 @@ void bill_breakdown(canvas& c, box b, const std::vector<bill_part>& bills,
   for (const auto& p : bills) {
     for (const auto& l : p.bill.lines)
       for (std::size_t k = 0; k < kinds.size(); ++k)
-        if (l.kind == kinds[k]) sums[k] += l.amount;
+        // Coincident-peak demand is a demand charge: it joins the demand segment.
+        if (l.kind == kinds[k] || (l.kind == billing::line_kind::coincident_peak &&
+                                   kinds[k] == billing::line_kind::demand))
+          sums[k] += l.amount;
     total += p.bill.total;
   }
   const box bar{b.x, b.y + 22, b.w, 18};

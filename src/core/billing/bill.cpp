@@ -37,8 +37,9 @@ const month_hour_schedule& pick(const month_hour_schedule& weekday,
   return is_weekend ? weekend : weekday;
 }
 
-/// Adds `e` Wh at cumulative position `cum` to the tiers of `p` (see compute_bill's contract).
-void allocate(milli e, milli& cum, const rate_period& p, milli* acc) noexcept {
+/// Adds `e` (energy units, `u` per Wh) at cumulative position `cum` to the tiers of `p` (see
+/// compute_bill's contract); tier maxima are Wh.
+void allocate(milli e, milli& cum, const rate_period& p, milli* acc, std::int64_t u) noexcept {
   const auto& tiers = p.tiers;
   if (tiers.size() == 1) {
     acc[0] += e;
@@ -47,7 +48,7 @@ void allocate(milli e, milli& cum, const rate_period& p, milli* acc) noexcept {
   }
   if (e <= 0) {  // export: credited at the tier the position is in, and moves it back
     std::size_t k = 0;
-    while (k + 1 < tiers.size() && tiers[k].max && cum > *tiers[k].max)
+    while (k + 1 < tiers.size() && tiers[k].max && cum > *tiers[k].max * u)
       ++k;
     acc[k] += e;
     cum += e;
@@ -56,9 +57,9 @@ void allocate(milli e, milli& cum, const rate_period& p, milli* acc) noexcept {
   milli remaining = e;
   for (std::size_t k = 0; k < tiers.size() && remaining > 0; ++k) {
     const bool last = k + 1 == tiers.size();
-    if (!last && tiers[k].max && cum >= *tiers[k].max) continue;
+    if (!last && tiers[k].max && cum >= *tiers[k].max * u) continue;
     const milli take =
-        (last || !tiers[k].max) ? remaining : std::min(remaining, *tiers[k].max - cum);
+        (last || !tiers[k].max) ? remaining : std::min(remaining, *tiers[k].max * u - cum);
     acc[k] += take;
     cum += take;
     remaining -= take;
@@ -86,8 +87,13 @@ bool all_zero(const rate_period& p) noexcept {
                      [](const rate_tier& t) { return t.price() == money{}; });
 }
 
-std::string kwh(milli wh) {
-  return format_milli(wh);
+/// kWh text of `units` energy units (`u` per Wh): three decimals for Wh, six for mWh.
+std::string kwh(milli units, std::int64_t u) {
+  if (u == 1) return format_milli(units);
+  const milli whole = units / 1'000'000;
+  const milli frac = units % 1'000'000;
+  return fmt::format("{}{}.{:06}", units < 0 && whole == 0 ? "-" : "", whole,
+                     frac < 0 ? -frac : frac);
 }
 
 /// Calls fn(window_start, demand_W) for every clock-aligned block of `basis` seconds that
@@ -95,20 +101,21 @@ std::string kwh(milli wh) {
 template <class Fn>
 void for_each_window(const interval_series& d, std::size_t lo, std::size_t hi, std::int64_t basis,
                      Fn&& fn) {
+  const std::int64_t per_hour = basis * d.energy_per_wh;  // W = units x 3600 / (window s x u)
   std::int64_t current = std::numeric_limits<std::int64_t>::min();
   milli sum = 0;
   for (std::size_t i = lo; i < hi; ++i) {
     const std::int64_t w = local_clock::floor_div(d.start[i], basis);
     if (w != current) {
       if (current != std::numeric_limits<std::int64_t>::min())
-        fn(current * basis, muldiv_round(sum, 3600, basis));
+        fn(current * basis, muldiv_round(sum, 3600, per_hour));
       current = w;
       sum = 0;
     }
     sum += d.energy[i];
   }
   if (current != std::numeric_limits<std::int64_t>::min())
-    fn(current * basis, muldiv_round(sum, 3600, basis));
+    fn(current * basis, muldiv_round(sum, 3600, per_hour));
 }
 
 std::pair<std::size_t, std::size_t> rows_in(const interval_series& d, time_range period) {
@@ -142,6 +149,58 @@ std::string money_rate(money m) {
   return m.to_exact_string();
 }
 
+/// Adds one line per coincident-peak charge with a peak window starting in `period` (see
+/// `coincident_peak_charge`); what cannot be measured goes to `b.unapplied`.
+void coincident_peak_lines(const interval_series& data, const tariff& t, time_range period,
+                           std::int32_t interval, bill& b) {
+  for (std::size_t c = 0; c < t.coincident_peaks.size(); ++c) {
+    const auto& cp = t.coincident_peaks[c];
+    const auto first = std::lower_bound(cp.peak_starts.begin(), cp.peak_starts.end(), period.start);
+    const auto last = std::lower_bound(first, cp.peak_starts.end(), period.end);
+    if (first == last) continue;  // no peak of this charge falls in this billing period
+    const std::string label = cp.name.empty() ? fmt::format("coincident peak charge {}", c)
+                                              : fmt::format("coincident peak charge '{}'", cp.name);
+    if (interval > cp.window_seconds || cp.window_seconds % interval != 0) {
+      b.unapplied.push_back(fmt::format(
+          "{}: its {}-second peak windows cannot be measured from {}-second data; not charged",
+          label, cp.window_seconds, interval));
+      continue;
+    }
+    milli sum_w = 0;
+    std::int64_t measured = 0;
+    std::string hours;
+    for (auto it = first; it != last; ++it) {
+      const auto [lo, hi] = rows_in(data, {*it, *it + std::chrono::seconds{cp.window_seconds}});
+      if (lo == hi) {
+        b.unapplied.push_back(
+            fmt::format("{}: no interval data in the peak window starting {}: left out of the mean",
+                        label, format_utc(*it)));
+        continue;
+      }
+      milli wh = 0;
+      for (std::size_t i = lo; i < hi; ++i)
+        wh += data.energy[i];
+      const milli w = muldiv_round(wh, 3600, std::int64_t{cp.window_seconds} * data.energy_per_wh);
+      sum_w += w;
+      ++measured;
+      hours +=
+          fmt::format("{}{} {} kW", hours.empty() ? "" : ", ", format_utc(*it), format_milli(w));
+    }
+    if (measured == 0) continue;  // every window named in unapplied above
+    const milli demand = muldiv_round(sum_w, 1, measured);
+    bill_line l;
+    l.kind = line_kind::coincident_peak;
+    l.period = static_cast<int>(c);
+    l.quantity = demand;
+    l.rate = cp.price;
+    l.peak_at = *first;
+    l.exact = price_times(cp.price, demand);
+    l.basis = fmt::format("{} kW (mean of {} peak window(s): {}) x {} $/kW", format_milli(demand),
+                          measured, hours, money_rate(cp.price));
+    b.lines.push_back(std::move(l));
+  }
+}
+
 }  // namespace
 
 const char* to_string(line_kind k) noexcept {
@@ -156,6 +215,8 @@ const char* to_string(line_kind k) noexcept {
       return "flat_demand";
     case line_kind::minimum:
       return "minimum";
+    case line_kind::coincident_peak:
+      return "coincident_peak";
   }
   return "unknown";
 }
@@ -166,6 +227,9 @@ double bill::coverage() const noexcept {
 }
 
 void interval_series::validate() const {
+  if (energy_per_wh != 1 && energy_per_wh != 1000)
+    throw std::invalid_argument(fmt::format(
+        "interval_series: energy_per_wh = {}: must be 1 (Wh) or 1000 (mWh)", energy_per_wh));
   if (interval_seconds < 0)
     throw std::invalid_argument(fmt::format(
         "interval_series: interval_seconds = {} must be positive (or 0: inferred from the starts)",
@@ -268,6 +332,7 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
 
   bill b;
   b.period = period;
+  b.unapplied = t.unapplied;
   const auto [lo, hi] = rows_in(data, period);
   b.intervals = static_cast<std::int64_t>(hi - lo);
   b.coverage_seconds = std::min<std::int64_t>(b.intervals * interval, period.length().count());
@@ -277,19 +342,20 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
   for (std::size_t p = 0; p < t.energy_periods.size(); ++p)
     offset[p + 1] = offset[p] + t.energy_periods[p].tiers.size();
   std::vector<milli> energy_acc(offset.back(), 0);
-  milli cumulative = 0;
+  milli cumulative = 0;  // energy units (u per Wh)
+  const std::int64_t u = data.energy_per_wh;
   local_clock clock(zone);
   if (!t.energy_periods.empty()) {
     for (std::size_t i = lo; i < hi; ++i) {
       const auto slot = clock.at(data.start[i]);
       const auto p = pick(t.energy_weekday, t.energy_weekend, slot.weekend)[slot.month0][slot.hour];
-      allocate(data.energy[i], cumulative, t.energy_periods[p], energy_acc.data() + offset[p]);
+      allocate(data.energy[i], cumulative, t.energy_periods[p], energy_acc.data() + offset[p], u);
     }
   } else {
     for (std::size_t i = lo; i < hi; ++i)
       cumulative += data.energy[i];
   }
-  b.energy = cumulative;
+  b.energy = muldiv_round(cumulative, 1, u);
 
   // Demand on clock-aligned windows.
   std::int64_t basis = std::int64_t{t.demand_window_minutes} * 60;
@@ -358,20 +424,21 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
   // Energy lines.
   for (std::size_t p = 0; p < t.energy_periods.size(); ++p) {
     for (std::size_t k = 0; k < t.energy_periods[p].tiers.size(); ++k) {
-      const milli wh = energy_acc[offset[p] + k];
-      if (wh == 0) continue;
+      const milli units = energy_acc[offset[p] + k];
+      if (units == 0) continue;
       const auto& tier = t.energy_periods[p].tiers[k];
       bill_line l;
       l.kind = line_kind::energy;
       l.period = static_cast<int>(p);
       l.tier = static_cast<int>(k);
-      l.quantity = wh;
+      l.quantity = muldiv_round(units, 1, u);
       l.rate = tier.price();
-      l.exact = price_times(tier.price(), wh);
+      // $/kWh x units / (1000 u): priced from the exact energy, never from the rounded Wh.
+      l.exact = money::from_micros(muldiv_round(tier.price().micros(), units, 1000 * u));
       l.basis = tier.adj == money{}
-                    ? fmt::format("{} kWh x {} $/kWh", kwh(wh), money_rate(tier.rate))
-                    : fmt::format("{} kWh x ({} + adj {}) $/kWh", kwh(wh), money_rate(tier.rate),
-                                  money_rate(tier.adj));
+                    ? fmt::format("{} kWh x {} $/kWh", kwh(units, u), money_rate(tier.rate))
+                    : fmt::format("{} kWh x ({} + adj {}) $/kWh", kwh(units, u),
+                                  money_rate(tier.rate), money_rate(tier.adj));
       b.lines.push_back(std::move(l));
     }
   }
@@ -409,6 +476,8 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
     const auto share = flat_season_seconds(t, zone, period);
     demand_lines(line_kind::flat_demand, t.flat_demand_periods, flat, &share, secs);
   }
+
+  coincident_peak_lines(data, t, period, interval, b);
 
   money total;
   for (auto& l : b.lines) {

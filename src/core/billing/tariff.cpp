@@ -2,6 +2,7 @@
 #include <energy/billing/tariff.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <stdexcept>
 
@@ -58,14 +59,54 @@ void tariff::validate() const {
       1440 % demand_window_minutes != 0)
     throw std::invalid_argument(fmt::format(
         "demand_window_minutes = {}: must be 1..1440 and divide a day", demand_window_minutes));
+  for (std::size_t c = 0; c < coincident_peaks.size(); ++c) {
+    const auto& cp = coincident_peaks[c];
+    const std::string what = fmt::format("coincident_peaks[{}]{}", c,
+                                         cp.name.empty() ? std::string() : " '" + cp.name + "'");
+    if (cp.peak_starts.empty())
+      throw std::invalid_argument(
+          what + " has no peak hours: a coincident-peak charge cannot be billed without them");
+    if (cp.window_seconds <= 0 || cp.window_seconds > 86'400)
+      throw std::invalid_argument(
+          fmt::format("{}: window_seconds = {} must be 1..86400", what, cp.window_seconds));
+    for (std::size_t i = 1; i < cp.peak_starts.size(); ++i)
+      if (cp.peak_starts[i] <= cp.peak_starts[i - 1])
+        throw std::invalid_argument(
+            fmt::format("{}: peak_starts[{}] ({}) is not after the previous", what, i,
+                        format_utc(cp.peak_starts[i])));
+  }
   // A tariff without a single charge would bill $0 for any usage: almost surely a tariff that was
   // not read (an empty JSON object, a URDB record without rates), never a real one.
   if (energy_periods.empty() && demand_periods.empty() && flat_demand_periods.empty() &&
-      fixed_charge == money{} && minimum_charge == money{})
+      coincident_peaks.empty() && fixed_charge == money{} && minimum_charge == money{})
     throw std::invalid_argument(
         "tariff" + (name.empty() ? std::string() : " '" + name + "'") +
-        " has no charges (no energy, demand or flat-demand periods, fixed or minimum charge): it "
-        "would bill 0 for any usage");
+        " has no charges (no energy, demand, flat-demand or coincident-peak charge, fixed or "
+        "minimum charge): it would bill 0 for any usage" +
+        (unapplied.empty() ? std::string()
+                           : "; its source has charges this model cannot apply: " +
+                                 fmt::format("{}", fmt::join(unapplied, "; "))));
+}
+
+utc_seconds local_hour_start(const date::time_zone* zone, date::year_month_day day, int hour) {
+  if (zone == nullptr) throw std::invalid_argument("local_hour_start: zone is null");
+  if (!day.ok()) throw std::invalid_argument("local_hour_start: invalid date");
+  if (hour < 0 || hour > 23)
+    throw std::invalid_argument(fmt::format("local_hour_start: hour {} is outside 0..23", hour));
+  const auto local = date::local_days{day} + std::chrono::hours{hour};
+  const auto info = zone->get_info(local);
+  const auto text =
+      fmt::format("{:04}-{:02}-{:02} {:02}:00", static_cast<int>(day.year()),
+                  static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()), hour);
+  if (info.result == date::local_info::nonexistent)
+    throw std::invalid_argument(fmt::format(
+        "local_hour_start: {} does not exist in {} (clocks spring forward)", text, zone->name()));
+  if (info.result == date::local_info::ambiguous)
+    throw std::invalid_argument(
+        fmt::format("local_hour_start: {} occurs twice in {} (clocks fall back): give the UTC "
+                    "instant",
+                    text, zone->name()));
+  return std::chrono::time_point_cast<std::chrono::seconds>(zone->to_sys(local));
 }
 
 tariff flat_energy_tariff(money price_per_kwh) {

@@ -170,8 +170,7 @@ recommend::prices prices_of(const building& b, const std::vector<bill_part>& bil
     peak_kw_months += part.bill.peak_demand;
     for (const auto& l : part.bill.lines) {
       if (l.kind == billing::line_kind::energy) energy_charges += l.exact;
-      if (l.kind == billing::line_kind::demand || l.kind == billing::line_kind::flat_demand)
-        demand_charges += l.exact;
+      if (billing::is_demand_charge(l.kind)) demand_charges += l.exact;
     }
   }
   if (energy > 0) {

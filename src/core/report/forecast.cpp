@@ -87,8 +87,7 @@ std::optional<forecast_result> build_forecast(const building& b, const report_re
       money total;
       for (const auto& part : bills)
         for (const auto& l : part.bill.lines)
-          if (l.kind != billing::line_kind::demand && l.kind != billing::line_kind::flat_demand)
-            total += l.amount;
+          if (!billing::is_demand_charge(l.kind)) total += l.amount;
       f.expected_cost = total;
     } else {
       for (auto& n : bill_notes)

@@ -507,3 +507,39 @@ TEST_CASE("a tariff without any charge is refused instead of billing 0", "[billi
   fixed_only.fixed_charge = dollars("12.00");  // a meter fee alone is a real (if odd) tariff
   CHECK_NOTHROW(fixed_only.validate());
 }
+
+TEST_CASE("a 1.14155 kW flat load billed from mWh loses no money to Wh rounding",
+          "[billing][precision]") {
+  const auto z = la();
+  const auto from = local(z, 2023, 6, 1);
+  const auto to = local(z, 2023, 7, 1);  // 30 days = 720 hours
+  tariff t = flat_energy_tariff(dollars("0.12345"));
+  // Whole Wh, as the store keeps it: 1,141.55 Wh per hour is 1,142 Wh.
+  const auto wh = series(from, to, 3600, [](utc_seconds) { return milli{1'142}; });
+  // The same load in mWh: 1,141,550 mWh per hour.
+  auto mwh = series(from, to, 3600, [](utc_seconds) { return milli{1'141'550}; });
+  mwh.energy_per_wh = 1000;
+  const auto rounded = compute_bill(wh, t, z, {from, to});
+  const auto exact = compute_bill(mwh, t, z, {from, to});
+  // Hand computation: 1.14155 kW x 720 h = 821.916 kWh x 0.12345 $/kWh = 101.4655302 -> 101.47.
+  // From whole Wh: 822.240 kWh x 0.12345 = 101.505528 -> 101.51 (4 cents too much).
+  CHECK(exact.lines.at(0).exact == money::from_micros(101'465'530));
+  CHECK(exact.total == dollars("101.47"));
+  CHECK(rounded.total == dollars("101.51"));
+  CHECK(exact.energy == 821'916);  // Wh
+  CHECK(exact.lines[0].basis == "821.916000 kWh x 0.123450 $/kWh");
+  CHECK(exact.peak_demand == 1'142);  // 1,141.55 W shown to the W (half away from zero)
+
+  // Tier boundaries (Wh) apply to mWh exactly: 500 kWh at 0.10, the rest at 0.20.
+  tariff tiers = t;
+  tiers.energy_periods[0].tiers = {rate_tier{milli{500'000}, dollars("0.10"), money{}},
+                                   rate_tier{std::nullopt, dollars("0.20"), money{}}};
+  const auto b = compute_bill(mwh, tiers, z, {from, to});
+  // 500 kWh x 0.10 = 50.00; 321.916 kWh x 0.20 = 64.3832 -> 64.38; total 114.38.
+  REQUIRE(b.lines.size() == 2);
+  CHECK(b.lines[1].exact == money::from_micros(64'383'200));
+  CHECK(b.total == dollars("114.38"));
+
+  mwh.energy_per_wh = 10;
+  CHECK_THROWS_WITH(compute_bill(mwh, t, z, {from, to}), Catch::Contains("energy_per_wh = 10"));
+}

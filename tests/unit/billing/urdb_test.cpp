@@ -274,3 +274,92 @@ TEST_CASE("an out-of-range number in URDB JSON is a parse_error, never the JSON 
     }
   }
 }
+
+TEST_CASE("huge URDB tier maxima (1e14, 1e38) are read as no limit and listed", "[billing][urdb]") {
+  // Two tiers: 0.10 $/kWh up to 1,000 kWh, then 0.20 $/kWh with max 1e38 (URDB's "no limit").
+  const auto r = read_urdb(record(
+      R"("energyratestructure":[[{"rate":0.1,"max":1000,"unit":"kWh"},{"rate":0.2,"max":1e38,"unit":"kWh"}]],
+         "flatdemandstructure":[[{"rate":5,"max":1e14}]],"flatdemandmonths":[0,0,0,0,0,0,0,0,0,0,0,0])"));
+  const auto& t = r.tariff;
+  REQUIRE(t.energy_periods.at(0).tiers.size() == 2);
+  CHECK(t.energy_periods[0].tiers[0].max == milli{1'000'000});
+  CHECK_FALSE(t.energy_periods[0].tiers[1].max.has_value());
+  CHECK_FALSE(t.flat_demand_periods.at(0).tiers.at(0).max.has_value());
+  CHECK(mentions(r.informational, "energyratestructure[0][1].max = 1e+38"));
+  CHECK(mentions(r.informational, "flatdemandstructure[0][0].max = 1e+14"));
+  CHECK(r.complete());
+  // 3,000 kWh in one hour: 1,000 x 0.10 + 2,000 x 0.20 = 500.00 (hand-computed).
+  billing::interval_series s;
+  s.interval_seconds = 3600;
+  const auto z = find_zone("America/Chicago");
+  const auto from = z->to_sys(date::local_days{date::year{2024} / 3 / 5});
+  s.start = {to_epoch(from), to_epoch(from) + 3600};
+  s.energy = {3'000'000, 0};
+  billing::tariff energy_only = t;
+  energy_only.flat_demand_periods.clear();
+  energy_only.flat_demand_months = {};
+  const auto b = billing::compute_bill(s, energy_only, z, {from, from + std::chrono::hours{2}});
+  CHECK(b.total == dollars("500.00"));
+}
+
+TEST_CASE("a no-limit max before the last tier drops the unreachable tiers and says so",
+          "[billing][urdb]") {
+  const auto r = read_urdb(
+      record(R"("energyratestructure":[[{"rate":0.1,"max":"1e14"},{"rate":0.2,"max":5e15}]])"));
+  REQUIRE(r.tariff.energy_periods.at(0).tiers.size() == 1);
+  CHECK_FALSE(r.tariff.energy_periods[0].tiers[0].max.has_value());
+  CHECK(mentions(r.informational, "energyratestructure[0][1..1]: unreachable"));
+}
+
+TEST_CASE("tier maxima that are NaN, negative or text are refused naming the field",
+          "[billing][urdb]") {
+  CHECK_THROWS_WITH(
+      read_urdb(record(R"("energyratestructure":[[{"rate":0.1,"max":-5},{"rate":0.2}]])")),
+      Catch::Contains("energyratestructure[0][0].max: -5 is negative"));
+  CHECK_THROWS_WITH(
+      read_urdb(record(R"("energyratestructure":[[{"rate":0.1,"max":"NaN"},{"rate":0.2}]])")),
+      Catch::Contains("energyratestructure[0][0].max: nan is not a finite number"));
+  CHECK_THROWS_WITH(
+      read_urdb(record(R"("demandratestructure":[[{"rate":1,"max":"lots"},{"rate":2}]])")),
+      Catch::Contains("demandratestructure[0][0].max: expected a number (quantity)"));
+  CHECK_THROWS_WITH(
+      read_urdb(record(R"("demandratestructure":[[{"rate":1,"max":true},{"rate":2}]])")),
+      Catch::Contains("demandratestructure[0][0].max: expected a number (quantity)"));
+  CHECK_THROWS_AS(read_urdb(record(R"("energyratestructure":[[{"rate":0.1,"max":1e400}]])")),
+                  parse_error);
+}
+
+TEST_CASE("URDB charges the model cannot apply reach the bill's unapplied list",
+          "[billing][urdb]") {
+  const auto r = read_urdb(record(R"("coincidentratestructure":[[{"rate":3}]],
+    "coincidentrateschedule":[],"dgrules":"Net Billing Hourly")"));
+  CHECK(mentions(r.unsupported, "coincidentratestructure: coincident-peak demand is not applied"));
+  CHECK(mentions(r.unsupported, "dgrules = 'Net Billing Hourly'"));
+  CHECK(r.tariff.unapplied == r.unsupported);
+  const auto z = find_zone("America/New_York");
+  const auto from = z->to_sys(date::local_days{date::year{2025} / 1 / 6});
+  billing::interval_series s;
+  s.interval_seconds = 3600;
+  s.start = {to_epoch(from)};
+  s.energy = {1'000};
+  const auto b = billing::compute_bill(s, r.tariff, z, {from, from + std::chrono::hours{1}});
+  CHECK(b.total == dollars("0.10"));
+  CHECK(b.unapplied == r.unsupported);
+  CHECK(mentions(read_urdb(record(R"("dgrules":"Net Metering")")).informational,
+                 "dgrules (Net Metering)"));
+}
+
+TEST_CASE("a wrapper without its tariff record, or a record without charges, is refused",
+          "[billing][urdb]") {
+  CHECK_THROWS_WITH(read_urdb(R"({"Site":{"latitude":34},"ElectricTariff":{"urdb_label":"abc"}})",
+                              "scenario.json"),
+                    Catch::Contains("scenario.json: ElectricTariff: no urdb_response record") &&
+                        Catch::Contains("urdb_label"));
+  CHECK_THROWS_WITH(read_urdb(R"({"ElectricTariff":{"urdb_response":null}})"),
+                    Catch::Contains("ElectricTariff: no urdb_response record"));
+  CHECK_THROWS_WITH(read_urdb(R"({"items":[]})"),
+                    Catch::Contains("items: expected exactly one URDB record, found 0"));
+  CHECK_THROWS_WITH(read_urdb("{}", "empty.json"), Catch::Contains("has no charges"));
+  CHECK_THROWS_WITH(read_urdb(R"({"name":"x","coincidentratestructure":[[{"rate":3}]]})"),
+                    Catch::Contains("cannot apply: coincidentratestructure"));
+}

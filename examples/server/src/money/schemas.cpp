@@ -90,7 +90,9 @@ nlohmann::json schemas() {
   s["ComputedBill"] = {{"type", "object"},
                        {"description",
                         "The library's bill: period, kwh, peak_kw, lines with their inputs, total "
-                        "(cents), coverage_pct, notes. Money and quantities are decimal strings."},
+                        "(cents), coverage_pct, notes, unapplied (charges that apply but are not "
+                        "in the total, with the reason). Money and quantities are decimal "
+                        "strings."},
                        {"properties",
                         {{"period_start", str()},
                          {"period_end", str()},
@@ -98,7 +100,8 @@ nlohmann::json schemas() {
                          {"peak_kw", str()},
                          {"total", str()},
                          {"coverage_pct", {{"type", "number"}}},
-                         {"lines", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}};
+                         {"lines", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                         {"unapplied", {{"type", "array"}, {"items", str()}}}}}};
   s["PricedBill"] = {
       {"type", "object"},
       {"properties",
