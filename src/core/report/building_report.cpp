@@ -216,7 +216,9 @@ std::vector<recommend::recommendation> recommendations_for(
     try {
       const auto cp = baseline::fit_changepoint(
           periods, temps, baseline::changepoint_options::celsius(b.time_zone));
-      history.weather = recommend::weather_from(cp, temps, recommend::temperature_unit::celsius);
+      // With the periods it was fitted on, so that the weather rules see the fit's quality.
+      history.weather =
+          recommend::weather_from(cp, periods, temps, recommend::temperature_unit::celsius);
     } catch (const std::invalid_argument& e) {
       notes.push_back(fmt::format("no weather sensitivity for the recommendations: {}", e.what()));
     }
