@@ -59,6 +59,20 @@ recommendation make(recommendation_kind k, std::string title) {
   return r;
 }
 
+std::string implausible(const anomaly::operating_schedule& s) {
+  if (!s.detected) return "no operating schedule detected (and none declared)";
+  const auto hours = s.occupied_hours_per_week();
+  if (hours < 20 || hours > 140)
+    return fmt::format(
+        "the detected schedule has {} occupied hours a week (outside 20-140): not "
+        "an operating schedule",
+        hours);
+  for (const auto& d : s.days)
+    if (d.occupied && d.end_hour - d.start_hour >= 24)
+      return "the detected schedule has a day open around the clock: not an operating schedule";
+  return {};
+}
+
 namespace {
 
 money scaled(money m, double factor) {
@@ -206,7 +220,8 @@ void high_baseload(const context& c, std::vector<recommendation>& out) {
   if (!(day_kw > 0.0)) return;
   const double ratio = base_kw / day_kw;
   if (ratio <= c.o.max_night_to_day_ratio) return;
-  const auto sched = schedule_of(c);
+  auto sched = schedule_of(c);
+  if (!implausible(sched).empty()) sched.detected = false;  // use the fixed night/weekend hours
   const double target_kw = c.o.max_night_to_day_ratio * day_kw;
   const double delta_kw = base_kw - target_kw;
   // The measure: in every unoccupied interval, the load comes down by the excess base load
@@ -245,9 +260,8 @@ void high_baseload(const context& c, std::vector<recommendation>& out) {
 
 void after_hours(const context& c, std::vector<recommendation>& out) {
   const auto sched = schedule_of(c);
-  if (!sched.detected) {
-    c.skip("after_hours_operation",
-           "no operating schedule detected (and none declared): after-hours cannot be told apart");
+  if (const auto why = implausible(sched); !why.empty()) {
+    c.skip("after_hours_operation", why + ": after-hours cannot be told apart");
     return;
   }
   const auto events = anomaly::detect_after_hours(c.h.series, c.h.zone, sched);

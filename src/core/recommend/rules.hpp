@@ -54,6 +54,11 @@ void finish(const context& c, recommendation& r, std::span<const milli> modified
 
 recommendation make(recommendation_kind k, std::string title);
 
+/// Why a detected (or declared) schedule cannot serve as an operating schedule, or empty when it
+/// can: it must exist, have 20-140 occupied hours a week, and no day open around the clock (a
+/// building without a schedule can yield a "schedule" of one spike hour, or of 24-hour days).
+[[nodiscard]] std::string implausible(const anomaly::operating_schedule& s);
+
 void schedule_drift(const context& c, std::vector<recommendation>& out);
 void weather_rules(const context& c, std::vector<recommendation>& out);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -76,12 +77,12 @@ void schedule_drift(const context& c, std::vector<recommendation>& out) {
   const auto ref = c.h.declared_schedule ? *c.h.declared_schedule
                                          : anomaly::detect_schedule(part(ref_from, cut), c.h.zone);
   const auto recent = anomaly::detect_schedule(part(cut, n), c.h.zone);
-  if (!ref.detected || !recent.detected) {
-    c.skip("schedule_drift", fmt::format("no operating schedule detected in the {} window ({})",
-                                         ref.detected ? "recent" : "reference",
-                                         ref.detected ? recent_dates : ref_dates));
-    return;
-  }
+  for (const auto& [sched, window, dates] :
+       {std::tuple{&ref, "reference", &ref_dates}, std::tuple{&recent, "recent", &recent_dates}})
+    if (const auto why = implausible(*sched); !why.empty()) {
+      c.skip("schedule_drift", fmt::format("{} window ({}): {}", window, *dates, why));
+      return;
+    }
 
   // Each (weekday, hour): +1 operated now but not before, −1 operated before but not now.
   std::array<std::array<int, 24>, 7> change{};
