@@ -113,14 +113,17 @@ def check_recommend(db, building, ts, wh):
     assert len(ref) >= 2, "the reference fires rules on this year"
     assert [r["kind"] for r in out] == [r["kind"] for r in ref], (out, ref)
     for mine, theirs in zip(out, ref):
-        assert decimal.Decimal(str(mine["annual_saving_kwh"])) * 1000 == theirs["annual_saving_kwh_milli"]
-        assert decimal.Decimal(str(mine["annual_saving"])) == \
-            decimal.Decimal(theirs["annual_saving"]).quantize(decimal.Decimal("0.01"), decimal.ROUND_HALF_UP)
+        assert decimal.Decimal(str(mine["saving_kwh"])) * 1000 == theirs["saving_kwh_milli"]
+        for k in ("saving", "saving_low", "saving_high"):
+            assert decimal.Decimal(str(mine[k])) == \
+                decimal.Decimal(theirs[k]).quantize(decimal.Decimal("0.01"), decimal.ROUND_HALF_UP)
         assert mine["explanation"] == theirs["explanation"]
-    # No price anywhere: the money column is empty (null in JSON), never a made-up 0.00.
+        assert mine["basis"] == theirs["basis"] and mine["confidence"] == theirs["confidence"]
+        assert mine["per"] == ("year" if theirs["per_year"] else f"{theirs['coverage_days']:.0f} days")
+    # No price anywhere: the money columns are empty (null in JSON), never a made-up 0.00.
     bare = json.loads(run("recommend", "--building", building, "--from", "2016-01-01", "--to", "2017-01-01",
                           "--format", "json", db=db).stdout)
-    assert bare and all(r["annual_saving"] is None for r in bare), bare
+    assert bare and all(r["saving"] is None and r["saving_low"] is None for r in bare), bare
 
 
 def reference_temperatures_c():
