@@ -126,6 +126,31 @@ def check_recommend(db, building, ts, wh):
     assert bare and all(r["saving"] is None and r["saving_low"] is None for r in bare), bare
 
 
+def check_recommend_weather(db, building, temp_sensor, ts, wh):
+    """--temperature-sensor: the CLI fits the daily change-point model (degC, as stored) and checks
+    it; the same route through Python gives the same fit verdict and the same skipped reason."""
+    p = run("recommend", "--building", building, "--from", "2016-01-01", "--to", "2017-01-01",
+            "--energy-price", "0.115", "--temperature-sensor", temp_sensor, "--format", "json", db=db)
+    lo, hi = np.datetime64("2016-01-01T06:00:00", "ns"), np.datetime64("2017-01-01T06:00:00", "ns")
+    keep = (ts >= lo) & (ts < hi)
+    days = energy.local_day_totals(ts[keep], wh[keep] / 1000.0, zone=ZONE, interval_seconds=3600)
+    t_ts, t_c = reference_temperatures_c()
+    near = (t_ts >= lo - np.timedelta64(6, "h")) & (t_ts <= hi + np.timedelta64(6, "h"))
+    m = energy.fit_changepoint(days["start"], days["end"], days["kwh"], t_ts[near], t_c[near], zone=ZONE,
+                               celsius=True)
+    w = m.weather(t_ts[near], t_c[near], unit="C", start=days["start"], end=days["end"], kwh=days["kwh"])
+    ref = energy.analyse_recommendations(building, ts[keep], wh[keep], zone=ZONE, interval_seconds=3600,
+                                         floor_area_ft2=2400.0, primary_use="office", energy_price="0.115",
+                                         weather=w)
+    mine = json.loads(p.stdout)
+    assert [r["kind"] for r in mine] == [r["kind"] for r in ref["recommendations"]], (mine, ref)
+    weather_skips = [s["reason"] for s in ref["skipped"] if s["rule"] == "weather_sensitivity"]
+    if w["fit"]["passes"]:
+        assert not weather_skips
+    else:  # the library's reason, word for word, on the CLI's stderr
+        assert weather_skips and f"skipped weather_sensitivity: {weather_skips[0]}" in p.stderr, p.stderr
+
+
 def reference_temperatures_c():
     """The outdoor temperature CSV (degF) as the store keeps it: degC rounded to the milli-degree."""
     ts, c = [], []
@@ -293,6 +318,7 @@ def main():
                            input=feed, capture_output=True, text=True)
         assert p.returncode == 0 and " 0 rejected" in p.stdout, (p.stdout, p.stderr)
         check_baseline(db, building, temp_sensor, ts, wh, d)
+        check_recommend_weather(db, building, temp_sensor, ts, wh)
         check_forecast(db, building, ts, wh)
         check_reconcile(db, building, ts, wh)
         check_greenbutton(d)
