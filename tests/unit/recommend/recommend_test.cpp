@@ -407,3 +407,27 @@ TEST_CASE("a declared schedule is the reference for schedule drift when given", 
   CHECK(find(run(s, [&](auto& h) { h.declared_schedule = declared; }),
              recommendation_kind::schedule_drift) == nullptr);
 }
+
+TEST_CASE("a building without a weekly schedule gets no after-hours or drift claim",
+          "[recommend]") {
+  // Flat 30 kW around the clock with a one-hour 100 kW spike every Wednesday at 14:00: whatever
+  // the detector makes of it (nothing, or a one-hour "schedule"), it is not an operating schedule.
+  const auto spiky = office(jan1, 10 * 7, 3600, ny(), 30.0, 30.0, 8, 18, 0.02, 5,
+                            [](epoch_seconds, int wd, int hour, double kwh) {
+                              return wd == 2 && hour == 14 ? 100.0 : kwh;
+                            });
+  const auto result = analysed(spiky);
+  CHECK(find(result.recommendations, recommendation_kind::after_hours_operation) == nullptr);
+  CHECK(find(result.recommendations, recommendation_kind::schedule_drift) == nullptr);
+  CHECK(skipped_with(result, "after_hours_operation", "after-hours cannot be told apart"));
+  CHECK(skipped_with(result, "schedule_drift", "window"));
+
+  // A declared schedule is held to the same rule.
+  anomaly::operating_schedule one_hour;
+  one_hour.detected = true;
+  one_hour.occupied_level = 100000.0;
+  one_hour.unoccupied_level = 30000.0;
+  one_hour.days[2] = anomaly::day_schedule{true, 14, 15};
+  CHECK(skipped_with(analysed(spiky, [&](auto& h) { h.declared_schedule = one_hour; }),
+                     "after_hours_operation", "1 occupied hours a week"));
+}
