@@ -198,7 +198,12 @@ std::string saving_text(const recommendation& r) {
 }
 
 void high_baseload(const context& c, std::vector<recommendation>& out) {
-  if (around_the_clock(c.h.primary_use)) return;
+  if (around_the_clock(c.h.primary_use)) {
+    c.skip("high_baseload", fmt::format("primary use '{}' runs around the clock: a night/day "
+                                        "ratio says nothing about waste there",
+                                        c.h.primary_use));
+    return;
+  }
   std::vector<double> night, day, weekend;
   for (std::size_t i = 0; i < c.kw.size(); ++i) {
     const int hr = ad::local_hour(c.local[i]);

@@ -141,7 +141,10 @@ void weather_rules(const context& c, std::vector<recommendation>& out) {
                c.o.max_heating_balance_point_degf, true);
   balance_rule(w.cooling_balance_point_degf, w.cooling_slope_kwh_per_degf_day,
                c.o.min_cooling_balance_point_degf, false);
-  if (!c.h.floor_area_ft2 || *c.h.floor_area_ft2 <= 0.0) return;
+  if (!c.h.floor_area_ft2 || *c.h.floor_area_ft2 <= 0.0) {
+    c.skip("weather_sensitivity", "slope per floor area: no floor area");
+    return;
+  }
   const double k = *c.h.floor_area_ft2 / 1000.0;
   auto slope_rule = [&](const std::optional<double>& slope, const std::optional<double>& balance,
                         double limit, bool heating) {

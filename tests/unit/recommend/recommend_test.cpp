@@ -116,10 +116,11 @@ TEST_CASE("high baseload: the measure is priced through the bill engine, per obs
   CHECK_FALSE(r->measure.empty());
   CHECK(find(run(office(jan1, 8 * 7, 900, ny(), 100.0, 30.0)),
              recommendation_kind::high_baseload) == nullptr);
-  // A hospital's flat load is legitimate.
-  CHECK(find(run(office(jan1, 8 * 7, 900, ny(), 100.0, 60.0),
-                 [](auto& h) { h.primary_use = "hospital"; }),
-             recommendation_kind::high_baseload) == nullptr);
+  // A hospital's flat load is legitimate, and the result says why the rule did not run.
+  const auto hospital = analysed(office(jan1, 8 * 7, 900, ny(), 100.0, 60.0),
+                                 [](auto& h) { h.primary_use = "hospital"; });
+  CHECK(find(hospital.recommendations, recommendation_kind::high_baseload) == nullptr);
+  CHECK(skipped_with(hospital, "high_baseload", "'hospital' runs around the clock"));
 }
 
 TEST_CASE("a year of data gives per-year savings; the tariff's time-of-use prices them",
