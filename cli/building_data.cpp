@@ -99,4 +99,39 @@ billing::interval_series read_intervals(storage::store& db, const building_conte
   return out;
 }
 
+/// The building's load in kWh per interval (statistics start here: doubles).
+baseline::load_series load_of(const billing::interval_series& s) {
+  baseline::load_series load;
+  load.interval_seconds = s.interval_seconds;
+  load.ts = s.start;
+  load.kwh.reserve(s.size());
+  for (auto wh : s.energy)
+    load.kwh.push_back(static_cast<double>(wh) / 1000.0);
+  return load;
+}
+
+/// Outdoor temperature (°C as stored) from --temperature-sensor, which must be a temperature
+/// sensor of the building: a weather fit never guesses which sensor is outdoors.
+baseline::temperature_series outdoor_temperature(const args& a, storage::store& db,
+                                                 const building_context& bc, time_range range,
+                                                 std::string_view why) {
+  const auto text = a.get("temperature-sensor");
+  if (!text)
+    throw usage_error(fmt::format(
+        "missing required option --temperature-sensor (the outdoor temperature sensor of the "
+        "building; {})",
+        why));
+  const auto id = uuid::try_parse(*text);
+  if (!id) throw usage_error("--temperature-sensor: '" + *text + "' is not a UUID");
+  const auto s = db.get_sensor(*id);
+  if (!s || s->building_id != bc.b.id)
+    throw std::runtime_error("sensor " + *text + " not found in building " + bc.b.id.to_string());
+  if (s->type != sensor_type::temperature)
+    throw usage_error("--temperature-sensor " + *text + " is a " + std::string(to_string(s->type)) +
+                      " sensor, not a temperature sensor");
+  // A margin either side so the gap rule can interpolate the first and last hours.
+  const time_range wider{range.start - std::chrono::hours(6), range.end + std::chrono::hours(6)};
+  return baseline::temperature_from_readings(db.read_readings(s->id, wider), s->id);
+}
+
 }  // namespace energy::cli

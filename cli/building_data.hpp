@@ -5,6 +5,7 @@
 
 #include "args.hpp"
 
+#include <energy/baseline/series.hpp>
 #include <energy/billing/bill.hpp>
 #include <energy/model.hpp>
 #include <energy/storage/store.hpp>
@@ -12,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace energy::cli {
@@ -43,5 +45,17 @@ struct building_context {
                                                       const building_context& bc,
                                                       const std::vector<sensor>& meters,
                                                       time_range range);
+
+/// The building's load in kWh per interval (statistics start here: doubles).
+[[nodiscard]] baseline::load_series load_of(const billing::interval_series& s);
+
+/// Outdoor temperature (°C as stored) of --temperature-sensor over `range` (plus 6 h either side),
+/// which must be a temperature sensor of the building. @throws usage_error when the option is
+/// missing (naming `why` it is needed), not a UUID or not a temperature sensor;
+/// std::runtime_error when the sensor is not the building's.
+[[nodiscard]] baseline::temperature_series outdoor_temperature(const args& a, storage::store& db,
+                                                               const building_context& bc,
+                                                               time_range range,
+                                                               std::string_view why);
 
 }  // namespace energy::cli

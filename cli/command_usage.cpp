@@ -52,18 +52,23 @@ constexpr const char* recommend_usage =
     R"(usage: energy recommend --building ID --from DATE --to DATE [options]
 
 Efficiency recommendations (high base load, after-hours operation, schedule drift, peak demand,
-energy use intensity against the ENERGY STAR median of the building's --use) from the electricity
-history in [--from, --to), ranked by estimated annual money saving, then kWh. Each carries the
-evidence that made it fire. Fewer than 28 days of history: no recommendations.
+weather sensitivity, energy use intensity against the ENERGY STAR median of the building's --use)
+from the electricity history in [--from, --to). Each rule applies its measure to the building's
+own series; the saving is the bill of the measured series minus the bill of the modified one under
+--tariff (or the flat prices: the basis column says which). Per year only from 365 days of data,
+else per observed period (the per column). Ranked by realisable money (saving_low). Each carries
+its evidence, a 90 % band and a confidence; stderr lists the rules that could not run, and why.
 
   --building ID        the building (zone, floor area and primary use come from it)
   --from DATE          first local date of the history (YYYY-MM-DD, the building's zone)
   --to DATE            first local date NOT included (half-open)
-  --energy-price P     price per kWh for the money saving (default: the building's --flat-rate)
-  --demand-price P     price per kW of monthly peak demand (default: none)
+  --tariff FILE        URDB tariff JSON: savings are bill differences under it (TOU, tiers, demand)
+  --energy-price P     flat price per kWh when no --tariff (default: the building's --flat-rate)
+  --demand-price P     flat price per kW of monthly peak demand when no --tariff (default: none)
+  --temperature-sensor ID  the building's outdoor temperature: enables the weather rules
   --sensor ID          one meter of the building instead of all active electricity meters
   --format F           table (default), csv or json
-Without any price the annual_saving column is empty (kWh savings only), never 0.00.
+Without any price the money columns are empty (kWh savings only), never 0.00.
 Exit: 0 ok (also when nothing fires), 1 not found, 2 usage.
 )";
 

@@ -131,14 +131,42 @@ def check_recommend(db, building, ts, wh):
     assert len(ref) >= 2, "the reference fires rules on this year"
     assert [r["kind"] for r in out] == [r["kind"] for r in ref], (out, ref)
     for mine, theirs in zip(out, ref):
-        assert decimal.Decimal(str(mine["annual_saving_kwh"])) * 1000 == theirs["annual_saving_kwh_milli"]
-        assert decimal.Decimal(str(mine["annual_saving"])) == \
-            decimal.Decimal(theirs["annual_saving"]).quantize(decimal.Decimal("0.01"), decimal.ROUND_HALF_UP)
+        assert decimal.Decimal(str(mine["saving_kwh"])) * 1000 == theirs["saving_kwh_milli"]
+        for k in ("saving", "saving_low", "saving_high"):
+            assert decimal.Decimal(str(mine[k])) == \
+                decimal.Decimal(theirs[k]).quantize(decimal.Decimal("0.01"), decimal.ROUND_HALF_UP)
         assert mine["explanation"] == theirs["explanation"]
-    # No price anywhere: the money column is empty (null in JSON), never a made-up 0.00.
+        assert mine["basis"] == theirs["basis"] and mine["confidence"] == theirs["confidence"]
+        assert mine["per"] == ("year" if theirs["per_year"] else f"{theirs['coverage_days']:.0f} days")
+    # No price anywhere: the money columns are empty (null in JSON), never a made-up 0.00.
     bare = json.loads(run("recommend", "--building", building, "--from", "2016-01-01", "--to", "2017-01-01",
                           "--format", "json", db=db).stdout)
-    assert bare and all(r["annual_saving"] is None for r in bare), bare
+    assert bare and all(r["saving"] is None and r["saving_low"] is None for r in bare), bare
+
+
+def check_recommend_weather(db, building, temp_sensor, ts, wh):
+    """--temperature-sensor: the CLI fits the daily change-point model (degC, as stored) and checks
+    it; the same route through Python gives the same fit verdict and the same skipped reason."""
+    p = run("recommend", "--building", building, "--from", "2016-01-01", "--to", "2017-01-01",
+            "--energy-price", "0.115", "--temperature-sensor", temp_sensor, "--format", "json", db=db)
+    lo, hi = np.datetime64("2016-01-01T06:00:00", "ns"), np.datetime64("2017-01-01T06:00:00", "ns")
+    keep = (ts >= lo) & (ts < hi)
+    days = energy.local_day_totals(ts[keep], wh[keep] / 1000.0, zone=ZONE, interval_seconds=3600)
+    t_ts, t_c = reference_temperatures_c()
+    near = (t_ts >= lo - np.timedelta64(6, "h")) & (t_ts <= hi + np.timedelta64(6, "h"))
+    m = energy.fit_changepoint(days["start"], days["end"], days["kwh"], t_ts[near], t_c[near], zone=ZONE,
+                               celsius=True)
+    w = m.weather(t_ts[near], t_c[near], unit="C", start=days["start"], end=days["end"], kwh=days["kwh"])
+    ref = energy.analyse_recommendations(building, ts[keep], wh[keep], zone=ZONE, interval_seconds=3600,
+                                         floor_area_ft2=2400.0, primary_use="office", energy_price="0.115",
+                                         weather=w)
+    mine = json.loads(p.stdout)
+    assert [r["kind"] for r in mine] == [r["kind"] for r in ref["recommendations"]], (mine, ref)
+    weather_skips = [s["reason"] for s in ref["skipped"] if s["rule"] == "weather_sensitivity"]
+    if w["fit"]["passes"]:
+        assert not weather_skips
+    else:  # the library's reason, word for word, on the CLI's stderr
+        assert weather_skips and f"skipped weather_sensitivity: {weather_skips[0]}" in p.stderr, p.stderr
 
 
 def reference_temperatures_c():
@@ -309,6 +337,7 @@ def main():
                            input=feed, capture_output=True, text=True)
         assert p.returncode == 0 and " 0 rejected" in p.stdout, (p.stdout, p.stderr)
         check_baseline(db, building, temp_sensor, ts, wh, d)
+        check_recommend_weather(db, building, temp_sensor, ts, wh)
         check_forecast(db, building, ts, wh)
         check_reconcile(db, building, ts, wh)
         check_greenbutton(d)

@@ -94,16 +94,19 @@ for _, a in anomalies[anomalies.kind == "baseline_deviation"].iterrows():
 ax.set_ylabel("kWh per day"); ax.legend(); plt.tight_layout(); plt.close(fig)"""),
     new_markdown_cell("""## Daily change-point model and efficiency recommendations
 
-The change-point model's weather sensitivity (balance point, slope, degree-days of a typical year)
-is the recommendation engine's `weather` input: `model.weather(...)` computes it."""),
+The change-point model's weather sensitivity (balance point, slope, daily temperatures, and the fit's
+quality check when given the usage periods) is the recommendation engine's `weather` input:
+`model.weather(...)` computes it. Each saving is a bill difference (measured vs the measure applied)."""),
     new_code_cell("""day_totals = energy.local_day_totals(ts, kwh, zone=ZONE)
 temp_f = temps["tempF"].to_numpy(dtype="float64")
 cp = energy.fit_changepoint(day_totals["start"], day_totals["end"], day_totals["kwh"], temp_ts, temp_f, zone=ZONE)
-weather = cp.weather(temp_ts, temp_f)
-print(cp.kind, {k: round(v, 2) for k, v in weather.items() if v is not None})
-recs = energy.recommend(building.id, ts, wh, zone=ZONE, interval_seconds=3600, primary_use="office",
-                        energy_price="0.115", weather=weather)
-pd.DataFrame([{k: r[k] for k in ("kind", "title", "annual_saving_kwh_milli", "annual_saving")} for r in recs])"""),
+weather = cp.weather(temp_ts, temp_f, start=day_totals["start"], end=day_totals["end"], kwh=day_totals["kwh"])
+print(cp.kind, {k: round(v, 2) for k, v in weather.items() if isinstance(v, float)}, "fit passes:", weather["fit"]["passes"])
+result = energy.analyse_recommendations(building.id, ts, wh, zone=ZONE, interval_seconds=3600, primary_use="office",
+                                        energy_price="0.115", weather=weather)
+print(result["basis"], "| skipped:", [(s["rule"], s["reason"]) for s in result["skipped"]])
+pd.DataFrame([{k: r[k] for k in ("kind", "title", "saving_kwh_milli", "saving", "saving_low", "saving_high",
+                                 "per_year", "confidence")} for r in result["recommendations"]])"""),
     new_markdown_cell("""## A bill under a URDB tariff, and a reconciliation against the utility's billing periods
 
 The tariff is the SCE GS-2 TOU B record from the REopt sample (a California commercial tariff, priced

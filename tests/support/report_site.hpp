@@ -40,7 +40,7 @@ inline double outdoor_c(epoch_seconds t) {
 /// Writes the office building's readings in [from, to) except `skip` (a gap), and aggregates.
 inline uuid add_office(report_site& s, const std::string& name, const char* zone, std::int64_t sqft,
                        utc_seconds from, utc_seconds to, time_range skip = {}, double scale = 1.0,
-                       std::uint64_t seed = 1) {
+                       std::uint64_t seed = 1, double base_kw = 40.0) {
   building b;
   b.id = uuid::v7();
   b.tenant_id = s.tenant_id;
@@ -76,7 +76,7 @@ inline uuid add_office(report_site& s, const std::string& name, const char* zone
     const auto hour = std::chrono::duration_cast<std::chrono::hours>(l - day).count();
     const bool open = wd < 5 && hour >= 8 && hour < 18;
     const double temp = outdoor_c(ts);
-    double kw = 40.0 + (open ? 80.0 : 0.0) + 4.0 * std::max(0.0, temp - 18.0);
+    double kw = base_kw + (open ? 80.0 : 0.0) + 4.0 * std::max(0.0, temp - 18.0);
     kw *= scale * (0.97 + 0.06 * static_cast<double>(g() >> 11) * 0x1.0p-53);
     rows.push_back(e.id, ts, static_cast<milli>(std::llround(kw * 250.0)));  // Wh in 15 min
     if (ts % 3600 == 0) rows.push_back(t.id, ts, static_cast<milli>(std::llround(temp * 1000.0)));

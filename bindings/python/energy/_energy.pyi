@@ -165,8 +165,10 @@ class ChangepointModel:
     observations: int
     parameters: int
     def predict(self, start: Times, end: Times, temperature_ts: Times, temperature: Floats) -> Prediction: ...
-    def weather(self, temperature_ts: Times, temperature: Floats, unit: str = "F") -> dict[str, Optional[float]]:
-        """The `weather=` input of `recommend` (degF units), with annual degree-days from local daily means."""
+    def weather(self, temperature_ts: Times, temperature: Floats, unit: str = "F", start: Optional[Times] = None,
+                end: Optional[Times] = None, kwh: Optional[Floats] = None) -> dict[str, Any]:
+        """The `weather=` input of `recommend` (degF units): annual degree-days and the local daily means; with the
+        usage periods (start, end, kwh) also `fit`, the quality check the weather rules require."""
         ...
     def to_json(self) -> str: ...
     @staticmethod
@@ -318,6 +320,11 @@ def parse_greenbutton(xml: str, source: str = "<greenbutton>") -> dict[str, Any]
 # --- recommendations -----------------------------------------------------------------------------
 def recommend(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str, interval_seconds: Optional[int] = None,
               floor_area_ft2: Optional[float] = None, primary_use: str = "", energy_price: Optional[Money] = None,
-              demand_price: Optional[Money] = None, weather: Optional[dict[str, float]] = None,
-              schedule: Optional[OperatingSchedule] = None) -> list[dict[str, Any]]: ...
+              demand_price: Optional[Money] = None, weather: Optional[dict[str, Any]] = None,
+              schedule: Optional[OperatingSchedule] = None, tariff: Optional[Tariff] = None) -> list[dict[str, Any]]: ...
+def analyse_recommendations(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str,
+              interval_seconds: Optional[int] = None, floor_area_ft2: Optional[float] = None, primary_use: str = "",
+              energy_price: Optional[Money] = None, demand_price: Optional[Money] = None,
+              weather: Optional[dict[str, Any]] = None, schedule: Optional[OperatingSchedule] = None,
+              tariff: Optional[Tariff] = None) -> dict[str, Any]: ...
 def find_eui_benchmark(primary_use: str) -> Optional[dict[str, Any]]: ...

@@ -289,14 +289,22 @@ void bind_baseline(pyb::module_& m) {
       .def(
           "weather",
           [](const bl::changepoint_model& model, const pyb::array& temperature_ts,
-             const pyb::handle& temperature, const std::string& unit) {
+             const pyb::handle& temperature, const std::string& unit, const pyb::object& start,
+             const pyb::object& end, const pyb::object& kwh) {
             if (unit != "F" && unit != "C")
               throw pyb::value_error("unit: '" + unit + "' (accepted: 'F', 'C')");
             const auto temps = temps_of(temperature_ts, temperature);
+            const auto u = unit == "C" ? recommend::temperature_unit::celsius
+                                       : recommend::temperature_unit::fahrenheit;
+            const bool with_periods = !start.is_none() || !end.is_none() || !kwh.is_none();
+            if (with_periods && (start.is_none() || end.is_none() || kwh.is_none()))
+              throw pyb::value_error("start, end and kwh (the usage periods) go together");
             const auto w =
-                recommend::weather_from(model, temps,
-                                        unit == "C" ? recommend::temperature_unit::celsius
-                                                    : recommend::temperature_unit::fahrenheit);
+                with_periods
+                    ? recommend::weather_from(
+                          model, periods_of(start.cast<pyb::array>(), end.cast<pyb::array>(), kwh),
+                          temps, u)
+                    : recommend::weather_from(model, temps, u);
             pyb::dict d;
             d["base_load_kwh_per_day"] = w.base_load_kwh_per_day;
             d["heating_slope_kwh_per_degf_day"] = w.heating_slope_kwh_per_degf_day;
@@ -307,13 +315,38 @@ void bind_baseline(pyb::module_& m) {
             d["annual_cdd_degf"] = w.annual_cdd_degf;
             d["heating_days_per_year"] = w.heating_days_per_year;
             d["cooling_days_per_year"] = w.cooling_days_per_year;
+            std::vector<std::int64_t> days;
+            std::vector<double> means;
+            for (const auto& x : w.daily) {
+              days.push_back(x.local_day);
+              means.push_back(x.mean_degf);
+            }
+            d["daily_local_day"] = days;
+            d["daily_mean_degf"] = means;
+            if (w.fit) {
+              pyb::dict f;
+              f["passes"] = w.fit->passes;
+              f["cv_rmse"] = w.fit->cv_rmse;
+              f["nmbe"] = w.fit->nmbe;
+              f["r_squared"] = w.fit->r_squared;
+              f["observations"] = w.fit->observations;
+              f["rules"] = w.fit->rules;
+              f["failure"] = w.fit->failure;
+              d["fit"] = f;
+            } else {
+              d["fit"] = pyb::none();
+            }
             return d;
           },
           pyb::arg("temperature_ts"), pyb::arg("temperature"), pyb::arg("unit") = "F",
+          pyb::arg("start") = pyb::none(), pyb::arg("end") = pyb::none(),
+          pyb::arg("kwh") = pyb::none(),
           "The `weather=` input of energy.recommend: the model's slopes and balance points (in "
-          "degF units) with annual degree-days and days beyond each balance point from the local "
-          "daily mean temperatures (scaled to 365.25 days). unit: 'F' or 'C', the unit the model "
-          "was fitted in.")
+          "degF units), annual degree-days and days beyond each balance point from the local "
+          "daily mean temperatures (scaled to 365.25 days), those daily means (daily_local_day, "
+          "daily_mean_degf), and, when the usage periods the model was fitted on are given "
+          "(start, end, kwh), `fit`: the quality check the weather rules require (else None). "
+          "unit: 'F' or 'C', the unit the model was fitted in.")
       .def("to_json", [](const bl::changepoint_model& x) { return io::to_json(x); })
       .def_static(
           "from_json", [](const std::string& j) { return io::changepoint_model_from_json(j); },

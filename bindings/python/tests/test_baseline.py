@@ -214,10 +214,23 @@ def test_change_point_weather_input_matches_pandas_degree_days_and_feeds_recomme
     assert w["heating_slope_kwh_per_degf_day"] is None and w["annual_hdd_degf"] == 0  # cooling-only
     with pytest.raises(ValueError, match="unit"):
         m.weather(tts, tv, unit="K")
-    # It is what energy.recommend takes.
+    assert w["fit"] is None and len(w["daily_mean_degf"]) == len(day_mean)
+    # With the usage periods it was fitted on, the fit is checked against the library's rules.
+    checked = m.weather(tts, tv, start=days["start"], end=days["end"], kwh=days["kwh"])
+    # This synthetic building's daily use scatters more than Guideline 14 allows (CV(RMSE) ~34 %):
+    # the check fails, names the rule, and the weather rules then say so instead of claiming.
+    fit = checked["fit"]
+    assert "Guideline 14" in fit["rules"] and fit["observations"] > 700
+    assert fit["passes"] is False and fit["cv_rmse"] > 0.3 and "CV(RMSE)" in fit["failure"], fit
     wh = np.round(kwh * 1000).astype("int64")
-    energy.recommend("01a21a00-0000-7000-8000-000000000001", ts, wh, zone=ZONE, interval_seconds=3600,
-                     weather=w)
+    failed = energy.analyse_recommendations("01a21a00-0000-7000-8000-000000000001", ts, wh, zone=ZONE,
+                                            interval_seconds=3600, weather=checked)
+    assert any(s["rule"] == "weather_sensitivity" and "change-point fit failed: CV(RMSE)" in s["reason"]
+               for s in failed["skipped"]), failed["skipped"]
+    unchecked = energy.analyse_recommendations("01a21a00-0000-7000-8000-000000000001", ts, wh, zone=ZONE,
+                                               interval_seconds=3600, weather=w)
+    assert any(s["rule"] == "weather_sensitivity" and "quality is unknown" in s["reason"]
+               for s in unchecked["skipped"])
 
 
 def test_local_days_are_23_and_25_hours_at_dst_changes(il_fit):

@@ -5,6 +5,8 @@
 #include <energy/baseline/series.hpp>
 #include <energy/recommend/recommend.hpp>
 
+#include <span>
+
 namespace energy::recommend {
 
 /// The temperature unit a change-point model was fitted in (the unit of its temperature series).
@@ -26,6 +28,19 @@ enum class temperature_unit { fahrenheit, celsius };
  */
 [[nodiscard]] weather_sensitivity weather_from(
     const baseline::changepoint_model& model, const baseline::temperature_series& temps,
+    temperature_unit unit = temperature_unit::fahrenheit);
+
+/**
+ * As above, and checks the fit against the building's own usage `periods` (the ones it was
+ * fitted on, e.g. `local_day_totals`): `fit` names the rules and whether they pass —
+ * a weather term (not intercept-only) with positive slopes at p < 0.1 (CalTRACK), at least 329
+ * days of use with temperature (CalTRACK data sufficiency, 90 % of a year), and ASHRAE
+ * Guideline 14 on daily use (CV(RMSE) ≤ 30 %, |NMBE| ≤ 10 %). The weather rules of `recommend`
+ * run only on a fit that passes. Throws as above.
+ */
+[[nodiscard]] weather_sensitivity weather_from(
+    const baseline::changepoint_model& model, std::span<const baseline::usage_period> periods,
+    const baseline::temperature_series& temps,
     temperature_unit unit = temperature_unit::fahrenheit);
 
 }  // namespace energy::recommend

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+// The recommendation driver, the shared saving/uncertainty step, and the load-shape rules
+// (base load, after-hours, peak demand, EUI). Schedule drift and the weather rules have their
+// own files.
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -10,6 +14,7 @@
 #include <energy/recommend/recommend.hpp>
 
 #include "core/anomaly/detail.hpp"
+#include "core/recommend/rules.hpp"
 
 namespace energy::recommend {
 
@@ -31,12 +36,133 @@ std::string_view to_string(recommendation_kind k) noexcept {
   return "unknown";
 }
 
-namespace {
+std::string_view to_string(confidence_level c) noexcept {
+  switch (c) {
+    case confidence_level::low:
+      return "low";
+    case confidence_level::medium:
+      return "medium";
+    case confidence_level::high:
+      return "high";
+  }
+  return "unknown";
+}
+
+namespace detail {
 
 namespace ad = energy::anomaly::detail;
 
-constexpr double hours_per_year = 8766.0;  // 365.25 days
-constexpr double weeks_per_year = hours_per_year / 168.0;
+recommendation make(recommendation_kind k, std::string title) {
+  recommendation r;
+  r.kind = k;
+  r.title = std::move(title);
+  return r;
+}
+
+std::string implausible(const anomaly::operating_schedule& s) {
+  if (!s.detected) return "no operating schedule detected (and none declared)";
+  const auto hours = s.occupied_hours_per_week();
+  if (hours < 20 || hours > 140)
+    return fmt::format(
+        "the detected schedule has {} occupied hours a week (outside 20-140): not "
+        "an operating schedule",
+        hours);
+  for (const auto& d : s.days)
+    if (d.occupied && d.end_hour - d.start_hour >= 24)
+      return "the detected schedule has a day open around the clock: not an operating schedule";
+  return {};
+}
+
+namespace {
+
+money scaled(money m, double factor) {
+  return money::from_micros(
+      static_cast<std::int64_t>(std::llround(static_cast<double>(m.micros()) * factor)));
+}
+
+/// 1.645 × the standard error of a total of independent parts, relative to the total
+/// (a 90 % normal band); NaN when it cannot be estimated (fewer than 3 parts or no total).
+double relative_band(std::span<const double> parts) {
+  const auto n = static_cast<double>(parts.size());
+  if (parts.size() < 3) return ad::nan;
+  double sum = 0.0;
+  for (double x : parts)
+    sum += x;
+  if (!(sum > 0.0)) return ad::nan;
+  const double mean = sum / n;
+  double ss = 0.0;
+  for (double x : parts)
+    ss += (x - mean) * (x - mean);
+  return 1.645 * std::sqrt(ss / (n - 1.0)) * std::sqrt(n) / sum;
+}
+
+}  // namespace
+
+void finish(const context& c, recommendation& r, std::span<const milli> modified, saving_basis b) {
+  const auto& s = c.h.series;
+  if (b.whole_history) {
+    b.from = 0;
+    b.to = s.size();
+  }
+  const auto p = c.pricer.price(modified);
+  const double days =
+      static_cast<double>(b.to - b.from) * s.interval_seconds / 86400.0;  // rows × interval
+  r.per_year = b.whole_history && c.per_year;
+  r.coverage_days = days;
+  const double scale = r.per_year ? 365.25 / days : 1.0;
+  r.saving_kwh = static_cast<milli>(std::llround(static_cast<double>(p.kwh) * scale));
+  r.priced = c.pricer.priced();
+  r.basis = c.pricer.basis();
+  r.saving = scaled(p.saving, scale);
+
+  // Uncertainty: the week-to-week spread of the energy saving (or, for a saving that is not
+  // energy, the month-to-month spread of the money), as a 90 % band of the total; at least ±10 %
+  // (the counterfactual is a model), ±50 % for a heuristic target or when it cannot be estimated.
+  std::vector<double> weeks;
+  std::int64_t week = std::numeric_limits<std::int64_t>::min();
+  for (std::size_t i = b.from; i < b.to; ++i) {
+    const std::int64_t w = ad::floor_div(ad::floor_div(c.local[i], 86400) + 3, 7);
+    if (w != week) {
+      week = w;
+      weeks.push_back(0.0);
+    }
+    weeks.back() += from_milli(s.value[i] - modified[i]);
+  }
+  double rel = relative_band(weeks);
+  if (std::isnan(rel) || p.kwh <= 0) {
+    std::vector<double> months;
+    for (const auto& m : p.monthly)
+      months.push_back(static_cast<double>(m.micros()));
+    rel = relative_band(months);
+  }
+  if (std::isnan(rel)) rel = 0.5;
+  rel = std::max(rel, b.heuristic ? 0.5 : 0.1);
+  const money base = r.priced ? r.saving : money{};
+  r.saving_low = scaled(base, std::max(0.0, 1.0 - rel));
+  r.saving_high = scaled(base, 1.0 + rel);
+
+  r.caveats = c.pricer.caveats();
+  for (auto& x : b.caveats)
+    r.caveats.push_back(std::move(x));
+  if (!r.per_year)
+    r.caveats.push_back(fmt::format(
+        "per observed period ({:.0f} days), not annualised: {}", days,
+        b.whole_history ? "less than a year of data" : "the measure acts on this window only"));
+  if (b.heuristic || rel > 0.5 || days < 56.0)
+    r.confidence = confidence_level::low;
+  else if (rel <= 0.25 && r.per_year && c.pricer.caveats().empty())
+    r.confidence = confidence_level::high;
+  else
+    r.confidence = confidence_level::medium;
+  r.evidence.push_back(
+      {"saving band half-width", 100.0 * rel, "% of the saving (90 % band)", c.period});
+  if (r.per_year) {
+    r.annual_saving_kwh = r.saving_kwh;
+    r.annual_saving = r.saving;
+  }
+}
+
+namespace {
 
 /// Uses whose load is legitimately flat around the clock: a night/day ratio says nothing there.
 bool around_the_clock(std::string_view use) {
@@ -44,43 +170,13 @@ bool around_the_clock(std::string_view use) {
       "hospital",    "hotel",       "lodging",        "data center",
       "multifamily", "residential", "residence hall", "senior care community"};
   std::string lower(use);
-  for (char& c : lower)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& ch : lower)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return std::find(uses.begin(), uses.end(), lower) != uses.end();
 }
 
-milli to_wh(double kwh) {
-  return static_cast<milli>(std::llround(std::max(kwh, 0.0) * 1000.0));
-}
-
-/// Everything the rules share, computed once.
-struct context {
-  const building_history& h;
-  const recommend_options& o;
-  std::vector<double> kw;           // mean kW of each row
-  std::vector<std::int64_t> local;  // local seconds of each row
-  double interval_hours = 0.0;
-  double total_kwh = 0.0;
-  double annualise = 1.0;  // × history totals → per year
-  time_range period;
-};
-
-money energy_money(const context& c, milli wh) {
-  return c.h.price.energy_per_kwh ? price_times(*c.h.price.energy_per_kwh, wh) : money{};
-}
-
-recommendation make(const context& c, recommendation_kind k, std::string title,
-                    double kwh_per_year) {
-  recommendation r;
-  r.kind = k;
-  r.title = std::move(title);
-  r.annual_saving_kwh = to_wh(kwh_per_year);
-  r.annual_saving = energy_money(c, r.annual_saving_kwh);
-  return r;
-}
-
-double kw_of_level(const context& c, double milli_per_interval) {
-  return milli_per_interval / 1000.0 / c.interval_hours;
+milli wh_of_kw(const context& c, double kw) {
+  return static_cast<milli>(std::llround(kw * c.interval_hours * 1000.0));
 }
 
 anomaly::operating_schedule schedule_of(const context& c) {
@@ -88,8 +184,26 @@ anomaly::operating_schedule schedule_of(const context& c) {
                                : anomaly::detect_schedule(c.h.series, c.h.zone);
 }
 
+std::string kwh_text(milli wh) {
+  return fmt::format("{:.0f} kWh", from_milli(wh));
+}
+
+/// "about $X a year" / "about $X over the N observed days" / kWh only.
+std::string saving_text(const recommendation& r) {
+  const std::string what =
+      r.priced ? "$" + r.saving.to_string() + " (" + kwh_text(r.saving_kwh) + ", " + r.basis + ")"
+               : kwh_text(r.saving_kwh);
+  return r.per_year ? fmt::format("about {} a year", what)
+                    : fmt::format("about {} over the {:.0f} days observed", what, r.coverage_days);
+}
+
 void high_baseload(const context& c, std::vector<recommendation>& out) {
-  if (around_the_clock(c.h.primary_use)) return;
+  if (around_the_clock(c.h.primary_use)) {
+    c.skip("high_baseload", fmt::format("primary use '{}' runs around the clock: a night/day "
+                                        "ratio says nothing about waste there",
+                                        c.h.primary_use));
+    return;
+  }
   std::vector<double> night, day, weekend;
   for (std::size_t i = 0; i < c.kw.size(); ++i) {
     const int hr = ad::local_hour(c.local[i]);
@@ -101,42 +215,60 @@ void high_baseload(const context& c, std::vector<recommendation>& out) {
   }
   // At least a week of nights (7 × 4 h) and of weekday daytimes (5 × 6 h).
   if (static_cast<double>(night.size()) * c.interval_hours < 28.0 ||
-      static_cast<double>(day.size()) * c.interval_hours < 30.0)
+      static_cast<double>(day.size()) * c.interval_hours < 30.0) {
+    c.skip("high_baseload", "less than a week of nights and weekday daytimes");
     return;
+  }
   const double base_kw = ad::median_inplace(night);
   const double day_kw = ad::median_inplace(day);
   const double weekend_kw = ad::median_inplace(weekend);
   if (!(day_kw > 0.0)) return;
   const double ratio = base_kw / day_kw;
   if (ratio <= c.o.max_night_to_day_ratio) return;
-  const auto sched = schedule_of(c);
-  const double unocc_hours =
-      hours_per_year * (168.0 - (sched.detected ? sched.occupied_hours_per_week() : 60)) / 168.0;
-  const double delta_kw = base_kw - c.o.max_night_to_day_ratio * day_kw;
-  auto r =
-      make(c, recommendation_kind::high_baseload, "Reduce the base load", delta_kw * unocc_hours);
-  r.explanation = fmt::format(
-      "The night load (01:00-05:00 local, median {:.1f} kW) is {:.0f} % of the weekday daytime "
-      "load "
-      "(10:00-16:00, median {:.1f} kW); well-controlled buildings stay at or below {:.0f} %. Check "
-      "equipment "
-      "left on at night (ventilation, lighting, process loads). Bringing the base down to {:.1f} "
-      "kW over "
-      "{:.0f} unoccupied hours a year saves about {:.0f} kWh.",
-      base_kw, 100.0 * ratio, day_kw, 100.0 * c.o.max_night_to_day_ratio, base_kw - delta_kw,
-      unocc_hours, delta_kw * unocc_hours);
+  auto sched = schedule_of(c);
+  if (!implausible(sched).empty()) sched.detected = false;  // use the fixed night/weekend hours
+  const double target_kw = c.o.max_night_to_day_ratio * day_kw;
+  const double delta_kw = base_kw - target_kw;
+  // The measure: in every unoccupied interval, the load comes down by the excess base load
+  // (never below the target base). Unoccupied: outside the schedule, or when none is known,
+  // 22:00-06:00 and weekends.
+  auto modified = c.measured();
+  const milli delta = wh_of_kw(c, delta_kw), target = wh_of_kw(c, target_kw);
+  for (std::size_t i = 0; i < modified.size(); ++i) {
+    const int hr = ad::local_hour(c.local[i]);
+    const int wd = ad::local_weekday(c.local[i]);
+    const bool occupied = sched.detected ? sched.occupied(static_cast<std::uint8_t>(wd * 24 + hr))
+                                         : (wd < 5 && hr >= 6 && hr < 22);
+    if (!occupied) modified[i] -= std::min(delta, std::max<milli>(0, modified[i] - target));
+  }
+  auto r = make(recommendation_kind::high_baseload, "Reduce the base load");
+  r.measure = fmt::format(
+      "every unoccupied interval ({}) lowered by {:.1f} kW, not below {:.1f} kW",
+      sched.detected ? "outside the detected or declared schedule" : "22:00-06:00 and weekends",
+      delta_kw, target_kw);
   r.evidence = {{"night median load", base_kw, "kW", c.period},
                 {"weekday daytime median load", day_kw, "kW", c.period},
                 {"night/day ratio", ratio, "", c.period}};
   if (!std::isnan(weekend_kw))
     r.evidence.push_back(
         {"weekend daytime/weekday daytime ratio", weekend_kw / day_kw, "", c.period});
+  finish(c, r, modified, {});
+  r.explanation = fmt::format(
+      "The night load (01:00-05:00 local, median {:.1f} kW) is {:.0f} % of the weekday daytime "
+      "load (10:00-16:00, median {:.1f} kW); well-controlled buildings stay at or below {:.0f} %. "
+      "Check equipment left on at night (ventilation, lighting, process loads). Bringing the "
+      "unoccupied load down to {:.1f} kW saves {}.",
+      base_kw, 100.0 * ratio, day_kw, 100.0 * c.o.max_night_to_day_ratio, target_kw,
+      saving_text(r));
   out.push_back(std::move(r));
 }
 
 void after_hours(const context& c, std::vector<recommendation>& out) {
   const auto sched = schedule_of(c);
-  if (!sched.detected) return;
+  if (const auto why = implausible(sched); !why.empty()) {
+    c.skip("after_hours_operation", why + ": after-hours cannot be told apart");
+    return;
+  }
   const auto events = anomaly::detect_after_hours(c.h.series, c.h.zone, sched);
   if (events.empty()) return;
   double excess = 0.0;
@@ -145,95 +277,71 @@ void after_hours(const context& c, std::vector<recommendation>& out) {
     excess += from_milli(e.actual - e.expected);
     if (!largest || e.actual - e.expected > largest->actual - largest->expected) largest = &e;
   }
-  const double per_year = excess * c.annualise;
-  if (per_year < c.o.after_hours_min_share * c.total_kwh * c.annualise) return;
-  auto r = make(c, recommendation_kind::after_hours_operation,
-                "Stop after-hours and weekend operation", per_year);
-  r.explanation = fmt::format(
-      "{} periods of consumption far above the unoccupied baseline while the building is normally "
-      "closed "
-      "({} occupied hours a week, {}), {:.0f} kWh above the baseline in the history, about {:.0f} "
-      "kWh a "
-      "year. Largest: {} to {} ({:.0f} kWh above). Check time schedules and overrides of HVAC and "
-      "lighting.",
-      events.size(), sched.occupied_hours_per_week(),
-      c.h.declared_schedule ? "declared" : "detected", excess, per_year,
-      format_local(largest->range.start, c.h.zone), format_local(largest->range.end, c.h.zone),
-      from_milli(largest->actual - largest->expected));
+  if (excess < c.o.after_hours_min_share * c.total_kwh) return;
+  // The measure: each event's intervals brought down to the unoccupied baseline it was measured
+  // against (its expected energy spread evenly over its intervals).
+  const auto& s = c.h.series;
+  auto modified = c.measured();
+  for (const auto& e : events) {
+    const auto lo = std::lower_bound(s.ts.begin(), s.ts.end(), to_epoch(e.range.start));
+    const auto hi = std::lower_bound(s.ts.begin(), s.ts.end(), to_epoch(e.range.end));
+    const auto rows = hi - lo;
+    if (rows <= 0) continue;
+    const milli cap = e.expected / rows;
+    for (auto i = static_cast<std::size_t>(lo - s.ts.begin());
+         i < static_cast<std::size_t>(hi - s.ts.begin()); ++i)
+      modified[i] = std::min(modified[i], cap);
+  }
+  auto r =
+      make(recommendation_kind::after_hours_operation, "Stop after-hours and weekend operation");
+  r.measure = "each after-hours event's intervals brought down to the unoccupied baseline";
   r.evidence = {{"after-hours events", static_cast<double>(events.size()), "", c.period},
                 {"excess over unoccupied baseline", excess, "kWh", c.period},
                 {"largest event excess", from_milli(largest->actual - largest->expected), "kWh",
                  largest->range}};
+  finish(c, r, modified, {});
+  r.explanation = fmt::format(
+      "{} periods of consumption far above the unoccupied baseline while the building is normally "
+      "closed ({} occupied hours a week, {}), {:.0f} kWh above the baseline in the history. "
+      "Largest: {} to {} ({:.0f} kWh above). Check time schedules and overrides of HVAC and "
+      "lighting. Holding those hours to the baseline saves {}.",
+      events.size(), sched.occupied_hours_per_week(),
+      c.h.declared_schedule ? "declared" : "detected", excess,
+      format_local(largest->range.start, c.h.zone), format_local(largest->range.end, c.h.zone),
+      from_milli(largest->actual - largest->expected), saving_text(r));
   out.push_back(std::move(r));
 }
 
-void schedule_drift(const context& c, std::vector<recommendation>& out) {
-  const auto& s = c.h.series;
-  const std::size_t n = s.size();
-  const epoch_seconds split = s.ts[n - 1] + s.interval_seconds - c.o.recent_days * 86400;
-  const auto cut =
-      static_cast<std::size_t>(std::lower_bound(s.ts.begin(), s.ts.end(), split) - s.ts.begin());
-  if (s.ts[0] > split - 28 * 86400) return;  // need four reference weeks before the recent window
-  auto part = [&](std::size_t from, std::size_t to) {
-    anomaly::meter_series p = s;
-    p.ts = s.ts.subspan(from, to - from);
-    p.value = s.value.subspan(from, to - from);
-    p.quality = s.quality.empty() ? s.quality : s.quality.subspan(from, to - from);
-    return p;
-  };
-  const auto ref = c.h.declared_schedule ? *c.h.declared_schedule
-                                         : anomaly::detect_schedule(part(0, cut), c.h.zone);
-  const auto recent = anomaly::detect_schedule(part(cut, n), c.h.zone);
-  if (!ref.detected || !recent.detected) return;
-  static constexpr std::array<std::string_view, 7> names{"Mon", "Tue", "Wed", "Thu",
-                                                         "Fri", "Sat", "Sun"};
-  double extra = 0.0;
-  std::string detail;
-  std::vector<evidence_item> ev;
-  const time_range recent_period{from_epoch(s.ts[cut]),
-                                 from_epoch(s.ts[n - 1] + s.interval_seconds)};
-  for (std::size_t d = 0; d < 7; ++d) {
-    const auto& a = ref.days[d];
-    const auto& b = recent.days[d];
-    if (!a.occupied || !b.occupied) continue;
-    const int early = a.start_hour - b.start_hour;
-    const int late = b.end_hour - a.end_hour;
-    if (early <= 0 && late <= 0) continue;
-    extra += std::max(early, 0) + std::max(late, 0);
-    detail +=
-        fmt::format("{}{} {:02}:00-{:02}:00 (was {:02}:00-{:02}:00)", detail.empty() ? "" : ", ",
-                    names[d], b.start_hour, b.end_hour, a.start_hour, a.end_hour);
-    if (early > 0)
-      ev.push_back(
-          {fmt::format("{} start earlier by", names[d]), double(early), "h", recent_period});
-    if (late > 0)
-      ev.push_back({fmt::format("{} stop later by", names[d]), double(late), "h", recent_period});
+/// Moves `removed` Wh into the rows `room` (each at most up to `cap`), evenly, then whatever is
+/// left back onto the `capped` rows: the energy of the day is conserved exactly.
+void shift_within_day(std::vector<milli>& v, const std::vector<std::size_t>& room,
+                      const std::vector<std::size_t>& capped, milli removed, milli cap) {
+  for (int pass = 0; pass < 8 && removed > 0; ++pass) {
+    std::vector<std::size_t> open;
+    for (auto i : room)
+      if (v[i] < cap) open.push_back(i);
+    if (open.empty()) break;
+    const milli share = std::max<milli>(1, removed / static_cast<milli>(open.size()));
+    for (auto i : open) {
+      const milli add = std::min({share, cap - v[i], removed});
+      v[i] += add;
+      removed -= add;
+    }
   }
-  if (extra < c.o.min_drift_hours_per_week) return;
-  const double step_kw = kw_of_level(c, ref.occupied_level - ref.unoccupied_level);
-  if (!(step_kw > 0.0)) return;
-  const double per_year = extra * step_kw * weeks_per_year;
-  auto r = make(c, recommendation_kind::schedule_drift, "Restore the HVAC start and stop times",
-                per_year);
-  r.explanation = fmt::format(
-      "In the last {} days the building starts earlier or stops later than its {} schedule: {}. "
-      "That is {:.0f} "
-      "extra operating hours a week at about {:.1f} kW above the unoccupied load, about {:.0f} kWh "
-      "a year. "
-      "Check the start/stop times (and optimal-start settings) of the HVAC and lighting controls.",
-      c.o.recent_days, c.h.declared_schedule ? "declared" : "usual", detail, extra, step_kw,
-      per_year);
-  ev.push_back({"extra operating hours", extra, "h/week", recent_period});
-  ev.push_back({"occupied minus unoccupied load", step_kw, "kW", c.period});
-  r.evidence = std::move(ev);
-  out.push_back(std::move(r));
+  for (std::size_t k = 0; k < capped.size() && removed > 0; ++k) {
+    const milli add = removed / static_cast<milli>(capped.size() - k);
+    v[capped[k]] += add;
+    removed -= add;
+  }
 }
 
 void peak_demand(const context& c, std::vector<recommendation>& out) {
-  if (!c.h.price.demand_per_kw_month) return;
+  if (!c.pricer.has_demand_charge()) {
+    c.skip("peak_demand", "no demand charge: give a tariff with demand charges or a demand price");
+    return;
+  }
   struct month {
-    std::vector<double> kw;
-    double sum = 0.0;
+    std::vector<std::size_t> rows;
     epoch_seconds first = 0, last = 0;
   };
   std::map<int, month> months;
@@ -242,154 +350,151 @@ void peak_demand(const context& c, std::vector<recommendation>& out) {
     const date::year_month_day ymd{ld};
     const int key = int(ymd.year()) * 12 + static_cast<int>(unsigned(ymd.month())) - 1;
     auto& m = months[key];
-    if (m.kw.empty()) m.first = c.h.series.ts[i];
+    if (m.rows.empty()) m.first = c.h.series.ts[i];
     m.last = c.h.series.ts[i] + c.h.series.interval_seconds;
-    m.kw.push_back(c.kw[i]);
-    m.sum += c.kw[i];
+    m.rows.push_back(i);
   }
   const auto k = static_cast<std::size_t>(c.o.peak_max_shave_hours_per_month / c.interval_hours);
   double lf_sum = 0.0, frac_sum = 0.0, cut_sum = 0.0;
   int used = 0;
-  money demand_saving;
   std::vector<evidence_item> ev;
+  auto modified = c.measured();
   for (auto& [key, m] : months) {
-    if (static_cast<double>(m.kw.size()) * c.interval_hours < 20.0 * 24.0 || k >= m.kw.size())
-      continue;  // partial month
-    std::sort(m.kw.begin(), m.kw.end(), std::greater<>());
-    const double peak = m.kw.front();
+    if (static_cast<double>(m.rows.size()) * c.interval_hours < 20.0 * 24.0 || k >= m.rows.size())
+      continue;  // partial month: not shaved, not priced
+    std::vector<double> kw;
+    double sum = 0.0;
+    for (auto i : m.rows) {
+      kw.push_back(c.kw[i]);
+      sum += c.kw[i];
+    }
+    std::sort(kw.begin(), kw.end(), std::greater<>());
+    const double peak = kw.front();
     if (!(peak > 0.0)) continue;
-    const double target = m.kw[k];
-    const double avg = m.sum / static_cast<double>(m.kw.size());
-    lf_sum += avg / peak;
+    const double target = kw[k];
+    lf_sum += sum / static_cast<double>(kw.size()) / peak;
     frac_sum += (peak - target) / peak;
     cut_sum += peak - target;
-    demand_saving += price_times(*c.h.price.demand_per_kw_month, to_wh(peak - target));
     ev.push_back({fmt::format("peak {:04}-{:02}", key / 12, key % 12 + 1), peak, "kW",
                   time_range{from_epoch(m.first), from_epoch(m.last)}});
     ++used;
+    // The measure: the month's load capped at the target; the energy above it moved to the
+    // same local day's hours below the target (shifted, not saved).
+    const milli cap = wh_of_kw(c, target);
+    std::size_t a = 0;
+    while (a < m.rows.size()) {
+      const std::int64_t day = ad::floor_div(c.local[m.rows[a]], 86400);
+      std::size_t b = a;
+      std::vector<std::size_t> room, capped;
+      milli removed = 0;
+      for (; b < m.rows.size() && ad::floor_div(c.local[m.rows[b]], 86400) == day; ++b) {
+        const auto i = m.rows[b];
+        if (modified[i] > cap) {
+          removed += modified[i] - cap;
+          modified[i] = cap;
+          capped.push_back(i);
+        } else {
+          room.push_back(i);
+        }
+      }
+      if (removed > 0) shift_within_day(modified, room, capped, removed, cap);
+      a = b;
+    }
   }
-  if (used == 0) return;
+  if (used == 0) {
+    c.skip("peak_demand", "no local calendar month with at least 20 days of data");
+    return;
+  }
   const double lf = lf_sum / used;
   const double frac = frac_sum / used;
   if (lf >= c.o.max_load_factor || frac < c.o.min_peak_reduction_fraction) return;
-  auto r = make(c, recommendation_kind::peak_demand, "Shave the monthly demand peaks", 0.0);
-  // Scale the history's demand saving to twelve months (integer micro-dollars, rounded).
-  r.annual_saving = money::from_micros(static_cast<std::int64_t>(std::llround(
-      static_cast<double>(demand_saving.micros()) * 12.0 / static_cast<double>(used))));
-  r.explanation = fmt::format(
-      "The average monthly load factor is {:.2f}: the peaks are short. Holding the load {:.1f} kW "
-      "({:.0f} %) below "
-      "the monthly peak on average would need shifting or curtailing only the top {:.0f} hours of "
-      "each month "
-      "(staggered equipment starts, pre-cooling, demand limiting) and cuts demand charges by about "
-      "{} a year.",
-      lf, cut_sum / used, 100.0 * frac, c.o.peak_max_shave_hours_per_month,
-      r.annual_saving.to_string());
+  auto r = make(recommendation_kind::peak_demand, "Shave the monthly demand peaks");
+  r.measure = fmt::format(
+      "each full month's load capped at the level it exceeds for only {:.0f} h, the energy above "
+      "it moved to the same day's hours below the cap",
+      c.o.peak_max_shave_hours_per_month);
   ev.insert(ev.begin(), {{"average monthly load factor", lf, "", c.period},
                          {"average peak reduction", cut_sum / used, "kW", c.period}});
   r.evidence = std::move(ev);
+  finish(c, r, modified, {});
+  r.explanation = fmt::format(
+      "The average monthly load factor is {:.2f}: the peaks are short. Holding the load {:.1f} kW "
+      "({:.0f} %) below the monthly peak on average needs shifting only the top {:.0f} hours of "
+      "each month (staggered equipment starts, pre-cooling, demand limiting); the energy is moved "
+      "within the day, not saved. Bill saving: {}.",
+      lf, cut_sum / used, 100.0 * frac, c.o.peak_max_shave_hours_per_month, saving_text(r));
   out.push_back(std::move(r));
 }
 
-void weather(const context& c, std::vector<recommendation>& out) {
-  if (!c.h.weather) return;
-  const auto& w = *c.h.weather;
-  // Balance point outside its range: move it to the range's edge (first order: slope × Δ°F × days).
-  auto balance_rule = [&](const std::optional<double>& balance, const std::optional<double>& slope,
-                          double edge, bool heating, double days) {
-    if (!balance || !slope || (heating ? *balance <= edge : *balance >= edge)) return;
-    const double d = std::fabs(*balance - edge);
-    const double per_year = *slope * d * days;
-    const std::string_view what = heating ? "heating" : "cooling";
-    auto r = make(c, recommendation_kind::weather_sensitivity,
-                  heating ? "Lower the heating balance point" : "Raise the cooling balance point",
-                  per_year);
-    r.explanation = fmt::format(
-        "{} starts when the daily mean outdoor temperature {} {:.1f} °F, {} the expected {:.0f} "
-        "°F: check {}. "
-        "{:.1f} °F {} over {:.0f} {} days at {:.1f} kWh per °F·day saves about {:.0f} kWh a year.",
-        heating ? "Heating" : "Cooling", heating ? "falls below" : "rises above", *balance,
-        heating ? "above" : "below", edge,
-        heating ? "heating setpoints, setbacks and simultaneous heating and cooling"
-                : "cooling setpoints and the economizer (free cooling)",
-        d, heating ? "less" : "more", days, what, *slope, per_year);
-    r.evidence = {{fmt::format("{} balance point", what), *balance, "degF", {}},
-                  {fmt::format("{} slope", what), *slope, "kWh/(degF day)", {}}};
-    out.push_back(std::move(r));
-  };
-  balance_rule(w.heating_balance_point_degf, w.heating_slope_kwh_per_degf_day,
-               c.o.max_heating_balance_point_degf, true, w.heating_days_per_year);
-  balance_rule(w.cooling_balance_point_degf, w.cooling_slope_kwh_per_degf_day,
-               c.o.min_cooling_balance_point_degf, false, w.cooling_days_per_year);
-  if (!c.h.floor_area_ft2 || *c.h.floor_area_ft2 <= 0.0) return;
-  const double k = *c.h.floor_area_ft2 / 1000.0;
-  auto slope_rule = [&](const std::optional<double>& slope, double limit, double degree_days,
-                        std::string_view what) {
-    if (!slope || *slope / k <= limit) return;
-    const double per_year = (*slope - limit * k) * degree_days;
-    auto r = make(c, recommendation_kind::weather_sensitivity,
-                  fmt::format("Reduce the {} sensitivity to weather", what), per_year);
-    r.explanation = fmt::format(
-        "The {} slope is {:.2f} kWh per °F·day per 1000 ft², above {:.1f}: the envelope, "
-        "ventilation rate or "
-        "{} plant efficiency deserve a look. At {:.1f} the building would use about {:.0f} kWh a "
-        "year less "
-        "({:.0f} degree-days).",
-        what, *slope / k, limit, what, limit, per_year, degree_days);
-    r.evidence = {
-        {fmt::format("{} slope per 1000 ft2", what), *slope / k, "kWh/(degF day 1000 ft2)", {}},
-        {"degree-days per year", degree_days, "degF day", {}}};
-    out.push_back(std::move(r));
-  };
-  slope_rule(w.heating_slope_kwh_per_degf_day, c.o.max_heating_slope_per_1000ft2, w.annual_hdd_degf,
-             "heating");
-  slope_rule(w.cooling_slope_kwh_per_degf_day, c.o.max_cooling_slope_per_1000ft2, w.annual_cdd_degf,
-             "cooling");
-}
-
 void eui(const context& c, std::vector<recommendation>& out) {
-  if (!c.h.floor_area_ft2 || *c.h.floor_area_ft2 <= 0.0) return;
+  if (!c.h.floor_area_ft2 || *c.h.floor_area_ft2 <= 0.0) {
+    c.skip("high_energy_use_intensity", "no floor area");
+    return;
+  }
   const auto bench = find_eui_benchmark(c.h.primary_use);
-  if (!bench) return;
+  if (!bench) {
+    c.skip("high_energy_use_intensity",
+           fmt::format("no ENERGY STAR median for primary use '{}'", c.h.primary_use));
+    return;
+  }
   const double area = *c.h.floor_area_ft2;
-  const double eui_kwh = c.total_kwh * c.annualise / area;
+  const double eui_kwh = c.total_kwh * 365.25 / c.coverage_days / area;
   const double median = bench->site_kwh_per_ft2();
   if (eui_kwh <= c.o.eui_margin * median) return;
-  const double per_year = (eui_kwh - median) * area;
-  auto r = make(c, recommendation_kind::high_energy_use_intensity,
-                "Energy use intensity above the national median", per_year);
-  r.explanation = fmt::format(
-      "The building uses {:.1f} kWh/ft² a year ({:.1f} kBtu/ft²), against a median site EUI of "
-      "{:.1f} kWh/ft² "
-      "({:.1f} kBtu/ft²) for {} (ENERGY STAR Portfolio Manager, U.S. EUI by property type, Aug "
-      "2018). Reaching the "
-      "median would save about {:.0f} kWh a year; an energy audit should locate where.",
-      eui_kwh, eui_kwh * 3.412, median, bench->site_kbtu_per_ft2, bench->property_type, per_year);
+  // The measure: every interval scaled down so that the building reaches the median.
+  const double factor = median / eui_kwh;
+  auto modified = c.measured();
+  for (auto& v : modified)
+    v = static_cast<milli>(std::llround(static_cast<double>(v) * factor));
+  auto r = make(recommendation_kind::high_energy_use_intensity,
+                "Energy use intensity above the national median");
+  r.measure = fmt::format("every interval scaled by {:.3f} (the median over the EUI)", factor);
   r.evidence = {{"site energy use intensity", eui_kwh, "kWh/ft2/yr", c.period},
                 {"median site EUI for the property type", median, "kWh/ft2/yr", {}}};
+  saving_basis b;
+  b.heuristic = true;
+  if (!c.per_year)
+    b.caveats.push_back("EUI from less than a year of data: seasonal buildings are misjudged");
+  finish(c, r, modified, std::move(b));
+  r.explanation = fmt::format(
+      "The building uses {:.1f} kWh/ft² a year ({:.1f} kBtu/ft²), against a median site EUI of "
+      "{:.1f} kWh/ft² ({:.1f} kBtu/ft²) for {} (ENERGY STAR Portfolio Manager, U.S. EUI by "
+      "property type, Aug 2018). Reaching the median would save {}; an energy audit should "
+      "locate where.",
+      eui_kwh, eui_kwh * 3.412, median, bench->site_kbtu_per_ft2, bench->property_type,
+      saving_text(r));
   out.push_back(std::move(r));
 }
 
 }  // namespace
+}  // namespace detail
 
-std::vector<recommendation> recommend(const building_history& h, const recommend_options& o) {
+recommend_result analyse(const building_history& h, const recommend_options& o) {
   h.series.validate();
   if (h.zone == nullptr) throw std::invalid_argument("recommend: zone is null");
   const auto& s = h.series;
   const std::size_t n = s.size();
-  std::vector<recommendation> out;
-  if (n == 0) return out;
+  recommend_result result;
   const double covered = static_cast<double>(n) * s.interval_seconds;
-  if (covered < static_cast<double>(o.min_history_days) * 86400.0) return out;
+  result.coverage_days = covered / 86400.0;
+  if (n == 0 || covered < static_cast<double>(o.min_history_days) * 86400.0) {
+    result.skipped.push_back(
+        {"all", fmt::format("history covers {:.1f} days, fewer than min_history_days ({})",
+                            result.coverage_days, o.min_history_days)});
+    return result;
+  }
+  const auto local = anomaly::local_seconds(s.ts, h.zone);
+  const detail::counterfactual_pricer pricer(s, h.zone, local, h.tariff, h.price);
+  result.basis = pricer.basis();
+  result.per_year = result.coverage_days >= 365.0;
 
-  context c{h,
-            o,
-            {},
-            anomaly::local_seconds(s.ts, h.zone),
-            s.interval_seconds / 3600.0,
-            0.0,
-            1.0,
-            time_range{from_epoch(s.ts.front()), from_epoch(s.ts.back() + s.interval_seconds)}};
+  detail::context c{h, o, pricer};
+  c.local = local;
+  c.interval_hours = s.interval_seconds / 3600.0;
+  c.coverage_days = result.coverage_days;
+  c.per_year = result.per_year;
+  c.period = time_range{from_epoch(s.ts.front()), from_epoch(s.ts.back() + s.interval_seconds)};
+  c.skipped = &result.skipped;
   c.kw.resize(n);
   milli total = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -397,19 +502,25 @@ std::vector<recommendation> recommend(const building_history& h, const recommend
     total += s.value[i];
   }
   c.total_kwh = from_milli(total);
-  c.annualise = hours_per_year * 3600.0 / covered;
 
-  high_baseload(c, out);
-  after_hours(c, out);
-  schedule_drift(c, out);
-  peak_demand(c, out);
-  weather(c, out);
-  eui(c, out);
+  auto& out = result.recommendations;
+  detail::high_baseload(c, out);
+  detail::after_hours(c, out);
+  detail::schedule_drift(c, out);
+  detail::peak_demand(c, out);
+  detail::weather_rules(c, out);
+  detail::eui(c, out);
+  // Realisable money first: the low end of the band, then the saving, then the energy.
   std::stable_sort(out.begin(), out.end(), [](const recommendation& a, const recommendation& b) {
-    return a.annual_saving != b.annual_saving ? a.annual_saving > b.annual_saving
-                                              : a.annual_saving_kwh > b.annual_saving_kwh;
+    if (a.saving_low != b.saving_low) return a.saving_low > b.saving_low;
+    if (a.saving != b.saving) return a.saving > b.saving;
+    return a.saving_kwh > b.saving_kwh;
   });
-  return out;
+  return result;
+}
+
+std::vector<recommendation> recommend(const building_history& h, const recommend_options& o) {
+  return analyse(h, o).recommendations;
 }
 
 }  // namespace energy::recommend

@@ -3,6 +3,10 @@
 
 #include "core/baseline/detail.hpp"
 
+#include <energy/baseline/metrics.hpp>
+
+#include <fmt/format.h>
+
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -35,11 +39,13 @@ weather_sensitivity weather_from(const baseline::changepoint_model& model,
     ++count;
   }
   double hdd = 0, cdd = 0, heating_days = 0, cooling_days = 0, days = 0;
+  std::vector<weather_sensitivity::daily_temperature> daily_means;
   for (const auto& [day, sum_count] : daily) {
     const auto [sum, count] = sum_count;
     if (count < model.min_samples_per_day) continue;
     const double t = sum / static_cast<double>(count);
     ++days;
+    daily_means.push_back({day, t});
     if (has_heating(model) && t < model.heating_balance_point) {
       hdd += model.heating_balance_point - t;
       ++heating_days;
@@ -60,6 +66,9 @@ weather_sensitivity weather_from(const baseline::changepoint_model& model,
 
   weather_sensitivity w;
   w.base_load_kwh_per_day = model.base_load;
+  w.daily = std::move(daily_means);
+  for (auto& d : w.daily)
+    d.mean_degf = to_f(d.mean_degf);
   if (has_heating(model)) {
     w.heating_slope_kwh_per_degf_day = model.heating_slope / degree;
     w.heating_balance_point_degf = to_f(model.heating_balance_point);
@@ -72,6 +81,51 @@ weather_sensitivity weather_from(const baseline::changepoint_model& model,
     w.annual_cdd_degf = cdd * degree * per_year;
     w.cooling_days_per_year = cooling_days * per_year;
   }
+  return w;
+}
+
+weather_sensitivity weather_from(const baseline::changepoint_model& model,
+                                 std::span<const baseline::usage_period> periods,
+                                 const baseline::temperature_series& temps, temperature_unit unit) {
+  auto w = weather_from(model, temps, unit);
+  weather_sensitivity::fit_check f;
+  f.rules =
+      "CalTRACK: weather slope positive with p < 0.1; data sufficiency >= 329 days (90 % of a "
+      "year); ASHRAE Guideline 14 on daily use: CV(RMSE) <= 30 %, |NMBE| <= 10 %";
+  const auto predicted = baseline::predict(model, periods, temps);
+  std::vector<double> actual, expected;
+  for (std::size_t i = 0; i < periods.size(); ++i)
+    if (std::isfinite(periods[i].kwh) && std::isfinite(predicted.expected[i])) {
+      actual.push_back(periods[i].kwh);
+      expected.push_back(predicted.expected[i]);
+    }
+  f.observations = actual.size();
+  std::vector<std::string> failed;
+  if (model.kind == baseline::changepoint_kind::intercept_only)
+    failed.push_back("the selected model has no weather term (intercept only)");
+  const auto p_ok = [](double p) { return std::isfinite(p) && p < 0.1; };
+  if (has_heating(model) && !(model.heating_slope > 0 && p_ok(model.heating_p_value)))
+    failed.push_back(fmt::format("heating slope p-value {:.3g}", model.heating_p_value));
+  if (has_cooling(model) && !(model.cooling_slope > 0 && p_ok(model.cooling_p_value)))
+    failed.push_back(fmt::format("cooling slope p-value {:.3g}", model.cooling_p_value));
+  if (f.observations < 329)
+    failed.push_back(
+        fmt::format("{} days with use and temperature, fewer than 329", f.observations));
+  if (actual.size() > model.parameters) {
+    const auto m = baseline::compute_metrics(actual, expected, model.parameters);
+    f.cv_rmse = m.cv_rmse;
+    f.nmbe = m.nmbe;
+    f.r_squared = m.r_squared;
+    if (!baseline::passes_guideline14(m, baseline::data_resolution::daily))
+      failed.push_back(
+          fmt::format("CV(RMSE) {:.1f} %, NMBE {:.1f} %", 100.0 * m.cv_rmse, 100.0 * m.nmbe));
+  } else {
+    failed.push_back("too few days to compute the fit metrics");
+  }
+  f.passes = failed.empty();
+  for (const auto& x : failed)
+    f.failure += (f.failure.empty() ? "" : "; ") + x;
+  w.fit = std::move(f);
   return w;
 }
 

@@ -188,7 +188,8 @@ std::vector<recommend::recommendation> recommendations_for(
     const building& b, const hourly_series& h, const baseline::temperature_series& temps,
     const period_window& w, const date::time_zone* zone,
     const std::map<epoch_seconds, summary_row>& days, const std::vector<sensor>& sensors,
-    const std::vector<bill_part>& bills, std::vector<std::string>& notes) {
+    const std::vector<bill_part>& bills, const std::vector<tariff_assignment>& tariffs,
+    std::vector<std::string>& notes) {
   const auto from = to_epoch(local_midnight(w.end_day - history_days, zone));
   std::vector<epoch_seconds> ts;
   std::vector<milli> wh;
@@ -206,6 +207,13 @@ std::vector<recommend::recommendation> recommendations_for(
   if (b.square_footage) history.floor_area_ft2 = static_cast<double>(*b.square_footage);
   history.primary_use = b.primary_use;
   history.price = prices_of(b, bills);
+  // A recommendation looks forward: its measure is priced under the tariff in effect at the end
+  // of the window (the latest one that took effect by then); the average prices only without one.
+  const tariff_assignment* current = nullptr;
+  for (const auto& t : tariffs)
+    if (t.effective_from < w.end_day && (!current || t.effective_from >= current->effective_from))
+      current = &t;
+  if (current) history.tariff = current->tariff;
   if (temps.size() > 0) {
     std::vector<baseline::usage_period> periods;
     for (const auto& r : complete_days_in(days, sensors, {from_epoch(from), w.range.end})) {
@@ -215,12 +223,14 @@ std::vector<recommend::recommendation> recommendations_for(
     try {
       const auto cp = baseline::fit_changepoint(
           periods, temps, baseline::changepoint_options::celsius(b.time_zone));
-      history.weather = recommend::weather_from(cp, temps, recommend::temperature_unit::celsius);
+      // With the periods it was fitted on, so that the weather rules see the fit's quality.
+      history.weather =
+          recommend::weather_from(cp, periods, temps, recommend::temperature_unit::celsius);
     } catch (const std::invalid_argument& e) {
       notes.push_back(fmt::format("no weather sensitivity for the recommendations: {}", e.what()));
     }
   }
-  if (!history.price.energy_per_kwh)
+  if (!history.tariff && !history.price.energy_per_kwh)
     notes.push_back("recommendations carry no money savings: no tariff and no flat rate");
   return recommend::recommend(history);
 }
@@ -364,8 +374,8 @@ report build_building_report(storage::store& db, const report_request& req) {
   }
 
   r.anomalies = find_anomalies(db, *b, sensors, h, model, temps, w, zone, period_rows);
-  r.recommendations =
-      recommendations_for(*b, h, temps, w, zone, days, sensors.electricity, r.bills, r.notes);
+  r.recommendations = recommendations_for(*b, h, temps, w, zone, days, sensors.electricity, r.bills,
+                                          req.tariffs, r.notes);
 
   if (horizon)
     r.forecast = build_forecast(*b, req, *horizon, h, temps, days, sensors, zone, r.notes);

@@ -3,6 +3,9 @@
 
 #include <energy/recommend/weather.hpp>
 
+#include <algorithm>
+#include <vector>
+
 #include <cmath>
 #include <map>
 #include <numbers>
@@ -114,4 +117,46 @@ TEST_CASE("temperatures too sparse for any day are a caller error", "[recommend]
                     Catch::Contains("no local day has 12 temperature samples"));
   sparse.value.pop_back();
   CHECK_THROWS_WITH(weather_from(both_terms("UTC"), sparse), Catch::Contains("sizes differ"));
+}
+
+TEST_CASE("weather_from with the usage periods checks the fit and names the rules",
+          "[recommend][weather]") {
+  const epoch_seconds jan1_utc = 1'704'067'200;
+  const auto temps = year_of_hours(jan1_utc);
+  // Daily use from a known model, with ±2 % deterministic wiggle; then the same with ±60 %.
+  auto periods_with = [&](double wiggle) {
+    std::vector<baseline::usage_period> periods;
+    for (int d = 0; d < 365; ++d) {
+      double sum = 0;
+      for (int h = 0; h < 24; ++h)
+        sum += temps.value[static_cast<std::size_t>(d * 24 + h)];
+      const double t = sum / 24;
+      const double use = 1200 + 45 * std::max(0.0, t - 68) + 30 * std::max(0.0, 50 - t);
+      const double w = wiggle * std::sin(d * 12.9898);
+      periods.push_back({jan1_utc + d * 86'400, jan1_utc + (d + 1) * 86'400, use * (1 + w)});
+    }
+    return periods;
+  };
+  const auto clean = periods_with(0.02);
+  const auto model = baseline::fit_changepoint(clean, temps, {.zone = "UTC"});
+  const auto w = weather_from(model, clean, temps);
+  REQUIRE(w.fit);
+  CHECK(w.fit->passes);
+  CHECK(w.fit->failure.empty());
+  CHECK(w.fit->cv_rmse < 0.05);
+  CHECK(w.fit->observations == 365);
+  CHECK(w.fit->rules.find("Guideline 14") != std::string::npos);
+  CHECK(w.daily.size() == 365);
+
+  const auto noisy = periods_with(0.6);
+  const auto bad = weather_from(model, noisy, temps);
+  REQUIRE(bad.fit);
+  CHECK_FALSE(bad.fit->passes);
+  CHECK(bad.fit->failure.find("CV(RMSE)") != std::string::npos);
+
+  const std::vector<baseline::usage_period> short_span(clean.begin(), clean.begin() + 200);
+  const auto brief = weather_from(model, short_span, temps);
+  CHECK_FALSE(brief.fit->passes);
+  CHECK(brief.fit->failure.find("fewer than 329") != std::string::npos);
+  CHECK_FALSE(weather_from(model, temps).fit);  // not checked without the periods
 }

@@ -3,6 +3,9 @@
 
 #include <energy/report/report.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "../../support/report_site.hpp"
 
 using namespace energy;
@@ -144,6 +147,30 @@ TEST_CASE("A tariff change mid-period splits the bill and each part is priced by
   REQUIRE(r.headline.cost);
   CHECK(*r.headline.cost == expected);
   CHECK(r.currency == "USD");
+}
+
+TEST_CASE("Recommendations are priced under the tariff in effect at the end of the period") {
+  // An office whose night load is 100 of its 180 kW: the base-load rule fires.
+  energy::testing::report_site s;
+  s.db = storage::open_memory_store();
+  s.db->put_tenant(tenant{s.tenant_id, "Acme Properties", {}});
+  const auto office = energy::testing::add_office(
+      s, "Night owl", chicago, 50'000, local_midnight_utc(2023, 2, 1, chicago),
+      local_midnight_utc(2024, 4, 10, chicago), {}, 1.0, 3, 100.0);
+  auto q = march_2024();
+  q.building_id = office;
+  q.tariffs = {flat("0.20", 3, 16), flat("0.10", 1, 1)};
+  const auto r = build_report(*s.db, q);
+  const auto it = std::find_if(r.recommendations.begin(), r.recommendations.end(), [](auto& x) {
+    return x.kind == recommend::recommendation_kind::high_baseload;
+  });
+  REQUIRE(it != r.recommendations.end());
+  CHECK(it->basis == "tariff 'flat'");
+  CHECK(it->per_year);
+  CHECK(it->saving_kwh > 0);
+  // 0.20 $/kWh, the tariff from 2024-03-16 (not the bills' average of 0.10 and 0.20).
+  CHECK(std::llabs(it->saving.micros() -
+                   price_times(*money::parse("0.20"), it->saving_kwh).micros()) < 1000);
 }
 
 TEST_CASE("A period without a tariff in effect has no cost, and says why") {
