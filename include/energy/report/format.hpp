@@ -27,6 +27,9 @@ namespace energy::report {
 [[nodiscard]] std::string format_money(money m);
 /// A statistic with `decimals` decimals.
 [[nodiscard]] std::string format_number(double v, int decimals);
+/// What a recommendation's saving covers: "a year", or "183 observed days" when the history was
+/// shorter than a year (savings are never scaled to a year).
+[[nodiscard]] std::string format_saving_period(bool per_year, double coverage_days);
 /// Local date: "2017-05-08".
 [[nodiscard]] std::string format_date(date::local_days d);
 

@@ -334,15 +334,23 @@ void building_pages(document& d, const report& r) {
   if (r.recommendations.empty()) {
     d.paragraph("No recommendation: no rule found evidence enough to fire.");
   } else {
+    // Every recommendation of a report is measured over the same history: say once what the
+    // savings cover (a year, or the observed days, never scaled up).
+    const auto& first = r.recommendations.front();
+    d.paragraph("Savings over " + format_saving_period(first.per_year, first.coverage_days) +
+                    (first.per_year ? "" : " (less than a year of data: not scaled to a year)") +
+                    "; money is the difference of the bills with and without the measure.",
+                {"DejaVu Sans 8", pdf::colors::muted});
     std::vector<std::vector<std::string>> rows;
     int rank = 0;
     for (const auto& rec : r.recommendations)
-      rows.push_back({std::to_string(++rank), rec.title, format_kwh(rec.annual_saving_kwh),
-                      with_currency(rec.annual_saving, r.currency), rec.explanation});
+      rows.push_back({std::to_string(++rank), rec.title, format_kwh(rec.saving_kwh),
+                      rec.priced ? with_currency(rec.saving, r.currency) : std::string("—"),
+                      rec.explanation});
     d.table({{"#", 16},
              {"Recommendation", 110},
-             {"kWh/yr", 56, align::right},
-             {"Money/yr", 70, align::right},
+             {"kWh", 56, align::right},
+             {"Money", 70, align::right},
              {"Evidence and action", 259}},
             rows);
   }

@@ -92,13 +92,17 @@ std::string to_csv(const report& r, csv_table table) {
              format_milli(a.expected), format_milli(a.actual), a.explanation});
       break;
     case csv_table::recommendations: {
-      row(out, {"rank", "kind", "title", "annual_saving_kwh", "annual_saving", "currency",
-                "explanation"});
+      row(out, {"rank", "kind", "title", "saving_kwh", "saving", "saving_low", "saving_high",
+                "currency", "per", "confidence", "explanation"});
       int rank = 0;
-      for (const auto& rec : r.recommendations)
+      for (const auto& rec : r.recommendations) {
+        const auto money_or_empty = [&](money m) { return rec.priced ? format_money(m) : ""; };
         row(out, {std::to_string(++rank), std::string(recommend::to_string(rec.kind)), rec.title,
-                  format_kwh(rec.annual_saving_kwh), format_money(rec.annual_saving), r.currency,
-                  rec.explanation});
+                  format_kwh(rec.saving_kwh), money_or_empty(rec.saving),
+                  money_or_empty(rec.saving_low), money_or_empty(rec.saving_high), r.currency,
+                  format_saving_period(rec.per_year, rec.coverage_days),
+                  std::string(recommend::to_string(rec.confidence)), rec.explanation});
+      }
       break;
     }
     case csv_table::bills:

@@ -13,6 +13,11 @@ std::string format_kwh(milli wh) {
   return format_milli(wh);
 }
 
+std::string format_saving_period(bool per_year, double coverage_days) {
+  if (per_year) return "a year";
+  return format_number(coverage_days, 0) + " observed days";
+}
+
 std::string format_kwh(double kwh) {
   return format_number(kwh, 1);
 }

@@ -134,17 +134,19 @@ void recommendation_insight(report& r) {
   insight i;
   i.topic = "recommendation";
   std::vector<std::string> parts;
-  if (top.annual_saving_kwh > 0) {
-    parts.push_back(format_kwh(top.annual_saving_kwh) + " kWh");
-    i.evidence.push_back(item("annual saving", from_milli(top.annual_saving_kwh), "kWh"));
+  const std::string per = format_saving_period(top.per_year, top.coverage_days);
+  if (top.saving_kwh > 0) {
+    parts.push_back(format_kwh(top.saving_kwh) + " kWh");
+    i.evidence.push_back(item("saving over " + per, from_milli(top.saving_kwh), "kWh"));
   }
-  if (top.annual_saving.micros() > 0) {
-    parts.push_back(format_money(top.annual_saving) + " " + r.currency);
-    i.evidence.push_back(item("annual saving", top.annual_saving.to_double(), r.currency));
+  if (top.priced && top.saving.micros() > 0) {
+    parts.push_back(format_money(top.saving) + " " + r.currency);
+    i.evidence.push_back(item("saving over " + per, top.saving.to_double(), r.currency));
   }
-  i.text = fmt::format("Largest saving: {}, about {} a year", top.title,
+  i.text = fmt::format("Largest saving: {}, about {} {}", top.title,
                        parts.empty() ? std::string("nothing measurable")
-                                     : fmt::format("{}", fmt::join(parts, " and ")));
+                                     : fmt::format("{}", fmt::join(parts, " and ")),
+                       top.per_year ? std::string("a year") : "over the " + per);
   i.text += ".";
   r.insights.push_back(std::move(i));
 }

@@ -152,6 +152,25 @@ void recommendations_of(json_writer& j, const report& r) {
     j.key("kind").string(recommend::to_string(rec.kind));
     j.key("title").string(rec.title);
     j.key("explanation").string(rec.explanation);
+    // The saving over what it was measured on (`per`), priced per `basis`; the annual_* members
+    // stay for older readers and are 0 unless `per_year`.
+    j.key("saving_kwh").string(format_kwh(rec.saving_kwh));
+    if (rec.priced) {
+      j.key("saving").string(format_money(rec.saving));
+      j.key("saving_exact").string(rec.saving.to_exact_string());
+      j.key("saving_low").string(format_money(rec.saving_low));
+      j.key("saving_high").string(format_money(rec.saving_high));
+    } else {
+      j.key("saving").null();
+      j.key("saving_exact").null();
+      j.key("saving_low").null();
+      j.key("saving_high").null();
+    }
+    j.key("per_year").boolean(rec.per_year);
+    j.key("coverage_days").number(rec.coverage_days);
+    j.key("per").string(format_saving_period(rec.per_year, rec.coverage_days));
+    j.key("confidence").string(recommend::to_string(rec.confidence));
+    j.key("basis").string(rec.basis);
     j.key("annual_saving_kwh").string(format_kwh(rec.annual_saving_kwh));
     j.key("annual_saving").string(format_money(rec.annual_saving));
     j.key("annual_saving_exact").string(rec.annual_saving.to_exact_string());

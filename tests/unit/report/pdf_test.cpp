@@ -137,7 +137,7 @@ TEST_CASE("The numbers in the PDF text equal the JSON report's") {
   for (const auto& b : j["bills"])
     CHECK(text.find(b["total"].get<std::string>() + " USD") != std::string::npos);
   for (const auto& rec : j["recommendations"])
-    CHECK(text.find(rec["annual_saving_kwh"].get<std::string>()) != std::string::npos);
+    CHECK(text.find(rec["saving_kwh"].get<std::string>()) != std::string::npos);
   CHECK(text.find(r.report_id) != std::string::npos);
 }
 

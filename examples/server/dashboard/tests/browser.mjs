@@ -292,7 +292,7 @@ try {
     assert.equal(await admin.locator('#anomalies li').count(), report.anomalies.length);
     assert.equal(await admin.locator('#recommendations li').count(), report.recommendations.length);
     const savings = await admin.$$eval('#recommendations li', (els) => els.map((e) => [e.querySelector('.saving-kwh').textContent, e.querySelector('.saving-money').textContent]));
-    assert.deepEqual(savings, report.recommendations.map((r) => [`${r.annual_saving_kwh} kWh`, `${r.annual_saving} ${report.currency ?? ''}`.trim()]));
+    assert.deepEqual(savings, report.recommendations.map((r) => [`${r.saving_kwh} kWh`, r.saving === null ? 'an unpriced amount' : `${r.saving} ${report.currency ?? ''}`.trim()]));
     assert.equal(await admin.locator('#baseline').textContent().then((t) => t.startsWith('Baseline model')), report.baseline !== null);
     if (forecast.forecast) assert.ok((await admin.textContent('#forecast')).includes(forecast.forecast.horizon.label));
     // The band drawn on the day chart is the report's expected kWh for each day it covers.

@@ -22,7 +22,7 @@ export interface Report {
   currency: string | null;
   daily: DayPoint[];
   anomalies: Array<{ kind: string; severity: string; start: string; end: string; expected: string; actual: string; explanation: string }>;
-  recommendations: Array<{ rank: number; title: string; explanation: string; annual_saving_kwh: string; annual_saving: string }>;
+  recommendations: Array<{ rank: number; title: string; explanation: string; saving_kwh: string; saving: string | null; saving_low: string | null; saving_high: string | null; per: string; per_year: boolean; confidence: string }>;
   baseline: { model: string; cv_rmse: number; passes_guideline14: boolean; interval_level: number } | null;
   forecast: { horizon: { label: string }; expected_kwh: number; lower_kwh: number; upper_kwh: number; interval_level: number; daily: DayPoint[] } | null;
 }
@@ -101,7 +101,19 @@ export async function loadAnalytics(b: Building, res: Resolution, buckets: Bucke
           'ol',
           { id: 'recommendations' },
           ...r.recommendations.map((x) =>
-            h('li', {}, h('strong', {}, x.title), ' — saves about ', h('span', { class: 'saving-kwh' }, `${x.annual_saving_kwh} kWh`), ' and ', h('span', { class: 'saving-money' }, `${x.annual_saving} ${r.currency ?? ''}`.trim()), ` a year. ${x.explanation}`),
+            // The saving over what it was measured on: a year, or the observed days (never scaled up).
+            h(
+              'li',
+              {},
+              h('strong', {}, x.title),
+              ' — saves about ',
+              h('span', { class: 'saving-kwh' }, `${x.saving_kwh} kWh`),
+              ' and ',
+              h('span', { class: 'saving-money' }, x.saving === null ? 'an unpriced amount' : `${x.saving} ${r.currency ?? ''}`.trim()),
+              x.saving_low !== null && x.saving_high !== null ? ` (${x.saving_low} to ${x.saving_high})` : '',
+              x.per_year ? ' a year' : ` over the ${x.per}`,
+              ` (${x.confidence} confidence). ${x.explanation}`,
+            ),
           ),
         )
       : h('p', {}, 'No recommendations for this period.'),
