@@ -93,7 +93,11 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
   X(adapter, (__VA_ARGS__), summary_settings_are_stored_and_a_change_invalidates_every_building,  \
     "summary settings are stored, refresh refuses other options, and a change recomputes all")    \
   X(adapter, (__VA_ARGS__), a_rebuild_recomputes_a_buildings_range,                               \
-    "a rebuild replaces a building's summaries over a range and leaves the rest")
+    "a rebuild replaces a building's summaries over a range and leaves the rest")                 \
+  X(adapter, (__VA_ARGS__), tariff_versions_are_appended_and_listed,                              \
+    "tariff versions are appended with increasing revisions, never overwritten, listed by date")  \
+  X(adapter, (__VA_ARGS__), a_tariff_version_reprices_exactly_the_days_it_covers,                 \
+    "a new tariff version invalidates the local days it prices, and only those")
 
 #define ENERGY_STORE_DECLARE_CHECK_(adapter_, factory_, name_, rule_) \
   void name_(const store_factory& factory);
