@@ -835,8 +835,8 @@ class postgres_store final : public store,
     return out;
   }
 
-  template <class Transaction>
-  static std::vector<tariff_version> read_tariff_versions(Transaction& t, const uuid& building_id) {
+  static std::vector<tariff_version> read_tariff_versions(pqxx::transaction_base& t,
+                                                          const uuid& building_id) {
     std::vector<tariff_version> out;
     for (const auto& r :
          t.exec_params("SELECT revision, to_char(effective, 'YYYY-MM-DD'),"
