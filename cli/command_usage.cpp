@@ -108,6 +108,7 @@ Exit: 0 ok, 1 not found / too little history for a model, 2 usage.
 
 constexpr const char* greenbutton_usage =
     R"(usage: energy greenbutton import FILE.xml --building ID [options]
+       energy greenbutton fetch --building ID --url URI --token-file FILE --from DATE --to DATE [options]
 
 Stores each MeterReading of a Green Button (NAESB ESPI) download as readings of a utility-meter
 sensor of the building (found again by --location on the next import, or created), converted
@@ -120,7 +121,15 @@ match the building's zone is refused (another building's download). Then run 'en
   --location KEY       the key that identifies the utility meter across imports (default:
                        "greenbutton:" + the MeterReading's link, stable across downloads)
   --format F           table (default), csv or json: one row per meter reading
-Exit: 0 ok, 1 unreadable file / not found, 2 usage, 3 imported with rejected readings.
+fetch: the same, from Green Button Connect My Data over HTTPS, the intervals starting in
+[--from, --to) (local dates of the building, half-open):
+  --url URI            the subscription's resource URI from the OAuth token response:
+                       https://HOST/.../espi/1_1/resource/Batch/Subscription/ID[/UsagePoint/ID]
+  --token-file FILE    the OAuth access token (first line). Never on the command line
+  --ca-file PEM        CA certificates to trust instead of the system's (a private CA)
+5xx, 429 and timeouts are retried with backoff; 401/403/404 are not (exit 1, the reason named).
+Exit: 0 ok, 1 unreadable file / not found / utility refused, 2 usage, 3 imported with rejected
+readings.
 )";
 
 constexpr const char* reconcile_usage =

@@ -76,8 +76,8 @@ usage: energy [--db URI] COMMAND [options]
   forecast --building ID --period week|month|quarter|year --from DATE [--now TIMESTAMP]
            [--format table|csv|json]       expected kWh per day of the period starting --from
   greenbutton import FILE.xml --building ID [--sensor ID] [--location KEY] [--format table|csv|json]
-  greenbutton fetch --building ID --url URL --token-file FILE [--sensor ID] [--location KEY]
-                    [--format table|csv|json]
+  greenbutton fetch --building ID --url URI --token-file FILE --from DATE --to DATE
+                    [--ca-file PEM] [--sensor ID] [--location KEY] [--format table|csv|json]
                                                  store a Green Button download (a file, or fetched
                                                  from Connect My Data) as meter readings
   tariff set --building ID --effective YYYY-MM-DD FILE.json [--pointer /items/0]

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "usage_check.hpp"
 
+#include "connect_url.hpp"
+
 #include <energy/storage/tariffs.hpp>
 #include <energy/uuid.hpp>
 
@@ -163,10 +165,11 @@ const std::vector<rule>& rules() {
        1},
       {"greenbutton",
        "fetch",
-       {"db", "building", "sensor", "location", "format", "url", "token-file"},
-       {"building", "url", "token-file"},
+       {"db", "building", "sensor", "location", "format", "url", "token-file", "from", "to",
+        "ca-file"},
+       {"building", "url", "token-file", "from", "to"},
        {"building", "sensor"},
-       {},
+       {"from", "to"},
        {table_csv_json}},
       {"reconcile",
        nullptr,
@@ -253,6 +256,7 @@ void check_usage(const args& a) {
         v && std::find(c.values.begin(), c.values.end(), *v) == c.values.end())
       throw usage_error("--" + std::string(c.option) + ": '" + *v +
                         "' (accepted: " + join(c.values) + ")");
+  if (command == "greenbutton" && p[1] == "fetch") (void)parse_connect_url(a.require("url"));
   const std::size_t words = p.size() - (r->sub ? 2 : 1);
   if (words < r->min_words || words > r->max_words) {
     const std::string what = r->sub ? command + " " + r->sub : command;
