@@ -10,7 +10,8 @@ LPS-TOU uploaded for the same 2016-08-01 (supersedes). After each `aggregate`, e
 summary cost equals what `energy summarize --tariff FILE` (billing::tariff_cost, no store, one
 tariff) computes from the same readings with the version in effect on that hour's local date;
 hours before the first version have no price and are printed empty. `bill` without --tariff
-equals `bill --tariff FILE` of the version in effect; a period across two versions is refused."""
+equals `bill --tariff FILE` of the version in effect, `reconcile` likewise; a period across two
+versions is refused."""
 import csv
 import io
 import json
@@ -157,6 +158,20 @@ def main():
             assert "stored revision" in stored.stderr, stored.stderr
         p = run("--db", db, "bill", "--building", b, "--from", "2016-07-15", "--to", "2016-08-15", expect=1)
         assert "spans two stored tariff versions" in p.stderr and "2016-08-01" in p.stderr, p.stderr
+
+        # Reconcile: the July bill alone is on the July version; the quarter's bills span two.
+        bills = os.path.join(EXAMPLES, "bills-2016q3.csv")
+        july = os.path.join(d, "july.csv")
+        with open(bills) as f, open(july, "w") as out:
+            lines = f.read().splitlines()
+            out.write("\n".join([lines[0]] + [l for l in lines[1:] if l.split(",")[1] == "2016-07-01"]) + "\n")
+        stored = run("--db", db, "reconcile", "--building", b, "--bills", july, "--end-date", "exclusive",
+                     "--format", "csv").stdout
+        given = run("--db", db, "reconcile", "--building", b, "--bills", july, "--end-date", "exclusive",
+                    "--tariff", SAMPLE, "--format", "csv").stdout
+        assert stored == given and len(stored.splitlines()) == 2, (stored, given)
+        p = run("--db", db, "reconcile", "--building", b, "--bills", bills, "--end-date", "exclusive", expect=1)
+        assert "spans two stored tariff versions" in p.stderr, p.stderr
     print("ok")
 
 
