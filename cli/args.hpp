@@ -17,6 +17,13 @@ class usage_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Input data refused as a whole (a tariff that cannot bill, ...): exit code 3, like rejected
+/// rows of an import.
+class data_rejected : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class args {
  public:
   /// Splits argv into positionals and options. `flags` lists options that take no value.

@@ -3,6 +3,7 @@
 // line, from the stored interval readings.
 #include "building_data.hpp"
 #include "commands.hpp"
+#include "stored_tariff.hpp"
 #include "output.hpp"
 
 #include <energy/billing/bill.hpp>
@@ -59,11 +60,6 @@ int cmd_bill(const args& a, storage::store& db) {
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto bc = require_building(a, db);
   const auto period = require_local_range(a, bc.zone);
-  const auto tariff_path = a.get("tariff");
-  if (!tariff_path)
-    throw usage_error(
-        "missing required option --tariff (a URDB tariff JSON file: the CLI never "
-        "assumes a price)");
   billing::bill_options options;
   options.prorate_monthly_charges = a.flag("prorate");
   if (auto m = a.get("meters")) {
@@ -75,10 +71,12 @@ int cmd_bill(const args& a, storage::store& db) {
       throw usage_error("--meters: '" + *m + "' is not a positive whole number");
     }
   }
-  auto urdb = io::read_urdb_file(*tariff_path);
+  // --tariff FILE, or the building's stored version in effect over the whole period.
+  const auto chosen = tariff_for(a, db, bc, period);
+  const auto& urdb = chosen.urdb;
   for (const auto& u : urdb.unsupported)
     fmt::print(stderr, "energy: {}: not priced (unsupported by the calculation): {}\n",
-               *tariff_path, u);
+               chosen.origin, u);
 
   const auto meters = electricity_meters(a, db, bc);
   const auto data = read_intervals(db, bc, meters, period);
@@ -111,9 +109,10 @@ int cmd_bill(const args& a, storage::store& db) {
     numeric.insert(numeric.begin(), false);
   }
   write_rows(stdout, format, header, numeric, rows);
-  fmt::print(stderr, "bill {} to {} ({}), tariff '{}', currency USD{}\n",
+  fmt::print(stderr, "bill {} to {} ({}), tariff '{}' ({}), currency USD{}\n",
              format_local(period.start, bc.zone), format_local(period.end, bc.zone), bc.b.time_zone,
-             urdb.tariff.name, monthly ? fmt::format(", {} monthly bills", bills.size()) : "");
+             urdb.tariff.name, chosen.origin,
+             monthly ? fmt::format(", {} monthly bills", bills.size()) : "");
   for (const auto& b : bills) {
     const auto prefix =
         monthly ? format_local(b.period.start, bc.zone).substr(0, 10) + ": " : std::string();

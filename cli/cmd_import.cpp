@@ -2,6 +2,7 @@
 // import: readings from the seed's JSON batches or CSV into the store; aggregate: refresh
 // summaries.
 #include "commands.hpp"
+#include "stored_tariff.hpp"
 #include "import_clock.hpp"
 #include "output.hpp"
 
@@ -230,7 +231,8 @@ int cmd_import(const args& a, storage::store& db) {
 
 int cmd_aggregate(const args& a, storage::store& db) {
   a.check_known({"db", "sensor-summaries"});
-  aggregate::refresh_options options;
+  std::optional<billing::dated_tariff_cost> tariffs;
+  auto options = summary_refresh_options(db, tariffs);
   // Per-sensor summaries are a setting of the database (`energy settings --per-sensor on`); the
   // flag only checks that the database keeps them.
   if (a.flag("sensor-summaries")) options.sensor_scope = true;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // settings and rebuild: how a database's summaries are computed, and recomputing them on demand.
 #include "commands.hpp"
+#include "stored_tariff.hpp"
 #include "local_dates.hpp"
 
 #include <energy/aggregate/refresh.hpp>
@@ -53,7 +54,8 @@ int cmd_rebuild(const args& a, storage::store& db) {
   if (auto v = a.get("from")) range.start = local_date_start("from", *v, zone);
   if (auto v = a.get("to")) range.end = local_date_start("to", *v, zone);
   if (range.empty()) throw usage_error("--from must be before --to");
-  print_report(aggregate::rebuild_summaries(db, *id, range));
+  std::optional<billing::dated_tariff_cost> tariffs;
+  print_report(aggregate::rebuild_summaries(db, *id, range, summary_refresh_options(db, tariffs)));
   return 0;
 }
 

@@ -3,6 +3,7 @@
 // interval data under a URDB tariff: consumption, demand, cost, rate, gaps, overlaps, estimates.
 #include "building_data.hpp"
 #include "commands.hpp"
+#include "stored_tariff.hpp"
 #include "output.hpp"
 
 #include <energy/billing/bills_csv.hpp>
@@ -24,9 +25,6 @@ int cmd_reconcile(const args& a, storage::store& db) {
     throw usage_error(
         "missing required option --bills (the utility's bills as CSV: "
         "period_start, period_end, kwh, [peak_kw], amount, [estimated], [id])");
-  const auto tariff_path = a.get("tariff");
-  if (!tariff_path)
-    throw usage_error("missing required option --tariff (the URDB tariff the bills are on)");
   billing::bills_csv_options csv_options;
   csv_options.zone = bc.zone;
   const auto end = a.get("end-date");
@@ -44,17 +42,19 @@ int cmd_reconcile(const args& a, storage::store& db) {
   if (parsed.errors_not_listed > 0)
     fmt::print(stderr, "... and {} more rejected rows\n", parsed.errors_not_listed);
   if (parsed.bills.empty()) throw std::runtime_error(*bills_path + ": no valid bill to reconcile");
-  auto urdb = io::read_urdb_file(*tariff_path);
-  for (const auto& u : urdb.unsupported)
-    fmt::print(stderr, "energy: {}: not priced (unsupported by the calculation): {}\n",
-               *tariff_path, u);
-
   // One read covering every bill period.
   time_range span = parsed.bills.front().period;
   for (const auto& b : parsed.bills) {
     span.start = std::min(span.start, b.period.start);
     span.end = std::max(span.end, b.period.end);
   }
+  // --tariff FILE, or the stored version in effect over every bill (bills spanning two stored
+  // versions are refused: reconcile them per version).
+  const auto chosen = tariff_for(a, db, bc, span);
+  const auto& urdb = chosen.urdb;
+  for (const auto& u : urdb.unsupported)
+    fmt::print(stderr, "energy: {}: not priced (unsupported by the calculation): {}\n",
+               chosen.origin, u);
   const auto meters = electricity_meters(a, db, bc);
   const auto data = read_intervals(db, bc, meters, span);
   const auto report = billing::reconcile(parsed.bills, data, urdb.tariff, bc.zone);

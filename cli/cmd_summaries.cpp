@@ -5,6 +5,8 @@
 #include "output.hpp"
 #include "summary_label.hpp"
 
+#include <energy/billing/dated_tariff_cost.hpp>
+#include <energy/storage/tariffs.hpp>
 #include <energy/summary.hpp>
 
 #include <fmt/format.h>
@@ -51,19 +53,36 @@ int cmd_summaries(const args& a, storage::store& db) {
   const auto unit = canonical_unit(q.type);
   // The default flat-rate model prices only electricity of a building with a flat rate; anything
   // else is stored as 0, which printed as "0.00" would read as free energy. Print it as unknown.
-  const bool cost_known = db.get_summary_settings().cost_model != "flat_rate" ||
-                          (q.type == sensor_type::electricity && b->flat_rate_per_kwh.has_value());
+  const auto cost_model = db.get_summary_settings().cost_model;
+  const bool flat_priced = q.type == sensor_type::electricity && b->flat_rate_per_kwh.has_value();
+  // Stored tariff versions price electricity from their effective date on; a bucket that starts
+  // before the first one (and has no flat rate to fall back to) has no price.
+  std::vector<storage::tariff_version> versions;
+  const bool by_versions = cost_model == billing::dated_tariff_cost::identity_text;
+  if (by_versions && q.type == sensor_type::electricity)
+    if (auto* port = storage::tariffs_of(db)) versions = port->list_tariff_versions(b->id);
+  auto cost_known = [&](const summary_row& r) {
+    if (flat_priced) return true;
+    if (!by_versions) return cost_model != "flat_rate";
+    const date::year_month_day day{date::floor<date::days>(zone->to_local(r.period.start))};
+    return storage::version_in_effect(versions, day) != nullptr;
+  };
   std::vector<std::vector<std::string>> rows;
-  for (const auto& r : db.read_summaries(q))
+  bool any_unknown = false;
+  for (const auto& r : db.read_summaries(q)) {
+    const bool known = cost_known(r);
+    any_unknown |= !known;
     rows.push_back({local_label(r), format_utc(r.period.start), format_utc(r.period.end),
                     std::to_string((r.period.end - r.period.start).count() / 3600),
                     format_milli(r.consumption), format_milli(r.peak_demand),
-                    cost_known ? r.cost.to_string() : std::string(),
-                    std::to_string(r.reading_count)});
-  if (!rows.empty() && !cost_known)
-    fmt::print(stderr,
-               "cost left empty: the building has no flat rate (`energy building add --id "
-               "<building> --flat-rate PRICE` sets one) and no tariff prices these summaries\n");
+                    known ? r.cost.to_string() : std::string(), std::to_string(r.reading_count)});
+  }
+  if (any_unknown)
+    fmt::print(
+        stderr,
+        "cost left empty: the building has no flat rate (`energy building add --id "
+        "<building> --flat-rate PRICE` sets one) and no tariff prices these summaries (`energy "
+        "tariff set` stores one, effective from a date)\n");
   if (rows.empty() && q.scope == summary_scope::sensor)
     fmt::print(stderr,
                "no summaries for this sensor: per-sensor summaries are kept only by "

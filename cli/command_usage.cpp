@@ -9,7 +9,7 @@ namespace energy::cli {
 namespace {
 
 constexpr const char* bill_usage =
-    R"(usage: energy bill --building ID --from DATE --to DATE --tariff URDB.json [options]
+    R"(usage: energy bill --building ID --from DATE --to DATE [--tariff URDB.json] [options]
 
 The bill of one billing period [--from, --to) under a URDB tariff, line by line (fixed, energy by
 TOU period and tier, demand, flat demand, minimum), from the stored readings of the building's
@@ -18,7 +18,9 @@ active electricity meters summed per interval (or of one meter with --sensor).
   --building ID        the building (its IANA zone sets the TOU hours and the dates)
   --from DATE          first local date billed (YYYY-MM-DD, the building's zone)
   --to DATE            first local date NOT billed (half-open)
-  --tariff FILE        a URDB tariff record (JSON); prices in US dollars. Required: no default price
+  --tariff FILE        a URDB tariff record (JSON); prices in US dollars. Default: the building's
+                       stored version in effect ('energy tariff set'); a period spanning two
+                       stored versions is refused (bill each part). Never a default price
   --sensor ID          bill one meter of the building instead of their sum
   --prorate            pro-rate monthly fixed/minimum charges by the period's length (a partial
                        month); default: one full month per billing period, as utilities do
@@ -114,6 +116,7 @@ Exit: 0 ok, 1 not found / too little history for a model, 2 usage.
 
 constexpr const char* greenbutton_usage =
     R"(usage: energy greenbutton import FILE.xml --building ID [options]
+       energy greenbutton fetch --building ID --url URI --token-file FILE --from DATE --to DATE [options]
 
 Stores each MeterReading of a Green Button (NAESB ESPI) download as readings of a utility-meter
 sensor of the building (found again by --location on the next import, or created), converted
@@ -126,11 +129,19 @@ match the building's zone is refused (another building's download). Then run 'en
   --location KEY       the key that identifies the utility meter across imports (default:
                        "greenbutton:" + the MeterReading's link, stable across downloads)
   --format F           table (default), csv or json: one row per meter reading
-Exit: 0 ok, 1 unreadable file / not found, 2 usage, 3 imported with rejected readings.
+fetch: the same, from Green Button Connect My Data over HTTPS, the intervals starting in
+[--from, --to) (local dates of the building, half-open):
+  --url URI            the subscription's resource URI from the OAuth token response:
+                       https://HOST/.../espi/1_1/resource/Batch/Subscription/ID[/UsagePoint/ID]
+  --token-file FILE    the OAuth access token (first line). Never on the command line
+  --ca-file PEM        CA certificates to trust instead of the system's (a private CA)
+5xx, 429 and timeouts are retried with backoff; 401/403/404 are not (exit 1, the reason named).
+Exit: 0 ok, 1 unreadable file / not found / utility refused, 2 usage, 3 imported with rejected
+readings.
 )";
 
 constexpr const char* reconcile_usage =
-    R"(usage: energy reconcile --building ID --bills BILLS.csv --tariff URDB.json --end-date exclusive|inclusive [options]
+    R"(usage: energy reconcile --building ID --bills BILLS.csv [--tariff URDB.json] --end-date exclusive|inclusive [options]
 
 Checks each utility bill against the bill computed for the same period from the building's
 interval data under the tariff: consumption, demand, cost and rate mismatches, gaps and overlaps
@@ -142,14 +153,41 @@ findings are sentences with the numbers, ready for a dispute.
                        midnight in the building's zone)
   --end-date E         how a date-only period_end reads: exclusive (the first day not served,
                        read-date to read-date) or inclusive (the last day served). Required
-  --tariff FILE        the URDB tariff (JSON) the bills are on; US dollars
+  --tariff FILE        the URDB tariff (JSON) the bills are on; US dollars. Default: the stored
+                       version in effect over all the bills (bills spanning two versions are
+                       refused: reconcile them per version)
   --sensor ID          one meter of the building instead of all active electricity meters
   --format F           table (default), csv or json
 Exit: 0 ok (findings are results, not errors), 1 not found / unreadable file, 2 usage,
 3 some bill rows rejected (listed on stderr; the valid ones are reconciled).
 )";
 
-constexpr std::array<std::pair<std::string_view, const char*>, 7> pages{{
+constexpr const char* tariff_usage =
+    R"(usage: energy tariff set --building ID --effective YYYY-MM-DD FILE.json [--pointer PTR]
+       energy tariff show --building ID [--at YYYY-MM-DD] [--format table|csv|json]
+
+set: stores a URDB tariff (OpenEI Utility Rate Database record, JSON) as a new version of the
+building's tariff, in effect from local midnight of --effective (the building's zone) until the
+next later version. Nothing is overwritten: a later upload with the same date gets the next
+revision and supersedes. Summary costs then come from the stored versions (hour by hour: the
+version in effect on the hour's local date, energy charges) and the summaries the new version
+reprices are invalidated: run 'energy aggregate'. 'energy bill' and 'energy reconcile' use the
+version in effect when --tariff is not given. A tariff that cannot bill (no charge, a schedule
+naming a missing period, ...) is refused, nothing stored.
+  --effective DATE     first local date the version prices (YYYY-MM-DD)
+  --pointer PTR        RFC 6901 pointer to the record in another document (e.g. /items/0)
+
+show: every version (status on --at: in effect, superseded, earlier, later), then the charges
+of the version in effect (fixed, minimum, energy and demand tiers) and where each period of its
+schedules applies (months and local hours).
+  --at DATE            the local date "in effect" refers to (default: today in the zone)
+  --format F           table (default), csv or json
+
+Exit: 0 ok, 1 not found / no tariff stored / unreadable file, 2 usage, 3 tariff refused.
+)";
+
+constexpr std::array<std::pair<std::string_view, const char*>, 8> pages{{
+    {"tariff", tariff_usage},
     {"reconcile", reconcile_usage},
     {"greenbutton", greenbutton_usage},
     {"forecast", forecast_usage},

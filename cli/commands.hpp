@@ -31,9 +31,11 @@ int cmd_recommend(const args& a, storage::store& db);
 /// `baseline fit` and `baseline predict`.
 int cmd_baseline(const args& a, storage::store& db);
 int cmd_forecast(const args& a, storage::store& db);
-/// `greenbutton import`.
+/// `greenbutton import` and `greenbutton fetch`.
 int cmd_greenbutton(const args& a, storage::store& db);
 int cmd_reconcile(const args& a, storage::store& db);
+/// `tariff set` and `tariff show`.
+int cmd_tariff(const args& a, storage::store& db);
 
 /// The usage of one command (printed by `energy COMMAND --help`), or nullptr when the command
 /// has no page of its own (the main usage covers it).

@@ -2,6 +2,7 @@
 // energy — command-line tool over the energy library: metadata, imports, aggregation, summaries.
 #include "args.hpp"
 #include "commands.hpp"
+#include "usage_check.hpp"
 
 #include <energy/error.hpp>
 #include <energy/storage/open.hpp>
@@ -61,7 +62,7 @@ usage: energy [--db URI] COMMAND [options]
          [--now TIMESTAMP] [--tenant ID]
                                                  the period ends before --end (local date; default: the
                                                  last complete period); forecast: the period after it
-  bill --building ID --from DATE --to DATE --tariff URDB.json [--sensor ID] [--prorate] [--meters N]
+  bill --building ID --from DATE --to DATE [--tariff URDB.json] [--sensor ID] [--prorate] [--meters N]
        [--format table|csv|json]            a bill for one billing period, line by line
   anomalies --building ID --from DATE --to DATE [--sensor ID] [--format table|csv|json]
                                                  data-quality problems and after-hours waste
@@ -75,8 +76,15 @@ usage: energy [--db URI] COMMAND [options]
   forecast --building ID --period week|month|quarter|year --from DATE [--now TIMESTAMP]
            [--format table|csv|json]       expected kWh per day of the period starting --from
   greenbutton import FILE.xml --building ID [--sensor ID] [--location KEY] [--format table|csv|json]
-                                                 store a Green Button download as meter readings
-  reconcile --building ID --bills BILLS.csv --tariff URDB.json --end-date exclusive|inclusive
+  greenbutton fetch --building ID --url URI --token-file FILE --from DATE --to DATE
+                    [--ca-file PEM] [--sensor ID] [--location KEY] [--format table|csv|json]
+                                                 store a Green Button download (a file, or fetched
+                                                 from Connect My Data) as meter readings
+  tariff set --building ID --effective YYYY-MM-DD FILE.json [--pointer /items/0]
+  tariff show --building ID [--at YYYY-MM-DD] [--format table|csv|json]
+                                                 a building's URDB tariff versions, each in effect
+                                                 from a local date; summaries and bills use them
+  reconcile --building ID --bills BILLS.csv [--tariff URDB.json] --end-date exclusive|inclusive
             [--sensor ID] [--format table|csv|json]   utility bills against our computed bills
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
@@ -85,14 +93,21 @@ usage: energy [--db URI] COMMAND [options]
               or postgresql://user@host:port/db when built with the PostgreSQL adapter
 S3 archives read ENERGY_S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
 'energy COMMAND --help' (or -h) prints a command's own usage (for the commands above that have one).
-Exit codes: 0 success, 1 failure, 2 usage error, 3 import finished with rejected rows.
+  --version   prints the version number
+
+Exit codes: 0 success; 1 failure (not found, storage, I/O); 2 usage error (nothing opened or
+created); 3 data rejected (an import with rejected rows, a tariff that cannot bill).
 )";
 
 int run(int argc, char** argv) {
   using namespace energy::cli;
   try {
     const args a(argc, argv,
-                 {"inactive", "quiet", "help", "sensor-summaries", "prorate", "monthly"});
+                 {"inactive", "quiet", "help", "sensor-summaries", "prorate", "monthly", "version"});
+    if (a.flag("version")) {
+      fmt::print("{}\n", ENERGY_CLI_VERSION);
+      return 0;
+    }
     // `energy COMMAND -h|--help`: that command's usage; never opens (or creates) a store.
     const bool help = a.flag("help") || std::any_of(argv + 1, argv + argc, [](const char* s) {
                         return std::strcmp(s, "-h") == 0;
@@ -107,6 +122,8 @@ int run(int argc, char** argv) {
       fmt::print("{}", usage);
       return a.positionals().empty() && !help ? 2 : 0;
     }
+    // Everything that can be checked without a store is checked before one is opened or created.
+    check_usage(a);
     const char* env_db = std::getenv("ENERGY_DB");
     const auto uri = a.get_or("db", env_db ? env_db : "sqlite:energy.db");
     const auto& command = a.positionals()[0];
@@ -131,10 +148,14 @@ int run(int argc, char** argv) {
     if (command == "forecast") return cmd_forecast(a, *db);
     if (command == "greenbutton") return cmd_greenbutton(a, *db);
     if (command == "reconcile") return cmd_reconcile(a, *db);
+    if (command == "tariff") return cmd_tariff(a, *db);
     throw usage_error("unknown command '" + command + "'");
   } catch (const usage_error& e) {
     fmt::print(stderr, "energy: {}\n(run 'energy --help' for usage)\n", e.what());
     return 2;
+  } catch (const energy::cli::data_rejected& e) {
+    fmt::print(stderr, "energy: {}\n", e.what());
+    return 3;
   } catch (const std::invalid_argument& e) {
     fmt::print(stderr, "energy: {}\n", e.what());
     return 2;

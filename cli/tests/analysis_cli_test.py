@@ -297,8 +297,9 @@ def check_usage(db, building, d):
         p = run(*cmd, db="sqlite:" + os.path.join(d, "never.db"))
         assert p.stdout.startswith("usage: energy " + cmd[0]), p.stdout
     assert set(os.listdir(d)) == before, "help must not create a store"
-    err = run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-08-01", db=db, expect=2).stderr
-    assert "--tariff" in err, err
+    # No --tariff and no stored tariff version: nothing to price with (exit 1), never a default price.
+    err = run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-08-01", db=db, expect=1).stderr
+    assert "--tariff" in err and "no stored tariff" in err, err
     err = run("anomalies", "--building", building, "--from", "2016-07-01", db=db, expect=2).stderr
     assert "--to" in err, err
     err = run("anomalies", "--building", building, "--from", "2016-07-01", "--to", "2016-06-01", db=db,

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Runs the examples of docs/cli.md (the `sh` blocks between the cli-examples markers) in order,
 in one shell, against a fresh demo database; each must succeed and print what the `text` block
-after it shows (UUIDs as <id>, the data directory as $DATA, trailing blanks ignored).
+after it shows (UUIDs as <id>, the data directory as $DATA, the time a tariff version was
+recorded as <time>, trailing blanks ignored).
 
 usage: docs_examples_test.py PATH/TO/energy DOCS/cli.md DATA_DIR EXAMPLES_DIR [--update]
 --update rewrites the output blocks from a run (then review the diff)."""
@@ -14,12 +15,14 @@ import tempfile
 ENERGY, DOC, DATA, EXAMPLES = sys.argv[1:5]
 UPDATE = "--update" in sys.argv[5:]
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+RECORDED = re.compile(r"recorded \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 BLOCK = re.compile(r"```sh\n(.*?)```\n```text\n(.*?)```\n", re.S)
 
 
 def normalise(text):
     text = text.replace(os.path.abspath(DATA), "$DATA")
-    return "\n".join(UUID.sub("<id>", line).rstrip() for line in text.strip("\n").split("\n"))
+    return "\n".join(RECORDED.sub("recorded <time>", UUID.sub("<id>", line)).rstrip()
+                     for line in text.strip("\n").split("\n"))
 
 
 def main():

@@ -95,7 +95,11 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
   X(adapter, (__VA_ARGS__), a_rebuild_recomputes_a_buildings_range,                               \
     "a rebuild replaces a building's summaries over a range and leaves the rest")                 \
   X(adapter, (__VA_ARGS__), reads_accept_any_range,                                               \
-    "reads over ranges beyond years 0000-9999 (open-ended queries) answer like all_time()")
+    "reads over ranges beyond years 0000-9999 (open-ended queries) answer like all_time()")       \
+  X(adapter, (__VA_ARGS__), tariff_versions_are_appended_and_listed,                              \
+    "tariff versions are appended with increasing revisions, never overwritten, listed by date")  \
+  X(adapter, (__VA_ARGS__), a_tariff_version_reprices_exactly_the_days_it_covers,                 \
+    "a new tariff version invalidates the local days it prices, and only those")
 
 #define ENERGY_STORE_DECLARE_CHECK_(adapter_, factory_, name_, rule_) \
   void name_(const store_factory& factory);

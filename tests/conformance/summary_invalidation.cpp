@@ -14,6 +14,8 @@
 
 #include <energy/aggregate/aggregator.hpp>
 #include <energy/aggregate/refresh.hpp>
+#include <energy/billing/dated_tariff_cost.hpp>
+#include <energy/storage/tariffs.hpp>
 
 namespace energy::conformance {
 namespace {
@@ -80,10 +82,11 @@ std::vector<uuid> sensor_ids(const world& w) {
 }
 
 /// The store's summaries of both buildings equal a from-scratch aggregation.
-void require_up_to_date(store& s, const world& w) {
+void require_up_to_date(store& s, const world& w,
+                        const aggregate::cost_model& costs = aggregate::flat_rate_cost{}) {
   const auto ids = sensor_ids(w);
-  std::vector<summary_row> expected = from_scratch(s, w.b1.id);
-  for (summary_row& r : from_scratch(s, w.b2.id))
+  std::vector<summary_row> expected = from_scratch(s, w.b1.id, costs);
+  for (summary_row& r : from_scratch(s, w.b2.id, costs))
     expected.push_back(std::move(r));
   std::sort(expected.begin(), expected.end(), aggregate::summary_key_less);
   std::vector<summary_row> actual = stored(s, w.b1.id, ids);
@@ -246,6 +249,136 @@ void a_rebuild_recomputes_a_buildings_range(const store_factory& factory) {
   s->invalidate_summaries(w.b1.id, range(t0 + 20 * day, t0 + 21 * day));
   CHECK(all_marks(*s).empty());
   CHECK(stored(*s, w.b1.id, ids) == expected);
+}
+
+namespace {
+
+/// The cost model of the store's tariff versions. The checks store a price in micro-dollars per
+/// kWh as the "document" (the store never parses it; energy::io reads real URDB documents).
+billing::dated_tariff_cost model_of(store& s, const world& w) {
+  billing::dated_tariff_cost model;
+  for (const building* b : {&w.b1, &w.b2})
+    for (const auto& v : storage::tariffs_of(s)->list_tariff_versions(b->id))
+      model.add_version(b->id, v.effective,
+                        billing::flat_energy_tariff(money::from_micros(std::stoll(v.urdb_json))));
+  return model;
+}
+
+storage::tariff_version price_from(const uuid& b, date::year_month_day effective,
+                                   std::int64_t micros_per_kwh) {
+  storage::tariff_version v;
+  v.building_id = b;
+  v.effective = effective;
+  v.recorded_at = from_epoch(t0);
+  v.source = "price.json";
+  v.urdb_json = std::to_string(micros_per_kwh);
+  return v;
+}
+
+/// Refreshes with the store's current versions; the summaries then equal a from-scratch
+/// aggregation priced by the same versions.
+void refresh_and_check(store& s, const world& w) {
+  const auto model = model_of(s, w);
+  aggregate::refresh_options options;
+  options.costs = &model;
+  (void)aggregate::refresh_summaries(s, options);
+  REQUIRE(all_marks(s).empty());
+  require_up_to_date(s, w, model);
+}
+
+/// Every mark is a sensor of b1 in [start, end), and there is at least one.
+void check_marks_within(store& s, const world& w, epoch_seconds start, epoch_seconds end) {
+  const auto marks = all_marks(s);
+  CHECK_FALSE(marks.empty());
+  for (const auto& m : marks) {
+    CHECK((m.sensor_id == w.s_low.id || m.sensor_id == w.s_high.id));
+    CHECK(m.hour >= start);
+    CHECK(m.hour < end);
+  }
+}
+
+}  // namespace
+
+void tariff_versions_are_appended_and_listed(const store_factory& factory) {
+  auto s = factory();
+  world w{*s};
+  auto* port = storage::tariffs_of(*s);
+  REQUIRE(port != nullptr);
+  using date::day;
+  using date::July;
+  using date::June;
+  const date::year_month_day june{date::year{2024}, June, day{1}};
+  const date::year_month_day july{date::year{2024}, July, day{1}};
+
+  CHECK_THROWS_AS(port->add_tariff_version(price_from(make_id(0x20, 77), june, 100000)),
+                  std::invalid_argument);
+  auto empty = price_from(w.b1.id, june, 1);
+  empty.urdb_json.clear();
+  CHECK_THROWS_AS(port->add_tariff_version(empty), std::invalid_argument);
+  CHECK(port->list_tariff_versions(w.b1.id).empty());
+
+  auto first = price_from(w.b1.id, july, 100000);
+  first.json_pointer = "/items/0";
+  CHECK(port->add_tariff_version(first) == 1);
+  CHECK(port->add_tariff_version(price_from(w.b1.id, june, 90000)) == 2);
+  CHECK(port->add_tariff_version(price_from(w.b1.id, july, 120000)) == 3);
+  CHECK(port->add_tariff_version(price_from(w.b2.id, july, 50000)) == 1);
+
+  const auto listed = port->list_tariff_versions(w.b1.id);
+  REQUIRE(listed.size() == 3);
+  CHECK(listed[0].effective == june);
+  CHECK(listed[0].revision == 2);
+  CHECK(listed[1].revision == 1);
+  CHECK(listed[2].revision == 3);
+  auto expected_first = first;
+  expected_first.revision = 1;
+  CHECK(listed[1] == expected_first);  // every field round-trips
+
+  // In effect: nothing before June; June's version in June; July's latest revision from July on.
+  CHECK(storage::version_in_effect(listed, date::year{2024} / 5 / 31) == nullptr);
+  CHECK(storage::version_in_effect(listed, date::year{2024} / 6 / 30)->revision == 2);
+  CHECK(storage::version_in_effect(listed, date::year{2024} / 7 / 1)->revision == 3);
+  CHECK(storage::version_in_effect(listed, date::year{2030} / 1 / 1)->revision == 3);
+  CHECK(port->list_tariff_versions(w.b2.id).size() == 1);
+}
+
+void a_tariff_version_reprices_exactly_the_days_it_covers(const store_factory& factory) {
+  auto s = factory();
+  world w{*s};
+  auto* port = storage::tariffs_of(*s);
+  REQUIRE(port != nullptr);
+  s->set_summary_settings(
+      {.sensor_scope = true, .cost_model = billing::dated_tariff_cost::identity_text});
+  write_three_days(*s, w);
+  refresh_and_check(*s, w);
+
+  // b1 is in New York (UTC-4 in summer): 2024-07-01 starts at t0 + 4 h. The readings run from
+  // t0 - 2 days to t0 + 1 day, so June 29 and 30 keep their (flat-rate) prices.
+  const date::year_month_day july{date::year{2024}, date::July, date::day{1}};
+  port->add_tariff_version(price_from(w.b1.id, july, 250000));
+  check_marks_within(*s, w, t0 + 4 * hour, t0 + day);
+  refresh_and_check(*s, w);
+
+  // An earlier version prices only the days up to the next version. June 30's buckets go, and
+  // with them June's month bucket, so every June hour is recomputed (into the same sums): July's
+  // stay.
+  const date::year_month_day june30{date::year{2024}, date::June, date::day{30}};
+  port->add_tariff_version(price_from(w.b1.id, june30, 180000));
+  check_marks_within(*s, w, t0 - 2 * day, t0 + 4 * hour);
+  refresh_and_check(*s, w);
+
+  // A later upload for the same date supersedes it from that date on.
+  port->add_tariff_version(price_from(w.b1.id, july, 300000));
+  check_marks_within(*s, w, t0 + 4 * hour, t0 + day);
+  refresh_and_check(*s, w);
+
+  // The July hours are now priced at $0.30/kWh (a direct check, besides the model comparison).
+  const auto july_hours =
+      s->read_summaries({summary_scope::building, w.b1.id, sensor_type::electricity,
+                         resolution::hour, range(t0 + 4 * hour, t0 + day)});
+  REQUIRE_FALSE(july_hours.empty());
+  for (const auto& r : july_hours)
+    CHECK(r.cost.micros() == (r.consumption * 300000 + 500) / 1000);
 }
 
 }  // namespace energy::conformance

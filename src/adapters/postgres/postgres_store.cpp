@@ -7,6 +7,7 @@
 #include <energy/storage/bulk_readings.hpp>
 #include <energy/storage/bulk_summaries.hpp>
 #include <energy/storage/postgres.hpp>
+#include <energy/storage/tariffs.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -448,7 +449,10 @@ void append_rows(reading_rows& out, const pqxx::result& res) {
 
 // --- the store -----------------------------------------------------------------------------------
 
-class postgres_store final : public store, public bulk_summary_reader, public bulk_reading_reader {
+class postgres_store final : public store,
+                             public bulk_summary_reader,
+                             public bulk_reading_reader,
+                             public tariff_port {
  public:
   explicit postgres_store(std::shared_ptr<postgres_pool> pool) : pool_(std::move(pool)) {
     if (!pool_) throw std::invalid_argument("open_postgres_store: null pool");
@@ -730,6 +734,41 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
     });
   }
 
+  std::int64_t add_tariff_version(const tariff_version& v) override {
+    if (!v.effective.ok())
+      throw std::invalid_argument("add_tariff_version: the effective date is not a calendar date");
+    if (v.urdb_json.empty())
+      throw std::invalid_argument("add_tariff_version: empty tariff document");
+    std::int64_t revision = 0;
+    exec("add_tariff_version", [&](pqxx::work& w) {
+      // The row lock serialises concurrent uploads for one building (revision = max + 1).
+      const auto b = w.exec_params("SELECT time_zone FROM buildings WHERE id = $1 FOR UPDATE",
+                                   v.building_id.to_string());
+      if (b.empty())
+        throw std::invalid_argument("add_tariff_version: unknown building " +
+                                    v.building_id.to_string());
+      const auto existing = read_tariff_versions(w, v.building_id);
+      revision = 1;
+      for (const auto& e : existing)
+        revision = std::max(revision, e.revision + 1);
+      w.exec_params0(
+          "INSERT INTO tariff_versions (building_id, revision, effective, recorded_at, source,"
+          " json_pointer, urdb_json) VALUES ($1, $2, $3::date, to_timestamp($4), $5, $6, $7)",
+          v.building_id.to_string(), revision, format_date(v.effective), to_epoch(v.recorded_at),
+          v.source, v.json_pointer, v.urdb_json);
+      invalidate(w, v.building_id,
+                 tariff_change_range(existing, v.effective, find_zone(b[0][0].c_str())));
+    });
+    return revision;
+  }
+
+  std::vector<tariff_version> list_tariff_versions(const uuid& building_id) override {
+    return pool_->run("list_tariff_versions", [&](pqxx::connection& c) {
+      pqxx::read_transaction t{c};
+      return read_tariff_versions(t, building_id);
+    });
+  }
+
   /// All queries in one statement (unnest of parallel arrays): the aggregation job asks for
   /// thousands of subjects' summaries per round.
   std::vector<std::vector<summary_row>> read_summaries_many(
@@ -800,6 +839,32 @@ class postgres_store final : public store, public bulk_summary_reader, public bu
         out.sensor_scope = r[1].as<std::string>() == "on";
       else if (name == "cost_model")
         out.cost_model = r[1].as<std::string>();
+    }
+    return out;
+  }
+
+  static std::vector<tariff_version> read_tariff_versions(pqxx::transaction_base& t,
+                                                          const uuid& building_id) {
+    std::vector<tariff_version> out;
+    for (const auto& r :
+         t.exec_params("SELECT revision, to_char(effective, 'YYYY-MM-DD'),"
+                       " extract(epoch FROM recorded_at)::bigint, source, json_pointer, urdb_json"
+                       " FROM tariff_versions WHERE building_id = $1 ORDER BY effective, revision",
+                       building_id.to_string())) {
+      tariff_version v;
+      v.building_id = building_id;
+      v.revision = r[0].as<std::int64_t>();
+      const auto day = parse_date(r[1].c_str());
+      if (!day)
+        throw storage_error(
+            std::string("postgres: tariff_versions holds effective date '") + r[1].c_str() + "'",
+            false);
+      v.effective = *day;
+      v.recorded_at = from_epoch(r[2].as<std::int64_t>());
+      v.source = r[3].as<std::string>();
+      v.json_pointer = r[4].as<std::string>();
+      v.urdb_json = r[5].as<std::string>();
+      out.push_back(std::move(v));
     }
     return out;
   }

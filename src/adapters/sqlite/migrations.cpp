@@ -121,9 +121,26 @@ CREATE TABLE summary_settings (
 );
 )sql";
 
-constexpr std::array<migration, 2> builtin{{
+// Version 3: a building's tariff versions (storage::tariff_port). Append-only: a later upload
+// with the same effective date gets the next revision and supersedes, nothing is overwritten.
+// `effective` is the local date as 'YYYY-MM-DD' text, which sorts as the dates do.
+constexpr std::string_view schema_v3 = R"sql(
+CREATE TABLE tariff_versions (
+  building_id   BLOB NOT NULL REFERENCES buildings(id),
+  revision      INTEGER NOT NULL CHECK (revision > 0),
+  effective     TEXT NOT NULL CHECK (length(effective) = 10),
+  recorded_at   INTEGER NOT NULL,
+  source        TEXT NOT NULL DEFAULT '',
+  json_pointer  TEXT NOT NULL DEFAULT '',
+  urdb_json     TEXT NOT NULL,
+  PRIMARY KEY (building_id, revision)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<migration, 3> builtin{{
     {1, "seed tables, readings and summaries", schema_v1},
     {2, "summary settings", schema_v2},
+    {3, "tariff versions", schema_v3},
 }};
 
 std::int64_t now_epoch() {

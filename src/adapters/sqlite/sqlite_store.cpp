@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/storage/sqlite.hpp>
+#include <energy/storage/tariffs.hpp>
 
 #include <algorithm>
 #include <array>
@@ -246,7 +247,7 @@ summary_row read_summary(const SQLite::Statement& st) {
 
 // ------------------------------------------------------------------------------------------------
 
-class sqlite_store final : public store {
+class sqlite_store final : public store, public tariff_port {
  public:
   sqlite_store(const std::filesystem::path& path, const sqlite_options& options)
       : where_(quoted(path)), db_(open_database(path, options, where_)) {}
@@ -575,7 +576,68 @@ class sqlite_store final : public store {
     });
   }
 
+  std::int64_t add_tariff_version(const tariff_version& v) override {
+    if (!v.effective.ok())
+      throw std::invalid_argument("add_tariff_version: the effective date is not a calendar date");
+    if (v.urdb_json.empty())
+      throw std::invalid_argument("add_tariff_version: empty tariff document");
+    return guard("add_tariff_version", [&] {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      const auto b = get_one(get_building_, v.building_id, read_building);
+      if (!b)
+        throw std::invalid_argument("add_tariff_version: unknown building " +
+                                    v.building_id.to_string());
+      const auto existing = read_tariff_versions(v.building_id);
+      std::int64_t revision = 1;
+      for (const auto& e : existing)
+        revision = std::max(revision, e.revision + 1);
+      {
+        statement_use st(insert_tariff_);
+        bind_id(*st, 1, v.building_id);
+        st->bind(2, revision);
+        st->bind(3, format_date(v.effective));
+        st->bind(4, static_cast<std::int64_t>(to_epoch(v.recorded_at)));
+        st->bind(5, v.source);
+        st->bind(6, v.json_pointer);
+        st->bind(7, v.urdb_json);
+        st->exec();
+      }
+      invalidate(v.building_id,
+                 tariff_change_range(existing, v.effective, find_zone(b->time_zone)));
+      tx.commit();
+      return revision;
+    });
+  }
+
+  std::vector<tariff_version> list_tariff_versions(const uuid& building_id) override {
+    return guard("list_tariff_versions", [&] { return read_tariff_versions(building_id); });
+  }
+
  private:
+  std::vector<tariff_version> read_tariff_versions(const uuid& building_id) {
+    std::vector<tariff_version> out;
+    statement_use st(list_tariffs_);
+    bind_id(*st, 1, building_id);
+    while (st->executeStep()) {
+      tariff_version v;
+      v.building_id = building_id;
+      v.revision = st->getColumn(0).getInt64();
+      const std::string effective = st->getColumn(1).getString();
+      const auto day = parse_date(effective);
+      if (!day)
+        throw storage_error("sqlite " + where_ + ": tariff_versions holds effective date '" +
+                                effective + "', not YYYY-MM-DD",
+                            false);
+      v.effective = *day;
+      v.recorded_at = from_epoch(st->getColumn(2).getInt64());
+      v.source = st->getColumn(3).getString();
+      v.json_pointer = st->getColumn(4).getString();
+      v.urdb_json = st->getColumn(5).getString();
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
   /// Runs `f`, turning SQLite failures into storage_error (retryable for BUSY/LOCKED). Caller
   /// mistakes (std::invalid_argument) and storage_error pass through unchanged.
   template <class F>
@@ -810,6 +872,12 @@ class sqlite_store final : public store {
   stmt read_settings_{db_, "SELECT name, value FROM summary_settings"};
   stmt upsert_setting_{db_, upsert_sql("summary_settings", "name, value", 1)};
   stmt all_building_ids_{db_, "SELECT id FROM buildings ORDER BY id"};
+  stmt insert_tariff_{db_,
+                      "INSERT INTO tariff_versions (building_id, revision, effective, recorded_at,"
+                      " source, json_pointer, urdb_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+  stmt list_tariffs_{db_,
+                     "SELECT revision, effective, recorded_at, source, json_pointer, urdb_json"
+                     " FROM tariff_versions WHERE building_id = ?1 ORDER BY effective, revision"};
   // Invalidation (store::invalidate_summaries): the building's readings in a range, its summaries
   // (building scope, and sensor scope of its sensors) overlapping [?2, ?3), and every
   // (sensor, hour) holding readings in [?2, ?3) marked with one sequence number ?4.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/storage/memory.hpp>
+#include <energy/storage/tariffs.hpp>
 
 #include <energy/ingest/validate.hpp>
 
@@ -24,7 +25,7 @@ struct stored_value {
 
 using summary_key = std::tuple<summary_scope, uuid, sensor_type, resolution, utc_seconds>;
 
-class memory_store final : public store {
+class memory_store final : public store, public tariff_port {
  public:
   std::string_view adapter_name() const noexcept override { return "memory"; }
 
@@ -197,6 +198,35 @@ class memory_store final : public store {
     invalidate(building_id, range);
   }
 
+  std::int64_t add_tariff_version(const tariff_version& v) override {
+    const auto b = buildings_.find(v.building_id);
+    if (b == buildings_.end())
+      throw std::invalid_argument("add_tariff_version: unknown building " +
+                                  v.building_id.to_string());
+    if (!v.effective.ok())
+      throw std::invalid_argument("add_tariff_version: the effective date is not a calendar date");
+    if (v.urdb_json.empty())
+      throw std::invalid_argument("add_tariff_version: empty tariff document");
+    auto& versions = tariffs_[v.building_id];
+    const time_range changed =
+        tariff_change_range(versions, v.effective, find_zone(b->second.time_zone));
+    tariff_version stored = v;
+    stored.revision = static_cast<std::int64_t>(versions.size()) + 1;
+    versions.push_back(std::move(stored));
+    invalidate(v.building_id, changed);
+    return versions.back().revision;
+  }
+
+  std::vector<tariff_version> list_tariff_versions(const uuid& building_id) override {
+    const auto it = tariffs_.find(building_id);
+    if (it == tariffs_.end()) return {};
+    auto out = it->second;
+    std::sort(out.begin(), out.end(), [](const tariff_version& a, const tariff_version& b) {
+      return std::tie(a.effective, a.revision) < std::tie(b.effective, b.revision);
+    });
+    return out;
+  }
+
  private:
   /// See store::invalidate_summaries.
   void invalidate(const uuid& building_id, time_range range) {
@@ -277,6 +307,7 @@ class memory_store final : public store {
   std::int64_t sequence_ = 0;
   std::map<summary_key, summary_row> summaries_;
   summary_settings settings_;
+  std::map<uuid, std::vector<tariff_version>> tariffs_;  ///< per building, in upload order
 };
 
 }  // namespace

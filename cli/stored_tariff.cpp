@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "stored_tariff.hpp"
+
+#include <energy/io/stored_tariffs.hpp>
+#include <energy/storage/tariffs.hpp>
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace energy::cli {
+namespace {
+
+date::year_month_day local_date(utc_seconds t, const date::time_zone* zone) {
+  return date::year_month_day{date::floor<date::days>(zone->to_local(t))};
+}
+
+}  // namespace
+
+chosen_tariff tariff_for(const args& a, storage::store& db, const building_context& bc,
+                         time_range period) {
+  if (auto path = a.get("tariff")) return {io::read_urdb_file(*path), *path};
+  auto* port = storage::tariffs_of(db);
+  if (!port)
+    throw std::runtime_error(fmt::format(
+        "--tariff FILE is needed: the {} store keeps no tariff versions", db.adapter_name()));
+  const auto versions = port->list_tariff_versions(bc.b.id);
+  if (versions.empty())
+    throw std::runtime_error(
+        "the building has no stored tariff: give --tariff FILE, or store one with 'energy "
+        "tariff set --building ID --effective DATE FILE.json' (the CLI never assumes a price)");
+  const auto first = local_date(period.start, bc.zone);
+  const auto last = local_date(period.end - std::chrono::seconds{1}, bc.zone);
+  const auto* version = storage::version_in_effect(versions, first);
+  if (!version)
+    throw std::runtime_error(fmt::format(
+        "no stored tariff is in effect on {} (the first version starts on {}): give --tariff "
+        "FILE or start the period later",
+        storage::format_date(first), storage::format_date(versions.front().effective)));
+  for (const auto& v : versions)
+    if (v.effective > first && v.effective <= last)
+      throw std::runtime_error(fmt::format(
+          "the period {} to {} spans two stored tariff versions (revision {} from {}, revision "
+          "{} from {}): a bill is priced by one tariff; split the period at {} or give --tariff",
+          storage::format_date(first), storage::format_date(last), version->revision,
+          storage::format_date(version->effective), v.revision, storage::format_date(v.effective),
+          storage::format_date(v.effective)));
+  return {io::read_tariff_version(*version),
+          fmt::format("stored revision {} (effective {})", version->revision,
+                      storage::format_date(version->effective))};
+}
+
+aggregate::refresh_options summary_refresh_options(
+    storage::store& db, std::optional<billing::dated_tariff_cost>& model) {
+  aggregate::refresh_options options;
+  if (db.get_summary_settings().cost_model == billing::dated_tariff_cost::identity_text) {
+    model = io::stored_tariff_cost(db);
+    options.costs = &*model;
+  }
+  return options;
+}
+
+}  // namespace energy::cli

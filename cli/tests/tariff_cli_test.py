@@ -1,0 +1,179 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`energy tariff set|show` and the stored tariff versions in summaries and bills, end to end on a
+real SQLite file; usage errors that must not create a store.
+
+usage: tariff_cli_test.py PATH/TO/energy DATA_DIR DOCS_EXAMPLES_DIR
+
+Three versions of one building's tariff (real URDB records): the documentation sample from
+2016-07-01, Southern California Edison's GS-2 TOU B from 2016-08-01, then Entergy Arkansas'
+LPS-TOU uploaded for the same 2016-08-01 (supersedes). After each `aggregate`, every hourly
+summary cost equals what `energy summarize --tariff FILE` (billing::tariff_cost, no store, one
+tariff) computes from the same readings with the version in effect on that hour's local date;
+hours before the first version have no price and are printed empty. `bill` without --tariff
+equals `bill --tariff FILE` of the version in effect, `reconcile` likewise; a period across two
+versions is refused."""
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+
+ENERGY, DATA, EXAMPLES = (os.path.abspath(p) for p in sys.argv[1:4])
+CSV = os.path.join(DATA, "eemeter", "il-electricity-cdd-only-hourly.csv")
+SAMPLE = os.path.join(EXAMPLES, "small-commercial-tou.urdb.json")
+SCE = os.path.join(DATA, "tariffs", "reopt_incentives.json")
+ENTERGY = os.path.join(DATA, "tariffs", "reopt_re_emissions_elec_only.json")
+ZONE = "America/Chicago"
+
+
+def run(*args, expect=0, cwd=None, env=None):
+    p = subprocess.run([ENERGY, *args], capture_output=True, text=True, cwd=cwd, env=env)
+    assert p.returncode == expect, (args, p.returncode, p.stdout, p.stderr)
+    return p
+
+
+def usage_errors_open_no_store():
+    with tempfile.TemporaryDirectory() as d:
+        env = {k: v for k, v in os.environ.items() if k != "ENERGY_DB"}
+        bid = "0190a0e0-0000-7000-8000-000000000001"
+        cases = [
+            (["tariff", "set", "--building", "nope", "--effective", "2016-07-01", SAMPLE], "--building"),
+            (["tariff", "set", "--building", bid, "--effective", "2016-02-30", SAMPLE], "--effective"),
+            (["tariff", "set", "--building", bid, SAMPLE], "--effective"),
+            (["tariff", "show", "--building", bid, "--at", "16-07-01"], "--at"),
+            (["tariff", "show", "--building", bid, "--format", "xml"], "--format"),
+            (["tariff", "show", "--building", bid, "--colour"], "--colour"),
+            (["tariff", "frobnicate"], "subcommand"),
+            (["bill", "--building", bid, "--from", "2016-07-01", "--to", "2016-13-01"], "--to"),
+            (["summaries", "--building", "x"], "--building"),
+            (["anomalies", "--building", bid, "--from", "2016-07-01"], "--to"),
+            (["greenbutton", "fetch", "--building", bid, "--url", "http://x"], "--token-file"),
+            (["import"], "file"),
+            (["nosuchcommand"], "nosuchcommand"),
+        ]
+        for args, named in cases:
+            p = run(*args, expect=2, cwd=d, env=env)
+            assert named in p.stderr, (args, p.stderr)
+        for args in (["tariff", "--help"], ["tariff", "set", "-h"], ["bill", "-h"]):
+            p = run(*args, cwd=d, env=env)
+            assert "usage:" in p.stdout, (args, p.stdout)
+        p = run("--version", cwd=d, env=env)
+        assert re.fullmatch(r"\d+\.\d+\.\d+\n", p.stdout), p.stdout
+        assert os.listdir(d) == [], f"a usage error or help left {os.listdir(d)}"
+
+
+def hourly_costs(db, b):
+    """{start_utc: cost text} of the building's stored hourly summaries."""
+    out = run("--db", db, "summaries", "--building", b, "--resolution", "hour", "--format", "csv").stdout
+    return {r["start_utc"]: r["cost"] for r in csv.DictReader(io.StringIO(out))}
+
+
+def summarize_costs(d, csv_path, sensors, sensor, tariff):
+    """{start_utc: cost} of the building's hours priced by one tariff, without a store."""
+    out = run("summarize", csv_path, "--sensors", sensors, "--sensor", sensor, "--resolution", "hour",
+              "--format", "csv", "--tariff", tariff, cwd=d).stdout
+    return {r["start_utc"]: r["cost"] for r in csv.DictReader(io.StringIO(out)) if r["scope"] == "building"}
+
+
+def local_date(utc_text):
+    from zoneinfo import ZoneInfo
+    t = datetime.fromisoformat(utc_text.replace("Z", "+00:00"))
+    return t.astimezone(ZoneInfo(ZONE)).date().isoformat()
+
+
+def main():
+    usage_errors_open_no_store()
+    with tempfile.TemporaryDirectory() as d:
+        db = "sqlite:" + os.path.join(d, "t.db")
+        # Four months of the real hourly meter data (June to September 2016).
+        part = os.path.join(d, "summer.csv")
+        with open(CSV) as src, open(part, "w") as dst:
+            rows = list(csv.reader(src))
+            dst.write("start,value\n")
+            for r in rows[1:]:
+                if "2016-06-01" <= r[0][:10] < "2016-10-01":
+                    dst.write(f"{r[0]},{r[1]}\n")
+        t = run("--db", db, "tenant", "add", "--name", "Acme").stdout.strip()
+        b = run("--db", db, "building", "add", "--tenant", t, "--name", "HQ", "--tz", ZONE).stdout.strip()
+        m = run("--db", db, "sensor", "add", "--building", b, "--type", "electricity", "--interval", "3600",
+                "--max", "50", "--created", "2015-01-01").stdout.strip()
+        run("--db", db, "import", part, "--sensor", m, "--quiet")
+        sensors = os.path.join(d, "sensors.csv")
+        with open(sensors, "w") as f:
+            f.write("sensor_id,building_id,time_zone,type,interval_seconds\n")
+            f.write(f"{m},{b},{ZONE},electricity,3600\n")
+
+        # No tariff: bill needs one, and says so (exit 1), never a default price.
+        p = run("--db", db, "bill", "--building", b, "--from", "2016-07-01", "--to", "2016-08-01", expect=1)
+        assert "no stored tariff" in p.stderr, p.stderr
+        # A tariff that cannot bill is refused with exit 3 and nothing stored.
+        empty = os.path.join(d, "empty.json")
+        with open(empty, "w") as f:
+            json.dump({"name": "nothing", "energyratestructure": []}, f)
+        run("--db", db, "tariff", "set", "--building", b, "--effective", "2016-07-01", empty, expect=3)
+        run("--db", db, "tariff", "show", "--building", b, expect=1)
+        # An unknown building is "not found" (exit 1).
+        run("--db", db, "tariff", "set", "--building", "0190a0e0-0000-7000-8000-000000000001",
+            "--effective", "2016-07-01", SAMPLE, expect=1)
+
+        run("--db", db, "tariff", "set", "--building", b, "--effective", "2016-07-01", SAMPLE)
+        run("--db", db, "tariff", "set", "--building", b, "--effective", "2016-08-01", SCE)
+        run("--db", db, "aggregate")
+        by = {name: summarize_costs(d, part, sensors, m, file)
+              for name, file in (("sample", SAMPLE), ("sce", SCE), ("entergy", ENTERGY))}
+
+        def check(expected_version):
+            stored = hourly_costs(db, b)
+            assert len(stored) == len(by["sample"]) > 2900, (len(stored), len(by["sample"]))
+            for start, cost in stored.items():
+                version = expected_version(local_date(start))
+                want = "" if version is None else by[version][start]
+                assert cost == want, (start, local_date(start), cost, want, version)
+
+        assert sum(float(c) for s, c in by["sample"].items() if c) > 100, "the sample tariff prices nothing"
+        assert by["sce"] != by["entergy"] != by["sample"]
+        check(lambda day: None if day < "2016-07-01" else "sample" if day < "2016-08-01" else "sce")
+        # The same date again supersedes: August on repriced, July untouched.
+        run("--db", db, "tariff", "set", "--building", b, "--effective", "2016-08-01", ENTERGY)
+        run("--db", db, "aggregate")
+        check(lambda day: None if day < "2016-07-01" else "sample" if day < "2016-08-01" else "entergy")
+
+        shown = json.loads(run("--db", db, "tariff", "show", "--building", b, "--at", "2016-08-15",
+                               "--format", "json").stdout)
+        versions = [(r["revision"], r["effective"], r["status"]) for r in shown if r["kind"] == "version"]
+        assert versions == [(1, "2016-07-01", "earlier"), (2, "2016-08-01", "superseded"),
+                            (3, "2016-08-01", "in effect")], versions
+        assert any(r["kind"] == "energy" for r in shown) and any(r["kind"] == "energy_weekday" for r in shown)
+
+        # Bills: the stored version in effect equals the same file given with --tariff.
+        for start, end, file in (("2016-07-01", "2016-08-01", SAMPLE), ("2016-08-01", "2016-09-01", ENTERGY)):
+            stored = run("--db", db, "bill", "--building", b, "--from", start, "--to", end, "--format", "csv")
+            given = run("--db", db, "bill", "--building", b, "--from", start, "--to", end, "--tariff", file,
+                        "--format", "csv")
+            assert stored.stdout == given.stdout, (start, stored.stdout, given.stdout)
+            assert "stored revision" in stored.stderr, stored.stderr
+        p = run("--db", db, "bill", "--building", b, "--from", "2016-07-15", "--to", "2016-08-15", expect=1)
+        assert "spans two stored tariff versions" in p.stderr and "2016-08-01" in p.stderr, p.stderr
+
+        # Reconcile: the July bill alone is on the July version; the quarter's bills span two.
+        bills = os.path.join(EXAMPLES, "bills-2016q3.csv")
+        july = os.path.join(d, "july.csv")
+        with open(bills) as f, open(july, "w") as out:
+            lines = f.read().splitlines()
+            out.write("\n".join([lines[0]] + [l for l in lines[1:] if l.split(",")[1] == "2016-07-01"]) + "\n")
+        stored = run("--db", db, "reconcile", "--building", b, "--bills", july, "--end-date", "exclusive",
+                     "--format", "csv").stdout
+        given = run("--db", db, "reconcile", "--building", b, "--bills", july, "--end-date", "exclusive",
+                    "--tariff", SAMPLE, "--format", "csv").stdout
+        assert stored == given and len(stored.splitlines()) == 2, (stored, given)
+        p = run("--db", db, "reconcile", "--building", b, "--bills", bills, "--end-date", "exclusive", expect=1)
+        assert "spans two stored tariff versions" in p.stderr, p.stderr
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()

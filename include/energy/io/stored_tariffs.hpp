@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <energy/billing/dated_tariff_cost.hpp>
+#include <energy/io/urdb.hpp>
+#include <energy/storage/tariffs.hpp>
+
+namespace energy::io {
+
+/// A stored tariff version read as a tariff (`read_urdb` of its document and pointer; the source
+/// named in messages is "<source> (building B, effective D, revision R)").
+/// @throws energy::parse_error as read_urdb.
+[[nodiscard]] urdb_tariff read_tariff_version(const storage::tariff_version& v);
+
+/**
+ * The summary cost model of a store's tariff versions: every version of every building of the
+ * store, parsed and added to a `billing::dated_tariff_cost` (identity "stored_tariffs").
+ * A store without the tariff capability gives a model without versions (flat rates only).
+ * @throws energy::parse_error or std::invalid_argument naming the version when a stored document
+ *         no longer reads as a priceable tariff (never prices with part of the versions).
+ */
+[[nodiscard]] billing::dated_tariff_cost stored_tariff_cost(storage::store& s);
+
+}  // namespace energy::io

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <energy/io/stored_tariffs.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace energy::io {
+namespace {
+
+std::string describe(const storage::tariff_version& v) {
+  return (v.source.empty() ? std::string("stored tariff") : v.source) + " (building " +
+         v.building_id.to_string() + ", effective " + storage::format_date(v.effective) +
+         ", revision " + std::to_string(v.revision) + ")";
+}
+
+}  // namespace
+
+urdb_tariff read_tariff_version(const storage::tariff_version& v) {
+  return read_urdb(v.urdb_json, describe(v), v.json_pointer);
+}
+
+billing::dated_tariff_cost stored_tariff_cost(storage::store& s) {
+  billing::dated_tariff_cost model;
+  auto* port = storage::tariffs_of(s);
+  if (!port) return model;
+  for (const auto& t : s.list_tenants())
+    for (const auto& b : s.list_buildings(t.id))
+      // Ordered by (effective, revision): a later revision of a date replaces the earlier one.
+      for (const auto& v : port->list_tariff_versions(b.id)) {
+        try {
+          model.add_version(b.id, v.effective, read_tariff_version(v).tariff);
+        } catch (const std::invalid_argument& e) {
+          throw std::invalid_argument(describe(v) + ": " + e.what());
+        }
+      }
+  return model;
+}
+
+}  // namespace energy::io
