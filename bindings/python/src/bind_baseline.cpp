@@ -285,7 +285,9 @@ void bind_baseline(pyb::module_& m) {
       [](const pyb::array& ts, const pyb::handle& kwh, const pyb::handle& temperature,
          const std::string& zone, const pyb::handle& interval_seconds, int temperature_segments,
          double occupied_threshold, double interval_level, std::size_t min_slot_residuals,
-         const std::string& occupancy, const std::optional<std::vector<double>>& occupancy_hinges) {
+         const std::string& occupancy, const std::optional<std::vector<double>>& occupancy_hinges,
+         const std::optional<std::vector<double>>& fixed_knots,
+         std::size_t min_rows_beyond_outer_knot) {
         const auto load = load_of(ts, kwh, interval_seconds);
         const auto temp = to_doubles(temperature, "temperature");
         bl::towt_options options;
@@ -300,6 +302,8 @@ void bind_baseline(pyb::module_& m) {
           throw pyb::value_error("occupancy: '" + occupancy +
                                  "' is not one of 'single_line', 'fixed_hinges'");
         if (occupancy_hinges) options.occupancy_hinges = *occupancy_hinges;
+        if (fixed_knots) options.fixed_knots = *fixed_knots;
+        options.min_rows_beyond_outer_knot = min_rows_beyond_outer_knot;
         pyb::gil_scoped_release release;
         return bl::fit_towt(load, temp, options);
       },
@@ -310,12 +314,15 @@ void bind_baseline(pyb::module_& m) {
       pyb::arg("interval_level") = towt_defaults.interval_level,
       pyb::arg("min_slot_residuals") = towt_defaults.min_slot_residuals,
       pyb::arg("occupancy") = "single_line", pyb::arg("occupancy_hinges") = pyb::none(),
+      pyb::arg("fixed_knots") = pyb::none(),
+      pyb::arg("min_rows_beyond_outer_knot") = towt_defaults.min_rows_beyond_outer_knot,
       "Fits TOWT to interval load kwh (float64 kWh per interval, NaN = missing) starting at ts "
       "(datetime64[ns] "
       "UTC) with temperature aligned to ts (align_temperature). Time of week is local to `zone`. "
       "Daily rows (interval_seconds=86400) start at local midnights and use day-of-week slots. "
       "occupancy='fixed_hinges' with occupancy_hinges=(50, 65) (in the data's unit) is the "
-      "reference LBNL code's occupancy rule.");
+      "reference LBNL code's occupancy rule; fixed_knots=(40, 55, 65, 80, 90) its knots (°F), "
+      "pruned where fewer than min_rows_beyond_outer_knot rows lie beyond an outer knot.");
 
   m.def(
       "fit_towt_many",

@@ -207,6 +207,28 @@ def test_reference_fixed_hinge_occupancy_matches_numpy(il_hourly, il_temperature
     with pytest.raises(ValueError, match="occupancy_hinges"):
         energy.fit_towt(ts, kwh, temp, zone=ZONE, occupancy="fixed_hinges")
 
+    # The reference configuration: fixed knots 40/55/65/80/90 °F, pruned where fewer than 20 rows
+    # lie beyond an outer knot, then one regression with per-slot intercepts and per-mode slopes.
+    r = energy.fit_towt(ts, kwh, temp, zone=ZONE, interval_seconds=3600, occupancy="fixed_hinges",
+                        occupancy_hinges=(50, 65), fixed_knots=(40, 55, 65, 80, 90))
+    knots = [40.0, 55.0, 65.0, 80.0, 90.0]
+    while len(knots) > 1 and (t > knots[-1]).sum() < 20:
+        knots.pop()
+    while len(knots) > 1 and (t < knots[0]).sum() < 20:
+        knots.pop(0)
+    np.testing.assert_array_equal(r.knots, knots)
+    cols = [np.minimum(t, knots[0])]
+    cols += [np.clip(t - knots[j - 1], 0, knots[j] - knots[j - 1]) for j in range(1, len(knots))]
+    cols.append(np.maximum(t - knots[-1], 0))
+    comp = np.column_stack(cols)
+    occ = want[slot].astype(bool)
+    x = np.column_stack([(slot == k).astype(float) for k in range(168)] +
+                        [comp * occ[:, None], comp * (~occ)[:, None]])
+    x = x[:, np.abs(x).sum(axis=0) > 0]
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    pred = r.predict(ts[ok], t)["expected"]
+    np.testing.assert_allclose(pred, x @ beta, rtol=1e-6, atol=1e-9)
+
 
 def test_daily_towt_matches_numpy_least_squares(il_daily):
     s, _, kwh, t = il_daily

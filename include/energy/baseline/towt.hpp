@@ -16,7 +16,7 @@
  * - c_j(T): piecewise-linear temperature components with knots B_1 < ... < B_{S-1}:
  *   c_1 = min(T, B_1), c_j = clamp(T - B_{j-1}, 0, B_j - B_{j-1}), c_S = max(T - B_{S-1}, 0);
  *   the knots are the k/S quantiles (linear interpolation) of the fit temperatures, so no
- *   segment is empty; duplicate knots are merged;
+ *   segment is empty; duplicate knots are merged (or fixed knots, `towt_options::fixed_knots`);
  * - mode(tow): occupied or unoccupied, detected from the data: fit a temperature regression by
  *   least squares on all rows; a slot is occupied when more than `occupied_threshold` (0.65) of
  *   its residuals are positive. Each mode has its own slopes. The regression is
@@ -57,6 +57,12 @@ struct towt_options {
   /// The two hinges of `fixed_hinges`, ascending, in the unit of the temperatures: {50, 65} for
   /// °F as the reference, {10, 18.333} for °C. Required with that rule (no unit is assumed).
   std::vector<double> occupancy_hinges;
+  /// Fixed temperature knots (ascending, in the data's unit) instead of the quantile knots; the
+  /// reference code uses {40, 55, 65, 80, 90} °F. As there, an outer knot with fewer than
+  /// `min_rows_beyond_outer_knot` fit rows beyond it is dropped (highest first, then lowest; one
+  /// knot always stays). Empty: the k/S quantiles; with fixed knots temperature_segments is unused.
+  std::vector<double> fixed_knots;
+  std::size_t min_rows_beyond_outer_knot = 20;
 };
 
 /**

@@ -55,6 +55,20 @@ std::vector<double> quantile_knots(std::vector<double> temps, int segments) {
   return knots;
 }
 
+/// Fixed knots, pruned as the reference code does: while fewer than `min_beyond` temperatures lie
+/// above the highest knot it is dropped, then the same below the lowest; one knot always stays.
+std::vector<double> pruned_knots(std::vector<double> knots, const std::vector<double>& temps,
+                                 std::size_t min_beyond) {
+  auto count = [&](auto beyond) {
+    return static_cast<std::size_t>(std::count_if(temps.begin(), temps.end(), beyond));
+  };
+  while (knots.size() > 1 && count([&](double v) { return v > knots.back(); }) < min_beyond)
+    knots.pop_back();
+  while (knots.size() > 1 && count([&](double v) { return v < knots.front(); }) < min_beyond)
+    knots.erase(knots.begin());
+  return knots;
+}
+
 /// Fitted values of the occupancy regression. Single line: load ~ a + b*T in closed form.
 /// Fixed hinges: load ~ a + b1*min(T - h1, 0) + b2*max(T - h2, 0) by a complete orthogonal
 /// decomposition (minimum norm, so a hinge column without data is in effect dropped, as R's lm
@@ -215,6 +229,13 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
                     "fit_towt: occupancy rule fixed_hinges needs occupancy_hinges = {low, high}, "
                     "ascending, in the unit of the temperatures ({50, 65} for °F as the "
                     "reference code, {10, 18.333} for °C)");
+  detail::require(options.fixed_knots.size() < static_cast<std::size_t>(max_segments),
+                  "fit_towt: more than 11 fixed_knots");
+  for (std::size_t k = 0; k < options.fixed_knots.size(); ++k)
+    detail::require(std::isfinite(options.fixed_knots[k]) &&
+                        (k == 0 || options.fixed_knots[k] > options.fixed_knots[k - 1]),
+                    "fit_towt: fixed_knots[" + std::to_string(k) +
+                        "] is not finite or not above the previous knot");
   const std::vector<std::uint8_t> all_slots =
       slots_of(load.ts, options.zone, load.interval_seconds, "fit_towt");
 
@@ -238,7 +259,9 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
   m.zone = options.zone;
   m.interval_seconds = load.interval_seconds;
   m.interval_level = options.interval_level;
-  m.knots = quantile_knots(t, options.temperature_segments);
+  m.knots = options.fixed_knots.empty()
+                ? quantile_knots(t, options.temperature_segments)
+                : pruned_knots(options.fixed_knots, t, options.min_rows_beyond_outer_knot);
   m.occupied = detect_occupancy(y, t, slot, options);
   const std::size_t segs = m.knots.size() + 1;
   const std::size_t tp = 2 * segs;  // temperature parameters: occupied block then unoccupied block

@@ -128,3 +128,28 @@ TEST_CASE("A TOWT model from its coefficients predicts the hand-computed load",
   bad.knots = {50, 40};
   CHECK_THROWS_WITH(make_towt_model(bad), Catch::Contains("knots[1]"));
 }
+
+TEST_CASE("Fixed knots are pruned where fewer than 20 rows lie beyond an outer knot",
+          "[baseline][towt][peer]") {
+  // 300 hourly rows: temperatures 45..79.x except 10 rows at 85 °F; none below 40.
+  load_series load;
+  load.interval_seconds = 3600;
+  std::vector<double> temp;
+  const epoch_seconds t0 = s::utc("2023-01-02T00:00:00-06:00");
+  for (std::size_t i = 0; i < 300; ++i) {
+    load.ts.push_back(t0 + static_cast<epoch_seconds>(i) * 3600);
+    temp.push_back(i < 10 ? 85.0 : 45.0 + static_cast<double>(i % 35));
+    load.kwh.push_back(10 + 0.1 * temp.back());
+  }
+  towt_options o;
+  o.zone = zone;
+  o.fixed_knots = {40, 55, 65, 80, 90};
+  // Above 90: 0 rows -> drop 90; above 80: 10 -> drop 80; above 65: many -> keep.
+  // Below 40: 0 -> drop 40; below 55: many -> keep. Knots {55, 65}.
+  const towt_model m = fit_towt(load, temp, o);
+  REQUIRE(m.knots.size() == 2);
+  CHECK(m.knots[0] == 55);
+  CHECK(m.knots[1] == 65);
+  o.fixed_knots = {60, 50};
+  CHECK_THROWS_WITH(fit_towt(load, temp, o), Catch::Contains("fixed_knots[1]"));
+}
