@@ -140,9 +140,11 @@ def fit_towt(ts: Times, kwh: Floats, temperature: Floats, *, zone: str, interval
              temperature_segments: int = 6, occupied_threshold: float = 0.65, interval_level: float = 0.90,
              min_slot_residuals: int = 20, occupancy: str = "single_line",
              occupancy_hinges: Optional[Sequence[float]] = None, fixed_knots: Optional[Sequence[float]] = None,
-             min_rows_beyond_outer_knot: int = 20) -> TowtModel:
+             min_rows_beyond_outer_knot: int = 20,
+             occupied_slots: Optional[npt.ArrayLike] = None) -> TowtModel:
     """occupancy: 'single_line' (default) or 'fixed_hinges' with occupancy_hinges=(50, 65) in the data's
-    unit (the reference LBNL rule); fixed_knots=(40, 55, 65, 80, 90) (°F) the reference's knots.
+    unit (the reference LBNL rule); fixed_knots=(40, 55, 65, 80, 90) (°F) the reference's knots;
+    occupied_slots: 168 flags given instead of detected (occupancy='given').
     interval_seconds=86400: daily rows at local midnights."""
     ...
 def fit_towt_many(jobs: Sequence[dict[str, Any]], *, threads: int = 0) -> list[TowtModel]: ...

@@ -287,7 +287,7 @@ void bind_baseline(pyb::module_& m) {
          double occupied_threshold, double interval_level, std::size_t min_slot_residuals,
          const std::string& occupancy, const std::optional<std::vector<double>>& occupancy_hinges,
          const std::optional<std::vector<double>>& fixed_knots,
-         std::size_t min_rows_beyond_outer_knot) {
+         std::size_t min_rows_beyond_outer_knot, const pyb::object& occupied_slots) {
         const auto load = load_of(ts, kwh, interval_seconds);
         const auto temp = to_doubles(temperature, "temperature");
         bl::towt_options options;
@@ -296,11 +296,19 @@ void bind_baseline(pyb::module_& m) {
         options.occupied_threshold = occupied_threshold;
         options.interval_level = interval_level;
         options.min_slot_residuals = min_slot_residuals;
-        if (occupancy == "fixed_hinges")
+        if (!occupied_slots.is_none()) {
+          if (occupancy != "single_line" && occupancy != "given")
+            throw pyb::value_error("occupied_slots is given: occupancy must be 'given'");
+          options.occupancy = bl::occupancy_rule::given;
+          for (double v : to_doubles(occupied_slots, "occupied_slots"))
+            options.occupied_slots.push_back(v != 0 ? 1 : 0);
+        } else if (occupancy == "fixed_hinges") {
           options.occupancy = bl::occupancy_rule::fixed_hinges;
-        else if (occupancy != "single_line")
+        } else if (occupancy != "single_line") {
           throw pyb::value_error("occupancy: '" + occupancy +
-                                 "' is not one of 'single_line', 'fixed_hinges'");
+                                 "' is not one of 'single_line', 'fixed_hinges' (or pass "
+                                 "occupied_slots)");
+        }
         if (occupancy_hinges) options.occupancy_hinges = *occupancy_hinges;
         if (fixed_knots) options.fixed_knots = *fixed_knots;
         options.min_rows_beyond_outer_knot = min_rows_beyond_outer_knot;
@@ -316,13 +324,15 @@ void bind_baseline(pyb::module_& m) {
       pyb::arg("occupancy") = "single_line", pyb::arg("occupancy_hinges") = pyb::none(),
       pyb::arg("fixed_knots") = pyb::none(),
       pyb::arg("min_rows_beyond_outer_knot") = towt_defaults.min_rows_beyond_outer_knot,
+      pyb::arg("occupied_slots") = pyb::none(),
       "Fits TOWT to interval load kwh (float64 kWh per interval, NaN = missing) starting at ts "
       "(datetime64[ns] "
       "UTC) with temperature aligned to ts (align_temperature). Time of week is local to `zone`. "
       "Daily rows (interval_seconds=86400) start at local midnights and use day-of-week slots. "
       "occupancy='fixed_hinges' with occupancy_hinges=(50, 65) (in the data's unit) is the "
       "reference LBNL code's occupancy rule; fixed_knots=(40, 55, 65, 80, 90) its knots (°F), "
-      "pruned where fewer than min_rows_beyond_outer_knot rows lie beyond an outer knot.");
+      "pruned where fewer than min_rows_beyond_outer_knot rows lie beyond an outer knot. "
+      "occupied_slots: 168 flags fixing the occupied slots instead of detecting them.");
 
   m.def(
       "fit_towt_many",

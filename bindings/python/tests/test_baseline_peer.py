@@ -247,10 +247,14 @@ def test_daily_towt_matches_numpy_least_squares(il_daily):
     cols += [np.clip(t - knots[j - 1], 0, knots[j] - knots[j - 1]) for j in range(1, len(knots))]
     cols.append(np.maximum(t - knots[-1], 0))
     comp = np.column_stack(cols)
-    o = occ[wd]
-    x = np.column_stack([(wd == d).astype(float) for d in range(7)] +
-                        [comp * o[:, None], comp * (~o)[:, None]])
-    x = x[:, np.abs(x).sum(axis=0) > 0]
+
+    def design(occupied_days):
+        o = occupied_days[wd]
+        x = np.column_stack([(wd == d).astype(float) for d in range(7)] +
+                            [comp * o[:, None], comp * (~o)[:, None]])
+        return x[:, np.abs(x).sum(axis=0) > 0]
+
+    x = design(occ)
     beta, *_ = np.linalg.lstsq(x, kwh, rcond=None)
     np.testing.assert_allclose(m.tow_coefficients[np.arange(7) * 24], beta[:7], rtol=1e-6)
     pred = m.predict(_ns(s), t)["expected"]
@@ -263,6 +267,14 @@ def test_daily_towt_matches_numpy_least_squares(il_daily):
     gp = g.predict(_ns(s), t)
     np.testing.assert_allclose(gp["expected"], x @ beta, rtol=1e-6)
     assert np.isnan(gp["lower"]).all()
+    # Occupancy given (weekends occupied, as a peer's schedule might say) instead of detected.
+    given = np.zeros(168, dtype=np.uint8)
+    given[[5 * 24, 6 * 24]] = 1
+    w = energy.fit_towt(_ns(s), kwh, t, zone=ZONE, occupied_slots=given)
+    np.testing.assert_array_equal(w.occupied, given)
+    xw = design(np.array([False] * 5 + [True] * 2))
+    bw, *_ = np.linalg.lstsq(xw, kwh, rcond=None)
+    np.testing.assert_allclose(w.predict(_ns(s), t)["expected"], xw @ bw, rtol=1e-6)
 
 
 def test_savings_uncertainty_matches_the_guideline_formula_with_scipy_t(il_daily):

@@ -41,8 +41,9 @@
 
 namespace energy::baseline {
 
-/// The regression whose residuals decide occupied slots (see the file comment).
-enum class occupancy_rule { single_line, fixed_hinges };
+/// How occupied slots are decided: by the residuals of a regression (see the file comment), or
+/// `given` by the caller (`towt_options::occupied_slots`, as nmecr's `occupancy_info`).
+enum class occupancy_rule { single_line, fixed_hinges, given };
 
 [[nodiscard]] const char* to_string(occupancy_rule r) noexcept;
 
@@ -63,6 +64,9 @@ struct towt_options {
   /// knot always stays). Empty: the k/S quantiles; with fixed knots temperature_segments is unused.
   std::vector<double> fixed_knots;
   std::size_t min_rows_beyond_outer_knot = 20;
+  /// 168 flags (1 = occupied) for `occupancy_rule::given`; for daily rows the weekday slots
+  /// 0, 24, ..., 144 are the ones read.
+  std::vector<std::uint8_t> occupied_slots;
 };
 
 /**

@@ -142,7 +142,15 @@ std::vector<std::uint8_t> detect_occupancy(const std::vector<double>& y,
 }  // namespace
 
 const char* to_string(occupancy_rule r) noexcept {
-  return r == occupancy_rule::fixed_hinges ? "fixed_hinges" : "single_line";
+  switch (r) {
+    case occupancy_rule::single_line:
+      return "single_line";
+    case occupancy_rule::fixed_hinges:
+      return "fixed_hinges";
+    case occupancy_rule::given:
+      return "given";
+  }
+  return "unknown";
 }
 
 towt_model make_towt_model(const towt_parameters& p) {
@@ -229,6 +237,10 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
                     "fit_towt: occupancy rule fixed_hinges needs occupancy_hinges = {low, high}, "
                     "ascending, in the unit of the temperatures ({50, 65} for °F as the "
                     "reference code, {10, 18.333} for °C)");
+  if (options.occupancy == occupancy_rule::given)
+    detail::require(options.occupied_slots.size() == tow_slots,
+                    "fit_towt: occupancy rule given needs occupied_slots with 168 flags, got " +
+                        std::to_string(options.occupied_slots.size()));
   detail::require(options.fixed_knots.size() < static_cast<std::size_t>(max_segments),
                   "fit_towt: more than 11 fixed_knots");
   for (std::size_t k = 0; k < options.fixed_knots.size(); ++k)
@@ -262,7 +274,13 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
   m.knots = options.fixed_knots.empty()
                 ? quantile_knots(t, options.temperature_segments)
                 : pruned_knots(options.fixed_knots, t, options.min_rows_beyond_outer_knot);
-  m.occupied = detect_occupancy(y, t, slot, options);
+  if (options.occupancy == occupancy_rule::given) {
+    m.occupied.resize(tow_slots);
+    for (std::size_t k = 0; k < tow_slots; ++k)
+      m.occupied[k] = options.occupied_slots[k] != 0 ? 1 : 0;
+  } else {
+    m.occupied = detect_occupancy(y, t, slot, options);
+  }
   const std::size_t segs = m.knots.size() + 1;
   const std::size_t tp = 2 * segs;  // temperature parameters: occupied block then unoccupied block
 

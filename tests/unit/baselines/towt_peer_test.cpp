@@ -153,3 +153,24 @@ TEST_CASE("Fixed knots are pruned where fewer than 20 rows lie beyond an outer k
   o.fixed_knots = {60, 50};
   CHECK_THROWS_WITH(fit_towt(load, temp, o), Catch::Contains("fixed_knots[1]"));
 }
+
+TEST_CASE("Given occupied slots are used as they are", "[baseline][towt][peer]") {
+  load_series load;
+  load.interval_seconds = 3600;
+  std::vector<double> temp;
+  const epoch_seconds t0 = s::utc("2023-01-02T00:00:00-06:00");
+  for (std::size_t i = 0; i < 24 * 7 * 4; ++i) {
+    load.ts.push_back(t0 + static_cast<epoch_seconds>(i) * 3600);
+    temp.push_back(50 + static_cast<double>(i % 17));
+    load.kwh.push_back(10 + 0.1 * temp.back());
+  }
+  towt_options o;
+  o.zone = zone;
+  o.occupancy = occupancy_rule::given;
+  CHECK_THROWS_WITH(fit_towt(load, temp, o), Catch::Contains("168 flags"));
+  o.occupied_slots.assign(hours_per_week, 0);
+  o.occupied_slots[30] = 1;  // Tuesday 06:00, although the load has no schedule at all
+  const towt_model m = fit_towt(load, temp, o);
+  for (std::size_t k = 0; k < hours_per_week; ++k)
+    CHECK(m.occupied[k] == (k == 30 ? 1 : 0));
+}
