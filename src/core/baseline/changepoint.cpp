@@ -373,12 +373,20 @@ changepoint_options changepoint_options::celsius(std::string zone) {
   return o;
 }
 
+namespace {
+// Bounds that keep the candidate list (every candidate is fitted and reported) in memory: the
+// CalTRACK grid has 61 points and 1,891 heating+cooling pairs.
+constexpr std::size_t max_balance_points = 10000;
+constexpr std::size_t max_pairs = 250000;
+}  // namespace
+
 std::vector<double> balance_point_grid(const changepoint_options& o) {
   detail::require(o.balance_step > 0 && o.balance_max >= o.balance_min &&
                       std::isfinite(o.balance_min) && std::isfinite(o.balance_max),
                   "changepoint: bad balance-point grid (step must be > 0, max >= min)");
-  detail::require((o.balance_max - o.balance_min) / o.balance_step < 1e6,
-                  "changepoint: balance-point grid has more than a million points");
+  detail::require((o.balance_max - o.balance_min) / o.balance_step < max_balance_points,
+                  "changepoint: balance-point grid has more than " +
+                      std::to_string(max_balance_points) + " points; use a coarser step");
   std::vector<double> grid;
   // Index-based, so a step like 0.1 does not accumulate rounding over the grid.
   for (std::size_t k = 0;; ++k) {
@@ -502,6 +510,14 @@ changepoint_fit fit_prepared(std::span<const usage_period> periods,
   auto wanted = [&](changepoint_kind k) {
     return std::find(o.kinds.begin(), o.kinds.end(), k) != o.kinds.end();
   };
+  detail::require(hgrid.size() <= max_balance_points && cgrid.size() <= max_balance_points,
+                  "fit_changepoint: more than " + std::to_string(max_balance_points) +
+                      " heating or cooling balance points");
+  detail::require(
+      !wanted(changepoint_kind::heating_cooling) || hgrid.size() * cgrid.size() <= max_pairs,
+      "fit_changepoint: " + std::to_string(hgrid.size()) + " heating x " +
+          std::to_string(cgrid.size()) + " cooling balance points are more than " +
+          std::to_string(max_pairs) + " heating+cooling candidates; narrow the grid or the lists");
   std::vector<degree_days> hdd, cdd;
   for (double b : hgrid)
     hdd.push_back(degree_days_at(used, w, b, o, true));

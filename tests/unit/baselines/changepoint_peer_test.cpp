@@ -231,3 +231,15 @@ TEST_CASE("A change-point model from its parameters predicts the hand-computed u
   bad.zone = "Mars/Olympus";
   CHECK_THROWS(make_changepoint_model(bad));
 }
+
+TEST_CASE("A candidate list too large to report is refused, not allocated",
+          "[baseline][changepoint][peer]") {
+  const daily_data d = make_daily();
+  changepoint_options o = daily_options();
+  o.balance_step = 0.001;  // 60,001 grid points
+  CHECK_THROWS_WITH(fit_changepoint(d.days, d.temps, o), Catch::Contains("coarser step"));
+  o.balance_step = 0.1;  // 601 points: 601 x 601 pairs > 250,000
+  CHECK_THROWS_WITH(fit_changepoint(d.days, d.temps, o), Catch::Contains("narrow the grid"));
+  o.kinds = {changepoint_kind::intercept_only, changepoint_kind::cooling_only};
+  CHECK(fit_changepoint(d.days, d.temps, o).kind == changepoint_kind::cooling_only);
+}
