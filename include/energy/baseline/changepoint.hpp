@@ -169,7 +169,10 @@ struct changepoint_fit {
 /**
  * Fits the CalTRACK candidates to `periods` with outdoor `temps` and selects one.
  * @throws std::invalid_argument for an unknown zone, a period with end <= start, a bad grid or
- * options, or fewer than 2 usable periods.
+ * options, more candidates than can be reported (over 10,000 balance points or 250,000 pairs),
+ * `temperatures == period_means` (use the span overload), two daily means for one day, daily
+ * means stamped at 00:00 UTC that fall on the previous local day, fewer than 2 usable periods
+ * (the message counts why), or no qualifying candidate when intercept-only is not tried.
  */
 [[nodiscard]] changepoint_model fit_changepoint(std::span<const usage_period> periods,
                                                 const temperature_series& temps,
@@ -216,7 +219,9 @@ struct changepoint_parameters {
 /**
  * Predicted usage (kWh) of each period (its `kwh` is ignored): days * (base + slopes * degree
  * days), interval days*mu +- z * residual_sd * sqrt(days) (normal approximation, independent
- * days). NaN for a period without enough temperature days.
+ * days; NaN when residual_sd is unknown). NaN for a period without enough temperature days.
+ * Temperatures are read as the model was fitted (`model.temperatures`, `model.pairing`).
+ * @throws std::invalid_argument for a model fitted on period means (use the span overload).
  */
 [[nodiscard]] prediction predict(const changepoint_model& model,
                                  std::span<const usage_period> periods,
