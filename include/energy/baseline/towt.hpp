@@ -107,7 +107,8 @@ struct towt_model {
  * model's per-slot residual-quantile interval: [expected + residual_lower[slot],
  * expected + residual_upper[slot]]. NaN rows: see `prediction`. Extrapolation beyond the fit's
  * temperature range continues the outer segments linearly.
- * @throws std::invalid_argument when the sizes differ or the model is malformed.
+ * @throws std::invalid_argument when the sizes differ, the model is malformed, or (daily model)
+ * a row does not start at a local midnight.
  */
 [[nodiscard]] prediction predict(const towt_model& model, std::span<const epoch_seconds> ts,
                                  std::span<const double> temperature);
