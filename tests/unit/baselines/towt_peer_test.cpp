@@ -32,6 +32,20 @@ std::vector<epoch_seconds> local_midnights(std::size_t days) {
   }
   return out;
 }
+/// Hourly rows from Monday 2023-01-02 00:00 in Chicago: row i's temperature is temp_of(i) (also
+/// appended to `temp`) and its load kwh_of(i, temperature).
+template <class TempOf, class KwhOf>
+load_series hourly_rows(std::size_t n, std::vector<double>& temp, TempOf temp_of, KwhOf kwh_of) {
+  load_series load;
+  load.interval_seconds = 3600;
+  const epoch_seconds t0 = s::utc("2023-01-02T00:00:00-06:00");
+  for (std::size_t i = 0; i < n; ++i) {
+    load.ts.push_back(t0 + static_cast<epoch_seconds>(i) * 3600);
+    temp.push_back(temp_of(i));
+    load.kwh.push_back(kwh_of(i, temp.back()));
+  }
+  return load;
+}
 }  // namespace
 
 TEST_CASE("Daily TOWT recovers day-of-week levels and the temperature slope",
@@ -72,17 +86,15 @@ TEST_CASE("Daily TOWT recovers day-of-week levels and the temperature slope",
 
 TEST_CASE("The fixed-hinge occupancy rule needs its hinges in the data's unit",
           "[baseline][towt][peer]") {
-  load_series load;
-  load.interval_seconds = 3600;
   std::vector<double> temp;
-  const epoch_seconds t0 = s::utc("2023-01-02T00:00:00-06:00");
-  for (std::size_t i = 0; i < 24 * 7 * 8; ++i) {
-    load.ts.push_back(t0 + static_cast<epoch_seconds>(i) * 3600);
-    const std::size_t hour = i % 24;
-    const bool open = (i / 24) % 7 < 5 && hour >= 8 && hour < 18;
-    temp.push_back(40 + 40 * std::sin(static_cast<double>(i) * 0.01));
-    load.kwh.push_back((open ? 50.0 : 10.0) + 0.2 * std::max(0.0, temp.back() - 65.0));
-  }
+  const load_series load = hourly_rows(
+      24 * 7 * 8, temp,
+      [](std::size_t i) { return 40 + 40 * std::sin(static_cast<double>(i) * 0.01); },
+      [](std::size_t i, double t) {
+        const std::size_t hour = i % 24;
+        const bool open = (i / 24) % 7 < 5 && hour >= 8 && hour < 18;
+        return (open ? 50.0 : 10.0) + 0.2 * std::max(0.0, t - 65.0);
+      });
   towt_options o;
   o.zone = zone;
   o.occupancy = occupancy_rule::fixed_hinges;
@@ -132,15 +144,10 @@ TEST_CASE("A TOWT model from its coefficients predicts the hand-computed load",
 TEST_CASE("Fixed knots are pruned where fewer than 20 rows lie beyond an outer knot",
           "[baseline][towt][peer]") {
   // 300 hourly rows: temperatures 45..79.x except 10 rows at 85 °F; none below 40.
-  load_series load;
-  load.interval_seconds = 3600;
   std::vector<double> temp;
-  const epoch_seconds t0 = s::utc("2023-01-02T00:00:00-06:00");
-  for (std::size_t i = 0; i < 300; ++i) {
-    load.ts.push_back(t0 + static_cast<epoch_seconds>(i) * 3600);
-    temp.push_back(i < 10 ? 85.0 : 45.0 + static_cast<double>(i % 35));
-    load.kwh.push_back(10 + 0.1 * temp.back());
-  }
+  const load_series load = hourly_rows(
+      300, temp, [](std::size_t i) { return i < 10 ? 85.0 : 45.0 + static_cast<double>(i % 35); },
+      [](std::size_t, double t) { return 10 + 0.1 * t; });
   towt_options o;
   o.zone = zone;
   o.fixed_knots = {40, 55, 65, 80, 90};
@@ -155,15 +162,10 @@ TEST_CASE("Fixed knots are pruned where fewer than 20 rows lie beyond an outer k
 }
 
 TEST_CASE("Given occupied slots are used as they are", "[baseline][towt][peer]") {
-  load_series load;
-  load.interval_seconds = 3600;
   std::vector<double> temp;
-  const epoch_seconds t0 = s::utc("2023-01-02T00:00:00-06:00");
-  for (std::size_t i = 0; i < 24 * 7 * 4; ++i) {
-    load.ts.push_back(t0 + static_cast<epoch_seconds>(i) * 3600);
-    temp.push_back(50 + static_cast<double>(i % 17));
-    load.kwh.push_back(10 + 0.1 * temp.back());
-  }
+  const load_series load = hourly_rows(
+      24 * 7 * 4, temp, [](std::size_t i) { return 50 + static_cast<double>(i % 17); },
+      [](std::size_t, double t) { return 10 + 0.1 * t; });
   towt_options o;
   o.zone = zone;
   o.occupancy = occupancy_rule::given;
