@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Type stubs for the compiled core. Instants are RFC 3339 str with offset (or int epoch seconds);
 columns are numpy arrays; ids are canonical UUID str."""
+import math
 from decimal import Decimal
 from typing import Any, Optional, Sequence, Union
 
@@ -128,10 +129,24 @@ class TowtModel:
     def to_json(self) -> str: ...
     @staticmethod
     def from_json(json: str) -> TowtModel: ...
+    @staticmethod
+    def from_parameters(*, zone: str, knots: Floats, occupied: npt.ArrayLike, tow_coefficients: Floats,
+                        occupied_slopes: Floats, unoccupied_slopes: Floats,
+                        interval_seconds: int = 3600) -> TowtModel:
+        """A model from its coefficients (168 flags/alphas, S slopes per mode); NaN intervals."""
+        ...
 
 def fit_towt(ts: Times, kwh: Floats, temperature: Floats, *, zone: str, interval_seconds: Optional[int] = None,
              temperature_segments: int = 6, occupied_threshold: float = 0.65, interval_level: float = 0.90,
-             min_slot_residuals: int = 20) -> TowtModel: ...
+             min_slot_residuals: int = 20, occupancy: str = "single_line",
+             occupancy_hinges: Optional[Sequence[float]] = None, fixed_knots: Optional[Sequence[float]] = None,
+             min_rows_beyond_outer_knot: int = 20,
+             occupied_slots: Optional[npt.ArrayLike] = None) -> TowtModel:
+    """occupancy: 'single_line' (default) or 'fixed_hinges' with occupancy_hinges=(50, 65) in the data's
+    unit (the reference LBNL rule); fixed_knots=(40, 55, 65, 80, 90) (°F) the reference's knots;
+    occupied_slots: 168 flags given instead of detected (occupancy='given').
+    interval_seconds=86400: daily rows at local midnights."""
+    ...
 def fit_towt_many(jobs: Sequence[dict[str, Any]], *, threads: int = 0) -> list[TowtModel]: ...
 
 class SeasonalModel:
@@ -164,7 +179,16 @@ class ChangepointModel:
     residual_sd: float
     observations: int
     parameters: int
-    def predict(self, start: Times, end: Times, temperature_ts: Times, temperature: Floats) -> Prediction: ...
+    temperatures: str  # samples, daily_means, period_means
+    day_pairing: str  # local, utc
+    def predict(self, start: Times, end: Times, temperature_ts: Optional[Times] = None,
+                temperature: Optional[Floats] = None, *, period_temperature: Optional[Floats] = None) -> Prediction: ...
+    @staticmethod
+    def from_parameters(*, zone: str, base_load: float, heating_slope: float = 0.0,
+                        heating_balance_point: float = math.nan, cooling_slope: float = 0.0,
+                        cooling_balance_point: float = math.nan, residual_sd: float = math.nan,
+                        interval_level: float = 0.90, temperatures: str = "samples", day_pairing: str = "local",
+                        min_samples_per_day: int = 12, min_day_coverage: float = 0.9) -> ChangepointModel: ...
     def weather(self, temperature_ts: Times, temperature: Floats, unit: str = "F", start: Optional[Times] = None,
                 end: Optional[Times] = None, kwh: Optional[Floats] = None) -> dict[str, Any]:
         """The `weather=` input of `recommend` (degF units): annual degree-days and the local daily means; with the
@@ -175,8 +199,23 @@ class ChangepointModel:
     def from_json(json: str) -> ChangepointModel: ...
 
 def local_day_totals(ts: Times, kwh: Floats, *, zone: str, interval_seconds: Optional[int] = None) -> dict[str, Any]: ...
-def fit_changepoint(start: Times, end: Times, kwh: Floats, temperature_ts: Times, temperature: Floats, *,
-                    zone: str, celsius: bool = False, max_p_value: Optional[float] = None) -> ChangepointModel: ...
+def fit_changepoint(start: Times, end: Times, kwh: Floats, temperature_ts: Optional[Times] = None,
+                    temperature: Optional[Floats] = None, *, zone: str, celsius: bool = False,
+                    max_p_value: Optional[float] = None, balance_min: Optional[float] = None,
+                    balance_max: Optional[float] = None, balance_step: Optional[float] = None,
+                    temperatures: Optional[str] = None, day_pairing: str = "local",
+                    heating_balance_points: Optional[Sequence[float]] = None,
+                    cooling_balance_points: Optional[Sequence[float]] = None,
+                    kinds: Optional[Sequence[str]] = None, min_days_with_degree_days: Optional[int] = None,
+                    min_total_degree_days: Optional[float] = None, min_samples_per_day: Optional[int] = None,
+                    min_day_coverage: Optional[float] = None, interval_level: Optional[float] = None,
+                    period_temperature: Optional[Floats] = None,
+                    candidates: bool = False) -> Any:
+    """ChangepointModel, or (model, candidate columns) with candidates=True."""
+    ...
+def changepoint_balance_points(*, celsius: bool = False, balance_min: Optional[float] = None,
+                               balance_max: Optional[float] = None,
+                               balance_step: Optional[float] = None) -> npt.NDArray[np.float64]: ...
 
 class FitMetrics:
     n: int
@@ -189,6 +228,13 @@ class FitMetrics:
     def passes_guideline14(self, resolution: str = "hourly") -> bool: ...
 
 def compute_metrics(actual: Floats, predicted: Floats, parameters: int = 0) -> FitMetrics: ...
+def savings_uncertainty(*, cv_rmse: float, baseline_points: int, parameters: int, reporting_points: int,
+                        autocorrelation: float = 0.0, confidence: float = 0.90, factor: float = 1.26,
+                        savings_fraction: Optional[float] = None,
+                        target_uncertainty: Optional[float] = None) -> dict[str, float]:
+    """ASHRAE Guideline 14 fractional savings uncertainty with n' = n(1-rho)/(1+rho)."""
+    ...
+def lag1_autocorrelation(residuals: Floats) -> float: ...
 
 # --- anomalies -------------------------------------------------------------------------------
 Anomalies = dict[str, Any]  # start, end, kind, severity, score, expected_milli, actual_milli, explanation, ...

@@ -10,10 +10,15 @@
 #include <energy/baseline/parallel.hpp>
 #include <energy/baseline/seasonal.hpp>
 #include <energy/baseline/towt.hpp>
+#include <energy/baseline/uncertainty.hpp>
 #include <energy/io/model_json.hpp>
 
 #include <fmt/format.h>
 #include <pybind11/stl.h>
+
+#include <cmath>
+#include <limits>
+#include <optional>
 
 namespace energy::py {
 
@@ -67,6 +72,93 @@ std::vector<bl::usage_period> periods_of(const pyb::array& start, const pyb::arr
   for (std::size_t i = 0; i < s.size(); ++i)
     out[i] = {s[i], e[i], k[i]};
   return out;
+}
+
+/// Optional keyword values: None keeps the library default.
+template <class T>
+void set_if(const std::optional<T>& v, T& out) {
+  if (v) out = *v;
+}
+
+/// The change-point options from the Python keywords (None = library default, °F or °C grid).
+struct changepoint_keywords {
+  std::string zone;
+  bool celsius = false;
+  std::optional<double> max_p_value, balance_min, balance_max, balance_step;
+  std::optional<std::string> temperatures;
+  std::string day_pairing = "local";
+  std::optional<std::vector<double>> heating_balance_points, cooling_balance_points;
+  std::optional<std::vector<std::string>> kinds;
+  std::optional<std::size_t> min_days_with_degree_days;
+  std::optional<double> min_total_degree_days;
+  std::optional<std::size_t> min_samples_per_day;
+  std::optional<double> min_day_coverage, interval_level;
+  bool period_means = false;  ///< period_temperature was given
+
+  bl::changepoint_options options() const {
+    auto o = celsius ? bl::changepoint_options::celsius(zone) : bl::changepoint_options{};
+    o.zone = zone;
+    set_if(max_p_value, o.max_p_value);
+    set_if(balance_min, o.balance_min);
+    set_if(balance_max, o.balance_max);
+    set_if(balance_step, o.balance_step);
+    o.temperatures = temperatures   ? bl::temperature_input_from_string(*temperatures)
+                     : period_means ? bl::temperature_input::period_means
+                                    : bl::temperature_input::samples;
+    o.pairing = bl::day_pairing_from_string(day_pairing);
+    set_if(heating_balance_points, o.heating_balance_points);
+    set_if(cooling_balance_points, o.cooling_balance_points);
+    if (kinds) {
+      o.kinds.clear();
+      for (const auto& k : *kinds)
+        o.kinds.push_back(bl::changepoint_kind_from_string(k));
+    }
+    set_if(min_days_with_degree_days, o.min_days_with_degree_days);
+    set_if(min_total_degree_days, o.min_total_degree_days);
+    set_if(min_samples_per_day, o.min_samples_per_day);
+    set_if(min_day_coverage, o.min_day_coverage);
+    set_if(interval_level, o.interval_level);
+    return o;
+  }
+};
+
+/// Every candidate's statistics as columns.
+pyb::dict candidate_columns(const bl::changepoint_fit& fit) {
+  const auto& c = fit.candidates;
+  auto column = [&](auto get) {
+    std::vector<double> v(c.size());
+    for (std::size_t i = 0; i < c.size(); ++i)
+      v[i] = get(c[i]);
+    return to_numpy(std::move(v));
+  };
+  pyb::list kind, reason;
+  std::vector<std::uint8_t> sufficient(c.size()), qualifies(c.size());
+  std::vector<std::int64_t> parameters(c.size());
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    kind.append(bl::to_string(c[i].kind));
+    reason.append(c[i].reason);
+    sufficient[i] = c[i].sufficient ? 1 : 0;
+    qualifies[i] = c[i].qualifies ? 1 : 0;
+    parameters[i] = static_cast<std::int64_t>(c[i].parameters);
+  }
+  pyb::dict d;
+  d["kind"] = kind;
+  d["heating_balance_point"] = column([](const auto& x) { return x.heating_balance_point; });
+  d["cooling_balance_point"] = column([](const auto& x) { return x.cooling_balance_point; });
+  d["base_load"] = column([](const auto& x) { return x.base_load; });
+  d["heating_slope"] = column([](const auto& x) { return x.heating_slope; });
+  d["cooling_slope"] = column([](const auto& x) { return x.cooling_slope; });
+  d["heating_p_value"] = column([](const auto& x) { return x.heating_p_value; });
+  d["cooling_p_value"] = column([](const auto& x) { return x.cooling_p_value; });
+  d["r_squared"] = column([](const auto& x) { return x.r_squared; });
+  d["adj_r_squared"] = column([](const auto& x) { return x.adj_r_squared; });
+  d["residual_sd"] = column([](const auto& x) { return x.residual_sd; });
+  d["parameters"] = to_numpy(std::move(parameters));
+  d["sufficient"] = to_numpy(std::move(sufficient)).attr("astype")("bool");
+  d["qualifies"] = to_numpy(std::move(qualifies)).attr("astype")("bool");
+  d["reason"] = reason;
+  d["selected"] = fit.selected;
+  return d;
 }
 
 bl::data_resolution resolution_of(const std::string& r) {
@@ -161,6 +253,28 @@ void bind_baseline(pyb::module_& m) {
           "from_json", [](const std::string& j) { return io::towt_model_from_json(j); },
           pyb::arg("json"),
           "Loads a model saved by to_json(). Raises ParseError naming the bad field.")
+      .def_static(
+          "from_parameters",
+          [](const std::string& zone, const pyb::handle& knots, const pyb::handle& occupied,
+             const pyb::handle& tow_coefficients, const pyb::handle& occupied_slopes,
+             const pyb::handle& unoccupied_slopes, std::int64_t interval_seconds) {
+            bl::towt_parameters p;
+            p.zone = zone;
+            p.interval_seconds = interval_seconds;
+            p.knots = to_doubles(knots, "knots");
+            for (double v : to_doubles(occupied, "occupied"))
+              p.occupied.push_back(v != 0 ? 1 : 0);
+            p.tow_coefficients = to_doubles(tow_coefficients, "tow_coefficients");
+            p.occupied_slopes = to_doubles(occupied_slopes, "occupied_slopes");
+            p.unoccupied_slopes = to_doubles(unoccupied_slopes, "unoccupied_slopes");
+            return bl::make_towt_model(p);
+          },
+          pyb::kw_only(), pyb::arg("zone"), pyb::arg("knots"), pyb::arg("occupied"),
+          pyb::arg("tow_coefficients"), pyb::arg("occupied_slopes"), pyb::arg("unoccupied_slopes"),
+          pyb::arg("interval_seconds") = 3600,
+          "A model from its coefficients: 168 occupied flags and time-of-week alphas (NaN = slot "
+          "not covered), S slopes per mode for S-1 knots. Prediction intervals are NaN (no "
+          "residuals).")
       .def("__repr__", [](const bl::towt_model& x) {
         return fmt::format("<TowtModel zone={} segments={} observations={} parameters={}>", x.zone,
                            x.segments(), x.observations, x.parameters);
@@ -170,11 +284,34 @@ void bind_baseline(pyb::module_& m) {
       "fit_towt",
       [](const pyb::array& ts, const pyb::handle& kwh, const pyb::handle& temperature,
          const std::string& zone, const pyb::handle& interval_seconds, int temperature_segments,
-         double occupied_threshold, double interval_level, std::size_t min_slot_residuals) {
+         double occupied_threshold, double interval_level, std::size_t min_slot_residuals,
+         const std::string& occupancy, const std::optional<std::vector<double>>& occupancy_hinges,
+         const std::optional<std::vector<double>>& fixed_knots,
+         std::size_t min_rows_beyond_outer_knot, const pyb::object& occupied_slots) {
         const auto load = load_of(ts, kwh, interval_seconds);
         const auto temp = to_doubles(temperature, "temperature");
-        const bl::towt_options options{zone, temperature_segments, occupied_threshold,
-                                       interval_level, min_slot_residuals};
+        bl::towt_options options;
+        options.zone = zone;
+        options.temperature_segments = temperature_segments;
+        options.occupied_threshold = occupied_threshold;
+        options.interval_level = interval_level;
+        options.min_slot_residuals = min_slot_residuals;
+        if (!occupied_slots.is_none()) {
+          if (occupancy != "single_line" && occupancy != "given")
+            throw pyb::value_error("occupied_slots is given: occupancy must be 'given'");
+          options.occupancy = bl::occupancy_rule::given;
+          for (double v : to_doubles(occupied_slots, "occupied_slots"))
+            options.occupied_slots.push_back(v != 0 ? 1 : 0);
+        } else if (occupancy == "fixed_hinges") {
+          options.occupancy = bl::occupancy_rule::fixed_hinges;
+        } else if (occupancy != "single_line") {
+          throw pyb::value_error("occupancy: '" + occupancy +
+                                 "' is not one of 'single_line', 'fixed_hinges' (or pass "
+                                 "occupied_slots)");
+        }
+        if (occupancy_hinges) options.occupancy_hinges = *occupancy_hinges;
+        if (fixed_knots) options.fixed_knots = *fixed_knots;
+        options.min_rows_beyond_outer_knot = min_rows_beyond_outer_knot;
         pyb::gil_scoped_release release;
         return bl::fit_towt(load, temp, options);
       },
@@ -184,9 +321,18 @@ void bind_baseline(pyb::module_& m) {
       pyb::arg("occupied_threshold") = towt_defaults.occupied_threshold,
       pyb::arg("interval_level") = towt_defaults.interval_level,
       pyb::arg("min_slot_residuals") = towt_defaults.min_slot_residuals,
+      pyb::arg("occupancy") = "single_line", pyb::arg("occupancy_hinges") = pyb::none(),
+      pyb::arg("fixed_knots") = pyb::none(),
+      pyb::arg("min_rows_beyond_outer_knot") = towt_defaults.min_rows_beyond_outer_knot,
+      pyb::arg("occupied_slots") = pyb::none(),
       "Fits TOWT to interval load kwh (float64 kWh per interval, NaN = missing) starting at ts "
       "(datetime64[ns] "
-      "UTC) with temperature aligned to ts (align_temperature). Time of week is local to `zone`.");
+      "UTC) with temperature aligned to ts (align_temperature). Time of week is local to `zone`. "
+      "Daily rows (interval_seconds=86400) start at local midnights and use day-of-week slots. "
+      "occupancy='fixed_hinges' with occupancy_hinges=(50, 65) (in the data's unit) is the "
+      "reference LBNL code's occupancy rule; fixed_knots=(40, 55, 65, 80, 90) its knots (°F), "
+      "pruned where fewer than min_rows_beyond_outer_knot rows lie beyond an outer knot. "
+      "occupied_slots: 168 flags fixing the occupied slots instead of detecting them.");
 
   m.def(
       "fit_towt_many",
@@ -271,21 +417,63 @@ void bind_baseline(pyb::module_& m) {
       .def_readonly("residual_sd", &bl::changepoint_model::residual_sd)
       .def_readonly("observations", &bl::changepoint_model::observations)
       .def_readonly("parameters", &bl::changepoint_model::parameters)
+      .def_property_readonly(
+          "temperatures",
+          [](const bl::changepoint_model& x) { return std::string(bl::to_string(x.temperatures)); })
+      .def_property_readonly(
+          "day_pairing",
+          [](const bl::changepoint_model& x) { return std::string(bl::to_string(x.pairing)); })
       .def(
           "predict",
           [](const bl::changepoint_model& model, const pyb::array& start, const pyb::array& end,
-             const pyb::array& temperature_ts, const pyb::handle& temperature) {
+             const pyb::object& temperature_ts, const pyb::object& temperature,
+             const pyb::object& period_temperature) {
             const auto periods = periods_of(start, end, pyb::none());
-            const auto temps = temps_of(temperature_ts, temperature);
             bl::prediction p;
-            {
+            if (!period_temperature.is_none()) {
+              const auto pt = to_doubles(period_temperature, "period_temperature");
+              pyb::gil_scoped_release release;
+              p = bl::predict(model, periods, pt);
+            } else {
+              if (temperature_ts.is_none() || temperature.is_none())
+                throw pyb::value_error(
+                    "predict: pass temperature_ts and temperature, or period_temperature");
+              const auto temps = temps_of(temperature_ts.cast<pyb::array>(), temperature);
               pyb::gil_scoped_release release;
               p = bl::predict(model, periods, temps);
             }
             return prediction_columns(std::move(p));
           },
-          pyb::arg("start"), pyb::arg("end"), pyb::arg("temperature_ts"), pyb::arg("temperature"),
-          "Predicted kWh of each period [start, end) with a normal-approximation interval.")
+          pyb::arg("start"), pyb::arg("end"), pyb::arg("temperature_ts") = pyb::none(),
+          pyb::arg("temperature") = pyb::none(), pyb::kw_only(),
+          pyb::arg("period_temperature") = pyb::none(),
+          "Predicted kWh of each period [start, end) with a normal-approximation interval (NaN "
+          "when the model's residual_sd is unknown). Temperatures as the model was fitted: a "
+          "series (samples or daily means), or period_temperature (one mean per period).")
+      .def_static(
+          "from_parameters",
+          [](const std::string& zone, double base_load, double heating_slope,
+             double heating_balance_point, double cooling_slope, double cooling_balance_point,
+             double residual_sd, double interval_level, const std::string& temperatures,
+             const std::string& day_pairing, std::size_t min_samples_per_day,
+             double min_day_coverage) {
+            return bl::make_changepoint_model(
+                {zone, base_load, heating_slope, heating_balance_point, cooling_slope,
+                 cooling_balance_point, residual_sd, interval_level,
+                 bl::temperature_input_from_string(temperatures),
+                 bl::day_pairing_from_string(day_pairing), min_samples_per_day, min_day_coverage});
+          },
+          pyb::kw_only(), pyb::arg("zone"), pyb::arg("base_load"), pyb::arg("heating_slope") = 0.0,
+          pyb::arg("heating_balance_point") = std::numeric_limits<double>::quiet_NaN(),
+          pyb::arg("cooling_slope") = 0.0,
+          pyb::arg("cooling_balance_point") = std::numeric_limits<double>::quiet_NaN(),
+          pyb::arg("residual_sd") = std::numeric_limits<double>::quiet_NaN(),
+          pyb::arg("interval_level") = 0.90, pyb::arg("temperatures") = "samples",
+          pyb::arg("day_pairing") = "local", pyb::arg("min_samples_per_day") = 12,
+          pyb::arg("min_day_coverage") = 0.9,
+          "A model from its parameters (kWh/day, kWh/day per degree, balance points in the "
+          "temperature unit). A term is present when its balance point is given; residual_sd "
+          "unknown (NaN) gives NaN intervals.")
       .def(
           "weather",
           [](const bl::changepoint_model& model, const pyb::array& temperature_ts,
@@ -383,22 +571,87 @@ void bind_baseline(pyb::module_& m) {
   m.def(
       "fit_changepoint",
       [](const pyb::array& start, const pyb::array& end, const pyb::handle& kwh,
-         const pyb::array& temperature_ts, const pyb::handle& temperature, const std::string& zone,
-         bool celsius, const pyb::object& max_p_value) {
+         const pyb::object& temperature_ts, const pyb::object& temperature, const std::string& zone,
+         bool celsius, std::optional<double> max_p_value, std::optional<double> balance_min,
+         std::optional<double> balance_max, std::optional<double> balance_step,
+         std::optional<std::string> temperatures, const std::string& day_pairing,
+         std::optional<std::vector<double>> heating_balance_points,
+         std::optional<std::vector<double>> cooling_balance_points,
+         std::optional<std::vector<std::string>> kinds,
+         std::optional<std::size_t> min_days_with_degree_days,
+         std::optional<double> min_total_degree_days,
+         std::optional<std::size_t> min_samples_per_day, std::optional<double> min_day_coverage,
+         std::optional<double> interval_level, const pyb::object& period_temperature,
+         bool candidates) -> pyb::object {
         const auto periods = periods_of(start, end, kwh);
-        const auto temps = temps_of(temperature_ts, temperature);
-        auto options = celsius ? bl::changepoint_options::celsius(zone) : bl::changepoint_options{};
-        options.zone = zone;
-        if (!max_p_value.is_none()) options.max_p_value = max_p_value.cast<double>();
-        pyb::gil_scoped_release release;
-        return bl::fit_changepoint(periods, temps, options);
+        const changepoint_keywords k{zone,
+                                     celsius,
+                                     max_p_value,
+                                     balance_min,
+                                     balance_max,
+                                     balance_step,
+                                     std::move(temperatures),
+                                     day_pairing,
+                                     std::move(heating_balance_points),
+                                     std::move(cooling_balance_points),
+                                     std::move(kinds),
+                                     min_days_with_degree_days,
+                                     min_total_degree_days,
+                                     min_samples_per_day,
+                                     min_day_coverage,
+                                     interval_level,
+                                     !period_temperature.is_none()};
+        const auto options = k.options();
+        bl::changepoint_fit fit;
+        if (k.period_means) {
+          const auto pt = to_doubles(period_temperature, "period_temperature");
+          pyb::gil_scoped_release release;
+          fit = bl::fit_changepoint_candidates(periods, pt, options);
+        } else {
+          if (temperature_ts.is_none() || temperature.is_none())
+            throw pyb::value_error(
+                "fit_changepoint: pass temperature_ts and temperature, or period_temperature");
+          const auto temps = temps_of(temperature_ts.cast<pyb::array>(), temperature);
+          pyb::gil_scoped_release release;
+          fit = bl::fit_changepoint_candidates(periods, temps, options);
+        }
+        if (!candidates) return pyb::cast(std::move(fit.model));
+        pyb::dict table = candidate_columns(fit);
+        return pyb::make_tuple(std::move(fit.model), table);
       },
-      pyb::arg("start"), pyb::arg("end"), pyb::arg("kwh"), pyb::arg("temperature_ts"),
-      pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone"), pyb::arg("celsius") = false,
-      pyb::arg("max_p_value") = pyb::none(),
+      pyb::arg("start"), pyb::arg("end"), pyb::arg("kwh"), pyb::arg("temperature_ts") = pyb::none(),
+      pyb::arg("temperature") = pyb::none(), pyb::kw_only(), pyb::arg("zone"),
+      pyb::arg("celsius") = false, pyb::arg("max_p_value") = pyb::none(),
+      pyb::arg("balance_min") = pyb::none(), pyb::arg("balance_max") = pyb::none(),
+      pyb::arg("balance_step") = pyb::none(), pyb::arg("temperatures") = pyb::none(),
+      pyb::arg("day_pairing") = "local", pyb::arg("heating_balance_points") = pyb::none(),
+      pyb::arg("cooling_balance_points") = pyb::none(), pyb::arg("kinds") = pyb::none(),
+      pyb::arg("min_days_with_degree_days") = pyb::none(),
+      pyb::arg("min_total_degree_days") = pyb::none(),
+      pyb::arg("min_samples_per_day") = pyb::none(), pyb::arg("min_day_coverage") = pyb::none(),
+      pyb::arg("interval_level") = pyb::none(), pyb::arg("period_temperature") = pyb::none(),
+      pyb::arg("candidates") = false,
       "Fits the CalTRACK change-point candidates to usage periods [start, end) with kWh and "
-      "selects one "
-      "(balance-point grid in F, or C with celsius=True).");
+      "selects one. Temperatures: a series (temperatures='samples', hourly readings, or "
+      "'daily_means', one value per day) or period_temperature (one mean per period). Grid in F "
+      "(or C with celsius=True) unless balance_min/max/step or explicit heating_/"
+      "cooling_balance_points are given; kinds restricts the candidate families; None keeps "
+      "the library default. candidates=True returns (model, every candidate's statistics as "
+      "columns, with 'selected' the model's row).");
+
+  m.def(
+      "changepoint_balance_points",
+      [](bool celsius, std::optional<double> balance_min, std::optional<double> balance_max,
+         std::optional<double> balance_step) {
+        auto o = celsius ? bl::changepoint_options::celsius("UTC") : bl::changepoint_options{};
+        set_if(balance_min, o.balance_min);
+        set_if(balance_max, o.balance_max);
+        set_if(balance_step, o.balance_step);
+        return to_numpy(bl::balance_point_grid(o));
+      },
+      pyb::kw_only(), pyb::arg("celsius") = false, pyb::arg("balance_min") = pyb::none(),
+      pyb::arg("balance_max") = pyb::none(), pyb::arg("balance_step") = pyb::none(),
+      "The balance-point grid fit_changepoint searches with these keywords.");
 
   pyb::class_<bl::fit_metrics>(m, "FitMetrics",
                                "ASHRAE Guideline 14 goodness of fit (fractions: 0.30 = 30 %).")
@@ -433,6 +686,48 @@ void bind_baseline(pyb::module_& m) {
       "CV(RMSE), NMBE, R^2 and MAPE over rows where both are finite; parameters = p "
       "(model.parameters in "
       "sample, 0 out of sample).");
+
+  m.def(
+      "savings_uncertainty",
+      [](double cv_rmse, std::size_t baseline_points, std::size_t parameters,
+         std::size_t reporting_points, double autocorrelation, double confidence, double factor,
+         std::optional<double> savings_fraction, std::optional<double> target_uncertainty) {
+        const bl::savings_uncertainty_input in{
+            cv_rmse,         baseline_points, parameters, reporting_points,
+            autocorrelation, confidence,      factor};
+        const auto terms = bl::savings_uncertainty(in);
+        pyb::dict d;
+        d["effective_points"] = terms.effective_points;
+        d["t_value"] = terms.t_value;
+        d["uncertainty_at_unit_fraction"] = terms.uncertainty_at_unit_fraction;
+        if (savings_fraction) {
+          d["savings_fraction"] = *savings_fraction;
+          d["fractional_savings_uncertainty"] =
+              bl::fractional_savings_uncertainty(in, *savings_fraction);
+        }
+        if (target_uncertainty) {
+          d["target_uncertainty"] = *target_uncertainty;
+          d["savings_fraction_needed"] = bl::savings_fraction_needed(in, *target_uncertainty);
+        }
+        return d;
+      },
+      pyb::kw_only(), pyb::arg("cv_rmse"), pyb::arg("baseline_points"), pyb::arg("parameters"),
+      pyb::arg("reporting_points"), pyb::arg("autocorrelation") = 0.0,
+      pyb::arg("confidence") = 0.90, pyb::arg("factor") = 1.26,
+      pyb::arg("savings_fraction") = pyb::none(), pyb::arg("target_uncertainty") = pyb::none(),
+      "ASHRAE Guideline 14 fractional savings uncertainty with the autocorrelation correction "
+      "n' = n(1-rho)/(1+rho): {'effective_points', 't_value', 'uncertainty_at_unit_fraction'}, "
+      "plus 'fractional_savings_uncertainty' for savings_fraction and 'savings_fraction_needed' "
+      "for target_uncertainty (e.g. 0.5).");
+
+  m.def(
+      "lag1_autocorrelation",
+      [](const pyb::handle& residuals) {
+        return bl::lag1_autocorrelation(to_doubles(residuals, "residuals"));
+      },
+      pyb::arg("residuals"),
+      "Pearson correlation of consecutive residual pairs (both finite): rho for "
+      "savings_uncertainty.");
 }
 
 }  // namespace energy::py

@@ -172,6 +172,11 @@ std::int32_t interval_or_inferred(const pyb::handle& given, const std::vector<st
     throw pyb::value_error(
         "interval_seconds: pass it (it cannot be inferred from fewer than two distinct "
         "timestamps)");
+  // Daily rows at local midnights are 23 h apart across a spring-forward change: still days.
+  if (smallest == 23 * 3600) {
+    for (std::size_t i = 1; i < ts.size(); ++i)
+      if (ts[i] - ts[i - 1] == 86400) return 86400;
+  }
   if (smallest > 31 * 86400)
     throw pyb::value_error(fmt::format(
         "interval_seconds: the smallest gap between readings is {} s; pass the interval",

@@ -445,3 +445,38 @@ def test_the_documents_examples_are_valid_bodies(server, tenant):
         assert route in ops
     listing = doc["paths"]["/api/v1/buildings/{building_id}/utility-bills"]["get"]
     assert {p["name"] for p in listing["parameters"] if p["in"] == "query"} == {"limit", "cursor"}
+
+
+def test_the_aggregation_job_prices_by_tariff_versions_set_with_the_cli(backend, tmp_path):
+    """`energy tariff set` switches the database's summaries to stored tariff versions; the
+    server's hourly job must refresh with the same model (it refused every run before)."""
+    if not CLI_BIN:
+        pytest.skip("ENERGY_CLI_BIN not set")
+    import auth_helpers
+    from conftest import Server  # a server of its own: the cost model is the database's
+    s = Server(backend).start()
+    try:
+        root = auth_helpers.admin_token(s.base)
+        t = auth_helpers.create_tenant(s.base, root)
+        b = building(s, t.token)
+        sensor = meter(s, t.token, b["id"])
+        kwh = office_load(48)
+        send_load(s, t.token, sensor["id"], JAN1, kwh)
+        rate = {k: v for k, v in SIMPLE.items() if k != "fixedmonthlycharge"}
+        tariff = tmp_path / "flat.json"
+        tariff.write_text(json.dumps(rate))
+        subprocess.run([CLI_BIN, "--db", s.db_uri, "tariff", "set", "--building", b["id"],
+                        "--effective", "2024-01-01", str(tariff)], check=True, capture_output=True)
+        status, _, run = s.call("POST", "/api/v1/jobs/aggregate/run", token=root)
+        assert status == 200 and run["state"] == "succeeded", run
+        out = subprocess.run([CLI_BIN, "--db", s.db_uri, "summaries", "--building", b["id"],
+                              "--resolution", "hour", "--from", "2024-01-01", "--to", "2024-01-03",
+                              "--format", "json"], check=True, capture_output=True, text=True)
+        hours = json.loads(out.stdout)
+        rows = hours if isinstance(hours, list) else next(v for v in hours.values() if isinstance(v, list))
+        assert len(rows) == 48, rows[:2]
+        for row, v in zip(rows, kwh):
+            # 0.12 $/kWh of the hour's energy, to the cent: priced by the stored version.
+            assert Decimal(str(row["cost"])).quantize(CENT) == (v * Decimal("0.12")).quantize(CENT, rounding=ROUND_HALF_UP), row
+    finally:
+        s.stop()

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include <energy/error.hpp>
@@ -63,6 +64,11 @@ class reader {
     const json& v = at(field);
     if (!v.is_string()) fail(field, "is not a string");
     return v.get<std::string>();
+  }
+
+  /// A string field added after version 1 was first written: absent means `fallback`.
+  std::string str_or(const std::string& field, const std::string& fallback) const {
+    return doc_.contains(field) ? str(field) : fallback;
   }
 
   std::int64_t integer(const std::string& field) const {
@@ -133,10 +139,12 @@ class reader {
     return z;
   }
 
-  /// An interval length that divides one hour.
-  std::int64_t interval_seconds() const {
+  /// An interval length that divides one hour (or one day, for models that accept daily rows).
+  std::int64_t interval_seconds(bool daily_allowed = false) const {
     const std::int64_t v = integer("interval_seconds");
-    if (v <= 0 || v > 3600 || 3600 % v != 0) fail("interval_seconds", "must divide 3600");
+    if (daily_allowed && v == 86400) return v;
+    if (v <= 0 || v > 3600 || 3600 % v != 0)
+      fail("interval_seconds", daily_allowed ? "must divide 3600 or be 86400" : "must divide 3600");
     return v;
   }
 
@@ -182,7 +190,7 @@ baseline::towt_model towt_model_from_json(std::string_view text) {
   const reader r{text, "towt"};
   baseline::towt_model m;
   m.zone = r.zone();
-  m.interval_seconds = r.interval_seconds();
+  m.interval_seconds = r.interval_seconds(true);
   m.knots = r.numbers("knots", reader::any_size);
   if (m.knots.size() > 11) r.fail("knots", "has more than 11 elements");
   const std::size_t segs = m.knots.size() + 1;
@@ -247,6 +255,8 @@ std::string to_json(const baseline::changepoint_model& m) {
   j["interval_level"] = num(m.interval_level);
   j["min_samples_per_day"] = m.min_samples_per_day;
   j["min_day_coverage"] = num(m.min_day_coverage);
+  j["temperatures"] = baseline::to_string(m.temperatures);
+  j["day_pairing"] = baseline::to_string(m.pairing);
   j["observations"] = m.observations;
   j["parameters"] = m.parameters;
   return j.dump();
@@ -279,6 +289,17 @@ baseline::changepoint_model changepoint_model_from_json(std::string_view text) {
   m.interval_level = r.number("interval_level");
   m.min_samples_per_day = r.count("min_samples_per_day");
   m.min_day_coverage = r.number("min_day_coverage");
+  // Absent in documents written before these options existed: the only behaviour then.
+  try {
+    m.temperatures = baseline::temperature_input_from_string(r.str_or("temperatures", "samples"));
+  } catch (const std::invalid_argument& e) {
+    r.fail("temperatures", e.what());
+  }
+  try {
+    m.pairing = baseline::day_pairing_from_string(r.str_or("day_pairing", "local"));
+  } catch (const std::invalid_argument& e) {
+    r.fail("day_pairing", e.what());
+  }
   m.observations = r.count("observations");
   m.parameters = r.count("parameters");
   return m;

@@ -3,6 +3,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -15,35 +16,129 @@
 namespace energy::baseline {
 namespace {
 
-/// One period ready for regression: its length in days and the mean temperature of each of its
-/// local days that has one.
+/// One period ready for regression: its length in days and its temperature values (the mean of
+/// each of its days that has one, or the period's mean), each standing for `days_per_value` days.
 struct period_temps {
   double days = 0;
-  std::vector<double> day_temps;
+  std::vector<double> values;
+  double days_per_value = 1;
   bool covered = false;  ///< enough days with temperature
 };
 
-std::vector<period_temps> period_temperatures(std::span<const usage_period> periods,
-                                              const temperature_series& temps,
-                                              const std::string& zone, std::size_t min_samples,
-                                              double min_coverage) {
+/// How a fit or prediction reads temperatures (the options' or the model's settings).
+struct temperature_rules {
+  std::string zone;
+  temperature_input input = temperature_input::samples;
+  day_pairing pairing = day_pairing::local;
+  std::size_t min_samples = 12;
+  double min_coverage = 0.9;
+};
+
+/// Day numbering per the pairing rule: local days of the zone, or UTC days.
+class day_clock {
+ public:
+  day_clock(const std::string& zone, day_pairing pairing)
+      : pairing_(pairing), clock_(find_zone(zone)) {}
+  /// Seconds on the pairing's wall clock (local or UTC).
+  std::int64_t wall(epoch_seconds t) {
+    return pairing_ == day_pairing::utc ? t : clock_.local_seconds(t);
+  }
+  std::int64_t day(epoch_seconds t) { return detail::local_day(wall(t)); }
+
+ private:
+  day_pairing pairing_;
+  detail::local_clock clock_;
+};
+
+std::string utc_text(epoch_seconds t) {
+  return date::format("%FT%TZ", from_epoch(t));
+}
+
+/// Day -> (sum, count) of the temperature values. Daily means must be one per day, and under
+/// local pairing must not be stamped at 00:00 UTC of a date whose local day is the previous one.
+std::map<std::int64_t, std::pair<double, std::size_t>> daily_temperatures(
+    const temperature_series& temps, const temperature_rules& r, day_clock& clock) {
   if (temps.ts.size() != temps.value.size())
     throw std::invalid_argument("changepoint: temperature ts and value sizes differ");
-  detail::local_clock clock{find_zone(zone)};
-  std::map<std::int64_t, std::pair<double, std::size_t>> daily;  // local day -> (sum, count)
+  std::map<std::int64_t, std::pair<double, std::size_t>> daily;
+  std::map<std::int64_t, std::size_t> first_index;
+  bool all_utc_midnight = true;
+  std::size_t shifted = temps.size();  // first value whose local date differs from its UTC date
   for (std::size_t i = 0; i < temps.size(); ++i) {
     if (!std::isfinite(temps.value[i])) continue;
-    auto& [sum, count] = daily[detail::local_day(clock.local_seconds(temps.ts[i]))];
+    const std::int64_t d = clock.day(temps.ts[i]);
+    auto& [sum, count] = daily[d];
+    if (r.input == temperature_input::daily_means) {
+      if (count > 0)
+        throw std::invalid_argument("changepoint: two daily mean temperatures for the same " +
+                                    std::string(r.pairing == day_pairing::utc ? "UTC" : "local") +
+                                    " day (indices " + std::to_string(first_index[d]) + " and " +
+                                    std::to_string(i) + ", " + utc_text(temps.ts[i]) + ")");
+      first_index[d] = i;
+      all_utc_midnight =
+          all_utc_midnight && detail::floor_div(temps.ts[i], 86400) * 86400 == temps.ts[i];
+      if (shifted == temps.size() && d != detail::floor_div(temps.ts[i], 86400)) shifted = i;
+    }
     sum += temps.value[i];
     ++count;
+  }
+  if (r.input == temperature_input::daily_means && r.pairing == day_pairing::local &&
+      all_utc_midnight && shifted < temps.size())
+    throw std::invalid_argument(
+        "changepoint: daily mean temperatures are stamped at 00:00 UTC, which falls on the "
+        "previous local day in " +
+        r.zone + " (index " + std::to_string(shifted) + ", " + utc_text(temps.ts[shifted]) +
+        "); stamp each day's mean at its local midnight, or set day_pairing to utc if the means "
+        "are of UTC days");
+  return daily;
+}
+
+/// Why no period is usable: the counts behind the "fewer than 2 periods" refusal.
+std::string unusable_reason(std::span<const usage_period> periods,
+                            const std::vector<period_temps>& pt, const temperature_rules& r,
+                            std::size_t thin_days) {
+  std::size_t no_usage = 0, no_temp = 0;
+  for (std::size_t p = 0; p < periods.size(); ++p) {
+    if (!std::isfinite(periods[p].kwh))
+      ++no_usage;
+    else if (!pt[p].covered)
+      ++no_temp;
+  }
+  std::string why =
+      "fit_changepoint: fewer than 2 periods with usage and enough temperature days (" +
+      std::to_string(periods.size()) + " periods: " + std::to_string(no_usage) +
+      " without usage, " + std::to_string(no_temp) + " without temperature on " +
+      std::to_string(std::lround(r.min_coverage * 100)) + " % of their days)";
+  if (r.input == temperature_input::samples && thin_days > 0)
+    why += "; " + std::to_string(thin_days) + " days have temperature samples but fewer than " +
+           std::to_string(r.min_samples) +
+           " (min_samples_per_day): for one value per day set temperatures to daily_means";
+  return why;
+}
+
+std::vector<period_temps> period_temperatures(std::span<const usage_period> periods,
+                                              const temperature_series& temps,
+                                              const temperature_rules& r,
+                                              std::size_t* thin_days = nullptr) {
+  if (r.input == temperature_input::period_means)
+    throw std::invalid_argument(
+        "changepoint: temperatures is period_means: pass one temperature per period (span), "
+        "not a temperature series");
+  day_clock clock{r.zone, r.pairing};
+  const auto daily = daily_temperatures(temps, r, clock);
+  const std::size_t need = r.input == temperature_input::daily_means ? 1 : r.min_samples;
+  if (thin_days) {
+    *thin_days = 0;
+    for (const auto& [d, sc] : daily)
+      *thin_days += sc.second < need ? 1 : 0;
   }
   std::vector<period_temps> out(periods.size());
   for (std::size_t p = 0; p < periods.size(); ++p) {
     const usage_period& u = periods[p];
     if (u.end <= u.start)
       throw std::invalid_argument("changepoint: period " + std::to_string(p) + " has end <= start");
-    const std::int64_t ls = clock.local_seconds(u.start);
-    const std::int64_t le = clock.local_seconds(u.end);
+    const std::int64_t ls = clock.wall(u.start);
+    const std::int64_t le = clock.wall(u.end);
     // Wall-clock length, so a 23- or 25-hour local day still counts as one day.
     out[p].days = static_cast<double>(le - ls) / 86400.0;
     const std::int64_t first = detail::local_day(ls);
@@ -52,12 +147,36 @@ std::vector<period_temps> period_temperatures(std::span<const usage_period> peri
     for (std::int64_t d = first; d <= last; ++d) {
       ++total;
       const auto it = daily.find(d);
-      if (it != daily.end() && it->second.second >= min_samples)
-        out[p].day_temps.push_back(it->second.first / static_cast<double>(it->second.second));
+      if (it != daily.end() && it->second.second >= need)
+        out[p].values.push_back(it->second.first / static_cast<double>(it->second.second));
     }
     out[p].covered =
-        out[p].days > 0 && !out[p].day_temps.empty() &&
-        static_cast<double>(out[p].day_temps.size()) >= min_coverage * static_cast<double>(total);
+        out[p].days > 0 && !out[p].values.empty() &&
+        static_cast<double>(out[p].values.size()) >= r.min_coverage * static_cast<double>(total);
+  }
+  return out;
+}
+
+std::vector<period_temps> period_temperatures(std::span<const usage_period> periods,
+                                              std::span<const double> period_temperature,
+                                              const temperature_rules& r) {
+  if (r.input != temperature_input::period_means)
+    throw std::invalid_argument(
+        "changepoint: one temperature per period needs temperatures = period_means (got " +
+        std::string(to_string(r.input)) + ")");
+  if (period_temperature.size() != periods.size())
+    throw std::invalid_argument("changepoint: " + std::to_string(periods.size()) + " periods but " +
+                                std::to_string(period_temperature.size()) + " period temperatures");
+  day_clock clock{r.zone, r.pairing};
+  std::vector<period_temps> out(periods.size());
+  for (std::size_t p = 0; p < periods.size(); ++p) {
+    const usage_period& u = periods[p];
+    if (u.end <= u.start)
+      throw std::invalid_argument("changepoint: period " + std::to_string(p) + " has end <= start");
+    out[p].days = static_cast<double>(clock.wall(u.end) - clock.wall(u.start)) / 86400.0;
+    out[p].days_per_value = out[p].days;
+    if (std::isfinite(period_temperature[p])) out[p].values.push_back(period_temperature[p]);
+    out[p].covered = out[p].days > 0 && !out[p].values.empty();
   }
   return out;
 }
@@ -197,6 +316,53 @@ const char* to_string(changepoint_kind k) noexcept {
   return "unknown";
 }
 
+const char* to_string(temperature_input t) noexcept {
+  switch (t) {
+    case temperature_input::samples:
+      return "samples";
+    case temperature_input::daily_means:
+      return "daily_means";
+    case temperature_input::period_means:
+      return "period_means";
+  }
+  return "unknown";
+}
+
+const char* to_string(day_pairing p) noexcept {
+  return p == day_pairing::utc ? "utc" : "local";
+}
+
+namespace {
+template <class E, std::size_t N>
+E enum_from_string(std::string_view s, const E (&all)[N], const char* what) {
+  std::string accepted;
+  for (E e : all) {
+    if (s == to_string(e)) return e;
+    accepted += (accepted.empty() ? "'" : ", '") + std::string(to_string(e)) + "'";
+  }
+  throw std::invalid_argument(std::string(what) + ": '" + std::string(s) + "' is not one of " +
+                              accepted);
+}
+}  // namespace
+
+changepoint_kind changepoint_kind_from_string(std::string_view s) {
+  static constexpr changepoint_kind all[] = {
+      changepoint_kind::intercept_only, changepoint_kind::heating_only,
+      changepoint_kind::cooling_only, changepoint_kind::heating_cooling};
+  return enum_from_string(s, all, "changepoint kind");
+}
+
+temperature_input temperature_input_from_string(std::string_view s) {
+  static constexpr temperature_input all[] = {
+      temperature_input::samples, temperature_input::daily_means, temperature_input::period_means};
+  return enum_from_string(s, all, "temperatures");
+}
+
+day_pairing day_pairing_from_string(std::string_view s) {
+  static constexpr day_pairing all[] = {day_pairing::local, day_pairing::utc};
+  return enum_from_string(s, all, "day_pairing");
+}
+
 changepoint_options changepoint_options::celsius(std::string zone) {
   changepoint_options o;
   o.zone = std::move(zone);
@@ -207,152 +373,333 @@ changepoint_options changepoint_options::celsius(std::string zone) {
   return o;
 }
 
-changepoint_model fit_changepoint(std::span<const usage_period> periods,
-                                  const temperature_series& temps, const changepoint_options& o) {
+namespace {
+// Bounds that keep the candidate list (every candidate is fitted and reported) in memory: the
+// CalTRACK grid has 61 points and 1,891 heating+cooling pairs.
+constexpr std::size_t max_balance_points = 10000;
+constexpr std::size_t max_pairs = 250000;
+}  // namespace
+
+std::vector<double> balance_point_grid(const changepoint_options& o) {
+  detail::require(o.balance_step > 0 && o.balance_max >= o.balance_min &&
+                      std::isfinite(o.balance_min) && std::isfinite(o.balance_max),
+                  "changepoint: bad balance-point grid (step must be > 0, max >= min)");
+  detail::require((o.balance_max - o.balance_min) / o.balance_step < max_balance_points,
+                  "changepoint: balance-point grid has more than " +
+                      std::to_string(max_balance_points) + " points; use a coarser step");
+  std::vector<double> grid;
+  // Index-based, so a step like 0.1 does not accumulate rounding over the grid.
+  for (std::size_t k = 0;; ++k) {
+    const double b = o.balance_min + static_cast<double>(k) * o.balance_step;
+    if (b > o.balance_max + 1e-9 * o.balance_step) break;
+    grid.push_back(b);
+  }
+  return grid;
+}
+
+namespace {
+
+void check_options(const changepoint_options& o) {
   detail::require_zone(o.zone, "fit_changepoint");
-  detail::require(o.balance_step > 0 && o.balance_max >= o.balance_min,
-                  "fit_changepoint: bad balance-point grid");
   detail::require(o.max_p_value > 0 && o.max_p_value <= 1,
                   "fit_changepoint: max_p_value must be in (0, 1]");
   detail::require(o.interval_level > 0 && o.interval_level < 1,
                   "fit_changepoint: interval_level must be in (0, 1)");
   detail::require(o.min_day_coverage > 0 && o.min_day_coverage <= 1,
                   "fit_changepoint: min_day_coverage must be in (0, 1]");
-  const auto pt =
-      period_temperatures(periods, temps, o.zone, o.min_samples_per_day, o.min_day_coverage);
+  detail::require(!o.kinds.empty(), "fit_changepoint: no candidate kinds");
+  for (double b : o.heating_balance_points)
+    detail::require(std::isfinite(b), "fit_changepoint: heating balance point is not finite");
+  for (double b : o.cooling_balance_points)
+    detail::require(std::isfinite(b), "fit_changepoint: cooling balance point is not finite");
+}
+
+temperature_rules rules_of(const changepoint_options& o) {
+  return {o.zone, o.temperatures, o.pairing, o.min_samples_per_day, o.min_day_coverage};
+}
+
+temperature_rules rules_of(const changepoint_model& m) {
+  return {m.zone, m.temperatures, m.pairing, m.min_samples_per_day, m.min_day_coverage};
+}
+
+/// Degree days of every usable period at balance point b, and their sufficiency.
+struct degree_days {
+  std::vector<double> per_period;
+  bool sufficient = false;
+};
+
+degree_days degree_days_at(const std::vector<const period_temps*>& pt, const std::vector<double>& w,
+                           double b, const changepoint_options& o, bool heating) {
+  degree_days out;
+  out.per_period.resize(pt.size());
+  double days = 0, total = 0;
+  for (std::size_t i = 0; i < pt.size(); ++i) {
+    for (double t : pt[i]->values)
+      days += (heating ? t < b : t > b) ? pt[i]->days_per_value : 0.0;
+    out.per_period[i] = heating ? mean_hdd(pt[i]->values, b) : mean_cdd(pt[i]->values, b);
+    total += out.per_period[i] * w[i];
+  }
+  out.sufficient =
+      days >= static_cast<double>(o.min_days_with_degree_days) && total >= o.min_total_degree_days;
+  return out;
+}
+
+changepoint_candidate candidate_of(changepoint_kind kind, const wls_result& r, double bh, double bc,
+                                   bool sufficient, double max_p) {
+  changepoint_candidate c;
+  c.kind = kind;
+  c.heating_balance_point = c.cooling_balance_point = detail::nan;
+  c.heating_p_value = c.cooling_p_value = detail::nan;
+  c.sufficient = sufficient;
+  const bool h =
+      kind == changepoint_kind::heating_only || kind == changepoint_kind::heating_cooling;
+  const bool cl =
+      kind == changepoint_kind::cooling_only || kind == changepoint_kind::heating_cooling;
+  if (h) c.heating_balance_point = bh;
+  if (cl) c.cooling_balance_point = bc;
+  c.parameters = 1 + (h ? 1 : 0) + (cl ? 1 : 0);
+  if (!r.ok) {
+    c.base_load = c.r_squared = c.adj_r_squared = c.residual_sd = detail::nan;
+    c.reason = sufficient ? "singular fit (too few periods or no variation in degree days)"
+                          : "insufficient degree days";
+    return c;
+  }
+  c.base_load = r.coef[0];
+  int k = 1;
+  std::string reason;
+  auto term = [&](double& slope, double& p, const char* name) {
+    slope = r.coef[k];
+    p = r.p_value[k];
+    ++k;
+    if (!reason.empty()) return;
+    if (!(slope > 0))
+      reason = std::string(name) + " slope not positive";
+    else if (!(p < max_p))
+      reason = std::string(name) + " slope p-value not below max_p_value";
+  };
+  if (h) term(c.heating_slope, c.heating_p_value, "heating");
+  if (cl) term(c.cooling_slope, c.cooling_p_value, "cooling");
+  c.r_squared = r.r2;
+  c.adj_r_squared = r.adj_r2;
+  c.residual_sd = r.sigma;
+  if (!sufficient) reason = "insufficient degree days";
+  c.reason = reason;
+  c.qualifies = reason.empty();
+  return c;
+}
+
+changepoint_fit fit_prepared(std::span<const usage_period> periods,
+                             const std::vector<period_temps>& pt, const changepoint_options& o,
+                             std::size_t thin_days) {
   std::vector<double> y, w;
-  std::vector<const std::vector<double>*> dt;
+  std::vector<const period_temps*> used;
   for (std::size_t p = 0; p < periods.size(); ++p) {
     if (!pt[p].covered || !std::isfinite(periods[p].kwh)) continue;
     y.push_back(periods[p].kwh / pt[p].days);
     w.push_back(pt[p].days);
-    dt.push_back(&pt[p].day_temps);
+    used.push_back(&pt[p]);
   }
   if (y.size() < 2)
-    throw std::invalid_argument(
-        "fit_changepoint: fewer than 2 periods with usage and enough temperature days");
-  const std::size_t n = y.size();
+    throw std::invalid_argument(unusable_reason(periods, pt, rules_of(o), thin_days));
 
-  std::vector<double> grid;
-  for (double b = o.balance_min; b <= o.balance_max + 1e-9 * o.balance_step; b += o.balance_step)
-    grid.push_back(b);
-  // Degree days per grid point, and sufficiency.
-  std::vector<std::vector<double>> hdd(grid.size(), std::vector<double>(n)),
-      cdd(grid.size(), std::vector<double>(n));
-  std::vector<bool> h_ok(grid.size()), c_ok(grid.size());
-  for (std::size_t g = 0; g < grid.size(); ++g) {
-    std::size_t hdays = 0, cdays = 0;
-    double htot = 0, ctot = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      for (double t : *dt[i]) {
-        hdays += t < grid[g] ? 1 : 0;
-        cdays += t > grid[g] ? 1 : 0;
-      }
-      hdd[g][i] = mean_hdd(*dt[i], grid[g]);
-      cdd[g][i] = mean_cdd(*dt[i], grid[g]);
-      htot += hdd[g][i] * w[i];
-      ctot += cdd[g][i] * w[i];
-    }
-    h_ok[g] = hdays >= o.min_days_with_degree_days && htot >= o.min_total_degree_days;
-    c_ok[g] = cdays >= o.min_days_with_degree_days && ctot >= o.min_total_degree_days;
-  }
-
-  changepoint_model best;
-  best.zone = o.zone;
-  best.interval_level = o.interval_level;
-  best.min_samples_per_day = o.min_samples_per_day;
-  best.min_day_coverage = o.min_day_coverage;
-  best.observations = n;
-  {
-    const wls_result r = wls(y, w, nullptr, nullptr);
-    if (!r.ok) throw std::invalid_argument("fit_changepoint: intercept-only fit failed");
-    best.kind = changepoint_kind::intercept_only;
-    best.base_load = r.coef[0];
-    best.heating_balance_point = best.cooling_balance_point = detail::nan;
-    best.heating_p_value = best.cooling_p_value = detail::nan;
-    best.r_squared = r.r2;
-    best.adj_r_squared = r.adj_r2;
-    best.residual_sd = r.sigma;
-    best.parameters = 1;
-  }
-  auto significant = [&](double coef, double p) { return coef > 0 && p < o.max_p_value; };
-  auto consider = [&](changepoint_kind kind, const wls_result& r, double bh, double bc) {
-    // Strictly greater: ties keep the earlier (simpler, lower balance point) candidate.
-    if (!r.ok || !(r.adj_r2 > best.adj_r_squared)) return;
-    changepoint_model m = best;
-    m.kind = kind;
-    m.base_load = r.coef[0];
-    m.heating_slope = m.cooling_slope = 0;
-    m.heating_balance_point = m.cooling_balance_point = detail::nan;
-    m.heating_p_value = m.cooling_p_value = detail::nan;
-    int c = 1;
-    if (kind == changepoint_kind::heating_only || kind == changepoint_kind::heating_cooling) {
-      m.heating_slope = r.coef[c];
-      m.heating_p_value = r.p_value[c];
-      m.heating_balance_point = bh;
-      ++c;
-    }
-    if (kind == changepoint_kind::cooling_only || kind == changepoint_kind::heating_cooling) {
-      m.cooling_slope = r.coef[c];
-      m.cooling_p_value = r.p_value[c];
-      m.cooling_balance_point = bc;
-      ++c;
-    }
-    m.parameters = static_cast<std::size_t>(c);
-    m.r_squared = r.r2;
-    m.adj_r_squared = r.adj_r2;
-    m.residual_sd = r.sigma;
-    best = std::move(m);
+  const std::vector<double> grid = balance_point_grid(o);
+  const std::vector<double>& hgrid =
+      o.heating_balance_points.empty() ? grid : o.heating_balance_points;
+  const std::vector<double>& cgrid =
+      o.cooling_balance_points.empty() ? grid : o.cooling_balance_points;
+  auto wanted = [&](changepoint_kind k) {
+    return std::find(o.kinds.begin(), o.kinds.end(), k) != o.kinds.end();
   };
-  for (std::size_t g = 0; g < grid.size(); ++g) {
-    if (h_ok[g]) {
-      const wls_result r = wls(y, w, &hdd[g], nullptr);
-      if (r.ok && significant(r.coef[1], r.p_value[1]))
-        consider(changepoint_kind::heating_only, r, grid[g], 0);
-    }
-    if (c_ok[g]) {
-      const wls_result r = wls(y, w, &cdd[g], nullptr);
-      if (r.ok && significant(r.coef[1], r.p_value[1]))
-        consider(changepoint_kind::cooling_only, r, 0, grid[g]);
+  detail::require(hgrid.size() <= max_balance_points && cgrid.size() <= max_balance_points,
+                  "fit_changepoint: more than " + std::to_string(max_balance_points) +
+                      " heating or cooling balance points");
+  detail::require(
+      !wanted(changepoint_kind::heating_cooling) || hgrid.size() * cgrid.size() <= max_pairs,
+      "fit_changepoint: " + std::to_string(hgrid.size()) + " heating x " +
+          std::to_string(cgrid.size()) + " cooling balance points are more than " +
+          std::to_string(max_pairs) + " heating+cooling candidates; narrow the grid or the lists");
+  std::vector<degree_days> hdd, cdd;
+  for (double b : hgrid)
+    hdd.push_back(degree_days_at(used, w, b, o, true));
+  for (double b : cgrid)
+    cdd.push_back(degree_days_at(used, w, b, o, false));
+
+  changepoint_fit fit;
+  if (wanted(changepoint_kind::intercept_only)) {
+    const wls_result r = wls(y, w, nullptr, nullptr);
+    fit.candidates.push_back(candidate_of(changepoint_kind::intercept_only, r, 0, 0, true, 1.0));
+    fit.candidates.back().qualifies = r.ok;  // intercept-only has no slope to test
+  }
+  for (std::size_t g = 0; g < std::max(hgrid.size(), cgrid.size()); ++g) {
+    if (g < hgrid.size() && wanted(changepoint_kind::heating_only))
+      fit.candidates.push_back(candidate_of(changepoint_kind::heating_only,
+                                            wls(y, w, &hdd[g].per_period, nullptr), hgrid[g], 0,
+                                            hdd[g].sufficient, o.max_p_value));
+    if (g < cgrid.size() && wanted(changepoint_kind::cooling_only))
+      fit.candidates.push_back(candidate_of(changepoint_kind::cooling_only,
+                                            wls(y, w, &cdd[g].per_period, nullptr), 0, cgrid[g],
+                                            cdd[g].sufficient, o.max_p_value));
+  }
+  if (wanted(changepoint_kind::heating_cooling))
+    for (std::size_t gh = 0; gh < hgrid.size(); ++gh)
+      for (std::size_t gc = 0; gc < cgrid.size(); ++gc) {
+        if (hgrid[gh] > cgrid[gc]) continue;
+        fit.candidates.push_back(candidate_of(
+            changepoint_kind::heating_cooling, wls(y, w, &hdd[gh].per_period, &cdd[gc].per_period),
+            hgrid[gh], cgrid[gc], hdd[gh].sufficient && cdd[gc].sufficient, o.max_p_value));
+      }
+
+  // Highest adjusted R^2 among qualifying candidates; strictly greater, so ties keep the earlier
+  // (simpler, lower balance point) candidate.
+  bool found = false;
+  for (std::size_t i = 0; i < fit.candidates.size(); ++i) {
+    const changepoint_candidate& c = fit.candidates[i];
+    if (!c.qualifies) continue;
+    if (!found || c.adj_r_squared > fit.candidates[fit.selected].adj_r_squared) {
+      fit.selected = i;
+      found = true;
     }
   }
-  for (std::size_t gh = 0; gh < grid.size(); ++gh) {
-    if (!h_ok[gh]) continue;
-    for (std::size_t gc = gh; gc < grid.size(); ++gc) {
-      if (!c_ok[gc]) continue;
-      const wls_result r = wls(y, w, &hdd[gh], &cdd[gc]);
-      if (r.ok && significant(r.coef[1], r.p_value[1]) && significant(r.coef[2], r.p_value[2]))
-        consider(changepoint_kind::heating_cooling, r, grid[gh], grid[gc]);
-    }
-  }
-  return best;
+  if (!found)
+    throw std::invalid_argument(
+        "fit_changepoint: no candidate qualifies (intercept_only is not among the kinds tried, "
+        "and no slope is positive, significant and backed by sufficient degree days)");
+  const changepoint_candidate& c = fit.candidates[fit.selected];
+  changepoint_model& m = fit.model;
+  m.kind = c.kind;
+  m.zone = o.zone;
+  m.base_load = c.base_load;
+  m.heating_slope = c.heating_slope;
+  m.heating_balance_point = c.heating_balance_point;
+  m.cooling_slope = c.cooling_slope;
+  m.cooling_balance_point = c.cooling_balance_point;
+  m.heating_p_value = c.heating_p_value;
+  m.cooling_p_value = c.cooling_p_value;
+  m.r_squared = c.r_squared;
+  m.adj_r_squared = c.adj_r_squared;
+  m.residual_sd = c.residual_sd;
+  m.interval_level = o.interval_level;
+  m.min_samples_per_day = o.min_samples_per_day;
+  m.min_day_coverage = o.min_day_coverage;
+  m.temperatures = o.temperatures;
+  m.pairing = o.pairing;
+  m.observations = y.size();
+  m.parameters = c.parameters;
+  return fit;
 }
 
-prediction predict(const changepoint_model& m, std::span<const usage_period> periods,
-                   const temperature_series& temps) {
-  const auto pt =
-      period_temperatures(periods, temps, m.zone, m.min_samples_per_day, m.min_day_coverage);
+prediction predict_prepared(const changepoint_model& m, const std::vector<period_temps>& pt) {
+  detail::require(m.interval_level > 0 && m.interval_level < 1,
+                  "predict(changepoint): interval_level must be in (0, 1)");
   const double z = detail::normal_quantile(0.5 + m.interval_level / 2.0);
   prediction p;
-  p.expected.assign(periods.size(), detail::nan);
-  p.lower.assign(periods.size(), detail::nan);
-  p.upper.assign(periods.size(), detail::nan);
+  p.expected.assign(pt.size(), detail::nan);
+  p.lower.assign(pt.size(), detail::nan);
+  p.upper.assign(pt.size(), detail::nan);
   const bool heating =
       m.kind == changepoint_kind::heating_only || m.kind == changepoint_kind::heating_cooling;
   const bool cooling =
       m.kind == changepoint_kind::cooling_only || m.kind == changepoint_kind::heating_cooling;
-  for (std::size_t i = 0; i < periods.size(); ++i) {
+  for (std::size_t i = 0; i < pt.size(); ++i) {
     if (!pt[i].covered) continue;
     double upd = m.base_load;
-    if (heating) upd += m.heating_slope * mean_hdd(pt[i].day_temps, m.heating_balance_point);
-    if (cooling) upd += m.cooling_slope * mean_cdd(pt[i].day_temps, m.cooling_balance_point);
+    if (heating) upd += m.heating_slope * mean_hdd(pt[i].values, m.heating_balance_point);
+    if (cooling) upd += m.cooling_slope * mean_cdd(pt[i].values, m.cooling_balance_point);
     const double days = pt[i].days;
     p.expected[i] = upd * days;
+    // An unknown residual SD (a model given by its parameters) leaves the interval NaN.
     const double half = z * m.residual_sd * std::sqrt(days);
     p.lower[i] = p.expected[i] - half;
     p.upper[i] = p.expected[i] + half;
   }
   return p;
+}
+
+}  // namespace
+
+changepoint_fit fit_changepoint_candidates(std::span<const usage_period> periods,
+                                           const temperature_series& temps,
+                                           const changepoint_options& o) {
+  check_options(o);
+  std::size_t thin_days = 0;
+  const auto pt = period_temperatures(periods, temps, rules_of(o), &thin_days);
+  return fit_prepared(periods, pt, o, thin_days);
+}
+
+changepoint_fit fit_changepoint_candidates(std::span<const usage_period> periods,
+                                           std::span<const double> period_temperature,
+                                           const changepoint_options& o) {
+  check_options(o);
+  const auto pt = period_temperatures(periods, period_temperature, rules_of(o));
+  return fit_prepared(periods, pt, o, 0);
+}
+
+changepoint_model fit_changepoint(std::span<const usage_period> periods,
+                                  const temperature_series& temps, const changepoint_options& o) {
+  return fit_changepoint_candidates(periods, temps, o).model;
+}
+
+changepoint_model fit_changepoint(std::span<const usage_period> periods,
+                                  std::span<const double> period_temperature,
+                                  const changepoint_options& o) {
+  return fit_changepoint_candidates(periods, period_temperature, o).model;
+}
+
+changepoint_model make_changepoint_model(const changepoint_parameters& p) {
+  detail::require_zone(p.zone, "make_changepoint_model");
+  (void)find_zone(p.zone);  // throws for an unknown zone
+  const bool h = std::isfinite(p.heating_balance_point);
+  const bool c = std::isfinite(p.cooling_balance_point);
+  detail::require(std::isfinite(p.base_load), "make_changepoint_model: base_load is not finite");
+  detail::require(!h || std::isfinite(p.heating_slope),
+                  "make_changepoint_model: heating_slope is not finite");
+  detail::require(!c || std::isfinite(p.cooling_slope),
+                  "make_changepoint_model: cooling_slope is not finite");
+  detail::require(h || p.heating_slope == 0,
+                  "make_changepoint_model: heating_slope given without a heating balance point");
+  detail::require(c || p.cooling_slope == 0,
+                  "make_changepoint_model: cooling_slope given without a cooling balance point");
+  detail::require(!(h && c) || p.heating_balance_point <= p.cooling_balance_point,
+                  "make_changepoint_model: heating balance point above the cooling one");
+  detail::require(std::isnan(p.residual_sd) || p.residual_sd >= 0,
+                  "make_changepoint_model: residual_sd is negative");
+  detail::require(p.interval_level > 0 && p.interval_level < 1,
+                  "make_changepoint_model: interval_level must be in (0, 1)");
+  detail::require(p.min_day_coverage > 0 && p.min_day_coverage <= 1,
+                  "make_changepoint_model: min_day_coverage must be in (0, 1]");
+  changepoint_model m;
+  m.kind = h && c ? changepoint_kind::heating_cooling
+           : h    ? changepoint_kind::heating_only
+           : c    ? changepoint_kind::cooling_only
+                  : changepoint_kind::intercept_only;
+  m.zone = p.zone;
+  m.base_load = p.base_load;
+  m.heating_slope = h ? p.heating_slope : 0;
+  m.heating_balance_point = h ? p.heating_balance_point : detail::nan;
+  m.cooling_slope = c ? p.cooling_slope : 0;
+  m.cooling_balance_point = c ? p.cooling_balance_point : detail::nan;
+  // Statistics of a fit that did not happen are unknown, not zero.
+  m.heating_p_value = m.cooling_p_value = detail::nan;
+  m.r_squared = m.adj_r_squared = detail::nan;
+  m.residual_sd = p.residual_sd;
+  m.interval_level = p.interval_level;
+  m.min_samples_per_day = p.min_samples_per_day;
+  m.min_day_coverage = p.min_day_coverage;
+  m.temperatures = p.temperatures;
+  m.pairing = p.pairing;
+  m.observations = 0;
+  m.parameters = 1 + (h ? 1 : 0) + (c ? 1 : 0);
+  return m;
+}
+
+prediction predict(const changepoint_model& m, std::span<const usage_period> periods,
+                   const temperature_series& temps) {
+  return predict_prepared(m, period_temperatures(periods, temps, rules_of(m)));
+}
+
+prediction predict(const changepoint_model& m, std::span<const usage_period> periods,
+                   std::span<const double> period_temperature) {
+  return predict_prepared(m, period_temperatures(periods, period_temperature, rules_of(m)));
 }
 
 }  // namespace energy::baseline

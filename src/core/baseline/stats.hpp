@@ -46,6 +46,23 @@ inline double student_t_two_sided_p(double t, double dof) {
   return incomplete_beta(dof / 2.0, 0.5, dof / (dof + t * t));
 }
 
+/// The t value with two-sided coverage `level` (the (1 + level) / 2 quantile of Student t with
+/// `dof` degrees of freedom, real dof allowed), by bisection on the two-sided p-value.
+inline double student_t_quantile(double level, double dof) {
+  const double target = 1.0 - level;  // two-sided p-value at the answer
+  double lo = 0, hi = 1;
+  while (student_t_two_sided_p(hi, dof) > target && hi < 1e12)
+    hi *= 2;
+  for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; ++i) {
+    const double mid = (lo + hi) / 2;
+    if (student_t_two_sided_p(mid, dof) > target)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /// Standard normal quantile by bisection on erfc (deterministic, ~1e-15 accurate).
 inline double normal_quantile(double p) {
   if (p <= 0) return -std::numeric_limits<double>::infinity();

@@ -17,10 +17,33 @@ namespace {
 constexpr std::size_t tow_slots = hours_per_week;
 constexpr int max_segments = 12;
 
+constexpr std::int64_t seconds_per_day = 86400;
+
 void check_interval(std::int64_t interval_seconds, const char* who) {
+  if (interval_seconds == seconds_per_day) return;
   if (interval_seconds <= 0 || interval_seconds > 3600 || 3600 % interval_seconds != 0)
-    throw std::invalid_argument(std::string(who) + ": interval_seconds must divide 3600, got " +
+    throw std::invalid_argument(std::string(who) +
+                                ": interval_seconds must divide 3600 or be 86400 (daily), got " +
                                 std::to_string(interval_seconds));
+}
+
+/// Time-of-week slot of each row: the hour-of-week it starts in, or for daily rows (which must
+/// start at a local midnight) the slot of the day's first hour, weekday * 24.
+std::vector<std::uint8_t> slots_of(std::span<const epoch_seconds> ts, const std::string& zone,
+                                   std::int64_t interval_seconds, const char* who) {
+  if (interval_seconds != seconds_per_day) return time_of_week(ts, zone);
+  detail::local_clock clock{find_zone(zone)};
+  std::vector<std::uint8_t> out(ts.size());
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const std::int64_t local = clock.local_seconds(ts[i]);
+    if (local != detail::local_day(local) * seconds_per_day)
+      throw std::invalid_argument(
+          std::string(who) + ": daily row " + std::to_string(i) + " (" +
+          date::format("%FT%TZ", from_epoch(ts[i])) + ") does not start at a local midnight in " +
+          zone + "; a daily row is one local day, starting at its 00:00 local time");
+    out[i] = detail::hour_of_week(local);
+  }
+  return out;
 }
 
 std::vector<double> quantile_knots(std::vector<double> temps, int segments) {
@@ -32,41 +55,150 @@ std::vector<double> quantile_knots(std::vector<double> temps, int segments) {
   return knots;
 }
 
-/// LBNL occupancy rule: residuals of one simple regression load ~ a + b*T, share positive per slot.
+/// Fixed knots, pruned as the reference code does: while fewer than `min_beyond` temperatures lie
+/// above the highest knot it is dropped, then the same below the lowest; one knot always stays.
+std::vector<double> pruned_knots(std::vector<double> knots, const std::vector<double>& temps,
+                                 std::size_t min_beyond) {
+  auto count = [&](auto beyond) {
+    return static_cast<std::size_t>(std::count_if(temps.begin(), temps.end(), beyond));
+  };
+  while (knots.size() > 1 && count([&](double v) { return v > knots.back(); }) < min_beyond)
+    knots.pop_back();
+  while (knots.size() > 1 && count([&](double v) { return v < knots.front(); }) < min_beyond)
+    knots.erase(knots.begin());
+  return knots;
+}
+
+/// Fitted values of the occupancy regression. Single line: load ~ a + b*T in closed form.
+/// Fixed hinges: load ~ a + b1*min(T - h1, 0) + b2*max(T - h2, 0) by a complete orthogonal
+/// decomposition (minimum norm, so a hinge column without data is in effect dropped, as R's lm
+/// does with an NA coefficient).
+std::vector<double> occupancy_fit(const std::vector<double>& y, const std::vector<double>& t,
+                                  const towt_options& o) {
+  const auto n = static_cast<double>(y.size());
+  std::vector<double> fit(y.size());
+  if (o.occupancy == occupancy_rule::single_line) {
+    double my = 0, mt = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      my += y[i];
+      mt += t[i];
+    }
+    my /= n;
+    mt /= n;
+    double stt = 0, sty = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      stt += (t[i] - mt) * (t[i] - mt);
+      sty += (t[i] - mt) * (y[i] - my);
+    }
+    const double b = stt > 0 ? sty / stt : 0.0;
+    const double a = my - b * mt;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      fit[i] = a + b * t[i];
+    return fit;
+  }
+  const auto rows = static_cast<Eigen::Index>(y.size());
+  Eigen::MatrixXd x(rows, 3);
+  Eigen::VectorXd yy(rows);
+  for (Eigen::Index i = 0; i < rows; ++i) {
+    const double ti = t[static_cast<std::size_t>(i)];
+    yy(i) = y[static_cast<std::size_t>(i)];
+    x(i, 0) = 1.0;
+    x(i, 1) = std::min(ti - o.occupancy_hinges[0], 0.0);
+    x(i, 2) = std::max(ti - o.occupancy_hinges[1], 0.0);
+  }
+  const Eigen::VectorXd f = x * x.completeOrthogonalDecomposition().solve(yy);
+  for (std::size_t i = 0; i < y.size(); ++i)
+    fit[i] = f(static_cast<Eigen::Index>(i));
+  return fit;
+}
+
+/// Occupied slots: more than `occupied_threshold` of the slot's occupancy-regression residuals
+/// are positive.
 std::vector<std::uint8_t> detect_occupancy(const std::vector<double>& y,
                                            const std::vector<double>& t,
                                            const std::vector<std::uint8_t>& slot,
-                                           double threshold) {
-  const auto n = static_cast<double>(y.size());
-  double my = 0, mt = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    my += y[i];
-    mt += t[i];
-  }
-  my /= n;
-  mt /= n;
-  double stt = 0, sty = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    stt += (t[i] - mt) * (t[i] - mt);
-    sty += (t[i] - mt) * (y[i] - my);
-  }
-  const double b = stt > 0 ? sty / stt : 0.0;
-  const double a = my - b * mt;
+                                           const towt_options& o) {
+  const std::vector<double> fit = occupancy_fit(y, t, o);
   std::array<std::size_t, tow_slots> positive{}, count{};
   for (std::size_t i = 0; i < y.size(); ++i) {
     ++count[slot[i]];
-    if (y[i] - (a + b * t[i]) > 0) ++positive[slot[i]];
+    if (y[i] - fit[i] > 0) ++positive[slot[i]];
   }
   std::vector<std::uint8_t> occ(tow_slots, 0);
-  for (std::size_t s = 0; s < tow_slots; ++s)
-    occ[s] =
-        count[s] > 0 && static_cast<double>(positive[s]) > threshold * static_cast<double>(count[s])
-            ? 1
-            : 0;
+  std::size_t occupied = 0;
+  for (std::size_t s = 0; s < tow_slots; ++s) {
+    occ[s] = count[s] > 0 && static_cast<double>(positive[s]) >
+                                 o.occupied_threshold * static_cast<double>(count[s])
+                 ? 1
+                 : 0;
+    occupied += occ[s];
+  }
+  // The reference code keeps the occupied mode only when more than two slots are in it.
+  if (o.occupancy == occupancy_rule::fixed_hinges && occupied <= 2)
+    std::fill(occ.begin(), occ.end(), 0);
   return occ;
 }
 
 }  // namespace
+
+const char* to_string(occupancy_rule r) noexcept {
+  switch (r) {
+    case occupancy_rule::single_line:
+      return "single_line";
+    case occupancy_rule::fixed_hinges:
+      return "fixed_hinges";
+    case occupancy_rule::given:
+      return "given";
+  }
+  return "unknown";
+}
+
+towt_model make_towt_model(const towt_parameters& p) {
+  detail::require_zone(p.zone, "make_towt_model");
+  (void)find_zone(p.zone);  // throws for an unknown zone
+  check_interval(p.interval_seconds, "make_towt_model");
+  detail::require(p.knots.size() < static_cast<std::size_t>(max_segments),
+                  "make_towt_model: more than 11 knots");
+  for (std::size_t k = 0; k < p.knots.size(); ++k)
+    detail::require(std::isfinite(p.knots[k]) && (k == 0 || p.knots[k] > p.knots[k - 1]),
+                    "make_towt_model: knots[" + std::to_string(k) +
+                        "] is not finite or not above the previous knot");
+  const std::size_t segs = p.knots.size() + 1;
+  auto sized = [](std::size_t got, std::size_t want, const char* field) {
+    detail::require(got == want, std::string("make_towt_model: ") + field + " has " +
+                                     std::to_string(got) + " elements, expected " +
+                                     std::to_string(want));
+  };
+  sized(p.occupied.size(), tow_slots, "occupied");
+  sized(p.tow_coefficients.size(), tow_slots, "tow_coefficients");
+  sized(p.occupied_slopes.size(), segs, "occupied_slopes (knots + 1)");
+  sized(p.unoccupied_slopes.size(), segs, "unoccupied_slopes (knots + 1)");
+  for (std::size_t j = 0; j < segs; ++j)
+    detail::require(std::isfinite(p.occupied_slopes[j]) && std::isfinite(p.unoccupied_slopes[j]),
+                    "make_towt_model: slope " + std::to_string(j) + " is not finite");
+  towt_model m;
+  m.zone = p.zone;
+  m.interval_seconds = p.interval_seconds;
+  m.knots = p.knots;
+  m.occupied.resize(tow_slots);
+  bool modes[2] = {false, false};
+  std::size_t alphas = 0;
+  for (std::size_t s = 0; s < tow_slots; ++s) {
+    m.occupied[s] = p.occupied[s] != 0 ? 1 : 0;
+    if (std::isfinite(p.tow_coefficients[s])) {
+      ++alphas;
+      modes[m.occupied[s]] = true;
+    }
+  }
+  m.tow_coefficients = p.tow_coefficients;
+  m.occupied_slopes = p.occupied_slopes;
+  m.unoccupied_slopes = p.unoccupied_slopes;
+  m.residual_lower.assign(tow_slots, detail::nan);
+  m.residual_upper.assign(tow_slots, detail::nan);
+  m.observations = 0;
+  m.parameters = alphas + segs * ((modes[0] ? 1 : 0) + (modes[1] ? 1 : 0));
+  return m;
+}
 
 void temperature_components(double t, std::span<const double> knots, std::span<double> out) {
   const std::size_t k = knots.size();
@@ -97,7 +229,27 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
                   "fit_towt: occupied_threshold must be in (0, 1)");
   detail::require(options.interval_level > 0 && options.interval_level < 1,
                   "fit_towt: interval_level must be in (0, 1)");
-  const std::vector<std::uint8_t> all_slots = time_of_week(load.ts, options.zone);
+  if (options.occupancy == occupancy_rule::fixed_hinges)
+    detail::require(options.occupancy_hinges.size() == 2 &&
+                        std::isfinite(options.occupancy_hinges[0]) &&
+                        std::isfinite(options.occupancy_hinges[1]) &&
+                        options.occupancy_hinges[0] < options.occupancy_hinges[1],
+                    "fit_towt: occupancy rule fixed_hinges needs occupancy_hinges = {low, high}, "
+                    "ascending, in the unit of the temperatures ({50, 65} for °F as the "
+                    "reference code, {10, 18.333} for °C)");
+  if (options.occupancy == occupancy_rule::given)
+    detail::require(options.occupied_slots.size() == tow_slots,
+                    "fit_towt: occupancy rule given needs occupied_slots with 168 flags, got " +
+                        std::to_string(options.occupied_slots.size()));
+  detail::require(options.fixed_knots.size() < static_cast<std::size_t>(max_segments),
+                  "fit_towt: more than 11 fixed_knots");
+  for (std::size_t k = 0; k < options.fixed_knots.size(); ++k)
+    detail::require(std::isfinite(options.fixed_knots[k]) &&
+                        (k == 0 || options.fixed_knots[k] > options.fixed_knots[k - 1]),
+                    "fit_towt: fixed_knots[" + std::to_string(k) +
+                        "] is not finite or not above the previous knot");
+  const std::vector<std::uint8_t> all_slots =
+      slots_of(load.ts, options.zone, load.interval_seconds, "fit_towt");
 
   // Usable rows.
   std::vector<double> y, t;
@@ -119,8 +271,16 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
   m.zone = options.zone;
   m.interval_seconds = load.interval_seconds;
   m.interval_level = options.interval_level;
-  m.knots = quantile_knots(t, options.temperature_segments);
-  m.occupied = detect_occupancy(y, t, slot, options.occupied_threshold);
+  m.knots = options.fixed_knots.empty()
+                ? quantile_knots(t, options.temperature_segments)
+                : pruned_knots(options.fixed_knots, t, options.min_rows_beyond_outer_knot);
+  if (options.occupancy == occupancy_rule::given) {
+    m.occupied.resize(tow_slots);
+    for (std::size_t k = 0; k < tow_slots; ++k)
+      m.occupied[k] = options.occupied_slots[k] != 0 ? 1 : 0;
+  } else {
+    m.occupied = detect_occupancy(y, t, slot, options);
+  }
   const std::size_t segs = m.knots.size() + 1;
   const std::size_t tp = 2 * segs;  // temperature parameters: occupied block then unoccupied block
 
@@ -245,7 +405,8 @@ prediction predict(const towt_model& model, std::span<const epoch_seconds> ts,
       model.unoccupied_slopes.size() != segs || model.residual_lower.size() != tow_slots ||
       model.residual_upper.size() != tow_slots)
     throw std::invalid_argument("predict(towt): malformed model (coefficient vector sizes)");
-  const std::vector<std::uint8_t> slots = time_of_week(ts, model.zone);
+  const std::vector<std::uint8_t> slots =
+      slots_of(ts, model.zone, model.interval_seconds, "predict(towt)");
   prediction p;
   p.expected.assign(ts.size(), detail::nan);
   p.lower.assign(ts.size(), detail::nan);

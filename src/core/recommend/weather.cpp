@@ -30,11 +30,18 @@ weather_sensitivity weather_from(const baseline::changepoint_model& model,
                                  const baseline::temperature_series& temps, temperature_unit unit) {
   if (temps.ts.size() != temps.value.size())
     throw std::invalid_argument("weather_from: temperature ts and value sizes differ");
+  // Days as the model pairs them (local or UTC); a model fitted on daily or period means takes
+  // one value per day, a model fitted on samples needs its minimum of samples per day.
+  const bool utc = model.pairing == baseline::day_pairing::utc;
+  const std::size_t need = model.temperatures == baseline::temperature_input::samples
+                               ? model.min_samples_per_day
+                               : std::size_t{1};
   baseline::detail::local_clock clock{find_zone(model.zone)};
-  std::map<std::int64_t, std::pair<double, std::size_t>> daily;  // local day -> (sum, count)
+  std::map<std::int64_t, std::pair<double, std::size_t>> daily;  // day -> (sum, count)
   for (std::size_t i = 0; i < temps.size(); ++i) {
     if (!std::isfinite(temps.value[i])) continue;
-    auto& [sum, count] = daily[baseline::detail::local_day(clock.local_seconds(temps.ts[i]))];
+    auto& [sum, count] =
+        daily[baseline::detail::local_day(utc ? temps.ts[i] : clock.local_seconds(temps.ts[i]))];
     sum += temps.value[i];
     ++count;
   }
@@ -42,7 +49,7 @@ weather_sensitivity weather_from(const baseline::changepoint_model& model,
   std::vector<weather_sensitivity::daily_temperature> daily_means;
   for (const auto& [day, sum_count] : daily) {
     const auto [sum, count] = sum_count;
-    if (count < model.min_samples_per_day) continue;
+    if (count < need) continue;
     const double t = sum / static_cast<double>(count);
     ++days;
     daily_means.push_back({day, t});
@@ -56,8 +63,8 @@ weather_sensitivity weather_from(const baseline::changepoint_model& model,
     }
   }
   if (days == 0)
-    throw std::invalid_argument("weather_from: no local day has " +
-                                std::to_string(model.min_samples_per_day) +
+    throw std::invalid_argument(std::string("weather_from: no ") + (utc ? "UTC" : "local") +
+                                " day has " + std::to_string(need) +
                                 " temperature samples (the model's minimum)");
   const double per_year = 365.25 / days;
   // °C → °F: a degree is 9/5 as large in °F, so degree-days × 9/5 and slopes per degree × 5/9.

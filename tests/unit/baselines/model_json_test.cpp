@@ -109,3 +109,46 @@ TEST_CASE("Malformed model JSON is rejected with the offending field named", "[b
                         R"({"type":"changepoint","version":1,"kind":"cubic"})"),
                     Catch::Contains("'kind'"));
 }
+
+TEST_CASE("Change-point temperature settings and daily TOWT models round-trip through JSON",
+          "[baseline][json][peer]") {
+  changepoint_parameters p;
+  p.zone = "America/Chicago";
+  p.base_load = 5;
+  p.cooling_slope = 2;
+  p.cooling_balance_point = 65;
+  p.temperatures = temperature_input::daily_means;
+  p.pairing = day_pairing::utc;
+  const changepoint_model m = make_changepoint_model(p);
+  const std::string j = energy::io::to_json(m);
+  CHECK(j.find("\"temperatures\":\"daily_means\"") != std::string::npos);
+  const changepoint_model back = energy::io::changepoint_model_from_json(j);
+  CHECK(back.temperatures == temperature_input::daily_means);
+  CHECK(back.pairing == day_pairing::utc);
+  CHECK(std::isnan(back.residual_sd));
+  // A document written before these fields existed loads with the only behaviour it had then.
+  std::string old = j;
+  old.erase(old.find(",\"temperatures\":\"daily_means\""),
+            std::strlen(",\"temperatures\":\"daily_means\""));
+  old.erase(old.find(",\"day_pairing\":\"utc\""), std::strlen(",\"day_pairing\":\"utc\""));
+  const changepoint_model legacy = energy::io::changepoint_model_from_json(old);
+  CHECK(legacy.temperatures == temperature_input::samples);
+  CHECK(legacy.pairing == day_pairing::local);
+  std::string bad = j;
+  bad.replace(bad.find("daily_means"), std::strlen("daily_means"), "weekly_means");
+  CHECK_THROWS_WITH(energy::io::changepoint_model_from_json(bad),
+                    Catch::Contains("field 'temperatures'"));
+
+  towt_parameters tp;
+  tp.zone = "America/Chicago";
+  tp.interval_seconds = 86400;
+  tp.occupied.assign(hours_per_week, 0);
+  tp.tow_coefficients.assign(hours_per_week, std::nan(""));
+  tp.tow_coefficients[24] = 80;
+  tp.occupied_slopes = {1};
+  tp.unoccupied_slopes = {2};
+  const towt_model daily =
+      energy::io::towt_model_from_json(energy::io::to_json(make_towt_model(tp)));
+  CHECK(daily.interval_seconds == 86400);
+  CHECK(daily.tow_coefficients[24] == 80);
+}
