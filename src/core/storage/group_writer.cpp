@@ -95,7 +95,6 @@ void group_writer::loop() {
 }
 
 void group_writer::write_without_group(std::deque<queued_unit>& group) {
-  std::uint64_t ok = 0;
   for (auto& u : group) {
     std::exception_ptr failed;
     try {
@@ -103,11 +102,12 @@ void group_writer::write_without_group(std::deque<queued_unit>& group) {
     } catch (...) {
       failed = std::current_exception();
     }
-    if (!failed) ++ok;
+    if (!failed) {
+      const std::lock_guard lock(mutex_);
+      ++units_;
+    }
     report(u, failed);
   }
-  const std::lock_guard lock(mutex_);
-  units_ += ok;
 }
 
 void group_writer::write(std::deque<queued_unit>& group) {
@@ -130,14 +130,15 @@ void group_writer::write(std::deque<queued_unit>& group) {
         store_->end_unit(outcome[i] == nullptr);
       }
       store_->commit_group();
-      std::uint64_t ok = 0;
-      for (std::size_t i = 0; i < group.size(); ++i) {
-        if (!outcome[i]) ++ok;
-        report(group[i], outcome[i]);
+      {
+        // Counted before the callbacks run, so a callback reading the counters sees its group.
+        const std::lock_guard lock(mutex_);
+        ++groups_;
+        for (const auto& e : outcome)
+          units_ += e ? 0 : 1;
       }
-      const std::lock_guard lock(mutex_);
-      ++groups_;
-      units_ += ok;
+      for (std::size_t i = 0; i < group.size(); ++i)
+        report(group[i], outcome[i]);
       return;
     } catch (const storage_error& e) {
       group_failure = std::current_exception();
