@@ -5,6 +5,7 @@
 Usage: ingest_bench.py <energy-server> <energy_server_ingest_reference> [seconds] [connections]
        [sqlite|postgres]
 
+ENERGY_BENCH_INGEST_QUEUE sets the server's ENERGY_INGEST_QUEUE (0: no group commit).
 The postgres backend needs ENERGY_TEST_PG_URI_FILE (the file where
 `tests/integration/test_servers.sh postgres start <dir>` writes the server's URI); each run gets
 fresh databases on that server.
@@ -48,7 +49,10 @@ def main() -> None:
     os.environ["ENERGY_SERVER_BIN"] = server_bin
     import conftest
     conftest.SERVER_BIN = server_bin
-    s = Server(backend, env={"ENERGY_JOBS": "off", "ENERGY_THREADS": "2"}).start()
+    server_env = {"ENERGY_JOBS": "off", "ENERGY_THREADS": "2"}
+    if "ENERGY_BENCH_INGEST_QUEUE" in os.environ:  # 0: without group commit, for comparison
+        server_env["ENERGY_INGEST_QUEUE"] = os.environ["ENERGY_BENCH_INGEST_QUEUE"]
+    s = Server(backend, env=server_env).start()
     try:
         root = auth_helpers.admin_token(s.base)
         t = auth_helpers.create_tenant(s.base, root)
@@ -74,6 +78,11 @@ def main() -> None:
         stats = dict(line.split(" ", 1) for line in out.splitlines()
                      if line.split(" ", 1)[0] in ("LAT_P50_MS", "LAT_P99_MS", "REQUESTS",
                                                   "SECONDS", "NON202"))
+        groups = 0
+        _, _, text = s.call("GET", "/metrics")
+        for line in (text or "").splitlines():
+            if line.startswith("energy_ingest_group_commits_total "):
+                groups = int(float(line.split()[1]))
     finally:
         s.stop()
     persisted = count_readings(s.db_uri)
@@ -89,7 +98,8 @@ def main() -> None:
     print(f"HTTP: {persisted} readings persisted in {http_seconds:.1f} s = {http_rate:,.0f}/s "
           f"({stats['REQUESTS'].strip()} requests, {stats['NON202'].strip()} not 202; "
           f"p50 {float(stats['LAT_P50_MS']):.1f} ms, p99 {float(stats['LAT_P99_MS']):.1f} ms; "
-          f"{connections} connections, {backend})")
+          f"{connections} connections, {backend}"
+          + (f"; {groups} group commits, {batches / groups:.1f} batches each)" if groups else ")"))
     print(f"library: {ref_stats['READINGS'].strip()} readings in {float(ref_stats['SECONDS']):.2f} s"
           f" = {ref_rate:,.0f}/s")
     print(f"ratio HTTP/library: {http_rate / ref_rate:.3f}")

@@ -24,22 +24,28 @@ def batch(sensor_ids, index, size=500):
     return {"readings": readings}
 
 
+def setup_sensors(s: Server, count: int, created_at: str = "2019-01-01T00:00:00Z"):
+    """A new tenant (its admin logged in), one building and `count` 15-minute kWh meters."""
+    root = admin_token(s.base)
+    t = create_tenant(s.base, root)
+    status, _, b = s.call("POST", "/api/v1/buildings", t.token,
+                          body={"name": "HQ", "time_zone": "Europe/Berlin"})
+    assert status == 201
+    sensors = []
+    for _ in range(count):
+        status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", t.token,
+                                   body={"type": "electricity", "kind": "interval_energy",
+                                         "unit": "kWh", "interval_seconds": 900,
+                                         "created_at": created_at})
+        assert status == 201
+        sensors.append(sensor["id"])
+    return t, sensors
+
+
 def test_every_acknowledged_batch_survives_kill_9(backend):
     s = Server(backend).start()
     try:
-        root = admin_token(s.base)
-        t = create_tenant(s.base, root)
-        status, _, b = s.call("POST", "/api/v1/buildings", t.token,
-                              body={"name": "HQ", "time_zone": "Europe/Berlin"})
-        assert status == 201
-        sensors = []
-        for _ in range(4):
-            status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", t.token,
-                                       body={"type": "electricity", "kind": "interval_energy",
-                                             "unit": "kWh", "interval_seconds": 900,
-                                             "created_at": "2024-01-01T00:00:00Z"})
-            assert status == 201
-            sensors.append(sensor["id"])
+        t, sensors = setup_sensors(s, 4)
         acknowledged: list[int] = []
         stop = threading.Event()
 
@@ -86,19 +92,7 @@ def test_concurrent_batches_from_several_clients_give_the_sequential_result(back
     s = Server(backend).start()
     clients = 6
     try:
-        root = admin_token(s.base)
-        t = create_tenant(s.base, root)
-        status, _, b = s.call("POST", "/api/v1/buildings", t.token,
-                              body={"name": "HQ", "time_zone": "Europe/Berlin"})
-        assert status == 201
-        sensors = []
-        for _ in range(4):
-            status, _, sensor = s.call("POST", f"/api/v1/buildings/{b['id']}/sensors", t.token,
-                                       body={"type": "electricity", "kind": "interval_energy",
-                                             "unit": "kWh", "interval_seconds": 900,
-                                             "created_at": "2024-01-01T00:00:00Z"})
-            assert status == 201
-            sensors.append(sensor["id"])
+        t, sensors = setup_sensors(s, 4)
         unknown = "01890000-0000-7000-8000-000000000000"
         shared = batch(sensors, 100)
         correction = {"readings": [dict(r, value_kwh=round(r["value_kwh"] + 1.5, 3))

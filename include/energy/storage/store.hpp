@@ -180,6 +180,32 @@ class store {
    */
   virtual void invalidate_summaries(const uuid& building_id, time_range range) = 0;
 
+  // --- write groups (group commit; storage/group_writer.hpp drives them) ----------------------
+  /**
+   * Starts a write group: every write call until commit_group() or rollback_group() joins one
+   * transaction, so N calls cost one commit (with SQLite `synchronous=FULL`: one WAL fsync)
+   * instead of N. Inside a group a write call still writes all of its rows or none, but it is
+   * durable only once commit_group() returns — not when the call returns.
+   * Returns false when the adapter has no groups (memory, PostgreSQL): nothing started, every call
+   * keeps committing on its own.
+   * @throws storage_error (retryable when another connection holds the write lock).
+   */
+  virtual bool begin_group() { return false; }
+  /**
+   * Inside a group: marks the start of one unit of work (a savepoint). end_unit(true) keeps the
+   * unit's writes in the group; end_unit(false) undoes them and leaves the rest of the group as
+   * it was. No-ops outside a group.
+   * @throws storage_error when the group's transaction is lost (e.g. an I/O error rolled it
+   *         back): the group is broken, call rollback_group().
+   */
+  virtual void begin_unit() {}
+  virtual void end_unit(bool keep) { static_cast<void>(keep); }
+  /// Commits the group; returns once every write in it is durable.
+  /// @throws storage_error: the group is not stored (call rollback_group()).
+  virtual void commit_group() {}
+  /// Abandons the group: nothing written in it is stored. Never throws; no-op without a group.
+  virtual void rollback_group() noexcept {}
+
  protected:
   store() = default;
 };

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -99,6 +100,42 @@ class statement_use {
 
  private:
   SQLite::Statement& st_;
+};
+
+/// The transaction of one store call. Outside a write group it is the call's own transaction
+/// (BEGIN ... COMMIT, rolled back when the call throws); inside a group (store::begin_group) it is
+/// a savepoint of the group's transaction, so the call still writes all or nothing but commits
+/// with the group.
+class call_transaction {
+ public:
+  call_transaction(SQLite::Database& db, bool in_group, SQLite::TransactionBehavior behavior)
+      : db_(db), nested_(in_group) {
+    if (nested_)
+      db_.exec("SAVEPOINT energy_call");
+    else
+      db_.exec(behavior == SQLite::TransactionBehavior::IMMEDIATE ? "BEGIN IMMEDIATE"
+                                                                  : "BEGIN DEFERRED");
+  }
+  ~call_transaction() {
+    if (done_) return;
+    try {
+      db_.exec(nested_ ? "ROLLBACK TO energy_call; RELEASE energy_call" : "ROLLBACK");
+    } catch (...) {
+      // The transaction is already gone (SQLite rolled it back after an I/O error); a group
+      // notices at its next savepoint or commit.
+    }
+  }
+  call_transaction(const call_transaction&) = delete;
+  call_transaction& operator=(const call_transaction&) = delete;
+  void commit() {
+    db_.exec(nested_ ? "RELEASE energy_call" : "COMMIT");
+    done_ = true;
+  }
+
+ private:
+  SQLite::Database& db_;
+  bool nested_;
+  bool done_ = false;
 };
 
 /// "'path'", for messages. Built by appending: g++ 12 -O3 reports a false -Wrestrict on
@@ -279,7 +316,7 @@ class sqlite_store final : public store, public tariff_port {
       throw std::invalid_argument("building " + b.id.to_string() + ": unknown IANA time zone '" +
                                   b.time_zone + "'");
     guard("put_building", [&] {
-      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(tenant_exists_, b.tenant_id))
         throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " +
                                     b.tenant_id.to_string());
@@ -317,7 +354,7 @@ class sqlite_store final : public store, public tariff_port {
   void put_sensor(const sensor& s) override {
     ingest::check_sensor_metadata(s);
     guard("put_sensor", [&] {
-      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(building_exists_, s.building_id))
         throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
                                     s.building_id.to_string());
@@ -363,7 +400,7 @@ class sqlite_store final : public store, public tariff_port {
 
   void put_alert_config(const alert_config& a) override {
     guard("put_alert_config", [&] {
-      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(building_exists_, a.building_id))
         throw std::invalid_argument("alert config " + a.id.to_string() + ": unknown building " +
                                     a.building_id.to_string());
@@ -396,7 +433,7 @@ class sqlite_store final : public store, public tariff_port {
       check_sensors_known(rows, states);
       write_result result;
       changed_.clear();
-      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       // Guards are checked under the write lock, so no other writer can move a state in between.
       for (const auto& s : states)
         if (s.guarded) {
@@ -441,7 +478,7 @@ class sqlite_store final : public store, public tariff_port {
   reading_rows read_building_readings(const uuid& building_id, time_range range) override {
     return guard("read_building_readings", [&] {
       // One snapshot for the whole building, even while another connection writes.
-      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::DEFERRED);
+      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::DEFERRED);
       std::vector<uuid> ids;
       {
         statement_use st(sensor_ids_of_building_);  // ordered by id
@@ -477,7 +514,7 @@ class sqlite_store final : public store, public tariff_port {
     return guard("claim_dirty", [&] {
       // The sequence and the marks from one snapshot: a mark re-made after this read has a larger
       // sequence number, so commit_summaries leaves it for the next run.
-      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::DEFERRED);
+      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::DEFERRED);
       dirty_claim claim;
       claim.up_to_sequence = current_sequence();
       statement_use st(claim_dirty_);
@@ -491,7 +528,7 @@ class sqlite_store final : public store, public tariff_port {
 
   void commit_summaries(std::span<const summary_row> rows, const dirty_claim& claim) override {
     guard("commit_summaries", [&] {
-      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       for (const auto& r : rows) {
         statement_use st(upsert_summary_);
         bind_text(*st, 1, scope_name(r.scope));
@@ -542,7 +579,7 @@ class sqlite_store final : public store, public tariff_port {
     if (settings.cost_model.empty())
       throw std::invalid_argument("set_summary_settings: cost_model must name a cost model");
     guard("set_summary_settings", [&] {
-      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       if (read_settings() == settings) return;
       for (const auto& [name, value] :
            {std::pair<const char*, std::string>{"sensor_scope",
@@ -567,7 +604,7 @@ class sqlite_store final : public store, public tariff_port {
 
   void invalidate_summaries(const uuid& building_id, time_range range) override {
     guard("invalidate_summaries", [&] {
-      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(building_exists_, building_id))
         throw std::invalid_argument("invalidate_summaries: unknown building " +
                                     building_id.to_string());
@@ -611,6 +648,45 @@ class sqlite_store final : public store, public tariff_port {
 
   std::vector<tariff_version> list_tariff_versions(const uuid& building_id) override {
     return guard("list_tariff_versions", [&] { return read_tariff_versions(building_id); });
+  }
+
+  // --- write groups ----------------------------------------------------------------------------
+
+  bool begin_group() override {
+    if (in_group_) throw std::logic_error("sqlite store: begin_group inside a group");
+    guard("begin_group", [&] { db_.exec("BEGIN IMMEDIATE"); });
+    in_group_ = true;
+    return true;
+  }
+
+  void begin_unit() override {
+    if (in_group_) guard("begin_unit", [&] { db_.exec("SAVEPOINT energy_unit"); });
+  }
+
+  void end_unit(bool keep) override {
+    if (!in_group_) return;
+    if (!keep) known_sensors_.clear();  // a sensor the unit wrote is gone with it
+    guard("end_unit", [&] {
+      db_.exec(keep ? "RELEASE energy_unit" : "ROLLBACK TO energy_unit; RELEASE energy_unit");
+    });
+  }
+
+  void commit_group() override {
+    if (!in_group_) return;
+    guard("commit_group", [&] { db_.exec("COMMIT"); });
+    in_group_ = false;
+  }
+
+  void rollback_group() noexcept override {
+    if (!in_group_) return;
+    in_group_ = false;
+    known_sensors_.clear();  // a sensor written in the group may be gone with it
+    if (sqlite3_get_autocommit(db_.getHandle()) != 0) return;  // SQLite already rolled back
+    try {
+      db_.exec("ROLLBACK");
+    } catch (...) {
+      // Nothing left to undo.
+    }
   }
 
  private:
@@ -817,6 +893,7 @@ class sqlite_store final : public store, public tariff_port {
   std::string where_;
   SQLite::Database db_;
   std::unordered_set<uuid> known_sensors_;
+  bool in_group_ = false;            // between begin_group and commit_group / rollback_group
   std::vector<dirty_hour> changed_;  // scratch of write_readings, kept to reuse its capacity
 
   // Prepared once per connection. Members initialise in declaration order: db_ (opened and

@@ -22,70 +22,18 @@
 
 #include "adapters/sqlite/migrations.hpp"
 #include "support/concurrent_imports.hpp"
+#include "unit/sqlite/sqlite_test_support.hpp"
 
 namespace {
 
 using energy::epoch_seconds;
 using energy::storage_error;
 using energy::storage::open_sqlite_store;
-
-constexpr epoch_seconds t0 = 1719792000;  // 2024-07-01T00:00:00Z
-
-/// A fresh directory per test case, removed afterwards.
-class temp_dir {
- public:
-  temp_dir() {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("energy-sqlite-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] std::filesystem::path file(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
-
-energy::uuid id(std::uint8_t tag, std::uint8_t n) {
-  std::array<std::uint8_t, 16> b{};
-  b[0] = tag;
-  b[6] = 0x70;
-  b[8] = 0x80;
-  b[15] = n;
-  return energy::uuid{b};
-}
-
-/// One tenant, one building, one sensor; returns the sensor id.
-energy::uuid seed(energy::storage::store& s) {
-  const energy::tenant t{id(1, 1), "Acme", energy::from_epoch(t0)};
-  energy::building b;
-  b.id = id(2, 1);
-  b.tenant_id = t.id;
-  b.name = "HQ";
-  b.time_zone = "America/New_York";
-  energy::sensor x;
-  x.id = id(3, 1);
-  x.building_id = b.id;
-  s.put_tenant(t);
-  s.put_building(b);
-  s.put_sensor(x);
-  return x.id;
-}
-
-energy::reading_rows quarter_hours(const energy::uuid& sensor, epoch_seconds start, int count,
-                                   energy::milli base) {
-  energy::reading_rows rows;
-  for (int i = 0; i < count; ++i)
-    rows.push_back(sensor, start + 900 * i, base + i);
-  return rows;
-}
+using energy::testing::id;
+using energy::testing::quarter_hours;
+using energy::testing::seed;
+using energy::testing::t0;
+using energy::testing::temp_dir;
 
 }  // namespace
 
@@ -333,35 +281,18 @@ TEST_CASE("readings acknowledged by write_readings survive the writer being kill
     auto s = open_sqlite_store(path);
     sensor = seed(*s);
   }
-  int pipe_fds[2];
-  REQUIRE(::pipe(pipe_fds) == 0);
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    // The writer: acknowledges each committed batch on the pipe, then keeps writing until killed.
-    ::close(pipe_fds[0]);
-    try {
-      auto s = open_sqlite_store(path);
-      for (int batch = 0;; ++batch) {
-        (void)s->write_readings(quarter_hours(sensor, t0 + batch * 96 * 900, 96, batch * 1000));
-        const int acked = batch + 1;
-        if (::write(pipe_fds[1], &acked, sizeof acked) != sizeof acked) ::_exit(2);
-      }
-    } catch (...) {
-      ::_exit(3);
+  const auto run = energy::testing::kill_writer_after(5, [&](int fd) {
+    // The writer: acknowledges each committed batch, then keeps writing until killed.
+    auto s = open_sqlite_store(path);
+    for (int batch = 0;; ++batch) {
+      (void)s->write_readings(quarter_hours(sensor, t0 + batch * 96 * 900, 96, batch * 1000));
+      const int acked = batch + 1;
+      if (::write(fd, &acked, sizeof acked) != sizeof acked) ::_exit(2);
     }
-  }
-  ::close(pipe_fds[1]);
-  int acked = 0;
-  for (int i = 0; i < 5; ++i)
-    REQUIRE(::read(pipe_fds[0], &acked, sizeof acked) == sizeof acked);
-  ::kill(child, SIGKILL);  // no destructor, no close: the WAL is left as the crash leaves it
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  while (::read(pipe_fds[0], &acked, sizeof acked) == sizeof acked) {
-  }
-  ::close(pipe_fds[0]);
-  REQUIRE(WIFSIGNALED(status));
+  });
+  REQUIRE(run.killed);
+  REQUIRE(run.acknowledged.size() >= 5);
+  const int acked = run.acknowledged.back();
 
   auto s = open_sqlite_store(path);
   CHECK(s->count_readings() >= static_cast<std::int64_t>(acked) * 96);

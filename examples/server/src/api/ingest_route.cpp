@@ -3,18 +3,21 @@
 // (simdjson) and ingest pipeline. 202 only after the rows are committed; the body accounts for
 // every reading.
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <string_view>
 
 #include <energy/ingest/ingest.hpp>
 #include <energy/io/json_batch.hpp>
+#include <energy/storage/group_writer.hpp>
 #include <energy/storage/store.hpp>
 
 #include "api/common.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
 #include "app/services.hpp"
+#include "http/deferred_answer.hpp"
 #include "http/metrics.hpp"
 #include "http/problems.hpp"
 
@@ -41,8 +44,7 @@ ingest::sensor_directory caller_sensors(request_context& ctx) {
   return ingest::sensor_directory(std::move(sensors));
 }
 
-void count(request_context& ctx, const ingest::ingest_report& report) {
-  auto* m = ctx.app().metrics;
+void count(metrics* m, const ingest::ingest_report& report) {
   if (m == nullptr) return;
   m->add("energy_readings_ingested_total", {{"outcome", "inserted"}},
          static_cast<double>(report.inserted));
@@ -65,6 +67,83 @@ bool is_sqlite(request_context& ctx) {
   if (config == nullptr) return false;
   const std::string_view uri = config->db_uri;
   return !(uri.starts_with("postgresql://") || uri.starts_with("postgres://"));
+}
+
+/// The 202 body: the counts and each rejection with its sensor.
+response accepted(const io::parsed_readings& parsed, const ingest::ingest_report& report) {
+  nlohmann::json rejections = nlohmann::json::array();
+  for (const auto& rej : report.rejections) {
+    nlohmann::json item = {{"index", rej.source_row},
+                           {"reason", ingest::to_string(rej.why)},
+                           {"detail", rej.detail},
+                           {"dropped", ingest::drops_reading(rej.why)}};
+    if (rej.batch_index >= 0 && static_cast<std::size_t>(rej.batch_index) < parsed.batch.size()) {
+      item["sensor_id"] =
+          parsed.batch.sensor_id[static_cast<std::size_t>(rej.batch_index)].to_string();
+    } else {
+      item["sensor_id"] = nullptr;
+    }
+    rejections.push_back(std::move(item));
+  }
+  return response::json(202, {{"received", report.received},
+                              {"accepted", report.accepted},
+                              {"rejected", report.rejected},
+                              {"duplicates", report.duplicates},
+                              {"rows", report.rows},
+                              {"inserted", report.inserted},
+                              {"unchanged", report.unchanged},
+                              {"replaced", report.replaced},
+                              {"rejections", rejections}});
+}
+
+/// One request's batch on its way through the group writer, and what ingest made of it.
+struct ingest_job {
+  io::parsed_readings parsed;
+  ingest::sensor_directory directory;
+  ingest::ingest_report report;
+};
+
+/// SQLite: hands the batch to the group writer, which commits it together with the batches of
+/// other requests waiting at the same moment (one fsync for all); the answer is sent once that
+/// transaction has committed. The worker is free for the next request meanwhile.
+response ingest_in_group(request_context& ctx, storage::group_writer& writer,
+                         io::parsed_readings parsed, ingest::sensor_directory directory) {
+  auto job = std::make_shared<ingest_job>(
+      ingest_job{std::move(parsed), std::move(directory), ingest::ingest_report{}});
+  auto answer = std::make_shared<deferred_answer>();
+  auto* stats = ctx.app().metrics;
+  const std::size_t weight = job->parsed.batch.size() + 1;
+  const bool queued = writer.submit(
+      [job](storage::store& st) {
+        job->report =
+            ingest::ingest_batch(st, job->directory, job->parsed.batch, {}, job->parsed.rejections);
+      },
+      [job, answer, stats, &writer](std::exception_ptr failed) {
+        // Set on the writer thread only, so the gauge never goes back to an older value.
+        if (stats != nullptr) {
+          stats->set("energy_ingest_pending_batches", {}, static_cast<double>(writer.pending()));
+          stats->set("energy_ingest_group_commits_total", {},
+                     static_cast<double>(writer.groups_committed()));
+        }
+        if (failed) return answer->fail(failed);
+        count(stats, job->report);
+        try {
+          answer->send(accepted(job->parsed, job->report));
+        } catch (...) {
+          answer->fail(std::current_exception());
+        }
+      },
+      weight);
+  if (!queued) {
+    if (stats != nullptr) stats->add("energy_ingest_refused_total", {{"reason", "queue_full"}});
+    const int wait = ctx.app().config != nullptr ? ctx.app().config->retry_after_seconds : 2;
+    auto p = make_problem("/problems/unavailable",
+                          "ingest is busy: " + std::to_string(writer.pending()) +
+                              " batches are waiting for the store; retry later");
+    p.extra["retry_after"] = wait;
+    throw problem_error(std::move(p));
+  }
+  return response::deferred(std::move(answer));
 }
 
 }  // namespace
@@ -95,7 +174,9 @@ void add_ingest_routes(std::vector<route>& out, const options& opt) {
               p.extra["limit"] = max_readings;
               throw problem_error(std::move(p));
             }
-            const auto directory = caller_sensors(ctx);
+            auto directory = caller_sensors(ctx);
+            if (auto* writer = ctx.app().ingest_writer; writer != nullptr)
+              return ingest_in_group(ctx, *writer, std::move(parsed), std::move(directory));
             // SQLite has one writer at a time. Left to the database, a worker that finds the
             // write lock taken sleeps in SQLite's busy handler (1, 2, 5, ... up to 100 ms) and
             // wakes late, long after the commit it waited for: measured, that halved throughput
@@ -106,31 +187,8 @@ void add_ingest_routes(std::vector<route>& out, const options& opt) {
             const auto report =
                 ingest::ingest_batch(ctx.store(), directory, parsed.batch, {}, parsed.rejections);
             if (one_writer.owns_lock()) one_writer.unlock();
-            count(ctx, report);
-            nlohmann::json rejections = nlohmann::json::array();
-            for (const auto& rej : report.rejections) {
-              nlohmann::json item = {{"index", rej.source_row},
-                                     {"reason", ingest::to_string(rej.why)},
-                                     {"detail", rej.detail},
-                                     {"dropped", ingest::drops_reading(rej.why)}};
-              if (rej.batch_index >= 0 &&
-                  static_cast<std::size_t>(rej.batch_index) < parsed.batch.size()) {
-                item["sensor_id"] =
-                    parsed.batch.sensor_id[static_cast<std::size_t>(rej.batch_index)].to_string();
-              } else {
-                item["sensor_id"] = nullptr;
-              }
-              rejections.push_back(std::move(item));
-            }
-            return response::json(202, {{"received", report.received},
-                                        {"accepted", report.accepted},
-                                        {"rejected", report.rejected},
-                                        {"duplicates", report.duplicates},
-                                        {"rows", report.rows},
-                                        {"inserted", report.inserted},
-                                        {"unchanged", report.unchanged},
-                                        {"replaced", report.replaced},
-                                        {"rejections", rejections}});
+            count(ctx.app().metrics, report);
+            return accepted(parsed, report);
           },
       .operation = {
           {"operationId", "ingestReadingsBatch"},
@@ -147,7 +205,9 @@ void add_ingest_routes(std::vector<route>& out, const options& opt) {
            {{"202", json_response("committed; the counts and each rejection", ref("IngestResult"))},
             {"400", problem_response("the body is not a batch document")},
             {"413", problem_response("body or batch larger than the server's limits")},
-            {"415", problem_response("not JSON, or an unsupported Content-Encoding")}}}}});
+            {"415", problem_response("not JSON, or an unsupported Content-Encoding")},
+            {"503", problem_response("ingest queue full or store unavailable; retry after the "
+                                     "Retry-After header's seconds")}}}}});
 }
 
 }  // namespace energy::server::api

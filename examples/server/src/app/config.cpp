@@ -31,6 +31,10 @@ std::vector<env_var> core_variables() {
       {"ENERGY_IO_THREADS", "1", "Network threads (reading and writing HTTP)."},
       {"ENERGY_MAX_QUEUE", "1024",
        "Requests waiting for a worker before the server answers 503 with Retry-After."},
+      {"ENERGY_INGEST_QUEUE", "64",
+       "SQLite: ingest batches waiting for (or in) the group commit; beyond, POST "
+       "/sensors/readings/batch answers 503 with Retry-After. 0: no group commit (each request "
+       "commits its own batch, one at a time)."},
       {"ENERGY_MAX_HEADER_BYTES", "16384", "Largest request header block (431 beyond)."},
       {"ENERGY_MAX_BODY_BYTES", "16777216", "Largest request body as sent (413 beyond)."},
       {"ENERGY_MAX_DECOMPRESSED_BYTES", "67108864",
@@ -114,6 +118,7 @@ config config::from_environment(const env_lookup& env) {
   c.worker_threads = parse_size(env, "ENERGY_THREADS", cpus, 1, 1024);
   c.io_threads = parse_size(env, "ENERGY_IO_THREADS", 1, 1, 64);
   c.max_queue = parse_size(env, "ENERGY_MAX_QUEUE", c.max_queue, 1, 1'000'000);
+  c.ingest_queue = parse_size(env, "ENERGY_INGEST_QUEUE", c.ingest_queue, 0, 100'000);
   c.max_header_bytes =
       parse_size(env, "ENERGY_MAX_HEADER_BYTES", c.max_header_bytes, 1024, 1u << 20);
   c.max_body_bytes = parse_size(env, "ENERGY_MAX_BODY_BYTES", c.max_body_bytes, 1024, 1u << 30);

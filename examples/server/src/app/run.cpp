@@ -3,13 +3,16 @@
 // first start), the route table, the worker pool and the listener; returns after a drain.
 #include "app/run.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <optional>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
+#include <energy/storage/group_writer.hpp>
 #include <energy/storage/open.hpp>
 #include <energy/storage/store.hpp>
 
@@ -46,6 +49,12 @@ std::string redacted(std::string uri) {
   const auto colon = uri.find(':', scheme + 3);
   if (colon != std::string::npos && colon < at) uri.replace(colon + 1, at - colon - 1, "***");
   return uri;
+}
+
+/// One writer at a time in the database: SQLite (a file, or `sqlite:` URI).
+bool is_sqlite_uri(std::string_view uri) {
+  return !(uri.starts_with("postgresql://") || uri.starts_with("postgres://") ||
+           uri.starts_with("memory:"));
 }
 
 log_level level_of(const std::string& name) {
@@ -135,12 +144,29 @@ int run_server(int argc, char** argv) {
     // Meter polling when ENERGY_MODBUS_CONFIG names a meter list (a bad list stops the start).
     auto modbus = transport::make_modbus_service(modbus_settings, cfg.db_uri, &stats, &log);
 #endif
+    // SQLite has one writer at a time and pays one fsync per commit: concurrent ingest batches
+    // go to one group-commit writer (docs/server.md, "Ingest and group commit").
+    std::unique_ptr<storage::group_writer> ingest_writer;
+    if (is_sqlite_uri(cfg.db_uri) && cfg.ingest_queue > 0) {
+      stats.describe("energy_ingest_pending_batches", "gauge",
+                     "Ingest batches waiting for or in the SQLite group commit");
+      stats.describe("energy_ingest_group_commits_total", "counter",
+                     "SQLite transactions of the ingest group writer (each one or more batches)");
+      stats.describe("energy_ingest_refused_total", "counter",
+                     "Ingest batches answered 503 because the group commit queue was full");
+      ingest_writer = std::make_unique<storage::group_writer>(
+          [uri = cfg.db_uri] { return storage::open_store_uri(uri); },
+          storage::group_writer_options{
+              .max_pending = cfg.ingest_queue,
+              .max_group_weight = std::max<std::size_t>(cfg.max_batch_readings, 200'000)});
+    }
     services app{.config = &cfg,
                  .metrics = &stats,
                  .log = &log,
                  .authenticator = &auth_service,
                  .auth = &auth_service,
-                 .jobs = &job_service};
+                 .jobs = &job_service,
+                 .ingest_writer = ingest_writer.get()};
     auto assembled = assemble(cfg, app);
     const router routes(std::move(assembled.routes));
     dispatcher dispatch(routes, app,
@@ -187,6 +213,7 @@ int run_server(int argc, char** argv) {
     if (mqtt_input) mqtt_input->stop();  // commits and acknowledges what it holds
 #endif
     pool.stop();
+    if (ingest_writer) ingest_writer->stop();  // commits what the last workers handed it
 #ifdef ENERGY_SERVER_WITH_MODBUS
     if (modbus) modbus->stop();
 #endif

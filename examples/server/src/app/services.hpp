@@ -3,6 +3,10 @@
 // own class and only a pointer lives here, so modules do not include each other's headers.
 #pragma once
 
+namespace energy::storage {
+class group_writer;  // energy/storage/group_writer.hpp: group commit of ingest batches
+}
+
 namespace energy::server {
 
 struct config;        // app/config.hpp: the environment-variable configuration
@@ -24,6 +28,9 @@ struct services {
   server::authenticator* authenticator = nullptr;
   auth::service* auth = nullptr;
   jobs::service* jobs = nullptr;
+  /// SQLite only: the one writer that commits concurrent ingest batches together (null on
+  /// PostgreSQL, whose sessions write in parallel, and in tests that call handlers directly).
+  storage::group_writer* ingest_writer = nullptr;
 };
 
 }  // namespace energy::server

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <future>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "auth/access.hpp"
 #include "auth/authenticator.hpp"
 #include "http/context.hpp"
+#include "http/deferred_answer.hpp"
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "http/problems.hpp"
@@ -214,40 +216,83 @@ response dispatcher::run(request& req, worker_slot& slot, const route*& matched,
   }
 }
 
-response dispatcher::handle(request& req, worker_slot& slot) noexcept {
-  const auto start = std::chrono::steady_clock::now();
-  const route* matched = nullptr;
-  std::optional<principal> caller;
-  response res;
+response dispatcher::render_failure(const std::exception_ptr& failure, const request& req,
+                                    const route* matched) noexcept {
   try {
-    res = run(req, slot, matched, caller);
+    std::rethrow_exception(failure);
   } catch (const problem_error& e) {
-    res = render_problem(e.get(), req.request_id, req.path);
+    auto res = render_problem(e.get(), req.request_id, req.path);
     // Rate limits and the like carry their wait as a member; clients read the header.
     if (const auto it = e.get().extra.find("retry_after");
         it != e.get().extra.end() && it->is_number_integer())
       res.headers.emplace_back("Retry-After", std::to_string(it->get<long long>()));
+    return res;
   } catch (const db::constraint_violation& e) {
-    res = render_problem(make_problem("/problems/conflict", e.what()), req.request_id, req.path);
+    return render_problem(make_problem("/problems/conflict", e.what()), req.request_id, req.path);
   } catch (const std::invalid_argument& e) {
     // The library's caller-mistake exceptions name the value at fault.
-    res = render_problem(make_problem("/problems/validation", e.what()), req.request_id, req.path);
+    return render_problem(make_problem("/problems/validation", e.what()), req.request_id, req.path);
+  } catch (const storage_error& e) {
+    // Reaches here only after the retries (the handler's, or the ingest writer's own).
+    if (app_.log != nullptr) {
+      app_.log->warning(e.retryable() ? "store_unavailable" : "store_failed",
+                        {{"request_id", req.request_id},
+                         {"route", matched ? matched->pattern : "unmatched"},
+                         {"error", e.what()}});
+    }
+    if (e.retryable()) {
+      auto res = render_problem(
+          make_problem("/problems/unavailable", "the store did not answer; retry later"),
+          req.request_id, req.path);
+      res.headers.emplace_back("Retry-After", std::to_string(options_.retry_after_seconds));
+      return res;
+    }
+    return render_problem(
+        make_problem("/problems/internal", "unexpected failure; quote the request id"),
+        req.request_id, req.path);
   } catch (const std::exception& e) {
     if (app_.log != nullptr) {
       app_.log->error("handler_failed", {{"request_id", req.request_id},
                                          {"route", matched ? matched->pattern : "unmatched"},
                                          {"error", e.what()}});
     }
-    res = render_problem(
-        make_problem("/problems/internal", "unexpected failure; quote the request id"),
-        req.request_id, req.path);
   } catch (...) {
-    res = render_problem(
-        make_problem("/problems/internal", "unexpected failure; quote the request id"),
-        req.request_id, req.path);
+  }
+  return render_problem(
+      make_problem("/problems/internal", "unexpected failure; quote the request id"),
+      req.request_id, req.path);
+}
+
+void dispatcher::handle(request& req, worker_slot& slot, reply to) noexcept {
+  const auto start = std::chrono::steady_clock::now();
+  const route* matched = nullptr;
+  std::optional<principal> caller;
+  response res;
+  try {
+    res = run(req, slot, matched, caller);
+  } catch (...) {
+    res = render_failure(std::current_exception(), req, matched);
+  }
+  if (res.later) {
+    // The handler handed its work on: answer when it is done, from whichever thread finishes it.
+    const auto later = std::move(res.later);
+    later->deliver_to([this, &req, matched, caller = std::move(caller), start, to = std::move(to)](
+                          response* done, std::exception_ptr failure) {
+      response out = done != nullptr ? std::move(*done) : render_failure(failure, req, matched);
+      finish(req, matched, caller ? &*caller : nullptr, out, start);
+      to(std::move(out));
+    });
+    return;
   }
   finish(req, matched, caller ? &*caller : nullptr, res, start);
-  return res;
+  to(std::move(res));
+}
+
+response dispatcher::handle(request& req, worker_slot& slot) noexcept {
+  std::promise<response> answer;
+  auto result = answer.get_future();
+  handle(req, slot, [&answer](response res) { answer.set_value(std::move(res)); });
+  return result.get();
 }
 
 response dispatcher::refuse(const request& req, const problem& p) noexcept {

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
+#include <functional>
 #include <optional>
 
 #include "app/services.hpp"
@@ -26,7 +28,15 @@ class dispatcher {
   /// `app` must outlive the dispatcher; its metrics and log may be null (tests).
   dispatcher(const router& routes, services& app, dispatch_options options = {});
 
-  /// Answers `req` completely; never throws. Runs on a worker thread.
+  /// Where an answer goes. Called exactly once per request, on the worker thread or — for a
+  /// handler that answers later (response::deferred) — on the thread that finishes its work.
+  using reply = std::function<void(response)>;
+
+  /// Answers `req` through `to`; never throws. Runs on a worker thread. `req` must stay alive
+  /// until `to` has been called.
+  void handle(request& req, worker_slot& slot, reply to) noexcept;
+
+  /// As above, waiting for the answer (tests, and callers that have no connection to free).
   [[nodiscard]] response handle(request& req, worker_slot& slot) noexcept;
 
   /// Answers a request the network layer refused before routing (body too large, bad encoding,
@@ -42,6 +52,9 @@ class dispatcher {
  private:
   response run(request& req, worker_slot& slot, const route*& matched,
                std::optional<principal>& caller);
+  /// The answer to a failure of the handler (thrown, or sent to a deferred answer). Never throws.
+  response render_failure(const std::exception_ptr& failure, const request& req,
+                          const route* matched) noexcept;
   void finish(const request& req, const route* matched, const principal* who, response& res,
               std::chrono::steady_clock::time_point start, bool add_cors = true) noexcept;
 

@@ -39,6 +39,13 @@ response response::json(int status, const nlohmann::json& body) {
   return r;
 }
 
+response response::deferred(std::shared_ptr<deferred_answer> answer) {
+  response r;
+  r.status = 202;
+  r.later = std::move(answer);
+  return r;
+}
+
 response response::no_content() {
   response r;
   r.status = 204;

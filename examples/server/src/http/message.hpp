@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 namespace energy::server {
 
 class request_context;  // per-request services (store, db, metrics, principal): http/context.hpp
+class deferred_answer;  // an answer sent later, from another thread: http/deferred_answer.hpp
 
 enum class http_method : std::uint8_t { get, post, put, patch, del };
 
@@ -50,8 +52,13 @@ struct response {
   std::vector<std::pair<std::string, std::string>>
       headers;  ///< extra headers (Location, Retry-After, ...)
 
+  /// Set only by later(): the handler handed its work on and `later` will carry the answer.
+  std::shared_ptr<deferred_answer> later;
+
   [[nodiscard]] static response json(int status, const nlohmann::json& body);
   [[nodiscard]] static response no_content();
+  /// "Answered by `answer`, not now": the worker moves on; the HTTP layer waits for the answer.
+  [[nodiscard]] static response deferred(std::shared_ptr<deferred_answer> answer);
 };
 
 /// Who may call a route. The HTTP layer authenticates before the handler runs and answers

@@ -414,9 +414,12 @@ class session final : public session_base, public std::enable_shared_from_this<s
     auto shared = std::make_shared<request>(std::move(r));
     const bool queued =
         server_->pool.submit([self = this->shared_from_this(), shared](worker_slot& slot) mutable {
-          auto res = self->server_->dispatch.handle(*shared, slot);
-          net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
-            self->write(std::move(res), self->keep_alive_);
+          // The answer may come from another thread (ingest's group writer) after the worker
+          // has moved on; `shared` keeps the request alive until then.
+          self->server_->dispatch.handle(*shared, slot, [self, shared](response res) {
+            net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+              self->write(std::move(res), self->keep_alive_);
+            });
           });
         });
     if (!queued) {
