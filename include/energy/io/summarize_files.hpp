@@ -57,7 +57,9 @@ struct summarize_result {
  * (unit conversion, ranges, register/power differencing with the series state carried from chunk
  * to chunk and file to file) and aggregated with last write wins, in the order given: a later
  * row or file corrects an earlier one, so the result equals importing the files in that order
- * and aggregating the store. Memory: one chunk or batch, plus the aggregator (about 8 bytes per
+ * and aggregating the store. Two threads: the calling one reads and parses, a second one
+ * validates and aggregates, chunk by chunk in file order (the result does not depend on it).
+ * Memory: at most four chunks or batches in flight, plus the aggregator (about 9 bytes per
  * distinct reading, plus buckets).
  *
  * Format by extension: `.csv` or `.json` (a `{"readings": [...]}` batch); "-" is standard input
