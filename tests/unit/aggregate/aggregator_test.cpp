@@ -669,6 +669,35 @@ TEST_CASE("raw rows with re-sent and corrected duplicates aggregate like their l
     check_same(parts[0].finish(), expected);
     CHECK(parts[0].added() - parts[0].superseded() == reference.added());
   }
+  SECTION("in consecutive parts whose grids are moved into the first (merge of an rvalue)") {
+    std::vector<aggregator> parts;
+    const std::size_t k = 3;
+    for (std::size_t w = 0; w < k; ++w) {
+      std::vector<std::size_t> part;
+      for (std::size_t i = raw.size() * w / k; i < raw.size() * (w + 1) / k; ++i)
+        part.push_back(i);
+      parts.emplace_back(p.buildings, p.sensors);
+      parts.back().add(positions_of(p, test::subset(raw, part)), test::subset(raw, part).ts,
+                       test::subset(raw, part).value);
+    }
+    parts[0].merge(std::move(parts[1]));
+    parts[0].merge(std::move(parts[2]));
+    check_same(parts[0].finish(), expected);
+    CHECK(parts[0].added() - parts[0].superseded() == reference.added());
+    // A part whose grid was taken is empty but still usable.
+    CHECK(parts[1].added() == 0);
+    CHECK(parts[1].finish().hourly.empty());
+  }
+  SECTION("one sensor's series at a time (sensor-major order), batch order kept per sensor") {
+    std::vector<std::size_t> idx(raw.size());
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    const auto position = positions_of(p, raw);
+    std::stable_sort(idx.begin(), idx.end(),
+                     [&](std::size_t a, std::size_t b) { return position[a] < position[b]; });
+    aggregator agg(p.buildings, p.sensors);
+    agg.add(test::subset(raw, idx));
+    check_same(agg.finish(), expected);
+  }
   SECTION("hourly summaries read between adds do not change the result") {
     aggregator agg(p.buildings, p.sensors);
     const std::size_t half = raw.size() / 2;
