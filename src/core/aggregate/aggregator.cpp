@@ -477,16 +477,17 @@ struct aggregator::impl {
     superseded += c.superseded;
   }
 
-  /// Hot path, once per reading: a store and a bit in the sensor group's current tile. The latest
-  /// row for a (sensor, ts) wins, as in the store; summing waits for the fold.
-  [[gnu::always_inline]] void put(std::uint32_t code, epoch_seconds ts, milli value, counts& n) {
-    if (code == none) {
-      ++n.skipped;
-      return;
-    }
-    ++n.added;
-    const std::uint32_t g = code / lanes;
-    const std::uint32_t lane = code % lanes;
+  /// The slot row the previous row of an `add` call went to: rows that come one timestamp at a
+  /// time for every sensor reach the same (group, ts) 8 times in a row, and skip finding it.
+  struct last_row {
+    std::uint32_t group = none;
+    epoch_seconds ts = 0;
+    tile* t = nullptr;
+    std::size_t first_cell = 0;  ///< cell of lane 0 in the slot row
+  };
+
+  /// Points `at` at the slot row of (g, ts); false when ts is off the group's interval grid.
+  [[gnu::always_inline]] bool find_row(std::uint32_t g, epoch_seconds ts, last_row& at) {
     group_cursor& c = cursors[g];
     if (ts < c.tile_start || ts >= c.tile_end) [[unlikely]]
       enter_tile(g, ts);
@@ -495,19 +496,41 @@ struct aggregator::impl {
     // which also sends every off-grid ts to the exact path).
     const auto j = static_cast<std::int64_t>(static_cast<double>(d) * c.inverse_interval + 0.5);
     if (j * c.interval != d || j >= tile_slots) [[unlikely]] {
+      at.group = none;
+      return false;
+    }
+    at.group = g;
+    at.ts = ts;
+    at.t = c.current;
+    at.first_cell = static_cast<std::size_t>(j) * lanes;
+    return true;
+  }
+
+  /// Hot path, once per reading: a store and a byte in the sensor group's current tile. The
+  /// latest row for a (sensor, ts) wins, as in the store; summing waits for the fold.
+  [[gnu::always_inline]] void put(std::uint32_t code, epoch_seconds ts, milli value, counts& n,
+                                  last_row& at) {
+    if (code == none) {
+      ++n.skipped;
+      return;
+    }
+    ++n.added;
+    const std::uint32_t g = code / lanes;
+    const std::uint32_t lane = code % lanes;
+    if ((g != at.group || ts != at.ts) && !find_row(g, ts, at)) [[unlikely]] {
       n.superseded += add_off_grid(groups[g].sensor[lane], ts, value);
       return;
     }
-    tile& t = *c.current;
-    const std::size_t cell = static_cast<std::size_t>(j) * lanes + lane;
-    n.superseded += t.present[cell];
-    t.present[cell] = 1;
-    t.value[cell] = value;
+    const std::size_t cell = at.first_cell + lane;
+    n.superseded += at.t->present[cell];
+    at.t->present[cell] = 1;
+    at.t->value[cell] = value;
   }
   void add(std::uint32_t si, epoch_seconds ts, milli value) {
     counts c;
     folded_valid = false;
-    put(sensors[si].code, ts, value, c);
+    last_row at;
+    put(sensors[si].code, ts, value, c, at);
     take(c);
   }
 
@@ -931,6 +954,7 @@ void aggregator::add(const reading_rows& rows) {
   impl& m = *impl_;
   const std::size_t n = rows.size();
   impl::counts c;
+  impl::last_row at;
   m.folded_valid = false;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t si = m.lookup(rows.sensor_id[i]);
@@ -939,7 +963,7 @@ void aggregator::add(const reading_rows& rows) {
       throw std::invalid_argument("aggregator: row " + std::to_string(i) + " references sensor " +
                                   rows.sensor_id[i].to_string() + ", which was not given");
     }
-    m.put(m.sensors[si].code, rows.ts[i], rows.value[i], c);
+    m.put(m.sensors[si].code, rows.ts[i], rows.value[i], c, at);
   }
   m.take(c);
 }
@@ -964,6 +988,7 @@ void aggregator::add(std::span<const std::uint32_t> sensor_position,
   const std::uint32_t* code_of = m.position_code.data();
   // Counters in locals (the stores into tiles could alias impl members and pin them to memory).
   impl::counts c;
+  impl::last_row at;
   m.folded_valid = false;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t p = sensor_position[i];
@@ -973,7 +998,7 @@ void aggregator::add(std::span<const std::uint32_t> sensor_position,
                                   std::to_string(p) + ", but " + std::to_string(known) +
                                   " sensors were given");
     }
-    m.put(code_of[p], ts[i], value[i], c);
+    m.put(code_of[p], ts[i], value[i], c, at);
   }
   m.take(c);
 }
