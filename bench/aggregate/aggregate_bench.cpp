@@ -273,7 +273,10 @@ void local_time_columns_threads(benchmark::State& state) {
     std::vector<aggregate::aggregator> parts;
     for (std::size_t w = 0; w < threads; ++w)
       parts.emplace_back(d.l.buildings, d.l.sensors,
-                         aggregate::aggregator_options{false, true, nullptr});
+                         aggregate::aggregator_options{.sensor_scope = false,
+                                                       .building_scope = true,
+                                                       .costs = nullptr,
+                                                       .threads = static_cast<unsigned>(threads)});
     const auto share = [&](std::size_t w) {
       const std::size_t from = n * w / threads, to = n * (w + 1) / threads;
       parts[w].add(std::span(d.position).subspan(from, to - from),

@@ -220,8 +220,10 @@ void bind_aggregate(pyb::module_& m) {
           // Contiguous row ranges, one aggregator each, merged in order: the result does not
           // depend on the split (aggregation is exact integer sums and maxima).
           std::vector<aggregate::aggregator> parts;
+          aggregate::aggregator_options part_options = options;
+          part_options.threads = static_cast<unsigned>(workers);  // the fold's threads too
           for (std::size_t w = 0; w < workers; ++w)
-            parts.emplace_back(buildings, sensors, options);
+            parts.emplace_back(buildings, sensors, part_options);
           std::vector<std::exception_ptr> errors(workers);
           std::vector<std::thread> pool;
           const auto range = [&](std::size_t w) { return n * w / workers; };

@@ -22,6 +22,10 @@ struct aggregator_options {
   /// Prices each hour bucket; nullptr means `flat_rate_cost` (the building's flat rate).
   /// Must outlive the aggregator.
   const cost_model* costs = nullptr;
+  /// Threads folding the grid in `hourly`/`finish`/`bucket_count` (buildings split between
+  /// them; the result does not depend on it): 1 = the calling thread only; more use one extra
+  /// thread for large grids (2 cores were the design target).
+  unsigned threads = 1;
 };
 
 /// Summaries of one aggregation, each vector ordered by (scope, subject_id, type, period.start).
@@ -68,7 +72,8 @@ struct aggregation_result {
  * bytes each. Rows may be added in any order and any chunking with the same result.
  *
  * Thread-safety: not thread-safe, const members included (they fold and cache); use one
- * aggregator per thread and `merge`.
+ * aggregator per thread and `merge`. With `aggregator_options::threads` > 1 the fold of a
+ * large grid starts one thread of its own and joins it before returning.
  *
  * **Example**:
  * ```cpp

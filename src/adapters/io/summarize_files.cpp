@@ -28,7 +28,8 @@ class summarizer {
         agg_(buildings, sensors,
              aggregate::aggregator_options{.sensor_scope = options.sensor_scope,
                                            .building_scope = true,
-                                           .costs = options.costs}) {}
+                                           .costs = options.costs,
+                                           .threads = 2}) {}
 
   /// Validates and aggregates one chunk of `file`; parser rejections come with it.
   void consume(const std::string& file, const parsed_readings& chunk) {

@@ -7,10 +7,12 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -292,6 +294,8 @@ constexpr std::int64_t dense_interval_max = 3600;
 /// UTC span of one dense-fold window: its bucket table and accumulators stay small (about 1,100
 /// hour buckets per building subject), whatever the range of the data.
 constexpr std::int64_t window_seconds = 1024 * 3600;
+/// Below this many tiles (about 10^6 readings) a second fold thread costs more than it saves.
+constexpr std::size_t parallel_fold_tiles = 2048;
 
 [[gnu::always_inline]] inline void accumulate(hour_acc& a, std::int64_t interval, epoch_seconds ts,
                                               milli value) noexcept {
@@ -687,34 +691,16 @@ struct aggregator::impl {
       if (a.count != 0) emit(by_subject, a);
   }
 
-  void fold() const {
-    if (folded_valid) return;
-    // Tiles grouped by sensor group (counting sort), each group's in key order.
-    std::vector<std::size_t> first(groups.size() + 1, 0);
-    for (const auto& t : tiles)
-      ++first[t->group + 1];
-    for (std::size_t k = 1; k < first.size(); ++k)
-      first[k] += first[k - 1];
-    std::vector<std::uint32_t> order(tiles.size());
-    {
-      std::vector<std::size_t> next(first.begin(), first.end() - 1);
-      for (std::size_t i = 0; i < tiles.size(); ++i)
-        order[next[tiles[i]->group]++] = static_cast<std::uint32_t>(i);
-    }
-    const auto by_key = [&](std::uint32_t x, std::uint32_t y) {
-      return tiles[x]->key < tiles[y]->key;
-    };
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      const auto b = order.begin() + static_cast<std::ptrdiff_t>(first[g]);
-      const auto e = order.begin() + static_cast<std::ptrdiff_t>(first[g + 1]);
-      if (!std::is_sorted(b, e, by_key)) std::sort(b, e, by_key);
-    }
-
-    std::vector<std::vector<hour_acc>> by_subject(subjects.size());
-    std::vector<hour_acc> partials;  // folded reading by reading
+  /// Folds the grid of buildings [first_building, end_building) into `by_subject` (their subjects
+  /// only) and `partials`: buildings share nothing, so two threads may fold disjoint ranges.
+  void fold_buildings(std::uint32_t first_building, std::uint32_t end_building,
+                      const std::vector<std::size_t>& first,
+                      const std::vector<std::uint32_t>& order,
+                      std::vector<std::vector<hour_acc>>& by_subject,
+                      std::vector<hour_acc>& partials) const {
     bucket_table table;
     std::vector<hour_acc> building_accs;
-    for (std::uint32_t b = 0; b < buildings.size(); ++b) {
+    for (std::uint32_t b = first_building; b < end_building; ++b) {
       const auto& own_groups = building_groups[b];
       // Per group of the building: its next unfolded tile in `order`, and its end.
       std::vector<std::size_t> at(own_groups.size()), stop(own_groups.size());
@@ -754,6 +740,64 @@ struct aggregator::impl {
         }
         fold_window(b, spans, table, building_accs, by_subject, order);
       }
+    }
+  }
+
+  void fold() const {
+    if (folded_valid) return;
+    // Tiles grouped by sensor group (counting sort), each group's in key order.
+    std::vector<std::size_t> first(groups.size() + 1, 0);
+    for (const auto& t : tiles)
+      ++first[t->group + 1];
+    for (std::size_t k = 1; k < first.size(); ++k)
+      first[k] += first[k - 1];
+    std::vector<std::uint32_t> order(tiles.size());
+    {
+      std::vector<std::size_t> next(first.begin(), first.end() - 1);
+      for (std::size_t i = 0; i < tiles.size(); ++i)
+        order[next[tiles[i]->group]++] = static_cast<std::uint32_t>(i);
+    }
+    const auto by_key = [&](std::uint32_t x, std::uint32_t y) {
+      return tiles[x]->key < tiles[y]->key;
+    };
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const auto b = order.begin() + static_cast<std::ptrdiff_t>(first[g]);
+      const auto e = order.begin() + static_cast<std::ptrdiff_t>(first[g + 1]);
+      if (!std::is_sorted(b, e, by_key)) std::sort(b, e, by_key);
+    }
+
+    std::vector<std::vector<hour_acc>> by_subject(subjects.size());
+    std::vector<hour_acc> partials;  // folded reading by reading
+    const auto nb = static_cast<std::uint32_t>(buildings.size());
+    if (options.threads > 1 && nb > 1 && tiles.size() >= parallel_fold_tiles) {
+      // Two threads, the buildings split where half the tiles are folded.
+      std::size_t half = 0;
+      std::uint32_t split = 0;
+      while (split + 1 < nb && half * 2 < tiles.size()) {
+        for (const std::uint32_t g : building_groups[split])
+          half += first[g + 1] - first[g];
+        ++split;
+      }
+      std::vector<hour_acc> other_partials;
+      std::exception_ptr other_error;
+      std::thread other([&] {
+        try {
+          fold_buildings(split, nb, first, order, by_subject, other_partials);
+        } catch (...) {
+          other_error = std::current_exception();
+        }
+      });
+      try {
+        fold_buildings(0, split, first, order, by_subject, partials);
+      } catch (...) {
+        other.join();
+        throw;
+      }
+      other.join();
+      if (other_error) std::rethrow_exception(other_error);
+      partials.insert(partials.end(), other_partials.begin(), other_partials.end());
+    } else {
+      fold_buildings(0, nb, first, order, by_subject, partials);
     }
     for (const auto& [key, value] : off_grid)
       fold_single(key.sensor, key.ts, value, partials);

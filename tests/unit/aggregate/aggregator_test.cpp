@@ -733,3 +733,25 @@ TEST_CASE(
   CHECK(row->peak_demand == (2'000 + 400) * 4);
   CHECK(agg.superseded() == 2);
 }
+
+TEST_CASE("the fold on two threads gives the one-thread result", "[aggregate][property][threads]") {
+  // Enough tiles (8 buildings × 16 one-minute sensors × 7 days: about 2,500) for the second
+  // fold thread to start; sensor scope too, so both fold paths run on both threads.
+  portfolio p;
+  for (const char* zone :
+       {"America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe",
+        "America/Chicago", "Europe/Berlin", "Australia/Adelaide", "UTC"}) {
+    const building b = p.add_building(zone, money::parse("0.21"));
+    for (int s = 0; s < 16; ++s)
+      p.add_sensor(b, s % 5 == 0 ? sensor_type::gas : sensor_type::electricity, 60);
+  }
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-10-24T00:00:00Z"), at("2024-10-31T00:00:00Z"), 7);
+  aggregator one(p.buildings, p.sensors, {.sensor_scope = true, .building_scope = true});
+  aggregator two(p.buildings, p.sensors,
+                 {.sensor_scope = true, .building_scope = true, .threads = 2});
+  one.add(rows);
+  two.add(rows);
+  check_same(two.finish(), one.finish());
+  CHECK(two.bucket_count() == one.bucket_count());
+}
