@@ -355,7 +355,10 @@ class csv_reader {
   void flush() {
     if (chunk_.batch.empty() && chunk_.rejections.empty()) return;
     on_chunk_(std::move(chunk_));
-    chunk_ = parsed_readings{};
+    // Whatever the handler left here (a moved-from chunk, or storage it hands back for reuse, as
+    // summarize_files does: fresh pages per chunk cost more than parsing them) starts empty.
+    chunk_.batch.clear();
+    chunk_.rejections.clear();
     chunk_.batch.reserve(std::min<std::size_t>(opt_.chunk_rows, std::size_t{1} << 17));
   }
 

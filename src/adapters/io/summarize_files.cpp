@@ -15,6 +15,7 @@
 #include <thread>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace energy::io {
 namespace {
@@ -114,6 +115,21 @@ class chunk_queue {
     closed_ = true;
     not_empty_.notify_all();
   }
+  /// A consumed chunk's storage, for the reader to fill again (kept: at most `capacity`).
+  void give_back(parsed_readings&& spare) {
+    spare.batch.clear();
+    spare.rejections.clear();
+    const std::lock_guard lock(mutex_);
+    if (spares_.size() < capacity) spares_.push_back(std::move(spare));
+  }
+  /// Storage to parse the next chunk into: a consumed chunk's when there is one, else empty.
+  parsed_readings take_spare() {
+    const std::lock_guard lock(mutex_);
+    if (spares_.empty()) return {};
+    parsed_readings spare = std::move(spares_.back());
+    spares_.pop_back();
+    return spare;
+  }
   /// Either side failed: both stop as soon as they look.
   void stop() {
     const std::lock_guard lock(mutex_);
@@ -128,6 +144,7 @@ class chunk_queue {
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
   std::deque<work> items_;
+  std::vector<parsed_readings> spares_;
   bool closed_ = false;
   bool stopped_ = false;
 };
@@ -155,8 +172,10 @@ summarize_result summarize_files(std::span<const std::filesystem::path> files,
   std::thread consumer([&] {
     try {
       work w;
-      while (queue.pop(w))
+      while (queue.pop(w)) {
         s.consume(w.file, w.chunk);
+        queue.give_back(std::move(w.chunk));
+      }
     } catch (...) {
       consumer_error = std::current_exception();
       queue.stop();
@@ -166,8 +185,11 @@ summarize_result summarize_files(std::span<const std::filesystem::path> files,
   try {
     for (const auto& f : files) {
       const std::string name = f.string() == "-" ? "<stdin>" : f.string();
+      // The chunk goes to the queue; the reader gets a consumed chunk's storage back to fill.
       const auto hand_over = [&](parsed_readings&& chunk) {
-        if (!queue.push(work{name, std::move(chunk)})) throw consumer_stopped{};
+        work w{name, std::move(chunk)};
+        chunk = queue.take_spare();
+        if (!queue.push(std::move(w))) throw consumer_stopped{};
       };
       if (f.extension() == ".json")
         hand_over(read_json_batch_file(f));
