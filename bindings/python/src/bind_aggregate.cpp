@@ -13,6 +13,7 @@
 #include <limits>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 namespace energy::py {
 namespace {
@@ -179,8 +180,16 @@ void bind_aggregate(pyb::module_& m) {
           for (std::size_t from = begin; from < end; from += chunk_rows) {
             const std::size_t k = std::min(chunk_rows, end - from);
             col.positions(from, k, pos.data());
-            for (std::size_t j = 0; j < k; ++j)
-              secs[j] = ns_to_seconds(t[from + j], "ts", from + j);
+            for (std::size_t j = 0; j < k; ++j) {
+              // Inline whole-second check; anything else (NaT, a fraction) takes the call that
+              // names the element in its error.
+              const std::int64_t ns = t[from + j];
+              const std::int64_t whole = ns / 1'000'000'000;
+              secs[j] =
+                  whole * 1'000'000'000 == ns && ns != std::numeric_limits<std::int64_t>::min()
+                      ? whole
+                      : ns_to_seconds(ns, "ts", from + j);
+            }
             if (vu != nullptr) {
               for (std::size_t j = 0; j < k; ++j) {
                 const auto v = to_milli(vu[from + j]);
@@ -211,8 +220,10 @@ void bind_aggregate(pyb::module_& m) {
           // Contiguous row ranges, one aggregator each, merged in order: the result does not
           // depend on the split (aggregation is exact integer sums and maxima).
           std::vector<aggregate::aggregator> parts;
+          aggregate::aggregator_options part_options = options;
+          part_options.threads = static_cast<unsigned>(workers);  // the fold's threads too
           for (std::size_t w = 0; w < workers; ++w)
-            parts.emplace_back(buildings, sensors, options);
+            parts.emplace_back(buildings, sensors, part_options);
           std::vector<std::exception_ptr> errors(workers);
           std::vector<std::thread> pool;
           const auto range = [&](std::size_t w) { return n * w / workers; };
@@ -234,7 +245,7 @@ void bind_aggregate(pyb::module_& m) {
           for (const auto& e : errors)
             if (e) std::rethrow_exception(e);  // the first bad row's range
           for (std::size_t w = 1; w < workers; ++w)
-            parts[0].merge(parts[w]);
+            parts[0].merge(std::move(parts[w]));
           result = parts[0].finish();
         }
         pyb::dict out;

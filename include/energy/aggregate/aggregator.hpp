@@ -22,6 +22,10 @@ struct aggregator_options {
   /// Prices each hour bucket; nullptr means `flat_rate_cost` (the building's flat rate).
   /// Must outlive the aggregator.
   const cost_model* costs = nullptr;
+  /// Threads folding the grid in `hourly`/`finish`/`bucket_count` (buildings split between
+  /// them; the result does not depend on it): 1 = the calling thread only; more use one extra
+  /// thread for large grids (2 cores were the design target).
+  unsigned threads = 1;
 };
 
 /// Summaries of one aggregation, each vector ordered by (scope, subject_id, type, period.start).
@@ -55,16 +59,21 @@ struct aggregation_result {
  *   Days and months take the maximum of their hours.
  * - Cost: `cost_model::cost` per hour bucket, summed into days and months.
  *
- * How: `add` writes each row into a dense per-sensor grid of interval slots (a store and a bit,
- * no per-row hashing); `hourly`/`finish` fold the grid into the hour buckets through a table of
- * each zone's local hours. Memory is the grid, about 8.1 bytes per distinct (sensor, interval
- * slot) in 64-slot pages (less than the columns it came from: 20 bytes a row), plus the buckets;
- * rows re-sent for the same slots take no more. Rows whose ts is not a multiple of their
- * sensor's interval take about 60 bytes each. Rows may be added in any order and any chunking
- * with the same result.
+ * How: `add` writes each row into a dense grid of interval slots (a store and a bit, no per-row
+ * hashing). The grid is laid out in tiles of 64 slots × 8 sensors (a building's sensors of one
+ * interval, side by side in the order given), so rows that arrive one timestamp at a time for
+ * every sensor fill a tile's slot row in order and rows that arrive one series at a time walk a
+ * lane: either way the writes stream through memory. `hourly`/`finish` fold the grid into the
+ * hour buckets through a table of each zone's local hours, one bucket lookup per slot row.
+ * Memory is the grid, about 9 bytes per sensor and interval slot of each tile touched (less than
+ * the 20-byte columns it came from when a building's sensors report together; up to 8 times
+ * that for a lone sensor among 8 of its group), plus the buckets; rows re-sent for the same
+ * slots take no more. Rows whose ts is not a multiple of their sensor's interval take about 60
+ * bytes each. Rows may be added in any order and any chunking with the same result.
  *
  * Thread-safety: not thread-safe, const members included (they fold and cache); use one
- * aggregator per thread and `merge`.
+ * aggregator per thread and `merge`. With `aggregator_options::threads` > 1 the fold of a
+ * large grid starts one thread of its own and joins it before returning.
  *
  * **Example**:
  * ```cpp
@@ -113,6 +122,10 @@ class aggregator {
    * sensors (in the same order) with the same options.
    */
   void merge(const aggregator& other);
+  /// As `merge(const aggregator&)`, taking `other`'s grid where this one has none for the same
+  /// sensors and slots instead of copying it (the parallel path: parts of time-ordered rows hold
+  /// disjoint tiles). `other` is left empty (no readings) but usable.
+  void merge(aggregator&& other);
 
   /// Hour-bucket summaries so far (does not reset the aggregator).
   [[nodiscard]] std::vector<summary_row> hourly() const;

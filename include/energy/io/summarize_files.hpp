@@ -23,8 +23,10 @@ struct summarize_options {
   /// The same checks as an import (units, ranges, the future-timestamp clock: set `now` and
   /// `max_future_skew` to replay future-dated data).
   ingest::validation_options validation;
-  /// CSV files: column names, delimiter, chunk size; `sensor_id` for single-meter files.
-  csv_options csv;
+  /// CSV files: column names, delimiter, chunk size; `sensor_id` for single-meter files. Chunks
+  /// are smaller than an import's (16 Ki rows): the reading thread hands each to the aggregating
+  /// one while it is still in cache, and the per-chunk work memory is reused.
+  csv_options csv{.chunk_rows = std::size_t{1} << 14};
   /// Rejections kept with their detail (the rest are only counted): bounded memory on bad files.
   std::size_t max_rejections_kept = 1000;
 };
@@ -57,7 +59,9 @@ struct summarize_result {
  * (unit conversion, ranges, register/power differencing with the series state carried from chunk
  * to chunk and file to file) and aggregated with last write wins, in the order given: a later
  * row or file corrects an earlier one, so the result equals importing the files in that order
- * and aggregating the store. Memory: one chunk or batch, plus the aggregator (about 8 bytes per
+ * and aggregating the store. Two threads: the calling one reads and parses, a second one
+ * validates and aggregates, chunk by chunk in file order (the result does not depend on it).
+ * Memory: at most four chunks or batches in flight, plus the aggregator (about 9 bytes per
  * distinct reading, plus buckets).
  *
  * Format by extension: `.csv` or `.json` (a `{"readings": [...]}` batch); "-" is standard input

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -166,6 +167,81 @@ bool looks_naive(std::string_view ts) noexcept {
          (tail.front() == '.' && tail.find_first_of("Zz+-") == std::string_view::npos);
 }
 
+/**
+ * Lines of a stream, read in 1 MiB blocks and split with memchr: no per-line allocation, copy or
+ * clearing (reading line by line through std::istream::getline into a buffer sized for the
+ * longest allowed line cost more than everything else the reader does).
+ */
+class line_reader {
+ public:
+  line_reader(std::istream& in, std::size_t max_line_bytes)
+      : in_(in),
+        max_(max_line_bytes),
+        buf_(std::max<std::size_t>(std::size_t{1} << 20, 2 * (max_line_bytes + 2))) {}
+
+  /// The next line without its '\n' (a view into the buffer, valid until the next call). A line
+  /// longer than max_line_bytes sets `too_long` (its text is not kept: it is skipped to its end).
+  /// False at the end of input. @throws parse_error (via the caller's check of bad()) on a read
+  /// error.
+  bool next(std::string_view& line, bool& too_long) {
+    too_long = false;
+    while (true) {
+      const std::size_t avail = end_ - pos_;
+      const char* start = buf_.data() + pos_;
+      if (const void* nl = std::memchr(start, '\n', avail)) {
+        const auto len = static_cast<std::size_t>(static_cast<const char*>(nl) - start);
+        pos_ += len + 1;
+        if (skipping_ || len > max_) {
+          skipping_ = false;
+          too_long = true;
+          line = {};
+          return true;
+        }
+        line = {start, len};
+        return true;
+      }
+      if (eof_) {
+        if (avail == 0 && !skipping_) return false;
+        pos_ = end_;
+        if (skipping_ || avail > max_) {
+          skipping_ = false;
+          too_long = true;
+          line = {};
+          return true;
+        }
+        line = {start, avail};
+        return true;
+      }
+      if (avail > max_) {
+        skipping_ = true;  // keep nothing of it; look for its end
+        pos_ = end_ = 0;
+      } else if (pos_ > 0) {
+        std::memmove(buf_.data(), start, avail);
+        pos_ = 0;
+        end_ = avail;
+      }
+      fill();
+    }
+  }
+  [[nodiscard]] bool bad() const { return in_.bad(); }
+
+ private:
+  void fill() {
+    in_.read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
+    const auto got = static_cast<std::size_t>(in_.gcount());
+    end_ += got;
+    if (got == 0 || in_.eof() || in_.bad()) eof_ = true;
+  }
+
+  std::istream& in_;
+  std::size_t max_;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
+  bool eof_ = false;
+  bool skipping_ = false;
+};
+
 class csv_reader {
  public:
   csv_reader(std::string_view source, const csv_options& opt, const csv_chunk_handler& on_chunk)
@@ -175,9 +251,11 @@ class csv_reader {
   }
 
   void run(std::istream& in) {
-    std::string line;
+    line_reader lines(in, opt_.max_line_bytes);
+    std::string_view line;
     bool have_header = false;
-    for (bool too_long = false; next_line(in, line, too_long);) {
+    chunk_.batch.reserve(std::min<std::size_t>(opt_.chunk_rows, std::size_t{1} << 17));
+    for (bool too_long = false; lines.next(line, too_long);) {
       ++line_no_;
       if (too_long) {
         if (!have_header)
@@ -200,34 +278,13 @@ class csv_reader {
       if (chunk_.batch.size() >= opt_.chunk_rows || chunk_.rejections.size() >= opt_.chunk_rows)
         flush();
     }
-    if (in.bad()) throw parse_error(fmt::format("{}:{}: read error", source_, line_no_ + 1));
+    if (lines.bad()) throw parse_error(fmt::format("{}:{}: read error", source_, line_no_ + 1));
     if (!have_header)
       throw parse_error(fmt::format("{}:1: empty input: expected a header line", source_));
     flush();
   }
 
  private:
-  /// Reads the next line into `line` (without its end), keeping at most max_line_bytes + 1 bytes of
-  /// it: a longer line sets `too_long` and is skipped to its end. False at the end of input.
-  bool next_line(std::istream& in, std::string& line, bool& too_long) {
-    too_long = false;
-    line.resize(opt_.max_line_bytes + 1);
-    in.getline(line.data(), static_cast<std::streamsize>(line.size() + 1));
-    auto stored = static_cast<std::size_t>(in.gcount());
-    if (in.fail() && !in.eof() && !in.bad()) {  // the buffer filled before the line ended
-      in.clear();
-      in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
-      too_long = true;
-      return true;
-    }
-    if (stored == 0 && in.eof()) return false;
-    if (!in.eof()) --stored;  // the '\n' was extracted, not stored
-    line.resize(stored);
-    if (stored > opt_.max_line_bytes) too_long = true;
-    if (in.eof()) in.clear(in.rdstate() & ~std::ios::failbit);
-    return true;
-  }
-
   void reject(reason why, std::string detail) {
     chunk_.rejections.push_back(
         ingest::rejection{-1, line_no_, why, fmt::format("{}:{}: {}", source_, line_no_, detail)});
@@ -298,7 +355,11 @@ class csv_reader {
   void flush() {
     if (chunk_.batch.empty() && chunk_.rejections.empty()) return;
     on_chunk_(std::move(chunk_));
-    chunk_ = parsed_readings{};
+    // Whatever the handler left here (a moved-from chunk, or storage it hands back for reuse, as
+    // summarize_files does: fresh pages per chunk cost more than parsing them) starts empty.
+    chunk_.batch.clear();
+    chunk_.rejections.clear();
+    chunk_.batch.reserve(std::min<std::size_t>(opt_.chunk_rows, std::size_t{1} << 17));
   }
 
   std::string_view source_;

@@ -669,6 +669,35 @@ TEST_CASE("raw rows with re-sent and corrected duplicates aggregate like their l
     check_same(parts[0].finish(), expected);
     CHECK(parts[0].added() - parts[0].superseded() == reference.added());
   }
+  SECTION("in consecutive parts whose grids are moved into the first (merge of an rvalue)") {
+    std::vector<aggregator> parts;
+    const std::size_t k = 3;
+    for (std::size_t w = 0; w < k; ++w) {
+      std::vector<std::size_t> part;
+      for (std::size_t i = raw.size() * w / k; i < raw.size() * (w + 1) / k; ++i)
+        part.push_back(i);
+      parts.emplace_back(p.buildings, p.sensors);
+      parts.back().add(positions_of(p, test::subset(raw, part)), test::subset(raw, part).ts,
+                       test::subset(raw, part).value);
+    }
+    parts[0].merge(std::move(parts[1]));
+    parts[0].merge(std::move(parts[2]));
+    check_same(parts[0].finish(), expected);
+    CHECK(parts[0].added() - parts[0].superseded() == reference.added());
+    // A part whose grid was taken is empty but still usable.
+    CHECK(parts[1].added() == 0);
+    CHECK(parts[1].finish().hourly.empty());
+  }
+  SECTION("one sensor's series at a time (sensor-major order), batch order kept per sensor") {
+    std::vector<std::size_t> idx(raw.size());
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    const auto position = positions_of(p, raw);
+    std::stable_sort(idx.begin(), idx.end(),
+                     [&](std::size_t a, std::size_t b) { return position[a] < position[b]; });
+    aggregator agg(p.buildings, p.sensors);
+    agg.add(test::subset(raw, idx));
+    check_same(agg.finish(), expected);
+  }
   SECTION("hourly summaries read between adds do not change the result") {
     aggregator agg(p.buildings, p.sensors);
     const std::size_t half = raw.size() / 2;
@@ -703,4 +732,26 @@ TEST_CASE(
   CHECK(row->reading_count == 3);
   CHECK(row->peak_demand == (2'000 + 400) * 4);
   CHECK(agg.superseded() == 2);
+}
+
+TEST_CASE("the fold on two threads gives the one-thread result", "[aggregate][property][threads]") {
+  // Enough tiles (8 buildings × 16 one-minute sensors × 7 days: about 2,500) for the second
+  // fold thread to start; sensor scope too, so both fold paths run on both threads.
+  portfolio p;
+  for (const char* zone :
+       {"America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe",
+        "America/Chicago", "Europe/Berlin", "Australia/Adelaide", "UTC"}) {
+    const building b = p.add_building(zone, money::parse("0.21"));
+    for (int s = 0; s < 16; ++s)
+      p.add_sensor(b, s % 5 == 0 ? sensor_type::gas : sensor_type::electricity, 60);
+  }
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-10-24T00:00:00Z"), at("2024-10-31T00:00:00Z"), 7);
+  aggregator one(p.buildings, p.sensors, {.sensor_scope = true, .building_scope = true});
+  aggregator two(p.buildings, p.sensors,
+                 {.sensor_scope = true, .building_scope = true, .threads = 2});
+  one.add(rows);
+  two.add(rows);
+  check_same(two.finish(), one.finish());
+  CHECK(two.bucket_count() == one.bucket_count());
 }

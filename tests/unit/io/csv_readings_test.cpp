@@ -256,3 +256,31 @@ TEST_CASE("a quoted CSV field with text after its closing quote or no closing qu
   REQUIRE(p.rejections.empty());
   CHECK(p.batch.value == std::vector<double>{2.5});
 }
+
+TEST_CASE(
+    "lines that straddle the reader's 1 MiB blocks are read whole, the last one without a "
+    "line end too",
+    "[io][csv][limits]") {
+  // 40,000 CRLF rows (about 2.6 MB: lines cross block boundaries at arbitrary offsets), then a
+  // last good row without a line end; and the same with an over-long last line instead.
+  std::string csv = "sensor_id,timestamp,value\r\n";
+  for (int i = 0; i < 40'000; ++i)
+    csv += std::string(id_a) + ",2024-07-01T" + std::to_string(10 + i % 10) + ":" +
+           std::to_string(10 + i % 50) + ":00Z," + std::to_string(i) + ".5\r\n";
+  const std::string last = std::string(id_a) + ",2024-07-02T00:00:00Z,7";
+  const auto p = io::parse_csv_readings(csv + last, "blocks.csv");
+  CHECK(p.rejections.empty());
+  REQUIRE(p.batch.size() == 40'001);
+  for (std::size_t i = 0; i < 40'000; i += 997)
+    CHECK(p.batch.value[i] == static_cast<double>(i) + 0.5);
+  CHECK(p.batch.value.back() == 7.0);
+  CHECK(p.batch.source_row.back() == 40'002);
+
+  io::csv_options o;
+  o.max_line_bytes = 100;
+  const auto q = io::parse_csv_readings(csv + std::string(3'000'000, 'z'), "blocks.csv", o);
+  CHECK(q.batch.size() == 40'000);
+  REQUIRE(q.rejections.size() == 1);
+  CHECK(q.rejections[0].why == reason::line_too_long);
+  CHECK(q.rejections[0].source_row == 40'002);
+}
