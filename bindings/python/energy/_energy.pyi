@@ -211,14 +211,18 @@ class OperatingSchedule:
     unoccupied_level: float
     occupied_level: float
     detected: bool
+    status: str
+    reason: str
     occupied_hours_per_week: int
     def occupied(self, hour_of_week: int) -> bool: ...
 
 def detect_schedule(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str,
-                    interval_seconds: Optional[int] = None) -> OperatingSchedule: ...
+                    interval_seconds: Optional[int] = None, min_peak_to_base: float = 1.6,
+                    min_consistent_weeks: float = 0.75) -> OperatingSchedule: ...
 def detect_after_hours(building_id: Id, ts: Times, value_milli: npt.ArrayLike, schedule: OperatingSchedule, *,
                        zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
-                       z_threshold: float = 4.0, min_ratio: float = 1.5) -> Anomalies: ...
+                       z_threshold: float = 4.0, min_ratio: float = 1.5,
+                       min_duration_seconds: int = 3600) -> Anomalies: ...
 def detect_register_resets(building_id: Id, ts: Times, register_values: Floats, *, sensor_id: Optional[Id] = None,
                            register_max: Optional[float] = None) -> Anomalies: ...
 

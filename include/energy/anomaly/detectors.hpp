@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <energy/anomaly/anomaly.hpp>
@@ -135,17 +137,29 @@ struct day_schedule {
   friend bool operator==(const day_schedule&, const day_schedule&) = default;
 };
 
+/// Why a schedule was or was not found (operating_schedule::status).
+enum class schedule_status : std::uint8_t {
+  detected,            ///< occupied hours found and confirmed week by week
+  too_little_data,     ///< fewer than half of the 168 hours of the week observed (or no rows)
+  no_contrast,         ///< the busiest hours are not clearly above the quietest (24/7 or flat)
+  inconsistent_weeks,  ///< the contrast shows in too few weeks (e.g. a home that peaks in summer)
+};
+[[nodiscard]] std::string_view to_string(schedule_status s) noexcept;
+
 /**
  * A building's weekly operating schedule as detected from its load. `days[0]` is Monday.
  * Levels are typical milli-units per interval (median of the hour-of-week profile's lower and
  * upper parts). `detected` is false when the load shows no occupied/unoccupied contrast (a 24/7
- * building or a flat residential profile): then every hour is treated as occupied.
+ * building or a flat residential profile): then every hour is treated as occupied, and
+ * `status`/`reason` say why (the reason is one sentence with the numbers that decided it).
  */
 struct operating_schedule {
   std::array<day_schedule, 7> days{};
   double unoccupied_level = 0.0;
   double occupied_level = 0.0;
   bool detected = false;
+  schedule_status status = schedule_status::too_little_data;
+  std::string reason;
 
   /// True when local hour-of-week `how` (0 = Monday 00:00) is inside the occupied hours.
   [[nodiscard]] bool occupied(std::uint8_t how) const noexcept;
@@ -188,11 +202,27 @@ struct after_hours_options {
  * Consumption in the schedule's unoccupied hours far above the unoccupied baseline: runs become
  * `after_hours_waste` anomalies (`expected` = baseline total, `actual` = run total). The
  * explanation says whether it fell on a weekend or a weekday night. Nothing when the schedule was
- * not detected.
+ * not detected: use check_after_hours() to be told so.
  */
 [[nodiscard]] std::vector<anomaly> detect_after_hours(const meter_series& series,
                                                       const date::time_zone* zone,
                                                       const operating_schedule& schedule,
                                                       const after_hours_options& options = {});
+
+/// The after-hours check as a whole: the schedule it judged against and what it found.
+struct after_hours_result {
+  /// The schedule detected from the series. When `schedule.detected` is false nothing was
+  /// judged: `schedule.status` and `schedule.reason` say why (an empty `anomalies` then does not
+  /// mean "no waste").
+  operating_schedule schedule;
+  std::vector<anomaly> anomalies;
+  [[nodiscard]] bool judged() const noexcept { return schedule.detected; }
+};
+
+/// Detects the schedule from `series`, then its after-hours waste; says when it could not judge.
+[[nodiscard]] after_hours_result check_after_hours(const meter_series& series,
+                                                   const date::time_zone* zone,
+                                                   const schedule_options& schedule = {},
+                                                   const after_hours_options& options = {});
 
 }  // namespace energy::anomaly

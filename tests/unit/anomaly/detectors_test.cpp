@@ -197,6 +197,25 @@ TEST_CASE("a stuck meter is a flatline; a varying meter is not", "[anomaly][qual
   CHECK(f.range == time_range{from_epoch(s.ts[500]), from_epoch(s.ts[547] + 900)});
 }
 
+TEST_CASE("a short stuck run does not hide under a limit it raises itself", "[anomaly][quality]") {
+  // Three days of hourly data: the 10-hour stuck run is the longest run of the series, so with it
+  // in the statistics the automatic limit was 3 x 10 hours and the run was never reported.
+  auto s = office(jan1, 3, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
+  CHECK(count_kind(detect_data_quality(s.view()), anomaly_kind::flatline) == 0);
+  for (std::size_t i = 30; i < 40; ++i)
+    s.value[i] = s.value[30];
+  const auto a = detect_data_quality(s.view());
+  REQUIRE(count_kind(a, anomaly_kind::flatline) == 1);
+  const auto f = *std::find_if(a.begin(), a.end(),
+                               [](const auto& x) { return x.kind == anomaly_kind::flatline; });
+  CHECK(f.range == time_range{from_epoch(s.ts[30]), from_epoch(s.ts[39] + 3600)});
+  // Five hours stay below the 6-hour floor.
+  auto t = office(jan1, 3, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
+  for (std::size_t i = 30; i < 35; ++i)
+    t.value[i] = t.value[30];
+  CHECK(count_kind(detect_data_quality(t.view()), anomaly_kind::flatline) == 0);
+}
+
 TEST_CASE("an isolated spike is found; the normal daily ramp is not a spike",
           "[anomaly][quality]") {
   auto s = office(jan1, 28, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 9);
@@ -243,6 +262,43 @@ TEST_CASE("the operating schedule is detected from the load itself", "[anomaly][
   const auto none = detect_schedule(flat.view(), ny());
   CHECK_FALSE(none.detected);
   CHECK(detect_after_hours(flat.view(), ny(), none).empty());
+}
+
+TEST_CASE("a building without a detectable schedule is told so, with the reason",
+          "[anomaly][schedule]") {
+  const auto s = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 7, 19, 0.1, 4);
+  const auto ok = check_after_hours(s.view(), ny());
+  CHECK(ok.judged());
+  CHECK(ok.schedule.status == schedule_status::detected);
+  CHECK(ok.schedule.reason == "occupied 60 hours a week");
+
+  const auto flat = office(jan1, 8 * 7, 900, ny(), 50.0, 50.0, 7, 19, 0.1, 4);
+  const auto r = check_after_hours(flat.view(), ny());
+  CHECK_FALSE(r.judged());
+  CHECK(r.anomalies.empty());
+  CHECK(r.schedule.status == schedule_status::no_contrast);
+  CHECK_THAT(r.schedule.reason, Catch::Contains("not judged") && Catch::Contains("24/7"));
+  CHECK(to_string(r.schedule.status) == "no_contrast");
+  // Through the plug-in interface too.
+  const after_hours_detector d;
+  CHECK(d.check(detection_input{flat.view(), ny()}).schedule.status ==
+        schedule_status::no_contrast);
+
+  // A schedule in 5 of 8 weeks (then flat) shows in the median profile but is not steady.
+  const auto part = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 7, 19, 0.1, 4,
+                           [&](epoch_seconds t, int, int, double kwh) {
+                             return t >= jan1 + 5 * 7 * 86400 ? 30.0 : kwh;
+                           });
+  const auto p = detect_schedule(part.view(), ny());
+  CHECK_FALSE(p.detected);
+  CHECK(p.status == schedule_status::inconsistent_weeks);
+  CHECK_THAT(p.reason, Catch::Contains("only 5 of 8 weeks"));
+
+  // Two days of data cover too few hours of the week.
+  const auto little = office(jan1, 2, 900, ny());
+  const auto l = detect_schedule(little.view(), ny());
+  CHECK(l.status == schedule_status::too_little_data);
+  CHECK_THAT(l.reason, Catch::Contains("48 of the 168 hours"));
 }
 
 TEST_CASE("weekend operation against the detected schedule is after-hours waste",
