@@ -199,8 +199,8 @@ def detect_data_quality(building_id: Id, ts: Times, value_milli: npt.ArrayLike, 
                         spike_level_z: float = ...) -> Anomalies: ...
 def detect_baseline_deviation(building_id: Id, ts: Times, value_milli: npt.ArrayLike, expected_milli: Floats, *,
                               zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
-                              unit: str = "kWh", z_threshold: float = 2.0, smoothing_seconds: int = 43200,
-                              min_duration_seconds: int = 10800,
+                              unit: str = "kWh", z_threshold: float = 2.0, smoothing_seconds: int = 86400,
+                              min_duration_seconds: int = 43200,
                               min_relative_deviation: float = 0.15) -> Anomalies: ...
 def detect_threshold(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, threshold_milli: int,
                      window: str = "hour", zone: str, interval_seconds: Optional[int] = None,
@@ -218,10 +218,11 @@ class OperatingSchedule:
 
 def detect_schedule(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str,
                     interval_seconds: Optional[int] = None, min_peak_to_base: float = 1.6,
-                    min_consistent_weeks: float = 0.75) -> OperatingSchedule: ...
+                    min_consistent_weeks: float = 0.75,
+                    max_unoccupied_variation: float = 0.35) -> OperatingSchedule: ...
 def detect_after_hours(building_id: Id, ts: Times, value_milli: npt.ArrayLike, schedule: OperatingSchedule, *,
                        zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
-                       z_threshold: float = 4.0, min_ratio: float = 1.5,
+                       z_threshold: float = 4.0, min_ratio: float = 2.0,
                        min_duration_seconds: int = 3600) -> Anomalies: ...
 def detect_register_resets(building_id: Id, ts: Times, register_values: Floats, *, sensor_id: Optional[Id] = None,
                            register_max: Optional[float] = None) -> Anomalies: ...

@@ -236,7 +236,8 @@ void bind_anomaly(pyb::module_& m) {
       .def_property_readonly(
           "status",
           [](const an::operating_schedule& x) { return std::string(an::to_string(x.status)); },
-          "'detected', 'too_little_data', 'no_contrast' or 'inconsistent_weeks'.")
+          "'detected', 'too_little_data', 'no_contrast', 'inconsistent_weeks' or "
+          "'irregular_unoccupied'.")
       .def_readonly("reason", &an::operating_schedule::reason,
                     "One sentence with the numbers that decided the status.")
       .def("occupied", &an::operating_schedule::occupied, pyb::arg("hour_of_week"))
@@ -247,13 +248,14 @@ void bind_anomaly(pyb::module_& m) {
       "detect_schedule",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
          const std::string& zone, const pyb::handle& interval_seconds, double min_peak_to_base,
-         double min_consistent_weeks) {
+         double min_consistent_weeks, double max_unoccupied_variation) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, pyb::none(),
                                  pyb::none(), "kWh");
         const auto* z = find_zone(zone);
         an::schedule_options o;
         o.min_peak_to_base = min_peak_to_base;
         o.min_consistent_weeks = min_consistent_weeks;
+        o.max_unoccupied_variation = max_unoccupied_variation;
         pyb::gil_scoped_release release;
         return an::detect_schedule(s.view(), z, o);
       },
@@ -261,6 +263,7 @@ void bind_anomaly(pyb::module_& m) {
       pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
       pyb::arg("min_peak_to_base") = sched_defaults.min_peak_to_base,
       pyb::arg("min_consistent_weeks") = sched_defaults.min_consistent_weeks,
+      pyb::arg("max_unoccupied_variation") = sched_defaults.max_unoccupied_variation,
       "The building's weekly operating schedule as detected from its load; when none is found, "
       "status and reason say why.");
 

@@ -50,11 +50,13 @@ struct deviation_options {
   /// 1.4826·MAD and the robust sigma of all residuals within ±2 weeks (so a season of larger
   /// residuals, e.g. summer cooling against a weather-free baseline, does not flag as a whole).
   /// Averaging over the window separates a sustained shift from interval-to-interval noise.
+  /// Defaults (24 h window, 12 h minimum) chosen on the tuning half of the evaluation in
+  /// docs/anomaly.md: a 12-hour window flagged natural evening-to-evening swings of homes.
   double z_threshold = 2.0;
-  std::int64_t smoothing_seconds = 12 * 3600;
+  std::int64_t smoothing_seconds = 24 * 3600;
   /// A run of same-sign flagged intervals must last at least this long to become an anomaly
   /// (stops flapping on single noisy intervals; spikes are the data-quality detector's job).
-  std::int64_t min_duration_seconds = 3 * 3600;
+  std::int64_t min_duration_seconds = 12 * 3600;
   /// Flagged runs of the same sign separated by at most this much unflagged time merge.
   std::int64_t merge_gap_seconds = 3600;
   /// Floor of the scale, as a fraction of the median |expected| of the slot: a slot whose
@@ -90,7 +92,9 @@ struct data_quality_options {
   /// median level (so a quiet meter's tiny steps are not spikes), and whose level is more than
   /// spike_level_z robust standard deviations from the median of its local hour of the week
   /// (so the evening kettle of a home, large but usual at that hour, is not a spike).
-  double spike_z = 10.0;
+  /// spike_z = 30 was chosen on the tuning half of the evaluation (docs/anomaly.md): at 10, homes
+  /// showed 10-20 natural appliance peaks a year.
+  double spike_z = 30.0;
   double spike_min_relative = 1.0;
   double spike_level_z = 12.0;
   /// Zone for the hour-of-week slots of the spike level test; null = UTC hours.
@@ -139,10 +143,11 @@ struct day_schedule {
 
 /// Why a schedule was or was not found (operating_schedule::status).
 enum class schedule_status : std::uint8_t {
-  detected,            ///< occupied hours found and confirmed week by week
-  too_little_data,     ///< fewer than half of the 168 hours of the week observed (or no rows)
-  no_contrast,         ///< the busiest hours are not clearly above the quietest (24/7 or flat)
-  inconsistent_weeks,  ///< the contrast shows in too few weeks (e.g. a home that peaks in summer)
+  detected,              ///< occupied hours found and confirmed week by week
+  too_little_data,       ///< fewer than half of the 168 hours of the week observed (or no rows)
+  no_contrast,           ///< the busiest hours are not clearly above the quietest (24/7 or flat)
+  inconsistent_weeks,    ///< the contrast shows in too few weeks (e.g. a home that peaks in summer)
+  irregular_unoccupied,  ///< the unoccupied hours vary too much to tell waste from normal use
 };
 [[nodiscard]] std::string_view to_string(schedule_status s) noexcept;
 
@@ -175,6 +180,10 @@ struct schedule_options {
   /// At least this share of the weeks must show occupied hours (median) above √min_peak_to_base ×
   /// their unoccupied hours (median): a home that only peaks in the cooling season has no schedule.
   double min_consistent_weeks = 0.75;
+  /// The unoccupied hours must be steady enough to judge waste against: the median over the
+  /// unoccupied hours of the week of their robust variation (1.4826·MAD / median) must not exceed
+  /// this. A home's daytime (cooking, laundry) varies 0.3-1; an office night a few per cent.
+  double max_unoccupied_variation = 0.35;
 };
 
 /**
@@ -188,12 +197,13 @@ struct schedule_options {
                                                  const schedule_options& options = {});
 
 struct after_hours_options {
-  /// Flag an unoccupied interval when value > baseline + z·scale and value > min_ratio·baseline,
+  /// Flag an unoccupied interval when value > baseline + z·scale and value > min_ratio·baseline
+  /// (min_ratio 2 chosen on the tuning half of the evaluation in docs/anomaly.md),
   /// where baseline and scale are the median and 1.4826·MAD (at least 10 % of the baseline) of
   /// the unoccupied values of the same local hour of the week within ±baseline_weeks weeks.
   double z_threshold = 4.0;
   std::int32_t baseline_weeks = 4;
-  double min_ratio = 1.5;
+  double min_ratio = 2.0;
   std::int64_t min_duration_seconds = 3600;
   std::int64_t merge_gap_seconds = 3600;
 };

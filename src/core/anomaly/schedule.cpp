@@ -21,6 +21,8 @@ std::string_view to_string(schedule_status s) noexcept {
       return "no_contrast";
     case schedule_status::inconsistent_weeks:
       return "inconsistent_weeks";
+    case schedule_status::irregular_unoccupied:
+      return "irregular_unoccupied";
   }
   return "unknown";
 }
@@ -120,11 +122,14 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
     }
     if (weeks == 0 || static_cast<double>(consistent) <
                           options.min_consistent_weeks * static_cast<double>(weeks)) {
+      const auto hours = out.occupied_hours_per_week();
       out = operating_schedule{};
       if (weeks == 0) {
-        out.reason =
-            "no week has 8 or more readings in both its occupied and unoccupied hours: no "
-            "schedule detected, after-hours use is not judged";
+        if (hours >= 150) out.status = schedule_status::no_contrast;
+        out.reason = fmt::format(
+            "no week has 8 or more readings in both its occupied and unoccupied hours (occupied "
+            "{} hours a week): no schedule detected, after-hours use is not judged",
+            hours);
         return out;
       }
       out.status = schedule_status::inconsistent_weeks;
@@ -138,6 +143,28 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
   for (std::size_t s = 0; s < 168; ++s) {
     if (std::isnan(profile[s])) continue;
     (out.occupied(static_cast<std::uint8_t>(s)) ? occ : unocc).push_back(profile[s]);
+  }
+  // After-hours waste is judged against the unoccupied hours: they must be steady. Variation of
+  // each unoccupied hour of the week = 1.4826·MAD / median of its readings; take the median.
+  {
+    std::vector<double> variation;
+    for (std::size_t s = 0; s < 168; ++s) {
+      if (std::isnan(profile[s]) || out.occupied(static_cast<std::uint8_t>(s))) continue;
+      auto g = groups.slot(s);
+      const double c = detail::median_inplace(g);
+      if (c <= 0.0) continue;
+      variation.push_back(detail::mad_to_sigma * detail::mad_inplace(g, c) / c);
+    }
+    const double typical = detail::median_inplace(variation);
+    if (!variation.empty() && typical > options.max_unoccupied_variation) {
+      out = operating_schedule{};
+      out.status = schedule_status::irregular_unoccupied;
+      out.reason = fmt::format(
+          "the unoccupied hours vary too much to tell waste from normal use (typical variation "
+          "{:.2f} > {:.2f}, as in a home): after-hours use is not judged",
+          typical, options.max_unoccupied_variation);
+      return out;
+    }
   }
   out.occupied_level = detail::median_inplace(occ);
   out.unoccupied_level = detail::median_inplace(unocc);

@@ -294,6 +294,17 @@ TEST_CASE("a building without a detectable schedule is told so, with the reason"
   CHECK(p.status == schedule_status::inconsistent_weeks);
   CHECK_THAT(p.reason, Catch::Contains("only 5 of 8 weeks"));
 
+  // A clear, steady schedule whose unoccupied hours swing ±60 % (a home's daytime): waste cannot
+  // be told from normal use.
+  const auto noisy = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 7, 19, 0.6, 4);
+  const auto q = detect_schedule(noisy.view(), ny());
+  CHECK_FALSE(q.detected);
+  CHECK(q.status == schedule_status::irregular_unoccupied);
+  CHECK_THAT(q.reason, Catch::Contains("vary too much"));
+  schedule_options lenient;
+  lenient.max_unoccupied_variation = 1.0;
+  CHECK(detect_schedule(noisy.view(), ny(), lenient).detected);
+
   // Two days of data cover too few hours of the week.
   const auto little = office(jan1, 2, 900, ny());
   const auto l = detect_schedule(little.view(), ny());
