@@ -299,7 +299,8 @@ def detect(detector: str, s: Series, ts: np.ndarray, wh: np.ndarray, options: di
         return energy.detect_baseline_deviation(BUILDING, ns(ts), wh,
                                                 expected_series(s, ts, wh, keep), **common, **o)
     if detector == "after_hours":
-        sched = energy.detect_schedule(BUILDING, ns(ts), wh, **common)
+        sched = energy.detect_schedule(BUILDING, ns(ts), wh, **common,
+                                       **options.get("schedule", {}))
         out = energy.detect_after_hours(BUILDING, ns(ts), wh, sched, **common, **o)
         return out
     raise ValueError(detector)
@@ -379,7 +380,7 @@ def evaluate(s: Series, trials: int, options: dict, seed: int) -> dict[str, Scor
     years = len(s.ts) * s.interval / YEAR
     natural = natural_gaps(s)
     schedule = energy.detect_schedule(BUILDING, ns(s.ts), s.wh, zone=s.zone,
-                                      interval_seconds=s.interval)
+                                      interval_seconds=s.interval, **options.get("schedule", {}))
     out: dict[str, Score] = {}
     for kind, (det, akind) in KINDS.items():
         if kind == "schedule drift" and not s.scheduled:
@@ -427,7 +428,8 @@ def main() -> int:
     ap.add_argument("--trials", type=int, default=8)
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--options", default="{}",
-                    help='detector keyword options, e.g. {"baseline_deviation": {"z_threshold": 3}}')
+                    help='keyword options per detector (data_quality, baseline_deviation, '
+                         'after_hours, schedule), e.g. {"baseline_deviation": {"z_threshold": 3}}')
     ap.add_argument("--check", action="store_true",
                     help="exit 1 when an evaluation-half target is missed")
     ap.add_argument("--min-f1", default="level shift=0.9,schedule drift=0.9",
