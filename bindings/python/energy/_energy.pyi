@@ -200,7 +200,7 @@ def detect_data_quality(building_id: Id, ts: Times, value_milli: npt.ArrayLike, 
 def detect_baseline_deviation(building_id: Id, ts: Times, value_milli: npt.ArrayLike, expected_milli: Floats, *,
                               zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
                               unit: str = "kWh", z_threshold: float = 2.0, smoothing_seconds: int = 86400,
-                              min_duration_seconds: int = 43200,
+                              min_duration_seconds: int = 129600,
                               min_relative_deviation: float = 0.15) -> Anomalies: ...
 def detect_threshold(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, threshold_milli: int,
                      window: str = "hour", zone: str, interval_seconds: Optional[int] = None,

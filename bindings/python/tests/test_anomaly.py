@@ -99,7 +99,7 @@ def test_a_baseline_deviation_is_found_and_a_perfect_baseline_stays_quiet():
     expected = v.astype("float64")
     assert energy.detect_baseline_deviation(BUILDING, ts, v, expected, zone=NY, interval_seconds=3600)["kind"] == []
     bad = v.copy()
-    bad[24 * 14 + 8: 24 * 14 + 20] += 20000
+    bad[24 * 14 + 8: 24 * 16 + 8] += 20000  # two days: the default minimum is 36 hours
     found = energy.detect_baseline_deviation(BUILDING, ts, bad, expected, zone=NY, interval_seconds=3600)
     assert found["kind"] == ["baseline_deviation"]
     with pytest.raises(ValueError):

@@ -135,16 +135,26 @@ TEST_CASE("one bad week does not poison the scale of the deviation detector",
   auto s = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
   const auto ref = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.0);
   const std::vector<double> expected(ref.value.begin(), ref.value.end());
-  // Week 2 triples (a wild week); week 6 Wednesday runs 50 % high for a day.
+  // Week 2 triples (a wild week); week 6 Wednesday and Thursday run 50 % high.
   const epoch_seconds wild = jan1 + 7 * 86400, modest = jan1 + (5 * 7 + 2) * 86400;
   for (std::size_t i = 0; i < s.ts.size(); ++i) {
     if (s.ts[i] >= wild && s.ts[i] < wild + 7 * 86400) s.value[i] *= 3;
-    if (s.ts[i] >= modest && s.ts[i] < modest + 86400) s.value[i] = s.value[i] * 3 / 2;
+    if (s.ts[i] >= modest && s.ts[i] < modest + 2 * 86400) s.value[i] = s.value[i] * 3 / 2;
   }
   const auto a = detect_baseline_deviation(s.view(), expected, ny());
   CHECK(std::any_of(a.begin(), a.end(),
                     [&](const auto& x) { return covers(x, wild + 3 * 86400 + 12 * 3600); }));
   CHECK(std::any_of(a.begin(), a.end(),
+                    [&](const auto& x) { return covers(x, modest + 24 * 3600); }));
+  // One such day alone is shorter than the default 36 hours; with 12 hours it is reported.
+  auto day = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
+  for (std::size_t i = 0; i < day.ts.size(); ++i)
+    if (day.ts[i] >= modest && day.ts[i] < modest + 86400) day.value[i] = day.value[i] * 3 / 2;
+  CHECK(detect_baseline_deviation(day.view(), expected, ny()).empty());
+  deviation_options short_runs;
+  short_runs.min_duration_seconds = 12 * 3600;
+  const auto d = detect_baseline_deviation(day.view(), expected, ny(), short_runs);
+  CHECK(std::any_of(d.begin(), d.end(),
                     [&](const auto& x) { return covers(x, modest + 12 * 3600); }));
 }
 
