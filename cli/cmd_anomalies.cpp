@@ -50,10 +50,7 @@ int cmd_anomalies(const args& a, storage::store& db) {
     m.ts = load.start;
     m.value = load.energy;
     const auto schedule = anomaly::detect_schedule(m, bc.zone);
-    if (!schedule.detected)
-      fmt::print(stderr,
-                 "note: no operating schedule in the load (24/7 or flat): after-hours "
-                 "waste not judged\n");
+    if (!schedule.detected) fmt::print(stderr, "note: {}\n", schedule.reason);
     for (auto& x : anomaly::detect_after_hours(m, bc.zone, schedule))
       found.push_back(std::move(x));
   }

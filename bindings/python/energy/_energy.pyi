@@ -247,8 +247,8 @@ def detect_data_quality(building_id: Id, ts: Times, value_milli: npt.ArrayLike, 
                         spike_level_z: float = ...) -> Anomalies: ...
 def detect_baseline_deviation(building_id: Id, ts: Times, value_milli: npt.ArrayLike, expected_milli: Floats, *,
                               zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
-                              unit: str = "kWh", z_threshold: float = 2.0, smoothing_seconds: int = 43200,
-                              min_duration_seconds: int = 10800,
+                              unit: str = "kWh", z_threshold: float = 2.0, smoothing_seconds: int = 86400,
+                              min_duration_seconds: int = 129600,
                               min_relative_deviation: float = 0.15) -> Anomalies: ...
 def detect_threshold(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, threshold_milli: int,
                      window: str = "hour", zone: str, interval_seconds: Optional[int] = None,
@@ -259,14 +259,19 @@ class OperatingSchedule:
     unoccupied_level: float
     occupied_level: float
     detected: bool
+    status: str
+    reason: str
     occupied_hours_per_week: int
     def occupied(self, hour_of_week: int) -> bool: ...
 
 def detect_schedule(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str,
-                    interval_seconds: Optional[int] = None) -> OperatingSchedule: ...
+                    interval_seconds: Optional[int] = None, min_peak_to_base: float = 1.6,
+                    min_consistent_weeks: float = 0.75,
+                    max_unoccupied_variation: float = 0.35) -> OperatingSchedule: ...
 def detect_after_hours(building_id: Id, ts: Times, value_milli: npt.ArrayLike, schedule: OperatingSchedule, *,
                        zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
-                       z_threshold: float = 4.0, min_ratio: float = 1.5) -> Anomalies: ...
+                       z_threshold: float = 4.0, min_ratio: float = 2.0,
+                       min_duration_seconds: int = 3600) -> Anomalies: ...
 def detect_register_resets(building_id: Id, ts: Times, register_values: Floats, *, sensor_id: Optional[Id] = None,
                            register_max: Optional[float] = None) -> Anomalies: ...
 

@@ -103,6 +103,7 @@ void bind_anomaly(pyb::module_& m) {
   const an::data_quality_options dq_defaults;
   const an::deviation_options dev_defaults;
   const an::after_hours_options ah_defaults;
+  const an::schedule_options sched_defaults;
   const char* series_doc =
       " The series: building_id, ts (datetime64[ns] UTC, strictly increasing), value_milli (int64 "
       "thousandths "
@@ -232,6 +233,13 @@ void bind_anomaly(pyb::module_& m) {
       .def_readonly("unoccupied_level", &an::operating_schedule::unoccupied_level)
       .def_readonly("occupied_level", &an::operating_schedule::occupied_level)
       .def_readonly("detected", &an::operating_schedule::detected)
+      .def_property_readonly(
+          "status",
+          [](const an::operating_schedule& x) { return std::string(an::to_string(x.status)); },
+          "'detected', 'too_little_data', 'no_contrast', 'inconsistent_weeks' or "
+          "'irregular_unoccupied'.")
+      .def_readonly("reason", &an::operating_schedule::reason,
+                    "One sentence with the numbers that decided the status.")
       .def("occupied", &an::operating_schedule::occupied, pyb::arg("hour_of_week"))
       .def_property_readonly("occupied_hours_per_week",
                              &an::operating_schedule::occupied_hours_per_week);
@@ -239,42 +247,58 @@ void bind_anomaly(pyb::module_& m) {
   m.def(
       "detect_schedule",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
-         const std::string& zone, const pyb::handle& interval_seconds) {
+         const std::string& zone, const pyb::handle& interval_seconds, double min_peak_to_base,
+         double min_consistent_weeks, double max_unoccupied_variation) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, pyb::none(),
                                  pyb::none(), "kWh");
         const auto* z = find_zone(zone);
+        an::schedule_options o;
+        o.min_peak_to_base = min_peak_to_base;
+        o.min_consistent_weeks = min_consistent_weeks;
+        o.max_unoccupied_variation = max_unoccupied_variation;
         pyb::gil_scoped_release release;
-        return an::detect_schedule(s.view(), z);
+        return an::detect_schedule(s.view(), z, o);
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
       pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
-      "The building's weekly operating schedule as detected from its load.");
+      pyb::arg("min_peak_to_base") = sched_defaults.min_peak_to_base,
+      pyb::arg("min_consistent_weeks") = sched_defaults.min_consistent_weeks,
+      pyb::arg("max_unoccupied_variation") = sched_defaults.max_unoccupied_variation,
+      "The building's weekly operating schedule as detected from its load; when none is found, "
+      "status and reason say why.");
 
   m.def(
       "detect_after_hours",
       [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
          const an::operating_schedule& schedule, const std::string& zone,
          const pyb::handle& interval_seconds, const pyb::handle& sensor_id, double z_threshold,
-         double min_ratio) {
+         double min_ratio, std::int64_t min_duration_seconds) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id,
                                  pyb::none(), "kWh");
         const auto* z = find_zone(zone);
         an::after_hours_options o;
         o.z_threshold = z_threshold;
         o.min_ratio = min_ratio;
+        o.min_duration_seconds = min_duration_seconds;
         std::vector<an::anomaly> found;
         {
           pyb::gil_scoped_release release;
           found = an::detect_after_hours(s.view(), z, schedule, o);
         }
-        return anomaly_columns(found);
+        auto out = anomaly_columns(found);
+        out["schedule_status"] = std::string(an::to_string(schedule.status));
+        out["schedule_reason"] = schedule.reason;
+        return out;
       },
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("schedule"),
       pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
       pyb::arg("sensor_id") = pyb::none(), pyb::arg("z_threshold") = ah_defaults.z_threshold,
       pyb::arg("min_ratio") = ah_defaults.min_ratio,
+      pyb::arg("min_duration_seconds") = ah_defaults.min_duration_seconds,
       (std::string(
-           "Consumption in the schedule's unoccupied hours far above the unoccupied baseline.") +
+           "Consumption in the schedule's unoccupied hours far above the unoccupied baseline. "
+           "Nothing is judged when the schedule was not detected: the extra keys "
+           "schedule_status and schedule_reason say so (and why).") +
        series_doc)
           .c_str());
 

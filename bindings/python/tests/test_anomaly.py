@@ -77,6 +77,21 @@ def test_a_weekend_running_like_a_weekday_is_after_hours_waste_against_the_detec
     assert "after_hours_waste" in found["kind"]
 
 
+def test_a_load_without_a_schedule_says_so_instead_of_reporting_nothing_silently():
+    days = 28
+    ts = ((JAN1 + np.arange(days * 24, dtype="int64") * 3600) * 10**9).astype("datetime64[ns]")
+    flat = np.full(days * 24, 20000, dtype="int64")
+    sched = energy.detect_schedule(BUILDING, ts, flat, zone=NY, interval_seconds=3600)
+    assert not sched.detected and sched.status == "no_contrast"
+    assert "not judged" in sched.reason
+    found = energy.detect_after_hours(BUILDING, ts, flat, sched, zone=NY, interval_seconds=3600)
+    assert found["kind"] == []
+    assert found["schedule_status"] == "no_contrast" and found["schedule_reason"] == sched.reason
+    assert energy.anomalies_frame(found).empty  # the extra keys do not disturb the frame
+    few = energy.detect_schedule(BUILDING, ts[:30], flat[:30], zone=NY, interval_seconds=3600)
+    assert few.status == "too_little_data" and "30 of the 168 hours" in few.reason
+
+
 def test_a_baseline_deviation_is_found_and_a_perfect_baseline_stays_quiet():
     ts, v = _series(28, 3600, 10000)
     local = pd.DatetimeIndex(ts).tz_localize("UTC").tz_convert(NY)
@@ -84,7 +99,7 @@ def test_a_baseline_deviation_is_found_and_a_perfect_baseline_stays_quiet():
     expected = v.astype("float64")
     assert energy.detect_baseline_deviation(BUILDING, ts, v, expected, zone=NY, interval_seconds=3600)["kind"] == []
     bad = v.copy()
-    bad[24 * 14 + 8: 24 * 14 + 20] += 20000
+    bad[24 * 14 + 8: 24 * 16 + 8] += 20000  # two days: the default minimum is 36 hours
     found = energy.detect_baseline_deviation(BUILDING, ts, bad, expected, zone=NY, interval_seconds=3600)
     assert found["kind"] == ["baseline_deviation"]
     with pytest.raises(ValueError):

@@ -50,10 +50,12 @@ struct data_quality_detector {
 };
 
 /// Detects the schedule from the same series, then flags after-hours waste against it.
+/// `detect` returns nothing for a building without a detectable schedule; `check` also says so.
 struct after_hours_detector {
   schedule_options schedule;
   after_hours_options options;
   [[nodiscard]] std::vector<anomaly> detect(const detection_input& in) const;
+  [[nodiscard]] after_hours_result check(const detection_input& in) const;
   [[nodiscard]] std::string_view name() const noexcept { return "after_hours"; }
 };
 

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <energy/anomaly/anomaly.hpp>
@@ -48,11 +50,15 @@ struct deviation_options {
   /// 1.4826·MAD and the robust sigma of all residuals within ±2 weeks (so a season of larger
   /// residuals, e.g. summer cooling against a weather-free baseline, does not flag as a whole).
   /// Averaging over the window separates a sustained shift from interval-to-interval noise.
+  /// Defaults (24 h window, 36 h minimum) chosen on the tuning half of the evaluation in
+  /// docs/anomaly.md: a 12-hour window flagged natural evening-to-evening swings of homes, and
+  /// runs shorter than 36 h were mostly single public holidays of the office (a one-day departure
+  /// is reported only with a shorter min_duration_seconds, e.g. 12 h).
   double z_threshold = 2.0;
-  std::int64_t smoothing_seconds = 12 * 3600;
+  std::int64_t smoothing_seconds = 24 * 3600;
   /// A run of same-sign flagged intervals must last at least this long to become an anomaly
   /// (stops flapping on single noisy intervals; spikes are the data-quality detector's job).
-  std::int64_t min_duration_seconds = 3 * 3600;
+  std::int64_t min_duration_seconds = 36 * 3600;
   /// Flagged runs of the same sign separated by at most this much unflagged time merge.
   std::int64_t merge_gap_seconds = 3600;
   /// Floor of the scale, as a fraction of the median |expected| of the slot: a slot whose
@@ -88,7 +94,9 @@ struct data_quality_options {
   /// median level (so a quiet meter's tiny steps are not spikes), and whose level is more than
   /// spike_level_z robust standard deviations from the median of its local hour of the week
   /// (so the evening kettle of a home, large but usual at that hour, is not a spike).
-  double spike_z = 10.0;
+  /// spike_z = 30 was chosen on the tuning half of the evaluation (docs/anomaly.md): at 10, homes
+  /// showed 10-20 natural appliance peaks a year.
+  double spike_z = 30.0;
   double spike_min_relative = 1.0;
   double spike_level_z = 12.0;
   /// Zone for the hour-of-week slots of the spike level test; null = UTC hours.
@@ -135,17 +143,30 @@ struct day_schedule {
   friend bool operator==(const day_schedule&, const day_schedule&) = default;
 };
 
+/// Why a schedule was or was not found (operating_schedule::status).
+enum class schedule_status : std::uint8_t {
+  detected,              ///< occupied hours found and confirmed week by week
+  too_little_data,       ///< fewer than half of the 168 hours of the week observed (or no rows)
+  no_contrast,           ///< the busiest hours are not clearly above the quietest (24/7 or flat)
+  inconsistent_weeks,    ///< the contrast shows in too few weeks (e.g. a home that peaks in summer)
+  irregular_unoccupied,  ///< the unoccupied hours vary too much to tell waste from normal use
+};
+[[nodiscard]] std::string_view to_string(schedule_status s) noexcept;
+
 /**
  * A building's weekly operating schedule as detected from its load. `days[0]` is Monday.
  * Levels are typical milli-units per interval (median of the hour-of-week profile's lower and
  * upper parts). `detected` is false when the load shows no occupied/unoccupied contrast (a 24/7
- * building or a flat residential profile): then every hour is treated as occupied.
+ * building or a flat residential profile): then every hour is treated as occupied, and
+ * `status`/`reason` say why (the reason is one sentence with the numbers that decided it).
  */
 struct operating_schedule {
   std::array<day_schedule, 7> days{};
   double unoccupied_level = 0.0;
   double occupied_level = 0.0;
   bool detected = false;
+  schedule_status status = schedule_status::too_little_data;
+  std::string reason;
 
   /// True when local hour-of-week `how` (0 = Monday 00:00) is inside the occupied hours.
   [[nodiscard]] bool occupied(std::uint8_t how) const noexcept;
@@ -161,6 +182,10 @@ struct schedule_options {
   /// At least this share of the weeks must show occupied hours (median) above √min_peak_to_base ×
   /// their unoccupied hours (median): a home that only peaks in the cooling season has no schedule.
   double min_consistent_weeks = 0.75;
+  /// The unoccupied hours must be steady enough to judge waste against: the median over the
+  /// unoccupied hours of the week of their robust variation (1.4826·MAD / median) must not exceed
+  /// this. A home's daytime (cooking, laundry) varies 0.3-1; an office night a few per cent.
+  double max_unoccupied_variation = 0.35;
 };
 
 /**
@@ -174,12 +199,13 @@ struct schedule_options {
                                                  const schedule_options& options = {});
 
 struct after_hours_options {
-  /// Flag an unoccupied interval when value > baseline + z·scale and value > min_ratio·baseline,
+  /// Flag an unoccupied interval when value > baseline + z·scale and value > min_ratio·baseline
+  /// (min_ratio 2 chosen on the tuning half of the evaluation in docs/anomaly.md),
   /// where baseline and scale are the median and 1.4826·MAD (at least 10 % of the baseline) of
   /// the unoccupied values of the same local hour of the week within ±baseline_weeks weeks.
   double z_threshold = 4.0;
   std::int32_t baseline_weeks = 4;
-  double min_ratio = 1.5;
+  double min_ratio = 2.0;
   std::int64_t min_duration_seconds = 3600;
   std::int64_t merge_gap_seconds = 3600;
 };
@@ -188,11 +214,27 @@ struct after_hours_options {
  * Consumption in the schedule's unoccupied hours far above the unoccupied baseline: runs become
  * `after_hours_waste` anomalies (`expected` = baseline total, `actual` = run total). The
  * explanation says whether it fell on a weekend or a weekday night. Nothing when the schedule was
- * not detected.
+ * not detected: use check_after_hours() to be told so.
  */
 [[nodiscard]] std::vector<anomaly> detect_after_hours(const meter_series& series,
                                                       const date::time_zone* zone,
                                                       const operating_schedule& schedule,
                                                       const after_hours_options& options = {});
+
+/// The after-hours check as a whole: the schedule it judged against and what it found.
+struct after_hours_result {
+  /// The schedule detected from the series. When `schedule.detected` is false nothing was
+  /// judged: `schedule.status` and `schedule.reason` say why (an empty `anomalies` then does not
+  /// mean "no waste").
+  operating_schedule schedule;
+  std::vector<anomaly> anomalies;
+  [[nodiscard]] bool judged() const noexcept { return schedule.detected; }
+};
+
+/// Detects the schedule from `series`, then its after-hours waste; says when it could not judge.
+[[nodiscard]] after_hours_result check_after_hours(const meter_series& series,
+                                                   const date::time_zone* zone,
+                                                   const schedule_options& schedule = {},
+                                                   const after_hours_options& options = {});
 
 }  // namespace energy::anomaly

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -97,21 +99,37 @@ void flatlines(const meter_series& s, const data_quality_options& o, std::vector
         }
       });
   if (runs.empty()) return;
-  std::int64_t min_len = o.flatline_min_intervals;
-  if (min_len <= 0) {
-    std::vector<double> lens(runs.size());
-    for (std::size_t k = 0; k < runs.size(); ++k)
-      lens[k] = static_cast<double>(runs[k].second - runs[k].first + 1);
-    const double p = detail::quantile_inplace(lens, 0.995);
-    min_len = std::max<std::int64_t>((6 * 3600 + s.interval_seconds - 1) / s.interval_seconds,
-                                     static_cast<std::int64_t>(3.0 * p));
-  }
+  // The automatic limit of a run comes from the lengths of the *other* runs: a stuck run must not
+  // raise its own bar (in a short series the stuck run itself is the 99.5th percentile and would
+  // hide behind 3 x its own length).
+  std::vector<double> lens(runs.size());
+  for (std::size_t k = 0; k < runs.size(); ++k)
+    lens[k] = static_cast<double>(runs[k].second - runs[k].first + 1);
+  std::sort(lens.begin(), lens.end());
+  const std::int64_t floor_len =
+      (6 * 3600 + s.interval_seconds - 1) / s.interval_seconds;  // 6 hours
+  auto limit_for = [&](double own) -> std::int64_t {
+    if (o.flatline_min_intervals > 0) return o.flatline_min_intervals;
+    const std::size_t m = lens.size() - 1;  // the others
+    if (m == 0) return floor_len;
+    // Nearest-rank 99.5th percentile of `lens` without one element equal to `own`.
+    const std::size_t k =
+        std::clamp<std::size_t>(static_cast<std::size_t>(std::ceil(0.995 * static_cast<double>(m))),
+                                1, m) -
+        1;
+    const auto pos =
+        static_cast<std::size_t>(std::lower_bound(lens.begin(), lens.end(), own) - lens.begin());
+    const double p = lens[pos <= k ? k + 1 : k];
+    return std::max<std::int64_t>(floor_len, static_cast<std::int64_t>(3.0 * p));
+  };
   std::vector<double> vals(n);
   for (std::size_t i = 0; i < n; ++i)
     vals[i] = static_cast<double>(s.value[i]);
   const double level = detail::median_inplace(vals);
   for (const auto& [first, last] : runs) {
     const auto len = static_cast<std::int64_t>(last - first + 1);
+    if (len < floor_len && o.flatline_min_intervals <= 0) continue;
+    const std::int64_t min_len = limit_for(static_cast<double>(len));
     if (len < min_len) continue;
     auto a = make(s, s.ts[first], s.ts[last] + s.interval_seconds, anomaly_kind::flatline,
                   len >= 4 * min_len ? severity::critical : severity::warning);

@@ -27,8 +27,11 @@ std::vector<anomaly> data_quality_detector::detect(const detection_input& in) co
 }
 
 std::vector<anomaly> after_hours_detector::detect(const detection_input& in) const {
-  return detect_after_hours(in.series, in.zone, detect_schedule(in.series, in.zone, schedule),
-                            options);
+  return check(in).anomalies;
+}
+
+after_hours_result after_hours_detector::check(const detection_input& in) const {
+  return check_after_hours(in.series, in.zone, schedule, options);
 }
 
 std::vector<anomaly> detect_all(const detection_input& in,

@@ -11,6 +11,22 @@
 
 namespace energy::anomaly {
 
+std::string_view to_string(schedule_status s) noexcept {
+  switch (s) {
+    case schedule_status::detected:
+      return "detected";
+    case schedule_status::too_little_data:
+      return "too_little_data";
+    case schedule_status::no_contrast:
+      return "no_contrast";
+    case schedule_status::inconsistent_weeks:
+      return "inconsistent_weeks";
+    case schedule_status::irregular_unoccupied:
+      return "irregular_unoccupied";
+  }
+  return "unknown";
+}
+
 bool operating_schedule::occupied(std::uint8_t how) const noexcept {
   if (!detected) return true;
   const auto& d = days[static_cast<std::size_t>(how / 24) % 7];
@@ -31,6 +47,7 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
   series.validate();
   if (zone == nullptr) throw std::invalid_argument("detect_schedule: zone is null");
   operating_schedule out;
+  out.reason = "no readings: no schedule can be detected";
   if (series.size() == 0) return out;
   const auto slot = hour_of_week(series.ts, zone);
   std::vector<double> v(series.size());
@@ -43,11 +60,27 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
     profile[s] = detail::median_inplace(groups.slot(s));
     if (!std::isnan(profile[s])) present.push_back(profile[s]);
   }
-  if (present.size() < 84) return out;  // less than half the week observed: no schedule claim
+  if (present.size() < 84) {  // less than half the week observed: no schedule claim
+    out.reason = fmt::format(
+        "only {} of the 168 hours of the week have readings (at least 84 needed): no schedule "
+        "detected, after-hours use is not judged",
+        present.size());
+    return out;
+  }
   auto tmp = present;
   const double base = detail::quantile_inplace(tmp, 0.10);
   const double peak = detail::quantile_inplace(tmp, 0.90);
-  if (peak <= 0.0 || peak < options.min_peak_to_base * std::max(base, 0.0)) return out;
+  if (peak <= 0.0 || peak < options.min_peak_to_base * std::max(base, 0.0)) {
+    out.status = schedule_status::no_contrast;
+    out.reason = fmt::format(
+        "the busiest hours of the week ({} per interval, 90th percentile) are less than {:.2g} x "
+        "the quietest ({}, 10th percentile): no operating schedule (24/7 or flat load), "
+        "after-hours use is not judged",
+        detail::amount(static_cast<milli>(std::llround(peak)), series.unit),
+        options.min_peak_to_base,
+        detail::amount(static_cast<milli>(std::llround(base)), series.unit));
+    return out;
+  }
   const double thr = base + options.threshold_fraction * (peak - base);
   std::vector<double> occ, unocc;
   for (std::size_t d = 0; d < 7; ++d) {
@@ -89,7 +122,21 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
     }
     if (weeks == 0 || static_cast<double>(consistent) <
                           options.min_consistent_weeks * static_cast<double>(weeks)) {
+      const auto hours = out.occupied_hours_per_week();
       out = operating_schedule{};
+      if (weeks == 0) {
+        if (hours >= 150) out.status = schedule_status::no_contrast;
+        out.reason = fmt::format(
+            "no week has 8 or more readings in both its occupied and unoccupied hours (occupied "
+            "{} hours a week): no schedule detected, after-hours use is not judged",
+            hours);
+        return out;
+      }
+      out.status = schedule_status::inconsistent_weeks;
+      out.reason = fmt::format(
+          "only {} of {} weeks show their occupied hours above {:.2f} x their unoccupied hours "
+          "({:.0f} % needed): no steady operating schedule, after-hours use is not judged",
+          consistent, weeks, need, 100.0 * options.min_consistent_weeks);
       return out;
     }
   }
@@ -97,8 +144,32 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
     if (std::isnan(profile[s])) continue;
     (out.occupied(static_cast<std::uint8_t>(s)) ? occ : unocc).push_back(profile[s]);
   }
+  // After-hours waste is judged against the unoccupied hours: they must be steady. Variation of
+  // each unoccupied hour of the week = 1.4826·MAD / median of its readings; take the median.
+  {
+    std::vector<double> variation;
+    for (std::size_t s = 0; s < 168; ++s) {
+      if (std::isnan(profile[s]) || out.occupied(static_cast<std::uint8_t>(s))) continue;
+      auto g = groups.slot(s);
+      const double c = detail::median_inplace(g);
+      if (c <= 0.0) continue;
+      variation.push_back(detail::mad_to_sigma * detail::mad_inplace(g, c) / c);
+    }
+    const double typical = detail::median_inplace(variation);
+    if (!variation.empty() && typical > options.max_unoccupied_variation) {
+      out = operating_schedule{};
+      out.status = schedule_status::irregular_unoccupied;
+      out.reason = fmt::format(
+          "the unoccupied hours vary too much to tell waste from normal use (typical variation "
+          "{:.2f} > {:.2f}, as in a home): after-hours use is not judged",
+          typical, options.max_unoccupied_variation);
+      return out;
+    }
+  }
   out.occupied_level = detail::median_inplace(occ);
   out.unoccupied_level = detail::median_inplace(unocc);
+  out.status = schedule_status::detected;
+  out.reason = fmt::format("occupied {} hours a week", out.occupied_hours_per_week());
   return out;
 }
 
@@ -176,6 +247,15 @@ std::vector<anomaly> detect_after_hours(const meter_series& series, const date::
     out.push_back(std::move(a));
   }
   return out;
+}
+
+after_hours_result check_after_hours(const meter_series& series, const date::time_zone* zone,
+                                     const schedule_options& schedule,
+                                     const after_hours_options& options) {
+  after_hours_result r;
+  r.schedule = detect_schedule(series, zone, schedule);
+  r.anomalies = detect_after_hours(series, zone, r.schedule, options);
+  return r;
 }
 
 }  // namespace energy::anomaly

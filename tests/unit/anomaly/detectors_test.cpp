@@ -135,16 +135,26 @@ TEST_CASE("one bad week does not poison the scale of the deviation detector",
   auto s = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
   const auto ref = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.0);
   const std::vector<double> expected(ref.value.begin(), ref.value.end());
-  // Week 2 triples (a wild week); week 6 Wednesday runs 50 % high for a day.
+  // Week 2 triples (a wild week); week 6 Wednesday and Thursday run 50 % high.
   const epoch_seconds wild = jan1 + 7 * 86400, modest = jan1 + (5 * 7 + 2) * 86400;
   for (std::size_t i = 0; i < s.ts.size(); ++i) {
     if (s.ts[i] >= wild && s.ts[i] < wild + 7 * 86400) s.value[i] *= 3;
-    if (s.ts[i] >= modest && s.ts[i] < modest + 86400) s.value[i] = s.value[i] * 3 / 2;
+    if (s.ts[i] >= modest && s.ts[i] < modest + 2 * 86400) s.value[i] = s.value[i] * 3 / 2;
   }
   const auto a = detect_baseline_deviation(s.view(), expected, ny());
   CHECK(std::any_of(a.begin(), a.end(),
                     [&](const auto& x) { return covers(x, wild + 3 * 86400 + 12 * 3600); }));
   CHECK(std::any_of(a.begin(), a.end(),
+                    [&](const auto& x) { return covers(x, modest + 24 * 3600); }));
+  // One such day alone is shorter than the default 36 hours; with 12 hours it is reported.
+  auto day = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
+  for (std::size_t i = 0; i < day.ts.size(); ++i)
+    if (day.ts[i] >= modest && day.ts[i] < modest + 86400) day.value[i] = day.value[i] * 3 / 2;
+  CHECK(detect_baseline_deviation(day.view(), expected, ny()).empty());
+  deviation_options short_runs;
+  short_runs.min_duration_seconds = 12 * 3600;
+  const auto d = detect_baseline_deviation(day.view(), expected, ny(), short_runs);
+  CHECK(std::any_of(d.begin(), d.end(),
                     [&](const auto& x) { return covers(x, modest + 12 * 3600); }));
 }
 
@@ -197,6 +207,25 @@ TEST_CASE("a stuck meter is a flatline; a varying meter is not", "[anomaly][qual
   CHECK(f.range == time_range{from_epoch(s.ts[500]), from_epoch(s.ts[547] + 900)});
 }
 
+TEST_CASE("a short stuck run does not hide under a limit it raises itself", "[anomaly][quality]") {
+  // Three days of hourly data: the 10-hour stuck run is the longest run of the series, so with it
+  // in the statistics the automatic limit was 3 x 10 hours and the run was never reported.
+  auto s = office(jan1, 3, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
+  CHECK(count_kind(detect_data_quality(s.view()), anomaly_kind::flatline) == 0);
+  for (std::size_t i = 30; i < 40; ++i)
+    s.value[i] = s.value[30];
+  const auto a = detect_data_quality(s.view());
+  REQUIRE(count_kind(a, anomaly_kind::flatline) == 1);
+  const auto f = *std::find_if(a.begin(), a.end(),
+                               [](const auto& x) { return x.kind == anomaly_kind::flatline; });
+  CHECK(f.range == time_range{from_epoch(s.ts[30]), from_epoch(s.ts[39] + 3600)});
+  // Five hours stay below the 6-hour floor.
+  auto t = office(jan1, 3, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
+  for (std::size_t i = 30; i < 35; ++i)
+    t.value[i] = t.value[30];
+  CHECK(count_kind(detect_data_quality(t.view()), anomaly_kind::flatline) == 0);
+}
+
 TEST_CASE("an isolated spike is found; the normal daily ramp is not a spike",
           "[anomaly][quality]") {
   auto s = office(jan1, 28, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 9);
@@ -243,6 +272,54 @@ TEST_CASE("the operating schedule is detected from the load itself", "[anomaly][
   const auto none = detect_schedule(flat.view(), ny());
   CHECK_FALSE(none.detected);
   CHECK(detect_after_hours(flat.view(), ny(), none).empty());
+}
+
+TEST_CASE("a building without a detectable schedule is told so, with the reason",
+          "[anomaly][schedule]") {
+  const auto s = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 7, 19, 0.1, 4);
+  const auto ok = check_after_hours(s.view(), ny());
+  CHECK(ok.judged());
+  CHECK(ok.schedule.status == schedule_status::detected);
+  CHECK(ok.schedule.reason == "occupied 60 hours a week");
+
+  const auto flat = office(jan1, 8 * 7, 900, ny(), 50.0, 50.0, 7, 19, 0.1, 4);
+  const auto r = check_after_hours(flat.view(), ny());
+  CHECK_FALSE(r.judged());
+  CHECK(r.anomalies.empty());
+  CHECK(r.schedule.status == schedule_status::no_contrast);
+  CHECK_THAT(r.schedule.reason, Catch::Contains("not judged") && Catch::Contains("24/7"));
+  CHECK(to_string(r.schedule.status) == "no_contrast");
+  // Through the plug-in interface too.
+  const after_hours_detector d;
+  CHECK(d.check(detection_input{flat.view(), ny()}).schedule.status ==
+        schedule_status::no_contrast);
+
+  // A schedule in 5 of 8 weeks (then flat) shows in the median profile but is not steady.
+  const auto part = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 7, 19, 0.1, 4,
+                           [&](epoch_seconds t, int, int, double kwh) {
+                             return t >= jan1 + 5 * 7 * 86400 ? 30.0 : kwh;
+                           });
+  const auto p = detect_schedule(part.view(), ny());
+  CHECK_FALSE(p.detected);
+  CHECK(p.status == schedule_status::inconsistent_weeks);
+  CHECK_THAT(p.reason, Catch::Contains("only 5 of 8 weeks"));
+
+  // A clear, steady schedule whose unoccupied hours swing ±60 % (a home's daytime): waste cannot
+  // be told from normal use.
+  const auto noisy = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 7, 19, 0.6, 4);
+  const auto q = detect_schedule(noisy.view(), ny());
+  CHECK_FALSE(q.detected);
+  CHECK(q.status == schedule_status::irregular_unoccupied);
+  CHECK_THAT(q.reason, Catch::Contains("vary too much"));
+  schedule_options lenient;
+  lenient.max_unoccupied_variation = 1.0;
+  CHECK(detect_schedule(noisy.view(), ny(), lenient).detected);
+
+  // Two days of data cover too few hours of the week.
+  const auto little = office(jan1, 2, 900, ny());
+  const auto l = detect_schedule(little.view(), ny());
+  CHECK(l.status == schedule_status::too_little_data);
+  CHECK_THAT(l.reason, Catch::Contains("48 of the 168 hours"));
 }
 
 TEST_CASE("weekend operation against the detected schedule is after-hours waste",

@@ -34,18 +34,23 @@ TEST_CASE("injected spikes, stuck values and gaps are found in real residential 
     const char* zone;
     std::int32_t interval;
     const char* naive_zone;
+    double spike_recall;
   };
+  // The IL file's synthetic hourly noise is so large that about half of the injected spikes
+  // (+2-4 x the 99th percentile) stay under the 30 robust SDs of the interval-to-interval change
+  // that keeps the spike detector quiet on clean homes (docs/anomaly.md).
   for (const auto& f :
-       {file{"eemeter/il-electricity-cdd-only-hourly.csv", "America/Chicago", 3600, ""},
+       {file{"eemeter/il-electricity-cdd-only-hourly.csv", "America/Chicago", 3600, "", 0.5},
         file{"eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", "Europe/London", 1800,
-             "Etc/UTC"}}) {
+             "Etc/UTC", 0.9}}) {
     if (!have(f.path)) continue;
     INFO(f.path);
     const auto clean = ev::load_eemeter_csv(data_dir / f.path, f.zone, f.interval, f.naive_zone);
     const auto [injected, labels] = ev::inject(clean, ev::injection_plan{});
     const auto scores = ev::score(ev::run_detectors(injected), labels, injected.interval_seconds);
     CHECK(of(scores, ev::injected::spike).labels == 20);
-    CHECK(of(scores, ev::injected::spike).recall() >= 0.9);
+    CHECK(of(scores, ev::injected::spike).recall() >= f.spike_recall);
+    CHECK(of(scores, ev::injected::spike).precision() >= 0.9);
     CHECK(of(scores, ev::injected::stuck).recall() >= 0.9);
     CHECK(of(scores, ev::injected::stuck).precision() >= 0.9);
     CHECK(of(scores, ev::injected::gap).recall() == 1.0);
@@ -77,14 +82,15 @@ TEST_CASE("the detectors stay quiet on clean real data", "[anomaly][eval]") {
   CHECK(ev::false_positives_per_year(office, anomaly_kind::flatline) == 0.0);
   CHECK(ev::false_positives_per_year(office, anomaly_kind::missing_data) == 0.0);
   CHECK(ev::false_positives_per_year(office, anomaly_kind::spike) <= 2.0);
-  CHECK(ev::false_positives_per_year(office, anomaly_kind::baseline_deviation) <= 30.0);
-  CHECK(ev::false_positives_per_year(office, anomaly_kind::after_hours_waste) <= 15.0);
+  CHECK(ev::false_positives_per_year(office, anomaly_kind::baseline_deviation) <= 15.0);
+  CHECK(ev::false_positives_per_year(office, anomaly_kind::after_hours_waste) <= 2.0);
   const std::filesystem::path uk = "eemeter/uk-electricity-hdd-only-hourly-sample-1.csv";
   if (!have(uk)) return;
   const auto home = ev::load_eemeter_csv(data_dir / uk, "Europe/London", 1800, "Etc/UTC");
   CHECK(ev::false_positives_per_year(home, anomaly_kind::flatline) <= 1.0);
   CHECK(ev::false_positives_per_year(home, anomaly_kind::missing_data) == 0.0);
-  CHECK(ev::false_positives_per_year(home, anomaly_kind::spike) <= 15.0);
+  CHECK(ev::false_positives_per_year(home, anomaly_kind::spike) <= 2.0);
+  CHECK(ev::false_positives_per_year(home, anomaly_kind::after_hours_waste) == 0.0);
 }
 
 TEST_CASE("the eemeter loader reads offsets and naive GMT times, dropping only repeated rows",

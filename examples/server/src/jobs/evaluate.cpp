@@ -318,6 +318,11 @@ finding judge_deviation(const alert_rule& rule, const building_data& d, utc_seco
     expected[i] = predicted.expected[i] * 1000.0;
   anomaly::deviation_options o;
   o.min_relative_deviation = static_cast<double>(*rule.deviation_percent) / 100.0;
+  // An alert rule judges the latest hours and must fire within hours, not after the 36 h the
+  // library's quiet defaults need (docs/anomaly.md): it keeps the shorter window and duration,
+  // and the user's own deviation percentage bounds its noise.
+  o.smoothing_seconds = 12 * 3600;
+  o.min_duration_seconds = 3 * 3600;
   const anomaly::meter_series series{
       .building_id = d.b.id, .interval_seconds = hour, .ts = ts, .value = values};
   const epoch_seconds last_end = ts.back() + hour;
