@@ -102,8 +102,9 @@ created); 3 data rejected (an import with rejected rows, a tariff that cannot bi
 int run(int argc, char** argv) {
   using namespace energy::cli;
   try {
-    const args a(argc, argv,
-                 {"inactive", "quiet", "help", "sensor-summaries", "prorate", "monthly", "version"});
+    const args a(
+        argc, argv,
+        {"inactive", "quiet", "help", "sensor-summaries", "prorate", "monthly", "version"});
     if (a.flag("version")) {
       fmt::print("{}\n", ENERGY_CLI_VERSION);
       return 0;
