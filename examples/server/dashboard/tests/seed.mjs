@@ -88,14 +88,15 @@ export async function seed(base, { perfSensors = 0, perfReadingSensors = perfSen
     if (batch.length) total += await postReadings(base, admin, batch);
     batch = [];
   };
-  // A stuck chiller last month: six hours at four times the usual load on the 10th (from 10:00
-  // Chicago standard time), for the report's anomaly detection to find and the chart to mark.
+  // A stuck chiller last month: two days at three times the usual load from the 10th (10:00
+  // Chicago standard time), for the report's anomaly detection to find and the chart to mark. (The
+  // detectors' defaults ignore departures shorter than 36 hours: holidays are not alerts.)
   const today = new Date(now * 1000);
   const spike = Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 10, 16) / 1000;
   // Readings stop two hours ago, so the near-live check can add a newer one.
   for (let s = first; s < now - HOUR; s += HOUR) {
     const kwh = officeKwh(s, -6, rnd);
-    batch.push(`{"sensor_id":"${main.id}","timestamp":"${iso(s)}","value_kwh":${s >= spike && s < spike + 6 * HOUR ? Math.round(kwh * 4000) / 1000 : kwh}}`);
+    batch.push(`{"sensor_id":"${main.id}","timestamp":"${iso(s)}","value_kwh":${s >= spike && s < spike + 48 * HOUR ? Math.round(kwh * 3000) / 1000 : kwh}}`);
     if (s >= now - 120 * 24 * HOUR) {
       batch.push(`{"sensor_id":"${shopMain.id}","timestamp":"${iso(s)}","value_kwh":${officeKwh(s, -5, rnd, 0.2)}}`);
       batch.push(`{"sensor_id":"${shopHvac.id}","timestamp":"${iso(s)}","value_kwh":${officeKwh(s, -5, rnd, 0.1)}}`);
