@@ -326,6 +326,7 @@ try {
     });
     const spikeDay = report.anomalies.map((a) => Date.parse(a.start) / 1000);
     assert.ok(marks.length > 0 && spikeDay.every((t) => marks.some((x) => x <= t && t < x + 25 * 3600)), `anomaly marks ${JSON.stringify(marks)} for ${JSON.stringify(spikeDay)}`);
+    assert.ok(report.recommendations.length > 0, 'the seeded Saturday operation is recommended against');
     summary.money.anomalies = report.anomalies.length;
     summary.money.recommendations = report.recommendations.length;
     const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('#report-pdf')]);

@@ -93,9 +93,16 @@ export async function seed(base, { perfSensors = 0, perfReadingSensors = perfSen
   // detectors' defaults ignore departures shorter than 36 hours: holidays are not alerts.)
   const today = new Date(now * 1000);
   const spike = Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 10, 16) / 1000;
+  // Someone left the air handlers on a weekday schedule on Saturdays for the last eight weeks
+  // (08:00-16:00 local): after-hours operation for the recommendation rules to find and price.
+  const saturdaysFrom = now - 56 * 24 * HOUR;
+  const saturdayOn = (s) => {
+    const local = new Date((s - 6 * HOUR) * 1000);
+    return s >= saturdaysFrom && local.getUTCDay() === 6 && local.getUTCHours() >= 8 && local.getUTCHours() < 16;
+  };
   // Readings stop two hours ago, so the near-live check can add a newer one.
   for (let s = first; s < now - HOUR; s += HOUR) {
-    const kwh = officeKwh(s, -6, rnd);
+    const kwh = saturdayOn(s) ? Math.round((officeKwh(s, -6, rnd) + 62) * 1000) / 1000 : officeKwh(s, -6, rnd);
     batch.push(`{"sensor_id":"${main.id}","timestamp":"${iso(s)}","value_kwh":${s >= spike && s < spike + 48 * HOUR ? Math.round(kwh * 3000) / 1000 : kwh}}`);
     if (s >= now - 120 * 24 * HOUR) {
       batch.push(`{"sensor_id":"${shopMain.id}","timestamp":"${iso(s)}","value_kwh":${officeKwh(s, -5, rnd, 0.2)}}`);
