@@ -45,8 +45,10 @@ pg_stop() {
 pg_start_server() {
   # Fast, non-durable settings: a test server that loses data on an OS crash is fine, and the
   # restart fault test uses a clean `pg_ctl stop -m fast` (which flushes) or `-m immediate`.
+  # PG_DURABILITY="-c fsync=on -c full_page_writes=on" gives a production server's WAL flushes
+  # (benchmarks).
   as_pg "$(pg_bin)/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGTMP -c fsync=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB" \
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGTMP ${PG_DURABILITY:--c fsync=off -c full_page_writes=off} -c max_connections=300 -c shared_buffers=128MB" \
     start >/dev/null
 }
 
