@@ -14,7 +14,6 @@
 namespace energy::cli {
 
 int cmd_anomalies(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "sensor", "from", "to", "format"});
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto bc = require_building(a, db);
   const auto range = require_local_range(a, bc.zone);

@@ -61,7 +61,6 @@ utc_seconds instant_option(const args& a, std::string_view name) {
 }  // namespace
 
 int cmd_retention(const args& a, const std::string& uri) {
-  a.check_known({"db", "archive", "raw-days", "summary-days", "prefix"});
   auto objects = open_archive(a);
   auto db = storage::open_retention_uri(uri);
   archive::retention_options o;
@@ -88,7 +87,6 @@ int cmd_retention(const args& a, const std::string& uri) {
 }
 
 int cmd_restore(const args& a, storage::store& db) {
-  a.check_known({"db", "archive", "from", "to", "prefix"});
   auto objects = open_archive(a);
   const time_range range{instant_option(a, "from"), instant_option(a, "to")};
   if (range.empty()) throw usage_error("--to must be after --from");

@@ -78,8 +78,6 @@ loaded_model load_model(const std::string& path) {
 }
 
 int baseline_fit(const args& a, storage::store& db) {
-  a.check_known(
-      {"db", "building", "sensor", "from", "to", "model", "temperature-sensor", "out", "format"});
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto kind = a.get("model");
   if (!kind) throw usage_error("missing required option --model (towt or seasonal)");
@@ -128,8 +126,6 @@ int baseline_fit(const args& a, storage::store& db) {
 }
 
 int baseline_predict(const args& a, storage::store& db) {
-  a.check_known(
-      {"db", "building", "sensor", "from", "to", "model", "temperature-sensor", "format"});
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto model = load_model(a.require("model"));
   const auto bc = require_building(a, db);

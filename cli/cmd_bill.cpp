@@ -55,8 +55,6 @@ void bill_rows(const billing::bill& b, const date::time_zone* zone,
 }  // namespace
 
 int cmd_bill(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "sensor", "from", "to", "tariff", "prorate", "meters", "monthly",
-                 "format"});
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto bc = require_building(a, db);
   const auto period = require_local_range(a, bc.zone);

@@ -35,7 +35,6 @@ std::string optional_kwh(const std::optional<double>& v) {
 }  // namespace
 
 int cmd_forecast(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "from", "period", "now", "format"});
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto bc = require_building(a, db);
   report::report_request q;

@@ -73,7 +73,6 @@ void write_all(const fmt::memory_buffer& buf, std::FILE* out, const std::string&
 }  // namespace
 
 int cmd_generate(const args& a, storage::store& db) {
-  a.check_known({"db", "out", "buildings", "sensors", "days", "start", "format", "tenant"});
   const auto n_buildings = int_option(a, "buildings", 50);
   const auto n_sensors = int_option(a, "sensors", 1000);
   const auto n_days = int_option(a, "days", 1);

@@ -92,7 +92,6 @@ int store_document(const args& a, storage::store& db, const import_target& t,
 }
 
 int greenbutton_import(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "sensor", "location", "format"});
   (void)parse_output_format(a.get_or("format", "table"));
   const auto& p = a.positionals();
   if (p.size() != 3) throw usage_error("greenbutton import needs exactly one FILE.xml");
@@ -115,8 +114,6 @@ std::string read_token(const std::string& path) {
 }
 
 int greenbutton_fetch(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "sensor", "location", "format", "url", "token-file", "from",
-                 "to", "ca-file"});
   (void)parse_output_format(a.get_or("format", "table"));
   const auto url = parse_connect_url(a.require("url"));
   const auto token_path = a.require("token-file");

@@ -158,7 +158,6 @@ std::string committed(const ingest::ingest_report& done, const std::exception* f
 }  // namespace
 
 int cmd_import(const args& a, storage::store& db) {
-  a.check_known({"db", "format", "sensor", "errors", "quiet", "now", "future-tolerance"});
   const ingest::ingest_options options_for_batches = import_options(a);
   if (a.positionals().size() != 2)
     throw usage_error("usage: energy import FILE|- [--format json|csv] [--sensor ID]");
@@ -230,7 +229,6 @@ int cmd_import(const args& a, storage::store& db) {
 }
 
 int cmd_aggregate(const args& a, storage::store& db) {
-  a.check_known({"db", "sensor-summaries"});
   std::optional<billing::dated_tariff_cost> tariffs;
   auto options = summary_refresh_options(db, tariffs);
   // Per-sensor summaries are a setting of the database (`energy settings --per-sensor on`); the

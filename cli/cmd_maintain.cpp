@@ -27,7 +27,6 @@ void print_report(const aggregate::refresh_report& r) {
 }  // namespace
 
 int cmd_settings(const args& a, storage::store& db) {
-  a.check_known({"db", "per-sensor"});
   storage::summary_settings s = db.get_summary_settings();
   if (auto v = a.get("per-sensor")) {
     const bool wanted = on_off("per-sensor", *v);
@@ -43,7 +42,6 @@ int cmd_settings(const args& a, storage::store& db) {
 }
 
 int cmd_rebuild(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "from", "to"});
   const auto text = a.require("building");
   const auto id = uuid::try_parse(text);
   if (!id) throw usage_error("--building: '" + text + "' is not a UUID");

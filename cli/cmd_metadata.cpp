@@ -53,14 +53,12 @@ output_format format_of(const args& a) {
 int cmd_tenant(const args& a, storage::store& db) {
   const auto sub = sub_command(a, "tenant");
   if (sub == "add") {
-    a.check_known({"db", "name", "id"});
     tenant t{new_or_given_id(a), a.require("name"), now_utc()};
     db.put_tenant(t);
     fmt::print("{}\n", t.id.to_string());
     return 0;
   }
   if (sub == "list") {
-    a.check_known({"db", "format"});
     std::vector<std::vector<std::string>> rows;
     for (const auto& t : db.list_tenants())
       rows.push_back({t.id.to_string(), t.name, format_utc(t.created_at)});
@@ -73,7 +71,6 @@ int cmd_tenant(const args& a, storage::store& db) {
 int cmd_building(const args& a, storage::store& db) {
   const auto sub = sub_command(a, "building");
   if (sub == "add") {
-    a.check_known({"db", "tenant", "name", "tz", "address", "sqft", "use", "flat-rate", "id"});
     building b;
     b.id = new_or_given_id(a);
     b.tenant_id = id_option(a, "tenant");
@@ -96,7 +93,6 @@ int cmd_building(const args& a, storage::store& db) {
     return 0;
   }
   if (sub == "list") {
-    a.check_known({"db", "tenant", "format"});
     std::vector<std::vector<std::string>> rows;
     for (const auto& b : db.list_buildings(id_option(a, "tenant")))
       rows.push_back({b.id.to_string(), b.name, b.time_zone,
@@ -116,8 +112,6 @@ int cmd_building(const args& a, storage::store& db) {
 int cmd_sensor(const args& a, storage::store& db) {
   const auto sub = sub_command(a, "sensor");
   if (sub == "add") {
-    a.check_known({"db", "building", "type", "kind", "unit", "interval", "max", "register-max",
-                   "location", "id", "inactive", "created"});
     sensor s;
     s.id = new_or_given_id(a);
     s.building_id = id_option(a, "building");
@@ -150,7 +144,6 @@ int cmd_sensor(const args& a, storage::store& db) {
     return 0;
   }
   if (sub == "list") {
-    a.check_known({"db", "building", "format"});
     std::vector<std::vector<std::string>> rows;
     for (const auto& s : db.list_sensors(id_option(a, "building")))
       rows.push_back({s.id.to_string(), std::string(to_string(s.type)),

@@ -69,8 +69,6 @@ std::optional<recommend::weather_sensitivity> weather_of(const args& a, storage:
 }  // namespace
 
 int cmd_recommend(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "sensor", "from", "to", "energy-price", "demand-price", "tariff",
-                 "temperature-sensor", "format"});
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto bc = require_building(a, db);
   const auto range = require_local_range(a, bc.zone);

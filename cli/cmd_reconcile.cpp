@@ -17,7 +17,6 @@
 namespace energy::cli {
 
 int cmd_reconcile(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "sensor", "bills", "tariff", "end-date", "format"});
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto bc = require_building(a, db);
   const auto bills_path = a.get("bills");

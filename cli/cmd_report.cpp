@@ -64,8 +64,6 @@ std::vector<report::tariff_assignment> read_tariffs(const std::string& spec) {
 }  // namespace
 
 int cmd_report(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "tenant", "type", "period", "end", "format", "table", "out",
-                 "tariff", "currency", "now"});
   report::report_request q;
   try {
     q.type = report::parse_report_type(a.get_or("type", "efficiency"));

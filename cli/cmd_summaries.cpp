@@ -14,7 +14,6 @@
 namespace energy::cli {
 
 int cmd_summaries(const args& a, storage::store& db) {
-  a.check_known({"db", "building", "sensor", "type", "resolution", "from", "to", "format"});
   storage::summary_query q;
   const auto building_text = a.require("building");
   const auto building_id = uuid::try_parse(building_text);

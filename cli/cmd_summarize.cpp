@@ -68,8 +68,6 @@ std::string where(const io::file_rejection& r) {
 }  // namespace
 
 int cmd_summarize(const args& a, const std::string& uri) {
-  a.check_known({"db", "sensors", "tariff", "resolution", "format", "sensor-summaries", "now",
-                 "future-tolerance", "sensor", "errors"});
   if (a.positionals().size() < 2)
     throw usage_error("usage: energy summarize FILE... [--sensors FILE.csv | --db URI]");
   std::vector<std::filesystem::path> files(a.positionals().begin() + 1, a.positionals().end());
