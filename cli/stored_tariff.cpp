@@ -53,10 +53,8 @@ chosen_tariff tariff_for(const args& a, storage::store& db, const building_conte
 aggregate::refresh_options summary_refresh_options(
     storage::store& db, std::optional<billing::dated_tariff_cost>& model) {
   aggregate::refresh_options options;
-  if (db.get_summary_settings().cost_model == billing::dated_tariff_cost::identity_text) {
-    model = io::stored_tariff_cost(db);
-    options.costs = &*model;
-  }
+  model = io::settings_cost_model(db);
+  if (model) options.costs = &*model;
   return options;
 }
 

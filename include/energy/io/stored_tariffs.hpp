@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <optional>
+
 #include <energy/billing/dated_tariff_cost.hpp>
 #include <energy/io/urdb.hpp>
 #include <energy/storage/tariffs.hpp>
@@ -20,5 +22,11 @@ namespace energy::io {
  *         no longer reads as a priceable tariff (never prices with part of the versions).
  */
 [[nodiscard]] billing::dated_tariff_cost stored_tariff_cost(storage::store& s);
+
+/// The cost model every refresh of `s` must be given: its tariff versions (stored_tariff_cost)
+/// when the store's summary settings name them (after a tariff version was added), nothing when
+/// they name the default flat-rate model. Callers pass `&*model` as `refresh_options::costs`.
+/// @throws as stored_tariff_cost.
+[[nodiscard]] std::optional<billing::dated_tariff_cost> settings_cost_model(storage::store& s);
 
 }  // namespace energy::io

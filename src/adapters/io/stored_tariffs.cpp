@@ -36,4 +36,10 @@ billing::dated_tariff_cost stored_tariff_cost(storage::store& s) {
   return model;
 }
 
+std::optional<billing::dated_tariff_cost> settings_cost_model(storage::store& s) {
+  if (s.get_summary_settings().cost_model != billing::dated_tariff_cost::identity_text)
+    return std::nullopt;
+  return stored_tariff_cost(s);
+}
+
 }  // namespace energy::io

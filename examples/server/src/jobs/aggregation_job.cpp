@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <optional>
-
 #include <energy/aggregate/refresh.hpp>
-#include <energy/billing/dated_tariff_cost.hpp>
 #include <energy/io/stored_tariffs.hpp>
 
 #include "jobs/job_steps.hpp"
@@ -14,11 +11,8 @@ job_result run_aggregation(step_context& ctx) {
   aggregate::refresh_options options;
   // A database whose summaries are priced by stored tariff versions (`energy tariff set`) is
   // refreshed with the same model; refresh refuses any other (no silently mixed costs).
-  std::optional<billing::dated_tariff_cost> stored;
-  if (ctx.store.get_summary_settings().cost_model == billing::dated_tariff_cost::identity_text) {
-    stored = io::stored_tariff_cost(ctx.store);
-    options.costs = &*stored;
-  }
+  const auto stored = io::settings_cost_model(ctx.store);
+  if (stored) options.costs = &*stored;
   options.max_rounds = 1;  // one round per step: the lease is renewed between rounds
   aggregate::refresh_report total;
   for (;;) {
