@@ -184,6 +184,13 @@ class line_reader {
   /// False at the end of input. @throws parse_error (via the caller's check of bad()) on a read
   /// error.
   bool next(std::string_view& line, bool& too_long) {
+    // A complete line: too long when part of it was already skipped or it exceeds the limit.
+    const auto complete = [&](const char* start, std::size_t len) {
+      too_long = skipping_ || len > max_;
+      skipping_ = false;
+      line = too_long ? std::string_view{} : std::string_view{start, len};
+      return true;
+    };
     too_long = false;
     while (true) {
       const std::size_t avail = end_ - pos_;
@@ -191,26 +198,12 @@ class line_reader {
       if (const void* nl = std::memchr(start, '\n', avail)) {
         const auto len = static_cast<std::size_t>(static_cast<const char*>(nl) - start);
         pos_ += len + 1;
-        if (skipping_ || len > max_) {
-          skipping_ = false;
-          too_long = true;
-          line = {};
-          return true;
-        }
-        line = {start, len};
-        return true;
+        return complete(start, len);
       }
       if (eof_) {
         if (avail == 0 && !skipping_) return false;
         pos_ = end_;
-        if (skipping_ || avail > max_) {
-          skipping_ = false;
-          too_long = true;
-          line = {};
-          return true;
-        }
-        line = {start, avail};
-        return true;
+        return complete(start, avail);
       }
       if (avail > max_) {
         skipping_ = true;  // keep nothing of it; look for its end
