@@ -27,14 +27,19 @@ trial=setup
 total=$(($(wc -l <"$work/data.csv") - 1))
 tenant=$("$energy" --db "sqlite:$work/meta.db" tenant list | awk 'NR==2 {print $1}')
 buildings=$("$energy" --db "sqlite:$work/meta.db" building list --tenant "$tenant" | awk 'NR>1 {print $1}')
-summaries() {  # summaries DB -> every building's hour, day and month summaries as CSV
-  for b in $buildings; do
+summaries() {  # summaries DB_URI BUILDING... -> their hour, day and month summaries as CSV
+  local uri=$1
+  shift
+  for b in "$@"; do
     for r in hour day month; do
-      "$energy" --db "sqlite:$1" summaries --building "$b" --resolution "$r" --format csv || return 1
+      "$energy" --db "$uri" summaries --building "$b" --resolution "$r" --format csv || return 1
     done
   done
 }
 ms() { echo $(($(date +%s%N) / 1000000)); }
+import_counts() {  # import_counts OUTPUT -> "inserted unchanged replaced" of an import's summary
+  echo "$1" | sed -E 's/.*: ([0-9]+) inserted, ([0-9]+) unchanged, ([0-9]+) replaced.*/\1 \2 \3/'
+}
 cp "$work/meta.db" "$work/ref.db"
 t0=$(ms)
 "$energy" --db "sqlite:$work/ref.db" import "$work/data.csv" --quiet >/dev/null || fail "reference import"
@@ -47,7 +52,7 @@ pause() {  # pause MS: sleep a random fraction of MS milliseconds
   local at=$((RANDOM % ($1 + 1)))
   sleep "$((at / 1000)).$(printf '%03d' $((at % 1000)))"
 }
-summaries "$work/ref.db" >"$work/ref.csv" || fail "reference summaries"
+summaries "sqlite:$work/ref.db" $buildings >"$work/ref.csv" || fail "reference summaries"
 [ -s "$work/ref.csv" ] || fail "no reference summaries"
 
 survived=0
@@ -64,8 +69,7 @@ for trial in $(seq 1 "$trials"); do
   # Re-importing completes the job: every row is unchanged (acknowledged before the kill) or
   # inserted, none replaced (a different value would mean a torn or duplicated write).
   out=$("$energy" --db "sqlite:$db" import "$work/data.csv" --quiet) || fail "re-import: $out"
-  read -r inserted unchanged replaced < <(echo "$out" |
-    sed -E 's/.*: ([0-9]+) inserted, ([0-9]+) unchanged, ([0-9]+) replaced.*/\1 \2 \3/')
+  read -r inserted unchanged replaced < <(import_counts "$out")
   [ "$replaced" = 0 ] || fail "$replaced readings replaced after the kill: $out"
   [ $((inserted + unchanged)) = "$total" ] || fail "$inserted + $unchanged != $total: $out"
   # kill -9 during aggregation, then aggregate to completion.
@@ -75,7 +79,7 @@ for trial in $(seq 1 "$trials"); do
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   "$energy" --db "sqlite:$db" aggregate >/dev/null || fail "aggregate after the kill"
-  summaries "$db" >"$work/got.csv" || fail "summaries"
+  summaries "sqlite:$db" $buildings >"$work/got.csv" || fail "summaries"
   cmp -s "$work/ref.csv" "$work/got.csv" || fail "summaries differ from a fresh computation: $(diff "$work/ref.csv" "$work/got.csv" | head -5)"
   echo "trial $trial: import killed (then $unchanged already stored, $inserted inserted), aggregation killed; summaries = fresh recompute"
   survived=$((survived + 1))
@@ -87,8 +91,7 @@ echo "fault suite, import and aggregation: $survived/$trials trials survived ($t
 all_present() {  # all_present DB WHAT
   local out inserted unchanged replaced
   out=$("$energy" --db "$1" import "$work/data.csv" --quiet) || fail "$2: re-import: $out"
-  read -r inserted unchanged replaced < <(echo "$out" |
-    sed -E 's/.*: ([0-9]+) inserted, ([0-9]+) unchanged, ([0-9]+) replaced.*/\1 \2 \3/')
+  read -r inserted unchanged replaced < <(import_counts "$out")
   [ "$inserted" = 0 ] && [ "$replaced" = 0 ] && [ "$unchanged" = "$total" ] ||
     fail "$2: not every reading is present with its value: $out"
 }
@@ -113,7 +116,7 @@ for trial in $(seq 1 "$trials"); do
   wait "$pid" 2>/dev/null
   out=$("$energy" --db "sqlite:$db" retention --archive "$work/archive$trial" --raw-days "$raw_days" 2>&1) ||
     fail "retention after the kill: $out"
-  summaries "$db" >"$work/got.csv" || fail "summaries after retention"
+  summaries "sqlite:$db" $buildings >"$work/got.csv" || fail "summaries after retention"
   cmp -s "$work/ref.csv" "$work/got.csv" || fail "summaries changed by retention: $(diff "$work/ref.csv" "$work/got.csv" | head -5)"
   "$energy" --db "sqlite:$db" restore --archive "$work/archive$trial" --from "$first_day" --to 2999-01-01 >/dev/null ||
     fail "restore"
@@ -140,7 +143,7 @@ if mount -t tmpfs -o size=2m tmpfs "$small" 2>/dev/null; then
   "$energy" --db "sqlite:$work/full.db" import "$work/data.csv" --quiet >/dev/null || fail "import on a larger disk"
   all_present "sqlite:$work/full.db" "full disk"
   "$energy" --db "sqlite:$work/full.db" aggregate >/dev/null || fail "aggregate after the full disk"
-  summaries "$work/full.db" >"$work/got.csv" || fail "summaries"
+  summaries "sqlite:$work/full.db" $buildings >"$work/got.csv" || fail "summaries"
   cmp -s "$work/ref.csv" "$work/got.csv" || fail "summaries differ after the full disk"
   echo "fault suite, full disk: the import failed clearly ($(echo "$out" | grep -i -m1 full | cut -c1-120)); the database passed integrity_check and completed on a larger disk"
 else
@@ -180,8 +183,7 @@ if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     said=""
     # Whatever the first import said, running it again completes it; nothing it stored is torn.
     out=$("$energy" --db "$uri" import "$work/pg.csv" --quiet) || fail "re-import after the crash: $out"
-    read -r inserted unchanged replaced < <(echo "$out" |
-      sed -E 's/.*: ([0-9]+) inserted, ([0-9]+) unchanged, ([0-9]+) replaced.*/\1 \2 \3/')
+    read -r inserted unchanged replaced < <(import_counts "$out")
     pg_total=$(($(wc -l <"$work/pg.csv") - 1))
     [ "$replaced" = 0 ] || fail "$replaced readings replaced after the crash: $out"
     [ $((inserted + unchanged)) = "$pg_total" ] || fail "$inserted + $unchanged != $pg_total: $out"
@@ -196,16 +198,9 @@ if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     "$energy" --db "$uri" aggregate >/dev/null || fail "aggregate"
     tenant_pg=$("$energy" --db "$uri" tenant list | awk 'NR==2 {print $1}')
     pg_buildings=$("$energy" --db "$uri" building list --tenant "$tenant_pg" | awk 'NR>1 {print $1}')
-    pg_summaries() {
-      for b in $pg_buildings; do
-        for r in hour day month; do
-          "$energy" --db "$uri" summaries --building "$b" --resolution "$r" --format csv || return 1
-        done
-      done
-    }
-    pg_summaries >"$work/pg-got.csv" || fail "summaries"
+    summaries "$uri" $pg_buildings >"$work/pg-got.csv" || fail "summaries"
     for b in $pg_buildings; do "$energy" --db "$uri" rebuild --building "$b" >/dev/null || fail "rebuild"; done
-    pg_summaries >"$work/pg-ref.csv" || fail "summaries after the rebuild"
+    summaries "$uri" $pg_buildings >"$work/pg-ref.csv" || fail "summaries after the rebuild"
     cmp -s "$work/pg-ref.csv" "$work/pg-got.csv" || fail "incremental summaries differ from a rebuild: $(diff "$work/pg-ref.csv" "$work/pg-got.csv" | head -5)"
     echo "trial $trial: PostgreSQL crashed and restarted mid-import (first import exit $first_rc${said:+, said $said readings were committed}); re-import: $unchanged already stored, $inserted inserted; summaries = rebuild"
     survived=$((survived + 1))
