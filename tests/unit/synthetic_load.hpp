@@ -68,4 +68,29 @@ inline synthetic_series office(
   return s;
 }
 
+/// A building without an operating schedule: hourly, every day of the week alike, 10 kWh at
+/// night and a weather-driven daytime swing (a half sine from 06:00 to 22:00 local) of 30 kWh in
+/// hot weeks and 8 kWh in mild ones, alternating; ±2 % noise; and a 40 kWh spike from 01:00 to
+/// 04:00 on every 11th night (from the 4th). Its median week shows a plausible 77-hour "schedule"
+/// that no single week follows.
+inline synthetic_series weather_swing(epoch_seconds start, int days, const date::time_zone* zone,
+                                      std::uint64_t seed = 11) {
+  synthetic_series s;
+  std::mt19937_64 g(seed);
+  for (int d = 0; d < days; ++d)
+    for (int k = 0; k < 24; ++k) {
+      const epoch_seconds t = start + (static_cast<epoch_seconds>(d) * 24 + k) * 3600;
+      const int hour = local_day_hour(t, zone).second;
+      const double swing = (d / 7) % 2 == 0 ? 30.0 : 8.0;
+      double kwh = 10.0;
+      if (hour >= 6 && hour < 22) kwh += swing * std::sin(3.14159265358979 * (hour - 6) / 16.0);
+      if (d % 11 == 3 && hour >= 1 && hour < 4) kwh = 40.0;
+      const double u = static_cast<double>(g() >> 11) * 0x1.0p-53;
+      kwh *= 1.0 + 0.02 * (2.0 * u - 1.0);
+      s.ts.push_back(t);
+      s.value.push_back(static_cast<milli>(std::llround(kwh * 1000.0)));
+    }
+  return s;
+}
+
 }  // namespace energy::testing

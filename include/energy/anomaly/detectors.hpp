@@ -148,7 +148,8 @@ enum class schedule_status : std::uint8_t {
   detected,              ///< occupied hours found and confirmed week by week
   too_little_data,       ///< fewer than half of the 168 hours of the week observed (or no rows)
   no_contrast,           ///< the busiest hours are not clearly above the quietest (24/7 or flat)
-  inconsistent_weeks,    ///< the contrast shows in too few weeks (e.g. a home that peaks in summer)
+  inconsistent_weeks,    ///< too few weeks repeat the schedule (a home that peaks in summer, a
+                         ///< weather-driven day/night swing without an operating schedule)
   irregular_unoccupied,  ///< the unoccupied hours vary too much to tell waste from normal use
 };
 [[nodiscard]] std::string_view to_string(schedule_status s) noexcept;
@@ -182,6 +183,11 @@ struct schedule_options {
   /// At least this share of the weeks must show occupied hours (median) above √min_peak_to_base ×
   /// their unoccupied hours (median): a home that only peaks in the cooling season has no schedule.
   double min_consistent_weeks = 0.75;
+  /// ... and at least this share of that week's readings must lie on the schedule's side of the
+  /// midpoint base + threshold_fraction × (peak − base) (occupied hours above it, unoccupied
+  /// below): the week repeats the schedule. A weather-driven day/night swing without a schedule
+  /// agrees in about half its readings, an office in 95 % or more.
+  double min_week_agreement = 0.8;
   /// The unoccupied hours must be steady enough to judge waste against: the median over the
   /// unoccupied hours of the week of their robust variation (1.4826·MAD / median) must not exceed
   /// this. A home's daytime (cooking, laundry) varies 0.3-1; an office night a few per cent.
@@ -192,7 +198,11 @@ struct schedule_options {
  * Detects occupied hours per local weekday from the data: the hour-of-week profile (median of
  * each slot, robust to outliers), base = 10th and peak = 90th percentile of the 168 slot values,
  * an hour is occupied above the midpoint; each weekday's occupied span runs from its first to
- * its last occupied hour (a single span per day: lunch dips do not split the day).
+ * its last occupied hour (a single span per day: lunch dips do not split the day). The schedule
+ * stands only when it repeats week by week (`min_consistent_weeks` of the weeks show the
+ * contrast and have `min_week_agreement` of their readings on the schedule's side of the
+ * midpoint) and its unoccupied hours are steady; otherwise `detected` is false and `reason` says
+ * which test failed, with its numbers.
  */
 [[nodiscard]] operating_schedule detect_schedule(const meter_series& series,
                                                  const date::time_zone* zone,

@@ -156,8 +156,11 @@ struct recommend_result {
 struct recommend_options {
   std::int64_t min_history_days = 28;   ///< less history: no recommendations at all
   double max_night_to_day_ratio = 0.5;  ///< high_baseload fires above this
-  double after_hours_min_share = 0.01;  ///< after-hours excess ≥ this share of annual kWh
-  std::int64_t recent_days = 28;        ///< schedule drift: recent window
+  /// after_hours_operation fires when the events' excess over the unoccupied baseline is at least
+  /// this share of the energy used in the schedule's unoccupied hours (the energy the measure acts
+  /// on; a share of all energy made two whole Sundays of operation immaterial in a half-year).
+  double after_hours_min_share = 0.01;
+  std::int64_t recent_days = 28;     ///< schedule drift: recent window
   std::int64_t reference_days = 56;  ///< … against this many days right before it (same season)
   double min_drift_hours_per_week = 2.0;  ///< schedule_drift fires at this many net extra hours
   /// … and only when the load in the drifted hours rose by at least this share of the

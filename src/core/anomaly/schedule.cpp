@@ -95,30 +95,42 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
     if (first >= 0) out.days[d] = day_schedule{true, first, last + 1};
   }
   out.detected = true;
-  // A real schedule shows every week, not only in the cooling season: count the weeks whose
-  // occupied hours run clearly above their unoccupied hours.
+  // A real schedule repeats every week, not only in the cooling season: count the weeks whose
+  // occupied hours run clearly above their unoccupied hours *and* whose readings fall on the
+  // schedule's side of the midpoint (occupied above, unoccupied below). The second condition is
+  // what tells an operating schedule from a weather-driven day/night swing: on a building without
+  // a schedule (the Illinois series) summer weeks run above the midpoint for 17 hours a day and
+  // mild weeks not at all, so the median profile shows a "schedule" that no single week follows
+  // (about half of each week's readings agree with it, against 97 % in an office).
   {
     const auto ls = local_seconds(series.ts, zone);
     const std::int64_t first_week =
         detail::floor_div(ls.front() - 4 * 86400, 7 * 86400);  // weeks from Monday
     std::vector<std::vector<double>> occ_w, unocc_w;
+    std::vector<std::size_t> agree_w;  // readings on the schedule's side of the midpoint
     for (std::size_t i = 0; i < v.size(); ++i) {
       const auto w =
           static_cast<std::size_t>(detail::floor_div(ls[i] - 4 * 86400, 7 * 86400) - first_week);
       if (w >= occ_w.size()) {
         occ_w.resize(w + 1);
         unocc_w.resize(w + 1);
+        agree_w.resize(w + 1);
       }
-      (out.occupied(slot[i]) ? occ_w : unocc_w)[w].push_back(v[i]);
+      const bool occupied = out.occupied(slot[i]);
+      (occupied ? occ_w : unocc_w)[w].push_back(v[i]);
+      if ((v[i] > thr) == occupied) ++agree_w[w];
     }
     std::size_t weeks = 0, consistent = 0;
     const double need = std::sqrt(options.min_peak_to_base);
     for (std::size_t w = 0; w < occ_w.size(); ++w) {
       if (occ_w[w].size() < 8 || unocc_w[w].size() < 8) continue;
       ++weeks;
+      const auto readings = static_cast<double>(occ_w[w].size() + unocc_w[w].size());
       const double o = detail::median_inplace(occ_w[w]);
       const double u = detail::median_inplace(unocc_w[w]);
-      if (o > need * std::max(u, 0.0) && o > 0.0) ++consistent;
+      if (o > need * std::max(u, 0.0) && o > 0.0 &&
+          static_cast<double>(agree_w[w]) >= options.min_week_agreement * readings)
+        ++consistent;
     }
     if (weeks == 0 || static_cast<double>(consistent) <
                           options.min_consistent_weeks * static_cast<double>(weeks)) {
@@ -134,9 +146,11 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
       }
       out.status = schedule_status::inconsistent_weeks;
       out.reason = fmt::format(
-          "only {} of {} weeks show their occupied hours above {:.2f} x their unoccupied hours "
-          "({:.0f} % needed): no steady operating schedule, after-hours use is not judged",
-          consistent, weeks, need, 100.0 * options.min_consistent_weeks);
+          "only {} of {} weeks repeat the {}-hour weekly schedule (occupied hours above {:.2f} x "
+          "the unoccupied hours, {:.0f} % of the readings on their side of the midpoint; {:.0f} % "
+          "of the weeks needed): no schedule detected, after-hours use is not judged",
+          consistent, weeks, hours, need, 100.0 * options.min_week_agreement,
+          100.0 * options.min_consistent_weeks);
       return out;
     }
   }

@@ -60,7 +60,10 @@ recommendation make(recommendation_kind k, std::string title) {
 }
 
 std::string implausible(const anomaly::operating_schedule& s) {
-  if (!s.detected) return "no operating schedule detected (and none declared)";
+  if (!s.detected)
+    return s.reason.empty()
+               ? std::string("no operating schedule detected (and none declared)")
+               : fmt::format("no operating schedule detected (and none declared): {}", s.reason);
   const auto hours = s.occupied_hours_per_week();
   if (hours < 20 || hours > 140)
     return fmt::format(
@@ -266,7 +269,7 @@ void high_baseload(const context& c, std::vector<recommendation>& out) {
 void after_hours(const context& c, std::vector<recommendation>& out) {
   const auto sched = schedule_of(c);
   if (const auto why = implausible(sched); !why.empty()) {
-    c.skip("after_hours_operation", why + ": after-hours cannot be told apart");
+    c.skip("after_hours_operation", "after-hours cannot be told apart: " + why);
     return;
   }
   const auto events = anomaly::detect_after_hours(c.h.series, c.h.zone, sched);
@@ -277,7 +280,15 @@ void after_hours(const context& c, std::vector<recommendation>& out) {
     excess += from_milli(e.actual - e.expected);
     if (!largest || e.actual - e.expected > largest->actual - largest->expected) largest = &e;
   }
-  if (excess < c.o.after_hours_min_share * c.total_kwh) return;
+  // Material against the energy of the hours the measure acts on (the unoccupied ones), not
+  // against all energy: in an office most energy is used in occupied hours, and a share of the
+  // total would call two whole Sundays of operation in half a year (0.7 % of all energy, 2 % of
+  // the unoccupied energy) immaterial.
+  const auto slot = anomaly::hour_of_week(c.h.series.ts, c.h.zone);
+  milli unoccupied = 0;
+  for (std::size_t i = 0; i < slot.size(); ++i)
+    if (!sched.occupied(slot[i])) unoccupied += c.h.series.value[i];
+  if (excess < c.o.after_hours_min_share * from_milli(unoccupied)) return;
   // The measure: each event's intervals brought down to the unoccupied baseline it was measured
   // against (its expected energy spread evenly over its intervals).
   const auto& s = c.h.series;

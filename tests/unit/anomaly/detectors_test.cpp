@@ -322,6 +322,27 @@ TEST_CASE("a building without a detectable schedule is told so, with the reason"
   CHECK_THAT(l.reason, Catch::Contains("48 of the 168 hours"));
 }
 
+TEST_CASE("a weather-driven day/night swing is not an operating schedule", "[anomaly][schedule]") {
+  // Hot and mild weeks alternate: the median week has a 77-hour "schedule" with a clear contrast,
+  // and every week's occupied median clears the contrast test, but only the hot weeks follow it.
+  const auto s = energy::testing::weather_swing(jan1, 16 * 7, ny());
+  const auto sched = detect_schedule(s.view(), ny());
+  CHECK_FALSE(sched.detected);
+  CHECK(sched.status == schedule_status::inconsistent_weeks);
+  CHECK_THAT(sched.reason, Catch::Contains("only 8 of 16 weeks repeat the 77-hour weekly "
+                                           "schedule") &&
+                               Catch::Contains("no schedule detected"));
+  // The night spikes are therefore not judged as after-hours waste.
+  CHECK(check_after_hours(s.view(), ny()).anomalies.empty());
+  // Without the agreement test the swing passes for a schedule (what the detector did before).
+  schedule_options contrast_only;
+  contrast_only.min_week_agreement = 0.0;
+  const auto fooled = detect_schedule(s.view(), ny(), contrast_only);
+  CHECK(fooled.detected);
+  CHECK(fooled.occupied_hours_per_week() == 77);
+  CHECK_FALSE(detect_after_hours(s.view(), ny(), fooled).empty());
+}
+
 TEST_CASE("weekend operation against the detected schedule is after-hours waste",
           "[anomaly][schedule]") {
   // Saturday of week 5 runs 09:00-15:00 at the occupied level.

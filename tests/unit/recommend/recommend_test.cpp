@@ -166,6 +166,30 @@ TEST_CASE("after-hours operation fires on repeated weekend operation and not on 
              recommendation_kind::after_hours_operation) == nullptr);
 }
 
+TEST_CASE("after-hours materiality is judged against the unoccupied hours' energy", "[recommend]") {
+  // Half a year of an office with two Sundays run 08:00-18:00 at the weekday level: 2 × 10 h ×
+  // 70 kW = 1,400 kWh above the baseline, 0.6 % of all the energy (222,000 kWh) but 1.5 % of the
+  // energy of the unoccupied hours (92,000 kWh), which the measure acts on.
+  const auto two_sundays =
+      office(jan1, 26 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.05, 3,
+             [](epoch_seconds t, int wd, int hour, double kwh) {
+               const auto week = (t - jan1) / (7 * 86400);
+               return wd == 6 && (week == 9 || week == 17) && hour >= 8 && hour < 18 ? 100.0 : kwh;
+             });
+  const auto r = find(run(two_sundays), recommendation_kind::after_hours_operation);
+  REQUIRE(r != nullptr);
+  CHECK(r->evidence.at(0).value == 2.0);
+  CHECK(from_milli(r->saving_kwh) == Approx(2 * 10 * 70.0).epsilon(0.1));
+  // One Sunday afternoon of 3 h at 2.5 × the night load stays immaterial (0.15 %).
+  const auto one_afternoon =
+      office(jan1, 26 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.05, 3,
+             [](epoch_seconds t, int wd, int hour, double kwh) {
+               const auto week = (t - jan1) / (7 * 86400);
+               return wd == 6 && week == 9 && hour >= 13 && hour < 16 ? 75.0 : kwh;
+             });
+  CHECK(find(run(one_afternoon), recommendation_kind::after_hours_operation) == nullptr);
+}
+
 TEST_CASE("schedule drift fires when the recent weeks start earlier and the load rose",
           "[recommend]") {
   const epoch_seconds recent = jan1 + (10 * 7 - 28) * 86400;
@@ -422,6 +446,16 @@ TEST_CASE("a building without a weekly schedule gets no after-hours or drift cla
   CHECK(find(result.recommendations, recommendation_kind::schedule_drift) == nullptr);
   CHECK(skipped_with(result, "after_hours_operation", "after-hours cannot be told apart"));
   CHECK(skipped_with(result, "schedule_drift", "window"));
+
+  // A weather-driven day/night swing (hot and mild weeks alternating) with night spikes: its
+  // median week looks like a 77-hour schedule and its nights carry 2 % of the energy in spikes,
+  // but no week-by-week schedule exists, so there is no after-hours claim, and the result says
+  // why in the detector's words.
+  const auto swing = analysed(energy::testing::weather_swing(jan1, 16 * 7, ny()));
+  CHECK(find(swing.recommendations, recommendation_kind::after_hours_operation) == nullptr);
+  CHECK(skipped_with(swing, "after_hours_operation",
+                     "no operating schedule detected (and none declared): only 8 of 16 weeks "
+                     "repeat the 77-hour weekly schedule"));
 
   // A declared schedule is held to the same rule.
   anomaly::operating_schedule one_hour;
