@@ -101,7 +101,8 @@ baseline_result summarise_baseline(const hourly_model& m, const std::vector<day_
 std::vector<anomaly::anomaly> find_anomalies(
     storage::store& db, const building& b, const building_sensors& sensors, const hourly_series& h,
     const std::optional<hourly_model>& model, const baseline::temperature_series& temps,
-    const period_window& w, const date::time_zone* zone, const reading_rows& period_rows) {
+    const period_window& w, const date::time_zone* zone, const reading_rows& period_rows,
+    std::vector<std::string>& notes) {
   std::vector<anomaly::anomaly> out;
   const auto overlaps = [&](const anomaly::anomaly& a) {
     return a.range.start < w.range.end && w.range.start < a.range.end;
@@ -150,6 +151,9 @@ std::vector<anomaly::anomaly> find_anomalies(
         if (overlaps(a)) out.push_back(std::move(a));
     }
     const auto schedule = anomaly::detect_schedule(hourly, zone);
+    // No anomaly does not mean no waste when there was nothing to judge against: say why.
+    if (!schedule.detected)
+      notes.push_back(fmt::format("after-hours waste not looked for: {}", schedule.reason));
     for (auto& a : anomaly::detect_after_hours(hourly, zone, schedule))
       if (overlaps(a)) out.push_back(std::move(a));
   }
@@ -373,7 +377,7 @@ report build_building_report(storage::store& db, const report_request& req) {
     k.cost_basis = "no tariff and no flat rate: cost unknown";
   }
 
-  r.anomalies = find_anomalies(db, *b, sensors, h, model, temps, w, zone, period_rows);
+  r.anomalies = find_anomalies(db, *b, sensors, h, model, temps, w, zone, period_rows, r.notes);
   r.recommendations = recommendations_for(*b, h, temps, w, zone, days, sensors.electricity, r.bills,
                                           req.tariffs, r.notes);
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <random>
 
 #include "../../support/report_site.hpp"
 
@@ -203,6 +204,47 @@ TEST_CASE("A building with no data gives a report that says so") {
   CHECK(r.insights[0].text.find("No electricity readings") != std::string::npos);
   CHECK(r.daily.empty());
   CHECK(r.recommendations.empty());
+}
+
+TEST_CASE(
+    "A building without an operating schedule: the report says why after-hours is not judged") {
+  // A flat 50 kW around the clock (±3 %): no occupied/unoccupied contrast, so no after-hours
+  // anomaly can be found, and the notes say so with the detector's reason.
+  energy::testing::report_site s;
+  s.db = storage::open_memory_store();
+  s.db->put_tenant(tenant{s.tenant_id, "Acme Properties", {}});
+  building b;
+  b.id = uuid::v7();
+  b.tenant_id = s.tenant_id;
+  b.name = "Flat";
+  b.time_zone = chicago;
+  s.db->put_building(b);
+  sensor e;
+  e.id = uuid::v7();
+  e.building_id = b.id;
+  e.interval_seconds = 900;
+  s.db->put_sensor(e);
+  std::mt19937_64 g(5);
+  reading_rows rows;
+  for (auto t = to_epoch(local_midnight_utc(2024, 1, 1, chicago));
+       t < to_epoch(local_midnight_utc(2024, 4, 1, chicago)); t += 900) {
+    const double kw = 50.0 * (0.97 + 0.06 * static_cast<double>(g() >> 11) * 0x1.0p-53);
+    rows.push_back(e.id, t, static_cast<milli>(std::llround(kw * 250.0)));
+  }
+  s.db->write_readings(rows);
+  (void)aggregate::refresh_summaries(*s.db);
+  auto q = march_2024();
+  q.building_id = b.id;
+  const auto r = build_report(*s.db, q);
+  CHECK(std::any_of(r.notes.begin(), r.notes.end(), [](const std::string& n) {
+    return n.find("after-hours waste not looked for: the busiest hours of the week") == 0 &&
+           n.find("no operating schedule (24/7 or flat load)") != std::string::npos;
+  }));
+  // The office has a schedule: no such note.
+  const auto office = build_report(*site().db, march_2024());
+  CHECK(std::none_of(office.notes.begin(), office.notes.end(), [](const std::string& n) {
+    return n.find("after-hours waste not looked for") != std::string::npos;
+  }));
 }
 
 TEST_CASE("An unknown building is subject_not_found") {
