@@ -101,7 +101,7 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
   // what tells an operating schedule from a weather-driven day/night swing: on a building without
   // a schedule (the Illinois series) summer weeks run above the midpoint for 17 hours a day and
   // mild weeks not at all, so the median profile shows a "schedule" that no single week follows
-  // (about half of each week's readings agree with it, against 97 % in an office).
+  // (about half of each week's readings agree with it, against 98 % in the reference office).
   {
     const auto ls = local_seconds(series.ts, zone);
     const std::int64_t first_week =
