@@ -37,24 +37,31 @@ inline double outdoor_c(epoch_seconds t) {
          4.0 * std::sin(2 * pi * (hour - 9.0) / 24.0);
 }
 
-/// Writes the office building's readings in [from, to) except `skip` (a gap), and aggregates.
-inline uuid add_office(report_site& s, const std::string& name, const char* zone, std::int64_t sqft,
-                       utc_seconds from, utc_seconds to, time_range skip = {}, double scale = 1.0,
-                       std::uint64_t seed = 1, double base_kw = 40.0) {
-  building b;
+/// Stores `b` (given a new id) in the site's tenant with one 15-minute electricity meter; the
+/// meter's id.
+inline uuid put_metered_building(report_site& s, building& b) {
   b.id = uuid::v7();
   b.tenant_id = s.tenant_id;
-  b.name = name;
-  b.address = "1 Main St";
-  b.square_footage = sqft;
-  b.primary_use = "office";
-  b.time_zone = zone;
   s.db->put_building(b);
   sensor e;
   e.id = uuid::v7();
   e.building_id = b.id;
   e.interval_seconds = 900;
   s.db->put_sensor(e);
+  return e.id;
+}
+
+/// Writes the office building's readings in [from, to) except `skip` (a gap), and aggregates.
+inline uuid add_office(report_site& s, const std::string& name, const char* zone, std::int64_t sqft,
+                       utc_seconds from, utc_seconds to, time_range skip = {}, double scale = 1.0,
+                       std::uint64_t seed = 1, double base_kw = 40.0) {
+  building b;
+  b.name = name;
+  b.address = "1 Main St";
+  b.square_footage = sqft;
+  b.primary_use = "office";
+  b.time_zone = zone;
+  const auto meter = put_metered_building(s, b);
   sensor t;
   t.id = uuid::v7();
   t.building_id = b.id;
@@ -63,7 +70,7 @@ inline uuid add_office(report_site& s, const std::string& name, const char* zone
   t.unit = "degC";
   t.interval_seconds = 3600;
   s.db->put_sensor(t);
-  s.electricity = e.id;
+  s.electricity = meter;
 
   const auto* z = find_zone(zone);
   std::mt19937_64 g(seed);
@@ -78,7 +85,7 @@ inline uuid add_office(report_site& s, const std::string& name, const char* zone
     const double temp = outdoor_c(ts);
     double kw = base_kw + (open ? 80.0 : 0.0) + 4.0 * std::max(0.0, temp - 18.0);
     kw *= scale * (0.97 + 0.06 * static_cast<double>(g() >> 11) * 0x1.0p-53);
-    rows.push_back(e.id, ts, static_cast<milli>(std::llround(kw * 250.0)));  // Wh in 15 min
+    rows.push_back(meter, ts, static_cast<milli>(std::llround(kw * 250.0)));  // Wh in 15 min
     if (ts % 3600 == 0) rows.push_back(t.id, ts, static_cast<milli>(std::llround(temp * 1000.0)));
   }
   s.db->write_readings(rows);

@@ -448,7 +448,7 @@ TEST_CASE("a building without a weekly schedule gets no after-hours or drift cla
   CHECK(skipped_with(result, "schedule_drift", "window"));
 
   // A weather-driven day/night swing (hot and mild weeks alternating) with night spikes: its
-  // median week looks like a 77-hour schedule and its nights carry 2 % of the energy in spikes,
+  // median week looks like a 77-hour schedule and its night spikes are 1.8 % of the energy,
   // but no week-by-week schedule exists, so there is no after-hours claim, and the result says
   // why in the detector's words.
   const auto swing = analysed(energy::testing::weather_swing(jan1, 16 * 7, ny()));

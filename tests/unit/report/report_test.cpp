@@ -214,22 +214,15 @@ TEST_CASE(
   s.db = storage::open_memory_store();
   s.db->put_tenant(tenant{s.tenant_id, "Acme Properties", {}});
   building b;
-  b.id = uuid::v7();
-  b.tenant_id = s.tenant_id;
   b.name = "Flat";
   b.time_zone = chicago;
-  s.db->put_building(b);
-  sensor e;
-  e.id = uuid::v7();
-  e.building_id = b.id;
-  e.interval_seconds = 900;
-  s.db->put_sensor(e);
+  const auto meter = energy::testing::put_metered_building(s, b);
   std::mt19937_64 g(5);
   reading_rows rows;
   for (auto t = to_epoch(local_midnight_utc(2024, 1, 1, chicago));
        t < to_epoch(local_midnight_utc(2024, 4, 1, chicago)); t += 900) {
     const double kw = 50.0 * (0.97 + 0.06 * static_cast<double>(g() >> 11) * 0x1.0p-53);
-    rows.push_back(e.id, t, static_cast<milli>(std::llround(kw * 250.0)));
+    rows.push_back(meter, t, static_cast<milli>(std::llround(kw * 250.0)));
   }
   s.db->write_readings(rows);
   (void)aggregate::refresh_summaries(*s.db);
