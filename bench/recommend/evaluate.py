@@ -19,6 +19,8 @@ injects one known measure into a copy (seeded):
                  4-hour level, energy moved within the day) recomputed here with numpy
   drift        - the last 28 days start two hours earlier on weekdays (at the opening hour's load)
   use_fell     - control: the last 28 days at 80 % (a holiday-like drop): no drift may fire
+  no_cooling   - control (Illinois only): the building with its own cooling removed (as in
+                 `cooling`, without the added cooling): no weather rule may fire
   cooling      - (Illinois only) a building whose cooling starts at a known 55 F: the real
                  building's own cooling removed (each day of 52 F or warmer takes a colder day's
                  real readings), then slope x CDD55 a day added (the building's fitted slope);
@@ -59,6 +61,8 @@ IL = "Illinois (eemeter, hourly)"
 # (Until 2026-12-03: the cooling over-claim and the after-hours false fire on Illinois; see the
 # change of method in docs/recommendations.md.) Any miss, on either half, fails.
 KNOWN_MISSES: set[tuple[str, str, str]] = set()
+# Controls and the rule each must leave silent.
+SILENT = {"use_fell": "schedule_drift", "no_cooling": "weather_sensitivity"}
 SEED = 20261202
 
 
@@ -267,6 +271,12 @@ def cooling_free_base(local, kwh, temps, below):
     return out
 
 
+def inject_no_cooling(local, kwh, rng, temps):
+    """Control: the building with its cooling removed (cooling_free_base): no weather rule may
+    fire on it."""
+    return cooling_free_base(local, kwh, temps, below=52.0), None, None
+
+
 def inject_cooling(local, kwh, rng, temps, slope):
     """A building whose cooling starts at a known 55 F. The real building has no single balance
     point (its daily use rises from ~54 F while its change-point fit says 61-62 F), so the
@@ -337,6 +347,7 @@ def evaluate(name, zone, ts, kwh, temps, scheduled, tariff, bill, half, rng, row
     if temps is not None:
         slope = weather["cooling_slope_kwh_per_degf_day"] or 0.0
         scenarios.append(("cooling", lambda l, k, r: inject_cooling(l, k, r, temps, slope)))
+        scenarios.append(("no_cooling", lambda l, k, r: inject_no_cooling(l, k, r, temps)))
     for label, inject in scenarios:
         if inject is None:
             rows.append(dict(series=name, half=half, days=round(days), scenario=label, rule="-",
@@ -352,9 +363,10 @@ def evaluate(name, zone, ts, kwh, temps, scheduled, tariff, bill, half, rng, row
         for r in res["recommendations"]:
             if r["kind"] in others:
                 print(f"{name} {half} {label}: also fired {r['kind']}: {r['explanation']}", file=sys.stderr)
-        if kind is None:
-            rows.append(dict(series=name, half=half, days=round(days), scenario=label, rule="schedule_drift",
-                             result="fired wrongly" if "schedule_drift" in kinds - clean_kinds else "silent (correct)",
+        if kind is None:  # a control: the rule of SILENT[label] must not fire
+            silent = SILENT[label]
+            rows.append(dict(series=name, half=half, days=round(days), scenario=label, rule=silent,
+                             result="fired wrongly" if silent in kinds - clean_kinds else "silent (correct)",
                              fired_on_clean="", others=", ".join(others), claimed="", true="", error="",
                              band="", skipped=""))
             continue

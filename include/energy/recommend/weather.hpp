@@ -35,8 +35,9 @@ enum class temperature_unit { fahrenheit, celsius };
  * fitted on, e.g. `local_day_totals`): `fit` names the rules and whether they pass —
  * a weather term (not intercept-only) with positive slopes at p < 0.1 (CalTRACK), at least 329
  * days of use with temperature (CalTRACK data sufficiency, 90 % of a year), and ASHRAE
- * Guideline 14 on daily use (CV(RMSE) ≤ 30 %, |NMBE| ≤ 10 %). The weather rules of `recommend`
- * run only on a fit that passes. Throws as above.
+ * Guideline 14 on daily use (CV(RMSE) ≤ 30 %, |NMBE| ≤ 10 %), and R² ≥ 0.5 on daily use (U.S.
+ * DOE EnPI Lite's valid-model rule: a significant but tiny weather term is no weather
+ * dependence). The weather rules of `recommend` run only on a fit that passes. Throws as above.
  */
 [[nodiscard]] weather_sensitivity weather_from(
     const baseline::changepoint_model& model, std::span<const baseline::usage_period> periods,

@@ -159,4 +159,27 @@ TEST_CASE("weather_from with the usage periods checks the fit and names the rule
   CHECK_FALSE(brief.fit->passes);
   CHECK(brief.fit->failure.find("fewer than 329") != std::string::npos);
   CHECK_FALSE(weather_from(model, temps).fit);  // not checked without the periods
+
+  // 1,000 kWh a day and 0.5 kWh per °F-day above 60 °F: over a year the slope is significant
+  // (p ~ 2e-6) and CV(RMSE) is 2 %, but temperature explains 6 % of the daily variation. That is
+  // not a weather-driven building, and the weather rules must not run on it.
+  std::vector<baseline::usage_period> flat;
+  for (int d = 0; d < 365; ++d) {
+    double sum = 0;
+    for (int h = 0; h < 24; ++h)
+      sum += temps.value[static_cast<std::size_t>(d * 24 + h)];
+    const double use =
+        (1000 + 0.5 * std::max(0.0, sum / 24 - 60)) * (1 + 0.02 * std::sin(d * 12.9898));
+    flat.push_back({jan1_utc + d * 86'400, jan1_utc + (d + 1) * 86'400, use});
+  }
+  const auto weak_model = baseline::fit_changepoint(flat, temps, {.zone = "UTC"});
+  REQUIRE(weak_model.kind == baseline::changepoint_kind::cooling_only);
+  CHECK(weak_model.cooling_p_value < 0.1);
+  const auto weak = weather_from(weak_model, flat, temps);
+  CHECK_FALSE(weak.fit->passes);
+  CHECK(weak.fit->cv_rmse < 0.05);
+  CHECK(weak.fit->r_squared < 0.1);
+  CHECK_THAT(weak.fit->failure, Catch::StartsWith("R2 0.06 < 0.5"));
+  CHECK(w.fit->r_squared > 0.9);  // the weather-driven building above
+  CHECK(w.fit->rules.find("R2 >= 0.5") != std::string::npos);
 }
