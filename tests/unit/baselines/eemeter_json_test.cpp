@@ -98,6 +98,13 @@ TEST_CASE(
       load("{\"status\":\"NO DATA\",\"method_name\":\"caltrack_hourly\",\"model\":null}"),
       Contains("NO DATA"));
   CHECK_THROWS_WITH(load("{not json"), Contains("not valid JSON"));
+  // eemeter's metrics may hold NaN / Infinity (Python's json.dumps writes them bare); a string
+  // that mentions NaN is left alone.
+  const std::string nan_metrics =
+      replace_all(replace_all(json, "\"totals_metrics\":null",
+                              "\"totals_metrics\":{\"x\":NaN,\"y\":-Infinity,\"z\":Infinity}"),
+                  "\"metadata\":{}", "\"metadata\":{\"note\":\"NaN \\\" Infinity\"}");
+  CHECK_NOTHROW(load(nan_metrics));
   CHECK_THROWS_AS(
       io::caltrack_hourly_model_from_eemeter_json(json, zone, temperature_unit::unspecified),
       std::invalid_argument);
@@ -135,6 +142,13 @@ TEST_CASE("eemeter daily models predict days * (intercept + betas * degree days)
                     Contains("model.model_params.beta_hdd") &&
                         Contains("not a parameter of model_type cdd_only"));
   CHECK_THROWS_WITH(load(R"({"status": "NO MODEL", "model": null})"), Contains("NO MODEL"));
+  // Python's json.dumps writes NaN / Infinity bare: they load as null, and where a number is
+  // needed the field is named.
+  const auto with_nan = load(replace_all(json, "\"r_squared_adj\": 0.8, \"warnings\"",
+                                         "\"r_squared_adj\": NaN, \"warnings\""));
+  CHECK(with_nan.cooling_slope == 2.0);
+  CHECK_THROWS_WITH(load(replace_all(json, "\"beta_cdd\": 2.0", "\"beta_cdd\": -Infinity")),
+                    Contains("model.model_params.beta_cdd' is not a number"));
   // A bare candidate (CalTRACKUsagePerDayCandidateModel.json()) is accepted too.
   const auto bare = load(R"({"model_type": "intercept_only", "model_params": {"intercept": 4}})");
   CHECK(bare.kind == changepoint_kind::intercept_only);
