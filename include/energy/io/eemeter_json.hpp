@@ -54,7 +54,8 @@ namespace energy::io {
  * Days read hourly temperature samples as eemeter does: a day needs more than half of its 24
  * hours (min_samples_per_day = 13). residual_sd is unknown (NaN), so prediction intervals are NaN.
  * @throws energy::parse_error naming the field (unknown model_type, missing or unknown
- * parameter, a results document without a model).
+ * parameter, parameters that make no model such as a heating balance point above the cooling
+ * one, a results document without a model); std::invalid_argument for an empty or unknown zone.
  */
 [[nodiscard]] baseline::changepoint_model changepoint_model_from_eemeter_json(
     std::string_view json, const std::string& zone);

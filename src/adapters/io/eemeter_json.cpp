@@ -556,7 +556,12 @@ bl::changepoint_model changepoint_model_from_eemeter_json(std::string_view json_
   }
   // eemeter keeps a day when more than half of its 24 hourly temperatures are present.
   cp.min_samples_per_day = 13;
-  return bl::make_changepoint_model(cp);
+  try {
+    return bl::make_changepoint_model(cp);
+  } catch (const std::invalid_argument& e) {
+    if (!is_valid_zone(zone)) throw;  // the caller's zone, not the file
+    fail(daily_kind, p + "model_params", std::string("does not make a model: ") + e.what());
+  }
 }
 
 }  // namespace energy::io

@@ -142,6 +142,12 @@ TEST_CASE("eemeter daily models predict days * (intercept + betas * degree days)
                     Contains("model.model_params.beta_hdd") &&
                         Contains("not a parameter of model_type cdd_only"));
   CHECK_THROWS_WITH(load(R"({"status": "NO MODEL", "model": null})"), Contains("NO MODEL"));
+  CHECK_THROWS_WITH(
+      load(replace_all(json, "\"heating_balance_point\": 50", "\"heating_balance_point\": 70")),
+      Contains("field 'model.model_params' does not make a model") &&
+          Contains("heating balance point"));
+  CHECK_THROWS_AS(io::changepoint_model_from_eemeter_json(json, "Mars/Olympus"),
+                  std::invalid_argument);
   // Python's json.dumps writes NaN / Infinity bare: they load as null, and where a number is
   // needed the field is named.
   const auto with_nan = load(replace_all(json, "\"r_squared_adj\": 0.8, \"warnings\"",
