@@ -193,8 +193,7 @@ def _hand_model_v4():
     occ_bins = [e in (55, 75) for e in CANDIDATES]
     un_bins = [e == 65 for e in CANDIDATES]
     params = {f"C(hour_of_week)[{h}]": 1 + h / 100 for h in range(167)}  # 167: not fitted
-    params["C(hour_of_week)[5]"] = None
-    params.pop("C(hour_of_week)[5]")
+    del params["C(hour_of_week)[5]"]
     params["C(hour_of_week)[5.0]"] = 9.5  # pandas' float category spelling
     params.update({"bin_0_occupied": 0.1, "bin_1_occupied": 0.2, "bin_2_occupied": 0.3,
                    "bin_0_unoccupied": -0.05, "bin_1_unoccupied": 0.4})
