@@ -240,6 +240,16 @@ TEST_CASE("Data sufficiency and option errors name what is short") {
     load.ts.resize(t2.size());
     load.kwh.resize(t2.size());
     CHECK_THROWS_WITH(fit_caltrack_hourly(load, t2, o), Contains("aug not in the baseline"));
+    // Without the check, a month no segment saw (October: its model has no rows) predicts NaN.
+    o.min_month_coverage = 0;
+    const caltrack_hourly_model m = fit_caltrack_hourly(load, t2, o);
+    CHECK(m.segments[9].observations == 0);
+    const epoch_seconds oct = sample::utc("2022-10-05T12:00:00-05:00");
+    const epoch_seconds jun = sample::utc("2022-06-05T12:00:00-05:00");
+    const prediction p =
+        predict(m, std::vector<epoch_seconds>{oct, jun}, std::vector<double>{60, 60});
+    CHECK(std::isnan(p.expected[0]));
+    CHECK(std::isfinite(p.expected[1]));
   }
   SECTION("more than 365 days") {
     load.ts.push_back(load.ts.back() + 3600);
