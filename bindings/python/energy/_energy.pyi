@@ -175,7 +175,8 @@ def fit_caltrack_hourly(ts: Times, kwh: Floats, temperature: Floats, *, zone: st
                         occupancy_cooling_balance_point: float = 65, occupancy_heating_balance_point: float = 50,
                         occupancy_threshold: float = 0.65,
                         bin_endpoints: Sequence[float] = (30, 45, 55, 65, 75, 90), min_bin_count: int = 20,
-                        max_baseline_days: float = 365, min_month_coverage: float = 0.9) -> CaltrackHourlyModel:
+                        max_baseline_days: float = 365, min_baseline_days: float = 365,
+                        min_month_coverage: float = 0.9) -> CaltrackHourlyModel:
     """CalTRACK 2.0 hourly; unit 'fahrenheit' or 'celsius' is required (constants are °F)."""
     ...
 def load_caltrack_hourly_model(json: str, *, zone: str, unit: str) -> CaltrackHourlyModel: ...

@@ -813,7 +813,7 @@ void bind_caltrack(pyb::module_& m) {
          double neighbour_month_weight, double occupancy_cooling_balance_point,
          double occupancy_heating_balance_point, double occupancy_threshold,
          const std::vector<double>& bin_endpoints, std::size_t min_bin_count,
-         double max_baseline_days, double min_month_coverage) {
+         double max_baseline_days, double min_baseline_days, double min_month_coverage) {
         const auto load = load_of(ts, kwh, pyb::int_(3600));
         const auto temp = to_doubles(temperature, "temperature");
         bl::caltrack_hourly_options o;
@@ -827,6 +827,7 @@ void bind_caltrack(pyb::module_& m) {
         o.bin_endpoints = bin_endpoints;
         o.min_bin_count = min_bin_count;
         o.max_baseline_days = max_baseline_days;
+        o.min_baseline_days = min_baseline_days;
         o.min_month_coverage = min_month_coverage;
         pyb::gil_scoped_release release;
         return bl::fit_caltrack_hourly(load, temp, o);
@@ -839,12 +840,14 @@ void bind_caltrack(pyb::module_& m) {
       pyb::arg("occupancy_threshold") = d.occupancy_threshold,
       pyb::arg("bin_endpoints") = d.bin_endpoints, pyb::arg("min_bin_count") = d.min_bin_count,
       pyb::arg("max_baseline_days") = d.max_baseline_days,
+      pyb::arg("min_baseline_days") = d.min_baseline_days,
       pyb::arg("min_month_coverage") = d.min_month_coverage,
       "CalTRACK 2.0 hourly on hourly kWh starting at ts (datetime64[ns] UTC) with aligned "
       "temperatures. unit ('fahrenheit' or 'celsius') is required: the reference's constants "
       "(balance points 65/50, bin endpoints) are °F and °C input is converted. segmentation: "
       "'three_month_weighted' (default) or 'single'. Raises ValueError naming what is short "
-      "(baseline over max_baseline_days, months under min_month_coverage).");
+      "(baseline outside [min_baseline_days, max_baseline_days], months under "
+      "min_month_coverage).");
 
   m.def(
       "load_caltrack_hourly_model",

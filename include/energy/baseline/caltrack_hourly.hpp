@@ -67,9 +67,11 @@ struct caltrack_hourly_options {
   double occupancy_threshold = 0.65;            ///< share of positive residuals marking occupied
   std::vector<double> bin_endpoints = {30, 45, 55, 65, 75, 90};  ///< °F candidate endpoints
   std::size_t min_bin_count = 20;  ///< temperatures a bin needs to keep its endpoints
-  /// Data sufficiency (CalTRACK 2.2.1.1 / hourly): the baseline spans at most this many days
-  /// (first row to the end of the last; 0 = no limit) ...
+  /// Data sufficiency (CalTRACK 2.2.1; eemeter's get_baseline_data(max_days=365) and
+  /// caltrack_sufficiency_criteria(min_days=365)): the baseline, first row to the end of the
+  /// last, spans at most `max_baseline_days` and at least `min_baseline_days` (0 = no limit) ...
   double max_baseline_days = 365;
+  double min_baseline_days = 365;
   /// ... and every calendar month has at least this share of its hours in the baseline span
   /// with a finite load and temperature (a month outside the span has 0). 0 = no check.
   double min_month_coverage = 0.9;
@@ -103,8 +105,9 @@ struct caltrack_hourly_model {
  * outdoor temperature of row i (see align_temperature). Rows without a finite load and
  * temperature are left out (the reference drops them too).
  * @throws std::invalid_argument for an empty or unknown zone, an unspecified unit, sizes that
- * differ, a non-hourly interval, options out of range, or insufficient data: the message names
- * the baseline length or each month short of `min_month_coverage` with its coverage.
+ * differ, a non-hourly interval, options out of range, or insufficient data: one message names
+ * every shortfall (the baseline length, each month short of `min_month_coverage` with its
+ * coverage).
  */
 [[nodiscard]] caltrack_hourly_model fit_caltrack_hourly(const load_series& load,
                                                         std::span<const double> temperature,

@@ -48,44 +48,61 @@ void check_options(const caltrack_hourly_options& o) {
                         (k == 0 || o.bin_endpoints[k] > o.bin_endpoints[k - 1]),
                     "fit_caltrack_hourly: bin_endpoints[" + std::to_string(k) +
                         "] is not finite or not above the previous endpoint");
-  detail::require(
-      o.max_baseline_days >= 0 && o.min_month_coverage >= 0 && o.min_month_coverage <= 1,
-      "fit_caltrack_hourly: max_baseline_days must be >= 0 and min_month_coverage "
-      "in [0, 1]");
+  detail::require(o.max_baseline_days >= 0 && o.min_baseline_days >= 0 &&
+                      o.min_month_coverage >= 0 && o.min_month_coverage <= 1,
+                  "fit_caltrack_hourly: max_baseline_days and min_baseline_days must be >= 0 and "
+                  "min_month_coverage "
+                  "in [0, 1]");
 }
 
-/// CalTRACK's data sufficiency: baseline length and each calendar month's hourly coverage.
+/// CalTRACK's data sufficiency: baseline length and each calendar month's hourly coverage. Every
+/// shortfall is collected so that one error says all that is short.
 void check_sufficiency(const load_series& load, const std::vector<std::uint8_t>& usable,
                        const std::vector<int>& month, detail::local_clock& clock,
                        const caltrack_hourly_options& o) {
   const auto [lo, hi] = std::minmax_element(load.ts.begin(), load.ts.end());
   const std::int64_t span = *hi + hour - *lo;
-  if (o.max_baseline_days > 0 && static_cast<double>(span) > o.max_baseline_days * 86400)
-    throw std::invalid_argument(fmt::format(
-        "fit_caltrack_hourly: data sufficiency: the baseline spans {:.2f} days ({} to {}), more "
-        "than max_baseline_days = {} (CalTRACK 2.2.1.1: at most 365 days); pass the last year",
-        static_cast<double>(span) / 86400, date::format("%FT%TZ", from_epoch(*lo)),
-        date::format("%FT%TZ", from_epoch(*hi + hour)), o.max_baseline_days));
-  if (o.min_month_coverage <= 0) return;
-  std::array<double, 12> hours{}, valid{};
-  for (std::int64_t t = *lo; t <= *hi; t += hour)
-    hours[static_cast<std::size_t>(detail::month_of_year(clock.local_seconds(t)))] += 1;
-  for (std::size_t i = 0; i < usable.size(); ++i)
-    if (usable[i]) valid[static_cast<std::size_t>(month[i])] += 1;
-  std::string short_months;
-  for (std::size_t m = 0; m < 12; ++m) {
-    const double cover = hours[m] > 0 ? std::min(1.0, valid[m] / hours[m]) : 0.0;
-    if (cover >= o.min_month_coverage) continue;
-    if (!short_months.empty()) short_months += ", ";
-    short_months += hours[m] > 0 ? fmt::format("{} {:.1f} % ({} of {} h)", month_abbrev[m],
-                                               100 * cover, valid[m], hours[m])
-                                 : fmt::format("{} not in the baseline", month_abbrev[m]);
+  const double days = static_cast<double>(span) / 86400;
+  std::vector<std::string> shortfalls;
+  const std::string range = date::format("%FT%TZ", from_epoch(*lo)) + " to " +
+                            date::format("%FT%TZ", from_epoch(*hi + hour));
+  if (o.max_baseline_days > 0 && days > o.max_baseline_days)
+    shortfalls.push_back(fmt::format(
+        "the baseline spans {:.2f} days ({}), more than max_baseline_days = {}; pass the last "
+        "year",
+        days, range, o.max_baseline_days));
+  if (o.min_baseline_days > 0 && days < o.min_baseline_days)
+    shortfalls.push_back(
+        fmt::format("the baseline spans {:.2f} days ({}), less than min_baseline_days = {}", days,
+                    range, o.min_baseline_days));
+  if (o.min_month_coverage > 0) {
+    std::array<double, 12> hours{}, valid{};
+    for (std::int64_t t = *lo; t <= *hi; t += hour)
+      hours[static_cast<std::size_t>(detail::month_of_year(clock.local_seconds(t)))] += 1;
+    for (std::size_t i = 0; i < usable.size(); ++i)
+      if (usable[i]) valid[static_cast<std::size_t>(month[i])] += 1;
+    std::string short_months;
+    for (std::size_t m = 0; m < 12; ++m) {
+      const double cover = hours[m] > 0 ? std::min(1.0, valid[m] / hours[m]) : 0.0;
+      if (cover >= o.min_month_coverage) continue;
+      if (!short_months.empty()) short_months += ", ";
+      short_months += hours[m] > 0 ? fmt::format("{} {:.1f} % ({} of {} h)", month_abbrev[m],
+                                                 100 * cover, valid[m], hours[m])
+                                   : fmt::format("{} not in the baseline", month_abbrev[m]);
+    }
+    if (!short_months.empty())
+      shortfalls.push_back(fmt::format(
+          "every calendar month needs {:.0f} % of its hours with a finite load and temperature "
+          "(min_month_coverage); short: {}",
+          100 * o.min_month_coverage, short_months));
   }
-  if (!short_months.empty())
-    throw std::invalid_argument(fmt::format(
-        "fit_caltrack_hourly: data sufficiency: every calendar month needs {:.0f} % of its hours "
-        "with a finite load and temperature (min_month_coverage); short: {}",
-        100 * o.min_month_coverage, short_months));
+  if (shortfalls.empty()) return;
+  std::string msg =
+      "fit_caltrack_hourly: data sufficiency (CalTRACK 2.0: a 365-day baseline, "
+      "90 % hourly coverage per month): ";
+  for (std::size_t k = 0; k < shortfalls.size(); ++k)
+    msg += (k == 0 ? "" : "; ") + shortfalls[k];
+  throw std::invalid_argument(msg);
 }
 
 std::size_t mode_offset(const caltrack_hourly_segment& s, std::size_t slot) {

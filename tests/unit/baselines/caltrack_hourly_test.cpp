@@ -239,9 +239,12 @@ TEST_CASE("Data sufficiency and option errors name what is short") {
     std::vector<double> t2(temp.begin(), temp.begin() + 24 * 200);
     load.ts.resize(t2.size());
     load.kwh.resize(t2.size());
-    CHECK_THROWS_WITH(fit_caltrack_hourly(load, t2, o), Contains("aug not in the baseline"));
-    // Without the check, a month no segment saw (October: its model has no rows) predicts NaN.
+    CHECK_THROWS_WITH(fit_caltrack_hourly(load, t2, o), Contains("spans 200.00 days") &&
+                                                            Contains("min_baseline_days = 365") &&
+                                                            Contains("aug not in the baseline"));
+    // Without the checks, a month no segment saw (October: its model has no rows) predicts NaN.
     o.min_month_coverage = 0;
+    o.min_baseline_days = 0;
     const caltrack_hourly_model m = fit_caltrack_hourly(load, t2, o);
     CHECK(m.segments[9].observations == 0);
     const epoch_seconds oct = sample::utc("2022-10-05T12:00:00-05:00");
