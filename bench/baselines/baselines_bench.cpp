@@ -3,15 +3,21 @@
 //  - BM_towt_fit_one_year: one TOWT fit on the IL baseline year (8,784 hourly rows, real
 //    temperatures), the C++ side of the scikit-learn comparison
 //    (bench/baselines/sklearn_compare.py);
+//  - BM_caltrack_hourly_fit_one_year: one CalTRACK hourly fit (twelve three-month-weighted
+//    segments) on the IL year 2016-01-01 -> 2016-12-31 (365 days, CalTRACK's maximum); its
+//    reference is BM_towt_fit_one_year in the same run;
 //  - BM_portfolio_fit_forecast/threads: 1,000 buildings x one year hourly fitted and forecast
 //    4 weeks ahead, with 1 thread (the reference) and all threads.
 // ENERGY_BENCH_SMOKE=1 shrinks the portfolio to 4 buildings (CTest smoke run).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
+#include <energy/baseline/caltrack_hourly.hpp>
 #include <energy/baseline/parallel.hpp>
 #include <energy/baseline/towt.hpp>
 
@@ -60,6 +66,27 @@ void BM_towt_fit_one_year(benchmark::State& state) {
   state.counters["rows"] = static_cast<double>(d.base.size());
 }
 BENCHMARK(BM_towt_fit_one_year)->Unit(benchmark::kMillisecond);
+
+void BM_caltrack_hourly_fit_one_year(benchmark::State& state) {
+  static const std::pair<load_series, std::vector<double>> year = [] {
+    const std::string dir = s::data_dir() + "/eemeter";
+    load_series l = s::to_load(
+        s::window(s::read_offset_csv(dir + "/il-electricity-cdd-only-hourly.csv"),
+                  s::utc("2016-01-01T00:00:00-06:00"), s::utc("2016-12-31T00:00:00-06:00")),
+        3600);
+    std::vector<double> t = align_temperature(l.ts, il().temps);
+    return std::pair{std::move(l), std::move(t)};
+  }();
+  caltrack_hourly_options o;
+  o.zone = "America/Chicago";
+  o.unit = temperature_unit::fahrenheit;
+  for (auto _ : state) {
+    caltrack_hourly_model m = fit_caltrack_hourly(year.first, year.second, o);
+    benchmark::DoNotOptimize(m.segments.data());
+  }
+  state.counters["rows"] = static_cast<double>(year.first.size());
+}
+BENCHMARK(BM_caltrack_hourly_fit_one_year)->Unit(benchmark::kMillisecond);
 
 /// A portfolio: every building gets the real IL temperatures of one year and a synthetic load
 /// with its own schedule scale, slopes and noise seed; the forecast horizon is the 4 weeks after.

@@ -149,6 +149,39 @@ def fit_towt(ts: Times, kwh: Floats, temperature: Floats, *, zone: str, interval
     ...
 def fit_towt_many(jobs: Sequence[dict[str, Any]], *, threads: int = 0) -> list[TowtModel]: ...
 
+class CaltrackHourlySegment:
+    name: str
+    occupied: npt.NDArray[np.uint8]
+    occupied_bin_endpoints: npt.NDArray[np.float64]
+    unoccupied_bin_endpoints: npt.NDArray[np.float64]
+    tow_coefficients: npt.NDArray[np.float64]
+    occupied_slopes: npt.NDArray[np.float64]
+    unoccupied_slopes: npt.NDArray[np.float64]
+    observations: int
+    parameters: int
+    rank_deficient: bool
+
+class CaltrackHourlyModel:
+    zone: str
+    unit: str
+    segmentation: str
+    candidate_bin_endpoints: npt.NDArray[np.float64]
+    segments: list[CaltrackHourlySegment]
+    def predict(self, ts: Times, temperature: Floats) -> Prediction: ...
+    def to_eemeter_json(self) -> str: ...
+
+def fit_caltrack_hourly(ts: Times, kwh: Floats, temperature: Floats, *, zone: str, unit: str,
+                        segmentation: str = "three_month_weighted", neighbour_month_weight: float = 0.5,
+                        occupancy_cooling_balance_point: float = 65, occupancy_heating_balance_point: float = 50,
+                        occupancy_threshold: float = 0.65,
+                        bin_endpoints: Sequence[float] = (30, 45, 55, 65, 75, 90), min_bin_count: int = 20,
+                        max_baseline_days: float = 365, min_baseline_days: float = 365,
+                        min_month_coverage: float = 0.9) -> CaltrackHourlyModel:
+    """CalTRACK 2.0 hourly; unit 'fahrenheit' or 'celsius' is required (constants are °F)."""
+    ...
+def load_caltrack_hourly_model(json: str, *, zone: str, unit: str) -> CaltrackHourlyModel: ...
+def load_caltrack_daily_model(json: str, *, zone: str) -> ChangepointModel: ...
+
 class SeasonalModel:
     zone: str
     interval_seconds: int

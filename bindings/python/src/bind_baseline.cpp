@@ -5,12 +5,14 @@
 #include "common.hpp"
 
 #include <energy/recommend/weather.hpp>
+#include <energy/baseline/caltrack_hourly.hpp>
 #include <energy/baseline/changepoint.hpp>
 #include <energy/baseline/metrics.hpp>
 #include <energy/baseline/parallel.hpp>
 #include <energy/baseline/seasonal.hpp>
 #include <energy/baseline/towt.hpp>
 #include <energy/baseline/uncertainty.hpp>
+#include <energy/io/eemeter_json.hpp>
 #include <energy/io/model_json.hpp>
 
 #include <fmt/format.h>
@@ -171,7 +173,10 @@ bl::data_resolution resolution_of(const std::string& r) {
 
 }  // namespace
 
+void bind_caltrack(pyb::module_& m);
+
 void bind_baseline(pyb::module_& m) {
+  bind_caltrack(m);
   const bl::towt_options towt_defaults;  // Python defaults are the library's
   m.attr("HOURS_PER_WEEK") = bl::hours_per_week;
 
@@ -728,6 +733,142 @@ void bind_baseline(pyb::module_& m) {
       pyb::arg("residuals"),
       "Pearson correlation of consecutive residual pairs (both finite): rho for "
       "savings_uncertainty.");
+}
+
+/// CalTRACK hourly (fit, predict) and eemeter's serialized hourly and daily models.
+void bind_caltrack(pyb::module_& m) {
+  const bl::caltrack_hourly_options d;  // Python defaults are the library's
+  pyb::class_<bl::caltrack_hourly_segment>(
+      m, "CaltrackHourlySegment",
+      "One month-centred (or the single) CalTRACK hourly model: 168 occupied flags and alphas "
+      "(kWh per hour, NaN = cannot predict), kept temperature bin endpoints (°F) and one slope "
+      "per bin for each occupancy mode.")
+      .def_readonly("name", &bl::caltrack_hourly_segment::name)
+      .def_property_readonly(
+          "occupied", [](const bl::caltrack_hourly_segment& x) { return copy_out(x.occupied); })
+      .def_property_readonly(
+          "occupied_bin_endpoints",
+          [](const bl::caltrack_hourly_segment& x) { return copy_out(x.occupied_bin_endpoints); })
+      .def_property_readonly(
+          "unoccupied_bin_endpoints",
+          [](const bl::caltrack_hourly_segment& x) { return copy_out(x.unoccupied_bin_endpoints); })
+      .def_property_readonly(
+          "tow_coefficients",
+          [](const bl::caltrack_hourly_segment& x) { return copy_out(x.tow_coefficients); })
+      .def_property_readonly(
+          "occupied_slopes",
+          [](const bl::caltrack_hourly_segment& x) { return copy_out(x.occupied_slopes); })
+      .def_property_readonly(
+          "unoccupied_slopes",
+          [](const bl::caltrack_hourly_segment& x) { return copy_out(x.unoccupied_slopes); })
+      .def_readonly("observations", &bl::caltrack_hourly_segment::observations)
+      .def_readonly("parameters", &bl::caltrack_hourly_segment::parameters)
+      .def_readonly("rank_deficient", &bl::caltrack_hourly_segment::rank_deficient);
+
+  pyb::class_<bl::caltrack_hourly_model>(
+      m, "CaltrackHourlyModel",
+      "A CalTRACK 2.0 hourly model (fit_caltrack_hourly, or eemeter's serialized model via "
+      "load_caltrack_hourly_model).")
+      .def_readonly("zone", &bl::caltrack_hourly_model::zone)
+      .def_property_readonly("unit",
+                             [](const bl::caltrack_hourly_model& x) { return to_string(x.unit); })
+      .def_property_readonly(
+          "segmentation",
+          [](const bl::caltrack_hourly_model& x) { return to_string(x.segmentation); })
+      .def_property_readonly(
+          "candidate_bin_endpoints",
+          [](const bl::caltrack_hourly_model& x) { return copy_out(x.candidate_bin_endpoints); })
+      .def_readonly("segments", &bl::caltrack_hourly_model::segments)
+      .def(
+          "predict",
+          [](const bl::caltrack_hourly_model& model, const pyb::array& ts,
+             const pyb::handle& temperature) {
+            const auto t = to_epoch_seconds(ts, "ts");
+            const auto temp = to_doubles(temperature, "temperature");
+            bl::prediction p;
+            {
+              pyb::gil_scoped_release release;
+              p = bl::predict(model, t, temp);
+            }
+            return prediction_columns(std::move(p));
+          },
+          pyb::arg("ts"), pyb::arg("temperature"),
+          "Expected kWh of the hours starting at ts (datetime64[ns] UTC) at the aligned "
+          "temperatures (in the model's unit), each by the model of its local month. Returns "
+          "{'expected','lower','upper'}; lower/upper are NaN (CalTRACK hourly defines no "
+          "interval).")
+      .def(
+          "to_eemeter_json",
+          [](const bl::caltrack_hourly_model& x) { return io::to_eemeter_json(x); },
+          "eemeter's CalTRACKHourlyModelResults JSON (eemeter 4.0.x field names).")
+      .def("__repr__", [](const bl::caltrack_hourly_model& x) {
+        return fmt::format("<CaltrackHourlyModel zone={} unit={} segmentation={} segments={}>",
+                           x.zone, to_string(x.unit), to_string(x.segmentation), x.segments.size());
+      });
+
+  m.def(
+      "fit_caltrack_hourly",
+      [](const pyb::array& ts, const pyb::handle& kwh, const pyb::handle& temperature,
+         const std::string& zone, const std::string& unit, const std::string& segmentation,
+         double neighbour_month_weight, double occupancy_cooling_balance_point,
+         double occupancy_heating_balance_point, double occupancy_threshold,
+         const std::vector<double>& bin_endpoints, std::size_t min_bin_count,
+         double max_baseline_days, double min_baseline_days, double min_month_coverage) {
+        const auto load = load_of(ts, kwh, pyb::int_(3600));
+        const auto temp = to_doubles(temperature, "temperature");
+        bl::caltrack_hourly_options o;
+        o.zone = zone;
+        o.unit = bl::temperature_unit_from_string(unit);
+        o.segmentation = bl::caltrack_segmentation_from_string(segmentation);
+        o.neighbour_month_weight = neighbour_month_weight;
+        o.occupancy_cooling_balance_point = occupancy_cooling_balance_point;
+        o.occupancy_heating_balance_point = occupancy_heating_balance_point;
+        o.occupancy_threshold = occupancy_threshold;
+        o.bin_endpoints = bin_endpoints;
+        o.min_bin_count = min_bin_count;
+        o.max_baseline_days = max_baseline_days;
+        o.min_baseline_days = min_baseline_days;
+        o.min_month_coverage = min_month_coverage;
+        pyb::gil_scoped_release release;
+        return bl::fit_caltrack_hourly(load, temp, o);
+      },
+      pyb::arg("ts"), pyb::arg("kwh"), pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone"),
+      pyb::arg("unit"), pyb::arg("segmentation") = to_string(d.segmentation),
+      pyb::arg("neighbour_month_weight") = d.neighbour_month_weight,
+      pyb::arg("occupancy_cooling_balance_point") = d.occupancy_cooling_balance_point,
+      pyb::arg("occupancy_heating_balance_point") = d.occupancy_heating_balance_point,
+      pyb::arg("occupancy_threshold") = d.occupancy_threshold,
+      pyb::arg("bin_endpoints") = d.bin_endpoints, pyb::arg("min_bin_count") = d.min_bin_count,
+      pyb::arg("max_baseline_days") = d.max_baseline_days,
+      pyb::arg("min_baseline_days") = d.min_baseline_days,
+      pyb::arg("min_month_coverage") = d.min_month_coverage,
+      "CalTRACK 2.0 hourly on hourly kWh starting at ts (datetime64[ns] UTC) with aligned "
+      "temperatures. unit ('fahrenheit' or 'celsius') is required: the reference's constants "
+      "(balance points 65/50, bin endpoints) are °F and °C input is converted. segmentation: "
+      "'three_month_weighted' (default) or 'single'. Raises ValueError naming what is short "
+      "(baseline outside [min_baseline_days, max_baseline_days], months under "
+      "min_month_coverage).");
+
+  m.def(
+      "load_caltrack_hourly_model",
+      [](const std::string& json, const std::string& zone, const std::string& unit) {
+        return io::caltrack_hourly_model_from_eemeter_json(json, zone,
+                                                           bl::temperature_unit_from_string(unit));
+      },
+      pyb::arg("json"), pyb::kw_only(), pyb::arg("zone"), pyb::arg("unit"),
+      "eemeter's serialized CalTRACK hourly model (CalTRACKHourlyModelResults.json() as JSON "
+      "text) for a building in `zone`, predicting from temperatures in `unit`. Raises "
+      "ParseError naming the field for unknown formula terms or parameters.");
+
+  m.def(
+      "load_caltrack_daily_model",
+      [](const std::string& json, const std::string& zone) {
+        return io::changepoint_model_from_eemeter_json(json, zone);
+      },
+      pyb::arg("json"), pyb::kw_only(), pyb::arg("zone"),
+      "eemeter's serialized CalTRACK usage-per-day model (CalTRACKUsagePerDayModelResults or "
+      "candidate json()) as a ChangepointModel; predict with hourly temperature samples. Raises "
+      "ParseError naming the field for an unknown model_type or parameter.");
 }
 
 }  // namespace energy::py

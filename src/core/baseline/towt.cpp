@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/baseline/detail.hpp"
+#include "core/baseline/slot_regression.hpp"
 
 namespace energy::baseline {
 namespace {
@@ -284,100 +285,22 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
   const std::size_t segs = m.knots.size() + 1;
   const std::size_t tp = 2 * segs;  // temperature parameters: occupied block then unoccupied block
 
-  // Normal equations by blocks: D (diagonal slot counts), B (slot x temperature), C (temperature
-  // Gram matrix), plus the right-hand sides. Each row touches one slot and one mode's block.
-  std::array<double, tow_slots> d{}, dy{};
-  Eigen::MatrixXd b =
-      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(tow_slots), static_cast<Eigen::Index>(tp));
-  Eigen::MatrixXd c =
-      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(tp), static_cast<Eigen::Index>(tp));
-  Eigen::VectorXd cy = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(tp));
+  // Weighted least squares on the slot indicators and both modes' temperature blocks (occupied
+  // block first), by blocks without a design matrix (slot_regression.hpp).
+  detail::slot_regression reg(tow_slots, tp);
   std::array<double, max_segments> comp{};
   for (std::size_t i = 0; i < y.size(); ++i) {
     const std::size_t s = slot[i];
-    const auto off = static_cast<Eigen::Index>(m.occupied[s] ? 0 : segs);
     temperature_components(t[i], m.knots, std::span<double>(comp.data(), segs));
-    d[s] += 1.0;
-    dy[s] += y[i];
-    for (std::size_t j = 0; j < segs; ++j) {
-      const auto jj = off + static_cast<Eigen::Index>(j);
-      b(static_cast<Eigen::Index>(s), jj) += comp[j];
-      cy(jj) += comp[j] * y[i];
-      for (std::size_t k = 0; k <= j; ++k)
-        c(jj, off + static_cast<Eigen::Index>(k)) += comp[j] * comp[k];
-    }
+    reg.add(s, m.occupied[s] ? 0 : segs, std::span<const double>(comp.data(), segs), y[i]);
   }
-  c = c.selfadjointView<Eigen::Lower>();
-
-  // Eliminate the slot block: S = C - B' D^-1 B, r = cy - B' D^-1 dy.
-  Eigen::MatrixXd schur = c;
-  Eigen::VectorXd rhs = cy;
-  std::size_t slots_with_data = 0;
-  for (std::size_t s = 0; s < tow_slots; ++s) {
-    if (d[s] == 0) continue;
-    ++slots_with_data;
-    const Eigen::RowVectorXd bs = b.row(static_cast<Eigen::Index>(s));
-    schur.noalias() -= bs.transpose() * bs / d[s];
-    rhs.noalias() -= bs.transpose() * (dy[s] / d[s]);
-  }
-  // Temperature columns that are identically zero (a mode with no slots) are dropped: beta = 0.
-  std::vector<Eigen::Index> keep;
-  for (Eigen::Index j = 0; j < static_cast<Eigen::Index>(tp); ++j)
-    if (c(j, j) > 0) keep.push_back(j);
-  const auto kn = static_cast<Eigen::Index>(keep.size());
-  Eigen::MatrixXd sk(kn, kn);
-  Eigen::VectorXd rk(kn);
-  for (Eigen::Index a = 0; a < kn; ++a) {
-    rk(a) = rhs(keep[static_cast<std::size_t>(a)]);
-    for (Eigen::Index e = 0; e < kn; ++e)
-      sk(a, e) = schur(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(e)]);
-  }
-  Eigen::VectorXd beta_k(kn);
-  std::size_t rank = static_cast<std::size_t>(kn);
-  if (kn > 0) {
-    // Pivots are judged against the scale of the temperature columns before elimination: after
-    // it, a column that the slot indicators explain leaves only rounding noise.
-    double scale = 0;
-    for (Eigen::Index a = 0; a < kn; ++a)
-      scale =
-          std::max(scale, c(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(a)]));
-    const double tol = scale * 1e-10;
-    Eigen::LDLT<Eigen::MatrixXd> ldlt(sk);
-    const bool ok = ldlt.info() == Eigen::Success && (ldlt.vectorD().array() > tol).all();
-    if (ok) {
-      beta_k = ldlt.solve(rk);
-    } else {
-      // Temperature columns (nearly) collinear with the slots or each other: minimum-norm
-      // least-squares solution through the pseudo-inverse of the symmetric Schur complement.
-      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(sk);
-      const Eigen::VectorXd& ev = eig.eigenvalues();
-      const Eigen::MatrixXd& q = eig.eigenvectors();
-      Eigen::VectorXd qr = q.transpose() * rk;
-      rank = 0;
-      for (Eigen::Index a = 0; a < kn; ++a) {
-        if (ev(a) > tol) {
-          qr(a) /= ev(a);
-          ++rank;
-        } else {
-          qr(a) = 0;
-        }
-      }
-      beta_k = q * qr;
-      m.rank_deficient = true;
-    }
-  }
-  Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(tp));
-  for (Eigen::Index a = 0; a < kn; ++a)
-    beta(keep[static_cast<std::size_t>(a)]) = beta_k(a);
-
-  m.tow_coefficients.assign(tow_slots, detail::nan);
-  for (std::size_t s = 0; s < tow_slots; ++s)
-    if (d[s] > 0)
-      m.tow_coefficients[s] = (dy[s] - b.row(static_cast<Eigen::Index>(s)).dot(beta)) / d[s];
-  m.occupied_slopes.assign(beta.data(), beta.data() + segs);
-  m.unoccupied_slopes.assign(beta.data() + segs, beta.data() + tp);
+  const detail::slot_regression::solution sol = reg.solve();
+  m.rank_deficient = sol.rank_deficient;
+  m.tow_coefficients = sol.alpha;
+  m.occupied_slopes.assign(sol.beta.begin(), sol.beta.begin() + static_cast<std::ptrdiff_t>(segs));
+  m.unoccupied_slopes.assign(sol.beta.begin() + static_cast<std::ptrdiff_t>(segs), sol.beta.end());
   m.observations = y.size();
-  m.parameters = slots_with_data + rank;
+  m.parameters = sol.slots_with_data + sol.rank;
 
   // Residual quantiles per slot for prediction intervals.
   std::vector<std::vector<double>> res(tow_slots);
