@@ -45,6 +45,7 @@ class batch_stream {
       : in_(in), source_(source_name), options_(options), on_chunk_(on_chunk) {
     if (options_.chunk_rows == 0) options_.chunk_rows = 1;
     if (options_.read_bytes == 0) options_.read_bytes = 1;
+    next_read_ = std::min<std::size_t>(options_.read_bytes, 64 * 1024);
   }
 
   void run() {
@@ -73,7 +74,10 @@ class batch_stream {
   /// scan still needs. False at the end of the input.
   bool fill() {
     flush_window();
-    const std::size_t keep = std::min({pos_, mark_, key_mark_});
+    std::size_t keep = std::min({pos_, mark_, key_mark_});
+    // Moving the kept tail costs its length: drop the head only when it is at least as long, so
+    // a long element read in small blocks is copied O(its length) times in total, not squared.
+    if (keep < buf_.size() - keep) keep = 0;
     base_line_ += static_cast<std::size_t>(
         std::count(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(keep), '\n'));
     buf_.erase(0, keep);
@@ -82,9 +86,12 @@ class batch_stream {
     if (mark_ != none) mark_ -= keep;
     if (key_mark_ != none) key_mark_ -= keep;
     if (eof_) return false;
+    // Reads grow to read_bytes from 64 KiB, so a small input never allocates a whole block.
+    const std::size_t want = next_read_;
+    next_read_ = std::min(next_read_ * 2, options_.read_bytes);
     const std::size_t old = buf_.size();
-    buf_.resize(old + options_.read_bytes);
-    in_.read(buf_.data() + old, static_cast<std::streamsize>(options_.read_bytes));
+    buf_.resize(old + want);
+    in_.read(buf_.data() + old, static_cast<std::streamsize>(want));
     const auto got = static_cast<std::size_t>(in_.gcount());
     buf_.resize(old + got);
     if (in_.bad()) throw parse_error(fmt::format("{}: read error", source_));
@@ -350,6 +357,7 @@ class batch_stream {
   std::uint64_t base_ = 0;       ///< input offset of buf_[0]
   std::size_t base_line_ = 1;    ///< line of buf_[0]
   bool eof_ = false;
+  std::size_t next_read_ = 0;  ///< bytes the next read asks for
 
   bool object_mode_ = false;
   std::size_t window_begin_ = 0, window_end_ = 0, window_count_ = 0;
