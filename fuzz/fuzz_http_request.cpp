@@ -138,17 +138,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.header_limit(static_cast<std::uint32_t>(max_header_bytes));
   parser.body_limit(max_body_bytes);
   parser.eager(true);
+  // Bytes arrive as the network delivers them, in pieces (1-64 bytes, chosen by the last byte),
+  // and are fed as Beast's read loop does: the unconsumed rest again with the next piece after
+  // need_more (never the same bytes twice without new ones: the parser relies on that), the rest
+  // alone after a partial parse. No more input while the parser needs more: the server would time
+  // the connection out without an answer.
+  const std::size_t piece = size == 0 ? 1 : 1 + data[size - 1] % 64;
   boost::beast::error_code ec;
-  std::size_t used = 0;
-  while (used < size && !parser.is_done()) {
-    const auto n = parser.put(boost::asio::buffer(data + used, size - used), ec);
-    used += n;
-    if (ec == bhttp::error::need_more) {
+  std::string pending;
+  std::size_t fed = 0;
+  bool need_more = true;
+  while (!parser.is_done()) {
+    if (need_more) {
+      if (fed == size) break;
+      const std::size_t n = std::min(piece, size - fed);
+      pending.append(reinterpret_cast<const char*>(data) + fed, n);
+      fed += n;
+    }
+    const auto used = parser.put(boost::asio::buffer(pending), ec);
+    pending.erase(0, used);
+    need_more = ec == bhttp::error::need_more;
+    if (need_more) {
       ec = {};
-      if (n == 0) break;
       continue;
     }
     if (ec) break;
+    if (used == 0 && !parser.is_done()) need_more = true;
   }
   if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit) {
     // The server refuses these before decoding (431, 413) with the head it has, if any.
