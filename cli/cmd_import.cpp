@@ -202,11 +202,15 @@ int cmd_import(const args& a, storage::store& db) {
     }
   } else {
     if (a.get("sensor")) throw usage_error("--sensor applies to single-meter CSV files only");
-    const auto parsed = io::read_json_batch_file(path);
     try {
-      ingest(parsed.batch, parsed.rejections);
+      io::read_json_batch_file(path, io::json_stream_options{}, [&](io::parsed_readings&& chunk) {
+        ingest(chunk.batch, chunk.rejections);
+      });
     } catch (const storage_error& e) {
       throw storage_error(fmt::format("{}; {}", e.what(), committed(total, &e)), e.retryable());
+    } catch (const parse_error& e) {
+      if (total.received == 0) throw;
+      throw parse_error(fmt::format("{}; {}", e.what(), committed(total)));
     }
   }
   bar.finish();

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON reading batches: parse_json_batch (copied and caller-padded buffers) and read_json_batch
-// (stream) must agree; every array element has exactly one outcome (a row or a rejection, by
-// index); ingesting the batch into a memory store keeps the accounting and a re-send changes
-// nothing.
+// JSON reading batches: parse_json_batch (copied and caller-padded buffers), read_json_batch
+// (whole stream) and the streamed reader (chunks, with read and chunk sizes taken from the input
+// so element boundaries fall everywhere) must agree: the streamed result is the whole-document
+// parse, and one fails exactly when the other does; chunks never exceed chunk_rows. Every array
+// element has exactly one outcome (a row or a rejection, by index); ingesting the batch into a
+// memory store keeps the accounting and a re-send changes nothing.
 #include "fuzz_check.hpp"
 
 #include <energy/error.hpp>
@@ -34,6 +36,32 @@ bool same(const io::parsed_readings& a, const io::parsed_readings& b) {
          a.rejections == b.rejections && a.batch.value.size() == b.batch.value.size() &&
          (a.batch.value.empty() || std::memcmp(a.batch.value.data(), b.batch.value.data(),
                                                a.batch.value.size() * sizeof(double)) == 0);
+}
+
+/// The streamed reader with small read and chunk sizes chosen by the input's last bytes, the
+/// chunks concatenated.
+std::optional<io::parsed_readings> in_chunks(std::string_view text) {
+  io::json_stream_options options;
+  const auto at = [&](std::size_t back) {
+    return text.size() > back ? static_cast<unsigned char>(text[text.size() - 1 - back]) : 0u;
+  };
+  options.read_bytes = 1 + at(0) % 61;
+  options.chunk_rows = 1 + at(1) % 7;
+  std::istringstream in{std::string(text)};
+  io::parsed_readings all;
+  try {
+    io::read_json_batch(in, "fuzz.json", options, [&](io::parsed_readings&& chunk) {
+      const auto n = chunk.batch.size() + chunk.rejections.size();
+      FUZZ_CHECK(n > 0 && n <= options.chunk_rows);
+      const auto& b = chunk.batch;
+      for (std::size_t i = 0; i < b.size(); ++i)
+        all.batch.push_back(b.sensor_id[i], b.ts[i], b.value[i], b.quality[i], b.source_row[i]);
+      all.rejections.insert(all.rejections.end(), chunk.rejections.begin(), chunk.rejections.end());
+    });
+  } catch (const parse_error&) {
+    return std::nullopt;
+  }
+  return all;
 }
 
 /// A store knowing the batch's first few sensors, with kinds picked from their ids, so that
@@ -96,11 +124,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     streamed = io::read_json_batch(in, "fuzz.json");
   } catch (const parse_error&) {
   }
+  const auto chunked = in_chunks(text);
   FUZZ_CHECK(whole.has_value() == caller_padded.has_value());
   FUZZ_CHECK(whole.has_value() == streamed.has_value());
+  FUZZ_CHECK(whole.has_value() == chunked.has_value());
   if (!whole) return 0;
   FUZZ_CHECK(same(*whole, *caller_padded));
   FUZZ_CHECK(same(*whole, *streamed));
+  FUZZ_CHECK(same(*whole, *chunked));
 
   // One outcome per element: the indices of rows and rejections are 0..n-1, each once.
   const auto& b = whole->batch;

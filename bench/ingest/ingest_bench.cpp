@@ -20,7 +20,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <istream>
 #include <sstream>
+#include <streambuf>
 #include <string>
 
 namespace {
@@ -159,6 +161,31 @@ void parse_json_batch(benchmark::State& state) {
   set_counters(state, f);
 }
 BENCHMARK(parse_json_batch)->Unit(benchmark::kMillisecond);
+
+/// Reads a buffer in place through an istream (no copy), as a file would be read.
+class text_view_buf : public std::streambuf {
+ public:
+  explicit text_view_buf(std::string_view text) {
+    char* p = const_cast<char*>(text.data());  // only read: get area
+    setg(p, p, p + text.size());
+  }
+};
+
+// The same batch streamed (read_json_batch with a chunk handler, as `energy import` reads a
+// file): the cost of finding element boundaries and parsing in windows, against parse_json_batch.
+void stream_json_batch(benchmark::State& state) {
+  const auto& f = data();
+  for (auto _ : state) {
+    text_view_buf buf(f.text());
+    std::istream in(&buf);
+    std::size_t rows = 0;
+    io::read_json_batch(in, "bench", io::json_stream_options{},
+                        [&](io::parsed_readings&& chunk) { rows += chunk.batch.size(); });
+    if (rows != f.readings) state.SkipWithError("unexpected rejections");
+  }
+  set_counters(state, f);
+}
+BENCHMARK(stream_json_batch)->Unit(benchmark::kMillisecond);
 
 // Validation and normalisation alone, on the parsed batch (50,000-sensor directory).
 void validate_only(benchmark::State& state) {

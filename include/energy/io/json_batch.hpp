@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <string_view>
 
@@ -30,6 +31,15 @@
  * (unclosed array, missing `readings`), throws `energy::parse_error` naming the source, the byte
  * offset and the line.
  *
+ * A non-object element is rejected too, but its JSON must be valid, like an ignored key's.
+ *
+ * Files and streams are read in chunks (`read_json_batch_file`, `read_json_batch`): memory is
+ * bounded by `json_stream_options` (one read block, the longest element, one chunk of results),
+ * never by the input's size. The streamed result is exactly the whole-document parse's (same rows,
+ * rejections, indices and messages) for any document within the limits. A document broken after
+ * some chunks were handed over throws `parse_error` then: the caller has already received those
+ * chunks (the CLI reports what it committed; re-importing is safe).
+ *
  * Parsing uses simdjson On-Demand (vendor headers stay in src/adapters/io).
  * Thread-safety: each call uses its own parser; calls may run concurrently.
  */
@@ -50,11 +60,41 @@ enum class json_padding : bool {
                                                std::string_view source_name = "<memory>",
                                                json_padding padding = json_padding::absent);
 
-/// Reads and parses a file; the path "-" reads standard input.
-/// @throws parse_error (unreadable file or malformed document), naming the path.
+/// Limits of the streamed reader. Peak memory is about `read_bytes + max_element_bytes` of text
+/// plus one chunk of results, whatever the input's size.
+struct json_stream_options {
+  /// Array elements (rows plus rejections) per chunk handed to the callback; the last may be
+  /// smaller.
+  std::size_t chunk_rows = 100'000;
+  /// Longest array element, and longest ignored top-level value (bytes, from its first to its
+  /// last character). A longer one throws `parse_error` naming it and this limit, without being
+  /// held in memory.
+  std::size_t max_element_bytes = 1024 * 1024;
+  /// Bytes read from the input at a time.
+  std::size_t read_bytes = 1024 * 1024;
+};
+
+/// Called with each chunk: up to `chunk_rows` elements' outcomes, in array order (the rows'
+/// `source_row` and the rejections' `source_row` are the array indices).
+using json_chunk_handler = std::function<void(parsed_readings&& chunk)>;
+
+/// Streams `in` chunk by chunk (none for an empty array). `source_name` prefixes every message.
+/// @throws parse_error when the document is malformed or exceeds a limit; chunks before the
+///         fault were handed over already. Exceptions from `on_chunk` propagate unchanged.
+void read_json_batch(std::istream& in, std::string_view source_name,
+                     const json_stream_options& options, const json_chunk_handler& on_chunk);
+
+/// Streams a file chunk by chunk; the path "-" reads standard input.
+/// @throws parse_error (unreadable file, malformed document, a limit), naming the path.
+void read_json_batch_file(const std::filesystem::path& path, const json_stream_options& options,
+                          const json_chunk_handler& on_chunk);
+
+/// Reads a whole file through the streamed reader (the text is never held whole: memory is the
+/// result's plus the stream's bounds); the path "-" reads standard input.
+/// @throws parse_error (unreadable file, malformed document, a limit), naming the path.
 [[nodiscard]] parsed_readings read_json_batch_file(const std::filesystem::path& path);
 
-/// Reads the whole stream, then parses it.
+/// Reads a whole stream through the streamed reader, as one result.
 /// @throws parse_error naming `source_name`.
 [[nodiscard]] parsed_readings read_json_batch(std::istream& in, std::string_view source_name);
 

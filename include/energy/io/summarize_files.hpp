@@ -11,6 +11,7 @@
 #include <energy/ingest/reason.hpp>
 #include <energy/ingest/validate.hpp>
 #include <energy/io/csv_readings.hpp>
+#include <energy/io/json_batch.hpp>
 #include <energy/model.hpp>
 
 namespace energy::io {
@@ -27,6 +28,8 @@ struct summarize_options {
   /// are smaller than an import's (16 Ki rows): the reading thread hands each to the aggregating
   /// one while it is still in cache, and the per-chunk work memory is reused.
   csv_options csv{.chunk_rows = std::size_t{1} << 14};
+  /// JSON batch files: streamed in chunks of the same size (limits: see json_stream_options).
+  json_stream_options json{.chunk_rows = std::size_t{1} << 14};
   /// Rejections kept with their detail (the rest are only counted): bounded memory on bad files.
   std::size_t max_rejections_kept = 1000;
 };
@@ -55,13 +58,13 @@ struct summarize_result {
 
 /**
  * Local-time hourly, daily and monthly summaries of reading files, with no store: each file is
- * parsed (CSV streamed chunk by chunk; a JSON batch at a time), validated as an import would
+ * parsed (CSV and JSON streamed chunk by chunk), validated as an import would
  * (unit conversion, ranges, register/power differencing with the series state carried from chunk
  * to chunk and file to file) and aggregated with last write wins, in the order given: a later
  * row or file corrects an earlier one, so the result equals importing the files in that order
  * and aggregating the store. Two threads: the calling one reads and parses, a second one
  * validates and aggregates, chunk by chunk in file order (the result does not depend on it).
- * Memory: at most four chunks or batches in flight, plus the aggregator (about 9 bytes per
+ * Memory: at most four chunks in flight, plus the aggregator (about 9 bytes per
  * distinct reading, plus buckets).
  *
  * Format by extension: `.csv` or `.json` (a `{"readings": [...]}` batch); "-" is standard input

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/io/json_batch.hpp>
 
+#include "json_batch_elements.hpp"
+
 #include <energy/error.hpp>
 #include <energy/quality.hpp>
 
@@ -16,9 +18,9 @@
 #include <limits>
 
 namespace energy::io {
+namespace json_detail {
 namespace {
 
-namespace od = simdjson::ondemand;
 using ingest::reason;
 
 static_assert(json_padding_bytes == simdjson::SIMDJSON_PADDING,
@@ -37,12 +39,6 @@ bool value_level(simdjson::error_code e) noexcept {
       return false;
   }
 }
-
-/// Thrown inside this file only, turned into parse_error with the location by parse().
-struct document_broken {
-  simdjson::error_code code;
-  std::string what;
-};
 
 void require(simdjson::error_code e, const char* what) {
   if (e != simdjson::SUCCESS) throw document_broken{e, what};
@@ -78,8 +74,9 @@ bool is_json_number(std::string_view t) noexcept {
   return i == t.size();
 }
 
-/// Walks a value the batch does not use (an unknown key, another top-level field), so invalid
-/// JSON anywhere breaks the document: the on-demand parser would otherwise skip it unchecked.
+}  // namespace
+
+/// The on-demand parser would skip an unused value unchecked: walking it checks it.
 void check_skipped(od::value v, const char* where) {
   od::json_type type;
   require(v.type().get(type), where);
@@ -129,6 +126,8 @@ void check_skipped(od::value v, const char* where) {
   }
 }
 
+namespace {
+
 enum class field_state : std::uint8_t { absent, ok, bad };
 
 /// What one array element said, before deciding its outcome.
@@ -149,6 +148,13 @@ std::string quote(std::string_view s) {
   return ingest::shown_value(s);
 }
 
+/// A field's value could not be read as its type: a value of another type rejects the element,
+/// but must be valid JSON like an ignored key's (a stray `]` or `,` breaks the document).
+void check_wrong_type(od::value v, simdjson::error_code e, const char* name) {
+  if (!value_level(e)) throw document_broken{e, name};
+  if (e == simdjson::INCORRECT_TYPE) check_skipped(v, name);
+}
+
 /// Reads a string value without unescaping it: ids and timestamps never need an escape, so the
 /// raw text between the quotes is what they are checked against (an escaped id is malformed).
 /// Saves the copy into simdjson's string buffer on the hot path.
@@ -165,7 +171,7 @@ void read_string(od::value v, std::string_view& out, field_state& state, std::st
     state = field_state::ok;
     return;
   }
-  if (!value_level(e)) throw document_broken{e, name};
+  check_wrong_type(v, e, name);
   state = field_state::bad;
   problem = fmt::format("is not a string ({})", simdjson::error_message(e));
 }
@@ -200,7 +206,7 @@ void read_element(od::object obj, element& el) {
       double d = 0.0;
       const auto e = f.value().get_double().get(d);
       if (e != simdjson::SUCCESS) {
-        if (!value_level(e)) throw document_broken{e, "value"};
+        check_wrong_type(f.value(), e, "value");
         el.val = field_state::bad;
         el.value_problem = fmt::format("is not a number ({})", simdjson::error_message(e));
         continue;
@@ -212,7 +218,7 @@ void read_element(od::object obj, element& el) {
       std::uint64_t q = 0;
       const auto e = f.value().get_uint64().get(q);
       if (e != simdjson::SUCCESS) {
-        if (!value_level(e)) throw document_broken{e, "quality_flag"};
+        check_wrong_type(f.value(), e, "quality_flag");
         el.q = field_state::bad;
         el.quality_problem =
             fmt::format("is not an unsigned integer ({})", simdjson::error_message(e));
@@ -270,26 +276,48 @@ void finish_element(sink& out, std::size_t index, const element& el) {
                           static_cast<std::int64_t>(index));
 }
 
-void parse_array(od::array arr, sink& out) {
-  std::size_t index = 0;
+}  // namespace
+
+void parse_array(od::array arr, parsed_readings& result, std::string_view source_name,
+                 std::size_t first_index) {
+  sink out{result, source_name};
+  std::size_t index = first_index;
   element el;
   for (auto element_result : arr) {
     od::value v;
     require(std::move(element_result).get(v), "array element");
-    el = element{};
-    od::object obj;
-    const auto e = v.get_object().get(obj);
-    if (e == simdjson::INCORRECT_TYPE) {
+    od::json_type type;
+    require(v.type().get(type), "array element");
+    if (type != od::json_type::object) {
+      // Rejected, but like an ignored key its JSON must be valid.
+      check_skipped(v, "array element");
       reject(out, index, reason::missing_field,
              fmt::format("readings[{}] is not an object", index));
     } else {
-      require(e, "array element");
+      el = element{};
+      od::object obj;
+      require(v.get_object().get(obj), "array element");
       read_element(obj, el);
       finish_element(out, index, el);
     }
     ++index;
   }
 }
+
+std::string malformed(std::string_view source_name, std::size_t byte, std::size_t line,
+                      std::string_view what, simdjson::error_code code) {
+  if (code == simdjson::SUCCESS)
+    return fmt::format("{}: malformed JSON at byte {} (line {}): {}", source_name, byte, line,
+                       what);
+  return fmt::format("{}: malformed JSON at byte {} (line {}): {}: {}", source_name, byte, line,
+                     what, simdjson::error_message(code));
+}
+
+}  // namespace json_detail
+
+namespace {
+
+using namespace json_detail;
 
 struct location {
   std::size_t byte = 0;
@@ -311,7 +339,6 @@ location locate(std::string_view text, const char* at) {
 parsed_readings parse_padded(std::string_view text, std::string_view source_name) {
   parsed_readings result;
   result.batch.reserve(text.size() / 96 + 16);
-  sink out{result, source_name};
   od::parser parser;
   od::document doc;
   if (const auto e = parser
@@ -327,7 +354,7 @@ parsed_readings parse_padded(std::string_view text, std::string_view source_name
     if (type == od::json_type::array) {
       od::array arr;
       require(doc.get_array().get(arr), "top-level array");
-      parse_array(arr, out);
+      parse_array(arr, result, source_name, 0);
     } else if (type == od::json_type::object) {
       od::object obj;
       require(doc.get_object().get(obj), "top-level object");
@@ -341,7 +368,7 @@ parsed_readings parse_padded(std::string_view text, std::string_view source_name
           if (e == simdjson::INCORRECT_TYPE)
             throw document_broken{e, "\"readings\" is not an array"};
           require(e, "readings");
-          parse_array(arr, out);
+          parse_array(arr, result, source_name, 0);
           found = true;
         } else {
           check_skipped(f.value(), "value of an ignored top-level key");
@@ -361,9 +388,7 @@ parsed_readings parse_padded(std::string_view text, std::string_view source_name
     const char* at = nullptr;
     if (doc.current_location().get(at) != simdjson::SUCCESS) at = text.data() + text.size();
     const auto loc = locate(text, at);
-    throw parse_error(fmt::format("{}: malformed JSON at byte {} (line {}): {}: {}", source_name,
-                                  loc.byte, loc.line, broken.what,
-                                  simdjson::error_message(broken.code)));
+    throw parse_error(malformed(source_name, loc.byte, loc.line, broken.what, broken.code));
   }
   return result;
 }
@@ -375,23 +400,6 @@ parsed_readings parse_json_batch(std::string_view json, std::string_view source_
   if (padding == json_padding::present) return parse_padded(json, source_name);
   const simdjson::padded_string copy(json.data(), json.size());
   return parse_padded(std::string_view(copy.data(), copy.size()), source_name);
-}
-
-parsed_readings read_json_batch(std::istream& in, std::string_view source_name) {
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) throw parse_error(fmt::format("{}: read error", source_name));
-  const std::size_t size = text.size();
-  text.resize(size + simdjson::SIMDJSON_PADDING, '\0');
-  return parse_padded(std::string_view(text.data(), size), source_name);
-}
-
-parsed_readings read_json_batch_file(const std::filesystem::path& path) {
-  if (path == "-") return read_json_batch(std::cin, "<stdin>");
-  simdjson::padded_string text;
-  if (const auto e = simdjson::padded_string::load(path.string()).get(text); e != simdjson::SUCCESS)
-    throw parse_error(
-        fmt::format("{}: cannot read: {}", path.string(), simdjson::error_message(e)));
-  return parse_padded(std::string_view(text.data(), text.size()), path.string());
 }
 
 }  // namespace energy::io

@@ -192,7 +192,7 @@ summarize_result summarize_files(std::span<const std::filesystem::path> files,
         if (!queue.push(std::move(w))) throw consumer_stopped{};
       };
       if (f.extension() == ".json")
-        hand_over(read_json_batch_file(f));
+        read_json_batch_file(f, options.json, hand_over);
       else
         read_csv_readings_file(f, options.csv, hand_over);
       ++files_read;

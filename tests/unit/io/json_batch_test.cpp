@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 using namespace energy;
 using energy::ingest::reason;
@@ -285,4 +286,28 @@ TEST_CASE("invalid JSON inside ignored keys breaks the document; valid ignored k
                            "ok.json");
   CHECK(ok.batch.size() == 1);
   CHECK(ok.rejections.empty());
+}
+
+TEST_CASE(
+    "a wrong-typed field or a non-object element rejects its element only when it is valid "
+    "JSON",
+    "[io][json]") {
+  const std::string head =
+      R"({"readings":[{"sensor_id":"0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88","timestamp":"2024-07-01T12:00:00Z",)";
+  // Found comparing the streamed reader with the whole parse: a stray ']' as a value was read as
+  // "not a number" and the rest of the document as if it were well-formed.
+  for (const std::string& bad : std::vector<std::string>{
+           head + R"("value":]}]})", head + R"("value":1,"quality_flag":]}]})",
+           head + R"("value":1,"quality_flag":[1,,]}]})",
+           R"({"readings":[{"sensor_id":],"timestamp":"x","value":1}]})", R"({"readings":[[1x]]})",
+           R"({"readings":[{"a":1},tru]})", R"([[1,,2]])"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(io::parse_json_batch(bad, "bad.json"), parse_error);
+  }
+  // The same shapes with valid JSON are rejections, and the rest still lands.
+  const auto p = io::parse_json_batch(
+      head + R"("value":"1"},[1,{"x":null}],"text",)" + head.substr(13) + R"("value":2}]})",
+      "ok.json");
+  CHECK(p.batch.size() == 1);
+  CHECK(p.rejections.size() == 3);
 }

@@ -17,6 +17,7 @@
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "http/problems.hpp"
+#include "http/routing.hpp"
 #include "auth/http_security.hpp"
 #include "auth/service.hpp"
 
@@ -52,75 +53,6 @@ class worker_context final : public request_context {
   services& app_;
 };
 
-std::string_view media_type(std::string_view content_type) {
-  const auto semi = content_type.find(';');
-  auto t = content_type.substr(0, semi);
-  while (!t.empty() && t.back() == ' ')
-    t.remove_suffix(1);
-  return t;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto la = static_cast<char>(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
-    const auto lb = static_cast<char>(b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i]);
-    if (la != lb) return false;
-  }
-  return true;
-}
-
-/// The route declares its request media types in its OpenAPI requestBody; a body of another type
-/// is refused before the handler parses it.
-/// Deepest nesting of arrays and objects in a JSON text (brackets inside strings do not count).
-/// Linear, no allocation: run before any parser sees the body, because copying or destroying a
-/// document nested a hundred thousand levels deep recurses past the worker's stack.
-std::size_t json_nesting_depth(std::string_view text) noexcept {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
-/// No document of this API nests deeper than a handful of levels.
-constexpr std::size_t max_json_depth = 32;
-
-void check_media_type(const route& r, const request& req) {
-  if (req.body.empty()) return;
-  const auto body = r.operation.find("requestBody");
-  if (body == r.operation.end()) return;
-  const auto content = body->find("content");
-  if (content == body->end() || !content->is_object()) return;
-  const auto sent = req.header("content-type");
-  const auto type = media_type(sent.value_or(""));
-  for (auto it = content->begin(); it != content->end(); ++it)
-    if (iequals(it.key(), type)) return;
-  std::string accepted;
-  for (auto it = content->begin(); it != content->end(); ++it)
-    accepted += (accepted.empty() ? "" : ", ") + it.key();
-  throw problem_error(make_problem(
-      "/problems/unsupported-media-type",
-      "Content-Type '" + std::string(type) + "' is not accepted here; send " + accepted,
-      "Content-Type"));
-}
-
 }  // namespace
 
 dispatcher::dispatcher(const router& routes, services& app, dispatch_options options)
@@ -138,29 +70,17 @@ dispatcher::dispatcher(const router& routes, services& app, dispatch_options opt
 response dispatcher::run(request& req, worker_slot& slot, const route*& matched,
                          std::optional<principal>& caller) {
   const principal* who = nullptr;
-  const auto raw_path = req.path;  // the session stores the raw (encoded) path here
-  const auto m = routes_.match(req.method, raw_path);
-  if (auto decoded = percent_decode(raw_path)) req.path = std::move(*decoded);
-  if (m.found == nullptr) {
-    if (!m.allowed.empty()) {
-      std::string allow;
-      for (const auto a : m.allowed)
-        allow += (allow.empty() ? "" : ", ") + std::string(to_string(a));
-      auto res = render_problem(make_problem("/problems/method-not-allowed",
-                                             std::string(to_string(req.method)) +
-                                                 " is not allowed on this path; allowed: " + allow),
-                                req.request_id, req.path);
-      res.headers.emplace_back("Allow", allow);
-      return res;
-    }
-    throw problem_error(make_problem("/problems/not-found", "no route for " + req.path));
+  auto routed = route_request(routes_, req);
+  matched = routed.found;
+  if (routed.refusal) {
+    if (routed.allow.empty()) throw problem_error(std::move(*routed.refusal));
+    auto res = render_problem(*routed.refusal, req.request_id, req.path);
+    res.headers.emplace_back("Allow", routed.allow);
+    return res;
   }
-  matched = m.found;
-  if (m.bad_encoding)
-    throw problem_error(make_problem("/problems/bad-request", "invalid %-escape in the path"));
-  req.path_params = m.path_params;
+  const route* const found = routed.found;
 
-  if (m.found->who != access::public_) {
+  if (found->who != access::public_) {
     if (app_.authenticator == nullptr) {
       throw problem_error(make_problem("/problems/unauthorized",
                                        "this server was built without an authentication module"));
@@ -169,7 +89,7 @@ response dispatcher::run(request& req, worker_slot& slot, const route*& matched,
     if (!caller)
       throw problem_error(make_problem("/problems/unauthorized", "credentials are required"));
     who = &*caller;
-    if (!auth::allows(m.found->who, *caller)) {
+    if (!auth::allows(found->who, *caller)) {
       throw problem_error(make_problem("/problems/forbidden", "this role may not call this route"));
     }
   } else if (app_.authenticator != nullptr && req.header("authorization")) {
@@ -180,18 +100,13 @@ response dispatcher::run(request& req, worker_slot& slot, const route*& matched,
     } catch (const problem_error&) {
     }
   }
-  check_media_type(*m.found, req);
-  if (json_nesting_depth(req.body) > max_json_depth) {
-    throw problem_error(make_problem(
-        "/problems/bad-request",
-        "the JSON body is nested more than " + std::to_string(max_json_depth) + " levels deep"));
-  }
+  check_request_body(*found, req);
 
   auto delay = options_.retry_backoff;
   for (int attempt = 1;; ++attempt) {
     try {
       worker_context ctx(who, slot, app_);
-      return m.found->handle(req, ctx);
+      return found->handle(req, ctx);
     } catch (const storage_error& e) {
       if (!e.retryable()) throw;
       slot.reset();  // a lost connection must not poison the next attempt
@@ -209,7 +124,7 @@ response dispatcher::run(request& req, worker_slot& slot, const route*& matched,
         return res;
       }
       if (app_.metrics != nullptr)
-        app_.metrics->add("energy_store_retries_total", {{"route", m.found->pattern}});
+        app_.metrics->add("energy_store_retries_total", {{"route", found->pattern}});
       std::this_thread::sleep_for(delay);
       delay *= 2;
     }

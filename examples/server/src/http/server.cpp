@@ -20,10 +20,10 @@
 
 #include <energy/uuid.hpp>
 
-#include "http/gzip.hpp"
 #include "http/log.hpp"
 #include "http/problems.hpp"
 #include "http/router.hpp"
+#include "http/wire_request.hpp"
 
 namespace energy::server {
 
@@ -36,48 +36,6 @@ using tcp = boost::asio::ip::tcp;
 namespace {
 
 constexpr std::size_t read_buffer_bytes = 64 * 1024;
-
-std::optional<http_method> to_method(bhttp::verb v) {
-  switch (v) {
-    case bhttp::verb::get:
-      return http_method::get;
-    case bhttp::verb::post:
-      return http_method::post;
-    case bhttp::verb::put:
-      return http_method::put;
-    case bhttp::verb::patch:
-      return http_method::patch;
-    case bhttp::verb::delete_:
-      return http_method::del;
-    default:
-      return std::nullopt;
-  }
-}
-
-/// A client's X-Request-Id is echoed when it is short and plain; otherwise a fresh id is made, so
-/// log lines cannot be forged or bloated through it.
-std::string request_id_from(std::string_view sent) {
-  if (!sent.empty() && sent.size() <= 128) {
-    bool plain = true;
-    for (const char c : sent) {
-      plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':');
-    }
-    if (plain) return std::string(sent);
-  }
-  return uuid::v7().to_string();
-}
-
-std::string_view sv(beast::string_view s) {
-  return {s.data(), s.size()};
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
 
 }  // namespace
 
@@ -297,27 +255,9 @@ class session final : public session_base, public std::enable_shared_from_this<s
                       });
   }
 
-  request base_request() const {
-    request r;
-    const auto& h = parser_->get();
-    const auto target = sv(h.target());
-    const auto q = target.find('?');
-    r.path = std::string(target.substr(0, q));
-    r.request_id = request_id_from(sv(h["X-Request-Id"]));
-    r.remote_address = remote_;
-    if (server_->options.trust_forwarded_for) {
-      const auto fwd = sv(h["X-Forwarded-For"]);
-      if (!fwd.empty()) {
-        auto first = fwd.substr(0, fwd.find(','));
-        while (!first.empty() && first.front() == ' ')
-          first.remove_prefix(1);
-        while (!first.empty() && first.back() == ' ')
-          first.remove_suffix(1);
-        r.remote_address = std::string(first);
-      }
-    }
-    if (const auto m = to_method(h.method())) r.method = *m;
-    return r;
+  wire_limits limits() const {
+    return wire_limits{.max_decompressed_bytes = server_->options.max_decompressed_bytes,
+                       .trust_forwarded_for = server_->options.trust_forwarded_for};
   }
 
   void refuse_body_too_large() {
@@ -335,7 +275,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     // The header may be incomplete (431): answer with what is known.
     request r;
     if (parser_ && parser_->is_header_done()) {
-      r = base_request();
+      r = request_head(parser_->get(), remote_, limits());
     } else {
       r.request_id = uuid::v7().to_string();
       r.remote_address = remote_;
@@ -349,66 +289,18 @@ class session final : public session_base, public std::enable_shared_from_this<s
     if (ec == bhttp::error::body_limit) return refuse_body_too_large();
     if (ec) return close_now();
     auto& msg = parser_->get();
-    request r = base_request();
     keep_alive_ = msg.keep_alive();
-    const auto method = to_method(msg.method());
-    if (msg.method() == bhttp::verb::options) {
-      // CORS preflight: answered by policy before routing and credentials (browsers send none).
-      for (const auto& field : msg)
-        r.headers.emplace_back(lower(sv(field.name_string())), std::string(field.value()));
+    auto decoded = decode_message(msg, remote_, limits());
+    if (decoded.what == decoded_message::outcome::preflight) {
       ++server_->in_flight;
-      return write(server_->dispatch.preflight(r), keep_alive_);
+      return write(server_->dispatch.preflight(decoded.req), keep_alive_);
     }
-    if (!method) {
+    if (decoded.what == decoded_message::outcome::refuse) {
+      if (decoded.close) return refuse_and_close(std::move(*decoded.refusal));
       ++server_->in_flight;
-      return write(
-          server_->dispatch.refuse(r, make_problem("/problems/not-implemented",
-                                                   "method " + std::string(msg.method_string()) +
-                                                       " is not implemented")),
-          keep_alive_);
+      return write(server_->dispatch.refuse(decoded.req, *decoded.refusal), keep_alive_);
     }
-    const auto target = sv(msg.target());
-    const auto q = target.find('?');
-    if (q != std::string_view::npos) {
-      auto query = parse_query(std::string_view(target.data() + q + 1, target.size() - q - 1));
-      if (!query) {
-        ++server_->in_flight;
-        return write(server_->dispatch.refuse(
-                         r, make_problem("/problems/bad-request", "invalid %-escape in the query")),
-                     keep_alive_);
-      }
-      r.query = std::move(*query);
-    }
-    r.headers.reserve(16);
-    for (const auto& field : msg)
-      r.headers.emplace_back(lower(sv(field.name_string())), std::string(field.value()));
-    r.body = std::move(msg.body());
-
-    const auto encoding = lower(sv(msg[bhttp::field::content_encoding]));
-    if (!encoding.empty() && encoding != "identity") {
-      if (encoding != "gzip") {
-        ++server_->in_flight;
-        return write(server_->dispatch.refuse(
-                         r, make_problem("/problems/unsupported-media-type",
-                                         "Content-Encoding '" + encoding +
-                                             "' is not supported; send gzip or identity",
-                                         "Content-Encoding")),
-                     keep_alive_);
-      }
-      try {
-        r.body = gunzip(r.body, server_->options.max_decompressed_bytes);
-      } catch (const inflate_limit_error&) {
-        return refuse_and_close(
-            make_problem("/problems/payload-too-large",
-                         "the decompressed request body exceeds " +
-                             std::to_string(server_->options.max_decompressed_bytes) + " bytes"));
-      } catch (const std::exception& e) {
-        ++server_->in_flight;
-        return write(server_->dispatch.refuse(
-                         r, make_problem("/problems/bad-request", e.what(), "Content-Encoding")),
-                     keep_alive_);
-      }
-    }
+    request r = std::move(decoded.req);
 
     ++server_->in_flight;
     auto shared = std::make_shared<request>(std::move(r));
