@@ -141,7 +141,7 @@ void bind_aggregate(pyb::module_& m) {
   m.def(
       "aggregate",
       [](const std::vector<building>& buildings, const std::vector<sensor>& sensors,
-         const pyb::handle& sensor_ids, const pyb::array& ts, const pyb::object& value_milli,
+         const pyb::handle& sensor_ids, const pyb::object& ts, const pyb::object& value_milli,
          const pyb::object& value, bool sensor_scope, const pyb::object& sensor_categories,
          int threads) {
         const auto ts_ns = ns_values(ts, "ts");
