@@ -48,8 +48,9 @@ struct added_tariff_version {
  * `dated_tariff_cost` first (re-marking every building once), so a failure in between leaves
  * nothing stale. The CLI's `tariff set` and the Python `Store.add_tariff_version` share it.
  * @throws energy::parse_error when the document does not read, std::invalid_argument when it is
- *         not priceable (both before anything is stored) or as `tariff_port::add_tariff_version`;
- *         std::runtime_error when the store keeps no tariff versions.
+ *         not priceable, the building does not exist or the date is not a calendar date (all
+ *         before anything changes); std::runtime_error when the store keeps no tariff versions;
+ *         storage_error as the store's writes.
  */
 added_tariff_version add_tariff_version(storage::store& s, const storage::tariff_version& v);
 
