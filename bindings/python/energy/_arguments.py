@@ -196,6 +196,21 @@ def _wrap(function, label: str, module, is_method: bool):
     return call
 
 
+def _wrap_setter(setter, label: str, attribute: str, module):
+    def set_value(instance, value):
+        try:
+            return setter(instance, value)
+        except TypeError as error:
+            signatures = _SIGNATURE.findall(str(error)) if _INCOMPATIBLE.search(str(error)) else []
+            params = _parameters(signatures[0]) if len(signatures) == 1 else []
+            if len(params) != 2 or _accepts(params[1][1], value, module):
+                raise
+            raise TypeError(f"{label}: must be {_describe_expected(attribute, params[1][1])}, "
+                            f"got {_given(value)}") from None
+
+    return set_value
+
+
 def install(module) -> None:
     """Wraps the module's functions and its classes' methods and constructors (once)."""
     if getattr(module, "_arguments_installed", False):
@@ -212,6 +227,9 @@ def install(module) -> None:
                 if type(member).__name__ == "instancemethod":
                     label = f"{name}()" if attr == "__init__" else f"{name}.{attr}()"
                     setattr(obj, attr, _wrap(member.__func__, label, module, True))
+                elif isinstance(member, property) and member.fset is not None:
+                    setattr(obj, attr, property(member.fget, _wrap_setter(member.fset, f"{name}.{attr}", attr, module),
+                                                member.fdel, member.__doc__))
                 elif isinstance(member, staticmethod):
                     setattr(obj, attr, staticmethod(_wrap(member.__func__, f"{name}.{attr}()", module, False)))
     module._arguments_installed = True

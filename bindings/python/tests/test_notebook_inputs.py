@@ -107,6 +107,14 @@ def test_wrong_arguments_name_the_argument_and_what_it_must_be(call, message):
     assert "incompatible" not in str(caught.value)
 
 
+def test_setting_an_attribute_of_the_wrong_type_names_it():
+    b = energy.Building("0190a0e0-0000-7000-8000-000000000001", "HQ", CHICAGO)
+    with pytest.raises(TypeError, match=r"^Building\.square_footage: must be int or None, got str 'big'$"):
+        b.square_footage = "big"
+    b.square_footage = 52_000
+    assert b.square_footage == 52_000
+
+
 def test_errors_other_than_argument_types_pass_through_unchanged():
     with pytest.raises(ValueError, match="not a UUID"):
         energy.open_store("memory:").building("nope")
