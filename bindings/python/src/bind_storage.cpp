@@ -76,6 +76,17 @@ pyb::dict version_dict(const storage::tariff_version& v) {
   return out;
 }
 
+/// Releases the store now (file or connection), not when Python collects the handle; idempotent.
+void close_handle(store_handle& h) {
+  std::unique_ptr<storage::store> closing;
+  {
+    std::lock_guard<std::mutex> g(h.mutex);
+    closing = std::move(h.store);
+  }
+  pyb::gil_scoped_release release;
+  closing.reset();
+}
+
 /// [start, end); an omitted bound is the store's whole span (years 0000 to 9999), so no stored
 /// reading is silently left out (rows numpy cannot hold are refused by to_datetime64_ns).
 time_range range_of(const pyb::object& start, const pyb::object& end) {
@@ -164,19 +175,9 @@ void bind_storage(pyb::module_& m) {
     guard g(h.mutex);
     return std::string(h.open().adapter_name());
   });
-  s.def(
-      "close",
-      [](store_handle& h) {
-        std::unique_ptr<storage::store> closing;
-        {
-          guard g(h.mutex);
-          closing = std::move(h.store);
-        }
-        pyb::gil_scoped_release release;
-        closing.reset();  // closes the file or connection now, not when Python collects
-      },
-      "Closes the store (its file or connection) now. Idempotent; any other call afterwards "
-      "raises ValueError. `with energy.open_store(uri) as store:` closes it at the end.");
+  s.def("close", &close_handle,
+        "Closes the store (its file or connection) now. Idempotent; any other call afterwards "
+        "raises ValueError. `with energy.open_store(uri) as store:` closes it at the end.");
   s.def_property_readonly(
       "closed",
       [](store_handle& h) {
@@ -192,13 +193,7 @@ void bind_storage(pyb::module_& m) {
     return h;
   });
   s.def("__exit__", [](store_handle& h, const pyb::args&) {
-    std::unique_ptr<storage::store> closing;
-    {
-      guard g(h.mutex);
-      closing = std::move(h.store);
-    }
-    pyb::gil_scoped_release release;
-    closing.reset();
+    close_handle(h);
     return false;  // exceptions raised inside the with block propagate
   });
   s.def("__repr__", [](store_handle& h) {
