@@ -155,7 +155,7 @@ void bind_aggregate(pyb::module_& m) {
         i64_array milli_values;
         f64_array unit_values;
         if (!value_milli.is_none())
-          milli_values = i64_array::ensure(value_milli);
+          milli_values = exact_int64s(value_milli, "value_milli");
         else
           unit_values = f64_array::ensure(value);
         const pyb::array values =

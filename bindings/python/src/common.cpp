@@ -162,9 +162,25 @@ std::vector<double> to_doubles(const pyb::handle& values, const char* what) {
   return {arr.data(), arr.data() + arr.size()};
 }
 
+pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast> exact_int64s(
+    const pyb::handle& values, const char* what) {
+  // forcecast alone would truncate 1.7 to 1: float kWh passed where integer Wh belong would come
+  // back a thousand times too small without a word, so floats are refused by name.
+  const pyb::array as_array =
+      pyb::isinstance<pyb::array>(values)
+          ? pyb::reinterpret_borrow<pyb::array>(values)
+          : pyb::array(pyb::module_::import("numpy").attr("asarray")(values));
+  const char kind = as_array.dtype().kind();
+  if (kind != 'i' && kind != 'u' && kind != 'b')
+    throw pyb::type_error(fmt::format(
+        "{}: expected integers (int64 thousandths of the unit, e.g. Wh), got dtype {}; round "
+        "float kWh with energy.energy_milli(kwh)",
+        what, pyb::str(as_array.dtype()).cast<std::string>()));
+  return pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(as_array);
+}
+
 std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what) {
-  const auto arr =
-      pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
+  const auto arr = exact_int64s(values, what);
   if (!arr) throw pyb::type_error(fmt::format("{}: expected a 1-D integer array", what));
   if (arr.ndim() != 1)
     throw pyb::value_error(

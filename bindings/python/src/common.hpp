@@ -34,7 +34,14 @@ void bind_greenbutton(pyb::module_& m);  // defined only when energy::greenbutto
 /// TypeError.
 std::vector<double> to_doubles(const pyb::handle& values, const char* what);
 
-/// A 1-D int64 array (e.g. value_milli) as a vector. @throws TypeError naming `what`.
+/// An integer array or sequence (e.g. value_milli) as a C-contiguous int64 array, without a copy
+/// when it already is one. @throws TypeError naming `what` for floats (never truncated) or
+/// anything else that is not integers.
+pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast> exact_int64s(
+    const pyb::handle& values, const char* what);
+
+/// A 1-D int64 array (e.g. value_milli) as a vector. @throws TypeError naming `what` (see
+/// exact_int64s).
 std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what);
 
 /// An exact amount from a str or decimal.Decimal ("0.135530", "$" not allowed). @throws ValueError

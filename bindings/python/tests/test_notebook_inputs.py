@@ -107,6 +107,18 @@ def test_wrong_arguments_name_the_argument_and_what_it_must_be(call, message):
     assert "incompatible" not in str(caught.value)
 
 
+def test_float_kwh_where_integer_wh_belong_is_refused_not_truncated():
+    ts = (np.arange(3, dtype="int64") * 3600 * 10**9).astype("datetime64[ns]")
+    tariff = energy.flat_energy_tariff("1")
+    with pytest.raises(TypeError, match=r"^energy_milli: expected integers .* got dtype float64; round float kWh"):
+        energy.compute_bill(ts, np.array([1.7, 1.7, 1.7]), tariff, zone="UTC", start=0, end=3 * 3600)
+    with pytest.raises(TypeError, match=r"^value_milli: expected integers"):
+        energy.aggregate([], [], np.zeros(3, "int64"), ts, value_milli=[1.5, 2.0, 3.0])
+    exact = energy.compute_bill(ts, energy.energy_milli(pd.Series([1.7, 1.7, 1.7])), tariff, zone="UTC",
+                                start=0, end=3 * 3600)
+    assert exact.energy_milli == 5_100
+
+
 def test_setting_an_attribute_of_the_wrong_type_names_it():
     b = energy.Building("0190a0e0-0000-7000-8000-000000000001", "HQ", CHICAGO)
     with pytest.raises(TypeError, match=r"^Building\.square_footage: must be int or None, got str 'big'$"):
