@@ -43,40 +43,33 @@ int tariff_set(const args& a, storage::store& db) {
   const auto effective = *storage::parse_date(a.require("effective"));
   const auto pointer = a.get_or("pointer", "");
   const auto bc = require_building(a, db);
-  auto& port = require_tariffs(db);
+  require_tariffs(db);
 
-  const std::string text = read_whole_file(path);
-  io::urdb_tariff urdb;
-  try {
-    urdb = io::read_urdb(text, path, pointer);
-    urdb.tariff.validate();
-  } catch (const parse_error& e) {
-    throw data_rejected(std::string(e.what()) + " (nothing stored)");
-  } catch (const std::invalid_argument& e) {
-    throw data_rejected(fmt::format("{}: cannot bill: {} (nothing stored)", path, e.what()));
-  }
-  for (const auto& u : urdb.unsupported)
-    fmt::print(stderr, "energy: {}: not priced (unsupported by the calculation): {}\n", path, u);
-
-  // Summaries price by the store's tariff versions from now on. Switching the model re-marks
-  // every building once (set before the version: a crash in between leaves nothing stale).
-  auto settings = db.get_summary_settings();
-  if (settings.cost_model != billing::dated_tariff_cost::identity_text) {
-    fmt::print(stderr,
-               "summary costs now come from the stored tariff versions (was '{}'): the next "
-               "'energy aggregate' recomputes every building's summaries\n",
-               settings.cost_model);
-    settings.cost_model = billing::dated_tariff_cost::identity_text;
-    db.set_summary_settings(settings);
-  }
   storage::tariff_version v;
   v.building_id = bc.b.id;
   v.effective = effective;
   v.recorded_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   v.source = std::filesystem::path(path).filename().string();
   v.json_pointer = pointer;
-  v.urdb_json = text;
-  const auto revision = port.add_tariff_version(v);
+  v.urdb_json = read_whole_file(path);
+  io::added_tariff_version added;
+  try {
+    added = io::add_tariff_version(db, v);
+  } catch (const parse_error& e) {
+    throw data_rejected(std::string(e.what()) + " (nothing stored)");
+  } catch (const std::invalid_argument& e) {
+    throw data_rejected(fmt::format("{}: cannot bill: {} (nothing stored)", path, e.what()));
+  }
+  const auto& urdb = added.urdb;
+  for (const auto& u : urdb.unsupported)
+    fmt::print(stderr, "energy: {}: not priced (unsupported by the calculation): {}\n", path, u);
+  // Summaries price by the store's tariff versions from now on (the add switched the model).
+  if (!added.previous_cost_model.empty())
+    fmt::print(stderr,
+               "summary costs now come from the stored tariff versions (was '{}'): the next "
+               "'energy aggregate' recomputes every building's summaries\n",
+               added.previous_cost_model);
+  const auto revision = added.revision;
   fmt::print("revision {}: '{}' in effect from {} ({})\n", revision, urdb.tariff.name,
              storage::format_date(effective), bc.b.time_zone);
   fmt::print(stderr, "run 'energy aggregate' to reprice the summaries from {} on\n",

@@ -81,16 +81,15 @@ expected_wh = forecast["expected"].to_numpy() * 1000.0
 deviations = energy.detect_baseline_deviation(building.id, ts, wh, expected_wh, zone=ZONE, interval_seconds=3600,
                                               sensor_id=meter.id)
 quality = energy.detect_data_quality(building.id, ts, wh, interval_seconds=3600, sensor_id=meter.id, zone=ZONE)
-anomalies = pd.concat([energy.anomalies_frame(deviations, ZONE), energy.anomalies_frame(quality, ZONE)],
-                      ignore_index=True).sort_values("start")
+anomalies = pd.concat([energy.anomalies_frame(deviations, ZONE), energy.anomalies_frame(quality, ZONE)]).sort_index()
 print(anomalies["kind"].value_counts())
-anomalies[["start", "end", "kind", "severity", "expected", "actual", "explanation"]].head(10)"""),
+anomalies[["end", "kind", "severity", "expected", "actual", "explanation"]].head(10)"""),
     new_code_cell("""fig, ax = plt.subplots(figsize=(10, 3))
 daily = forecast[["actual", "expected"]].tz_convert(ZONE).resample("D").sum(min_count=1)
 ax.plot(daily.index, daily["actual"], label="actual", lw=0.8)
 ax.plot(daily.index, daily["expected"], label="TOWT expected", lw=0.8)
-for _, a in anomalies[anomalies.kind == "baseline_deviation"].iterrows():
-    ax.axvspan(a.start, a.end, color="red", alpha=0.2)
+for start, a in anomalies[anomalies.kind == "baseline_deviation"].iterrows():
+    ax.axvspan(start, a.end, color="red", alpha=0.2)
 ax.set_ylabel("kWh per day"); ax.legend(); plt.tight_layout(); plt.close(fig)"""),
     new_markdown_cell("""## Daily change-point model and efficiency recommendations
 

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Type stubs for the compiled core. Instants are RFC 3339 str with offset (or int epoch seconds);
-columns are numpy arrays; ids are canonical UUID str."""
+"""Type stubs for the compiled core. Instants are RFC 3339 str with offset, int epoch seconds or a
+tz-aware datetime / pandas.Timestamp; timestamp columns are datetime64[ns] UTC numpy arrays or
+tz-aware pandas objects (DatetimeIndex, Series, a DataFrame's index); ids are canonical UUID str."""
 import math
 from decimal import Decimal
 from typing import Any, Optional, Sequence, Union
@@ -8,7 +9,9 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 import numpy.typing as npt
 
-Instant = Union[str, int, None]
+import datetime
+
+Instant = Union[str, int, datetime.datetime, None]
 Id = Any  # str or uuid.UUID
 
 class EnergyError(RuntimeError): ...
@@ -57,6 +60,11 @@ class Sensor:
 class Store:
     @property
     def adapter(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Store: ...
+    def __exit__(self, *exc: Any) -> bool: ...
     def put_tenant(self, tenant: Tenant) -> None: ...
     def tenant(self, id: Id) -> Optional[Tenant]: ...
     def tenants(self) -> list[Tenant]: ...
@@ -75,6 +83,10 @@ class Store:
     def summary_settings(self) -> dict[str, Any]: ...
     def set_summary_settings(self, *, sensor_scope: bool) -> None: ...
     def rebuild_summaries(self, building_id: Id, start: Instant = None, end: Instant = None) -> dict[str, int]: ...
+    def add_tariff_version(self, building_id: Id, urdb_json: str, *, effective: Union[str, datetime.date],
+                           source: str = "", json_pointer: str = "", recorded_at: Instant = None) -> dict[str, Any]: ...
+    def tariff_versions(self, building_id: Id) -> list[dict[str, Any]]: ...
+    def tariff_in_effect(self, building_id: Id, on: Union[str, datetime.date]) -> Optional[UrdbTariff]: ...
 
 def open_store(uri: str) -> Store: ...
 def new_id() -> str: ...
@@ -100,7 +112,7 @@ def summarize(files: Sequence[Union[str, "os.PathLike[str]"]], buildings: Sequen
     ...
 
 # --- baselines -------------------------------------------------------------------------------
-Times = npt.NDArray[np.datetime64]  # datetime64[ns], UTC
+Times = Any  # datetime64[ns] UTC numpy array, or tz-aware pandas DatetimeIndex / Series / DataFrame (its index)
 Floats = npt.ArrayLike
 Prediction = dict[str, npt.NDArray[np.float64]]  # expected, lower, upper
 
@@ -320,6 +332,13 @@ class Tariff:
     demand_window_minutes: int
     energy_period_prices: list[list[str]]
     unapplied: list[str]
+    fixed_charge_micros: int
+    fixed_charge_unit: str
+    minimum_charge_micros: int
+    minimum_charge_unit: str
+    tiers: dict[str, Any]
+    schedules: dict[str, npt.NDArray[np.uint8]]
+    coincident_peaks: list[dict[str, Any]]
     def with_coincident_peak(self, name: str, peak_starts: list[Instant], price_per_kw: Union[str, Decimal],
                              window_seconds: int = 3600) -> Tariff: ...
     def validate(self) -> None: ...

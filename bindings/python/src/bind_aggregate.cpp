@@ -141,7 +141,7 @@ void bind_aggregate(pyb::module_& m) {
   m.def(
       "aggregate",
       [](const std::vector<building>& buildings, const std::vector<sensor>& sensors,
-         const pyb::handle& sensor_ids, const pyb::array& ts, const pyb::object& value_milli,
+         const pyb::handle& sensor_ids, const pyb::object& ts, const pyb::object& value_milli,
          const pyb::object& value, bool sensor_scope, const pyb::object& sensor_categories,
          int threads) {
         const auto ts_ns = ns_values(ts, "ts");
@@ -155,7 +155,7 @@ void bind_aggregate(pyb::module_& m) {
         i64_array milli_values;
         f64_array unit_values;
         if (!value_milli.is_none())
-          milli_values = i64_array::ensure(value_milli);
+          milli_values = exact_int64s(value_milli, "value_milli");
         else
           unit_values = f64_array::ensure(value);
         const pyb::array values =

@@ -33,7 +33,7 @@ struct series_input {
   }
 };
 
-series_input series_of(const pyb::handle& building_id, const pyb::array& ts,
+series_input series_of(const pyb::handle& building_id, const pyb::object& ts,
                        const pyb::handle& value_milli, const pyb::handle& interval_seconds,
                        const pyb::handle& sensor_id, const pyb::handle& quality,
                        const std::string& unit) {
@@ -115,7 +115,7 @@ void bind_anomaly(pyb::module_& m) {
 
   m.def(
       "detect_data_quality",
-      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+      [](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& value_milli,
          const pyb::handle& interval_seconds, const pyb::handle& sensor_id,
          const pyb::handle& quality, const std::string& unit, const pyb::handle& zone,
          std::optional<milli> max_value_milli, const pyb::handle& expected_start,
@@ -157,7 +157,7 @@ void bind_anomaly(pyb::module_& m) {
 
   m.def(
       "detect_baseline_deviation",
-      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+      [](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& value_milli,
          const pyb::handle& expected_milli, const std::string& zone,
          const pyb::handle& interval_seconds, const pyb::handle& sensor_id, const std::string& unit,
          double z_threshold, std::int64_t smoothing_seconds, std::int64_t min_duration_seconds,
@@ -194,7 +194,7 @@ void bind_anomaly(pyb::module_& m) {
 
   m.def(
       "detect_threshold",
-      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+      [](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& value_milli,
          milli threshold_milli, const std::string& window, const std::string& zone,
          const pyb::handle& interval_seconds, const pyb::handle& sensor_id) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id,
@@ -246,7 +246,7 @@ void bind_anomaly(pyb::module_& m) {
 
   m.def(
       "detect_schedule",
-      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+      [](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& value_milli,
          const std::string& zone, const pyb::handle& interval_seconds, double min_peak_to_base,
          double min_consistent_weeks, double max_unoccupied_variation) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, pyb::none(),
@@ -269,7 +269,7 @@ void bind_anomaly(pyb::module_& m) {
 
   m.def(
       "detect_after_hours",
-      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+      [](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& value_milli,
          const an::operating_schedule& schedule, const std::string& zone,
          const pyb::handle& interval_seconds, const pyb::handle& sensor_id, double z_threshold,
          double min_ratio, std::int64_t min_duration_seconds) {
@@ -304,7 +304,7 @@ void bind_anomaly(pyb::module_& m) {
 
   m.def(
       "detect_register_resets",
-      [](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& register_values,
+      [](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& register_values,
          const pyb::handle& sensor_id, std::optional<double> register_max) {
         const auto b = to_uuid(building_id, "building_id");
         std::optional<uuid> sensor;

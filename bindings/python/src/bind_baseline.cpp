@@ -41,7 +41,7 @@ pyb::dict prediction_columns(bl::prediction&& p) {
   return out;
 }
 
-bl::load_series load_of(const pyb::array& ts, const pyb::handle& kwh,
+bl::load_series load_of(const pyb::object& ts, const pyb::handle& kwh,
                         const pyb::handle& interval_seconds) {
   bl::load_series load;
   load.ts = to_epoch_seconds(ts, "ts");
@@ -53,7 +53,7 @@ bl::load_series load_of(const pyb::array& ts, const pyb::handle& kwh,
   return load;
 }
 
-bl::temperature_series temps_of(const pyb::array& ts, const pyb::handle& values) {
+bl::temperature_series temps_of(const pyb::object& ts, const pyb::handle& values) {
   bl::temperature_series t;
   t.ts = to_epoch_seconds(ts, "temperature_ts");
   t.value = to_doubles(values, "temperature");
@@ -63,7 +63,7 @@ bl::temperature_series temps_of(const pyb::array& ts, const pyb::handle& values)
   return t;
 }
 
-std::vector<bl::usage_period> periods_of(const pyb::array& start, const pyb::array& end,
+std::vector<bl::usage_period> periods_of(const pyb::object& start, const pyb::object& end,
                                          const pyb::handle& kwh) {
   const auto s = to_epoch_seconds(start, "start");
   const auto e = to_epoch_seconds(end, "end");
@@ -182,7 +182,7 @@ void bind_baseline(pyb::module_& m) {
 
   m.def(
       "align_temperature",
-      [](const pyb::array& at, const pyb::array& temperature_ts, const pyb::handle& temperature,
+      [](const pyb::object& at, const pyb::object& temperature_ts, const pyb::handle& temperature,
          std::int64_t max_gap_seconds) {
         const auto when = to_epoch_seconds(at, "at");
         const auto temps = temps_of(temperature_ts, temperature);
@@ -202,7 +202,7 @@ void bind_baseline(pyb::module_& m) {
 
   m.def(
       "time_of_week",
-      [](const pyb::array& ts, const std::string& zone) {
+      [](const pyb::object& ts, const std::string& zone) {
         const auto t = to_epoch_seconds(ts, "ts");
         return to_numpy(bl::time_of_week(t, zone));
       },
@@ -236,7 +236,7 @@ void bind_baseline(pyb::module_& m) {
       .def_property_readonly("segments", &bl::towt_model::segments)
       .def(
           "predict",
-          [](const bl::towt_model& model, const pyb::array& ts, const pyb::handle& temperature) {
+          [](const bl::towt_model& model, const pyb::object& ts, const pyb::handle& temperature) {
             const auto t = to_epoch_seconds(ts, "ts");
             const auto temp = to_doubles(temperature, "temperature");
             bl::prediction p;
@@ -287,7 +287,7 @@ void bind_baseline(pyb::module_& m) {
 
   m.def(
       "fit_towt",
-      [](const pyb::array& ts, const pyb::handle& kwh, const pyb::handle& temperature,
+      [](const pyb::object& ts, const pyb::handle& kwh, const pyb::handle& temperature,
          const std::string& zone, const pyb::handle& interval_seconds, int temperature_segments,
          double occupied_threshold, double interval_level, std::size_t min_slot_residuals,
          const std::string& occupancy, const std::optional<std::vector<double>>& occupancy_hinges,
@@ -374,7 +374,7 @@ void bind_baseline(pyb::module_& m) {
       .def_readonly("parameters", &bl::seasonal_model::parameters)
       .def(
           "predict",
-          [](const bl::seasonal_model& model, const pyb::array& ts) {
+          [](const bl::seasonal_model& model, const pyb::object& ts) {
             const auto t = to_epoch_seconds(ts, "ts");
             bl::prediction p;
             {
@@ -391,7 +391,7 @@ void bind_baseline(pyb::module_& m) {
 
   m.def(
       "fit_seasonal",
-      [](const pyb::array& ts, const pyb::handle& kwh, const std::string& zone,
+      [](const pyb::object& ts, const pyb::handle& kwh, const std::string& zone,
          const pyb::handle& interval_seconds, double interval_level) {
         const auto load = load_of(ts, kwh, interval_seconds);
         bl::seasonal_options options;
@@ -430,7 +430,7 @@ void bind_baseline(pyb::module_& m) {
           [](const bl::changepoint_model& x) { return std::string(bl::to_string(x.pairing)); })
       .def(
           "predict",
-          [](const bl::changepoint_model& model, const pyb::array& start, const pyb::array& end,
+          [](const bl::changepoint_model& model, const pyb::object& start, const pyb::object& end,
              const pyb::object& temperature_ts, const pyb::object& temperature,
              const pyb::object& period_temperature) {
             const auto periods = periods_of(start, end, pyb::none());
@@ -481,7 +481,7 @@ void bind_baseline(pyb::module_& m) {
           "unknown (NaN) gives NaN intervals.")
       .def(
           "weather",
-          [](const bl::changepoint_model& model, const pyb::array& temperature_ts,
+          [](const bl::changepoint_model& model, const pyb::object& temperature_ts,
              const pyb::handle& temperature, const std::string& unit, const pyb::object& start,
              const pyb::object& end, const pyb::object& kwh) {
             if (unit != "F" && unit != "C")
@@ -547,7 +547,7 @@ void bind_baseline(pyb::module_& m) {
 
   m.def(
       "local_day_totals",
-      [](const pyb::array& ts, const pyb::handle& kwh, const std::string& zone,
+      [](const pyb::object& ts, const pyb::handle& kwh, const std::string& zone,
          const pyb::handle& interval_seconds) {
         const auto load = load_of(ts, kwh, interval_seconds);
         std::vector<bl::usage_period> days;
@@ -575,7 +575,7 @@ void bind_baseline(pyb::module_& m) {
 
   m.def(
       "fit_changepoint",
-      [](const pyb::array& start, const pyb::array& end, const pyb::handle& kwh,
+      [](const pyb::object& start, const pyb::object& end, const pyb::handle& kwh,
          const pyb::object& temperature_ts, const pyb::object& temperature, const std::string& zone,
          bool celsius, std::optional<double> max_p_value, std::optional<double> balance_min,
          std::optional<double> balance_max, std::optional<double> balance_step,

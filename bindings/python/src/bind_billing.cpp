@@ -16,6 +16,9 @@
 #include <fmt/format.h>
 #include <pybind11/stl.h>
 
+#include <optional>
+#include <string>
+
 namespace energy::py {
 
 namespace bi = energy::billing;
@@ -30,7 +33,7 @@ pyb::object optional_utc(const std::optional<utc_seconds>& t) {
   return t ? pyb::object(pyb::str(format_utc(*t))) : pyb::object(pyb::none());
 }
 
-bi::interval_series series_of(const pyb::array& ts, const pyb::handle& energy_milli,
+bi::interval_series series_of(const pyb::object& ts, const pyb::handle& energy_milli,
                               std::int32_t interval_seconds, const pyb::handle& quality) {
   bi::interval_series s;
   s.start = to_epoch_seconds(ts, "ts");
@@ -78,6 +81,103 @@ pyb::dict line_columns(const std::vector<bi::bill_line>& lines) {
   out["exact"] = exact;
   out["amount"] = amount;
   return out;
+}
+
+const char* charge_unit_text(bi::charge_unit u) {
+  return u == bi::charge_unit::per_day ? "$/day" : "$/month";
+}
+
+/// Every tier of the tariff's energy, demand and flat-demand periods as columns: kind, period,
+/// tier, up_to_milli (cumulative bound, Wh or W; None = unbounded), rate/adj/price micros, unit.
+pyb::dict tier_columns(const bi::tariff& t) {
+  pyb::list kind, up_to, unit;
+  std::vector<std::int64_t> period, tier, rate, adj, price;
+  const auto add = [&](const char* k, const char* u, const std::vector<bi::rate_period>& ps) {
+    for (std::size_t p = 0; p < ps.size(); ++p)
+      for (std::size_t i = 0; i < ps[p].tiers.size(); ++i) {
+        const auto& x = ps[p].tiers[i];
+        kind.append(k);
+        unit.append(u);
+        period.push_back(static_cast<std::int64_t>(p));
+        tier.push_back(static_cast<std::int64_t>(i));
+        up_to.append(x.max ? pyb::object(pyb::int_(*x.max)) : pyb::object(pyb::none()));
+        rate.push_back(x.rate.micros());
+        adj.push_back(x.adj.micros());
+        price.push_back(x.price().micros());
+      }
+  };
+  add("energy", "$/kWh", t.energy_periods);
+  add("demand", "$/kW", t.demand_periods);
+  add("flat_demand", "$/kW", t.flat_demand_periods);
+  pyb::dict out;
+  out["kind"] = kind;
+  out["period"] = to_numpy(std::move(period));
+  out["tier"] = to_numpy(std::move(tier));
+  out["up_to_milli"] = up_to;
+  out["rate_micros"] = to_numpy(std::move(rate));
+  out["adj_micros"] = to_numpy(std::move(adj));
+  out["price_micros"] = to_numpy(std::move(price));
+  out["unit"] = unit;
+  return out;
+}
+
+/// A month × hour schedule as a (12, 24) uint8 array of period indices (a copy).
+pyb::array_t<std::uint8_t> schedule_array(const bi::month_hour_schedule& s) {
+  pyb::array_t<std::uint8_t> out({12, 24});
+  auto w = out.mutable_unchecked<2>();
+  for (pyb::ssize_t m = 0; m < 12; ++m)
+    for (pyb::ssize_t h = 0; h < 24; ++h)
+      w(m, h) = s[static_cast<std::size_t>(m)][static_cast<std::size_t>(h)];
+  return out;
+}
+
+pyb::dict schedule_arrays(const bi::tariff& t) {
+  pyb::dict out;
+  out["energy_weekday"] = schedule_array(t.energy_weekday);
+  out["energy_weekend"] = schedule_array(t.energy_weekend);
+  out["demand_weekday"] = schedule_array(t.demand_weekday);
+  out["demand_weekend"] = schedule_array(t.demand_weekend);
+  pyb::array_t<std::uint8_t> months(12);
+  for (std::size_t m = 0; m < 12; ++m)
+    months.mutable_at(static_cast<pyb::ssize_t>(m)) = t.flat_demand_months[m];
+  out["flat_demand_months"] = months;
+  return out;
+}
+
+/// "0.066000-0.135500 $/kWh" over the tiers of `ps`; "" when there are none.
+std::string price_span(const std::vector<bi::rate_period>& ps, const char* unit) {
+  std::optional<money> lo, hi;
+  for (const auto& p : ps)
+    for (const auto& x : p.tiers) {
+      if (!lo || x.price() < *lo) lo = x.price();
+      if (!hi || x.price() > *hi) hi = x.price();
+    }
+  if (!lo) return "";
+  if (*lo == *hi) return fmt::format("{} {}", lo->to_exact_string(), unit);
+  return fmt::format("{}-{} {}", lo->to_exact_string(), hi->to_exact_string(), unit);
+}
+
+std::string tariff_repr(const bi::tariff& t) {
+  std::string out = fmt::format("<Tariff '{}' of '{}'", t.name, t.utility);
+  const auto part = [&](std::size_t n, const char* what, const std::vector<bi::rate_period>& ps,
+                        const char* unit) {
+    if (n == 0) return;
+    out += fmt::format(", {} {} period{} ({})", n, what, n == 1 ? "" : "s", price_span(ps, unit));
+  };
+  part(t.energy_periods.size(), "energy", t.energy_periods, "$/kWh");
+  part(t.demand_periods.size(), "demand", t.demand_periods, "$/kW");
+  part(t.flat_demand_periods.size(), "flat demand", t.flat_demand_periods, "$/kW");
+  if (!t.coincident_peaks.empty())
+    out += fmt::format(", {} coincident-peak charge(s)", t.coincident_peaks.size());
+  if (t.fixed_charge.micros() != 0)
+    out += fmt::format(", fixed {} {}", t.fixed_charge.to_exact_string(),
+                       charge_unit_text(t.fixed_charge_unit));
+  if (t.minimum_charge.micros() != 0)
+    out += fmt::format(", minimum {} {}", t.minimum_charge.to_exact_string(),
+                       charge_unit_text(t.minimum_charge_unit));
+  out += fmt::format(", demand window {} min", t.demand_window_minutes);
+  if (!t.unapplied.empty()) out += fmt::format(", {} charge(s) not applied", t.unapplied.size());
+  return out + ">";
 }
 
 std::vector<std::int32_t> demand_intervals_of(const pyb::handle& h) {
@@ -138,9 +238,47 @@ void bind_billing(pyb::module_& m) {
           "bill charges the mean of the building's demand in the windows that start in its "
           "period. Raises ValueError when the list is empty or not ascending.")
       .def("validate", &bi::tariff::validate, "Raises ValueError naming the first problem.")
-      .def("__repr__", [](const bi::tariff& t) {
-        return fmt::format("<Tariff '{}' of '{}'>", t.name, t.utility);
-      });
+      .def_property_readonly("fixed_charge_micros",
+                             [](const bi::tariff& t) { return t.fixed_charge.micros(); })
+      .def_property_readonly(
+          "fixed_charge_unit",
+          [](const bi::tariff& t) { return charge_unit_text(t.fixed_charge_unit); })
+      .def_property_readonly("minimum_charge_micros",
+                             [](const bi::tariff& t) { return t.minimum_charge.micros(); })
+      .def_property_readonly(
+          "minimum_charge_unit",
+          [](const bi::tariff& t) { return charge_unit_text(t.minimum_charge_unit); })
+      .def_property_readonly(
+          "tiers", &tier_columns,
+          "Every tier of the energy ($/kWh), demand and flat-demand ($/kW) periods as columns: "
+          "kind, period, tier, up_to_milli (cumulative bound in Wh or W; None = unbounded), "
+          "rate_micros, adj_micros, price_micros (= rate + adj, exact micro-dollars), unit. "
+          "energy.tariff_frames makes DataFrames.")
+      .def_property_readonly(
+          "schedules", &schedule_arrays,
+          "Which period applies when, in the building's local time: energy_weekday, "
+          "energy_weekend, demand_weekday, demand_weekend as (12 months, 24 hours) uint8 arrays "
+          "of period indices, and flat_demand_months (12).")
+      .def_property_readonly(
+          "coincident_peaks",
+          [](const bi::tariff& t) {
+            pyb::list out;
+            for (const auto& c : t.coincident_peaks) {
+              pyb::dict d;
+              d["name"] = c.name;
+              d["price_micros"] = c.price.micros();
+              d["window_seconds"] = c.window_seconds;
+              pyb::list starts;
+              for (const auto& at : c.peak_starts)
+                starts.append(format_utc(at));
+              d["peak_starts"] = starts;
+              out.append(d);
+            }
+            return out;
+          },
+          "Coincident-peak demand charges: name, price_micros ($/kW), window_seconds, "
+          "peak_starts (RFC 3339 UTC).")
+      .def("__repr__", &tariff_repr);
 
   m.def(
       "flat_energy_tariff",
@@ -205,7 +343,7 @@ void bind_billing(pyb::module_& m) {
 
   m.def(
       "compute_bill",
-      [](const pyb::array& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
+      [](const pyb::object& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
          const std::string& zone, const pyb::handle& start, const pyb::handle& end,
          std::int32_t interval_seconds, const pyb::handle& quality, bool prorate_monthly_charges,
          std::int32_t meters, std::int32_t energy_per_wh) {
@@ -229,7 +367,7 @@ void bind_billing(pyb::module_& m) {
 
   m.def(
       "compute_monthly_bills",
-      [](const pyb::array& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
+      [](const pyb::object& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
          const std::string& zone, const pyb::handle& start, const pyb::handle& end,
          std::int32_t interval_seconds, const pyb::handle& quality, std::int32_t meters,
          std::int32_t energy_per_wh) {
@@ -247,7 +385,7 @@ void bind_billing(pyb::module_& m) {
       "twelve); a partial first or last month pays its monthly charges pro rata.");
   m.def(
       "compute_cycle_bills",
-      [](const pyb::array& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
+      [](const pyb::object& ts, const pyb::handle& energy_milli, const bi::tariff& tariff,
          const std::string& zone, const pyb::list& reads, std::int32_t interval_seconds,
          const pyb::handle& quality, bool prorate_monthly_charges, std::int32_t meters) {
         const auto data = series_of(ts, energy_milli, interval_seconds, quality);
@@ -269,7 +407,7 @@ void bind_billing(pyb::module_& m) {
 
   m.def(
       "peak_demand",
-      [](const pyb::array& ts, const pyb::handle& energy_milli, const pyb::handle& start,
+      [](const pyb::object& ts, const pyb::handle& energy_milli, const pyb::handle& start,
          const pyb::handle& end, std::int32_t window_seconds,
          std::int32_t interval_seconds) -> pyb::object {
         const auto data = series_of(ts, energy_milli, interval_seconds, pyb::none());
@@ -438,7 +576,7 @@ void bind_billing(pyb::module_& m) {
 
   m.def(
       "reconcile",
-      [](const std::vector<bi::utility_bill>& bills, const pyb::array& ts,
+      [](const std::vector<bi::utility_bill>& bills, const pyb::object& ts,
          const pyb::handle& energy_milli, const bi::tariff& tariff, const std::string& zone,
          std::int32_t interval_seconds, const pyb::handle& quality, double energy_rel,
          double demand_rel, double cost_rel, double rate_rel, const pyb::handle& cost_abs,

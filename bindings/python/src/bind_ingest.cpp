@@ -64,7 +64,7 @@ pyb::dict batch_columns(io::parsed_readings&& p) {
 void bind_ingest(pyb::module_& m) {
   m.def(
       "ingest",
-      [](store_handle& h, const pyb::handle& sensor_ids, const pyb::array& ts,
+      [](store_handle& h, const pyb::handle& sensor_ids, const pyb::object& ts,
          pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast> values,
          const std::optional<
              pyb::array_t<std::uint32_t, pyb::array::c_style | pyb::array::forcecast>>& quality,
@@ -98,7 +98,7 @@ void bind_ingest(pyb::module_& m) {
         {
           pyb::gil_scoped_release release;
           std::lock_guard g(h.mutex);
-          report = ingest::ingest_batch(*h.store, batch, options);
+          report = ingest::ingest_batch(h.open(), batch, options);
         }
         return report_dict(report);
       },

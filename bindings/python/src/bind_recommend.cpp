@@ -117,7 +117,7 @@ pyb::dict recommendation_dict(const rc::recommendation& r) {
   return d;
 }
 
-rc::recommend_result analyse_py(const pyb::handle& building_id, const pyb::array& ts,
+rc::recommend_result analyse_py(const pyb::handle& building_id, const pyb::object& ts,
                                 const pyb::handle& value_milli, const std::string& zone,
                                 const pyb::handle& interval_seconds,
                                 std::optional<double> floor_area_ft2,
@@ -154,7 +154,7 @@ template <typename Shape>
 void def_analysis(pyb::module_& m, const char* name, Shape shape, const std::string& doc) {
   m.def(
       name,
-      [shape](const pyb::handle& building_id, const pyb::array& ts, const pyb::handle& value_milli,
+      [shape](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& value_milli,
               const std::string& zone, const pyb::handle& interval_seconds,
               std::optional<double> floor_area_ft2, const std::string& primary_use,
               const pyb::handle& energy_price, const pyb::handle& demand_price,

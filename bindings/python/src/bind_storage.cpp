@@ -4,11 +4,16 @@
 #include "store_handle.hpp"
 
 #include <energy/aggregate/refresh.hpp>
+#include <energy/io/stored_tariffs.hpp>
 #include <energy/storage/open.hpp>
+#include <energy/storage/tariffs.hpp>
 
+#include <fmt/format.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <limits>
+#include <optional>
 #include <map>
 
 namespace energy::py {
@@ -22,6 +27,64 @@ pyb::dict refresh_report_dict(const aggregate::refresh_report& r) {
   out["day_buckets"] = r.day_buckets;
   out["month_buckets"] = r.month_buckets;
   return out;
+}
+
+/// A refresh priced as the store's settings say: by its tariff versions once one was added
+/// (io::settings_cost_model), by the buildings' flat rates before. Without this a store with
+/// tariff versions could not be refreshed from Python at all (the cost model must match).
+aggregate::refresh_report refresh_as_configured(storage::store& s,
+                                                aggregate::refresh_options options,
+                                                const std::optional<uuid>& building,
+                                                time_range range) {
+  const auto costs = io::settings_cost_model(s);
+  if (costs) options.costs = &*costs;
+  return building ? aggregate::rebuild_summaries(s, *building, range, options)
+                  : aggregate::refresh_summaries(s, options);
+}
+
+/// A local calendar date: "YYYY-MM-DD" or a datetime.date (not a datetime: an instant is not a
+/// date of the building). @throws ValueError / TypeError naming `what`.
+date::year_month_day date_of(const pyb::handle& h, const char* what) {
+  const auto datetime = pyb::module_::import("datetime");
+  std::string text;
+  if (pyb::isinstance(h, datetime.attr("datetime")))
+    throw pyb::value_error(fmt::format(
+        "{}: a local calendar date of the building ('2016-07-01' or datetime.date), not an "
+        "instant ({})",
+        what, pyb::str(h).cast<std::string>()));
+  if (pyb::isinstance(h, datetime.attr("date")))
+    text = pyb::str(h.attr("isoformat")()).cast<std::string>();
+  else if (pyb::isinstance<pyb::str>(h))
+    text = h.cast<std::string>();
+  else
+    throw pyb::type_error(
+        fmt::format("{}: expected 'YYYY-MM-DD' or datetime.date, got {}", what,
+                    pyb::str(pyb::type::handle_of(h).attr("__name__")).cast<std::string>()));
+  if (auto d = storage::parse_date(text)) return *d;
+  throw pyb::value_error(fmt::format("{}: '{}' is not a calendar date YYYY-MM-DD", what, text));
+}
+
+pyb::dict version_dict(const storage::tariff_version& v) {
+  pyb::dict out;
+  out["building_id"] = v.building_id.to_string();
+  out["effective"] = storage::format_date(v.effective);
+  out["revision"] = v.revision;
+  out["recorded_at"] = format_utc(v.recorded_at);
+  out["source"] = v.source;
+  out["json_pointer"] = v.json_pointer;
+  out["urdb_json"] = v.urdb_json;
+  return out;
+}
+
+/// Releases the store now (file or connection), not when Python collects the handle; idempotent.
+void close_handle(store_handle& h) {
+  std::unique_ptr<storage::store> closing;
+  {
+    std::lock_guard<std::mutex> g(h.mutex);
+    closing = std::move(h.store);
+  }
+  pyb::gil_scoped_release release;
+  closing.reset();
 }
 
 /// [start, end); an omitted bound is the store's whole span (years 0000 to 9999), so no stored
@@ -108,47 +171,74 @@ void bind_storage(pyb::module_& m) {
       "Opens a store: 'memory:', 'sqlite:PATH' (or a bare path), "
       "'postgresql://user@host:port/db'.");
 
-  s.def_property_readonly("adapter",
-                          [](store_handle& h) { return std::string(h.store->adapter_name()); });
+  s.def_property_readonly("adapter", [](store_handle& h) {
+    guard g(h.mutex);
+    return std::string(h.open().adapter_name());
+  });
+  s.def("close", &close_handle,
+        "Closes the store (its file or connection) now. Idempotent; any other call afterwards "
+        "raises ValueError. `with energy.open_store(uri) as store:` closes it at the end.");
+  s.def_property_readonly(
+      "closed",
+      [](store_handle& h) {
+        guard g(h.mutex);
+        return !h.store;
+      },
+      "True after close().");
+  s.def("__enter__", [](std::shared_ptr<store_handle> h) {
+    {
+      guard g(h->mutex);
+      h->open();  // entering a closed store is the same mistake as using one
+    }
+    return h;
+  });
+  s.def("__exit__", [](store_handle& h, const pyb::args&) {
+    close_handle(h);
+    return false;  // exceptions raised inside the with block propagate
+  });
+  s.def("__repr__", [](store_handle& h) {
+    guard g(h.mutex);
+    return h.store ? fmt::format("<Store {}>", h.store->adapter_name()) : "<Store closed>";
+  });
   s.def("put_tenant", [](store_handle& h, const tenant& t) {
     guard g(h.mutex);
-    h.store->put_tenant(t);
+    h.open().put_tenant(t);
   });
   s.def("tenant", [](store_handle& h, const pyb::object& id) {
     guard g(h.mutex);
-    return h.store->get_tenant(to_uuid(id, "id"));
+    return h.open().get_tenant(to_uuid(id, "id"));
   });
   s.def("tenants", [](store_handle& h) {
     guard g(h.mutex);
-    return h.store->list_tenants();
+    return h.open().list_tenants();
   });
   s.def("put_building", [](store_handle& h, const building& b) {
     guard g(h.mutex);
-    h.store->put_building(b);
+    h.open().put_building(b);
   });
   s.def("building", [](store_handle& h, const pyb::object& id) {
     guard g(h.mutex);
-    return h.store->get_building(to_uuid(id, "id"));
+    return h.open().get_building(to_uuid(id, "id"));
   });
   s.def("buildings", [](store_handle& h, const pyb::object& tenant_id) {
     guard g(h.mutex);
-    return h.store->list_buildings(to_uuid(tenant_id, "tenant_id"));
+    return h.open().list_buildings(to_uuid(tenant_id, "tenant_id"));
   });
   s.def("put_sensor", [](store_handle& h, const sensor& x) {
     guard g(h.mutex);
-    h.store->put_sensor(x);
+    h.open().put_sensor(x);
   });
   s.def("sensor", [](store_handle& h, const pyb::object& id) {
     guard g(h.mutex);
-    return h.store->get_sensor(to_uuid(id, "id"));
+    return h.open().get_sensor(to_uuid(id, "id"));
   });
   s.def("sensors", [](store_handle& h, const pyb::object& building_id) {
     guard g(h.mutex);
-    return h.store->list_sensors(to_uuid(building_id, "building_id"));
+    return h.open().list_sensors(to_uuid(building_id, "building_id"));
   });
   s.def("count_readings", [](store_handle& h) {
     guard g(h.mutex);
-    return h.store->count_readings();
+    return h.open().count_readings();
   });
 
   s.def(
@@ -161,7 +251,7 @@ void bind_storage(pyb::module_& m) {
         {
           pyb::gil_scoped_release release;
           guard g(h.mutex);
-          rows = h.store->read_readings(id, range);
+          rows = h.open().read_readings(id, range);
         }
         return readings_columns(std::move(rows), false);
       },
@@ -178,7 +268,7 @@ void bind_storage(pyb::module_& m) {
         {
           pyb::gil_scoped_release release;
           guard g(h.mutex);
-          rows = h.store->read_building_readings(id, range);
+          rows = h.open().read_building_readings(id, range);
         }
         return readings_columns(std::move(rows), true);
       },
@@ -202,7 +292,7 @@ void bind_storage(pyb::module_& m) {
         {
           pyb::gil_scoped_release release;
           guard g(h.mutex);
-          rows = h.store->read_summaries(q);
+          rows = h.open().read_summaries(q);
         }
         return summary_columns(std::move(rows));
       },
@@ -221,7 +311,7 @@ void bind_storage(pyb::module_& m) {
         {
           pyb::gil_scoped_release release;
           guard g(h.mutex);
-          r = aggregate::refresh_summaries(*h.store, options);
+          r = refresh_as_configured(h.open(), options, std::nullopt, {});
         }
         return refresh_report_dict(r);
       },
@@ -237,7 +327,7 @@ void bind_storage(pyb::module_& m) {
         {
           pyb::gil_scoped_release release;
           guard g(h.mutex);
-          st = h.store->get_summary_settings();
+          st = h.open().get_summary_settings();
         }
         pyb::dict out;
         out["sensor_scope"] = st.sensor_scope;
@@ -250,9 +340,9 @@ void bind_storage(pyb::module_& m) {
       [](store_handle& h, bool sensor_scope) {
         pyb::gil_scoped_release release;
         guard g(h.mutex);
-        storage::summary_settings st = h.store->get_summary_settings();
+        storage::summary_settings st = h.open().get_summary_settings();
         st.sensor_scope = sensor_scope;
-        h.store->set_summary_settings(st);
+        h.open().set_summary_settings(st);
       },
       pyb::kw_only(), pyb::arg("sensor_scope"),
       "Keeps per-sensor summaries (or not) in this database. A change re-marks every building: the "
@@ -268,13 +358,95 @@ void bind_storage(pyb::module_& m) {
         {
           pyb::gil_scoped_release release;
           guard g(h.mutex);
-          r = aggregate::rebuild_summaries(*h.store, id, range);
+          r = refresh_as_configured(h.open(), {}, id, range);
         }
         return refresh_report_dict(r);
       },
       pyb::arg("building_id"), pyb::arg("start") = pyb::none(), pyb::arg("end") = pyb::none(),
       "Recomputes a building's summaries over [start, end) (UTC; default: all of its readings), "
       "then refreshes everything dirty. Buckets overlapping the range are recomputed whole.");
+
+  s.def(
+      "add_tariff_version",
+      [](store_handle& h, const pyb::object& building_id, const std::string& urdb_json,
+         const pyb::object& effective, const std::string& source, const std::string& json_pointer,
+         const pyb::object& recorded_at) {
+        storage::tariff_version v;
+        v.building_id = to_uuid(building_id, "building_id");
+        v.effective = date_of(effective, "effective");
+        v.recorded_at =
+            recorded_at.is_none()
+                ? std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())
+                : to_instant(recorded_at, "recorded_at", {});
+        v.source = source;
+        v.json_pointer = json_pointer;
+        v.urdb_json = urdb_json;
+        io::added_tariff_version added;
+        {
+          pyb::gil_scoped_release release;
+          guard g(h.mutex);
+          added = io::add_tariff_version(h.open(), v);
+        }
+        pyb::dict out;
+        out["revision"] = added.revision;
+        out["urdb"] = added.urdb;
+        out["previous_cost_model"] = added.previous_cost_model.empty()
+                                         ? pyb::object(pyb::none())
+                                         : pyb::object(pyb::str(added.previous_cost_model));
+        return out;
+      },
+      pyb::arg("building_id"), pyb::arg("urdb_json"), pyb::kw_only(), pyb::arg("effective"),
+      pyb::arg("source") = "", pyb::arg("json_pointer") = "", pyb::arg("recorded_at") = pyb::none(),
+      "Stores a URDB tariff document (the JSON text) as the building's newest tariff version, in "
+      "effect from the local date `effective` ('YYYY-MM-DD' or datetime.date, the building's "
+      "zone) until a later version's date. The document must read as a priceable tariff "
+      "(ParseError / ValueError otherwise, nothing stored). From then on the store's summaries are "
+      "priced by its tariff versions (the first add re-marks every building) and the next "
+      "refresh_summaries() reprices the days the version covers. Returns {'revision': int, "
+      "'urdb': UrdbTariff (show its `unsupported`), 'previous_cost_model': str or None}. C++: "
+      "energy::io::add_tariff_version over storage::tariff_port.");
+  s.def(
+      "tariff_versions",
+      [](store_handle& h, const pyb::object& building_id) {
+        const auto id = to_uuid(building_id, "building_id");
+        std::vector<storage::tariff_version> versions;
+        {
+          pyb::gil_scoped_release release;
+          guard g(h.mutex);
+          auto* port = storage::tariffs_of(h.open());
+          if (!port)
+            throw std::invalid_argument(
+                fmt::format("the {} store keeps no tariff versions", h.open().adapter_name()));
+          versions = port->list_tariff_versions(id);
+        }
+        pyb::list out;
+        for (const auto& v : versions)
+          out.append(version_dict(v));
+        return out;
+      },
+      pyb::arg("building_id"),
+      "Every tariff version of the building ordered by (effective, revision), as dicts: "
+      "building_id, effective ('YYYY-MM-DD', local), revision, recorded_at (RFC 3339 UTC), source, "
+      "json_pointer, urdb_json. Empty when it has none. energy.tariff_versions_frame makes a "
+      "DataFrame.");
+  s.def(
+      "tariff_in_effect",
+      [](store_handle& h, const pyb::object& building_id, const pyb::object& on) -> pyb::object {
+        const auto id = to_uuid(building_id, "building_id");
+        const auto day = date_of(on, "on");
+        std::vector<storage::tariff_version> versions;
+        {
+          pyb::gil_scoped_release release;
+          guard g(h.mutex);
+          if (auto* port = storage::tariffs_of(h.open())) versions = port->list_tariff_versions(id);
+        }
+        const auto* v = storage::version_in_effect(versions, day);
+        if (!v) return pyb::none();
+        return pyb::cast(io::read_tariff_version(*v));
+      },
+      pyb::arg("building_id"), pyb::arg("on"),
+      "The UrdbTariff of the version in effect on local date `on` (the latest effective date not "
+      "after it, highest revision), or None when no version covers that date.");
 }
 
 }  // namespace energy::py

@@ -16,7 +16,25 @@ uuid to_uuid(const pyb::handle& h, const char* what) {
 
 utc_seconds to_instant(const pyb::handle& h, const char* what, utc_seconds fallback) {
   if (h.is_none()) return fallback;
-  if (pyb::isinstance<pyb::int_>(h)) return from_epoch(h.cast<std::int64_t>());
+  if (PyIndex_Check(h.ptr()) && !PyBool_Check(h.ptr()))  // int, numpy integer
+    return from_epoch(pyb::int_(pyb::reinterpret_borrow<pyb::object>(h)).cast<std::int64_t>());
+  if (pyb::hasattr(h, "tzinfo") && pyb::hasattr(h, "timestamp")) {  // datetime, pandas.Timestamp
+    if (h.attr("tzinfo").is_none() || h.attr("utcoffset")().is_none())
+      throw pyb::value_error(fmt::format(
+          "{}: {} has no time zone (naive times are ambiguous at DST changes); localize it, e.g. "
+          "pandas.Timestamp(...).tz_localize('America/Chicago')",
+          what, pyb::str(h).cast<std::string>()));
+    const double seconds = h.attr("timestamp")().cast<double>();
+    if (seconds != static_cast<double>(static_cast<std::int64_t>(seconds)))
+      throw pyb::value_error(fmt::format("{}: {} is not a whole second (energy stores seconds)",
+                                         what, pyb::str(h).cast<std::string>()));
+    return from_epoch(static_cast<std::int64_t>(seconds));
+  }
+  if (!pyb::isinstance<pyb::str>(h))
+    throw pyb::type_error(fmt::format(
+        "{}: expected an RFC 3339 str with offset, int epoch seconds or a time-zone-aware "
+        "datetime, got {}",
+        what, pyb::str(pyb::type::handle_of(h).attr("__name__")).cast<std::string>()));
   const auto text = pyb::str(h).cast<std::string>();
   if (auto t = parse_utc_timestamp(text)) return *t;
   throw pyb::value_error(
@@ -44,7 +62,13 @@ pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds) {
                     owned->data(), owner);
 }
 
-pyb::array_t<std::int64_t> ns_values(const pyb::array& ns, const char* what) {
+pyb::array_t<std::int64_t> ns_values(const pyb::handle& given, const char* what) {
+  // numpy arrays are read as they are (datetime64[ns] is UTC by contract); pandas objects and
+  // sequences go through the Python helper, which knows their time zones.
+  const pyb::array ns =
+      pyb::isinstance<pyb::array>(given)
+          ? pyb::reinterpret_borrow<pyb::array>(given)
+          : pyb::array(pyb::module_::import("energy._timestamps").attr("utc_ns")(given, what));
   const auto kind = ns.dtype().kind();
   if (ns.ndim() != 1)
     throw pyb::value_error(
@@ -73,7 +97,7 @@ std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i) {
   return ns / 1'000'000'000;
 }
 
-std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* what) {
+std::vector<std::int64_t> to_epoch_seconds(const pyb::handle& ns, const char* what) {
   const auto values = ns_values(ns, what);
   const auto n = static_cast<std::size_t>(values.size());
   const auto* p = values.data();
@@ -138,9 +162,25 @@ std::vector<double> to_doubles(const pyb::handle& values, const char* what) {
   return {arr.data(), arr.data() + arr.size()};
 }
 
+pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast> exact_int64s(
+    const pyb::handle& values, const char* what) {
+  // forcecast alone would truncate 1.7 to 1: float kWh passed where integer Wh belong would come
+  // back a thousand times too small without a word, so floats are refused by name.
+  const pyb::array as_array =
+      pyb::isinstance<pyb::array>(values)
+          ? pyb::reinterpret_borrow<pyb::array>(values)
+          : pyb::array(pyb::module_::import("numpy").attr("asarray")(values));
+  const char kind = as_array.dtype().kind();
+  if (kind != 'i' && kind != 'u' && kind != 'b')
+    throw pyb::type_error(fmt::format(
+        "{}: expected integers (int64 thousandths of the unit, e.g. Wh), got dtype {}; round "
+        "float kWh with energy.energy_milli(kwh)",
+        what, pyb::str(as_array.dtype()).cast<std::string>()));
+  return pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(as_array);
+}
+
 std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what) {
-  const auto arr =
-      pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast>::ensure(values);
+  const auto arr = exact_int64s(values, what);
   if (!arr) throw pyb::type_error(fmt::format("{}: expected a 1-D integer array", what));
   if (arr.ndim() != 1)
     throw pyb::value_error(

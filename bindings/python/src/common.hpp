@@ -34,7 +34,14 @@ void bind_greenbutton(pyb::module_& m);  // defined only when energy::greenbutto
 /// TypeError.
 std::vector<double> to_doubles(const pyb::handle& values, const char* what);
 
-/// A 1-D int64 array (e.g. value_milli) as a vector. @throws TypeError naming `what`.
+/// An integer array or sequence (e.g. value_milli) as a C-contiguous int64 array, without a copy
+/// when it already is one. @throws TypeError naming `what` for floats (never truncated) or
+/// anything else that is not integers.
+pyb::array_t<std::int64_t, pyb::array::c_style | pyb::array::forcecast> exact_int64s(
+    const pyb::handle& values, const char* what);
+
+/// A 1-D int64 array (e.g. value_milli) as a vector. @throws TypeError naming `what` (see
+/// exact_int64s).
 std::vector<std::int64_t> to_int64s(const pyb::handle& values, const char* what);
 
 /// An exact amount from a str or decimal.Decimal ("0.135530", "$" not allowed). @throws ValueError
@@ -44,8 +51,9 @@ money to_money(const pyb::handle& h, const char* what);
 /// A UUID from a str or anything whose str() is canonical (uuid.UUID). @throws ValueError.
 uuid to_uuid(const pyb::handle& h, const char* what);
 
-/// An instant from an RFC 3339 str with offset, an int (epoch seconds) or None (fallback).
-/// @throws ValueError for naive or malformed text.
+/// An instant from an RFC 3339 str with offset, an int (epoch seconds), a time-zone-aware
+/// datetime.datetime / pandas.Timestamp (whole seconds), or None (fallback).
+/// @throws ValueError for naive or malformed text, a naive datetime or a fraction of a second.
 utc_seconds to_instant(const pyb::handle& h, const char* what, utc_seconds fallback);
 
 /// Summaries as numpy columns (start/end/local_start datetime64, exact int64 quantities).
@@ -63,8 +71,11 @@ pyb::array_t<T> to_numpy(std::vector<T>&& v) {
 pyb::array to_datetime64_ns(std::vector<std::int64_t>&& seconds);
 
 /// A 1-D datetime64[ns] / int64 (ns since epoch, UTC) array as int64 nanoseconds, without a copy
-/// when it is C-contiguous. @throws TypeError / ValueError for other dtypes or shapes.
-pyb::array_t<std::int64_t> ns_values(const pyb::array& ns, const char* what);
+/// when it is C-contiguous. Anything else (a tz-aware pandas DatetimeIndex / Series / DataFrame
+/// index, a list of aware datetimes) goes through energy._timestamps.utc_ns, which converts it to
+/// UTC and refuses naive times. @throws TypeError / ValueError naming `what` for other dtypes or
+/// shapes.
+pyb::array_t<std::int64_t> ns_values(const pyb::handle& ns, const char* what);
 
 /// One nanosecond timestamp as epoch seconds. @throws ValueError naming `what`[i] for NaT or a
 /// fraction.
@@ -75,9 +86,9 @@ std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i);
 /// (issue #10), so with fewer than two distinct instants and no `given` it raises ValueError.
 std::int32_t interval_or_inferred(const pyb::handle& given, const std::vector<std::int64_t>& ts);
 
-/// A 1-D datetime64[ns] / int64 (ns since epoch, UTC) array to epoch seconds.
+/// Timestamps as ns_values accepts them, to epoch seconds.
 /// @throws ValueError naming the first element that is not a whole second or is NaT.
-std::vector<std::int64_t> to_epoch_seconds(const pyb::array& ns, const char* what);
+std::vector<std::int64_t> to_epoch_seconds(const pyb::handle& ns, const char* what);
 
 /// A 1-D array or sequence of UUID strings (or uuid.UUID) to uuids. @throws ValueError with the
 /// index.

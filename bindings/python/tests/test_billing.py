@@ -55,7 +55,9 @@ def test_monthly_bills_equal_the_cents_the_cpp_reference_test_pins(sce, office, 
     assert Decimal(b.total) == Decimal(total) and b.total.endswith("0000")  # exact micros, whole cents
     assert b.demand_window_seconds == 3600 and b.coverage == pytest.approx(1.0)
     lines = energy.bill_lines_frame(b)
-    assert sum(lines["amount"]) == Decimal(total)  # total = sum of the rounded lines
+    # total = sum of the rounded lines, exactly (micros), and the float column shows the cents
+    assert int(lines["amount_micros"].sum()) == int(Decimal(total) * 1_000_000)
+    assert lines["amount"].to_numpy() == pytest.approx(lines["amount_micros"].to_numpy() / 1e6)
     doc = json.loads(b.to_json())  # a second route: the C++ JSON writer
     assert Decimal(doc["total"]) == Decimal(total)
 
@@ -74,7 +76,7 @@ def test_bills_equal_to_ours_reconcile_clean_and_a_wrong_amount_is_flagged(sce, 
     assert list(frame["id"]) == ["2015-03", "2015-04", "2015-05"]
     assert frame["findings"].iloc[0] == [] and frame["findings"].iloc[2] == []
     assert "cost_mismatch" in frame["findings"].iloc[1]
-    assert frame["cost_diff"].iloc[1] == Decimal("500")
+    assert frame["cost_diff_micros"].iloc[1] == 500_000_000 and frame["cost_diff"].iloc[1] == 500.0
     assert report.flagged == 1
     # The JSON and CSV reports say the same thing as the columns.
     doc = json.loads(report.to_json())
@@ -151,7 +153,7 @@ def test_a_coincident_peak_charge_bills_the_demand_in_the_published_hour():
     # Hand computation: 300 kW x 8.50 = 2,550.00; energy 2,600 kWh x 0.10 = 260.00.
     lines = energy.bill_lines_frame(b)
     cp = lines[lines["kind"] == "coincident_peak"]
-    assert list(cp["amount"]) == [Decimal("2550.00")]
+    assert list(cp["amount_micros"]) == [2_550_000_000] and list(cp["amount"]) == [2550.0]
     assert Decimal(b.total) == Decimal("2810.00")
     assert b.unapplied == []
     with pytest.raises(ValueError, match="has no peak hours"):

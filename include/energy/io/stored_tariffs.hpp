@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 
 #include <energy/billing/dated_tariff_cost.hpp>
 #include <energy/io/urdb.hpp>
@@ -28,5 +30,28 @@ namespace energy::io {
 /// they name the default flat-rate model. Callers pass `&*model` as `refresh_options::costs`.
 /// @throws as stored_tariff_cost.
 [[nodiscard]] std::optional<billing::dated_tariff_cost> settings_cost_model(storage::store& s);
+
+/// What `add_tariff_version` stored.
+struct added_tariff_version {
+  std::int64_t revision = 0;  ///< assigned by the store
+  urdb_tariff urdb;           ///< the document as read: show `urdb.unsupported` to the user
+  /// The store's summary cost model before the add when the add switched it to the stored tariff
+  /// versions (every building's summaries are then recomputed by the next refresh); "" when it
+  /// already was.
+  std::string previous_cost_model;
+};
+
+/**
+ * Stores `v` (its `urdb_json`, `json_pointer`, `effective`, `source`, `recorded_at`) as the
+ * building's newest tariff version, after checking the document reads as a priceable tariff, and
+ * makes the store's summaries price by its tariff versions: the summary cost model is switched to
+ * `dated_tariff_cost` first (re-marking every building once), so a failure in between leaves
+ * nothing stale. The CLI's `tariff set` and the Python `Store.add_tariff_version` share it.
+ * @throws energy::parse_error when the document does not read, std::invalid_argument when it is
+ *         not priceable, the building does not exist or the date is not a calendar date (all
+ *         before anything changes); std::runtime_error when the store keeps no tariff versions;
+ *         storage_error as the store's writes.
+ */
+added_tariff_version add_tariff_version(storage::store& s, const storage::tariff_version& v);
 
 }  // namespace energy::io

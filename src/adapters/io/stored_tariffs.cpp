@@ -42,4 +42,29 @@ std::optional<billing::dated_tariff_cost> settings_cost_model(storage::store& s)
   return stored_tariff_cost(s);
 }
 
+added_tariff_version add_tariff_version(storage::store& s, const storage::tariff_version& v) {
+  auto* port = storage::tariffs_of(s);
+  if (!port)
+    throw std::runtime_error("the " + std::string(s.adapter_name()) +
+                             " store keeps no tariff versions");
+  // Everything that can refuse the version is checked before the settings change, so a refused
+  // add leaves the store exactly as it was.
+  if (!s.get_building(v.building_id))
+    throw std::invalid_argument("add_tariff_version: unknown building " +
+                                v.building_id.to_string());
+  if (!v.effective.ok())
+    throw std::invalid_argument("add_tariff_version: the effective date is not a calendar date");
+  added_tariff_version out;
+  out.urdb = read_urdb(v.urdb_json, v.source.empty() ? "<tariff>" : v.source, v.json_pointer);
+  out.urdb.tariff.validate();
+  auto settings = s.get_summary_settings();
+  if (settings.cost_model != billing::dated_tariff_cost::identity_text) {
+    out.previous_cost_model = settings.cost_model;
+    settings.cost_model = billing::dated_tariff_cost::identity_text;
+    s.set_summary_settings(settings);
+  }
+  out.revision = port->add_tariff_version(v);
+  return out;
+}
+
 }  // namespace energy::io
