@@ -7,7 +7,7 @@ canonical unit (Wh for kWh, W for kW), ``cost_micros`` millionths of the currenc
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -92,6 +92,18 @@ def readings_frame(store: "_energy.Store", sensor_id: str, start=None, end=None)
     index = pd.DatetimeIndex(cols["ts"], name="ts").tz_localize("UTC")
     return pd.DataFrame({"value": cols["value_milli"] / 1000.0, "value_milli": cols["value_milli"],
                          "quality": cols["quality"]}, index=index, copy=False)
+
+
+def readings_frames(store: "_energy.Store", sensor_id: str, start=None, end=None, *,
+                    chunk_rows: int = 65536) -> "Iterator[pd.DataFrame]":
+    """readings_frame in pieces: a generator of DataFrames of at most chunk_rows rows each (same
+    columns and index), so a range larger than memory can be walked batch by batch."""
+    import pandas as pd
+
+    for cols in store.iter_readings(sensor_id, start, end, chunk_rows=chunk_rows):
+        index = pd.DatetimeIndex(cols["ts"], name="ts").tz_localize("UTC")
+        yield pd.DataFrame({"value": cols["value_milli"] / 1000.0, "value_milli": cols["value_milli"],
+                            "quality": cols["quality"]}, index=index, copy=False)
 
 
 def _summary_frame(cols: dict, time_zone: Optional[str]) -> "pd.DataFrame":

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Store: open by URI, metadata, readings and summaries as numpy columns (no copies of the columns).
 #include "common.hpp"
+#include "store_columns.hpp"
 #include "store_handle.hpp"
 
 #include <energy/aggregate/refresh.hpp>
@@ -24,11 +25,28 @@ pyb::dict refresh_report_dict(const aggregate::refresh_report& r) {
   return out;
 }
 
+}  // namespace
+
 /// [start, end); an omitted bound is the store's whole span (years 0000 to 9999), so no stored
 /// reading is silently left out (rows numpy cannot hold are refused by to_datetime64_ns).
 time_range range_of(const pyb::object& start, const pyb::object& end) {
   return {to_instant(start, "start", storage::all_time().start),
           to_instant(end, "end", storage::all_time().end)};
+}
+
+storage::summary_query summary_query_of(const pyb::object& subject_id,
+                                        const std::string& resolution, const pyb::object& start,
+                                        const pyb::object& end, const std::string& scope,
+                                        const std::string& type) {
+  storage::summary_query q;
+  q.subject_id = to_uuid(subject_id, "subject_id");
+  q.res = parse_resolution(resolution);
+  if (scope != "building" && scope != "sensor")
+    throw std::invalid_argument("scope: '" + scope + "' (accepted: building, sensor)");
+  q.scope = scope == "building" ? summary_scope::building : summary_scope::sensor;
+  q.type = parse_sensor_type(type);
+  q.range = range_of(start, end);
+  return q;
 }
 
 pyb::dict readings_columns(reading_rows&& rows, bool with_sensor) {
@@ -52,8 +70,6 @@ pyb::dict readings_columns(reading_rows&& rows, bool with_sensor) {
   out["quality"] = to_numpy(std::move(rows.quality));
   return out;
 }
-
-}  // namespace
 
 pyb::dict summary_columns(std::vector<summary_row>&& rows) {
   const auto n = rows.size();
@@ -190,14 +206,8 @@ void bind_storage(pyb::module_& m) {
       [](store_handle& h, const pyb::object& subject_id, const std::string& resolution,
          const pyb::object& start, const pyb::object& end, const std::string& scope,
          const std::string& type) {
-        storage::summary_query q;
-        q.subject_id = to_uuid(subject_id, "subject_id");
-        q.res = parse_resolution(resolution);
-        if (scope != "building" && scope != "sensor")
-          throw std::invalid_argument("scope: '" + scope + "' (accepted: building, sensor)");
-        q.scope = scope == "building" ? summary_scope::building : summary_scope::sensor;
-        q.type = parse_sensor_type(type);
-        q.range = range_of(start, end);
+        const storage::summary_query q =
+            summary_query_of(subject_id, resolution, start, end, scope, type);
         std::vector<summary_row> rows;
         {
           pyb::gil_scoped_release release;
@@ -275,6 +285,7 @@ void bind_storage(pyb::module_& m) {
       pyb::arg("building_id"), pyb::arg("start") = pyb::none(), pyb::arg("end") = pyb::none(),
       "Recomputes a building's summaries over [start, end) (UTC; default: all of its readings), "
       "then refreshes everything dirty. Buckets overlapping the range are recomputed whole.");
+  bind_store_batches(s);
 }
 
 }  // namespace energy::py

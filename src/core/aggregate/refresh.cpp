@@ -183,7 +183,11 @@ class sensor_directory {
     std::unordered_set<uuid> have;
     for (const sensor& s : sensors)
       have.insert(s.id);
+    const uuid* previous = nullptr;
     for (const uuid& id : rows.sensor_id) {
+      // Rows come in runs of one sensor (ordered by sensor): one lookup per run, not per row.
+      if (previous && *previous == id) continue;
+      previous = &id;
       if (have.contains(id)) continue;
       if (auto s = store_.get_sensor(id)) sensors.push_back(remember(std::move(*s)));
       have.insert(id);
@@ -230,7 +234,7 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
   sensor_directory directory(store);
 
   while (report.rounds < options.max_rounds) {
-    const storage::dirty_claim claim = store.claim_dirty(options.max_marks_per_commit);
+    const storage::dirty_claim claim = store.backend().claim_dirty(options.max_marks_per_commit);
     if (claim.hours.empty()) break;
     report.marks_claimed += claim.hours.size();
     directory.prepare(claim);
@@ -350,7 +354,7 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
       rows.insert(rows.end(), days[i].begin(), days[i].end());
       rows.insert(rows.end(), months[i].begin(), months[i].end());
     }
-    store.commit_summaries(rows, claim);
+    store.backend().commit_summaries(rows, claim);
     ++report.rounds;
   }
   return report;
