@@ -563,10 +563,17 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       dirty_claim claim;
       claim.up_to_sequence = current_sequence();
       claim.is_prefix = true;  // the first marks in primary-key order
-      statement_use st(claim_dirty_);
-      st->bind(1, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
-      while (st->executeStep())
-        claim.hours.push_back(dirty_hour{column_id(st->getColumn(1)), st->getColumn(0).getInt64()});
+      sqlite3_stmt* st = claim_dirty_.get();
+      const raw_statement::use in_use(claim_dirty_);
+      sqlite3_bind_int64(st, 1, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+      while (claim_dirty_.step()) {
+        if (sqlite3_column_bytes(st, 1) != 16 || sqlite3_column_type(st, 1) != SQLITE_BLOB)
+          throw storage_error(
+              "sqlite " + where_ + ": dirty_hours holds a sensor id that is not 16 bytes", false);
+        std::array<std::uint8_t, 16> id{};
+        std::memcpy(id.data(), sqlite3_column_blob(st, 1), 16);
+        claim.hours.push_back(dirty_hour{uuid{id}, sqlite3_column_int64(st, 0)});
+      }
       tx.commit();
       return claim;
     });
@@ -1017,8 +1024,8 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   stmt current_sequence_{db_, "SELECT value FROM store_counters WHERE name = 'dirty_sequence'"};
   stmt upsert_dirty_{db_, upsert_sql("dirty_hours", "hour, sensor_id, seq", 2)};
   // Oldest hour first; the primary key (hour, sensor_id) is the order, no sort needed.
-  stmt claim_dirty_{db_,
-                    "SELECT hour, sensor_id FROM dirty_hours ORDER BY hour, sensor_id LIMIT ?1"};
+  raw_statement claim_dirty_{
+      db_, "SELECT hour, sensor_id FROM dirty_hours ORDER BY hour, sensor_id LIMIT ?1"};
   stmt delete_dirty_{db_,
                      "DELETE FROM dirty_hours WHERE hour = ?1 AND sensor_id = ?2 AND seq <= ?3"};
   // Every mark up to (?1, ?2) in key order; `hour <= ?1` makes it a range of the primary key.
