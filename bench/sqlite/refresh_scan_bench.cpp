@@ -11,7 +11,9 @@
  * readings in all (default 10^7 = 10,000 intervals per sensor, 104 days). The database is built
  * once under ENERGY_BENCH_SQLITE_DIR (default: the temp directory) and reused while its reading
  * count matches. Before each refresh every building is invalidated over all time (untimed), so
- * every run recomputes every bucket. ENERGY_BENCH_SMOKE=1: a tiny layout, no timing claims.
+ * every run recomputes every bucket. ENERGY_BENCH_MARKS_PER_COMMIT sets
+ * refresh_options::max_marks_per_commit (default: the library's). ENERGY_BENCH_SMOKE=1: a tiny
+ * layout, no timing claims.
  *
  * Output: per variant the best and median of `runs` runs, CPU time of the process (the machine
  * may be loaded: CPU time is the measure) and wall time, and the ratios refresh / bare scan.
@@ -194,6 +196,9 @@ int main() {
     std::printf("built in %.1f s wall\n", t.wall);
   }
   const int runs = smoke() ? 1 : 3;
+  energy::aggregate::refresh_options options;
+  if (const char* v = std::getenv("ENERGY_BENCH_MARKS_PER_COMMIT"))
+    options.max_marks_per_commit = static_cast<std::size_t>(std::stoull(v));
   std::vector<timing> scan, stream, refresh;
   std::int64_t streamed = 0;
   std::size_t read_back = 0;
@@ -216,8 +221,8 @@ int main() {
 
     for (const auto& b : buildings)
       db->invalidate_summaries(b.id, energy::storage::all_time());
-    refresh.push_back(
-        measure([&] { read_back = energy::aggregate::refresh_summaries(*db).readings_read; }));
+    refresh.push_back(measure(
+        [&] { read_back = energy::aggregate::refresh_summaries(*db, options).readings_read; }));
   }
   // A bucket whose marks a round boundary splits is read once per round: the refresh reads at
   // least every reading.
@@ -228,8 +233,9 @@ int main() {
   }
   std::printf(
       "%lld readings, %d buildings x %d sensors, %d runs (best / median, CPU s | wall s);"
-      " the refresh read %zu rows\n",
-      static_cast<long long>(l.readings()), l.buildings, l.sensors_per_building, runs, read_back);
+      " the refresh read %zu rows, %zu marks per commit\n",
+      static_cast<long long>(l.readings()), l.buildings, l.sensors_per_building, runs, read_back,
+      options.max_marks_per_commit);
   auto row = [](const char* name, const std::vector<timing>& v) {
     std::printf("  %-44s %7.3f / %7.3f | %7.3f / %7.3f\n", name, best(v).cpu, median(v).cpu,
                 best(v).wall, median(v).wall);
