@@ -187,7 +187,7 @@ void daily_summaries_year(benchmark::State& state) {
       r.reading_count = 96;
       year.push_back(r);
     }
-    s->commit_summaries(year, dirty_claim{});
+    s->backend().commit_summaries(year, dirty_claim{});
   }
   const summary_query q{summary_scope::building,
                         buildings.front(),

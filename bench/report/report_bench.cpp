@@ -86,7 +86,7 @@ struct bench_site {
       r.peak_demand = 80'000;
       rows.push_back(r);
     }
-    site.db->commit_summaries(rows, {});
+    site.db->backend().commit_summaries(rows, {});
   }
 
   [[nodiscard]] report::report_request request(report::report_type type) const {

@@ -100,14 +100,14 @@ inline std::vector<dirty_hour> sorted(std::vector<dirty_hour> v) {
 
 /// Every dirty mark the store holds (claimed without a limit; claims do not remove marks).
 inline std::vector<dirty_hour> all_marks(store& s) {
-  return sorted(s.claim_dirty(std::numeric_limits<std::size_t>::max() / 2).hours);
+  return sorted(s.backend().claim_dirty(std::numeric_limits<std::size_t>::max() / 2).hours);
 }
 
 /// Clears every dirty mark, as an aggregation run that wrote nothing would.
 inline void clear_marks(store& s) {
-  const auto claim = s.claim_dirty(std::numeric_limits<std::size_t>::max() / 2);
-  s.commit_summaries({}, claim);
-  REQUIRE(s.claim_dirty(10).hours.empty());
+  const auto claim = s.backend().claim_dirty(std::numeric_limits<std::size_t>::max() / 2);
+  s.backend().commit_summaries({}, claim);
+  REQUIRE(s.backend().claim_dirty(10).hours.empty());
 }
 
 }  // namespace energy::conformance

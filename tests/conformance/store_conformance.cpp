@@ -313,7 +313,7 @@ void resending_a_batch_changes_nothing(const store_factory& factory) {
   CHECK(low2.quality == low.quality);
   CHECK(other2.value == other.value);
   CHECK(other2.quality == other.quality);
-  CHECK(s->claim_dirty(100).hours.empty());
+  CHECK(s->backend().claim_dirty(100).hours.empty());
 }
 
 void a_batch_with_an_unknown_sensor_writes_nothing(const store_factory& factory) {
@@ -346,7 +346,7 @@ void a_batch_with_an_unknown_sensor_writes_nothing(const store_factory& factory)
   CHECK(got.quality == std::vector<std::uint32_t>{0});
   CHECK(s->read_readings(w.s_other.id, range(t0, t0 + hour)).empty());
   CHECK_FALSE(s->get_sample_state(w.s_other.id).has_value());
-  CHECK(s->claim_dirty(100).hours.empty());
+  CHECK(s->backend().claim_dirty(100).hours.empty());
 }
 
 void empty_writes_are_no_ops(const store_factory& factory) {
@@ -354,7 +354,7 @@ void empty_writes_are_no_ops(const store_factory& factory) {
   world w{*s};
   CHECK(s->write_readings(reading_rows{}) == counts(0, 0, 0));
   CHECK(s->count_readings() == 0);
-  CHECK(s->claim_dirty(100).hours.empty());
+  CHECK(s->backend().claim_dirty(100).hours.empty());
   CHECK(s->read_readings(w.s_low.id, range(t0, t0 + hour)).empty());
 }
 
@@ -544,22 +544,22 @@ void dirty_marks_are_claimed_oldest_first_up_to_the_limit(const store_factory& f
                                          {w.s_high.id, t0},
                                          {w.s_high.id, t0 + hour},
                                          {w.s_low.id, t0 + 2 * hour}};
-  const auto all = s->claim_dirty(100);
+  const auto all = s->backend().claim_dirty(100);
   CHECK(sorted(all.hours) == sorted(expected));
   CHECK(std::is_sorted(all.hours.begin(), all.hours.end(),
                        [](const dirty_hour& a, const dirty_hour& b) { return a.hour < b.hour; }));
 
-  const auto oldest = s->claim_dirty(1);
+  const auto oldest = s->backend().claim_dirty(1);
   CHECK(oldest.hours == std::vector<dirty_hour>{{w.s_low.id, t0 - hour}});
-  const auto three = s->claim_dirty(3);
+  const auto three = s->backend().claim_dirty(3);
   REQUIRE(three.hours.size() == 3);
   CHECK(three.hours[0] == dirty_hour{w.s_low.id, t0 - hour});
   CHECK(sorted({three.hours[1], three.hours[2]}) == sorted({{w.s_low.id, t0}, {w.s_high.id, t0}}));
-  CHECK(s->claim_dirty(0).hours.empty());
+  CHECK(s->backend().claim_dirty(0).hours.empty());
 
   // Claiming removes nothing; committing a claim removes exactly the claimed marks.
   CHECK(all_marks(*s) == sorted(expected));
-  s->commit_summaries({}, oldest);
+  s->backend().commit_summaries({}, oldest);
   CHECK(all_marks(*s) == sorted({expected.begin() + 1, expected.end()}));
 }
 
@@ -576,13 +576,13 @@ void a_large_batch_marks_every_changed_hour(const store_factory& factory) {
     }
   }
   REQUIRE(s->write_readings(rows) == counts(rows.size(), 0, 0));
-  const auto claim = s->claim_dirty(10'000);
+  const auto claim = s->backend().claim_dirty(10'000);
   CHECK(claim.hours.size() == expected.size());
   CHECK(sorted(claim.hours) == sorted(expected));
-  s->commit_summaries({}, claim);
-  CHECK(s->claim_dirty(10'000).hours.empty());
+  s->backend().commit_summaries({}, claim);
+  CHECK(s->backend().claim_dirty(10'000).hours.empty());
   CHECK(s->write_readings(rows) == counts(0, rows.size(), 0));
-  CHECK(s->claim_dirty(10'000).hours.empty());
+  CHECK(s->backend().claim_dirty(10'000).hours.empty());
   CHECK(s->count_readings() == static_cast<std::int64_t>(rows.size()));
 }
 
@@ -593,7 +593,7 @@ void marks_made_after_a_claim_survive_its_commit(const store_factory& factory) {
   first.push_back(w.s_low.id, t0, 1);
   first.push_back(w.s_high.id, t0, 2);
   REQUIRE(s->write_readings(first) == counts(2, 0, 0));
-  const dirty_claim claim = s->claim_dirty(10);
+  const dirty_claim claim = s->backend().claim_dirty(10);
   REQUIRE(sorted(claim.hours) == sorted({{w.s_low.id, t0}, {w.s_high.id, t0}}));
 
   // While the aggregation run computes: a late reading re-marks a claimed hour, another marks a
@@ -612,7 +612,7 @@ void marks_made_after_a_claim_survive_its_commit(const store_factory& factory) {
   r.local_start = date::local_seconds{std::chrono::seconds{t0 - 4 * hour}};
   r.consumption = 1;
   r.reading_count = 1;
-  s->commit_summaries(std::vector<summary_row>{r}, claim);
+  s->backend().commit_summaries(std::vector<summary_row>{r}, claim);
 
   CHECK(all_marks(*s) == sorted({{w.s_low.id, t0}, {w.s_other.id, t0 + hour}}));
   summary_query q{summary_scope::sensor, w.s_low.id, sensor_type::electricity, resolution::hour,
@@ -654,8 +654,8 @@ void summaries_are_upserted_and_read_by_query(const store_factory& factory) {
       make(sensor, w.s_low.id, sensor_type::electricity, resolution::hour, t0, hour, 11);
   const auto other_building =
       make(building, w.b2.id, sensor_type::electricity, resolution::hour, t0, hour, 5);
-  s->commit_summaries(std::vector<summary_row>{h2, gas, h0, per_sensor, day, h1, other_building},
-                      dirty_claim{});
+  s->backend().commit_summaries(
+      std::vector<summary_row>{h2, gas, h0, per_sensor, day, h1, other_building}, dirty_claim{});
 
   summary_query q{building, w.b1.id, sensor_type::electricity, resolution::hour,
                   range(t0, t0 + 3 * hour)};
@@ -688,7 +688,7 @@ void summaries_are_upserted_and_read_by_query(const store_factory& factory) {
   h1_again.peak_demand = 10'000;
   h1_again.cost = money::from_micros(338'825);
   h1_again.reading_count = 5;
-  s->commit_summaries(std::vector<summary_row>{h1_again}, dirty_claim{});
+  s->backend().commit_summaries(std::vector<summary_row>{h1_again}, dirty_claim{});
   q.range = range(t0, t0 + 3 * hour);
   CHECK(s->read_summaries(q) == std::vector<summary_row>{h0, h1_again, h2});
 }
@@ -711,7 +711,7 @@ void reads_accept_any_range(const store_factory& factory) {
   r.local_start = date::local_seconds{std::chrono::seconds{t0}};
   r.consumption = 3;
   r.reading_count = 2;
-  s->commit_summaries(std::vector<summary_row>{r}, dirty_claim{});
+  s->backend().commit_summaries(std::vector<summary_row>{r}, dirty_claim{});
 
   constexpr auto huge = std::numeric_limits<epoch_seconds>::max() / 2;
   const time_range everything = range(-huge, huge);
@@ -764,7 +764,7 @@ void large_and_negative_values_are_exact(const store_factory& factory) {
   r.peak_demand = -odd;
   r.cost = money::from_micros(std::numeric_limits<std::int64_t>::min() + 1);
   r.reading_count = std::numeric_limits<std::int64_t>::max();
-  s->commit_summaries(std::vector<summary_row>{r}, dirty_claim{});
+  s->backend().commit_summaries(std::vector<summary_row>{r}, dirty_claim{});
   CHECK(s->read_summaries({summary_scope::building, w.b1.id, sensor_type::electricity,
                            resolution::month, range(t0, t0 + 1)}) == std::vector<summary_row>{r});
 }

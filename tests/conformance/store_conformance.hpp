@@ -2,7 +2,8 @@
 #pragma once
 
 /**
- * The store contract suite (SOCI's idea): every check of `energy::storage::store` is written once,
+ * The store contract suite (SOCI's idea): every check of `energy::storage::store` over an adapter
+ * (`energy::storage::adapter`: the suite is that interface's contract) is written once,
  * in store_conformance.cpp, against a store handed out by a factory. An adapter's test file
  * instantiates the whole suite with one macro:
  *
@@ -68,6 +69,12 @@ using store_factory = std::function<std::unique_ptr<storage::store>()>;
     "read_readings returns one sensor's rows in the half-open range ordered by time")             \
   X(adapter, (__VA_ARGS__), read_building_readings_is_ordered_by_sensor_then_time,                \
     "read_building_readings returns the building's rows ordered by sensor id, then time")         \
+  X(adapter, (__VA_ARGS__), streamed_readings_equal_the_whole_read,                               \
+    "streamed readings come in chunks of 1..chunk_rows that together are exactly the whole read") \
+  X(adapter, (__VA_ARGS__), a_streamed_read_stops_when_the_sink_says_so,                          \
+    "a streamed read ends when its sink returns false, and a chunk size of 0 is refused")         \
+  X(adapter, (__VA_ARGS__), streamed_summaries_equal_the_whole_read,                              \
+    "streamed summaries come in bounded chunks that together are exactly read_summaries")         \
   X(adapter, (__VA_ARGS__), sample_states_round_trip,                                             \
     "sample states are written with readings, replaced by later ones and read back exactly")      \
   X(adapter, (__VA_ARGS__), guarded_states_write_only_over_the_state_they_replace,                \

@@ -236,7 +236,8 @@ void a_rebuild_recomputes_a_buildings_range(const store_factory& factory) {
   foreign_day.period = range(t0 - day + 7 * hour, t0 + 7 * hour);
   summary_row outside = wrong;
   outside.period = range(t0 + 10 * day, t0 + 10 * day + hour);
-  s->commit_summaries(std::vector<summary_row>{wrong, foreign_day, outside}, dirty_claim{});
+  s->backend().commit_summaries(std::vector<summary_row>{wrong, foreign_day, outside},
+                                dirty_claim{});
 
   CHECK_THROWS_AS(s->invalidate_summaries(make_id(0x20, 77), all_time()), std::invalid_argument);
   (void)aggregate::rebuild_summaries(*s, w.b1.id, range(t0 - day, t0 + hour));

@@ -36,9 +36,9 @@ class late_reading_port final : public storage::retention_port {
     if (!late_.empty()) {
       (void)store_.write_readings(late_);
       late_.clear();
-      for (auto c = store_.claim_dirty(1'000'000); clear_ && !c.hours.empty();
-           c = store_.claim_dirty(1'000'000))
-        store_.commit_summaries({}, c);
+      for (auto c = store_.backend().claim_dirty(1'000'000); clear_ && !c.hours.empty();
+           c = store_.backend().claim_dirty(1'000'000))
+        store_.backend().commit_summaries({}, c);
     }
     return real_->drop_day(day, expected);
   }

@@ -15,7 +15,7 @@ Every frame follows one convention (docs/python.md, "Frames"):
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -132,6 +132,18 @@ def readings_frame(store: "_energy.Store", sensor_id: str, start=None, end=None,
     cols = store.read_readings(sensor_id, start, end)
     return pd.DataFrame({"value": cols["value_milli"] / 1000.0, "value_milli": cols["value_milli"],
                          "quality": cols["quality"]}, index=_index(cols["ts"], time_zone), copy=False)
+
+
+def readings_frames(store: "_energy.Store", sensor_id: str, start=None, end=None, *,
+                    chunk_rows: int = 65536, time_zone: Optional[str] = None
+                    ) -> "Iterator[pd.DataFrame]":
+    """readings_frame in pieces: a generator of DataFrames of at most chunk_rows rows each (same
+    columns and index), so a range larger than memory can be walked batch by batch."""
+    import pandas as pd
+
+    for cols in store.iter_readings(sensor_id, start, end, chunk_rows=chunk_rows):
+        yield pd.DataFrame({"value": cols["value_milli"] / 1000.0, "value_milli": cols["value_milli"],
+                            "quality": cols["quality"]}, index=_index(cols["ts"], time_zone), copy=False)
 
 
 def _summary_frame(cols: dict, time_zone: Optional[str]) -> "pd.DataFrame":

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Store: open by URI, metadata, readings and summaries as numpy columns (no copies of the columns).
 #include "common.hpp"
+#include "store_columns.hpp"
 #include "store_handle.hpp"
 
 #include <energy/aggregate/refresh.hpp>
@@ -87,11 +88,28 @@ void close_handle(store_handle& h) {
   closing.reset();
 }
 
+}  // namespace
+
 /// [start, end); an omitted bound is the store's whole span (years 0000 to 9999), so no stored
 /// reading is silently left out (rows numpy cannot hold are refused by to_datetime64_ns).
 time_range range_of(const pyb::object& start, const pyb::object& end) {
   return {to_instant(start, "start", storage::all_time().start),
           to_instant(end, "end", storage::all_time().end)};
+}
+
+storage::summary_query summary_query_of(const pyb::object& subject_id,
+                                        const std::string& resolution, const pyb::object& start,
+                                        const pyb::object& end, const std::string& scope,
+                                        const std::string& type) {
+  storage::summary_query q;
+  q.subject_id = to_uuid(subject_id, "subject_id");
+  q.res = parse_resolution(resolution);
+  if (scope != "building" && scope != "sensor")
+    throw std::invalid_argument("scope: '" + scope + "' (accepted: building, sensor)");
+  q.scope = scope == "building" ? summary_scope::building : summary_scope::sensor;
+  q.type = parse_sensor_type(type);
+  q.range = range_of(start, end);
+  return q;
 }
 
 pyb::dict readings_columns(reading_rows&& rows, bool with_sensor) {
@@ -115,8 +133,6 @@ pyb::dict readings_columns(reading_rows&& rows, bool with_sensor) {
   out["quality"] = to_numpy(std::move(rows.quality));
   return out;
 }
-
-}  // namespace
 
 pyb::dict summary_columns(std::vector<summary_row>&& rows) {
   const auto n = rows.size();
@@ -280,14 +296,8 @@ void bind_storage(pyb::module_& m) {
       [](store_handle& h, const pyb::object& subject_id, const std::string& resolution,
          const pyb::object& start, const pyb::object& end, const std::string& scope,
          const std::string& type) {
-        storage::summary_query q;
-        q.subject_id = to_uuid(subject_id, "subject_id");
-        q.res = parse_resolution(resolution);
-        if (scope != "building" && scope != "sensor")
-          throw std::invalid_argument("scope: '" + scope + "' (accepted: building, sensor)");
-        q.scope = scope == "building" ? summary_scope::building : summary_scope::sensor;
-        q.type = parse_sensor_type(type);
-        q.range = range_of(start, end);
+        const storage::summary_query q =
+            summary_query_of(subject_id, resolution, start, end, scope, type);
         std::vector<summary_row> rows;
         {
           pyb::gil_scoped_release release;
@@ -447,6 +457,7 @@ void bind_storage(pyb::module_& m) {
       pyb::arg("building_id"), pyb::arg("on"),
       "The UrdbTariff of the version in effect on local date `on` (the latest effective date not "
       "after it, highest revision), or None when no version covers that date.");
+  bind_store_batches(s);
 }
 
 }  // namespace energy::py

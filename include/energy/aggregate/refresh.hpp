@@ -51,7 +51,8 @@ struct refresh_report {
  * Incremental aggregation over a store: brings the stored summaries up to date with the stored
  * readings by recomputing only what changed.
  *
- * Each round claims dirty (sensor, UTC hour) marks (`store::claim_dirty`), then per building:
+ * Each round claims dirty (sensor, UTC hour) marks (`adapter::claim_dirty`, through
+ * `store::backend()`), then per building:
  * 1. recomputes the local hour buckets that overlap a dirty UTC hour — per dirty sensor, and per
  *    building for that sensor's type — from the raw rows of those buckets
  *    (`read_building_readings`);

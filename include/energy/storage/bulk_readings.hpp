@@ -15,9 +15,10 @@ struct building_range {
 };
 
 /**
- * Optional capability of a store whose calls cost a network round trip (PostgreSQL): read many
- * buildings' readings in one call. The aggregation job asks for it with `dynamic_cast` and falls
- * back to one `store::read_building_readings` per query, which suits in-process stores.
+ * Optional adapter capability (`adapter::as<bulk_reading_reader>()`) of a store whose calls cost a
+ * network round trip (PostgreSQL): read many buildings' readings in one call. The aggregation job
+ * asks for it and falls back to one `store::read_building_readings` per query, which suits
+ * in-process stores.
  *
  * Result `i` holds the rows `read_building_readings(q[i].building_id, q[i].range)` returns, but
  * in no particular order (the aggregator does not need one, and sorting 10^5 rows on the server

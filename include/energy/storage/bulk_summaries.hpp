@@ -9,9 +9,10 @@
 namespace energy::storage {
 
 /**
- * Optional capability of a store whose calls cost a network round trip (PostgreSQL): answer many
- * summary queries in one call. The aggregation job asks for it with `dynamic_cast` and falls back
- * to one `store::read_summaries` per query, which is what in-process stores (memory, SQLite) want.
+ * Optional adapter capability (`adapter::as<bulk_summary_reader>()`) of a store whose calls cost a
+ * network round trip (PostgreSQL): answer many summary queries in one call. The aggregation job
+ * asks for it and falls back to one `store::read_summaries` per query, which is what in-process
+ * stores (memory, SQLite) want.
  *
  * Result `i` holds exactly what `read_summaries(queries[i])` would return, in the same order.
  */

@@ -12,14 +12,16 @@
 #include <mutex>
 #include <thread>
 
+#include <energy/storage/group_commit.hpp>
 #include <energy/storage/store.hpp>
 
 /**
  * Group commit: many producers (HTTP requests, transport consumers) hand units of work to one
  * writer thread, which runs the units that are waiting together in one transaction of its own
- * store (store::begin_group), each unit inside its own savepoint, and commits once. With SQLite's
- * `synchronous=FULL` that is one WAL fsync for the whole group instead of one per unit, while each
- * unit still sees the store exactly as if the units had run one after another in queue order.
+ * store (its adapter's `group_commit` capability), each unit inside its own savepoint, and commits
+ * once. With SQLite's `synchronous=FULL` that is one WAL fsync for the whole group instead of one
+ * per unit, while each unit still sees the store exactly as if the units had run one after another
+ * in queue order.
  *
  * **Per unit, exactly:** a unit that throws is undone alone (its savepoint is rolled back) and
  * reported with its exception; the others of its group are committed. A unit is reported as done
@@ -34,7 +36,7 @@
  * **Bounded:** at most `max_pending` units wait or are being written; submit() refuses beyond
  * (the caller answers "busy, retry later"), so a slow disk cannot grow memory without bound.
  *
- * Adapters without groups (store::begin_group returns false) run each unit in its own
+ * Adapters without the capability (or whose begin_group returns false) run each unit in its own
  * transactions, one after another: correct, without the saving.
  *
  * **Example** (each producer thread):

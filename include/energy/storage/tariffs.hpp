@@ -36,9 +36,10 @@ struct tariff_version {
 };
 
 /**
- * Optional capability of a store: a building's tariff versions. Implemented by the memory,
- * SQLite and PostgreSQL adapters; ask for it with `tariffs_of(store)` (a store that does not keep
- * tariffs answers nullptr, so a caller can say so instead of pricing with nothing).
+ * Optional adapter capability: a building's tariff versions. Implemented by the memory, SQLite and
+ * PostgreSQL adapters; ask for it with `store.as<tariff_port>()` or `tariffs_of(store)` (a store
+ * that does not keep tariffs answers nullptr, so a caller can say so instead of pricing with
+ * nothing).
  *
  * Thread-safety: as `store` (one thread at a time per object).
  */
@@ -67,7 +68,8 @@ class tariff_port {
   tariff_port& operator=(const tariff_port&) = default;
 };
 
-/// The store's tariff capability, or nullptr when its adapter does not keep tariffs.
+/// `s.as<tariff_port>()`: the store's tariff capability, or nullptr when its adapter does not keep
+/// tariffs.
 [[nodiscard]] tariff_port* tariffs_of(store& s) noexcept;
 
 /**

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <stdexcept>
 #include <tuple>
 #include <unordered_set>
@@ -245,13 +246,6 @@ void prepare_statements(pqxx::connection& c) {
       "INSERT INTO sample_states (sensor_id, ts, raw_value) VALUES ($1, to_timestamp($2), $3) "
       "ON CONFLICT (sensor_id) DO NOTHING");
 
-  c.prepare("read_readings",
-            "SELECT sensor_id, " EPOCH("ts") ", value, quality FROM readings "
-            "WHERE sensor_id = $1 AND ts >= to_timestamp($2) AND ts < to_timestamp($3) ORDER BY ts");
-  c.prepare("read_building_readings",
-            "SELECT r.sensor_id, " EPOCH("r.ts") ", r.value, r.quality FROM sensors s JOIN readings r ON r.sensor_id = s.id "
-            "WHERE s.building_id = $1 AND r.ts >= to_timestamp($2) AND r.ts < to_timestamp($3) "
-            "ORDER BY r.sensor_id, r.ts");
   // Many buildings in one statement: one scan of the partitions instead of one per building.
   c.prepare("read_building_readings_many",
             "SELECT q.idx, r.sensor_id, " EPOCH("r.ts") ", r.value, r.quality "
@@ -312,12 +306,22 @@ void prepare_statements(pqxx::connection& c) {
             "AND s.sensor_type = q.sensor_type AND s.resolution = q.resolution "
             "AND s.period_start >= to_timestamp(q.t0) AND s.period_start < to_timestamp(q.t1) "
             "ORDER BY q.idx, s.period_start");
-  c.prepare("read_summaries",
-            "SELECT scope, subject_id, sensor_type, resolution, " EPOCH("period_start") ", " EPOCH("period_end")
-            ", " EPOCH("local_start") ", consumption, peak_demand, cost_micros, reading_count FROM summaries "
-            "WHERE scope = $1 AND subject_id = $2 AND sensor_type = $3 AND resolution = $4 "
-            "AND period_start >= to_timestamp($5) AND period_start < to_timestamp($6) ORDER BY period_start");
 }
+
+// Streamed reads (store::scan_*) run these through a server-side cursor (postgres_store::scan),
+// so they are declared with parameters rather than prepared.
+constexpr const char* scan_readings_sql =
+    "SELECT sensor_id, " EPOCH("ts") ", value, quality FROM readings "
+    "WHERE sensor_id = $1 AND ts >= to_timestamp($2) AND ts < to_timestamp($3) ORDER BY ts";
+constexpr const char* scan_building_readings_sql =
+    "SELECT r.sensor_id, " EPOCH("r.ts") ", r.value, r.quality FROM sensors s JOIN readings r ON r.sensor_id = s.id "
+    "WHERE s.building_id = $1 AND r.ts >= to_timestamp($2) AND r.ts < to_timestamp($3) "
+    "ORDER BY r.sensor_id, r.ts";
+constexpr const char* scan_summaries_sql =
+    "SELECT scope, subject_id, sensor_type, resolution, " EPOCH("period_start") ", " EPOCH("period_end")
+    ", " EPOCH("local_start") ", consumption, peak_demand, cost_micros, reading_count FROM summaries "
+    "WHERE scope = $1 AND subject_id = $2 AND sensor_type = $3 AND resolution = $4 "
+    "AND period_start >= to_timestamp($5) AND period_start < to_timestamp($6) ORDER BY period_start";
 
 namespace {
 
@@ -441,15 +445,9 @@ void push_reading(reading_rows& out, const pqxx::row& r, int first = 0) {
                 from_db_quality(r[first + 3].as<std::int32_t>()));
 }
 
-void append_rows(reading_rows& out, const pqxx::result& res) {
-  out.reserve(out.size() + res.size());
-  for (const auto& r : res)
-    push_reading(out, r);
-}
-
 // --- the store -----------------------------------------------------------------------------------
 
-class postgres_store final : public store,
+class postgres_store final : public adapter,
                              public bulk_summary_reader,
                              public bulk_reading_reader,
                              public tariff_port {
@@ -581,24 +579,17 @@ class postgres_store final : public store,
     }
   }
 
-  reading_rows read_readings(const uuid& sensor_id, time_range range) override {
-    return pool_->run("read_readings", [&](pqxx::connection& c) {
-      pqxx::read_transaction t{c};
-      reading_rows out;
-      append_rows(out, t.exec_prepared("read_readings", sensor_id.to_string(),
-                                       query_bound(range.start), query_bound(range.end)));
-      return out;
-    });
+  void scan_readings(const uuid& sensor_id, time_range range, std::size_t chunk_rows,
+                     const reading_chunk_sink& sink) override {
+    scan<reading_rows>("scan_readings", scan_readings_sql, chunk_rows, sink, push_row,
+                       sensor_id.to_string(), query_bound(range.start), query_bound(range.end));
   }
 
-  reading_rows read_building_readings(const uuid& building_id, time_range range) override {
-    return pool_->run("read_building_readings", [&](pqxx::connection& c) {
-      pqxx::read_transaction t{c};
-      reading_rows out;
-      append_rows(out, t.exec_prepared("read_building_readings", building_id.to_string(),
-                                       query_bound(range.start), query_bound(range.end)));
-      return out;
-    });
+  void scan_building_readings(const uuid& building_id, time_range range, std::size_t chunk_rows,
+                              const reading_chunk_sink& sink) override {
+    scan<reading_rows>("scan_building_readings", scan_building_readings_sql, chunk_rows, sink,
+                       push_row, building_id.to_string(), query_bound(range.start),
+                       query_bound(range.end));
   }
 
   std::vector<reading_rows> read_building_readings_many(
@@ -697,9 +688,13 @@ class postgres_store final : public store,
     });
   }
 
-  std::vector<summary_row> read_summaries(const summary_query& q) override {
-    return read_all<summary_row>(
-        "read_summaries", [](const pqxx::row& r) { return summary_from(r, 0); },
+  void scan_summaries(const summary_query& q, std::size_t chunk_rows,
+                      const summary_chunk_sink& sink) override {
+    scan<std::vector<summary_row>>(
+        "scan_summaries", scan_summaries_sql, chunk_rows, sink,
+        [](std::vector<summary_row>& out, const pqxx::row& r) {
+          out.push_back(summary_from(r, 0));
+        },
         std::string(scope_name(q.scope)), q.subject_id.to_string(), std::string(to_string(q.type)),
         std::string(to_string(q.res)), query_bound(q.range.start), query_bound(q.range.end));
   }
@@ -800,6 +795,50 @@ class postgres_store final : public store,
   }
 
  private:
+  static void push_row(reading_rows& out, const pqxx::row& r) { push_reading(out, r); }
+
+  /**
+   * Streams `sql` (bound to `args`) to `sink` through a server-side cursor, `chunk_rows` rows per
+   * FETCH, so neither libpq nor this process holds more than one chunk. A lost connection is
+   * retried only while nothing was delivered (a retry would deliver rows twice). What `sink`
+   * throws reaches the caller unchanged.
+   */
+  template <class Chunk, class Sink, class Push, class... Args>
+  void scan(const char* what, const char* sql, std::size_t chunk_rows, const Sink& sink,
+            Push&& push, const Args&... args) {
+    bool delivered = false;
+    std::exception_ptr sink_failure;
+    pool_->run(what, [&](pqxx::connection& c) {
+      if (delivered)
+        throw storage_error(std::string("postgres ") + what +
+                                ": the connection was lost after part of the rows was "
+                                "delivered; read again",
+                            true);
+      pqxx::read_transaction t{c};
+      t.exec_params(std::string("DECLARE energy_scan NO SCROLL CURSOR FOR ") + sql, args...);
+      const std::string fetch = "FETCH FORWARD " + std::to_string(chunk_rows) + " FROM energy_scan";
+      Chunk chunk;
+      for (;;) {
+        const pqxx::result res = t.exec(fetch);
+        if (res.empty()) break;
+        chunk.clear();
+        for (const auto& r : res)
+          push(chunk, r);
+        delivered = true;
+        bool more = false;
+        try {
+          more = sink(chunk);
+        } catch (...) {
+          sink_failure = std::current_exception();
+          return 0;
+        }
+        if (!more || res.size() < chunk_rows) break;
+      }
+      return 0;
+    });
+    if (sink_failure) std::rethrow_exception(sink_failure);
+  }
+
   template <class F>
   void exec(const char* what, F&& body) {
     pool_->run(what, [&](pqxx::connection& c) {
@@ -1016,7 +1055,7 @@ class postgres_store final : public store,
 }  // namespace
 
 std::unique_ptr<store> open_postgres_store(std::shared_ptr<postgres_pool> pool) {
-  return std::make_unique<postgres_store>(std::move(pool));
+  return std::make_unique<store>(std::make_unique<postgres_store>(std::move(pool)));
 }
 
 std::unique_ptr<store> open_postgres_store(std::string_view uri, const postgres_options& options) {

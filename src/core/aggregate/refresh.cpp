@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <stdexcept>
@@ -183,7 +184,11 @@ class sensor_directory {
     std::unordered_set<uuid> have;
     for (const sensor& s : sensors)
       have.insert(s.id);
+    const uuid* previous = nullptr;
     for (const uuid& id : rows.sensor_id) {
+      // Rows come in runs of one sensor (ordered by sensor): one lookup per run, not per row.
+      if (previous && *previous == id) continue;
+      previous = &id;
       if (have.contains(id)) continue;
       if (auto s = store_.get_sensor(id)) sensors.push_back(remember(std::move(*s)));
       have.insert(id);
@@ -204,6 +209,43 @@ class sensor_directory {
   std::unordered_map<uuid, std::vector<uuid>> by_building_;
   bool listed_all_ = false;
 };
+
+/**
+ * The aggregation of building `b`'s reads (those `reads[k]` with `read_owner[k] == owner`),
+ * streamed chunk by chunk from the store into an aggregator over the building's current sensors.
+ * std::nullopt when a row names a sensor missing from that list (created after it was taken): the
+ * caller then reads whole. Adds the rows read to `rows_read` only when it succeeds.
+ */
+std::optional<aggregator> stream_building(storage::store& store, const building& b,
+                                          const std::vector<storage::building_range>& reads,
+                                          const std::vector<std::size_t>& read_owner,
+                                          std::size_t owner, const aggregator_options& options,
+                                          std::size_t& rows_read) {
+  const std::vector<sensor> sensors = store.list_sensors(b.id);
+  std::unordered_set<uuid> known;
+  for (const sensor& s : sensors)
+    known.insert(s.id);
+  aggregator agg({&b, 1}, sensors, options);
+  std::size_t n = 0;
+  bool complete = true;
+  for (std::size_t k = 0; complete && k < reads.size(); ++k) {
+    if (read_owner[k] != owner) continue;
+    store.scan_building_readings(reads[k].building_id, reads[k].range,
+                                 [&](const reading_rows& chunk) {
+                                   // Runs of one sensor: one lookup per run.
+                                   for (std::size_t r = 0; r < chunk.size(); ++r)
+                                     if ((r == 0 || chunk.sensor_id[r] != chunk.sensor_id[r - 1]) &&
+                                         !known.contains(chunk.sensor_id[r]))
+                                       return complete = false;
+                                   agg.add(chunk);
+                                   n += chunk.size();
+                                   return true;
+                                 });
+  }
+  if (!complete) return std::nullopt;
+  rows_read += n;
+  return agg;
+}
 
 }  // namespace
 
@@ -230,7 +272,7 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
   sensor_directory directory(store);
 
   while (report.rounds < options.max_rounds) {
-    const storage::dirty_claim claim = store.claim_dirty(options.max_marks_per_commit);
+    const storage::dirty_claim claim = store.backend().claim_dirty(options.max_marks_per_commit);
     if (claim.hours.empty()) break;
     report.marks_claimed += claim.hours.size();
     directory.prepare(claim);
@@ -306,20 +348,40 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
         reads.push_back({work[i].b.id, r});
         read_owner.push_back(i);
       }
-    std::vector<reading_rows> raw = storage::read_building_readings_many(store, reads);
+    // A store whose calls cost a round trip reads every building at once; an in-process store
+    // streams each building's rows into its aggregator instead (no copy of the rows is kept).
+    storage::bulk_reading_reader* bulk = store.as<storage::bulk_reading_reader>();
+    std::vector<reading_rows> raw;
+    if (bulk) raw = bulk->read_building_readings_many(reads);
 
     std::vector<resum> day_plans;
     day_plans.reserve(work.size());
     for (std::size_t i = 0; i < work.size(); ++i) {
       building_work& w = work[i];
-      for (std::size_t k = 0; k < raw.size(); ++k)
-        if (read_owner[k] == i) directory.complete(w.sensors, raw[k]);
-      aggregator agg({&w.b, 1}, w.sensors, aggregator_options{sensor_scope, true, &costs});
-      for (std::size_t k = 0; k < raw.size(); ++k)
-        if (read_owner[k] == i) {
-          report.readings_read += raw[k].size();
-          agg.add(raw[k]);
-        }
+      std::optional<aggregator> streamed;
+      if (!bulk)
+        streamed =
+            stream_building(store, w.b, reads, read_owner, i,
+                            aggregator_options{sensor_scope, true, &costs}, report.readings_read);
+      if (!streamed && !bulk) {
+        // A sensor created after the listing has rows in range: read whole and complete the list.
+        raw.assign(reads.size(), reading_rows{});
+        for (std::size_t k = 0; k < reads.size(); ++k)
+          if (read_owner[k] == i)
+            raw[k] = store.read_building_readings(reads[k].building_id, reads[k].range);
+      }
+      if (!streamed)
+        for (std::size_t k = 0; k < raw.size(); ++k)
+          if (read_owner[k] == i) directory.complete(w.sensors, raw[k]);
+      aggregator agg = streamed ? std::move(*streamed)
+                                : aggregator({&w.b, 1}, w.sensors,
+                                             aggregator_options{sensor_scope, true, &costs});
+      if (!streamed)
+        for (std::size_t k = 0; k < raw.size(); ++k)
+          if (read_owner[k] == i) {
+            report.readings_read += raw[k].size();
+            agg.add(raw[k]);
+          }
       // Every bucket of `ranges` was recomputed for every subject; only the affected ones are
       // written.
       w.all_hours = agg.hourly();
@@ -350,7 +412,7 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
       rows.insert(rows.end(), days[i].begin(), days[i].end());
       rows.insert(rows.end(), months[i].begin(), months[i].end());
     }
-    store.commit_summaries(rows, claim);
+    store.backend().commit_summaries(rows, claim);
     ++report.rounds;
   }
   return report;

@@ -5,8 +5,7 @@ namespace energy::storage {
 
 std::vector<reading_rows> read_building_readings_many(store& s,
                                                       std::span<const building_range> queries) {
-  if (auto* bulk = dynamic_cast<bulk_reading_reader*>(&s))
-    return bulk->read_building_readings_many(queries);
+  if (auto* bulk = s.as<bulk_reading_reader>()) return bulk->read_building_readings_many(queries);
   std::vector<reading_rows> out;
   out.reserve(queries.size());
   for (const auto& q : queries)

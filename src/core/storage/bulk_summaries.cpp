@@ -5,8 +5,7 @@ namespace energy::storage {
 
 std::vector<std::vector<summary_row>> read_summaries_many(store& s,
                                                           std::span<const summary_query> queries) {
-  if (auto* bulk = dynamic_cast<bulk_summary_reader*>(&s))
-    return bulk->read_summaries_many(queries);
+  if (auto* bulk = s.as<bulk_summary_reader>()) return bulk->read_summaries_many(queries);
   std::vector<std::vector<summary_row>> out;
   out.reserve(queries.size());
   for (const auto& q : queries)

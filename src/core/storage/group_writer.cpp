@@ -117,19 +117,20 @@ void group_writer::write(std::deque<queued_unit>& group) {
     bool retry = false;
     try {
       if (!store_) store_ = open_();
-      if (!store_->begin_group()) return write_without_group(group);
+      group_commit* groups = store_->as<group_commit>();
+      if (!groups || !groups->begin_group()) return write_without_group(group);
       std::vector<std::exception_ptr> outcome(group.size());
       for (std::size_t i = 0; i < group.size(); ++i) {
-        store_->begin_unit();
+        groups->begin_unit();
         try {
           group[i].run(*store_);
         } catch (...) {
           outcome[i] = std::current_exception();
         }
         // Throws when the transaction itself is lost: then the whole group is run again.
-        store_->end_unit(outcome[i] == nullptr);
+        groups->end_unit(outcome[i] == nullptr);
       }
-      store_->commit_group();
+      groups->commit_group();
       {
         // Counted before the callbacks run, so a callback reading the counters sees its group.
         const std::lock_guard lock(mutex_);
@@ -146,7 +147,8 @@ void group_writer::write(std::deque<queued_unit>& group) {
     } catch (...) {
       group_failure = std::current_exception();
     }
-    if (store_) store_->rollback_group();
+    if (group_commit* groups = store_ ? store_->as<group_commit>() : nullptr)
+      groups->rollback_group();
     if (retry) store_.reset();  // a lost connection must not poison the next run
     if (!retry || attempt >= options_.max_attempts) {
       for (auto& u : group)

@@ -25,7 +25,7 @@ struct stored_value {
 
 using summary_key = std::tuple<summary_scope, uuid, sensor_type, resolution, utc_seconds>;
 
-class memory_store final : public store, public tariff_port {
+class memory_store final : public adapter, public tariff_port {
  public:
   std::string_view adapter_name() const noexcept override { return "memory"; }
 
@@ -122,17 +122,18 @@ class memory_store final : public store, public tariff_port {
     return result;
   }
 
-  reading_rows read_readings(const uuid& sensor_id, time_range range) override {
-    reading_rows out;
-    append_range(out, sensor_id, range);
-    return out;
+  void scan_readings(const uuid& sensor_id, time_range range, std::size_t chunk_rows,
+                     const reading_chunk_sink& sink) override {
+    reading_rows chunk;
+    if (scan_range(chunk, sensor_id, range, chunk_rows, sink) && !chunk.empty()) sink(chunk);
   }
 
-  reading_rows read_building_readings(const uuid& building_id, time_range range) override {
-    reading_rows out;
+  void scan_building_readings(const uuid& building_id, time_range range, std::size_t chunk_rows,
+                              const reading_chunk_sink& sink) override {
+    reading_rows chunk;
     for (const auto& [id, s] : sensors_)  // std::map: ordered by sensor id
-      if (s.building_id == building_id) append_range(out, id, range);
-    return out;
+      if (s.building_id == building_id && !scan_range(chunk, id, range, chunk_rows, sink)) return;
+    if (!chunk.empty()) sink(chunk);
   }
 
   std::optional<sample_state> get_sample_state(const uuid& sensor_id) override {
@@ -167,17 +168,22 @@ class memory_store final : public store, public tariff_port {
     }
   }
 
-  std::vector<summary_row> read_summaries(const summary_query& q) override {
-    std::vector<summary_row> out;
+  void scan_summaries(const summary_query& q, std::size_t chunk_rows,
+                      const summary_chunk_sink& sink) override {
+    std::vector<summary_row> chunk;
     const summary_key lo{q.scope, q.subject_id, q.type, q.res, q.range.start};
     for (auto it = summaries_.lower_bound(lo); it != summaries_.end(); ++it) {
       const auto& [scope, subject, type, res, start] = it->first;
       if (scope != q.scope || subject != q.subject_id || type != q.type || res != q.res ||
           start >= q.range.end)
         break;
-      out.push_back(it->second);
+      chunk.push_back(it->second);
+      if (chunk.size() == chunk_rows) {
+        if (!sink(chunk)) return;
+        chunk.clear();
+      }
     }
-    return out;
+    if (!chunk.empty()) sink(chunk);
   }
 
   summary_settings get_summary_settings() override { return settings_; }
@@ -288,13 +294,22 @@ class memory_store final : public store, public tariff_port {
     return out;
   }
 
-  void append_range(reading_rows& out, const uuid& sensor_id, time_range range) const {
+  /// Appends the sensor's rows in `range` to `chunk`, handing each full chunk to `sink`; false
+  /// when the sink asked to stop.
+  bool scan_range(reading_rows& chunk, const uuid& sensor_id, time_range range,
+                  std::size_t chunk_rows, const reading_chunk_sink& sink) const {
     auto sit = readings_.find(sensor_id);
-    if (sit == readings_.end()) return;
+    if (sit == readings_.end()) return true;
     const auto& series = sit->second;
     for (auto it = series.lower_bound(to_epoch(range.start));
-         it != series.end() && it->first < to_epoch(range.end); ++it)
-      out.push_back(sensor_id, it->first, it->second.value, it->second.quality);
+         it != series.end() && it->first < to_epoch(range.end); ++it) {
+      chunk.push_back(sensor_id, it->first, it->second.value, it->second.quality);
+      if (chunk.size() == chunk_rows) {
+        if (!sink(chunk)) return false;
+        chunk.clear();
+      }
+    }
+    return true;
   }
 
   std::map<uuid, tenant> tenants_;
@@ -313,7 +328,7 @@ class memory_store final : public store, public tariff_port {
 }  // namespace
 
 std::unique_ptr<store> open_memory_store() {
-  return std::make_unique<memory_store>();
+  return std::make_unique<store>(std::make_unique<memory_store>());
 }
 
 }  // namespace energy::storage

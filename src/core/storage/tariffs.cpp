@@ -6,7 +6,7 @@
 namespace energy::storage {
 
 tariff_port* tariffs_of(store& s) noexcept {
-  return dynamic_cast<tariff_port*>(&s);
+  return s.as<tariff_port>();
 }
 
 const tariff_version* version_in_effect(std::span<const tariff_version> versions,

@@ -101,9 +101,9 @@ seeded seed_store(const std::string& prefix = "arch") {
   (void)x.s->write_readings(rows);
   x.old_rows = 3 * 3 * 96;
   x.recent_rows = 3 * 96;
-  for (auto claim = x.s->claim_dirty(100'000); !claim.hours.empty();
-       claim = x.s->claim_dirty(100'000))
-    x.s->commit_summaries({}, claim);
+  for (auto claim = x.s->backend().claim_dirty(100'000); !claim.hours.empty();
+       claim = x.s->backend().claim_dirty(100'000))
+    x.s->backend().commit_summaries({}, claim);
   return x;
 }
 
@@ -234,7 +234,7 @@ TEST_CASE("summaries older than the summary retention are deleted and newer ones
     r.period = {from_epoch(start), from_epoch(start + 86'400)};
     rows.push_back(r);
   }
-  x.s->commit_summaries(rows, dirty_claim{});
+  x.s->backend().commit_summaries(rows, dirty_claim{});
   retention_options o;
   o.now = job_now;
   CHECK(run_retention(*open_postgres_retention(x.pool), *objects, o).summaries_deleted == 1);
@@ -373,8 +373,9 @@ TEST_CASE(
       lite->put_sensor(se);
     (void)lite->write_readings(x.s->read_building_readings(
         x.s->list_all_sensors().front().building_id, {from_epoch(0), job_now}));
-    for (auto c = lite->claim_dirty(100'000); !c.hours.empty(); c = lite->claim_dirty(100'000))
-      lite->commit_summaries({}, c);
+    for (auto c = lite->backend().claim_dirty(100'000); !c.hours.empty();
+         c = lite->backend().claim_dirty(100'000))
+      lite->backend().commit_summaries({}, c);
   }
   auto pg_objects = open_directory_store(dir / "pg");
   auto lite_objects = open_directory_store(dir / "lite");

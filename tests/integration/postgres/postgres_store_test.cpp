@@ -170,8 +170,8 @@ TEST_CASE("the PostgreSQL store gives the same results as the memory reference s
   CHECK(a.value == b.value);
   CHECK(a.quality == b.quality);
   CHECK(pg->get_sample_state(f.sensor_a) == mem->get_sample_state(f.sensor_a));
-  auto ca = pg->claim_dirty(1'000'000);
-  auto cb = mem->claim_dirty(1'000'000);
+  auto ca = pg->backend().claim_dirty(1'000'000);
+  auto cb = mem->backend().claim_dirty(1'000'000);
   std::sort(ca.hours.begin(), ca.hours.end());
   std::sort(cb.hours.begin(), cb.hours.end());
   CHECK(ca.hours == cb.hours);
@@ -192,7 +192,7 @@ TEST_CASE("many buildings' readings in one call equal one read per building, ran
       {f.building_id, {from_epoch(1'730'480'000), from_epoch(1'730'490'000)}},
       {uuid::v7(), {from_epoch(1'730'419'200), from_epoch(1'730'505'600)}},  // no such building
   };
-  auto* bulk = dynamic_cast<bulk_reading_reader*>(pg.get());
+  auto* bulk = pg->as<bulk_reading_reader>();
   REQUIRE(bulk != nullptr);
   const auto many = bulk->read_building_readings_many(queries);
   REQUIRE(many.size() == queries.size());
@@ -221,7 +221,7 @@ TEST_CASE("a mark made after a claim survives the commit of that claim") {
   rows.push_back(f.sensor_a, 1'719'835'200, 1);
   rows.push_back(f.sensor_b, 1'719'838'800, 1);
   (void)s->write_readings(rows);
-  auto claim = s->claim_dirty(10);
+  auto claim = s->backend().claim_dirty(10);
   REQUIRE(claim.hours.size() == 2);
   CHECK(claim.hours[0] == dirty_hour{f.sensor_a, 1'719'835'200});
   reading_rows late;
@@ -236,8 +236,8 @@ TEST_CASE("a mark made after a claim survives the commit of that claim") {
   sum.consumption = 1;
   sum.cost = money::from_micros(136);
   sum.reading_count = 1;
-  s->commit_summaries(std::span(&sum, 1), claim);
-  auto left = s->claim_dirty(10);
+  s->backend().commit_summaries(std::span(&sum, 1), claim);
+  auto left = s->backend().claim_dirty(10);
   REQUIRE(left.hours.size() == 1);
   CHECK(left.hours[0] == dirty_hour{f.sensor_a, 1'719'835'200});
   auto read = s->read_summaries({summary_scope::sensor,

@@ -73,8 +73,9 @@ int main() {
     rows.push_back(id, 1'717'200'000 + k * 900, k);  // 2024-06-01
   expect(s->write_readings(rows).inserted == 96, "96 readings inserted");
   expect(s->write_readings(rows).unchanged == 96, "re-sent readings unchanged");
-  for (auto c = s->claim_dirty(1000); !c.hours.empty(); c = s->claim_dirty(1000))
-    s->commit_summaries({}, c);
+  for (auto c = s->backend().claim_dirty(1000); !c.hours.empty();
+       c = s->backend().claim_dirty(1000))
+    s->backend().commit_summaries({}, c);
   const auto dir = std::filesystem::temp_directory_path() / ("energy-tsdb-" + options.schema);
   auto objects = archive::open_directory_store(dir);
   archive::retention_options o;

@@ -44,8 +44,9 @@ std::vector<uuid> seed(store& s) {
       rows.push_back(id, 1'727'654'400 + k * 900, 3);
   }
   (void)s.write_readings(rows);
-  for (auto c = s.claim_dirty(100'000); !c.hours.empty(); c = s.claim_dirty(100'000))
-    s.commit_summaries({}, c);
+  for (auto c = s.backend().claim_dirty(100'000); !c.hours.empty();
+       c = s.backend().claim_dirty(100'000))
+    s.backend().commit_summaries({}, c);
   return ids;
 }
 
@@ -167,8 +168,9 @@ TEST_CASE("each building's day is its own archive object, and a restore brings b
   for (int k = 0; k < 96; ++k)
     rows.push_back(se.id, may_30 + 86'400 + k * 900, 7);
   (void)s->write_readings(rows);
-  for (auto c = s->claim_dirty(100'000); !c.hours.empty(); c = s->claim_dirty(100'000))
-    s->commit_summaries({}, c);
+  for (auto c = s->backend().claim_dirty(100'000); !c.hours.empty();
+       c = s->backend().claim_dirty(100'000))
+    s->backend().commit_summaries({}, c);
 
   auto objects = open_directory_store(tmp.dir / "archive");
   retention_options o;
@@ -215,8 +217,9 @@ TEST_CASE(
   // the reading merged into its object, and a restore brings back every row.
   const auto waiting = run_retention(*open_sqlite_retention(db), *objects, o);
   CHECK(waiting.days_pending.size() == 1);
-  for (auto c = s->claim_dirty(100'000); !c.hours.empty(); c = s->claim_dirty(100'000))
-    s->commit_summaries({}, c);
+  for (auto c = s->backend().claim_dirty(100'000); !c.hours.empty();
+       c = s->backend().claim_dirty(100'000))
+    s->backend().commit_summaries({}, c);
   const auto second = run_retention(*open_sqlite_retention(db), *objects, o);
   CHECK(second.days_archived == 1);
   CHECK(second.days_changed.empty());

@@ -188,7 +188,7 @@ TEST_CASE("the seed's daily_summaries view shows building days by local date", "
     day.local_start = date::local_seconds{std::chrono::seconds{t0}};  // 2024-07-01 00:00 local
     day.consumption = 123'456;
     day.cost = energy::money::from_micros(16'730'000);
-    s->commit_summaries(std::vector<energy::summary_row>{day}, {});
+    s->backend().commit_summaries(std::vector<energy::summary_row>{day}, {});
   }
   SQLite::Database db(path);
   SQLite::Statement q(
@@ -209,7 +209,7 @@ TEST_CASE(
   auto s = open_sqlite_store(path);
   const auto sensor = seed(*s);
   REQUIRE(s->write_readings(quarter_hours(sensor, t0, 2, 10)).inserted == 2);
-  s->commit_summaries({}, s->claim_dirty(100));
+  s->backend().commit_summaries({}, s->backend().claim_dirty(100));
   {
     SQLite::Database raw(path, SQLite::OPEN_READWRITE);
     raw.exec(
@@ -230,7 +230,7 @@ TEST_CASE(
   CHECK(s->count_readings() == 2);
   CHECK(s->read_readings(sensor, {energy::from_epoch(t0), energy::from_epoch(t0 + 3600)}).value ==
         std::vector<energy::milli>{10, 11});
-  CHECK(s->claim_dirty(100).hours.empty());
+  CHECK(s->backend().claim_dirty(100).hours.empty());
   CHECK_FALSE(s->get_sample_state(sensor).has_value());
   rows.value.back() = 667;  // the same store goes on working
   CHECK(s->write_readings(rows, states).inserted == 5);
@@ -244,7 +244,7 @@ TEST_CASE(
   auto s = open_sqlite_store(path);
   const auto sensor = seed(*s);
   REQUIRE(s->write_readings(quarter_hours(sensor, t0, 8, 1)).inserted == 8);
-  const auto claim = s->claim_dirty(100);
+  const auto claim = s->backend().claim_dirty(100);
   REQUIRE(claim.hours.size() == 2);
   {
     SQLite::Database raw(path, SQLite::OPEN_READWRITE);
@@ -261,7 +261,7 @@ TEST_CASE(
   energy::summary_row bad = ok;
   bad.period = {energy::from_epoch(t0 + 3600), energy::from_epoch(t0 + 7200)};
   bad.consumption = 666;
-  CHECK_THROWS_AS(s->commit_summaries(std::vector<energy::summary_row>{ok, bad}, claim),
+  CHECK_THROWS_AS(s->backend().commit_summaries(std::vector<energy::summary_row>{ok, bad}, claim),
                   storage_error);
   const energy::storage::summary_query q{energy::summary_scope::sensor,
                                          sensor,
@@ -269,7 +269,7 @@ TEST_CASE(
                                          energy::resolution::hour,
                                          {energy::from_epoch(t0), energy::from_epoch(t0 + 86400)}};
   CHECK(s->read_summaries(q).empty());
-  CHECK(s->claim_dirty(100).hours == claim.hours);
+  CHECK(s->backend().claim_dirty(100).hours == claim.hours);
 }
 
 TEST_CASE("readings acknowledged by write_readings survive the writer being killed",

@@ -89,7 +89,7 @@ TEST_CASE("jobs on PostgreSQL: four replicas ticking at once run each period exa
   CHECK(rows[0].integer(2) == 1);
   // The aggregation really ran: the summaries are there.
   auto store = storage::open_store_uri(uri);
-  CHECK(store->claim_dirty(10).hours.empty());
+  CHECK(store->backend().claim_dirty(10).hours.empty());
 }
 
 TEST_CASE("jobs on PostgreSQL: an expired lease is taken over; the late owner cannot finish") {

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <energy/storage/adapter.hpp>
+
+namespace energy::storage {
+
+/**
+ * Optional adapter capability (find it with `adapter::as<group_commit>()`): write groups, so N
+ * write calls cost one commit (with SQLite `synchronous=FULL`: one WAL fsync) instead of N.
+ * `group_writer` drives it; an adapter without it has every call commit on its own.
+ *
+ * Inside a group a write call still writes all of its rows or none, but it is durable only once
+ * commit_group() returns — not when the call returns.
+ *
+ * Thread-safety: as the adapter (one thread at a time).
+ */
+class group_commit {
+ public:
+  virtual ~group_commit() = default;
+
+  /// Starts a group: every write call until commit_group() or rollback_group() joins one
+  /// transaction. Returns false when no group could start now (nothing started; calls keep
+  /// committing on their own).
+  /// @throws storage_error (retryable when another connection holds the write lock).
+  virtual bool begin_group() = 0;
+  /**
+   * Inside a group: marks the start of one unit of work (a savepoint). end_unit(true) keeps the
+   * unit's writes in the group; end_unit(false) undoes them and leaves the rest of the group as
+   * it was. No-ops outside a group.
+   * @throws storage_error when the group's transaction is lost (e.g. an I/O error rolled it
+   *         back): the group is broken, call rollback_group().
+   */
+  virtual void begin_unit() = 0;
+  virtual void end_unit(bool keep) = 0;
+  /// Commits the group; returns once every write in it is durable.
+  /// @throws storage_error: the group is not stored (call rollback_group()).
+  virtual void commit_group() = 0;
+  /// Abandons the group: nothing written in it is stored. Never throws; no-op without a group.
+  virtual void rollback_group() noexcept = 0;
+
+ protected:
+  group_commit() = default;
+  group_commit(const group_commit&) = default;
+  group_commit& operator=(const group_commit&) = default;
+};
+
+}  // namespace energy::storage
