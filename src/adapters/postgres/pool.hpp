@@ -68,12 +68,26 @@ class postgres_pool {
   void ensure_partitions(const std::vector<std::int64_t>& epoch_days);
   /// Forgets the remembered partitions (after retention dropped some).
   void forget_partitions();
+  /// The days of `epoch_days` not known to have a partition, sorted, each once (none for
+  /// TimescaleDB).
+  std::vector<std::int64_t> missing_partitions(const std::vector<std::int64_t>& epoch_days);
+  /// Creates the native partitions of `epoch_days` inside `t` (they exist once `t` commits;
+  /// serialised between processes by an advisory lock held until then). Call
+  /// remember_partitions after the commit.
+  void create_partitions(pqxx::transaction_base& t, const std::vector<std::int64_t>& epoch_days);
+  /// Records partitions created by a committed transaction.
+  void remember_partitions(const std::vector<std::int64_t>& epoch_days);
+
+  /// Inside a catch block: rethrows the exception at hand as a storage_error naming `what`
+  /// (retryable for connection failures, deadlocks and serialization failures).
+  [[noreturn]] void rethrow_as_storage_error(const char* what, int attempts);
 
  private:
   std::unique_ptr<pqxx::connection> connect();
+  std::vector<std::int64_t> missing_locked(const std::vector<std::int64_t>& epoch_days) const;
+  void remember_locked(const std::vector<std::int64_t>& epoch_days);
   void release(std::unique_ptr<pqxx::connection> c) noexcept;
   void migrate();
-  [[noreturn]] void rethrow_as_storage_error(const char* what, int attempts);
   void backoff(int attempt) const;
 
   std::string uri_;

@@ -11,9 +11,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
 #include <unordered_set>
+#include <vector>
 
 namespace energy::storage {
 namespace {
@@ -460,8 +464,104 @@ class postgres_store final : public store,
 
   std::string_view adapter_name() const noexcept override { return "postgres"; }
 
+  // --- write groups (group commit; storage/group_writer.hpp drives them) ------------------------
+  // The group pins one pooled connection and holds one transaction on it; every call until
+  // commit_group runs there (a savepoint per call, inside a savepoint per unit), so one COMMIT —
+  // one WAL flush — makes the whole group durable. Nothing is retried inside a group: a lost
+  // connection or a retryable error loses the group and the writer runs it again.
+
+  bool begin_group() override {
+    if (group_) throw std::logic_error("postgres store: begin_group inside a group");
+    try {
+      auto g = std::make_unique<write_group>(pool_->acquire());
+      try {
+        g->tx.emplace(*g->conn, "energy_group");
+      } catch (...) {
+        g->conn.discard();  // never hand back a connection whose BEGIN failed
+        throw;
+      }
+      group_ = std::move(g);
+    } catch (const std::exception&) {
+      const bool lost = is_connection_failure(std::current_exception());
+      try {
+        pool_->rethrow_as_storage_error("begin_group", 1);
+      } catch (const storage_error& e) {
+        throw storage_error(e.what(), lost || e.retryable());
+      }
+    }
+    return true;
+  }
+
+  void begin_unit() override {
+    if (!group_ || group_->lost) return;  // a lost group fails at end_unit
+    try {
+      // Plain SQL rather than a pqxx::subtransaction, which would only begin at its own first
+      // statement: the calls run in savepoints of their own inside this one.
+      group_->tx->exec0("SAVEPOINT energy_unit");
+      group_->in_unit = true;
+    } catch (...) {
+      group_failure("begin_unit");
+    }
+  }
+
+  void end_unit(bool keep) override {
+    if (!group_) return;
+    if (!group_->lost && group_->in_unit) {
+      group_->in_unit = false;
+      try {
+        group_->tx->exec0(keep ? "RELEASE SAVEPOINT energy_unit"
+                               : "ROLLBACK TO SAVEPOINT energy_unit; RELEASE SAVEPOINT energy_unit");
+      } catch (...) {
+        group_failure("end_unit");
+      }
+    }
+    group_->in_unit = false;
+    if (group_->lost)
+      throw storage_error(
+          "postgres end_unit: the write group's transaction is lost; nothing of the group is "
+          "stored, run it again",
+          true);
+    if (keep) {
+      group_->days.insert(group_->days.end(), group_->unit_days.begin(), group_->unit_days.end());
+    } else {
+      known_sensors_.clear();  // a sensor the unit wrote is gone with it
+    }
+    group_->unit_days.clear();
+  }
+
+  void commit_group() override {
+    if (!group_) return;
+    if (group_->lost)
+      throw storage_error(
+          "postgres commit_group: the write group's transaction is lost; nothing of the group is "
+          "stored, run it again",
+          true);
+    try {
+      group_->tx->commit();
+    } catch (const pqxx::in_doubt_error& e) {
+      group_->lost = true;
+      throw storage_error(
+          std::string("postgres commit_group: connection lost during COMMIT, outcome unknown "
+                      "(running the group again is safe): ") +
+              e.what(),
+          true);
+    } catch (...) {
+      group_failure("commit_group");
+    }
+    pool_->remember_partitions(group_->days);
+    group_.reset();  // the connection goes back to the pool
+  }
+
+  void rollback_group() noexcept override {
+    if (!group_) return;
+    group_->tx.reset();  // its destructor rolls back, swallowing errors of a dead connection
+    if (group_->lost || !group_->conn->is_open()) group_->conn.discard();
+    group_.reset();
+    known_sensors_.clear();  // a sensor written in the group may be gone with it
+  }
+
   void put_tenant(const tenant& t) override {
-    exec("put_tenant", [&](pqxx::work& w) {
+    in_write_tx("put_tenant", [&](pqxx::dbtransaction& w) {
       w.exec_prepared0("put_tenant", t.id.to_string(), t.name, to_epoch(t.created_at));
     });
   }
@@ -474,7 +574,7 @@ class postgres_store final : public store,
 
   void put_building(const building& b) override {
     (void)find_zone(b.time_zone);  // invalid_argument naming the zone
-    exec("put_building", [&](pqxx::work& w) {
+    in_write_tx("put_building", [&](pqxx::dbtransaction& w) {
       const auto old = w.exec_prepared("get_building", b.id.to_string());
       try {
         w.exec_prepared0("put_building", b.id.to_string(), b.tenant_id.to_string(), b.name,
@@ -500,7 +600,7 @@ class postgres_store final : public store,
 
   void put_sensor(const sensor& s) override {
     ingest::check_sensor_metadata(s);
-    exec("put_sensor", [&](pqxx::work& w) {
+    in_write_tx("put_sensor", [&](pqxx::dbtransaction& w) {
       const auto old = w.exec_prepared("get_sensor", s.id.to_string());
       const std::optional<sensor> before =
           old.empty() ? std::nullopt : std::optional<sensor>(sensor_from(old[0]));
@@ -533,7 +633,7 @@ class postgres_store final : public store,
   }
 
   void put_alert_config(const alert_config& a) override {
-    exec("put_alert_config", [&](pqxx::work& w) {
+    in_write_tx("put_alert_config", [&](pqxx::dbtransaction& w) {
       try {
         w.exec_prepared0("put_alert", a.id.to_string(), a.building_id.to_string(), a.threshold,
                          std::string(to_string(a.window)), a.notification_email, a.is_enabled);
@@ -567,14 +667,19 @@ class postgres_store final : public store,
       const auto d = epoch_day(t);
       if (days.empty() || days.back() != d) days.push_back(d);
     }
-    pool_->ensure_partitions(days);
+    // Outside a group the missing partitions are created first, in a transaction of their own,
+    // while this thread holds no lock. Inside one, the group's transaction already holds a lock
+    // on `readings` that CREATE TABLE ... PARTITION OF (ACCESS EXCLUSIVE) waits for: created
+    // from another connection it would wait for this thread forever, so write_once creates them
+    // in the write's own savepoint instead.
+    if (!group_) pool_->ensure_partitions(days);
     try {
-      return write_once(rows, states);
+      return write_once(rows, states, days);
     } catch (const partition_missing&) {
       pool_->forget_partitions();
-      pool_->ensure_partitions(days);
+      if (!group_) pool_->ensure_partitions(days);
       try {
-        return write_once(rows, states);
+        return write_once(rows, states, days);
       } catch (const partition_missing& e) {
         throw storage_error(std::string("postgres write_readings: ") + e.what(), false);
       }
@@ -582,8 +687,7 @@ class postgres_store final : public store,
   }
 
   reading_rows read_readings(const uuid& sensor_id, time_range range) override {
-    return pool_->run("read_readings", [&](pqxx::connection& c) {
-      pqxx::read_transaction t{c};
+    return in_read_tx("read_readings", [&](pqxx::dbtransaction& t) {
       reading_rows out;
       append_rows(out, t.exec_prepared("read_readings", sensor_id.to_string(),
                                        query_bound(range.start), query_bound(range.end)));
@@ -592,8 +696,7 @@ class postgres_store final : public store,
   }
 
   reading_rows read_building_readings(const uuid& building_id, time_range range) override {
-    return pool_->run("read_building_readings", [&](pqxx::connection& c) {
-      pqxx::read_transaction t{c};
+    return in_read_tx("read_building_readings", [&](pqxx::dbtransaction& t) {
       reading_rows out;
       append_rows(out, t.exec_prepared("read_building_readings", building_id.to_string(),
                                        query_bound(range.start), query_bound(range.end)));
@@ -614,9 +717,8 @@ class postgres_store final : public store,
     }
     for (auto* a : {&buildings, &starts, &ends})
       *a += '}';
-    return pool_->run("read_building_readings_many", [&](pqxx::connection& c) {
+    return in_read_tx("read_building_readings_many", [&](pqxx::dbtransaction& t) {
       std::vector<reading_rows> result(queries.size());  // fresh on every attempt
-      pqxx::read_transaction t{c};
       const auto res = t.exec_prepared("read_building_readings_many", buildings, starts, ends);
       for (const auto& r : res)
         push_reading(result[r[0].as<std::size_t>() - 1], r, 1);
@@ -634,15 +736,13 @@ class postgres_store final : public store,
   }
 
   std::int64_t count_readings() override {
-    return pool_->run("count_readings", [&](pqxx::connection& c) {
-      pqxx::read_transaction t{c};
+    return in_read_tx("count_readings", [&](pqxx::dbtransaction& t) {
       return t.exec_prepared1("count_readings")[0].as<std::int64_t>();
     });
   }
 
   dirty_claim claim_dirty(std::size_t limit) override {
-    return pool_->run("claim_dirty", [&](pqxx::connection& c) {
-      pqxx::work w{c};
+    return in_write_tx("claim_dirty", [&](pqxx::dbtransaction& w) {
       w.exec("SELECT pg_advisory_xact_lock(" + dirty_lock_key(w, pool_->options().schema) + ")");
       dirty_claim claim;
       claim.up_to_sequence = w.exec_prepared1("dirty_sequence")[0].as<std::int64_t>();
@@ -661,17 +761,17 @@ class postgres_store final : public store,
       found.resize(std::min(found.size(), limit));
       for (const auto& [hour, seq, id] : found)
         claim.hours.push_back(dirty_hour{id, hour});
-      w.commit();
       return claim;
     });
   }
 
   void commit_summaries(std::span<const summary_row> rows, const dirty_claim& claim) override {
     const day_marks cleared = to_day_marks(claim.hours);
-    exec("commit_summaries", [&](pqxx::work& w) {
+    in_write_tx("commit_summaries", [&](pqxx::dbtransaction& w) {
       if (!rows.empty()) {
         // An aggregation round commits tens of thousands of summaries: COPY them into staging and
         // upsert once, instead of a round trip per row.
+        if (group_) w.exec0("DELETE FROM staging_summaries");  // as in write_once
         pqxx::stream_to copy{
             w, "staging_summaries",
             std::vector<std::string>{"seq", "scope", "subject_id", "sensor_type", "resolution",
@@ -705,8 +805,7 @@ class postgres_store final : public store,
   }
 
   summary_settings get_summary_settings() override {
-    return pool_->run("get_summary_settings", [&](pqxx::connection& c) {
-      pqxx::read_transaction t{c};
+    return in_read_tx("get_summary_settings", [&](pqxx::dbtransaction& t) {
       return read_settings(t);
     });
   }
@@ -714,7 +813,7 @@ class postgres_store final : public store,
   void set_summary_settings(const summary_settings& settings) override {
     if (settings.cost_model.empty())
       throw std::invalid_argument("set_summary_settings: cost_model must name a cost model");
-    exec("set_summary_settings", [&](pqxx::work& w) {
+    in_write_tx("set_summary_settings", [&](pqxx::dbtransaction& w) {
       // Serialises concurrent setters: the second sees the first's settings and changes nothing.
       w.exec("LOCK TABLE summary_settings IN EXCLUSIVE MODE");
       if (read_settings(w) == settings) return;
@@ -726,7 +825,7 @@ class postgres_store final : public store,
   }
 
   void invalidate_summaries(const uuid& building_id, time_range range) override {
-    exec("invalidate_summaries", [&](pqxx::work& w) {
+    in_write_tx("invalidate_summaries", [&](pqxx::dbtransaction& w) {
       if (w.exec_prepared("get_building", building_id.to_string()).empty())
         throw std::invalid_argument("invalidate_summaries: unknown building " +
                                     building_id.to_string());
@@ -740,7 +839,7 @@ class postgres_store final : public store,
     if (v.urdb_json.empty())
       throw std::invalid_argument("add_tariff_version: empty tariff document");
     std::int64_t revision = 0;
-    exec("add_tariff_version", [&](pqxx::work& w) {
+    in_write_tx("add_tariff_version", [&](pqxx::dbtransaction& w) {
       // The row lock serialises concurrent uploads for one building (revision = max + 1).
       const auto b = w.exec_params("SELECT time_zone FROM buildings WHERE id = $1 FOR UPDATE",
                                    v.building_id.to_string());
@@ -763,8 +862,7 @@ class postgres_store final : public store,
   }
 
   std::vector<tariff_version> list_tariff_versions(const uuid& building_id) override {
-    return pool_->run("list_tariff_versions", [&](pqxx::connection& c) {
-      pqxx::read_transaction t{c};
+    return in_read_tx("list_tariff_versions", [&](pqxx::dbtransaction& t) {
       return read_tariff_versions(t, building_id);
     });
   }
@@ -789,9 +887,8 @@ class postgres_store final : public store,
     }
     for (auto* a : {&scopes, &subjects, &types, &resolutions, &starts, &ends})
       *a += '}';
-    return pool_->run("read_summaries_many", [&](pqxx::connection& c) {
+    return in_read_tx("read_summaries_many", [&](pqxx::dbtransaction& t) {
       std::vector<std::vector<summary_row>> result(queries.size());  // fresh on every attempt
-      pqxx::read_transaction t{c};
       for (const auto& r : t.exec_prepared("read_summaries_many", scopes, subjects, types,
                                            resolutions, starts, ends))
         result[r[0].as<std::size_t>() - 1].push_back(summary_from(r, 1));
@@ -800,20 +897,91 @@ class postgres_store final : public store,
   }
 
  private:
+  // --- transactions: a pooled connection per call, or the write group's pinned one -----------
+
+  /// Runs `body(t)` in a transaction that writes all or nothing: outside a write group its own,
+  /// on a pooled connection and retried on a new one when the connection fails; inside a group a
+  /// savepoint of the group's transaction, never retried alone (the group is run again).
   template <class F>
-  void exec(const char* what, F&& body) {
-    pool_->run(what, [&](pqxx::connection& c) {
-      pqxx::work w{c};
-      body(w);
-      w.commit();
-      return 0;
+  auto in_write_tx(const char* what, F&& body)
+      -> decltype(body(std::declval<pqxx::dbtransaction&>())) {
+    return in_tx<pqxx::work>(what, body);
+  }
+  /// in_write_tx for calls that only read (a read-only transaction outside a group).
+  template <class F>
+  auto in_read_tx(const char* what, F&& body)
+      -> decltype(body(std::declval<pqxx::dbtransaction&>())) {
+    return in_tx<pqxx::read_transaction>(what, body);
+  }
+
+  template <class Tx, class F>
+  auto in_tx(const char* what, F& body) -> decltype(body(std::declval<pqxx::dbtransaction&>())) {
+    using R = decltype(body(std::declval<pqxx::dbtransaction&>()));
+    if (group_) return in_group<R>(what, body);
+    return pool_->run(what, [&](pqxx::connection& c) -> R {
+      Tx t{c};
+      if constexpr (std::is_void_v<R>) {
+        body(t);
+        t.commit();
+      } else {
+        R r = body(t);
+        t.commit();  // acknowledged only from here on
+        return r;
+      }
     });
+  }
+
+  template <class R, class F>
+  R in_group(const char* what, F& body) {
+    if (group_->lost)
+      throw storage_error(std::string("postgres ") + what +
+                              ": the write group's transaction is lost; the group is run again",
+                          true);
+    try {
+      // Nested in the unit's savepoint, when there is one: savepoints stack on the server.
+      pqxx::subtransaction call{*group_->tx, "energy_call"};
+      if constexpr (std::is_void_v<R>) {
+        body(static_cast<pqxx::dbtransaction&>(call));
+        call.commit();
+      } else {
+        R r = body(static_cast<pqxx::dbtransaction&>(call));
+        call.commit();
+        return r;
+      }
+    } catch (const std::invalid_argument&) {
+      throw;
+    } catch (const energy::error&) {
+      throw;
+    } catch (...) {
+      group_failure(what);
+    }
+  }
+
+  /// Inside a catch block of a group's statement: a lost connection, or an error after which the
+  /// group's work may succeed when run again (deadlock, serialization failure), loses the whole
+  /// group (rethrown retryable, end_unit and commit_group refuse); other errors are the call's.
+  [[noreturn]] void group_failure(const char* what) {
+    const auto e = std::current_exception();
+    if (!group_->conn->is_open() || is_connection_failure(e)) {
+      group_->lost = true;
+      std::string why = "unknown error";
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        why = x.what();
+      } catch (...) {
+      }
+      throw storage_error(std::string("postgres ") + what +
+                              ": the write group's transaction is lost (" + why +
+                              "); nothing of the group is stored, run it again",
+                          true);
+    }
+    pool_->rethrow_as_storage_error(what, 1);
   }
 
   template <class T, class Map, class... Args>
   std::optional<T> read_one(const char* stmt, Map&& map, const Args&... args) {
-    return pool_->run(stmt, [&](pqxx::connection& c) -> std::optional<T> {
-      pqxx::read_transaction t{c};
+    return in_read_tx(stmt, [&](pqxx::dbtransaction& t) -> std::optional<T> {
       const auto res = t.exec_prepared(stmt, args...);
       if (res.empty()) return std::nullopt;
       return map(res[0]);
@@ -822,8 +990,7 @@ class postgres_store final : public store,
 
   template <class T, class Map, class... Args>
   std::vector<T> read_all(const char* stmt, Map&& map, const Args&... args) {
-    return pool_->run(stmt, [&](pqxx::connection& c) {
-      pqxx::read_transaction t{c};
+    return in_read_tx(stmt, [&](pqxx::dbtransaction& t) {
       std::vector<T> out;
       for (const auto& r : t.exec_prepared(stmt, args...))
         out.push_back(map(r));
@@ -870,7 +1037,7 @@ class postgres_store final : public store,
   }
 
   /// store::invalidate_summaries inside the caller's transaction `w`.
-  void invalidate(pqxx::work& w, const uuid& building_id, time_range range) {
+  void invalidate(pqxx::dbtransaction& w, const uuid& building_id, time_range range) {
     const std::string id = building_id.to_string();
     const auto span =
         w.exec_prepared1("readings_span", id, query_bound(range.start), query_bound(range.end));
@@ -900,8 +1067,7 @@ class postgres_store final : public store,
     if (unknown.empty()) return;
     std::sort(unknown.begin(), unknown.end());
     unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
-    const auto found = pool_->run("write_readings (sensor check)", [&](pqxx::connection& c) {
-      pqxx::read_transaction t{c};
+    const auto found = in_read_tx("write_readings (sensor check)", [&](pqxx::dbtransaction& t) {
       return t.exec_prepared("known_sensors", uuid_array(unknown));
     });
     for (const auto& r : found)
@@ -913,15 +1079,23 @@ class postgres_store final : public store,
                             false);
   }
 
-  write_result write_once(const reading_rows& rows, std::span<const sample_state> states) {
-    return pool_->run("write_readings", [&](pqxx::connection& c) {
-      pqxx::work w{c};
+  write_result write_once(const reading_rows& rows, std::span<const sample_state> states,
+                          const std::vector<std::int64_t>& days) {
+    std::vector<std::int64_t> created;  // partitions this write creates in a group
+    const write_result written = in_write_tx("write_readings", [&](pqxx::dbtransaction& w) {
+      if (group_) {
+        created = group_->not_created(pool_->missing_partitions(days));
+        pool_->create_partitions(w, created);
+      }
       w.exec("SELECT pg_advisory_xact_lock_shared(" + dirty_lock_key(w, pool_->options().schema) +
              ")");
       check_state_guards(w, states);
       write_result result;
       if (!rows.empty() && !(fast_path_cooldown_ == 0 && copy_directly(w, rows, result))) {
         if (fast_path_cooldown_ > 0) --fast_path_cooldown_;
+        // The staging table empties at commit: inside a group it still holds the rows of the
+        // group's earlier writes, which must not be merged again.
+        if (group_) w.exec0("DELETE FROM staging_readings");
         {
           pqxx::stream_to copy{w, "staging_readings",
                                std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
@@ -944,14 +1118,15 @@ class postgres_store final : public store,
       }
       for (const auto& s : states)
         w.exec_prepared0("put_state", s.sensor_id.to_string(), s.ts, s.raw_value);
-      w.commit();  // acknowledged only from here on
       return result;
     });
+    if (group_) group_->unit_days.insert(group_->unit_days.end(), created.begin(), created.end());
+    return written;
   }
 
   /// Row locks on the guarded states (in the order given: callers pass them sorted by sensor, so
   /// two writers cannot deadlock), then the shared check.
-  static void check_state_guards(pqxx::work& w, std::span<const sample_state> states) {
+  static void check_state_guards(pqxx::dbtransaction& w, std::span<const sample_state> states) {
     for (const auto& s : states) {
       if (!s.guarded) continue;
       const std::string id = s.sensor_id.to_string();
@@ -977,7 +1152,7 @@ class postgres_store final : public store,
    * After such a fallback the next batches go straight to the staging path for a while (re-sends
    * and corrections tend to come in runs). Returns false when the caller must use staging.
    */
-  bool copy_directly(pqxx::work& w, const reading_rows& rows, write_result& result) {
+  bool copy_directly(pqxx::dbtransaction& w, const reading_rows& rows, write_result& result) {
     try {
       pqxx::subtransaction sub{w, "energy_fast_copy"};
       {
@@ -1006,9 +1181,30 @@ class postgres_store final : public store,
     }
   }
 
-  std::shared_ptr<postgres_pool> pool_;
+  /// Between begin_group and commit_group / rollback_group. Members are destroyed in reverse
+  /// order: the transaction before the connection it runs on.
+  struct write_group {
+    explicit write_group(postgres_pool::lease c) : conn(std::move(c)) {}
+    postgres_pool::lease conn;
+    std::optional<pqxx::work> tx;
+    bool in_unit = false;  // between begin_unit and end_unit (savepoint energy_unit)
+    bool lost = false;  // connection or transaction gone: only rollback_group is left
+    std::vector<std::int64_t> days;       // partitions created by the group's kept units
+    std::vector<std::int64_t> unit_days;  // ... and by the current unit
+    /// `missing` without the days this group already created.
+    std::vector<std::int64_t> not_created(std::vector<std::int64_t> missing) const {
+      std::erase_if(missing, [&](std::int64_t d) {
+        return std::find(days.begin(), days.end(), d) != days.end() ||
+               std::find(unit_days.begin(), unit_days.end(), d) != unit_days.end();
+      });
+      return missing;
+    }
+  };
+
+  std::shared_ptr<postgres_pool> pool_;  // declared first: outlives the group's connection
   std::unordered_set<uuid> known_sensors_;
   int fast_path_cooldown_ = 0;
+  std::unique_ptr<write_group> group_;
 };
 
 #undef EPOCH
