@@ -186,8 +186,8 @@ class store {
    * transaction, so N calls cost one commit (with SQLite `synchronous=FULL`: one WAL fsync)
    * instead of N. Inside a group a write call still writes all of its rows or none, but it is
    * durable only once commit_group() returns — not when the call returns.
-   * Returns false when the adapter has no groups (memory, PostgreSQL): nothing started, every call
-   * keeps committing on its own.
+   * Returns false when the adapter has no groups (memory): nothing started, every call keeps
+   * committing on its own.
    * @throws storage_error (retryable when another connection holds the write lock).
    */
   virtual bool begin_group() { return false; }

@@ -235,8 +235,8 @@ void postgres_pool::create_partitions(pqxx::transaction_base& t,
                                       const std::vector<std::int64_t>& days) {
   if (days.empty() || layout_ != "native") return;
   // Serialises partition creation between processes, so IF NOT EXISTS cannot race.
-  t.exec("SELECT pg_advisory_xact_lock(hashtext(" + t.quote("energy.partitions." + options_.schema) +
-         "))");
+  t.exec("SELECT pg_advisory_xact_lock(hashtext(" +
+         t.quote("energy.partitions." + options_.schema) + "))");
   for (auto d : days) {
     t.exec0("CREATE TABLE IF NOT EXISTS " + quoted_schema_ + ".readings_p" + compact_day(d) +
             " PARTITION OF readings FOR VALUES FROM ('" + day_literal(d) + " 00:00:00+00') TO ('" +

@@ -509,8 +509,9 @@ class postgres_store final : public store,
     if (!group_->lost && group_->in_unit) {
       group_->in_unit = false;
       try {
-        group_->tx->exec0(keep ? "RELEASE SAVEPOINT energy_unit"
-                               : "ROLLBACK TO SAVEPOINT energy_unit; RELEASE SAVEPOINT energy_unit");
+        group_->tx->exec0(keep
+                              ? "RELEASE SAVEPOINT energy_unit"
+                              : "ROLLBACK TO SAVEPOINT energy_unit; RELEASE SAVEPOINT energy_unit");
       } catch (...) {
         group_failure("end_unit");
       }
@@ -805,9 +806,8 @@ class postgres_store final : public store,
   }
 
   summary_settings get_summary_settings() override {
-    return in_read_tx("get_summary_settings", [&](pqxx::dbtransaction& t) {
-      return read_settings(t);
-    });
+    return in_read_tx("get_summary_settings",
+                      [&](pqxx::dbtransaction& t) { return read_settings(t); });
   }
 
   void set_summary_settings(const summary_settings& settings) override {
@@ -862,9 +862,8 @@ class postgres_store final : public store,
   }
 
   std::vector<tariff_version> list_tariff_versions(const uuid& building_id) override {
-    return in_read_tx("list_tariff_versions", [&](pqxx::dbtransaction& t) {
-      return read_tariff_versions(t, building_id);
-    });
+    return in_read_tx("list_tariff_versions",
+                      [&](pqxx::dbtransaction& t) { return read_tariff_versions(t, building_id); });
   }
 
   /// All queries in one statement (unnest of parallel arrays): the aggregation job asks for
@@ -1187,9 +1186,9 @@ class postgres_store final : public store,
     explicit write_group(postgres_pool::lease c) : conn(std::move(c)) {}
     postgres_pool::lease conn;
     std::optional<pqxx::work> tx;
-    bool in_unit = false;  // between begin_unit and end_unit (savepoint energy_unit)
-    bool lost = false;  // connection or transaction gone: only rollback_group is left
-    std::vector<std::int64_t> days;       // partitions created by the group's kept units
+    bool in_unit = false;            // between begin_unit and end_unit (savepoint energy_unit)
+    bool lost = false;               // connection or transaction gone: only rollback_group is left
+    std::vector<std::int64_t> days;  // partitions created by the group's kept units
     std::vector<std::int64_t> unit_days;  // ... and by the current unit
     /// `missing` without the days this group already created.
     std::vector<std::int64_t> not_created(std::vector<std::int64_t> missing) const {

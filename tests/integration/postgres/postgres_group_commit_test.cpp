@@ -273,8 +273,8 @@ TEST_CASE("PostgreSQL group commit: every unit reported done survives the writer
   auto s = open_postgres_store(uri, o);
   CHECK(s->count_readings() % 4 == 0);  // whole units only
   for (const int u : run.acknowledged) {
-    const auto got = s->read_readings(sensor, {energy::from_epoch(t0 + u * 4 * 900),
-                                               energy::from_epoch(t0 + (u + 1) * 4 * 900)});
+    const auto got = s->read_readings(
+        sensor, {energy::from_epoch(t0 + u * 4 * 900), energy::from_epoch(t0 + (u + 1) * 4 * 900)});
     REQUIRE(got.size() == 4);
     CHECK(got.value.front() == u * 1000);
   }

@@ -103,9 +103,9 @@ struct ingest_job {
   ingest::ingest_report report;
 };
 
-/// SQLite: hands the batch to the group writer, which commits it together with the batches of
-/// other requests waiting at the same moment (one fsync for all); the answer is sent once that
-/// transaction has committed. The worker is free for the next request meanwhile.
+/// Hands the batch to the group writer, which commits it together with the batches of other
+/// requests waiting at the same moment (one WAL flush for all, SQLite or PostgreSQL); the answer
+/// is sent once that transaction has committed. The worker is free for the next request meanwhile.
 response ingest_in_group(request_context& ctx, storage::group_writer& writer,
                          io::parsed_readings parsed, ingest::sensor_directory directory) {
   auto job = std::make_shared<ingest_job>(

@@ -32,7 +32,7 @@ std::vector<env_var> core_variables() {
       {"ENERGY_MAX_QUEUE", "1024",
        "Requests waiting for a worker before the server answers 503 with Retry-After."},
       {"ENERGY_INGEST_QUEUE", "64",
-       "SQLite: ingest batches waiting for (or in) the group commit; beyond, POST "
+       "Ingest batches waiting for (or in) the group commit (SQLite and PostgreSQL); beyond, POST "
        "/sensors/readings/batch answers 503 with Retry-After. 0: no group commit (each request "
        "commits its own batch, one at a time)."},
       {"ENERGY_MAX_HEADER_BYTES", "16384", "Largest request header block (431 beyond)."},
@@ -43,6 +43,12 @@ std::vector<env_var> core_variables() {
        "Most readings in one POST /sensors/readings/batch (413 beyond)."},
       {"ENERGY_REQUEST_TIMEOUT", "30",
        "Seconds to receive one whole request, the idle keep-alive wait included."},
+      {"ENERGY_REPORT_TIMEOUT", "60",
+       "Seconds a report (GET .../analytics/report) may take; beyond, the client gets 504 "
+       "(/problems/timeout)."},
+      {"ENERGY_REPORT_THREADS", "2",
+       "Threads that build reports (at most this many at once; 4 per thread may wait, beyond: "
+       "503)."},
       {"ENERGY_DRAIN_TIMEOUT", "30",
        "Seconds SIGTERM/SIGINT waits for in-flight requests before the process exits."},
       {"ENERGY_RETRY_AFTER", "2", "Retry-After seconds of 503 answers."},
@@ -128,6 +134,12 @@ config config::from_environment(const env_lookup& env) {
       parse_size(env, "ENERGY_MAX_BATCH_READINGS", c.max_batch_readings, 1, 10'000'000);
   c.request_timeout = std::chrono::seconds(parse_size(
       env, "ENERGY_REQUEST_TIMEOUT", static_cast<std::size_t>(c.request_timeout.count()), 1, 3600));
+  c.report_timeout = std::chrono::seconds(
+      parse_size(env, "ENERGY_REPORT_TIMEOUT",
+                 static_cast<std::size_t>(
+                     std::chrono::duration_cast<std::chrono::seconds>(c.report_timeout).count()),
+                 1, 3600));
+  c.report_threads = parse_size(env, "ENERGY_REPORT_THREADS", c.report_threads, 1, 64);
   c.drain_timeout = std::chrono::seconds(parse_size(
       env, "ENERGY_DRAIN_TIMEOUT", static_cast<std::size_t>(c.drain_timeout.count()), 0, 3600));
   c.retry_after_seconds = static_cast<int>(parse_size(env, "ENERGY_RETRY_AFTER", 2, 1, 3600));
