@@ -102,7 +102,7 @@ class postgres_pool {
   std::vector<std::int64_t> partition_days_;  // sorted epoch days known to be covered
 };
 
-/// Registers every prepared statement of the store on a new connection (postgres_store.cpp).
+/// Registers every prepared statement of the store on a new connection (postgres_statements.cpp).
 void prepare_statements(pqxx::connection& c);
 
 /// True for errors after which the same operation may succeed on a new connection.
