@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <energy/storage/group_writer.hpp>
 #include <energy/storage/open.hpp>
@@ -147,7 +148,8 @@ int run_server(int argc, char** argv) {
     // A commit pays one WAL flush (SQLite's fsync, PostgreSQL's WAL write): concurrent ingest
     // batches go to one group-commit writer, which commits the batches waiting together in one
     // transaction (docs/server.md, "Ingest and group commit").
-    std::unique_ptr<storage::group_writer> ingest_writer;
+    std::vector<std::unique_ptr<storage::group_writer>> ingest_writers;
+    std::vector<storage::group_writer*> ingest_writer_list;
     if (has_write_groups(cfg.db_uri) && cfg.ingest_queue > 0) {
       stats.describe("energy_ingest_pending_batches", "gauge",
                      "Ingest batches waiting for or in the group commit");
@@ -155,11 +157,15 @@ int run_server(int argc, char** argv) {
                      "Transactions of the ingest group writer (each one or more batches)");
       stats.describe("energy_ingest_refused_total", "counter",
                      "Ingest batches answered 503 because the group commit queue was full");
-      ingest_writer = std::make_unique<storage::group_writer>(
-          [uri = cfg.db_uri] { return storage::open_store_uri(uri); },
-          storage::group_writer_options{
-              .max_pending = cfg.ingest_queue,
-              .max_group_weight = std::max<std::size_t>(cfg.max_batch_readings, 200'000)});
+      // Each writer has its own store (connection) and transactions; the queue is shared out.
+      for (std::size_t i = 0; i < cfg.ingest_writers; ++i) {
+        ingest_writers.push_back(std::make_unique<storage::group_writer>(
+            [uri = cfg.db_uri] { return storage::open_store_uri(uri); },
+            storage::group_writer_options{
+                .max_pending = std::max<std::size_t>(1, cfg.ingest_queue / cfg.ingest_writers),
+                .max_group_weight = std::max<std::size_t>(cfg.max_batch_readings, 200'000)}));
+        ingest_writer_list.push_back(ingest_writers.back().get());
+      }
     }
     timed_pool reports(cfg.report_threads, cfg.db_uri, 4 * cfg.report_threads, cfg.report_timeout);
     services app{.config = &cfg,
@@ -168,7 +174,7 @@ int run_server(int argc, char** argv) {
                  .authenticator = &auth_service,
                  .auth = &auth_service,
                  .jobs = &job_service,
-                 .ingest_writer = ingest_writer.get(),
+                 .ingest_writers = ingest_writer_list,
                  .reports = &reports};
     auto assembled = assemble(cfg, app);
     const router routes(std::move(assembled.routes));
@@ -216,8 +222,9 @@ int run_server(int argc, char** argv) {
     if (mqtt_input) mqtt_input->stop();  // commits and acknowledges what it holds
 #endif
     pool.stop();
-    if (ingest_writer) ingest_writer->stop();  // commits what the last workers handed it
-    reports.stop();                            // answers the reports still queued or running
+    for (auto& w : ingest_writers)
+      w->stop();     // commits what the last workers handed it
+    reports.stop();  // answers the reports still queued or running
 #ifdef ENERGY_SERVER_WITH_MODBUS
     if (modbus) modbus->stop();
 #endif
