@@ -5,7 +5,8 @@
 Usage: ingest_bench.py <energy-server> <energy_server_ingest_reference> [seconds] [connections]
        [sqlite|postgres]
 
-ENERGY_BENCH_INGEST_QUEUE sets the server's ENERGY_INGEST_QUEUE (0: no group commit).
+ENERGY_BENCH_INGEST_QUEUE sets the server's ENERGY_INGEST_QUEUE (0: no group commit),
+ENERGY_BENCH_INGEST_WRITERS its ENERGY_INGEST_WRITERS.
 The postgres backend needs ENERGY_TEST_PG_URI_FILE (the file where
 `tests/integration/test_servers.sh postgres start <dir>` writes the server's URI); each run gets
 fresh databases on that server.
@@ -94,6 +95,8 @@ def main() -> None:
     server_env = {"ENERGY_JOBS": "off", "ENERGY_THREADS": "2"}
     if "ENERGY_BENCH_INGEST_QUEUE" in os.environ:  # 0: without group commit, for comparison
         server_env["ENERGY_INGEST_QUEUE"] = os.environ["ENERGY_BENCH_INGEST_QUEUE"]
+    if "ENERGY_BENCH_INGEST_WRITERS" in os.environ:  # group-commit writers (connections)
+        server_env["ENERGY_INGEST_WRITERS"] = os.environ["ENERGY_BENCH_INGEST_WRITERS"]
     s = Server(backend, env=server_env).start()
     try:
         root = auth_helpers.admin_token(s.base)
