@@ -19,9 +19,9 @@
  * Group commit: many producers (HTTP requests, transport consumers) hand units of work to one
  * writer thread, which runs the units that are waiting together in one transaction of its own
  * store (its adapter's `group_commit` capability), each unit inside its own savepoint, and commits
- * once. With SQLite's `synchronous=FULL` that is one WAL fsync for the whole group instead of one
- * per unit, while each unit still sees the store exactly as if the units had run one after another
- * in queue order.
+ * once. With SQLite's `synchronous=FULL` (or PostgreSQL's `fsync=on`) that is one WAL flush for the
+ * whole group instead of one per unit, while each unit still sees the store exactly as if the units
+ * had run one after another in queue order.
  *
  * **Per unit, exactly:** a unit that throws is undone alone (its savepoint is rolled back) and
  * reported with its exception; the others of its group are committed. A unit is reported as done

@@ -201,31 +201,60 @@ void postgres_pool::migrate() {
   });
 }
 
-void postgres_pool::ensure_partitions(const std::vector<std::int64_t>& days) {
-  if (layout_ != "native") return;
-  std::lock_guard lock{partitions_mutex_};
+std::vector<std::int64_t> postgres_pool::missing_locked(
+    const std::vector<std::int64_t>& days) const {
   std::vector<std::int64_t> missing;
+  if (layout_ != "native") return missing;
   for (auto d : days)
     if (!std::binary_search(partition_days_.begin(), partition_days_.end(), d))
       missing.push_back(d);
   std::sort(missing.begin(), missing.end());
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  return missing;
+}
+
+void postgres_pool::remember_locked(const std::vector<std::int64_t>& days) {
+  partition_days_.insert(partition_days_.end(), days.begin(), days.end());
+  std::sort(partition_days_.begin(), partition_days_.end());
+  partition_days_.erase(std::unique(partition_days_.begin(), partition_days_.end()),
+                        partition_days_.end());
+}
+
+std::vector<std::int64_t> postgres_pool::missing_partitions(const std::vector<std::int64_t>& days) {
+  std::lock_guard lock{partitions_mutex_};
+  return missing_locked(days);
+}
+
+void postgres_pool::remember_partitions(const std::vector<std::int64_t>& days) {
+  if (days.empty()) return;
+  std::lock_guard lock{partitions_mutex_};
+  remember_locked(days);
+}
+
+void postgres_pool::create_partitions(pqxx::transaction_base& t,
+                                      const std::vector<std::int64_t>& days) {
+  if (days.empty() || layout_ != "native") return;
+  // Serialises partition creation between processes, so IF NOT EXISTS cannot race.
+  t.exec("SELECT pg_advisory_xact_lock(hashtext(" +
+         t.quote("energy.partitions." + options_.schema) + "))");
+  for (auto d : days) {
+    t.exec0("CREATE TABLE IF NOT EXISTS " + quoted_schema_ + ".readings_p" + compact_day(d) +
+            " PARTITION OF readings FOR VALUES FROM ('" + day_literal(d) + " 00:00:00+00') TO ('" +
+            day_literal(d + 1) + " 00:00:00+00')");
+  }
+}
+
+void postgres_pool::ensure_partitions(const std::vector<std::int64_t>& days) {
+  std::lock_guard lock{partitions_mutex_};
+  const auto missing = missing_locked(days);
   if (missing.empty()) return;
   run("create partitions", [&](pqxx::connection& c) {
     pqxx::work w{c};
-    // Serialises partition creation between processes, so IF NOT EXISTS cannot race.
-    w.exec("SELECT pg_advisory_xact_lock(hashtext(" +
-           w.quote("energy.partitions." + options_.schema) + "))");
-    for (auto d : missing) {
-      w.exec0("CREATE TABLE IF NOT EXISTS " + quoted_schema_ + ".readings_p" + compact_day(d) +
-              " PARTITION OF readings FOR VALUES FROM ('" + day_literal(d) +
-              " 00:00:00+00') TO ('" + day_literal(d + 1) + " 00:00:00+00')");
-    }
+    create_partitions(w, missing);
     w.commit();
     return 0;
   });
-  partition_days_.insert(partition_days_.end(), missing.begin(), missing.end());
-  std::sort(partition_days_.begin(), partition_days_.end());
+  remember_locked(missing);
 }
 
 void postgres_pool::forget_partitions() {

@@ -68,12 +68,26 @@ class postgres_pool {
   void ensure_partitions(const std::vector<std::int64_t>& epoch_days);
   /// Forgets the remembered partitions (after retention dropped some).
   void forget_partitions();
+  /// The days of `epoch_days` not known to have a partition, sorted, each once (none for
+  /// TimescaleDB).
+  std::vector<std::int64_t> missing_partitions(const std::vector<std::int64_t>& epoch_days);
+  /// Creates the native partitions of `epoch_days` inside `t` (they exist once `t` commits;
+  /// serialised between processes by an advisory lock held until then). Call
+  /// remember_partitions after the commit.
+  void create_partitions(pqxx::transaction_base& t, const std::vector<std::int64_t>& epoch_days);
+  /// Records partitions created by a committed transaction.
+  void remember_partitions(const std::vector<std::int64_t>& epoch_days);
+
+  /// Inside a catch block: rethrows the exception at hand as a storage_error naming `what`
+  /// (retryable for connection failures, deadlocks and serialization failures).
+  [[noreturn]] void rethrow_as_storage_error(const char* what, int attempts);
 
  private:
   std::unique_ptr<pqxx::connection> connect();
+  std::vector<std::int64_t> missing_locked(const std::vector<std::int64_t>& epoch_days) const;
+  void remember_locked(const std::vector<std::int64_t>& epoch_days);
   void release(std::unique_ptr<pqxx::connection> c) noexcept;
   void migrate();
-  [[noreturn]] void rethrow_as_storage_error(const char* what, int attempts);
   void backoff(int attempt) const;
 
   std::string uri_;
@@ -88,8 +102,14 @@ class postgres_pool {
   std::vector<std::int64_t> partition_days_;  // sorted epoch days known to be covered
 };
 
-/// Registers every prepared statement of the store on a new connection (postgres_store.cpp).
+/// Registers every prepared statement of the store on a new connection (postgres_statements.cpp).
 void prepare_statements(pqxx::connection& c);
+
+/// The streamed reads' statements (run through a cursor, not prepared): parameters sensor or
+/// building id, start and end epoch seconds; summaries: scope, subject, type, resolution, start, end.
+extern const char* const scan_readings_sql;
+extern const char* const scan_building_readings_sql;
+extern const char* const scan_summaries_sql;
 
 /// True for errors after which the same operation may succeed on a new connection.
 bool is_connection_failure(const std::exception_ptr& e) noexcept;

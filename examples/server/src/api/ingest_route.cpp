@@ -103,11 +103,15 @@ struct ingest_job {
   ingest::ingest_report report;
 };
 
-/// SQLite: hands the batch to the group writer, which commits it together with the batches of
-/// other requests waiting at the same moment (one fsync for all); the answer is sent once that
-/// transaction has committed. The worker is free for the next request meanwhile.
-response ingest_in_group(request_context& ctx, storage::group_writer& writer,
+/// Hands the batch to a group writer (the one with the fewest batches pending), which commits it
+/// together with the batches of other requests waiting at the same moment (one WAL flush for all,
+/// SQLite or PostgreSQL); the answer is sent once that transaction has committed. The worker is
+/// free for the next request meanwhile.
+response ingest_in_group(request_context& ctx, std::span<storage::group_writer* const> writers,
                          io::parsed_readings parsed, ingest::sensor_directory directory) {
+  storage::group_writer& writer =
+      **std::min_element(writers.begin(), writers.end(),
+                         [](const auto* a, const auto* b) { return a->pending() < b->pending(); });
   auto job = std::make_shared<ingest_job>(
       ingest_job{std::move(parsed), std::move(directory), ingest::ingest_report{}});
   auto answer = std::make_shared<deferred_answer>();
@@ -118,12 +122,17 @@ response ingest_in_group(request_context& ctx, storage::group_writer& writer,
         job->report =
             ingest::ingest_batch(st, job->directory, job->parsed.batch, {}, job->parsed.rejections);
       },
-      [job, answer, stats, &writer](std::exception_ptr failed) {
-        // Set on the writer thread only, so the gauge never goes back to an older value.
+      [job, answer, stats, writers](std::exception_ptr failed) {
+        // Set from the writer threads, totals over every writer.
         if (stats != nullptr) {
-          stats->set("energy_ingest_pending_batches", {}, static_cast<double>(writer.pending()));
-          stats->set("energy_ingest_group_commits_total", {},
-                     static_cast<double>(writer.groups_committed()));
+          std::size_t pending = 0;
+          std::uint64_t groups = 0;
+          for (const auto* w : writers) {
+            pending += w->pending();
+            groups += w->groups_committed();
+          }
+          stats->set("energy_ingest_pending_batches", {}, static_cast<double>(pending));
+          stats->set("energy_ingest_group_commits_total", {}, static_cast<double>(groups));
         }
         if (failed) return answer->fail(failed);
         count(stats, job->report);
@@ -175,8 +184,8 @@ void add_ingest_routes(std::vector<route>& out, const options& opt) {
               throw problem_error(std::move(p));
             }
             auto directory = caller_sensors(ctx);
-            if (auto* writer = ctx.app().ingest_writer; writer != nullptr)
-              return ingest_in_group(ctx, *writer, std::move(parsed), std::move(directory));
+            if (const auto writers = ctx.app().ingest_writers; !writers.empty())
+              return ingest_in_group(ctx, writers, std::move(parsed), std::move(directory));
             // SQLite has one writer at a time. Left to the database, a worker that finds the
             // write lock taken sleeps in SQLite's busy handler (1, 2, 5, ... up to 100 ms) and
             // wakes late, long after the commit it waited for: measured, that halved throughput

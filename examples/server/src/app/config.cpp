@@ -32,9 +32,13 @@ std::vector<env_var> core_variables() {
       {"ENERGY_MAX_QUEUE", "1024",
        "Requests waiting for a worker before the server answers 503 with Retry-After."},
       {"ENERGY_INGEST_QUEUE", "64",
-       "SQLite: ingest batches waiting for (or in) the group commit; beyond, POST "
+       "Ingest batches waiting for (or in) the group commit (SQLite and PostgreSQL); beyond, POST "
        "/sensors/readings/batch answers 503 with Retry-After. 0: no group commit (each request "
        "commits its own batch, one at a time)."},
+      {"ENERGY_INGEST_WRITERS", "1",
+       "Group-commit writers for ingest, each with its own connection and transaction, sharing "
+       "ENERGY_INGEST_QUEUE. PostgreSQL: more than 1 lets ingest use more than one backend (core); "
+       "SQLite takes one writer at a time, keep 1."},
       {"ENERGY_MAX_HEADER_BYTES", "16384", "Largest request header block (431 beyond)."},
       {"ENERGY_MAX_BODY_BYTES", "16777216", "Largest request body as sent (413 beyond)."},
       {"ENERGY_MAX_DECOMPRESSED_BYTES", "67108864",
@@ -43,6 +47,12 @@ std::vector<env_var> core_variables() {
        "Most readings in one POST /sensors/readings/batch (413 beyond)."},
       {"ENERGY_REQUEST_TIMEOUT", "30",
        "Seconds to receive one whole request, the idle keep-alive wait included."},
+      {"ENERGY_REPORT_TIMEOUT", "60",
+       "Seconds a report (GET .../analytics/report) may take; beyond, the client gets 504 "
+       "(/problems/timeout)."},
+      {"ENERGY_REPORT_THREADS", "2",
+       "Threads that build reports (at most this many at once; 4 per thread may wait, beyond: "
+       "503)."},
       {"ENERGY_DRAIN_TIMEOUT", "30",
        "Seconds SIGTERM/SIGINT waits for in-flight requests before the process exits."},
       {"ENERGY_RETRY_AFTER", "2", "Retry-After seconds of 503 answers."},
@@ -119,6 +129,7 @@ config config::from_environment(const env_lookup& env) {
   c.io_threads = parse_size(env, "ENERGY_IO_THREADS", 1, 1, 64);
   c.max_queue = parse_size(env, "ENERGY_MAX_QUEUE", c.max_queue, 1, 1'000'000);
   c.ingest_queue = parse_size(env, "ENERGY_INGEST_QUEUE", c.ingest_queue, 0, 100'000);
+  c.ingest_writers = parse_size(env, "ENERGY_INGEST_WRITERS", c.ingest_writers, 1, 16);
   c.max_header_bytes =
       parse_size(env, "ENERGY_MAX_HEADER_BYTES", c.max_header_bytes, 1024, 1u << 20);
   c.max_body_bytes = parse_size(env, "ENERGY_MAX_BODY_BYTES", c.max_body_bytes, 1024, 1u << 30);
@@ -128,6 +139,12 @@ config config::from_environment(const env_lookup& env) {
       parse_size(env, "ENERGY_MAX_BATCH_READINGS", c.max_batch_readings, 1, 10'000'000);
   c.request_timeout = std::chrono::seconds(parse_size(
       env, "ENERGY_REQUEST_TIMEOUT", static_cast<std::size_t>(c.request_timeout.count()), 1, 3600));
+  c.report_timeout = std::chrono::seconds(
+      parse_size(env, "ENERGY_REPORT_TIMEOUT",
+                 static_cast<std::size_t>(
+                     std::chrono::duration_cast<std::chrono::seconds>(c.report_timeout).count()),
+                 1, 3600));
+  c.report_threads = parse_size(env, "ENERGY_REPORT_THREADS", c.report_threads, 1, 64);
   c.drain_timeout = std::chrono::seconds(parse_size(
       env, "ENERGY_DRAIN_TIMEOUT", static_cast<std::size_t>(c.drain_timeout.count()), 0, 3600));
   c.retry_after_seconds = static_cast<int>(parse_size(env, "ENERGY_RETRY_AFTER", 2, 1, 3600));

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <energy/storage/group_writer.hpp>
 #include <energy/storage/open.hpp>
@@ -28,6 +29,7 @@
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "http/timed_pool.hpp"
 #include "http/worker_pool.hpp"
 #ifdef ENERGY_SERVER_WITH_MODBUS
 #include "transport/modbus_service.hpp"
@@ -51,10 +53,10 @@ std::string redacted(std::string uri) {
   return uri;
 }
 
-/// One writer at a time in the database: SQLite (a file, or `sqlite:` URI).
-bool is_sqlite_uri(std::string_view uri) {
-  return !(uri.starts_with("postgresql://") || uri.starts_with("postgres://") ||
-           uri.starts_with("memory:"));
+/// Stores with write groups (the adapter's group_commit capability): SQLite and PostgreSQL, not the
+/// memory store.
+bool has_write_groups(std::string_view uri) {
+  return !uri.starts_with("memory:");
 }
 
 log_level level_of(const std::string& name) {
@@ -144,29 +146,37 @@ int run_server(int argc, char** argv) {
     // Meter polling when ENERGY_MODBUS_CONFIG names a meter list (a bad list stops the start).
     auto modbus = transport::make_modbus_service(modbus_settings, cfg.db_uri, &stats, &log);
 #endif
-    // SQLite has one writer at a time and pays one fsync per commit: concurrent ingest batches
-    // go to one group-commit writer (docs/server.md, "Ingest and group commit").
-    std::unique_ptr<storage::group_writer> ingest_writer;
-    if (is_sqlite_uri(cfg.db_uri) && cfg.ingest_queue > 0) {
+    // A commit pays one WAL flush (SQLite's fsync, PostgreSQL's WAL write): concurrent ingest
+    // batches go to one group-commit writer, which commits the batches waiting together in one
+    // transaction (docs/server.md, "Ingest and group commit").
+    std::vector<std::unique_ptr<storage::group_writer>> ingest_writers;
+    std::vector<storage::group_writer*> ingest_writer_list;
+    if (has_write_groups(cfg.db_uri) && cfg.ingest_queue > 0) {
       stats.describe("energy_ingest_pending_batches", "gauge",
-                     "Ingest batches waiting for or in the SQLite group commit");
+                     "Ingest batches waiting for or in the group commit");
       stats.describe("energy_ingest_group_commits_total", "counter",
-                     "SQLite transactions of the ingest group writer (each one or more batches)");
+                     "Transactions of the ingest group writer (each one or more batches)");
       stats.describe("energy_ingest_refused_total", "counter",
                      "Ingest batches answered 503 because the group commit queue was full");
-      ingest_writer = std::make_unique<storage::group_writer>(
-          [uri = cfg.db_uri] { return storage::open_store_uri(uri); },
-          storage::group_writer_options{
-              .max_pending = cfg.ingest_queue,
-              .max_group_weight = std::max<std::size_t>(cfg.max_batch_readings, 200'000)});
+      // Each writer has its own store (connection) and transactions; the queue is shared out.
+      for (std::size_t i = 0; i < cfg.ingest_writers; ++i) {
+        ingest_writers.push_back(std::make_unique<storage::group_writer>(
+            [uri = cfg.db_uri] { return storage::open_store_uri(uri); },
+            storage::group_writer_options{
+                .max_pending = std::max<std::size_t>(1, cfg.ingest_queue / cfg.ingest_writers),
+                .max_group_weight = std::max<std::size_t>(cfg.max_batch_readings, 200'000)}));
+        ingest_writer_list.push_back(ingest_writers.back().get());
+      }
     }
+    timed_pool reports(cfg.report_threads, cfg.db_uri, 4 * cfg.report_threads, cfg.report_timeout);
     services app{.config = &cfg,
                  .metrics = &stats,
                  .log = &log,
                  .authenticator = &auth_service,
                  .auth = &auth_service,
                  .jobs = &job_service,
-                 .ingest_writer = ingest_writer.get()};
+                 .ingest_writers = ingest_writer_list,
+                 .reports = &reports};
     auto assembled = assemble(cfg, app);
     const router routes(std::move(assembled.routes));
     dispatcher dispatch(routes, app,
@@ -213,7 +223,9 @@ int run_server(int argc, char** argv) {
     if (mqtt_input) mqtt_input->stop();  // commits and acknowledges what it holds
 #endif
     pool.stop();
-    if (ingest_writer) ingest_writer->stop();  // commits what the last workers handed it
+    for (auto& w : ingest_writers)
+      w->stop();     // commits what the last workers handed it
+    reports.stop();  // answers the reports still queued or running
 #ifdef ENERGY_SERVER_WITH_MODBUS
     if (modbus) modbus->stop();
 #endif

@@ -3,6 +3,8 @@
 // own class and only a pointer lives here, so modules do not include each other's headers.
 #pragma once
 
+#include <span>
+
 namespace energy::storage {
 class group_writer;  // energy/storage/group_writer.hpp: group commit of ingest batches
 }
@@ -13,6 +15,7 @@ struct config;        // app/config.hpp: the environment-variable configuration
 class metrics;        // http/metrics.hpp: Prometheus counters and histograms
 class logger;         // http/log.hpp: structured JSON lines on stdout
 class authenticator;  // auth/authenticator.hpp: credentials -> principal
+class timed_pool;     // http/timed_pool.hpp: long computations with a deadline
 
 namespace auth {
 class service;  // auth/service.hpp: users, tokens, device keys, audit
@@ -28,9 +31,12 @@ struct services {
   server::authenticator* authenticator = nullptr;
   auth::service* auth = nullptr;
   jobs::service* jobs = nullptr;
-  /// SQLite only: the one writer that commits concurrent ingest batches together (null on
-  /// PostgreSQL, whose sessions write in parallel, and in tests that call handlers directly).
-  storage::group_writer* ingest_writer = nullptr;
+  /// The writers that commit concurrent ingest batches together, ENERGY_INGEST_WRITERS of them
+  /// (none with ENERGY_INGEST_QUEUE = 0, on the memory store, and in tests that call handlers
+  /// directly).
+  std::span<storage::group_writer* const> ingest_writers;
+  /// Report threads with ENERGY_REPORT_TIMEOUT (null: reports run on the request's worker).
+  server::timed_pool* reports = nullptr;
 };
 
 }  // namespace energy::server

@@ -9,7 +9,7 @@ namespace energy::server {
 
 namespace {
 
-constexpr std::array<problem_type, 16> catalogue{{
+constexpr std::array<problem_type, 17> catalogue{{
     {"/problems/bad-request", 400, "Bad request",
      "The request is malformed: a parameter, the JSON body or the HTTP message itself. `field` "
      "names the parameter or JSON pointer at fault."},
@@ -50,6 +50,9 @@ constexpr std::array<problem_type, 16> catalogue{{
      "retry after the Retry-After header's seconds."},
     {"/problems/gateway", 502, "Upstream failure",
      "A service the server called on the request's behalf failed."},
+    {"/problems/timeout", 504, "Timeout",
+     "The server gave up on a long computation (a report) after its time limit (`limit_seconds`); "
+     "ask for less (a shorter period) or retry later."},
 }};
 
 }  // namespace

@@ -7,6 +7,11 @@
 #include <energy/report/report.hpp>
 
 #include "api/common.hpp"
+#include "app/config.hpp"
+#include "app/services.hpp"
+#include "http/deferred_answer.hpp"
+#include "http/problems.hpp"
+#include "http/timed_pool.hpp"
 #include "money/local_dates.hpp"
 #include "money/routes.hpp"
 #include "money/tariff_book.hpp"
@@ -46,6 +51,27 @@ report::report_request read_request(const request& r, const building& b, request
   return q;
 }
 
+/// The report of `q` as PDF or JSON.
+response build(storage::store& st, const report::report_request& q, bool pdf) {
+  report::report built;
+  try {
+    built = report::build_report(st, q);
+  } catch (const report::subject_not_found&) {
+    throw_not_found("building");
+  }
+  response res;
+  if (pdf) {
+    res.content_type = "application/pdf";
+    res.body = report::to_pdf(built);
+    res.headers.emplace_back("Content-Disposition", "attachment; filename=\"report-" +
+                                                        std::string(report::to_string(built.type)) +
+                                                        "-" + built.window.label + ".pdf\"");
+  } else {
+    res.body = report::to_json(built);
+  }
+  return res;
+}
+
 }  // namespace
 
 void add_report_route(std::vector<route>& out) {
@@ -56,25 +82,25 @@ void add_report_route(std::vector<route>& out) {
       .handle =
           [](const request& r, request_context& ctx) {
             const auto b = api::owned_building(ctx, r.path_params.at("building_id"));
-            const auto q = read_request(r, b, ctx);
-            report::report built;
-            try {
-              built = report::build_report(ctx.store(), q);
-            } catch (const report::subject_not_found&) {
-              throw_not_found("building");
+            auto q = read_request(r, b, ctx);
+            const bool pdf = wants_pdf(r);
+            auto* pool = ctx.app().reports;
+            if (pool == nullptr) return build(ctx.store(), q, pdf);
+            // A report over a year of a large building can take long: it runs on the report
+            // threads, and the client gets a 504 at the deadline whatever it does.
+            auto answer = std::make_shared<deferred_answer>();
+            if (!pool->submit(
+                    [q = std::move(q), pdf](storage::store& st) { return build(st, q, pdf); },
+                    answer, "the report")) {
+              const int wait =
+                  ctx.app().config != nullptr ? ctx.app().config->retry_after_seconds : 2;
+              auto p = make_problem("/problems/unavailable",
+                                    "every report thread is busy and the report queue is full; "
+                                    "retry later");
+              p.extra["retry_after"] = wait;
+              throw problem_error(std::move(p));
             }
-            response res;
-            if (wants_pdf(r)) {
-              res.content_type = "application/pdf";
-              res.body = report::to_pdf(built);
-              res.headers.emplace_back("Content-Disposition",
-                                       "attachment; filename=\"report-" +
-                                           std::string(report::to_string(built.type)) + "-" +
-                                           built.window.label + ".pdf\"");
-            } else {
-              res.body = report::to_json(built);
-            }
-            return res;
+            return response::deferred(std::move(answer));
           },
       .operation = {
           {"operationId", "getBuildingReport"},
@@ -111,7 +137,10 @@ void add_report_route(std::vector<route>& out) {
                  {{"schema", {{"type", "string"}, {"contentMediaType", "application/pdf"}}}}}}}}},
             {"400", api::problem_response("a parameter is malformed")},
             {"404", api::problem_response("no such building for this tenant")},
-            {"422", api::problem_response("a stored tariff cannot price the report")}}}}});
+            {"422", api::problem_response("a stored tariff cannot price the report")},
+            {"503", api::problem_response("every report thread is busy; retry after Retry-After")},
+            {"504", api::problem_response(
+                        "the report took longer than ENERGY_REPORT_TIMEOUT (limit_seconds)")}}}}});
 }
 
 }  // namespace energy::server::costs

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: Apache-2.0
+// Group commit on PostgreSQL (storage::group_writer over the adapter's group_commit): units waiting
+// together share one transaction on one pinned connection, each unit sees the ones before it (the
+// sequential result), a failing unit is undone alone, a connection lost mid-group runs the group
+// again without losing a unit, and every unit reported done survives kill -9 of the writer.
+#include <catch2/catch.hpp>
+
+#include <energy/error.hpp>
+#include <energy/storage/group_writer.hpp>
+#include <energy/storage/postgres.hpp>
+
+#include "pg_test_support.hpp"
+#include "unit/sqlite/sqlite_test_support.hpp"  // seed, quarter_hours, kill_writer_after (generic)
+
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace Catch {
+template <>
+struct StringMaker<energy::storage::write_result> {
+  static std::string convert(const energy::storage::write_result& w) {
+    return "{inserted " + std::to_string(w.inserted) + ", unchanged " +
+           std::to_string(w.unchanged) + ", replaced " + std::to_string(w.replaced) + "}";
+  }
+};
+}  // namespace Catch
+
+namespace {
+
+using energy::reading_rows;
+using energy::storage::group_writer;
+using energy::storage::open_postgres_store;
+using energy::storage::write_result;
+using energy::testing::quarter_hours;
+using energy::testing::t0;
+
+constexpr int day = 96;  // quarter hours per UTC day: one unit of rows per day, one partition each
+
+struct unit_result {
+  write_result written;
+  std::atomic<int> runs{0};
+  std::promise<void> started;  ///< set by a gated unit once its rows are written
+  std::promise<std::exception_ptr> done;
+};
+
+std::exception_ptr outcome(unit_result& r) {
+  auto f = r.done.get_future();
+  REQUIRE(f.wait_for(std::chrono::seconds(120)) == std::future_status::ready);
+  return f.get();
+}
+
+bool submit_write(group_writer& writer, const std::shared_ptr<unit_result>& result,
+                  reading_rows rows) {
+  return writer.submit(
+      [result, rows = std::move(rows)](energy::storage::store& st) {
+        ++result->runs;
+        result->written = st.write_readings(rows);
+      },
+      [result](std::exception_ptr e) { result->done.set_value(e); });
+}
+
+/// A unit that writes, says so (first run only), then waits for `gate`: its group stays open,
+/// with rows written, while the test queues more units or breaks the connection.
+bool submit_gated(group_writer& writer, const std::shared_ptr<unit_result>& result,
+                  std::shared_future<void> gate, reading_rows rows) {
+  return writer.submit(
+      [result, gate, rows = std::move(rows)](energy::storage::store& st) {
+        result->written = st.write_readings(rows);
+        if (++result->runs == 1) result->started.set_value();
+        gate.wait();
+      },
+      [result](std::exception_ptr e) { result->done.set_value(e); });
+}
+
+std::string with_application(const std::string& uri, const std::string& app) {
+  return uri + (uri.find('?') == std::string::npos ? "?" : "&") + "application_name=" + app;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "PostgreSQL group commit: units queued together commit in one transaction with the "
+    "sequential result, and a failing unit is undone alone (its new partition too)",
+    "[postgres][group_commit]") {
+  auto o = energy::test::test_options("g");
+  const auto pool = energy::storage::make_postgres_pool(energy::test::postgres_uri(), o);
+  const auto sensor = energy::testing::seed(*open_postgres_store(pool));
+  group_writer writer([&] { return open_postgres_store(pool); });
+  std::promise<void> open_gate;
+  const std::shared_future<void> gate = open_gate.get_future().share();
+
+  std::vector<std::shared_ptr<unit_result>> r;
+  for (int i = 0; i < 6; ++i)
+    r.push_back(std::make_shared<unit_result>());
+  // 2024 lies before the partitions made on open: every day's partition is made in a group.
+  REQUIRE(submit_gated(writer, r[0], gate, quarter_hours(sensor, t0, day, 0)));
+  r[0]->started.get_future().wait();
+  REQUIRE(submit_write(writer, r[1], quarter_hours(sensor, t0 + day * 900, day, 1000)));  // new
+  REQUIRE(submit_write(writer, r[2], quarter_hours(sensor, t0 + day * 900, day, 1000)));  // same
+  // Unit 3 writes a new day (and its partition), then fails: only its own writes are undone.
+  REQUIRE(writer.submit(
+      [&r, sensor](energy::storage::store& st) {
+        r[3]->written = st.write_readings(quarter_hours(sensor, t0 + 2 * day * 900, day, 2000));
+        throw std::runtime_error("unit 3 gives up");
+      },
+      [&r](std::exception_ptr e) { r[3]->done.set_value(e); }));
+  REQUIRE(submit_write(writer, r[4], quarter_hours(sensor, t0 + day * 900, day, 5000)));  // fix
+  // Unit 5 repeats unit 3's rows: new again, in a partition made again.
+  REQUIRE(submit_write(writer, r[5], quarter_hours(sensor, t0 + 2 * day * 900, day, 2000)));
+  CHECK(writer.pending() == 6);
+  open_gate.set_value();
+
+  CHECK(outcome(*r[0]) == nullptr);
+  CHECK(outcome(*r[1]) == nullptr);
+  CHECK(outcome(*r[2]) == nullptr);
+  const auto failed = outcome(*r[3]);
+  REQUIRE(failed != nullptr);
+  CHECK_THROWS_WITH(std::rethrow_exception(failed), "unit 3 gives up");
+  CHECK(outcome(*r[4]) == nullptr);
+  CHECK(outcome(*r[5]) == nullptr);
+  writer.stop();
+
+  CHECK(writer.groups_committed() == 2);  // unit 0 alone, then units 1-5 together
+  CHECK(writer.units_committed() == 5);
+  CHECK(r[0]->written == write_result{day, 0, 0});
+  CHECK(r[1]->written == write_result{day, 0, 0});
+  CHECK(r[2]->written == write_result{0, day, 0});  // saw unit 1's uncommitted rows
+  CHECK(r[4]->written == write_result{0, 0, day});
+  CHECK(r[5]->written == write_result{day, 0, 0});
+
+  // A fresh pool (nothing remembered) reads what was committed.
+  auto s = open_postgres_store(energy::test::postgres_uri(), o);
+  CHECK(s->count_readings() == 3 * day);
+  const auto fixed = s->read_readings(
+      sensor, {energy::from_epoch(t0 + day * 900), energy::from_epoch(t0 + 2 * day * 900)});
+  REQUIRE(fixed.size() == static_cast<std::size_t>(day));
+  CHECK(fixed.value.front() == 5000);
+  CHECK((fixed.quality.front() & 2u) != 0);  // replaced rows are flagged corrected
+  // Later writes to the days made in groups find their partitions.
+  CHECK(s->write_readings(quarter_hours(sensor, t0 + 2 * day * 900 + 450, 4, 0)).inserted == 4);
+}
+
+TEST_CASE(
+    "PostgreSQL group commit: units of concurrent producers get the reports and the final "
+    "contents of the same units run one after another in queue order",
+    "[postgres][group_commit]") {
+  const auto uri = energy::test::postgres_uri();
+  auto grouped = energy::test::test_options("g");
+  const auto pool = energy::storage::make_postgres_pool(uri, grouped);
+  const auto sensor = energy::testing::seed(*open_postgres_store(pool));
+  constexpr int producers = 4, per_producer = 12;
+  // Unit (p, k) writes day (p + k) % 5 with values of producer p: the days overlap, so later
+  // units find earlier units' rows unchanged (same producer) or replace them (another one).
+  const auto rows_of = [&](int p, int k) {
+    return quarter_hours(sensor, t0 + ((p + k) % 5) * day * 900, day, 1000 * p + 7 * (k % 2));
+  };
+  std::mutex order_mutex;
+  std::vector<std::pair<int, int>> order;  // units in the order the writer ran them
+  std::vector<write_result> reports(producers * per_producer);
+  std::atomic<int> failures{0};
+  {
+    group_writer writer([&] { return open_postgres_store(pool); }, {.max_pending = 8});
+    std::vector<std::thread> threads;
+    for (int p = 0; p < producers; ++p)
+      threads.emplace_back([&, p] {
+        for (int k = 0; k < per_producer; ++k) {
+          auto rows = rows_of(p, k);
+          while (!writer.submit(
+              [&, p, k, rows](energy::storage::store& st) {
+                const auto w = st.write_readings(rows);
+                const std::lock_guard lock(order_mutex);
+                order.emplace_back(p, k);
+                reports[p * per_producer + k] = w;
+              },
+              [&](std::exception_ptr e) { failures += e ? 1 : 0; }))
+            std::this_thread::yield();
+        }
+      });
+    for (auto& t : threads)
+      t.join();
+    writer.stop();
+    CHECK(writer.units_committed() == producers * per_producer);
+    CHECK(writer.groups_committed() < producers * per_producer);  // some units shared a commit
+  }
+  CHECK(failures == 0);
+  REQUIRE(order.size() == static_cast<std::size_t>(producers * per_producer));
+
+  auto sequential = open_postgres_store(uri, energy::test::test_options("g"));
+  (void)energy::testing::seed(*sequential);
+  for (const auto& [p, k] : order) {
+    INFO("unit of producer " << p << ", number " << k);
+    CHECK(sequential->write_readings(rows_of(p, k)) == reports[p * per_producer + k]);
+  }
+  auto stored = open_postgres_store(pool);
+  const energy::time_range all{energy::from_epoch(t0), energy::from_epoch(t0 + 5 * day * 900)};
+  const auto a = stored->read_readings(sensor, all);
+  const auto b = sequential->read_readings(sensor, all);
+  CHECK(a.size() == static_cast<std::size_t>(5 * day));
+  CHECK(a.ts == b.ts);
+  CHECK(a.value == b.value);
+  CHECK(a.quality == b.quality);
+}
+
+TEST_CASE(
+    "PostgreSQL group commit: a connection killed mid-group runs the group again on a new one; "
+    "no unit is lost or stored twice",
+    "[postgres][group_commit][outage]") {
+  const auto uri = energy::test::postgres_uri();
+  auto o = energy::test::test_options("g");
+  // Tests run in parallel on one server: kill only this test's backend, found by its name.
+  const std::string app = "energy_group_kill_" + o.schema;
+  const auto pool = energy::storage::make_postgres_pool(with_application(uri, app), o);
+  const auto sensor = energy::testing::seed(*open_postgres_store(pool));
+  group_writer writer([&] { return open_postgres_store(pool); },
+                      {.retry_backoff = std::chrono::milliseconds{10}});
+  std::promise<void> open_gate;
+  const std::shared_future<void> gate = open_gate.get_future().share();
+  auto first = std::make_shared<unit_result>();
+  auto second = std::make_shared<unit_result>();
+  REQUIRE(submit_gated(writer, first, gate, quarter_hours(sensor, t0, day, 0)));
+  first->started.get_future().wait();
+  {
+    // The writer's connection is idle in its open transaction, the unit's rows written.
+    pqxx::connection c{uri};
+    pqxx::nontransaction q{c};
+    CHECK(q.exec1("SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE "
+                  "application_name = " +
+                  q.quote(app) + " AND state = 'idle in transaction'")[0]
+              .as<int>() == 1);
+  }
+  open_gate.set_value();
+  REQUIRE(submit_write(writer, second, quarter_hours(sensor, t0 + day * 900, day, 0)));
+  CHECK(outcome(*first) == nullptr);
+  CHECK(outcome(*second) == nullptr);
+  writer.stop();
+  CHECK(first->runs == 2);  // its first run died with the connection
+  CHECK(first->written == write_result{day, 0, 0});
+  CHECK(second->written == write_result{day, 0, 0});
+  CHECK(writer.units_committed() == 2);
+  CHECK(open_postgres_store(pool)->count_readings() == 2 * day);
+}
+
+TEST_CASE("PostgreSQL group commit: every unit reported done survives the writer being killed",
+          "[postgres][group_commit][durability]") {
+  const auto uri = energy::test::postgres_uri();
+  const auto o = energy::test::test_options("g");
+  const auto sensor = energy::testing::seed(*open_postgres_store(uri, o));
+  // The child opens its own pool: connections are never shared across fork().
+  const auto run = energy::testing::kill_writer_after(40, [&](int fd) {
+    const auto pool = energy::storage::make_postgres_pool(uri, o);
+    group_writer writer([&] { return open_postgres_store(pool); }, {.max_pending = 16});
+    for (int unit = 0;; ++unit) {
+      auto rows = quarter_hours(sensor, t0 + unit * 4 * 900, 4, unit * 1000);
+      while (!writer.submit([rows](energy::storage::store& st) { (void)st.write_readings(rows); },
+                            [unit, fd](std::exception_ptr e) {
+                              if (e) ::_exit(4);
+                              if (::write(fd, &unit, sizeof unit) != sizeof unit) ::_exit(2);
+                            }))
+        std::this_thread::yield();
+    }
+  });
+  REQUIRE(run.killed);
+  REQUIRE(run.acknowledged.size() >= 40);
+  auto s = open_postgres_store(uri, o);
+  CHECK(s->count_readings() % 4 == 0);  // whole units only
+  for (const int u : run.acknowledged) {
+    const auto got = s->read_readings(
+        sensor, {energy::from_epoch(t0 + u * 4 * 900), energy::from_epoch(t0 + (u + 1) * 4 * 900)});
+    REQUIRE(got.size() == 4);
+    CHECK(got.value.front() == u * 1000);
+  }
+}
