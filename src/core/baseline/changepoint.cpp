@@ -40,14 +40,12 @@ class day_clock {
   day_clock(const std::string& zone, day_pairing pairing)
       : pairing_(pairing), clock_(find_zone(zone)) {}
   /// Seconds on the pairing's wall clock (local or UTC).
-  std::int64_t wall(epoch_seconds t) {
-    return pairing_ == day_pairing::utc ? t : clock_.local_seconds(t);
-  }
+  std::int64_t wall(epoch_seconds t) { return pairing_ == day_pairing::utc ? t : clock_.local(t); }
   std::int64_t day(epoch_seconds t) { return detail::local_day(wall(t)); }
 
  private:
   day_pairing pairing_;
-  detail::local_clock clock_;
+  detail::offset_cache clock_;
 };
 
 std::string utc_text(epoch_seconds t) {
@@ -270,11 +268,11 @@ std::vector<usage_period> local_day_totals(const load_series& load, std::string_
   if (load.interval_seconds <= 0 || 86400 % load.interval_seconds != 0)
     throw std::invalid_argument("local_day_totals: interval_seconds must divide one day");
   const date::time_zone* z = find_zone(zone);
-  detail::local_clock clock{z};
+  detail::offset_cache clock{z};
   std::vector<usage_period> out;
   std::size_t i = 0;
   while (i < load.size()) {
-    const std::int64_t day = detail::local_day(clock.local_seconds(load.ts[i]));
+    const std::int64_t day = detail::local_day(clock.local(load.ts[i]));
     // The day's UTC bounds from its local midnights (the zone's rules, not 86400 s).
     const date::local_seconds lm{std::chrono::seconds{day * 86400}};
     const date::local_seconds ln{std::chrono::seconds{(day + 1) * 86400}};

@@ -88,16 +88,6 @@ change compare(const window_totals& current, const window_totals& reference,
   return c;
 }
 
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  const double f = pos - static_cast<double>(lo);
-  return v[lo] + f * (v[hi] - v[lo]);
-}
-
 std::optional<billing::interval_series> building_intervals(const reading_rows& rows,
                                                            const std::vector<sensor>& sensors,
                                                            std::vector<std::string>& notes) {

@@ -62,9 +62,6 @@ struct window_totals {
 [[nodiscard]] change compare(const window_totals& current, const window_totals& reference,
                              const period_window& reference_window);
 
-/// Empirical quantile (linear interpolation) of `v` (copied, sorted). NaN when empty.
-[[nodiscard]] double quantile(std::vector<double> v, double q);
-
 /// The bills of `range` under `tariffs`: one per local calendar month, split where a tariff
 /// starts; monthly charges pro-rated for parts of months. Appends to `notes` what it could not
 /// price. Returns nothing when no tariff is given.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/stats/quantile.hpp"
 #include "detail.hpp"
 
 namespace energy::report::detail {
@@ -123,8 +124,9 @@ std::optional<hourly_model> fit_hourly(const hourly_series& h,
   }
   m.residual_days = residuals.size();
   if (residuals.size() >= 7) {
-    m.day_q_lo = quantile(residuals, (1.0 - m.level) / 2.0);
-    m.day_q_hi = quantile(residuals, (1.0 + m.level) / 2.0);
+    std::vector<double> work = residuals;  // a copy: the quantiles reorder, the sums keep order
+    m.day_q_lo = energy::detail::quantile_inplace(work, (1.0 - m.level) / 2.0);
+    m.day_q_hi = energy::detail::quantile_inplace(work, (1.0 + m.level) / 2.0);
     double mean = 0;
     for (double r : residuals)
       mean += r;
