@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "pool.hpp"
 
+#include <date/tz.h>
+
 #include <energy/quality.hpp>
 #include <energy/aggregate/aggregator.hpp>
 #include <energy/ingest/validate.hpp>

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <date/tz.h>
 #include <sqlite3.h>
 
 #include <energy/quality.hpp>

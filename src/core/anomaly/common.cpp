@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdexcept>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include "core/anomaly/detail.hpp"
@@ -61,15 +62,11 @@ void meter_series::validate() const {
                       i, format_utc(from_epoch(ts[i])), i - 1, format_utc(from_epoch(ts[i - 1]))));
 }
 
-std::vector<std::uint8_t> hour_of_week(std::span<const epoch_seconds> ts,
-                                       const date::time_zone* zone) {
-  if (zone == nullptr) throw std::invalid_argument("hour_of_week: zone is null");
+std::vector<std::uint8_t> hour_of_week(std::span<const epoch_seconds> ts, const time_zone& zone) {
   return energy::detail::hours_of_week(ts, zone);
 }
 
-std::vector<std::int64_t> local_seconds(std::span<const epoch_seconds> ts,
-                                        const date::time_zone* zone) {
-  if (zone == nullptr) throw std::invalid_argument("local_seconds: zone is null");
+std::vector<std::int64_t> local_seconds(std::span<const epoch_seconds> ts, const time_zone& zone) {
   detail::offset_cache tz(zone);
   std::vector<std::int64_t> out(ts.size());
   for (std::size_t i = 0; i < ts.size(); ++i)

@@ -165,8 +165,8 @@ void spikes(const meter_series& s, const data_quality_options& o, std::vector<an
   const double floor_need = o.spike_min_relative * level;
   // Robust level per hour of the week (local when a zone is given).
   std::vector<std::uint8_t> slot(n);
-  if (o.zone != nullptr) {
-    slot = hour_of_week(s.ts, o.zone);
+  if (o.zone) {
+    slot = hour_of_week(s.ts, *o.zone);
   } else {
     for (std::size_t i = 0; i < n; ++i)
       slot[i] = energy::detail::hour_of_week(s.ts[i]);

@@ -2,6 +2,7 @@
 #include <energy/baseline/changepoint.hpp>
 
 #include <Eigen/Dense>
+#include <date/tz.h>
 
 #include <algorithm>
 #include <cmath>
@@ -267,7 +268,7 @@ std::vector<usage_period> local_day_totals(const load_series& load, std::string_
     throw std::invalid_argument("local_day_totals: ts and kwh sizes differ");
   if (load.interval_seconds <= 0 || 86400 % load.interval_seconds != 0)
     throw std::invalid_argument("local_day_totals: interval_seconds must divide one day");
-  const date::time_zone* z = find_zone(zone);
+  const time_zone z = find_zone(zone);
   detail::offset_cache clock{z};
   std::vector<usage_period> out;
   std::size_t i = 0;
@@ -276,8 +277,10 @@ std::vector<usage_period> local_day_totals(const load_series& load, std::string_
     // The day's UTC bounds from its local midnights (the zone's rules, not 86400 s).
     const date::local_seconds lm{std::chrono::seconds{day * 86400}};
     const date::local_seconds ln{std::chrono::seconds{(day + 1) * 86400}};
-    const epoch_seconds start = to_epoch(z->to_sys(lm, date::choose::earliest));
-    const epoch_seconds end = to_epoch(z->to_sys(ln, date::choose::earliest));
+    const epoch_seconds start =
+        to_epoch(energy::detail::native(z).to_sys(lm, date::choose::earliest));
+    const epoch_seconds end =
+        to_epoch(energy::detail::native(z).to_sys(ln, date::choose::earliest));
     double sum = 0;
     std::size_t count = 0;
     bool finite = true;

@@ -2,6 +2,7 @@
 #include <energy/baseline/towt.hpp>
 
 #include <Eigen/Dense>
+#include <date/tz.h>
 
 #include <algorithm>
 #include <array>

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 
+#include <date/tz.h>
+
 #include <energy/time.hpp>
 
 #include "core/time/local_clock.hpp"
@@ -26,7 +28,7 @@ struct local_slot {
 class local_clock {
  public:
   /// @throws std::invalid_argument when `zone` is null.
-  explicit local_clock(const date::time_zone* zone) : offsets_(zone) {}
+  explicit local_clock(const time_zone& zone) : offsets_(zone) {}
 
   local_slot at(epoch_seconds t) {
     const epoch_seconds local = offsets_.local(t);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the report builders read from a store, and the totals, comparisons and bills over it.
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -120,7 +121,7 @@ std::optional<billing::interval_series> building_intervals(const reading_rows& r
 
 std::vector<bill_part> compute_bills(const billing::interval_series& data,
                                      const std::vector<tariff_assignment>& tariffs,
-                                     time_range range, const date::time_zone* zone,
+                                     time_range range, const time_zone& zone,
                                      std::vector<std::string>& notes, bool& covered) {
   covered = false;
   std::vector<bill_part> out;

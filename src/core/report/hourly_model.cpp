@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hourly_model.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -37,7 +38,7 @@ baseline::prediction hourly_model::predict(std::span<const epoch_seconds> ts,
 }
 
 std::vector<epoch_seconds> hour_grid(date::local_days first, date::local_days end,
-                                     const date::time_zone* zone) {
+                                     const time_zone& zone) {
   std::vector<epoch_seconds> out;
   for (auto d = first; d < end; d += date::days{1}) {
     const auto from = to_epoch(local_midnight(d, zone));

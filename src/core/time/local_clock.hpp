@@ -49,34 +49,53 @@ inline constexpr std::int64_t seconds_per_day = 86'400;
   return static_cast<std::int32_t>(static_cast<unsigned>(ymd.month())) - 1;
 }
 
+/// A maximal UTC range `[begin, end)` with one offset (local = UTC + offset), seconds.
+struct offset_span {
+  epoch_seconds begin = 0;
+  epoch_seconds end = 0;
+  std::int64_t offset = 0;
+};
+
 /**
- * UTC -> local offset of one zone, caching the maximal UTC range over which the offset is
- * constant, so a sorted series costs one tz lookup per DST change instead of one per row, and
- * the common case is two comparisons (inline). tz records that change only the abbreviation or
- * the DST flag, not the offset, are merged into one range: consumers that cut hours at offset
- * changes (the aggregation calendar) then keep such an hour whole.
+ * The maximal UTC range around `t` over which `zone`'s offset is constant. tz records that change
+ * only the abbreviation or the DST flag, not the offset, are merged: consumers that cut hours at
+ * offset changes (the aggregation calendar) then keep such an hour whole.
+ */
+[[nodiscard]] inline offset_span constant_offset_span(const date::time_zone& zone,
+                                                      epoch_seconds t) {
+  const auto info = zone.get_info(from_epoch(t));
+  offset_span s{to_epoch(info.begin), to_epoch(info.end), info.offset.count()};
+  // The loops are bounded: each step moves to a strictly earlier/later tz record, and the
+  // year bounds stop them at the ends of the database's range.
+  constexpr epoch_seconds earliest = -5'364'662'400;  // 1800-01-01T00:00:00Z
+  constexpr epoch_seconds latest = 13'569'465'600;    // 2400-01-01T00:00:00Z
+  for (int i = 0; i < 16 && s.begin > earliest; ++i) {
+    const auto prev = zone.get_info(from_epoch(s.begin - 1));
+    if (prev.offset.count() != s.offset) break;
+    s.begin = to_epoch(prev.begin);
+  }
+  for (int i = 0; i < 16 && s.end < latest; ++i) {
+    const auto next = zone.get_info(from_epoch(s.end));
+    if (next.offset.count() != s.offset) break;
+    s.end = to_epoch(next.end);
+  }
+  return s;
+}
+
+/**
+ * UTC -> local offset of one zone, caching the current constant-offset span, so a sorted series
+ * costs one tz lookup per DST change instead of one per row, and the common case is two
+ * comparisons (inline).
  *
- * Not thread-safe (the cache); one per thread. The zone must outlive it.
+ * Not thread-safe (the cache); one per thread.
  */
 class offset_cache {
  public:
-  /// A maximal UTC range `[begin, end)` with one offset (local = UTC + offset), seconds.
-  struct span {
-    epoch_seconds begin = 0;
-    epoch_seconds end = 0;
-    std::int64_t offset = 0;
-  };
-
-  /// @throws std::invalid_argument when `zone` is null.
-  explicit offset_cache(const date::time_zone* zone) : zone_(zone) {
-    if (zone_ == nullptr) throw std::invalid_argument("offset_cache: null time zone");
-  }
-
-  [[nodiscard]] const date::time_zone* zone() const noexcept { return zone_; }
+  explicit offset_cache(const time_zone& zone) : zone_(&native(zone)) {}
 
   /// The constant-offset range containing `t`.
-  [[nodiscard]] const span& span_at(epoch_seconds t) {
-    if (t < span_.begin || t >= span_.end) refresh(t);
+  [[nodiscard]] const offset_span& span_at(epoch_seconds t) {
+    if (t < span_.begin || t >= span_.end) span_ = constant_offset_span(*zone_, t);
     return span_;
   }
   /// UTC offset in effect at `t`, seconds.
@@ -85,36 +104,15 @@ class offset_cache {
   [[nodiscard]] std::int64_t local(epoch_seconds t) { return t + offset(t); }
 
  private:
-  void refresh(epoch_seconds t) {
-    const auto info = zone_->get_info(from_epoch(t));
-    span s{to_epoch(info.begin), to_epoch(info.end), info.offset.count()};
-    // The loops are bounded: each step moves to a strictly earlier/later tz record, and the
-    // year bounds stop them at the ends of the database's range.
-    constexpr epoch_seconds earliest = -5'364'662'400;  // 1800-01-01T00:00:00Z
-    constexpr epoch_seconds latest = 13'569'465'600;    // 2400-01-01T00:00:00Z
-    for (int i = 0; i < 16 && s.begin > earliest; ++i) {
-      const auto prev = zone_->get_info(from_epoch(s.begin - 1));
-      if (prev.offset.count() != s.offset) break;
-      s.begin = to_epoch(prev.begin);
-    }
-    for (int i = 0; i < 16 && s.end < latest; ++i) {
-      const auto next = zone_->get_info(from_epoch(s.end));
-      if (next.offset.count() != s.offset) break;
-      s.end = to_epoch(next.end);
-    }
-    span_ = s;
-  }
-
-  const date::time_zone* zone_;
+  const date::time_zone* zone_;  // the tz database lives until exit
   // Empty until the first lookup: begin > end makes every t miss.
-  span span_{std::numeric_limits<epoch_seconds>::max(), std::numeric_limits<epoch_seconds>::min(),
-             0};
+  offset_span span_{std::numeric_limits<epoch_seconds>::max(),
+                    std::numeric_limits<epoch_seconds>::min(), 0};
 };
 
 /// The time-of-week slot (see hour_of_week) of each UTC instant of `ts` in `zone`.
-/// @throws std::invalid_argument when `zone` is null.
 [[nodiscard]] inline std::vector<std::uint8_t> hours_of_week(std::span<const epoch_seconds> ts,
-                                                             const date::time_zone* zone) {
+                                                             const time_zone& zone) {
   offset_cache clock(zone);
   std::vector<std::uint8_t> out(ts.size());
   for (std::size_t i = 0; i < ts.size(); ++i)

@@ -2,12 +2,11 @@
 // The core's one local clock, one time-of-week numbering and one quantile definition: every
 // area (aggregation, anomalies, baselines, billing, reports) must get the same answers.
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <array>
 #include <cmath>
 #include <vector>
-
-#include <date/tz.h>
 
 #include <energy/anomaly/anomaly.hpp>
 #include <energy/baseline/series.hpp>
@@ -46,16 +45,17 @@ TEST_CASE("the offset cache agrees with the tz database across DST changes", "[c
   for (const char* name : {"America/New_York", "Australia/Lord_Howe", "Asia/Kolkata",
                            "Europe/London", "America/Havana"}) {
     CAPTURE(name);
-    const auto* zone = find_zone(name);
+    const auto zone = find_zone(name);
     detail::offset_cache cache(zone);
     // Every 20 minutes of 2024, in order, then a few jumps backwards.
     const epoch_seconds start = 1'704'067'200;  // 2024-01-01T00:00:00Z
     for (epoch_seconds t = start; t < start + 366 * 86'400; t += 1'200)
-      REQUIRE(cache.offset(t) == zone->get_info(from_epoch(t)).offset.count());
+      REQUIRE(cache.offset(t) ==
+              energy::detail::native(zone).get_info(from_epoch(t)).offset.count());
     for (epoch_seconds t : {start + 200 * 86'400, start, start + 80 * 86'400 + 3'599})
-      REQUIRE(cache.offset(t) == zone->get_info(from_epoch(t)).offset.count());
+      REQUIRE(cache.offset(t) ==
+              energy::detail::native(zone).get_info(from_epoch(t)).offset.count());
   }
-  CHECK_THROWS_AS(detail::offset_cache(nullptr), std::invalid_argument);
 }
 
 TEST_CASE("one time-of-week numbering: Monday 00:00 local is slot 0", "[core][time]") {
@@ -66,7 +66,7 @@ TEST_CASE("one time-of-week numbering: Monday 00:00 local is slot 0", "[core][ti
   for (epoch_seconds t = monday_midnight_ny - 7 * 86'400; t < monday_midnight_ny + 14 * 86'400;
        t += 900)
     ts.push_back(t);
-  const auto* ny = find_zone("America/New_York");
+  const auto ny = find_zone("America/New_York");
   const auto from_anomaly = anomaly::hour_of_week(ts, ny);
   const auto from_baseline = baseline::time_of_week(ts, "America/New_York");
   REQUIRE(from_anomaly == from_baseline);
