@@ -184,7 +184,7 @@ void cp_rows(const std::string& name, const std::vector<usage_period>& all,
 /// Not a model: the noise floor of an hourly series. Predicts each hour as the day's exact
 /// total (known only after the fact) times the mean share of that local hour of the day.
 prediction daily_total_oracle(const load_series& l, const std::string& zone) {
-  const auto* z = energy::find_zone(zone);
+  const auto z = energy::find_zone(zone);
   std::vector<long> day(l.size());
   std::vector<int> hour(l.size());
   std::map<long, double> totals;
