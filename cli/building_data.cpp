@@ -3,6 +3,7 @@
 
 #include "local_dates.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,12 +18,11 @@ building_context require_building(const args& a, storage::store& db) {
   if (!id) throw usage_error("--building: '" + text + "' is not a UUID");
   auto b = db.get_building(*id);
   if (!b) throw std::runtime_error("building " + text + " not found");
-  building_context bc{std::move(*b), nullptr};
-  bc.zone = find_zone(bc.b.time_zone);
-  return bc;
+  const auto zone = find_zone(b->time_zone);
+  return building_context{std::move(*b), zone};
 }
 
-time_range require_local_range(const args& a, const date::time_zone* zone) {
+time_range require_local_range(const args& a, const time_zone& zone) {
   const auto from = local_date_start("from", a.require("from"), zone);
   const auto to = local_date_start("to", a.require("to"), zone);
   if (!(from < to))

@@ -5,6 +5,8 @@
 
 #include "args.hpp"
 
+#include <date/tz.h>
+
 #include <energy/baseline/series.hpp>
 #include <energy/billing/bill.hpp>
 #include <energy/model.hpp>
@@ -21,7 +23,7 @@ namespace energy::cli {
 /// The building of --building and its IANA zone (every calendar rule of the commands uses it).
 struct building_context {
   building b;
-  const date::time_zone* zone = nullptr;
+  time_zone zone;
 };
 
 /// @throws usage_error when --building is missing or not a UUID; std::runtime_error (exit 1)
@@ -30,7 +32,7 @@ struct building_context {
 
 /// [local midnight of --from, local midnight of --to) in the building's zone, both required (no
 /// silent "last month"). @throws usage_error naming the option when missing, malformed or empty.
-[[nodiscard]] time_range require_local_range(const args& a, const date::time_zone* zone);
+[[nodiscard]] time_range require_local_range(const args& a, const time_zone& zone);
 
 /// The meters a command reads: --sensor ID (must belong to the building and measure energy), or
 /// every active electricity meter of the building. @throws usage_error naming --sensor, or

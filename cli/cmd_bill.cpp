@@ -10,6 +10,7 @@
 #include <energy/billing/bill_periods.hpp>
 #include <energy/io/urdb.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::cli {
@@ -35,7 +36,7 @@ std::string index_text(int i) {
 }
 
 /// The line rows of one bill, then its total row.
-void bill_rows(const billing::bill& b, const date::time_zone* zone,
+void bill_rows(const billing::bill& b, const time_zone& zone,
                std::vector<std::vector<std::string>>& rows) {
   for (const auto& l : b.lines)
     rows.push_back({billing::to_string(l.kind), index_text(l.period), index_text(l.tier),

@@ -7,6 +7,7 @@
 
 #include <energy/report/report.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <chrono>

@@ -8,6 +8,7 @@
 
 #include <energy/model.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <array>
@@ -130,9 +131,10 @@ int cmd_generate(const args& a, storage::store& db) {
   std::vector<double> scale(sensors.size());
   for (auto& s : scale)
     s = size_dist(rng);
-  std::vector<const date::time_zone*> sensor_zone(sensors.size());
+  std::vector<time_zone> sensor_zone;
   for (std::size_t i = 0; i < sensors.size(); ++i)
-    sensor_zone[i] = find_zone(zones[(i / static_cast<std::size_t>(n_sensors)) % zones.size()]);
+    sensor_zone.push_back(
+        find_zone(zones[(i / static_cast<std::size_t>(n_sensors)) % zones.size()]));
   if (json)
     fmt::format_to(std::back_inserter(buf), "{{\"readings\":[\n");
   else
@@ -148,7 +150,7 @@ int cmd_generate(const args& a, storage::store& db) {
          date::sys_days{date::year_month_day{date::floor<date::days>(t)}.year() / 1 / 1})
             .count());
     for (std::size_t i = 0; i < sensors.size(); ++i) {
-      const auto local = sensor_zone[i]->to_local(t);
+      const auto local = energy::detail::native(sensor_zone[i]).to_local(t);
       const double kwh = std::round(office_load(local, scale[i], doy, rng) * 1000.0) / 1000.0;
       const auto id = sensors[i].id.to_string();
       if (json)

@@ -13,6 +13,7 @@
 
 #include <fstream>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::cli {
@@ -21,7 +22,7 @@ namespace {
 /// The building of --building with its zone, and the import options of --sensor / --location.
 struct import_target {
   building b;
-  const date::time_zone* zone = nullptr;
+  time_zone zone;
   greenbutton::store_import_options options;
 };
 
@@ -31,8 +32,8 @@ import_target target_of(const args& a, storage::store& db) {
   if (!building_id) throw usage_error("--building: '" + text + "' is not a UUID");
   auto b = db.get_building(*building_id);
   if (!b) throw std::runtime_error("building " + text + " not found");
-  import_target t{std::move(*b), nullptr, {}};
-  t.zone = find_zone(t.b.time_zone);
+  const auto zone = find_zone(b->time_zone);
+  import_target t{std::move(*b), zone, {}};
   if (auto s = a.get("sensor")) {
     const auto id = uuid::try_parse(*s);
     if (!id) throw usage_error("--sensor: '" + *s + "' is not a UUID");

@@ -47,7 +47,7 @@ int cmd_rebuild(const args& a, storage::store& db) {
   if (!id) throw usage_error("--building: '" + text + "' is not a UUID");
   const auto b = db.get_building(*id);
   if (!b) throw usage_error("--building: no building " + text);
-  const auto* zone = find_zone(b->time_zone);
+  const auto zone = find_zone(b->time_zone);
   time_range range = storage::all_time();
   if (auto v = a.get("from")) range.start = local_date_start("from", *v, zone);
   if (auto v = a.get("to")) range.end = local_date_start("to", *v, zone);

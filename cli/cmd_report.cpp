@@ -8,6 +8,7 @@
 #include <energy/report/render.hpp>
 #include <energy/report/report.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <chrono>

@@ -9,6 +9,7 @@
 #include <energy/storage/tariffs.hpp>
 #include <energy/summary.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::cli {
@@ -43,7 +44,7 @@ int cmd_summaries(const args& a, storage::store& db) {
   } catch (const std::invalid_argument& e) {
     throw usage_error(e.what());
   }
-  const auto* zone = find_zone(b->time_zone);
+  const auto zone = find_zone(b->time_zone);
   // Without --from the summaries start with the store's first instant (year 0000), not 1970.
   q.range.start =
       a.get("from") ? local_date_start("from", *a.get("from"), zone) : storage::all_time().start;
@@ -63,7 +64,8 @@ int cmd_summaries(const args& a, storage::store& db) {
   auto cost_known = [&](const summary_row& r) {
     if (flat_priced) return true;
     if (!by_versions) return cost_model != "flat_rate";
-    const date::year_month_day day{date::floor<date::days>(zone->to_local(r.period.start))};
+    const date::year_month_day day{
+        date::floor<date::days>(energy::detail::native(zone).to_local(r.period.start))};
     return storage::version_in_effect(versions, day) != nullptr;
   };
   std::vector<std::vector<std::string>> rows;

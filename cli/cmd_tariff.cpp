@@ -10,6 +10,7 @@
 #include <energy/io/stored_tariffs.hpp>
 #include <energy/storage/tariffs.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <chrono>
@@ -178,7 +179,8 @@ int tariff_show(const args& a, storage::store& db) {
     at = *storage::parse_date(*text);
   } else {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    at = date::year_month_day{date::floor<date::days>(bc.zone->to_local(now))};
+    at = date::year_month_day{
+        date::floor<date::days>(energy::detail::native(bc.zone).to_local(now))};
   }
   const auto versions = port.list_tariff_versions(bc.b.id);
   if (versions.empty()) {

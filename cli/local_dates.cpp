@@ -5,12 +5,13 @@
 
 #include <energy/storage/tariffs.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::cli {
 
 utc_seconds local_date_start(std::string_view option, const std::string& text,
-                             const date::time_zone* zone) {
+                             const time_zone& zone) {
   const auto day = storage::parse_date(text);
   if (!day)
     throw usage_error(fmt::format("--{}: '{}' is not a calendar date YYYY-MM-DD", option, text));

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <date/tz.h>
+
 #include <energy/time.hpp>
 
 namespace energy::cli {
@@ -13,6 +15,6 @@ namespace energy::cli {
 /// repeats, the first instant after the gap if it does not exist).
 /// @throws usage_error naming `--option` when `text` is not a calendar date.
 [[nodiscard]] utc_seconds local_date_start(std::string_view option, const std::string& text,
-                                           const date::time_zone* zone);
+                                           const time_zone& zone);
 
 }  // namespace energy::cli

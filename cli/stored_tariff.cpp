@@ -4,6 +4,7 @@
 #include <energy/io/stored_tariffs.hpp>
 #include <energy/storage/tariffs.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -11,8 +12,8 @@
 namespace energy::cli {
 namespace {
 
-date::year_month_day local_date(utc_seconds t, const date::time_zone* zone) {
-  return date::year_month_day{date::floor<date::days>(zone->to_local(t))};
+date::year_month_day local_date(utc_seconds t, const time_zone& zone) {
+  return date::year_month_day{date::floor<date::days>(energy::detail::native(zone).to_local(t))};
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 
 #include <benchmark/benchmark.h>
+#include <date/tz.h>
 
 #include <energy/anomaly/detector.hpp>
 
@@ -20,7 +21,7 @@ struct fixture {
   std::vector<epoch_seconds> ts;
   std::vector<milli> value;
   std::vector<double> expected;
-  const date::time_zone* zone = find_zone("America/New_York");
+  const time_zone zone = find_zone("America/New_York");
   anomaly::meter_series series;
 
   fixture() {

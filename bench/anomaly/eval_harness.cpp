@@ -7,6 +7,7 @@
 #include <random>
 #include <stdexcept>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::anomaly::eval {
@@ -66,7 +67,8 @@ owned_series load_eemeter_csv(const std::filesystem::path& file, std::string zon
   s.zone = std::move(zone);
   s.interval_seconds = interval_seconds;
   const bool naive_local = !naive_zone.empty();
-  const auto* tz = naive_local ? find_zone(naive_zone) : nullptr;
+  const date::time_zone* tz =
+      naive_local ? &energy::detail::native(find_zone(naive_zone)) : nullptr;
   std::string line;
   std::size_t no = 0;
   while (std::getline(in, line)) {
@@ -234,7 +236,7 @@ std::pair<owned_series, std::vector<label>> inject(const owned_series& clean,
     }
   }
   if (plan.schedule_drifts > 0) {
-    const auto* tz = find_zone(s.zone);
+    const auto tz = find_zone(s.zone);
     const auto sched = detect_schedule(clean.view(), tz);
     const auto how = hour_of_week(s.ts, tz);
     const auto week = static_cast<std::size_t>(7 * 86400 / iv);

@@ -13,6 +13,7 @@
 #include <energy/io/json_batch.hpp>
 
 #include <benchmark/benchmark.h>
+#include <date/tz.h>
 #include <fmt/format.h>
 #include <simdjson.h>
 

@@ -15,6 +15,7 @@
 //    server (50 buildings stored); counters p50_ms / p99_ms over all reads, and the same for a
 //    bare prepared SELECT of the same rows (bare_p50_ms / bare_p99_ms), interleaved.
 #include <benchmark/benchmark.h>
+#include <date/tz.h>
 
 #include <energy/aggregate/refresh.hpp>
 #include <energy/storage/postgres.hpp>

@@ -5,6 +5,7 @@
 // same run: reading the year's raw readings of the building from the store (the data floor).
 // ENERGY_BENCH_SMOKE=1: 60 days and 3 buildings, month reports.
 #include <benchmark/benchmark.h>
+#include <date/tz.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -45,7 +46,7 @@ struct bench_site {
     end = date::local_days{date::year{2025} / 1 / 1};
     const auto from = smoke() ? end - date::days{60} : end - date::days{2 * 365};
     const auto to_utc = [](date::local_days d) {
-      return find_zone(zone)->to_sys(d, date::choose::earliest);
+      return energy::detail::native(find_zone(zone)).to_sys(d, date::choose::earliest);
     };
     office = testing::add_office(site, "Office", zone, 50'000, to_utc(from), to_utc(end));
     const int others = smoke() ? 2 : 49;
@@ -95,7 +96,7 @@ struct bench_site {
     q.period = length;
     q.building_id = office;
     q.end = end;
-    q.now = find_zone(zone)->to_sys(end, date::choose::earliest);
+    q.now = energy::detail::native(find_zone(zone)).to_sys(end, date::choose::earliest);
     q.tariffs = {{date::local_days{}, billing::flat_energy_tariff(*money::parse("0.12")), "USD"}};
     return q;
   }

@@ -28,7 +28,7 @@ int main() {
   db->write_readings(rows);
   aggregate::refresh_summaries(*db);
 
-  const auto* zone = find_zone(b.time_zone);
+  const auto zone = find_zone(b.time_zone);
   const time_range day{start, start + std::chrono::hours{25}};
   const auto hours = db->read_summaries(
       {summary_scope::building, b.id, sensor_type::electricity, resolution::hour, day});

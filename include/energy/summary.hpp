@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <date/date.h>  // local calendar dates (no tz database)
+
 #include <energy/decimal.hpp>
 #include <energy/model.hpp>
 #include <energy/money.hpp>

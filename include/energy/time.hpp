@@ -7,7 +7,11 @@
 #include <string>
 #include <string_view>
 
-#include <date/tz.h>
+// Forward declaration only: the tz library is an implementation detail (see time_zone), so a
+// later move to C++20 <chrono> zones does not change this header's API.
+namespace date {
+class time_zone;
+}  // namespace date
 
 namespace energy {
 
@@ -52,14 +56,67 @@ struct time_range {
 /// `2024-07-01T12:00:00Z`.
 [[nodiscard]] std::string format_utc(utc_seconds t);
 
-/// Looks up an IANA zone ("America/New_York") in the system tz database.
+class time_zone;
+namespace detail {
+/// The tz library's zone behind `zone` (for the library's own sources; not part of the API).
+[[nodiscard]] const date::time_zone& native(const time_zone& zone) noexcept;
+}  // namespace detail
+
+/**
+ * An IANA time zone ("America/New_York") of the system tz database: the one zone type of the
+ * library. Every local calendar (local hours, days and months, billing periods, time-of-use
+ * windows, reports) is taken in one of these; timestamps themselves are always UTC.
+ *
+ * A regular value type: cheap to copy (a handle into the process-wide tz database, which lives
+ * until the program exits), compared by zone. A valid object always names a real zone; "no zone"
+ * is spelled `std::optional<time_zone>` where an API allows it.
+ *
+ * Thread-safety: const member functions may be called concurrently.
+ *
+ * **Example**: `energy::time_zone ny{"America/New_York"};  ny.offset_at(t)  // -4 h or -5 h`
+ */
+class time_zone {
+ public:
+  /// @throws std::invalid_argument naming the zone when the tz database has no zone of that name.
+  explicit time_zone(std::string_view iana_name);
+
+  /// Coordinated Universal Time ("Etc/UTC").
+  [[nodiscard]] static time_zone utc();
+
+  /// The IANA name this zone was found under (a link such as "US/Eastern" names its target).
+  [[nodiscard]] std::string_view name() const noexcept;
+
+  /// The UTC offset in effect at `t` (local wall clock = UTC + offset).
+  [[nodiscard]] std::chrono::seconds offset_at(utc_seconds t) const;
+
+  /// The wall-clock reading of `t` in this zone.
+  [[nodiscard]] std::chrono::local_seconds to_local(utc_seconds t) const;
+
+  /**
+   * The first UTC instant at which the wall clock reads `local`: the earlier one where a
+   * fall-back makes the reading ambiguous, and the transition instant where a spring-forward
+   * skips it (so a skipped local midnight starts the day at the jump).
+   */
+  [[nodiscard]] utc_seconds first_instant(std::chrono::local_seconds local) const;
+
+  friend bool operator==(const time_zone& a, const time_zone& b) noexcept {
+    return a.zone_ == b.zone_;
+  }
+
+ private:
+  friend const date::time_zone& detail::native(const time_zone& zone) noexcept;
+
+  const date::time_zone* zone_;
+};
+
+/// `time_zone{iana_name}`: looks up an IANA zone in the system tz database.
 /// @throws std::invalid_argument naming the zone when it does not exist.
-[[nodiscard]] const date::time_zone* find_zone(std::string_view iana_name);
+[[nodiscard]] time_zone find_zone(std::string_view iana_name);
 
 /// True when `iana_name` names a zone of the system tz database.
 [[nodiscard]] bool is_valid_zone(std::string_view iana_name) noexcept;
 
 /// Local wall-clock rendering with offset, e.g. `2024-11-03T01:00:00-05:00`.
-[[nodiscard]] std::string format_local(utc_seconds t, const date::time_zone* zone);
+[[nodiscard]] std::string format_local(utc_seconds t, const time_zone& zone);
 
 }  // namespace energy

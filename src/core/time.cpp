@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/time.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -84,12 +85,47 @@ std::string format_utc(utc_seconds t) {
                      tod.hours().count(), tod.minutes().count(), tod.seconds().count());
 }
 
-const date::time_zone* find_zone(std::string_view iana_name) {
+namespace {
+
+const date::time_zone* locate(std::string_view iana_name) {
   try {
     return date::locate_zone(iana_name);
   } catch (const std::runtime_error&) {
     throw std::invalid_argument(fmt::format("unknown IANA time zone '{}'", iana_name));
   }
+}
+
+}  // namespace
+
+const date::time_zone& detail::native(const time_zone& zone) noexcept {
+  return *zone.zone_;
+}
+
+time_zone::time_zone(std::string_view iana_name) : zone_(locate(iana_name)) {}
+
+time_zone time_zone::utc() {
+  static const time_zone zone{"Etc/UTC"};
+  return zone;
+}
+
+std::string_view time_zone::name() const noexcept {
+  return zone_->name();
+}
+
+std::chrono::seconds time_zone::offset_at(utc_seconds t) const {
+  return zone_->get_info(t).offset;
+}
+
+std::chrono::local_seconds time_zone::to_local(utc_seconds t) const {
+  return std::chrono::local_seconds{(t + offset_at(t)).time_since_epoch()};
+}
+
+utc_seconds time_zone::first_instant(std::chrono::local_seconds local) const {
+  return zone_->to_sys(date::local_seconds{local.time_since_epoch()}, date::choose::earliest);
+}
+
+time_zone find_zone(std::string_view iana_name) {
+  return time_zone{iana_name};
 }
 
 bool is_valid_zone(std::string_view iana_name) noexcept {
@@ -100,8 +136,8 @@ bool is_valid_zone(std::string_view iana_name) noexcept {
   }
 }
 
-std::string format_local(utc_seconds t, const date::time_zone* zone) {
-  const auto info = zone->get_info(t);
+std::string format_local(utc_seconds t, const time_zone& zone) {
+  const auto info = detail::native(zone).get_info(t);
   const auto local = t + info.offset;
   const auto day = date::floor<date::days>(local);
   const date::year_month_day ymd{day};

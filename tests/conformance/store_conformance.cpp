@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <date/tz.h>
+
 #include <energy/quality.hpp>
 #include <energy/storage/bulk_summaries.hpp>
 

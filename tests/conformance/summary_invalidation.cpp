@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include <date/tz.h>
+
 #include <energy/aggregate/aggregator.hpp>
 #include <energy/aggregate/refresh.hpp>
 #include <energy/billing/dated_tariff_cost.hpp>

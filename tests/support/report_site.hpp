@@ -8,6 +8,8 @@
 #include <random>
 #include <string>
 
+#include <date/tz.h>
+
 #include <energy/aggregate/refresh.hpp>
 #include <energy/storage/memory.hpp>
 #include <energy/storage/store.hpp>
@@ -23,9 +25,9 @@ struct report_site {
 };
 
 inline utc_seconds local_midnight_utc(int y, unsigned m, unsigned d, const char* zone) {
-  const auto* z = find_zone(zone);
-  return z->to_sys(date::local_days{date::year{y} / date::month{m} / date::day{d}},
-                   date::choose::earliest);
+  const auto z = find_zone(zone);
+  return energy::detail::native(z).to_sys(
+      date::local_days{date::year{y} / date::month{m} / date::day{d}}, date::choose::earliest);
 }
 
 /// Outdoor temperature (°C) at UTC `t`: seasonal plus daily swing.
@@ -72,12 +74,12 @@ inline uuid add_office(report_site& s, const std::string& name, const char* zone
   s.db->put_sensor(t);
   s.electricity = meter;
 
-  const auto* z = find_zone(zone);
+  const auto z = find_zone(zone);
   std::mt19937_64 g(seed);
   reading_rows rows;
   for (auto ts = to_epoch(from); ts < to_epoch(to); ts += 900) {
     if (skip.contains(from_epoch(ts))) continue;
-    const auto l = z->to_local(from_epoch(ts));
+    const auto l = energy::detail::native(z).to_local(from_epoch(ts));
     const auto day = date::floor<date::days>(l);
     const int wd = static_cast<int>((date::weekday{day}.c_encoding() + 6) % 7);
     const auto hour = std::chrono::duration_cast<std::chrono::hours>(l - day).count();

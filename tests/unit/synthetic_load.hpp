@@ -8,11 +8,13 @@
 #include <random>
 #include <vector>
 
+#include <date/tz.h>
+
 #include <energy/anomaly/anomaly.hpp>
 
 namespace energy::testing {
 
-inline const date::time_zone* new_york() {
+inline energy::time_zone new_york() {
   return find_zone("America/New_York");
 }
 /// 2024-01-01T00:00 America/New_York, a Monday.
@@ -34,8 +36,8 @@ struct synthetic_series {
 };
 
 /// Local weekday (0 = Monday) and hour of an instant in `zone`.
-inline std::pair<int, int> local_day_hour(epoch_seconds t, const date::time_zone* zone) {
-  const auto l = zone->to_local(from_epoch(t));
+inline std::pair<int, int> local_day_hour(epoch_seconds t, const time_zone& zone) {
+  const auto l = energy::detail::native(zone).to_local(from_epoch(t));
   const auto day = date::floor<date::days>(l);
   const int wd = static_cast<int>((date::weekday{day}.c_encoding() + 6) % 7);
   const int hour =
@@ -47,7 +49,7 @@ inline std::pair<int, int> local_day_hour(epoch_seconds t, const date::time_zone
 /// ±`noise` relative uniform noise, from `start` (UTC) for `days` days at `interval` seconds.
 /// `level(t, wd, hour, kwh_per_hour)` may rewrite the hourly level (to inject anomalies).
 inline synthetic_series office(
-    epoch_seconds start, int days, std::int32_t interval, const date::time_zone* zone,
+    epoch_seconds start, int days, std::int32_t interval, const time_zone& zone,
     double occupied_kwh = 100.0, double base_kwh = 30.0, int open = 8, int close = 18,
     double noise = 0.05, std::uint64_t seed = 7,
     const std::function<double(epoch_seconds, int, int, double)>& level = {}) {

@@ -5,6 +5,7 @@
 
 #include <energy/anomaly/detectors.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 #include <pybind11/stl.h>
 
@@ -51,8 +52,9 @@ series_input series_of(const pyb::handle& building_id, const pyb::object& ts,
   return s;
 }
 
-const date::time_zone* zone_or_null(const pyb::handle& zone) {
-  return zone.is_none() ? nullptr : find_zone(zone.cast<std::string>());
+std::optional<time_zone> zone_or_null(const pyb::handle& zone) {
+  if (zone.is_none()) return std::nullopt;
+  return find_zone(zone.cast<std::string>());
 }
 
 pyb::dict anomaly_columns(const std::vector<an::anomaly>& found) {
@@ -170,7 +172,7 @@ void bind_anomaly(pyb::module_& m) {
         o.smoothing_seconds = smoothing_seconds;
         o.min_duration_seconds = min_duration_seconds;
         o.min_relative_deviation = min_relative_deviation;
-        const auto* z = find_zone(zone);
+        const auto z = find_zone(zone);
         std::vector<an::anomaly> found;
         {
           pyb::gil_scoped_release release;
@@ -203,7 +205,7 @@ void bind_anomaly(pyb::module_& m) {
         config.building_id = s.building_id;
         config.threshold = threshold_milli;
         config.window = window_of(window);
-        const auto* z = find_zone(zone);
+        const auto z = find_zone(zone);
         std::vector<an::anomaly> found;
         {
           pyb::gil_scoped_release release;
@@ -251,7 +253,7 @@ void bind_anomaly(pyb::module_& m) {
          double min_consistent_weeks, double max_unoccupied_variation) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, pyb::none(),
                                  pyb::none(), "kWh");
-        const auto* z = find_zone(zone);
+        const auto z = find_zone(zone);
         an::schedule_options o;
         o.min_peak_to_base = min_peak_to_base;
         o.min_consistent_weeks = min_consistent_weeks;
@@ -275,7 +277,7 @@ void bind_anomaly(pyb::module_& m) {
          double min_ratio, std::int64_t min_duration_seconds) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, sensor_id,
                                  pyb::none(), "kWh");
-        const auto* z = find_zone(zone);
+        const auto z = find_zone(zone);
         an::after_hours_options o;
         o.z_threshold = z_threshold;
         o.min_ratio = min_ratio;

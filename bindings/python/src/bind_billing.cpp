@@ -350,7 +350,7 @@ void bind_billing(pyb::module_& m) {
         auto data = series_of(ts, energy_milli, interval_seconds, quality);
         data.energy_per_wh = energy_per_wh;
         const auto period = period_of(start, end);
-        const auto* z = find_zone(zone);
+        const auto z = find_zone(zone);
         pyb::gil_scoped_release release;
         return bi::compute_bill(
             data, tariff, z, period,
@@ -374,7 +374,7 @@ void bind_billing(pyb::module_& m) {
         auto data = series_of(ts, energy_milli, interval_seconds, quality);
         data.energy_per_wh = energy_per_wh;
         const auto span = period_of(start, end);
-        const auto* z = find_zone(zone);
+        const auto z = find_zone(zone);
         pyb::gil_scoped_release release;
         return bi::compute_monthly_bills(data, tariff, z, span, {.meters = meters});
       },
@@ -393,7 +393,7 @@ void bind_billing(pyb::module_& m) {
         for (const auto& h : reads)
           at.push_back(to_instant(h, "reads", from_epoch(0)));
         const auto periods = bi::billing_cycles(at);
-        const auto* z = find_zone(zone);
+        const auto z = find_zone(zone);
         pyb::gil_scoped_release release;
         return bi::compute_bills(
             data, tariff, z, periods,
@@ -582,7 +582,7 @@ void bind_billing(pyb::module_& m) {
          double demand_rel, double cost_rel, double rate_rel, const pyb::handle& cost_abs,
          const pyb::handle& demand_intervals) {
         const auto data = series_of(ts, energy_milli, interval_seconds, quality);
-        const auto* z = find_zone(zone);
+        const auto z = find_zone(zone);
         bi::reconcile_options o;
         o.tolerance.energy_rel = energy_rel;
         o.tolerance.demand_rel = demand_rel;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <date/date.h>  // local calendar dates (no tz database)
+
 #include <energy/summary.hpp>
 #include <energy/time.hpp>
 
@@ -37,12 +39,11 @@ struct bucket {
  */
 class local_calendar {
  public:
-  /// @throws std::invalid_argument when `zone` is null.
-  explicit local_calendar(const date::time_zone* zone);
+  explicit local_calendar(const time_zone& zone);
   /// @throws std::invalid_argument naming the zone when it is unknown.
   explicit local_calendar(std::string_view iana_name);
 
-  [[nodiscard]] const date::time_zone* zone() const noexcept { return zone_; }
+  [[nodiscard]] const time_zone& zone() const noexcept { return zone_; }
 
   /// The local hour containing `t`.
   [[nodiscard]] bucket hour_of(utc_seconds t);
@@ -74,9 +75,8 @@ class local_calendar {
   std::int64_t day_index(epoch_seconds e, epoch_seconds& start, epoch_seconds& end);
   bucket make_bucket(epoch_seconds start, epoch_seconds end);
 
-  const date::time_zone* zone_;
-  segment cache_{};
-  bool cache_valid_ = false;
+  time_zone zone_;
+  segment cache_{};  // empty ([0, 0)) until the first lookup
 };
 
 }  // namespace energy::aggregate

@@ -82,11 +82,11 @@ struct meter_series {
  * twice, the skipped spring-forward hour to none). O(n) with one tz lookup per DST period.
  */
 [[nodiscard]] std::vector<std::uint8_t> hour_of_week(std::span<const epoch_seconds> ts,
-                                                     const date::time_zone* zone);
+                                                     const time_zone& zone);
 
 /// Seconds of the local wall clock since 1970-01-01T00:00 local, for each UTC instant in `zone`:
 /// floor-divide by 86400 for the local day number. Same cost as hour_of_week().
 [[nodiscard]] std::vector<std::int64_t> local_seconds(std::span<const epoch_seconds> ts,
-                                                      const date::time_zone* zone);
+                                                      const time_zone& zone);
 
 }  // namespace energy::anomaly

@@ -3,6 +3,7 @@
 
 #include <concepts>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -20,7 +21,7 @@ namespace energy::anomaly {
 /// Everything a detector may read. `expected` may be empty (no baseline available).
 struct detection_input {
   const meter_series& series;
-  const date::time_zone* zone = nullptr;
+  std::optional<time_zone> zone;
   std::span<const double> expected{};
 };
 

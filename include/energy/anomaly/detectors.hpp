@@ -17,8 +17,8 @@
  * every function is safe to call concurrently on different (or the same, read-only) inputs.
  * Every detector returns anomalies sorted by start time; each one covers whole intervals.
  * All calls @throws std::invalid_argument when the series is malformed (meter_series::validate())
- * or `zone` is null where one is needed. Bad *values* (negative, absurd, missing) never throw:
- * they are what the data-quality detector reports.
+ * (a detector given a `detection_input` without the zone it needs throws too). Bad *values*
+ * (negative, absurd, missing) never throw: they are what the data-quality detector reports.
  *
  * Cost: each detector is O(n) or O(n log n) in the number of rows (medians use nth_element).
  */
@@ -38,7 +38,7 @@ namespace energy::anomaly {
  */
 [[nodiscard]] std::vector<anomaly> detect_threshold(const meter_series& series,
                                                     const alert_config& config,
-                                                    const date::time_zone* zone);
+                                                    const time_zone& zone);
 
 // ---------------------------------------------------------------------------------------------
 // Deviation from a baseline
@@ -78,7 +78,7 @@ struct deviation_options {
  */
 [[nodiscard]] std::vector<anomaly> detect_baseline_deviation(const meter_series& series,
                                                              std::span<const double> expected,
-                                                             const date::time_zone* zone,
+                                                             const time_zone& zone,
                                                              const deviation_options& options = {});
 
 // ---------------------------------------------------------------------------------------------
@@ -99,8 +99,8 @@ struct data_quality_options {
   double spike_z = 30.0;
   double spike_min_relative = 1.0;
   double spike_level_z = 12.0;
-  /// Zone for the hour-of-week slots of the spike level test; null = UTC hours.
-  const date::time_zone* zone = nullptr;
+  /// Zone for the hour-of-week slots of the spike level test; unset = UTC hours.
+  std::optional<time_zone> zone;
   /// Physical bound for one interval (milli-units), e.g. from sensor::max_value. Unset: none.
   std::optional<milli> max_value;
   /// The period the series should cover: gaps before the first and after the last row count too.
@@ -204,8 +204,7 @@ struct schedule_options {
  * midpoint) and its unoccupied hours are steady; otherwise `detected` is false and `reason` says
  * which test failed, with its numbers.
  */
-[[nodiscard]] operating_schedule detect_schedule(const meter_series& series,
-                                                 const date::time_zone* zone,
+[[nodiscard]] operating_schedule detect_schedule(const meter_series& series, const time_zone& zone,
                                                  const schedule_options& options = {});
 
 struct after_hours_options {
@@ -227,7 +226,7 @@ struct after_hours_options {
  * not detected: use check_after_hours() to be told so.
  */
 [[nodiscard]] std::vector<anomaly> detect_after_hours(const meter_series& series,
-                                                      const date::time_zone* zone,
+                                                      const time_zone& zone,
                                                       const operating_schedule& schedule,
                                                       const after_hours_options& options = {});
 
@@ -243,7 +242,7 @@ struct after_hours_result {
 
 /// Detects the schedule from `series`, then its after-hours waste; says when it could not judge.
 [[nodiscard]] after_hours_result check_after_hours(const meter_series& series,
-                                                   const date::time_zone* zone,
+                                                   const time_zone& zone,
                                                    const schedule_options& schedule = {},
                                                    const after_hours_options& options = {});
 

@@ -160,12 +160,11 @@ struct bill {
  * - fixed and minimum charges: see `bill_options`; the minimum-charge line tops the bill up to the
  *   minimum when the sum of the other rounded lines is below it.
  *
- * @throws std::invalid_argument if the tariff is invalid, `zone` is null, `period` is empty, or
+ * @throws std::invalid_argument if the tariff is invalid, `period` is empty, or
  * `data` breaks its contract. Thread-safe (pure function of its inputs).
  */
-[[nodiscard]] bill compute_bill(const interval_series& data, const tariff& t,
-                                const date::time_zone* zone, time_range period,
-                                const bill_options& options = {});
+[[nodiscard]] bill compute_bill(const interval_series& data, const tariff& t, const time_zone& zone,
+                                time_range period, const bill_options& options = {});
 
 /// A demand peak: W, and the start of the block that set it.
 struct peak {
@@ -192,10 +191,10 @@ struct peak {
  * energy lines of `compute_bill` exactly for untiered tariffs and is a lower/upper bound for
  * inclining/declining block tariffs. Rounded to the micro-dollar, never to cents.
  * The tariff is not re-validated on every call (it is called once per hour bucket): validate it
- * once when it is set. @throws std::invalid_argument if `zone` is null or the schedule names a
- * period that does not exist. Thread-safe (pure).
+ * once when it is set. @throws std::invalid_argument if the schedule names a period
+ * that does not exist. Thread-safe (pure).
  */
 [[nodiscard]] money energy_charge(const tariff& t, utc_seconds hour_start, milli energy_wh,
-                                  const date::time_zone* zone);
+                                  const time_zone& zone);
 
 }  // namespace energy::billing

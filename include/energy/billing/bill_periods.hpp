@@ -12,9 +12,9 @@ namespace energy::billing {
  * The local calendar months of `zone` that overlap `span` (UTC half-open), clipped to it: the
  * first and last may be partial months when `span` does not start or end at a local month
  * start. A year from local 1 January to local 1 January gives twelve whole months (a DST change
- * stays inside its month). @throws std::invalid_argument if `zone` is null or `span` is empty.
+ * stays inside its month). @throws std::invalid_argument if `span` is empty.
  */
-[[nodiscard]] std::vector<time_range> calendar_months(const date::time_zone* zone, time_range span);
+[[nodiscard]] std::vector<time_range> calendar_months(const time_zone& zone, time_range span);
 
 /**
  * Billing cycles between consecutive meter-read instants: `[reads[i], reads[i + 1])`.
@@ -30,7 +30,7 @@ namespace energy::billing {
  * period for an empty one. Thread-safe (pure).
  */
 [[nodiscard]] std::vector<bill> compute_bills(const interval_series& data, const tariff& t,
-                                              const date::time_zone* zone,
+                                              const time_zone& zone,
                                               const std::vector<time_range>& periods,
                                               const bill_options& options = {});
 
@@ -42,7 +42,7 @@ namespace energy::billing {
  * `options.prorate_monthly_charges = true` pro-rates every month. @throws as compute_bills.
  */
 [[nodiscard]] std::vector<bill> compute_monthly_bills(const interval_series& data, const tariff& t,
-                                                      const date::time_zone* zone, time_range span,
+                                                      const time_zone& zone, time_range span,
                                                       const bill_options& options = {});
 
 }  // namespace energy::billing

@@ -3,11 +3,10 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <date/tz.h>
 
 #include <energy/billing/utility_bill.hpp>
 
@@ -23,7 +22,7 @@ enum class end_date : std::uint8_t {
 
 struct bills_csv_options {
   /// Zone of date-only values (local midnight). Unset: a date-only value is a rejected row.
-  const date::time_zone* zone = nullptr;
+  std::optional<time_zone> zone;
   end_date end = end_date::exclusive;
   /// Largest input read (bytes): a year of monthly bills is a few hundred bytes, so anything near
   /// this is not a bills file. Larger input is refused (parse_error) before it is read.

@@ -5,6 +5,8 @@
 #include <string>
 #include <unordered_map>
 
+#include <date/date.h>  // local calendar dates (no tz database)
+
 #include <energy/aggregate/cost.hpp>
 #include <energy/billing/tariff.hpp>
 #include <energy/time.hpp>

@@ -101,12 +101,12 @@ struct reconciliation_report {
  * overlaps and duplicates between consecutive bills are looked for; a bill with an empty period
  * is reported with a finding, never an exception. A bill whose source stated no amount
  * (`amount_stated == false`) or no consumption is not compared on that quantity (nor on rate).
- * @throws std::invalid_argument if the tariff is invalid, `zone` is null or `data` breaks its
+ * @throws std::invalid_argument if the tariff is invalid or `data` breaks its
  * contract. Thread-safe (pure).
  */
 [[nodiscard]] reconciliation_report reconcile(std::span<const utility_bill> bills,
                                               const interval_series& data, const tariff& t,
-                                              const date::time_zone* zone,
+                                              const time_zone& zone,
                                               const reconcile_options& options = {});
 
 /**

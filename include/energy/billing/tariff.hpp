@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <date/date.h>  // local calendar dates (no tz database)
+
 #include <energy/decimal.hpp>
 #include <energy/money.hpp>
 #include <energy/time.hpp>
@@ -66,11 +68,11 @@ struct coincident_peak_charge {
 /**
  * The UTC start of local hour `hour` (0..23) of local day `day` in `zone`: how a published
  * "peak hour ending 17:00 on 2025-07-15" (hour 16) becomes an instant.
- * @throws std::invalid_argument if `zone` is null, the day is invalid, the hour is outside
+ * @throws std::invalid_argument if the day is invalid, the hour is outside
  * 0..23, or the local hour does not exist (spring forward) or occurs twice (fall back): give the
  * UTC instant then.
  */
-[[nodiscard]] utc_seconds local_hour_start(const date::time_zone* zone, date::year_month_day day,
+[[nodiscard]] utc_seconds local_hour_start(const time_zone& zone, date::year_month_day day,
                                            int hour);
 
 /**

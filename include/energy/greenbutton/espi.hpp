@@ -100,9 +100,8 @@ struct local_time_parameters {
  * instant `at` is tzOffset, plus dstOffset when the zone observes DST at `at`. Use it to catch
  * a file imported for the wrong building; it cannot pick a zone (see local_time_parameters).
  * The DST start/end rules are not compared: they are kept raw.
- * @throws std::invalid_argument when `zone` is null.
  */
-[[nodiscard]] bool zone_matches(const local_time_parameters& ltp, const date::time_zone* zone,
+[[nodiscard]] bool zone_matches(const local_time_parameters& ltp, const time_zone& zone,
                                 utc_seconds at);
 
 /**

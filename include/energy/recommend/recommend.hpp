@@ -75,12 +75,12 @@ struct prices {
 
 /// What a building's history is: the electricity interval series (kWh, milli = Wh) and context.
 struct building_history {
-  building_history(const anomaly::meter_series& s, const date::time_zone* z) : series(s), zone(z) {}
+  building_history(const anomaly::meter_series& s, time_zone z) : series(s), zone(z) {}
 
   const anomaly::meter_series& series;
-  const date::time_zone* zone = nullptr;  ///< the building's IANA zone (local days, hours, months)
-  std::optional<double> floor_area_ft2;   ///< gross floor area, ft²
-  std::string_view primary_use;           ///< e.g. "office", "k-12 school" (see eui_benchmarks())
+  time_zone zone;                        ///< the building's IANA zone (local days, hours, months)
+  std::optional<double> floor_area_ft2;  ///< gross floor area, ft²
+  std::string_view primary_use;          ///< e.g. "office", "k-12 school" (see eui_benchmarks())
   std::optional<weather_sensitivity> weather;
   /// The building's tariff: savings are bill differences under it (TOU, tiers, demand windows).
   std::optional<billing::tariff> tariff;
@@ -183,15 +183,14 @@ struct recommend_options {
  * could not run with the reason. Savings are per year only from at least 365 days of data,
  * otherwise per observed period. Nothing fires when the history covers fewer than
  * `min_history_days` days (a skipped entry says so).
- * @throws std::invalid_argument when the series is malformed, `zone` is null or the tariff is
- * invalid.
+ * @throws std::invalid_argument when the series is malformed or the tariff is invalid.
  */
 [[nodiscard]] recommend_result analyse(const building_history& history,
                                        const recommend_options& options = {});
 
 /**
  * `analyse(history, options).recommendations`.
- * @throws std::invalid_argument when the series is malformed or `zone` is null.
+ * @throws std::invalid_argument when the series is malformed.
  *
  * **Example**:
  * ```cpp

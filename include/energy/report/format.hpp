@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include <date/date.h>  // local calendar dates (no tz database)
+
 #include <energy/decimal.hpp>
 #include <energy/money.hpp>
 #include <energy/time.hpp>

@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include <date/date.h>  // local calendar dates (no tz database)
+
 #include <energy/anomaly/anomaly.hpp>
 #include <energy/billing/bill.hpp>
 #include <energy/billing/tariff.hpp>
@@ -99,10 +101,10 @@ struct period_window {
 
 /// The report period for `length` ending at local date `end` in `zone` (see report_request).
 [[nodiscard]] period_window make_window(period_length length, date::local_days end,
-                                        const date::time_zone* zone);
+                                        const time_zone& zone);
 /// The default `end` at `now`: the start of the calendar period containing `now`'s local date.
 [[nodiscard]] date::local_days default_end(period_length length, utc_seconds now,
-                                           const date::time_zone* zone);
+                                           const time_zone& zone);
 
 /// Consumption compared with a reference period (previous period, same period last year).
 struct change {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <date/date.h>  // local calendar dates (no tz database)
+
 #include <energy/storage/store.hpp>
 #include <energy/time.hpp>
 #include <energy/uuid.hpp>
@@ -87,12 +89,11 @@ class tariff_port {
  * `all_time()` when there is none.
  */
 [[nodiscard]] time_range tariff_change_range(std::span<const tariff_version> existing,
-                                             date::year_month_day effective,
-                                             const date::time_zone* zone);
+                                             date::year_month_day effective, const time_zone& zone);
 
 /// UTC instant of local midnight of `day` in `zone` (the first instant after a gap when midnight
 /// does not exist there).
-[[nodiscard]] utc_seconds local_midnight(date::year_month_day day, const date::time_zone* zone);
+[[nodiscard]] utc_seconds local_midnight(date::year_month_day day, const time_zone& zone);
 
 /// "YYYY-MM-DD". The text form the SQL adapters store (sorts as the dates do).
 [[nodiscard]] std::string format_date(date::year_month_day day);

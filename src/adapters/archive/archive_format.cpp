@@ -2,6 +2,8 @@
 // The archive object format: gzip CSV (sensor_id,ts,value,quality), see retention.hpp.
 #include "archive_format.hpp"
 
+#include <date/tz.h>
+
 #include <energy/archive/retention.hpp>
 #include <energy/decimal.hpp>
 

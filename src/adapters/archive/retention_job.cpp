@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "archive_format.hpp"
 
+#include <date/tz.h>
+
 #include <energy/archive/retention.hpp>
 
 #include <algorithm>

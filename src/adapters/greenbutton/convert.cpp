@@ -5,6 +5,7 @@
 #include <map>
 #include <stdexcept>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::greenbutton {
@@ -82,11 +83,10 @@ std::optional<milli> to_milli_units(std::int64_t raw, std::int32_t espi_uom,
   return static_cast<milli>(q);
 }
 
-bool zone_matches(const local_time_parameters& ltp, const date::time_zone* zone, utc_seconds at) {
-  if (zone == nullptr) throw std::invalid_argument("zone_matches: zone is null");
+bool zone_matches(const local_time_parameters& ltp, const time_zone& zone, utc_seconds at) {
   // With the OS tz database (USE_OS_TZDB) sys_info::save is only reliable as "DST or not", not as
   // an amount, so compare the zone's total offset at `at` with what the parameters predict.
-  const auto info = zone->get_info(at);
+  const auto info = energy::detail::native(zone).get_info(at);
   const bool dst = info.save != std::chrono::minutes{0};
   return info.offset.count() ==
          static_cast<std::int64_t>(ltp.tz_offset) + (dst ? ltp.dst_offset : 0);

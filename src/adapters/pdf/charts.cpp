@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "charts.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>

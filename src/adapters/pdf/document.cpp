@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The report as an A4 PDF: pages, title block, KPI tiles, insights, charts, tables, page numbers.
 #include <cairo-pdf.h>
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -34,8 +35,8 @@ cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned i
   return CAIRO_STATUS_SUCCESS;
 }
 
-std::string local_minute(utc_seconds t, const date::time_zone* zone) {
-  const auto l = date::floor<std::chrono::minutes>(zone->to_local(t));
+std::string local_minute(utc_seconds t, const time_zone& zone) {
+  const auto l = date::floor<std::chrono::minutes>(energy::detail::native(zone).to_local(t));
   const auto day = date::floor<date::days>(l);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<std::chrono::minutes> tod{l - day};
@@ -236,7 +237,7 @@ void insights_and_notes(document& d, const report& r, bool notes) {
 
 void building_pages(document& d, const report& r) {
   const auto& k = r.headline;
-  const auto* zone = find_zone(r.time_zone);
+  const auto zone = find_zone(r.time_zone);
   std::vector<std::pair<std::string, std::string>> tiles{
       {"Consumption", format_kwh(k.consumption) + " kWh"},
       {"Peak demand", format_kw(k.peak_demand) + " kW"},

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <thread>
 
+#include <date/tz.h>
+
 namespace energy::storage {
 namespace {
 

@@ -2,6 +2,8 @@
 // The retention port of energy::postgres: whole daily partitions are the unit of archive and drop.
 #include "pool.hpp"
 
+#include <date/tz.h>
+
 #include <energy/storage/postgres.hpp>
 
 #include <algorithm>

@@ -23,6 +23,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include <date/date.h>
 #include <pqxx/pqxx>
 
 namespace energy::storage::postgres_detail {

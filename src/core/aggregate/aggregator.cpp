@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <new>
 #ifdef __linux__
+#include <date/tz.h>
 #include <sys/mman.h>
 #endif
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <date/tz.h>
+
 #include <energy/aggregate/calendar.hpp>
 
 #include "core/aggregate/int_math.hpp"
+#include "core/time/local_clock.hpp"
 
 #include <stdexcept>
 
@@ -14,31 +17,16 @@ constexpr std::int64_t seconds_per_day = 86'400;
 
 }  // namespace
 
-local_calendar::local_calendar(const date::time_zone* zone) : zone_(zone) {
-  if (zone_ == nullptr) throw std::invalid_argument("local_calendar: null time zone");
-}
+local_calendar::local_calendar(const time_zone& zone) : zone_(zone) {}
 
-local_calendar::local_calendar(std::string_view iana_name) : local_calendar(find_zone(iana_name)) {}
+local_calendar::local_calendar(std::string_view iana_name) : local_calendar(time_zone{iana_name}) {}
 
 const local_calendar::segment& local_calendar::segment_at(epoch_seconds t) {
-  if (cache_valid_ && cache_.begin <= t && t < cache_.end) return cache_;
-  const auto info = zone_->get_info(from_epoch(t));
-  segment s{to_epoch(info.begin), to_epoch(info.end), info.offset.count()};
-  // Some transitions change only the abbreviation or the DST flag, not the offset; merging them
-  // keeps an hour that straddles such a transition a single bucket. The loops are bounded because
-  // every step moves to a strictly earlier/later tz record.
-  for (int i = 0; i < 16 && s.begin > to_epoch(date::sys_days{date::year{1800} / 1 / 1}); ++i) {
-    const auto prev = zone_->get_info(from_epoch(s.begin - 1));
-    if (prev.offset.count() != s.offset) break;
-    s.begin = to_epoch(prev.begin);
+  // The shared offset lookup of the core; the cache check stays here, inline in the hot path.
+  if (t < cache_.begin || t >= cache_.end) {
+    const auto s = energy::detail::constant_offset_span(energy::detail::native(zone_), t);
+    cache_ = {s.begin, s.end, s.offset};
   }
-  for (int i = 0; i < 16 && s.end < to_epoch(date::sys_days{date::year{2400} / 1 / 1}); ++i) {
-    const auto next = zone_->get_info(from_epoch(s.end));
-    if (next.offset.count() != s.offset) break;
-    s.end = to_epoch(next.end);
-  }
-  cache_ = s;
-  cache_valid_ = true;
   return cache_;
 }
 
@@ -67,7 +55,7 @@ epoch_seconds local_calendar::day_start(std::int64_t local_day) {
   const date::local_seconds midnight{std::chrono::seconds{local_day * seconds_per_day}};
   // earliest: an ambiguous midnight (fall-back at 00:00) starts the day at its first occurrence;
   // a skipped midnight (spring-forward at 00:00) yields the transition instant.
-  return to_epoch(zone_->to_sys(midnight, date::choose::earliest));
+  return to_epoch(energy::detail::native(zone_).to_sys(midnight, date::choose::earliest));
 }
 
 std::int64_t local_calendar::day_index(epoch_seconds e, epoch_seconds& start, epoch_seconds& end) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdexcept>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include "core/anomaly/detail.hpp"
@@ -61,21 +62,11 @@ void meter_series::validate() const {
                       i, format_utc(from_epoch(ts[i])), i - 1, format_utc(from_epoch(ts[i - 1]))));
 }
 
-std::vector<std::uint8_t> hour_of_week(std::span<const epoch_seconds> ts,
-                                       const date::time_zone* zone) {
-  if (zone == nullptr) throw std::invalid_argument("hour_of_week: zone is null");
-  detail::offset_cache tz(zone);
-  std::vector<std::uint8_t> out(ts.size());
-  for (std::size_t i = 0; i < ts.size(); ++i) {
-    const std::int64_t l = tz.local(ts[i]);
-    out[i] = static_cast<std::uint8_t>(detail::local_weekday(l) * 24 + detail::local_hour(l));
-  }
-  return out;
+std::vector<std::uint8_t> hour_of_week(std::span<const epoch_seconds> ts, const time_zone& zone) {
+  return energy::detail::hours_of_week(ts, zone);
 }
 
-std::vector<std::int64_t> local_seconds(std::span<const epoch_seconds> ts,
-                                        const date::time_zone* zone) {
-  if (zone == nullptr) throw std::invalid_argument("local_seconds: zone is null");
+std::vector<std::int64_t> local_seconds(std::span<const epoch_seconds> ts, const time_zone& zone) {
   detail::offset_cache tz(zone);
   std::vector<std::int64_t> out(ts.size());
   for (std::size_t i = 0; i < ts.size(); ++i)
@@ -85,45 +76,10 @@ std::vector<std::int64_t> local_seconds(std::span<const epoch_seconds> ts,
 
 namespace detail {
 
-double median_inplace(std::span<double> v) {
-  return quantile_inplace(v, 0.5);
-}
-
-double quantile_inplace(std::span<double> v, double q) {
-  if (v.empty()) return nan;
-  if (q <= 0.0) return *std::min_element(v.begin(), v.end());
-  const auto n = v.size();
-  if (q == 0.5) {  // the exact median (mean of the two middle values for even n)
-    auto mid = v.begin() + static_cast<std::ptrdiff_t>(n / 2);
-    std::nth_element(v.begin(), mid, v.end());
-    const double hi = *mid;
-    if (n % 2 == 1) return hi;
-    const double lo = *std::max_element(v.begin(), mid);
-    return 0.5 * (lo + hi);
-  }
-  auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(n)));
-  k = std::clamp<std::size_t>(k, 1, n) - 1;
-  auto it = v.begin() + static_cast<std::ptrdiff_t>(k);
-  std::nth_element(v.begin(), it, v.end());
-  return *it;
-}
-
 double mad_inplace(std::span<double> v, double centre) {
   for (double& x : v)
     x = std::fabs(x - centre);
   return median_inplace(v);
-}
-
-std::int64_t offset_cache::offset(epoch_seconds t) {
-  if (t < begin_ || t >= end_) {
-    const auto info = zone_->get_info(from_epoch(t));
-    begin_ = to_epoch(utc_seconds{
-        std::chrono::duration_cast<std::chrono::seconds>(info.begin.time_since_epoch())});
-    end_ = to_epoch(
-        utc_seconds{std::chrono::duration_cast<std::chrono::seconds>(info.end.time_since_epoch())});
-    offset_ = info.offset.count();
-  }
-  return offset_;
 }
 
 slot_groups group_by_slot(std::span<const std::uint8_t> slot, std::span<const double> value,

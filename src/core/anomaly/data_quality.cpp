@@ -112,14 +112,11 @@ void flatlines(const meter_series& s, const data_quality_options& o, std::vector
     if (o.flatline_min_intervals > 0) return o.flatline_min_intervals;
     const std::size_t m = lens.size() - 1;  // the others
     if (m == 0) return floor_len;
-    // Nearest-rank 99.5th percentile of `lens` without one element equal to `own`.
-    const std::size_t k =
-        std::clamp<std::size_t>(static_cast<std::size_t>(std::ceil(0.995 * static_cast<double>(m))),
-                                1, m) -
-        1;
+    // The 99.5th percentile (type 7) of `lens` without one element equal to `own`.
     const auto pos =
         static_cast<std::size_t>(std::lower_bound(lens.begin(), lens.end(), own) - lens.begin());
-    const double p = lens[pos <= k ? k + 1 : k];
+    const double p = energy::detail::quantile_of_sorted(
+        m, 0.995, [&](std::size_t j) { return lens[j < pos ? j : j + 1]; });
     return std::max<std::int64_t>(floor_len, static_cast<std::int64_t>(3.0 * p));
   };
   std::vector<double> vals(n);
@@ -168,12 +165,11 @@ void spikes(const meter_series& s, const data_quality_options& o, std::vector<an
   const double floor_need = o.spike_min_relative * level;
   // Robust level per hour of the week (local when a zone is given).
   std::vector<std::uint8_t> slot(n);
-  if (o.zone != nullptr) {
-    slot = hour_of_week(s.ts, o.zone);
+  if (o.zone) {
+    slot = hour_of_week(s.ts, *o.zone);
   } else {
     for (std::size_t i = 0; i < n; ++i)
-      slot[i] = static_cast<std::uint8_t>(detail::local_weekday(s.ts[i]) * 24 +
-                                          detail::local_hour(s.ts[i]));
+      slot[i] = energy::detail::hour_of_week(s.ts[i]);
   }
   std::array<double, 168> centre{}, spread{};
   {

@@ -13,46 +13,25 @@
 
 #include <energy/anomaly/anomaly.hpp>
 
+#include "core/stats/quantile.hpp"
+#include "core/time/local_clock.hpp"
+
 namespace energy::anomaly::detail {
 
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// 1.4826 · MAD estimates the standard deviation of normal data.
 inline constexpr double mad_to_sigma = 1.4826;
 
-/// Median of `v` (reorders it). NaN for an empty span.
-[[nodiscard]] double median_inplace(std::span<double> v);
-/// The q-quantile (0..1, nearest rank) of `v` (reorders it). NaN for an empty span.
-[[nodiscard]] double quantile_inplace(std::span<double> v, double q);
+// One quantile definition (type 7) and one local clock for the whole core.
+using energy::detail::floor_div;
+using energy::detail::local_hour;
+using energy::detail::local_weekday;
+using energy::detail::median_inplace;
+using energy::detail::offset_cache;
+using energy::detail::quantile_inplace;
+
 /// Median absolute deviation from `centre` (overwrites `v`).
 [[nodiscard]] double mad_inplace(std::span<double> v, double centre);
-
-/// Caches the tz offset of the current DST period so a sorted series costs one lookup per period.
-class offset_cache {
- public:
-  explicit offset_cache(const date::time_zone* zone) : zone_(zone) {}
-  [[nodiscard]] std::int64_t offset(epoch_seconds t);
-  [[nodiscard]] std::int64_t local(epoch_seconds t) { return t + offset(t); }
-
- private:
-  const date::time_zone* zone_;
-  std::int64_t begin_ = std::numeric_limits<std::int64_t>::max();
-  std::int64_t end_ = std::numeric_limits<std::int64_t>::min();
-  std::int64_t offset_ = 0;
-};
-
-[[nodiscard]] inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
-}
-
-/// Local weekday, 0 = Monday, of a local-seconds value.
-[[nodiscard]] inline std::int32_t local_weekday(std::int64_t local_secs) noexcept {
-  const std::int64_t day = floor_div(local_secs, 86400);
-  return static_cast<std::int32_t>(((day % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday
-}
-[[nodiscard]] inline std::int32_t local_hour(std::int64_t local_secs) noexcept {
-  const std::int64_t s = ((local_secs % 86400) + 86400) % 86400;
-  return static_cast<std::int32_t>(s / 3600);
-}
 
 /// Per-slot groups of values, laid out contiguously (counting sort by slot): O(n).
 struct slot_groups {

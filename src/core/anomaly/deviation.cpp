@@ -2,6 +2,7 @@
 #include <array>
 #include <stdexcept>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <energy/anomaly/detectors.hpp>
@@ -12,10 +13,9 @@ namespace energy::anomaly {
 
 std::vector<anomaly> detect_baseline_deviation(const meter_series& series,
                                                std::span<const double> expected,
-                                               const date::time_zone* zone,
+                                               const time_zone& zone,
                                                const deviation_options& options) {
   series.validate();
-  if (zone == nullptr) throw std::invalid_argument("detect_baseline_deviation: zone is null");
   if (expected.size() != series.size())
     throw std::invalid_argument(
         fmt::format("detect_baseline_deviation: {} expected values for {} rows", expected.size(),

@@ -3,6 +3,7 @@
 #include <array>
 #include <stdexcept>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <energy/anomaly/detectors.hpp>
@@ -42,10 +43,9 @@ std::int32_t operating_schedule::occupied_hours_per_week() const noexcept {
   return h;
 }
 
-operating_schedule detect_schedule(const meter_series& series, const date::time_zone* zone,
+operating_schedule detect_schedule(const meter_series& series, const time_zone& zone,
                                    const schedule_options& options) {
   series.validate();
-  if (zone == nullptr) throw std::invalid_argument("detect_schedule: zone is null");
   operating_schedule out;
   out.reason = "no readings: no schedule can be detected";
   if (series.size() == 0) return out;
@@ -187,11 +187,10 @@ operating_schedule detect_schedule(const meter_series& series, const date::time_
   return out;
 }
 
-std::vector<anomaly> detect_after_hours(const meter_series& series, const date::time_zone* zone,
+std::vector<anomaly> detect_after_hours(const meter_series& series, const time_zone& zone,
                                         const operating_schedule& schedule,
                                         const after_hours_options& options) {
   series.validate();
-  if (zone == nullptr) throw std::invalid_argument("detect_after_hours: zone is null");
   std::vector<anomaly> out;
   if (!schedule.detected || series.size() == 0) return out;
   const std::size_t n = series.size();
@@ -263,7 +262,7 @@ std::vector<anomaly> detect_after_hours(const meter_series& series, const date::
   return out;
 }
 
-after_hours_result check_after_hours(const meter_series& series, const date::time_zone* zone,
+after_hours_result check_after_hours(const meter_series& series, const time_zone& zone,
                                      const schedule_options& schedule,
                                      const after_hours_options& options) {
   after_hours_result r;

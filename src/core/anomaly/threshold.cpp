@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdexcept>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <energy/anomaly/detectors.hpp>
@@ -10,9 +11,8 @@
 namespace energy::anomaly {
 
 std::vector<anomaly> detect_threshold(const meter_series& series, const alert_config& config,
-                                      const date::time_zone* zone) {
+                                      const time_zone& zone) {
   series.validate();
-  if (zone == nullptr) throw std::invalid_argument("detect_threshold: zone is null");
   if (config.threshold <= 0)
     throw std::invalid_argument(
         fmt::format("detect_threshold: threshold must be positive, got {}", config.threshold));
@@ -39,8 +39,8 @@ std::vector<anomaly> detect_threshold(const meter_series& series, const alert_co
     if (window < 86400) return std::pair{t - into, t - into + window};
     // Local midnight to the next local midnight, in UTC, via the zone (23/25-hour days).
     const auto day = date::local_days{date::days{(l - into) / 86400}};
-    const auto s = zone->to_sys(day, date::choose::earliest);
-    const auto e = zone->to_sys(day + date::days{1}, date::choose::earliest);
+    const auto s = energy::detail::native(zone).to_sys(day, date::choose::earliest);
+    const auto e = energy::detail::native(zone).to_sys(day + date::days{1}, date::choose::earliest);
     return std::pair{to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(s)),
                      to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(e))};
   };

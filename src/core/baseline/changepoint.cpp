@@ -2,6 +2,7 @@
 #include <energy/baseline/changepoint.hpp>
 
 #include <Eigen/Dense>
+#include <date/tz.h>
 
 #include <algorithm>
 #include <cmath>
@@ -40,14 +41,12 @@ class day_clock {
   day_clock(const std::string& zone, day_pairing pairing)
       : pairing_(pairing), clock_(find_zone(zone)) {}
   /// Seconds on the pairing's wall clock (local or UTC).
-  std::int64_t wall(epoch_seconds t) {
-    return pairing_ == day_pairing::utc ? t : clock_.local_seconds(t);
-  }
+  std::int64_t wall(epoch_seconds t) { return pairing_ == day_pairing::utc ? t : clock_.local(t); }
   std::int64_t day(epoch_seconds t) { return detail::local_day(wall(t)); }
 
  private:
   day_pairing pairing_;
-  detail::local_clock clock_;
+  detail::offset_cache clock_;
 };
 
 std::string utc_text(epoch_seconds t) {
@@ -269,17 +268,19 @@ std::vector<usage_period> local_day_totals(const load_series& load, std::string_
     throw std::invalid_argument("local_day_totals: ts and kwh sizes differ");
   if (load.interval_seconds <= 0 || 86400 % load.interval_seconds != 0)
     throw std::invalid_argument("local_day_totals: interval_seconds must divide one day");
-  const date::time_zone* z = find_zone(zone);
-  detail::local_clock clock{z};
+  const time_zone z = find_zone(zone);
+  detail::offset_cache clock{z};
   std::vector<usage_period> out;
   std::size_t i = 0;
   while (i < load.size()) {
-    const std::int64_t day = detail::local_day(clock.local_seconds(load.ts[i]));
+    const std::int64_t day = detail::local_day(clock.local(load.ts[i]));
     // The day's UTC bounds from its local midnights (the zone's rules, not 86400 s).
     const date::local_seconds lm{std::chrono::seconds{day * 86400}};
     const date::local_seconds ln{std::chrono::seconds{(day + 1) * 86400}};
-    const epoch_seconds start = to_epoch(z->to_sys(lm, date::choose::earliest));
-    const epoch_seconds end = to_epoch(z->to_sys(ln, date::choose::earliest));
+    const epoch_seconds start =
+        to_epoch(energy::detail::native(z).to_sys(lm, date::choose::earliest));
+    const epoch_seconds end =
+        to_epoch(energy::detail::native(z).to_sys(ln, date::choose::earliest));
     double sum = 0;
     std::size_t count = 0;
     bool finite = true;

@@ -19,15 +19,15 @@ seasonal_model fit_seasonal(const load_series& load, const seasonal_options& opt
     throw std::invalid_argument("fit_seasonal: interval_seconds must divide 3600");
   detail::require(options.interval_level > 0 && options.interval_level < 1,
                   "fit_seasonal: interval_level must be in (0, 1)");
-  detail::local_clock clock{find_zone(options.zone)};
+  detail::offset_cache clock{find_zone(options.zone)};
   std::vector<std::uint8_t> slot;
   std::vector<std::uint8_t> month;
   std::vector<double> y;
   for (std::size_t i = 0; i < load.size(); ++i) {
     if (!std::isfinite(load.kwh[i])) continue;
-    const std::int64_t local = clock.local_seconds(load.ts[i]);
+    const std::int64_t local = clock.local(load.ts[i]);
     slot.push_back(detail::hour_of_week(local));
-    month.push_back(static_cast<std::uint8_t>(detail::month_of_year(local)));
+    month.push_back(static_cast<std::uint8_t>(detail::local_month0(local)));
     y.push_back(load.kwh[i]);
   }
   if (y.empty()) throw std::invalid_argument("fit_seasonal: no finite load value");
@@ -77,17 +77,17 @@ prediction predict(const seasonal_model& model, std::span<const epoch_seconds> t
       model.residual_lower.size() != hours_per_week ||
       model.residual_upper.size() != hours_per_week)
     throw std::invalid_argument("predict(seasonal): malformed model (coefficient vector sizes)");
-  detail::local_clock clock{find_zone(model.zone)};
+  detail::offset_cache clock{find_zone(model.zone)};
   prediction p;
   p.expected.assign(ts.size(), detail::nan);
   p.lower.assign(ts.size(), detail::nan);
   p.upper.assign(ts.size(), detail::nan);
   for (std::size_t i = 0; i < ts.size(); ++i) {
-    const std::int64_t local = clock.local_seconds(ts[i]);
+    const std::int64_t local = clock.local(ts[i]);
     const std::size_t s = detail::hour_of_week(local);
     if (!std::isfinite(model.profile[s])) continue;
     const double e = model.profile[s] +
-                     model.month_offsets[static_cast<std::size_t>(detail::month_of_year(local))];
+                     model.month_offsets[static_cast<std::size_t>(detail::local_month0(local))];
     p.expected[i] = e;
     p.lower[i] = e + model.residual_lower[s];
     p.upper[i] = e + model.residual_upper[s];

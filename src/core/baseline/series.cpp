@@ -100,11 +100,7 @@ std::vector<double> align_temperature(std::span<const epoch_seconds> at,
 }
 
 std::vector<std::uint8_t> time_of_week(std::span<const epoch_seconds> ts, std::string_view zone) {
-  detail::local_clock clock{find_zone(zone)};
-  std::vector<std::uint8_t> out(ts.size());
-  for (std::size_t i = 0; i < ts.size(); ++i)
-    out[i] = detail::hour_of_week(clock.local_seconds(ts[i]));
-  return out;
+  return energy::detail::hours_of_week(ts, find_zone(zone));
 }
 
 }  // namespace energy::baseline

@@ -2,6 +2,7 @@
 #include <energy/baseline/towt.hpp>
 
 #include <Eigen/Dense>
+#include <date/tz.h>
 
 #include <algorithm>
 #include <array>
@@ -33,10 +34,10 @@ void check_interval(std::int64_t interval_seconds, const char* who) {
 std::vector<std::uint8_t> slots_of(std::span<const epoch_seconds> ts, const std::string& zone,
                                    std::int64_t interval_seconds, const char* who) {
   if (interval_seconds != seconds_per_day) return time_of_week(ts, zone);
-  detail::local_clock clock{find_zone(zone)};
+  detail::offset_cache clock{find_zone(zone)};
   std::vector<std::uint8_t> out(ts.size());
   for (std::size_t i = 0; i < ts.size(); ++i) {
-    const std::int64_t local = clock.local_seconds(ts[i]);
+    const std::int64_t local = clock.local(ts[i]);
     if (local != detail::local_day(local) * seconds_per_day)
       throw std::invalid_argument(
           std::string(who) + ": daily row " + std::to_string(i) + " (" +
@@ -50,7 +51,7 @@ std::vector<std::uint8_t> slots_of(std::span<const epoch_seconds> ts, const std:
 std::vector<double> quantile_knots(std::vector<double> temps, int segments) {
   std::vector<double> knots;
   for (int k = 1; k < segments; ++k) {
-    const double q = detail::quantile(temps, static_cast<double>(k) / segments);
+    const double q = detail::quantile_inplace(temps, static_cast<double>(k) / segments);
     if (knots.empty() || q > knots.back()) knots.push_back(q);
   }
   return knots;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/billing/bill.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -126,17 +127,17 @@ std::pair<std::size_t, std::size_t> rows_in(const interval_series& d, time_range
 }
 
 /// Seconds of `period` falling in each flat-demand period (by local month).
-std::vector<std::int64_t> flat_season_seconds(const tariff& t, const date::time_zone* zone,
+std::vector<std::int64_t> flat_season_seconds(const tariff& t, const time_zone& zone,
                                               time_range period) {
   std::vector<std::int64_t> out(t.flat_demand_periods.size(), 0);
   auto cursor = period.start;
   while (cursor < period.end) {
-    const auto info = zone->get_info(cursor);
+    const auto info = energy::detail::native(zone).get_info(cursor);
     const auto local_day = date::floor<date::days>(cursor + info.offset);
     const date::year_month_day ymd{local_day};
     const auto next_month = ymd.year() / ymd.month() / date::day{1} + date::months{1};
     const auto next_local = date::local_days{next_month.year() / next_month.month() / date::day{1}};
-    auto next = zone->to_sys(next_local, date::choose::earliest);
+    auto next = energy::detail::native(zone).to_sys(next_local, date::choose::earliest);
     if (next > period.end) next = period.end;
     const auto month0 = static_cast<unsigned>(ymd.month()) - 1;
     out[t.flat_demand_months[month0]] += (next - cursor).count();
@@ -321,9 +322,8 @@ std::optional<peak> peak_demand(const interval_series& data, time_range period,
   return best;
 }
 
-bill compute_bill(const interval_series& data, const tariff& t, const date::time_zone* zone,
+bill compute_bill(const interval_series& data, const tariff& t, const time_zone& zone,
                   time_range period, const bill_options& options) {
-  if (zone == nullptr) throw std::invalid_argument("compute_bill: zone is null");
   if (period.empty()) throw std::invalid_argument("compute_bill: empty billing period");
   if (options.meters < 1) throw std::invalid_argument("compute_bill: meters must be >= 1");
   t.validate();
@@ -517,8 +517,7 @@ bill compute_bill(const interval_series& data, const tariff& t, const date::time
 }
 
 money energy_charge(const tariff& t, utc_seconds hour_start, milli energy_wh,
-                    const date::time_zone* zone) {
-  if (zone == nullptr) throw std::invalid_argument("energy_charge: zone is null");
+                    const time_zone& zone) {
   if (t.energy_periods.empty()) return money{};
   local_clock clock(zone);
   const auto slot = clock.at(to_epoch(hour_start));

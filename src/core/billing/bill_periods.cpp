@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/billing/bill_periods.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -9,18 +10,18 @@ namespace energy::billing {
 namespace {
 
 /// The UTC instant local midnight of the first day of the month after the local month of `t`.
-utc_seconds next_local_month_start(const date::time_zone* zone, utc_seconds t) {
-  const auto local_day = date::floor<date::days>(zone->to_local(t));
+utc_seconds next_local_month_start(const time_zone& zone, utc_seconds t) {
+  const auto local_day = date::floor<date::days>(energy::detail::native(zone).to_local(t));
   const date::year_month_day ymd{local_day};
   const auto next = ymd.year() / ymd.month() / date::day{1} + date::months{1};
   // Midnight can be skipped by a DST change in a few zones: `earliest` picks the first instant
   // of the new local day either way.
   return std::chrono::time_point_cast<std::chrono::seconds>(
-      zone->to_sys(date::local_days{next}, date::choose::earliest));
+      energy::detail::native(zone).to_sys(date::local_days{next}, date::choose::earliest));
 }
 
-bool is_month_start(const date::time_zone* zone, utc_seconds t) {
-  const auto local = zone->to_local(t);
+bool is_month_start(const time_zone& zone, utc_seconds t) {
+  const auto local = energy::detail::native(zone).to_local(t);
   const auto day = date::floor<date::days>(local);
   if (local != day) return false;
   return date::year_month_day{day}.day() == date::day{1};
@@ -28,8 +29,7 @@ bool is_month_start(const date::time_zone* zone, utc_seconds t) {
 
 }  // namespace
 
-std::vector<time_range> calendar_months(const date::time_zone* zone, time_range span) {
-  if (zone == nullptr) throw std::invalid_argument("calendar_months: zone is null");
+std::vector<time_range> calendar_months(const time_zone& zone, time_range span) {
   if (span.empty()) throw std::invalid_argument("calendar_months: empty span");
   std::vector<time_range> out;
   for (auto cursor = span.start; cursor < span.end;) {
@@ -58,8 +58,8 @@ std::vector<time_range> billing_cycles(const std::vector<utc_seconds>& reads) {
   return out;
 }
 
-std::vector<bill> compute_bills(const interval_series& data, const tariff& t,
-                                const date::time_zone* zone, const std::vector<time_range>& periods,
+std::vector<bill> compute_bills(const interval_series& data, const tariff& t, const time_zone& zone,
+                                const std::vector<time_range>& periods,
                                 const bill_options& options) {
   std::vector<bill> out;
   out.reserve(periods.size());
@@ -74,7 +74,7 @@ std::vector<bill> compute_bills(const interval_series& data, const tariff& t,
 }
 
 std::vector<bill> compute_monthly_bills(const interval_series& data, const tariff& t,
-                                        const date::time_zone* zone, time_range span,
+                                        const time_zone& zone, time_range span,
                                         const bill_options& options) {
   const auto months = calendar_months(zone, span);
   std::vector<bill> out;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <energy/error.hpp>
@@ -83,8 +84,7 @@ std::optional<column> column_of(std::string name) {
   return std::nullopt;
 }
 
-std::optional<utc_seconds> local_midnight(std::string_view s, const date::time_zone* zone,
-                                          int add_days) {
+std::optional<utc_seconds> local_midnight(std::string_view s, const time_zone& zone, int add_days) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   int y = 0, m = 0, d = 0;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
@@ -98,7 +98,7 @@ std::optional<utc_seconds> local_midnight(std::string_view s, const date::time_z
   const auto local = date::local_days{ymd} + date::days{add_days};
   // A midnight skipped by a DST change maps to the transition instant (earliest valid time).
   return std::chrono::time_point_cast<std::chrono::seconds>(
-      zone->to_sys(local, date::choose::earliest));
+      energy::detail::native(zone).to_sys(local, date::choose::earliest));
 }
 
 std::optional<bool> parse_flag(std::string_view s) {
@@ -175,12 +175,12 @@ bills_csv_result parse_bills_csv(std::string_view text, std::string_view source_
     auto when = [&](column c, bool is_end) -> std::optional<utc_seconds> {
       const auto v = field(c);
       if (auto t = parse_utc_timestamp(v)) return t;
-      if (options.zone != nullptr) {
+      if (options.zone) {
         const int add = is_end && options.end == end_date::inclusive ? 1 : 0;
-        if (auto t = local_midnight(v, options.zone, add)) return t;
+        if (auto t = local_midnight(v, *options.zone, add)) return t;
       }
       errs.push_back(fmt::format("{}: '{}' is not {}", names[c], echoed(v),
-                                 options.zone != nullptr
+                                 options.zone.has_value()
                                      ? "an RFC 3339 timestamp with offset or a YYYY-MM-DD date"
                                      : "an RFC 3339 timestamp with offset (dates need a zone)"));
       return std::nullopt;

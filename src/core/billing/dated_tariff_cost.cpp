@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <date/tz.h>
+
 #include <energy/billing/dated_tariff_cost.hpp>
 
 #include <energy/billing/bill.hpp>
@@ -20,10 +22,11 @@ money dated_tariff_cost::cost(const building& b, sensor_type type, time_range ho
   const auto it = versions_.find(b.id);
   if (it == versions_.end() || type != sensor_type::electricity)
     return fallback_.cost(b, type, hour, quantity);
-  const date::time_zone* zone = find_zone(b.time_zone);
+  const time_zone zone = find_zone(b.time_zone);
   // The bucket's local date, as a day count (sys_days and local_days count from the same epoch).
   const auto local_day =
-      date::sys_days{date::floor<date::days>(zone->to_local(hour.start)).time_since_epoch()};
+      date::sys_days{date::floor<date::days>(energy::detail::native(zone).to_local(hour.start))
+                         .time_since_epoch()};
   auto version = it->second.upper_bound(local_day);
   if (version == it->second.begin()) return fallback_.cost(b, type, hour, quantity);
   --version;

@@ -5,7 +5,11 @@
 #include <cstdint>
 #include <limits>
 
+#include <date/tz.h>
+
 #include <energy/time.hpp>
+
+#include "core/time/local_clock.hpp"
 
 namespace energy::billing::detail {
 
@@ -17,41 +21,31 @@ struct local_slot {
 };
 
 /**
- * Caches the zone's current UTC offset (valid over [begin, end) of the tz rule) and the
- * current local day, so a year of 15-minute intervals costs one tz lookup per DST change and
- * one calendar conversion per local day instead of one each per interval.
+ * Month, hour and weekend flag of UTC instants in one zone: the core's offset cache (one tz lookup
+ * per DST change) plus a cache of the current local day (one calendar conversion per local day),
+ * so a year of 15-minute intervals costs a few comparisons per interval.
  */
 class local_clock {
  public:
-  explicit local_clock(const date::time_zone* zone) : zone_(zone) {}
+  /// @throws std::invalid_argument when `zone` is null.
+  explicit local_clock(const time_zone& zone) : offsets_(zone) {}
 
   local_slot at(epoch_seconds t) {
-    if (t < begin_ || t >= end_) refresh(t);
-    const epoch_seconds local = t + offset_;
-    const epoch_seconds day = floor_div(local, 86'400);
+    const epoch_seconds local = offsets_.local(t);
+    const epoch_seconds day = energy::detail::local_day(local);
     if (day != day_) set_day(day);
-    slot_.hour = static_cast<std::uint8_t>((local - day * 86'400) / 3'600);
+    slot_.hour = static_cast<std::uint8_t>(energy::detail::local_hour(local));
     return slot_;
   }
 
   /// Local day number (days since 1970-01-01 local) of `t`.
-  epoch_seconds local_day(epoch_seconds t) {
-    if (t < begin_ || t >= end_) refresh(t);
-    return floor_div(t + offset_, 86'400);
-  }
+  epoch_seconds local_day(epoch_seconds t) { return energy::detail::local_day(offsets_.local(t)); }
 
-  static epoch_seconds floor_div(epoch_seconds a, epoch_seconds b) noexcept {
-    const epoch_seconds q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+  static constexpr epoch_seconds floor_div(epoch_seconds a, epoch_seconds b) noexcept {
+    return energy::detail::floor_div(a, b);
   }
 
  private:
-  void refresh(epoch_seconds t) {
-    const auto info = zone_->get_info(from_epoch(t));
-    begin_ = to_epoch(info.begin);
-    end_ = to_epoch(info.end);
-    offset_ = info.offset.count();
-  }
   void set_day(epoch_seconds day) {
     day_ = day;
     const date::sys_days d{date::days{day}};
@@ -61,10 +55,7 @@ class local_clock {
     slot_.weekend = wd == date::Saturday || wd == date::Sunday;
   }
 
-  const date::time_zone* zone_;
-  epoch_seconds begin_ = std::numeric_limits<epoch_seconds>::max();
-  epoch_seconds end_ = std::numeric_limits<epoch_seconds>::min();
-  epoch_seconds offset_ = 0;
+  energy::detail::offset_cache offsets_;
   epoch_seconds day_ = std::numeric_limits<epoch_seconds>::min();
   local_slot slot_{};
 };

@@ -3,6 +3,7 @@
 
 #include <energy/quality.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -95,16 +96,15 @@ std::size_t reconciliation_report::flagged() const noexcept {
 }
 
 reconciliation_report reconcile(std::span<const utility_bill> bills, const interval_series& data,
-                                const tariff& t, const date::time_zone* zone,
+                                const tariff& t, const time_zone& zone,
                                 const reconcile_options& options) {
-  if (zone == nullptr) throw std::invalid_argument("reconcile: zone is null");
   t.validate();
   data.validate();
   const auto& tol = options.tolerance;
 
   reconciliation_report report;
   report.tariff_name = t.name;
-  report.zone = std::string(zone->name());
+  report.zone = std::string(energy::detail::native(zone).name());
   report.tolerance = tol;
   report.demand_window_seconds = t.demand_window_minutes * 60;
   report.demand_intervals = options.demand_intervals;

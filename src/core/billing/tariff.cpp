@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/billing/tariff.hpp>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -88,25 +89,26 @@ void tariff::validate() const {
                                  fmt::format("{}", fmt::join(unapplied, "; "))));
 }
 
-utc_seconds local_hour_start(const date::time_zone* zone, date::year_month_day day, int hour) {
-  if (zone == nullptr) throw std::invalid_argument("local_hour_start: zone is null");
+utc_seconds local_hour_start(const time_zone& zone, date::year_month_day day, int hour) {
   if (!day.ok()) throw std::invalid_argument("local_hour_start: invalid date");
   if (hour < 0 || hour > 23)
     throw std::invalid_argument(fmt::format("local_hour_start: hour {} is outside 0..23", hour));
   const auto local = date::local_days{day} + std::chrono::hours{hour};
-  const auto info = zone->get_info(local);
+  const auto info = energy::detail::native(zone).get_info(local);
   const auto text =
       fmt::format("{:04}-{:02}-{:02} {:02}:00", static_cast<int>(day.year()),
                   static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()), hour);
   if (info.result == date::local_info::nonexistent)
-    throw std::invalid_argument(fmt::format(
-        "local_hour_start: {} does not exist in {} (clocks spring forward)", text, zone->name()));
+    throw std::invalid_argument(
+        fmt::format("local_hour_start: {} does not exist in {} (clocks spring forward)", text,
+                    energy::detail::native(zone).name()));
   if (info.result == date::local_info::ambiguous)
     throw std::invalid_argument(
         fmt::format("local_hour_start: {} occurs twice in {} (clocks fall back): give the UTC "
                     "instant",
-                    text, zone->name()));
-  return std::chrono::time_point_cast<std::chrono::seconds>(zone->to_sys(local));
+                    text, energy::detail::native(zone).name()));
+  return std::chrono::time_point_cast<std::chrono::seconds>(
+      energy::detail::native(zone).to_sys(local));
 }
 
 tariff flat_energy_tariff(money price_per_kwh) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include "core/anomaly/detail.hpp"
@@ -32,7 +33,7 @@ std::string price_text(money m) {
 }  // namespace
 
 counterfactual_pricer::counterfactual_pricer(const anomaly::meter_series& series,
-                                             const date::time_zone* zone,
+                                             const time_zone& zone,
                                              std::span<const std::int64_t> local_seconds,
                                              const std::optional<billing::tariff>& tariff,
                                              const prices& flat)

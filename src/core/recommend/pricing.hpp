@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <date/tz.h>
+
 #include <energy/billing/bill.hpp>
 #include <energy/recommend/recommend.hpp>
 
@@ -28,7 +30,7 @@ struct priced_saving {
 class counterfactual_pricer {
  public:
   /// @throws std::invalid_argument when the tariff is invalid.
-  counterfactual_pricer(const anomaly::meter_series& series, const date::time_zone* zone,
+  counterfactual_pricer(const anomaly::meter_series& series, const time_zone& zone,
                         std::span<const std::int64_t> local_seconds,
                         const std::optional<billing::tariff>& tariff, const prices& flat);
 
@@ -43,7 +45,7 @@ class counterfactual_pricer {
  private:
   [[nodiscard]] money exact_total(const billing::interval_series& data, time_range period) const;
 
-  const date::time_zone* zone_;
+  time_zone zone_;
   billing::interval_series measured_;
   billing::tariff tariff_;
   bool priced_ = false;

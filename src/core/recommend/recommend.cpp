@@ -9,6 +9,7 @@
 #include <map>
 #include <stdexcept>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <energy/recommend/recommend.hpp>
@@ -482,7 +483,6 @@ void eui(const context& c, std::vector<recommendation>& out) {
 
 recommend_result analyse(const building_history& h, const recommend_options& o) {
   h.series.validate();
-  if (h.zone == nullptr) throw std::invalid_argument("recommend: zone is null");
   const auto& s = h.series;
   const std::size_t n = s.size();
   recommend_result result;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <tuple>
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include "core/anomaly/detail.hpp"
@@ -29,7 +30,7 @@ std::string hours_text(const anomaly::day_schedule& d) {
                     : std::string("closed");
 }
 
-std::string local_date(epoch_seconds t, const date::time_zone* zone) {
+std::string local_date(epoch_seconds t, const time_zone& zone) {
   return format_local(from_epoch(t), zone).substr(0, 10);
 }
 

@@ -40,12 +40,12 @@ weather_sensitivity weather_from(const baseline::changepoint_model& model,
   const std::size_t need = model.temperatures == baseline::temperature_input::samples
                                ? model.min_samples_per_day
                                : std::size_t{1};
-  baseline::detail::local_clock clock{find_zone(model.zone)};
+  baseline::detail::offset_cache clock{find_zone(model.zone)};
   std::map<std::int64_t, std::pair<double, std::size_t>> daily;  // day -> (sum, count)
   for (std::size_t i = 0; i < temps.size(); ++i) {
     if (!std::isfinite(temps.value[i])) continue;
     auto& [sum, count] =
-        daily[baseline::detail::local_day(utc ? temps.ts[i] : clock.local_seconds(temps.ts[i]))];
+        daily[baseline::detail::local_day(utc ? temps.ts[i] : clock.local(temps.ts[i]))];
     sum += temps.value[i];
     ++count;
   }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Efficiency and forecast reports of one building: KPIs, daily consumption against the baseline,
 // load profile, monthly peaks, bills, anomalies, recommendations, and the insights they support.
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -41,7 +42,7 @@ load_profile profile_of(const hourly_series& h, time_range range) {
 }
 
 std::vector<month_point> monthly_points(storage::store& db, const uuid& building_id,
-                                        const period_window& w, const date::time_zone* zone) {
+                                        const period_window& w, const time_zone& zone) {
   const date::year_month_day last{w.end_day - date::days{1}};
   const auto last_month = date::year_month{last.year(), last.month()};
   const auto first_month = last_month - date::months{11};
@@ -101,7 +102,7 @@ baseline_result summarise_baseline(const hourly_model& m, const std::vector<day_
 std::vector<anomaly::anomaly> find_anomalies(
     storage::store& db, const building& b, const building_sensors& sensors, const hourly_series& h,
     const std::optional<hourly_model>& model, const baseline::temperature_series& temps,
-    const period_window& w, const date::time_zone* zone, const reading_rows& period_rows,
+    const period_window& w, const time_zone& zone, const reading_rows& period_rows,
     std::vector<std::string>& notes) {
   std::vector<anomaly::anomaly> out;
   const auto overlaps = [&](const anomaly::anomaly& a) {
@@ -190,10 +191,9 @@ recommend::prices prices_of(const building& b, const std::vector<bill_part>& bil
 
 std::vector<recommend::recommendation> recommendations_for(
     const building& b, const hourly_series& h, const baseline::temperature_series& temps,
-    const period_window& w, const date::time_zone* zone,
-    const std::map<epoch_seconds, summary_row>& days, const std::vector<sensor>& sensors,
-    const std::vector<bill_part>& bills, const std::vector<tariff_assignment>& tariffs,
-    std::vector<std::string>& notes) {
+    const period_window& w, const time_zone& zone, const std::map<epoch_seconds, summary_row>& days,
+    const std::vector<sensor>& sensors, const std::vector<bill_part>& bills,
+    const std::vector<tariff_assignment>& tariffs, std::vector<std::string>& notes) {
   const auto from = to_epoch(local_midnight(w.end_day - history_days, zone));
   std::vector<epoch_seconds> ts;
   std::vector<milli> wh;
@@ -244,7 +244,7 @@ std::vector<recommend::recommendation> recommendations_for(
 report build_building_report(storage::store& db, const report_request& req) {
   const auto b = db.get_building(req.building_id);
   if (!b) throw subject_not_found("no building " + req.building_id.to_string());
-  const auto* zone = find_zone(b->time_zone);
+  const auto zone = find_zone(b->time_zone);
   const auto sensors = sensors_of(db, b->id);
 
   report r;

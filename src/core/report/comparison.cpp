@@ -33,12 +33,12 @@ report build_comparison(storage::store& db, const report_request& req) {
   // The portfolio's calendar: each building's period is cut in its own zone; the report's window
   // is labelled in the zone of the first building (the label is the same local dates for all).
   r.time_zone = buildings.front().time_zone;
-  const auto* first_zone = find_zone(r.time_zone);
+  const auto first_zone = find_zone(r.time_zone);
   const auto end = req.end.value_or(default_end(req.period, req.now, first_zone));
   r.window = make_window(req.period, end, first_zone);
 
   for (const auto& b : buildings) {
-    const auto* zone = find_zone(b.time_zone);
+    const auto zone = find_zone(b.time_zone);
     const auto w = make_window(req.period, end, zone);
     const auto prev = make_window(req.period, w.first_day, zone);
     const auto sensors = sensors_of(db, b.id);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the report builders read from a store, and the totals, comparisons and bills over it.
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -88,16 +89,6 @@ change compare(const window_totals& current, const window_totals& reference,
   return c;
 }
 
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  const double f = pos - static_cast<double>(lo);
-  return v[lo] + f * (v[hi] - v[lo]);
-}
-
 std::optional<billing::interval_series> building_intervals(const reading_rows& rows,
                                                            const std::vector<sensor>& sensors,
                                                            std::vector<std::string>& notes) {
@@ -130,7 +121,7 @@ std::optional<billing::interval_series> building_intervals(const reading_rows& r
 
 std::vector<bill_part> compute_bills(const billing::interval_series& data,
                                      const std::vector<tariff_assignment>& tariffs,
-                                     time_range range, const date::time_zone* zone,
+                                     time_range range, const time_zone& zone,
                                      std::vector<std::string>& notes, bool& covered) {
   covered = false;
   std::vector<bill_part> out;

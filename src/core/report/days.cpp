@@ -6,12 +6,13 @@
 #include "detail.hpp"
 #include "hourly_model.hpp"
 
+#include <date/tz.h>
+
 namespace energy::report::detail {
 
 std::vector<day_point> daily_points(const period_window& w,
                                     const std::map<epoch_seconds, summary_row>& days,
-                                    const std::vector<sensor>& sensors,
-                                    const date::time_zone* zone) {
+                                    const std::vector<sensor>& sensors, const time_zone& zone) {
   std::vector<day_point> out;
   for (auto d = w.first_day; d < w.end_day; d += date::days{1}) {
     day_point p;

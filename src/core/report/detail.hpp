@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <date/tz.h>
+
 #include <energy/baseline/series.hpp>
 #include <energy/report/report.hpp>
 #include <energy/storage/store.hpp>
@@ -23,9 +25,9 @@ inline constexpr double min_comparable_coverage = 0.9;
 inline constexpr std::size_t min_fit_hours = 28 * 24;
 
 /// UTC instant of local midnight starting `day` (the first instant after a skipped midnight).
-[[nodiscard]] utc_seconds local_midnight(date::local_days day, const date::time_zone* zone);
+[[nodiscard]] utc_seconds local_midnight(date::local_days day, const time_zone& zone);
 /// The local date of instant `t`.
-[[nodiscard]] date::local_days local_day_of(utc_seconds t, const date::time_zone* zone);
+[[nodiscard]] date::local_days local_day_of(utc_seconds t, const time_zone& zone);
 /// `end` moved by `n` report periods (n < 0: back). Month arithmetic clamps to the month's end.
 [[nodiscard]] date::local_days shift(date::local_days end, period_length length, int n);
 [[nodiscard]] std::string format_day(date::local_days d);
@@ -62,15 +64,12 @@ struct window_totals {
 [[nodiscard]] change compare(const window_totals& current, const window_totals& reference,
                              const period_window& reference_window);
 
-/// Empirical quantile (linear interpolation) of `v` (copied, sorted). NaN when empty.
-[[nodiscard]] double quantile(std::vector<double> v, double q);
-
 /// The bills of `range` under `tariffs`: one per local calendar month, split where a tariff
 /// starts; monthly charges pro-rated for parts of months. Appends to `notes` what it could not
 /// price. Returns nothing when no tariff is given.
 [[nodiscard]] std::vector<bill_part> compute_bills(const billing::interval_series& data,
                                                    const std::vector<tariff_assignment>& tariffs,
-                                                   time_range range, const date::time_zone* zone,
+                                                   time_range range, const time_zone& zone,
                                                    std::vector<std::string>& notes, bool& covered);
 
 /// The building's electricity interval data (sensors summed per interval start) in `range`.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "forecast.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,7 +14,7 @@ std::optional<forecast_result> build_forecast(const building& b, const report_re
                                               const baseline::temperature_series& temps,
                                               const std::map<epoch_seconds, summary_row>& days,
                                               const building_sensors& sensors,
-                                              const date::time_zone* zone,
+                                              const time_zone& zone,
                                               std::vector<std::string>& notes) {
   const time_range fit{local_midnight(horizon.first_day - date::days{365}, zone),
                        horizon.range.start};

@@ -8,6 +8,8 @@
 #include "detail.hpp"
 #include "hourly_model.hpp"
 
+#include <date/tz.h>
+
 namespace energy::report::detail {
 
 /// std::nullopt (with a note) when no model can be fitted.
@@ -15,6 +17,6 @@ namespace energy::report::detail {
     const building& b, const report_request& req, const period_window& horizon,
     const hourly_series& h, const baseline::temperature_series& temps,
     const std::map<epoch_seconds, summary_row>& days, const building_sensors& sensors,
-    const date::time_zone* zone, std::vector<std::string>& notes);
+    const time_zone& zone, std::vector<std::string>& notes);
 
 }  // namespace energy::report::detail

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hourly_model.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "core/stats/quantile.hpp"
 #include "detail.hpp"
 
 namespace energy::report::detail {
@@ -36,7 +38,7 @@ baseline::prediction hourly_model::predict(std::span<const epoch_seconds> ts,
 }
 
 std::vector<epoch_seconds> hour_grid(date::local_days first, date::local_days end,
-                                     const date::time_zone* zone) {
+                                     const time_zone& zone) {
   std::vector<epoch_seconds> out;
   for (auto d = first; d < end; d += date::days{1}) {
     const auto from = to_epoch(local_midnight(d, zone));
@@ -123,8 +125,9 @@ std::optional<hourly_model> fit_hourly(const hourly_series& h,
   }
   m.residual_days = residuals.size();
   if (residuals.size() >= 7) {
-    m.day_q_lo = quantile(residuals, (1.0 - m.level) / 2.0);
-    m.day_q_hi = quantile(residuals, (1.0 + m.level) / 2.0);
+    std::vector<double> work = residuals;  // a copy: the quantiles reorder, the sums keep order
+    m.day_q_lo = energy::detail::quantile_inplace(work, (1.0 - m.level) / 2.0);
+    m.day_q_hi = energy::detail::quantile_inplace(work, (1.0 + m.level) / 2.0);
     double mean = 0;
     for (double r : residuals)
       mean += r;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <date/tz.h>
+
 #include <energy/baseline/metrics.hpp>
 #include <energy/baseline/seasonal.hpp>
 #include <energy/baseline/series.hpp>
@@ -68,7 +70,7 @@ struct hourly_model {
 
 /// Hour starts of the local days [first, end) (one-hour steps from each local midnight).
 [[nodiscard]] std::vector<epoch_seconds> hour_grid(date::local_days first, date::local_days end,
-                                                   const date::time_zone* zone);
+                                                   const time_zone& zone);
 
 }  // namespace energy::report::detail
 
@@ -78,7 +80,7 @@ namespace energy::report::detail {
 [[nodiscard]] std::vector<day_point> daily_points(const period_window& w,
                                                   const std::map<epoch_seconds, summary_row>& days,
                                                   const std::vector<sensor>& sensors,
-                                                  const date::time_zone* zone);
+                                                  const time_zone& zone);
 
 /// The stored days in `range` whose every expected reading is present.
 [[nodiscard]] std::vector<time_range> complete_days_in(

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The JSON rendering of a report (see energy/report/render.hpp for the shape).
+#include <date/tz.h>
+
 #include <energy/report/format.hpp>
 #include <energy/report/render.hpp>
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Report periods: local calendar weeks, months, quarters and years of the building's zone.
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -9,16 +10,16 @@
 namespace energy::report {
 namespace detail {
 
-utc_seconds local_midnight(date::local_days day, const date::time_zone* zone) {
-  const auto info = zone->get_info(date::local_seconds{day});
+utc_seconds local_midnight(date::local_days day, const time_zone& zone) {
+  const auto info = energy::detail::native(zone).get_info(date::local_seconds{day});
   // A zone that springs forward at 00:00 has no midnight that day: the day starts at the jump.
   if (info.result == date::local_info::nonexistent) return info.second.begin;
   // Ambiguous midnight (falls back at 00:00): the earlier instant, so days never overlap.
   return utc_seconds{day.time_since_epoch() - info.first.offset};
 }
 
-date::local_days local_day_of(utc_seconds t, const date::time_zone* zone) {
-  return date::floor<date::days>(zone->to_local(t));
+date::local_days local_day_of(utc_seconds t, const time_zone& zone) {
+  return date::floor<date::days>(energy::detail::native(zone).to_local(t));
 }
 
 namespace {
@@ -59,8 +60,7 @@ std::string format_day(date::local_days d) {
 
 }  // namespace detail
 
-period_window make_window(period_length length, date::local_days end, const date::time_zone* zone) {
-  if (zone == nullptr) throw std::invalid_argument("make_window: zone is null");
+period_window make_window(period_length length, date::local_days end, const time_zone& zone) {
   period_window w;
   w.end_day = end;
   w.first_day = detail::shift(end, length, -1);
@@ -83,8 +83,7 @@ period_window make_window(period_length length, date::local_days end, const date
   return w;
 }
 
-date::local_days default_end(period_length length, utc_seconds now, const date::time_zone* zone) {
-  if (zone == nullptr) throw std::invalid_argument("default_end: zone is null");
+date::local_days default_end(period_length length, utc_seconds now, const time_zone& zone) {
   const auto today = detail::local_day_of(now, zone);
   const date::year_month_day ymd{today};
   switch (length) {

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <date/tz.h>
+
 #include <energy/storage/tariffs.hpp>
 
 #include <cstdio>
@@ -21,15 +23,15 @@ const tariff_version* version_in_effect(std::span<const tariff_version> versions
   return best;
 }
 
-utc_seconds local_midnight(date::year_month_day day, const date::time_zone* zone) {
+utc_seconds local_midnight(date::year_month_day day, const time_zone& zone) {
   const auto local = date::local_days{day};
-  const auto info = zone->get_info(date::local_seconds{local});
+  const auto info = energy::detail::native(zone).get_info(date::local_seconds{local});
   if (info.result == date::local_info::nonexistent) return info.second.begin;
   return utc_seconds{local.time_since_epoch() - info.first.offset};
 }
 
 time_range tariff_change_range(std::span<const tariff_version> existing,
-                               date::year_month_day effective, const date::time_zone* zone) {
+                               date::year_month_day effective, const time_zone& zone) {
   std::optional<date::year_month_day> next;
   for (const auto& v : existing)
     if (v.effective > effective && (!next || v.effective < *next)) next = v.effective;

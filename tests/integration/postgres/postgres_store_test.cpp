@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // PostgreSQL-specific behaviour of energy::postgres (the shared contract is tests/conformance).
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <energy/quality.hpp>
 #include <energy/storage/bulk_readings.hpp>

@@ -2,6 +2,7 @@
 #include <energy/aggregate/aggregator.hpp>
 
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include "fixtures.hpp"
 
@@ -46,8 +47,8 @@ struct reference {
   std::map<std::pair<uuid, std::int64_t>, std::pair<milli, std::int64_t>> days;
   std::map<std::pair<uuid, std::int64_t>, std::pair<milli, std::int64_t>> months;
 
-  void add(const uuid& subject, const date::time_zone* zone, epoch_seconds ts, milli v) {
-    const auto zt = date::make_zoned(zone, from_epoch(ts));
+  void add(const uuid& subject, const time_zone& zone, epoch_seconds ts, milli v) {
+    const auto zt = date::make_zoned(&energy::detail::native(zone), from_epoch(ts));
     const auto local = zt.get_local_time();
     const auto offset = zt.get_info().offset.count();
     const auto hour = date::floor<std::chrono::hours>(local).time_since_epoch().count();

@@ -2,6 +2,7 @@
 #include <energy/aggregate/calendar.hpp>
 
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <string>
 #include <vector>

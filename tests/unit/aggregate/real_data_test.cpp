@@ -4,6 +4,7 @@
 #include <energy/aggregate/aggregator.hpp>
 
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include "fixtures.hpp"
 #include "il_csv.hpp"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <algorithm>
 #include <map>
@@ -16,7 +17,7 @@ using energy::testing::office;
 
 namespace {
 
-const date::time_zone* ny() {
+energy::time_zone ny() {
   return energy::testing::new_york();
 }
 constexpr epoch_seconds jan1 = energy::testing::jan1_2024_ny;

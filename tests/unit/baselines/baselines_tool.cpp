@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include <date/tz.h>
+
 #include <energy/baseline/changepoint.hpp>
 #include <energy/baseline/metrics.hpp>
 #include <energy/baseline/seasonal.hpp>
@@ -182,13 +184,13 @@ void cp_rows(const std::string& name, const std::vector<usage_period>& all,
 /// Not a model: the noise floor of an hourly series. Predicts each hour as the day's exact
 /// total (known only after the fact) times the mean share of that local hour of the day.
 prediction daily_total_oracle(const load_series& l, const std::string& zone) {
-  const auto* z = energy::find_zone(zone);
+  const auto z = energy::find_zone(zone);
   std::vector<long> day(l.size());
   std::vector<int> hour(l.size());
   std::map<long, double> totals;
   std::vector<double> hour_sum(24, 0.0);
   for (std::size_t i = 0; i < l.size(); ++i) {
-    const auto local = z->to_local(energy::from_epoch(l.ts[i]));
+    const auto local = energy::detail::native(z).to_local(energy::from_epoch(l.ts[i]));
     const auto d = date::floor<date::days>(local);
     day[i] = d.time_since_epoch().count();
     hour[i] = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(local - d).count());

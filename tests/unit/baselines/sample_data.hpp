@@ -76,7 +76,7 @@ inline column_series read_naive_csv(const std::string& path, const std::string& 
                                     std::size_t ts_col, std::size_t value_col) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open " + path);
-  const date::time_zone* z = find_zone(zone);
+  const time_zone z = find_zone(zone);
   column_series out;
   std::string line;
   std::getline(in, line);
@@ -90,7 +90,7 @@ inline column_series read_naive_csv(const std::string& path, const std::string& 
     const auto as_utc = parse_utc_timestamp(f[ts_col] + "Z");  // read the wall clock as if UTC
     if (!as_utc) throw std::runtime_error(where + ": bad timestamp '" + f[ts_col] + "'");
     const date::local_seconds local{as_utc->time_since_epoch()};
-    const auto info = z->get_info(local);
+    const auto info = energy::detail::native(z).get_info(local);
     std::int64_t utc;
     if (info.result == date::local_info::nonexistent) continue;
     if (info.result == date::local_info::ambiguous) {
@@ -166,11 +166,12 @@ inline temperature_series to_temperature(const column_series& s) {
 inline void monthly_sums(const load_series& l, const std::vector<double>& pred,
                          const std::string& zone, std::vector<double>& actual,
                          std::vector<double>& predicted) {
-  const auto* z = find_zone(zone);
+  const auto z = find_zone(zone);
   std::vector<std::pair<int, std::pair<double, double>>> months;  // in time order
   for (std::size_t i = 0; i < l.size(); ++i) {
     if (!std::isfinite(l.kwh[i]) || !std::isfinite(pred[i])) continue;
-    const date::year_month_day ymd{date::floor<date::days>(z->to_local(from_epoch(l.ts[i])))};
+    const date::year_month_day ymd{
+        date::floor<date::days>(energy::detail::native(z).to_local(from_epoch(l.ts[i])))};
     const int key =
         static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
     if (months.empty() || months.back().first != key) months.push_back({key, {0.0, 0.0}});

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <cmath>
 #include <vector>
@@ -18,7 +19,8 @@ namespace syn = energy::baseline::synthetic;
 
 namespace {
 int local_month0(epoch_seconds t, const char* zone) {
-  const auto local = energy::find_zone(zone)->to_local(energy::from_epoch(t));
+  const auto local =
+      energy::detail::native(energy::find_zone(zone)).to_local(energy::from_epoch(t));
   const date::year_month_day ymd{date::floor<date::days>(local)};
   return static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
 }

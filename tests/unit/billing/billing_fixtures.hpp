@@ -2,6 +2,8 @@
 // Helpers shared by the billing tests: local-time instants and synthetic interval series.
 #pragma once
 
+#include <date/tz.h>
+
 #include <energy/billing/bill.hpp>
 #include <energy/billing/tariff.hpp>
 
@@ -9,16 +11,15 @@
 
 namespace energy::billing::testing {
 
-inline const date::time_zone* la() {
+inline energy::time_zone la() {
   return find_zone("America/Los_Angeles");
 }
 
 /// UTC instant of a local wall-clock time (earliest of an ambiguous fall-back time).
-inline utc_seconds local(const date::time_zone* z, int y, unsigned m, unsigned d, int h = 0,
-                         int mi = 0) {
+inline utc_seconds local(const time_zone& z, int y, unsigned m, unsigned d, int h = 0, int mi = 0) {
   const auto lt = date::local_days{date::year{y} / date::month{m} / date::day{d}} +
                   std::chrono::hours{h} + std::chrono::minutes{mi};
-  return z->to_sys(lt, date::choose::earliest);
+  return energy::detail::native(z).to_sys(lt, date::choose::earliest);
 }
 
 /// Intervals of `step` seconds covering [from, to), energy from `wh(start)`.

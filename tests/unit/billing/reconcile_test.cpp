@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <energy/billing/reconcile.hpp>
 #include <energy/quality.hpp>
@@ -25,11 +26,11 @@ tariff simple_tariff() {
 
 /// June..August 2023 local, 15-minute data: 10 kWh per interval (40 kW), and each day at 14:00
 /// local 25 kWh then 5 kWh (a 100 kW 15-minute peak, 60 kW over 30 minutes).
-interval_series summer(const date::time_zone* z) {
+interval_series summer(const time_zone& z) {
   const auto from = local(z, 2023, 6, 1);
   const auto to = local(z, 2023, 9, 1);
   return series(from, to, 900, [z](utc_seconds t) {
-    const auto lt = z->to_local(t);
+    const auto lt = energy::detail::native(z).to_local(t);
     const auto tod = lt - date::floor<date::days>(lt);
     if (tod == hours{14}) return milli{25'000};
     if (tod == hours{14} + minutes{15}) return milli{5'000};
@@ -38,8 +39,8 @@ interval_series summer(const date::time_zone* z) {
 }
 
 /// The bill a correct utility would send: our own computation.
-utility_bill honest(const interval_series& data, const tariff& t, const date::time_zone* z,
-                    time_range p, const std::string& id) {
+utility_bill honest(const interval_series& data, const tariff& t, const time_zone& z, time_range p,
+                    const std::string& id) {
   const auto b = compute_bill(data, t, z, p);
   utility_bill u;
   u.id = id;

@@ -4,6 +4,7 @@
 // month by month. Expected totals come from sce_gs2_reference.py, an independent Python
 // implementation of the same rules (decimal + zoneinfo), not from this library.
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <energy/billing/bill.hpp>
 #include <energy/billing/bill_periods.hpp>
@@ -19,11 +20,12 @@ namespace {
 const std::filesystem::path data_dir{ENERGY_TEST_DATA_DIR};
 
 /// Hour i = 2015-01-01 00:00 America/Los_Angeles + i real hours; kW averaged over the hour = Wh.
-interval_series sanfran_load(const date::time_zone* z) {
+interval_series sanfran_load(const time_zone& z) {
   std::ifstream in(data_dir / "tariffs" / "reopt_loads_kw_largeoffice_sanfran.csv");
   interval_series s;
   s.interval_seconds = 3600;
-  const auto start = to_epoch(z->to_sys(date::local_days{date::year{2015} / 1 / 1}));
+  const auto start =
+      to_epoch(energy::detail::native(z).to_sys(date::local_days{date::year{2015} / 1 / 1}));
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -33,8 +35,9 @@ interval_series sanfran_load(const date::time_zone* z) {
   return s;
 }
 
-utc_seconds month_start(const date::time_zone* z, int y, unsigned m) {
-  return z->to_sys(date::local_days{date::year{y} / date::month{m} / date::day{1}});
+utc_seconds month_start(const time_zone& z, int y, unsigned m) {
+  return energy::detail::native(z).to_sys(
+      date::local_days{date::year{y} / date::month{m} / date::day{1}});
 }
 
 struct expected {
@@ -126,7 +129,7 @@ TEST_CASE("calendar-month bills pro-rate the monthly charges of a partial first 
   const auto t = io::read_urdb_file(tariff_file).tariff;
   const auto z = find_zone("America/Los_Angeles");
   const auto load = sanfran_load(z);
-  const auto jan15 = z->to_sys(date::local_days{date::year{2015} / 1 / 15});
+  const auto jan15 = energy::detail::native(z).to_sys(date::local_days{date::year{2015} / 1 / 15});
   const auto bills = compute_monthly_bills(load, t, z, {jan15, month_start(z, 2015, 3)});
   REQUIRE(bills.size() == 2);
   CHECK(bills[0].period.end == month_start(z, 2015, 2));
@@ -136,6 +139,4 @@ TEST_CASE("calendar-month bills pro-rate the monthly charges of a partial first 
   CHECK(bills[1].lines.at(0).amount.to_string() == "259.20");
   CHECK(bills[1].total.to_string() == months[1].total);  // February whole: as the reference
   CHECK_THROWS_WITH(billing_cycles({jan15, jan15}), Catch::Contains("is not after read 0"));
-  CHECK_THROWS_AS(calendar_months(nullptr, {jan15, jan15 + std::chrono::hours{1}}),
-                  std::invalid_argument);
 }

@@ -2,6 +2,7 @@
 // The calendar rules of stored tariff versions: dates, local midnights (also where midnight does
 // not exist), the range a new version reprices, the version in effect, and the dated cost model.
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <energy/billing/dated_tariff_cost.hpp>
 #include <energy/storage/tariffs.hpp>
@@ -35,18 +36,18 @@ TEST_CASE("tariff dates are YYYY-MM-DD calendar dates and nothing else") {
 }
 
 TEST_CASE("local midnight is the first instant of the local date, after a gap when it has none") {
-  const auto* chicago = find_zone("America/Chicago");
+  const auto chicago = find_zone("America/Chicago");
   CHECK(format_utc(storage::local_midnight(year{2016} / 7 / 1, chicago)) == "2016-07-01T05:00:00Z");
   CHECK(format_utc(storage::local_midnight(year{2016} / 12 / 1, chicago)) ==
         "2016-12-01T06:00:00Z");
   // Havana springs forward at midnight: 2024-03-10 00:00 does not exist, the day starts at 01:00
   // CDT (05:00Z).
-  const auto* havana = find_zone("America/Havana");
+  const auto havana = find_zone("America/Havana");
   CHECK(format_utc(storage::local_midnight(year{2024} / 3 / 10, havana)) == "2024-03-10T05:00:00Z");
 }
 
 TEST_CASE("a new version reprices from its date to the next later version's date") {
-  const auto* chicago = find_zone("America/Chicago");
+  const auto chicago = find_zone("America/Chicago");
   const std::vector<storage::tariff_version> existing{version(year{2016} / 7 / 1, 1),
                                                       version(year{2016} / 9 / 1, 2)};
   const auto middle = storage::tariff_change_range(existing, year{2016} / 8 / 1, chicago);

@@ -3,6 +3,7 @@
 // same numbers as the JSON report, every page renders with pdftoppm and the chart pages are not
 // blank, fonts are embedded.
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 #include <nlohmann/json.hpp>
 
 #include <energy/report/format.hpp>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <energy/report/report.hpp>
 
@@ -36,7 +37,7 @@ tariff_assignment flat(const char* price, unsigned month, unsigned day) {
 }  // namespace
 
 TEST_CASE("A month ends at the exclusive local date and defaults to the last complete month") {
-  const auto* z = find_zone(chicago);
+  const auto z = find_zone(chicago);
   const auto w = make_window(period_length::month, date::local_days{date::year{2024} / 4 / 1}, z);
   CHECK(w.label == "2024-03");
   CHECK(w.days() == 31);

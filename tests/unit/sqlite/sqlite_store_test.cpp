@@ -2,6 +2,7 @@
 // SQLite adapter behaviour beyond the shared store contract: schema migrations, on-disk format,
 // durability across a crash of the writer, lock contention and error mapping.
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <array>
 #include <csignal>

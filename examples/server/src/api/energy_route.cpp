@@ -8,6 +8,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include <date/tz.h>
+
 #include <energy/aggregate/calendar.hpp>
 #include <energy/storage/open.hpp>
 #include <energy/storage/store.hpp>
@@ -57,7 +59,8 @@ bound parse_bound(std::string_view text, const char* name, aggregate::local_cale
   }
   // Noon is never skipped or repeated by a DST change, so it finds the day unambiguously.
   const auto noon =
-      cal.zone()->to_sys(date::local_days{ymd} + std::chrono::hours(12), date::choose::earliest);
+      energy::detail::native(cal.zone())
+          .to_sys(date::local_days{ymd} + std::chrono::hours(12), date::choose::earliest);
   const auto day = cal.day_of(std::chrono::time_point_cast<std::chrono::seconds>(noon));
   // A date as end_date includes that whole local day.
   return {end ? day.period.end : day.period.start, true};

@@ -4,6 +4,7 @@
 // one transaction per config, so a failing building does not hold back the others.
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "jobs/alert_book.hpp"
 #include "jobs/alert_rules.hpp"
@@ -86,7 +87,9 @@ job_result run_alert_evaluation(step_context& ctx) {
     ++buildings;
     try {
       const auto b = ctx.store.get_building(group.front().building_id);
-      const auto data = b ? load(ctx.store, *b, group, ctx.now) : building_data{};
+      // No building: no data (and no zone) to judge; every rule of the group reports that below.
+      const auto data =
+          b ? std::optional<building_data>(load(ctx.store, *b, group, ctx.now)) : std::nullopt;
       for (const auto& rule : group) {
         auto& t = per_tenant[rule.tenant_id.to_string()];
         ++t.configs;
@@ -99,7 +102,7 @@ job_result run_alert_evaluation(step_context& ctx) {
                            rule.building_id.to_string() + " not found");
           continue;
         }
-        const auto findings = evaluate(rule, data, ctx.now);
+        const auto findings = evaluate(rule, *data, ctx.now);
         ctx.db.transaction([&](db::connection& tx) {
           alert_book book(tx);
           for (const auto& f : findings) {

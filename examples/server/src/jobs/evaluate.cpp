@@ -6,6 +6,8 @@
 #include <map>
 #include <stdexcept>
 
+#include <date/tz.h>
+
 #include <energy/anomaly/detectors.hpp>
 #include <energy/baseline/seasonal.hpp>
 
@@ -37,9 +39,9 @@ std::int64_t window_seconds(alert_window w) {
 
 /// Start (UTC) of the local window before the one containing `now`: the span the threshold and
 /// peak conditions judge is [that, now).
-epoch_seconds previous_window_start(utc_seconds now, alert_window w, const date::time_zone* zone) {
+epoch_seconds previous_window_start(utc_seconds now, alert_window w, const time_zone& zone) {
   using namespace std::chrono;
-  const auto local = zone->to_local(now);
+  const auto local = energy::detail::native(zone).to_local(now);
   date::local_seconds current;
   date::local_seconds previous;
   switch (w) {
@@ -60,7 +62,7 @@ epoch_seconds previous_window_start(utc_seconds now, alert_window w, const date:
   }
   // A local time skipped by a DST change maps to the transition; a repeated one to its first
   // occurrence: the span only ever grows by the repeated hour, never loses data.
-  return to_epoch(zone->to_sys(previous, date::choose::earliest));
+  return to_epoch(energy::detail::native(zone).to_sys(previous, date::choose::earliest));
 }
 
 const sensor* find_sensor(const std::vector<sensor>& sensors, const uuid& id) {
@@ -376,7 +378,6 @@ std::int64_t hourly_lookback_seconds(const alert_rule& rule) {
 }
 
 std::vector<finding> evaluate(const alert_rule& rule, const building_data& data, utc_seconds now) {
-  if (!data.zone) throw std::invalid_argument("evaluate: building has no time zone");
   std::vector<finding> out;
   for (const auto c : rule.conditions()) {
     try {

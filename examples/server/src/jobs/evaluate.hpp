@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <date/tz.h>
 #include <nlohmann/json.hpp>
 
 #include <energy/anomaly/anomaly.hpp>
@@ -22,7 +23,7 @@ namespace energy::server::jobs {
 /// One building's recent data, as the evaluation job loads it.
 struct building_data {
   building b;
-  const date::time_zone* zone = nullptr;
+  time_zone zone;
   std::vector<sensor> sensors;  ///< active sensors of the building
   /// Raw rows of those sensors with ts in [now − raw_lookback, now), ordered by (sensor, ts).
   reading_rows rows;
@@ -62,7 +63,6 @@ struct finding {
  * - baseline_deviation: a seasonal weekly baseline fitted on the hourly summaries before the last
  *   7 days shows a sustained deviation (anomaly::detect_baseline_deviation) that reaches the
  *   latest summarised hour; needs 14 days of history before those 7.
- * @throws std::invalid_argument when `data.zone` is null.
  */
 [[nodiscard]] std::vector<finding> evaluate(const alert_rule& rule, const building_data& data,
                                             utc_seconds now);

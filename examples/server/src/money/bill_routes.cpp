@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // GET /buildings/{building_id}/bills: the bills of a range of local days, computed by the library
 // from the stored readings under the tariff in effect (or the flat rate, labelled so).
+#include <date/tz.h>
+
 #include <energy/io/billing_json.hpp>
 
 #include "api/common.hpp"

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include <date/tz.h>
+
 namespace energy::server::costs {
 
 std::optional<date::local_days> parse_local_date(std::string_view text) noexcept {
@@ -30,12 +32,13 @@ std::string format_local_date(date::local_days day) {
 }
 
 utc_seconds day_start(aggregate::local_calendar& cal, date::local_days day) {
-  const auto noon = cal.zone()->to_sys(day + std::chrono::hours(12), date::choose::earliest);
+  const auto noon = energy::detail::native(cal.zone())
+                        .to_sys(day + std::chrono::hours(12), date::choose::earliest);
   return cal.day_of(std::chrono::time_point_cast<std::chrono::seconds>(noon)).period.start;
 }
 
 date::local_days local_date_of(const aggregate::local_calendar& cal, utc_seconds t) {
-  return date::floor<date::days>(cal.zone()->to_local(t));
+  return date::floor<date::days>(energy::detail::native(cal.zone()).to_local(t));
 }
 
 date::local_days month_start(date::local_days day) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <date/tz.h>
+
 #include <energy/aggregate/calendar.hpp>
 #include <energy/time.hpp>
 

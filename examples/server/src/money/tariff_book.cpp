@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <date/tz.h>
+
 #include <energy/error.hpp>
 
 #include "api/common.hpp"

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <date/tz.h>
 #include <nlohmann/json.hpp>
 
 #include <energy/aggregate/calendar.hpp>

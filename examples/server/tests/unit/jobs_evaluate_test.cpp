@@ -16,12 +16,12 @@ constexpr epoch_seconds t0 = 1'700'006'400;  // 2023-11-15T00:00:00Z, a Wednesda
 struct fixture {
   building_data d;
   alert_rule rule;
-  explicit fixture(const std::string& zone = "UTC", std::int32_t interval = 900) {
+  explicit fixture(const std::string& zone = "UTC", std::int32_t interval = 900)
+      : d{.zone = find_zone(zone)} {
     d.b.id = uuid::v7();
     d.b.tenant_id = uuid::v7();
     d.b.name = "HQ";
     d.b.time_zone = zone;
-    d.zone = find_zone(zone);
     sensor s;
     s.id = uuid::v7();
     s.building_id = d.b.id;

@@ -2,6 +2,8 @@
 // Test tool: aggregates a `start,value` hourly kWh CSV (one meter, interval 3600 s) in a given zone
 // and prints the local-day building summaries as `date,kwh,count` with exact decimals, for
 // check_daily.py to compare against Python's Decimal.
+#include <date/tz.h>
+
 #include <energy/aggregate/aggregator.hpp>
 
 #include "../il_csv.hpp"
