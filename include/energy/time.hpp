@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <cstdint>
@@ -63,3 +65,5 @@ struct time_range {
 [[nodiscard]] std::string format_local(utc_seconds t, const date::time_zone* zone);
 
 }  // namespace energy
+
+ENERGY_API_END

@@ -15,6 +15,7 @@ Quick tour::
     store.refresh_summaries()
     days = energy.summaries_frame(store, b.id, "day")           # local days: 23/24/25 hours
 """
+from ._energy import __version__  # noqa: F401  (the C++ library's version)
 from ._energy import (  # noqa: F401
     Bill,
     Building,

@@ -11,6 +11,8 @@ import numpy.typing as npt
 Instant = Union[str, int, None]
 Id = Any  # str or uuid.UUID
 
+__version__: str  # "major.minor.patch" of the C++ library, as project(VERSION) in CMakeLists.txt
+
 class EnergyError(RuntimeError): ...
 class StorageError(EnergyError):
     retryable: bool

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <optional>
@@ -199,3 +201,5 @@ struct peak {
                                   const date::time_zone* zone);
 
 }  // namespace energy::billing
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <optional>
 
@@ -30,3 +32,5 @@ namespace energy::io {
 [[nodiscard]] std::optional<billing::dated_tariff_cost> settings_cost_model(storage::store& s);
 
 }  // namespace energy::io
+
+ENERGY_API_END
