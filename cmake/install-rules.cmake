@@ -78,12 +78,11 @@ foreach(target IN LISTS energy_targets)
     "set(_energy_requires_${component} \"${requires}\")\n"
     "set(_energy_packages_${component} \"${packages}\")\n")
 
-  install(TARGETS ${target} EXPORT energy_${component}_targets
+  install(TARGETS ${target} EXPORT energy_${component}_targets COMPONENT development
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-    COMPONENT development)
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   install(EXPORT energy_${component}_targets NAMESPACE energy::
     FILE energy-${component}-targets.cmake DESTINATION ${energy_config_dir} COMPONENT development)
 endforeach()
