@@ -5,6 +5,7 @@
     .venv/bin/python -m pip install --no-build-isolation --no-index bindings/python
 """
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,16 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def project_version() -> str:
+    """The version in `project(energy VERSION x.y.z ...)` of the top-level CMakeLists.txt: the one
+    number of the C++ library, its CMake package and this package (tests/unit/packaging checks)."""
+    text = (ROOT / "CMakeLists.txt").read_text()
+    match = re.search(r"^project\(energy\s+VERSION\s+([0-9]+\.[0-9]+\.[0-9]+)\b", text, re.MULTILINE)
+    if not match:
+        raise RuntimeError(f"no project(energy VERSION x.y.z) in {ROOT / 'CMakeLists.txt'}")
+    return match.group(1)
 
 
 class CMakeExtension(Extension):
@@ -40,6 +51,7 @@ class CMakeBuild(build_ext):
 
 
 setup(
+    version=project_version(),
     packages=["energy"],
     package_data={"energy": ["py.typed", "*.pyi"]},
     ext_modules=[CMakeExtension("energy._energy")],

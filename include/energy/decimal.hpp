@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cmath>
 #include <cstdint>
@@ -10,8 +12,8 @@
 namespace energy {
 
 /**
- * Exact quantities: the seed stores readings as DECIMAL(10,3). The library keeps every stored
- * reading value and every sum as a signed 64-bit count of thousandths of the sensor's unit
+ * Exact quantities: readings arrive as decimals such as DECIMAL(10,3) kWh. The library keeps every
+ * stored reading value and every sum as a signed 64-bit count of thousandths of the sensor's unit
  * ("milli-units"), so energy is exact to the watt-hour (1 milli-kWh = 1 Wh) through storage and
  * sums, and a daily total equals the exact decimal sum of its readings. Floating point is used
  * only where statistics begin.
@@ -56,3 +58,5 @@ inline constexpr double max_milli_input = 9.0e15;
 [[nodiscard]] std::string format_milli(milli v);
 
 }  // namespace energy
+
+ENERGY_API_END

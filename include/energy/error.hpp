@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <stdexcept>
 #include <string>
@@ -43,3 +45,5 @@ class parse_error : public error {
 };
 
 }  // namespace energy
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <optional>
@@ -13,7 +15,7 @@
 
 namespace energy {
 
-/// A property-management company (the seed's tenant): owner of buildings, unit of isolation.
+/// A property-management company (a tenant): owner of buildings, unit of isolation.
 struct tenant {
   uuid id;
   std::string name;
@@ -75,10 +77,10 @@ struct sensor {
   friend bool operator==(const sensor&, const sensor&) = default;
 };
 
-/// Window of the seed's alert_configs thresholds (kWh per window).
+/// Window of an alert_configs threshold (kWh per window).
 enum class alert_window : std::uint8_t { quarter_hour, hour, day };
 
-/// The seed's alert_configs row.
+/// One alert_configs row: a building's consumption threshold.
 struct alert_config {
   uuid id;
   uuid building_id;
@@ -92,3 +94,5 @@ struct alert_config {
 [[nodiscard]] std::string_view to_string(alert_window w) noexcept;
 
 }  // namespace energy
+
+ENERGY_API_END

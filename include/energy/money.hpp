@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <compare>
 #include <cstdint>
@@ -74,3 +76,5 @@ class money {
 [[nodiscard]] money price_times(money price_per_unit, milli quantity) noexcept;
 
 }  // namespace energy
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <string>
@@ -7,7 +9,7 @@
 namespace energy {
 
 /**
- * Quality of a stored reading: a bitmask, stored as the seed's `quality_flag INTEGER`.
+ * Quality of a stored reading: a bitmask, stored as the `quality_flag INTEGER` column.
  * 0 means a good, measured value. Bits combine: a corrected, interpolated value is
  * `corrected | interpolated`. The numeric values are part of the storage format: never renumber.
  */
@@ -32,3 +34,5 @@ inline constexpr std::uint32_t known_mask = (1u << 7) - 1;
 }  // namespace quality
 
 }  // namespace energy
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <cstdint>
@@ -82,3 +84,5 @@ struct sample_state {
 void check_state_guard(const sample_state& next, const std::optional<sample_state::point>& stored);
 
 }  // namespace energy
+
+ENERGY_API_END

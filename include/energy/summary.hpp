@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <string_view>
@@ -22,11 +24,11 @@ enum class summary_scope : std::uint8_t { sensor, building };
 [[nodiscard]] resolution parse_resolution(std::string_view s);
 
 /**
- * One aggregated bucket: the seed's hourly/daily summaries, generalised to sensor or building scope
+ * One aggregated bucket: hourly/daily summaries, generalised to sensor or building scope
  * and to months. Buckets are cut in the building's local time: `period` is the UTC half-open range
  * of the local hour/day/month (a local day spans 23, 24 or 25 hours; the repeated fall-back hour
  * is two distinct hour buckets). `local_start` is the local wall-clock start (for labels and the
- * seed's `date` column).
+ * `date` column of the daily_summaries view).
  *
  * Building-scope summaries add up the building's sensors of one `type` (kWh are never added to m³).
  */
@@ -45,3 +47,5 @@ struct summary_row {
 };
 
 }  // namespace energy
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <cstdint>
@@ -120,3 +122,5 @@ class time_zone {
 [[nodiscard]] std::string format_local(utc_seconds t, const time_zone& zone);
 
 }  // namespace energy
+
+ENERGY_API_END

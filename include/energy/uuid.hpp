@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <array>
 #include <compare>
@@ -63,3 +65,5 @@ struct std::hash<energy::uuid> {
     return static_cast<std::size_t>(hi ^ (lo * 0x9E3779B97F4A7C15ULL));
   }
 };
+
+ENERGY_API_END

@@ -4,7 +4,7 @@
 /**
  * The store contract suite (SOCI's idea): every check of `energy::storage::store` over an adapter
  * (`energy::storage::adapter`: the suite is that interface's contract) is written once,
- * in store_conformance.cpp, against a store handed out by a factory. An adapter's test file
+ * in store_conformance_*.cpp, against a store handed out by a factory. An adapter's test file
  * instantiates the whole suite with one macro:
  *
  *     #include "conformance/store_conformance.hpp"
@@ -32,7 +32,7 @@ namespace energy::conformance {
 
 using store_factory = std::function<std::unique_ptr<storage::store>()>;
 
-// X-macro: one line per check — the function in store_conformance.cpp and the rule it proves.
+// X-macro: one line per check — the function in store_conformance_*.cpp and the rule it proves.
 // Adding a check here adds it to every adapter's test binary. X is called as
 // X(adapter, (factory...), check_name, "rule sentence").
 #define ENERGY_STORE_CHECKS(X, adapter, ...)                                                      \

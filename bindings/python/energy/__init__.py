@@ -22,6 +22,7 @@ from ._arguments import install as _install_argument_errors
 # "incompatible function arguments"); installed before the names below are imported.
 _install_argument_errors(_energy)
 
+from ._energy import __version__  # noqa: F401,E402  (the C++ library's version)
 from ._energy import (  # noqa: F401,E402
     Bill,
     Building,

@@ -14,6 +14,8 @@ import datetime
 Instant = Union[str, int, datetime.datetime, None]
 Id = Any  # str or uuid.UUID
 
+__version__: str  # "major.minor.patch" of the C++ library, as project(VERSION) in CMakeLists.txt
+
 class EnergyError(RuntimeError): ...
 class StorageError(EnergyError):
     retryable: bool

@@ -6,6 +6,7 @@
 #include "common.hpp"
 
 #include <energy/error.hpp>
+#include <energy/version.hpp>
 
 namespace {
 PyObject* energy_error_type = nullptr;
@@ -16,6 +17,8 @@ PyObject* parse_error_type = nullptr;
 PYBIND11_MODULE(_energy, m) {
   namespace pyb = pybind11;
   m.doc() = "energy: exact, time-zone-correct energy data for commercial buildings (compiled core)";
+  // The library's own version (project(VERSION) in CMakeLists.txt), which setup.py reads too.
+  m.attr("__version__") = energy::library_version();
 
   energy_error_type = PyErr_NewException("energy.EnergyError", PyExc_RuntimeError, nullptr);
   storage_error_type = PyErr_NewException("energy.StorageError", energy_error_type, nullptr);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <cstdint>
@@ -24,7 +26,7 @@ struct aggregator_options {
   const cost_model* costs = nullptr;
   /// Threads folding the grid in `hourly`/`finish`/`bucket_count` (buildings split between
   /// them; the result does not depend on it): 1 = the calling thread only; more use one extra
-  /// thread for large grids (2 cores were the design target).
+  /// thread for large grids.
   unsigned threads = 1;
 };
 
@@ -164,3 +166,5 @@ class aggregator {
 [[nodiscard]] bool summary_key_less(const summary_row& a, const summary_row& b) noexcept;
 
 }  // namespace energy::aggregate
+
+ENERGY_API_END

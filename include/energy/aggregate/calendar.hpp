@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <string_view>
@@ -80,3 +82,5 @@ class local_calendar {
 };
 
 }  // namespace energy::aggregate
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <string>
 
@@ -56,3 +58,5 @@ class flat_rate_cost final : public cost_model {
 };
 
 }  // namespace energy::aggregate
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <cstdint>
@@ -99,3 +101,5 @@ refresh_report rebuild_summaries(storage::store& store, const uuid& building_id,
                                  const refresh_options& options = {});
 
 }  // namespace energy::aggregate
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <optional>
@@ -90,3 +92,5 @@ struct meter_series {
                                                       const time_zone& zone);
 
 }  // namespace energy::anomaly
+
+ENERGY_API_END

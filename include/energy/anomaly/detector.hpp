@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <concepts>
 #include <memory>
@@ -98,3 +100,5 @@ class any_detector {
                                               std::span<const any_detector> detectors);
 
 }  // namespace energy::anomaly
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <array>
 #include <cstdint>
@@ -25,7 +27,7 @@
 namespace energy::anomaly {
 
 // ---------------------------------------------------------------------------------------------
-// Threshold (the seed's alert_configs)
+// Threshold (alert_configs)
 
 /**
  * Flags every window whose total exceeds `config.threshold` (milli-units per window).
@@ -247,3 +249,5 @@ struct after_hours_result {
                                                    const after_hours_options& options = {});
 
 }  // namespace energy::anomaly
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <filesystem>
@@ -59,3 +61,5 @@ struct s3_config {
 [[nodiscard]] std::unique_ptr<object_store> open_s3_store(const s3_config& config);
 
 }  // namespace energy::archive
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <cstdint>
@@ -26,8 +28,8 @@ namespace energy::archive {
  *   8 hex digits).
  */
 struct retention_options {
-  std::chrono::days raw_retention{90};           ///< raw readings kept online (seed: 90 days)
-  std::chrono::days summary_retention{5 * 365};  ///< summaries kept (seed: 5 years)
+  std::chrono::days raw_retention{90};           ///< raw readings kept online (90 days)
+  std::chrono::days summary_retention{5 * 365};  ///< summaries kept (5 years)
   std::string prefix = "readings/";              ///< key prefix of archive objects and manifest
   utc_seconds now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 };
@@ -77,3 +79,5 @@ std::int64_t restore_range(object_store& objects, storage::store& store, time_ra
 [[nodiscard]] reading_rows decode_archive_csv(std::string_view gzip_bytes, const std::string& name);
 
 }  // namespace energy::archive
+
+ENERGY_API_END

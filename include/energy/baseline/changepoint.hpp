@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * Daily change-point models of the CalTRACK 2.0 family, on daily data or billing periods:
@@ -233,3 +235,5 @@ struct changepoint_parameters {
                                  std::span<const double> period_temperature);
 
 }  // namespace energy::baseline
+
+ENERGY_API_END

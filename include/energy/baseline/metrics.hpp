@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * Goodness-of-fit metrics with the ASHRAE Guideline 14-2014 definitions (Annex B / §5.3.2.4):
@@ -43,3 +45,5 @@ enum class data_resolution { hourly, daily, monthly };
 [[nodiscard]] bool passes_guideline14(const fit_metrics& m, data_resolution resolution) noexcept;
 
 }  // namespace energy::baseline
+
+ENERGY_API_END

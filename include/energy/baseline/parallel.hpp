@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * Fitting many buildings at once on a small pool of std::jthreads.
@@ -39,3 +41,5 @@ struct towt_job {
                                                     unsigned threads = 0);
 
 }  // namespace energy::baseline
+
+ENERGY_API_END

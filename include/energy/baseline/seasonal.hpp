@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * Weather-free seasonal baseline for buildings without a temperature feed:
@@ -49,3 +51,5 @@ struct seasonal_model {
 [[nodiscard]] prediction predict(const seasonal_model& model, std::span<const epoch_seconds> ts);
 
 }  // namespace energy::baseline
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * Series types shared by the baseline models (TOWT, change-point, seasonal) and by their
@@ -103,3 +105,5 @@ struct prediction {
 };
 
 }  // namespace energy::baseline
+
+ENERGY_API_END

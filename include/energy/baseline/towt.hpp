@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * Time-of-week-and-temperature (TOWT) regression, after Mathieu, Price, Kiliccote & Piette,
@@ -136,3 +138,5 @@ struct towt_parameters {
 void temperature_components(double t, std::span<const double> knots, std::span<double> out);
 
 }  // namespace energy::baseline
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * Savings uncertainty as M&V reports state it: ASHRAE Guideline 14-2014, Annex B (after Reddy &
@@ -66,3 +68,5 @@ struct savings_uncertainty_terms {
 [[nodiscard]] double lag1_autocorrelation(std::span<const double> residuals);
 
 }  // namespace energy::baseline
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <optional>
@@ -198,3 +200,5 @@ struct peak {
                                   const time_zone& zone);
 
 }  // namespace energy::billing
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <vector>
 
@@ -46,3 +48,5 @@ namespace energy::billing {
                                                       const bill_options& options = {});
 
 }  // namespace energy::billing
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <filesystem>
@@ -64,3 +66,5 @@ struct bills_csv_result {
                                                const bills_csv_options& options = {});
 
 }  // namespace energy::billing
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <map>
 #include <string>
@@ -52,3 +54,5 @@ class dated_tariff_cost final : public aggregate::cost_model {
 };
 
 }  // namespace energy::billing
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <optional>
@@ -117,3 +119,5 @@ struct reconciliation_report {
 [[nodiscard]] std::string to_csv(const reconciliation_report& report);
 
 }  // namespace energy::billing
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <array>
 #include <cstdint>
@@ -141,3 +143,5 @@ struct tariff {
 [[nodiscard]] tariff flat_energy_tariff(money price_per_kwh);
 
 }  // namespace energy::billing
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <unordered_map>
 
@@ -41,3 +43,5 @@ class tariff_cost final : public aggregate::cost_model {
 };
 
 }  // namespace energy::billing
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <optional>
 #include <string>
@@ -34,3 +36,5 @@ struct utility_bill {
 };
 
 }  // namespace energy::billing
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <cstdint>
@@ -252,3 +254,5 @@ struct rows_result {
 [[nodiscard]] std::string uom_name(std::int32_t espi_uom);
 
 }  // namespace energy::greenbutton
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <optional>
@@ -55,3 +57,5 @@ struct store_import_result {
                                                       const store_import_options& options = {});
 
 }  // namespace energy::greenbutton
+
+ENERGY_API_END

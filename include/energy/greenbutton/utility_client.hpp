@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <filesystem>
@@ -131,3 +133,5 @@ void filter_intervals(document& doc, time_range range);
 void merge_into(document& into, document&& from);
 
 }  // namespace energy::greenbutton
+
+ENERGY_API_END

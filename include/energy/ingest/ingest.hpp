@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <span>
@@ -114,3 +116,5 @@ class ingest_interrupted : public storage_error {
                                          std::span<const rejection> upstream = {});
 
 }  // namespace energy::ingest
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <optional>
@@ -98,3 +100,5 @@ struct reason_counts {
 [[nodiscard]] reason_counts count_reasons(std::span<const rejection> rejections) noexcept;
 
 }  // namespace energy::ingest
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <cstdint>
@@ -57,3 +59,5 @@ class sensor_directory {
 };
 
 }  // namespace energy::ingest
+
+ENERGY_API_END

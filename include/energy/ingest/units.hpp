@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <optional>
 #include <string_view>
@@ -39,3 +41,5 @@ struct unit_conversion {
     sensor_type type, reading_kind kind, std::string_view unit) noexcept;
 
 }  // namespace energy::ingest
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <cstddef>
@@ -106,3 +108,5 @@ void check_sensor_metadata(const sensor& s);
                                                const state_lookup& lookup = {});
 
 }  // namespace energy::ingest
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <string>
 
@@ -25,3 +27,5 @@ namespace energy::io {
                                                  int indent = 2);
 
 }  // namespace energy::io
+
+ENERGY_API_END

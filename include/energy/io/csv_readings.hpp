@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <filesystem>
@@ -86,3 +88,5 @@ void read_csv_readings_file(const std::filesystem::path& path, const csv_options
                             const csv_chunk_handler& on_chunk);
 
 }  // namespace energy::io
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <filesystem>
@@ -10,7 +12,7 @@
 #include <energy/io/parsed_readings.hpp>
 
 /**
- * The seed's JSON batch format (POST /api/v1/sensors/readings/batch):
+ * The JSON batch format (POST /api/v1/sensors/readings/batch):
  * ```json
  * {"readings": [
  *   {"sensor_id": "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88", "timestamp": "2024-07-01T12:00:00Z",
@@ -20,8 +22,8 @@
  * ```
  * - `sensor_id`: canonical UUID text; `timestamp`: RFC 3339 with an explicit offset (`Z` or
  *   `±hh:mm`), whole seconds (a zero fraction is accepted);
- * - `value_kwh` or `value`: a JSON number in the sensor's unit (`value_kwh` is the seed's name,
- *   kept as a synonym: the seed only knew kWh meters). Both present with different numbers is
+ * - `value_kwh` or `value`: a JSON number in the sensor's unit (`value_kwh` is the REST API's
+ *   name, kept as a synonym for kWh meters). Both present with different numbers is
  *   `malformed_value`;
  * - `quality_flag` (optional): an unsigned integer, the bitmask of energy/quality.hpp;
  * - other keys are ignored (forward compatibility); a bare top-level array is accepted too.
@@ -99,3 +101,5 @@ void read_json_batch_file(const std::filesystem::path& path, const json_stream_o
 [[nodiscard]] parsed_readings read_json_batch(std::istream& in, std::string_view source_name);
 
 }  // namespace energy::io
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * JSON for fitted baseline models (energy::io target; no JSON library in this header).
@@ -31,3 +33,5 @@ namespace energy::io {
 [[nodiscard]] baseline::changepoint_model changepoint_model_from_json(std::string_view json);
 
 }  // namespace energy::io
+
+ENERGY_API_END

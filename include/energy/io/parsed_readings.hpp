@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <vector>
 
@@ -24,3 +26,5 @@ struct parsed_readings {
 };
 
 }  // namespace energy::io
+
+ENERGY_API_END

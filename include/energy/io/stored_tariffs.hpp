@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <optional>
@@ -55,3 +57,5 @@ struct added_tariff_version {
 added_tariff_version add_tariff_version(storage::store& s, const storage::tariff_version& v);
 
 }  // namespace energy::io
+
+ENERGY_API_END

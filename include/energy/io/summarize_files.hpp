@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <filesystem>
@@ -80,3 +82,5 @@ struct summarize_result {
                                                const summarize_options& options = {});
 
 }  // namespace energy::io
+
+ENERGY_API_END

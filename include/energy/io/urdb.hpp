@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <filesystem>
 #include <string>
@@ -56,3 +58,5 @@ struct urdb_tariff {
                                          std::string_view json_pointer = {});
 
 }  // namespace energy::io
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <optional>
@@ -227,3 +229,5 @@ struct eui_benchmark {
     std::string_view primary_use) noexcept;
 
 }  // namespace energy::recommend
+
+ENERGY_API_END

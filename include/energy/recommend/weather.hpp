@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <energy/baseline/changepoint.hpp>
 #include <energy/baseline/series.hpp>
@@ -45,3 +47,5 @@ enum class temperature_unit { fahrenheit, celsius };
     temperature_unit unit = temperature_unit::fahrenheit);
 
 }  // namespace energy::recommend
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * How report numbers are written, in one place, so that every rendering (JSON, CSV, PDF) and the
@@ -36,3 +38,5 @@ namespace energy::report {
 [[nodiscard]] std::string format_date(date::local_days d);
 
 }  // namespace energy::report
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * The PDF rendering of a report (target energy::pdf; cairo + pango, fonts embedded as subsets).
@@ -25,3 +27,5 @@ namespace energy::report {
 [[nodiscard]] std::string to_pdf(const report& r);
 
 }  // namespace energy::report
+
+ENERGY_API_END

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * JSON and CSV renderings of a report (energy::core; no vendor library). The PDF rendering is in
  * energy/report/pdf.hpp (energy::pdf).
  *
- * JSON: one object with the seed's fields (`report_id`, `generated_at`, `insights`,
+ * JSON: one object with the fields (`report_id`, `generated_at`, `insights`,
  * `recommendations`) and the data behind every number: KPIs, daily series with the baseline band,
  * load profile, monthly peaks, bills with their lines, anomalies, forecast, comparison rows,
  * notes. Exact quantities are decimal strings (`"consumption_kwh": "12345.678"`, money
@@ -42,3 +44,5 @@ enum class csv_table : std::uint8_t {
 [[nodiscard]] std::string to_csv(const report& r, csv_table table);
 
 }  // namespace energy::report
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * Reports: efficiency, forecast and comparison reports over a week, month, quarter or year,
@@ -265,3 +267,5 @@ struct report {
 [[nodiscard]] report build_report(storage::store& db, const report_request& req);
 
 }  // namespace energy::report
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <span>
 #include <vector>
@@ -42,3 +44,5 @@ class bulk_reading_reader {
     store& s, std::span<const building_range> queries);
 
 }  // namespace energy::storage
+
+ENERGY_API_END

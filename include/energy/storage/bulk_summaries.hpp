@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <span>
 #include <vector>
@@ -34,3 +36,5 @@ class bulk_summary_reader {
     store& s, std::span<const summary_query> queries);
 
 }  // namespace energy::storage
+
+ENERGY_API_END

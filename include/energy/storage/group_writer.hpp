@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <condition_variable>
@@ -131,3 +133,5 @@ class group_writer {
 };
 
 }  // namespace energy::storage
+
+ENERGY_API_END

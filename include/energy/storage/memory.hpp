@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <memory>
 
@@ -12,3 +14,5 @@ namespace energy::storage {
 [[nodiscard]] std::unique_ptr<store> open_memory_store();
 
 }  // namespace energy::storage
+
+ENERGY_API_END

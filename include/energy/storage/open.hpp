@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <memory>
 #include <string_view>
@@ -29,3 +31,5 @@ namespace energy::storage {
 [[nodiscard]] bool has_postgres_adapter() noexcept;
 
 }  // namespace energy::storage
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <cstddef>
@@ -20,7 +22,7 @@ struct postgres_options {
   std::string schema = "energy";
   /// Connections kept open by the pool; at most this many operations run at once.
   std::size_t pool_size = 4;
-  /// Attempts for an operation whose connection failed (the seed: at most 3), with exponential
+  /// Attempts for an operation whose connection failed (default 3), with exponential
   /// backoff starting at `retry_backoff` (100 ms, 200 ms, ...).
   int max_attempts = 3;
   std::chrono::milliseconds retry_backoff{100};
@@ -78,3 +80,5 @@ class postgres_pool;
 [[nodiscard]] int postgres_schema_version() noexcept;
 
 }  // namespace energy::storage
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <memory>
@@ -60,7 +62,7 @@ class retention_port {
   [[nodiscard]] virtual std::vector<uuid> buildings_in_day(time_range day) = 0;
   /// The readings of one building's sensors with ts in `day`, ordered by (sensor_id, ts). The job
   /// archives a day one building at a time, so its memory is bounded by the largest building-day,
-  /// not by the whole day (10 million readings at the seed's scale).
+  /// not by the whole day (10 million readings a day at a 10,000-sensor scale).
   [[nodiscard]] virtual reading_rows read_day(time_range day, const uuid& building_id) = 0;
   /// Dirty marks (hours not yet summarised) within `day`: raw data must not go before its
   /// summaries.
@@ -81,3 +83,5 @@ class retention_port {
 };
 
 }  // namespace energy::storage
+
+ENERGY_API_END

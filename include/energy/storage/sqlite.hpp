@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <cstdint>
@@ -70,3 +72,5 @@ struct sqlite_options {
 [[nodiscard]] std::unique_ptr<store> open_store(std::string_view uri);
 
 }  // namespace energy::storage
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <filesystem>
 #include <memory>
@@ -21,3 +23,5 @@ namespace energy::storage {
     const std::filesystem::path& path);
 
 }  // namespace energy::storage
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstdint>
 #include <span>
@@ -101,3 +103,5 @@ class tariff_port {
 [[nodiscard]] std::optional<date::year_month_day> parse_date(std::string_view text) noexcept;
 
 }  // namespace energy::storage
+
+ENERGY_API_END

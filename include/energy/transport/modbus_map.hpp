@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <cstdint>
@@ -98,3 +100,5 @@ struct decoded_value {
                                             const register_spec& spec) noexcept;
 
 }  // namespace energy::modbus
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <cstddef>
@@ -160,3 +162,5 @@ class poller {
 };
 
 }  // namespace energy::modbus
+
+ENERGY_API_END

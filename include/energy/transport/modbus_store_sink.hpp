@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <functional>
 #include <span>
@@ -46,3 +48,5 @@ namespace energy::modbus {
     ingest::ingest_options options = {});
 
 }  // namespace energy::modbus
+
+ENERGY_API_END

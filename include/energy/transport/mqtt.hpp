@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <atomic>
 #include <chrono>
@@ -178,3 +180,5 @@ class publisher {
 };
 
 }  // namespace energy::transport::mqtt
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <chrono>
 #include <cstddef>
@@ -101,3 +103,5 @@ class message_committer {
 };
 
 }  // namespace energy::transport::mqtt
+
+ENERGY_API_END

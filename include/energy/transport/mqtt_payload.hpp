@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <optional>
@@ -12,7 +14,7 @@
  * The three payload forms an MQTT reading message may take (docs/transports.md#payloads).
  * The form is told by the first non-blank byte:
  *
- * - **batch** — the seed's JSON batch, exactly as POST /api/v1/sensors/readings/batch takes it
+ * - **batch** — the JSON batch, exactly as POST /api/v1/sensors/readings/batch takes it
  *   (`{"readings": [...]}` or a bare array; energy/io/json_batch.hpp). Starts with `[`, or is an
  *   object with a top-level `readings` key.
  * - **single** — one reading as a JSON object: `{"timestamp": "2024-07-01T12:00:00Z",
@@ -53,3 +55,5 @@ struct decoded_payload {
                                              std::string_view source);
 
 }  // namespace energy::transport::mqtt
+
+ENERGY_API_END

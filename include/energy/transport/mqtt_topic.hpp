@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <optional>
 #include <string>
@@ -61,3 +63,5 @@ class topic_pattern {
 };
 
 }  // namespace energy::transport::mqtt
+
+ENERGY_API_END

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "pool.hpp"
 
-#include "migrations.hpp"
+#include "adapters/schema_migrations.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -156,7 +156,7 @@ void postgres_pool::rethrow_as_storage_error(const char* what, int attempts) {
 }
 
 void postgres_pool::migrate() {
-  const auto& all = detail::postgres_migrations();
+  const auto all = detail::postgres_migrations();
   const int known = all.empty() ? 0 : all.back().version;
   run("migrate", [&](pqxx::connection& c) {
     // Each statement outside a transaction runs in a short nontransaction of its own (pqxx allows
@@ -190,12 +190,24 @@ void postgres_pool::migrate() {
                               std::to_string(current) + ", newer than this library knows (" +
                               std::to_string(known) + "); upgrade the library",
                           false);
+    // The recorded steps must be ours (the same check as energy::sqlite's): a schema another
+    // program migrated is refused before anything is applied to it.
+    for (const auto& row :
+         session("SELECT version, name FROM schema_migrations ORDER BY version")) {
+      const int v = row[0].as<int>();
+      const auto name = row[1].as<std::string>();
+      if (v < 1 || v > known || all[static_cast<std::size_t>(v - 1)].name != name)
+        throw storage_error("postgres: schema " + options_.schema + " records schema migration " +
+                                std::to_string(v) + " '" + name +
+                                "', which is not this library's: a different schema history",
+                            false);
+    }
     for (const auto& m : all) {
       if (m.version <= current) continue;
       pqxx::work w{c};
-      w.exec0(m.sql);
+      w.exec0(std::string(m.sql));
       w.exec_params0("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version,
-                     m.name);
+                     std::string(m.name));
       w.commit();
     }
     layout_ = session("SELECT layout FROM storage_layout")[0][0].as<std::string>();
@@ -270,7 +282,7 @@ std::shared_ptr<postgres_pool> make_postgres_pool(std::string_view uri,
 }
 
 int postgres_schema_version() noexcept {
-  const auto& all = detail::postgres_migrations();
+  const auto all = detail::postgres_migrations();
   return all.empty() ? 0 : all.back().version;
 }
 

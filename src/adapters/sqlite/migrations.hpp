@@ -6,20 +6,18 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/schema_migrations.hpp"
+
 namespace SQLite {
 class Database;
 }
 
 namespace energy::sqlite_detail {
 
-/// One schema step. `version`s are 1, 2, 3, ... without gaps; `sql` may hold several statements.
-struct migration {
-  int version;
-  std::string_view name;
-  std::string_view sql;
-};
+/// One schema step (the same record as energy::postgres's; see share/migrations/README.md).
+using migration = storage::detail::schema_migration;
 
-/// The migrations this library ships, in order.
+/// The migrations this library ships, in order: share/migrations/sqlite/NNNN_name.sql.
 [[nodiscard]] std::span<const migration> builtin_migrations() noexcept;
 
 /// The highest version recorded in `schema_migrations`, 0 for a database without that table.

@@ -88,6 +88,26 @@ TEST_CASE("a schema newer than the library is refused with a non-retryable error
   }
 }
 
+TEST_CASE("a schema whose recorded migrations are not the library's is refused", "[migrations]") {
+  // The same rule as energy::sqlite (share/migrations/README.md): each recorded step is named by
+  // its file, and a different name is a different schema history.
+  const auto uri = test::postgres_uri();
+  auto o = test::test_options();
+  { auto s = open_postgres_store(uri, o); }
+  CHECK(scalar(uri, "SELECT count(*) FROM " + o.schema +
+                        ".schema_migrations WHERE version = 1 AND name = '0001_initial.sql'") == 1);
+  scalar(uri, "UPDATE " + o.schema +
+                  ".schema_migrations SET name = 'someone else''s table' WHERE version = 1 "
+                  "RETURNING 1");
+  try {
+    auto s = open_postgres_store(uri, o);
+    FAIL("opened a schema with a different history");
+  } catch (const storage_error& e) {
+    CHECK_FALSE(e.retryable());
+    CHECK_THAT(e.what(), Catch::Contains("different schema history"));
+  }
+}
+
 TEST_CASE("metadata round-trips exactly, optional fields and doubles included") {
   auto s = open_postgres_store(test::postgres_uri(), test::test_options());
   auto f = seed(*s);

@@ -106,6 +106,24 @@ TEST_CASE(
   CHECK(energy::sqlite_detail::recorded_version(db) == future);
 }
 
+TEST_CASE("steps are named by their files, and databases that recorded the older names still open",
+          "[sqlite][migrations]") {
+  const auto steps = energy::sqlite_detail::builtin_migrations();
+  REQUIRE(steps.size() >= 3);
+  CHECK(steps[0].name == "0001_initial.sql");  // share/migrations/sqlite, as PostgreSQL's
+  temp_dir dir;
+  const auto path = dir.file("legacy.db");
+  { auto s = open_sqlite_store(path); }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec(
+        "UPDATE schema_migrations SET name = 'seed tables, readings and summaries' "
+        "WHERE version = 1");
+    db.exec("UPDATE schema_migrations SET name = 'tariff versions' WHERE version = 3");
+  }
+  CHECK_NOTHROW(open_sqlite_store(path));
+}
+
 TEST_CASE("a sqlite database with a different schema history is refused", "[sqlite][migrations]") {
   temp_dir dir;
   const auto path = dir.file("foreign.db");
