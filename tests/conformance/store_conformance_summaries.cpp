@@ -149,8 +149,8 @@ void summaries_are_upserted_and_read_by_query(const store_factory& factory) {
       make(sensor, w.s_low.id, sensor_type::electricity, resolution::hour, t0, hour, 11);
   const auto other_building =
       make(building, w.b2.id, sensor_type::electricity, resolution::hour, t0, hour, 5);
-  s->backend().commit_summaries(std::vector<summary_row>{h2, gas, h0, per_sensor, day, h1, other_building},
-                      dirty_claim{});
+  s->backend().commit_summaries(
+      std::vector<summary_row>{h2, gas, h0, per_sensor, day, h1, other_building}, dirty_claim{});
 
   summary_query q{building, w.b1.id, sensor_type::electricity, resolution::hour,
                   range(t0, t0 + 3 * hour)};

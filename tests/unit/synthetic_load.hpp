@@ -75,7 +75,7 @@ inline synthetic_series office(
 /// hot weeks and 8 kWh in mild ones, alternating; ±2 % noise; and a 40 kWh spike from 01:00 to
 /// 04:00 on every 11th night (from the 4th). Its median week shows a plausible 77-hour "schedule"
 /// that no single week follows.
-inline synthetic_series weather_swing(epoch_seconds start, int days, const date::time_zone* zone,
+inline synthetic_series weather_swing(epoch_seconds start, int days, const time_zone& zone,
                                       std::uint64_t seed = 11) {
   synthetic_series s;
   std::mt19937_64 g(seed);

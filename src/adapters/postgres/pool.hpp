@@ -106,7 +106,8 @@ class postgres_pool {
 void prepare_statements(pqxx::connection& c);
 
 /// The streamed reads' statements (run through a cursor, not prepared): parameters sensor or
-/// building id, start and end epoch seconds; summaries: scope, subject, type, resolution, start, end.
+/// building id, start and end epoch seconds; summaries: scope, subject, type, resolution, start,
+/// end.
 extern const char* const scan_readings_sql;
 extern const char* const scan_building_readings_sql;
 extern const char* const scan_summaries_sql;

@@ -33,19 +33,21 @@ write_result postgres_store::write_readings(const reading_rows& rows,
   }
 }
 
-void postgres_store::scan_readings(const uuid& sensor_id, time_range range,
-                                   std::size_t chunk_rows, const reading_chunk_sink& sink) {
-  scan<reading_rows>("scan_readings", scan_readings_sql, chunk_rows, sink,
-                     [](reading_rows& out, const pqxx::row& r) { push_reading(out, r); },
-                     sensor_id.to_string(), query_bound(range.start), query_bound(range.end));
+void postgres_store::scan_readings(const uuid& sensor_id, time_range range, std::size_t chunk_rows,
+                                   const reading_chunk_sink& sink) {
+  scan<reading_rows>(
+      "scan_readings", scan_readings_sql, chunk_rows, sink,
+      [](reading_rows& out, const pqxx::row& r) { push_reading(out, r); }, sensor_id.to_string(),
+      query_bound(range.start), query_bound(range.end));
 }
 
 void postgres_store::scan_building_readings(const uuid& building_id, time_range range,
                                             std::size_t chunk_rows,
                                             const reading_chunk_sink& sink) {
-  scan<reading_rows>("scan_building_readings", scan_building_readings_sql, chunk_rows, sink,
-                     [](reading_rows& out, const pqxx::row& r) { push_reading(out, r); },
-                     building_id.to_string(), query_bound(range.start), query_bound(range.end));
+  scan<reading_rows>(
+      "scan_building_readings", scan_building_readings_sql, chunk_rows, sink,
+      [](reading_rows& out, const pqxx::row& r) { push_reading(out, r); }, building_id.to_string(),
+      query_bound(range.start), query_bound(range.end));
 }
 
 std::vector<reading_rows> postgres_store::read_building_readings_many(

@@ -15,6 +15,7 @@
 
 #include "core/baseline/detail.hpp"
 #include "core/baseline/slot_regression.hpp"
+#include "core/time/local_clock.hpp"
 
 namespace energy::baseline {
 namespace {
@@ -58,7 +59,7 @@ void check_options(const caltrack_hourly_options& o) {
 /// CalTRACK's data sufficiency: baseline length and each calendar month's hourly coverage. Every
 /// shortfall is collected so that one error says all that is short.
 void check_sufficiency(const load_series& load, const std::vector<std::uint8_t>& usable,
-                       const std::vector<int>& month, detail::local_clock& clock,
+                       const std::vector<int>& month, energy::detail::offset_cache& clock,
                        const caltrack_hourly_options& o) {
   const auto [lo, hi] = std::minmax_element(load.ts.begin(), load.ts.end());
   const std::int64_t span = *hi + hour - *lo;
@@ -78,7 +79,7 @@ void check_sufficiency(const load_series& load, const std::vector<std::uint8_t>&
   if (o.min_month_coverage > 0) {
     std::array<double, 12> hours{}, valid{};
     for (std::int64_t t = *lo; t <= *hi; t += hour)
-      hours[static_cast<std::size_t>(detail::month_of_year(clock.local_seconds(t)))] += 1;
+      hours[static_cast<std::size_t>(energy::detail::local_month0(clock.local(t)))] += 1;
     for (std::size_t i = 0; i < usable.size(); ++i)
       if (usable[i]) valid[static_cast<std::size_t>(month[i])] += 1;
     std::string short_months;
@@ -284,7 +285,7 @@ caltrack_hourly_model fit_caltrack_hourly(const load_series& load,
         "fit_caltrack_hourly: CalTRACK hourly needs hourly rows (interval_seconds = 3600), got " +
         std::to_string(load.interval_seconds) + "; sum sub-hourly data to hours first");
   if (load.ts.empty()) throw std::invalid_argument("fit_caltrack_hourly: no rows");
-  detail::local_clock clock{find_zone(options.zone)};
+  energy::detail::offset_cache clock{find_zone(options.zone)};
   const std::vector<std::uint8_t> all_slots = time_of_week(load.ts, options.zone);
 
   std::vector<std::uint8_t> usable(load.size(), 0);
@@ -293,7 +294,7 @@ caltrack_hourly_model fit_caltrack_hourly(const load_series& load,
   std::vector<std::uint8_t> slot;
   std::vector<int> row_month;
   for (std::size_t i = 0; i < load.size(); ++i) {
-    month[i] = detail::month_of_year(clock.local_seconds(load.ts[i]));
+    month[i] = energy::detail::local_month0(clock.local(load.ts[i]));
     if (!std::isfinite(load.kwh[i]) || !std::isfinite(temperature[i])) continue;
     usable[i] = 1;
     y.push_back(load.kwh[i]);
@@ -344,7 +345,7 @@ prediction predict(const caltrack_hourly_model& model, std::span<const epoch_sec
                                   std::to_string(k) + " (" + s.name +
                                   ") has wrong coefficient vector sizes");
   }
-  detail::local_clock clock{find_zone(model.zone)};
+  energy::detail::offset_cache clock{find_zone(model.zone)};
   prediction p;
   p.expected.assign(ts.size(), detail::nan);
   p.lower.assign(ts.size(), detail::nan);
@@ -352,9 +353,10 @@ prediction predict(const caltrack_hourly_model& model, std::span<const epoch_sec
   std::vector<double> comp(model.candidate_bin_endpoints.size() + 1);
   for (std::size_t i = 0; i < ts.size(); ++i) {
     if (!std::isfinite(temperature[i])) continue;
-    const std::int64_t local = clock.local_seconds(ts[i]);
+    const std::int64_t local = clock.local(ts[i]);
     const caltrack_hourly_segment& seg =
-        model.segments[want == 1 ? 0 : static_cast<std::size_t>(detail::month_of_year(local))];
+        model.segments[want == 1 ? 0
+                                 : static_cast<std::size_t>(energy::detail::local_month0(local))];
     const std::size_t s = detail::hour_of_week(local);
     if (!std::isfinite(seg.tow_coefficients[s])) continue;
     const std::span<const double> e = mode_endpoints(seg, s);

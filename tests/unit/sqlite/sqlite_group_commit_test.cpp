@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Group commit on SQLite (storage::group_writer over the adapter's group_commit): units waiting together
-// share one transaction, each unit sees the ones before it (the sequential result), a failing unit
-// is undone alone, the queue is bounded, and every unit reported done survives kill -9.
+// Group commit on SQLite (storage::group_writer over the adapter's group_commit): units waiting
+// together share one transaction, each unit sees the ones before it (the sequential result), a
+// failing unit is undone alone, the queue is bounded, and every unit reported done survives kill
+// -9.
 #include <catch2/catch.hpp>
 
 #include <chrono>
