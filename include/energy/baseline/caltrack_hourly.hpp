@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * CalTRACK 2.0 hourly (caltrack.org, methods section 3), as its reference implementation eemeter
@@ -154,3 +156,5 @@ void caltrack_bin_features(double t, std::span<const double> endpoints, std::spa
     double cooling_balance_point, double heating_balance_point, double threshold);
 
 }  // namespace energy::baseline
+
+ENERGY_API_END

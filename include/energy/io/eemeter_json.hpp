@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 /**
  * Models serialized by the CalTRACK reference implementation, eemeter (energy::io target; no JSON
@@ -61,3 +63,5 @@ namespace energy::io {
     std::string_view json, const std::string& zone);
 
 }  // namespace energy::io
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <cstdint>
@@ -153,3 +155,5 @@ class adapter {
 };
 
 }  // namespace energy::storage
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <energy/storage/adapter.hpp>
 
@@ -46,3 +48,5 @@ class group_commit {
 };
 
 }  // namespace energy::storage
+
+ENERGY_API_END

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <energy/export.hpp>
+ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <cstdint>
@@ -83,3 +85,5 @@ struct summary_settings {
 [[nodiscard]] bool affects_summaries(const sensor& before, const sensor& after) noexcept;
 
 }  // namespace energy::storage
+
+ENERGY_API_END

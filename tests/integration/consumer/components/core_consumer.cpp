@@ -11,8 +11,8 @@
 int main() {
   const auto price = energy::money::parse("0.13553");
   const auto t = energy::parse_utc_timestamp("2024-03-10T12:00:00Z");
-  const auto* zone = energy::find_zone("America/New_York");
-  if (!price || !t || zone == nullptr) {
+  const energy::time_zone zone = energy::find_zone("America/New_York");  // throws when unknown
+  if (!price || !t) {
     std::puts("parse failed");
     return 1;
   }
