@@ -321,7 +321,8 @@ class OperatingSchedule:
 def detect_schedule(building_id: Id, ts: Times, value_milli: npt.ArrayLike, *, zone: str,
                     interval_seconds: Optional[int] = None, min_peak_to_base: float = 1.6,
                     min_consistent_weeks: float = 0.75,
-                    max_unoccupied_variation: float = 0.35) -> OperatingSchedule: ...
+                    max_unoccupied_variation: float = 0.35,
+                    min_week_agreement: float = 0.8) -> OperatingSchedule: ...
 def detect_after_hours(building_id: Id, ts: Times, value_milli: npt.ArrayLike, schedule: OperatingSchedule, *,
                        zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
                        z_threshold: float = 4.0, min_ratio: float = 2.0,

@@ -250,7 +250,7 @@ void bind_anomaly(pyb::module_& m) {
       "detect_schedule",
       [](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& value_milli,
          const std::string& zone, const pyb::handle& interval_seconds, double min_peak_to_base,
-         double min_consistent_weeks, double max_unoccupied_variation) {
+         double min_consistent_weeks, double max_unoccupied_variation, double min_week_agreement) {
         const auto s = series_of(building_id, ts, value_milli, interval_seconds, pyb::none(),
                                  pyb::none(), "kWh");
         const auto z = find_zone(zone);
@@ -258,6 +258,7 @@ void bind_anomaly(pyb::module_& m) {
         o.min_peak_to_base = min_peak_to_base;
         o.min_consistent_weeks = min_consistent_weeks;
         o.max_unoccupied_variation = max_unoccupied_variation;
+        o.min_week_agreement = min_week_agreement;
         pyb::gil_scoped_release release;
         return an::detect_schedule(s.view(), z, o);
       },
@@ -266,8 +267,11 @@ void bind_anomaly(pyb::module_& m) {
       pyb::arg("min_peak_to_base") = sched_defaults.min_peak_to_base,
       pyb::arg("min_consistent_weeks") = sched_defaults.min_consistent_weeks,
       pyb::arg("max_unoccupied_variation") = sched_defaults.max_unoccupied_variation,
+      pyb::arg("min_week_agreement") = sched_defaults.min_week_agreement,
       "The building's weekly operating schedule as detected from its load; when none is found, "
-      "status and reason say why.");
+      "status and reason say why. A week counts towards min_consistent_weeks only when "
+      "min_week_agreement of its readings lie on the schedule's side of the midpoint (0 for the "
+      "behaviour before 2026-12-03).");
 
   m.def(
       "detect_after_hours",

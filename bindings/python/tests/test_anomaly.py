@@ -77,6 +77,22 @@ def test_a_weekend_running_like_a_weekday_is_after_hours_waste_against_the_detec
     assert "after_hours_waste" in found["kind"]
 
 
+def test_weeks_that_break_the_schedule_do_not_count_unless_min_week_agreement_allows_them():
+    weeks = 5
+    ts = JAN1 + np.arange(weeks * 168, dtype="int64") * 3600
+    local = pd.DatetimeIndex(ts * 10**9).tz_localize("UTC").tz_convert(NY)
+    occupied = (local.dayofweek < 5) & (local.hour >= 8) & (local.hour < 18)
+    v = np.where(occupied, 50000, 10000).astype("int64")
+    # Two of five weeks run at full load all weekend: 48 of their 168 hours sit on the wrong side.
+    week = (ts - JAN1) // (168 * 3600)
+    v = np.where(((week == 1) | (week == 3)) & (local.dayofweek >= 5), 50000, v)
+    t = (ts * 10**9).astype("datetime64[ns]")
+    strict = energy.detect_schedule(BUILDING, t, v, zone=NY, interval_seconds=3600)
+    assert not strict.detected and strict.status == "inconsistent_weeks"
+    lenient = energy.detect_schedule(BUILDING, t, v, zone=NY, interval_seconds=3600, min_week_agreement=0.0)
+    assert lenient.detected and lenient.days[0] == (True, 8, 18)
+
+
 def test_a_load_without_a_schedule_says_so_instead_of_reporting_nothing_silently():
     days = 28
     ts = ((JAN1 + np.arange(days * 24, dtype="int64") * 3600) * 10**9).astype("datetime64[ns]")
