@@ -76,13 +76,19 @@ int run_server(int argc, char** argv) {
       return 0;
     }
     if (arg == "--openapi") {
-      // The document without starting (CI lints it with Redocly): routes of every module, built
-      // over a private in-memory database.
+      // The document without starting (CI lints it with Redocly): routes of every module, the
+      // same set the running server serves, built over a private in-memory database.
       try {
         const auto cfg = config::from_environment(process_environment());
         auto memory = db::open("sqlite::memory:");
         auth::service auth_service(auth::settings::from_environment(), *memory);
-        services app{.config = &cfg, .authenticator = &auth_service, .auth = &auth_service};
+        // Never started: it only contributes its routes (jobs, alert configurations, alerts).
+        jobs::service job_service(jobs::settings::from_environment(), "sqlite::memory:", nullptr,
+                                  nullptr);
+        services app{.config = &cfg,
+                     .authenticator = &auth_service,
+                     .auth = &auth_service,
+                     .jobs = &job_service};
         std::puts(assemble(cfg, app).openapi.dump(2).c_str());
         return 0;
       } catch (const std::exception& e) {
