@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -91,6 +92,11 @@ template <class T>
 inline std::vector<T> sorted_by_id(std::vector<T> v) {
   std::sort(v.begin(), v.end(), [](const T& a, const T& b) { return a.id < b.id; });
   return v;
+}
+
+/// The write_result a write must report.
+inline write_result counts(std::size_t inserted, std::size_t unchanged, std::size_t replaced) {
+  return write_result{inserted, unchanged, replaced};
 }
 
 inline std::vector<dirty_hour> sorted(std::vector<dirty_hour> v) {

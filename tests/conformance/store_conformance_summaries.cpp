@@ -3,7 +3,6 @@
 // ENERGY_STORE_CONFORMANCE (store_conformance.hpp).
 #include "conformance/store_conformance.hpp"
 #include "conformance/fixtures.hpp"
-#include "conformance/store_conformance_common.hpp"
 
 #include <algorithm>
 #include <array>

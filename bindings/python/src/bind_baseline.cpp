@@ -41,6 +41,21 @@ pyb::dict prediction_columns(bl::prediction&& p) {
   return out;
 }
 
+/// `Model.predict(ts, temperature)` of the hourly models (TOWT, CalTRACK hourly): converts the
+/// arguments, predicts without the GIL and returns the prediction's columns.
+template <class Model>
+pyb::dict predict_hourly(const Model& model, const pyb::object& ts,
+                         const pyb::handle& temperature) {
+  const auto t = to_epoch_seconds(ts, "ts");
+  const auto temp = to_doubles(temperature, "temperature");
+  bl::prediction p;
+  {
+    pyb::gil_scoped_release release;
+    p = bl::predict(model, t, temp);
+  }
+  return prediction_columns(std::move(p));
+}
+
 bl::load_series load_of(const pyb::object& ts, const pyb::handle& kwh,
                         const pyb::handle& interval_seconds) {
   bl::load_series load;
@@ -234,23 +249,11 @@ void bind_baseline(pyb::module_& m) {
       .def_readonly("parameters", &bl::towt_model::parameters)
       .def_readonly("rank_deficient", &bl::towt_model::rank_deficient)
       .def_property_readonly("segments", &bl::towt_model::segments)
-      .def(
-          "predict",
-          [](const bl::towt_model& model, const pyb::object& ts, const pyb::handle& temperature) {
-            const auto t = to_epoch_seconds(ts, "ts");
-            const auto temp = to_doubles(temperature, "temperature");
-            bl::prediction p;
-            {
-              pyb::gil_scoped_release release;
-              p = bl::predict(model, t, temp);
-            }
-            return prediction_columns(std::move(p));
-          },
-          pyb::arg("ts"), pyb::arg("temperature"),
-          "Expected load (kWh per interval) with its prediction interval [lower, upper] for "
-          "intervals starting "
-          "at ts (datetime64[ns] UTC) at the aligned temperatures. Returns "
-          "{'expected','lower','upper'} arrays.")
+      .def("predict", &predict_hourly<bl::towt_model>, pyb::arg("ts"), pyb::arg("temperature"),
+           "Expected load (kWh per interval) with its prediction interval [lower, upper] for "
+           "intervals starting "
+           "at ts (datetime64[ns] UTC) at the aligned temperatures. Returns "
+           "{'expected','lower','upper'} arrays.")
       .def(
           "to_json", [](const bl::towt_model& x) { return io::to_json(x); },
           "JSON with round-trip doubles: a model loaded back predicts bit-identically.")
@@ -779,24 +782,12 @@ void bind_caltrack(pyb::module_& m) {
           "candidate_bin_endpoints",
           [](const bl::caltrack_hourly_model& x) { return copy_out(x.candidate_bin_endpoints); })
       .def_readonly("segments", &bl::caltrack_hourly_model::segments)
-      .def(
-          "predict",
-          [](const bl::caltrack_hourly_model& model, const pyb::array& ts,
-             const pyb::handle& temperature) {
-            const auto t = to_epoch_seconds(ts, "ts");
-            const auto temp = to_doubles(temperature, "temperature");
-            bl::prediction p;
-            {
-              pyb::gil_scoped_release release;
-              p = bl::predict(model, t, temp);
-            }
-            return prediction_columns(std::move(p));
-          },
-          pyb::arg("ts"), pyb::arg("temperature"),
-          "Expected kWh of the hours starting at ts (datetime64[ns] UTC) at the aligned "
-          "temperatures (in the model's unit), each by the model of its local month. Returns "
-          "{'expected','lower','upper'}; lower/upper are NaN (CalTRACK hourly defines no "
-          "interval).")
+      .def("predict", &predict_hourly<bl::caltrack_hourly_model>, pyb::arg("ts"),
+           pyb::arg("temperature"),
+           "Expected kWh of the hours starting at ts (datetime64[ns] UTC) at the aligned "
+           "temperatures (in the model's unit), each by the model of its local month. Returns "
+           "{'expected','lower','upper'}; lower/upper are NaN (CalTRACK hourly defines no "
+           "interval).")
       .def(
           "to_eemeter_json",
           [](const bl::caltrack_hourly_model& x) { return io::to_eemeter_json(x); },

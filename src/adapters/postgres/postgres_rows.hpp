@@ -222,10 +222,4 @@ inline void push_reading(reading_rows& out, const pqxx::row& r, int first = 0) {
                 from_db_quality(r[first + 3].as<std::int32_t>()));
 }
 
-inline void append_rows(reading_rows& out, const pqxx::result& res) {
-  out.reserve(out.size() + res.size());
-  for (const auto& r : res)
-    push_reading(out, r);
-}
-
 }  // namespace energy::storage::postgres_detail
