@@ -275,9 +275,11 @@ std::pair<owned_series, std::vector<label>> inject(const owned_series& clean,
   return {std::move(out), std::move(labels)};
 }
 
-std::vector<double> same_time_of_week_median(const owned_series& s) {
+baseline::prediction same_time_of_week_median(const owned_series& s) {
   const std::size_t n = s.ts.size();
-  std::vector<double> out(n, std::numeric_limits<double>::quiet_NaN());
+  baseline::prediction model;
+  auto& out = model.expected;
+  out.assign(n, std::numeric_limits<double>::quiet_NaN());
   std::vector<double> prev;
   for (std::size_t i = 0; i < n; ++i) {
     prev.clear();
@@ -291,9 +293,9 @@ std::vector<double> same_time_of_week_median(const owned_series& s) {
     if (prev.size() < 2) continue;
     std::sort(prev.begin(), prev.end());
     const std::size_t m = prev.size();
-    out[i] = m % 2 ? prev[m / 2] : 0.5 * (prev[m / 2 - 1] + prev[m / 2]);
+    out[i] = (m % 2 ? prev[m / 2] : 0.5 * (prev[m / 2 - 1] + prev[m / 2])) / 1000.0;  // Wh → kWh
   }
-  return out;
+  return model;
 }
 
 std::vector<any_detector> default_detectors() {
@@ -344,7 +346,7 @@ std::vector<kind_score> score(const std::vector<anomaly>& found, const std::vect
 std::vector<anomaly> run_detectors(const owned_series& s) {
   const auto expected = same_time_of_week_median(s);
   const auto view = s.view();
-  const detection_input in{view, find_zone(s.zone), expected};
+  const detection_input in{view, find_zone(s.zone), &expected};
   const auto detectors = default_detectors();
   return detect_all(in, detectors);
 }

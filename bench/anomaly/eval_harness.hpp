@@ -68,8 +68,9 @@ struct injection_plan {
                                                                  const injection_plan& plan);
 
 /// The expected series for the deviation detector: for each row, the median of the values at the
-/// same time 1–4 weeks earlier (those present; NaN when fewer than two).
-[[nodiscard]] std::vector<double> same_time_of_week_median(const owned_series& s);
+/// same time 1–4 weeks earlier (those present; NaN when fewer than two), in kWh as a model
+/// predicts.
+[[nodiscard]] baseline::prediction same_time_of_week_median(const owned_series& s);
 
 /// All four detectors with default options.
 [[nodiscard]] std::vector<any_detector> default_detectors();

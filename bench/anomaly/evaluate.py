@@ -271,8 +271,8 @@ def expected_series(s: Series, ts: np.ndarray, wh: np.ndarray,
                     keep: np.ndarray | None) -> np.ndarray:
     """Where the meter has outdoor temperatures: the library's TOWT baseline fitted on this half
     (as an M&V baseline period is) and predicted for each row; rows without a temperature, and
-    series without any, take the same-time-of-week median."""
-    fallback = same_time_of_week_median(ts, wh)
+    series without any, take the same-time-of-week median. kWh per row, as the models predict."""
+    fallback = same_time_of_week_median(ts, wh) / 1000.0
     if s.temp is None or BASELINE == "median":
         return fallback
     temp = s.temp if keep is None else s.temp[keep]
@@ -282,7 +282,7 @@ def expected_series(s: Series, ts: np.ndarray, wh: np.ndarray,
     model = energy.fit_towt(ns(ts[ok]), wh[ok] / 1000.0, temp[ok], zone=s.zone,
                             interval_seconds=s.interval)
     out = fallback.copy()
-    out[ok] = np.asarray(model.predict(ns(ts[ok]), temp[ok])["expected"]) * 1000.0
+    out[ok] = np.asarray(model.predict(ns(ts[ok]), temp[ok])["expected"])
     return out
 
 
@@ -297,7 +297,8 @@ def detect(detector: str, s: Series, ts: np.ndarray, wh: np.ndarray, options: di
         return energy.detect_data_quality(BUILDING, ns(ts), wh, **common, **o)
     if detector == "baseline_deviation":
         return energy.detect_baseline_deviation(BUILDING, ns(ts), wh,
-                                                expected_series(s, ts, wh, keep), **common, **o)
+                                                expected_kwh=expected_series(s, ts, wh, keep),
+                                                **common, **o)
     if detector == "after_hours":
         sched = energy.detect_schedule(BUILDING, ns(ts), wh, **common,
                                        **options.get("schedule", {}))

@@ -77,9 +77,8 @@ post = ~split & forecast["expected"].notna().to_numpy()
 print("out of sample:", energy.compute_metrics(kwh[post], forecast["expected"].to_numpy()[post]))"""),
     new_markdown_cell("## Anomalies: deviations from the baseline and data quality"),
     new_code_cell("""wh = readings["value_milli"].to_numpy()
-expected_wh = forecast["expected"].to_numpy() * 1000.0
-deviations = energy.detect_baseline_deviation(building.id, ts, wh, expected_wh, zone=ZONE, interval_seconds=3600,
-                                              sensor_id=meter.id)
+deviations = energy.detect_baseline_deviation(building.id, ts, wh, expected_kwh=forecast["expected"], zone=ZONE,
+                                              interval_seconds=3600, sensor_id=meter.id)
 quality = energy.detect_data_quality(building.id, ts, wh, interval_seconds=3600, sensor_id=meter.id, zone=ZONE)
 anomalies = pd.concat([energy.anomalies_frame(deviations, ZONE), energy.anomalies_frame(quality, ZONE)]).sort_index()
 print(anomalies["kind"].value_counts())

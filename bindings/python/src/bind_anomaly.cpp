@@ -160,13 +160,14 @@ void bind_anomaly(pyb::module_& m) {
   m.def(
       "detect_baseline_deviation",
       [](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& value_milli,
-         const pyb::handle& expected_milli, const std::string& zone,
+         const pyb::handle& expected_kwh, const std::string& zone,
          const pyb::handle& interval_seconds, const pyb::handle& sensor_id, const std::string& unit,
          double z_threshold, std::int64_t smoothing_seconds, std::int64_t min_duration_seconds,
          double min_relative_deviation) {
         const auto s =
             series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), unit);
-        const auto expected = to_doubles(expected_milli, "expected_milli");
+        energy::baseline::prediction expected;
+        expected.expected = to_doubles(expected_kwh, "expected_kwh");
         an::deviation_options o;
         o.z_threshold = z_threshold;
         o.smoothing_seconds = smoothing_seconds;
@@ -180,17 +181,17 @@ void bind_anomaly(pyb::module_& m) {
         }
         return anomaly_columns(found);
       },
-      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::arg("expected_milli"),
-      pyb::kw_only(), pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
+      pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
+      pyb::arg("expected_kwh"), pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
       pyb::arg("sensor_id") = pyb::none(), pyb::arg("unit") = "kWh",
       pyb::arg("z_threshold") = dev_defaults.z_threshold,
       pyb::arg("smoothing_seconds") = dev_defaults.smoothing_seconds,
       pyb::arg("min_duration_seconds") = dev_defaults.min_duration_seconds,
       pyb::arg("min_relative_deviation") = dev_defaults.min_relative_deviation,
-      (std::string("Sustained departures of the actual load from a baseline's expected load "
-                   "(expected_milli: float64 "
-                   "milli-units per row, NaN where the model has none), scored robustly per local "
-                   "hour of week.") +
+      (std::string("Sustained departures of the actual load from a baseline's expected load, "
+                   "scored robustly per local hour of week. expected_kwh (keyword): the model's "
+                   "prediction per row in kWh as predict() returns it (fit['expected']), NaN where "
+                   "the model has none; value_milli is the measured Wh.") +
        series_doc)
           .c_str());
 

@@ -112,14 +112,25 @@ def test_a_baseline_deviation_is_found_and_a_perfect_baseline_stays_quiet():
     ts, v = _series(28, 3600, 10000)
     local = pd.DatetimeIndex(ts).tz_localize("UTC").tz_convert(NY)
     v = np.asarray(10000 + 5000 * ((local.hour >= 8) & (local.hour < 18))).astype("int64")
-    expected = v.astype("float64")
-    assert energy.detect_baseline_deviation(BUILDING, ts, v, expected, zone=NY, interval_seconds=3600)["kind"] == []
+    expected = v / 1000.0  # kWh, as a baseline model predicts
+    quiet = energy.detect_baseline_deviation(BUILDING, ts, v, expected_kwh=expected, zone=NY, interval_seconds=3600)
+    assert quiet["kind"] == []
     bad = v.copy()
     bad[24 * 14 + 8: 24 * 16 + 8] += 20000  # two days: the default minimum is 36 hours
-    found = energy.detect_baseline_deviation(BUILDING, ts, bad, expected, zone=NY, interval_seconds=3600)
+    found = energy.detect_baseline_deviation(BUILDING, ts, bad, expected_kwh=expected, zone=NY, interval_seconds=3600)
     assert found["kind"] == ["baseline_deviation"]
+    # Exact Wh totals: the model's kWh became Wh inside, not in the caller.
+    assert found["actual_milli"][0] - found["expected_milli"][0] == 20000 * 48
     with pytest.raises(ValueError):
-        energy.detect_baseline_deviation(BUILDING, ts, bad, expected[:-1], zone=NY, interval_seconds=3600)
+        energy.detect_baseline_deviation(BUILDING, ts, bad, expected_kwh=expected[:-1], zone=NY, interval_seconds=3600)
+
+
+def test_baseline_deviation_takes_the_model_output_by_name_not_by_position():
+    """Before 2026-12-03 the fourth positional argument was Wh: a caller still passing it so must
+    fail loudly rather than be read as kWh."""
+    ts, v = _series(28, 3600, 10000)
+    with pytest.raises(TypeError):
+        energy.detect_baseline_deviation(BUILDING, ts, v, v * 1.0, zone=NY, interval_seconds=3600)
 
 
 def test_the_interval_is_inferred_from_the_data_not_defaulted():

@@ -20,11 +20,13 @@ ENERGY_API_BEGIN
  */
 namespace energy::anomaly {
 
-/// Everything a detector may read. `expected` may be empty (no baseline available).
+/// Everything a detector may read. `expected` is a baseline model's prediction for the series'
+/// rows (kWh, see detect_baseline_deviation), or null when no baseline is available; the caller
+/// keeps it alive during the call.
 struct detection_input {
   const meter_series& series;
   std::optional<time_zone> zone;
-  std::span<const double> expected{};
+  const baseline::prediction* expected = nullptr;
 };
 
 template <class D>

@@ -12,6 +12,7 @@ ENERGY_API_BEGIN
 #include <vector>
 
 #include <energy/anomaly/anomaly.hpp>
+#include <energy/baseline/series.hpp>
 #include <energy/model.hpp>
 
 /**
@@ -71,15 +72,20 @@ struct deviation_options {
 };
 
 /**
- * Residuals of `expected` (a baseline model's prediction for each row, milli-units as double,
- * NaN where the model has none) scored robustly per local hour-of-week slot: the median and the
- * MAD of each slot's residuals over the whole series, so one bad week moves neither the centre
- * nor the scale. Sustained runs become `baseline_deviation` anomalies; `expected`/`actual` are
- * the totals over the run. Severity: critical when |mean z| ≥ 2·z_threshold, else warning.
+ * Residuals of a baseline model's prediction scored robustly per local hour-of-week slot: the
+ * median and the MAD of each slot's residuals over the whole series, so one bad week moves neither
+ * the centre nor the scale. Sustained runs become `baseline_deviation` anomalies; `expected`/
+ * `actual` are the exact totals over the run (milli-units, like every anomaly).
+ *
+ * `expected` is the model's output as the baseline models return it (`predict(...)`): one row per
+ * series row, in the sensor's canonical unit (kWh for electricity), NaN where the model has none;
+ * only `expected.expected` is read. The series itself is the measured milli-units (Wh); the
+ * conversion between the two happens here, never in the caller (docs/time-and-units.md, "Units").
+ * Severity: critical when |mean z| ≥ 2·z_threshold, else warning.
  * @throws std::invalid_argument when expected.size() != series.size().
  */
 [[nodiscard]] std::vector<anomaly> detect_baseline_deviation(const meter_series& series,
-                                                             std::span<const double> expected,
+                                                             const baseline::prediction& expected,
                                                              const time_zone& zone,
                                                              const deviation_options& options = {});
 

@@ -31,8 +31,8 @@ std::vector<anomaly> threshold_detector::detect(const detection_input& in) const
 }
 
 std::vector<anomaly> deviation_detector::detect(const detection_input& in) const {
-  if (in.expected.empty()) return {};
-  return detect_baseline_deviation(in.series, in.expected, zone_of(in, "deviation_detector"),
+  if (in.expected == nullptr) return {};
+  return detect_baseline_deviation(in.series, *in.expected, zone_of(in, "deviation_detector"),
                                    options);
 }
 

@@ -12,17 +12,22 @@
 namespace energy::anomaly {
 
 std::vector<anomaly> detect_baseline_deviation(const meter_series& series,
-                                               std::span<const double> expected,
+                                               const baseline::prediction& prediction,
                                                const time_zone& zone,
                                                const deviation_options& options) {
   series.validate();
-  if (expected.size() != series.size())
+  if (prediction.expected.size() != series.size())
     throw std::invalid_argument(
-        fmt::format("detect_baseline_deviation: {} expected values for {} rows", expected.size(),
-                    series.size()));
+        fmt::format("detect_baseline_deviation: {} expected values for {} rows",
+                    prediction.expected.size(), series.size()));
   const std::size_t n = series.size();
   std::vector<anomaly> out;
   if (n == 0) return out;
+  // The model speaks the canonical unit (kWh), the series milli-units (Wh): compare in milli-units,
+  // where the scale floors (one milli-unit) and the exact run totals live.
+  std::vector<double> expected(n);
+  for (std::size_t i = 0; i < n; ++i)
+    expected[i] = prediction.expected[i] * 1000.0;
 
   const auto slot = hour_of_week(series.ts, zone);
   std::vector<double> resid(n), abs_expected(n);

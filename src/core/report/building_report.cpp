@@ -145,10 +145,7 @@ std::vector<anomaly::anomaly> find_anomalies(
       std::size_t fallbacks = 0;
       const auto t = temperatures_at(h.ts, temps, fallbacks);
       const auto p = model->predict(h.ts, t);
-      std::vector<double> expected_wh(p.expected.size());
-      for (std::size_t i = 0; i < p.expected.size(); ++i)
-        expected_wh[i] = p.expected[i] * 1000.0;
-      for (auto& a : anomaly::detect_baseline_deviation(hourly, expected_wh, zone))
+      for (auto& a : anomaly::detect_baseline_deviation(hourly, p, zone))
         if (overlaps(a)) out.push_back(std::move(a));
     }
     const auto schedule = anomaly::detect_schedule(hourly, zone);

@@ -17,6 +17,14 @@ using energy::testing::office;
 
 namespace {
 
+/// A model's prediction (kWh) equal to a series of exact Wh values.
+energy::baseline::prediction kwh_prediction(const std::vector<milli>& wh) {
+  energy::baseline::prediction p;
+  for (const auto v : wh)
+    p.expected.push_back(static_cast<double>(v) / 1000.0);
+  return p;
+}
+
 energy::time_zone ny() {
   return energy::testing::new_york();
 }
@@ -107,8 +115,8 @@ TEST_CASE("a sustained deviation from the baseline is found and clean data stays
   auto clean = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.1, 11);
   auto expected_of = [](const energy::testing::synthetic_series& s) {
     const auto ref = office(jan1, 8 * 7, 900, ny(), 100.0, 30.0, 8, 18, 0.0);
-    std::vector<double> e(ref.value.begin(), ref.value.end());
-    e.resize(s.value.size());
+    auto e = kwh_prediction(ref.value);
+    e.expected.resize(s.value.size());
     return e;
   };
   CHECK(detect_baseline_deviation(clean.view(), expected_of(clean), ny()).empty());
@@ -127,15 +135,34 @@ TEST_CASE("a sustained deviation from the baseline is found and clean data stays
   CHECK(hit->range.length() >= std::chrono::hours(24));
   for (const auto& x : a)
     CHECK(to_epoch(x.range.end) > from - 86400);  // nothing far from the shift
-  CHECK_THROWS_AS(detect_baseline_deviation(shifted.view(), std::vector<double>(3), ny()),
+  CHECK_THROWS_AS(detect_baseline_deviation(
+                      shifted.view(), energy::baseline::prediction{.expected = {1, 2, 3}}, ny()),
                   std::invalid_argument);
+}
+
+TEST_CASE("the deviation detector takes a model's prediction in kWh as the model returns it",
+          "[anomaly][deviation][units]") {
+  // A flat 2 kWh per hour model against a series that runs at 3 kWh (3000 Wh) for two days.
+  auto s = office(jan1, 4 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.0);
+  const epoch_seconds from = jan1 + 10 * 86400, to = from + 2 * 86400;
+  for (std::size_t i = 0; i < s.ts.size(); ++i)
+    s.value[i] = s.ts[i] >= from && s.ts[i] < to ? 3000 : 2000;
+  energy::baseline::prediction model;
+  model.expected.assign(s.ts.size(), 2.0);  // kWh per hour, the baseline models' unit
+  const auto a = detect_baseline_deviation(s.view(), model, ny());
+  REQUIRE(a.size() == 1);
+  // Exact totals in Wh: the run (widened by the 24-hour smoothing) is whole hours at 2 kWh
+  // expected, and the 48 hours at 3 kWh are 48 kWh above it.
+  CHECK(a[0].expected % 2000 == 0);
+  CHECK(a[0].actual - a[0].expected == 48 * 1000);
+  CHECK(a[0].range.contains(from_epoch(from)));
 }
 
 TEST_CASE("one bad week does not poison the scale of the deviation detector",
           "[anomaly][deviation]") {
   auto s = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.1, 5);
   const auto ref = office(jan1, 8 * 7, 3600, ny(), 100.0, 30.0, 8, 18, 0.0);
-  const std::vector<double> expected(ref.value.begin(), ref.value.end());
+  const auto expected = kwh_prediction(ref.value);
   // Week 2 triples (a wild week); week 6 Wednesday and Thursday run 50 % high.
   const epoch_seconds wild = jan1 + 7 * 86400, modest = jan1 + (5 * 7 + 2) * 86400;
   for (std::size_t i = 0; i < s.ts.size(); ++i) {

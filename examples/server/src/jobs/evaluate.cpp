@@ -314,10 +314,7 @@ finding judge_deviation(const alert_rule& rule, const building_data& d, utc_seco
     return f;
   }
   const auto model = baseline::fit_seasonal(load, {.zone = d.b.time_zone});
-  const auto predicted = baseline::predict(model, ts);
-  std::vector<double> expected(predicted.expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i)
-    expected[i] = predicted.expected[i] * 1000.0;
+  const auto expected = baseline::predict(model, ts);
   anomaly::deviation_options o;
   o.min_relative_deviation = static_cast<double>(*rule.deviation_percent) / 100.0;
   // An alert rule judges the latest hours and must fire within hours, not after the 36 h the
