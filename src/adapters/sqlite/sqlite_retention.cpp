@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "adapters/sqlite/sqlite_rows.hpp"
+
 namespace energy::storage {
 namespace {
 
@@ -132,11 +134,17 @@ class sqlite_retention final : public retention_port {
 
   std::int64_t pending_dirty_hours(time_range day) override {
     try {
-      SQLite::Statement st(db_, "SELECT count(*) FROM dirty_hours WHERE hour >= ?1 AND hour < ?2");
-      st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
-      st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
-      st.executeStep();
-      return st.getColumn(0).getInt64();
+      // Marks are one row per (UTC day, sensor) with a mask of hours: count the set bits whose
+      // hour starts in the range.
+      const std::int64_t from = to_epoch(day.start), to = to_epoch(day.end);
+      SQLite::Statement st(db_, "SELECT day, hours FROM dirty_days WHERE day >= ?1 AND day < ?2");
+      st.bind(1, static_cast<std::int64_t>(sqlite_detail::utc_day(from)));
+      st.bind(2, static_cast<std::int64_t>(to));
+      std::int64_t n = 0;
+      while (st.executeStep())
+        sqlite_detail::for_each_hour(st.getColumn(0).getInt64(), st.getColumn(1).getInt64(),
+                                     [&](epoch_seconds h) { n += h >= from && h < to ? 1 : 0; });
+      return n;
     } catch (const SQLite::Exception& e) {
       fail(e, "count dirty hours");
     }

@@ -64,6 +64,10 @@ epoch_seconds utc_hour(epoch_seconds ts) noexcept {
   return ts - (((ts % 3600) + 3600) % 3600);
 }
 
+epoch_seconds utc_day(epoch_seconds ts) noexcept {
+  return ts - (((ts % 86400) + 86400) % 86400);
+}
+
 std::string select_from(const char* columns, const char* table, const char* where) {
   return std::string("SELECT ") + columns + " FROM " + table + " " + where;
 }

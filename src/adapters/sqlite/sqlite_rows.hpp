@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <energy/model.hpp>
+#include <energy/storage/types.hpp>
 #include <energy/summary.hpp>
 #include <energy/time.hpp>
 #include <energy/uuid.hpp>
@@ -32,6 +34,21 @@ void bind_text(SQLite::Statement& st, int index, std::string_view s);
 [[nodiscard]] std::optional<double> column_optional_double(const SQLite::Column& c);
 /// Floor of `ts` to its UTC hour (also for instants before 1970).
 [[nodiscard]] epoch_seconds utc_hour(epoch_seconds ts) noexcept;
+/// Floor of `ts` to its UTC day: the key of the dirty_days row that marks its hour.
+[[nodiscard]] epoch_seconds utc_day(epoch_seconds ts) noexcept;
+
+/// Calls `f(hour)` for each bit set in a dirty_days mask (bit h: [day + h*3600, +3600)), in order.
+template <class F>
+void for_each_hour(epoch_seconds day, std::int64_t mask, F&& f) {
+  for (int h = 0; h < 24; ++h)
+    if ((mask >> h) & 1) f(day + h * 3600);
+}
+
+/// The order of claims: oldest hour first, then sensor.
+[[nodiscard]] inline bool hour_then_sensor(const storage::dirty_hour& a,
+                                           const storage::dirty_hour& b) noexcept {
+  return a.hour != b.hour ? a.hour < b.hour : a.sensor_id < b.sensor_id;
+}
 
 template <class T>
 void bind_optional(SQLite::Statement& st, int index, const std::optional<T>& v) {

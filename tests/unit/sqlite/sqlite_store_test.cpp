@@ -124,6 +124,77 @@ TEST_CASE("steps are named by their files, and databases that recorded the older
   CHECK_NOTHROW(open_sqlite_store(path));
 }
 
+TEST_CASE("hour marks of a database from before dirty_days are carried over by the migration",
+          "[sqlite][migrations]") {
+  temp_dir dir;
+  const auto path = dir.file("hour-marks.db");
+  energy::uuid sensor;
+  {
+    auto s = open_sqlite_store(path);
+    sensor = seed(*s);
+  }
+  const epoch_seconds day = t0 - (((t0 % 86400) + 86400) % 86400);
+  {
+    // The database as version 3 left it: one dirty_hours row per (hour, sensor).
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("DROP TABLE dirty_days");
+    db.exec(
+        "CREATE TABLE dirty_hours (hour INTEGER NOT NULL, sensor_id BLOB NOT NULL, seq INTEGER "
+        "NOT NULL, PRIMARY KEY (hour, sensor_id)) WITHOUT ROWID");
+    SQLite::Statement ins(db, "INSERT INTO dirty_hours VALUES (?1, ?2, ?3)");
+    // Hours 0, 5 and 23 of one day, hour 1 of the next, and one before 1970 (negative epoch).
+    for (const epoch_seconds h :
+         {day, day + 5 * 3600, day + 23 * 3600, day + 86400 + 3600, epoch_seconds{-2 * 3600}}) {
+      ins.bind(1, static_cast<std::int64_t>(h));
+      ins.bind(2, sensor.bytes().data(), 16);
+      ins.bind(3, 7);
+      ins.exec();
+      ins.reset();
+    }
+    db.exec("DELETE FROM schema_migrations WHERE version >= 4");
+  }
+  auto s = open_sqlite_store(path);
+  const auto claim = s->backend().claim_dirty(100);
+  std::vector<epoch_seconds> hours;
+  for (const auto& h : claim.hours) {
+    CHECK(h.sensor_id == sensor);
+    hours.push_back(h.hour);
+  }
+  CHECK(hours == std::vector<epoch_seconds>{-2 * 3600, day, day + 5 * 3600, day + 23 * 3600,
+                                            day + 86400 + 3600});
+  SQLite::Database db(path);
+  CHECK_FALSE(db.tableExists("dirty_hours"));
+  CHECK(db.execAndGet("SELECT count(*) FROM dirty_days").getInt() == 3);
+}
+
+TEST_CASE("a prefix claim that ends inside a day clears exactly the claimed hours of that day",
+          "[sqlite][summaries]") {
+  temp_dir dir;
+  auto s = open_sqlite_store(dir.file("partial-day.db"));
+  const auto a = seed(*s);
+  // Two sensors, hours 0..3 of one day: claim 5 of the 8 marks (hours 0, 1 of both, hour 2 of
+  // the smaller id), commit, and the other 3 remain, in the same day rows.
+  energy::sensor second = *s->get_sensor(a);
+  second.id = energy::uuid::v7();
+  s->put_sensor(second);
+  const epoch_seconds day = t0 - (((t0 % 86400) + 86400) % 86400);
+  energy::reading_rows rows;
+  for (const auto& id : {a, second.id})
+    for (int h = 0; h < 4; ++h)
+      rows.push_back(id, day + h * 3600, 1);
+  REQUIRE(s->write_readings(rows).inserted == 8);
+  const auto claim = s->backend().claim_dirty(5);
+  REQUIRE(claim.hours.size() == 5);
+  CHECK(claim.is_prefix);
+  s->backend().commit_summaries({}, claim);
+  const auto rest = s->backend().claim_dirty(100);
+  REQUIRE(rest.hours.size() == 3);
+  const auto low = std::min(a, second.id), high = std::max(a, second.id);
+  CHECK(rest.hours[0] == energy::storage::dirty_hour{high, day + 2 * 3600});
+  CHECK(rest.hours[1] == energy::storage::dirty_hour{low, day + 3 * 3600});
+  CHECK(rest.hours[2] == energy::storage::dirty_hour{high, day + 3 * 3600});
+}
+
 TEST_CASE("a sqlite database with a different schema history is refused", "[sqlite][migrations]") {
   temp_dir dir;
   const auto path = dir.file("foreign.db");
