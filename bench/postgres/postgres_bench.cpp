@@ -11,6 +11,12 @@
 //    aggregate::refresh_summaries timed (the seed's hourly job: target < 1 s). Reference in the
 //    same run: one bare server-side GROUP BY summing the same hour per sensor (`ratio` = job /
 //    reference).
+//  refresh_vs_bare_copy: 20 buildings x 50 sensors (4 zones) of 15-minute energy,
+//    ENERGY_BENCH_READINGS readings (default 10^6) written once; per repetition every building is
+//    invalidated over all time (untimed) and aggregate::refresh_summaries recomputes everything
+//    (timed), against the reference in the same run: a bare `COPY (SELECT ... ORDER BY sensor_id,
+//    ts) TO STDOUT` of the same rows through libpq, every row received. Wall time (the server does
+//    most of the work); `ratio` = refresh ÷ bare ordered COPY (target <= 2, issue #10).
 //  daily_summaries_year: one building's 365 daily summaries read with read_summaries from a warm
 //    server (50 buildings stored); counters p50_ms / p99_ms over all reads, and the same for a
 //    bare prepared SELECT of the same rows (bare_p50_ms / bare_p99_ms), interleaved.
@@ -20,9 +26,11 @@
 #include <energy/aggregate/refresh.hpp>
 #include <energy/storage/postgres.hpp>
 
+#include <libpq-fe.h>
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -158,6 +166,129 @@ BENCHMARK(ingest_vs_bare_copy)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->Iterations(smoke() ? 1 : 10);
+
+/// Every reading in key order through libpq's COPY TO STDOUT: the cheapest ordered full read the
+/// server offers a client. Returns the rows received.
+std::int64_t bare_ordered_copy(const std::string& uri, const std::string& table) {
+  PGconn* c = PQconnectdb(uri.c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    PQfinish(c);
+    throw std::runtime_error("bare_ordered_copy: cannot connect");
+  }
+  const std::string sql = "COPY (SELECT sensor_id, ts, value, quality FROM " + table +
+                          " ORDER BY sensor_id, ts) TO STDOUT";
+  PGresult* r = PQexec(c, sql.c_str());
+  if (PQresultStatus(r) != PGRES_COPY_OUT) {
+    PQclear(r);
+    PQfinish(c);
+    throw std::runtime_error("bare_ordered_copy: COPY did not start");
+  }
+  PQclear(r);
+  std::int64_t rows = 0;
+  char* line = nullptr;
+  int n = 0;
+  while ((n = PQgetCopyData(c, &line, 0)) > 0) {
+    ++rows;
+    PQfreemem(line);
+  }
+  while ((r = PQgetResult(c)) != nullptr)
+    PQclear(r);
+  PQfinish(c);
+  return rows;
+}
+
+void refresh_vs_bare_copy(benchmark::State& state) {
+  const auto uri = server_uri();
+  if (!uri) {
+    state.SkipWithError("no PostgreSQL server: set ENERGY_BENCH_POSTGRES_URI");
+    return;
+  }
+  std::int64_t readings = smoke() ? 2 * 3 * 200 : 1'000'000;
+  if (const char* v = std::getenv("ENERGY_BENCH_READINGS"); v && !smoke()) readings = std::stoll(v);
+  const int n_buildings = smoke() ? 2 : 20, per_building = smoke() ? 3 : 50;
+  const auto intervals = std::max<std::int64_t>(1, readings / (n_buildings * per_building));
+  postgres_options o;
+  o.schema = bench_schema("refresh");
+  auto s = open_postgres_store(*uri, o);
+  const std::array<const char*, 4> zones{"America/New_York", "Europe/Berlin", "Asia/Kolkata",
+                                         "UTC"};
+  const tenant t{uuid::v7(), "bench", {}};
+  s->put_tenant(t);
+  std::vector<uuid> buildings, sensors;
+  for (int b = 0; b < n_buildings; ++b) {
+    building x;
+    x.id = uuid::v7();
+    x.tenant_id = t.id;
+    x.name = "building " + std::to_string(b);
+    x.time_zone = zones[static_cast<std::size_t>(b) % zones.size()];
+    x.flat_rate_per_kwh = money::from_micros(135'530);
+    s->put_building(x);
+    buildings.push_back(x.id);
+    for (int k = 0; k < per_building; ++k) {
+      sensor y;
+      y.id = uuid::v7();
+      y.building_id = x.id;
+      y.interval_seconds = 900;
+      s->put_sensor(y);
+      sensors.push_back(y.id);
+    }
+  }
+  const epoch_seconds t0 = 1'704'067'200;  // 2024-01-01T00:00:00Z
+  reading_rows batch;
+  for (std::int64_t i = 0; i < intervals; ++i) {
+    for (std::size_t k = 0; k < sensors.size(); ++k)
+      batch.push_back(sensors[k], t0 + i * 900,
+                      static_cast<milli>(1000 + (i * 7 + static_cast<std::int64_t>(k) * 13) % 900));
+    if (batch.size() >= 250'000 || i + 1 == intervals) {
+      (void)s->write_readings(batch);
+      batch.clear();
+    }
+  }
+  (void)aggregate::refresh_summaries(*s);
+  pqxx::connection c{*uri};
+  const std::string table = c.quote_name(o.schema) + ".readings";
+  {  // analysed and warm, as a long-running server's tables are
+    pqxx::nontransaction w{c};
+    w.exec0("ANALYZE " + table);
+  }
+  (void)bare_ordered_copy(*uri, table);
+  const auto total = intervals * n_buildings * per_building;
+  std::vector<double> copy_s, refresh_s;
+  std::size_t read_back = 0;
+  for (auto _ : state) {
+    auto a = clock_type::now();
+    const auto copied = bare_ordered_copy(*uri, table);
+    auto b = clock_type::now();
+    if (copied != total) state.SkipWithError("the bare COPY saw the wrong number of rows");
+    for (const auto& id : buildings)
+      s->invalidate_summaries(id, all_time());
+    auto c0 = clock_type::now();
+    read_back = aggregate::refresh_summaries(*s).readings_read;
+    auto d = clock_type::now();
+    if (static_cast<std::int64_t>(read_back) < total)
+      state.SkipWithError("the refresh read fewer rows than are stored");
+    copy_s.push_back(std::chrono::duration<double>(b - a).count());
+    refresh_s.push_back(std::chrono::duration<double>(d - c0).count());
+    state.SetIterationTime(refresh_s.back());
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+  };
+  state.counters["readings"] = static_cast<double>(total);
+  state.counters["refresh_read"] = static_cast<double>(read_back);
+  state.counters["bare_copy_s_best"] = *std::min_element(copy_s.begin(), copy_s.end());
+  state.counters["refresh_s_best"] = *std::min_element(refresh_s.begin(), refresh_s.end());
+  state.counters["ratio_best"] =
+      state.counters["refresh_s_best"] / state.counters["bare_copy_s_best"];
+  state.counters["ratio_median"] = median(refresh_s) / median(copy_s);
+  pqxx::nontransaction w{c};
+  w.exec0("DROP SCHEMA " + c.quote_name(o.schema) + " CASCADE");
+}
+BENCHMARK(refresh_vs_bare_copy)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(smoke() ? 1 : 3);
 
 void daily_summaries_year(benchmark::State& state) {
   const auto uri = server_uri();
