@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "stored_tariff.hpp"
 #include "import_clock.hpp"
+#include "import_group.hpp"
 #include "output.hpp"
 
 #include <energy/aggregate/refresh.hpp>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -155,6 +157,17 @@ std::string committed(const ingest::ingest_report& done, const std::exception* f
       inserted + unchanged + replaced, inserted, unchanged, replaced);
 }
 
+/// --commit-every ROWS: input rows per store transaction (import_group).
+std::size_t commit_every(const args& a) {
+  const auto v = a.get("commit-every");
+  if (!v) return import_group::default_rows_per_commit;
+  std::size_t rows = 0;
+  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), rows);
+  if (ec != std::errc{} || end != v->data() + v->size() || rows == 0)
+    throw usage_error("--commit-every: '" + *v + "' is not a positive number of rows");
+  return rows;
+}
+
 }  // namespace
 
 int cmd_import(const args& a, storage::store& db) {
@@ -170,17 +183,44 @@ int cmd_import(const args& a, storage::store& db) {
   rejection_sink sink(a.get("errors"), source, format);
   ingest::ingest_report total;
   progress bar(!quiet);
+  import_group group(db, commit_every(a));
   const auto ingest = [&](const reading_batch& batch, std::span<const ingest::rejection> upstream) {
+    group.before_chunk();
     auto report = ingest::ingest_batch(db, directory, batch, options_for_batches, upstream);
     std::vector<ingest::rejection> rejections = std::move(report.rejections);
     report.rejections.clear();
     total.merge(report);
+    group.after_chunk(batch.size(), total);
     try {
       sink.add(rejections);
     } catch (const std::exception& e) {
-      throw std::runtime_error(fmt::format("{}; {}", e.what(), committed(total)));
+      group.abandon();
+      throw std::runtime_error(fmt::format("{}; {}", e.what(), committed(group.committed())));
     }
     bar.update(total);
+  };
+  // A store failure loses the open group (rolled back): only what committed before is stored,
+  // plus, without a group, the chunks of the failing batch that committed on their own.
+  const auto stored_after = [&](const storage_error& e) {
+    const bool grouped = group.open();
+    group.abandon();
+    return committed(group.committed(), grouped ? nullptr : &e);
+  };
+  // Bad input part-way: what was read before it is valid and lands (the open group commits).
+  const auto landed_before = [&]() {
+    group.finish(total);
+    return committed(total);
+  };
+  const auto read_all = [&](const auto& read) {
+    try {
+      read();
+    } catch (const storage_error& e) {
+      throw storage_error(fmt::format("{}; {}", e.what(), stored_after(e)), e.retryable());
+    } catch (const parse_error& e) {
+      if (total.received == 0) throw;
+      throw parse_error(fmt::format("{}; {}", e.what(), landed_before()));
+    }
+    group.finish(total);
   };
 
   if (format == input_format::csv) {
@@ -190,28 +230,18 @@ int cmd_import(const args& a, storage::store& db) {
       if (!options.sensor_id) throw usage_error("--sensor: '" + *s + "' is not a UUID");
       if (!directory.find(*options.sensor_id)) throw usage_error("--sensor: no sensor " + *s);
     }
-    try {
+    read_all([&] {
       io::read_csv_readings_file(path, options, [&](io::parsed_readings&& chunk) {
         ingest(chunk.batch, chunk.rejections);
       });
-    } catch (const storage_error& e) {
-      throw storage_error(fmt::format("{}; {}", e.what(), committed(total, &e)), e.retryable());
-    } catch (const parse_error& e) {
-      if (total.received == 0) throw;
-      throw parse_error(fmt::format("{}; {}", e.what(), committed(total)));
-    }
+    });
   } else {
     if (a.get("sensor")) throw usage_error("--sensor applies to single-meter CSV files only");
-    try {
+    read_all([&] {
       io::read_json_batch_file(path, io::json_stream_options{}, [&](io::parsed_readings&& chunk) {
         ingest(chunk.batch, chunk.rejections);
       });
-    } catch (const storage_error& e) {
-      throw storage_error(fmt::format("{}; {}", e.what(), committed(total, &e)), e.retryable());
-    } catch (const parse_error& e) {
-      if (total.received == 0) throw;
-      throw parse_error(fmt::format("{}; {}", e.what(), committed(total)));
-    }
+    });
   }
   bar.finish();
   try {

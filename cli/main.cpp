@@ -31,10 +31,13 @@ usage: energy [--db URI] COMMAND [options]
              [--created YYYY-MM-DD|TIMESTAMP]   (installation: earlier readings are rejected)
   sensor list --building ID
   import FILE|- [--format json|csv] [--sensor ID] [--errors FILE] [--quiet]
-         [--now TIMESTAMP] [--future-tolerance 5m|48h|400d]
+         [--now TIMESTAMP] [--future-tolerance 5m|48h|400d] [--commit-every ROWS]
                                                  import readings (seed JSON batches or CSV); '-' = stdin;
                                                  --now/--future-tolerance: the clock for replays and
-                                                 backfills of future-dated data (default: now, 5 min)
+                                                 backfills of future-dated data (default: now, 5 min);
+                                                 --commit-every: rows per store transaction (default
+                                                 500000; smaller redoes less after a crash, larger
+                                                 rewrites fewer pages)
   aggregate [--sensor-summaries]                 recompute summaries whose readings or metadata changed
                                                  (per building, per sensor too when the settings say so;
                                                  --sensor-summaries checks that they do)

@@ -66,7 +66,7 @@ const std::vector<rule>& rules() {
        {table_csv_json}},
       {"import",
        nullptr,
-       {"db", "format", "sensor", "errors", "quiet", "now", "future-tolerance"},
+       {"db", "format", "sensor", "errors", "quiet", "now", "future-tolerance", "commit-every"},
        {},
        {"sensor"},
        {},

@@ -86,4 +86,11 @@ grep -q "malformed JSON at byte" "$work/err" && grep -q "(line 100503)" "$work/e
 "$energy" --db "$db" import "$work/batch.json" --quiet >"$work/out" 2>"$work/err" || fail "import batch.json: $(cat "$work/err")"
 grep -q "100500 readings: 500 inserted, 100000 unchanged" "$work/out" || fail "re-import: $(cat "$work/out")"
 check "a JSON batch broken after its first chunk says what was committed; the re-import completes it"
+# --commit-every: a positive number of rows; with small groups the import lands the same rows.
+"$energy" --db "$db" import "$work/good.csv" --commit-every 0 2>"$work/err" && fail "--commit-every 0 exited 0"
+grep -q "not a positive number of rows" "$work/err" || fail "--commit-every 0 message: $(cat "$work/err")"
+"$energy" --db "$db" import "$work/batch.json" --quiet --commit-every 1000 >"$work/out" 2>"$work/err" ||
+  fail "import --commit-every 1000: $(cat "$work/err")"
+grep -q "100500 readings: 0 inserted, 100500 unchanged" "$work/out" || fail "--commit-every 1000: $(cat "$work/out")"
+check "--commit-every takes a positive number of rows"
 echo "all CLI output checks passed"
