@@ -44,12 +44,6 @@ void for_each_hour(epoch_seconds day, std::int64_t mask, F&& f) {
     if ((mask >> h) & 1) f(day + h * 3600);
 }
 
-/// The order of claims: oldest hour first, then sensor.
-[[nodiscard]] inline bool hour_then_sensor(const storage::dirty_hour& a,
-                                           const storage::dirty_hour& b) noexcept {
-  return a.hour != b.hour ? a.hour < b.hour : a.sensor_id < b.sensor_id;
-}
-
 template <class T>
 void bind_optional(SQLite::Statement& st, int index, const std::optional<T>& v) {
   if (v)

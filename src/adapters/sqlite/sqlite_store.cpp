@@ -276,21 +276,31 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       sqlite3_stmt* st = claim_dirty_.get();
       const raw_statement::use in_use(claim_dirty_);
       std::int64_t day = INT64_MIN;
+      std::vector<std::pair<uuid, std::int64_t>> rows_of_day;  // (sensor, hour mask), by sensor
+      // A day's rows are in sensor order, so emitting them hour by hour gives (hour, sensor)
+      // order without a sort.
+      const auto emit_day = [&] {
+        for (int h = 0; h < 24; ++h)
+          for (const auto& [id, mask] : rows_of_day)
+            if ((mask >> h) & 1) claim.hours.push_back(dirty_hour{id, day + h * 3600});
+        rows_of_day.clear();
+      };
       while (claim_dirty_.step()) {
         const std::int64_t row_day = sqlite3_column_int64(st, 0);
-        if (row_day != day && claim.hours.size() >= limit) break;
-        day = row_day;
+        if (row_day != day) {
+          emit_day();
+          if (claim.hours.size() >= limit) break;
+          day = row_day;
+        }
         if (sqlite3_column_bytes(st, 1) != 16 || sqlite3_column_type(st, 1) != SQLITE_BLOB)
           throw storage_error(
               "sqlite " + where_ + ": dirty_days holds a sensor id that is not 16 bytes", false);
         std::array<std::uint8_t, 16> id{};
         std::memcpy(id.data(), sqlite3_column_blob(st, 1), 16);
-        for_each_hour(row_day, sqlite3_column_int64(st, 2), [&](epoch_seconds hour) {
-          claim.hours.push_back(dirty_hour{uuid{id}, hour});
-        });
+        rows_of_day.emplace_back(uuid{id}, sqlite3_column_int64(st, 2));
       }
+      emit_day();
       tx.commit();
-      std::sort(claim.hours.begin(), claim.hours.end(), hour_then_sensor);
       if (claim.hours.size() > limit) claim.hours.resize(limit);
       return claim;
     });

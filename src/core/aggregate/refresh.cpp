@@ -277,8 +277,11 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
     report.marks_claimed += claim.hours.size();
     directory.prepare(claim);
 
-    // building -> sensor -> (type, dirty UTC hours)
-    std::map<uuid, std::map<uuid, std::pair<sensor_type, std::vector<epoch_seconds>>>> dirty;
+    // building -> sensor -> (type, dirty UTC hours). Buildings in id order; a building's sensors
+    // in any order (only sets are built from them).
+    using sensor_hours_map =
+        std::unordered_map<uuid, std::pair<sensor_type, std::vector<epoch_seconds>>>;
+    std::map<uuid, sensor_hours_map> dirty;
     for (const storage::dirty_hour& mark : claim.hours) {
       const sensor& s = directory.of_mark(mark);
       if (!aggregated(s)) {
@@ -318,10 +321,13 @@ refresh_report refresh_summaries(storage::store& store, const refresh_options& o
                                                          {}});
 
       // The local hour buckets that overlap a dirty UTC hour (two per UTC hour in half-hour zones).
+      // The building's sensors share most dirty hours: each (type, UTC hour) is expanded once.
       std::map<epoch_seconds, epoch_seconds> spans;
+      std::set<std::pair<sensor_type, epoch_seconds>> expanded;
       for (const auto& [sensor_id, type_hours] : sensor_hours) {
         const auto& [type, hours] = type_hours;
         for (const epoch_seconds h : hours) {
+          if (!sensor_scope && !expanded.emplace(type, h).second) continue;
           for (epoch_seconds t = h; t < h + 3600;) {
             epoch_seconds start = 0, end = 0;
             w.cal.hour_span(t, start, end);
