@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The PostgreSQL store's readings: COPY-based writes with dirty marks, and reads.
 #include "postgres_store.hpp"
+#include "binary_copy.hpp"
 
 namespace energy::storage {
 
@@ -124,14 +125,7 @@ write_result postgres_store::write_once(const reading_rows& rows,
       // The staging table empties at commit: inside a group it still holds the rows of the
       // group's earlier writes, which must not be merged again.
       if (group_) w.exec0("DELETE FROM staging_readings");
-      {
-        pqxx::stream_to copy{w, "staging_readings",
-                             std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
-        for (std::size_t i = 0; i < rows.size(); ++i)
-          copy << std::make_tuple(rows.sensor_id[i].to_string(), rows.ts[i], rows.value[i],
-                                  to_db_quality(rows.quality[i]));
-        copy.complete();
-      }
+      copy_readings_binary(w, "staging_readings", rows, copy_ts::epoch_bigint);
       try {
         result.inserted = w.exec_prepared1("insert_readings")[0].as<std::size_t>();
       } catch (const pqxx::check_violation& e) {
@@ -173,32 +167,29 @@ void postgres_store::check_state_guards(pqxx::dbtransaction& w,
 
 bool postgres_store::copy_directly(pqxx::dbtransaction& w, const reading_rows& rows,
                                    write_result& result) {
+  // A savepoint of our own, not a pqxx::subtransaction: pqxx opens those lazily, at their first
+  // pqxx statement, and the binary COPY goes around pqxx.
+  w.exec0("SAVEPOINT energy_fast_copy");
   try {
-    pqxx::subtransaction sub{w, "energy_fast_copy"};
-    {
-      pqxx::stream_to copy{sub, "readings",
-                           std::vector<std::string>{"sensor_id", "ts", "value", "quality"}};
-      for (std::size_t i = 0; i < rows.size(); ++i)
-        copy << std::make_tuple(rows.sensor_id[i].to_string(), timestamptz_text(rows.ts[i]),
-                                rows.value[i], to_db_quality(rows.quality[i]));
-      copy.complete();
-    }
-    // Every row was new: mark each distinct (sensor, UTC hour) dirty.
-    std::vector<dirty_hour> marks;
-    marks.reserve(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i)
-      marks.push_back({rows.sensor_id[i], rows.ts[i] - (((rows.ts[i] % 3600) + 3600) % 3600)});
-    const day_marks m = to_day_marks(std::move(marks));
-    sub.exec_prepared0("mark_dirty", m.ids, m.days, m.hours);
-    sub.commit();
-    result.inserted = rows.size();
-    return true;
+    copy_readings_binary(w, "readings", rows, copy_ts::timestamptz);
   } catch (const pqxx::unique_violation&) {
+    w.exec0("ROLLBACK TO SAVEPOINT energy_fast_copy");
+    w.exec0("RELEASE SAVEPOINT energy_fast_copy");
     fast_path_cooldown_ = 16;
     return false;
   } catch (const pqxx::check_violation& e) {
     throw partition_missing(std::string("a reading lies outside every partition: ") + e.what());
   }
+  // Every row was new: mark each distinct (sensor, UTC hour) dirty.
+  std::vector<dirty_hour> marks;
+  marks.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    marks.push_back({rows.sensor_id[i], rows.ts[i] - (((rows.ts[i] % 3600) + 3600) % 3600)});
+  const day_marks m = to_day_marks(std::move(marks));
+  w.exec_prepared0("mark_dirty", m.ids, m.days, m.hours);
+  w.exec0("RELEASE SAVEPOINT energy_fast_copy");
+  result.inserted = rows.size();
+  return true;
 }
 
 }  // namespace energy::storage

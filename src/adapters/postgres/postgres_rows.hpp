@@ -70,20 +70,6 @@ inline std::uint32_t from_db_quality(std::int32_t q) noexcept {
   return static_cast<std::uint32_t>(q);
 }
 
-// "YYYY-MM-DD HH:MM:SS+00", the COPY text of a timestamptz, without iostreams.
-inline std::string timestamptz_text(epoch_seconds t) {
-  const auto tp = from_epoch(t);
-  const auto dp = std::chrono::floor<date::days>(tp);
-  const date::year_month_day ymd{dp};
-  const date::hh_mm_ss hms{tp - dp};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d+00", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
-
 inline std::int64_t epoch_day(epoch_seconds t) noexcept {
   return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
