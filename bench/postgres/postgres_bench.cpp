@@ -15,7 +15,6 @@
 //    server (50 buildings stored); counters p50_ms / p99_ms over all reads, and the same for a
 //    bare prepared SELECT of the same rows (bare_p50_ms / bare_p99_ms), interleaved.
 #include <benchmark/benchmark.h>
-#include <date/tz.h>
 
 #include <energy/aggregate/refresh.hpp>
 #include <energy/storage/postgres.hpp>
@@ -87,9 +86,9 @@ building_fixture make_building(store& s, std::size_t sensors, bool with_tenant =
 
 // "YYYY-MM-DD HH:MM:SS+00" without iostreams: the bare COPY's client-side formatting cost.
 std::string timestamptz_text(epoch_seconds t) {
-  const auto dp = std::chrono::floor<date::days>(from_epoch(t));
-  const date::year_month_day ymd{dp};
-  const date::hh_mm_ss hms{from_epoch(t) - dp};
+  const auto dp = std::chrono::floor<std::chrono::days>(from_epoch(t));
+  const std::chrono::year_month_day ymd{dp};
+  const std::chrono::hh_mm_ss hms{from_epoch(t) - dp};
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d+00", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
@@ -183,7 +182,7 @@ void daily_summaries_year(benchmark::State& state) {
       r.subject_id = b;
       r.res = resolution::day;
       r.period = {from_epoch(day0 + d * 86'400), from_epoch(day0 + (d + 1) * 86'400)};
-      r.local_start = date::local_seconds{std::chrono::seconds{1'704'067'200 + d * 86'400}};
+      r.local_start = std::chrono::local_seconds{std::chrono::seconds{1'704'067'200 + d * 86'400}};
       r.consumption = 1'234'567 + d;
       r.reading_count = 96;
       year.push_back(r);

@@ -23,7 +23,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include <date/date.h>
 #include <pqxx/pqxx>
 
 namespace energy::storage::postgres_detail {
@@ -73,9 +72,9 @@ inline std::uint32_t from_db_quality(std::int32_t q) noexcept {
 // "YYYY-MM-DD HH:MM:SS+00", the COPY text of a timestamptz, without iostreams.
 inline std::string timestamptz_text(epoch_seconds t) {
   const auto tp = from_epoch(t);
-  const auto dp = std::chrono::floor<date::days>(tp);
-  const date::year_month_day ymd{dp};
-  const date::hh_mm_ss hms{tp - dp};
+  const auto dp = std::chrono::floor<std::chrono::days>(tp);
+  const std::chrono::year_month_day ymd{dp};
+  const std::chrono::hh_mm_ss hms{tp - dp};
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d+00", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
@@ -127,7 +126,7 @@ inline summary_row summary_from(const pqxx::row& r, int base) {
   s.type = parse_sensor_type(r[base + 2].as<std::string>());
   s.res = parse_resolution(r[base + 3].as<std::string>());
   s.period = time_range{to_time(r[base + 4]), to_time(r[base + 5])};
-  s.local_start = date::local_seconds{std::chrono::seconds{r[base + 6].as<std::int64_t>()}};
+  s.local_start = std::chrono::local_seconds{std::chrono::seconds{r[base + 6].as<std::int64_t>()}};
   s.consumption = r[base + 7].as<std::int64_t>();
   s.peak_demand = r[base + 8].as<std::int64_t>();
   s.cost = money::from_micros(r[base + 9].as<std::int64_t>());
