@@ -3,7 +3,6 @@
 
 #include "local_dates.hpp"
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>

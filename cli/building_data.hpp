@@ -5,8 +5,6 @@
 
 #include "args.hpp"
 
-#include <date/tz.h>
-
 #include <energy/baseline/series.hpp>
 #include <energy/billing/bill.hpp>
 #include <energy/model.hpp>

@@ -10,7 +10,6 @@
 #include <energy/billing/bill_periods.hpp>
 #include <energy/io/urdb.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::cli {

@@ -7,7 +7,6 @@
 
 #include <energy/report/report.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <chrono>
@@ -16,7 +15,7 @@
 namespace energy::cli {
 namespace {
 
-date::local_days parse_local_date(std::string_view option, const std::string& text) {
+std::chrono::local_days parse_local_date(std::string_view option, const std::string& text) {
   int y = 0;
   unsigned m = 0, d = 0;
   char dash1 = 0, dash2 = 0;
@@ -24,9 +23,10 @@ date::local_days parse_local_date(std::string_view option, const std::string& te
       std::sscanf(text.c_str(), "%4d%c%2u%c%2u", &y, &dash1, &m, &dash2, &d) != 5 || dash1 != '-' ||
       dash2 != '-')
     throw usage_error(fmt::format("--{}: '{}' is not a date YYYY-MM-DD", option, text));
-  const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
+                                        std::chrono::day{d}};
   if (!ymd.ok()) throw usage_error(fmt::format("--{}: '{}' is not a calendar date", option, text));
-  return date::local_days{ymd};
+  return std::chrono::local_days{ymd};
 }
 
 std::string optional_kwh(const std::optional<double>& v) {

@@ -8,7 +8,6 @@
 
 #include <energy/model.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <array>
@@ -38,20 +37,20 @@ std::int64_t int_option(const args& a, std::string_view name, std::int64_t fallb
   return v;
 }
 
-date::sys_days date_option(const args& a, std::string_view name, std::string fallback) {
+std::chrono::sys_days date_option(const args& a, std::string_view name, std::string fallback) {
   const auto text = a.get_or(name, std::move(fallback));
   auto t = parse_utc_timestamp(text + "T00:00:00Z");
   if (!t) throw usage_error(fmt::format("--{}: '{}' is not a date YYYY-MM-DD", name, text));
-  return date::floor<date::days>(*t);
+  return std::chrono::floor<std::chrono::days>(*t);
 }
 
 /// kWh in one 15-minute interval starting at `local` for a sensor of `scale` kW peak.
-double office_load(date::local_seconds local, double scale, double day_of_year,
+double office_load(std::chrono::local_seconds local, double scale, double day_of_year,
                    std::mt19937_64& rng) {
-  const auto day = date::floor<date::days>(local);
-  const date::weekday wd{day};
+  const auto day = std::chrono::floor<std::chrono::days>(local);
+  const std::chrono::weekday wd{day};
   const double hour = std::chrono::duration<double, std::ratio<3600>>(local - day).count();
-  const bool weekend = wd == date::Saturday || wd == date::Sunday;
+  const bool weekend = wd == std::chrono::Saturday || wd == std::chrono::Sunday;
   const double occupied = (!weekend && hour >= 7.0 && hour < 19.0) ? 1.0 : 0.0;
   const double ramp = (!weekend && hour >= 6.0 && hour < 7.0) ? (hour - 6.0) : 0.0;
   const double seasonal = 0.25 * std::cos((day_of_year - 200.0) / 365.25 * 2.0 * 3.14159265358979);
@@ -101,7 +100,7 @@ int cmd_generate(const args& a, storage::store& db) {
 
   std::mt19937_64 rng(42);
   std::uniform_real_distribution<double> size_dist(2.0, 40.0);
-  const utc_seconds created{date::sys_days{start} - date::days{30}};
+  const utc_seconds created{std::chrono::sys_days{start} - std::chrono::days{30}};
   std::vector<sensor> sensors;
   for (std::int64_t b = 0; b < n_buildings; ++b) {
     building bl;
@@ -143,14 +142,15 @@ int cmd_generate(const args& a, storage::store& db) {
   const std::int64_t intervals = n_days * 96;
   std::int64_t written = 0;
   for (std::int64_t k = 0; k < intervals; ++k) {
-    const utc_seconds t{date::sys_days{start} + std::chrono::minutes{15 * k}};
+    const utc_seconds t{std::chrono::sys_days{start} + std::chrono::minutes{15 * k}};
     const auto ts = format_utc(t);
     const double doy = static_cast<double>(
-        (date::floor<date::days>(t) -
-         date::sys_days{date::year_month_day{date::floor<date::days>(t)}.year() / 1 / 1})
+        (std::chrono::floor<std::chrono::days>(t) -
+         std::chrono::sys_days{
+             std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)}.year() / 1 / 1})
             .count());
     for (std::size_t i = 0; i < sensors.size(); ++i) {
-      const auto local = energy::detail::native(sensor_zone[i]).to_local(t);
+      const auto local = sensor_zone[i].to_local(t);
       const double kwh = std::round(office_load(local, scale[i], doy, rng) * 1000.0) / 1000.0;
       const auto id = sensors[i].id.to_string();
       if (json)

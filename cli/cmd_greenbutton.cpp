@@ -13,7 +13,6 @@
 
 #include <fstream>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::cli {

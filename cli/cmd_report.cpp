@@ -8,7 +8,6 @@
 #include <energy/report/render.hpp>
 #include <energy/report/report.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <chrono>
@@ -19,7 +18,7 @@
 namespace energy::cli {
 namespace {
 
-date::local_days parse_date(std::string_view option, const std::string& text) {
+std::chrono::local_days parse_date(std::string_view option, const std::string& text) {
   int y = 0;
   unsigned m = 0, d = 0;
   char dash1 = 0, dash2 = 0;
@@ -27,9 +26,10 @@ date::local_days parse_date(std::string_view option, const std::string& text) {
       std::sscanf(text.c_str(), "%4d%c%2u%c%2u", &y, &dash1, &m, &dash2, &d) != 5 || dash1 != '-' ||
       dash2 != '-')
     throw usage_error(fmt::format("--{}: '{}' is not a date YYYY-MM-DD", option, text));
-  const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
+                                        std::chrono::day{d}};
   if (!ymd.ok()) throw usage_error(fmt::format("--{}: '{}' is not a calendar date", option, text));
-  return date::local_days{ymd};
+  return std::chrono::local_days{ymd};
 }
 
 uuid parse_id(std::string_view option, const std::string& text) {
@@ -50,7 +50,7 @@ std::vector<report::tariff_assignment> read_tariffs(const std::string& spec) {
     const auto at = item.rfind('@');
     const auto path = at == std::string::npos ? item : item.substr(0, at);
     report::tariff_assignment t;
-    t.effective_from = at == std::string::npos ? date::local_days{}  // 1970-01-01: always
+    t.effective_from = at == std::string::npos ? std::chrono::local_days{}  // 1970-01-01: always
                                                : parse_date("tariff", item.substr(at + 1));
     auto urdb = io::read_urdb_file(path);
     for (const auto& u : urdb.unsupported)

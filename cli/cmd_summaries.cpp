@@ -9,7 +9,6 @@
 #include <energy/storage/tariffs.hpp>
 #include <energy/summary.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::cli {
@@ -64,8 +63,8 @@ int cmd_summaries(const args& a, storage::store& db) {
   auto cost_known = [&](const summary_row& r) {
     if (flat_priced) return true;
     if (!by_versions) return cost_model != "flat_rate";
-    const date::year_month_day day{
-        date::floor<date::days>(energy::detail::native(zone).to_local(r.period.start))};
+    const std::chrono::year_month_day day{
+        std::chrono::floor<std::chrono::days>(zone.to_local(r.period.start))};
     return storage::version_in_effect(versions, day) != nullptr;
   };
   std::vector<std::vector<std::string>> rows;

@@ -10,7 +10,6 @@
 #include <energy/io/stored_tariffs.hpp>
 #include <energy/storage/tariffs.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <chrono>
@@ -174,13 +173,12 @@ int tariff_show(const args& a, storage::store& db) {
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto bc = require_building(a, db);
   auto& port = require_tariffs(db);
-  date::year_month_day at;
+  std::chrono::year_month_day at;
   if (auto text = a.get("at")) {
     at = *storage::parse_date(*text);
   } else {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    at = date::year_month_day{
-        date::floor<date::days>(energy::detail::native(bc.zone).to_local(now))};
+    at = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(bc.zone.to_local(now))};
   }
   const auto versions = port.list_tariff_versions(bc.b.id);
   if (versions.empty()) {

@@ -5,7 +5,6 @@
 
 #include <energy/storage/tariffs.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 namespace energy::cli {

@@ -5,8 +5,6 @@
 #include <string>
 #include <string_view>
 
-#include <date/tz.h>
-
 #include <energy/time.hpp>
 
 namespace energy::cli {

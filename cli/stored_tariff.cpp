@@ -4,7 +4,6 @@
 #include <energy/io/stored_tariffs.hpp>
 #include <energy/storage/tariffs.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -12,8 +11,8 @@
 namespace energy::cli {
 namespace {
 
-date::year_month_day local_date(utc_seconds t, const time_zone& zone) {
-  return date::year_month_day{date::floor<date::days>(energy::detail::native(zone).to_local(t))};
+std::chrono::year_month_day local_date(utc_seconds t, const time_zone& zone) {
+  return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(zone.to_local(t))};
 }
 
 }  // namespace

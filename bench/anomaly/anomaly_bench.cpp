@@ -9,7 +9,6 @@
 #include <string>
 
 #include <benchmark/benchmark.h>
-#include <date/tz.h>
 
 #include <energy/anomaly/detector.hpp>
 

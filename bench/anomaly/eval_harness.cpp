@@ -27,16 +27,17 @@ std::runtime_error bad(const std::filesystem::path& f, std::size_t line, std::st
   return std::runtime_error(fmt::format("{}:{}: {}", f.string(), line, why));
 }
 
-std::optional<date::local_seconds> parse_naive(std::string_view s) {
+std::optional<std::chrono::local_seconds> parse_naive(std::string_view s) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (s.size() < 19) return std::nullopt;
   if (std::sscanf(std::string(s.substr(0, 19)).c_str(), "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h,
                   &mi, &se) != 6)
     return std::nullopt;
-  const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
-                                 date::day{static_cast<unsigned>(d)}};
+  const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(mo)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
-  return date::local_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+  return std::chrono::local_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
          std::chrono::seconds{se};
 }
 
@@ -67,8 +68,8 @@ owned_series load_eemeter_csv(const std::filesystem::path& file, std::string zon
   s.zone = std::move(zone);
   s.interval_seconds = interval_seconds;
   const bool naive_local = !naive_zone.empty();
-  const date::time_zone* tz =
-      naive_local ? &energy::detail::native(find_zone(naive_zone)) : nullptr;
+  // The tz library directly (a reference reading of naive local times, not the library's code).
+  const date::time_zone* tz = naive_local ? date::locate_zone(naive_zone) : nullptr;
   std::string line;
   std::size_t no = 0;
   while (std::getline(in, line)) {
@@ -84,17 +85,18 @@ owned_series load_eemeter_csv(const std::filesystem::path& file, std::string zon
     if (naive_local) {
       const auto l = parse_naive(t);
       if (!l) throw bad(file, no, fmt::format("bad timestamp '{}'", t));
-      const auto info = tz->get_info(*l);
+      const date::local_seconds dl{l->time_since_epoch()};
+      const auto info = tz->get_info(dl);
       if (info.result ==
           date::local_info::nonexistent) {  // skipped by DST: no such wall-clock time
         ++s.skipped_rows;
         continue;
       }
       auto first = to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(
-          tz->to_sys(*l, date::choose::earliest)));
+          tz->to_sys(dl, date::choose::earliest)));
       if (!s.ts.empty() && first <= s.ts.back())
         first = to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(
-            tz->to_sys(*l, date::choose::latest)));
+            tz->to_sys(dl, date::choose::latest)));
       e = first;
     } else {
       const auto u = parse_utc_timestamp(t);
@@ -120,7 +122,8 @@ owned_series load_reopt_office(const std::filesystem::path& file) {
   s.zone = "Etc/GMT+8";
   s.interval_seconds = 3600;
   // 2017-01-01T00:00 in UTC−8 = 08:00Z.
-  const epoch_seconds start = to_epoch(date::sys_days{date::year{2017} / 1 / 1}) + 8 * 3600;
+  const epoch_seconds start =
+      to_epoch(std::chrono::sys_days{std::chrono::year{2017} / 1 / 1}) + 8 * 3600;
   std::string line;
   std::size_t no = 0;
   while (std::getline(in, line)) {

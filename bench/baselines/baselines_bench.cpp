@@ -77,9 +77,8 @@ void BM_caltrack_hourly_fit_one_year(benchmark::State& state) {
     std::vector<double> t = align_temperature(l.ts, il().temps);
     return std::pair{std::move(l), std::move(t)};
   }();
-  caltrack_hourly_options o;
-  o.zone = "America/Chicago";
-  o.unit = temperature_unit::fahrenheit;
+  const caltrack_hourly_options o{.zone = energy::time_zone{"America/Chicago"},
+                                  .unit = temperature_unit::fahrenheit};
   for (auto _ : state) {
     caltrack_hourly_model m = fit_caltrack_hourly(year.first, year.second, o);
     benchmark::DoNotOptimize(m.segments.data());

@@ -4,7 +4,6 @@
 // charge), America/Los_Angeles, against a reference loop over the same intervals in the same run.
 // ENERGY_BENCH_SMOKE=1 (CTest) shrinks the data to one day.
 #include <benchmark/benchmark.h>
-#include <date/tz.h>
 
 #include <energy/billing/bill.hpp>
 
@@ -54,10 +53,10 @@ struct fixture {
   tariff t = gs2_like();
   fixture() {
     const auto z = zone();
-    const auto start = energy::detail::native(z).to_sys(date::local_days{date::year{2023} / 1 / 1});
+    const auto start = z.first_instant(std::chrono::local_days{std::chrono::year{2023} / 1 / 1});
     const auto end =
         smoke() ? start + std::chrono::hours{24}
-                : energy::detail::native(z).to_sys(date::local_days{date::year{2024} / 1 / 1});
+                : z.first_instant(std::chrono::local_days{std::chrono::year{2024} / 1 / 1});
     year = {start, end};
     data.interval_seconds = 900;
     std::uint64_t x = 88172645463325252ULL;  // xorshift: deterministic, load-like noise
@@ -99,10 +98,10 @@ void bill_twelve_months(benchmark::State& state) {
     months.push_back(f.year);
   } else {
     for (unsigned m = 1; m <= 12; ++m) {
-      const auto a =
-          energy::detail::native(z).to_sys(date::local_days{date::year{2023} / date::month{m} / 1});
-      const auto b = energy::detail::native(z).to_sys(
-          date::local_days{(date::year{2023} / date::month{m} / 1) + date::months{1}});
+      const auto a = z.first_instant(
+          std::chrono::local_days{std::chrono::year{2023} / std::chrono::month{m} / 1});
+      const auto b = z.first_instant(std::chrono::local_days{
+          (std::chrono::year{2023} / std::chrono::month{m} / 1) + std::chrono::months{1}});
       months.push_back({a, b});
     }
   }
@@ -133,7 +132,7 @@ void reference_sum_times_rate(benchmark::State& state) {
 BENCHMARK(reference_sum_times_rate)->Unit(benchmark::kMicrosecond);
 
 /// Reference 2: the plain loop with a local-time TOU lookup per interval through date-tz
-/// (energy::detail::native(zone).get_info per interval): what a naive implementation pays.
+/// (time_zone::offset_at, a tz database search, per interval): what a naive implementation pays.
 void reference_naive_tou_lookup(benchmark::State& state) {
   const auto& f = fx();
   const auto z = zone();
@@ -144,14 +143,15 @@ void reference_naive_tou_lookup(benchmark::State& state) {
     std::int64_t sum = 0;
     for (std::size_t i = 0; i < f.data.size(); ++i) {
       const auto t = from_epoch(f.data.start[i]);
-      const auto local = t + energy::detail::native(z).get_info(t).offset;
-      const auto day = date::floor<date::days>(local);
-      const date::year_month_day ymd{day};
-      const date::weekday wd{day};
+      const auto local = t + z.offset_at(t);
+      const auto day = std::chrono::floor<std::chrono::days>(local);
+      const std::chrono::year_month_day ymd{day};
+      const std::chrono::weekday wd{day};
       const auto hour = static_cast<std::size_t>((local - day).count() / 3600);
       const auto m = static_cast<unsigned>(ymd.month()) - 1;
-      const auto& s =
-          (wd == date::Saturday || wd == date::Sunday) ? f.t.energy_weekend : f.t.energy_weekday;
+      const auto& s = (wd == std::chrono::Saturday || wd == std::chrono::Sunday)
+                          ? f.t.energy_weekend
+                          : f.t.energy_weekday;
       sum += f.data.energy[i] * price[s[m][hour]];
     }
     benchmark::DoNotOptimize(sum);

@@ -13,7 +13,6 @@
 #include <energy/io/json_batch.hpp>
 
 #include <benchmark/benchmark.h>
-#include <date/tz.h>
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -72,9 +71,9 @@ struct fixture {
         const char* off = offsets[k % 3];
         const int shift = off[0] == 'Z' ? 0 : (off[0] == '-' ? -5 * 3600 : 3600);
         const auto local = from_epoch(t + shift);
-        const auto day = date::floor<date::days>(local);
-        const date::year_month_day ymd{day};
-        const date::hh_mm_ss<std::chrono::seconds> tod{local - day};
+        const auto day = std::chrono::floor<std::chrono::days>(local);
+        const std::chrono::year_month_day ymd{day};
+        const std::chrono::hh_mm_ss<std::chrono::seconds> tod{local - day};
         // Office profile: base load plus a daytime hump, per-meter size and noise.
         const double hour = static_cast<double>(tod.hours().count()) +
                             static_cast<double>(tod.minutes().count()) / 60.0;

@@ -21,7 +21,6 @@
 //    server (50 buildings stored); counters p50_ms / p99_ms over all reads, and the same for a
 //    bare prepared SELECT of the same rows (bare_p50_ms / bare_p99_ms), interleaved.
 #include <benchmark/benchmark.h>
-#include <date/tz.h>
 
 #include <energy/aggregate/refresh.hpp>
 #include <energy/storage/postgres.hpp>
@@ -299,7 +298,7 @@ void daily_summaries_year(benchmark::State& state) {
       r.subject_id = b;
       r.res = resolution::day;
       r.period = {from_epoch(day0 + d * 86'400), from_epoch(day0 + (d + 1) * 86'400)};
-      r.local_start = date::local_seconds{std::chrono::seconds{1'704'067'200 + d * 86'400}};
+      r.local_start = std::chrono::local_seconds{std::chrono::seconds{1'704'067'200 + d * 86'400}};
       r.consumption = 1'234'567 + d;
       r.reading_count = 96;
       year.push_back(r);

@@ -5,7 +5,6 @@
 // same run: reading the year's raw readings of the building from the store (the data floor).
 // ENERGY_BENCH_SMOKE=1: 60 days and 3 buildings, month reports.
 #include <benchmark/benchmark.h>
-#include <date/tz.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -35,7 +34,7 @@ struct bench_site {
   fs::path dir = fs::temp_directory_path() / ("energy-report-bench-" + uuid::v7().to_string());
   testing::report_site site;
   uuid office;
-  date::local_days end;
+  std::chrono::local_days end;
   report::period_length length =
       smoke() ? report::period_length::month : report::period_length::year;
 
@@ -43,11 +42,9 @@ struct bench_site {
     fs::create_directories(dir);
     site.db = storage::open_sqlite_store(dir / "bench.db");
     site.db->put_tenant(tenant{site.tenant_id, "Bench", {}});
-    end = date::local_days{date::year{2025} / 1 / 1};
-    const auto from = smoke() ? end - date::days{60} : end - date::days{2 * 365};
-    const auto to_utc = [](date::local_days d) {
-      return energy::detail::native(find_zone(zone)).to_sys(d, date::choose::earliest);
-    };
+    end = std::chrono::local_days{std::chrono::year{2025} / 1 / 1};
+    const auto from = smoke() ? end - std::chrono::days{60} : end - std::chrono::days{2 * 365};
+    const auto to_utc = [](std::chrono::local_days d) { return find_zone(zone).first_instant(d); };
     office = testing::add_office(site, "Office", zone, 50'000, to_utc(from), to_utc(end));
     const int others = smoke() ? 2 : 49;
     const int days = smoke() ? 60 : 2 * 365;
@@ -75,13 +72,13 @@ struct bench_site {
     site.db->put_sensor(s);
     std::vector<summary_row> rows;
     for (int d = 0; d < days; ++d) {
-      const auto day = end - date::days{days - d};
+      const auto day = end - std::chrono::days{days - d};
       summary_row r;
       r.scope = summary_scope::building;
       r.subject_id = b.id;
       r.res = resolution::day;
-      r.period = {to_utc(day), to_utc(day + date::days{1})};
-      r.local_start = date::local_seconds{day};
+      r.period = {to_utc(day), to_utc(day + std::chrono::days{1})};
+      r.local_start = std::chrono::local_seconds{day};
       r.reading_count = (r.period.end - r.period.start).count() / 900;
       r.consumption = 1'000'000 + 10'000 * index + 1'000 * (d % 7);
       r.peak_demand = 80'000;
@@ -96,8 +93,9 @@ struct bench_site {
     q.period = length;
     q.building_id = office;
     q.end = end;
-    q.now = energy::detail::native(find_zone(zone)).to_sys(end, date::choose::earliest);
-    q.tariffs = {{date::local_days{}, billing::flat_energy_tariff(*money::parse("0.12")), "USD"}};
+    q.now = find_zone(zone).first_instant(end);
+    q.tariffs = {
+        {std::chrono::local_days{}, billing::flat_energy_tariff(*money::parse("0.12")), "USD"}};
     return q;
   }
 };

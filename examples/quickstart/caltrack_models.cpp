@@ -47,9 +47,10 @@ int main() {
     temp.push_back(tf);
     load.kwh.push_back((open ? 40.0 : 12.0) + 0.6 * std::max(tf - 65, 0.0));
   }
-  caltrack_hourly_options options;
-  options.zone = zone;
-  options.unit = temperature_unit::fahrenheit;  // required: the method's constants are °F
+  // Both required (no defaults): the zone of time of week, and the unit (the method's constants
+  // are °F).
+  const caltrack_hourly_options options{.zone = energy::time_zone{zone},
+                                        .unit = temperature_unit::fahrenheit};
   const caltrack_hourly_model model = fit_caltrack_hourly(load, temp, options);
   const std::string json = energy::io::to_eemeter_json(model);  // eemeter can load this
   const caltrack_hourly_model back =

@@ -3,10 +3,9 @@
 #include <energy/export.hpp>
 ENERGY_API_BEGIN
 
+#include <chrono>
 #include <cstdint>
 #include <string_view>
-
-#include <date/date.h>  // local calendar dates (no tz database)
 
 #include <energy/decimal.hpp>
 #include <energy/model.hpp>
@@ -38,7 +37,7 @@ struct summary_row {
   sensor_type type = sensor_type::electricity;
   resolution res = resolution::hour;
   time_range period;
-  date::local_seconds local_start{};
+  std::chrono::local_seconds local_start{};
   milli consumption = 0;  ///< exact sum of interval readings, milli-units (Wh)
   milli peak_demand = 0;  ///< highest 15-minute average demand in the bucket, milli-kW (W)
   money cost;             ///< cost estimate (building tariff or flat rate)

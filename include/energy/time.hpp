@@ -9,12 +9,6 @@ ENERGY_API_BEGIN
 #include <string>
 #include <string_view>
 
-// Forward declaration only: the tz library is an implementation detail (see time_zone), so a
-// later move to C++20 <chrono> zones does not change this header's API.
-namespace date {
-class time_zone;
-}  // namespace date
-
 namespace energy {
 
 /// An instant, UTC, one-second resolution. Every timestamp in the library is one of these
@@ -58,10 +52,8 @@ struct time_range {
 /// `2024-07-01T12:00:00Z`.
 [[nodiscard]] std::string format_utc(utc_seconds t);
 
-class time_zone;
 namespace detail {
-/// The tz library's zone behind `zone` (for the library's own sources; not part of the API).
-[[nodiscard]] const date::time_zone& native(const time_zone& zone) noexcept;
+struct time_zone_access;  // the library's own sources reach the tz database through it
 }  // namespace detail
 
 /**
@@ -72,6 +64,10 @@ namespace detail {
  * A regular value type: cheap to copy (a handle into the process-wide tz database, which lives
  * until the program exits), compared by zone. A valid object always names a real zone; "no zone"
  * is spelled `std::optional<time_zone>` where an API allows it.
+ *
+ * Local calendars in public headers are C++20 `<chrono>` calendar types: a wall-clock reading is
+ * a `std::chrono::local_seconds`, a local date a `std::chrono::local_days` or
+ * `std::chrono::year_month_day`. No public header names another date library.
  *
  * Thread-safety: const member functions may be called concurrently.
  *
@@ -106,9 +102,11 @@ class time_zone {
   }
 
  private:
-  friend const date::time_zone& detail::native(const time_zone& zone) noexcept;
+  friend struct detail::time_zone_access;
 
-  const date::time_zone* zone_;
+  // The tz database's zone (opaque here: the tz library is an implementation detail, so a move
+  // to C++20 <chrono> zones changes no signature). The database lives until the program exits.
+  const void* zone_;
 };
 
 /// `time_zone{iana_name}`: looks up an IANA zone in the system tz database.

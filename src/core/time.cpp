@@ -4,6 +4,8 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include "core/time/native_zone.hpp"
+
 #include <stdexcept>
 
 namespace energy {
@@ -68,18 +70,19 @@ std::optional<utc_seconds> parse_utc_timestamp(std::string_view s, bool allow_fr
   }
   if (p != s.size()) return std::nullopt;
   if (h > 23 || mi > 59 || se > 59) return std::nullopt;  // leap seconds are not representable
-  const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
-                                 date::day{static_cast<unsigned>(d)}};
+  const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(mo)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
-  const auto local = date::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+  const auto local = std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
                      std::chrono::seconds{se};
   return utc_seconds{local - std::chrono::minutes{offset_minutes}};
 }
 
 std::string format_utc(utc_seconds t) {
-  const auto day = date::floor<date::days>(t);
-  const date::year_month_day ymd{day};
-  const date::hh_mm_ss<std::chrono::seconds> tod{t - day};
+  const auto day = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss<std::chrono::seconds> tod{t - day};
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                      tod.hours().count(), tod.minutes().count(), tod.seconds().count());
@@ -97,10 +100,6 @@ const date::time_zone* locate(std::string_view iana_name) {
 
 }  // namespace
 
-const date::time_zone& detail::native(const time_zone& zone) noexcept {
-  return *zone.zone_;
-}
-
 time_zone::time_zone(std::string_view iana_name) : zone_(locate(iana_name)) {}
 
 time_zone time_zone::utc() {
@@ -109,11 +108,11 @@ time_zone time_zone::utc() {
 }
 
 std::string_view time_zone::name() const noexcept {
-  return zone_->name();
+  return detail::native(*this).name();
 }
 
 std::chrono::seconds time_zone::offset_at(utc_seconds t) const {
-  return zone_->get_info(t).offset;
+  return detail::native(*this).get_info(t).offset;
 }
 
 std::chrono::local_seconds time_zone::to_local(utc_seconds t) const {
@@ -121,7 +120,7 @@ std::chrono::local_seconds time_zone::to_local(utc_seconds t) const {
 }
 
 utc_seconds time_zone::first_instant(std::chrono::local_seconds local) const {
-  return zone_->to_sys(date::local_seconds{local.time_since_epoch()}, date::choose::earliest);
+  return detail::native(*this).to_sys(detail::to_date_local(local), date::choose::earliest);
 }
 
 time_zone find_zone(std::string_view iana_name) {
@@ -139,9 +138,9 @@ bool is_valid_zone(std::string_view iana_name) noexcept {
 std::string format_local(utc_seconds t, const time_zone& zone) {
   const auto info = detail::native(zone).get_info(t);
   const auto local = t + info.offset;
-  const auto day = date::floor<date::days>(local);
-  const date::year_month_day ymd{day};
-  const date::hh_mm_ss<std::chrono::seconds> tod{local - day};
+  const auto day = std::chrono::floor<std::chrono::days>(local);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss<std::chrono::seconds> tod{local - day};
   const auto off = info.offset.count();
   const auto aoff = off < 0 ? -off : off;
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",

@@ -12,8 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
-
 #include <energy/quality.hpp>
 #include <energy/storage/bulk_summaries.hpp>
 
@@ -103,7 +101,7 @@ void marks_made_after_a_claim_survive_its_commit(const store_factory& factory) {
   r.subject_id = w.s_low.id;
   r.res = resolution::hour;
   r.period = range(t0, t0 + hour);
-  r.local_start = date::local_seconds{std::chrono::seconds{t0 - 4 * hour}};
+  r.local_start = std::chrono::local_seconds{std::chrono::seconds{t0 - 4 * hour}};
   r.consumption = 1;
   r.reading_count = 1;
   s->backend().commit_summaries(std::vector<summary_row>{r}, claim);
@@ -125,7 +123,7 @@ void summaries_are_upserted_and_read_by_query(const store_factory& factory) {
     r.type = type;
     r.res = res;
     r.period = range(start, start + length);
-    r.local_start = date::local_seconds{std::chrono::seconds{start - 4 * hour}};
+    r.local_start = std::chrono::local_seconds{std::chrono::seconds{start - 4 * hour}};
     r.consumption = consumption;
     r.peak_demand = consumption * 4;
     r.cost = price_times(money::from_micros(135530), consumption);
@@ -202,7 +200,7 @@ void reads_accept_any_range(const store_factory& factory) {
   r.type = sensor_type::electricity;
   r.res = resolution::hour;
   r.period = range(t0, t0 + hour);
-  r.local_start = date::local_seconds{std::chrono::seconds{t0}};
+  r.local_start = std::chrono::local_seconds{std::chrono::seconds{t0}};
   r.consumption = 3;
   r.reading_count = 2;
   s->backend().commit_summaries(std::vector<summary_row>{r}, dirty_claim{});
@@ -253,7 +251,7 @@ void large_and_negative_values_are_exact(const store_factory& factory) {
   r.subject_id = w.b1.id;
   r.res = resolution::month;
   r.period = range(t0, t0 + 31 * 86400);
-  r.local_start = date::local_seconds{std::chrono::seconds{t0 - 4 * hour}};
+  r.local_start = std::chrono::local_seconds{std::chrono::seconds{t0 - 4 * hour}};
   r.consumption = std::numeric_limits<milli>::max() - 1;
   r.peak_demand = -odd;
   r.cost = money::from_micros(std::numeric_limits<std::int64_t>::min() + 1);

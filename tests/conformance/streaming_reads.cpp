@@ -115,7 +115,7 @@ void streamed_summaries_equal_the_whole_read(const store_factory& factory) {
     x.type = sensor_type::electricity;
     x.res = resolution::hour;
     x.period = range(t0 + i * hour, t0 + (i + 1) * hour);
-    x.local_start = date::local_seconds{std::chrono::seconds{t0 + i * hour - 4 * hour}};
+    x.local_start = std::chrono::local_seconds{std::chrono::seconds{t0 + i * hour - 4 * hour}};
     x.consumption = 1000 + i;
     x.peak_demand = 4 * (1000 + i);
     x.cost = money::from_micros(7 * i);

@@ -12,8 +12,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include <date/tz.h>
-
 #include <energy/aggregate/aggregator.hpp>
 #include <energy/aggregate/refresh.hpp>
 #include <energy/billing/dated_tariff_cost.hpp>
@@ -267,7 +265,7 @@ billing::dated_tariff_cost model_of(store& s, const world& w) {
   return model;
 }
 
-storage::tariff_version price_from(const uuid& b, date::year_month_day effective,
+storage::tariff_version price_from(const uuid& b, std::chrono::year_month_day effective,
                                    std::int64_t micros_per_kwh) {
   storage::tariff_version v;
   v.building_id = b;
@@ -307,11 +305,11 @@ void tariff_versions_are_appended_and_listed(const store_factory& factory) {
   world w{*s};
   auto* port = storage::tariffs_of(*s);
   REQUIRE(port != nullptr);
-  using date::day;
-  using date::July;
-  using date::June;
-  const date::year_month_day june{date::year{2024}, June, day{1}};
-  const date::year_month_day july{date::year{2024}, July, day{1}};
+  using std::chrono::day;
+  using std::chrono::July;
+  using std::chrono::June;
+  const std::chrono::year_month_day june{std::chrono::year{2024}, June, day{1}};
+  const std::chrono::year_month_day july{std::chrono::year{2024}, July, day{1}};
 
   CHECK_THROWS_AS(port->add_tariff_version(price_from(make_id(0x20, 77), june, 100000)),
                   std::invalid_argument);
@@ -338,10 +336,10 @@ void tariff_versions_are_appended_and_listed(const store_factory& factory) {
   CHECK(listed[1] == expected_first);  // every field round-trips
 
   // In effect: nothing before June; June's version in June; July's latest revision from July on.
-  CHECK(storage::version_in_effect(listed, date::year{2024} / 5 / 31) == nullptr);
-  CHECK(storage::version_in_effect(listed, date::year{2024} / 6 / 30)->revision == 2);
-  CHECK(storage::version_in_effect(listed, date::year{2024} / 7 / 1)->revision == 3);
-  CHECK(storage::version_in_effect(listed, date::year{2030} / 1 / 1)->revision == 3);
+  CHECK(storage::version_in_effect(listed, std::chrono::year{2024} / 5 / 31) == nullptr);
+  CHECK(storage::version_in_effect(listed, std::chrono::year{2024} / 6 / 30)->revision == 2);
+  CHECK(storage::version_in_effect(listed, std::chrono::year{2024} / 7 / 1)->revision == 3);
+  CHECK(storage::version_in_effect(listed, std::chrono::year{2030} / 1 / 1)->revision == 3);
   CHECK(port->list_tariff_versions(w.b2.id).size() == 1);
 }
 
@@ -357,7 +355,8 @@ void a_tariff_version_reprices_exactly_the_days_it_covers(const store_factory& f
 
   // b1 is in New York (UTC-4 in summer): 2024-07-01 starts at t0 + 4 h. The readings run from
   // t0 - 2 days to t0 + 1 day, so June 29 and 30 keep their (flat-rate) prices.
-  const date::year_month_day july{date::year{2024}, date::July, date::day{1}};
+  const std::chrono::year_month_day july{std::chrono::year{2024}, std::chrono::July,
+                                         std::chrono::day{1}};
   port->add_tariff_version(price_from(w.b1.id, july, 250000));
   check_marks_within(*s, w, t0 + 4 * hour, t0 + day);
   refresh_and_check(*s, w);
@@ -365,7 +364,8 @@ void a_tariff_version_reprices_exactly_the_days_it_covers(const store_factory& f
   // An earlier version prices only the days up to the next version. June 30's buckets go, and
   // with them June's month bucket, so every June hour is recomputed (into the same sums): July's
   // stay.
-  const date::year_month_day june30{date::year{2024}, date::June, date::day{30}};
+  const std::chrono::year_month_day june30{std::chrono::year{2024}, std::chrono::June,
+                                           std::chrono::day{30}};
   port->add_tariff_version(price_from(w.b1.id, june30, 180000));
   check_marks_within(*s, w, t0 - 2 * day, t0 + 4 * hour);
   refresh_and_check(*s, w);

@@ -8,8 +8,6 @@
 #include <random>
 #include <string>
 
-#include <date/tz.h>
-
 #include <energy/aggregate/refresh.hpp>
 #include <energy/storage/memory.hpp>
 #include <energy/storage/store.hpp>
@@ -26,8 +24,8 @@ struct report_site {
 
 inline utc_seconds local_midnight_utc(int y, unsigned m, unsigned d, const char* zone) {
   const auto z = find_zone(zone);
-  return energy::detail::native(z).to_sys(
-      date::local_days{date::year{y} / date::month{m} / date::day{d}}, date::choose::earliest);
+  return z.first_instant(
+      std::chrono::local_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}});
 }
 
 /// Outdoor temperature (°C) at UTC `t`: seasonal plus daily swing.
@@ -79,9 +77,9 @@ inline uuid add_office(report_site& s, const std::string& name, const char* zone
   reading_rows rows;
   for (auto ts = to_epoch(from); ts < to_epoch(to); ts += 900) {
     if (skip.contains(from_epoch(ts))) continue;
-    const auto l = energy::detail::native(z).to_local(from_epoch(ts));
-    const auto day = date::floor<date::days>(l);
-    const int wd = static_cast<int>((date::weekday{day}.c_encoding() + 6) % 7);
+    const auto l = z.to_local(from_epoch(ts));
+    const auto day = std::chrono::floor<std::chrono::days>(l);
+    const int wd = static_cast<int>((std::chrono::weekday{day}.c_encoding() + 6) % 7);
     const auto hour = std::chrono::duration_cast<std::chrono::hours>(l - day).count();
     const bool open = wd < 5 && hour >= 8 && hour < 18;
     const double temp = outdoor_c(ts);

@@ -8,8 +8,6 @@
 #include <random>
 #include <vector>
 
-#include <date/tz.h>
-
 #include <energy/anomaly/anomaly.hpp>
 
 namespace energy::testing {
@@ -37,9 +35,9 @@ struct synthetic_series {
 
 /// Local weekday (0 = Monday) and hour of an instant in `zone`.
 inline std::pair<int, int> local_day_hour(epoch_seconds t, const time_zone& zone) {
-  const auto l = energy::detail::native(zone).to_local(from_epoch(t));
-  const auto day = date::floor<date::days>(l);
-  const int wd = static_cast<int>((date::weekday{day}.c_encoding() + 6) % 7);
+  const auto l = zone.to_local(from_epoch(t));
+  const auto day = std::chrono::floor<std::chrono::days>(l);
+  const int wd = static_cast<int>((std::chrono::weekday{day}.c_encoding() + 6) % 7);
   const int hour =
       static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(l - day).count());
   return {wd, hour};

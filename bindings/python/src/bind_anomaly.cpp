@@ -5,7 +5,6 @@
 
 #include <energy/anomaly/detectors.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 #include <pybind11/stl.h>
 

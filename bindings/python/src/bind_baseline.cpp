@@ -740,7 +740,8 @@ void bind_baseline(pyb::module_& m) {
 
 /// CalTRACK hourly (fit, predict) and eemeter's serialized hourly and daily models.
 void bind_caltrack(pyb::module_& m) {
-  const bl::caltrack_hourly_options d;  // Python defaults are the library's
+  // Python defaults are the library's (the zone has none: it is required there too).
+  const bl::caltrack_hourly_options d{.zone = time_zone::utc()};
   pyb::class_<bl::caltrack_hourly_segment>(
       m, "CaltrackHourlySegment",
       "One month-centred (or the single) CalTRACK hourly model: 168 occupied flags and alphas "
@@ -807,8 +808,7 @@ void bind_caltrack(pyb::module_& m) {
          double max_baseline_days, double min_baseline_days, double min_month_coverage) {
         const auto load = load_of(ts, kwh, pyb::int_(3600));
         const auto temp = to_doubles(temperature, "temperature");
-        bl::caltrack_hourly_options o;
-        o.zone = zone;
+        bl::caltrack_hourly_options o{.zone = time_zone{zone}};  // the name converts here
         o.unit = bl::temperature_unit_from_string(unit);
         o.segmentation = bl::caltrack_segmentation_from_string(segmentation);
         o.neighbour_month_weight = neighbour_month_weight;

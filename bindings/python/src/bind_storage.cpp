@@ -45,7 +45,7 @@ aggregate::refresh_report refresh_as_configured(storage::store& s,
 
 /// A local calendar date: "YYYY-MM-DD" or a datetime.date (not a datetime: an instant is not a
 /// date of the building). @throws ValueError / TypeError naming `what`.
-date::year_month_day date_of(const pyb::handle& h, const char* what) {
+std::chrono::year_month_day date_of(const pyb::handle& h, const char* what) {
   const auto datetime = pyb::module_::import("datetime");
   std::string text;
   if (pyb::isinstance(h, datetime.attr("datetime")))

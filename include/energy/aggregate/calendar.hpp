@@ -3,10 +3,9 @@
 #include <energy/export.hpp>
 ENERGY_API_BEGIN
 
+#include <chrono>
 #include <cstdint>
 #include <string_view>
-
-#include <date/date.h>  // local calendar dates (no tz database)
 
 #include <energy/summary.hpp>
 #include <energy/time.hpp>
@@ -17,7 +16,7 @@ namespace energy::aggregate {
 /// wall-clock reading at its first instant (what a label shows).
 struct bucket {
   time_range period;
-  date::local_seconds local_start{};
+  std::chrono::local_seconds local_start{};
   friend bool operator==(const bucket&, const bucket&) = default;
 };
 

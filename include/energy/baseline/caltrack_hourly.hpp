@@ -45,6 +45,7 @@ ENERGY_API_BEGIN
 #include <vector>
 
 #include <energy/baseline/series.hpp>
+#include <energy/time.hpp>
 
 namespace energy::baseline {
 
@@ -58,9 +59,11 @@ enum class caltrack_segmentation { three_month_weighted, single };
 [[nodiscard]] temperature_unit temperature_unit_from_string(std::string_view s);
 [[nodiscard]] caltrack_segmentation caltrack_segmentation_from_string(std::string_view s);
 
-/// Options; every default is the reference's (constants in °F whatever the input unit).
+/// Options; every default is the reference's (constants in °F whatever the input unit). The zone
+/// has no default (a wrong zone gives a plausible, wrong model): build them with designated
+/// initializers, `caltrack_hourly_options{.zone = time_zone{"America/New_York"}, .unit = ...}`.
 struct caltrack_hourly_options {
-  std::string zone;                                       ///< required: time of week is local
+  time_zone zone;                                         ///< required: time of week is local
   temperature_unit unit = temperature_unit::unspecified;  ///< required
   caltrack_segmentation segmentation = caltrack_segmentation::three_month_weighted;
   double neighbour_month_weight = 0.5;          ///< weight of months m-1 and m+1 in segment m
@@ -95,7 +98,7 @@ struct caltrack_hourly_segment {
 
 /// A fitted or imported CalTRACK hourly model: plain data, thread-safe to read.
 struct caltrack_hourly_model {
-  std::string zone;
+  std::string zone;  ///< IANA name (a model is serialized; predict() looks it up)
   temperature_unit unit = temperature_unit::fahrenheit;  ///< unit predict() expects
   caltrack_segmentation segmentation = caltrack_segmentation::three_month_weighted;
   std::vector<double> candidate_bin_endpoints;    ///< °F; the serialized bin tables' index
@@ -106,10 +109,9 @@ struct caltrack_hourly_model {
  * Fits CalTRACK hourly on hourly `load` (interval_seconds = 3600) with `temperature[i]` the
  * outdoor temperature of row i (see align_temperature). Rows without a finite load and
  * temperature are left out (the reference drops them too).
- * @throws std::invalid_argument for an empty or unknown zone, an unspecified unit, sizes that
- * differ, a non-hourly interval, options out of range, or insufficient data: one message names
- * every shortfall (the baseline length, each month short of `min_month_coverage` with its
- * coverage).
+ * @throws std::invalid_argument for an unspecified unit, sizes that differ, a non-hourly
+ * interval, options out of range, or insufficient data: one message names every shortfall
+ * (the baseline length, each month short of `min_month_coverage` with its coverage).
  */
 [[nodiscard]] caltrack_hourly_model fit_caltrack_hourly(const load_series& load,
                                                         std::span<const double> temperature,

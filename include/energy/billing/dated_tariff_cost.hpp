@@ -3,11 +3,10 @@
 #include <energy/export.hpp>
 ENERGY_API_BEGIN
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <unordered_map>
-
-#include <date/date.h>  // local calendar dates (no tz database)
 
 #include <energy/aggregate/cost.hpp>
 #include <energy/billing/tariff.hpp>
@@ -38,7 +37,7 @@ class dated_tariff_cost final : public aggregate::cost_model {
   /// Adds a building's version effective from local date `effective`; replaces a version with
   /// the same date (a later upload supersedes). @throws std::invalid_argument if the tariff is
   /// invalid (`tariff::validate`) or the date is not a calendar date.
-  void add_version(const uuid& building_id, date::year_month_day effective, tariff t);
+  void add_version(const uuid& building_id, std::chrono::year_month_day effective, tariff t);
   [[nodiscard]] bool has_versions(const uuid& building_id) const noexcept {
     return versions_.contains(building_id);
   }
@@ -49,7 +48,7 @@ class dated_tariff_cost final : public aggregate::cost_model {
   [[nodiscard]] std::string identity() const override { return identity_text; }
 
  private:
-  std::unordered_map<uuid, std::map<date::sys_days, tariff>> versions_;
+  std::unordered_map<uuid, std::map<std::chrono::sys_days, tariff>> versions_;
   aggregate::flat_rate_cost fallback_;
 };
 

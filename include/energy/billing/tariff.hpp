@@ -4,12 +4,11 @@
 ENERGY_API_BEGIN
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <date/date.h>  // local calendar dates (no tz database)
 
 #include <energy/decimal.hpp>
 #include <energy/money.hpp>
@@ -74,7 +73,7 @@ struct coincident_peak_charge {
  * 0..23, or the local hour does not exist (spring forward) or occurs twice (fall back): give the
  * UTC instant then.
  */
-[[nodiscard]] utc_seconds local_hour_start(const time_zone& zone, date::year_month_day day,
+[[nodiscard]] utc_seconds local_hour_start(const time_zone& zone, std::chrono::year_month_day day,
                                            int hour);
 
 /**

@@ -8,10 +8,9 @@ ENERGY_API_BEGIN
  * insight texts show the same digits for the same number.
  */
 
+#include <chrono>
 #include <optional>
 #include <string>
-
-#include <date/date.h>  // local calendar dates (no tz database)
 
 #include <energy/decimal.hpp>
 #include <energy/money.hpp>
@@ -35,7 +34,7 @@ namespace energy::report {
 /// shorter than a year (savings are never scaled to a year).
 [[nodiscard]] std::string format_saving_period(bool per_year, double coverage_days);
 /// Local date: "2017-05-08".
-[[nodiscard]] std::string format_date(date::local_days d);
+[[nodiscard]] std::string format_date(std::chrono::local_days d);
 
 }  // namespace energy::report
 

@@ -19,14 +19,13 @@ ENERGY_API_BEGIN
  */
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <date/date.h>  // local calendar dates (no tz database)
 
 #include <energy/anomaly/anomaly.hpp>
 #include <energy/billing/bill.hpp>
@@ -59,7 +58,7 @@ class subject_not_found : public std::invalid_argument {
 
 /// A tariff and the local date from which it applies to the building (until the next one's).
 struct tariff_assignment {
-  date::local_days effective_from{};
+  std::chrono::local_days effective_from{};
   billing::tariff tariff;
   /// ISO 4217 code of the tariff's prices. URDB tariffs are US utilities' tariffs: "USD".
   std::string currency;
@@ -83,7 +82,7 @@ struct report_request {
   uuid building_id;
   /// comparison: the tenant whose buildings are ranked (default: the building's tenant).
   std::optional<uuid> tenant_id;
-  std::optional<date::local_days> end;
+  std::optional<std::chrono::local_days> end;
   /// The report's clock: `generated_at` and the default `end`. No clock is read inside.
   utc_seconds now{};
   /// The building's tariffs by effective date. Empty: costs from stored summaries (flat rate).
@@ -94,19 +93,19 @@ struct report_request {
 
 /// A report period: local days `[first_day, end_day)` and the UTC range they cover.
 struct period_window {
-  date::local_days first_day{};
-  date::local_days end_day{};
+  std::chrono::local_days first_day{};
+  std::chrono::local_days end_day{};
   time_range range;
   std::string label;  ///< "2017-05", "2017-Q2", "2017", "2017-05-08/2017-05-15"
   [[nodiscard]] std::int64_t days() const noexcept { return (end_day - first_day).count(); }
 };
 
 /// The report period for `length` ending at local date `end` in `zone` (see report_request).
-[[nodiscard]] period_window make_window(period_length length, date::local_days end,
+[[nodiscard]] period_window make_window(period_length length, std::chrono::local_days end,
                                         const time_zone& zone);
 /// The default `end` at `now`: the start of the calendar period containing `now`'s local date.
-[[nodiscard]] date::local_days default_end(period_length length, utc_seconds now,
-                                           const time_zone& zone);
+[[nodiscard]] std::chrono::local_days default_end(period_length length, utc_seconds now,
+                                                  const time_zone& zone);
 
 /// Consumption compared with a reference period (previous period, same period last year).
 struct change {
@@ -120,7 +119,7 @@ struct change {
 
 /// One local day of the report period.
 struct day_point {
-  date::local_days day{};
+  std::chrono::local_days day{};
   time_range range;
   milli consumption = 0;  ///< Wh
   milli peak_demand = 0;  ///< W, highest 15-minute average
@@ -134,7 +133,7 @@ struct day_point {
 
 /// One local month (the 12 months ending with the report period's last month).
 struct month_point {
-  date::year_month month{};
+  std::chrono::year_month month{};
   time_range range;
   milli consumption = 0;  ///< Wh
   milli peak_demand = 0;  ///< W
@@ -197,7 +196,7 @@ struct kpis {
   milli peak_demand = 0;  ///< W
   /// The averaging window of peak demand: 15 minutes, or the meter interval when it is longer.
   std::int32_t demand_window_minutes = 15;
-  std::optional<date::local_days> peak_day;
+  std::optional<std::chrono::local_days> peak_day;
   std::optional<money> cost;
   std::string cost_basis;                      ///< how `cost` was computed, or why it is missing
   std::optional<double> eui_kwh_per_ft2_year;  ///< electricity, annualised from the period

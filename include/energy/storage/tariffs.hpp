@@ -3,12 +3,11 @@
 #include <energy/export.hpp>
 ENERGY_API_BEGIN
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <date/date.h>  // local calendar dates (no tz database)
 
 #include <energy/storage/store.hpp>
 #include <energy/time.hpp>
@@ -25,7 +24,7 @@ namespace energy::storage {
 struct tariff_version {
   uuid building_id;
   /// First local date (the building's zone) the tariff prices: from local midnight on.
-  date::year_month_day effective{};
+  std::chrono::year_month_day effective{};
   /// Assigned by the store on add: 1, 2, ... per building, in upload order. Ignored on add.
   std::int64_t revision = 0;
   /// When the version was stored (UTC). Set by the caller.
@@ -82,7 +81,7 @@ class tariff_port {
  * none). `versions` need not be sorted.
  */
 [[nodiscard]] const tariff_version* version_in_effect(std::span<const tariff_version> versions,
-                                                      date::year_month_day day) noexcept;
+                                                      std::chrono::year_month_day day) noexcept;
 
 /**
  * The UTC range whose prices change when a version effective on `effective` is added to
@@ -91,16 +90,17 @@ class tariff_port {
  * `all_time()` when there is none.
  */
 [[nodiscard]] time_range tariff_change_range(std::span<const tariff_version> existing,
-                                             date::year_month_day effective, const time_zone& zone);
+                                             std::chrono::year_month_day effective,
+                                             const time_zone& zone);
 
 /// UTC instant of local midnight of `day` in `zone` (the first instant after a gap when midnight
 /// does not exist there).
-[[nodiscard]] utc_seconds local_midnight(date::year_month_day day, const time_zone& zone);
+[[nodiscard]] utc_seconds local_midnight(std::chrono::year_month_day day, const time_zone& zone);
 
 /// "YYYY-MM-DD". The text form the SQL adapters store (sorts as the dates do).
-[[nodiscard]] std::string format_date(date::year_month_day day);
+[[nodiscard]] std::string format_date(std::chrono::year_month_day day);
 /// Parses "YYYY-MM-DD" (a calendar date, exactly 10 characters); std::nullopt otherwise.
-[[nodiscard]] std::optional<date::year_month_day> parse_date(std::string_view text) noexcept;
+[[nodiscard]] std::optional<std::chrono::year_month_day> parse_date(std::string_view text) noexcept;
 
 }  // namespace energy::storage
 

@@ -2,8 +2,6 @@
 // The archive object format: gzip CSV (sensor_id,ts,value,quality), see retention.hpp.
 #include "archive_format.hpp"
 
-#include <date/tz.h>
-
 #include <energy/archive/retention.hpp>
 #include <energy/decimal.hpp>
 
@@ -72,7 +70,7 @@ std::string gunzip(std::string_view packed, const std::string& name) {
 }
 
 std::string day_name(utc_seconds day_start) {
-  const date::year_month_day ymd{std::chrono::floor<date::days>(day_start)};
+  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(day_start)};
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "archive_format.hpp"
 
-#include <date/tz.h>
-
 #include <energy/archive/retention.hpp>
 
 #include <algorithm>
@@ -132,7 +130,7 @@ retention_report run_retention(storage::retention_port& db, object_store& object
     return report;
   }
   const utc_seconds raw_cutoff =
-      std::chrono::floor<date::days>(options.now - options.raw_retention);
+      std::chrono::floor<std::chrono::days>(options.now - options.raw_retention);
   manifest m = load_manifest(objects, options.prefix);
   for (const auto& day : db.days_before(raw_cutoff)) {
     if (db.pending_dirty_hours(day) > 0) {
@@ -181,7 +179,7 @@ retention_report run_retention(storage::retention_port& db, object_store& object
     ++report.days_archived;
   }
   report.summaries_deleted = db.delete_summaries_before(
-      std::chrono::floor<date::days>(options.now - options.summary_retention));
+      std::chrono::floor<std::chrono::days>(options.now - options.summary_retention));
   return report;
 }
 

@@ -5,8 +5,9 @@
 #include <map>
 #include <stdexcept>
 
-#include <date/tz.h>
 #include <fmt/format.h>
+
+#include "core/time/native_zone.hpp"
 
 namespace energy::greenbutton {
 namespace {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "charts.hpp"
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -113,7 +112,7 @@ void daily_chart(canvas& c, box b, const std::vector<day_point>& days, const std
   // Day labels: about 10 across.
   const std::size_t every = std::max<std::size_t>(1, (days.size() + 9) / 10);
   for (std::size_t k = 0; k < days.size(); k += every) {
-    const date::year_month_day ymd{days[k].day};
+    const std::chrono::year_month_day ymd{days[k].day};
     c.text(plot.x + slot * static_cast<double>(k) - 10, plot.y + plot.h + 3, slot + 20,
            fmt::format("{:02}-{:02}", static_cast<unsigned>(ymd.month()),
                        static_cast<unsigned>(ymd.day())),

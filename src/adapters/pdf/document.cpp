@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The report as an A4 PDF: pages, title block, KPI tiles, insights, charts, tables, page numbers.
 #include <cairo-pdf.h>
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -36,10 +35,10 @@ cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned i
 }
 
 std::string local_minute(utc_seconds t, const time_zone& zone) {
-  const auto l = date::floor<std::chrono::minutes>(energy::detail::native(zone).to_local(t));
-  const auto day = date::floor<date::days>(l);
-  const date::year_month_day ymd{day};
-  const date::hh_mm_ss<std::chrono::minutes> tod{l - day};
+  const auto l = std::chrono::floor<std::chrono::minutes>(zone.to_local(t));
+  const auto day = std::chrono::floor<std::chrono::days>(l);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss<std::chrono::minutes> tod{l - day};
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                      tod.hours().count(), tod.minutes().count());
@@ -116,7 +115,7 @@ class document {
     y_ += c.text(margin, y_ + 2, content_width, subject, {"DejaVu Sans 12"}) + 4;
     const auto line = fmt::format(
         "Period {} ({} to {}, {} days, local time {}) · generated {} · report {}", r_.window.label,
-        format_date(r_.window.first_day), format_date(r_.window.end_day - date::days{1}),
+        format_date(r_.window.first_day), format_date(r_.window.end_day - std::chrono::days{1}),
         r_.window.days(), r_.time_zone, format_utc(r_.generated_at), r_.report_id);
     y_ += c.text(margin, y_, content_width, line, {"DejaVu Sans 7.5", colors::muted}) + 10;
     c.line(margin, y_, margin + content_width, y_, colors::rule, 0.6);

@@ -7,13 +7,11 @@
 #include <chrono>
 #include <thread>
 
-#include <date/tz.h>
-
 namespace energy::storage {
 namespace {
 
 std::string day_literal(std::int64_t epoch_day) {
-  const auto d = date::year_month_day{date::sys_days{date::days{epoch_day}}};
+  const auto d = std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{epoch_day}}};
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
                 static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
@@ -60,8 +58,9 @@ postgres_pool::postgres_pool(std::string uri, postgres_options options)
     quoted_schema_ += ch == '"' ? std::string("\"\"") : std::string(1, ch);
   quoted_schema_ += "\"";
   migrate();
-  const auto today =
-      std::chrono::floor<date::days>(std::chrono::system_clock::now()).time_since_epoch().count();
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())
+                         .time_since_epoch()
+                         .count();
   std::vector<std::int64_t> days;
   for (std::int64_t d = today - 1; d <= today + options_.partitions_ahead_days; ++d)
     days.push_back(d);

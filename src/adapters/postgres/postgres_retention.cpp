@@ -2,8 +2,6 @@
 // The retention port of energy::postgres: whole daily partitions are the unit of archive and drop.
 #include "pool.hpp"
 
-#include <date/tz.h>
-
 #include <energy/storage/postgres.hpp>
 
 #include <algorithm>
@@ -13,7 +11,7 @@ namespace energy::storage {
 namespace {
 
 std::string partition_name(utc_seconds day_start) {
-  const date::year_month_day ymd{std::chrono::floor<date::days>(day_start)};
+  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(day_start)};
   char buf[32];
   std::snprintf(buf, sizeof buf, "readings_p%04d%02u%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
@@ -28,9 +26,10 @@ std::optional<utc_seconds> partition_day(const std::string& name) {
   if (name.size() != 18 ||
       std::sscanf(name.c_str(), "readings_p%4d%2u%2u%c", &y, &m, &d, &tail) != 3)
     return std::nullopt;
-  const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
+                                        std::chrono::day{d}};
   if (!ymd.ok()) return std::nullopt;
-  return utc_seconds{date::sys_days{ymd}};
+  return utc_seconds{std::chrono::sys_days{ymd}};
 }
 
 class postgres_retention final : public retention_port {

@@ -23,7 +23,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include <date/date.h>
 #include <pqxx/pqxx>
 
 namespace energy::storage::postgres_detail {
@@ -113,7 +112,7 @@ inline summary_row summary_from(const pqxx::row& r, int base) {
   s.type = parse_sensor_type(r[base + 2].as<std::string>());
   s.res = parse_resolution(r[base + 3].as<std::string>());
   s.period = time_range{to_time(r[base + 4]), to_time(r[base + 5])};
-  s.local_start = date::local_seconds{std::chrono::seconds{r[base + 6].as<std::int64_t>()}};
+  s.local_start = std::chrono::local_seconds{std::chrono::seconds{r[base + 6].as<std::int64_t>()}};
   s.consumption = r[base + 7].as<std::int64_t>();
   s.peak_demand = r[base + 8].as<std::int64_t>();
   s.cost = money::from_micros(r[base + 9].as<std::int64_t>());

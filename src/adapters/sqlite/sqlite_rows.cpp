@@ -164,7 +164,7 @@ summary_row read_summary(const SQLite::Statement& st) {
   r.res = parse_resolution(st.getColumn(3).getString());
   r.period =
       time_range{from_epoch(st.getColumn(4).getInt64()), from_epoch(st.getColumn(5).getInt64())};
-  r.local_start = date::local_seconds{std::chrono::seconds{st.getColumn(6).getInt64()}};
+  r.local_start = std::chrono::local_seconds{std::chrono::seconds{st.getColumn(6).getInt64()}};
   r.consumption = st.getColumn(7).getInt64();
   r.peak_demand = st.getColumn(8).getInt64();
   r.cost = money::from_micros(st.getColumn(9).getInt64());

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <date/tz.h>
 #include <sqlite3.h>
 
 #include <energy/quality.hpp>

@@ -19,7 +19,6 @@
 #include <cstdlib>
 #include <new>
 #ifdef __linux__
-#include <date/tz.h>
 #include <sys/mman.h>
 #endif
 
@@ -913,7 +912,7 @@ struct aggregator::impl {
     r.type = sub.type;
     r.res = resolution::hour;
     r.period = {from_epoch(a.start), from_epoch(a.end)};
-    r.local_start = date::local_seconds{
+    r.local_start = std::chrono::local_seconds{
         std::chrono::seconds{a.start + calendars[sub.building].offset_at(a.start)}};
     r.consumption = a.energy;
     r.peak_demand = peak_of(a);

@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <date/tz.h>
-
 #include <energy/aggregate/calendar.hpp>
 
 #include "core/aggregate/int_math.hpp"
@@ -52,10 +50,10 @@ bucket local_calendar::hour_of(utc_seconds t) {
 }
 
 epoch_seconds local_calendar::day_start(std::int64_t local_day) {
-  const date::local_seconds midnight{std::chrono::seconds{local_day * seconds_per_day}};
+  const std::chrono::local_seconds midnight{std::chrono::seconds{local_day * seconds_per_day}};
   // earliest: an ambiguous midnight (fall-back at 00:00) starts the day at its first occurrence;
   // a skipped midnight (spring-forward at 00:00) yields the transition instant.
-  return to_epoch(energy::detail::native(zone_).to_sys(midnight, date::choose::earliest));
+  return to_epoch(zone_.first_instant(midnight));
 }
 
 std::int64_t local_calendar::day_index(epoch_seconds e, epoch_seconds& start, epoch_seconds& end) {
@@ -78,7 +76,7 @@ std::int64_t local_calendar::day_index(epoch_seconds e, epoch_seconds& start, ep
 
 bucket local_calendar::make_bucket(epoch_seconds start, epoch_seconds end) {
   return bucket{{from_epoch(start), from_epoch(end)},
-                date::local_seconds{std::chrono::seconds{start + segment_at(start).offset}}};
+                std::chrono::local_seconds{std::chrono::seconds{start + segment_at(start).offset}}};
 }
 
 bucket local_calendar::day_of(utc_seconds t) {
@@ -90,11 +88,11 @@ bucket local_calendar::day_of(utc_seconds t) {
 bucket local_calendar::month_of(utc_seconds t) {
   epoch_seconds start = 0, end = 0;
   const std::int64_t day = day_index(to_epoch(t), start, end);
-  const date::year_month_day ymd{date::local_days{date::days{day}}};
-  const date::year_month first = ymd.year() / ymd.month();
-  const date::year_month next = first + date::months{1};
-  return make_bucket(day_start(date::local_days{first / 1}.time_since_epoch().count()),
-                     day_start(date::local_days{next / 1}.time_since_epoch().count()));
+  const std::chrono::year_month_day ymd{std::chrono::local_days{std::chrono::days{day}}};
+  const std::chrono::year_month first = ymd.year() / ymd.month();
+  const std::chrono::year_month next = first + std::chrono::months{1};
+  return make_bucket(day_start(std::chrono::local_days{first / 1}.time_since_epoch().count()),
+                     day_start(std::chrono::local_days{next / 1}.time_since_epoch().count()));
 }
 
 bucket local_calendar::bucket_of(resolution res, utc_seconds t) {

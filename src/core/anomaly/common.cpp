@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdexcept>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include "core/anomaly/detail.hpp"

@@ -3,7 +3,6 @@
 #include <array>
 #include <stdexcept>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <energy/anomaly/detectors.hpp>

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <stdexcept>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <energy/anomaly/detectors.hpp>
@@ -38,11 +37,9 @@ std::vector<anomaly> detect_threshold(const meter_series& series, const alert_co
     const std::int64_t into = ((l % window) + window) % window;
     if (window < 86400) return std::pair{t - into, t - into + window};
     // Local midnight to the next local midnight, in UTC, via the zone (23/25-hour days).
-    const auto day = date::local_days{date::days{(l - into) / 86400}};
-    const auto s = energy::detail::native(zone).to_sys(day, date::choose::earliest);
-    const auto e = energy::detail::native(zone).to_sys(day + date::days{1}, date::choose::earliest);
-    return std::pair{to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(s)),
-                     to_epoch(std::chrono::time_point_cast<std::chrono::seconds>(e))};
+    const auto day = std::chrono::local_days{std::chrono::days{(l - into) / 86400}};
+    return std::pair{to_epoch(zone.first_instant(day)),
+                     to_epoch(zone.first_instant(day + std::chrono::days{1}))};
   };
 
   std::vector<win> exceeding;

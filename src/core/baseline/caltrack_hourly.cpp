@@ -31,7 +31,6 @@ double to_fahrenheit(double t, temperature_unit u) {
 }
 
 void check_options(const caltrack_hourly_options& o) {
-  detail::require_zone(o.zone, "fit_caltrack_hourly");
   detail::require(o.unit != temperature_unit::unspecified,
                   "fit_caltrack_hourly: options.unit is unspecified; say whether the temperatures "
                   "are fahrenheit or celsius (the reference's constants are °F and °C input is "
@@ -65,8 +64,8 @@ void check_sufficiency(const load_series& load, const std::vector<std::uint8_t>&
   const std::int64_t span = *hi + hour - *lo;
   const double days = static_cast<double>(span) / 86400;
   std::vector<std::string> shortfalls;
-  const std::string range = date::format("%FT%TZ", from_epoch(*lo)) + " to " +
-                            date::format("%FT%TZ", from_epoch(*hi + hour));
+  const std::string range =
+      format_utc(from_epoch(*lo)) + " to " + format_utc(from_epoch(*hi + hour));
   if (o.max_baseline_days > 0 && days > o.max_baseline_days)
     shortfalls.push_back(fmt::format(
         "the baseline spans {:.2f} days ({}), more than max_baseline_days = {}; pass the last "
@@ -285,8 +284,8 @@ caltrack_hourly_model fit_caltrack_hourly(const load_series& load,
         "fit_caltrack_hourly: CalTRACK hourly needs hourly rows (interval_seconds = 3600), got " +
         std::to_string(load.interval_seconds) + "; sum sub-hourly data to hours first");
   if (load.ts.empty()) throw std::invalid_argument("fit_caltrack_hourly: no rows");
-  energy::detail::offset_cache clock{find_zone(options.zone)};
-  const std::vector<std::uint8_t> all_slots = time_of_week(load.ts, options.zone);
+  energy::detail::offset_cache clock{options.zone};
+  const std::vector<std::uint8_t> all_slots = time_of_week(load.ts, options.zone.name());
 
   std::vector<std::uint8_t> usable(load.size(), 0);
   std::vector<int> month(load.size());
@@ -308,7 +307,7 @@ caltrack_hourly_model fit_caltrack_hourly(const load_series& load,
   check_sufficiency(load, usable, month, clock, options);
 
   caltrack_hourly_model m;
-  m.zone = options.zone;
+  m.zone = std::string(options.zone.name());
   m.unit = options.unit;
   m.segmentation = options.segmentation;
   m.candidate_bin_endpoints = options.bin_endpoints;

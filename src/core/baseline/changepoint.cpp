@@ -2,7 +2,6 @@
 #include <energy/baseline/changepoint.hpp>
 
 #include <Eigen/Dense>
-#include <date/tz.h>
 
 #include <algorithm>
 #include <cmath>
@@ -50,7 +49,7 @@ class day_clock {
 };
 
 std::string utc_text(epoch_seconds t) {
-  return date::format("%FT%TZ", from_epoch(t));
+  return format_utc(from_epoch(t));
 }
 
 /// Day -> (sum, count) of the temperature values. Daily means must be one per day, and under
@@ -275,12 +274,10 @@ std::vector<usage_period> local_day_totals(const load_series& load, std::string_
   while (i < load.size()) {
     const std::int64_t day = detail::local_day(clock.local(load.ts[i]));
     // The day's UTC bounds from its local midnights (the zone's rules, not 86400 s).
-    const date::local_seconds lm{std::chrono::seconds{day * 86400}};
-    const date::local_seconds ln{std::chrono::seconds{(day + 1) * 86400}};
-    const epoch_seconds start =
-        to_epoch(energy::detail::native(z).to_sys(lm, date::choose::earliest));
-    const epoch_seconds end =
-        to_epoch(energy::detail::native(z).to_sys(ln, date::choose::earliest));
+    const std::chrono::local_seconds lm{std::chrono::seconds{day * 86400}};
+    const std::chrono::local_seconds ln{std::chrono::seconds{(day + 1) * 86400}};
+    const epoch_seconds start = to_epoch(z.first_instant(lm));
+    const epoch_seconds end = to_epoch(z.first_instant(ln));
     double sum = 0;
     std::size_t count = 0;
     bool finite = true;

@@ -13,8 +13,6 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
-
 #include <energy/time.hpp>
 
 #include "core/stats/quantile.hpp"

@@ -2,7 +2,6 @@
 #include <energy/baseline/towt.hpp>
 
 #include <Eigen/Dense>
-#include <date/tz.h>
 
 #include <algorithm>
 #include <array>
@@ -41,8 +40,8 @@ std::vector<std::uint8_t> slots_of(std::span<const epoch_seconds> ts, const std:
     if (local != detail::local_day(local) * seconds_per_day)
       throw std::invalid_argument(
           std::string(who) + ": daily row " + std::to_string(i) + " (" +
-          date::format("%FT%TZ", from_epoch(ts[i])) + ") does not start at a local midnight in " +
-          zone + "; a daily row is one local day, starting at its 00:00 local time");
+          format_utc(from_epoch(ts[i])) + ") does not start at a local midnight in " + zone +
+          "; a daily row is one local day, starting at its 00:00 local time");
     out[i] = detail::hour_of_week(local);
   }
   return out;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/billing/bill.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -132,12 +131,12 @@ std::vector<std::int64_t> flat_season_seconds(const tariff& t, const time_zone& 
   std::vector<std::int64_t> out(t.flat_demand_periods.size(), 0);
   auto cursor = period.start;
   while (cursor < period.end) {
-    const auto info = energy::detail::native(zone).get_info(cursor);
-    const auto local_day = date::floor<date::days>(cursor + info.offset);
-    const date::year_month_day ymd{local_day};
-    const auto next_month = ymd.year() / ymd.month() / date::day{1} + date::months{1};
-    const auto next_local = date::local_days{next_month.year() / next_month.month() / date::day{1}};
-    auto next = energy::detail::native(zone).to_sys(next_local, date::choose::earliest);
+    const auto local_day = std::chrono::floor<std::chrono::days>(cursor + zone.offset_at(cursor));
+    const std::chrono::year_month_day ymd{local_day};
+    const auto next_month = ymd.year() / ymd.month() / std::chrono::day{1} + std::chrono::months{1};
+    const auto next_local =
+        std::chrono::local_days{next_month.year() / next_month.month() / std::chrono::day{1}};
+    auto next = zone.first_instant(next_local);
     if (next > period.end) next = period.end;
     const auto month0 = static_cast<unsigned>(ymd.month()) - 1;
     out[t.flat_demand_months[month0]] += (next - cursor).count();

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/billing/bill_periods.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -11,20 +10,19 @@ namespace {
 
 /// The UTC instant local midnight of the first day of the month after the local month of `t`.
 utc_seconds next_local_month_start(const time_zone& zone, utc_seconds t) {
-  const auto local_day = date::floor<date::days>(energy::detail::native(zone).to_local(t));
-  const date::year_month_day ymd{local_day};
-  const auto next = ymd.year() / ymd.month() / date::day{1} + date::months{1};
+  const auto local_day = std::chrono::floor<std::chrono::days>(zone.to_local(t));
+  const std::chrono::year_month_day ymd{local_day};
+  const auto next = ymd.year() / ymd.month() / std::chrono::day{1} + std::chrono::months{1};
   // Midnight can be skipped by a DST change in a few zones: `earliest` picks the first instant
   // of the new local day either way.
-  return std::chrono::time_point_cast<std::chrono::seconds>(
-      energy::detail::native(zone).to_sys(date::local_days{next}, date::choose::earliest));
+  return zone.first_instant(std::chrono::local_days{next});
 }
 
 bool is_month_start(const time_zone& zone, utc_seconds t) {
-  const auto local = energy::detail::native(zone).to_local(t);
-  const auto day = date::floor<date::days>(local);
+  const auto local = zone.to_local(t);
+  const auto day = std::chrono::floor<std::chrono::days>(local);
   if (local != day) return false;
-  return date::year_month_day{day}.day() == date::day{1};
+  return std::chrono::year_month_day{day}.day() == std::chrono::day{1};
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include <optional>
 #include <sstream>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <energy/error.hpp>
@@ -92,13 +91,13 @@ std::optional<utc_seconds> local_midnight(std::string_view s, const time_zone& z
   y = std::stoi(std::string(s.substr(0, 4)));
   m = std::stoi(std::string(s.substr(5, 2)));
   d = std::stoi(std::string(s.substr(8, 2)));
-  const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(m)},
-                                 date::day{static_cast<unsigned>(d)}};
+  const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(m)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
-  const auto local = date::local_days{ymd} + date::days{add_days};
+  const auto local = std::chrono::local_days{ymd} + std::chrono::days{add_days};
   // A midnight skipped by a DST change maps to the transition instant (earliest valid time).
-  return std::chrono::time_point_cast<std::chrono::seconds>(
-      energy::detail::native(zone).to_sys(local, date::choose::earliest));
+  return zone.first_instant(local);
 }
 
 std::optional<bool> parse_flag(std::string_view s) {

@@ -5,8 +5,6 @@
 #include <cstdint>
 #include <limits>
 
-#include <date/tz.h>
-
 #include <energy/time.hpp>
 
 #include "core/time/local_clock.hpp"
@@ -48,11 +46,11 @@ class local_clock {
  private:
   void set_day(epoch_seconds day) {
     day_ = day;
-    const date::sys_days d{date::days{day}};
-    const date::year_month_day ymd{d};
-    const date::weekday wd{d};
+    const std::chrono::sys_days d{std::chrono::days{day}};
+    const std::chrono::year_month_day ymd{d};
+    const std::chrono::weekday wd{d};
     slot_.month0 = static_cast<std::uint8_t>(static_cast<unsigned>(ymd.month()) - 1);
-    slot_.weekend = wd == date::Saturday || wd == date::Sunday;
+    slot_.weekend = wd == std::chrono::Saturday || wd == std::chrono::Sunday;
   }
 
   energy::detail::offset_cache offsets_;

@@ -3,7 +3,6 @@
 
 #include <energy/quality.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -104,7 +103,7 @@ reconciliation_report reconcile(std::span<const utility_bill> bills, const inter
 
   reconciliation_report report;
   report.tariff_name = t.name;
-  report.zone = std::string(energy::detail::native(zone).name());
+  report.zone = std::string(zone.name());
   report.tolerance = tol;
   report.demand_window_seconds = t.demand_window_minutes * 60;
   report.demand_intervals = options.demand_intervals;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/billing/tariff.hpp>
 
-#include <date/tz.h>
+#include "core/time/native_zone.hpp"
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -89,26 +89,24 @@ void tariff::validate() const {
                                  fmt::format("{}", fmt::join(unapplied, "; "))));
 }
 
-utc_seconds local_hour_start(const time_zone& zone, date::year_month_day day, int hour) {
+utc_seconds local_hour_start(const time_zone& zone, std::chrono::year_month_day day, int hour) {
   if (!day.ok()) throw std::invalid_argument("local_hour_start: invalid date");
   if (hour < 0 || hour > 23)
     throw std::invalid_argument(fmt::format("local_hour_start: hour {} is outside 0..23", hour));
-  const auto local = date::local_days{day} + std::chrono::hours{hour};
-  const auto info = energy::detail::native(zone).get_info(local);
+  const auto local = std::chrono::local_days{day} + std::chrono::hours{hour};
+  const auto info = energy::detail::local_info_at(zone, local);
   const auto text =
       fmt::format("{:04}-{:02}-{:02} {:02}:00", static_cast<int>(day.year()),
                   static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()), hour);
   if (info.result == date::local_info::nonexistent)
-    throw std::invalid_argument(
-        fmt::format("local_hour_start: {} does not exist in {} (clocks spring forward)", text,
-                    energy::detail::native(zone).name()));
+    throw std::invalid_argument(fmt::format(
+        "local_hour_start: {} does not exist in {} (clocks spring forward)", text, zone.name()));
   if (info.result == date::local_info::ambiguous)
     throw std::invalid_argument(
         fmt::format("local_hour_start: {} occurs twice in {} (clocks fall back): give the UTC "
                     "instant",
-                    text, energy::detail::native(zone).name()));
-  return std::chrono::time_point_cast<std::chrono::seconds>(
-      energy::detail::native(zone).to_sys(local));
+                    text, zone.name()));
+  return zone.first_instant(local);  // unique here
 }
 
 tariff flat_energy_tariff(money price_per_kwh) {

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include "core/anomaly/detail.hpp"
@@ -84,8 +83,8 @@ counterfactual_pricer::counterfactual_pricer(const anomaly::meter_series& series
   std::int64_t current = -1;
   epoch_seconds first = 0;
   for (std::size_t i = 0; i < series.size(); ++i) {
-    const date::year_month_day ymd{
-        date::local_days{date::days{ad::floor_div(local_seconds[i], 86400)}}};
+    const std::chrono::year_month_day ymd{
+        std::chrono::local_days{std::chrono::days{ad::floor_div(local_seconds[i], 86400)}}};
     const std::int64_t key = int(ymd.year()) * 12 + static_cast<int>(unsigned(ymd.month()));
     if (key != current) {
       if (current >= 0) months_.push_back({from_epoch(first), from_epoch(series.ts[i])});

@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
-
 #include <energy/billing/bill.hpp>
 #include <energy/recommend/recommend.hpp>
 

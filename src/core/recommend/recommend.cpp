@@ -9,7 +9,6 @@
 #include <map>
 #include <stdexcept>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <energy/recommend/recommend.hpp>
@@ -358,8 +357,8 @@ void peak_demand(const context& c, std::vector<recommendation>& out) {
   };
   std::map<int, month> months;
   for (std::size_t i = 0; i < c.kw.size(); ++i) {
-    const auto ld = date::local_days{date::days{ad::floor_div(c.local[i], 86400)}};
-    const date::year_month_day ymd{ld};
+    const auto ld = std::chrono::local_days{std::chrono::days{ad::floor_div(c.local[i], 86400)}};
+    const std::chrono::year_month_day ymd{ld};
     const int key = int(ymd.year()) * 12 + static_cast<int>(unsigned(ymd.month())) - 1;
     auto& m = months[key];
     if (m.rows.empty()) m.first = c.h.series.ts[i];

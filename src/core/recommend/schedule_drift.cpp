@@ -7,7 +7,6 @@
 #include <cmath>
 #include <tuple>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include "core/anomaly/detail.hpp"

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Efficiency and forecast reports of one building: KPIs, daily consumption against the baseline,
 // load profile, monthly peaks, bills, anomalies, recommendations, and the insights they support.
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,15 +19,15 @@ namespace energy::report::detail {
 namespace {
 
 /// One year back, in local days (the baseline's fit window and the recommendations' history).
-constexpr date::days history_days{365};
+constexpr std::chrono::days history_days{365};
 
 load_profile profile_of(const hourly_series& h, time_range range) {
   load_profile p;
   std::array<std::array<double, 24>, 7> sum{};
   for (std::size_t i = 0; i < h.ts.size(); ++i) {
     if (h.ts[i] < to_epoch(range.start) || h.ts[i] >= to_epoch(range.end)) continue;
-    const auto day = date::floor<date::days>(h.local_start[i]);
-    const auto wd = (date::weekday{day}.c_encoding() + 6) % 7;
+    const auto day = std::chrono::floor<std::chrono::days>(h.local_start[i]);
+    const auto wd = (std::chrono::weekday{day}.c_encoding() + 6) % 7;
     const auto hour =
         std::chrono::duration_cast<std::chrono::hours>(h.local_start[i] - day).count();
     if (hour < 0 || hour > 23) continue;
@@ -43,18 +42,19 @@ load_profile profile_of(const hourly_series& h, time_range range) {
 
 std::vector<month_point> monthly_points(storage::store& db, const uuid& building_id,
                                         const period_window& w, const time_zone& zone) {
-  const date::year_month_day last{w.end_day - date::days{1}};
-  const auto last_month = date::year_month{last.year(), last.month()};
-  const auto first_month = last_month - date::months{11};
-  const auto from = local_midnight(date::local_days{first_month / 1}, zone);
-  const auto to = local_midnight(date::local_days{(last_month + date::months{1}) / 1}, zone);
+  const std::chrono::year_month_day last{w.end_day - std::chrono::days{1}};
+  const auto last_month = std::chrono::year_month{last.year(), last.month()};
+  const auto first_month = last_month - std::chrono::months{11};
+  const auto from = local_midnight(std::chrono::local_days{first_month / 1}, zone);
+  const auto to =
+      local_midnight(std::chrono::local_days{(last_month + std::chrono::months{1}) / 1}, zone);
   const auto rows = read_summaries(db, building_id, resolution::month, {from, to});
   std::vector<month_point> out;
-  for (auto m = first_month; m <= last_month; m += date::months{1}) {
+  for (auto m = first_month; m <= last_month; m += std::chrono::months{1}) {
     month_point p;
     p.month = m;
-    p.range = {local_midnight(date::local_days{m / 1}, zone),
-               local_midnight(date::local_days{(m + date::months{1}) / 1}, zone)};
+    p.range = {local_midnight(std::chrono::local_days{m / 1}, zone),
+               local_midnight(std::chrono::local_days{(m + std::chrono::months{1}) / 1}, zone)};
     if (auto it = rows.find(to_epoch(p.range.start)); it != rows.end()) {
       p.consumption = it->second.consumption;
       p.peak_demand = it->second.peak_demand;
@@ -266,7 +266,7 @@ report build_building_report(storage::store& db, const report_request& req) {
   const auto previous = make_window(req.period, w.first_day, zone);
   const auto last_year =
       make_window(req.period,
-                  req.period == period_length::week ? w.end_day - date::days{364}
+                  req.period == period_length::week ? w.end_day - std::chrono::days{364}
                                                     : shift(w.end_day, period_length::year, -1),
                   zone);
   const auto fit_first = w.first_day - history_days;

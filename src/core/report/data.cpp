@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the report builders read from a store, and the totals, comparisons and bills over it.
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -134,13 +133,14 @@ std::vector<bill_part> compute_bills(const billing::interval_series& data,
   covered = true;
   // Cut points: local month starts and tariff starts inside the range.
   std::vector<utc_seconds> cuts{range.start, range.end};
-  for (auto d = date::year_month_day{local_day_of(range.start, zone)};;) {
-    const auto next =
-        date::local_days{(date::year_month{d.year(), d.month()} + date::months{1}) / date::day{1}};
+  for (auto d = std::chrono::year_month_day{local_day_of(range.start, zone)};;) {
+    const auto next = std::chrono::local_days{
+        (std::chrono::year_month{d.year(), d.month()} + std::chrono::months{1}) /
+        std::chrono::day{1}};
     const auto at = local_midnight(next, zone);
     if (at >= range.end) break;
     cuts.push_back(at);
-    d = date::year_month_day{next};
+    d = std::chrono::year_month_day{next};
   }
   for (const auto& t : sorted) {
     const auto at = local_midnight(t.effective_from, zone);
@@ -162,16 +162,18 @@ std::vector<bill_part> compute_bills(const billing::interval_series& data,
     // A part shorter than its local month (a tariff change, or a report period that is not a
     // whole month) pays monthly charges pro rata.
     const auto month_start = local_midnight(
-        date::local_days{date::year_month_day{local_day_of(part.start, zone)}.year() /
-                         date::year_month_day{local_day_of(part.start, zone)}.month() / 1},
+        std::chrono::local_days{
+            std::chrono::year_month_day{local_day_of(part.start, zone)}.year() /
+            std::chrono::year_month_day{local_day_of(part.start, zone)}.month() / 1},
         zone);
     const bool whole_month =
         part.start == month_start &&
         local_day_of(part.end, zone) ==
-            date::local_days{
-                (date::year_month{date::year_month_day{local_day_of(part.start, zone)}.year(),
-                                  date::year_month_day{local_day_of(part.start, zone)}.month()} +
-                 date::months{1}) /
+            std::chrono::local_days{
+                (std::chrono::year_month{
+                     std::chrono::year_month_day{local_day_of(part.start, zone)}.year(),
+                     std::chrono::year_month_day{local_day_of(part.start, zone)}.month()} +
+                 std::chrono::months{1}) /
                 1};
     billing::bill_options options;
     options.prorate_monthly_charges = !whole_month;

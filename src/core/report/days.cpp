@@ -6,18 +6,16 @@
 #include "detail.hpp"
 #include "hourly_model.hpp"
 
-#include <date/tz.h>
-
 namespace energy::report::detail {
 
 std::vector<day_point> daily_points(const period_window& w,
                                     const std::map<epoch_seconds, summary_row>& days,
                                     const std::vector<sensor>& sensors, const time_zone& zone) {
   std::vector<day_point> out;
-  for (auto d = w.first_day; d < w.end_day; d += date::days{1}) {
+  for (auto d = w.first_day; d < w.end_day; d += std::chrono::days{1}) {
     day_point p;
     p.day = d;
-    p.range = {local_midnight(d, zone), local_midnight(d + date::days{1}, zone)};
+    p.range = {local_midnight(d, zone), local_midnight(d + std::chrono::days{1}, zone)};
     const auto expected = expected_readings(sensors, p.range);
     if (auto it = days.find(to_epoch(p.range.start)); it != days.end()) {
       p.consumption = it->second.consumption;

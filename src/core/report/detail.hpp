@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
+#include <chrono>
 
 #include <energy/baseline/series.hpp>
 #include <energy/report/report.hpp>
@@ -25,12 +25,13 @@ inline constexpr double min_comparable_coverage = 0.9;
 inline constexpr std::size_t min_fit_hours = 28 * 24;
 
 /// UTC instant of local midnight starting `day` (the first instant after a skipped midnight).
-[[nodiscard]] utc_seconds local_midnight(date::local_days day, const time_zone& zone);
+[[nodiscard]] utc_seconds local_midnight(std::chrono::local_days day, const time_zone& zone);
 /// The local date of instant `t`.
-[[nodiscard]] date::local_days local_day_of(utc_seconds t, const time_zone& zone);
+[[nodiscard]] std::chrono::local_days local_day_of(utc_seconds t, const time_zone& zone);
 /// `end` moved by `n` report periods (n < 0: back). Month arithmetic clamps to the month's end.
-[[nodiscard]] date::local_days shift(date::local_days end, period_length length, int n);
-[[nodiscard]] std::string format_day(date::local_days d);
+[[nodiscard]] std::chrono::local_days shift(std::chrono::local_days end, period_length length,
+                                            int n);
+[[nodiscard]] std::string format_day(std::chrono::local_days d);
 
 /// The building's sensors a report reads.
 struct building_sensors {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "forecast.hpp"
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,7 +15,7 @@ std::optional<forecast_result> build_forecast(const building& b, const report_re
                                               const building_sensors& sensors,
                                               const time_zone& zone,
                                               std::vector<std::string>& notes) {
-  const time_range fit{local_midnight(horizon.first_day - date::days{365}, zone),
+  const time_range fit{local_midnight(horizon.first_day - std::chrono::days{365}, zone),
                        horizon.range.start};
   std::string why;
   const auto fit_days = complete_days_in(days, sensors.electricity, fit);

@@ -8,8 +8,6 @@
 #include "detail.hpp"
 #include "hourly_model.hpp"
 
-#include <date/tz.h>
-
 namespace energy::report::detail {
 
 /// std::nullopt (with a note) when no model can be fitted.

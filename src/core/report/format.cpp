@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/report/format.hpp>
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -44,7 +43,7 @@ std::string format_number(double v, int decimals) {
   return fmt::format("{:.{}f}", rounded == 0.0 ? 0.0 : rounded, decimals);
 }
 
-std::string format_date(date::local_days d) {
+std::string format_date(std::chrono::local_days d) {
   return detail::format_day(d);
 }
 

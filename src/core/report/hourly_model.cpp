@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hourly_model.hpp"
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -37,12 +36,12 @@ baseline::prediction hourly_model::predict(std::span<const epoch_seconds> ts,
   return baseline::predict(seasonal, ts);
 }
 
-std::vector<epoch_seconds> hour_grid(date::local_days first, date::local_days end,
+std::vector<epoch_seconds> hour_grid(std::chrono::local_days first, std::chrono::local_days end,
                                      const time_zone& zone) {
   std::vector<epoch_seconds> out;
-  for (auto d = first; d < end; d += date::days{1}) {
+  for (auto d = first; d < end; d += std::chrono::days{1}) {
     const auto from = to_epoch(local_midnight(d, zone));
-    const auto to = to_epoch(local_midnight(d + date::days{1}, zone));
+    const auto to = to_epoch(local_midnight(d + std::chrono::days{1}, zone));
     for (auto t = from; t < to; t += 3600)
       out.push_back(t);
   }

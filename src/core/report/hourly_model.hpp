@@ -11,8 +11,6 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
-
 #include <energy/baseline/metrics.hpp>
 #include <energy/baseline/seasonal.hpp>
 #include <energy/baseline/series.hpp>
@@ -29,7 +27,7 @@ struct hourly_series {
   std::vector<epoch_seconds> ts;
   std::vector<double> kwh;
   std::vector<milli> wh;
-  std::vector<date::local_seconds> local_start;
+  std::vector<std::chrono::local_seconds> local_start;
 };
 
 [[nodiscard]] hourly_series hourly_from(const std::map<epoch_seconds, summary_row>& hours,
@@ -69,7 +67,8 @@ struct hourly_model {
                                                      std::string& why);
 
 /// Hour starts of the local days [first, end) (one-hour steps from each local midnight).
-[[nodiscard]] std::vector<epoch_seconds> hour_grid(date::local_days first, date::local_days end,
+[[nodiscard]] std::vector<epoch_seconds> hour_grid(std::chrono::local_days first,
+                                                   std::chrono::local_days end,
                                                    const time_zone& zone);
 
 }  // namespace energy::report::detail

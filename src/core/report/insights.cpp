@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "insights.hpp"
 
-#include <date/tz.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -178,16 +177,16 @@ insight insight_no_data(const building& b, const period_window& w,
                         std::size_t electricity_sensors) {
   insight i;
   i.topic = "coverage";
-  i.text =
-      electricity_sensors == 0
-          ? fmt::format(
-                "{} has no active electricity sensor, so there is nothing to report "
-                "for {}.",
-                b.name, w.label)
-          : fmt::format(
-                "No electricity readings were recorded for {} in {} ({} to {}): "
-                "there is nothing to report for this period.",
-                b.name, w.label, format_date(w.first_day), format_date(w.end_day - date::days{1}));
+  i.text = electricity_sensors == 0
+               ? fmt::format(
+                     "{} has no active electricity sensor, so there is nothing to report "
+                     "for {}.",
+                     b.name, w.label)
+               : fmt::format(
+                     "No electricity readings were recorded for {} in {} ({} to {}): "
+                     "there is nothing to report for this period.",
+                     b.name, w.label, format_date(w.first_day),
+                     format_date(w.end_day - std::chrono::days{1}));
   i.evidence.push_back(item("readings", 0.0, "readings", w.range));
   return i;
 }

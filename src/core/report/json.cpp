@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // The JSON rendering of a report (see energy/report/render.hpp for the shape).
-#include <date/tz.h>
 
 #include <energy/report/format.hpp>
 #include <energy/report/render.hpp>
@@ -34,7 +33,7 @@ void window(json_writer& j, std::string_view name, const period_window& w) {
   j.key(name).begin_object();
   j.key("label").string(w.label);
   j.key("first_day").string(format_date(w.first_day));
-  j.key("last_day").string(format_date(w.end_day - date::days{1}));
+  j.key("last_day").string(format_date(w.end_day - std::chrono::days{1}));
   j.key("days").integer(w.days());
   j.key("start").string(format_utc(w.range.start));
   j.key("end").string(format_utc(w.range.end));

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // Report periods: local calendar weeks, months, quarters and years of the building's zone.
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -10,25 +9,25 @@
 namespace energy::report {
 namespace detail {
 
-utc_seconds local_midnight(date::local_days day, const time_zone& zone) {
-  const auto info = energy::detail::native(zone).get_info(date::local_seconds{day});
+utc_seconds local_midnight(std::chrono::local_days day, const time_zone& zone) {
   // A zone that springs forward at 00:00 has no midnight that day: the day starts at the jump.
-  if (info.result == date::local_info::nonexistent) return info.second.begin;
   // Ambiguous midnight (falls back at 00:00): the earlier instant, so days never overlap.
-  return utc_seconds{day.time_since_epoch() - info.first.offset};
+  return zone.first_instant(day);
 }
 
-date::local_days local_day_of(utc_seconds t, const time_zone& zone) {
-  return date::floor<date::days>(energy::detail::native(zone).to_local(t));
+std::chrono::local_days local_day_of(utc_seconds t, const time_zone& zone) {
+  return std::chrono::floor<std::chrono::days>(zone.to_local(t));
 }
 
 namespace {
 
-date::local_days add_months(date::local_days d, int months) {
-  const date::year_month_day ymd{d};
-  const auto ym = date::year_month{ymd.year(), ymd.month()} + date::months{months};
-  const auto last = date::year_month_day_last{ym.year(), date::month_day_last{ym.month()}}.day();
-  return date::local_days{date::year_month_day{ym.year(), ym.month(), std::min(ymd.day(), last)}};
+std::chrono::local_days add_months(std::chrono::local_days d, int months) {
+  const std::chrono::year_month_day ymd{d};
+  const auto ym = std::chrono::year_month{ymd.year(), ymd.month()} + std::chrono::months{months};
+  const auto last =
+      std::chrono::year_month_day_last{ym.year(), std::chrono::month_day_last{ym.month()}}.day();
+  return std::chrono::local_days{
+      std::chrono::year_month_day{ym.year(), ym.month(), std::min(ymd.day(), last)}};
 }
 
 int months_of(period_length length) {
@@ -47,27 +46,29 @@ int months_of(period_length length) {
 
 }  // namespace
 
-date::local_days shift(date::local_days end, period_length length, int n) {
-  if (length == period_length::week) return end + date::days{7 * n};
+std::chrono::local_days shift(std::chrono::local_days end, period_length length, int n) {
+  if (length == period_length::week) return end + std::chrono::days{7 * n};
   return add_months(end, months_of(length) * n);
 }
 
-std::string format_day(date::local_days d) {
-  const date::year_month_day ymd{d};
+std::string format_day(std::chrono::local_days d) {
+  const std::chrono::year_month_day ymd{d};
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
 }
 
 }  // namespace detail
 
-period_window make_window(period_length length, date::local_days end, const time_zone& zone) {
+period_window make_window(period_length length, std::chrono::local_days end,
+                          const time_zone& zone) {
   period_window w;
   w.end_day = end;
   w.first_day = detail::shift(end, length, -1);
   w.range = {detail::local_midnight(w.first_day, zone), detail::local_midnight(w.end_day, zone)};
-  const date::year_month_day first{w.first_day};
-  const date::year_month_day last{w.end_day};
-  const bool calendar_aligned = first.day() == date::day{1} && last.day() == date::day{1};
+  const std::chrono::year_month_day first{w.first_day};
+  const std::chrono::year_month_day last{w.end_day};
+  const bool calendar_aligned =
+      first.day() == std::chrono::day{1} && last.day() == std::chrono::day{1};
   const auto y = static_cast<int>(first.year());
   const auto m = static_cast<unsigned>(first.month());
   if (length == period_length::month && calendar_aligned) {
@@ -78,27 +79,27 @@ period_window make_window(period_length length, date::local_days end, const time
     w.label = fmt::format("{:04}", y);
   } else {
     w.label = fmt::format("{} to {}", detail::format_day(w.first_day),
-                          detail::format_day(w.end_day - date::days{1}));
+                          detail::format_day(w.end_day - std::chrono::days{1}));
   }
   return w;
 }
 
-date::local_days default_end(period_length length, utc_seconds now, const time_zone& zone) {
+std::chrono::local_days default_end(period_length length, utc_seconds now, const time_zone& zone) {
   const auto today = detail::local_day_of(now, zone);
-  const date::year_month_day ymd{today};
+  const std::chrono::year_month_day ymd{today};
   switch (length) {
     case period_length::week: {
-      const date::weekday wd{today};
-      return today - date::days{(wd.c_encoding() + 6) % 7};  // back to Monday
+      const std::chrono::weekday wd{today};
+      return today - std::chrono::days{(wd.c_encoding() + 6) % 7};  // back to Monday
     }
     case period_length::month:
-      return date::local_days{ymd.year() / ymd.month() / 1};
+      return std::chrono::local_days{ymd.year() / ymd.month() / 1};
     case period_length::quarter: {
       const auto m = static_cast<unsigned>(ymd.month());
-      return date::local_days{ymd.year() / date::month{(m - 1) / 3 * 3 + 1} / 1};
+      return std::chrono::local_days{ymd.year() / std::chrono::month{(m - 1) / 3 * 3 + 1} / 1};
     }
     case period_length::year:
-      return date::local_days{ymd.year() / date::January / 1};
+      return std::chrono::local_days{ymd.year() / std::chrono::January / 1};
   }
   return today;
 }

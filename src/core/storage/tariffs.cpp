@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <date/tz.h>
-
 #include <energy/storage/tariffs.hpp>
 
 #include <cstdio>
@@ -12,7 +10,7 @@ tariff_port* tariffs_of(store& s) noexcept {
 }
 
 const tariff_version* version_in_effect(std::span<const tariff_version> versions,
-                                        date::year_month_day day) noexcept {
+                                        std::chrono::year_month_day day) noexcept {
   const tariff_version* best = nullptr;
   for (const auto& v : versions) {
     if (v.effective > day) continue;
@@ -23,29 +21,27 @@ const tariff_version* version_in_effect(std::span<const tariff_version> versions
   return best;
 }
 
-utc_seconds local_midnight(date::year_month_day day, const time_zone& zone) {
-  const auto local = date::local_days{day};
-  const auto info = energy::detail::native(zone).get_info(date::local_seconds{local});
-  if (info.result == date::local_info::nonexistent) return info.second.begin;
-  return utc_seconds{local.time_since_epoch() - info.first.offset};
+utc_seconds local_midnight(std::chrono::year_month_day day, const time_zone& zone) {
+  // A skipped midnight starts the day at the jump; an ambiguous one at its first occurrence.
+  return zone.first_instant(std::chrono::local_days{day});
 }
 
 time_range tariff_change_range(std::span<const tariff_version> existing,
-                               date::year_month_day effective, const time_zone& zone) {
-  std::optional<date::year_month_day> next;
+                               std::chrono::year_month_day effective, const time_zone& zone) {
+  std::optional<std::chrono::year_month_day> next;
   for (const auto& v : existing)
     if (v.effective > effective && (!next || v.effective < *next)) next = v.effective;
   return {local_midnight(effective, zone), next ? local_midnight(*next, zone) : all_time().end};
 }
 
-std::string format_date(date::year_month_day day) {
+std::string format_date(std::chrono::year_month_day day) {
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()),
                 static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
   return text;
 }
 
-std::optional<date::year_month_day> parse_date(std::string_view text) noexcept {
+std::optional<std::chrono::year_month_day> parse_date(std::string_view text) noexcept {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   int fields[3] = {0, 0, 0};
   const std::size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
@@ -54,9 +50,9 @@ std::optional<date::year_month_day> parse_date(std::string_view text) noexcept {
       if (text[i] < '0' || text[i] > '9') return std::nullopt;
       fields[f] = fields[f] * 10 + (text[i] - '0');
     }
-  const date::year_month_day day{date::year{fields[0]},
-                                 date::month{static_cast<unsigned>(fields[1])},
-                                 date::day{static_cast<unsigned>(fields[2])}};
+  const std::chrono::year_month_day day{std::chrono::year{fields[0]},
+                                        std::chrono::month{static_cast<unsigned>(fields[1])},
+                                        std::chrono::day{static_cast<unsigned>(fields[2])}};
   if (!day.ok()) return std::nullopt;
   return day;
 }

@@ -14,6 +14,8 @@
 
 #include <energy/time.hpp>
 
+#include "core/time/native_zone.hpp"
+
 namespace energy::detail {
 
 inline constexpr std::int64_t seconds_per_hour = 3'600;
@@ -45,7 +47,8 @@ inline constexpr std::int64_t seconds_per_day = 86'400;
 }
 /// Month of the year, 0 = January .. 11 = December, of local seconds.
 [[nodiscard]] inline std::int32_t local_month0(std::int64_t local_secs) noexcept {
-  const date::year_month_day ymd{date::sys_days{date::days{local_day(local_secs)}}};
+  const std::chrono::year_month_day ymd{
+      std::chrono::sys_days{std::chrono::days{local_day(local_secs)}}};
   return static_cast<std::int32_t>(static_cast<unsigned>(ymd.month())) - 1;
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // PostgreSQL-specific behaviour of energy::postgres (the shared contract is tests/conformance).
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <energy/quality.hpp>
 #include <energy/storage/bulk_readings.hpp>
@@ -253,7 +252,7 @@ TEST_CASE("a mark made after a claim survives the commit of that claim") {
   sum.subject_id = f.sensor_a;
   sum.res = resolution::hour;
   sum.period = {from_epoch(1'719'835'200), from_epoch(1'719'838'800)};
-  sum.local_start = date::local_seconds{std::chrono::seconds{1'719'820'800}};
+  sum.local_start = std::chrono::local_seconds{std::chrono::seconds{1'719'820'800}};
   sum.consumption = 1;
   sum.cost = money::from_micros(136);
   sum.reading_count = 1;

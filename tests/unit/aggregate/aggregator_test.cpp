@@ -48,12 +48,12 @@ struct reference {
   std::map<std::pair<uuid, std::int64_t>, std::pair<milli, std::int64_t>> months;
 
   void add(const uuid& subject, const time_zone& zone, epoch_seconds ts, milli v) {
-    const auto zt = date::make_zoned(&energy::detail::native(zone), from_epoch(ts));
-    const auto local = zt.get_local_time();
+    const auto zt = date::make_zoned(date::locate_zone(zone.name()), from_epoch(ts));
+    const std::chrono::local_seconds local{zt.get_local_time().time_since_epoch()};
     const auto offset = zt.get_info().offset.count();
-    const auto hour = date::floor<std::chrono::hours>(local).time_since_epoch().count();
-    const auto day = date::floor<date::days>(local);
-    const date::year_month_day ymd{day};
+    const auto hour = std::chrono::floor<std::chrono::hours>(local).time_since_epoch().count();
+    const auto day = std::chrono::floor<std::chrono::days>(local);
+    const std::chrono::year_month_day ymd{day};
     const std::int64_t month =
         static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
     auto bump = [v](auto& cell) {
@@ -72,7 +72,8 @@ void check_against_reference(const aggregation_result& r, const reference& ref) 
   for (const summary_row& h : r.hourly) {
     const auto offset =
         (h.local_start.time_since_epoch() - h.period.start.time_since_epoch()).count();
-    const auto label = date::floor<std::chrono::hours>(h.local_start).time_since_epoch().count();
+    const auto label =
+        std::chrono::floor<std::chrono::hours>(h.local_start).time_since_epoch().count();
     const auto it = ref.hours.find({h.subject_id, label, offset});
     REQUIRE(it != ref.hours.end());
     CHECK(it->second.first == h.consumption);
@@ -81,14 +82,15 @@ void check_against_reference(const aggregation_result& r, const reference& ref) 
   }
   for (const summary_row& d : r.daily) {
     const auto it = ref.days.find(
-        {d.subject_id, date::floor<date::days>(d.local_start).time_since_epoch().count()});
+        {d.subject_id,
+         std::chrono::floor<std::chrono::days>(d.local_start).time_since_epoch().count()});
     REQUIRE(it != ref.days.end());
     CHECK(it->second.first == d.consumption);
     CHECK(it->second.second == d.reading_count);
     ++days;
   }
   for (const summary_row& m : r.monthly) {
-    const date::year_month_day ymd{date::floor<date::days>(m.local_start)};
+    const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(m.local_start)};
     const std::int64_t month =
         static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
     const auto it = ref.months.find({m.subject_id, month});

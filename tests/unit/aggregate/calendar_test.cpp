@@ -2,7 +2,6 @@
 #include <energy/aggregate/calendar.hpp>
 
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <string>
 #include <vector>
@@ -29,8 +28,8 @@ std::vector<bucket> hours_of_day(local_calendar& cal, utc_seconds t) {
 }
 
 std::string local_label(const bucket& b) {
-  const auto day = date::floor<date::days>(b.local_start);
-  const date::hh_mm_ss<std::chrono::seconds> tod{b.local_start - day};
+  const auto day = std::chrono::floor<std::chrono::days>(b.local_start);
+  const std::chrono::hh_mm_ss<std::chrono::seconds> tod{b.local_start - day};
   return std::to_string(tod.hours().count()) + ":" + (tod.minutes().count() < 10 ? "0" : "") +
          std::to_string(tod.minutes().count());
 }

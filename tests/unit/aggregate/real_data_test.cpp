@@ -4,7 +4,6 @@
 #include <energy/aggregate/aggregator.hpp>
 
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include "fixtures.hpp"
 #include "il_csv.hpp"
@@ -23,8 +22,8 @@ const std::string hourly_path =
 const std::string daily_path =
     std::string(ENERGY_TEST_DATA_DIR) + "/eemeter/il-electricity-cdd-only-daily.csv";
 
-std::string local_date(date::local_seconds t) {
-  const date::year_month_day ymd{date::floor<date::days>(t)};
+std::string local_date(std::chrono::local_seconds t) {
+  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t)};
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));

@@ -20,8 +20,6 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
-
 #include <energy/baseline/changepoint.hpp>
 #include <energy/baseline/metrics.hpp>
 #include <energy/baseline/seasonal.hpp>
@@ -190,8 +188,8 @@ prediction daily_total_oracle(const load_series& l, const std::string& zone) {
   std::map<long, double> totals;
   std::vector<double> hour_sum(24, 0.0);
   for (std::size_t i = 0; i < l.size(); ++i) {
-    const auto local = energy::detail::native(z).to_local(energy::from_epoch(l.ts[i]));
-    const auto d = date::floor<date::days>(local);
+    const auto local = z.to_local(energy::from_epoch(l.ts[i]));
+    const auto d = std::chrono::floor<std::chrono::days>(local);
     day[i] = d.time_since_epoch().count();
     hour[i] = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(local - d).count());
     totals[day[i]] += l.kwh[i];

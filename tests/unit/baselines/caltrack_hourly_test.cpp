@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <energy/baseline/caltrack_hourly.hpp>
@@ -26,10 +27,8 @@ void add(std::vector<double>& out, std::size_t n, double v) {
 }
 
 caltrack_hourly_options options_f() {
-  caltrack_hourly_options o;
-  o.zone = zone;
-  o.unit = temperature_unit::fahrenheit;
-  return o;
+  return caltrack_hourly_options{.zone = energy::time_zone{zone},
+                                 .unit = temperature_unit::fahrenheit};
 }
 
 /// A year (365 days) of hourly synthetic rows from 2022-01-01 00:00 Chicago, noise free.
@@ -213,9 +212,10 @@ TEST_CASE("Data sufficiency and option errors name what is short") {
     o.unit = temperature_unit::unspecified;
     CHECK_THROWS_WITH(fit_caltrack_hourly(load, temp, o), Contains("fahrenheit or celsius"));
   }
-  SECTION("the zone is required") {
-    o.zone.clear();
-    CHECK_THROWS_WITH(fit_caltrack_hourly(load, temp, o), Contains("zone"));
+  SECTION("the zone is required: options cannot be made without one, nor with an unknown one") {
+    CHECK_FALSE(std::is_default_constructible_v<caltrack_hourly_options>);
+    CHECK_THROWS_WITH(caltrack_hourly_options{.zone = energy::time_zone{""}},
+                      Contains("time zone ''"));
   }
   SECTION("hourly rows only") {
     load.interval_seconds = 1800;

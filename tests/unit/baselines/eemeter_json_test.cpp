@@ -34,9 +34,8 @@ const fitted& year_fit() {
     out.load =
         synthetic::make_load(synthetic::make_truth(), sample::utc("2022-01-01T00:00:00-06:00"),
                              365 * 24, 3600, zone, 2.0, out.temp);
-    caltrack_hourly_options o;
-    o.zone = zone;
-    o.unit = temperature_unit::fahrenheit;
+    const caltrack_hourly_options o{.zone = energy::time_zone{zone},
+                                    .unit = temperature_unit::fahrenheit};
     out.model = fit_caltrack_hourly(out.load, out.temp, o);
     return out;
   }();

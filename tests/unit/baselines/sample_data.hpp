@@ -76,7 +76,8 @@ inline column_series read_naive_csv(const std::string& path, const std::string& 
                                     std::size_t ts_col, std::size_t value_col) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open " + path);
-  const time_zone z = find_zone(zone);
+  // The tz library directly: an independent reading of the naive times.
+  const date::time_zone* const z = date::locate_zone(zone);
   column_series out;
   std::string line;
   std::getline(in, line);
@@ -89,8 +90,7 @@ inline column_series read_naive_csv(const std::string& path, const std::string& 
       throw std::runtime_error(where + ": too few fields");
     const auto as_utc = parse_utc_timestamp(f[ts_col] + "Z");  // read the wall clock as if UTC
     if (!as_utc) throw std::runtime_error(where + ": bad timestamp '" + f[ts_col] + "'");
-    const date::local_seconds local{as_utc->time_since_epoch()};
-    const auto info = energy::detail::native(z).get_info(local);
+    const auto info = z->get_info(date::local_seconds{as_utc->time_since_epoch()});
     std::int64_t utc;
     if (info.result == date::local_info::nonexistent) continue;
     if (info.result == date::local_info::ambiguous) {
@@ -170,8 +170,8 @@ inline void monthly_sums(const load_series& l, const std::vector<double>& pred,
   std::vector<std::pair<int, std::pair<double, double>>> months;  // in time order
   for (std::size_t i = 0; i < l.size(); ++i) {
     if (!std::isfinite(l.kwh[i]) || !std::isfinite(pred[i])) continue;
-    const date::year_month_day ymd{
-        date::floor<date::days>(energy::detail::native(z).to_local(from_epoch(l.ts[i])))};
+    const std::chrono::year_month_day ymd{
+        std::chrono::floor<std::chrono::days>(z.to_local(from_epoch(l.ts[i])))};
     const int key =
         static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
     if (months.empty() || months.back().first != key) months.push_back({key, {0.0, 0.0}});

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <cmath>
 #include <vector>
@@ -19,9 +18,8 @@ namespace syn = energy::baseline::synthetic;
 
 namespace {
 int local_month0(epoch_seconds t, const char* zone) {
-  const auto local =
-      energy::detail::native(energy::find_zone(zone)).to_local(energy::from_epoch(t));
-  const date::year_month_day ymd{date::floor<date::days>(local)};
+  const auto local = energy::find_zone(zone).to_local(energy::from_epoch(t));
+  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(local)};
   return static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
 }
 }  // namespace

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <energy/billing/bill.hpp>
 #include <energy/quality.hpp>

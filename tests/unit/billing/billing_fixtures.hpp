@@ -2,8 +2,6 @@
 // Helpers shared by the billing tests: local-time instants and synthetic interval series.
 #pragma once
 
-#include <date/tz.h>
-
 #include <energy/billing/bill.hpp>
 #include <energy/billing/tariff.hpp>
 
@@ -17,9 +15,10 @@ inline energy::time_zone la() {
 
 /// UTC instant of a local wall-clock time (earliest of an ambiguous fall-back time).
 inline utc_seconds local(const time_zone& z, int y, unsigned m, unsigned d, int h = 0, int mi = 0) {
-  const auto lt = date::local_days{date::year{y} / date::month{m} / date::day{d}} +
-                  std::chrono::hours{h} + std::chrono::minutes{mi};
-  return energy::detail::native(z).to_sys(lt, date::choose::earliest);
+  const auto lt =
+      std::chrono::local_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}} +
+      std::chrono::hours{h} + std::chrono::minutes{mi};
+  return z.first_instant(lt);
 }
 
 /// Intervals of `step` seconds covering [from, to), energy from `wh(start)`.

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Coincident-peak demand charges and the bill's list of charges it could not apply.
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <energy/billing/bill.hpp>
 
@@ -38,9 +37,9 @@ tariff with_peaks(const time_zone& z) {
   coincident_peak_charge cp;
   cp.name = "transmission 2CP";
   cp.price = dollars("10.00");
-  cp.peak_starts = {local_hour_start(z, date::year{2025} / 7 / 15, 16),
-                    local_hour_start(z, date::year{2025} / 7 / 22, 15),
-                    local_hour_start(z, date::year{2025} / 8 / 5, 14)};
+  cp.peak_starts = {local_hour_start(z, std::chrono::year{2025} / 7 / 15, 16),
+                    local_hour_start(z, std::chrono::year{2025} / 7 / 22, 15),
+                    local_hour_start(z, std::chrono::year{2025} / 8 / 5, 14)};
   t.coincident_peaks.push_back(cp);
   return t;
 }
@@ -51,12 +50,13 @@ TEST_CASE("local_hour_start turns a published local peak hour into UTC, refusing
           "[billing][coincident]") {
   const auto z = la();
   // 16:00 PDT (UTC-7) is 23:00 UTC.
-  CHECK(format_utc(local_hour_start(z, date::year{2025} / 7 / 15, 16)) == "2025-07-15T23:00:00Z");
-  CHECK_THROWS_WITH(local_hour_start(z, date::year{2025} / 3 / 9, 2),
+  CHECK(format_utc(local_hour_start(z, std::chrono::year{2025} / 7 / 15, 16)) ==
+        "2025-07-15T23:00:00Z");
+  CHECK_THROWS_WITH(local_hour_start(z, std::chrono::year{2025} / 3 / 9, 2),
                     Catch::Contains("does not exist"));
-  CHECK_THROWS_WITH(local_hour_start(z, date::year{2025} / 11 / 2, 1),
+  CHECK_THROWS_WITH(local_hour_start(z, std::chrono::year{2025} / 11 / 2, 1),
                     Catch::Contains("occurs twice"));
-  CHECK_THROWS_AS(local_hour_start(z, date::year{2025} / 7 / 15, 24), std::invalid_argument);
+  CHECK_THROWS_AS(local_hour_start(z, std::chrono::year{2025} / 7 / 15, 24), std::invalid_argument);
 }
 
 TEST_CASE("a coincident-peak charge bills the mean demand of the peak hours in the period",

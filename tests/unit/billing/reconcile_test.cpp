@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <energy/billing/reconcile.hpp>
 #include <energy/quality.hpp>
@@ -30,8 +29,8 @@ interval_series summer(const time_zone& z) {
   const auto from = local(z, 2023, 6, 1);
   const auto to = local(z, 2023, 9, 1);
   return series(from, to, 900, [z](utc_seconds t) {
-    const auto lt = energy::detail::native(z).to_local(t);
-    const auto tod = lt - date::floor<date::days>(lt);
+    const auto lt = z.to_local(t);
+    const auto tod = lt - std::chrono::floor<std::chrono::days>(lt);
     if (tod == hours{14}) return milli{25'000};
     if (tod == hours{14} + minutes{15}) return milli{5'000};
     return milli{10'000};

@@ -4,7 +4,6 @@
 // month by month. Expected totals come from sce_gs2_reference.py, an independent Python
 // implementation of the same rules (decimal + zoneinfo), not from this library.
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <energy/billing/bill.hpp>
 #include <energy/billing/bill_periods.hpp>
@@ -25,7 +24,7 @@ interval_series sanfran_load(const time_zone& z) {
   interval_series s;
   s.interval_seconds = 3600;
   const auto start =
-      to_epoch(energy::detail::native(z).to_sys(date::local_days{date::year{2015} / 1 / 1}));
+      to_epoch(z.first_instant(std::chrono::local_days{std::chrono::year{2015} / 1 / 1}));
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -36,8 +35,8 @@ interval_series sanfran_load(const time_zone& z) {
 }
 
 utc_seconds month_start(const time_zone& z, int y, unsigned m) {
-  return energy::detail::native(z).to_sys(
-      date::local_days{date::year{y} / date::month{m} / date::day{1}});
+  return z.first_instant(
+      std::chrono::local_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{1}});
 }
 
 struct expected {
@@ -129,7 +128,7 @@ TEST_CASE("calendar-month bills pro-rate the monthly charges of a partial first 
   const auto t = io::read_urdb_file(tariff_file).tariff;
   const auto z = find_zone("America/Los_Angeles");
   const auto load = sanfran_load(z);
-  const auto jan15 = energy::detail::native(z).to_sys(date::local_days{date::year{2015} / 1 / 15});
+  const auto jan15 = z.first_instant(std::chrono::local_days{std::chrono::year{2015} / 1 / 15});
   const auto bills = compute_monthly_bills(load, t, z, {jan15, month_start(z, 2015, 3)});
   REQUIRE(bills.size() == 2);
   CHECK(bills[0].period.end == month_start(z, 2015, 2));

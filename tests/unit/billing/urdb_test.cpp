@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <energy/billing/bill.hpp>
 #include <energy/error.hpp>
@@ -241,7 +240,7 @@ TEST_CASE("the Entergy record prices a summer weekday with its adj riders on ene
   const auto z = find_zone("America/Chicago");
   // Wednesday 2018-07-11, 15-minute data: 1,000 kW, 1,200 kW in the on-peak hours 13:00-20:00
   // local.
-  const auto from = energy::detail::native(z).to_sys(date::local_days{date::year{2018} / 7 / 11});
+  const auto from = z.first_instant(std::chrono::local_days{std::chrono::year{2018} / 7 / 11});
   billing::interval_series s;
   s.interval_seconds = 900;
   for (int i = 0; i < 96; ++i) {
@@ -293,7 +292,7 @@ TEST_CASE("huge URDB tier maxima (1e14, 1e38) are read as no limit and listed", 
   billing::interval_series s;
   s.interval_seconds = 3600;
   const auto z = find_zone("America/Chicago");
-  const auto from = energy::detail::native(z).to_sys(date::local_days{date::year{2024} / 3 / 5});
+  const auto from = z.first_instant(std::chrono::local_days{std::chrono::year{2024} / 3 / 5});
   s.start = {to_epoch(from), to_epoch(from) + 3600};
   s.energy = {3'000'000, 0};
   billing::tariff energy_only = t;
@@ -338,7 +337,7 @@ TEST_CASE("URDB charges the model cannot apply reach the bill's unapplied list",
   CHECK(mentions(r.unsupported, "dgrules = 'Net Billing Hourly'"));
   CHECK(r.tariff.unapplied == r.unsupported);
   const auto z = find_zone("America/New_York");
-  const auto from = energy::detail::native(z).to_sys(date::local_days{date::year{2025} / 1 / 6});
+  const auto from = z.first_instant(std::chrono::local_days{std::chrono::year{2025} / 1 / 6});
   billing::interval_series s;
   s.interval_seconds = 3600;
   s.start = {to_epoch(from)};

@@ -2,7 +2,6 @@
 // The calendar rules of stored tariff versions: dates, local midnights (also where midnight does
 // not exist), the range a new version reprices, the version in effect, and the dated cost model.
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <energy/billing/dated_tariff_cost.hpp>
 #include <energy/storage/tariffs.hpp>
@@ -11,12 +10,12 @@
 #include <vector>
 
 using namespace energy;
-using date::day;
-using date::year;
+using std::chrono::day;
+using std::chrono::year;
 
 namespace {
 
-storage::tariff_version version(date::year_month_day effective, std::int64_t revision) {
+storage::tariff_version version(std::chrono::year_month_day effective, std::int64_t revision) {
   storage::tariff_version v;
   v.effective = effective;
   v.revision = revision;

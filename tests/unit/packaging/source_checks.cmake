@@ -33,6 +33,24 @@ if(CHECK STREQUAL "public_headers_export_api")
     endif()
   endforeach()
 
+elseif(CHECK STREQUAL "public_headers_name_no_date_library")
+  # Installed headers use C++20 <chrono> calendar types and energy::time_zone: no `date::` name
+  # and no <date/...> include, so the library can move from Howard Hinnant's date/tz to
+  # std::chrono zones without changing a signature (the tz library stays inside src/).
+  sources(headers include *.hpp)
+  list(APPEND headers cmake/version.hpp.in)
+  foreach(header IN LISTS headers)
+    read_lines(lines ${header})
+    set(number 0)
+    foreach(line IN LISTS lines)
+      math(EXPR number "${number} + 1")
+      if(line MATCHES "(#[ ]*include[ ]*[<\"]date/|(^|[^A-Za-z0-9_:])date::[A-Za-z_]*)")
+        list(APPEND failures "${header}:${number}: names the date library ('${CMAKE_MATCH_1}'): "
+                             "use <chrono> calendar types or energy::time_zone")
+      endif()
+    endforeach()
+  endforeach()
+
 elseif(CHECK STREQUAL "user_docs_speak_to_users")
   # Users read the public headers and docs/: they cite no design document the library grew from
   # ("the seed", system-design.md), and headers carry no benchmark results (docs/benchmarks.md

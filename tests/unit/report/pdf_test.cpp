@@ -3,7 +3,6 @@
 // same numbers as the JSON report, every page renders with pdftoppm and the chart pages are not
 // blank, fonts are embedded.
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -32,11 +31,11 @@ energy::report::report make(report_type type, const uuid& building) {
   report_request q;
   q.type = type;
   q.building_id = building;
-  q.end = date::local_days{date::year{2024} / 4 / 1};
+  q.end = std::chrono::local_days{std::chrono::year{2024} / 4 / 1};
   q.now = local_midnight_utc(2024, 4, 10, "America/Chicago");
-  q.tariffs = {{date::local_days{date::year{2024} / 1 / 1},
+  q.tariffs = {{std::chrono::local_days{std::chrono::year{2024} / 1 / 1},
                 billing::flat_energy_tariff(*money::parse("0.12")), "USD"},
-               {date::local_days{date::year{2024} / 3 / 16},
+               {std::chrono::local_days{std::chrono::year{2024} / 3 / 16},
                 billing::flat_energy_tariff(*money::parse("0.15")), "USD"}};
   return build_report(*site().db, q);
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 #include <nlohmann/json.hpp>
 
 #include <energy/report/format.hpp>
@@ -20,9 +19,9 @@ energy::report::report march(report_type type = report_type::efficiency) {
   report_request q;
   q.type = type;
   q.building_id = site().office;
-  q.end = date::local_days{date::year{2024} / 4 / 1};
+  q.end = std::chrono::local_days{std::chrono::year{2024} / 4 / 1};
   q.now = local_midnight_utc(2024, 4, 10, "America/Chicago");
-  q.tariffs = {{date::local_days{date::year{2024} / 1 / 1},
+  q.tariffs = {{std::chrono::local_days{std::chrono::year{2024} / 1 / 1},
                 billing::flat_energy_tariff(*money::parse("0.12")), "USD"}};
   return build_report(*site().db, q);
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <energy/report/report.hpp>
 
@@ -24,13 +23,13 @@ report_request march_2024(report_type type = report_type::efficiency) {
   q.type = type;
   q.period = period_length::month;
   q.building_id = site().office;
-  q.end = date::local_days{date::year{2024} / 4 / 1};
+  q.end = std::chrono::local_days{std::chrono::year{2024} / 4 / 1};
   q.now = local_midnight_utc(2024, 4, 10, chicago);
   return q;
 }
 
 tariff_assignment flat(const char* price, unsigned month, unsigned day) {
-  return {date::local_days{date::year{2024} / month / day},
+  return {std::chrono::local_days{std::chrono::year{2024} / month / day},
           billing::flat_energy_tariff(*money::parse(price)), "USD"};
 }
 
@@ -38,25 +37,28 @@ tariff_assignment flat(const char* price, unsigned month, unsigned day) {
 
 TEST_CASE("A month ends at the exclusive local date and defaults to the last complete month") {
   const auto z = find_zone(chicago);
-  const auto w = make_window(period_length::month, date::local_days{date::year{2024} / 4 / 1}, z);
+  const auto w = make_window(period_length::month,
+                             std::chrono::local_days{std::chrono::year{2024} / 4 / 1}, z);
   CHECK(w.label == "2024-03");
   CHECK(w.days() == 31);
   // March 2024 in Chicago has the spring-forward day: 31 days minus one hour.
   CHECK(w.range.length() == std::chrono::hours{31 * 24 - 1});
   CHECK(default_end(period_length::month, local_midnight_utc(2024, 4, 10, chicago), z) ==
-        date::local_days{date::year{2024} / 4 / 1});
+        std::chrono::local_days{std::chrono::year{2024} / 4 / 1});
   CHECK(default_end(period_length::quarter, local_midnight_utc(2024, 5, 10, chicago), z) ==
-        date::local_days{date::year{2024} / 4 / 1});
+        std::chrono::local_days{std::chrono::year{2024} / 4 / 1});
   // 2024-04-10 is a Wednesday: the week ends on Monday 2024-04-08.
   CHECK(default_end(period_length::week, local_midnight_utc(2024, 4, 10, chicago), z) ==
-        date::local_days{date::year{2024} / 4 / 8});
-  CHECK(make_window(period_length::year, date::local_days{date::year{2024} / 1 / 1}, z).label ==
-        "2023");
-  CHECK(make_window(period_length::quarter, date::local_days{date::year{2024} / 4 / 1}, z).label ==
-        "2024-Q1");
+        std::chrono::local_days{std::chrono::year{2024} / 4 / 8});
   CHECK(
-      make_window(period_length::month, date::local_days{date::year{2024} / 3 / 31}, z).first_day ==
-      date::local_days{date::year{2024} / 2 / 29});
+      make_window(period_length::year, std::chrono::local_days{std::chrono::year{2024} / 1 / 1}, z)
+          .label == "2023");
+  CHECK(make_window(period_length::quarter,
+                    std::chrono::local_days{std::chrono::year{2024} / 4 / 1}, z)
+            .label == "2024-Q1");
+  CHECK(make_window(period_length::month, std::chrono::local_days{std::chrono::year{2024} / 3 / 31},
+                    z)
+            .first_day == std::chrono::local_days{std::chrono::year{2024} / 2 / 29});
   CHECK_THROWS_AS(parse_period_length("fortnight"), std::invalid_argument);
   CHECK_THROWS_AS(parse_report_type("summary"), std::invalid_argument);
 }
@@ -289,7 +291,7 @@ TEST_CASE("A comparison ranks the tenant's buildings by EUI and leaves out those
 TEST_CASE("A fall-back month has its 25-hour day and sums exactly, weekly periods too") {
   auto& s = site();
   auto q = march_2024();
-  q.end = date::local_days{date::year{2023} / 12 / 1};
+  q.end = std::chrono::local_days{std::chrono::year{2023} / 12 / 1};
   const auto r = build_report(*s.db, q);
   REQUIRE(r.daily.size() == 30);
   CHECK(r.daily[4].range.length() == std::chrono::hours{25});  // 2023-11-05
@@ -297,7 +299,8 @@ TEST_CASE("A fall-back month has its 25-hour day and sums exactly, weekly period
         energy::testing::stored_sum(*s.db, s.electricity, r.window.range));
   CHECK(r.headline.coverage == Approx(1.0));
   q.period = period_length::week;
-  q.end = date::local_days{date::year{2023} / 11 / 6};  // the week containing the fall-back day
+  q.end = std::chrono::local_days{std::chrono::year{2023} / 11 /
+                                  6};  // the week containing the fall-back day
   const auto w = build_report(*s.db, q);
   CHECK(w.window.range.length() == std::chrono::hours{7 * 24 + 1});
   CHECK(w.headline.consumption ==

@@ -2,7 +2,6 @@
 // SQLite adapter behaviour beyond the shared store contract: schema migrations, on-disk format,
 // durability across a crash of the writer, lock contention and error mapping.
 #include <catch2/catch.hpp>
-#include <date/tz.h>
 
 #include <array>
 #include <csignal>
@@ -275,7 +274,8 @@ TEST_CASE("the seed's daily_summaries view shows building days by local date", "
     day.subject_id = id(2, 1);
     day.res = energy::resolution::day;
     day.period = {energy::from_epoch(t0 + 4 * 3600), energy::from_epoch(t0 + 28 * 3600)};
-    day.local_start = date::local_seconds{std::chrono::seconds{t0}};  // 2024-07-01 00:00 local
+    day.local_start =
+        std::chrono::local_seconds{std::chrono::seconds{t0}};  // 2024-07-01 00:00 local
     day.consumption = 123'456;
     day.cost = energy::money::from_micros(16'730'000);
     s->backend().commit_summaries(std::vector<energy::summary_row>{day}, {});

@@ -8,8 +8,6 @@
 #include <string_view>
 #include <type_traits>
 
-#include <date/tz.h>
-
 #include <energy/aggregate/calendar.hpp>
 #include <energy/storage/open.hpp>
 #include <energy/storage/store.hpp>
@@ -50,7 +48,8 @@ bound parse_bound(std::string_view text, const char* name, aggregate::local_cale
       ok = r3.ec == std::errc{} && r3.ptr == e;
     }
   }
-  const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
+                                        std::chrono::day{d}};
   if (!ok || !ymd.ok() || y < 1971 || y > 2200) {
     throw_bad_request(std::string(name) +
                           " must be a date (2024-07-01, the building's local day) or an RFC 3339 "
@@ -58,10 +57,8 @@ bound parse_bound(std::string_view text, const char* name, aggregate::local_cale
                       name);
   }
   // Noon is never skipped or repeated by a DST change, so it finds the day unambiguously.
-  const auto noon =
-      energy::detail::native(cal.zone())
-          .to_sys(date::local_days{ymd} + std::chrono::hours(12), date::choose::earliest);
-  const auto day = cal.day_of(std::chrono::time_point_cast<std::chrono::seconds>(noon));
+  const auto noon = cal.zone().first_instant(std::chrono::local_days{ymd} + std::chrono::hours(12));
+  const auto day = cal.day_of(noon);
   // A date as end_date includes that whole local day.
   return {end ? day.period.end : day.period.start, true};
 }

@@ -6,8 +6,6 @@
 #include <map>
 #include <stdexcept>
 
-#include <date/tz.h>
-
 #include <energy/anomaly/detectors.hpp>
 #include <energy/baseline/seasonal.hpp>
 
@@ -41,9 +39,9 @@ std::int64_t window_seconds(alert_window w) {
 /// peak conditions judge is [that, now).
 epoch_seconds previous_window_start(utc_seconds now, alert_window w, const time_zone& zone) {
   using namespace std::chrono;
-  const auto local = energy::detail::native(zone).to_local(now);
-  date::local_seconds current;
-  date::local_seconds previous;
+  const auto local = zone.to_local(now);
+  std::chrono::local_seconds current;
+  std::chrono::local_seconds previous;
   switch (w) {
     case alert_window::quarter_hour: {
       const auto m = floor<minutes>(local);
@@ -62,7 +60,7 @@ epoch_seconds previous_window_start(utc_seconds now, alert_window w, const time_
   }
   // A local time skipped by a DST change maps to the transition; a repeated one to its first
   // occurrence: the span only ever grows by the repeated hour, never loses data.
-  return to_epoch(energy::detail::native(zone).to_sys(previous, date::choose::earliest));
+  return to_epoch(zone.first_instant(previous));
 }
 
 const sensor* find_sensor(const std::vector<sensor>& sensors, const uuid& id) {

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
 #include <nlohmann/json.hpp>
 
 #include <energy/anomaly/anomaly.hpp>

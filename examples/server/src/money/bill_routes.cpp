@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // GET /buildings/{building_id}/bills: the bills of a range of local days, computed by the library
 // from the stored readings under the tariff in effect (or the flat rate, labelled so).
-#include <date/tz.h>
 
 #include <energy/io/billing_json.hpp>
 
@@ -28,7 +27,8 @@ void add_bill_routes(std::vector<route>& out) {
             if (!last) throw_bad_request("end_date is required", "end_date");
             if (*last < *first) throw_unprocessable("end_date is before start_date", "end_date");
             // end_date is the last local day billed, included.
-            const time_range range{day_start(cal, *first), day_start(cal, *last + date::days{1})};
+            const time_range range{day_start(cal, *first),
+                                   day_start(cal, *last + std::chrono::days{1})};
             const auto data = building_electricity(ctx.store(), b, range);
             const auto effective = effective_versions(ctx, b);
             const auto bills = price_range(data, effective, b, cal, range);

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include <date/tz.h>
+#include <chrono>
 
 #include <energy/aggregate/calendar.hpp>
 #include <energy/time.hpp>
@@ -19,19 +19,22 @@
 namespace energy::server::costs {
 
 /// Strict "YYYY-MM-DD" (years 1971..2200); nullopt for anything else.
-[[nodiscard]] std::optional<date::local_days> parse_local_date(std::string_view text) noexcept;
+[[nodiscard]] std::optional<std::chrono::local_days> parse_local_date(
+    std::string_view text) noexcept;
 /// "YYYY-MM-DD".
-[[nodiscard]] std::string format_local_date(date::local_days day);
+[[nodiscard]] std::string format_local_date(std::chrono::local_days day);
 /// UTC instant the local day begins in the calendar's zone.
-[[nodiscard]] utc_seconds day_start(aggregate::local_calendar& cal, date::local_days day);
+[[nodiscard]] utc_seconds day_start(aggregate::local_calendar& cal, std::chrono::local_days day);
 /// The local date containing instant `t`.
-[[nodiscard]] date::local_days local_date_of(const aggregate::local_calendar& cal, utc_seconds t);
+[[nodiscard]] std::chrono::local_days local_date_of(const aggregate::local_calendar& cal,
+                                                    utc_seconds t);
 /// The first day of the local month containing `day`, and of the month after it.
-[[nodiscard]] date::local_days month_start(date::local_days day);
-[[nodiscard]] date::local_days next_month_start(date::local_days day);
+[[nodiscard]] std::chrono::local_days month_start(std::chrono::local_days day);
+[[nodiscard]] std::chrono::local_days next_month_start(std::chrono::local_days day);
 
 /// Query parameter `name` as a local date; nullopt when absent or empty.
 /// @throws problem_error 400 naming the parameter when it is not YYYY-MM-DD.
-[[nodiscard]] std::optional<date::local_days> date_param(const request& r, std::string_view name);
+[[nodiscard]] std::optional<std::chrono::local_days> date_param(const request& r,
+                                                                std::string_view name);
 
 }  // namespace energy::server::costs

@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include <date/tz.h>
-
 #include <energy/error.hpp>
 
 #include "api/common.hpp"
@@ -111,7 +109,7 @@ std::vector<tariff_version> list_versions(request_context& ctx, const building& 
   }
   for (std::size_t i = 0; i + 1 < out.size(); ++i)
     out[i].superseded = out[i + 1].effective_from == out[i].effective_from;
-  std::optional<date::local_days> next;
+  std::optional<std::chrono::local_days> next;
   for (auto it = out.rbegin(); it != out.rend(); ++it) {
     if (it->superseded) continue;
     it->effective_until = next;

@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
 #include <nlohmann/json.hpp>
 
 #include <energy/aggregate/calendar.hpp>
@@ -23,15 +22,15 @@ namespace energy::server::costs {
 
 struct tariff_version {
   std::string id;
-  date::local_days effective_from{};
+  std::chrono::local_days effective_from{};
   std::string currency;      ///< ISO 4217 of the tariff's prices
   std::string source;        ///< the uploaded JSON, as sent
   std::string json_pointer;  ///< where the URDB record is inside `source` ("" = found by shape)
   epoch_seconds uploaded_at = 0;
-  std::string uploaded_by;                          ///< user id
-  io::urdb_tariff parsed;                           ///< read from `source`; validated
-  bool superseded = false;                          ///< a later upload has the same effective date
-  std::optional<date::local_days> effective_until;  ///< next version's date (exclusive)
+  std::string uploaded_by;  ///< user id
+  io::urdb_tariff parsed;   ///< read from `source`; validated
+  bool superseded = false;  ///< a later upload has the same effective date
+  std::optional<std::chrono::local_days> effective_until;  ///< next version's date (exclusive)
 };
 
 /// A tariff upload checked and read, not yet stored.

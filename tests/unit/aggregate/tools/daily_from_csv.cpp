@@ -2,7 +2,6 @@
 // Test tool: aggregates a `start,value` hourly kWh CSV (one meter, interval 3600 s) in a given zone
 // and prints the local-day building summaries as `date,kwh,count` with exact decimals, for
 // check_daily.py to compare against Python's Decimal.
-#include <date/tz.h>
 
 #include <energy/aggregate/aggregator.hpp>
 
@@ -29,7 +28,7 @@ int main(int argc, char** argv) {
     for (const auto& pt : test::read_start_value_csv(argv[1]))
       if (pt.value) agg.add(s.id, to_epoch(pt.start), *pt.value);
     for (const auto& d : agg.finish().daily) {
-      const date::year_month_day ymd{date::floor<date::days>(d.local_start)};
+      const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(d.local_start)};
       std::printf("%04d-%02u-%02u,%s,%lld\n", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   format_milli(d.consumption).c_str(), static_cast<long long>(d.reading_count));
