@@ -41,13 +41,14 @@ struct enum_table {
   std::array<enum_entry<E>, N> entries{};
   std::array<E, N> values{};
 
-  /// The name of `e`; "unknown" for a value outside the enum (a cast from a bad integer).
+  /// The name of `e`; "?" for a value outside the enum (a cast from a bad integer): never a name,
+  /// which are non-empty lowercase snake_case (`meter_health::unknown` is "unknown").
   [[nodiscard]] constexpr std::string_view name(E e) const noexcept {
     if (const auto i = static_cast<std::size_t>(e); i < N && entries[i].value == e)
       return entries[i].name;  // tables list the values in declaration order
     for (const auto& entry : entries)
       if (entry.value == e) return entry.name;
-    return "unknown";
+    return "?";
   }
 };
 

@@ -23,7 +23,7 @@ void check_enum_names() {
     CAPTURE(name);
     // Declaration order: the values are 0, 1, 2, ... (no enum of the library numbers its own).
     CHECK(static_cast<std::size_t>(e) == i);
-    CHECK(name != "unknown");
+    CHECK(name != "?");  // what to_string gives a value missing from the table
     CHECK(names.insert(name).second);
     CHECK(parse<E>(name) == e);
     CHECK(try_parse<E>(name) == e);
