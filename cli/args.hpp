@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <energy/enum_names.hpp>
+
 namespace energy::cli {
 
 /// A usage mistake: printed with the command's usage, exit code 2.
@@ -44,5 +46,17 @@ class args {
   std::map<std::string, std::string, std::less<>> options_;
   std::vector<std::string> flags_;
 };
+
+/// `--name` (or `fallback` when absent) as an `E`, by its name (energy/enum_names.hpp).
+/// @throws usage_error "--name: unknown <enum> '<text>' (accepted: ...)".
+template <named_enum E>
+[[nodiscard]] E enum_option(const args& a, std::string_view name, std::string fallback) {
+  const auto text = a.get_or(name, std::move(fallback));
+  try {
+    return parse<E>(text);
+  } catch (const parse_error& e) {
+    throw usage_error("--" + std::string(name) + ": " + e.what());
+  }
+}
 
 }  // namespace energy::cli

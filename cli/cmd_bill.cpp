@@ -38,7 +38,8 @@ std::string index_text(int i) {
 void bill_rows(const billing::bill& b, const time_zone& zone,
                std::vector<std::vector<std::string>>& rows) {
   for (const auto& l : b.lines)
-    rows.push_back({billing::to_string(l.kind), index_text(l.period), index_text(l.tier),
+    rows.push_back({std::string(billing::to_string(l.kind)), index_text(l.period),
+                    index_text(l.tier),
                     l.kind == billing::line_kind::fixed || l.kind == billing::line_kind::minimum
                         ? std::string()
                         : format_milli(l.quantity),

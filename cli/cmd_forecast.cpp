@@ -43,11 +43,7 @@ int cmd_forecast(const args& a, storage::store& db) {
   q.building_id = bc.b.id;
   const auto period = a.get("period");
   if (!period) throw usage_error("missing required option --period (week, month, quarter, year)");
-  try {
-    q.period = report::parse_period_length(*period);
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(std::string("--period: ") + e.what());
-  }
+  q.period = enum_option<report::period_length>(a, "period", *period);
   // The horizon starts at --from; the report module calls that date the end of the history.
   q.end = parse_local_date("from", a.require("from"));
   if (auto n = a.get("now")) {

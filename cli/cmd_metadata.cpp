@@ -115,12 +115,8 @@ int cmd_sensor(const args& a, storage::store& db) {
     sensor s;
     s.id = new_or_given_id(a);
     s.building_id = id_option(a, "building");
-    try {
-      s.type = parse_sensor_type(a.get_or("type", "electricity"));
-      s.kind = parse_reading_kind(a.get_or("kind", "interval_energy"));
-    } catch (const std::invalid_argument& e) {
-      throw usage_error(e.what());
-    }
+    s.type = enum_option<sensor_type>(a, "type", "electricity");
+    s.kind = enum_option<reading_kind>(a, "kind", "interval_energy");
     s.unit = a.get_or("unit", std::string(canonical_unit(s.type)));
     if (auto v = a.get("interval"))
       s.interval_seconds = number_option<std::int32_t>("interval", *v);

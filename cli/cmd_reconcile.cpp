@@ -31,10 +31,7 @@ int cmd_reconcile(const args& a, storage::store& db) {
     throw usage_error(
         "missing required option --end-date exclusive|inclusive (does a bill's "
         "date-only end name the first day not served, or the last day served?)");
-  if (*end == "inclusive")
-    csv_options.end = billing::end_date::inclusive;
-  else if (*end != "exclusive")
-    throw usage_error("--end-date: '" + *end + "' (accepted: exclusive, inclusive)");
+  csv_options.end = enum_option<billing::end_date>(a, "end-date", *end);
   const auto parsed = billing::read_bills_csv(*bills_path, csv_options);
   for (const auto& e : parsed.errors)
     fmt::print(stderr, "{}\n", e);

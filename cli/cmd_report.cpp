@@ -66,12 +66,8 @@ std::vector<report::tariff_assignment> read_tariffs(const std::string& spec) {
 
 int cmd_report(const args& a, storage::store& db) {
   report::report_request q;
-  try {
-    q.type = report::parse_report_type(a.get_or("type", "efficiency"));
-    q.period = report::parse_period_length(a.get_or("period", "month"));
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(e.what());
-  }
+  q.type = enum_option<report::report_type>(a, "type", "efficiency");
+  q.period = enum_option<report::period_length>(a, "period", "month");
   if (auto b = a.get("building")) q.building_id = parse_id("building", *b);
   if (auto t = a.get("tenant")) q.tenant_id = parse_id("tenant", *t);
   if (!a.get("building") && !(q.type == report::report_type::comparison && q.tenant_id))
@@ -105,11 +101,7 @@ int cmd_report(const args& a, storage::store& db) {
     bytes = report::to_json(r) + "\n";
   } else if (format == "csv") {
     const auto fallback = q.type == report::report_type::comparison ? "comparison" : "daily";
-    try {
-      bytes = report::to_csv(r, report::parse_csv_table(a.get_or("table", fallback)));
-    } catch (const std::invalid_argument& e) {
-      throw usage_error(std::string("--table: ") + e.what());
-    }
+    bytes = report::to_csv(r, enum_option<report::csv_table>(a, "table", fallback));
   } else {
     bytes = report::to_pdf(r);
   }

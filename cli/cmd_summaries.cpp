@@ -32,17 +32,9 @@ int cmd_summaries(const args& a, storage::store& db) {
   } else {
     q.scope = summary_scope::building;
     q.subject_id = b->id;
-    try {
-      q.type = parse_sensor_type(a.get_or("type", "electricity"));
-    } catch (const std::invalid_argument& e) {
-      throw usage_error(e.what());
-    }
+    q.type = enum_option<sensor_type>(a, "type", "electricity");
   }
-  try {
-    q.res = parse_resolution(a.get_or("resolution", "day"));
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(e.what());
-  }
+  q.res = enum_option<resolution>(a, "resolution", "day");
   const auto zone = find_zone(b->time_zone);
   // Without --from the summaries start with the store's first instant (year 0000), not 1970.
   q.range.start =

@@ -71,12 +71,7 @@ int cmd_summarize(const args& a, const std::string& uri) {
   if (a.positionals().size() < 2)
     throw usage_error("usage: energy summarize FILE... [--sensors FILE.csv | --db URI]");
   std::vector<std::filesystem::path> files(a.positionals().begin() + 1, a.positionals().end());
-  resolution res = resolution::day;
-  try {
-    res = parse_resolution(a.get_or("resolution", "day"));
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(e.what());
-  }
+  const auto res = enum_option<resolution>(a, "resolution", "day");
   const output_format format = parse_output_format(a.get_or("format", "table"));
 
   const sensors_file meta = [&] {
@@ -134,9 +129,9 @@ int cmd_summarize(const args& a, const std::string& uri) {
   std::vector<std::vector<std::string>> table;
   table.reserve(rows.size());
   for (const summary_row& row : rows)
-    table.push_back({row.scope == summary_scope::building ? "building" : "sensor",
-                     row.subject_id.to_string(), name_of(row), std::string(to_string(row.type)),
-                     local_label(row), format_utc(row.period.start), format_utc(row.period.end),
+    table.push_back({std::string(to_string(row.scope)), row.subject_id.to_string(), name_of(row),
+                     std::string(to_string(row.type)), local_label(row),
+                     format_utc(row.period.start), format_utc(row.period.end),
                      format_milli(row.consumption), std::string(canonical_unit(row.type)),
                      format_milli(row.peak_demand), row.cost.to_string(),
                      std::to_string(row.reading_count)});

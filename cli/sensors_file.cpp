@@ -113,11 +113,11 @@ sensors_file read_sensors_file(const std::string& path) {
     s.id = id_of("sensor_id");
     s.building_id = b.id;
     try {
-      s.type = parse_sensor_type(need("type"));
-      s.kind = field("kind")                        ? parse_reading_kind(*field("kind"))
+      s.type = parse<sensor_type>(need("type"));
+      s.kind = field("kind")                        ? parse<reading_kind>(*field("kind"))
                : s.type == sensor_type::temperature ? reading_kind::instantaneous_value
                                                     : reading_kind::interval_energy;
-    } catch (const std::invalid_argument& e) {
+    } catch (const parse_error& e) {
       throw fail(e.what());
     }
     s.unit = field("unit").value_or(std::string(canonical_unit(s.type)));

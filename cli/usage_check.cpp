@@ -3,7 +3,10 @@
 
 #include "connect_url.hpp"
 
+#include <energy/billing/bills_csv.hpp>
+#include <energy/report/report.hpp>
 #include <energy/storage/tariffs.hpp>
+#include <energy/summary.hpp>
 #include <energy/uuid.hpp>
 
 #include <algorithm>
@@ -34,6 +37,15 @@ struct rule {
 };
 
 const choice table_csv_json{"format", {"table", "csv", "json"}};
+
+/// `option` takes the names of `E` (energy/enum_names.hpp).
+template <named_enum E>
+choice enum_choice(const char* option) {
+  choice c{option, {}};
+  for (const E e : enum_values<E>())
+    c.values.push_back(to_string(e));
+  return c;
+}
 
 const std::vector<rule>& rules() {
   static const std::vector<rule> all{
@@ -87,9 +99,7 @@ const std::vector<rule>& rules() {
        {"building"},
        {"building", "sensor"},
        {"from", "to"},
-       {table_csv_json,
-        {"resolution", {"hour", "day", "month"}},
-        {"type", {"electricity", "gas", "water", "thermal", "temperature"}}}},
+       {table_csv_json, enum_choice<resolution>("resolution"), enum_choice<sensor_type>("type")}},
       {"summarize",
        nullptr,
        {"db", "sensors", "tariff", "resolution", "format", "sensor-summaries", "now",
@@ -97,7 +107,7 @@ const std::vector<rule>& rules() {
        {},
        {"sensor"},
        {},
-       {table_csv_json, {"resolution", {"hour", "day", "month"}}},
+       {table_csv_json, enum_choice<resolution>("resolution")},
        1,
        1'000'000},
       {"retention", nullptr, {"db", "archive", "raw-days", "summary-days", "prefix"}, {"archive"}},
@@ -110,8 +120,8 @@ const std::vector<rule>& rules() {
        {"building", "tenant"},
        {"end"},
        {{"format", {"json", "csv", "pdf"}},
-        {"type", {"efficiency", "forecast", "comparison"}},
-        {"period", {"week", "month", "quarter", "year"}}}},
+        enum_choice<report::report_type>("type"),
+        enum_choice<report::period_length>("period")}},
       {"bill",
        nullptr,
        {"db", "building", "sensor", "from", "to", "tariff", "prorate", "meters", "monthly",
@@ -155,7 +165,7 @@ const std::vector<rule>& rules() {
        {"building", "period", "from"},
        {"building"},
        {"from"},
-       {table_csv_json, {"period", {"week", "month", "quarter", "year"}}}},
+       {table_csv_json, enum_choice<report::period_length>("period")}},
       {"greenbutton",
        "import",
        {"db", "building", "sensor", "location", "format"},
@@ -179,7 +189,7 @@ const std::vector<rule>& rules() {
        {"building", "bills", "end-date"},
        {"building", "sensor"},
        {},
-       {table_csv_json, {"end-date", {"exclusive", "inclusive"}}}},
+       {table_csv_json, enum_choice<billing::end_date>("end-date")}},
       {"generate",
        nullptr,
        {"db", "out", "buildings", "sensors", "days", "start", "format", "tenant"},

@@ -9,6 +9,7 @@ ENERGY_API_BEGIN
 #include <string_view>
 
 #include <energy/decimal.hpp>
+#include <energy/enum_names.hpp>
 #include <energy/money.hpp>
 #include <energy/time.hpp>
 #include <energy/uuid.hpp>
@@ -48,12 +49,10 @@ enum class reading_kind : std::uint8_t {
   instantaneous_value,  ///< a state sampled at ts that is not consumption (temperature °C)
 };
 
+/// The enumerator's name ("electricity", "interval_energy"); parse with `parse<sensor_type>`,
+/// `parse<reading_kind>` (energy/enum_names.hpp).
 [[nodiscard]] std::string_view to_string(sensor_type t) noexcept;
 [[nodiscard]] std::string_view to_string(reading_kind k) noexcept;
-/// @throws std::invalid_argument listing the accepted names.
-[[nodiscard]] sensor_type parse_sensor_type(std::string_view s);
-/// @throws std::invalid_argument listing the accepted names.
-[[nodiscard]] reading_kind parse_reading_kind(std::string_view s);
 /// Canonical unit of stored values: "kWh" (electricity, thermal), "m3" (gas, water), "degC".
 [[nodiscard]] std::string_view canonical_unit(sensor_type t) noexcept;
 
@@ -91,8 +90,14 @@ struct alert_config {
   friend bool operator==(const alert_config&, const alert_config&) = default;
 };
 
+/// "15min", "hour", "day" (as stored in alert_configs); parse with `parse<alert_window>`.
 [[nodiscard]] std::string_view to_string(alert_window w) noexcept;
 
 }  // namespace energy
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::sensor_type>;
+extern template struct energy::detail::enum_names<energy::reading_kind>;
+extern template struct energy::detail::enum_names<energy::alert_window>;
 
 ENERGY_API_END

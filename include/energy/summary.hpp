@@ -8,6 +8,7 @@ ENERGY_API_BEGIN
 #include <string_view>
 
 #include <energy/decimal.hpp>
+#include <energy/enum_names.hpp>
 #include <energy/model.hpp>
 #include <energy/money.hpp>
 #include <energy/time.hpp>
@@ -18,9 +19,10 @@ namespace energy {
 enum class resolution : std::uint8_t { hour, day, month };
 enum class summary_scope : std::uint8_t { sensor, building };
 
+/// "hour", "day", "month"; parse with `parse<resolution>` (energy/enum_names.hpp).
 [[nodiscard]] std::string_view to_string(resolution r) noexcept;
-/// "hour" | "day" | "month". @throws std::invalid_argument otherwise.
-[[nodiscard]] resolution parse_resolution(std::string_view s);
+/// "sensor", "building" (the `scope` column of stored summaries).
+[[nodiscard]] std::string_view to_string(summary_scope s) noexcept;
 
 /**
  * One aggregated bucket: hourly/daily summaries, generalised to sensor or building scope
@@ -46,5 +48,9 @@ struct summary_row {
 };
 
 }  // namespace energy
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::resolution>;
+extern template struct energy::detail::enum_names<energy::summary_scope>;
 
 ENERGY_API_END

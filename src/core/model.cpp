@@ -2,6 +2,8 @@
 #include <energy/model.hpp>
 #include <energy/quality.hpp>
 
+#include "core/enum_table.hpp"
+
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -9,37 +11,43 @@
 namespace energy {
 namespace {
 
-constexpr std::array<std::string_view, 5> sensor_type_names{"electricity", "gas", "water",
-                                                            "thermal", "temperature"};
-constexpr std::array<std::string_view, 4> reading_kind_names{
-    "interval_energy", "cumulative_register", "instantaneous_power", "instantaneous_value"};
-
-template <class Enum, std::size_t N>
-Enum parse_enum(std::string_view s, const std::array<std::string_view, N>& names,
-                const char* what) {
-  for (std::size_t i = 0; i < N; ++i)
-    if (names[i] == s) return static_cast<Enum>(i);
-  std::string accepted;
-  for (auto n : names)
-    accepted += (accepted.empty() ? "" : ", ") + std::string(n);
-  throw std::invalid_argument("unknown " + std::string(what) + " '" + std::string(s) +
-                              "' (accepted: " + accepted + ")");
-}
+constexpr auto sensor_type_names = detail::make_enum_table<sensor_type>(
+    "sensor_type", {{sensor_type::electricity, "electricity"},
+                    {sensor_type::gas, "gas"},
+                    {sensor_type::water, "water"},
+                    {sensor_type::thermal, "thermal"},
+                    {sensor_type::temperature, "temperature"}});
+constexpr auto reading_kind_names = detail::make_enum_table<reading_kind>(
+    "reading_kind", {{reading_kind::interval_energy, "interval_energy"},
+                     {reading_kind::cumulative_register, "cumulative_register"},
+                     {reading_kind::instantaneous_power, "instantaneous_power"},
+                     {reading_kind::instantaneous_value, "instantaneous_value"}});
+// "15min", not the enumerator's name: the value stored in the alert_configs tables.
+constexpr auto alert_window_names =
+    detail::make_enum_table<alert_window>("alert_window", {{alert_window::quarter_hour, "15min"},
+                                                           {alert_window::hour, "hour"},
+                                                           {alert_window::day, "day"}});
 
 }  // namespace
 
-std::string_view to_string(sensor_type t) noexcept {
-  return sensor_type_names[static_cast<std::size_t>(t)];
+[[maybe_unused]] static constexpr const auto& names_of(sensor_type) noexcept {
+  return sensor_type_names;
 }
-std::string_view to_string(reading_kind k) noexcept {
-  return reading_kind_names[static_cast<std::size_t>(k)];
+[[maybe_unused]] static constexpr const auto& names_of(reading_kind) noexcept {
+  return reading_kind_names;
+}
+[[maybe_unused]] static constexpr const auto& names_of(alert_window) noexcept {
+  return alert_window_names;
 }
 
-sensor_type parse_sensor_type(std::string_view s) {
-  return parse_enum<sensor_type>(s, sensor_type_names, "sensor type");
+std::string_view to_string(sensor_type t) noexcept {
+  return sensor_type_names.name(t);
 }
-reading_kind parse_reading_kind(std::string_view s) {
-  return parse_enum<reading_kind>(s, reading_kind_names, "reading kind");
+std::string_view to_string(reading_kind k) noexcept {
+  return reading_kind_names.name(k);
+}
+std::string_view to_string(alert_window w) noexcept {
+  return alert_window_names.name(w);
 }
 
 std::string_view canonical_unit(sensor_type t) noexcept {
@@ -52,18 +60,6 @@ std::string_view canonical_unit(sensor_type t) noexcept {
       return "m3";
     case sensor_type::temperature:
       return "degC";
-  }
-  return "";
-}
-
-std::string_view to_string(alert_window w) noexcept {
-  switch (w) {
-    case alert_window::quarter_hour:
-      return "15min";
-    case alert_window::hour:
-      return "hour";
-    case alert_window::day:
-      return "day";
   }
   return "";
 }
@@ -92,3 +88,7 @@ std::string quality::to_string(std::uint32_t flags) {
 }
 
 }  // namespace energy
+
+template struct energy::detail::enum_names<energy::sensor_type>;
+template struct energy::detail::enum_names<energy::reading_kind>;
+template struct energy::detail::enum_names<energy::alert_window>;

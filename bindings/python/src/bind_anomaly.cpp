@@ -89,12 +89,10 @@ pyb::dict anomaly_columns(const std::vector<an::anomaly>& found) {
   return out;
 }
 
+/// The C++ names ("15min", "hour", "day"), and "quarter_hour", the name Python has always used.
 alert_window window_of(const std::string& w) {
   if (w == "quarter_hour") return energy::alert_window::quarter_hour;
-  if (w == "hour") return energy::alert_window::hour;
-  if (w == "day") return energy::alert_window::day;
-  throw pyb::value_error(
-      fmt::format("window: '{}' is not one of 'quarter_hour', 'hour', 'day'", w));
+  return enum_arg<alert_window>(w, "window");
 }
 
 }  // namespace
@@ -216,7 +214,8 @@ void bind_anomaly(pyb::module_& m) {
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
       pyb::arg("threshold_milli"), pyb::arg("window") = "hour", pyb::arg("zone"),
       pyb::arg("interval_seconds") = pyb::none(), pyb::arg("sensor_id") = pyb::none(),
-      (std::string("Local windows (quarter_hour, hour, day) whose total exceeds threshold_milli.") +
+      (std::string("Local windows (quarter_hour or 15min, hour, day) whose total exceeds "
+                   "threshold_milli.") +
        series_doc)
           .c_str());
 

@@ -119,16 +119,16 @@ struct changepoint_keywords {
     set_if(balance_min, o.balance_min);
     set_if(balance_max, o.balance_max);
     set_if(balance_step, o.balance_step);
-    o.temperatures = temperatures   ? bl::temperature_input_from_string(*temperatures)
+    o.temperatures = temperatures   ? enum_arg<bl::temperature_input>(*temperatures, "temperatures")
                      : period_means ? bl::temperature_input::period_means
                                     : bl::temperature_input::samples;
-    o.pairing = bl::day_pairing_from_string(day_pairing);
+    o.pairing = enum_arg<bl::day_pairing>(day_pairing, "day_pairing");
     set_if(heating_balance_points, o.heating_balance_points);
     set_if(cooling_balance_points, o.cooling_balance_points);
     if (kinds) {
       o.kinds.clear();
       for (const auto& k : *kinds)
-        o.kinds.push_back(bl::changepoint_kind_from_string(k));
+        o.kinds.push_back(enum_arg<bl::changepoint_kind>(k, "kinds"));
     }
     set_if(min_days_with_degree_days, o.min_days_with_degree_days);
     set_if(min_total_degree_days, o.min_total_degree_days);
@@ -152,7 +152,7 @@ pyb::dict candidate_columns(const bl::changepoint_fit& fit) {
   std::vector<std::uint8_t> sufficient(c.size()), qualifies(c.size());
   std::vector<std::int64_t> parameters(c.size());
   for (std::size_t i = 0; i < c.size(); ++i) {
-    kind.append(bl::to_string(c[i].kind));
+    kind.append(std::string(bl::to_string(c[i].kind)));
     reason.append(c[i].reason);
     sufficient[i] = c[i].sufficient ? 1 : 0;
     qualifies[i] = c[i].qualifies ? 1 : 0;
@@ -178,12 +178,21 @@ pyb::dict candidate_columns(const bl::changepoint_fit& fit) {
   return d;
 }
 
+/// The unit of temperatures: "fahrenheit" or "celsius" ("unspecified" is no answer here).
+bl::temperature_unit unit_arg(const std::string& unit) {
+  const auto u = try_parse<bl::temperature_unit>(unit);
+  if (!u || *u == bl::temperature_unit::unspecified)
+    throw pyb::value_error("unit: '" + unit + "': expected fahrenheit or celsius");
+  return *u;
+}
+
+/// "hourly", "daily", "monthly", or the summary resolutions "hour", "day", "month".
 bl::data_resolution resolution_of(const std::string& r) {
-  if (r == "hourly" || r == "hour") return bl::data_resolution::hourly;
-  if (r == "daily" || r == "day") return bl::data_resolution::daily;
-  if (r == "monthly" || r == "month") return bl::data_resolution::monthly;
-  throw pyb::value_error(
-      fmt::format("resolution: '{}' is not one of 'hourly', 'daily', 'monthly'", r));
+  if (const auto res = try_parse<resolution>(r))
+    return *res == resolution::hour  ? bl::data_resolution::hourly
+           : *res == resolution::day ? bl::data_resolution::daily
+                                     : bl::data_resolution::monthly;
+  return enum_arg<bl::data_resolution>(r, "resolution");
 }
 
 }  // namespace
@@ -304,18 +313,17 @@ void bind_baseline(pyb::module_& m) {
         options.occupied_threshold = occupied_threshold;
         options.interval_level = interval_level;
         options.min_slot_residuals = min_slot_residuals;
+        const auto rule = enum_arg<bl::occupancy_rule>(occupancy, "occupancy");
         if (!occupied_slots.is_none()) {
-          if (occupancy != "single_line" && occupancy != "given")
+          if (rule == bl::occupancy_rule::fixed_hinges)
             throw pyb::value_error("occupied_slots is given: occupancy must be 'given'");
           options.occupancy = bl::occupancy_rule::given;
           for (double v : to_doubles(occupied_slots, "occupied_slots"))
             options.occupied_slots.push_back(v != 0 ? 1 : 0);
-        } else if (occupancy == "fixed_hinges") {
-          options.occupancy = bl::occupancy_rule::fixed_hinges;
-        } else if (occupancy != "single_line") {
-          throw pyb::value_error("occupancy: '" + occupancy +
-                                 "' is not one of 'single_line', 'fixed_hinges' (or pass "
-                                 "occupied_slots)");
+        } else if (rule == bl::occupancy_rule::given) {
+          throw pyb::value_error("occupancy: 'given' needs occupied_slots");
+        } else {
+          options.occupancy = rule;
         }
         if (occupancy_hinges) options.occupancy_hinges = *occupancy_hinges;
         if (fixed_knots) options.fixed_knots = *fixed_knots;
@@ -468,8 +476,9 @@ void bind_baseline(pyb::module_& m) {
             return bl::make_changepoint_model(
                 {zone, base_load, heating_slope, heating_balance_point, cooling_slope,
                  cooling_balance_point, residual_sd, interval_level,
-                 bl::temperature_input_from_string(temperatures),
-                 bl::day_pairing_from_string(day_pairing), min_samples_per_day, min_day_coverage});
+                 enum_arg<bl::temperature_input>(temperatures, "temperatures"),
+                 enum_arg<bl::day_pairing>(day_pairing, "day_pairing"), min_samples_per_day,
+                 min_day_coverage});
           },
           pyb::kw_only(), pyb::arg("zone"), pyb::arg("base_load"), pyb::arg("heating_slope") = 0.0,
           pyb::arg("heating_balance_point") = std::numeric_limits<double>::quiet_NaN(),
@@ -809,8 +818,8 @@ void bind_caltrack(pyb::module_& m) {
         const auto load = load_of(ts, kwh, pyb::int_(3600));
         const auto temp = to_doubles(temperature, "temperature");
         bl::caltrack_hourly_options o{.zone = time_zone{zone}};  // the name converts here
-        o.unit = bl::temperature_unit_from_string(unit);
-        o.segmentation = bl::caltrack_segmentation_from_string(segmentation);
+        o.unit = unit_arg(unit);
+        o.segmentation = enum_arg<bl::caltrack_segmentation>(segmentation, "segmentation");
         o.neighbour_month_weight = neighbour_month_weight;
         o.occupancy_cooling_balance_point = occupancy_cooling_balance_point;
         o.occupancy_heating_balance_point = occupancy_heating_balance_point;
@@ -843,8 +852,7 @@ void bind_caltrack(pyb::module_& m) {
   m.def(
       "load_caltrack_hourly_model",
       [](const std::string& json, const std::string& zone, const std::string& unit) {
-        return io::caltrack_hourly_model_from_eemeter_json(json, zone,
-                                                           bl::temperature_unit_from_string(unit));
+        return io::caltrack_hourly_model_from_eemeter_json(json, zone, unit_arg(unit));
       },
       pyb::arg("json"), pyb::kw_only(), pyb::arg("zone"), pyb::arg("unit"),
       "eemeter's serialized CalTRACK hourly model (CalTRACKHourlyModelResults.json() as JSON "

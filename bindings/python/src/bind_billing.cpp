@@ -60,7 +60,7 @@ pyb::dict line_columns(const std::vector<bi::bill_line>& lines) {
   pyb::list kind, rate, basis, exact, amount, peak_at;
   std::vector<std::int64_t> period, tier, quantity;
   for (const auto& l : lines) {
-    kind.append(bi::to_string(l.kind));
+    kind.append(std::string(bi::to_string(l.kind)));
     period.push_back(l.period);
     tier.push_back(l.tier);
     quantity.push_back(l.quantity);
@@ -461,10 +461,7 @@ void bind_billing(pyb::module_& m) {
   const auto bills_csv = [](const pyb::handle& zone, const std::string& end) {
     bi::bills_csv_options o;
     if (!zone.is_none()) o.zone = find_zone(zone.cast<std::string>());
-    if (end == "inclusive")
-      o.end = bi::end_date::inclusive;
-    else if (end != "exclusive")
-      throw pyb::value_error(fmt::format("end: '{}' is not 'exclusive' or 'inclusive'", end));
+    o.end = enum_arg<bi::end_date>(end, "end");
     return o;
   };
   // Errors beyond the reader's limit are counted; the list ends by saying how many.
@@ -538,7 +535,7 @@ void bind_billing(pyb::module_& m) {
               coverage.push_back(c.computed ? c.computed->coverage() : 0.0);
               pyb::list k, msg;
               for (const auto& f : c.findings) {
-                k.append(bi::to_string(f.kind));
+                k.append(std::string(bi::to_string(f.kind)));
                 msg.append(f.message);
               }
               kinds.append(k);

@@ -113,8 +113,8 @@ void bind_model(pyb::module_& m) {
           sensor x;
           x.id = id.is_none() ? uuid::v7() : to_uuid(id, "id");
           x.building_id = to_uuid(building_id, "building_id");
-          x.type = parse_sensor_type(type);
-          x.kind = parse_reading_kind(kind);
+          x.type = enum_arg<sensor_type>(type, "type");
+          x.kind = enum_arg<reading_kind>(kind, "kind");
           x.unit = unit ? *unit : std::string(canonical_unit(x.type));
           if (interval_seconds <= 0)
             throw std::invalid_argument("interval_seconds must be positive");
@@ -136,10 +136,10 @@ void bind_model(pyb::module_& m) {
   uuid_property(s, "building_id", &sensor::building_id);
   s.def_property(
       "type", [](const sensor& x) { return std::string(to_string(x.type)); },
-      [](sensor& x, const std::string& v) { x.type = parse_sensor_type(v); });
+      [](sensor& x, const std::string& v) { x.type = enum_arg<sensor_type>(v, "type"); });
   s.def_property(
       "kind", [](const sensor& x) { return std::string(to_string(x.kind)); },
-      [](sensor& x, const std::string& v) { x.kind = parse_reading_kind(v); });
+      [](sensor& x, const std::string& v) { x.kind = enum_arg<reading_kind>(v, "kind"); });
   s.def_readwrite("unit", &sensor::unit);
   s.def_readwrite("interval_seconds", &sensor::interval_seconds);
   s.def_readwrite("max_value", &sensor::max_value);

@@ -103,11 +103,9 @@ storage::summary_query summary_query_of(const pyb::object& subject_id,
                                         const std::string& type) {
   storage::summary_query q;
   q.subject_id = to_uuid(subject_id, "subject_id");
-  q.res = parse_resolution(resolution);
-  if (scope != "building" && scope != "sensor")
-    throw std::invalid_argument("scope: '" + scope + "' (accepted: building, sensor)");
-  q.scope = scope == "building" ? summary_scope::building : summary_scope::sensor;
-  q.type = parse_sensor_type(type);
+  q.res = enum_arg<energy::resolution>(resolution, "resolution");
+  q.scope = enum_arg<summary_scope>(scope, "scope");
+  q.type = enum_arg<sensor_type>(type, "type");
   q.range = range_of(start, end);
   return q;
 }
@@ -149,7 +147,7 @@ pyb::dict summary_columns(std::vector<summary_row>&& rows) {
   pyb::list subject, scope, type, res;
   for (const auto& r : rows) {
     subject.append(r.subject_id.to_string());
-    scope.append(r.scope == summary_scope::building ? "building" : "sensor");
+    scope.append(std::string(to_string(r.scope)));
     type.append(std::string(to_string(r.type)));
     res.append(std::string(to_string(r.res)));
   }

@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <energy/enum_names.hpp>
 #include <energy/money.hpp>
 #include <energy/summary.hpp>
 #include <energy/time.hpp>
@@ -13,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace energy::py {
@@ -97,5 +99,16 @@ std::vector<uuid> to_uuids(const pyb::handle& ids, const char* what);
 /// Sensor ids given as categorical codes into `categories` (pandas.Categorical: no str per row).
 /// With `categories` None, `ids` is a sequence of UUID strings. @throws ValueError with the index.
 std::vector<uuid> to_uuids(const pyb::handle& ids, const pyb::object& categories, const char* what);
+
+/// A str argument as an `E`, by its name (energy/enum_names.hpp): Python strings are the C++ names.
+/// @throws ValueError "<argument>: unknown <enum> '<text>' (accepted: ...)".
+template <named_enum E>
+[[nodiscard]] E enum_arg(std::string_view text, const char* argument) {
+  try {
+    return parse<E>(text);
+  } catch (const parse_error& e) {
+    throw pyb::value_error(std::string(argument) + ": " + e.what());
+  }
+}
 
 }  // namespace energy::py

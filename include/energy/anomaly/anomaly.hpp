@@ -11,6 +11,7 @@ ENERGY_API_BEGIN
 #include <vector>
 
 #include <energy/decimal.hpp>
+#include <energy/enum_names.hpp>
 #include <energy/time.hpp>
 #include <energy/uuid.hpp>
 
@@ -92,5 +93,9 @@ struct meter_series {
                                                       const time_zone& zone);
 
 }  // namespace energy::anomaly
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::anomaly::anomaly_kind>;
+extern template struct energy::detail::enum_names<energy::anomaly::severity>;
 
 ENERGY_API_END

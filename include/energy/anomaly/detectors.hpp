@@ -256,4 +256,7 @@ struct after_hours_result {
 
 }  // namespace energy::anomaly
 
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::anomaly::schedule_status>;
+
 ENERGY_API_END

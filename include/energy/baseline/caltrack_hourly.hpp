@@ -45,6 +45,7 @@ ENERGY_API_BEGIN
 #include <vector>
 
 #include <energy/baseline/series.hpp>
+#include <energy/enum_names.hpp>
 #include <energy/time.hpp>
 
 namespace energy::baseline {
@@ -53,11 +54,10 @@ namespace energy::baseline {
 enum class temperature_unit { unspecified, fahrenheit, celsius };
 enum class caltrack_segmentation { three_month_weighted, single };
 
-[[nodiscard]] const char* to_string(temperature_unit u) noexcept;
-[[nodiscard]] const char* to_string(caltrack_segmentation s) noexcept;
-/// Inverses of to_string. @throws std::invalid_argument naming the accepted values.
-[[nodiscard]] temperature_unit temperature_unit_from_string(std::string_view s);
-[[nodiscard]] caltrack_segmentation caltrack_segmentation_from_string(std::string_view s);
+/// The enumerator's name; parse with `parse<temperature_unit>`, `parse<caltrack_segmentation>`
+/// (energy/enum_names.hpp).
+[[nodiscard]] std::string_view to_string(temperature_unit u) noexcept;
+[[nodiscard]] std::string_view to_string(caltrack_segmentation s) noexcept;
 
 /// Options; every default is the reference's (constants in °F whatever the input unit). The zone
 /// has no default (a wrong zone gives a plausible, wrong model): build them with designated
@@ -158,5 +158,9 @@ void caltrack_bin_features(double t, std::span<const double> endpoints, std::spa
     double cooling_balance_point, double heating_balance_point, double threshold);
 
 }  // namespace energy::baseline
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::baseline::temperature_unit>;
+extern template struct energy::detail::enum_names<energy::baseline::caltrack_segmentation>;
 
 ENERGY_API_END

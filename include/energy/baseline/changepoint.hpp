@@ -47,6 +47,7 @@ ENERGY_API_BEGIN
 #include <vector>
 
 #include <energy/baseline/series.hpp>
+#include <energy/enum_names.hpp>
 
 namespace energy::baseline {
 
@@ -80,13 +81,10 @@ enum class temperature_input { samples, daily_means, period_means };
  */
 enum class day_pairing { local, utc };
 
-[[nodiscard]] const char* to_string(changepoint_kind k) noexcept;
-[[nodiscard]] const char* to_string(temperature_input t) noexcept;
-[[nodiscard]] const char* to_string(day_pairing p) noexcept;
-/// Inverses of to_string. @throws std::invalid_argument naming the accepted values.
-[[nodiscard]] changepoint_kind changepoint_kind_from_string(std::string_view s);
-[[nodiscard]] temperature_input temperature_input_from_string(std::string_view s);
-[[nodiscard]] day_pairing day_pairing_from_string(std::string_view s);
+/// The enumerator's name; parse with `parse<changepoint_kind>`, ... (energy/enum_names.hpp).
+[[nodiscard]] std::string_view to_string(changepoint_kind k) noexcept;
+[[nodiscard]] std::string_view to_string(temperature_input t) noexcept;
+[[nodiscard]] std::string_view to_string(day_pairing p) noexcept;
 
 struct changepoint_options {
   std::string zone;         ///< the building's IANA zone (required: days are local days)
@@ -235,5 +233,10 @@ struct changepoint_parameters {
                                  std::span<const double> period_temperature);
 
 }  // namespace energy::baseline
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::baseline::changepoint_kind>;
+extern template struct energy::detail::enum_names<energy::baseline::temperature_input>;
+extern template struct energy::detail::enum_names<energy::baseline::day_pairing>;
 
 ENERGY_API_END

@@ -19,6 +19,9 @@ ENERGY_API_BEGIN
 
 #include <cstddef>
 #include <span>
+#include <string_view>
+
+#include <energy/enum_names.hpp>
 
 namespace energy::baseline {
 
@@ -41,9 +44,14 @@ struct fit_metrics {
 /// |NMBE| <= 10 %; monthly 15 % and 5 %. (Guideline 14 does not define daily criteria; the
 /// library checks daily models against the hourly ones, as is common practice.)
 enum class data_resolution { hourly, daily, monthly };
+/// "hourly", "daily", "monthly"; parse with `parse<data_resolution>` (energy/enum_names.hpp).
+[[nodiscard]] std::string_view to_string(data_resolution r) noexcept;
 
 [[nodiscard]] bool passes_guideline14(const fit_metrics& m, data_resolution resolution) noexcept;
 
 }  // namespace energy::baseline
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::baseline::data_resolution>;
 
 ENERGY_API_END

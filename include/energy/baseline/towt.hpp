@@ -40,6 +40,7 @@ ENERGY_API_BEGIN
 #include <vector>
 
 #include <energy/baseline/series.hpp>
+#include <energy/enum_names.hpp>
 
 namespace energy::baseline {
 
@@ -47,7 +48,7 @@ namespace energy::baseline {
 /// `given` by the caller (`towt_options::occupied_slots`, as nmecr's `occupancy_info`).
 enum class occupancy_rule { single_line, fixed_hinges, given };
 
-[[nodiscard]] const char* to_string(occupancy_rule r) noexcept;
+[[nodiscard]] std::string_view to_string(occupancy_rule r) noexcept;
 
 struct towt_options {
   std::string zone;                  ///< the building's IANA zone (required: time-of-week is local)
@@ -138,5 +139,8 @@ struct towt_parameters {
 void temperature_components(double t, std::span<const double> knots, std::span<double> out);
 
 }  // namespace energy::baseline
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::baseline::occupancy_rule>;
 
 ENERGY_API_END

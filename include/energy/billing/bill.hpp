@@ -72,7 +72,7 @@ enum class line_kind : std::uint8_t {
 };
 
 /// "fixed", "energy", "demand", "flat_demand", "minimum", "coincident_peak".
-[[nodiscard]] const char* to_string(line_kind k) noexcept;
+[[nodiscard]] std::string_view to_string(line_kind k) noexcept;
 
 /// True for the lines priced per kW of demand: demand, flat_demand and coincident_peak.
 [[nodiscard]] constexpr bool is_demand_charge(line_kind k) noexcept {
@@ -200,5 +200,8 @@ struct peak {
                                   const time_zone& zone);
 
 }  // namespace energy::billing
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::billing::line_kind>;
 
 ENERGY_API_END

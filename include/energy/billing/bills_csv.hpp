@@ -11,6 +11,7 @@ ENERGY_API_BEGIN
 #include <vector>
 
 #include <energy/billing/utility_bill.hpp>
+#include <energy/enum_names.hpp>
 
 namespace energy::billing {
 
@@ -21,6 +22,8 @@ enum class end_date : std::uint8_t {
   inclusive,  ///< "2024-02-14" ends at local midnight ending Feb 14 (the bill prints the last day
               ///< served)
 };
+/// "exclusive", "inclusive"; parse with `parse<end_date>` (energy/enum_names.hpp).
+[[nodiscard]] std::string_view to_string(end_date e) noexcept;
 
 struct bills_csv_options {
   /// Zone of date-only values (local midnight). Unset: a date-only value is a rejected row.
@@ -66,5 +69,8 @@ struct bills_csv_result {
                                                const bills_csv_options& options = {});
 
 }  // namespace energy::billing
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::billing::end_date>;
 
 ENERGY_API_END

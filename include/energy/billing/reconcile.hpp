@@ -58,7 +58,7 @@ enum class finding_kind : std::uint8_t {
 };
 
 /// "estimated_read", "gap_before", ...
-[[nodiscard]] const char* to_string(finding_kind k) noexcept;
+[[nodiscard]] std::string_view to_string(finding_kind k) noexcept;
 
 struct finding {
   finding_kind kind;
@@ -119,5 +119,8 @@ struct reconciliation_report {
 [[nodiscard]] std::string to_csv(const reconciliation_report& report);
 
 }  // namespace energy::billing
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::billing::finding_kind>;
 
 ENERGY_API_END

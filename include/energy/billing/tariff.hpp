@@ -11,6 +11,7 @@ ENERGY_API_BEGIN
 #include <vector>
 
 #include <energy/decimal.hpp>
+#include <energy/enum_names.hpp>
 #include <energy/money.hpp>
 #include <energy/time.hpp>
 
@@ -44,6 +45,8 @@ enum class charge_unit : std::uint8_t {
   per_month,  ///< $ per meter per month (URDB "$/month")
   per_day,    ///< $ per meter per day (URDB "$/day")
 };
+/// "per_month", "per_day"; parse with `parse<charge_unit>` (energy/enum_names.hpp).
+[[nodiscard]] std::string_view to_string(charge_unit u) noexcept;
 
 /**
  * A coincident-peak demand charge: the utility or grid operator publishes, after the fact, the
@@ -142,5 +145,8 @@ struct tariff {
 [[nodiscard]] tariff flat_energy_tariff(money price_per_kwh);
 
 }  // namespace energy::billing
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::billing::charge_unit>;
 
 ENERGY_API_END

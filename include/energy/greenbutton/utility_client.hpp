@@ -7,9 +7,11 @@ ENERGY_API_BEGIN
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <energy/billing/utility_bill.hpp>
+#include <energy/enum_names.hpp>
 #include <energy/error.hpp>
 #include <energy/greenbutton/espi.hpp>
 #include <energy/time.hpp>
@@ -88,6 +90,8 @@ enum class time_filter : std::uint8_t {
   updated,    ///< `updated-min`
   none,
 };
+/// "published", "updated", "none"; parse with `parse<time_filter>` (energy/enum_names.hpp).
+[[nodiscard]] std::string_view to_string(time_filter f) noexcept;
 
 struct connect_options {
   /// Data Custodian resource server base, e.g. "https://utility.example/DataCustodian".
@@ -133,5 +137,8 @@ void filter_intervals(document& doc, time_range range);
 void merge_into(document& into, document&& from);
 
 }  // namespace energy::greenbutton
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::greenbutton::time_filter>;
 
 ENERGY_API_END

@@ -9,6 +9,8 @@ ENERGY_API_BEGIN
 #include <string>
 #include <string_view>
 
+#include <energy/enum_names.hpp>
+
 namespace energy::ingest {
 
 /**
@@ -64,10 +66,9 @@ inline constexpr std::size_t reason_count = static_cast<std::size_t>(reason::lin
 /// details that embed input to a terminal.
 [[nodiscard]] std::string escape_controls(std::string_view text);
 
-/// Stable snake_case name, e.g. "non_finite_value".
+/// Stable snake_case name, e.g. "non_finite_value"; parse with `parse<reason>` or
+/// `try_parse<reason>` (energy/enum_names.hpp).
 [[nodiscard]] std::string_view to_string(reason r) noexcept;
-/// The reason with that name; std::nullopt for an unknown name.
-[[nodiscard]] std::optional<reason> parse_reason(std::string_view name) noexcept;
 
 /// False only for the notices `register_reset` and `gap_too_long`, whose sample is kept.
 [[nodiscard]] constexpr bool drops_reading(reason r) noexcept {
@@ -100,5 +101,8 @@ struct reason_counts {
 [[nodiscard]] reason_counts count_reasons(std::span<const rejection> rejections) noexcept;
 
 }  // namespace energy::ingest
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::ingest::reason>;
 
 ENERGY_API_END

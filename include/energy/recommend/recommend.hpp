@@ -230,4 +230,8 @@ struct eui_benchmark {
 
 }  // namespace energy::recommend
 
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::recommend::recommendation_kind>;
+extern template struct energy::detail::enum_names<energy::recommend::confidence_level>;
+
 ENERGY_API_END

@@ -8,11 +8,14 @@ ENERGY_API_BEGIN
 #include <energy/recommend/recommend.hpp>
 
 #include <span>
+#include <string_view>
 
 namespace energy::recommend {
 
 /// The temperature unit a change-point model was fitted in (the unit of its temperature series).
 enum class temperature_unit { fahrenheit, celsius };
+/// "fahrenheit", "celsius"; parse with `parse<temperature_unit>` (energy/enum_names.hpp).
+[[nodiscard]] std::string_view to_string(temperature_unit u) noexcept;
 
 /**
  * The `weather` input of `recommend` from a fitted daily change-point model and the building's
@@ -47,5 +50,8 @@ enum class temperature_unit { fahrenheit, celsius };
     temperature_unit unit = temperature_unit::fahrenheit);
 
 }  // namespace energy::recommend
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::recommend::temperature_unit>;
 
 ENERGY_API_END

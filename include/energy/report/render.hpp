@@ -36,13 +36,15 @@ enum class csv_table : std::uint8_t {
   comparison,       ///< ranked buildings (comparison reports)
 };
 
+/// "daily", "monthly", "anomalies", "recommendations", "bills", "comparison"; parse with
+/// `parse<csv_table>` (energy/enum_names.hpp).
 [[nodiscard]] std::string_view to_string(csv_table t) noexcept;
-/// "daily" | "monthly" | "anomalies" | "recommendations" | "bills" | "comparison".
-/// @throws std::invalid_argument otherwise.
-[[nodiscard]] csv_table parse_csv_table(std::string_view s);
 
 [[nodiscard]] std::string to_csv(const report& r, csv_table table);
 
 }  // namespace energy::report
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::report::csv_table>;
 
 ENERGY_API_END

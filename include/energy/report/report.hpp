@@ -31,6 +31,7 @@ ENERGY_API_BEGIN
 #include <energy/billing/bill.hpp>
 #include <energy/billing/tariff.hpp>
 #include <energy/decimal.hpp>
+#include <energy/enum_names.hpp>
 #include <energy/model.hpp>
 #include <energy/money.hpp>
 #include <energy/recommend/recommend.hpp>
@@ -43,12 +44,10 @@ namespace energy::report {
 enum class report_type : std::uint8_t { efficiency, forecast, comparison };
 enum class period_length : std::uint8_t { week, month, quarter, year };
 
+/// "efficiency", "forecast", "comparison"; parse with `parse<report_type>` (energy/enum_names.hpp).
 [[nodiscard]] std::string_view to_string(report_type t) noexcept;
+/// "week", "month", "quarter", "year"; parse with `parse<period_length>`.
 [[nodiscard]] std::string_view to_string(period_length p) noexcept;
-/// "efficiency" | "forecast" | "comparison". @throws std::invalid_argument otherwise.
-[[nodiscard]] report_type parse_report_type(std::string_view s);
-/// "week" | "month" | "quarter" | "year". @throws std::invalid_argument otherwise.
-[[nodiscard]] period_length parse_period_length(std::string_view s);
 
 /// The building or tenant a report is asked for does not exist (a server maps it to 404).
 class subject_not_found : public std::invalid_argument {
@@ -266,5 +265,9 @@ struct report {
 [[nodiscard]] report build_report(storage::store& db, const report_request& req);
 
 }  // namespace energy::report
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::report::report_type>;
+extern template struct energy::detail::enum_names<energy::report::period_length>;
 
 ENERGY_API_END

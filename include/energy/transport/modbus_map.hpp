@@ -12,6 +12,7 @@ ENERGY_API_BEGIN
 #include <string_view>
 #include <vector>
 
+#include <energy/enum_names.hpp>
 #include <energy/model.hpp>
 
 /**
@@ -100,5 +101,10 @@ struct decoded_value {
                                             const register_spec& spec) noexcept;
 
 }  // namespace energy::modbus
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::modbus::register_function>;
+extern template struct energy::detail::enum_names<energy::modbus::register_type>;
+extern template struct energy::detail::enum_names<energy::modbus::word_order>;
 
 ENERGY_API_END

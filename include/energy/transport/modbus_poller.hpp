@@ -163,4 +163,7 @@ class poller {
 
 }  // namespace energy::modbus
 
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::modbus::meter_health>;
+
 ENERGY_API_END

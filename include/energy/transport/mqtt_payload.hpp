@@ -7,6 +7,7 @@ ENERGY_API_BEGIN
 #include <optional>
 #include <string_view>
 
+#include <energy/enum_names.hpp>
 #include <energy/io/parsed_readings.hpp>
 #include <energy/uuid.hpp>
 
@@ -55,5 +56,8 @@ struct decoded_payload {
                                              std::string_view source);
 
 }  // namespace energy::transport::mqtt
+
+// Name tables: instantiated in the library (energy/enum_names.hpp).
+extern template struct energy::detail::enum_names<energy::transport::mqtt::payload_form>;
 
 ENERGY_API_END

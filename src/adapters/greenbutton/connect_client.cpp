@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "client_common.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::greenbutton {
 namespace {
@@ -142,9 +143,7 @@ class connect_client final : public utility_client {
   std::string url_for(const std::string& path, const usage_query& q) const {
     std::string url = o_.base_url + path;
     if (o_.filter != time_filter::none && q.range.start != utc_seconds{})
-      url +=
-          fmt::format("?{}-min={}", o_.filter == time_filter::published ? "published" : "updated",
-                      format_utc(q.range.start));
+      url += fmt::format("?{}-min={}", to_string(o_.filter), format_utc(q.range.start));
     return url;
   }
 
@@ -243,4 +242,20 @@ std::unique_ptr<utility_client> open_connect_client(const connect_options& optio
   return std::make_unique<connect_client>(options);
 }
 
+namespace {
+// "published" and "updated" name the ESPI query parameters published-min and updated-min.
+constexpr auto time_filter_names = energy::detail::make_enum_table<time_filter>(
+    "time_filter", {{time_filter::published, "published"},
+                    {time_filter::updated, "updated"},
+                    {time_filter::none, "none"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(time_filter) noexcept {
+  return time_filter_names;
+}
+std::string_view to_string(time_filter v) noexcept {
+  return time_filter_names.name(v);
+}
+
 }  // namespace energy::greenbutton
+
+template struct energy::detail::enum_names<energy::greenbutton::time_filter>;

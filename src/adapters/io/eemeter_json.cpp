@@ -446,10 +446,8 @@ bl::caltrack_hourly_model caltrack_hourly_model_from_eemeter_json(std::string_vi
   out.unit = unit;
   if (const auto st = m.find("segment_type"); st != m.end() && !st->is_null()) {
     const std::string t = text(*st, hourly_kind, p + "segment_type");
-    if (t == "three_month_weighted")
-      out.segmentation = bl::caltrack_segmentation::three_month_weighted;
-    else if (t == "single")
-      out.segmentation = bl::caltrack_segmentation::single;
+    if (const auto s = try_parse<bl::caltrack_segmentation>(t))
+      out.segmentation = *s;
     else
       fail(hourly_kind, p + "segment_type",
            "is '" + t + "'; expected three_month_weighted or single");
@@ -499,7 +497,8 @@ bl::caltrack_hourly_model caltrack_hourly_model_from_eemeter_json(std::string_vi
   for (const auto& [name, index] : by_name)
     if (std::find(wanted.begin(), wanted.end(), name) == wanted.end())
       fail(hourly_kind, p + "segment_models[" + std::to_string(index) + "].segment_name",
-           "'" + name + "' is not a segment of segment_type " + to_string(out.segmentation));
+           "'" + name + "' is not a segment of segment_type " +
+               std::string(to_string(out.segmentation)));
   return out;
 }
 

@@ -266,15 +266,10 @@ baseline::changepoint_model changepoint_model_from_json(std::string_view text) {
   const reader r{text, "changepoint"};
   baseline::changepoint_model m;
   const std::string kind = r.str("kind");
-  using baseline::changepoint_kind;
-  bool known = false;
-  for (auto k : {changepoint_kind::intercept_only, changepoint_kind::heating_only,
-                 changepoint_kind::cooling_only, changepoint_kind::heating_cooling})
-    if (kind == baseline::to_string(k)) {
-      m.kind = k;
-      known = true;
-    }
-  if (!known) r.fail("kind", "is not a change-point model kind");
+  if (const auto k = try_parse<baseline::changepoint_kind>(kind))
+    m.kind = *k;
+  else
+    r.fail("kind", "is not a change-point model kind");
   m.zone = r.zone();
   m.base_load = r.number("base_load");
   m.heating_slope = r.number("heating_slope");
@@ -291,13 +286,13 @@ baseline::changepoint_model changepoint_model_from_json(std::string_view text) {
   m.min_day_coverage = r.number("min_day_coverage");
   // Absent in documents written before these options existed: the only behaviour then.
   try {
-    m.temperatures = baseline::temperature_input_from_string(r.str_or("temperatures", "samples"));
-  } catch (const std::invalid_argument& e) {
+    m.temperatures = parse<baseline::temperature_input>(r.str_or("temperatures", "samples"));
+  } catch (const parse_error& e) {
     r.fail("temperatures", e.what());
   }
   try {
-    m.pairing = baseline::day_pairing_from_string(r.str_or("day_pairing", "local"));
-  } catch (const std::invalid_argument& e) {
+    m.pairing = parse<baseline::day_pairing>(r.str_or("day_pairing", "local"));
+  } catch (const parse_error& e) {
     r.fail("day_pairing", e.what());
   }
   m.observations = r.count("observations");

@@ -14,20 +14,22 @@
 #include <thread>
 
 #include "modbus_connection.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::modbus {
 
+namespace {
+constexpr auto meter_health_names = energy::detail::make_enum_table<meter_health>(
+    "meter_health", {{meter_health::unknown, "unknown"},
+                     {meter_health::ok, "ok"},
+                     {meter_health::failing, "failing"},
+                     {meter_health::offline, "offline"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(meter_health) noexcept {
+  return meter_health_names;
+}
 std::string_view to_string(meter_health h) noexcept {
-  switch (h) {
-    case meter_health::ok:
-      return "ok";
-    case meter_health::failing:
-      return "failing";
-    case meter_health::offline:
-      return "offline";
-    default:
-      return "unknown";
-  }
+  return meter_health_names.name(h);
 }
 
 namespace {
@@ -420,3 +422,5 @@ const std::vector<meter>& poller::meters() const noexcept {
 }
 
 }  // namespace energy::modbus
+
+template struct energy::detail::enum_names<energy::modbus::meter_health>;

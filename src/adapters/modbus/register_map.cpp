@@ -9,24 +9,50 @@
 #include <energy/error.hpp>
 #include <energy/ingest/units.hpp>
 
+#include "core/enum_table.hpp"
 #include "line_fields.hpp"
 
 namespace energy::modbus {
 
 namespace {
 
-constexpr std::array function_names{"holding", "input"};
-constexpr std::array type_names{"uint16", "int16", "uint32", "int32", "float32", "uint64", "int64"};
-constexpr std::array order_names{"abcd", "cdab", "badc", "dcba"};
+constexpr auto register_function_names = energy::detail::make_enum_table<register_function>(
+    "register_function",
+    {{register_function::holding, "holding"}, {register_function::input, "input"}});
+constexpr auto register_type_names = energy::detail::make_enum_table<register_type>(
+    "register_type", {{register_type::uint16, "uint16"},
+                      {register_type::int16, "int16"},
+                      {register_type::uint32, "uint32"},
+                      {register_type::int32, "int32"},
+                      {register_type::float32, "float32"},
+                      {register_type::uint64, "uint64"},
+                      {register_type::int64, "int64"}});
+constexpr auto word_order_names =
+    energy::detail::make_enum_table<word_order>("word_order", {{word_order::abcd, "abcd"},
+                                                               {word_order::cdab, "cdab"},
+                                                               {word_order::badc, "badc"},
+                                                               {word_order::dcba, "dcba"}});
 
-template <typename Enum, std::size_t N>
-Enum pick(const detail::field_reader& in, std::string_view key, const std::string& text,
-          const std::array<const char*, N>& names) {
-  for (std::size_t i = 0; i < N; ++i)
-    if (text == names[i]) return static_cast<Enum>(i);
+}  // namespace
+
+[[maybe_unused]] static constexpr const auto& names_of(register_function) noexcept {
+  return register_function_names;
+}
+[[maybe_unused]] static constexpr const auto& names_of(register_type) noexcept {
+  return register_type_names;
+}
+[[maybe_unused]] static constexpr const auto& names_of(word_order) noexcept {
+  return word_order_names;
+}
+
+namespace {
+
+template <typename Enum>
+Enum pick(const detail::field_reader& in, std::string_view key, const std::string& text) {
+  if (const auto e = try_parse<Enum>(text)) return *e;
   std::string accepted;
-  for (const auto* n : names)
-    accepted += (accepted.empty() ? "" : ", ") + std::string(n);
+  for (const auto e : enum_values<Enum>())
+    accepted += (accepted.empty() ? "" : ", ") + std::string(to_string(e));
   in.fail(key, "'" + text + "' is not one of " + accepted);
 }
 
@@ -47,24 +73,19 @@ register_spec parse_register(std::string_view source, detail::record& r) {
     detail::fail(source, r.line, "", "'register' needs a name: register NAME ...");
   s.name = r.words.front();
   r.words.erase(r.words.begin());
-  s.function = pick<register_function>(in, "function", in.required("function"), function_names);
-  s.type = pick<register_type>(in, "type", in.required("type"), type_names);
+  s.function = pick<register_function>(in, "function", in.required("function"));
+  s.type = pick<register_type>(in, "type", in.required("type"));
   const auto& address = in.required("address");
   const auto last = 65536 - static_cast<std::int64_t>(register_count(s.type));
   s.address = static_cast<std::uint16_t>(in.whole("address", address, 0, last));
-  if (const auto* order = in.optional("order"))
-    s.order = pick<word_order>(in, "order", *order, order_names);
+  if (const auto* order = in.optional("order")) s.order = pick<word_order>(in, "order", *order);
   if (const auto* scale = in.optional("scale")) {
     s.scale = in.number("scale", *scale);
     if (s.scale == 0.0) in.fail("scale", "must not be 0 (every value would read 0)");
   }
   const auto& kind = in.required("kind");
-  if (kind == "cumulative_register") {
-    s.kind = reading_kind::cumulative_register;
-  } else if (kind == "instantaneous_power") {
-    s.kind = reading_kind::instantaneous_power;
-  } else if (kind == "instantaneous_value") {
-    s.kind = reading_kind::instantaneous_value;
+  if (const auto k = try_parse<reading_kind>(kind); k && *k != reading_kind::interval_energy) {
+    s.kind = *k;
   } else {
     in.fail("kind", "'" + kind +
                         "' is not one of cumulative_register, instantaneous_power, "
@@ -81,13 +102,13 @@ register_spec parse_register(std::string_view source, detail::record& r) {
 }  // namespace
 
 std::string_view to_string(register_function f) noexcept {
-  return function_names[static_cast<std::size_t>(f)];
+  return register_function_names.name(f);
 }
 std::string_view to_string(register_type t) noexcept {
-  return type_names[static_cast<std::size_t>(t)];
+  return register_type_names.name(t);
 }
 std::string_view to_string(word_order o) noexcept {
-  return order_names[static_cast<std::size_t>(o)];
+  return word_order_names.name(o);
 }
 
 std::size_t register_count(register_type t) noexcept {
@@ -153,3 +174,7 @@ register_map load_register_map(const std::filesystem::path& file) {
 }
 
 }  // namespace energy::modbus
+
+template struct energy::detail::enum_names<energy::modbus::register_function>;
+template struct energy::detail::enum_names<energy::modbus::register_type>;
+template struct energy::detail::enum_names<energy::modbus::word_order>;

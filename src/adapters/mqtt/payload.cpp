@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <string>
+#include "core/enum_table.hpp"
 
 namespace energy::transport::mqtt {
 namespace {
@@ -183,16 +184,17 @@ io::parsed_readings decode_compact(std::string_view text, const std::optional<uu
 
 }  // namespace
 
+namespace {
+constexpr auto payload_form_names = energy::detail::make_enum_table<payload_form>(
+    "payload_form", {{payload_form::single, "single"},
+                     {payload_form::batch, "batch"},
+                     {payload_form::compact, "compact"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(payload_form) noexcept {
+  return payload_form_names;
+}
 std::string_view to_string(payload_form f) noexcept {
-  switch (f) {
-    case payload_form::single:
-      return "single";
-    case payload_form::batch:
-      return "batch";
-    case payload_form::compact:
-      return "compact";
-  }
-  return "?";
+  return payload_form_names.name(f);
 }
 
 decoded_payload decode_payload(std::string_view payload, const std::optional<uuid>& topic_sensor,
@@ -220,3 +222,5 @@ decoded_payload decode_payload(std::string_view payload, const std::optional<uui
 }
 
 }  // namespace energy::transport::mqtt
+
+template struct energy::detail::enum_names<energy::transport::mqtt::payload_form>;

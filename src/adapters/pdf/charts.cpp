@@ -231,7 +231,7 @@ void bill_breakdown(canvas& c, box b, const std::vector<bill_part>& bills,
   double y = bar.y + bar.h + 8;
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     if (sums[k].micros() == 0) continue;
-    legend_entry(c, b.x, y, palette[k], billing::to_string(kinds[k]));
+    legend_entry(c, b.x, y, palette[k], std::string(billing::to_string(kinds[k])));
     c.text(b.x + 120, y, 100, fmt::format("{} {}", format_money(sums[k]), currency),
            {"DejaVu Sans 7", colors::ink, align::right});
     y += 12;

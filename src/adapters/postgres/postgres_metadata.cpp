@@ -105,7 +105,7 @@ std::vector<alert_config> postgres_store::list_alert_configs(const uuid& buildin
         a.id = to_uuid(r[0]);
         a.building_id = to_uuid(r[1]);
         a.threshold = r[2].as<std::int64_t>();
-        a.window = parse_enum<alert_window>(r[3].as<std::string>(), 3, "alert window");
+        a.window = stored_enum<alert_window>(r[3].as<std::string>());
         a.notification_email = r[4].as<std::string>();
         a.is_enabled = r[5].as<bool>();
         return a;

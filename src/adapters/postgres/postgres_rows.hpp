@@ -5,6 +5,8 @@
 
 #include "pool.hpp"
 
+#include <energy/enum_names.hpp>
+#include <energy/error.hpp>
 #include <energy/quality.hpp>
 #include <energy/aggregate/aggregator.hpp>
 #include <energy/ingest/validate.hpp>
@@ -29,23 +31,16 @@ namespace energy::storage::postgres_detail {
 
 // --- conversions -------------------------------------------------------------------------------
 
-template <class E>
-inline E parse_enum(std::string_view text, int count, const char* what) {
-  for (int i = 0; i < count; ++i)
-    if (to_string(static_cast<E>(i)) == text) return static_cast<E>(i);
-  throw storage_error(
-      std::string("postgres: unknown ") + what + " '" + std::string(text) + "' in the database",
-      false);
-}
-
-inline std::string_view scope_name(summary_scope s) noexcept {
-  return s == summary_scope::sensor ? "sensor" : "building";
-}
-inline summary_scope parse_scope(std::string_view s) {
-  if (s == "sensor") return summary_scope::sensor;
-  if (s == "building") return summary_scope::building;
-  throw storage_error("postgres: unknown summary scope '" + std::string(s) + "' in the database",
-                      false);
+/// The value a column names (to_string of an enum: energy/enum_names.hpp).
+/// @throws storage_error (not retryable) for any other text: the row was not written by this
+/// library, and reading it again will not help.
+template <named_enum E>
+inline E stored_enum(std::string_view text) {
+  try {
+    return parse<E>(text);
+  } catch (const parse_error& e) {
+    throw storage_error(std::string("postgres: ") + e.what() + " in the database", false);
+  }
 }
 
 inline uuid to_uuid(const pqxx::field& f) {
@@ -107,10 +102,10 @@ inline std::string uuid_array(const std::vector<uuid>& ids) {
 /// A summary from columns `base` .. `base + 10` in read_summaries' order.
 inline summary_row summary_from(const pqxx::row& r, int base) {
   summary_row s;
-  s.scope = parse_scope(r[base + 0].as<std::string>());
+  s.scope = stored_enum<summary_scope>(r[base + 0].as<std::string>());
   s.subject_id = to_uuid(r[base + 1]);
-  s.type = parse_sensor_type(r[base + 2].as<std::string>());
-  s.res = parse_resolution(r[base + 3].as<std::string>());
+  s.type = stored_enum<sensor_type>(r[base + 2].as<std::string>());
+  s.res = stored_enum<resolution>(r[base + 3].as<std::string>());
   s.period = time_range{to_time(r[base + 4]), to_time(r[base + 5])};
   s.local_start = std::chrono::local_seconds{std::chrono::seconds{r[base + 6].as<std::int64_t>()}};
   s.consumption = r[base + 7].as<std::int64_t>();
@@ -142,8 +137,8 @@ inline sensor sensor_from(const pqxx::row& r) {
   sensor s;
   s.id = to_uuid(r[0]);
   s.building_id = to_uuid(r[1]);
-  s.type = parse_sensor_type(r[2].as<std::string>());
-  s.kind = parse_reading_kind(r[3].as<std::string>());
+  s.type = stored_enum<sensor_type>(r[2].as<std::string>());
+  s.kind = stored_enum<reading_kind>(r[3].as<std::string>());
   s.unit = r[4].as<std::string>();
   s.location = r[5].as<std::string>();
   s.interval_seconds = r[6].as<std::int32_t>();

@@ -46,7 +46,7 @@ void postgres_store::commit_summaries(std::span<const summary_row> rows, const d
       std::int64_t seq = 0;
       for (const std::size_t i : last_row_per_key(rows)) {
         const summary_row& s = rows[i];
-        copy << std::make_tuple(seq++, std::string(scope_name(s.scope)), s.subject_id.to_string(),
+        copy << std::make_tuple(seq++, std::string(to_string(s.scope)), s.subject_id.to_string(),
                                 std::string(to_string(s.type)), std::string(to_string(s.res)),
                                 to_epoch(s.period.start), to_epoch(s.period.end),
                                 static_cast<std::int64_t>(s.local_start.time_since_epoch().count()),
@@ -67,7 +67,7 @@ void postgres_store::scan_summaries(const summary_query& q, std::size_t chunk_ro
   scan<std::vector<summary_row>>(
       "scan_summaries", scan_summaries_sql, chunk_rows, sink,
       [](std::vector<summary_row>& out, const pqxx::row& r) { out.push_back(summary_from(r, 0)); },
-      std::string(scope_name(q.scope)), q.subject_id.to_string(), std::string(to_string(q.type)),
+      std::string(to_string(q.scope)), q.subject_id.to_string(), std::string(to_string(q.type)),
       std::string(to_string(q.res)), query_bound(q.range.start), query_bound(q.range.end));
 }
 
@@ -108,7 +108,7 @@ std::vector<std::vector<summary_row>> postgres_store::read_summaries_many(
   for (std::size_t i = 0; i < queries.size(); ++i) {
     const auto& q = queries[i];
     const char* sep = i ? "," : "";
-    scopes += sep + std::string(scope_name(q.scope));
+    scopes += sep + std::string(to_string(q.scope));
     subjects += sep + q.subject_id.to_string();
     types += sep + std::string(to_string(q.type));
     resolutions += sep + std::string(to_string(q.res));

@@ -26,24 +26,6 @@ uuid column_id(const SQLite::Column& c) {
   return uuid{b};
 }
 
-std::string_view scope_name(summary_scope s) noexcept {
-  return s == summary_scope::sensor ? "sensor" : "building";
-}
-
-summary_scope parse_scope(std::string_view s) {
-  if (s == "sensor") return summary_scope::sensor;
-  if (s == "building") return summary_scope::building;
-  throw storage_error("sqlite: unknown summary scope '" + std::string(s) + "' in table summaries",
-                      false);
-}
-
-alert_window parse_window(std::string_view s) {
-  for (auto w : {alert_window::quarter_hour, alert_window::hour, alert_window::day})
-    if (to_string(w) == s) return w;
-  throw storage_error(
-      "sqlite: unknown alert window '" + std::string(s) + "' in table alert_configs", false);
-}
-
 void bind_text(SQLite::Statement& st, int index, std::string_view s) {
   // Not bind(const void*, int): that binds a BLOB, which never equals a TEXT value in SQLite.
   st.bind(index, std::string(s));
@@ -133,8 +115,8 @@ sensor read_sensor(const SQLite::Statement& st) {
   sensor s;
   s.id = column_id(st.getColumn(0));
   s.building_id = column_id(st.getColumn(1));
-  s.type = parse_sensor_type(st.getColumn(2).getString());
-  s.kind = parse_reading_kind(st.getColumn(3).getString());
+  s.type = stored_enum<sensor_type>(st.getColumn(2).getString(), "sensors");
+  s.kind = stored_enum<reading_kind>(st.getColumn(3).getString(), "sensors");
   s.unit = st.getColumn(4).getString();
   s.location = st.getColumn(5).getString();
   s.interval_seconds = st.getColumn(6).getInt();
@@ -150,7 +132,7 @@ alert_config read_alert(const SQLite::Statement& st) {
   a.id = column_id(st.getColumn(0));
   a.building_id = column_id(st.getColumn(1));
   a.threshold = st.getColumn(2).getInt64();
-  a.window = parse_window(st.getColumn(3).getString());
+  a.window = stored_enum<alert_window>(st.getColumn(3).getString(), "alert_configs");
   a.notification_email = st.getColumn(4).getString();
   a.is_enabled = st.getColumn(5).getInt() != 0;
   return a;
@@ -158,10 +140,10 @@ alert_config read_alert(const SQLite::Statement& st) {
 
 summary_row read_summary(const SQLite::Statement& st) {
   summary_row r;
-  r.scope = parse_scope(st.getColumn(0).getString());
+  r.scope = stored_enum<summary_scope>(st.getColumn(0).getString(), "summaries");
   r.subject_id = column_id(st.getColumn(1));
-  r.type = parse_sensor_type(st.getColumn(2).getString());
-  r.res = parse_resolution(st.getColumn(3).getString());
+  r.type = stored_enum<sensor_type>(st.getColumn(2).getString(), "summaries");
+  r.res = stored_enum<resolution>(st.getColumn(3).getString(), "summaries");
   r.period =
       time_range{from_epoch(st.getColumn(4).getInt64()), from_epoch(st.getColumn(5).getInt64())};
   r.local_start = std::chrono::local_seconds{std::chrono::seconds{st.getColumn(6).getInt64()}};

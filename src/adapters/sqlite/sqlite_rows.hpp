@@ -11,6 +11,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <energy/enum_names.hpp>
+#include <energy/error.hpp>
 #include <energy/model.hpp>
 #include <energy/storage/types.hpp>
 #include <energy/summary.hpp>
@@ -24,11 +26,18 @@ namespace energy::sqlite_detail {
 void bind_id(SQLite::Statement& st, int index, const uuid& id);
 /// @throws storage_error when the column does not hold a 16-byte id.
 [[nodiscard]] uuid column_id(const SQLite::Column& c);
-[[nodiscard]] std::string_view scope_name(summary_scope s) noexcept;
-/// @throws storage_error for a name that is not a scope.
-[[nodiscard]] summary_scope parse_scope(std::string_view s);
-/// @throws storage_error for a name that is not a window.
-[[nodiscard]] alert_window parse_window(std::string_view s);
+/// The value a TEXT column of `table` names (to_string of an enum: energy/enum_names.hpp).
+/// @throws storage_error (not retryable) for any other text: the row was not written by this
+/// library, and reading it again will not help.
+template <named_enum E>
+[[nodiscard]] E stored_enum(std::string_view text, std::string_view table) {
+  try {
+    return parse<E>(text);
+  } catch (const parse_error& e) {
+    throw storage_error("sqlite: " + std::string(e.what()) + " in table " + std::string(table),
+                        false);
+  }
+}
 void bind_text(SQLite::Statement& st, int index, std::string_view s);
 [[nodiscard]] std::optional<std::int64_t> column_optional_int(const SQLite::Column& c);
 [[nodiscard]] std::optional<double> column_optional_double(const SQLite::Column& c);

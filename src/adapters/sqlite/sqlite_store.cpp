@@ -310,7 +310,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       for (const auto& r : rows) {
         statement_use st(upsert_summary_);
-        bind_text(*st, 1, scope_name(r.scope));
+        bind_text(*st, 1, to_string(r.scope));
         bind_id(*st, 2, r.subject_id);
         bind_text(*st, 3, to_string(r.type));
         bind_text(*st, 4, to_string(r.res));
@@ -373,7 +373,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     guard("scan_summaries", [&] {
       std::vector<summary_row> chunk;
       statement_use st(read_summaries_);
-      bind_text(*st, 1, scope_name(q.scope));
+      bind_text(*st, 1, to_string(q.scope));
       bind_id(*st, 2, q.subject_id);
       bind_text(*st, 3, to_string(q.type));
       bind_text(*st, 4, to_string(q.res));

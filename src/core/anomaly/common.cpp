@@ -4,43 +4,39 @@
 #include <fmt/format.h>
 
 #include "core/anomaly/detail.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::anomaly {
 
+namespace {
+constexpr auto anomaly_kind_names = energy::detail::make_enum_table<anomaly_kind>(
+    "anomaly_kind", {{anomaly_kind::threshold_exceeded, "threshold_exceeded"},
+                     {anomaly_kind::baseline_deviation, "baseline_deviation"},
+                     {anomaly_kind::flatline, "flatline"},
+                     {anomaly_kind::spike, "spike"},
+                     {anomaly_kind::negative_value, "negative_value"},
+                     {anomaly_kind::impossible_value, "impossible_value"},
+                     {anomaly_kind::missing_data, "missing_data"},
+                     {anomaly_kind::meter_reset, "meter_reset"},
+                     {anomaly_kind::after_hours_waste, "after_hours_waste"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(anomaly_kind) noexcept {
+  return anomaly_kind_names;
+}
 std::string_view to_string(anomaly_kind k) noexcept {
-  switch (k) {
-    case anomaly_kind::threshold_exceeded:
-      return "threshold_exceeded";
-    case anomaly_kind::baseline_deviation:
-      return "baseline_deviation";
-    case anomaly_kind::flatline:
-      return "flatline";
-    case anomaly_kind::spike:
-      return "spike";
-    case anomaly_kind::negative_value:
-      return "negative_value";
-    case anomaly_kind::impossible_value:
-      return "impossible_value";
-    case anomaly_kind::missing_data:
-      return "missing_data";
-    case anomaly_kind::meter_reset:
-      return "meter_reset";
-    case anomaly_kind::after_hours_waste:
-      return "after_hours_waste";
-  }
-  return "unknown";
+  return anomaly_kind_names.name(k);
 }
 
+namespace {
+constexpr auto severity_names = energy::detail::make_enum_table<severity>(
+    "severity",
+    {{severity::info, "info"}, {severity::warning, "warning"}, {severity::critical, "critical"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(severity) noexcept {
+  return severity_names;
+}
 std::string_view to_string(severity s) noexcept {
-  switch (s) {
-    case severity::info:
-      return "info";
-    case severity::warning:
-      return "warning";
-    case severity::critical:
-      return "critical";
-  }
-  return "unknown";
+  return severity_names.name(s);
 }
 
 void meter_series::validate() const {
@@ -180,3 +176,7 @@ std::string amount(milli v, std::string_view unit) {
 
 }  // namespace detail
 }  // namespace energy::anomaly
+
+template struct energy::detail::enum_names<energy::anomaly::anomaly_kind>;
+
+template struct energy::detail::enum_names<energy::anomaly::severity>;

@@ -8,23 +8,23 @@
 #include <energy/anomaly/detectors.hpp>
 
 #include "core/anomaly/detail.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::anomaly {
 
+namespace {
+constexpr auto schedule_status_names = energy::detail::make_enum_table<schedule_status>(
+    "schedule_status", {{schedule_status::detected, "detected"},
+                        {schedule_status::too_little_data, "too_little_data"},
+                        {schedule_status::no_contrast, "no_contrast"},
+                        {schedule_status::inconsistent_weeks, "inconsistent_weeks"},
+                        {schedule_status::irregular_unoccupied, "irregular_unoccupied"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(schedule_status) noexcept {
+  return schedule_status_names;
+}
 std::string_view to_string(schedule_status s) noexcept {
-  switch (s) {
-    case schedule_status::detected:
-      return "detected";
-    case schedule_status::too_little_data:
-      return "too_little_data";
-    case schedule_status::no_contrast:
-      return "no_contrast";
-    case schedule_status::inconsistent_weeks:
-      return "inconsistent_weeks";
-    case schedule_status::irregular_unoccupied:
-      return "irregular_unoccupied";
-  }
-  return "unknown";
+  return schedule_status_names.name(s);
 }
 
 bool operating_schedule::occupied(std::uint8_t how) const noexcept {
@@ -271,3 +271,5 @@ after_hours_result check_after_hours(const meter_series& series, const time_zone
 }
 
 }  // namespace energy::anomaly
+
+template struct energy::detail::enum_names<energy::anomaly::schedule_status>;

@@ -16,6 +16,7 @@
 #include "core/baseline/detail.hpp"
 #include "core/baseline/slot_regression.hpp"
 #include "core/time/local_clock.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::baseline {
 namespace {
@@ -160,34 +161,29 @@ caltrack_hourly_segment fit_segment(std::string name, const std::vector<double>&
 
 }  // namespace
 
-const char* to_string(temperature_unit u) noexcept {
-  switch (u) {
-    case temperature_unit::fahrenheit:
-      return "fahrenheit";
-    case temperature_unit::celsius:
-      return "celsius";
-    case temperature_unit::unspecified:
-      break;
-  }
-  return "unspecified";
+namespace {
+constexpr auto temperature_unit_names = energy::detail::make_enum_table<temperature_unit>(
+    "temperature_unit", {{temperature_unit::unspecified, "unspecified"},
+                         {temperature_unit::fahrenheit, "fahrenheit"},
+                         {temperature_unit::celsius, "celsius"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(temperature_unit) noexcept {
+  return temperature_unit_names;
+}
+std::string_view to_string(temperature_unit u) noexcept {
+  return temperature_unit_names.name(u);
 }
 
-const char* to_string(caltrack_segmentation s) noexcept {
-  return s == caltrack_segmentation::single ? "single" : "three_month_weighted";
+namespace {
+constexpr auto caltrack_segmentation_names = energy::detail::make_enum_table<caltrack_segmentation>(
+    "caltrack_segmentation", {{caltrack_segmentation::three_month_weighted, "three_month_weighted"},
+                              {caltrack_segmentation::single, "single"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(caltrack_segmentation) noexcept {
+  return caltrack_segmentation_names;
 }
-
-temperature_unit temperature_unit_from_string(std::string_view s) {
-  if (s == "fahrenheit") return temperature_unit::fahrenheit;
-  if (s == "celsius") return temperature_unit::celsius;
-  throw std::invalid_argument("temperature unit '" + std::string(s) +
-                              "': expected fahrenheit or celsius");
-}
-
-caltrack_segmentation caltrack_segmentation_from_string(std::string_view s) {
-  if (s == "three_month_weighted") return caltrack_segmentation::three_month_weighted;
-  if (s == "single") return caltrack_segmentation::single;
-  throw std::invalid_argument("segmentation '" + std::string(s) +
-                              "': expected three_month_weighted or single");
+std::string_view to_string(caltrack_segmentation s) noexcept {
+  return caltrack_segmentation_names.name(s);
 }
 
 std::string caltrack_segment_name(int month) {
@@ -373,3 +369,7 @@ prediction predict(const caltrack_hourly_model& model, std::span<const epoch_sec
 }
 
 }  // namespace energy::baseline
+
+template struct energy::detail::enum_names<energy::baseline::temperature_unit>;
+
+template struct energy::detail::enum_names<energy::baseline::caltrack_segmentation>;

@@ -12,6 +12,7 @@
 
 #include "core/baseline/detail.hpp"
 #include "core/baseline/stats.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::baseline {
 namespace {
@@ -300,65 +301,42 @@ std::vector<usage_period> local_day_totals(const load_series& load, std::string_
   return out;
 }
 
-const char* to_string(changepoint_kind k) noexcept {
-  switch (k) {
-    case changepoint_kind::intercept_only:
-      return "intercept_only";
-    case changepoint_kind::heating_only:
-      return "heating_only";
-    case changepoint_kind::cooling_only:
-      return "cooling_only";
-    case changepoint_kind::heating_cooling:
-      return "heating_cooling";
-  }
-  return "unknown";
+namespace {
+constexpr auto changepoint_kind_names = energy::detail::make_enum_table<changepoint_kind>(
+    "changepoint_kind", {{changepoint_kind::intercept_only, "intercept_only"},
+                         {changepoint_kind::heating_only, "heating_only"},
+                         {changepoint_kind::cooling_only, "cooling_only"},
+                         {changepoint_kind::heating_cooling, "heating_cooling"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(changepoint_kind) noexcept {
+  return changepoint_kind_names;
 }
-
-const char* to_string(temperature_input t) noexcept {
-  switch (t) {
-    case temperature_input::samples:
-      return "samples";
-    case temperature_input::daily_means:
-      return "daily_means";
-    case temperature_input::period_means:
-      return "period_means";
-  }
-  return "unknown";
-}
-
-const char* to_string(day_pairing p) noexcept {
-  return p == day_pairing::utc ? "utc" : "local";
+std::string_view to_string(changepoint_kind k) noexcept {
+  return changepoint_kind_names.name(k);
 }
 
 namespace {
-template <class E, std::size_t N>
-E enum_from_string(std::string_view s, const E (&all)[N], const char* what) {
-  std::string accepted;
-  for (E e : all) {
-    if (s == to_string(e)) return e;
-    accepted += (accepted.empty() ? "'" : ", '") + std::string(to_string(e)) + "'";
-  }
-  throw std::invalid_argument(std::string(what) + ": '" + std::string(s) + "' is not one of " +
-                              accepted);
-}
+constexpr auto temperature_input_names = energy::detail::make_enum_table<temperature_input>(
+    "temperature_input", {{temperature_input::samples, "samples"},
+                          {temperature_input::daily_means, "daily_means"},
+                          {temperature_input::period_means, "period_means"}});
 }  // namespace
-
-changepoint_kind changepoint_kind_from_string(std::string_view s) {
-  static constexpr changepoint_kind all[] = {
-      changepoint_kind::intercept_only, changepoint_kind::heating_only,
-      changepoint_kind::cooling_only, changepoint_kind::heating_cooling};
-  return enum_from_string(s, all, "changepoint kind");
+[[maybe_unused]] static constexpr const auto& names_of(temperature_input) noexcept {
+  return temperature_input_names;
+}
+std::string_view to_string(temperature_input t) noexcept {
+  return temperature_input_names.name(t);
 }
 
-temperature_input temperature_input_from_string(std::string_view s) {
-  static constexpr temperature_input all[] = {
-      temperature_input::samples, temperature_input::daily_means, temperature_input::period_means};
-  return enum_from_string(s, all, "temperatures");
+namespace {
+constexpr auto day_pairing_names = energy::detail::make_enum_table<day_pairing>(
+    "day_pairing", {{day_pairing::local, "local"}, {day_pairing::utc, "utc"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(day_pairing) noexcept {
+  return day_pairing_names;
 }
-
-day_pairing day_pairing_from_string(std::string_view s) {
-  static constexpr day_pairing all[] = {day_pairing::local, day_pairing::utc};
-  return enum_from_string(s, all, "day_pairing");
+std::string_view to_string(day_pairing p) noexcept {
+  return day_pairing_names.name(p);
 }
 
 changepoint_options changepoint_options::celsius(std::string zone) {
@@ -701,3 +679,9 @@ prediction predict(const changepoint_model& m, std::span<const usage_period> per
 }
 
 }  // namespace energy::baseline
+
+template struct energy::detail::enum_names<energy::baseline::changepoint_kind>;
+
+template struct energy::detail::enum_names<energy::baseline::temperature_input>;
+
+template struct energy::detail::enum_names<energy::baseline::day_pairing>;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include "core/enum_table.hpp"
 
 namespace energy::baseline {
 
@@ -45,6 +46,19 @@ fit_metrics compute_metrics(std::span<const double> actual, std::span<const doub
   return m;
 }
 
+namespace {
+constexpr auto data_resolution_names = energy::detail::make_enum_table<data_resolution>(
+    "data_resolution", {{data_resolution::hourly, "hourly"},
+                        {data_resolution::daily, "daily"},
+                        {data_resolution::monthly, "monthly"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(data_resolution) noexcept {
+  return data_resolution_names;
+}
+std::string_view to_string(data_resolution v) noexcept {
+  return data_resolution_names.name(v);
+}
+
 bool passes_guideline14(const fit_metrics& m, data_resolution resolution) noexcept {
   const bool monthly = resolution == data_resolution::monthly;
   const double cv_max = monthly ? 0.15 : 0.30;
@@ -54,3 +68,5 @@ bool passes_guideline14(const fit_metrics& m, data_resolution resolution) noexce
 }
 
 }  // namespace energy::baseline
+
+template struct energy::detail::enum_names<energy::baseline::data_resolution>;

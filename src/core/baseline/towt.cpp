@@ -11,6 +11,7 @@
 
 #include "core/baseline/detail.hpp"
 #include "core/baseline/slot_regression.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::baseline {
 namespace {
@@ -142,16 +143,17 @@ std::vector<std::uint8_t> detect_occupancy(const std::vector<double>& y,
 
 }  // namespace
 
-const char* to_string(occupancy_rule r) noexcept {
-  switch (r) {
-    case occupancy_rule::single_line:
-      return "single_line";
-    case occupancy_rule::fixed_hinges:
-      return "fixed_hinges";
-    case occupancy_rule::given:
-      return "given";
-  }
-  return "unknown";
+namespace {
+constexpr auto occupancy_rule_names = energy::detail::make_enum_table<occupancy_rule>(
+    "occupancy_rule", {{occupancy_rule::single_line, "single_line"},
+                       {occupancy_rule::fixed_hinges, "fixed_hinges"},
+                       {occupancy_rule::given, "given"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(occupancy_rule) noexcept {
+  return occupancy_rule_names;
+}
+std::string_view to_string(occupancy_rule r) noexcept {
+  return occupancy_rule_names.name(r);
 }
 
 towt_model make_towt_model(const towt_parameters& p) {
@@ -351,3 +353,5 @@ prediction predict(const towt_model& model, std::span<const epoch_seconds> ts,
 }
 
 }  // namespace energy::baseline
+
+template struct energy::detail::enum_names<energy::baseline::occupancy_rule>;

@@ -10,6 +10,7 @@
 
 #include "arith.hpp"
 #include "local_clock.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::billing {
 namespace {
@@ -203,22 +204,20 @@ void coincident_peak_lines(const interval_series& data, const tariff& t, time_ra
 
 }  // namespace
 
-const char* to_string(line_kind k) noexcept {
-  switch (k) {
-    case line_kind::fixed:
-      return "fixed";
-    case line_kind::energy:
-      return "energy";
-    case line_kind::demand:
-      return "demand";
-    case line_kind::flat_demand:
-      return "flat_demand";
-    case line_kind::minimum:
-      return "minimum";
-    case line_kind::coincident_peak:
-      return "coincident_peak";
-  }
-  return "unknown";
+namespace {
+constexpr auto line_kind_names = energy::detail::make_enum_table<line_kind>(
+    "line_kind", {{line_kind::fixed, "fixed"},
+                  {line_kind::energy, "energy"},
+                  {line_kind::demand, "demand"},
+                  {line_kind::flat_demand, "flat_demand"},
+                  {line_kind::minimum, "minimum"},
+                  {line_kind::coincident_peak, "coincident_peak"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(line_kind) noexcept {
+  return line_kind_names;
+}
+std::string_view to_string(line_kind k) noexcept {
+  return line_kind_names.name(k);
 }
 
 double bill::coverage() const noexcept {
@@ -528,3 +527,5 @@ money energy_charge(const tariff& t, utc_seconds hour_start, milli energy_wh,
 }
 
 }  // namespace energy::billing
+
+template struct energy::detail::enum_names<energy::billing::line_kind>;

@@ -12,6 +12,7 @@
 
 #include <energy/error.hpp>
 #include <energy/ingest/reason.hpp>
+#include "core/enum_table.hpp"
 
 namespace energy::billing {
 namespace {
@@ -243,4 +244,17 @@ bills_csv_result read_bills_csv(const std::filesystem::path& file,
   return parse_bills_csv(ss.str(), file.string(), options);
 }
 
+namespace {
+constexpr auto end_date_names = energy::detail::make_enum_table<end_date>(
+    "end_date", {{end_date::exclusive, "exclusive"}, {end_date::inclusive, "inclusive"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(end_date) noexcept {
+  return end_date_names;
+}
+std::string_view to_string(end_date v) noexcept {
+  return end_date_names.name(v);
+}
+
 }  // namespace energy::billing
+
+template struct energy::detail::enum_names<energy::billing::end_date>;

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "arith.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::billing {
 namespace {
@@ -52,36 +53,27 @@ std::string csv_field(const std::string& s) {
 
 }  // namespace
 
-const char* to_string(finding_kind k) noexcept {
-  switch (k) {
-    case finding_kind::invalid_period:
-      return "invalid_period";
-    case finding_kind::estimated_read:
-      return "estimated_read";
-    case finding_kind::gap_before:
-      return "gap_before";
-    case finding_kind::overlap_with_previous:
-      return "overlap_with_previous";
-    case finding_kind::duplicate:
-      return "duplicate";
-    case finding_kind::incomplete_data:
-      return "incomplete_data";
-    case finding_kind::no_data:
-      return "no_data";
-    case finding_kind::estimated_data:
-      return "estimated_data";
-    case finding_kind::consumption_mismatch:
-      return "consumption_mismatch";
-    case finding_kind::demand_mismatch:
-      return "demand_mismatch";
-    case finding_kind::cost_mismatch:
-      return "cost_mismatch";
-    case finding_kind::rate_mismatch:
-      return "rate_mismatch";
-    case finding_kind::demand_interval_mismatch:
-      return "demand_interval_mismatch";
-  }
-  return "unknown";
+namespace {
+constexpr auto finding_kind_names = energy::detail::make_enum_table<finding_kind>(
+    "finding_kind", {{finding_kind::invalid_period, "invalid_period"},
+                     {finding_kind::estimated_read, "estimated_read"},
+                     {finding_kind::gap_before, "gap_before"},
+                     {finding_kind::overlap_with_previous, "overlap_with_previous"},
+                     {finding_kind::duplicate, "duplicate"},
+                     {finding_kind::incomplete_data, "incomplete_data"},
+                     {finding_kind::no_data, "no_data"},
+                     {finding_kind::estimated_data, "estimated_data"},
+                     {finding_kind::consumption_mismatch, "consumption_mismatch"},
+                     {finding_kind::demand_mismatch, "demand_mismatch"},
+                     {finding_kind::cost_mismatch, "cost_mismatch"},
+                     {finding_kind::rate_mismatch, "rate_mismatch"},
+                     {finding_kind::demand_interval_mismatch, "demand_interval_mismatch"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(finding_kind) noexcept {
+  return finding_kind_names;
+}
+std::string_view to_string(finding_kind k) noexcept {
+  return finding_kind_names.name(k);
 }
 
 bool bill_check::has(finding_kind k) const noexcept {
@@ -328,3 +320,5 @@ std::string to_csv(const reconciliation_report& r) {
 }
 
 }  // namespace energy::billing
+
+template struct energy::detail::enum_names<energy::billing::finding_kind>;

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <stdexcept>
+#include "core/enum_table.hpp"
 
 namespace energy::billing {
 namespace {
@@ -116,4 +117,17 @@ tariff flat_energy_tariff(money price_per_kwh) {
   return t;
 }
 
+namespace {
+constexpr auto charge_unit_names = energy::detail::make_enum_table<charge_unit>(
+    "charge_unit", {{charge_unit::per_month, "per_month"}, {charge_unit::per_day, "per_day"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(charge_unit) noexcept {
+  return charge_unit_names;
+}
+std::string_view to_string(charge_unit v) noexcept {
+  return charge_unit_names.name(v);
+}
+
 }  // namespace energy::billing
+
+template struct energy::detail::enum_names<energy::billing::charge_unit>;

@@ -5,20 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "core/enum_table.hpp"
+
 namespace energy::ingest {
-namespace {
-
-// Indexed by the enum value; the static_assert below keeps the table and the enum in step.
-constexpr std::array<std::string_view, reason_count> names{
-    "malformed_sensor_id",  "malformed_timestamp",   "malformed_value",    "missing_field",
-    "invalid_quality_flag", "unknown_sensor",        "inactive_sensor",    "unsupported_unit",
-    "non_finite_value",     "value_out_of_range",    "negative_value",     "above_max_value",
-    "future_timestamp",     "before_sensor_created", "duplicate_in_batch", "stale_sample",
-    "register_reset",       "gap_too_long",          "line_too_long",
-};
-static_assert(names.size() == reason_count);
-
-}  // namespace
 
 std::string escape_controls(std::string_view text) {
   std::string out;
@@ -45,17 +34,35 @@ std::string shown_value(std::string_view text, std::size_t max_bytes) {
   return "\"" + escape_controls(text) + (cut ? "...\"" : "\"");
 }
 
-std::string_view to_string(reason r) noexcept {
-  const auto i = static_cast<std::size_t>(r);
-  return i < names.size() ? names[i] : std::string_view{"unknown_reason"};
+namespace {
+constexpr auto reason_names = energy::detail::make_enum_table<reason>(
+    "reason", {{reason::malformed_sensor_id, "malformed_sensor_id"},
+               {reason::malformed_timestamp, "malformed_timestamp"},
+               {reason::malformed_value, "malformed_value"},
+               {reason::missing_field, "missing_field"},
+               {reason::invalid_quality_flag, "invalid_quality_flag"},
+               {reason::unknown_sensor, "unknown_sensor"},
+               {reason::inactive_sensor, "inactive_sensor"},
+               {reason::unsupported_unit, "unsupported_unit"},
+               {reason::non_finite_value, "non_finite_value"},
+               {reason::value_out_of_range, "value_out_of_range"},
+               {reason::negative_value, "negative_value"},
+               {reason::above_max_value, "above_max_value"},
+               {reason::future_timestamp, "future_timestamp"},
+               {reason::before_sensor_created, "before_sensor_created"},
+               {reason::duplicate_in_batch, "duplicate_in_batch"},
+               {reason::stale_sample, "stale_sample"},
+               {reason::register_reset, "register_reset"},
+               {reason::gap_too_long, "gap_too_long"},
+               {reason::line_too_long, "line_too_long"}});
+}  // namespace
+static_assert(reason_names.values.size() == reason_count);
+[[maybe_unused]] static constexpr const auto& names_of(reason) noexcept {
+  return reason_names;
 }
-
-std::optional<reason> parse_reason(std::string_view name) noexcept {
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return static_cast<reason>(i);
-  return std::nullopt;
+std::string_view to_string(reason v) noexcept {
+  return reason_names.name(v);
 }
-
 reason_counts count_reasons(std::span<const rejection> rejections) noexcept {
   reason_counts c;
   for (const auto& r : rejections) {
@@ -66,3 +73,5 @@ reason_counts count_reasons(std::span<const rejection> rejections) noexcept {
 }
 
 }  // namespace energy::ingest
+
+template struct energy::detail::enum_names<energy::ingest::reason>;

@@ -15,37 +15,38 @@
 
 #include "core/anomaly/detail.hpp"
 #include "core/recommend/rules.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::recommend {
 
+namespace {
+constexpr auto recommendation_kind_names = energy::detail::make_enum_table<recommendation_kind>(
+    "recommendation_kind",
+    {{recommendation_kind::high_baseload, "high_baseload"},
+     {recommendation_kind::after_hours_operation, "after_hours_operation"},
+     {recommendation_kind::schedule_drift, "schedule_drift"},
+     {recommendation_kind::peak_demand, "peak_demand"},
+     {recommendation_kind::weather_sensitivity, "weather_sensitivity"},
+     {recommendation_kind::high_energy_use_intensity, "high_energy_use_intensity"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(recommendation_kind) noexcept {
+  return recommendation_kind_names;
+}
 std::string_view to_string(recommendation_kind k) noexcept {
-  switch (k) {
-    case recommendation_kind::high_baseload:
-      return "high_baseload";
-    case recommendation_kind::after_hours_operation:
-      return "after_hours_operation";
-    case recommendation_kind::schedule_drift:
-      return "schedule_drift";
-    case recommendation_kind::peak_demand:
-      return "peak_demand";
-    case recommendation_kind::weather_sensitivity:
-      return "weather_sensitivity";
-    case recommendation_kind::high_energy_use_intensity:
-      return "high_energy_use_intensity";
-  }
-  return "unknown";
+  return recommendation_kind_names.name(k);
 }
 
+namespace {
+constexpr auto confidence_level_names = energy::detail::make_enum_table<confidence_level>(
+    "confidence_level", {{confidence_level::low, "low"},
+                         {confidence_level::medium, "medium"},
+                         {confidence_level::high, "high"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(confidence_level) noexcept {
+  return confidence_level_names;
+}
 std::string_view to_string(confidence_level c) noexcept {
-  switch (c) {
-    case confidence_level::low:
-      return "low";
-    case confidence_level::medium:
-      return "medium";
-    case confidence_level::high:
-      return "high";
-  }
-  return "unknown";
+  return confidence_level_names.name(c);
 }
 
 namespace detail {
@@ -534,3 +535,7 @@ std::vector<recommendation> recommend(const building_history& h, const recommend
 }
 
 }  // namespace energy::recommend
+
+template struct energy::detail::enum_names<energy::recommend::recommendation_kind>;
+
+template struct energy::detail::enum_names<energy::recommend::confidence_level>;

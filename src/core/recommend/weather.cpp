@@ -11,6 +11,7 @@
 #include <map>
 #include <stdexcept>
 #include <utility>
+#include "core/enum_table.hpp"
 
 namespace energy::recommend {
 namespace {
@@ -150,4 +151,18 @@ weather_sensitivity weather_from(const baseline::changepoint_model& model,
   return w;
 }
 
+namespace {
+constexpr auto temperature_unit_names = energy::detail::make_enum_table<temperature_unit>(
+    "temperature_unit",
+    {{temperature_unit::fahrenheit, "fahrenheit"}, {temperature_unit::celsius, "celsius"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(temperature_unit) noexcept {
+  return temperature_unit_names;
+}
+std::string_view to_string(temperature_unit v) noexcept {
+  return temperature_unit_names.name(v);
+}
+
 }  // namespace energy::recommend
+
+template struct energy::detail::enum_names<energy::recommend::temperature_unit>;

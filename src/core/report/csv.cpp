@@ -6,6 +6,7 @@
 
 #include <energy/report/format.hpp>
 #include <energy/report/render.hpp>
+#include "core/enum_table.hpp"
 
 namespace energy::report {
 namespace {
@@ -36,30 +37,20 @@ void row(std::string& out, std::initializer_list<std::string> cells) {
 
 }  // namespace
 
-std::string_view to_string(csv_table t) noexcept {
-  switch (t) {
-    case csv_table::daily:
-      return "daily";
-    case csv_table::monthly:
-      return "monthly";
-    case csv_table::anomalies:
-      return "anomalies";
-    case csv_table::recommendations:
-      return "recommendations";
-    case csv_table::bills:
-      return "bills";
-    case csv_table::comparison:
-      return "comparison";
-  }
-  return "?";
+namespace {
+constexpr auto csv_table_names = energy::detail::make_enum_table<csv_table>(
+    "csv_table", {{csv_table::daily, "daily"},
+                  {csv_table::monthly, "monthly"},
+                  {csv_table::anomalies, "anomalies"},
+                  {csv_table::recommendations, "recommendations"},
+                  {csv_table::bills, "bills"},
+                  {csv_table::comparison, "comparison"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(csv_table) noexcept {
+  return csv_table_names;
 }
-
-csv_table parse_csv_table(std::string_view s) {
-  for (auto t : {csv_table::daily, csv_table::monthly, csv_table::anomalies,
-                 csv_table::recommendations, csv_table::bills, csv_table::comparison})
-    if (s == to_string(t)) return t;
-  throw std::invalid_argument(fmt::format(
-      "table '{}': expected daily, monthly, anomalies, recommendations, bills or comparison", s));
+std::string_view to_string(csv_table t) noexcept {
+  return csv_table_names.name(t);
 }
 
 std::string to_csv(const report& r, csv_table table) {
@@ -111,9 +102,9 @@ std::string to_csv(const report& r, csv_table table) {
       for (const auto& p : r.bills)
         for (const auto& l : p.bill.lines)
           row(out, {format_utc(p.bill.period.start), format_utc(p.bill.period.end), p.tariff_name,
-                    billing::to_string(l.kind), std::to_string(l.period), std::to_string(l.tier),
-                    format_milli(l.quantity), l.rate.to_exact_string(), format_money(l.amount),
-                    p.currency, l.basis});
+                    std::string(billing::to_string(l.kind)), std::to_string(l.period),
+                    std::to_string(l.tier), format_milli(l.quantity), l.rate.to_exact_string(),
+                    format_money(l.amount), p.currency, l.basis});
       break;
     case csv_table::comparison:
       row(out, {"rank", "building_id", "name", "square_footage", "consumption_kwh", "coverage",
@@ -130,3 +121,5 @@ std::string to_csv(const report& r, csv_table table) {
 }
 
 }  // namespace energy::report
+
+template struct energy::detail::enum_names<energy::report::csv_table>;

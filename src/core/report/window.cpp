@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "detail.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::report {
 namespace detail {
@@ -104,45 +105,31 @@ std::chrono::local_days default_end(period_length length, utc_seconds now, const
   return today;
 }
 
+namespace {
+constexpr auto report_type_names = energy::detail::make_enum_table<report_type>(
+    "report_type", {{report_type::efficiency, "efficiency"},
+                    {report_type::forecast, "forecast"},
+                    {report_type::comparison, "comparison"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(report_type) noexcept {
+  return report_type_names;
+}
 std::string_view to_string(report_type t) noexcept {
-  switch (t) {
-    case report_type::efficiency:
-      return "efficiency";
-    case report_type::forecast:
-      return "forecast";
-    case report_type::comparison:
-      return "comparison";
-  }
-  return "?";
+  return report_type_names.name(t);
 }
 
+namespace {
+constexpr auto period_length_names = energy::detail::make_enum_table<period_length>(
+    "period_length", {{period_length::week, "week"},
+                      {period_length::month, "month"},
+                      {period_length::quarter, "quarter"},
+                      {period_length::year, "year"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(period_length) noexcept {
+  return period_length_names;
+}
 std::string_view to_string(period_length p) noexcept {
-  switch (p) {
-    case period_length::week:
-      return "week";
-    case period_length::month:
-      return "month";
-    case period_length::quarter:
-      return "quarter";
-    case period_length::year:
-      return "year";
-  }
-  return "?";
-}
-
-report_type parse_report_type(std::string_view s) {
-  for (auto t : {report_type::efficiency, report_type::forecast, report_type::comparison})
-    if (s == to_string(t)) return t;
-  throw std::invalid_argument(
-      fmt::format("report type '{}': expected efficiency, forecast or comparison", s));
-}
-
-period_length parse_period_length(std::string_view s) {
-  for (auto p :
-       {period_length::week, period_length::month, period_length::quarter, period_length::year})
-    if (s == to_string(p)) return p;
-  throw std::invalid_argument(
-      fmt::format("report period '{}': expected week, month, quarter or year", s));
+  return period_length_names.name(p);
 }
 
 report build_report(storage::store& db, const report_request& req) {
@@ -151,3 +138,7 @@ report build_report(storage::store& db, const report_request& req) {
 }
 
 }  // namespace energy::report
+
+template struct energy::detail::enum_names<energy::report::report_type>;
+
+template struct energy::detail::enum_names<energy::report::period_length>;

@@ -101,7 +101,9 @@ std::vector<usage_period> periods_between(const std::vector<usage_period>& p, ep
 
 std::string describe(const changepoint_model& m) {
   char buf[256];
-  std::snprintf(buf, sizeof buf, "CP %s (base %.2f", to_string(m.kind), m.base_load);
+  const auto kind = to_string(m.kind);
+  std::snprintf(buf, sizeof buf, "CP %.*s (base %.2f", static_cast<int>(kind.size()), kind.data(),
+                m.base_load);
   std::string out = buf;
   if (std::isfinite(m.heating_balance_point)) {
     std::snprintf(buf, sizeof buf, ", HDD %.4g/°@%g", m.heating_slope, m.heating_balance_point);

@@ -10,12 +10,12 @@ using namespace energy;
 TEST_CASE("enumerations round-trip through their names", "[core][model]") {
   for (auto t : {sensor_type::electricity, sensor_type::gas, sensor_type::water,
                  sensor_type::thermal, sensor_type::temperature})
-    CHECK(parse_sensor_type(to_string(t)) == t);
+    CHECK(parse<sensor_type>(to_string(t)) == t);
   for (auto k : {reading_kind::interval_energy, reading_kind::cumulative_register,
                  reading_kind::instantaneous_power, reading_kind::instantaneous_value})
-    CHECK(parse_reading_kind(to_string(k)) == k);
-  CHECK(parse_resolution("month") == resolution::month);
-  CHECK_THROWS_WITH(parse_sensor_type("steam"), Catch::Contains("accepted: electricity"));
+    CHECK(parse<reading_kind>(to_string(k)) == k);
+  CHECK(parse<resolution>("month") == resolution::month);
+  CHECK_THROWS_WITH(parse<sensor_type>("steam"), Catch::Contains("accepted: electricity"));
 }
 
 TEST_CASE("quality flags render as names", "[core][quality]") {

@@ -6,6 +6,8 @@
 
 #include <energy/greenbutton/utility_client.hpp>
 
+#include "support/enum_names_check.hpp"
+
 using namespace energy;
 using namespace energy::greenbutton;
 namespace fs = std::filesystem;
@@ -78,4 +80,12 @@ TEST_CASE("the file client merges every XML file of a directory and selects usag
   CHECK_THROWS_AS(open_file_client(dir.path / "missing"), std::invalid_argument);
   CHECK_THROWS_AS(client->fetch_usage(query("", {})),
                   std::invalid_argument);  // empty range selects nothing
+}
+
+TEST_CASE("time filters have one name per value that parses back (enum_names.hpp)",
+          "[greenbutton][enum_names]") {
+  energy::testing::check_enum_names<time_filter>();
+  // The ESPI query parameters are "<name>-min".
+  CHECK(to_string(time_filter::published) == "published");
+  CHECK(to_string(time_filter::updated) == "updated");
 }

@@ -7,6 +7,9 @@
 
 #include <energy/error.hpp>
 #include <energy/transport/modbus_map.hpp>
+#include <energy/transport/modbus_poller.hpp>
+
+#include "support/enum_names_check.hpp"
 
 using namespace energy::modbus;
 
@@ -143,4 +146,10 @@ TEST_CASE("modbus map: errors name the file, the line and the field", "[modbus]"
   CHECK_THAT(error_of(header + "register x stray" + good_tail + "\n"),
              Catch::Contains("unexpected word 'stray'"));
   CHECK_THAT(load_error(), Catch::Contains("cannot read the register map"));
+}
+
+TEMPLATE_TEST_CASE("modbus enums have one name per value that parses back (enum_names.hpp)",
+                   "[modbus][enum_names]", register_function, register_type, word_order,
+                   meter_health) {
+  energy::testing::check_enum_names<TestType>();
 }

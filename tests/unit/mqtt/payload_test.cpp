@@ -4,6 +4,8 @@
 #include <energy/error.hpp>
 #include <energy/transport/mqtt_payload.hpp>
 
+#include "support/enum_names_check.hpp"
+
 using namespace energy;
 using energy::transport::mqtt::decode_payload;
 using energy::transport::mqtt::payload_form;
@@ -85,4 +87,10 @@ TEST_CASE("compact lines take epoch or RFC 3339 timestamps and optional flags an
   CHECK_THROWS_WITH(decode_payload("1719835200,1", std::nullopt, "topic x"),
                     Catch::Contains("names the sensor"));
   CHECK_THROWS_AS(decode_payload("  \n", sensor, "t"), parse_error);
+}
+
+TEST_CASE("payload forms have one name per value that parses back (enum_names.hpp)",
+          "[mqtt][enum_names]") {
+  energy::testing::check_enum_names<payload_form>();
+  CHECK(to_string(payload_form::compact) == "compact");
 }

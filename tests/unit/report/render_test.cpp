@@ -74,8 +74,8 @@ TEST_CASE("CSV tables have a header and one row per item") {
   const auto recs = to_csv(r, csv_table::recommendations);
   CHECK(std::count(recs.begin(), recs.end(), '\n') ==
         static_cast<long>(r.recommendations.size() + 1));
-  CHECK(parse_csv_table("anomalies") == csv_table::anomalies);
-  CHECK_THROWS_AS(parse_csv_table("x"), std::invalid_argument);
+  CHECK(parse<csv_table>("anomalies") == csv_table::anomalies);
+  CHECK_THROWS_AS(parse<csv_table>("x"), energy::parse_error);
 }
 
 TEST_CASE("Formatted numbers have no negative zero and keep exact energy") {

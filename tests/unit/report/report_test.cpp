@@ -59,8 +59,8 @@ TEST_CASE("A month ends at the exclusive local date and defaults to the last com
   CHECK(make_window(period_length::month, std::chrono::local_days{std::chrono::year{2024} / 3 / 31},
                     z)
             .first_day == std::chrono::local_days{std::chrono::year{2024} / 2 / 29});
-  CHECK_THROWS_AS(parse_period_length("fortnight"), std::invalid_argument);
-  CHECK_THROWS_AS(parse_report_type("summary"), std::invalid_argument);
+  CHECK_THROWS_AS(parse<period_length>("fortnight"), energy::parse_error);
+  CHECK_THROWS_AS(parse<report_type>("summary"), energy::parse_error);
 }
 
 TEST_CASE("Consumption of a DST month with a gap equals the exact sum of its stored readings") {

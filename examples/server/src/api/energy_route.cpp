@@ -13,6 +13,7 @@
 #include <energy/storage/store.hpp>
 
 #include "api/common.hpp"
+#include "http/enum_json.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
 #include "http/log.hpp"
@@ -178,16 +179,16 @@ void add_energy_routes(std::vector<route>& out) {
             resolution res = resolution::day;
             if (const auto text = r.query_param("resolution"); text && !text->empty()) {
               try {
-                res = parse_resolution(*text);
-              } catch (const std::invalid_argument&) {
-                throw_bad_request("resolution must be hour, day or month", "resolution");
+                res = parse<resolution>(*text);
+              } catch (const parse_error& e) {
+                throw_bad_request(e.what(), "resolution");
               }
             }
             sensor_type type = sensor_type::electricity;
             if (const auto text = r.query_param("sensor_type"); text && !text->empty()) {
               try {
-                type = parse_sensor_type(*text);
-              } catch (const std::invalid_argument& e) {
+                type = parse<sensor_type>(*text);
+              } catch (const parse_error& e) {
                 throw_bad_request(e.what(), "sensor_type");
               }
               if (type == sensor_type::temperature)
@@ -347,7 +348,7 @@ void add_energy_routes(std::vector<route>& out) {
                             "last local day, included, or an RFC 3339 instant, excluded",
                             {{"type", "string"}}, true),
                 query_param("resolution", "bucket size (default day)",
-                            {{"type", "string"}, {"enum", {"hour", "day", "month"}}}),
+                            {{"type", "string"}, {"enum", enum_names_json<resolution>()}}),
                 query_param(
                     "sensor_type", "which sensors to sum (default electricity)",
                     {{"type", "string"}, {"enum", {"electricity", "gas", "water", "thermal"}}})})},

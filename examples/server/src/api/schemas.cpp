@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // OpenAPI component schemas of the data API (what its handlers read and write).
+#include <energy/model.hpp>
+
 #include "api/routes.hpp"
+#include "http/enum_json.hpp"
 
 namespace energy::server::api {
 
@@ -64,9 +67,8 @@ nlohmann::json schemas() {
                    {"properties", building}};
   s["BuildingList"] = list_of("Building", "buildings");
 
-  const nlohmann::json kinds = {"interval_energy", "cumulative_register", "instantaneous_power",
-                                "instantaneous_value"};
-  const nlohmann::json types = {"electricity", "gas", "water", "thermal", "temperature"};
+  const nlohmann::json kinds = enum_names_json<reading_kind>();
+  const nlohmann::json types = enum_names_json<sensor_type>();
   s["SensorCreate"] = {
       {"type", "object"},
       {"required", {"type", "kind", "unit", "interval_seconds"}},

@@ -31,13 +31,13 @@ sensor sensor_from_body(const nlohmann::json& body, const building& b) {
   // Type, kind, unit and interval have no defaults: a wrong guess (Wh read as kWh, a register
   // read as interval energy) would give plausible wrong numbers.
   try {
-    s.type = parse_sensor_type(required_string(body, "type"));
-  } catch (const std::invalid_argument& e) {
+    s.type = parse<sensor_type>(required_string(body, "type"));
+  } catch (const parse_error& e) {
     throw_unprocessable(e.what(), "/type");
   }
   try {
-    s.kind = parse_reading_kind(required_string(body, "kind"));
-  } catch (const std::invalid_argument& e) {
+    s.kind = parse<reading_kind>(required_string(body, "kind"));
+  } catch (const parse_error& e) {
     throw_unprocessable(e.what(), "/kind");
   }
   s.unit = required_string(body, "unit");

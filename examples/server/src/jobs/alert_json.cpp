@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "http/enum_json.hpp"
 #include "http/message.hpp"
 
 namespace energy::server::jobs {
@@ -185,13 +186,11 @@ void read_alert_config(const nlohmann::json& body, alert_rule& r) {
   r.threshold = read_milli(body, "threshold_kwh");
   r.window = alert_window::hour;
   if (const auto w = read_string(body, "window")) {
-    bool known = false;
-    for (auto candidate : {alert_window::quarter_hour, alert_window::hour, alert_window::day})
-      if (energy::to_string(candidate) == *w) {
-        r.window = candidate;
-        known = true;
-      }
-    if (!known) throw_unprocessable("window must be quarter_hour, hour or day", "/window");
+    try {
+      r.window = parse<alert_window>(*w);
+    } catch (const parse_error& e) {
+      throw_unprocessable(e.what(), "/window");
+    }
   }
   r.peak_demand = read_milli(body, "peak_kw");
   const auto gap = read_int(body, "data_gap_minutes", 15, max_minutes);
@@ -259,7 +258,7 @@ nlohmann::json alert_config_schema(bool for_input) {
   nlohmann::json props = {
       {"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
       {"threshold_kwh", decimal},
-      {"window", {{"type", "string"}, {"enum", {"quarter_hour", "hour", "day"}}}},
+      {"window", {{"type", "string"}, {"enum", enum_names_json<alert_window>()}}},
       {"peak_kw", decimal},
       {"data_gap_minutes", {{"type", "integer"}, {"minimum", 15}}},
       {"flatline_minutes",
@@ -306,7 +305,7 @@ nlohmann::json alert_schema() {
          {{"type", "string"},
           {"enum", {"threshold", "peak_demand", "data_gap", "flatline", "baseline_deviation"}}}},
         {"state", {{"type", "string"}, {"enum", {"open", "acknowledged", "resolved"}}}},
-        {"severity", {{"type", "string"}, {"enum", {"info", "warning", "critical"}}}},
+        {"severity", {{"type", "string"}, {"enum", enum_names_json<anomaly::severity>()}}},
         {"summary", {{"type", "string"}}},
         {"details", {{"type", "object"}}},
         {"opened_at", time},

@@ -7,6 +7,7 @@
 #include <energy/report/report.hpp>
 
 #include "api/common.hpp"
+#include "http/enum_json.hpp"
 #include "app/config.hpp"
 #include "app/services.hpp"
 #include "http/deferred_answer.hpp"
@@ -33,16 +34,16 @@ report::report_request read_request(const request& r, const building& b, request
   q.now = from_epoch(api::now_epoch());
   if (const auto t = r.query_param("report_type"); t && !t->empty()) {
     try {
-      q.type = report::parse_report_type(*t);
-    } catch (const std::invalid_argument&) {
-      throw_bad_request("report_type must be efficiency, forecast or comparison", "report_type");
+      q.type = parse<report::report_type>(*t);
+    } catch (const parse_error& e) {
+      throw_bad_request(e.what(), "report_type");
     }
   }
   if (const auto p = r.query_param("period"); p && !p->empty()) {
     try {
-      q.period = report::parse_period_length(*p);
-    } catch (const std::invalid_argument&) {
-      throw_bad_request("period must be week, month, quarter or year", "period");
+      q.period = parse<report::period_length>(*p);
+    } catch (const parse_error& e) {
+      throw_bad_request(e.what(), "period");
     }
   }
   q.end = date_param(r, "end");
@@ -122,10 +123,10 @@ void add_report_route(std::vector<route>& out) {
            nlohmann::json::array(
                {api::query_param(
                     "report_type", "efficiency (default), forecast or comparison",
-                    {{"type", "string"}, {"enum", {"efficiency", "forecast", "comparison"}}}),
+                    {{"type", "string"}, {"enum", enum_names_json<report::report_type>()}}),
                 api::query_param(
                     "period", "week, month (default), quarter or year",
-                    {{"type", "string"}, {"enum", {"week", "month", "quarter", "year"}}}),
+                    {{"type", "string"}, {"enum", enum_names_json<report::period_length>()}}),
                 api::query_param("end", "local date YYYY-MM-DD the period ends before (excluded)",
                                  {{"type", "string"}, {"format", "date"}})})},
           {"responses",

@@ -3,7 +3,10 @@
 // what was uploaded, the stored list, and the reconciliation of the stored bills.
 #include <charconv>
 
+#include <energy/billing/bills_csv.hpp>
+
 #include "api/common.hpp"
+#include "http/enum_json.hpp"
 #include "http/problems.hpp"
 #include "money/reconciliation.hpp"
 #include "money/routes.hpp"
@@ -46,10 +49,13 @@ void add_utility_bill_routes(std::vector<route>& out) {
             const bool csv = is_csv(r);
             bill_upload upload;
             if (csv) {
-              const auto end = r.query_param("end_date").value_or("exclusive");
-              if (end != "exclusive" && end != "inclusive")
-                throw_bad_request("end_date must be exclusive or inclusive", "end_date");
-              upload = read_csv_bills(r.body, cal, end == "inclusive");
+              auto end = billing::end_date::exclusive;
+              try {
+                end = parse<billing::end_date>(r.query_param("end_date").value_or("exclusive"));
+              } catch (const parse_error& e) {
+                throw_bad_request(e.what(), "end_date");
+              }
+              upload = read_csv_bills(r.body, cal, end == billing::end_date::inclusive);
             } else {
               upload = read_json_bills(api::parse_object_body(r), cal);
             }
@@ -98,9 +104,10 @@ void add_utility_bill_routes(std::vector<route>& out) {
             {"content",
              {{"application/json", {{"schema", ref("UtilityBillUpload")}}},
               {"text/csv", {{"schema", {{"type", "string"}}}}}}}}},
-          {"parameters", nlohmann::json::array({api::query_param(
-                             "end_date", "CSV only: how date-only period_end values are read",
-                             {{"type", "string"}, {"enum", {"exclusive", "inclusive"}}})})},
+          {"parameters",
+           nlohmann::json::array({api::query_param(
+               "end_date", "CSV only: how date-only period_end values are read",
+               {{"type", "string"}, {"enum", enum_names_json<billing::end_date>()}})})},
           {"responses",
            {{"200",
              json_response("stored, with the reconciliation", ref("UtilityBillUploadResult"))},

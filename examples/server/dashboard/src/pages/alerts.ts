@@ -139,7 +139,7 @@ function configView(c: AlertConfig, reload: () => Promise<void>): HTMLElement {
       { class: 'config-form', 'data-write': 'edit-config' },
       ...field('name', 'Name', c.name),
       ...numberFields.flatMap(([k, label]) => field(k, label, c[k] === null ? '' : String(c[k]))),
-      ...field('window', 'Window (quarter_hour, hour or day)', c.window),
+      ...field('window', 'Window (15min, hour or day)', c.window),
       ...field('notification_emails', 'E-mail addresses (comma-separated)', c.notification_emails.join(', ')),
       h('label', { for: `cfg-${c.id}-enabled` }, 'Enabled'),
       enabled,
