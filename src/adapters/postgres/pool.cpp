@@ -247,13 +247,20 @@ void postgres_pool::remember_partitions(const std::vector<std::int64_t>& days) {
 void postgres_pool::create_partitions(pqxx::transaction_base& t,
                                       const std::vector<std::int64_t>& days) {
   if (days.empty() || layout_ != "native") return;
-  // Serialises partition creation between processes, so IF NOT EXISTS cannot race.
+  // Serialises partition creation between processes, so the existence check cannot race.
   t.exec("SELECT pg_advisory_xact_lock(hashtext(" +
          t.quote("energy.partitions." + options_.schema) + "))");
   for (auto d : days) {
-    t.exec0("CREATE TABLE IF NOT EXISTS " + quoted_schema_ + ".readings_p" + compact_day(d) +
-            " PARTITION OF readings FOR VALUES FROM ('" + day_literal(d) + " 00:00:00+00') TO ('" +
-            day_literal(d + 1) + " 00:00:00+00')");
+    const std::string name = quoted_schema_ + ".readings_p" + compact_day(d);
+    if (t.exec1("SELECT to_regclass(" + t.quote(name) + ") IS NOT NULL")[0].as<bool>()) continue;
+    // A table of its own, then ATTACH: ATTACH PARTITION locks `readings` in SHARE UPDATE
+    // EXCLUSIVE mode, which concurrent writers' ROW EXCLUSIVE locks do not block. CREATE TABLE
+    // ... PARTITION OF takes ACCESS EXCLUSIVE: two write groups, each holding its inserts' lock on
+    // `readings` and one needing a new day, deadlocked on it and the advisory lock above.
+    t.exec0("CREATE TABLE " + name + " (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS " +
+            "INCLUDING INDEXES)");
+    t.exec0("ALTER TABLE readings ATTACH PARTITION " + name + " FOR VALUES FROM ('" +
+            day_literal(d) + " 00:00:00+00') TO ('" + day_literal(d + 1) + " 00:00:00+00')");
   }
 }
 
