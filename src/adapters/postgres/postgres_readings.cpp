@@ -16,10 +16,9 @@ write_result postgres_store::write_readings(const reading_rows& rows,
     if (days.empty() || days.back() != d) days.push_back(d);
   }
   // Outside a group the missing partitions are created first, in a transaction of their own,
-  // while this thread holds no lock. Inside one, the group's transaction already holds a lock
-  // on `readings` that CREATE TABLE ... PARTITION OF (ACCESS EXCLUSIVE) waits for: created
-  // from another connection it would wait for this thread forever, so write_once creates them
-  // in the write's own savepoint instead.
+  // while this thread holds no lock. Inside one, write_once creates them in the write's own
+  // savepoint, so a failing unit's new partition is undone with it (creation attaches the table:
+  // SHARE UPDATE EXCLUSIVE on `readings`, which other groups' inserts do not block).
   if (!group_) pool_->ensure_partitions(days);
   try {
     return write_once(rows, states, days);
