@@ -34,12 +34,6 @@ template <class Duration>
     std::chrono::local_time<Duration> t) noexcept {
   return date::local_time<Duration>{t.time_since_epoch()};
 }
-/// The tz library's wall-clock reading as std::chrono's.
-template <class Duration>
-[[nodiscard]] constexpr std::chrono::local_time<Duration> from_date_local(
-    date::local_time<Duration> t) noexcept {
-  return std::chrono::local_time<Duration>{t.time_since_epoch()};
-}
 
 /// What the tz database says of a wall-clock reading in `zone`: unique, nonexistent (skipped by
 /// a spring-forward; `second.begin` is the transition instant) or ambiguous (a fall-back).
