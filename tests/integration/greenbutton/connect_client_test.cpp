@@ -253,7 +253,7 @@ TEST_CASE("401, 403 and 404 are clear, non-retryable errors",
         "Batch/Subscription/no-such-subscription/UsagePoint/1");
 }
 
-TEST_CASE("timeouts are retryable errors; a malformed response is a parse_error naming the URL",
+TEST_CASE("timeouts are retryable errors, a malformed response is a parse_error naming the URL",
           "[greenbutton][connect][integration]") {
   REQUIRE_SERVER();
   auto o = options();

@@ -222,7 +222,7 @@ TEST_CASE(
   CHECK(gaps[2].severity == severity::critical);
 }
 
-TEST_CASE("a stuck meter is a flatline; a varying meter is not", "[anomaly][quality]") {
+TEST_CASE("a stuck meter is a flatline, a varying meter is not", "[anomaly][quality]") {
   auto s = office(jan1, 14, 900, ny(), 100.0, 30.0, 8, 18, 0.1, 3);
   CHECK(count_kind(detect_data_quality(s.view()), anomaly_kind::flatline) == 0);
   for (std::size_t i = 500; i < 500 + 48; ++i)
@@ -253,7 +253,7 @@ TEST_CASE("a short stuck run does not hide under a limit it raises itself", "[an
   CHECK(count_kind(detect_data_quality(t.view()), anomaly_kind::flatline) == 0);
 }
 
-TEST_CASE("an isolated spike is found; the normal daily ramp is not a spike",
+TEST_CASE("an isolated spike is found, the normal daily ramp is not a spike",
           "[anomaly][quality]") {
   auto s = office(jan1, 28, 900, ny(), 100.0, 30.0, 8, 18, 0.05, 9);
   CHECK(count_kind(detect_data_quality(s.view()), anomaly_kind::spike) == 0);
@@ -266,7 +266,7 @@ TEST_CASE("an isolated spike is found; the normal daily ramp is not a spike",
   CHECK(sp.actual == s.value[1000]);
 }
 
-TEST_CASE("rows flagged meter_reset and falling registers are meter resets; a rollover is not",
+TEST_CASE("rows flagged meter_reset and falling registers are meter resets, a rollover is not",
           "[anomaly][quality]") {
   auto s = office(jan1, 2, 3600, ny());
   std::vector<std::uint32_t> q(s.ts.size(), quality::good);

@@ -453,7 +453,7 @@ TEST_CASE("the hourly cost hook uses the first tier of a tiered period", "[billi
 }
 
 TEST_CASE(
-    "a series without a stated interval infers it from its starts; hourly data bills hourly "
+    "a series without a stated interval infers it from its starts, hourly data bills hourly "
     "demand",
     "[billing][interval]") {
   const auto z = la();

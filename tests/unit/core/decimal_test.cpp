@@ -27,7 +27,7 @@ TEST_CASE("decimal text parses exactly to milli-units", "[core][decimal]") {
   CHECK(format_milli(0) == "0.000");
 }
 
-TEST_CASE("doubles with three decimals convert exactly; non-finite values do not convert",
+TEST_CASE("doubles with three decimals convert exactly, non-finite values do not convert",
           "[core][decimal]") {
   CHECK(to_milli(10.5) == 10500);
   CHECK(to_milli(0.001) == 1);

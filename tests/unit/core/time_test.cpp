@@ -36,7 +36,7 @@ TEST_CASE("zones come from the IANA database and render DST offsets", "[core][ti
   CHECK_FALSE(is_valid_zone("EST5EDT-not"));
 }
 
-TEST_CASE("a time_zone is a value naming a real zone; an unknown name fails at construction",
+TEST_CASE("a time_zone is a value naming a real zone, an unknown name fails at construction",
           "[core][time]") {
   CHECK_THROWS_WITH(time_zone{"Mars/Olympus_Mons"}, Catch::Contains("Mars/Olympus_Mons"));
   CHECK_THROWS_WITH(find_zone("America/New_Yrok"), Catch::Contains("America/New_Yrok"));

@@ -240,7 +240,7 @@ TEST_CASE("several usage points and meter readings each keep their own readings 
   CHECK(d.issues.empty());
 }
 
-TEST_CASE("power-of-ten multipliers scale exactly; finer than a Wh rounds and is counted",
+TEST_CASE("power-of-ten multipliers scale exactly, finer than a Wh rounds and is counted",
           "[greenbutton][units]") {
   CHECK(to_milli_units(1234, uom::watt_hour, 0) == 1234);
   CHECK(to_milli_units(1234, uom::watt_hour, 3) == 1'234'000);  // kWh
@@ -301,7 +301,7 @@ TEST_CASE("gas in therms converts to kWh and water in cubic feet to litres",
 }
 
 TEST_CASE(
-    "a bare ESPI IntervalBlock document imports; without a ReadingType its values have no unit",
+    "a bare ESPI IntervalBlock document imports, without a ReadingType its values have no unit",
     "[greenbutton][variation]") {
   const std::string xml =
       "<IntervalBlock xmlns=\"http://naesb.org/espi\">" + three_readings(900) + "</IntervalBlock>";

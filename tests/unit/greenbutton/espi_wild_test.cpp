@@ -108,7 +108,7 @@ TEST_CASE("garbage seconds are still refused, naming the element", "[greenbutton
   CHECK(d.issues[0].where.find("timePeriod/start") != std::string::npos);
 }
 
-TEST_CASE("an electricity ReadingType without uom is read as Wh with a note; gas stays raw",
+TEST_CASE("an electricity ReadingType without uom is read as Wh with a note, gas stays raw",
           "[greenbutton][wild]") {
   const std::string xml = feed(
       {up_entry("1", service::electricity), up_entry("2", service::gas), mr_entry("1", "01", "E"),

@@ -73,7 +73,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a corrected re-import replaces changed intervals; other units pick the matching sensor type",
+    "a corrected re-import replaces changed intervals, other units pick the matching sensor type",
     "[greenbutton][store]") {
   using namespace gb_fixture;
   fixture f;

@@ -267,7 +267,7 @@ TEST_CASE(
   REQUIRE_THAT(p.rejections[1].detail, Catch::Contains(R"(a\"b\\)"));
 }
 
-TEST_CASE("invalid JSON inside ignored keys breaks the document; valid ignored keys are fine",
+TEST_CASE("invalid JSON inside ignored keys breaks the document, valid ignored keys are fine",
           "[io][json]") {
   const std::string row =
       R"({"sensor_id":"0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88","timestamp":"2024-07-01T12:00:00Z","value_kwh":1.5,)";

@@ -275,7 +275,7 @@ TEST_CASE("modbus poller: a refused connection fails the endpoint fast and goes 
   CHECK(delivered == 0);
 }
 
-TEST_CASE("modbus poller: an outage is a data gap the gap detector reports; energy resumes",
+TEST_CASE("modbus poller: an outage is a data gap the gap detector reports, energy resumes",
           "[modbus]") {
   modbus_test_server server;
   site s;

@@ -94,7 +94,7 @@ TEST_CASE("modbus poller: refuses bad meters and options", "[modbus]") {
   CHECK_THROWS_WITH(poller({no_map}, {}, sink), Catch::Contains("meter 'b' has no register map"));
 }
 
-TEST_CASE("modbus poller: a failing sink is counted; polling goes on", "[modbus]") {
+TEST_CASE("modbus poller: a failing sink is counted, polling goes on", "[modbus]") {
   energy::testing::modbus_test_server server;
   server.set_words(1, false, 0, {0, 7});
   int calls = 0;

@@ -123,7 +123,7 @@ TEST_CASE("high baseload: the measure is priced through the bill engine, per obs
   CHECK(skipped_with(hospital, "high_baseload", "'hospital' runs around the clock"));
 }
 
-TEST_CASE("a year of data gives per-year savings; the tariff's time-of-use prices them",
+TEST_CASE("a year of data gives per-year savings, the tariff's time-of-use prices them",
           "[recommend]") {
   const auto s = office(jan1, 371, 3600, ny(), 100.0, 60.0);
   // Time of use: 0.30 $/kWh weekdays 08:00-18:00, 0.10 otherwise, every month.

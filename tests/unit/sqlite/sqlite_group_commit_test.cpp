@@ -139,7 +139,7 @@ TEST_CASE(
   CHECK(fixed.value.front() == 5000);
 }
 
-TEST_CASE("group commit: a full queue refuses new units; stop writes every queued one",
+TEST_CASE("group commit: a full queue refuses new units, stop writes every queued one",
           "[sqlite][group_commit]") {
   temp_dir dir;
   const auto path = dir.file("bounded.db");

@@ -92,7 +92,7 @@ TEST_CASE("jobs on PostgreSQL: four replicas ticking at once run each period exa
   CHECK(store->backend().claim_dirty(10).hours.empty());
 }
 
-TEST_CASE("jobs on PostgreSQL: an expired lease is taken over; the late owner cannot finish") {
+TEST_CASE("jobs on PostgreSQL: an expired lease is taken over, the late owner cannot finish") {
   const auto uri = fresh_database();
   auto db = db::open(uri);
   jobs::migrate(*db);

@@ -89,7 +89,7 @@ TEST_CASE("a device key is shown once, stored hashed, and authenticates as a dev
             .integer(0) == 1);
 }
 
-TEST_CASE("a device key limited to buildings carries them; foreign buildings are refused alike",
+TEST_CASE("a device key limited to buildings carries them, foreign buildings are refused alike",
           "[auth][device]") {
   two_tenants t;
   const auto ok = t.create(t.acme, {{"name", "gw"}, {"buildings", {t.acme_building.to_string()}}});
@@ -108,7 +108,7 @@ TEST_CASE("a device key limited to buildings carries them; foreign buildings are
   CHECK(t.f.db->query("SELECT count(*) FROM auth_device_keys").front().integer(0) == 1);
 }
 
-TEST_CASE("a revoked device key stops at once; another tenant cannot see or revoke it",
+TEST_CASE("a revoked device key stops at once, another tenant cannot see or revoke it",
           "[auth][device]") {
   two_tenants t;
   const auto body = body_of(t.create(t.acme, {{"name", "meter-1"}}));

@@ -25,7 +25,7 @@ settings with_origins() {
 
 }  // namespace
 
-TEST_CASE("every response gets the security headers; HSTS only when configured",
+TEST_CASE("every response gets the security headers, HSTS only when configured",
           "[auth][headers]") {
   settings s;
   auto h = security_headers(s);

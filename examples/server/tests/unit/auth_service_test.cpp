@@ -151,7 +151,7 @@ TEST_CASE("a role change or deactivation applies to tokens already issued", "[au
   CHECK(events.size() == 2);
 }
 
-TEST_CASE("only the server administrator creates tenants; a tenant admin creates users",
+TEST_CASE("only the server administrator creates tenants, a tenant admin creates users",
           "[auth][routes]") {
   fixture f;
   const auto root = admin_token(f);

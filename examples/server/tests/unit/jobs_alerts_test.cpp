@@ -103,7 +103,7 @@ TEST_CASE("alerts: the database refuses a second unresolved alert for one config
                   db::constraint_violation);
 }
 
-TEST_CASE("alerts: acknowledging records who and why; another tenant sees nothing") {
+TEST_CASE("alerts: acknowledging records who and why, another tenant sees nothing") {
   auto c = jobs_db();
   alert_book book(*c);
   const auto rule = sample_rule();

@@ -152,7 +152,7 @@ TEST_CASE("jobs: two replicas ticking on one database run each hourly job once p
         1);
 }
 
-TEST_CASE("jobs: a manual run of an unknown job is refused; of a known one recorded") {
+TEST_CASE("jobs: a manual run of an unknown job is refused, of a known one recorded") {
   shared_file file;
   auto store = storage::open_store_uri(file.uri());
   auto db = db::open(file.uri());
