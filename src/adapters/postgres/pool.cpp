@@ -33,12 +33,17 @@ bool is_connection_failure(const std::exception_ptr& e) noexcept {
     return false;  // the commit may have happened: never retried blindly
   } catch (const pqxx::broken_connection&) {
     return true;
+  } catch (const pqxx::transaction_rollback&) {
+    // Deadlock, serialization failure (libpqxx 6 raises these apart from sql_error, without
+    // their SQLSTATE): the server rolled the transaction back, so running it again is safe.
+    return true;
   } catch (const pqxx::sql_error& s) {
     // 08xxx connection exceptions, 57P01..57P03 shutdown/cannot-connect-now, 53300 too many
-    // connections, 40001/40P01 serialization failure / deadlock (the transaction rolled back).
+    // connections, 40001/40P01 serialization failure / deadlock (the transaction rolled back),
+    // 55P03 lock_timeout expired (partition creation waits at most that long).
     const std::string& st = s.sqlstate();
     return st.rfind("08", 0) == 0 || st == "57P01" || st == "57P02" || st == "57P03" ||
-           st == "53300" || st == "40001" || st == "40P01";
+           st == "53300" || st == "40001" || st == "40P01" || st == "55P03";
   } catch (...) {
     return false;
   }
@@ -97,6 +102,10 @@ std::unique_ptr<pqxx::connection> postgres_pool::connect() {
   return c;
 }
 
+postgres_pool::lease postgres_pool::open_apart() {
+  return lease{nullptr, connect()};
+}
+
 postgres_pool::lease postgres_pool::acquire() {
   std::unique_lock lock{mutex_};
   available_.wait(lock, [&] { return !idle_.empty() || open_ < options_.pool_size; });
@@ -143,6 +152,12 @@ void postgres_pool::rethrow_as_storage_error(const char* what, int attempts) {
     throw storage_error(
         prefix + "connection failed after " + std::to_string(attempts) + " attempt(s): " + e.what(),
         true);
+  } catch (const pqxx::transaction_rollback& e) {
+    throw storage_error(prefix + "rolled back by the server after " + std::to_string(attempts) +
+                            " attempt(s) (deadlock or serialization failure; running it again is "
+                            "safe): " +
+                            e.what(),
+                        true);
   } catch (const pqxx::sql_error& e) {
     const bool retry = is_connection_failure(std::current_exception());
     throw storage_error(
@@ -233,20 +248,13 @@ void postgres_pool::remember_locked(const std::vector<std::int64_t>& days) {
                         partition_days_.end());
 }
 
-std::vector<std::int64_t> postgres_pool::missing_partitions(const std::vector<std::int64_t>& days) {
-  std::lock_guard lock{partitions_mutex_};
-  return missing_locked(days);
-}
-
-void postgres_pool::remember_partitions(const std::vector<std::int64_t>& days) {
-  if (days.empty()) return;
-  std::lock_guard lock{partitions_mutex_};
-  remember_locked(days);
-}
-
 void postgres_pool::create_partitions(pqxx::transaction_base& t,
                                       const std::vector<std::int64_t>& days) {
   if (days.empty() || layout_ != "native") return;
+  // The caller may hold a write group's locks on `readings` on another connection, where the
+  // server cannot see that this one waits for it (say behind retention's LOCK TABLE, which waits
+  // for that group): a bounded wait turns such a cycle into a retryable error (55P03).
+  t.exec0("SET LOCAL lock_timeout = '10s'");
   // Serialises partition creation between processes, so the existence check cannot race.
   t.exec("SELECT pg_advisory_xact_lock(hashtext(" +
          t.quote("energy.partitions." + options_.schema) + "))");
@@ -254,9 +262,8 @@ void postgres_pool::create_partitions(pqxx::transaction_base& t,
     const std::string name = quoted_schema_ + ".readings_p" + compact_day(d);
     if (t.exec1("SELECT to_regclass(" + t.quote(name) + ") IS NOT NULL")[0].as<bool>()) continue;
     // A table of its own, then ATTACH: ATTACH PARTITION locks `readings` in SHARE UPDATE
-    // EXCLUSIVE mode, which concurrent writers' ROW EXCLUSIVE locks do not block. CREATE TABLE
-    // ... PARTITION OF takes ACCESS EXCLUSIVE: two write groups, each holding its inserts' lock on
-    // `readings` and one needing a new day, deadlocked on it and the advisory lock above.
+    // EXCLUSIVE mode, which writers' ROW EXCLUSIVE locks do not block (CREATE TABLE ...
+    // PARTITION OF takes ACCESS EXCLUSIVE, which waits for every open write group).
     t.exec0("CREATE TABLE " + name + " (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS " +
             "INCLUDING INDEXES)");
     t.exec0("ALTER TABLE readings ATTACH PARTITION " + name + " FOR VALUES FROM ('" +
@@ -264,16 +271,20 @@ void postgres_pool::create_partitions(pqxx::transaction_base& t,
   }
 }
 
-void postgres_pool::ensure_partitions(const std::vector<std::int64_t>& days) {
+void postgres_pool::ensure_partitions(const std::vector<std::int64_t>& days,
+                                      connection_source source) {
   std::lock_guard lock{partitions_mutex_};
   const auto missing = missing_locked(days);
   if (missing.empty()) return;
-  run("create partitions", [&](pqxx::connection& c) {
-    pqxx::work w{c};
-    create_partitions(w, missing);
-    w.commit();
-    return 0;
-  });
+  run(
+      "create partitions",
+      [&](pqxx::connection& c) {
+        pqxx::work w{c};
+        create_partitions(w, missing);
+        w.commit();
+        return 0;
+      },
+      source);
   remember_locked(missing);
 }
 

@@ -48,13 +48,20 @@ class postgres_pool {
   /// @throws pqxx::broken_connection when a new connection cannot be opened.
   lease acquire();
 
+  /// Where run() gets its connection: borrowed from the pool, or opened for the call and closed
+  /// after it (for a thread that already holds a pooled connection, which must not wait for the
+  /// pool to give it another).
+  enum class connection_source { pooled, apart };
+
   /**
-   * Runs `op` on a borrowed connection, retrying on connection failures (at most
-   * `max_attempts`, exponential backoff). `what` names the operation in error messages.
-   * Translates pqxx errors into storage_error; std::invalid_argument passes through.
+   * Runs `op` on a borrowed connection, retrying on connection failures, deadlocks and
+   * serialization failures (at most `max_attempts`, exponential backoff). `what` names the
+   * operation in error messages. Translates pqxx errors into storage_error;
+   * std::invalid_argument passes through.
    */
   template <class F>
-  auto run(const char* what, F&& op) -> decltype(op(std::declval<pqxx::connection&>()));
+  auto run(const char* what, F&& op, connection_source source = connection_source::pooled)
+      -> decltype(op(std::declval<pqxx::connection&>()));
 
   [[nodiscard]] const postgres_options& options() const noexcept { return options_; }
   [[nodiscard]] const std::string& uri() const noexcept { return uri_; }
@@ -63,20 +70,17 @@ class postgres_pool {
   /// Quoted schema name for SQL text.
   [[nodiscard]] const std::string& quoted_schema() const noexcept { return quoted_schema_; }
 
-  /// Makes sure native partitions cover every UTC day listed (days since 1970-01-01).
-  /// Remembers what exists, so repeated calls cost nothing. No-op for TimescaleDB.
-  void ensure_partitions(const std::vector<std::int64_t>& epoch_days);
+  /**
+   * Makes sure native partitions cover every UTC day listed (days since 1970-01-01), creating the
+   * missing ones in a transaction of their own, committed before this returns (so a write group
+   * never holds the partition lock: two groups could deadlock on it). Remembers what exists, so
+   * repeated calls cost nothing. No-op for TimescaleDB. Inside a write group pass
+   * `connection_source::apart`.
+   */
+  void ensure_partitions(const std::vector<std::int64_t>& epoch_days,
+                         connection_source source = connection_source::pooled);
   /// Forgets the remembered partitions (after retention dropped some).
   void forget_partitions();
-  /// The days of `epoch_days` not known to have a partition, sorted, each once (none for
-  /// TimescaleDB).
-  std::vector<std::int64_t> missing_partitions(const std::vector<std::int64_t>& epoch_days);
-  /// Creates the native partitions of `epoch_days` inside `t` (they exist once `t` commits;
-  /// serialised between processes by an advisory lock held until then). Call
-  /// remember_partitions after the commit.
-  void create_partitions(pqxx::transaction_base& t, const std::vector<std::int64_t>& epoch_days);
-  /// Records partitions created by a committed transaction.
-  void remember_partitions(const std::vector<std::int64_t>& epoch_days);
 
   /// Inside a catch block: rethrows the exception at hand as a storage_error naming `what`
   /// (retryable for connection failures, deadlocks and serialization failures).
@@ -84,6 +88,11 @@ class postgres_pool {
 
  private:
   std::unique_ptr<pqxx::connection> connect();
+  /// A connection of its own for one call: closed, not pooled, when the lease ends.
+  lease open_apart();
+  /// Creates the native partitions of `epoch_days` inside `t`, serialised between processes by an
+  /// advisory lock held until `t` ends.
+  void create_partitions(pqxx::transaction_base& t, const std::vector<std::int64_t>& epoch_days);
   std::vector<std::int64_t> missing_locked(const std::vector<std::int64_t>& epoch_days) const;
   void remember_locked(const std::vector<std::int64_t>& epoch_days);
   void release(std::unique_ptr<pqxx::connection> c) noexcept;
@@ -116,13 +125,15 @@ extern const char* const scan_summaries_sql;
 bool is_connection_failure(const std::exception_ptr& e) noexcept;
 
 template <class F>
-auto postgres_pool::run(const char* what, F&& op)
+auto postgres_pool::run(const char* what, F&& op, connection_source source)
     -> decltype(op(std::declval<pqxx::connection&>())) {
   for (int attempt = 1;; ++attempt) {
     try {
-      auto c = acquire();
+      auto c = source == connection_source::apart ? open_apart() : acquire();
       try {
         return op(*c);
+      } catch (const pqxx::transaction_rollback&) {
+        throw;  // the server rolled the transaction back; the connection is fine
       } catch (const pqxx::broken_connection&) {
         c.discard();
         throw;

@@ -15,20 +15,30 @@ write_result postgres_store::write_readings(const reading_rows& rows,
     const auto d = epoch_day(t);
     if (days.empty() || days.back() != d) days.push_back(d);
   }
-  // Outside a group the missing partitions are created first, in a transaction of their own,
-  // while this thread holds no lock. Inside one, write_once creates them in the write's own
-  // savepoint, so a failing unit's new partition is undone with it (creation attaches the table:
-  // SHARE UPDATE EXCLUSIVE on `readings`, which other groups' inserts do not block).
-  if (!group_) pool_->ensure_partitions(days);
+  // Missing partitions are created first, in a transaction of their own committed before the
+  // write (inside a group on a connection apart from the group's): a group never holds the
+  // partition lock, so two groups cannot deadlock on it.
+  const auto source =
+      group_ ? postgres_pool::connection_source::apart : postgres_pool::connection_source::pooled;
+  pool_->ensure_partitions(days, source);
   try {
-    return write_once(rows, states, days);
-  } catch (const partition_missing&) {
+    return write_once(rows, states);
+  } catch (const partition_missing& e) {
+    // Retention dropped a day this process remembered, or a group's transaction still routes by
+    // the partitions it saw when it began: create what is missing, then write again in a fresh
+    // transaction (inside a group that is the whole group's, run again by its writer).
     pool_->forget_partitions();
-    if (!group_) pool_->ensure_partitions(days);
+    pool_->ensure_partitions(days, source);
+    if (group_) {
+      group_->lost = true;
+      throw storage_error(std::string("postgres write_readings: ") + e.what() +
+                              "; the partition exists now, the write group is run again",
+                          true);
+    }
     try {
-      return write_once(rows, states, days);
-    } catch (const partition_missing& e) {
-      throw storage_error(std::string("postgres write_readings: ") + e.what(), false);
+      return write_once(rows, states);
+    } catch (const partition_missing& again) {
+      throw storage_error(std::string("postgres write_readings: ") + again.what(), false);
     }
   }
 }
@@ -107,14 +117,8 @@ void postgres_store::check_sensors(const reading_rows& rows) {
 }
 
 write_result postgres_store::write_once(const reading_rows& rows,
-                                        std::span<const sample_state> states,
-                                        const std::vector<std::int64_t>& days) {
-  std::vector<std::int64_t> created;  // partitions this write creates in a group
-  const write_result written = in_write_tx("write_readings", [&](pqxx::dbtransaction& w) {
-    if (group_) {
-      created = group_->not_created(pool_->missing_partitions(days));
-      pool_->create_partitions(w, created);
-    }
+                                        std::span<const sample_state> states) {
+  return in_write_tx("write_readings", [&](pqxx::dbtransaction& w) {
     w.exec("SELECT pg_advisory_xact_lock_shared(" + dirty_lock_key(w, pool_->options().schema) +
            ")");
     check_state_guards(w, states);
@@ -140,8 +144,6 @@ write_result postgres_store::write_once(const reading_rows& rows,
       w.exec_prepared0("put_state", s.sensor_id.to_string(), s.ts, s.raw_value);
     return result;
   });
-  if (group_) group_->unit_days.insert(group_->unit_days.end(), created.begin(), created.end());
-  return written;
 }
 
 void postgres_store::check_state_guards(pqxx::dbtransaction& w,

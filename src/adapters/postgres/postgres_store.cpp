@@ -57,12 +57,7 @@ void postgres_store::end_unit(bool keep) {
         "postgres end_unit: the write group's transaction is lost; nothing of the group is "
         "stored, run it again",
         true);
-  if (keep) {
-    group_->days.insert(group_->days.end(), group_->unit_days.begin(), group_->unit_days.end());
-  } else {
-    known_sensors_.clear();  // a sensor the unit wrote is gone with it
-  }
-  group_->unit_days.clear();
+  if (!keep) known_sensors_.clear();  // a sensor the unit wrote is gone with it
 }
 
 void postgres_store::commit_group() {
@@ -84,7 +79,6 @@ void postgres_store::commit_group() {
   } catch (...) {
     group_failure("commit_group");
   }
-  pool_->remember_partitions(group_->days);
   group_.reset();  // the connection goes back to the pool
 }
 

@@ -232,8 +232,7 @@ class postgres_store final : public adapter,
   // Unknown sensors are a caller error in the batch: reported by row, nothing written. Sensors are
   // never deleted, so ids seen once stay known.
   void check_sensors(const reading_rows& rows);
-  write_result write_once(const reading_rows& rows, std::span<const sample_state> states,
-                          const std::vector<std::int64_t>& days);
+  write_result write_once(const reading_rows& rows, std::span<const sample_state> states);
 
   /// Row locks on the guarded states (in the order given: callers pass them sorted by sensor, so
   /// two writers cannot deadlock), then the shared check.
@@ -253,18 +252,8 @@ class postgres_store final : public adapter,
     explicit write_group(postgres_pool::lease c) : conn(std::move(c)) {}
     postgres_pool::lease conn;
     std::optional<pqxx::work> tx;
-    bool in_unit = false;            // between begin_unit and end_unit (savepoint energy_unit)
-    bool lost = false;               // connection or transaction gone: only rollback_group is left
-    std::vector<std::int64_t> days;  // partitions created by the group's kept units
-    std::vector<std::int64_t> unit_days;  // ... and by the current unit
-    /// `missing` without the days this group already created.
-    std::vector<std::int64_t> not_created(std::vector<std::int64_t> missing) const {
-      std::erase_if(missing, [&](std::int64_t d) {
-        return std::find(days.begin(), days.end(), d) != days.end() ||
-               std::find(unit_days.begin(), unit_days.end(), d) != unit_days.end();
-      });
-      return missing;
-    }
+    bool in_unit = false;  // between begin_unit and end_unit (savepoint energy_unit)
+    bool lost = false;     // connection or transaction gone: only rollback_group is left
   };
   std::shared_ptr<postgres_pool> pool_;  // declared first: outlives the group's connection
   std::unordered_set<uuid> known_sensors_;

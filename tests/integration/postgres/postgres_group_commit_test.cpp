@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <energy/error.hpp>
+#include <energy/storage/group_commit.hpp>
 #include <energy/storage/group_writer.hpp>
 #include <energy/storage/postgres.hpp>
 
@@ -89,7 +90,7 @@ std::string with_application(const std::string& uri, const std::string& app) {
 
 TEST_CASE(
     "PostgreSQL group commit: units queued together commit in one transaction with the "
-    "sequential result, and a failing unit is undone alone (its new partition too)",
+    "sequential result, and a failing unit is undone alone (the partition it made stays, empty)",
     "[postgres][group_commit]") {
   auto o = energy::test::test_options("g");
   const auto pool = energy::storage::make_postgres_pool(energy::test::postgres_uri(), o);
@@ -211,7 +212,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "PostgreSQL group commit: a connection killed mid-group runs the group again on a new one; "
+    "PostgreSQL group commit: a connection killed mid-group runs the group again on a new one, "
     "no unit is lost or stored twice",
     "[postgres][group_commit][outage]") {
   const auto uri = energy::test::postgres_uri();
@@ -246,6 +247,129 @@ TEST_CASE(
   CHECK(first->written == write_result{day, 0, 0});
   CHECK(second->written == write_result{day, 0, 0});
   CHECK(writer.units_committed() == 2);
+  CHECK(open_postgres_store(pool)->count_readings() == 2 * day);
+}
+
+TEST_CASE(
+    "PostgreSQL group commit: a deadlock inside a write group runs the group again, the unit "
+    "succeeds and nothing is stored twice",
+    "[postgres][group_commit][deadlock]") {
+  const auto uri = energy::test::postgres_uri();
+  auto o = energy::test::test_options("g");
+  const auto pool = energy::storage::make_postgres_pool(uri, o);
+  const auto sensor = energy::testing::seed(*open_postgres_store(pool));
+  const auto a = quarter_hours(sensor, t0, 4, 0);             // written first by the unit
+  const auto b = quarter_hours(sensor, t0 + 6 * 3600, 4, 0);  // stored, then replaced by it
+  REQUIRE(open_postgres_store(pool)->write_readings(b).inserted == 4);
+
+  // Another session locks b's first row, then waits for a's first key, which the group inserted
+  // and holds: when the unit then updates b, each waits for the other. This session waits 30 s
+  // before looking for deadlocks, the group's the server default (1 s), so the group's statement
+  // is the one the server cancels.
+  const std::string app = "energy_deadlock_" + o.schema;
+  std::promise<void> unit_wrote_a;
+  std::promise<void> open_gate;
+  const std::shared_future<void> gate = open_gate.get_future().share();
+  std::atomic<int> runs{0};
+  write_result replaced;
+  std::promise<std::exception_ptr> done;
+  group_writer writer([&] { return open_postgres_store(pool); },
+                      {.retry_backoff = std::chrono::milliseconds{10}});
+  REQUIRE(writer.submit(
+      [&](energy::storage::store& st) {
+        st.write_readings(a);
+        if (++runs == 1) unit_wrote_a.set_value();
+        gate.wait();
+        replaced = st.write_readings(quarter_hours(sensor, t0 + 6 * 3600, 4, 500));
+      },
+      [&](std::exception_ptr e) { done.set_value(e); }));
+  unit_wrote_a.get_future().wait();
+
+  auto other = std::async(std::launch::async, [&] {
+    pqxx::connection c{with_application(uri, app)};
+    pqxx::work w{c};
+    w.exec0("SET LOCAL search_path TO " + w.quote_name(o.schema));
+    w.exec0("SET LOCAL deadlock_timeout = '30s'");
+    w.exec_params(
+        "SELECT 1 FROM readings WHERE sensor_id = $1 AND ts = to_timestamp($2) FOR UPDATE",
+        sensor.to_string(), b.ts.front());
+    // Blocks until the group's transaction ends (rolled back by the deadlock).
+    w.exec_params(
+        "INSERT INTO readings (sensor_id, ts, value, quality) VALUES ($1, to_timestamp($2), 7, 0)",
+        sensor.to_string(), a.ts.front());
+    w.abort();  // leaves nothing: the group's run again inserts a
+  });
+  {
+    pqxx::connection c{uri};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    bool waiting = false;
+    while (!waiting && std::chrono::steady_clock::now() < deadline) {
+      pqxx::nontransaction q{c};
+      waiting = q.exec1("SELECT count(*)::int FROM pg_stat_activity WHERE application_name = " +
+                        q.quote(app) + " AND wait_event_type = 'Lock'")[0]
+                    .as<int>() == 1;
+      if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(waiting);
+  }
+  open_gate.set_value();
+
+  auto reported = done.get_future();
+  REQUIRE(reported.wait_for(std::chrono::seconds(120)) == std::future_status::ready);
+  const auto failure = reported.get();
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      FAIL("the unit failed: " << e.what());
+    }
+  }
+  other.get();
+  writer.stop();
+  CHECK(runs == 2);  // its first run was the deadlock's victim
+  CHECK(replaced == write_result{0, 0, 4});
+  CHECK(writer.units_committed() == 1);
+  auto s = open_postgres_store(pool);
+  CHECK(s->count_readings() == 8);
+  const auto stored =
+      s->read_readings(sensor, {energy::from_epoch(t0), energy::from_epoch(t0 + 7 * 3600)});
+  REQUIRE(stored.size() == 8u);
+  CHECK(stored.value[0] == 0);    // a, from the group, not the other session's 7
+  CHECK(stored.value[4] == 500);  // b, replaced
+}
+
+TEST_CASE(
+    "PostgreSQL group commit: two open write groups that each need a new partition do not wait "
+    "for each other",
+    "[postgres][group_commit][partitions]") {
+  auto o = energy::test::test_options("g");
+  const auto pool = energy::storage::make_postgres_pool(energy::test::postgres_uri(), o);
+  const auto sensor = energy::testing::seed(*open_postgres_store(pool));
+  auto first = open_postgres_store(pool);
+  auto second = open_postgres_store(pool);
+  auto* first_group = first->as<energy::storage::group_commit>();
+  auto* second_group = second->as<energy::storage::group_commit>();
+  REQUIRE(first_group != nullptr);
+  REQUIRE(second_group != nullptr);
+
+  // 2024 lies before the partitions made on open: each write below needs a partition of its own.
+  REQUIRE(first_group->begin_group());
+  first_group->begin_unit();
+  CHECK(first->write_readings(quarter_hours(sensor, t0, day, 0)).inserted == day);
+  first_group->end_unit(true);
+
+  REQUIRE(second_group->begin_group());
+  second_group->begin_unit();
+  auto written = std::async(std::launch::async, [&] {
+    return second->write_readings(quarter_hours(sensor, t0 + day * 900, day, 0));
+  });
+  // The first group is open: a partition lock held until its commit would block the second.
+  const auto status = written.wait_for(std::chrono::seconds(30));
+  CHECK(status == std::future_status::ready);
+  first_group->commit_group();
+  CHECK(written.get().inserted == day);
+  second_group->end_unit(true);
+  second_group->commit_group();
   CHECK(open_postgres_store(pool)->count_readings() == 2 * day);
 }
 
