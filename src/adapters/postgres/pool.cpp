@@ -78,11 +78,17 @@ postgres_pool::lease::~lease() {
   if (pool_ != nullptr) pool_->release(std::move(conn_));
 }
 
-std::unique_ptr<pqxx::connection> postgres_pool::connect() {
+std::unique_ptr<pqxx::connection> postgres_pool::connect_session() {
   auto c = std::make_unique<pqxx::connection>(uri_);
   pqxx::nontransaction n{*c};
   n.exec0("SET search_path TO " + quoted_schema_ + ", public");
   n.exec0("SET TIME ZONE 'UTC'");
+  return c;
+}
+
+std::unique_ptr<pqxx::connection> postgres_pool::connect() {
+  auto c = connect_session();
+  pqxx::nontransaction n{*c};
   // Session-private staging table for COPY; rows vanish at commit or rollback.
   n.exec0(
       "CREATE TEMP TABLE IF NOT EXISTS staging_readings "
@@ -100,10 +106,6 @@ std::unique_ptr<pqxx::connection> postgres_pool::connect() {
       "reading_count bigint NOT NULL) ON COMMIT DELETE ROWS");
   prepare_statements(*c);
   return c;
-}
-
-postgres_pool::lease postgres_pool::open_apart() {
-  return lease{nullptr, connect()};
 }
 
 postgres_pool::lease postgres_pool::acquire() {
@@ -259,7 +261,7 @@ void postgres_pool::create_partitions(pqxx::transaction_base& t,
   t.exec("SELECT pg_advisory_xact_lock(hashtext(" +
          t.quote("energy.partitions." + options_.schema) + "))");
   for (auto d : days) {
-    const std::string name = quoted_schema_ + ".readings_p" + compact_day(d);
+    const std::string name = partition_name(d);
     if (t.exec1("SELECT to_regclass(" + t.quote(name) + ") IS NOT NULL")[0].as<bool>()) continue;
     // A table of its own, then ATTACH: ATTACH PARTITION locks `readings` in SHARE UPDATE
     // EXCLUSIVE mode, which writers' ROW EXCLUSIVE locks do not block (CREATE TABLE ...
@@ -271,21 +273,34 @@ void postgres_pool::create_partitions(pqxx::transaction_base& t,
   }
 }
 
-void postgres_pool::ensure_partitions(const std::vector<std::int64_t>& days,
-                                      connection_source source) {
+void postgres_pool::ensure_partitions(const std::vector<std::int64_t>& days) {
   std::lock_guard lock{partitions_mutex_};
   const auto missing = missing_locked(days);
   if (missing.empty()) return;
-  run(
-      "create partitions",
-      [&](pqxx::connection& c) {
-        pqxx::work w{c};
-        create_partitions(w, missing);
-        w.commit();
-        return 0;
-      },
-      source);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (!partition_connection_ || !partition_connection_->is_open())
+        partition_connection_ = connect_session();
+      pqxx::work w{*partition_connection_};
+      create_partitions(w, missing);
+      w.commit();
+      break;
+    } catch (...) {
+      const bool lost = !partition_connection_ || !partition_connection_->is_open();
+      partition_connection_.reset();  // opened afresh for the next attempt
+      if ((lost || is_connection_failure(std::current_exception())) &&
+          attempt < options_.max_attempts) {
+        backoff(attempt);
+        continue;
+      }
+      rethrow_as_storage_error("create partitions", attempt);
+    }
+  }
   remember_locked(missing);
+}
+
+std::string postgres_pool::partition_name(std::int64_t epoch_day) const {
+  return quoted_schema_ + ".readings_p" + compact_day(epoch_day);
 }
 
 void postgres_pool::forget_partitions() {

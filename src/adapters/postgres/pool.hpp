@@ -48,11 +48,6 @@ class postgres_pool {
   /// @throws pqxx::broken_connection when a new connection cannot be opened.
   lease acquire();
 
-  /// Where run() gets its connection: borrowed from the pool, or opened for the call and closed
-  /// after it (for a thread that already holds a pooled connection, which must not wait for the
-  /// pool to give it another).
-  enum class connection_source { pooled, apart };
-
   /**
    * Runs `op` on a borrowed connection, retrying on connection failures, deadlocks and
    * serialization failures (at most `max_attempts`, exponential backoff). `what` names the
@@ -60,8 +55,7 @@ class postgres_pool {
    * std::invalid_argument passes through.
    */
   template <class F>
-  auto run(const char* what, F&& op, connection_source source = connection_source::pooled)
-      -> decltype(op(std::declval<pqxx::connection&>()));
+  auto run(const char* what, F&& op) -> decltype(op(std::declval<pqxx::connection&>()));
 
   [[nodiscard]] const postgres_options& options() const noexcept { return options_; }
   [[nodiscard]] const std::string& uri() const noexcept { return uri_; }
@@ -72,13 +66,13 @@ class postgres_pool {
 
   /**
    * Makes sure native partitions cover every UTC day listed (days since 1970-01-01), creating the
-   * missing ones in a transaction of their own, committed before this returns (so a write group
-   * never holds the partition lock: two groups could deadlock on it). Remembers what exists, so
-   * repeated calls cost nothing. No-op for TimescaleDB. Inside a write group pass
-   * `connection_source::apart`.
+   * missing ones in a transaction of their own on a connection kept for this alone (beside the
+   * pool's), committed before this returns: a write group never holds the partition lock, so
+   * two groups cannot deadlock on it, and a thread holding a pooled connection never waits for
+   * another. An open transaction's next statement sees the new partitions. Remembers what exists,
+   * so repeated calls cost nothing. No-op for TimescaleDB.
    */
-  void ensure_partitions(const std::vector<std::int64_t>& epoch_days,
-                         connection_source source = connection_source::pooled);
+  void ensure_partitions(const std::vector<std::int64_t>& epoch_days);
   /// Forgets the remembered partitions (after retention dropped some).
   void forget_partitions();
 
@@ -87,9 +81,12 @@ class postgres_pool {
   [[noreturn]] void rethrow_as_storage_error(const char* what, int attempts);
 
  private:
+  /// A pool connection: a session (schema, UTC) with the store's statements and staging tables.
   std::unique_ptr<pqxx::connection> connect();
-  /// A connection of its own for one call: closed, not pooled, when the lease ends.
-  lease open_apart();
+  /// Only the session settings (for partition creation).
+  std::unique_ptr<pqxx::connection> connect_session();
+  /// The quoted, schema-qualified name of the native partition of `epoch_day`.
+  [[nodiscard]] std::string partition_name(std::int64_t epoch_day) const;
   /// Creates the native partitions of `epoch_days` inside `t`, serialised between processes by an
   /// advisory lock held until `t` ends.
   void create_partitions(pqxx::transaction_base& t, const std::vector<std::int64_t>& epoch_days);
@@ -108,7 +105,8 @@ class postgres_pool {
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   std::size_t open_ = 0;
   std::mutex partitions_mutex_;
-  std::vector<std::int64_t> partition_days_;  // sorted epoch days known to be covered
+  std::vector<std::int64_t> partition_days_;                // sorted epoch days known to be covered
+  std::unique_ptr<pqxx::connection> partition_connection_;  // under partitions_mutex_
 };
 
 /// Registers every prepared statement of the store on a new connection (postgres_statements.cpp).
@@ -125,11 +123,11 @@ extern const char* const scan_summaries_sql;
 bool is_connection_failure(const std::exception_ptr& e) noexcept;
 
 template <class F>
-auto postgres_pool::run(const char* what, F&& op, connection_source source)
+auto postgres_pool::run(const char* what, F&& op)
     -> decltype(op(std::declval<pqxx::connection&>())) {
   for (int attempt = 1;; ++attempt) {
     try {
-      auto c = source == connection_source::apart ? open_apart() : acquire();
+      auto c = acquire();
       try {
         return op(*c);
       } catch (const pqxx::transaction_rollback&) {

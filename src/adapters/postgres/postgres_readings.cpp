@@ -15,30 +15,19 @@ write_result postgres_store::write_readings(const reading_rows& rows,
     const auto d = epoch_day(t);
     if (days.empty() || days.back() != d) days.push_back(d);
   }
-  // Missing partitions are created first, in a transaction of their own committed before the
-  // write (inside a group on a connection apart from the group's): a group never holds the
-  // partition lock, so two groups cannot deadlock on it.
-  const auto source =
-      group_ ? postgres_pool::connection_source::apart : postgres_pool::connection_source::pooled;
-  pool_->ensure_partitions(days, source);
+  // Missing partitions are created first, committed apart from this write (see
+  // ensure_partitions); an open write group's next statement sees them.
+  pool_->ensure_partitions(days);
   try {
     return write_once(rows, states);
-  } catch (const partition_missing& e) {
-    // Retention dropped a day this process remembered, or a group's transaction still routes by
-    // the partitions it saw when it began: create what is missing, then write again in a fresh
-    // transaction (inside a group that is the whole group's, run again by its writer).
+  } catch (const partition_missing&) {
+    // Retention dropped a day this process remembered: create it again and write again.
     pool_->forget_partitions();
-    pool_->ensure_partitions(days, source);
-    if (group_) {
-      group_->lost = true;
-      throw storage_error(std::string("postgres write_readings: ") + e.what() +
-                              "; the partition exists now, the write group is run again",
-                          true);
-    }
+    pool_->ensure_partitions(days);
     try {
       return write_once(rows, states);
-    } catch (const partition_missing& again) {
-      throw storage_error(std::string("postgres write_readings: ") + again.what(), false);
+    } catch (const partition_missing& e) {
+      throw storage_error(std::string("postgres write_readings: ") + e.what(), false);
     }
   }
 }

@@ -373,6 +373,32 @@ TEST_CASE(
   CHECK(open_postgres_store(pool)->count_readings() == 2 * day);
 }
 
+TEST_CASE(
+    "PostgreSQL group commit: an open group writes to a partition another store attached after "
+    "the group began",
+    "[postgres][group_commit][partitions]") {
+  auto o = energy::test::test_options("g");
+  const auto pool = energy::storage::make_postgres_pool(energy::test::postgres_uri(), o);
+  const auto sensor = energy::testing::seed(*open_postgres_store(pool));
+  auto grouped = open_postgres_store(pool);
+  auto* group = grouped->as<energy::storage::group_commit>();
+  REQUIRE(group != nullptr);
+  REQUIRE(group->begin_group());
+  group->begin_unit();
+  CHECK(grouped->write_readings(quarter_hours(sensor, t0, day, 0)).inserted == day);
+  group->end_unit(true);
+  // Another store of the pool attaches the next day's partition and commits: the pool knows it
+  // exists, but the group's transaction locked `readings` before it was attached.
+  CHECK(open_postgres_store(pool)
+            ->write_readings(quarter_hours(sensor, t0 + day * 900, 4, 0))
+            .inserted == 4);
+  group->begin_unit();
+  CHECK(grouped->write_readings(quarter_hours(sensor, t0 + day * 900 + 3600, 8, 0)).inserted == 8);
+  group->end_unit(true);  // would throw if the unit had lost the group
+  group->commit_group();
+  CHECK(open_postgres_store(pool)->count_readings() == day + 12);
+}
+
 TEST_CASE("PostgreSQL group commit: every unit reported done survives the writer being killed",
           "[postgres][group_commit][durability]") {
   const auto uri = energy::test::postgres_uri();
