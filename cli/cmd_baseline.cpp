@@ -96,15 +96,13 @@ int baseline_fit(const args& a, storage::store& db) {
   if (*kind == "towt") {
     const auto temps = outdoor_temperature(a, db, bc, range, "the towt model needs it");
     const auto t = baseline::align_temperature(load.ts, temps);
-    baseline::towt_options o;
-    o.zone = bc.b.time_zone;
+    const baseline::towt_options o{.zone = bc.zone};
     const auto model = baseline::fit_towt(load, t, o);
     fitted = baseline::predict(model, load.ts, t);
     parameters = model.parameters;
     json = io::to_json(model);
   } else {
-    baseline::seasonal_options o;
-    o.zone = bc.b.time_zone;
+    const baseline::seasonal_options o{.zone = bc.zone};
     const auto model = baseline::fit_seasonal(load, o);
     fitted = baseline::predict(model, load.ts);
     parameters = model.parameters;

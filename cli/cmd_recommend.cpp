@@ -56,9 +56,9 @@ std::optional<recommend::weather_sensitivity> weather_of(const args& a, storage:
   }
   const auto temps = outdoor_temperature(a, db, bc, range, "the weather rules need it");
   try {
-    const auto days = baseline::local_day_totals(load_of(load), bc.b.time_zone);
-    const auto model = baseline::fit_changepoint(
-        days, temps, baseline::changepoint_options::celsius(bc.b.time_zone));
+    const auto days = baseline::local_day_totals(load_of(load), bc.zone);
+    const auto model =
+        baseline::fit_changepoint(days, temps, baseline::changepoint_options::celsius(bc.zone));
     return recommend::weather_from(model, days, temps, recommend::temperature_unit::celsius);
   } catch (const std::invalid_argument& e) {
     fmt::print(stderr, "note: no weather model: change-point fit failed: {}\n", e.what());

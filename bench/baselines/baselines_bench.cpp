@@ -57,8 +57,7 @@ const il_data& il() {
 
 void BM_towt_fit_one_year(benchmark::State& state) {
   const il_data& d = il();
-  towt_options o;
-  o.zone = "America/Chicago";
+  const towt_options o{.zone = energy::time_zone{"America/Chicago"}};
   for (auto _ : state) {
     towt_model m = fit_towt(d.base, d.base_temp, o);
     benchmark::DoNotOptimize(m.tow_coefficients.data());
@@ -100,15 +99,15 @@ const portfolio& make_portfolio() {
     portfolio x;
     const il_data& d = il();
     const std::size_t buildings = smoke() ? 4 : 1000;
-    const std::vector<std::uint8_t> tow = time_of_week(d.base.ts, "America/Chicago");
+    const energy::time_zone chicago{"America/Chicago"};
+    const std::vector<std::uint8_t> tow = time_of_week(d.base.ts, chicago);
     for (std::size_t b = 0; b < buildings; ++b) {
       auto truth = synthetic::make_truth();
       const double scale = 0.5 + static_cast<double>(b % 17) / 10.0;
       truth.occupied_slope = 0.3 + 0.05 * static_cast<double>(b % 11);
       std::mt19937_64 rng(b);
       std::normal_distribution<double> eps(0.0, 4.0);
-      towt_job j;
-      j.options.zone = "America/Chicago";
+      towt_job j{.options = {.zone = chicago}};
       j.load.interval_seconds = 3600;
       j.load.ts = d.base.ts;
       j.temperature = d.base_temp;

@@ -14,7 +14,8 @@
 
 int main() {
   using namespace energy::baseline;
-  const std::string zone = "America/Chicago";
+  // The building's zone: an unknown name throws std::invalid_argument here, not inside a fit.
+  const energy::time_zone zone{"America/Chicago"};
   const energy::epoch_seconds jan1 = 1640995200 + 6 * 3600;  // 2022-01-01T00:00:00-06:00
 
   // 1. eemeter's CalTRACKUsagePerDayModelResults.json() for a cooling-only building (°F).
@@ -49,8 +50,7 @@ int main() {
   }
   // Both required (no defaults): the zone of time of week, and the unit (the method's constants
   // are °F).
-  const caltrack_hourly_options options{.zone = energy::time_zone{zone},
-                                        .unit = temperature_unit::fahrenheit};
+  const caltrack_hourly_options options{.zone = zone, .unit = temperature_unit::fahrenheit};
   const caltrack_hourly_model model = fit_caltrack_hourly(load, temp, options);
   const std::string json = energy::io::to_eemeter_json(model);  // eemeter can load this
   const caltrack_hourly_model back =

@@ -14,8 +14,7 @@ int main() {
   using namespace energy::baseline;
   // The baseline as published: 410 kWh/day + 38 kWh/day per °F above 62 °F, sigma 55 kWh/day;
   // fitted on 365 days with CV(RMSE) 9 % and residual autocorrelation 0.45.
-  changepoint_parameters p;
-  p.zone = "America/Chicago";
+  changepoint_parameters p{.zone = energy::time_zone{"America/Chicago"}};
   p.base_load = 410;
   p.cooling_slope = 38;
   p.cooling_balance_point = 62;

@@ -113,8 +113,8 @@ struct changepoint_keywords {
   bool period_means = false;  ///< period_temperature was given
 
   bl::changepoint_options options() const {
-    auto o = celsius ? bl::changepoint_options::celsius(zone) : bl::changepoint_options{};
-    o.zone = zone;
+    const time_zone z{zone};  // an unknown name raises ValueError naming it, before any fit
+    auto o = celsius ? bl::changepoint_options::celsius(z) : bl::changepoint_options{.zone = z};
     set_if(max_p_value, o.max_p_value);
     set_if(balance_min, o.balance_min);
     set_if(balance_max, o.balance_max);
@@ -201,7 +201,8 @@ void bind_caltrack(pyb::module_& m);
 
 void bind_baseline(pyb::module_& m) {
   bind_caltrack(m);
-  const bl::towt_options towt_defaults;  // Python defaults are the library's
+  // Python defaults are the library's (the zone has none: it is required there too).
+  const bl::towt_options towt_defaults{.zone = time_zone::utc()};
   m.attr("HOURS_PER_WEEK") = bl::hours_per_week;
 
   m.def(
@@ -228,7 +229,7 @@ void bind_baseline(pyb::module_& m) {
       "time_of_week",
       [](const pyb::object& ts, const std::string& zone) {
         const auto t = to_epoch_seconds(ts, "ts");
-        return to_numpy(bl::time_of_week(t, zone));
+        return to_numpy(bl::time_of_week(t, time_zone{zone}));
       },
       pyb::arg("ts"), pyb::arg("zone"),
       "Hourly time-of-week slot (0 = Monday 00:00 local .. 167) of each UTC instant in the IANA "
@@ -275,8 +276,7 @@ void bind_baseline(pyb::module_& m) {
           [](const std::string& zone, const pyb::handle& knots, const pyb::handle& occupied,
              const pyb::handle& tow_coefficients, const pyb::handle& occupied_slopes,
              const pyb::handle& unoccupied_slopes, std::int64_t interval_seconds) {
-            bl::towt_parameters p;
-            p.zone = zone;
+            bl::towt_parameters p{.zone = time_zone{zone}};
             p.interval_seconds = interval_seconds;
             p.knots = to_doubles(knots, "knots");
             for (double v : to_doubles(occupied, "occupied"))
@@ -305,10 +305,9 @@ void bind_baseline(pyb::module_& m) {
          const std::string& occupancy, const std::optional<std::vector<double>>& occupancy_hinges,
          const std::optional<std::vector<double>>& fixed_knots,
          std::size_t min_rows_beyond_outer_knot, const pyb::object& occupied_slots) {
+        bl::towt_options options{.zone = time_zone{zone}};  // the name converts here
         const auto load = load_of(ts, kwh, interval_seconds);
         const auto temp = to_doubles(temperature, "temperature");
-        bl::towt_options options;
-        options.zone = zone;
         options.temperature_segments = temperature_segments;
         options.occupied_threshold = occupied_threshold;
         options.interval_level = interval_level;
@@ -355,13 +354,16 @@ void bind_baseline(pyb::module_& m) {
       [](const std::vector<pyb::dict>& jobs, unsigned threads) {
         std::vector<bl::towt_job> in;
         in.reserve(jobs.size());
-        for (const auto& j : jobs) {
-          bl::towt_job job;
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+          const pyb::dict& j = jobs[i];
+          if (!j.contains("zone"))
+            throw pyb::value_error("fit_towt_many: job " + std::to_string(i) +
+                                   " has no 'zone' (the building's IANA zone is required)");
+          bl::towt_job job{.options = {.zone = time_zone{j["zone"].cast<std::string>()}}};
           job.load = load_of(
               j["ts"].cast<pyb::array>(), j["kwh"],
               j.contains("interval_seconds") ? pyb::object(j["interval_seconds"]) : pyb::none());
           job.temperature = to_doubles(j["temperature"], "temperature");
-          if (j.contains("zone")) job.options.zone = j["zone"].cast<std::string>();
           in.push_back(std::move(job));
         }
         pyb::gil_scoped_release release;
@@ -369,8 +371,7 @@ void bind_baseline(pyb::module_& m) {
       },
       pyb::arg("jobs"), pyb::kw_only(), pyb::arg("threads") = 0,
       "fit_towt for many buildings in parallel (GIL released). Each job is a dict with ts, kwh, "
-      "temperature and "
-      "optionally zone and interval_seconds; result i belongs to job i.");
+      "temperature, zone and optionally interval_seconds; result i belongs to job i.");
 
   pyb::class_<bl::seasonal_model>(
       m, "SeasonalModel",
@@ -404,9 +405,8 @@ void bind_baseline(pyb::module_& m) {
       "fit_seasonal",
       [](const pyb::object& ts, const pyb::handle& kwh, const std::string& zone,
          const pyb::handle& interval_seconds, double interval_level) {
+        bl::seasonal_options options{.zone = time_zone{zone}};  // the name converts here
         const auto load = load_of(ts, kwh, interval_seconds);
-        bl::seasonal_options options;
-        options.zone = zone;
         options.interval_level = interval_level;
         pyb::gil_scoped_release release;
         return bl::fit_seasonal(load, options);
@@ -474,7 +474,7 @@ void bind_baseline(pyb::module_& m) {
              const std::string& day_pairing, std::size_t min_samples_per_day,
              double min_day_coverage) {
             return bl::make_changepoint_model(
-                {zone, base_load, heating_slope, heating_balance_point, cooling_slope,
+                {time_zone{zone}, base_load, heating_slope, heating_balance_point, cooling_slope,
                  cooling_balance_point, residual_sd, interval_level,
                  enum_arg<bl::temperature_input>(temperatures, "temperatures"),
                  enum_arg<bl::day_pairing>(day_pairing, "day_pairing"), min_samples_per_day,
@@ -561,11 +561,12 @@ void bind_baseline(pyb::module_& m) {
       "local_day_totals",
       [](const pyb::object& ts, const pyb::handle& kwh, const std::string& zone,
          const pyb::handle& interval_seconds) {
+        const time_zone z{zone};  // the name converts here
         const auto load = load_of(ts, kwh, interval_seconds);
         std::vector<bl::usage_period> days;
         {
           pyb::gil_scoped_release release;
-          days = bl::local_day_totals(load, zone);
+          days = bl::local_day_totals(load, z);
         }
         std::vector<std::int64_t> s(days.size()), e(days.size());
         std::vector<double> k(days.size());
@@ -660,7 +661,9 @@ void bind_baseline(pyb::module_& m) {
       "changepoint_balance_points",
       [](bool celsius, std::optional<double> balance_min, std::optional<double> balance_max,
          std::optional<double> balance_step) {
-        auto o = celsius ? bl::changepoint_options::celsius("UTC") : bl::changepoint_options{};
+        const time_zone any = time_zone::utc();  // the grid does not depend on the zone
+        auto o =
+            celsius ? bl::changepoint_options::celsius(any) : bl::changepoint_options{.zone = any};
         set_if(balance_min, o.balance_min);
         set_if(balance_max, o.balance_max);
         set_if(balance_step, o.balance_step);
@@ -852,7 +855,7 @@ void bind_caltrack(pyb::module_& m) {
   m.def(
       "load_caltrack_hourly_model",
       [](const std::string& json, const std::string& zone, const std::string& unit) {
-        return io::caltrack_hourly_model_from_eemeter_json(json, zone, unit_arg(unit));
+        return io::caltrack_hourly_model_from_eemeter_json(json, time_zone{zone}, unit_arg(unit));
       },
       pyb::arg("json"), pyb::kw_only(), pyb::arg("zone"), pyb::arg("unit"),
       "eemeter's serialized CalTRACK hourly model (CalTRACKHourlyModelResults.json() as JSON "
@@ -862,7 +865,7 @@ void bind_caltrack(pyb::module_& m) {
   m.def(
       "load_caltrack_daily_model",
       [](const std::string& json, const std::string& zone) {
-        return io::changepoint_model_from_eemeter_json(json, zone);
+        return io::changepoint_model_from_eemeter_json(json, time_zone{zone});
       },
       pyb::arg("json"), pyb::kw_only(), pyb::arg("zone"),
       "eemeter's serialized CalTRACK usage-per-day model (CalTRACKUsagePerDayModelResults or "

@@ -264,3 +264,40 @@ def test_fits_take_the_interval_from_the_timestamps_when_not_given():
     assert energy.fit_seasonal(ts, kwh, zone="America/Chicago").interval_seconds == 900
     with pytest.raises(ValueError, match="interval_seconds"):
         energy.fit_seasonal(ts[:1], kwh[:1], zone="America/Chicago")
+
+
+def test_every_baseline_call_refuses_an_unknown_zone_with_a_value_error_naming_it():
+    # Python passes the zone as an IANA name; the binding makes the library's time_zone from it,
+    # so a misspelt name is a ValueError naming it at the call (not pybind11's "incompatible
+    # function arguments", and not a fit silently made in another zone).
+    bad = "America/Chicgo"
+    ts = pd.date_range("2024-01-01T00:00:00Z", periods=24 * 28, freq="h").values
+    kwh = 1 + np.sin(np.arange(len(ts)) / 20.0) ** 2
+    temp = 10 + 5 * np.cos(np.arange(len(ts)) / 50.0)
+    day = np.timedelta64(1, "D")
+    days_start = ts[::24][:-1]
+    calls = {
+        "fit_towt": lambda: energy.fit_towt(ts, kwh, temp, zone=bad),
+        "fit_towt_many": lambda: energy.fit_towt_many([dict(ts=ts, kwh=kwh, temperature=temp, zone=bad)]),
+        "fit_seasonal": lambda: energy.fit_seasonal(ts, kwh, zone=bad),
+        "time_of_week": lambda: energy.time_of_week(ts, bad),
+        "local_day_totals": lambda: energy.local_day_totals(ts, kwh, zone=bad),
+        "fit_changepoint": lambda: energy.fit_changepoint(days_start, days_start + day, np.ones(len(days_start)),
+                                                          ts, temp, zone=bad),
+        "fit_caltrack_hourly": lambda: energy.fit_caltrack_hourly(ts, kwh, temp, zone=bad, unit="celsius"),
+        "TowtModel.from_parameters": lambda: energy.TowtModel.from_parameters(
+            zone=bad, knots=[], occupied=np.zeros(168), tow_coefficients=np.ones(168),
+            occupied_slopes=[0.0], unoccupied_slopes=[0.0]),
+        "ChangepointModel.from_parameters": lambda: energy.ChangepointModel.from_parameters(zone=bad, base_load=1.0),
+        "load_caltrack_daily_model": lambda: energy.load_caltrack_daily_model(
+            '{"model_type": "intercept_only", "model_params": {"intercept": 1.0}}', zone=bad),
+        "load_caltrack_hourly_model": lambda: energy.load_caltrack_hourly_model("{}", zone=bad, unit="fahrenheit"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ValueError, match=bad) as raised:
+            call()
+        assert "incompatible function arguments" not in str(raised.value), name
+    # Valid zones still fit; a job without a zone is refused, not fitted in UTC.
+    assert energy.fit_seasonal(ts, kwh, zone=ZONE).zone == ZONE
+    with pytest.raises(ValueError, match="zone"):
+        energy.fit_towt_many([dict(ts=ts, kwh=kwh, temperature=temp)])

@@ -48,6 +48,7 @@ ENERGY_API_BEGIN
 
 #include <energy/baseline/series.hpp>
 #include <energy/enum_names.hpp>
+#include <energy/time.hpp>
 
 namespace energy::baseline {
 
@@ -62,10 +63,10 @@ struct usage_period {
  * Sums interval load into local calendar days of `zone`: one period [local midnight, next local
  * midnight) per day whose every interval is present with a finite value (a 23- or 25-hour day
  * needs 23 or 25 hours of intervals). Incomplete days are left out rather than under-counted.
- * `load.ts` must be ascending. @throws std::invalid_argument for an unknown zone or bad interval.
+ * `load.ts` must be ascending. @throws std::invalid_argument for a bad interval.
  */
 [[nodiscard]] std::vector<usage_period> local_day_totals(const load_series& load,
-                                                         std::string_view zone);
+                                                         const time_zone& zone);
 
 enum class changepoint_kind { intercept_only, heating_only, cooling_only, heating_cooling };
 
@@ -86,8 +87,11 @@ enum class day_pairing { local, utc };
 [[nodiscard]] std::string_view to_string(temperature_input t) noexcept;
 [[nodiscard]] std::string_view to_string(day_pairing p) noexcept;
 
+/// The zone has no default (a wrong zone gives a plausible, wrong model): build the options with
+/// designated initializers, `changepoint_options{.zone = time_zone{"America/New_York"}, ...}`,
+/// or with `changepoint_options::celsius(zone)`.
 struct changepoint_options {
-  std::string zone;         ///< the building's IANA zone (required: days are local days)
+  time_zone zone;           ///< the building's zone (required: days are local days)
   double balance_min = 30;  ///< grid of balance points, temperature unit of the series
   double balance_max = 90;
   double balance_step = 1;
@@ -108,13 +112,13 @@ struct changepoint_options {
       changepoint_kind::cooling_only, changepoint_kind::heating_cooling};
 
   /// CalTRACK's grid in °C (-1..32 step 0.5) and degree-day sufficiency scaled by 5/9.
-  [[nodiscard]] static changepoint_options celsius(std::string zone);
+  [[nodiscard]] static changepoint_options celsius(time_zone zone);
 };
 
 /// A fitted change-point model. NaN balance point / zero slope for terms the kind lacks.
 struct changepoint_model {
   changepoint_kind kind = changepoint_kind::intercept_only;
-  std::string zone;
+  std::string zone;                  ///< IANA name (a model is serialized; predict() looks it up)
   double base_load = 0;              ///< kWh per day
   double heating_slope = 0;          ///< kWh per day per heating degree
   double heating_balance_point = 0;  ///< NaN when kind has no heating term
@@ -168,7 +172,7 @@ struct changepoint_fit {
 
 /**
  * Fits the CalTRACK candidates to `periods` with outdoor `temps` and selects one.
- * @throws std::invalid_argument for an unknown zone, a period with end <= start, a bad grid or
+ * @throws std::invalid_argument for a period with end <= start, a bad grid or
  * options, more candidates than can be reported (over 10,000 balance points or 250,000 pairs),
  * `temperatures == period_means` (use the span overload), two daily means for one day, daily
  * means stamped at 00:00 UTC that fall on the previous local day, fewer than 2 usable periods
@@ -198,7 +202,7 @@ struct changepoint_fit {
  * unknown residual_sd (NaN) gives NaN prediction intervals, never a zero-width one.
  */
 struct changepoint_parameters {
-  std::string zone;  ///< required, as for fits
+  time_zone zone;  ///< required, as for fits
   double base_load = 0;
   double heating_slope = 0;
   double heating_balance_point = std::numeric_limits<double>::quiet_NaN();
@@ -212,7 +216,7 @@ struct changepoint_parameters {
   double min_day_coverage = 0.9;
 };
 
-/// @throws std::invalid_argument for an empty or unknown zone, a non-finite base load or slope,
+/// @throws std::invalid_argument for a non-finite base load or slope,
 /// heating balance point > cooling balance point, or options out of range.
 [[nodiscard]] changepoint_model make_changepoint_model(const changepoint_parameters& p);
 

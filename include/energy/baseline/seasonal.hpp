@@ -21,17 +21,20 @@ ENERGY_API_BEGIN
 #include <vector>
 
 #include <energy/baseline/series.hpp>
+#include <energy/time.hpp>
 
 namespace energy::baseline {
 
+/// The zone has no default (a wrong zone gives a plausible, wrong model): build the options with
+/// designated initializers, `seasonal_options{.zone = time_zone{"America/New_York"}}`.
 struct seasonal_options {
-  std::string zone;              ///< the building's IANA zone (required: never assumed)
+  time_zone zone;                ///< the building's zone (required: never assumed)
   double interval_level = 0.90;  ///< nominal coverage of prediction intervals
   std::size_t min_slot_residuals = 20;
 };
 
 struct seasonal_model {
-  std::string zone;
+  std::string zone;  ///< IANA name (a model is serialized; predict() looks it up)
   std::int64_t interval_seconds = 3600;
   std::vector<double> profile;           ///< 168 slot means (kWh per interval); NaN: no data
   std::vector<double> month_offsets;     ///< 12 (January first), kWh per interval
@@ -43,11 +46,11 @@ struct seasonal_model {
   std::size_t parameters = 0;  ///< slots with data + months with data - 1
 };
 
-/// Non-finite loads are skipped. @throws std::invalid_argument for an unknown zone, a bad
+/// Non-finite loads are skipped. @throws std::invalid_argument for a bad
 /// interval (must divide 3600), bad options or no usable row.
 [[nodiscard]] seasonal_model fit_seasonal(const load_series& load, const seasonal_options& options);
 
-/// @throws std::invalid_argument for a malformed model.
+/// @throws std::invalid_argument for a malformed model (including an unknown zone name).
 [[nodiscard]] prediction predict(const seasonal_model& model, std::span<const epoch_seconds> ts);
 
 }  // namespace energy::baseline

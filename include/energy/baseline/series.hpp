@@ -83,12 +83,12 @@ struct gap_rule {
                                                     const gap_rule& rule = {});
 
 /**
- * The hourly time-of-week slot (0..167, Monday 00:00 local = 0) of each instant in the IANA
- * zone `zone` (local wall clock, so a fall-back hour maps twice to the same slot and a
- * spring-forward hour never occurs). @throws std::invalid_argument for an unknown zone.
+ * The hourly time-of-week slot (0..167, Monday 00:00 local = 0) of each instant in `zone`
+ * (local wall clock, so a fall-back hour maps twice to the same slot and a spring-forward hour
+ * never occurs).
  */
 [[nodiscard]] std::vector<std::uint8_t> time_of_week(std::span<const epoch_seconds> ts,
-                                                     std::string_view zone);
+                                                     const time_zone& zone);
 
 /**
  * Model output for a set of timestamps / periods. `expected` is the model's estimate of the

@@ -41,6 +41,7 @@ ENERGY_API_BEGIN
 
 #include <energy/baseline/series.hpp>
 #include <energy/enum_names.hpp>
+#include <energy/time.hpp>
 
 namespace energy::baseline {
 
@@ -50,8 +51,10 @@ enum class occupancy_rule { single_line, fixed_hinges, given };
 
 [[nodiscard]] std::string_view to_string(occupancy_rule r) noexcept;
 
+/// The zone has no default (a wrong zone gives a plausible, wrong model): build the options with
+/// designated initializers, `towt_options{.zone = time_zone{"America/New_York"}, ...}`.
 struct towt_options {
-  std::string zone;                  ///< the building's IANA zone (required: time-of-week is local)
+  time_zone zone;                    ///< the building's zone (required: time-of-week is local)
   int temperature_segments = 6;      ///< S: number of piecewise-linear segments (1..12)
   double occupied_threshold = 0.65;  ///< share of positive residuals that marks a slot occupied
   double interval_level = 0.90;      ///< nominal coverage of prediction intervals (0, 1)
@@ -78,7 +81,7 @@ struct towt_options {
  * fit data (°F or °C: the model does not convert).
  */
 struct towt_model {
-  std::string zone;
+  std::string zone;  ///< IANA name (a model is serialized; predict() looks it up)
   std::int64_t interval_seconds = 3600;
   std::vector<double> knots;              ///< S-1 ascending temperature knots
   std::vector<std::uint8_t> occupied;     ///< 168 flags, 1 = occupied slot
@@ -123,7 +126,7 @@ struct towt_model {
  * that has a slot.
  */
 struct towt_parameters {
-  std::string zone;
+  time_zone zone;                         ///< required: the building's zone
   std::int64_t interval_seconds = 3600;   ///< divides 3600, or 86400 for daily rows
   std::vector<double> knots;              ///< S-1 ascending knots (0..11 of them)
   std::vector<std::uint8_t> occupied;     ///< 168 flags

@@ -34,6 +34,7 @@ ENERGY_API_BEGIN
 
 #include <energy/baseline/caltrack_hourly.hpp>
 #include <energy/baseline/changepoint.hpp>
+#include <energy/time.hpp>
 
 namespace energy::io {
 
@@ -45,10 +46,10 @@ namespace energy::io {
  * An eemeter CalTRACK hourly model, for a building in `zone` whose temperatures will be given in
  * `unit` (eemeter's coefficients are per °F; celsius input is converted as eemeter's degc does).
  * A month whose segment model is absent or has no parameters predicts NaN, as in eemeter.
- * @throws energy::parse_error naming the field; std::invalid_argument for a bad zone or unit.
+ * @throws energy::parse_error naming the field; std::invalid_argument for an unspecified unit.
  */
 [[nodiscard]] baseline::caltrack_hourly_model caltrack_hourly_model_from_eemeter_json(
-    std::string_view json, const std::string& zone, baseline::temperature_unit unit);
+    std::string_view json, const time_zone& zone, baseline::temperature_unit unit);
 
 /**
  * An eemeter CalTRACK usage-per-day (daily or billing change-point) model as a
@@ -57,10 +58,10 @@ namespace energy::io {
  * hours (min_samples_per_day = 13). residual_sd is unknown (NaN), so prediction intervals are NaN.
  * @throws energy::parse_error naming the field (unknown model_type, missing or unknown
  * parameter, parameters that make no model such as a heating balance point above the cooling
- * one, a results document without a model); std::invalid_argument for an empty or unknown zone.
+ * one, a results document without a model).
  */
 [[nodiscard]] baseline::changepoint_model changepoint_model_from_eemeter_json(
-    std::string_view json, const std::string& zone);
+    std::string_view json, const time_zone& zone);
 
 }  // namespace energy::io
 

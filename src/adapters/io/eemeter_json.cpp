@@ -411,11 +411,8 @@ std::string to_eemeter_json(const bl::caltrack_hourly_model& model) {
 }
 
 bl::caltrack_hourly_model caltrack_hourly_model_from_eemeter_json(std::string_view json_text,
-                                                                  const std::string& zone,
+                                                                  const time_zone& zone,
                                                                   bl::temperature_unit unit) {
-  if (zone.empty() || !is_valid_zone(zone))
-    throw std::invalid_argument("caltrack_hourly_model_from_eemeter_json: zone '" + zone +
-                                "' is not a known IANA zone (eemeter files do not carry it)");
   if (unit == bl::temperature_unit::unspecified)
     throw std::invalid_argument(
         "caltrack_hourly_model_from_eemeter_json: say whether predictions will get fahrenheit or "
@@ -442,7 +439,7 @@ bl::caltrack_hourly_model caltrack_hourly_model_from_eemeter_json(std::string_vi
   }
   const json& m = *mp;
   bl::caltrack_hourly_model out;
-  out.zone = zone;
+  out.zone = std::string(zone.name());
   out.unit = unit;
   if (const auto st = m.find("segment_type"); st != m.end() && !st->is_null()) {
     const std::string t = text(*st, hourly_kind, p + "segment_type");
@@ -503,7 +500,7 @@ bl::caltrack_hourly_model caltrack_hourly_model_from_eemeter_json(std::string_vi
 }
 
 bl::changepoint_model changepoint_model_from_eemeter_json(std::string_view json_text,
-                                                          const std::string& zone) {
+                                                          const time_zone& zone) {
   const json doc = parse(json_text, daily_kind, "");
   if (!doc.is_object()) fail(daily_kind, "", "document is not an object");
   std::string p = "";
@@ -542,8 +539,7 @@ bl::changepoint_model changepoint_model_from_eemeter_json(std::string_view json_
   auto get = [&](const char* key) {
     return number(member(params, key, daily_kind, pp), daily_kind, pp + key);
   };
-  bl::changepoint_parameters cp;
-  cp.zone = zone;
+  bl::changepoint_parameters cp{.zone = zone};
   cp.base_load = get("intercept");
   if (heating) {
     cp.heating_slope = get("beta_hdd");
@@ -558,7 +554,6 @@ bl::changepoint_model changepoint_model_from_eemeter_json(std::string_view json_
   try {
     return bl::make_changepoint_model(cp);
   } catch (const std::invalid_argument& e) {
-    if (!is_valid_zone(zone)) throw;  // the caller's zone, not the file
     fail(daily_kind, p + "model_params", std::string("does not make a model: ") + e.what());
   }
 }

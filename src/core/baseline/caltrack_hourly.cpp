@@ -281,7 +281,7 @@ caltrack_hourly_model fit_caltrack_hourly(const load_series& load,
         std::to_string(load.interval_seconds) + "; sum sub-hourly data to hours first");
   if (load.ts.empty()) throw std::invalid_argument("fit_caltrack_hourly: no rows");
   energy::detail::offset_cache clock{options.zone};
-  const std::vector<std::uint8_t> all_slots = time_of_week(load.ts, options.zone.name());
+  const std::vector<std::uint8_t> all_slots = time_of_week(load.ts, options.zone);
 
   std::vector<std::uint8_t> usable(load.size(), 0);
   std::vector<int> month(load.size());

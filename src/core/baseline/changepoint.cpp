@@ -28,7 +28,7 @@ struct period_temps {
 
 /// How a fit or prediction reads temperatures (the options' or the model's settings).
 struct temperature_rules {
-  std::string zone;
+  time_zone zone;
   temperature_input input = temperature_input::samples;
   day_pairing pairing = day_pairing::local;
   std::size_t min_samples = 12;
@@ -38,8 +38,7 @@ struct temperature_rules {
 /// Day numbering per the pairing rule: local days of the zone, or UTC days.
 class day_clock {
  public:
-  day_clock(const std::string& zone, day_pairing pairing)
-      : pairing_(pairing), clock_(find_zone(zone)) {}
+  day_clock(const time_zone& zone, day_pairing pairing) : pairing_(pairing), clock_(zone) {}
   /// Seconds on the pairing's wall clock (local or UTC).
   std::int64_t wall(epoch_seconds t) { return pairing_ == day_pairing::utc ? t : clock_.local(t); }
   std::int64_t day(epoch_seconds t) { return detail::local_day(wall(t)); }
@@ -86,7 +85,8 @@ std::map<std::int64_t, std::pair<double, std::size_t>> daily_temperatures(
     throw std::invalid_argument(
         "changepoint: daily mean temperatures are stamped at 00:00 UTC, which falls on the "
         "previous local day in " +
-        r.zone + " (index " + std::to_string(shifted) + ", " + utc_text(temps.ts[shifted]) +
+        std::string(r.zone.name()) + " (index " + std::to_string(shifted) + ", " +
+        utc_text(temps.ts[shifted]) +
         "); stamp each day's mean at its local midnight, or set day_pairing to utc if the means "
         "are of UTC days");
   return daily;
@@ -263,13 +263,12 @@ wls_result wls(const std::vector<double>& y, const std::vector<double>& w,
 
 }  // namespace
 
-std::vector<usage_period> local_day_totals(const load_series& load, std::string_view zone) {
+std::vector<usage_period> local_day_totals(const load_series& load, const time_zone& zone) {
   if (load.ts.size() != load.kwh.size())
     throw std::invalid_argument("local_day_totals: ts and kwh sizes differ");
   if (load.interval_seconds <= 0 || 86400 % load.interval_seconds != 0)
     throw std::invalid_argument("local_day_totals: interval_seconds must divide one day");
-  const time_zone z = find_zone(zone);
-  detail::offset_cache clock{z};
+  detail::offset_cache clock{zone};
   std::vector<usage_period> out;
   std::size_t i = 0;
   while (i < load.size()) {
@@ -277,8 +276,8 @@ std::vector<usage_period> local_day_totals(const load_series& load, std::string_
     // The day's UTC bounds from its local midnights (the zone's rules, not 86400 s).
     const std::chrono::local_seconds lm{std::chrono::seconds{day * 86400}};
     const std::chrono::local_seconds ln{std::chrono::seconds{(day + 1) * 86400}};
-    const epoch_seconds start = to_epoch(z.first_instant(lm));
-    const epoch_seconds end = to_epoch(z.first_instant(ln));
+    const epoch_seconds start = to_epoch(zone.first_instant(lm));
+    const epoch_seconds end = to_epoch(zone.first_instant(ln));
     double sum = 0;
     std::size_t count = 0;
     bool finite = true;
@@ -339,9 +338,8 @@ std::string_view to_string(day_pairing p) noexcept {
   return day_pairing_names.name(p);
 }
 
-changepoint_options changepoint_options::celsius(std::string zone) {
-  changepoint_options o;
-  o.zone = std::move(zone);
+changepoint_options changepoint_options::celsius(time_zone zone) {
+  changepoint_options o{.zone = zone};
   o.balance_min = -1;
   o.balance_max = 32;
   o.balance_step = 0.5;
@@ -376,7 +374,6 @@ std::vector<double> balance_point_grid(const changepoint_options& o) {
 namespace {
 
 void check_options(const changepoint_options& o) {
-  detail::require_zone(o.zone, "fit_changepoint");
   detail::require(o.max_p_value > 0 && o.max_p_value <= 1,
                   "fit_changepoint: max_p_value must be in (0, 1]");
   detail::require(o.interval_level > 0 && o.interval_level < 1,
@@ -395,7 +392,7 @@ temperature_rules rules_of(const changepoint_options& o) {
 }
 
 temperature_rules rules_of(const changepoint_model& m) {
-  return {m.zone, m.temperatures, m.pairing, m.min_samples_per_day, m.min_day_coverage};
+  return {find_zone(m.zone), m.temperatures, m.pairing, m.min_samples_per_day, m.min_day_coverage};
 }
 
 /// Degree days of every usable period at balance point b, and their sufficiency.
@@ -543,7 +540,7 @@ changepoint_fit fit_prepared(std::span<const usage_period> periods,
   const changepoint_candidate& c = fit.candidates[fit.selected];
   changepoint_model& m = fit.model;
   m.kind = c.kind;
-  m.zone = o.zone;
+  m.zone = std::string(o.zone.name());
   m.base_load = c.base_load;
   m.heating_slope = c.heating_slope;
   m.heating_balance_point = c.heating_balance_point;
@@ -622,8 +619,6 @@ changepoint_model fit_changepoint(std::span<const usage_period> periods,
 }
 
 changepoint_model make_changepoint_model(const changepoint_parameters& p) {
-  detail::require_zone(p.zone, "make_changepoint_model");
-  (void)find_zone(p.zone);  // throws for an unknown zone
   const bool h = std::isfinite(p.heating_balance_point);
   const bool c = std::isfinite(p.cooling_balance_point);
   detail::require(std::isfinite(p.base_load), "make_changepoint_model: base_load is not finite");
@@ -648,7 +643,7 @@ changepoint_model make_changepoint_model(const changepoint_parameters& p) {
            : h    ? changepoint_kind::heating_only
            : c    ? changepoint_kind::cooling_only
                   : changepoint_kind::intercept_only;
-  m.zone = p.zone;
+  m.zone = std::string(p.zone.name());
   m.base_load = p.base_load;
   m.heating_slope = h ? p.heating_slope : 0;
   m.heating_balance_point = h ? p.heating_balance_point : detail::nan;

@@ -76,13 +76,4 @@ inline void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(what);
 }
 
-/// A model's zone is never assumed: an empty one (the options' default) is refused, because UTC
-/// days and hours for a building elsewhere give a plausible, wrong baseline.
-inline void require_zone(const std::string& zone, const char* function) {
-  if (zone.empty())
-    throw std::invalid_argument(std::string(function) +
-                                ": options.zone is empty; give the building's IANA zone (\"UTC\" "
-                                "only when the building keeps UTC time)");
-}
-
 }  // namespace energy::baseline::detail

@@ -11,7 +11,6 @@
 namespace energy::baseline {
 
 seasonal_model fit_seasonal(const load_series& load, const seasonal_options& options) {
-  detail::require_zone(options.zone, "fit_seasonal");
   if (load.ts.size() != load.kwh.size())
     throw std::invalid_argument("fit_seasonal: ts and kwh sizes differ");
   if (load.interval_seconds <= 0 || load.interval_seconds > 3600 ||
@@ -19,7 +18,7 @@ seasonal_model fit_seasonal(const load_series& load, const seasonal_options& opt
     throw std::invalid_argument("fit_seasonal: interval_seconds must divide 3600");
   detail::require(options.interval_level > 0 && options.interval_level < 1,
                   "fit_seasonal: interval_level must be in (0, 1)");
-  detail::offset_cache clock{find_zone(options.zone)};
+  detail::offset_cache clock{options.zone};
   std::vector<std::uint8_t> slot;
   std::vector<std::uint8_t> month;
   std::vector<double> y;
@@ -33,7 +32,7 @@ seasonal_model fit_seasonal(const load_series& load, const seasonal_options& opt
   if (y.empty()) throw std::invalid_argument("fit_seasonal: no finite load value");
 
   seasonal_model m;
-  m.zone = options.zone;
+  m.zone = std::string(options.zone.name());
   m.interval_seconds = load.interval_seconds;
   m.interval_level = options.interval_level;
   std::array<double, hours_per_week> sum{}, cnt{};

@@ -99,8 +99,8 @@ std::vector<double> align_temperature(std::span<const epoch_seconds> at,
   return out;
 }
 
-std::vector<std::uint8_t> time_of_week(std::span<const epoch_seconds> ts, std::string_view zone) {
-  return energy::detail::hours_of_week(ts, find_zone(zone));
+std::vector<std::uint8_t> time_of_week(std::span<const epoch_seconds> ts, const time_zone& zone) {
+  return energy::detail::hours_of_week(ts, zone);
 }
 
 }  // namespace energy::baseline

@@ -31,17 +31,18 @@ void check_interval(std::int64_t interval_seconds, const char* who) {
 
 /// Time-of-week slot of each row: the hour-of-week it starts in, or for daily rows (which must
 /// start at a local midnight) the slot of the day's first hour, weekday * 24.
-std::vector<std::uint8_t> slots_of(std::span<const epoch_seconds> ts, const std::string& zone,
+std::vector<std::uint8_t> slots_of(std::span<const epoch_seconds> ts, const time_zone& zone,
                                    std::int64_t interval_seconds, const char* who) {
   if (interval_seconds != seconds_per_day) return time_of_week(ts, zone);
-  detail::offset_cache clock{find_zone(zone)};
+  detail::offset_cache clock{zone};
   std::vector<std::uint8_t> out(ts.size());
   for (std::size_t i = 0; i < ts.size(); ++i) {
     const std::int64_t local = clock.local(ts[i]);
     if (local != detail::local_day(local) * seconds_per_day)
       throw std::invalid_argument(
           std::string(who) + ": daily row " + std::to_string(i) + " (" +
-          format_utc(from_epoch(ts[i])) + ") does not start at a local midnight in " + zone +
+          format_utc(from_epoch(ts[i])) + ") does not start at a local midnight in " +
+          std::string(zone.name()) +
           "; a daily row is one local day, starting at its 00:00 local time");
     out[i] = detail::hour_of_week(local);
   }
@@ -157,8 +158,6 @@ std::string_view to_string(occupancy_rule r) noexcept {
 }
 
 towt_model make_towt_model(const towt_parameters& p) {
-  detail::require_zone(p.zone, "make_towt_model");
-  (void)find_zone(p.zone);  // throws for an unknown zone
   check_interval(p.interval_seconds, "make_towt_model");
   detail::require(p.knots.size() < static_cast<std::size_t>(max_segments),
                   "make_towt_model: more than 11 knots");
@@ -180,7 +179,7 @@ towt_model make_towt_model(const towt_parameters& p) {
     detail::require(std::isfinite(p.occupied_slopes[j]) && std::isfinite(p.unoccupied_slopes[j]),
                     "make_towt_model: slope " + std::to_string(j) + " is not finite");
   towt_model m;
-  m.zone = p.zone;
+  m.zone = std::string(p.zone.name());
   m.interval_seconds = p.interval_seconds;
   m.knots = p.knots;
   m.occupied.resize(tow_slots);
@@ -219,7 +218,6 @@ void temperature_components(double t, std::span<const double> knots, std::span<d
 
 towt_model fit_towt(const load_series& load, std::span<const double> temperature,
                     const towt_options& options) {
-  detail::require_zone(options.zone, "fit_towt");
   if (load.ts.size() != load.kwh.size() || load.ts.size() != temperature.size())
     throw std::invalid_argument("fit_towt: ts, kwh and temperature must have the same size (" +
                                 std::to_string(load.ts.size()) + ", " +
@@ -271,7 +269,7 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
         "fit_towt: no row with both a finite load and a finite temperature");
 
   towt_model m;
-  m.zone = options.zone;
+  m.zone = std::string(options.zone.name());
   m.interval_seconds = load.interval_seconds;
   m.interval_level = options.interval_level;
   m.knots = options.fixed_knots.empty()
@@ -331,7 +329,7 @@ prediction predict(const towt_model& model, std::span<const epoch_seconds> ts,
       model.residual_upper.size() != tow_slots)
     throw std::invalid_argument("predict(towt): malformed model (coefficient vector sizes)");
   const std::vector<std::uint8_t> slots =
-      slots_of(ts, model.zone, model.interval_seconds, "predict(towt)");
+      slots_of(ts, find_zone(model.zone), model.interval_seconds, "predict(towt)");
   prediction p;
   p.expected.assign(ts.size(), detail::nan);
   p.lower.assign(ts.size(), detail::nan);

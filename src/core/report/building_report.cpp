@@ -222,8 +222,8 @@ std::vector<recommend::recommendation> recommendations_for(
       periods.push_back({to_epoch(r.start), to_epoch(r.end), from_milli(it->second.consumption)});
     }
     try {
-      const auto cp = baseline::fit_changepoint(
-          periods, temps, baseline::changepoint_options::celsius(b.time_zone));
+      const auto cp =
+          baseline::fit_changepoint(periods, temps, baseline::changepoint_options::celsius(zone));
       // With the periods it was fitted on, so that the weather rules see the fit's quality.
       history.weather =
           recommend::weather_from(cp, periods, temps, recommend::temperature_unit::celsius);
@@ -329,8 +329,7 @@ report build_building_report(storage::store& db, const report_request& req) {
   std::string why;
   const auto fit_range = time_range{local_midnight(fit_first, zone), w.range.start};
   const auto fit_days = complete_days_in(days, sensors.electricity, fit_range);
-  const auto model =
-      fit_hourly(h, temps.size() ? &temps : nullptr, fit_range, b->time_zone, fit_days, why);
+  const auto model = fit_hourly(h, temps.size() ? &temps : nullptr, fit_range, zone, fit_days, why);
   if (!why.empty()) r.notes.push_back(why);
   if (!sensors.outdoor_temperature)
     r.notes.push_back("no outdoor temperature sensor: the baseline is not weather-normalised");
@@ -378,8 +377,7 @@ report build_building_report(storage::store& db, const report_request& req) {
   r.recommendations = recommendations_for(*b, h, temps, w, zone, days, sensors.electricity, r.bills,
                                           req.tariffs, r.notes);
 
-  if (horizon)
-    r.forecast = build_forecast(*b, req, *horizon, h, temps, days, sensors, zone, r.notes);
+  if (horizon) r.forecast = build_forecast(req, *horizon, h, temps, days, sensors, zone, r.notes);
   add_building_insights(r);
   return r;
 }

@@ -8,19 +8,15 @@
 
 namespace energy::report::detail {
 
-std::optional<forecast_result> build_forecast(const building& b, const report_request& req,
-                                              const period_window& horizon, const hourly_series& h,
-                                              const baseline::temperature_series& temps,
-                                              const std::map<epoch_seconds, summary_row>& days,
-                                              const building_sensors& sensors,
-                                              const time_zone& zone,
-                                              std::vector<std::string>& notes) {
+std::optional<forecast_result> build_forecast(
+    const report_request& req, const period_window& horizon, const hourly_series& h,
+    const baseline::temperature_series& temps, const std::map<epoch_seconds, summary_row>& days,
+    const building_sensors& sensors, const time_zone& zone, std::vector<std::string>& notes) {
   const time_range fit{local_midnight(horizon.first_day - std::chrono::days{365}, zone),
                        horizon.range.start};
   std::string why;
   const auto fit_days = complete_days_in(days, sensors.electricity, fit);
-  const auto model =
-      fit_hourly(h, temps.size() ? &temps : nullptr, fit, b.time_zone, fit_days, why);
+  const auto model = fit_hourly(h, temps.size() ? &temps : nullptr, fit, zone, fit_days, why);
   if (!model) {
     notes.push_back("no forecast: " + why);
     return std::nullopt;

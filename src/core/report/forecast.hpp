@@ -12,9 +12,8 @@ namespace energy::report::detail {
 
 /// std::nullopt (with a note) when no model can be fitted.
 [[nodiscard]] std::optional<forecast_result> build_forecast(
-    const building& b, const report_request& req, const period_window& horizon,
-    const hourly_series& h, const baseline::temperature_series& temps,
-    const std::map<epoch_seconds, summary_row>& days, const building_sensors& sensors,
-    const time_zone& zone, std::vector<std::string>& notes);
+    const report_request& req, const period_window& horizon, const hourly_series& h,
+    const baseline::temperature_series& temps, const std::map<epoch_seconds, summary_row>& days,
+    const building_sensors& sensors, const time_zone& zone, std::vector<std::string>& notes);
 
 }  // namespace energy::report::detail

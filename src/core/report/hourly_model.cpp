@@ -50,7 +50,7 @@ std::vector<epoch_seconds> hour_grid(std::chrono::local_days first, std::chrono:
 
 std::optional<hourly_model> fit_hourly(const hourly_series& h,
                                        const baseline::temperature_series* temps, time_range fit,
-                                       const std::string& zone,
+                                       const time_zone& zone,
                                        std::span<const time_range> complete_days,
                                        std::string& why) {
   baseline::load_series load;
@@ -78,8 +78,7 @@ std::optional<hourly_model> fit_hourly(const hourly_series& h,
         fit_temps.begin(), fit_temps.end(), [](double v) { return std::isfinite(v); }));
   }
   if (with_temperature >= min_fit_hours) {
-    baseline::towt_options o;
-    o.zone = zone;
+    const baseline::towt_options o{.zone = zone};
     m.towt = baseline::fit_towt(load, fit_temps, o);
     m.name = "towt";
     m.weather = true;
@@ -90,8 +89,7 @@ std::optional<hourly_model> fit_hourly(const hourly_series& h,
       why = fmt::format(
           "outdoor temperatures cover only {} of the {} fit hours: the baseline is weather-free",
           with_temperature, load.size());
-    baseline::seasonal_options o;
-    o.zone = zone;
+    const baseline::seasonal_options o{.zone = zone};
     m.seasonal = baseline::fit_seasonal(load, o);
     m.name = "seasonal";
     m.fit_hours = m.seasonal.observations;

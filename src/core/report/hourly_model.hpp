@@ -62,7 +62,7 @@ struct hourly_model {
  */
 [[nodiscard]] std::optional<hourly_model> fit_hourly(const hourly_series& h,
                                                      const baseline::temperature_series* temps,
-                                                     time_range fit, const std::string& zone,
+                                                     time_range fit, const time_zone& zone,
                                                      std::span<const time_range> complete_days,
                                                      std::string& why);
 

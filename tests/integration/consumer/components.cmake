@@ -2,7 +2,8 @@
 # programs that ask find_package(energy) for single components while every dependency those
 # components do not need is made unfindable:
 #   - COMPONENTS core: no SQLiteCpp, simdjson, pugixml, libcurl, zlib, pkg-config (libpqxx, libmodbus,
-#     libmosquitto, pango), nlohmann_json or Eigen; a shared core needs no fmt either.
+#     libmosquitto, pango), nlohmann_json or Eigen; a shared core needs neither fmt nor date/tz
+#     (both are private to it; a static core brings them as link-only dependencies).
 #   - COMPONENTS sqlite: the same without SQLiteCpp; energy::core comes with it.
 #   - unknown, not-built and dependency-less components fail with a message naming why.
 # Static (SHARED=OFF): installs the libraries of the build tree BUILD_DIR. Shared (SHARED=ON):
@@ -41,7 +42,7 @@ endif()
 
 set(hidden SQLiteCpp simdjson pugixml CURL ZLIB PkgConfig nlohmann_json Eigen3)
 if(SHARED)
-  list(APPEND hidden fmt)
+  list(APPEND hidden fmt date)
   set(expect_type SHARED_LIBRARY)
 else()
   set(expect_type STATIC_LIBRARY)

@@ -134,8 +134,7 @@ void split_weeks(const load_series& l, const std::vector<double>& t, load_series
 void towt_rows(const std::string& name, const std::string& zone, const load_series& base,
                const std::vector<double>& base_t, const load_series& rep,
                const std::vector<double>& rep_t) {
-  towt_options o;
-  o.zone = zone;
+  towt_options o{.zone = energy::time_zone{zone}};
   const towt_model m = fit_towt(base, base_t, o);
   const prediction fitted = predict(m, base.ts, base_t);
   row(name, "TOWT", "baseline (in-sample)", data_resolution::hourly, base.kwh, fitted, m.parameters,
@@ -157,8 +156,7 @@ void towt_rows(const std::string& name, const std::string& zone, const load_seri
   if (rep.size() > 0)
     row(name, "TOWT", "reporting (out-of-sample)", data_resolution::hourly, rep.kwh,
         predict(m, rep.ts, rep_t), 0, true);
-  seasonal_options so;
-  so.zone = zone;
+  seasonal_options so{.zone = energy::time_zone{zone}};
   const seasonal_model sm = fit_seasonal(base, so);
   row(name, "seasonal (no weather)", "baseline (in-sample)", data_resolution::hourly, base.kwh,
       predict(sm, base.ts), sm.parameters, true);
@@ -217,8 +215,7 @@ int report(const std::string& dir) {
       false);
   const epoch_seconds bf = s::utc(il_base_from), bt = s::utc(il_base_to),
                       rf = s::utc(il_report_from), rt = s::utc(il_report_to);
-  changepoint_options o;
-  o.zone = il_zone;
+  changepoint_options o{.zone = energy::time_zone{il_zone}};
   cp_rows("IL daily (°F)",
           s::periods_of(s::read_offset_csv(dir + "/eemeter/il-electricity-cdd-only-daily.csv")),
           il.temps, o, bf, bt, rf, rt, data_resolution::daily);
@@ -251,9 +248,10 @@ int report(const std::string& dir) {
     const std::string name = "UK sample-" + std::to_string(k) + " half-hourly (°C)";
     towt_rows(name, uk, base, align_temperature(base.ts, uk_temp), rep,
               align_temperature(rep.ts, uk_temp));
-    const auto days = local_day_totals(s::to_load(raw, 1800), uk);
+    const auto days = local_day_totals(s::to_load(raw, 1800), energy::time_zone{uk});
     cp_rows("UK sample-" + std::to_string(k) + " daily (°C)", days, uk_temp,
-            changepoint_options::celsius(uk), ub, ue, ue, ur, data_resolution::daily);
+            changepoint_options::celsius(energy::time_zone{uk}), ub, ue, ue, ur,
+            data_resolution::daily);
   }
   return 0;
 }
@@ -261,7 +259,7 @@ int report(const std::string& dir) {
 struct towt_input {
   load_series load;
   std::vector<double> temp;
-  towt_options options;  // zone set per dataset
+  towt_options options{.zone = energy::time_zone::utc()};  // zone set per dataset
 };
 
 /// The IL baseline year (hourly, °F) or UK sample-1's first year (half-hourly, °C).
@@ -271,13 +269,14 @@ towt_input towt_dataset(const std::string& dataset, const std::string& dir) {
     il_hourly il = load_il(dir);
     in.load = std::move(il.base);
     in.temp = std::move(il.base_temp);
-    in.options.zone = il_zone;
+    in.options.zone = energy::time_zone{il_zone};
   } else if (dataset == "uk1") {
-    in.options.zone = "Europe/London";
-    const auto t = s::to_temperature(
-        s::read_naive_csv(dir + "/eemeter/uk-tempC-sample-1_2.csv", in.options.zone, 1, 2));
-    const auto raw = s::read_naive_csv(dir + "/eemeter/uk-electricity-hdd-only-hourly-sample-1.csv",
-                                       in.options.zone, 0, 1);
+    const std::string uk = "Europe/London";
+    in.options.zone = energy::time_zone{uk};
+    const auto t =
+        s::to_temperature(s::read_naive_csv(dir + "/eemeter/uk-tempC-sample-1_2.csv", uk, 1, 2));
+    const auto raw =
+        s::read_naive_csv(dir + "/eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", uk, 0, 1);
     in.load = s::to_load(
         s::window(raw, s::utc("2012-10-12T00:00:00+01:00"), s::utc("2013-10-12T00:00:00+01:00")),
         1800);

@@ -41,7 +41,7 @@ daily_world make_world(double base, double hs, double hb, double cs, double cb, 
     hourly.ts.push_back(w.temps.ts[i]);
     hourly.kwh.push_back(0);
   }
-  w.days = local_day_totals(hourly, zone);
+  w.days = local_day_totals(hourly, energy::time_zone{zone});
   // Daily usage from the day's mean temperature (as the model computes it).
   for (auto& d : w.days) {
     double sum = 0;
@@ -58,8 +58,7 @@ daily_world make_world(double base, double hs, double hb, double cs, double cb, 
 }
 
 changepoint_options opts() {
-  changepoint_options o;
-  o.zone = zone;
+  changepoint_options o{.zone = energy::time_zone{zone}};
   return o;
 }
 }  // namespace

@@ -38,10 +38,10 @@ TEST_CASE("A TOWT model loaded back from JSON predicts bit-identically", "[basel
   load_series l = syn::make_load(truth, s::utc("2023-01-02T00:00:00-06:00"), 120 * 24, 3600,
                                  "America/Chicago", 4.0, temp);
   for (std::size_t i = 0; i < l.size(); ++i)
-    if (time_of_week(std::vector<epoch_seconds>{l.ts[i]}, "America/Chicago")[0] == 5)
+    if (time_of_week(std::vector<epoch_seconds>{l.ts[i]},
+                     energy::time_zone{"America/Chicago"})[0] == 5)
       l.kwh[i] = std::nan("");
-  towt_options o;
-  o.zone = "America/Chicago";
+  towt_options o{.zone = energy::time_zone{"America/Chicago"}};
   const towt_model m = fit_towt(l, temp, o);
   REQUIRE(std::isnan(m.tow_coefficients[5]));
   const std::string json = energy::io::to_json(m);
@@ -60,17 +60,15 @@ TEST_CASE("Seasonal and change-point models round-trip through JSON with identic
   std::vector<double> temp;
   const load_series l = syn::make_load(truth, s::utc("2023-01-02T00:00:00Z"), 400 * 24, 3600,
                                        "Europe/London", 4.0, temp);
-  seasonal_options so;
-  so.zone = "Europe/London";
+  seasonal_options so{.zone = energy::time_zone{"Europe/London"}};
   const seasonal_model sm = fit_seasonal(l, so);
   const seasonal_model sb = energy::io::seasonal_model_from_json(energy::io::to_json(sm));
   CHECK(same_prediction(predict(sb, l.ts), predict(sm, l.ts)));
 
   temperature_series temps{l.ts, temp};
   load_series hourly = l;
-  const auto days = local_day_totals(hourly, "Europe/London");
-  changepoint_options co;
-  co.zone = "Europe/London";
+  const auto days = local_day_totals(hourly, energy::time_zone{"Europe/London"});
+  changepoint_options co{.zone = energy::time_zone{"Europe/London"}};
   const changepoint_model cm = fit_changepoint(days, temps, co);
   const changepoint_model cb = energy::io::changepoint_model_from_json(energy::io::to_json(cm));
   CHECK(cb.kind == cm.kind);
@@ -112,8 +110,7 @@ TEST_CASE("Malformed model JSON is rejected with the offending field named", "[b
 
 TEST_CASE("Change-point temperature settings and daily TOWT models round-trip through JSON",
           "[baseline][json][peer]") {
-  changepoint_parameters p;
-  p.zone = "America/Chicago";
+  changepoint_parameters p{.zone = energy::time_zone{"America/Chicago"}};
   p.base_load = 5;
   p.cooling_slope = 2;
   p.cooling_balance_point = 65;
@@ -139,8 +136,7 @@ TEST_CASE("Change-point temperature settings and daily TOWT models round-trip th
   CHECK_THROWS_WITH(energy::io::changepoint_model_from_json(bad),
                     Catch::Contains("field 'temperatures'"));
 
-  towt_parameters tp;
-  tp.zone = "America/Chicago";
+  towt_parameters tp{.zone = energy::time_zone{"America/Chicago"}};
   tp.interval_seconds = 86400;
   tp.occupied.assign(hours_per_week, 0);
   tp.tow_coefficients.assign(hours_per_week, std::nan(""));

@@ -59,8 +59,7 @@ TEST_CASE("TOWT on the IL hourly baseline year passes Guideline 14 once summed t
           "[baseline][real]") {
   if (!have_data()) return;
   const il_year y = il_baseline();
-  towt_options o;
-  o.zone = il_zone;
+  towt_options o{.zone = energy::time_zone{il_zone}};
   const towt_model m = fit_towt(y.load, y.temp, o);
   const prediction p = predict(m, y.load.ts, y.temp);
   // Hourly: the synthetic IL meter is noise-dominated at hourly resolution (see
@@ -72,8 +71,7 @@ TEST_CASE("TOWT on the IL hourly baseline year passes Guideline 14 once summed t
   REQUIRE(a.size() >= 12);
   CHECK(passes_guideline14(compute_metrics(a, f), data_resolution::monthly));
   // Temperature matters for this cooling-driven load: TOWT beats the weather-free baseline.
-  seasonal_options so;
-  so.zone = il_zone;
+  seasonal_options so{.zone = energy::time_zone{il_zone}};
   const seasonal_model sm = fit_seasonal(y.load, so);
   const fit_metrics seasonal =
       compute_metrics(y.load.kwh, predict(sm, y.load.ts).expected, sm.parameters);
@@ -93,8 +91,7 @@ TEST_CASE("TOWT prediction intervals cover about their nominal 90 % on held-out 
     (h ? hold : fit).kwh.push_back(y.load.kwh[i]);
     (h ? ht : ft).push_back(y.temp[i]);
   }
-  towt_options o;
-  o.zone = il_zone;
+  towt_options o{.zone = energy::time_zone{il_zone}};
   const towt_model m = fit_towt(fit, ft, o);
   const double c = coverage(hold.kwh, predict(m, hold.ts, ht));
   CHECK(c >= 0.85);
@@ -111,8 +108,7 @@ TEST_CASE(
   std::vector<usage_period> base;
   for (const auto& b : bills)
     if (b.end <= s::utc("2016-12-27T00:00:00-06:00")) base.push_back(b);
-  changepoint_options o;
-  o.zone = il_zone;
+  changepoint_options o{.zone = energy::time_zone{il_zone}};
   const changepoint_model m = fit_changepoint(base, y.temps, o);
   CHECK(m.kind == changepoint_kind::cooling_only);
   std::vector<double> actual;
@@ -134,8 +130,7 @@ TEST_CASE(
     if (d.start >= s::utc("2015-12-26T00:00:00-06:00") &&
         d.end <= s::utc("2016-12-26T00:00:00-06:00"))
       base.push_back(d);
-  changepoint_options o;
-  o.zone = il_zone;
+  changepoint_options o{.zone = energy::time_zone{il_zone}};
   const changepoint_model m = fit_changepoint(base, y.temps, o);
   CHECK(m.kind == changepoint_kind::cooling_only);
   CHECK(m.cooling_balance_point >= 55);
@@ -162,16 +157,16 @@ TEST_CASE(
       s::window(raw, s::utc("2012-10-12T00:00:00+01:00"), s::utc("2013-10-12T00:00:00+01:00")),
       1800);
   const auto temp = align_temperature(base.ts, temps);
-  towt_options o;
-  o.zone = uk;
+  towt_options o{.zone = energy::time_zone{uk}};
   const towt_model m = fit_towt(base, temp, o);
   CHECK(m.interval_seconds == 1800);
   const prediction p = predict(m, base.ts, temp);
   CHECK(coverage(base.kwh, p) >= 0.85);
-  const auto days = local_day_totals(s::to_load(raw, 1800), uk);
+  const auto days = local_day_totals(s::to_load(raw, 1800), energy::time_zone{uk});
   std::vector<usage_period> base_days;
   for (const auto& d : days)
     if (d.end <= s::utc("2013-10-12T00:00:00+01:00")) base_days.push_back(d);
-  const changepoint_model cp = fit_changepoint(base_days, temps, changepoint_options::celsius(uk));
+  const changepoint_model cp =
+      fit_changepoint(base_days, temps, changepoint_options::celsius(energy::time_zone{uk}));
   CHECK(cp.kind == changepoint_kind::heating_only);
 }

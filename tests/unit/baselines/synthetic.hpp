@@ -49,7 +49,7 @@ inline load_series make_load(const towt_truth& truth, epoch_seconds start, std::
   l.interval_seconds = interval;
   for (std::size_t i = 0; i < n; ++i)
     l.ts.push_back(start + static_cast<epoch_seconds>(i) * interval);
-  const auto slots = time_of_week(l.ts, zone);
+  const auto slots = time_of_week(l.ts, energy::time_zone{zone});
   const double scale = static_cast<double>(interval) / 3600.0;
   temp.clear();
   for (std::size_t i = 0; i < n; ++i) {

@@ -25,7 +25,7 @@ std::vector<epoch_seconds> local_midnights(std::size_t days) {
     out.push_back(t);
     // Next local midnight: 24 h, or 23 / 25 h across a DST change.
     epoch_seconds next = t + 86400;
-    const auto tow = time_of_week(std::vector<epoch_seconds>{next}, zone)[0];
+    const auto tow = time_of_week(std::vector<epoch_seconds>{next}, energy::time_zone{zone})[0];
     if (tow % 24 == 23) next += 3600;  // fell back: 23:00 local
     if (tow % 24 == 1) next -= 3600;   // sprang forward: 01:00 local
     t = next;
@@ -61,8 +61,7 @@ TEST_CASE("Daily TOWT recovers day-of-week levels and the temperature slope",
     temp[d] = 50 + 20 * std::sin(static_cast<double>(d) * 0.05) + static_cast<double>(d % 5);
     load.kwh.push_back(level[d % 7] + 2.0 * temp[d]);
   }
-  towt_options o;
-  o.zone = zone;
+  towt_options o{.zone = energy::time_zone{zone}};
   o.temperature_segments = 1;
   const towt_model m = fit_towt(load, temp, o);
   for (std::size_t wd = 0; wd < 7; ++wd)
@@ -95,8 +94,7 @@ TEST_CASE("The fixed-hinge occupancy rule needs its hinges in the data's unit",
         const bool open = (i / 24) % 7 < 5 && hour >= 8 && hour < 18;
         return (open ? 50.0 : 10.0) + 0.2 * std::max(0.0, t - 65.0);
       });
-  towt_options o;
-  o.zone = zone;
+  towt_options o{.zone = energy::time_zone{zone}};
   o.occupancy = occupancy_rule::fixed_hinges;
   CHECK_THROWS_WITH(fit_towt(load, temp, o), Catch::Contains("occupancy_hinges"));
   o.occupancy_hinges = {50, 65};
@@ -110,8 +108,7 @@ TEST_CASE("The fixed-hinge occupancy rule needs its hinges in the data's unit",
 
 TEST_CASE("A TOWT model from its coefficients predicts the hand-computed load",
           "[baseline][towt][peer]") {
-  towt_parameters p;
-  p.zone = zone;
+  towt_parameters p{.zone = energy::time_zone{zone}};
   p.knots = {50};
   p.occupied.assign(hours_per_week, 0);
   p.occupied[9] = 1;  // Monday 09:00
@@ -148,8 +145,7 @@ TEST_CASE("Fixed knots are pruned where fewer than 20 rows lie beyond an outer k
   const load_series load = hourly_rows(
       300, temp, [](std::size_t i) { return i < 10 ? 85.0 : 45.0 + static_cast<double>(i % 35); },
       [](std::size_t, double t) { return 10 + 0.1 * t; });
-  towt_options o;
-  o.zone = zone;
+  towt_options o{.zone = energy::time_zone{zone}};
   o.fixed_knots = {40, 55, 65, 80, 90};
   // Above 90: 0 rows -> drop 90; above 80: 10 -> drop 80; above 65: many -> keep.
   // Below 40: 0 -> drop 40; below 55: many -> keep. Knots {55, 65}.
@@ -166,8 +162,7 @@ TEST_CASE("Given occupied slots are used as they are", "[baseline][towt][peer]")
   const load_series load = hourly_rows(
       24 * 7 * 4, temp, [](std::size_t i) { return 50 + static_cast<double>(i % 17); },
       [](std::size_t, double t) { return 10 + 0.1 * t; });
-  towt_options o;
-  o.zone = zone;
+  towt_options o{.zone = energy::time_zone{zone}};
   o.occupancy = occupancy_rule::given;
   CHECK_THROWS_WITH(fit_towt(load, temp, o), Catch::Contains("168 flags"));
   o.occupied_slots.assign(hours_per_week, 0);

@@ -65,7 +65,7 @@ TEST_CASE("one time-of-week numbering: Monday 00:00 local is slot 0", "[core][ti
     ts.push_back(t);
   const auto ny = find_zone("America/New_York");
   const auto from_anomaly = anomaly::hour_of_week(ts, ny);
-  const auto from_baseline = baseline::time_of_week(ts, "America/New_York");
+  const auto from_baseline = baseline::time_of_week(ts, ny);
   REQUIRE(from_anomaly == from_baseline);
   const auto at = [&](epoch_seconds t) {
     return from_anomaly[static_cast<std::size_t>((t - ts.front()) / 900)];

@@ -138,7 +138,7 @@ TEST_CASE("weather_from with the usage periods checks the fit and names the rule
     return periods;
   };
   const auto clean = periods_with(0.02);
-  const auto model = baseline::fit_changepoint(clean, temps, {.zone = "UTC"});
+  const auto model = baseline::fit_changepoint(clean, temps, {.zone = energy::time_zone::utc()});
   const auto w = weather_from(model, clean, temps);
   REQUIRE(w.fit);
   CHECK(w.fit->passes);
@@ -172,7 +172,8 @@ TEST_CASE("weather_from with the usage periods checks the fit and names the rule
         (1000 + 0.5 * std::max(0.0, sum / 24 - 60)) * (1 + 0.02 * std::sin(d * 12.9898));
     flat.push_back({jan1_utc + d * 86'400, jan1_utc + (d + 1) * 86'400, use});
   }
-  const auto weak_model = baseline::fit_changepoint(flat, temps, {.zone = "UTC"});
+  const auto weak_model =
+      baseline::fit_changepoint(flat, temps, {.zone = energy::time_zone::utc()});
   REQUIRE(weak_model.kind == baseline::changepoint_kind::cooling_only);
   CHECK(weak_model.cooling_p_value < 0.1);
   const auto weak = weather_from(weak_model, flat, temps);

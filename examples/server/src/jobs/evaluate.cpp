@@ -311,7 +311,7 @@ finding judge_deviation(const alert_rule& rule, const building_data& d, utc_seco
         std::to_string(training_rows) + " hours";
     return f;
   }
-  const auto model = baseline::fit_seasonal(load, {.zone = d.b.time_zone});
+  const auto model = baseline::fit_seasonal(load, {.zone = d.zone});
   const auto expected = baseline::predict(model, ts);
   anomaly::deviation_options o;
   o.min_relative_deviation = static_cast<double>(*rule.deviation_percent) / 100.0;
