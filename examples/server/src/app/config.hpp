@@ -40,7 +40,7 @@ struct config {
   std::size_t worker_threads = 4;                  ///< ENERGY_THREADS
   std::size_t io_threads = 1;                      ///< ENERGY_IO_THREADS
   std::size_t max_queue = 1024;                    ///< ENERGY_MAX_QUEUE
-  std::size_t ingest_writers = 1;                  ///< ENERGY_INGEST_WRITERS
+  std::size_t ingest_writers = 1;                  ///< ENERGY_INGEST_WRITERS (auto: 2 on PostgreSQL)
   std::size_t ingest_queue = 64;                   ///< ENERGY_INGEST_QUEUE (group commit; 0: none)
   std::size_t max_header_bytes = 16 * 1024;        ///< ENERGY_MAX_HEADER_BYTES
   std::size_t max_body_bytes = 16u << 20;          ///< ENERGY_MAX_BODY_BYTES

@@ -98,6 +98,20 @@ TEST_CASE("configuration: no variables gives the zero-config defaults") {
   CHECK(c.db_defaulted);
 }
 
+TEST_CASE("configuration: ingest writers default to 2 on PostgreSQL and 1 on SQLite") {
+  CHECK(config::from_environment(env_of({})).ingest_writers == 1);
+  CHECK(config::from_environment(env_of({{"ENERGY_DB", "postgresql://db.example/energy"}}))
+            .ingest_writers == 2);
+  CHECK(config::from_environment(env_of({{"ENERGY_DB", "postgresql://db.example/energy"},
+                                         {"ENERGY_INGEST_WRITERS", "auto"}}))
+            .ingest_writers == 2);
+  CHECK(config::from_environment(env_of({{"ENERGY_DB", "postgresql://db.example/energy"},
+                                         {"ENERGY_INGEST_WRITERS", "1"}}))
+            .ingest_writers == 1);
+  CHECK_THROWS_AS(config::from_environment(env_of({{"ENERGY_INGEST_WRITERS", "0"}})),
+                  std::invalid_argument);
+}
+
 TEST_CASE("configuration: a bad value names the variable and what is accepted") {
   try {
     (void)config::from_environment(env_of({{"ENERGY_THREADS", "lots"}}));
