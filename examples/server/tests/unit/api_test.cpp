@@ -204,7 +204,7 @@ TEST_CASE_METHOD(fixture,
   CHECK(r.at("rejections")[0].at("reason") == "inactive_sensor");
 }
 
-TEST_CASE_METHOD(fixture, "api: ingest answers 202 with counts; a re-send is a no-op") {
+TEST_CASE_METHOD(fixture, "api: ingest answers 202 with counts, a re-send is a no-op") {
   const auto b = create_building("a-admin");
   const auto s = create_sensor("a-admin", b);
   const json batch = {
