@@ -30,8 +30,8 @@ def metric(s: Server, name: str) -> float:
 def test_a_full_ingest_queue_answers_503_and_queued_batches_commit_together_with_own_reports():
     """The store's write lock is held from outside, so the writer cannot commit: with room for 8
     batches, exactly 8 of 20 concurrent requests wait and 12 get 503 + Retry-After at once. Once
-    the lock is released the 8 commit in two transactions (the one the writer had started, and
-    the rest together), each answered with its own counts and rejections."""
+    the lock is released the 8 commit in at most two transactions (the one the writer had started,
+    and the rest together), each answered with its own counts and rejections."""
     capacity, clients = 8, 20
     s = Server("sqlite", env={"ENERGY_INGEST_QUEUE": str(capacity)}).start()
     try:
@@ -88,7 +88,9 @@ def test_a_full_ingest_queue_answers_503_and_queued_batches_commit_together_with
             assert (report["inserted"], report["replaced"], report["unchanged"]) == (500, 0, 0)
             assert [(r["index"], r["reason"], r["sensor_id"]) for r in report["rejections"]] == \
                 [(c, "unknown_sensor", UNKNOWN)]
-        assert metric(s, "energy_ingest_group_commits_total") - groups_before == 2
+        # Two transactions when the writer had begun one before the others queued (the usual
+        # case); one when a loaded machine scheduled it only after all 8 were queued.
+        assert metric(s, "energy_ingest_group_commits_total") - groups_before in (1, 2)
         assert metric(s, "energy_ingest_refused_total{reason=\"queue_full\"}") == \
             clients - capacity
 
