@@ -16,6 +16,9 @@ all=(fuzz_json_batch fuzz_csv_readings fuzz_greenbutton fuzz_urdb fuzz_model_jso
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
+# ccache keyed on paths relative to the checkout: a fresh clone elsewhere (CI) reuses the objects
+# of earlier fuzz builds on the machine (the instrumented server library takes ~10 minutes on 2 cores).
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 if [ ! -f "$build/build.ninja" ]; then
   # -O1 with line tables: findings keep file:line stacks, and the instrumented build stays quick.
   CC=clang-16 CXX=clang++-16 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE= \
