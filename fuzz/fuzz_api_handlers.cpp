@@ -27,6 +27,7 @@
 //   tenant's ids replaced by fresh ones and must get the same status and problem type;
 // - without valid credentials every non-public route answers 401;
 // - the dashboard's static files never serve a file outside their folder.
+// ENERGY_FUZZ_TRACE=1 prints each request's status, method, route and caller (corpus coverage).
 // The database is restored from its snapshot every ENERGY_FUZZ_RESET_EVERY executions (default
 // 64), so the store stays small and a finding replays from the initial state; a writing request
 // that names the other tenant's objects runs, and is repeated, from the snapshot.
@@ -101,6 +102,7 @@ struct world {
   long reset_every = 64;
   long executions = 0;
   long generation = 0;  ///< restores so far: names the database file
+  bool trace = std::getenv("ENERGY_FUZZ_TRACE") != nullptr;  ///< a line per request on stderr
 };
 
 world* the_world = nullptr;
@@ -208,7 +210,7 @@ void populate(world& w, tenant_data& t) {
                                   {"type", "electricity"},
                                   {"kind", "cumulative_register"},
                                   {"unit", "kWh"},
-                                  {"interval_seconds", 900},
+                                  {"interval_seconds", 3600},
                                   {"created_at", "2024-01-01T00:00:00Z"}}),
                             201, "create register sensor")
                          .at("id");
@@ -640,6 +642,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool writes = f.req.method != http_method::get;
   if (compare && writes) restore(w);
   const response res = w.dispatch->handle(f.req, *w.slot);
+  if (w.trace) {  // which routes the corpus reaches, and how they answer
+    std::fprintf(
+        stderr, "trace %d %s %s %s %.160s\n", res.status,
+        std::string(to_string(f.req.method)).c_str(),
+        routed.found != nullptr ? routed.found->pattern.c_str() : "-",
+        f.caller != nullptr ? f.caller->key.c_str() : (f.valid_credentials ? "root" : "none"),
+        res.status >= 400 ? res.body.c_str() : "");
+  }
   check_answer(f, res);
   if (needs_credentials && !f.valid_credentials) {
     if (res.status != 401)
