@@ -40,10 +40,16 @@ json bill_json(const billing::bill& b) {
   return j;
 }
 
+// Text from files (a bill's id or source) may hold any bytes: invalid UTF-8 is written as U+FFFD
+// rather than thrown as the JSON library's exception.
+std::string dump(const json& j, int indent) {
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace
 
 std::string bill_to_json(const billing::bill& b, int indent) {
-  return bill_json(b).dump(indent);
+  return dump(bill_json(b), indent);
 }
 
 std::string reconciliation_to_json(const billing::reconciliation_report& r, int indent) {
@@ -99,7 +105,7 @@ std::string reconciliation_to_json(const billing::reconciliation_report& r, int 
          {"bills", r.checks.size()},
          {"flagged", r.flagged()},
          {"checks", std::move(checks)}};
-  return j.dump(indent);
+  return dump(j, indent);
 }
 
 }  // namespace energy::io

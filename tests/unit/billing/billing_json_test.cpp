@@ -72,3 +72,25 @@ TEST_CASE(
         std::vector<std::string>{"estimated_read", "consumption_mismatch", "cost_mismatch"});
   CHECK(c["demand_by_interval"].size() == 3);
 }
+
+TEST_CASE("a reconciliation report whose bill id is not UTF-8 is still a JSON document",
+          "[billing][json]") {
+  // A bills CSV may carry any bytes in its id column; the report must never throw the JSON
+  // library's exception (energy-server answered 500 for such an upload, found by
+  // fuzz_api_handlers). Invalid bytes come out as U+FFFD.
+  const auto z = la();
+  tariff t = flat_energy_tariff(dollars("0.10"));
+  const auto from = local(z, 2023, 7, 1);
+  const auto data = series(from, from + hours{24}, 900, [](utc_seconds) { return milli{1'000}; });
+  utility_bill u;
+  u.id = "INV-\xC4";
+  u.period = {from, from + hours{24}};
+  u.consumption = 96'000;
+  u.amount = dollars("9.60");
+  u.source = "upload.csv:2";
+  const auto r = reconcile(std::vector{u}, data, t, z);
+  std::string text;
+  REQUIRE_NOTHROW(text = io::reconciliation_to_json(r, -1));
+  const auto j = nlohmann::json::parse(text);
+  CHECK(j["checks"][0]["billed"]["id"] == "INV-\xEF\xBF\xBD");
+}
