@@ -35,18 +35,18 @@ struct config {
   std::string db_uri;    ///< ENERGY_DB: sqlite:PATH, a path, postgresql://...
   std::string data_dir;  ///< ENERGY_DATA_DIR: where the default SQLite file lives
   bool db_defaulted = false;
-  std::string listen_address = "127.0.0.1";        ///< ENERGY_LISTEN host part
-  std::uint16_t listen_port = 8080;                ///< ENERGY_LISTEN port part (0: any free port)
-  std::size_t worker_threads = 4;                  ///< ENERGY_THREADS
-  std::size_t io_threads = 1;                      ///< ENERGY_IO_THREADS
-  std::size_t max_queue = 1024;                    ///< ENERGY_MAX_QUEUE
-  std::size_t ingest_writers = 1;                  ///< ENERGY_INGEST_WRITERS (auto: 2 on PostgreSQL)
-  std::size_t ingest_queue = 64;                   ///< ENERGY_INGEST_QUEUE (group commit; 0: none)
-  std::size_t max_header_bytes = 16 * 1024;        ///< ENERGY_MAX_HEADER_BYTES
-  std::size_t max_body_bytes = 16u << 20;          ///< ENERGY_MAX_BODY_BYTES
-  std::size_t max_decompressed_bytes = 64u << 20;  ///< ENERGY_MAX_DECOMPRESSED_BYTES
-  std::size_t max_batch_readings = 50'000;         ///< ENERGY_MAX_BATCH_READINGS
-  std::chrono::seconds request_timeout{30};        ///< ENERGY_REQUEST_TIMEOUT
+  std::string listen_address = "127.0.0.1";  ///< ENERGY_LISTEN host part
+  std::uint16_t listen_port = 8080;          ///< ENERGY_LISTEN port part (0: any free port)
+  std::size_t worker_threads = 4;            ///< ENERGY_THREADS
+  std::size_t io_threads = 1;                ///< ENERGY_IO_THREADS
+  std::size_t max_queue = 1024;              ///< ENERGY_MAX_QUEUE
+  std::size_t ingest_writers = 1;            ///< ENERGY_INGEST_WRITERS (auto: 2 on PostgreSQL)
+  std::size_t ingest_queue = 64;             ///< ENERGY_INGEST_QUEUE (group commit; 0: none)
+  std::size_t max_header_bytes = 16 * 1024;  ///< ENERGY_MAX_HEADER_BYTES
+  std::size_t max_body_bytes = 16u << 20;    ///< ENERGY_MAX_BODY_BYTES
+  std::size_t max_decompressed_bytes = 64u << 20;    ///< ENERGY_MAX_DECOMPRESSED_BYTES
+  std::size_t max_batch_readings = 50'000;           ///< ENERGY_MAX_BATCH_READINGS
+  std::chrono::seconds request_timeout{30};          ///< ENERGY_REQUEST_TIMEOUT
   std::chrono::milliseconds report_timeout{60'000};  ///< ENERGY_REPORT_TIMEOUT (seconds)
   std::size_t report_threads = 2;                    ///< ENERGY_REPORT_THREADS
   std::chrono::seconds drain_timeout{30};            ///< ENERGY_DRAIN_TIMEOUT
