@@ -67,10 +67,8 @@ uuid path_uuid(const request& r, const char* name, std::string_view what) {
 }
 
 response json_response(int status, const nlohmann::json& body) {
-  response out;
-  out.status = status;
-  out.body = body.dump();
-  return out;
+  // The one JSON answer writer (invalid UTF-8 from stored input becomes U+FFFD, never a throw).
+  return response::json(status, body);
 }
 
 }  // namespace energy::server::auth
