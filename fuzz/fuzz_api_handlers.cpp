@@ -54,6 +54,7 @@
 #include "auth/service.hpp"
 #include "auth/settings.hpp"
 #include "fuzz_check.hpp"
+#include "problem_check.hpp"
 #include "http/dispatch.hpp"
 #include "http/log.hpp"
 #include "http/metrics.hpp"
@@ -543,14 +544,7 @@ void check_answer(const fuzz_request& f, const response& res) {
     }
   }
   if (res.status >= 400) {
-    FUZZ_CHECK(res.content_type == "application/problem+json");
-    const json body = json::parse(res.body, nullptr, false);
-    FUZZ_CHECK(body.is_object());
-    FUZZ_CHECK(body.contains("type") && body["type"].is_string() &&
-               body["type"].get<std::string>().starts_with("/problems/"));
-    FUZZ_CHECK(body.contains("title") && body["title"].is_string());
-    FUZZ_CHECK(body.contains("status") && body["status"] == res.status);
-    FUZZ_CHECK(body.contains("request_id") && body["request_id"] == f.req.request_id);
+    (void)energy::fuzz::check_problem_document(res, f.req.request_id);
   } else if (res.content_type.starts_with("application/json") && !res.body.empty()) {
     FUZZ_CHECK(!json::parse(res.body, nullptr, false).is_discarded());
   }
