@@ -17,6 +17,7 @@
 #include "api/routes.hpp"
 #include "app/config.hpp"
 #include "app/services.hpp"
+#include "db/sql.hpp"
 #include "http/deferred_answer.hpp"
 #include "http/metrics.hpp"
 #include "http/problems.hpp"
@@ -65,8 +66,7 @@ void count(metrics* m, const ingest::ingest_report& report) {
 bool is_sqlite(request_context& ctx) {
   const auto* config = ctx.app().config;
   if (config == nullptr) return false;
-  const std::string_view uri = config->db_uri;
-  return !(uri.starts_with("postgresql://") || uri.starts_with("postgres://"));
+  return !db::is_postgres_uri(config->db_uri);
 }
 
 /// The 202 body: the counts and each rejection with its sensor.

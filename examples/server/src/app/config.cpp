@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/config.hpp"
+#include "db/sql.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -132,7 +133,7 @@ config config::from_environment(const env_lookup& env) {
   if (const auto writers = env("ENERGY_INGEST_WRITERS"); !writers || *writers == "auto") {
     // SQLite serialises writers; PostgreSQL's durable ingest reached 191 k readings/s with one
     // writer and 205-239 k/s with two on 2 cores (docs/benchmarks.md).
-    c.ingest_writers = c.db_uri.starts_with("postgres") ? 2 : 1;
+    c.ingest_writers = db::is_postgres_uri(c.db_uri) ? 2 : 1;
   } else {
     c.ingest_writers = parse_size(env, "ENERGY_INGEST_WRITERS", 1, 1, 16);
   }

@@ -6,9 +6,12 @@
 
 namespace energy::server::db {
 
+bool is_postgres_uri(std::string_view uri) noexcept {
+  return uri.starts_with("postgresql://") || uri.starts_with("postgres://");
+}
+
 std::unique_ptr<connection> open(std::string_view uri) {
-  if (uri.starts_with("postgresql://") || uri.starts_with("postgres://"))
-    return open_postgres(std::string(uri));
+  if (is_postgres_uri(uri)) return open_postgres(std::string(uri));
   if (uri == "memory:" || uri == "sqlite::memory:") return open_sqlite(":memory:");
   if (uri.starts_with("sqlite:")) uri.remove_prefix(7);
   if (uri.empty())

@@ -84,6 +84,9 @@ class connection {
 /// `memory:` and `sqlite::memory:` give a private in-memory SQLite database (tests).
 [[nodiscard]] std::unique_ptr<connection> open(std::string_view uri);
 
+/// True for a PostgreSQL URI (`postgresql://` or `postgres://`); every other URI is SQLite.
+[[nodiscard]] bool is_postgres_uri(std::string_view uri) noexcept;
+
 /// One step of a module's schema. Applied once, in order of `version`, each in its own
 /// transaction, recorded in `server_schema(module, version)`. `postgresql_sql` is used instead of
 /// `sql` on PostgreSQL when it is not empty (for the few statements whose dialects differ).
