@@ -69,7 +69,17 @@ postgres_pool::postgres_pool(std::string uri, postgres_options options)
   std::vector<std::int64_t> days;
   for (std::int64_t d = today - 1; d <= today + options_.partitions_ahead_days; ++d)
     days.push_back(d);
-  ensure_partitions(days);
+  // No write group exists yet: a pooled connection serves (and stays in the pool), so a pool
+  // opens its partition connection only when a write needs a day without a partition.
+  std::lock_guard lock{partitions_mutex_};
+  const auto missing = missing_locked(days);
+  run("create partitions", [&](pqxx::connection& c) {
+    pqxx::work w{c};
+    create_partitions(w, missing);
+    w.commit();
+    return 0;
+  });
+  remember_locked(missing);
 }
 
 postgres_pool::~postgres_pool() = default;

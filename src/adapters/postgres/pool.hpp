@@ -67,10 +67,10 @@ class postgres_pool {
   /**
    * Makes sure native partitions cover every UTC day listed (days since 1970-01-01), creating the
    * missing ones in a transaction of their own on a connection kept for this alone (beside the
-   * pool's), committed before this returns: a write group never holds the partition lock, so
-   * two groups cannot deadlock on it, and a thread holding a pooled connection never waits for
-   * another. An open transaction's next statement sees the new partitions. Remembers what exists,
-   * so repeated calls cost nothing. No-op for TimescaleDB.
+   * pool's; opened by the first call that creates one), committed before this returns: a write
+   * group never holds the partition lock, so two groups cannot deadlock on it, and a thread holding
+   * a pooled connection never waits for another. An open transaction's next statement sees the new
+   * partitions. Remembers what exists, so repeated calls cost nothing. No-op for TimescaleDB.
    */
   void ensure_partitions(const std::vector<std::int64_t>& epoch_days);
   /// Forgets the remembered partitions (after retention dropped some).
