@@ -11,6 +11,7 @@
 #include <energy/ingest/ingest.hpp>
 #include <energy/io/csv_readings.hpp>
 #include <energy/io/json_batch.hpp>
+#include <energy/storage/open.hpp>
 
 #include <fmt/format.h>
 
@@ -150,6 +151,9 @@ std::string committed(const ingest::ingest_report& done, const std::exception* f
     unchanged += part->unchanged();
     replaced += part->replaced();
   }
+  if (inserted + unchanged + replaced == 0)
+    return "0 readings were committed; nothing of the input was imported, and importing it again "
+           "is safe";
   return fmt::format(
       "{} readings were committed ({} inserted, {} unchanged, {} replaced); the rest of the "
       "input was not imported, and importing the whole input again is safe (stored readings "
@@ -170,7 +174,7 @@ std::size_t commit_every(const args& a) {
 
 }  // namespace
 
-int cmd_import(const args& a, storage::store& db) {
+int cmd_import(const args& a, std::string_view uri) {
   const ingest::ingest_options options_for_batches = import_options(a);
   if (a.positionals().size() != 2)
     throw usage_error("usage: energy import FILE|- [--format json|csv] [--sensor ID]");
@@ -179,7 +183,18 @@ int cmd_import(const args& a, storage::store& db) {
   const std::string source = path == "-" ? "<stdin>" : path;
   const bool quiet = a.flag("quiet");
 
-  const ingest::sensor_directory directory(db.list_all_sensors());
+  // A database that fails while it opens (a server restarting, say) fails the import before any
+  // reading: the message says so, as it says what committed for a failure later on.
+  std::unique_ptr<storage::store> opened;
+  std::optional<ingest::sensor_directory> sensors;
+  try {
+    opened = storage::open_store_uri(uri);
+    sensors.emplace(opened->list_all_sensors());
+  } catch (const storage_error& e) {
+    throw storage_error(fmt::format("{}; {}", e.what(), committed({})), e.retryable());
+  }
+  storage::store& db = *opened;
+  const ingest::sensor_directory& directory = *sensors;
   rejection_sink sink(a.get("errors"), source, format);
   ingest::ingest_report total;
   progress bar(!quiet);

@@ -15,7 +15,8 @@ namespace energy::cli {
 int cmd_tenant(const args& a, storage::store& db);
 int cmd_building(const args& a, storage::store& db);
 int cmd_sensor(const args& a, storage::store& db);
-int cmd_import(const args& a, storage::store& db);
+/// Opens `uri` itself, so a failure while opening also says that nothing was imported.
+int cmd_import(const args& a, std::string_view uri);
 int cmd_aggregate(const args& a, storage::store& db);
 int cmd_summaries(const args& a, storage::store& db);
 int cmd_settings(const args& a, storage::store& db);

@@ -133,11 +133,11 @@ int run(int argc, char** argv) {
     const auto& command = a.positionals()[0];
     if (command == "retention") return cmd_retention(a, uri);
     if (command == "summarize") return cmd_summarize(a, uri);
+    if (command == "import") return cmd_import(a, uri);
     auto db = energy::storage::open_store_uri(uri);
     if (command == "tenant") return cmd_tenant(a, *db);
     if (command == "building") return cmd_building(a, *db);
     if (command == "sensor") return cmd_sensor(a, *db);
-    if (command == "import") return cmd_import(a, *db);
     if (command == "aggregate") return cmd_aggregate(a, *db);
     if (command == "summaries") return cmd_summaries(a, *db);
     if (command == "settings") return cmd_settings(a, *db);

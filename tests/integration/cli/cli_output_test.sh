@@ -93,4 +93,11 @@ grep -q "not a positive number of rows" "$work/err" || fail "--commit-every 0 me
   fail "import --commit-every 1000: $(cat "$work/err")"
 grep -q "100500 readings: 0 inserted, 100500 unchanged" "$work/out" || fail "--commit-every 1000: $(cat "$work/out")"
 check "--commit-every takes a positive number of rows"
+# A database that cannot be opened fails the import before any reading, and says so (a crash
+# test reads this line to know what a failed import committed).
+"$energy" --db "postgresql://energy@127.0.0.1:1/energy?connect_timeout=2" import "$work/batch.json" \
+  --quiet >"$work/out" 2>"$work/err" && fail "import into an unreachable database exited 0"
+grep -q "0 readings were committed; nothing of the input was imported" "$work/err" ||
+  fail "unreachable database message: $(cat "$work/err")"
+check "an import whose database cannot be opened says nothing was committed"
 echo "all CLI output checks passed"
