@@ -69,17 +69,16 @@ postgres_pool::postgres_pool(std::string uri, postgres_options options)
   std::vector<std::int64_t> days;
   for (std::int64_t d = today - 1; d <= today + options_.partitions_ahead_days; ++d)
     days.push_back(d);
-  // No write group exists yet: a pooled connection serves (and stays in the pool), so a pool
-  // opens its partition connection only when a write needs a day without a partition.
-  std::lock_guard lock{partitions_mutex_};
-  const auto missing = missing_locked(days);
+  // No write group of this pool exists yet: a pooled connection serves (and stays in the pool),
+  // so a pool opens its partition connection only when a write needs a day without a partition.
+  const auto missing = missing_partitions(days);
   run("create partitions", [&](pqxx::connection& c) {
     pqxx::work w{c};
     create_partitions(w, missing);
     w.commit();
     return 0;
   });
-  remember_locked(missing);
+  remember_partitions(missing);
 }
 
 postgres_pool::~postgres_pool() = default;
@@ -241,19 +240,23 @@ void postgres_pool::migrate() {
   });
 }
 
-std::vector<std::int64_t> postgres_pool::missing_locked(
+std::vector<std::int64_t> postgres_pool::missing_partitions(
     const std::vector<std::int64_t>& days) const {
   std::vector<std::int64_t> missing;
   if (layout_ != "native") return missing;
-  for (auto d : days)
-    if (!std::binary_search(partition_days_.begin(), partition_days_.end(), d))
-      missing.push_back(d);
+  {
+    std::lock_guard lock{partitions_mutex_};
+    for (auto d : days)
+      if (!std::binary_search(partition_days_.begin(), partition_days_.end(), d))
+        missing.push_back(d);
+  }
   std::sort(missing.begin(), missing.end());
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
   return missing;
 }
 
-void postgres_pool::remember_locked(const std::vector<std::int64_t>& days) {
+void postgres_pool::remember_partitions(const std::vector<std::int64_t>& days) {
+  std::lock_guard lock{partitions_mutex_};
   partition_days_.insert(partition_days_.end(), days.begin(), days.end());
   std::sort(partition_days_.begin(), partition_days_.end());
   partition_days_.erase(std::unique(partition_days_.begin(), partition_days_.end()),
@@ -261,32 +264,52 @@ void postgres_pool::remember_locked(const std::vector<std::int64_t>& days) {
 }
 
 void postgres_pool::create_partitions(pqxx::transaction_base& t,
-                                      const std::vector<std::int64_t>& days) {
+                                      const std::vector<std::int64_t>& days,
+                                      bool wait_for_creators) {
   if (days.empty() || layout_ != "native") return;
-  // The caller may hold a write group's locks on `readings` on another connection, where the
-  // server cannot see that this one waits for it (say behind retention's LOCK TABLE, which waits
-  // for that group): a bounded wait turns such a cycle into a retryable error (55P03).
+  // Inside a write group the timeout must not outlive this call: the group's later statements
+  // keep the session's own.
+  const std::string previous = t.exec1("SELECT current_setting('lock_timeout')")[0].c_str();
+  // A bounded wait turns a cycle the server cannot see as a deadlock (one that runs through a
+  // client, or through retention's LOCK TABLE) into a retryable error (55P03).
   t.exec0("SET LOCAL lock_timeout = '10s'");
   // Serialises partition creation between processes, so the existence check cannot race.
-  t.exec("SELECT pg_advisory_xact_lock(hashtext(" +
-         t.quote("energy.partitions." + options_.schema) + "))");
+  const std::string key = "hashtext(" + t.quote("energy.partitions." + options_.schema) + ")";
+  if (wait_for_creators)
+    t.exec("SELECT pg_advisory_xact_lock(" + key + ")");
+  else if (!t.exec1("SELECT pg_try_advisory_xact_lock(" + key + ")")[0].as<bool>())
+    throw partition_creator_busy{};
+  bool locked = false;
   for (auto d : days) {
     const std::string name = partition_name(d);
     if (t.exec1("SELECT to_regclass(" + t.quote(name) + ") IS NOT NULL")[0].as<bool>()) continue;
-    // A table of its own, then ATTACH: ATTACH PARTITION locks `readings` in SHARE UPDATE
-    // EXCLUSIVE mode, which writers' ROW EXCLUSIVE locks do not block (CREATE TABLE ...
-    // PARTITION OF takes ACCESS EXCLUSIVE, which waits for every open write group).
-    t.exec0("CREATE TABLE " + name + " (LIKE readings INCLUDING DEFAULTS INCLUDING CONSTRAINTS " +
-            "INCLUDING INDEXES)");
-    t.exec0("ALTER TABLE readings ATTACH PARTITION " + name + " FOR VALUES FROM ('" +
-            day_literal(d) + " 00:00:00+00') TO ('" + day_literal(d + 1) + " 00:00:00+00')");
+    if (!locked) {
+      t.exec0("LOCK TABLE readings IN ACCESS EXCLUSIVE MODE");
+      locked = true;
+    }
+    t.exec0("CREATE TABLE " + name + " PARTITION OF readings FOR VALUES FROM ('" + day_literal(d) +
+            " 00:00:00+00') TO ('" + day_literal(d + 1) + " 00:00:00+00')");
   }
+  t.exec("SELECT set_config('lock_timeout', " + t.quote(previous) + ", true)");
+}
+
+std::vector<std::int64_t> postgres_pool::with_days_after(
+    const std::vector<std::int64_t>& days) const {
+  std::vector<std::int64_t> out;
+  const int ahead = std::max(0, options_.partitions_ahead_days);
+  for (auto d : days)
+    for (int i = 0; i <= ahead; ++i)
+      out.push_back(d + i);
+  return out;
 }
 
 void postgres_pool::ensure_partitions(const std::vector<std::int64_t>& days) {
-  std::lock_guard lock{partitions_mutex_};
-  const auto missing = missing_locked(days);
-  if (missing.empty()) return;
+  if (missing_partitions(days).empty()) return;
+  std::lock_guard creator{creator_mutex_};
+  // Another thread may have made them meanwhile.
+  const auto needed = missing_partitions(days);
+  if (needed.empty()) return;
+  const auto missing = missing_partitions(with_days_after(needed));
   for (int attempt = 1;; ++attempt) {
     try {
       if (!partition_connection_ || !partition_connection_->is_open())
@@ -306,7 +329,27 @@ void postgres_pool::ensure_partitions(const std::vector<std::int64_t>& days) {
       rethrow_as_storage_error("create partitions", attempt);
     }
   }
-  remember_locked(missing);
+  remember_partitions(missing);
+}
+
+void postgres_pool::want_partitions(const std::vector<std::int64_t>& days) {
+  std::lock_guard lock{partitions_mutex_};
+  wanted_days_.insert(wanted_days_.end(), days.begin(), days.end());
+}
+
+void postgres_pool::create_wanted_partitions() {
+  std::vector<std::int64_t> wanted;
+  {
+    std::lock_guard lock{partitions_mutex_};
+    wanted.swap(wanted_days_);
+  }
+  if (wanted.empty()) return;
+  try {
+    ensure_partitions(wanted);
+  } catch (...) {
+    want_partitions(wanted);
+    throw;
+  }
 }
 
 std::string postgres_pool::partition_name(std::int64_t epoch_day) const {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <utility>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -64,15 +65,52 @@ class postgres_pool {
   /// Quoted schema name for SQL text.
   [[nodiscard]] const std::string& quoted_schema() const noexcept { return quoted_schema_; }
 
+  /// The UTC days of `epoch_days` (days since 1970-01-01) without a native partition as far as
+  /// this pool knows: sorted, distinct; empty for TimescaleDB. Thread-safe.
+  [[nodiscard]] std::vector<std::int64_t> missing_partitions(
+      const std::vector<std::int64_t>& epoch_days) const;
+  /// `epoch_days` and the `partitions_ahead_days` days after each: what a write that needs a
+  /// missing day creates, so a backfill moving forward through time creates partitions (each an
+  /// exclusive lock on `readings`) once a week rather than every day.
+  [[nodiscard]] std::vector<std::int64_t> with_days_after(
+      const std::vector<std::int64_t>& epoch_days) const;
   /**
-   * Makes sure native partitions cover every UTC day listed (days since 1970-01-01), creating the
-   * missing ones in a transaction of their own on a connection kept for this alone (beside the
-   * pool's; opened by the first call that creates one), committed before this returns: a write
-   * group never holds the partition lock, so two groups cannot deadlock on it, and a thread holding
-   * a pooled connection never waits for another. An open transaction's next statement sees the new
-   * partitions. Remembers what exists, so repeated calls cost nothing. No-op for TimescaleDB.
+   * Makes sure native partitions cover every UTC day listed, creating the missing ones and the
+   * days after them (with_days_after; see
+   * create_partitions) in a transaction of their own on a connection kept for this alone (beside
+   * the pool's; opened by the first call that creates one), committed before this returns.
+   * Remembers what exists, so repeated calls cost nothing. No-op for TimescaleDB.
+   * The caller must hold no lock on `readings` on any connection (no open write group that has
+   * used it): creation waits for every transaction using the table, so such a caller would wait for
+   * itself. A write group creates its days inside its own transaction instead.
    */
   void ensure_partitions(const std::vector<std::int64_t>& epoch_days);
+  /**
+   * Creates the native partitions of `epoch_days` that do not exist yet, inside `t`. Serialised
+   * between processes by an advisory lock, and under an ACCESS EXCLUSIVE lock on `readings` when
+   * a partition is missing, held until `t` ends: no other session may plan or route rows over
+   * `readings` while its partitions change (it waits for the transactions using the table).
+   * (Attaching under ATTACH PARTITION's weaker lock let a session building its partition list at
+   * that moment keep one without the new day for good: PostgreSQL 15 then counted a whole day short
+   * and refused its rows on every retry.) Lock waits are bounded by a 10 s `lock_timeout` (55P03,
+   * retryable). The partitions exist for other sessions once `t` commits; call remember_partitions
+   * then.
+   */
+  /// With `wait_for_creators` false (inside a write group, which may hold locks another creator
+  /// waits for) a creation under way in another session is not waited for: throws
+  /// partition_creator_busy instead, and the caller gives its locks up.
+  void create_partitions(pqxx::transaction_base& t, const std::vector<std::int64_t>& epoch_days,
+                         bool wait_for_creators = true);
+  /// Thrown by create_partitions when it must not wait for another session's creation.
+  struct partition_creator_busy : std::runtime_error {
+    partition_creator_busy() : std::runtime_error("another session is creating partitions") {}
+  };
+  /// Days a write group could not create (its transaction was lost): create_wanted_partitions
+  /// makes them, called where the caller holds no lock (begin_group).
+  void want_partitions(const std::vector<std::int64_t>& epoch_days);
+  void create_wanted_partitions();
+  /// Records committed partitions, so missing_partitions no longer lists them.
+  void remember_partitions(const std::vector<std::int64_t>& epoch_days);
   /// Forgets the remembered partitions (after retention dropped some).
   void forget_partitions();
 
@@ -87,11 +125,6 @@ class postgres_pool {
   std::unique_ptr<pqxx::connection> connect_session();
   /// The quoted, schema-qualified name of the native partition of `epoch_day`.
   [[nodiscard]] std::string partition_name(std::int64_t epoch_day) const;
-  /// Creates the native partitions of `epoch_days` inside `t`, serialised between processes by an
-  /// advisory lock held until `t` ends.
-  void create_partitions(pqxx::transaction_base& t, const std::vector<std::int64_t>& epoch_days);
-  std::vector<std::int64_t> missing_locked(const std::vector<std::int64_t>& epoch_days) const;
-  void remember_locked(const std::vector<std::int64_t>& epoch_days);
   void release(std::unique_ptr<pqxx::connection> c) noexcept;
   void migrate();
   void backoff(int attempt) const;
@@ -104,9 +137,15 @@ class postgres_pool {
   std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   std::size_t open_ = 0;
-  std::mutex partitions_mutex_;
-  std::vector<std::int64_t> partition_days_;                // sorted epoch days known to be covered
-  std::unique_ptr<pqxx::connection> partition_connection_;  // under partitions_mutex_
+  // Held only briefly, never across a statement: a write group's thread takes it while holding
+  // locks in the database.
+  mutable std::mutex partitions_mutex_;
+  std::vector<std::int64_t> partition_days_;  // sorted epoch days known to be covered
+  std::vector<std::int64_t> wanted_days_;     // see want_partitions
+  // Held while partition_connection_ creates partitions (possibly waiting in the database for
+  // write groups to finish); never taken by a thread with an open write group.
+  std::mutex creator_mutex_;
+  std::unique_ptr<pqxx::connection> partition_connection_;  // under creator_mutex_
 };
 
 /// Registers every prepared statement of the store on a new connection (postgres_statements.cpp).

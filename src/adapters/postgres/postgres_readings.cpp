@@ -15,21 +15,65 @@ write_result postgres_store::write_readings(const reading_rows& rows,
     const auto d = epoch_day(t);
     if (days.empty() || days.back() != d) days.push_back(d);
   }
-  // Missing partitions are created first, committed apart from this write (see
-  // ensure_partitions); an open write group's next statement sees them.
-  pool_->ensure_partitions(days);
+  make_partitions(days);
   try {
     return write_once(rows, states);
   } catch (const partition_missing&) {
     // Retention dropped a day this process remembered: create it again and write again.
     pool_->forget_partitions();
-    pool_->ensure_partitions(days);
+    if (group_) group_->created_days.clear();
+    make_partitions(days);
     try {
       return write_once(rows, states);
     } catch (const partition_missing& e) {
       throw storage_error(std::string("postgres write_readings: ") + e.what(), false);
     }
   }
+}
+
+void postgres_store::make_partitions(const std::vector<std::int64_t>& days) {
+  // Outside a group, or in one that has run nothing yet (so holds no lock on `readings`): made
+  // and committed apart, before this write.
+  if (!group_ || !group_->used) {
+    pool_->ensure_partitions(days);
+    return;
+  }
+  // The group may hold a lock on `readings`, and creation waits for every session using it: the
+  // group creates its days itself. It does not wait for another session's creation (which may be
+  // waiting for this group's lock): it is lost instead, retryably, and its days are made before it
+  // runs again (begin_group), while it holds nothing.
+  const auto not_made = [&](const std::vector<std::int64_t>& wanted) {
+    std::vector<std::int64_t> out;
+    for (auto d : pool_->missing_partitions(wanted))
+      if (!group_->created_days.contains(d)) out.push_back(d);
+    return out;
+  };
+  const auto needed = not_made(days);
+  if (needed.empty()) return;
+  const auto missing = not_made(pool_->with_days_after(needed));
+  bool busy = false;
+  try {
+    in_write_tx("create partitions", [&](pqxx::dbtransaction& t) {
+      try {
+        pool_->create_partitions(t, missing, false);
+      } catch (const postgres_pool::partition_creator_busy&) {
+        busy = true;
+        throw partition_missing("another session is creating partitions");  // passes in_group
+      }
+    });
+  } catch (const storage_error&) {
+    pool_->want_partitions(missing);
+    throw;
+  } catch (const partition_missing&) {
+    if (!busy) throw;
+    pool_->want_partitions(missing);
+    group_->lost = true;  // its locks must go: rollback_group, then the group runs again
+    throw storage_error(
+        "postgres write_readings: another session is creating partitions while this write group "
+        "needs one; nothing of the group is stored, run it again",
+        true);
+  }
+  group_->created_days.insert(missing.begin(), missing.end());
 }
 
 void postgres_store::scan_readings(const uuid& sensor_id, time_range range, std::size_t chunk_rows,

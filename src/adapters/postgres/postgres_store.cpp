@@ -8,6 +8,9 @@ using namespace postgres_detail;
 
 bool postgres_store::begin_group() {
   if (group_) throw std::logic_error("postgres store: begin_group inside a group");
+  // Days a lost group needed are made now, while this store holds no lock (see make_partitions);
+  // a failure is the pool's storage_error, retryable or not.
+  pool_->create_wanted_partitions();
   try {
     auto g = std::make_unique<write_group>(pool_->acquire());
     try {
@@ -57,7 +60,10 @@ void postgres_store::end_unit(bool keep) {
         "postgres end_unit: the write group's transaction is lost; nothing of the group is "
         "stored, run it again",
         true);
-  if (!keep) known_sensors_.clear();  // a sensor the unit wrote is gone with it
+  if (!keep) {
+    known_sensors_.clear();        // a sensor the unit wrote is gone with it
+    group_->created_days.clear();  // and so may be a partition it made (checked again in SQL)
+  }
 }
 
 void postgres_store::commit_group() {
@@ -79,6 +85,7 @@ void postgres_store::commit_group() {
   } catch (...) {
     group_failure("commit_group");
   }
+  pool_->remember_partitions({group_->created_days.begin(), group_->created_days.end()});
   group_.reset();  // the connection goes back to the pool
 }
 

@@ -22,6 +22,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 #include <type_traits>
@@ -137,6 +138,7 @@ class postgres_store final : public adapter,
       throw storage_error(std::string("postgres ") + what +
                               ": the write group's transaction is lost; the group is run again",
                           true);
+    group_->used = true;
     try {
       // Nested in the unit's savepoint, when there is one: savepoints stack on the server.
       pqxx::subtransaction call{*group_->tx, "energy_call"};
@@ -233,6 +235,9 @@ class postgres_store final : public adapter,
   // never deleted, so ids seen once stay known.
   void check_sensors(const reading_rows& rows);
   write_result write_once(const reading_rows& rows, std::span<const sample_state> states);
+  /// Creates the partitions of `days` (UTC epoch days) that are missing: outside a group on the
+  /// pool's partition connection, inside one in the group's transaction.
+  void make_partitions(const std::vector<std::int64_t>& days);
 
   /// Row locks on the guarded states (in the order given: callers pass them sorted by sensor, so
   /// two writers cannot deadlock), then the shared check.
@@ -254,6 +259,8 @@ class postgres_store final : public adapter,
     std::optional<pqxx::work> tx;
     bool in_unit = false;  // between begin_unit and end_unit (savepoint energy_unit)
     bool lost = false;     // connection or transaction gone: only rollback_group is left
+    bool used = false;     // a statement ran in it: it may hold locks on `readings`
+    std::set<std::int64_t> created_days;  // partitions made in the group, known at commit
   };
   std::shared_ptr<postgres_pool> pool_;  // declared first: outlives the group's connection
   std::unordered_set<uuid> known_sensors_;

@@ -20,6 +20,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -339,64 +340,108 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "PostgreSQL group commit: two open write groups that each need a new partition do not wait "
-    "for each other",
+    "PostgreSQL group commit: two open write groups that each need a new partition, one is lost "
+    "without waiting for the other's creation and runs again",
     "[postgres][group_commit][partitions]") {
   auto o = energy::test::test_options("g");
+  o.partitions_ahead_days = 0;  // each day needs a partition of its own
   const auto pool = energy::storage::make_postgres_pool(energy::test::postgres_uri(), o);
   const auto sensor = energy::testing::seed(*open_postgres_store(pool));
+  // 2024 lies before the partitions made on open: days 0 and 3 are made here, outside any group.
+  REQUIRE(open_postgres_store(pool)->write_readings(quarter_hours(sensor, t0, 1, 0)).inserted == 1);
+  REQUIRE(open_postgres_store(pool)
+              ->write_readings(quarter_hours(sensor, t0 + 3 * day * 900, 1, 0))
+              .inserted == 1);
   auto first = open_postgres_store(pool);
   auto second = open_postgres_store(pool);
   auto* first_group = first->as<energy::storage::group_commit>();
   auto* second_group = second->as<energy::storage::group_commit>();
   REQUIRE(first_group != nullptr);
   REQUIRE(second_group != nullptr);
-
-  // 2024 lies before the partitions made on open: each write below needs a partition of its own.
+  // Each group writes a day that exists (days apart: their dirty marks must not wait for each
+  // other), so each holds a lock on `readings`; then each needs a new day of its own.
+  const auto existing = [&](int i) {
+    return quarter_hours(sensor, t0 + (i * 3 * day + 1) * 900, 4, 0);
+  };
   REQUIRE(first_group->begin_group());
-  first_group->begin_unit();
-  CHECK(first->write_readings(quarter_hours(sensor, t0, day, 0)).inserted == day);
-  first_group->end_unit(true);
-
+  CHECK(first->write_readings(existing(0)).inserted == 4);
   REQUIRE(second_group->begin_group());
-  second_group->begin_unit();
-  auto written = std::async(std::launch::async, [&] {
-    return second->write_readings(quarter_hours(sensor, t0 + day * 900, day, 0));
+  CHECK(second->write_readings(existing(1)).inserted == 4);
+
+  const auto started = std::chrono::steady_clock::now();
+  auto in_first = std::async(std::launch::async, [&] {
+    return first->write_readings(quarter_hours(sensor, t0 + day * 900, day, 0));
   });
-  // The first group is open: a partition lock held until its commit would block the second.
-  const auto status = written.wait_for(std::chrono::seconds(30));
-  CHECK(status == std::future_status::ready);
-  first_group->commit_group();
-  CHECK(written.get().inserted == day);
-  second_group->end_unit(true);
-  second_group->commit_group();
-  CHECK(open_postgres_store(pool)->count_readings() == 2 * day);
+  auto in_second = std::async(std::launch::async, [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the first waits already
+    return second->write_readings(quarter_hours(sensor, t0 + 2 * day * 900, day, 0));
+  });
+  // The first to create waits for the other's lock on readings; the other, finding a creation
+  // under way, does not wait for it (that would be a cycle): its group is lost, retryably, and
+  // the first finishes once the loser's locks are gone.
+  std::future<write_result>* futures[2] = {&in_first, &in_second};
+  energy::storage::group_commit* groups[2] = {first_group, second_group};
+  std::unique_ptr<energy::storage::store>* stores[2] = {&first, &second};
+  std::optional<write_result> done[2];
+  int loser = -1;
+  while (loser < 0 && std::chrono::steady_clock::now() - started < std::chrono::seconds(20))
+    for (int i = 0; i < 2 && loser < 0; ++i) {
+      if (done[i] ||
+          futures[i]->wait_for(std::chrono::milliseconds(10)) != std::future_status::ready)
+        continue;
+      try {
+        done[i] = futures[i]->get();
+      } catch (const energy::storage_error& e) {
+        CHECK(e.retryable());
+        loser = i;
+        groups[i]->rollback_group();
+      }
+    }
+  REQUIRE(loser >= 0);
+  const int winner = 1 - loser;
+  if (!done[winner]) done[winner] = futures[winner]->get();
+  CHECK(done[winner]->inserted == day);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));  // not 10 s
+  groups[winner]->commit_group();
+  // The loser runs again, as a group writer does, and lands.
+  REQUIRE(groups[loser]->begin_group());
+  CHECK((*stores[loser])->write_readings(existing(loser)).inserted == 4);
+  CHECK((*stores[loser])
+            ->write_readings(quarter_hours(sensor, t0 + (loser + 1) * day * 900, day, 0))
+            .inserted == day);
+  groups[loser]->commit_group();
+  CHECK(open_postgres_store(pool)->count_readings() == 2 + 8 + 2 * day);
 }
 
 TEST_CASE(
-    "PostgreSQL group commit: an open group writes to a partition another store attached after "
-    "the group began",
+    "PostgreSQL group commit: a write outside the group that needs a new day waits for the open "
+    "group, then lands, and the group sees a partition made after it began",
     "[postgres][group_commit][partitions]") {
   auto o = energy::test::test_options("g");
+  o.partitions_ahead_days = 0;  // each day needs a partition of its own
   const auto pool = energy::storage::make_postgres_pool(energy::test::postgres_uri(), o);
   const auto sensor = energy::testing::seed(*open_postgres_store(pool));
+  REQUIRE(open_postgres_store(pool)->write_readings(quarter_hours(sensor, t0, 1, 0)).inserted == 1);
   auto grouped = open_postgres_store(pool);
   auto* group = grouped->as<energy::storage::group_commit>();
   REQUIRE(group != nullptr);
+  // Begun, nothing written yet: another store makes day 1 without waiting for it.
   REQUIRE(group->begin_group());
-  group->begin_unit();
-  CHECK(grouped->write_readings(quarter_hours(sensor, t0, day, 0)).inserted == day);
-  group->end_unit(true);
-  // Another store of the pool attaches the next day's partition and commits: the pool knows it
-  // exists, but the group's transaction locked `readings` before it was attached.
   CHECK(open_postgres_store(pool)
             ->write_readings(quarter_hours(sensor, t0 + day * 900, 4, 0))
             .inserted == 4);
   group->begin_unit();
   CHECK(grouped->write_readings(quarter_hours(sensor, t0 + day * 900 + 3600, 8, 0)).inserted == 8);
-  group->end_unit(true);  // would throw if the unit had lost the group
+  group->end_unit(true);
+  // Now the group holds a lock on `readings`: a day made outside it waits for its commit.
+  auto outside = std::async(std::launch::async, [&] {
+    return open_postgres_store(pool)->write_readings(
+        quarter_hours(sensor, t0 + 2 * day * 900, 4, 0));
+  });
+  CHECK(outside.wait_for(std::chrono::milliseconds(500)) == std::future_status::timeout);
   group->commit_group();
-  CHECK(open_postgres_store(pool)->count_readings() == day + 12);
+  CHECK(outside.get().inserted == 4);
+  CHECK(open_postgres_store(pool)->count_readings() == 1 + 4 + 8 + 4);
 }
 
 TEST_CASE("PostgreSQL group commit: every unit reported done survives the writer being killed",

@@ -4,6 +4,7 @@
 
 #include <energy/quality.hpp>
 #include <energy/storage/bulk_readings.hpp>
+#include <energy/storage/group_commit.hpp>
 #include <energy/storage/memory.hpp>
 #include <energy/storage/postgres.hpp>
 
@@ -309,6 +310,56 @@ TEST_CASE("a pool shared by stores on several threads serves them all") {
     th.join();
   CHECK(inserted == 4 * 10 * 50);
   CHECK(open_postgres_store(pool)->count_readings() == 2000);
+}
+
+TEST_CASE(
+    "every pooled connection sees every partition made while they read and write (no partition "
+    "list kept stale by a concurrent attach)") {
+  // Eight threads each write ten batches, each into a day of its own, so partitions are made
+  // while the other connections plan and route rows over `readings`. Then every connection of
+  // the pool counts (one write group pins each). A session that built its partition list while
+  // another one attached a day used to keep that list: it counted whole days short and refused
+  // their rows on every retry ("no partition of relation readings found").
+  for (int round = 0; round < 2; ++round) {
+    auto o = test::test_options();
+    o.pool_size = 8;
+    auto pool = make_postgres_pool(test::postgres_uri(), o);
+    fixture_ids f;
+    {
+      auto s = open_postgres_store(pool);
+      f = seed(*s);
+    }
+    std::vector<std::thread> threads;
+    std::atomic<std::size_t> inserted{0};
+    std::atomic<int> failures{0};
+    for (int t = 0; t < 8; ++t)
+      threads.emplace_back([&, t] {
+        try {
+          auto s = open_postgres_store(pool);
+          for (int b = 0; b < 10; ++b) {
+            reading_rows rows;
+            for (int i = 0; i < 20; ++i)
+              rows.push_back(f.sensor_a, 1'719'792'000 + (t * 10 + b) * 86'400 + i * 60, 1);
+            inserted += s->write_readings(rows).inserted;
+          }
+        } catch (const std::exception& e) {
+          ++failures;
+          UNSCOPED_INFO("writer " << t << ": " << e.what());
+        }
+      });
+    for (auto& th : threads)
+      th.join();
+    REQUIRE(failures == 0);
+    REQUIRE(inserted == 8 * 10 * 20);
+    std::vector<std::unique_ptr<store>> readers;
+    for (int c = 0; c < 8; ++c) {
+      readers.push_back(open_postgres_store(pool));
+      REQUIRE(readers.back()->as<group_commit>()->begin_group());
+      CHECK(readers.back()->count_readings() == 1600);
+    }
+    for (auto& r : readers)
+      r->as<group_commit>()->rollback_group();
+  }
 }
 
 TEST_CASE("an unreachable server fails after the configured attempts with a retryable error") {
