@@ -76,9 +76,9 @@ class postgres_pool {
       const std::vector<std::int64_t>& epoch_days) const;
   /**
    * Makes sure native partitions cover every UTC day listed, creating the missing ones and the
-   * days after them (with_days_after; see
-   * create_partitions) in a transaction of their own on a connection kept for this alone (beside
-   * the pool's; opened by the first call that creates one), committed before this returns.
+   * days after them (with_days_after; see create_partitions) in a transaction of their own on a
+   * connection kept for this alone (beside the pool's; opened by the first call that creates one),
+   * committed before this returns.
    * Remembers what exists, so repeated calls cost nothing. No-op for TimescaleDB.
    * The caller must hold no lock on `readings` on any connection (no open write group that has
    * used it): creation waits for every transaction using the table, so such a caller would wait for
@@ -94,11 +94,10 @@ class postgres_pool {
    * that moment keep one without the new day for good: PostgreSQL 15 then counted a whole day short
    * and refused its rows on every retry.) Lock waits are bounded by a 10 s `lock_timeout` (55P03,
    * retryable). The partitions exist for other sessions once `t` commits; call remember_partitions
-   * then.
+   * then. With `wait_for_creators` false (inside a write group, which may hold locks another
+   * creator waits for) a creation under way in another session is not waited for: throws
+   * partition_creator_busy instead, and the caller gives its locks up.
    */
-  /// With `wait_for_creators` false (inside a write group, which may hold locks another creator
-  /// waits for) a creation under way in another session is not waited for: throws
-  /// partition_creator_busy instead, and the caller gives its locks up.
   void create_partitions(pqxx::transaction_base& t, const std::vector<std::int64_t>& epoch_days,
                          bool wait_for_creators = true);
   /// Thrown by create_partitions when it must not wait for another session's creation.
