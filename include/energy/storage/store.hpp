@@ -63,7 +63,8 @@ class store {
   }
 
   // --- metadata (upserts by id) ------------------------------------------------------------
-  void put_tenant(const tenant& t) { adapter_->put_tenant(t); }
+  /// @throws std::invalid_argument when a text field is not valid UTF-8 (nothing stored).
+  void put_tenant(const tenant& t);
   [[nodiscard]] std::optional<tenant> get_tenant(const uuid& id) {
     return adapter_->get_tenant(id);
   }
@@ -71,8 +72,9 @@ class store {
 
   /// When the building exists and `affects_summaries(old, b)`, also invalidates its summaries over
   /// all time (see `invalidate_summaries`), in the same transaction.
-  /// @throws std::invalid_argument when the time zone is unknown or the tenant does not exist.
-  void put_building(const building& b) { adapter_->put_building(b); }
+  /// @throws std::invalid_argument when the time zone is unknown, the tenant does not exist or a
+  ///         text field is not valid UTF-8.
+  void put_building(const building& b);
   [[nodiscard]] std::optional<building> get_building(const uuid& id) {
     return adapter_->get_building(id);
   }
@@ -82,8 +84,9 @@ class store {
 
   /// When the sensor exists and `affects_summaries(old, s)`, also invalidates the summaries of its
   /// building over all time — of both buildings when it moves — in the same transaction.
-  /// @throws std::invalid_argument when the building does not exist.
-  void put_sensor(const sensor& s) { adapter_->put_sensor(s); }
+  /// @throws std::invalid_argument when the building does not exist, the metadata would refuse
+  ///         every reading (`ingest::check_sensor_metadata`) or `location` is not valid UTF-8.
+  void put_sensor(const sensor& s);
   [[nodiscard]] std::optional<sensor> get_sensor(const uuid& id) {
     return adapter_->get_sensor(id);
   }
@@ -93,8 +96,9 @@ class store {
   /// Every sensor of the database (validation loads this once per import).
   [[nodiscard]] std::vector<sensor> list_all_sensors() { return adapter_->list_all_sensors(); }
 
-  /// @throws std::invalid_argument when the building does not exist.
-  void put_alert_config(const alert_config& a) { adapter_->put_alert_config(a); }
+  /// @throws std::invalid_argument when the building does not exist or the e-mail address is not
+  ///         valid UTF-8.
+  void put_alert_config(const alert_config& a);
   [[nodiscard]] std::vector<alert_config> list_alert_configs(const uuid& building_id) {
     return adapter_->list_alert_configs(building_id);
   }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/storage/store.hpp>
 
+#include "metadata_text.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -26,6 +28,26 @@ store::store(std::unique_ptr<adapter> backend) : adapter_(std::move(backend)) {
 }
 
 store::~store() = default;
+
+void store::put_tenant(const tenant& t) {
+  detail::check_metadata_text(t);
+  adapter_->put_tenant(t);
+}
+
+void store::put_building(const building& b) {
+  detail::check_metadata_text(b);
+  adapter_->put_building(b);
+}
+
+void store::put_sensor(const sensor& s) {
+  detail::check_metadata_text(s);
+  adapter_->put_sensor(s);
+}
+
+void store::put_alert_config(const alert_config& a) {
+  detail::check_metadata_text(a);
+  adapter_->put_alert_config(a);
+}
 
 void store::scan_readings(const uuid& sensor_id, time_range range, const reading_chunk_sink& sink,
                           std::size_t chunk_rows) {

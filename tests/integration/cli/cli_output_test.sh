@@ -100,4 +100,13 @@ check "--commit-every takes a positive number of rows"
 grep -q "0 readings were committed; nothing of the input was imported" "$work/err" ||
   fail "unreachable database message: $(cat "$work/err")"
 check "an import whose database cannot be opened says nothing was committed"
+# A name that is not valid UTF-8 is refused, naming the field, and the bytes are not echoed.
+tenants=$("$energy" --db "$db" tenant list | wc -l)
+"$energy" --db "$db" tenant add --name $'Acme \xff\x1b[31m' >"$work/out" 2>"$work/err" &&
+  fail "tenant add with an invalid UTF-8 name exited 0"
+grep -q "name is not valid UTF-8 (byte 5 of 11); nothing stored" "$work/err" ||
+  fail "invalid UTF-8 name message: $(cat "$work/err")"
+! grep -q $'\x1b' "$work/err" || fail "the invalid name was echoed to the terminal"
+[ "$("$energy" --db "$db" tenant list | wc -l)" = "$tenants" ] || fail "a tenant with an invalid name was stored"
+check "a name that is not valid UTF-8 is refused and nothing is stored"
 echo "all CLI output checks passed"
