@@ -57,21 +57,17 @@ void postgres_store::make_partitions(const std::vector<std::int64_t>& days) {
       try {
         pool_->create_partitions(t, missing, false);
       } catch (const postgres_pool::partition_creator_busy&) {
-        busy = true;
-        throw partition_missing("another session is creating partitions");  // passes in_group
+        busy = true;  // a storage_error leaves in_group as it is: the group is marked lost below
+        throw storage_error(
+            "postgres write_readings: another session is creating partitions while this write "
+            "group needs one; nothing of the group is stored, run it again",
+            true);
       }
     });
   } catch (const storage_error&) {
     pool_->want_partitions(missing);
+    if (busy) group_->lost = true;  // its locks must go: rollback_group, then the group runs again
     throw;
-  } catch (const partition_missing&) {
-    if (!busy) throw;
-    pool_->want_partitions(missing);
-    group_->lost = true;  // its locks must go: rollback_group, then the group runs again
-    throw storage_error(
-        "postgres write_readings: another session is creating partitions while this write group "
-        "needs one; nothing of the group is stored, run it again",
-        true);
   }
   group_->created_days.insert(missing.begin(), missing.end());
 }
