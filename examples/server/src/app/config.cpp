@@ -131,8 +131,8 @@ config config::from_environment(const env_lookup& env) {
   c.max_queue = parse_size(env, "ENERGY_MAX_QUEUE", c.max_queue, 1, 1'000'000);
   c.ingest_queue = parse_size(env, "ENERGY_INGEST_QUEUE", c.ingest_queue, 0, 100'000);
   if (const auto writers = env("ENERGY_INGEST_WRITERS"); !writers || *writers == "auto") {
-    // SQLite serialises writers; PostgreSQL's durable ingest reached 191 k readings/s with one
-    // writer and 205-239 k/s with two on 2 cores (docs/benchmarks.md).
+    // SQLite serialises writers; PostgreSQL's durable ingest is faster with two writers than with
+    // one on 2 cores (figures and commands: docs/benchmarks.md).
     c.ingest_writers = db::is_postgres_uri(c.db_uri) ? 2 : 1;
   } else {
     c.ingest_writers = parse_size(env, "ENERGY_INGEST_WRITERS", 1, 1, 16);

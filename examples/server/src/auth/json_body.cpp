@@ -66,9 +66,4 @@ uuid path_uuid(const request& r, const char* name, std::string_view what) {
   return *id;
 }
 
-response json_response(int status, const nlohmann::json& body) {
-  // The one JSON answer writer (invalid UTF-8 from stored input becomes U+FFFD, never a throw).
-  return response::json(status, body);
-}
-
 }  // namespace energy::server::auth

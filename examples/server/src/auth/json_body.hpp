@@ -30,7 +30,4 @@ namespace energy::server::auth {
 /// Path parameter `name` as a uuid. A malformed id answers 404 like a missing object.
 [[nodiscard]] uuid path_uuid(const request& r, const char* name, std::string_view what);
 
-/// A JSON response (the HTTP layer adds the common headers).
-[[nodiscard]] response json_response(int status, const nlohmann::json& body);
-
 }  // namespace energy::server::auth

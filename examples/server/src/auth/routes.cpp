@@ -85,7 +85,7 @@ route login_route(service& s) {
     const json body = object_body(r);
     const std::string email = required_string(body, "email");
     const std::string password = required_string(body, "password");
-    return json_response(200, s.login(ctx.db(), email, password, r.remote_address).to_json());
+    return response::json(200, s.login(ctx.db(), email, password, r.remote_address).to_json());
   };
   rt.operation = {
       {"operationId", "login"},
@@ -146,7 +146,7 @@ route refresh_route(service& s) {
   rt.handle = [&s](const request& r, request_context& ctx) {
     const json body = object_body(r);
     const std::string token = required_string(body, "refresh_token");
-    return json_response(200, s.refresh(ctx.db(), token, r.remote_address).to_json());
+    return response::json(200, s.refresh(ctx.db(), token, r.remote_address).to_json());
   };
   rt.operation = {
       {"operationId", "refreshTokens"},
@@ -195,7 +195,7 @@ route change_password_route(service& s) {
     const json body = object_body(r);
     const std::string current = required_string(body, "current_password");
     const std::string next = required_string(body, "new_password");
-    return json_response(
+    return response::json(
         200,
         s.change_password(ctx.db(), actor{ctx.who(), r.remote_address}, current, next).to_json());
   };
@@ -249,7 +249,7 @@ route create_tenant_route(service& s) {
                                       name, admin_email, admin_password);
     json out{{"tenant", tenant_json(t)}, {"admin", admin.account.to_json()}};
     if (admin.initial_password) out["initial_password"] = *admin.initial_password;
-    auto res = json_response(201, out);
+    auto res = response::json(201, out);
     res.headers.emplace_back("Location", "/api/v1/tenants/" + t.id.to_string());
     return res;
   };
@@ -295,7 +295,7 @@ route list_tenants_route(service&) {
     json list = json::array();
     for (const auto& t : ctx.store().list_tenants())
       list.push_back(tenant_json(t));
-    return json_response(200, {{"tenants", list}});
+    return response::json(200, {{"tenants", list}});
   };
   rt.operation = {
       {"operationId", "listTenants"},
@@ -328,7 +328,7 @@ route create_user_route(service& s) {
         s.create_user(ctx.db(), actor{ctx.who(), r.remote_address}, email, role_text, password);
     json out{{"user", created.account.to_json()}};
     if (created.initial_password) out["initial_password"] = *created.initial_password;
-    auto res = json_response(201, out);
+    auto res = response::json(201, out);
     res.headers.emplace_back("Location", "/api/v1/users/" + created.account.id.to_string());
     return res;
   };
@@ -371,7 +371,7 @@ route list_users_route(service&) {
       list.push_back(u.to_json());
     json next = nullptr;
     if (static_cast<int>(page.size()) == limit) next = page.back().id.to_string();
-    return json_response(200, {{"users", list}, {"next_cursor", next}});
+    return response::json(200, {{"users", list}, {"next_cursor", next}});
   };
   rt.operation = {
       {"operationId", "listUsers"},
@@ -399,8 +399,8 @@ route get_user_route(service& s) {
   rt.who = access::admin;
   rt.handle = [&s](const request& r, request_context& ctx) {
     const uuid id = path_uuid(r, "user_id", "user");
-    return json_response(200,
-                         s.get_user(ctx.db(), actor{ctx.who(), r.remote_address}, id).to_json());
+    return response::json(200,
+                          s.get_user(ctx.db(), actor{ctx.who(), r.remote_address}, id).to_json());
   };
   rt.operation = {
       {"operationId", "getUser"},
@@ -428,7 +428,7 @@ route update_user_route(service& s) {
     if (!role_text && !active) throw_invalid("give role and/or active", "");
     const std::optional<std::string_view> role_view =
         role_text ? std::optional<std::string_view>(*role_text) : std::nullopt;
-    return json_response(
+    return response::json(
         200, s.update_user(ctx.db(), actor{ctx.who(), r.remote_address}, id, role_view, active)
                  .to_json());
   };
@@ -494,7 +494,7 @@ route create_device_key_route(service& s) {
     }
     auto [key, secret] = s.create_device_key(ctx.db(), ctx.store(),
                                              actor{ctx.who(), r.remote_address}, name, buildings);
-    auto res = json_response(201, {{"device_key", key.to_json()}, {"key", secret}});
+    auto res = response::json(201, {{"device_key", key.to_json()}, {"key", secret}});
     res.headers.emplace_back("Location", "/api/v1/device-keys/" + key.id.to_string());
     return res;
   };
@@ -541,7 +541,7 @@ route list_device_keys_route(service&) {
       list.push_back(k.to_json());
     json next = nullptr;
     if (static_cast<int>(page.size()) == limit) next = page.back().id.to_string();
-    return json_response(200, {{"device_keys", list}, {"next_cursor", next}});
+    return response::json(200, {{"device_keys", list}, {"next_cursor", next}});
   };
   rt.operation = {
       {"operationId", "listDeviceKeys"},
@@ -602,7 +602,7 @@ route audit_route(service&) {
     const auto page = audit_log::list(ctx.db(), ctx.who().tenant_id, limit, cursor_param(r));
     json next = nullptr;
     if (static_cast<int>(page.size()) == limit) next = page.back()["id"];
-    return json_response(200, {{"events", page}, {"next_cursor", next}});
+    return response::json(200, {{"events", page}, {"next_cursor", next}});
   };
   rt.operation = {
       {"operationId", "listAuditEvents"},
