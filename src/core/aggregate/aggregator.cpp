@@ -202,43 +202,74 @@ struct sensor_group {
   std::array<std::uint32_t, lanes> sensor{};  ///< sensor index of each lane
 };
 
+/// A grid cell: 0 = empty; odd = the value v stored as 2v + 1 (|v| < 2^30 milli-units: a billion
+/// Wh in one interval); `wide_marker` = a value outside that range, kept in `impl::wide`. Four
+/// bytes a cell and no presence array: the grid is half the memory, the page zeroing and the
+/// bandwidth of eight-byte values and a presence byte, and a slot row's sum is the sum of
+/// `cell >> 1` (empty cells add 0) with no mask.
+using cell_t = std::int32_t;
+constexpr cell_t wide_marker = 2;
+constexpr milli narrow_limit = milli{1} << 30;
+
+[[nodiscard]] constexpr bool fits_cell(milli v) noexcept {
+  return v >= -narrow_limit && v < narrow_limit;
+}
+[[nodiscard]] constexpr cell_t encode_cell(milli v) noexcept {
+  return static_cast<cell_t>(v * 2 + 1);
+}
+/// The value of an odd (narrow) cell; 0 for an empty one. Arithmetic shift: (2v + 1) >> 1 = v.
+[[nodiscard]] constexpr milli decode_cell(cell_t c) noexcept {
+  return static_cast<milli>(c >> 1);
+}
+
 /**
  * The last value written for 64 consecutive interval slots of one sensor group: lane l of slot j
  * of tile `key` holds the reading of the group's sensor l at ts = (key × 64 + j) × interval. The
- * dense grid that makes last-write-wins a store and a bit, with no per-row hashing.
+ * dense grid that makes last-write-wins one load and one store, with no per-row hashing. A slot
+ * row (8 cells, 32 bytes) sits in one cache line.
  */
-struct tile {
-  std::uint32_t group = 0;
+struct alignas(64) tile {
+  std::array<cell_t, tile_slots * lanes> cells;  ///< [slot][lane], zero when allocated
   std::int64_t key = 0;
-  /// 1 where the cell holds a value, [slot][lane]: a byte per cell, so that consecutive rows
-  /// (neighbouring lanes) never wait on each other's read-modify-write of a shared bit mask.
-  std::array<std::uint8_t, tile_slots * lanes> present;
-  std::array<milli, tile_slots * lanes> value;  ///< [slot][lane]; read only where present
+  std::uint32_t group = 0;
+  /// Some cell holds (or held) `wide_marker`: the fold takes this tile cell by cell.
+  bool has_wide = false;
 
-  /// The 8 presence bytes of slot row j as one word (byte l = lane l).
-  [[nodiscard]] std::uint64_t row_bytes(std::size_t j) const noexcept {
-    std::uint64_t w = 0;
-    std::memcpy(&w, present.data() + j * lanes, sizeof w);
-    return w;
-  }
   /// Slot row j's lanes that hold a value, as bits (bit l = lane l).
   [[nodiscard]] std::uint32_t row_mask(std::size_t j) const noexcept {
-    // Bytes are 0 or 1: the multiplication gathers byte l into bit 56 + l, without carries.
-    return static_cast<std::uint32_t>((row_bytes(j) * 0x0102040810204080ULL) >> 56);
+    std::uint32_t mask = 0;
+    for (std::uint32_t l = 0; l < lanes; ++l)
+      mask |= static_cast<std::uint32_t>(cells[j * lanes + l] != 0) << l;
+    return mask;
   }
 };
 
 /**
- * Tiles in blocks that never move (cursors point at tiles). Blocks double from 16 tiles up to
- * 2 MiB; those are 2 MiB-aligned and offered to the kernel as transparent huge pages, because
- * on a virtual machine a 4 KiB page fault per 4.5 KiB tile costs more than writing the tile:
- * 10^7 readings take about 45 huge-page faults instead of 23,000 small ones.
+ * Tiles in blocks that never move (cursors point at tiles), handed out zeroed. Blocks double
+ * from 16 tiles up to 2 MiB; those are mapped from the kernel (zero pages: no memset), 2 MiB-
+ * aligned and offered as transparent huge pages, because on a virtual machine a 4 KiB page fault
+ * per 2 KiB tile costs more than writing the tile: 10^7 readings take about 20 huge-page faults
+ * instead of 10,000 small ones.
  */
 class tile_arena {
  public:
+  tile_arena() = default;
+  tile_arena(tile_arena&&) noexcept = default;
+  tile_arena& operator=(tile_arena&&) noexcept = default;
+  tile_arena(const tile_arena&) = delete;
+  tile_arena& operator=(const tile_arena&) = delete;
+  ~tile_arena() = default;
+
+  /// A tile with every cell empty.
   tile* allocate() {
     if (used_ == block_tiles_) grow();
-    return new (blocks_.back().get() + used_++) tile;
+    // The block's bytes are zero (fresh mapping, or memset in `grow`): the cells are empty
+    // without writing them. Only the header is set.
+    tile* t = blocks_.back().get() + used_++;
+    t->key = 0;
+    t->group = 0;
+    t->has_wide = false;
+    return t;
   }
   /// Takes `other`'s blocks (tiles handed over by pointer stay valid); `other` is left empty.
   void adopt(tile_arena&& other) {
@@ -251,25 +282,63 @@ class tile_arena {
   [[nodiscard]] std::size_t memory_bytes() const noexcept { return bytes_; }
 
  private:
-  struct release {
-    void operator()(tile* p) const noexcept { std::free(p); }
-  };
   static constexpr std::size_t huge_page = std::size_t{2} << 20;
+  struct release {
+    std::size_t bytes = 0;
+    bool mapped = false;
+    void operator()(tile* p) const noexcept {
+#ifdef __linux__
+      if (mapped) {
+        (void)munmap(p, bytes);
+        return;
+      }
+#endif
+      std::free(p);
+    }
+  };
+  using block = std::unique_ptr<tile, release>;
+
+  /// A zeroed, 2 MiB-aligned mapping of 2 MiB, or nullptr (then `grow` falls back to the heap).
+  static tile* map_huge() noexcept {
+#ifdef __linux__
+    // Map twice the size and trim to an aligned 2 MiB: huge pages need aligned ranges.
+    void* raw =
+        mmap(nullptr, 2 * huge_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) return nullptr;
+    const auto start = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (start + huge_page - 1) & ~(huge_page - 1);
+    if (aligned > start) (void)munmap(raw, aligned - start);
+    const std::uintptr_t tail = aligned + huge_page;
+    if (start + 2 * huge_page > tail)
+      (void)munmap(reinterpret_cast<void*>(tail), start + 2 * huge_page - tail);
+    void* p = reinterpret_cast<void*>(aligned);
+    (void)madvise(p, huge_page, MADV_HUGEPAGE);  // a hint: without it, 4 KiB pages
+    return static_cast<tile*>(p);
+#else
+    return nullptr;
+#endif
+  }
   void grow() {
     const std::size_t largest = huge_page / sizeof(tile);
     block_tiles_ = block_tiles_ == 0 ? 16 : std::min(block_tiles_ * 2, largest);
     const bool huge = block_tiles_ == largest;
-    const std::size_t bytes = huge ? huge_page : block_tiles_ * sizeof(tile);
-    void* p = std::aligned_alloc(huge ? huge_page : alignof(tile), bytes);
+    if (huge) {
+      if (tile* p = map_huge()) {
+        blocks_.emplace_back(p, release{huge_page, true});
+        bytes_ += huge_page;
+        used_ = 0;
+        return;
+      }
+    }
+    const std::size_t bytes = block_tiles_ * sizeof(tile);
+    void* p = std::aligned_alloc(alignof(tile), bytes);
     if (p == nullptr) throw std::bad_alloc();
-#ifdef __linux__
-    if (huge) (void)madvise(p, bytes, MADV_HUGEPAGE);  // a hint: without it, 4 KiB pages
-#endif
-    blocks_.emplace_back(static_cast<tile*>(p));
+    std::memset(p, 0, bytes);
+    blocks_.emplace_back(static_cast<tile*>(p), release{bytes, false});
     bytes_ += bytes;
     used_ = 0;
   }
-  std::vector<std::unique_ptr<tile, release>> blocks_;
+  std::vector<block> blocks_;
   std::size_t used_ = 0;
   std::size_t block_tiles_ = 0;
   std::size_t bytes_ = 0;
@@ -285,14 +354,15 @@ struct group_cursor {
   std::int64_t interval = 900;
 };
 
-/// A reading whose ts is not a multiple of its sensor's interval (rare: off-grid meters).
-struct off_grid_key {
+/// A reading kept outside the grid: its ts is not a multiple of its sensor's interval (off-grid
+/// meters), or its value does not fit a cell (wide). Both are rare.
+struct reading_key {
   std::uint32_t sensor = 0;
   epoch_seconds ts = 0;
-  friend bool operator==(const off_grid_key&, const off_grid_key&) = default;
+  friend bool operator==(const reading_key&, const reading_key&) = default;
 };
-struct off_grid_hash {
-  std::size_t operator()(const off_grid_key& k) const noexcept {
+struct reading_key_hash {
+  std::size_t operator()(const reading_key& k) const noexcept {
     const std::uint64_t x = static_cast<std::uint64_t>(k.ts) * 0x9E3779B97F4A7C15ULL ^
                             (static_cast<std::uint64_t>(k.sensor) * 0xC2B2AE3D27D4EB4FULL);
     return static_cast<std::size_t>(x ^ (x >> 29));
@@ -368,6 +438,9 @@ struct bucket_table {
   std::vector<epoch_seconds> starts;
   std::vector<epoch_seconds> ends;
   std::vector<std::uint32_t> of_quarter;
+  /// Every bucket starts and ends on a UTC quarter-hour (all zones today; not historic LMT
+  /// offsets): a quarter-hour then lies in exactly one bucket.
+  bool quarter_aligned = true;
 
   void build(local_calendar& cal, epoch_seconds from, epoch_seconds to) {
     lo_quarter = floor_div(from, quarter);
@@ -392,6 +465,9 @@ struct bucket_table {
       starts.push_back(s);
       ends.push_back(e);
     }
+    const auto on_quarter = [](epoch_seconds t) { return floor_div(t, quarter) * quarter == t; };
+    quarter_aligned = std::all_of(starts.begin(), starts.end(), on_quarter) &&
+                      std::all_of(ends.begin(), ends.end(), on_quarter);
   }
   [[nodiscard]] std::size_t size() const noexcept { return starts.size(); }
   /// The quarter-hour of `ts` from `lo` (lo <= ts): unsigned, so dividing is a multiplication.
@@ -436,7 +512,9 @@ struct aggregator::impl {
   std::vector<tile*> tiles;
   tile_arena arena;
   bucket_index tile_index;
-  std::unordered_map<off_grid_key, milli, off_grid_hash> off_grid;
+  std::unordered_map<reading_key, milli, reading_key_hash> off_grid;
+  /// Values of the grid cells that hold `wide_marker`.
+  std::unordered_map<reading_key, milli, reading_key_hash> wide;
 
   std::int64_t added = 0;
   std::int64_t skipped = 0;
@@ -475,7 +553,6 @@ struct aggregator::impl {
       tile& t = *tiles.back();
       t.group = g;
       t.key = key;
-      t.present.fill(0);
     }
     return *tiles[i];
   }
@@ -536,10 +613,15 @@ struct aggregator::impl {
       n.superseded += add_off_grid(groups[g].sensor[lane], ts, value);
       return;
     }
-    const std::size_t cell = at.first_cell + lane;
-    n.superseded += at.t->present[cell];
-    at.t->present[cell] = 1;
-    at.t->value[cell] = value;
+    const std::size_t i = at.first_cell + lane;
+    cell_t& cell = at.t->cells[i];
+    const cell_t old = cell;
+    if (old == wide_marker || !fits_cell(value)) [[unlikely]] {
+      n.superseded += put_wide(*at.t, i, groups[g].sensor[lane], ts, value);
+      return;
+    }
+    n.superseded += old != 0;
+    cell = encode_cell(value);
   }
   void add(std::uint32_t si, epoch_seconds ts, milli value) {
     counts c;
@@ -559,9 +641,43 @@ struct aggregator::impl {
     c.tile_end = c.tile_start + span;
   }
 
+  /// Cell `i` of `t` (sensor `si`, `ts`) takes `value` where the cell is or becomes wide.
+  /// 1 when it replaced an earlier value.
+  [[gnu::noinline]] std::int64_t put_wide(tile& t, std::size_t i, std::uint32_t si,
+                                          epoch_seconds ts, milli value) {
+    cell_t& cell = t.cells[i];
+    const std::int64_t replaced = cell != 0 ? 1 : 0;
+    if (fits_cell(value)) {  // a narrow value replaces a wide one
+      wide.erase(reading_key{si, ts});
+      cell = encode_cell(value);
+      return replaced;
+    }
+    wide.insert_or_assign(reading_key{si, ts}, value);
+    cell = wide_marker;
+    t.has_wide = true;
+    return replaced;
+  }
+  /// Copies the wide values of `t`, a tile of `o` this one takes over whole.
+  void take_wide_values(const impl& o, const tile& t) {
+    const sensor_group& g = groups[t.group];
+    for (std::size_t i = 0; i < t.cells.size(); ++i)
+      if (t.cells[i] == wide_marker) {
+        const reading_key k{
+            g.sensor[i % lanes],
+            (t.key * tile_slots + static_cast<std::int64_t>(i / lanes)) * g.interval};
+        wide.insert_or_assign(k, o.wide.at(k));
+      }
+  }
+  /// The value held by a non-empty cell `i` of `t`, of the group's sensor `si` at `ts`.
+  [[nodiscard]] milli cell_value(const tile& t, std::size_t i, std::uint32_t si,
+                                 epoch_seconds ts) const {
+    const cell_t c = t.cells[i];
+    return c == wide_marker ? wide.at(reading_key{si, ts}) : decode_cell(c);
+  }
+
   /// 1 when it replaced an earlier value.
   [[gnu::noinline]] std::int64_t add_off_grid(std::uint32_t si, epoch_seconds ts, milli value) {
-    return off_grid.insert_or_assign(off_grid_key{si, ts}, value).second ? 0 : 1;
+    return off_grid.insert_or_assign(reading_key{si, ts}, value).second ? 0 : 1;
   }
 
   // --- the fold: grid -> hour accumulators ------------------------------------------------------
@@ -594,10 +710,86 @@ struct aggregator::impl {
   /// building's k-th group.
   using spans_t = std::vector<std::pair<std::size_t, std::size_t>>;
 
+  /// What folding one window needs, kept across windows so that it is allocated once per thread.
+  struct window_scratch {
+    bucket_table table;
+    /// [building subject][bucket]
+    std::vector<hour_acc> building_accs;
+    /// [building subject][quarter-hour of the table]: sums of the common case before they reach
+    /// the hour accumulators, and how many readings each holds.
+    std::vector<milli> quarter_energy;
+    std::vector<std::int64_t> quarter_count;
+    std::vector<std::uint8_t> quarter_used;  ///< per building subject
+  };
+
+  /// Where a group's lanes go in one window: the building accumulators of each lane (null
+  /// without building scope), each lane's own subject and its current bucket.
+  struct lane_targets {
+    std::array<hour_acc*, lanes> into{};
+    std::array<std::uint32_t, lanes> own{};
+    std::array<hour_acc, lanes> current{};
+    std::array<std::uint32_t, lanes> current_bucket{};
+  };
+
+  /// Folds one tile of `g` cell by cell (the general path: sensor scope, mixed subjects, wide
+  /// values, buckets that do not start on a quarter-hour). A lane's own buckets come in time
+  /// order, as tiles are visited in key order.
+  void fold_tile_cells(const tile& t, const sensor_group& g, const bucket_table& table,
+                       lane_targets& to, std::vector<std::vector<hour_acc>>& by_subject) const {
+    const std::int64_t interval = g.interval;
+    const epoch_seconds base = t.key * tile_slots * interval;
+    for (std::size_t j = 0; j < tile_slots; ++j) {
+      const std::uint32_t mask = t.row_mask(j);
+      if (mask == 0) continue;
+      const epoch_seconds ts = base + static_cast<std::int64_t>(j) * interval;
+      const std::uint32_t o = table.find(ts);
+      for (std::uint32_t bits = mask; bits != 0; bits &= bits - 1) {
+        const auto l = static_cast<std::uint32_t>(std::countr_zero(bits));
+        const milli v = cell_value(t, j * lanes + l, g.sensor[l], ts);
+        if (to.into[l] != nullptr) accumulate(to.into[l][o], interval, ts, v);
+        if (to.own[l] != none) {
+          if (o != to.current_bucket[l]) {
+            if (to.current_bucket[l] != none) emit(by_subject, to.current[l]);
+            to.current[l] = empty_acc(to.own[l], table.starts[o], table.ends[o]);
+            to.current_bucket[l] = o;
+          }
+          accumulate(to.current[l], interval, ts, v);
+        }
+      }
+    }
+  }
+
+  /// The common case, one tile of a group whose lanes all add into one building subject, 15
+  /// minutes or finer, in a window whose buckets start on quarter-hours: each slot row's sum
+  /// (cells hold 2v + 1, empty 0, so the sum of `cell >> 1` needs no mask) and count go to its
+  /// UTC quarter-hour; `fold_window` moves quarter-hours into hours once per window.
+  static void fold_tile_quarters(const tile& t, std::int64_t interval, const bucket_table& table,
+                                 milli* quarter_energy, std::int64_t* quarter_count) noexcept {
+    const epoch_seconds base = t.key * tile_slots * interval;
+    const auto slot_row = [&](std::size_t j, std::uint64_t q) {
+      const cell_t* c = t.cells.data() + j * lanes;
+      milli sum = 0;
+      std::int64_t k = 0;
+      for (std::uint32_t l = 0; l < lanes; ++l) {
+        sum += c[l] >> 1;
+        k += c[l] & 1;
+      }
+      quarter_energy[q] += sum;
+      quarter_count[q] += k;
+    };
+    if (interval == quarter) {  // a tile starts on a quarter-hour: slot j is quarter q0 + j
+      const std::uint64_t q0 = table.quarter_of(base);
+      for (std::size_t j = 0; j < tile_slots; ++j)
+        slot_row(j, q0 + j);
+      return;
+    }
+    for (std::size_t j = 0; j < tile_slots; ++j)
+      slot_row(j, table.quarter_of(base + static_cast<std::int64_t>(j) * interval));
+  }
+
   /// Folds one window of one building densely: a bucket table for the window, then each tile's
-  /// slot rows in order (one bucket lookup per slot row, not per reading).
-  void fold_window(std::uint32_t b, const spans_t& spans, bucket_table& table,
-                   std::vector<hour_acc>& building_accs,
+  /// slot rows in order (one bucket lookup per quarter-hour or slot row, not per reading).
+  void fold_window(std::uint32_t b, const spans_t& spans, window_scratch& w,
                    std::vector<std::vector<hour_acc>>& by_subject,
                    const std::vector<std::uint32_t>& order) const {
     // The window's UTC extent, from its tiles.
@@ -612,93 +804,78 @@ struct aggregator::impl {
       hi = std::max(hi, (tiles[order[to - 1]]->key + 1) * span);
     }
     if (lo >= hi) return;
+    bucket_table& table = w.table;
     table.build(calendars[b], lo, hi);
     const std::size_t nb = table.size();
+    const std::size_t nq = table.of_quarter.size();
     const auto& subjects_here = building_subject_list[b];
-    building_accs.clear();
+    w.building_accs.clear();
     for (const std::uint32_t subject : subjects_here)
       for (std::size_t o = 0; o < nb; ++o)
-        building_accs.push_back(empty_acc(subject, table.starts[o], table.ends[o]));
+        w.building_accs.push_back(empty_acc(subject, table.starts[o], table.ends[o]));
+    w.quarter_used.assign(subjects_here.size(), 0);
 
     for (std::size_t k = 0; k < spans.size(); ++k) {
       const auto [from, to] = spans[k];
       if (from == to) continue;
       const sensor_group& g = groups[own_groups[k]];
-      const std::int64_t interval = g.interval;
-      // Per lane: its building accumulators (null without building scope) and own subject.
-      std::array<hour_acc*, lanes> into{};
-      std::array<std::uint32_t, lanes> own{};
+      lane_targets targets;
+      targets.current_bucket.fill(none);
       bool uniform = true;  // every lane adds into the same building subject, none has its own
       for (std::uint32_t l = 0; l < g.used; ++l) {
         const sensor_slot& s = sensors[g.sensor[l]];
-        into[l] = s.building_subject_local == none
-                      ? nullptr
-                      : building_accs.data() + s.building_subject_local * nb;
-        own[l] = s.sensor_subject;
-        uniform = uniform && own[l] == none && into[l] != nullptr && into[l] == into[0];
+        targets.into[l] = s.building_subject_local == none
+                              ? nullptr
+                              : w.building_accs.data() + s.building_subject_local * nb;
+        targets.own[l] = s.sensor_subject;
+        uniform = uniform && targets.own[l] == none && targets.into[l] != nullptr &&
+                  targets.into[l] == targets.into[0];
       }
-      if (uniform && interval <= quarter) {
-        // The common case (building scope, 15 minutes or finer): a slot row's present values
-        // summed branch-free, then one accumulator update, the quarter-hour from the table.
-        hour_acc* const dest = into[0];
+      if (uniform && g.interval <= quarter && table.quarter_aligned) {
+        const std::uint32_t local = sensors[g.sensor[0]].building_subject_local;
+        if (w.quarter_used[local] == 0) {
+          if (w.quarter_energy.size() < subjects_here.size() * nq) {
+            w.quarter_energy.resize(subjects_here.size() * nq);
+            w.quarter_count.resize(subjects_here.size() * nq);
+          }
+          std::fill_n(w.quarter_energy.data() + local * nq, nq, 0);
+          std::fill_n(w.quarter_count.data() + local * nq, nq, 0);
+          w.quarter_used[local] = 1;
+        }
         for (std::size_t p = from; p < to; ++p) {
           const tile& t = *tiles[order[p]];
-          const epoch_seconds base = t.key * tile_slots * interval;
-          for (std::size_t j = 0; j < tile_slots; ++j) {
-            const std::uint64_t bytes = t.row_bytes(j);
-            if (bytes == 0) continue;
-            const milli* v = t.value.data() + j * lanes;
-            const std::uint8_t* here = t.present.data() + j * lanes;
-            milli sum = 0;
-            for (std::uint32_t l = 0; l < lanes; ++l)
-              sum += here[l] != 0 ? v[l] : 0;
-            const epoch_seconds ts = base + static_cast<std::int64_t>(j) * interval;
-            const std::uint64_t q = table.quarter_of(ts);
-            std::uint32_t o = table.of_quarter[q];
-            while (table.ends[o] <= ts)
-              ++o;
-            hour_acc& a = dest[o];
-            const auto i = static_cast<std::size_t>(table.lo_quarter +
-                                                    static_cast<std::int64_t>(q) - a.first_quarter);
-            a.energy += sum;
-            a.count += std::popcount(bytes);
-            a.demand[i] += sum * (3600 / quarter);
-            a.touched = static_cast<std::uint8_t>(a.touched | (1u << i));
-          }
+          if (t.has_wide) [[unlikely]]
+            fold_tile_cells(t, g, table, targets, by_subject);
+          else
+            fold_tile_quarters(t, g.interval, table, w.quarter_energy.data() + local * nq,
+                               w.quarter_count.data() + local * nq);
         }
         continue;
       }
-      // General: lane by lane within each slot row; a lane's own buckets come in time order.
-      std::array<hour_acc, lanes> current{};
-      std::array<std::uint32_t, lanes> current_bucket{};
-      current_bucket.fill(none);
-      for (std::size_t p = from; p < to; ++p) {
-        const tile& t = *tiles[order[p]];
-        const epoch_seconds base = t.key * tile_slots * interval;
-        for (std::size_t j = 0; j < tile_slots; ++j) {
-          const std::uint32_t mask = t.row_mask(j);
-          if (mask == 0) continue;
-          const epoch_seconds ts = base + static_cast<std::int64_t>(j) * interval;
-          const std::uint32_t o = table.find(ts);
-          for (std::uint32_t bits = mask; bits != 0; bits &= bits - 1) {
-            const auto l = static_cast<std::uint32_t>(std::countr_zero(bits));
-            const milli v = t.value[j * lanes + l];
-            if (into[l] != nullptr) accumulate(into[l][o], interval, ts, v);
-            if (own[l] != none) {
-              if (o != current_bucket[l]) {
-                if (current_bucket[l] != none) emit(by_subject, current[l]);
-                current[l] = empty_acc(own[l], table.starts[o], table.ends[o]);
-                current_bucket[l] = o;
-              }
-              accumulate(current[l], interval, ts, v);
-            }
-          }
-        }
-      }
+      for (std::size_t p = from; p < to; ++p)
+        fold_tile_cells(*tiles[order[p]], g, table, targets, by_subject);
       for (std::uint32_t l = 0; l < g.used; ++l)
-        if (current_bucket[l] != none) emit(by_subject, current[l]);
+        if (targets.current_bucket[l] != none) emit(by_subject, targets.current[l]);
     }
-    for (const hour_acc& a : building_accs)
+    // Quarter-hours into their hour buckets: energy and counts add, the quarter's demand is its
+    // energy × 4 (its average rate per hour).
+    for (std::size_t local = 0; local < subjects_here.size(); ++local) {
+      if (w.quarter_used[local] == 0) continue;
+      const milli* energy = w.quarter_energy.data() + local * nq;
+      const std::int64_t* count = w.quarter_count.data() + local * nq;
+      hour_acc* dest = w.building_accs.data() + local * nb;
+      for (std::size_t q = 0; q < nq; ++q) {
+        if (count[q] == 0) continue;
+        hour_acc& a = dest[table.of_quarter[q]];
+        const auto i = static_cast<std::size_t>(table.lo_quarter + static_cast<std::int64_t>(q) -
+                                                a.first_quarter);
+        a.energy += energy[q];
+        a.count += count[q];
+        a.demand[i] += energy[q] * (3600 / quarter);
+        a.touched = static_cast<std::uint8_t>(a.touched | (1u << i));
+      }
+    }
+    for (const hour_acc& a : w.building_accs)
       if (a.count != 0) emit(by_subject, a);
   }
 
@@ -709,8 +886,7 @@ struct aggregator::impl {
                       const std::vector<std::uint32_t>& order,
                       std::vector<std::vector<hour_acc>>& by_subject,
                       std::vector<hour_acc>& partials) const {
-    bucket_table table;
-    std::vector<hour_acc> building_accs;
+    window_scratch scratch;
     for (std::uint32_t b = first_building; b < end_building; ++b) {
       const auto& own_groups = building_groups[b];
       // Per group of the building: its next unfolded tile in `order`, and its end.
@@ -725,9 +901,10 @@ struct aggregator::impl {
             for (std::size_t j = 0; j < tile_slots; ++j)
               for (std::uint32_t bits = t.row_mask(j); bits != 0; bits &= bits - 1) {
                 const auto l = static_cast<std::size_t>(std::countr_zero(bits));
-                fold_single(g.sensor[l],
-                            (t.key * tile_slots + static_cast<std::int64_t>(j)) * g.interval,
-                            t.value[j * lanes + l], partials);
+                const epoch_seconds ts =
+                    (t.key * tile_slots + static_cast<std::int64_t>(j)) * g.interval;
+                fold_single(g.sensor[l], ts, cell_value(t, j * lanes + l, g.sensor[l], ts),
+                            partials);
               }
           }
           at[k] = stop[k];
@@ -749,7 +926,7 @@ struct aggregator::impl {
             ++at[k];
           spans[k] = {from, at[k]};
         }
-        fold_window(b, spans, table, building_accs, by_subject, order);
+        fold_window(b, spans, scratch, by_subject, order);
       }
     }
   }
@@ -873,14 +1050,23 @@ struct aggregator::impl {
       const auto next = static_cast<std::uint32_t>(tiles.size());
       if (steal != nullptr && tile_index.find_or_insert(ot.group, ot.key, next) == next) {
         tiles.push_back(steal->tiles[i]);
+        if (ot.has_wide) take_wide_values(o, ot);
         continue;
       }
       tile& into = tile_for(ot.group, ot.key);
-      for (std::size_t cell = 0; cell < ot.present.size(); ++cell) {
-        if (ot.present[cell] == 0) continue;
-        superseded += into.present[cell];
-        into.present[cell] = 1;
-        into.value[cell] = ot.value[cell];
+      const sensor_group& g = groups[ot.group];
+      for (std::size_t cell = 0; cell < ot.cells.size(); ++cell) {
+        const cell_t c = ot.cells[cell];
+        if (c == 0) continue;
+        if (c == wide_marker || into.cells[cell] == wide_marker) {
+          const std::uint32_t si = g.sensor[cell % lanes];
+          const epoch_seconds ts =
+              (ot.key * tile_slots + static_cast<std::int64_t>(cell / lanes)) * g.interval;
+          superseded += put_wide(into, cell, si, ts, o.cell_value(ot, cell, si, ts));
+          continue;
+        }
+        superseded += into.cells[cell] != 0 ? 1 : 0;
+        into.cells[cell] = c;
       }
     }
     for (const auto& [key, value] : o.off_grid)
@@ -894,6 +1080,7 @@ struct aggregator::impl {
       steal->tiles.clear();
       steal->tile_index = bucket_index{};
       steal->off_grid.clear();
+      steal->wide.clear();
       steal->added = steal->skipped = steal->superseded = 0;
       for (group_cursor& c : steal->cursors) {
         c.current = nullptr;
@@ -1125,9 +1312,10 @@ std::size_t aggregator::bucket_count() const {
 std::size_t aggregator::memory_bytes() const noexcept {
   const impl& m = *impl_;
   // Off-grid readings: a node (key, value, next pointer, cached hash) plus a bucket pointer each.
-  constexpr std::size_t off_grid_entry = sizeof(off_grid_key) + sizeof(milli) + 3 * sizeof(void*);
+  constexpr std::size_t off_grid_entry = sizeof(reading_key) + sizeof(milli) + 3 * sizeof(void*);
   return m.arena.memory_bytes() + m.tiles.capacity() * sizeof(void*) + m.tile_index.memory_bytes() +
          m.off_grid.size() * off_grid_entry + m.off_grid.bucket_count() * sizeof(void*) +
+         m.wide.size() * off_grid_entry + m.wide.bucket_count() * sizeof(void*) +
          m.folded.capacity() * sizeof(hour_acc) + m.sensors.capacity() * sizeof(sensor_slot) +
          m.groups.capacity() * sizeof(sensor_group) + m.cursors.capacity() * sizeof(group_cursor) +
          m.position_code.capacity() * sizeof(std::uint32_t) +

@@ -758,3 +758,167 @@ TEST_CASE("the fold on two threads gives the one-thread result", "[aggregate][pr
   check_same(two.finish(), one.finish());
   CHECK(two.bucket_count() == one.bucket_count());
 }
+
+namespace {
+
+/// Building-scope peaks the slow obvious way: 4 × the building's (and type's) sum of each UTC
+/// quarter-hour, the maximum over the quarter-hours of an hour summary's period.
+struct peak_reference {
+  std::map<std::tuple<uuid, sensor_type, epoch_seconds>, milli> quarter_sum;
+
+  peak_reference(const portfolio& p, const reading_rows& distinct) {
+    std::map<uuid, const sensor*> by_id;
+    for (const auto& s : p.sensors)
+      by_id[s.id] = &s;
+    for (std::size_t i = 0; i < distinct.size(); ++i) {
+      const sensor& s = *by_id[distinct.sensor_id[i]];
+      const epoch_seconds q = distinct.ts[i] - ((distinct.ts[i] % 900) + 900) % 900;
+      quarter_sum[{s.building_id, s.type, q}] += distinct.value[i];
+    }
+  }
+  [[nodiscard]] milli peak(const summary_row& r) const {
+    milli best = std::numeric_limits<milli>::min();
+    for (epoch_seconds q = to_epoch(r.period.start); q < to_epoch(r.period.end); q += 900)
+      if (const auto it = quarter_sum.find({r.subject_id, r.type, q}); it != quarter_sum.end())
+        best = std::max(best, it->second * 4);
+    return best;
+  }
+};
+
+/// Checks building-scope summaries of `got` (energy, counts, and peaks when `peaks`) against
+/// references built from the distinct readings, one reference per sensor type.
+void check_building_scope(const portfolio& p, const reading_rows& distinct,
+                          const aggregation_result& got, bool peaks) {
+  std::map<uuid, const sensor*> by_id;
+  for (const auto& s : p.sensors)
+    by_id[s.id] = &s;
+  std::map<uuid, const building*> bld;
+  for (const auto& b : p.buildings)
+    bld[b.id] = &b;
+  for (const sensor_type type : {sensor_type::electricity, sensor_type::gas}) {
+    CAPTURE(to_string(type));
+    reference ref;
+    for (std::size_t i = 0; i < distinct.size(); ++i) {
+      const sensor& s = *by_id[distinct.sensor_id[i]];
+      if (s.type != type) continue;
+      ref.add(s.building_id, find_zone(bld[s.building_id]->time_zone), distinct.ts[i],
+              distinct.value[i]);
+    }
+    aggregation_result of_type;
+    for (const auto* part : {&got.hourly, &got.daily, &got.monthly})
+      for (const summary_row& r : *part) {
+        REQUIRE(r.scope == summary_scope::building);
+        if (r.type != type) continue;
+        (part == &got.hourly  ? of_type.hourly
+         : part == &got.daily ? of_type.daily
+                              : of_type.monthly)
+            .push_back(r);
+      }
+    check_against_reference(of_type, ref);
+  }
+  if (!peaks) return;
+  const peak_reference peak(p, distinct);
+  for (const summary_row& r : got.hourly) {
+    CAPTURE(r.subject_id.to_string(), to_epoch(r.period.start));
+    CHECK(r.peak_demand == peak.peak(r));
+  }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "building scope alone (the quarter-hour fold) matches independent references, peaks, values "
+    "beyond a cell's range and re-sends included",
+    "[aggregate][property][dedup]") {
+  const auto seed = GENERATE(5u, 6u);
+  CAPTURE(seed);
+  portfolio p;
+  for (const char* zone : {"America/New_York", "Asia/Kolkata", "Australia/Lord_Howe",
+                           "Australia/Adelaide", "Europe/London"}) {
+    const building b = p.add_building(zone);
+    for (int s = 0; s < 10; ++s)  // two sensor groups of one type and interval
+      p.add_sensor(b, sensor_type::electricity, 900);
+    p.add_sensor(b, sensor_type::electricity, 300);
+    p.add_sensor(b, sensor_type::electricity, 300);
+    for (int s = 0; s < 3; ++s)
+      p.add_sensor(b, sensor_type::gas, 900);
+  }
+  reading_rows truth =
+      test::generate(p.sensors, at("2024-10-20T00:00:00Z"), at("2024-11-08T00:00:00Z"), seed);
+  // Cells hold |v| < 2^30 milli-units; larger values (a utility-scale meter's 3 GWh interval,
+  // and negative ones) are kept apart and must sum exactly with the rest.
+  const milli huge = milli{3} << 30;
+  for (std::size_t i = 0; i < truth.size(); i += 997)
+    truth.value[i] = (i % 2 == 0 ? huge : -huge) + static_cast<milli>(i);
+  reading_rows raw;
+  // Stale versions first, some beyond a cell's range, replaced by the feed's later rows.
+  for (std::size_t i = 0; i < truth.size(); i += 101)
+    raw.push_back(truth.sensor_id[i], truth.ts[i], i % 2 == 0 ? 5 * huge : 17);
+  const reading_rows feed = raw_feed(truth, seed);
+  for (std::size_t i = 0; i < feed.size(); ++i)
+    raw.push_back(feed.sensor_id[i], feed.ts[i], feed.value[i]);
+  const reading_rows distinct = deduplicate(raw);
+  REQUIRE(distinct.size() == truth.size());
+  const aggregator_options building_only{.sensor_scope = false, .building_scope = true};
+
+  aggregator reference_path(p.buildings, p.sensors, building_only);
+  reference_path.add(distinct);
+  const auto expected = reference_path.finish();
+  check_building_scope(p, distinct, expected, true);
+
+  SECTION("raw rows in one call") {
+    aggregator agg(p.buildings, p.sensors, building_only);
+    agg.add(raw);
+    check_same(agg.finish(), expected);
+    CHECK(agg.added() - agg.superseded() == static_cast<std::int64_t>(distinct.size()));
+  }
+  SECTION("time-major, by sensor position") {
+    std::vector<std::size_t> idx(raw.size());
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    std::stable_sort(idx.begin(), idx.end(),
+                     [&](std::size_t a, std::size_t b) { return raw.ts[a] < raw.ts[b]; });
+    const reading_rows ordered = test::subset(raw, idx);
+    aggregator agg(p.buildings, p.sensors, building_only);
+    agg.add(positions_of(p, ordered), ordered.ts, ordered.value);
+    check_same(agg.finish(), expected);
+  }
+  SECTION("in parts merged in order, copied and moved") {
+    std::vector<aggregator> parts;
+    const std::size_t k = 4;
+    for (std::size_t w = 0; w < k; ++w) {
+      std::vector<std::size_t> part;
+      for (std::size_t i = raw.size() * w / k; i < raw.size() * (w + 1) / k; ++i)
+        part.push_back(i);
+      parts.emplace_back(p.buildings, p.sensors, building_only);
+      parts.back().add(test::subset(raw, part));
+    }
+    parts[0].merge(parts[1]);
+    parts[0].merge(std::move(parts[2]));
+    parts[0].merge(parts[3]);
+    check_same(parts[0].finish(), expected);
+    CHECK(parts[0].added() - parts[0].superseded() == static_cast<std::int64_t>(distinct.size()));
+  }
+  SECTION("on two fold threads") {
+    aggregator agg(p.buildings, p.sensors,
+                   {.sensor_scope = false, .building_scope = true, .threads = 2});
+    agg.add(raw);
+    check_same(agg.finish(), expected);
+  }
+}
+
+TEST_CASE("building scope in a zone's local mean time, whose hours start off the quarter-hour",
+          "[aggregate][property]") {
+  // New York kept local mean time (UTC-4:56:02) until noon on 1883-11-18: its hour buckets then
+  // start at :03:58 UTC, so a quarter-hour's readings can fall into two buckets.
+  portfolio p;
+  const building b = p.add_building("America/New_York");
+  for (int s = 0; s < 9; ++s)
+    p.add_sensor(b, sensor_type::electricity, 900);
+  for (int s = 0; s < 2; ++s)  // minute readings fall on both sides of a bucket's start
+    p.add_sensor(b, sensor_type::electricity, 60);
+  const reading_rows rows =
+      test::generate(p.sensors, at("1883-11-15T00:00:00Z"), at("1883-11-22T00:00:00Z"), 9);
+  aggregator agg(p.buildings, p.sensors, {.sensor_scope = false, .building_scope = true});
+  agg.add(rows);
+  check_building_scope(p, rows, agg.finish(), false);
+}
