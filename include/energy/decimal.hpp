@@ -30,16 +30,14 @@ inline constexpr double max_milli_input = 9.0e15;
 /// `v` in milli-units, rounded half away from zero; std::nullopt for NaN, ±inf or |v| too large.
 [[nodiscard]] inline std::optional<milli> to_milli(double v) noexcept {
   const double x = v * 1000.0;
-  if (!std::isfinite(x) || std::fabs(x) > max_milli_input) return std::nullopt;
+  if (!(std::fabs(x) <= max_milli_input)) return std::nullopt;  // NaN fails the comparison too
   // llround without the libm call (this runs once per reading): below 2^53 the truncation and
   // the fraction x - t are exact, so rounding half away from zero here equals std::llround.
-  auto t = static_cast<milli>(x);
+  // Branch-free: whether a kWh value like 1.234 lands just above or just below its integer in
+  // binary is a coin toss, and a branch on it mispredicts about every other reading.
+  const auto t = static_cast<milli>(x);
   const double frac = x - static_cast<double>(t);
-  if (frac >= 0.5)
-    ++t;
-  else if (frac <= -0.5)
-    --t;
-  return t;
+  return t + static_cast<milli>(frac >= 0.5) - static_cast<milli>(frac <= -0.5);
 }
 
 /// Milli-units as a double (for statistics).

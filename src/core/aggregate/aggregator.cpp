@@ -557,29 +557,10 @@ struct aggregator::impl {
     return *tiles[i];
   }
 
-  /// Row counters of one `add` call, kept in registers and added to the totals at its end.
-  struct counts {
-    std::int64_t added = 0;
-    std::int64_t skipped = 0;
-    std::int64_t superseded = 0;
-  };
-  void take(const counts& c) noexcept {
-    added += c.added;
-    skipped += c.skipped;
-    superseded += c.superseded;
-  }
-
-  /// The slot row the previous row of an `add` call went to: rows that come one timestamp at a
-  /// time for every sensor reach the same (group, ts) 8 times in a row, and skip finding it.
-  struct last_row {
-    std::uint32_t group = none;
-    epoch_seconds ts = 0;
-    tile* t = nullptr;
-    std::size_t first_cell = 0;  ///< cell of lane 0 in the slot row
-  };
-
-  /// Points `at` at the slot row of (g, ts); false when ts is off the group's interval grid.
-  [[gnu::always_inline]] bool find_row(std::uint32_t g, epoch_seconds ts, last_row& at) {
+  /// The slot row of (g, ts): lane 0's cell in the group's tile for ts, or nullptr when ts is
+  /// off the group's interval grid. Out of line: once per group change (every 8 rows of
+  /// time-major input), so that the row loop keeps its state in registers.
+  [[gnu::noinline]] cell_t* slot_row(std::uint32_t g, epoch_seconds ts) {
     group_cursor& c = cursors[g];
     if (ts < c.tile_start || ts >= c.tile_end) [[unlikely]]
       enter_tile(g, ts);
@@ -587,48 +568,66 @@ struct aggregator::impl {
     // Slot by multiplication: exact whenever d is a multiple of the interval (checked below,
     // which also sends every off-grid ts to the exact path).
     const auto j = static_cast<std::int64_t>(static_cast<double>(d) * c.inverse_interval + 0.5);
-    if (j * c.interval != d || j >= tile_slots) [[unlikely]] {
-      at.group = none;
-      return false;
-    }
-    at.group = g;
-    at.ts = ts;
-    at.t = c.current;
-    at.first_cell = static_cast<std::size_t>(j) * lanes;
-    return true;
+    if (j * c.interval != d || j >= tile_slots) [[unlikely]]
+      return nullptr;
+    return c.current->cells.data() + j * lanes;
   }
 
-  /// Hot path, once per reading: a store and a byte in the sensor group's current tile. The
-  /// latest row for a (sensor, ts) wins, as in the store; summing waits for the fold.
-  [[gnu::always_inline]] void put(std::uint32_t code, epoch_seconds ts, milli value, counts& n,
-                                  last_row& at) {
-    if (code == none) {
-      ++n.skipped;
-      return;
+  /**
+   * What one `add` call writes with: the slot row the previous row went to (rows that come one
+   * timestamp at a time for every sensor reach the same (group, ts) 8 times in a row and skip
+   * finding it) and the call's counters. A local object whose address never escapes, so that
+   * its members live in registers; `finish` adds the counters to the totals.
+   */
+  struct writer {
+    impl& m;
+    std::uint32_t group = none;
+    epoch_seconds row_ts = 0;
+    cell_t* row = nullptr;  ///< lane 0 of the slot row of (group, row_ts)
+    std::int64_t skipped = 0;
+    std::int64_t superseded = 0;
+
+    /// Hot path, once per reading: one store in the sensor group's current tile. The latest
+    /// row for a (sensor, ts) wins, as in the store; summing waits for the fold.
+    [[gnu::always_inline]] void put(std::uint32_t code, epoch_seconds ts, milli value) {
+      if (code == none) [[unlikely]] {
+        ++skipped;
+        return;
+      }
+      const std::uint32_t g = code / lanes;
+      if (g != group || ts != row_ts) [[unlikely]] {
+        row = m.slot_row(g, ts);
+        row_ts = ts;
+        group = row != nullptr ? g : none;
+        if (row == nullptr) {
+          superseded += m.add_off_grid(m.groups[g].sensor[code % lanes], ts, value);
+          return;
+        }
+      }
+      cell_t& cell = row[code % lanes];
+      if (!fits_cell(value)) [[unlikely]] {
+        tile& t = *m.cursors[g].current;  // the tile `row` lies in
+        superseded += m.put_wide(t, static_cast<std::size_t>(&cell - t.cells.data()),
+                                 m.groups[g].sensor[code % lanes], ts, value);
+        return;
+      }
+      // A narrow value over a wide one leaves the wide entry behind, unread: only cells that
+      // hold `wide_marker` are looked up, and writing the marker again replaces the entry.
+      superseded += cell != 0;
+      cell = encode_cell(value);
     }
-    ++n.added;
-    const std::uint32_t g = code / lanes;
-    const std::uint32_t lane = code % lanes;
-    if ((g != at.group || ts != at.ts) && !find_row(g, ts, at)) [[unlikely]] {
-      n.superseded += add_off_grid(groups[g].sensor[lane], ts, value);
-      return;
+    /// Adds the counters of `rows` rows put (aggregated or skipped) to the aggregator's totals.
+    void finish(std::size_t rows) const noexcept {
+      m.added += static_cast<std::int64_t>(rows) - skipped;
+      m.skipped += skipped;
+      m.superseded += superseded;
     }
-    const std::size_t i = at.first_cell + lane;
-    cell_t& cell = at.t->cells[i];
-    const cell_t old = cell;
-    if (old == wide_marker || !fits_cell(value)) [[unlikely]] {
-      n.superseded += put_wide(*at.t, i, groups[g].sensor[lane], ts, value);
-      return;
-    }
-    n.superseded += old != 0;
-    cell = encode_cell(value);
-  }
+  };
   void add(std::uint32_t si, epoch_seconds ts, milli value) {
-    counts c;
     folded_valid = false;
-    last_row at;
-    put(sensors[si].code, ts, value, c, at);
-    take(c);
+    writer w{*this};
+    w.put(sensors[si].code, ts, value);
+    w.finish(1);
   }
 
   /// Points the group's cursor at the tile holding `ts` (out of line: once per 64 intervals).
@@ -647,7 +646,7 @@ struct aggregator::impl {
                                           epoch_seconds ts, milli value) {
     cell_t& cell = t.cells[i];
     const std::int64_t replaced = cell != 0 ? 1 : 0;
-    if (fits_cell(value)) {  // a narrow value replaces a wide one
+    if (fits_cell(value)) {  // merge: a narrow value replaces a wide one
       wide.erase(reading_key{si, ts});
       cell = encode_cell(value);
       return replaced;
@@ -1195,19 +1194,18 @@ aggregator& aggregator::operator=(aggregator&&) noexcept = default;
 void aggregator::add(const reading_rows& rows) {
   impl& m = *impl_;
   const std::size_t n = rows.size();
-  impl::counts c;
-  impl::last_row at;
+  impl::writer w{m};
   m.folded_valid = false;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t si = m.lookup(rows.sensor_id[i]);
     if (si == none) [[unlikely]] {
-      m.take(c);
+      w.finish(i);
       throw std::invalid_argument("aggregator: row " + std::to_string(i) + " references sensor " +
                                   rows.sensor_id[i].to_string() + ", which was not given");
     }
-    m.put(m.sensors[si].code, rows.ts[i], rows.value[i], c, at);
+    w.put(m.sensors[si].code, rows.ts[i], rows.value[i]);
   }
-  m.take(c);
+  w.finish(n);
 }
 
 void aggregator::add(const uuid& sensor_id, epoch_seconds ts, milli value) {
@@ -1228,21 +1226,32 @@ void aggregator::add(std::span<const std::uint32_t> sensor_position,
   const std::size_t n = sensor_position.size();
   const auto known = m.position_code.size();
   const std::uint32_t* code_of = m.position_code.data();
-  // Counters in locals (the stores into tiles could alias impl members and pin them to memory).
-  impl::counts c;
-  impl::last_row at;
+  impl::writer w{m};
   m.folded_valid = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t p = sensor_position[i];
-    if (p >= known) [[unlikely]] {
-      m.take(c);
-      throw std::invalid_argument("aggregator: row " + std::to_string(i) + " has sensor position " +
-                                  std::to_string(p) + ", but " + std::to_string(known) +
-                                  " sensors were given");
+  // Positions are checked a block at a time (a loop the compiler vectorises) so that the row
+  // loop carries no range check.
+  constexpr std::size_t block = 4096;
+  for (std::size_t begin = 0; begin < n; begin += block) {
+    const std::size_t end = std::min(n, begin + block);
+    std::uint32_t highest = 0;
+    for (std::size_t i = begin; i < end; ++i)
+      highest = std::max(highest, sensor_position[i]);
+    std::size_t stop = end;  // rows before the block's first bad position, if any
+    if (highest >= known) [[unlikely]] {
+      stop = begin;
+      while (sensor_position[stop] < known)
+        ++stop;
     }
-    m.put(code_of[p], ts[i], value[i], c, at);
+    for (std::size_t i = begin; i < stop; ++i)
+      w.put(code_of[sensor_position[i]], ts[i], value[i]);
+    if (stop != end) {
+      w.finish(stop);
+      throw std::invalid_argument("aggregator: row " + std::to_string(stop) +
+                                  " has sensor position " + std::to_string(sensor_position[stop]) +
+                                  ", but " + std::to_string(known) + " sensors were given");
+    }
   }
-  m.take(c);
+  w.finish(n);
 }
 
 namespace {
