@@ -180,15 +180,23 @@ void bind_aggregate(pyb::module_& m) {
           for (std::size_t from = begin; from < end; from += chunk_rows) {
             const std::size_t k = std::min(chunk_rows, end - from);
             col.positions(from, k, pos.data());
+            // Rows of one instant come in runs (every sensor's reading at ts, then the next
+            // ts): a row repeating the previous ts reuses its seconds instead of dividing.
+            std::int64_t last_ns = t[from] ^ 1;  // differs from the first ts
+            epoch_seconds last_secs = 0;
             for (std::size_t j = 0; j < k; ++j) {
-              // Inline whole-second check; anything else (NaT, a fraction) takes the call that
-              // names the element in its error.
               const std::int64_t ns = t[from + j];
-              const std::int64_t whole = ns / 1'000'000'000;
-              secs[j] =
-                  whole * 1'000'000'000 == ns && ns != std::numeric_limits<std::int64_t>::min()
-                      ? whole
-                      : ns_to_seconds(ns, "ts", from + j);
+              if (ns != last_ns) {
+                // Inline whole-second check; anything else (NaT, a fraction) takes the call
+                // that names the element in its error.
+                const std::int64_t whole = ns / 1'000'000'000;
+                last_secs =
+                    whole * 1'000'000'000 == ns && ns != std::numeric_limits<std::int64_t>::min()
+                        ? whole
+                        : ns_to_seconds(ns, "ts", from + j);
+                last_ns = ns;
+              }
+              secs[j] = last_secs;
             }
             if (vu != nullptr) {
               for (std::size_t j = 0; j < k; ++j) {

@@ -123,6 +123,15 @@ def test_bad_aggregate_input_names_the_row():
     stranger = ids[:5] + [energy.new_id()]
     with pytest.raises(ValueError, match=r"sensor_id\[5\]: sensor .* is not among the sensors given"):
         energy.aggregate(buildings, sensors, codes, ts, value=df["value"].to_numpy(), sensor_categories=stranger)
+    # Rows come six to an instant; the bad ones sit inside a run and at the start of one.
+    odd = ts.copy()
+    odd[1235] += np.timedelta64(1, "ms")
+    with pytest.raises(ValueError, match=r"ts\[1235\]: .* ns is not a whole second"):
+        energy.aggregate(buildings, sensors, codes, odd, value=df["value"].to_numpy(), sensor_categories=ids)
+    odd = ts.copy()
+    odd[1236] = np.datetime64("NaT")
+    with pytest.raises(ValueError, match=r"ts\[1236\]: NaT"):
+        energy.aggregate(buildings, sensors, codes, odd, value=df["value"].to_numpy(), sensor_categories=ids)
     with pytest.raises(ValueError, match="exactly one of value_milli"):
         energy.aggregate(buildings, sensors, codes, ts, sensor_categories=ids)
     with pytest.raises(ValueError, match="same length"):
