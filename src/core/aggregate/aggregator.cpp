@@ -21,6 +21,9 @@
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace energy::aggregate {
 namespace {
@@ -570,7 +573,13 @@ struct aggregator::impl {
     const auto j = static_cast<std::int64_t>(static_cast<double>(d) * c.inverse_interval + 0.5);
     if (j * c.interval != d || j >= tile_slots) [[unlikely]]
       return nullptr;
-    return c.current->cells.data() + j * lanes;
+    cell_t* row = c.current->cells.data() + j * lanes;
+    // Time-major rows come back to this group at the next intervals, after every other group
+    // (10^4 sensors: about 1,250 groups, too many streams for the hardware prefetcher): fetch
+    // the cache line after this slot row's now, for writing. Measured on 10^7 rows: add 66 ->
+    // 40 ms of CPU.
+    if (j + 2 < tile_slots) __builtin_prefetch(row + 2 * lanes, 1);
+    return row;
   }
 
   /**
@@ -758,21 +767,52 @@ struct aggregator::impl {
     }
   }
 
+  /// The sum of the values of one slot row's 8 cells and how many hold a value (narrow cells
+  /// only: 2v + 1 or 0).
+  [[gnu::always_inline]] static std::pair<milli, std::int64_t> slot_row_total(
+      const cell_t* c) noexcept {
+    static_assert(lanes == 8);
+#ifdef __SSE2__
+    // Two loads, then lanes paired before widening: each half-value is below 2^30 in
+    // magnitude, so a pair's sum fits 32 bits exactly. (The compiler's own vectorisation of the
+    // loop below transposed four slot rows at a time and cost twice the instructions.)
+    const __m128i lo = _mm_load_si128(reinterpret_cast<const __m128i*>(c));
+    const __m128i hi = _mm_load_si128(reinterpret_cast<const __m128i*>(c + 4));
+    const __m128i pairs = _mm_add_epi32(_mm_srai_epi32(lo, 1), _mm_srai_epi32(hi, 1));
+    const __m128i sign = _mm_srai_epi32(pairs, 31);
+    __m128i wide = _mm_add_epi64(_mm_unpacklo_epi32(pairs, sign), _mm_unpackhi_epi32(pairs, sign));
+    wide = _mm_add_epi64(wide, _mm_unpackhi_epi64(wide, wide));
+    const __m128i one = _mm_set1_epi32(1);
+    __m128i count = _mm_add_epi32(_mm_and_si128(lo, one), _mm_and_si128(hi, one));
+    count = _mm_add_epi32(count, _mm_shuffle_epi32(count, 0x4E));
+    count = _mm_add_epi32(count, _mm_shuffle_epi32(count, 0xB1));
+    return {static_cast<milli>(_mm_cvtsi128_si64(wide)), _mm_cvtsi128_si32(count)};
+#else
+    milli sum = 0;
+    std::int64_t k = 0;
+    for (std::uint32_t l = 0; l < lanes; ++l) {
+      sum += c[l] >> 1;
+      k += c[l] & 1;
+    }
+    return {sum, k};
+#endif
+  }
+
   /// The common case, one tile of a group whose lanes all add into one building subject, 15
   /// minutes or finer, in a window whose buckets start on quarter-hours: each slot row's sum
   /// (cells hold 2v + 1, empty 0, so the sum of `cell >> 1` needs no mask) and count go to its
   /// UTC quarter-hour; `fold_window` moves quarter-hours into hours once per window.
-  static void fold_tile_quarters(const tile& t, std::int64_t interval, const bucket_table& table,
-                                 milli* quarter_energy, std::int64_t* quarter_count) noexcept {
+  /// `next`, the tile folded after this one (or null), is fetched meanwhile: a group's tiles
+  /// lie far apart in memory (rows arrive for every group in turn), so the hardware prefetcher,
+  /// which follows one tile's 2 KiB, stops at its end, and the fold waits for memory.
+  static void fold_tile_quarters(const tile& t, const tile* next, std::int64_t interval,
+                                 const bucket_table& table, milli* quarter_energy,
+                                 std::int64_t* quarter_count) noexcept {
     const epoch_seconds base = t.key * tile_slots * interval;
     const auto slot_row = [&](std::size_t j, std::uint64_t q) {
-      const cell_t* c = t.cells.data() + j * lanes;
-      milli sum = 0;
-      std::int64_t k = 0;
-      for (std::uint32_t l = 0; l < lanes; ++l) {
-        sum += c[l] >> 1;
-        k += c[l] & 1;
-      }
+      // Two slot rows per cache line: one prefetch every other row covers the next tile.
+      if (next != nullptr && j % 2 == 0) __builtin_prefetch(next->cells.data() + j * lanes);
+      const auto [sum, k] = slot_row_total(t.cells.data() + j * lanes);
       quarter_energy[q] += sum;
       quarter_count[q] += k;
     };
@@ -846,7 +886,8 @@ struct aggregator::impl {
           if (t.has_wide) [[unlikely]]
             fold_tile_cells(t, g, table, targets, by_subject);
           else
-            fold_tile_quarters(t, g.interval, table, w.quarter_energy.data() + local * nq,
+            fold_tile_quarters(t, p + 1 < to ? tiles[order[p + 1]] : nullptr, g.interval, table,
+                               w.quarter_energy.data() + local * nq,
                                w.quarter_count.data() + local * nq);
         }
         continue;
