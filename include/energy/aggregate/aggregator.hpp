@@ -61,16 +61,17 @@ struct aggregation_result {
  *   Days and months take the maximum of their hours.
  * - Cost: `cost_model::cost` per hour bucket, summed into days and months.
  *
- * How: `add` writes each row into a dense grid of interval slots (a store and a bit, no per-row
+ * How: `add` writes each row into a dense grid of interval slots (one 4-byte store, no per-row
  * hashing). The grid is laid out in tiles of 64 slots × 8 sensors (a building's sensors of one
  * interval, side by side in the order given), so rows that arrive one timestamp at a time for
  * every sensor fill a tile's slot row in order and rows that arrive one series at a time walk a
  * lane: either way the writes stream through memory. `hourly`/`finish` fold the grid into the
- * hour buckets through a table of each zone's local hours, one bucket lookup per slot row.
- * Memory is the grid, about 9 bytes per sensor and interval slot of each tile touched (less than
+ * hour buckets through a table of each zone's local hours, one bucket lookup per quarter-hour.
+ * Memory is the grid, about 4 bytes per sensor and interval slot of each tile touched (a fifth of
  * the 20-byte columns it came from when a building's sensors report together; up to 8 times
  * that for a lone sensor among 8 of its group), plus the buckets; rows re-sent for the same
- * slots take no more. Rows whose ts is not a multiple of their sensor's interval take about 60
+ * slots take no more. Rows whose ts is not a multiple of their sensor's interval, and values of
+ * 2^30 milli-units or more in magnitude (a GWh per interval), are kept apart at about 60
  * bytes each. Rows may be added in any order and any chunking with the same result.
  *
  * Thread-safety: not thread-safe, const members included (they fold and cache); use one
