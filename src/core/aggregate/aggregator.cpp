@@ -215,7 +215,8 @@ constexpr cell_t wide_marker = 2;
 constexpr milli narrow_limit = milli{1} << 30;
 
 [[nodiscard]] constexpr bool fits_cell(milli v) noexcept {
-  return v >= -narrow_limit && v < narrow_limit;
+  // -2^30 <= v < 2^30 as one shift of an unsigned sum (no 64-bit constant to compare with).
+  return (static_cast<std::uint64_t>(v) + static_cast<std::uint64_t>(narrow_limit)) >> 31 == 0;
 }
 [[nodiscard]] constexpr cell_t encode_cell(milli v) noexcept {
   return static_cast<cell_t>(v * 2 + 1);
