@@ -1058,9 +1058,23 @@ struct aggregator::impl {
     for (const auto& v : by_subject)
       total += v.size();
     folded.reserve(total);
-    for (const auto& v : by_subject)
-      folded.insert(folded.end(), v.begin(), v.end());
+    // Subjects in summary key order (scope, id, type): each subject's buckets are in time order,
+    // so the hour rows come out in key order and `hourly` does not sort them.
+    for (const std::uint32_t subject : subjects_in_key_order())
+      folded.insert(folded.end(), by_subject[subject].begin(), by_subject[subject].end());
     folded_valid = true;
+  }
+
+  /// Subject indices ordered by (scope, id, type), the order of `summary_key_less`.
+  [[nodiscard]] std::vector<std::uint32_t> subjects_in_key_order() const {
+    std::vector<std::uint32_t> order(subjects.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+      return std::tie(subjects[x].scope, subjects[x].id, subjects[x].type) <
+             std::tie(subjects[y].scope, subjects[y].id, subjects[y].type);
+    });
+    return order;
   }
 
   /// Whether `a` and `b` were built from the same buildings, sensors and options (merge's
@@ -1320,7 +1334,9 @@ std::vector<summary_row> aggregator::hourly() const {
   out.reserve(impl_->folded.size());
   for (const hour_acc& a : impl_->folded)
     out.push_back(impl_->row_of(a));
-  std::sort(out.begin(), out.end(), summary_key_less);
+  // Folded in key order (see `fold`); checking is linear, sorting is the fallback.
+  if (!std::is_sorted(out.begin(), out.end(), summary_key_less))
+    std::sort(out.begin(), out.end(), summary_key_less);
   return out;
 }
 
@@ -1386,10 +1402,13 @@ std::vector<summary_row> roll_up(std::span<const summary_row> finer, resolution 
                                   " summary cannot roll up to " + std::string(to_string(target)));
     order.push_back(&r);
   }
-  std::sort(order.begin(), order.end(), [](const summary_row* a, const summary_row* b) {
+  const auto before = [](const summary_row* a, const summary_row* b) {
     return std::tie(a->scope, a->subject_id, a->type, a->period.start) <
            std::tie(b->scope, b->subject_id, b->type, b->period.start);
-  });
+  };
+  // The aggregator's own hour rows arrive in this order already: checking is linear.
+  if (!std::is_sorted(order.begin(), order.end(), before))
+    std::sort(order.begin(), order.end(), before);
   std::vector<summary_row> out;
   for (const summary_row* r : order) {
     const bool same_subject = !out.empty() && out.back().scope == r->scope &&

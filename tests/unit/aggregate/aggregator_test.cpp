@@ -923,3 +923,27 @@ TEST_CASE("building scope in a zone's local mean time, whose hours start off the
   agg.add(rows);
   check_building_scope(p, rows, agg.finish(), false);
 }
+
+TEST_CASE("roll_up takes hour rows in any order and of several subjects, and refuses coarser ones",
+          "[aggregate][property]") {
+  portfolio p;
+  const building b = p.add_building("Australia/Lord_Howe");  // 30-minute DST shift on 2024-10-06
+  for (int s = 0; s < 3; ++s)
+    p.add_sensor(b, s == 2 ? sensor_type::gas : sensor_type::electricity, 900);
+  const reading_rows rows =
+      test::generate(p.sensors, at("2024-09-28T00:00:00Z"), at("2024-10-12T00:00:00Z"), 11);
+  aggregator agg(p.buildings, p.sensors, {.sensor_scope = true, .building_scope = true});
+  agg.add(rows);
+  const auto expected = agg.finish();
+  local_calendar calendar(find_zone(b.time_zone));
+  std::vector<summary_row> hours = expected.hourly;
+  std::mt19937_64 rng(3);
+  std::shuffle(hours.begin(), hours.end(), rng);
+  REQUIRE_FALSE(std::is_sorted(hours.begin(), hours.end(), summary_key_less));
+  CHECK(roll_up(hours, resolution::day, calendar) == expected.daily);
+  CHECK(roll_up(expected.hourly, resolution::day, calendar) == expected.daily);
+  std::vector<summary_row> days = expected.daily;
+  std::reverse(days.begin(), days.end());
+  CHECK(roll_up(days, resolution::month, calendar) == expected.monthly);
+  CHECK_THROWS_AS(roll_up(expected.daily, resolution::day, calendar), std::invalid_argument);
+}
