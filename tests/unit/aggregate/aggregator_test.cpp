@@ -898,6 +898,33 @@ TEST_CASE(
     parts[0].merge(parts[3]);
     check_same(parts[0].finish(), expected);
     CHECK(parts[0].added() - parts[0].superseded() == static_cast<std::int64_t>(distinct.size()));
+    check_same(parts[0].finish(), expected);
+  }
+  SECTION("a part whose tiles were moved out goes on from where it stopped, in tiles of its own") {
+    // Time-major rows: each group's next row is the slot row after its last one, which now
+    // belongs to the aggregator that took the tiles.
+    const reading_rows ordered = [&] {
+      std::vector<std::size_t> idx(distinct.size());
+      std::iota(idx.begin(), idx.end(), std::size_t{0});
+      std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+        return distinct.ts[a] < distinct.ts[b];
+      });
+      return test::subset(distinct, idx);
+    }();
+    const epoch_seconds mid = to_epoch(at("2024-10-25T00:15:00Z"));  // mid-tile for 15 minutes
+    std::vector<std::size_t> early, late;
+    for (std::size_t i = 0; i < ordered.size(); ++i)
+      (ordered.ts[i] < mid ? early : late).push_back(i);
+    aggregator part(p.buildings, p.sensors, building_only);
+    part.add(test::subset(ordered, early));
+    aggregator taker(p.buildings, p.sensors, building_only);
+    taker.merge(std::move(part));
+    const auto taken = taker.finish();
+    part.add(test::subset(ordered, late));
+    aggregator fresh(p.buildings, p.sensors, building_only);
+    fresh.add(test::subset(ordered, late));
+    check_same(part.finish(), fresh.finish());
+    check_same(taker.finish(), taken);
   }
   SECTION("on two fold threads") {
     aggregator agg(p.buildings, p.sensors,
