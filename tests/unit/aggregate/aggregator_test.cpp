@@ -594,6 +594,29 @@ reading_rows deduplicate(const reading_rows& raw) {
   return out;
 }
 
+/// `rows` in `k` consecutive parts, each added to an aggregator of its own.
+std::vector<aggregator> consecutive_parts(const portfolio& p, const reading_rows& rows,
+                                          std::size_t k, aggregator_options options = {}) {
+  std::vector<aggregator> parts;
+  for (std::size_t w = 0; w < k; ++w) {
+    std::vector<std::size_t> part;
+    for (std::size_t i = rows.size() * w / k; i < rows.size() * (w + 1) / k; ++i)
+      part.push_back(i);
+    parts.emplace_back(p.buildings, p.sensors, options);
+    parts.back().add(test::subset(rows, part));
+  }
+  return parts;
+}
+
+/// `rows` ordered by ts, the rows of one ts in their given order (time-major, as exports come).
+reading_rows time_major(const reading_rows& rows) {
+  std::vector<std::size_t> idx(rows.size());
+  std::iota(idx.begin(), idx.end(), std::size_t{0});
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](std::size_t a, std::size_t b) { return rows.ts[a] < rows.ts[b]; });
+  return test::subset(rows, idx);
+}
+
 void check_same(const aggregation_result& got, const aggregation_result& expected) {
   CHECK(got.hourly == expected.hourly);
   CHECK(got.daily == expected.daily);
@@ -659,15 +682,7 @@ TEST_CASE("raw rows with re-sent and corrected duplicates aggregate like their l
     check_same(agg.finish(), expected);
   }
   SECTION("in consecutive parts merged in order") {
-    std::vector<aggregator> parts;
-    const std::size_t k = 3;
-    for (std::size_t w = 0; w < k; ++w) {
-      std::vector<std::size_t> part;
-      for (std::size_t i = raw.size() * w / k; i < raw.size() * (w + 1) / k; ++i)
-        part.push_back(i);
-      parts.emplace_back(p.buildings, p.sensors);
-      parts.back().add(test::subset(raw, part));
-    }
+    std::vector<aggregator> parts = consecutive_parts(p, raw, 3);
     parts[0].merge(parts[1]);
     parts[0].merge(parts[2]);
     check_same(parts[0].finish(), expected);
@@ -874,25 +889,13 @@ TEST_CASE(
     CHECK(agg.added() - agg.superseded() == static_cast<std::int64_t>(distinct.size()));
   }
   SECTION("time-major, by sensor position") {
-    std::vector<std::size_t> idx(raw.size());
-    std::iota(idx.begin(), idx.end(), std::size_t{0});
-    std::stable_sort(idx.begin(), idx.end(),
-                     [&](std::size_t a, std::size_t b) { return raw.ts[a] < raw.ts[b]; });
-    const reading_rows ordered = test::subset(raw, idx);
+    const reading_rows ordered = time_major(raw);
     aggregator agg(p.buildings, p.sensors, building_only);
     agg.add(positions_of(p, ordered), ordered.ts, ordered.value);
     check_same(agg.finish(), expected);
   }
   SECTION("in parts merged in order, copied and moved") {
-    std::vector<aggregator> parts;
-    const std::size_t k = 4;
-    for (std::size_t w = 0; w < k; ++w) {
-      std::vector<std::size_t> part;
-      for (std::size_t i = raw.size() * w / k; i < raw.size() * (w + 1) / k; ++i)
-        part.push_back(i);
-      parts.emplace_back(p.buildings, p.sensors, building_only);
-      parts.back().add(test::subset(raw, part));
-    }
+    std::vector<aggregator> parts = consecutive_parts(p, raw, 4, building_only);
     parts[0].merge(parts[1]);
     parts[0].merge(std::move(parts[2]));
     parts[0].merge(parts[3]);
@@ -903,14 +906,7 @@ TEST_CASE(
   SECTION("a part whose tiles were moved out goes on from where it stopped, in tiles of its own") {
     // Time-major rows: each group's next row is the slot row after its last one, which now
     // belongs to the aggregator that took the tiles.
-    const reading_rows ordered = [&] {
-      std::vector<std::size_t> idx(distinct.size());
-      std::iota(idx.begin(), idx.end(), std::size_t{0});
-      std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-        return distinct.ts[a] < distinct.ts[b];
-      });
-      return test::subset(distinct, idx);
-    }();
+    const reading_rows ordered = time_major(distinct);
     const epoch_seconds mid = to_epoch(at("2024-10-25T00:15:00Z"));  // mid-tile for 15 minutes
     std::vector<std::size_t> early, late;
     for (std::size_t i = 0; i < ordered.size(); ++i)
