@@ -20,7 +20,8 @@ namespace energy::sqlite_detail {
  * fold with one comparison each; only a new (sensor, day) costs a hash lookup. No sort of the
  * rows' marks is needed, and a bulk group (group_commit::begin_bulk_group) records its marks
  * once per (sensor, day) at commit instead of once per call: an import of 10^6 time-major rows
- * made 65,000 dirty_days upserts in 0.13 s before, one per (sensor, day) and call.
+ * makes 25,000 dirty_days upserts instead of 65,000 (which took 0.13 s), one per (sensor, day)
+ * and 500,000-row group instead of one per (sensor, day) and 50,000-row call.
  *
  * Memory: one entry per distinct (sensor, day) since the last take().
  */
