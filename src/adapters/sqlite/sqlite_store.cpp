@@ -626,8 +626,9 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
                             false);
       known_sensors_.insert(id);
     };
+    // Rows come in runs of one sensor (ingest groups them): one lookup per run, not per row.
     for (std::size_t i = 0; i < rows.size(); ++i)
-      check(rows.sensor_id[i], "row", i);
+      if (i == 0 || rows.sensor_id[i] != rows.sensor_id[i - 1]) check(rows.sensor_id[i], "row", i);
     for (std::size_t i = 0; i < states.size(); ++i)
       check(states[i].sensor_id, "sample state", i);
   }
