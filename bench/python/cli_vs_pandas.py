@@ -27,13 +27,20 @@ import time
 
 
 def timed(cmd, env):
+    """(wall s, CPU s, peak RSS MiB, result) of one command. The rusage is the command's own
+    (wait4), not RUSAGE_CHILDREN's, whose peak RSS is the largest of every child so far."""
     t0 = time.perf_counter()
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, text=True)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        p = subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
     if p.returncode not in (0, 3):
         raise SystemExit(f"{cmd}: exit {p.returncode}\n{p.stderr}")
-    return time.perf_counter() - t0, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), r1.ru_maxrss / 1024, p
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, p
 
 
 def readings_of(db_path):
@@ -137,7 +144,7 @@ def main():
         if total != pd_total or len(mine) != pd_days:
             raise SystemExit(f"totals differ: summarize {total} Wh in {len(mine)} days, pandas {pd_total} Wh in {pd_days}")
         print(f"energy import (SQLite, synchronous=FULL)  {imp[0]:7.2f} s wall  {imp[1]:7.2f} s CPU  peak RSS {imp[2]:6.0f} MiB")
-        print(f"energy aggregate                          {agg[0]:7.2f} s wall  {agg[1]:7.2f} s CPU")
+        print(f"energy aggregate                          {agg[0]:7.2f} s wall  {agg[1]:7.2f} s CPU  peak RSS {agg[2]:6.0f} MiB")
         for order, label in (("file", "file order"), ("sorted", "blocks sorted by key")):
             if order in bare:
                 r = bare[order]
