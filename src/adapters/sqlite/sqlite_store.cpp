@@ -522,7 +522,8 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     if (!in_group_) return;
     if (group_broken_) throw broken_group_error("commit_group");
     guard("commit_group", [&] {
-      record_pending_marks();
+      // Only a bulk group defers marks; any other call recorded its own (or failed and was undone).
+      if (bulk_group_) record_pending_marks();
       db_.exec("COMMIT");
     });
     in_group_ = false;

@@ -106,3 +106,22 @@ TEST_CASE("ordinary group: a write that fails part-way is undone alone and the g
   groups.commit_group();
   CHECK(open_sqlite_store(path)->count_readings() == 100);
 }
+
+TEST_CASE("ordinary group: a write that fails part-way leaves no dirty marks behind",
+          "[sqlite][group_commit][bulk]") {
+  temp_dir dir;
+  const auto path = dir.file("marks.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  refuse_value_666(path);
+  group_commit& groups = groups_of(*s);
+
+  REQUIRE(groups.begin_group());
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 0)).inserted == 4);  // hour 0
+  // Fails at its 67th row, in hour 16 after t0 + 86400: its first 66 rows are undone.
+  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 86400, 96, 600)), storage_error);
+  groups.commit_group();
+  const auto marks = s->backend().claim_dirty(1000).hours;
+  REQUIRE(marks.size() == 1);
+  CHECK(marks.front().hour == t0);
+}
