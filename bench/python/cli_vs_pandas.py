@@ -26,21 +26,31 @@ import tempfile
 import time
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def timed(cmd, env):
-    """(wall s, CPU s, peak RSS MiB, result) of one command. The rusage is the command's own
-    (wait4), not RUSAGE_CHILDREN's, whose peak RSS is the largest of every child so far."""
-    t0 = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, text=True)
-        _, status, ru = os.wait4(proc.pid, 0)
+    """(wall s, CPU s, peak RSS MiB, result) of one command. A child's own peak RSS starts at this
+    process's (Linux keeps the larger across exec, and this script held the file's lines), so the
+    peak comes from GNU time (`time` package), which forks the command from a small process; without
+    it, from wait4 (an upper bound)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r") as rss:
+        use_time = os.access(GNU_TIME, os.X_OK)
+        full = [GNU_TIME, "-f", "%M", "-o", rss.name] + cmd if use_time else cmd
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(full, env=env, stdout=out, stderr=err, text=True)
+        _, status, ru = os.wait4(proc.pid, 0)  # CPU includes the command under GNU time
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         p = subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
+        lines = rss.read().split()
+        peak_mib = int(lines[-1]) / 1024 if use_time and lines else ru.ru_maxrss / 1024
     if p.returncode not in (0, 3):
         raise SystemExit(f"{cmd}: exit {p.returncode}\n{p.stderr}")
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, p
+    return wall, ru.ru_utime + ru.ru_stime, peak_mib, p
 
 
 def readings_of(db_path):
