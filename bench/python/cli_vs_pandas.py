@@ -98,7 +98,10 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--pandas":
         secs, total, days = pandas_days(sys.argv[2], sys.argv[3])
         ru = resource.getrusage(resource.RUSAGE_SELF)
-        print(f"{secs} {total} {days} {ru.ru_utime + ru.ru_stime} {ru.ru_maxrss / 1024}")
+        # VmHWM, not ru_maxrss: the latter starts at the parent's RSS when it forked (see timed).
+        with open("/proc/self/status") as status:
+            peak_kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        print(f"{secs} {total} {days} {ru.ru_utime + ru.ru_stime} {peak_kib / 1024}")
         return
     p = argparse.ArgumentParser()
     p.add_argument("energy")
