@@ -11,6 +11,7 @@
 #include <energy/ingest/ingest.hpp>
 #include <energy/io/csv_readings.hpp>
 #include <energy/io/json_batch.hpp>
+#include <energy/io/read_ahead.hpp>
 #include <energy/storage/open.hpp>
 
 #include <fmt/format.h>
@@ -214,6 +215,11 @@ int cmd_import(const args& a, std::string_view uri) {
     }
     bar.update(total);
   };
+  // The input is parsed on a second thread while this one validates and writes the chunk before
+  // (io::read_ahead): failures and what they committed are as on one thread.
+  const auto ingest_chunk = [&](io::parsed_readings&& chunk) {
+    ingest(chunk.batch, chunk.rejections);
+  };
   // A store failure loses the open group (rolled back): only what committed before is stored,
   // plus, without a group, the chunks of the failing batch that committed on their own.
   const auto stored_after = [&](const storage_error& e) {
@@ -246,16 +252,20 @@ int cmd_import(const args& a, std::string_view uri) {
       if (!directory.find(*options.sensor_id)) throw usage_error("--sensor: no sensor " + *s);
     }
     read_all([&] {
-      io::read_csv_readings_file(path, options, [&](io::parsed_readings&& chunk) {
-        ingest(chunk.batch, chunk.rejections);
-      });
+      io::read_ahead(
+          [&](const io::chunk_handler& hand_over) {
+            io::read_csv_readings_file(path, options, hand_over);
+          },
+          ingest_chunk);
     });
   } else {
     if (a.get("sensor")) throw usage_error("--sensor applies to single-meter CSV files only");
     read_all([&] {
-      io::read_json_batch_file(path, io::json_stream_options{}, [&](io::parsed_readings&& chunk) {
-        ingest(chunk.batch, chunk.rejections);
-      });
+      io::read_ahead(
+          [&](const io::chunk_handler& hand_over) {
+            io::read_json_batch_file(path, io::json_stream_options{}, hand_over);
+          },
+          ingest_chunk);
     });
   }
   bar.finish();

@@ -5,7 +5,7 @@ namespace energy::cli {
 
 void import_group::before_chunk() {
   if (group_ != nullptr && !open_) {
-    open_ = group_->begin_group();
+    open_ = group_->begin_bulk_group();
     rows_in_group_ = 0;
   }
 }

@@ -17,6 +17,11 @@ namespace energy::cli {
  * chunk (the CLI row of docs/benchmarks.md, `bench/python/cli_vs_pandas.py`: import of 10^6
  * time-major rows 3.66 s before, 1.93 s after). Memory does not grow: chunks stay 50,000 rows.
  *
+ * The groups are bulk groups (group_commit::begin_bulk_group): the import gives up the open
+ * group on any store failure anyway, so a chunk need not be undoable on its own, and SQLite
+ * writes no savepoint journal per chunk (an import of 10^6 time-major rows: 167 MB less written,
+ * 0.15-0.2 s of 1.9 s).
+ *
  * What counts as committed is tracked for failure messages: after a failure the open group is
  * rolled back, so only the rows of committed groups (or, without groups, of completed chunks)
  * are stored.

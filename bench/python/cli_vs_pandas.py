@@ -4,6 +4,12 @@ summaries, through the `energy` CLI (import into SQLite with synchronous=FULL + 
 store-less `summarize`) vs tuned pandas on the same file (read_csv, drop_duplicates keep="last",
 tz convert, groupby). Each side in its own process; the daily totals must agree to the Wh.
 
+Also run, as the labelled reference for the import (issue #18: "the bare sqlite3 loop with the
+same durability settings"): bench/sqlite/bare_csv_import.cpp on the same file into a copy of the
+same database (WAL, synchronous=FULL, one commit per 500,000 rows, no validation, no dirty marks),
+in file order and with each 100,000-row block sorted by key. It is found next to the CLI in the
+build tree (build/<preset>/bench/sqlite/energy_bare_sqlite_import) and skipped when missing.
+
     PYTHONPATH=build/release/bindings/python/python /usr/bin/python3 bench/python/cli_vs_pandas.py \
         build/release/cli/energy [--buildings 50 --sensors 100 --days 2]
 
@@ -20,14 +26,39 @@ import tempfile
 import time
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def timed(cmd, env):
-    t0 = time.perf_counter()
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """(wall s, CPU s, peak RSS MiB, result) of one command. A child's own peak RSS starts at this
+    process's (Linux keeps the larger across exec, and this script held the file's lines), so the
+    peak comes from GNU time (`time` package), which forks the command from a small process; without
+    it, from wait4 (an upper bound)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r") as rss:
+        use_time = os.access(GNU_TIME, os.X_OK)
+        full = [GNU_TIME, "-f", "%M", "-o", rss.name] + cmd if use_time else cmd
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(full, env=env, stdout=out, stderr=err, text=True)
+        _, status, ru = os.wait4(proc.pid, 0)  # CPU includes the command under GNU time
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        p = subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
+        lines = rss.read().split()
+        peak_mib = int(lines[-1]) / 1024 if use_time and lines else ru.ru_maxrss / 1024
     if p.returncode not in (0, 3):
         raise SystemExit(f"{cmd}: exit {p.returncode}\n{p.stderr}")
-    return time.perf_counter() - t0, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), r1.ru_maxrss / 1024, p
+    return wall, ru.ru_utime + ru.ru_stime, peak_mib, p
+
+
+def readings_of(db_path):
+    """(count, sum of values) of a SQLite store's readings."""
+    import sqlite3
+
+    with sqlite3.connect(db_path) as c:
+        return c.execute("SELECT count(*), sum(value) FROM energy_readings").fetchone()
 
 
 def pandas_days(csv_path, db_uri):
@@ -67,7 +98,10 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--pandas":
         secs, total, days = pandas_days(sys.argv[2], sys.argv[3])
         ru = resource.getrusage(resource.RUSAGE_SELF)
-        print(f"{secs} {total} {days} {ru.ru_utime + ru.ru_stime} {ru.ru_maxrss / 1024}")
+        # VmHWM, not ru_maxrss: the latter starts at the parent's RSS when it forked (see timed).
+        with open("/proc/self/status") as status:
+            peak_kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        print(f"{secs} {total} {days} {ru.ru_utime + ru.ru_stime} {peak_kib / 1024}")
         return
     p = argparse.ArgumentParser()
     p.add_argument("energy")
@@ -103,6 +137,18 @@ def main():
         imp = timed([a.energy, "--db", store, "import", raw, "--quiet"], env)
         agg = timed([a.energy, "--db", store, "aggregate"], env)
         summ = timed([a.energy, "--db", meta, "summarize", raw, "--format", "csv"], env)
+        bare_exe = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.energy))), "bench", "sqlite",
+                                "energy_bare_sqlite_import")
+        bare = {}
+        if os.path.exists(bare_exe):
+            for order in ("file", "sorted"):
+                db = os.path.join(d, f"bare-{order}.db")
+                shutil.copy(os.path.join(d, "meta.db"), db)
+                bare[order] = timed([bare_exe, db, raw, order], env)
+                # The reference must store what the import stored (same rows, same values).
+                if readings_of(db) != readings_of(os.path.join(d, "store.db")):
+                    raise SystemExit(f"bare sqlite3 loop ({order}) stored {readings_of(db)}, "
+                                     f"energy import {readings_of(os.path.join(d, 'store.db'))}")
         out = subprocess.run([sys.executable, __file__, "--pandas", raw, meta], check=True, capture_output=True,
                              text=True).stdout.split()
         pd_secs, pd_total, pd_days, pd_cpu, pd_rss = float(out[0]), int(out[1]), int(out[2]), float(out[3]), float(out[4])
@@ -111,11 +157,17 @@ def main():
         if total != pd_total or len(mine) != pd_days:
             raise SystemExit(f"totals differ: summarize {total} Wh in {len(mine)} days, pandas {pd_total} Wh in {pd_days}")
         print(f"energy import (SQLite, synchronous=FULL)  {imp[0]:7.2f} s wall  {imp[1]:7.2f} s CPU  peak RSS {imp[2]:6.0f} MiB")
-        print(f"energy aggregate                          {agg[0]:7.2f} s wall  {agg[1]:7.2f} s CPU")
+        print(f"energy aggregate                          {agg[0]:7.2f} s wall  {agg[1]:7.2f} s CPU  peak RSS {agg[2]:6.0f} MiB")
+        for order, label in (("file", "file order"), ("sorted", "blocks sorted by key")):
+            if order in bare:
+                r = bare[order]
+                print(f"reference: bare sqlite3 upsert loop, FULL, {label:20s} {r[0]:7.2f} s wall  {r[1]:7.2f} s CPU")
         print(f"energy summarize (no store)               {summ[0]:7.2f} s wall  {summ[1]:7.2f} s CPU")
         print(f"pandas read_csv .. groupby (timed part)   {pd_secs:7.2f} s wall  (process CPU {pd_cpu:.2f} s, peak RSS {pd_rss:.0f} MiB)")
         print(f"ratio pandas / (import + aggregate): {pd_secs / (imp[0] + agg[0]):.2f} (wall)")
         print(f"ratio pandas / summarize:            {pd_secs / summ[0]:.2f} (wall)")
+        if "sorted" in bare:
+            print(f"ratio import / bare sqlite3 loop (sorted blocks): {imp[0] / bare['sorted'][0]:.2f} (wall)")
         print(f"totals equal: {total:,d} Wh in {pd_days} building-days")
     print(f"load average at end: {os.getloadavg()}")
 

@@ -6,10 +6,9 @@
 #include <energy/ingest/sensor_directory.hpp>
 #include <energy/io/json_batch.hpp>
 
-#include <condition_variable>
-#include <deque>
+#include "chunk_queue.hpp"
+
 #include <exception>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -78,79 +77,9 @@ class summarizer {
   summarize_result out_;
 };
 
-/// One parsed chunk on its way from the reading thread to the aggregating one.
-struct work {
-  std::string file;
-  parsed_readings chunk;
-};
-
-/**
- * Chunks handed from the reading thread to the aggregating thread, in order. At most `capacity`
- * wait, so memory stays a few chunks whatever the file size; a full queue makes the reader wait.
- */
-class chunk_queue {
- public:
-  /// False when the consumer has stopped (it failed): the reader should give up.
-  bool push(work&& w) {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return items_.size() < capacity || stopped_; });
-    if (stopped_) return false;
-    items_.push_back(std::move(w));
-    not_empty_.notify_one();
-    return true;
-  }
-  /// False when the reader is done (or stopped) and nothing is left.
-  bool pop(work& w) {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return !items_.empty() || closed_ || stopped_; });
-    if (stopped_ || items_.empty()) return false;
-    w = std::move(items_.front());
-    items_.pop_front();
-    not_full_.notify_one();
-    return true;
-  }
-  /// The reader has pushed everything.
-  void close() {
-    const std::lock_guard lock(mutex_);
-    closed_ = true;
-    not_empty_.notify_all();
-  }
-  /// A consumed chunk's storage, for the reader to fill again (kept: at most `capacity`).
-  void give_back(parsed_readings&& spare) {
-    spare.batch.clear();
-    spare.rejections.clear();
-    const std::lock_guard lock(mutex_);
-    if (spares_.size() < capacity) spares_.push_back(std::move(spare));
-  }
-  /// Storage to parse the next chunk into: a consumed chunk's when there is one, else empty.
-  parsed_readings take_spare() {
-    const std::lock_guard lock(mutex_);
-    if (spares_.empty()) return {};
-    parsed_readings spare = std::move(spares_.back());
-    spares_.pop_back();
-    return spare;
-  }
-  /// Either side failed: both stop as soon as they look.
-  void stop() {
-    const std::lock_guard lock(mutex_);
-    stopped_ = true;
-    not_full_.notify_all();
-    not_empty_.notify_all();
-  }
-
- private:
-  static constexpr std::size_t capacity = 2;
-  std::mutex mutex_;
-  std::condition_variable not_full_;
-  std::condition_variable not_empty_;
-  std::deque<work> items_;
-  std::vector<parsed_readings> spares_;
-  bool closed_ = false;
-  bool stopped_ = false;
-};
-
-/// Thrown inside the reader's chunk callback to unwind it when the aggregating thread failed.
-struct consumer_stopped {};
+using detail::chunk_queue;
+using detail::consumer_stopped;
+using detail::queued_chunk;
 
 }  // namespace
 
@@ -171,9 +100,9 @@ summarize_result summarize_files(std::span<const std::filesystem::path> files,
   std::exception_ptr consumer_error;
   std::thread consumer([&] {
     try {
-      work w;
+      queued_chunk w;
       while (queue.pop(w)) {
-        s.consume(w.file, w.chunk);
+        s.consume(w.source, w.chunk);
         queue.give_back(std::move(w.chunk));
       }
     } catch (...) {
@@ -187,7 +116,7 @@ summarize_result summarize_files(std::span<const std::filesystem::path> files,
       const std::string name = f.string() == "-" ? "<stdin>" : f.string();
       // The chunk goes to the queue; the reader gets a consumed chunk's storage back to fill.
       const auto hand_over = [&](parsed_readings&& chunk) {
-        work w{name, std::move(chunk)};
+        queued_chunk w{name, std::move(chunk)};
         chunk = queue.take_spare();
         if (!queue.push(std::move(w))) throw consumer_stopped{};
       };

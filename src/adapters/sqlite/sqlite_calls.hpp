@@ -103,6 +103,27 @@ class call_transaction {
   bool done_ = false;
 };
 
+/**
+ * The write section of a store call inside a bulk group (group_commit::begin_bulk_group), which
+ * takes no savepoint: unless finish() is reached, the call may have written part of its rows, so
+ * the group is marked broken (it can then only be rolled back). Outside a bulk group (`broken`
+ * null) it does nothing: the call's transaction or savepoint undoes a failure.
+ */
+class bulk_write_section {
+ public:
+  explicit bulk_write_section(bool* broken) noexcept : broken_(broken) {}
+  ~bulk_write_section() {
+    if (broken_ != nullptr && !finished_) *broken_ = true;
+  }
+  bulk_write_section(const bulk_write_section&) = delete;
+  bulk_write_section& operator=(const bulk_write_section&) = delete;
+  void finish() noexcept { finished_ = true; }
+
+ private:
+  bool* broken_;
+  bool finished_ = false;
+};
+
 /// "'path'", for messages.
 [[nodiscard]] std::string quoted(const std::filesystem::path& path);
 

@@ -18,6 +18,7 @@
 
 #include <energy/quality.hpp>
 
+#include "adapters/sqlite/dirty_marks.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "adapters/sqlite/sqlite_calls.hpp"
 #include "adapters/sqlite/sqlite_rows.hpp"
@@ -178,8 +179,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     return guard("write_readings", [&] {
       check_sensors_known(rows, states);
       write_result result;
-      changed_.clear();
-      call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
+      if (group_broken_) throw broken_group_error("write_readings");
+      // Outside a bulk group marks are recorded by the call itself; any left over belong to an
+      // earlier call that failed (and was rolled back).
+      if (!bulk_group_) pending_marks_.clear();
+      // A bulk group's call takes no savepoint: its journal would copy every page the call
+      // changes. A failure part-way breaks the group instead (bulk_write_section).
+      std::optional<call_transaction> tx;
+      if (!bulk_group_) tx.emplace(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       // Guards are checked under the write lock, so no other writer can move a state in between.
       for (const auto& s : states)
         if (s.guarded) {
@@ -190,6 +197,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
             stored = sample_state::point{st->getColumn(0).getInt64(), st->getColumn(1).getDouble()};
           check_state_guard(s, stored);
         }
+      bulk_write_section section(bulk_group_ ? &group_broken_ : nullptr);
       for (std::size_t i = 0; i < n; ++i) {
         const write_outcome outcome =
             write_row(rows.sensor_id[i], rows.ts[i], rows.value[i], rows.quality[i]);
@@ -198,9 +206,10 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
           continue;
         }
         ++(outcome == write_outcome::inserted ? result.inserted : result.replaced);
-        changed_.push_back(dirty_hour{rows.sensor_id[i], utc_hour(rows.ts[i])});
+        pending_marks_.add(rows.sensor_id[i], rows.ts[i]);
       }
-      mark_dirty();
+      // A bulk group records its marks once, at commit (or before anything reads them).
+      if (!bulk_group_) record_pending_marks();
       for (const auto& s : states) {
         statement_use st(upsert_state_);
         bind_id(*st, 1, s.sensor_id);
@@ -208,7 +217,8 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
         st->bind(3, s.raw_value);
         st->exec();
       }
-      tx.commit();
+      section.finish();
+      if (tx) tx->commit();
       return result;
     });
   }
@@ -264,6 +274,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     return guard("claim_dirty", [&] {
       // The sequence and the marks from one snapshot: a mark re-made after this read has a larger
       // sequence number, so commit_summaries leaves it for the next run.
+      record_bulk_marks();  // a bulk group's own writes are dirty too
       call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::DEFERRED);
       dirty_claim claim;
       if (limit == 0) return claim;
@@ -475,16 +486,33 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     if (in_group_) throw std::logic_error("sqlite store: begin_group inside a group");
     guard("begin_group", [&] { db_.exec("BEGIN IMMEDIATE"); });
     in_group_ = true;
+    bulk_group_ = false;
+    group_broken_ = false;
+    pending_marks_.clear();  // left by a call that failed before the group
+    return true;
+  }
+
+  bool begin_bulk_group() override {
+    begin_group();
+    bulk_group_ = true;
     return true;
   }
 
   void begin_unit() override {
-    if (in_group_) guard("begin_unit", [&] { db_.exec("SAVEPOINT energy_unit"); });
+    if (!in_group_) return;
+    // The marks pending so far belong to the group, not to the unit an end_unit(false) undoes.
+    guard("begin_unit", [&] {
+      record_bulk_marks();
+      db_.exec("SAVEPOINT energy_unit");
+    });
   }
 
   void end_unit(bool keep) override {
     if (!in_group_) return;
-    if (!keep) known_sensors_.clear();  // a sensor the unit wrote is gone with it
+    if (!keep) {
+      known_sensors_.clear();  // a sensor the unit wrote is gone with it
+      pending_marks_.clear();  // and so are the readings it marked
+    }
     guard("end_unit", [&] {
       db_.exec(keep ? "RELEASE energy_unit" : "ROLLBACK TO energy_unit; RELEASE energy_unit");
     });
@@ -492,13 +520,22 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
 
   void commit_group() override {
     if (!in_group_) return;
-    guard("commit_group", [&] { db_.exec("COMMIT"); });
+    if (group_broken_) throw broken_group_error("commit_group");
+    guard("commit_group", [&] {
+      // Only a bulk group defers marks; any other call recorded its own (or failed and was undone).
+      if (bulk_group_) record_pending_marks();
+      db_.exec("COMMIT");
+    });
     in_group_ = false;
+    bulk_group_ = false;
   }
 
   void rollback_group() noexcept override {
     if (!in_group_) return;
     in_group_ = false;
+    bulk_group_ = false;
+    group_broken_ = false;
+    pending_marks_.clear();
     known_sensors_.clear();  // a sensor written in the group may be gone with it
     if (sqlite3_get_autocommit(db_.getHandle()) != 0) return;  // SQLite already rolled back
     try {
@@ -531,6 +568,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       out.push_back(std::move(v));
     }
     return out;
+  }
+
+  /// What a write call or commit_group inside a broken bulk group throws.
+  [[nodiscard]] storage_error broken_group_error(std::string_view operation) const {
+    return storage_error("sqlite " + where_ + ": " + std::string(operation) +
+                             ": an earlier write of this bulk group failed part-way; the group "
+                             "can only be rolled back, nothing of it is stored",
+                         false);
   }
 
   /// Runs `f`, turning SQLite failures into storage_error (retryable for BUSY/LOCKED). Caller
@@ -582,8 +627,9 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
                             false);
       known_sensors_.insert(id);
     };
+    // Rows come in runs of one sensor (ingest groups them): one lookup per run, not per row.
     for (std::size_t i = 0; i < rows.size(); ++i)
-      check(rows.sensor_id[i], "row", i);
+      if (i == 0 || rows.sensor_id[i] != rows.sensor_id[i - 1]) check(rows.sensor_id[i], "row", i);
     for (std::size_t i = 0; i < states.size(); ++i)
       check(states[i].sensor_id, "sample state", i);
   }
@@ -610,12 +656,26 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     return st->exec() == 1 ? write_outcome::replaced : write_outcome::unchanged;
   }
 
-  /// Marks every (sensor, hour) in changed_ dirty with one new sequence number, inside the
-  /// caller's write transaction.
-  void mark_dirty() {
-    if (changed_.empty()) return;
-    std::sort(changed_.begin(), changed_.end());
-    changed_.erase(std::unique(changed_.begin(), changed_.end()), changed_.end());
+  /**
+   * In a bulk group: records the marks pending so far in the group's transaction, before a call
+   * that must see them (claim_dirty) or must not undo them (a unit's savepoint). Recorded outside
+   * any call's savepoint, so a failure of that call cannot take them with it; a failure part-way
+   * breaks the group, as a failed write does. Marks recorded late only carry a newer sequence
+   * number, which no claim depends on.
+   */
+  void record_bulk_marks() {
+    if (!bulk_group_ || pending_marks_.empty()) return;
+    if (group_broken_) return;  // the group can only be rolled back; its marks go with it
+    bulk_write_section section(&group_broken_);
+    record_pending_marks();
+    section.finish();
+  }
+
+  /// Records pending_marks_ in dirty_days with one new sequence number, inside the caller's write
+  /// transaction: one prepared single-row upsert per (day, sensor), in key order.
+  void record_pending_marks() {
+    if (pending_marks_.empty()) return;
+    const std::vector<dirty_marks::day_mark> marks = pending_marks_.take();
     std::int64_t seq = 0;
     {
       statement_use st(next_sequence_);
@@ -623,23 +683,13 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
         throw storage_error("sqlite " + where_ + ": store_counters lacks dirty_sequence", false);
       seq = st->getColumn(0).getInt64();
     }
-    // One prepared single-row upsert per (day, sensor): changed_ is ordered by sensor, then hour,
-    // so a sensor's hours of one UTC day are adjacent and fold into one mask.
-    for (std::size_t i = 0; i < changed_.size();) {
-      const std::int64_t day = utc_day(changed_[i].hour);
-      std::int64_t mask = 0;
-      std::size_t j = i;
-      for (; j < changed_.size() && changed_[j].sensor_id == changed_[i].sensor_id &&
-             changed_[j].hour < day + 86400;
-           ++j)
-        mask |= std::int64_t{1} << ((changed_[j].hour - day) / 3600);
+    for (const dirty_marks::day_mark& m : marks) {
       statement_use st(upsert_dirty_);
-      st->bind(1, day);
-      bind_id(*st, 2, changed_[i].sensor_id);
-      st->bind(3, mask);
+      st->bind(1, m.day);
+      bind_id(*st, 2, m.sensor);
+      st->bind(3, m.hours);
       st->bind(4, seq);
       st->exec();
-      i = j;
     }
   }
 
@@ -736,8 +786,12 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   std::string where_;
   SQLite::Database db_;
   std::unordered_set<uuid> known_sensors_;
-  bool in_group_ = false;            // between begin_group and commit_group / rollback_group
-  std::vector<dirty_hour> changed_;  // scratch of write_readings, kept to reuse its capacity
+  bool in_group_ = false;      // between begin_group and commit_group / rollback_group
+  bool bulk_group_ = false;    // the group was started by begin_bulk_group
+  bool group_broken_ = false;  // a bulk group's write failed part-way: roll back only
+  // Marks of readings written but not yet in dirty_days: empty after every call outside a bulk
+  // group; in a bulk group, recorded at commit_group or before a call that uses dirty_days.
+  dirty_marks pending_marks_;
 
   // Prepared once per connection. Members initialise in declaration order: db_ (opened and
   // migrated) comes first, so every table exists when these are prepared.

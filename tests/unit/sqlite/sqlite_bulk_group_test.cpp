@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// Bulk write groups on SQLite (group_commit::begin_bulk_group, used by `energy import`): calls
+// take no savepoint, so a call that fails part-way breaks the group — nothing of it can be
+// committed — while a failure before any write (a state conflict) leaves it intact. An ordinary
+// group undoes the failed call alone, for contrast. A failure part-way is injected with a trigger
+// made by another connection.
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <energy/error.hpp>
+#include <energy/storage/group_commit.hpp>
+#include <energy/storage/sqlite.hpp>
+
+#include "unit/sqlite/sqlite_test_support.hpp"
+
+namespace {
+
+using energy::storage_error;
+using energy::storage::group_commit;
+using energy::storage::open_sqlite_store;
+using energy::testing::quarter_hours;
+using energy::testing::seed;
+using energy::testing::t0;
+using energy::testing::temp_dir;
+
+/// Makes every insert of the value 666 fail, from another connection: a write whose rows run
+/// from 600 up fails at its 67th row, after 66 rows went in.
+void refuse_value_666(const std::filesystem::path& path) {
+  SQLite::Database other(path, SQLite::OPEN_READWRITE);
+  other.exec(
+      "CREATE TRIGGER refuse_666 BEFORE INSERT ON energy_readings WHEN NEW.value = 666"
+      " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+}
+
+group_commit& groups_of(energy::storage::store& s) {
+  auto* g = s.as<group_commit>();
+  REQUIRE(g != nullptr);
+  return *g;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "bulk group: a write that fails part-way breaks the group: later writes and the commit "
+    "throw, and rolling back stores nothing of the group",
+    "[sqlite][group_commit][bulk]") {
+  temp_dir dir;
+  const auto path = dir.file("bulk.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  refuse_value_666(path);
+  group_commit& groups = groups_of(*s);
+
+  REQUIRE(groups.begin_bulk_group());
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 96, 0)).inserted == 96);
+  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 96 * 900, 96, 600)), storage_error);
+  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 2 * 96 * 900, 4, 0)), storage_error);
+  CHECK_THROWS_AS(groups.commit_group(), storage_error);
+  groups.rollback_group();
+  CHECK(s->count_readings() == 0);
+
+  // The store goes on as usual after the rollback.
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 96, 0)).inserted == 96);
+  CHECK(open_sqlite_store(path)->count_readings() == 96);
+}
+
+TEST_CASE("bulk group: a state conflict fails before anything is written and the group commits",
+          "[sqlite][group_commit][bulk]") {
+  temp_dir dir;
+  const auto path = dir.file("conflict.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  group_commit& groups = groups_of(*s);
+
+  REQUIRE(groups.begin_bulk_group());
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 8, 0)).inserted == 8);
+  // Derived from a stored state that is not there: refused before any row is written.
+  energy::sample_state state{sensor, t0 + 7200, 12.5};
+  state.guarded = true;
+  state.previous = energy::sample_state::point{t0, 10.0};
+  const std::vector<energy::sample_state> states{state};
+  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 7200, 4, 0), states),
+                  energy::state_conflict);
+  CHECK(s->write_readings(quarter_hours(sensor, t0 + 7200, 4, 0)).inserted == 4);
+  groups.commit_group();
+  CHECK(open_sqlite_store(path)->count_readings() == 12);
+}
+
+TEST_CASE("ordinary group: a write that fails part-way is undone alone and the group commits",
+          "[sqlite][group_commit][bulk]") {
+  temp_dir dir;
+  const auto path = dir.file("ordinary.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  refuse_value_666(path);
+  group_commit& groups = groups_of(*s);
+
+  REQUIRE(groups.begin_group());
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 96, 0)).inserted == 96);
+  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 96 * 900, 96, 600)), storage_error);
+  CHECK(s->write_readings(quarter_hours(sensor, t0 + 2 * 96 * 900, 4, 0)).inserted == 4);
+  groups.commit_group();
+  CHECK(open_sqlite_store(path)->count_readings() == 100);
+}
+
+TEST_CASE("ordinary group: a write that fails part-way leaves no dirty marks behind",
+          "[sqlite][group_commit][bulk]") {
+  temp_dir dir;
+  const auto path = dir.file("marks.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  refuse_value_666(path);
+  group_commit& groups = groups_of(*s);
+
+  REQUIRE(groups.begin_group());
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 0)).inserted == 4);  // hour 0
+  // Fails at its 67th row, in hour 16 after t0 + 86400: its first 66 rows are undone.
+  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 86400, 96, 600)), storage_error);
+  groups.commit_group();
+  const auto marks = s->backend().claim_dirty(1000).hours;
+  REQUIRE(marks.size() == 1);
+  CHECK(marks.front().hour == t0);
+}
