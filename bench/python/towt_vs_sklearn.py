@@ -41,7 +41,10 @@ def make_buildings(m: int):
     return out
 
 
-def sklearn_fit_predict(zone, ts, kwh, temp):
+def towt_parts(zone, ts, kwh, temp):
+    """What both scikit-learn sides compute before the design matrix: each hour's time-of-week
+    slot, which slots are occupied (from a first LinearRegression of load on temperature) and the
+    piecewise temperature components."""
     import numpy as np
     import pandas as pd
     from sklearn.linear_model import LinearRegression
@@ -58,9 +61,17 @@ def sklearn_fit_predict(zone, ts, kwh, temp):
     c = np.clip(temp[:, None] - np.where(np.isfinite(lo), lo, 0), np.where(np.isfinite(lo), 0, -np.inf),
                 hi - np.where(np.isfinite(lo), lo, 0))
     c[:, 0] = np.minimum(temp, knots[0])
+    return slot, occupied[slot][:, None], c
+
+
+def sklearn_fit_predict(zone, ts, kwh, temp):
+    """The weaker reference: the design built dense with numpy."""
+    import numpy as np
+    from sklearn.linear_model import LinearRegression
+
+    slot, occ, c = towt_parts(zone, ts, kwh, temp)
     onehot = np.zeros((len(ts), 168))
     onehot[np.arange(len(ts)), slot] = 1
-    occ = occupied[slot][:, None]
     x = np.hstack([onehot, np.where(occ, c, 0), np.where(occ, 0, c)])
     keep = x.any(axis=0)
     model = LinearRegression(fit_intercept=False).fit(x[:, keep], kwh)
@@ -72,25 +83,12 @@ def sklearn_sparse_fit_predict(zone, ts, kwh, temp):
     one-hot encoded by OneHotEncoder (a sparse matrix, its default), the temperature components
     as sparse columns beside it, and LinearRegression on the sparse design (scipy's lsqr)."""
     import numpy as np
-    import pandas as pd
     from scipy import sparse
     from sklearn.linear_model import LinearRegression
     from sklearn.preprocessing import OneHotEncoder
 
-    local = pd.DatetimeIndex(ts).tz_localize("UTC").tz_convert(zone)
-    slot = (local.dayofweek * 24 + local.hour).to_numpy()
-    knots = np.unique(np.quantile(temp, np.arange(1, SEGMENTS) / SEGMENTS))
-    simple = LinearRegression().fit(temp[:, None], kwh)
-    positive = (kwh - simple.predict(temp[:, None])) > 0
-    share = np.bincount(slot, weights=positive, minlength=168) / np.maximum(np.bincount(slot, minlength=168), 1)
-    occupied = share > 0.65
-    lo = np.concatenate([[-np.inf], knots])
-    hi = np.concatenate([knots, [np.inf]])
-    c = np.clip(temp[:, None] - np.where(np.isfinite(lo), lo, 0), np.where(np.isfinite(lo), 0, -np.inf),
-                hi - np.where(np.isfinite(lo), lo, 0))
-    c[:, 0] = np.minimum(temp, knots[0])
+    slot, occ, c = towt_parts(zone, ts, kwh, temp)
     onehot = OneHotEncoder(categories=[np.arange(168)]).fit_transform(slot[:, None])
-    occ = occupied[slot][:, None]
     x = sparse.hstack([onehot, sparse.csr_matrix(np.where(occ, c, 0)),
                        sparse.csr_matrix(np.where(occ, 0, c))]).tocsc()
     keep = np.diff(x.indptr) > 0  # columns with any non-zero, as the dense side drops
