@@ -6,8 +6,10 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -89,5 +91,47 @@ class chunk_queue {
 
 /// Thrown inside the reader's chunk callback to unwind it when the consuming thread failed.
 struct consumer_stopped {};
+
+/**
+ * Runs `read(hand_over)` on a second thread and `consume(queued_chunk&)` on the calling thread
+ * with each chunk `read` hands over with `hand_over(source, std::move(chunk))`, in order; a
+ * consumed chunk's storage goes back to the reader (its `chunk` is refilled from it). The result
+ * is what one thread gives. When `consume` throws, the reader stops at its next hand-over and the
+ * exception is rethrown; when `read` throws, every chunk handed over before still goes to
+ * `consume`, then the reader's exception is rethrown.
+ */
+template <class Read, class Consume>
+void hand_over_chunks(Read&& read, Consume&& consume) {
+  chunk_queue queue;
+  std::exception_ptr reader_error;
+  std::thread reader([&] {
+    try {
+      read([&](std::string source, parsed_readings&& chunk) {
+        queued_chunk w{std::move(source), std::move(chunk)};
+        chunk = queue.take_spare();
+        if (!queue.push(std::move(w))) throw consumer_stopped{};
+      });
+    } catch (const consumer_stopped&) {
+      // The consumer's own error is rethrown below.
+    } catch (...) {
+      reader_error = std::current_exception();
+    }
+    // After a reader failure too: the consumer takes what was handed over, then stops.
+    queue.close();
+  });
+  try {
+    queued_chunk w;
+    while (queue.pop(w)) {
+      consume(w);
+      queue.give_back(std::move(w.chunk));
+    }
+  } catch (...) {
+    queue.stop();
+    reader.join();
+    throw;
+  }
+  reader.join();
+  if (reader_error) std::rethrow_exception(reader_error);
+}
 
 }  // namespace energy::io::detail

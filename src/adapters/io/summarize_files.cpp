@@ -11,7 +11,6 @@
 #include <exception>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -77,10 +76,6 @@ class summarizer {
   summarize_result out_;
 };
 
-using detail::chunk_queue;
-using detail::consumer_stopped;
-using detail::queued_chunk;
-
 }  // namespace
 
 summarize_result summarize_files(std::span<const std::filesystem::path> files,
@@ -94,48 +89,24 @@ summarize_result summarize_files(std::span<const std::filesystem::path> files,
                                   "' (expected a .csv or .json file)");
   }
   summarizer s(buildings, sensors, options);
-  // Two threads: this one reads and parses, the other validates and aggregates, chunk by chunk
-  // in file order (so the result is the same as one thread's).
-  chunk_queue queue;
-  std::exception_ptr consumer_error;
-  std::thread consumer([&] {
-    try {
-      queued_chunk w;
-      while (queue.pop(w)) {
-        s.consume(w.source, w.chunk);
-        queue.give_back(std::move(w.chunk));
-      }
-    } catch (...) {
-      consumer_error = std::current_exception();
-      queue.stop();
-    }
-  });
+  // Two threads: the other one reads and parses, this one validates and aggregates, chunk by
+  // chunk in file order (so the result is the same as one thread's).
   std::size_t files_read = 0;
-  try {
-    for (const auto& f : files) {
-      const std::string name = f.string() == "-" ? "<stdin>" : f.string();
-      // The chunk goes to the queue; the reader gets a consumed chunk's storage back to fill.
-      const auto hand_over = [&](parsed_readings&& chunk) {
-        queued_chunk w{name, std::move(chunk)};
-        chunk = queue.take_spare();
-        if (!queue.push(std::move(w))) throw consumer_stopped{};
-      };
-      if (f.extension() == ".json")
-        read_json_batch_file(f, options.json, hand_over);
-      else
-        read_csv_readings_file(f, options.csv, hand_over);
-      ++files_read;
-    }
-    queue.close();
-  } catch (const consumer_stopped&) {
-    // The consumer's own error is rethrown below.
-  } catch (...) {
-    queue.stop();
-    consumer.join();
-    throw;
-  }
-  consumer.join();
-  if (consumer_error) std::rethrow_exception(consumer_error);
+  detail::hand_over_chunks(
+      [&](const auto& hand_over) {
+        for (const auto& f : files) {
+          const std::string name = f.string() == "-" ? "<stdin>" : f.string();
+          const auto to_consumer = [&](parsed_readings&& chunk) {
+            hand_over(name, std::move(chunk));
+          };
+          if (f.extension() == ".json")
+            read_json_batch_file(f, options.json, to_consumer);
+          else
+            read_csv_readings_file(f, options.csv, to_consumer);
+          ++files_read;
+        }
+      },
+      [&](detail::queued_chunk& w) { s.consume(w.source, w.chunk); });
   s.result().files = files_read;
   return s.finish();
 }
