@@ -505,6 +505,8 @@ struct aggregator::impl {
   /// mutable: a calendar caches its last offset period; reading it does not change the result.
   mutable std::vector<local_calendar> calendars;
   std::vector<subject_info> subjects;
+  /// `subjects` indices in summary key order (set once, by the constructor).
+  std::vector<std::uint32_t> subject_key_order;
   std::vector<sensor_slot> sensors;
   /// Slot of each sensor by its position in the constructor's span (duplicates share a slot).
   std::vector<std::uint32_t> position_slot;
@@ -1083,7 +1085,7 @@ struct aggregator::impl {
     folded.reserve(total);
     // Subjects in summary key order (scope, id, type): each subject's buckets are in time order,
     // so the hour rows come out in key order and `hourly` does not sort them.
-    for (const std::uint32_t subject : subjects_in_key_order())
+    for (const std::uint32_t subject : subject_key_order)
       folded.insert(folded.end(), by_subject[subject].begin(), by_subject[subject].end());
     folded_valid = true;
   }
@@ -1262,6 +1264,7 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
     s.code = it->second * lanes + g.used;
     g.sensor[g.used++] = si;
   }
+  m.subject_key_order = m.subjects_in_key_order();
   m.position_code.reserve(m.position_slot.size());
   for (const std::uint32_t si : m.position_slot)
     m.position_code.push_back(m.sensors[si].code);
@@ -1411,7 +1414,8 @@ std::size_t aggregator::memory_bytes() const noexcept {
          m.groups.capacity() * sizeof(sensor_group) + m.cursors.capacity() * sizeof(group_cursor) +
          m.position_code.capacity() * sizeof(std::uint32_t) +
          m.position_slot.capacity() * sizeof(std::uint32_t) +
-         m.subjects.capacity() * sizeof(subject_info) + m.sensor_index.memory_bytes() +
+         m.subjects.capacity() * sizeof(subject_info) +
+         m.subject_key_order.capacity() * sizeof(std::uint32_t) + m.sensor_index.memory_bytes() +
          m.buildings.capacity() * sizeof(building) +
          m.calendars.capacity() * sizeof(local_calendar);
 }
