@@ -97,13 +97,31 @@ std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i) {
   return ns / 1'000'000'000;
 }
 
+void ns_to_seconds(const std::int64_t* ns, std::size_t k, std::int64_t* out, const char* what,
+                   std::size_t first) {
+  if (k == 0) return;
+  std::int64_t last_ns = ns[0] ^ 1;  // differs from the first element
+  std::int64_t last_seconds = 0;
+  for (std::size_t j = 0; j < k; ++j) {
+    const std::int64_t v = ns[j];
+    if (v != last_ns) {
+      // Inline whole-second check; anything else (NaT, a fraction) takes the call that names the
+      // element in its error.
+      const std::int64_t whole = v / 1'000'000'000;
+      last_seconds = whole * 1'000'000'000 == v && v != std::numeric_limits<std::int64_t>::min()
+                         ? whole
+                         : ns_to_seconds(v, what, first + j);
+      last_ns = v;
+    }
+    out[j] = last_seconds;
+  }
+}
+
 std::vector<std::int64_t> to_epoch_seconds(const pyb::handle& ns, const char* what) {
   const auto values = ns_values(ns, what);
   const auto n = static_cast<std::size_t>(values.size());
-  const auto* p = values.data();
   std::vector<std::int64_t> out(n);
-  for (std::size_t i = 0; i < n; ++i)
-    out[i] = ns_to_seconds(p[i], what, i);
+  ns_to_seconds(values.data(), n, out.data(), what, 0);
   return out;
 }
 

@@ -83,6 +83,13 @@ pyb::array_t<std::int64_t> ns_values(const pyb::handle& ns, const char* what);
 /// fraction.
 std::int64_t ns_to_seconds(std::int64_t ns, const char* what, std::size_t i);
 
+/// ns[0, k) as epoch seconds into out[0, k); element j is named `what`[first + j] in errors.
+/// Readings of one instant come in runs (every sensor at ts, then the next ts), so an element
+/// equal to the previous one reuses its seconds instead of dividing again.
+/// @throws ValueError as ns_to_seconds.
+void ns_to_seconds(const std::int64_t* ns, std::size_t k, std::int64_t* out, const char* what,
+                   std::size_t first);
+
 /// `given` (a positive int) or, when None, the interval inferred from `ts` as the smallest positive
 /// gap between consecutive readings. A default here would silently mislabel hourly data as 15-min
 /// (issue #10), so with fewer than two distinct instants and no `given` it raises ValueError.

@@ -111,6 +111,11 @@ def test_bad_aggregate_input_names_the_row():
     values[1234] = 1e13
     with pytest.raises(ValueError, match=r"value\[1234\]: .* is too large"):
         energy.aggregate(buildings, sensors, codes, ts, value=values, sensor_categories=ids)
+    # Values convert two at a time: the second of a pair, behind a good one.
+    values[1234] = 0.5
+    values[6001] = -np.inf
+    with pytest.raises(ValueError, match=r"value\[6001\]: -inf is not a finite number"):
+        energy.aggregate(buildings, sensors, codes, ts, value=values, sensor_categories=ids, threads=1)
     with pytest.raises(TypeError, match="1-D numeric array"):
         energy.aggregate(buildings, sensors, codes, ts, value=np.array(["a"] * len(codes)), sensor_categories=ids)
     bad = codes.copy()

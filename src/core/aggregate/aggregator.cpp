@@ -1206,6 +1206,10 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
   m.building_subject_list.resize(m.buildings.size());
   std::map<std::pair<std::uint32_t, sensor_type>, std::uint32_t> building_subjects;
   m.sensor_index.reserve(sensors.size());
+  // Sized once: a portfolio of 10^4 sensors grown by doubling touched (and page-faulted) about
+  // twice the memory, on every call from Python.
+  m.sensors.reserve(sensors.size());
+  m.position_slot.reserve(sensors.size());
   for (const sensor& s : sensors) {
     const auto bit = building_index.find(s.building_id);
     if (bit == building_index.end())

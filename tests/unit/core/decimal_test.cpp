@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <energy/decimal.hpp>
+#include <energy/decimal_column.hpp>
 #include <energy/money.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <cfenv>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <vector>
 
 using namespace energy;
 
@@ -57,6 +60,65 @@ TEST_CASE("to_milli rounds exactly like std::llround, halves away from zero", "[
       const auto m = to_milli(x);
       REQUIRE(m);
       REQUIRE(*m == std::llround(x * 1000.0));
+    }
+  }
+}
+
+TEST_CASE("a column converts element for element like to_milli, and stops at the first refusal",
+          "[core][decimal]") {
+  // Values on both sides of every rounding case: exact halves (positive and negative, odd and
+  // even, where ties-to-even and half-away-from-zero differ), their neighbours, random values
+  // over many magnitudes, -0.0, and magnitudes past the fast path's 2^51 milli-units.
+  std::mt19937_64 rng(20261203);
+  std::uniform_real_distribution<double> mantissa(-1.0, 1.0);
+  std::uniform_int_distribution<int> exponent(-12, 12);
+  std::vector<double> in;
+  for (int i = 0; i < 100'000; ++i) {
+    const double half = (std::floor(mantissa(rng) * 1e6) + 0.5) / 1000.0;
+    for (const double x : {mantissa(rng) * std::pow(10.0, exponent(rng)), half,
+                           std::nextafter(half, 0.0), std::nextafter(half, 1e9), -half})
+      in.push_back(x);
+  }
+  for (const double x : {-0.0, 0.0, 0.0025, -0.0025, 0.0035, -0.0035, 2.2e12, -2.3e12, 8.9e12,
+                         -8.9e12, 2251799813685.2475, -2251799813685.2485})
+    in.push_back(x);
+  const auto expect_like_scalar = [](const std::vector<double>& column) {
+    std::vector<milli> out(column.size(), 7);
+    REQUIRE(to_milli(std::span<const double>(column), std::span<milli>(out)) == column.size());
+    for (std::size_t i = 0; i < column.size(); ++i)
+      REQUIRE(out[i] == *to_milli(column[i]));
+  };
+  expect_like_scalar(in);
+  in.pop_back();  // an odd length: the last element has no partner
+  expect_like_scalar(in);
+
+  SECTION("any other rounding mode gives the same results") {
+    const int mode = std::fegetround();
+    REQUIRE(std::fesetround(FE_UPWARD) == 0);
+    std::vector<milli> out(in.size());
+    std::vector<milli> expected(in.size());
+    const std::size_t converted = to_milli(std::span<const double>(in), std::span<milli>(out));
+    for (std::size_t i = 0; i < in.size(); ++i)  // in the same mode: v * 1000 rounds upward too
+      expected[i] = to_milli(in[i]).value_or(0);
+    std::fesetround(mode);
+    REQUIRE(converted == in.size());
+    CHECK(out == expected);
+  }
+
+  SECTION("the first element that does not convert is named; nothing from it on is written") {
+    for (const double bad : {std::nan(""), std::numeric_limits<double>::infinity(), -9.1e12}) {
+      for (const std::size_t at :
+           {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{9}}) {
+        std::vector<double> column(10, 1.5);
+        column[at] = bad;
+        column[9 - at == at ? 0 : 9 - at] = 2.5;  // a later good value must not be written
+        std::vector<milli> out(column.size(), -1);
+        REQUIRE(to_milli(std::span<const double>(column), std::span<milli>(out)) == at);
+        for (std::size_t i = 0; i < at; ++i)
+          REQUIRE(out[i] == *to_milli(column[i]));
+        for (std::size_t i = at; i < out.size(); ++i)
+          REQUIRE(out[i] == -1);
+      }
     }
   }
 }
