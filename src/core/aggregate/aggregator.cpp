@@ -612,13 +612,17 @@ struct aggregator::impl {
 
     /// Hot path, once per reading: one store in the sensor group's current tile. The latest
     /// row for a (sensor, ts) wins, as in the store; summing waits for the fold.
+    /// `may_be_wide`: false when the caller checked that `value` fits a cell.
+    template <bool may_be_wide = true>
     [[gnu::always_inline]] void put(std::uint32_t code, epoch_seconds ts, milli value) {
-      if (code == none) [[unlikely]] {
-        ++skipped;
-        return;
-      }
       const std::uint32_t g = code / lanes;
+      // A sensor that is not aggregated has code `none`, whose quotient is no group's index
+      // (the constructor checks), so it is caught here, off the path of the common row.
       if (g != group || ts != row_ts) [[unlikely]] {
+        if (code == none) {
+          ++skipped;
+          return;
+        }
         group_cursor& c = m.cursors[g];
         if (ts == c.next_ts && c.next_row != nullptr) {  // the group's next slot row: no search
           row = c.next_row;
@@ -639,7 +643,7 @@ struct aggregator::impl {
         }
       }
       cell_t& cell = row[code % lanes];
-      if (!fits_cell(value)) [[unlikely]] {
+      if (may_be_wide && !fits_cell(value)) [[unlikely]] {
         tile& t = *m.cursors[g].current;  // the tile `row` lies in
         superseded += m.put_wide(t, static_cast<std::size_t>(&cell - t.cells.data()),
                                  m.groups[g].sensor[code % lanes], ts, value);
@@ -1268,6 +1272,9 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
     s.code = it->second * lanes + g.used;
     g.sensor[g.used++] = si;
   }
+  // `writer::put` tells a skipped sensor (code `none`) by its quotient, which no group may have.
+  if (m.groups.size() >= none / lanes)
+    throw std::invalid_argument("aggregator: more than 2^29 sensor groups");
   m.subject_key_order = m.subjects_in_key_order();
   m.position_code.reserve(m.position_slot.size());
   for (const std::uint32_t si : m.position_slot)
@@ -1315,22 +1322,31 @@ void aggregator::add(std::span<const std::uint32_t> sensor_position,
   const std::uint32_t* code_of = m.position_code.data();
   impl::writer w{m};
   m.folded_valid = false;
-  // Positions are checked a block at a time (a loop the compiler vectorises) so that the row
-  // loop carries no range check.
+  // Positions, and whether any value needs a wide cell, are checked a block at a time (loops
+  // the compiler vectorises) so that the row loop carries neither check.
   constexpr std::size_t block = 4096;
   for (std::size_t begin = 0; begin < n; begin += block) {
     const std::size_t end = std::min(n, begin + block);
     std::uint32_t highest = 0;
     for (std::size_t i = begin; i < end; ++i)
       highest = std::max(highest, sensor_position[i]);
+    std::uint64_t wide_bits = 0;  // nonzero when some value of the block does not fit a cell
+    for (std::size_t i = begin; i < end; ++i)
+      wide_bits |=
+          (static_cast<std::uint64_t>(value[i]) + static_cast<std::uint64_t>(narrow_limit)) >> 31;
     std::size_t stop = end;  // rows before the block's first bad position, if any
     if (highest >= known) [[unlikely]] {
       stop = begin;
       while (sensor_position[stop] < known)
         ++stop;
     }
-    for (std::size_t i = begin; i < stop; ++i)
-      w.put(code_of[sensor_position[i]], ts[i], value[i]);
+    if (wide_bits == 0) [[likely]] {
+      for (std::size_t i = begin; i < stop; ++i)
+        w.put<false>(code_of[sensor_position[i]], ts[i], value[i]);
+    } else {
+      for (std::size_t i = begin; i < stop; ++i)
+        w.put(code_of[sensor_position[i]], ts[i], value[i]);
+    }
     if (stop != end) {
       w.finish(stop);
       throw std::invalid_argument("aggregator: row " + std::to_string(stop) +

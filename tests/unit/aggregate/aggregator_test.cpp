@@ -894,6 +894,22 @@ TEST_CASE(
     agg.add(positions_of(p, ordered), ordered.ts, ordered.value);
     check_same(agg.finish(), expected);
   }
+  SECTION("by sensor position, wide values in a few blocks only") {
+    // The position path checks widths a 4096-row block at a time and writes blocks without a
+    // wide value unchecked: blocks with and without them, and one at a block's last row.
+    reading_rows ordered = time_major(distinct);
+    REQUIRE(ordered.size() > 5 * 4096);
+    for (std::size_t i = 0; i < ordered.size(); ++i)
+      ordered.value[i] = static_cast<milli>(i % 1000);
+    for (const std::size_t i : {std::size_t{4095}, std::size_t{3 * 4096 + 17}, ordered.size() - 1})
+      ordered.value[i] = i % 2 == 0 ? huge : -huge;
+    aggregator by_id(p.buildings, p.sensors, building_only);
+    by_id.add(ordered);
+    aggregator by_position(p.buildings, p.sensors, building_only);
+    by_position.add(positions_of(p, ordered), ordered.ts, ordered.value);
+    check_same(by_position.finish(), by_id.finish());
+    check_building_scope(p, ordered, by_position.finish(), true);
+  }
   SECTION("in parts merged in order, copied and moved") {
     std::vector<aggregator> parts = consecutive_parts(p, raw, 4, building_only);
     parts[0].merge(parts[1]);
