@@ -188,7 +188,7 @@ def main():
                 print(f"reference: bare sqlite3 upsert loop, FULL, {label:20s} {r[0]:7.2f} s wall  {r[1]:7.2f} s CPU")
         for (span, order), r in chunked.items():
             label = f"{span // 3600} h chunks, {'file order' if order == 'file' else 'sorted blocks'}"
-            print(f"layout probe: bare loop, FULL, {label:27s} {r[0]:7.2f} s wall  {r[1]:7.2f} s CPU")
+            print(f"layout probe: bare loop, FULL, {label:32s} {r[0]:7.2f} s wall  {r[1]:7.2f} s CPU")
         print(f"energy summarize (no store)               {summ[0]:7.2f} s wall  {summ[1]:7.2f} s CPU")
         print(f"pandas read_csv .. groupby (timed part)   {pd_secs:7.2f} s wall  (process CPU {pd_cpu:.2f} s, peak RSS {pd_rss:.0f} MiB)")
         print(f"ratio pandas / (import + aggregate): {pd_secs / (imp[0] + agg[0]):.2f} (wall)")

@@ -56,7 +56,7 @@ def main():
     p.add_argument("--sensors", type=int, default=100)
     p.add_argument("--days", type=int, default=2)
     p.add_argument("--runs", type=int, default=3)
-    p.add_argument("--single", type=int, default=10, help="sensors of the single-reading live test")
+    p.add_argument("--single", type=int, default=50, help="sensors of the single-reading live test")
     a = p.parse_args()
     exe = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.energy))), "bench", "sqlite",
                        "energy_bare_sqlite_chunked")
@@ -120,15 +120,22 @@ def main():
                          f" superseded {r['superseded']:.0f} chunk writes {r['chunk_writes']:.0f}")
             print(f"{label(span):22s} {order:7s} {stats([r['seconds'] for r in rs])} {stats([r['cpu'] for r in rs])}"
                   f" {statistics.median(r['written'] for r in rs) / 1e6:10.1f} {rs[0]['size'] / 1e6:8.1f}{extra}")
-    print(f"{'layout':22s} {'full scan s':>15s} {'1000 range reads s':>19s} {'live 96x5000 s':>15s} {'MB':>7s}"
-          f" {'live single s':>15s} {'MB':>7s} {'tx':>5s}")
+    print(f"{'layout':22s} {'full scan s':>15s} {'scan CPU s':>15s} {'1000 range reads s':>19s}")
     for span in SPANS:
         sc, rg = res[("scan", span, "")], res[("range", span, "")]
+        print(f"{label(span):22s} {stats([r['seconds'] for r in sc])} {stats([r['cpu'] for r in sc])}"
+              f" {stats([r['seconds'] for r in rg]):>19s}")
+    lb0, ls0 = res[("live", 0, 5000)][0], res[("live", 0, 1)][0]
+    print(f"live day: {lb0['readings']:.0f} readings in {lb0['transactions']:.0f} transactions (batch); "
+          f"{ls0['readings']:.0f} readings in {ls0['transactions']:.0f} single-reading transactions")
+    print(f"{'layout':22s} {'batch wall s':>15s} {'batch CPU s':>15s} {'MB written':>10s}"
+          f" {'single wall s':>15s} {'single CPU s':>15s} {'KB/tx':>7s}")
+    for span in SPANS:
         lb, ls = res[("live", span, 5000)], res[("live", span, 1)]
-        print(f"{label(span):22s} {stats([r['seconds'] for r in sc])} {stats([r['seconds'] for r in rg]):>19s}"
-              f" {stats([r['seconds'] for r in lb])} {statistics.median(r['written'] for r in lb) / 1e6:7.1f}"
-              f" {stats([r['seconds'] for r in ls])} {statistics.median(r['written'] for r in ls) / 1e6:7.1f}"
-              f" {ls[0]['transactions']:5.0f}")
+        print(f"{label(span):22s} {stats([r['seconds'] for r in lb])} {stats([r['cpu'] for r in lb])}"
+              f" {statistics.median(r['written'] for r in lb) / 1e6:10.1f}"
+              f" {stats([r['seconds'] for r in ls])} {stats([r['cpu'] for r in ls])}"
+              f" {statistics.median(r['written'] for r in ls) / ls[0]['transactions'] / 1e3:7.2f}")
     print("checks: every layout equals energy import's readings after the import, and the row layout's after the live day")
 
 
