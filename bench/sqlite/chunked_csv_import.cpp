@@ -15,7 +15,8 @@
  * for a 15-min kWh reading in Wh.
  *
  * Both layouts get the same durability as the bare loop: WAL, synchronous=FULL, the library's page
- * cache, one commit per 500,000 input rows. The file is read in blocks of 100,000 rows; the row
+ * cache, one commit per 500,000 input rows. The file is read in blocks of 100,000 rows (BLOCK_ROWS;
+ * a commit ends only after a whole block); the row
  * layout upserts every row (in file order, or with the block stably sorted by key); the chunked
  * layout groups the block's rows per (sensor, span) — in order of first appearance (`file`) or in
  * key order (`sorted`) — and for each group reads the stored chunk if any, merges last-write-wins
@@ -23,7 +24,7 @@
  * stored one (inserted / unchanged / replaced; rows superseded inside the block are counted apart)
  * and writes the chunk back only when something changed.
  *
- *     energy_bare_sqlite_chunked import DB CSV file|sorted SPAN [ROWS_PER_COMMIT]
+ *     energy_bare_sqlite_chunked import DB CSV file|sorted SPAN [ROWS_PER_COMMIT [BLOCK_ROWS]]
  *     energy_bare_sqlite_chunked scan   DB SPAN             every reading decoded: count, sum
  *     energy_bare_sqlite_chunked range  DB SPAN READS       READS single-sensor 24-hour reads
  *     energy_bare_sqlite_chunked live   DB SPAN SENSORS BATCH
@@ -468,10 +469,8 @@ void write_block_chunked(chunk_writer& w, std::vector<row_values>& rows, bool so
     w.write(ids[g].sensor, ids[g].span_start, groups[g], out);
 }
 
-constexpr std::size_t block_rows = 100'000;
-
 int cmd_import(const char* path, const char* csv, bool sorted, std::int64_t span,
-               std::size_t per_commit) {
+               std::size_t per_commit, std::size_t block_rows) {
   const meter m;
   sqlite3* db = open_db(path);
   if (span > 0) ensure_chunk_table(db);
@@ -749,7 +748,8 @@ int main(int argc, char** argv) try {
   if (cmd == "import" && argc >= 6 &&
       (std::strcmp(argv[4], "file") == 0 || std::strcmp(argv[4], "sorted") == 0))
     return cmd_import(argv[2], argv[3], std::strcmp(argv[4], "sorted") == 0, span_arg(argv[5]),
-                      argc > 6 ? std::strtoull(argv[6], nullptr, 10) : 500'000);
+                      argc > 6 ? std::strtoull(argv[6], nullptr, 10) : 500'000,
+                      argc > 7 ? std::strtoull(argv[7], nullptr, 10) : 100'000);
   if (cmd == "scan" && argc == 4) return cmd_scan(argv[2], span_arg(argv[3]));
   if (cmd == "range" && argc == 5)
     return cmd_range(argv[2], span_arg(argv[3]), std::strtoull(argv[4], nullptr, 10));
@@ -758,7 +758,7 @@ int main(int argc, char** argv) try {
                     std::strtoull(argv[5], nullptr, 10));
   if (cmd == "verify" && argc == 5) return cmd_verify(argv[2], argv[3], span_arg(argv[4]));
   std::fprintf(stderr,
-               "usage: %s import DB CSV file|sorted SPAN [ROWS_PER_COMMIT]\n"
+               "usage: %s import DB CSV file|sorted SPAN [ROWS_PER_COMMIT [BLOCK_ROWS]]\n"
                "       %s scan DB SPAN | range DB SPAN READS | live DB SPAN SENSORS BATCH\n"
                "       %s verify ROWDB CHUNKDB SPAN\n",
                argv[0], argv[0], argv[0]);
