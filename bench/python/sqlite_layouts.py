@@ -14,7 +14,9 @@ reading energy import stored, value for value (after the import and after the li
 row layout); the chunk merge's outcomes add up (inserted = distinct readings).
 
     PYTHONPATH=build/release/bindings/python/python /usr/bin/python3 bench/python/sqlite_layouts.py \\
-        build/release/cli/energy [--runs 3] [--single 10]
+        build/release/cli/energy [--runs 5] [--single 50]
+
+ENERGY_BENCH_SMOKE=1: a tiny portfolio, one run (the checks, no timing claims).
 """
 import argparse
 import os
@@ -58,6 +60,8 @@ def main():
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--single", type=int, default=50, help="sensors of the single-reading live test")
     a = p.parse_args()
+    if os.environ.get("ENERGY_BENCH_SMOKE"):
+        a.buildings, a.sensors, a.days, a.runs, a.single = 2, 3, 1, 1, 2
     exe = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.energy))), "bench", "sqlite",
                        "energy_bare_sqlite_chunked")
     loads = [os.getloadavg()]
