@@ -8,7 +8,11 @@ Also run, as the labelled reference for the import (issue #18: "the bare sqlite3
 same durability settings"): bench/sqlite/bare_csv_import.cpp on the same file into a copy of the
 same database (WAL, synchronous=FULL, one commit per 500,000 rows, no validation, no dirty marks),
 in file order and with each 100,000-row block sorted by key. It is found next to the CLI in the
-build tree (build/<preset>/bench/sqlite/energy_bare_sqlite_import) and skipped when missing.
+build tree (build/<preset>/bench/sqlite/energy_bare_sqlite_import) and skipped when missing. Also,
+labelled "layout probe", the same loop storing one row per (sensor, UTC hour or day) with the span's
+readings as a blob (bench/sqlite/chunked_csv_import.cpp, energy_bare_sqlite_chunked; a bench-only
+table), checked reading for reading against energy import's store; the full matrix of that
+decision (scans, range reads, live ingest, sizes) is bench/python/sqlite_layouts.py.
 
     PYTHONPATH=build/release/bindings/python/python /usr/bin/python3 bench/python/cli_vs_pandas.py \
         build/release/cli/energy [--buildings 50 --sensors 100 --days 2]
@@ -51,6 +55,30 @@ def timed(cmd, env):
     if p.returncode not in (0, 3):
         raise SystemExit(f"{cmd}: exit {p.returncode}\n{p.stderr}")
     return wall, ru.ru_utime + ru.ru_stime, peak_mib, p
+
+
+def make_raw(energy, d, buildings, sensors, days):
+    """Generates the portfolio into d/meta.db and the raw feed d/raw.csv; returns (raw path,
+    {"distinct", "wrong", "resent", "rows"}). The feed: 5 % of rows first sent 1.5 kWh too high (the
+    right value follows later in the file), 2 % re-sent unchanged at the end."""
+    gen = os.path.join(d, "gen.csv")
+    subprocess.run([energy, "--db", "sqlite:" + os.path.join(d, "meta.db"), "generate", "--out", gen,
+                    "--buildings", str(buildings), "--sensors", str(sensors), "--days", str(days),
+                    "--format", "csv"], check=True, capture_output=True)
+    rng = random.Random(7)
+    with open(gen) as f:
+        header, *body = f.read().splitlines()
+    wrong = [r.rsplit(",", 1)[0] + f",{float(r.rsplit(',', 1)[1]) + 1.5:.3f}" for r in body if rng.random() < 0.05]
+    resent = [r for r in body if rng.random() < 0.02]
+    raw = os.path.join(d, "raw.csv")
+    with open(raw, "w") as f:
+        f.write("\n".join([header] + wrong + body + resent) + "\n")
+    counts = {"distinct": len(body), "wrong": len(wrong), "resent": len(resent),
+              "rows": len(wrong) + len(body) + len(resent)}
+    mb = os.path.getsize(raw) / 1e6
+    print(f"data: {buildings} buildings x {sensors} sensors x {days} days of 15-min readings "
+          f"({counts['distinct']:,d} distinct, {counts['rows']:,d} rows, {mb:.0f} MB CSV)")
+    return raw, counts
 
 
 def readings_of(db_path):
@@ -115,30 +143,14 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         env = dict(os.environ)
         meta = "sqlite:" + os.path.join(d, "meta.db")
-        gen = os.path.join(d, "gen.csv")
-        subprocess.run([a.energy, "--db", meta, "generate", "--out", gen, "--buildings", str(a.buildings),
-                        "--sensors", str(a.sensors), "--days", str(a.days), "--format", "csv"], check=True,
-                       capture_output=True)
-        # Raw feed: 5 % of rows first sent 1.5 kWh too high (the right value follows later in the
-        # file), 2 % re-sent unchanged at the end.
-        rng = random.Random(7)
-        with open(gen) as f:
-            header, *body = f.read().splitlines()
-        wrong = [r.rsplit(",", 1)[0] + f",{float(r.rsplit(',', 1)[1]) + 1.5:.3f}" for r in body if rng.random() < 0.05]
-        resent = [r for r in body if rng.random() < 0.02]
-        raw = os.path.join(d, "raw.csv")
-        with open(raw, "w") as f:
-            f.write("\n".join([header] + wrong + body + resent) + "\n")
-        mb = os.path.getsize(raw) / 1e6
-        print(f"data: {a.buildings} buildings x {a.sensors} sensors x {a.days} days of 15-min readings "
-              f"({len(body):,d} distinct, {len(wrong) + len(body) + len(resent):,d} rows, {mb:.0f} MB CSV)")
+        raw, _ = make_raw(a.energy, d, a.buildings, a.sensors, a.days)
         shutil.copy(os.path.join(d, "meta.db"), os.path.join(d, "store.db"))
         store = "sqlite:" + os.path.join(d, "store.db")
         imp = timed([a.energy, "--db", store, "import", raw, "--quiet"], env)
         agg = timed([a.energy, "--db", store, "aggregate"], env)
         summ = timed([a.energy, "--db", meta, "summarize", raw, "--format", "csv"], env)
-        bare_exe = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.energy))), "bench", "sqlite",
-                                "energy_bare_sqlite_import")
+        bench_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.energy))), "bench", "sqlite")
+        bare_exe = os.path.join(bench_dir, "energy_bare_sqlite_import")
         bare = {}
         if os.path.exists(bare_exe):
             for order in ("file", "sorted"):
@@ -149,6 +161,18 @@ def main():
                 if readings_of(db) != readings_of(os.path.join(d, "store.db")):
                     raise SystemExit(f"bare sqlite3 loop ({order}) stored {readings_of(db)}, "
                                      f"energy import {readings_of(os.path.join(d, 'store.db'))}")
+        # The same bare loop with the readings one row per (sensor, UTC span) (chunked_csv_import.cpp,
+        # a bench-only table): it must hold every reading energy import stored, value for value.
+        chunked_exe = os.path.join(bench_dir, "energy_bare_sqlite_chunked")
+        chunked = {}
+        if os.path.exists(chunked_exe):
+            for span in (3600, 86400):
+                for order in ("file", "sorted"):
+                    db = os.path.join(d, f"chunked-{span}-{order}.db")
+                    shutil.copy(os.path.join(d, "meta.db"), db)
+                    chunked[span, order] = timed([chunked_exe, "import", db, raw, order, str(span)], env)
+                    subprocess.run([chunked_exe, "verify", os.path.join(d, "store.db"), db, str(span)], check=True,
+                                   capture_output=True)
         out = subprocess.run([sys.executable, __file__, "--pandas", raw, meta], check=True, capture_output=True,
                              text=True).stdout.split()
         pd_secs, pd_total, pd_days, pd_cpu, pd_rss = float(out[0]), int(out[1]), int(out[2]), float(out[3]), float(out[4])
@@ -162,6 +186,9 @@ def main():
             if order in bare:
                 r = bare[order]
                 print(f"reference: bare sqlite3 upsert loop, FULL, {label:20s} {r[0]:7.2f} s wall  {r[1]:7.2f} s CPU")
+        for (span, order), r in chunked.items():
+            label = f"{span // 3600} h chunks, {'file order' if order == 'file' else 'sorted blocks'}"
+            print(f"layout probe: bare loop, FULL, {label:32s} {r[0]:7.2f} s wall  {r[1]:7.2f} s CPU")
         print(f"energy summarize (no store)               {summ[0]:7.2f} s wall  {summ[1]:7.2f} s CPU")
         print(f"pandas read_csv .. groupby (timed part)   {pd_secs:7.2f} s wall  (process CPU {pd_cpu:.2f} s, peak RSS {pd_rss:.0f} MiB)")
         print(f"ratio pandas / (import + aggregate): {pd_secs / (imp[0] + agg[0]):.2f} (wall)")
