@@ -303,6 +303,7 @@ def detect_baseline_deviation(building_id: Id, ts: Times, value_milli: npt.Array
                               zone: str, interval_seconds: Optional[int] = None, sensor_id: Optional[Id] = None,
                               unit: str = "kWh", method: str = "cusum", block_seconds: int = 7200,
                               log_floor_fraction: float = 0.25, scale_window_seconds: int = 172800,
+                              scale_radius_seconds: int = 4838400,
                               cusum_k: float = 1.5, cusum_h: float = 24.0, cusum_cap: float = 3.0,
                               z_threshold: float = 2.0, smoothing_seconds: int = 86400,
                               min_duration_seconds: int = 129600,

@@ -160,9 +160,9 @@ void bind_anomaly(pyb::module_& m) {
          const pyb::handle& expected_kwh, const std::string& zone,
          const pyb::handle& interval_seconds, const pyb::handle& sensor_id, const std::string& unit,
          const std::string& method, std::int64_t block_seconds, double log_floor_fraction,
-         std::int64_t scale_window_seconds, double cusum_k, double cusum_h, double cusum_cap,
-         double z_threshold, std::int64_t smoothing_seconds, std::int64_t min_duration_seconds,
-         double min_relative_deviation) {
+         std::int64_t scale_window_seconds, std::int64_t scale_radius_seconds, double cusum_k,
+         double cusum_h, double cusum_cap, double z_threshold, std::int64_t smoothing_seconds,
+         std::int64_t min_duration_seconds, double min_relative_deviation) {
         const auto s =
             series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), unit);
         energy::baseline::prediction expected;
@@ -177,6 +177,7 @@ void bind_anomaly(pyb::module_& m) {
         o.block_seconds = block_seconds;
         o.log_floor_fraction = log_floor_fraction;
         o.scale_window_seconds = scale_window_seconds;
+        o.scale_radius_seconds = scale_radius_seconds;
         o.cusum_k = cusum_k;
         o.cusum_h = cusum_h;
         o.cusum_cap = cusum_cap;
@@ -200,6 +201,7 @@ void bind_anomaly(pyb::module_& m) {
       pyb::arg("block_seconds") = dev_defaults.block_seconds,
       pyb::arg("log_floor_fraction") = dev_defaults.log_floor_fraction,
       pyb::arg("scale_window_seconds") = dev_defaults.scale_window_seconds,
+      pyb::arg("scale_radius_seconds") = dev_defaults.scale_radius_seconds,
       pyb::arg("cusum_k") = dev_defaults.cusum_k, pyb::arg("cusum_h") = dev_defaults.cusum_h,
       pyb::arg("cusum_cap") = dev_defaults.cusum_cap,
       pyb::arg("z_threshold") = dev_defaults.z_threshold,

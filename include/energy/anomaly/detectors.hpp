@@ -76,10 +76,16 @@ struct deviation_options {
   std::int64_t block_seconds = 2 * 3600;
   double log_floor_fraction = 0.25;
   /// Scale: a block's departure d = value − the median of its block-of-the-week slot, divided by
-  /// the robust sigma (1.4826·MAD, whole series, at least 0.01) of the means of d over
-  /// `scale_window_seconds` (2 days). The scale is that of the series' own multi-day episodes,
-  /// not of single blocks: a home with frequent away-days or guests needs a larger departure.
+  /// the robust sigma (1.4826·MAD, at least 0.01) of the means of d over `scale_window_seconds`
+  /// (2 days), taken within ±scale_radius_seconds (8 weeks) of the block's local day (the whole
+  /// series when that holds under half the radius of means, or when the radius is 0). The scale
+  /// is that of the series' own multi-day episodes in that season, not of single blocks: a home
+  /// with frequent away-days or guests, or a heating season of larger swings, needs a larger
+  /// departure. A 2-7-day departure is a small part of the 16-week neighbourhood, so the robust
+  /// sigma hardly moves with it. 8 weeks on the tuning half: level-shift F1 0.71 against 0.66
+  /// with the whole series' scale (2 and 4 weeks: 0.66 and 0.70).
   std::int64_t scale_window_seconds = 2 * 86400;
+  std::int64_t scale_radius_seconds = 56 * 86400;
   /// CUSUM: z = d / scale clipped to ±cusum_cap; S⁺ = max(0, S⁺ + z − k), S⁻ likewise with −z;
   /// reported when S reaches cusum_h (units of the scale, summed over blocks). With the defaults
   /// a block adds at most 1.5, so ≥ 16 blocks (32 h at 2 h blocks) of strong departure are needed
@@ -132,7 +138,7 @@ struct deviation_options {
  * (smoothed_z), else warning.
  * @throws std::invalid_argument when expected.size() != series.size(), or (cusum) when
  * block_seconds is not positive or a block shorter than a day does not divide it, or
- * scale_window_seconds, cusum_h or cusum_cap is not positive.
+ * scale_window_seconds, cusum_h or cusum_cap is not positive or scale_radius_seconds negative.
  */
 [[nodiscard]] std::vector<anomaly> detect_baseline_deviation(const meter_series& series,
                                                              const baseline::prediction& expected,

@@ -143,9 +143,11 @@ std::vector<anomaly> cusum(const meter_series& series, std::span<const double> e
     throw std::invalid_argument(
         fmt::format("detect_baseline_deviation: block_seconds {} must be positive and divide a day",
                     options.block_seconds));
-  if (options.scale_window_seconds <= 0 || !(options.cusum_h > 0) || !(options.cusum_cap > 0))
+  if (options.scale_window_seconds <= 0 || options.scale_radius_seconds < 0 ||
+      !(options.cusum_h > 0) || !(options.cusum_cap > 0))
     throw std::invalid_argument(
-        "detect_baseline_deviation: scale_window_seconds, cusum_h and cusum_cap must be positive");
+        "detect_baseline_deviation: scale_window_seconds, cusum_h and cusum_cap must be positive "
+        "and scale_radius_seconds not negative");
 
   // Per-row log ratio, floored by a fraction of the series' typical expected level.
   std::vector<double> level;
@@ -214,9 +216,10 @@ std::vector<anomaly> cusum(const meter_series& series, std::span<const double> e
     d[k] = blocks[k].value - centre[slot_of(blocks[k].number)];
 
   // Scale: robust sigma of the means of d over every window of scale_window_seconds (trailing,
-  // at least half its blocks present): the series' own multi-day variation.
+  // at least half its blocks present): the series' own multi-day variation; within
+  // ±scale_radius_seconds of the block's day (the season's), else of the whole series.
   const std::int64_t window = std::max<std::int64_t>(1, options.scale_window_seconds / block);
-  std::vector<double> means;
+  std::vector<double> mean_at(m, detail::nan);
   {
     double sum = 0.0;
     std::size_t lo = 0, count = 0;
@@ -229,13 +232,42 @@ std::vector<anomaly> cusum(const meter_series& series, std::span<const double> e
         ++lo;
       }
       if (2 * static_cast<std::int64_t>(count) >= window)
-        means.push_back(sum / static_cast<double>(count));
+        mean_at[k] = sum / static_cast<double>(count);
     }
   }
-  double scale = 0.01;
-  if (!means.empty()) {
-    const double mid = detail::median_inplace(means);
-    scale = std::max(scale, detail::mad_to_sigma * detail::mad_inplace(means, mid));
+  constexpr double min_scale = 0.01;
+  auto robust_sigma = [](std::vector<double>& v) {
+    const double mid = detail::median_inplace(v);
+    return detail::mad_to_sigma * detail::mad_inplace(v, mid);
+  };
+  std::vector<double> tmp;
+  for (const double x : mean_at)
+    if (!std::isnan(x)) tmp.push_back(x);
+  const double whole = tmp.empty() ? min_scale : std::max(min_scale, robust_sigma(tmp));
+  std::vector<double> scale(m, whole);
+  const std::int64_t radius = options.scale_radius_seconds / block;
+  if (radius > 0) {
+    std::size_t lo = 0, hi = 0;
+    std::int64_t day_done = std::numeric_limits<std::int64_t>::min();
+    double day_scale = whole;
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::int64_t q = (blocks[k].number - blocks[0].number) / per_day;
+      if (q != day_done) {
+        const std::int64_t c = blocks[0].number + q * per_day;
+        while (lo < m && blocks[lo].number < c - radius)
+          ++lo;
+        while (hi < m && blocks[hi].number <= c + radius)
+          ++hi;
+        tmp.clear();
+        for (std::size_t j = lo; j < hi; ++j)
+          if (!std::isnan(mean_at[j])) tmp.push_back(mean_at[j]);
+        day_scale = 2 * static_cast<std::int64_t>(tmp.size()) >= radius
+                        ? std::max(min_scale, robust_sigma(tmp))
+                        : whole;
+        day_done = q;
+      }
+      scale[k] = day_scale;
+    }
   }
 
   // Two-sided CUSUM over the blocks; a missing block restarts it.
@@ -243,7 +275,7 @@ std::vector<anomaly> cusum(const meter_series& series, std::span<const double> e
   for (std::size_t i = 0; i < n; ++i)
     if (!std::isnan(ratio[i])) exp_used[i] = expected[i];
   for (const int sign : {1, -1}) {
-    double s = 0.0, peak = 0.0, d_sum = 0.0;
+    double s = 0.0, peak = 0.0, z_sum = 0.0, scale_sum = 0.0;
     std::size_t start = 0, last = 0, used = 0;
     auto report = [&] {
       if (peak < options.cusum_h) return;
@@ -251,11 +283,11 @@ std::vector<anomaly> cusum(const meter_series& series, std::span<const double> e
       if (series.ts[run.last] + series.interval_seconds - series.ts[run.first] <
           options.min_duration_seconds)
         return;
-      const double score = std::fabs(d_sum / static_cast<double>(used)) / scale;
-      if (auto a = run_anomaly(series, run, exp_used, zone, options, score,
-                               peak >= 2.0 * options.cusum_h,
-                               fmt::format("CUSUM {:.0f} against {:.0f}, scale {:.3f} in log ratio",
-                                           peak, options.cusum_h, scale)))
+      const double score = std::fabs(z_sum / static_cast<double>(used));
+      if (auto a = run_anomaly(
+              series, run, exp_used, zone, options, score, peak >= 2.0 * options.cusum_h,
+              fmt::format("CUSUM {:.0f} against {:.0f}, scale {:.3f} in log ratio", peak,
+                          options.cusum_h, scale_sum / static_cast<double>(used))))
         out.push_back(std::move(*a));
     };
     for (std::size_t k = 0; k < m; ++k) {
@@ -263,18 +295,20 @@ std::vector<anomaly> cusum(const meter_series& series, std::span<const double> e
         report();
         s = 0.0;
       }
-      const double z = std::clamp(d[k] / scale, -options.cusum_cap, options.cusum_cap);
+      const double z = std::clamp(d[k] / scale[k], -options.cusum_cap, options.cusum_cap);
       const double next = std::max(0.0, s + sign * z - options.cusum_k);
       if (next > 0.0) {
         if (s == 0.0) {
           start = k;
           peak = 0.0;
-          d_sum = 0.0;
+          z_sum = 0.0;
+          scale_sum = 0.0;
           used = 0;
         }
         peak = std::max(peak, next);
         if (sign * z > options.cusum_k) last = k;
-        d_sum += d[k];
+        z_sum += d[k] / scale[k];
+        scale_sum += scale[k];
         ++used;
       } else if (s > 0.0) {
         report();
