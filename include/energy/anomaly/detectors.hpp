@@ -90,7 +90,9 @@ struct deviation_options {
   /// reported when S reaches cusum_h (units of the scale, summed over blocks). With the defaults
   /// a block adds at most 1.5, so ≥ 16 blocks (32 h at 2 h blocks) of strong departure are needed
   /// and a single day (a public holiday) never suffices. The run reported is from the block
-  /// where S left zero to the last block that added to it. A missing block restarts S.
+  /// where S left zero to the last block that added to it. A missing block restarts S. When the
+  /// series' interval is longer than block_seconds, each interval adds what the blocks it spans
+  /// would (a daily series needs two days, as an hourly one 32 hours).
   /// Chosen on the tuning half (k 1-2, h 8-48, cap 2-4 tried; see docs/anomaly.md).
   double cusum_k = 1.5;
   double cusum_h = 24.0;

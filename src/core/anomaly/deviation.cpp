@@ -270,7 +270,10 @@ std::vector<anomaly> cusum(const meter_series& series, std::span<const double> e
     }
   }
 
-  // Two-sided CUSUM over the blocks; a missing block restarts it.
+  // Two-sided CUSUM over the blocks; a missing block restarts it. A block longer than
+  // block_seconds (the series' interval is) weighs as the blocks it spans, so cusum_h keeps its
+  // meaning in time: a day of daily data adds what 12 two-hour blocks add.
+  const double weight = static_cast<double>(block) / static_cast<double>(options.block_seconds);
   std::vector<double> exp_used(n, detail::nan);
   for (std::size_t i = 0; i < n; ++i)
     if (!std::isnan(ratio[i])) exp_used[i] = expected[i];
@@ -296,7 +299,7 @@ std::vector<anomaly> cusum(const meter_series& series, std::span<const double> e
         s = 0.0;
       }
       const double z = std::clamp(d[k] / scale[k], -options.cusum_cap, options.cusum_cap);
-      const double next = std::max(0.0, s + sign * z - options.cusum_k);
+      const double next = std::max(0.0, s + weight * (sign * z - options.cusum_k));
       if (next > 0.0) {
         if (s == 0.0) {
           start = k;

@@ -272,6 +272,29 @@ TEST_CASE("the CUSUM scale is the series' own multi-day variation", "[anomaly][d
   CHECK(a[0].actual > 2 * a[0].expected);
 }
 
+TEST_CASE("a daily series needs two days of departure, as an hourly one 32 hours",
+          "[anomaly][deviation][cusum]") {
+  // Each day weighs as 12 two-hour blocks: 12 × 1.5 = 18 < 24 for one day, 36 for two.
+  auto daily = [](int from, int days) {
+    energy::testing::synthetic_series s;
+    s.interval = 86400;
+    for (int d = 0; d < 120; ++d) {
+      s.ts.push_back(jan1 + static_cast<epoch_seconds>(d) * 86400);
+      s.value.push_back(d >= from && d < from + days ? 72000 : 48000);
+    }
+    return s;
+  };
+  const energy::baseline::prediction model{.expected = std::vector<double>(120, 48.0)};
+  deviation_options o;
+  o.min_duration_seconds = 0;
+  const auto one = daily(60, 1);
+  CHECK(detect_baseline_deviation(one.view(), model, ny(), o).empty());
+  const auto two = daily(60, 2);
+  const auto a = detect_baseline_deviation(two.view(), model, ny());
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].actual - a[0].expected == 2 * 24000);
+}
+
 TEST_CASE("the CUSUM's options are checked", "[anomaly][deviation][cusum]") {
   const flat_home h([](std::size_t) { return 1.0; });
   deviation_options o;
