@@ -159,13 +159,28 @@ void bind_anomaly(pyb::module_& m) {
       [](const pyb::handle& building_id, const pyb::object& ts, const pyb::handle& value_milli,
          const pyb::handle& expected_kwh, const std::string& zone,
          const pyb::handle& interval_seconds, const pyb::handle& sensor_id, const std::string& unit,
-         double z_threshold, std::int64_t smoothing_seconds, std::int64_t min_duration_seconds,
-         double min_relative_deviation) {
+         const std::string& method, std::int64_t block_seconds, double log_floor_fraction,
+         std::int64_t scale_window_seconds, std::int64_t scale_radius_seconds, double cusum_k,
+         double cusum_h, double cusum_cap, double z_threshold, std::int64_t smoothing_seconds,
+         std::int64_t min_duration_seconds, double min_relative_deviation) {
         const auto s =
             series_of(building_id, ts, value_milli, interval_seconds, sensor_id, pyb::none(), unit);
         energy::baseline::prediction expected;
         expected.expected = to_doubles(expected_kwh, "expected_kwh");
         an::deviation_options o;
+        if (method == "cusum")
+          o.method = an::deviation_method::cusum;
+        else if (method == "smoothed_z")
+          o.method = an::deviation_method::smoothed_z;
+        else
+          throw pyb::value_error("method must be 'cusum' or 'smoothed_z', got '" + method + "'");
+        o.block_seconds = block_seconds;
+        o.log_floor_fraction = log_floor_fraction;
+        o.scale_window_seconds = scale_window_seconds;
+        o.scale_radius_seconds = scale_radius_seconds;
+        o.cusum_k = cusum_k;
+        o.cusum_h = cusum_h;
+        o.cusum_cap = cusum_cap;
         o.z_threshold = z_threshold;
         o.smoothing_seconds = smoothing_seconds;
         o.min_duration_seconds = min_duration_seconds;
@@ -181,12 +196,24 @@ void bind_anomaly(pyb::module_& m) {
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
       pyb::arg("expected_kwh"), pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
       pyb::arg("sensor_id") = pyb::none(), pyb::arg("unit") = "kWh",
+      pyb::arg("method") =
+          dev_defaults.method == an::deviation_method::cusum ? "cusum" : "smoothed_z",
+      pyb::arg("block_seconds") = dev_defaults.block_seconds,
+      pyb::arg("log_floor_fraction") = dev_defaults.log_floor_fraction,
+      pyb::arg("scale_window_seconds") = dev_defaults.scale_window_seconds,
+      pyb::arg("scale_radius_seconds") = dev_defaults.scale_radius_seconds,
+      pyb::arg("cusum_k") = dev_defaults.cusum_k, pyb::arg("cusum_h") = dev_defaults.cusum_h,
+      pyb::arg("cusum_cap") = dev_defaults.cusum_cap,
       pyb::arg("z_threshold") = dev_defaults.z_threshold,
       pyb::arg("smoothing_seconds") = dev_defaults.smoothing_seconds,
       pyb::arg("min_duration_seconds") = dev_defaults.min_duration_seconds,
       pyb::arg("min_relative_deviation") = dev_defaults.min_relative_deviation,
-      (std::string("Sustained departures of the actual load from a baseline's expected load, "
-                   "scored robustly per local hour of week. expected_kwh (keyword): the model's "
+      (std::string("Sustained departures of the actual load from a baseline's expected load. "
+                   "method 'cusum' (default): a CUSUM over local blocks of the log ratio "
+                   "actual/expected against the series' own multi-day variation; 'smoothed_z': "
+                   "the mean robust z per local hour of week over a centred window (quicker, "
+                   "noisier). Options as energy::anomaly::deviation_options. expected_kwh "
+                   "(keyword): the model's "
                    "prediction per row in kWh as predict() returns it (fit['expected']), NaN where "
                    "the model has none; value_milli is the measured Wh.") +
        series_doc)

@@ -125,6 +125,26 @@ def test_a_baseline_deviation_is_found_and_a_perfect_baseline_stays_quiet():
         energy.detect_baseline_deviation(BUILDING, ts, bad, expected_kwh=expected[:-1], zone=NY, interval_seconds=3600)
 
 
+def test_baseline_deviation_methods_differ_on_one_day_and_bad_options_raise():
+    """The default CUSUM never reports a single odd day (12 two-hour blocks add at most 18 < 24);
+    the smoothed-z method, as the server's alert rules run it (12 h window, 3 h minimum), does."""
+    ts, v = _series(28, 3600, 10000)
+    v = np.full(len(ts), 10000, dtype="int64")
+    expected = v / 1000.0
+    one_day = v.copy()
+    one_day[24 * 14: 24 * 15] = 4500
+    kw = dict(expected_kwh=expected, zone=NY, interval_seconds=3600)
+    assert energy.detect_baseline_deviation(BUILDING, ts, one_day, min_duration_seconds=0, **kw)["kind"] == []
+    quick = energy.detect_baseline_deviation(BUILDING, ts, one_day, method="smoothed_z",
+                                             smoothing_seconds=12 * 3600, min_duration_seconds=3 * 3600, **kw)
+    assert quick["kind"] == ["baseline_deviation"]
+    assert quick["actual_milli"][0] < quick["expected_milli"][0]
+    with pytest.raises(ValueError):
+        energy.detect_baseline_deviation(BUILDING, ts, one_day, method="cusp", **kw)
+    with pytest.raises(ValueError):
+        energy.detect_baseline_deviation(BUILDING, ts, one_day, block_seconds=7000, **kw)
+
+
 def test_baseline_deviation_takes_the_model_output_by_name_not_by_position():
     """Before 2026-12-03 the fourth positional argument was Wh: a caller still passing it so must
     fail loudly rather than be read as kWh."""

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -178,11 +179,136 @@ TEST_CASE("one bad week does not poison the scale of the deviation detector",
   for (std::size_t i = 0; i < day.ts.size(); ++i)
     if (day.ts[i] >= modest && day.ts[i] < modest + 86400) day.value[i] = day.value[i] * 3 / 2;
   CHECK(detect_baseline_deviation(day.view(), expected, ny()).empty());
-  deviation_options short_runs;
+  deviation_options short_runs;  // the smoothed-z method can report one day; the CUSUM cannot
+  short_runs.method = deviation_method::smoothed_z;
   short_runs.min_duration_seconds = 12 * 3600;
   const auto d = detect_baseline_deviation(day.view(), expected, ny(), short_runs);
   CHECK(std::any_of(d.begin(), d.end(),
                     [&](const auto& x) { return covers(x, modest + 12 * 3600); }));
+}
+
+namespace {
+
+/// Eight weeks of 2000 Wh an hour from local midnight of 2024-01-01 (New York), with
+/// `factor(hour index)` applied, and a model predicting exactly 2 kWh an hour.
+struct flat_home {
+  energy::testing::synthetic_series s;
+  energy::baseline::prediction model;
+  explicit flat_home(const std::function<double(std::size_t)>& factor) {
+    for (std::size_t i = 0; i < 8 * 7 * 24; ++i) {
+      s.ts.push_back(jan1 + static_cast<epoch_seconds>(i) * 3600);
+      s.value.push_back(static_cast<milli>(std::llround(2000.0 * factor(i))));
+    }
+    model.expected.assign(s.ts.size(), 2.0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the CUSUM reports a departure once its evidence reaches cusum_h, not before",
+          "[anomaly][deviation][cusum]") {
+  // A noise-free series: the scale is its floor (0.01 in log ratio), so every departed 2-hour
+  // block adds cap − k = 3 − 1.5 = 1.5 and cusum_h = 24 needs exactly 16 blocks (32 hours).
+  const std::size_t from = 17 * 24;  // Thursday of week 3, local midnight
+  auto shifted = [&](std::size_t hours) {
+    return flat_home([=](std::size_t i) { return i >= from && i < from + hours ? 1.5 : 1.0; });
+  };
+  deviation_options o;
+  o.min_duration_seconds = 0;  // the CUSUM alone decides
+  const auto short_one = shifted(30);
+  CHECK(detect_baseline_deviation(short_one.s.view(), short_one.model, ny(), o).empty());
+  const auto enough = shifted(32);
+  const auto a = detect_baseline_deviation(enough.s.view(), enough.model, ny(), o);
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].range ==
+        time_range{from_epoch(enough.s.ts[from]), from_epoch(enough.s.ts[from] + 32 * 3600)});
+  CHECK(a[0].expected == 32 * 2000);
+  CHECK(a[0].actual == 32 * 3000);
+  CHECK(a[0].severity == severity::warning);  // 24 < 2 × cusum_h
+  CHECK(a[0].explanation.find("50 % above") != std::string::npos);
+  // With the default 36-hour minimum the 32 hours are not reported; 40 hours are, and 48 hours
+  // (S = 36) stay a warning while 64 hours (S = 48 = 2 × cusum_h) are critical.
+  CHECK(detect_baseline_deviation(enough.s.view(), enough.model, ny()).empty());
+  const auto forty = shifted(40);
+  CHECK(detect_baseline_deviation(forty.s.view(), forty.model, ny()).size() == 1);
+  const auto long_one = shifted(64);
+  const auto c = detect_baseline_deviation(long_one.s.view(), long_one.model, ny());
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].severity == severity::critical);
+}
+
+TEST_CASE("one odd day never reaches the CUSUM threshold, two days below it do",
+          "[anomaly][deviation][cusum]") {
+  // A public holiday: one local day at 45 % — 12 blocks × 1.5 = 18 < 24.
+  const std::size_t day = 22 * 24;  // Tuesday of week 4
+  const flat_home holiday([=](std::size_t i) { return i >= day && i < day + 24 ? 0.45 : 1.0; });
+  deviation_options o;
+  o.min_duration_seconds = 0;
+  CHECK(detect_baseline_deviation(holiday.s.view(), holiday.model, ny(), o).empty());
+  const flat_home away([=](std::size_t i) { return i >= day && i < day + 48 ? 0.45 : 1.0; });
+  const auto a = detect_baseline_deviation(away.s.view(), away.model, ny());
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].actual == 48 * 900);
+  CHECK(a[0].expected == 48 * 2000);
+  CHECK(a[0].explanation.find("below") != std::string::npos);
+}
+
+TEST_CASE("the CUSUM scale is the series' own multi-day variation", "[anomaly][deviation][cusum]") {
+  // A home with a 2-day episode at ×1.4 every 5 days (not weekly, so the slot medians do not
+  // absorb it): its 2-day means vary, the scale grows, and its own episodes are not reported,
+  // though the same ×1.4 over 2 days is reported on a quiet series (first case above: ×1.5 over
+  // 32 hours already is). A ×3 departure of 4 days still stands out.
+  auto episodic = [](std::size_t i) { return (i / 24) % 5 < 2 ? 1.4 : 1.0; };
+  const flat_home home(episodic);
+  CHECK(detect_baseline_deviation(home.s.view(), home.model, ny()).empty());
+  const flat_home quiet([](std::size_t i) { return i >= 20 * 24 && i < 22 * 24 ? 1.4 : 1.0; });
+  CHECK(detect_baseline_deviation(quiet.s.view(), quiet.model, ny()).size() == 1);
+  const std::size_t from = 30 * 24;
+  const flat_home shifted(
+      [&](std::size_t i) { return episodic(i) * (i >= from && i < from + 96 ? 3.0 : 1.0); });
+  const auto a = detect_baseline_deviation(shifted.s.view(), shifted.model, ny());
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].range.contains(from_epoch(shifted.s.ts[from + 48])));
+  CHECK(a[0].actual > 2 * a[0].expected);
+}
+
+TEST_CASE("a daily series needs two days of departure, as an hourly one 32 hours",
+          "[anomaly][deviation][cusum]") {
+  // Each day weighs as 12 two-hour blocks: 12 × 1.5 = 18 < 24 for one day, 36 for two.
+  auto daily = [](int from, int days) {
+    energy::testing::synthetic_series s;
+    s.interval = 86400;
+    for (int d = 0; d < 120; ++d) {
+      s.ts.push_back(jan1 + static_cast<epoch_seconds>(d) * 86400);
+      s.value.push_back(d >= from && d < from + days ? 72000 : 48000);
+    }
+    return s;
+  };
+  const energy::baseline::prediction model{.expected = std::vector<double>(120, 48.0)};
+  deviation_options o;
+  o.min_duration_seconds = 0;
+  const auto one = daily(60, 1);
+  CHECK(detect_baseline_deviation(one.view(), model, ny(), o).empty());
+  const auto two = daily(60, 2);
+  const auto a = detect_baseline_deviation(two.view(), model, ny());
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].actual - a[0].expected == 2 * 24000);
+}
+
+TEST_CASE("the CUSUM's options are checked", "[anomaly][deviation][cusum]") {
+  const flat_home h([](std::size_t) { return 1.0; });
+  deviation_options o;
+  o.block_seconds = 7000;  // does not divide a day
+  CHECK_THROWS_AS(detect_baseline_deviation(h.s.view(), h.model, ny(), o), std::invalid_argument);
+  o = {};
+  o.cusum_h = 0;
+  CHECK_THROWS_AS(detect_baseline_deviation(h.s.view(), h.model, ny(), o), std::invalid_argument);
+  o = {};
+  o.scale_radius_seconds = -1;
+  CHECK_THROWS_AS(detect_baseline_deviation(h.s.view(), h.model, ny(), o), std::invalid_argument);
+  o = {};
+  o.block_seconds = 3600;  // a block of one interval is allowed
+  CHECK(detect_baseline_deviation(h.s.view(), h.model, ny(), o).empty());
 }
 
 TEST_CASE("negative and impossible values are data-quality anomalies, never exceptions",

@@ -35,14 +35,15 @@ TEST_CASE("injected spikes, stuck values and gaps are found in real residential 
     std::int32_t interval;
     const char* naive_zone;
     double spike_recall;
+    double level_shift_recall;
   };
   // The IL file's synthetic hourly noise is so large that about half of the injected spikes
   // (+2-4 x the 99th percentile) stay under the 30 robust SDs of the interval-to-interval change
   // that keeps the spike detector quiet on clean homes (docs/anomaly.md).
   for (const auto& f :
-       {file{"eemeter/il-electricity-cdd-only-hourly.csv", "America/Chicago", 3600, "", 0.5},
+       {file{"eemeter/il-electricity-cdd-only-hourly.csv", "America/Chicago", 3600, "", 0.5, 0.1},
         file{"eemeter/uk-electricity-hdd-only-hourly-sample-1.csv", "Europe/London", 1800,
-             "Etc/UTC", 0.9}}) {
+             "Etc/UTC", 0.9, 0.7}}) {
     if (!have(f.path)) continue;
     INFO(f.path);
     const auto clean = ev::load_eemeter_csv(data_dir / f.path, f.zone, f.interval, f.naive_zone);
@@ -55,6 +56,10 @@ TEST_CASE("injected spikes, stuck values and gaps are found in real residential 
     CHECK(of(scores, ev::injected::stuck).precision() >= 0.9);
     CHECK(of(scores, ev::injected::gap).recall() == 1.0);
     CHECK(of(scores, ev::injected::gap).precision() == 1.0);
+    // Level shifts against the same-time-of-week baseline (CUSUM default, docs/anomaly.md):
+    // 1 of 8 on IL and 6 of 8 on UK sample 1 today (IL's synthetic hourly noise hides most).
+    CHECK(of(scores, ev::injected::level_shift).recall() >= f.level_shift_recall);
+    CHECK(of(scores, ev::injected::level_shift).precision() >= 0.6);
   }
 }
 
@@ -67,6 +72,7 @@ TEST_CASE("level shifts and schedule drift are found in a commercial load", "[an
   const auto [injected, labels] = ev::inject(clean, plan);
   const auto scores = ev::score(ev::run_detectors(injected), labels, injected.interval_seconds);
   CHECK(of(scores, ev::injected::level_shift).recall() >= 0.85);
+  CHECK(of(scores, ev::injected::level_shift).precision() >= 0.85);
   CHECK(of(scores, ev::injected::schedule_drift).labels >= 4);
   CHECK(of(scores, ev::injected::schedule_drift).recall() >= 0.8);
   CHECK(of(scores, ev::injected::spike).recall() >= 0.9);
@@ -82,7 +88,7 @@ TEST_CASE("the detectors stay quiet on clean real data", "[anomaly][eval]") {
   CHECK(ev::false_positives_per_year(office, anomaly_kind::flatline) == 0.0);
   CHECK(ev::false_positives_per_year(office, anomaly_kind::missing_data) == 0.0);
   CHECK(ev::false_positives_per_year(office, anomaly_kind::spike) <= 2.0);
-  CHECK(ev::false_positives_per_year(office, anomaly_kind::baseline_deviation) <= 15.0);
+  CHECK(ev::false_positives_per_year(office, anomaly_kind::baseline_deviation) <= 2.0);  // 0 today
   CHECK(ev::false_positives_per_year(office, anomaly_kind::after_hours_waste) <= 2.0);
   const std::filesystem::path uk = "eemeter/uk-electricity-hdd-only-hourly-sample-1.csv";
   if (!have(uk)) return;
@@ -91,6 +97,8 @@ TEST_CASE("the detectors stay quiet on clean real data", "[anomaly][eval]") {
   CHECK(ev::false_positives_per_year(home, anomaly_kind::missing_data) == 0.0);
   CHECK(ev::false_positives_per_year(home, anomaly_kind::spike) <= 2.0);
   CHECK(ev::false_positives_per_year(home, anomaly_kind::after_hours_waste) == 0.0);
+  // Real away-weeks and guests of the home count too (3.1 a year today, docs/anomaly.md).
+  CHECK(ev::false_positives_per_year(home, anomaly_kind::baseline_deviation) <= 4.0);
 }
 
 TEST_CASE("the eemeter loader reads offsets and naive GMT times, dropping only repeated rows",

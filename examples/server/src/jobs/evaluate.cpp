@@ -315,9 +315,11 @@ finding judge_deviation(const alert_rule& rule, const building_data& d, utc_seco
   const auto expected = baseline::predict(model, ts);
   anomaly::deviation_options o;
   o.min_relative_deviation = static_cast<double>(*rule.deviation_percent) / 100.0;
-  // An alert rule judges the latest hours and must fire within hours, not after the 36 h the
-  // library's quiet defaults need (docs/anomaly.md): it keeps the shorter window and duration,
-  // and the user's own deviation percentage bounds its noise.
+  // An alert rule judges the latest hours and must fire within hours, not after the day and a
+  // half of evidence the library's default (CUSUM) method needs (docs/anomaly.md): it uses the
+  // smoothed-z method with a shorter window and duration, and the user's own deviation
+  // percentage bounds its noise.
+  o.method = anomaly::deviation_method::smoothed_z;
   o.smoothing_seconds = 12 * 3600;
   o.min_duration_seconds = 3 * 3600;
   const anomaly::meter_series series{
