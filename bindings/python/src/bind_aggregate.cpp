@@ -221,6 +221,7 @@ void bind_aggregate(pyb::module_& m) {
           const auto work = [&](std::size_t w) {
             try {
               parts[w].emplace(buildings, sensors, part_options);
+              parts[w]->reserve(range(w + 1) - range(w));
               consume(*parts[w], range(w), range(w + 1));
             } catch (...) {
               errors[w] = std::current_exception();

@@ -54,6 +54,15 @@ class bucket_index {
  public:
   bucket_index() { rehash(1024); }
 
+  /// Room for `n` keys without a rehash (a large batch announces itself: doubling from 1,024
+  /// re-inserts every key about once more and touches twice the memory).
+  void reserve(std::size_t n) {
+    std::size_t capacity = slots_.size();
+    while ((n + 1) * 2 > capacity)
+      capacity *= 2;
+    if (capacity != slots_.size()) rehash(capacity);
+  }
+
   /// The accumulator index stored for the key; stores and returns `value_if_new` when it is absent.
   std::uint32_t find_or_insert(std::uint32_t subject, epoch_seconds start,
                                std::uint32_t value_if_new) {
@@ -275,6 +284,11 @@ class tile_arena {
     t->has_wide = false;
     return t;
   }
+  /// `tiles` more tiles are coming: when they would fill a 2 MiB block, the next block is one
+  /// (the small heap blocks a growing arena starts with would only be zeroed and outgrown).
+  void expect(std::size_t tiles) noexcept {
+    if (tiles >= huge_page / sizeof(tile)) next_block_huge_ = true;
+  }
   /// Takes `other`'s blocks (tiles handed over by pointer stay valid); `other` is left empty.
   void adopt(tile_arena&& other) {
     // Before the block being filled, which stays last.
@@ -324,7 +338,9 @@ class tile_arena {
   }
   void grow() {
     const std::size_t largest = huge_page / sizeof(tile);
-    block_tiles_ = block_tiles_ == 0 ? 16 : std::min(block_tiles_ * 2, largest);
+    block_tiles_ = next_block_huge_    ? largest
+                   : block_tiles_ == 0 ? 16
+                                       : std::min(block_tiles_ * 2, largest);
     const bool huge = block_tiles_ == largest;
     if (huge) {
       if (tile* p = map_huge()) {
@@ -344,8 +360,9 @@ class tile_arena {
   }
   std::vector<block> blocks_;
   std::size_t used_ = 0;
-  std::size_t block_tiles_ = 0;
+  std::size_t block_tiles_ = 0;  ///< capacity of the block being filled (the last one)
   std::size_t bytes_ = 0;
+  bool next_block_huge_ = false;  ///< set by `expect`
 };
 
 /// What every reading reads, one per group in an array of its own: the tile that holds the group's
@@ -553,6 +570,18 @@ struct aggregator::impl {
       last_sensor = found;
     }
     return found;
+  }
+
+  /// A batch of `rows` readings is about to be added: at least rows / (lanes × tile_slots) new
+  /// tiles when the rows are dense (more when groups are partly filled, fewer with re-sends).
+  void expect_rows(std::size_t rows) {
+    const std::size_t more = rows / (std::size_t{lanes} * tile_slots);
+    if (more == 0) return;
+    tile_index.reserve(tiles.size() + more);
+    // Geometric, as push_back: calls of a few thousand rows each must not reallocate each time.
+    if (tiles.size() + more > tiles.capacity())
+      tiles.reserve(std::max(tiles.size() + more, 2 * tiles.capacity()));
+    arena.expect(more);
   }
 
   /// The tile (group, key), created empty when absent.
@@ -1355,6 +1384,10 @@ void aggregator::add(std::span<const std::uint32_t> sensor_position,
     }
   }
   w.finish(n);
+}
+
+void aggregator::reserve(std::size_t rows) {
+  impl_->expect_rows(rows);
 }
 
 namespace {

@@ -775,6 +775,35 @@ TEST_CASE("the fold on two threads gives the one-thread result", "[aggregate][pr
   CHECK(two.bucket_count() == one.bucket_count());
 }
 
+TEST_CASE("reserve is a hint: the result and the per-call path do not depend on it",
+          "[aggregate][property]") {
+  // About 2,500 tiles, more than one 2 MiB block holds: the hint comes after the first rows, so
+  // the arena switches to 2 MiB blocks while a small block is partly filled.
+  portfolio p;
+  for (const char* zone : {"America/New_York", "Europe/London", "Asia/Kolkata", "UTC"}) {
+    const building b = p.add_building(zone);
+    for (int s = 0; s < 32; ++s)
+      p.add_sensor(b, sensor_type::electricity, 60);
+  }
+  const reading_rows rows = time_major(
+      test::generate(p.sensors, at("2024-10-24T00:00:00Z"), at("2024-10-31T00:00:00Z"), 9));
+  const std::vector<std::uint32_t> positions = positions_of(p, rows);
+  aggregator plain(p.buildings, p.sensors);
+  plain.add(positions, rows.ts, rows.value);
+  aggregator hinted(p.buildings, p.sensors);
+  const std::size_t first = 5'000;
+  hinted.add(std::span(positions).first(first), std::span(rows.ts).first(first),
+             std::span(rows.value).first(first));
+  hinted.reserve(rows.size() - first);
+  for (std::size_t from = first; from < rows.size(); from += 8'192) {
+    const std::size_t k = std::min<std::size_t>(8'192, rows.size() - from);
+    hinted.add(std::span(positions).subspan(from, k), std::span(rows.ts).subspan(from, k),
+               std::span(rows.value).subspan(from, k));
+  }
+  check_same(hinted.finish(), plain.finish());
+  CHECK(hinted.added() == plain.added());
+}
+
 namespace {
 
 /// Building-scope peaks the slow obvious way: 4 × the building's (and type's) sum of each UTC
