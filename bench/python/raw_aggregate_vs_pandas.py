@@ -11,7 +11,10 @@ from 2024-10-20 (European and US fall-back days inside), 5 % of readings first s
 value and corrected by a later row, 2 % re-sent unchanged.
 
     PYTHONPATH=build/release/bindings/python/python /usr/bin/python3 bench/python/raw_aggregate_vs_pandas.py \
-        [--readings N] [--csv-readings M]
+        [--readings N] [--csv-readings M] [--runs R]
+
+Each side runs R times (default 5) in fresh processes, the sides interleaved round by round, so
+that a burst of host noise hits every side; the ratios are of the medians (and of the minimums).
 
 ENERGY_BENCH_SMOKE=1: tiny sizes.
 """
@@ -19,6 +22,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -142,38 +146,50 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--readings", type=int, default=10_000_000)
     p.add_argument("--csv-readings", type=int, default=2_000_000)
+    p.add_argument("--runs", type=int, default=5,
+                   help="fresh processes per side, the sides interleaved in each round")
     a = p.parse_args()
     if os.environ.get("ENERGY_BENCH_SMOKE"):
-        a.readings, a.csv_readings = 20_000, 20_000
+        a.readings, a.csv_readings, a.runs = 20_000, 20_000, 1
     print(f"load average at start: {os.getloadavg()}")
+    sides = (("pandas-step", a.readings), ("energy-step-1", a.readings), ("energy-step", a.readings),
+             ("pandas-csv", a.csv_readings), ("energy-csv", a.csv_readings))
+    runs = {side: [] for side, _ in sides}
     with tempfile.TemporaryDirectory() as d:
         csv_path = os.path.join(d, "raw.csv")
-        runs = {}
-        sides = (("pandas-step", a.readings), ("energy-step-1", a.readings), ("energy-step", a.readings),
-                 ("pandas-csv", a.csv_readings), ("energy-csv", a.csv_readings))
-        for side, n in sides:
-            out = subprocess.run([sys.executable, __file__, "--child", side, str(n), csv_path], check=True,
-                                 capture_output=True, text=True).stdout
-            runs[side] = json.loads(out.strip().splitlines()[-1])
-            r = runs[side]
-            print(f"{side:14s} rows {r['rows']:>11,d} (distinct {r['distinct']:,d}, {r['sensors']} sensors)  "
-                  f"{r['seconds']:8.3f} s wall {r['step_cpu_seconds']:8.3f} s CPU  peak RSS {r['peak_rss_mib']:7.1f} MiB  total {r['total_wh']:,d} Wh",
-                  flush=True)
+        for _ in range(a.runs):
+            for side, n in sides:
+                out = subprocess.run([sys.executable, __file__, "--child", side, str(n), csv_path], check=True,
+                                     capture_output=True, text=True).stdout
+                runs[side].append(json.loads(out.strip().splitlines()[-1]))
         csv_mb = os.path.getsize(csv_path) / 1e6
+    for side, _ in sides:
+        r = runs[side][0]
+        wall = sorted(x["seconds"] for x in runs[side])
+        cpu = sorted(x["step_cpu_seconds"] for x in runs[side])
+        print(f"{side:14s} rows {r['rows']:>11,d} (distinct {r['distinct']:,d}, {r['sensors']} sensors)  "
+              f"wall min {wall[0]:.3f} median {statistics.median(wall):.3f} s  CPU median {statistics.median(cpu):.3f} s  "
+              f"peak RSS {max(x['peak_rss_mib'] for x in runs[side]):7.1f} MiB  total {r['total_wh']:,d} Wh", flush=True)
     for a_side, b_side in (("pandas-step", "energy-step-1"), ("pandas-step", "energy-step"),
                            ("pandas-csv", "energy-csv")):
-        if runs[a_side]["total_wh"] != runs[b_side]["total_wh"] or runs[a_side]["hourly_rows"] != runs[b_side]["hourly_rows"]:
-            raise SystemExit(f"results differ: {a_side} vs {b_side}")
-    def ratio(a_side: str, b_side: str, key: str) -> float:
-        return runs[a_side][key] / runs[b_side][key]
+        for x, y in zip(runs[a_side], runs[b_side]):
+            if x["total_wh"] != y["total_wh"] or x["hourly_rows"] != y["hourly_rows"]:
+                raise SystemExit(f"results differ: {a_side} vs {b_side}")
 
-    print(f"step (in-memory raw columns): energy {ratio('pandas-step', 'energy-step', 'seconds'):.1f}x "
-          f"tuned pandas wall ({ratio('pandas-step', 'energy-step-1', 'seconds'):.1f}x on one thread); "
-          f"CPU {ratio('pandas-step', 'energy-step', 'step_cpu_seconds'):.1f}x "
-          f"({ratio('pandas-step', 'energy-step-1', 'step_cpu_seconds'):.1f}x on one thread)")
+    def ratio(a_side: str, b_side: str, key: str, pick) -> float:
+        return pick([x[key] for x in runs[a_side]]) / pick([x[key] for x in runs[b_side]])
+
+    med, low = statistics.median, min
+    print(f"{a.runs} runs per side, interleaved; ratios of medians (of minimums)")
+    print(f"step (in-memory raw columns): energy {ratio('pandas-step', 'energy-step', 'seconds', med):.1f}x "
+          f"({ratio('pandas-step', 'energy-step', 'seconds', low):.1f}x) tuned pandas wall, "
+          f"{ratio('pandas-step', 'energy-step-1', 'seconds', med):.1f}x "
+          f"({ratio('pandas-step', 'energy-step-1', 'seconds', low):.1f}x) on one thread; "
+          f"CPU {ratio('pandas-step', 'energy-step', 'step_cpu_seconds', med):.1f}x")
     print(f"whole process from a {csv_mb:.0f} MB CSV: energy.summarize "
-          f"{ratio('pandas-csv', 'energy-csv', 'seconds'):.1f}x tuned pandas wall, "
-          f"{ratio('pandas-csv', 'energy-csv', 'step_cpu_seconds'):.1f}x CPU")
+          f"{ratio('pandas-csv', 'energy-csv', 'seconds', med):.1f}x "
+          f"({ratio('pandas-csv', 'energy-csv', 'seconds', low):.1f}x) tuned pandas wall, "
+          f"{ratio('pandas-csv', 'energy-csv', 'step_cpu_seconds', med):.1f}x CPU")
     print(f"load average at end: {os.getloadavg()}")
 
 
