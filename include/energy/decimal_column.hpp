@@ -13,10 +13,9 @@ namespace energy {
 /**
  * A column of canonical-unit doubles (kWh, kW, m³, °C) as milli-units: element i of `out` is
  * exactly `*to_milli(in[i])` (rounded half away from zero), for columns of readings arriving as
- * floats (numpy, Arrow). About four times faster than calling to_milli per element: two values at
- * a time with SSE2 on x86-64, where the floating-point rounding mode is the default one (it is
- * checked once per call; any other mode takes the element-by-element path, as do values of 2^51
- * milli-units or more).
+ * floats (numpy, Arrow). Two values at a time with SSE2 on x86-64 when the floating-point rounding
+ * mode is the default one (checked once per call); any other mode takes the element-by-element
+ * path, as do values of 2^51 milli-units or more.
  *
  * @pre out.size() >= in.size().
  * @return in.size() when every element converted; otherwise the index of the first element that

@@ -117,7 +117,8 @@ class aggregator {
            std::span<const milli> value);
   /// A hint, like std::vector::reserve: about `rows` more rows will be added (in calls of any
   /// size). Sizes the tile directory once and takes grid memory in 2 MiB blocks from the start
-  /// instead of growing to them; results do not depend on it. Memory: about rows / 16 bytes.
+  /// instead of growing to them; results do not depend on it. Memory: at most about rows / 8
+  /// bytes of directory (a 16-byte slot per 512 rows, kept under half full).
   void reserve(std::size_t rows);
 
   /**

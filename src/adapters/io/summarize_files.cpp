@@ -93,7 +93,7 @@ summarize_result summarize_files(std::span<const std::filesystem::path> files,
   }
   summarizer s(buildings, sensors, options);
   // A hint from the files' sizes (a reading's CSV line or JSON element is rarely under 32
-  // bytes; a high guess costs 1/512 of the bytes in tile directory).
+  // bytes; a high guess costs at most 1/256 of the bytes in tile directory).
   std::uintmax_t bytes = 0;
   for (const auto& f : files) {
     std::error_code ec;
