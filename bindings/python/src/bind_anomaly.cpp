@@ -168,12 +168,7 @@ void bind_anomaly(pyb::module_& m) {
         energy::baseline::prediction expected;
         expected.expected = to_doubles(expected_kwh, "expected_kwh");
         an::deviation_options o;
-        if (method == "cusum")
-          o.method = an::deviation_method::cusum;
-        else if (method == "smoothed_z")
-          o.method = an::deviation_method::smoothed_z;
-        else
-          throw pyb::value_error("method must be 'cusum' or 'smoothed_z', got '" + method + "'");
+        o.method = energy::parse<an::deviation_method>(method);
         o.block_seconds = block_seconds;
         o.log_floor_fraction = log_floor_fraction;
         o.scale_window_seconds = scale_window_seconds;
@@ -196,8 +191,7 @@ void bind_anomaly(pyb::module_& m) {
       pyb::arg("building_id"), pyb::arg("ts"), pyb::arg("value_milli"), pyb::kw_only(),
       pyb::arg("expected_kwh"), pyb::arg("zone"), pyb::arg("interval_seconds") = pyb::none(),
       pyb::arg("sensor_id") = pyb::none(), pyb::arg("unit") = "kWh",
-      pyb::arg("method") =
-          dev_defaults.method == an::deviation_method::cusum ? "cusum" : "smoothed_z",
+      pyb::arg("method") = std::string(to_string(dev_defaults.method)),
       pyb::arg("block_seconds") = dev_defaults.block_seconds,
       pyb::arg("log_floor_fraction") = dev_defaults.log_floor_fraction,
       pyb::arg("scale_window_seconds") = dev_defaults.scale_window_seconds,

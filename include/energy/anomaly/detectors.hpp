@@ -58,6 +58,8 @@ enum class deviation_method : std::uint8_t {
   /// duration, as the server's alert rules set) but noisier on homes (docs/anomaly.md).
   smoothed_z,
 };
+/// "cusum", "smoothed_z" (energy/enum_names.hpp: enum_values, try_parse, parse).
+[[nodiscard]] std::string_view to_string(deviation_method m) noexcept;
 
 struct deviation_options {
   /// Default `cusum`: on the tuning half of the evaluation in docs/anomaly.md it raised the
@@ -316,5 +318,6 @@ struct after_hours_result {
 
 // Name tables: instantiated in the library (energy/enum_names.hpp).
 extern template struct energy::detail::enum_names<energy::anomaly::schedule_status>;
+extern template struct energy::detail::enum_names<energy::anomaly::deviation_method>;
 
 ENERGY_API_END

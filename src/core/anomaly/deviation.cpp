@@ -10,8 +10,21 @@
 #include <energy/anomaly/detectors.hpp>
 
 #include "core/anomaly/detail.hpp"
+#include "core/enum_table.hpp"
 
 namespace energy::anomaly {
+
+namespace {
+constexpr auto deviation_method_names = energy::detail::make_enum_table<deviation_method>(
+    "deviation_method",
+    {{deviation_method::cusum, "cusum"}, {deviation_method::smoothed_z, "smoothed_z"}});
+}  // namespace
+[[maybe_unused]] static constexpr const auto& names_of(deviation_method) noexcept {
+  return deviation_method_names;
+}
+std::string_view to_string(deviation_method m) noexcept {
+  return deviation_method_names.name(m);
+}
 
 namespace {
 
@@ -348,3 +361,5 @@ std::vector<anomaly> detect_baseline_deviation(const meter_series& series,
 }
 
 }  // namespace energy::anomaly
+
+template struct energy::detail::enum_names<energy::anomaly::deviation_method>;

@@ -26,14 +26,15 @@
 
 using namespace energy;
 
-#define ENERGY_CORE_ENUMS                                                                       \
-  sensor_type, reading_kind, alert_window, resolution, summary_scope, anomaly::anomaly_kind,    \
-      anomaly::severity, anomaly::schedule_status, baseline::temperature_unit,                  \
-      baseline::caltrack_segmentation, baseline::changepoint_kind, baseline::temperature_input, \
-      baseline::day_pairing, baseline::data_resolution, baseline::occupancy_rule,               \
-      billing::line_kind, billing::end_date, billing::finding_kind, billing::charge_unit,       \
-      ingest::reason, recommend::recommendation_kind, recommend::confidence_level,              \
-      recommend::temperature_unit, report::report_type, report::period_length, report::csv_table
+#define ENERGY_CORE_ENUMS                                                                      \
+  sensor_type, reading_kind, alert_window, resolution, summary_scope, anomaly::anomaly_kind,   \
+      anomaly::severity, anomaly::schedule_status, anomaly::deviation_method,                  \
+      baseline::temperature_unit, baseline::caltrack_segmentation, baseline::changepoint_kind, \
+      baseline::temperature_input, baseline::day_pairing, baseline::data_resolution,           \
+      baseline::occupancy_rule, billing::line_kind, billing::end_date, billing::finding_kind,  \
+      billing::charge_unit, ingest::reason, recommend::recommendation_kind,                    \
+      recommend::confidence_level, recommend::temperature_unit, report::report_type,           \
+      report::period_length, report::csv_table
 
 TEMPLATE_TEST_CASE(
     "every value of an enum has a distinct name that parses back to it, and "
