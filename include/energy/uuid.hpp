@@ -39,6 +39,9 @@ class uuid {
 
   /// Lower-case canonical form, e.g. "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88".
   [[nodiscard]] std::string to_string() const;
+  /// The same 36 characters (not NUL-terminated) without allocating: for callers that build many
+  /// texts into their own buffers (column writers, Python strings).
+  [[nodiscard]] std::array<char, 36> to_chars() const noexcept;
   [[nodiscard]] constexpr const std::array<std::uint8_t, 16>& bytes() const noexcept {
     return bytes_;
   }

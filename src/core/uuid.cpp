@@ -89,16 +89,21 @@ uuid uuid::parse(std::string_view text) {
                               "': expected 8-4-4-4-12 hexadecimal digits");
 }
 
-std::string uuid::to_string() const {
+std::array<char, 36> uuid::to_chars() const noexcept {
   static constexpr char digits[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(36);
+  std::array<char, 36> out{};
+  std::size_t o = 0;
   for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(digits[bytes_[i] >> 4]);
-    s.push_back(digits[bytes_[i] & 0xF]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+    out[o++] = digits[bytes_[i] >> 4];
+    out[o++] = digits[bytes_[i] & 0xF];
   }
-  return s;
+  return out;
+}
+
+std::string uuid::to_string() const {
+  const auto text = to_chars();
+  return {text.data(), text.size()};
 }
 
 uuid uuid::v7() {

@@ -93,16 +93,35 @@ class sensor_column {
   }
 };
 
+/// Positions of sensor ids in `sensors`: a sorted array and a binary search, built on first use,
+/// not a hash map of 10^4 nodes that a fresh process page-faults in on every call. A repeated id
+/// may answer any of its positions: the aggregator gives them one slot.
+class position_finder {
+ public:
+  explicit position_finder(const std::vector<sensor>& sensors) : sensors_(sensors) {}
+  /// The position of `id`, or no_sensor. `likely`: where it probably is (categories listed in the
+  /// sensors' own order, `[s.id for s in sensors]`, need no search).
+  [[nodiscard]] std::uint32_t find(const uuid& id, std::size_t likely = no_sensor) {
+    if (likely < sensors_.size() && sensors_[likely].id == id)
+      return static_cast<std::uint32_t>(likely);
+    if (sorted_.empty()) {
+      sorted_.reserve(sensors_.size());
+      for (std::size_t p = 0; p < sensors_.size(); ++p)
+        sorted_.emplace_back(sensors_[p].id, static_cast<std::uint32_t>(p));
+      std::sort(sorted_.begin(), sorted_.end());
+    }
+    const auto it =
+        std::lower_bound(sorted_.begin(), sorted_.end(), std::pair{id, std::uint32_t{0}});
+    return it != sorted_.end() && it->first == id ? it->second : no_sensor;
+  }
+
+ private:
+  const std::vector<sensor>& sensors_;
+  std::vector<std::pair<uuid, std::uint32_t>> sorted_;
+};
+
 sensor_column read_sensor_column(const std::vector<sensor>& sensors, const pyb::handle& sensor_ids,
                                  const pyb::object& categories, std::size_t n) {
-  std::unordered_map<uuid, std::uint32_t> position_of;
-  position_of.reserve(sensors.size());
-  for (std::size_t p = 0; p < sensors.size(); ++p)
-    position_of.try_emplace(sensors[p].id, static_cast<std::uint32_t>(p));
-  const auto position = [&](const uuid& id) {
-    const auto it = position_of.find(id);
-    return it == position_of.end() ? no_sensor : it->second;
-  };
   const auto length_error = [] {
     return std::invalid_argument(
         "aggregate: sensor_id, ts and the values must have the same length");
@@ -111,9 +130,15 @@ sensor_column read_sensor_column(const std::vector<sensor>& sensors, const pyb::
   if (categories.is_none()) {
     const auto ids = to_uuids(sensor_ids, "sensor_id");
     if (ids.size() != n) throw length_error();
+    // One lookup per row: a hash map (its build is small beside parsing one id per row).
+    std::unordered_map<uuid, std::uint32_t> position_of;
+    position_of.reserve(sensors.size());
+    for (std::size_t p = 0; p < sensors.size(); ++p)
+      position_of.try_emplace(sensors[p].id, static_cast<std::uint32_t>(p));
     col.row_position.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
-      col.row_position[i] = position(ids[i]);
+      const auto it = position_of.find(ids[i]);
+      col.row_position[i] = it == position_of.end() ? no_sensor : it->second;
       if (col.row_position[i] == no_sensor)
         throw std::invalid_argument(fmt::format(
             "sensor_id[{}]: sensor {} is not among the sensors given", i, ids[i].to_string()));
@@ -121,8 +146,10 @@ sensor_column read_sensor_column(const std::vector<sensor>& sensors, const pyb::
     return col;
   }
   col.code_category = to_uuids(categories, "sensor_categories");
-  for (const uuid& id : col.code_category)
-    col.code_position.push_back(position(id));
+  position_finder position(sensors);
+  col.code_position.reserve(col.code_category.size());
+  for (std::size_t c = 0; c < col.code_category.size(); ++c)
+    col.code_position.push_back(position.find(col.code_category[c], c));
   const auto arr = pyb::array::ensure(sensor_ids);
   if (!arr || arr.ndim() != 1 || (arr.dtype().kind() != 'i' && arr.dtype().kind() != 'u'))
     throw pyb::type_error(
@@ -221,7 +248,10 @@ void bind_aggregate(pyb::module_& m) {
           const auto work = [&](std::size_t w) {
             try {
               parts[w].emplace(buildings, sensors, part_options);
-              parts[w]->reserve(range(w + 1) - range(w));
+              // Worker 0 takes in the others' tiles at the merge: sized for every row now (while
+              // the others work), its tile directory is not rebuilt then, on one core (-3 ms
+              // of 52 for 10^7 rows).
+              parts[w]->reserve(w == 0 ? n : range(w + 1) - range(w));
               consume(*parts[w], range(w), range(w + 1));
             } catch (...) {
               errors[w] = std::current_exception();

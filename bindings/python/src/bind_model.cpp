@@ -29,7 +29,7 @@ std::optional<money> to_price(const pyb::handle& h) {
 template <class T>
 void uuid_property(pyb::class_<T>& c, const char* name, uuid T::*member) {
   c.def_property(
-      name, [member](const T& self) { return (self.*member).to_string(); },
+      name, [member](const T& self) { return uuid_text(self.*member); },
       [member, name](T& self, const pyb::handle& v) { self.*member = to_uuid(v, name); });
 }
 

@@ -144,12 +144,28 @@ pyb::dict summary_columns(std::vector<summary_row>&& rows) {
     cost[i] = rows[i].cost.micros();
     count[i] = rows[i].reading_count;
   }
-  pyb::list subject, scope, type, res;
-  for (const auto& r : rows) {
-    subject.append(r.subject_id.to_string());
-    scope.append(std::string(to_string(r.scope)));
-    type.append(std::string(to_string(r.type)));
-    res.append(std::string(to_string(r.res)));
+  // The text columns hold a handful of distinct values (rows come grouped by subject): each list
+  // item refers to one str object per value instead of a new str per row, which cost ~2 ms of
+  // the 10^4-sensor aggregate call (four strings for each of ~2 × 10^4 rows).
+  pyb::list subject(n), scope(n), type(n), res(n);
+  uuid last_subject;
+  pyb::str subject_text;
+  std::map<std::string_view, pyb::str> names;
+  const auto name = [&](std::string_view text) -> const pyb::str& {
+    auto it = names.find(text);
+    if (it == names.end()) it = names.emplace(text, pyb::str(text.data(), text.size())).first;
+    return it->second;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const summary_row& r = rows[i];
+    if (i == 0 || r.subject_id != last_subject) {
+      last_subject = r.subject_id;
+      subject_text = uuid_text(r.subject_id);
+    }
+    subject[i] = subject_text;
+    scope[i] = name(to_string(r.scope));
+    type[i] = name(to_string(r.type));
+    res[i] = name(to_string(r.res));
   }
   pyb::dict out;
   out["start"] = to_datetime64_ns(std::move(start));

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <limits>
 
 namespace energy::py {
@@ -12,6 +13,14 @@ uuid to_uuid(const pyb::handle& h, const char* what) {
   if (auto u = uuid::try_parse(text)) return *u;
   throw pyb::value_error(
       fmt::format("{}: '{}' is not a UUID (8-4-4-4-12 hexadecimal digits)", what, text));
+}
+
+pyb::str uuid_text(const uuid& id) {
+  const auto text = id.to_chars();
+  PyObject* s = PyUnicode_New(static_cast<Py_ssize_t>(text.size()), 127);  // ASCII
+  if (s == nullptr) throw pyb::error_already_set();
+  std::memcpy(PyUnicode_1BYTE_DATA(s), text.data(), text.size());
+  return pyb::reinterpret_steal<pyb::str>(s);
 }
 
 utc_seconds to_instant(const pyb::handle& h, const char* what, utc_seconds fallback) {

@@ -97,6 +97,14 @@ def test_float_values_code_widths_and_thread_counts_give_identical_summaries():
     # one id per row (no categories): the same
     per_row = [ids[c] for c in df["code"]]
     _same(ref, energy.aggregate(buildings, sensors, per_row, ts, milli, threads=2))
+    # categories in another order than the sensors (as pandas sorts them), with an unused stranger
+    # among them: the same
+    order = sorted(range(len(ids)), key=lambda c: ids[c], reverse=True)
+    categories = [ids[c] for c in order] + [energy.Tenant("x").id]
+    recode = np.empty(len(ids), "int64")
+    recode[order] = np.arange(len(ids))
+    _same(ref, energy.aggregate(buildings, sensors, recode[df["code"].to_numpy()], ts, milli,
+                                sensor_categories=categories, threads=2))
 
 
 def test_bad_aggregate_input_names_the_row():

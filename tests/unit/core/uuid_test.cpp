@@ -18,6 +18,10 @@ TEST_CASE("uuid round-trips its canonical text", "[core][uuid]") {
   CHECK(u.to_string() == "0190a5d2-7c3e-7b21-9d4f-3c2a1b0e9f88");
   CHECK(uuid::parse(u.to_string()) == u);
   CHECK(u.version() == 7);
+  const auto chars = u.to_chars();
+  CHECK(std::string(chars.data(), chars.size()) == u.to_string());
+  const auto nil = uuid{}.to_chars();
+  CHECK(std::string(nil.data(), nil.size()) == "00000000-0000-0000-0000-000000000000");
 }
 
 TEST_CASE("uuid parsing is strict", "[core][uuid]") {
