@@ -72,7 +72,9 @@ struct aggregation_result {
  * that for a lone sensor among 8 of its group), plus the buckets; rows re-sent for the same
  * slots take no more. Rows whose ts is not a multiple of their sensor's interval, and values of
  * 2^30 milli-units or more in magnitude (a GWh per interval), are kept apart at about 60
- * bytes each. Rows may be added in any order and any chunking with the same result.
+ * bytes each. Rows may be added in any order and any chunking with the same result. The grid's
+ * 2 MiB blocks outlive the aggregator: the process keeps up to 64 MiB of them for the next
+ * aggregation (see docs/aggregation.md).
  *
  * Thread-safety: not thread-safe, const members included (they fold and cache); use one
  * aggregator per thread and `merge`. With `aggregator_options::threads` > 1 the fold of a
