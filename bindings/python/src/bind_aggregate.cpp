@@ -101,7 +101,7 @@ class position_finder {
   explicit position_finder(const std::vector<sensor>& sensors) : sensors_(sensors) {}
   /// The position of `id`, or no_sensor. `likely`: where it probably is (categories listed in the
   /// sensors' own order, `[s.id for s in sensors]`, need no search).
-  [[nodiscard]] std::uint32_t find(const uuid& id, std::size_t likely = no_sensor) {
+  [[nodiscard]] std::uint32_t find(const uuid& id, std::size_t likely) {
     if (likely < sensors_.size() && sensors_[likely].id == id)
       return static_cast<std::uint32_t>(likely);
     if (sorted_.empty()) {
@@ -248,9 +248,7 @@ void bind_aggregate(pyb::module_& m) {
           const auto work = [&](std::size_t w) {
             try {
               parts[w].emplace(buildings, sensors, part_options);
-              // Worker 0 takes in the others' tiles at the merge: sized for every row now (while
-              // the others work), its tile directory is not rebuilt then, on one core (-3 ms
-              // of 52 for 10^7 rows).
+              // Worker 0 takes in the others' tiles at the merge: it reserves for every row.
               parts[w]->reserve(w == 0 ? n : range(w + 1) - range(w));
               consume(*parts[w], range(w), range(w + 1));
             } catch (...) {

@@ -120,7 +120,9 @@ class aggregator {
   /// A hint, like std::vector::reserve: about `rows` more rows will be added (in calls of any
   /// size). Sizes the tile directory once and takes grid memory in 2 MiB blocks from the start
   /// instead of growing to them; results do not depend on it. Memory: at most about rows / 8
-  /// bytes of directory (a 16-byte slot per 512 rows, kept under half full).
+  /// bytes of directory (a 16-byte slot per 512 rows, kept under half full). An aggregator that
+  /// will `merge` others best reserves for their rows too: its directory is then sized while they
+  /// work, not rebuilt by the merge.
   void reserve(std::size_t rows);
 
   /**

@@ -266,11 +266,11 @@ constexpr std::size_t huge_block = std::size_t{2} << 20;
 /**
  * Huge blocks that finished aggregations gave back, for the next ones in the process (at most
  * `limit` bytes; the rest is unmapped). A fresh 2 MiB mapping costs a page fault and the kernel's
- * zeroing, and on a virtual machine often a fault of the host too: about 0.5 ms a block on the
- * benchmark machine, 10^7 readings take 23 blocks, and that time varied 2x from run to run.
- * A reused block is already mapped; its tiles are cleared one by one as they are handed out (2 KiB
- * written just before the readings land in them). Thread-safe: aggregators on several threads
- * take and give blocks.
+ * zeroing, and on a virtual machine often a fault of the host too: 10^7 readings fill 23 blocks,
+ * and repeated aggregations spent 4.1 ms of system time each on them (docs/benchmarks.md, issue
+ * #18 of 2026-12-04). A reused block is already mapped; its tiles are cleared one by one as they
+ * are handed out (2 KiB written just before the readings land in them). Thread-safe: aggregators
+ * on several threads take and give blocks.
  */
 class huge_block_cache {
  public:
@@ -1216,6 +1216,7 @@ struct aggregator::impl {
   /// Adds `o`'s grid into this one's, `o`'s values winning. With `steal` (= &o, which is being
   /// discarded), tiles this one lacks are taken whole instead of copied, and `o` is left empty.
   void merge_grid(const impl& o, impl* steal) {
+    tile_index.reserve(tiles.size() + o.tiles.size());  // one rehash at most, not one per doubling
     for (std::size_t i = 0; i < o.tiles.size(); ++i) {
       const tile& ot = *o.tiles[i];
       const auto next = static_cast<std::uint32_t>(tiles.size());

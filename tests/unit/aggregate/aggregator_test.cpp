@@ -780,11 +780,7 @@ TEST_CASE("reserve is a hint: the result and the per-call path do not depend on 
   // About 2,500 tiles, more than one 2 MiB block holds: the hint comes after the first rows, so
   // the arena switches to 2 MiB blocks while a small block is partly filled.
   portfolio p;
-  for (const char* zone : {"America/New_York", "Europe/London", "Asia/Kolkata", "UTC"}) {
-    const building b = p.add_building(zone);
-    for (int s = 0; s < 32; ++s)
-      p.add_sensor(b, sensor_type::electricity, 60);
-  }
+  p.add_metered_buildings({"America/New_York", "Europe/London", "Asia/Kolkata", "UTC"}, 32, 60);
   const reading_rows rows = time_major(
       test::generate(p.sensors, at("2024-10-24T00:00:00Z"), at("2024-10-31T00:00:00Z"), 9));
   const std::vector<std::uint32_t> positions = positions_of(p, rows);
@@ -810,20 +806,16 @@ TEST_CASE("2 MiB blocks reused from an earlier aggregation start empty", "[aggre
   // given the same hint, takes those blocks and gets only every third reading (each with another
   // value): its totals must be those of its own readings, counted directly.
   portfolio p;
-  for (const char* zone : {"America/Chicago", "Australia/Lord_Howe"}) {
-    const building b = p.add_building(zone);
-    for (int s = 0; s < 40; ++s)
-      p.add_sensor(b, sensor_type::electricity, 60);
-  }
+  p.add_metered_buildings({"America/Chicago", "Australia/Lord_Howe"}, 40, 60);
   const reading_rows rows = time_major(
       test::generate(p.sensors, at("2024-03-28T00:00:00Z"), at("2024-04-04T00:00:00Z"), 5));
   const std::vector<std::uint32_t> positions = positions_of(p, rows);
-  for (int round = 0; round < 2; ++round) {
+  {
     aggregator first(p.buildings, p.sensors);
     first.reserve(rows.size());
     first.add(positions, rows.ts, rows.value);
     CHECK(first.finish().daily.size() > 0);
-  }
+  }  // its blocks go back to the process's cache here
   std::vector<std::uint32_t> some_positions;
   std::vector<epoch_seconds> some_ts;
   std::vector<milli> some_values;

@@ -7,6 +7,7 @@
 #include <energy/time.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
@@ -41,6 +42,16 @@ struct portfolio {
     s.interval_seconds = interval_seconds;
     sensors.push_back(s);
     return sensors.back();
+  }
+  /// One building in each of `zones`, each with `sensors_each` electricity sensors reporting
+  /// every `interval_seconds`.
+  void add_metered_buildings(std::initializer_list<const char*> zones, int sensors_each,
+                             std::int32_t interval_seconds) {
+    for (const char* zone : zones) {
+      const building b = add_building(zone);
+      for (int s = 0; s < sensors_each; ++s)
+        add_sensor(b, sensor_type::electricity, interval_seconds);
+    }
   }
 };
 
