@@ -19,6 +19,7 @@
 #include <energy/aggregate/aggregator.hpp>
 
 #include <benchmark/benchmark.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -194,6 +195,30 @@ const dataset& data_for(int sensors_per_building) {
   return it->second;
 }
 
+/// The same raw rows in sensor-major order (one sensor's series after another, each in the
+/// original order, so that the later of two rows of a reading stays later): what a store read
+/// ordered by (sensor, ts), or per-meter files concatenated, gives.
+const dataset& sensor_major_for(int sensors_per_building) {
+  static std::map<int, dataset> cache;
+  auto it = cache.find(sensors_per_building);
+  if (it == cache.end()) {
+    const dataset& t = data_for(sensors_per_building);
+    std::vector<std::size_t> order(t.rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return t.position[a] < t.position[b]; });
+    dataset d{t.l, {}, {}, t.distinct};
+    d.position.reserve(order.size());
+    for (const std::size_t i : order) {
+      d.rows.push_back(t.rows.sensor_id[i], t.rows.ts[i], t.rows.value[i]);
+      d.position.push_back(t.position[i]);
+    }
+    it = cache.emplace(sensors_per_building, std::move(d)).first;
+  }
+  return it->second;
+}
+
 void count_rows(benchmark::State& state, const dataset& d) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(d.rows.size()));
   state.counters["rows"] = static_cast<double>(d.rows.size());
@@ -237,7 +262,10 @@ void local_time(benchmark::State& state) {
 /// uses): positions are computed once, outside the timed loop, as a dataframe's codes would be;
 /// the row count is given as a hint (`reserve`), as the binding gives it.
 void local_time_columns(benchmark::State& state) {
-  const dataset& d = data_for(static_cast<int>(state.range(0)));
+  const auto sensors_per_building = static_cast<int>(state.range(0));
+  const bool sensor_major = state.range(1) != 0;
+  const dataset& d =
+      sensor_major ? sensor_major_for(sensors_per_building) : data_for(sensors_per_building);
   double add_ms = 0, finish_ms = 0, faults = 0, sys_ms = 0;
   for (auto _ : state) {
     rusage before{};
@@ -335,6 +363,84 @@ struct zone_tables {
     }
   }
 };
+
+/**
+ * Layout probe, not a reference: how much of the aggregator's add the grid's layout costs on its
+ * own. The raw columns are written, last write wins, into 4-byte cells (2v + 1, as the
+ * aggregator's) with no id lookup, no group-change path and no data-dependent branch, in one of
+ * two layouts:
+ * - layout 0, the aggregator's: tiles of 8 sensors × 64 quarter-hours ([slot][lane], 2,112 bytes
+ *   apart, as `sizeof(tile)`), in a 2 MiB-aligned huge-page mapping, in the order the rows first
+ *   touch them, the next cache line prefetched as the aggregator does;
+ * - layout 1, the C fold's: one row of every sensor's cell per quarter-hour ([quarter][sensor]).
+ * Argument 2 is the input order: 0 time-major (the data set), 1 sensor-major. The cells are
+ * cleared inside the timed loop in both layouts (the aggregator clears reused tiles too); the tile
+ * order table is built outside it.
+ */
+void layout_probe(benchmark::State& state) {
+  const auto sensors_per_building = static_cast<int>(state.range(0));
+  const bool tiles = state.range(1) == 0;
+  const bool sensor_major = state.range(2) != 0;
+  const dataset& d =
+      sensor_major ? sensor_major_for(sensors_per_building) : data_for(sensors_per_building);
+  constexpr std::size_t lanes = 8, slots = 64, tile_cells = lanes * slots;
+  constexpr std::size_t tile_stride = tile_cells + 16;  // cells: 2,048 + 64 bytes
+  const auto nq = static_cast<std::size_t>(intervals());
+  const std::size_t ns = d.l.sensors.size(), n = d.rows.size();
+  const std::size_t groups = (ns + lanes - 1) / lanes, windows = (nq + slots - 1) / slots;
+  // Tile (group, window) -> its place in allocation order (first touch by the rows).
+  std::vector<std::size_t> tile_at(groups * windows, ~std::size_t{0});
+  std::size_t allocated = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto q = static_cast<std::size_t>((d.rows.ts[i] - t0) / 900);
+    std::size_t& at = tile_at[(d.position[i] / lanes) * windows + q / slots];
+    if (at == ~std::size_t{0}) at = (allocated++) * tile_stride;
+  }
+  const std::size_t cells = tiles ? allocated * tile_stride : ns * nq;
+  const std::size_t bytes =
+      (cells * sizeof(std::int32_t) + (std::size_t{2} << 20) - 1) & ~((std::size_t{2} << 20) - 1);
+  void* raw = mmap(nullptr, bytes + (std::size_t{2} << 20), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) {
+    state.SkipWithError("mmap failed");
+    return;
+  }
+  auto* grid = reinterpret_cast<std::int32_t*>(
+      (reinterpret_cast<std::uintptr_t>(raw) + (std::size_t{2} << 20) - 1) &
+      ~((std::size_t{2} << 20) - 1));
+  (void)madvise(grid, bytes, MADV_HUGEPAGE);
+  std::memset(grid, 0, bytes);  // faulted in outside the timed loop
+  const std::uint32_t* pos = d.position.data();
+  const epoch_seconds* ts = d.rows.ts.data();
+  const milli* value = d.rows.value.data();
+  std::int64_t superseded = 0;
+  for (auto _ : state) {
+    std::memset(grid, 0, cells * sizeof(std::int32_t));
+    if (tiles) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto q = static_cast<std::size_t>((ts[i] - t0) / 900);
+        std::int32_t* row =
+            grid + tile_at[(pos[i] / lanes) * windows + q / slots] + (q % slots) * lanes;
+        __builtin_prefetch(row + 2 * lanes, 1);
+        std::int32_t& cell = row[pos[i] % lanes];
+        superseded += cell != 0;
+        cell = static_cast<std::int32_t>(value[i] * 2 + 1);
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        std::int32_t& cell = grid[static_cast<std::size_t>((ts[i] - t0) / 900) * ns + pos[i]];
+        superseded += cell != 0;
+        cell = static_cast<std::int32_t>(value[i] * 2 + 1);
+      }
+    }
+    benchmark::DoNotOptimize(grid);
+    benchmark::ClobberMemory();
+  }
+  (void)munmap(raw, bytes + (std::size_t{2} << 20));
+  count_rows(state, d);
+  state.counters["superseded"] =
+      static_cast<double>(superseded) / static_cast<double>(state.iterations());
+}
 
 /**
  * The hardware reference: a one-core C fold of the same raw columns into the same buckets, written
@@ -530,7 +636,11 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond)
         ->Iterations(smoke() ? 1 : 5);
     benchmark::RegisterBenchmark("local_time_by_sensor_position", local_time_columns)
-        ->Arg(s)
+        ->Args({s, 0})
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(smoke() ? 1 : 5);
+    benchmark::RegisterBenchmark("local_time_by_sensor_position_sensor_major", local_time_columns)
+        ->Args({s, 1})
         ->Unit(benchmark::kMillisecond)
         ->Iterations(smoke() ? 1 : 5);
     benchmark::RegisterBenchmark("reference_c_fold", reference_c_fold)
@@ -541,6 +651,12 @@ int main(int argc, char** argv) {
         ->Arg(s)
         ->Unit(benchmark::kMillisecond)
         ->Iterations(smoke() ? 1 : 5);
+    for (const int layout : {0, 1})
+      for (const int order : {0, 1})
+        benchmark::RegisterBenchmark("layout_probe", layout_probe)
+            ->Args({s, layout, order})
+            ->Unit(benchmark::kMillisecond)
+            ->Iterations(smoke() ? 1 : 5);
     for (const int threads : {1, 2})
       benchmark::RegisterBenchmark("local_time_by_sensor_position_threads",
                                    local_time_columns_threads)

@@ -112,8 +112,9 @@ class aggregator {
    * by code and would otherwise have to build a UUID per row (as fast as `add(reading_rows)` on
    * time-major rows, whose id lookup is mostly a cache hit; faster on rows in random order).
    * All three spans have the same length.
-   * @throws std::invalid_argument naming the row when a position is out of range or the spans'
-   *         lengths differ (rows before it are added).
+   * @throws std::invalid_argument naming the first row whose position is out of range (the rows
+   *         before it are added, it and the rows after it are not), or when the spans' lengths
+   *         differ (nothing is added).
    */
   void add(std::span<const std::uint32_t> sensor_position, std::span<const epoch_seconds> ts,
            std::span<const milli> value);

@@ -30,6 +30,9 @@ namespace energy::aggregate {
 namespace {
 
 constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+/// The code the column path reads for a sensor position beyond the sensors given (the last
+/// entry of `position_code`): like `none`, its quotient is no group's index.
+constexpr std::uint32_t unknown_position = none - 1;
 constexpr std::int64_t quarter = 900;
 
 using detail::floor_div;
@@ -585,7 +588,8 @@ struct aggregator::impl {
   std::vector<sensor_slot> sensors;
   /// Slot of each sensor by its position in the constructor's span (duplicates share a slot).
   std::vector<std::uint32_t> position_slot;
-  /// `sensors[position_slot[p]].code` by position: the column path's one load per row.
+  /// `sensors[position_slot[p]].code` by position, then `unknown_position`: the column path's
+  /// one load per row, at min(position, number of positions).
   std::vector<std::uint32_t> position_code;
   uuid_index sensor_index;
   /// Groups of each building, and each building's subjects (one per aggregated sensor type).
@@ -696,18 +700,25 @@ struct aggregator::impl {
     cell_t* row = nullptr;  ///< lane 0 of the slot row of (group, row_ts)
     std::int64_t skipped = 0;
     std::int64_t superseded = 0;
+    /// A row had code `unknown_position`: it and every later row are not put.
+    bool stopped = false;
 
     /// Hot path, once per reading: one store in the sensor group's current tile. The latest
     /// row for a (sensor, ts) wins, as in the store; summing waits for the fold.
-    /// `may_be_wide`: false when the caller checked that `value` fits a cell.
-    template <bool may_be_wide = true>
     [[gnu::always_inline]] void put(std::uint32_t code, epoch_seconds ts, milli value) {
       const std::uint32_t g = code / lanes;
-      // A sensor that is not aggregated has code `none`, whose quotient is no group's index
-      // (the constructor checks), so it is caught here, off the path of the common row.
+      // A sensor that is not aggregated has code `none`, and an unknown position
+      // `unknown_position`, whose quotients are no group's index (the constructor checks), so
+      // both are caught here, off the path of the common row. After a stop, `group` is none:
+      // every row comes here and is dropped.
       if (g != group || ts != row_ts) [[unlikely]] {
-        if (code == none) {
-          ++skipped;
+        if (code >= unknown_position || stopped) [[unlikely]] {
+          if (code == none && !stopped) {
+            ++skipped;
+            return;
+          }
+          stopped = true;
+          group = none;
           return;
         }
         group_cursor& c = m.cursors[g];
@@ -730,7 +741,7 @@ struct aggregator::impl {
         }
       }
       cell_t& cell = row[code % lanes];
-      if (may_be_wide && !fits_cell(value)) [[unlikely]] {
+      if (!fits_cell(value)) [[unlikely]] {
         tile& t = *m.cursors[g].current;  // the tile `row` lies in
         superseded += m.put_wide(t, static_cast<std::size_t>(&cell - t.cells.data()),
                                  m.groups[g].sensor[code % lanes], ts, value);
@@ -1360,13 +1371,15 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
     s.code = it->second * lanes + g.used;
     g.sensor[g.used++] = si;
   }
-  // `writer::put` tells a skipped sensor (code `none`) by its quotient, which no group may have.
+  // `writer::put` tells a skipped sensor (code `none`) and an unknown position
+  // (`unknown_position`) by their quotient, which no group may have.
   if (m.groups.size() >= none / lanes)
     throw std::invalid_argument("aggregator: more than 2^29 sensor groups");
   m.subject_key_order = m.subjects_in_key_order();
   m.position_code.reserve(m.position_slot.size());
   for (const std::uint32_t si : m.position_slot)
     m.position_code.push_back(m.sensors[si].code);
+  m.position_code.push_back(unknown_position);
 }
 
 aggregator::~aggregator() = default;
@@ -1406,41 +1419,25 @@ void aggregator::add(std::span<const std::uint32_t> sensor_position,
                                 std::to_string(ts.size()) + ", value " +
                                 std::to_string(value.size()) + ")");
   const std::size_t n = sensor_position.size();
-  const auto known = m.position_code.size();
+  const auto known = static_cast<std::uint32_t>(m.position_code.size() - 1);
   const std::uint32_t* code_of = m.position_code.data();
   impl::writer w{m};
   m.folded_valid = false;
-  // Positions, and whether any value needs a wide cell, are checked a block at a time (loops
-  // the compiler vectorises) so that the row loop carries neither check.
-  constexpr std::size_t block = 4096;
-  for (std::size_t begin = 0; begin < n; begin += block) {
-    const std::size_t end = std::min(n, begin + block);
-    std::uint32_t highest = 0;
-    for (std::size_t i = begin; i < end; ++i)
-      highest = std::max(highest, sensor_position[i]);
-    std::uint64_t wide_bits = 0;  // nonzero when some value of the block does not fit a cell
-    for (std::size_t i = begin; i < end; ++i)
-      wide_bits |=
-          (static_cast<std::uint64_t>(value[i]) + static_cast<std::uint64_t>(narrow_limit)) >> 31;
-    std::size_t stop = end;  // rows before the block's first bad position, if any
-    if (highest >= known) [[unlikely]] {
-      stop = begin;
-      while (sensor_position[stop] < known)
-        ++stop;
-    }
-    if (wide_bits == 0) [[likely]] {
-      for (std::size_t i = begin; i < stop; ++i)
-        w.put<false>(code_of[sensor_position[i]], ts[i], value[i]);
-    } else {
-      for (std::size_t i = begin; i < stop; ++i)
-        w.put(code_of[sensor_position[i]], ts[i], value[i]);
-    }
-    if (stop != end) {
-      w.finish(stop);
-      throw std::invalid_argument("aggregator: row " + std::to_string(stop) +
-                                  " has sensor position " + std::to_string(sensor_position[stop]) +
-                                  ", but " + std::to_string(known) + " sensors were given");
-    }
+  // One pass, the checks inside it: a position beyond the sensors reads `unknown_position`,
+  // which stops the writer on its rare path, and a value too wide for a cell takes the wide
+  // path. (A pass of its own over each block of 4,096 rows first, so that the row loop carried
+  // neither check, cost more than the checks: without it the add of 1.07 × 10^7 raw rows took
+  // 29.9 instead of 33.6 ms, median; docs/benchmarks.md, issue #18.)
+  for (std::size_t i = 0; i < n; ++i)
+    w.put(code_of[std::min(sensor_position[i], known)], ts[i], value[i]);
+  if (w.stopped) [[unlikely]] {
+    std::size_t stop = 0;
+    while (sensor_position[stop] < known)
+      ++stop;
+    w.finish(stop);
+    throw std::invalid_argument("aggregator: row " + std::to_string(stop) +
+                                " has sensor position " + std::to_string(sensor_position[stop]) +
+                                ", but " + std::to_string(known) + " sensors were given");
   }
   w.finish(n);
 }

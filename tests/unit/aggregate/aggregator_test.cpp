@@ -478,6 +478,38 @@ TEST_CASE("a sensor position out of range is a caller error naming the row", "[a
   CHECK_THROWS_WITH(agg.add(position, ts, short_value), Catch::Contains("lengths differ"));
 }
 
+TEST_CASE("no row after an out-of-range sensor position lands, even one for the same slot row",
+          "[aggregate]") {
+  portfolio p;
+  const building b = p.add_building("America/New_York");
+  for (int i = 0; i < 3; ++i)
+    p.add_sensor(b, sensor_type::electricity, 900);  // one sensor group: one slot row per ts
+  p.add_sensor(b, sensor_type::temperature, 900);    // not summed: skipped
+  aggregator agg(p.buildings, p.sensors);
+  const epoch_seconds t = to_epoch(at("2024-10-01T12:00:00Z"));
+  // Row 3 goes to the slot row that rows 0 and 1 wrote, and row 5 is a skipped sensor: neither
+  // may land or count once row 2 has stopped the call.
+  const std::vector<std::uint32_t> position{0, 1, 99, 0, 2, 3};
+  const std::vector<epoch_seconds> ts(position.size(), t);
+  const std::vector<milli> value{1000, 2000, 5, 7000, 3000, 20};
+  CHECK_THROWS_WITH(agg.add(position, ts, value),
+                    Catch::Contains("row 2") && Catch::Contains("sensor position 99"));
+  CHECK(agg.added() == 2);
+  CHECK(agg.skipped() == 0);
+  CHECK(agg.superseded() == 0);
+  const auto before = of(agg.finish().hourly, summary_scope::building, b.id);
+  REQUIRE(before.size() == 1);
+  CHECK(before[0].consumption == 3000);
+  // The next call starts afresh.
+  agg.add(std::vector<std::uint32_t>{2, 3}, std::vector<epoch_seconds>{t, t},
+          std::vector<milli>{3000, 20});
+  CHECK(agg.added() == 3);
+  CHECK(agg.skipped() == 1);
+  const auto after = of(agg.finish().hourly, summary_scope::building, b.id);
+  REQUIRE(after.size() == 1);
+  CHECK(after[0].consumption == 6000);
+}
+
 TEST_CASE("aggregators fed disjoint parts and merged equal one fed everything",
           "[aggregate][property]") {
   const auto seed = GENERATE(31u, 32u);
@@ -962,8 +994,8 @@ TEST_CASE(
     check_same(agg.finish(), expected);
   }
   SECTION("by sensor position, wide values in a few blocks only") {
-    // The position path checks widths a 4096-row block at a time and writes blocks without a
-    // wide value unchecked: blocks with and without them, and one at a block's last row.
+    // Wide values here and there among narrow ones (once, the position path checked widths a
+    // 4096-row block at a time: rows 4095 and 3 × 4096 + 17 sat at and inside block edges).
     reading_rows ordered = time_major(distinct);
     REQUIRE(ordered.size() > 5 * 4096);
     for (std::size_t i = 0; i < ordered.size(); ++i)
