@@ -478,6 +478,39 @@ TEST_CASE("a sensor position out of range is a caller error naming the row", "[a
   CHECK_THROWS_WITH(agg.add(position, ts, short_value), Catch::Contains("lengths differ"));
 }
 
+TEST_CASE("a group's sensors revisit slot rows another sensor stepped past, each row in its slot",
+          "[aggregate]") {
+  portfolio p;
+  const building b = p.add_building("Europe/London");
+  const sensor s0 = p.add_sensor(b, sensor_type::electricity, 900);
+  const sensor s1 = p.add_sensor(b, sensor_type::electricity, 900);
+  const epoch_seconds t = to_epoch(at("2024-10-01T12:00:00Z"));
+  // s0 walks four quarter-hours; s1 then comes back to the second and third, behind the
+  // group's cursor, a correction of s0's second lands over its first value, and s1 ends at the
+  // first.
+  const std::vector<std::uint32_t> position{0, 0, 0, 0, 1, 1, 0, 1};
+  const std::vector<epoch_seconds> ts{t,       t + 900,  t + 1800, t + 2700,
+                                      t + 900, t + 1800, t + 900,  t};
+  const std::vector<milli> value{1000, 2000, 3000, 4000, 10'000, 20'000, 5000, 30'000};
+  aggregator columns(p.buildings, p.sensors);
+  columns.add(position, ts, value);
+  // The same rows one call each: no writer state carries from one row to the next.
+  aggregator one_by_one(p.buildings, p.sensors);
+  for (std::size_t i = 0; i < position.size(); ++i)
+    one_by_one.add(p.sensors[position[i]].id, ts[i], value[i]);
+  const auto got = columns.finish();
+  const auto expected = one_by_one.finish();
+  CHECK(got.hourly == expected.hourly);
+  CHECK(got.daily == expected.daily);
+  CHECK(columns.superseded() == 1);
+  const auto hour = of(got.hourly, summary_scope::building, b.id);
+  REQUIRE(hour.size() == 1);
+  CHECK(hour[0].consumption == 1000 + 5000 + 3000 + 4000 + 10'000 + 20'000 + 30'000);
+  CHECK(hour[0].reading_count == 7);
+  // Peak: the first quarter-hour, s0 1 Wh + s1 30 Wh in 15 minutes = 124 W.
+  CHECK(hour[0].peak_demand == 124'000);
+}
+
 TEST_CASE("no row after an out-of-range sensor position lands, even one for the same slot row",
           "[aggregate]") {
   portfolio p;
@@ -748,6 +781,21 @@ TEST_CASE("raw rows with re-sent and corrected duplicates aggregate like their l
     aggregator agg(p.buildings, p.sensors);
     agg.add(test::subset(raw, idx));
     check_same(agg.finish(), expected);
+  }
+  SECTION("one sensor's series at a time in time order, by sensor position") {
+    // Each series walks its tiles slot row by slot row, across tile ends, and the group's next
+    // sensor starts over at the range's start.
+    std::vector<std::size_t> idx(raw.size());
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    const auto position = positions_of(p, raw);
+    std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+      return std::tie(position[a], raw.ts[a]) < std::tie(position[b], raw.ts[b]);
+    });
+    const reading_rows ordered = test::subset(raw, idx);
+    aggregator agg(p.buildings, p.sensors);
+    agg.add(positions_of(p, ordered), ordered.ts, ordered.value);
+    check_same(agg.finish(), expected);
+    CHECK(agg.added() - agg.superseded() == reference.added());
   }
   SECTION("hourly summaries read between adds do not change the result") {
     aggregator agg(p.buildings, p.sensors);
