@@ -365,6 +365,29 @@ struct zone_tables {
 };
 
 /**
+ * The memory-bandwidth floor: one pass that reads the three raw columns (sensor position, ts,
+ * value: 20 bytes a row) and sums them, nothing else. No aggregation of these columns can take
+ * less than reading them once; reported as GB/s of input.
+ */
+void reference_read_columns(benchmark::State& state) {
+  const dataset& d = data_for(static_cast<int>(state.range(0)));
+  const std::size_t n = d.rows.size();
+  const std::uint32_t* pos = d.position.data();
+  const epoch_seconds* ts = d.rows.ts.data();
+  const milli* value = d.rows.value.data();
+  for (auto _ : state) {
+    std::int64_t sum = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      sum += static_cast<std::int64_t>(pos[i]) + ts[i] + value[i];
+    benchmark::DoNotOptimize(sum);
+  }
+  count_rows(state, d);
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<std::int64_t>(
+                              n * (sizeof(std::uint32_t) + sizeof(epoch_seconds) + sizeof(milli))));
+}
+
+/**
  * Layout probe, not a reference: how much of the aggregator's add the grid's layout costs on its
  * own. The raw columns are written, last write wins, into 4-byte cells (2v + 1, as the
  * aggregator's) with no id lookup, no group-change path and no data-dependent branch, in one of
@@ -644,6 +667,10 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond)
         ->Iterations(smoke() ? 1 : 5);
     benchmark::RegisterBenchmark("reference_c_fold", reference_c_fold)
+        ->Arg(s)
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(smoke() ? 1 : 5);
+    benchmark::RegisterBenchmark("reference_read_columns", reference_read_columns)
         ->Arg(s)
         ->Unit(benchmark::kMillisecond)
         ->Iterations(smoke() ? 1 : 5);
