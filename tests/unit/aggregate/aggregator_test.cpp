@@ -482,8 +482,8 @@ TEST_CASE("a group's sensors revisit slot rows another sensor stepped past, each
           "[aggregate]") {
   portfolio p;
   const building b = p.add_building("Europe/London");
-  const sensor s0 = p.add_sensor(b, sensor_type::electricity, 900);
-  const sensor s1 = p.add_sensor(b, sensor_type::electricity, 900);
+  p.add_sensor(b, sensor_type::electricity, 900);  // s0, position 0
+  p.add_sensor(b, sensor_type::electricity, 900);  // s1, position 1: the same group
   const epoch_seconds t = to_epoch(at("2024-10-01T12:00:00Z"));
   // s0 walks four quarter-hours; s1 then comes back to the second and third, behind the
   // group's cursor, a correction of s0's second lands over its first value, and s1 ends at the
