@@ -13,6 +13,7 @@
 #include <energy/storage/store.hpp>
 
 #include "api/common.hpp"
+#include "http/json_text.hpp"
 #include "http/enum_json.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
@@ -139,9 +140,7 @@ class bucket_writer {
     out_ += text;
     out_ += '"';
   }
-  void dump(const nlohmann::json& value) {
-    out_ += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
+  void dump(const nlohmann::json& value) { out_ += json_text(value); }
 
   std::string& out_;
   bool empty_ = true;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "auth/audit.hpp"
+#include "http/json_text.hpp"
 
 #include <chrono>
 #include <stdexcept>
@@ -28,7 +29,7 @@ void audit_log::record(db::connection& db, const audit_event& e) {
   const auto now =
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   const std::string id = uuid::v7().to_string();
-  const std::string detail = e.detail.dump();
+  const std::string detail = json_text(e.detail);
   db.exec(
       "INSERT INTO auth_audit (id, at, tenant_id, actor, event, address, detail) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -44,7 +45,7 @@ void audit_log::record(db::connection& db, const audit_event& e) {
         {"actor", e.actor},
         {"address", e.address},
         {"detail", e.detail}};
-    file_ << line.dump() << '\n';
+    file_ << json_text(line) << '\n';
     file_.flush();
   }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "auth/device_keys.hpp"
+#include "http/json_text.hpp"
 
 #include "auth/crypto.hpp"
 
@@ -63,7 +64,7 @@ void insert(db::connection& db, const device_key& k, const std::string& secret) 
       "INSERT INTO auth_device_keys (id, tenant_id, name, key_hash, key_prefix, buildings, "
       "created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
       {k.id.to_string(), k.tenant_id.to_string(), k.name, sha256_hex(secret), k.key_prefix,
-       ids.dump(), k.created_at, k.created_by});
+       json_text(ids), k.created_at, k.created_by});
 }
 
 std::optional<device_key> find_by_secret(db::connection& db, const std::string& secret) {

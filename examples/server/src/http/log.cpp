@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http/log.hpp"
+#include "http/json_text.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -44,7 +45,7 @@ void logger::write(log_level level, nlohmann::json line) {
   line["ts"] = now_rfc3339();
   line["level"] = name(level);
   // Invalid UTF-8 from a client (a path, a header) must not make the log line throw.
-  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string text = json_text(line);
   const std::lock_guard lock(mutex_);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fputc('\n', stdout);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http/message.hpp"
+#include "http/json_text.hpp"
 
 namespace energy::server {
 
@@ -35,7 +36,7 @@ response response::json(int status, const nlohmann::json& body) {
   response r;
   r.status = status;
   // Replace invalid UTF-8 (echoed client input) instead of throwing while answering.
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = json_text(body);
   return r;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jobs/alert_book.hpp"
+#include "http/json_text.hpp"
 
 #include <energy/anomaly/anomaly.hpp>
 
@@ -93,7 +94,7 @@ void alert_book::notify(const alert_rule& rule, const alert_record& a, std::stri
     n.channel = channel::webhook;
     n.target = *rule.webhook_url;
     n.secret = rule.webhook_secret;
-    n.body = webhook_document(a, event, rule).dump();
+    n.body = json_text(webhook_document(a, event, rule));
     box.enqueue(n);
   }
   if (const auto* mqtt = installed_mqtt_channel()) {  // ENERGY_MQTT_ALERT_TOPIC: every alert
@@ -101,7 +102,7 @@ void alert_book::notify(const alert_rule& rule, const alert_record& a, std::stri
     n.channel = channel::mqtt;
     n.target = mqtt->topic_for(a.tenant_id, a.building_id);
     n.secret.reset();
-    n.body = webhook_document(a, event, rule).dump();
+    n.body = json_text(webhook_document(a, event, rule));
     box.enqueue(n);
   }
 }
@@ -113,7 +114,7 @@ alert_change alert_book::apply(const alert_rule& rule, const finding& f, epoch_s
     db_.exec(
         "UPDATE alerts SET last_seen_at = $2, summary = $3, details = $4, severity = $5 "
         "WHERE id = $1",
-        {current->id.to_string(), now, f.summary, f.details.dump(),
+        {current->id.to_string(), now, f.summary, json_text(f.details),
          std::string(anomaly::to_string(f.severity))});
     return alert_change::still_open;
   }
@@ -136,7 +137,7 @@ alert_change alert_book::apply(const alert_rule& rule, const finding& f, epoch_s
                  "NULL)",
              {a.id.to_string(), a.tenant_id.to_string(), a.building_id.to_string(),
               a.config_id.to_string(), std::string(to_string(a.what)), a.severity, a.summary,
-              a.details.dump(), now});
+              json_text(a.details), now});
     notify(rule, a, "alert.opened", now);
     return alert_change::opened;
   }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jobs/alert_rules.hpp"
+#include "http/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -93,7 +94,7 @@ std::vector<db::value> params_of(const alert_rule& a) {
           opt(a.gap_seconds),
           opt(a.flatline_seconds),
           opt(a.deviation_percent),
-          nlohmann::json(a.emails).dump(),
+          json_text(nlohmann::json(a.emails)),
           opt(a.webhook_url),
           opt(a.webhook_secret),
           std::int64_t{a.enabled ? 1 : 0},

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "jobs/run_ledger.hpp"
+#include "http/json_text.hpp"
 
 #include <unistd.h>
 
@@ -101,7 +102,7 @@ bool run_ledger::finish(const run_key& key, run_state outcome, const nlohmann::j
              "owner = $4 AND state = 'running'",
              {text(key.job), key.period_start, text(to_string(key.trigger)), owner_,
               text(to_string(outcome)), now, outcome == run_state::succeeded ? now : retry_at,
-              counts.dump(), error ? db::value{*error} : db::value{}}) == 1;
+              json_text(counts), error ? db::value{*error} : db::value{}}) == 1;
 }
 
 std::vector<run_record> run_ledger::list(epoch_seconds since, epoch_seconds until,

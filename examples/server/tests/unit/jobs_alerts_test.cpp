@@ -235,3 +235,24 @@ TEST_CASE("alerts: removing a condition from its config closes its unresolved al
   CHECK(book.close_unjudged(rule.tenant_id, rule.id, {}, 1300) == 1);
   CHECK(book.list(rule.tenant_id, std::string("open"), 10).empty());
 }
+
+TEST_CASE("alerts: text with invalid UTF-8 from older rows is replaced, never stops the alert") {
+  // Config names and summaries stored before names were checked for UTF-8 may hold any bytes;
+  // the webhook body and the stored details are JSON text, which nlohmann's dump() refuses.
+  auto c = jobs_db();
+  alert_book book(*c);
+  auto rule = sample_rule();
+  rule.name = "Lobby \xff";
+  finding f = holding(true);
+  f.details = {{"note", "meter \xfe"}};
+  CHECK(book.apply(rule, f, 1000) == alert_change::opened);
+  CHECK(book.apply(rule, f, 1900) == alert_change::still_open);  // the details are updated too
+  const auto open = book.list(rule.tenant_id, std::string("open"), 10);
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].details["note"] == "meter \xEF\xBF\xBD");
+  const auto sent = outbox(*c).for_alert(open[0].id);
+  REQUIRE(sent.size() == 3);
+  const auto doc = nlohmann::json::parse(sent[2].body);
+  CHECK(doc["alert"]["config_name"] == "Lobby \xEF\xBF\xBD");
+  CHECK(doc["alert"]["details"]["note"] == "meter \xEF\xBF\xBD");
+}
