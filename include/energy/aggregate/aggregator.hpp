@@ -111,7 +111,10 @@ class aggregator {
    * span given to the constructor: the path for numpy / dataframe columns, which know sensors
    * by code and would otherwise have to build a UUID per row (as fast as `add(reading_rows)` on
    * time-major rows, whose id lookup is mostly a cache hit; faster on rows in random order).
-   * All three spans have the same length.
+   * All three spans have the same length. Dense time-major columns (most sensors report each
+   * timestamp, rows grouped by timestamp), added before anything else, go to a grid laid out by
+   * time (`grid_layout::time_rows`), about twice as fast to fill as the default one, which it
+   * turns into before any other kind of add, a merge or a read; results do not depend on it.
    * @throws std::invalid_argument naming the first row whose position is out of range (the rows
    *         before it are added, it and the rows after it are not), or when the spans' lengths
    *         differ (nothing is added).
@@ -139,6 +142,13 @@ class aggregator {
   /// sensors and slots instead of copying it (the parallel path: parts of time-ordered rows hold
   /// disjoint tiles). `other` is left empty (no readings) but usable.
   void merge(aggregator&& other);
+
+  /// Where the readings added so far are kept (a diagnostic; results do not depend on it).
+  enum class grid_layout {
+    tiles,      ///< by sensor group: each group's intervals side by side (the general grid)
+    time_rows,  ///< by time: every sensor's cell of an interval side by side (see `add`)
+  };
+  [[nodiscard]] grid_layout layout() const noexcept;
 
   /// Hour-bucket summaries so far (does not reset the aggregator).
   [[nodiscard]] std::vector<summary_row> hourly() const;

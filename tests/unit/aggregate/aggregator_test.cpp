@@ -1133,3 +1133,150 @@ TEST_CASE("roll_up takes hour rows in any order and of several subjects, and ref
   CHECK(roll_up(days, resolution::month, calendar) == expected.monthly);
   CHECK_THROWS_AS(roll_up(expected.daily, resolution::day, calendar), std::invalid_argument);
 }
+
+namespace {
+
+/// Buildings in zones with whole-, half- and 45-minute offsets and DST changes, every sensor
+/// reporting each quarter-hour: dense time-major columns of them go to time rows.
+portfolio quarter_hour_portfolio(int sensors_per_building) {
+  portfolio p;
+  for (const char* zone : {"America/New_York", "Europe/London", "Asia/Kolkata",
+                           "Australia/Lord_Howe", "Asia/Kathmandu"}) {
+    const building b = p.add_building(zone, money::parse("0.13553"));
+    for (int i = 0; i < sensors_per_building; ++i)
+      p.add_sensor(b, sensor_type::electricity, 900);
+  }
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("dense time-major columns go to time rows and aggregate like every other path",
+          "[aggregate][property][dedup]") {
+  const auto seed = GENERATE(51u, 52u);
+  CAPTURE(seed);
+  portfolio p = quarter_hour_portfolio(12);
+  const reading_rows truth =
+      test::generate(p.sensors, at("2024-10-20T00:00:00Z"), at("2024-11-08T00:00:00Z"), seed);
+  const reading_rows raw = time_major(raw_feed(truth, seed));
+  const reading_rows distinct = deduplicate(raw);
+  REQUIRE(distinct.size() == truth.size());
+  const auto position = positions_of(p, raw);
+  const auto half = raw.size() / 2 + 7;  // not on a timestamp's first row
+  const auto part = [&](std::size_t from, std::size_t to) {
+    std::vector<std::size_t> idx(to - from);
+    std::iota(idx.begin(), idx.end(), from);
+    return test::subset(raw, idx);
+  };
+  // Building summaries only (Python's default): what the time rows' own fold covers.
+  const aggregator_options building_only{.sensor_scope = false, .building_scope = true};
+  const auto by_columns = [&](aggregator& agg, const reading_rows& rows) {
+    agg.add(positions_of(p, rows), rows.ts, rows.value);
+  };
+  const auto expected_with = [&](const aggregator_options& o) {
+    aggregator reference(p.buildings, p.sensors, o);
+    reference.add(distinct);
+    CHECK(reference.layout() == aggregator::grid_layout::tiles);
+    return reference.finish();
+  };
+  const aggregation_result expected = expected_with(building_only);
+
+  SECTION("in one call") {
+    aggregator agg(p.buildings, p.sensors, building_only);
+    agg.add(position, raw.ts, raw.value);
+    CHECK(agg.layout() == aggregator::grid_layout::time_rows);
+    check_same(agg.finish(), expected);
+    CHECK(agg.layout() == aggregator::grid_layout::time_rows);  // folded where they stand
+    CHECK(agg.added() == static_cast<std::int64_t>(raw.size()));
+    CHECK(agg.added() - agg.superseded() == static_cast<std::int64_t>(distinct.size()));
+  }
+  SECTION("in two calls, summaries read in between") {
+    aggregator agg(p.buildings, p.sensors, building_only);
+    by_columns(agg, part(0, half));
+    (void)agg.hourly();
+    by_columns(agg, part(half, raw.size()));
+    CHECK(agg.layout() == aggregator::grid_layout::time_rows);
+    check_same(agg.finish(), expected);
+  }
+  SECTION("in halves merged in order, copied and moved") {
+    aggregator first(p.buildings, p.sensors, building_only),
+        second(p.buildings, p.sensors, building_only);
+    by_columns(first, part(0, half));
+    by_columns(second, part(half, raw.size()));
+    aggregator copy_target(p.buildings, p.sensors, building_only);
+    by_columns(copy_target, part(0, half));
+    copy_target.merge(second);
+    CHECK(copy_target.layout() == aggregator::grid_layout::time_rows);
+    check_same(copy_target.finish(), expected);
+    first.merge(std::move(second));
+    CHECK(first.layout() == aggregator::grid_layout::time_rows);
+    check_same(first.finish(), expected);
+    CHECK(first.added() - first.superseded() == static_cast<std::int64_t>(distinct.size()));
+    CHECK(second.finish().hourly.empty());
+  }
+  SECTION("then rows of another kind move them into tiles") {
+    aggregator agg(p.buildings, p.sensors, building_only);
+    by_columns(agg, part(0, half));
+    agg.add(part(half, raw.size()));  // rows by id: the general grid
+    CHECK(agg.layout() == aggregator::grid_layout::tiles);
+    check_same(agg.finish(), expected);
+    aggregator merged(p.buildings, p.sensors, building_only);
+    by_columns(merged, part(0, half));
+    aggregator tiled(p.buildings, p.sensors, building_only);
+    tiled.add(part(half, raw.size()));
+    merged.merge(tiled);  // a time-row grid merging a tile grid
+    check_same(merged.finish(), expected);
+  }
+  SECTION("on two fold threads") {
+    const aggregator_options o{.sensor_scope = false, .building_scope = true, .threads = 2};
+    aggregator agg(p.buildings, p.sensors, o);
+    agg.add(position, raw.ts, raw.value);
+    CHECK(agg.layout() == aggregator::grid_layout::time_rows);
+    check_same(agg.finish(), expected);
+  }
+  SECTION("with per-sensor summaries, which only the tiles fold, they are not used") {
+    const aggregator_options o{.sensor_scope = true, .building_scope = true};
+    aggregator agg(p.buildings, p.sensors, o);
+    agg.add(position, raw.ts, raw.value);
+    CHECK(agg.layout() == aggregator::grid_layout::tiles);
+    check_same(agg.finish(), expected_with(o));
+  }
+  SECTION("with a wide value and readings off the interval grid") {
+    reading_rows odd = raw;
+    odd.value[odd.size() / 3] = milli{1} << 40;  // beyond a cell: the wide map
+    for (std::size_t i = 5; i < odd.size(); i += 997)
+      odd.ts[i] += 7;  // :00:07 and the like: off-grid
+    aggregator reference(p.buildings, p.sensors, building_only);
+    reference.add(odd);
+    aggregator agg(p.buildings, p.sensors, building_only);
+    agg.add(positions_of(p, odd), odd.ts, odd.value);
+    CHECK(agg.layout() == aggregator::grid_layout::time_rows);
+    check_same(agg.finish(), reference.finish());
+    CHECK(agg.superseded() == reference.superseded());
+  }
+  SECTION("an unknown position stops the call there") {
+    std::vector<std::uint32_t> bad = position;
+    bad[half] = static_cast<std::uint32_t>(p.sensors.size());
+    aggregator agg(p.buildings, p.sensors, building_only);
+    CHECK_THROWS_WITH(agg.add(bad, raw.ts, raw.value),
+                      Catch::Contains("row " + std::to_string(half)));
+    aggregator before(p.buildings, p.sensors, building_only);
+    before.add(part(0, half));
+    CHECK(agg.added() == before.added());
+    check_same(agg.finish(), before.finish());
+  }
+}
+
+TEST_CASE("time-major columns of a few sensors among many stay in tiles", "[aggregate]") {
+  portfolio p = quarter_hour_portfolio(40);
+  const aggregator_options building_only{.sensor_scope = false, .building_scope = true};
+  std::vector<sensor> reporting{p.sensors[0], p.sensors[41], p.sensors[90]};
+  const reading_rows rows = time_major(
+      test::generate(reporting, at("2024-10-01T00:00:00Z"), at("2024-12-01T00:00:00Z"), 3));
+  aggregator agg(p.buildings, p.sensors, building_only);
+  agg.add(positions_of(p, rows), rows.ts, rows.value);
+  CHECK(agg.layout() == aggregator::grid_layout::tiles);
+  aggregator by_id(p.buildings, p.sensors, building_only);
+  by_id.add(rows);
+  check_same(agg.finish(), by_id.finish());
+}
