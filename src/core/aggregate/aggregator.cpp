@@ -1405,50 +1405,69 @@ struct aggregator::impl {
               [](const time_window* a, const time_window* b) { return a->key < b->key; });
     const std::size_t width = lane_count();
     const std::int64_t span = window_slots * iv;
-    window_scratch w;
-    for (std::uint32_t b = 0; b < buildings.size(); ++b) {
-      const auto& own_groups = building_groups[b];
-      if (own_groups.empty()) continue;
-      const auto& subjects_here = building_subject_list[b];
-      // The time-row windows of one fold window (as the tiles' fold splits time) at a time.
-      for (std::size_t k = 0; k < order.size();) {
-        const std::int64_t fold_window_key = floor_div(order[k]->key * span, window_seconds);
-        std::size_t e = k;
-        while (e < order.size() &&
-               floor_div(order[e]->key * span, window_seconds) == fold_window_key)
-          ++e;
-        bucket_table& table = w.table;
-        table.build(calendars[b], order[k]->key * span, (order[e - 1]->key + 1) * span);
-        if (!table.quarter_aligned) return false;
-        const std::size_t nb = table.size();
-        const std::size_t nq = table.of_quarter.size();
+    const std::size_t nb_buildings = buildings.size();
+    // Per building: its bucket table over the fold window, hour accumulators, quarter-hour sums.
+    std::vector<window_scratch> per(nb_buildings);
+    std::vector<std::uint64_t> quarter_now(nb_buildings);  // each building's quarter of a row
+    // Each group's building and the offset of its subject's quarter sums.
+    std::vector<std::uint32_t> building_of(groups.size());
+    std::vector<std::size_t> subject_offset(groups.size());
+    for (std::uint32_t g = 0; g < groups.size(); ++g)
+      building_of[g] = groups[g].building;
+    // The time-row windows of one fold window (as the tiles' fold splits time) at a time, every
+    // building at once: each time row is read once, in order.
+    for (std::size_t k = 0; k < order.size();) {
+      const std::int64_t fold_window_key = floor_div(order[k]->key * span, window_seconds);
+      std::size_t e = k;
+      while (e < order.size() && floor_div(order[e]->key * span, window_seconds) == fold_window_key)
+        ++e;
+      for (std::uint32_t b = 0; b < nb_buildings; ++b) {
+        if (building_groups[b].empty()) continue;
+        window_scratch& w = per[b];
+        w.table.build(calendars[b], order[k]->key * span, (order[e - 1]->key + 1) * span);
+        if (!w.table.quarter_aligned) return false;
+        const std::size_t nb = w.table.size();
+        const std::size_t nq = w.table.of_quarter.size();
+        const auto& subjects_here = building_subject_list[b];
         w.building_accs.clear();
         for (const std::uint32_t subject : subjects_here)
           for (std::size_t o = 0; o < nb; ++o)
-            w.building_accs.push_back(empty_acc(subject, table.starts[o], table.ends[o]));
+            w.building_accs.push_back(empty_acc(subject, w.table.starts[o], w.table.ends[o]));
         w.quarter_energy.assign(subjects_here.size() * nq, 0);
         w.quarter_count.assign(subjects_here.size() * nq, 0);
-        for (std::size_t p = k; p < e; ++p) {
-          const epoch_seconds base = order[p]->key * span;
-          for (std::int64_t j = 0; j < window_slots; ++j) {
-            const cell_t* row = order[p]->cells.get() + static_cast<std::size_t>(j) * width;
-            const std::uint64_t q = table.quarter_of(base + j * iv);
-            for (const std::uint32_t g : own_groups) {
-              const std::uint32_t local = sensors[groups[g].sensor[0]].building_subject_local;
-              const auto [sum, count] = slot_row_total(row + std::size_t{g} * lanes);
-              w.quarter_energy[local * nq + q] += sum;
-              w.quarter_count[local * nq + q] += count;
-            }
+      }
+      for (std::uint32_t g = 0; g < groups.size(); ++g)
+        subject_offset[g] = std::size_t{sensors[groups[g].sensor[0]].building_subject_local} *
+                            per[building_of[g]].table.of_quarter.size();
+      for (std::size_t p = k; p < e; ++p) {
+        const epoch_seconds base = order[p]->key * span;
+        for (std::int64_t j = 0; j < window_slots; ++j) {
+          const cell_t* row = order[p]->cells.get() + static_cast<std::size_t>(j) * width;
+          for (std::uint32_t b = 0; b < nb_buildings; ++b)
+            if (!building_groups[b].empty())
+              quarter_now[b] = per[b].table.quarter_of(base + j * iv);
+          for (std::uint32_t g = 0; g < groups.size(); ++g) {
+            const std::uint32_t b = building_of[g];
+            const auto [sum, count] = slot_row_total(row + std::size_t{g} * lanes);
+            const std::size_t at = subject_offset[g] + quarter_now[b];
+            per[b].quarter_energy[at] += sum;
+            per[b].quarter_count[at] += count;
           }
         }
-        for (std::size_t local = 0; local < subjects_here.size(); ++local)
-          quarters_into_hours(table, w.quarter_energy.data() + local * nq,
+      }
+      for (std::uint32_t b = 0; b < nb_buildings; ++b) {
+        if (building_groups[b].empty()) continue;
+        window_scratch& w = per[b];
+        const std::size_t nb = w.table.size();
+        const std::size_t nq = w.table.of_quarter.size();
+        for (std::size_t local = 0; local < building_subject_list[b].size(); ++local)
+          quarters_into_hours(w.table, w.quarter_energy.data() + local * nq,
                               w.quarter_count.data() + local * nq,
                               w.building_accs.data() + local * nb);
         for (const hour_acc& a : w.building_accs)
           if (a.count != 0) emit(by_subject, a);
-        k = e;
       }
+      k = e;
     }
     return true;
   }
