@@ -266,15 +266,6 @@ struct alignas(64) tile {
 /// Bytes of the largest tile blocks: one transparent huge page.
 constexpr std::size_t huge_block = std::size_t{2} << 20;
 
-/**
- * Huge blocks that finished aggregations gave back, for the next ones in the process (at most
- * `limit` bytes; the rest is unmapped). A fresh 2 MiB mapping costs a page fault and the kernel's
- * zeroing, and on a virtual machine often a fault of the host too: 10^7 readings fill 23 blocks,
- * and repeated aggregations spent 4.1 ms of system time each on them (docs/benchmarks.md, issue
- * #18 of 2026-12-04). A reused block is already mapped; its tiles are cleared one by one as they
- * are handed out (2 KiB written just before the readings land in them). Thread-safe: aggregators
- * on several threads take and give blocks.
- */
 /// A zeroed, 2 MiB-aligned mapping of 2 MiB, or nullptr (then the caller falls back to the heap).
 void* map_huge_block() noexcept {
 #ifdef __linux__
@@ -296,6 +287,15 @@ void* map_huge_block() noexcept {
 #endif
 }
 
+/**
+ * Huge blocks that finished aggregations gave back, for the next ones in the process (at most
+ * `limit` bytes; the rest is unmapped). A fresh 2 MiB mapping costs a page fault and the kernel's
+ * zeroing, and on a virtual machine often a fault of the host too: 10^7 readings fill 23 blocks,
+ * and repeated aggregations spent 4.1 ms of system time each on them (docs/benchmarks.md, issue
+ * #18 of 2026-12-04). A reused block is already mapped; its tiles are cleared one by one as they
+ * are handed out (2 KiB written just before the readings land in them). Thread-safe: aggregators
+ * on several threads take and give blocks.
+ */
 class huge_block_cache {
  public:
   static constexpr std::size_t limit = std::size_t{64} << 20;
@@ -852,7 +852,7 @@ struct aggregator::impl {
   std::vector<time_window> windows;
   std::unordered_map<std::int64_t, std::size_t> window_index;  ///< window key -> `windows` index
   bool in_time_rows = false;
-  /// The aggregated sensors' common interval (0 when they differ: no time rows).
+  /// The aggregated sensors' common interval when time rows may hold them, else 0.
   std::int64_t shared_interval = 0;
   /// `fold_time_rows` can fold time rows where they stand (set by the constructor): the only
   /// case they are used for, since moving them into tiles costs what they save.
@@ -928,18 +928,26 @@ struct aggregator::impl {
         into[c] = values[c];
       }
     }
-    for (const auto& [key, value] : o.off_grid)
-      if (!off_grid.insert_or_assign(key, value).second) ++superseded;
-    added += o.added;
-    skipped += o.skipped;
-    superseded += o.superseded;
     time_row_puts += o.time_row_puts;
-    folded_valid = false;
+    merge_off_grid_and_counts(o, steal);
     if (steal != nullptr) {
       steal->windows.clear();
       steal->window_index.clear();
       steal->time_row_cells = 0;
       steal->time_row_puts = 0;
+    }
+  }
+
+  /// What every merge takes besides the grid: `o`'s off-grid readings (later: they win) and its
+  /// counters; `steal`, when given, is left without them.
+  void merge_off_grid_and_counts(const impl& o, impl* steal) {
+    for (const auto& [key, value] : o.off_grid)
+      if (!off_grid.insert_or_assign(key, value).second) ++superseded;
+    added += o.added;
+    skipped += o.skipped;
+    superseded += o.superseded;
+    folded_valid = false;
+    if (steal != nullptr) {
       steal->off_grid.clear();
       steal->added = steal->skipped = steal->superseded = 0;
       steal->folded.clear();
@@ -1639,26 +1647,17 @@ struct aggregator::impl {
         into.cells[cell] = c;
       }
     }
-    for (const auto& [key, value] : o.off_grid)
-      if (!off_grid.insert_or_assign(key, value).second) ++superseded;
-    added += o.added;
-    skipped += o.skipped;
-    superseded += o.superseded;
-    folded_valid = false;
+    merge_off_grid_and_counts(o, steal);
     if (steal != nullptr) {
       arena.adopt(std::move(steal->arena));
       steal->tiles.clear();
       steal->tile_index = bucket_index{};
-      steal->off_grid.clear();
       steal->wide.clear();
-      steal->added = steal->skipped = steal->superseded = 0;
       for (group_cursor& c : steal->cursors) {
         c.current = nullptr;
         c.tile_start = c.tile_end = 0;
         c.next_row = nullptr;
       }
-      steal->folded.clear();
-      steal->folded_valid = false;
     }
   }
 
@@ -1767,27 +1766,25 @@ aggregator::aggregator(std::span<const building> buildings, std::span<const sens
   for (const std::uint32_t si : m.position_slot)
     m.position_code.push_back(m.sensors[si].code);
   m.position_code.push_back(unknown_position);
-  for (const sensor_group& g : m.groups) {
-    m.aggregated_lanes += g.used;
-    if (m.shared_interval == 0 || m.shared_interval == g.interval)
-      m.shared_interval = g.interval;
-    else
-      m.shared_interval = -1;
-  }
-  if (m.shared_interval < 0) m.shared_interval = 0;
-  m.time_rows_foldable = m.shared_interval != 0 && m.shared_interval <= quarter &&
-                         quarter % m.shared_interval == 0 && !options.sensor_scope;
+  // Time rows need one interval that divides a quarter-hour, and groups whose lanes all add into
+  // one building subject and nothing else (what `fold_time_rows` folds).
+  bool foldable = !options.sensor_scope && !m.groups.empty();
 #ifndef __linux__
-  m.time_rows_foldable = false;  // windows are 2 MiB mappings (`map_huge_block`)
+  foldable = false;  // windows are 2 MiB mappings (`map_huge_block`)
 #endif
   for (const sensor_group& g : m.groups) {
+    m.aggregated_lanes += g.used;
+    foldable = foldable && g.interval == m.groups.front().interval;
     const std::uint32_t local = m.sensors[g.sensor[0]].building_subject_local;
     for (std::uint32_t l = 0; l < g.used; ++l) {
       const sensor_slot& s = m.sensors[g.sensor[l]];
-      if (local == none || s.sensor_subject != none || s.building_subject_local != local)
-        m.time_rows_foldable = false;
+      foldable = foldable && local != none && s.sensor_subject == none &&
+                 s.building_subject_local == local;
     }
   }
+  m.shared_interval = foldable ? m.groups.front().interval : 0;
+  m.time_rows_foldable =
+      foldable && m.shared_interval <= quarter && quarter % m.shared_interval == 0;
 }
 
 aggregator::~aggregator() = default;

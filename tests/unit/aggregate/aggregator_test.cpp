@@ -1280,3 +1280,25 @@ TEST_CASE("time-major columns of a few sensors among many stay in tiles", "[aggr
   by_id.add(rows);
   check_same(agg.finish(), by_id.finish());
 }
+
+TEST_CASE("a dense call that thins out moves to tiles at the memory bound, exactly",
+          "[aggregate]") {
+  // A day of every sensor passes the density sample; two months of one sensor follow. Time
+  // rows would hold a window of every sensor's cells for each 32 of its readings, so the call
+  // moves to tiles where the cells would exceed 4 per row put (plus two windows).
+  portfolio p = quarter_hour_portfolio(12);
+  const aggregator_options building_only{.sensor_scope = false, .building_scope = true};
+  reading_rows rows = time_major(
+      test::generate(p.sensors, at("2024-10-01T00:00:00Z"), at("2024-10-02T00:00:00Z"), 4));
+  const reading_rows tail = test::generate(
+      std::vector<sensor>{p.sensors[5]}, at("2024-10-02T00:00:00Z"), at("2024-12-01T00:00:00Z"), 5);
+  for (std::size_t i = 0; i < tail.size(); ++i)
+    rows.push_back(tail.sensor_id[i], tail.ts[i], tail.value[i]);
+  aggregator agg(p.buildings, p.sensors, building_only);
+  agg.add(positions_of(p, rows), rows.ts, rows.value);
+  CHECK(agg.layout() == aggregator::grid_layout::tiles);
+  aggregator by_id(p.buildings, p.sensors, building_only);
+  by_id.add(rows);
+  check_same(agg.finish(), by_id.finish());
+  CHECK(agg.added() == by_id.added());
+}
