@@ -12,7 +12,7 @@ shift || true
 build=build/fuzz
 data=${ENERGY_DATA_DIR:-../shared/data}
 all=(fuzz_json_batch fuzz_csv_readings fuzz_greenbutton fuzz_urdb fuzz_model_json fuzz_bills_csv fuzz_jwt
-  fuzz_http_request fuzz_api_handlers)
+  fuzz_http_request fuzz_api_handlers fuzz_reading_chunk)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The retention port of energy::sqlite: rows of a UTC day are deleted in one transaction.
+// The retention port of energy::sqlite: the reading chunks of a UTC day (chunks never cross
+// midnight UTC) are deleted in one transaction.
 #include <energy/storage/sqlite_retention.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -12,7 +13,12 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
+#include "adapters/sqlite/reading_chunk.hpp"
 #include "adapters/sqlite/sqlite_rows.hpp"
 
 namespace energy::storage {
@@ -42,7 +48,7 @@ class sqlite_retention final : public retention_port {
  public:
   explicit sqlite_retention(const std::filesystem::path& path) try
       : path_(path), db_(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, 5000) {
-    if (!db_.tableExists("energy_readings"))
+    if (!db_.tableExists("energy_reading_chunks"))
       throw storage_error(
           "sqlite retention: " + path.string() + " has no energy schema (open it as a store first)",
           false);
@@ -67,10 +73,10 @@ class sqlite_retention final : public retention_port {
     std::vector<time_range> out;
     try {
       // Floor division: days before 1970 are negative.
-      SQLite::Statement st(db_,
-                           "SELECT DISTINCT (timestamp - (((timestamp % 86400) + 86400) % 86400)) "
-                           "FROM energy_readings "
-                           "WHERE timestamp < ?1 ORDER BY 1");
+      SQLite::Statement st(
+          db_,
+          "SELECT DISTINCT (span_start - (((span_start % 86400) + 86400) % 86400)) "
+          "FROM energy_reading_chunks WHERE span_start < ?1 ORDER BY 1");
       st.bind(1, static_cast<std::int64_t>(to_epoch(cutoff)));
       while (st.executeStep()) {
         const auto start = from_epoch(st.getColumn(0).getInt64());
@@ -88,13 +94,20 @@ class sqlite_retention final : public retention_port {
     try {
       SQLite::Statement st(
           db_,
-          "SELECT DISTINCT s.building_id FROM sensors s WHERE EXISTS (SELECT 1 FROM "
-          "energy_readings r WHERE r.sensor_id = s.id AND r.timestamp >= ?1 AND r.timestamp < ?2) "
-          "ORDER BY 1");
-      st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
-      st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
-      while (st.executeStep())
-        out.push_back(uuid_of(st.getColumn(0)));
+          "SELECT s.building_id, c.sensor_id, c.span_start, c.span_end, c.readings, c.data "
+          "FROM sensors s JOIN energy_reading_chunks c ON c.sensor_id = s.id "
+          "WHERE c.span_start >= ?1 AND c.span_start < ?2 AND c.span_end > ?3 "
+          "ORDER BY s.building_id");
+      bind_day(st, day);
+      // A chunk that overlaps the day at its edge counts only if it holds a reading in the day.
+      while (st.executeStep()) {
+        const uuid building = uuid_of(st.getColumn(0));
+        if (!out.empty() && out.back() == building) continue;
+        bool any = false;
+        for_each_reading(st, 1, day,
+                         [&](const uuid&, const sqlite_detail::chunk_reading&) { any = true; });
+        if (any) out.push_back(building);
+      }
     } catch (const SQLite::Exception& e) {
       fail(e, "buildings of day");
     }
@@ -106,21 +119,54 @@ class sqlite_retention final : public retention_port {
     try {
       SQLite::Statement st(
           db_,
-          "SELECT r.sensor_id, r.timestamp, r.value, r.quality_flag FROM sensors s "
-          "JOIN energy_readings r ON r.sensor_id = s.id WHERE s.building_id = ?3 "
-          "AND r.timestamp >= ?1 AND r.timestamp < ?2 ORDER BY r.sensor_id, r.timestamp");
-      st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
-      st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
-      st.bind(3, building_id.bytes().data(), 16);
-      while (st.executeStep()) {
-        out.push_back(uuid_of(st.getColumn(0)), st.getColumn(1).getInt64(),
-                      st.getColumn(2).getInt64(),
-                      static_cast<std::uint32_t>(st.getColumn(3).getInt64()));
-      }
+          "SELECT c.sensor_id, c.span_start, c.span_end, c.readings, c.data FROM sensors s "
+          "JOIN energy_reading_chunks c ON c.sensor_id = s.id WHERE s.building_id = ?4 "
+          "AND c.span_start >= ?1 AND c.span_start < ?2 AND c.span_end > ?3 "
+          "ORDER BY c.sensor_id, c.span_start");
+      bind_day(st, day);
+      st.bind(4, building_id.bytes().data(), 16);
+      while (st.executeStep())
+        for_each_reading(st, 0, day,
+                         [&](const uuid& sensor, const sqlite_detail::chunk_reading& r) {
+                           out.push_back(sensor, r.ts, r.value, r.flags);
+                         });
     } catch (const SQLite::Exception& e) {
       fail(e, "read day");
     }
     return out;
+  }
+
+  /// Binds ?1 (the first chunk start that can hold a reading of `day`: chunks start on or after
+  /// their UTC day), ?2 (the day's end) and ?3 (its start) of a chunk query.
+  static void bind_day(SQLite::Statement& st, time_range day) {
+    const std::int64_t start = to_epoch(day.start);
+    st.bind(1, static_cast<std::int64_t>(sqlite_detail::span_floor(start, 86400)));
+    st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
+    st.bind(3, start);
+  }
+
+  /// Calls f(sensor, reading) for each reading in `day` of the chunk in the current row, whose
+  /// columns from `first` are sensor_id, span_start, span_end, readings, data.
+  /// @throws storage_error for a chunk that does not decode.
+  template <class F>
+  void for_each_reading(SQLite::Statement& st, int first, time_range day, F&& f) {
+    const uuid sensor = uuid_of(st.getColumn(first));
+    const std::int64_t span_start = st.getColumn(first + 1).getInt64();
+    const SQLite::Column data = st.getColumn(first + 4);
+    decoded_.clear();
+    const std::string_view why =
+        sqlite_detail::decode_chunk({static_cast<const std::uint8_t*>(data.getBlob()),
+                                     static_cast<std::size_t>(data.getBytes())},
+                                    span_start, st.getColumn(first + 2).getInt64(),
+                                    st.getColumn(first + 3).getInt64(), decoded_);
+    if (!why.empty())
+      throw storage_error("sqlite retention: the energy_reading_chunks row of sensor " +
+                              sensor.to_string() + " at span_start " + std::to_string(span_start) +
+                              " is damaged: " + std::string(why),
+                          false);
+    const std::int64_t from = to_epoch(day.start), to = to_epoch(day.end);
+    for (const sqlite_detail::chunk_reading& r : decoded_)
+      if (r.ts >= from && r.ts < to) f(sensor, r);
   }
 
   /// A 16-byte uuid BLOB column. @throws storage_error for any other size.
@@ -151,25 +197,31 @@ class sqlite_retention final : public retention_port {
   }
 
   bool drop_day(time_range day, const day_fingerprint& expected) override {
+    const std::int64_t start = to_epoch(day.start);
+    if (sqlite_detail::span_floor(start, 86400) != start || to_epoch(day.end) != start + 86400)
+      throw std::invalid_argument("sqlite retention: drop_day takes one whole UTC day");
     try {
       // BEGIN IMMEDIATE takes the write lock first: no writer can slip in between the checks and
       // the delete (a deferred transaction would also risk a lock upgrade that fails as busy).
       db_.exec("BEGIN IMMEDIATE");
       try {
-        // SQLite's % truncates like C++'s; quality_flag holds the flags as stored.
-        SQLite::Statement now(db_, "SELECT count(*), coalesce(sum(value % " +
-                                       std::to_string(day_fingerprint::modulus) +
-                                       "), 0), coalesce(sum(quality_flag), 0) FROM energy_readings "
-                                       "WHERE timestamp >= ?1 AND timestamp < ?2");
-        now.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
-        now.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
-        now.executeStep();
-        const day_fingerprint found{now.getColumn(0).getInt64(), now.getColumn(1).getInt64(),
-                                    now.getColumn(2).getInt64()};
+        // The fingerprint of what the day holds now (value % modulus truncates, as the job's).
+        day_fingerprint found;
+        SQLite::Statement now(db_,
+                              "SELECT sensor_id, span_start, span_end, readings, data "
+                              "FROM energy_reading_chunks WHERE span_start >= ?1 "
+                              "AND span_start < ?2 AND span_end > ?3");
+        bind_day(now, day);
+        while (now.executeStep())
+          for_each_reading(now, 0, day, [&](const uuid&, const sqlite_detail::chunk_reading& r) {
+            ++found.rows;
+            found.value_mod_sum += r.value % day_fingerprint::modulus;
+            found.quality_sum += r.flags;
+          });
         const bool unchanged = found == expected && pending_dirty_hours(day) == 0;
         if (unchanged) {
           SQLite::Statement st(
-              db_, "DELETE FROM energy_readings WHERE timestamp >= ?1 AND timestamp < ?2");
+              db_, "DELETE FROM energy_reading_chunks WHERE span_start >= ?1 AND span_start < ?2");
           st.bind(1, static_cast<std::int64_t>(to_epoch(day.start)));
           st.bind(2, static_cast<std::int64_t>(to_epoch(day.end)));
           st.exec();
@@ -198,6 +250,7 @@ class sqlite_retention final : public retention_port {
  private:
   std::filesystem::path path_;
   SQLite::Database db_;
+  std::vector<sqlite_detail::chunk_reading> decoded_;  // for_each_reading()'s buffer
 };
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -18,6 +18,8 @@
 
 #include <energy/quality.hpp>
 
+#include "adapters/sqlite/chunk_functions.hpp"
+#include "adapters/sqlite/chunk_store.hpp"
 #include "adapters/sqlite/dirty_marks.hpp"
 #include "adapters/sqlite/migrations.hpp"
 #include "adapters/sqlite/sqlite_calls.hpp"
@@ -63,6 +65,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       throw std::invalid_argument("building " + b.id.to_string() + ": unknown IANA time zone '" +
                                   b.time_zone + "'");
     guard("put_building", [&] {
+      settle_bulk_writes();
       call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(tenant_exists_, b.tenant_id))
         throw std::invalid_argument("building " + b.id.to_string() + ": unknown tenant " +
@@ -101,6 +104,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   void put_sensor(const sensor& s) override {
     ingest::check_sensor_metadata(s);
     guard("put_sensor", [&] {
+      settle_bulk_writes();
       call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(building_exists_, s.building_id))
         throw std::invalid_argument("sensor " + s.id.to_string() + ": unknown building " +
@@ -129,7 +133,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       if (stale) invalidate(s.building_id, all_time());
       tx.commit();
     });
-    known_sensors_.insert(s.id);
+    sensor_spans_[s.id] = chunk_span(s.interval_seconds);
   }
 
   std::optional<sensor> get_sensor(const uuid& id) override {
@@ -198,9 +202,15 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
           check_state_guard(s, stored);
         }
       bulk_write_section section(bulk_group_ ? &group_broken_ : nullptr);
+      // Outside a bulk group the call's transaction undoes a failure: so must the chunks held.
+      held_chunks_guard held(chunks_, !bulk_group_);
+      std::int64_t span = 0;
       for (std::size_t i = 0; i < n; ++i) {
+        // Rows come in runs of one sensor (ingest groups them): one span lookup per run.
+        if (i == 0 || rows.sensor_id[i] != rows.sensor_id[i - 1])
+          span = sensor_spans_.at(rows.sensor_id[i]);
         const write_outcome outcome =
-            write_row(rows.sensor_id[i], rows.ts[i], rows.value[i], rows.quality[i]);
+            chunks_.apply(rows.sensor_id[i], span, rows.ts[i], rows.value[i], rows.quality[i]);
         if (outcome == write_outcome::unchanged) {
           ++result.unchanged;
           continue;
@@ -208,8 +218,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
         ++(outcome == write_outcome::inserted ? result.inserted : result.replaced);
         pending_marks_.add(rows.sensor_id[i], rows.ts[i]);
       }
-      // A bulk group records its marks once, at commit (or before anything reads them).
-      if (!bulk_group_) record_pending_marks();
+      // A bulk group writes its chunks and records its marks once, at commit (or before anything
+      // reads them, or when the chunks held pass the bound); other calls before they return.
+      if (!bulk_group_) {
+        chunks_.flush();
+        record_pending_marks();
+      } else if (chunks_.held_readings() > max_held_readings) {
+        chunks_.flush();
+      }
       for (const auto& s : states) {
         statement_use st(upsert_state_);
         bind_id(*st, 1, s.sensor_id);
@@ -226,6 +242,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   void scan_readings(const uuid& sensor_id, time_range range, std::size_t chunk_rows,
                      const reading_chunk_sink& sink) override {
     guard("scan_readings", [&] {
+      settle_bulk_writes();
       reading_rows chunk;
       chunk.reserve(std::min<std::size_t>(chunk_rows, first_chunk_capacity));
       if (scan_sensor(chunk, sensor_id, range, chunk_rows, sink) && !chunk.empty()) sink(chunk);
@@ -235,6 +252,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   void scan_building_readings(const uuid& building_id, time_range range, std::size_t chunk_rows,
                               const reading_chunk_sink& sink) override {
     guard("scan_building_readings", [&] {
+      settle_bulk_writes();
       // One snapshot for the whole building, even while another connection writes.
       call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::DEFERRED);
       std::vector<uuid> ids;
@@ -264,8 +282,10 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   }
 
   std::int64_t count_readings() override {
-    return guard("count_readings",
-                 [&] { return db_.execAndGet("SELECT count(*) FROM energy_readings").getInt64(); });
+    return guard("count_readings", [&] {
+      settle_bulk_writes();
+      return chunks_.count();
+    });
   }
 
   // --- summaries --------------------------------------------------------------------------------
@@ -274,7 +294,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     return guard("claim_dirty", [&] {
       // The sequence and the marks from one snapshot: a mark re-made after this read has a larger
       // sequence number, so commit_summaries leaves it for the next run.
-      record_bulk_marks();  // a bulk group's own writes are dirty too
+      settle_bulk_writes();  // a bulk group's own writes are dirty too
       call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::DEFERRED);
       dirty_claim claim;
       if (limit == 0) return claim;
@@ -409,6 +429,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     if (settings.cost_model.empty())
       throw std::invalid_argument("set_summary_settings: cost_model must name a cost model");
     guard("set_summary_settings", [&] {
+      settle_bulk_writes();
       call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       if (read_settings() == settings) return;
       for (const auto& [name, value] :
@@ -434,6 +455,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
 
   void invalidate_summaries(const uuid& building_id, time_range range) override {
     guard("invalidate_summaries", [&] {
+      settle_bulk_writes();
       call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!exists(building_exists_, building_id))
         throw std::invalid_argument("invalidate_summaries: unknown building " +
@@ -449,6 +471,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     if (v.urdb_json.empty())
       throw std::invalid_argument("add_tariff_version: empty tariff document");
     return guard("add_tariff_version", [&] {
+      settle_bulk_writes();
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       const auto b = get_one(get_building_, v.building_id, read_building);
       if (!b)
@@ -502,7 +525,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     if (!in_group_) return;
     // The marks pending so far belong to the group, not to the unit an end_unit(false) undoes.
     guard("begin_unit", [&] {
-      record_bulk_marks();
+      settle_bulk_writes();
       db_.exec("SAVEPOINT energy_unit");
     });
   }
@@ -510,10 +533,12 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   void end_unit(bool keep) override {
     if (!in_group_) return;
     if (!keep) {
-      known_sensors_.clear();  // a sensor the unit wrote is gone with it
+      sensor_spans_.clear();   // a sensor the unit wrote is gone with it
       pending_marks_.clear();  // and so are the readings it marked
+      chunks_.discard();       // and the chunks it changed
     }
     guard("end_unit", [&] {
+      if (keep) settle_bulk_writes();
       db_.exec(keep ? "RELEASE energy_unit" : "ROLLBACK TO energy_unit; RELEASE energy_unit");
     });
   }
@@ -522,8 +547,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     if (!in_group_) return;
     if (group_broken_) throw broken_group_error("commit_group");
     guard("commit_group", [&] {
-      // Only a bulk group defers marks; any other call recorded its own (or failed and was undone).
-      if (bulk_group_) record_pending_marks();
+      // Only a bulk group defers chunks and marks; any other call wrote its own (or failed and
+      // was undone).
+      if (bulk_group_) {
+        bulk_write_section section(&group_broken_);
+        chunks_.flush();
+        record_pending_marks();
+        section.finish();
+      }
       db_.exec("COMMIT");
     });
     in_group_ = false;
@@ -536,7 +567,8 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     bulk_group_ = false;
     group_broken_ = false;
     pending_marks_.clear();
-    known_sensors_.clear();  // a sensor written in the group may be gone with it
+    chunks_.discard();
+    sensor_spans_.clear();  // a sensor written in the group may be gone with it
     if (sqlite3_get_autocommit(db_.getHandle()) != 0) return;  // SQLite already rolled back
     try {
       db_.exec("ROLLBACK");
@@ -616,16 +648,19 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   }
 
   /// Rows must reference existing sensors. Checked before the transaction starts (sensors are never
-  /// deleted, so a sensor seen once stays valid); an unknown id aborts the whole call.
+  /// deleted, so a sensor seen once stays valid); an unknown id aborts the whole call. Learns the
+  /// chunk span of each sensor on the way.
   void check_sensors_known(const reading_rows& rows, std::span<const sample_state> states) {
     auto check = [&](const uuid& id, std::string_view what, std::size_t index) {
-      if (known_sensors_.contains(id)) return;
-      if (!exists(sensor_exists_, id))
+      if (sensor_spans_.contains(id)) return;
+      statement_use st(sensor_interval_);
+      bind_id(*st, 1, id);
+      if (!st->executeStep())
         throw storage_error("sqlite " + where_ + ": write_readings: " + std::string(what) + " " +
                                 std::to_string(index) + " references unknown sensor " +
                                 id.to_string() + "; nothing was written",
                             false);
-      known_sensors_.insert(id);
+      sensor_spans_.emplace(id, chunk_span(st->getColumn(0).getInt64()));
     };
     // Rows come in runs of one sensor (ingest groups them): one lookup per run, not per row.
     for (std::size_t i = 0; i < rows.size(); ++i)
@@ -634,48 +669,52 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       check(states[i].sensor_id, "sample state", i);
   }
 
-  /// The duplicate policy, in SQL. SQLite's one-statement upsert reports only "a row changed",
-  /// not whether it was inserted or updated, so the outcome comes from two statements: an insert
-  /// that does nothing on a key conflict, then (only for conflicts) an update that changes the row
-  /// only when value or flags differ (ignoring the corrected bit) and sets `corrected`.
-  write_outcome write_row(const uuid& id, epoch_seconds ts, milli value, std::uint32_t flags) {
-    {
-      statement_use st(insert_reading_);
-      bind_id(*st, 1, id);
-      st->bind(2, static_cast<std::int64_t>(ts));
-      st->bind(3, static_cast<std::int64_t>(value));
-      st->bind(4, static_cast<std::int64_t>(flags));
-      if (st->exec() == 1) return write_outcome::inserted;
+  /// Discards the chunks a write call held when the call fails (outside a bulk group, where its
+  /// transaction is rolled back with it).
+  class held_chunks_guard {
+   public:
+    held_chunks_guard(chunk_store& chunks, bool active) noexcept
+        : chunks_(chunks), active_(active), exceptions_(std::uncaught_exceptions()) {}
+    ~held_chunks_guard() {
+      if (active_ && std::uncaught_exceptions() > exceptions_) chunks_.discard();
     }
-    statement_use st(correct_reading_);
-    bind_id(*st, 1, id);
-    st->bind(2, static_cast<std::int64_t>(ts));
-    st->bind(3, static_cast<std::int64_t>(value));
-    st->bind(4, static_cast<std::int64_t>(flags));
-    st->bind(5, static_cast<std::int64_t>(quality::corrected));
-    return st->exec() == 1 ? write_outcome::replaced : write_outcome::unchanged;
-  }
+    held_chunks_guard(const held_chunks_guard&) = delete;
+    held_chunks_guard& operator=(const held_chunks_guard&) = delete;
+
+   private:
+    chunk_store& chunks_;
+    bool active_;
+    int exceptions_;
+  };
+
+  /// Readings a bulk group holds in decoded chunks before writing them back: about 24 MiB.
+  static constexpr std::size_t max_held_readings = std::size_t{1} << 20;
 
   /**
-   * In a bulk group: records the marks pending so far in the group's transaction, before a call
-   * that must see them (claim_dirty) or must not undo them (a unit's savepoint). Recorded outside
-   * any call's savepoint, so a failure of that call cannot take them with it; a failure part-way
-   * breaks the group, as a failed write does. Marks recorded late only carry a newer sequence
-   * number, which no claim depends on.
+   * In a bulk group: writes the chunks held and records the marks pending so far in the group's
+   * transaction, before a call that must see them (a read of readings or dirty marks, a change of
+   * metadata) or must not undo them (a unit's savepoint). Written outside any call's savepoint, so
+   * a failure of that call cannot take them with it; a failure part-way breaks the group, as a
+   * failed write does. Marks recorded late only carry a newer sequence number, which no claim
+   * depends on.
    */
-  void record_bulk_marks() {
-    if (!bulk_group_ || pending_marks_.empty()) return;
-    if (group_broken_) return;  // the group can only be rolled back; its marks go with it
+  void settle_bulk_writes() {
+    if (!bulk_group_ || (pending_marks_.empty() && chunks_.empty())) return;
+    if (group_broken_) return;  // the group can only be rolled back; its writes go with it
     bulk_write_section section(&group_broken_);
+    chunks_.flush();
     record_pending_marks();
     section.finish();
   }
 
-  /// Records pending_marks_ in dirty_days with one new sequence number, inside the caller's write
+  /// Records pending_marks_ in dirty_days (record_marks).
+  void record_pending_marks() { record_marks(pending_marks_); }
+
+  /// Records `pending` in dirty_days with one new sequence number, inside the caller's write
   /// transaction: one prepared single-row upsert per (day, sensor), in key order.
-  void record_pending_marks() {
-    if (pending_marks_.empty()) return;
-    const std::vector<dirty_marks::day_mark> marks = pending_marks_.take();
+  void record_marks(dirty_marks& pending) {
+    if (pending.empty()) return;
+    const std::vector<dirty_marks::day_mark> marks = pending.take();
     std::int64_t seq = 0;
     {
       statement_use st(next_sequence_);
@@ -707,19 +746,27 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     return out;
   }
 
-  /// store::invalidate_summaries inside the caller's write transaction.
+  /// store::invalidate_summaries inside the caller's write transaction: the summaries of the
+  /// building overlapping its readings in `range` are deleted and every (sensor, hour) holding a
+  /// reading in the span they covered is marked dirty.
   void invalidate(const uuid& building_id, time_range range) {
-    std::int64_t first = 0, last = 0;
+    std::vector<uuid> sensors;
     {
-      statement_use st(readings_span_);
+      statement_use st(sensor_ids_of_building_);
       bind_id(*st, 1, building_id);
-      st->bind(2, static_cast<std::int64_t>(to_epoch(range.start)));
-      st->bind(3, static_cast<std::int64_t>(to_epoch(range.end)));
-      if (!st->executeStep() || st->getColumn(0).isNull()) return;  // no readings: nothing to redo
-      first = st->getColumn(0).getInt64();
-      last = st->getColumn(1).getInt64();
+      while (st->executeStep())
+        sensors.push_back(column_id(st->getColumn(0)));
     }
-    const std::int64_t span_start = utc_hour(first), span_end = utc_hour(last) + 3600;
+    std::optional<epoch_seconds> first, last;
+    for (const uuid& id : sensors)
+      chunks_.for_each_run(id, to_epoch(range.start), to_epoch(range.end),
+                           [&](std::span<const chunk_reading> run) {
+                             first = std::min(first.value_or(run.front().ts), run.front().ts);
+                             last = std::max(last.value_or(run.back().ts), run.back().ts);
+                             return true;
+                           });
+    if (!first) return;  // no readings: nothing to redo
+    const std::int64_t span_start = utc_hour(*first), span_end = utc_hour(*last) + 3600;
     std::int64_t mark_start = span_start, mark_end = span_end;
     {
       statement_use st(overlapping_summaries_);
@@ -738,19 +785,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       st->bind(3, span_end);
       st->exec();
     }
-    std::int64_t seq = 0;
-    {
-      statement_use st(next_sequence_);
-      if (!st->executeStep())
-        throw storage_error("sqlite " + where_ + ": store_counters lacks dirty_sequence", false);
-      seq = st->getColumn(0).getInt64();
-    }
-    statement_use st(mark_building_hours_);
-    bind_id(*st, 1, building_id);
-    st->bind(2, mark_start);
-    st->bind(3, mark_end);
-    st->bind(4, seq);
-    st->exec();
+    dirty_marks marks;
+    for (const uuid& id : sensors)
+      chunks_.for_each_run(id, mark_start, mark_end, [&](std::span<const chunk_reading> run) {
+        for (const chunk_reading& r : run)
+          marks.add(id, r.ts);
+        return true;
+      });
+    record_marks(marks);
   }
 
   std::int64_t current_sequence() {
@@ -766,26 +808,23 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   /// when the sink asked to stop.
   bool scan_sensor(reading_rows& chunk, const uuid& sensor_id, time_range range,
                    std::size_t chunk_rows, const reading_chunk_sink& sink) {
-    sqlite3_stmt* st = read_readings_.get();
-    const raw_statement::use in_use(read_readings_);
-    // SQLITE_STATIC: `sensor_id` outlives the statement's use (reset above, at scope exit).
-    sqlite3_bind_blob(st, 1, sensor_id.bytes().data(), 16, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, to_epoch(range.start));
-    sqlite3_bind_int64(st, 3, to_epoch(range.end));
-    while (read_readings_.step()) {
-      chunk.push_back(sensor_id, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                      static_cast<std::uint32_t>(sqlite3_column_int64(st, 2)));
-      if (chunk.size() == chunk_rows) {
-        if (!sink(chunk)) return false;
-        chunk.clear();
-      }
-    }
-    return true;
+    return chunks_.for_each_run(sensor_id, to_epoch(range.start), to_epoch(range.end),
+                                [&](std::span<const chunk_reading> run) {
+                                  for (const chunk_reading& r : run) {
+                                    chunk.push_back(sensor_id, r.ts, r.value, r.flags);
+                                    if (chunk.size() == chunk_rows) {
+                                      if (!sink(chunk)) return false;
+                                      chunk.clear();
+                                    }
+                                  }
+                                  return true;
+                                });
   }
 
   std::string where_;
   SQLite::Database db_;
-  std::unordered_set<uuid> known_sensors_;
+  // The chunk span of each sensor seen (chunk_span of its interval).
+  std::unordered_map<uuid, std::int64_t> sensor_spans_;
   bool in_group_ = false;      // between begin_group and commit_group / rollback_group
   bool bulk_group_ = false;    // the group was started by begin_bulk_group
   bool group_broken_ = false;  // a bulk group's write failed part-way: roll back only
@@ -810,25 +849,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   stmt list_sensors_{db_,
                      select_from(sensor_columns, "sensors", "WHERE building_id = ?1 ORDER BY id")};
   stmt list_all_sensors_{db_, select_from(sensor_columns, "sensors", "ORDER BY id")};
-  stmt sensor_exists_{db_, "SELECT 1 FROM sensors WHERE id = ?1"};
+  stmt sensor_interval_{db_, "SELECT interval_seconds FROM sensors WHERE id = ?1"};
   stmt sensor_ids_of_building_{db_, "SELECT id FROM sensors WHERE building_id = ?1 ORDER BY id"};
   stmt upsert_alert_{db_, upsert_sql("alert_configs", alert_columns, 1)};
   stmt list_alerts_{
       db_, select_from(alert_columns, "alert_configs", "WHERE building_id = ?1 ORDER BY id")};
 
-  stmt insert_reading_{db_,
-                       "INSERT INTO energy_readings (sensor_id, timestamp, value, quality_flag) "
-                       "VALUES (?1, ?2, ?3, ?4)"
-                       " ON CONFLICT (sensor_id, timestamp) DO NOTHING"};
-  // (a | corrected) <> (b | corrected): flags differ in a bit other than `corrected`.
-  stmt correct_reading_{db_,
-                        "UPDATE energy_readings SET value = ?3, quality_flag = ?4 | ?5"
-                        " WHERE sensor_id = ?1 AND timestamp = ?2"
-                        " AND (value <> ?3 OR (quality_flag | ?5) <> (?4 | ?5))"};
-  raw_statement read_readings_{
-      db_,
-      "SELECT timestamp, value, quality_flag FROM energy_readings"
-      " WHERE sensor_id = ?1 AND timestamp >= ?2 AND timestamp < ?3 ORDER BY timestamp"};
+  // Declared after db_ and where_, which it uses.
+  chunk_store chunks_{db_, where_};
   stmt upsert_state_{db_, upsert_sql("sample_states", "sensor_id, timestamp, raw_value", 1)};
   stmt get_state_{db_, "SELECT timestamp, raw_value FROM sample_states WHERE sensor_id = ?1"};
 
@@ -864,31 +892,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   stmt list_tariffs_{db_,
                      "SELECT revision, effective, recorded_at, source, json_pointer, urdb_json"
                      " FROM tariff_versions WHERE building_id = ?1 ORDER BY effective, revision"};
-  // Invalidation (store::invalidate_summaries): the building's readings in a range, its summaries
-  // (building scope, and sensor scope of its sensors) overlapping [?2, ?3), and every
-  // (sensor, hour) holding readings in [?2, ?3) marked with one sequence number ?4.
-  stmt readings_span_{db_,
-                      "SELECT min(r.timestamp), max(r.timestamp) FROM sensors s"
-                      " JOIN energy_readings r ON r.sensor_id = s.id"
-                      " WHERE s.building_id = ?1 AND r.timestamp >= ?2 AND r.timestamp < ?3"};
+  // Invalidation (store::invalidate_summaries): the summaries of a building (building scope, and
+  // sensor scope of its sensors) overlapping [?2, ?3).
   stmt overlapping_summaries_{
       db_, std::string("SELECT min(period_start), max(period_end) FROM summaries WHERE") +
                building_subjects_sql + " AND period_start < ?3 AND period_end > ?2"};
   stmt delete_overlapping_summaries_{db_, std::string("DELETE FROM summaries WHERE") +
                                               building_subjects_sql +
                                               " AND period_start < ?3 AND period_end > ?2"};
-  stmt mark_building_hours_{
-      db_,
-      // Distinct powers of two sum to their bitwise or (SQLite has no bit_or aggregate).
-      "INSERT INTO dirty_days (day, sensor_id, hours, seq)"
-      " SELECT day, sensor_id, sum(DISTINCT 1 << ((timestamp - day) / 3600)), ?4 FROM ("
-      "  SELECT r.sensor_id, r.timestamp,"
-      "   r.timestamp - (((r.timestamp % 86400) + 86400) % 86400) AS day"
-      "  FROM sensors s JOIN energy_readings r ON r.sensor_id = s.id"
-      "  WHERE s.building_id = ?1 AND r.timestamp >= ?2 AND r.timestamp < ?3)"
-      " WHERE true GROUP BY day, sensor_id"
-      " ON CONFLICT (day, sensor_id) DO UPDATE"
-      " SET hours = hours | excluded.hours, seq = excluded.seq"};
   stmt read_summaries_{
       db_, select_from(summary_columns, "summaries",
                        "WHERE scope = ?1 AND subject_id = ?2 AND sensor_type = ?3"
@@ -907,6 +918,8 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     db.exec("PRAGMA foreign_keys = ON");
     db.exec("PRAGMA cache_size = " +
             std::to_string(-std::max<std::int64_t>(options.cache_size_kib, 64)));
+    // Migration 5 moves readings into chunks with SQL functions of this connection.
+    sqlite_detail::register_chunk_functions(db.getHandle());
     sqlite_detail::migrate(db, sqlite_detail::builtin_migrations(), where);
     return db;
   }

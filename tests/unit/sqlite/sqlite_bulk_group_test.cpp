@@ -3,7 +3,9 @@
 // take no savepoint, so a call that fails part-way breaks the group — nothing of it can be
 // committed — while a failure before any write (a state conflict) leaves it intact. An ordinary
 // group undoes the failed call alone, for contrast. A failure part-way is injected with a trigger
-// made by another connection.
+// made by another connection that refuses the chunks of one sensor (refuse_chunks_of). A bulk
+// group writes its chunks back at commit, before a read, or past a memory bound, so that is where
+// its failure shows.
 #include <catch2/catch.hpp>
 
 #include <optional>
@@ -22,18 +24,18 @@ namespace {
 using energy::storage_error;
 using energy::storage::group_commit;
 using energy::storage::open_sqlite_store;
+using energy::testing::add_second_sensor;
 using energy::testing::quarter_hours;
+using energy::testing::refuse_chunks_of;
 using energy::testing::seed;
 using energy::testing::t0;
 using energy::testing::temp_dir;
 
-/// Makes every insert of the value 666 fail, from another connection: a write whose rows run
-/// from 600 up fails at its 67th row, after 66 rows went in.
-void refuse_value_666(const std::filesystem::path& path) {
-  SQLite::Database other(path, SQLite::OPEN_READWRITE);
-  other.exec(
-      "CREATE TRIGGER refuse_666 BEFORE INSERT ON energy_readings WHEN NEW.value = 666"
-      " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+/// `a`'s rows, then `b`'s.
+energy::reading_rows joined(energy::reading_rows a, const energy::reading_rows& b) {
+  for (std::size_t i = 0; i < b.size(); ++i)
+    a.push_back(b.sensor_id[i], b.ts[i], b.value[i], b.quality[i]);
+  return a;
 }
 
 group_commit& groups_of(energy::storage::store& s) {
@@ -52,13 +54,16 @@ TEST_CASE(
   const auto path = dir.file("bulk.db");
   auto s = open_sqlite_store(path);
   const auto sensor = seed(*s);
-  refuse_value_666(path);
+  const auto refused = add_second_sensor(*s);
+  refuse_chunks_of(path, refused);
   group_commit& groups = groups_of(*s);
 
   REQUIRE(groups.begin_bulk_group());
   CHECK(s->write_readings(quarter_hours(sensor, t0, 96, 0)).inserted == 96);
-  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 96 * 900, 96, 600)), storage_error);
-  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 2 * 96 * 900, 4, 0)), storage_error);
+  CHECK(s->write_readings(quarter_hours(refused, t0, 96, 600)).inserted == 96);  // held
+  // A read writes the group's chunks first: the first sensor's go in, the refused one's fail.
+  CHECK_THROWS_AS(s->count_readings(), storage_error);
+  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 96 * 900, 4, 0)), storage_error);
   CHECK_THROWS_AS(groups.commit_group(), storage_error);
   groups.rollback_group();
   CHECK(s->count_readings() == 0);
@@ -66,6 +71,28 @@ TEST_CASE(
   // The store goes on as usual after the rollback.
   CHECK(s->write_readings(quarter_hours(sensor, t0, 96, 0)).inserted == 96);
   CHECK(open_sqlite_store(path)->count_readings() == 96);
+}
+
+TEST_CASE("bulk group: chunks that fail to be written at commit leave nothing of the group",
+          "[sqlite][group_commit][bulk]") {
+  temp_dir dir;
+  const auto path = dir.file("bulk-commit.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  const auto refused = add_second_sensor(*s);
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 0)).inserted == 4);
+  refuse_chunks_of(path, refused);
+  group_commit& groups = groups_of(*s);
+
+  REQUIRE(groups.begin_bulk_group());
+  CHECK(s->write_readings(quarter_hours(sensor, t0 + 3600, 92, 0)).inserted == 92);
+  CHECK(s->write_readings(quarter_hours(refused, t0, 96, 600)).inserted == 96);
+  CHECK_THROWS_AS(groups.commit_group(), storage_error);
+  groups.rollback_group();
+  CHECK(s->count_readings() == 4);
+  const auto marks = s->backend().claim_dirty(1000).hours;
+  REQUIRE(marks.size() == 1);  // the write before the group's
+  CHECK(marks.front().hour == t0);
 }
 
 TEST_CASE("bulk group: a state conflict fails before anything is written and the group commits",
@@ -96,12 +123,16 @@ TEST_CASE("ordinary group: a write that fails part-way is undone alone and the g
   const auto path = dir.file("ordinary.db");
   auto s = open_sqlite_store(path);
   const auto sensor = seed(*s);
-  refuse_value_666(path);
+  const auto refused = add_second_sensor(*s);
+  refuse_chunks_of(path, refused);
   group_commit& groups = groups_of(*s);
 
   REQUIRE(groups.begin_group());
   CHECK(s->write_readings(quarter_hours(sensor, t0, 96, 0)).inserted == 96);
-  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 96 * 900, 96, 600)), storage_error);
+  // The first sensor's chunk of the next day goes in, then the refused sensor's fails.
+  CHECK_THROWS_AS(s->write_readings(joined(quarter_hours(sensor, t0 + 96 * 900, 96, 600),
+                                           quarter_hours(refused, t0 + 96 * 900, 96, 600))),
+                  storage_error);
   CHECK(s->write_readings(quarter_hours(sensor, t0 + 2 * 96 * 900, 4, 0)).inserted == 4);
   groups.commit_group();
   CHECK(open_sqlite_store(path)->count_readings() == 100);
@@ -113,13 +144,16 @@ TEST_CASE("ordinary group: a write that fails part-way leaves no dirty marks beh
   const auto path = dir.file("marks.db");
   auto s = open_sqlite_store(path);
   const auto sensor = seed(*s);
-  refuse_value_666(path);
+  const auto refused = add_second_sensor(*s);
+  refuse_chunks_of(path, refused);
   group_commit& groups = groups_of(*s);
 
   REQUIRE(groups.begin_group());
   CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 0)).inserted == 4);  // hour 0
-  // Fails at its 67th row, in hour 16 after t0 + 86400: its first 66 rows are undone.
-  CHECK_THROWS_AS(s->write_readings(quarter_hours(sensor, t0 + 86400, 96, 600)), storage_error);
+  // The first sensor's next day goes in, then the refused sensor's chunk fails: both are undone.
+  CHECK_THROWS_AS(s->write_readings(joined(quarter_hours(sensor, t0 + 86400, 96, 600),
+                                           quarter_hours(refused, t0 + 86400, 96, 600))),
+                  storage_error);
   groups.commit_group();
   const auto marks = s->backend().claim_dirty(1000).hours;
   REQUIRE(marks.size() == 1);

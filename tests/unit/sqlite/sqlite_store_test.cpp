@@ -3,12 +3,14 @@
 // durability across a crash of the writer, lock contention and error mapping.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sys/wait.h>
@@ -21,6 +23,7 @@
 #include <energy/storage/sqlite.hpp>
 
 #include "adapters/sqlite/migrations.hpp"
+#include "adapters/sqlite/reading_chunk.hpp"
 #include "support/concurrent_imports.hpp"
 #include "unit/sqlite/sqlite_test_support.hpp"
 
@@ -34,6 +37,12 @@ using energy::testing::quarter_hours;
 using energy::testing::seed;
 using energy::testing::t0;
 using energy::testing::temp_dir;
+
+/// energy_readings as schema versions 1 to 4 made it: one row per reading.
+constexpr std::string_view version_4_readings_table =
+    "CREATE TABLE energy_readings (sensor_id BLOB NOT NULL, timestamp INTEGER NOT NULL,"
+    " value INTEGER NOT NULL, quality_flag INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (sensor_id, timestamp)) WITHOUT ROWID";
 
 }  // namespace
 
@@ -134,9 +143,11 @@ TEST_CASE("hour marks of a database from before dirty_days are carried over by t
   }
   const epoch_seconds day = t0 - (((t0 % 86400) + 86400) % 86400);
   {
-    // The database as version 3 left it: one dirty_hours row per (hour, sensor).
+    // The database as version 3 left it: one dirty_hours row per (hour, sensor), a row per reading.
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
     db.exec("DROP TABLE dirty_days");
+    db.exec("DROP TABLE energy_reading_chunks");
+    db.exec(std::string(version_4_readings_table));
     db.exec(
         "CREATE TABLE dirty_hours (hour INTEGER NOT NULL, sensor_id BLOB NOT NULL, seq INTEGER "
         "NOT NULL, PRIMARY KEY (hour, sensor_id)) WITHOUT ROWID");
@@ -164,6 +175,87 @@ TEST_CASE("hour marks of a database from before dirty_days are carried over by t
   SQLite::Database db(path);
   CHECK_FALSE(db.tableExists("dirty_hours"));
   CHECK(db.execAndGet("SELECT count(*) FROM dirty_days").getInt() == 3);
+}
+
+TEST_CASE("migration 5 moves every reading of a row-per-reading database into chunks, exactly",
+          "[sqlite][migrations]") {
+  temp_dir dir;
+  const auto path = dir.file("rows.db");
+  energy::uuid quarter, minute;
+  {
+    auto s = open_sqlite_store(path);
+    quarter = seed(*s);
+    minute = energy::testing::add_second_sensor(*s);
+    energy::sensor m = *s->get_sensor(minute);
+    m.interval_seconds = 60;
+    s->put_sensor(m);
+  }
+  // What version 4 stored: across UTC midnight and before 1970, with flags and extreme values,
+  // in no particular order of insertion.
+  struct row {
+    energy::uuid sensor;
+    epoch_seconds ts;
+    energy::milli value;
+    std::uint32_t flags;
+  };
+  std::vector<row> rows{{quarter, t0 + 86400 - 900, 5, 0},
+                        {quarter, t0, INT64_MAX, energy::quality::estimated},
+                        {quarter, t0 + 86400, INT64_MIN, 0},
+                        {quarter, -86400 - 900, -7, energy::quality::corrected},
+                        {quarter, t0 + 900, 0, 0}};
+  for (int i = 0; i < 300; ++i)  // 5 hours of a 1-minute sensor: 2-hour chunks
+    rows.push_back({minute, t0 + 60 * i, 1000 + i * i, 0});
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("DROP TABLE energy_reading_chunks");
+    db.exec(std::string(version_4_readings_table));
+    SQLite::Statement ins(db, "INSERT INTO energy_readings VALUES (?1, ?2, ?3, ?4)");
+    for (const row& r : rows) {
+      ins.bind(1, r.sensor.bytes().data(), 16);
+      ins.bind(2, static_cast<std::int64_t>(r.ts));
+      ins.bind(3, static_cast<std::int64_t>(r.value));
+      ins.bind(4, static_cast<std::int64_t>(r.flags));
+      ins.exec();
+      ins.reset();
+    }
+    db.exec("DELETE FROM schema_migrations WHERE version >= 5");
+  }
+  auto s = open_sqlite_store(path);
+  CHECK(s->count_readings() == static_cast<std::int64_t>(rows.size()));
+  const energy::time_range all{energy::from_epoch(-1'000'000'000),
+                               energy::from_epoch(4'000'000'000)};
+  for (const energy::uuid& sensor : {quarter, minute}) {
+    std::vector<row> expected;
+    for (const row& r : rows)
+      if (r.sensor == sensor) expected.push_back(r);
+    std::sort(expected.begin(), expected.end(),
+              [](const row& a, const row& b) { return a.ts < b.ts; });
+    const energy::reading_rows got = s->read_readings(sensor, all);
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CHECK(got.ts[i] == expected[i].ts);
+      CHECK(got.value[i] == expected[i].value);
+      CHECK(got.quality[i] == expected[i].flags);
+    }
+  }
+  {
+    SQLite::Database db(path);
+    CHECK_FALSE(db.tableExists("energy_readings"));
+    // The 15-minute sensor: three UTC days; the 1-minute one: three 2-hour spans.
+    CHECK(db.execAndGet("SELECT count(*) FROM energy_reading_chunks").getInt() == 3 + 3);
+    CHECK(db.execAndGet("SELECT min(span_end - span_start) = 7200 AND max(span_end - span_start)"
+                        " = 7200 FROM energy_reading_chunks WHERE sensor_id = X'0300000000007000"
+                        "8000000000000002'")
+              .getInt() == 1);
+  }
+  // Writes after the move merge into the moved chunks.
+  energy::reading_rows more;
+  more.push_back(quarter, t0 + 900, 1);
+  more.push_back(quarter, t0 + 1800, 2);
+  const auto w = s->write_readings(more);
+  CHECK(w.inserted == 1);
+  CHECK(w.replaced == 1);
+  CHECK(s->count_readings() == static_cast<std::int64_t>(rows.size()) + 1);
 }
 
 TEST_CASE("a prefix claim that ends inside a day clears exactly the claimed hours of that day",
@@ -248,19 +340,29 @@ TEST_CASE("sqlite stores ids as 16-byte blobs, values and times as exact integer
   }
   SQLite::Database db(path);
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  // One chunk: the sensor's UTC day (a 15-minute sensor), holding the reading exactly.
   SQLite::Statement q(db,
-                      "SELECT typeof(sensor_id), length(sensor_id), typeof(timestamp), timestamp, "
-                      "typeof(value), value,"
-                      " quality_flag, sensor_id FROM energy_readings");
+                      "SELECT typeof(sensor_id), length(sensor_id), typeof(span_start), span_start,"
+                      " span_end, readings, typeof(data), data, sensor_id"
+                      " FROM energy_reading_chunks");
   REQUIRE(q.executeStep());
   CHECK(q.getColumn(0).getString() == "blob");
   CHECK(q.getColumn(1).getInt() == 16);
   CHECK(q.getColumn(2).getString() == "integer");
   CHECK(q.getColumn(3).getInt64() == t0);
-  CHECK(q.getColumn(4).getString() == "integer");
-  CHECK(q.getColumn(5).getInt64() == 9'007'199'254'740'993);
-  CHECK(q.getColumn(6).getInt() == static_cast<int>(energy::quality::estimated));
-  CHECK(std::memcmp(q.getColumn(7).getBlob(), sensor.bytes().data(), 16) == 0);
+  CHECK(q.getColumn(4).getInt64() == t0 + 86400);
+  CHECK(q.getColumn(5).getInt64() == 1);
+  CHECK(q.getColumn(6).getString() == "blob");
+  std::vector<energy::sqlite_detail::chunk_reading> decoded;
+  const SQLite::Column data = q.getColumn(7);
+  CHECK(energy::sqlite_detail::decode_chunk({static_cast<const std::uint8_t*>(data.getBlob()),
+                                             static_cast<std::size_t>(data.getBytes())},
+                                            t0, t0 + 86400, 1, decoded)
+            .empty());
+  CHECK(decoded == std::vector<energy::sqlite_detail::chunk_reading>{
+                       {t0, 9'007'199'254'740'993, energy::quality::estimated}});
+  CHECK(std::memcmp(q.getColumn(8).getBlob(), sensor.bytes().data(), 16) == 0);
+  CHECK_FALSE(q.executeStep());
 }
 
 TEST_CASE("the seed's daily_summaries view shows building days by local date", "[sqlite][schema]") {
@@ -298,17 +400,13 @@ TEST_CASE(
   const auto path = dir.file("atomic.db");
   auto s = open_sqlite_store(path);
   const auto sensor = seed(*s);
+  const auto refused = energy::testing::add_second_sensor(*s);
   REQUIRE(s->write_readings(quarter_hours(sensor, t0, 2, 10)).inserted == 2);
   s->backend().commit_summaries({}, s->backend().claim_dirty(100));
-  {
-    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
-    raw.exec(
-        "CREATE TRIGGER reject_666 BEFORE INSERT ON energy_readings WHEN NEW.value = 666"
-        " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
-  }
+  energy::testing::refuse_chunks_of(path, refused);
   energy::reading_rows rows = quarter_hours(sensor, t0 + 3600, 4, 1);
-  rows.push_back(sensor, t0, 11);          // a correction, before the failing row
-  rows.push_back(sensor, t0 + 7200, 666);  // fails
+  rows.push_back(sensor, t0, 11);           // a correction, in the chunk written first
+  rows.push_back(refused, t0 + 7200, 666);  // its chunk fails
   const std::vector<energy::sample_state> states{{sensor, t0 + 7200, 5.0}};
   try {
     (void)s->write_readings(rows, states);
@@ -322,8 +420,12 @@ TEST_CASE(
         std::vector<energy::milli>{10, 11});
   CHECK(s->backend().claim_dirty(100).hours.empty());
   CHECK_FALSE(s->get_sample_state(sensor).has_value());
-  rows.value.back() = 667;  // the same store goes on working
-  CHECK(s->write_readings(rows, states).inserted == 5);
+  energy::testing::allow_chunks(path);  // the same store goes on working
+  const auto again = s->write_readings(rows, states);
+  CHECK(again.inserted == 5);
+  CHECK(again.replaced == 1);
+  CHECK(s->read_readings(sensor, {energy::from_epoch(t0), energy::from_epoch(t0 + 3600)}).value ==
+        std::vector<energy::milli>{11, 11});
 }
 
 TEST_CASE(
@@ -427,9 +529,10 @@ TEST_CASE("an open read transaction elsewhere does not block writes (WAL)", "[sq
   const auto sensor = seed(*s);
   SQLite::Database reader(path);
   SQLite::Transaction snapshot(reader, SQLite::TransactionBehavior::DEFERRED);
-  CHECK(reader.execAndGet("SELECT count(*) FROM energy_readings").getInt() == 0);
+  CHECK(reader.execAndGet("SELECT count(*) FROM energy_reading_chunks").getInt() == 0);
   CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 1)).inserted == 4);
-  CHECK(reader.execAndGet("SELECT count(*) FROM energy_readings").getInt() == 0);  // its snapshot
+  // Its snapshot.
+  CHECK(reader.execAndGet("SELECT count(*) FROM energy_reading_chunks").getInt() == 0);
 }
 
 TEST_CASE(
@@ -451,7 +554,7 @@ TEST_CASE("opening a current database and listing tenants succeeds during anothe
   }
   SQLite::Database writer(path, SQLite::OPEN_READWRITE);
   SQLite::Transaction long_write(writer, SQLite::TransactionBehavior::IMMEDIATE);
-  writer.exec("DELETE FROM energy_readings");  // holds the write lock until rolled back
+  writer.exec("DELETE FROM energy_reading_chunks");  // holds the write lock until rolled back
   energy::storage::sqlite_options quick;
   quick.busy_timeout = std::chrono::milliseconds{200};
   auto reader = open_sqlite_store(path, quick);  // must not need the write lock

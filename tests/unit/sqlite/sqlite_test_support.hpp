@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <energy/readings.hpp>
 #include <energy/storage/store.hpp>
 
@@ -68,6 +70,34 @@ inline uuid seed(storage::store& s) {
   s.put_building(b);
   s.put_sensor(x);
   return x.id;
+}
+
+/// A second sensor of seed()'s building, ordered after seed()'s sensor.
+inline uuid add_second_sensor(storage::store& s) {
+  sensor x = *s.get_sensor(id(3, 1));
+  x.id = id(3, 2);
+  s.put_sensor(x);
+  return x.id;
+}
+
+/// Makes every write of `sensor`'s reading chunks fail with "injected failure", from another
+/// connection: a failure inside the store's transaction, after the chunks of the sensors ordered
+/// before it went in (chunks are written in (sensor, time) order).
+inline void refuse_chunks_of(const std::filesystem::path& path, const uuid& sensor) {
+  SQLite::Database other(path, SQLite::OPEN_READWRITE);
+  SQLite::Statement st(other, "SELECT hex(?1)");
+  st.bind(1, sensor.bytes().data(), 16);
+  st.executeStep();
+  other.exec(
+      "CREATE TRIGGER refuse_chunks BEFORE INSERT ON energy_reading_chunks"
+      " WHEN NEW.sensor_id = X'" +
+      st.getColumn(0).getString() + "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+}
+
+/// Undoes refuse_chunks_of.
+inline void allow_chunks(const std::filesystem::path& path) {
+  SQLite::Database other(path, SQLite::OPEN_READWRITE);
+  other.exec("DROP TRIGGER refuse_chunks");
 }
 
 inline reading_rows quarter_hours(const uuid& sensor, epoch_seconds start, int count, milli base) {
