@@ -7,12 +7,16 @@ tz convert, groupby). Each side in its own process; the daily totals must agree 
 Also run, as the labelled reference for the import (issue #18: "the bare sqlite3 loop with the
 same durability settings"): bench/sqlite/bare_csv_import.cpp on the same file into a copy of the
 same database (WAL, synchronous=FULL, one commit per 500,000 rows, no validation, no dirty marks),
-in file order and with each 100,000-row block sorted by key. It is found next to the CLI in the
-build tree (build/<preset>/bench/sqlite/energy_bare_sqlite_import) and skipped when missing. Also,
-labelled "layout probe", the same loop storing one row per (sensor, UTC hour or day) with the span's
-readings as a blob (bench/sqlite/chunked_csv_import.cpp, energy_bare_sqlite_chunked; a bench-only
-table), checked reading for reading against energy import's store; the full matrix of that
-decision (scans, range reads, live ingest, sizes) is bench/python/sqlite_layouts.py.
+in file order and with each 100,000-row block sorted by key, one row per reading in the
+energy_readings table the library's schema had up to version 4 (the program creates it; version 5
+keeps the library's readings as chunks, one row per sensor and UTC span). It is found next to the
+CLI in the build tree (build/<preset>/bench/sqlite/energy_bare_sqlite_import) and skipped when
+missing; its count and sum of values must equal those of the readings energy import stored, which
+this script reads back through the library's store API (store_readings). Also, labelled "layout probe", the
+same loop storing one row per (sensor, UTC hour or day) with the span's readings as a blob
+(bench/sqlite/chunked_csv_import.cpp, energy_bare_sqlite_chunked; a bench-only table), checked
+reading for reading against energy import's store; the full matrix of that decision (scans, range
+reads, live ingest, sizes) is bench/python/sqlite_layouts.py.
 
     PYTHONPATH=build/release/bindings/python/python /usr/bin/python3 bench/python/cli_vs_pandas.py \
         build/release/cli/energy [--buildings 50 --sensors 100 --days 2]
@@ -81,12 +85,29 @@ def make_raw(energy, d, buildings, sensors, days):
     return raw, counts
 
 
-def readings_of(db_path):
-    """(count, sum of values) of a SQLite store's readings."""
+def store_readings(db_path):
+    """(count, sum of values) of the readings the library stored in a SQLite database, read back
+    through its store API (the Python bindings): every building's readings, every chunk decoded."""
+    import energy
+
+    st = energy.open_store("sqlite:" + db_path)
+    n = total = 0
+    for t in st.tenants():
+        for b in st.buildings(t.id):
+            for part in st.iter_building_readings(b.id):
+                n += len(part["ts"])
+                total += int(part["value_milli"].sum())
+    st.close()
+    return n, total
+
+
+def reference_readings(db_path):
+    """(count, sum of values) of the bare reference's row table (bare_csv_import.cpp)."""
     import sqlite3
 
     with sqlite3.connect(db_path) as c:
-        return c.execute("SELECT count(*), sum(value) FROM energy_readings").fetchone()
+        n, total = c.execute("SELECT count(*), sum(value) FROM energy_readings").fetchone()
+        return n, total or 0
 
 
 def pandas_days(csv_path, db_uri):
@@ -143,7 +164,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         env = dict(os.environ)
         meta = "sqlite:" + os.path.join(d, "meta.db")
-        raw, _ = make_raw(a.energy, d, a.buildings, a.sensors, a.days)
+        raw, counts = make_raw(a.energy, d, a.buildings, a.sensors, a.days)
         shutil.copy(os.path.join(d, "meta.db"), os.path.join(d, "store.db"))
         store = "sqlite:" + os.path.join(d, "store.db")
         imp = timed([a.energy, "--db", store, "import", raw, "--quiet"], env)
@@ -153,14 +174,17 @@ def main():
         bare_exe = os.path.join(bench_dir, "energy_bare_sqlite_import")
         bare = {}
         if os.path.exists(bare_exe):
+            imported = store_readings(os.path.join(d, "store.db"))
+            if imported[0] != counts["distinct"]:
+                raise SystemExit(f"energy import stored {imported[0]} readings, the feed has {counts['distinct']}")
             for order in ("file", "sorted"):
                 db = os.path.join(d, f"bare-{order}.db")
                 shutil.copy(os.path.join(d, "meta.db"), db)
                 bare[order] = timed([bare_exe, db, raw, order], env)
                 # The reference must store what the import stored (same rows, same values).
-                if readings_of(db) != readings_of(os.path.join(d, "store.db")):
-                    raise SystemExit(f"bare sqlite3 loop ({order}) stored {readings_of(db)}, "
-                                     f"energy import {readings_of(os.path.join(d, 'store.db'))}")
+                if reference_readings(db) != imported:
+                    raise SystemExit(f"bare sqlite3 loop ({order}) stored {reference_readings(db)}, "
+                                     f"energy import {imported}")
         # The same bare loop with the readings one row per (sensor, UTC span) (chunked_csv_import.cpp,
         # a bench-only table): it must hold every reading energy import stored, value for value.
         chunked_exe = os.path.join(bench_dir, "energy_bare_sqlite_chunked")
@@ -171,8 +195,8 @@ def main():
                     db = os.path.join(d, f"chunked-{span}-{order}.db")
                     shutil.copy(os.path.join(d, "meta.db"), db)
                     chunked[span, order] = timed([chunked_exe, "import", db, raw, order, str(span)], env)
-                    subprocess.run([chunked_exe, "verify", os.path.join(d, "store.db"), db, str(span)], check=True,
-                                   capture_output=True)
+                    subprocess.run([chunked_exe, "verify", os.path.join(d, "store.db"), "library", db, str(span)],
+                                   check=True, capture_output=True)
         out = subprocess.run([sys.executable, __file__, "--pandas", raw, meta], check=True, capture_output=True,
                              text=True).stdout.split()
         pd_secs, pd_total, pd_days, pd_cpu, pd_rss = float(out[0]), int(out[1]), int(out[2]), float(out[3]), float(out[4])

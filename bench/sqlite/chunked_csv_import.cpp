@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * A measurement for issue #18's layout decision, not a store: the bare sqlite3 import of a readings
- * CSV (bare_csv_import.cpp) with the readings kept either one B-tree row per reading (the library's
- * energy_readings table, SPAN 0) or one row per (sensor, UTC span of SPAN seconds) holding the
- * span's readings as a compact blob, in a bench-only table:
+ * The measurement behind issue #18's layout decision, not a store: the bare sqlite3 import of a
+ * readings CSV (bare_csv_import.cpp) with the readings kept either one B-tree row per reading
+ * (SPAN 0: energy_readings as the library's schema versions 1 to 4 had it, created here when
+ * missing and kept as the reference, see reference_tables.hpp) or one row per (sensor, UTC span
+ * of SPAN seconds) holding the span's readings as a compact blob, in a bench-only table:
  *
- *     energy_reading_chunks (sensor_id BLOB(16), span_start INTEGER, readings INTEGER, data BLOB,
- *                            PRIMARY KEY (sensor_id, span_start)) WITHOUT ROWID
+ *     bench_reading_chunks (sensor_id BLOB(16), span_start INTEGER, readings INTEGER, data BLOB,
+ *                           PRIMARY KEY (sensor_id, span_start)) WITHOUT ROWID
  *
  * A chunk's data is a format byte (1) and then, per reading in ascending time order,
  * varint((offset delta << 1) | has_flag), zigzag varint(value delta), [varint(flag)], where the
  * offset delta is to the previous reading's offset in the span (the first counts from -1, so every
- * delta is >= 1) and the value delta to the previous reading's value (the first from 0): 4 bytes
- * for a 15-min kWh reading in Wh.
+ * delta is >= 1) and the value delta to the previous reading's value (the first from 0, wrapping in
+ * 64 bits): 4 bytes for a 15-min kWh reading in Wh.
+ *
+ * The library adopted this encoding in schema version 5: its energy_reading_chunks also records
+ * each chunk's span_end and takes the span from the sensor's interval. The bench table has its own
+ * name and one fixed SPAN per database, so the two never mix: a database the library created holds
+ * the library's table too (empty unless `energy import` ran on it), which only `scan` and `verify`
+ * read, as the `library` layout.
  *
  * Both layouts get the same durability as the bare loop: WAL, synchronous=FULL, the library's page
  * cache, one commit per 500,000 input rows. The file is read in blocks of 100,000 rows (BLOCK_ROWS;
@@ -25,18 +32,23 @@
  * and writes the chunk back only when something changed.
  *
  *     energy_bare_sqlite_chunked import DB CSV file|sorted SPAN [ROWS_PER_COMMIT [BLOCK_ROWS]]
- *     energy_bare_sqlite_chunked scan   DB SPAN             every reading decoded: count, sum
+ *     energy_bare_sqlite_chunked scan   DB LAYOUT           every reading decoded: count, sum
  *     energy_bare_sqlite_chunked range  DB SPAN READS       READS single-sensor 24-hour reads
  *     energy_bare_sqlite_chunked live   DB SPAN SENSORS BATCH
  *         the live-ingest pattern after the data: a day of 96 quarter-hours, one reading per sensor
  *         per quarter-hour, for the first SENSORS sensors, BATCH readings per transaction
  * (time-major: every sensor's reading of a quarter-hour before the next quarter-hour's)
- *     energy_bare_sqlite_chunked verify ROWDB CHUNKDB SPAN  every reading's sensor, time and value
- *         equal, in key order (ROWDB in the row layout, CHUNKDB in SPAN's)
+ *     energy_bare_sqlite_chunked verify DB1 LAYOUT1 DB2 LAYOUT2
+ *         every reading's sensor, time and value equal, in key order
  *
- * DB must be a database the library created (sensors and energy_readings). Each command prints one
- * line of `key value` pairs on standard output (seconds are wall, cpu is the process's user+system,
- * written is the bytes the process passed to write(2), from /proc/self/io).
+ * A LAYOUT is a SPAN (0: the row table, otherwise the bench chunks of that span) or `library`: the
+ * library's own energy_reading_chunks, as `energy import` wrote them (read only, decoded by the
+ * bench's decoder; range, live and import take a SPAN only).
+ *
+ * DB must be a database the library created (its sensors table; import and live create the
+ * bench's table when missing). Each command prints one line of `key value` pairs on standard
+ * output (seconds are wall, cpu is the process's user+system, written is the bytes the process
+ * passed to write(2), from /proc/self/io).
  */
 #include <algorithm>
 #include <array>
@@ -63,6 +75,7 @@
 #include <energy/uuid.hpp>
 
 #include "bare_csv.hpp"
+#include "reference_tables.hpp"
 
 namespace {
 
@@ -105,9 +118,12 @@ sqlite3* open_db(const char* path) {
   return db;
 }
 
-void ensure_chunk_table(sqlite3* db) {
+/// The table of SPAN's layout, created when missing: the row reference (SPAN 0) or the bench
+/// chunks.
+void ensure_table(sqlite3* db, std::int64_t span) {
+  if (span == 0) return exec(db, reference_tables::row_table_sql());
   exec(db,
-       "CREATE TABLE IF NOT EXISTS energy_reading_chunks (sensor_id BLOB NOT NULL,"
+       "CREATE TABLE IF NOT EXISTS bench_reading_chunks (sensor_id BLOB NOT NULL,"
        " span_start INTEGER NOT NULL, readings INTEGER NOT NULL, data BLOB NOT NULL,"
        " PRIMARY KEY (sensor_id, span_start)) WITHOUT ROWID");
 }
@@ -144,15 +160,13 @@ struct meter {
   }
 };
 
-// ---- the chunk encoding ----
+// ---- the chunk encoding (decoded by reference_tables::decode_chunk) ----
 
 struct entry {
   std::int64_t offset;  // seconds since the span's start
   std::int64_t value;   // milli-units
   std::int64_t flag;
 };
-
-constexpr std::uint8_t chunk_format = 1;
 
 void put_varint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
@@ -162,52 +176,34 @@ void put_varint(std::string& out, std::uint64_t v) {
   out.push_back(static_cast<char>(v));
 }
 
-std::uint64_t get_varint(const std::uint8_t*& p, const std::uint8_t* end) {
-  std::uint64_t v = 0;
-  for (int shift = 0; p < end && shift < 64; shift += 7) {
-    const std::uint8_t b = *p++;
-    v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return v;
-  }
-  throw std::runtime_error("truncated chunk");
-}
-
 std::uint64_t zigzag(std::int64_t v) {
   return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
-std::int64_t unzigzag(std::uint64_t v) {
-  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
 }
 
 /// Entries sorted by offset, unique, to a chunk blob.
 void encode(const std::vector<entry>& entries, std::string& out) {
   out.clear();
-  out.push_back(static_cast<char>(chunk_format));
+  out.push_back(static_cast<char>(reference_tables::chunk_format));
   std::int64_t prev_offset = -1, prev_value = 0;
   for (const entry& e : entries) {
     const auto d = static_cast<std::uint64_t>(e.offset - prev_offset);
     put_varint(out, (d << 1) | (e.flag != 0 ? 1u : 0u));
-    put_varint(out, zigzag(e.value - prev_value));
+    // In unsigned arithmetic: the difference of any two int64 values wraps, never overflows.
+    put_varint(out, zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(e.value) -
+                                                     static_cast<std::uint64_t>(prev_value))));
     if (e.flag != 0) put_varint(out, static_cast<std::uint64_t>(e.flag));
     prev_offset = e.offset;
     prev_value = e.value;
   }
 }
 
-/// Calls f(offset, value, flag) for every reading of a chunk blob, in ascending offset.
+/// Calls f(offset, value, flag) for every reading of a bench chunk of `span` seconds holding
+/// `expected` readings, in ascending offset; throws for a blob that is not a valid chunk.
 template <class F>
-void decode(const void* blob, int size, F&& f) {
-  const auto* p = static_cast<const std::uint8_t*>(blob);
-  const std::uint8_t* end = p + size;
-  if (size < 1 || *p++ != chunk_format) throw std::runtime_error("unknown chunk format");
-  std::int64_t offset = -1, value = 0;
-  while (p < end) {
-    const std::uint64_t head = get_varint(p, end);
-    offset += static_cast<std::int64_t>(head >> 1);
-    value += unzigzag(get_varint(p, end));
-    const std::int64_t flag = (head & 1) ? static_cast<std::int64_t>(get_varint(p, end)) : 0;
-    f(offset, value, flag);
-  }
+void decode(const void* blob, int size, std::int64_t span, std::int64_t expected, F&& f) {
+  reference_tables::decode_chunk(
+      blob, size, 0, span, expected,
+      [&](std::int64_t offset, std::int64_t value, std::int64_t flag) { f(offset, value, flag); });
 }
 
 std::int64_t floor_to(std::int64_t t, std::int64_t span) {
@@ -224,9 +220,10 @@ class chunk_writer {
   chunk_writer(sqlite3* db, std::int64_t span)
       : span_(span),
         select_(db,
-                "SELECT data FROM energy_reading_chunks WHERE sensor_id = ?1 AND span_start = ?2"),
+                "SELECT readings, data FROM bench_reading_chunks"
+                " WHERE sensor_id = ?1 AND span_start = ?2"),
         upsert_(db,
-                "INSERT INTO energy_reading_chunks (sensor_id, span_start, readings, data)"
+                "INSERT INTO bench_reading_chunks (sensor_id, span_start, readings, data)"
                 " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (sensor_id, span_start) DO UPDATE"
                 " SET readings = excluded.readings, data = excluded.data") {}
 
@@ -249,7 +246,8 @@ class chunk_writer {
     sqlite3_bind_blob(select_.st, 1, sensor.data(), 16, SQLITE_STATIC);
     sqlite3_bind_int64(select_.st, 2, span_start);
     if (select_.step())
-      decode(sqlite3_column_blob(select_.st, 0), sqlite3_column_bytes(select_.st, 0),
+      decode(sqlite3_column_blob(select_.st, 1), sqlite3_column_bytes(select_.st, 1), span_,
+             sqlite3_column_int64(select_.st, 0),
              [&](std::int64_t o, std::int64_t v, std::int64_t f) {
                stored_.push_back({o, v, f});
              });
@@ -370,11 +368,14 @@ int cmd_import(const char* path, const char* csv, bool sorted, std::int64_t span
                std::size_t per_commit, std::size_t block_rows) {
   const meter m;
   sqlite3* db = open_db(path);
-  if (span > 0) ensure_chunk_table(db);
+  ensure_table(db, span);
   {
-    row_writer rows_out(db);
+    std::unique_ptr<row_writer> rows_out;
     std::unique_ptr<chunk_writer> chunks_out;
-    if (span > 0) chunks_out = std::make_unique<chunk_writer>(db, span);
+    if (span > 0)
+      chunks_out = std::make_unique<chunk_writer>(db, span);
+    else
+      rows_out = std::make_unique<row_writer>(db);
     outcomes out;
     std::vector<row_values> block;
     std::size_t total = 0, in_transaction = 0;
@@ -389,7 +390,7 @@ int cmd_import(const char* path, const char* csv, bool sorted, std::int64_t span
                              return std::tie(a.sensor, a.ts) < std::tie(b.sensor, b.ts);
                            });
         for (const row_values& r : block)
-          rows_out.write(r.sensor, r.ts, r.value);
+          rows_out->write(r.sensor, r.ts, r.value);
       }
       total += block.size();
       in_transaction += block.size();
@@ -416,10 +417,33 @@ int cmd_import(const char* path, const char* csv, bool sorted, std::int64_t span
   return 0;
 }
 
+/// Where a command reads the readings: a SPAN of the bench (0: the row reference table, otherwise
+/// bench_reading_chunks of that span), or the library's energy_reading_chunks.
+struct layout {
+  bool library = false;
+  std::int64_t span = 0;
+};
+
 /// Every reading of the store in key order: f(sensor blob, ts, value, flag).
 template <class F>
-void for_each_reading(sqlite3* db, std::int64_t span, F&& f) {
-  if (span == 0) {
+void for_each_reading(sqlite3* db, layout where, F&& f) {
+  if (where.library) {
+    // The library's chunks of a sensor never overlap, so span order is time order; each row
+    // records its span's end and its count, which the decoder checks.
+    statement st(db,
+                 "SELECT sensor_id, span_start, span_end, readings, data"
+                 " FROM energy_reading_chunks ORDER BY sensor_id, span_start");
+    while (st.step()) {
+      const void* sensor = sqlite3_column_blob(st.st, 0);
+      reference_tables::decode_chunk(
+          sqlite3_column_blob(st.st, 4), sqlite3_column_bytes(st.st, 4),
+          sqlite3_column_int64(st.st, 1), sqlite3_column_int64(st.st, 2),
+          sqlite3_column_int64(st.st, 3),
+          [&](std::int64_t ts, std::int64_t v, std::int64_t fl) { f(sensor, ts, v, fl); });
+    }
+    return;
+  }
+  if (where.span == 0) {
     statement st(db,
                  "SELECT sensor_id, timestamp, value, quality_flag FROM energy_readings"
                  " ORDER BY sensor_id, timestamp");
@@ -429,23 +453,24 @@ void for_each_reading(sqlite3* db, std::int64_t span, F&& f) {
     return;
   }
   statement st(db,
-               "SELECT sensor_id, span_start, data FROM energy_reading_chunks"
+               "SELECT sensor_id, span_start, readings, data FROM bench_reading_chunks"
                " ORDER BY sensor_id, span_start");
   while (st.step()) {
     const void* sensor = sqlite3_column_blob(st.st, 0);
     const std::int64_t start = sqlite3_column_int64(st.st, 1);
-    decode(sqlite3_column_blob(st.st, 2), sqlite3_column_bytes(st.st, 2),
+    decode(sqlite3_column_blob(st.st, 3), sqlite3_column_bytes(st.st, 3), where.span,
+           sqlite3_column_int64(st.st, 2),
            [&](std::int64_t o, std::int64_t v, std::int64_t fl) { f(sensor, start + o, v, fl); });
   }
 }
 
-int cmd_scan(const char* path, std::int64_t span) {
+int cmd_scan(const char* path, layout where) {
   const meter m;
   sqlite3* db = open_db(path);
   std::size_t n = 0, sensors = 0;
   std::int64_t sum = 0;
   sensor_key last{};
-  for_each_reading(db, span, [&](const void* s, std::int64_t, std::int64_t v, std::int64_t) {
+  for_each_reading(db, where, [&](const void* s, std::int64_t, std::int64_t v, std::int64_t) {
     if (n == 0 || std::memcmp(s, last.data(), 16) != 0) {
       std::memcpy(last.data(), s, 16);
       ++sensors;
@@ -477,17 +502,18 @@ std::pair<std::int64_t, std::int64_t> time_range(sqlite3* db, std::int64_t span)
     st.step();
     return {floor_to(sqlite3_column_int64(st.st, 0), 86400), sqlite3_column_int64(st.st, 1)};
   }
-  statement st(db, "SELECT min(span_start), max(span_start) FROM energy_reading_chunks");
+  statement st(db, "SELECT min(span_start), max(span_start) FROM bench_reading_chunks");
   st.step();
   const std::int64_t first = sqlite3_column_int64(st.st, 0),
                      last_start = sqlite3_column_int64(st.st, 1);
   std::int64_t last = last_start;
-  statement q(db, "SELECT data FROM energy_reading_chunks WHERE span_start = ?1");
+  statement q(db, "SELECT readings, data FROM bench_reading_chunks WHERE span_start = ?1");
   sqlite3_bind_int64(q.st, 1, last_start);
   while (q.step())
-    decode(
-        sqlite3_column_blob(q.st, 0), sqlite3_column_bytes(q.st, 0),
-        [&](std::int64_t o, std::int64_t, std::int64_t) { last = std::max(last, last_start + o); });
+    decode(sqlite3_column_blob(q.st, 1), sqlite3_column_bytes(q.st, 1), span,
+           sqlite3_column_int64(q.st, 0), [&](std::int64_t o, std::int64_t, std::int64_t) {
+             last = std::max(last, last_start + o);
+           });
   return {floor_to(first, 86400), last};
 }
 
@@ -521,7 +547,7 @@ int cmd_range(const char* path, std::int64_t span, std::size_t reads) {
     }
   } else {
     statement st(db,
-                 "SELECT span_start, data FROM energy_reading_chunks"
+                 "SELECT span_start, readings, data FROM bench_reading_chunks"
                  " WHERE sensor_id = ?1 AND span_start > ?2 AND span_start < ?3"
                  " ORDER BY span_start");
     for (std::size_t p : picks) {
@@ -530,8 +556,8 @@ int cmd_range(const char* path, std::int64_t span, std::size_t reads) {
       sqlite3_bind_int64(st.st, 3, t1);
       while (st.step()) {
         const std::int64_t start = sqlite3_column_int64(st.st, 0);
-        decode(sqlite3_column_blob(st.st, 1), sqlite3_column_bytes(st.st, 1),
-               [&](std::int64_t o, std::int64_t v, std::int64_t) {
+        decode(sqlite3_column_blob(st.st, 2), sqlite3_column_bytes(st.st, 2), span,
+               sqlite3_column_int64(st.st, 1), [&](std::int64_t o, std::int64_t v, std::int64_t) {
                  if (start + o >= t0 && start + o < t1) {
                    ++n;
                    sum += v;
@@ -551,16 +577,19 @@ int cmd_range(const char* path, std::int64_t span, std::size_t reads) {
 /// readings per transaction, time-major.
 int cmd_live(const char* path, std::int64_t span, std::size_t sensor_count, std::size_t batch) {
   sqlite3* db = open_db(path);
-  if (span > 0) ensure_chunk_table(db);
+  ensure_table(db, span);
   std::vector<sensor_key> sensors = sensors_of(db);
   sensors.resize(std::min(sensors.size(), sensor_count));
   const std::int64_t start = floor_to(time_range(db, span).second, 86400) + 86400;
   const meter m;
   std::size_t n = 0, transactions = 0, in_transaction = 0;
   {
-    row_writer rows_out(db);
+    std::unique_ptr<row_writer> rows_out;
     std::unique_ptr<chunk_writer> chunks_out;
-    if (span > 0) chunks_out = std::make_unique<chunk_writer>(db, span);
+    if (span > 0)
+      chunks_out = std::make_unique<chunk_writer>(db, span);
+    else
+      rows_out = std::make_unique<row_writer>(db);
     outcomes out;
     std::vector<entry> one(1);
     for (std::int64_t q = 0; q < 96; ++q) {
@@ -570,7 +599,7 @@ int cmd_live(const char* path, std::int64_t span, std::size_t sensor_count, std:
         const auto value =
             static_cast<std::int64_t>(1000 + (q * 37 + static_cast<std::int64_t>(s) * 11) % 997);
         if (span == 0) {
-          rows_out.write(sensors[s], ts, value);
+          rows_out->write(sensors[s], ts, value);
         } else {
           const std::int64_t cs = floor_to(ts, span);
           one.assign(1, entry{ts - cs, value, 0});
@@ -594,9 +623,10 @@ int cmd_live(const char* path, std::int64_t span, std::size_t sensor_count, std:
   return 0;
 }
 
-int cmd_verify(const char* rows_path, const char* chunks_path, std::int64_t span) {
-  sqlite3* a = open_db(rows_path);
-  sqlite3* b = open_db(chunks_path);
+int cmd_verify(const char* left_path, layout left_layout, const char* right_path,
+               layout right_layout) {
+  sqlite3* a = open_db(left_path);
+  sqlite3* b = open_db(right_path);
   struct reading {
     sensor_key sensor;
     std::int64_t ts, value, flag;
@@ -612,8 +642,8 @@ int cmd_verify(const char* rows_path, const char* chunks_path, std::int64_t span
       v.push_back(r);
     };
   };
-  for_each_reading(a, 0, into(left));
-  for_each_reading(b, span, into(right));
+  for_each_reading(a, left_layout, into(left));
+  for_each_reading(b, right_layout, into(right));
   // Sensor, time and value must be equal; quality flags are counted apart (energy import sets the
   // `corrected` bit on a replaced reading, the bare loops store 0).
   std::int64_t sum = 0;
@@ -625,8 +655,8 @@ int cmd_verify(const char* rows_path, const char* chunks_path, std::int64_t span
     flags_differ += left[i].flag != right[i].flag;
     sum += left[i].value;
   }
-  std::printf("equal %d readings %zu chunked_readings %zu sum %lld flags_differ %zu\n",
-              equal ? 1 : 0, left.size(), right.size(), static_cast<long long>(sum), flags_differ);
+  std::printf("equal %d readings %zu other_readings %zu sum %lld flags_differ %zu\n", equal ? 1 : 0,
+              left.size(), right.size(), static_cast<long long>(sum), flags_differ);
   sqlite3_close(a);
   sqlite3_close(b);
   return equal ? 0 : 1;
@@ -642,22 +672,26 @@ int main(int argc, char** argv) try {
       throw std::runtime_error("SPAN must be 0 or divide 86400");
     return static_cast<std::int64_t>(v);
   };
+  const auto layout_arg = [&](const char* s) {
+    return std::strcmp(s, "library") == 0 ? layout{true, 0} : layout{false, span_arg(s)};
+  };
   if (cmd == "import" && argc >= 6 &&
       (std::strcmp(argv[4], "file") == 0 || std::strcmp(argv[4], "sorted") == 0))
     return cmd_import(argv[2], argv[3], std::strcmp(argv[4], "sorted") == 0, span_arg(argv[5]),
                       argc > 6 ? std::strtoull(argv[6], nullptr, 10) : 500'000,
                       argc > 7 ? std::strtoull(argv[7], nullptr, 10) : 100'000);
-  if (cmd == "scan" && argc == 4) return cmd_scan(argv[2], span_arg(argv[3]));
+  if (cmd == "scan" && argc == 4) return cmd_scan(argv[2], layout_arg(argv[3]));
   if (cmd == "range" && argc == 5)
     return cmd_range(argv[2], span_arg(argv[3]), std::strtoull(argv[4], nullptr, 10));
   if (cmd == "live" && argc == 6)
     return cmd_live(argv[2], span_arg(argv[3]), std::strtoull(argv[4], nullptr, 10),
                     std::strtoull(argv[5], nullptr, 10));
-  if (cmd == "verify" && argc == 5) return cmd_verify(argv[2], argv[3], span_arg(argv[4]));
+  if (cmd == "verify" && argc == 6)
+    return cmd_verify(argv[2], layout_arg(argv[3]), argv[4], layout_arg(argv[5]));
   std::fprintf(stderr,
                "usage: %s import DB CSV file|sorted SPAN [ROWS_PER_COMMIT [BLOCK_ROWS]]\n"
-               "       %s scan DB SPAN | range DB SPAN READS | live DB SPAN SENSORS BATCH\n"
-               "       %s verify ROWDB CHUNKDB SPAN\n",
+               "       %s scan DB LAYOUT | range DB SPAN READS | live DB SPAN SENSORS BATCH\n"
+               "       %s verify DB1 LAYOUT1 DB2 LAYOUT2   (LAYOUT: a SPAN or `library`)\n",
                argv[0], argv[0], argv[0]);
   return 2;
 } catch (const std::exception& e) {

@@ -23,7 +23,6 @@ fresh databases on that server.
 """
 
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,14 +30,15 @@ import tempfile
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tests"))
 import auth_helpers  # noqa: E402
+import stored_readings  # noqa: E402
 from conftest import Server  # noqa: E402
 
 
 def count_readings(db_uri: str) -> int:
-    """Readings persisted in the server's database (not wrk's request count)."""
+    """Readings persisted in the server's database (not wrk's request count); on SQLite every
+    chunk of the library's energy_reading_chunks decoded (tests/stored_readings.py)."""
     if db_uri.startswith("sqlite:"):
-        return sqlite3.connect(db_uri[len("sqlite:"):]).execute(
-            "SELECT count(*) FROM energy_readings").fetchone()[0]
+        return stored_readings.count(db_uri[len("sqlite:"):])
     out = subprocess.run(["psql", db_uri, "-At", "-c", "SELECT count(*) FROM energy.readings"], capture_output=True, text=True,
                          check=True).stdout
     return int(out.strip())

@@ -2,14 +2,13 @@
 real server process, a real libmodbus meter (tests/support/modbus_test_meter.cpp) and SQLite.
 Readings land in the meter's tenant's sensor; a meter that stops answering shows in /metrics."""
 import os
-import sqlite3
 import subprocess
 import time
-import uuid
 
 import pytest
 
 import auth_helpers
+import stored_readings
 from conftest import Server
 
 METER_BIN = os.environ.get("ENERGY_MODBUS_METER_BIN", "")
@@ -67,13 +66,11 @@ def test_server_polls_a_modbus_meter_into_its_tenant(tmp_path):
         server.start()
         try:
             db = server.db_uri.removeprefix("sqlite:")
-            sensor_blob = uuid.UUID(sensor["id"]).bytes
 
             def stored_rows():
-                with sqlite3.connect(db) as c:
-                    return c.execute("SELECT timestamp, value FROM energy_readings "
-                                     "WHERE sensor_id = ? ORDER BY timestamp",
-                                     (sensor_blob,)).fetchall()
+                # (timestamp, value) of the sensor's readings as persisted: the library's chunks
+                # decoded (stored_readings.py), not an API answer.
+                return [(ts, value) for ts, value, _ in stored_readings.readings(db, sensor["id"])]
 
             # Polled every second, the 60 s sensor gets the samples on its minute grid: the first
             # row closes at the second minute boundary after the start (at most 120 s).

@@ -39,9 +39,9 @@ chunk_store::chunk_store(SQLite::Database& db, std::string where)
       delete_(db, "DELETE FROM energy_reading_chunks WHERE sensor_id = ?1 AND span_start = ?2"),
       count_(db, "SELECT coalesce(sum(readings), 0) FROM energy_reading_chunks") {}
 
-storage::write_outcome chunk_store::apply(const uuid& sensor, std::int64_t span, epoch_seconds ts,
-                                          milli value, std::uint32_t flags) {
-  chunk& c = chunk_for(sensor, span, ts);
+storage::write_outcome chunk_store::apply(const uuid& sensor, const chunk_layout& layout,
+                                          epoch_seconds ts, milli value, std::uint32_t flags) {
+  chunk& c = chunk_for(sensor, layout, ts);
   auto& v = c.readings;
   // Ingest writes a sensor's readings in time order: most land after the chunk's last one.
   auto it =
@@ -50,9 +50,10 @@ storage::write_outcome chunk_store::apply(const uuid& sensor, std::int64_t span,
           : std::lower_bound(v.begin(), v.end(), ts,
                              [](const chunk_reading& r, epoch_seconds t) { return r.ts < t; });
   if (it == v.end() || it->ts != ts) {
+    const std::size_t capacity = v.capacity();
     v.insert(it, chunk_reading{ts, value, flags});
+    held_slots_ += v.capacity() - capacity;
     c.changed = true;
-    ++held_readings_;
     return storage::write_outcome::inserted;
   }
   if (it->value == value && (it->flags | quality::corrected) == (flags | quality::corrected))
@@ -63,20 +64,22 @@ storage::write_outcome chunk_store::apply(const uuid& sensor, std::int64_t span,
   return storage::write_outcome::replaced;
 }
 
-chunk_store::chunk& chunk_store::chunk_for(const uuid& sensor, std::int64_t span,
+chunk_store::chunk& chunk_store::chunk_for(const uuid& sensor, const chunk_layout& layout,
                                            epoch_seconds ts) {
+  const std::int64_t span = layout.span;
   if (last_ != nullptr && last_->sensor == sensor && ts >= last_->start && ts < last_->end)
     return *last_;
   const epoch_seconds window = span_floor(ts, span);
   if (const auto found = by_window_.find(key{sensor, window}); found != by_window_.end())
     return *(last_ = found->second);
 
+  // The stored chunks overlapping the span, decoded one after another into decoded_: they are
+  // disjoint and come in time order, so decoded_ is ascending.
   struct stored {
     epoch_seconds start, end;
-    std::int64_t readings;
-    std::vector<std::uint8_t> data;
   };
   std::vector<stored> rows;
+  decoded_.clear();
   {
     sqlite3_stmt* st = overlapping_.get();
     const raw_statement::use in_use(overlapping_);
@@ -85,11 +88,8 @@ chunk_store::chunk& chunk_store::chunk_for(const uuid& sensor, std::int64_t span
     sqlite3_bind_int64(st, 3, window + span);
     sqlite3_bind_int64(st, 4, window);
     while (overlapping_.step()) {
-      const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 3));
-      const int bytes = sqlite3_column_bytes(st, 3);
-      rows.push_back({sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                      sqlite3_column_int64(st, 2),
-                      std::vector<std::uint8_t>(blob, blob + std::max(bytes, 0))});
+      rows.push_back({sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)});
+      decode_row(st, sensor, decoded_);
     }
   }
   chunk* c = nullptr;
@@ -99,9 +99,9 @@ chunk_store::chunk& chunk_store::chunk_for(const uuid& sensor, std::int64_t span
       c = cached->second;
     } else {
       c = &chunks_.emplace_back(chunk{sensor, rows[0].start, rows[0].end, {}, false, {}});
-      c->readings.reserve(static_cast<std::size_t>(rows[0].readings) + 1);
-      decode(sensor, rows[0].start, rows[0].end, rows[0].readings, rows[0].data, c->readings);
-      held_readings_ += c->readings.size();
+      c->readings.reserve(decoded_.size() + 1);
+      c->readings.assign(decoded_.begin(), decoded_.end());
+      held_slots_ += c->readings.capacity();
       by_start_.emplace(key{sensor, c->start}, c);
     }
   } else {
@@ -113,14 +113,16 @@ chunk_store::chunk& chunk_store::chunk_for(const uuid& sensor, std::int64_t span
     });
     if (held) {
       flush();
-      return chunk_for(sensor, span, ts);
+      return chunk_for(sensor, layout, ts);
     }
     c = &chunks_.emplace_back(chunk{sensor, window, window + span, {}, false, {}});
-    for (const stored& r : rows) {
-      decode(sensor, r.start, r.end, r.readings, r.data, c->readings);
+    // Room for the span at the sensor's interval: a chunk filled reading by reading (an import)
+    // then allocates once instead of once per doubling.
+    c->readings.reserve(std::max(layout.readings, decoded_.size()));
+    c->readings.assign(decoded_.begin(), decoded_.end());
+    for (const stored& r : rows)
       c->merged.push_back(r.start);
-    }
-    held_readings_ += c->readings.size();
+    held_slots_ += c->readings.capacity();
     by_start_.emplace(key{sensor, c->start}, c);
   }
   by_window_.emplace(key{sensor, window}, c);
@@ -167,7 +169,7 @@ void chunk_store::discard() noexcept {
   by_start_.clear();
   by_window_.clear();
   last_ = nullptr;
-  held_readings_ = 0;
+  held_slots_ = 0;
 }
 
 bool chunk_store::for_each_run(const uuid& sensor, epoch_seconds start, epoch_seconds end,
@@ -183,9 +185,7 @@ bool chunk_store::for_each_run(const uuid& sensor, epoch_seconds start, epoch_se
     const epoch_seconds span_end = sqlite3_column_int64(st, 1);
     if (span_end <= start) continue;
     decoded_.clear();
-    const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 3));
-    decode(sensor, span_start, span_end, sqlite3_column_int64(st, 2),
-           {blob, static_cast<std::size_t>(std::max(sqlite3_column_bytes(st, 3), 0))}, decoded_);
+    decode_row(st, sensor, decoded_);
     auto first = decoded_.begin(), last = decoded_.end();
     if (span_start < start)
       first = std::lower_bound(first, last, start,
@@ -198,10 +198,13 @@ bool chunk_store::for_each_run(const uuid& sensor, epoch_seconds start, epoch_se
   return true;
 }
 
-void chunk_store::decode(const uuid& sensor, epoch_seconds start, epoch_seconds end,
-                         std::int64_t readings, std::span<const std::uint8_t> data,
-                         std::vector<chunk_reading>& out) const {
-  const std::string_view why = decode_chunk(data, start, end, readings, out);
+void chunk_store::decode_row(sqlite3_stmt* st, const uuid& sensor,
+                             std::vector<chunk_reading>& out) const {
+  const epoch_seconds start = sqlite3_column_int64(st, 0);
+  const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, 3));
+  const auto bytes = static_cast<std::size_t>(std::max(sqlite3_column_bytes(st, 3), 0));
+  const std::string_view why = decode_chunk({blob, bytes}, start, sqlite3_column_int64(st, 1),
+                                            sqlite3_column_int64(st, 2), out);
   if (!why.empty())
     throw storage_error("sqlite " + where_ + ": the energy_reading_chunks row of sensor " +
                             sensor.to_string() + " at span_start " + std::to_string(start) +

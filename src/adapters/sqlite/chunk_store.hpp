@@ -44,14 +44,15 @@ class chunk_store {
   chunk_store(const chunk_store&) = delete;
   chunk_store& operator=(const chunk_store&) = delete;
 
-  /// The duplicate policy for one reading of `sensor`, whose chunks span `span` seconds: a new
-  /// time is inserted; a known one is replaced (flags | quality::corrected) only when the value
-  /// or a flag other than `corrected` differs, else left unchanged.
-  storage::write_outcome apply(const uuid& sensor, std::int64_t span, epoch_seconds ts, milli value,
-                               std::uint32_t flags);
+  /// The duplicate policy for one reading of `sensor`, chunked as `layout`: a new time is
+  /// inserted; a known one is replaced (flags | quality::corrected) only when the value or a flag
+  /// other than `corrected` differs, else left unchanged.
+  storage::write_outcome apply(const uuid& sensor, const chunk_layout& layout, epoch_seconds ts,
+                               milli value, std::uint32_t flags);
 
-  /// Readings held in memory since the last flush (decoded chunks, changed or not).
-  [[nodiscard]] std::size_t held_readings() const noexcept { return held_readings_; }
+  /// Reading slots held in memory since the last flush: the capacity of the decoded chunks,
+  /// changed or not (24 bytes each).
+  [[nodiscard]] std::size_t held_slots() const noexcept { return held_slots_; }
   [[nodiscard]] bool empty() const noexcept { return chunks_.empty(); }
 
   /// Writes every changed chunk (and deletes the shorter chunks merged into one) and forgets
@@ -90,21 +91,21 @@ class chunk_store {
     }
   };
 
-  /// The chunk that holds `ts` for a write at `span`, loading it on first use.
-  chunk& chunk_for(const uuid& sensor, std::int64_t span, epoch_seconds ts);
-  /// Appends the readings of a stored chunk to `out`.
+  /// The chunk that holds `ts` for a write chunked as `layout`, loading it on first use.
+  chunk& chunk_for(const uuid& sensor, const chunk_layout& layout, epoch_seconds ts);
+  /// Appends the readings of the chunk in the current row of `st` (columns span_start, span_end,
+  /// readings, data) to `out`.
   /// @throws storage_error naming the sensor and span when the bytes are not a valid chunk.
-  void decode(const uuid& sensor, epoch_seconds start, epoch_seconds end, std::int64_t readings,
-              std::span<const std::uint8_t> data, std::vector<chunk_reading>& out) const;
+  void decode_row(sqlite3_stmt* st, const uuid& sensor, std::vector<chunk_reading>& out) const;
 
   std::string where_;
   std::deque<chunk> chunks_;
   std::unordered_map<key, chunk*, key_hash> by_start_;   // (sensor, chunk start)
   std::unordered_map<key, chunk*, key_hash> by_window_;  // (sensor, start of the write's span)
   chunk* last_ = nullptr;                                // the chunk of the previous apply()
-  std::size_t held_readings_ = 0;
+  std::size_t held_slots_ = 0;
   std::string encoded_;                 // flush()'s buffer
-  std::vector<chunk_reading> decoded_;  // for_each_run()'s buffer
+  std::vector<chunk_reading> decoded_;  // what chunk_for() and for_each_run() decode
 
   raw_statement overlapping_;
   raw_statement read_range_;

@@ -44,6 +44,16 @@ inline constexpr std::int64_t readings_per_chunk = 160;
 /// 2 h), and 60 s for anything faster.
 [[nodiscard]] std::int64_t chunk_span(std::int64_t interval_seconds) noexcept;
 
+/// How a sensor's readings are chunked: the span, and how many readings a full chunk holds at the
+/// sensor's nominal interval (the room a new chunk reserves).
+struct chunk_layout {
+  std::int64_t span = 86400;
+  std::size_t readings = 96;
+};
+
+/// The layout for a sensor of `interval_seconds` (span from chunk_span).
+[[nodiscard]] chunk_layout chunk_layout_for(std::int64_t interval_seconds) noexcept;
+
 /// The start of the span of `span` seconds holding `ts` (floor, also before 1970).
 [[nodiscard]] inline epoch_seconds span_floor(epoch_seconds ts, std::int64_t span) noexcept {
   const std::int64_t r = ts % span;

@@ -133,7 +133,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       if (stale) invalidate(s.building_id, all_time());
       tx.commit();
     });
-    sensor_spans_[s.id] = chunk_span(s.interval_seconds);
+    sensor_layouts_[s.id] = chunk_layout_for(s.interval_seconds);
   }
 
   std::optional<sensor> get_sensor(const uuid& id) override {
@@ -204,13 +204,13 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       bulk_write_section section(bulk_group_ ? &group_broken_ : nullptr);
       // Outside a bulk group the call's transaction undoes a failure: so must the chunks held.
       held_chunks_guard held(chunks_, !bulk_group_);
-      std::int64_t span = 0;
+      const chunk_layout* layout = nullptr;
       for (std::size_t i = 0; i < n; ++i) {
-        // Rows come in runs of one sensor (ingest groups them): one span lookup per run.
+        // Rows come in runs of one sensor (ingest groups them): one layout lookup per run.
         if (i == 0 || rows.sensor_id[i] != rows.sensor_id[i - 1])
-          span = sensor_spans_.at(rows.sensor_id[i]);
+          layout = &sensor_layouts_.at(rows.sensor_id[i]);
         const write_outcome outcome =
-            chunks_.apply(rows.sensor_id[i], span, rows.ts[i], rows.value[i], rows.quality[i]);
+            chunks_.apply(rows.sensor_id[i], *layout, rows.ts[i], rows.value[i], rows.quality[i]);
         if (outcome == write_outcome::unchanged) {
           ++result.unchanged;
           continue;
@@ -223,7 +223,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       if (!bulk_group_) {
         chunks_.flush();
         record_pending_marks();
-      } else if (chunks_.held_readings() > max_held_readings) {
+      } else if (chunks_.held_slots() > max_held_slots) {
         chunks_.flush();
       }
       for (const auto& s : states) {
@@ -533,7 +533,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   void end_unit(bool keep) override {
     if (!in_group_) return;
     if (!keep) {
-      sensor_spans_.clear();   // a sensor the unit wrote is gone with it
+      sensor_layouts_.clear();   // a sensor the unit wrote is gone with it
       pending_marks_.clear();  // and so are the readings it marked
       chunks_.discard();       // and the chunks it changed
     }
@@ -568,7 +568,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     group_broken_ = false;
     pending_marks_.clear();
     chunks_.discard();
-    sensor_spans_.clear();  // a sensor written in the group may be gone with it
+    sensor_layouts_.clear();  // a sensor written in the group may be gone with it
     if (sqlite3_get_autocommit(db_.getHandle()) != 0) return;  // SQLite already rolled back
     try {
       db_.exec("ROLLBACK");
@@ -649,10 +649,10 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
 
   /// Rows must reference existing sensors. Checked before the transaction starts (sensors are never
   /// deleted, so a sensor seen once stays valid); an unknown id aborts the whole call. Learns the
-  /// chunk span of each sensor on the way.
+  /// chunk layout of each sensor on the way.
   void check_sensors_known(const reading_rows& rows, std::span<const sample_state> states) {
     auto check = [&](const uuid& id, std::string_view what, std::size_t index) {
-      if (sensor_spans_.contains(id)) return;
+      if (sensor_layouts_.contains(id)) return;
       statement_use st(sensor_interval_);
       bind_id(*st, 1, id);
       if (!st->executeStep())
@@ -660,7 +660,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
                                 std::to_string(index) + " references unknown sensor " +
                                 id.to_string() + "; nothing was written",
                             false);
-      sensor_spans_.emplace(id, chunk_span(st->getColumn(0).getInt64()));
+      sensor_layouts_.emplace(id, chunk_layout_for(st->getColumn(0).getInt64()));
     };
     // Rows come in runs of one sensor (ingest groups them): one lookup per run, not per row.
     for (std::size_t i = 0; i < rows.size(); ++i)
@@ -687,8 +687,8 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
     int exceptions_;
   };
 
-  /// Readings a bulk group holds in decoded chunks before writing them back: about 24 MiB.
-  static constexpr std::size_t max_held_readings = std::size_t{1} << 20;
+  /// Reading slots a bulk group holds in decoded chunks before writing them back: 24 MiB.
+  static constexpr std::size_t max_held_slots = std::size_t{1} << 20;
 
   /**
    * In a bulk group: writes the chunks held and records the marks pending so far in the group's
@@ -823,8 +823,8 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
 
   std::string where_;
   SQLite::Database db_;
-  // The chunk span of each sensor seen (chunk_span of its interval).
-  std::unordered_map<uuid, std::int64_t> sensor_spans_;
+  // The chunk layout of each sensor seen (from its interval).
+  std::unordered_map<uuid, chunk_layout> sensor_layouts_;
   bool in_group_ = false;      // between begin_group and commit_group / rollback_group
   bool bulk_group_ = false;    // the group was started by begin_bulk_group
   bool group_broken_ = false;  // a bulk group's write failed part-way: roll back only
