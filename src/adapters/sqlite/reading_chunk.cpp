@@ -48,7 +48,8 @@ std::int64_t chunk_span(std::int64_t interval_seconds) noexcept {
 chunk_layout chunk_layout_for(std::int64_t interval_seconds) noexcept {
   const std::int64_t span = chunk_span(interval_seconds);
   const std::int64_t per_chunk = span / std::max<std::int64_t>(interval_seconds, 1);
-  return {span, static_cast<std::size_t>(std::clamp<std::int64_t>(per_chunk, 1, readings_per_chunk))};
+  return {span,
+          static_cast<std::size_t>(std::clamp<std::int64_t>(per_chunk, 1, readings_per_chunk))};
 }
 
 void encode_chunk(std::span<const chunk_reading> readings, epoch_seconds span_start,

@@ -533,9 +533,9 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   void end_unit(bool keep) override {
     if (!in_group_) return;
     if (!keep) {
-      sensor_layouts_.clear();   // a sensor the unit wrote is gone with it
-      pending_marks_.clear();  // and so are the readings it marked
-      chunks_.discard();       // and the chunks it changed
+      sensor_layouts_.clear();  // a sensor the unit wrote is gone with it
+      pending_marks_.clear();   // and so are the readings it marked
+      chunks_.discard();        // and the chunks it changed
     }
     guard("end_unit", [&] {
       if (keep) settle_bulk_writes();
