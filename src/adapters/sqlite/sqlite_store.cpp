@@ -211,6 +211,9 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
           layout = &sensor_layouts_.at(rows.sensor_id[i]);
         const write_outcome outcome =
             chunks_.apply(rows.sensor_id[i], *layout, rows.ts[i], rows.value[i], rows.quality[i]);
+        // Memory stays bounded whatever the call's rows: chunks past the bound are written now,
+        // inside the call's transaction (or the bulk group's).
+        if (chunks_.held_slots() > max_held_slots) chunks_.flush();
         if (outcome == write_outcome::unchanged) {
           ++result.unchanged;
           continue;
@@ -219,12 +222,10 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
         pending_marks_.add(rows.sensor_id[i], rows.ts[i]);
       }
       // A bulk group writes its chunks and records its marks once, at commit (or before anything
-      // reads them, or when the chunks held pass the bound); other calls before they return.
+      // reads them, or past the bound); other calls before they return.
       if (!bulk_group_) {
         chunks_.flush();
         record_pending_marks();
-      } else if (chunks_.held_slots() > max_held_slots) {
-        chunks_.flush();
       }
       for (const auto& s : states) {
         statement_use st(upsert_state_);

@@ -159,3 +159,36 @@ TEST_CASE("ordinary group: a write that fails part-way leaves no dirty marks beh
   REQUIRE(marks.size() == 1);
   CHECK(marks.front().hour == t0);
 }
+
+TEST_CASE(
+    "bulk group: chunks held past the memory bound are written within the call that passes it",
+    "[sqlite][group_commit][bulk]") {
+  temp_dir dir;
+  const auto path = dir.file("bound.db");
+  auto s = open_sqlite_store(path);
+  const auto sensor = seed(*s);
+  const auto refused = add_second_sensor(*s);
+  refuse_chunks_of(path, refused);
+  group_commit& groups = groups_of(*s);
+
+  // One reading a day for 11,000 days: 11,000 new day chunks of a 15-minute sensor, each with room
+  // for 96 readings, pass the bound of 2^20 slots (10,923 chunks) inside the call.
+  energy::reading_rows days;
+  for (int d = 0; d < 11'000; ++d)
+    days.push_back(refused, t0 + d * std::int64_t{86400}, d);
+  REQUIRE(groups.begin_bulk_group());
+  CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 0)).inserted == 4);
+  CHECK_THROWS_AS(s->write_readings(days), storage_error);  // the write-back inside it failed
+  groups.rollback_group();
+
+  // Allowed, the same writes land whole, the held chunks written part in the call, part at commit.
+  energy::testing::allow_chunks(path);
+  REQUIRE(groups.begin_bulk_group());
+  CHECK(s->write_readings(days).inserted == 11'000);
+  groups.commit_group();
+  CHECK(s->count_readings() == 11'000);
+  const auto back = s->read_readings(
+      refused, {energy::from_epoch(t0), energy::from_epoch(t0 + 11'000 * std::int64_t{86400})});
+  REQUIRE(back.size() == 11'000);
+  CHECK(back.value.back() == 10'999);
+}
