@@ -19,7 +19,7 @@ reading for reading against energy import's store; the full matrix of that decis
 reads, live ingest, sizes) is bench/python/sqlite_layouts.py.
 
     PYTHONPATH=build/release/bindings/python/python /usr/bin/python3 bench/python/cli_vs_pandas.py \
-        build/release/cli/energy [--buildings 50 --sensors 100 --days 2]
+        build/release/cli/energy [--buildings 50 --sensors 100 --days 2] [--runs 5]
 
 ENERGY_BENCH_SMOKE=1: a tiny portfolio.
 """
@@ -27,6 +27,7 @@ import argparse
 import os
 import random
 import resource
+import statistics
 import shutil
 import subprocess
 import sys
@@ -157,6 +158,9 @@ def main():
     p.add_argument("--buildings", type=int, default=50)
     p.add_argument("--sensors", type=int, default=100)
     p.add_argument("--days", type=int, default=2)
+    p.add_argument("--runs", type=int, default=1,
+                   help="import + aggregate and pandas, each run on a fresh copy of the store, interleaved; "
+                        "times are the median (and min) over the runs")
     a = p.parse_args()
     if os.environ.get("ENERGY_BENCH_SMOKE"):
         a.buildings, a.sensors, a.days = 2, 3, 1
@@ -165,10 +169,22 @@ def main():
         env = dict(os.environ)
         meta = "sqlite:" + os.path.join(d, "meta.db")
         raw, counts = make_raw(a.energy, d, a.buildings, a.sensors, a.days)
-        shutil.copy(os.path.join(d, "meta.db"), os.path.join(d, "store.db"))
         store = "sqlite:" + os.path.join(d, "store.db")
-        imp = timed([a.energy, "--db", store, "import", raw, "--quiet"], env)
-        agg = timed([a.energy, "--db", store, "aggregate"], env)
+        # The measured pair, interleaved run by run with pandas: this machine's speed drifts by tens
+        # of percent from minute to minute, so one run of each side can land in different minutes.
+        imps, aggs, pds = [], [], []
+        for _ in range(a.runs):
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(os.path.join(d, "store.db" + suffix)):
+                    os.remove(os.path.join(d, "store.db" + suffix))
+            shutil.copy(os.path.join(d, "meta.db"), os.path.join(d, "store.db"))
+            imps.append(timed([a.energy, "--db", store, "import", raw, "--quiet"], env))
+            aggs.append(timed([a.energy, "--db", store, "aggregate"], env))
+            out = subprocess.run([sys.executable, __file__, "--pandas", raw, meta], check=True,
+                                 capture_output=True, text=True).stdout.split()
+            pds.append((float(out[0]), int(out[1]), int(out[2]), float(out[3]), float(out[4])))
+        imp = tuple(statistics.median(r[i] for r in imps) for i in range(3))
+        agg = tuple(statistics.median(r[i] for r in aggs) for i in range(3))
         summ = timed([a.energy, "--db", meta, "summarize", raw, "--format", "csv"], env)
         bench_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.energy))), "bench", "sqlite")
         bare_exe = os.path.join(bench_dir, "energy_bare_sqlite_import")
@@ -197,9 +213,9 @@ def main():
                     chunked[span, order] = timed([chunked_exe, "import", db, raw, order, str(span)], env)
                     subprocess.run([chunked_exe, "verify", os.path.join(d, "store.db"), "library", db, str(span)],
                                    check=True, capture_output=True)
-        out = subprocess.run([sys.executable, __file__, "--pandas", raw, meta], check=True, capture_output=True,
-                             text=True).stdout.split()
-        pd_secs, pd_total, pd_days, pd_cpu, pd_rss = float(out[0]), int(out[1]), int(out[2]), float(out[3]), float(out[4])
+        pd_secs = statistics.median(r[0] for r in pds)
+        pd_total, pd_days = pds[0][1], pds[0][2]
+        pd_cpu, pd_rss = statistics.median(r[3] for r in pds), max(r[4] for r in pds)
         mine = [l.split(",") for l in summ[3].stdout.splitlines()[1:]]
         total = sum(round(float(r[7]) * 1000) for r in mine if r[0] == "building")
         if total != pd_total or len(mine) != pd_days:
@@ -215,7 +231,11 @@ def main():
             print(f"layout probe: bare loop, FULL, {label:32s} {r[0]:7.2f} s wall  {r[1]:7.2f} s CPU")
         print(f"energy summarize (no store)               {summ[0]:7.2f} s wall  {summ[1]:7.2f} s CPU")
         print(f"pandas read_csv .. groupby (timed part)   {pd_secs:7.2f} s wall  (process CPU {pd_cpu:.2f} s, peak RSS {pd_rss:.0f} MiB)")
-        print(f"ratio pandas / (import + aggregate): {pd_secs / (imp[0] + agg[0]):.2f} (wall)")
+        pairs = [i[0] + g[0] for i, g in zip(imps, aggs)]
+        print(f"ratio pandas / (import + aggregate): {pd_secs / statistics.median(pairs):.2f} (wall"
+              + (f", medians of {a.runs} interleaved runs; of the minimums "
+                 f"{min(r[0] for r in pds) / min(pairs):.2f}; per run "
+                 + " ".join(f"{r[0] / t:.2f}" for r, t in zip(pds, pairs)) if a.runs > 1 else "") + ")")
         print(f"ratio pandas / summarize:            {pd_secs / summ[0]:.2f} (wall)")
         if "sorted" in bare:
             print(f"ratio import / bare sqlite3 loop (sorted blocks): {imp[0] / bare['sorted'][0]:.2f} (wall)")
