@@ -68,6 +68,12 @@ class chunk_store {
   bool for_each_run(const uuid& sensor, epoch_seconds start, epoch_seconds end,
                     const std::function<bool(std::span<const chunk_reading>)>& f);
 
+  /// for_each_run over every sensor of `building`, in sensor id order, in one query: calls
+  /// `f(sensor, run)`. @throws storage_error if SQLite returns a sensor's chunks out of time order.
+  bool for_each_building_run(
+      const uuid& building, epoch_seconds start, epoch_seconds end,
+      const std::function<bool(const uuid&, std::span<const chunk_reading>)>& f);
+
   /// The number of stored readings.
   [[nodiscard]] std::int64_t count();
 
@@ -93,6 +99,10 @@ class chunk_store {
 
   /// The chunk that holds `ts` for a write chunked as `layout`, loading it on first use.
   chunk& chunk_for(const uuid& sensor, const chunk_layout& layout, epoch_seconds ts);
+  /// Decodes the chunk in the current row of `st` (for_each_run's columns) and calls `f` with its
+  /// readings in [start, end) unless there are none; returns what `f` returned, or true.
+  bool emit_run(sqlite3_stmt* st, const uuid& sensor, epoch_seconds start, epoch_seconds end,
+                const std::function<bool(std::span<const chunk_reading>)>& f);
   /// Appends the readings of the chunk in the current row of `st` (columns span_start, span_end,
   /// readings, data) to `out`.
   /// @throws storage_error naming the sensor and span when the bytes are not a valid chunk.
@@ -109,6 +119,7 @@ class chunk_store {
 
   raw_statement overlapping_;
   raw_statement read_range_;
+  raw_statement read_building_;
   raw_statement upsert_;
   raw_statement delete_;
   raw_statement count_;

@@ -256,18 +256,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       settle_bulk_writes();
       // One snapshot for the whole building, even while another connection writes.
       call_transaction tx(db_, in_group_, SQLite::TransactionBehavior::DEFERRED);
-      std::vector<uuid> ids;
-      {
-        statement_use st(sensor_ids_of_building_);  // ordered by id
-        bind_id(*st, 1, building_id);
-        while (st->executeStep())
-          ids.push_back(column_id(st->getColumn(0)));
-      }
       reading_rows chunk;
       chunk.reserve(std::min<std::size_t>(chunk_rows, first_chunk_capacity));
-      bool more = true;
-      for (std::size_t i = 0; more && i < ids.size(); ++i)
-        more = scan_sensor(chunk, ids[i], range, chunk_rows, sink);
+      // One query for the building's sensors in id order, each one's chunks in time order.
+      const bool more = chunks_.for_each_building_run(
+          building_id, to_epoch(range.start), to_epoch(range.end),
+          [&](const uuid& sensor, std::span<const chunk_reading> run) {
+            return append_run(chunk, sensor, run, chunk_rows, sink);
+          });
       if (more && !chunk.empty()) sink(chunk);
       tx.commit();
     });
@@ -751,21 +747,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   /// building overlapping its readings in `range` are deleted and every (sensor, hour) holding a
   /// reading in the span they covered is marked dirty.
   void invalidate(const uuid& building_id, time_range range) {
-    std::vector<uuid> sensors;
-    {
-      statement_use st(sensor_ids_of_building_);
-      bind_id(*st, 1, building_id);
-      while (st->executeStep())
-        sensors.push_back(column_id(st->getColumn(0)));
-    }
     std::optional<epoch_seconds> first, last;
-    for (const uuid& id : sensors)
-      chunks_.for_each_run(id, to_epoch(range.start), to_epoch(range.end),
-                           [&](std::span<const chunk_reading> run) {
-                             first = std::min(first.value_or(run.front().ts), run.front().ts);
-                             last = std::max(last.value_or(run.back().ts), run.back().ts);
-                             return true;
-                           });
+    chunks_.for_each_building_run(building_id, to_epoch(range.start), to_epoch(range.end),
+                                  [&](const uuid&, std::span<const chunk_reading> run) {
+                                    first =
+                                        std::min(first.value_or(run.front().ts), run.front().ts);
+                                    last = std::max(last.value_or(run.back().ts), run.back().ts);
+                                    return true;
+                                  });
     if (!first) return;  // no readings: nothing to redo
     const std::int64_t span_start = utc_hour(*first), span_end = utc_hour(*last) + 3600;
     std::int64_t mark_start = span_start, mark_end = span_end;
@@ -787,12 +776,12 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       st->exec();
     }
     dirty_marks marks;
-    for (const uuid& id : sensors)
-      chunks_.for_each_run(id, mark_start, mark_end, [&](std::span<const chunk_reading> run) {
-        for (const chunk_reading& r : run)
-          marks.add(id, r.ts);
-        return true;
-      });
+    chunks_.for_each_building_run(building_id, mark_start, mark_end,
+                                  [&](const uuid& sensor, std::span<const chunk_reading> run) {
+                                    for (const chunk_reading& r : run)
+                                      marks.add(sensor, r.ts);
+                                    return true;
+                                  });
     record_marks(marks);
   }
 
@@ -811,15 +800,23 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
                    std::size_t chunk_rows, const reading_chunk_sink& sink) {
     return chunks_.for_each_run(sensor_id, to_epoch(range.start), to_epoch(range.end),
                                 [&](std::span<const chunk_reading> run) {
-                                  for (const chunk_reading& r : run) {
-                                    chunk.push_back(sensor_id, r.ts, r.value, r.flags);
-                                    if (chunk.size() == chunk_rows) {
-                                      if (!sink(chunk)) return false;
-                                      chunk.clear();
-                                    }
-                                  }
-                                  return true;
+                                  return append_run(chunk, sensor_id, run, chunk_rows, sink);
                                 });
+  }
+
+  /// Appends `run` to `chunk`, handing every full chunk to `sink`; false when the sink asked to
+  /// stop.
+  static bool append_run(reading_rows& chunk, const uuid& sensor,
+                         std::span<const chunk_reading> run, std::size_t chunk_rows,
+                         const reading_chunk_sink& sink) {
+    for (const chunk_reading& r : run) {
+      chunk.push_back(sensor, r.ts, r.value, r.flags);
+      if (chunk.size() == chunk_rows) {
+        if (!sink(chunk)) return false;
+        chunk.clear();
+      }
+    }
+    return true;
   }
 
   std::string where_;
@@ -851,7 +848,6 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
                      select_from(sensor_columns, "sensors", "WHERE building_id = ?1 ORDER BY id")};
   stmt list_all_sensors_{db_, select_from(sensor_columns, "sensors", "ORDER BY id")};
   stmt sensor_interval_{db_, "SELECT interval_seconds FROM sensors WHERE id = ?1"};
-  stmt sensor_ids_of_building_{db_, "SELECT id FROM sensors WHERE building_id = ?1 ORDER BY id"};
   stmt upsert_alert_{db_, upsert_sql("alert_configs", alert_columns, 1)};
   stmt list_alerts_{
       db_, select_from(alert_columns, "alert_configs", "WHERE building_id = ?1 ORDER BY id")};
