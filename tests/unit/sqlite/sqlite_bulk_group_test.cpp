@@ -44,19 +44,33 @@ group_commit& groups_of(energy::storage::store& s) {
   return *g;
 }
 
+/// A store file with seed()'s sensor and a second one whose chunks another connection refuses.
+struct refusing_store {
+  temp_dir dir;
+  std::filesystem::path path;
+  std::unique_ptr<energy::storage::store> s;
+  energy::uuid sensor, refused;
+  group_commit* groups = nullptr;
+
+  explicit refusing_store(const char* file)
+      : path(dir.file(file)),
+        s(open_sqlite_store(path)),
+        sensor(seed(*s)),
+        refused(add_second_sensor(*s)),
+        groups(&groups_of(*s)) {
+    refuse_chunks_of(path, refused);
+  }
+};
+
 }  // namespace
 
 TEST_CASE(
     "bulk group: a write that fails part-way breaks the group: later writes and the commit "
     "throw, and rolling back stores nothing of the group",
     "[sqlite][group_commit][bulk]") {
-  temp_dir dir;
-  const auto path = dir.file("bulk.db");
-  auto s = open_sqlite_store(path);
-  const auto sensor = seed(*s);
-  const auto refused = add_second_sensor(*s);
-  refuse_chunks_of(path, refused);
-  group_commit& groups = groups_of(*s);
+  refusing_store f("bulk.db");
+  auto& [dir, path, s, sensor, refused, groups_ptr] = f;
+  group_commit& groups = *groups_ptr;
 
   REQUIRE(groups.begin_bulk_group());
   CHECK(s->write_readings(quarter_hours(sensor, t0, 96, 0)).inserted == 96);
@@ -75,14 +89,10 @@ TEST_CASE(
 
 TEST_CASE("bulk group: chunks that fail to be written at commit leave nothing of the group",
           "[sqlite][group_commit][bulk]") {
-  temp_dir dir;
-  const auto path = dir.file("bulk-commit.db");
-  auto s = open_sqlite_store(path);
-  const auto sensor = seed(*s);
-  const auto refused = add_second_sensor(*s);
+  refusing_store f("bulk-commit.db");
+  auto& [dir, path, s, sensor, refused, groups_ptr] = f;
+  group_commit& groups = *groups_ptr;
   CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 0)).inserted == 4);
-  refuse_chunks_of(path, refused);
-  group_commit& groups = groups_of(*s);
 
   REQUIRE(groups.begin_bulk_group());
   CHECK(s->write_readings(quarter_hours(sensor, t0 + 3600, 92, 0)).inserted == 92);
@@ -119,13 +129,9 @@ TEST_CASE("bulk group: a state conflict fails before anything is written and the
 
 TEST_CASE("ordinary group: a write that fails part-way is undone alone and the group commits",
           "[sqlite][group_commit][bulk]") {
-  temp_dir dir;
-  const auto path = dir.file("ordinary.db");
-  auto s = open_sqlite_store(path);
-  const auto sensor = seed(*s);
-  const auto refused = add_second_sensor(*s);
-  refuse_chunks_of(path, refused);
-  group_commit& groups = groups_of(*s);
+  refusing_store f("ordinary.db");
+  auto& [dir, path, s, sensor, refused, groups_ptr] = f;
+  group_commit& groups = *groups_ptr;
 
   REQUIRE(groups.begin_group());
   CHECK(s->write_readings(quarter_hours(sensor, t0, 96, 0)).inserted == 96);
@@ -140,13 +146,9 @@ TEST_CASE("ordinary group: a write that fails part-way is undone alone and the g
 
 TEST_CASE("ordinary group: a write that fails part-way leaves no dirty marks behind",
           "[sqlite][group_commit][bulk]") {
-  temp_dir dir;
-  const auto path = dir.file("marks.db");
-  auto s = open_sqlite_store(path);
-  const auto sensor = seed(*s);
-  const auto refused = add_second_sensor(*s);
-  refuse_chunks_of(path, refused);
-  group_commit& groups = groups_of(*s);
+  refusing_store f("marks.db");
+  auto& [dir, path, s, sensor, refused, groups_ptr] = f;
+  group_commit& groups = *groups_ptr;
 
   REQUIRE(groups.begin_group());
   CHECK(s->write_readings(quarter_hours(sensor, t0, 4, 0)).inserted == 4);  // hour 0
@@ -163,13 +165,9 @@ TEST_CASE("ordinary group: a write that fails part-way leaves no dirty marks beh
 TEST_CASE(
     "bulk group: chunks held past the memory bound are written within the call that passes it",
     "[sqlite][group_commit][bulk]") {
-  temp_dir dir;
-  const auto path = dir.file("bound.db");
-  auto s = open_sqlite_store(path);
-  const auto sensor = seed(*s);
-  const auto refused = add_second_sensor(*s);
-  refuse_chunks_of(path, refused);
-  group_commit& groups = groups_of(*s);
+  refusing_store f("bound.db");
+  auto& [dir, path, s, sensor, refused, groups_ptr] = f;
+  group_commit& groups = *groups_ptr;
 
   // One reading a day for 11,000 days: 11,000 new day chunks of a 15-minute sensor, each with room
   // for 96 readings, pass the bound of 2^20 slots (10,923 chunks) inside the call.
