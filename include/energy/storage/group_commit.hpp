@@ -34,12 +34,16 @@ class group_commit {
    * rollback_group() ends it with nothing of the group stored. A call that fails before it
    * writes anything (state_conflict, an unknown sensor, a bad argument) leaves the group as it
    * was. Units (begin_unit) inside a bulk group are allowed; a failed call breaks the group all
-   * the same. Returns as begin_group().
+   * the same. An adapter may also defer a call's writes within the group (memory bounded): a
+   * write that fails then breaks the group at the call that performs it — a later write call, a
+   * read or metadata call of the group, or commit_group() — with the same outcome: nothing of the
+   * group is stored. Returns as begin_group().
    *
    * Why: an adapter may skip what makes each call undoable. SQLite does: there a call inside a
    * group is a savepoint, whose journal copies every page the call changes before changing it
    * (an import of 10^6 time-major readings wrote 167 MB of savepoint journal besides a 33 MB
-   * database). The default is begin_group().
+   * database), and it writes each changed reading chunk once per group instead of once per call.
+   * The default is begin_group().
    * @throws storage_error as begin_group().
    */
   virtual bool begin_bulk_group() { return begin_group(); }
