@@ -106,7 +106,8 @@ chunk_store::chunk& chunk_store::chunk_for(const uuid& sensor, const chunk_layou
     if (const auto cached = by_start_.find(key{sensor, rows[0].start}); cached != by_start_.end()) {
       c = cached->second;
     } else {
-      c = &chunks_.emplace_back(chunk{sensor, rows[0].start, rows[0].end, {}, false, {}});
+      c = &chunks_.emplace_back(chunk{
+          sensor, rows[0].start, rows[0].end, std::pmr::vector<chunk_reading>(&arena_), false, {}});
       c->readings.reserve(decoded_.size() + 1);
       c->readings.assign(decoded_.begin(), decoded_.end());
       held_slots_ += c->readings.capacity();
@@ -123,7 +124,8 @@ chunk_store::chunk& chunk_store::chunk_for(const uuid& sensor, const chunk_layou
       flush();
       return chunk_for(sensor, layout, ts);
     }
-    c = &chunks_.emplace_back(chunk{sensor, window, window + span, {}, false, {}});
+    c = &chunks_.emplace_back(
+        chunk{sensor, window, window + span, std::pmr::vector<chunk_reading>(&arena_), false, {}});
     // Room for the span at the sensor's interval: a chunk filled reading by reading (an import)
     // then allocates once instead of once per doubling.
     c->readings.reserve(std::max(layout.readings, decoded_.size()));
@@ -174,6 +176,7 @@ void chunk_store::flush() {
 
 void chunk_store::discard() noexcept {
   chunks_.clear();
+  arena_.rewind();
   by_start_.clear();
   by_window_.clear();
   last_ = nullptr;

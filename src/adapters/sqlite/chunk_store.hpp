@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory_resource>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include <energy/storage/types.hpp>
 #include <energy/uuid.hpp>
 
+#include "adapters/sqlite/chunk_arena.hpp"
 #include "adapters/sqlite/reading_chunk.hpp"
 #include "adapters/sqlite/sqlite_calls.hpp"
 
@@ -81,7 +83,7 @@ class chunk_store {
   struct chunk {
     uuid sensor;
     epoch_seconds start = 0, end = 0;
-    std::vector<chunk_reading> readings;  // ascending ts
+    std::pmr::vector<chunk_reading> readings;  // ascending ts, in arena_
     bool changed = false;
     std::vector<epoch_seconds> merged;  // starts of stored shorter chunks this one replaces
   };
@@ -109,6 +111,7 @@ class chunk_store {
   void decode_row(sqlite3_stmt* st, const uuid& sensor, std::vector<chunk_reading>& out) const;
 
   std::string where_;
+  chunk_arena arena_;  // before chunks_: outlives them
   std::deque<chunk> chunks_;
   std::unordered_map<key, chunk*, key_hash> by_start_;   // (sensor, chunk start)
   std::unordered_map<key, chunk*, key_hash> by_window_;  // (sensor, start of the write's span)
