@@ -29,7 +29,8 @@ namespace energy::sqlite_detail {
  * decoded once, changed in memory, and written back by flush() (one upsert per changed chunk, in
  * key order). Between apply() and flush() the database does not yet hold those readings: the
  * adapter flushes before anything reads readings, at the end of every write call outside a bulk
- * group, and in a bulk group when the held readings pass a bound (memory stays O(bound)).
+ * group, at a bulk group's commit, and whenever the held chunks pass a bound (memory stays
+ * O(bound)).
  *
  * Chunks of a sensor never overlap. Each is an aligned span of chunk_spans (nested or disjoint),
  * so the span a write uses (from the sensor's interval) either lies inside a stored chunk, which

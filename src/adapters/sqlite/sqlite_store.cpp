@@ -181,6 +181,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       throw std::invalid_argument("write_readings: reading_rows columns have different lengths");
     if (n == 0 && states.empty()) return {};
     return guard("write_readings", [&] {
+      check_timestamps_storable(rows);
       check_sensors_known(rows, states);
       write_result result;
       if (group_broken_) throw broken_group_error("write_readings");
@@ -664,6 +665,18 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       if (i == 0 || rows.sensor_id[i] != rows.sensor_id[i - 1]) check(rows.sensor_id[i], "row", i);
     for (std::size_t i = 0; i < states.size(); ++i)
       check(states[i].sensor_id, "sample state", i);
+  }
+
+  /// A chunk's span must be representable: refuses (before anything is written) a row within two
+  /// days of the int64 limits, about 292 billion years from 1970.
+  void check_timestamps_storable(const reading_rows& rows) const {
+    constexpr epoch_seconds limit = INT64_MAX - 2 * 86400;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (rows.ts[i] < -limit || rows.ts[i] > limit)
+        throw storage_error("sqlite " + where_ + ": write_readings: row " + std::to_string(i) +
+                                " has timestamp " + std::to_string(rows.ts[i]) +
+                                ", outside the range this store keeps; nothing was written",
+                            false);
   }
 
   /// Discards the chunks a write call held when the call fails (outside a bulk group, where its

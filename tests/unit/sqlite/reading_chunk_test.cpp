@@ -212,3 +212,31 @@ TEST_CASE("a damaged chunk in the file fails reads and writes with the sensor an
   // Nothing was changed by the refused write; another day is unaffected.
   CHECK(s->write_readings(energy::testing::quarter_hours(id, t0 + 86400, 2, 1)).inserted == 2);
 }
+
+TEST_CASE("timestamps within two days of the int64 limits are refused before anything is written",
+          "[sqlite][chunks]") {
+  temp_dir dir;
+  auto s = energy::storage::open_sqlite_store(dir.file("limits.db"));
+  const auto id = energy::testing::seed(*s);
+  for (const epoch_seconds ts : {epoch_seconds{INT64_MIN}, epoch_seconds{INT64_MAX - 86400}}) {
+    energy::reading_rows rows = energy::testing::quarter_hours(id, t0, 2, 1);
+    rows.push_back(id, ts, 3);
+    try {
+      (void)s->write_readings(rows);
+      FAIL("an unstorable timestamp was written");
+    } catch (const energy::storage_error& e) {
+      CHECK_FALSE(e.retryable());
+      CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("row 2 has timestamp"));
+    }
+    CHECK(s->count_readings() == 0);
+  }
+  // The widest storable times round-trip.
+  energy::reading_rows edge;
+  edge.push_back(id, -(INT64_MAX - 2 * 86400), 1);
+  edge.push_back(id, INT64_MAX - 2 * 86400, 2);
+  REQUIRE(s->write_readings(edge).inserted == 2);
+  const auto back = s->read_readings(
+      id, {energy::from_epoch(-(INT64_MAX - 2 * 86400)), energy::from_epoch(INT64_MAX - 86400)});
+  CHECK(back.ts == std::vector<epoch_seconds>{-(INT64_MAX - 2 * 86400), INT64_MAX - 2 * 86400});
+  CHECK(back.value == std::vector<energy::milli>{1, 2});
+}
