@@ -67,7 +67,7 @@ void* chunk_arena::do_allocate(std::size_t bytes, std::size_t alignment) {
 }
 
 void chunk_arena::do_deallocate(void* p, std::size_t bytes, std::size_t alignment) {
-  if (bytes > block_bytes / 2) ::operator delete (p, bytes, std::align_val_t{alignment});
+  if (bytes > block_bytes / 2) ::operator delete (p, std::align_val_t{alignment});
 }
 
 void chunk_arena::rewind() noexcept {
