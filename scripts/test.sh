@@ -2,7 +2,8 @@
 # Runs every test of energy: installs missing Debian packages, checks formatting, builds the release preset
 # (library, adapters, CLI, examples, benchmarks' smoke runs, Python module), runs the whole CTest
 # suite (test servers such as PostgreSQL are started and stopped by the tests themselves),
-# then builds and runs the core tests under AddressSanitizer + UndefinedBehaviorSanitizer, then
+# then builds and runs the core and SQLite adapter tests under AddressSanitizer +
+# UndefinedBehaviorSanitizer, then
 # short runs of the libFuzzer harnesses (clang-16) and the kill -9 fault suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ fi
 # 2-core machine); one that fails twice fails the job. Known flaky: see the closing note.
 ctest --preset release --repeat until-pass:2
 
-echo "== core under AddressSanitizer + UBSan"
+echo "== core and SQLite adapter under AddressSanitizer + UBSan"
 cmake --preset asan >/dev/null
 cmake --build --preset asan
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan
