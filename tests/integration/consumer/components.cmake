@@ -7,9 +7,10 @@
 #   - COMPONENTS sqlite: the same without SQLiteCpp; energy::core comes with it.
 #   - unknown, not-built and dependency-less components fail with a message naming why.
 # Static (SHARED=OFF): installs the libraries of the build tree BUILD_DIR. Shared (SHARED=ON):
-# configures and builds energy::core alone as a shared library first (ENERGY_CORE_ONLY: a second
-# build of every adapter would double the test's cost; the adapters go through the same
-# energy_add_library), which also gives components that are known but not built.
+# configures and builds energy::core alone as a shared library first (ENERGY_CORE_ONLY and
+# ENERGY_WITH_SQLITE=OFF: a second build of every adapter would double the test's cost; the
+# adapters go through the same energy_add_library), which also gives components that are known but
+# not built.
 # Arguments: SOURCE_DIR, WORK_DIR, GENERATOR, SHARED, BUILD_DIR (static), CXX_FLAGS (shared).
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
@@ -33,7 +34,8 @@ if(SHARED)
   # Warnings are errors: hidden visibility must not warn either.
   run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/lib -G ${GENERATOR} ${launcher}
       -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" -DCMAKE_COMPILE_WARNING_AS_ERROR=ON
-      -DBUILD_SHARED_LIBS=ON -DBUILD_TESTING=OFF -DENERGY_INSTALL=ON -DENERGY_CORE_ONLY=ON)
+      -DBUILD_SHARED_LIBS=ON -DBUILD_TESTING=OFF -DENERGY_INSTALL=ON -DENERGY_CORE_ONLY=ON
+      -DENERGY_WITH_SQLITE=OFF)
   run(${CMAKE_COMMAND} --build ${WORK_DIR}/lib -j 2)
   run(${CMAKE_COMMAND} --install ${WORK_DIR}/lib --prefix ${prefix})
 else()
