@@ -4,9 +4,7 @@
 #include <cstdint>
 #include <new>
 
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
+#include "core/huge_block.hpp"
 
 namespace energy::sqlite_detail {
 
@@ -16,33 +14,15 @@ chunk_arena::~chunk_arena() {
 }
 
 chunk_arena::block chunk_arena::new_block() {
-#ifdef __linux__
-  // Map twice the size and trim to an aligned 2 MiB: huge pages need aligned ranges.
-  void* raw =
-      mmap(nullptr, 2 * block_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw != MAP_FAILED) {
-    const auto start = reinterpret_cast<std::uintptr_t>(raw);
-    const std::uintptr_t aligned = (start + block_bytes - 1) & ~(block_bytes - 1);
-    if (aligned > start) (void)munmap(raw, aligned - start);
-    const std::uintptr_t tail = aligned + block_bytes;
-    if (start + 2 * block_bytes > tail)
-      (void)munmap(reinterpret_cast<void*>(tail), start + 2 * block_bytes - tail);
-    void* p = reinterpret_cast<void*>(aligned);
-    (void)madvise(p, block_bytes, MADV_HUGEPAGE);  // a hint: without it, 4 KiB pages
-    return {p, true};
-  }
-#endif
+  if (void* p = detail::map_huge_block()) return {p, true};
   return {::operator new (block_bytes, std::align_val_t{alignof(std::max_align_t)}), false};
 }
 
 void chunk_arena::free_block(const block& b) noexcept {
-#ifdef __linux__
-  if (b.mapped) {
-    (void)munmap(b.base, block_bytes);
-    return;
-  }
-#endif
-  ::operator delete (b.base, std::align_val_t{alignof(std::max_align_t)});
+  if (b.mapped)
+    detail::unmap_huge_block(b.base);
+  else
+    ::operator delete (b.base, std::align_val_t{alignof(std::max_align_t)});
 }
 
 void* chunk_arena::do_allocate(std::size_t bytes, std::size_t alignment) {

@@ -7,6 +7,8 @@
 #include <memory_resource>
 #include <vector>
 
+#include "core/huge_block.hpp"
+
 namespace energy::sqlite_detail {
 
 /**
@@ -23,7 +25,7 @@ namespace energy::sqlite_detail {
  */
 class chunk_arena final : public std::pmr::memory_resource {
  public:
-  static constexpr std::size_t block_bytes = std::size_t{2} << 20;
+  static constexpr std::size_t block_bytes = detail::huge_block;
   /// Blocks kept mapped across rewind(): what one bulk group of a small import needs.
   static constexpr std::size_t kept_blocks = 4;
 

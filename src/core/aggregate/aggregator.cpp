@@ -2,6 +2,7 @@
 #include <energy/aggregate/aggregator.hpp>
 
 #include "core/aggregate/int_math.hpp"
+#include "core/huge_block.hpp"
 
 #include <algorithm>
 #include <array>
@@ -263,29 +264,9 @@ struct alignas(64) tile {
   }
 };
 
-/// Bytes of the largest tile blocks: one transparent huge page.
-constexpr std::size_t huge_block = std::size_t{2} << 20;
-
-/// A zeroed, 2 MiB-aligned mapping of 2 MiB, or nullptr (then the caller falls back to the heap).
-void* map_huge_block() noexcept {
-#ifdef __linux__
-  // Map twice the size and trim to an aligned 2 MiB: huge pages need aligned ranges.
-  void* raw =
-      mmap(nullptr, 2 * huge_block, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) return nullptr;
-  const auto start = reinterpret_cast<std::uintptr_t>(raw);
-  const std::uintptr_t aligned = (start + huge_block - 1) & ~(huge_block - 1);
-  if (aligned > start) (void)munmap(raw, aligned - start);
-  const std::uintptr_t tail = aligned + huge_block;
-  if (start + 2 * huge_block > tail)
-    (void)munmap(reinterpret_cast<void*>(tail), start + 2 * huge_block - tail);
-  void* p = reinterpret_cast<void*>(aligned);
-  (void)madvise(p, huge_block, MADV_HUGEPAGE);  // a hint: without it, 4 KiB pages
-  return p;
-#else
-  return nullptr;
-#endif
-}
+// Tile blocks are huge blocks (core/huge_block.hpp).
+using energy::detail::huge_block;
+using energy::detail::map_huge_block;
 
 /**
  * Huge blocks that finished aggregations gave back, for the next ones in the process (at most
@@ -327,7 +308,7 @@ class huge_block_cache {
       }
     }
 #ifdef __linux__
-    (void)munmap(p, huge_block);
+    energy::detail::unmap_huge_block(p);
 #endif
   }
 
