@@ -170,6 +170,27 @@ def fit_towt(ts: Times, kwh: Floats, temperature: Floats, *, zone: str, interval
     ...
 def fit_towt_many(jobs: Sequence[dict[str, Any]], *, threads: int = 0) -> list[TowtModel]: ...
 
+class TowtBillingModel:
+    """TOWT fitted to bills: `hourly` is the hourly model the bills imply (kWh per hour)."""
+    hourly: TowtModel
+    residual_sd: float
+    r_squared: float
+    adj_r_squared: float
+    interval_level: float
+    min_hour_coverage: float
+    observations: int
+    parameters: int
+    def predict(self, start: Times, end: Times, temperature_ts: Times, temperature: Floats) -> Prediction: ...
+
+def fit_towt_billing(start: Times, end: Times, kwh: Floats, temperature_ts: Times, temperature: Floats, *,
+                     zone: str, temperature_segments: int = 3, fixed_knots: Optional[Sequence[float]] = None,
+                     min_hours_beyond_outer_knot: int = 20, occupied_slots: Optional[npt.ArrayLike] = None,
+                     min_hour_coverage: float = 0.9, min_residual_degrees_of_freedom: int = 2,
+                     interval_level: float = 0.90, max_gap_seconds: int = 21600) -> TowtBillingModel:
+    """TOWT on bills [start, end) (whole hours) with hourly temperature samples: one intercept per
+    occupancy mode (occupied_slots: 168 flags; None = one mode), weighted least squares on use per hour."""
+    ...
+
 class CaltrackHourlySegment:
     name: str
     occupied: npt.NDArray[np.uint8]

@@ -11,6 +11,7 @@
 #include <energy/baseline/parallel.hpp>
 #include <energy/baseline/seasonal.hpp>
 #include <energy/baseline/towt.hpp>
+#include <energy/baseline/towt_billing.hpp>
 #include <energy/baseline/uncertainty.hpp>
 #include <energy/io/eemeter_json.hpp>
 #include <energy/io/model_json.hpp>
@@ -203,6 +204,7 @@ void bind_baseline(pyb::module_& m) {
   bind_caltrack(m);
   // Python defaults are the library's (the zone has none: it is required there too).
   const bl::towt_options towt_defaults{.zone = time_zone::utc()};
+  const bl::towt_billing_options bills_defaults{.zone = time_zone::utc()};
   m.attr("HOURS_PER_WEEK") = bl::hours_per_week;
 
   m.def(
@@ -348,6 +350,82 @@ void bind_baseline(pyb::module_& m) {
       "reference LBNL code's occupancy rule; fixed_knots=(40, 55, 65, 80, 90) its knots (°F), "
       "pruned where fewer than min_rows_beyond_outer_knot rows lie beyond an outer knot. "
       "occupied_slots: 168 flags fixing the occupied slots instead of detecting them.");
+
+  pyb::class_<bl::towt_billing_model>(
+      m, "TowtBillingModel",
+      "TOWT fitted to bills: `hourly` is the hourly TowtModel the bills imply (one intercept per "
+      "occupancy mode, kWh per hour); predict() gives bill totals with a normal-approximation "
+      "interval.")
+      .def_readonly("hourly", &bl::towt_billing_model::hourly)
+      .def_readonly("residual_sd", &bl::towt_billing_model::residual_sd)
+      .def_readonly("r_squared", &bl::towt_billing_model::r_squared)
+      .def_readonly("adj_r_squared", &bl::towt_billing_model::adj_r_squared)
+      .def_readonly("interval_level", &bl::towt_billing_model::interval_level)
+      .def_readonly("min_hour_coverage", &bl::towt_billing_model::min_hour_coverage)
+      .def_readonly("observations", &bl::towt_billing_model::observations)
+      .def_readonly("parameters", &bl::towt_billing_model::parameters)
+      .def(
+          "predict",
+          [](const bl::towt_billing_model& model, const pyb::object& start, const pyb::object& end,
+             const pyb::object& temperature_ts, const pyb::handle& temperature) {
+            const auto periods = periods_of(start, end, pyb::none());
+            const auto temps = temps_of(temperature_ts, temperature);
+            bl::prediction p;
+            {
+              pyb::gil_scoped_release release;
+              p = bl::predict(model, periods, temps);
+            }
+            return prediction_columns(std::move(p));
+          },
+          pyb::arg("start"), pyb::arg("end"), pyb::arg("temperature_ts"), pyb::arg("temperature"),
+          "Predicted kWh of each period [start, end) (whole hours, datetime64[ns] UTC): the hourly "
+          "model summed over its hours, with expected +- z * residual_sd * sqrt(hours); NaN for a "
+          "period with too few hours of temperature.")
+      .def("__repr__", [](const bl::towt_billing_model& x) {
+        return fmt::format(
+            "<TowtBillingModel zone={} segments={} bills={} parameters={} r_squared={:.4f}>",
+            x.hourly.zone, x.hourly.segments(), x.observations, x.parameters, x.r_squared);
+      });
+
+  m.def(
+      "fit_towt_billing",
+      [](const pyb::object& start, const pyb::object& end, const pyb::handle& kwh,
+         const pyb::object& temperature_ts, const pyb::handle& temperature, const std::string& zone,
+         int temperature_segments, const std::optional<std::vector<double>>& fixed_knots,
+         std::size_t min_hours_beyond_outer_knot, const pyb::object& occupied_slots,
+         double min_hour_coverage, std::size_t min_residual_degrees_of_freedom,
+         double interval_level, std::int64_t max_gap_seconds) {
+        bl::towt_billing_options o{.zone = time_zone{zone}};  // the name converts here
+        const auto bills = periods_of(start, end, kwh);
+        const auto temps = temps_of(temperature_ts, temperature);
+        o.temperature_segments = temperature_segments;
+        if (fixed_knots) o.fixed_knots = *fixed_knots;
+        o.min_hours_beyond_outer_knot = min_hours_beyond_outer_knot;
+        if (!occupied_slots.is_none())
+          for (double v : to_doubles(occupied_slots, "occupied_slots"))
+            o.occupied_slots.push_back(v != 0 ? 1 : 0);
+        o.min_hour_coverage = min_hour_coverage;
+        o.min_residual_degrees_of_freedom = min_residual_degrees_of_freedom;
+        o.interval_level = interval_level;
+        o.gaps.max_gap_seconds = max_gap_seconds;
+        pyb::gil_scoped_release release;
+        return bl::fit_towt_billing(bills, temps, o);
+      },
+      pyb::arg("start"), pyb::arg("end"), pyb::arg("kwh"), pyb::arg("temperature_ts"),
+      pyb::arg("temperature"), pyb::kw_only(), pyb::arg("zone"),
+      pyb::arg("temperature_segments") = bills_defaults.temperature_segments,
+      pyb::arg("fixed_knots") = pyb::none(),
+      pyb::arg("min_hours_beyond_outer_knot") = bills_defaults.min_hours_beyond_outer_knot,
+      pyb::arg("occupied_slots") = pyb::none(),
+      pyb::arg("min_hour_coverage") = bills_defaults.min_hour_coverage,
+      pyb::arg("min_residual_degrees_of_freedom") = bills_defaults.min_residual_degrees_of_freedom,
+      pyb::arg("interval_level") = bills_defaults.interval_level,
+      pyb::arg("max_gap_seconds") = bl::gap_rule{}.max_gap_seconds,
+      "Fits TOWT to bills [start, end) with kwh (whole hours, datetime64[ns] UTC) and hourly "
+      "outdoor temperature samples: the hourly model summed over each bill's hours, one "
+      "intercept per occupancy mode (occupied_slots: 168 flags, Monday 00:00 local = 0; None = "
+      "one mode), weighted least squares on use per hour. Refuses too few bills for the "
+      "parameters and collinear columns (use fewer temperature_segments).");
 
   m.def(
       "fit_towt_many",

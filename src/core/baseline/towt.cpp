@@ -11,13 +11,14 @@
 
 #include "core/baseline/detail.hpp"
 #include "core/baseline/slot_regression.hpp"
+#include "core/baseline/towt_knots.hpp"
 #include "core/enum_table.hpp"
 
 namespace energy::baseline {
 namespace {
 
 constexpr std::size_t tow_slots = hours_per_week;
-constexpr int max_segments = 12;
+constexpr int max_segments = detail::max_towt_segments;
 
 constexpr std::int64_t seconds_per_day = 86400;
 
@@ -47,29 +48,6 @@ std::vector<std::uint8_t> slots_of(std::span<const epoch_seconds> ts, const time
     out[i] = detail::hour_of_week(local);
   }
   return out;
-}
-
-std::vector<double> quantile_knots(std::vector<double> temps, int segments) {
-  std::vector<double> knots;
-  for (int k = 1; k < segments; ++k) {
-    const double q = detail::quantile_inplace(temps, static_cast<double>(k) / segments);
-    if (knots.empty() || q > knots.back()) knots.push_back(q);
-  }
-  return knots;
-}
-
-/// Fixed knots, pruned as the reference code does: while fewer than `min_beyond` temperatures lie
-/// above the highest knot it is dropped, then the same below the lowest; one knot always stays.
-std::vector<double> pruned_knots(std::vector<double> knots, const std::vector<double>& temps,
-                                 std::size_t min_beyond) {
-  auto count = [&](auto beyond) {
-    return static_cast<std::size_t>(std::count_if(temps.begin(), temps.end(), beyond));
-  };
-  while (knots.size() > 1 && count([&](double v) { return v > knots.back(); }) < min_beyond)
-    knots.pop_back();
-  while (knots.size() > 1 && count([&](double v) { return v < knots.front(); }) < min_beyond)
-    knots.erase(knots.begin());
-  return knots;
 }
 
 /// Fitted values of the occupancy regression. Single line: load ~ a + b*T in closed form.
@@ -242,13 +220,7 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
     detail::require(options.occupied_slots.size() == tow_slots,
                     "fit_towt: occupancy rule given needs occupied_slots with 168 flags, got " +
                         std::to_string(options.occupied_slots.size()));
-  detail::require(options.fixed_knots.size() < static_cast<std::size_t>(max_segments),
-                  "fit_towt: more than 11 fixed_knots");
-  for (std::size_t k = 0; k < options.fixed_knots.size(); ++k)
-    detail::require(std::isfinite(options.fixed_knots[k]) &&
-                        (k == 0 || options.fixed_knots[k] > options.fixed_knots[k - 1]),
-                    "fit_towt: fixed_knots[" + std::to_string(k) +
-                        "] is not finite or not above the previous knot");
+  detail::check_fixed_knots(options.fixed_knots, "fit_towt");
   const std::vector<std::uint8_t> all_slots =
       slots_of(load.ts, options.zone, load.interval_seconds, "fit_towt");
 
@@ -273,8 +245,8 @@ towt_model fit_towt(const load_series& load, std::span<const double> temperature
   m.interval_seconds = load.interval_seconds;
   m.interval_level = options.interval_level;
   m.knots = options.fixed_knots.empty()
-                ? quantile_knots(t, options.temperature_segments)
-                : pruned_knots(options.fixed_knots, t, options.min_rows_beyond_outer_knot);
+                ? detail::quantile_knots(t, options.temperature_segments)
+                : detail::pruned_knots(options.fixed_knots, t, options.min_rows_beyond_outer_knot);
   if (options.occupancy == occupancy_rule::given) {
     m.occupied.resize(tow_slots);
     for (std::size_t k = 0; k < tow_slots; ++k)

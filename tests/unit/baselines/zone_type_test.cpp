@@ -13,6 +13,7 @@
 #include <energy/baseline/parallel.hpp>
 #include <energy/baseline/seasonal.hpp>
 #include <energy/baseline/towt.hpp>
+#include <energy/baseline/towt_billing.hpp>
 
 using namespace energy::baseline;
 using energy::epoch_seconds;
@@ -41,6 +42,7 @@ TEST_CASE("Every baseline's options and parameters hold the zone as an energy::t
   static_assert(std::is_same_v<decltype(seasonal_options::zone), time_zone>);
   static_assert(std::is_same_v<decltype(changepoint_options::zone), time_zone>);
   static_assert(std::is_same_v<decltype(caltrack_hourly_options::zone), time_zone>);
+  static_assert(std::is_same_v<decltype(towt_billing_options::zone), time_zone>);
   static_assert(std::is_same_v<decltype(towt_parameters::zone), time_zone>);
   static_assert(std::is_same_v<decltype(changepoint_parameters::zone), time_zone>);
   // Fitted models keep the IANA name: they are serialized and predict() looks the name up.
@@ -56,6 +58,7 @@ TEST_CASE("No baseline options struct can be made without naming its zone", "[ba
   static_assert(!std::is_default_constructible_v<seasonal_options>);
   static_assert(!std::is_default_constructible_v<changepoint_options>);
   static_assert(!std::is_default_constructible_v<caltrack_hourly_options>);
+  static_assert(!std::is_default_constructible_v<towt_billing_options>);
   static_assert(!std::is_default_constructible_v<towt_parameters>);
   static_assert(!std::is_default_constructible_v<changepoint_parameters>);
   static_assert(!std::is_default_constructible_v<towt_job>);
