@@ -181,6 +181,9 @@ class TowtBillingModel:
     observations: int
     parameters: int
     def predict(self, start: Times, end: Times, temperature_ts: Times, temperature: Floats) -> Prediction: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(json: str) -> TowtBillingModel: ...
 
 def fit_towt_billing(start: Times, end: Times, kwh: Floats, temperature_ts: Times, temperature: Floats, *,
                      zone: str, temperature_segments: int = 3, fixed_knots: Optional[Sequence[float]] = None,

@@ -381,6 +381,12 @@ void bind_baseline(pyb::module_& m) {
           "Predicted kWh of each period [start, end) (whole hours, datetime64[ns] UTC): the hourly "
           "model summed over its hours, with expected +- z * residual_sd * sqrt(hours); NaN for a "
           "period with too few hours of temperature.")
+      .def(
+          "to_json", [](const bl::towt_billing_model& x) { return io::to_json(x); },
+          "JSON with round-trip doubles: a model loaded back predicts bit-identically.")
+      .def_static(
+          "from_json", [](const std::string& j) { return io::towt_billing_model_from_json(j); },
+          pyb::arg("json"), "Loads a model saved by to_json(). Raises ParseError naming the field.")
       .def("__repr__", [](const bl::towt_billing_model& x) {
         return fmt::format(
             "<TowtBillingModel zone={} segments={} bills={} parameters={} r_squared={:.4f}>",

@@ -139,6 +139,12 @@ def test_billing_towt_matches_an_independent_numpy_fit(il_bills, il_temperature,
     expected = [ref.predict(s, e) for s, e in zip(report["start"], report["end"])]
     np.testing.assert_allclose(p["expected"], expected, rtol=1e-7)
 
+    back = energy.TowtBillingModel.from_json(model.to_json())
+    q = back.predict(_ns(report["start"]), _ns(report["end"]), _ns(il_temperature.index),
+                     il_temperature.to_numpy())
+    np.testing.assert_array_equal(q["expected"], p["expected"])
+    np.testing.assert_array_equal(q["upper"], p["upper"])
+
 
 def test_billing_towt_refuses_more_segments_than_the_bills_carry(il_bills, il_temperature):
     base = il_bills[il_bills["end"] <= BLACKOUT]

@@ -207,6 +207,48 @@ baseline::towt_model towt_model_from_json(std::string_view text) {
   return m;
 }
 
+std::string to_json(const baseline::towt_billing_model& m) {
+  json j;
+  j["type"] = "towt_billing";
+  j["version"] = format_version;
+  j["hourly"] = json::parse(to_json(m.hourly));
+  j["residual_sd"] = num(m.residual_sd);
+  j["r_squared"] = num(m.r_squared);
+  j["adj_r_squared"] = num(m.adj_r_squared);
+  j["interval_level"] = num(m.interval_level);
+  j["min_hour_coverage"] = num(m.min_hour_coverage);
+  j["max_gap_seconds"] = m.gaps.max_gap_seconds;
+  j["observations"] = m.observations;
+  j["parameters"] = m.parameters;
+  return j.dump();
+}
+
+baseline::towt_billing_model towt_billing_model_from_json(std::string_view text) {
+  const reader r{text, "towt_billing"};
+  baseline::towt_billing_model m;
+  const json& hourly = r.at("hourly");
+  if (!hourly.is_object()) r.fail("hourly", "is not an object");
+  if (hourly.value("interval_seconds", json()) != json(3600))
+    r.fail("hourly", "must be an hourly model (interval_seconds 3600)");
+  try {
+    m.hourly = towt_model_from_json(hourly.dump());
+  } catch (const parse_error& e) {
+    r.fail("hourly", e.what());
+  }
+  m.residual_sd = r.number("residual_sd");
+  m.r_squared = r.number("r_squared");
+  m.adj_r_squared = r.number("adj_r_squared");
+  m.interval_level = r.number("interval_level");
+  m.min_hour_coverage = r.number("min_hour_coverage");
+  if (!(m.min_hour_coverage > 0 && m.min_hour_coverage <= 1))
+    r.fail("min_hour_coverage", "must be in (0, 1]");
+  m.gaps.max_gap_seconds = r.integer("max_gap_seconds");
+  if (m.gaps.max_gap_seconds < 0) r.fail("max_gap_seconds", "is negative");
+  m.observations = r.count("observations");
+  m.parameters = r.count("parameters");
+  return m;
+}
+
 std::string to_json(const baseline::seasonal_model& m) {
   json j = interval_model_header("seasonal", m.zone, m.interval_seconds);
   j["profile"] = nums(m.profile);

@@ -8,6 +8,7 @@
 #include <energy/baseline/changepoint.hpp>
 #include <energy/baseline/seasonal.hpp>
 #include <energy/baseline/towt.hpp>
+#include <energy/baseline/towt_billing.hpp>
 #include <energy/error.hpp>
 #include <energy/io/model_json.hpp>
 
@@ -147,4 +148,47 @@ TEST_CASE("Change-point temperature settings and daily TOWT models round-trip th
       energy::io::towt_model_from_json(energy::io::to_json(make_towt_model(tp)));
   CHECK(daily.interval_seconds == 86400);
   CHECK(daily.tow_coefficients[24] == 80);
+}
+
+TEST_CASE("A TOWT model fitted to bills round-trips through JSON with identical bill predictions",
+          "[baseline][json][billing]") {
+  const auto truth = syn::make_truth();
+  std::vector<double> temp;
+  const load_series l = syn::make_load(truth, s::utc("2023-01-02T00:00:00-06:00"), 140 * 24, 3600,
+                                       "America/Chicago", 4.0, temp);
+  const temperature_series temps{l.ts, temp};
+  // Weekly bills from the hourly load.
+  std::vector<usage_period> bills;
+  for (std::size_t w = 0; w + 1 < 20; ++w) {
+    usage_period b{l.ts[w * 168], l.ts[w * 168] + 168 * 3600, 0.0};
+    for (std::size_t h = w * 168; h < (w + 1) * 168; ++h)
+      b.kwh += l.kwh[h];
+    bills.push_back(b);
+  }
+  const towt_billing_model m =
+      fit_towt_billing(bills, temps, {.zone = energy::time_zone{"America/Chicago"}});
+  const std::string json = energy::io::to_json(m);
+  const towt_billing_model back = energy::io::towt_billing_model_from_json(json);
+  CHECK(same_prediction(predict(back, bills, temps), predict(m, bills, temps)));
+  CHECK(back.residual_sd == m.residual_sd);
+  CHECK(back.parameters == m.parameters);
+  CHECK(back.observations == m.observations);
+  CHECK(energy::io::to_json(back) == json);
+
+  // Damage is named, inside the nested hourly model too.
+  std::string daily = json;
+  daily.replace(daily.find("\"interval_seconds\":3600"), 23, "\"interval_seconds\":86400");
+  CHECK_THROWS_WITH(energy::io::towt_billing_model_from_json(daily),
+                    Catch::Contains("towt_billing model: field 'hourly'") &&
+                        Catch::Contains("interval_seconds 3600"));
+  std::string knots = json;
+  knots.replace(knots.find("\"knots\":["), 9, "\"knots\":[\"x\",");
+  CHECK_THROWS_WITH(energy::io::towt_billing_model_from_json(knots),
+                    Catch::Contains("field 'hourly'") && Catch::Contains("knots[0]"));
+  std::string coverage = json;
+  coverage.replace(coverage.find("\"min_hour_coverage\":"), 20, "\"min_hour_coverage\":7,\"x\":");
+  CHECK_THROWS_WITH(energy::io::towt_billing_model_from_json(coverage),
+                    Catch::Contains("min_hour_coverage"));
+  CHECK_THROWS_WITH(energy::io::towt_billing_model_from_json(energy::io::to_json(m.hourly)),
+                    Catch::Contains("expected \"towt_billing\""));
 }
