@@ -9,7 +9,7 @@ import energy
 
 @pytest.fixture
 def data_dir() -> Path:
-    d = Path(os.environ.get("ENERGY_DATA_DIR", Path(__file__).resolve().parents[3] / "shared" / "data"))
+    d = Path(os.environ.get("ENERGY_DATA_DIR", Path(__file__).resolve().parents[4] / "shared" / "data"))
     if not (d / "eemeter").is_dir():
         pytest.skip(f"shared sample data not found at {d} (set ENERGY_DATA_DIR)")
     return d
