@@ -192,6 +192,68 @@ def test_bills_are_priced_by_the_tariff_in_effect(server, tenant, loaded):
     assert jan["local_start"] == "2024-01-01T00:00:00-08:00"
 
 
+def test_coincident_peak_charges_are_priced_from_the_peak_hours_given_with_the_tariff(
+        server, tenant, loaded):
+    b, kwh = loaded
+    # A URDB record with a coincident-peak rate: URDB never says which hours were the peaks.
+    record = {**SIMPLE, "coincidentratestructure": [[{"rate": 4.0, "unit": "kW"}]],
+              "coincidentrateschedule": [[0] * 24] * 12}
+    status, _, v1 = upload_tariff(server, tenant.token, b["id"], record, "2024-01-01")
+    assert status == 201, v1
+    assert v1["complete"] is False and v1["coincident_peaks"] == []
+    assert any(u.startswith("coincident") for u in v1["unsupported"])
+
+    # The utility's published peak hours: 17:00 local on 10 and 24 January, 18:00 on 14 February
+    # (PST, UTC-8); the hours counted from JAN1.
+    starts = ["2024-01-11T01:00:00Z", "2024-01-25T02:00:00Z", "2024-02-15T02:00:00Z"]
+    hours = [(datetime.fromisoformat(t.replace("Z", "+00:00")) - JAN1) // timedelta(hours=1)
+             for t in starts]
+    peaks = [{"name": "transmission CP 2024", "peak_starts": starts, "price_per_kw": "9.50"}]
+    status, _, v2 = upload_tariff(server, tenant.token, b["id"], record, "2024-01-01",
+                                  coincident_peaks=peaks)
+    assert status == 201, v2
+    assert v2["complete"] is True and v2["unsupported"] == []
+    (charge,) = v2["coincident_peaks"]
+    assert charge["name"] == "transmission CP 2024" and charge["peak_starts"] == starts
+    assert charge["window_seconds"] == 3600 and Decimal(charge["price_per_kw"]) == Decimal("9.5")
+    status, _, one = server.call("GET", f"/api/v1/buildings/{b['id']}/tariffs/{v2['id']}",
+                                 tenant.token)
+    assert status == 200 and one["coincident_peaks"] == v2["coincident_peaks"]
+
+    status, _, body = server.call(
+        "GET", f"/api/v1/buildings/{b['id']}/bills?start_date=2024-01-01&end_date=2024-02-29",
+        tenant.token)
+    assert status == 200, body
+    jan, feb = body["bills"]
+    assert jan["tariff_id"] == v2["id"]  # the correction supersedes the first upload
+
+    def coincident(bill):
+        return [line["amount"] for line in bill["bill"]["lines"]
+                if line["kind"] == "coincident_peak"]
+
+    # One-hour windows: the demand in a window is that hour's kWh as kW; the bill's is their
+    # mean, to the watt (docs/billing.md, rule 8).
+    jan_kw = ((kwh[hours[0]] + kwh[hours[1]]) * 1000 / 2).quantize(Decimal(1), ROUND_HALF_UP) / 1000
+    feb_kw = kwh[hours[2]]
+    assert coincident(jan) == [f"{(jan_kw * Decimal('9.50')).quantize(CENT, ROUND_HALF_UP)}"]
+    assert coincident(feb) == [f"{(feb_kw * Decimal('9.50')).quantize(CENT, ROUND_HALF_UP)}"]
+    assert jan["unsupported"] == [] and jan["bill"]["unapplied"] == []
+
+    # Bad charges are refused naming the member.
+    for bad, field in (
+            ([{**peaks[0], "peak_starts": starts[::-1]}], "/coincident_peaks/0/peak_starts/1"),
+            ([{**peaks[0], "peak_starts": ["2024-01-11 01:00"]}],
+             "/coincident_peaks/0/peak_starts/0"),
+            ([{**peaks[0], "price_per_kw": "-1"}], "/coincident_peaks/0/price_per_kw"),
+            ([{**peaks[0], "window_seconds": 0}], "/coincident_peaks/0/window_seconds"),
+            ([{**peaks[0], "hours": 5}], "/coincident_peaks/0/hours"),
+            ([{"peak_starts": starts, "price_per_kw": "1"}], "/coincident_peaks/0/name"),
+            ({"name": "x"}, "/coincident_peaks")):
+        status, _, p = upload_tariff(server, tenant.token, b["id"], record, "2024-03-01",
+                                     coincident_peaks=bad)
+        assert status == 422 and p["field"] == field, (bad, p)
+
+
 def test_bills_split_at_a_tariff_change_match_the_library_cli(server, tenant, loaded):
     if not CLI_BIN:
         pytest.skip("ENERGY_CLI_BIN not set: the energy CLI is the independent reference")

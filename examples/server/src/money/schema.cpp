@@ -45,6 +45,9 @@ void migrate(db::connection& c) {
        "  UNIQUE (building_id, bill_ref, period_start, period_end)\n"
        ")",
        ""},
+      // Coincident-peak charges given with an upload (JSON array; '[]' for none), applied on top
+      // of the URDB record each time the version is read.
+      {4, "ALTER TABLE money_tariffs ADD COLUMN coincident_peaks TEXT NOT NULL DEFAULT '[]'", ""},
   };
   db::migrate(c, "money", steps);
 }

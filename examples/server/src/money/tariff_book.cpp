@@ -6,14 +6,17 @@
 #include <energy/error.hpp>
 
 #include "api/common.hpp"
+#include "money/coincident_peaks.hpp"
 #include "money/local_dates.hpp"
 
 namespace energy::server::costs {
 
 namespace {
 
-/// Reads the URDB record of `source` and checks it can price something.
-io::urdb_tariff read_tariff(const std::string& source, const std::string& pointer) {
+/// Reads the URDB record of `source`, adds the given coincident-peak charges and checks the
+/// result can price something.
+io::urdb_tariff read_tariff(const std::string& source, const std::string& pointer,
+                            const std::vector<billing::coincident_peak_charge>& peaks) {
   io::urdb_tariff t;
   try {
     t = io::read_urdb(source, "urdb", pointer);
@@ -22,6 +25,7 @@ io::urdb_tariff read_tariff(const std::string& source, const std::string& pointe
     // json_pointer) is still the upload's fault and must not become a 500.
     throw_unprocessable(std::string("the URDB record does not read: ") + e.what(), "/urdb");
   }
+  apply_coincident_peaks(t, peaks);
   try {
     t.tariff.validate();
   } catch (const std::invalid_argument& e) {
@@ -38,7 +42,8 @@ bool is_currency_code(const std::string& s) {
 }  // namespace
 
 tariff_version read_upload(const nlohmann::json& body) {
-  api::reject_unknown_fields(body, {"effective_from", "urdb", "json_pointer", "currency"});
+  api::reject_unknown_fields(
+      body, {"effective_from", "urdb", "json_pointer", "currency", "coincident_peaks"});
   tariff_version v;
   const auto date_text = api::required_string(body, "effective_from");
   const auto day = parse_local_date(date_text);
@@ -59,7 +64,9 @@ tariff_version read_upload(const nlohmann::json& body) {
   v.currency = api::opt_string(body, "currency").value_or("USD");
   if (!is_currency_code(v.currency))
     throw_unprocessable("currency must be an ISO 4217 code such as USD", "/currency");
-  v.parsed = read_tariff(v.source, v.json_pointer);
+  if (const auto peaks = body.find("coincident_peaks"); peaks != body.end() && !peaks->is_null())
+    v.coincident_peaks = read_coincident_peaks(*peaks);
+  v.parsed = read_tariff(v.source, v.json_pointer, v.coincident_peaks);
   return v;
 }
 
@@ -77,18 +84,20 @@ void store_version(request_context& ctx, const building& b, tariff_version& v) {
                           " tariff versions");
     c.exec(
         "INSERT INTO money_tariffs (id, tenant_id, building_id, effective_from, currency, "
-        "source, json_pointer, uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-        "$8, $9)",
+        "source, json_pointer, uploaded_at, uploaded_by, coincident_peaks) VALUES ($1, $2, $3, "
+        "$4, $5, $6, $7, $8, $9, $10)",
         {v.id, b.tenant_id.to_string(), b.id.to_string(), format_local_date(v.effective_from),
-         v.currency, v.source, v.json_pointer, std::int64_t{v.uploaded_at}, v.uploaded_by});
+         v.currency, v.source, v.json_pointer, std::int64_t{v.uploaded_at}, v.uploaded_by,
+         to_json(v.coincident_peaks).dump()});
   });
 }
 
 std::vector<tariff_version> list_versions(request_context& ctx, const building& b) {
   // id is a v7 UUID: within one effective date it orders uploads oldest first.
   const auto rows = ctx.db().query(
-      "SELECT id, effective_from, currency, source, json_pointer, uploaded_at, uploaded_by FROM "
-      "money_tariffs WHERE tenant_id = $1 AND building_id = $2 ORDER BY effective_from, id",
+      "SELECT id, effective_from, currency, source, json_pointer, uploaded_at, uploaded_by, "
+      "coincident_peaks FROM money_tariffs WHERE tenant_id = $1 AND building_id = $2 ORDER BY "
+      "effective_from, id",
       {b.tenant_id.to_string(), b.id.to_string()});
   std::vector<tariff_version> out;
   out.reserve(rows.size());
@@ -104,7 +113,9 @@ std::vector<tariff_version> list_versions(request_context& ctx, const building& 
     v.uploaded_at = r.integer(5);
     v.uploaded_by = r.text(6);
     // Stored uploads were read and validated when they came in; a failure here is a server bug.
+    v.coincident_peaks = read_coincident_peaks(nlohmann::json::parse(r.text(7)));
     v.parsed = io::read_urdb(v.source, "urdb", v.json_pointer);
+    apply_coincident_peaks(v.parsed, v.coincident_peaks);
     out.push_back(std::move(v));
   }
   for (std::size_t i = 0; i + 1 < out.size(); ++i)
@@ -157,6 +168,7 @@ nlohmann::json to_json(const tariff_version& v, const building& b, bool with_sou
       {"fixed_charge_unit", t.fixed_charge_unit == billing::charge_unit::per_day ? "day" : "month"},
       {"minimum_charge", t.minimum_charge.to_exact_string()},
       {"complete", v.parsed.complete()},
+      {"coincident_peaks", to_json(v.coincident_peaks)},
       {"unsupported", v.parsed.unsupported},
       {"uploaded_at", format_utc(from_epoch(v.uploaded_at))},
       {"uploaded_by", v.uploaded_by}};

@@ -14,6 +14,7 @@
 
 #include <energy/aggregate/calendar.hpp>
 #include <energy/io/urdb.hpp>
+#include <energy/billing/tariff.hpp>
 #include <energy/model.hpp>
 
 #include "http/context.hpp"
@@ -28,15 +29,17 @@ struct tariff_version {
   std::string json_pointer;  ///< where the URDB record is inside `source` ("" = found by shape)
   epoch_seconds uploaded_at = 0;
   std::string uploaded_by;  ///< user id
-  io::urdb_tariff parsed;   ///< read from `source`; validated
+  /// Coincident-peak charges given with the upload (the URDB record has no peak hours).
+  std::vector<billing::coincident_peak_charge> coincident_peaks;
+  io::urdb_tariff parsed;   ///< read from `source`, with `coincident_peaks` applied; validated
   bool superseded = false;  ///< a later upload has the same effective date
   std::optional<std::chrono::local_days> effective_until;  ///< next version's date (exclusive)
 };
 
 /// A tariff upload checked and read, not yet stored.
 /// @throws problem_error 422 naming the field: unknown fields, a bad date or currency, a URDB
-///         record that does not read, or a tariff that cannot price anything (empty, or schedules
-///         naming missing periods).
+///         record that does not read, a bad coincident-peak charge, or a tariff that cannot
+///         price anything (empty, or schedules naming missing periods).
 [[nodiscard]] tariff_version read_upload(const nlohmann::json& body);
 
 /// Stores `v` as a new version of building `b` (its id is set here).
