@@ -227,6 +227,38 @@ def fit_caltrack_hourly(ts: Times, kwh: Floats, temperature: Floats, *, zone: st
 def load_caltrack_hourly_model(json: str, *, zone: str, unit: str) -> CaltrackHourlyModel: ...
 def load_caltrack_daily_model(json: str, *, zone: str) -> ChangepointModel: ...
 
+class EemeterDailySubmodel:
+    split: str  # eemeter's key, e.g. "wd-su_sh_wi"
+    form: str  # tidd, hdd_tidd, tidd_cdd, hdd_tidd_smooth, tidd_cdd_smooth, hdd_tidd_cdd, hdd_tidd_cdd_smooth
+    seasons: list[str]  # summer, shoulder, winter
+    days: list[bool]  # Monday ... Sunday
+    intercept: float
+    hdd_bp: float
+    hdd_beta: float
+    hdd_k: float
+    cdd_bp: float
+    cdd_beta: float
+    cdd_k: float
+    t_min: float
+    t_max: float
+    t_min_seg: float
+    t_max_seg: float
+    f_unc: float
+    def evaluate(self, temperature_f: Floats) -> npt.NDArray[np.float64]: ...
+
+class EemeterDailyModel:
+    zone: str
+    unit: str
+    month_seasons: list[str]  # January ... December
+    weekend: list[bool]  # Monday ... Sunday
+    submodels: list[EemeterDailySubmodel]
+    min_samples_per_day: int
+    disqualification: list[str]
+    def predict(self, start: Times, end: Times, temperature_ts: Times, temperature: Floats) -> Prediction: ...
+    def predict_daily_means(self, ts: Times, temperature: Floats) -> Prediction: ...
+
+def load_eemeter_daily_model(json: str, *, zone: str, unit: str) -> EemeterDailyModel: ...
+
 class SeasonalModel:
     zone: str
     interval_seconds: int

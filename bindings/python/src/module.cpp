@@ -8,6 +8,10 @@
 #include <energy/error.hpp>
 #include <energy/version.hpp>
 
+namespace energy::py {
+void bind_eemeter_daily(pybind11::module_& m);  // bind_eemeter_daily.cpp
+}  // namespace energy::py
+
 namespace {
 PyObject* energy_error_type = nullptr;
 PyObject* storage_error_type = nullptr;
@@ -50,6 +54,7 @@ PYBIND11_MODULE(_energy, m) {
   energy::py::bind_aggregate(m);
   energy::py::bind_summarize(m);
   energy::py::bind_baseline(m);
+  energy::py::bind_eemeter_daily(m);
   energy::py::bind_anomaly(m);
   energy::py::bind_billing(m);
   energy::py::bind_recommend(m);
