@@ -5,6 +5,7 @@
 #include <energy/anomaly/detectors.hpp>
 #include <energy/baseline/caltrack_hourly.hpp>
 #include <energy/baseline/changepoint.hpp>
+#include <energy/baseline/eemeter_daily.hpp>
 #include <energy/baseline/metrics.hpp>
 #include <energy/baseline/towt.hpp>
 #include <energy/billing/bill.hpp>
@@ -31,10 +32,10 @@ using namespace energy;
       anomaly::severity, anomaly::schedule_status, anomaly::deviation_method,                  \
       baseline::temperature_unit, baseline::caltrack_segmentation, baseline::changepoint_kind, \
       baseline::temperature_input, baseline::day_pairing, baseline::data_resolution,           \
-      baseline::occupancy_rule, billing::line_kind, billing::end_date, billing::finding_kind,  \
-      billing::charge_unit, ingest::reason, recommend::recommendation_kind,                    \
-      recommend::confidence_level, recommend::temperature_unit, report::report_type,           \
-      report::period_length, report::csv_table
+      baseline::occupancy_rule, baseline::eemeter_daily_form, baseline::eemeter_season,        \
+      billing::line_kind, billing::end_date, billing::finding_kind, billing::charge_unit,      \
+      ingest::reason, recommend::recommendation_kind, recommend::confidence_level,             \
+      recommend::temperature_unit, report::report_type, report::period_length, report::csv_table
 
 TEMPLATE_TEST_CASE(
     "every value of an enum has a distinct name that parses back to it, and "
