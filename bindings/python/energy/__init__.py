@@ -30,6 +30,7 @@ from ._energy import (  # noqa: F401,E402
     CaltrackHourlySegment,
     EemeterDailyModel,
     EemeterDailySubmodel,
+    EemeterHourlyModel,
     ChangepointModel,
     EnergyError,
     FitMetrics,
@@ -68,6 +69,7 @@ from ._energy import (  # noqa: F401,E402
     fit_towt_many,
     load_caltrack_daily_model,
     load_eemeter_daily_model,
+    load_eemeter_hourly_model,
     load_caltrack_hourly_model,
     flat_energy_tariff,
     ingest,
@@ -111,4 +113,4 @@ try:  # Green Button import exists when the energy::greenbutton adapter was buil
 except ImportError:  # pragma: no cover
     _GREENBUTTON = []
 
-__all__ = sorted(['Bill', 'CaltrackHourlyModel', 'CaltrackHourlySegment', 'fit_caltrack_hourly', 'load_caltrack_daily_model', 'load_caltrack_hourly_model', 'EemeterDailyModel', 'EemeterDailySubmodel', 'load_eemeter_daily_model', 'Building', 'ChangepointModel', 'EnergyError', 'FitMetrics', 'OperatingSchedule', 'ParseError', 'ReconciliationReport', 'SeasonalModel', 'Sensor', 'StorageError', 'Store', 'Tariff', 'Tenant', 'TowtBillingModel', 'TowtModel', 'UrdbTariff', 'UtilityBill', 'aggregate', 'summarize', 'align_temperature', 'compute_bill', 'compute_cycle_bills', 'compute_monthly_bills', 'compute_metrics', 'detect_after_hours', 'detect_baseline_deviation', 'detect_data_quality', 'detect_register_resets', 'detect_schedule', 'detect_threshold', 'fit_changepoint', 'fit_seasonal', 'fit_towt', 'fit_towt_billing', 'fit_towt_many', 'flat_energy_tariff', 'ingest', 'local_day_totals', 'new_id', 'open_store', 'parse_bills_csv', 'peak_demand', 'read_bills_csv', 'read_readings_file', 'read_urdb', 'read_urdb_file', 'recommend', 'analyse_recommendations', 'find_eui_benchmark', 'reconcile', 'time_of_week', 'aggregate_frame', 'anomalies_frame', 'bill_lines_frame', 'energy_milli', 'forecast_frame', 'ingest_frame', 'readings_frame', 'reconciliation_frame', 'rejections_frame', 'summaries_frame', 'changepoint_balance_points', 'lag1_autocorrelation', 'savings_uncertainty', 'greenbutton_frame', 'tariff_frames', 'tariff_versions_frame', 'readings_frames'] + _GREENBUTTON)
+__all__ = sorted(['Bill', 'CaltrackHourlyModel', 'CaltrackHourlySegment', 'fit_caltrack_hourly', 'load_caltrack_daily_model', 'load_caltrack_hourly_model', 'EemeterDailyModel', 'EemeterDailySubmodel', 'load_eemeter_daily_model', 'EemeterHourlyModel', 'load_eemeter_hourly_model', 'Building', 'ChangepointModel', 'EnergyError', 'FitMetrics', 'OperatingSchedule', 'ParseError', 'ReconciliationReport', 'SeasonalModel', 'Sensor', 'StorageError', 'Store', 'Tariff', 'Tenant', 'TowtBillingModel', 'TowtModel', 'UrdbTariff', 'UtilityBill', 'aggregate', 'summarize', 'align_temperature', 'compute_bill', 'compute_cycle_bills', 'compute_monthly_bills', 'compute_metrics', 'detect_after_hours', 'detect_baseline_deviation', 'detect_data_quality', 'detect_register_resets', 'detect_schedule', 'detect_threshold', 'fit_changepoint', 'fit_seasonal', 'fit_towt', 'fit_towt_billing', 'fit_towt_many', 'flat_energy_tariff', 'ingest', 'local_day_totals', 'new_id', 'open_store', 'parse_bills_csv', 'peak_demand', 'read_bills_csv', 'read_readings_file', 'read_urdb', 'read_urdb_file', 'recommend', 'analyse_recommendations', 'find_eui_benchmark', 'reconcile', 'time_of_week', 'aggregate_frame', 'anomalies_frame', 'bill_lines_frame', 'energy_milli', 'forecast_frame', 'ingest_frame', 'readings_frame', 'reconciliation_frame', 'rejections_frame', 'summaries_frame', 'changepoint_balance_points', 'lag1_autocorrelation', 'savings_uncertainty', 'greenbutton_frame', 'tariff_frames', 'tariff_versions_frame', 'readings_frames'] + _GREENBUTTON)

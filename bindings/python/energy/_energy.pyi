@@ -259,6 +259,26 @@ class EemeterDailyModel:
 
 def load_eemeter_daily_model(json: str, *, zone: str, unit: str) -> EemeterDailyModel: ...
 
+class EemeterHourlyModel:
+    zone: str
+    unit: str
+    scaling_method: str  # standardscaler or robustscaler
+    temperature_mean: float
+    temperature_scale: float
+    observed_mean: float
+    observed_scale: float
+    bin_edges: list[float]  # °F, -inf ... inf
+    edge_bins: bool
+    cluster_count: int
+    day_clusters: list[list[int]]  # [month January..December][weekday Monday..Sunday], -1 none
+    feature_names: list[str]  # coefficient order; each *_ts name is 24 hourly columns
+    coefficients: list[list[float]]  # 24 rows
+    intercept: list[float]  # 24
+    disqualification: list[str]
+    def predict(self, ts: Times, temperature: Floats) -> Prediction: ...
+
+def load_eemeter_hourly_model(json: str, *, zone: str, unit: str) -> EemeterHourlyModel: ...
+
 class SeasonalModel:
     zone: str
     interval_seconds: int

@@ -9,7 +9,8 @@
 #include <energy/version.hpp>
 
 namespace energy::py {
-void bind_eemeter_daily(pybind11::module_& m);  // bind_eemeter_daily.cpp
+void bind_eemeter_daily(pybind11::module_& m);   // bind_eemeter_daily.cpp
+void bind_eemeter_hourly(pybind11::module_& m);  // bind_eemeter_hourly.cpp
 }  // namespace energy::py
 
 namespace {
@@ -55,6 +56,7 @@ PYBIND11_MODULE(_energy, m) {
   energy::py::bind_summarize(m);
   energy::py::bind_baseline(m);
   energy::py::bind_eemeter_daily(m);
+  energy::py::bind_eemeter_hourly(m);
   energy::py::bind_anomaly(m);
   energy::py::bind_billing(m);
   energy::py::bind_recommend(m);
