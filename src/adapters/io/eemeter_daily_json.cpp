@@ -15,6 +15,8 @@
 #include <energy/enum_names.hpp>
 #include <energy/error.hpp>
 
+#include "python_json.hpp"
+
 namespace energy::io {
 namespace {
 
@@ -33,38 +35,6 @@ constexpr std::array<const char*, 8> coefficient_names = {
 [[noreturn]] void fail(const std::string& field, const std::string& why) {
   throw parse_error(std::string(kind) + ": " + (field.empty() ? "" : "field '" + field + "' ") +
                     why);
-}
-
-/// Python's json.dumps writes NaN / Infinity / -Infinity as bare tokens; outside strings they
-/// become null, so that a file eemeter wrote parses.
-std::string strict_json(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      out += c;
-      if (c == '\\' && i + 1 < text.size())
-        out += text[++i];
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    const std::string_view rest = text.substr(i);
-    std::size_t token = 0;
-    if (rest.starts_with("NaN")) token = 3;
-    if (rest.starts_with("Infinity")) token = 8;
-    if (rest.starts_with("-Infinity")) token = 9;
-    if (token != 0) {
-      out += "null";
-      i += token - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 const json& member(const json& obj, const std::string& key, const std::string& path) {
@@ -258,7 +228,7 @@ bl::eemeter_daily_model eemeter_daily_model_from_json(std::string_view text, con
         "eemeter 4 daily model: the temperature unit must be fahrenheit or celsius");
   json doc;
   try {
-    doc = json::parse(strict_json(text));
+    doc = json::parse(detail::strict_json(text));
   } catch (const json::exception& e) {
     fail("", std::string("is not valid JSON: ") + e.what());
   }

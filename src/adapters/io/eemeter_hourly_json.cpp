@@ -15,6 +15,8 @@
 
 #include <energy/error.hpp>
 
+#include "python_json.hpp"
+
 namespace energy::io {
 namespace {
 
@@ -61,48 +63,6 @@ constexpr std::array<const char*, 7> bin_keys = {"method",
 [[noreturn]] void fail(const std::string& field, const std::string& why) {
   throw parse_error(std::string(kind) + ": " + (field.empty() ? "" : "field '" + field + "' ") +
                     why);
-}
-
-/// Python's json.dumps writes NaN / Infinity / -Infinity as bare tokens; outside strings they
-/// become marker strings that number() reads back (bin edges are infinite).
-std::string strict_json(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      out += c;
-      if (c == '\\' && i + 1 < text.size())
-        out += text[++i];
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    const std::string_view rest = text.substr(i);
-    std::size_t token = 0;
-    const char* marker = nullptr;
-    if (rest.starts_with("NaN")) {
-      token = 3;
-      marker = token_nan;
-    } else if (rest.starts_with("Infinity")) {
-      token = 8;
-      marker = token_inf;
-    } else if (rest.starts_with("-Infinity")) {
-      token = 9;
-      marker = token_minus_inf;
-    }
-    if (token != 0) {
-      out += "\"\\u0001";
-      out += marker + 1;
-      out += '"';
-      i += token - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 const json& member(const json& obj, const std::string& key, const std::string& path) {
@@ -300,7 +260,9 @@ bl::eemeter_hourly_model eemeter_hourly_model_from_json(std::string_view text,
         "eemeter 4 hourly model: the temperature unit must be fahrenheit or celsius");
   json doc;
   try {
-    doc = json::parse(strict_json(text));
+    doc = json::parse(detail::strict_json(text, {.nan = R"("\u0001NaN")",
+                                                 .infinity = R"("\u0001Infinity")",
+                                                 .minus_infinity = R"("\u0001-Infinity")"}));
   } catch (const json::exception& e) {
     fail("", std::string("is not valid JSON: ") + e.what());
   }

@@ -20,6 +20,8 @@
 #include <energy/error.hpp>
 #include <energy/time.hpp>
 
+#include "python_json.hpp"
+
 namespace energy::io {
 namespace {
 
@@ -38,44 +40,9 @@ constexpr std::array<const char*, 12> month_keys = {"jan", "feb", "mar", "apr", 
                     why);
 }
 
-/// Python's json.dumps writes float('nan') and infinities as the bare tokens NaN, Infinity and
-/// -Infinity (eemeter's metrics contain them), which strict JSON parsers refuse. Outside strings
-/// they become null here, so that a file eemeter wrote loads; a null where a number is required
-/// is then refused naming the field.
-std::string strict_json(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      out += c;
-      if (c == '\\' && i + 1 < text.size()) {
-        out += text[++i];
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') in_string = true;
-    const std::string_view rest = text.substr(i);
-    std::size_t token = 0;
-    if (rest.starts_with("NaN")) token = 3;
-    if (rest.starts_with("Infinity")) token = 8;
-    if (rest.starts_with("-Infinity")) token = 9;
-    if (token != 0) {
-      out += "null";
-      i += token - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
 json parse(std::string_view text, const char* kind, const std::string& field) {
   try {
-    return json::parse(strict_json(text));
+    return json::parse(detail::strict_json(text));
   } catch (const json::exception& e) {
     fail(kind, field, std::string("is not valid JSON: ") + e.what());
   }
