@@ -15,6 +15,7 @@
 #include <energy/enum_names.hpp>
 #include <energy/error.hpp>
 
+#include "opendsm_json.hpp"
 #include "python_json.hpp"
 
 namespace energy::io {
@@ -33,8 +34,7 @@ constexpr std::array<const char*, 8> coefficient_names = {
     "model_type", "intercept", "hdd_bp", "hdd_beta", "hdd_k", "cdd_bp", "cdd_beta", "cdd_k"};
 
 [[noreturn]] void fail(const std::string& field, const std::string& why) {
-  throw parse_error(std::string(kind) + ": " + (field.empty() ? "" : "field '" + field + "' ") +
-                    why);
+  detail::opendsm_fail(kind, field, why);
 }
 
 const json& member(const json& obj, const std::string& key, const std::string& path) {
@@ -53,82 +53,38 @@ double number(const json& v, const std::string& field) {
   return v.get<double>();
 }
 
-/// eemeter's settings lower-case and strip keys and values.
-std::string normalized(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.pop_back();
-  std::size_t b = 0;
-  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b])))
-    ++b;
-  s.erase(0, b);
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-/// The value of `name` in a settings object (keys compared after normalization), or nullptr.
-const json* setting(const json& obj, std::string_view name, std::string& key_out) {
-  for (const auto& [k, v] : obj.items())
-    if (normalized(k) == name) {
-      key_out = k;
-      return &v;
-    }
-  return nullptr;
-}
-
 void read_settings(const json& doc, bl::eemeter_daily_model& m) {
   const auto it = doc.find("settings");
   if (it == doc.end() || it->is_null()) return;
   const json& settings = object(*it, "settings");
   std::string key;
-  if (const json* season = setting(settings, "season", key); season && !season->is_null()) {
+  if (const json* season = detail::setting(settings, "season", key); season && !season->is_null()) {
     const std::string path = "settings." + key + ".";
     object(*season, "settings." + key);
     for (std::size_t i = 0; i < months.size(); ++i) {
       std::string mk;
-      const json* v = setting(*season, months[i], mk);
+      const json* v = detail::setting(*season, months[i], mk);
       if (v == nullptr) continue;  // eemeter's default for that month
       if (!v->is_string()) fail(path + mk, "is not a string");
-      const auto s = try_parse<bl::eemeter_season>(normalized(v->get<std::string>()));
+      const auto s = try_parse<bl::eemeter_season>(detail::normalized(v->get<std::string>()));
       if (!s)
         fail(path + mk, "is '" + v->get<std::string>() + "'; expected summer, shoulder or winter");
       m.month_season[i] = *s;
     }
   }
-  if (const json* week = setting(settings, "weekday_weekend", key); week && !week->is_null()) {
+  if (const json* week = detail::setting(settings, "weekday_weekend", key);
+      week && !week->is_null()) {
     const std::string path = "settings." + key + ".";
     object(*week, "settings." + key);
     for (std::size_t i = 0; i < weekdays.size(); ++i) {
       std::string dk;
-      const json* v = setting(*week, weekdays[i], dk);
+      const json* v = detail::setting(*week, weekdays[i], dk);
       if (v == nullptr) continue;
       if (!v->is_string()) fail(path + dk, "is not a string");
-      const std::string s = normalized(v->get<std::string>());
+      const std::string s = detail::normalized(v->get<std::string>());
       if (s != "weekday" && s != "weekend")
         fail(path + dk, "is '" + v->get<std::string>() + "'; expected weekday or weekend");
       m.weekend[i] = s == "weekend";
-    }
-  }
-}
-
-void read_info(const json& doc, const time_zone& zone, bl::eemeter_daily_model& m) {
-  const auto it = doc.find("info");
-  if (it == doc.end() || it->is_null()) return;
-  const json& info = object(*it, "info");
-  if (const auto tz = info.find("baseline_timezone"); tz != info.end() && tz->is_string()) {
-    const std::string name = tz->get<std::string>();
-    if (is_valid_zone(name) && !(time_zone{name} == zone))
-      fail("info.baseline_timezone", "is '" + name + "' but the building's zone is '" +
-                                         std::string(zone.name()) +
-                                         "' (eemeter predicts only in the zone it was fitted in)");
-  }
-  if (const auto dq = info.find("disqualification"); dq != info.end() && dq->is_array()) {
-    for (std::size_t i = 0; i < dq->size(); ++i) {
-      const json& w = (*dq)[i];
-      if (w.is_object() && w.contains("qualified_name") && w["qualified_name"].is_string())
-        m.disqualification.push_back(w["qualified_name"].get<std::string>());
-      else
-        m.disqualification.push_back("?");
     }
   }
 }
@@ -237,7 +193,7 @@ bl::eemeter_daily_model eemeter_daily_model_from_json(std::string_view text, con
   m.zone = std::string(zone.name());
   m.unit = unit;
   read_settings(doc, m);
-  read_info(doc, zone, m);
+  m.disqualification = detail::read_opendsm_info(doc, zone, kind);
   const json& subs = object(member(doc, "submodels", ""), "submodels");
   if (subs.empty()) fail("submodels", "is empty");
   for (const auto& [key, value] : subs.items()) {

@@ -15,6 +15,7 @@
 
 #include <energy/error.hpp>
 
+#include "opendsm_json.hpp"
 #include "python_json.hpp"
 
 namespace energy::io {
@@ -61,8 +62,7 @@ constexpr std::array<const char*, 7> bin_keys = {"method",
                                                  "edge_bin_temperature_range_offset"};
 
 [[noreturn]] void fail(const std::string& field, const std::string& why) {
-  throw parse_error(std::string(kind) + ": " + (field.empty() ? "" : "field '" + field + "' ") +
-                    why);
+  detail::opendsm_fail(kind, field, why);
 }
 
 const json& member(const json& obj, const std::string& key, const std::string& path) {
@@ -104,31 +104,9 @@ long integer(const json& v, const std::string& field) {
   return static_cast<long>(x);
 }
 
-std::string normalized(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.pop_back();
-  std::size_t b = 0;
-  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b])))
-    ++b;
-  s.erase(0, b);
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 template <std::size_t N>
 bool known(const std::array<const char*, N>& keys, const std::string& key) {
   return std::any_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; });
-}
-
-/// The value of `name` in a settings object (keys compared after normalization), or nullptr.
-const json* setting(const json& obj, std::string_view name, std::string& key_out) {
-  for (const auto& [k, v] : obj.items())
-    if (normalized(k) == name) {
-      key_out = k;
-      return &v;
-    }
-  return nullptr;
 }
 
 /// A feature list that must be exactly ["temperature"] (GHI refused by name).
@@ -138,7 +116,7 @@ void temperature_only(const json& v, const std::string& field) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string f = field + "[" + std::to_string(i) + "]";
     if (!v[i].is_string()) fail(f, "is not a string");
-    const std::string name = normalized(v[i].get<std::string>());
+    const std::string name = detail::normalized(v[i].get<std::string>());
     if (name == "ghi")
       fail(f,
            "is 'ghi': the solar hourly model needs irradiance, which this library does not "
@@ -155,27 +133,27 @@ bool read_settings(const json& doc, bl::eemeter_hourly_model& m) {
   const json& settings = object(member(doc, "settings", ""), "settings");
   for (const auto& [k, v] : settings.items()) {
     (void)v;
-    if (!known(settings_keys, normalized(k)))
+    if (!known(settings_keys, detail::normalized(k)))
       fail("settings." + k, "is not a setting of eemeter's hourly model");
   }
   std::string key;
-  const json* features = setting(settings, "train_features", key);
+  const json* features = detail::setting(settings, "train_features", key);
   if (features == nullptr) fail("settings.train_features", "is missing");
   temperature_only(*features, "settings." + key);
   for (const char* name : {"supplemental_time_series_columns", "supplemental_categorical_columns"})
-    if (const json* s = setting(settings, name, key); s && !s->is_null()) {
+    if (const json* s = detail::setting(settings, name, key); s && !s->is_null()) {
       if (!s->is_array() || !s->empty())
         fail("settings." + key, "names supplemental columns, which are not supported");
     }
-  if (const json* s = setting(settings, "scaling_method", key); s && !s->is_null()) {
+  if (const json* s = detail::setting(settings, "scaling_method", key); s && !s->is_null()) {
     if (!s->is_string()) fail("settings." + key, "is not a string");
-    const std::string method = normalized(s->get<std::string>());
+    const std::string method = detail::normalized(s->get<std::string>());
     if (method != "standardscaler" && method != "robustscaler")
       fail("settings." + key,
            "is '" + s->get<std::string>() + "'; expected standardscaler or robustscaler");
     m.scaling_method = method;
   }
-  const json* bin = setting(settings, "temperature_bin", key);
+  const json* bin = detail::setting(settings, "temperature_bin", key);
   if (bin == nullptr || bin->is_null())
     fail("settings.temperature_bin",
          bin == nullptr ? "is missing" : "is null (eemeter cannot predict without bins)");
@@ -183,36 +161,14 @@ bool read_settings(const json& doc, bl::eemeter_hourly_model& m) {
   object(*bin, bin_path);
   for (const auto& [k, v] : bin->items()) {
     (void)v;
-    if (!known(bin_keys, normalized(k)))
+    if (!known(bin_keys, detail::normalized(k)))
       fail(bin_path + "." + k, "is not a temperature_bin setting of eemeter's hourly model");
   }
   std::string ek;
-  const json* edge = setting(*bin, "include_edge_bins", ek);
+  const json* edge = detail::setting(*bin, "include_edge_bins", ek);
   if (edge == nullptr) return true;  // eemeter's default
   if (!edge->is_boolean()) fail(bin_path + "." + ek, "is not a boolean");
   return edge->get<bool>();
-}
-
-void read_info(const json& doc, const time_zone& zone, bl::eemeter_hourly_model& m) {
-  const auto it = doc.find("info");
-  if (it == doc.end() || it->is_null()) return;
-  const json& info = object(*it, "info");
-  if (const auto tz = info.find("baseline_timezone"); tz != info.end() && tz->is_string()) {
-    const std::string name = tz->get<std::string>();
-    if (is_valid_zone(name) && !(time_zone{name} == zone))
-      fail("info.baseline_timezone", "is '" + name + "' but the building's zone is '" +
-                                         std::string(zone.name()) +
-                                         "' (eemeter predicts only in the zone it was fitted in)");
-  }
-  if (const auto dq = info.find("disqualification"); dq != info.end() && dq->is_array()) {
-    for (std::size_t i = 0; i < dq->size(); ++i) {
-      const json& w = (*dq)[i];
-      if (w.is_object() && w.contains("qualified_name") && w["qualified_name"].is_string())
-        m.disqualification.push_back(w["qualified_name"].get<std::string>());
-      else
-        m.disqualification.push_back("?");
-    }
-  }
 }
 
 /// [location, scale] of a scaler.
@@ -280,7 +236,7 @@ bl::eemeter_hourly_model eemeter_hourly_model_from_json(std::string_view text,
   m.zone = std::string(zone.name());
   m.unit = unit;
   m.edge_bins = read_settings(doc, m);
-  read_info(doc, zone, m);
+  m.disqualification = detail::read_opendsm_info(doc, zone, kind);
   temperature_only(member(doc, "ts_features", ""), "ts_features");
   if (const auto it = doc.find("catagorical_scaler"); it != doc.end() && !it->is_null())
     fail("catagorical_scaler", "is set; eemeter writes null");
