@@ -17,7 +17,7 @@ ENERGY_API_BEGIN
  *   matters for prediction), `supplemental_time_series_columns` and
  *   `supplemental_categorical_columns` (null or empty), and the fitting-only keys
  *   (cvrmse_threshold, pnrmse_threshold, min_daily_training_hours, temporal_cluster, elasticnet,
- *   seed), not used; keys compared lower-cased, as eemeter does;
+ *   settings.seed), not used; keys compared lower-cased, as eemeter does;
  * - `temporal_clusters`: [[month 1-12, weekday 0 = Monday, cluster], ...];
  * - `temperature_bin_edges`: °F, -Infinity ... Infinity;
  * - `temperature_edge_bin_coefficients`: {"0": {t_a, t_b, k, a}, "<last bin>": {...}} (null
