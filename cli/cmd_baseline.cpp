@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// baseline fit|predict: fit a building's baseline model (TOWT with outdoor temperature, or the
-// weather-free seasonal profile) on a local date range and save it as JSON; predict a range with
-// it next to the actual load (the avoided-energy view of a retrofit).
+// baseline fit|predict: fit a building's baseline model (TOWT with outdoor temperature, the
+// weather-free seasonal profile, or TOWT on the utility's bills) on a local date range and save it
+// as JSON; predict a range with it next to the actual load or bills (the avoided-energy view of a
+// retrofit).
 #include "building_data.hpp"
 #include "commands.hpp"
 #include "output.hpp"
@@ -9,6 +10,8 @@
 #include <energy/baseline/metrics.hpp>
 #include <energy/baseline/seasonal.hpp>
 #include <energy/baseline/towt.hpp>
+#include <energy/baseline/towt_billing.hpp>
+#include <energy/billing/bills_csv.hpp>
 #include <energy/error.hpp>
 #include <energy/io/model_json.hpp>
 
@@ -18,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -53,13 +57,19 @@ struct loaded_model {
   std::int64_t interval_seconds = 0;
   baseline::towt_model towt;
   baseline::seasonal_model seasonal;
+  baseline::towt_billing_model bills;
 };
 
 loaded_model load_model(const std::string& path) {
   const auto text = read_text_file(path);
   loaded_model m;
-  // The documents say their type; try the one they name.
-  if (text.find("\"towt\"") != std::string::npos) {
+  // The documents say their type; try the one they name (a bill model nests an hourly "towt").
+  if (text.find("\"towt_billing\"") != std::string::npos) {
+    m.type = "towt-bills";
+    m.bills = io::towt_billing_model_from_json(text);
+    m.zone = m.bills.hourly.zone;
+    m.interval_seconds = m.bills.hourly.interval_seconds;
+  } else if (text.find("\"towt\"") != std::string::npos) {
     m.type = "towt";
     m.towt = io::towt_model_from_json(text);
     m.zone = m.towt.zone;
@@ -71,21 +81,120 @@ loaded_model load_model(const std::string& path) {
     m.interval_seconds = m.seasonal.interval_seconds;
   } else {
     throw parse_error(path +
-                      ": not a towt or seasonal baseline model (written by 'energy "
+                      ": not a towt, seasonal or towt-bills baseline model (written by 'energy "
                       "baseline fit')");
   }
   return m;
 }
 
+/// The bills of --bills whose periods lie in `range`, as usage periods (kWh; NaN where the file
+/// states no consumption). Rejected rows are printed to stderr, as `energy reconcile` does.
+std::vector<baseline::usage_period> bills_in(const args& a, const building_context& bc,
+                                             time_range range) {
+  const auto path = a.get("bills");
+  if (!path)
+    throw usage_error(
+        "missing required option --bills (the utility's bills as CSV: period_start, period_end, "
+        "kwh, amount, ...; see energy reconcile)");
+  const auto end = a.get("end-date");
+  if (!end)
+    throw usage_error(
+        "missing required option --end-date exclusive|inclusive (does a bill's date-only end "
+        "name the first day not served, or the last day served?)");
+  billing::bills_csv_options o;
+  o.zone = bc.zone;
+  o.end = enum_option<billing::end_date>(a, "end-date", *end);
+  const auto parsed = billing::read_bills_csv(*path, o);
+  for (const auto& e : parsed.errors)
+    fmt::print(stderr, "{}\n", e);
+  if (parsed.errors_not_listed > 0)
+    fmt::print(stderr, "... and {} more rejected rows\n", parsed.errors_not_listed);
+  std::vector<baseline::usage_period> out;
+  for (const auto& b : parsed.bills) {
+    if (b.period.start < range.start || b.period.end > range.end) continue;
+    out.push_back({to_epoch(b.period.start), to_epoch(b.period.end),
+                   b.consumption_stated ? static_cast<double>(b.consumption) / 1000.0
+                                        : std::numeric_limits<double>::quiet_NaN()});
+  }
+  if (out.empty())
+    throw std::runtime_error(fmt::format("{}: no bill lies within {} to {}", *path,
+                                         format_local(range.start, bc.zone),
+                                         format_local(range.end, bc.zone)));
+  return out;
+}
+
+/// `baseline fit --model towt-bills`: TOWT fitted to the bills, judged by Guideline 14's monthly
+/// criteria on the bills.
+int fit_on_bills(const args& a, storage::store& db, const building_context& bc, time_range range,
+                 output_format format, const std::string& out) {
+  const auto bills = bills_in(a, bc, range);
+  time_range span{from_epoch(bills.front().start), from_epoch(bills.front().end)};
+  for (const auto& b : bills) {
+    span.start = std::min(span.start, from_epoch(b.start));
+    span.end = std::max(span.end, from_epoch(b.end));
+  }
+  const auto temps = outdoor_temperature(a, db, bc, span, "the towt-bills model needs it");
+  const auto model = baseline::fit_towt_billing(bills, temps, {.zone = bc.zone});
+  const auto fitted = baseline::predict(model, bills, temps);
+  std::vector<double> actual;
+  for (const auto& b : bills)
+    actual.push_back(b.kwh);
+  const auto m = baseline::compute_metrics(actual, fitted.expected, model.parameters);
+  write_text_file(out, io::to_json(model) + "\n");
+  const bool monthly_ok = baseline::passes_guideline14(m, baseline::data_resolution::monthly);
+  write_rows(stdout, format,
+             {"model", "bills", "parameters", "cv_rmse_percent", "nmbe_percent", "r_squared",
+              "guideline14_monthly"},
+             {false, true, true, true, true, true, false},
+             {{"towt-bills", std::to_string(m.n), std::to_string(m.parameters),
+               fmt::format("{:.2f}", 100.0 * m.cv_rmse), fmt::format("{:.2f}", 100.0 * m.nmbe),
+               fmt::format("{:.4f}", m.r_squared), monthly_ok ? "pass" : "fail"}});
+  fmt::print(stderr, "model written to {} ({} bills from {} to {}, {})\n", out, model.observations,
+             format_local(span.start, bc.zone), format_local(span.end, bc.zone), bc.b.time_zone);
+  return 0;
+}
+
+/// `baseline predict` with a towt-bills model: each bill of --bills in the range, its kWh beside
+/// the model's.
+int predict_bills(const args& a, storage::store& db, const building_context& bc,
+                  const loaded_model& model, time_range range, output_format format) {
+  const auto bills = bills_in(a, bc, range);
+  const auto temps = outdoor_temperature(a, db, bc, range, "the towt-bills model needs it");
+  const auto p = baseline::predict(model.bills, bills, temps);
+  std::vector<std::vector<std::string>> rows;
+  double actual_total = 0, expected_total = 0;
+  std::size_t both = 0;
+  for (std::size_t i = 0; i < bills.size(); ++i) {
+    if (std::isfinite(bills[i].kwh) && std::isfinite(p.expected[i])) {
+      actual_total += bills[i].kwh;
+      expected_total += p.expected[i];
+      ++both;
+    }
+    rows.push_back({format_local(from_epoch(bills[i].start), bc.zone),
+                    format_local(from_epoch(bills[i].end), bc.zone), kwh_text(bills[i].kwh),
+                    kwh_text(p.expected[i]), kwh_text(p.lower[i]), kwh_text(p.upper[i])});
+  }
+  write_rows(stdout, format,
+             {"start", "end", "actual_kwh", "expected_kwh", "lower_kwh", "upper_kwh"},
+             {false, false, true, true, true, true}, rows);
+  fmt::print(stderr,
+             "{} bills; where both are known ({}): actual {:.3f} kWh, expected {:.3f} kWh, "
+             "difference {:.3f} kWh (towt-bills model, {:.0f}% interval)\n",
+             bills.size(), both, actual_total, expected_total, actual_total - expected_total,
+             100.0 * model.bills.interval_level);
+  return 0;
+}
+
 int baseline_fit(const args& a, storage::store& db) {
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto kind = a.get("model");
-  if (!kind) throw usage_error("missing required option --model (towt or seasonal)");
-  if (*kind != "towt" && *kind != "seasonal")
-    throw usage_error("--model: '" + *kind + "' (accepted: towt, seasonal)");
+  if (!kind) throw usage_error("missing required option --model (towt, seasonal or towt-bills)");
+  if (*kind != "towt" && *kind != "seasonal" && *kind != "towt-bills")
+    throw usage_error("--model: '" + *kind + "' (accepted: towt, seasonal, towt-bills)");
   const auto out = a.require("out");
   const auto bc = require_building(a, db);
   const auto range = require_local_range(a, bc.zone);
+  if (*kind == "towt-bills") return fit_on_bills(a, db, bc, range, format, out);
   const auto meters = electricity_meters(a, db, bc);
   const auto load = load_of(read_intervals(db, bc, meters, range));
   if (load.size() == 0) throw std::runtime_error("no readings in the fit range: nothing to fit");
@@ -133,6 +242,7 @@ int baseline_predict(const args& a, storage::store& db) {
                     "its time-of-week slots would be shifted",
                     model.zone, bc.b.time_zone));
   const auto range = require_local_range(a, bc.zone);
+  if (model.type == "towt-bills") return predict_bills(a, db, bc, model, range, format);
   const auto meters = electricity_meters(a, db, bc);
   if (meters.front().interval_seconds != model.interval_seconds)
     throw std::runtime_error(

@@ -75,7 +75,7 @@ Exit: 0 ok (also when nothing fires), 1 not found, 2 usage.
 )";
 
 constexpr const char* baseline_usage =
-    R"(usage: energy baseline fit --building ID --from DATE --to DATE --model towt|seasonal --out MODEL.json [options]
+    R"(usage: energy baseline fit --building ID --from DATE --to DATE --model towt|seasonal|towt-bills --out MODEL.json [options]
        energy baseline predict --building ID --model MODEL.json --from DATE --to DATE [options]
 
 fit: fits a baseline of the building's electricity load on [--from, --to) and writes the model as
@@ -83,10 +83,16 @@ JSON (round-trip exact); prints the in-sample fit: rows, parameters, CV(RMSE) %,
 ASHRAE Guideline 14's hourly criteria (CV(RMSE) <= 30 %, |NMBE| <= 10 %).
   --model towt         time-of-week-and-temperature (LBNL TOWT); needs --temperature-sensor
   --model seasonal     weather-free hour-of-week profile plus month offsets
+  --model towt-bills   TOWT fitted to the utility's bills of --bills lying in [--from, --to)
+                       (one intercept, 3 temperature segments); needs --temperature-sensor;
+                       judged by Guideline 14's monthly criteria (15 %, 5 %) on the bills
   --out FILE           where the model goes
 predict: every interval of [--from, --to) with the actual kWh (empty where no reading), the
 expected kWh and the prediction interval; stderr sums actual and expected where both are known.
-The model's zone and interval must be the building's.
+The model's zone and interval must be the building's. A towt-bills model predicts the bills of
+--bills lying in [--from, --to) instead, beside their billed kWh.
+  --bills FILE         utility bills as CSV (the format of energy reconcile; towt-bills only)
+  --end-date E         how a date-only period_end reads: exclusive or inclusive (with --bills)
 
   --building ID        the building (its IANA zone sets the local hours and the dates)
   --from, --to DATE    local dates of the building, half-open (--to is not included)

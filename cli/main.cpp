@@ -71,10 +71,11 @@ usage: energy [--db URI] COMMAND [options]
                                                  data-quality problems and after-hours waste
   recommend --building ID --from DATE --to DATE [--energy-price P] [--demand-price P] [--sensor ID]
             [--format table|csv|json]       efficiency recommendations ranked by annual saving
-  baseline fit --building ID --from DATE --to DATE --model towt|seasonal --out MODEL.json
-               [--temperature-sensor ID] [--sensor ID] [--format table|csv|json]
+  baseline fit --building ID --from DATE --to DATE --model towt|seasonal|towt-bills --out MODEL.json
+               [--temperature-sensor ID] [--sensor ID] [--bills BILLS.csv --end-date E]
+               [--format table|csv|json]
   baseline predict --building ID --model MODEL.json --from DATE --to DATE [--temperature-sensor ID]
-               [--sensor ID] [--format table|csv|json]
+               [--sensor ID] [--bills BILLS.csv --end-date E] [--format table|csv|json]
                                                  fit a baseline and save it; predict a range with it
   forecast --building ID --period week|month|quarter|year --from DATE [--now TIMESTAMP]
            [--format table|csv|json]       expected kWh per day of the period starting --from

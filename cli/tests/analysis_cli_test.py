@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -219,6 +220,52 @@ def check_baseline(db, building, temp_sensor, ts, wh, d):
     assert "--model" in err, err
 
 
+def check_baseline_bills(db, building, temp_sensor, d):
+    """TOWT fitted to the IL monthly bills (a bills CSV as `reconcile` reads it) equals the
+    library's fit on the same bills and stored temperatures (degC), and predicts the reporting
+    year's bills as the library does."""
+    with open(os.path.join(DATA, "eemeter", "il-electricity-cdd-only-billing_monthly.csv")) as f:
+        rows = list(csv.DictReader(f))
+    days = [r["start"][:10] for r in rows]
+    bills = os.path.join(d, "il-bills.csv")
+    with open(bills, "w") as f:
+        f.write("period_start,period_end,kwh,amount\n")
+        for start, end, r in zip(days, days[1:], rows):
+            f.write(f"{start},{end},{r['value']},0.00\n")
+    model_path = os.path.join(d, "towt-bills.json")
+    fit = list(csv.DictReader(io.StringIO(run(
+        "baseline", "fit", "--building", building, "--from", "2015-11-01", "--to", "2016-12-27", "--model",
+        "towt-bills", "--bills", bills, "--end-date", "exclusive", "--temperature-sensor", temp_sensor,
+        "--out", model_path, "--format", "csv", db=db).stdout)))
+
+    def local_midnights(texts):
+        return np.array([np.datetime64(datetime.fromisoformat(t + "T00:00:00").replace(
+            tzinfo=ZoneInfo(ZONE)).astimezone(timezone.utc).replace(tzinfo=None), "ns") for t in texts])
+
+    base = [i for i in range(len(rows) - 1) if days[i] >= "2015-11-01" and days[i + 1] <= "2016-12-27"]
+    starts, ends = local_midnights([days[i] for i in base]), local_midnights([days[i + 1] for i in base])
+    kwh = np.array([float(rows[i]["value"]) for i in base])
+    t_ts, t_c = reference_temperatures_c()
+    ref = energy.fit_towt_billing(starts, ends, kwh, t_ts, t_c, zone=ZONE)
+    with open(model_path) as f:
+        assert f.read().strip() == ref.to_json().strip(), "the saved model is the library's fit"
+    assert fit[0]["bills"] == str(len(base)) == "12" and fit[0]["parameters"] == str(ref.parameters), fit
+    # The reporting year's bills, predicted beside their billed kWh.
+    pred = list(csv.DictReader(io.StringIO(run(
+        "baseline", "predict", "--building", building, "--model", model_path, "--from", "2017-01-04", "--to",
+        "2018-02-02", "--bills", bills, "--end-date", "exclusive", "--temperature-sensor", temp_sensor,
+        "--format", "csv", db=db).stdout)))
+    report = [i for i in range(len(rows) - 1) if days[i] >= "2017-01-04" and days[i + 1] <= "2018-02-02"]
+    want = ref.predict(local_midnights([days[i] for i in report]), local_midnights([days[i + 1] for i in report]),
+                       t_ts, t_c)["expected"]
+    assert len(pred) == len(report) == 13, pred
+    assert [r["expected_kwh"] for r in pred] == [f"{x:.3f}" for x in want], (pred, want)
+    assert [r["actual_kwh"] for r in pred] == [f"{float(rows[i]['value']):.3f}" for i in report]
+    err = run("baseline", "fit", "--building", building, "--from", "2015-11-01", "--to", "2016-12-27", "--model",
+              "towt-bills", "--temperature-sensor", temp_sensor, "--out", model_path, db=db, expect=2).stderr
+    assert "--bills" in err, err
+
+
 def check_forecast(db, building, ts, wh):
     run("aggregate", db=db)
     args = ("--building", building, "--period", "week", "--from", "2017-07-03", "--now", "2017-07-05T12:00:00Z")
@@ -342,6 +389,7 @@ def main():
                            input=feed, capture_output=True, text=True)
         assert p.returncode == 0 and " 0 rejected" in p.stdout, (p.stdout, p.stderr)
         check_baseline(db, building, temp_sensor, ts, wh, d)
+        check_baseline_bills(db, building, temp_sensor, d)
         check_recommend_weather(db, building, temp_sensor, ts, wh)
         check_forecast(db, building, ts, wh)
         check_reconcile(db, building, ts, wh)
