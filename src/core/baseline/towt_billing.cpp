@@ -20,6 +20,10 @@ constexpr std::int64_t seconds_per_hour = 3600;
 /// A bill longer than this is refused: no utility bills over years, and a bill's hours are held
 /// in memory while it is read.
 constexpr std::int64_t max_bill_hours = 400 * 24;
+/// Bills and gaps are kept far from the int64 limits (±36 billion years), so that a bill's hours
+/// and the gap rule's window around them cannot overflow.
+constexpr std::int64_t max_instant = std::int64_t{1} << 60;
+constexpr std::int64_t max_gap_seconds = 400 * 86400;
 
 /// The hours of one bill with their outdoor temperature (NaN where the gap rule gives none).
 struct bill_hours {
@@ -37,6 +41,11 @@ std::string describe(const usage_period& b, std::size_t i) {
 /// `max_gap_seconds` of the bill are aligned: an interpolation never uses a sample farther away.
 bill_hours hours_of(const usage_period& b, std::size_t i, const temperature_series& temps,
                     const gap_rule& gaps, const char* who) {
+  const auto outside = [](epoch_seconds t) { return t < -max_instant || t > max_instant; };
+  if (outside(b.start) || outside(b.end))
+    throw std::invalid_argument(std::string(who) + ": bill " + std::to_string(i) + " [" +
+                                std::to_string(b.start) + ", " + std::to_string(b.end) +
+                                ") s since 1970 is outside the supported time range");
   if (b.end <= b.start)
     throw std::invalid_argument(std::string(who) + ": " + describe(b, i) + " has end <= start");
   const std::int64_t span = b.end - b.start;
@@ -94,7 +103,8 @@ void check_options(const towt_billing_options& o) {
                   who + ": min_hour_coverage must be in (0, 1]");
   detail::require(o.interval_level > 0 && o.interval_level < 1,
                   who + ": interval_level must be in (0, 1)");
-  detail::require(o.gaps.max_gap_seconds >= 0, who + ": negative max_gap_seconds");
+  detail::require(o.gaps.max_gap_seconds >= 0 && o.gaps.max_gap_seconds <= max_gap_seconds,
+                  who + ": max_gap_seconds must be in 0..400 days");
   detail::require(o.min_residual_degrees_of_freedom >= 1,
                   who + ": min_residual_degrees_of_freedom must be at least 1");
 }
@@ -261,6 +271,8 @@ prediction predict(const towt_billing_model& model, std::span<const usage_period
   constexpr const char* who = "predict(towt_billing)";
   detail::require(model.interval_level > 0 && model.interval_level < 1,
                   std::string(who) + ": interval_level must be in (0, 1)");
+  detail::require(model.gaps.max_gap_seconds >= 0 && model.gaps.max_gap_seconds <= max_gap_seconds,
+                  std::string(who) + ": max_gap_seconds must be in 0..400 days");
   check_temperatures(temps, who);
   const double z = detail::normal_quantile(0.5 + model.interval_level / 2.0);
   prediction p;

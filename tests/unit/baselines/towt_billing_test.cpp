@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 #include <vector>
@@ -199,6 +200,16 @@ TEST_CASE("TOWT on bills refuses what bills cannot identify, naming why",
   odd = bills;
   std::swap(odd[1].start, odd[1].end);
   CHECK_THROWS_WITH(fit_towt_billing(odd, weather, o), Catch::Contains("bill 1 ["));
+  // Instants near the int64 limits and absurd gaps are refused before any arithmetic on them.
+  odd = bills;
+  odd[0].start = std::numeric_limits<epoch_seconds>::min();
+  CHECK_THROWS_WITH(fit_towt_billing(odd, weather, o),
+                    Catch::Contains("bill 0 [") && Catch::Contains("supported time range"));
+  CHECK_THROWS_WITH(
+      fit_towt_billing(
+          bills, weather,
+          {.zone = chicago, .gaps = {.max_gap_seconds = std::numeric_limits<std::int64_t>::max()}}),
+      Catch::Contains("max_gap_seconds"));
   // Options.
   CHECK_THROWS_WITH(
       fit_towt_billing(bills, weather, {.zone = chicago, .occupied_slots = {1, 0, 1}}),
