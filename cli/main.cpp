@@ -32,7 +32,7 @@ usage: energy [--db URI] COMMAND [options]
   sensor list --building ID
   import FILE|- [--format json|csv] [--sensor ID] [--errors FILE] [--quiet]
          [--now TIMESTAMP] [--future-tolerance 5m|48h|400d] [--commit-every ROWS]
-                                                 import readings (seed JSON batches or CSV); '-' = stdin;
+                                                 import readings (JSON batches or CSV); '-' = stdin;
                                                  --now/--future-tolerance: the clock for replays and
                                                  backfills of future-dated data (default: now, 5 min);
                                                  --commit-every: rows per store transaction (default

@@ -79,7 +79,7 @@ void add_building_routes(std::vector<route>& out) {
       .operation = {
           {"operationId", "listTenantBuildings"},
           {"tags", {"buildings"}},
-          {"summary", "The seed's tenant building list, with sensor_count"},
+          {"summary", "The tenant's buildings, with sensor_count"},
           {"description",
            "tenant_id must be the caller's tenant; any other answers 404. Deactivated "
            "buildings are left out unless include_inactive=true."},

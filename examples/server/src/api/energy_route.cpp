@@ -326,7 +326,7 @@ void add_energy_routes(std::vector<route>& out) {
       .operation = {
           {"operationId", "getBuildingEnergy"},
           {"tags", {"energy"}},
-          {"summary", "Energy per local hour, day or month (the seed's endpoint, extended)"},
+          {"summary", "Energy per local hour, day or month"},
           {"description",
            "Buckets are cut in the building's IANA time zone: a local day is 23, 24 or 25 hours "
            "(`hours`), each bucket gives its UTC start and end. start_date/end_date as dates "

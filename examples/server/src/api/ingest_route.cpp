@@ -202,7 +202,7 @@ void add_ingest_routes(std::vector<route>& out, const options& opt) {
       .operation = {
           {"operationId", "ingestReadingsBatch"},
           {"tags", {"ingest"}},
-          {"summary", "Store a batch of readings (the seed's body); 202 once committed"},
+          {"summary", "Store a batch of readings; 202 once committed"},
           {"description",
            "Answers 202 only after every accepted reading is committed. Re-sending a batch is a "
            "no-op (readings count as unchanged). A different value for a stored (sensor, "

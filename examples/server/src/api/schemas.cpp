@@ -150,7 +150,7 @@ nlohmann::json schemas() {
          {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/Rejection"}}}}}}}};
 
   const nlohmann::json bucket_props = {
-      {"timestamp", str("local start with offset (the seed's field)")},
+      {"timestamp", str("local start with offset")},
       {"start", str("UTC start")},
       {"end", str("UTC end (excluded)")},
       {"hours", {{"type", "number"}, {"description", "23, 24 or 25 for days with DST changes"}}},

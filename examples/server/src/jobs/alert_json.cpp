@@ -270,7 +270,9 @@ nlohmann::json alert_config_schema(bool for_input) {
       {"is_enabled", {{"type", "boolean"}}}};
   if (for_input) {
     props["notification_email"] = {
-        {"type", "string"}, {"format", "email"}, {"description", "the seed's single address"}};
+        {"type", "string"},
+        {"format", "email"},
+        {"description", "one address (notification_emails takes several)"}};
     props["webhook_secret"] = {{"type", "string"}, {"minLength", 16}, {"writeOnly", true}};
     return {{"type", "object"},
             {"required", {"name"}},

@@ -139,7 +139,7 @@ void add_config_routes(std::vector<route>& out) {
           {"summary", "Create an alert config (tenant admin)"},
           {"description",
            "One or more conditions, each opened and resolved on its own: threshold_kwh per "
-           "local window (the seed's alert_configs), peak_kw, data_gap_minutes, "
+           "local window, peak_kw, data_gap_minutes, "
            "flatline_minutes, baseline_deviation_percent. Notifications go to "
            "notification_emails and a webhook signed with webhook_secret "
            "(X-Energy-Signature: sha256=<hex HMAC-SHA256 of the body>). See docs/alerts.md."},

@@ -106,9 +106,7 @@ void add_report_route(std::vector<route>& out) {
       .operation = {
           {"operationId", "getBuildingReport"},
           {"tags", {"analytics"}},
-          {"summary",
-           "Efficiency, forecast or comparison report (the seed's endpoint; operator "
-           "or admin)"},
+          {"summary", "Efficiency, forecast or comparison report (operator or admin)"},
           {"description",
            "Computed by the library from the stored summaries and readings: KPIs, baseline "
            "(weather-normalised when the building has an outdoor temperature sensor), "

@@ -246,8 +246,8 @@ nlohmann::json schemas() {
   s["Report"] = {
       {"type", "object"},
       {"description",
-       "The library's report JSON: report_id, generated_at, insights and recommendations (the "
-       "seed's fields) and the data behind every number (KPIs, daily series with the baseline "
+       "The library's report JSON: report_id, generated_at, insights and recommendations "
+       "and the data behind every number (KPIs, daily series with the baseline "
        "band, load profile, monthly peaks, bills, anomalies, forecast, comparison, notes)."},
       {"properties",
        {{"report_id", str()},
