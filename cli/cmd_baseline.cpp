@@ -3,6 +3,7 @@
 // weather-free seasonal profile, or TOWT on the utility's bills) on a local date range and save it
 // as JSON; predict a range with it next to the actual load or bills (the avoided-energy view of a
 // retrofit).
+#include "bills_option.hpp"
 #include "building_data.hpp"
 #include "commands.hpp"
 #include "output.hpp"
@@ -11,7 +12,6 @@
 #include <energy/baseline/seasonal.hpp>
 #include <energy/baseline/towt.hpp>
 #include <energy/baseline/towt_billing.hpp>
-#include <energy/billing/bills_csv.hpp>
 #include <energy/error.hpp>
 #include <energy/io/model_json.hpp>
 
@@ -87,39 +87,27 @@ loaded_model load_model(const std::string& path) {
   return m;
 }
 
-/// The bills of --bills whose periods lie in `range`, as usage periods (kWh; NaN where the file
-/// states no consumption). Rejected rows are printed to stderr, as `energy reconcile` does.
-std::vector<baseline::usage_period> bills_in(const args& a, const building_context& bc,
-                                             time_range range) {
-  const auto path = a.get("bills");
-  if (!path)
-    throw usage_error(
-        "missing required option --bills (the utility's bills as CSV: period_start, period_end, "
-        "kwh, amount, ...; see energy reconcile)");
-  const auto end = a.get("end-date");
-  if (!end)
-    throw usage_error(
-        "missing required option --end-date exclusive|inclusive (does a bill's date-only end "
-        "name the first day not served, or the last day served?)");
-  billing::bills_csv_options o;
-  o.zone = bc.zone;
-  o.end = enum_option<billing::end_date>(a, "end-date", *end);
-  const auto parsed = billing::read_bills_csv(*path, o);
-  for (const auto& e : parsed.errors)
-    fmt::print(stderr, "{}\n", e);
-  if (parsed.errors_not_listed > 0)
-    fmt::print(stderr, "... and {} more rejected rows\n", parsed.errors_not_listed);
-  std::vector<baseline::usage_period> out;
-  for (const auto& b : parsed.bills) {
-    if (b.period.start < range.start || b.period.end > range.end) continue;
-    out.push_back({to_epoch(b.period.start), to_epoch(b.period.end),
-                   b.consumption_stated ? static_cast<double>(b.consumption) / 1000.0
-                                        : std::numeric_limits<double>::quiet_NaN()});
-  }
-  if (out.empty())
-    throw std::runtime_error(fmt::format("{}: no bill lies within {} to {}", *path,
+/// The bills of --bills whose periods lie in a range, as usage periods (kWh; NaN where the file
+/// states no consumption), and the range they span.
+struct selected_bills {
+  std::vector<baseline::usage_period> periods;
+  time_range span;
+};
+
+selected_bills bills_in(const args& a, const building_context& bc, time_range range) {
+  const auto file = read_bills_option(a, bc);
+  std::vector<billing::utility_bill> inside;
+  for (const auto& b : file.bills)
+    if (range.start <= b.period.start && b.period.end <= range.end) inside.push_back(b);
+  if (inside.empty())
+    throw std::runtime_error(fmt::format("{}: no bill lies within {} to {}", file.path,
                                          format_local(range.start, bc.zone),
                                          format_local(range.end, bc.zone)));
+  selected_bills out{.span = span_of(inside)};
+  for (const auto& b : inside)
+    out.periods.push_back({to_epoch(b.period.start), to_epoch(b.period.end),
+                           b.consumption_stated ? static_cast<double>(b.consumption) / 1000.0
+                                                : std::numeric_limits<double>::quiet_NaN()});
   return out;
 }
 
@@ -127,12 +115,7 @@ std::vector<baseline::usage_period> bills_in(const args& a, const building_conte
 /// criteria on the bills.
 int fit_on_bills(const args& a, storage::store& db, const building_context& bc, time_range range,
                  output_format format, const std::string& out) {
-  const auto bills = bills_in(a, bc, range);
-  time_range span{from_epoch(bills.front().start), from_epoch(bills.front().end)};
-  for (const auto& b : bills) {
-    span.start = std::min(span.start, from_epoch(b.start));
-    span.end = std::max(span.end, from_epoch(b.end));
-  }
+  const auto [bills, span] = bills_in(a, bc, range);
   const auto temps = outdoor_temperature(a, db, bc, span, "the towt-bills model needs it");
   const auto model = baseline::fit_towt_billing(bills, temps, {.zone = bc.zone});
   const auto fitted = baseline::predict(model, bills, temps);
@@ -158,8 +141,8 @@ int fit_on_bills(const args& a, storage::store& db, const building_context& bc, 
 /// the model's.
 int predict_bills(const args& a, storage::store& db, const building_context& bc,
                   const loaded_model& model, time_range range, output_format format) {
-  const auto bills = bills_in(a, bc, range);
-  const auto temps = outdoor_temperature(a, db, bc, range, "the towt-bills model needs it");
+  const auto [bills, span] = bills_in(a, bc, range);
+  const auto temps = outdoor_temperature(a, db, bc, span, "the towt-bills model needs it");
   const auto p = baseline::predict(model.bills, bills, temps);
   std::vector<std::vector<std::string>> rows;
   double actual_total = 0, expected_total = 0;

@@ -1,49 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 // reconcile: a building's utility bills (CSV) checked against the bills computed from its own
 // interval data under a URDB tariff: consumption, demand, cost, rate, gaps, overlaps, estimates.
+#include "bills_option.hpp"
 #include "building_data.hpp"
 #include "commands.hpp"
 #include "stored_tariff.hpp"
 #include "output.hpp"
 
-#include <energy/billing/bills_csv.hpp>
 #include <energy/billing/reconcile.hpp>
 #include <energy/io/urdb.hpp>
 
 #include <fmt/format.h>
-
-#include <algorithm>
 
 namespace energy::cli {
 
 int cmd_reconcile(const args& a, storage::store& db) {
   const auto format = parse_output_format(a.get_or("format", "table"));
   const auto bc = require_building(a, db);
-  const auto bills_path = a.get("bills");
-  if (!bills_path)
-    throw usage_error(
-        "missing required option --bills (the utility's bills as CSV: "
-        "period_start, period_end, kwh, [peak_kw], amount, [estimated], [id])");
-  billing::bills_csv_options csv_options;
-  csv_options.zone = bc.zone;
-  const auto end = a.get("end-date");
-  if (!end)
-    throw usage_error(
-        "missing required option --end-date exclusive|inclusive (does a bill's "
-        "date-only end name the first day not served, or the last day served?)");
-  csv_options.end = enum_option<billing::end_date>(a, "end-date", *end);
-  const auto parsed = billing::read_bills_csv(*bills_path, csv_options);
-  for (const auto& e : parsed.errors)
-    fmt::print(stderr, "{}\n", e);
-  if (parsed.errors_not_listed > 0)
-    fmt::print(stderr, "... and {} more rejected rows\n", parsed.errors_not_listed);
-  if (parsed.bills.empty()) throw std::runtime_error(*bills_path + ": no valid bill to reconcile");
+  const auto parsed = read_bills_option(a, bc);
+  if (parsed.bills.empty()) throw std::runtime_error(parsed.path + ": no valid bill to reconcile");
   // One read covering every bill period.
-  time_range span = parsed.bills.front().period;
-  for (const auto& b : parsed.bills) {
-    span.start = std::min(span.start, b.period.start);
-    span.end = std::max(span.end, b.period.end);
-  }
+  const time_range span = span_of(parsed.bills);
   // --tariff FILE, or the stored version in effect over every bill (bills spanning two stored
   // versions are refused: reconcile them per version).
   const auto chosen = tariff_for(a, db, bc, span);
@@ -79,7 +56,7 @@ int cmd_reconcile(const args& a, storage::store& db) {
              {false, false, false, true, true, true, true, true, true, false, false}, rows);
   fmt::print(stderr, "{} bill{}, {} flagged; tariff '{}', USD\n", report.checks.size(),
              report.checks.size() == 1 ? "" : "s", report.flagged(), urdb.tariff.name);
-  return parsed.errors.empty() ? 0 : 3;
+  return parsed.rejected == 0 ? 0 : 3;
 }
 
 }  // namespace energy::cli
