@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Prints the "peer conventions on the IL sample" table of docs/baselines.md: the same data fitted
-with our defaults and with each peer convention, so the difference a convention makes is visible.
+with our defaults and with each peer convention, so the difference a convention makes is visible;
+then the "TOWT on bills" table of the same file.
 
   PYTHONPATH=build/release/bindings/python/python /usr/bin/python3 \\
       tests/unit/baselines/peer_report.py [--data ../shared/data]
@@ -105,6 +106,39 @@ def main():
           f"n' = {u['effective_points']:.1f} of n = {met.n}; savings fraction needed for +-50 %: "
           f"{100 * u['savings_fraction_needed']:.2f} % with the correction, "
           f"{100 * u0['savings_fraction_needed']:.2f} % without")
+    towt_on_bills(d, temp)
+
+
+def towt_on_bills(d, temp):
+    """The "TOWT on bills" table: every IL monthly bill that ends by the blackout (2016-12-26)
+    against every bill from its end (2017-01-04), change-point model and TOWT on bills."""
+    bills = pd.read_csv(d / "il-electricity-cdd-only-billing_monthly.csv")
+    bs = pd.DatetimeIndex(pd.to_datetime(bills["start"], utc=True))
+    s, e, bk = bs[:-1], bs[1:], bills["value"].to_numpy(dtype="float64")[:-1]
+    base, rep = e <= local("2016-12-26"), s >= local("2017-01-04")
+    tt, tv = ns(temp.index), temp.to_numpy()
+
+    def metrics(sel, pred, p):
+        m = energy.compute_metrics(bk[sel], pred, p)
+        return f"{100 * m.cv_rmse:.1f} %", f"{100 * m.nmbe:+.2f} %"
+
+    print()
+    print(f"IL monthly bills: {int(base.sum())} baseline, {int(rep.sum())} reporting")
+    print()
+    print("| model on IL monthly bills | parameters | baseline CV(RMSE) | reporting CV(RMSE) | reporting NMBE |")
+    print("|---|---:|---:|---:|---:|")
+    cp = energy.fit_changepoint(ns(s[base]), ns(e[base]), bk[base], tt, tv, zone=ZONE)
+    models = [(f"change-point, CalTRACK selection ({cp.kind} @ {cp.cooling_balance_point:g} °F)", cp)]
+    for segments in (2, 3, 4):
+        m = energy.fit_towt_billing(ns(s[base]), ns(e[base]), bk[base], tt, tv, zone=ZONE,
+                                    temperature_segments=segments)
+        knots = ", ".join(f"{k:.1f}" for k in m.hourly.knots)
+        default = "default; " if segments == 3 else ""
+        models.append((f"TOWT on bills, S = {segments} ({default}knots {knots} °F)", m))
+    for name, m in models:  # both kinds predict bills from (start, end, temperature samples)
+        in_cv, _ = metrics(base, m.predict(ns(s[base]), ns(e[base]), tt, tv)["expected"], m.parameters)
+        out_cv, out_nmbe = metrics(rep, m.predict(ns(s[rep]), ns(e[rep]), tt, tv)["expected"], 0)
+        print(f"| {name} | {m.parameters} | {in_cv} | {out_cv} | {out_nmbe} |")
 
 
 if __name__ == "__main__":
