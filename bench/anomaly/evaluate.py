@@ -65,12 +65,13 @@ class Series:
     wh: np.ndarray  # int64 milli-units (Wh) per interval
     scheduled: bool = False  # a commercial building: schedule drift is injected
     temp: np.ndarray | None = None  # outdoor temperature per row (NaN where unknown), or None
+    temp_unit: str = "celsius"  # of `temp`: "fahrenheit" or "celsius"
 
     def part(self, lo: int, hi: int, suffix: str) -> "Series":
         keep = (self.ts >= lo) & (self.ts < hi)
         return Series(f"{self.name} {suffix}", self.zone, self.interval, self.ts[keep].copy(),
                       self.wh[keep].copy(), self.scheduled,
-                      None if self.temp is None else self.temp[keep].copy())
+                      None if self.temp is None else self.temp[keep].copy(), self.temp_unit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,6 +108,7 @@ def with_temperature(s: Series, path: Path, time_col: str, value_col: str) -> Se
     t_utc = t[keep].astype("int64").to_numpy()  # ns since the epoch
     s.temp = np.asarray(energy.align_temperature(ns(s.ts), t_utc.astype("datetime64[ns]"),
                                                  v[keep].to_numpy(dtype="float64")))
+    s.temp_unit = "fahrenheit" if value_col.endswith("F") else "celsius"
     return s
 
 
@@ -269,9 +271,10 @@ def same_time_of_week_median(ts: np.ndarray, wh: np.ndarray) -> np.ndarray:
 
 def expected_series(s: Series, ts: np.ndarray, wh: np.ndarray,
                     keep: np.ndarray | None) -> np.ndarray:
-    """Where the meter has outdoor temperatures: the library's TOWT baseline fitted on this half
-    (as an M&V baseline period is) and predicted for each row; rows without a temperature, and
-    series without any, take the same-time-of-week median. kWh per row, as the models predict."""
+    """Where the meter has outdoor temperatures: the library's TOWT baseline (or, with
+    --baseline caltrack_*, CalTRACK hourly on hourly series) fitted on this half (as an M&V
+    baseline period is) and predicted for each row; rows without a temperature, and series
+    without any, take the same-time-of-week median. kWh per row, as the models predict."""
     fallback = same_time_of_week_median(ts, wh) / 1000.0
     if s.temp is None or BASELINE == "median":
         return fallback
@@ -279,14 +282,21 @@ def expected_series(s: Series, ts: np.ndarray, wh: np.ndarray,
     ok = ~np.isnan(temp)
     if ok.sum() < 8 * 7 * 86400 // s.interval:  # under 8 weeks of temperatures: no fit
         return fallback
-    model = energy.fit_towt(ns(ts[ok]), wh[ok] / 1000.0, temp[ok], zone=s.zone,
-                            interval_seconds=s.interval)
+    if BASELINE.startswith("caltrack_") and s.interval == 3600:
+        # The baseline period is this half (about 13 months on IL), not CalTRACK's 365 days.
+        model = energy.fit_caltrack_hourly(
+            ns(ts[ok]), wh[ok] / 1000.0, temp[ok], zone=s.zone, unit=s.temp_unit,
+            segmentation=BASELINE.removeprefix("caltrack_"), min_baseline_days=100,
+            max_baseline_days=500, min_month_coverage=0.0)
+    else:
+        model = energy.fit_towt(ns(ts[ok]), wh[ok] / 1000.0, temp[ok], zone=s.zone,
+                                interval_seconds=s.interval)
     out = fallback.copy()
     out[ok] = np.asarray(model.predict(ns(ts[ok]), temp[ok])["expected"])
     return out
 
 
-BASELINE = "towt"
+BASELINE = "towt"  # --baseline
 
 
 def detect(detector: str, s: Series, ts: np.ndarray, wh: np.ndarray, options: dict,
@@ -431,6 +441,11 @@ def main() -> int:
     ap.add_argument("--options", default="{}",
                     help='keyword options per detector (data_quality, baseline_deviation, '
                          'after_hours, schedule), e.g. {"baseline_deviation": {"z_threshold": 3}}')
+    ap.add_argument("--baseline", default="towt",
+                    choices=["towt", "caltrack_single", "caltrack_three_month_weighted", "median"],
+                    help="expected load of the deviation detector: TOWT (default), CalTRACK hourly "
+                         "on the hourly series with temperatures (others keep TOWT), or the "
+                         "same-time-of-week median everywhere")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 when an evaluation-half target is missed")
     ap.add_argument("--min-f1", default="level shift=0.9,schedule drift=0.9",
@@ -439,6 +454,8 @@ def main() -> int:
                     help="ceiling of false alerts per building-year on each clean series: one "
                          "number for every detector, or 'detector=N,...'")
     args = ap.parse_args()
+    global BASELINE
+    BASELINE = args.baseline
     options = json.loads(args.options)
     min_f1 = parse_limits(args.min_f1, KINDS)
     max_fp = parse_limits(args.max_fp, {d for d, _ in KINDS.values()})
@@ -449,7 +466,8 @@ def main() -> int:
     series = load_all(args.data)
     parts = {h: [split(s)[h] for s in series] for h in halves}
 
-    print(f"anomaly evaluation, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, seed "
+    print(f"anomaly evaluation, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, baseline "
+          f"{BASELINE}, seed "
           f"{args.seed}, {args.trials} trials per kind, tolerance {TOLERANCE} intervals")
     failures: list[str] = []
     for h in halves:
