@@ -82,8 +82,8 @@ struct coincident_peak_charge {
 /**
  * A commercial electricity tariff: what the bill calculation prices. All times of use are in the
  * building's local time (the zone is given at calculation, not stored here: one tariff serves
- * buildings in several zones of a utility). Weekends are Saturday and Sunday; holidays are not
- * modelled (a holiday is priced as the weekday it is).
+ * buildings in several zones of a utility). Weekends are Saturday and Sunday; the utility's
+ * holidays, when given in `holidays`, are priced as weekends.
  *
  * Plain value type, no invariants enforced on construction: call `validate()` (the bill
  * calculation does) before pricing.
@@ -116,6 +116,19 @@ struct tariff {
   /// Demand is the highest average power over a block of this many minutes (URDB `demandwindow`).
   std::int32_t demand_window_minutes = 15;
 
+  /**
+   * Local dates (the building's calendar) that the utility prices with the weekend schedules,
+   * energy and TOU demand alike: the holidays of its time-of-use rules (for many US utilities
+   * New Year's Day, Presidents' Day, Memorial Day, Independence Day, Labor Day, Veterans Day,
+   * Thanksgiving and Christmas, some moved to a Monday or Friday). URDB records do not carry
+   * them: the caller gives them from the tariff sheet, in any order.
+   * - nullopt (the default): not known. Every Monday to Friday is priced as a weekday and, when
+   *   the weekday and weekend schedules differ, every bill says so in `bill::notes` (a holiday
+   *   in the period would be priced at weekday rates).
+   * - an empty list: the utility has no TOU holidays; no note.
+   */
+  std::optional<std::vector<std::chrono::year_month_day>> holidays;
+
   /// Coincident-peak demand charges (see `coincident_peak_charge`); each needs its peak hours.
   std::vector<coincident_peak_charge> coincident_peaks;
 
@@ -131,7 +144,7 @@ struct tariff {
    * Checks the tariff is priceable: every schedule index names an existing period, every period
    * has at least one tier, tier maxima increase, demand window in 1..1440 minutes and a divisor
    * of a day, every coincident-peak charge has its peak hours (ascending) and a window of
-   * 1..86400 s, and at least one charge (energy, demand, flat-demand or coincident-peak, fixed or
+   * 1..86400 s, every holiday a valid date given once, and at least one charge (energy, demand, flat-demand or coincident-peak, fixed or
    * minimum charge: an empty tariff would bill 0). @throws std::invalid_argument naming the first
    * problem
    * ("energy_weekday[6][13] = 5, but there are 5 energy periods").

@@ -342,7 +342,7 @@ bill compute_bill(const interval_series& data, const tariff& t, const time_zone&
   std::vector<milli> energy_acc(offset.back(), 0);
   milli cumulative = 0;  // energy units (u per Wh)
   const std::int64_t u = data.energy_per_wh;
-  local_clock clock(zone);
+  local_clock clock(zone, t.holidays);
   if (!t.energy_periods.empty()) {
     for (std::size_t i = lo; i < hi; ++i) {
       const auto slot = clock.at(data.start[i]);
@@ -354,6 +354,12 @@ bill compute_bill(const interval_series& data, const tariff& t, const time_zone&
       cumulative += data.energy[i];
   }
   b.energy = muldiv_round(cumulative, 1, u);
+  if (!t.holidays && ((!t.energy_periods.empty() && t.energy_weekday != t.energy_weekend) ||
+                      (!t.demand_periods.empty() && t.demand_weekday != t.demand_weekend)))
+    b.notes.emplace_back(
+        "the tariff's holidays are not given: every Monday to Friday was priced as a weekday, "
+        "although the weekend schedule differs (a utility holiday in the period would be priced "
+        "lower); give tariff::holidays, or an empty list when the utility has none");
 
   // Demand on clock-aligned windows.
   std::int64_t basis = std::int64_t{t.demand_window_minutes} * 60;
@@ -381,7 +387,7 @@ bill compute_bill(const interval_series& data, const tariff& t, const time_zone&
   std::vector<running_max> tou(t.demand_periods.size());
   std::vector<running_max> flat(t.flat_demand_periods.size());
   running_max overall;
-  local_clock window_clock(zone);
+  local_clock window_clock(zone, t.holidays);
   const bool need_slot = !tou.empty() || !flat.empty();
   for_each_window(data, lo, hi, basis, [&](std::int64_t ws, milli w) {
     overall.offer(w, ws);
@@ -517,7 +523,7 @@ bill compute_bill(const interval_series& data, const tariff& t, const time_zone&
 money energy_charge(const tariff& t, utc_seconds hour_start, milli energy_wh,
                     const time_zone& zone) {
   if (t.energy_periods.empty()) return money{};
-  local_clock clock(zone);
+  local_clock clock(zone, t.holidays);
   const auto slot = clock.at(to_epoch(hour_start));
   const auto p = pick(t.energy_weekday, t.energy_weekend, slot.weekend)[slot.month0][slot.hour];
   if (p >= t.energy_periods.size() || t.energy_periods[p].tiers.empty())

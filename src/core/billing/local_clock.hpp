@@ -2,8 +2,12 @@
 // Internal: fast local-calendar lookup for a monotone-ish sequence of UTC instants.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <vector>
 
 #include <energy/time.hpp>
 
@@ -15,18 +19,28 @@ namespace energy::billing::detail {
 struct local_slot {
   std::uint8_t month0 = 0;  ///< 0..11
   std::uint8_t hour = 0;    ///< 0..23, local wall clock (a fall-back day has hour 1 twice)
-  bool weekend = false;     ///< Saturday or Sunday, local
+  bool weekend = false;     ///< Saturday, Sunday or one of the clock's holidays, local
 };
 
 /**
  * Month, hour and weekend flag of UTC instants in one zone: the core's offset cache (one tz lookup
- * per DST change) plus a cache of the current local day (one calendar conversion per local day),
- * so a year of 15-minute intervals costs a few comparisons per interval.
+ * per DST change) plus a cache of the current local day (one calendar conversion and holiday
+ * lookup per local day), so a year of 15-minute intervals costs a few comparisons per interval.
  */
 class local_clock {
  public:
+  /// `holidays`: local dates that count as weekend days (tariff::holidays; valid dates).
   /// @throws std::invalid_argument when `zone` is null.
-  explicit local_clock(const time_zone& zone) : offsets_(zone) {}
+  explicit local_clock(
+      const time_zone& zone,
+      const std::optional<std::vector<std::chrono::year_month_day>>& holidays = std::nullopt)
+      : offsets_(zone) {
+    if (!holidays) return;
+    holidays_.reserve(holidays->size());
+    for (const auto& d : *holidays)
+      holidays_.push_back(std::chrono::sys_days{d}.time_since_epoch().count());
+    std::sort(holidays_.begin(), holidays_.end());
+  }
 
   local_slot at(epoch_seconds t) {
     const epoch_seconds local = offsets_.local(t);
@@ -50,10 +64,12 @@ class local_clock {
     const std::chrono::year_month_day ymd{d};
     const std::chrono::weekday wd{d};
     slot_.month0 = static_cast<std::uint8_t>(static_cast<unsigned>(ymd.month()) - 1);
-    slot_.weekend = wd == std::chrono::Saturday || wd == std::chrono::Sunday;
+    slot_.weekend = wd == std::chrono::Saturday || wd == std::chrono::Sunday ||
+                    std::binary_search(holidays_.begin(), holidays_.end(), day);
   }
 
   energy::detail::offset_cache offsets_;
+  std::vector<epoch_seconds> holidays_;  ///< local day numbers, sorted
   epoch_seconds day_ = std::numeric_limits<epoch_seconds>::min();
   local_slot slot_{};
 };

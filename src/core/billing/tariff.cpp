@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <utility>
 #include "core/enum_table.hpp"
 
 namespace energy::billing {
@@ -76,6 +78,25 @@ void tariff::validate() const {
         throw std::invalid_argument(
             fmt::format("{}: peak_starts[{}] ({}) is not after the previous", what, i,
                         format_utc(cp.peak_starts[i])));
+  }
+  if (holidays) {
+    // Sorted with the original positions, so a repeat is found in n log n and named by both.
+    std::vector<std::pair<std::int64_t, std::size_t>> days;
+    days.reserve(holidays->size());
+    for (std::size_t i = 0; i < holidays->size(); ++i) {
+      const auto& d = (*holidays)[i];
+      if (!d.ok()) throw std::invalid_argument(fmt::format("holidays[{}] is not a valid date", i));
+      days.emplace_back(std::chrono::sys_days{d}.time_since_epoch().count(), i);
+    }
+    std::sort(days.begin(), days.end());
+    for (std::size_t k = 1; k < days.size(); ++k)
+      if (days[k].first == days[k - 1].first) {
+        const auto& d = (*holidays)[days[k].second];
+        throw std::invalid_argument(fmt::format(
+            "holidays[{}] ({:04}-{:02}-{:02}) repeats holidays[{}]", days[k].second,
+            static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+            static_cast<unsigned>(d.day()), days[k - 1].second));
+      }
   }
   // A tariff without a single charge would bill $0 for any usage: almost surely a tariff that was
   // not read (an empty JSON object, a URDB record without rates), never a real one.

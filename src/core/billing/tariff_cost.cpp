@@ -4,6 +4,7 @@
 #include <energy/billing/bill.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <vector>
@@ -44,7 +45,8 @@ money tariff_cost::cost(const building& b, sensor_type type, time_range hour,
 }
 
 std::string tariff_cost::identity() const {
-  // What `cost` reads: each building's energy periods and their weekday/weekend schedules.
+  // What `cost` reads: each building's energy periods, their weekday/weekend schedules and
+  // the holidays.
   std::vector<uuid> ids;
   ids.reserve(tariffs_.size());
   for (const auto& [id, t] : tariffs_)
@@ -69,6 +71,18 @@ std::string tariff_cost::identity() const {
       for (const auto& month : *schedule)
         for (const std::uint8_t period : month)
           f.add(period);
+    // Holidays move hours to the weekend schedule: a changed list changes the cost. Added only
+    // when given, so the identity of a tariff without them is what earlier versions stored.
+    if (t.holidays) {
+      f.add(0x686f6c6964617973ull);  // "holidays"
+      f.add(t.holidays->size());
+      std::vector<std::int64_t> days;
+      for (const auto& d : *t.holidays)
+        days.push_back(std::chrono::sys_days{d}.time_since_epoch().count());
+      std::sort(days.begin(), days.end());
+      for (const std::int64_t d : days)
+        f.add(static_cast<std::uint64_t>(d));
+    }
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(f.value()));
