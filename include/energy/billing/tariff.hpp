@@ -144,9 +144,9 @@ struct tariff {
    * Checks the tariff is priceable: every schedule index names an existing period, every period
    * has at least one tier, tier maxima increase, demand window in 1..1440 minutes and a divisor
    * of a day, every coincident-peak charge has its peak hours (ascending) and a window of
-   * 1..86400 s, every holiday a valid date given once, and at least one charge (energy, demand, flat-demand or coincident-peak, fixed or
-   * minimum charge: an empty tariff would bill 0). @throws std::invalid_argument naming the first
-   * problem
+   * 1..86400 s, every holiday a valid date given once, and at least one charge (energy, demand,
+   * flat-demand or coincident-peak, fixed or minimum charge: an empty tariff would bill 0). @throws
+   * std::invalid_argument naming the first problem
    * ("energy_weekday[6][13] = 5, but there are 5 energy periods").
    */
   void validate() const;

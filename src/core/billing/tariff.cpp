@@ -92,10 +92,10 @@ void tariff::validate() const {
     for (std::size_t k = 1; k < days.size(); ++k)
       if (days[k].first == days[k - 1].first) {
         const auto& d = (*holidays)[days[k].second];
-        throw std::invalid_argument(fmt::format(
-            "holidays[{}] ({:04}-{:02}-{:02}) repeats holidays[{}]", days[k].second,
-            static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-            static_cast<unsigned>(d.day()), days[k - 1].second));
+        throw std::invalid_argument(
+            fmt::format("holidays[{}] ({:04}-{:02}-{:02}) repeats holidays[{}]", days[k].second,
+                        static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                        static_cast<unsigned>(d.day()), days[k - 1].second));
       }
   }
   // A tariff without a single charge would bill $0 for any usage: almost surely a tariff that was
