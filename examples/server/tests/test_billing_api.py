@@ -15,7 +15,7 @@ import os
 import pathlib
 import subprocess
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -63,11 +63,13 @@ def meter(server, token, building_id) -> dict:
     return s
 
 
-def office_load(hours: int) -> list[Decimal]:
-    """The first `hours` of the DOE large office (kW hourly averages = kWh per hour), to the Wh."""
+def office_load(hours: int, first: int = 0) -> list[Decimal]:
+    """`hours` of the DOE large office from hour `first` (kW hourly averages = kWh per hour), to
+    the Wh."""
     with open(need(LOAD)) as f:
         values = [Decimal(row[0]) for row in csv.reader(f) if row]
-    return [v.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP) for v in values[:hours]]
+    return [v.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+            for v in values[first:first + hours]]
 
 
 def send_load(server, token, sensor_id, start_utc: datetime, kwh: list[Decimal]) -> None:
@@ -252,6 +254,156 @@ def test_coincident_peak_charges_are_priced_from_the_peak_hours_given_with_the_t
         status, _, p = upload_tariff(server, tenant.token, b["id"], record, "2024-03-01",
                                      coincident_peaks=bad)
         assert status == 422 and p["field"] == field, (bad, p)
+
+
+# July 2024 in Los Angeles is PDT (UTC-7) throughout; Independence Day is a Thursday.
+JUL1 = datetime(2024, 7, 1, 7, tzinfo=timezone.utc)
+HOLIDAY = "2024-07-04"
+NO_HOLIDAYS_NOTE = "the tariff's holidays are not given"
+
+
+def sce_bill_by_hand(record: dict, start_utc: datetime, kwh: list[Decimal],
+                     holidays: set[str]) -> tuple[dict, Decimal]:
+    """The bill of one whole local month of hourly `kwh` from `start_utc` under a URDB record,
+    computed here from the record alone (docs/billing.md §3): each hour priced by its local month,
+    hour and day type, a day in `holidays` taking the weekend schedules like a Saturday; energy
+    per TOU period; demand per TOU period and flat demand as the highest hourly kWh (hourly data:
+    60-minute blocks, W = Wh); the full fixed monthly charge; each line exact to the micro-dollar,
+    then to the cent; total = sum of the rounded lines. Returns ({(kind, period): (quantity,
+    amount)}, total)."""
+    zone = ZoneInfo(ZONE)
+
+    def price(periods, p):
+        (tier,) = periods[p]  # one tier per period in this record: no tier positions to count
+        assert "max" not in tier
+        return Decimal(str(tier["rate"])) + Decimal(str(tier.get("adj", 0)))
+
+    def line(quantity_milli: int, rate: Decimal) -> Decimal:
+        return (Decimal(quantity_milli) * rate / 1000).quantize(MICRO, rounding=ROUND_HALF_UP)
+
+    energy_wh: dict[int, int] = {}
+    tou_w: dict[int, int] = {}
+    flat_w: dict[int, int] = {}
+    for i, v in enumerate(kwh):
+        local = (start_utc + timedelta(hours=i)).astimezone(zone)
+        weekend = local.weekday() >= 5 or local.date().isoformat() in holidays
+        day = "weekend" if weekend else "weekday"
+        m, h = local.month - 1, local.hour
+        wh = int(v * 1000)
+        e = record[f"energy{day}schedule"][m][h]
+        energy_wh[e] = energy_wh.get(e, 0) + wh
+        d = record[f"demand{day}schedule"][m][h]
+        tou_w[d] = max(tou_w.get(d, 0), wh)
+        f = record["flatdemandmonths"][m]
+        flat_w[f] = max(flat_w.get(f, 0), wh)
+    lines = {}
+    for p, wh in energy_wh.items():
+        lines[("energy", p)] = (f"{Decimal(wh) / 1000:.3f}",
+                                line(wh, price(record["energyratestructure"], p)))
+    for p, w in tou_w.items():
+        rate = price(record["demandratestructure"], p)
+        if rate != 0:  # a period whose every price is zero gets no line
+            lines[("demand", p)] = (f"{Decimal(w) / 1000:.3f}", line(w, rate))
+    for p, w in flat_w.items():
+        lines[("flat_demand", p)] = (f"{Decimal(w) / 1000:.3f}",
+                                     line(w, price(record["flatdemandstructure"], p)))
+    lines[("fixed", None)] = (None, Decimal(str(record["fixedmonthlycharge"])))
+    rounded = {k: (q, a.quantize(CENT, rounding=ROUND_HALF_UP)) for k, (q, a) in lines.items()}
+    return rounded, sum(a for _, a in rounded.values())
+
+
+def test_the_utilitys_holidays_given_with_the_tariff_are_priced_as_weekends(server, tenant):
+    sce = json.loads(need(SCE).read_text())
+    record = sce["ElectricTariff"]["urdb_response"]
+    # SCE GS-2 TOU B prices summer weekdays at mid/on-peak energy and demand, weekends off-peak.
+    assert record["energyweekdayschedule"][6] != record["energyweekendschedule"][6]
+    b = building(server, tenant.token)
+    s = meter(server, tenant.token, b["id"])
+    # 31 days of the office from 2015-06-30 (hour 180 x 24 of its year), so that 2015-07-03, the
+    # working day with its July peak (docs/billing.md §5), lands on Independence Day 2024.
+    kwh = office_load(31 * 24, first=180 * 24)
+    send_load(server, tenant.token, s["id"], JUL1, kwh)
+    plain_lines, plain_total = sce_bill_by_hand(record, JUL1, kwh, set())
+    holiday_lines, holiday_total = sce_bill_by_hand(record, JUL1, kwh, {HOLIDAY})
+    # The day's hours move to off-peak energy and the 0 $/kW demand period: energy and TOU
+    # demand lines both change, so a server ignoring the holiday fails below.
+    assert holiday_lines[("energy", 4)] != plain_lines[("energy", 4)]
+    assert holiday_lines[("demand", 2)] != plain_lines[("demand", 2)]
+
+    def july(version_id):
+        status, _, body = server.call(
+            "GET", f"/api/v1/buildings/{b['id']}/bills?start_date=2024-07-01"
+                   "&end_date=2024-07-31", tenant.token)
+        assert status == 200, body
+        (bill,) = body["bills"]
+        assert bill["tariff_id"] == version_id and bill["prorated"] is False
+        got = {(x["kind"], x.get("period")): (x.get("kw", x.get("kwh")), Decimal(x["amount"]))
+               for x in bill["bill"]["lines"]}
+        return bill["bill"], got
+
+    # Not given: weekdays priced as weekdays, and the bill says the holidays are missing.
+    status, _, unknown = upload_tariff(server, tenant.token, b["id"], sce, "2024-07-01")
+    assert status == 201 and unknown["holidays"] is None, unknown
+    bill, lines = july(unknown["id"])
+    assert lines == plain_lines and Decimal(bill["total"]) == plain_total
+    assert any(n.startswith(NO_HOLIDAYS_NOTE) for n in bill["notes"]), bill["notes"]
+
+    # [] (a correction, same date): the utility has none; same prices, no note.
+    status, _, none = upload_tariff(server, tenant.token, b["id"], sce, "2024-07-01", holidays=[])
+    assert status == 201 and none["holidays"] == [], none
+    bill, lines = july(none["id"])
+    assert lines == plain_lines and Decimal(bill["total"]) == plain_total
+    assert not any(NO_HOLIDAYS_NOTE in n for n in bill["notes"]), bill["notes"]
+
+    # Independence Day given: its hours are priced with the weekend schedules.
+    status, _, given = upload_tariff(server, tenant.token, b["id"], sce, "2024-07-01",
+                                     holidays=[HOLIDAY, "2024-12-25"])
+    assert status == 201 and given["holidays"] == [HOLIDAY, "2024-12-25"], given
+    status, _, one = server.call("GET", f"/api/v1/buildings/{b['id']}/tariffs/{given['id']}",
+                                 tenant.token)
+    assert status == 200 and one["holidays"] == given["holidays"]
+    _, _, listed = server.call("GET", f"/api/v1/buildings/{b['id']}/tariffs", tenant.token)
+    assert [t["holidays"] for t in listed["tariffs"]] == [None, [], [HOLIDAY, "2024-12-25"]]
+    bill, lines = july(given["id"])
+    assert lines == holiday_lines and Decimal(bill["total"]) == holiday_total
+    assert not any(NO_HOLIDAYS_NOTE in n for n in bill["notes"]), bill["notes"]
+
+    # Reconciliation prices with the same tariff: the hand-computed amount matches.
+    status, _, up = server.call("POST", f"/api/v1/buildings/{b['id']}/utility-bills",
+                                tenant.token, body={"bills": [{
+                                    "id": "JUL-2024", "period_start": "2024-07-01",
+                                    "period_end": "2024-08-01", "amount": f"{holiday_total}"}]})
+    assert status == 200, up
+    (check,) = up["reconciliation"]["groups"][0]["checks"]
+    assert check["computed"]["total"] == f"{holiday_total}", check
+
+    # Hourly energy cost: the holiday's hours at the weekend schedule's rates.
+    server.aggregate()
+    status, _, hours = server.call(
+        "GET", f"/api/v1/buildings/{b['id']}/energy?start_date={HOLIDAY}&end_date={HOLIDAY}"
+               "&resolution=hour", tenant.token)
+    assert status == 200 and len(hours["readings"]) == 24, hours
+    for bucket in hours["readings"]:
+        start = datetime.fromisoformat(bucket["start"].replace("Z", "+00:00"))
+        local = start.astimezone(ZoneInfo(ZONE))
+        (tier,) = record["energyratestructure"][record["energyweekendschedule"][6][local.hour]]
+        wh = int(kwh[int((start - JUL1).total_seconds() // 3600)] * 1000)
+        assert Decimal(bucket["cost"]) == energy_line(wh, Decimal(str(tier["rate"]))), bucket
+
+    # Bad lists are refused naming the member, and nothing is stored.
+    for bad, field, reason in (
+            ([HOLIDAY, "2024-02-30"], "/holidays/1", "calendar date"),
+            (["2024-07-04T00:00:00"], "/holidays/0", "calendar date"),
+            (["2024-01-01", HOLIDAY, "2024-12-25", HOLIDAY], "/holidays/3", "/holidays/1"),
+            (["2024-01-01", 20240704], "/holidays/1", "string"),
+            ("2024-07-04", "/holidays", "array"),
+            ([f"{date(2024, 1, 1) + timedelta(days=i)}" for i in range(2001)], "/holidays",
+             "2000")):
+        status, _, p = upload_tariff(server, tenant.token, b["id"], sce, "2024-08-01",
+                                     holidays=bad)
+        assert status == 422 and p["field"] == field and reason in p["detail"], (bad, p)
+    _, _, listed = server.call("GET", f"/api/v1/buildings/{b['id']}/tariffs", tenant.token)
+    assert len(listed["tariffs"]) == 3
 
 
 def test_bills_split_at_a_tariff_change_match_the_library_cli(server, tenant, loaded):

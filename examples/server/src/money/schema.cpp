@@ -48,6 +48,9 @@ void migrate(db::connection& c) {
       // Coincident-peak charges given with an upload (JSON array; '[]' for none), applied on top
       // of the URDB record each time the version is read.
       {4, "ALTER TABLE money_tariffs ADD COLUMN coincident_peaks TEXT NOT NULL DEFAULT '[]'", ""},
+      // The utility's TOU holidays given with an upload (JSON array of YYYY-MM-DD; '[]' when it
+      // has none). NULL, what every earlier row gets, is "not known": the bills say so.
+      {5, "ALTER TABLE money_tariffs ADD COLUMN holidays TEXT", ""},
   };
   db::migrate(c, "money", steps);
 }

@@ -58,7 +58,18 @@ nlohmann::json schemas() {
           {"items", {{"$ref", "#/components/schemas/CoincidentPeakCharge"}}},
           {"description",
            "coincident-peak demand charges with the utility's published peak windows; they "
-           "replace the URDB record's own coincident* fields, which carry no peak hours"}}}}},
+           "replace the URDB record's own coincident* fields, which carry no peak hours"}}},
+        {"holidays",
+         {{"type", {"array", "null"}},
+          {"maxItems", 2000},
+          {"uniqueItems", true},
+          {"items", {{"type", "string"}, {"format", "date"}}},
+          {"description",
+           "the utility's time-of-use holidays from the tariff sheet (URDB records do not list "
+           "them): local dates YYYY-MM-DD of the building's zone, in any order, each priced with "
+           "the weekend schedules (energy and TOU demand). Absent or null: not known, so every "
+           "Monday to Friday is priced as a weekday and each bill whose tariff has a different "
+           "weekend schedule says so in its notes. []: the utility has no such holidays"}}}}},
       {"example",
        {{"effective_from", "2024-01-01"}, {"currency", "USD"}, {"urdb", example_urdb()}}}};
   s["CoincidentPeakCharge"] = {
@@ -104,6 +115,11 @@ nlohmann::json schemas() {
         {"minimum_charge", str("exact decimal")},
         {"complete", {{"type", "boolean"}, {"description", "every priced URDB field is modelled"}}},
         {"coincident_peaks", array_of("CoincidentPeakCharge")},
+        {"holidays",
+         {{"type", {"array", "null"}},
+          {"items", {{"type", "string"}, {"format", "date"}}},
+          {"description",
+           "local dates priced with the weekend schedules, as uploaded; null: not known"}}},
         {"unsupported",
          {{"type", "array"},
           {"items", str()},
@@ -130,6 +146,13 @@ nlohmann::json schemas() {
                          {"total", str()},
                          {"coverage_pct", {{"type", "number"}}},
                          {"lines", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                         {"notes",
+                          {{"type", "array"},
+                           {"items", str()},
+                           {"description",
+                            "what the reader should know about how it was priced (e.g. the "
+                            "tariff's holidays are not given; demand measured on the data's "
+                            "interval)"}}},
                          {"unapplied", {{"type", "array"}, {"items", str()}}}}}};
   s["PricedBill"] = {
       {"type", "object"},

@@ -6,6 +6,7 @@
 #include <energy/error.hpp>
 
 #include "api/common.hpp"
+#include "db/sql.hpp"
 #include "money/coincident_peaks.hpp"
 #include "money/local_dates.hpp"
 
@@ -13,10 +14,11 @@ namespace energy::server::costs {
 
 namespace {
 
-/// Reads the URDB record of `source`, adds the given coincident-peak charges and checks the
-/// result can price something.
+/// Reads the URDB record of `source`, adds the given coincident-peak charges and holidays and
+/// checks the result can price something.
 io::urdb_tariff read_tariff(const std::string& source, const std::string& pointer,
-                            const std::vector<billing::coincident_peak_charge>& peaks) {
+                            const std::vector<billing::coincident_peak_charge>& peaks,
+                            const holiday_list& holidays) {
   io::urdb_tariff t;
   try {
     t = io::read_urdb(source, "urdb", pointer);
@@ -26,6 +28,7 @@ io::urdb_tariff read_tariff(const std::string& source, const std::string& pointe
     throw_unprocessable(std::string("the URDB record does not read: ") + e.what(), "/urdb");
   }
   apply_coincident_peaks(t, peaks);
+  apply_holidays(t, holidays);
   try {
     t.tariff.validate();
   } catch (const std::invalid_argument& e) {
@@ -43,7 +46,7 @@ bool is_currency_code(const std::string& s) {
 
 tariff_version read_upload(const nlohmann::json& body) {
   api::reject_unknown_fields(
-      body, {"effective_from", "urdb", "json_pointer", "currency", "coincident_peaks"});
+      body, {"effective_from", "urdb", "json_pointer", "currency", "coincident_peaks", "holidays"});
   tariff_version v;
   const auto date_text = api::required_string(body, "effective_from");
   const auto day = parse_local_date(date_text);
@@ -66,7 +69,9 @@ tariff_version read_upload(const nlohmann::json& body) {
     throw_unprocessable("currency must be an ISO 4217 code such as USD", "/currency");
   if (const auto peaks = body.find("coincident_peaks"); peaks != body.end() && !peaks->is_null())
     v.coincident_peaks = read_coincident_peaks(*peaks);
-  v.parsed = read_tariff(v.source, v.json_pointer, v.coincident_peaks);
+  if (const auto days = body.find("holidays"); days != body.end())
+    v.holidays = read_holidays(*days);
+  v.parsed = read_tariff(v.source, v.json_pointer, v.coincident_peaks, v.holidays);
   return v;
 }
 
@@ -84,11 +89,13 @@ void store_version(request_context& ctx, const building& b, tariff_version& v) {
                           " tariff versions");
     c.exec(
         "INSERT INTO money_tariffs (id, tenant_id, building_id, effective_from, currency, "
-        "source, json_pointer, uploaded_at, uploaded_by, coincident_peaks) VALUES ($1, $2, $3, "
-        "$4, $5, $6, $7, $8, $9, $10)",
+        "source, json_pointer, uploaded_at, uploaded_by, coincident_peaks, holidays) VALUES ($1, "
+        "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         {v.id, b.tenant_id.to_string(), b.id.to_string(), format_local_date(v.effective_from),
          v.currency, v.source, v.json_pointer, std::int64_t{v.uploaded_at}, v.uploaded_by,
-         to_json(v.coincident_peaks).dump()});
+         to_json(v.coincident_peaks).dump(),
+         // NULL: not known; otherwise the JSON array of dates as given.
+         v.holidays ? db::value(holidays_to_json(v.holidays).dump()) : db::value()});
   });
 }
 
@@ -96,8 +103,8 @@ std::vector<tariff_version> list_versions(request_context& ctx, const building& 
   // id is a v7 UUID: within one effective date it orders uploads oldest first.
   const auto rows = ctx.db().query(
       "SELECT id, effective_from, currency, source, json_pointer, uploaded_at, uploaded_by, "
-      "coincident_peaks FROM money_tariffs WHERE tenant_id = $1 AND building_id = $2 ORDER BY "
-      "effective_from, id",
+      "coincident_peaks, holidays FROM money_tariffs WHERE tenant_id = $1 AND building_id = $2 "
+      "ORDER BY effective_from, id",
       {b.tenant_id.to_string(), b.id.to_string()});
   std::vector<tariff_version> out;
   out.reserve(rows.size());
@@ -114,8 +121,11 @@ std::vector<tariff_version> list_versions(request_context& ctx, const building& 
     v.uploaded_by = r.text(6);
     // Stored uploads were read and validated when they came in; a failure here is a server bug.
     v.coincident_peaks = read_coincident_peaks(nlohmann::json::parse(r.text(7)));
+    // NULL (rows stored before the column existed, or uploads without the member): not known.
+    if (!r.is_null(8)) v.holidays = read_holidays(nlohmann::json::parse(r.text(8)));
     v.parsed = io::read_urdb(v.source, "urdb", v.json_pointer);
     apply_coincident_peaks(v.parsed, v.coincident_peaks);
+    apply_holidays(v.parsed, v.holidays);
     out.push_back(std::move(v));
   }
   for (std::size_t i = 0; i + 1 < out.size(); ++i)
@@ -169,6 +179,7 @@ nlohmann::json to_json(const tariff_version& v, const building& b, bool with_sou
       {"minimum_charge", t.minimum_charge.to_exact_string()},
       {"complete", v.parsed.complete()},
       {"coincident_peaks", to_json(v.coincident_peaks)},
+      {"holidays", holidays_to_json(v.holidays)},
       {"unsupported", v.parsed.unsupported},
       {"uploaded_at", format_utc(from_epoch(v.uploaded_at))},
       {"uploaded_by", v.uploaded_by}};

@@ -18,6 +18,7 @@
 #include <energy/model.hpp>
 
 #include "http/context.hpp"
+#include "money/holidays.hpp"
 
 namespace energy::server::costs {
 
@@ -31,15 +32,18 @@ struct tariff_version {
   std::string uploaded_by;  ///< user id
   /// Coincident-peak charges given with the upload (the URDB record has no peak hours).
   std::vector<billing::coincident_peak_charge> coincident_peaks;
-  io::urdb_tariff parsed;   ///< read from `source`, with `coincident_peaks` applied; validated
+  /// The utility's TOU holidays given with the upload (URDB records have none); nullopt: not
+  /// known (the bills say so when the weekend schedule differs).
+  holiday_list holidays;
+  io::urdb_tariff parsed;  ///< read from `source`, `coincident_peaks` and `holidays` applied; valid
   bool superseded = false;  ///< a later upload has the same effective date
   std::optional<std::chrono::local_days> effective_until;  ///< next version's date (exclusive)
 };
 
 /// A tariff upload checked and read, not yet stored.
 /// @throws problem_error 422 naming the field: unknown fields, a bad date or currency, a URDB
-///         record that does not read, a bad coincident-peak charge, or a tariff that cannot
-///         price anything (empty, or schedules naming missing periods).
+///         record that does not read, a bad coincident-peak charge or holiday, or a tariff that
+///         cannot price anything (empty, or schedules naming missing periods).
 [[nodiscard]] tariff_version read_upload(const nlohmann::json& body);
 
 /// Stores `v` as a new version of building `b` (its id is set here).
