@@ -21,6 +21,9 @@ active electricity meters summed per interval (or of one meter with --sensor).
   --tariff FILE        a URDB tariff record (JSON); prices in US dollars. Default: the building's
                        stored version in effect ('energy tariff set'); a period spanning two
                        stored versions is refused (bill each part). Never a default price
+  --holidays D,D,...   the utility's TOU holidays, local dates priced with the weekend schedule
+                       (URDB records do not carry them), or 'none' when it has none. Without
+                       it, a tariff whose weekend differs gets a note: weekdays were assumed
   --sensor ID          bill one meter of the building instead of their sum
   --prorate            pro-rate monthly fixed/minimum charges by the period's length (a partial
                        month); default: one full month per billing period, as utilities do
@@ -162,6 +165,7 @@ findings are sentences with the numbers, ready for a dispute.
   --tariff FILE        the URDB tariff (JSON) the bills are on; US dollars. Default: the stored
                        version in effect over all the bills (bills spanning two versions are
                        refused: reconcile them per version)
+  --holidays D,D,...   the utility's TOU holidays (local dates priced as weekends), or 'none'
   --sensor ID          one meter of the building instead of all active electricity meters
   --format F           table (default), csv or json
 Exit: 0 ok (findings are results, not errors), 1 not found / unreadable file, 2 usage,

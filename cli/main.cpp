@@ -65,8 +65,9 @@ usage: energy [--db URI] COMMAND [options]
          [--now TIMESTAMP] [--tenant ID]
                                                  the period ends before --end (local date; default: the
                                                  last complete period); forecast: the period after it
-  bill --building ID --from DATE --to DATE [--tariff URDB.json] [--sensor ID] [--prorate] [--meters N]
-       [--format table|csv|json]            a bill for one billing period, line by line
+  bill --building ID --from DATE --to DATE [--tariff URDB.json] [--holidays DATE,...|none] [--sensor ID]
+       [--prorate] [--meters N] [--monthly] [--format table|csv|json]
+                                                 a bill for one billing period, line by line
   anomalies --building ID --from DATE --to DATE [--sensor ID] [--format table|csv|json]
                                                  data-quality problems and after-hours waste
   recommend --building ID --from DATE --to DATE [--energy-price P] [--demand-price P] [--sensor ID]
@@ -88,8 +89,9 @@ usage: energy [--db URI] COMMAND [options]
   tariff show --building ID [--at YYYY-MM-DD] [--format table|csv|json]
                                                  a building's URDB tariff versions, each in effect
                                                  from a local date; summaries and bills use them
-  reconcile --building ID --bills BILLS.csv [--tariff URDB.json] --end-date exclusive|inclusive
-            [--sensor ID] [--format table|csv|json]   utility bills against our computed bills
+  reconcile --building ID --bills BILLS.csv [--tariff URDB.json] [--holidays DATE,...|none]
+            --end-date exclusive|inclusive [--sensor ID] [--format table|csv|json]
+                                                 utility bills against our computed bills
   generate --out FILE [--buildings N] [--sensors N] [--days N] [--start YYYY-MM-DD] [--format json|csv]
                                                  create a realistic data set (and its metadata in --db)
 

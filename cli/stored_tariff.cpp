@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace energy::cli {
 namespace {
@@ -15,10 +17,36 @@ std::chrono::year_month_day local_date(utc_seconds t, const time_zone& zone) {
   return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(zone.to_local(t))};
 }
 
-}  // namespace
+/// --holidays 2016-07-04,2016-09-05 (local dates priced as weekends) or --holidays none (the
+/// utility has none): URDB records do not carry them.
+void apply_holidays(const args& a, chosen_tariff& chosen) {
+  const auto text = a.get("holidays");
+  if (!text) return;
+  auto& days = chosen.urdb.tariff.holidays.emplace();
+  if (*text != "none") {
+    std::size_t from = 0;
+    while (from <= text->size()) {
+      const auto comma = std::min(text->find(',', from), text->size());
+      const auto item = text->substr(from, comma - from);
+      const auto day = storage::parse_date(item);
+      if (!day)
+        throw usage_error(fmt::format(
+            "--holidays: '{}' is not a calendar date YYYY-MM-DD (give dates separated by commas, "
+            "or 'none')",
+            item));
+      days.push_back(*day);
+      from = comma + 1;
+    }
+  }
+  try {
+    chosen.urdb.tariff.validate();
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(std::string("--holidays: ") + e.what());
+  }
+}
 
-chosen_tariff tariff_for(const args& a, storage::store& db, const building_context& bc,
-                         time_range period) {
+chosen_tariff chosen_version(const args& a, storage::store& db, const building_context& bc,
+                             time_range period) {
   if (auto path = a.get("tariff")) return {io::read_urdb_file(*path), *path};
   auto* port = storage::tariffs_of(db);
   if (!port)
@@ -48,6 +76,15 @@ chosen_tariff tariff_for(const args& a, storage::store& db, const building_conte
   return {io::read_tariff_version(*version),
           fmt::format("stored revision {} (effective {})", version->revision,
                       storage::format_date(version->effective))};
+}
+
+}  // namespace
+
+chosen_tariff tariff_for(const args& a, storage::store& db, const building_context& bc,
+                         time_range period) {
+  auto chosen = chosen_version(a, db, bc, period);
+  apply_holidays(a, chosen);
+  return chosen;
 }
 
 aggregate::refresh_options summary_refresh_options(

@@ -24,7 +24,9 @@ struct chosen_tariff {
 /**
  * --tariff FILE when given; else the stored version in effect over the whole of `period` (local
  * dates of the building). A period that spans two versions is refused, naming the date to split
- * at: a bill is priced by one tariff (see docs/cli.md).
+ * at: a bill is priced by one tariff (see docs/cli.md). `--holidays` sets the tariff's holidays
+ * (dates separated by commas, or `none`); @throws usage_error naming it when one is not a date
+ * or repeats.
  * @throws std::runtime_error (exit 1) when no version is in effect, the period spans versions,
  *         or the store keeps no tariffs; parse_error for an unreadable file.
  */

@@ -76,6 +76,33 @@ def check_bill(db, building, ts, wh):
     assert f"{cents}" in table.splitlines()[-1], table
 
 
+def check_bill_holidays(db, building, ts, wh):
+    """--holidays moves Independence Day (Monday 2016-07-04) to the weekend prices, as the library's
+    Tariff.with_holidays does; without it the bill says weekdays were assumed; 'none' says there are
+    none; a bad date is a usage error naming the option."""
+    def bill(*extra):
+        p = run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-08-01", "--tariff", TARIFF,
+                "--format", "json", *extra, db=db)
+        return json.loads(p.stdout)[-1], p.stderr
+    plain = energy.read_urdb_file(TARIFF).tariff
+    ref = energy.compute_bill(ts, wh, plain.with_holidays(["2016-07-04"]), zone=ZONE,
+                              start=utc("2016-07-01", "-05:00"), end=utc("2016-08-01", "-05:00"),
+                              interval_seconds=3600)
+    with_day, err = bill("--holidays", "2016-07-04")
+    cents = decimal.Decimal(ref.total).quantize(decimal.Decimal("0.01"))
+    assert decimal.Decimal(str(with_day["amount"])) == cents, (with_day, ref.total)
+    assert "holidays are not given" not in err, err
+    without, err = bill()
+    assert decimal.Decimal(str(without["amount"])) > cents, (without, with_day)  # July 4 afternoon is on-peak
+    assert "holidays are not given" in err, err
+    none, err = bill("--holidays", "none")
+    assert none["amount"] == without["amount"] and "holidays are not given" not in err, (none, err)
+    for bad, why in (("2016-07-32", "not a calendar date"), ("2016-07-04,2016-07-04", "repeats")):
+        err = run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-08-01", "--tariff", TARIFF,
+                  "--holidays", bad, db=db, expect=2).stderr
+        assert "--holidays" in err and why in err, err
+
+
 def check_monthly_bills(db, building, ts, wh):
     """--monthly gives one bill per local month with a month column; each equals that month's bill."""
     out = json.loads(run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-10-01",
@@ -375,6 +402,7 @@ def main():
         imp = run("import", CSV, "--sensor", sensor, "--quiet", db=db)
         assert " 0 rejected" in imp.stdout, imp.stdout
         check_bill(db, building, ts, wh)
+        check_bill_holidays(db, building, ts, wh)
         check_monthly_bills(db, building, ts, wh)
         check_anomalies(db, building, sensor, ts, wh)  # a clean quarter: nothing, the same on both sides
         # Across the end of the data (2018-02-08): at least the missing data after the last reading.

@@ -176,6 +176,7 @@ std::string tariff_repr(const bi::tariff& t) {
     out += fmt::format(", minimum {} {}", t.minimum_charge.to_exact_string(),
                        charge_unit_text(t.minimum_charge_unit));
   out += fmt::format(", demand window {} min", t.demand_window_minutes);
+  if (t.holidays) out += fmt::format(", {} holiday(s)", t.holidays->size());
   if (!t.unapplied.empty()) out += fmt::format(", {} charge(s) not applied", t.unapplied.size());
   return out + ">";
 }
@@ -237,6 +238,35 @@ void bind_billing(pyb::module_& m) {
           "(RFC 3339 with offset, or epoch seconds; ascending) and $/kW (str or Decimal). Each "
           "bill charges the mean of the building's demand in the windows that start in its "
           "period. Raises ValueError when the list is empty or not ascending.")
+      .def(
+          "with_holidays",
+          [](const bi::tariff& t, const pyb::iterable& dates) {
+            bi::tariff out = t;
+            auto& days = out.holidays.emplace();
+            std::size_t i = 0;
+            for (const auto& h : dates)
+              days.push_back(date_of(h, fmt::format("holidays[{}]", i++).c_str()));
+            out.validate();
+            return out;
+          },
+          pyb::arg("dates"),
+          "A copy with the utility's TOU holidays: local dates of the building ('YYYY-MM-DD' or "
+          "datetime.date, any order) priced with the weekend schedules, energy and demand alike. "
+          "URDB records do not carry them; take them from the tariff sheet. An empty list says "
+          "the utility has none. Raises ValueError on an invalid or repeated date.")
+      .def_property_readonly(
+          "holidays",
+          [](const bi::tariff& t) -> pyb::object {
+            if (!t.holidays) return pyb::none();
+            pyb::list out;
+            for (const auto& d : *t.holidays)
+              out.append(fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
+                                     static_cast<unsigned>(d.month()),
+                                     static_cast<unsigned>(d.day())));
+            return out;
+          },
+          "The holidays as 'YYYY-MM-DD' strings, or None when not known (then, if the weekend "
+          "schedules differ, every bill's notes say holidays were priced as weekdays).")
       .def("validate", &bi::tariff::validate, "Raises ValueError naming the first problem.")
       .def_property_readonly("fixed_charge_micros",
                              [](const bi::tariff& t) { return t.fixed_charge.micros(); })

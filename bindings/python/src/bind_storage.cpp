@@ -43,28 +43,6 @@ aggregate::refresh_report refresh_as_configured(storage::store& s,
                   : aggregate::refresh_summaries(s, options);
 }
 
-/// A local calendar date: "YYYY-MM-DD" or a datetime.date (not a datetime: an instant is not a
-/// date of the building). @throws ValueError / TypeError naming `what`.
-std::chrono::year_month_day date_of(const pyb::handle& h, const char* what) {
-  const auto datetime = pyb::module_::import("datetime");
-  std::string text;
-  if (pyb::isinstance(h, datetime.attr("datetime")))
-    throw pyb::value_error(fmt::format(
-        "{}: a local calendar date of the building ('2016-07-01' or datetime.date), not an "
-        "instant ({})",
-        what, pyb::str(h).cast<std::string>()));
-  if (pyb::isinstance(h, datetime.attr("date")))
-    text = pyb::str(h.attr("isoformat")()).cast<std::string>();
-  else if (pyb::isinstance<pyb::str>(h))
-    text = h.cast<std::string>();
-  else
-    throw pyb::type_error(
-        fmt::format("{}: expected 'YYYY-MM-DD' or datetime.date, got {}", what,
-                    pyb::str(pyb::type::handle_of(h).attr("__name__")).cast<std::string>()));
-  if (auto d = storage::parse_date(text)) return *d;
-  throw pyb::value_error(fmt::format("{}: '{}' is not a calendar date YYYY-MM-DD", what, text));
-}
-
 pyb::dict version_dict(const storage::tariff_version& v) {
   pyb::dict out;
   out["building_id"] = v.building_id.to_string();

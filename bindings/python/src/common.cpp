@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common.hpp"
 
+#include <energy/storage/tariffs.hpp>
+
 #include <fmt/format.h>
 
 #include <cstring>
@@ -250,6 +252,28 @@ std::int32_t interval_or_inferred(const pyb::handle& given, const std::vector<st
         "interval_seconds: the smallest gap between readings is {} s; pass the interval",
         smallest));
   return static_cast<std::int32_t>(smallest);
+}
+
+/// A local calendar date: "YYYY-MM-DD" or a datetime.date (not a datetime: an instant is not a
+/// date of the building). @throws ValueError / TypeError naming `what`.
+std::chrono::year_month_day date_of(const pyb::handle& h, const char* what) {
+  const auto datetime = pyb::module_::import("datetime");
+  std::string text;
+  if (pyb::isinstance(h, datetime.attr("datetime")))
+    throw pyb::value_error(fmt::format(
+        "{}: a local calendar date of the building ('2016-07-01' or datetime.date), not an "
+        "instant ({})",
+        what, pyb::str(h).cast<std::string>()));
+  if (pyb::isinstance(h, datetime.attr("date")))
+    text = pyb::str(h.attr("isoformat")()).cast<std::string>();
+  else if (pyb::isinstance<pyb::str>(h))
+    text = h.cast<std::string>();
+  else
+    throw pyb::type_error(
+        fmt::format("{}: expected 'YYYY-MM-DD' or datetime.date, got {}", what,
+                    pyb::str(pyb::type::handle_of(h).attr("__name__")).cast<std::string>()));
+  if (auto d = storage::parse_date(text)) return *d;
+  throw pyb::value_error(fmt::format("{}: '{}' is not a calendar date YYYY-MM-DD", what, text));
 }
 
 }  // namespace energy::py

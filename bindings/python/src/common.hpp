@@ -12,6 +12,7 @@
 #include <energy/time.hpp>
 #include <energy/uuid.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -101,6 +102,10 @@ std::int32_t interval_or_inferred(const pyb::handle& given, const std::vector<st
 /// Timestamps as ns_values accepts them, to epoch seconds.
 /// @throws ValueError naming the first element that is not a whole second or is NaT.
 std::vector<std::int64_t> to_epoch_seconds(const pyb::handle& ns, const char* what);
+
+/// A local calendar date: "YYYY-MM-DD" or a datetime.date (a datetime is refused: an instant is
+/// not a date of the building). @throws ValueError / TypeError naming `what`.
+std::chrono::year_month_day date_of(const pyb::handle& h, const char* what);
 
 /// A 1-D array or sequence of UUID strings (or uuid.UUID) to uuids. @throws ValueError with the
 /// index.
