@@ -15,8 +15,10 @@ nlohmann::json str(std::string_view description = {}) {
 nlohmann::json nullable_str(std::string_view description) {
   return {{"type", {"string", "null"}}, {"description", description}};
 }
-nlohmann::json integer() {
-  return {{"type", "integer"}};
+nlohmann::json integer(std::string_view description = {}) {
+  nlohmann::json j = {{"type", "integer"}};
+  if (!description.empty()) j["description"] = description;
+  return j;
 }
 nlohmann::json array_of(std::string_view schema) {
   return {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/" + std::string(schema)}}}};
@@ -134,7 +136,8 @@ nlohmann::json schemas() {
 
   s["ComputedBill"] = {{"type", "object"},
                        {"description",
-                        "The library's bill: period, kwh, peak_kw, lines with their inputs, total "
+                        "The library's bill: period, kwh, peak_kw (and when), lines with their "
+                        "inputs, total "
                         "(cents), coverage_pct, notes, unapplied (charges that apply but are not "
                         "in the total, with the reason). Money and quantities are decimal "
                         "strings."},
@@ -143,6 +146,12 @@ nlohmann::json schemas() {
                          {"period_end", str()},
                          {"kwh", str()},
                          {"peak_kw", str()},
+                         {"peak_at", nullable_str("RFC 3339 UTC start of the demand block that "
+                                                  "set peak_kw; null when no reading")},
+                         {"demand_window_minutes",
+                          integer("the window demand was measured on: the tariff's, or the data "
+                                  "interval when that is longer (a note says so)")},
+                         {"intervals", integer("readings (intervals) starting in the period")},
                          {"total", str()},
                          {"coverage_pct", {{"type", "number"}}},
                          {"lines", {{"type", "array"}, {"items", {{"type", "object"}}}}},
