@@ -359,7 +359,8 @@ bill compute_bill(const interval_series& data, const tariff& t, const time_zone&
     b.notes.emplace_back(
         "the tariff's holidays are not given: every Monday to Friday was priced as a weekday, "
         "although the weekend schedule differs (a utility holiday in the period would be priced "
-        "lower); give tariff::holidays, or an empty list when the utility has none");
+        "lower); give the utility's holidays with the tariff, or an empty list when it has "
+        "none");
 
   // Demand on clock-aligned windows.
   std::int64_t basis = std::int64_t{t.demand_window_minutes} * 60;
