@@ -4,6 +4,7 @@
 #include "building_data.hpp"
 #include "commands.hpp"
 #include "output.hpp"
+#include "stored_tariff.hpp"
 
 #include <energy/billing/dated_tariff_cost.hpp>
 #include <energy/error.hpp>
@@ -42,6 +43,7 @@ int tariff_set(const args& a, storage::store& db) {
   const auto path = p.at(2);
   const auto effective = *storage::parse_date(a.require("effective"));
   const auto pointer = a.get_or("pointer", "");
+  auto holidays = holidays_option(a);
   const auto bc = require_building(a, db);
   require_tariffs(db);
 
@@ -52,6 +54,7 @@ int tariff_set(const args& a, storage::store& db) {
   v.source = std::filesystem::path(path).filename().string();
   v.json_pointer = pointer;
   v.urdb_json = read_whole_file(path);
+  v.holidays = std::move(holidays);
   io::added_tariff_version added;
   try {
     added = io::add_tariff_version(db, v);
@@ -69,6 +72,13 @@ int tariff_set(const args& a, storage::store& db) {
                "summary costs now come from the stored tariff versions (was '{}'): the next "
                "'energy aggregate' recomputes every building's summaries\n",
                added.previous_cost_model);
+  const auto& t = urdb.tariff;
+  if (!t.holidays && ((!t.energy_periods.empty() && t.energy_weekday != t.energy_weekend) ||
+                      (!t.demand_periods.empty() && t.demand_weekday != t.demand_weekend)))
+    fmt::print(stderr,
+               "note: no --holidays given and the tariff's weekend schedule differs: the "
+               "utility's holidays are priced as weekdays (store the version again with "
+               "--holidays D,D,... or --holidays none)\n");
   const auto revision = added.revision;
   fmt::print("revision {}: '{}' in effect from {} ({})\n", revision, urdb.tariff.name,
              storage::format_date(effective), bc.b.time_zone);
@@ -230,6 +240,13 @@ int tariff_show(const args& a, storage::store& db) {
     add_schedule_rows(rows, "energy_weekend", t.energy_periods.size(), t.energy_weekend);
     add_schedule_rows(rows, "demand_weekday", t.demand_periods.size(), t.demand_weekday);
     add_schedule_rows(rows, "demand_weekend", t.demand_periods.size(), t.demand_weekend);
+    std::string days = "not known: priced as weekdays";
+    if (t.holidays) {
+      days = t.holidays->empty() ? "none" : std::string();
+      for (const auto& d : *t.holidays)
+        days += (days.empty() ? "" : ",") + storage::format_date(d);
+    }
+    rows.push_back({"holidays", "", "", "", "", "", "", "", "", days});
     for (std::size_t p = 0; p < t.flat_demand_periods.size(); ++p) {
       std::array<bool, 12> months{};
       for (std::size_t m = 0; m < 12; ++m)

@@ -174,6 +174,7 @@ Exit: 0 ok (findings are results, not errors), 1 not found / unreadable file, 2 
 
 constexpr const char* tariff_usage =
     R"(usage: energy tariff set --building ID --effective YYYY-MM-DD FILE.json [--pointer PTR]
+                         [--holidays D,D,...|none]
        energy tariff show --building ID [--at YYYY-MM-DD] [--format table|csv|json]
 
 set: stores a URDB tariff (OpenEI Utility Rate Database record, JSON) as a new version of the
@@ -186,10 +187,13 @@ version in effect when --tariff is not given. A tariff that cannot bill (no char
 naming a missing period, ...) is refused, nothing stored.
   --effective DATE     first local date the version prices (YYYY-MM-DD)
   --pointer PTR        RFC 6901 pointer to the record in another document (e.g. /items/0)
+  --holidays D,D,...   the utility's TOU holidays, local dates priced with the weekend schedule
+                       (URDB records do not carry them), or 'none'; stored with the version.
+                       Without it, holidays are priced as weekdays (a note says so)
 
 show: every version (status on --at: in effect, superseded, earlier, later), then the charges
-of the version in effect (fixed, minimum, energy and demand tiers) and where each period of its
-schedules applies (months and local hours).
+of the version in effect (fixed, minimum, energy and demand tiers), where each period of its
+schedules applies (months and local hours) and its holidays.
   --at DATE            the local date "in effect" refers to (default: today in the zone)
   --format F           table (default), csv or json
 

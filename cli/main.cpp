@@ -85,7 +85,7 @@ usage: energy [--db URI] COMMAND [options]
                     [--ca-file PEM] [--sensor ID] [--location KEY] [--format table|csv|json]
                                                  store a Green Button download (a file, or fetched
                                                  from Connect My Data) as meter readings
-  tariff set --building ID --effective YYYY-MM-DD FILE.json [--pointer /items/0]
+  tariff set --building ID --effective YYYY-MM-DD FILE.json [--pointer /items/0] [--holidays D,...|none]
   tariff show --building ID [--at YYYY-MM-DD] [--format table|csv|json]
                                                  a building's URDB tariff versions, each in effect
                                                  from a local date; summaries and bills use them

@@ -17,34 +17,6 @@ std::chrono::year_month_day local_date(utc_seconds t, const time_zone& zone) {
   return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(zone.to_local(t))};
 }
 
-/// --holidays 2016-07-04,2016-09-05 (local dates priced as weekends) or --holidays none (the
-/// utility has none): URDB records do not carry them.
-void apply_holidays(const args& a, chosen_tariff& chosen) {
-  const auto text = a.get("holidays");
-  if (!text) return;
-  auto& days = chosen.urdb.tariff.holidays.emplace();
-  if (*text != "none") {
-    std::size_t from = 0;
-    while (from <= text->size()) {
-      const auto comma = std::min(text->find(',', from), text->size());
-      const auto item = text->substr(from, comma - from);
-      const auto day = storage::parse_date(item);
-      if (!day)
-        throw usage_error(fmt::format(
-            "--holidays: '{}' is not a calendar date YYYY-MM-DD (give dates separated by commas, "
-            "or 'none')",
-            item));
-      days.push_back(*day);
-      from = comma + 1;
-    }
-  }
-  try {
-    chosen.urdb.tariff.validate();
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(std::string("--holidays: ") + e.what());
-  }
-}
-
 chosen_tariff chosen_version(const args& a, storage::store& db, const building_context& bc,
                              time_range period) {
   if (auto path = a.get("tariff")) return {io::read_urdb_file(*path), *path};
@@ -80,10 +52,34 @@ chosen_tariff chosen_version(const args& a, storage::store& db, const building_c
 
 }  // namespace
 
+std::optional<std::vector<std::chrono::year_month_day>> holidays_option(const args& a) {
+  const auto text = a.get("holidays");
+  if (!text) return std::nullopt;
+  std::vector<std::chrono::year_month_day> days;
+  if (*text == "none") return days;
+  std::size_t from = 0;
+  while (from <= text->size()) {
+    const auto comma = std::min(text->find(',', from), text->size());
+    const auto item = text->substr(from, comma - from);
+    const auto day = storage::parse_date(item);
+    if (!day)
+      throw usage_error(fmt::format(
+          "--holidays: '{}' is not a calendar date YYYY-MM-DD (give dates separated by commas, "
+          "or 'none')",
+          item));
+    if (std::find(days.begin(), days.end(), *day) != days.end())
+      throw usage_error(fmt::format("--holidays: {} is given twice", item));
+    days.push_back(*day);
+    from = comma + 1;
+  }
+  return days;
+}
+
 chosen_tariff tariff_for(const args& a, storage::store& db, const building_context& bc,
                          time_range period) {
   auto chosen = chosen_version(a, db, bc, period);
-  apply_holidays(a, chosen);
+  // Given on the command line, they replace what the stored version says.
+  if (auto days = holidays_option(a)) chosen.urdb.tariff.holidays = std::move(days);
   return chosen;
 }
 

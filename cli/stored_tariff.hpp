@@ -11,8 +11,10 @@
 #include <energy/io/urdb.hpp>
 #include <energy/storage/store.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace energy::cli {
 
@@ -24,12 +26,18 @@ struct chosen_tariff {
 /**
  * --tariff FILE when given; else the stored version in effect over the whole of `period` (local
  * dates of the building). A period that spans two versions is refused, naming the date to split
- * at: a bill is priced by one tariff (see docs/cli.md). `--holidays` sets the tariff's holidays
- * (dates separated by commas, or `none`); @throws usage_error naming it when one is not a date
- * or repeats.
+ * at: a bill is priced by one tariff (see docs/cli.md). `--holidays` (holidays_option) replaces
+ * the tariff's holidays.
  * @throws std::runtime_error (exit 1) when no version is in effect, the period spans versions,
  *         or the store keeps no tariffs; parse_error for an unreadable file.
  */
+/// `--holidays 2016-07-04,2016-09-05` (the utility's TOU holidays, local dates priced with the
+/// weekend schedules; URDB records do not carry them), `--holidays none` (an empty list: it has
+/// none), or std::nullopt when the option is absent.
+/// @throws usage_error naming --holidays when an item is not a calendar date or is given twice.
+[[nodiscard]] std::optional<std::vector<std::chrono::year_month_day>> holidays_option(
+    const args& a);
+
 [[nodiscard]] chosen_tariff tariff_for(const args& a, storage::store& db,
                                        const building_context& bc, time_range period);
 

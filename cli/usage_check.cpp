@@ -203,7 +203,7 @@ const std::vector<rule>& rules() {
        {{"format", {"json", "csv"}}}},
       {"tariff",
        "set",
-       {"db", "building", "effective", "pointer"},
+       {"db", "building", "effective", "pointer", "holidays"},
        {"building", "effective"},
        {"building"},
        {"effective"},

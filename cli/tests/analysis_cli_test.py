@@ -97,7 +97,7 @@ def check_bill_holidays(db, building, ts, wh):
     assert "holidays are not given" in err, err
     none, err = bill("--holidays", "none")
     assert none["amount"] == without["amount"] and "holidays are not given" not in err, (none, err)
-    for bad, why in (("2016-07-32", "not a calendar date"), ("2016-07-04,2016-07-04", "repeats")):
+    for bad, why in (("2016-07-32", "not a calendar date"), ("2016-07-04,2016-07-04", "given twice")):
         err = run("bill", "--building", building, "--from", "2016-07-01", "--to", "2016-08-01", "--tariff", TARIFF,
                   "--holidays", bad, db=db, expect=2).stderr
         assert "--holidays" in err and why in err, err

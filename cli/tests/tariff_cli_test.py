@@ -66,10 +66,22 @@ def usage_errors_open_no_store():
         assert os.listdir(d) == [], f"a usage error or help left {os.listdir(d)}"
 
 
+def hourly_rows(db, b):
+    """{start_utc: row} of the building's stored hourly summaries."""
+    out = run("--db", db, "summaries", "--building", b, "--resolution", "hour", "--format", "csv").stdout
+    return {r["start_utc"]: r for r in csv.DictReader(io.StringIO(out))}
+
+
 def hourly_costs(db, b):
     """{start_utc: cost text} of the building's stored hourly summaries."""
-    out = run("--db", db, "summaries", "--building", b, "--resolution", "hour", "--format", "csv").stdout
-    return {r["start_utc"]: r["cost"] for r in csv.DictReader(io.StringIO(out))}
+    return {start: r["cost"] for start, r in hourly_rows(db, b).items()}
+
+
+def cents(kwh_text, price_text):
+    """kWh x $/kWh as the summaries print it: to the micro-dollar, then to the cent, halves away from 0."""
+    from decimal import ROUND_HALF_UP, Decimal
+    exact = (Decimal(kwh_text) * Decimal(price_text)).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+    return str(exact.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def summarize_costs(d, csv_path, sensors, sensor, tariff):
@@ -120,19 +132,30 @@ def main():
         run("--db", db, "tariff", "set", "--building", "0190a0e0-0000-7000-8000-000000000001",
             "--effective", "2016-07-01", SAMPLE, expect=1)
 
-        run("--db", db, "tariff", "set", "--building", b, "--effective", "2016-07-01", SAMPLE)
-        run("--db", db, "tariff", "set", "--building", b, "--effective", "2016-08-01", SCE)
+        # The sample with Independence Day as the utility's holiday (stored with the version); SCE
+        # without holidays, which tariff set points out (its weekend schedule differs).
+        run("--db", db, "tariff", "set", "--building", b, "--effective", "2016-07-01", SAMPLE,
+            "--holidays", "2016-07-04,2016-12-26")
+        p = run("--db", db, "tariff", "set", "--building", b, "--effective", "2016-08-01", SCE)
+        assert "no --holidays given" in p.stderr, p.stderr
         run("--db", db, "aggregate")
         by = {name: summarize_costs(d, part, sensors, m, file)
               for name, file in (("sample", SAMPLE), ("sce", SCE), ("entergy", ENTERGY))}
 
         def check(expected_version):
-            stored = hourly_costs(db, b)
-            assert len(stored) == len(by["sample"]) > 2900, (len(stored), len(by["sample"]))
-            for start, cost in stored.items():
+            rows = hourly_rows(db, b)
+            assert len(rows) == len(by["sample"]) > 2900, (len(rows), len(by["sample"]))
+            moved = 0
+            for start, row in rows.items():
                 version = expected_version(local_date(start))
                 want = "" if version is None else by[version][start]
-                assert cost == want, (start, local_date(start), cost, want, version)
+                if version == "sample" and local_date(start) == "2016-07-04":
+                    # The stored holiday: every hour at the sample's weekend price (0.0937 $/kWh),
+                    # where `summarize --tariff` (no holidays) prices the afternoon at 0.1712.
+                    moved += want != cents(row["consumption_kWh"], "0.0937")
+                    want = cents(row["consumption_kWh"], "0.0937")
+                assert row["cost"] == want, (start, local_date(start), row["cost"], want, version)
+            assert moved >= 3, "the holiday must change some of July 4's hourly costs"
 
         assert sum(float(c) for s, c in by["sample"].items() if c) > 100, "the sample tariff prices nothing"
         assert by["sce"] != by["entergy"] != by["sample"]
@@ -148,12 +171,19 @@ def main():
         assert versions == [(1, "2016-07-01", "earlier"), (2, "2016-08-01", "superseded"),
                             (3, "2016-08-01", "in effect")], versions
         assert any(r["kind"] == "energy" for r in shown) and any(r["kind"] == "energy_weekday" for r in shown)
+        assert [r["detail"] for r in shown if r["kind"] == "holidays"] == ["not known: priced as weekdays"], shown
+        shown = json.loads(run("--db", db, "tariff", "show", "--building", b, "--at", "2016-07-15",
+                               "--format", "json").stdout)
+        assert [r["detail"] for r in shown if r["kind"] == "holidays"] == ["2016-07-04,2016-12-26"], shown
 
         # Bills: the stored version in effect equals the same file given with --tariff.
-        for start, end, file in (("2016-07-01", "2016-08-01", SAMPLE), ("2016-08-01", "2016-09-01", ENTERGY)):
+        # (The July version's holidays are given with the file; the stored ones come with the version.)
+        july_days = ("--holidays", "2016-07-04,2016-12-26")
+        for start, end, file, days in (("2016-07-01", "2016-08-01", SAMPLE, july_days),
+                                       ("2016-08-01", "2016-09-01", ENTERGY, ())):
             stored = run("--db", db, "bill", "--building", b, "--from", start, "--to", end, "--format", "csv")
             given = run("--db", db, "bill", "--building", b, "--from", start, "--to", end, "--tariff", file,
-                        "--format", "csv")
+                        *days, "--format", "csv")
             assert stored.stdout == given.stdout, (start, stored.stdout, given.stdout)
             assert "stored revision" in stored.stderr, stored.stderr
         p = run("--db", db, "bill", "--building", b, "--from", "2016-07-15", "--to", "2016-08-15", expect=1)
@@ -168,7 +198,7 @@ def main():
         stored = run("--db", db, "reconcile", "--building", b, "--bills", july, "--end-date", "exclusive",
                      "--format", "csv").stdout
         given = run("--db", db, "reconcile", "--building", b, "--bills", july, "--end-date", "exclusive",
-                    "--tariff", SAMPLE, "--format", "csv").stdout
+                    "--tariff", SAMPLE, *july_days, "--format", "csv").stdout
         assert stored == given and len(stored.splitlines()) == 2, (stored, given)
         p = run("--db", db, "reconcile", "--building", b, "--bills", bills, "--end-date", "exclusive", expect=1)
         assert "spans two stored tariff versions" in p.stderr, p.stderr

@@ -318,10 +318,22 @@ void tariff_versions_are_appended_and_listed(const store_factory& factory) {
   CHECK_THROWS_AS(port->add_tariff_version(empty), std::invalid_argument);
   CHECK(port->list_tariff_versions(w.b1.id).empty());
 
+  auto bad_holiday = price_from(w.b1.id, june, 1);
+  bad_holiday.holidays = {{std::chrono::year{2024}, std::chrono::July, day{4}},
+                          {std::chrono::year{2023}, std::chrono::February, day{29}}};
+  CHECK_THROWS_WITH(port->add_tariff_version(bad_holiday),
+                    Catch::Contains("holidays[1] is not a calendar date"));
+  CHECK(port->list_tariff_versions(w.b1.id).empty());
+
+  // Holidays round-trip in the order given; not known (nullopt) and none ({}) stay distinct.
   auto first = price_from(w.b1.id, july, 100000);
   first.json_pointer = "/items/0";
+  first.holidays = {{std::chrono::year{2024}, std::chrono::December, day{25}},
+                    {std::chrono::year{2024}, std::chrono::July, day{4}}};
   CHECK(port->add_tariff_version(first) == 1);
-  CHECK(port->add_tariff_version(price_from(w.b1.id, june, 90000)) == 2);
+  auto none = price_from(w.b1.id, june, 90000);
+  none.holidays.emplace();
+  CHECK(port->add_tariff_version(none) == 2);
   CHECK(port->add_tariff_version(price_from(w.b1.id, july, 120000)) == 3);
   CHECK(port->add_tariff_version(price_from(w.b2.id, july, 50000)) == 1);
 
@@ -334,6 +346,9 @@ void tariff_versions_are_appended_and_listed(const store_factory& factory) {
   auto expected_first = first;
   expected_first.revision = 1;
   CHECK(listed[1] == expected_first);  // every field round-trips
+  REQUIRE(listed[0].holidays.has_value());
+  CHECK(listed[0].holidays->empty());
+  CHECK_FALSE(listed[2].holidays.has_value());
 
   // In effect: nothing before June; June's version in June; July's latest revision from July on.
   CHECK(storage::version_in_effect(listed, std::chrono::year{2024} / 5 / 31) == nullptr);

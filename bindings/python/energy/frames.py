@@ -354,7 +354,8 @@ def tariff_frames(tariff: "_energy.Tariff") -> "dict[str, pd.DataFrame]":
 def tariff_versions_frame(store: "_energy.Store", building_id: str) -> "pd.DataFrame":
     """A building's stored tariff versions (``Store.tariff_versions``), one row per version
     ordered by (effective, revision): effective (local date, str), revision, recorded_at
-    (tz-aware UTC), source, json_pointer, name (the tariff's name, or why it no longer reads)."""
+    (tz-aware UTC), source, json_pointer, name (the tariff's name, or why it no longer reads),
+    holidays (None when not known, else a list of 'YYYY-MM-DD')."""
     import pandas as pd
 
     rows = []
@@ -365,8 +366,8 @@ def tariff_versions_frame(store: "_energy.Store", building_id: str) -> "pd.DataF
             name = f"unreadable: {e}"
         rows.append({"effective": v["effective"], "revision": v["revision"],
                      "recorded_at": pd.Timestamp(v["recorded_at"]), "source": v["source"],
-                     "json_pointer": v["json_pointer"], "name": name})
-    columns = ["effective", "revision", "recorded_at", "source", "json_pointer", "name"]
+                     "json_pointer": v["json_pointer"], "name": name, "holidays": v["holidays"]})
+    columns = ["effective", "revision", "recorded_at", "source", "json_pointer", "name", "holidays"]
     return pd.DataFrame(rows, columns=columns)
 
 

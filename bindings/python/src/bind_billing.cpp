@@ -242,10 +242,7 @@ void bind_billing(pyb::module_& m) {
           "with_holidays",
           [](const bi::tariff& t, const pyb::iterable& dates) {
             bi::tariff out = t;
-            auto& days = out.holidays.emplace();
-            std::size_t i = 0;
-            for (const auto& h : dates)
-              days.push_back(date_of(h, fmt::format("holidays[{}]", i++).c_str()));
+            out.holidays = holidays_of(dates);
             out.validate();
             return out;
           },
@@ -255,16 +252,7 @@ void bind_billing(pyb::module_& m) {
           "URDB records do not carry them; take them from the tariff sheet. An empty list says "
           "the utility has none. Raises ValueError on an invalid or repeated date.")
       .def_property_readonly(
-          "holidays",
-          [](const bi::tariff& t) -> pyb::object {
-            if (!t.holidays) return pyb::none();
-            pyb::list out;
-            for (const auto& d : *t.holidays)
-              out.append(fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
-                                     static_cast<unsigned>(d.month()),
-                                     static_cast<unsigned>(d.day())));
-            return out;
-          },
+          "holidays", [](const bi::tariff& t) { return holidays_value(t.holidays); },
           "The holidays as 'YYYY-MM-DD' strings, or None when not known (then, if the weekend "
           "schedules differ, every bill's notes say holidays were priced as weekdays).")
       .def("validate", &bi::tariff::validate, "Raises ValueError naming the first problem.")

@@ -52,6 +52,7 @@ pyb::dict version_dict(const storage::tariff_version& v) {
   out["source"] = v.source;
   out["json_pointer"] = v.json_pointer;
   out["urdb_json"] = v.urdb_json;
+  out["holidays"] = holidays_value(v.holidays);
   return out;
 }
 
@@ -372,8 +373,9 @@ void bind_storage(pyb::module_& m) {
       "add_tariff_version",
       [](store_handle& h, const pyb::object& building_id, const std::string& urdb_json,
          const pyb::object& effective, const std::string& source, const std::string& json_pointer,
-         const pyb::object& recorded_at) {
+         const pyb::object& recorded_at, const pyb::object& holidays) {
         storage::tariff_version v;
+        v.holidays = holidays_of(holidays);
         v.building_id = to_uuid(building_id, "building_id");
         v.effective = date_of(effective, "effective");
         v.recorded_at =
@@ -399,9 +401,12 @@ void bind_storage(pyb::module_& m) {
       },
       pyb::arg("building_id"), pyb::arg("urdb_json"), pyb::kw_only(), pyb::arg("effective"),
       pyb::arg("source") = "", pyb::arg("json_pointer") = "", pyb::arg("recorded_at") = pyb::none(),
+      pyb::arg("holidays") = pyb::none(),
       "Stores a URDB tariff document (the JSON text) as the building's newest tariff version, in "
       "effect from the local date `effective` ('YYYY-MM-DD' or datetime.date, the building's "
-      "zone) until a later version's date. The document must read as a priceable tariff "
+      "zone) until a later version's date, with the utility's TOU `holidays` (local dates priced "
+      "with the weekend schedules; None: not known, []: none), which URDB documents do not "
+      "carry. The document must read as a priceable tariff with them "
       "(ParseError / ValueError otherwise, nothing stored). From then on the store's summaries are "
       "priced by its tariff versions (the first add re-marks every building) and the next "
       "refresh_summaries() reprices the days the version covers. Returns {'revision': int, "
@@ -429,7 +434,8 @@ void bind_storage(pyb::module_& m) {
       pyb::arg("building_id"),
       "Every tariff version of the building ordered by (effective, revision), as dicts: "
       "building_id, effective ('YYYY-MM-DD', local), revision, recorded_at (RFC 3339 UTC), source, "
-      "json_pointer, urdb_json. Empty when it has none. energy.tariff_versions_frame makes a "
+      "json_pointer, urdb_json, holidays (None or 'YYYY-MM-DD' strings). Empty when it has none. "
+      "energy.tariff_versions_frame makes a "
       "DataFrame.");
   s.def(
       "tariff_in_effect",

@@ -276,4 +276,23 @@ std::chrono::year_month_day date_of(const pyb::handle& h, const char* what) {
   throw pyb::value_error(fmt::format("{}: '{}' is not a calendar date YYYY-MM-DD", what, text));
 }
 
+std::optional<std::vector<std::chrono::year_month_day>> holidays_of(const pyb::handle& dates) {
+  if (dates.is_none()) return std::nullopt;
+  if (pyb::isinstance<pyb::str>(dates))
+    throw pyb::type_error("holidays: expected a list of dates, got one string");
+  std::vector<std::chrono::year_month_day> out;
+  std::size_t i = 0;
+  for (const auto& h : pyb::iter(dates))
+    out.push_back(date_of(h, fmt::format("holidays[{}]", i++).c_str()));
+  return out;
+}
+
+pyb::object holidays_value(const std::optional<std::vector<std::chrono::year_month_day>>& days) {
+  if (!days) return pyb::none();
+  pyb::list out;
+  for (const auto& d : *days)
+    out.append(storage::format_date(d));
+  return out;
+}
+
 }  // namespace energy::py

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,6 +107,12 @@ std::vector<std::int64_t> to_epoch_seconds(const pyb::handle& ns, const char* wh
 /// A local calendar date: "YYYY-MM-DD" or a datetime.date (a datetime is refused: an instant is
 /// not a date of the building). @throws ValueError / TypeError naming `what`.
 std::chrono::year_month_day date_of(const pyb::handle& h, const char* what);
+
+/// A tariff's holidays from Python: None (not known) or an iterable of dates as date_of reads
+/// them (an empty one: the utility has none). @throws ValueError / TypeError naming holidays[i].
+std::optional<std::vector<std::chrono::year_month_day>> holidays_of(const pyb::handle& dates);
+/// The inverse: None, or a list of 'YYYY-MM-DD' strings.
+pyb::object holidays_value(const std::optional<std::vector<std::chrono::year_month_day>>& days);
 
 /// A 1-D array or sequence of UUID strings (or uuid.UUID) to uuids. @throws ValueError with the
 /// index.

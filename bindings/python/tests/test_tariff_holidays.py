@@ -104,3 +104,39 @@ def test_bad_holidays_are_refused_naming_the_entry(sce):
         sce.with_holidays([dt.datetime(2015, 9, 7, 12)])
     with pytest.raises(TypeError):
         sce.with_holidays([20150907])
+
+
+def _weekday_dear() -> str:
+    """A URDB record: 0.30 $/kWh every weekday hour, 0.10 every weekend hour."""
+    return json.dumps({"name": "Weekday dear", "utility": "Test Utility",
+                       "energyratestructure": [[{"rate": 0.10}], [{"rate": 0.30}]],
+                       "energyweekdayschedule": [[1] * 24 for _ in range(12)],
+                       "energyweekendschedule": [[0] * 24 for _ in range(12)]})
+
+
+@pytest.mark.parametrize("holidays, july_4_micros", [(None, 14_400_000), ([], 14_400_000),
+                                                     (["2016-07-04"], 4_800_000)])
+def test_stored_versions_keep_their_holidays_and_price_the_summaries(store, chicago, holidays,
+                                                                     july_4_micros):
+    _, b, m = chicago
+    # 2 kWh every hour of Sunday 3 July to Tuesday 5 July 2016, local: 48 kWh a day.
+    index = pd.date_range("2016-07-03", "2016-07-06", freq="h", tz="America/Chicago", inclusive="left")
+    energy.ingest_frame(store, pd.DataFrame({"value": 2.0}, index=index), sensor_id=m.id,
+                        now="2020-01-01T00:00:00Z")
+    store.add_tariff_version(b.id, _weekday_dear(), effective="2016-07-01", holidays=holidays)
+    assert store.tariff_versions(b.id)[0]["holidays"] == holidays
+    assert store.tariff_in_effect(b.id, "2016-07-04").tariff.holidays == holidays
+    store.refresh_summaries()
+    days = energy.summaries_frame(store, b.id, "day")
+    # Sunday 48 x 0.10, Monday 4 July as given, Tuesday 48 x 0.30.
+    assert list(days["cost_micros"]) == [4_800_000, july_4_micros, 14_400_000]
+
+
+def test_a_repeated_holiday_stores_nothing(store, chicago):
+    _, b, _ = chicago
+    with pytest.raises(ValueError, match=r"holidays\[1\] \(2016-07-04\) repeats holidays\[0\]"):
+        store.add_tariff_version(b.id, _weekday_dear(), effective="2016-07-01",
+                                 holidays=["2016-07-04", dt.date(2016, 7, 4)])
+    with pytest.raises(TypeError, match="one string"):
+        store.add_tariff_version(b.id, _weekday_dear(), effective="2016-07-01", holidays="2016-07-04")
+    assert store.tariff_versions(b.id) == []

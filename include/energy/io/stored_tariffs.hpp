@@ -13,8 +13,9 @@ ENERGY_API_BEGIN
 
 namespace energy::io {
 
-/// A stored tariff version read as a tariff (`read_urdb` of its document and pointer; the source
-/// named in messages is "<source> (building B, effective D, revision R)").
+/// A stored tariff version read as a tariff (`read_urdb` of its document and pointer, with the
+/// version's holidays; the source named in messages is "<source> (building B, effective D,
+/// revision R)").
 /// @throws energy::parse_error as read_urdb.
 [[nodiscard]] urdb_tariff read_tariff_version(const storage::tariff_version& v);
 
@@ -44,13 +45,15 @@ struct added_tariff_version {
 };
 
 /**
- * Stores `v` (its `urdb_json`, `json_pointer`, `effective`, `source`, `recorded_at`) as the
- * building's newest tariff version, after checking the document reads as a priceable tariff, and
+ * Stores `v` (its `urdb_json`, `json_pointer`, `effective`, `source`, `recorded_at`, `holidays`)
+ * as the building's newest tariff version, after checking the document reads as a priceable
+ * tariff with those holidays, and
  * makes the store's summaries price by its tariff versions: the summary cost model is switched to
  * `dated_tariff_cost` first (re-marking every building once), so a failure in between leaves
  * nothing stale. The CLI's `tariff set` and the Python `Store.add_tariff_version` share it.
  * @throws energy::parse_error when the document does not read, std::invalid_argument when it is
- *         not priceable, the building does not exist or the date is not a calendar date (all
+ *         not priceable, a holiday is not a calendar date or repeats, the building does not
+ *         exist or the date is not a calendar date (all
  *         before anything changes); std::runtime_error when the store keeps no tariff versions;
  *         storage_error as the store's writes.
  */

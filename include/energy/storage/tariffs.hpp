@@ -5,6 +5,7 @@ ENERGY_API_BEGIN
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ struct tariff_version {
   std::string json_pointer;
   /// The document as uploaded (not parsed by the store: energy::io::read_urdb does that).
   std::string urdb_json;
+  /// The utility's TOU holidays (billing::tariff::holidays: local dates priced with the weekend
+  /// schedules), which URDB documents do not carry. nullopt: not known (versions stored before
+  /// the stores kept them read so); empty: the utility has none. Kept in the order given.
+  std::optional<std::vector<std::chrono::year_month_day>> holidays;
   friend bool operator==(const tariff_version&, const tariff_version&) = default;
 };
 
@@ -83,6 +88,11 @@ class tariff_port {
 [[nodiscard]] const tariff_version* version_in_effect(std::span<const tariff_version> versions,
                                                       std::chrono::year_month_day day) noexcept;
 
+/// What every adapter checks before add_tariff_version changes anything: the effective date and
+/// each holiday are calendar dates, the document is not empty.
+/// @throws std::invalid_argument "add_tariff_version: ..." naming the field.
+void check_new_tariff_version(const tariff_version& v);
+
 /**
  * The UTC range whose prices change when a version effective on `effective` is added to
  * `existing` (the building's versions before the add): from local midnight of `effective` in
@@ -101,6 +111,13 @@ class tariff_port {
 [[nodiscard]] std::string format_date(std::chrono::year_month_day day);
 /// Parses "YYYY-MM-DD" (a calendar date, exactly 10 characters); std::nullopt otherwise.
 [[nodiscard]] std::optional<std::chrono::year_month_day> parse_date(std::string_view text) noexcept;
+
+/// "YYYY-MM-DD,YYYY-MM-DD,..." ("" for none): how the SQL adapters store tariff_version::holidays
+/// (NULL for not known). @throws std::invalid_argument when a date is not a calendar date.
+[[nodiscard]] std::string format_date_list(const std::vector<std::chrono::year_month_day>& days);
+/// The inverse of format_date_list; std::nullopt when an item is not a calendar date.
+[[nodiscard]] std::optional<std::vector<std::chrono::year_month_day>> parse_date_list(
+    std::string_view text);
 
 }  // namespace energy::storage
 

@@ -16,7 +16,9 @@ std::string describe(const storage::tariff_version& v) {
 }  // namespace
 
 urdb_tariff read_tariff_version(const storage::tariff_version& v) {
-  return read_urdb(v.urdb_json, describe(v), v.json_pointer);
+  auto out = read_urdb(v.urdb_json, describe(v), v.json_pointer);
+  out.tariff.holidays = v.holidays;  // the document never carries them
+  return out;
 }
 
 billing::dated_tariff_cost stored_tariff_cost(storage::store& s) {
@@ -56,7 +58,8 @@ added_tariff_version add_tariff_version(storage::store& s, const storage::tariff
     throw std::invalid_argument("add_tariff_version: the effective date is not a calendar date");
   added_tariff_version out;
   out.urdb = read_urdb(v.urdb_json, v.source.empty() ? "<tariff>" : v.source, v.json_pointer);
-  out.urdb.tariff.validate();
+  out.urdb.tariff.holidays = v.holidays;
+  out.urdb.tariff.validate();  // also refuses an invalid or repeated holiday
   auto settings = s.get_summary_settings();
   if (settings.cost_model != billing::dated_tariff_cost::identity_text) {
     out.previous_cost_model = settings.cost_model;

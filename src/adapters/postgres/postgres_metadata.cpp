@@ -114,9 +114,7 @@ std::vector<alert_config> postgres_store::list_alert_configs(const uuid& buildin
 }
 
 std::int64_t postgres_store::add_tariff_version(const tariff_version& v) {
-  if (!v.effective.ok())
-    throw std::invalid_argument("add_tariff_version: the effective date is not a calendar date");
-  if (v.urdb_json.empty()) throw std::invalid_argument("add_tariff_version: empty tariff document");
+  check_new_tariff_version(v);
   std::int64_t revision = 0;
   in_write_tx("add_tariff_version", [&](pqxx::dbtransaction& w) {
     // The row lock serialises concurrent uploads for one building (revision = max + 1).
@@ -129,11 +127,15 @@ std::int64_t postgres_store::add_tariff_version(const tariff_version& v) {
     revision = 1;
     for (const auto& e : existing)
       revision = std::max(revision, e.revision + 1);
+    // NULL holidays: not known.
+    const std::optional<std::string> holidays =
+        v.holidays ? std::optional<std::string>(format_date_list(*v.holidays)) : std::nullopt;
     w.exec_params0(
         "INSERT INTO tariff_versions (building_id, revision, effective, recorded_at, source,"
-        " json_pointer, urdb_json) VALUES ($1, $2, $3::date, to_timestamp($4), $5, $6, $7)",
+        " json_pointer, urdb_json, holidays) VALUES ($1, $2, $3::date, to_timestamp($4), $5, $6,"
+        " $7, $8)",
         v.building_id.to_string(), revision, format_date(v.effective), to_epoch(v.recorded_at),
-        v.source, v.json_pointer, v.urdb_json);
+        v.source, v.json_pointer, v.urdb_json, holidays);
     invalidate(w, v.building_id,
                tariff_change_range(existing, v.effective, find_zone(b[0][0].c_str())));
   });
@@ -150,8 +152,9 @@ std::vector<tariff_version> postgres_store::read_tariff_versions(pqxx::transacti
   std::vector<tariff_version> out;
   for (const auto& r :
        t.exec_params("SELECT revision, to_char(effective, 'YYYY-MM-DD'),"
-                     " extract(epoch FROM recorded_at)::bigint, source, json_pointer, urdb_json"
-                     " FROM tariff_versions WHERE building_id = $1 ORDER BY effective, revision",
+                     " extract(epoch FROM recorded_at)::bigint, source, json_pointer, urdb_json,"
+                     " holidays FROM tariff_versions WHERE building_id = $1"
+                     " ORDER BY effective, revision",
                      building_id.to_string())) {
     tariff_version v;
     v.building_id = building_id;
@@ -166,6 +169,13 @@ std::vector<tariff_version> postgres_store::read_tariff_versions(pqxx::transacti
     v.source = r[3].as<std::string>();
     v.json_pointer = r[4].as<std::string>();
     v.urdb_json = r[5].as<std::string>();
+    if (!r[6].is_null()) {
+      v.holidays = parse_date_list(r[6].c_str());
+      if (!v.holidays)
+        throw storage_error(std::string("postgres: tariff_versions holds holidays '") +
+                                r[6].c_str() + "', not YYYY-MM-DD dates separated by commas",
+                            false);
+    }
     out.push_back(std::move(v));
   }
   return out;

@@ -464,10 +464,7 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   }
 
   std::int64_t add_tariff_version(const tariff_version& v) override {
-    if (!v.effective.ok())
-      throw std::invalid_argument("add_tariff_version: the effective date is not a calendar date");
-    if (v.urdb_json.empty())
-      throw std::invalid_argument("add_tariff_version: empty tariff document");
+    check_new_tariff_version(v);
     return guard("add_tariff_version", [&] {
       settle_bulk_writes();
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -488,6 +485,10 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
         st->bind(5, v.source);
         st->bind(6, v.json_pointer);
         st->bind(7, v.urdb_json);
+        if (v.holidays)
+          st->bind(8, format_date_list(*v.holidays));
+        else
+          st->bind(8);  // NULL: not known
         st->exec();
       }
       invalidate(v.building_id,
@@ -595,6 +596,14 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
       v.source = st->getColumn(3).getString();
       v.json_pointer = st->getColumn(4).getString();
       v.urdb_json = st->getColumn(5).getString();
+      if (!st->getColumn(6).isNull()) {
+        const std::string days = st->getColumn(6).getString();
+        v.holidays = parse_date_list(days);
+        if (!v.holidays)
+          throw storage_error("sqlite " + where_ + ": tariff_versions holds holidays '" + days +
+                                  "', not YYYY-MM-DD dates separated by commas",
+                              false);
+      }
       out.push_back(std::move(v));
     }
     return out;
@@ -898,10 +907,12 @@ class sqlite_store final : public adapter, public tariff_port, public group_comm
   stmt all_building_ids_{db_, "SELECT id FROM buildings ORDER BY id"};
   stmt insert_tariff_{db_,
                       "INSERT INTO tariff_versions (building_id, revision, effective, recorded_at,"
-                      " source, json_pointer, urdb_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+                      " source, json_pointer, urdb_json, holidays)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
   stmt list_tariffs_{db_,
-                     "SELECT revision, effective, recorded_at, source, json_pointer, urdb_json"
-                     " FROM tariff_versions WHERE building_id = ?1 ORDER BY effective, revision"};
+                     "SELECT revision, effective, recorded_at, source, json_pointer, urdb_json,"
+                     " holidays FROM tariff_versions WHERE building_id = ?1"
+                     " ORDER BY effective, revision"};
   // Invalidation (store::invalidate_summaries): the summaries of a building (building scope, and
   // sensor scope of its sensors) overlapping [?2, ?3).
   stmt overlapping_summaries_{

@@ -209,10 +209,7 @@ class memory_store final : public adapter, public tariff_port {
     if (b == buildings_.end())
       throw std::invalid_argument("add_tariff_version: unknown building " +
                                   v.building_id.to_string());
-    if (!v.effective.ok())
-      throw std::invalid_argument("add_tariff_version: the effective date is not a calendar date");
-    if (v.urdb_json.empty())
-      throw std::invalid_argument("add_tariff_version: empty tariff document");
+    check_new_tariff_version(v);
     auto& versions = tariffs_[v.building_id];
     const time_range changed =
         tariff_change_range(versions, v.effective, find_zone(b->second.time_zone));

@@ -2,6 +2,8 @@
 #include <energy/storage/tariffs.hpp>
 
 #include <cstdio>
+#include <stdexcept>
+#include <string_view>
 
 namespace energy::storage {
 
@@ -55,6 +57,43 @@ std::optional<std::chrono::year_month_day> parse_date(std::string_view text) noe
                                         std::chrono::day{static_cast<unsigned>(fields[2])}};
   if (!day.ok()) return std::nullopt;
   return day;
+}
+
+void check_new_tariff_version(const tariff_version& v) {
+  if (!v.effective.ok())
+    throw std::invalid_argument("add_tariff_version: the effective date is not a calendar date");
+  if (v.urdb_json.empty()) throw std::invalid_argument("add_tariff_version: empty tariff document");
+  if (v.holidays)
+    for (std::size_t i = 0; i < v.holidays->size(); ++i)
+      if (!(*v.holidays)[i].ok())
+        throw std::invalid_argument("add_tariff_version: holidays[" + std::to_string(i) +
+                                    "] is not a calendar date");
+}
+
+std::string format_date_list(const std::vector<std::chrono::year_month_day>& days) {
+  std::string out;
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    if (!days[i].ok())
+      throw std::invalid_argument("holidays[" + std::to_string(i) + "] is not a calendar date");
+    if (i > 0) out += ',';
+    out += format_date(days[i]);
+  }
+  return out;
+}
+
+std::optional<std::vector<std::chrono::year_month_day>> parse_date_list(std::string_view text) {
+  std::vector<std::chrono::year_month_day> out;
+  if (text.empty()) return out;
+  std::size_t from = 0;
+  while (true) {
+    const auto comma = text.find(',', from);
+    const auto day = parse_date(
+        text.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from));
+    if (!day) return std::nullopt;
+    out.push_back(*day);
+    if (comma == std::string_view::npos) return out;
+    from = comma + 1;
+  }
 }
 
 }  // namespace energy::storage
