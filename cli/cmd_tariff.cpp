@@ -72,9 +72,7 @@ int tariff_set(const args& a, storage::store& db) {
                "summary costs now come from the stored tariff versions (was '{}'): the next "
                "'energy aggregate' recomputes every building's summaries\n",
                added.previous_cost_model);
-  const auto& t = urdb.tariff;
-  if (!t.holidays && ((!t.energy_periods.empty() && t.energy_weekday != t.energy_weekend) ||
-                      (!t.demand_periods.empty() && t.demand_weekday != t.demand_weekend)))
+  if (!urdb.tariff.holidays && urdb.tariff.weekend_priced_differently())
     fmt::print(stderr,
                "note: no --holidays given and the tariff's weekend schedule differs: the "
                "utility's holidays are priced as weekdays (store the version again with "

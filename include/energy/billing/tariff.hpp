@@ -151,6 +151,10 @@ struct tariff {
    */
   void validate() const;
 
+  /// Whether holidays change the price: the tariff has energy (or TOU demand) charges whose
+  /// weekday and weekend schedules differ. Bills note unknown holidays only then.
+  [[nodiscard]] bool weekend_priced_differently() const noexcept;
+
   friend bool operator==(const tariff&, const tariff&) = default;
 };
 

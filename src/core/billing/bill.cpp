@@ -354,8 +354,7 @@ bill compute_bill(const interval_series& data, const tariff& t, const time_zone&
       cumulative += data.energy[i];
   }
   b.energy = muldiv_round(cumulative, 1, u);
-  if (!t.holidays && ((!t.energy_periods.empty() && t.energy_weekday != t.energy_weekend) ||
-                      (!t.demand_periods.empty() && t.demand_weekday != t.demand_weekend)))
+  if (!t.holidays && t.weekend_priced_differently())
     b.notes.emplace_back(
         "the tariff's holidays are not given: every Monday to Friday was priced as a weekday, "
         "although the weekend schedule differs (a utility holiday in the period would be priced "

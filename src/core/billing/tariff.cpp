@@ -111,6 +111,11 @@ void tariff::validate() const {
                                  fmt::format("{}", fmt::join(unapplied, "; "))));
 }
 
+bool tariff::weekend_priced_differently() const noexcept {
+  return (!energy_periods.empty() && energy_weekday != energy_weekend) ||
+         (!demand_periods.empty() && demand_weekday != demand_weekend);
+}
+
 utc_seconds local_hour_start(const time_zone& zone, std::chrono::year_month_day day, int hour) {
   if (!day.ok()) throw std::invalid_argument("local_hour_start: invalid date");
   if (hour < 0 || hour > 23)
