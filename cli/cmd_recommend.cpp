@@ -5,6 +5,7 @@
 // could not run are listed with the reason.
 #include "building_data.hpp"
 #include "commands.hpp"
+#include "stored_tariff.hpp"
 #include "output.hpp"
 
 #include <energy/baseline/changepoint.hpp>
@@ -75,11 +76,13 @@ int cmd_recommend(const args& a, storage::store& db) {
   auto energy_price = price_option(a, "energy-price");
   const auto demand_price = price_option(a, "demand-price");
   std::optional<billing::tariff> tariff;
+  if (a.get("holidays") && !a.get("tariff")) throw usage_error("--holidays needs --tariff");
   if (const auto path = a.get("tariff")) {
     auto urdb = io::read_urdb_file(*path);
     for (const auto& u : urdb.unsupported)
       fmt::print(stderr, "energy: {}: not priced (unsupported by the calculation): {}\n", *path, u);
     tariff = std::move(urdb.tariff);
+    if (auto days = holidays_option(a)) tariff->holidays = std::move(days);
   }
   const auto meters = electricity_meters(a, db, bc);
   const auto load = read_intervals(db, bc, meters, range);

@@ -2,6 +2,7 @@
 // report: an efficiency, forecast or comparison report of a building (or its tenant's buildings)
 // as JSON, a CSV table or PDF.
 #include "commands.hpp"
+#include "stored_tariff.hpp"
 
 #include <energy/io/urdb.hpp>
 #include <energy/report/pdf.hpp>
@@ -38,8 +39,11 @@ uuid parse_id(std::string_view option, const std::string& text) {
   return *id;
 }
 
-/// `FILE[@YYYY-MM-DD],...`: URDB tariffs and the local dates they take effect (none: always).
-std::vector<report::tariff_assignment> read_tariffs(const std::string& spec) {
+/// `FILE[@YYYY-MM-DD],...`: URDB tariffs and the local dates they take effect (none: always),
+/// each with the --holidays given (URDB records do not carry them).
+std::vector<report::tariff_assignment> read_tariffs(
+    const std::string& spec,
+    const std::optional<std::vector<std::chrono::year_month_day>>& holidays) {
   std::vector<report::tariff_assignment> out;
   std::size_t pos = 0;
   while (pos <= spec.size()) {
@@ -56,6 +60,7 @@ std::vector<report::tariff_assignment> read_tariffs(const std::string& spec) {
     for (const auto& u : urdb.unsupported)
       fmt::print(stderr, "energy: {}: not priced: {}\n", path, u);
     t.tariff = std::move(urdb.tariff);
+    if (holidays) t.tariff.holidays = holidays;
     t.currency = "USD";  // URDB holds US utilities' tariffs, in US dollars
     out.push_back(std::move(t));
   }
@@ -82,7 +87,9 @@ int cmd_report(const args& a, storage::store& db) {
   } else {
     q.now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   }
-  if (auto t = a.get("tariff")) q.tariffs = read_tariffs(*t);
+  const auto holidays = holidays_option(a);
+  if (holidays && !a.get("tariff")) throw usage_error("--holidays needs --tariff");
+  if (auto t = a.get("tariff")) q.tariffs = read_tariffs(*t, holidays);
   q.currency = a.get_or("currency", "");
   const auto format = a.get_or("format", "json");
   if (format != "json" && format != "csv" && format != "pdf")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // summarize: local-time summaries of reading files (CSV, JSON batches) without importing them.
 #include "commands.hpp"
+#include "stored_tariff.hpp"
 #include "import_clock.hpp"
 #include "output.hpp"
 #include "sensors_file.hpp"
@@ -20,8 +21,10 @@
 namespace energy::cli {
 namespace {
 
-/// --tariff FILE (every building) or --tariff BUILDING_ID=FILE[,BUILDING_ID=FILE...].
+/// --tariff FILE (every building) or --tariff BUILDING_ID=FILE[,BUILDING_ID=FILE...], each with
+/// the --holidays given (URDB records do not carry them).
 void load_tariffs(const std::string& spec, const std::vector<building>& buildings,
+                  const std::optional<std::vector<std::chrono::year_month_day>>& holidays,
                   billing::tariff_cost& costs) {
   std::size_t from = 0;
   while (from <= spec.size()) {
@@ -31,7 +34,8 @@ void load_tariffs(const std::string& spec, const std::vector<building>& building
     from = comma == std::string::npos ? spec.size() + 1 : comma + 1;
     const std::size_t eq = item.find('=');
     const std::string file = eq == std::string::npos ? item : item.substr(eq + 1);
-    const auto t = io::read_urdb_file(file);
+    auto t = io::read_urdb_file(file);
+    if (holidays) t.tariff.holidays = holidays;
     for (const auto& field : t.unsupported)
       fmt::print(stderr, "{}: not priced: {}\n", file, field);
     if (eq == std::string::npos) {
@@ -91,8 +95,10 @@ int cmd_summarize(const args& a, const std::string& uri) {
     if (!options.csv.sensor_id) throw usage_error("--sensor: '" + *s + "' is not a UUID");
   }
   billing::tariff_cost tariffs;
+  const auto holidays = holidays_option(a);
+  if (holidays && !a.get("tariff")) throw usage_error("--holidays needs --tariff");
   if (auto spec = a.get("tariff")) {
-    load_tariffs(*spec, meta.buildings, tariffs);
+    load_tariffs(*spec, meta.buildings, holidays, tariffs);
     options.costs = &tariffs;
   }
 

@@ -68,6 +68,8 @@ its evidence, a 90 % band and a confidence; stderr lists the rules that could no
   --from DATE          first local date of the history (YYYY-MM-DD, the building's zone)
   --to DATE            first local date NOT included (half-open)
   --tariff FILE        URDB tariff JSON: savings are bill differences under it (TOU, tiers, demand)
+  --holidays D,D,...   with --tariff: the utility's TOU holidays (local dates priced as weekends),
+                       or 'none'
   --energy-price P     flat price per kWh when no --tariff (default: the building's --flat-rate)
   --demand-price P     flat price per kW of monthly peak demand when no --tariff (default: none)
   --temperature-sensor ID  the building's outdoor temperature: enables the weather rules

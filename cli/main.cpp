@@ -47,11 +47,13 @@ usage: energy [--db URI] COMMAND [options]
                                                  recompute a building's summaries (local dates, half-open;
                                                  default: all of its readings)
   summarize FILE... [--sensors FILE.csv] [--resolution hour|day|month] [--format table|csv|json]
-            [--tariff URDB.json|BUILDING_ID=URDB.json,...] [--sensor-summaries] [--sensor ID]
+            [--tariff URDB.json|BUILDING_ID=URDB.json,...] [--holidays DATE,...|none]
+            [--sensor-summaries] [--sensor ID]
             [--now TIMESTAMP] [--future-tolerance D] [--errors FILE]
                                                  summaries of reading files (CSV, JSON batches) without
                                                  importing: last write wins, metadata from --sensors or
-                                                 the --db, TOU costs from URDB tariffs
+                                                 the --db, TOU costs from URDB tariffs (--holidays:
+                                                 the utility's holidays, priced as weekends)
   summaries --building ID [--sensor ID] [--type T] [--resolution hour|day|month]
             [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
   retention --archive DIR|s3://BUCKET [--raw-days 90] [--summary-days 1825]
@@ -61,8 +63,8 @@ usage: energy [--db URI] COMMAND [options]
                                                  re-import an archived UTC range
   report --building ID [--type efficiency|forecast|comparison] [--period week|month|quarter|year]
          [--end YYYY-MM-DD] [--format json|csv|pdf] [--table daily|monthly|anomalies|recommendations|
-         bills|comparison] [--out FILE] [--tariff URDB.json[@YYYY-MM-DD],...] [--currency CODE]
-         [--now TIMESTAMP] [--tenant ID]
+         bills|comparison] [--out FILE] [--tariff URDB.json[@YYYY-MM-DD],...] [--holidays DATE,...|none]
+         [--currency CODE] [--now TIMESTAMP] [--tenant ID]
                                                  the period ends before --end (local date; default: the
                                                  last complete period); forecast: the period after it
   bill --building ID --from DATE --to DATE [--tariff URDB.json] [--holidays DATE,...|none] [--sensor ID]
@@ -71,6 +73,7 @@ usage: energy [--db URI] COMMAND [options]
   anomalies --building ID --from DATE --to DATE [--sensor ID] [--format table|csv|json]
                                                  data-quality problems and after-hours waste
   recommend --building ID --from DATE --to DATE [--energy-price P] [--demand-price P] [--sensor ID]
+            [--tariff URDB.json [--holidays DATE,...|none]]
             [--format table|csv|json]       efficiency recommendations ranked by annual saving
   baseline fit --building ID --from DATE --to DATE --model towt|seasonal|towt-bills --out MODEL.json
                [--temperature-sensor ID] [--sensor ID] [--bills BILLS.csv --end-date E]

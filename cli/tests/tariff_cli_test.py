@@ -84,10 +84,10 @@ def cents(kwh_text, price_text):
     return str(exact.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
-def summarize_costs(d, csv_path, sensors, sensor, tariff):
+def summarize_costs(d, csv_path, sensors, sensor, tariff, *extra):
     """{start_utc: cost} of the building's hours priced by one tariff, without a store."""
     out = run("summarize", csv_path, "--sensors", sensors, "--sensor", sensor, "--resolution", "hour",
-              "--format", "csv", "--tariff", tariff, cwd=d).stdout
+              "--format", "csv", "--tariff", tariff, *extra, cwd=d).stdout
     return {r["start_utc"]: r["cost"] for r in csv.DictReader(io.StringIO(out)) if r["scope"] == "building"}
 
 
@@ -160,6 +160,35 @@ def main():
         assert sum(float(c) for s, c in by["sample"].items() if c) > 100, "the sample tariff prices nothing"
         assert by["sce"] != by["entergy"] != by["sample"]
         check(lambda day: None if day < "2016-07-01" else "sample" if day < "2016-08-01" else "sce")
+        # `summarize --tariff FILE --holidays ...` prices July as the stored version does.
+        with_days = summarize_costs(d, part, sensors, m, SAMPLE, "--holidays", "2016-07-04,2016-12-26")
+        stored = hourly_costs(db, b)
+        july = [s for s in stored if "2016-07-01" <= local_date(s) < "2016-08-01"]
+        assert len(july) == 744 and all(stored[s] == with_days[s] for s in july)
+        # A report's July bill under the sample with 4 July as a holiday: that afternoon's kWh
+        # (the sample's on-peak 12:00-18:00), summed here from the CSV, move to off-peak.
+        from decimal import Decimal
+        from zoneinfo import ZoneInfo
+        afternoon = Decimal(0)
+        with open(CSV) as f:
+            for r in csv.DictReader(f):
+                t = datetime.fromisoformat(r["start"]).astimezone(ZoneInfo(ZONE))
+                if t.date().isoformat() == "2016-07-04" and 12 <= t.hour < 18:
+                    afternoon += Decimal(r["value"])
+
+        def report_energy(*extra):
+            out = run("--db", db, "report", "--building", b, "--period", "month", "--end", "2016-08-01",
+                      "--table", "bills", "--format", "csv", "--tariff", SAMPLE, *extra).stdout
+            return {int(r["period"]): Decimal(r["quantity"]) for r in csv.DictReader(io.StringIO(out))
+                    if r["kind"] == "energy"}
+        plain, holiday = report_energy(), report_energy("--holidays", "2016-07-04")
+        assert afternoon > 0 and holiday[0] - plain[0] == afternoon == plain[1] - holiday[1], \
+            (plain, holiday, afternoon)
+        # --holidays prices a --tariff file: without one it is a usage error.
+        for cmd in (["report", "--building", b], ["recommend", "--building", b, "--from", "2016-07-01", "--to",
+                                                  "2016-08-01"]):
+            p = run("--db", db, *cmd, "--holidays", "2016-07-04", expect=2)
+            assert "--holidays needs --tariff" in p.stderr, (cmd, p.stderr)
         # The same date again supersedes: August on repriced, July untouched.
         run("--db", db, "tariff", "set", "--building", b, "--effective", "2016-08-01", ENTERGY)
         run("--db", db, "aggregate")
