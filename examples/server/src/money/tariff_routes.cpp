@@ -44,7 +44,7 @@ void add_tariff_routes(std::vector<route>& out) {
            "library does not price are listed in `unsupported` (the supported part is priced). "
            "URDB records do not list the utility's holidays: give them in `holidays` (priced "
            "with the weekend schedules), or `[]` when there are none; without them the bills "
-           "say in their notes that weekdays were priced as weekdays. "
+           "say in their notes that holidays were priced as weekdays. "
            "A record that does not read, or a tariff that cannot price anything (no charge, a "
            "schedule naming a missing period), is refused with 422."},
           {"requestBody", api::json_body(ref("TariffUpload"))},
