@@ -34,7 +34,20 @@ export interface ComputedBill {
   local_start: string;
   local_end: string;
   prorated: boolean;
-  bill: { kwh: string; peak_kw: string; total: string; coverage_pct: number };
+  bill: { kwh: string; peak_kw: string; total: string; coverage_pct: number; notes?: string[]; unapplied?: string[] };
+}
+
+/** What the reader must know about the calculated bills, each sentence once: charges the totals
+ * leave out (`unapplied`) first, then how they were priced (`notes`, e.g. the tariff's holidays
+ * not given). */
+export function billCaveats(bills: ComputedBill[]): string[] {
+  const out: string[] = [];
+  const add = (text: string) => {
+    if (!out.includes(text)) out.push(text);
+  };
+  for (const b of bills) for (const u of b.bill.unapplied ?? []) add(`Not in the totals: ${u}`);
+  for (const b of bills) for (const n of b.bill.notes ?? []) add(n);
+  return out;
 }
 
 const row = (label: string, value: string, id: string) => [h('dt', {}, label), h('dd', { id }, value)];
@@ -117,6 +130,9 @@ async function computedBills(b: Building, to: string, host: HTMLElement): Promis
       ),
     ),
   );
+  const caveats = billCaveats(answer.bills);
+  if (caveats.length)
+    host.append(h('div', { id: 'computed-bill-caveats' }, h('p', {}, 'About these bills:'), h('ul', {}, ...caveats.map((c) => h('li', {}, c)))));
 }
 
 export async function loadBills(b: Building, to: string, host: HTMLElement): Promise<void> {
