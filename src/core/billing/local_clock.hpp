@@ -29,18 +29,14 @@ struct local_slot {
  */
 class local_clock {
  public:
-  /// `holidays`: local dates that count as weekend days (tariff::holidays; valid dates).
+  /// `holidays`: local dates that count as weekend days (tariff::holidays), looked up once per
+  /// local day; kept by reference (the tariff outlives the clock), so a clock built per hour
+  /// bucket (energy_charge) copies nothing.
   /// @throws std::invalid_argument when `zone` is null.
   explicit local_clock(
       const time_zone& zone,
       const std::optional<std::vector<std::chrono::year_month_day>>& holidays = std::nullopt)
-      : offsets_(zone) {
-    if (!holidays) return;
-    holidays_.reserve(holidays->size());
-    for (const auto& d : *holidays)
-      holidays_.push_back(std::chrono::sys_days{d}.time_since_epoch().count());
-    std::sort(holidays_.begin(), holidays_.end());
-  }
+      : offsets_(zone), holidays_(holidays ? &*holidays : nullptr) {}
 
   local_slot at(epoch_seconds t) {
     const epoch_seconds local = offsets_.local(t);
@@ -64,12 +60,13 @@ class local_clock {
     const std::chrono::year_month_day ymd{d};
     const std::chrono::weekday wd{d};
     slot_.month0 = static_cast<std::uint8_t>(static_cast<unsigned>(ymd.month()) - 1);
-    slot_.weekend = wd == std::chrono::Saturday || wd == std::chrono::Sunday ||
-                    std::binary_search(holidays_.begin(), holidays_.end(), day);
+    slot_.weekend =
+        wd == std::chrono::Saturday || wd == std::chrono::Sunday ||
+        (holidays_ && std::find(holidays_->begin(), holidays_->end(), ymd) != holidays_->end());
   }
 
   energy::detail::offset_cache offsets_;
-  std::vector<epoch_seconds> holidays_;  ///< local day numbers, sorted
+  const std::vector<std::chrono::year_month_day>* holidays_;  ///< nullptr: none given
   epoch_seconds day_ = std::numeric_limits<epoch_seconds>::min();
   local_slot slot_{};
 };
